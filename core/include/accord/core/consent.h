@@ -1,0 +1,114 @@
+#pragma once
+
+#include "accord/core/time.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord {
+
+// What a grant allows. The names are the ones of SPEC §1 and the CLI.
+enum class Scope { TrainVoice, TrainStyle, Generate, Export, Share };
+
+const std::vector<Scope>& allScopes();
+std::string scopeName(Scope scope);
+// Throws BadInput listing the valid scopes when `name` is none of them.
+Scope parseScope(const std::string& name);
+
+enum class AssetOrigin { Recorded, Imported, Generated };
+std::string originName(AssetOrigin origin);
+AssetOrigin parseOrigin(const std::string& name);
+
+struct Holder {
+    std::string id;
+    std::string name;
+    std::string ipi;       // empty when unknown
+    std::string publicKey; // Ed25519, hex
+    std::string createdAt;
+};
+
+struct Asset {
+    std::string id;
+    std::string owner; // holder id
+    std::string fileSha256;
+    std::string pcmSha256;
+    std::string isrc; // empty when unknown
+    double durationSeconds = 0;
+    int sampleRate = 0;
+    int channels = 0;
+    AssetOrigin origin = AssetOrigin::Recorded;
+    std::string path; // where it was registered from (informative only; content is the identity)
+    std::string createdAt;
+};
+
+struct GrantTerms {
+    double sharePercent = 0;
+    std::string attribution;
+    std::string licence;
+    bool commercial = false;
+    std::optional<UnixTime> expiresAt; // the grant is active strictly before this instant
+};
+
+struct Grant {
+    std::string id;
+    std::string holder; // who grants
+    Scope scope = Scope::Export;
+    std::optional<std::string> asset;   // nullopt: every asset of `holder`
+    std::optional<std::string> grantee; // nullopt: anyone in this studio
+    GrantTerms terms;
+    UnixTime createdAt = 0;
+    std::optional<UnixTime> revokedAt;
+    std::string revokeReason;
+};
+
+enum class ModelKind { Voice, Style };
+std::string modelKindName(ModelKind kind);
+ModelKind parseModelKind(const std::string& name);
+
+struct TrainingSource {
+    std::string asset;
+    std::string grant; // the grant that allowed training on `asset` at training time
+};
+
+struct Model {
+    std::string id;
+    ModelKind kind = ModelKind::Voice;
+    std::string owner;
+    std::string file;
+    std::string weightsSha256;
+    std::string configJson = "{}";
+    std::string metricsJson = "{}";
+    bool sourceRevoked = false;
+    std::vector<TrainingSource> training;
+    std::string createdAt;
+};
+
+enum class InputKind { Asset, Model, Render };
+std::string inputKindName(InputKind kind);
+InputKind parseInputKind(const std::string& name);
+
+struct RenderInput {
+    InputKind kind = InputKind::Asset;
+    std::string id;
+};
+
+struct Render {
+    std::string id;
+    std::string kind; // conversion, variation, mix, stem
+    std::string path;
+    std::string pcmSha256;
+    std::vector<RenderInput> inputs;
+    std::string createdAt;
+};
+
+struct ExportRecord {
+    std::string id;
+    std::string render;
+    std::string path;
+    std::string manifestJson;
+    std::string decisionJson;
+    std::string createdAt;
+};
+
+} // namespace accord

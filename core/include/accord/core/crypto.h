@@ -1,0 +1,44 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accord {
+
+using Bytes = std::vector<std::uint8_t>;
+
+std::string toHex(const std::uint8_t* data, std::size_t size);
+inline std::string toHex(const Bytes& bytes) {
+    return toHex(bytes.data(), bytes.size());
+}
+// Throws BadInput naming `what` when `hex` is not valid hexadecimal.
+Bytes fromHex(const std::string& hex, const std::string& what);
+
+// Incremental SHA-256 (libsodium).
+class Sha256 {
+public:
+    Sha256();
+    void update(const void* data, std::size_t size);
+    void update(const std::string& text) { update(text.data(), text.size()); }
+    std::string finishHex();
+
+private:
+    alignas(64) std::array<std::uint8_t, 512> state_{}; // holds crypto_hash_sha256_state
+};
+
+std::string sha256Hex(const std::string& data);
+// Hashes the bytes of a file; throws BadInput naming the file when it cannot be read.
+std::string sha256OfFile(const std::string& path);
+
+// Ed25519 (libsodium).
+struct KeyPair {
+    Bytes publicKey; // 32 bytes
+    Bytes secretKey; // 64 bytes
+};
+KeyPair generateKeyPair();
+Bytes sign(const Bytes& secretKey, const std::string& message);
+bool verifySignature(const Bytes& publicKey, const std::string& message, const Bytes& signature);
+
+} // namespace accord

@@ -1,0 +1,157 @@
+#pragma once
+
+#include "accord/core/consent.h"
+#include "accord/core/crypto.h"
+#include "accord/core/policy.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord {
+
+// What the audio layer measured of a file: its identity by content.
+struct AudioIdentity {
+    std::string fileSha256;
+    std::string pcmSha256;
+    double durationSeconds = 0;
+    int sampleRate = 0;
+    int channels = 0;
+};
+
+struct NewAsset {
+    std::string owner;
+    AudioIdentity identity;
+    std::string isrc;
+    AssetOrigin origin = AssetOrigin::Recorded;
+    std::string path;
+};
+
+struct AddedAsset {
+    Asset asset;
+    bool alreadyKnown = false; // the same content was registered before: same id
+};
+
+struct NewGrant {
+    std::string holder;
+    Scope scope = Scope::Export;
+    std::optional<std::string> asset;
+    std::optional<std::string> grantee;
+    GrantTerms terms;
+};
+
+struct GrantFilter {
+    std::optional<std::string> asset;  // grants covering this asset (its own and all-assets ones)
+    std::optional<std::string> holder; // grants given by this holder
+};
+
+struct NewModel {
+    ModelKind kind = ModelKind::Voice;
+    std::string owner;
+    std::string file;
+    std::string weightsSha256;
+    std::string configJson = "{}";
+    std::string metricsJson = "{}";
+    std::vector<TrainingSource> training;
+};
+
+struct NewRender {
+    std::string kind;
+    std::string path;
+    std::string pcmSha256;
+    std::vector<RenderInput> inputs;
+};
+
+struct NewExport {
+    std::string render;
+    std::string path;
+    std::string manifestJson;
+    std::string decisionJson;
+};
+
+struct AuditEntry {
+    std::int64_t seq = 0;
+    std::string at;
+    std::string op;
+    std::string table;
+    std::string rowId;
+    std::string rowJson;
+    std::string prevHash;
+    std::string hash;
+};
+
+struct AuditReport {
+    bool intact = true;
+    std::int64_t entries = 0;
+    std::vector<std::string> problems; // each names the table and row, or the log entry
+};
+
+// The consent registry of SPEC §1: one SQLite file (WAL, foreign keys, versioned migrations)
+// plus a folder of private keys beside it (`<registry>.keys/`, mode 0700, files 0600).
+// Every change runs in one immediate transaction that also appends a hash-chained audit entry
+// and re-signs the chain head with the studio key, so a crash leaves all of it or none.
+class Registry {
+public:
+    // Opens (creating and migrating when needed). Throws BadInput naming the file when it is not
+    // an Accord registry or was written by a newer version.
+    static std::unique_ptr<Registry> open(const std::string& path);
+    // $ACCORD_REGISTRY, else $XDG_DATA_HOME/accord/registry.sqlite (~/.local/share/...).
+    static std::string defaultPath();
+    static int schemaVersion();
+
+    ~Registry();
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+    const std::string& path() const;
+
+    // Runs several changes as one transaction: all of them land, or none (e.g. a folder import).
+    void inOneTransaction(const std::function<void()>& work);
+
+    Holder addHolder(const std::string& name, const std::string& ipi);
+    std::optional<Holder> holder(const std::string& id) const;
+    std::vector<Holder> holders() const;
+    // Signs with the holder's private key; throws IntegrityError when the key file is missing or
+    // does not match the public key on record.
+    Bytes signAs(const std::string& holderId, const std::string& message) const;
+
+    AddedAsset addAsset(const NewAsset& asset);
+    std::optional<Asset> asset(const std::string& id) const;
+    std::optional<Asset> assetByContent(const std::string& pcmSha256,
+                                        const std::string& fileSha256) const;
+    std::vector<Asset> assets() const;
+
+    Grant addGrant(const NewGrant& grant);
+    // Revokes (never deletes) and marks models trained under that grant source-revoked.
+    Grant revokeGrant(const std::string& grantId, const std::string& reason);
+    std::optional<Grant> grant(const std::string& id) const;
+    std::vector<Grant> grants(const GrantFilter& filter = {}) const;
+
+    Model addModel(const NewModel& model);
+    std::optional<Model> model(const std::string& id) const;
+    std::vector<Model> models() const;
+
+    Render addRender(const NewRender& render);
+    std::optional<Render> render(const std::string& id) const;
+
+    ExportRecord addExport(const NewExport& record);
+
+    // The registry as plain values for the policy engine; cached until the file changes.
+    const ConsentGraph& consentGraph() const;
+    Decision decide(const PolicyRequest& request) const;
+
+    std::vector<AuditEntry> auditLog(std::optional<std::int64_t> limit = std::nullopt) const;
+    // Checks the hash chain, the signed head, and that replaying the log rebuilds exactly the
+    // rows of every registry table; names each changed, deleted or inserted row.
+    AuditReport verifyAudit() const;
+    std::string studioPublicKey() const;
+
+private:
+    struct Impl;
+    explicit Registry(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace accord

@@ -1,0 +1,93 @@
+#include "accord/core/files.h"
+
+#include "accord/core/errors.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace accord {
+namespace {
+
+std::string systemError(const std::string& path, const std::string& doing) {
+    return path + ": " + doing + ": " + std::strerror(errno);
+}
+
+std::string parentOf(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void writeAll(int fd, const std::string& content, const std::string& path) {
+    std::size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw BadInput(systemError(path, "cannot write"));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+}
+
+} // namespace
+
+void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        throw BadInput(systemError(path, "cannot create"));
+    try {
+        writeAll(fd, content, path);
+        if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0)
+            throw BadInput(systemError(path, "cannot flush to disk"));
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temp.c_str());
+        throw;
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        const std::string message = systemError(path, "cannot replace");
+        ::unlink(temp.c_str());
+        throw BadInput(message);
+    }
+    const int dir = ::open(parentOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+}
+
+std::string readWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw BadInput(path + ": cannot open the file");
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad())
+        throw BadInput(path + ": read error");
+    return content.str();
+}
+
+bool fileExists(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0;
+}
+
+void makeDirectories(const std::string& path, mode_t mode) {
+    if (path.empty() || fileExists(path))
+        return;
+    makeDirectories(parentOf(path), 0755);
+    if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
+        throw BadInput(systemError(path, "cannot create the folder"));
+}
+
+} // namespace accord

@@ -1,0 +1,123 @@
+#include "schema.h"
+
+namespace accord::schema {
+
+const std::vector<std::string>& migrations() {
+    static const std::vector<std::string> all = {
+        R"sql(
+CREATE TABLE studio (
+    id          TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE holders (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    ipi         TEXT NOT NULL DEFAULT '',
+    public_key  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE assets (
+    id          TEXT PRIMARY KEY,
+    owner       TEXT NOT NULL REFERENCES holders(id),
+    file_sha256 TEXT NOT NULL,
+    pcm_sha256  TEXT NOT NULL UNIQUE,
+    isrc        TEXT NOT NULL DEFAULT '',
+    duration    REAL NOT NULL,
+    sample_rate INTEGER NOT NULL,
+    channels    INTEGER NOT NULL,
+    origin      TEXT NOT NULL CHECK (origin IN ('recorded', 'imported', 'generated')),
+    path        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX assets_by_file ON assets(file_sha256);
+CREATE INDEX assets_by_owner ON assets(owner);
+CREATE TABLE grants (
+    id            TEXT PRIMARY KEY,
+    holder        TEXT NOT NULL REFERENCES holders(id),
+    scope         TEXT NOT NULL
+                  CHECK (scope IN ('train-voice', 'train-style', 'generate', 'export', 'share')),
+    asset         TEXT REFERENCES assets(id),
+    grantee       TEXT REFERENCES holders(id),
+    share_percent REAL NOT NULL DEFAULT 0 CHECK (share_percent >= 0 AND share_percent <= 100),
+    attribution   TEXT NOT NULL DEFAULT '',
+    licence       TEXT NOT NULL DEFAULT '',
+    commercial    INTEGER NOT NULL DEFAULT 0 CHECK (commercial IN (0, 1)),
+    expires_at    TEXT,
+    created_at    TEXT NOT NULL,
+    revoked_at    TEXT,
+    revoke_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX grants_by_asset ON grants(asset);
+CREATE INDEX grants_by_holder ON grants(holder);
+CREATE TABLE models (
+    id             TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('voice', 'style')),
+    owner          TEXT NOT NULL REFERENCES holders(id),
+    file           TEXT NOT NULL,
+    weights_sha256 TEXT NOT NULL,
+    config         TEXT NOT NULL,
+    metrics        TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('active', 'source-revoked')),
+    created_at     TEXT NOT NULL
+);
+CREATE TABLE model_sources (
+    id        TEXT PRIMARY KEY,
+    model     TEXT NOT NULL REFERENCES models(id),
+    asset     TEXT NOT NULL REFERENCES assets(id),
+    grant_id  TEXT NOT NULL REFERENCES grants(id)
+);
+CREATE INDEX model_sources_by_grant ON model_sources(grant_id);
+CREATE INDEX model_sources_by_model ON model_sources(model);
+CREATE TABLE renders (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    pcm_sha256  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX renders_by_pcm ON renders(pcm_sha256);
+CREATE TABLE render_inputs (
+    id      TEXT PRIMARY KEY,
+    render  TEXT NOT NULL REFERENCES renders(id),
+    kind    TEXT NOT NULL CHECK (kind IN ('asset', 'model', 'render')),
+    input   TEXT NOT NULL
+);
+CREATE INDEX render_inputs_by_render ON render_inputs(render);
+CREATE TABLE exports (
+    id          TEXT PRIMARY KEY,
+    render      TEXT NOT NULL REFERENCES renders(id),
+    path        TEXT NOT NULL,
+    manifest    TEXT NOT NULL,
+    decision    TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    op         TEXT NOT NULL,
+    tbl        TEXT NOT NULL,
+    row_id     TEXT NOT NULL,
+    row        TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE TABLE audit_head (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    seq        INTEGER NOT NULL,
+    hash       TEXT NOT NULL,
+    signature  TEXT NOT NULL
+);
+)sql",
+    };
+    return all;
+}
+
+const std::vector<std::string>& auditedTables() {
+    static const std::vector<std::string> tables = {"studio",  "holders",       "assets",
+                                                    "grants",  "models",        "model_sources",
+                                                    "renders", "render_inputs", "exports"};
+    return tables;
+}
+
+} // namespace accord::schema

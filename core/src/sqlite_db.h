@@ -1,0 +1,48 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace accord::sqlite {
+
+// Thin RAII wrappers: every SQLite failure becomes an accord::Error naming the database file.
+class Statement {
+public:
+    Statement(sqlite3* db, const std::string& sql, const std::string& dbPath);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, const std::string& value);
+    Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, double value);
+    Statement& bind(int index, const std::optional<std::string>& value);
+    Statement& bindNull(int index);
+
+    // True while a row is available.
+    bool step();
+    void reset();
+
+    std::string text(int column) const;
+    std::optional<std::string> optionalText(int column) const;
+    std::int64_t integer(int column) const;
+    double real(int column) const;
+    // The row as {column name: value}, with SQLite's own types (BLOBs as hex).
+    nlohmann::json rowAsJson() const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+    std::string dbPath_;
+};
+
+void execute(sqlite3* db, const std::string& sql, const std::string& dbPath);
+[[noreturn]] void fail(sqlite3* db, const std::string& dbPath, const std::string& doing);
+
+} // namespace accord::sqlite

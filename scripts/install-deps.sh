@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build, test and run Accord.
+# Idempotent and quiet when everything is already present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config clang-format
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
+  juce-modules-source libfreetype-dev libfontconfig-dev libpng-dev libjpeg-dev
+  libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
+  libflac-dev libvorbis-dev libogg-dev
+  libtorch-dev libopenblas0-pthread
+  libsqlite3-dev nlohmann-json3-dev libsodium-dev
+  libaubio-dev libebur128-dev libsoxr-dev
+  sox libsox-fmt-all lame xvfb xauth file dpkg-dev fakeroot
+  appstream desktop-file-utils librsvg2-bin
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
