@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test suite (CTest, Qt Test, QT_QPA_PLATFORM=offscreen).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${ACCORD_BUILD_DIR:-$root/build}"
+
+bash "$root/scripts/build.sh"
+bash "$root/scripts/fetch-material.sh"
+cd "$build"
+ctest --output-on-failure -j 2 "$@"
