@@ -1,0 +1,22 @@
+#pragma once
+
+#include "accord/core/registry.h"
+
+#include <string>
+
+namespace accord::audio {
+
+// Decodes a file with JUCE's readers (WAV, AIFF, FLAC, Ogg Vorbis, MP3) and returns its identity:
+// SHA-256 of the bytes, SHA-256 of the decoded PCM in a canonical form (so the same take
+// re-encoded losslessly gets the same PCM hash), duration, rate and channels.
+// Throws accord::BadInput naming the file and the problem: missing, unreadable, not audio,
+// truncated, no samples.
+//
+// Canonical PCM (what pcmSha256 hashes): the sample rate (Hz) and channel count as two 32-bit
+// little-endian unsigned integers, then every frame's samples interleaved, each decoded sample
+// x in [-1, 1] as round(x * 2^23) clamped to [-2^23, 2^23 - 1], written as a 32-bit
+// little-endian two's-complement integer. Sources of up to 24 bits convert exactly.
+// Decodes in blocks (bounded memory) and is safe to call from several threads at once.
+AudioIdentity identifyAudioFile(const std::string& path);
+
+} // namespace accord::audio
