@@ -1,0 +1,63 @@
+// accord: the studio window. Wiring only: the command line, the application, the main window.
+
+#include "accord/core/registry.h"
+#include "accord/ui/errors.h"
+#include "accord/ui/main_window.h"
+#include "accord/ui/studio_info.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(accord::ui::applicationName());
+    QApplication::setApplicationDisplayName(accord::ui::applicationName());
+    QApplication::setApplicationVersion(accord::ui::applicationVersion());
+    QApplication::setOrganizationName(QStringLiteral("Accord"));
+    QApplication::setDesktopFileName(QStringLiteral("accord"));
+    QApplication::setWindowIcon(accord::ui::applicationIcon());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(accord::ui::applicationDescription());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption registryOption(
+        QStringLiteral("registry"),
+        QStringLiteral("The consent registry to open (default: $ACCORD_REGISTRY, else "
+                       "$XDG_DATA_HOME/accord/registry.sqlite)."),
+        QStringLiteral("PATH"));
+    parser.addOption(registryOption);
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("An .accord project to open."),
+                                 QStringLiteral("[project]"));
+    parser.process(app);
+    if (parser.positionalArguments().size() > 1) {
+        std::fputs("accord: at most one project may be given\n", stderr);
+        return 1;
+    }
+
+    // Configure LibTorch's threads before any model can run.
+    accord::ui::modelRuntime();
+
+    accord::ui::MainWindow window;
+    window.show();
+
+    QString registryPath = parser.value(registryOption);
+    if (registryPath.isEmpty()) {
+        try {
+            registryPath = QString::fromStdString(accord::Registry::defaultPath());
+        } catch (const std::exception& error) {
+            accord::ui::showError(
+                &window, accord::ui::describeError(QObject::tr("No registry location"), error));
+        }
+    }
+    if (!registryPath.isEmpty())
+        window.openRegistry(registryPath);
+    if (!parser.positionalArguments().isEmpty())
+        window.openProject(parser.positionalArguments().constFirst());
+
+    return QApplication::exec();
+}

@@ -1,0 +1,409 @@
+// The studio window on a real registry: the consent tables, plain-language grant states, the
+// audit verification (intact and tampered), errors as message boxes, menus and the About box.
+
+#include "accord/core/crypto.h"
+#include "accord/core/policy.h"
+#include "accord/core/registry.h"
+#include "accord/core/time.h"
+#include "accord/ui/about_dialog.h"
+#include "accord/ui/audit_panel.h"
+#include "accord/ui/consent_models.h"
+#include "accord/ui/consent_panel.h"
+#include "accord/ui/main_window.h"
+#include "accord/ui/registry_session.h"
+#include "accord/ui/studio_info.h"
+
+#include <QAction>
+#include <QFile>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <memory>
+
+using namespace accord;
+
+namespace {
+
+constexpr int kVerifyTimeoutMs = 20000;
+
+// What the audio layer would measure of a file; here from made-up but realistic bytes.
+AudioIdentity identityOf(const std::string& name, double seconds, int rate, int channels) {
+    AudioIdentity identity;
+    identity.fileSha256 = sha256Hex("RIFF/WAVE file bytes of " + name);
+    identity.pcmSha256 = sha256Hex("decoded PCM of " + name);
+    identity.durationSeconds = seconds;
+    identity.sampleRate = rate;
+    identity.channels = channels;
+    return identity;
+}
+
+struct Fixture {
+    QString path;
+    std::string ada, ben;
+    std::string take3, take4, bass;
+    std::string trainGrant, exportGrant, generateGrant;
+    UnixTime exportExpiry = 0;
+};
+
+Fixture makeRegistry(const QString& path) {
+    Fixture f;
+    f.path = path;
+    const std::unique_ptr<Registry> registry = Registry::open(path.toStdString());
+    f.ada = registry->addHolder("Ada Lovelace", "00052210040").id;
+    f.ben = registry->addHolder("Ben Okri", "").id;
+
+    NewAsset take3{f.ada, identityOf("take3.wav", 185.2, 48000, 1), "GBAYE2600001",
+                   AssetOrigin::Recorded, "/home/ada/takes/take3.wav"};
+    f.take3 = registry->addAsset(take3).asset.id;
+    NewAsset take4{f.ada, identityOf("take4.wav", 62.0, 48000, 1), "", AssetOrigin::Recorded,
+                   "/home/ada/takes/take4.wav"};
+    f.take4 = registry->addAsset(take4).asset.id;
+    NewAsset bass{f.ben, identityOf("bassline.flac", 240.5, 44100, 2), "", AssetOrigin::Imported,
+                  "/home/ben/stems/bassline.flac"};
+    f.bass = registry->addAsset(bass).asset.id;
+
+    NewGrant train;
+    train.holder = f.ada;
+    train.scope = Scope::TrainVoice;
+    train.asset = f.take3;
+    train.terms.sharePercent = 50;
+    train.terms.attribution = "Voice: Ada Lovelace";
+    train.terms.licence = "CC-BY-4.0";
+    train.terms.commercial = true;
+    f.trainGrant = registry->addGrant(train).id;
+
+    NewGrant exportAll;
+    exportAll.holder = f.ada;
+    exportAll.scope = Scope::Export;
+    exportAll.terms.sharePercent = 50;
+    f.exportExpiry = currentTime() + 3600;
+    exportAll.terms.expiresAt = f.exportExpiry;
+    f.exportGrant = registry->addGrant(exportAll).id;
+
+    NewGrant generate;
+    generate.holder = f.ada;
+    generate.scope = Scope::Generate;
+    generate.asset = f.take3;
+    f.generateGrant = registry->addGrant(generate).id;
+    registry->revokeGrant(f.generateGrant, "Changed her mind about generated vocals");
+    return f;
+}
+
+int rowWithId(const QAbstractItemModel* model, const std::string& id) {
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, 0).data(ui::IdRole).toString() == QString::fromStdString(id))
+            return row;
+    return -1;
+}
+
+QString cell(const QAbstractItemModel* model, int row, int column, int role = Qt::DisplayRole) {
+    return model->index(row, column).data(role).toString();
+}
+
+QStringList actionTexts(QMenu* menu) {
+    QStringList texts;
+    for (QAction* action : menu->actions())
+        if (!action->isSeparator())
+            texts << action->text().remove(QLatin1Char('&'));
+    return texts;
+}
+
+QMenu* menuTitled(QMainWindow& window, const QString& title) {
+    for (QAction* action : window.menuBar()->actions())
+        if (action->text().remove(QLatin1Char('&')) == title)
+            return action->menu();
+    return nullptr;
+}
+
+void saveScreenshot(QWidget* widget, const QString& name) {
+    const QString file = QStringLiteral(ACCORD_SCREENSHOT_DIR "/") + name;
+    QVERIFY2(widget->grab().save(file), qPrintable(file));
+    qInfo("screenshot: %s", qPrintable(file));
+}
+
+// Replaces every occurrence of `from` by `to` (same length) in a file: a crude edit behind the
+// registry's back, as somebody with a hex editor or an SQLite shell would make.
+int patchFile(const QString& path, const QByteArray& from, const QByteArray& to) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return -1;
+    QByteArray bytes = file.readAll();
+    int count = 0;
+    for (qsizetype at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) {
+        bytes.replace(at, to.size(), to);
+        ++count;
+    }
+    file.seek(0);
+    file.write(bytes);
+    return count;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    Fixture fixture_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        fixture_ = makeRegistry(dir_.filePath(QStringLiteral("registry.sqlite")));
+    }
+
+    void cleanup() {
+        // Error boxes and dialogs of one test must not leak into the next.
+        for (QWidget* widget : QApplication::topLevelWidgets())
+            if (qobject_cast<QMessageBox*>(widget) || qobject_cast<QDialog*>(widget))
+                widget->close();
+    }
+
+    void menusOfferTheStudioActions() {
+        ui::MainWindow window;
+        QMenu* file = menuTitled(window, QStringLiteral("File"));
+        QMenu* registry = menuTitled(window, QStringLiteral("Registry"));
+        QMenu* help = menuTitled(window, QStringLiteral("Help"));
+        QVERIFY(file && registry && help);
+        QCOMPARE(actionTexts(file),
+                 (QStringList{QStringLiteral("New Project"), QStringLiteral("Open…"),
+                              QStringLiteral("Save"), QStringLiteral("Quit")}));
+        QVERIFY(actionTexts(registry).contains(QStringLiteral("Open Registry…")));
+        QVERIFY(actionTexts(registry).contains(QStringLiteral("Verify Audit")));
+        QCOMPARE(actionTexts(help), QStringList{QStringLiteral("About Accord")});
+        QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
+    }
+
+    void tablesShowTheRegistry() {
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(fixture_.path));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ui::ConsentPanel* panel = window.consentPanel();
+
+        const QAbstractItemModel* holders = panel->holdersView()->model();
+        QCOMPARE(holders->rowCount(), 2);
+        const int ada = rowWithId(holders, fixture_.ada);
+        QVERIFY(ada >= 0);
+        QCOMPARE(cell(holders, ada, ui::HoldersTableModel::Name), QStringLiteral("Ada Lovelace"));
+        QCOMPARE(cell(holders, ada, ui::HoldersTableModel::Ipi), QStringLiteral("00052210040"));
+        QCOMPARE(cell(holders, ada, ui::HoldersTableModel::Assets), QStringLiteral("2"));
+        QCOMPARE(cell(holders, ada, ui::HoldersTableModel::ActiveGrants), QStringLiteral("2 of 3"));
+
+        const QAbstractItemModel* assets = panel->assetsView()->model();
+        QCOMPARE(assets->rowCount(), 3);
+        const int take3 = rowWithId(assets, fixture_.take3);
+        const int bass = rowWithId(assets, fixture_.bass);
+        QVERIFY(take3 >= 0 && bass >= 0);
+        QCOMPARE(cell(assets, take3, ui::AssetsTableModel::File), QStringLiteral("take3.wav"));
+        QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Owner), QStringLiteral("Ada Lovelace"));
+        QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Duration), QStringLiteral("3:05.2"));
+        QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Consent),
+                 QStringLiteral("Allows train-voice, export"));
+        QCOMPARE(assets->index(take3, 0).data(ui::ConsentMissingRole).toBool(), false);
+        // Ben gave no grant at all: his bassline is marked, and says why.
+        QCOMPARE(assets->index(bass, 0).data(ui::ConsentMissingRole).toBool(), true);
+        QCOMPARE(cell(assets, bass, ui::AssetsTableModel::Consent), QStringLiteral("No grant"));
+        QCOMPARE(cell(assets, bass, ui::AssetsTableModel::File, Qt::ToolTipRole),
+                 QStringLiteral("No grant from Ben Okri: cannot be trained on, used or exported"));
+        QVERIFY(assets->index(bass, ui::AssetsTableModel::Consent)
+                    .data(Qt::DecorationRole)
+                    .value<QIcon>()
+                    .pixmap(16, 16)
+                    .toImage()
+                    .pixelColor(8, 5)
+                    .red() > 150);
+        QVERIFY(
+            assets->index(bass, ui::AssetsTableModel::Owner).data(Qt::BackgroundRole).isValid());
+
+        // Grants in plain language, as the policy engine words them, with their state.
+        const QAbstractItemModel* grants = panel->grantsView()->model();
+        QCOMPARE(grants->rowCount(), 3);
+        const std::unique_ptr<Registry> reader = Registry::open(fixture_.path.toStdString());
+        const UnixTime now = currentTime();
+        const struct {
+            std::string id;
+            const char* state;
+        } expected[] = {{fixture_.trainGrant, "active"},
+                        {fixture_.exportGrant, "active"},
+                        {fixture_.generateGrant, "revoked"}};
+        for (const auto& want : expected) {
+            const int row = rowWithId(grants, want.id);
+            QVERIFY(row >= 0);
+            QCOMPARE(cell(grants, row, ui::GrantsTableModel::State),
+                     QString::fromLatin1(want.state));
+            QCOMPARE(cell(grants, row, 0, ui::StateRole), QString::fromLatin1(want.state));
+            const QString text = cell(grants, row, ui::GrantsTableModel::Description);
+            QCOMPARE(text, QString::fromStdString(describeGrant(reader->consentGraph(),
+                                                                *reader->grant(want.id), now)));
+            QVERIFY2(text.contains(QStringLiteral("Ada")), qPrintable(text));
+        }
+        const int revoked = rowWithId(grants, fixture_.generateGrant);
+        QVERIFY(cell(grants, revoked, ui::GrantsTableModel::State, Qt::ToolTipRole)
+                    .contains(QStringLiteral("Changed her mind about generated vocals")));
+        const int exportRow = rowWithId(grants, fixture_.exportGrant);
+        QCOMPARE(cell(grants, exportRow, ui::GrantsTableModel::AppliesTo),
+                 QStringLiteral("all assets of Ada Lovelace"));
+        QCOMPARE(cell(grants, exportRow, ui::GrantsTableModel::Grantee),
+                 QStringLiteral("anyone in this studio"));
+        QCOMPARE(cell(grants, exportRow, ui::GrantsTableModel::Expires),
+                 QString::fromStdString(formatIsoDate(fixture_.exportExpiry)));
+
+        auto* counts = window.findChild<QLabel*>(QStringLiteral("countsLabel"));
+        QVERIFY(counts);
+        QCOMPARE(counts->text(), QStringLiteral("2 holders · 3 assets · 3 grants (2 active)"));
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("registry.sqlite")));
+        saveScreenshot(&window, QStringLiteral("main_window_consent.png"));
+    }
+
+    void grantsExpireWithTime() {
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(fixture_.path));
+        ui::ConsentPanel* panel = window.consentPanel();
+        panel->setClock([expiry = fixture_.exportExpiry] { return expiry + 3600; });
+
+        const QAbstractItemModel* grants = panel->grantsView()->model();
+        const int exportRow = rowWithId(grants, fixture_.exportGrant);
+        QCOMPARE(cell(grants, exportRow, ui::GrantsTableModel::State), QStringLiteral("expired"));
+        QVERIFY(cell(grants, exportRow, ui::GrantsTableModel::State, Qt::ToolTipRole)
+                    .startsWith(QStringLiteral("Expired on")));
+        QCOMPARE(cell(grants, rowWithId(grants, fixture_.trainGrant), 0), QStringLiteral("active"));
+
+        // take4 was covered only by the all-assets export grant: now nothing allows anything.
+        const QAbstractItemModel* assets = panel->assetsView()->model();
+        const int take4 = rowWithId(assets, fixture_.take4);
+        QCOMPARE(assets->index(take4, 0).data(ui::ConsentMissingRole).toBool(), true);
+        QCOMPARE(cell(assets, take4, ui::AssetsTableModel::Consent),
+                 QStringLiteral("No active grant"));
+        QVERIFY(cell(assets, take4, 0, Qt::ToolTipRole)
+                    .startsWith(QStringLiteral("No active grant from Ada Lovelace")));
+    }
+
+    void verifyReportsAnIntactLog() {
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(fixture_.path));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ui::AuditPanel* audit = window.consentPanel()->auditPanel();
+        QVERIFY(audit->model()->rowCount() >= 9); // 2 holders, 3 assets, 3 grants, 1 revocation
+        QCOMPARE(audit->resultText(), QStringLiteral("Not verified yet."));
+
+        window.consentPanel()->showAudit();
+        auto* verify = window.findChild<QPushButton*>(QStringLiteral("verifyButton"));
+        QVERIFY(verify && verify->isVisible());
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!audit->isVerifying() &&
+                                     audit->resultText().startsWith(QStringLiteral("✔ Intact")),
+                                 kVerifyTimeoutMs);
+        auto* label = window.findChild<QLabel*>(QStringLiteral("verifyResult"));
+        QVERIFY(label && label->text().contains(QStringLiteral("entries")));
+        auto* problems = window.findChild<QListWidget*>(QStringLiteral("verifyProblems"));
+        QVERIFY(problems && problems->count() == 0 && !problems->isVisible());
+        saveScreenshot(&window, QStringLiteral("main_window_audit.png"));
+    }
+
+    void verifyFindsTampering() {
+        // A copy of the registry with a holder's name changed behind the registry's back.
+        const QString copy = dir_.filePath(QStringLiteral("tampered.sqlite"));
+        QVERIFY(QFile::copy(fixture_.path, copy));
+        if (QFile::exists(fixture_.path + QStringLiteral("-wal")))
+            QVERIFY(
+                QFile::copy(fixture_.path + QStringLiteral("-wal"), copy + QStringLiteral("-wal")));
+        QVERIFY(QDir().mkpath(copy + QStringLiteral(".keys")));
+        for (const QFileInfo& key :
+             QDir(fixture_.path + QStringLiteral(".keys")).entryInfoList(QDir::Files))
+            QFile::copy(key.filePath(), copy + QStringLiteral(".keys/") + key.fileName());
+        int patched = patchFile(copy, "Ben Okri", "Ben Okra");
+        if (QFile::exists(copy + QStringLiteral("-wal")))
+            patched += patchFile(copy + QStringLiteral("-wal"), "Ben Okri", "Ben Okra");
+        QVERIFY(patched > 0);
+
+        ui::MainWindow window;
+        window.show();
+        if (!window.openRegistry(copy)) {
+            // Refusing to open a tampered registry is fine too, as long as it says so.
+            auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+            QVERIFY(box && box->isVisible());
+            return;
+        }
+        window.verifyAudit();
+        ui::AuditPanel* audit = window.consentPanel()->auditPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(!audit->isVerifying() &&
+                                     audit->resultText().startsWith(QStringLiteral("✘ Tampered")),
+                                 kVerifyTimeoutMs);
+        auto* problems = window.findChild<QListWidget*>(QStringLiteral("verifyProblems"));
+        QVERIFY(problems && problems->count() > 0 && problems->isVisible());
+        qInfo("first problem: %s", qPrintable(problems->item(0)->text()));
+        saveScreenshot(&window, QStringLiteral("main_window_tampered.png"));
+    }
+
+    void brokenRegistryShowsAnErrorNotACrash() {
+        const QString bogus = dir_.filePath(QStringLiteral("notes.sqlite"));
+        QFile file(bogus);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("These are my shopping notes, not an Accord registry.\n");
+        file.close();
+
+        ui::MainWindow window;
+        window.show();
+        QVERIFY(!window.openRegistry(bogus));
+        auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+        QVERIFY(box && box->isVisible());
+        QVERIFY2(box->informativeText().contains(QStringLiteral("notes.sqlite")) ||
+                     box->text().contains(QStringLiteral("notes.sqlite")),
+                 qPrintable(box->text() + QLatin1Char('\n') + box->informativeText()));
+        QVERIFY(!window.session()->isOpen());
+        QCOMPARE(window.consentPanel()->holdersView()->model()->rowCount(), 0);
+        box->close();
+
+        // The window goes on working with a good registry.
+        QVERIFY(window.openRegistry(fixture_.path));
+        QCOMPARE(window.consentPanel()->holdersView()->model()->rowCount(), 2);
+    }
+
+    void showsChangesMadeByAnotherProcess() {
+        const QString path = dir_.filePath(QStringLiteral("live.sqlite"));
+        Registry::open(path.toStdString())->addHolder("Cleo Laine", "");
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(path));
+        const QAbstractItemModel* holders = window.consentPanel()->holdersView()->model();
+        QCOMPARE(holders->rowCount(), 1);
+        // As accord-cli would: its own connection, its own write.
+        Registry::open(path.toStdString())->addHolder("Dev Patel", "");
+        QTRY_COMPARE_WITH_TIMEOUT(holders->rowCount(), 2, 5000);
+    }
+
+    void aboutBoxNamesVersionsAndRuntime() {
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(fixture_.path));
+        window.show();
+        auto* about = window.findChild<QAction*>(QStringLiteral("actionAbout"));
+        QVERIFY(about);
+        about->trigger();
+        auto* dialog = window.findChild<ui::AboutDialog*>(QStringLiteral("aboutDialog"));
+        QVERIFY(dialog && dialog->isVisible());
+        const QString text = dialog->text();
+        QVERIFY2(text.contains(QStringLiteral("Accord " ACCORD_TEST_VERSION)), qPrintable(text));
+        QVERIFY2(text.contains(QString::fromLatin1(qVersion())), qPrintable(text));
+        const models::RuntimeInfo& runtime = ui::modelRuntime();
+        QVERIFY2(text.contains(QString::fromStdString(runtime.torchVersion)), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("%1 threads").arg(runtime.threads)),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("OpenBLAS")), qPrintable(text));
+        QVERIFY2(text.contains(fixture_.path.toHtmlEscaped()), qPrintable(text));
+        auto* icon = dialog->findChild<QLabel*>(QStringLiteral("aboutIcon"));
+        QVERIFY(icon && !icon->pixmap().isNull());
+        saveScreenshot(dialog, QStringLiteral("about_dialog.png"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
