@@ -1,0 +1,399 @@
+#include "commands.h"
+
+#include "accord/audio/audio_file.h"
+#include "accord/core/files.h"
+#include "accord/core/policy.h"
+#include "accord/core/registry.h"
+#include "demo.h"
+#include "output.h"
+#include "project_commands.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
+#include <ostream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<CommandSpec> commands = {
+    {{"holder", "add"}, "--name NAME [--ipi IPI]", {{"--name", true}, {"--ipi", true}}, 0, 0},
+    {{"holder", "list"}, "", {}, 0, 0},
+    {{"asset", "add"},
+     "FILE --owner HOLDER [--isrc ISRC] [--origin recorded|imported]",
+     {{"--owner", true}, {"--isrc", true}, {"--origin", true}},
+     1,
+     1},
+    {{"asset", "list"}, "[--owner HOLDER]", {{"--owner", true}}, 0, 0},
+    {{"grant", "add"},
+     "--holder HOLDER (--asset ID | --all-assets) --scope SCOPE [--to HOLDER] [--share PERCENT] "
+     "[--commercial] [--expires YYYY-MM-DD] [--licence TEXT] [--attribution TEXT]",
+     {{"--holder", true},
+      {"--asset", true},
+      {"--all-assets", false},
+      {"--scope", true},
+      {"--to", true},
+      {"--share", true},
+      {"--commercial", false},
+      {"--expires", true},
+      {"--licence", true},
+      {"--attribution", true}},
+     0,
+     0},
+    {{"grant", "revoke"}, "GRANT [--reason TEXT]", {{"--reason", true}}, 1, 1},
+    {{"grant", "list"},
+     "[--asset ID] [--holder HOLDER]",
+     {{"--asset", true}, {"--holder", true}},
+     0,
+     0},
+    {{"consent", "check"},
+     "--scope SCOPE (--asset ID | --model ID | --render ID) [--as HOLDER] [--commercial] "
+     "[--at YYYY-MM-DD]",
+     {{"--scope", true},
+      {"--asset", true},
+      {"--model", true},
+      {"--render", true},
+      {"--as", true},
+      {"--commercial", false},
+      {"--at", true}},
+     0,
+     0},
+    {{"audit", "verify"}, "", {}, 0, 0},
+    {{"audit", "log"}, "[--limit N]", {{"--limit", true}}, 0, 0},
+    {{"project", "new"},
+     "PROJECT [--rate HZ] [--tempo BPM]",
+     {{"--rate", true}, {"--tempo", true}},
+     1,
+     1},
+    {{"project", "add-track"},
+     "PROJECT --name NAME [--gain DB] [--pan -1..1] [--mute] [--solo]",
+     {{"--name", true}, {"--gain", true}, {"--pan", true}, {"--mute", false}, {"--solo", false}},
+     1,
+     1},
+    {{"project", "add-clip"},
+     "PROJECT --track ID FILE [--at SEC] [--offset SEC] [--length SEC] [--gain DB] "
+     "[--owner HOLDER]",
+     {{"--track", true},
+      {"--at", true},
+      {"--offset", true},
+      {"--length", true},
+      {"--gain", true},
+      {"--owner", true}},
+     2,
+     2},
+    {{"project", "show"}, "PROJECT", {}, 1, 1},
+    {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
+};
+
+std::string grantState(const Grant& grant, UnixTime now) {
+    if (grant.revokedAt && *grant.revokedAt <= now)
+        return "revoked";
+    if (grant.terms.expiresAt && *grant.terms.expiresAt <= now)
+        return "expired";
+    return "active";
+}
+
+json optionalJson(const std::optional<std::string>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+json grantJson(const ConsentGraph& graph, const Grant& grant, UnixTime now) {
+    return {{"grant", grant.id},
+            {"holder", grant.holder},
+            {"scope", scopeName(grant.scope)},
+            {"asset", optionalJson(grant.asset)},
+            {"to", optionalJson(grant.grantee)},
+            {"share", grant.terms.sharePercent},
+            {"commercial", grant.terms.commercial},
+            {"licence", grant.terms.licence},
+            {"attribution", grant.terms.attribution},
+            {"expires",
+             grant.terms.expiresAt ? json(formatIsoDate(*grant.terms.expiresAt)) : json(nullptr)},
+            {"created", formatIsoTime(grant.createdAt)},
+            {"revoked", grant.revokedAt ? json(formatIsoTime(*grant.revokedAt)) : json(nullptr)},
+            {"revoke_reason", grant.revokeReason},
+            {"state", grantState(grant, now)},
+            {"description", describeGrant(graph, grant, now)}};
+}
+
+std::string holderRef(Registry& registry, const std::string& id) {
+    const auto holder = registry.holder(id);
+    return holder ? holder->name + " (" + id + ")" : id;
+}
+
+ExitCode holderAdd(const Arguments& args, Registry& registry, std::ostream& out) {
+    const Holder holder =
+        registry.addHolder(args.required("--name"), args.value("--ipi").value_or(""));
+    emit(args, out,
+         {{"holder", holder.id}, {"name", holder.name}, {"public_key", holder.publicKey}},
+         "Added rights holder " + holder.id + ": " + holder.name + " (Ed25519 key " +
+             holder.publicKey.substr(0, 16) + "…)");
+    return ExitCode::Ok;
+}
+
+ExitCode holderList(const Arguments& args, Registry& registry, std::ostream& out) {
+    json list = json::array();
+    std::string text;
+    for (const auto& holder : registry.holders()) {
+        list.push_back({{"holder", holder.id},
+                        {"name", holder.name},
+                        {"ipi", holder.ipi},
+                        {"public_key", holder.publicKey},
+                        {"created", holder.createdAt}});
+        text += holder.id + "  " + holder.name + (holder.ipi.empty() ? "" : "  IPI " + holder.ipi) +
+                "\n";
+    }
+    emit(args, out, {{"holders", list}}, text.empty() ? "No rights holders yet." : text);
+    return ExitCode::Ok;
+}
+
+json assetJson(const Asset& asset) {
+    return {{"asset", asset.id},
+            {"owner", asset.owner},
+            {"file_sha256", asset.fileSha256},
+            {"pcm_sha256", asset.pcmSha256},
+            {"isrc", asset.isrc},
+            {"duration", asset.durationSeconds},
+            {"sample_rate", asset.sampleRate},
+            {"channels", asset.channels},
+            {"origin", originName(asset.origin)},
+            {"path", asset.path}};
+}
+
+ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) {
+    const std::string file = args.positionals.front();
+    const std::string owner = args.required("--owner");
+    const AssetOrigin origin = parseOrigin(args.value("--origin").value_or("recorded"));
+    if (origin == AssetOrigin::Generated)
+        throw BadInput(
+            "--origin: 'generated' is set by the studio for its own renders, not by hand");
+    if (!registry.holder(owner))
+        throw BadInput("unknown owner '" + owner + "' (no such rights holder)");
+    NewAsset asset;
+    asset.owner = owner;
+    asset.identity = audio::identifyAudioFile(file);
+    asset.isrc = args.value("--isrc").value_or("");
+    asset.origin = origin;
+    asset.path = file;
+    const AddedAsset added = registry.addAsset(asset);
+    json result = assetJson(added.asset);
+    result["already_known"] = added.alreadyKnown;
+    std::ostringstream text;
+    text << (added.alreadyKnown ? "Already registered: " : "Registered ") << added.asset.id << " "
+         << file << " (" << std::fixed << std::setprecision(2) << added.asset.durationSeconds
+         << " s, " << added.asset.sampleRate << " Hz, " << added.asset.channels << " ch), owner "
+         << holderRef(registry, owner);
+    emit(args, out, result, text.str());
+    return ExitCode::Ok;
+}
+
+ExitCode assetList(const Arguments& args, Registry& registry, std::ostream& out) {
+    const auto owner = args.value("--owner");
+    if (owner && !registry.holder(*owner))
+        throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
+    json list = json::array();
+    std::ostringstream text;
+    for (const auto& asset : registry.assets()) {
+        if (owner && asset.owner != *owner)
+            continue;
+        list.push_back(assetJson(asset));
+        text << asset.id << "  " << asset.owner << "  " << std::fixed << std::setprecision(2)
+             << asset.durationSeconds << " s  " << originName(asset.origin) << "  " << asset.path
+             << "\n";
+    }
+    emit(args, out, {{"assets", list}}, list.empty() ? "No assets." : text.str());
+    return ExitCode::Ok;
+}
+
+ExitCode grantAdd(const Arguments& args, Registry& registry, std::ostream& out) {
+    const bool oneAsset = args.has("--asset");
+    if (oneAsset == args.has("--all-assets"))
+        throw UsageError("grant add needs exactly one of --asset ID and --all-assets");
+    NewGrant grant;
+    grant.holder = args.required("--holder");
+    grant.scope = parseScope(args.required("--scope"));
+    if (oneAsset)
+        grant.asset = args.value("--asset");
+    grant.grantee = args.value("--to");
+    grant.terms.sharePercent = args.number("--share", 0);
+    grant.terms.commercial = args.has("--commercial");
+    grant.terms.licence = args.value("--licence").value_or("");
+    grant.terms.attribution = args.value("--attribution").value_or("");
+    if (const auto expires = args.value("--expires")) {
+        grant.terms.expiresAt = parseIsoTime(*expires, "--expires");
+        if (*grant.terms.expiresAt <= currentTime())
+            throw BadInput("--expires: " + *expires +
+                           " is already past; a grant must expire later");
+    }
+    const Grant added = registry.addGrant(grant);
+    const ConsentGraph& graph = registry.consentGraph();
+    emit(args, out, {{"grant", added.id}},
+         "Added grant " + added.id + ": " + describeGrant(graph, added, currentTime()));
+    return ExitCode::Ok;
+}
+
+ExitCode grantRevoke(const Arguments& args, Registry& registry, std::ostream& out) {
+    const std::string id = args.positionals.front();
+    const auto modelsBefore = registry.models();
+    const Grant revoked = registry.revokeGrant(id, args.value("--reason").value_or(""));
+    json marked = json::array();
+    for (const auto& model : registry.models())
+        if (model.sourceRevoked &&
+            std::none_of(modelsBefore.begin(), modelsBefore.end(), [&](const Model& before) {
+                return before.id == model.id && before.sourceRevoked;
+            }))
+            marked.push_back(model.id);
+    std::string text = "Revoked grant " + id + " on " + formatIsoTime(*revoked.revokedAt);
+    for (const auto& model : marked)
+        text += "\nModel " + model.get<std::string>() +
+                " is now source-revoked: it cannot "
+                "generate until retrained without this recording";
+    emit(args, out,
+         {{"grant", id},
+          {"revoked", formatIsoTime(*revoked.revokedAt)},
+          {"source_revoked_models", marked}},
+         text);
+    return ExitCode::Ok;
+}
+
+ExitCode grantList(const Arguments& args, Registry& registry, std::ostream& out) {
+    GrantFilter filter;
+    filter.asset = args.value("--asset");
+    filter.holder = args.value("--holder");
+    const UnixTime now = currentTime();
+    const ConsentGraph& graph = registry.consentGraph();
+    json list = json::array();
+    std::string text;
+    for (const auto& grant : registry.grants(filter)) {
+        list.push_back(grantJson(graph, grant, now));
+        text += grant.id + "  " + grantState(grant, now) + "  " + describeGrant(graph, grant, now) +
+                "\n";
+    }
+    emit(args, out, {{"grants", list}}, list.empty() ? "No grants." : text);
+    return ExitCode::Ok;
+}
+
+ExitCode consentCheck(const Arguments& args, Registry& registry, std::ostream& out,
+                      std::ostream& err) {
+    PolicyRequest request;
+    request.scope = parseScope(args.required("--scope"));
+    int subjects = 0;
+    for (const auto& [option, kind] :
+         {std::pair{"--asset", InputKind::Asset}, std::pair{"--model", InputKind::Model},
+          std::pair{"--render", InputKind::Render}})
+        if (const auto id = args.value(option)) {
+            request.subject = {kind, *id};
+            ++subjects;
+        }
+    if (subjects != 1)
+        throw UsageError("consent check needs exactly one of --asset, --model and --render");
+    request.actor = args.value("--as").value_or("");
+    if (!request.actor.empty() && !registry.holder(request.actor))
+        throw BadInput("unknown holder '" + request.actor + "' given to --as");
+    request.commercial = args.has("--commercial");
+    request.at = args.value("--at") ? parseIsoTime(*args.value("--at"), "--at") : currentTime();
+    const Decision decision = registry.decide(request);
+    const std::string what = scopeName(request.scope) + " on " +
+                             inputKindName(request.subject.kind) + " " + request.subject.id;
+    if (!decision.allowed)
+        return reportDenial(args, decision, what, out, err);
+    json relied = json::array();
+    std::string text = "allowed: " + what + " (" + std::to_string(decision.closureAssets.size()) +
+                       " asset(s) in its lineage)";
+    for (const auto& r : decision.relied) {
+        relied.push_back({{"asset", r.asset}, {"grant", r.grant}});
+        text += "\n  " + r.asset + " by grant " + r.grant;
+    }
+    emit(args, out, {{"allowed", true}, {"relied", relied}}, text);
+    return ExitCode::Ok;
+}
+
+ExitCode auditVerify(const Arguments& args, Registry& registry, std::ostream& out,
+                     std::ostream& err) {
+    const AuditReport report = registry.verifyAudit();
+    std::string text = report.intact ? "Registry intact: " + std::to_string(report.entries) +
+                                           " audit entries, chain and signed head verified, every "
+                                           "row matches the log"
+                                     : "Registry TAMPERED (" +
+                                           std::to_string(report.problems.size()) + " problem(s)):";
+    for (const auto& problem : report.problems)
+        text += "\n  - " + problem;
+    if (args.json)
+        out << json{{"intact", report.intact},
+                    {"entries", report.entries},
+                    {"problems", report.problems}}
+                   .dump(2)
+            << "\n";
+    else
+        (report.intact ? out : err) << text << "\n";
+    return report.intact ? ExitCode::Ok : ExitCode::Integrity;
+}
+
+ExitCode auditLog(const Arguments& args, Registry& registry, std::ostream& out) {
+    std::optional<std::int64_t> limit;
+    if (args.has("--limit")) {
+        const double n = args.number("--limit", 0);
+        if (n < 1 || n != static_cast<double>(static_cast<std::int64_t>(n)))
+            throw BadInput("--limit: '" + *args.value("--limit") +
+                           "' is not a positive whole number");
+        limit = static_cast<std::int64_t>(n);
+    }
+    json list = json::array();
+    std::string text;
+    for (const auto& e : registry.auditLog(limit)) {
+        list.push_back({{"seq", e.seq},
+                        {"at", e.at},
+                        {"op", e.op},
+                        {"table", e.table},
+                        {"id", e.rowId},
+                        {"row", json::parse(e.rowJson)},
+                        {"hash", e.hash}});
+        text += std::to_string(e.seq) + "  " + e.at + "  " + e.op + " " + e.rowId + "  " +
+                e.hash.substr(0, 12) + "\n";
+    }
+    emit(args, out, {{"entries", list}}, text);
+    return ExitCode::Ok;
+}
+
+} // namespace
+
+const std::vector<CommandSpec>& commandTable() {
+    return commands;
+}
+
+ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const auto& words = args.command->words;
+    const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
+    if (name == "demo")
+        return runDemo(args.value("--out"), args.json, out, err);
+    if (words[0] == "project")
+        return runProjectCommand(words[1], args, out);
+
+    auto registry = Registry::open(args.registryPath);
+    if (name == "holder add")
+        return holderAdd(args, *registry, out);
+    if (name == "holder list")
+        return holderList(args, *registry, out);
+    if (name == "asset add")
+        return assetAdd(args, *registry, out);
+    if (name == "asset list")
+        return assetList(args, *registry, out);
+    if (name == "grant add")
+        return grantAdd(args, *registry, out);
+    if (name == "grant revoke")
+        return grantRevoke(args, *registry, out);
+    if (name == "grant list")
+        return grantList(args, *registry, out);
+    if (name == "consent check")
+        return consentCheck(args, *registry, out, err);
+    if (name == "audit verify")
+        return auditVerify(args, *registry, out, err);
+    if (name == "audit log")
+        return auditLog(args, *registry, out);
+    throw UsageError("unknown command '" + name + "'");
+}
+
+} // namespace accord::cli

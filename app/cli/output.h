@@ -1,0 +1,23 @@
+#pragma once
+
+#include "cli_args.h"
+
+#include "accord/core/policy.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <string>
+
+namespace accord::cli {
+
+// SPEC §5's denial shape: {"denied": [{"asset", "owner", "scope", "why"}]}.
+nlohmann::json deniedJson(const Decision& decision);
+// Prints a denial (exit 4): the JSON on stdout with --json, one line per missing grant on stderr.
+ExitCode reportDenial(const Arguments& args, const Decision& decision, const std::string& what,
+                      std::ostream& out, std::ostream& err);
+// The result: JSON on stdout with --json, else the human text.
+void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
+          const std::string& text);
+
+} // namespace accord::cli

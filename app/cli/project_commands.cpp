@@ -1,0 +1,162 @@
+#include "project_commands.h"
+
+#include "accord/audio/audio_file.h"
+#include "accord/core/files.h"
+#include "accord/core/project.h"
+#include "accord/core/registry.h"
+#include "output.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string absolutePath(const std::string& path) {
+    return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+json clipJson(const Project& project, const Clip& clip) {
+    return {{"clip", clip.id},
+            {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
+            {"render", clip.render.empty() ? json(nullptr) : json(clip.render)},
+            {"file", clip.file},
+            {"at", project.samplesToSeconds(clip.position)},
+            {"offset", project.samplesToSeconds(clip.offset)},
+            {"length", project.samplesToSeconds(clip.length)},
+            {"gain_db", clip.gainDb},
+            {"fade_in", project.samplesToSeconds(clip.fadeIn)},
+            {"fade_out", project.samplesToSeconds(clip.fadeOut)},
+            {"offline", clip.offline}};
+}
+
+ExitCode projectNew(const Arguments& args, std::ostream& out) {
+    const std::string path = absolutePath(args.positionals.front());
+    if (fileExists(path))
+        throw BadInput(path + ": already exists; a new project never overwrites a file");
+    Project project;
+    const double rate = args.number("--rate", 48000);
+    if (rate != static_cast<double>(static_cast<int>(rate)))
+        throw BadInput("--rate: " + *args.value("--rate") + " is not a whole number of Hz");
+    project.sampleRate = static_cast<int>(rate);
+    project.tempo = args.number("--tempo", 120);
+    saveProject(path, project);
+    emit(args, out,
+         {{"project", path}, {"sample_rate", project.sampleRate}, {"tempo", project.tempo}},
+         "Created " + path + " (" + std::to_string(project.sampleRate) + " Hz)");
+    return ExitCode::Ok;
+}
+
+ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
+    const std::string path = absolutePath(args.positionals.front());
+    Project project = loadProject(path);
+    Track track;
+    track.id = project.nextTrackId();
+    track.name = args.required("--name");
+    track.gainDb = args.number("--gain", 0);
+    track.pan = args.number("--pan", 0);
+    track.mute = args.has("--mute");
+    track.solo = args.has("--solo");
+    project.tracks.push_back(track);
+    saveProject(path, project);
+    emit(args, out, {{"track", track.id}}, "Added track " + track.id + " '" + track.name + "'");
+    return ExitCode::Ok;
+}
+
+ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
+    const std::string path = absolutePath(args.positionals.at(0));
+    const std::string file = absolutePath(args.positionals.at(1));
+    Project project = loadProject(path);
+    Track& track = project.track(args.required("--track"));
+
+    const AudioIdentity identity = audio::identifyAudioFile(file);
+    auto registry = Registry::open(args.registryPath);
+    std::optional<Asset> asset = registry->assetByContent(identity.pcmSha256, identity.fileSha256);
+    if (const auto owner = args.value("--owner")) {
+        if (!registry->holder(*owner))
+            throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
+        asset = registry->addAsset({*owner, identity, "", AssetOrigin::Recorded, file}).asset;
+    } else if (!asset) {
+        throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
+    }
+
+    Clip clip;
+    clip.id = project.nextClipId();
+    clip.asset = asset->id;
+    clip.file = file;
+    clip.position = project.secondsToSamples(args.number("--at", 0));
+    clip.offset = project.secondsToSamples(args.number("--offset", 0));
+    clip.gainDb = args.number("--gain", 0);
+    const std::int64_t mediaLength = project.secondsToSamples(identity.durationSeconds);
+    if (clip.offset >= mediaLength)
+        throw BadInput("--offset: the media is only " + std::to_string(identity.durationSeconds) +
+                       " s long");
+    clip.length = args.has("--length") ? project.secondsToSamples(args.number("--length", 0))
+                                       : mediaLength - clip.offset;
+    if (clip.offset + clip.length > mediaLength)
+        throw BadInput("--length: the clip would run past the end of " + file);
+    track.clips.push_back(clip);
+    saveProject(path, project);
+    emit(args, out, {{"clip", clip.id}, {"asset", clip.asset}},
+         "Added clip " + clip.id + " (asset " + clip.asset + ") to track " + track.id);
+    return ExitCode::Ok;
+}
+
+ExitCode projectShow(const Arguments& args, std::ostream& out) {
+    const std::string path = absolutePath(args.positionals.front());
+    const Project project = loadProject(path);
+    json tracks = json::array();
+    std::ostringstream text;
+    text << path << ": " << project.sampleRate << " Hz, " << project.tempo << " BPM, " << std::fixed
+         << std::setprecision(3) << project.samplesToSeconds(project.length()) << " s\n";
+    for (const auto& track : project.tracks) {
+        json clips = json::array();
+        text << "  " << track.id << " '" << track.name << "'  gain " << track.gainDb << " dB, pan "
+             << track.pan << (track.mute ? ", muted" : "") << (track.solo ? ", solo" : "") << "\n";
+        for (const auto& clip : track.clips) {
+            clips.push_back(clipJson(project, clip));
+            text << "    " << clip.id << "  at " << project.samplesToSeconds(clip.position)
+                 << " s, " << project.samplesToSeconds(clip.length) << " s of "
+                 << (clip.asset.empty() ? clip.render : clip.asset) << "  " << clip.file
+                 << (clip.offline ? "  [OFFLINE: file missing]" : "") << "\n";
+        }
+        tracks.push_back({{"track", track.id},
+                          {"name", track.name},
+                          {"gain_db", track.gainDb},
+                          {"pan", track.pan},
+                          {"mute", track.mute},
+                          {"solo", track.solo},
+                          {"model", track.model.empty() ? json(nullptr) : json(track.model)},
+                          {"clips", clips}});
+    }
+    emit(args, out,
+         {{"project", path},
+          {"version", Project::formatVersion},
+          {"sample_rate", project.sampleRate},
+          {"tempo", project.tempo},
+          {"length", project.samplesToSeconds(project.length())},
+          {"tracks", tracks},
+          {"offline", project.offlineMedia}},
+         text.str());
+    return ExitCode::Ok;
+}
+
+} // namespace
+
+ExitCode runProjectCommand(const std::string& verb, const Arguments& args, std::ostream& out) {
+    if (verb == "new")
+        return projectNew(args, out);
+    if (verb == "add-track")
+        return projectAddTrack(args, out);
+    if (verb == "add-clip")
+        return projectAddClip(args, out);
+    if (verb == "show")
+        return projectShow(args, out);
+    throw UsageError("unknown command 'project " + verb + "'");
+}
+
+} // namespace accord::cli

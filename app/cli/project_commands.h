@@ -1,0 +1,13 @@
+#pragma once
+
+#include "cli_args.h"
+
+#include <iosfwd>
+#include <string>
+
+namespace accord::cli {
+
+// `project new|add-track|add-clip|show` (SPEC §5), through the same core code as the studio.
+ExitCode runProjectCommand(const std::string& verb, const Arguments& args, std::ostream& out);
+
+} // namespace accord::cli

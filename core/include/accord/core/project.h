@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord {
+
+// The `.accord` project of SPEC §7. Times are whole samples at the project rate, so edits and
+// renders are sample-exact; the CLI and the window convert from and to seconds.
+struct Clip {
+    std::string id;
+    std::string asset;         // the registered recording, or empty for a render
+    std::string render;        // a studio render, or empty for an asset
+    std::string file;          // absolute path of the media
+    std::int64_t position = 0; // where the clip starts on the timeline
+    std::int64_t offset = 0;   // where in the media it starts
+    std::int64_t length = 0;
+    double gainDb = 0;
+    std::int64_t fadeIn = 0;
+    std::int64_t fadeOut = 0;
+    bool offline = false; // media missing at load time: kept, shown, not played
+};
+
+struct Track {
+    std::string id;
+    std::string name;
+    double gainDb = 0;
+    double pan = 0; // -1 left .. +1 right
+    bool mute = false;
+    bool solo = false;
+    std::string model; // a voice model file the track runs through, or empty
+    std::vector<Clip> clips;
+};
+
+struct Project {
+    static constexpr int formatVersion = 1;
+    int sampleRate = 48000;
+    double tempo = 120;
+    std::vector<Track> tracks;
+    // Filled on load: one line per clip whose media file is missing ("... not found").
+    std::vector<std::string> offlineMedia;
+
+    Track& track(const std::string& id);             // throws BadInput naming the id
+    const Track& track(const std::string& id) const; // throws BadInput naming the id
+    std::string nextTrackId() const;
+    std::string nextClipId() const;
+    std::int64_t secondsToSamples(double seconds) const;
+    double samplesToSeconds(std::int64_t samples) const;
+    // The end of the last clip, in samples.
+    std::int64_t length() const;
+};
+
+// Reads a project; throws BadInput naming the file and the problem for broken JSON, a newer or
+// unknown format version, or invalid values. Missing media does not fail: clips go offline.
+Project loadProject(const std::string& path);
+// Validates, then writes atomically: a failed save leaves the previous file intact.
+void saveProject(const std::string& path, const Project& project);
+std::string projectToJson(const Project& project, const std::string& projectPath);
+Project projectFromJson(const std::string& json, const std::string& projectPath);
+
+} // namespace accord

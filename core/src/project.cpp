@@ -1,0 +1,244 @@
+#include "accord/core/project.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace accord {
+
+using nlohmann::json;
+
+namespace {
+
+const char* const formatName = "accord-project";
+
+std::string folderOf(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string absoluteFrom(const std::string& folder, const std::string& file) {
+    return file.empty() || file[0] == '/' ? file : folder + "/" + file;
+}
+
+std::string relativeTo(const std::string& folder, const std::string& file) {
+    const std::string prefix = folder + "/";
+    return file.rfind(prefix, 0) == 0 ? file.substr(prefix.size()) : file;
+}
+
+std::int64_t highestNumber(const std::vector<std::string>& ids) {
+    std::int64_t highest = 0;
+    for (const auto& id : ids) {
+        const auto dash = id.find('-');
+        if (dash != std::string::npos)
+            highest =
+                std::max<std::int64_t>(highest, std::strtoll(id.c_str() + dash + 1, nullptr, 10));
+    }
+    return highest;
+}
+
+// Every rule a project must keep; `where` names the file (and the track or clip) in messages.
+void validate(const Project& project, const std::string& where) {
+    auto fail = [&](const std::string& what) { throw BadInput(where + ": " + what); };
+    if (project.sampleRate < 8000 || project.sampleRate > 384000)
+        fail("sample rate " + std::to_string(project.sampleRate) + " Hz is outside 8000..384000");
+    if (!(project.tempo >= 20 && project.tempo <= 999))
+        fail("tempo " + std::to_string(project.tempo) + " BPM is outside 20..999");
+    std::set<std::string> ids;
+    for (const auto& track : project.tracks) {
+        const std::string t = "track " + track.id;
+        if (track.id.empty() || !ids.insert(track.id).second)
+            fail(t + ": missing or repeated id");
+        if (!std::isfinite(track.gainDb) || track.gainDb > 24)
+            fail(t + ": gain must be at most +24 dB");
+        if (!(track.pan >= -1 && track.pan <= 1))
+            fail(t + ": pan must be between -1 and 1");
+        for (const auto& clip : track.clips) {
+            const std::string c = t + " clip " + clip.id;
+            if (clip.id.empty() || !ids.insert(clip.id).second)
+                fail(c + ": missing or repeated id");
+            if (clip.file.empty())
+                fail(c + ": no media file");
+            if (clip.position < 0 || clip.offset < 0)
+                fail(c + ": position and offset must not be negative");
+            if (clip.length <= 0)
+                fail(c + ": length must be positive");
+            if (clip.fadeIn < 0 || clip.fadeOut < 0 || clip.fadeIn + clip.fadeOut > clip.length)
+                fail(c + ": fades must fit inside the clip");
+            if (!std::isfinite(clip.gainDb) || clip.gainDb > 24)
+                fail(c + ": gain must be at most +24 dB");
+        }
+    }
+}
+
+template <typename T> T field(const json& object, const char* key, const T& fallback) {
+    const auto found = object.find(key);
+    if (found == object.end() || found->is_null())
+        return fallback;
+    return found->get<T>();
+}
+
+std::string optionalText(const json& object, const char* key) {
+    return field<std::string>(object, key, "");
+}
+
+json textOrNull(const std::string& text) {
+    return text.empty() ? json(nullptr) : json(text);
+}
+
+} // namespace
+
+Track& Project::track(const std::string& id) {
+    return const_cast<Track&>(static_cast<const Project&>(*this).track(id));
+}
+
+const Track& Project::track(const std::string& id) const {
+    for (const auto& t : tracks)
+        if (t.id == id)
+            return t;
+    throw BadInput("no track '" + id + "' in the project");
+}
+
+std::string Project::nextTrackId() const {
+    std::vector<std::string> ids;
+    for (const auto& t : tracks)
+        ids.push_back(t.id);
+    return "t-" + std::to_string(highestNumber(ids) + 1);
+}
+
+std::string Project::nextClipId() const {
+    std::vector<std::string> ids;
+    for (const auto& t : tracks)
+        for (const auto& c : t.clips)
+            ids.push_back(c.id);
+    return "c-" + std::to_string(highestNumber(ids) + 1);
+}
+
+std::int64_t Project::secondsToSamples(double seconds) const {
+    return static_cast<std::int64_t>(std::llround(seconds * sampleRate));
+}
+
+double Project::samplesToSeconds(std::int64_t samples) const {
+    return static_cast<double>(samples) / sampleRate;
+}
+
+std::int64_t Project::length() const {
+    std::int64_t end = 0;
+    for (const auto& t : tracks)
+        for (const auto& c : t.clips)
+            end = std::max(end, c.position + c.length);
+    return end;
+}
+
+std::string projectToJson(const Project& project, const std::string& projectPath) {
+    const std::string folder = folderOf(projectPath);
+    json tracks = json::array();
+    for (const auto& t : project.tracks) {
+        json clips = json::array();
+        for (const auto& c : t.clips)
+            clips.push_back({{"id", c.id},
+                             {"asset", textOrNull(c.asset)},
+                             {"render", textOrNull(c.render)},
+                             {"file", relativeTo(folder, c.file)},
+                             {"position", c.position},
+                             {"offset", c.offset},
+                             {"length", c.length},
+                             {"gain_db", c.gainDb},
+                             {"fade_in", c.fadeIn},
+                             {"fade_out", c.fadeOut}});
+        tracks.push_back({{"id", t.id},
+                          {"name", t.name},
+                          {"gain_db", t.gainDb},
+                          {"pan", t.pan},
+                          {"mute", t.mute},
+                          {"solo", t.solo},
+                          {"model", textOrNull(t.model)},
+                          {"clips", clips}});
+    }
+    return json{{"format", formatName},   {"version", Project::formatVersion},
+                {"time_unit", "samples"}, {"sample_rate", project.sampleRate},
+                {"tempo", project.tempo}, {"tracks", tracks}}
+               .dump(2) +
+           "\n";
+}
+
+Project projectFromJson(const std::string& text, const std::string& projectPath) {
+    json document;
+    try {
+        document = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw BadInput(projectPath + ": not a valid project (broken JSON at byte " +
+                       std::to_string(e.byte) + ")");
+    }
+    if (!document.is_object() || document.value("format", std::string()) != formatName)
+        throw BadInput(projectPath + ": not an Accord project (no \"format\": \"" + formatName +
+                       "\")");
+    const json version = document.value("version", json());
+    if (!version.is_number_integer())
+        throw BadInput(projectPath + ": project has no format version");
+    if (version.get<int>() > Project::formatVersion)
+        throw BadInput(projectPath + ": written by a newer Accord (project format " +
+                       std::to_string(version.get<int>()) + ", this build reads up to " +
+                       std::to_string(Project::formatVersion) + ")");
+    if (version.get<int>() < 1)
+        throw BadInput(projectPath + ": project format " + std::to_string(version.get<int>()) +
+                       " is not one Accord ever wrote");
+
+    const std::string folder = folderOf(projectPath);
+    Project project;
+    try {
+        project.sampleRate = field<int>(document, "sample_rate", 48000);
+        project.tempo = field<double>(document, "tempo", 120.0);
+        for (const auto& t : document.at("tracks")) {
+            Track track;
+            track.id = t.at("id").get<std::string>();
+            track.name = field<std::string>(t, "name", "");
+            track.gainDb = field<double>(t, "gain_db", 0.0);
+            track.pan = field<double>(t, "pan", 0.0);
+            track.mute = field<bool>(t, "mute", false);
+            track.solo = field<bool>(t, "solo", false);
+            track.model = optionalText(t, "model");
+            for (const auto& c : t.value("clips", json::array())) {
+                Clip clip;
+                clip.id = c.at("id").get<std::string>();
+                clip.asset = optionalText(c, "asset");
+                clip.render = optionalText(c, "render");
+                clip.file = absoluteFrom(folder, c.at("file").get<std::string>());
+                clip.position = c.at("position").get<std::int64_t>();
+                clip.offset = field<std::int64_t>(c, "offset", 0);
+                clip.length = c.at("length").get<std::int64_t>();
+                clip.gainDb = field<double>(c, "gain_db", 0.0);
+                clip.fadeIn = field<std::int64_t>(c, "fade_in", 0);
+                clip.fadeOut = field<std::int64_t>(c, "fade_out", 0);
+                clip.offline = !fileExists(clip.file);
+                if (clip.offline)
+                    project.offlineMedia.push_back("clip " + clip.id + " on track '" + track.name +
+                                                   "': " + clip.file + " not found");
+                track.clips.push_back(std::move(clip));
+            }
+            project.tracks.push_back(std::move(track));
+        }
+    } catch (const json::exception& e) {
+        throw BadInput(projectPath + ": invalid project: " + e.what());
+    }
+    validate(project, projectPath);
+    return project;
+}
+
+Project loadProject(const std::string& path) {
+    if (!fileExists(path))
+        throw BadInput(path + ": no such project file");
+    return projectFromJson(readWholeFile(path), path);
+}
+
+void saveProject(const std::string& path, const Project& project) {
+    validate(project, path);
+    writeFileAtomically(path, projectToJson(project, path));
+}
+
+} // namespace accord

@@ -1,0 +1,294 @@
+// The accord-cli contract of SPEC §5, through the real binary on real recordings.
+
+#include "test_support.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <sqlite3.h>
+
+using accord::test::runCli;
+using accord::test::runTool;
+
+class CliTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+    QString registry;
+    int registries = 0;
+
+    QString newRegistry() { return dir.filePath(QString("r%1.sqlite").arg(++registries)); }
+
+    QString addHolder(const QString& name) {
+        const auto r = runCli({"--json", "holder", "add", "--name", name}, registry);
+        if (r.exitCode != 0)
+            qWarning() << r.err;
+        return r.json().value("holder").toString();
+    }
+
+    // Audit entries and verify result: the registry must not change on bad input.
+    int auditEntries() {
+        const auto r = runCli({"--json", "audit", "log"}, registry);
+        return r.json().value("entries").toArray().size();
+    }
+
+    void expectBadInput(const QStringList& args, const QString& mentions) {
+        const int before = auditEntries();
+        const auto r = runCli(args, registry);
+        QVERIFY2(r.exitCode == 2,
+                 qPrintable(QString("exit %1: %2").arg(r.exitCode).arg(QString(r.err))));
+        QVERIFY2(QString(r.err).contains(mentions),
+                 qPrintable("stderr should mention '" + mentions + "': " + r.err));
+        QCOMPARE(QString(r.err).trimmed().count('\n'), 0); // one clear line
+        QCOMPARE(auditEntries(), before);
+        QCOMPARE(runCli({"audit", "verify"}, registry).exitCode, 0);
+    }
+
+private slots:
+    void init() { registry = newRegistry(); }
+
+    void holderAddPrintsItsId() {
+        const auto r =
+            runCli({"--json", "holder", "add", "--name", "Ada", "--ipi", "00012345678"}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("holder").toString(), QString("h-1"));
+        QVERIFY(QFile::exists(registry + ".keys/h-1.key"));
+        QCOMPARE(QFile(registry + ".keys/h-1.key").permissions() &
+                     (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        const auto list = runCli({"--json", "holder", "list"}, registry);
+        QCOMPARE(list.json().value("holders").toArray().at(0).toObject().value("name").toString(),
+                 QString("Ada"));
+    }
+
+    void sameRecordingIsOneAssetAlsoReEncoded() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        auto r = runCli({"--json", "asset", "add", wav, "--owner", ada, "--isrc", "USRC17607839"},
+                        registry);
+        QCOMPARE(r.exitCode, 0);
+        const QString id = r.json().value("asset").toString();
+        QCOMPARE(id, QString("a-1"));
+        QCOMPARE(r.json().value("sample_rate").toInt(), 48000);
+        QVERIFY(r.json().value("duration").toDouble() > 0.5);
+
+        r = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("asset").toString(), id);
+
+        const QString flac = dir.filePath("front.flac");
+        QVERIFY(runTool("sox", {wav, flac}));
+        r = runCli({"--json", "asset", "add", flac, "--owner", ada}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("asset").toString(), id);
+
+        // Claiming somebody else's recording is refused.
+        const QString bo = addHolder("Bo");
+        expectBadInput({"asset", "add", flac, "--owner", bo}, "already registered as a-1");
+    }
+
+    void badAudioIsAClearErrorAndChangesNothing() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        expectBadInput({"asset", "add", dir.filePath("missing.wav"), "--owner", ada},
+                       "missing.wav");
+
+        const QString text = dir.filePath("notes.wav");
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("these are not samples\n");
+        f.close();
+        expectBadInput({"asset", "add", text, "--owner", ada}, "notes.wav");
+
+        QFile original(wav);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray bytes = original.readAll();
+        const QString cut = dir.filePath("cut.wav");
+        QFile truncated(cut);
+        QVERIFY(truncated.open(QIODevice::WriteOnly));
+        truncated.write(bytes.left(bytes.size() / 2));
+        truncated.close();
+        expectBadInput({"asset", "add", cut, "--owner", ada}, "truncated");
+
+        expectBadInput({"asset", "add", wav, "--owner", "h-77"}, "h-77");
+    }
+
+    void grantsAddListRevoke() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        const QString bo = addHolder("Bo");
+        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
+                                  .json()
+                                  .value("asset")
+                                  .toString();
+
+        auto r = runCli({"--json",     "grant",     "add",       "--holder",      ada,
+                         "--asset",    asset,       "--scope",   "train-voice",   "--to",
+                         bo,           "--share",   "25",        "--commercial",  "--expires",
+                         "2099-01-01", "--licence", "CC-BY-4.0", "--attribution", "Voice: Ada"},
+                        registry);
+        QCOMPARE(r.exitCode, 0);
+        const QString grant = r.json().value("grant").toString();
+        QCOMPARE(grant, QString("g-1"));
+        r = runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
+                   registry);
+        QCOMPARE(r.exitCode, 0);
+
+        r = runCli({"--json", "grant", "list", "--asset", asset}, registry);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray grants = r.json().value("grants").toArray();
+        QCOMPARE(grants.size(), 2);
+        const QJsonObject first = grants.at(0).toObject();
+        for (const char* key : {"grant", "holder", "scope", "asset", "state"})
+            QVERIFY2(first.contains(key), key);
+        QCOMPARE(first.value("scope").toString(), QString("train-voice"));
+        QCOMPARE(first.value("state").toString(), QString("active"));
+        QCOMPARE(first.value("to").toString(), bo);
+        QCOMPARE(first.value("share").toDouble(), 25.0);
+        QCOMPARE(first.value("expires").toString(), QString("2099-01-01"));
+        QVERIFY(grants.at(1).toObject().value("asset").isNull());
+
+        QCOMPARE(
+            runCli({"consent", "check", "--scope", "train-voice", "--asset", asset, "--as", bo},
+                   registry)
+                .exitCode,
+            0);
+        r = runCli({"grant", "revoke", grant, "--reason", "no longer"}, registry);
+        QCOMPARE(r.exitCode, 0);
+        r = runCli({"--json", "grant", "list", "--holder", ada}, registry);
+        QCOMPARE(r.json().value("grants").toArray().at(0).toObject().value("state").toString(),
+                 QString("revoked"));
+        expectBadInput({"grant", "revoke", grant}, "already revoked");
+        expectBadInput({"grant", "revoke", "g-404"}, "g-404");
+    }
+
+    void denialListsEveryMissingGrantWithExit4() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
+                                  .json()
+                                  .value("asset")
+                                  .toString();
+        auto r =
+            runCli({"--json", "consent", "check", "--scope", "export", "--asset", asset}, registry);
+        QCOMPARE(r.exitCode, 4);
+        const QJsonArray denied = r.json().value("denied").toArray();
+        QCOMPARE(denied.size(), 1);
+        const QJsonObject missing = denied.at(0).toObject();
+        QCOMPARE(missing.value("asset").toString(), asset);
+        QCOMPARE(missing.value("owner").toString(), ada);
+        QCOMPARE(missing.value("scope").toString(), QString("export"));
+        QVERIFY(missing.value("why").toString().contains("no export grant"));
+        QVERIFY(QString(r.err).contains("consent denied"));
+
+        runCli({"grant", "add", "--holder", ada, "--asset", asset, "--scope", "export"}, registry);
+        QCOMPARE(
+            runCli({"consent", "check", "--scope", "export", "--asset", asset}, registry).exitCode,
+            0);
+        r = runCli({"consent", "check", "--scope", "export", "--asset", asset, "--commercial"},
+                   registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QString(r.err).contains("commercial"));
+    }
+
+    void badValuesAreExit2() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
+                                  .json()
+                                  .value("asset")
+                                  .toString();
+        const QStringList base{"grant", "add", "--holder", ada, "--asset", asset};
+        expectBadInput(base + QStringList{"--scope", "export", "--expires", "2027-02-31"},
+                       "2027-02-31");
+        expectBadInput(base + QStringList{"--scope", "export", "--expires", "tomorrow"},
+                       "tomorrow");
+        expectBadInput(base + QStringList{"--scope", "export", "--expires", "2001-01-01"}, "past");
+        expectBadInput(base + QStringList{"--scope", "sing"}, "sing");
+        expectBadInput(base + QStringList{"--scope", "export", "--share", "lots"}, "lots");
+        expectBadInput(base + QStringList{"--scope", "export", "--share", "120"}, "120");
+        expectBadInput({"grant", "add", "--holder", "h-9", "--all-assets", "--scope", "export"},
+                       "h-9");
+        expectBadInput({"grant", "add", "--holder", ada, "--asset", "a-9", "--scope", "export"},
+                       "a-9");
+        expectBadInput({"grant", "list", "--asset", "a-9"}, "a-9");
+    }
+
+    void usageMistakesAreExit1WithUsage() {
+        for (const QStringList& args :
+             {QStringList{"frobnicate"}, QStringList{"holder", "add", "--nme", "x"},
+              QStringList{"grant", "add", "--holder", "h-1", "--scope", "export"}, QStringList{},
+              QStringList{"grant", "revoke"}, QStringList{"holder", "add"}}) {
+            const auto r = runCli(args, registry);
+            QVERIFY2(r.exitCode == 1,
+                     qPrintable(args.join(' ') + " -> " + QString::number(r.exitCode)));
+            QVERIFY2(QString(r.err).contains("usage: accord-cli"), qPrintable(args.join(' ')));
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+
+    void notARegistryIsExit2() {
+        const QString junk = dir.filePath("junk.sqlite");
+        QFile f(junk);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'x'));
+        f.close();
+        const auto r = runCli({"holder", "list"}, junk);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(QString(r.err).contains("junk.sqlite"));
+    }
+
+    void registryComesFromTheEnvironmentToo() {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ACCORD_REGISTRY", registry);
+        process.setProcessEnvironment(env);
+        process.start(QString::fromUtf8(qgetenv("ACCORD_CLI")), {"holder", "add", "--name", "Env"});
+        QVERIFY(process.waitForFinished());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY(QFile::exists(registry));
+    }
+
+    void auditVerifyDetectsTamperingWithExit3() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        runCli({"asset", "add", wav, "--owner", ada}, registry);
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        auto r = runCli({"--json", "audit", "verify"}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("intact").toBool(), true);
+
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(registry.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "UPDATE grants SET commercial = 1 WHERE id = 'g-1'", nullptr,
+                              nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(db);
+
+        r = runCli({"audit", "verify"}, registry);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(QString(r.err).contains("grants row g-1 was changed"), r.err.constData());
+        r = runCli({"--json", "audit", "verify"}, registry);
+        QCOMPARE(r.exitCode, 3);
+        QCOMPARE(r.json().value("intact").toBool(), false);
+        QVERIFY(!r.json().value("problems").toArray().isEmpty());
+
+        r = runCli({"--json", "audit", "log", "--limit", "2"}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("entries").toArray().size(), 2);
+    }
+
+    void demoTellsTheConsentStory() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString out = dir.filePath("demo");
+        const auto r = runCli({"--json", "demo", "--out", out});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject summary = r.json();
+        QCOMPARE(summary.value("export_allowed_before_revocation").toBool(), true);
+        QCOMPARE(summary.value("export_allowed_after_revocation").toBool(), false);
+        QCOMPARE(summary.value("audit_intact").toBool(), true);
+        QCOMPARE(runCli({"audit", "verify"}, out + "/registry.sqlite").exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "test_cli.moc"
