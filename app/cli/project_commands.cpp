@@ -74,19 +74,8 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
     Track& track = project.track(args.required("--track"));
 
     const AudioIdentity identity = audio::identifyAudioFile(file);
-    auto registry = Registry::open(args.registryPath);
-    std::optional<Asset> asset = registry->assetByContent(identity.pcmSha256, identity.fileSha256);
-    if (const auto owner = args.value("--owner")) {
-        if (!registry->holder(*owner))
-            throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
-        asset = registry->addAsset({*owner, identity, "", AssetOrigin::Recorded, file}).asset;
-    } else if (!asset) {
-        throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
-    }
-
     Clip clip;
     clip.id = project.nextClipId();
-    clip.asset = asset->id;
     clip.file = file;
     clip.position = project.secondsToSamples(args.number("--at", 0));
     clip.offset = project.secondsToSamples(args.number("--offset", 0));
@@ -99,6 +88,18 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
                                        : mediaLength - clip.offset;
     if (clip.offset + clip.length > mediaLength)
         throw BadInput("--length: the clip would run past the end of " + file);
+
+    // Validated before anything is registered: bad input changes nothing.
+    auto registry = Registry::open(args.registryPath);
+    std::optional<Asset> asset = registry->assetByContent(identity.pcmSha256, identity.fileSha256);
+    if (const auto owner = args.value("--owner")) {
+        if (!registry->holder(*owner))
+            throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
+        asset = registry->addAsset({*owner, identity, "", AssetOrigin::Recorded, file}).asset;
+    } else if (!asset) {
+        throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
+    }
+    clip.asset = asset->id;
     track.clips.push_back(clip);
     saveProject(path, project);
     emit(args, out, {{"clip", clip.id}, {"asset", clip.asset}},

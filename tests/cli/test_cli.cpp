@@ -277,6 +277,82 @@ private slots:
         QCOMPARE(r.json().value("entries").toArray().size(), 2);
     }
 
+    void projectCommandsEditAndShowTheProject() {
+        ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        const QString project = dir.filePath("song.accord");
+        auto r = runCli({"--json", "project", "new", project, "--rate", "44100", "--tempo", "100"},
+                        registry);
+        QCOMPARE(r.exitCode, 0);
+        expectBadInput({"project", "new", project}, "already exists");
+
+        r = runCli({"--json", "project", "add-track", project, "--name", "Vocals", "--gain", "-3",
+                    "--pan", "-0.5", "--solo"},
+                   registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("track").toString(), QString("t-1"));
+
+        const QString media = dir.filePath("take.wav");
+        QVERIFY(QFile::copy(wav, media));
+        expectBadInput({"project", "add-clip", project, "--track", "t-1", media}, "not registered");
+        expectBadInput({"project", "add-clip", project, "--track", "t-9", media, "--owner", ada},
+                       "t-9");
+        expectBadInput({"project", "add-clip", project, "--track", "t-1", media, "--owner", ada,
+                        "--length", "100"},
+                       "past the end");
+        r = runCli({"--json", "project", "add-clip", project, "--track", "t-1", media, "--at",
+                    "1.5", "--offset", "0.25", "--length", "0.5", "--gain", "-6", "--owner", ada},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value("clip").toString(), QString("c-1"));
+        QCOMPARE(r.json().value("asset").toString(), QString("a-1"));
+        // Known content needs no owner the second time.
+        r = runCli({"--json", "project", "add-clip", project, "--track", "t-1", media, "--at", "3"},
+                   registry);
+        QCOMPARE(r.json().value("clip").toString(), QString("c-2"));
+
+        r = runCli({"--json", "project", "show", project}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QJsonObject shown = r.json();
+        QCOMPARE(shown.value("sample_rate").toInt(), 44100);
+        QCOMPARE(shown.value("tempo").toDouble(), 100.0);
+        const QJsonObject track = shown.value("tracks").toArray().at(0).toObject();
+        QCOMPARE(track.value("name").toString(), QString("Vocals"));
+        QCOMPARE(track.value("gain_db").toDouble(), -3.0);
+        QCOMPARE(track.value("pan").toDouble(), -0.5);
+        QCOMPARE(track.value("solo").toBool(), true);
+        const QJsonObject clip = track.value("clips").toArray().at(0).toObject();
+        QCOMPARE(clip.value("at").toDouble(), 1.5);
+        QCOMPARE(clip.value("offset").toDouble(), 0.25);
+        QCOMPARE(clip.value("length").toDouble(), 0.5);
+        QCOMPARE(clip.value("gain_db").toDouble(), -6.0);
+        QCOMPARE(clip.value("offline").toBool(), false);
+
+        // Missing media loads offline, naming the path.
+        QVERIFY(QFile::rename(media, media + ".moved"));
+        r = runCli({"--json", "project", "show", project}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(
+            r.json().value("offline").toArray().at(0).toString().contains("take.wav not found"));
+        QVERIFY(QFile::rename(media + ".moved", media));
+
+        // A broken or newer project file is a clear error, and the file is left as it was.
+        QFile file(project);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray saved = file.readAll();
+        file.close();
+        QByteArray newer = saved;
+        newer.replace("\"version\": 1", "\"version\": 9");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(newer);
+        file.close();
+        expectBadInput({"project", "add-track", project, "--name", "Keys"}, "newer Accord");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(saved.left(saved.size() / 2));
+        file.close();
+        expectBadInput({"project", "show", project}, "broken JSON");
+    }
+
     void demoTellsTheConsentStory() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString out = dir.filePath("demo");
