@@ -1,4 +1,7 @@
 #include "commands.h"
+#include "output.h"
+
+#include "accord/core/policy.h"
 
 #include <iostream>
 
@@ -11,12 +14,16 @@ int main(int argc, char** argv) {
         std::cout << cli::usageText(cli::commandTable());
         return 0;
     }
+    cli::Arguments args;
     try {
-        const cli::Arguments args = cli::parseArguments(words, cli::commandTable());
+        args = cli::parseArguments(words, cli::commandTable());
         return static_cast<int>(cli::runCommand(args, std::cout, std::cerr));
     } catch (const cli::UsageError& e) {
         std::cerr << "accord-cli: " << e.what() << "\n\n" << cli::usageText(cli::commandTable());
         return static_cast<int>(ExitCode::Usage);
+    } catch (const ConsentDenied& e) {
+        return static_cast<int>(
+            cli::reportDenial(args, e.decision(), e.action(), std::cout, std::cerr));
     } catch (const Error& e) {
         std::cerr << "accord-cli: " << e.what() << "\n";
         return static_cast<int>(e.code());

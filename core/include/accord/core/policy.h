@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accord/core/consent.h"
+#include "accord/core/errors.h"
 
 #include <string>
 #include <unordered_map>
@@ -52,6 +53,21 @@ struct Decision {
     std::vector<MissingGrant> missing;
     std::vector<ReliedGrant> relied; // for an allowed decision: the grant used for each asset
     std::vector<std::string> closureAssets;
+};
+
+// Thrown where an action is refused by the policy engine; carries every missing grant so the
+// CLI (exit 4) and the studio can list them.
+class ConsentDenied : public Error {
+public:
+    ConsentDenied(const std::string& action, Decision decision)
+        : Error(ExitCode::Denied, "consent denied: " + action), action_(action),
+          decision_(std::move(decision)) {}
+    const std::string& action() const { return action_; }
+    const Decision& decision() const { return decision_; }
+
+private:
+    std::string action_;
+    Decision decision_;
 };
 
 // The assets whose consent a subject depends on: itself for an asset; the training assets of a
