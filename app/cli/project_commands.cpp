@@ -6,7 +6,6 @@
 #include "accord/core/registry.h"
 #include "output.h"
 
-#include <filesystem>
 #include <iomanip>
 #include <sstream>
 
@@ -15,10 +14,6 @@ namespace accord::cli {
 using nlohmann::json;
 
 namespace {
-
-std::string absolutePath(const std::string& path) {
-    return std::filesystem::absolute(path).lexically_normal().string();
-}
 
 json clipJson(const Project& project, const Clip& clip) {
     return {{"clip", clip.id},

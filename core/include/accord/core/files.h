@@ -12,6 +12,8 @@ void writeFileAtomically(const std::string& path, const std::string& content, mo
 // Reads a whole file; throws BadInput naming the file when it is missing or unreadable.
 std::string readWholeFile(const std::string& path);
 bool fileExists(const std::string& path);
+// `path` made absolute against the working folder, with "." and ".." resolved lexically.
+std::string absolutePath(const std::string& path);
 // Creates a folder and its parents with `mode`; throws BadInput naming it on failure.
 void makeDirectories(const std::string& path, mode_t mode = 0755);
 
