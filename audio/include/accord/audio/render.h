@@ -1,0 +1,55 @@
+#pragma once
+
+#include "accord/audio/cancelled.h"
+#include "accord/core/project.h"
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace accord::audio {
+
+enum class RenderFormat { Wav24, WavFloat32, Flac24 };
+// From a file name's extension and an optional "float" wish; throws BadInput naming the path.
+RenderFormat renderFormatFor(const std::string& path, bool floatingPoint);
+
+struct RenderRequest {
+    std::string mixPath;  // empty: no mix
+    std::string stemsDir; // empty: no stems; else one file per track: "01 Vocals.wav"
+    RenderFormat format = RenderFormat::Wav24; // the mix path's extension must agree with it
+    int blockSize = 1024; // frames per graph call (1..1024); the result does not depend on it
+};
+
+struct RenderedFile {
+    std::string path;
+    std::string trackId;   // empty for the mix
+    double lufs = 0;       // integrated loudness (EBU R128, libebur128); -inf for silence
+    double truePeakDb = 0; // dBTP
+    std::string pcmSha256; // the same canonical PCM hash as identifyAudioFile
+    double durationSeconds = 0;
+};
+
+// Offline render through the same graph code as playback; each file is written atomically
+// (temp, fsync, rename). `progress` gets 0..1; setting `cancel` stops and writes nothing
+// (throws Cancelled).
+//
+// Files are stereo at the project rate and as long as the project (0 .. the end of the last
+// clip). The mix follows mute and solo; a stem is its track after gain and pan, before mute
+// and solo, so every track gets one ("01 Vocals.wav": the track's position, 2 digits or more,
+// and its name with / \ : * ? " < > | and control characters replaced by '_'). 24-bit files
+// hold round(x * 2^23), clamped, without dither. Loudness, true peak and pcmSha256 are
+// measured on exactly the samples the file holds. The stems folder must exist; any failure
+// (a missing folder, a full disk) throws BadInput naming the file and leaves no file behind,
+// not even a temporary one.
+std::vector<RenderedFile> renderProject(const Project& project, const RenderRequest& request,
+                                        const std::function<void(double)>& progress = {},
+                                        const std::atomic<bool>* cancel = nullptr);
+
+// Whether a track sounds in the mix: not muted, and soloed when any track is (mute wins).
+bool trackAudible(const Project& project, const Track& track);
+// The stem file name of project.tracks[trackIndex], e.g. "01 Vocals.wav".
+std::string stemFileName(const Project& project, std::size_t trackIndex, RenderFormat format);
+
+} // namespace accord::audio

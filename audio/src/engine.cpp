@@ -1,0 +1,529 @@
+#include "accord/audio/engine.h"
+
+#include "graph.h"
+#include "media_cache.h"
+
+#include "accord/core/errors.h"
+
+#include <juce_audio_devices/juce_audio_devices.h>
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <thread>
+
+namespace accord::audio {
+namespace {
+
+using detail::kMaxChunkFrames;
+using detail::PlaybackGraph;
+using detail::TrackControls;
+
+// Graphs the audio thread has replaced, waiting for the message thread to free them:
+// single producer (audio thread), single consumer (message thread), fixed size, lock-free.
+class RetireQueue {
+public:
+    bool hasSpace() const {
+        const std::size_t head = head_.load(std::memory_order_relaxed);
+        return head - tail_.load(std::memory_order_acquire) < kSize;
+    }
+    // Producer; call only after hasSpace() returned true.
+    void push(PlaybackGraph* graph) {
+        const std::size_t head = head_.load(std::memory_order_relaxed);
+        slots_[head % kSize] = graph;
+        head_.store(head + 1, std::memory_order_release);
+    }
+    // Consumer.
+    PlaybackGraph* pop() {
+        const std::size_t tail = tail_.load(std::memory_order_relaxed);
+        if (tail == head_.load(std::memory_order_acquire))
+            return nullptr;
+        PlaybackGraph* graph = slots_[tail % kSize];
+        tail_.store(tail + 1, std::memory_order_release);
+        return graph;
+    }
+
+private:
+    static constexpr std::size_t kSize = 64;
+    std::array<PlaybackGraph*, kSize> slots_{};
+    std::atomic<std::size_t> head_{0};
+    std::atomic<std::size_t> tail_{0};
+};
+
+struct LoopRange {
+    bool on = false;
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+};
+
+// libjack prints every failure to find a server to stderr ("Cannot connect to server socket",
+// ...). JUCE dlopen()s libjack itself; we quiet it the same way before JUCE scans: a machine
+// without a JACK server is normal, and openDevice's message says what was found.
+void quietJack() {
+    static const bool done = [] {
+        if (void* jack = ::dlopen("libjack.so.0", RTLD_LAZY | RTLD_LOCAL)) {
+            using Handler = void (*)(const char*);
+            using Setter = void (*)(Handler);
+            for (const char* name : {"jack_set_error_function", "jack_set_info_function"})
+                if (auto set = reinterpret_cast<Setter>(::dlsym(jack, name)))
+                    set([](const char*) {});
+        }
+        return true;
+    }();
+    (void)done;
+}
+
+std::unique_ptr<juce::AudioDeviceManager> makeDeviceManager() {
+    quietJack();
+    return std::make_unique<juce::AudioDeviceManager>();
+}
+
+std::string joined(const juce::StringArray& names) {
+    return names.isEmpty() ? std::string("none") : names.joinIntoString(", ").toStdString();
+}
+
+} // namespace
+
+struct Engine::Impl : juce::AudioIODeviceCallback {
+    // ---- message thread ----
+    std::map<std::string, std::shared_ptr<TrackControls>> controls;
+    std::unique_ptr<juce::AudioDeviceManager> devices;
+    bool deviceOpen = false;
+    std::thread clock;
+    std::atomic<bool> clockRunning{false};
+
+    // ---- shared (lock-free) ----
+    std::atomic<PlaybackGraph*> pending{nullptr};
+    RetireQueue retired;
+    std::atomic<int> rate{48000};
+    std::atomic<bool> playing{false};
+    std::atomic<std::int64_t> seekTarget{0};
+    std::atomic<std::uint64_t> seekRequests{0};
+    std::atomic<std::uint64_t> seeksApplied{0};
+    std::atomic<std::int64_t> playheadNow{0};
+    std::atomic<std::uint32_t> loopVersion{0}; // seqlock: odd while the writer is in between
+    std::atomic<bool> loopOn{false};
+    std::atomic<std::int64_t> loopStart{0};
+    std::atomic<std::int64_t> loopEnd{0};
+    std::atomic<std::uint64_t> callbacks{0};
+    std::atomic<std::uint64_t> graphsPublished{0};
+    std::atomic<std::uint64_t> graphsAdopted{0};
+    std::atomic<std::uint64_t> graphsFreed{0};
+    std::atomic<float> masterPeakLeft{0.0f};
+    std::atomic<float> masterPeakRight{0.0f};
+
+    // ---- audio thread ----
+    PlaybackGraph* current = nullptr;
+    std::int64_t position = 0;
+    std::uint64_t seeksDone = 0;
+    LoopRange loop;
+    std::array<float, kMaxChunkFrames> chunkLeft{};
+    std::array<float, kMaxChunkFrames> chunkRight{};
+
+    ~Impl() override {
+        delete current;
+        delete pending.exchange(nullptr);
+        while (PlaybackGraph* graph = retired.pop())
+            delete graph;
+    }
+
+    void collectGarbage() {
+        while (PlaybackGraph* graph = retired.pop()) {
+            delete graph;
+            graphsFreed.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+
+    void publish(std::unique_ptr<PlaybackGraph> graph) {
+        graphsPublished.fetch_add(1, std::memory_order_relaxed);
+        // A graph still pending was never seen by the audio thread: free it here.
+        if (PlaybackGraph* unseen = pending.exchange(graph.release(), std::memory_order_acq_rel)) {
+            delete unseen;
+            graphsFreed.fetch_add(1, std::memory_order_relaxed);
+        }
+        collectGarbage();
+    }
+
+    void writeLoop(const LoopRange& range) {
+        const std::uint32_t version = loopVersion.load(std::memory_order_relaxed);
+        loopVersion.store(version + 1, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_release);
+        loopOn.store(range.on, std::memory_order_relaxed);
+        loopStart.store(range.start, std::memory_order_relaxed);
+        loopEnd.store(range.end, std::memory_order_relaxed);
+        loopVersion.store(version + 2, std::memory_order_release);
+    }
+
+    // Audio thread: takes the latest loop range when the writer is not in between; otherwise
+    // keeps the one it had (never waits).
+    void readLoop() noexcept {
+        const std::uint32_t before = loopVersion.load(std::memory_order_acquire);
+        if (before & 1u)
+            return;
+        LoopRange range;
+        range.on = loopOn.load(std::memory_order_relaxed);
+        range.start = loopStart.load(std::memory_order_relaxed);
+        range.end = loopEnd.load(std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (loopVersion.load(std::memory_order_relaxed) == before)
+            loop = range;
+    }
+
+    void adoptGraph() noexcept {
+        if (pending.load(std::memory_order_relaxed) == nullptr || !retired.hasSpace())
+            return; // nothing new, or the message thread is behind freeing: try next block
+        PlaybackGraph* next = pending.exchange(nullptr, std::memory_order_acq_rel);
+        if (next == nullptr)
+            return;
+        if (current != nullptr)
+            retired.push(current);
+        current = next;
+        graphsAdopted.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void process(float* const* outputs, int channels, int frames) noexcept {
+        callbacks.fetch_add(1, std::memory_order_relaxed);
+        adoptGraph();
+        const std::uint64_t seeks = seekRequests.load(std::memory_order_acquire);
+        if (seeks != seeksDone) {
+            position = seekTarget.load(std::memory_order_relaxed);
+            seeksDone = seeks;
+        }
+        readLoop();
+        const bool isPlaying = playing.load(std::memory_order_acquire);
+        PlaybackGraph* graph = current;
+
+        float peakLeft = 0.0f;
+        float peakRight = 0.0f;
+        for (int done = 0; done < frames;) {
+            int count = std::min(frames - done, kMaxChunkFrames);
+            const bool looping =
+                isPlaying && loop.on && loop.start < loop.end && position < loop.end;
+            if (looping)
+                count = int(std::min<std::int64_t>(count, loop.end - position));
+            if (isPlaying && graph != nullptr) {
+                graph->process(position, count, chunkLeft.data(), chunkRight.data());
+            } else {
+                std::fill_n(chunkLeft.data(), count, 0.0f);
+                std::fill_n(chunkRight.data(), count, 0.0f);
+                if (graph != nullptr && !isPlaying)
+                    graph->idle();
+            }
+            for (int i = 0; i < count; ++i) {
+                peakLeft = std::max(peakLeft, std::abs(chunkLeft[std::size_t(i)]));
+                peakRight = std::max(peakRight, std::abs(chunkRight[std::size_t(i)]));
+            }
+            if (channels == 1) {
+                if (float* out = outputs[0])
+                    for (int i = 0; i < count; ++i)
+                        out[done + i] =
+                            0.5f * (chunkLeft[std::size_t(i)] + chunkRight[std::size_t(i)]);
+            } else {
+                if (channels > 0 && outputs[0] != nullptr)
+                    std::copy_n(chunkLeft.data(), count, outputs[0] + done);
+                if (channels > 1 && outputs[1] != nullptr)
+                    std::copy_n(chunkRight.data(), count, outputs[1] + done);
+            }
+            if (isPlaying) {
+                position += count;
+                if (looping && position == loop.end)
+                    position = loop.start;
+            }
+            done += count;
+        }
+        for (int c = 2; c < channels; ++c)
+            if (outputs[c] != nullptr)
+                std::fill_n(outputs[c], frames, 0.0f);
+        detail::raisePeak(masterPeakLeft, peakLeft);
+        detail::raisePeak(masterPeakRight, peakRight);
+        // The playhead first, then the acknowledgement: playhead() never sees a seek as done
+        // with the position from before it.
+        playheadNow.store(position, std::memory_order_relaxed);
+        seeksApplied.store(seeksDone, std::memory_order_release);
+    }
+
+    // juce::AudioIODeviceCallback (the device's audio thread)
+    void audioDeviceIOCallbackWithContext(const float* const*, int, float* const* outputs,
+                                          int numOutputs, int numSamples,
+                                          const juce::AudioIODeviceCallbackContext&) override {
+        process(outputs, numOutputs, numSamples);
+    }
+    void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
+    void audioDeviceStopped() override {}
+
+    void stopClock() {
+        if (clock.joinable()) {
+            clockRunning = false;
+            clock.join();
+        }
+    }
+};
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+
+Engine::~Engine() {
+    closeDevice();
+    stopOfflineClock();
+}
+
+void Engine::setProject(const Project& project) {
+    if (project.sampleRate <= 0)
+        throw BadInput("project sample rate must be positive, not " +
+                       std::to_string(project.sampleRate));
+    impl_->collectGarbage();
+    // Media first (may throw): nothing changes unless every file decodes.
+    prepareProjectMedia(project);
+    std::map<std::string, std::shared_ptr<const DecodedMedia>> media;
+    for (const Track& track : project.tracks)
+        for (const Clip& clip : track.clips)
+            if (!clip.offline && clip.length > 0 && media.count(clip.file) == 0)
+                media[clip.file] = loadMedia(clip.file, project.sampleRate);
+
+    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                     [](const Track& track) { return track.solo; });
+    std::map<std::string, std::shared_ptr<TrackControls>> controls;
+    for (const Track& track : project.tracks) {
+        auto found = impl_->controls.find(track.id);
+        const bool fresh = found == impl_->controls.end();
+        auto trackControls = fresh ? std::make_shared<TrackControls>() : found->second;
+        detail::loadControls(*trackControls, track, anySolo, fresh);
+        controls[track.id] = trackControls;
+    }
+    auto graph = detail::buildPlaybackGraph(
+        project, [&](const Clip& clip) { return media.at(clip.file); },
+        [&](const Track& track) { return controls.at(track.id); });
+    impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
+    impl_->rate.store(project.sampleRate);
+    impl_->publish(std::move(graph));
+}
+
+namespace {
+TrackControls* findControls(std::map<std::string, std::shared_ptr<TrackControls>>& controls,
+                            const std::string& trackId) {
+    auto found = controls.find(trackId);
+    return found == controls.end() ? nullptr : found->second.get();
+}
+} // namespace
+
+void Engine::setTrackGain(const std::string& trackId, double gainDb) {
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->gain.store(detail::decibelsToGain(gainDb));
+}
+
+void Engine::setTrackPan(const std::string& trackId, double pan) {
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->pan.store(float(std::clamp(pan, -1.0, 1.0)));
+}
+
+void Engine::setTrackMute(const std::string& trackId, bool mute) {
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->mute.store(mute);
+}
+
+void Engine::setTrackSolo(const std::string& trackId, bool solo) {
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->solo.store(solo);
+}
+
+void Engine::play() {
+    impl_->playing.store(true, std::memory_order_release);
+}
+
+void Engine::stop() {
+    impl_->playing.store(false, std::memory_order_release);
+}
+
+void Engine::seek(std::int64_t sample) {
+    impl_->seekTarget.store(std::max<std::int64_t>(0, sample), std::memory_order_relaxed);
+    impl_->seekRequests.fetch_add(1, std::memory_order_release);
+}
+
+void Engine::setLoop(std::optional<std::pair<std::int64_t, std::int64_t>> range) {
+    LoopRange loop;
+    if (range) {
+        if (range->first < 0 || range->second <= range->first)
+            throw BadInput("loop [" + std::to_string(range->first) + ", " +
+                           std::to_string(range->second) +
+                           ") is empty or negative: its end must come after its start");
+        loop = {true, range->first, range->second};
+    }
+    impl_->writeLoop(loop);
+}
+
+std::int64_t Engine::playhead() const {
+    // A seek the audio thread has not applied yet already counts.
+    if (impl_->seekRequests.load(std::memory_order_acquire) !=
+        impl_->seeksApplied.load(std::memory_order_acquire))
+        return impl_->seekTarget.load(std::memory_order_relaxed);
+    return impl_->playheadNow.load(std::memory_order_relaxed);
+}
+
+bool Engine::isPlaying() const {
+    return impl_->playing.load(std::memory_order_acquire);
+}
+
+int Engine::sampleRate() const {
+    return impl_->rate.load();
+}
+
+MeterReading Engine::trackMeter(const std::string& trackId) {
+    impl_->collectGarbage();
+    MeterReading reading;
+    if (TrackControls* c = findControls(impl_->controls, trackId)) {
+        reading.left = c->peakLeft.exchange(0.0f);
+        reading.right = c->peakRight.exchange(0.0f);
+    }
+    return reading;
+}
+
+MeterReading Engine::masterMeter() {
+    impl_->collectGarbage();
+    return {impl_->masterPeakLeft.exchange(0.0f), impl_->masterPeakRight.exchange(0.0f)};
+}
+
+void Engine::collectGarbage() {
+    impl_->collectGarbage();
+}
+
+EngineStats Engine::stats() const {
+    EngineStats stats;
+    stats.callbacks = impl_->callbacks.load();
+    stats.graphsPublished = impl_->graphsPublished.load();
+    stats.graphsAdopted = impl_->graphsAdopted.load();
+    stats.graphsFreed = impl_->graphsFreed.load();
+    return stats;
+}
+
+bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& error) {
+    closeDevice();
+    try {
+        if (!impl_->devices)
+            impl_->devices = makeDeviceManager();
+        juce::AudioDeviceManager& devices = *impl_->devices;
+        const juce::OwnedArray<juce::AudioIODeviceType>& types = devices.getAvailableDeviceTypes();
+        std::string scanned;
+        for (juce::AudioIODeviceType* type : types) {
+            type->scanForDevices();
+            scanned += (scanned.empty() ? "" : "; ") + type->getTypeName().toStdString() + ": " +
+                       joined(type->getDeviceNames(false));
+        }
+        if (wanted && !wanted->type.empty()) {
+            devices.setCurrentAudioDeviceType(juce::String(wanted->type), true);
+            if (devices.getCurrentAudioDeviceType().toStdString() != wanted->type) {
+                error = "no audio device type '" + wanted->type + "' (found " + scanned + ")";
+                return false;
+            }
+        }
+        juce::AudioDeviceManager::AudioDeviceSetup setup;
+        setup.outputDeviceName = wanted ? juce::String(wanted->name) : juce::String();
+        setup.useDefaultInputChannels = false;
+        setup.useDefaultOutputChannels = true;
+        setup.sampleRate =
+            wanted && wanted->sampleRate > 0 ? wanted->sampleRate : impl_->rate.load();
+        setup.bufferSize = wanted && wanted->bufferSize > 0 ? wanted->bufferSize : 0;
+        const juce::String failure =
+            devices.initialise(0, 2, nullptr, false, setup.outputDeviceName, &setup);
+        juce::AudioIODevice* device = devices.getCurrentAudioDevice();
+        if (failure.isNotEmpty() || device == nullptr) {
+            error = "no audio output device could be opened" +
+                    (failure.isNotEmpty() ? ": " + failure.toStdString() : std::string()) +
+                    " (found " + (scanned.empty() ? std::string("no device types") : scanned) +
+                    "); playback runs on the offline clock";
+            devices.closeAudioDevice();
+            return false;
+        }
+        const int deviceRate = int(std::lround(device->getCurrentSampleRate()));
+        if (deviceRate != impl_->rate.load()) {
+            error = "audio device '" + device->getName().toStdString() + "' runs at " +
+                    std::to_string(deviceRate) + " Hz, the project at " +
+                    std::to_string(impl_->rate.load()) + " Hz";
+            devices.closeAudioDevice();
+            return false;
+        }
+        stopOfflineClock();
+        devices.addAudioCallback(impl_.get());
+        impl_->deviceOpen = true;
+        return true;
+    } catch (const std::exception& failure) {
+        error = std::string("audio device: ") + failure.what();
+        return false;
+    }
+}
+
+void Engine::closeDevice() {
+    if (impl_->devices) {
+        impl_->devices->removeAudioCallback(impl_.get());
+        impl_->devices->closeAudioDevice();
+    }
+    impl_->deviceOpen = false;
+}
+
+std::optional<DeviceSetup> Engine::currentDevice() const {
+    if (!impl_->deviceOpen || !impl_->devices)
+        return std::nullopt;
+    juce::AudioIODevice* device = impl_->devices->getCurrentAudioDevice();
+    if (device == nullptr)
+        return std::nullopt;
+    DeviceSetup setup;
+    setup.type = device->getTypeName().toStdString();
+    setup.name = device->getName().toStdString();
+    setup.sampleRate = int(std::lround(device->getCurrentSampleRate()));
+    setup.bufferSize = device->getCurrentBufferSizeSamples();
+    return setup;
+}
+
+std::vector<DeviceSetup> Engine::availableDevices() const {
+    if (!impl_->devices)
+        impl_->devices = makeDeviceManager();
+    std::vector<DeviceSetup> found;
+    for (juce::AudioIODeviceType* type : impl_->devices->getAvailableDeviceTypes()) {
+        type->scanForDevices();
+        for (const juce::String& name : type->getDeviceNames(false))
+            found.push_back({type->getTypeName().toStdString(), name.toStdString(), 0, 0});
+    }
+    return found;
+}
+
+void Engine::startOfflineClock(int blockSize) {
+    if (impl_->deviceOpen)
+        return; // the device drives process()
+    stopOfflineClock();
+    blockSize = std::clamp(blockSize, 16, 8192);
+    impl_->clockRunning = true;
+    impl_->clock = std::thread([this, blockSize] {
+        // Like a device's audio thread: real-time priority when the system allows it.
+        sched_param priority{};
+        priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 10);
+        pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+        std::vector<float> left(static_cast<std::size_t>(blockSize));
+        std::vector<float> right(static_cast<std::size_t>(blockSize));
+        float* outputs[2] = {left.data(), right.data()};
+        using Clock = std::chrono::steady_clock;
+        Clock::time_point next = Clock::now();
+        while (impl_->clockRunning.load()) {
+            process(outputs, 2, blockSize);
+            next += std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(double(blockSize) / impl_->rate.load()));
+            const Clock::time_point now = Clock::now();
+            if (now - next > std::chrono::seconds(1))
+                next = now; // fell far behind (suspended?): do not race to catch up
+            std::this_thread::sleep_until(next);
+        }
+    });
+}
+
+void Engine::stopOfflineClock() {
+    impl_->stopClock();
+}
+
+void Engine::process(float* const* outputs, int channels, int frames) noexcept {
+    impl_->process(outputs, channels, frames);
+}
+
+} // namespace accord::audio

@@ -1,0 +1,124 @@
+#include "accord/audio/media.h"
+
+#include "decoding.h"
+#include "media_cache.h"
+
+#include "accord/core/errors.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace accord::audio {
+namespace {
+
+constexpr int kOverviewBucket = 256;
+constexpr int kOverviewBlock = kOverviewBucket * 256; // frames read at a time
+
+bool isCancelled(const std::atomic<bool>* cancel) {
+    return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
+} // namespace
+
+ImportedRecording importRecording(Registry& registry, const std::string& path,
+                                  const std::string& owner, int projectRate,
+                                  const std::function<void(double)>& progress,
+                                  const std::atomic<bool>* cancel) {
+    const std::string file = detail::absolutePath(path);
+    if (isCancelled(cancel))
+        throw Cancelled();
+    // The stamp is taken before decoding: a file edited meanwhile is decoded again next time.
+    const detail::FileStamp stamp = detail::stampOf(path);
+    detail::DecodeOptions options;
+    options.targetRate = projectRate;
+    options.identify = true;
+    options.cancel = cancel;
+    if (progress)
+        options.progress = [&progress](double done) { progress(0.95 * done); };
+    detail::DecodeResult decoded = detail::decodeFile(path, options);
+    if (isCancelled(cancel))
+        throw Cancelled();
+
+    NewAsset asset;
+    asset.owner = owner;
+    asset.identity = *decoded.identity;
+    asset.origin = AssetOrigin::Imported;
+    asset.path = file;
+    const AddedAsset added = registry.addAsset(asset);
+
+    ImportedRecording imported;
+    imported.asset = added.asset;
+    imported.alreadyKnown = added.alreadyKnown;
+    imported.file = file;
+    imported.lengthAtProjectRate = decoded.media->frames;
+    const DecodedMedia& media = *decoded.media;
+    if (media.sourceChannels > 2)
+        imported.notes.push_back(std::to_string(media.sourceChannels) +
+                                 " channels: the first two play as left and right; the asset's "
+                                 "identity covers all of them");
+    if (media.sourceRate != projectRate)
+        imported.notes.push_back("resampled from " + std::to_string(media.sourceRate) + " Hz to " +
+                                 std::to_string(projectRate) + " Hz");
+    detail::MediaCache::instance().insert(file, projectRate, stamp, std::move(decoded.media));
+    if (progress)
+        progress(1.0);
+    return imported;
+}
+
+WaveformOverview computeWaveformOverview(const std::string& path, const std::atomic<bool>* cancel) {
+    struct Cached {
+        detail::FileStamp stamp;
+        WaveformOverview overview;
+    };
+    static std::mutex mutex;
+    static std::map<std::string, Cached> cache;
+
+    const std::string file = detail::absolutePath(path);
+    const detail::FileStamp stamp = detail::stampOf(path);
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto found = cache.find(file);
+        if (found != cache.end() && found->second.stamp == stamp)
+            return found->second.overview;
+    }
+
+    juce::AudioFormatManager formats;
+    formats.registerBasicFormats();
+    const detail::CheckedReader source = detail::openCheckedReader(path, formats);
+    WaveformOverview overview;
+    overview.sampleRate = source.sampleRate;
+    overview.samplesPerBucket = kOverviewBucket;
+    const std::size_t buckets =
+        std::size_t((source.frames + kOverviewBucket - 1) / kOverviewBucket);
+    overview.minimum.reserve(buckets);
+    overview.maximum.reserve(buckets);
+    juce::AudioBuffer<float> block(source.channels, kOverviewBlock);
+    const float scale = 1.0f / float(source.channels);
+    for (std::int64_t start = 0; start < source.frames; start += kOverviewBlock) {
+        if (isCancelled(cancel))
+            throw Cancelled();
+        const int count = int(std::min<std::int64_t>(kOverviewBlock, source.frames - start));
+        source.read(block.getArrayOfWritePointers(), source.channels, start, count);
+        for (int bucket = 0; bucket < count; bucket += kOverviewBucket) {
+            float low = 0.0f;
+            float high = 0.0f;
+            const int end = std::min(count, bucket + kOverviewBucket);
+            for (int i = bucket; i < end; ++i) {
+                float mono = 0.0f;
+                for (int c = 0; c < source.channels; ++c)
+                    mono += block.getReadPointer(c)[i];
+                mono *= scale;
+                low = i == bucket ? mono : std::min(low, mono);
+                high = i == bucket ? mono : std::max(high, mono);
+            }
+            overview.minimum.push_back(low);
+            overview.maximum.push_back(high);
+        }
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    cache[file] = {stamp, overview};
+    return overview;
+}
+
+} // namespace accord::audio

@@ -1,0 +1,533 @@
+#include "accord/audio/render.h"
+
+#include "decoding.h"
+#include "graph.h"
+#include "pcm_hash.h"
+
+#include "accord/audio/media.h"
+#include "accord/core/errors.h"
+
+#include <juce_audio_formats/juce_audio_formats.h>
+
+#include <ebur128.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace accord::audio {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::kMaxChunkFrames;
+
+constexpr int kRenderChannels = 2;
+constexpr int kFlacQualityIndex = 5; // libFLAC's default compression level
+constexpr std::size_t kStreamBuffer = std::size_t(1) << 20;
+constexpr int kSegmentFrames = 16384; // frames handed to the loudness thread at a time
+
+std::string lowerExtension(const std::string& path) {
+    std::string extension = fs::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return extension;
+}
+
+// Where a write failed: kept by the output, outside the stream the JUCE writer owns.
+struct WriteState {
+    int fd = -1;
+    int error = 0; // errno of the first failure
+};
+
+// A seekable, buffered juce::OutputStream over a POSIX file descriptor that records the first
+// failure (full disk, file size limit, ...) instead of losing it.
+class FdOutputStream : public juce::OutputStream {
+public:
+    explicit FdOutputStream(WriteState& state) : state_(state) { buffer_.reserve(kStreamBuffer); }
+    ~FdOutputStream() override { flushBuffer(); }
+
+    void flush() override { flushBuffer(); }
+    bool setPosition(juce::int64 position) override {
+        if (!flushBuffer())
+            return false;
+        if (::lseek(state_.fd, off_t(position), SEEK_SET) < 0)
+            return fail(errno);
+        position_ = position;
+        return true;
+    }
+    juce::int64 getPosition() override { return position_; }
+    bool write(const void* data, size_t bytes) override {
+        if (state_.error != 0)
+            return false;
+        const char* from = static_cast<const char*>(data);
+        if (buffer_.size() + bytes > kStreamBuffer && !flushBuffer())
+            return false;
+        if (bytes >= kStreamBuffer) {
+            if (!writeAll(from, bytes))
+                return false;
+        } else {
+            buffer_.insert(buffer_.end(), from, from + bytes);
+        }
+        position_ += juce::int64(bytes);
+        return true;
+    }
+
+private:
+    bool fail(int error) {
+        if (state_.error == 0)
+            state_.error = error != 0 ? error : EIO;
+        return false;
+    }
+    bool writeAll(const char* data, std::size_t bytes) {
+        while (bytes > 0) {
+            const ssize_t done = ::write(state_.fd, data, bytes);
+            if (done < 0 && errno == EINTR)
+                continue;
+            if (done <= 0)
+                return fail(errno);
+            data += done;
+            bytes -= std::size_t(done);
+        }
+        return true;
+    }
+    bool flushBuffer() {
+        if (state_.error != 0)
+            return false;
+        const bool ok = writeAll(buffer_.data(), buffer_.size());
+        buffer_.clear();
+        return ok;
+    }
+
+    WriteState& state_;
+    std::vector<char> buffer_;
+    juce::int64 position_ = 0;
+};
+
+// One file being rendered: written to a temporary file beside its target, renamed at the end.
+struct Output {
+    std::string target;
+    std::string temp;
+    std::string trackId; // empty for the mix
+    int trackIndex = -1; // -1 for the mix
+    WriteState state;
+    std::unique_ptr<juce::AudioFormatWriter> writer;
+    ebur128_state* loudness = nullptr;
+    std::unique_ptr<detail::CanonicalPcmHash> hash;
+
+    Output() = default;
+    Output(const Output&) = delete;
+    Output& operator=(const Output&) = delete;
+    ~Output() {
+        writer.reset();
+        if (state.fd >= 0)
+            ::close(state.fd);
+        if (!temp.empty())
+            ::unlink(temp.c_str());
+        if (loudness != nullptr)
+            ebur128_destroy(&loudness);
+    }
+};
+
+[[noreturn]] void failWrite(const std::string& target, int error) {
+    throw BadInput(target + ": cannot write: " + std::strerror(error));
+}
+
+// "01 Vocals.wav": the track's position (2 digits at least) and its name without characters
+// file systems or shells choke on.
+std::string stemFileName(std::size_t index, std::size_t count, const std::string& name,
+                         const std::string& extension) {
+    std::string clean;
+    for (unsigned char c : name)
+        clean +=
+            (c < 0x20 || c == 0x7f || std::strchr("/\\:*?\"<>|", c) != nullptr) ? '_' : char(c);
+    const auto first = clean.find_first_not_of(" .");
+    const auto last = clean.find_last_not_of(" ");
+    clean = first == std::string::npos ? std::string() : clean.substr(first, last - first + 1);
+    if (clean.size() > 100) { // keep whole UTF-8 characters
+        std::size_t cut = 100;
+        while (cut > 0 && (static_cast<unsigned char>(clean[cut]) & 0xC0) == 0x80)
+            --cut;
+        clean.resize(cut);
+    }
+    if (clean.empty())
+        clean = "Track";
+    const std::size_t digits = std::max<std::size_t>(2, std::to_string(count).size());
+    std::string number = std::to_string(index + 1);
+    number.insert(0, digits - number.size(), '0');
+    return number + " " + clean + extension;
+}
+
+void openOutput(Output& output, RenderFormat format, int sampleRate) {
+    const fs::path target(output.target);
+    const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::string pattern = (folder / ("." + target.filename().string() + ".part-XXXXXX")).string();
+    output.state.fd = ::mkstemp(pattern.data());
+    if (output.state.fd < 0)
+        throw BadInput(output.target + ": cannot create: " + std::strerror(errno));
+    output.temp = pattern;
+    ::fchmod(output.state.fd, 0644);
+
+    auto stream = std::make_unique<FdOutputStream>(output.state);
+    juce::AudioFormatWriter* writer = nullptr;
+    if (format == RenderFormat::Flac24)
+        writer = juce::FlacAudioFormat().createWriterFor(stream.get(), sampleRate, kRenderChannels,
+                                                         24, {}, kFlacQualityIndex);
+    else
+        writer = juce::WavAudioFormat().createWriterFor(
+            stream.get(), sampleRate, kRenderChannels, format == RenderFormat::WavFloat32 ? 32 : 24,
+            {}, 0);
+    if (writer == nullptr)
+        throw BadInput(output.target + ": cannot write this format at " +
+                       std::to_string(sampleRate) + " Hz");
+    stream.release(); // the writer owns it now
+    output.writer.reset(writer);
+    if (output.state.error != 0)
+        failWrite(output.target, output.state.error);
+
+    output.loudness = ebur128_init(kRenderChannels, unsigned(sampleRate),
+                                   EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+    if (output.loudness == nullptr)
+        throw std::bad_alloc();
+    output.hash = std::make_unique<detail::CanonicalPcmHash>(sampleRate, kRenderChannels);
+}
+
+// Scratch for converting one block into what a file holds.
+struct BlockScratch {
+    std::vector<std::int32_t> pcm[kRenderChannels]; // 24-bit values
+    std::vector<int> justified[kRenderChannels];    // left-justified 32-bit, for the writer
+    explicit BlockScratch(int frames) {
+        for (int c = 0; c < kRenderChannels; ++c) {
+            pcm[c].resize(std::size_t(frames));
+            justified[c].resize(std::size_t(frames));
+        }
+    }
+};
+
+// Writes a block, hashes it, and leaves the samples the file holds, interleaved, at
+// `measured` for the loudness stage.
+void writeBlock(Output& output, RenderFormat format, const float* left, const float* right,
+                int frames, BlockScratch& scratch, float* measured) {
+    const float* planar[kRenderChannels] = {left, right};
+    bool written = false;
+    if (format == RenderFormat::WavFloat32) {
+        // Float writers take the float samples through the int** interface (JUCE's convention).
+        written = output.writer->write(reinterpret_cast<const int**>(planar), frames);
+        output.hash->addFloat(planar, frames);
+        for (int i = 0; i < frames; ++i) {
+            measured[2 * i] = left[i];
+            measured[2 * i + 1] = right[i];
+        }
+    } else {
+        // The file holds round(x * 2^23) (clamped); loudness and hash are measured on exactly
+        // those values, as a reader of the file sees them.
+        constexpr float kScale = 1.0f / 8388608.0f;
+        for (int c = 0; c < kRenderChannels; ++c)
+            for (int i = 0; i < frames; ++i) {
+                const std::int32_t value = detail::toPcm24(planar[c][i]);
+                scratch.pcm[c][std::size_t(i)] = value;
+                scratch.justified[c][std::size_t(i)] = int(std::uint32_t(value) << 8);
+                measured[2 * i + c] = float(value) * kScale;
+            }
+        const int* justified[kRenderChannels] = {scratch.justified[0].data(),
+                                                 scratch.justified[1].data()};
+        written = output.writer->write(justified, frames);
+        const std::int32_t* pcm[kRenderChannels] = {scratch.pcm[0].data(), scratch.pcm[1].data()};
+        output.hash->addPcm24(pcm, frames);
+    }
+    if (!written || output.state.error != 0)
+        failWrite(output.target, output.state.error != 0 ? output.state.error : EIO);
+}
+
+// The loudness measurement (libebur128 with true peak, the costliest part of a render) runs on
+// its own thread, one segment behind the mixing and writing: two segment buffers alternate.
+class LoudnessStage {
+public:
+    LoudnessStage(std::vector<std::unique_ptr<Output>>& outputs, int segmentFrames)
+        : outputs_(outputs), stride_(std::size_t(segmentFrames) * kRenderChannels) {
+        for (auto& slot : slots_)
+            slot.samples.resize(outputs.size() * stride_);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~LoudnessStage() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+    LoudnessStage(const LoudnessStage&) = delete;
+    LoudnessStage& operator=(const LoudnessStage&) = delete;
+
+    // The interleaved buffer of output `o` in the slot being filled (waits until it is free).
+    float* begin() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return slots_[filling_].frames == 0; });
+        return slots_[filling_].samples.data();
+    }
+    float* bufferOf(std::size_t output) {
+        return slots_[filling_].samples.data() + output * stride_;
+    }
+    void submit(int frames) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            slots_[filling_].frames = frames;
+        }
+        changed_.notify_all();
+        filling_ ^= 1u;
+    }
+    // Waits until every submitted segment is measured.
+    void finish() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return slots_[0].frames == 0 && slots_[1].frames == 0; });
+        if (failed_)
+            throw std::bad_alloc();
+    }
+
+private:
+    struct Slot {
+        std::vector<float> samples;
+        int frames = 0; // > 0: submitted, not measured yet
+    };
+    void run() {
+        unsigned slot = 0;
+        for (;;) {
+            int frames = 0;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                changed_.wait(lock, [&] { return slots_[slot].frames > 0 || stopping_; });
+                if (slots_[slot].frames == 0)
+                    return; // stopping, nothing left
+                frames = slots_[slot].frames;
+            }
+            for (std::size_t o = 0; o < outputs_.size(); ++o)
+                if (ebur128_add_frames_float(outputs_[o]->loudness,
+                                             slots_[slot].samples.data() + o * stride_,
+                                             std::size_t(frames)) != EBUR128_SUCCESS)
+                    failed_ = true;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                slots_[slot].frames = 0;
+            }
+            changed_.notify_all();
+            slot ^= 1u;
+        }
+    }
+
+    std::vector<std::unique_ptr<Output>>& outputs_;
+    const std::size_t stride_;
+    Slot slots_[2];
+    unsigned filling_ = 0;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    std::atomic<bool> failed_{false};
+    std::thread thread_;
+};
+
+void fsyncFolder(const std::string& path) {
+    const fs::path folder = fs::path(path).parent_path();
+    const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+bool isCancelled(const std::atomic<bool>* cancel) {
+    return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
+} // namespace
+
+RenderFormat renderFormatFor(const std::string& path, bool floatingPoint) {
+    const std::string extension = lowerExtension(path);
+    if (extension == ".wav")
+        return floatingPoint ? RenderFormat::WavFloat32 : RenderFormat::Wav24;
+    if (extension == ".flac") {
+        if (floatingPoint)
+            throw BadInput(path + ": FLAC holds integer samples; 32-bit float needs a .wav file");
+        return RenderFormat::Flac24;
+    }
+    throw BadInput(path + ": unknown audio format " +
+                   (extension.empty() ? std::string("(no extension)") : "'" + extension + "'") +
+                   "; render writes .wav (24-bit or 32-bit float) or .flac (24-bit)");
+}
+
+bool trackAudible(const Project& project, const Track& track) {
+    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                     [](const Track& t) { return t.solo; });
+    return !track.mute && (!anySolo || track.solo);
+}
+
+std::string stemFileName(const Project& project, std::size_t trackIndex, RenderFormat format) {
+    return stemFileName(trackIndex, project.tracks.size(), project.tracks.at(trackIndex).name,
+                        format == RenderFormat::Flac24 ? ".flac" : ".wav");
+}
+
+std::vector<RenderedFile> renderProject(const Project& project, const RenderRequest& request,
+                                        const std::function<void(double)>& progress,
+                                        const std::atomic<bool>* cancel) {
+    if (request.mixPath.empty() && request.stemsDir.empty())
+        throw BadInput("render needs a mix file, a stems folder or both");
+    if (project.sampleRate <= 0)
+        throw BadInput("project sample rate must be positive, not " +
+                       std::to_string(project.sampleRate));
+    if (!request.mixPath.empty() &&
+        renderFormatFor(request.mixPath, request.format == RenderFormat::WavFloat32) !=
+            request.format)
+        throw BadInput(request.mixPath + ": the file name's extension does not match the format");
+    if (!request.stemsDir.empty() && !fs::is_directory(request.stemsDir))
+        throw BadInput(request.stemsDir + ": stems folder does not exist");
+    const std::int64_t length = project.length();
+    if (length <= 0)
+        throw BadInput("nothing to render: the project has no clips");
+
+    // Media (decoded in parallel, shared with playback through the cache), then the graph.
+    prepareProjectMedia(
+        project,
+        [&](double done) {
+            if (progress)
+                progress(0.5 * done);
+        },
+        cancel);
+    std::map<std::string, std::shared_ptr<const DecodedMedia>> media;
+    for (const Track& track : project.tracks)
+        for (const Clip& clip : track.clips)
+            if (!clip.offline && clip.length > 0 && media.count(clip.file) == 0)
+                media[clip.file] = loadMedia(clip.file, project.sampleRate, cancel);
+    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                     [](const Track& t) { return t.solo; });
+    auto graph = detail::buildPlaybackGraph(
+        project, [&](const Clip& clip) { return media.at(clip.file); },
+        [&](const Track& track) {
+            auto controls = std::make_shared<detail::TrackControls>();
+            detail::loadControls(*controls, track, anySolo, true);
+            return controls;
+        });
+
+    // Outputs: the mix, then one stem per track.
+    std::vector<std::unique_ptr<Output>> outputs;
+    if (!request.mixPath.empty()) {
+        outputs.push_back(std::make_unique<Output>());
+        outputs.back()->target = detail::absolutePath(request.mixPath);
+    }
+    if (!request.stemsDir.empty())
+        for (std::size_t t = 0; t < project.tracks.size(); ++t) {
+            outputs.push_back(std::make_unique<Output>());
+            Output& stem = *outputs.back();
+            stem.target = (fs::path(detail::absolutePath(request.stemsDir)) /
+                           stemFileName(project, t, request.format))
+                              .string();
+            stem.trackId = project.tracks[t].id;
+            stem.trackIndex = int(t);
+        }
+    for (auto& output : outputs)
+        openOutput(*output, request.format, project.sampleRate);
+
+    // Render: the graph in chunks, every file written as it goes.
+    const int block = std::clamp(request.blockSize, 1, kMaxChunkFrames);
+    const std::size_t tracks = project.tracks.size();
+    std::vector<float> mixLeft(static_cast<std::size_t>(block));
+    std::vector<float> mixRight(static_cast<std::size_t>(block));
+    std::vector<std::vector<float>> stemBuffers(request.stemsDir.empty() ? 0 : 2 * tracks,
+                                                std::vector<float>(std::size_t(block)));
+    std::vector<float*> stemLeft, stemRight;
+    for (std::size_t t = 0; t < stemBuffers.size() / 2; ++t) {
+        stemLeft.push_back(stemBuffers[2 * t].data());
+        stemRight.push_back(stemBuffers[2 * t + 1].data());
+    }
+    BlockScratch scratch(block);
+    const int segment = std::max(1, kSegmentFrames / block) * block;
+    const std::int64_t progressStep = std::max<std::int64_t>(segment, length / 200);
+    std::int64_t nextProgress = 0;
+    {
+        LoudnessStage loudness(outputs, segment);
+        for (std::int64_t start = 0; start < length; start += segment) {
+            const int segmentLength = int(std::min<std::int64_t>(segment, length - start));
+            loudness.begin();
+            for (int offset = 0; offset < segmentLength; offset += block) {
+                if (isCancelled(cancel))
+                    throw Cancelled(); // the outputs' destructors remove every temporary file
+                const std::int64_t position = start + offset;
+                const int frames = std::min(block, segmentLength - offset);
+                graph->process(position, frames, mixLeft.data(), mixRight.data(),
+                               stemLeft.empty() ? nullptr : stemLeft.data(),
+                               stemRight.empty() ? nullptr : stemRight.data());
+                for (std::size_t o = 0; o < outputs.size(); ++o) {
+                    Output& output = *outputs[o];
+                    const bool mix = output.trackIndex < 0;
+                    writeBlock(output, request.format,
+                               mix ? mixLeft.data() : stemLeft[std::size_t(output.trackIndex)],
+                               mix ? mixRight.data() : stemRight[std::size_t(output.trackIndex)],
+                               frames, scratch,
+                               loudness.bufferOf(o) + std::size_t(offset) * kRenderChannels);
+                }
+            }
+            loudness.submit(segmentLength);
+            if (progress && start >= nextProgress) {
+                progress(0.5 + 0.5 * double(start + segmentLength) / double(length));
+                nextProgress = start + progressStep;
+            }
+        }
+        loudness.finish();
+    }
+
+    // Finish every file (header, fsync), then rename them all into place.
+    std::vector<RenderedFile> results;
+    for (auto& output : outputs) {
+        output->writer.reset(); // flushes and writes the final header through our stream
+        if (output->state.error != 0)
+            failWrite(output->target, output->state.error);
+        if (::fsync(output->state.fd) != 0)
+            failWrite(output->target, errno);
+        const int fd = output->state.fd;
+        output->state.fd = -1;
+        if (::close(fd) != 0)
+            failWrite(output->target, errno);
+
+        RenderedFile file;
+        file.path = output->target;
+        file.trackId = output->trackId;
+        file.durationSeconds = double(length) / project.sampleRate;
+        file.pcmSha256 = output->hash->finishHex();
+        double lufs = -std::numeric_limits<double>::infinity();
+        if (ebur128_loudness_global(output->loudness, &lufs) != EBUR128_SUCCESS)
+            lufs = -std::numeric_limits<double>::infinity();
+        file.lufs = lufs;
+        double peak = 0.0;
+        for (unsigned c = 0; c < kRenderChannels; ++c) {
+            double channelPeak = 0.0;
+            if (ebur128_true_peak(output->loudness, c, &channelPeak) == EBUR128_SUCCESS)
+                peak = std::max(peak, channelPeak);
+        }
+        file.truePeakDb =
+            peak > 0.0 ? 20.0 * std::log10(peak) : -std::numeric_limits<double>::infinity();
+        results.push_back(file);
+    }
+    if (isCancelled(cancel))
+        throw Cancelled();
+    for (auto& output : outputs) {
+        if (::rename(output->temp.c_str(), output->target.c_str()) != 0)
+            failWrite(output->target, errno);
+        output->temp.clear();
+        fsyncFolder(output->target);
+    }
+    if (progress)
+        progress(1.0);
+    return results;
+}
+
+} // namespace accord::audio

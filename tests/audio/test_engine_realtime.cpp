@@ -1,0 +1,335 @@
+// Real-time safety of Engine::process: while a thread drives it as the audio callback, the
+// message thread rebuilds the graph (setProject) and moves every control hundreds of times.
+// Inside the callback (a thread_local flag) this executable counts every operator new/delete
+// (replaced globally) and every pthread mutex/rwlock acquisition (interposed: the executable's
+// definitions win over libc's for every caller); all must stay zero. A control case shows the
+// counters do count inside the flag.
+
+#include "accord/audio/engine.h"
+#include "accord/audio/media.h"
+
+#include "test_support.h"
+
+#include <QtTest>
+
+#include <dlfcn.h>
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace {
+
+thread_local bool t_inCallback = false; // static TLS of the executable: safe in any hook
+std::atomic<long> g_allocations{0};
+std::atomic<long> g_frees{0};
+std::atomic<long> g_locks{0};
+
+void* allocate(std::size_t size, std::size_t alignment = 0) {
+    if (t_inCallback)
+        ++g_allocations;
+    void* memory = nullptr;
+    if (alignment > alignof(std::max_align_t)) {
+        if (posix_memalign(&memory, alignment, size == 0 ? 1 : size) != 0)
+            memory = nullptr;
+    } else {
+        memory = std::malloc(size == 0 ? 1 : size);
+    }
+    return memory;
+}
+
+void release(void* memory) {
+    if (memory == nullptr)
+        return;
+    if (t_inCallback)
+        ++g_frees;
+    std::free(memory);
+}
+
+template <typename Function> Function real(const char* name) {
+    return reinterpret_cast<Function>(dlsym(RTLD_NEXT, name));
+}
+
+} // namespace
+
+// ---- allocation counter: every replaceable global operator new/delete ----
+void* operator new(std::size_t size) {
+    if (void* memory = allocate(size))
+        return memory;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+    if (void* memory = allocate(size))
+        return memory;
+    throw std::bad_alloc();
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return allocate(size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return allocate(size);
+}
+void* operator new(std::size_t size, std::align_val_t alignment) {
+    if (void* memory = allocate(size, std::size_t(alignment)))
+        return memory;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t size, std::align_val_t alignment) {
+    if (void* memory = allocate(size, std::size_t(alignment)))
+        return memory;
+    throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept {
+    release(memory);
+}
+void operator delete[](void* memory) noexcept {
+    release(memory);
+}
+void operator delete(void* memory, std::size_t) noexcept {
+    release(memory);
+}
+void operator delete[](void* memory, std::size_t) noexcept {
+    release(memory);
+}
+void operator delete(void* memory, std::align_val_t) noexcept {
+    release(memory);
+}
+void operator delete[](void* memory, std::align_val_t) noexcept {
+    release(memory);
+}
+void operator delete(void* memory, std::size_t, std::align_val_t) noexcept {
+    release(memory);
+}
+void operator delete[](void* memory, std::size_t, std::align_val_t) noexcept {
+    release(memory);
+}
+
+// ---- lock check: the executable's definitions interpose libc's ----
+extern "C" {
+int pthread_mutex_lock(pthread_mutex_t* mutex) {
+    static int (*next)(pthread_mutex_t*) = nullptr; // constant-initialised: no guard, no lock
+    if (next == nullptr)
+        next = real<int (*)(pthread_mutex_t*)>("pthread_mutex_lock");
+    if (t_inCallback)
+        ++g_locks;
+    return next(mutex);
+}
+int pthread_mutex_trylock(pthread_mutex_t* mutex) {
+    static int (*next)(pthread_mutex_t*) = nullptr;
+    if (next == nullptr)
+        next = real<int (*)(pthread_mutex_t*)>("pthread_mutex_trylock");
+    if (t_inCallback)
+        ++g_locks;
+    return next(mutex);
+}
+int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
+    static int (*next)(pthread_rwlock_t*) = nullptr;
+    if (next == nullptr)
+        next = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_rdlock");
+    if (t_inCallback)
+        ++g_locks;
+    return next(lock);
+}
+int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
+    static int (*next)(pthread_rwlock_t*) = nullptr;
+    if (next == nullptr)
+        next = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_wrlock");
+    if (t_inCallback)
+        ++g_locks;
+    return next(lock);
+}
+}
+
+namespace {
+
+void resetCounters() {
+    g_allocations = 0;
+    g_frees = 0;
+    g_locks = 0;
+}
+
+// A project of real recordings; `variant` moves clips, changes fades and drops/adds a track so
+// every rebuild is a different graph.
+accord::Project makeProject(int variant) {
+    const QString root = accord::test::materialRoot() + "/";
+    const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav",
+                               "npm/piano-velocity10/audio/A1v10.ogg", "npm/audio-lena/lena.flac",
+                               "alsa/Noise.wav"};
+    accord::Project project;
+    project.sampleRate = 48000;
+    const int tracks = 6 + variant % 3;
+    for (int t = 0; t < tracks; ++t) {
+        accord::Track track;
+        track.id = "t" + std::to_string(t + 1);
+        track.name = "Track " + std::to_string(t + 1);
+        track.gainDb = -6.0;
+        track.pan = (t % 5 - 2) * 0.4;
+        for (int c = 0; c < 3; ++c) {
+            accord::Clip clip;
+            clip.id = "c" + std::to_string(t * 3 + c + 1);
+            clip.file = (root + files[(t + c) % files.size()]).toStdString();
+            clip.position = std::int64_t(c) * 40000 + (variant * 137 + t * 1000) % 20000;
+            clip.offset = (variant * 31) % 5000;
+            clip.length = 60000 + (variant * 53) % 10000;
+            clip.fadeIn = (variant * 7) % 3000;
+            clip.fadeOut = 2000;
+            clip.gainDb = -1.0 * (c % 3);
+            track.clips.push_back(clip);
+        }
+        project.tracks.push_back(track);
+    }
+    return project;
+}
+
+} // namespace
+
+class TestEngineRealtime : public QObject {
+    Q_OBJECT
+
+private slots:
+    void countersCountInsideTheFlag() {
+        resetCounters();
+        static int* volatile sink = nullptr; // keeps the compiler from eliding new/delete
+        t_inCallback = true;
+        sink = new int(42);
+        delete sink;
+        std::vector<float> grows;
+        grows.resize(1000);
+        std::mutex mutex;
+        mutex.lock();
+        mutex.unlock();
+        pthread_mutex_t plain = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&plain);
+        pthread_mutex_unlock(&plain);
+        t_inCallback = false;
+        QVERIFY(g_allocations.load() >= 2);
+        QVERIFY(g_frees.load() >= 1);
+        QVERIFY(g_locks.load() >= 2);
+
+        // And only inside it.
+        resetCounters();
+        int* outside = new int(1);
+        delete outside;
+        std::mutex other;
+        other.lock();
+        other.unlock();
+        QCOMPARE(g_allocations.load(), 0L);
+        QCOMPARE(g_locks.load(), 0L);
+    }
+
+    // The counters also catch what another thread's callback does (the flag is per thread).
+    void countersSeeTheCallbackThread() {
+        resetCounters();
+        std::thread callback([] {
+            t_inCallback = true;
+            std::vector<int> allocates(10);
+            std::mutex mutex;
+            std::lock_guard<std::mutex> locks(mutex);
+            t_inCallback = false;
+        });
+        callback.join();
+        QVERIFY(g_allocations.load() >= 1);
+        QVERIFY(g_locks.load() >= 1);
+    }
+
+    void processNeverAllocatesOrLocks() {
+        const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav", "alsa/Noise.wav",
+                                   "npm/piano-velocity10/audio/A1v10.ogg",
+                                   "npm/audio-lena/lena.flac"};
+        for (const QString& file : files) {
+            ACCORD_REQUIRE_MATERIAL(path, file);
+            Q_UNUSED(path);
+        }
+        accord::audio::Engine engine;
+        engine.setProject(makeProject(0));
+        engine.play();
+
+        std::atomic<bool> running{true};
+        std::atomic<long> blocks{0};
+        std::atomic<float> loudest{0.0f};
+        resetCounters();
+        std::thread audio([&] {
+            std::vector<float> left(2048), right(2048);
+            float* outputs[2] = {left.data(), right.data()};
+            std::mt19937 random(1);
+            std::uniform_int_distribution<int> sizes(1, 2048);
+            float peak = 0.0f;
+            while (running.load(std::memory_order_relaxed)) {
+                const int frames = sizes(random);
+                t_inCallback = true;
+                engine.process(outputs, 2, frames);
+                t_inCallback = false;
+                for (int i = 0; i < frames; ++i)
+                    peak = std::max(peak, std::abs(left[std::size_t(i)]));
+                ++blocks;
+                if (blocks % 8 == 0)
+                    std::this_thread::yield(); // let the message thread interleave on 2 cores
+            }
+            loudest = peak;
+        });
+
+        // The message thread: rebuilds and every control, hundreds of times each.
+        std::mt19937 random(2);
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const int rounds = 600;
+        for (int round = 0; round < rounds; ++round) {
+            const accord::Project project = makeProject(round);
+            if (round % 2 == 0)
+                engine.setProject(project);
+            for (const auto& track : project.tracks) {
+                engine.setTrackGain(track.id, -30.0 * unit(random));
+                engine.setTrackPan(track.id, 2.0 * unit(random) - 1.0);
+                engine.setTrackMute(track.id, unit(random) < 0.2);
+                engine.setTrackSolo(track.id, unit(random) < 0.1);
+                engine.trackMeter(track.id);
+            }
+            engine.masterMeter();
+            engine.seek(std::int64_t(unit(random) * 150000));
+            if (round % 3 == 0)
+                engine.setLoop(
+                    std::make_pair(std::int64_t(1000 + round), std::int64_t(5000 + 100 * round)));
+            else if (round % 3 == 1)
+                engine.setLoop(std::nullopt);
+            if (round % 10 == 0)
+                engine.stop();
+            else
+                engine.play();
+            engine.playhead();
+            engine.collectGarbage();
+            if (round % 2 == 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        engine.play();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        running = false;
+        audio.join();
+        const long allocations = g_allocations.load();
+        const long frees = g_frees.load();
+        const long locks = g_locks.load();
+        engine.collectGarbage();
+
+        const accord::audio::EngineStats stats = engine.stats();
+        qInfo("%ld callbacks, %llu graphs published, %llu adopted by the audio thread, %llu freed "
+              "on the message thread",
+              blocks.load(), static_cast<unsigned long long>(stats.graphsPublished),
+              static_cast<unsigned long long>(stats.graphsAdopted),
+              static_cast<unsigned long long>(stats.graphsFreed));
+        QCOMPARE(allocations, 0L);
+        QCOMPARE(frees, 0L);
+        QCOMPARE(locks, 0L);
+        QVERIFY2(blocks.load() > 2000, "the callback thread hardly ran");
+        QVERIFY(loudest.load() > 0.01f); // it really played the recordings
+        QCOMPARE(stats.graphsPublished, std::uint64_t(rounds / 2 + 1));
+        QVERIFY2(stats.graphsAdopted >= 50, "the audio thread saw too few rebuilds");
+        // Every graph but the current one was freed, all of them here.
+        QCOMPARE(stats.graphsFreed + 1, stats.graphsPublished);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineRealtime)
+#include "test_engine_realtime.moc"
