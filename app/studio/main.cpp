@@ -1,13 +1,17 @@
 // accord: the studio window. Wiring only: the command line, the application, the main window.
+//
+//   accord [--registry PATH] [PROJECT]
 
 #include "accord/core/registry.h"
 #include "accord/ui/errors.h"
 #include "accord/ui/main_window.h"
 #include "accord/ui/studio_info.h"
+#include "accord/ui/studio_style.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -19,6 +23,7 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("Accord"));
     QApplication::setDesktopFileName(QStringLiteral("accord"));
     QApplication::setWindowIcon(accord::ui::applicationIcon());
+    accord::ui::applyStudioStyle(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(accord::ui::applicationDescription());
@@ -59,5 +64,12 @@ int main(int argc, char** argv) {
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
 
+    window.startSession();
+    // After the window is up: the device (may take a moment to probe) and, after a crash, the
+    // offer to recover unsaved work.
+    QTimer::singleShot(0, &window, [&window] {
+        window.openAudioDevice();
+        window.offerRecovery();
+    });
     return QApplication::exec();
 }

@@ -12,6 +12,7 @@
 #include "accord/ui/main_window.h"
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_info.h"
+#include "accord/ui/studio_style.h"
 
 #include <QAction>
 #include <QFile>
@@ -170,15 +171,34 @@ private Q_SLOTS:
     void menusOfferTheStudioActions() {
         ui::MainWindow window;
         QMenu* file = menuTitled(window, QStringLiteral("File"));
+        QMenu* edit = menuTitled(window, QStringLiteral("Edit"));
+        QMenu* view = menuTitled(window, QStringLiteral("View"));
+        QMenu* transport = menuTitled(window, QStringLiteral("Transport"));
         QMenu* registry = menuTitled(window, QStringLiteral("Registry"));
         QMenu* help = menuTitled(window, QStringLiteral("Help"));
-        QVERIFY(file && registry && help);
+        QVERIFY(file && edit && view && transport && registry && help);
         QCOMPARE(actionTexts(file),
                  (QStringList{QStringLiteral("New Project"), QStringLiteral("Open…"),
-                              QStringLiteral("Save"), QStringLiteral("Quit")}));
+                              QStringLiteral("Open Recent"), QStringLiteral("Save"),
+                              QStringLiteral("Save As…"), QStringLiteral("Import Audio…"),
+                              QStringLiteral("Preferences…"), QStringLiteral("Quit")}));
+        QVERIFY(actionTexts(edit).contains(QStringLiteral("Undo")));
+        QVERIFY(actionTexts(edit).contains(QStringLiteral("Redo")));
+        QVERIFY(actionTexts(edit).contains(QStringLiteral("Split at Playhead")));
+        QVERIFY(actionTexts(view).contains(QStringLiteral("Snap to Grid")));
+        QVERIFY(actionTexts(view).contains(QStringLiteral("Mixer")));
+        QVERIFY(actionTexts(transport).contains(QStringLiteral("Play")));
+        QVERIFY(actionTexts(transport).contains(QStringLiteral("Loop")));
         QVERIFY(actionTexts(registry).contains(QStringLiteral("Open Registry…")));
+        QVERIFY(actionTexts(registry).contains(QStringLiteral("Add Holder…")));
+        QVERIFY(actionTexts(registry).contains(QStringLiteral("Add Grant…")));
+        QVERIFY(actionTexts(registry).contains(QStringLiteral("Revoke Grant…")));
         QVERIFY(actionTexts(registry).contains(QStringLiteral("Verify Audit")));
         QCOMPARE(actionTexts(help), QStringList{QStringLiteral("About Accord")});
+        QCOMPARE(window.playAction()->shortcut(), QKeySequence(Qt::Key_Space));
+        QCOMPARE(window.undoAction()->shortcut(), QKeySequence(QKeySequence::Undo));
+        QVERIFY(window.redoAction()->shortcuts().contains(
+            QKeySequence(QStringLiteral("Ctrl+Shift+Z"))));
         QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
     }
 
@@ -188,6 +208,7 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         ui::ConsentPanel* panel = window.consentPanel();
+        window.panels()->setCurrentWidget(panel);
 
         const QAbstractItemModel* holders = panel->holdersView()->model();
         QCOMPARE(holders->rowCount(), 2);
@@ -260,7 +281,8 @@ private Q_SLOTS:
         auto* counts = window.findChild<QLabel*>(QStringLiteral("countsLabel"));
         QVERIFY(counts);
         QCOMPARE(counts->text(), QStringLiteral("2 holders · 3 assets · 3 grants (2 active)"));
-        QVERIFY(window.windowTitle().startsWith(QStringLiteral("registry.sqlite")));
+        QVERIFY2(window.windowTitle().contains(QStringLiteral("registry.sqlite")),
+                 qPrintable(window.windowTitle()));
         saveScreenshot(&window, QStringLiteral("main_window_consent.png"));
     }
 
@@ -296,6 +318,7 @@ private Q_SLOTS:
         QVERIFY(audit->model()->rowCount() >= 9); // 2 holders, 3 assets, 3 grants, 1 revocation
         QCOMPARE(audit->resultText(), QStringLiteral("Not verified yet."));
 
+        window.panels()->setCurrentWidget(window.consentPanel());
         window.consentPanel()->showAudit();
         auto* verify = window.findChild<QPushButton*>(QStringLiteral("verifyButton"));
         QVERIFY(verify && verify->isVisible());
@@ -405,5 +428,14 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+int main(int argc, char** argv) {
+    // Settings and recovery files of the test stay in a scratch home.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    accord::ui::applyStudioStyle(app);
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_main_window.moc"

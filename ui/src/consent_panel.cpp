@@ -1,10 +1,14 @@
 #include "accord/ui/consent_panel.h"
 
 #include "accord/ui/audit_panel.h"
+#include "accord/ui/consent_dialogs.h"
 #include "accord/ui/registry_session.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
@@ -20,7 +24,8 @@ constexpr int kDescriptionWidth = 420;
 
 ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
     : QWidget(parent), holders_(new HoldersTableModel(session, this)),
-      assets_(new AssetsTableModel(session, this)), grants_(new GrantsTableModel(session, this)) {
+      assets_(new AssetsTableModel(session, this)), grants_(new GrantsTableModel(session, this)),
+      session_(session) {
     holdersView_ = makeView(holders_, QStringLiteral("holdersView"));
     assetsView_ = makeView(assets_, QStringLiteral("assetsView"));
     grantsView_ = makeView(grants_, QStringLiteral("grantsView"));
@@ -33,25 +38,52 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
 
     auto* top = new QSplitter(Qt::Horizontal);
     top->addWidget(makeSection(tr("Rights holders"),
-                               tr("No rights holders yet. Artists, labels and producers are added "
-                                  "with: accord-cli holder add --name NAME"),
+                               tr("No rights holders yet. Add artists, labels and producers with "
+                                  "Add Holder… (or accord-cli holder add --name NAME)."),
                                holdersView_, holders_));
     top->addWidget(makeSection(tr("Assets"),
-                               tr("No recordings registered yet: accord-cli asset add FILE "
-                                  "--owner HOLDER"),
+                               tr("No recordings registered yet: drop audio files on the "
+                                  "arrangement (or accord-cli asset add FILE --owner HOLDER)."),
                                assetsView_, assets_));
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
 
-    auto* rights = new QSplitter(Qt::Vertical);
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(top);
+    splitter->addWidget(makeSection(tr("Grants"),
+                                    tr("No grants: by default nothing may be trained on, generated "
+                                       "from, exported or shared."),
+                                    grantsView_, grants_));
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+
+    // What changes the registry, in the words of the CLI's commands.
+    addHolderButton_ = new QPushButton(tr("Add Holder…"));
+    addHolderButton_->setObjectName(QStringLiteral("newHolderButton"));
+    addHolderButton_->setToolTip(tr("Register an artist, label or producer (holder add)"));
+    addGrantButton_ = new QPushButton(tr("Add Grant…"));
+    addGrantButton_->setObjectName(QStringLiteral("newGrantButton"));
+    addGrantButton_->setToolTip(tr("Record what a holder allows, on which assets, for whom and "
+                                   "on which terms (grant add)"));
+    revokeButton_ = new QPushButton(tr("Revoke Grant…"));
+    revokeButton_->setObjectName(QStringLiteral("revokeGrantButton"));
+    revokeButton_->setToolTip(tr("Revoke the active grant selected below (grant revoke)"));
+    connect(addHolderButton_, &QPushButton::clicked, this, &ConsentPanel::addHolder);
+    connect(addGrantButton_, &QPushButton::clicked, this, &ConsentPanel::addGrant);
+    connect(revokeButton_, &QPushButton::clicked, this, &ConsentPanel::revokeSelectedGrant);
+    auto* actions = new QHBoxLayout;
+    actions->setContentsMargins(6, 6, 6, 0);
+    actions->addWidget(addHolderButton_);
+    actions->addWidget(addGrantButton_);
+    actions->addWidget(revokeButton_);
+    actions->addStretch(1);
+
+    auto* rights = new QWidget;
     rights->setObjectName(QStringLiteral("rightsPage"));
-    rights->addWidget(top);
-    rights->addWidget(makeSection(tr("Grants"),
-                                  tr("No grants: by default nothing may be trained on, generated "
-                                     "from, exported or shared."),
-                                  grantsView_, grants_));
-    rights->setStretchFactor(0, 1);
-    rights->setStretchFactor(1, 1);
+    auto* rightsLayout = new QVBoxLayout(rights);
+    rightsLayout->setContentsMargins(0, 0, 0, 0);
+    rightsLayout->addLayout(actions);
+    rightsLayout->addWidget(splitter, 1);
 
     audit_ = new AuditPanel(session, this);
     audit_->setObjectName(QStringLiteral("auditPage"));
@@ -65,6 +97,76 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(pages_);
+
+    connect(grantsView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ConsentPanel::updateButtons);
+    connect(grants_, &QAbstractItemModel::modelReset, this, &ConsentPanel::updateButtons);
+    connect(session_, &RegistrySession::changed, this, &ConsentPanel::updateButtons);
+    updateButtons();
+}
+
+QString ConsentPanel::selectedId(const QTableView* view) const {
+    const QModelIndexList rows = view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(IdRole).toString();
+}
+
+QString ConsentPanel::selectedHolder() const {
+    return selectedId(holdersView_);
+}
+
+QString ConsentPanel::selectedAsset() const {
+    return selectedId(assetsView_);
+}
+
+QString ConsentPanel::selectedGrant() const {
+    return selectedId(grantsView_);
+}
+
+void ConsentPanel::updateButtons() {
+    const bool open = session_->isOpen();
+    addHolderButton_->setEnabled(open);
+    addGrantButton_->setEnabled(open && holders_->rowCount() > 0);
+    const QModelIndexList rows = grantsView_->selectionModel()->selectedRows();
+    const bool active =
+        !rows.isEmpty() && rows.first().data(StateRole).toString() == QLatin1String("active");
+    revokeButton_->setEnabled(open && active);
+}
+
+HolderDialog* ConsentPanel::addHolder() {
+    if (!session_->isOpen())
+        return nullptr;
+    auto* dialog = new HolderDialog(session_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    return dialog;
+}
+
+GrantDialog* ConsentPanel::addGrant() {
+    if (!session_->isOpen())
+        return nullptr;
+    QString holder = selectedHolder();
+    const QString asset = selectedAsset();
+    if (!asset.isEmpty()) {
+        if (const auto found = session_->registry()->asset(asset.toStdString()))
+            holder = QString::fromStdString(found->owner);
+    }
+    auto* dialog = new GrantDialog(session_, holder, asset, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    return dialog;
+}
+
+RevokeDialog* ConsentPanel::revokeSelectedGrant() {
+    const QString grant = selectedGrant();
+    if (!session_->isOpen() || grant.isEmpty())
+        return nullptr;
+    auto* dialog = new RevokeDialog(session_, grant, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    return dialog;
 }
 
 QTableView* ConsentPanel::makeView(RegistryTableModel* model, const QString& objectName) {

@@ -1,20 +1,39 @@
 #pragma once
 
-// The studio window: menus, a status bar and a tab per panel. This issue brings the Consent
-// panel; the arrangement, mixer, models, variations, export and verify panels are added with
-// addPanel() as they arrive.
+// The studio window (SPEC §6): the transport on top, the arrangement and the Consent panel as
+// tabs, the mixer in a dock below, background work (imports, media, waveforms) with progress and
+// Cancel in the status bar. It owns the open project (ProjectDocument, with its undo history),
+// the engine's controller, the consent registry session, autosave and recovery, and the window
+// layout (remembered in QSettings). Later panels are added with addPanel().
+
+#include "accord/ui/recovery.h"
 
 #include <QMainWindow>
+#include <QStringList>
+
+#include <cstdint>
 
 class QAction;
+class QDockWidget;
 class QLabel;
+class QMenu;
+class QProgressBar;
 class QTabWidget;
+class QToolButton;
 
 namespace accord::ui {
 
 class AboutDialog;
+class ArrangementView;
 class ConsentPanel;
+class ImportManager;
+class MixerPanel;
+class PlaybackController;
+class PreferencesDialog;
+class ProjectDocument;
 class RegistrySession;
+class TransportBar;
+class WaveformCache;
 struct AuditOutcome;
 struct ErrorReport;
 
@@ -22,6 +41,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
+    static constexpr int kMaxRecentProjects = 10;
+    static constexpr int kLayoutVersion = 1;
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -33,49 +55,125 @@ public:
     QTabWidget* panels() const { return panels_; }
     int addPanel(QWidget* panel, const QString& title);
 
-    // Actions by role, for the panels and issues to come.
+    ProjectDocument* document() const { return document_; }
+    PlaybackController* playback() const { return playback_; }
+    WaveformCache* waveforms() const { return waveforms_; }
+    ImportManager* imports() const { return imports_; }
+    RecoveryManager* recovery() const { return recovery_; }
+    ArrangementView* arrangement() const { return arrangement_; }
+    MixerPanel* mixer() const { return mixer_; }
+    QDockWidget* mixerDock() const { return mixerDock_; }
+    TransportBar* transport() const { return transport_; }
+
     QAction* newProjectAction() const { return newProject_; }
     QAction* openProjectAction() const { return openProject_; }
     QAction* saveProjectAction() const { return saveProject_; }
+    QAction* saveProjectAsAction() const { return saveProjectAs_; }
+    QAction* undoAction() const { return undo_; }
+    QAction* redoAction() const { return redo_; }
+    QAction* playAction() const { return play_; }
+    QAction* loopAction() const { return loop_; }
+    QAction* snapAction() const { return snap_; }
+    QMenu* recentMenu() const { return recentMenu_; }
+
+    QStringList recentProjects() const;
+
+    // Starts what only a real session does: the recovery marker and autosave timers.
+    void startSession();
+    // Opens the audio device of the preferences (or the system's default); without one the
+    // engine runs on its offline clock and the status bar says so.
+    void openAudioDevice();
+    // After a crash: offers the newest recovery file (a window-modal question). Returns whether
+    // something was offered.
+    bool offerRecovery();
+    bool recoverFrom(const RecoveryManager::Candidate& candidate);
+
+    // Remembers and restores the geometry, the docks and toolbars, and the view settings.
+    void saveLayout() const;
+    void restoreLayout();
 
 public Q_SLOTS:
-    void openProject(const QString& path);
+    bool newProject();
+    bool openProject(const QString& path);
+    bool saveProject();
+    bool saveProjectAs(const QString& path = QString());
+    void importFiles(const QStringList& files, const QString& trackId, qint64 position);
     void verifyAudit();
     AboutDialog* showAbout();
+    PreferencesDialog* showPreferences();
     void showError(const accord::ui::ErrorReport& report);
 
-Q_SIGNALS:
-    // Emitted for the project layer (a later issue); until it is connected the window says so.
-    void newProjectRequested();
-    void openProjectRequested(const QString& path);
-    void saveProjectRequested();
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void createActions();
     void createMenus();
+    void createTransport();
+    void createStatusBar();
     void chooseRegistry();
     void chooseProject();
-    void requestNewProject();
-    void requestSave();
+    void chooseImport();
+    void rebuildRecentMenu();
+    void addRecent(const QString& path);
+    bool maybeSave();
     void updateTitle();
     void updateStatus();
+    void updateTasks();
+    void updatePendingImports();
+    void updateConsentMarks();
+    void learnMediaLengths();
     void reportAudit(const AuditOutcome& outcome);
-    bool projectLayerConnected(const char* signal) const;
 
     RegistrySession* session_;
+    ProjectDocument* document_;
+    PlaybackController* playback_;
+    WaveformCache* waveforms_;
+    ImportManager* imports_;
+    RecoveryManager* recovery_;
     QTabWidget* panels_;
+    ArrangementView* arrangement_;
     ConsentPanel* consent_;
+    MixerPanel* mixer_;
+    QDockWidget* mixerDock_;
+    TransportBar* transport_ = nullptr;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
+    QWidget* tasks_ = nullptr;
+    QLabel* taskLabel_ = nullptr;
+    QProgressBar* taskProgress_ = nullptr;
+    QToolButton* taskCancel_ = nullptr;
 
     QAction* newProject_ = nullptr;
     QAction* openProject_ = nullptr;
     QAction* saveProject_ = nullptr;
+    QAction* saveProjectAs_ = nullptr;
+    QAction* importAudio_ = nullptr;
+    QAction* preferences_ = nullptr;
     QAction* quit_ = nullptr;
+    QAction* undo_ = nullptr;
+    QAction* redo_ = nullptr;
+    QAction* split_ = nullptr;
+    QAction* delete_ = nullptr;
+    QAction* addTrack_ = nullptr;
+    QAction* removeTrack_ = nullptr;
+    QAction* zoomIn_ = nullptr;
+    QAction* zoomOut_ = nullptr;
+    QAction* zoomFit_ = nullptr;
+    QAction* snap_ = nullptr;
+    QAction* follow_ = nullptr;
+    QAction* play_ = nullptr;
+    QAction* stop_ = nullptr;
+    QAction* returnToStart_ = nullptr;
+    QAction* loop_ = nullptr;
     QAction* openRegistry_ = nullptr;
     QAction* reloadRegistry_ = nullptr;
+    QAction* addHolder_ = nullptr;
+    QAction* addGrant_ = nullptr;
+    QAction* revokeGrant_ = nullptr;
     QAction* verifyAudit_ = nullptr;
     QAction* about_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
 };
 
 } // namespace accord::ui

@@ -1,0 +1,116 @@
+#pragma once
+
+// The window's side of the real-time engine (accord::audio::Engine). Thread: UI thread only.
+//
+// - Structural edits (tracks, clips, tempo) mark the graph dirty; a short single-shot timer
+//   batches them into one rebuild: the media of a snapshot of the project are decoded on a worker
+//   (accord::audio::prepareProjectMedia), then Engine::setProject publishes the graph (a pointer
+//   swap on the audio side), so the window never waits for decoding. Media that cannot be
+//   decoded are left out (their clips stay silent) and reported once.
+// - Mixer edits (gain, pan, mute, solo) go straight to the engine's atomics: no rebuild.
+// - A ~60 Hz timer reads the playhead and the meters (atomics written by the audio thread) and
+//   emits tick(); nothing on the audio side ever waits for the window.
+
+#include "accord/audio/engine.h"
+#include "accord/ui/errors.h"
+#include "accord/ui/project_document.h"
+
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+#include <cstdint>
+#include <optional>
+
+namespace accord::ui {
+
+class PlaybackController : public QObject {
+    Q_OBJECT
+
+public:
+    static constexpr int kTickIntervalMs = 16; // ~60 Hz
+    static constexpr int kRebuildDelayMs = 40; // edits within this window make one rebuild
+
+    explicit PlaybackController(ProjectDocument* document, QObject* parent = nullptr);
+    ~PlaybackController() override;
+
+    accord::audio::Engine& engine() { return *engine_; }
+
+    // Opens an audio device (nullopt: the system default). Without one the offline clock runs,
+    // so playback, playhead and meters behave the same, silently.
+    bool openDevice(const std::optional<accord::audio::DeviceSetup>& wanted, QString& error);
+    void useOfflineClock();
+    bool hasDevice() const { return device_.has_value(); }
+    std::optional<accord::audio::DeviceSetup> device() const { return device_; }
+    // "ALSA · HDA Intel · 48000 Hz · 512" or "No audio device (offline clock)".
+    QString deviceDescription() const;
+
+    bool isPlaying() const { return playing_; }
+    std::int64_t playhead() const { return playhead_; }
+    bool loopEnabled() const { return loopEnabled_; }
+    std::int64_t loopStart() const { return loopStart_; }
+    std::int64_t loopEnd() const { return loopEnd_; }
+
+    // Starts the rebuild of pending edits now instead of after the batching delay.
+    void flush();
+    // True when the engine plays the project as it is now (no edit pending, no media loading).
+    bool isSynced() const { return !dirty_ && !preparing_; }
+    bool isLoadingMedia() const { return preparing_; }
+    double mediaProgress() const { return prepareProgress_ ? prepareProgress_->load() : 0.0; }
+
+public Q_SLOTS:
+    void play();
+    void stop();
+    void togglePlay();
+    void returnToStart();
+    void seek(std::int64_t sample);
+    void setLoopEnabled(bool enabled);
+    void setLoopRange(std::int64_t start, std::int64_t end);
+    // Stops loading media; the engine keeps playing what it had.
+    void cancelMediaLoading();
+
+Q_SIGNALS:
+    // ~60 Hz while the window is open: the playhead and whether the transport runs.
+    void tick(std::int64_t playhead, bool playing);
+    void playingChanged(bool playing);
+    void loopChanged(bool enabled, std::int64_t start, std::int64_t end);
+    void deviceChanged();
+    // The engine now plays the current project.
+    void synced();
+    void mediaLoadingChanged(bool loading);
+    void errorOccurred(const accord::ui::ErrorReport& report);
+
+private:
+    void markDirty();
+    void rebuild();
+    void publish(accord::Project snapshot, const QStringList& problems);
+    void applyMix(const QString& trackId, MixParameter parameter);
+    void applyAllMix();
+    void applyLoop();
+    void onTick();
+
+    ProjectDocument* document_;
+    std::unique_ptr<accord::audio::Engine> engine_;
+    QTimer tickTimer_;
+    QTimer rebuildTimer_;
+    QThreadPool pool_;
+    bool dirty_ = false;
+    bool preparing_ = false;
+    std::shared_ptr<std::atomic<bool>> prepareCancel_;
+    std::shared_ptr<std::atomic<double>> prepareProgress_;
+    bool offlineClock_ = false;
+    std::optional<accord::audio::DeviceSetup> device_;
+    bool playing_ = false;
+    std::int64_t playhead_ = 0;
+    bool loopEnabled_ = false;
+    std::int64_t loopStart_ = 0;
+    std::int64_t loopEnd_ = 0;
+    QStringList reported_; // media problems already shown
+};
+
+} // namespace accord::ui

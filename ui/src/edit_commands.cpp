@@ -1,0 +1,241 @@
+#include "edit_commands.h"
+
+#include <QObject>
+
+#include <algorithm>
+#include <utility>
+
+namespace accord::ui::commands {
+
+namespace {
+
+accord::Track* trackById(accord::Project& project, const std::string& id) {
+    for (auto& track : project.tracks)
+        if (track.id == id)
+            return &track;
+    return nullptr;
+}
+
+void removeClip(accord::Project& project, const std::string& clipId) {
+    for (auto& track : project.tracks) {
+        auto& clips = track.clips;
+        const auto found = std::find_if(clips.begin(), clips.end(),
+                                        [&](const accord::Clip& c) { return c.id == clipId; });
+        if (found != clips.end()) {
+            clips.erase(found);
+            return;
+        }
+    }
+}
+
+void insertClip(accord::Project& project, const ClipPlace& place) {
+    accord::Track* track = trackById(project, place.track);
+    if (track == nullptr)
+        return; // cannot happen while the history is linear; never crash on it
+    const auto index = static_cast<std::ptrdiff_t>(std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::max(0, place.index)), 0, track->clips.size()));
+    track->clips.insert(track->clips.begin() + index, place.clip);
+}
+
+} // namespace
+
+QString mixParameterName(MixParameter parameter) {
+    switch (parameter) {
+    case MixParameter::Gain:
+        return QObject::tr("gain");
+    case MixParameter::Pan:
+        return QObject::tr("pan");
+    case MixParameter::Mute:
+        return QObject::tr("mute");
+    case MixParameter::Solo:
+        return QObject::tr("solo");
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ClipsCommand::ClipsCommand(ProjectDocument* document, const QString& text,
+                           std::vector<ClipChange> changes)
+    : QUndoCommand(text), document_(document), changes_(std::move(changes)) {}
+
+void ClipsCommand::redo() {
+    accord::Project& project = document_->mutableProject();
+    for (const ClipChange& change : changes_) {
+        if (change.before)
+            removeClip(project, change.before->clip.id);
+        if (change.after)
+            insertClip(project, *change.after);
+    }
+    document_->emitStructureChanged();
+}
+
+void ClipsCommand::undo() {
+    accord::Project& project = document_->mutableProject();
+    for (auto change = changes_.rbegin(); change != changes_.rend(); ++change) {
+        if (change->after)
+            removeClip(project, change->after->clip.id);
+        if (change->before)
+            insertClip(project, *change->before);
+    }
+    document_->emitStructureChanged();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TrackCommand::TrackCommand(ProjectDocument* document, const QString& text, int index,
+                           accord::Track track, bool adding)
+    : QUndoCommand(text), document_(document), index_(index), track_(std::move(track)),
+      adding_(adding) {}
+
+void TrackCommand::insert() {
+    auto& tracks = document_->mutableProject().tracks;
+    const auto index = static_cast<std::ptrdiff_t>(
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::max(0, index_)), 0, tracks.size()));
+    tracks.insert(tracks.begin() + index, track_);
+    document_->emitStructureChanged();
+}
+
+void TrackCommand::remove() {
+    auto& tracks = document_->mutableProject().tracks;
+    const auto found = std::find_if(tracks.begin(), tracks.end(),
+                                    [&](const accord::Track& t) { return t.id == track_.id; });
+    if (found != tracks.end()) {
+        track_ = *found; // what is removed is what comes back
+        tracks.erase(found);
+    }
+    document_->emitStructureChanged();
+}
+
+void TrackCommand::redo() {
+    adding_ ? insert() : remove();
+}
+
+void TrackCommand::undo() {
+    adding_ ? remove() : insert();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+RenameTrackCommand::RenameTrackCommand(ProjectDocument* document, std::string trackId,
+                                       std::string before, std::string after)
+    : QUndoCommand(QObject::tr("Rename track to '%1'").arg(QString::fromStdString(after))),
+      document_(document), trackId_(std::move(trackId)), before_(std::move(before)),
+      after_(std::move(after)) {}
+
+void RenameTrackCommand::apply(const std::string& name) {
+    if (accord::Track* track = trackById(document_->mutableProject(), trackId_))
+        track->name = name;
+    document_->emitStructureChanged();
+}
+
+void RenameTrackCommand::redo() {
+    apply(after_);
+}
+
+void RenameTrackCommand::undo() {
+    apply(before_);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+MixCommand::MixCommand(ProjectDocument* document, std::string trackId, MixParameter parameter,
+                       double before, double after, int gesture)
+    : document_(document), trackId_(std::move(trackId)), parameter_(parameter), before_(before),
+      after_(after), gesture_(gesture) {
+    const accord::Track* track = document_->findTrack(trackId_);
+    const QString name = track ? QString::fromStdString(track->name) : QString();
+    switch (parameter_) {
+    case MixParameter::Gain:
+        setText(QObject::tr("Change gain of '%1'").arg(name));
+        break;
+    case MixParameter::Pan:
+        setText(QObject::tr("Change pan of '%1'").arg(name));
+        break;
+    case MixParameter::Mute:
+        setText(after > 0.5 ? QObject::tr("Mute '%1'").arg(name)
+                            : QObject::tr("Unmute '%1'").arg(name));
+        break;
+    case MixParameter::Solo:
+        setText(after > 0.5 ? QObject::tr("Solo '%1'").arg(name)
+                            : QObject::tr("Unsolo '%1'").arg(name));
+        break;
+    }
+}
+
+void MixCommand::apply(double value) {
+    accord::Track* track = trackById(document_->mutableProject(), trackId_);
+    if (track == nullptr)
+        return;
+    switch (parameter_) {
+    case MixParameter::Gain:
+        track->gainDb = value;
+        break;
+    case MixParameter::Pan:
+        track->pan = value;
+        break;
+    case MixParameter::Mute:
+        track->mute = value > 0.5;
+        break;
+    case MixParameter::Solo:
+        track->solo = value > 0.5;
+        break;
+    }
+    document_->emitTrackMixChanged(trackId_, parameter_);
+}
+
+void MixCommand::redo() {
+    apply(after_);
+}
+
+void MixCommand::undo() {
+    apply(before_);
+}
+
+int MixCommand::id() const {
+    // Toggles never merge; continuous controls merge within one gesture.
+    if (gesture_ < 0 || parameter_ == MixParameter::Mute || parameter_ == MixParameter::Solo)
+        return -1;
+    return kMixMergeBase + static_cast<int>(parameter_);
+}
+
+bool MixCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = dynamic_cast<const MixCommand*>(other);
+    if (next == nullptr || next->trackId_ != trackId_ || next->parameter_ != parameter_ ||
+        next->gesture_ != gesture_)
+        return false;
+    after_ = next->after_;
+    setObsolete(after_ == before_);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TempoCommand::TempoCommand(ProjectDocument* document, double before, double after)
+    : QUndoCommand(QObject::tr("Set tempo to %1 BPM").arg(after)), document_(document),
+      before_(before), after_(after) {}
+
+void TempoCommand::apply(double bpm) {
+    document_->mutableProject().tempo = bpm;
+    document_->emitTempoChanged();
+}
+
+void TempoCommand::redo() {
+    apply(after_);
+}
+
+void TempoCommand::undo() {
+    apply(before_);
+}
+
+bool TempoCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = dynamic_cast<const TempoCommand*>(other);
+    if (next == nullptr)
+        return false;
+    after_ = next->after_;
+    setText(QObject::tr("Set tempo to %1 BPM").arg(after_));
+    setObsolete(after_ == before_);
+    return true;
+}
+
+} // namespace accord::ui::commands
