@@ -7,6 +7,7 @@
 #include "demo.h"
 #include "output.h"
 #include "project_commands.h"
+#include "render_command.h"
 
 #include <nlohmann/json.hpp>
 
@@ -85,6 +86,11 @@ const std::vector<CommandSpec> commands = {
      2,
      2},
     {{"project", "show"}, "PROJECT", {}, 1, 1},
+    {{"render"},
+     "PROJECT --mix OUT [--stems DIR] [--float]   (OUT: .wav 24-bit, .flac 24-bit)",
+     {{"--mix", true}, {"--stems", true}, {"--float", false}},
+     1,
+     1},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -369,6 +375,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
     if (name == "demo")
         return runDemo(args.value("--out"), args.json, out, err);
+    if (name == "render")
+        return runRenderCommand(args, out);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 

@@ -353,6 +353,69 @@ private slots:
         expectBadInput({"project", "show", project}, "broken JSON");
     }
 
+    void renderWritesMixAndStemsAndRecordsTheirLineage() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        const QString ada = addHolder("Ada");
+        const QString bo = addHolder("Bo");
+        const QString project = dir.filePath("render.accord");
+        QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
+        runCli({"project", "add-track", project, "--name", "Vocals"}, registry);
+        runCli({"project", "add-track", project, "--name", "Keys", "--gain", "-6", "--pan", "0.3"},
+               registry);
+        QCOMPARE(runCli({"project", "add-clip", project, "--track", "t-1", words, "--owner", ada},
+                        registry)
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli({"project", "add-clip", project, "--track", "t-2", piano, "--owner", bo,
+                         "--at", "0.5", "--length", "2"},
+                        registry)
+                     .exitCode,
+                 0);
+
+        const QString mix = dir.filePath("mix.wav");
+        const QString stems = dir.filePath("stems");
+        auto r = runCli({"--json", "render", project, "--mix", mix, "--stems", stems}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray files = r.json().value("files").toArray();
+        QCOMPARE(files.size(), 3);
+        for (const auto& value : files) {
+            const QJsonObject file = value.toObject();
+            QVERIFY(QFile::exists(file.value("path").toString()));
+            QVERIFY(file.value("lufs").toDouble() < 0);
+            QVERIFY(file.value("true_peak_db").toDouble() <= 0.5);
+        }
+        QVERIFY(QFile::exists(stems + "/01 Vocals.wav"));
+        QVERIFY(QFile::exists(stems + "/02 Keys.wav"));
+        QProcess soxi;
+        soxi.start("soxi", {"-r", mix});
+        QVERIFY(soxi.waitForFinished());
+        QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("48000"));
+
+        // The mix is a render whose lineage holds both recordings: the gate follows it.
+        const QString mixRender = files.at(0).toObject().value("render").toString();
+        r = runCli({"--json", "consent", "check", "--scope", "export", "--render", mixRender},
+                   registry);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.json().value("denied").toArray().size(), 2);
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        QCOMPARE(runCli({"consent", "check", "--scope", "export", "--render", mixRender}, registry)
+                     .exitCode,
+                 0);
+
+        // Missing media: a clear error naming it, nothing rendered.
+        const QString moved = dir.filePath("moved.wav");
+        const QString media = dir.filePath("media.wav");
+        QVERIFY(QFile::copy(words, media));
+        runCli({"project", "add-clip", project, "--track", "t-1", media, "--at", "4"}, registry);
+        QVERIFY(QFile::rename(media, moved));
+        r = runCli({"render", project, "--mix", dir.filePath("mix2.wav")}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(QString(r.err).contains("media.wav"));
+        QVERIFY(!QFile::exists(dir.filePath("mix2.wav")));
+    }
+
     void demoTellsTheConsentStory() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString out = dir.filePath("demo");
