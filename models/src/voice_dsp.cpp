@@ -1,0 +1,560 @@
+#include "voice_dsp.h"
+
+#include "accord/core/errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <random>
+
+namespace accord::models::voice {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kN = an::kSpectrumSize;
+constexpr double kRate = an::kSampleRate;
+constexpr int kLobeHalfWidth = 6; // bins of the window response kept on each side of a harmonic
+constexpr int kLobeSteps = 64;    // table resolution: 1/64 bin
+constexpr double kSilentMarginDb = 50;
+constexpr double kSilentFloorDb = -75;
+constexpr double kDefaultMedianF0 = 150;
+
+double hzToMel(double hz) {
+    return 2595.0 * std::log10(1.0 + hz / 700.0);
+}
+double melToHz(double mel) {
+    return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
+}
+
+// |W(nu)|^2 of the periodic Hann analysis window, nu in bins, 0..kLobeHalfWidth.
+const std::vector<float>& lobeTable() {
+    static const std::vector<float> table = [] {
+        const std::vector<float>& w = audio::spectrumWindow();
+        std::vector<float> values(kLobeHalfWidth * kLobeSteps + 2);
+        for (size_t i = 0; i < values.size(); ++i) {
+            const double nu = static_cast<double>(i) / kLobeSteps;
+            std::complex<double> sum = 0;
+            for (int n = 0; n < kN; ++n)
+                sum += static_cast<double>(w[static_cast<size_t>(n)]) *
+                       std::polar(1.0, -2.0 * kPi * nu * n / kN);
+            values[i] = static_cast<float>(std::norm(sum));
+        }
+        return values;
+    }();
+    return table;
+}
+
+float lobe(double distanceBins) {
+    const double x = std::abs(distanceBins) * kLobeSteps;
+    const auto i = static_cast<size_t>(x);
+    const std::vector<float>& table = lobeTable();
+    if (i + 1 >= table.size())
+        return 0.0f;
+    const double f = x - static_cast<double>(i);
+    return static_cast<float>(table[i] * (1 - f) + table[i + 1] * f);
+}
+
+double percentile(std::vector<float> values, double fraction) {
+    if (values.empty())
+        return 0;
+    const auto at = static_cast<size_t>(fraction * static_cast<double>(values.size() - 1));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at),
+                     values.end());
+    return values[at];
+}
+
+// Inverse FFT of kNoiseFrame points (radix 2, no 1/n factor) on separate real and imaginary
+// arrays, with precomputed twiddles: the noise synthesis runs one per frame.
+class InverseFft {
+public:
+    explicit InverseFft(int size)
+        : size_(static_cast<size_t>(size)), cos_(size_ / 2), sin_(size_ / 2), reverse_(size_) {
+        for (size_t k = 0; k < size_ / 2; ++k) {
+            cos_[k] = static_cast<float>(
+                std::cos(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
+            sin_[k] = static_cast<float>(
+                std::sin(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
+        }
+        for (size_t i = 1, j = 0; i < size_; ++i) {
+            size_t bit = size_ >> 1;
+            for (; j & bit; bit >>= 1)
+                j ^= bit;
+            j ^= bit;
+            reverse_[i] = j;
+        }
+    }
+
+    void run(std::vector<float>& re, std::vector<float>& im) const {
+        for (size_t i = 1; i < size_; ++i)
+            if (i < reverse_[i]) {
+                std::swap(re[i], re[reverse_[i]]);
+                std::swap(im[i], im[reverse_[i]]);
+            }
+        for (size_t len = 2; len <= size_; len <<= 1) {
+            const size_t half = len / 2, stride = size_ / len;
+            for (size_t i = 0; i < size_; i += len)
+                for (size_t j = 0; j < half; ++j) {
+                    const float wr = cos_[j * stride], wi = sin_[j * stride]; // e^{+i...}: inverse
+                    const size_t a = i + j, b = i + j + half;
+                    const float vr = re[b] * wr - im[b] * wi;
+                    const float vi = re[b] * wi + im[b] * wr;
+                    re[b] = re[a] - vr;
+                    im[b] = im[a] - vi;
+                    re[a] += vr;
+                    im[a] += vi;
+                }
+        }
+    }
+
+private:
+    size_t size_;
+    std::vector<float> cos_, sin_;
+    std::vector<size_t> reverse_;
+};
+
+int checkedInt(const nlohmann::json& json, const char* key, int lo, int hi,
+               const std::string& what) {
+    if (!json.contains(key) || !json[key].is_number_integer())
+        throw BadInput(what + ": config field '" + key + "' is missing or not an integer");
+    const int value = json[key].get<int>();
+    if (value < lo || value > hi)
+        throw BadInput(what + ": config field '" + key + "' = " + std::to_string(value) +
+                       " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+    return value;
+}
+
+double checkedDouble(const nlohmann::json& json, const char* key, double lo, double hi,
+                     const std::string& what) {
+    if (!json.contains(key) || !json[key].is_number())
+        throw BadInput(what + ": config field '" + key + "' is missing or not a number");
+    const double value = json[key].get<double>();
+    if (!(value >= lo && value <= hi))
+        throw BadInput(what + ": config field '" + key + "' is out of range");
+    return value;
+}
+
+} // namespace
+
+int VoiceConfig::receptiveField() const {
+    return 1 + (kernel - 1) * ((1 << layers) - 1);
+}
+
+nlohmann::json VoiceConfig::toJson() const {
+    return {{"sampleRate", an::kSampleRate},
+            {"hop", an::kHop},
+            {"spectrumSize", an::kSpectrumSize},
+            {"conditioning", kConditioningSize},
+            {"channels", channels},
+            {"layers", layers},
+            {"kernel", kernel},
+            {"envelopeBands", envelopeBands},
+            {"noiseBands", noiseBands},
+            {"cropFrames", cropFrames},
+            {"contextFrames", contextFrames},
+            {"batchCrops", batchCrops},
+            {"learningRate", learningRate},
+            {"finalLearningRate", finalLearningRate},
+            {"steps", steps},
+            {"validationEvery", validationEvery}};
+}
+
+VoiceConfig VoiceConfig::fromJson(const nlohmann::json& json, const std::string& what) {
+    if (!json.is_object())
+        throw BadInput(what + ": the model config is not a JSON object");
+    // The analysis grid is fixed by this build: a model made for another one cannot run here.
+    checkedInt(json, "sampleRate", an::kSampleRate, an::kSampleRate, what);
+    checkedInt(json, "hop", an::kHop, an::kHop, what);
+    checkedInt(json, "spectrumSize", an::kSpectrumSize, an::kSpectrumSize, what);
+    checkedInt(json, "conditioning", kConditioningSize, kConditioningSize, what);
+    VoiceConfig config;
+    config.channels = checkedInt(json, "channels", 4, 1024, what);
+    config.layers = checkedInt(json, "layers", 1, 10, what);
+    config.kernel = checkedInt(json, "kernel", 1, 7, what);
+    config.envelopeBands = checkedInt(json, "envelopeBands", 4, 256, what);
+    config.noiseBands = checkedInt(json, "noiseBands", 4, 256, what);
+    config.cropFrames = checkedInt(json, "cropFrames", 8, 4096, what);
+    config.contextFrames = checkedInt(json, "contextFrames", 2, 4096, what);
+    config.batchCrops = checkedInt(json, "batchCrops", 1, 1024, what);
+    config.learningRate = checkedDouble(json, "learningRate", 0, 1, what);
+    config.finalLearningRate = checkedDouble(json, "finalLearningRate", 0, 1, what);
+    config.steps = checkedInt(json, "steps", 1, 10000000, what);
+    config.validationEvery = checkedInt(json, "validationEvery", 1, 10000000, what);
+    return config;
+}
+
+std::vector<double> bandCentres(int bands) {
+    std::vector<double> centres(static_cast<size_t>(bands));
+    const double top = hzToMel(kRate / 2);
+    for (int j = 0; j < bands; ++j)
+        centres[static_cast<size_t>(j)] = melToHz(top * j / (bands - 1));
+    return centres;
+}
+
+std::vector<float> bandsToBins(int bands) {
+    const std::vector<double> centres = bandCentres(bands);
+    std::vector<float> weights(static_cast<size_t>(kBins * bands), 0.0f);
+    for (int k = 0; k < kBins; ++k) {
+        const double hz = k * kRate / kN;
+        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+        size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+        j = std::min(j, centres.size() - 2);
+        const double x = std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0);
+        weights[static_cast<size_t>(k * bands) + j] = static_cast<float>(1 - x);
+        weights[static_cast<size_t>(k * bands) + j + 1] += static_cast<float>(x);
+    }
+    return weights;
+}
+
+float interpolateBands(const std::vector<double>& centres, const float* values, double hz) {
+    const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+    size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+    j = std::min(j, centres.size() - 2);
+    const double x = std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0);
+    return static_cast<float>(values[j] * (1 - x) + values[j + 1] * x);
+}
+
+const std::array<float, kSmoothTaps>& smoothingKernel() {
+    static const std::array<float, kSmoothTaps> kernel = [] {
+        const std::vector<float>& w = audio::spectrumWindow();
+        std::array<double, kSmoothTaps> sums{};
+        double total = 0;
+        for (int s = -2; s <= 2; ++s) {
+            double sum = 0;
+            for (int n = 0; n < kN; ++n) {
+                const double offset = static_cast<double>(n - kN / 2) / an::kHop - s;
+                sum += static_cast<double>(w[static_cast<size_t>(n)]) * w[static_cast<size_t>(n)] *
+                       std::max(0.0, 1.0 - std::abs(offset));
+            }
+            sums[static_cast<size_t>(s + 2)] = sum;
+            total += sum;
+        }
+        std::array<float, kSmoothTaps> out{};
+        for (size_t i = 0; i < kSmoothTaps; ++i)
+            out[i] = static_cast<float>(sums[i] / total);
+        return out;
+    }();
+    return kernel;
+}
+
+double windowPower() {
+    static const double power = [] {
+        double sum = 0;
+        for (const float w : audio::spectrumWindow())
+            sum += static_cast<double>(w) * w;
+        return sum;
+    }();
+    return power;
+}
+
+double harmonicFade(double hz) {
+    if (hz <= kFadeHz)
+        return 1.0;
+    if (hz >= kTopHz)
+        return 0.0;
+    return 0.5 + 0.5 * std::cos(kPi * (hz - kFadeHz) / (kTopHz - kFadeHz));
+}
+
+double harmonicDensity(double f0) {
+    return f0 / kDensityReferenceHz;
+}
+
+void addHarmonicComb(double f0, float* comb) {
+    if (!(f0 > 0))
+        return;
+    for (int h = 1; h * f0 < kTopHz; ++h) {
+        const double hz = h * f0;
+        const double fade = harmonicFade(hz);
+        const double weight = fade * fade / 4.0 * harmonicDensity(f0);
+        const double bin = hz * kN / kRate;
+        const int lo = std::max(0, static_cast<int>(std::ceil(bin - kLobeHalfWidth)));
+        const int hi = std::min(kBins - 1, static_cast<int>(std::floor(bin + kLobeHalfWidth)));
+        for (int k = lo; k <= hi; ++k)
+            comb[k] += static_cast<float>(weight * lobe(k - bin));
+        // The negative-frequency image reaches the lowest bins for low harmonics.
+        for (int k = 0; k < kBins && k + bin < kLobeHalfWidth; ++k)
+            comb[k] += static_cast<float>(weight * lobe(k + bin));
+    }
+}
+
+double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb) {
+    const std::vector<float>& weights = audio::loudnessWeights();
+    const double s = windowPower();
+    double predicted = 0;
+    for (int k = 0; k < kBins; ++k)
+        predicted +=
+            static_cast<double>(weights[static_cast<size_t>(k)]) *
+            (static_cast<double>(envelope[k]) * comb[k] + static_cast<double>(noise[k]) * s);
+    return std::pow(10.0, loudnessDb / 10.0) / std::max(predicted, 1e-30);
+}
+
+Conditioning conditioning(const audio::VoiceFeatures& features) {
+    Conditioning out;
+    const auto frames = static_cast<size_t>(features.frames);
+    out.values.assign(frames * kConditioningSize, 0.0f);
+    out.active.assign(frames, 0);
+    if (frames == 0)
+        return out;
+    out.referenceDb = percentile(features.loudnessDb, 0.95);
+    const double silentBelow = std::max(out.referenceDb - kSilentMarginDb, kSilentFloorDb);
+    std::vector<float> voicedF0;
+    for (size_t t = 0; t < frames; ++t) {
+        out.active[t] = features.loudnessDb[t] > silentBelow;
+        if (features.voiced[t])
+            voicedF0.push_back(features.f0Hz[t]);
+    }
+    out.medianF0 = voicedF0.empty() ? kDefaultMedianF0 : percentile(voicedF0, 0.5);
+
+    constexpr int kCepstra = kConditioningSize - 4; // c1..c12
+    std::array<double, kCepstra> mean{}, square{};
+    size_t counted = 0;
+    for (size_t t = 0; t < frames; ++t) {
+        if (!out.active[t])
+            continue;
+        ++counted;
+        for (int c = 0; c < kCepstra; ++c) {
+            const double v = features.mfcc[t * an::kMfccCount + static_cast<size_t>(c + 1)];
+            mean[static_cast<size_t>(c)] += v;
+            square[static_cast<size_t>(c)] += v * v;
+        }
+    }
+    std::array<double, kCepstra> scale{};
+    for (size_t c = 0; c < kCepstra; ++c) {
+        if (counted > 0) {
+            mean[c] /= static_cast<double>(counted);
+            const double variance = square[c] / static_cast<double>(counted) - mean[c] * mean[c];
+            scale[c] = 1.0 / std::sqrt(std::max(variance, 1e-6));
+        } else {
+            scale[c] = 1.0;
+        }
+    }
+    for (size_t t = 0; t < frames; ++t) {
+        float* row = out.values.data() + t * kConditioningSize;
+        row[0] = static_cast<float>(
+            std::clamp((features.loudnessDb[t] - out.referenceDb) / 20.0, -4.0, 1.0));
+        const double f0 = features.f0Hz[t] > 0 ? features.f0Hz[t] : out.medianF0;
+        row[1] = static_cast<float>(std::clamp(std::log2(f0 / out.medianF0), -2.0, 2.0));
+        row[2] = features.voiced[t] ? 1.0f : 0.0f;
+        row[3] = features.periodicity[t];
+        for (size_t c = 0; c < kCepstra; ++c) {
+            const double v = features.mfcc[t * an::kMfccCount + c + 1];
+            row[4 + c] = static_cast<float>(std::clamp((v - mean[c]) * scale[c], -5.0, 5.0));
+        }
+    }
+    return out;
+}
+
+std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
+                              const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
+                              const std::vector<float>& loudnessDb, std::size_t length,
+                              std::uint64_t noiseSeed) {
+    const size_t frames = f0.size();
+    std::vector<float> out(length, 0.0f);
+    if (frames == 0 || length == 0)
+        return out;
+    const int jh = config.envelopeBands, jn = config.noiseBands, width = config.outputs();
+    const std::vector<double> harmonicCentres = bandCentres(jh);
+    const std::vector<double> noiseCentres = bandCentres(jn);
+    // Each bin's value is a mix of two neighbouring bands: keep just those (index, weight).
+    const auto sparse = [](const std::vector<double>& centres) {
+        std::vector<std::pair<int, float>> table(kBins);
+        for (int k = 0; k < kBins; ++k) {
+            const double hz = k * kRate / kN;
+            const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+            size_t j =
+                static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+            j = std::min(j, centres.size() - 2);
+            table[static_cast<size_t>(k)] = {
+                static_cast<int>(j),
+                static_cast<float>(
+                    std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
+        }
+        return table;
+    };
+    const std::vector<std::pair<int, float>> toBinsH = sparse(harmonicCentres);
+    const std::vector<std::pair<int, float>> toBinsN = sparse(noiseCentres);
+
+    // Per frame: the level gain, harmonic amplitudes, and the noise PSD on the noise FFT's bins.
+    constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
+    std::vector<float> gain(frames);
+    std::vector<std::vector<float>> amplitudes(frames);
+    std::vector<float> noisePsd(frames * kNoiseBins);
+    std::vector<float> envelope(kBins), noise(kBins), comb(kBins);
+    std::vector<double> logEnvelope(kBins), logNoise(kBins);
+    for (size_t t = 0; t < frames; ++t) {
+        const float* row = controls.data() + t * static_cast<size_t>(width);
+        // As in training: both envelopes relative to the noise's peak (the gain absorbs it).
+        for (size_t k = 0; k < kBins; ++k) {
+            const auto [h, x] = toBinsH[k];
+            const auto [m, y] = toBinsN[k];
+            logEnvelope[k] = row[h] * (1.0 - x) + row[h + 1] * static_cast<double>(x);
+            logNoise[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * static_cast<double>(y);
+        }
+        const double reference = *std::max_element(logNoise.begin(), logNoise.end());
+        for (int k = 0; k < kBins; ++k) {
+            envelope[static_cast<size_t>(k)] = static_cast<float>(
+                std::exp(std::min(logEnvelope[static_cast<size_t>(k)] - reference, kMaxLogRatio)));
+            noise[static_cast<size_t>(k)] =
+                static_cast<float>(std::exp(logNoise[static_cast<size_t>(k)] - reference));
+        }
+        std::fill(comb.begin(), comb.end(), 0.0f);
+        if (voiced[t])
+            addHarmonicComb(f0[t], comb.data());
+        gain[t] = static_cast<float>(
+            frameGain(envelope.data(), comb.data(), noise.data(), loudnessDb[t]));
+        if (voiced[t] && f0[t] > 0) {
+            for (int h = 1; h * f0[t] < kTopHz; ++h) {
+                const double hz = h * static_cast<double>(f0[t]);
+                const double power =
+                    gain[t] * harmonicDensity(f0[t]) *
+                    std::exp(std::min(
+                        static_cast<double>(interpolateBands(harmonicCentres, row, hz)) - reference,
+                        kMaxLogRatio));
+                amplitudes[t].push_back(static_cast<float>(std::sqrt(power) * harmonicFade(hz)));
+            }
+        }
+        for (int k = 0; k < kNoiseBins; ++k) {
+            const double hz = k * kRate / kNoiseFrame;
+            noisePsd[t * kNoiseBins + static_cast<size_t>(k)] = static_cast<float>(
+                gain[t] *
+                std::exp(static_cast<double>(interpolateBands(noiseCentres, row + jh, hz)) -
+                         reference));
+        }
+    }
+
+    // Harmonics: f0 and amplitudes interpolated linearly between frame centres (t * hop); the
+    // phase is accumulated per sample; harmonic h's phasor is the fundamental's to the power h.
+    constexpr int hop = an::kHop;
+    std::vector<float> baseRe(hop), baseIm(hop), powerRe(hop), powerIm(hop);
+    double phase = 0;
+    for (size_t t = 0; t < frames; ++t) {
+        const size_t start = t * hop;
+        if (start >= length)
+            break;
+        const size_t next = std::min(t + 1, frames - 1);
+        const int count = static_cast<int>(std::min<size_t>(hop, length - start));
+        const double fa = f0[t], fb = f0[next];
+        for (int n = 0; n < count; ++n) {
+            const double x = static_cast<double>(n) / hop;
+            phase += 2 * kPi * (fa + (fb - fa) * x) / kRate;
+            if (phase > 2 * kPi)
+                phase -= 2 * kPi;
+            baseRe[static_cast<size_t>(n)] = static_cast<float>(std::cos(phase));
+            baseIm[static_cast<size_t>(n)] = static_cast<float>(std::sin(phase));
+        }
+        const std::vector<float>& a = amplitudes[t];
+        const std::vector<float>& b = amplitudes[next];
+        const size_t harmonics = std::max(a.size(), b.size());
+        if (harmonics == 0)
+            continue;
+        std::copy(baseRe.begin(), baseRe.begin() + count, powerRe.begin());
+        std::copy(baseIm.begin(), baseIm.begin() + count, powerIm.begin());
+        float* y = out.data() + start;
+        float* re = powerRe.data();
+        float* im = powerIm.data();
+        const float* br = baseRe.data();
+        const float* bi = baseIm.data();
+        for (size_t h = 0; h < harmonics; ++h) {
+            if (h > 0)
+                for (int n = 0; n < count; ++n) { // (re + i im) *= (br + i bi)
+                    const float r = re[n] * br[n] - im[n] * bi[n];
+                    im[n] = re[n] * bi[n] + im[n] * br[n];
+                    re[n] = r;
+                }
+            const float from = h < a.size() ? a[h] : 0.0f;
+            const float to = h < b.size() ? b[h] : 0.0f;
+            const float step = (to - from) / hop;
+            for (int n = 0; n < count; ++n)
+                y[n] += (from + step * static_cast<float>(n)) * im[n];
+        }
+    }
+
+    // Noise: per frame, Gaussian white noise shaped by the frame's PSD in the frequency domain,
+    // windowed by sqrt-Hann and overlap-added at the hop (the squared windows sum to 1), so the
+    // output's expected STFT power is PSD * sum w^2, as the training model assumes.
+    // Unit complex Gaussian spectra drawn once; each frame takes one at random (a per-frame
+    // Gaussian draw cost more than the rest of the noise synthesis).
+    constexpr int kTableSpectra = 256;
+    static const std::vector<float> table = [] {
+        std::mt19937_64 generator(0x6e6f697365);
+        std::normal_distribution<float> gauss(0.0f, 1.0f);
+        std::vector<float> values(static_cast<size_t>(kTableSpectra * kNoiseBins * 2));
+        for (float& v : values)
+            v = gauss(generator);
+        return values;
+    }();
+    std::mt19937_64 random(noiseSeed);
+    std::vector<float> synthesisWindow(kNoiseFrame);
+    for (int n = 0; n < kNoiseFrame; ++n)
+        synthesisWindow[static_cast<size_t>(n)] =
+            static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
+    const InverseFft inverse(kNoiseFrame);
+    std::vector<float> re(kNoiseFrame), im(kNoiseFrame);
+    const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
+    for (size_t t = 0; t < frames; ++t) {
+        const float* psd = noisePsd.data() + t * kNoiseBins;
+        const float* draw = table.data() + (random() % kTableSpectra) * kNoiseBins * 2;
+        for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
+            const float scale = std::sqrt(psd[k]) * unit;
+            if (k == 0 || k == kNoiseBins - 1) {
+                re[k] = draw[2 * k] * std::sqrt(2.0f) * scale;
+                im[k] = 0.0f;
+            } else {
+                re[k] = draw[2 * k] * scale;
+                im[k] = draw[2 * k + 1] * scale;
+            }
+        }
+        for (size_t k = 1; k < kNoiseFrame / 2; ++k) { // Hermitian: a real signal
+            re[kNoiseFrame - k] = re[k];
+            im[kNoiseFrame - k] = -im[k];
+        }
+        inverse.run(re, im);
+        const std::int64_t start = static_cast<std::int64_t>(t) * hop - kNoiseFrame / 2;
+        for (int n = 0; n < kNoiseFrame; ++n) {
+            const std::int64_t at = start + n;
+            if (at < 0 || at >= static_cast<std::int64_t>(length))
+                continue;
+            out[static_cast<size_t>(at)] +=
+                synthesisWindow[static_cast<size_t>(n)] * re[static_cast<size_t>(n)] / kNoiseFrame;
+        }
+    }
+    return out;
+}
+
+void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling) {
+    const size_t n = samples.size();
+    std::vector<float> needed(n, 1.0f);
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+        const float magnitude = std::abs(samples[i]);
+        if (magnitude > ceiling) {
+            needed[i] = ceiling / magnitude;
+            any = true;
+        }
+    }
+    if (!any)
+        return;
+    const auto half = static_cast<size_t>(std::max(1, sampleRate / 500)); // 2 ms
+    // Minimum over +-half, then the mean over +-half of that: never above the gain a peak
+    // needs (every window averaged at a peak contains the peak), smooth elsewhere.
+    std::vector<float> lowest(n, 1.0f);
+    for (size_t i = 0; i < n; ++i) {
+        if (needed[i] >= 1.0f)
+            continue;
+        const size_t from = i >= half ? i - half : 0;
+        const size_t to = std::min(n - 1, i + half);
+        for (size_t j = from; j <= to; ++j)
+            lowest[j] = std::min(lowest[j], needed[i]);
+    }
+    std::vector<double> prefix(n + 1, 0.0);
+    for (size_t i = 0; i < n; ++i)
+        prefix[i + 1] = prefix[i] + lowest[i];
+    for (size_t i = 0; i < n; ++i) {
+        const size_t from = i >= half ? i - half : 0;
+        const size_t to = std::min(n - 1, i + half);
+        const double gain = (prefix[to + 1] - prefix[from]) / static_cast<double>(to + 1 - from);
+        samples[i] =
+            static_cast<float>(samples[i] * std::min(gain, static_cast<double>(needed[i])));
+    }
+}
+
+} // namespace accord::models::voice

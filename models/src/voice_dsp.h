@@ -1,0 +1,121 @@
+#pragma once
+
+// The voice model's signal side, in plain C++ (no Torch): its configuration, the conditioning
+// features it reads, the fixed spectral tables of its differentiable synthesiser, and the
+// synthesiser itself (harmonic oscillator bank + filtered noise) used at conversion time.
+//
+// The synthesiser's controls, per frame t of the analysis grid (16 kHz, hop 128):
+//   - a harmonic envelope: log power density at `envelopeBands` frequencies (mel-spaced,
+//     0..8 kHz), linearly interpolated in frequency; harmonic h gets amplitude
+//     sqrt(E_t(h f0_t) f0_t / 100 Hz);
+//   - a noise envelope: log power spectral density at `noiseBands` frequencies, likewise.
+// Both are relative: each frame is scaled so that its A-weighted level equals the input's
+// measured level (analysis loudnessDb). So loudness is kept by construction and the network
+// only learns spectral shape - the timbre.
+//
+// Training never synthesises audio. The expected STFT power of the synthesiser's output at frame
+// t is linear in the controls:
+//   P_t(k) = sum_s v_s [ g_{t+s} (E_{t+s}(k) C_{t+s}(k) + N_{t+s}(k) S) ]
+// where C_t(k) = f0_t/100 sum_h |W(f_k - h f0_t)|^2 / 4 is the harmonic comb of frame t (the
+// analysis window's power response placed at every harmonic; it depends only on f0, so it is
+// computed once per frame before training), S = sum_n w(n)^2 turns a noise PSD into STFT power, g_t
+// is the loudness gain above, and v_s (s = -2..2) spreads each frame's controls over the frames
+// whose 32 ms windows see them (linear interpolation between frame centres). The loss compares
+// log P_t with the analysed log |X_t|^2 frame by frame.
+
+#include "accord/audio/analysis.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accord::models::voice {
+
+namespace an = accord::audio::analysis;
+
+constexpr int kBins = an::kSpectrumBins;  // 257
+constexpr int kConditioningSize = 16;     // see conditioning()
+constexpr int kSmoothTaps = 5;            // v_s, s = -2..2
+constexpr double kTopHz = 7800.0;         // no harmonic above
+constexpr double kFadeHz = 7000.0;        // harmonics fade out from here to kTopHz
+constexpr int kNoiseFrame = 2 * an::kHop; // noise synthesis frame (sqrt-Hann OLA)
+constexpr double kMaxLogRatio = 50.0;     // exp() headroom of the envelope over the noise
+
+struct VoiceConfig {
+    int channels = 128;     // network width
+    int layers = 5;         // causal dilated conv layers, dilation 1, 2, 4, ...
+    int kernel = 3;         // taps per conv layer
+    int envelopeBands = 64; // harmonic envelope resolution
+    int noiseBands = 32;    // noise envelope resolution
+    int cropFrames = 160;   // frames per training crop that carry loss
+    int contextFrames = 64; // frames of input before a crop (>= receptive field is best)
+    int batchCrops = 16;    // crops per step
+    double learningRate = 2e-3;
+    double finalLearningRate = 1e-4; // cosine decay over the planned steps
+    int steps = 3000;                // planned steps (the schedule's length)
+    int validationEvery = 200;       // steps between validation measurements
+
+    int receptiveField() const; // frames the network looks back, itself included
+    int outputs() const { return envelopeBands + noiseBands; }
+    nlohmann::json toJson() const;
+    // Throws BadInput naming `what` when a field is missing or out of range.
+    static VoiceConfig fromJson(const nlohmann::json& json, const std::string& what);
+};
+
+// Band centres (Hz) on a mel scale from 0 Hz to Nyquist.
+std::vector<double> bandCentres(int bands);
+// Linear interpolation weights from band values to STFT bins: kBins x bands, row-major.
+std::vector<float> bandsToBins(int bands);
+// Value of a band curve at frequency `hz` (linear interpolation between centres).
+float interpolateBands(const std::vector<double>& centres, const float* values, double hz);
+
+// v_s for s = -2..2 (sums to 1).
+const std::array<float, kSmoothTaps>& smoothingKernel();
+// S = sum_n w(n)^2 of the analysis window.
+double windowPower();
+
+// Amplitude fade of harmonic at `hz` (1 below kFadeHz, 0 from kTopHz).
+double harmonicFade(double hz);
+// The harmonic envelope is a power *density*: harmonic h gets a_h^2 = E(h f0) * f0 / 100 Hz.
+// A voice sung an octave higher has half as many harmonics in a band, each twice as strong, so
+// the balance of harmonics and noise a model learned on one range holds in another (without
+// this, a model of a low voice made a high voice's conversions noisier, 3-4 dB here).
+constexpr double kDensityReferenceHz = 100.0;
+double harmonicDensity(double f0);
+// Adds the harmonic comb of one frame (f0 in Hz; nothing when unvoiced) to `comb` (kBins).
+void addHarmonicComb(double f0, float* comb);
+
+// Per-file conditioning: the timbre-independent inputs of the network, frames x
+// kConditioningSize, row-major. Normalised per file so a louder take or a higher voice reads the
+// same: [0] level relative to the file's 95th percentile (/20 dB), [1] log2(f0 / file median f0)
+// (unvoiced frames: the interpolated f0), [2] voiced, [3] periodicity, [4..15] MFCC c1..c12
+// normalised to zero mean and unit variance over the file's non-silent frames.
+struct Conditioning {
+    std::vector<float> values;
+    std::vector<std::uint8_t> active; // not silent (level within 50 dB of the 95th percentile)
+    double referenceDb = 0;
+    double medianF0 = 0;
+};
+Conditioning conditioning(const audio::VoiceFeatures& features);
+
+// Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
+// Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
+// synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
+// transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
+std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
+                              const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
+                              const std::vector<float>& loudnessDb, std::size_t length,
+                              std::uint64_t noiseSeed = 0x5eed);
+
+// Keeps |x| <= ceiling with a smooth gain that dips only around the peaks that exceed it
+// (2 ms windows at `sampleRate`), so the frame levels elsewhere are untouched.
+void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling);
+
+// The gain g_t of one frame: level / predicted A-weighted mean square of (E C + N S).
+// `envelope` and `noise` are per-bin linear powers (kBins).
+double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb);
+
+} // namespace accord::models::voice

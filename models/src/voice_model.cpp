@@ -1,0 +1,729 @@
+// Voice models: consent, dataset, training loop with checkpoints, model files, conversion.
+// No Torch here: the network lives behind voice_net.h.
+
+#include "accord/models/voice_model.h"
+
+#include "voice_dsp.h"
+#include "voice_format.h"
+#include "voice_net.h"
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/audio_file.h"
+#include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/core/time.h"
+#include "accord/models/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace accord::models {
+namespace {
+
+namespace fs = std::filesystem;
+namespace an = audio::analysis;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using voice::kBins;
+using voice::kConditioningSize;
+
+constexpr const char* kFormatName = "accord-voice-model";
+constexpr const char* kModelKind = "an Accord voice model";
+constexpr const char* kCheckpointKind = "an Accord voice-model checkpoint";
+constexpr int kCheckpointVersion = 1;
+constexpr double kCheckpointSeconds = 30;
+constexpr std::int64_t kValidationBlock = 250; // frames (2 s); every 10th block is held out
+constexpr std::int64_t kValidationEvery = 10;
+constexpr std::int64_t kTrimMargin = 8; // frames kept around the sound when trimming
+constexpr double kMinimumSoundSeconds = 3;
+constexpr size_t kLossWindow = 50; // steps averaged for the reported loss
+constexpr float kPeakCeiling = 0.99f;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string absolutePath(const std::string& path) {
+    return fs::absolute(fs::path(path)).lexically_normal().string();
+}
+
+voice::VoiceConfig configFor(int channels, int steps) {
+    voice::VoiceConfig config;
+    if (channels > 0)
+        config.channels = channels;
+    if (steps > 0)
+        config.steps = steps;
+    return config;
+}
+
+// ---- loading -----------------------------------------------------------------------------------
+
+struct LoadedModel {
+    VoiceModelCard card;
+    voice::VoiceConfig config;
+    std::unique_ptr<voice::VoiceNetwork> network;
+};
+
+LoadedModel loadModel(const std::string& file) {
+    if (!fileExists(file))
+        throw BadInput(file + ": no such voice model file");
+    const voice::Container container = voice::decodeContainer(
+        readWholeFile(file), voice::kModelMagic, kVoiceModelFormatVersion, file, kModelKind);
+    json card;
+    try {
+        card = json::parse(container.json);
+    } catch (const json::exception&) {
+        throw BadInput(file + ": corrupt voice model: its card is not valid JSON");
+    }
+    const auto text = [&](const char* key) -> std::string {
+        if (!card.contains(key) || !card[key].is_string())
+            throw BadInput(file + ": corrupt voice model card: '" + key + "' missing");
+        return card[key].get<std::string>();
+    };
+    if (!card.is_object() || card.value("format", "") != kFormatName)
+        throw BadInput(file + ": not " + std::string(kModelKind) +
+                       " (its card is of another kind)");
+    LoadedModel model;
+    model.card.formatVersion = container.version;
+    model.card.modelId =
+        card.contains("model") && card["model"].is_string() ? card["model"].get<std::string>() : "";
+    model.card.owner = text("owner");
+    model.card.ownerName = card.value("ownerName", "");
+    model.card.createdAt = text("createdAt");
+    model.card.weightsSha256 = text("weightsSha256");
+    if (card.contains("training") && card["training"].is_array())
+        for (const json& source : card["training"])
+            model.card.training.push_back({source.value("asset", ""), source.value("grant", "")});
+    model.card.configJson = card.value("config", json::object()).dump();
+    model.card.metricsJson = card.value("metrics", json::object()).dump();
+    model.card.json = container.json;
+
+    if (sha256Hex(container.blob) != model.card.weightsSha256)
+        throw BadInput(file +
+                       ": corrupt voice model: the weights do not match the hash in its card");
+    model.config = voice::VoiceConfig::fromJson(card.value("config", json::object()), file);
+    model.network = std::make_unique<voice::VoiceNetwork>(model.config, 0);
+    model.network->setWeights(voice::decodeTensors(container.blob, file), file);
+    return model;
+}
+
+// ---- the dataset ------------------------------------------------------------------------------
+
+struct AssetAudio {
+    Asset asset;
+    audio::VoiceFeatures features;
+    double seconds = 0;
+};
+
+struct Dataset {
+    voice::TrainingData data;
+    std::int64_t firstFrame = 0; // first real frame (after the start padding)
+    std::int64_t realFrames = 0;
+    double soundSeconds = 0; // frames that carry loss (train + validation), in seconds
+    double trainSeconds = 0, validationSeconds = 0;
+};
+
+Dataset buildDataset(const std::vector<AssetAudio>& sources, const voice::VoiceConfig& config) {
+    Dataset set;
+    voice::TrainingData& d = set.data;
+    const auto appendZeros = [&](std::int64_t count) {
+        d.conditioning.insert(d.conditioning.end(), static_cast<size_t>(count * kConditioningSize),
+                              0.0f);
+        d.comb.insert(d.comb.end(), static_cast<size_t>(count * kBins), 0.0f);
+        d.target.insert(d.target.end(), static_cast<size_t>(count * kBins), 0.0f);
+        d.level.insert(d.level.end(), static_cast<size_t>(count), 0.0f);
+        d.trainFrame.insert(d.trainFrame.end(), static_cast<size_t>(count), 0);
+        d.validationFrame.insert(d.validationFrame.end(), static_cast<size_t>(count), 0);
+    };
+    appendZeros(config.contextFrames);
+    set.firstFrame = config.contextFrames;
+
+    std::vector<std::uint8_t> active; // over the real frames
+    std::vector<std::int64_t> junctions;
+    for (const AssetAudio& source : sources) {
+        const audio::VoiceFeatures& f = source.features;
+        const voice::Conditioning c = voice::conditioning(f);
+        std::int64_t first = f.frames, last = -1;
+        for (std::int64_t t = 0; t < f.frames; ++t)
+            if (c.active[static_cast<size_t>(t)]) {
+                first = std::min(first, t);
+                last = t;
+            }
+        if (last < 0)
+            continue; // a silent file contributes nothing
+        first = std::max<std::int64_t>(0, first - kTrimMargin);
+        last = std::min(f.frames - 1, last + kTrimMargin);
+        junctions.push_back(static_cast<std::int64_t>(active.size()));
+        for (std::int64_t t = first; t <= last; ++t) {
+            const auto i = static_cast<size_t>(t);
+            d.conditioning.insert(
+                d.conditioning.end(),
+                c.values.begin() + static_cast<std::ptrdiff_t>(i * kConditioningSize),
+                c.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * kConditioningSize));
+            const size_t combAt = d.comb.size();
+            d.comb.resize(combAt + kBins, 0.0f);
+            if (f.voiced[i])
+                voice::addHarmonicComb(f.f0Hz[i], d.comb.data() + combAt);
+            d.target.insert(d.target.end(),
+                            f.power.begin() + static_cast<std::ptrdiff_t>(i * kBins),
+                            f.power.begin() + static_cast<std::ptrdiff_t>((i + 1) * kBins));
+            d.level.push_back(static_cast<float>(std::pow(10.0, f.loudnessDb[i] / 10.0)));
+            active.push_back(c.active[i]);
+        }
+    }
+    set.realFrames = static_cast<std::int64_t>(active.size());
+    // Held out: every 10th block of 2 s (the last block when there are fewer than 10).
+    const std::int64_t blocks = (set.realFrames + kValidationBlock - 1) / kValidationBlock;
+    const auto heldOut = [&](std::int64_t frame) {
+        const std::int64_t block = frame / kValidationBlock;
+        return blocks < kValidationEvery ? block == blocks - 1
+                                         : block % kValidationEvery == kValidationEvery - 1;
+    };
+    std::vector<std::uint8_t> nearJunction(active.size(), 0);
+    for (const std::int64_t j : junctions)
+        for (std::int64_t t = j - 2; t < j + 2; ++t)
+            if (t >= 0 && t < set.realFrames)
+                nearJunction[static_cast<size_t>(t)] = 1;
+    std::int64_t trainFrames = 0, validationFrames = 0;
+    for (std::int64_t t = 0; t < set.realFrames; ++t) {
+        const auto i = static_cast<size_t>(t);
+        const bool usable = active[i] && !nearJunction[i];
+        const bool validation = heldOut(t);
+        d.trainFrame.push_back(usable && !validation);
+        d.validationFrame.push_back(usable && validation);
+        trainFrames += usable && !validation;
+        validationFrames += usable && validation;
+    }
+    appendZeros(config.cropFrames + 2);
+    d.frames = static_cast<std::int64_t>(d.level.size());
+    const double frameSeconds = static_cast<double>(an::kHop) / an::kSampleRate;
+    set.trainSeconds = static_cast<double>(trainFrames) * frameSeconds;
+    set.validationSeconds = static_cast<double>(validationFrames) * frameSeconds;
+    set.soundSeconds = set.trainSeconds + set.validationSeconds;
+    return set;
+}
+
+// ---- checkpoints ------------------------------------------------------------------------------
+
+struct Checkpoint {
+    int step = 0;
+    std::string random;
+    std::deque<double> recentLosses;
+    json metrics = json::object(); // untrained evaluation, validation history
+    std::vector<voice::NamedArray> weights;
+    std::vector<voice::NamedArray> optimizer;
+};
+
+void writeCheckpoint(const std::string& path, const std::string& fingerprint, const Checkpoint& c) {
+    json meta = {
+        {"fingerprint", fingerprint},
+        {"step", c.step},
+        {"random", c.random},
+        {"recentLosses", std::vector<double>(c.recentLosses.begin(), c.recentLosses.end())},
+        {"metrics", c.metrics},
+        {"weightTensors", c.weights.size()}};
+    std::vector<voice::NamedArray> tensors = c.weights;
+    tensors.insert(tensors.end(), c.optimizer.begin(), c.optimizer.end());
+    writeFileAtomically(path, voice::encodeContainer(voice::kCheckpointMagic, kCheckpointVersion,
+                                                     meta.dump(), voice::encodeTensors(tensors)));
+}
+
+// The checkpoint for this exact request, or nothing (missing, unreadable, or another request's).
+std::optional<Checkpoint> readCheckpoint(const std::string& path, const std::string& fingerprint,
+                                         std::string& note) {
+    if (!fileExists(path))
+        return std::nullopt;
+    try {
+        const voice::Container container =
+            voice::decodeContainer(readWholeFile(path), voice::kCheckpointMagic, kCheckpointVersion,
+                                   path, kCheckpointKind);
+        const json meta = json::parse(container.json);
+        if (meta.value("fingerprint", "") != fingerprint) {
+            note = "a checkpoint of another training request was found and is replaced";
+            return std::nullopt;
+        }
+        Checkpoint c;
+        c.step = meta.at("step").get<int>();
+        c.random = meta.at("random").get<std::string>();
+        for (const double loss : meta.at("recentLosses").get<std::vector<double>>())
+            c.recentLosses.push_back(loss);
+        c.metrics = meta.at("metrics");
+        std::vector<voice::NamedArray> tensors = voice::decodeTensors(container.blob, path);
+        const auto weightCount = meta.at("weightTensors").get<size_t>();
+        if (weightCount > tensors.size())
+            throw BadInput(path + ": corrupt checkpoint");
+        c.weights.assign(tensors.begin(),
+                         tensors.begin() + static_cast<std::ptrdiff_t>(weightCount));
+        c.optimizer.assign(tensors.begin() + static_cast<std::ptrdiff_t>(weightCount),
+                           tensors.end());
+        return c;
+    } catch (const std::exception& error) {
+        note = std::string("the checkpoint could not be used and training starts over: ") +
+               error.what();
+        return std::nullopt;
+    }
+}
+
+std::string requestFingerprint(const std::vector<AssetAudio>& sources,
+                               const VoiceTrainingRequest& request,
+                               const voice::VoiceConfig& config) {
+    json assets = json::array();
+    for (const AssetAudio& source : sources)
+        assets.push_back({source.asset.id, source.asset.pcmSha256});
+    const json fingerprint = {{"format", kFormatName},  {"version", kVoiceModelFormatVersion},
+                              {"owner", request.owner}, {"assets", assets},
+                              {"seed", request.seed},   {"config", config.toJson()}};
+    return sha256Hex(fingerprint.dump());
+}
+
+// ---- consent ----------------------------------------------------------------------------------
+
+PolicyRequest policyRequest(Scope scope, InputKind kind, const std::string& id,
+                            const std::string& actor, UnixTime at) {
+    PolicyRequest request;
+    request.scope = scope;
+    request.subject.kind = kind;
+    request.subject.id = id;
+    request.actor = actor;
+    request.at = at;
+    return request;
+}
+
+Decision decideTraining(Registry& registry, const std::vector<std::string>& assets,
+                        const std::string& actor) {
+    Decision merged;
+    merged.allowed = true;
+    const UnixTime now = currentTime();
+    for (const std::string& asset : assets) {
+        const Decision d =
+            registry.decide(policyRequest(Scope::TrainVoice, InputKind::Asset, asset, actor, now));
+        merged.allowed = merged.allowed && d.allowed;
+        merged.missing.insert(merged.missing.end(), d.missing.begin(), d.missing.end());
+        merged.relied.insert(merged.relied.end(), d.relied.begin(), d.relied.end());
+        merged.closureAssets.insert(merged.closureAssets.end(), d.closureAssets.begin(),
+                                    d.closureAssets.end());
+    }
+    return merged;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+} // namespace
+
+// ---- VoiceModel --------------------------------------------------------------------------------
+
+struct VoiceModel::Impl {
+    LoadedModel model;
+};
+
+VoiceModel::VoiceModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VoiceModel::~VoiceModel() = default;
+VoiceModel::VoiceModel(VoiceModel&&) noexcept = default;
+VoiceModel& VoiceModel::operator=(VoiceModel&&) noexcept = default;
+
+VoiceModel VoiceModel::load(const std::string& file) {
+    auto impl = std::make_unique<Impl>();
+    impl->model = loadModel(file);
+    return VoiceModel(std::move(impl));
+}
+
+VoiceModel VoiceModel::untrained(std::uint64_t seed, int channels) {
+    auto impl = std::make_unique<Impl>();
+    impl->model.config = configFor(channels, 0);
+    impl->model.network = std::make_unique<voice::VoiceNetwork>(impl->model.config, seed);
+    impl->model.card.formatVersion = kVoiceModelFormatVersion;
+    impl->model.card.configJson = impl->model.config.toJson().dump();
+    impl->model.card.metricsJson = "{}";
+    return VoiceModel(std::move(impl));
+}
+
+const VoiceModelCard& VoiceModel::card() const {
+    return impl_->model.card;
+}
+
+std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
+                                       double transposeSemitones) const {
+    if (samples.empty())
+        return {};
+    const std::vector<float> input = audio::resample(samples, sampleRate, an::kSampleRate);
+    const audio::VoiceFeatures features = audio::analyseVoice(input);
+    const voice::Conditioning condition = voice::conditioning(features);
+    const std::vector<float> controls =
+        impl_->model.network->run(condition.values, features.frames);
+    std::vector<float> f0 = features.f0Hz;
+    const auto ratio = static_cast<float>(std::pow(2.0, transposeSemitones / 12.0));
+    for (float& hz : f0)
+        hz *= ratio;
+    const std::vector<float> sung = voice::synthesise(
+        impl_->model.config, controls, f0, features.voiced, features.loudnessDb, input.size());
+    std::vector<float> out = audio::resample(sung, an::kSampleRate, sampleRate);
+    out.resize(samples.size(), 0.0f);
+    // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
+    voice::limitPeaks(out, sampleRate, kPeakCeiling);
+    return out;
+}
+
+// ---- reading cards -----------------------------------------------------------------------------
+
+VoiceModelCard readVoiceModelCard(const std::string& file) {
+    return loadModel(file).card;
+}
+
+// ---- training ----------------------------------------------------------------------------------
+
+TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
+                                  const std::function<void(const VoiceTrainingProgress&)>& progress,
+                                  const std::atomic<bool>* cancel) {
+    const Clock::time_point started = Clock::now();
+    const double budget = request.maxMinutes > 0 ? request.maxMinutes * 60.0 : 1e18;
+    configureRuntime(request.threads);
+
+    // The request itself.
+    const std::optional<Holder> owner = registry.holder(request.owner);
+    if (!owner)
+        throw BadInput("unknown rights holder '" + request.owner + "'");
+    if (request.assets.empty())
+        throw BadInput("no assets to train on: name at least one registered recording");
+    if (request.outFile.empty())
+        throw BadInput("no output file for the voice model");
+    {
+        const fs::path folder = fs::absolute(fs::path(request.outFile)).parent_path();
+        std::error_code error;
+        if (!fs::is_directory(folder, error))
+            throw BadInput(request.outFile + ": the folder " + folder.string() + " does not exist");
+    }
+    std::vector<std::string> assetIds;
+    for (const std::string& id : request.assets)
+        if (std::find(assetIds.begin(), assetIds.end(), id) == assetIds.end())
+            assetIds.push_back(id);
+    std::vector<Asset> assets;
+    for (const std::string& id : assetIds) {
+        const std::optional<Asset> asset = registry.asset(id);
+        if (!asset)
+            throw BadInput("unknown asset '" + id + "'");
+        assets.push_back(*asset);
+    }
+    const std::string actor = request.actor.empty() ? request.owner : request.actor;
+
+    // Consent before anything is read: every asset needs train-voice.
+    const Decision decision = decideTraining(registry, assetIds, actor);
+    if (!decision.allowed)
+        throw ConsentDenied("train a voice model of " + request.owner + " on " + joined(assetIds),
+                            decision);
+
+    VoiceTrainingProgress report;
+    const auto tell = [&](const std::string& message) {
+        report.message = message;
+        report.elapsedSeconds = secondsSince(started);
+        if (progress)
+            progress(report);
+    };
+
+    // The recordings, checked against their registered content, analysed at 16 kHz.
+    std::vector<AssetAudio> sources;
+    for (size_t i = 0; i < assets.size(); ++i) {
+        const Asset& asset = assets[i];
+        tell("analysing " + asset.id + " (" + std::to_string(i + 1) + " of " +
+             std::to_string(assets.size()) + ")");
+        if (cancel && cancel->load()) {
+            TrainedVoiceModel stopped;
+            stopped.cancelled = true;
+            stopped.checkpoint = request.outFile + ".checkpoint";
+            return stopped;
+        }
+        if (asset.path.empty() || !fileExists(asset.path))
+            throw BadInput("asset " + asset.id + ": its recording is not at '" + asset.path +
+                           "' any more; register the file again");
+        const AudioIdentity identity = audio::identifyAudioFile(asset.path);
+        if (identity.pcmSha256 != asset.pcmSha256)
+            throw BadInput("asset " + asset.id + ": " + asset.path +
+                           " no longer holds the registered recording (its audio differs)");
+        const audio::MonoAudio recording = audio::readMonoAudio(asset.path);
+        AssetAudio source;
+        source.asset = asset;
+        source.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
+        audio::AnalysisOptions options;
+        options.keepSpectrum = true;
+        source.features = audio::analyseVoice(
+            audio::resample(recording.samples, recording.sampleRate, an::kSampleRate), options);
+        sources.push_back(std::move(source));
+    }
+
+    const voice::VoiceConfig config = configFor(request.channels, request.maxSteps);
+    const Dataset dataset = buildDataset(sources, config);
+    if (dataset.soundSeconds < kMinimumSoundSeconds)
+        throw BadInput("not enough sound to learn a voice from: " +
+                       std::to_string(static_cast<int>(dataset.soundSeconds)) +
+                       " s after trimming silence (at least 3 s needed)");
+
+    const std::string checkpointPath = request.outFile + ".checkpoint";
+    const std::string fingerprint = requestFingerprint(sources, request, config);
+    voice::VoiceNetwork network(config, request.seed);
+    voice::VoiceTrainer trainer(network, dataset.data);
+    std::mt19937_64 random(request.seed);
+    Checkpoint state;
+    std::string note;
+    TrainedVoiceModel result;
+    result.checkpoint = checkpointPath;
+    if (std::optional<Checkpoint> saved = readCheckpoint(checkpointPath, fingerprint, note)) {
+        network.setWeights(saved->weights, checkpointPath);
+        trainer.setOptimizerState(saved->optimizer, checkpointPath);
+        std::istringstream in(saved->random);
+        in >> random;
+        state = std::move(*saved);
+        result.resumedFromStep = state.step;
+        note = "resumed at step " + std::to_string(state.step);
+    }
+    if (state.step == 0) {
+        const voice::Evaluation untrained = trainer.evaluate(true);
+        state.metrics["untrainedValidationLoss"] = untrained.loss;
+        state.metrics["untrainedValidationLogSpectralDb"] = untrained.logSpectralDb;
+    }
+    report.phase = VoiceTrainingProgress::Phase::Training;
+    report.totalSteps = config.steps;
+    report.step = state.step;
+    if (state.metrics.contains("validationLoss"))
+        report.validationLoss = state.metrics["validationLoss"].get<double>();
+    tell(note.empty() ? "training" : note);
+
+    const auto save = [&] {
+        state.weights = network.weights();
+        state.optimizer = trainer.optimizerState();
+        std::ostringstream out;
+        out << random;
+        state.random = out.str();
+        writeCheckpoint(checkpointPath, fingerprint, state);
+    };
+
+    // Crops whose loss frames start in the real frames (their context may reach the padding).
+    const std::int64_t lastStart = std::max(
+        dataset.firstFrame, dataset.firstFrame + dataset.realFrames - config.cropFrames / 2);
+    std::uniform_int_distribution<std::int64_t> pickStart(dataset.firstFrame, lastStart);
+    const Clock::time_point loopStarted = Clock::now();
+    Clock::time_point lastSave = Clock::now();
+    const int firstStep = state.step;
+    double evaluationSeconds = 0;
+    while (state.step < config.steps) {
+        if (cancel && cancel->load()) {
+            save();
+            result.cancelled = true;
+            result.steps = state.step;
+            return result;
+        }
+        const double elapsed = secondsSince(started);
+        // Leave time for the final evaluation and writing the file.
+        if (elapsed + 2 * evaluationSeconds + 2.0 >= budget) {
+            result.stoppedByTimeLimit = true;
+            break;
+        }
+        std::vector<std::int64_t> starts(static_cast<size_t>(config.batchCrops));
+        for (std::int64_t& s : starts)
+            s = pickStart(random);
+        const double loss = trainer.step(state.step, starts);
+        ++state.step;
+        state.recentLosses.push_back(loss);
+        while (state.recentLosses.size() > kLossWindow)
+            state.recentLosses.pop_front();
+
+        if (state.step % config.validationEvery == 0 || state.step == config.steps) {
+            const Clock::time_point before = Clock::now();
+            const voice::Evaluation validation = trainer.evaluate(true);
+            evaluationSeconds = secondsSince(before);
+            state.metrics["validationLoss"] = validation.loss;
+            state.metrics["validationLogSpectralDb"] = validation.logSpectralDb;
+            report.validationLoss = validation.loss;
+        }
+        const int stepsThisCall = state.step - firstStep;
+        const double perStep = secondsSince(loopStarted) / std::max(1, stepsThisCall);
+        report.step = state.step;
+        report.loss = std::accumulate(state.recentLosses.begin(), state.recentLosses.end(), 0.0) /
+                      static_cast<double>(state.recentLosses.size());
+        report.elapsedSeconds = secondsSince(started);
+        report.etaSeconds = std::min(perStep * (config.steps - state.step),
+                                     std::max(0.0, budget - report.elapsedSeconds));
+        report.message.clear();
+        if (progress)
+            progress(report);
+        if (secondsSince(lastSave) >= kCheckpointSeconds && state.step < config.steps) {
+            save();
+            lastSave = Clock::now();
+        }
+    }
+
+    // Stopped by the time budget: the checkpoint stays, so the same request later continues the
+    // schedule (and registers a new model) instead of starting over.
+    if (result.stoppedByTimeLimit)
+        save();
+
+    // Final metrics, the file, the registry.
+    report.phase = VoiceTrainingProgress::Phase::Saving;
+    tell("saving");
+    const voice::Evaluation validation = trainer.evaluate(true);
+    const voice::Evaluation training = trainer.evaluate(false);
+    json metrics = state.metrics;
+    metrics["steps"] = state.step;
+    metrics["plannedSteps"] = config.steps;
+    metrics["stoppedByTimeLimit"] = result.stoppedByTimeLimit;
+    metrics["trainLoss"] = training.loss;
+    metrics["trainLogSpectralDb"] = training.logSpectralDb;
+    metrics["recentStepLoss"] = report.loss;
+    metrics["validationLoss"] = validation.loss;
+    metrics["validationLogSpectralDb"] = validation.logSpectralDb;
+    metrics["trainSeconds"] = dataset.trainSeconds;
+    metrics["validationSeconds"] = dataset.validationSeconds;
+    metrics["wallSeconds"] = secondsSince(started);
+    metrics["threads"] = configureRuntime(request.threads).threads;
+    metrics["seed"] = request.seed;
+
+    const std::string weights = voice::encodeTensors(network.weights());
+    const std::string weightsHash = sha256Hex(weights);
+    json training_ = json::array();
+    std::vector<TrainingSource> lineage;
+    for (const AssetAudio& source : sources) {
+        std::string grant;
+        for (const ReliedGrant& relied : decision.relied)
+            if (relied.asset == source.asset.id)
+                grant = relied.grant;
+        lineage.push_back({source.asset.id, grant});
+        training_.push_back({{"asset", source.asset.id},
+                             {"grant", grant},
+                             {"pcmSha256", source.asset.pcmSha256},
+                             {"seconds", source.seconds}});
+    }
+    const RuntimeInfo runtime = configureRuntime(request.threads);
+    json card = {{"format", kFormatName},
+                 {"formatVersion", kVoiceModelFormatVersion},
+                 {"kind", "voice"},
+                 {"model", nullptr},
+                 {"owner", owner->id},
+                 {"ownerName", owner->name},
+                 {"createdAt", formatIsoTime(currentTime())},
+                 {"training", training_},
+                 {"config", config.toJson()},
+                 {"metrics", metrics},
+                 {"weightsSha256", weightsHash},
+                 {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
+                 {"runtime", "LibTorch " + runtime.torchVersion}};
+    const std::string file = absolutePath(request.outFile);
+    // Written before registering (so the registry never names a file that does not exist), then
+    // rewritten with the id the registry gave it.
+    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
+                                                     card.dump(2), weights));
+    NewModel added;
+    added.kind = ModelKind::Voice;
+    added.owner = owner->id;
+    added.file = file;
+    added.weightsSha256 = weightsHash;
+    added.configJson = config.toJson().dump();
+    added.metricsJson = metrics.dump();
+    added.training = lineage;
+    const Model model = registry.addModel(added);
+    card["model"] = model.id;
+    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
+                                                     card.dump(2), weights));
+    if (!result.stoppedByTimeLimit) {
+        std::error_code ignored;
+        fs::remove(checkpointPath, ignored);
+    }
+
+    result.file = file;
+    result.modelId = model.id;
+    result.weightsSha256 = weightsHash;
+    result.metricsJson = metrics.dump();
+    result.steps = state.step;
+    return result;
+}
+
+// ---- conversion --------------------------------------------------------------------------------
+
+VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
+                                      const std::string& inPath, const std::string& outPath,
+                                      double transposeSemitones, const std::string& actor,
+                                      int threads) {
+    configureRuntime(threads);
+    std::string extension = fs::path(outPath).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension != ".wav" && extension != ".flac")
+        throw BadInput(outPath + ": unsupported output format '" + extension +
+                       "': use .wav or .flac");
+    if (!(std::abs(transposeSemitones) <= 48))
+        throw BadInput("transpose of " + std::to_string(transposeSemitones) +
+                       " semitones is outside -48..48");
+
+    const VoiceModel voiceModel = VoiceModel::load(modelFile);
+    const VoiceModelCard& card = voiceModel.card();
+    std::optional<Model> model;
+    if (!card.modelId.empty())
+        if (std::optional<Model> byId = registry.model(card.modelId);
+            byId && byId->weightsSha256 == card.weightsSha256)
+            model = byId;
+    if (!model)
+        for (const Model& candidate : registry.models())
+            if (candidate.kind == ModelKind::Voice &&
+                candidate.weightsSha256 == card.weightsSha256) {
+                model = candidate;
+                break;
+            }
+    if (!model)
+        throw BadInput(modelFile + ": this voice model is not registered in " + registry.path() +
+                       " (weights " + card.weightsSha256.substr(0, 12) + "...)");
+
+    const AudioIdentity identity = audio::identifyAudioFile(inPath);
+    const std::optional<Asset> input =
+        registry.assetByContent(identity.pcmSha256, identity.fileSha256);
+    if (!input)
+        throw BadInput(inPath + ": not a registered recording; register it first "
+                                "(accord-cli asset add FILE --owner HOLDER)");
+
+    const Decision decision = registry.decide(
+        policyRequest(Scope::Generate, InputKind::Model, model->id, actor, currentTime()));
+    if (!decision.allowed)
+        throw ConsentDenied("generate with voice model " + model->id, decision);
+
+    const Clock::time_point started = Clock::now();
+    const audio::MonoAudio recording = audio::readMonoAudio(inPath);
+    const std::vector<float> sung =
+        voiceModel.convert(recording.samples, recording.sampleRate, transposeSemitones);
+    const double processing = secondsSince(started);
+    const std::string out = absolutePath(outPath);
+    audio::writeMonoAudio(out, sung, recording.sampleRate);
+    const AudioIdentity written = audio::identifyAudioFile(out);
+    Render render;
+    try {
+        render =
+            registry.addRender({"conversion",
+                                out,
+                                written.pcmSha256,
+                                {{InputKind::Asset, input->id}, {InputKind::Model, model->id}}});
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(out, ignored); // no unregistered generated audio left behind
+        throw;
+    }
+    VoiceConversion result;
+    result.render = render.id;
+    result.modelId = model->id;
+    result.inputAsset = input->id;
+    result.outPath = out;
+    result.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
+    result.processingSeconds = processing;
+    return result;
+}
+
+} // namespace accord::models
