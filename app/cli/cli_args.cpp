@@ -44,6 +44,7 @@ double Arguments::number(const std::string& option, double fallback) const {
 Arguments parseArguments(const std::vector<std::string>& argv,
                          const std::vector<CommandSpec>& commands) {
     Arguments args;
+    args.words = argv;
     args.registryPath = Registry::defaultPath();
     std::vector<std::string> rest;
     for (std::size_t i = 0; i < argv.size(); ++i) {

@@ -31,6 +31,7 @@ struct CommandSpec {
 
 struct Arguments {
     const CommandSpec* command = nullptr;
+    std::vector<std::string> words; // the command line as given, after the program name
     std::string registryPath;
     bool json = false;
     std::vector<std::string> positionals;

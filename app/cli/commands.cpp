@@ -8,11 +8,18 @@
 #include "output.h"
 #include "project_commands.h"
 #include "render_command.h"
+#ifdef ACCORD_CLI_WITH_MODELS
+#include "model_commands.h"
+#endif
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iomanip>
 #include <ostream>
+#include <unistd.h>
 
 namespace accord::cli {
 
@@ -91,6 +98,23 @@ const std::vector<CommandSpec> commands = {
      {{"--mix", true}, {"--stems", true}, {"--float", false}},
      1,
      1},
+    {{"train", "voice"},
+     "--owner HOLDER --asset ID... --out MODEL_FILE [--max-minutes N] [--steps N] [--seed N] "
+     "[--as HOLDER]",
+     {{"--owner", true},
+      {"--asset", true, true},
+      {"--out", true},
+      {"--max-minutes", true},
+      {"--steps", true},
+      {"--seed", true},
+      {"--as", true}},
+     0,
+     0},
+    {{"convert"},
+     "--model MODEL_FILE IN OUT [--transpose SEMITONES] [--as HOLDER]",
+     {{"--model", true}, {"--transpose", true}, {"--as", true}},
+     2,
+     2},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -364,6 +388,27 @@ ExitCode auditLog(const Arguments& args, Registry& registry, std::ostream& out) 
     return ExitCode::Ok;
 }
 
+#ifndef ACCORD_CLI_WITH_MODELS
+// Replaces this process with accord-cli-models (beside this binary) running the same command.
+[[noreturn]] void handToModelsBinary(const std::vector<std::string>& words) {
+    char self[4096];
+    const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0)
+        throw BadInput("cannot locate accord-cli-models: /proc/self/exe is unreadable");
+    std::string companion(self, static_cast<std::size_t>(length));
+    companion = companion.substr(0, companion.find_last_of('/') + 1) + "accord-cli-models";
+    std::vector<char*> argv{companion.data()};
+    std::vector<std::string> copies = words;
+    for (auto& word : copies)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    std::fflush(nullptr);
+    ::execv(companion.c_str(), argv.data());
+    throw BadInput(companion + ": cannot start the model tool (" + std::strerror(errno) +
+                   "); reinstall Accord");
+}
+#endif
+
 } // namespace
 
 const std::vector<CommandSpec>& commandTable() {
@@ -375,6 +420,12 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
     if (name == "demo")
         return runDemo(args.value("--out"), args.json, out, err);
+    if (name == "train voice" || name == "convert")
+#ifdef ACCORD_CLI_WITH_MODELS
+        return runModelCommand(args, out, err);
+#else
+        handToModelsBinary(args.words);
+#endif
     if (name == "render")
         return runRenderCommand(args, out);
     if (words[0] == "project")

@@ -305,7 +305,12 @@ private slots:
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
         engine.play();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        // On a loaded machine the callback thread may have had little CPU during the rounds:
+        // let it run until it has done enough callbacks to mean something (bounded in time).
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        do
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        while (blocks.load() <= 2000 && std::chrono::steady_clock::now() < deadline);
         running = false;
         audio.join();
         const long allocations = g_allocations.load();

@@ -416,6 +416,64 @@ private slots:
         QVERIFY(!QFile::exists(dir.filePath("mix2.wav")));
     }
 
+    void trainAndConvertFollowConsent() {
+        ACCORD_REQUIRE_MATERIAL(voice, "npm/audio-lena/lena.flac");
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        const QString ada = addHolder("Ada");
+        const QString take = runCli({"--json", "asset", "add", voice, "--owner", ada}, registry)
+                                 .json()
+                                 .value("asset")
+                                 .toString();
+        runCli({"asset", "add", words, "--owner", ada}, registry);
+        const QString model = dir.filePath("ada.accordvoice");
+        const QStringList train{"--json", "train", "voice", "--owner", ada, "--asset",
+                                take,     "--out", model,   "--steps", "8"};
+
+        auto r = runCli(train, registry);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.json().value("denied").toArray().at(0).toObject().value("scope").toString(),
+                 QString("train-voice"));
+        QVERIFY(!QFile::exists(model));
+
+        const QString trainGrant = runCli({"--json", "grant", "add", "--holder", ada, "--asset",
+                                           take, "--scope", "train-voice"},
+                                          registry)
+                                       .json()
+                                       .value("grant")
+                                       .toString();
+        r = runCli(train, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value("model").toString(), QString("m-1"));
+        QVERIFY(r.json().value("metrics").toObject().contains("steps"));
+
+        const QString out = dir.filePath("resung.wav");
+        const QStringList convert{"--json", "convert", "--model", model, words, out};
+        r = runCli(convert, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(!QFile::exists(out));
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        r = runCli(convert, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value("render").toString(), QString("r-1"));
+        QVERIFY(QFile::exists(out));
+
+        // Revoking the consent the model was trained under stops it generating.
+        QCOMPARE(runCli({"grant", "revoke", trainGrant}, registry).exitCode, 0);
+        r = runCli(convert, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QString(r.err).contains("source-revoked"));
+
+        // A damaged model file is bad input naming the file.
+        QFile file(model);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        file.seek(file.size() / 2);
+        file.write("garbage");
+        file.close();
+        r = runCli(convert, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(QString(r.err).contains("ada.accordvoice"));
+    }
+
     void demoTellsTheConsentStory() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString out = dir.filePath("demo");

@@ -25,6 +25,9 @@ ErrorReport describeError(const QString& title, const std::exception& error) {
         case ExitCode::Usage:
             report.kind = QObject::tr("Not possible this way");
             break;
+        case ExitCode::Interrupted:
+            report.kind = QObject::tr("Stopped");
+            break;
         case ExitCode::Ok:
             report.kind = QObject::tr("Error");
             break;

@@ -6,7 +6,15 @@
 namespace accord {
 
 // The exit codes of SPEC §5; every failure the user can cause maps to one of them.
-enum class ExitCode : int { Ok = 0, Usage = 1, BadInput = 2, Integrity = 3, Denied = 4 };
+// Interrupted follows the shell's convention for a process stopped by SIGINT.
+enum class ExitCode : int {
+    Ok = 0,
+    Usage = 1,
+    BadInput = 2,
+    Integrity = 3,
+    Denied = 4,
+    Interrupted = 130
+};
 
 class Error : public std::runtime_error {
 public:
