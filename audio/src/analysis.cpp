@@ -197,7 +197,8 @@ struct PitchPoint {
 // to position e, analyses [e - N, e). Yin compares x[j] with x[j + T] for j < N/2, so it looks at
 // [e - N, e - N/2 + T): its estimate describes the middle of that span, (N/2 + T)/2 after the
 // buffer's start. Using that instant (rather than the call time, which lags by ~N - (N/2+T)/2,
-// 5-6 hops here) is what keeps resynthesis in tune (DESIGN.md measured 72 vs 7 cents).
+// about 45 ms or 5-6 frames here) is what keeps resynthesis in tune (DESIGN.md measured 72 vs
+// 7 cents; tests/audio/test_analysis.cpp checks the alignment with a chirp).
 std::vector<PitchPoint> trackPitch(const std::vector<float>& samples, const AnalysisOptions& opt) {
     constexpr int N = kPitchWindow;
     constexpr int lead = N / 2; // zeros before the signal so the first estimates centre before 0

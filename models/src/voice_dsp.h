@@ -55,8 +55,8 @@ struct VoiceConfig {
     int batchCrops = 16;    // crops per step
     double learningRate = 2e-3;
     double finalLearningRate = 1e-4; // cosine decay over the planned steps
-    int steps = 3000;                // planned steps (the schedule's length)
-    int validationEvery = 200;       // steps between validation measurements
+    int steps = 1500;                // planned steps (the schedule's length)
+    int validationEvery = 100;       // steps between validation measurements (best kept)
 
     int receptiveField() const; // frames the network looks back, itself included
     int outputs() const { return envelopeBands + noiseBands; }

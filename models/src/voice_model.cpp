@@ -48,13 +48,13 @@ constexpr std::int64_t kTrimMargin = 8; // frames kept around the sound when tri
 constexpr double kMinimumSoundSeconds = 3;
 constexpr size_t kLossWindow = 50; // steps averaged for the reported loss
 constexpr float kPeakCeiling = 0.99f;
+// One LibTorch thread unless asked otherwise: at this model size two threads were slower on
+// this 2-core machine, idle (0.20 vs 0.105 s per training step) and much more so while other
+// work kept the cores busy (1.3 s: OpenMP threads spin waiting for each other).
+constexpr int kDefaultThreads = 1;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string absolutePath(const std::string& path) {
-    return fs::absolute(fs::path(path)).lexically_normal().string();
 }
 
 voice::VoiceConfig configFor(int channels, int steps) {
@@ -219,8 +219,9 @@ struct Checkpoint {
     int step = 0;
     std::string random;
     std::deque<double> recentLosses;
-    json metrics = json::object(); // untrained evaluation, validation history
+    json metrics = json::object(); // untrained evaluation, latest and best validation
     std::vector<voice::NamedArray> weights;
+    std::vector<voice::NamedArray> best; // the weights with the lowest validation loss so far
     std::vector<voice::NamedArray> optimizer;
 };
 
@@ -231,8 +232,10 @@ void writeCheckpoint(const std::string& path, const std::string& fingerprint, co
         {"random", c.random},
         {"recentLosses", std::vector<double>(c.recentLosses.begin(), c.recentLosses.end())},
         {"metrics", c.metrics},
-        {"weightTensors", c.weights.size()}};
+        {"weightTensors", c.weights.size()},
+        {"bestTensors", c.best.size()}};
     std::vector<voice::NamedArray> tensors = c.weights;
+    tensors.insert(tensors.end(), c.best.begin(), c.best.end());
     tensors.insert(tensors.end(), c.optimizer.begin(), c.optimizer.end());
     writeFileAtomically(path, voice::encodeContainer(voice::kCheckpointMagic, kCheckpointVersion,
                                                      meta.dump(), voice::encodeTensors(tensors)));
@@ -260,12 +263,13 @@ std::optional<Checkpoint> readCheckpoint(const std::string& path, const std::str
         c.metrics = meta.at("metrics");
         std::vector<voice::NamedArray> tensors = voice::decodeTensors(container.blob, path);
         const auto weightCount = meta.at("weightTensors").get<size_t>();
-        if (weightCount > tensors.size())
+        const auto bestCount = meta.at("bestTensors").get<size_t>();
+        if (weightCount + bestCount > tensors.size())
             throw BadInput(path + ": corrupt checkpoint");
-        c.weights.assign(tensors.begin(),
-                         tensors.begin() + static_cast<std::ptrdiff_t>(weightCount));
-        c.optimizer.assign(tensors.begin() + static_cast<std::ptrdiff_t>(weightCount),
-                           tensors.end());
+        const auto at = [&](size_t i) { return tensors.begin() + static_cast<std::ptrdiff_t>(i); };
+        c.weights.assign(at(0), at(weightCount));
+        c.best.assign(at(weightCount), at(weightCount + bestCount));
+        c.optimizer.assign(at(weightCount + bestCount), tensors.end());
         return c;
     } catch (const std::exception& error) {
         note = std::string("the checkpoint could not be used and training starts over: ") +
@@ -391,7 +395,8 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
                                   const std::atomic<bool>* cancel) {
     const Clock::time_point started = Clock::now();
     const double budget = request.maxMinutes > 0 ? request.maxMinutes * 60.0 : 1e18;
-    configureRuntime(request.threads);
+    const int threads = request.threads > 0 ? request.threads : kDefaultThreads;
+    configureRuntime(threads);
 
     // The request itself.
     const std::optional<Holder> owner = registry.holder(request.owner);
@@ -510,6 +515,22 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
         writeCheckpoint(checkpointPath, fingerprint, state);
     };
 
+    // Validation: the latest figures, and the best weights so far (the model keeps those: with a
+    // few minutes of audio the held-out loss rises again once the network starts to memorise).
+    const auto measure = [&] {
+        const voice::Evaluation validation = trainer.evaluate(true);
+        state.metrics["validationLoss"] = validation.loss;
+        state.metrics["validationLogSpectralDb"] = validation.logSpectralDb;
+        report.validationLoss = validation.loss;
+        if (!state.metrics.contains("bestValidationLoss") ||
+            validation.loss < state.metrics["bestValidationLoss"].get<double>()) {
+            state.metrics["bestValidationLoss"] = validation.loss;
+            state.metrics["bestValidationLogSpectralDb"] = validation.logSpectralDb;
+            state.metrics["bestStep"] = state.step;
+            state.best = network.weights();
+        }
+    };
+
     // Crops whose loss frames start in the real frames (their context may reach the padding).
     const std::int64_t lastStart = std::max(
         dataset.firstFrame, dataset.firstFrame + dataset.realFrames - config.cropFrames / 2);
@@ -542,11 +563,8 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
 
         if (state.step % config.validationEvery == 0 || state.step == config.steps) {
             const Clock::time_point before = Clock::now();
-            const voice::Evaluation validation = trainer.evaluate(true);
+            measure();
             evaluationSeconds = secondsSince(before);
-            state.metrics["validationLoss"] = validation.loss;
-            state.metrics["validationLogSpectralDb"] = validation.logSpectralDb;
-            report.validationLoss = validation.loss;
         }
         const int stepsThisCall = state.step - firstStep;
         const double perStep = secondsSince(loopStarted) / std::max(1, stepsThisCall);
@@ -573,6 +591,10 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     // Final metrics, the file, the registry.
     report.phase = VoiceTrainingProgress::Phase::Saving;
     tell("saving");
+    if (state.step > 0) {
+        measure(); // the last weights compete too
+        network.setWeights(state.best, checkpointPath);
+    }
     const voice::Evaluation validation = trainer.evaluate(true);
     const voice::Evaluation training = trainer.evaluate(false);
     json metrics = state.metrics;
@@ -587,8 +609,19 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     metrics["trainSeconds"] = dataset.trainSeconds;
     metrics["validationSeconds"] = dataset.validationSeconds;
     metrics["wallSeconds"] = secondsSince(started);
-    metrics["threads"] = configureRuntime(request.threads).threads;
+    metrics["threads"] = threads;
     metrics["seed"] = request.seed;
+
+    // Consent again, now: a grant revoked while training must not yield a registered model
+    // (the registry marks models source-revoked on revocation, but this one did not exist yet).
+    const Decision still = decideTraining(registry, assetIds, actor);
+    if (!still.allowed) {
+        std::error_code ignored;
+        fs::remove(checkpointPath, ignored); // weights learned from what is no longer consented
+        throw ConsentDenied("register the voice model of " + request.owner + " trained on " +
+                                joined(assetIds) + " (consent was revoked during training)",
+                            still);
+    }
 
     const std::string weights = voice::encodeTensors(network.weights());
     const std::string weightsHash = sha256Hex(weights);
@@ -596,7 +629,7 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     std::vector<TrainingSource> lineage;
     for (const AssetAudio& source : sources) {
         std::string grant;
-        for (const ReliedGrant& relied : decision.relied)
+        for (const ReliedGrant& relied : still.relied)
             if (relied.asset == source.asset.id)
                 grant = relied.grant;
         lineage.push_back({source.asset.id, grant});
@@ -605,7 +638,7 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
                              {"pcmSha256", source.asset.pcmSha256},
                              {"seconds", source.seconds}});
     }
-    const RuntimeInfo runtime = configureRuntime(request.threads);
+    const RuntimeInfo runtime = configureRuntime(threads);
     json card = {{"format", kFormatName},
                  {"formatVersion", kVoiceModelFormatVersion},
                  {"kind", "voice"},
@@ -632,7 +665,14 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     added.configJson = config.toJson().dump();
     added.metricsJson = metrics.dump();
     added.training = lineage;
-    const Model model = registry.addModel(added);
+    Model model;
+    try {
+        model = registry.addModel(added);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(file, ignored); // no unregistered model file left behind
+        throw;
+    }
     card["model"] = model.id;
     writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
                                                      card.dump(2), weights));
@@ -655,7 +695,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
                                       const std::string& inPath, const std::string& outPath,
                                       double transposeSemitones, const std::string& actor,
                                       int threads) {
-    configureRuntime(threads);
+    configureRuntime(threads > 0 ? threads : kDefaultThreads);
     std::string extension = fs::path(outPath).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

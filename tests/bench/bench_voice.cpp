@@ -5,16 +5,21 @@
 //   2. loudness kept: correlation of frame loudness in/out on the input's sounding frames (> 0.9);
 //   3. timbre moved: nearest-centroid classifier on MFCC statistics (per clip mean and standard
 //      deviation of c1..c12), fitted on other clips of the two real voices, puts converted clips
-//      in the low voice (goal >= 90%); and held-out resynthesis of the low voice has a lower
-//      log-spectral distance than the untrained model;
+//      in the low voice (goal >= 90%); controls: the untrained synthesiser's conversions, and a
+//      model of the high voice trained the same way (its conversions should be called "high");
+//      and held-out resynthesis of the low voice has a lower log-spectral distance than the
+//      untrained model;
 //   4. speed: wall-clock training time (goal <= 10 min on this 2-core machine) and offline
 //      conversion speed on one core (goal >= 100x real time).
 // Everything goes through the public API: registry, consent grants, trainVoiceModel,
 // convertWithVoiceModel (renders registered), VoiceModel for the resynthesis comparisons.
 //
 // Knobs (environment, for quick iterations): ACCORD_BENCH_TRAIN_SECONDS (300),
-// ACCORD_BENCH_STEPS (0 = default schedule), ACCORD_BENCH_MINUTES (10), ACCORD_BENCH_THREADS (2),
-// ACCORD_BENCH_CHANNELS (0 = default), ACCORD_BENCH_CLIPS (24 converted clips).
+// ACCORD_BENCH_STEPS (0 = default schedule), ACCORD_BENCH_MINUTES (10), ACCORD_BENCH_THREADS (0:
+// the product's default, 1),
+// ACCORD_BENCH_CHANNELS (0 = default), ACCORD_BENCH_CLIPS (24 converted clips),
+// ACCORD_BENCH_CONTROL_SECONDS (120) and ACCORD_BENCH_CONTROL_STEPS (600) for the control model
+// of the high voice.
 
 #include "bench_common.h"
 
@@ -30,6 +35,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -219,9 +225,11 @@ int main() {
     const double trainSeconds = envNumber("ACCORD_BENCH_TRAIN_SECONDS", 300);
     const int steps = static_cast<int>(envNumber("ACCORD_BENCH_STEPS", 0));
     const double minutes = envNumber("ACCORD_BENCH_MINUTES", 10);
-    const int threads = static_cast<int>(envNumber("ACCORD_BENCH_THREADS", 2));
+    const int threads = static_cast<int>(envNumber("ACCORD_BENCH_THREADS", 0)); // 0: default
     const int channels = static_cast<int>(envNumber("ACCORD_BENCH_CHANNELS", 0));
     const auto convertedClips = static_cast<size_t>(envNumber("ACCORD_BENCH_CLIPS", 24));
+    const double controlSeconds = envNumber("ACCORD_BENCH_CONTROL_SECONDS", 120);
+    const int controlSteps = static_cast<int>(envNumber("ACCORD_BENCH_CONTROL_STEPS", 600));
     constexpr size_t kFitClips = 40;   // per voice, for the timbre classifier
     constexpr size_t kHeldOutLow = 12; // low-voice clips never trained on, for resynthesis
 
@@ -234,8 +242,10 @@ int main() {
             low.size(), high.size());
         return 1;
     }
-    std::printf("Voice model benchmark (%s)\n",
-                accord::models::describeRuntime(accord::models::configureRuntime(threads)).c_str());
+    std::printf(
+        "Voice model benchmark (%s)\n",
+        accord::models::describeRuntime(accord::models::configureRuntime(threads > 0 ? threads : 1))
+            .c_str());
 
     // Split the low voice by position in a fixed order: every 3rd clip is a candidate for the
     // classifier / held-out sets, the others are the training pool.
@@ -245,6 +255,9 @@ int main() {
     std::vector<std::string> highFit, highTest;
     for (size_t i = 0; i < high.size(); ++i)
         (i % 2 == 1 && highTest.size() < convertedClips ? highTest : highFit).push_back(high[i]);
+    // The high-voice clips neither converted nor used by the classifier train the control model.
+    const std::vector<std::string> highTrainPool(highFit.begin() + static_cast<long>(kFitClips),
+                                                 highFit.end());
     highFit.resize(std::min(highFit.size(), kFitClips));
     std::vector<std::string> lowFit(lowOther.begin(), lowOther.begin() + kFitClips);
     std::vector<std::string> lowHeldOut(lowOther.begin() + kFitClips,
@@ -307,6 +320,11 @@ int main() {
                 trained.steps, trainingWall,
                 trained.stoppedByTimeLimit ? "stopped by the time limit" : "schedule complete");
     std::printf("  metrics: %s\n", trained.metricsJson.c_str());
+    const int trainedThreads = nlohmann::json::parse(trained.metricsJson).value("threads", 0);
+    std::printf("  load average at the end of training: %.2f\n", [] {
+        double load[1] = {0};
+        return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+    }());
 
     // Timbre classifier on real clips of both voices.
     std::vector<std::array<double, kStats>> lowStats, highStats;
@@ -324,6 +342,8 @@ int main() {
     // Conversion of held-out high-voice clips, one core.
     accord::models::configureRuntime(1);
     const accord::models::VoiceModel model = accord::models::VoiceModel::load(trained.file);
+    const accord::models::VoiceModel untrained = accord::models::VoiceModel::untrained(1, channels);
+    int untrainedAsLow = 0;
     std::vector<double> cents, levelsIn, levelsOut, clipCents, clipCorrelation;
     int movedToLow = 0, realHighAsHigh = 0;
     double audioSeconds = 0, modelSeconds = 0, apiSeconds = 0;
@@ -361,11 +381,6 @@ int main() {
                 errors.push_back(
                     std::abs(1200.0 * std::log2(static_cast<double>(fo.f0Hz[t]) / fi.f0Hz[t])));
         }
-        if (i == 0 && std::getenv("ACCORD_BENCH_DEBUG"))
-            for (size_t t = 0; t < static_cast<size_t>(std::min(fi.frames, fo.frames)); t += 3)
-                std::printf("DBG %zu in %.1f %d %.2f %.1f | out %.1f %d %.2f %.1f\n", t, fi.f0Hz[t],
-                            fi.voiced[t], fi.periodicity[t], fi.loudnessDb[t], fo.f0Hz[t],
-                            fo.voiced[t], fo.periodicity[t], fo.loudnessDb[t]);
         cents.insert(cents.end(), errors.begin(), errors.end());
         levelsIn.insert(levelsIn.end(), inLevels.begin(), inLevels.end());
         levelsOut.insert(levelsOut.end(), outLevels.begin(), outLevels.end());
@@ -374,10 +389,40 @@ int main() {
         const double margin = classifier.margin(mfccStats(fo));
         movedToLow += margin > 0;
         realHighAsHigh += classifier.margin(mfccStats(fi)) < 0;
+        // Control: the same synthesiser untrained (flat envelopes) must not pass for the low voice.
+        untrainedAsLow +=
+            classifier.margin(mfccStats(analyse(untrained.convert(in.samples, in.rate), in.rate))) >
+            0;
+    }
+
+    // A longer take (the converted clips joined, ~1 min): file to file, one core.
+    double longSeconds = 0, longApiSeconds = 0;
+    {
+        std::vector<float> joined;
+        int rate = 0;
+        for (const std::string& path : highTest) {
+            const Clip c = loadClip(path);
+            rate = c.rate;
+            joined.insert(joined.end(), c.samples.begin(), c.samples.end());
+            if (joined.size() >= static_cast<size_t>(60 * rate))
+                break;
+        }
+        const std::string take = folder + "/high-voice-take.wav";
+        accord::audio::writeMonoAudio(take, joined, rate);
+        accord::NewAsset asset;
+        asset.owner = highVoice.id;
+        asset.identity = accord::audio::identifyAudioFile(take);
+        asset.path = take;
+        registry->addAsset(asset);
+        longSeconds = asset.identity.durationSeconds;
+        longApiSeconds = accord::bench::secondsOf([&] {
+            accord::models::convertWithVoiceModel(*registry, trained.file, take,
+                                                  folder + "/high-voice-take-converted.flac", 0, "",
+                                                  1);
+        });
     }
 
     // Held-out resynthesis of the low voice: trained vs untrained model.
-    const accord::models::VoiceModel untrained = accord::models::VoiceModel::untrained(1, channels);
     std::vector<double> lsdTrained, lsdUntrained;
     int resynthAsLow = 0, realLowAsLow = 0;
     for (const std::string& path : lowHeldOut) {
@@ -390,6 +435,48 @@ int main() {
         lsdUntrained.push_back(logSpectralDistance(reference, analyse(b, c.rate, true)));
         resynthAsLow += classifier.margin(mfccStats(fa)) > 0;
         realLowAsLow += classifier.margin(mfccStats(reference)) > 0;
+    }
+
+    // Control for the classifier: a model of the HIGH voice (trained the same way on ~2 min of
+    // other high-voice clips) re-sings the same inputs. If the classifier only saw the
+    // synthesiser, these would be called "low" too; if timbre follows the model, they are "high".
+    std::vector<std::string> controlAssets;
+    double controlCollected = 0;
+    for (const std::string& path : highTrainPool) {
+        if (controlCollected >= controlSeconds)
+            break;
+        accord::NewAsset asset;
+        asset.owner = highVoice.id;
+        asset.identity = accord::audio::identifyAudioFile(path);
+        asset.path = path;
+        controlAssets.push_back(registry->addAsset(asset).asset.id);
+        controlCollected += asset.identity.durationSeconds;
+    }
+    {
+        accord::NewGrant grant;
+        grant.holder = highVoice.id;
+        grant.scope = accord::Scope::TrainVoice;
+        registry->addGrant(grant);
+    }
+    accord::models::VoiceTrainingRequest control = request;
+    control.owner = highVoice.id;
+    control.assets = controlAssets;
+    control.outFile = folder + "/high-voice.accordvoice";
+    control.maxSteps = controlSteps;
+    const auto controlTrained = accord::models::trainVoiceModel(*registry, control);
+    const accord::models::VoiceModel highModel =
+        accord::models::VoiceModel::load(controlTrained.file);
+    accord::models::configureRuntime(1);
+    int highModelHighAsHigh = 0, highModelLowAsHigh = 0;
+    for (const std::string& path : highTest) {
+        const Clip c = loadClip(path);
+        highModelHighAsHigh +=
+            classifier.margin(mfccStats(analyse(highModel.convert(c.samples, c.rate), c.rate))) < 0;
+    }
+    for (const std::string& path : lowHeldOut) {
+        const Clip c = loadClip(path);
+        highModelLowAsHigh +=
+            classifier.margin(mfccStats(analyse(highModel.convert(c.samples, c.rate), c.rate))) < 0;
     }
 
     const double meanTrained =
@@ -409,21 +496,29 @@ int main() {
     std::printf("  3. timbre moved: %d of %zu converted clips classified as the low voice (%.0f%%) "
                 "  goal >= 90%%\n",
                 movedToLow, n, 100.0 * movedToLow / n);
-    std::printf("     classifier sanity on real clips: %d/%zu high as high, %d/%zu low as low; "
-                "resynthesised low clips as low: %d/%zu\n",
-                realHighAsHigh, n, realLowAsLow, lowHeldOut.size(), resynthAsLow,
-                lowHeldOut.size());
+    std::printf(
+        "     classifier sanity on real clips: %d/%zu high as high, %d/%zu low as low; "
+        "resynthesised low clips as low: %d/%zu; untrained model's conversions as low: %d/%zu\n",
+        realHighAsHigh, n, realLowAsLow, lowHeldOut.size(), resynthAsLow, lowHeldOut.size(),
+        untrainedAsLow, n);
+    std::printf(
+        "     control, a model of the high voice (%.0f s, %d steps): re-sung high clips as high "
+        "%d/%zu, low clips converted to the high voice as high %d/%zu\n",
+        controlCollected, controlTrained.steps, highModelHighAsHigh, n, highModelLowAsHigh,
+        lowHeldOut.size());
     std::printf("     held-out low-voice resynthesis, log-spectral distance: trained %.2f dB, "
                 "untrained %.2f dB   goal trained < untrained\n",
                 meanTrained, meanUntrained);
     std::printf("  4. training: %.1f s wall clock (%.1f min) on %d threads from %.1f min of audio  "
                 " goal <= 10 min\n",
-                trainingWall, trainingWall / 60, threads, collected / 60);
+                trainingWall, trainingWall / 60, trainedThreads, collected / 60);
     std::printf(
         "     conversion, one core: in memory (resampling, analysis, network, synthesis) %.0fx "
         "real time; file to file (convertWithVoiceModel: + decoding, consent, writing, hashing, "
         "registering) %.0fx   goal >= 100x\n",
         audioSeconds / modelSeconds, audioSeconds / apiSeconds);
+    std::printf("     a %.0f s take file to file (FLAC out): %.2f s, %.0fx real time\n",
+                longSeconds, longApiSeconds, longSeconds / longApiSeconds);
     std::printf("  scratch folder: %s\n", folder.c_str());
     return 0;
 }

@@ -13,14 +13,17 @@
 
 #include "test_support.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,8 @@ const QString kAdaTake1 = "fillets-cs/barrel/cs/bar-v-krab.ogg";     // low male
 const QString kAdaTake2 = "fillets-cs/barrel/cs/bar-v-genofond.ogg"; // 5.5 s
 const QString kBobTake = "fillets-cs/airplane/cs/let-m-oko.ogg";     // high voice, 5.8 s
 const QString kBobOther = "fillets-cs/airplane/cs/let-m-divna.ogg";  // high voice, 2.0 s
+const QString kCleoTake1 = "fillets-cs/barrel/cs/bar-v-lih.ogg";     // 5.4 s
+const QString kCleoTake2 = "fillets-cs/barrel/cs/bar-v-pld.ogg";     // 6.2 s
 
 constexpr int kSteps = 30;
 constexpr int kChannels = 32;
@@ -55,6 +60,34 @@ double medianCents(const std::string& a, const std::string& b) {
             audio::resample(x.samples, x.sampleRate, audio::analysis::kSampleRate));
     };
     return audio::medianCentsError(analyse(a), analyse(b));
+}
+
+// Correlation of the frame levels (dB) of two files over the first one's sounding frames.
+double loudnessCorrelation(const std::string& a, const std::string& b) {
+    const auto analyse = [](const std::string& path) {
+        const audio::MonoAudio x = audio::readMonoAudio(path);
+        return audio::analyseVoice(
+            audio::resample(x.samples, x.sampleRate, audio::analysis::kSampleRate));
+    };
+    const audio::VoiceFeatures fa = analyse(a), fb = analyse(b);
+    const float loudest = *std::max_element(fa.loudnessDb.begin(), fa.loudnessDb.end());
+    std::vector<double> x, y;
+    for (size_t t = 0; t < static_cast<size_t>(std::min(fa.frames, fb.frames)); ++t)
+        if (fa.loudnessDb[t] > loudest - 50) {
+            x.push_back(fa.loudnessDb[t]);
+            y.push_back(fb.loudnessDb[t]);
+        }
+    const auto mean = [](const std::vector<double>& v) {
+        return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    };
+    const double mx = mean(x), my = mean(y);
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    return sxy / std::sqrt(sxx * syy);
 }
 
 } // namespace
@@ -248,6 +281,54 @@ private Q_SLOTS:
                  QString::fromStdString(weightsHash_));
     }
 
+    // A time budget ends training early with a usable, registered model; the checkpoint stays
+    // so the same request can finish the schedule later.
+    void theTimeBudgetIsHonoured() {
+        VoiceTrainingRequest r = request("hurried.accordvoice");
+        r.maxSteps = 100000;
+        r.maxMinutes = 0.06; // 3.6 s for everything
+        QElapsedTimer clock;
+        clock.start();
+        const auto trained = models::trainVoiceModel(*registry_, r);
+        const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+        QVERIFY2(seconds < 3.6 + 0.5, qPrintable(QString::number(seconds)));
+        QVERIFY(trained.stoppedByTimeLimit);
+        QVERIFY(trained.steps > 0 && trained.steps < r.maxSteps);
+        QVERIFY(!trained.modelId.empty());
+        QCOMPARE(QString::fromStdString(models::readVoiceModelCard(trained.file).modelId),
+                 QString::fromStdString(trained.modelId));
+        QVERIFY(fileExists(trained.checkpoint));
+    }
+
+    // Cleo revokes her grant while her model trains: nothing is registered or left behind.
+    void consentRevokedDuringTrainingRegistersNothing() {
+        ACCORD_REQUIRE_MATERIAL(take1, kCleoTake1);
+        ACCORD_REQUIRE_MATERIAL(take2, kCleoTake2);
+        const Holder cleo = registry_->addHolder("Cleo", "");
+        VoiceTrainingRequest r = request("cleo.accordvoice");
+        r.owner = cleo.id;
+        r.assets = {addAsset(take1, cleo), addAsset(take2, cleo)};
+        NewGrant grant;
+        grant.holder = cleo.id;
+        grant.scope = Scope::TrainVoice;
+        const Grant given = registry_->addGrant(grant);
+        const size_t modelsBefore = registry_->models().size();
+        try {
+            models::trainVoiceModel(*registry_, r, [&](const auto& p) {
+                if (p.step == 5)
+                    registry_->revokeGrant(given.id, "not any more");
+            });
+            QFAIL("a model was registered although its consent was revoked during training");
+        } catch (const ConsentDenied& denied) {
+            QVERIFY(!denied.decision().missing.empty());
+            QCOMPARE(QString::fromStdString(denied.decision().missing.front().owner),
+                     QString::fromStdString(cleo.id));
+        }
+        QCOMPARE(registry_->models().size(), modelsBefore);
+        QVERIFY(!fileExists(r.outFile));
+        QVERIFY(!fileExists(r.outFile + ".checkpoint"));
+    }
+
     void brokenModelFilesAreBadInput() {
         QVERIFY(!modelFile_.empty());
         const std::string bytes = readWholeFile(modelFile_);
@@ -301,6 +382,8 @@ private Q_SLOTS:
             QCOMPARE(converted.sampleRate, original.sampleRate);
             QCOMPARE(converted.durationSeconds, original.durationSeconds);
             const double cents = medianCents(in, out);
+            const double loudness = loudnessCorrelation(in, out);
+            QVERIFY2(loudness > 0.9, qPrintable(QString::number(loudness)));
             qInfo("%s: median pitch error %.1f cents, %.0fx real time", name, cents,
                   done.seconds / done.processingSeconds);
             QVERIFY2(cents >= 0 && cents < 50, qPrintable(QString::number(cents)));
@@ -325,6 +408,22 @@ private Q_SLOTS:
             hz /= 2;
         const double octave = audio::medianCentsError(original, analyse(down));
         QVERIFY2(octave >= 0 && octave < 50, qPrintable(QString::number(octave)));
+    }
+
+    // Silence, a handful of samples and a low sample rate go through without surprises.
+    void edgeInputsConvert() {
+        const models::VoiceModel model = models::VoiceModel::untrained(3, kChannels);
+        QVERIFY(model.convert({}, 44100).empty());
+        const std::vector<float> silence = model.convert(std::vector<float>(48000, 0.0f), 48000);
+        QCOMPARE(silence.size(), size_t{48000});
+        QVERIFY(*std::max_element(silence.begin(), silence.end()) < 1e-3f);
+        QCOMPARE(model.convert(std::vector<float>(10, 0.1f), 22050).size(), size_t{10});
+        const audio::MonoAudio bob = audio::readMonoAudio(materialPath(kBobTake));
+        const std::vector<float> narrow = audio::resample(bob.samples, bob.sampleRate, 8000);
+        const std::vector<float> sung = model.convert(narrow, 8000);
+        QCOMPARE(sung.size(), narrow.size());
+        for (const float x : sung)
+            QVERIFY(std::isfinite(x) && std::abs(x) <= 1.0f);
     }
 
     void conversionRefusesUnknownInputsAndOutputs() {

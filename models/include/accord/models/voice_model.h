@@ -7,7 +7,7 @@
 // Threads: every function here runs on the calling (worker) thread and may take seconds to
 // minutes; none touches the UI. The Registry passed in must be one the calling thread may use
 // (ARCHITECTURE.md: one connection per thread). LibTorch's thread count is set per call from
-// `threads` (0: all usable cores) for the calling thread.
+// `threads` (0: one thread, measured fastest for this model on 2 cores) for the calling thread.
 //
 // How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the audio
 // layer's analysis
@@ -41,8 +41,8 @@ struct VoiceTrainingRequest {
     std::string actor;               // holder asking for the training; empty: the owner
     std::uint64_t seed = 1;          // same seed + same assets + 1 thread -> identical weights
     double maxMinutes = 10;          // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;                // training steps; 0: the default schedule (3000)
-    int threads = 0;                 // LibTorch threads; 0: all usable cores
+    int maxSteps = 0;                // training steps; 0: the default schedule (1500)
+    int threads = 0;                 // LibTorch threads; 0: 1 (fastest here, see the .cpp)
     int channels = 0;                // network width; 0: default (128). Small for tests.
 };
 
@@ -64,8 +64,9 @@ struct TrainedVoiceModel {
     std::string file;       // the model file (empty when cancelled)
     std::string modelId;    // registered model id, "m-N" (empty when cancelled)
     std::string weightsSha256;
-    std::string metricsJson; // {"steps", "seconds", "trainLoss", "validationLoss",
-                             //  "validationLogSpectralDb", "untrainedValidationLoss", ...}
+    std::string metricsJson; // {"steps", "bestStep", "trainLoss", "validationLoss",
+                             //  "validationLogSpectralDb", "untrainedValidationLoss",
+                             //  "untrainedValidationLogSpectralDb", "wallSeconds", ...}
     std::string checkpoint;  // "<outFile>.checkpoint": removed after a complete schedule,
                              // kept after a cancel or the time limit (a rerun continues)
     int steps = 0;
@@ -80,17 +81,18 @@ struct TrainedVoiceModel {
 // every missing grant (asset, owner, scope, why). The grants relied on are recorded in the
 // model card and in the registry (model_sources).
 // Each asset's file (its registered path) must still hold the registered recording (PCM hash),
-// else accord::BadInput. Silence is trimmed; one frame block in ten (2 s blocks) is held out for
-// validation. A checkpoint `<outFile>.checkpoint` is written atomically every ~30 s, on cancel
-// and when the time budget ends training early; a later call with the same request (same out
-// file, owner, assets, seed, steps, size) resumes from it - after a cancel, a crash or a kill -
-// and ends with the same weights as an uninterrupted run. When `maxMinutes` runs out, the model
-// trained so far is saved and registered (stoppedByTimeLimit) and the checkpoint kept, so
-// running the same request again finishes the schedule. Another request's checkpoint, or a
-// damaged one, is ignored and replaced.
+// else accord::BadInput. Silence is trimmed; one 2 s block in ten is held out for validation,
+// measured every 100 steps: the model keeps the weights that did best there.
+// A checkpoint `<outFile>.checkpoint` is written atomically every ~30 s, on cancel and when the
+// time budget ends training early; a later call with the same request (same out file, owner,
+// assets, seed, steps, size) resumes from it - after a cancel, a crash or a kill - and ends
+// with the same weights as an uninterrupted run. When `maxMinutes` runs out, the model trained
+// so far is saved and registered (stoppedByTimeLimit) and the checkpoint kept, so running the
+// same request again finishes the schedule. Another request's checkpoint, or a damaged one, is
+// ignored and replaced.
 // `progress` is called from this thread after every step; `cancel` is polled every step.
-// Throws accord::BadInput (unknown owner or asset, unreadable file, no usable audio),
-// accord::ConsentDenied.
+// Throws accord::BadInput (unknown owner or asset, unreadable file, missing folder, too little
+// sound), accord::ConsentDenied.
 TrainedVoiceModel
 trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
                 const std::function<void(const VoiceTrainingProgress&)>& progress = {},
