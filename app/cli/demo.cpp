@@ -155,7 +155,8 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                                             "",
                                             {{InputKind::Asset, vocal.id},
                                              {InputKind::Asset, spoken.id},
-                                             {InputKind::Asset, keys.id}}});
+                                             {InputKind::Asset, keys.id}},
+                                            {}});
     story.say(mix.id + " = " + vocal.id + " + " + spoken.id + " + " + keys.id);
     story.decision("May the mix be exported commercially?",
                    ask(Scope::Export, InputKind::Render, mix.id, true));

@@ -89,7 +89,8 @@ ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
         for (const auto& file : files) {
             const Render render = registry->addRender(
                 {file.trackId.empty() ? "mix" : "stem", file.path, file.pcmSha256,
-                 file.trackId.empty() ? mixInputs : inputsByTrack[file.trackId]});
+                 file.trackId.empty() ? mixInputs : inputsByTrack[file.trackId],
+                 {}});
             list.push_back({{"path", file.path},
                             {"render", render.id},
                             {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},

@@ -104,6 +104,8 @@ struct Registry::Impl {
                 int& depth;
                 ~Leave() { --depth; }
             } leave{transactionDepth};
+            // The cached consent graph must see this write even before the outer commit.
+            ++localWrites;
             return work();
         }
         exec("BEGIN IMMEDIATE");
@@ -117,6 +119,7 @@ struct Registry::Impl {
         } catch (...) {
             sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
             transactionDepth = 0;
+            ++localWrites; // rows cached from inside the transaction are gone
             studioSecret.reset();
             throw;
         }
@@ -297,9 +300,12 @@ struct Registry::Impl {
         r.path = s.text(2);
         r.pcmSha256 = s.text(3);
         r.createdAt = s.text(4);
+        r.watermark = s.text(5);
         return r;
     }
-    static constexpr const char* renderColumns = "id, kind, path, pcm_sha256, created_at";
+    static constexpr const char* renderSelect =
+        "SELECT r.id, r.kind, r.path, r.pcm_sha256, r.created_at, COALESCE(w.payload, '') "
+        "FROM renders r LEFT JOIN render_watermarks w ON w.id = r.id";
 
     template <typename Row, typename Convert>
     std::vector<Row> selectAll(const std::string& sql, Convert convert,
@@ -320,6 +326,17 @@ struct Registry::Impl {
                 return TrainingSource{s.text(0), s.text(1)};
             },
             modelId);
+    }
+
+    // The first render matching `condition` (one `?` bound to `key`), with its inputs.
+    std::optional<Render> renderWhere(const std::string& condition, const std::string& key) const {
+        auto rows = selectAll<Render>(std::string(renderSelect) + " WHERE " + condition +
+                                          " ORDER BY r.rowid LIMIT 1",
+                                      renderFrom, key);
+        if (rows.empty())
+            return std::nullopt;
+        rows.front().inputs = inputsOf(rows.front().id);
+        return rows.front();
     }
 
     std::vector<RenderInput> inputsOf(const std::string& renderId) const {
@@ -368,8 +385,7 @@ struct Registry::Impl {
         while (sources->step())
             graph.models.at(sources->text(0))
                 .training.push_back({sources->text(1), sources->text(2)});
-        for (auto& r : selectAll<Render>(std::string("SELECT ") + renderColumns + " FROM renders",
-                                         renderFrom))
+        for (auto& r : selectAll<Render>(renderSelect, renderFrom))
             graph.renders.emplace(r.id, std::move(r));
         auto inputs = prepare("SELECT render, kind, input FROM render_inputs ORDER BY rowid");
         while (inputs->step())
@@ -479,6 +495,12 @@ Bytes Registry::signAs(const std::string& holderId, const std::string& message) 
     if (!found)
         throw BadInput("unknown holder '" + holderId + "'");
     return sign(impl_->loadSecretKey(holderId, found->publicKey), message);
+}
+
+Bytes Registry::signAsStudio(const std::string& message) const {
+    if (!impl_->studioSecret)
+        impl_->studioSecret = impl_->loadSecretKey("studio", impl_->studioKey());
+    return sign(*impl_->studioSecret, message);
 }
 
 // ---- assets ----
@@ -715,6 +737,16 @@ Render Registry::addRender(const NewRender& input) {
             .bind(5, formatIsoTime(currentTime()))
             .step();
         impl_->logRow("render.add", "renders", id);
+        if (!input.watermark.empty()) {
+            if (renderByWatermark(input.watermark))
+                throw BadInput("watermark payload " + input.watermark +
+                               " is already carried by another render");
+            impl_->prepare("INSERT INTO render_watermarks (id, payload) VALUES (?, ?)")
+                ->bind(1, id)
+                .bind(2, input.watermark)
+                .step();
+            impl_->logRow("render.watermark", "render_watermarks", id);
+        }
         auto insert = impl_->prepare(
             "INSERT INTO render_inputs (id, render, kind, input) VALUES (?, ?, ?, ?)");
         for (std::size_t i = 0; i < input.inputs.size(); ++i) {
@@ -736,13 +768,15 @@ Render Registry::addRender(const NewRender& input) {
 }
 
 std::optional<Render> Registry::render(const std::string& id) const {
-    auto rows = impl_->selectAll<Render>(std::string("SELECT ") + Impl::renderColumns +
-                                             " FROM renders WHERE id = ?",
-                                         Impl::renderFrom, id);
-    if (rows.empty())
-        return std::nullopt;
-    rows.front().inputs = impl_->inputsOf(id);
-    return rows.front();
+    return impl_->renderWhere("r.id = ?", id);
+}
+
+std::optional<Render> Registry::renderByContent(const std::string& pcmSha256) const {
+    return impl_->renderWhere("r.pcm_sha256 = ?", pcmSha256);
+}
+
+std::optional<Render> Registry::renderByWatermark(const std::string& payload) const {
+    return impl_->renderWhere("w.payload = ?", payload);
 }
 
 ExportRecord Registry::addExport(const NewExport& input) {

@@ -109,6 +109,15 @@ CREATE TABLE audit_head (
     signature  TEXT NOT NULL
 );
 )sql",
+        // 2: the watermark payload each generated render carries (issue 6), so a file that comes
+        // back re-encoded or cut is still traced to its render. A table of its own, not a column
+        // of renders, so the audit rows logged before this migration replay unchanged.
+        R"sql(
+CREATE TABLE render_watermarks (
+    id       TEXT PRIMARY KEY REFERENCES renders(id),
+    payload  TEXT NOT NULL UNIQUE
+);
+)sql",
     };
     return all;
 }
@@ -116,7 +125,8 @@ CREATE TABLE audit_head (
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {"studio",  "holders",       "assets",
                                                     "grants",  "models",        "model_sources",
-                                                    "renders", "render_inputs", "exports"};
+                                                    "renders", "render_inputs", "exports",
+                                                    "render_watermarks"};
     return tables;
 }
 

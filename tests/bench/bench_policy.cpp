@@ -66,9 +66,9 @@ int main() {
                 registry->addGrant({holder.id, Scope::Export, std::nullopt, std::nullopt, {}});
                 stems.push_back(
                     {InputKind::Render,
-                     registry->addRender({"stem", "/stems/" + holder.id + ".wav", "", takes}).id});
+                     registry->addRender({"stem", "/stems/" + holder.id + ".wav", "", takes, {}}).id});
             }
-            mixId = registry->addRender({"mix", "/mix.wav", "", stems}).id;
+            mixId = registry->addRender({"mix", "/mix.wav", "", stems, {}}).id;
         });
     });
     std::printf("  setup: %.1f s (10,000 assets, 15,000 grants, 101 renders, one transaction)\n",

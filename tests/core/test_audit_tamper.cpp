@@ -70,7 +70,7 @@ private slots:
         registry->addGrant({ada.id, Scope::Export, std::nullopt, std::nullopt, terms});
         const Model m = registry->addModel(
             {ModelKind::Voice, ada.id, "/m", sha256Hex("w"), "{}", "{}", {{a1.id, train.id}}});
-        registry->addRender({"conversion", "/r.wav", sha256Hex("r"), {{InputKind::Model, m.id}}});
+        registry->addRender({"conversion", "/r.wav", sha256Hex("r"), {{InputKind::Model, m.id}}, {}});
         registry->revokeGrant(train.id, "test");
         // g-1 revoked, m-1 source-revoked, 3 grants... 15-odd entries in all.
     }

@@ -205,12 +205,14 @@ private slots:
             registry->addRender({"conversion",
                                  "/renders/c.wav",
                                  "",
-                                 {{InputKind::Asset, ada1.id}, {InputKind::Model, model.id}}});
+                                 {{InputKind::Asset, ada1.id}, {InputKind::Model, model.id}},
+                                 {}});
         const Render mix = registry->addRender(
             {"mix",
              "/renders/mix.wav",
              "",
-             {{InputKind::Render, conversion.id}, {InputKind::Asset, ada2.id}}});
+             {{InputKind::Render, conversion.id}, {InputKind::Asset, ada2.id}},
+             {}});
 
         const auto closure = lineageClosure(registry->consentGraph(), {InputKind::Render, mix.id});
         QCOMPARE(closure, (std::vector<std::string>{ada1.id, ada2.id, bo1.id}));

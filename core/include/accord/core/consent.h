@@ -99,6 +99,7 @@ struct Render {
     std::string path;
     std::string pcmSha256;
     std::vector<RenderInput> inputs;
+    std::string watermark; // payload of the watermark its audio carries, or empty
     std::string createdAt;
 };
 

@@ -62,6 +62,7 @@ struct NewRender {
     std::string path;
     std::string pcmSha256;
     std::vector<RenderInput> inputs;
+    std::string watermark; // the payload embedded in a generated render's audio, or empty
 };
 
 struct NewExport {
@@ -116,6 +117,8 @@ public:
     // Signs with the holder's private key; throws IntegrityError when the key file is missing or
     // does not match the public key on record.
     Bytes signAs(const std::string& holderId, const std::string& message) const;
+    // Signs with this studio's key (studioPublicKey), for what no holder signs in person.
+    Bytes signAsStudio(const std::string& message) const;
 
     AddedAsset addAsset(const NewAsset& asset);
     std::optional<Asset> asset(const std::string& id) const;
@@ -135,6 +138,10 @@ public:
 
     Render addRender(const NewRender& render);
     std::optional<Render> render(const std::string& id) const;
+    // The render whose canonical PCM is `pcmSha256` (the earliest when several are identical).
+    std::optional<Render> renderByContent(const std::string& pcmSha256) const;
+    // The render whose audio carries the watermark `payload` (its printable form).
+    std::optional<Render> renderByWatermark(const std::string& payload) const;
 
     ExportRecord addExport(const NewExport& record);
 

@@ -1,0 +1,407 @@
+#include "accord/core/provenance.h"
+
+#include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+#include "accord/core/registry.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace accord {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSignaturePrefix = "accord-manifest-v1\n";
+constexpr double kDefaultVoiceSharePercent = 50;
+constexpr int kWholeInBasisPoints = 10000;
+
+void requireFinite(const json& value) {
+    if (value.is_number_float() && !std::isfinite(value.get<double>()))
+        throw BadInput("a manifest cannot hold NaN or infinity");
+    if (value.is_structured())
+        for (const auto& item : value)
+            requireFinite(item);
+}
+
+std::string signedMessage(json manifest) {
+    manifest.erase("signature");
+    return kSignaturePrefix + canonicalJson(manifest);
+}
+
+std::string holderName(const ConsentGraph& graph, const std::string& id) {
+    const auto found = graph.holders.find(id);
+    return found == graph.holders.end() ? std::string() : found->second.name;
+}
+
+json optionalText(const std::optional<std::string>& text) {
+    return text ? json(*text) : json(nullptr);
+}
+
+} // namespace
+
+std::string canonicalJson(const json& value) {
+    requireFinite(value);
+    // nlohmann's object is a std::map: keys come out sorted; dump() without indent is compact.
+    return value.dump(-1, ' ', false, json::error_handler_t::strict);
+}
+
+json signManifest(const Registry& registry, json manifest, const std::string& holder) {
+    if (holder.empty()) {
+        manifest["signer"] = {
+            {"holder", nullptr}, {"name", "studio"}, {"publicKey", registry.studioPublicKey()}};
+    } else {
+        const auto signer = registry.holder(holder);
+        if (!signer)
+            throw BadInput("unknown holder '" + holder + "' cannot sign a manifest");
+        manifest["signer"] = {
+            {"holder", signer->id}, {"name", signer->name}, {"publicKey", signer->publicKey}};
+    }
+    const std::string message = signedMessage(manifest);
+    const Bytes signature =
+        holder.empty() ? registry.signAsStudio(message) : registry.signAs(holder, message);
+    manifest["signature"] = toHex(signature);
+    return manifest;
+}
+
+std::string signatureStateName(SignatureState state) {
+    switch (state) {
+    case SignatureState::Valid:
+        return "valid";
+    case SignatureState::Invalid:
+        return "invalid";
+    case SignatureState::Absent:
+        break;
+    }
+    return "absent";
+}
+
+SignatureState checkManifestSignature(const json& manifest, std::string& problem) {
+    if (!manifest.is_object() || !manifest.contains("signature")) {
+        problem = "the manifest is not signed";
+        return SignatureState::Absent;
+    }
+    try {
+        const std::string key = manifest.at("signer").at("publicKey").get<std::string>();
+        const Bytes signature =
+            fromHex(manifest.at("signature").get<std::string>(), "manifest signature");
+        if (verifySignature(fromHex(key, "signer public key"), signedMessage(manifest), signature))
+            return SignatureState::Valid;
+        problem = "the manifest's signature does not match its content and signer key: the "
+                  "manifest was edited or the signature replaced";
+    } catch (const json::exception&) {
+        problem = "the manifest's signer or signature is malformed";
+    } catch (const Error& e) {
+        problem = std::string("the manifest's signature is malformed: ") + e.what();
+    }
+    return SignatureState::Invalid;
+}
+
+// ---- lineage ----------------------------------------------------------------------------------
+
+json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects) {
+    std::set<std::string> assets, models, renders;
+    std::function<void(const Subject&)> visit = [&](const Subject& subject) {
+        switch (subject.kind) {
+        case InputKind::Asset:
+            assets.insert(subject.id);
+            return;
+        case InputKind::Model: {
+            if (!models.insert(subject.id).second)
+                return;
+            const auto model = graph.models.find(subject.id);
+            if (model != graph.models.end())
+                for (const auto& source : model->second.training)
+                    assets.insert(source.asset);
+            return;
+        }
+        case InputKind::Render: {
+            if (!renders.insert(subject.id).second)
+                return;
+            const auto render = graph.renders.find(subject.id);
+            if (render != graph.renders.end())
+                for (const auto& input : render->second.inputs)
+                    visit({input.kind, input.id});
+            return;
+        }
+        }
+    };
+    for (const auto& subject : subjects)
+        visit(subject);
+
+    json result = {
+        {"assets", json::array()}, {"models", json::array()}, {"renders", json::array()}};
+    for (const auto& id : assets) {
+        const auto found = graph.assets.find(id);
+        if (found == graph.assets.end())
+            throw BadInput("unknown asset '" + id + "' in a lineage");
+        const Asset& a = found->second;
+        result["assets"].push_back({{"asset", a.id},
+                                    {"owner", a.owner},
+                                    {"ownerName", holderName(graph, a.owner)},
+                                    {"pcmSha256", a.pcmSha256},
+                                    {"origin", originName(a.origin)}});
+    }
+    for (const auto& id : models) {
+        const auto found = graph.models.find(id);
+        if (found == graph.models.end())
+            throw BadInput("unknown model '" + id + "' in a lineage");
+        const Model& m = found->second;
+        json training = json::array();
+        for (const auto& source : m.training)
+            training.push_back({{"asset", source.asset}, {"grant", source.grant}});
+        result["models"].push_back({{"model", m.id},
+                                    {"kind", modelKindName(m.kind)},
+                                    {"owner", m.owner},
+                                    {"ownerName", holderName(graph, m.owner)},
+                                    {"weightsSha256", m.weightsSha256},
+                                    {"training", training}});
+    }
+    for (const auto& id : renders) {
+        const auto found = graph.renders.find(id);
+        if (found == graph.renders.end())
+            throw BadInput("unknown render '" + id + "' in a lineage");
+        const Render& r = found->second;
+        json inputs = json::array();
+        for (const auto& input : r.inputs)
+            inputs.push_back({{"kind", inputKindName(input.kind)}, {"id", input.id}});
+        result["renders"].push_back(
+            {{"render", r.id},
+             {"kind", r.kind},
+             {"pcmSha256", r.pcmSha256},
+             {"watermark", r.watermark.empty() ? json(nullptr) : json(r.watermark)},
+             {"inputs", inputs}});
+    }
+    return result;
+}
+
+json grantJson(const ConsentGraph& graph, const Grant& grant) {
+    return {{"grant", grant.id},
+            {"holder", grant.holder},
+            {"holderName", holderName(graph, grant.holder)},
+            {"scope", scopeName(grant.scope)},
+            {"asset", optionalText(grant.asset)},
+            {"grantee", optionalText(grant.grantee)},
+            {"share", grant.terms.sharePercent},
+            {"commercial", grant.terms.commercial},
+            {"expires",
+             grant.terms.expiresAt ? json(formatIsoTime(*grant.terms.expiresAt)) : json(nullptr)},
+            {"licence", grant.terms.licence},
+            {"attribution", grant.terms.attribution},
+            {"createdAt", formatIsoTime(grant.createdAt)},
+            {"revokedAt", grant.revokedAt ? json(formatIsoTime(*grant.revokedAt)) : json(nullptr)},
+            {"revokeReason", grant.revokeReason}};
+}
+
+// ---- split sheet ------------------------------------------------------------------------------
+
+double voiceShareOfModel(const ConsentGraph& graph, const std::string& modelId, UnixTime at) {
+    const auto model = graph.models.find(modelId);
+    if (model == graph.models.end())
+        throw BadInput("unknown model '" + modelId + "'");
+    double share = 0;
+    auto consider = [&](const std::string& grantId) {
+        const Grant& grant = graph.grants.at(grantId);
+        if (grant.scope == Scope::Generate && grantIsActive(grant, at))
+            share = std::max(share, grant.terms.sharePercent);
+    };
+    for (const auto& source : model->second.training) {
+        const auto asset = graph.assets.find(source.asset);
+        if (asset == graph.assets.end())
+            continue;
+        if (const auto own = graph.grantsByAsset.find(source.asset);
+            own != graph.grantsByAsset.end())
+            for (const auto& id : own->second)
+                consider(id);
+        if (const auto all = graph.allAssetGrantsByHolder.find(asset->second.owner);
+            all != graph.allAssetGrantsByHolder.end())
+            for (const auto& id : all->second)
+                consider(id);
+    }
+    return share > 0 ? share : kDefaultVoiceSharePercent;
+}
+
+namespace {
+
+std::string splitSheetMethod() {
+    return "accord-split-v1: each part's sounding time is credited to its lineage: a recording "
+           "to its owner; a part re-sung by a voice model gives the model's owner the share "
+           "percent of their generate grant (50 when unstated) and the rest to the performance; "
+           "other renders split evenly among their inputs; totals rounded to 0.01% by largest "
+           "remainder (docs/SPLIT_SHEET.md)";
+}
+
+} // namespace
+
+SplitSheet computeSplitSheet(const ConsentGraph& graph, const std::vector<SplitPart>& parts,
+                             UnixTime at) {
+    std::map<std::string, double> credit; // holder -> seconds
+    std::function<void(const Subject&, double)> give = [&](const Subject& subject, double weight) {
+        switch (subject.kind) {
+        case InputKind::Asset: {
+            const auto asset = graph.assets.find(subject.id);
+            if (asset == graph.assets.end())
+                throw BadInput("unknown asset '" + subject.id + "' in a split sheet");
+            credit[asset->second.owner] += weight;
+            return;
+        }
+        case InputKind::Model: {
+            const auto model = graph.models.find(subject.id);
+            if (model == graph.models.end())
+                throw BadInput("unknown model '" + subject.id + "' in a split sheet");
+            credit[model->second.owner] += weight;
+            return;
+        }
+        case InputKind::Render: {
+            const auto render = graph.renders.find(subject.id);
+            if (render == graph.renders.end())
+                throw BadInput("unknown render '" + subject.id + "' in a split sheet");
+            std::vector<const RenderInput*> models, performances;
+            for (const auto& input : render->second.inputs)
+                (input.kind == InputKind::Model ? models : performances).push_back(&input);
+            if (models.empty() && performances.empty())
+                throw BadInput("render '" + subject.id + "' has no recorded inputs");
+            double rest = weight;
+            if (!models.empty() && !performances.empty()) {
+                // A re-sung part: the voice owners first, the performance gets what remains.
+                for (const auto* model : models) {
+                    const double voice = weight / double(models.size()) *
+                                         voiceShareOfModel(graph, model->id, at) / 100.0;
+                    give({InputKind::Model, model->id}, voice);
+                    rest -= voice;
+                }
+                for (const auto* performance : performances)
+                    give({performance->kind, performance->id}, rest / double(performances.size()));
+                return;
+            }
+            for (const auto& input : render->second.inputs)
+                give({input.kind, input.id}, weight / double(render->second.inputs.size()));
+            return;
+        }
+        }
+    };
+    double total = 0;
+    for (const auto& part : parts) {
+        if (part.seconds <= 0)
+            continue;
+        total += part.seconds;
+        if (part.liveModel.empty()) {
+            give(part.source, part.seconds);
+        } else {
+            const double voice =
+                part.seconds * voiceShareOfModel(graph, part.liveModel, at) / 100.0;
+            give({InputKind::Model, part.liveModel}, voice);
+            give(part.source, part.seconds - voice);
+        }
+    }
+    if (total <= 0)
+        throw BadInput("nothing sounds in this export, so there is nothing to share");
+
+    // Largest remainder: floor every share to a basis point, then hand the points still missing
+    // to the largest remainders (ties: holder id), so the sheet sums to exactly 100%.
+    struct Pending {
+        std::string holder;
+        int points;
+        double remainder;
+    };
+    std::vector<Pending> pending;
+    int assigned = 0;
+    for (const auto& [holder, seconds] : credit) {
+        const double exact = seconds / total * kWholeInBasisPoints;
+        const int points = int(std::floor(exact + 1e-9));
+        pending.push_back({holder, points, exact - points});
+        assigned += points;
+    }
+    std::vector<std::size_t> order(pending.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (pending[a].remainder != pending[b].remainder)
+            return pending[a].remainder > pending[b].remainder;
+        return pending[a].holder < pending[b].holder;
+    });
+    for (std::size_t i = 0; assigned < kWholeInBasisPoints; i = (i + 1) % order.size(), ++assigned)
+        ++pending[order[i]].points;
+
+    SplitSheet sheet;
+    sheet.method = splitSheetMethod();
+    for (const auto& p : pending)
+        if (p.points > 0)
+            sheet.shares.push_back({p.holder, holderName(graph, p.holder), p.points});
+    std::sort(sheet.shares.begin(), sheet.shares.end(), [](const auto& a, const auto& b) {
+        return a.basisPoints != b.basisPoints ? a.basisPoints > b.basisPoints : a.holder < b.holder;
+    });
+    return sheet;
+}
+
+json SplitSheet::toJson() const {
+    json list = json::array();
+    for (const auto& share : shares)
+        list.push_back(
+            {{"holder", share.holder}, {"name", share.name}, {"percent", share.percent()}});
+    return {{"method", method}, {"shares", list}};
+}
+
+std::string SplitSheet::toCsv() const {
+    auto quoted = [](const std::string& text) {
+        std::string out = "\"";
+        for (char c : text)
+            out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    std::ostringstream csv;
+    csv << "holder,name,percent\n";
+    for (const auto& share : shares)
+        csv << share.holder << ',' << quoted(share.name) << ',' << share.basisPoints / 100 << '.'
+            << std::setw(2) << std::setfill('0') << share.basisPoints % 100 << std::setfill(' ')
+            << '\n';
+    return csv.str();
+}
+
+// ---- disclosure -------------------------------------------------------------------------------
+
+json disclosureJson(const ConsentGraph& graph, const std::vector<SplitPart>& parts) {
+    std::set<std::string> voiceModels, styleModels;
+    std::set<std::string> seen;
+    auto noteModel = [&](const std::string& id) {
+        const auto model = graph.models.find(id);
+        if (model == graph.models.end())
+            return;
+        (model->second.kind == ModelKind::Voice ? voiceModels : styleModels).insert(id);
+    };
+    std::function<void(const Subject&)> visit = [&](const Subject& subject) {
+        if (subject.kind == InputKind::Asset ||
+            !seen.insert(inputKindName(subject.kind) + subject.id).second)
+            return;
+        if (subject.kind == InputKind::Model) {
+            noteModel(subject.id);
+            return;
+        }
+        const auto render = graph.renders.find(subject.id);
+        if (render != graph.renders.end())
+            for (const auto& input : render->second.inputs)
+                visit({input.kind, input.id});
+    };
+    for (const auto& part : parts) {
+        visit(part.source);
+        if (!part.liveModel.empty())
+            noteModel(part.liveModel);
+    }
+    auto part = [](const std::set<std::string>& models) {
+        return json{{"generated", !models.empty()},
+                    {"models", json(std::vector<std::string>(models.begin(), models.end()))}};
+    };
+    const bool generated = !voiceModels.empty() || !styleModels.empty();
+    return {{"digitalSourceType", generated ? kSourceTypeComposite : kSourceTypeCapture},
+            {"vocals", part(voiceModels)},
+            {"instrumentation", part(std::set<std::string>())},
+            {"composition", part(styleModels)}};
+}
+
+} // namespace accord
