@@ -7,6 +7,7 @@
 #include "demo.h"
 #include "output.h"
 #include "project_commands.h"
+#include "provenance_commands.h"
 #include "render_command.h"
 #ifdef ACCORD_CLI_WITH_MODELS
 #include "model_commands.h"
@@ -115,6 +116,16 @@ const std::vector<CommandSpec> commands = {
      {{"--model", true}, {"--transpose", true}, {"--as", true}},
      2,
      2},
+    {{"export"},
+     "PROJECT --out DIR [--stems] [--format wav|flac] [--commercial] [--as HOLDER]",
+     {{"--out", true},
+      {"--stems", false},
+      {"--format", true},
+      {"--commercial", false},
+      {"--as", true}},
+     1,
+     1},
+    {{"verify"}, "FILE", {}, 1, 1},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -205,6 +216,13 @@ ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) 
     NewAsset asset;
     asset.owner = owner;
     asset.identity = audio::identifyAudioFile(file);
+    if (const auto generated = generatedOriginOf(registry, file, asset.identity))
+        throw BadInput(generated->describe(file) +
+                       "; generated audio cannot be registered as a recording" +
+                       (generated->render.empty()
+                            ? std::string()
+                            : " (use it as render " + generated->render +
+                                  ", e.g. accord-cli project add-clip, which keeps its lineage)"));
     asset.isrc = args.value("--isrc").value_or("");
     asset.origin = origin;
     asset.path = file;
@@ -428,6 +446,10 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
 #endif
     if (name == "render")
         return runRenderCommand(args, out);
+    if (name == "export")
+        return runExportCommand(args, out);
+    if (name == "verify")
+        return runVerifyCommand(args, out, err);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 

@@ -150,13 +150,12 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     story.decision("May someone else in the studio do the same?", registry->decide(anyone));
 
     story.chapter("A mix of Ada's voice and Bo's piano: the gate follows the lineage");
-    const Render mix = registry->addRender({"mix",
-                                            folder + "/mix.wav",
-                                            "",
-                                            {{InputKind::Asset, vocal.id},
-                                             {InputKind::Asset, spoken.id},
-                                             {InputKind::Asset, keys.id}},
-                                            {}});
+    const Render mix = registry->addRender(
+        {"mix",
+         folder + "/mix.wav",
+         "",
+         {{InputKind::Asset, vocal.id}, {InputKind::Asset, spoken.id}, {InputKind::Asset, keys.id}},
+         {}});
     story.say(mix.id + " = " + vocal.id + " + " + spoken.id + " + " + keys.id);
     story.decision("May the mix be exported commercially?",
                    ask(Scope::Export, InputKind::Render, mix.id, true));

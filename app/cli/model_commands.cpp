@@ -93,14 +93,16 @@ ExitCode convert(const Arguments& args, std::ostream& out) {
         absolutePath(args.positionals.at(1)), args.number("--transpose", 0),
         args.value("--as").value_or(""));
     std::ostringstream text;
-    text << "Re-sang " << result.inputAsset << " with model " << result.modelId << " -> "
+    text << "Re-sang " << result.input.id << " with model " << result.modelId << " -> "
          << result.outPath << " (render " << result.render << ", " << std::fixed
          << std::setprecision(1) << result.seconds / std::max(result.processingSeconds, 1e-9)
-         << "x real time)";
+         << "x real time), watermark " << result.watermark;
     emit(args, out,
          {{"render", result.render},
           {"model", result.modelId},
-          {"asset", result.inputAsset},
+          {"asset", result.input.kind == InputKind::Asset ? json(result.input.id) : json(nullptr)},
+          {"input", {{"kind", inputKindName(result.input.kind)}, {"id", result.input.id}}},
+          {"watermark", result.watermark},
           {"file", result.outPath},
           {"seconds", result.seconds},
           {"processing_seconds", result.processingSeconds}},

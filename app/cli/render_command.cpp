@@ -87,10 +87,12 @@ ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
     std::ostringstream text;
     registry->inOneTransaction([&] {
         for (const auto& file : files) {
-            const Render render = registry->addRender(
-                {file.trackId.empty() ? "mix" : "stem", file.path, file.pcmSha256,
-                 file.trackId.empty() ? mixInputs : inputsByTrack[file.trackId],
-                 {}});
+            const Render render =
+                registry->addRender({file.trackId.empty() ? "mix" : "stem",
+                                     file.path,
+                                     file.pcmSha256,
+                                     file.trackId.empty() ? mixInputs : inputsByTrack[file.trackId],
+                                     {}});
             list.push_back({{"path", file.path},
                             {"render", render.id},
                             {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},

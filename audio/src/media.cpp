@@ -3,6 +3,7 @@
 #include "decoding.h"
 #include "media_cache.h"
 
+#include "accord/audio/verify.h"
 #include "accord/core/errors.h"
 
 #include <algorithm>
@@ -40,17 +41,29 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
     if (isCancelled(cancel))
         throw Cancelled();
 
-    NewAsset asset;
-    asset.owner = owner;
-    asset.identity = *decoded.identity;
-    asset.origin = AssetOrigin::Imported;
-    asset.path = file;
-    const AddedAsset added = registry.addAsset(asset);
-
     ImportedRecording imported;
-    imported.asset = added.asset;
-    imported.alreadyKnown = added.alreadyKnown;
     imported.file = file;
+    std::vector<std::vector<float>> channels;
+    for (const auto& channel : decoded.media->channels)
+        channels.emplace_back(channel.begin(), channel.end());
+    const auto generated =
+        findGeneratedOrigin(registry, decoded.identity->pcmSha256, channels, projectRate);
+    channels.clear();
+    if (generated)
+        imported.notes.push_back(generated->describe(file));
+    if (generated && !generated->render.empty()) {
+        imported.render = registry.render(generated->render);
+        imported.alreadyKnown = true;
+    } else {
+        NewAsset asset;
+        asset.owner = owner;
+        asset.identity = *decoded.identity;
+        asset.origin = generated ? AssetOrigin::Generated : AssetOrigin::Imported;
+        asset.path = file;
+        const AddedAsset added = registry.addAsset(asset);
+        imported.asset = added.asset;
+        imported.alreadyKnown = added.alreadyKnown;
+    }
     imported.lengthAtProjectRate = decoded.media->frames;
     const DecodedMedia& media = *decoded.media;
     if (media.sourceChannels > 2)

@@ -9,6 +9,7 @@
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
@@ -360,6 +361,10 @@ const VoiceModelCard& VoiceModel::card() const {
     return impl_->model.card;
 }
 
+const voice::VoiceNetwork& VoiceModel::network() const {
+    return *impl_->model.network;
+}
+
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
                                        double transposeSemitones) const {
     if (samples.empty())
@@ -691,6 +696,19 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
 
 // ---- conversion --------------------------------------------------------------------------------
 
+namespace {
+
+std::string newWatermarkPayload(const Registry& registry) {
+    std::random_device entropy;
+    for (;;) {
+        const std::string payload = audio::watermarkPayloadText(entropy());
+        if (!registry.renderByWatermark(payload))
+            return payload;
+    }
+}
+
+} // namespace
+
 VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
                                       const std::string& inPath, const std::string& outPath,
                                       double transposeSemitones, const std::string& actor,
@@ -724,10 +742,15 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
         throw BadInput(modelFile + ": this voice model is not registered in " + registry.path() +
                        " (weights " + card.weightsSha256.substr(0, 12) + "...)");
 
+    // The performance: a registered recording, or a render of this studio (a re-sung take sung
+    // again, a bounced stem) whose lineage then carries over.
     const AudioIdentity identity = audio::identifyAudioFile(inPath);
-    const std::optional<Asset> input =
-        registry.assetByContent(identity.pcmSha256, identity.fileSha256);
-    if (!input)
+    RenderInput performance;
+    if (const auto asset = registry.assetByContent(identity.pcmSha256, identity.fileSha256))
+        performance = {InputKind::Asset, asset->id};
+    else if (const auto rendered = registry.renderByContent(identity.pcmSha256))
+        performance = {InputKind::Render, rendered->id};
+    else
         throw BadInput(inPath + ": not a registered recording; register it first "
                                 "(accord-cli asset add FILE --owner HOLDER)");
 
@@ -738,19 +761,23 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
 
     const Clock::time_point started = Clock::now();
     const audio::MonoAudio recording = audio::readMonoAudio(inPath);
-    const std::vector<float> sung =
-        voiceModel.convert(recording.samples, recording.sampleRate, transposeSemitones);
+    std::vector<std::vector<float>> sung(1);
+    sung[0] = voiceModel.convert(recording.samples, recording.sampleRate, transposeSemitones);
+    // Generated audio carries a watermark naming its render (SPEC §2.2), so it is recognised
+    // after re-encoding, cutting or mixing. The payload is drawn at random and must be new here.
+    const std::string payload = newWatermarkPayload(registry);
+    audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
     const double processing = secondsSince(started);
     const std::string out = absolutePath(outPath);
-    audio::writeMonoAudio(out, sung, recording.sampleRate);
+    audio::writeMonoAudio(out, sung[0], recording.sampleRate);
     const AudioIdentity written = audio::identifyAudioFile(out);
     Render render;
     try {
-        render =
-            registry.addRender({"conversion",
-                                out,
-                                written.pcmSha256,
-                                {{InputKind::Asset, input->id}, {InputKind::Model, model->id}}});
+        render = registry.addRender({"conversion",
+                                     out,
+                                     written.pcmSha256,
+                                     {performance, {InputKind::Model, model->id}},
+                                     payload});
     } catch (...) {
         std::error_code ignored;
         fs::remove(out, ignored); // no unregistered generated audio left behind
@@ -759,7 +786,8 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     VoiceConversion result;
     result.render = render.id;
     result.modelId = model->id;
-    result.inputAsset = input->id;
+    result.input = performance;
+    result.watermark = payload;
     result.outPath = out;
     result.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
     result.processingSeconds = processing;

@@ -333,7 +333,10 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
     document_->setMediaLength(file, recording.lengthAtProjectRate);
 
     accord::Clip clip;
-    clip.asset = recording.asset.id;
+    if (recording.render) // generated audio coming back keeps its render's lineage
+        clip.render = recording.render->id;
+    else
+        clip.asset = recording.asset.id;
     clip.file = file;
     clip.position = job.batch->position;
     clip.offset = 0;
@@ -360,8 +363,10 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
     if (!job.batch->newTrackPerFile)
         job.batch->position = clip.position + clip.length; // the next file follows this one
     session_->notifyChanged();
-    Q_EMIT imported(QString::fromStdString(clipId), QString::fromStdString(recording.asset.id),
-                    recording.alreadyKnown);
+    Q_EMIT imported(
+        QString::fromStdString(clipId),
+        QString::fromStdString(recording.render ? recording.render->id : recording.asset.id),
+        recording.alreadyKnown);
 }
 
 void ImportManager::cancel() {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,7 +18,11 @@
 namespace accord::audio {
 
 struct ImportedRecording {
-    Asset asset; // registered (or recognised: same content, same asset)
+    Asset asset; // registered (or recognised: same content, same asset); empty for a render
+    // Generated audio coming back (the same sound as a render, or its watermark): the render it
+    // resolves to. The file is then not registered as a recording, so the consent gate keeps
+    // following the models and recordings behind it.
+    std::optional<Render> render;
     bool alreadyKnown = false;
     std::string file;                     // absolute path
     std::int64_t lengthAtProjectRate = 0; // samples at the project rate
@@ -28,6 +33,9 @@ struct ImportedRecording {
 // Imports WAV, AIFF, FLAC, Ogg Vorbis or MP3 for a project at `projectRate`: identifies it,
 // registers it as an asset of `owner` (the same content twice is one asset), and warms the
 // media cache with it decoded and resampled (libsoxr, high quality) to `projectRate`.
+// Generated audio is never registered as a recording: a file that is a render's sound or carries
+// the watermark of a known render resolves to that render (`render` set, a note says so); one
+// carrying a watermark unknown here is registered with origin "generated" and a note.
 // Runs on a worker thread; `progress` 0..1; `cancel` aborts with nothing registered (throws
 // Cancelled). Unreadable media: BadInput naming the file, nothing registered.
 ImportedRecording importRecording(Registry& registry, const std::string& path,

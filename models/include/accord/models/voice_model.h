@@ -32,6 +32,10 @@
 
 namespace accord::models {
 
+namespace voice {
+class VoiceNetwork;
+}
+
 // ---- training ---------------------------------------------------------------------------------
 
 struct VoiceTrainingRequest {
@@ -126,7 +130,7 @@ struct VoiceModelCard {
 // corrupt, not a voice model, written by a newer Accord).
 VoiceModelCard readVoiceModelCard(const std::string& file);
 
-// A loaded model, for conversion without registry bookkeeping (benchmarks, the live node later).
+// A loaded model, for conversion without registry bookkeeping (benchmarks, the live node).
 // It does NOT ask for consent: callers must have had `generate` allowed for it (see
 // convertWithVoiceModel, which does).
 class VoiceModel {
@@ -140,6 +144,8 @@ public:
     VoiceModel& operator=(VoiceModel&&) noexcept;
 
     const VoiceModelCard& card() const;
+    // The network (models/src/voice_net.h): the live node (live_voice.h) copies its weights.
+    const voice::VoiceNetwork& network() const;
 
     // Re-sings `samples` (mono, any rate): the result has the same rate and length, follows the
     // input's f0 (times 2^(transposeSemitones/12)), timing and frame loudness, with the model's
@@ -158,20 +164,23 @@ private:
 struct VoiceConversion {
     std::string render; // registered render id, "r-N"
     std::string modelId;
-    std::string inputAsset;
+    RenderInput input;     // the performance re-sung: a registered asset or an earlier render
+    std::string watermark; // the payload embedded in the output ("acw1-...")
     std::string outPath;
     double seconds = 0;           // length of the audio
     double processingSeconds = 0; // wall clock of analysis + model + synthesis
 };
 
 // Re-sings `inPath` with the voice model in `modelFile` and writes `outPath` (24-bit WAV for
-// ".wav", 24-bit FLAC for ".flac"; IN's sample rate and length, mono), then registers the output
-// as a render of kind "conversion" with inputs {IN's asset, the model}.
+// ".wav", 24-bit FLAC for ".flac"; IN's sample rate and length, mono) carrying a watermark with
+// a new payload, then registers the output as a render of kind "conversion" with inputs {IN's
+// asset (or the render IN is), the model} and that payload.
 // The model is found in the registry by its weights hash (the card's id is checked against it);
-// IN must be a registered asset (found by content). The policy engine is asked for `generate`
-// on the model for `actor` (empty: anyone); a refusal - also when the model is source-revoked -
-// throws accord::ConsentDenied and nothing is written. Throws accord::BadInput for a bad model
-// file, an unregistered model or input, an unreadable input or an unsupported output name.
+// IN must be a registered asset or render (found by content). The policy engine is asked for
+// `generate` on the model for `actor` (empty: anyone); a refusal - also when the model is
+// source-revoked - throws accord::ConsentDenied and nothing is written. Throws accord::BadInput for
+// a bad model file, an unregistered model or input, an unreadable input or an unsupported output
+// name.
 VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
                                       const std::string& inPath, const std::string& outPath,
                                       double transposeSemitones = 0, const std::string& actor = {},

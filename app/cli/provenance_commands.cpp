@@ -1,0 +1,138 @@
+#include "provenance_commands.h"
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/export.h"
+#include "accord/audio/verify.h"
+#include "accord/core/files.h"
+#include "accord/core/project.h"
+#include "accord/core/registry.h"
+#include "output.h"
+
+#include <filesystem>
+#include <sstream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+namespace {
+
+audio::RenderFormat exportFormat(const Arguments& args) {
+    const std::string format = args.value("--format").value_or("wav");
+    if (format == "wav")
+        return audio::RenderFormat::Wav24;
+    if (format == "flac")
+        return audio::RenderFormat::Flac24;
+    throw BadInput("--format: '" + format + "' is not wav or flac");
+}
+
+std::string percentText(int basisPoints) {
+    std::ostringstream text;
+    text << basisPoints / 100 << '.' << (basisPoints % 100 < 10 ? "0" : "") << basisPoints % 100
+         << '%';
+    return text.str();
+}
+
+std::string splitText(const SplitSheet& split) {
+    std::string text = "Split sheet (" + split.method.substr(0, split.method.find(':')) +
+                       ", docs/SPLIT_SHEET.md):\n";
+    for (const auto& share : split.shares)
+        text +=
+            "  " + percentText(share.basisPoints) + "  " + share.name + " (" + share.holder + ")\n";
+    return text;
+}
+
+} // namespace
+
+std::optional<audio::GeneratedOrigin> generatedOriginOf(const Registry& registry,
+                                                        const std::string& file,
+                                                        const AudioIdentity& identity) {
+    if (registry.assetByContent(identity.pcmSha256, identity.fileSha256))
+        return std::nullopt;
+    audio::MonoAudio mono = audio::readMonoAudio(file);
+    std::vector<std::vector<float>> channels(1);
+    channels[0] = std::move(mono.samples);
+    return audio::findGeneratedOrigin(registry, identity.pcmSha256, channels, mono.sampleRate);
+}
+
+ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
+    const std::string projectPath = absolutePath(args.positionals.front());
+    const Project project = loadProject(projectPath);
+    auto registry = Registry::open(args.registryPath);
+
+    audio::ExportRequest request;
+    request.outDir = absolutePath(args.required("--out"));
+    request.stems = args.has("--stems");
+    request.format = exportFormat(args);
+    request.commercial = args.has("--commercial");
+    request.actor = args.value("--as").value_or("");
+    if (!request.actor.empty() && !registry->holder(request.actor))
+        throw BadInput("--as: unknown holder '" + request.actor + "'");
+    request.title = std::filesystem::path(projectPath).stem().string();
+
+    const auto result = audio::exportProject(*registry, project, request);
+    json files = json::array();
+    json details = json::array();
+    std::string text;
+    for (const auto& file : result.files) {
+        files.push_back(file.path);
+        details.push_back({{"path", file.path},
+                           {"sidecar", file.sidecar},
+                           {"render", file.render},
+                           {"export", file.exportId},
+                           {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},
+                           {"split", file.split.toJson()}});
+        text += file.exportId + "  " + file.path + "\n";
+    }
+    text += splitText(result.split);
+    text += "Split sheet files: " + result.splitJsonPath + ", " + result.splitCsvPath + "\n";
+    emit(args, out,
+         {{"files", files},
+          {"split", result.split.toJson()},
+          {"exports", details},
+          {"splitFiles", {result.splitJsonPath, result.splitCsvPath}}},
+         text);
+    return ExitCode::Ok;
+}
+
+ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const std::string file = absolutePath(args.positionals.front());
+    // A registry is used when it exists; verifying never creates one.
+    std::unique_ptr<Registry> registry;
+    if (fileExists(args.registryPath))
+        registry = Registry::open(args.registryPath);
+    const audio::FileVerification result = audio::verifyFile(file, registry.get());
+
+    std::string text = file + "\n";
+    text += "  signature: " + signatureStateName(result.signature) + "\n";
+    text += "  content:   " + result.content + "\n";
+    text += "  watermark: " +
+            (result.watermarkFound
+                 ? result.watermarkPayload + (result.watermarkRender.empty()
+                                                  ? ""
+                                                  : " (render " + result.watermarkRender + ")")
+                 : std::string("none found")) +
+            "\n";
+    text += "  consent:   " + result.consent + (registry ? "" : " (no registry here)") + "\n";
+    if (result.lineage.is_object()) {
+        text += "  lineage:  ";
+        for (const auto& asset : result.lineage.value("assets", json::array()))
+            text += " " + asset.value("asset", std::string()) + " (" +
+                    asset.value("ownerName", std::string()) + ")";
+        for (const auto& model : result.lineage.value("models", json::array()))
+            text += " " + model.value("model", std::string()) + " (voice of " +
+                    model.value("ownerName", std::string()) + ")";
+        text += "\n";
+    }
+    for (const auto& note : result.notes)
+        text += "  note: " + note + "\n";
+    for (const auto& problem : result.problems)
+        text += "  FAILED: " + problem + "\n";
+    if (args.json)
+        out << result.toJson().dump(2) << "\n";
+    else
+        (result.intact() ? out : err) << text;
+    return result.intact() ? ExitCode::Ok : ExitCode::Integrity;
+}
+
+} // namespace accord::cli

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "cli_args.h"
+
+#include "accord/audio/verify.h"
+
+#include <iosfwd>
+
+namespace accord::cli {
+
+// `accord-cli export PROJECT --out DIR [--stems] [--format wav|flac] [--commercial] [--as H]`:
+// the consent gate over the whole lineage (exit 4 listing every missing grant, nothing written),
+// then files with signed manifests (embedded and sidecar) and the split sheet.
+ExitCode runExportCommand(const Arguments& args, std::ostream& out);
+
+// `accord-cli verify FILE`: signature, content binding, watermark, lineage and (when the
+// registry exists) the consent state now. Exit 3 when any integrity check fails.
+ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream& err);
+
+// Whether `file` (already identified) is generated audio: a registered render's sound, or audio
+// carrying an Accord watermark (decoded here only when its PCM is not a known asset).
+std::optional<audio::GeneratedOrigin>
+generatedOriginOf(const Registry& registry, const std::string& file, const AudioIdentity& identity);
+
+} // namespace accord::cli

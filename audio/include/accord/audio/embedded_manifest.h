@@ -1,0 +1,27 @@
+#pragma once
+
+// The manifest inside an exported file (SPEC §2.1), so it travels with the audio:
+// - WAV: a RIFF chunk "acrd" after the data chunk (players skip chunks they do not know);
+// - FLAC: an APPLICATION metadata block with application id "acrd" (decoders skip it).
+// The chunk holds the manifest as UTF-8 JSON. Byte-level work only: the audio data is copied
+// unchanged, so the file's PCM hash stays what the manifest says.
+
+#include <optional>
+#include <string>
+
+namespace accord::audio {
+
+// Writes `manifestJson` into `path` (WAV or FLAC, judged by content, not name), replacing a
+// manifest embedded earlier; atomic (temp, fsync, rename). Throws BadInput naming the file for
+// another format, a malformed container or a manifest too large for a FLAC block (16 MiB).
+void embedManifest(const std::string& path, const std::string& manifestJson);
+
+// The manifest embedded in `path`, or nullopt when there is none (also for formats that cannot
+// carry one, such as MP3 or Ogg). Throws BadInput naming the file when it cannot be read or its
+// container is malformed.
+std::optional<std::string> readEmbeddedManifest(const std::string& path);
+
+// "<path>.accord.json": the sidecar copy of the manifest written beside every export.
+std::string manifestSidecarPath(const std::string& path);
+
+} // namespace accord::audio

@@ -1,0 +1,72 @@
+#pragma once
+
+// Export with proof (SPEC §1-2): the consent gate over the whole lineage, then the mix (and
+// stems) rendered, each file carrying a signed manifest (embedded and as a sidecar) and the
+// split sheet, then recorded as exports. Runs on a worker thread (the CLI's main thread, the
+// studio's export worker).
+
+#include "accord/audio/cancelled.h"
+#include "accord/audio/render.h"
+#include "accord/core/project.h"
+#include "accord/core/provenance.h"
+#include "accord/core/registry.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace accord::audio {
+
+struct ExportRequest {
+    std::string outDir;                        // created when missing
+    bool stems = false;                        // also one file per track, in <outDir>/stems
+    RenderFormat format = RenderFormat::Wav24; // Wav24 or Flac24
+    bool commercial = false;
+    // The holder exporting: the policy engine judges for them and they sign the manifests.
+    // Empty: nobody in particular (only grants to anyone count) and the studio key signs.
+    std::string actor;
+    std::string title; // names the files: "<title>.wav", "<title>.split.json"; empty: "mix"
+};
+
+// The gate's judgement, computed without writing anything (the Export dialog shows it live).
+struct ExportGate {
+    Decision decision; // over the mix and, with stems, every track: all missing grants listed
+    std::vector<SplitPart> mixParts;
+    std::optional<SplitSheet> split; // of the mix, when something sounds
+};
+
+// Judges `project` for export. Throws BadInput for offline clips, clips or model files the
+// registry does not know.
+ExportGate judgeExport(const Registry& registry, const Project& project,
+                       const ExportRequest& request);
+
+struct ExportedFile {
+    std::string path;
+    std::string sidecar; // "<path>.accord.json"
+    std::string trackId; // empty for the mix
+    std::string render;  // the registered render of this file
+    std::string exportId;
+    std::string manifestJson; // as embedded (canonical, signed)
+    SplitSheet split;
+    double lufs = 0;
+    double truePeakDb = 0;
+};
+
+struct ExportResult {
+    std::vector<ExportedFile> files; // the mix first, then the stems in track order
+    SplitSheet split;                // of the mix
+    std::string splitJsonPath;       // <outDir>/<title>.split.json
+    std::string splitCsvPath;        // <outDir>/<title>.split.csv
+};
+
+// Exports `project`. Denied: throws accord::ConsentDenied listing every missing grant (asset,
+// owner, scope, why) and writes nothing. Allowed: renders into a hidden staging folder inside
+// `outDir`, embeds and signs each manifest, writes the sidecars and split sheet, records renders
+// and exports in one registry transaction, then moves the files into place; any failure leaves
+// neither files nor records behind. `progress` 0..1; `cancel` throws Cancelled.
+ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
+                           const std::function<void(double)>& progress = {},
+                           const std::atomic<bool>* cancel = nullptr);
+
+} // namespace accord::audio

@@ -1,0 +1,78 @@
+#pragma once
+
+// Inaudible, robust audio watermark carrying a 32-bit payload that identifies a render (SPEC §2.2).
+// Plain C++ (no JUCE, soxr or Qt types here). Thread-safe: no shared mutable state.
+//
+// How it works. The mark lives in a fixed internal domain: the mono downmix resampled to 16 kHz,
+// a 256-point STFT (16 ms), 26 bands of 250 Hz from 375 Hz to 6.875 kHz (they survive MP3 at
+// 64 kbit/s, which low-passes at 11 kHz, and resampling to 22.05 kHz) and time slots of 16 ms.
+// Each band-and-slot tile is scaled by (1 + a * w) with w = +1 or -1: the added signal is the
+// host itself, filtered to that band, so it follows the host's spectrum and loudness (a gain
+// change keeps the mark at the same relative level) and it is exactly zero where the host is
+// digitally silent. In speech pauses it sits as far under the room tone or breath as it sits
+// under the voice, so silence stays silence and no hiss appears; pauses simply carry no mark.
+//
+// Strength: per STFT frame the depth a spends a fixed budget, the mark's energy 29.3 dB under
+// the frame's energy per channel (all frequencies, also above 8 kHz), with a <= 0.2 (+-1.6 dB)
+// in any band. Measured over whole clips that is a signal-to-mark ratio of 30.1-31.5 dB on
+// music and voice (bench_watermark: minimum 30.1 dB).
+//
+// Layout. The pattern repeats every 32 slots (0.51 s): 832 tiles, of which 192 carry a fixed
+// pseudo-random sync pattern and 640 carry five 8-bit symbols (the four payload bytes and a
+// CRC-8 of them), each spread over 128 tiles as a scrambled bi-orthogonal Walsh code
+// (256 codewords). The tiles of every symbol are interleaved over all bands and times, so a
+// partial period, a dead band or a pause loses a little of every symbol, not one symbol.
+//
+// Detection (blind, any offset). The detector takes log band powers on the 16 ms grid at four
+// sub-slot offsets, removes the host by subtracting each tile's neighbours in time and the
+// frame's mean over bands, weights every tile by the inverse of its local variance (a steady
+// host is a quiet background, a busy one counts less), and folds everything modulo the
+// period, so a longer input only adds evidence. The sync correlation is searched over the 32
+// cyclic shifts x 4 offsets; at the best one the five symbols are decoded with a fast
+// Walsh-Hadamard transform.
+//
+// Threshold and false positives. confidence is the sync correlation normalised by the norm of
+// the folded tile statistics: for audio without the mark it is a sum of fixed statistics with
+// pseudo-random signs, so whatever the audio, P(confidence >= t) <= exp(-t^2 / 2) (Hoeffding).
+// A mark is reported only when confidence >= kWatermarkThreshold (5.0: at most
+// 128 * 3.7e-6 = 4.8e-4 over the whole search) and the decoded CRC-8 matches (1 in 256 by
+// chance), i.e. at most about 2e-6 false detections per call whatever the material. Measured:
+// 0 of 358 unmarked real clips, highest confidence 4.15.
+//
+// Limits (bench_watermark, 20 s clips): about 20 s of music are needed for a reliable read
+// (unmodified, MP3 128k, resampled, -12 dB: 96%; MP3 64k: 90%); a 5 s excerpt reads 38% of the
+// time, a mix under other music at equal loudness 38%, at +6 dB 8%; pink noise at 20 dB SNR
+// 71%. Speech with pauses carries less mark per second: 33% on 20 s voice tracks. The mark is
+// not designed to survive time stretching or pitch shifting.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accord::audio {
+
+constexpr double kWatermarkThreshold = 5.0;
+
+struct WatermarkDetection {
+    bool found = false;        // sync above the threshold and the payload's CRC matched
+    std::uint32_t payload = 0; // valid only when found
+    double confidence = 0;     // sync z-score (see above); found needs >= kWatermarkThreshold
+};
+
+// Embeds the mark for `payload` in place, the same mark added to every channel (so a mono
+// downmix keeps it). Channels must have equal lengths; sampleRate >= 16000. Deterministic.
+// Throws accord::BadInput otherwise.
+void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
+                    std::uint32_t payload);
+
+// Looks for a mark anywhere in the audio (mono or multichannel, downmixed inside); the longer
+// the input, the surer the read (see Limits). Empty, silent or under 1 s: found == false.
+// Throws accord::BadInput for unequal channel lengths or sampleRate < 16000.
+WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channels, int sampleRate);
+
+// Stable printable form of a payload, "acw1-" and eight lowercase hex digits ("acw1-0000002a"),
+// and its parser (accepts either case; throws accord::BadInput for anything else).
+std::string watermarkPayloadText(std::uint32_t payload);
+std::uint32_t parseWatermarkPayloadText(const std::string& text);
+
+} // namespace accord::audio

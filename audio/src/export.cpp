@@ -1,0 +1,349 @@
+#include "accord/audio/export.h"
+
+#include "accord/audio/embedded_manifest.h"
+#include "accord/core/files.h"
+#include "accord/core/time.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <unistd.h>
+
+namespace accord::audio {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kRenderShareOfProgress = 0.9;
+
+std::string extensionOf(RenderFormat format) {
+    return format == RenderFormat::Flac24 ? ".flac" : ".wav";
+}
+
+Subject sourceOf(const Clip& clip) {
+    return clip.render.empty() ? Subject{InputKind::Asset, clip.asset}
+                               : Subject{InputKind::Render, clip.render};
+}
+
+// The registered model a track runs through (its model file), or empty.
+std::string modelOfTrack(const ConsentGraph& graph, const Track& track) {
+    if (track.model.empty())
+        return {};
+    for (const auto& [id, model] : graph.models)
+        if (model.file == track.model)
+            return id;
+    throw BadInput("track '" + track.name + "' runs through the model file " + track.model +
+                   ", which this registry does not know");
+}
+
+// What one exported file is made of.
+struct FilePlan {
+    std::string trackId; // empty: the mix
+    std::vector<const Track*> tracks;
+    std::vector<SplitPart> parts;
+    std::vector<RenderInput> inputs; // for the registry's render record
+};
+
+void addInput(std::vector<RenderInput>& inputs, InputKind kind, const std::string& id) {
+    if (std::none_of(inputs.begin(), inputs.end(),
+                     [&](const RenderInput& i) { return i.kind == kind && i.id == id; }))
+        inputs.push_back({kind, id});
+}
+
+FilePlan planFile(const ConsentGraph& graph, const Project& project,
+                  const std::vector<const Track*>& tracks, const std::string& trackId) {
+    FilePlan plan;
+    plan.trackId = trackId;
+    plan.tracks = tracks;
+    for (const Track* track : tracks) {
+        const std::string model = modelOfTrack(graph, *track);
+        for (const auto& clip : track->clips) {
+            const Subject source = sourceOf(clip);
+            const bool known = source.kind == InputKind::Asset ? graph.assets.count(source.id) > 0
+                                                               : graph.renders.count(source.id) > 0;
+            if (!known)
+                throw BadInput("clip " + clip.id + " on track '" + track->name + "' uses " +
+                               inputKindName(source.kind) + " '" + source.id +
+                               "', which the registry does not know");
+            plan.parts.push_back({source, model, project.samplesToSeconds(clip.length)});
+            addInput(plan.inputs, source.kind, source.id);
+        }
+        if (!model.empty())
+            addInput(plan.inputs, InputKind::Model, model);
+    }
+    return plan;
+}
+
+std::vector<FilePlan> planExport(const ConsentGraph& graph, const Project& project,
+                                 const ExportRequest& request) {
+    for (const auto& missing : project.offlineMedia)
+        throw BadInput("cannot export while media is missing: " + missing);
+    std::vector<const Track*> audible;
+    for (const auto& track : project.tracks)
+        if (trackAudible(project, track))
+            audible.push_back(&track);
+    std::vector<FilePlan> plans{planFile(graph, project, audible, {})};
+    if (request.stems)
+        for (const auto& track : project.tracks)
+            plans.push_back(planFile(graph, project, {&track}, track.id));
+    return plans;
+}
+
+// Merges `more` into `into`: one line per (asset, owner, scope), the first reason kept.
+void mergeDecision(Decision& into, const Decision& more) {
+    for (const auto& missing : more.missing)
+        if (std::none_of(into.missing.begin(), into.missing.end(), [&](const MissingGrant& m) {
+                return m.asset == missing.asset && m.owner == missing.owner &&
+                       m.scope == missing.scope;
+            }))
+            into.missing.push_back(missing);
+    for (const auto& relied : more.relied)
+        if (std::none_of(into.relied.begin(), into.relied.end(), [&](const ReliedGrant& r) {
+                return r.asset == relied.asset && r.grant == relied.grant;
+            }))
+            into.relied.push_back(relied);
+    for (const auto& asset : more.closureAssets)
+        if (std::find(into.closureAssets.begin(), into.closureAssets.end(), asset) ==
+            into.closureAssets.end())
+            into.closureAssets.push_back(asset);
+}
+
+// Export consent for every input of the plan; generate consent for every model a track runs
+// through (rendering through it generates).
+Decision judgePlan(const ConsentGraph& graph, const FilePlan& plan, const ExportRequest& request,
+                   UnixTime now) {
+    Decision decision;
+    decision.allowed = true;
+    for (const auto& input : plan.inputs) {
+        mergeDecision(
+            decision,
+            decide(
+                graph,
+                {Scope::Export, {input.kind, input.id}, request.actor, now, request.commercial}));
+        if (input.kind == InputKind::Model)
+            mergeDecision(decision, decide(graph, {Scope::Generate,
+                                                   {input.kind, input.id},
+                                                   request.actor,
+                                                   now,
+                                                   request.commercial}));
+    }
+    decision.allowed = decision.missing.empty();
+    if (!decision.allowed)
+        decision.relied.clear();
+    return decision;
+}
+
+json decisionJson(const Decision& decision, const ExportRequest& request) {
+    json relied = json::array();
+    for (const auto& r : decision.relied)
+        relied.push_back({{"asset", r.asset}, {"grant", r.grant}});
+    return {{"allowed", decision.allowed},
+            {"actor", request.actor.empty() ? json(nullptr) : json(request.actor)},
+            {"commercial", request.commercial},
+            {"relied", relied},
+            {"closureAssets", decision.closureAssets}};
+}
+
+json operationsJson(const Project& project, const FilePlan& plan,
+                    const std::map<std::string, std::string>& modelOfTrackId) {
+    json tracks = json::array();
+    for (const Track* track : plan.tracks) {
+        json clips = json::array();
+        for (const auto& clip : track->clips) {
+            const Subject source = sourceOf(clip);
+            clips.push_back({{"source", {{"kind", inputKindName(source.kind)}, {"id", source.id}}},
+                             {"at", project.samplesToSeconds(clip.position)},
+                             {"offset", project.samplesToSeconds(clip.offset)},
+                             {"length", project.samplesToSeconds(clip.length)},
+                             {"gainDb", clip.gainDb}});
+        }
+        const std::string& model = modelOfTrackId.at(track->id);
+        tracks.push_back({{"track", track->id},
+                          {"name", track->name},
+                          {"gainDb", track->gainDb},
+                          {"pan", track->pan},
+                          {"model", model.empty() ? json(nullptr) : json(model)},
+                          {"clips", clips}});
+    }
+    return {{"op", plan.trackId.empty() ? "mix" : "stem"},
+            {"sampleRate", project.sampleRate},
+            {"tracks", tracks}};
+}
+
+// Removes the staging folder whatever happens.
+struct StagingFolder {
+    std::string path;
+    explicit StagingFolder(const std::string& outDir)
+        : path(outDir + "/.accord-export-" + std::to_string(::getpid())) {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+        makeDirectories(path);
+    }
+    ~StagingFolder() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+};
+
+void moveIntoPlace(const std::string& from, const std::string& to) {
+    std::error_code error;
+    fs::rename(from, to, error);
+    if (error)
+        throw BadInput(to + ": cannot write the exported file: " + error.message());
+}
+
+} // namespace
+
+ExportGate judgeExport(const Registry& registry, const Project& project,
+                       const ExportRequest& request) {
+    const ConsentGraph& graph = registry.consentGraph();
+    const UnixTime now = currentTime();
+    ExportGate gate;
+    gate.decision.allowed = true;
+    const auto plans = planExport(graph, project, request);
+    for (const auto& plan : plans)
+        mergeDecision(gate.decision, judgePlan(graph, plan, request, now));
+    gate.decision.allowed = gate.decision.missing.empty();
+    if (!gate.decision.allowed)
+        gate.decision.relied.clear();
+    gate.mixParts = plans.front().parts;
+    const bool sounds = std::any_of(gate.mixParts.begin(), gate.mixParts.end(),
+                                    [](const SplitPart& p) { return p.seconds > 0; });
+    if (sounds)
+        gate.split = computeSplitSheet(graph, gate.mixParts, now);
+    return gate;
+}
+
+ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
+                           const std::function<void(double)>& progress,
+                           const std::atomic<bool>* cancel) {
+    if (request.format != RenderFormat::Wav24 && request.format != RenderFormat::Flac24)
+        throw BadInput("exports are 24-bit WAV or FLAC");
+    const ExportGate gate = judgeExport(registry, project, request);
+    if (!gate.decision.allowed)
+        throw ConsentDenied("export", gate.decision);
+    if (!gate.split)
+        throw BadInput("nothing sounds in this project: there is nothing to export");
+
+    const std::string outDir = absolutePath(request.outDir);
+    makeDirectories(outDir);
+    const std::string title = request.title.empty() ? "mix" : request.title;
+    const std::string ext = extensionOf(request.format);
+    StagingFolder staging(outDir);
+
+    RenderRequest render;
+    render.mixPath = staging.path + "/" + title + ext;
+    render.format = request.format;
+    if (request.stems) {
+        render.stemsDir = staging.path + "/stems";
+        makeDirectories(render.stemsDir);
+        makeDirectories(outDir + "/stems");
+    }
+    const auto rendered = renderProject(
+        project, render,
+        [&](double fraction) {
+            if (progress)
+                progress(fraction * kRenderShareOfProgress);
+        },
+        cancel);
+
+    const ConsentGraph& before = registry.consentGraph();
+    const auto plans = planExport(before, project, request);
+    std::map<std::string, std::string> modelOfTrackId;
+    for (const auto& track : project.tracks)
+        modelOfTrackId[track.id] = modelOfTrack(before, track);
+    const UnixTime now = currentTime();
+    const std::string exportedAt = formatIsoTime(now);
+
+    ExportResult result;
+    result.splitJsonPath = outDir + "/" + title + ".split.json";
+    result.splitCsvPath = outDir + "/" + title + ".split.csv";
+    registry.inOneTransaction([&] {
+        std::vector<std::pair<std::string, std::string>> moves; // staged -> final
+        for (std::size_t i = 0; i < rendered.size(); ++i) {
+            if (cancel && cancel->load())
+                throw Cancelled();
+            const RenderedFile& file = rendered[i];
+            const FilePlan& plan = plans[i];
+            const std::string name = fs::path(file.path).filename().string();
+            const std::string finalPath =
+                file.trackId.empty() ? outDir + "/" + name : outDir + "/stems/" + name;
+            const Render record = registry.addRender(
+                {file.trackId.empty() ? "mix" : "stem", finalPath, file.pcmSha256, plan.inputs, {}});
+
+            const ConsentGraph& graph = registry.consentGraph();
+            const Decision decision = judgePlan(graph, plan, request, now);
+            if (!decision.allowed) // consent changed while rendering
+                throw ConsentDenied("export", decision);
+            std::set<std::string> reliedGrants;
+            for (const auto& relied : decision.relied)
+                reliedGrants.insert(relied.grant);
+            json grants = json::array();
+            for (const auto& id : reliedGrants)
+                grants.push_back(grantJson(graph, graph.grants.at(id)));
+            const json lineage = lineageJson(graph, {{InputKind::Render, record.id}});
+            json watermarks = json::array();
+            for (const auto& r : lineage.at("renders"))
+                if (!r.at("watermark").is_null())
+                    watermarks.push_back(
+                        {{"payload", r.at("watermark")}, {"render", r.at("render")}});
+            const SplitSheet split = computeSplitSheet(graph, plan.parts, now);
+            const Track* track = file.trackId.empty() ? nullptr : &project.track(file.trackId);
+
+            json manifest = {
+                {"format", kManifestFormat},
+                {"formatVersion", kManifestFormatVersion},
+                {"title", title},
+                {"file",
+                 {{"name", name},
+                  {"role", track ? "stem" : "mix"},
+                  {"track",
+                   track ? json{{"id", track->id}, {"name", track->name}} : json(nullptr)}}},
+                {"content",
+                 {{"pcmSha256", file.pcmSha256},
+                  {"sampleRate", project.sampleRate},
+                  {"channels", 2},
+                  {"durationSeconds", file.durationSeconds},
+                  {"hash", "SHA-256 of the canonical 24-bit PCM (accord/audio/audio_file.h)"}}},
+                {"render", record.id},
+                {"lineage", lineage},
+                {"operations", operationsJson(project, plan, modelOfTrackId)},
+                {"grants", grants},
+                {"disclosure", disclosureJson(graph, plan.parts)},
+                {"split", split.toJson()},
+                {"watermarks", watermarks},
+                {"exportedAt", exportedAt},
+                {"commercial", request.commercial},
+                {"studio", {{"name", "Accord"}, {"publicKey", registry.studioPublicKey()}}}};
+            manifest = signManifest(registry, manifest, request.actor);
+            const std::string manifestText = canonicalJson(manifest);
+            embedManifest(file.path, manifestText);
+            writeFileAtomically(manifestSidecarPath(file.path), manifest.dump(2) + "\n");
+
+            const ExportRecord exported = registry.addExport(
+                {record.id, finalPath, manifestText, decisionJson(decision, request).dump()});
+            result.files.push_back({finalPath, manifestSidecarPath(finalPath), file.trackId,
+                                    record.id, exported.id, manifestText, split, file.lufs,
+                                    file.truePeakDb});
+            moves.emplace_back(file.path, finalPath);
+            moves.emplace_back(manifestSidecarPath(file.path), manifestSidecarPath(finalPath));
+            if (progress)
+                progress(kRenderShareOfProgress +
+                         (1 - kRenderShareOfProgress) * double(i + 1) / double(rendered.size()));
+        }
+        result.split = result.files.front().split;
+        writeFileAtomically(staging.path + "/split.json", result.split.toJson().dump(2) + "\n");
+        writeFileAtomically(staging.path + "/split.csv", result.split.toCsv());
+        moves.emplace_back(staging.path + "/split.json", result.splitJsonPath);
+        moves.emplace_back(staging.path + "/split.csv", result.splitCsvPath);
+        for (const auto& [from, to] : moves)
+            moveIntoPlace(from, to);
+    });
+    return result;
+}
+
+} // namespace accord::audio

@@ -1,0 +1,609 @@
+#include "accord/audio/watermark.h"
+
+#include "accord/core/errors.h"
+
+#include <soxr.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace accord::audio {
+namespace {
+
+using Complex = std::complex<float>;
+constexpr double kPi = 3.14159265358979323846;
+
+// ---- the mark's domain (see watermark.h) ----
+constexpr int kRate = 16000;
+constexpr int kFftSize = 256; // 16 ms
+constexpr int kHalf = kFftSize / 2;
+constexpr int kBins = kHalf + 1;
+constexpr int kSlot = 256;      // one pattern value per band per 16 ms
+constexpr int kFirstBin = 6;    // 375 Hz
+constexpr int kBinsPerBand = 4; // 250 Hz
+constexpr int kBands = 26;      // up to 6.875 kHz
+constexpr int kSlotsPerPeriod = 32;
+constexpr int kTiles = kSlotsPerPeriod * kBands;
+constexpr int kSymbols = 5;      // four payload bytes and their CRC-8
+constexpr int kCodeLength = 128; // Walsh rows; with their sign, 256 codewords = 8 bits
+constexpr int kSyncTiles = kTiles - kSymbols * kCodeLength;
+static_assert(kSyncTiles == 192, "tile budget");
+static_assert(kFirstBin + kBands * kBinsPerBand < kHalf, "bands below Nyquist");
+
+// Mark energy at most this far under the frame's energy (dB), depth at most kMaxDepth.
+constexpr double kTargetSnrDb = 29.3;
+constexpr double kMaxDepth = 0.2;
+// Depth across a frame's bands goes as (band energy)^-kBandTilt (0: the same depth everywhere).
+static const double kBandTilt = std::getenv("WM_TILT") ? std::atof(std::getenv("WM_TILT")) : 0.5;
+
+// Detector.
+constexpr int kOffsets = 4;          // sub-slot alignments tried, 64 samples apart
+constexpr int kVarianceSlots = 16;   // local variance over +-16 slots (0.5 s)
+constexpr float kMinSpread = 0.1f;   // log-power units; caps a tile's weight
+constexpr float kClip = 3.0f;        // a tile counts at most 3 local standard deviations
+constexpr float kPowerFloor = 1e-6f; // under 16-bit quantisation noise of a band: silence
+constexpr int kMinSamples = kRate;   // 1 s at 16 kHz
+
+// ---- a radix-2 FFT of kFftSize real samples (through a half-size complex one) ----
+
+class RealFft {
+public:
+    RealFft() {
+        for (int i = 0; i < kM; ++i) {
+            int r = 0;
+            for (int bit = 0; bit < kLog2M; ++bit)
+                r |= ((i >> bit) & 1) << (kLog2M - 1 - bit);
+            reversed_[static_cast<size_t>(i)] = r;
+        }
+        for (int i = 0; i < kM / 2; ++i)
+            twiddle_[static_cast<size_t>(i)] = std::polar(1.0f, float(-2.0 * kPi * i / kM));
+        for (int k = 0; k <= kM; ++k)
+            split_[static_cast<size_t>(k)] = std::polar(1.0f, float(-2.0 * kPi * k / kFftSize));
+    }
+
+    // X[0..N/2] of x[0..N-1].
+    void forward(const float* x, Complex* spectrum) const {
+        std::array<Complex, kM> z;
+        for (int n = 0; n < kM; ++n)
+            z[static_cast<size_t>(reversed_[static_cast<size_t>(n)])] =
+                Complex(x[2 * n], x[2 * n + 1]);
+        butterflies(z.data());
+        for (int k = 0; k <= kM; ++k) {
+            const Complex a = z[static_cast<size_t>(k % kM)];
+            const Complex b = std::conj(z[static_cast<size_t>((kM - k) % kM)]);
+            const Complex even = 0.5f * (a + b);
+            const Complex odd = Complex(0, -0.5f) * (a - b);
+            spectrum[k] = even + split_[static_cast<size_t>(k)] * odd;
+        }
+    }
+
+    // x[0..N-1] of X[0..N/2] (the inverse of forward, 1/N included).
+    void inverse(const Complex* spectrum, float* x) const {
+        std::array<Complex, kM> z;
+        for (int k = 0; k < kM; ++k) {
+            const Complex a = spectrum[k];
+            const Complex b = std::conj(spectrum[kM - k]);
+            const Complex even = 0.5f * (a + b);
+            const Complex odd = 0.5f * (a - b) * std::conj(split_[static_cast<size_t>(k)]);
+            // Conjugate in, conjugate out: the forward butterflies compute the inverse.
+            z[static_cast<size_t>(reversed_[static_cast<size_t>(k)])] =
+                std::conj(even + Complex(0, 1) * odd);
+        }
+        butterflies(z.data());
+        const float scale = 1.0f / kM;
+        for (int n = 0; n < kM; ++n) {
+            x[2 * n] = z[static_cast<size_t>(n)].real() * scale;
+            x[2 * n + 1] = -z[static_cast<size_t>(n)].imag() * scale;
+        }
+    }
+
+private:
+    static constexpr int kM = kFftSize / 2;
+    static constexpr int kLog2M = 7;
+    static_assert((1 << kLog2M) == kM, "power of two");
+
+    void butterflies(Complex* z) const {
+        for (int size = 2; size <= kM; size *= 2) {
+            const int half = size / 2;
+            const int step = kM / size;
+            for (int start = 0; start < kM; start += size)
+                for (int j = 0; j < half; ++j) {
+                    const Complex t = twiddle_[static_cast<size_t>(j * step)] * z[start + j + half];
+                    z[start + j + half] = z[start + j] - t;
+                    z[start + j] += t;
+                }
+        }
+    }
+
+    std::array<int, kM> reversed_{};
+    std::array<Complex, kM / 2> twiddle_{};
+    std::array<Complex, kM + 1> split_{};
+};
+
+// ---- the fixed pattern: which tile carries what ----
+
+// splitmix64: a fixed, portable generator (std::shuffle's algorithm is not specified).
+struct SplitMix {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+};
+
+struct Layout {
+    // Tile t = slot * kBands + band.
+    std::array<int, kSyncTiles> syncTile{};
+    std::array<float, kSyncTiles> syncSign{};
+    std::array<std::array<int, kCodeLength>, kSymbols> codeTile{};
+    std::array<float, kTiles> scramble{};   // per data tile, whitens the Walsh rows
+    std::array<float, kFftSize> hann{};     // periodic Hann: detection frames
+    std::array<float, kFftSize> hannRoot{}; // its square root: embedding's analysis and synthesis
+    RealFft fft;
+
+    Layout() {
+        SplitMix random{0x616363776d31ull}; // "accwm1"
+        std::array<int, kTiles> order{};
+        for (int i = 0; i < kTiles; ++i)
+            order[static_cast<size_t>(i)] = i;
+        for (int i = kTiles - 1; i > 0; --i)
+            std::swap(order[static_cast<size_t>(i)],
+                      order[static_cast<size_t>(random.next() % std::uint64_t(i + 1))]);
+        for (int i = 0; i < kSyncTiles; ++i) {
+            syncTile[static_cast<size_t>(i)] = order[static_cast<size_t>(i)];
+            syncSign[static_cast<size_t>(i)] = (random.next() >> 63) ? 1.0f : -1.0f;
+        }
+        for (int s = 0; s < kSymbols; ++s)
+            for (int i = 0; i < kCodeLength; ++i)
+                codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)] =
+                    order[static_cast<size_t>(kSyncTiles + s * kCodeLength + i)];
+        for (float& sign : scramble)
+            sign = (random.next() >> 63) ? 1.0f : -1.0f;
+        for (int n = 0; n < kFftSize; ++n) {
+            hann[static_cast<size_t>(n)] = float(0.5 - 0.5 * std::cos(2.0 * kPi * n / kFftSize));
+            hannRoot[static_cast<size_t>(n)] = std::sqrt(hann[static_cast<size_t>(n)]);
+        }
+    }
+};
+
+const Layout& layout() {
+    static const Layout instance;
+    return instance;
+}
+
+std::uint8_t crc8(std::uint32_t payload) {
+    std::uint8_t crc = 0;
+    for (int byte = 3; byte >= 0; --byte) {
+        crc ^= static_cast<std::uint8_t>(payload >> (8 * byte));
+        for (int bit = 0; bit < 8; ++bit)
+            crc = static_cast<std::uint8_t>((crc & 0x80) ? (crc << 1) ^ 0x07 : crc << 1);
+    }
+    return crc;
+}
+
+std::array<std::uint8_t, kSymbols> symbolsOf(std::uint32_t payload) {
+    return {static_cast<std::uint8_t>(payload >> 24), static_cast<std::uint8_t>(payload >> 16),
+            static_cast<std::uint8_t>(payload >> 8), static_cast<std::uint8_t>(payload),
+            crc8(payload)};
+}
+
+int walsh(int row, int column) {
+    return (__builtin_popcount(unsigned(row & column)) & 1) ? -1 : 1;
+}
+
+// +1 or -1 for every tile of the period.
+std::array<float, kTiles> patternOf(std::uint32_t payload) {
+    const Layout& l = layout();
+    std::array<float, kTiles> w{};
+    for (int i = 0; i < kSyncTiles; ++i)
+        w[static_cast<size_t>(l.syncTile[static_cast<size_t>(i)])] =
+            l.syncSign[static_cast<size_t>(i)];
+    const auto symbols = symbolsOf(payload);
+    for (int s = 0; s < kSymbols; ++s) {
+        const int value = symbols[static_cast<size_t>(s)];
+        const int row = value & (kCodeLength - 1);
+        const float sign = (value & kCodeLength) ? -1.0f : 1.0f;
+        for (int i = 0; i < kCodeLength; ++i) {
+            const int tile = l.codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)];
+            w[static_cast<size_t>(tile)] =
+                sign * float(walsh(row, i)) * l.scramble[static_cast<size_t>(tile)];
+        }
+    }
+    return w;
+}
+
+// ---- plumbing ----
+
+void checkInput(const std::vector<std::vector<float>>& channels, int sampleRate, const char* what) {
+    if (sampleRate < kRate)
+        throw BadInput(std::string(what) + ": sample rate " + std::to_string(sampleRate) +
+                       " Hz is below 16000 Hz");
+    for (const auto& channel : channels)
+        if (channel.size() != channels.front().size())
+            throw BadInput(std::string(what) + ": channels have different lengths");
+}
+
+std::vector<float> downmix(const std::vector<std::vector<float>>& channels) {
+    if (channels.empty())
+        return {};
+    std::vector<float> mono(channels.front());
+    for (size_t c = 1; c < channels.size(); ++c)
+        for (size_t i = 0; i < mono.size(); ++i)
+            mono[i] += channels[c][i];
+    if (channels.size() > 1) {
+        const float scale = 1.0f / float(channels.size());
+        for (float& x : mono)
+            x *= scale;
+    }
+    return mono;
+}
+
+// libsoxr, linear phase and time-aligned. Its low quality (16-bit, wide roll-off) is exact enough
+// for a band that ends at 5.5 kHz and is several times faster than its high quality.
+std::vector<float> resampleTo(const std::vector<float>& samples, double from, double to,
+                              size_t length) {
+    if (from == to) {
+        std::vector<float> copy(samples);
+        copy.resize(length, 0.0f);
+        return copy;
+    }
+    std::vector<float> out(length, 0.0f);
+    if (samples.empty() || length == 0)
+        return out;
+    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_LQ, 0);
+    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    size_t done = 0;
+    const soxr_error_t error = soxr_oneshot(from, to, 1, samples.data(), samples.size(), nullptr,
+                                            out.data(), length, &done, &io, &quality, nullptr);
+    if (error)
+        throw std::runtime_error(std::string("libsoxr: ") + error);
+    return out;
+}
+
+size_t lengthAt(size_t frames, double from, double to) {
+    return static_cast<size_t>(std::llround(static_cast<double>(frames) * to / from));
+}
+
+int periodSlot(std::int64_t slot) {
+    return static_cast<int>(((slot % kSlotsPerPeriod) + kSlotsPerPeriod) % kSlotsPerPeriod);
+}
+
+
+// Depth per band for one frame: a_b = min(kMaxDepth, c * E_b^-kBandTilt), with c the largest
+// value whose added energy sum a_b^2 cost_b stays within the budget. The detector's evidence
+// from a tile grows with its depth, not with its loudness, so the quieter bands of a frame
+// (under the loud ones, which mask them) take deeper marks at little cost.
+std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
+                                     const std::array<double, kBands>& cost, double budget) {
+    std::array<float, kBands> depth{};
+    std::array<double, kBands> shape{};
+    double most = 0;
+    for (int b = 0; b < kBands; ++b) {
+        const double e = energy[static_cast<size_t>(b)];
+        shape[static_cast<size_t>(b)] = e > 0 ? std::pow(e, -kBandTilt) : 0.0;
+        most = std::max(most, shape[static_cast<size_t>(b)]);
+    }
+    const auto spent = [&](double c) {
+        double sum = 0;
+        for (int b = 0; b < kBands; ++b) {
+            const double a = std::min(kMaxDepth, c * shape[static_cast<size_t>(b)]);
+            sum += a * a * cost[static_cast<size_t>(b)];
+        }
+        return sum;
+    };
+    if (!(most > 0) || !(budget > 0))
+        return depth;
+    // Bisection on log c between "every band under kMaxDepth" and "every band at kMaxDepth".
+    double low = 0, high = 0;
+    double least = most;
+    for (int b = 0; b < kBands; ++b)
+        if (shape[static_cast<size_t>(b)] > 0)
+            least = std::min(least, shape[static_cast<size_t>(b)]);
+    high = kMaxDepth / least;
+    if (spent(high) <= budget) {
+        low = high;
+    } else {
+        low = 0;
+        for (int iteration = 0; iteration < 40; ++iteration) {
+            const double middle = 0.5 * (low + high);
+            (spent(middle) <= budget ? low : high) = middle;
+        }
+    }
+    for (int b = 0; b < kBands; ++b)
+        depth[static_cast<size_t>(b)] =
+            float(std::min(kMaxDepth, low * shape[static_cast<size_t>(b)]));
+    return depth;
+}
+
+} // namespace
+
+// ---- embedding ----
+
+void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
+                    std::uint32_t payload) {
+    checkInput(channels, sampleRate, "embedWatermark");
+    if (channels.empty() || channels.front().empty())
+        return;
+    const Layout& l = layout();
+    const size_t frames = channels.front().size();
+    const std::vector<float> mono = downmix(channels);
+    const std::vector<float> host =
+        resampleTo(mono, sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
+    // The budget is the host's whole energy per channel (the mark is added to each), above
+    // 8 kHz too: prefix sums of the native samples' mean square over channels, read per frame.
+    std::vector<double> energyBefore(frames + 1, 0.0);
+    for (size_t i = 0; i < frames; ++i) {
+        double square = 0;
+        for (const auto& channel : channels)
+            square += double(channel[i]) * channel[i];
+        energyBefore[i + 1] = energyBefore[i] + square / double(channels.size());
+    }
+    const double nativePerInternal = double(sampleRate) / kRate;
+    const auto nativeEnergy = [&](std::int64_t from, std::int64_t to) {
+        const auto at = [&](std::int64_t internal) {
+            return energyBefore[static_cast<size_t>(std::clamp<std::int64_t>(
+                std::llround(double(internal) * nativePerInternal), 0, std::int64_t(frames)))];
+        };
+        return (at(to) - at(from)) / nativePerInternal;
+    };
+    const auto w = patternOf(payload);
+    const double rho = std::pow(10.0, -kTargetSnrDb / 10.0);
+
+    // STFT with sqrt-Hann analysis and synthesis at 50% overlap (their product sums to one).
+    // Frame i is centred on sample (N/2) i: odd frames on a slot's centre take its gains, even
+    // frames on a boundary the mean of both neighbours', so gains cross-fade between slots.
+    const auto& root = l.hannRoot;
+    const auto length = static_cast<std::int64_t>(host.size());
+    std::vector<float> mark(host.size() + kFftSize, 0.0f); // with room for the last frame
+    std::array<float, kFftSize> frame{};
+    std::array<Complex, kBins> spectrum{};
+    std::array<float, kBands> gain{};
+    const std::int64_t frameCount = length / kHalf + 1;
+    for (std::int64_t i = 0; i <= frameCount; ++i) {
+        const std::int64_t start = i * kHalf - kHalf;
+        for (int n = 0; n < kFftSize; ++n) {
+            const std::int64_t at = start + n;
+            frame[static_cast<size_t>(n)] =
+                (at >= 0 && at < length)
+                    ? host[static_cast<size_t>(at)] * root[static_cast<size_t>(n)]
+                    : 0.0f;
+        }
+        l.fft.forward(frame.data(), spectrum.data());
+
+        // Pattern values of this frame's bands and their energies.
+        const int after = periodSlot(
+            i / 2); // the slot starting at frame i's centre (even i) or around it (odd i)
+        const int before = periodSlot(i / 2 - 1);
+        std::array<double, kBands> bandEnergy{};
+        std::array<double, kBands> cost{}; // energy a band adds at depth 1
+        bool any = false;
+        for (int b = 0; b < kBands; ++b) {
+            const float g = (i % 2) ? w[static_cast<size_t>(after * kBands + b)]
+                                    : 0.5f * (w[static_cast<size_t>(before * kBands + b)] +
+                                              w[static_cast<size_t>(after * kBands + b)]);
+            gain[static_cast<size_t>(b)] = g;
+            double band = 0;
+            for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
+                band += std::norm(spectrum[static_cast<size_t>(k)]);
+            bandEnergy[static_cast<size_t>(b)] = band;
+            cost[static_cast<size_t>(b)] = double(g) * g * band;
+            any = any || cost[static_cast<size_t>(b)] > 0;
+        }
+        if (!any)
+            continue;
+        // Parseval with the sqrt-Hann window (mean square 1/2): the one-sided spectrum's energy
+        // is N/4 times the frame's sample energy. The depths spend the frame's budget.
+        const double budget =
+            rho * kFftSize / 4.0 * nativeEnergy(start, start + kFftSize);
+        const std::array<float, kBands> depth = bandDepths(bandEnergy, cost, budget);
+        for (int b = 0; b < kBands; ++b)
+            gain[static_cast<size_t>(b)] *= depth[static_cast<size_t>(b)];
+        std::array<Complex, kBins> added{};
+        for (int b = 0; b < kBands; ++b)
+            for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
+                added[static_cast<size_t>(k)] =
+                    gain[static_cast<size_t>(b)] * spectrum[static_cast<size_t>(k)];
+        l.fft.inverse(added.data(), frame.data());
+        for (int n = 0; n < kFftSize; ++n) {
+            const std::int64_t at = start + n;
+            if (at >= 0)
+                mark[static_cast<size_t>(at)] +=
+                    frame[static_cast<size_t>(n)] * root[static_cast<size_t>(n)];
+        }
+    }
+    mark.resize(host.size());
+    const std::vector<float> added = resampleTo(mark, kRate, sampleRate, frames);
+    for (auto& channel : channels)
+        for (size_t i = 0; i < frames; ++i)
+            channel[i] += added[i];
+}
+
+// ---- detection ----
+
+namespace {
+
+// Folded, whitened tile statistics of one sub-slot alignment: sum[p * kBands + b] over all
+// slots j with j mod period == p.
+std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int offset) {
+    const Layout& l = layout();
+    std::array<float, kTiles> folded{};
+    const auto slots =
+        static_cast<std::int64_t>((static_cast<std::int64_t>(audio.size()) - offset) / kSlot);
+    if (slots < 3)
+        return folded;
+    // Log band powers.
+    std::vector<float> level(static_cast<size_t>(slots * kBands));
+    std::array<float, kFftSize> frame{};
+    std::array<Complex, kBins> spectrum{};
+    for (std::int64_t j = 0; j < slots; ++j) {
+        const float* x = audio.data() + offset + j * kSlot;
+        for (int n = 0; n < kFftSize; ++n)
+            frame[static_cast<size_t>(n)] = x[n] * l.hann[static_cast<size_t>(n)];
+        l.fft.forward(frame.data(), spectrum.data());
+        for (int b = 0; b < kBands; ++b) {
+            float power = 0;
+            for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
+                power += std::norm(spectrum[static_cast<size_t>(k)]);
+            level[static_cast<size_t>(j * kBands + b)] = std::log(power + kPowerFloor);
+        }
+    }
+    // High-pass in time (minus the neighbours' mean) and across bands (minus the frame's mean):
+    // what stays of a steady host is small; onsets and gain changes cancel.
+    std::vector<float> detail(level.size(), 0.0f);
+    for (std::int64_t j = 1; j + 1 < slots; ++j) {
+        float* d = detail.data() + j * kBands;
+        const float* now = level.data() + j * kBands;
+        float mean = 0;
+        for (int b = 0; b < kBands; ++b) {
+            d[b] = now[b] - 0.5f * (now[b - kBands] + now[b + kBands]);
+            mean += d[b];
+        }
+        mean /= kBands;
+        for (int b = 0; b < kBands; ++b)
+            d[b] -= mean;
+    }
+    // Local variance per band over +-kVarianceSlots (prefix sums), inverse-variance weights.
+    std::vector<double> squares(static_cast<size_t>((slots + 1) * kBands), 0.0);
+    for (std::int64_t j = 0; j < slots; ++j)
+        for (int b = 0; b < kBands; ++b) {
+            const float d = detail[static_cast<size_t>(j * kBands + b)];
+            squares[static_cast<size_t>((j + 1) * kBands + b)] =
+                squares[static_cast<size_t>(j * kBands + b)] + double(d) * d;
+        }
+    for (std::int64_t j = 1; j + 1 < slots; ++j) {
+        const std::int64_t from = std::max<std::int64_t>(1, j - kVarianceSlots);
+        const std::int64_t to = std::min<std::int64_t>(slots - 1, j + kVarianceSlots + 1);
+        const int p = periodSlot(j);
+        for (int b = 0; b < kBands; ++b) {
+            const double sum = squares[static_cast<size_t>(to * kBands + b)] -
+                               squares[static_cast<size_t>(from * kBands + b)];
+            const float spread =
+                std::max(kMinSpread, float(std::sqrt(std::max(0.0, sum) / double(to - from))));
+            const float d = detail[static_cast<size_t>(j * kBands + b)];
+            folded[static_cast<size_t>(p * kBands + b)] +=
+                std::clamp(d / spread, -kClip, kClip) / spread;
+        }
+    }
+    return folded;
+}
+
+// Fast Walsh-Hadamard transform in place (unnormalised).
+void walshTransform(std::array<float, kCodeLength>& v) {
+    for (int size = 1; size < kCodeLength; size *= 2)
+        for (int start = 0; start < kCodeLength; start += 2 * size)
+            for (int i = start; i < start + size; ++i) {
+                const float a = v[static_cast<size_t>(i)], b = v[static_cast<size_t>(i + size)];
+                v[static_cast<size_t>(i)] = a + b;
+                v[static_cast<size_t>(i + size)] = a - b;
+            }
+}
+
+} // namespace
+
+WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channels,
+                                   int sampleRate) {
+    checkInput(channels, sampleRate, "detectWatermark");
+    WatermarkDetection result;
+    if (channels.empty() || channels.front().empty())
+        return result;
+    const size_t frames = channels.front().size();
+    const std::vector<float> audio =
+        resampleTo(downmix(channels), sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
+    if (audio.size() < size_t(kMinSamples))
+        return result;
+    const Layout& l = layout();
+
+    double best = -1;
+    int bestShift = 0;
+    std::array<float, kTiles> bestFolded{};
+    for (int o = 0; o < kOffsets; ++o) {
+        const auto folded = foldedStatistics(audio, o * kSlot / kOffsets);
+        for (int shift = 0; shift < kSlotsPerPeriod; ++shift) {
+            // Tile (q, b) of the period sits at folded slot (q - shift) mod period.
+            double dot = 0, norm = 0;
+            for (int i = 0; i < kSyncTiles; ++i) {
+                const int tile = l.syncTile[static_cast<size_t>(i)];
+                const int q = tile / kBands, b = tile % kBands;
+                const float a = folded[static_cast<size_t>(periodSlot(q - shift) * kBands + b)];
+                dot += double(a) * l.syncSign[static_cast<size_t>(i)];
+                norm += double(a) * a;
+            }
+            const double z = norm > 0 ? dot / std::sqrt(norm) : 0.0;
+            if (z > best) {
+                best = z;
+                bestShift = shift;
+                bestFolded = folded;
+            }
+        }
+    }
+    result.confidence = std::max(0.0, best);
+    if (best < kWatermarkThreshold)
+        return result;
+
+    std::array<std::uint8_t, kSymbols> symbols{};
+    for (int s = 0; s < kSymbols; ++s) {
+        std::array<float, kCodeLength> v{};
+        for (int i = 0; i < kCodeLength; ++i) {
+            const int tile = l.codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)];
+            const int q = tile / kBands, b = tile % kBands;
+            v[static_cast<size_t>(i)] =
+                bestFolded[static_cast<size_t>(periodSlot(q - bestShift) * kBands + b)] *
+                l.scramble[static_cast<size_t>(tile)];
+        }
+        walshTransform(v);
+        int row = 0;
+        for (int r = 1; r < kCodeLength; ++r)
+            if (std::abs(v[static_cast<size_t>(r)]) > std::abs(v[static_cast<size_t>(row)]))
+                row = r;
+        symbols[static_cast<size_t>(s)] =
+            static_cast<std::uint8_t>(row | (v[static_cast<size_t>(row)] < 0 ? kCodeLength : 0));
+    }
+    const std::uint32_t payload = (std::uint32_t(symbols[0]) << 24) |
+                                  (std::uint32_t(symbols[1]) << 16) |
+                                  (std::uint32_t(symbols[2]) << 8) | symbols[3];
+    if (crc8(payload) != symbols[4])
+        return result;
+    result.found = true;
+    result.payload = payload;
+    return result;
+}
+
+// ---- text form ----
+
+std::string watermarkPayloadText(std::uint32_t payload) {
+    char text[16];
+    std::snprintf(text, sizeof text, "acw1-%08x", payload);
+    return text;
+}
+
+std::uint32_t parseWatermarkPayloadText(const std::string& text) {
+    const auto bad = [&] {
+        return BadInput("not a watermark payload: \"" + text + "\" (expected acw1-xxxxxxxx)");
+    };
+    if (text.size() != 13 || text.compare(0, 5, "acw1-") != 0)
+        throw bad();
+    std::uint32_t value = 0;
+    for (size_t i = 5; i < text.size(); ++i) {
+        const char c = text[i];
+        int digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            throw bad();
+        value = (value << 4) | std::uint32_t(digit);
+    }
+    return value;
+}
+
+} // namespace accord::audio

@@ -1,0 +1,250 @@
+// accord::audio watermark (watermark.h) on real recordings: round trip, excerpts, gain, an MP3
+// round trip through lame, no detection on unmarked audio, the mark's SNR, distinct payloads,
+// degenerate input. bench_watermark measures the rates; these are the guarantees.
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/media.h"
+#include "accord/audio/watermark.h"
+#include "accord/core/errors.h"
+
+#include "test_support.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <vector>
+
+using namespace accord::audio;
+using Channels = std::vector<std::vector<float>>;
+
+namespace {
+
+constexpr int kRate = 44100;
+
+Channels stereo(const QString& path, double fromSeconds, double seconds) {
+    const auto media = loadMedia(path.toStdString(), kRate);
+    const auto from = static_cast<long>(fromSeconds * kRate);
+    const auto count = static_cast<long>(seconds * kRate);
+    Channels channels;
+    for (const auto& channel : media->channels) {
+        const long end = std::min<long>(from + count, static_cast<long>(channel.size()));
+        channels.emplace_back(channel.begin() + from, channel.begin() + end);
+    }
+    return channels;
+}
+
+Channels voice(const QString& path) {
+    const MonoAudio line = readMonoAudio(path.toStdString());
+    return {resample(line.samples, line.sampleRate, kRate)};
+}
+
+Channels slice(const Channels& audio, double fromSeconds, double seconds) {
+    Channels out;
+    for (const auto& channel : audio)
+        out.emplace_back(channel.begin() + static_cast<long>(fromSeconds * kRate),
+                         channel.begin() + static_cast<long>((fromSeconds + seconds) * kRate));
+    return out;
+}
+
+double snrDb(const Channels& host, const Channels& marked) {
+    double signal = 0, noise = 0;
+    for (size_t c = 0; c < host.size(); ++c)
+        for (size_t i = 0; i < host[c].size(); ++i) {
+            signal += double(host[c][i]) * host[c][i];
+            const double d = double(marked[c][i]) - host[c][i];
+            noise += d * d;
+        }
+    return 10 * std::log10(signal / noise);
+}
+
+} // namespace
+
+class TestWatermark : public QObject {
+    Q_OBJECT
+
+private slots:
+    void payloadText() {
+        QCOMPARE(QString::fromStdString(watermarkPayloadText(0x2a)), QString("acw1-0000002a"));
+        QCOMPARE(parseWatermarkPayloadText("acw1-DEADbeef"), 0xdeadbeefu);
+        QCOMPARE(parseWatermarkPayloadText(watermarkPayloadText(0x80000001u)), 0x80000001u);
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, parseWatermarkPayloadText("acw1-123"));
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, parseWatermarkPayloadText("acw2-0000002a"));
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, parseWatermarkPayloadText("acw1-0000002g"));
+    }
+
+    void musicRoundTripExcerptAndGain() {
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr3-crossroads.ogg");
+        const Channels host = stereo(path, 10, 12);
+        Channels marked = host;
+        embedWatermark(marked, kRate, 0xc0ffee01u);
+        const double snr = snrDb(host, marked);
+        qInfo("music: mark SNR %.1f dB", snr);
+        QVERIFY2(snr >= 30, qPrintable(QString("SNR %1 dB").arg(snr)));
+        QVERIFY2(snr < 45, "the mark is so weak it cannot be robust");
+
+        const auto whole = detectWatermark(marked, kRate);
+        QVERIFY(whole.found);
+        QCOMPARE(whole.payload, 0xc0ffee01u);
+        QVERIFY(whole.confidence >= kWatermarkThreshold);
+
+        // 5 s from an offset that is not on the mark's grid.
+        const auto excerpt = detectWatermark(slice(marked, 3.217, 5), kRate);
+        QVERIFY(excerpt.found);
+        QCOMPARE(excerpt.payload, 0xc0ffee01u);
+
+        Channels quiet = marked;
+        for (auto& channel : quiet)
+            for (float& x : channel)
+                x *= 0.25f; // -12 dB
+        const auto gained = detectWatermark(quiet, kRate);
+        QVERIFY(gained.found);
+        QCOMPARE(gained.payload, 0xc0ffee01u);
+
+        // The same host without the mark.
+        const auto clean = detectWatermark(host, kRate);
+        QVERIFY(!clean.found);
+        QVERIFY(clean.confidence < kWatermarkThreshold);
+    }
+
+    void otherRatesAndMono() {
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr3-desert.ogg");
+        const auto media = loadMedia(path.toStdString(), 48000);
+        std::vector<float> mono(media->channels[0].begin() + 48000 * 20,
+                                media->channels[0].begin() + 48000 * 26);
+        Channels marked{mono};
+        embedWatermark(marked, 48000, 7u);
+        const auto found = detectWatermark(marked, 48000);
+        QVERIFY(found.found);
+        QCOMPARE(found.payload, 7u);
+        // Resampled to 44.1 kHz: the mark lives in a rate-independent domain.
+        const Channels at44{resample(marked[0], 48000, kRate)};
+        const auto resampled = detectWatermark(at44, kRate);
+        QVERIFY(resampled.found);
+        QCOMPARE(resampled.payload, 7u);
+    }
+
+    void voiceWithPauses() {
+        ACCORD_REQUIRE_MATERIAL(dir, "fillets-cs/city/cs");
+        // A few lines of one speaker with silent gaps, as a generated vocal would be.
+        std::vector<float> track;
+        for (const char* line : {"vit-hs-klid1.ogg", "vit-hs-vodovod0.ogg", "vit-m-nebo.ogg",
+                                 "vit-hs-reklama1.ogg", "vit-v-noa.ogg"}) {
+            const Channels clip = voice(dir + "/" + line);
+            track.insert(track.end(), clip[0].begin(), clip[0].end());
+            track.insert(track.end(), kRate, 0.0f); // 1 s of digital silence
+        }
+        const Channels host{track};
+        Channels marked = host;
+        embedWatermark(marked, kRate, 0x00abcdefu);
+        const double snr = snrDb(host, marked);
+        qInfo("voice: mark SNR %.1f dB over %.1f s", snr, double(track.size()) / kRate);
+        QVERIFY(snr >= 30);
+        // Digital silence stays exactly silent (nothing to mask a mark there).
+        size_t silentSamples = 0, touched = 0;
+        for (size_t i = 0; i < track.size(); ++i)
+            if (track[i] == 0.0f) {
+                // away from speech by more than the mark's 32 ms frames
+                bool isolated = true;
+                for (long d = -2048; d <= 2048 && isolated; d += 64) {
+                    const long at = long(i) + d;
+                    if (at >= 0 && at < long(track.size()) && track[size_t(at)] != 0.0f)
+                        isolated = false;
+                }
+                if (isolated) {
+                    ++silentSamples;
+                    touched += std::abs(marked[0][i]) > 1e-6f ? 1 : 0;
+                }
+            }
+        QVERIFY(silentSamples > size_t(kRate));
+        QCOMPARE(touched, size_t(0));
+        const auto found = detectWatermark(marked, kRate);
+        QVERIFY(found.found);
+        QCOMPARE(found.payload, 0x00abcdefu);
+    }
+
+    void mp3RoundTrip() {
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr3-jungle.ogg");
+        if (QStandardPaths::findExecutable("lame").isEmpty())
+            QSKIP("lame is not installed");
+        Channels marked = stereo(path, 30, 8);
+        embedWatermark(marked, kRate, 0x12345678u);
+        QTemporaryDir dir;
+        const QString wav = dir.filePath("marked.wav"), mp3 = dir.filePath("marked.mp3"),
+                      back = dir.filePath("back.wav");
+        std::vector<float> mono(marked[0].size());
+        for (size_t i = 0; i < mono.size(); ++i)
+            mono[i] = 0.5f * (marked[0][i] + marked[1][i]);
+        writeMonoAudio(wav.toStdString(), mono, kRate);
+        QVERIFY(accord::test::runTool("lame", {"--quiet", "-b", "64", wav, mp3}));
+        QVERIFY(accord::test::runTool("lame", {"--quiet", "--decode", mp3, back}));
+        const MonoAudio decoded = readMonoAudio(back.toStdString());
+        const auto found = detectWatermark({decoded.samples}, decoded.sampleRate);
+        QVERIFY(found.found);
+        QCOMPARE(found.payload, 0x12345678u);
+    }
+
+    void payloadsAreDistinct() {
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr-savino-ocean.ogg");
+        const Channels host = stereo(path, 15, 6);
+        for (const std::uint32_t payload : {0u, 1u, 0x80000000u, 0xffffffffu, 0x5a5a5a5au}) {
+            Channels marked = host;
+            embedWatermark(marked, kRate, payload);
+            const auto found = detectWatermark(marked, kRate);
+            QVERIFY(found.found);
+            QCOMPARE(found.payload, payload);
+        }
+        // Deterministic: the same input and payload give the same samples.
+        Channels a = host, b = host;
+        embedWatermark(a, kRate, 99u);
+        embedWatermark(b, kRate, 99u);
+        QVERIFY(a == b);
+    }
+
+    void noDetectionOnUnmarkedAudio() {
+        ACCORD_REQUIRE_MATERIAL(dir, "hyperrogue");
+        int clips = 0;
+        for (const QString& name : QDir(dir).entryList({"*.ogg"}, QDir::Files, QDir::Name)) {
+            const auto media = loadMedia((dir + "/" + name).toStdString(), kRate);
+            const long length = static_cast<long>(media->channels[0].size());
+            for (long start = 0; start + 8 * kRate <= length && start < 40L * kRate;
+                 start += 8 * kRate) {
+                Channels clip;
+                for (const auto& channel : media->channels)
+                    clip.emplace_back(channel.begin() + start, channel.begin() + start + 8 * kRate);
+                const auto d = detectWatermark(clip, kRate);
+                QVERIFY2(!d.found, qPrintable(name + QString(" at %1 s").arg(start / kRate)));
+                QVERIFY(d.confidence < kWatermarkThreshold);
+                ++clips;
+            }
+            clearMediaCache();
+        }
+        QVERIFY(clips >= 50);
+    }
+
+    void degenerateInput() {
+        QVERIFY(!detectWatermark({}, kRate).found);
+        QVERIFY(!detectWatermark({{}}, kRate).found);
+        QVERIFY(!detectWatermark({std::vector<float>(100, 0.1f)}, kRate).found);
+        Channels silence{std::vector<float>(10 * kRate, 0.0f), std::vector<float>(10 * kRate)};
+        embedWatermark(silence, kRate, 5u);
+        for (const auto& channel : silence)
+            for (float x : channel)
+                QCOMPARE(x, 0.0f);
+        QVERIFY(!detectWatermark(silence, kRate).found);
+        Channels empty{{}, {}};
+        embedWatermark(empty, kRate, 5u);
+        QVERIFY(empty[0].empty());
+        Channels shortClip{std::vector<float>(300, 0.2f)};
+        embedWatermark(shortClip, kRate, 5u);
+        QVERIFY(!detectWatermark(shortClip, kRate).found);
+        Channels uneven{std::vector<float>(10), std::vector<float>(11)};
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, embedWatermark(uneven, kRate, 1u));
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, detectWatermark(uneven, kRate));
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, detectWatermark({{0.0f}}, 8000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWatermark)
+#include "test_watermark.moc"

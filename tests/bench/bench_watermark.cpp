@@ -1,0 +1,405 @@
+// Watermark robustness, false positives, transparency and speed on real material (issue 6).
+//
+// Hosts: 20 s stereo clips of the hyperrogue soundtrack (44.1 kHz Ogg Vorbis) and 20 s voice
+// tracks built from the fillets-cs speech clips (one speaker folder each, 0.5 s pauses between
+// lines, resampled to 44.1 kHz as a render would be). Every clip gets its own payload. Each
+// condition reports how often the mark was found, how often the payload read back was the one
+// embedded, and any wrong payload reported as found (must be 0).
+//
+// Run: ACCORD_MATERIAL_DIR=~/.cache/accord/material build/tests/bench/bench_watermark
+//      [--clips N]  (music clips; default 48) [--voice N] (voice tracks; default 24)
+//      [--quick]    (robustness only: no false-positive scan, no timing)
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/media.h"
+#include "accord/audio/watermark.h"
+
+#include "bench_common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace accord::audio;
+using Channels = std::vector<std::vector<float>>;
+
+namespace {
+
+constexpr int kRate = 44100;
+constexpr double kClipSeconds = 20;
+
+std::string materialRoot() {
+    const char* dir = std::getenv("ACCORD_MATERIAL_DIR");
+    if (dir && *dir)
+        return dir;
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : "") + "/.cache/accord/material";
+}
+
+std::vector<std::string> filesIn(const std::string& folder, const std::string& extension,
+                                 bool recursive) {
+    std::vector<std::string> files;
+    if (!fs::is_directory(folder))
+        return files;
+    const auto take = [&](const fs::directory_entry& entry) {
+        if (entry.is_regular_file() && entry.path().extension() == extension)
+            files.push_back(entry.path().string());
+    };
+    if (recursive)
+        for (const auto& entry : fs::recursive_directory_iterator(folder))
+            take(entry);
+    else
+        for (const auto& entry : fs::directory_iterator(folder))
+            take(entry);
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+Channels stereoAt44k(const std::string& path) {
+    const auto media = loadMedia(path, kRate);
+    Channels channels;
+    for (const auto& channel : media->channels)
+        channels.emplace_back(channel.begin(), channel.end());
+    clearMediaCache();
+    return channels;
+}
+
+Channels slice(const Channels& audio, size_t from, size_t count) {
+    Channels out;
+    for (const auto& channel : audio)
+        out.emplace_back(channel.begin() + long(from), channel.begin() + long(from + count));
+    return out;
+}
+
+double energy(const Channels& audio) {
+    double sum = 0;
+    for (const auto& channel : audio)
+        for (float x : channel)
+            sum += double(x) * x;
+    return sum;
+}
+
+double rms(const Channels& audio) {
+    const size_t n = audio.empty() ? 0 : audio.size() * audio.front().size();
+    return n ? std::sqrt(energy(audio) / double(n)) : 0.0;
+}
+
+// Voice "renders": the lines of one speaker, 0.5 s apart, until the clip is full.
+std::vector<Channels> voiceTracks(const std::string& root, size_t wanted) {
+    std::vector<Channels> tracks;
+    const std::string base = root + "/fillets-cs";
+    if (!fs::is_directory(base))
+        return tracks;
+    std::vector<std::string> folders;
+    for (const auto& entry : fs::directory_iterator(base))
+        if (entry.is_directory())
+            folders.push_back(entry.path().string());
+    std::sort(folders.begin(), folders.end());
+    const auto length = size_t(kClipSeconds * kRate);
+    for (const auto& folder : folders) {
+        if (tracks.size() >= wanted)
+            break;
+        std::vector<float> track;
+        for (const auto& file : filesIn(folder, ".ogg", true)) {
+            const MonoAudio line = readMonoAudio(file);
+            const auto at44 = resample(line.samples, line.sampleRate, kRate);
+            track.insert(track.end(), at44.begin(), at44.end());
+            track.insert(track.end(), size_t(kRate / 2), 0.0f);
+            if (track.size() >= length)
+                break;
+        }
+        if (track.size() >= length) {
+            track.resize(length);
+            tracks.push_back({track});
+        }
+    }
+    return tracks;
+}
+
+void writeWav16(const std::string& path, const Channels& audio) {
+    const auto channels = std::uint16_t(audio.size());
+    const auto frames = std::uint32_t(audio.front().size());
+    const std::uint32_t bytes = frames * channels * 2;
+    std::ofstream out(path, std::ios::binary);
+    const auto u32 = [&](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+    const auto u16 = [&](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+    out.write("RIFF", 4);
+    u32(36 + bytes);
+    out.write("WAVEfmt ", 8);
+    u32(16);
+    u16(1);
+    u16(channels);
+    u32(kRate);
+    u32(kRate * channels * 2u);
+    u16(std::uint16_t(channels * 2));
+    u16(16);
+    out.write("data", 4);
+    u32(bytes);
+    std::vector<std::int16_t> interleaved(size_t(frames) * channels);
+    for (size_t i = 0; i < frames; ++i)
+        for (size_t c = 0; c < channels; ++c)
+            interleaved[i * channels + c] =
+                std::int16_t(std::lround(std::clamp(audio[c][i], -1.0f, 1.0f) * 32767.0f));
+    out.write(reinterpret_cast<const char*>(interleaved.data()),
+              std::streamsize(interleaved.size() * 2));
+}
+
+Channels mp3RoundTrip(const Channels& audio, int kbps, const std::string& scratch) {
+    const std::string wav = scratch + "/in.wav", mp3 = scratch + "/x.mp3",
+                      back = scratch + "/back.wav";
+    writeWav16(wav, audio);
+    const std::string encode =
+        "lame --quiet -b " + std::to_string(kbps) + " '" + wav + "' '" + mp3 + "'";
+    const std::string decode = "lame --quiet --decode '" + mp3 + "' '" + back + "'";
+    if (std::system(encode.c_str()) != 0 || std::system(decode.c_str()) != 0) {
+        std::fprintf(stderr, "lame failed\n");
+        std::exit(1);
+    }
+    // lame resamples low bit rates (64 kbit/s stereo: 24 kHz); compare at the original rate.
+    const MonoAudio decoded = readMonoAudio(back);
+    return {resample(decoded.samples, decoded.sampleRate, kRate)};
+}
+
+Channels resampledRoundTrip(const Channels& audio) {
+    Channels out;
+    for (const auto& channel : audio)
+        out.push_back(resample(resample(channel, kRate, 22050), 22050, kRate));
+    return out;
+}
+
+Channels scaled(Channels audio, double gain) {
+    for (auto& channel : audio)
+        for (float& x : channel)
+            x = float(x * gain);
+    return audio;
+}
+
+// `audio` plus `other` brought to `db` relative to audio's RMS (mono downmix of other).
+Channels mixedUnder(const Channels& audio, const Channels& other, double db) {
+    const double gain = rms(audio) / std::max(1e-9, rms(other)) * std::pow(10.0, db / 20.0);
+    Channels out = audio;
+    for (size_t c = 0; c < out.size(); ++c) {
+        const auto& source = other[std::min(c, other.size() - 1)];
+        for (size_t i = 0; i < out[c].size() && i < source.size(); ++i)
+            out[c][i] += float(gain * source[i]);
+    }
+    return out;
+}
+
+// Pink noise (Paul Kellet's filter on white noise) at `snrDb` under the audio's RMS.
+Channels withPinkNoise(const Channels& audio, double snrDb, std::mt19937& random) {
+    std::normal_distribution<double> white(0.0, 1.0);
+    Channels noise = audio;
+    for (auto& channel : noise) {
+        double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+        for (float& x : channel) {
+            const double w = white(random);
+            b0 = 0.99886 * b0 + w * 0.0555179;
+            b1 = 0.99332 * b1 + w * 0.0750759;
+            b2 = 0.96900 * b2 + w * 0.1538520;
+            b3 = 0.86650 * b3 + w * 0.3104856;
+            b4 = 0.55000 * b4 + w * 0.5329522;
+            b5 = -0.7616 * b5 - w * 0.0168980;
+            x = float(b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362);
+            b6 = w * 0.115926;
+        }
+    }
+    const double gain = rms(audio) / rms(noise) * std::pow(10.0, -snrDb / 20.0);
+    Channels out = audio;
+    for (size_t c = 0; c < out.size(); ++c)
+        for (size_t i = 0; i < out[c].size(); ++i)
+            out[c][i] += float(gain * noise[c][i]);
+    return out;
+}
+
+struct Tally {
+    int clips = 0, found = 0, correct = 0, wrong = 0;
+    double confidence = 0;
+    void add(const WatermarkDetection& d, std::uint32_t payload) {
+        ++clips;
+        confidence += d.confidence;
+        if (d.found) {
+            ++found;
+            (d.payload == payload ? correct : wrong) += 1;
+        }
+    }
+};
+
+double percent(int part, int whole) {
+    return whole ? 100.0 * part / whole : 0.0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    size_t musicClips = 48, voiceClips = 24;
+    bool quick = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--quick")
+            quick = true;
+        else if (arg == "--clips" && i + 1 < argc)
+            musicClips = size_t(std::atoi(argv[++i]));
+        else if (arg == "--voice" && i + 1 < argc)
+            voiceClips = size_t(std::atoi(argv[++i]));
+    }
+    const std::string root = materialRoot();
+    const auto music = filesIn(root + "/hyperrogue", ".ogg", false);
+    if (music.size() < 2) {
+        std::printf(
+            "bench_watermark: no hyperrogue music under %s: run scripts/fetch-material.sh\n",
+            root.c_str());
+        return 0;
+    }
+    const std::string scratch = accord::bench::scratchFolder("bench-watermark");
+    const auto clipLength = size_t(kClipSeconds * kRate);
+
+    // Hosts: clips spread over every track (several per track, from different places).
+    std::vector<Channels> tracks;
+    for (const auto& file : music)
+        tracks.push_back(stereoAt44k(file));
+    std::vector<Channels> musicHosts;
+    for (size_t round = 0; musicHosts.size() < musicClips && round < 8; ++round)
+        for (const auto& track : tracks) {
+            const size_t start = size_t(5 * kRate) + round * clipLength;
+            if (musicHosts.size() < musicClips && start + clipLength <= track.front().size())
+                musicHosts.push_back(slice(track, start, clipLength));
+        }
+    const auto voiceHosts = voiceTracks(root, voiceClips);
+
+    std::printf("Watermark benchmark: %zu music clips (hyperrogue, stereo) and %zu voice tracks "
+                "(fillets-cs), %.0f s each, 44.1 kHz\n",
+                musicHosts.size(), voiceHosts.size(), kClipSeconds);
+
+    const char* conditions[] = {"unmodified",
+                                "MP3 128 kbit/s (lame)",
+                                "MP3 64 kbit/s (lame)",
+                                "resample 22.05 kHz and back",
+                                "gain -12 dB",
+                                "5 s excerpt, random offset",
+                                "mixed under music, equal loudness",
+                                "mixed under music, other +6 dB",
+                                "pink noise, 20 dB SNR"};
+    constexpr int kConditions = 9;
+    std::mt19937 random(2024);
+    std::uint32_t nextPayload = 0x2a;
+
+    for (int set = 0; set < 2; ++set) {
+        const auto& hosts = set == 0 ? musicHosts : voiceHosts;
+        if (hosts.empty())
+            continue;
+        std::vector<Tally> tally(kConditions);
+        std::vector<double> snr;
+        for (size_t h = 0; h < hosts.size(); ++h) {
+            const std::uint32_t payload = nextPayload = nextPayload * 2654435761u + 12345u;
+            Channels marked = hosts[h];
+            embedWatermark(marked, kRate, payload);
+            Channels difference = marked;
+            for (size_t c = 0; c < marked.size(); ++c)
+                for (size_t i = 0; i < marked[c].size(); ++i)
+                    difference[c][i] -= hosts[h][c][i];
+            snr.push_back(10 * std::log10(energy(hosts[h]) / std::max(1e-30, energy(difference))));
+            // The other music in a mix: a clip of a different track.
+            const Channels& other = musicHosts[(h * 7 + 3 + size_t(set)) % musicHosts.size()];
+            std::uniform_int_distribution<size_t> excerptStart(0, clipLength - 5 * kRate);
+            const size_t from = excerptStart(random);
+            const Channels variants[kConditions] = {marked,
+                                                    mp3RoundTrip(marked, 128, scratch),
+                                                    mp3RoundTrip(marked, 64, scratch),
+                                                    resampledRoundTrip(marked),
+                                                    scaled(marked, std::pow(10.0, -12 / 20.0)),
+                                                    slice(marked, from, 5 * kRate),
+                                                    mixedUnder(marked, other, 0),
+                                                    mixedUnder(marked, other, 6),
+                                                    withPinkNoise(marked, 20, random)};
+            for (int c = 0; c < kConditions; ++c)
+                tally[c].add(detectWatermark(variants[c], kRate), payload);
+        }
+        std::sort(snr.begin(), snr.end());
+        std::printf("\n%s (%zu clips; mark SNR min %.1f dB, median %.1f dB)\n",
+                    set == 0 ? "Music" : "Voice", hosts.size(), snr.front(), snr[snr.size() / 2]);
+        std::printf("  %-36s %9s %9s %7s %9s\n", "condition", "detected", "payload", "wrong",
+                    "mean conf");
+        for (int c = 0; c < kConditions; ++c)
+            std::printf("  %-36s %8.1f%% %8.1f%% %7d %9.1f\n", conditions[c],
+                        percent(tally[c].found, tally[c].clips),
+                        percent(tally[c].correct, tally[c].clips), tally[c].wrong,
+                        tally[c].confidence / tally[c].clips);
+    }
+
+    if (quick) {
+        fs::remove_all(scratch);
+        return 0;
+    }
+
+    // False positives: unmarked real audio cut into 10 s clips (music, voice, loops, and the
+    // unmarked mixes of two tracks).
+    std::vector<Channels> unmarked;
+    for (const auto& track : tracks)
+        for (size_t start = 0; start + size_t(10 * kRate) <= track.front().size();
+             start += size_t(10 * kRate))
+            unmarked.push_back(slice(track, start, size_t(10 * kRate)));
+    for (const auto& voice : voiceTracks(root, 1000))
+        for (size_t start = 0; start + size_t(10 * kRate) <= voice.front().size();
+             start += size_t(10 * kRate))
+            unmarked.push_back(slice(voice, start, size_t(10 * kRate)));
+    for (const auto& file : filesIn(root + "/sonic-pi", ".flac", false)) {
+        const MonoAudio loop = readMonoAudio(file);
+        if (loop.samples.size() >= size_t(2 * loop.sampleRate))
+            unmarked.push_back({resample(loop.samples, loop.sampleRate, kRate)});
+    }
+    for (size_t i = 0; i + 1 < musicHosts.size(); i += 2)
+        unmarked.push_back(mixedUnder(musicHosts[i], musicHosts[i + 1], 0));
+    int falsePositives = 0;
+    double highest = 0;
+    for (const auto& clip : unmarked) {
+        const auto d = detectWatermark(clip, kRate);
+        falsePositives += d.found ? 1 : 0;
+        highest = std::max(highest, d.confidence);
+    }
+    std::printf("\nFalse detections on unmarked real audio: %d / %zu clips (highest confidence "
+                "%.2f, threshold %.1f)\n",
+                falsePositives, unmarked.size(), highest, kWatermarkThreshold);
+
+    // Speed, one core: a 20 s stereo clip, against reading+writing it with sox and encoding it
+    // with lame.
+    const Channels& host = musicHosts.front();
+    Channels work;
+    const auto embedTime = accord::bench::repeat(7, [&] {
+        work = host;
+        embedWatermark(work, kRate, 0x2a);
+    });
+    const auto detectTime = accord::bench::repeat(7, [&] { detectWatermark(work, kRate); });
+    writeWav16(scratch + "/speed.wav", host);
+    const auto soxTime = accord::bench::repeat(3, [&] {
+        if (std::system(("sox '" + scratch + "/speed.wav' '" + scratch + "/copy.wav'").c_str()))
+            std::exit(1);
+    });
+    const auto lameTime = accord::bench::repeat(3, [&] {
+        if (std::system(
+                ("lame --quiet -b 128 '" + scratch + "/speed.wav' '" + scratch + "/speed.mp3'")
+                    .c_str()))
+            std::exit(1);
+    });
+    std::printf("\nSpeed on %.0f s of 44.1 kHz stereo, one thread (x real time, median of runs):\n",
+                kClipSeconds);
+    std::printf("  embed    %8.0fx   (%.1f ms)\n", kClipSeconds / embedTime.median,
+                embedTime.median * 1e3);
+    std::printf("  detect   %8.0fx   (%.1f ms)\n", kClipSeconds / detectTime.median,
+                detectTime.median * 1e3);
+    std::printf("  sox read+write WAV (floor) %8.0fx   (%.1f ms)\n", kClipSeconds / soxTime.median,
+                soxTime.median * 1e3);
+    std::printf("  lame -b 128 encode         %8.0fx   (%.1f ms)\n", kClipSeconds / lameTime.median,
+                lameTime.median * 1e3);
+    fs::remove_all(scratch);
+    return 0;
+}

@@ -1,0 +1,365 @@
+// Export with proof through the real accord-cli (SPEC §1-2, issue 6): the consent gate, signed
+// manifests embedded in WAV and FLAC, tamper detection by `verify`, split sheets, revocation,
+// and generated audio that cannot be laundered into a recording.
+
+#include "test_support.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+
+using accord::test::runCli;
+using accord::test::runTool;
+
+class ExportTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+    QString registry;
+    int registries = 0;
+    QString ada, bo;
+    QString project;
+
+    QString addHolder(const QString& name) {
+        return runCli({"--json", "holder", "add", "--name", name}, registry)
+            .json()
+            .value("holder")
+            .toString();
+    }
+
+    // Ada's spoken words on track 1, Bo's piano on track 2, in a fresh registry and project.
+    bool makeProject(const QString& words, const QString& piano) {
+        registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
+        ada = addHolder("Ada");
+        bo = addHolder("Bo");
+        project = dir.filePath(QString("song%1.accord").arg(registries));
+        return runCli({"project", "new", project}, registry).exitCode == 0 &&
+               runCli({"project", "add-track", project, "--name", "Vocals"}, registry).exitCode ==
+                   0 &&
+               runCli({"project", "add-track", project, "--name", "Piano"}, registry).exitCode ==
+                   0 &&
+               runCli({"project", "add-clip", project, "--track", "t-1", words, "--owner", ada},
+                      registry)
+                       .exitCode == 0 &&
+               runCli({"project", "add-clip", project, "--track", "t-2", piano, "--owner", bo},
+                      registry)
+                       .exitCode == 0;
+    }
+
+    static int basisPointsOf(const QJsonObject& split) {
+        int total = 0;
+        for (const auto& share : split.value("shares").toArray())
+            total += qRound(share.toObject().value("percent").toDouble() * 100);
+        return total;
+    }
+
+    static QByteArray readAll(const QString& path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    static bool writeAll(const QString& path, const QByteArray& bytes) {
+        QFile file(path);
+        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+               file.write(bytes) == bytes.size();
+    }
+
+    // verify FILE must fail with exit 3 and name `mentions` among its problems.
+    void expectTampered(const QString& file, const QString& mentions) {
+        const auto r = runCli({"--json", "verify", file}, registry);
+        QVERIFY2(
+            r.exitCode == 3,
+            qPrintable(QString("exit %1 for %2: %3").arg(r.exitCode).arg(file, QString(r.out))));
+        const QString problems =
+            QString::fromUtf8(QJsonDocument(r.json().value("problems").toArray()).toJson());
+        QVERIFY2(problems.contains(mentions), qPrintable(file + ": " + problems));
+    }
+
+private slots:
+    void gateListsEveryMissingGrantAndWritesNothing() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        const QString out = dir.filePath("denied");
+
+        auto r = runCli({"--json", "export", project, "--out", out, "--stems"}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QJsonArray denied = r.json().value("denied").toArray();
+        QCOMPARE(denied.size(), 2);
+        for (const auto& d : denied) {
+            QCOMPARE(d.toObject().value("scope").toString(), QString("export"));
+            QVERIFY(!d.toObject().value("why").toString().isEmpty());
+        }
+        QVERIFY(!QFileInfo::exists(out));
+
+        // One grant: still denied, now naming only Bo's recording.
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        r = runCli({"--json", "export", project, "--out", out}, registry);
+        QCOMPARE(r.exitCode, 4);
+        denied = r.json().value("denied").toArray();
+        QCOMPARE(denied.size(), 1);
+        QCOMPARE(denied.at(0).toObject().value("owner").toString(), bo);
+
+        // Both: allowed; a commercial export needs commercial terms.
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        r = runCli({"--json", "export", project, "--out", out, "--commercial"}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.json().value("denied").toArray().size(), 2);
+        QVERIFY(!QFileInfo::exists(out + "/song1.wav"));
+        QCOMPARE(runCli({"audit", "verify"}, registry).exitCode, 0);
+    }
+
+    void exportCarriesSignedManifestsAndSplitSheet() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        const QString bosGrant = runCli({"--json", "grant", "add", "--holder", bo, "--all-assets",
+                                         "--scope", "export", "--commercial"},
+                                        registry)
+                                     .json()
+                                     .value("grant")
+                                     .toString();
+        const QString out = dir.filePath("allowed");
+        auto r = runCli({"--json", "export", project, "--out", out, "--stems"}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray files = r.json().value("files").toArray();
+        QCOMPARE(files.size(), 3);
+        const QString mix = files.at(0).toString();
+        QCOMPARE(QFileInfo(mix).fileName(), QString("song%1.wav").arg(registries));
+        const QJsonObject split = r.json().value("split").toObject();
+        QCOMPARE(basisPointsOf(split), 10000);
+        QCOMPARE(split.value("shares").toArray().size(), 2);
+        QVERIFY(split.value("method").toString().startsWith("accord-split-v1"));
+        const QString stem = out + "/stems/01 Vocals.wav";
+        QVERIFY(QFileInfo::exists(stem));
+        QVERIFY(QFileInfo::exists(stem + ".accord.json"));
+        // The stem is Ada's alone.
+        for (const auto& e : r.json().value("exports").toArray())
+            if (e.toObject().value("path").toString() == stem) {
+                const QJsonArray shares =
+                    e.toObject().value("split").toObject().value("shares").toArray();
+                QCOMPARE(shares.size(), 1);
+                QCOMPARE(shares.at(0).toObject().value("holder").toString(), ada);
+                QCOMPARE(shares.at(0).toObject().value("percent").toDouble(), 100.0);
+            }
+        const QString base = out + QString("/song%1").arg(registries);
+        QVERIFY(readAll(base + ".split.csv").startsWith("holder,name,percent\n"));
+        QCOMPARE(QJsonDocument::fromJson(readAll(base + ".split.json")).object(), split);
+
+        // Other programs still read the file.
+        QProcess soxi;
+        soxi.start("soxi", {"-b", mix});
+        QVERIFY(soxi.waitForFinished());
+        QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("24"));
+        QVERIFY(runTool("sox", {mix, "-n", "stat"}));
+
+        // verify: on the file alone and with the registry.
+        r = runCli({"--json", "verify", mix}, dir.filePath("no-such-registry.sqlite"));
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
+        QCOMPARE(r.json().value("content").toString(), QString("match"));
+        QCOMPARE(r.json().value("consent").toString(), QString("unknown"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("no-such-registry.sqlite")));
+        r = runCli({"--json", "verify", mix}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("consent").toString(), QString("ok"));
+        QCOMPARE(r.json().value("lineage").toObject().value("assets").toArray().size(), 2);
+        QCOMPARE(r.json()
+                     .value("disclosure")
+                     .toObject()
+                     .value("vocals")
+                     .toObject()
+                     .value("generated")
+                     .toBool(),
+                 false);
+
+        // Metadata edits keep the proof: a LIST chunk appended after ours.
+        QByteArray tagged = readAll(mix);
+        const QByteArray info("INFOINAM\x06\0\0\0Title\0", 18);
+        QByteArray chunk("LIST");
+        const quint32 size = quint32(info.size());
+        chunk.append(reinterpret_cast<const char*>(&size), 4).append(info);
+        tagged.append(chunk);
+        const quint32 riff = quint32(tagged.size() - 8);
+        tagged.replace(4, 4, QByteArray(reinterpret_cast<const char*>(&riff), 4));
+        const QString retagged = dir.filePath("retagged.wav");
+        QVERIFY(writeAll(retagged, tagged));
+        r = runCli({"--json", "verify", retagged}, registry);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+
+        // Revocation: verify of this earlier export reports it, and the next export is denied.
+        QCOMPARE(runCli({"grant", "revoke", bosGrant, "--reason", "label deal"}, registry).exitCode,
+                 0);
+        r = runCli({"--json", "verify", mix}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("consent").toString(), QString("revoked"));
+        QVERIFY(QJsonDocument(r.json().value("notes").toArray())
+                    .toJson()
+                    .contains(bosGrant.toUtf8() + " (Bo"));
+        r = runCli({"--json", "export", project, "--out", dir.filePath("again")}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QJsonDocument(r.json()).toJson().contains(bosGrant.toUtf8()));
+        QCOMPARE(runCli({"audit", "verify"}, registry).exitCode, 0);
+    }
+
+    void tamperingIsDetectedWithExit3() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        const QString out = dir.filePath("tamper");
+        auto r = runCli({"--json", "export", project, "--out", out, "--stems"}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString mix = r.json().value("files").toArray().at(0).toString();
+        const QString stem = r.json().value("files").toArray().at(1).toString();
+        const QByteArray original = readAll(mix);
+        const QByteArray sidecar = readAll(mix + ".accord.json");
+
+        // 1. One sample flipped.
+        QByteArray flipped = original;
+        flipped[original.indexOf("data") + 8 + 3 * 4000] ^= 0x10;
+        const QString one = dir.filePath("flipped.wav");
+        QVERIFY(writeAll(one, flipped));
+        expectTampered(one, "the sound differs");
+
+        // 2. The manifest edited inside the file (same length, so the file stays well formed).
+        QByteArray edited = original;
+        const int at = edited.indexOf("\"percent\":");
+        QVERIFY(at > 0);
+        const int digit = at + 10;
+        edited[digit] = edited[digit] == '1' ? '2' : '1';
+        const QString two = dir.filePath("edited.wav");
+        QVERIFY(writeAll(two, edited));
+        expectTampered(two, "signature");
+
+        // 3. The signature swapped for another export's (the stem's).
+        const QByteArray stemBytes = readAll(stem);
+        auto signatureIn = [](const QByteArray& bytes) {
+            const int start = bytes.indexOf("\"signature\":\"") + 13;
+            return bytes.mid(start, bytes.indexOf('"', start) - start);
+        };
+        QByteArray swapped = original;
+        const QByteArray mine = signatureIn(original);
+        QCOMPARE(mine.size(), 128);
+        swapped.replace(swapped.indexOf(mine), mine.size(), signatureIn(stemBytes));
+        const QString three = dir.filePath("swapped.wav");
+        QVERIFY(writeAll(three, swapped));
+        expectTampered(three, "signature");
+
+        // 4. The chunk stripped (sox drops chunks it does not know) but the sidecar kept.
+        const QString four = dir.filePath("stripped.wav");
+        QVERIFY(runTool("sox", {mix, four}));
+        QVERIFY(writeAll(four + ".accord.json", sidecar));
+        expectTampered(four, "stripped");
+
+        // 5. A sidecar that disagrees with the embedded manifest.
+        const QString five = dir.filePath("disagree.wav");
+        QVERIFY(writeAll(five, original));
+        QByteArray otherSidecar = readAll(stem + ".accord.json");
+        QVERIFY(writeAll(five + ".accord.json", otherSidecar));
+        expectTampered(five, "differs");
+
+        // The untouched export still verifies.
+        QCOMPARE(runCli({"verify", mix}, registry).exitCode, 0);
+    }
+
+    void flacExportsCarryTheManifestToo() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        const QString out = dir.filePath("flac");
+        auto r = runCli({"--json", "export", project, "--out", out, "--format", "flac", "--as", bo},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString mix = r.json().value("files").toArray().at(0).toString();
+        QVERIFY(mix.endsWith(".flac"));
+        QVERIFY(runTool("sox", {mix, "-n", "stat"}));
+        r = runCli({"--json", "verify", mix}, registry);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
+        // A lossless re-encode keeps the sound (PCM hash) but not the embedded manifest.
+        const QString copy = dir.filePath("reencoded.wav");
+        QVERIFY(runTool("sox", {mix, "-b", "24", copy}));
+        r = runCli({"--json", "verify", copy}, registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("signature").toString(), QString("absent"));
+        QVERIFY(QJsonDocument(r.json().value("notes").toArray()).toJson().contains("same sound"));
+    }
+
+    void generatedAudioCannotBeLaundered() {
+        ACCORD_REQUIRE_MATERIAL(voiceA, "alsa/Front_Left.wav");
+        ACCORD_REQUIRE_MATERIAL(voiceB, "alsa/Rear_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(voiceC, "alsa/Front_Right.wav");
+        ACCORD_REQUIRE_MATERIAL(voiceD, "alsa/Rear_Left.wav");
+        ACCORD_REQUIRE_MATERIAL(take, "npm/audio-lena/lena.flac");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        registry = dir.filePath("launder.sqlite");
+        ada = addHolder("Ada");
+        bo = addHolder("Bo");
+        QStringList assets;
+        for (const QString& file : {voiceA, voiceB, voiceC, voiceD})
+            assets << runCli({"--json", "asset", "add", file, "--owner", ada}, registry)
+                          .json()
+                          .value("asset")
+                          .toString();
+        QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
+               registry);
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate", "--share",
+                "30"},
+               registry);
+        const QString model = dir.filePath("ada.accordvoice");
+        auto r = runCli({"--json", "train", "voice", "--owner", ada, "--asset", assets.at(0),
+                         "--asset", assets.at(1), "--asset", assets.at(2), "--asset", assets.at(3),
+                         "--out", model, "--steps", "20"},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString sung = dir.filePath("sung.wav");
+        r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString render = r.json().value("render").toString();
+        QVERIFY(r.json().value("watermark").toString().startsWith("acw1-"));
+
+        // The same sound, or a lossless re-encode of it, is the render, never a recording.
+        const QString flac = dir.filePath("sung.flac");
+        QVERIFY(runTool("sox", {sung, flac}));
+        for (const QString& file : {sung, flac}) {
+            r = runCli({"asset", "add", file, "--owner", bo}, registry);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(QString(r.err).contains(render), r.err.constData());
+        }
+        // Brought into a project it stays the render, so the gate follows Ada's model.
+        const QString song = dir.filePath("launder.accord");
+        runCli({"project", "new", song, "--rate", "44100"}, registry);
+        runCli({"project", "add-track", song, "--name", "Vocals"}, registry);
+        runCli({"project", "add-track", song, "--name", "Piano"}, registry);
+        r = runCli({"--json", "project", "add-clip", song, "--track", "t-1", flac, "--owner", bo},
+                   registry);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("render").toString(), render);
+        QVERIFY(r.json().value("asset").isNull());
+        runCli({"project", "add-clip", song, "--track", "t-2", piano, "--owner", bo}, registry);
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QJsonDocument(r.json()).toJson().contains(assets.at(0).toUtf8()));
+        // Ada allows exports: the split gives her the 30% share of the re-sung part.
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(basisPointsOf(r.json().value("split").toObject()), 10000);
+        const QString mix = r.json().value("files").toArray().at(0).toString();
+        r = runCli({"--json", "verify", mix}, registry);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject vocals =
+            r.json().value("disclosure").toObject().value("vocals").toObject();
+        QVERIFY(vocals.value("generated").toBool());
+        QCOMPARE(r.json().value("lineage").toObject().value("models").toArray().size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(ExportTest)
+#include "test_export.moc"

@@ -1,0 +1,136 @@
+// Split sheets, canonical JSON and manifest signatures (core/provenance.h) on a real registry.
+
+#include "accord/core/crypto.h"
+#include "accord/core/provenance.h"
+#include "accord/core/registry.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace accord;
+
+class ProvenanceTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+    int registries = 0;
+
+    std::unique_ptr<Registry> newRegistry() {
+        return Registry::open(dir.filePath(QString("p%1.sqlite").arg(++registries)).toStdString());
+    }
+
+    static Asset addAsset(Registry& registry, const std::string& owner, const std::string& tag) {
+        AudioIdentity identity{sha256Hex("file " + tag), sha256Hex("pcm " + tag), 10, 48000, 1};
+        return registry.addAsset({owner, identity, "", AssetOrigin::Recorded, "/" + tag + ".wav"})
+            .asset;
+    }
+
+    static int sumOf(const SplitSheet& sheet) {
+        int total = 0;
+        for (const auto& share : sheet.shares)
+            total += share.basisPoints;
+        return total;
+    }
+
+private slots:
+    void equalPartsRoundToExactlyOneHundred() {
+        auto registry = newRegistry();
+        std::vector<SplitPart> parts;
+        for (const char* name : {"Ada", "Bo", "Cy"}) {
+            const Holder holder = registry->addHolder(name, "");
+            parts.push_back({{InputKind::Asset, addAsset(*registry, holder.id, name).id}, {}, 7});
+        }
+        const SplitSheet sheet = computeSplitSheet(registry->consentGraph(), parts, currentTime());
+        QCOMPARE(sheet.shares.size(), std::size_t(3));
+        QCOMPARE(sumOf(sheet), 10000);
+        // 33.33 each and one extra point to the largest remainder, ties by holder id.
+        QCOMPARE(sheet.shares[0].holder, std::string("h-1"));
+        QCOMPARE(sheet.shares[0].basisPoints, 3334);
+        QCOMPARE(sheet.shares[1].basisPoints, 3333);
+        QCOMPARE(sheet.toCsv(), std::string("holder,name,percent\nh-1,\"Ada\",33.34\n"
+                                            "h-2,\"Bo\",33.33\nh-3,\"Cy\",33.33\n"));
+        // Deterministic: the same question, the same sheet.
+        QVERIFY(computeSplitSheet(registry->consentGraph(), parts, currentTime()).toJson() ==
+                sheet.toJson());
+    }
+
+    void voiceOwnerGetsTheShareOfTheirGenerateGrant() {
+        auto registry = newRegistry();
+        const Holder ada = registry->addHolder("Ada", "");
+        const Holder bo = registry->addHolder("Bo", "");
+        const Asset voice = addAsset(*registry, ada.id, "voice");
+        const Asset take = addAsset(*registry, bo.id, "take");
+        const Asset piano = addAsset(*registry, bo.id, "piano");
+        const Grant train = registry->addGrant({ada.id, Scope::TrainVoice, voice.id, {}, {}});
+        const Model model = registry->addModel(
+            {ModelKind::Voice, ada.id, "/m", sha256Hex("w"), "{}", "{}", {{voice.id, train.id}}});
+        const Render sung =
+            registry->addRender({"conversion",
+                                 "/c.wav",
+                                 sha256Hex("c"),
+                                 {{InputKind::Asset, take.id}, {InputKind::Model, model.id}},
+                                 "acw1-00000001"});
+        const std::vector<SplitPart> parts = {{{InputKind::Render, sung.id}, {}, 60},
+                                              {{InputKind::Asset, piano.id}, {}, 60}};
+
+        // No share stated: the voice owner gets half of the re-sung part.
+        SplitSheet sheet = computeSplitSheet(registry->consentGraph(), parts, currentTime());
+        QCOMPARE(sumOf(sheet), 10000);
+        QCOMPARE(sheet.shares[0].holder, bo.id);
+        QCOMPARE(sheet.shares[0].basisPoints, 7500);
+        QCOMPARE(sheet.shares[1].basisPoints, 2500);
+
+        // Ada allows generating with a 30% share: 18 of 120 s -> 15%.
+        GrantTerms terms;
+        terms.sharePercent = 30;
+        registry->addGrant({ada.id, Scope::Generate, voice.id, {}, terms});
+        sheet = computeSplitSheet(registry->consentGraph(), parts, currentTime());
+        QCOMPARE(sheet.shares[0].basisPoints, 8500);
+        QCOMPARE(sheet.shares[1].holder, ada.id);
+        QCOMPARE(sheet.shares[1].basisPoints, 1500);
+
+        // A track running live through the model counts the same way.
+        sheet = computeSplitSheet(registry->consentGraph(),
+                                  {{{InputKind::Asset, take.id}, model.id, 10}}, currentTime());
+        QCOMPARE(sheet.shares[0].holder, bo.id);
+        QCOMPARE(sheet.shares[0].basisPoints, 7000);
+
+        // The disclosure names the model behind the generated vocals.
+        const auto disclosure = disclosureJson(registry->consentGraph(), parts);
+        QVERIFY(disclosure["vocals"]["generated"].get<bool>());
+        QCOMPARE(disclosure["vocals"]["models"][0].get<std::string>(), model.id);
+        QVERIFY(!disclosure["composition"]["generated"].get<bool>());
+
+        QVERIFY_EXCEPTION_THROWN(computeSplitSheet(registry->consentGraph(),
+                                                   {{{InputKind::Asset, take.id}, {}, 0}},
+                                                   currentTime()),
+                                 BadInput);
+    }
+
+    void signaturesBindTheCanonicalManifest() {
+        auto registry = newRegistry();
+        const Holder ada = registry->addHolder("Ada", "");
+        nlohmann::json manifest = {
+            {"format", kManifestFormat}, {"b", 1}, {"a", {{"y", 2}, {"x", 3}}}};
+        QCOMPARE(canonicalJson(manifest),
+                 std::string(R"({"a":{"x":3,"y":2},"b":1,"format":"accord-manifest"})"));
+        const nlohmann::json signedByAda = signManifest(*registry, manifest, ada.id);
+        std::string problem;
+        QCOMPARE(checkManifestSignature(signedByAda, problem), SignatureState::Valid);
+        // Reordering or re-spacing keeps it valid: the signature covers the canonical form.
+        QCOMPARE(checkManifestSignature(nlohmann::json::parse(signedByAda.dump(4)), problem),
+                 SignatureState::Valid);
+        nlohmann::json edited = signedByAda;
+        edited["b"] = 2;
+        QCOMPARE(checkManifestSignature(edited, problem), SignatureState::Invalid);
+        QVERIFY(!problem.empty());
+        nlohmann::json swapped = signedByAda;
+        swapped["signature"] = signManifest(*registry, manifest, {})["signature"];
+        QCOMPARE(checkManifestSignature(swapped, problem), SignatureState::Invalid);
+        QCOMPARE(checkManifestSignature(manifest, problem), SignatureState::Absent);
+        QVERIFY_EXCEPTION_THROWN(canonicalJson(nlohmann::json(std::nan(""))), BadInput);
+    }
+};
+
+QTEST_GUILESS_MAIN(ProvenanceTest)
+#include "test_provenance.moc"
