@@ -4,12 +4,12 @@
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
-#include "demo.h"
 #include "output.h"
 #include "project_commands.h"
 #include "provenance_commands.h"
 #include "render_command.h"
 #ifdef ACCORD_CLI_WITH_MODELS
+#include "demo.h"
 #include "model_commands.h"
 #endif
 
@@ -436,11 +436,10 @@ const std::vector<CommandSpec>& commandTable() {
 ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
     const auto& words = args.command->words;
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
-    if (name == "demo")
-        return runDemo(args.value("--out"), args.json, out, err);
-    if (name == "train voice" || name == "convert")
+    if (name == "train voice" || name == "convert" || name == "demo")
 #ifdef ACCORD_CLI_WITH_MODELS
-        return runModelCommand(args, out, err);
+        return name == "demo" ? runDemo(args.value("--out"), args.json, out, err)
+                              : runModelCommand(args, out, err);
 #else
         handToModelsBinary(args.words);
 #endif

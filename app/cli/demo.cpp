@@ -1,18 +1,27 @@
 #include "demo.h"
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/export.h"
+#include "accord/audio/verify.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
+#include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/models/voice_model.h"
+#include "provenance_commands.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
 
 namespace accord::cli {
 namespace {
+
+constexpr int kDemoTrainingSteps = 200; // a small model: about half a minute here
+constexpr int kDemoProjectRate = 44100;
 
 std::string materialRoot() {
     if (const char* dir = std::getenv("ACCORD_MATERIAL_DIR"); dir && *dir)
@@ -83,6 +92,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     const std::string voice = materialFile("npm/audio-lena/lena.flac");
     const std::string words = materialFile("alsa/Front_Center.wav");
     const std::string piano = materialFile("npm/piano-velocity10/audio/C4v10.ogg");
+    const std::string take = materialFile("fillets-cs/atlantis/cs/sp-m-potize.ogg");
 
     Story story(out, json);
     story.chapter("A fresh consent registry");
@@ -149,28 +159,113 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     anyone.at = currentTime();
     story.decision("May someone else in the studio do the same?", registry->decide(anyone));
 
-    story.chapter("A mix of Ada's voice and Bo's piano: the gate follows the lineage");
-    const Render mix = registry->addRender(
-        {"mix",
-         folder + "/mix.wav",
-         "",
-         {{InputKind::Asset, vocal.id}, {InputKind::Asset, spoken.id}, {InputKind::Asset, keys.id}},
-         {}});
-    story.say(mix.id + " = " + vocal.id + " + " + spoken.id + " + " + keys.id);
-    story.decision("May the mix be exported commercially?",
-                   ask(Scope::Export, InputKind::Render, mix.id, true));
-    NewGrant bosExport{bo.id, Scope::Export, keys.id, std::nullopt, {}};
-    bosExport.terms.commercial = true;
-    bosExport.terms.sharePercent = 50;
-    const Grant bosGrant = registry->addGrant(bosExport);
-    story.say(bosGrant.id + ": " + describeGrant(registry->consentGraph(), bosGrant, now));
-    const Decision allowed = ask(Scope::Export, InputKind::Render, mix.id, true);
-    story.decision("And now?", allowed);
+    story.chapter("Bo trains a voice model of Ada on this machine (consent checked first)");
+    NewGrant generate{ada.id, Scope::Generate, std::nullopt, bo.id, {}};
+    generate.terms.sharePercent = 30;
+    generate.terms.attribution = "Voice model of Ada Lovelace";
+    const Grant generateGrant = registry->addGrant(generate);
+    NewGrant trainWords{ada.id, Scope::TrainVoice, spoken.id, bo.id, {}};
+    registry->addGrant(trainWords);
+    story.say(generateGrant.id + ": " +
+              describeGrant(registry->consentGraph(), generateGrant, currentTime()));
+    models::VoiceTrainingRequest training;
+    training.owner = ada.id;
+    training.assets = {vocal.id, spoken.id};
+    training.outFile = folder + "/ada.accordvoice";
+    training.actor = bo.id;
+    training.maxSteps = kDemoTrainingSteps;
+    int lastShown = 0;
+    const models::TrainedVoiceModel model =
+        models::trainVoiceModel(*registry, training, [&](const models::VoiceTrainingProgress& p) {
+            if (p.phase == models::VoiceTrainingProgress::Phase::Training &&
+                (p.step - lastShown >= kDemoTrainingSteps / 4 || p.step == p.totalSteps)) {
+                lastShown = p.step;
+                story.say("step " + std::to_string(p.step) + "/" + std::to_string(p.totalSteps) +
+                          ", loss " + std::to_string(p.loss).substr(0, 5));
+            }
+        });
+    story.say(model.modelId + ": " + model.file + " (weights " + model.weightsSha256.substr(0, 12) +
+              "…)");
 
-    story.chapter("Ada revokes her export consent: it takes effect at once");
+    story.chapter("Bo's guide vocal, re-sung in Ada's voice, watermarked");
+    const Asset guide = registerFile(take, bo.id);
+    const models::VoiceConversion sung = models::convertWithVoiceModel(
+        *registry, model.file, take, folder + "/guide in Ada's voice.wav", 0, bo.id);
+    story.say(sung.render + ": " + sung.outPath + " (" + seconds(sung.seconds) + ", watermark " +
+              sung.watermark + ")");
+
+    story.chapter("Generated audio cannot pass as a recording");
+    {
+        const AudioIdentity identity = audio::identifyAudioFile(sung.outPath);
+        if (const auto origin = generatedOriginOf(*registry, sung.outPath, identity))
+            story.say("refused: " + origin->describe("the re-sung file"));
+    }
+
+    story.chapter("A song: the re-sung vocal and Bo's piano, exported with proof");
+    NewGrant bosExport{bo.id, Scope::Export, std::nullopt, std::nullopt, {}};
+    bosExport.terms.commercial = true;
+    registry->addGrant(bosExport);
+    Project project;
+    project.sampleRate = kDemoProjectRate;
+    project.tracks.push_back({"t-1", "Vocals (Ada's voice)", 0, 0, false, false, {}, {}});
+    project.tracks.push_back({"t-2", "Piano", -4, 0.2, false, false, {}, {}});
+    Clip vocalClip;
+    vocalClip.id = "c-1";
+    vocalClip.render = sung.render;
+    vocalClip.file = sung.outPath;
+    vocalClip.length = project.secondsToSamples(sung.seconds);
+    project.tracks[0].clips.push_back(vocalClip);
+    Clip pianoClip;
+    pianoClip.id = "c-2";
+    pianoClip.asset = keys.id;
+    pianoClip.file = piano;
+    pianoClip.length = project.secondsToSamples(std::min(keys.durationSeconds, sung.seconds));
+    pianoClip.fadeOut = project.secondsToSamples(1);
+    project.tracks[1].clips.push_back(pianoClip);
+    saveProject(folder + "/song.accord", project);
+
+    audio::ExportRequest exportRequest;
+    exportRequest.outDir = folder + "/export";
+    exportRequest.stems = true;
+    exportRequest.commercial = true;
+    exportRequest.actor = bo.id;
+    exportRequest.title = "song";
+    const audio::ExportResult exported = audio::exportProject(*registry, project, exportRequest);
+    for (const auto& file : exported.files)
+        story.say(file.exportId + "  " + file.path + "  (+ .accord.json)");
+    story.say("split sheet (" + exported.split.method.substr(0, exported.split.method.find(':')) +
+              ", docs/SPLIT_SHEET.md):");
+    for (const auto& share : exported.split.shares)
+        story.say("   " + std::to_string(share.percent()).substr(0, 5) + "%  " + share.name);
+    const std::string mixPath = exported.files.front().path;
+
+    story.chapter("Verify the exported mix");
+    const audio::FileVerification proof = audio::verifyFile(mixPath, registry.get());
+    story.say("signature " + signatureStateName(proof.signature) + ", content " + proof.content +
+              ", consent " + proof.consent);
+    story.say("AI disclosure: vocals generated by " +
+              proof.manifest["disclosure"]["vocals"]["models"].dump() + ", piano performed");
+    const audio::FileVerification vocalProof = audio::verifyFile(sung.outPath, nullptr);
+    story.say("the re-sung file alone: watermark " +
+              (vocalProof.watermarkFound
+                   ? vocalProof.watermarkPayload
+                   : std::string("not read back (confidence ") +
+                         std::to_string(vocalProof.watermarkConfidence).substr(0, 4) + ")"));
+
+    story.chapter("Ada revokes her export consent: the same export is denied, with reasons");
     registry->revokeGrant(exportGrant.id, "album withdrawn");
-    const Decision denied = ask(Scope::Export, InputKind::Render, mix.id, true);
-    story.decision("May the mix be exported commercially?", denied);
+    Decision denied;
+    try {
+        exportRequest.outDir = folder + "/export-again";
+        audio::exportProject(*registry, project, exportRequest);
+    } catch (const ConsentDenied& refusal) {
+        denied = refusal.decision();
+    }
+    story.decision("May Bo export the song now?", denied);
+    const audio::FileVerification after = audio::verifyFile(mixPath, registry.get());
+    story.say("verify of the earlier export: consent " + after.consent);
+    for (const auto& note : after.notes)
+        story.say("   " + note);
 
     story.chapter("The audit chain");
     const AuditReport report = registry->verifyAudit();
@@ -179,21 +274,35 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     for (const auto& problem : report.problems)
         err << "   " << problem << "\n";
 
-    const bool storyHolds = allowed.allowed && !denied.allowed && report.intact;
+    const bool storyHolds = proof.intact() && proof.signature == SignatureState::Valid &&
+                            !denied.allowed && !denied.missing.empty() &&
+                            after.consent == "revoked" && report.intact;
     if (json)
         out << nlohmann::json{{"registry", registryPath},
                               {"holders", {ada.id, bo.id}},
-                              {"assets", {vocal.id, spoken.id, keys.id}},
-                              {"render", mix.id},
-                              {"export_allowed_before_revocation", allowed.allowed},
+                              {"assets", {vocal.id, spoken.id, keys.id, guide.id}},
+                              {"model", model.modelId},
+                              {"conversion", sung.render},
+                              {"watermark", sung.watermark},
+                              {"files",
+                               [&] {
+                                   nlohmann::json files = nlohmann::json::array();
+                                   for (const auto& file : exported.files)
+                                       files.push_back(file.path);
+                                   return files;
+                               }()},
+                              {"split", exported.split.toJson()},
+                              {"verify", proof.toJson()},
+                              {"export_allowed_before_revocation", true},
                               {"export_allowed_after_revocation", denied.allowed},
+                              {"consent_after_revocation", after.consent},
                               {"audit_intact", report.intact},
                               {"audit_entries", report.entries}}
                    .dump(2)
             << "\n";
     else
-        out << "\nDone. Inspect it yourself: accord-cli --registry " << registryPath
-            << " grant list\n";
+        out << "\nDone in " << folder << ". Inspect it yourself: accord-cli --registry "
+            << registryPath << " verify \"" << mixPath << "\"\n";
     return storyHolds ? ExitCode::Ok : ExitCode::Integrity;
 }
 
