@@ -21,46 +21,15 @@
 namespace accord::audio {
 namespace {
 
+constexpr int kDefaultLiveBlock = 512;
+
 using detail::kMaxChunkFrames;
 using detail::PlaybackGraph;
 using detail::TrackControls;
 
-// Graphs the audio thread has replaced, waiting for the message thread to free them:
-// single producer (audio thread), single consumer (message thread), fixed size, lock-free.
-class RetireQueue {
-public:
-    bool hasSpace() const {
-        const std::size_t head = head_.load(std::memory_order_relaxed);
-        return head - tail_.load(std::memory_order_acquire) < kSize;
-    }
-    // Producer; call only after hasSpace() returned true.
-    void push(PlaybackGraph* graph) {
-        const std::size_t head = head_.load(std::memory_order_relaxed);
-        slots_[head % kSize] = graph;
-        head_.store(head + 1, std::memory_order_release);
-    }
-    // Consumer.
-    PlaybackGraph* pop() {
-        const std::size_t tail = tail_.load(std::memory_order_relaxed);
-        if (tail == head_.load(std::memory_order_acquire))
-            return nullptr;
-        PlaybackGraph* graph = slots_[tail % kSize];
-        tail_.store(tail + 1, std::memory_order_release);
-        return graph;
-    }
-
-private:
-    static constexpr std::size_t kSize = 64;
-    std::array<PlaybackGraph*, kSize> slots_{};
-    std::atomic<std::size_t> head_{0};
-    std::atomic<std::size_t> tail_{0};
-};
-
-struct LoopRange {
-    bool on = false;
-    std::int64_t start = 0;
-    std::int64_t end = 0;
-};
+using LoopRange = detail::LoopSpan;
+using detail::LiveChain;
+using detail::LiveTrack;
 
 // libjack prints every failure to find a server to stderr ("Cannot connect to server socket",
 // ...). JUCE dlopen()s libjack itself; we quiet it the same way before JUCE scans: a machine
@@ -91,8 +60,16 @@ std::string joined(const juce::StringArray& names) {
 } // namespace
 
 struct Engine::Impl : juce::AudioIODeviceCallback {
+    // Declared first, destroyed last: the graphs' live tracks report here until they go.
+    detail::LiveStats liveStats;
+    detail::RetireQueue<LiveChain> retiredChains;
+    std::shared_ptr<detail::LiveWorker> worker; // started with the first processor
+
     // ---- message thread ----
     std::map<std::string, std::shared_ptr<TrackControls>> controls;
+    std::map<std::string, std::shared_ptr<LiveTrack>> live;
+    int liveBlock = kDefaultLiveBlock;
+    std::uint64_t chainsFreed = 0;
     std::unique_ptr<juce::AudioDeviceManager> devices;
     bool deviceOpen = false;
     std::thread clock;
@@ -100,7 +77,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
 
     // ---- shared (lock-free) ----
     std::atomic<PlaybackGraph*> pending{nullptr};
-    RetireQueue retired;
+    detail::RetireQueue<PlaybackGraph> retired;
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
     std::atomic<std::int64_t> seekTarget{0};
@@ -119,6 +96,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::atomic<float> masterPeakRight{0.0f};
 
     // ---- audio thread ----
+    std::atomic<detail::LiveWorker*> liveWorker{nullptr}; // set with the first processor
     PlaybackGraph* current = nullptr;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
@@ -131,6 +109,24 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         delete pending.exchange(nullptr);
         while (PlaybackGraph* graph = retired.pop())
             delete graph;
+        live.clear();
+        freeRetiredChains();
+    }
+
+    std::shared_ptr<LiveTrack> newLiveTrack() {
+        auto slot = std::make_shared<LiveTrack>(false);
+        slot->retired = &retiredChains;
+        slot->stats = &liveStats;
+        return slot;
+    }
+
+    void freeRetiredChains() {
+        while (LiveChain* chain = retiredChains.pop()) {
+            if (worker)
+                worker->remove(chain);
+            delete chain;
+            ++chainsFreed;
+        }
     }
 
     void collectGarbage() {
@@ -138,6 +134,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
             delete graph;
             graphsFreed.fetch_add(1, std::memory_order_relaxed);
         }
+        freeRetiredChains();
     }
 
     void publish(std::unique_ptr<PlaybackGraph> graph) {
@@ -208,7 +205,8 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
             if (looping)
                 count = int(std::min<std::int64_t>(count, loop.end - position));
             if (isPlaying && graph != nullptr) {
-                graph->process(position, count, chunkLeft.data(), chunkRight.data());
+                graph->process(position, count, chunkLeft.data(), chunkRight.data(), nullptr,
+                               nullptr, looping ? loop : LoopRange{});
             } else {
                 std::fill_n(chunkLeft.data(), count, 0.0f);
                 std::fill_n(chunkRight.data(), count, 0.0f);
@@ -240,6 +238,9 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         for (int c = 2; c < channels; ++c)
             if (outputs[c] != nullptr)
                 std::fill_n(outputs[c], frames, 0.0f);
+        if (isPlaying && graph != nullptr && !graph->liveTracks.empty())
+            if (detail::LiveWorker* w = liveWorker.load(std::memory_order_acquire))
+                w->wake(); // input waits in the live tracks' rings
         detail::raisePeak(masterPeakLeft, peakLeft);
         detail::raisePeak(masterPeakRight, peakRight);
         // The playhead first, then the acknowledgement: playhead() never sees a seek as done
@@ -288,19 +289,73 @@ void Engine::setProject(const Project& project) {
     const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
                                      [](const Track& track) { return track.solo; });
     std::map<std::string, std::shared_ptr<TrackControls>> controls;
+    std::map<std::string, std::shared_ptr<LiveTrack>> live;
+    const bool rateChanged = project.sampleRate != impl_->rate.load();
     for (const Track& track : project.tracks) {
         auto found = impl_->controls.find(track.id);
         const bool fresh = found == impl_->controls.end();
         auto trackControls = fresh ? std::make_shared<TrackControls>() : found->second;
         detail::loadControls(*trackControls, track, anySolo, fresh);
         controls[track.id] = trackControls;
+        auto slot = impl_->live.find(track.id);
+        live[track.id] = slot != impl_->live.end() ? slot->second : impl_->newLiveTrack();
     }
     auto graph = detail::buildPlaybackGraph(
         project, [&](const Clip& clip) { return media.at(clip.file); },
-        [&](const Track& track) { return controls.at(track.id); });
+        [&](const Track& track) { return controls.at(track.id); },
+        [&](const Track& track) { return live.at(track.id); });
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
+    impl_->live = std::move(live);
     impl_->rate.store(project.sampleRate);
     impl_->publish(std::move(graph));
+    // A processor was prepared for the old rate: the tracks play dry until given new ones.
+    if (rateChanged)
+        for (const auto& [id, slot] : impl_->live)
+            if (slot->processor)
+                setTrackProcessor(id, nullptr);
+}
+
+void Engine::setTrackProcessor(const std::string& trackId,
+                               std::shared_ptr<StreamProcessor> processor) {
+    impl_->collectGarbage();
+    auto found = impl_->live.find(trackId);
+    if (found == impl_->live.end())
+        throw BadInput("no track '" + trackId + "' in the engine's project");
+    LiveTrack& slot = *found->second;
+    if (processor == slot.processor)
+        return;
+    if (!processor) {
+        slot.processor = nullptr;
+        slot.latency = 0;
+        slot.publish(LiveTrack::dryMarker());
+        return;
+    }
+    if (!impl_->worker) {
+        impl_->worker = std::make_shared<detail::LiveWorker>();
+        impl_->liveWorker.store(impl_->worker.get(), std::memory_order_release);
+    }
+    slot.worker = impl_->worker;
+    const int rate = impl_->rate.load();
+    processor->prepare(rate, detail::kLiveServeFrames);
+    auto chain =
+        std::make_unique<LiveChain>(processor, detail::liveReserve(impl_->liveBlock, rate),
+                                    std::max(1, int(std::lround(rate * detail::kLiveFadeSeconds))));
+    slot.latency = chain->latency();
+    slot.processor = std::move(processor);
+    slot.publish(chain.release());
+}
+
+int Engine::trackLatencyFrames(const std::string& trackId) const {
+    auto found = impl_->live.find(trackId);
+    return found == impl_->live.end() ? 0 : found->second->latency;
+}
+
+void Engine::setLiveBlockSize(int frames) {
+    impl_->liveBlock = std::clamp(frames, 1, detail::kLiveRingFrames / 4);
+}
+
+int Engine::liveBlockSize() const {
+    return impl_->liveBlock;
 }
 
 namespace {
@@ -397,6 +452,9 @@ EngineStats Engine::stats() const {
     stats.graphsPublished = impl_->graphsPublished.load();
     stats.graphsAdopted = impl_->graphsAdopted.load();
     stats.graphsFreed = impl_->graphsFreed.load();
+    stats.liveUnderruns = impl_->liveStats.underruns.load();
+    stats.liveUnderrunFrames = impl_->liveStats.underrunFrames.load();
+    stats.liveChainsFreed = impl_->chainsFreed;
     return stats;
 }
 
@@ -447,6 +505,7 @@ bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& e
             return false;
         }
         stopOfflineClock();
+        setLiveBlockSize(device->getCurrentBufferSizeSamples());
         devices.addAudioCallback(impl_.get());
         impl_->deviceOpen = true;
         return true;
@@ -495,6 +554,7 @@ void Engine::startOfflineClock(int blockSize) {
         return; // the device drives process()
     stopOfflineClock();
     blockSize = std::clamp(blockSize, 16, 8192);
+    setLiveBlockSize(blockSize);
     impl_->clockRunning = true;
     impl_->clock = std::thread([this, blockSize] {
         // Like a device's audio thread: real-time priority when the system allows it.

@@ -1,7 +1,12 @@
 #include "graph.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -47,7 +52,180 @@ private:
 #endif
 };
 
+constexpr std::int64_t kRingMask = kLiveRingFrames - 1;
+constexpr long kWorkerTimeoutNanoseconds = 20'000'000; // a pass even without a wake-up
+
 } // namespace
+
+// ---- live chains ----------------------------------------------------------------------------
+
+LiveChain::LiveChain(std::shared_ptr<StreamProcessor> processor, int reserve, int fadeFrames)
+    : processor_(std::move(processor)), reserve_(std::max(0, reserve)) {
+    if (!processor_)
+        return; // LiveTrack::dryMarker()
+    processorLatency_ = std::max(0, processor_->latencyFrames());
+    fadeFrames_ = std::clamp(fadeFrames, 1, std::max(1, latency()));
+    input_.assign(kLiveRingFrames, 0.0f);
+    output_.assign(kLiveRingFrames, 0.0f);
+    in_.assign(kLiveServeFrames, 0.0f);
+    out_.assign(kLiveServeFrames, 0.0f);
+    fadeIn_.at = processorLatency_;
+}
+
+bool LiveChain::serve() noexcept {
+    const std::int64_t written = written_.load(std::memory_order_acquire);
+    if (written == consumed_)
+        return false;
+    if (written - consumed_ > kLiveRingFrames) {
+        // Stalled so long that the audio thread overwrote input: skip it (its output is
+        // silence), staying aligned by index.
+        const std::int64_t resume = written - kLiveRingFrames;
+        for (std::int64_t i = std::max(consumed_, resume - kLiveRingFrames); i < resume; ++i)
+            output_[std::size_t(i & kRingMask)] = 0.0f;
+        consumed_ = resume;
+        produced_.store(consumed_, std::memory_order_release);
+    }
+    while (consumed_ < written) {
+        const int frames = int(std::min<std::int64_t>(kLiveServeFrames, written - consumed_));
+        for (int i = 0; i < frames; ++i)
+            in_[std::size_t(i)] = input_[std::size_t((consumed_ + i) & kRingMask)];
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (written_.load(std::memory_order_relaxed) - consumed_ > kLiveRingFrames)
+            std::fill(in_.begin(), in_.end(), 0.0f); // overwritten while copied
+        try {
+            processor_->process(in_.data(), out_.data(), frames);
+        } catch (...) {
+            std::fill(out_.begin(), out_.end(), 0.0f);
+        }
+        for (int i = 0; i < frames; ++i)
+            output_[std::size_t((consumed_ + i) & kRingMask)] = out_[std::size_t(i)];
+        consumed_ += frames;
+        produced_.store(consumed_, std::memory_order_release);
+    }
+    return true;
+}
+
+void LiveChain::restart() noexcept {
+    const std::int64_t now = readIndex();
+    fadeOut_ = Fade{now, gainAt(now), 0.0f};
+    fadeIn_ = Fade{leaving_ ? kNever : writeIndex_ + processorLatency_, 0.0f, 1.0f};
+    started_ = true;
+}
+
+void LiveChain::push(const float* input, int frames, std::int64_t nextFeedPosition) noexcept {
+    for (int i = 0; i < frames; ++i)
+        input_[std::size_t((writeIndex_ + i) & kRingMask)] = input[i];
+    written_.store(writeIndex_ + frames, std::memory_order_release);
+    feedNext_ = nextFeedPosition;
+}
+
+bool LiveChain::read(float* wet, int frames, LiveStats& stats) noexcept {
+    const std::int64_t produced = produced_.load(std::memory_order_acquire);
+    const std::int64_t first = readIndex();
+    bool sounding = false;
+    std::uint64_t missing = 0;
+    for (int i = 0; i < frames; ++i) {
+        const std::int64_t index = first + i;
+        const float gain = gainAt(index);
+        if (gain == 0.0f)
+            continue;
+        sounding = true;
+        if (index < 0)
+            continue; // before the stream: silence
+        if (index >= produced) {
+            ++missing; // the worker is late: silence, and the frame is skipped when it comes
+            continue;
+        }
+        wet[i] += gain * output_[std::size_t(index & kRingMask)];
+    }
+    if (missing > 0) {
+        stats.underruns.fetch_add(1, std::memory_order_relaxed);
+        stats.underrunFrames.fetch_add(missing, std::memory_order_relaxed);
+    }
+    writeIndex_ += frames;
+    return sounding;
+}
+
+void LiveChain::leave(int delay) noexcept {
+    const std::int64_t now = readIndex();
+    fadeOut_ = Fade{now + delay, gainAt(now), 0.0f};
+    fadeIn_.at = kNever;
+    leaving_ = true;
+}
+
+LiveWorker::LiveWorker() {
+    sem_init(&wake_, 0, 0);
+    thread_ = std::thread([this] { run(); });
+    // Below the audio thread (the offline clock asks for min + 10), above everything else, when
+    // the system allows it.
+    sched_param priority{};
+    priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 5);
+    pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &priority);
+}
+
+LiveWorker::~LiveWorker() {
+    running_ = false;
+    sem_post(&wake_);
+    thread_.join();
+    sem_destroy(&wake_);
+}
+
+void LiveWorker::add(LiveChain* chain) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    chains_.push_back(chain);
+}
+
+void LiveWorker::remove(LiveChain* chain) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    chains_.erase(std::remove(chains_.begin(), chains_.end(), chain), chains_.end());
+}
+
+void LiveWorker::run() {
+    const NoDenormals noDenormals; // as the graph runs: the same results inline and here
+    while (running_.load()) {
+        timespec deadline{};
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += kWorkerTimeoutNanoseconds;
+        if (deadline.tv_nsec >= 1'000'000'000) {
+            deadline.tv_sec += 1;
+            deadline.tv_nsec -= 1'000'000'000;
+        }
+        sem_timedwait(&wake_, &deadline);
+        const std::lock_guard<std::mutex> lock(mutex_);
+        for (bool busy = true; busy && running_.load();) {
+            busy = false;
+            for (LiveChain* chain : chains_)
+                busy = chain->serve() || busy;
+        }
+    }
+}
+
+LiveChain* LiveTrack::dryMarker() {
+    static LiveChain marker(nullptr, 0, 1);
+    return &marker;
+}
+
+void LiveTrack::publish(LiveChain* chain) {
+    if (chain != dryMarker() && worker)
+        worker->add(chain);
+    LiveChain* unseen = pending.exchange(chain, std::memory_order_acq_rel);
+    if (unseen != nullptr && unseen != dryMarker()) {
+        if (worker)
+            worker->remove(unseen);
+        delete unseen;
+    }
+}
+
+LiveTrack::~LiveTrack() {
+    for (LiveChain* chain : {pending.load(), active, leaving})
+        if (chain != nullptr && chain != dryMarker()) {
+            if (worker)
+                worker->remove(chain);
+            delete chain;
+        }
+}
+
+// ---- the graph --------------------------------------------------------------------------------
 
 float panLeft(float pan) {
     const double p = std::clamp(double(pan), -1.0, 1.0);
@@ -102,9 +280,8 @@ void PlaybackGraph::idle() noexcept {
     }
 }
 
-bool PlaybackGraph::mixClips(const TrackNode& track, std::int64_t position, int frames) noexcept {
-    float* const outLeft = busLeft_.data();
-    float* const outRight = busRight_.data();
+bool PlaybackGraph::mixClips(const TrackNode& track, std::int64_t position, int frames,
+                             float* outLeft, float* outRight) noexcept {
     bool any = false;
     const std::int64_t end = position + frames;
     for (const ClipNode& clip : track.clips) {
@@ -147,8 +324,119 @@ bool PlaybackGraph::mixClips(const TrackNode& track, std::int64_t position, int 
     return any;
 }
 
+void PlaybackGraph::feedChain(const TrackNode& track, LiveChain& chain, std::int64_t position,
+                              int frames, const LoopSpan& loop) noexcept {
+    // The input `latency` frames ahead of the playhead, following the loop as playback will.
+    const bool looping = loop.on && loop.start < loop.end && position < loop.end;
+    std::int64_t at = position + chain.latency();
+    if (looping && at >= loop.end)
+        at = loop.start + (at - loop.end) % (loop.end - loop.start);
+    if (!chain.continues(at))
+        chain.restart();
+    float* const mono = feedMono_.data();
+    for (int done = 0; done < frames;) {
+        int count = frames - done;
+        if (looping && at < loop.end)
+            count = int(std::min<std::int64_t>(count, loop.end - at));
+        if (mixClips(track, at, count, feedLeft_.data(), feedRight_.data())) {
+            for (int i = 0; i < count; ++i)
+                mono[done + i] = 0.5f * (feedLeft_[std::size_t(i)] + feedRight_[std::size_t(i)]);
+        } else {
+            std::fill_n(mono + done, count, 0.0f);
+        }
+        at += count;
+        done += count;
+        if (looping && at == loop.end)
+            at = loop.start;
+    }
+    chain.push(mono, frames, at);
+    if (track.live->inlineServe)
+        chain.serve(); // a render: no worker, the same code inline
+}
+
+bool PlaybackGraph::processLive(const TrackNode& track, std::int64_t position, int frames,
+                                const LoopSpan& loop, bool dryAny) noexcept {
+    LiveTrack& live = *track.live;
+    float* const bl = busLeft_.data();
+    float* const br = busRight_.data();
+    const bool jump = live.expected != position;
+    const bool looping = loop.on && loop.start < loop.end && position < loop.end;
+    live.expected = looping && position + frames == loop.end ? loop.start : position + frames;
+
+    // A new processor (or none) takes over once the old one has faded out completely.
+    if (live.leaving == nullptr && live.pending.load(std::memory_order_relaxed) != nullptr) {
+        if (LiveChain* next = live.pending.exchange(nullptr, std::memory_order_acq_rel)) {
+            LiveChain* incoming = next == LiveTrack::dryMarker() ? nullptr : next;
+            // Playing on: the old output (or the dry track) stays until the new one's first
+            // output, then they crossfade. After a jump nothing old is worth hearing.
+            const int handover = jump || incoming == nullptr ? 0 : incoming->latency();
+            if (live.active != nullptr) {
+                live.leaving = live.active;
+                live.leaving->leave(handover);
+            }
+            const float dryNow = jump ? 0.0f : live.dry.gain(live.clock, fadeFrames);
+            live.dry = Fade{live.clock + handover, dryNow, incoming == nullptr ? 1.0f : 0.0f};
+            live.active = incoming;
+        }
+    }
+
+    // The dry clips, faded.
+    bool any = false;
+    if (dryAny) {
+        const Fade& dry = live.dry;
+        const bool before = live.clock + frames <= dry.at;
+        const bool after = live.clock >= dry.at + fadeFrames;
+        if (before || after) {
+            const float gain = before ? dry.from : dry.to;
+            any = gain != 0.0f;
+            if (any && gain != 1.0f)
+                for (int i = 0; i < frames; ++i) {
+                    bl[i] *= gain;
+                    br[i] *= gain;
+                }
+        } else {
+            any = true;
+            for (int i = 0; i < frames; ++i) {
+                const float gain = dry.gain(live.clock + i, fadeFrames);
+                bl[i] *= gain;
+                br[i] *= gain;
+            }
+        }
+    }
+    live.clock += frames;
+
+    // The processors' output, mono on both sides.
+    if (live.active == nullptr && live.leaving == nullptr)
+        return any;
+    float* const wet = wet_.data();
+    std::fill_n(wet, frames, 0.0f);
+    bool wetAny = false;
+    for (LiveChain* chain : {live.active, live.leaving})
+        if (chain != nullptr) {
+            feedChain(track, *chain, position, frames, loop);
+            wetAny = chain->read(wet, frames, *live.stats) || wetAny;
+        }
+    if (live.leaving != nullptr && live.leaving->gone() && live.retired != nullptr &&
+        live.retired->hasSpace()) {
+        live.retired->push(live.leaving);
+        live.leaving = nullptr;
+    }
+    if (!wetAny)
+        return any;
+    if (!any) {
+        std::fill_n(bl, frames, 0.0f);
+        std::fill_n(br, frames, 0.0f);
+    }
+    for (int i = 0; i < frames; ++i) {
+        bl[i] += wet[i];
+        br[i] += wet[i];
+    }
+    return true;
+}
+
 void PlaybackGraph::process(std::int64_t position, int frames, float* left, float* right,
-                            float* const* stemLeft, float* const* stemRight) noexcept {
+                            float* const* stemLeft, float* const* stemRight,
+                            const LoopSpan& loop) noexcept {
     const NoDenormals noDenormals;
     std::fill_n(left, frames, 0.0f);
     std::fill_n(right, frames, 0.0f);
@@ -160,7 +448,10 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
     for (std::size_t t = 0; t < tracks.size(); ++t) {
         const TrackNode& track = tracks[t];
         TrackControls& c = *track.controls;
-        if (!mixClips(track, position, frames)) {
+        bool any = mixClips(track, position, frames, busLeft_.data(), busRight_.data());
+        if (track.live != nullptr)
+            any = processLive(track, position, frames, loop, any);
+        if (!any) {
             c.left.skip(frames);
             c.right.skip(frames);
             c.audible.skip(frames);
@@ -233,10 +524,12 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
 std::unique_ptr<PlaybackGraph>
 buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
-                   const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor) {
+                   const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
+                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor) {
     auto graph = std::make_unique<PlaybackGraph>();
     graph->sampleRate = project.sampleRate;
     graph->rampFrames = std::max(1, int(std::lround(project.sampleRate * kRampSeconds)));
+    graph->fadeFrames = std::max(1, int(std::lround(project.sampleRate * kLiveFadeSeconds)));
     graph->busLeft_.assign(kMaxChunkFrames, 0.0f);
     graph->busRight_.assign(kMaxChunkFrames, 0.0f);
     for (const Track& track : project.tracks) {
@@ -244,6 +537,10 @@ buildPlaybackGraph(const Project& project,
         std::shared_ptr<TrackControls> controls = controlsFor(track);
         node.controls = controls.get();
         graph->controls.push_back(std::move(controls));
+        if (std::shared_ptr<LiveTrack> live = liveFor ? liveFor(track) : nullptr) {
+            node.live = live.get();
+            graph->liveTracks.push_back(std::move(live));
+        }
         for (const Clip& clip : track.clips) {
             if (clip.offline || clip.length <= 0)
                 continue;
@@ -270,6 +567,10 @@ buildPlaybackGraph(const Project& project,
             [](const ClipNode& a, const ClipNode& b) { return a.position < b.position; });
         graph->tracks.push_back(std::move(node));
     }
+    if (!graph->liveTracks.empty())
+        for (auto* buffer :
+             {&graph->feedLeft_, &graph->feedRight_, &graph->feedMono_, &graph->wet_})
+            buffer->assign(kMaxChunkFrames, 0.0f);
     return graph;
 }
 

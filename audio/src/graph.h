@@ -21,15 +21,35 @@
 // soloed (mute wins over solo). Gain, pan, mute and solo come from atomics; a change while
 // playing ramps linearly over 10 ms (no zipper noise), a change while stopped applies at once;
 // with no change the values are applied exactly.
+//
+// Live tracks (a StreamProcessor, e.g. a voice model): the track's clip mix (mono: the mean of
+// its sides) is fed to the processor `latency` frames ahead of the playhead (following the loop
+// when it wraps), so the processor's output, added to the track bus before the fader, lines up
+// with the other tracks: latency = the processor's own + `reserve` frames of output kept in hand
+// so its worker has time to catch up (liveReserve). The processor runs on a worker thread or
+// inline (renderProject); both sides meet in two fixed-size lock-free rings addressed by
+// absolute frame index (LiveChain), so a late worker costs silence (counted), never alignment.
+// After a jump (seek, start, loop change) the old stream's output fades out over
+// kLiveFadeSeconds, the track is silent until the new stream's first real output, `latency`
+// frames later, which fades in likewise. A new processor (or none) takes over with a crossfade
+// once its first output is ready; the old chain is retired to the message thread to be freed.
 
 #include "accord/audio/media.h"
+#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
 
+#include <semaphore.h>
+
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace accord::audio::detail {
@@ -99,6 +119,180 @@ inline void raisePeak(std::atomic<float>& peak, float value) {
     }
 }
 
+// Pointers one thread hands to another to free: single producer, single consumer, fixed size,
+// lock-free (the audio thread retires, the message thread frees).
+template <typename T> class RetireQueue {
+public:
+    bool hasSpace() const {
+        const std::size_t head = head_.load(std::memory_order_relaxed);
+        return head - tail_.load(std::memory_order_acquire) < kSize;
+    }
+    // Producer; call only after hasSpace() returned true.
+    void push(T* item) {
+        const std::size_t head = head_.load(std::memory_order_relaxed);
+        slots_[head % kSize] = item;
+        head_.store(head + 1, std::memory_order_release);
+    }
+    // Consumer.
+    T* pop() {
+        const std::size_t tail = tail_.load(std::memory_order_relaxed);
+        if (tail == head_.load(std::memory_order_acquire))
+            return nullptr;
+        T* item = slots_[tail % kSize];
+        tail_.store(tail + 1, std::memory_order_release);
+        return item;
+    }
+
+private:
+    static constexpr std::size_t kSize = 64;
+    std::array<T*, kSize> slots_{};
+    std::atomic<std::size_t> head_{0};
+    std::atomic<std::size_t> tail_{0};
+};
+
+// Live processing (see the top of this file).
+constexpr int kLiveRingFrames = 1 << 15; // per ring: 0.68 s at 48 kHz, far more than any reserve
+constexpr int kLiveServeFrames = 256;    // frames per StreamProcessor::process call
+constexpr double kLiveFadeSeconds = 0.005;
+// The output a live track holds in reserve: a whole block (the worker can only start on a block
+// once the audio thread has pushed it) and at least 8 ms, so the worker rides out the scheduling
+// stalls measured here (bench_live_voice: 2 blocks of 128 frames underran on a loaded machine,
+// 8 ms never did).
+constexpr double kLiveSlackSeconds = 0.008;
+inline int liveReserve(int blockSize, int sampleRate) {
+    return std::max(blockSize, int(kLiveSlackSeconds * sampleRate + 0.5));
+}
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+// A linear move from `from` to `to` over `frames` frames from index `at`.
+struct Fade {
+    std::int64_t at = 0;
+    float from = 0.0f;
+    float to = 0.0f;
+    float gain(std::int64_t index, int frames) const {
+        if (index <= at)
+            return from;
+        if (index >= at + frames)
+            return to;
+        return from + (to - from) * float(double(index - at) / frames);
+    }
+};
+
+struct LiveStats {
+    std::atomic<std::uint64_t> underruns{0};      // blocks with some output missing
+    std::atomic<std::uint64_t> underrunFrames{0}; // output frames missing (played as silence)
+};
+
+// One processor and its two rings. The input ring holds the mono input by absolute frame index
+// (written by the audio thread), the output ring the processor's output frame i at index i
+// (written by the worker); `written` and `produced` publish how far each got.
+class LiveChain {
+public:
+    // Message thread: `processor` already prepared at the project rate.
+    LiveChain(std::shared_ptr<StreamProcessor> processor, int reserve, int fadeFrames);
+    LiveChain(const LiveChain&) = delete;
+    LiveChain& operator=(const LiveChain&) = delete;
+
+    int latency() const { return processorLatency_ + reserve_; }
+
+    // Worker (or the render thread): processes all waiting input. Returns whether it did any.
+    bool serve() noexcept;
+
+    // Thread running the graph, per block: restart() when the input does not continue from the
+    // last block (a jump), push() the block's input (`nextFeedPosition`: the timeline position
+    // after it), then read() adds gain x output for the block to `wet` and returns whether any
+    // gain was > 0.
+    bool continues(std::int64_t feedPosition) const {
+        return started_ && feedNext_ == feedPosition;
+    }
+    void restart() noexcept;
+    void push(const float* input, int frames, std::int64_t nextFeedPosition) noexcept;
+    bool read(float* wet, int frames, LiveStats& stats) noexcept;
+    // Fades out `delay` frames from now and never comes back.
+    void leave(int delay) noexcept;
+    bool gone() const { return leaving_ && readIndex() >= fadeOut_.at + fadeFrames_; }
+
+private:
+    std::int64_t readIndex() const { return writeIndex_ - reserve_; }
+    float gainAt(std::int64_t index) const {
+        return index < fadeIn_.at ? fadeOut_.gain(index, fadeFrames_)
+                                  : fadeIn_.gain(index, fadeFrames_);
+    }
+
+    std::shared_ptr<StreamProcessor> processor_;
+    int processorLatency_ = 0;
+    int reserve_ = 0;
+    int fadeFrames_ = 1;
+    std::vector<float> input_, output_;
+    std::atomic<std::int64_t> written_{0};
+    std::atomic<std::int64_t> produced_{0};
+    // Worker.
+    std::int64_t consumed_ = 0;
+    std::vector<float> in_, out_;
+    // Thread running the graph.
+    std::int64_t writeIndex_ = 0; // input frames pushed before the current block
+    std::int64_t feedNext_ = 0;   // timeline position of the next input frame
+    bool started_ = false;
+    bool leaving_ = false;
+    Fade fadeOut_{0, 0.0f, 0.0f};
+    Fade fadeIn_{0, 0.0f, 1.0f};
+};
+
+// The engine's one inference worker: serves every live chain whenever the audio thread signals
+// (sem_post: no lock, no allocation) and on a short timeout.
+class LiveWorker {
+public:
+    LiveWorker();
+    ~LiveWorker();
+    LiveWorker(const LiveWorker&) = delete;
+    LiveWorker& operator=(const LiveWorker&) = delete;
+    // Message thread.
+    void add(LiveChain* chain);
+    void remove(LiveChain* chain); // waits for a pass in progress; the chain may then be freed
+    // Audio thread.
+    void wake() noexcept { sem_post(&wake_); }
+
+private:
+    void run();
+    sem_t wake_;
+    std::mutex mutex_; // between the worker and the message thread only
+    std::vector<LiveChain*> chains_;
+    std::atomic<bool> running_{true};
+    std::thread thread_;
+};
+
+// A track's live state; survives graph rebuilds (keyed by track id in Engine). Owns its chains:
+// freed with it on the message thread when no graph uses it any more.
+struct LiveTrack {
+    explicit LiveTrack(bool serveInline) : inlineServe(serveInline) {}
+    const bool inlineServe;                    // a render: no worker, chains served in process()
+    std::shared_ptr<LiveWorker> worker;        // message thread only; null when inline
+    RetireQueue<LiveChain>* retired = nullptr; // where the audio thread hands chains back
+    LiveStats* stats = nullptr;
+    std::atomic<LiveChain*> pending{nullptr}; // published by the message thread
+    static LiveChain* dryMarker();            // `pending` value: remove the processor
+
+    // Message thread.
+    std::shared_ptr<StreamProcessor> processor;
+    int latency = 0;
+    void publish(LiveChain* chain); // a new chain, or dryMarker()
+    ~LiveTrack();
+
+    // Thread running the graph.
+    LiveChain* active = nullptr; // null: dry
+    LiveChain* leaving = nullptr;
+    Fade dry{0, 1.0f, 1.0f};
+    std::int64_t clock = 0;     // frames played, time base of `dry`
+    std::int64_t expected = -1; // timeline position the next block continues from
+};
+
+// Where the graph's loop is (Engine passes it while playing; a render has none).
+struct LoopSpan {
+    bool on = false;
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+};
+
 float panLeft(float pan);
 float panRight(float pan);
 float decibelsToGain(double decibels);
@@ -117,6 +311,7 @@ struct ClipNode {
 
 struct TrackNode {
     TrackControls* controls = nullptr;
+    LiveTrack* live = nullptr;   // null: the track has never had a processor slot
     std::vector<ClipNode> clips; // sorted by position
 };
 
@@ -129,12 +324,16 @@ public:
     // Ownership, released on the message thread with the graph.
     std::vector<std::shared_ptr<const DecodedMedia>> media;
     std::vector<std::shared_ptr<TrackControls>> controls;
+    std::vector<std::shared_ptr<LiveTrack>> liveTracks;
+    int fadeFrames = 1; // kLiveFadeSeconds
 
     // Renders `frames` (<= kMaxChunkFrames) frames of the timeline from `position` into
     // `left`/`right` (overwritten). `stemLeft`/`stemRight`, when given, get one buffer per track:
-    // the track after its fader, before mute/solo. Real-time safe.
+    // the track after its fader, before mute/solo. `loop` (when playing with one) lets live
+    // tracks read ahead across the loop's end; a block never crosses it. Real-time safe.
     void process(std::int64_t position, int frames, float* left, float* right,
-                 float* const* stemLeft = nullptr, float* const* stemRight = nullptr) noexcept;
+                 float* const* stemLeft = nullptr, float* const* stemRight = nullptr,
+                 const LoopSpan& loop = {}) noexcept;
     // Transport stopped: controls jump to their values (nothing sounds, so nothing clicks).
     void idle() noexcept;
 
@@ -142,19 +341,27 @@ private:
     friend std::unique_ptr<PlaybackGraph>
     buildPlaybackGraph(const Project&,
                        const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>&,
-                       const std::function<std::shared_ptr<TrackControls>(const Track&)>&);
-    bool mixClips(const TrackNode& track, std::int64_t position, int frames) noexcept;
+                       const std::function<std::shared_ptr<TrackControls>(const Track&)>&,
+                       const std::function<std::shared_ptr<LiveTrack>(const Track&)>&);
+    bool mixClips(const TrackNode& track, std::int64_t position, int frames, float* outLeft,
+                  float* outRight) noexcept;
+    bool processLive(const TrackNode& track, std::int64_t position, int frames,
+                     const LoopSpan& loop, bool dryAny) noexcept;
+    void feedChain(const TrackNode& track, LiveChain& chain, std::int64_t position, int frames,
+                   const LoopSpan& loop) noexcept;
     void aimTargets(bool anySolo) noexcept;
     std::vector<float> busLeft_, busRight_;
+    std::vector<float> feedLeft_, feedRight_, feedMono_, wet_;
 };
 
 // Builds the graph of `project` (pure: reads only its arguments). `mediaFor` gives the decoded
 // media of an online clip at the project rate; `controlsFor` the controls of a track (their
-// atomics already hold the track's values).
+// atomics already hold the track's values); `liveFor` (optional) a track's live state or null.
 std::unique_ptr<PlaybackGraph>
 buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
-                   const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor);
+                   const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
+                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor = {});
 
 // Sets the controls' atomics from a track, and (for new controls) their smoothing state, so the
 // first block plays the values exactly.

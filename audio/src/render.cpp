@@ -410,12 +410,33 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                 media[clip.file] = loadMedia(clip.file, project.sampleRate, cancel);
     const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
                                      [](const Track& t) { return t.solo; });
+    // Live tracks, served inline by the graph (declared before it: it uses them to the end).
+    detail::LiveStats liveStats;
+    detail::RetireQueue<detail::LiveChain> retiredChains; // stays empty: nothing is replaced
+    std::map<std::string, std::shared_ptr<detail::LiveTrack>> live;
+    if (request.processorFor)
+        for (const Track& track : project.tracks)
+            if (std::shared_ptr<StreamProcessor> processor = request.processorFor(track)) {
+                processor->prepare(project.sampleRate, detail::kLiveServeFrames);
+                auto slot = std::make_shared<detail::LiveTrack>(true);
+                slot->retired = &retiredChains;
+                slot->stats = &liveStats;
+                slot->publish(new detail::LiveChain(
+                    std::move(processor),
+                    detail::liveReserve(request.liveBlockSize, project.sampleRate),
+                    std::max(1, int(std::lround(project.sampleRate * detail::kLiveFadeSeconds)))));
+                live[track.id] = std::move(slot);
+            }
     auto graph = detail::buildPlaybackGraph(
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) {
             auto controls = std::make_shared<detail::TrackControls>();
             detail::loadControls(*controls, track, anySolo, true);
             return controls;
+        },
+        [&](const Track& track) {
+            auto found = live.find(track.id);
+            return found == live.end() ? nullptr : found->second;
         });
 
     // Outputs: the mix, then one stem per track.

@@ -3,7 +3,8 @@
 // Inside the callback (a thread_local flag) this executable counts every operator new/delete
 // (replaced globally) and every pthread mutex/rwlock acquisition (interposed: the executable's
 // definitions win over libc's for every caller); all must stay zero. A control case shows the
-// counters do count inside the flag.
+// counters do count inside the flag. The same again with live tracks (a delay-line processor on
+// the engine's worker), their processors switched and removed while playing.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
@@ -186,10 +187,141 @@ accord::Project makeProject(int variant) {
     return project;
 }
 
+// A simple real stream processor for the live case: a delay line with a gain.
+class DelayGain final : public accord::audio::StreamProcessor {
+public:
+    DelayGain(int delay, float gain) : delay_(delay), gain_(gain) {}
+    void prepare(int, int) override { line_.assign(std::size_t(delay_) + 1, 0.0f); }
+    int latencyFrames() const override { return delay_; }
+    void process(const float* in, float* out, int frames) override {
+        for (int i = 0; i < frames; ++i) {
+            line_[at_] = in[i];
+            at_ = (at_ + 1) % line_.size();
+            out[i] = gain_ * line_[at_];
+        }
+    }
+
+private:
+    int delay_;
+    float gain_;
+    std::vector<float> line_;
+    std::size_t at_ = 0;
+};
+
 } // namespace
 
 class TestEngineRealtime : public QObject {
     Q_OBJECT
+
+    void playWhileEditing(bool live) {
+        const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav", "alsa/Noise.wav",
+                                   "npm/piano-velocity10/audio/A1v10.ogg",
+                                   "npm/audio-lena/lena.flac"};
+        for (const QString& file : files) {
+            ACCORD_REQUIRE_MATERIAL(path, file);
+            Q_UNUSED(path);
+        }
+        accord::audio::Engine engine;
+        engine.setProject(makeProject(0));
+        engine.setLiveBlockSize(2048);
+        if (live)
+            for (const char* id : {"t1", "t2"})
+                engine.setTrackProcessor(id, std::make_shared<DelayGain>(300, 0.8f));
+        engine.play();
+
+        std::atomic<bool> running{true};
+        std::atomic<long> blocks{0};
+        std::atomic<float> loudest{0.0f};
+        resetCounters();
+        std::thread audio([&] {
+            std::vector<float> left(2048), right(2048);
+            float* outputs[2] = {left.data(), right.data()};
+            std::mt19937 random(1);
+            std::uniform_int_distribution<int> sizes(1, 2048);
+            float peak = 0.0f;
+            while (running.load(std::memory_order_relaxed)) {
+                const int frames = sizes(random);
+                t_inCallback = true;
+                engine.process(outputs, 2, frames);
+                t_inCallback = false;
+                for (int i = 0; i < frames; ++i)
+                    peak = std::max(peak, std::abs(left[std::size_t(i)]));
+                ++blocks;
+                if (blocks % 8 == 0)
+                    std::this_thread::yield(); // let the message thread interleave on 2 cores
+            }
+            loudest = peak;
+        });
+
+        // The message thread: rebuilds and every control, hundreds of times each.
+        std::mt19937 random(2);
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const int rounds = 600;
+        for (int round = 0; round < rounds; ++round) {
+            const accord::Project project = makeProject(round);
+            if (round % 2 == 0)
+                engine.setProject(project);
+            if (live && round % 5 == 0)
+                engine.setTrackProcessor(
+                    "t" + std::to_string(1 + round % 3),
+                    round % 4 == 0 ? nullptr
+                                   : std::make_shared<DelayGain>(100 + round % 700, 0.5f));
+            for (const auto& track : project.tracks) {
+                engine.setTrackGain(track.id, -30.0 * unit(random));
+                engine.setTrackPan(track.id, 2.0 * unit(random) - 1.0);
+                engine.setTrackMute(track.id, unit(random) < 0.2);
+                engine.setTrackSolo(track.id, unit(random) < 0.1);
+                engine.trackMeter(track.id);
+            }
+            engine.masterMeter();
+            engine.seek(std::int64_t(unit(random) * 150000));
+            if (round % 3 == 0)
+                engine.setLoop(
+                    std::make_pair(std::int64_t(1000 + round), std::int64_t(5000 + 100 * round)));
+            else if (round % 3 == 1)
+                engine.setLoop(std::nullopt);
+            if (round % 10 == 0)
+                engine.stop();
+            else
+                engine.play();
+            engine.playhead();
+            engine.collectGarbage();
+            if (round % 2 == 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        engine.play();
+        // On a loaded machine the callback thread may have had little CPU during the rounds:
+        // let it run until it has done enough callbacks to mean something (bounded in time).
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        do
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        while (blocks.load() <= 2000 && std::chrono::steady_clock::now() < deadline);
+        running = false;
+        audio.join();
+        const long allocations = g_allocations.load();
+        const long frees = g_frees.load();
+        const long locks = g_locks.load();
+        engine.collectGarbage();
+
+        const accord::audio::EngineStats stats = engine.stats();
+        qInfo("%ld callbacks, %llu graphs published, %llu adopted by the audio thread, %llu freed "
+              "on the message thread; %llu live processors freed there",
+              blocks.load(), static_cast<unsigned long long>(stats.graphsPublished),
+              static_cast<unsigned long long>(stats.graphsAdopted),
+              static_cast<unsigned long long>(stats.graphsFreed),
+              static_cast<unsigned long long>(stats.liveChainsFreed));
+        QCOMPARE(allocations, 0L);
+        QCOMPARE(frees, 0L);
+        QCOMPARE(locks, 0L);
+        QVERIFY2(blocks.load() > 2000, "the callback thread hardly ran");
+        QVERIFY(loudest.load() > 0.01f); // it really played the recordings
+        QCOMPARE(stats.graphsPublished, std::uint64_t(rounds / 2 + 1));
+        QVERIFY2(stats.graphsAdopted >= 50, "the audio thread saw too few rebuilds");
+        // Every graph but the current one was freed, all of them here.
+        QCOMPARE(stats.graphsFreed + 1, stats.graphsPublished);
+        if (live)
+            QVERIFY2(stats.liveChainsFreed >= 20, "the audio thread saw too few switches");
+    }
 
 private slots:
     void countersCountInsideTheFlag() {
@@ -237,103 +369,9 @@ private slots:
         QVERIFY(g_locks.load() >= 1);
     }
 
-    void processNeverAllocatesOrLocks() {
-        const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav", "alsa/Noise.wav",
-                                   "npm/piano-velocity10/audio/A1v10.ogg",
-                                   "npm/audio-lena/lena.flac"};
-        for (const QString& file : files) {
-            ACCORD_REQUIRE_MATERIAL(path, file);
-            Q_UNUSED(path);
-        }
-        accord::audio::Engine engine;
-        engine.setProject(makeProject(0));
-        engine.play();
+    void processNeverAllocatesOrLocks() { playWhileEditing(false); }
 
-        std::atomic<bool> running{true};
-        std::atomic<long> blocks{0};
-        std::atomic<float> loudest{0.0f};
-        resetCounters();
-        std::thread audio([&] {
-            std::vector<float> left(2048), right(2048);
-            float* outputs[2] = {left.data(), right.data()};
-            std::mt19937 random(1);
-            std::uniform_int_distribution<int> sizes(1, 2048);
-            float peak = 0.0f;
-            while (running.load(std::memory_order_relaxed)) {
-                const int frames = sizes(random);
-                t_inCallback = true;
-                engine.process(outputs, 2, frames);
-                t_inCallback = false;
-                for (int i = 0; i < frames; ++i)
-                    peak = std::max(peak, std::abs(left[std::size_t(i)]));
-                ++blocks;
-                if (blocks % 8 == 0)
-                    std::this_thread::yield(); // let the message thread interleave on 2 cores
-            }
-            loudest = peak;
-        });
-
-        // The message thread: rebuilds and every control, hundreds of times each.
-        std::mt19937 random(2);
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        const int rounds = 600;
-        for (int round = 0; round < rounds; ++round) {
-            const accord::Project project = makeProject(round);
-            if (round % 2 == 0)
-                engine.setProject(project);
-            for (const auto& track : project.tracks) {
-                engine.setTrackGain(track.id, -30.0 * unit(random));
-                engine.setTrackPan(track.id, 2.0 * unit(random) - 1.0);
-                engine.setTrackMute(track.id, unit(random) < 0.2);
-                engine.setTrackSolo(track.id, unit(random) < 0.1);
-                engine.trackMeter(track.id);
-            }
-            engine.masterMeter();
-            engine.seek(std::int64_t(unit(random) * 150000));
-            if (round % 3 == 0)
-                engine.setLoop(
-                    std::make_pair(std::int64_t(1000 + round), std::int64_t(5000 + 100 * round)));
-            else if (round % 3 == 1)
-                engine.setLoop(std::nullopt);
-            if (round % 10 == 0)
-                engine.stop();
-            else
-                engine.play();
-            engine.playhead();
-            engine.collectGarbage();
-            if (round % 2 == 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        engine.play();
-        // On a loaded machine the callback thread may have had little CPU during the rounds:
-        // let it run until it has done enough callbacks to mean something (bounded in time).
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        do
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        while (blocks.load() <= 2000 && std::chrono::steady_clock::now() < deadline);
-        running = false;
-        audio.join();
-        const long allocations = g_allocations.load();
-        const long frees = g_frees.load();
-        const long locks = g_locks.load();
-        engine.collectGarbage();
-
-        const accord::audio::EngineStats stats = engine.stats();
-        qInfo("%ld callbacks, %llu graphs published, %llu adopted by the audio thread, %llu freed "
-              "on the message thread",
-              blocks.load(), static_cast<unsigned long long>(stats.graphsPublished),
-              static_cast<unsigned long long>(stats.graphsAdopted),
-              static_cast<unsigned long long>(stats.graphsFreed));
-        QCOMPARE(allocations, 0L);
-        QCOMPARE(frees, 0L);
-        QCOMPARE(locks, 0L);
-        QVERIFY2(blocks.load() > 2000, "the callback thread hardly ran");
-        QVERIFY(loudest.load() > 0.01f); // it really played the recordings
-        QCOMPARE(stats.graphsPublished, std::uint64_t(rounds / 2 + 1));
-        QVERIFY2(stats.graphsAdopted >= 50, "the audio thread saw too few rebuilds");
-        // Every graph but the current one was freed, all of them here.
-        QCOMPARE(stats.graphsFreed + 1, stats.graphsPublished);
-    }
+    void liveTracksNeverAllocateOrLock() { playWhileEditing(true); }
 };
 
 QTEST_GUILESS_MAIN(TestEngineRealtime)

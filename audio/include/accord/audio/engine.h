@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
 
 #include <cstdint>
@@ -18,10 +19,13 @@ struct MeterReading {
 
 // Counters for diagnostics and tests, readable from any thread.
 struct EngineStats {
-    std::uint64_t callbacks = 0;       // process() calls
-    std::uint64_t graphsPublished = 0; // by setProject
-    std::uint64_t graphsAdopted = 0;   // picked up by the audio thread
-    std::uint64_t graphsFreed = 0;     // freed on the message thread (never the audio thread)
+    std::uint64_t callbacks = 0;          // process() calls
+    std::uint64_t graphsPublished = 0;    // by setProject
+    std::uint64_t graphsAdopted = 0;      // picked up by the audio thread
+    std::uint64_t graphsFreed = 0;        // freed on the message thread (never the audio thread)
+    std::uint64_t liveUnderruns = 0;      // blocks in which a live track's worker was late
+    std::uint64_t liveUnderrunFrames = 0; // output frames that were missing (played silent)
+    std::uint64_t liveChainsFreed = 0;    // replaced processors freed on the message thread
 };
 
 struct DeviceSetup {
@@ -46,6 +50,21 @@ struct DeviceSetup {
 // same graph offline, so a render equals playback sample for sample.
 // Transport: seeks and loops are sample-accurate; a loop end inside a block wraps inside the
 // block; a loop only catches a playhead that reaches its end from before it.
+//
+// Live tracks (setTrackProcessor): the track's clip mix runs through a StreamProcessor on the
+// engine's inference worker thread; the audio thread exchanges samples with it through two
+// fixed-size lock-free rings per track and wakes it with a semaphore post (no lock). The output
+// replaces the clips on the track bus, before the fader, so gain, pan, mute, solo and meters
+// work as usual. Latency compensation: the processor is fed trackLatencyFrames() ahead of the
+// playhead (following the loop), so its output lines up with the other tracks sample for
+// sample; the latency is the processor's own plus a reserve of output held in hand, which gives
+// the worker time to catch up: the larger of liveBlockSize() and 8 ms. When the worker is late
+// anyway the missing frames play as silence (stats().liveUnderruns), the stream stays aligned.
+// After a seek, a start or a loop change the track is silent for its latency (what the
+// processor was fed no longer applies) and then fades in over 5 ms; a loop that wraps as
+// expected plays through seamlessly. Switching processors crossfades over 5 ms once the new
+// one's first output is ready (the old one keeps playing until then); the old processor is
+// freed on the message thread (collectGarbage), never on the audio thread.
 class Engine {
 public:
     Engine();
@@ -65,6 +84,20 @@ public:
     void setTrackPan(const std::string& trackId, double pan);
     void setTrackMute(const std::string& trackId, bool mute);
     void setTrackSolo(const std::string& trackId, bool solo);
+    // Runs the track through `processor` (nullptr: plays the clips directly again). Prepares it
+    // at the project rate here; from then on it belongs to the engine's worker (do not set it
+    // on another engine or call it). Set it after setProject: a change of the project's rate
+    // removes processors (they were prepared for the old one). Throws BadInput for a track id
+    // that is not in the project.
+    void setTrackProcessor(const std::string& trackId, std::shared_ptr<StreamProcessor> processor);
+    // The latency the track's newest processor adds (its own + the reserve: the larger of
+    // liveBlockSize() and 8 ms when it was set), compensated by reading ahead; 0 without one.
+    int trackLatencyFrames(const std::string& trackId) const;
+    // The largest block process() is called with while live tracks play: their worker needs at
+    // least that long to catch up, so it is part of their latency. Applies to processors set
+    // afterwards. Default 512; openDevice and startOfflineClock set their block size.
+    void setLiveBlockSize(int frames);
+    int liveBlockSize() const;
 
     void play();
     void stop();

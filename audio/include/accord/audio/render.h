@@ -1,11 +1,13 @@
 #pragma once
 
 #include "accord/audio/cancelled.h"
+#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
 
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,13 @@ struct RenderRequest {
     std::string stemsDir; // empty: no stems; else one file per track: "01 Vocals.wav"
     RenderFormat format = RenderFormat::Wav24; // the mix path's extension must agree with it
     int blockSize = 1024; // frames per graph call (1..1024); the result does not depend on it
+    // A fresh processor for a track to run through (e.g. one for each track with
+    // Track::model, which the caller loads: the audio layer knows no models), or nullptr. It is
+    // run inline with the same latency and alignment as Engine::setTrackProcessor, so the
+    // render equals playback from the start by an engine whose liveBlockSize() is
+    // `liveBlockSize` (the latency depends on it).
+    std::function<std::shared_ptr<StreamProcessor>(const Track&)> processorFor;
+    int liveBlockSize = 512;
 };
 
 struct RenderedFile {

@@ -1,0 +1,31 @@
+#pragma once
+
+// A mono stream processor a track can run through (a live voice model, SPEC §4). Plain C++: the
+// audio layer runs it without knowing what it is (models/ implements it; the audio layer knows no
+// models).
+//
+// Threads: prepare() and latencyFrames() on the message thread before the processor is handed
+// to the engine (or to renderProject); process() afterwards only on one worker thread at a time,
+// never on the audio thread, so it may take its time per call (within real time on average),
+// but it must not block on the message thread. A processor belongs to one engine or one render.
+
+namespace accord::audio {
+
+class StreamProcessor {
+public:
+    virtual ~StreamProcessor() = default;
+
+    // Allocates everything process() needs; `maxBlock` is the most frames one process() call
+    // gets. Called once.
+    virtual void prepare(int sampleRate, int maxBlock) = 0;
+
+    // Output frame n is the processed input frame n - latencyFrames() (frames before the stream's
+    // start read as silence). Fixed once prepared.
+    virtual int latencyFrames() const = 0;
+
+    // Exactly `frames` (<= maxBlock) frames in and out. The output must not depend on how the
+    // stream is cut into calls, so a render (one cut) equals playback (another cut).
+    virtual void process(const float* in, float* out, int frames) = 0;
+};
+
+} // namespace accord::audio

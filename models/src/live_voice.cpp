@@ -1,0 +1,873 @@
+// The live voice node (live_voice.h): streaming analysis, network and synthesis at 16 kHz.
+// No Torch here: the weights are copied out of the network once.
+
+#include "accord/models/live_voice.h"
+
+#include "voice_dsp.h"
+#include "voice_net.h"
+
+#include "accord/audio/analysis.h"
+#include "accord/core/errors.h"
+
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace accord::models {
+namespace {
+
+namespace an = audio::analysis;
+using voice::kBins;
+using voice::kConditioningSize;
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kRate = an::kSampleRate; // 16 kHz
+constexpr int kHop = an::kHop;         // 128 samples, 8 ms
+constexpr int kFft = an::kSpectrumSize;
+constexpr int kLevelWindow = 128;           // 8 ms: the level's window (see the header)
+constexpr int kFrameLag = 32;               // a frame is placed this far before its hop (2 ms)
+constexpr double kCutoffHz = 7000.0;        // of both resamplers
+constexpr int kUpHalfWidth = 8;             // taps each side at 16 kHz (0.5 ms)
+constexpr double kDownHalfSeconds = 0.0005; // the same half width at the host rate
+constexpr double kKaiserBeta = 6.0;
+constexpr int kKernelSteps = 512;               // kernel table resolution per sample
+constexpr int kYinSpan = 128;                   // samples integrated by yin (8 ms)
+constexpr double kMinF0 = 50, kMaxF0 = 1100;    // AnalysisOptions' defaults
+constexpr double kVoicingThreshold = 0.6;       // ditto
+constexpr double kYinTolerance = 0.25;          // ditto (pitchTolerance)
+constexpr int kMaxPeriod = int(kRate / kMinF0); // 320
+constexpr int kMinPeriod = int(kRate / kMaxF0); // 14
+constexpr double kPitchLowpassHz = 2000.0;      // as the offline pitch tracker's
+constexpr int kOctaveFrames = 6;                // as repairOctaveErrors, looking back only
+constexpr double kJumpOctaves = 0.35, kSnapOctaves = 0.2;
+constexpr double kSilentInputDb = -100; // digital silence: not part of the statistics
+constexpr double kLevelLowDb = -120, kLevelBinDb = 0.5;
+constexpr int kLevelBins = 300; // -120 .. +30 dB
+constexpr int kF0BinsPerOctave = 48;
+constexpr int kF0Bins = 216;             // 50 Hz .. > 1100 Hz
+constexpr double kDefaultMedianF0 = 150; // as the offline conditioning without voice
+constexpr double kSilentMarginDb = 50, kSilentFloorDb = -75;
+constexpr int kCepstra = kConditioningSize - 4; // c1..c12
+constexpr float kLeak = 0.1f;                   // the network's leaky ReLU
+constexpr int kNoiseFrame = voice::kNoiseFrame; // 256
+constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
+constexpr int kNoiseTableSpectra = 256;
+constexpr int kRing16 = 2048; // 16 kHz history: > kFft + kMaxPeriod + kYinSpan
+
+int ringSizeFor(int frames) {
+    int size = 1;
+    while (size < frames)
+        size <<= 1;
+    return size;
+}
+
+double besselI0(double x) {
+    double sum = 1, term = 1;
+    for (int k = 1; k < 50; ++k) {
+        term *= (x / (2 * k)) * (x / (2 * k));
+        sum += term;
+    }
+    return sum;
+}
+
+// sinc(2 fc t) Kaiser-windowed over |t| < halfWidth, t in samples of `rate`, tabulated.
+std::vector<float> kernelTable(double rate, double halfWidth) {
+    const int size = int(std::ceil(halfWidth * kKernelSteps)) + 2;
+    std::vector<float> table(std::size_t(size), 0.0f);
+    for (int i = 0; i < size; ++i) {
+        const double t = double(i) / kKernelSteps;
+        if (t >= halfWidth)
+            continue;
+        const double x = 2 * kCutoffHz / rate * t;
+        const double sinc = x == 0 ? 1.0 : std::sin(kPi * x) / (kPi * x);
+        const double r = t / halfWidth;
+        table[std::size_t(i)] =
+            float(sinc * besselI0(kKaiserBeta * std::sqrt(1 - r * r)) / besselI0(kKaiserBeta));
+    }
+    return table;
+}
+
+float lookup(const std::vector<float>& table, double t) {
+    const double x = std::abs(t) * kKernelSteps;
+    const auto i = std::size_t(x);
+    if (i + 1 >= table.size())
+        return 0.0f;
+    const double f = x - double(i);
+    return float(table[i] * (1 - f) + table[i + 1] * f);
+}
+
+// Radix-2 complex FFT with precomputed twiddles (forward: e^-i, inverse: e^+i, no scaling).
+class Fft {
+public:
+    explicit Fft(int size) : size_(std::size_t(size)), twiddle_(size_ / 2), reverse_(size_) {
+        for (std::size_t k = 0; k < size_ / 2; ++k)
+            twiddle_[k] = std::polar(1.0f, float(-2 * kPi * double(k) / double(size_)));
+        for (std::size_t i = 1, j = 0; i < size_; ++i) {
+            std::size_t bit = size_ >> 1;
+            for (; j & bit; bit >>= 1)
+                j ^= bit;
+            j ^= bit;
+            reverse_[i] = j;
+        }
+    }
+    void run(std::complex<float>* x, bool inverse) const {
+        for (std::size_t i = 1; i < size_; ++i)
+            if (i < reverse_[i])
+                std::swap(x[i], x[reverse_[i]]);
+        for (std::size_t len = 2; len <= size_; len <<= 1) {
+            const std::size_t half = len / 2, stride = size_ / len;
+            for (std::size_t i = 0; i < size_; i += len)
+                for (std::size_t j = 0; j < half; ++j) {
+                    std::complex<float> w = twiddle_[j * stride];
+                    if (inverse)
+                        w = std::conj(w);
+                    const std::complex<float> v = x[i + j + half] * w;
+                    x[i + j + half] = x[i + j] - v;
+                    x[i + j] += v;
+                }
+        }
+    }
+
+private:
+    std::size_t size_;
+    std::vector<std::complex<float>> twiddle_;
+    std::vector<std::size_t> reverse_;
+};
+
+// A 2nd-order Butterworth low-pass (direct form I), run causally.
+struct Biquad {
+    double b0 = 0, b1 = 0, b2 = 0, a1 = 0, a2 = 0;
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    explicit Biquad(double hz) {
+        const double w = 2 * kPi * hz / kRate;
+        const double alpha = std::sin(w) / (2 * std::sqrt(0.5));
+        const double a0 = 1 + alpha;
+        b0 = (1 - std::cos(w)) / 2 / a0;
+        b1 = (1 - std::cos(w)) / a0;
+        b2 = b0;
+        a1 = -2 * std::cos(w) / a0;
+        a2 = (1 - alpha) / a0;
+    }
+    double run(double x) {
+        const double y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1;
+        x1 = x;
+        y2 = y1;
+        y1 = y;
+        return y;
+    }
+};
+
+// The network's weights, transposed (inputs x outputs) so a frame is a run of axpy loops.
+struct Dense {
+    int inputs = 0, outputs = 0;
+    std::vector<float> weights; // inputs x outputs
+    std::vector<float> bias;
+    void apply(const float* x, float* y) const {
+        std::copy(bias.begin(), bias.end(), y);
+        for (int i = 0; i < inputs; ++i) {
+            const float v = x[i];
+            const float* w = weights.data() + std::size_t(i) * std::size_t(outputs);
+            for (int o = 0; o < outputs; ++o)
+                y[o] += v * w[o];
+        }
+    }
+};
+
+Dense denseFrom(const std::vector<voice::NamedArray>& arrays, const std::string& name) {
+    const voice::NamedArray* weight = nullptr;
+    const voice::NamedArray* bias = nullptr;
+    for (const voice::NamedArray& array : arrays) {
+        if (array.name == name + ".weight")
+            weight = &array;
+        if (array.name == name + ".bias")
+            bias = &array;
+    }
+    if (weight == nullptr || bias == nullptr || weight->shape.size() != 2)
+        throw BadInput("voice model: no layer '" + name + "' for the live node");
+    Dense dense;
+    dense.outputs = int(weight->shape[0]);
+    dense.inputs = int(weight->shape[1]);
+    dense.weights.resize(weight->values.size());
+    for (int o = 0; o < dense.outputs; ++o)
+        for (int i = 0; i < dense.inputs; ++i)
+            dense.weights[std::size_t(i) * std::size_t(dense.outputs) + std::size_t(o)] =
+                weight->values[std::size_t(o) * std::size_t(dense.inputs) + std::size_t(i)];
+    dense.bias = bias->values;
+    return dense;
+}
+
+double hzToMel(double hz) {
+    return 2595.0 * std::log10(1.0 + hz / 700.0);
+}
+double melToHz(double mel) {
+    return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
+}
+
+// The analysis' triangular HTK-mel filters and orthonormal DCT rows, as audio/analysis.cpp
+// builds them (the live MFCCs must be the training ones).
+std::vector<float> melFilters() {
+    std::vector<float> weights(std::size_t(an::kMelBands * kBins), 0.0f);
+    const double top = hzToMel(kRate / 2.0);
+    std::vector<double> edges(an::kMelBands + 2);
+    for (int i = 0; i < an::kMelBands + 2; ++i)
+        edges[std::size_t(i)] = melToHz(top * i / (an::kMelBands + 1));
+    for (int band = 0; band < an::kMelBands; ++band) {
+        const double lo = edges[std::size_t(band)], mid = edges[std::size_t(band + 1)],
+                     hi = edges[std::size_t(band + 2)];
+        for (int k = 0; k < kBins; ++k) {
+            const double hz = double(k) * kRate / kFft;
+            double w = 0;
+            if (hz > lo && hz <= mid)
+                w = (hz - lo) / (mid - lo);
+            else if (hz > mid && hz < hi)
+                w = (hi - hz) / (hi - mid);
+            weights[std::size_t(band * kBins + k)] = float(w);
+        }
+    }
+    return weights;
+}
+
+std::vector<float> dctRows() {
+    std::vector<float> table(std::size_t(an::kMfccCount * an::kMelBands));
+    for (int n = 0; n < an::kMfccCount; ++n) {
+        const double scale = std::sqrt((n == 0 ? 1.0 : 2.0) / an::kMelBands);
+        for (int m = 0; m < an::kMelBands; ++m)
+            table[std::size_t(n * an::kMelBands + m)] =
+                float(scale * std::cos(kPi * n * (m + 0.5) / an::kMelBands));
+    }
+    return table;
+}
+
+// Each STFT bin's value as a mix of two neighbouring bands (index of the lower, weight of the
+// upper), as the synthesiser interpolates band curves.
+std::vector<std::pair<int, float>> bandsOfBins(int bands) {
+    const std::vector<double> centres = voice::bandCentres(bands);
+    std::vector<std::pair<int, float>> table(kBins);
+    for (int k = 0; k < kBins; ++k) {
+        const double hz = k * double(kRate) / kFft;
+        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+        std::size_t j = std::size_t(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+        j = std::min(j, centres.size() - 2);
+        table[std::size_t(k)] = {
+            int(j), float(std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
+    }
+    return table;
+}
+
+// Denormal floats (decaying filters and sums in silence) cost hundreds of cycles each: they
+// made single hops 20x slower. Flushed to zero while the node runs, the caller's mode restored.
+class NoDenormals {
+public:
+#if defined(__SSE__)
+    NoDenormals() : saved_(_mm_getcsr()) {
+        _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
+    }
+    ~NoDenormals() {
+        _mm_setcsr(saved_);
+    }
+
+private:
+    static constexpr unsigned kFlushToZero = 0x8000;
+    static constexpr unsigned kDenormalsAreZero = 0x0040;
+    unsigned saved_;
+#endif
+};
+
+// Synthesiser parameters of one frame.
+struct FrameParameters {
+    float f0 = 0;
+    std::vector<float> amplitudes; // per harmonic (capacity reserved: no allocation per frame)
+    int harmonics = 0;
+};
+
+} // namespace
+
+struct LiveVoice::Impl {
+    // ---- the model (copied at construction) ----
+    voice::VoiceConfig config;
+    Dense input, head;
+    std::vector<Dense> convs;
+    double transpose = 1;
+
+    // ---- fixed tables ----
+    std::vector<float> mel, dct, levelWindow;
+    std::vector<std::pair<int, float>> toBinsH, toBinsN;
+    std::vector<double> harmonicCentres, noiseCentres;
+    std::vector<float> noiseTable, synthesisWindow;
+    Fft fft{kFft}, noiseFft{kNoiseFrame};
+
+    // ---- prepared for the host rate ----
+    int rate = 0;
+    int downHalf = 0; // taps each side at the host rate
+    int latency = 0;
+    std::vector<float> downKernel, upKernel;
+    int hostMask = 0, outMask = 0;
+    std::vector<float> hostIn;  // host input by absolute index
+    std::vector<float> hostOut; // host output by absolute index (content time)
+    std::int64_t hostCount = 0; // host frames received
+    std::int64_t hostMade = 0;  // host output frames computed
+
+    // ---- 16 kHz streams (rings by absolute index) ----
+    std::vector<float> x16, p16, y16, noiseTail;
+    std::int64_t count16 = 0; // 16 kHz input samples made
+    std::int64_t made16 = 0;  // 16 kHz output samples made (content-aligned with the input)
+    Biquad low1{kPitchLowpassHz}, low2{kPitchLowpassHz};
+
+    // ---- per-frame analysis state ----
+    std::vector<std::complex<float>> spectrum;
+    std::vector<float> power, logMel, mfcc, difference, cmnd;
+    std::array<double, kLevelBins> levelHistogram{};
+    double levelFrames = 0;
+    std::array<double, kF0Bins> f0Histogram{};
+    double f0Frames = 0;
+    std::array<double, kCepstra> mfccMean{}, mfccSquare{};
+    double mfccFrames = 0;
+    std::array<float, kOctaveFrames> recentLogF0{};
+    std::array<std::uint8_t, kOctaveFrames> recentVoiced{};
+    std::int64_t frames = 0;
+    float heldF0 = 0;
+
+    // ---- network state ----
+    std::vector<std::vector<float>> history; // per layer: its past inputs, a ring of frames
+    std::vector<int> historyFrames;
+    std::vector<float> conditioning, hidden, taps, convOut, activated, controls;
+
+    // ---- synthesis state ----
+    FrameParameters previous, current;
+    std::vector<float> envelope, noise, comb, noisePsd;
+    std::vector<double> logEnvelope, logNoise;
+    std::vector<std::complex<float>> grain;
+    std::vector<float> baseRe, baseIm, powerRe, powerIm;
+    double phase = 0;
+    std::mt19937_64 random{0x5eed};
+
+    explicit Impl(const voice::VoiceNetwork& network) : config(network.config()) {
+        const std::vector<voice::NamedArray> arrays = network.weights();
+        input = denseFrom(arrays, "input");
+        for (int l = 0; l < config.layers; ++l)
+            convs.push_back(denseFrom(arrays, "conv" + std::to_string(l)));
+        head = denseFrom(arrays, "head");
+
+        mel = melFilters();
+        dct = dctRows();
+        levelWindow.resize(kLevelWindow);
+        for (int n = 0; n < kLevelWindow; ++n)
+            levelWindow[std::size_t(n)] = float(0.5 - 0.5 * std::cos(2 * kPi * n / kLevelWindow));
+        toBinsH = bandsOfBins(config.envelopeBands);
+        toBinsN = bandsOfBins(config.noiseBands);
+        harmonicCentres = voice::bandCentres(config.envelopeBands);
+        noiseCentres = voice::bandCentres(config.noiseBands);
+        // The offline synthesiser's noise spectra (same generator, same seed, same draws).
+        std::mt19937_64 generator(0x6e6f697365);
+        std::normal_distribution<float> gauss(0.0f, 1.0f);
+        noiseTable.resize(std::size_t(kNoiseTableSpectra * kNoiseBins * 2));
+        for (float& v : noiseTable)
+            v = gauss(generator);
+        synthesisWindow.resize(kNoiseFrame);
+        for (int n = 0; n < kNoiseFrame; ++n)
+            synthesisWindow[std::size_t(n)] =
+                float(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
+
+        x16.assign(kRing16, 0.0f);
+        p16.assign(kRing16, 0.0f);
+        y16.assign(kRing16, 0.0f);
+        noiseTail.assign(kNoiseFrame, 0.0f);
+        spectrum.resize(kFft);
+        power.resize(kBins);
+        logMel.resize(an::kMelBands);
+        mfcc.resize(an::kMfccCount);
+        difference.resize(kMaxPeriod + 2);
+        cmnd.resize(kMaxPeriod + 2);
+        const int channels = config.channels;
+        for (int l = 0; l < config.layers; ++l) {
+            const int span = (config.kernel - 1) * (1 << l) + 1;
+            historyFrames.push_back(span);
+            history.emplace_back(std::size_t(span * channels), 0.0f);
+        }
+        conditioning.resize(kConditioningSize);
+        hidden.resize(std::size_t(channels));
+        taps.resize(std::size_t(channels * config.kernel));
+        convOut.resize(std::size_t(channels));
+        activated.resize(std::size_t(channels));
+        controls.resize(std::size_t(config.outputs()));
+        const int maxHarmonics = int(voice::kTopHz / kMinF0) + 2;
+        previous.amplitudes.assign(std::size_t(maxHarmonics), 0.0f);
+        current.amplitudes.assign(std::size_t(maxHarmonics), 0.0f);
+        envelope.resize(kBins);
+        noise.resize(kBins);
+        comb.resize(kBins);
+        noisePsd.resize(kNoiseBins);
+        logEnvelope.resize(kBins);
+        logNoise.resize(kBins);
+        grain.resize(kNoiseFrame);
+        baseRe.resize(kHop);
+        baseIm.resize(kHop);
+        powerRe.resize(kHop);
+        powerIm.resize(kHop);
+    }
+
+    // ---- resampling (positions as exact rationals: no drift) ----
+
+    // 16 kHz sample m sits at host position m * rate / kRate.
+    bool canDownsample(std::int64_t m) const { return (m * rate) / kRate + downHalf < hostCount; }
+    float downsample(std::int64_t m) const {
+        const std::int64_t base = (m * rate) / kRate;
+        const double fraction = double((m * rate) % kRate) / kRate;
+        double sum = 0, weights = 0;
+        for (std::int64_t k = base - downHalf + 1; k <= base + downHalf; ++k) {
+            const double w = lookup(downKernel, double(base - k) + fraction);
+            weights += w;
+            if (k >= 0)
+                sum += w * hostIn[std::size_t(k & hostMask)];
+        }
+        return float(sum / weights);
+    }
+    // Host output n sits at 16 kHz position n * kRate / rate.
+    bool canUpsample(std::int64_t n) const { return (n * kRate) / rate + kUpHalfWidth < made16; }
+    float upsample(std::int64_t n) const {
+        const std::int64_t base = (n * kRate) / rate;
+        const double fraction = double((n * kRate) % rate) / rate;
+        double sum = 0, weights = 0;
+        for (std::int64_t j = base - kUpHalfWidth + 1; j <= base + kUpHalfWidth; ++j) {
+            const double w = lookup(upKernel, double(base - j) + fraction);
+            weights += w;
+            if (j >= 0)
+                sum += w * y16[std::size_t(j & (kRing16 - 1))];
+        }
+        return float(sum / weights);
+    }
+
+    // The host frames out that a given number of host frames in allows (for the latency).
+    static std::int64_t outputsAllowed(std::int64_t hostFrames, int hostRate, int half) {
+        // 16 kHz samples m with m * rate / kRate + half < hostFrames.
+        const std::int64_t limit = hostFrames - half; // (m * rate) / kRate < limit
+        const std::int64_t samples16 = limit <= 0 ? 0 : (limit * kRate - 1) / hostRate + 1;
+        const std::int64_t hops = samples16 / kHop;
+        const std::int64_t made = hops > 0 ? hops * kHop - kFrameLag : 0;
+        // Host n with n * kRate / rate + kUpHalfWidth < made.
+        const std::int64_t upLimit = made - kUpHalfWidth;
+        return upLimit <= 0 ? 0 : (upLimit * hostRate - 1) / kRate + 1;
+    }
+
+    void prepare(int sampleRate, int maxBlock) {
+        if (sampleRate < 8000 || sampleRate > 768000)
+            throw BadInput("live voice: unsupported sample rate " + std::to_string(sampleRate));
+        rate = sampleRate;
+        downHalf = int(std::ceil(kDownHalfSeconds * rate));
+        downKernel = kernelTable(rate, downHalf);
+        upKernel = kernelTable(kRate, kUpHalfWidth);
+        // The latency: the most any output frame has to wait for, over many hops.
+        std::int64_t worst = 0;
+        for (std::int64_t n = 0; n < 40 * std::int64_t(rate) / 100; ++n) {
+            // Output frame n + L needs host output n made with input up to frame n + L.
+            std::int64_t lo = 0, hi = 4 * rate;
+            while (lo < hi) { // smallest input count that allows output n
+                const std::int64_t mid = (lo + hi) / 2;
+                if (outputsAllowed(mid, rate, downHalf) > n)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            worst = std::max(worst, lo - 1 - n);
+        }
+        latency = int(worst);
+        const int ring = ringSizeFor(latency + 2 * std::max(maxBlock, 1) + 4 * downHalf + 64);
+        hostIn.assign(std::size_t(ring), 0.0f);
+        hostOut.assign(std::size_t(ring), 0.0f);
+        hostMask = ring - 1;
+        outMask = ring - 1;
+    }
+
+    // ---- one frame every hop ----
+
+    float levelOfWindow(std::int64_t end) {
+        // 16 ms Hann on [end - 256, end), zero-padded to the model's FFT size; the power is
+        // scaled by the windows' energy ratio so levelDb reads it as the 32 ms window would.
+        const double ratio = voice::windowPower() / (3.0 / 8.0 * kLevelWindow);
+        for (int n = 0; n < kFft; ++n)
+            spectrum[std::size_t(n)] = 0.0f;
+        for (int n = 0; n < kLevelWindow; ++n)
+            spectrum[std::size_t(n)] = x16[std::size_t((end - kLevelWindow + n) & (kRing16 - 1))] *
+                                       levelWindow[std::size_t(n)];
+        fft.run(spectrum.data(), false);
+        for (int k = 0; k < kBins; ++k)
+            power[std::size_t(k)] = float(std::norm(spectrum[std::size_t(k)]) * ratio);
+        return audio::levelDb(power.data());
+    }
+
+    void mfccOfWindow(std::int64_t end) {
+        const std::vector<float>& window = audio::spectrumWindow();
+        for (int n = 0; n < kFft; ++n) {
+            const std::int64_t at = end - kFft + n;
+            spectrum[std::size_t(n)] =
+                at >= 0 ? x16[std::size_t(at & (kRing16 - 1))] * window[std::size_t(n)] : 0.0f;
+        }
+        fft.run(spectrum.data(), false);
+        for (int k = 0; k < kBins; ++k)
+            power[std::size_t(k)] = std::norm(spectrum[std::size_t(k)]);
+        for (int band = 0; band < an::kMelBands; ++band) {
+            double energy = 0;
+            const float* w = mel.data() + std::size_t(band) * kBins;
+            for (int k = 0; k < kBins; ++k)
+                energy += double(w[k]) * power[std::size_t(k)];
+            logMel[std::size_t(band)] = float(std::log(energy + 1e-10));
+        }
+        for (int c = 0; c < an::kMfccCount; ++c) {
+            double sum = 0;
+            for (int band = 0; band < an::kMelBands; ++band)
+                sum +=
+                    double(dct[std::size_t(c * an::kMelBands + band)]) * logMel[std::size_t(band)];
+            mfcc[std::size_t(c)] = float(sum);
+        }
+    }
+
+    // Yin over the last kYinSpan low-passed samples before `end`, compared with the samples one
+    // period earlier: f0 (0 when no period qualifies) and periodicity.
+    std::pair<float, float> pitchOfWindow(std::int64_t end) {
+        const auto at = [&](std::int64_t i) {
+            return i >= 0 ? double(p16[std::size_t(i & (kRing16 - 1))]) : 0.0;
+        };
+        difference[0] = 0;
+        double running = 0;
+        for (int tau = 1; tau <= kMaxPeriod + 1; ++tau) {
+            double sum = 0;
+            for (int j = 1; j <= kYinSpan; ++j) {
+                const double d = at(end - j) - at(end - j - tau);
+                sum += d * d;
+            }
+            difference[std::size_t(tau)] = float(sum);
+            running += sum;
+            cmnd[std::size_t(tau)] = running > 0 ? float(sum * tau / running) : 1.0f;
+        }
+        int best = -1;
+        for (int tau = kMinPeriod; tau <= kMaxPeriod; ++tau)
+            if (cmnd[std::size_t(tau)] < kYinTolerance) {
+                while (tau + 1 <= kMaxPeriod && cmnd[std::size_t(tau + 1)] < cmnd[std::size_t(tau)])
+                    ++tau;
+                best = tau;
+                break;
+            }
+        if (best < 0) {
+            best = kMinPeriod;
+            for (int tau = kMinPeriod; tau <= kMaxPeriod; ++tau)
+                if (cmnd[std::size_t(tau)] < cmnd[std::size_t(best)])
+                    best = tau;
+        }
+        const float periodicity = std::clamp(1.0f - cmnd[std::size_t(best)], 0.0f, 1.0f);
+        // The period refined on the raw difference (as the offline tracker does).
+        double period = best;
+        if (best > kMinPeriod && best < kMaxPeriod) {
+            const double left = difference[std::size_t(best - 1)];
+            const double middle = difference[std::size_t(best)];
+            const double right = difference[std::size_t(best + 1)];
+            const double curvature = left - 2 * middle + right;
+            if (curvature > 0)
+                period += std::clamp(0.5 * (left - right) / curvature, -0.5, 0.5);
+        }
+        return {float(kRate / period), periodicity};
+    }
+
+    // Octave errors: as repairOctaveErrors, against the median of the voiced frames among the
+    // last kOctaveFrames (looking back only).
+    bool repairOctave(float& f0) {
+        std::array<double, kOctaveFrames + 1> window{};
+        std::size_t count = 0;
+        for (int i = 0; i < kOctaveFrames; ++i)
+            if (recentVoiced[std::size_t(i)])
+                window[count++] = recentLogF0[std::size_t(i)];
+        const double here = std::log2(double(f0));
+        window[count++] = here;
+        if (count < 3)
+            return true;
+        std::nth_element(window.begin(), window.begin() + std::ptrdiff_t(count / 2),
+                         window.begin() + std::ptrdiff_t(count));
+        const double median = window[count / 2];
+        if (std::abs(here - median) <= kJumpOctaves)
+            return true;
+        double bestDistance = 1e9, bestRatio = 1;
+        for (const double ratio : {2.0, 3.0, 4.0, 5.0, 0.5, 1.0 / 3.0}) {
+            const double distance = std::abs(here + std::log2(ratio) - median);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                bestRatio = ratio;
+            }
+        }
+        if (bestDistance > kSnapOctaves)
+            return false;
+        f0 = float(f0 * bestRatio);
+        return true;
+    }
+
+    double levelPercentile(double fraction) const {
+        double seen = 0;
+        const double wanted = fraction * levelFrames;
+        for (int i = 0; i < kLevelBins; ++i) {
+            seen += levelHistogram[std::size_t(i)];
+            if (seen >= wanted && seen > 0)
+                return kLevelLowDb + (i + 0.5) * kLevelBinDb;
+        }
+        return kLevelLowDb + kLevelBins * kLevelBinDb;
+    }
+
+    double medianF0() const {
+        if (f0Frames <= 0)
+            return kDefaultMedianF0;
+        double seen = 0;
+        for (int i = 0; i < kF0Bins; ++i) {
+            seen += f0Histogram[std::size_t(i)];
+            if (seen >= 0.5 * f0Frames)
+                return kMinF0 * std::pow(2.0, (i + 0.5) / kF0BinsPerOctave);
+        }
+        return kDefaultMedianF0;
+    }
+
+    void runNetwork() {
+        const int channels = config.channels;
+        input.apply(conditioning.data(), hidden.data());
+        for (int l = 0; l < config.layers; ++l) {
+            std::vector<float>& ring = history[std::size_t(l)];
+            const int span = historyFrames[std::size_t(l)];
+            const std::int64_t slot = frames % span;
+            std::copy(hidden.begin(), hidden.end(), ring.begin() + std::ptrdiff_t(slot * channels));
+            const int dilation = 1 << l;
+            for (int i = 0; i < config.kernel; ++i) {
+                const std::int64_t past = ((frames - i * dilation) % span + span) % span;
+                std::copy_n(ring.begin() + std::ptrdiff_t(past * channels), channels,
+                            taps.begin() + std::ptrdiff_t(i * channels));
+            }
+            convs[std::size_t(l)].apply(taps.data(), convOut.data());
+            for (int c = 0; c < channels; ++c) {
+                const float z = convOut[std::size_t(c)];
+                hidden[std::size_t(c)] += z > 0 ? z : kLeak * z;
+            }
+        }
+        for (int c = 0; c < channels; ++c) {
+            const float h = hidden[std::size_t(c)];
+            activated[std::size_t(c)] = h > 0 ? h : kLeak * h;
+        }
+        head.apply(activated.data(), controls.data());
+    }
+
+    // Turns the controls into this frame's harmonic amplitudes and noise PSD (as synthesise()).
+    void frameParameters(float f0, bool voiced, float levelDb) {
+        const int jh = config.envelopeBands;
+        const float* row = controls.data();
+        for (std::size_t k = 0; k < kBins; ++k) {
+            const auto [h, x] = toBinsH[k];
+            const auto [m, y] = toBinsN[k];
+            logEnvelope[k] = row[h] * (1.0 - x) + row[h + 1] * double(x);
+            logNoise[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * double(y);
+        }
+        const double reference = *std::max_element(logNoise.begin(), logNoise.end());
+        for (std::size_t k = 0; k < kBins; ++k) {
+            envelope[k] =
+                float(std::exp(std::min(logEnvelope[k] - reference, voice::kMaxLogRatio)));
+            noise[k] = float(std::exp(logNoise[k] - reference));
+        }
+        std::fill(comb.begin(), comb.end(), 0.0f);
+        if (voiced)
+            voice::addHarmonicComb(f0, comb.data());
+        const double gain = voice::frameGain(envelope.data(), comb.data(), noise.data(), levelDb);
+        current.f0 = f0;
+        current.harmonics = 0;
+        if (voiced && f0 > 0)
+            for (int h = 1;
+                 h * f0 < voice::kTopHz && current.harmonics < int(current.amplitudes.size());
+                 ++h) {
+                const double hz = h * double(f0);
+                const double p =
+                    gain * voice::harmonicDensity(f0) *
+                    std::exp(std::min(double(voice::interpolateBands(harmonicCentres, row, hz)) -
+                                          reference,
+                                      voice::kMaxLogRatio));
+                current.amplitudes[std::size_t(current.harmonics++)] =
+                    float(std::sqrt(p) * voice::harmonicFade(hz));
+            }
+        for (int k = 0; k < kNoiseBins; ++k) {
+            const double hz = k * double(kRate) / kNoiseFrame;
+            noisePsd[std::size_t(k)] =
+                float(gain * std::exp(double(voice::interpolateBands(noiseCentres, row + jh, hz)) -
+                                      reference));
+        }
+    }
+
+    // Output samples [centre - kHop, centre): harmonics moving from the previous frame to this
+    // one, plus the noise grains overlapping them.
+    void synthesise(std::int64_t centre) {
+        const std::int64_t start = centre - kHop;
+        const double fa = previous.f0, fb = current.f0;
+        for (int n = 0; n < kHop; ++n) {
+            phase += 2 * kPi * (fa + (fb - fa) * double(n) / kHop) / kRate;
+            if (phase > 2 * kPi)
+                phase -= 2 * kPi;
+            baseRe[std::size_t(n)] = float(std::cos(phase));
+            baseIm[std::size_t(n)] = float(std::sin(phase));
+        }
+        std::array<float, kHop> out{};
+        const int harmonics = std::max(previous.harmonics, current.harmonics);
+        std::copy(baseRe.begin(), baseRe.end(), powerRe.begin());
+        std::copy(baseIm.begin(), baseIm.end(), powerIm.begin());
+        for (int h = 0; h < harmonics; ++h) {
+            if (h > 0)
+                for (int n = 0; n < kHop; ++n) {
+                    const float r = powerRe[std::size_t(n)] * baseRe[std::size_t(n)] -
+                                    powerIm[std::size_t(n)] * baseIm[std::size_t(n)];
+                    powerIm[std::size_t(n)] = powerRe[std::size_t(n)] * baseIm[std::size_t(n)] +
+                                              powerIm[std::size_t(n)] * baseRe[std::size_t(n)];
+                    powerRe[std::size_t(n)] = r;
+                }
+            const float from = h < previous.harmonics ? previous.amplitudes[std::size_t(h)] : 0.0f;
+            const float to = h < current.harmonics ? current.amplitudes[std::size_t(h)] : 0.0f;
+            const float step = (to - from) / kHop;
+            for (int n = 0; n < kHop; ++n)
+                out[std::size_t(n)] += (from + step * float(n)) * powerIm[std::size_t(n)];
+        }
+
+        // This frame's noise grain spans [centre - kHop, centre + kHop): its first half completes
+        // these samples, its second half waits in noiseTail for the next frame.
+        const float* draw =
+            noiseTable.data() + (random() % kNoiseTableSpectra) * std::size_t(kNoiseBins) * 2;
+        const float unit = std::sqrt(float(kNoiseFrame) / 2.0f);
+        for (std::size_t k = 0; k < std::size_t(kNoiseBins); ++k) {
+            const float scale = std::sqrt(noisePsd[k]) * unit;
+            if (k == 0 || k == kNoiseBins - 1)
+                grain[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
+            else
+                grain[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
+        }
+        for (std::size_t k = 1; k < kNoiseFrame / 2; ++k)
+            grain[kNoiseFrame - k] = std::conj(grain[k]);
+        noiseFft.run(grain.data(), true);
+        for (int n = 0; n < kHop; ++n) {
+            out[std::size_t(n)] += noiseTail[std::size_t(n)] + synthesisWindow[std::size_t(n)] *
+                                                                   grain[std::size_t(n)].real() /
+                                                                   kNoiseFrame;
+            noiseTail[std::size_t(n)] = synthesisWindow[std::size_t(n + kHop)] *
+                                        grain[std::size_t(n + kHop)].real() / kNoiseFrame;
+        }
+        for (int n = 0; n < kHop; ++n)
+            if (start + n >= 0)
+                y16[std::size_t((start + n) & (kRing16 - 1))] = out[std::size_t(n)];
+        made16 = centre;
+        std::swap(previous, current);
+    }
+
+    // The frame placed kFrameLag before `end` (a multiple of kHop): analysis, running
+    // normalisation, network, synthesis of the hop before it.
+    void frame(std::int64_t end) {
+        const float levelDb = levelOfWindow(end);
+        mfccOfWindow(end);
+        auto [f0, periodicity] = pitchOfWindow(end);
+        bool voiced = f0 >= kMinF0 && f0 <= kMaxF0 && periodicity >= kVoicingThreshold;
+        const float originalF0 = f0;
+        if (voiced)
+            voiced = repairOctave(f0) && f0 >= kMinF0 && f0 <= kMaxF0;
+        const std::size_t slot = std::size_t(frames % kOctaveFrames);
+        recentVoiced[slot] = f0 >= kMinF0 && f0 <= kMaxF0 && periodicity >= kVoicingThreshold;
+        recentLogF0[slot] = float(std::log2(std::max(double(originalF0), 1.0)));
+        if (voiced)
+            heldF0 = f0;
+
+        // Running statistics over what the stream has heard (digital silence left out).
+        if (levelDb > kSilentInputDb) {
+            const int bin =
+                std::clamp(int((levelDb - kLevelLowDb) / kLevelBinDb), 0, kLevelBins - 1);
+            levelHistogram[std::size_t(bin)] += 1;
+            levelFrames += 1;
+        }
+        const double referenceDb = levelFrames > 0 ? levelPercentile(0.95) : levelDb;
+        if (voiced) {
+            const int bin =
+                std::clamp(int(std::log2(f0 / kMinF0) * kF0BinsPerOctave), 0, kF0Bins - 1);
+            f0Histogram[std::size_t(bin)] += 1;
+            f0Frames += 1;
+        }
+        const double median = medianF0();
+        const bool active = levelDb > std::max(referenceDb - kSilentMarginDb, kSilentFloorDb);
+        if (active && levelDb > kSilentInputDb) {
+            mfccFrames += 1;
+            for (int c = 0; c < kCepstra; ++c) {
+                const double v = mfcc[std::size_t(c + 1)];
+                mfccMean[std::size_t(c)] += v;
+                mfccSquare[std::size_t(c)] += v * v;
+            }
+        }
+
+        conditioning[0] = float(std::clamp((levelDb - referenceDb) / 20.0, -4.0, 1.0));
+        const double heard = heldF0 > 0 ? double(heldF0) : median;
+        conditioning[1] = float(std::clamp(std::log2(heard / median), -2.0, 2.0));
+        conditioning[2] = voiced ? 1.0f : 0.0f;
+        conditioning[3] = periodicity;
+        for (int c = 0; c < kCepstra; ++c) {
+            double mean = 0, scale = 1;
+            if (mfccFrames > 0) {
+                mean = mfccMean[std::size_t(c)] / mfccFrames;
+                const double variance = mfccSquare[std::size_t(c)] / mfccFrames - mean * mean;
+                scale = 1.0 / std::sqrt(std::max(variance, 1e-6));
+            }
+            conditioning[std::size_t(4 + c)] =
+                float(std::clamp((mfcc[std::size_t(c + 1)] - mean) * scale, -5.0, 5.0));
+        }
+        runNetwork();
+        frameParameters(float(heldF0 * transpose), voiced, levelDb);
+        synthesise(end - kFrameLag);
+        ++frames;
+    }
+
+    void process(const float* in, float* out, int count) {
+        for (int i = 0; i < count; ++i)
+            hostIn[std::size_t((hostCount + i) & hostMask)] = in[i];
+        hostCount += count;
+        while (canDownsample(count16)) {
+            const float x = downsample(count16);
+            x16[std::size_t(count16 & (kRing16 - 1))] = x;
+            p16[std::size_t(count16 & (kRing16 - 1))] = float(low2.run(low1.run(x)));
+            ++count16;
+            if (count16 % kHop == 0)
+                frame(count16);
+        }
+        while (canUpsample(hostMade)) {
+            hostOut[std::size_t(hostMade & outMask)] = upsample(hostMade);
+            ++hostMade;
+        }
+        for (int i = 0; i < count; ++i) {
+            const std::int64_t n = hostCount - count + i - latency;
+            out[i] = n >= 0 && n < hostMade ? hostOut[std::size_t(n & outMask)] : 0.0f;
+        }
+    }
+};
+
+LiveVoice::LiveVoice(const VoiceModel& model, double transposeSemitones)
+    : impl_(std::make_unique<Impl>(model.network())) {
+    if (!(std::abs(transposeSemitones) <= 48))
+        throw BadInput("transpose of " + std::to_string(transposeSemitones) +
+                       " semitones is outside -48..48");
+    impl_->transpose = std::pow(2.0, transposeSemitones / 12.0);
+}
+
+LiveVoice::~LiveVoice() = default;
+
+void LiveVoice::prepare(int sampleRate, int maxBlock) {
+    impl_->prepare(sampleRate, maxBlock);
+}
+
+int LiveVoice::latencyFrames() const {
+    return impl_->latency;
+}
+
+void LiveVoice::process(const float* in, float* out, int frames) {
+    const NoDenormals noDenormals;
+    impl_->process(in, out, frames);
+}
+
+} // namespace accord::models

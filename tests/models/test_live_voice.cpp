@@ -1,0 +1,230 @@
+// The live voice node (live_voice.h) on a real recording: its latency, that its output does not
+// depend on how the stream is cut into blocks, that it follows the input's pitch and level,
+// and that a render with it equals playback through the engine's worker.
+// The model is untrained (flat envelopes): this tests the streaming machinery, not the timbre
+// (tests/bench/bench_live_voice.cpp measures a trained one).
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/engine.h"
+#include "accord/audio/media.h"
+#include "accord/audio/render.h"
+#include "accord/models/live_voice.h"
+#include "accord/models/voice_model.h"
+
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <thread>
+#include <vector>
+
+using namespace accord;
+
+namespace {
+
+const QString kVoice = "fillets-cs/barrel/cs/bar-v-genofond.ogg"; // low male voice, 5.5 s
+const QString kOther = "fillets-cs/airplane/cs/let-m-divna.ogg";  // another voice, 2.0 s
+constexpr int kRate = 48000;
+constexpr int kMaxBlock = 256;
+constexpr int kReserve = 4096; // slack for the worker on a loaded machine (the bench measures it)
+
+std::vector<float> runLive(models::LiveVoice& live, const std::vector<float>& input,
+                           unsigned seed) {
+    std::vector<float> out(input.size());
+    std::mt19937 random(seed);
+    std::uniform_int_distribution<int> sizes(1, kMaxBlock);
+    for (std::size_t done = 0; done < input.size();) {
+        const int count =
+            int(std::min<std::size_t>(seed == 0 ? kMaxBlock : sizes(random), input.size() - done));
+        live.process(input.data() + done, out.data() + done, count);
+        done += std::size_t(count);
+    }
+    return out;
+}
+
+audio::VoiceFeatures analyse(const std::vector<float>& samples) {
+    return audio::analyseVoice(audio::resample(samples, kRate, audio::analysis::kSampleRate));
+}
+
+double levelCorrelation(const audio::VoiceFeatures& a, const audio::VoiceFeatures& b) {
+    const float loudest = *std::max_element(a.loudnessDb.begin(), a.loudnessDb.end());
+    std::vector<double> x, y;
+    for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
+        if (a.loudnessDb[t] > loudest - 50) {
+            x.push_back(a.loudnessDb[t]);
+            y.push_back(b.loudnessDb[t]);
+        }
+    const double mx = std::accumulate(x.begin(), x.end(), 0.0) / double(x.size());
+    const double my = std::accumulate(y.begin(), y.end(), 0.0) / double(y.size());
+    double sxy = 0, sxx = 0, syy = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    return sxy / std::sqrt(sxx * syy);
+}
+
+} // namespace
+
+class TestLiveVoice : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<models::VoiceModel> model_;
+    std::string voicePath_, otherPath_;
+    std::vector<float> voice_; // the recording at 48 kHz, as the engine plays it
+
+    Project project() const {
+        Project p;
+        p.sampleRate = kRate;
+        Track sung;
+        sung.id = "t1";
+        sung.name = "Sung";
+        sung.model = "voice.accordvoice"; // marks the track for processorFor
+        Clip clip;
+        clip.id = "c1";
+        clip.file = voicePath_;
+        clip.position = 4800;
+        clip.length = std::int64_t(voice_.size());
+        sung.clips.push_back(clip);
+        Track plain;
+        plain.id = "t2";
+        plain.name = "Plain";
+        plain.gainDb = -6;
+        plain.pan = 0.5;
+        Clip other = clip;
+        other.id = "c2";
+        other.file = otherPath_;
+        other.position = 24000;
+        other.length = 48000;
+        plain.clips.push_back(other);
+        p.tracks = {sung, plain};
+        return p;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        ACCORD_REQUIRE_MATERIAL(voice, kVoice);
+        ACCORD_REQUIRE_MATERIAL(other, kOther);
+        voicePath_ = voice.toStdString();
+        otherPath_ = other.toStdString();
+        model_ = std::make_unique<models::VoiceModel>(models::VoiceModel::untrained(3, 32));
+        const auto media = audio::loadMedia(voicePath_, kRate);
+        voice_.assign(media->channels[0].begin(), media->channels[0].end());
+    }
+
+    void latencyIsReportedAndWithinTwentyMilliseconds() {
+        models::LiveVoice live(*model_);
+        live.prepare(kRate, kMaxBlock);
+        const int own = live.latencyFrames();
+        qInfo("live voice: %d frames (%.2f ms) of its own at 48 kHz", own, 1000.0 * own / kRate);
+        QVERIFY(own > 0);
+
+        audio::Engine engine;
+        engine.setProject(project());
+        engine.setLiveBlockSize(128);
+        QCOMPARE(engine.trackLatencyFrames("t1"), 0);
+        engine.setTrackProcessor("t1", std::make_shared<models::LiveVoice>(*model_));
+        QCOMPARE(engine.trackLatencyFrames("t1"), own + kRate * 8 / 1000); // 8 ms > 1 block
+        QVERIFY2(engine.trackLatencyFrames("t1") <= kRate / 50,
+                 qPrintable(QString::number(engine.trackLatencyFrames("t1"))));
+        QCOMPARE(engine.trackLatencyFrames("t2"), 0);
+        QVERIFY_THROWS_EXCEPTION(BadInput, engine.setTrackProcessor("nope", nullptr));
+
+        // Other rates: the same few milliseconds.
+        for (const int rate : {44100, 96000}) {
+            models::LiveVoice other(*model_);
+            other.prepare(rate, kMaxBlock);
+            QVERIFY(other.latencyFrames() < rate * 14 / 1000);
+        }
+    }
+
+    void blockSizesDoNotChangeTheOutput() {
+        models::LiveVoice whole(*model_), cut(*model_);
+        whole.prepare(kRate, kMaxBlock);
+        cut.prepare(kRate, kMaxBlock);
+        const std::vector<float> a = runLive(whole, voice_, 0);
+        const std::vector<float> b = runLive(cut, voice_, 7);
+        QVERIFY(a == b);
+        double energy = 0;
+        for (const float v : a)
+            energy += double(v) * v;
+        QVERIFY(energy > 1.0);
+    }
+
+    void outputFollowsThePitchAndLevel() {
+        models::LiveVoice live(*model_);
+        live.prepare(kRate, kMaxBlock);
+        std::vector<float> padded = voice_;
+        padded.resize(voice_.size() + std::size_t(live.latencyFrames()), 0.0f);
+        std::vector<float> out = runLive(live, padded, 0);
+        out.erase(out.begin(), out.begin() + live.latencyFrames()); // aligned with the input
+        const audio::VoiceFeatures in = analyse(voice_);
+        const audio::VoiceFeatures sung = analyse(out);
+        const double cents = audio::medianCentsError(in, sung);
+        const double correlation = levelCorrelation(in, sung);
+        qInfo("live output vs input: median pitch error %.1f cents, level correlation %.3f", cents,
+              correlation);
+        QVERIFY(cents >= 0 && cents < 30);
+        QVERIFY(correlation > 0.9);
+    }
+
+    // Render == playback: the engine's worker and the render's inline run give the same samples.
+    void renderEqualsPlayback() {
+        const Project p = project();
+        QTemporaryDir scratch;
+        audio::RenderRequest request;
+        request.mixPath = scratch.filePath("mix.wav").toStdString();
+        request.format = audio::RenderFormat::WavFloat32;
+        request.blockSize = 500;
+        request.liveBlockSize = kReserve;
+        request.processorFor = [&](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+            if (track.model.empty())
+                return nullptr;
+            return std::make_shared<models::LiveVoice>(*model_);
+        };
+        const auto files = audio::renderProject(p, request);
+        const audio::MonoAudio rendered = audio::readMonoAudio(files.at(0).path);
+
+        audio::Engine engine;
+        engine.setProject(p);
+        engine.setLiveBlockSize(kReserve);
+        engine.setTrackProcessor("t1", std::make_shared<models::LiveVoice>(*model_));
+        engine.play();
+        std::vector<float> left(kMaxBlock), right(kMaxBlock);
+        float* outputs[2] = {left.data(), right.data()};
+        std::vector<float> played;
+        std::mt19937 random(5);
+        std::uniform_int_distribution<int> sizes(1, kMaxBlock);
+        const std::int64_t length = p.length();
+        for (std::int64_t done = 0; done < length;) {
+            const int count = int(std::min<std::int64_t>(sizes(random), length - done));
+            engine.process(outputs, 2, count);
+            for (int i = 0; i < count; ++i)
+                played.push_back((left[std::size_t(i)] + right[std::size_t(i)]) * 0.5f);
+            done += count;
+            // Slower than real time: the worker is never late, so the comparison is exact.
+            std::this_thread::sleep_for(std::chrono::microseconds(1500));
+        }
+        QCOMPARE(engine.stats().liveUnderruns, std::uint64_t(0));
+        QCOMPARE(rendered.samples.size(), played.size());
+        std::size_t differing = 0;
+        double energy = 0;
+        for (std::size_t i = 0; i < played.size(); ++i) {
+            differing += rendered.samples[i] != played[i];
+            energy += double(played[i]) * played[i];
+        }
+        QCOMPARE(differing, std::size_t(0));
+        QVERIFY(energy > 1.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLiveVoice)
+#include "test_live_voice.moc"
