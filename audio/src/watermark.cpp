@@ -9,7 +9,6 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace accord::audio {
@@ -35,11 +34,10 @@ constexpr int kSyncTiles = kTiles - kSymbols * kCodeLength;
 static_assert(kSyncTiles == 192, "tile budget");
 static_assert(kFirstBin + kBands * kBinsPerBand < kHalf, "bands below Nyquist");
 
-// Mark energy at most this far under the frame's energy (dB), depth at most kMaxDepth.
+// Mark energy at most this far under the frame's energy (dB), depth at most kMaxDepth in any
+// band (bandDepths spreads the budget over the bands).
 constexpr double kTargetSnrDb = 29.3;
 constexpr double kMaxDepth = 0.2;
-// Depth across a frame's bands goes as (band energy)^-kBandTilt (0: the same depth everywhere).
-static const double kBandTilt = std::getenv("WM_TILT") ? std::atof(std::getenv("WM_TILT")) : 0.5;
 
 // Detector.
 constexpr int kOffsets = 4;          // sub-slot alignments tried, 64 samples apart
@@ -275,50 +273,58 @@ int periodSlot(std::int64_t slot) {
     return static_cast<int>(((slot % kSlotsPerPeriod) + kSlotsPerPeriod) % kSlotsPerPeriod);
 }
 
-
-// Depth per band for one frame: a_b = min(kMaxDepth, c * E_b^-kBandTilt), with c the largest
-// value whose added energy sum a_b^2 cost_b stays within the budget. The detector's evidence
-// from a tile grows with its depth, not with its loudness, so the quieter bands of a frame
-// (under the loud ones, which mask them) take deeper marks at little cost.
+// Depth per band for one frame: a_b = min(kMaxDepth, c / sqrt(E_b)), with c the largest value
+// whose added energy sum a_b^2 cost_b stays within the budget. The detector's evidence from a
+// tile grows with its depth, not with its loudness, so the quieter bands of a frame (under the
+// loud ones, which mask them) take deeper marks at little cost; the loudest take less.
 std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
                                      const std::array<double, kBands>& cost, double budget) {
     std::array<float, kBands> depth{};
-    std::array<double, kBands> shape{};
-    double most = 0;
-    for (int b = 0; b < kBands; ++b) {
-        const double e = energy[static_cast<size_t>(b)];
-        shape[static_cast<size_t>(b)] = e > 0 ? std::pow(e, -kBandTilt) : 0.0;
-        most = std::max(most, shape[static_cast<size_t>(b)]);
-    }
-    const auto spent = [&](double c) {
-        double sum = 0;
-        for (int b = 0; b < kBands; ++b) {
-            const double a = std::min(kMaxDepth, c * shape[static_cast<size_t>(b)]);
-            sum += a * a * cost[static_cast<size_t>(b)];
-        }
-        return sum;
-    };
-    if (!(most > 0) || !(budget > 0))
+    if (!(budget > 0))
         return depth;
-    // Bisection on log c between "every band under kMaxDepth" and "every band at kMaxDepth".
-    double low = 0, high = 0;
-    double least = most;
-    for (int b = 0; b < kBands; ++b)
-        if (shape[static_cast<size_t>(b)] > 0)
-            least = std::min(least, shape[static_cast<size_t>(b)]);
-    high = kMaxDepth / least;
-    if (spent(high) <= budget) {
-        low = high;
-    } else {
-        low = 0;
-        for (int iteration = 0; iteration < 40; ++iteration) {
-            const double middle = 0.5 * (low + high);
-            (spent(middle) <= budget ? low : high) = middle;
+    // Bands by falling shape 1/sqrt(E_b) (rising energy): the first ones reach kMaxDepth first.
+    // Silent bands cost nothing and take kMaxDepth.
+    std::array<int, kBands> order{};
+    int count = 0;
+    double unsaturated = 0; // sum of shape^2 cost = cost / E over the bands not at kMaxDepth
+    for (int b = 0; b < kBands; ++b) {
+        if (energy[static_cast<size_t>(b)] > 0) {
+            order[static_cast<size_t>(count++)] = b;
+            unsaturated += cost[static_cast<size_t>(b)] / energy[static_cast<size_t>(b)];
+        } else {
+            depth[static_cast<size_t>(b)] = float(kMaxDepth);
         }
     }
-    for (int b = 0; b < kBands; ++b)
+    std::sort(order.begin(), order.begin() + count, [&](int x, int y) {
+        return energy[static_cast<size_t>(x)] < energy[static_cast<size_t>(y)];
+    });
+    const double most = kMaxDepth * kMaxDepth;
+    double saturated = 0; // sum of cost over the bands at kMaxDepth
+    double c = 0;
+    int k = 0;
+    for (; k <= count; ++k) {
+        // Bands order[0..k) at kMaxDepth, the rest at c / sqrt(E).
+        const double left = budget - most * saturated;
+        if (left < 0) {
+            c = 0; // not reached: the previous step kept the budget
+            break;
+        }
+        c = unsaturated > 0 ? std::sqrt(left / unsaturated) : 1e30;
+        if (k == count)
+            break;
+        const int b = order[static_cast<size_t>(k)];
+        const double e = energy[static_cast<size_t>(b)];
+        if (c * c < most * e)
+            break; // band b (and all louder ones) stays under kMaxDepth
+        saturated += cost[static_cast<size_t>(b)];
+        unsaturated -= cost[static_cast<size_t>(b)] / e;
+    }
+    for (int i = 0; i < count; ++i) {
+        const int b = order[static_cast<size_t>(i)];
         depth[static_cast<size_t>(b)] =
-            float(std::min(kMaxDepth, low * shape[static_cast<size_t>(b)]));
+            i < k ? float(kMaxDepth)
+                  : float(std::min(kMaxDepth, c / std::sqrt(energy[static_cast<size_t>(b)])));
+    }
     return depth;
 }
 
@@ -337,21 +343,32 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
     const std::vector<float> host =
         resampleTo(mono, sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
     // The budget is the host's whole energy per channel (the mark is added to each), above
-    // 8 kHz too: prefix sums of the native samples' mean square over channels, read per frame.
-    std::vector<double> energyBefore(frames + 1, 0.0);
-    for (size_t i = 0; i < frames; ++i) {
-        double square = 0;
-        for (const auto& channel : channels)
-            square += double(channel[i]) * channel[i];
-        energyBefore[i + 1] = energyBefore[i] + square / double(channels.size());
-    }
+    // 8 kHz too: the native samples' mean square over channels per hop of kHalf internal samples
+    // (a frame spans two hops).
     const double nativePerInternal = double(sampleRate) / kRate;
-    const auto nativeEnergy = [&](std::int64_t from, std::int64_t to) {
-        const auto at = [&](std::int64_t internal) {
-            return energyBefore[static_cast<size_t>(std::clamp<std::int64_t>(
-                std::llround(double(internal) * nativePerInternal), 0, std::int64_t(frames)))];
-        };
-        return (at(to) - at(from)) / nativePerInternal;
+    const auto nativeAt = [&](std::int64_t internal) {
+        return static_cast<size_t>(std::clamp<std::int64_t>(
+            std::llround(double(internal) * nativePerInternal), 0, std::int64_t(frames)));
+    };
+    const auto hops = static_cast<std::int64_t>(host.size() / kHalf + 2);
+    std::vector<double> hopEnergy(static_cast<size_t>(hops), 0.0);
+    for (std::int64_t h = 0; h < hops; ++h) {
+        const size_t from = nativeAt(h * kHalf), to = nativeAt((h + 1) * kHalf);
+        double sum = 0;
+        for (const auto& channel : channels) {
+            float part = 0; // a few hundred squares: float is exact enough here
+            for (size_t n = from; n < to; ++n)
+                part += channel[n] * channel[n];
+            sum += part;
+        }
+        hopEnergy[static_cast<size_t>(h)] = sum / double(channels.size()) / nativePerInternal;
+    }
+    const auto nativeEnergy = [&](std::int64_t start) { // of the frame starting at `start`
+        double sum = 0;
+        for (std::int64_t h = start / kHalf; h < start / kHalf + 2; ++h)
+            if (h >= 0 && h < hops)
+                sum += hopEnergy[static_cast<size_t>(h)];
+        return sum;
     };
     const auto w = patternOf(payload);
     const double rho = std::pow(10.0, -kTargetSnrDb / 10.0);
@@ -400,8 +417,7 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
             continue;
         // Parseval with the sqrt-Hann window (mean square 1/2): the one-sided spectrum's energy
         // is N/4 times the frame's sample energy. The depths spend the frame's budget.
-        const double budget =
-            rho * kFftSize / 4.0 * nativeEnergy(start, start + kFftSize);
+        const double budget = rho * kFftSize / 4.0 * nativeEnergy(start);
         const std::array<float, kBands> depth = bandDepths(bandEnergy, cost, budget);
         for (int b = 0; b < kBands; ++b)
             gain[static_cast<size_t>(b)] *= depth[static_cast<size_t>(b)];

@@ -162,6 +162,28 @@ private slots:
         const auto found = detectWatermark(marked, kRate);
         QVERIFY(found.found);
         QCOMPARE(found.payload, 0x00abcdefu);
+
+        // A 10 s excerpt of the vocal, off the mark's grid, and quieter by 12 dB.
+        Channels excerpt = slice(marked, 7.31, 10);
+        for (float& x : excerpt[0])
+            x *= 0.25f;
+        const auto part = detectWatermark(excerpt, kRate);
+        QVERIFY(part.found);
+        QCOMPARE(part.payload, 0x00abcdefu);
+
+        // The whole vocal through MP3 at 128 kbit/s.
+        if (QStandardPaths::findExecutable("lame").isEmpty())
+            QSKIP("lame is not installed");
+        QTemporaryDir folder;
+        const QString wav = folder.filePath("vocal.wav"), mp3 = folder.filePath("vocal.mp3"),
+                      back = folder.filePath("back.wav");
+        writeMonoAudio(wav.toStdString(), marked[0], kRate);
+        QVERIFY(accord::test::runTool("lame", {"--quiet", "-b", "128", wav, mp3}));
+        QVERIFY(accord::test::runTool("lame", {"--quiet", "--decode", mp3, back}));
+        const MonoAudio decoded = readMonoAudio(back.toStdString());
+        const auto coded = detectWatermark({decoded.samples}, decoded.sampleRate);
+        QVERIFY(coded.found);
+        QCOMPARE(coded.payload, 0x00abcdefu);
     }
 
     void mp3RoundTrip() {

@@ -181,7 +181,8 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("New Project"), QStringLiteral("Open…"),
                               QStringLiteral("Open Recent"), QStringLiteral("Save"),
                               QStringLiteral("Save As…"), QStringLiteral("Import Audio…"),
-                              QStringLiteral("Preferences…"), QStringLiteral("Quit")}));
+                              QStringLiteral("Export…"), QStringLiteral("Preferences…"),
+                              QStringLiteral("Quit")}));
         QVERIFY(actionTexts(edit).contains(QStringLiteral("Undo")));
         QVERIFY(actionTexts(edit).contains(QStringLiteral("Redo")));
         QVERIFY(actionTexts(edit).contains(QStringLiteral("Split at Playhead")));

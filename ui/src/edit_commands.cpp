@@ -1,5 +1,6 @@
 #include "edit_commands.h"
 
+#include <QFileInfo>
 #include <QObject>
 
 #include <algorithm>
@@ -134,6 +135,35 @@ void RenameTrackCommand::redo() {
 }
 
 void RenameTrackCommand::undo() {
+    apply(before_);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TrackModelCommand::TrackModelCommand(ProjectDocument* document, std::string trackId,
+                                     std::string before, std::string after)
+    : document_(document), trackId_(std::move(trackId)), before_(std::move(before)),
+      after_(std::move(after)) {
+    const accord::Track* track = document_->findTrack(trackId_);
+    const QString name = track ? QString::fromStdString(track->name) : QString();
+    setText(after_.empty()
+                ? QObject::tr("Remove the voice model from '%1'").arg(name)
+                : QObject::tr("Run '%1' through voice model '%2'")
+                      .arg(name, QFileInfo(QString::fromStdString(after_)).completeBaseName()));
+}
+
+void TrackModelCommand::apply(const std::string& model) {
+    if (accord::Track* track = trackById(document_->mutableProject(), trackId_))
+        track->model = model;
+    // The engine's graph holds the track's model node: a rebuild, like any structural edit.
+    document_->emitStructureChanged();
+}
+
+void TrackModelCommand::redo() {
+    apply(after_);
+}
+
+void TrackModelCommand::undo() {
     apply(before_);
 }
 

@@ -71,6 +71,20 @@ private:
     std::string trackId_, before_, after_;
 };
 
+// Runs a track through a voice model file, or through none (an empty path).
+class TrackModelCommand : public QUndoCommand {
+public:
+    TrackModelCommand(ProjectDocument* document, std::string trackId, std::string before,
+                      std::string after);
+    void redo() override;
+    void undo() override;
+
+private:
+    void apply(const std::string& model);
+    ProjectDocument* document_;
+    std::string trackId_, before_, after_;
+};
+
 class MixCommand : public QUndoCommand {
 public:
     MixCommand(ProjectDocument* document, std::string trackId, MixParameter parameter,

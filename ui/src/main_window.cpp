@@ -7,14 +7,17 @@
 #include "accord/ui/audit_panel.h"
 #include "accord/ui/consent_panel.h"
 #include "accord/ui/errors.h"
+#include "accord/ui/export_dialog.h"
 #include "accord/ui/import_manager.h"
 #include "accord/ui/mixer_panel.h"
+#include "accord/ui/models_panel.h"
 #include "accord/ui/playback.h"
 #include "accord/ui/preferences_dialog.h"
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_info.h"
 #include "accord/ui/transport_bar.h"
+#include "accord/ui/verify_panel.h"
 #include "accord/ui/waveform_cache.h"
 #include "icons.h"
 
@@ -63,9 +66,10 @@ MainWindow::MainWindow(QWidget* parent)
       imports_(new ImportManager(session_, document_, this, this)),
       recovery_(new RecoveryManager(document_, 0, this)), panels_(new QTabWidget(this)),
       arrangement_(new ArrangementView(document_, waveforms_, this)),
-      consent_(new ConsentPanel(session_, this)), mixer_(new MixerPanel(document_, playback_)),
-      mixerDock_(new QDockWidget(tr("Mixer"), this)), registryLabel_(new QLabel(this)),
-      countsLabel_(new QLabel(this)) {
+      consent_(new ConsentPanel(session_, this)),
+      models_(new ModelsPanel(session_, document_, this)),
+      mixer_(new MixerPanel(document_, playback_)), mixerDock_(new QDockWidget(tr("Mixer"), this)),
+      registryLabel_(new QLabel(this)), countsLabel_(new QLabel(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(applicationIcon());
     resize(kDefaultSize);
@@ -76,6 +80,8 @@ MainWindow::MainWindow(QWidget* parent)
     consent_->setObjectName(QStringLiteral("consentPanel"));
     addPanel(arrangement_, tr("Arrange"));
     addPanel(consent_, tr("Consent"));
+    models_->setObjectName(QStringLiteral("modelsPanel"));
+    addPanel(models_, tr("Models"));
     setCentralWidget(panels_);
 
     mixerDock_->setObjectName(QStringLiteral("mixerDock"));
@@ -84,6 +90,14 @@ MainWindow::MainWindow(QWidget* parent)
                             QDockWidget::DockWidgetFloatable);
     mixer_->setMinimumHeight(250);
     addDockWidget(Qt::BottomDockWidgetArea, mixerDock_);
+
+    // Verify sits beside the arrangement: drop a file on it to see its proof.
+    verify_ = new VerifyPanel(session_, this);
+    verifyDock_ = new QDockWidget(tr("Verify"), this);
+    verifyDock_->setObjectName(QStringLiteral("verifyDock"));
+    verifyDock_->setWidget(verify_);
+    verifyDock_->setFeatures(mixerDock_->features());
+    addDockWidget(Qt::RightDockWidgetArea, verifyDock_);
 
     createActions();
     createMenus();
@@ -201,6 +215,8 @@ void MainWindow::createActions() {
     importAudio_ = make(tr("&Import Audio…"), "actionImportAudio", QKeySequence(tr("Ctrl+I")));
     importAudio_->setIcon(icons::icon(icons::Glyph::Import));
     connect(importAudio_, &QAction::triggered, this, &MainWindow::chooseImport);
+    export_ = make(tr("&Export…"), "actionExport", QKeySequence(tr("Ctrl+E")));
+    connect(export_, &QAction::triggered, this, &MainWindow::showExport);
     preferences_ = make(tr("&Preferences…"), "actionPreferences", QKeySequence(tr("Ctrl+,")));
     preferences_->setMenuRole(QAction::PreferencesRole);
     connect(preferences_, &QAction::triggered, this, &MainWindow::showPreferences);
@@ -335,6 +351,7 @@ void MainWindow::createMenus() {
     file->addAction(saveProjectAs_);
     file->addSeparator();
     file->addAction(importAudio_);
+    file->addAction(export_);
     file->addSeparator();
     file->addAction(preferences_);
     file->addSeparator();
@@ -365,6 +382,10 @@ void MainWindow::createMenus() {
     showMixer->setText(tr("&Mixer"));
     showMixer->setShortcut(QKeySequence(tr("Ctrl+M")));
     view->addAction(showMixer);
+    QAction* showVerify = verifyDock_->toggleViewAction();
+    showVerify->setObjectName(QStringLiteral("actionShowVerify"));
+    showVerify->setText(tr("&Verify Panel"));
+    view->addAction(showVerify);
 
     QMenu* transport = menuBar()->addMenu(tr("&Transport"));
     transport->setObjectName(QStringLiteral("menuTransport"));
@@ -810,6 +831,24 @@ AboutDialog* MainWindow::showAbout() {
     dialog->open();
     dialog->raise();
     return dialog;
+}
+
+ExportDialog* MainWindow::showExport() {
+    if (exportDialog_ == nullptr) {
+        exportDialog_ = new ExportDialog(session_, document_, this);
+        connect(exportDialog_, &ExportDialog::exported, this, [this](const QStringList& files) {
+            statusBar()->showMessage(tr("Exported %1").arg(files.value(0)), kStatusMessageMs);
+        });
+        connect(exportDialog_, &ExportDialog::verifyRequested, this, [this](const QString& file) {
+            verifyDock_->show();
+            verifyDock_->raise();
+            verify_->verify(file);
+        });
+    }
+    exportDialog_->show();
+    exportDialog_->raise();
+    exportDialog_->activateWindow();
+    return exportDialog_;
 }
 
 PreferencesDialog* MainWindow::showPreferences() {

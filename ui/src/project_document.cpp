@@ -306,6 +306,14 @@ void ProjectDocument::setTrackMix(const std::string& trackId, MixParameter param
     undo_->push(new commands::MixCommand(this, trackId, parameter, before, value, gesture));
 }
 
+void ProjectDocument::setTrackModel(const std::string& trackId, const QString& modelFile) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr || track->model == modelFile.toStdString())
+        return;
+    undo_->push(
+        new commands::TrackModelCommand(this, trackId, track->model, modelFile.toStdString()));
+}
+
 void ProjectDocument::emitStructureChanged() {
     Q_EMIT structureChanged();
 }

@@ -26,13 +26,16 @@ namespace accord::ui {
 class AboutDialog;
 class ArrangementView;
 class ConsentPanel;
+class ExportDialog;
 class ImportManager;
 class MixerPanel;
+class ModelsPanel;
 class PlaybackController;
 class PreferencesDialog;
 class ProjectDocument;
 class RegistrySession;
 class TransportBar;
+class VerifyPanel;
 class WaveformCache;
 struct AuditOutcome;
 struct ErrorReport;
@@ -52,6 +55,7 @@ public:
 
     RegistrySession* session() const { return session_; }
     ConsentPanel* consentPanel() const { return consent_; }
+    ModelsPanel* modelsPanel() const { return models_; }
     QTabWidget* panels() const { return panels_; }
     int addPanel(QWidget* panel, const QString& title);
 
@@ -64,6 +68,9 @@ public:
     MixerPanel* mixer() const { return mixer_; }
     QDockWidget* mixerDock() const { return mixerDock_; }
     TransportBar* transport() const { return transport_; }
+    VerifyPanel* verifyPanel() const { return verify_; }
+    QDockWidget* verifyDock() const { return verifyDock_; }
+    QAction* exportAction() const { return export_; }
 
     QAction* newProjectAction() const { return newProject_; }
     QAction* openProjectAction() const { return openProject_; }
@@ -101,6 +108,9 @@ public Q_SLOTS:
     void verifyAudit();
     AboutDialog* showAbout();
     PreferencesDialog* showPreferences();
+    // File > Export…: one dialog, kept (with its options) for the session; modeless, so its
+    // decision follows the edits made meanwhile.
+    ExportDialog* showExport();
     void showError(const accord::ui::ErrorReport& report);
 
 protected:
@@ -134,9 +144,13 @@ private:
     QTabWidget* panels_;
     ArrangementView* arrangement_;
     ConsentPanel* consent_;
+    ModelsPanel* models_;
     MixerPanel* mixer_;
     QDockWidget* mixerDock_;
     TransportBar* transport_ = nullptr;
+    VerifyPanel* verify_ = nullptr;
+    QDockWidget* verifyDock_ = nullptr;
+    ExportDialog* exportDialog_ = nullptr;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
     QWidget* tasks_ = nullptr;
@@ -149,6 +163,7 @@ private:
     QAction* saveProject_ = nullptr;
     QAction* saveProjectAs_ = nullptr;
     QAction* importAudio_ = nullptr;
+    QAction* export_ = nullptr;
     QAction* preferences_ = nullptr;
     QAction* quit_ = nullptr;
     QAction* undo_ = nullptr;

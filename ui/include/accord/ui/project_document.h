@@ -77,6 +77,10 @@ public:
     void setTrackMix(const std::string& trackId, MixParameter parameter, double value,
                      int gesture = -1);
 
+    // Runs the track through the voice model in `modelFile` (empty: through none). The caller
+    // asks the policy engine for `generate` first: the document does not know the registry.
+    void setTrackModel(const std::string& trackId, const QString& modelFile);
+
     // ---- for undo commands only ----
     accord::Project& mutableProject() { return project_; }
     void emitStructureChanged();

@@ -1,0 +1,445 @@
+// The Export dialog and the Verify panel in the studio window, on a real registry and real
+// recordings: the gate's decision live (denied naming both missing grants, then allowed with the
+// split preview), cancel, an export through the dialog, and the exported mix verified — intact,
+// with one flipped sample, and after a grant behind it was revoked.
+
+#include "accord/audio/audio_file.h"
+#include "accord/core/registry.h"
+#include "accord/ui/export_dialog.h"
+#include "accord/ui/main_window.h"
+#include "accord/ui/project_document.h"
+#include "accord/ui/registry_session.h"
+#include "accord/ui/studio_style.h"
+#include "accord/ui/verify_panel.h"
+
+#include "studio_test_support.h"
+#include "test_support.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+#include <memory>
+#include <string>
+
+using namespace accord;
+
+namespace {
+
+const QString kVoiceTake = "alsa/Front_Center.wav";                // speech, 1.4 s
+const QString kPianoTake = "npm/piano-velocity10/audio/C4v10.ogg"; // piano, 16 s
+constexpr double kPianoSeconds = 4.0; // a short clip keeps the render quick
+constexpr int kJudgeTimeoutMs = 10000;
+constexpr int kExportTimeoutMs = 60000;
+constexpr int kVerifyTimeoutMs = 30000;
+constexpr int kFullShare = 10000;
+
+// Flips the lowest bit of one sample in the middle of a WAV's data chunk (nothing else changes).
+bool copyWithOneFlippedSample(const QString& from, const QString& to) {
+    QFile in(from);
+    if (!in.open(QIODevice::ReadOnly))
+        return false;
+    QByteArray bytes = in.readAll();
+    qsizetype at = 12; // after "RIFF" <size> "WAVE"
+    while (at + 8 <= bytes.size()) {
+        const QByteArray id = bytes.mid(at, 4);
+        const quint32 size = qFromLittleEndian<quint32>(bytes.constData() + at + 4);
+        if (id == "data") {
+            const qsizetype sample = at + 8 + (size / 2) / 6 * 6; // frame-aligned, 24-bit stereo
+            bytes[sample] = static_cast<char>(bytes[sample] ^ 0x01);
+            QFile out(to);
+            return out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size();
+        }
+        at += 8 + size + (size & 1);
+    }
+    return false;
+}
+
+constexpr int kSettleMs = 100; // word-wrapped labels take their height on the next layout pass
+
+// Screenshots for reviewers land beside the test binary.
+void saveScreenshot(QWidget* widget, const QString& name) {
+    QTest::qWait(kSettleMs);
+    const QString file = QStringLiteral(ACCORD_SCREENSHOT_DIR "/") + name;
+    QVERIFY2(widget->grab().save(file), qPrintable(file));
+}
+
+} // namespace
+
+class TestExportVerify : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::unique_ptr<ui::MainWindow> window_;
+    ui::ExportDialog* dialog_ = nullptr;
+    std::string ada_, bo_, voiceAsset_, pianoAsset_, voiceGrant_;
+    QString exportDir_;
+    QString mix_;
+
+    Registry& registry() { return *window_->session()->registry(); }
+
+    std::string addAsset(const QString& file, const std::string& owner) {
+        NewAsset asset;
+        asset.owner = owner;
+        asset.identity = audio::identifyAudioFile(file.toStdString());
+        asset.path = file.toStdString();
+        return registry().addAsset(asset).asset.id;
+    }
+
+    accord::Clip clipOf(const QString& file, const std::string& asset, double seconds,
+                        const accord::Project& project, const std::string& id) {
+        accord::Clip clip;
+        clip.id = id;
+        clip.asset = asset;
+        clip.file = file.toStdString();
+        clip.length = project.secondsToSamples(seconds);
+        return clip;
+    }
+
+    bool waitForJudgement() {
+        return QTest::qWaitFor([this] { return !dialog_->isJudging(); }, kJudgeTimeoutMs);
+    }
+
+    bool waitForVerification() {
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        return QTest::qWaitFor([panel] { return panel->hasResult(); }, kVerifyTimeoutMs);
+    }
+
+    // The whole panel, also what a short dock scrolls away.
+    QWidget* verifyContent() const {
+        return window_->verifyPanel()->findChild<QScrollArea*>()->widget();
+    }
+
+    QStringList listItems(const QListWidget* list) const {
+        QStringList items;
+        for (int row = 0; row < list->count(); ++row)
+            items << list->item(row)->text();
+        return items;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        ACCORD_REQUIRE_MATERIAL(voice, kVoiceTake);
+        ACCORD_REQUIRE_MATERIAL(piano, kPianoTake);
+
+        window_ = std::make_unique<ui::MainWindow>();
+        QVERIFY(window_->openRegistry(dir_.filePath("registry.sqlite")));
+        ada_ = registry().addHolder("Ada Lovelace", "").id;
+        bo_ = registry().addHolder("Bo Diddley", "").id;
+        voiceAsset_ = addAsset(voice, ada_);
+        pianoAsset_ = addAsset(piano, bo_);
+
+        accord::Project project;
+        accord::Track vocals;
+        vocals.id = "t-1";
+        vocals.name = "Vocals";
+        const double voiceSeconds = registry().asset(voiceAsset_)->durationSeconds;
+        vocals.clips.push_back(clipOf(voice, voiceAsset_, voiceSeconds, project, "c-1"));
+        accord::Track keys;
+        keys.id = "t-2";
+        keys.name = "Piano";
+        keys.clips.push_back(clipOf(piano, pianoAsset_, kPianoSeconds, project, "c-2"));
+        project.tracks = {vocals, keys};
+        const QString projectPath = dir_.filePath("song.accord");
+        window_->document()->reset(project, QString());
+        window_->document()->save(projectPath);
+        exportDir_ = dir_.filePath("out");
+        window_->show();
+    }
+
+    void deniedNamesBothMissingGrants() {
+        QCOMPARE(window_->exportAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
+        window_->exportAction()->trigger();
+        dialog_ = window_->findChild<ui::ExportDialog*>();
+        QVERIFY(dialog_ != nullptr);
+        QVERIFY(dialog_->isVisible());
+        QCOMPARE(dialog_->title(), QStringLiteral("song"));
+        dialog_->folderEdit()->setText(exportDir_);
+        QVERIFY(waitForJudgement());
+
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Denied);
+        QVERIFY2(dialog_->decisionLabel()->text().contains("Denied"),
+                 qPrintable(dialog_->decisionLabel()->text()));
+        QVERIFY(dialog_->decisionLabel()->text().contains("2 grants missing"));
+        QTableWidget* missing = dialog_->missingView();
+        QVERIFY(missing->isVisible());
+        QCOMPARE(missing->rowCount(), 2);
+        QStringList owners, recordings;
+        for (int row = 0; row < missing->rowCount(); ++row) {
+            recordings << missing->item(row, 0)->text();
+            owners << missing->item(row, 1)->text();
+            QCOMPARE(missing->item(row, 2)->text(), QStringLiteral("export"));
+            const QString why = missing->item(row, 3)->text();
+            QVERIFY2(why.contains("no export grant"), qPrintable(why));
+            QVERIFY(missing->item(row, 0)->toolTip().contains("has not allowed export of"));
+        }
+        owners.sort();
+        QCOMPARE(owners, QStringList({QString("Ada Lovelace (%1)").arg(ada_.c_str()),
+                                      QString("Bo Diddley (%1)").arg(bo_.c_str())}));
+        QVERIFY(recordings.join(' ').contains(
+            QString("Front_Center.wav (%1)").arg(QString::fromStdString(voiceAsset_))));
+        QVERIFY(recordings.join(' ').contains("C4v10.ogg"));
+        QVERIFY(!dialog_->exportButton()->isEnabled());
+        saveScreenshot(dialog_, "export-denied.png");
+    }
+
+    void grantsAllowWithSplitPreview() {
+        for (const auto& [holder, asset] :
+             {std::pair{ada_, voiceAsset_}, std::pair{bo_, pianoAsset_}}) {
+            NewGrant grant;
+            grant.holder = holder;
+            grant.scope = Scope::Export;
+            grant.asset = asset;
+            const std::string id = registry().addGrant(grant).id;
+            if (holder == ada_)
+                voiceGrant_ = id;
+        }
+        window_->session()->notifyChanged();
+        QVERIFY(dialog_->isJudging());
+        QVERIFY(waitForJudgement());
+
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+        QVERIFY(dialog_->decisionLabel()->text().contains("Allowed"));
+        QTableWidget* split = dialog_->splitTable();
+        QVERIFY(split->isVisible());
+        QCOMPARE(split->rowCount(), 2);
+        int total = 0;
+        for (int row = 0; row < split->rowCount(); ++row)
+            total += split->item(row, 2)->data(Qt::UserRole).toInt();
+        QCOMPARE(total, kFullShare);
+        // Bo's 4 s of piano outweigh Ada's 1.4 s of speech: largest share first.
+        QCOMPARE(split->item(0, 0)->text(), QString::fromStdString(bo_));
+        QCOMPARE(split->item(1, 1)->text(), QStringLiteral("Ada Lovelace"));
+        QVERIFY2(dialog_->splitTotalLabel()->text().contains("100.00 %"),
+                 qPrintable(dialog_->splitTotalLabel()->text()));
+        QVERIFY(dialog_->exportButton()->isEnabled());
+        saveScreenshot(dialog_, "export-allowed.png");
+
+        // Live: the grants are not commercial, so a commercial release is denied again.
+        dialog_->commercialBox()->setChecked(true);
+        QVERIFY(!dialog_->exportButton()->isEnabled());
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Denied);
+        QCOMPARE(dialog_->missingView()->item(0, 2)->text(), QStringLiteral("export, commercial"));
+        QVERIFY(dialog_->missingView()->item(0, 3)->text().contains("commercial"));
+        dialog_->commercialBox()->setChecked(false);
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+    }
+
+    void cancelWritesNothing() {
+        const QString folder = dir_.filePath("cancelled");
+        dialog_->folderEdit()->setText(folder);
+        QTest::mouseClick(dialog_->exportButton(), Qt::LeftButton);
+        QVERIFY(dialog_->isExporting());
+        QVERIFY(dialog_->progressBar()->isVisible());
+        QVERIFY(dialog_->cancelButton()->isVisible());
+        QVERIFY(!dialog_->stemsBox()->isEnabled());
+        QTest::mouseClick(dialog_->cancelButton(), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([this] { return !dialog_->isExporting(); }, kExportTimeoutMs));
+        QVERIFY2(dialog_->resultLabel()->text().contains("cancelled"),
+                 qPrintable(dialog_->resultLabel()->text()));
+        QVERIFY(dialog_->exportedFiles().isEmpty());
+        QCOMPARE(QDir(folder).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::Hidden),
+                 QStringList());
+    }
+
+    void failuresAreShownPlainly() {
+        // A folder that cannot be created: the registry file is in the way.
+        dialog_->folderEdit()->setText(dir_.filePath("registry.sqlite/out"));
+        QVERIFY(waitForJudgement()); // the cancelled export asked for a fresh judgement
+        QVERIFY(dialog_->exportButton()->isEnabled());
+        QTest::mouseClick(dialog_->exportButton(), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([this] { return !dialog_->isExporting(); }, kExportTimeoutMs));
+        const QString shown = dialog_->resultLabel()->text();
+        QVERIFY2(shown.startsWith("✘ Invalid input. Nothing was written."), qPrintable(shown));
+        QVERIFY2(shown.contains("registry.sqlite/out"), qPrintable(shown));
+        QVERIFY(dialog_->stemsBox()->isEnabled());
+        QVERIFY(waitForJudgement());
+        QVERIFY(dialog_->exportButton()->isEnabled());
+    }
+
+    void closingWhileExportingCancels() {
+        const QString folder = dir_.filePath("closed");
+        dialog_->folderEdit()->setText(folder);
+        QVERIFY(waitForJudgement());
+        QTest::mouseClick(dialog_->exportButton(), Qt::LeftButton);
+        QVERIFY(dialog_->isExporting());
+        dialog_->reject();
+        QVERIFY(dialog_->isVisible()); // open until the worker has stopped
+        QVERIFY(QTest::qWaitFor([this] { return !dialog_->isVisible(); }, kExportTimeoutMs));
+        QVERIFY(!dialog_->isExporting());
+        QCOMPARE(QDir(folder).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::Hidden),
+                 QStringList());
+        // Reopened, the same dialog judges again with the options it had.
+        window_->exportAction()->trigger();
+        QCOMPARE(window_->findChildren<ui::ExportDialog*>().size(), 1);
+        QVERIFY(dialog_->isVisible());
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+    }
+
+    void exportThroughDialog() {
+        dialog_->folderEdit()->setText(exportDir_);
+        dialog_->stemsBox()->setChecked(true);
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+        QVERIFY(dialog_->exportButton()->isEnabled());
+        QTest::mouseClick(dialog_->exportButton(), Qt::LeftButton);
+        QVERIFY(dialog_->isExporting());
+        QVERIFY(!dialog_->exportButton()->isEnabled());
+        QVERIFY(QTest::qWaitFor([this] { return !dialog_->isExporting(); }, kExportTimeoutMs));
+        QVERIFY2(dialog_->resultLabel()->text().contains("Exported 3 files"),
+                 qPrintable(dialog_->resultLabel()->text()));
+
+        const QStringList files = dialog_->exportedFiles();
+        QCOMPARE(files.size(), 3); // the mix, then one stem per track
+        mix_ = files.first();
+        QCOMPARE(mix_, QDir(exportDir_).filePath("song.wav"));
+        const QStringList shown = listItems(dialog_->resultList());
+        for (const QString& file : files) {
+            QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
+            QVERIFY2(QFileInfo::exists(file + ".accord.json"), qPrintable(file));
+            QVERIFY(shown.contains(file));
+            QVERIFY(shown.contains(file + ".accord.json"));
+        }
+        for (const char* name : {"song.split.json", "song.split.csv"}) {
+            const QString path = QDir(exportDir_).filePath(name);
+            QVERIFY2(QFileInfo::exists(path), name);
+            QVERIFY(shown.contains(path));
+        }
+        QFile sheet(QDir(exportDir_).filePath("song.split.json"));
+        QVERIFY(sheet.open(QIODevice::ReadOnly));
+        const QJsonArray shares = QJsonDocument::fromJson(sheet.readAll())["shares"].toArray();
+        double percent = 0;
+        for (const auto& share : shares)
+            percent += share.toObject()["percent"].toDouble();
+        QCOMPARE(qRound(percent * 100), kFullShare);
+        QCOMPARE(dialog_->splitTable()->rowCount(), 2);
+        saveScreenshot(dialog_, "export-done.png");
+        // Exporting records renders and exports: the registry's own log still checks out.
+        QVERIFY(registry().verifyAudit().intact);
+    }
+
+    void verifyPanelShowsTheProof() {
+        QVERIFY(dialog_->verifyButton()->isVisible());
+        QTest::mouseClick(dialog_->verifyButton(), Qt::LeftButton);
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        QVERIFY(window_->verifyDock()->isVisible());
+        QCOMPARE(panel->file(), mix_);
+        QVERIFY(waitForVerification());
+
+        QCOMPARE(panel->signatureState(), QStringLiteral("valid"));
+        QCOMPARE(panel->contentState(), QStringLiteral("match"));
+        QCOMPARE(panel->consentState(), QStringLiteral("ok"));
+        QVERIFY(!panel->watermarkFound()); // recordings only: nothing generated to mark
+        QVERIFY2(panel->verdictLabel()->text().contains("Proof intact"),
+                 qPrintable(panel->verdictLabel()->text()));
+        QCOMPARE(panel->verdictLabel()->property("state").toString(), QStringLiteral("pass"));
+        QVERIFY(panel->signatureLabel()->text().contains("Valid"));
+        QCOMPARE(panel->signatureLabel()->property("state").toString(), QStringLiteral("pass"));
+        QVERIFY(panel->contentLabel()->text().contains("Matches"));
+        QCOMPARE(panel->consentLabel()->property("state").toString(), QStringLiteral("pass"));
+        QVERIFY(panel->disclosureLabel()->text().contains("No AI-generated parts"));
+        QCOMPARE(listItems(panel->problemsList()), QStringList{"None"});
+
+        QTreeWidget* lineage = panel->lineageView();
+        QVERIFY(lineage->topLevelItemCount() >= 1);
+        QTreeWidgetItem* recordings = lineage->topLevelItem(0);
+        QVERIFY(recordings->text(0).startsWith("Recordings (2)"));
+        QStringList owners;
+        for (int i = 0; i < recordings->childCount(); ++i)
+            owners << recordings->child(i)->text(1);
+        QVERIFY(owners.join(' ').contains("Ada Lovelace"));
+        QVERIFY(owners.join(' ').contains("Bo Diddley"));
+        QCOMPARE(panel->splitTable()->rowCount(), 2);
+        QCOMPARE(panel->splitTable()->item(0, 2)->text(),
+                 dialog_->splitTable()->item(0, 2)->text());
+        saveScreenshot(window_.get(), "verify-intact.png");
+    }
+
+    void flippedSampleIsAMismatch() {
+        const QString tampered = dir_.filePath("tampered.wav");
+        QVERIFY(copyWithOneFlippedSample(mix_, tampered));
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        QVERIFY(test::dropFiles(panel, {tampered}, panel->rect().center()));
+        QCOMPARE(panel->file(), tampered);
+        QVERIFY(waitForVerification());
+
+        QCOMPARE(panel->signatureState(), QStringLiteral("valid")); // the manifest itself is fine
+        QCOMPARE(panel->contentState(), QStringLiteral("mismatch"));
+        QCOMPARE(panel->contentLabel()->property("state").toString(), QStringLiteral("fail"));
+        QVERIFY(panel->contentLabel()->text().contains("changed after it was signed"));
+        QVERIFY(panel->verdictLabel()->text().contains("Integrity failure"));
+        QCOMPARE(panel->verdictLabel()->property("state").toString(), QStringLiteral("fail"));
+        const QStringList problems = listItems(panel->problemsList());
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems.first().contains("the sound differs from what the manifest signed"),
+                 qPrintable(problems.first()));
+        saveScreenshot(verifyContent(), "verify-mismatch.png");
+    }
+
+    void revokedGrantShowsRevoked() {
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        panel->verify(mix_);
+        QVERIFY(waitForVerification());
+        QCOMPARE(panel->consentState(), QStringLiteral("ok"));
+
+        registry().revokeGrant(voiceGrant_, "Ada withdrew the take");
+        window_->session()->notifyChanged();
+        // The panel verifies the shown file again by itself: consent is the registry's now.
+        QVERIFY(QTest::qWaitFor([panel] { return panel->isVerifying(); }, kJudgeTimeoutMs));
+        QVERIFY(waitForVerification());
+        QCOMPARE(panel->consentState(), QStringLiteral("revoked"));
+        QCOMPARE(panel->consentLabel()->property("state").toString(), QStringLiteral("fail"));
+        QVERIFY(panel->consentLabel()->text().contains("Revoked"));
+        QVERIFY(listItems(panel->notesList())
+                    .join('\n')
+                    .contains(QString("grant %1").arg(QString::fromStdString(voiceGrant_))));
+        QVERIFY(listItems(panel->notesList()).join('\n').contains("Ada withdrew the take"));
+        // The file's own proof still holds: revocation is not tampering.
+        QCOMPARE(panel->signatureState(), QStringLiteral("valid"));
+        QCOMPARE(panel->contentState(), QStringLiteral("match"));
+        saveScreenshot(verifyContent(), "verify-revoked.png");
+
+        // The dialog, still open, now denies the same export naming Ada's recording.
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Denied);
+        QCOMPARE(dialog_->missingView()->rowCount(), 1);
+        QCOMPARE(dialog_->missingView()->item(0, 0)->data(Qt::UserRole).toString(),
+                 QString::fromStdString(voiceAsset_));
+        QVERIFY(dialog_->missingView()->item(0, 3)->text().contains("revoked"));
+        QVERIFY(!dialog_->exportButton()->isEnabled());
+    }
+
+    void cleanupTestCase() { window_.reset(); }
+};
+
+int main(int argc, char** argv) {
+    // Settings and recovery files of the test stay in a scratch home.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
+    accord::ui::applyStudioStyle(app);
+    TestExportVerify test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_export_verify.moc"

@@ -1,0 +1,401 @@
+// The Models panel on a real registry and real recordings: only consented recordings can be
+// ticked (the others show why), a tiny real training with its progress bar and loss plot, the
+// model's card, cancel and resume, and running a track through a model as an undoable edit that
+// the policy engine can refuse. Training is tiny (a 32-wide network, tens to hundreds of steps on
+// ~8 s of speech): seconds.
+
+#include "accord/audio/audio_file.h"
+#include "accord/core/registry.h"
+#include "accord/ui/models_panel.h"
+#include "accord/ui/project_document.h"
+#include "accord/ui/registry_session.h"
+#include "accord/ui/studio_style.h"
+
+#include "test_support.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <memory>
+#include <string>
+
+using namespace accord;
+
+namespace {
+
+const QString kAdaTake1 = "fillets-cs/barrel/cs/bar-v-krab.ogg";     // low male voice, 7.8 s
+const QString kAdaTake2 = "fillets-cs/barrel/cs/bar-v-genofond.ogg"; // 5.5 s
+const QString kAdaTake3 = "fillets-cs/barrel/cs/bar-v-lih.ogg";      // 5.4 s
+const QString kBobTake = "alsa/Front_Center.wav";
+
+constexpr int kTinySteps = 30;
+constexpr int kLongerSteps = 200; // long enough to cancel while it runs
+constexpr int kTinyWidth = 32;
+constexpr int kTrainingTimeoutMs = 60000;
+
+} // namespace
+
+class TestModelsPanel : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::unique_ptr<ui::RegistrySession> session_;
+    std::unique_ptr<ui::ProjectDocument> document_;
+    std::unique_ptr<ui::ModelsPanel> panel_;
+    Holder ada_, bob_;
+    std::string take1_, take2_, take3_, bobTake_;
+    std::string trainGrant_, revokedGrant_, generateGrant_;
+    QString vocals_, backing_;
+    QString model_;
+
+    Registry& registry() { return *session_->registry(); }
+
+    std::string addAsset(const QString& file, const Holder& owner) {
+        NewAsset asset;
+        asset.owner = owner.id;
+        asset.identity = audio::identifyAudioFile(file.toStdString());
+        asset.path = file.toStdString();
+        return registry().addAsset(asset).asset.id;
+    }
+
+    std::string addGrant(Scope scope, std::optional<std::string> asset) {
+        NewGrant grant;
+        grant.holder = ada_.id;
+        grant.scope = scope;
+        grant.asset = std::move(asset);
+        return registry().addGrant(grant).id;
+    }
+
+    QTreeWidgetItem* assetItem(const std::string& id) const {
+        QTreeWidget* list = panel_->assetList();
+        for (int row = 0; row < list->topLevelItemCount(); ++row)
+            if (list->topLevelItem(row)->data(ui::ModelsPanel::AssetName, Qt::UserRole) ==
+                QString::fromStdString(id))
+                return list->topLevelItem(row);
+        return nullptr;
+    }
+
+    QTreeWidgetItem* modelItem(const QString& id) const {
+        QTreeWidget* list = panel_->modelList();
+        for (int row = 0; row < list->topLevelItemCount(); ++row)
+            if (list->topLevelItem(row)->data(ui::ModelsPanel::ModelId, Qt::UserRole) == id)
+                return list->topLevelItem(row);
+        return nullptr;
+    }
+
+    void prepare(const char* file, int steps) {
+        panel_->outputEdit()->setText(dir_.filePath(file));
+        panel_->stepsBox()->setValue(steps);
+        panel_->widthBox()->setValue(kTinyWidth);
+        panel_->setAssetChecked(QString::fromStdString(take1_), true);
+    }
+
+    bool waitForTraining() {
+        return QTest::qWaitFor([this] { return !panel_->isTraining(); }, kTrainingTimeoutMs);
+    }
+
+    const accord::Track& track(const QString& id) const {
+        return *document_->findTrack(id.toStdString());
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        ACCORD_REQUIRE_MATERIAL(take1, kAdaTake1);
+        ACCORD_REQUIRE_MATERIAL(take2, kAdaTake2);
+        ACCORD_REQUIRE_MATERIAL(take3, kAdaTake3);
+        ACCORD_REQUIRE_MATERIAL(bobTake, kBobTake);
+
+        session_ = std::make_unique<ui::RegistrySession>();
+        QVERIFY(session_->open(dir_.filePath("registry.sqlite")));
+        ada_ = registry().addHolder("Ada", "");
+        bob_ = registry().addHolder("Bob", "");
+        take1_ = addAsset(take1, ada_);
+        take2_ = addAsset(take2, ada_);
+        take3_ = addAsset(take3, ada_);
+        bobTake_ = addAsset(bobTake, bob_);
+        trainGrant_ = addGrant(Scope::TrainVoice, take1_); // take 2: no grant at all
+        revokedGrant_ = addGrant(Scope::TrainVoice, take3_);
+        registry().revokeGrant(revokedGrant_, "changed her mind");
+        generateGrant_ = addGrant(Scope::Generate, std::nullopt); // all of Ada's recordings
+        session_->notifyChanged();
+
+        document_ = std::make_unique<ui::ProjectDocument>();
+        vocals_ = QString::fromStdString(document_->addTrack("Vocals"));
+        backing_ = QString::fromStdString(document_->addTrack("Backing"));
+        panel_ = std::make_unique<ui::ModelsPanel>(session_.get(), document_.get());
+        panel_->resize(1200, 800);
+        panel_->show();
+    }
+
+    void cleanupTestCase() {
+        panel_.reset(); // its workers end before the registry session goes
+        document_.reset();
+        session_.reset();
+    }
+
+    // The owner's recordings: consented ones can be ticked, the others are greyed with the
+    // policy engine's reason; other holders' recordings are not offered.
+    void onlyConsentedRecordingsCanBeTicked() {
+        panel_->selectOwner(QString::fromStdString(ada_.id));
+        QCOMPARE(panel_->selectedOwner(), QString::fromStdString(ada_.id));
+        QCOMPARE(panel_->assetList()->topLevelItemCount(), 3);
+        QVERIFY(assetItem(bobTake_) == nullptr);
+
+        QTreeWidgetItem* allowed = assetItem(take1_);
+        QVERIFY(allowed != nullptr);
+        QVERIFY(allowed->flags() & Qt::ItemIsEnabled);
+        QVERIFY(allowed->flags() & Qt::ItemIsUserCheckable);
+        QVERIFY2(allowed->text(ui::ModelsPanel::AssetConsent)
+                     .contains(QString::fromStdString(trainGrant_)),
+                 qPrintable(allowed->text(ui::ModelsPanel::AssetConsent)));
+
+        QTreeWidgetItem* noGrant = assetItem(take2_);
+        QVERIFY(noGrant != nullptr);
+        QVERIFY(!(noGrant->flags() & Qt::ItemIsEnabled));
+        const QString why = noGrant->text(ui::ModelsPanel::AssetConsent);
+        QVERIFY2(why.contains("no train-voice grant from Ada"), qPrintable(why));
+
+        QTreeWidgetItem* revoked = assetItem(take3_);
+        QVERIFY(revoked != nullptr);
+        QVERIFY(!(revoked->flags() & Qt::ItemIsEnabled));
+        const QString revokedWhy = revoked->text(ui::ModelsPanel::AssetConsent);
+        QVERIFY2(revokedWhy.contains(QString::fromStdString(revokedGrant_)) &&
+                     revokedWhy.contains("revoked"),
+                 qPrintable(revokedWhy));
+
+        // Nothing ticked yet; a refused recording cannot be ticked at all.
+        QVERIFY(!panel_->trainButton()->isEnabled());
+        panel_->setAssetChecked(QString::fromStdString(take2_), true);
+        QVERIFY(panel_->checkedAssets().isEmpty());
+        panel_->setAssetChecked(QString::fromStdString(take1_), true);
+        QCOMPARE(panel_->checkedAssets(), QStringList{QString::fromStdString(take1_)});
+        QVERIFY(panel_->trainButton()->isEnabled());
+
+        // The suggested file is in the user's data folder, named after the owner.
+        const QString suggested = panel_->outputEdit()->text();
+        QVERIFY2(suggested.contains("/accord/models/Ada voice") &&
+                     suggested.endsWith(".accordvoice"),
+                 qPrintable(suggested));
+    }
+
+    void trainsWithProgressBarAndLossPlot() {
+        prepare("ada.accordvoice", kTinySteps);
+        QSignalSpy finished(panel_.get(), &ui::ModelsPanel::trainingFinished);
+        QTest::mouseClick(panel_->trainButton(), Qt::LeftButton);
+        QVERIFY(panel_->isTraining());
+        QVERIFY(!panel_->trainButton()->isEnabled());
+        QVERIFY(panel_->cancelButton()->isEnabled());
+        QVERIFY(waitForTraining());
+
+        QCOMPARE(finished.count(), 1);
+        model_ = finished.first().first().toString();
+        QVERIFY2(!model_.isEmpty(), qPrintable(panel_->messageLabel()->text()));
+        QCOMPARE(panel_->lastTrainedModel(), model_);
+        QCOMPARE(panel_->progressBar()->maximum(), kTinySteps);
+        QCOMPARE(panel_->progressBar()->value(), kTinySteps);
+        QVERIFY2(panel_->messageLabel()->text().contains(model_),
+                 qPrintable(panel_->messageLabel()->text()));
+
+        // One point per step, in order; the held-out loss measured at least at the end.
+        const QVector<QPointF> loss = panel_->trainingLossPoints();
+        QCOMPARE(loss.size(), kTinySteps);
+        for (int i = 0; i < loss.size(); ++i) {
+            QCOMPARE(loss[i].x(), double(i + 1));
+            QVERIFY(loss[i].y() > 0);
+        }
+        QVERIFY(!panel_->validationLossPoints().isEmpty());
+        QCOMPARE(panel_->validationLossPoints().last().x(), double(kTinySteps));
+
+        // The card: in the list, verified from the file, with its lineage and hash.
+        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); }, 10000));
+        QTreeWidgetItem* item = modelItem(model_);
+        QVERIFY(item != nullptr);
+        const std::optional<Model> registered = registry().model(model_.toStdString());
+        QVERIFY(registered.has_value());
+        QCOMPARE(item->text(ui::ModelsPanel::ModelOwner), QString("Ada"));
+        QCOMPARE(item->text(ui::ModelsPanel::ModelState), QString("Ready"));
+        QVERIFY(QString::fromStdString(registered->weightsSha256)
+                    .startsWith(item->text(ui::ModelsPanel::ModelWeights)));
+        QVERIFY(
+            item->text(ui::ModelsPanel::ModelTraining).contains(QString::fromStdString(take1_)));
+        QVERIFY(item->text(ui::ModelsPanel::ModelTraining)
+                    .contains(QString::fromStdString(trainGrant_)));
+        QVERIFY(item->text(ui::ModelsPanel::ModelMetrics).contains("validation"));
+        panel_->selectModel(model_);
+        const QString card = panel_->cardView()->toPlainText();
+        QVERIFY2(card.contains("verified") &&
+                     card.contains(QString::fromStdString(registered->weightsSha256)) &&
+                     card.contains(QString::fromStdString(trainGrant_)),
+                 qPrintable(card));
+    }
+
+    // Cancelled while it runs: the checkpoint stays, nothing is registered, Resume is offered
+    // and finishes the schedule, continuing the curve where it stopped.
+    void cancelThenResumeCompletes() {
+        prepare("ada-resumed.accordvoice", kLongerSteps);
+        const QString checkpoint = dir_.filePath("ada-resumed.accordvoice.checkpoint");
+        const size_t modelsBefore = registry().models().size();
+        QTest::mouseClick(panel_->trainButton(), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor(
+            [this] {
+                return panel_->progressBar()->maximum() == kLongerSteps &&
+                       panel_->progressBar()->value() > 0;
+            },
+            kTrainingTimeoutMs));
+        QTest::mouseClick(panel_->cancelButton(), Qt::LeftButton);
+        QVERIFY(!panel_->cancelButton()->isEnabled());
+        QVERIFY(waitForTraining());
+
+        const int stoppedAt = panel_->progressBar()->value();
+        QVERIFY2(stoppedAt > 0 && stoppedAt < kLongerSteps, qPrintable(QString::number(stoppedAt)));
+        QVERIFY(panel_->canResume());
+        QVERIFY(panel_->resumeButton()->isEnabled());
+        QVERIFY2(panel_->messageLabel()->text().contains("checkpoint"),
+                 qPrintable(panel_->messageLabel()->text()));
+        QVERIFY(QFileInfo::exists(checkpoint));
+        QCOMPARE(registry().models().size(), modelsBefore);
+        QCOMPARE(panel_->trainingLossPoints().size(), stoppedAt);
+
+        QSignalSpy finished(panel_.get(), &ui::ModelsPanel::trainingFinished);
+        QTest::mouseClick(panel_->resumeButton(), Qt::LeftButton);
+        QVERIFY(waitForTraining());
+        QCOMPARE(finished.count(), 1);
+        const QString resumed = finished.first().first().toString();
+        QVERIFY2(!resumed.isEmpty(), qPrintable(panel_->messageLabel()->text()));
+        QCOMPARE(panel_->progressBar()->value(), kLongerSteps);
+        QVERIFY(!panel_->canResume());
+        QVERIFY(!QFileInfo::exists(checkpoint));
+        QCOMPARE(registry().models().size(), modelsBefore + 1);
+        const QVector<QPointF> loss = panel_->trainingLossPoints();
+        QCOMPARE(loss.size(), kLongerSteps);
+        for (int i = 0; i < loss.size(); ++i)
+            QCOMPARE(loss[i].x(), double(i + 1));
+        QVERIFY(QTest::qWaitFor([&] { return modelItem(resumed) != nullptr; }, 10000));
+
+        // For reviewers: the panel after a resumed run, its curve and the cards.
+        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); }, 10000));
+        panel_->selectModel(resumed);
+        const QString shot = QStringLiteral(ACCORD_SCREENSHOT_DIR "/models_panel.png");
+        QVERIFY2(panel_->grab().save(shot), qPrintable(shot));
+    }
+
+    // Training again into a registered model's file would take its weights away: refused.
+    void aRegisteredModelsFileIsNotOverwritten() {
+        const QString file = dir_.filePath("ada.accordvoice");
+        const QByteArray before = [&] {
+            QFile in(file);
+            return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+        }();
+        prepare("ada.accordvoice", kTinySteps);
+        QTest::mouseClick(panel_->trainButton(), Qt::LeftButton);
+        QVERIFY(!panel_->isTraining());
+        QVERIFY2(panel_->messageLabel()->text().contains(model_),
+                 qPrintable(panel_->messageLabel()->text()));
+        QFile after(file);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), before);
+    }
+
+    // What the models layer refuses comes back in its own words, and nothing is left running.
+    void aTrainingErrorIsShownInPlainWords() {
+        prepare("no-such-folder/ada.accordvoice", kTinySteps);
+        QSignalSpy finished(panel_.get(), &ui::ModelsPanel::trainingFinished);
+        QTest::mouseClick(panel_->trainButton(), Qt::LeftButton);
+        QVERIFY(waitForTraining());
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(finished.first().first().toString().isEmpty());
+        const QString message = panel_->messageLabel()->text();
+        QVERIFY2(message.startsWith("Could not train") && message.contains("does not exist"),
+                 qPrintable(message));
+        QVERIFY(!panel_->canResume());
+        QVERIFY(panel_->trainButton()->isEnabled());
+    }
+
+    void appliesAModelToATrackAsAnUndoableEdit() {
+        QUndoStack* undo = document_->undoStack();
+        const QString file = QString::fromStdString(registry().model(model_.toStdString())->file);
+        panel_->selectModel(model_);
+        panel_->trackBox()->setCurrentIndex(panel_->trackBox()->findData(vocals_));
+        QVERIFY(panel_->applyButton()->isEnabled());
+        QVERIFY(!panel_->removeButton()->isEnabled());
+        const int before = undo->count();
+        QTest::mouseClick(panel_->applyButton(), Qt::LeftButton);
+        QCOMPARE(QString::fromStdString(track(vocals_).model), file);
+        QCOMPARE(undo->count(), before + 1);
+        QVERIFY(undo->undoText().contains("Vocals"));
+        QVERIFY(panel_->removeButton()->isEnabled());
+
+        undo->undo();
+        QVERIFY(track(vocals_).model.empty());
+        QVERIFY(!panel_->removeButton()->isEnabled());
+        undo->redo();
+        QCOMPARE(QString::fromStdString(track(vocals_).model), file);
+
+        QTest::mouseClick(panel_->removeButton(), Qt::LeftButton);
+        QVERIFY(track(vocals_).model.empty());
+        undo->undo();
+        QCOMPARE(QString::fromStdString(track(vocals_).model), file);
+    }
+
+    // Without an active generate grant the model cannot be put on a track; the refusal names the
+    // grant and why, and the project is untouched.
+    void applyIsDeniedOnceGenerateIsRevoked() {
+        registry().revokeGrant(generateGrant_, "no more generated vocals");
+        session_->notifyChanged();
+        QTreeWidgetItem* item = modelItem(model_);
+        QVERIFY(item != nullptr);
+        QCOMPARE(item->text(ui::ModelsPanel::ModelState), QString("No generate grant"));
+
+        QUndoStack* undo = document_->undoStack();
+        const int before = undo->count();
+        QVERIFY(!panel_->applyModel(model_, backing_));
+        QVERIFY(track(backing_).model.empty());
+        QCOMPARE(undo->count(), before);
+        const QString message = panel_->applyMessage()->text();
+        QVERIFY2(message.contains("consent denied") &&
+                     message.contains(QString::fromStdString(generateGrant_)) &&
+                     message.contains("revoked"),
+                 qPrintable(message));
+    }
+
+    // Revoking a training grant marks the models trained under it; the list says so plainly.
+    void aSourceRevokedModelIsShownAsSuch() {
+        registry().revokeGrant(trainGrant_, "withdrawn");
+        session_->notifyChanged();
+        QTreeWidgetItem* item = modelItem(model_);
+        QVERIFY(item != nullptr);
+        QCOMPARE(item->text(ui::ModelsPanel::ModelState), QString("Source revoked"));
+        // And the recording can no longer be ticked for training.
+        QTreeWidgetItem* take = assetItem(take1_);
+        QVERIFY(take != nullptr);
+        QVERIFY(!(take->flags() & Qt::ItemIsEnabled));
+        QVERIFY(!panel_->trainButton()->isEnabled());
+    }
+};
+
+int main(int argc, char** argv) {
+    // The suggested model folder and any settings stay in a scratch home.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
+    accord::ui::applyStudioStyle(app);
+    TestModelsPanel test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_models_panel.moc"
