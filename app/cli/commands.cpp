@@ -3,6 +3,7 @@
 #include "accord/audio/audio_file.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
+#include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "output.h"
 #include "project_commands.h"
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -78,8 +80,13 @@ const std::vector<CommandSpec> commands = {
      1,
      1},
     {{"project", "add-track"},
-     "PROJECT --name NAME [--gain DB] [--pan -1..1] [--mute] [--solo]",
-     {{"--name", true}, {"--gain", true}, {"--pan", true}, {"--mute", false}, {"--solo", false}},
+     "PROJECT --name NAME [--gain DB] [--pan -1..1] [--mute] [--solo] [--model MODEL_FILE]",
+     {{"--name", true},
+      {"--gain", true},
+      {"--pan", true},
+      {"--mute", false},
+      {"--solo", false},
+      {"--model", true}},
      1,
      1},
     {{"project", "add-clip"},
@@ -445,8 +452,16 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
 #endif
     if (name == "render")
         return runRenderCommand(args, out);
-    if (name == "export")
+    if (name == "export") {
+#ifndef ACCORD_CLI_WITH_MODELS
+        // Tracks running through a voice model render with it: the model tool loads LibTorch.
+        const Project project = loadProject(absolutePath(args.positionals.front()));
+        if (std::any_of(project.tracks.begin(), project.tracks.end(),
+                        [](const Track& track) { return !track.model.empty(); }))
+            handToModelsBinary(args.words);
+#endif
         return runExportCommand(args, out);
+    }
     if (name == "verify")
         return runVerifyCommand(args, out, err);
     if (words[0] == "project")

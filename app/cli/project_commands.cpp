@@ -57,6 +57,12 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
     track.pan = args.number("--pan", 0);
     track.mute = args.has("--mute");
     track.solo = args.has("--solo");
+    if (const auto model = args.value("--model")) {
+        // The track runs through this voice model live; render and export load and check it.
+        track.model = absolutePath(*model);
+        if (!fileExists(track.model))
+            throw BadInput("--model: " + track.model + ": no such file");
+    }
     project.tracks.push_back(track);
     saveProject(path, project);
     emit(args, out, {{"track", track.id}}, "Added track " + track.id + " '" + track.name + "'");

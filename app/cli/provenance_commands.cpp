@@ -7,6 +7,9 @@
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "output.h"
+#ifdef ACCORD_CLI_WITH_MODELS
+#include "accord/models/live_voice.h"
+#endif
 
 #include <filesystem>
 #include <sstream>
@@ -69,6 +72,9 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     if (!request.actor.empty() && !registry->holder(request.actor))
         throw BadInput("--as: unknown holder '" + request.actor + "'");
     request.title = std::filesystem::path(projectPath).stem().string();
+#ifdef ACCORD_CLI_WITH_MODELS
+    request.processorFor = models::liveVoiceForTracks(*registry);
+#endif
 
     const auto result = audio::exportProject(*registry, project, request);
     json files = json::array();

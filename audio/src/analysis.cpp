@@ -318,7 +318,7 @@ void fillUnvoicedPitch(std::vector<float>& f0, const std::vector<std::uint8_t>& 
 
 // ---- files --------------------------------------------------------------------------------------
 
-MonoAudio readMonoAudio(const std::string& path) {
+MultichannelAudio readAudio(const std::string& path) {
     std::error_code error;
     if (!fs::exists(fs::path(path), error))
         fail(path, "no such file");
@@ -335,30 +335,42 @@ MonoAudio readMonoAudio(const std::string& path) {
     if (reader->lengthInSamples <= 0)
         fail(path, "holds no samples (zero-length audio)");
 
-    MonoAudio audio;
+    MultichannelAudio audio;
     audio.sampleRate = static_cast<int>(std::lround(reader->sampleRate));
-    audio.channels = static_cast<int>(reader->numChannels);
+    const int channels = static_cast<int>(reader->numChannels);
     const juce::int64 frames = reader->lengthInSamples;
-    audio.samples.resize(static_cast<size_t>(frames));
-    juce::AudioBuffer<float> block(audio.channels, kReadBlock);
-    const float scale = 1.0f / static_cast<float>(audio.channels);
+    audio.channels.assign(static_cast<size_t>(channels),
+                          std::vector<float>(static_cast<size_t>(frames)));
+    std::vector<float*> at(static_cast<size_t>(channels));
     for (juce::int64 start = 0; start < frames; start += kReadBlock) {
         const int count = static_cast<int>(std::min<juce::int64>(kReadBlock, frames - start));
-        if (!reader->read(block.getArrayOfWritePointers(), audio.channels, start, count))
+        for (int c = 0; c < channels; ++c)
+            at[static_cast<size_t>(c)] = audio.channels[static_cast<size_t>(c)].data() + start;
+        if (!reader->read(at.data(), channels, start, count))
             fail(path, "truncated or corrupt audio: decoding stopped at sample " +
                            std::to_string(start) + " of " + std::to_string(frames));
-        float* out = audio.samples.data() + start;
-        for (int n = 0; n < count; ++n) {
-            float sum = 0;
-            for (int c = 0; c < audio.channels; ++c)
-                sum += block.getReadPointer(c)[n];
-            out[n] = sum * scale;
-        }
     }
     return audio;
 }
 
-void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate) {
+MonoAudio readMonoAudio(const std::string& path) {
+    MultichannelAudio all = readAudio(path);
+    MonoAudio audio;
+    audio.sampleRate = all.sampleRate;
+    audio.channels = static_cast<int>(all.channels.size());
+    audio.samples = std::move(all.channels[0]);
+    const float scale = 1.0f / static_cast<float>(audio.channels);
+    for (size_t c = 1; c < all.channels.size(); ++c)
+        for (size_t n = 0; n < audio.samples.size(); ++n)
+            audio.samples[n] += all.channels[c][n];
+    if (audio.channels > 1)
+        for (float& sample : audio.samples)
+            sample *= scale;
+    return audio;
+}
+
+void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                int sampleRate) {
     const std::string extension = lowerExtension(path);
     std::unique_ptr<juce::AudioFormat> format;
     if (extension == ".wav")
@@ -369,30 +381,43 @@ void writeMonoAudio(const std::string& path, const std::vector<float>& samples, 
         fail(path, "unsupported output format '" + extension + "': use .wav or .flac");
     if (sampleRate <= 0 || sampleRate > kMaxSampleRate)
         fail(path, "invalid sample rate " + std::to_string(sampleRate));
+    if (channels.empty())
+        fail(path, "no channels to write");
+    const size_t frames = channels[0].size();
+    for (const auto& channel : channels)
+        if (channel.size() != frames)
+            fail(path, "channels of different lengths");
 
     juce::MemoryBlock bytes;
     {
         auto* stream = new juce::MemoryOutputStream(bytes, false);
-        std::unique_ptr<juce::AudioFormatWriter> writer(
-            format->createWriterFor(stream, sampleRate, 1, kBitsPerSample, {},
-                                    extension == ".flac" ? kFlacQualityIndex : 0));
+        const int count = static_cast<int>(channels.size());
+        std::unique_ptr<juce::AudioFormatWriter> writer(format->createWriterFor(
+            stream, sampleRate, static_cast<unsigned>(count), kBitsPerSample, {},
+            extension == ".flac" ? kFlacQualityIndex : 0));
         if (writer == nullptr) {
             delete stream;
             fail(path, "cannot encode " + std::to_string(sampleRate) + " Hz 24-bit audio");
         }
-        juce::AudioBuffer<float> buffer(1, kReadBlock);
-        for (size_t start = 0; start < samples.size(); start += kReadBlock) {
-            const int count =
-                static_cast<int>(std::min<size_t>(kReadBlock, samples.size() - start));
-            float* out = buffer.getWritePointer(0);
-            for (int n = 0; n < count; ++n)
-                out[n] = std::clamp(samples[start + static_cast<size_t>(n)], -1.0f, 1.0f);
-            if (!writer->writeFromAudioSampleBuffer(buffer, 0, count))
+        juce::AudioBuffer<float> buffer(count, kReadBlock);
+        for (size_t start = 0; start < frames; start += kReadBlock) {
+            const int block = static_cast<int>(std::min<size_t>(kReadBlock, frames - start));
+            for (int c = 0; c < count; ++c) {
+                float* out = buffer.getWritePointer(c);
+                const float* in = channels[static_cast<size_t>(c)].data() + start;
+                for (int n = 0; n < block; ++n)
+                    out[n] = std::clamp(in[n], -1.0f, 1.0f);
+            }
+            if (!writer->writeFromAudioSampleBuffer(buffer, 0, block))
                 fail(path, "encoding failed");
         }
     } // the writer finishes the header and frees the stream here
     writeFileAtomically(path,
                         std::string(static_cast<const char*>(bytes.getData()), bytes.getSize()));
+}
+
+void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate) {
+    writeAudio(path, {samples}, sampleRate);
 }
 
 std::vector<float> resample(const std::vector<float>& samples, double fromRate, double toRate) {

@@ -1,12 +1,16 @@
 #include "accord/audio/export.h"
 
+#include "accord/audio/analysis.h"
+#include "accord/audio/audio_file.h"
 #include "accord/audio/embedded_manifest.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 
 #include <unistd.h>
@@ -46,6 +50,10 @@ struct FilePlan {
     std::vector<const Track*> tracks;
     std::vector<SplitPart> parts;
     std::vector<RenderInput> inputs; // for the registry's render record
+    bool generated() const {
+        return std::any_of(parts.begin(), parts.end(),
+                           [](const SplitPart& p) { return !p.liveModel.empty(); });
+    }
 };
 
 void addInput(std::vector<RenderInput>& inputs, InputKind kind, const std::string& id) {
@@ -196,7 +204,24 @@ void moveIntoPlace(const std::string& from, const std::string& to) {
         throw BadInput(to + ": cannot write the exported file: " + error.message());
 }
 
+// Marks a rendered file in place with `payload` and returns its new identity.
+AudioIdentity watermarkFile(const std::string& path, const std::string& payload) {
+    MultichannelAudio audio = readAudio(path);
+    embedWatermark(audio.channels, audio.sampleRate, parseWatermarkPayloadText(payload));
+    writeAudio(path, audio.channels, audio.sampleRate);
+    return identifyAudioFile(path);
+}
+
 } // namespace
+
+std::string newWatermarkPayload(const Registry& registry) {
+    std::random_device entropy;
+    for (;;) {
+        const std::string payload = watermarkPayloadText(entropy());
+        if (!registry.renderByWatermark(payload))
+            return payload;
+    }
+}
 
 ExportGate judgeExport(const Registry& registry, const Project& project,
                        const ExportRequest& request) {
@@ -229,6 +254,12 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
     if (!gate.split)
         throw BadInput("nothing sounds in this project: there is nothing to export");
 
+    for (const auto& track : project.tracks)
+        if (!track.model.empty() && !request.processorFor)
+            throw BadInput("track '" + track.name + "' runs through the voice model " +
+                           track.model +
+                           ": export it from the studio or accord-cli, which load the model");
+
     const std::string outDir = absolutePath(request.outDir);
     makeDirectories(outDir);
     const std::string title = request.title.empty() ? "mix" : request.title;
@@ -238,6 +269,7 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
     RenderRequest render;
     render.mixPath = staging.path + "/" + title + ext;
     render.format = request.format;
+    render.processorFor = request.processorFor;
     if (request.stems) {
         render.stemsDir = staging.path + "/stems";
         makeDirectories(render.stemsDir);
@@ -267,13 +299,19 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
         for (std::size_t i = 0; i < rendered.size(); ++i) {
             if (cancel && cancel->load())
                 throw Cancelled();
-            const RenderedFile& file = rendered[i];
+            RenderedFile file = rendered[i];
             const FilePlan& plan = plans[i];
             const std::string name = fs::path(file.path).filename().string();
             const std::string finalPath =
                 file.trackId.empty() ? outDir + "/" + name : outDir + "/stems/" + name;
-            const Render record = registry.addRender(
-                {file.trackId.empty() ? "mix" : "stem", finalPath, file.pcmSha256, plan.inputs, {}});
+            std::string payload;
+            if (plan.generated()) {
+                payload = newWatermarkPayload(registry);
+                file.pcmSha256 = watermarkFile(file.path, payload).pcmSha256;
+            }
+            const Render record =
+                registry.addRender({file.trackId.empty() ? "mix" : "stem", finalPath,
+                                    file.pcmSha256, plan.inputs, payload});
 
             const ConsentGraph& graph = registry.consentGraph();
             const Decision decision = judgePlan(graph, plan, request, now);

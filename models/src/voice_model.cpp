@@ -9,6 +9,7 @@
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/export.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
@@ -696,19 +697,6 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
 
 // ---- conversion --------------------------------------------------------------------------------
 
-namespace {
-
-std::string newWatermarkPayload(const Registry& registry) {
-    std::random_device entropy;
-    for (;;) {
-        const std::string payload = audio::watermarkPayloadText(entropy());
-        if (!registry.renderByWatermark(payload))
-            return payload;
-    }
-}
-
-} // namespace
-
 VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
                                       const std::string& inPath, const std::string& outPath,
                                       double transposeSemitones, const std::string& actor,
@@ -765,7 +753,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     sung[0] = voiceModel.convert(recording.samples, recording.sampleRate, transposeSemitones);
     // Generated audio carries a watermark naming its render (SPEC §2.2), so it is recognised
     // after re-encoding, cutting or mixing. The payload is drawn at random and must be new here.
-    const std::string payload = newWatermarkPayload(registry);
+    const std::string payload = audio::newWatermarkPayload(registry);
     audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
     const double processing = secondsSince(started);
     const std::string out = absolutePath(outPath);

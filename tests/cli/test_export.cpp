@@ -358,6 +358,46 @@ private slots:
             r.json().value("disclosure").toObject().value("vocals").toObject();
         QVERIFY(vocals.value("generated").toBool());
         QCOMPARE(r.json().value("lineage").toObject().value("models").toArray().size(), 1);
+
+        // A track running live through Ada's model: the export renders through it, and the
+        // files with re-sung parts are generated audio carrying a watermark naming their render.
+        const QString live = dir.filePath("live.accord");
+        runCli({"project", "new", live, "--rate", "44100"}, registry);
+        QCOMPARE(
+            runCli({"project", "add-track", live, "--name", "Live", "--model", model}, registry)
+                .exitCode,
+            0);
+        QCOMPARE(runCli({"project", "add-clip", live, "--track", "t-1", take}, registry).exitCode,
+                 0);
+        r = runCli({"--json", "export", live, "--out", dir.filePath("live-out"), "--stems"},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString liveMix = r.json().value("files").toArray().at(0).toString();
+        const QString liveRender =
+            r.json().value("exports").toArray().at(0).toObject().value("render").toString();
+        r = runCli({"--json", "verify", liveMix}, registry);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QVERIFY(r.json().value("watermark").toObject().value("found").toBool());
+        QCOMPARE(r.json().value("watermark").toObject().value("render").toString(), liveRender);
+        QVERIFY(r.json()
+                    .value("disclosure")
+                    .toObject()
+                    .value("vocals")
+                    .toObject()
+                    .value("generated")
+                    .toBool());
+        // Once Ada withdraws generate consent the live track cannot be exported.
+        const QJsonArray generateGrants =
+            runCli({"--json", "grant", "list", "--holder", ada}, registry)
+                .json()
+                .value("grants")
+                .toArray();
+        for (const auto& g : generateGrants)
+            if (g.toObject().value("scope").toString() == "generate")
+                runCli({"grant", "revoke", g.toObject().value("grant").toString()}, registry);
+        r = runCli({"--json", "export", live, "--out", dir.filePath("live-again")}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QJsonDocument(r.json()).toJson().contains("generate"));
     }
 };
 

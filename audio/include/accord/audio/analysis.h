@@ -23,6 +23,19 @@ struct MonoAudio {
     std::vector<float> samples; // mono, nominally in [-1, 1]
 };
 
+struct MultichannelAudio {
+    int sampleRate = 0;
+    std::vector<std::vector<float>> channels; // planar, equal lengths
+};
+
+// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE), every channel as it is.
+// Throws accord::BadInput naming the file (missing, not audio, empty, truncated).
+MultichannelAudio readAudio(const std::string& path);
+
+// Writes planar audio as 24-bit PCM, as writeMonoAudio does (same formats, clipping, atomicity).
+void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                int sampleRate);
+
 // Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE) and mixes it down to mono.
 // Throws accord::BadInput naming the file and the problem (missing, not audio, truncated...).
 MonoAudio readMonoAudio(const std::string& path);

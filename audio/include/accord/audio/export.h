@@ -7,6 +7,7 @@
 
 #include "accord/audio/cancelled.h"
 #include "accord/audio/render.h"
+#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
@@ -27,7 +28,14 @@ struct ExportRequest {
     // Empty: nobody in particular (only grants to anyone count) and the studio key signs.
     std::string actor;
     std::string title; // names the files: "<title>.wav", "<title>.split.json"; empty: "mix"
+    // The live node of a track that runs through a voice model (Track::model), as in playback;
+    // exporting such a project without it is refused. Files with re-sung parts are generated
+    // audio: they carry a watermark naming their render.
+    std::function<std::shared_ptr<StreamProcessor>(const Track&)> processorFor;
 };
+
+// A watermark payload ("acw1-xxxxxxxx") drawn at random that no render here carries yet.
+std::string newWatermarkPayload(const Registry& registry);
 
 // The gate's judgement, computed without writing anything (the Export dialog shows it live).
 struct ExportGate {

@@ -32,6 +32,10 @@
 #include "accord/audio/stream_processor.h"
 #include "accord/models/voice_model.h"
 
+#include "accord/core/project.h"
+#include "accord/core/registry.h"
+
+#include <functional>
 #include <memory>
 
 namespace accord::models {
@@ -52,5 +56,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The live nodes of a project's tracks, for RenderRequest/ExportRequest::processorFor: a
+// LiveVoice for each track with a model file, each file loaded once. The file must hold the
+// model the registry has on record for it (same weights hash), else BadInput naming it; consent
+// is the caller's to check (the export gate asks for `generate`). Call on one thread.
+std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+liveVoiceForTracks(const Registry& registry);
 
 } // namespace accord::models
