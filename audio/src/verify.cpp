@@ -69,8 +69,17 @@ void findWatermark(const std::string& path, const Registry* registry, FileVerifi
     channels[0] = std::move(audio.samples);
     const WatermarkDetection found = detectWatermark(channels, audio.sampleRate);
     result.watermarkConfidence = found.confidence;
-    if (!found.found)
+    if (!found.found) {
+        // Not a failure: a generated part mixed low or lasting a second may not be readable.
+        const json listed = result.manifest.is_object()
+                                ? result.manifest.value("watermarks", json::array())
+                                : json::array();
+        if (!listed.empty())
+            result.notes.push_back("the manifest lists " + std::to_string(listed.size()) +
+                                   " watermark(s) but none was read from the audio (confidence " +
+                                   std::to_string(found.confidence).substr(0, 4) + ")");
         return;
+    }
     result.watermarkFound = true;
     result.watermarkPayload = watermarkPayloadText(found.payload);
     if (registry) {
