@@ -4,6 +4,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
+#include "accord/models/live_voice.h"
 #include "accord/ui/errors.h"
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
@@ -138,8 +139,12 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
     const QString title = QObject::tr("Could not export");
     try {
         registry = Registry::open(registryPath.toStdString());
+        // Tracks run through their voice models as in playback; the live nodes are loaded here,
+        // on this worker, checked against this connection's registry.
+        audio::ExportRequest withModels = request;
+        withModels.processorFor = models::liveVoiceForTracks(*registry);
         const audio::ExportResult result = audio::exportProject(
-            *registry, project, request, [fraction](double f) { fraction->store(f); },
+            *registry, project, withModels, [fraction](double f) { fraction->store(f); },
             cancel.get());
         outcome.ok = true;
         outcome.gate.verdict = ExportGateView::Verdict::Allowed;

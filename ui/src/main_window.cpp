@@ -61,7 +61,8 @@ QString withSuffix(QString path) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), session_(new RegistrySession(this)),
-      document_(new ProjectDocument(this)), playback_(new PlaybackController(document_, this)),
+      document_(new ProjectDocument(this)),
+      playback_(new PlaybackController(document_, session_, this)),
       waveforms_(new WaveformCache(this)),
       imports_(new ImportManager(session_, document_, this, this)),
       recovery_(new RecoveryManager(document_, 0, this)), panels_(new QTabWidget(this)),
@@ -167,6 +168,15 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(waveforms_, &WaveformCache::pendingChanged, this, &MainWindow::updateTasks);
     connect(playback_, &PlaybackController::mediaLoadingChanged, this, &MainWindow::updateTasks);
+    connect(playback_, &PlaybackController::liveModelChanged, this, [this](const QString& trackId) {
+        const accord::Track* track = document_->findTrack(trackId.toStdString());
+        if (track != nullptr &&
+            playback_->liveModelState(trackId) == PlaybackController::LiveModelState::Live)
+            statusBar()->showMessage(tr("'%1' runs through %2")
+                                         .arg(QString::fromStdString(track->name),
+                                              playback_->liveModelDescription(trackId)),
+                                     kStatusMessageMs);
+    });
     connect(recovery_, &RecoveryManager::autosaveFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Autosave failed: %1").arg(message), kStatusMessageMs);
     });

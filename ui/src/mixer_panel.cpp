@@ -350,6 +350,11 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
                     s->refresh();
             });
     connect(playback_, &PlaybackController::tick, this, &MixerPanel::readMeters);
+    // A track running through a voice model says which and the latency it adds (compensated).
+    connect(playback_, &PlaybackController::liveModelChanged, this, [this](const QString& trackId) {
+        if (ChannelStrip* s = strip(trackId.toStdString()))
+            s->setToolTip(playback_->liveModelDescription(trackId));
+    });
     rebuild();
 }
 
@@ -389,6 +394,7 @@ void MixerPanel::rebuild() {
         ChannelStrip* s = strips_[order_[i]];
         s->setColourIndex(static_cast<int>(i));
         s->refresh();
+        s->setToolTip(playback_->liveModelDescription(QString::fromStdString(order_[i])));
     }
     emptyHint_->setVisible(order_.empty());
     scroll_->setVisible(!order_.empty());

@@ -2,22 +2,33 @@
 
 #include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
+#include "accord/core/policy.h"
+#include "accord/core/registry.h"
+#include "accord/core/time.h"
+#include "accord/models/live_voice.h"
 #include "accord/ui/errors.h"
+#include "accord/ui/registry_session.h"
 
 #include "background.h"
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <set>
 
 namespace accord::ui {
 
 namespace {
-constexpr int kOfflineBlockSize = 512;
+// The offline clock stands in for a device: 256 frames (5.3 ms at 48 kHz) keep a live track's
+// reserve at its 8 ms floor, so a voice model adds ~19 ms there instead of ~22 ms with 512.
+constexpr int kOfflineBlockSize = 256;
 } // namespace
 
-PlaybackController::PlaybackController(ProjectDocument* document, QObject* parent)
-    : QObject(parent), document_(document), engine_(std::make_unique<accord::audio::Engine>()) {
+PlaybackController::PlaybackController(ProjectDocument* document, RegistrySession* session,
+                                       QObject* parent)
+    : QObject(parent), document_(document), session_(session),
+      engine_(std::make_unique<accord::audio::Engine>()) {
     tickTimer_.setInterval(kTickIntervalMs);
     tickTimer_.setTimerType(Qt::PreciseTimer);
     connect(&tickTimer_, &QTimer::timeout, this, &PlaybackController::onTick);
@@ -25,6 +36,8 @@ PlaybackController::PlaybackController(ProjectDocument* document, QObject* paren
 
     pool_.setMaxThreadCount(1);
     pool_.setObjectName(QStringLiteral("media"));
+    modelPool_.setMaxThreadCount(1);
+    modelPool_.setObjectName(QStringLiteral("voice models"));
     rebuildTimer_.setSingleShot(true);
     rebuildTimer_.setInterval(kRebuildDelayMs);
     connect(&rebuildTimer_, &QTimer::timeout, this, &PlaybackController::rebuild);
@@ -41,6 +54,12 @@ PlaybackController::PlaybackController(ProjectDocument* document, QObject* paren
         markDirty();
         flush();
     });
+    // Grants change, models are registered or another registry is opened: judge them again.
+    if (session_ != nullptr) {
+        connect(session_, &RegistrySession::changed, this, &PlaybackController::syncModels);
+        connect(session_, &RegistrySession::opened, this, &PlaybackController::syncModels);
+        connect(session_, &RegistrySession::closed, this, &PlaybackController::syncModels);
+    }
     markDirty();
 }
 
@@ -48,6 +67,7 @@ PlaybackController::~PlaybackController() {
     if (prepareCancel_)
         prepareCancel_->store(true);
     pool_.waitForDone();
+    modelPool_.waitForDone();
     engine_->stop();
     if (offlineClock_)
         engine_->stopOfflineClock();
@@ -70,6 +90,7 @@ bool PlaybackController::openDevice(const std::optional<accord::audio::DeviceSet
         error = QString::fromStdString(message);
         useOfflineClock();
     }
+    syncModels(); // another block size: live tracks need another reserve
     Q_EMIT deviceChanged();
     return opened;
 }
@@ -83,6 +104,7 @@ void PlaybackController::useOfflineClock() {
         engine_->startOfflineClock(kOfflineBlockSize);
         offlineClock_ = true;
     }
+    syncModels();
     Q_EMIT deviceChanged();
 }
 
@@ -219,6 +241,246 @@ void PlaybackController::publish(accord::Project snapshot, const QStringList& pr
             Q_EMIT errorOccurred({tr("The audio device could not follow the project's rate"),
                                   tr("Audio device"), error});
     }
+    published_.clear();
+    for (const accord::Track& track : snapshot.tracks)
+        published_.push_back({track.id, track.name, track.model});
+    syncModels();
+}
+
+// ---- voice models ---------------------------------------------------------------------------
+
+namespace {
+
+struct LoadedVoice {
+    std::shared_ptr<accord::audio::StreamProcessor> processor; // null when it failed
+    ErrorReport failure;
+};
+
+// Runs on a worker with a registry connection of its own (ARCHITECTURE.md "Threads"): reading
+// the file and copying its weights into a LiveVoice take longer than a frame of the window.
+LoadedVoice loadVoice(const QString& registryPath, const accord::Track& track) {
+    backgroundPriority();
+    LoadedVoice loaded;
+    const QString title =
+        QObject::tr("'%1' plays without its voice model").arg(QString::fromStdString(track.name));
+    try {
+        const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
+        loaded.processor = accord::models::liveVoiceForTracks(*registry)(track);
+    } catch (const std::exception& error) {
+        loaded.failure = describeError(title, error);
+    } catch (...) {
+        loaded.failure = describeUnknownError(title);
+    }
+    return loaded;
+}
+
+struct Judgement {
+    bool allowed = false;
+    QString voice;  // "Ada voice", else the file's name
+    QString kind;   // when refused: the class of refusal, as errors.h names them
+    QString reason; // when refused
+};
+
+// On the window's connection: a policy decision over a few models takes milliseconds.
+Judgement judgeModel(const Registry* registry, const std::string& file) {
+    Judgement judgement;
+    judgement.voice = QFileInfo(QString::fromStdString(file)).completeBaseName();
+    judgement.kind = QObject::tr("Invalid input");
+    if (registry == nullptr) {
+        judgement.kind = QObject::tr("Not possible this way");
+        judgement.reason = QObject::tr("No registry is open, so its consent cannot be checked.");
+        return judgement;
+    }
+    const std::vector<Model> models = registry->models();
+    const auto model = std::find_if(models.begin(), models.end(), [&](const Model& candidate) {
+        return candidate.kind == ModelKind::Voice && candidate.file == file;
+    });
+    if (model == models.end()) {
+        judgement.reason = QObject::tr("%1 is not a voice model registered in this registry.")
+                               .arg(QString::fromStdString(file));
+        return judgement;
+    }
+    if (const auto owner = registry->holder(model->owner))
+        judgement.voice = QObject::tr("%1 voice").arg(QString::fromStdString(owner->name));
+    // Anyone in this studio may be the one playing the track: grants to anyone apply.
+    PolicyRequest request;
+    request.scope = Scope::Generate;
+    request.subject = {InputKind::Model, model->id};
+    request.at = currentTime();
+    const Decision decision = registry->decide(request);
+    judgement.allowed = decision.allowed;
+    if (!decision.allowed) {
+        judgement.kind = QObject::tr("Consent denied");
+        QStringList reasons;
+        for (const MissingGrant& missing : decision.missing)
+            reasons << QStringLiteral("• ") + QString::fromStdString(missing.why);
+        judgement.reason = QObject::tr("%1 (%2) may not generate:\n%3")
+                               .arg(judgement.voice, QString::fromStdString(model->id),
+                                    reasons.join(QLatin1Char('\n')));
+    }
+    return judgement;
+}
+
+} // namespace
+
+PlaybackController::LiveModelState
+PlaybackController::liveModelState(const QString& trackId) const {
+    const auto found = live_.find(trackId.toStdString());
+    return found == live_.end() ? LiveModelState::None : found->second.state;
+}
+
+QString PlaybackController::liveModelDescription(const QString& trackId) const {
+    const auto found = live_.find(trackId.toStdString());
+    if (found == live_.end())
+        return {};
+    const LiveModel& model = found->second;
+    switch (model.state) {
+    case LiveModelState::Loading:
+        return tr("Loading %1…").arg(model.voice);
+    case LiveModelState::Live: {
+        const double ms =
+            1000.0 * engine_->trackLatencyFrames(found->first) / std::max(1, engine_->sampleRate());
+        return tr("%1, +%2 ms compensated").arg(model.voice).arg(ms, 0, 'f', 1);
+    }
+    case LiveModelState::Refused:
+        return tr("%1 is not used: %2").arg(model.voice, model.reason);
+    case LiveModelState::None:
+        break;
+    }
+    return {};
+}
+
+void PlaybackController::syncModels() {
+    // A track gone from the engine took its processor with it.
+    for (auto it = live_.begin(); it != live_.end();) {
+        const std::string id = it->first;
+        const bool kept = std::any_of(published_.begin(), published_.end(),
+                                      [&](const PublishedTrack& track) { return track.id == id; });
+        if (kept) {
+            ++it;
+            continue;
+        }
+        it = live_.erase(it);
+        Q_EMIT liveModelChanged(QString::fromStdString(id));
+    }
+    const Registry* registry = session_ != nullptr ? session_->registry() : nullptr;
+    for (const PublishedTrack& track : published_) {
+        if (track.model.empty()) {
+            removeModel(track.id);
+            continue;
+        }
+        Judgement judgement;
+        try {
+            judgement = judgeModel(registry, track.model);
+        } catch (const std::exception& error) {
+            const ErrorReport report = describeError(QString(), error);
+            judgement.voice = QFileInfo(QString::fromStdString(track.model)).completeBaseName();
+            judgement.kind = report.kind;
+            judgement.reason = report.message;
+        }
+        const auto found = live_.find(track.id);
+        const LiveModel* current =
+            found != live_.end() && found->second.file == track.model ? &found->second : nullptr;
+        const QString title =
+            tr("'%1' plays without its voice model").arg(QString::fromStdString(track.name));
+        if (!judgement.allowed) {
+            // Told once: the same refusal is not repeated at every edit or registry reload.
+            if (current == nullptr || current->state != LiveModelState::Refused ||
+                current->reason != judgement.reason)
+                refuseModel(track.id, track.model, judgement.voice,
+                            {title, judgement.kind, judgement.reason}, false);
+            continue;
+        }
+        if (current != nullptr) {
+            const bool loading = current->state == LiveModelState::Loading;
+            // The engine drops processors on a change of rate; a new block size needs a new
+            // reserve: both take a fresh load.
+            const bool playing = current->state == LiveModelState::Live &&
+                                 engine_->trackLatencyFrames(track.id) > 0 &&
+                                 current->block == engine_->liveBlockSize();
+            // A file that failed to load is tried again when the track is given it anew.
+            const bool failed = current->state == LiveModelState::Refused && current->loadFailed;
+            if (loading || playing || failed)
+                continue;
+        }
+        startModelLoad(track, judgement.voice);
+    }
+}
+
+void PlaybackController::startModelLoad(const PublishedTrack& track, const QString& voice) {
+    LiveModel& entry = live_[track.id];
+    entry.state = LiveModelState::Loading;
+    entry.file = track.model;
+    entry.voice = voice;
+    entry.reason.clear();
+    entry.loadFailed = false;
+    entry.ticket = ++nextTicket_;
+    ++modelLoads_;
+    accord::Track request;
+    request.id = track.id;
+    request.name = track.name;
+    request.model = track.model;
+    auto* watcher = new QFutureWatcher<LoadedVoice>(this);
+    connect(watcher, &QFutureWatcher<LoadedVoice>::finished, this,
+            [this, watcher, id = track.id, ticket = entry.ticket] {
+                watcher->deleteLater();
+                --modelLoads_;
+                LoadedVoice loaded = watcher->result();
+                const auto found = live_.find(id);
+                // A newer load, a removal or a refusal since it started: its result is dropped.
+                if (found != live_.end() && found->second.state == LiveModelState::Loading &&
+                    found->second.ticket == ticket) {
+                    LiveModel& model = found->second;
+                    if (loaded.processor) {
+                        try {
+                            // Prepares it at the project's rate; the engine's worker runs it.
+                            engine_->setTrackProcessor(id, std::move(loaded.processor));
+                            model.state = LiveModelState::Live;
+                            model.block = engine_->liveBlockSize();
+                            Q_EMIT liveModelChanged(QString::fromStdString(id));
+                        } catch (const std::exception& error) {
+                            loaded.failure = describeError(
+                                tr("Could not run a track through %1").arg(model.voice), error);
+                        }
+                    }
+                    if (model.state == LiveModelState::Loading) {
+                        const std::string file = model.file; // refuseModel rewrites the entry
+                        const QString name = model.voice;
+                        refuseModel(id, file, name, loaded.failure, true);
+                    }
+                }
+                if (isSynced())
+                    Q_EMIT synced();
+            });
+    watcher->setFuture(QtConcurrent::run(
+        &modelPool_, loadVoice, session_ != nullptr ? session_->path() : QString(), request));
+    Q_EMIT liveModelChanged(QString::fromStdString(track.id));
+}
+
+void PlaybackController::removeModel(const std::string& trackId) {
+    const auto found = live_.find(trackId);
+    if (found == live_.end())
+        return;
+    if (engine_->trackLatencyFrames(trackId) > 0)
+        engine_->setTrackProcessor(trackId, nullptr);
+    live_.erase(found);
+    Q_EMIT liveModelChanged(QString::fromStdString(trackId));
+}
+
+void PlaybackController::refuseModel(const std::string& trackId, const std::string& model,
+                                     const QString& voice, const ErrorReport& report,
+                                     bool loadFailed) {
+    // The track plays dry rather than through a model it does not name or may not use.
+    if (engine_->trackLatencyFrames(trackId) > 0)
+        engine_->setTrackProcessor(trackId, nullptr);
+    LiveModel& entry = live_[trackId];
+    entry.state = LiveModelState::Refused;
+    entry.file = model;
+    entry.voice = voice;
+    entry.reason = report.message;
+    entry.loadFailed = loadFailed;
+    Q_EMIT liveModelChanged(QString::fromStdString(trackId));
+    Q_EMIT errorOccurred(report);
 }
 
 void PlaybackController::applyMix(const QString& trackId, MixParameter parameter) {

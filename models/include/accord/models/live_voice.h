@@ -26,8 +26,8 @@
 // only, unvoiced gaps hold the last f0, no single-frame voicing fix), running normalisation,
 // the 8 ms level window, no peak limiter (the track's fader follows).
 //
-// Threads: construct and prepare on the message thread (allocates), process() on one worker;
-// process() does not allocate.
+// Threads: construct off the audio thread (it copies the weights: a UI worker is fine), prepare
+// on the message thread (allocates), process() on one worker; process() does not allocate.
 
 #include "accord/audio/stream_processor.h"
 #include "accord/models/voice_model.h"

@@ -10,6 +10,13 @@
 // - Mixer edits (gain, pan, mute, solo) go straight to the engine's atomics: no rebuild.
 // - A ~60 Hz timer reads the playhead and the meters (atomics written by the audio thread) and
 //   emits tick(); nothing on the audio side ever waits for the window.
+// - Voice models: after each publish, every track's live node follows Track::model. Consent
+//   (`generate` on the registered model, not source-revoked) is asked on the window's registry;
+//   an allowed model is loaded and its LiveVoice built on a worker with its own registry
+//   connection (which also checks the file holds the registered weights), then handed to the
+//   engine here (Engine::setTrackProcessor prepares it on this thread). A refusal or a failed
+//   load leaves the track dry and is reported once (errorOccurred). Registry changes are
+//   re-judged: a revoked grant takes the model off the track.
 
 #include "accord/audio/engine.h"
 #include "accord/ui/errors.h"
@@ -25,9 +32,14 @@
 #include <memory>
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace accord::ui {
+
+class RegistrySession;
 
 class PlaybackController : public QObject {
     Q_OBJECT
@@ -36,7 +48,10 @@ public:
     static constexpr int kTickIntervalMs = 16; // ~60 Hz
     static constexpr int kRebuildDelayMs = 40; // edits within this window make one rebuild
 
-    explicit PlaybackController(ProjectDocument* document, QObject* parent = nullptr);
+    // `session` (may be null: no voice model is then allowed) is the registry that judges the
+    // voice models tracks run through; it must outlive the controller.
+    PlaybackController(ProjectDocument* document, RegistrySession* session,
+                       QObject* parent = nullptr);
     ~PlaybackController() override;
 
     accord::audio::Engine& engine() { return *engine_; }
@@ -58,10 +73,18 @@ public:
 
     // Starts the rebuild of pending edits now instead of after the batching delay.
     void flush();
-    // True when the engine plays the project as it is now (no edit pending, no media loading).
-    bool isSynced() const { return !dirty_ && !preparing_; }
+    // True when the engine plays the project as it is now (no edit pending, no media or voice
+    // model loading).
+    bool isSynced() const { return !dirty_ && !preparing_ && modelLoads_ == 0; }
     bool isLoadingMedia() const { return preparing_; }
     double mediaProgress() const { return prepareProgress_ ? prepareProgress_->load() : 0.0; }
+
+    // Where a track's voice model stands in the engine (None: the track has no model).
+    enum class LiveModelState { None, Loading, Live, Refused };
+    LiveModelState liveModelState(const QString& trackId) const;
+    // For the mixer and the status bar: "Ada voice, +18.9 ms compensated", "Loading Ada
+    // voice…", "Ada voice is not used: …"; empty without a model.
+    QString liveModelDescription(const QString& trackId) const;
 
 public Q_SLOTS:
     void play();
@@ -84,6 +107,8 @@ Q_SIGNALS:
     void synced();
     void mediaLoadingChanged(bool loading);
     void errorOccurred(const accord::ui::ErrorReport& report);
+    // The track's voice model started loading, went live, was refused or removed.
+    void liveModelChanged(const QString& trackId);
 
 private:
     void markDirty();
@@ -94,7 +119,31 @@ private:
     void applyLoop();
     void onTick();
 
+    // A track's voice model as the engine plays it.
+    struct LiveModel {
+        LiveModelState state = LiveModelState::None;
+        std::string file;         // the Track::model this is for
+        QString voice;            // "Ada voice"
+        QString reason;           // Refused: why
+        bool loadFailed = false;  // Refused by its file rather than by consent
+        std::uint64_t ticket = 0; // Loading: only the newest load's result is used
+        int block = 0;            // Live: the engine's live block size when it was set
+    };
+    // The tracks of the last published project, which the engine's processors follow.
+    struct PublishedTrack {
+        std::string id;
+        std::string name;
+        std::string model;
+    };
+
+    void syncModels();
+    void startModelLoad(const PublishedTrack& track, const QString& voice);
+    void removeModel(const std::string& trackId);
+    void refuseModel(const std::string& trackId, const std::string& model, const QString& voice,
+                     const ErrorReport& report, bool loadFailed);
+
     ProjectDocument* document_;
+    RegistrySession* session_;
     std::unique_ptr<accord::audio::Engine> engine_;
     QTimer tickTimer_;
     QTimer rebuildTimer_;
@@ -110,7 +159,12 @@ private:
     bool loopEnabled_ = false;
     std::int64_t loopStart_ = 0;
     std::int64_t loopEnd_ = 0;
-    QStringList reported_; // media problems already shown
+    QStringList reported_;  // media problems already shown
+    QThreadPool modelPool_; // loads voice models; apart from media so neither waits on the other
+    int modelLoads_ = 0;    // loads in flight, stale ones included
+    std::uint64_t nextTicket_ = 0;
+    std::vector<PublishedTrack> published_;
+    std::map<std::string, LiveModel> live_; // by track id
 };
 
 } // namespace accord::ui
