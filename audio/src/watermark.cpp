@@ -40,12 +40,14 @@ constexpr double kTargetSnrDb = 29.3;
 constexpr double kMaxDepth = 0.2;
 
 // Detector.
-constexpr int kOffsets = 4;          // sub-slot alignments tried, 64 samples apart
-constexpr int kVarianceSlots = 16;   // local variance over +-16 slots (0.5 s)
-constexpr float kMinSpread = 0.1f;   // log-power units; caps a tile's weight
-constexpr float kClip = 3.0f;        // a tile counts at most 3 local standard deviations
-constexpr float kPowerFloor = 1e-6f; // under 16-bit quantisation noise of a band: silence
-constexpr int kMinSamples = kRate;   // 1 s at 16 kHz
+constexpr int kOffsets = 4;            // sub-slot alignments tried, 64 samples apart
+constexpr int kVarianceSlots = 16;     // local variance over +-16 slots (0.5 s)
+constexpr float kMinSpread = 0.1f;     // log-power units; caps a tile's weight
+constexpr float kClip = 3.0f;          // a tile counts at most 3 local standard deviations
+constexpr float kPowerFloor = 1e-6f;   // under 16-bit quantisation noise of a band: silence
+constexpr int kMinSamples = kRate;     // 1 s at 16 kHz
+constexpr int kSlotSpan = 1;           // a slot's scale: its mean square over +-1 slots
+constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (weight <= 4x)
 
 // ---- a radix-2 FFT of kFftSize real samples (through a half-size complex one) ----
 
@@ -493,18 +495,36 @@ std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int 
             squares[static_cast<size_t>((j + 1) * kBands + b)] =
                 squares[static_cast<size_t>(j * kBands + b)] + double(d) * d;
         }
+    std::vector<float> spread(detail.size(), 1.0f);
+    std::vector<float> loudness(static_cast<size_t>(slots), 0.0f); // mean square of d / spread
     for (std::int64_t j = 1; j + 1 < slots; ++j) {
         const std::int64_t from = std::max<std::int64_t>(1, j - kVarianceSlots);
         const std::int64_t to = std::min<std::int64_t>(slots - 1, j + kVarianceSlots + 1);
-        const int p = periodSlot(j);
+        float sum2 = 0;
         for (int b = 0; b < kBands; ++b) {
             const double sum = squares[static_cast<size_t>(to * kBands + b)] -
                                squares[static_cast<size_t>(from * kBands + b)];
-            const float spread =
+            const float sp =
                 std::max(kMinSpread, float(std::sqrt(std::max(0.0, sum) / double(to - from))));
+            spread[static_cast<size_t>(j * kBands + b)] = sp;
+            const float u =
+                std::clamp(detail[static_cast<size_t>(j * kBands + b)] / sp, -kClip, kClip);
+            sum2 += u * u;
+        }
+        loudness[static_cast<size_t>(j)] = sum2 / kBands;
+    }
+    for (std::int64_t j = 1; j + 1 < slots; ++j) {
+        const int p = periodSlot(j);
+        float e = 0;
+        int n = 0;
+        for (std::int64_t k = std::max<std::int64_t>(1, j - kSlotSpan);
+             k <= std::min<std::int64_t>(slots - 2, j + kSlotSpan); ++k, ++n)
+            e += loudness[static_cast<size_t>(k)];
+        const float f = std::sqrt(std::max(kMinSlotScale, e / float(n)));
+        for (int b = 0; b < kBands; ++b) {
+            const float sp = spread[static_cast<size_t>(j * kBands + b)] * f;
             const float d = detail[static_cast<size_t>(j * kBands + b)];
-            folded[static_cast<size_t>(p * kBands + b)] +=
-                std::clamp(d / spread, -kClip, kClip) / spread;
+            folded[static_cast<size_t>(p * kBands + b)] += std::clamp(d / sp, -kClip, kClip) / sp;
         }
     }
     return folded;
@@ -536,58 +556,102 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
         return result;
     const Layout& l = layout();
 
-    double best = -1;
-    int bestShift = 0;
-    std::array<float, kTiles> bestFolded{};
+    // Every alignment: the sum of two neighbouring sub-slot offsets' statistics (the mark sits
+    // between them), at each of the period's cyclic shifts. There the five symbols are decoded
+    // (the strongest Walsh codeword each), the whole period's pattern they make (sync and
+    // symbols) is correlated with the statistics and normalised by their norm (see watermark.h).
+    // A mark is read where that score is highest among the alignments whose CRC-8 matches.
+    std::array<std::array<float, kTiles>, kOffsets + 1> single{};
+    for (int o = 0; o < kOffsets; ++o)
+        single[static_cast<size_t>(o)] = foldedStatistics(audio, o * kSlot / kOffsets);
+    // Offset kSlot is offset 0 one slot later.
+    for (int t = 0; t < kTiles; ++t)
+        single[kOffsets][static_cast<size_t>(t)] =
+            single[0][static_cast<size_t>((t + kBands) % kTiles)];
+    double strongest = 0; // over all alignments
+    double best = -1;     // over the alignments whose payload's CRC matches
+    std::uint32_t bestPayload = 0;
     for (int o = 0; o < kOffsets; ++o) {
-        const auto folded = foldedStatistics(audio, o * kSlot / kOffsets);
+        std::array<float, kTiles> folded{};
+        double norm = 0;
+        for (int t = 0; t < kTiles; ++t) {
+            const float a = single[static_cast<size_t>(o)][static_cast<size_t>(t)] +
+                            single[static_cast<size_t>(o + 1)][static_cast<size_t>(t)];
+            folded[static_cast<size_t>(t)] = a;
+            norm += double(a) * a;
+        }
+        if (!(norm > 0))
+            continue;
+        const double scale = 1.0 / std::sqrt(norm);
         for (int shift = 0; shift < kSlotsPerPeriod; ++shift) {
             // Tile (q, b) of the period sits at folded slot (q - shift) mod period.
-            double dot = 0, norm = 0;
-            for (int i = 0; i < kSyncTiles; ++i) {
-                const int tile = l.syncTile[static_cast<size_t>(i)];
+            const auto at = [&](int tile) {
                 const int q = tile / kBands, b = tile % kBands;
-                const float a = folded[static_cast<size_t>(periodSlot(q - shift) * kBands + b)];
-                dot += double(a) * l.syncSign[static_cast<size_t>(i)];
-                norm += double(a) * a;
+                return folded[static_cast<size_t>(periodSlot(q - shift) * kBands + b)];
+            };
+            double total = 0;
+            for (int i = 0; i < kSyncTiles; ++i)
+                total += double(at(l.syncTile[static_cast<size_t>(i)])) *
+                         l.syncSign[static_cast<size_t>(i)];
+            // Per symbol the strongest codeword and the runner-up, with their scores.
+            std::array<std::uint8_t, kSymbols> symbols{}, second{};
+            std::array<double, kSymbols> loss{}; // score given up by taking the runner-up
+            for (int s = 0; s < kSymbols; ++s) {
+                std::array<float, kCodeLength> v{};
+                for (int i = 0; i < kCodeLength; ++i) {
+                    const int tile = l.codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)];
+                    v[static_cast<size_t>(i)] = at(tile) * l.scramble[static_cast<size_t>(tile)];
+                }
+                walshTransform(v);
+                int row = 0, next = 1;
+                if (std::abs(v[1]) > std::abs(v[0]))
+                    std::swap(row, next);
+                for (int r = 2; r < kCodeLength; ++r) {
+                    const float m = std::abs(v[static_cast<size_t>(r)]);
+                    if (m > std::abs(v[static_cast<size_t>(row)])) {
+                        next = row;
+                        row = r;
+                    } else if (m > std::abs(v[static_cast<size_t>(next)])) {
+                        next = r;
+                    }
+                }
+                const auto value = [&](int r) {
+                    return static_cast<std::uint8_t>(
+                        r | (v[static_cast<size_t>(r)] < 0 ? kCodeLength : 0));
+                };
+                symbols[static_cast<size_t>(s)] = value(row);
+                second[static_cast<size_t>(s)] = value(next);
+                total += std::abs(v[static_cast<size_t>(row)]);
+                loss[static_cast<size_t>(s)] =
+                    std::abs(v[static_cast<size_t>(row)]) - std::abs(v[static_cast<size_t>(next)]);
             }
-            const double z = norm > 0 ? dot / std::sqrt(norm) : 0.0;
-            if (z > best) {
-                best = z;
-                bestShift = shift;
-                bestFolded = folded;
+            const double z = total * scale;
+            strongest = std::max(strongest, z);
+            const auto payloadOf = [](const std::array<std::uint8_t, kSymbols>& x) {
+                return (std::uint32_t(x[0]) << 24) | (std::uint32_t(x[1]) << 16) |
+                       (std::uint32_t(x[2]) << 8) | x[3];
+            };
+            const auto consider = [&](const std::array<std::uint8_t, kSymbols>& x, double score) {
+                const std::uint32_t payload = payloadOf(x);
+                if (crc8(payload) == x[4] && score * scale > best) {
+                    best = score * scale;
+                    bestPayload = payload;
+                }
+            };
+            consider(symbols, total);
+            // One symbol read as its runner-up, if that makes the CRC match.
+            for (int s = 0; s < kSymbols; ++s) {
+                auto x = symbols;
+                x[static_cast<size_t>(s)] = second[static_cast<size_t>(s)];
+                consider(x, total - loss[static_cast<size_t>(s)]);
             }
         }
     }
-    result.confidence = std::max(0.0, best);
+    result.confidence = strongest;
     if (best < kWatermarkThreshold)
         return result;
-
-    std::array<std::uint8_t, kSymbols> symbols{};
-    for (int s = 0; s < kSymbols; ++s) {
-        std::array<float, kCodeLength> v{};
-        for (int i = 0; i < kCodeLength; ++i) {
-            const int tile = l.codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)];
-            const int q = tile / kBands, b = tile % kBands;
-            v[static_cast<size_t>(i)] =
-                bestFolded[static_cast<size_t>(periodSlot(q - bestShift) * kBands + b)] *
-                l.scramble[static_cast<size_t>(tile)];
-        }
-        walshTransform(v);
-        int row = 0;
-        for (int r = 1; r < kCodeLength; ++r)
-            if (std::abs(v[static_cast<size_t>(r)]) > std::abs(v[static_cast<size_t>(row)]))
-                row = r;
-        symbols[static_cast<size_t>(s)] =
-            static_cast<std::uint8_t>(row | (v[static_cast<size_t>(row)] < 0 ? kCodeLength : 0));
-    }
-    const std::uint32_t payload = (std::uint32_t(symbols[0]) << 24) |
-                                  (std::uint32_t(symbols[1]) << 16) |
-                                  (std::uint32_t(symbols[2]) << 8) | symbols[3];
-    if (crc8(payload) != symbols[4])
-        return result;
     result.found = true;
-    result.payload = payload;
+    result.payload = bestPayload;
     return result;
 }
 

@@ -228,8 +228,8 @@ struct Tally {
     void add(const WatermarkDetection& d, std::uint32_t payload) {
         ++clips;
         confidence += d.confidence;
-        // Sync above the threshold but the payload's CRC failed: the symbols, not the sync,
-        // were the limit.
+        // The decoded pattern scored above the threshold but its CRC failed: the symbols,
+        // not the overall evidence, were the limit.
         if (!d.found && d.confidence >= kWatermarkThreshold)
             ++syncOnly;
         if (d.found) {
