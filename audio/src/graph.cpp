@@ -1,5 +1,7 @@
 #include "graph.h"
 
+#include "accord/audio/no_denormals.h"
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -7,10 +9,6 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
-
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 namespace accord::audio::detail {
 namespace {
@@ -32,25 +30,6 @@ inline float fadeGain(const ClipNode& clip, std::int64_t k) {
         gain *= double(clip.length - k) / double(clip.fadeOut);
     return clip.gain * float(gain);
 }
-
-// Denormal floats cost hundreds of cycles each: flush them to zero while the graph runs (as
-// JUCE's ScopedNoDenormals does), restoring the caller's mode after.
-class NoDenormals {
-public:
-#if defined(__SSE__)
-    NoDenormals() : saved_(_mm_getcsr()) {
-        _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
-    }
-    ~NoDenormals() {
-        _mm_setcsr(saved_);
-    }
-
-private:
-    static constexpr unsigned kFlushToZero = 0x8000;
-    static constexpr unsigned kDenormalsAreZero = 0x0040;
-    unsigned saved_;
-#endif
-};
 
 constexpr std::int64_t kRingMask = kLiveRingFrames - 1;
 constexpr long kWorkerTimeoutNanoseconds = 20'000'000; // a pass even without a wake-up

@@ -7,11 +7,8 @@
 #include "voice_net.h"
 
 #include "accord/audio/analysis.h"
+#include "accord/audio/no_denormals.h"
 #include "accord/core/errors.h"
-
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 #include <algorithm>
 #include <array>
@@ -264,25 +261,6 @@ std::vector<std::pair<int, float>> bandsOfBins(int bands) {
     }
     return table;
 }
-
-// Denormal floats (decaying filters and sums in silence) cost hundreds of cycles each: they
-// made single hops 20x slower. Flushed to zero while the node runs, the caller's mode restored.
-class NoDenormals {
-public:
-#if defined(__SSE__)
-    NoDenormals() : saved_(_mm_getcsr()) {
-        _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
-    }
-    ~NoDenormals() {
-        _mm_setcsr(saved_);
-    }
-
-private:
-    static constexpr unsigned kFlushToZero = 0x8000;
-    static constexpr unsigned kDenormalsAreZero = 0x0040;
-    unsigned saved_;
-#endif
-};
 
 // Synthesiser parameters of one frame.
 struct FrameParameters {
@@ -867,7 +845,7 @@ int LiveVoice::latencyFrames() const {
 }
 
 void LiveVoice::process(const float* in, float* out, int frames) {
-    const NoDenormals noDenormals;
+    const audio::NoDenormals noDenormals;
     impl_->process(in, out, frames);
 }
 

@@ -15,6 +15,7 @@
 // ACCORD_BENCH_CLIPS (12 clips for the quality figures).
 
 #include "bench_common.h"
+#include "voice_measures.h"
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/engine.h"
@@ -132,60 +133,16 @@ accord::audio::VoiceFeatures analyse(const std::vector<float>& samples, bool spe
                                        options);
 }
 
-std::vector<std::uint8_t> sounding(const accord::audio::VoiceFeatures& f) {
-    std::vector<float> levels = f.loudnessDb;
-    std::sort(levels.begin(), levels.end());
-    const double reference = levels[std::size_t(0.95 * double(levels.size() - 1))];
-    std::vector<std::uint8_t> out(f.loudnessDb.size());
-    for (std::size_t t = 0; t < out.size(); ++t)
-        out[t] = f.loudnessDb[t] > std::max(reference - 50.0, -75.0);
-    return out;
-}
-
 double levelCorrelation(const accord::audio::VoiceFeatures& a,
                         const accord::audio::VoiceFeatures& b) {
-    const std::vector<std::uint8_t> on = sounding(a);
+    const std::vector<std::uint8_t> on = accord::test::soundingFrames(a);
     std::vector<double> x, y;
     for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
         if (on[t]) {
             x.push_back(a.loudnessDb[t]);
             y.push_back(b.loudnessDb[t]);
         }
-    const double mx = std::accumulate(x.begin(), x.end(), 0.0) / double(x.size());
-    const double my = std::accumulate(y.begin(), y.end(), 0.0) / double(y.size());
-    double sxy = 0, sxx = 0, syy = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxy / std::sqrt(sxx * syy);
-}
-
-// As bench_voice: mean over the reference's sounding frames of the RMS dB difference of the
-// power spectra (floor 40 dB under each reference frame's mean power).
-double logSpectralDistance(const accord::audio::VoiceFeatures& reference,
-                           const accord::audio::VoiceFeatures& other) {
-    const std::vector<std::uint8_t> on = sounding(reference);
-    double total = 0, frames = 0;
-    for (std::size_t t = 0; t < std::size_t(std::min(reference.frames, other.frames)); ++t) {
-        if (!on[t])
-            continue;
-        const float* a = reference.power.data() + t * an::kSpectrumBins;
-        const float* b = other.power.data() + t * an::kSpectrumBins;
-        double mean = 0;
-        for (int k = 0; k < an::kSpectrumBins; ++k)
-            mean += a[k];
-        const double floor = mean / an::kSpectrumBins * 1e-4 + 1e-12;
-        double sum = 0;
-        for (int k = 0; k < an::kSpectrumBins; ++k) {
-            const double db = 10 * std::log10((b[k] + floor) / (a[k] + floor));
-            sum += db * db;
-        }
-        total += std::sqrt(sum / an::kSpectrumBins);
-        ++frames;
-    }
-    return frames > 0 ? total / frames : 0;
+    return accord::test::correlation(x, y);
 }
 
 // The shift (ms, positive: `other` later) that best aligns the 1 ms log-energy envelopes.
@@ -384,7 +341,7 @@ int main() {
         centsOffline.push_back(accord::audio::medianCentsError(fi, fo));
         corrLive.push_back(levelCorrelation(fi, fl));
         corrOffline.push_back(levelCorrelation(fi, fo));
-        lsd.push_back(logSpectralDistance(fo, fl));
+        lsd.push_back(accord::test::logSpectralDistance(fo, fl));
         lags.push_back(envelopeLagMs(input, liveOut));
         lagsOffline.push_back(envelopeLagMs(input, offlineOut));
     }

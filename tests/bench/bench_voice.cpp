@@ -22,6 +22,7 @@
 // of the high voice.
 
 #include "bench_common.h"
+#include "voice_measures.h"
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
@@ -43,6 +44,9 @@
 namespace fs = std::filesystem;
 namespace an = accord::audio::analysis;
 using accord::audio::VoiceFeatures;
+using accord::test::correlation;
+using accord::test::logSpectralDistance;
+using accord::test::soundingFrames;
 
 namespace {
 
@@ -84,17 +88,6 @@ VoiceFeatures analyse(const std::vector<float>& samples, int rate, bool spectrum
 }
 
 // Frames that sound: within 50 dB of the clip's 95th-percentile level.
-std::vector<std::uint8_t> soundingFrames(const VoiceFeatures& f) {
-    std::vector<float> levels = f.loudnessDb;
-    std::sort(levels.begin(), levels.end());
-    const double reference =
-        levels.empty() ? 0 : levels[static_cast<size_t>(0.95 * (levels.size() - 1))];
-    std::vector<std::uint8_t> out(levels.size());
-    for (size_t t = 0; t < out.size(); ++t)
-        out[t] = f.loudnessDb[t] > std::max(reference - 50.0, -75.0);
-    return out;
-}
-
 std::array<double, kStats> mfccStats(const VoiceFeatures& f) {
     const std::vector<std::uint8_t> sounding = soundingFrames(f);
     std::array<double, kStats> stats{};
@@ -160,45 +153,6 @@ struct TimbreClassifier {
         return std::sqrt(dh) - std::sqrt(dl);
     }
 };
-
-// Mean over the reference's sounding frames of the RMS dB difference of the two power spectra
-// (with a floor 40 dB under each reference frame's mean power, as the training loss).
-double logSpectralDistance(const VoiceFeatures& reference, const VoiceFeatures& other) {
-    const std::vector<std::uint8_t> sounding = soundingFrames(reference);
-    double total = 0, frames = 0;
-    const auto count = static_cast<size_t>(std::min(reference.frames, other.frames));
-    for (size_t t = 0; t < count; ++t) {
-        if (!sounding[t])
-            continue;
-        const float* a = reference.power.data() + t * an::kSpectrumBins;
-        const float* b = other.power.data() + t * an::kSpectrumBins;
-        double mean = 0;
-        for (int k = 0; k < an::kSpectrumBins; ++k)
-            mean += a[k];
-        const double floor = mean / an::kSpectrumBins * 1e-4 + 1e-12;
-        double sum = 0;
-        for (int k = 0; k < an::kSpectrumBins; ++k) {
-            const double db = 10 * std::log10((b[k] + floor) / (a[k] + floor));
-            sum += db * db;
-        }
-        total += std::sqrt(sum / an::kSpectrumBins);
-        ++frames;
-    }
-    return frames > 0 ? total / frames : 0;
-}
-
-double correlation(const std::vector<double>& x, const std::vector<double>& y) {
-    const double n = static_cast<double>(x.size());
-    const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-    const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-    double sxy = 0, sxx = 0, syy = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxy / std::sqrt(sxx * syy);
-}
 
 double medianOf(std::vector<double> v) {
     if (v.empty())

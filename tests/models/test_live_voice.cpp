@@ -12,6 +12,7 @@
 #include "accord/models/voice_model.h"
 
 #include "test_support.h"
+#include "voice_measures.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -61,15 +62,7 @@ double levelCorrelation(const audio::VoiceFeatures& a, const audio::VoiceFeature
             x.push_back(a.loudnessDb[t]);
             y.push_back(b.loudnessDb[t]);
         }
-    const double mx = std::accumulate(x.begin(), x.end(), 0.0) / double(x.size());
-    const double my = std::accumulate(y.begin(), y.end(), 0.0) / double(y.size());
-    double sxy = 0, sxx = 0, syy = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxy / std::sqrt(sxx * syy);
+    return test::correlation(x, y);
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_style.h"
 #include "accord/ui/verify_panel.h"
+#include "studio_test_main.h"
 
 #include "studio_test_support.h"
 #include "test_support.h"
@@ -431,15 +432,7 @@ private Q_SLOTS:
 };
 
 int main(int argc, char** argv) {
-    // Settings and recovery files of the test stay in a scratch home.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
-    accord::ui::applyStudioStyle(app);
-    TestExportVerify test;
-    return QTest::qExec(&test, argc, argv);
+    return accord::test::runStudioTest<TestExportVerify>(argc, argv);
 }
 
 #include "test_export_verify.moc"

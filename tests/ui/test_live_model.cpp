@@ -15,6 +15,7 @@
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_style.h"
+#include "studio_test_main.h"
 
 #include "test_support.h"
 
@@ -271,15 +272,7 @@ private Q_SLOTS:
 };
 
 int main(int argc, char** argv) {
-    // Settings and recovery files of the test stay in a scratch home.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
-    accord::ui::applyStudioStyle(app);
-    TestLiveModel test;
-    return QTest::qExec(&test, argc, argv);
+    return accord::test::runStudioTest<TestLiveModel>(argc, argv);
 }
 
 #include "test_live_model.moc"

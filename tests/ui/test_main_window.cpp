@@ -13,6 +13,7 @@
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_info.h"
 #include "accord/ui/studio_style.h"
+#include "studio_test_main.h"
 
 #include <QAction>
 #include <QFile>
@@ -430,13 +431,6 @@ private Q_SLOTS:
 };
 
 int main(int argc, char** argv) {
-    // Settings and recovery files of the test stay in a scratch home.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    accord::ui::applyStudioStyle(app);
-    TestMainWindow test;
-    return QTest::qExec(&test, argc, argv);
+    return accord::test::runStudioTest<TestMainWindow>(argc, argv);
 }
 #include "test_main_window.moc"

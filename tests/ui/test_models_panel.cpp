@@ -10,6 +10,7 @@
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_style.h"
+#include "studio_test_main.h"
 
 #include "test_support.h"
 
@@ -387,15 +388,7 @@ private Q_SLOTS:
 };
 
 int main(int argc, char** argv) {
-    // The suggested model folder and any settings stay in a scratch home.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
-    accord::ui::applyStudioStyle(app);
-    TestModelsPanel test;
-    return QTest::qExec(&test, argc, argv);
+    return accord::test::runStudioTest<TestModelsPanel>(argc, argv);
 }
 
 #include "test_models_panel.moc"

@@ -21,6 +21,7 @@
 #include "accord/ui/studio_style.h"
 #include "accord/ui/transport_bar.h"
 #include "accord/ui/waveform_cache.h"
+#include "studio_test_main.h"
 #include "studio_test_support.h"
 #include "test_support.h"
 
@@ -804,15 +805,7 @@ private Q_SLOTS:
 };
 
 int main(int argc, char** argv) {
-    // Settings, recovery files and caches of the test stay in a scratch home.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AccordTests"));
-    accord::ui::applyStudioStyle(app);
-    TestStudio test;
-    return QTest::qExec(&test, argc, argv);
+    return accord::test::runStudioTest<TestStudio>(argc, argv);
 }
 
 #include "test_studio.moc"
