@@ -331,15 +331,21 @@ void Engine::setTrackProcessor(const std::string& trackId,
         return;
     }
     if (!impl_->worker) {
-        impl_->worker = std::make_shared<detail::LiveWorker>();
+        // A standby lane needs a second core.
+        const int lanes = std::thread::hardware_concurrency() >= 2 ? detail::kLiveReplicas : 1;
+        impl_->worker = std::make_shared<detail::LiveWorker>(lanes);
         impl_->liveWorker.store(impl_->worker.get(), std::memory_order_release);
     }
     slot.worker = impl_->worker;
     const int rate = impl_->rate.load();
     processor->prepare(rate, detail::kLiveServeFrames);
-    auto chain =
-        std::make_unique<LiveChain>(processor, detail::liveReserve(impl_->liveBlock, rate),
-                                    std::max(1, int(std::lround(rate * detail::kLiveFadeSeconds))));
+    std::shared_ptr<StreamProcessor> standby =
+        impl_->worker->lanes() > 1 ? processor->clone() : nullptr;
+    if (standby)
+        standby->prepare(rate, detail::kLiveServeFrames);
+    auto chain = std::make_unique<LiveChain>(
+        processor, std::move(standby), detail::liveReserve(impl_->liveBlock, rate),
+        std::max(1, int(std::lround(rate * detail::kLiveFadeSeconds))));
     slot.latency = chain->latency();
     slot.processor = std::move(processor);
     slot.publish(chain.release());

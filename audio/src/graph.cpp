@@ -34,52 +34,80 @@ inline float fadeGain(const ClipNode& clip, std::int64_t k) {
 constexpr std::int64_t kRingMask = kLiveRingFrames - 1;
 constexpr long kWorkerTimeoutNanoseconds = 20'000'000; // a pass even without a wake-up
 
+// Keeps `thread` on the `nth` core this process may use, when there is one.
+void keepOnCore(std::thread& thread, int nth) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) <= nth)
+        return;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &allowed) && nth-- == 0) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            pthread_setaffinity_np(thread.native_handle(), sizeof one, &one);
+            return;
+        }
+}
+
 } // namespace
 
 // ---- live chains ----------------------------------------------------------------------------
 
-LiveChain::LiveChain(std::shared_ptr<StreamProcessor> processor, int reserve, int fadeFrames)
-    : processor_(std::move(processor)), reserve_(std::max(0, reserve)) {
-    if (!processor_)
+LiveChain::LiveChain(std::shared_ptr<StreamProcessor> processor,
+                     std::shared_ptr<StreamProcessor> standby, int reserve, int fadeFrames)
+    : reserve_(std::max(0, reserve)) {
+    if (!processor)
         return; // LiveTrack::dryMarker()
-    processorLatency_ = std::max(0, processor_->latencyFrames());
+    processorLatency_ = std::max(0, processor->latencyFrames());
     fadeFrames_ = std::clamp(fadeFrames, 1, std::max(1, latency()));
     input_.assign(kLiveRingFrames, 0.0f);
-    output_.assign(kLiveRingFrames, 0.0f);
-    in_.assign(kLiveServeFrames, 0.0f);
-    out_.assign(kLiveServeFrames, 0.0f);
+    for (auto& candidate : {std::move(processor), std::move(standby)}) {
+        // A standby that would not line up with the processor is no standby.
+        if (!candidate || std::max(0, candidate->latencyFrames()) != processorLatency_)
+            continue;
+        Replica& replica = replicas_[std::size_t(replicaCount_++)];
+        replica.processor = candidate;
+        replica.output.assign(kLiveRingFrames, 0.0f);
+        replica.in.assign(kLiveServeFrames, 0.0f);
+        replica.out.assign(kLiveServeFrames, 0.0f);
+    }
     fadeIn_.at = processorLatency_;
 }
 
-bool LiveChain::serve() noexcept {
-    const std::int64_t written = written_.load(std::memory_order_acquire);
-    if (written == consumed_)
+bool LiveChain::serve(int index) noexcept {
+    if (index >= replicaCount_)
         return false;
-    if (written - consumed_ > kLiveRingFrames) {
+    Replica& replica = replicas_[std::size_t(index)];
+    const std::int64_t written = written_.load(std::memory_order_acquire);
+    if (written == replica.consumed)
+        return false;
+    if (written - replica.consumed > kLiveRingFrames) {
         // Stalled so long that the audio thread overwrote input: skip it (its output is
         // silence), staying aligned by index.
         const std::int64_t resume = written - kLiveRingFrames;
-        for (std::int64_t i = std::max(consumed_, resume - kLiveRingFrames); i < resume; ++i)
-            output_[std::size_t(i & kRingMask)] = 0.0f;
-        consumed_ = resume;
-        produced_.store(consumed_, std::memory_order_release);
+        for (std::int64_t i = std::max(replica.consumed, resume - kLiveRingFrames); i < resume; ++i)
+            replica.output[std::size_t(i & kRingMask)] = 0.0f;
+        replica.consumed = resume;
+        replica.produced.store(replica.consumed, std::memory_order_release);
     }
-    while (consumed_ < written) {
-        const int frames = int(std::min<std::int64_t>(kLiveServeFrames, written - consumed_));
+    while (replica.consumed < written) {
+        const std::int64_t from = replica.consumed;
+        const int frames = int(std::min<std::int64_t>(kLiveServeFrames, written - from));
         for (int i = 0; i < frames; ++i)
-            in_[std::size_t(i)] = input_[std::size_t((consumed_ + i) & kRingMask)];
+            replica.in[std::size_t(i)] = input_[std::size_t((from + i) & kRingMask)];
         std::atomic_thread_fence(std::memory_order_acquire);
-        if (written_.load(std::memory_order_relaxed) - consumed_ > kLiveRingFrames)
-            std::fill(in_.begin(), in_.end(), 0.0f); // overwritten while copied
+        if (written_.load(std::memory_order_relaxed) - from > kLiveRingFrames)
+            std::fill(replica.in.begin(), replica.in.end(), 0.0f); // overwritten while copied
         try {
-            processor_->process(in_.data(), out_.data(), frames);
+            replica.processor->process(replica.in.data(), replica.out.data(), frames);
         } catch (...) {
-            std::fill(out_.begin(), out_.end(), 0.0f);
+            std::fill(replica.out.begin(), replica.out.end(), 0.0f);
         }
         for (int i = 0; i < frames; ++i)
-            output_[std::size_t((consumed_ + i) & kRingMask)] = out_[std::size_t(i)];
-        consumed_ += frames;
-        produced_.store(consumed_, std::memory_order_release);
+            replica.output[std::size_t((from + i) & kRingMask)] = replica.out[std::size_t(i)];
+        replica.consumed = from + frames;
+        replica.produced.store(replica.consumed, std::memory_order_release);
     }
     return true;
 }
@@ -99,7 +127,10 @@ void LiveChain::push(const float* input, int frames, std::int64_t nextFeedPositi
 }
 
 bool LiveChain::read(float* wet, int frames, LiveStats& stats) noexcept {
-    const std::int64_t produced = produced_.load(std::memory_order_acquire);
+    std::array<std::int64_t, kLiveReplicas> produced{};
+    for (int r = 0; r < replicaCount_; ++r)
+        produced[std::size_t(r)] =
+            replicas_[std::size_t(r)].produced.load(std::memory_order_acquire);
     const std::int64_t first = readIndex();
     bool sounding = false;
     std::uint64_t missing = 0;
@@ -111,11 +142,15 @@ bool LiveChain::read(float* wet, int frames, LiveStats& stats) noexcept {
         sounding = true;
         if (index < 0)
             continue; // before the stream: silence
-        if (index >= produced) {
-            ++missing; // the worker is late: silence, and the frame is skipped when it comes
+        // The first replica that has the frame (they hold the same samples).
+        int from = 0;
+        while (from < replicaCount_ && index >= produced[std::size_t(from)])
+            ++from;
+        if (from == replicaCount_) {
+            ++missing; // every worker is late: silence, and the frame is skipped when it comes
             continue;
         }
-        wet[i] += gain * output_[std::size_t(index & kRingMask)];
+        wet[i] += gain * replicas_[std::size_t(from)].output[std::size_t(index & kRingMask)];
     }
     if (missing > 0) {
         stats.underruns.fetch_add(1, std::memory_order_relaxed);
@@ -132,35 +167,52 @@ void LiveChain::leave(int delay) noexcept {
     leaving_ = true;
 }
 
-LiveWorker::LiveWorker() {
-    sem_init(&wake_, 0, 0);
-    thread_ = std::thread([this] { run(); });
-    // Below the audio thread (the offline clock asks for min + 10), above everything else, when
-    // the system allows it.
-    sched_param priority{};
-    priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 5);
-    pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &priority);
+LiveWorker::LiveWorker(int lanes) : laneCount_(std::clamp(lanes, 1, kLiveReplicas)) {
+    for (int index = 0; index < laneCount_; ++index) {
+        Lane& lane = lanes_[std::size_t(index)];
+        sem_init(&lane.wake, 0, 0);
+        lane.thread = std::thread([this, index] { run(index); });
+        // Below the audio thread (the offline clock asks for min + 10), above everything else,
+        // when the system allows it.
+        sched_param priority{};
+        priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 5);
+        pthread_setschedparam(lane.thread.native_handle(), SCHED_FIFO, &priority);
+        // With a standby, each lane on its own core: a stall of one core stalls one lane.
+        if (laneCount_ > 1)
+            keepOnCore(lane.thread, index);
+    }
 }
 
 LiveWorker::~LiveWorker() {
     running_ = false;
-    sem_post(&wake_);
-    thread_.join();
-    sem_destroy(&wake_);
+    for (int index = 0; index < laneCount_; ++index) {
+        Lane& lane = lanes_[std::size_t(index)];
+        sem_post(&lane.wake);
+        lane.thread.join();
+        sem_destroy(&lane.wake);
+    }
 }
 
 void LiveWorker::add(LiveChain* chain) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    chains_.push_back(chain);
+    for (int index = 0; index < laneCount_; ++index) {
+        Lane& lane = lanes_[std::size_t(index)];
+        const std::lock_guard<std::mutex> lock(lane.mutex);
+        lane.chains.push_back(chain);
+    }
 }
 
 void LiveWorker::remove(LiveChain* chain) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    chains_.erase(std::remove(chains_.begin(), chains_.end(), chain), chains_.end());
+    for (int index = 0; index < laneCount_; ++index) {
+        Lane& lane = lanes_[std::size_t(index)];
+        const std::lock_guard<std::mutex> lock(lane.mutex);
+        lane.chains.erase(std::remove(lane.chains.begin(), lane.chains.end(), chain),
+                          lane.chains.end());
+    }
 }
 
-void LiveWorker::run() {
+void LiveWorker::run(int index) {
     const NoDenormals noDenormals; // as the graph runs: the same results inline and here
+    Lane& lane = lanes_[std::size_t(index)];
     while (running_.load()) {
         timespec deadline{};
         clock_gettime(CLOCK_REALTIME, &deadline);
@@ -169,18 +221,18 @@ void LiveWorker::run() {
             deadline.tv_sec += 1;
             deadline.tv_nsec -= 1'000'000'000;
         }
-        sem_timedwait(&wake_, &deadline);
-        const std::lock_guard<std::mutex> lock(mutex_);
+        sem_timedwait(&lane.wake, &deadline);
+        const std::lock_guard<std::mutex> lock(lane.mutex);
         for (bool busy = true; busy && running_.load();) {
             busy = false;
-            for (LiveChain* chain : chains_)
-                busy = chain->serve() || busy;
+            for (LiveChain* chain : lane.chains)
+                busy = chain->serve(index) || busy;
         }
     }
 }
 
 LiveChain* LiveTrack::dryMarker() {
-    static LiveChain marker(nullptr, 0, 1);
+    static LiveChain marker(nullptr, nullptr, 0, 1);
     return &marker;
 }
 
@@ -330,7 +382,7 @@ void PlaybackGraph::feedChain(const TrackNode& track, LiveChain& chain, std::int
     }
     chain.push(mono, frames, at);
     if (track.live->inlineServe)
-        chain.serve(); // a render: no worker, the same code inline
+        chain.serve(0); // a render: no worker, the same code inline
 }
 
 bool PlaybackGraph::processLive(const TrackNode& track, std::int64_t position, int frames,

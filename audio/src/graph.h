@@ -27,8 +27,13 @@
 // when it wraps), so the processor's output, added to the track bus before the fader, lines up
 // with the other tracks: latency = the processor's own + `reserve` frames of output kept in hand
 // so its worker has time to catch up (liveReserve). The processor runs on a worker thread or
-// inline (renderProject); both sides meet in two fixed-size lock-free rings addressed by
-// absolute frame index (LiveChain), so a late worker costs silence (counted), never alignment.
+// inline (renderProject); both sides meet in fixed-size lock-free rings addressed by absolute
+// frame index (LiveChain), so a late worker costs silence (counted), never alignment. In the
+// engine a clone of the processor (StreamProcessor::clone) runs as a standby on a second worker
+// with its own output ring, and each frame plays from whichever replica has it: both compute
+// the same samples, so a stall of one worker's core (bench_live_voice: hops of 4-20 ms on a
+// virtual machine whose host holds a core now and then) is covered by the other without a
+// dropout or a seam.
 // After a jump (seek, start, loop change) the old stream's output fades out over
 // kLiveFadeSeconds, the track is silent until the new stream's first real output, `latency`
 // frames later, which fades in likewise. A new processor (or none) takes over with a crossfade
@@ -154,10 +159,10 @@ private:
 constexpr int kLiveRingFrames = 1 << 15; // per ring: 0.68 s at 48 kHz, far more than any reserve
 constexpr int kLiveServeFrames = 256;    // frames per StreamProcessor::process call
 constexpr double kLiveFadeSeconds = 0.005;
+constexpr int kLiveReplicas = 2; // a processor and its standby clone
 // The output a live track holds in reserve: a whole block (the worker can only start on a block
-// once the audio thread has pushed it) and at least 8 ms, so the worker rides out the scheduling
-// stalls measured here (bench_live_voice: 2 blocks of 128 frames underran on a loaded machine,
-// 8 ms never did).
+// once the audio thread has pushed it) and at least 8 ms, so a worker rides out the scheduling
+// delays of a busy system; longer stalls of a whole core are the standby's to cover.
 constexpr double kLiveSlackSeconds = 0.008;
 inline int liveReserve(int blockSize, int sampleRate) {
     return std::max(blockSize, int(kLiveSlackSeconds * sampleRate + 0.5));
@@ -183,20 +188,24 @@ struct LiveStats {
     std::atomic<std::uint64_t> underrunFrames{0}; // output frames missing (played as silence)
 };
 
-// One processor and its two rings. The input ring holds the mono input by absolute frame index
-// (written by the audio thread), the output ring the processor's output frame i at index i
-// (written by the worker); `written` and `produced` publish how far each got.
+// One processor (and its standby, if any) and their rings. The input ring holds the mono input
+// by absolute frame index (written by the audio thread, read by every replica), each replica's
+// output ring its output frame i at index i (written by its worker); `written` and each
+// `produced` publish how far they got.
 class LiveChain {
 public:
-    // Message thread: `processor` already prepared at the project rate.
-    LiveChain(std::shared_ptr<StreamProcessor> processor, int reserve, int fadeFrames);
+    // Message thread: `processor` and `standby` (its clone, or null) already prepared at the
+    // project rate.
+    LiveChain(std::shared_ptr<StreamProcessor> processor, std::shared_ptr<StreamProcessor> standby,
+              int reserve, int fadeFrames);
     LiveChain(const LiveChain&) = delete;
     LiveChain& operator=(const LiveChain&) = delete;
 
     int latency() const { return processorLatency_ + reserve_; }
 
-    // Worker (or the render thread): processes all waiting input. Returns whether it did any.
-    bool serve() noexcept;
+    // Replica `replica`'s worker (0: the processor, 1: the standby), or the render thread (0):
+    // processes all input waiting for that replica. Returns whether it did any.
+    bool serve(int replica) noexcept;
 
     // Thread running the graph, per block: restart() when the input does not continue from the
     // last block (a jump), push() the block's input (`nextFeedPosition`: the timeline position
@@ -219,16 +228,22 @@ private:
                                   : fadeIn_.gain(index, fadeFrames_);
     }
 
-    std::shared_ptr<StreamProcessor> processor_;
+    struct Replica {
+        std::shared_ptr<StreamProcessor> processor;
+        std::vector<float> output;
+        std::atomic<std::int64_t> produced{0};
+        // Its worker's.
+        std::int64_t consumed = 0;
+        std::vector<float> in, out;
+    };
+
     int processorLatency_ = 0;
     int reserve_ = 0;
     int fadeFrames_ = 1;
-    std::vector<float> input_, output_;
+    std::vector<float> input_;
     std::atomic<std::int64_t> written_{0};
-    std::atomic<std::int64_t> produced_{0};
-    // Worker.
-    std::int64_t consumed_ = 0;
-    std::vector<float> in_, out_;
+    std::array<Replica, kLiveReplicas> replicas_;
+    int replicaCount_ = 0;
     // Thread running the graph.
     std::int64_t writeIndex_ = 0; // input frames pushed before the current block
     std::int64_t feedNext_ = 0;   // timeline position of the next input frame
@@ -238,27 +253,37 @@ private:
     Fade fadeIn_{0, 0.0f, 1.0f};
 };
 
-// The engine's one inference worker: serves every live chain whenever the audio thread signals
-// (sem_post: no lock, no allocation) and on a short timeout.
+// The engine's inference workers: one thread per lane, lane r serving replica r of every live
+// chain whenever the audio thread signals (sem_post: no lock, no allocation) and on a short
+// timeout. Each lane has its own lock and list, so a stalled lane never holds up the other.
 class LiveWorker {
 public:
-    LiveWorker();
+    // `lanes`: 1, or kLiveReplicas to run standbys (each lane then kept to its own core).
+    explicit LiveWorker(int lanes);
     ~LiveWorker();
     LiveWorker(const LiveWorker&) = delete;
     LiveWorker& operator=(const LiveWorker&) = delete;
+    int lanes() const { return laneCount_; }
     // Message thread.
     void add(LiveChain* chain);
-    void remove(LiveChain* chain); // waits for a pass in progress; the chain may then be freed
+    void remove(LiveChain* chain); // waits for passes in progress; the chain may then be freed
     // Audio thread.
-    void wake() noexcept { sem_post(&wake_); }
+    void wake() noexcept {
+        for (int lane = 0; lane < laneCount_; ++lane)
+            sem_post(&lanes_[std::size_t(lane)].wake);
+    }
 
 private:
-    void run();
-    sem_t wake_;
-    std::mutex mutex_; // between the worker and the message thread only
-    std::vector<LiveChain*> chains_;
+    struct Lane {
+        sem_t wake;
+        std::mutex mutex; // between this lane's thread and the message thread only
+        std::vector<LiveChain*> chains;
+        std::thread thread;
+    };
+    void run(int lane);
+    int laneCount_;
+    std::array<Lane, kLiveReplicas> lanes_;
     std::atomic<bool> running_{true};
-    std::thread thread_;
 };
 
 // A track's live state; survives graph rebuilds (keyed by track id in Engine). Owns its chains:

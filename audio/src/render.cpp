@@ -422,7 +422,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                 slot->retired = &retiredChains;
                 slot->stats = &liveStats;
                 slot->publish(new detail::LiveChain(
-                    std::move(processor),
+                    std::move(processor), nullptr, // inline: nothing to stand by for
                     detail::liveReserve(request.liveBlockSize, project.sampleRate),
                     std::max(1, int(std::lround(project.sampleRate * detail::kLiveFadeSeconds)))));
                 live[track.id] = std::move(slot);

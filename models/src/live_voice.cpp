@@ -330,13 +330,21 @@ struct LiveVoice::Impl {
     double phase = 0;
     std::mt19937_64 random{0x5eed};
 
-    explicit Impl(const voice::VoiceNetwork& network) : config(network.config()) {
+    static std::unique_ptr<Impl> fromNetwork(const voice::VoiceNetwork& network) {
         const std::vector<voice::NamedArray> arrays = network.weights();
-        input = denseFrom(arrays, "input");
+        const voice::VoiceConfig config = network.config();
+        std::vector<Dense> convs;
         for (int l = 0; l < config.layers; ++l)
             convs.push_back(denseFrom(arrays, "conv" + std::to_string(l)));
-        head = denseFrom(arrays, "head");
+        return std::make_unique<Impl>(config, denseFrom(arrays, "input"), std::move(convs),
+                                      denseFrom(arrays, "head"));
+    }
 
+    // A fresh stream on these weights.
+    Impl(const voice::VoiceConfig& networkConfig, Dense inputLayer, std::vector<Dense> convLayers,
+         Dense headLayer)
+        : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
+          convs(std::move(convLayers)) {
         mel = melFilters();
         dct = dctRows();
         levelWindow.resize(kLevelWindow);
@@ -827,14 +835,22 @@ struct LiveVoice::Impl {
 };
 
 LiveVoice::LiveVoice(const VoiceModel& model, double transposeSemitones)
-    : impl_(std::make_unique<Impl>(model.network())) {
+    : impl_(Impl::fromNetwork(model.network())) {
     if (!(std::abs(transposeSemitones) <= 48))
         throw BadInput("transpose of " + std::to_string(transposeSemitones) +
                        " semitones is outside -48..48");
     impl_->transpose = std::pow(2.0, transposeSemitones / 12.0);
 }
 
+LiveVoice::LiveVoice(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
 LiveVoice::~LiveVoice() = default;
+
+std::shared_ptr<audio::StreamProcessor> LiveVoice::clone() const {
+    auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head);
+    copy->transpose = impl_->transpose;
+    return std::shared_ptr<LiveVoice>(new LiveVoice(std::move(copy)));
+}
 
 void LiveVoice::prepare(int sampleRate, int maxBlock) {
     impl_->prepare(sampleRate, maxBlock);

@@ -2,7 +2,8 @@
 // line with a gain: the latency is compensated exactly (after its priming the track plays what
 // it would play dry, sample for sample), seeks prime again and loops play through, switching
 // processors crossfades without a gap or a jump and frees the old one on the message thread,
-// and a late worker costs counted silence but never alignment.
+// a late worker costs counted silence but never alignment, and a stalled worker is covered by
+// its standby without a missing frame.
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/engine.h"
@@ -30,27 +31,41 @@ constexpr int kReserve = 16 * kBlock;
 constexpr std::int64_t kClipAt = 1000;
 constexpr std::int64_t kClipLength = 2 * kRate;
 
-// out[n] = gain * in[n - delay]; optionally slow for its first calls (a late worker).
+// out[n] = gain * in[n - delay], and what a test needs to watch or disturb.
+struct Quirks {
+    std::atomic<int>* destroyedOnMain = nullptr; // counts destructions on the main thread
+    std::atomic<int>* clones = nullptr;          // counts clones made (the engine's standbys)
+    int stallFrom = 0, stallCalls = 0;           // these process() calls sleep 30 ms (a stall)
+    bool cloneStalls = true;                     // and so do the clone's
+};
+
 class DelayGain final : public accord::audio::StreamProcessor {
 public:
-    DelayGain(int delay, float gain, std::atomic<int>* destroyedOnMain = nullptr, int slowCalls = 0)
-        : delay_(delay), gain_(gain), destroyedOnMain_(destroyedOnMain), slowCalls_(slowCalls) {}
+    DelayGain(int delay, float gain, Quirks quirks = {})
+        : delay_(delay), gain_(gain), quirks_(quirks) {}
     ~DelayGain() override {
-        if (destroyedOnMain_ != nullptr && std::this_thread::get_id() == mainThread())
-            ++*destroyedOnMain_;
+        if (quirks_.destroyedOnMain != nullptr && std::this_thread::get_id() == mainThread())
+            ++*quirks_.destroyedOnMain;
     }
     void prepare(int, int) override { line_.assign(std::size_t(delay_) + 1, 0.0f); }
     int latencyFrames() const override { return delay_; }
     void process(const float* in, float* out, int frames) override {
-        if (slowCalls_ > 0) {
-            --slowCalls_;
+        if (calls_ >= quirks_.stallFrom && calls_ < quirks_.stallFrom + quirks_.stallCalls)
             std::this_thread::sleep_for(std::chrono::milliseconds(30));
-        }
+        ++calls_;
         for (int i = 0; i < frames; ++i) {
             line_[at_] = in[i];
             at_ = (at_ + 1) % line_.size();
             out[i] = gain_ * line_[at_]; // the oldest: delay_ frames ago
         }
+    }
+    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+        if (quirks_.clones != nullptr)
+            ++*quirks_.clones;
+        Quirks quirks = quirks_;
+        if (!quirks.cloneStalls)
+            quirks.stallCalls = 0;
+        return std::make_shared<DelayGain>(delay_, gain_, quirks);
     }
     static std::thread::id& mainThread() {
         static std::thread::id id;
@@ -60,8 +75,8 @@ public:
 private:
     int delay_;
     float gain_;
-    std::atomic<int>* destroyedOnMain_;
-    int slowCalls_;
+    Quirks quirks_;
+    int calls_ = 0;
     std::vector<float> line_;
     std::size_t at_ = 0;
 };
@@ -184,16 +199,19 @@ private Q_SLOTS:
     }
 
     void switchingCrossfadesAndFreesOnTheMessageThread() {
-        std::atomic<int> destroyedOnMain{0};
+        std::atomic<int> destroyedOnMain{0}, clones{0};
+        Quirks watched;
+        watched.destroyedOnMain = &destroyedOnMain;
+        watched.clones = &clones;
         Engine engine;
         engine.setProject(project_);
         engine.setLiveBlockSize(kReserve);
-        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(300, 1.0f, &destroyedOnMain));
+        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(300, 1.0f, watched));
         engine.play();
         Played played;
         pull(engine, 30 * kBlock, played);
         const std::size_t firstSwitch = played.left.size();
-        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(700, 0.5f, &destroyedOnMain));
+        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(700, 0.5f, watched));
         QCOMPARE(engine.trackLatencyFrames("t1"), 700 + kReserve);
         pull(engine, 60 * kBlock, played);
         const std::size_t secondSwitch = played.left.size();
@@ -233,14 +251,17 @@ private Q_SLOTS:
 
         engine.collectGarbage();
         QCOMPARE(engine.stats().liveChainsFreed, std::uint64_t(2));
-        QCOMPARE(destroyedOnMain.load(), 2);
+        // Both processors and their standbys.
+        QCOMPARE(destroyedOnMain.load(), 2 + clones.load());
     }
 
     void aLateWorkerCostsSilenceNotAlignment() {
         Engine engine;
         engine.setProject(project_);
         engine.setLiveBlockSize(kReserve);
-        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(100, 1.0f, nullptr, 4));
+        Quirks late;
+        late.stallCalls = 4; // 120 ms, longer than the reserve, in every replica
+        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(100, 1.0f, late));
         engine.play();
         Played played;
         pull(engine, std::int64_t(dry_.size()), played);
@@ -259,6 +280,33 @@ private Q_SLOTS:
                                             .arg(firstWrong)
                                             .arg(engine.stats().liveUnderruns)
                                             .arg(engine.stats().liveUnderrunFrames)));
+    }
+
+    void aStandbyCoversAStalledWorker() {
+        if (std::thread::hardware_concurrency() < 2)
+            QSKIP("a standby needs a second core");
+        std::atomic<int> clones{0};
+        Quirks stalled;
+        stalled.clones = &clones;
+        stalled.stallFrom = 40; // mid-stream, 120 ms: longer than the reserve
+        stalled.stallCalls = 4;
+        stalled.cloneStalls = false;
+        Engine engine;
+        engine.setProject(project_);
+        engine.setLiveBlockSize(kReserve);
+        engine.setTrackProcessor("t1", std::make_shared<DelayGain>(100, 1.0f, stalled));
+        QCOMPARE(clones.load(), 1);
+        engine.play();
+        Played played;
+        pull(engine, std::int64_t(dry_.size()), played);
+        // Not a frame missing, and the dry track sample for sample: the standby's frames are
+        // the processor's.
+        QCOMPARE(engine.stats().liveUnderruns, std::uint64_t(0));
+        const std::size_t settled = std::size_t(engine.trackLatencyFrames("t1") + kRate / 200);
+        for (std::size_t i = settled; i < dry_.size(); ++i)
+            if (played.left[i] != dry_[i])
+                QFAIL(qPrintable(
+                    QString("frame %1 differs: %2 vs %3").arg(i).arg(played.left[i]).arg(dry_[i])));
     }
 };
 

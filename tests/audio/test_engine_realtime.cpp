@@ -200,6 +200,9 @@ public:
             out[i] = gain_ * line_[at_];
         }
     }
+    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+        return std::make_shared<DelayGain>(delay_, gain_); // the engine's standby
+    }
 
 private:
     int delay_;

@@ -3,8 +3,10 @@
 // for 60 s of real time at 48 kHz in 128-frame blocks: an audio thread calls Engine::process at
 // real-time pace while the engine's worker runs the model (models::LiveVoice). Reports:
 //   - the latency the track adds (LiveVoice's own + the engine's reserve), in ms;
-//   - underruns (blocks in which the worker was late) in those 60 s;
-//   - the worker's wall time per model hop (8 ms of audio) as % of real time: mean, p99, max;
+//   - underruns (blocks in which every worker was late) in those 60 s;
+//   - per replica (the model and its standby clone on a second worker and core), wall and CPU
+//     time per model hop (8 ms of audio) as % of real time, and the hops that took longer than
+//     the reserve (a stall that one worker alone could not have ridden out);
 //   - the same material through LiveVoice on one thread, and VoiceModel::convert (offline), as
 //     multiples of real time;
 //   - quality against offline conversion on held-out clips: median |f0(out) - f0(in)| in cents
@@ -12,6 +14,7 @@
 //     live to offline, and the time offset of the live output's envelope against the input's.
 // Knobs: ACCORD_BENCH_MODEL (a voice model file; default: the untrained model),
 // ACCORD_BENCH_SECONDS (60), ACCORD_BENCH_BLOCK (128; also Engine::setLiveBlockSize),
+// ACCORD_BENCH_STANDBY (1; 0 runs the model without its standby, for comparison),
 // ACCORD_BENCH_CLIPS (12 clips for the quality figures).
 
 #include "bench_common.h"
@@ -73,11 +76,19 @@ std::vector<std::string> highVoiceClips() {
     return files;
 }
 
-// Times every process() call of the model on the worker, summed per model hop of input.
+// Times every process() call of the model on the worker, summed per model hop of input. Its
+// clone (the engine's standby, unless `standby` is false) times the inner clone.
 class TimedProcessor final : public accord::audio::StreamProcessor {
 public:
-    explicit TimedProcessor(std::shared_ptr<accord::audio::StreamProcessor> inner)
-        : inner_(std::move(inner)) {}
+    TimedProcessor(std::shared_ptr<accord::audio::StreamProcessor> inner, bool standby)
+        : inner_(std::move(inner)), standby_(standby) {}
+    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+        if (!standby_)
+            return nullptr;
+        clone_ = std::make_shared<TimedProcessor>(inner_->clone(), false);
+        return clone_;
+    }
+    const TimedProcessor* standby() const { return clone_.get(); }
     void prepare(int sampleRate, int maxBlock) override {
         inner_->prepare(sampleRate, maxBlock);
         hops_.reserve(1 << 20);
@@ -108,6 +119,8 @@ private:
         return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
     }
     std::shared_ptr<accord::audio::StreamProcessor> inner_;
+    bool standby_;
+    mutable std::shared_ptr<TimedProcessor> clone_;
     std::vector<double> hops_, cpu_;
     double current_ = 0, currentCpu_ = 0;
     int frames_ = 0;
@@ -237,8 +250,9 @@ int main() {
     accord::audio::Engine engine;
     engine.setProject(project);
     engine.setLiveBlockSize(block);
-    auto timed =
-        std::make_shared<TimedProcessor>(std::make_shared<accord::models::LiveVoice>(model));
+    const bool standby = envNumber("ACCORD_BENCH_STANDBY", 1) != 0;
+    auto timed = std::make_shared<TimedProcessor>(
+        std::make_shared<accord::models::LiveVoice>(model), standby);
     engine.setTrackProcessor("t1", timed);
     const int latency = engine.trackLatencyFrames("t1");
     const int reserve = latency - timed->latencyFrames();
@@ -284,7 +298,6 @@ int main() {
     }
     audio.join();
     const accord::audio::EngineStats stats = engine.stats();
-    const std::vector<double>& hops = timed->hops();
     const double hopSeconds = double(kHostHop) / kRate;
     std::printf("\nreal time, %.0f s:\n", seconds);
     std::printf("  added latency               %.2f ms (%d frames: LiveVoice %d + reserve %d)\n",
@@ -292,19 +305,33 @@ int main() {
     std::printf("  underruns                   %llu blocks, %llu frames\n",
                 static_cast<unsigned long long>(stats.liveUnderruns),
                 static_cast<unsigned long long>(stats.liveUnderrunFrames));
-    std::printf("  worker per hop (8 ms)       mean %.2f%%  p99 %.2f%%  max %.2f%% of real time "
-                "(%zu hops)\n",
-                100 * std::accumulate(hops.begin(), hops.end(), 0.0) / double(hops.size()) /
-                    hopSeconds,
-                100 * percentile(hops, 0.99) / hopSeconds,
-                100 * *std::max_element(hops.begin(), hops.end()) / hopSeconds, hops.size());
-    const std::vector<double>& cpu = timed->cpu();
-    std::printf("  worker CPU time per hop     mean %.2f%%  p99 %.2f%%  max %.2f%% (the rest of "
-                "the wall time: waiting for a core)\n",
-                100 * std::accumulate(cpu.begin(), cpu.end(), 0.0) / double(cpu.size()) /
-                    hopSeconds,
-                100 * percentile(cpu, 0.99) / hopSeconds,
-                100 * *std::max_element(cpu.begin(), cpu.end()) / hopSeconds);
+    // Per replica: wall and CPU time per model hop, and the hops slower than the reserve (each
+    // would have dropped out without the other replica).
+    const auto report = [&](const char* name, const TimedProcessor& replica) {
+        const std::vector<double>& hops = replica.hops();
+        const std::vector<double>& cpu = replica.cpu();
+        if (hops.empty())
+            return;
+        const double reserveSeconds = double(reserve) / kRate;
+        std::printf(
+            "  %-9s per hop (8 ms)     wall mean %.2f%% p99 %.2f%% max %.1f%%, CPU mean "
+            "%.2f%% max %.1f%% of real time; %ld hops over the reserve (%zu hops)\n",
+            name,
+            100 * std::accumulate(hops.begin(), hops.end(), 0.0) / double(hops.size()) / hopSeconds,
+            100 * percentile(hops, 0.99) / hopSeconds,
+            100 * *std::max_element(hops.begin(), hops.end()) / hopSeconds,
+            100 * std::accumulate(cpu.begin(), cpu.end(), 0.0) / double(cpu.size()) / hopSeconds,
+            100 * *std::max_element(cpu.begin(), cpu.end()) / hopSeconds,
+            long(std::count_if(hops.begin(), hops.end(),
+                               [&](double t) { return t > reserveSeconds; })),
+            hops.size());
+    };
+    std::printf("  standby replica             %s\n",
+                timed->standby() ? "on (a clone on a second worker and core)"
+                                 : "off (ACCORD_BENCH_STANDBY=0 or one core)");
+    report("processor", *timed);
+    if (timed->standby())
+        report("standby", *timed->standby());
     std::printf("  slowest audio callback      %.3f ms of %.3f ms\n", 1000 * worstCallback.load(),
                 1000.0 * block / kRate);
     std::printf("  audio thread woken late     %ld times (by more than a block: the machine "

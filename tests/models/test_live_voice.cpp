@@ -1,8 +1,8 @@
 // The live voice node (live_voice.h) on a real recording: its latency, that its output does not
-// depend on how the stream is cut into blocks, that it follows the input's pitch and level,
-// and that a render with it equals playback through the engine's worker.
-// The model is untrained (flat envelopes): this tests the streaming machinery, not the timbre
-// (tests/bench/bench_live_voice.cpp measures a trained one).
+// depend on how the stream is cut into blocks, that a clone gives the same output, that it follows
+// the input's pitch and level, and that a render with it equals playback through the engine's
+// worker. The model is untrained (flat envelopes): this tests the streaming machinery, not the
+// timbre (tests/bench/bench_live_voice.cpp measures a trained one).
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/engine.h"
@@ -36,7 +36,7 @@ constexpr int kRate = 48000;
 constexpr int kMaxBlock = 256;
 constexpr int kReserve = 4096; // slack for the worker on a loaded machine (the bench measures it)
 
-std::vector<float> runLive(models::LiveVoice& live, const std::vector<float>& input,
+std::vector<float> runLive(audio::StreamProcessor& live, const std::vector<float>& input,
                            unsigned seed) {
     std::vector<float> out(input.size());
     std::mt19937 random(seed);
@@ -150,6 +150,20 @@ private Q_SLOTS:
         for (const float v : a)
             energy += double(v) * v;
         QVERIFY(energy > 1.0);
+    }
+
+    void aCloneGivesTheSameOutput() {
+        // The engine's standby: same weights and transposition, a fresh stream.
+        models::LiveVoice original(*model_, 3.0);
+        const std::shared_ptr<audio::StreamProcessor> twin = original.clone();
+        original.prepare(kRate, kMaxBlock);
+        twin->prepare(kRate, kMaxBlock);
+        QCOMPARE(twin->latencyFrames(), original.latencyFrames());
+        const std::vector<float> a = runLive(original, voice_, 0);
+        QVERIFY(runLive(*twin, voice_, 11) == a);
+        models::LiveVoice untransposed(*model_);
+        untransposed.prepare(kRate, kMaxBlock);
+        QVERIFY(runLive(untransposed, voice_, 0) != a);
     }
 
     void outputFollowsThePitchAndLevel() {

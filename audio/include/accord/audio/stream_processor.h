@@ -9,6 +9,8 @@
 // never on the audio thread, so it may take its time per call (within real time on average),
 // but it must not block on the message thread. A processor belongs to one engine or one render.
 
+#include <memory>
+
 namespace accord::audio {
 
 class StreamProcessor {
@@ -26,6 +28,12 @@ public:
     // Exactly `frames` (<= maxBlock) frames in and out. The output must not depend on how the
     // stream is cut into calls, so a render (one cut) equals playback (another cut).
     virtual void process(const float* in, float* out, int frames) = 0;
+
+    // A new, unprepared instance that turns the same input into the same output, sample for
+    // sample, or null (the default) when there is none. The engine runs it as a standby on a
+    // second worker and core and plays each frame from whichever of the two has it, so a stall
+    // of one core (a virtual machine's, a busy system's) costs no dropout. Message thread.
+    virtual std::shared_ptr<StreamProcessor> clone() const { return nullptr; }
 };
 
 } // namespace accord::audio

@@ -51,9 +51,12 @@ public:
     void prepare(int sampleRate, int maxBlock) override;
     int latencyFrames() const override;
     void process(const float* in, float* out, int frames) override;
+    // The same weights and transposition, a fresh stream: the same output for the same input.
+    std::shared_ptr<audio::StreamProcessor> clone() const override;
 
 private:
     struct Impl;
+    explicit LiveVoice(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
