@@ -23,7 +23,7 @@ struct EngineStats {
     std::uint64_t graphsPublished = 0;    // by setProject
     std::uint64_t graphsAdopted = 0;      // picked up by the audio thread
     std::uint64_t graphsFreed = 0;        // freed on the message thread (never the audio thread)
-    std::uint64_t liveUnderruns = 0;      // blocks in which a live track's worker was late
+    std::uint64_t liveUnderruns = 0;      // blocks in which a live track's workers were late
     std::uint64_t liveUnderrunFrames = 0; // output frames that were missing (played silent)
     std::uint64_t liveChainsFreed = 0;    // replaced processors freed on the message thread
 };
@@ -52,14 +52,17 @@ struct DeviceSetup {
 // block; a loop only catches a playhead that reaches its end from before it.
 //
 // Live tracks (setTrackProcessor): the track's clip mix runs through a StreamProcessor on the
-// engine's inference worker thread; the audio thread exchanges samples with it through two
-// fixed-size lock-free rings per track and wakes it with a semaphore post (no lock). The output
+// engine's inference worker thread; the audio thread exchanges samples with it through
+// fixed-size lock-free rings per track and wakes it with a semaphore post (no lock). With two
+// cores a clone of the processor (StreamProcessor::clone) runs on a second worker thread on the
+// other core, and each frame plays from whichever of the two has it. The output
 // replaces the clips on the track bus, before the fader, so gain, pan, mute, solo and meters
 // work as usual. Latency compensation: the processor is fed trackLatencyFrames() ahead of the
 // playhead (following the loop), so its output lines up with the other tracks sample for
 // sample; the latency is the processor's own plus a reserve of output held in hand, which gives
-// the worker time to catch up: the larger of liveBlockSize() and 8 ms. When the worker is late
-// anyway the missing frames play as silence (stats().liveUnderruns), the stream stays aligned.
+// the worker time to catch up: the larger of liveBlockSize() and 8 ms. When every worker is
+// late anyway the missing frames play as silence (stats().liveUnderruns), the stream stays
+// aligned.
 // After a seek, a start or a loop change the track is silent for its latency (what the
 // processor was fed no longer applies) and then fades in over 5 ms; a loop that wraps as
 // expected plays through seamlessly. Switching processors crossfades over 5 ms once the new
