@@ -332,7 +332,7 @@ void Engine::setTrackProcessor(const std::string& trackId,
     }
     if (!impl_->worker) {
         // A standby lane needs a second core.
-        const int lanes = std::thread::hardware_concurrency() >= 2 ? detail::kLiveReplicas : 1;
+        const int lanes = detail::usableCores() >= 2 ? detail::kLiveReplicas : 1;
         impl_->worker = std::make_shared<detail::LiveWorker>(lanes);
         impl_->liveWorker.store(impl_->worker.get(), std::memory_order_release);
     }

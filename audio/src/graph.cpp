@@ -34,11 +34,18 @@ inline float fadeGain(const ClipNode& clip, std::int64_t k) {
 constexpr std::int64_t kRingMask = kLiveRingFrames - 1;
 constexpr long kWorkerTimeoutNanoseconds = 20'000'000; // a pass even without a wake-up
 
-// Keeps `thread` on the `nth` core this process may use, when there is one.
-void keepOnCore(std::thread& thread, int nth) {
+cpu_set_t usableCoreSet() {
     cpu_set_t allowed;
     CPU_ZERO(&allowed);
-    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) <= nth)
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+        CPU_ZERO(&allowed);
+    return allowed;
+}
+
+// Keeps `thread` on the `nth` core this process may use, when there is one.
+void keepOnCore(std::thread& thread, int nth) {
+    const cpu_set_t allowed = usableCoreSet();
+    if (CPU_COUNT(&allowed) <= nth)
         return;
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
         if (CPU_ISSET(cpu, &allowed) && nth-- == 0) {
@@ -51,6 +58,11 @@ void keepOnCore(std::thread& thread, int nth) {
 }
 
 } // namespace
+
+int usableCores() {
+    const cpu_set_t allowed = usableCoreSet();
+    return std::max(1, CPU_COUNT(&allowed));
+}
 
 // ---- live chains ----------------------------------------------------------------------------
 

@@ -160,6 +160,7 @@ constexpr int kLiveRingFrames = 1 << 15; // per ring: 0.68 s at 48 kHz, far more
 constexpr int kLiveServeFrames = 256;    // frames per StreamProcessor::process call
 constexpr double kLiveFadeSeconds = 0.005;
 constexpr int kLiveReplicas = 2; // a processor and its standby clone
+int usableCores();               // the cores this process may run on
 // The output a live track holds in reserve: a whole block (the worker can only start on a block
 // once the audio thread has pushed it) and at least 8 ms, so a worker rides out the scheduling
 // delays of a busy system; longer stalls of a whole core are the standby's to cover.
