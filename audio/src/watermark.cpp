@@ -37,17 +37,20 @@ static_assert(kFirstBin + kBands * kBinsPerBand < kHalf, "bands below Nyquist");
 // Mark energy at most this far under the frame's energy (dB), depth at most kMaxDepth in any
 // band (bandDepths spreads the budget over the bands).
 constexpr double kTargetSnrDb = 29.3;
-constexpr double kMaxDepth = 0.2;
+constexpr double kMaxDepth = 0.35;
 
 // Detector.
 constexpr int kOffsets = 4;            // sub-slot alignments tried, 64 samples apart
-constexpr int kVarianceSlots = 16;     // local variance over +-16 slots (0.5 s)
+constexpr int kNeighbourSlots = 2;     // a tile's prediction: the mean of +-2 slots
+constexpr int kVarianceSlots = 24;     // local variance over +-24 slots (0.75 s)
 constexpr float kMinSpread = 0.1f;     // log-power units; caps a tile's weight
 constexpr float kClip = 3.0f;          // a tile counts at most 3 local standard deviations
-constexpr float kPowerFloor = 1e-6f;   // under 16-bit quantisation noise of a band: silence
+constexpr float kPowerFloor = 1e-6f;   // a bin's log floor, over 16-bit quantisation noise
 constexpr int kMinSamples = kRate;     // 1 s at 16 kHz
 constexpr int kSlotSpan = 1;           // a slot's scale: its mean square over +-1 slots
 constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (weight <= 4x)
+constexpr int kListSize = 8;           // candidate codewords per payload byte
+constexpr double kMinMargin = 0.5;     // over any other payload's score, else no read
 
 // ---- a radix-2 FFT of kFftSize real samples (through a half-size complex one) ----
 
@@ -448,16 +451,19 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
 namespace {
 
 // Folded, whitened tile statistics of one sub-slot alignment: sum[p * kBands + b] over all
-// slots j with j mod period == p.
+// slots j with j mod period == p. Each FFT bin of a band is whitened on its own and the band's
+// bins summed: in a mix, a bin that the marked track dominates (a partial) keeps a steady
+// level and a high weight even where the other track dominates the band's other bins.
 std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int offset) {
+    constexpr int kMarkBins = kBands * kBinsPerBand; // the bands' bins, per slot
     const Layout& l = layout();
     std::array<float, kTiles> folded{};
     const auto slots =
         static_cast<std::int64_t>((static_cast<std::int64_t>(audio.size()) - offset) / kSlot);
     if (slots < 3)
         return folded;
-    // Log band powers.
-    std::vector<float> level(static_cast<size_t>(slots * kBands));
+    // Log bin powers.
+    std::vector<float> level(static_cast<size_t>(slots * kMarkBins));
     std::array<float, kFftSize> frame{};
     std::array<Complex, kBins> spectrum{};
     for (std::int64_t j = 0; j < slots; ++j) {
@@ -465,70 +471,82 @@ std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int 
         for (int n = 0; n < kFftSize; ++n)
             frame[static_cast<size_t>(n)] = x[n] * l.hann[static_cast<size_t>(n)];
         l.fft.forward(frame.data(), spectrum.data());
-        for (int b = 0; b < kBands; ++b) {
-            float power = 0;
-            for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
-                power += std::norm(spectrum[static_cast<size_t>(k)]);
-            level[static_cast<size_t>(j * kBands + b)] = std::log(power + kPowerFloor);
-        }
+        for (int c = 0; c < kMarkBins; ++c)
+            level[static_cast<size_t>(j * kMarkBins + c)] =
+                std::log(std::norm(spectrum[static_cast<size_t>(kFirstBin + c)]) + kPowerFloor);
     }
-    // High-pass in time (minus the neighbours' mean) and across bands (minus the frame's mean):
-    // what stays of a steady host is small; onsets and gain changes cancel.
+    // High-pass in time (minus the mean of the +-kNeighbourSlots neighbours) and across bins
+    // (minus the frame's mean): what stays of a steady host is small; onsets and gain changes
+    // cancel. Two neighbours each side rather than one: the rest of a host's level is mostly
+    // frame-to-frame jitter, which a wider mean predicts with less added noise.
+    const std::int64_t first = 1, last = slots - 1; // [first, last); fewer neighbours at the ends
     std::vector<float> detail(level.size(), 0.0f);
-    for (std::int64_t j = 1; j + 1 < slots; ++j) {
-        float* d = detail.data() + j * kBands;
-        const float* now = level.data() + j * kBands;
+    for (std::int64_t j = first; j < last; ++j) {
+        float* d = detail.data() + j * kMarkBins;
+        const float* now = level.data() + j * kMarkBins;
+        const auto span =
+            static_cast<int>(std::min<std::int64_t>({kNeighbourSlots, j, slots - 1 - j}));
         float mean = 0;
-        for (int b = 0; b < kBands; ++b) {
-            d[b] = now[b] - 0.5f * (now[b - kBands] + now[b + kBands]);
-            mean += d[b];
+        for (int c = 0; c < kMarkBins; ++c) {
+            float neighbours = 0;
+            for (int k = 1; k <= span; ++k)
+                neighbours += now[c - k * kMarkBins] + now[c + k * kMarkBins];
+            d[c] = now[c] - neighbours / float(2 * span);
+            mean += d[c];
         }
-        mean /= kBands;
-        for (int b = 0; b < kBands; ++b)
-            d[b] -= mean;
+        mean /= kMarkBins;
+        for (int c = 0; c < kMarkBins; ++c)
+            d[c] -= mean;
     }
-    // Local variance per band over +-kVarianceSlots (prefix sums), inverse-variance weights.
-    std::vector<double> squares(static_cast<size_t>((slots + 1) * kBands), 0.0);
+    // Local variance per bin over +-kVarianceSlots (prefix sums), inverse-variance weights.
+    std::vector<double> squares(static_cast<size_t>((slots + 1) * kMarkBins), 0.0);
     for (std::int64_t j = 0; j < slots; ++j)
-        for (int b = 0; b < kBands; ++b) {
-            const float d = detail[static_cast<size_t>(j * kBands + b)];
-            squares[static_cast<size_t>((j + 1) * kBands + b)] =
-                squares[static_cast<size_t>(j * kBands + b)] + double(d) * d;
+        for (int c = 0; c < kMarkBins; ++c) {
+            const float d = detail[static_cast<size_t>(j * kMarkBins + c)];
+            squares[static_cast<size_t>((j + 1) * kMarkBins + c)] =
+                squares[static_cast<size_t>(j * kMarkBins + c)] + double(d) * d;
         }
     std::vector<float> spread(detail.size(), 1.0f);
     std::vector<float> loudness(static_cast<size_t>(slots), 0.0f); // mean square of d / spread
-    for (std::int64_t j = 1; j + 1 < slots; ++j) {
-        const std::int64_t from = std::max<std::int64_t>(1, j - kVarianceSlots);
-        const std::int64_t to = std::min<std::int64_t>(slots - 1, j + kVarianceSlots + 1);
+    for (std::int64_t j = first; j < last; ++j) {
+        const std::int64_t from = std::max<std::int64_t>(first, j - kVarianceSlots);
+        const std::int64_t to = std::min<std::int64_t>(last, j + kVarianceSlots + 1);
         float sum2 = 0;
-        for (int b = 0; b < kBands; ++b) {
-            const double sum = squares[static_cast<size_t>(to * kBands + b)] -
-                               squares[static_cast<size_t>(from * kBands + b)];
+        for (int c = 0; c < kMarkBins; ++c) {
+            const double sum = squares[static_cast<size_t>(to * kMarkBins + c)] -
+                               squares[static_cast<size_t>(from * kMarkBins + c)];
             const float sp =
                 std::max(kMinSpread, float(std::sqrt(std::max(0.0, sum) / double(to - from))));
-            spread[static_cast<size_t>(j * kBands + b)] = sp;
+            spread[static_cast<size_t>(j * kMarkBins + c)] = sp;
             const float u =
-                std::clamp(detail[static_cast<size_t>(j * kBands + b)] / sp, -kClip, kClip);
+                std::clamp(detail[static_cast<size_t>(j * kMarkBins + c)] / sp, -kClip, kClip);
             sum2 += u * u;
         }
-        loudness[static_cast<size_t>(j)] = sum2 / kBands;
+        loudness[static_cast<size_t>(j)] = sum2 / kMarkBins;
     }
-    for (std::int64_t j = 1; j + 1 < slots; ++j) {
+    for (std::int64_t j = first; j < last; ++j) {
         const int p = periodSlot(j);
         float e = 0;
         int n = 0;
-        for (std::int64_t k = std::max<std::int64_t>(1, j - kSlotSpan);
-             k <= std::min<std::int64_t>(slots - 2, j + kSlotSpan); ++k, ++n)
+        for (std::int64_t k = std::max<std::int64_t>(first, j - kSlotSpan);
+             k <= std::min<std::int64_t>(last - 1, j + kSlotSpan); ++k, ++n)
             e += loudness[static_cast<size_t>(k)];
         const float f = std::sqrt(std::max(kMinSlotScale, e / float(n)));
-        for (int b = 0; b < kBands; ++b) {
-            const float sp = spread[static_cast<size_t>(j * kBands + b)] * f;
-            const float d = detail[static_cast<size_t>(j * kBands + b)];
-            folded[static_cast<size_t>(p * kBands + b)] += std::clamp(d / sp, -kClip, kClip) / sp;
+        for (int c = 0; c < kMarkBins; ++c) {
+            const float sp = spread[static_cast<size_t>(j * kMarkBins + c)] * f;
+            const float d = detail[static_cast<size_t>(j * kMarkBins + c)];
+            folded[static_cast<size_t>(p * kBands + c / kBinsPerBand)] +=
+                std::clamp(d / sp, -kClip, kClip) / sp;
         }
     }
     return folded;
 }
+
+// A codeword of one symbol and its correlation with the statistics.
+struct Candidate {
+    std::uint8_t value = 0; // Walsh row | sign bit
+    float score = 0;
+};
 
 // Fast Walsh-Hadamard transform in place (unnormalised).
 void walshTransform(std::array<float, kCodeLength>& v) {
@@ -557,10 +575,12 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
     const Layout& l = layout();
 
     // Every alignment: the sum of two neighbouring sub-slot offsets' statistics (the mark sits
-    // between them), at each of the period's cyclic shifts. There the five symbols are decoded
-    // (the strongest Walsh codeword each), the whole period's pattern they make (sync and
-    // symbols) is correlated with the statistics and normalised by their norm (see watermark.h).
-    // A mark is read where that score is highest among the alignments whose CRC-8 matches.
+    // between them), at each of the period's cyclic shifts. There every symbol's correlation
+    // with all its codewords comes from a Walsh-Hadamard transform, and the payloads built from
+    // the kListSize strongest codewords of each payload byte (with the CRC-8 byte they imply)
+    // are scored: their whole period's pattern (sync and symbols) correlated with the
+    // statistics and normalised by their norm (see watermark.h). The best-scoring payload is
+    // read if it clears the threshold and every other payload scored by at least kMinMargin.
     std::array<std::array<float, kTiles>, kOffsets + 1> single{};
     for (int o = 0; o < kOffsets; ++o)
         single[static_cast<size_t>(o)] = foldedStatistics(audio, o * kSlot / kOffsets);
@@ -569,8 +589,19 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
         single[kOffsets][static_cast<size_t>(t)] =
             single[0][static_cast<size_t>((t + kBands) % kTiles)];
     double strongest = 0; // over all alignments
-    double best = -1;     // over the alignments whose payload's CRC matches
+    double best = -1;     // the best payload's score
+    double runnerUp = -1; // the best score of any other payload
     std::uint32_t bestPayload = 0;
+    const auto consider = [&](std::uint32_t payload, double score) {
+        if (score > best) {
+            if (payload != bestPayload)
+                runnerUp = best;
+            best = score;
+            bestPayload = payload;
+        } else if (score > runnerUp && payload != bestPayload) {
+            runnerUp = score;
+        }
+    };
     for (int o = 0; o < kOffsets; ++o) {
         std::array<float, kTiles> folded{};
         double norm = 0;
@@ -589,66 +620,68 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
                 const int q = tile / kBands, b = tile % kBands;
                 return folded[static_cast<size_t>(periodSlot(q - shift) * kBands + b)];
             };
-            double total = 0;
+            double sync = 0;
             for (int i = 0; i < kSyncTiles; ++i)
-                total += double(at(l.syncTile[static_cast<size_t>(i)])) *
-                         l.syncSign[static_cast<size_t>(i)];
-            // Per symbol the strongest codeword and the runner-up, with their scores.
-            std::array<std::uint8_t, kSymbols> symbols{}, second{};
-            std::array<double, kSymbols> loss{}; // score given up by taking the runner-up
+                sync += double(at(l.syncTile[static_cast<size_t>(i)])) *
+                        l.syncSign[static_cast<size_t>(i)];
+            // Codeword r | sign of symbol s scores +-spectrum[s][r].
+            std::array<std::array<float, kCodeLength>, kSymbols> spectrum{};
+            double total = sync; // with the strongest codeword of every symbol
             for (int s = 0; s < kSymbols; ++s) {
-                std::array<float, kCodeLength> v{};
+                auto& v = spectrum[static_cast<size_t>(s)];
                 for (int i = 0; i < kCodeLength; ++i) {
                     const int tile = l.codeTile[static_cast<size_t>(s)][static_cast<size_t>(i)];
                     v[static_cast<size_t>(i)] = at(tile) * l.scramble[static_cast<size_t>(tile)];
                 }
                 walshTransform(v);
-                int row = 0, next = 1;
-                if (std::abs(v[1]) > std::abs(v[0]))
-                    std::swap(row, next);
-                for (int r = 2; r < kCodeLength; ++r) {
-                    const float m = std::abs(v[static_cast<size_t>(r)]);
-                    if (m > std::abs(v[static_cast<size_t>(row)])) {
-                        next = row;
-                        row = r;
-                    } else if (m > std::abs(v[static_cast<size_t>(next)])) {
-                        next = r;
-                    }
-                }
-                const auto value = [&](int r) {
-                    return static_cast<std::uint8_t>(
-                        r | (v[static_cast<size_t>(r)] < 0 ? kCodeLength : 0));
-                };
-                symbols[static_cast<size_t>(s)] = value(row);
-                second[static_cast<size_t>(s)] = value(next);
-                total += std::abs(v[static_cast<size_t>(row)]);
-                loss[static_cast<size_t>(s)] =
-                    std::abs(v[static_cast<size_t>(row)]) - std::abs(v[static_cast<size_t>(next)]);
+                float top = 0;
+                for (float x : v)
+                    top = std::max(top, std::abs(x));
+                total += top;
             }
-            const double z = total * scale;
-            strongest = std::max(strongest, z);
-            const auto payloadOf = [](const std::array<std::uint8_t, kSymbols>& x) {
-                return (std::uint32_t(x[0]) << 24) | (std::uint32_t(x[1]) << 16) |
-                       (std::uint32_t(x[2]) << 8) | x[3];
-            };
-            const auto consider = [&](const std::array<std::uint8_t, kSymbols>& x, double score) {
-                const std::uint32_t payload = payloadOf(x);
-                if (crc8(payload) == x[4] && score * scale > best) {
-                    best = score * scale;
-                    bestPayload = payload;
+            strongest = std::max(strongest, total * scale);
+            // No payload scores more here than the strongest codewords: skip the alignments
+            // where none could be read or come within the margin of the best one.
+            if (total * scale < std::max(kWatermarkThreshold, best) - kMinMargin)
+                continue;
+            std::array<std::array<Candidate, kListSize>, kSymbols - 1> lists{};
+            for (int s = 0; s + 1 < kSymbols; ++s) {
+                const auto& v = spectrum[static_cast<size_t>(s)];
+                std::array<int, kCodeLength> rows{};
+                for (int r = 0; r < kCodeLength; ++r)
+                    rows[static_cast<size_t>(r)] = r;
+                std::partial_sort(rows.begin(), rows.begin() + kListSize, rows.end(),
+                                  [&](int x, int y) {
+                                      return std::abs(v[static_cast<size_t>(x)]) >
+                                             std::abs(v[static_cast<size_t>(y)]);
+                                  });
+                for (int k = 0; k < kListSize; ++k) {
+                    const int r = rows[static_cast<size_t>(k)];
+                    const float x = v[static_cast<size_t>(r)];
+                    lists[static_cast<size_t>(s)][static_cast<size_t>(k)] = {
+                        static_cast<std::uint8_t>(r | (x < 0 ? kCodeLength : 0)), std::abs(x)};
                 }
-            };
-            consider(symbols, total);
-            // One symbol read as its runner-up, if that makes the CRC match.
-            for (int s = 0; s < kSymbols; ++s) {
-                auto x = symbols;
-                x[static_cast<size_t>(s)] = second[static_cast<size_t>(s)];
-                consider(x, total - loss[static_cast<size_t>(s)]);
             }
+            // The CRC-8 byte that four candidates imply scores from its own spectrum, whether
+            // among its strongest codewords or not (even negative).
+            const auto& check = spectrum[kSymbols - 1];
+            for (const Candidate& c0 : lists[0])
+                for (const Candidate& c1 : lists[1])
+                    for (const Candidate& c2 : lists[2])
+                        for (const Candidate& c3 : lists[3]) {
+                            const std::uint32_t payload = (std::uint32_t(c0.value) << 24) |
+                                                          (std::uint32_t(c1.value) << 16) |
+                                                          (std::uint32_t(c2.value) << 8) | c3.value;
+                            const std::uint8_t crc = crc8(payload);
+                            const float x = check[static_cast<size_t>(crc & (kCodeLength - 1))];
+                            consider(payload, (sync + c0.score + c1.score + c2.score + c3.score +
+                                               ((crc & kCodeLength) ? -x : x)) *
+                                                  scale);
+                        }
         }
     }
     result.confidence = strongest;
-    if (best < kWatermarkThreshold)
+    if (best < kWatermarkThreshold || best - runnerUp < kMinMargin)
         return result;
     result.found = true;
     result.payload = bestPayload;

@@ -223,15 +223,16 @@ Channels withPinkNoise(const Channels& audio, double snrDb, std::mt19937& random
 }
 
 struct Tally {
-    int clips = 0, found = 0, correct = 0, wrong = 0, syncOnly = 0;
+    int clips = 0, found = 0, correct = 0, wrong = 0, withheld = 0;
     double confidence = 0;
     void add(const WatermarkDetection& d, std::uint32_t payload) {
         ++clips;
         confidence += d.confidence;
-        // The decoded pattern scored above the threshold but its CRC failed: the symbols,
-        // not the overall evidence, were the limit.
+        // The strongest codewords scored above the threshold but no payload was read (none
+        // whose CRC matches scored enough, or two came too close): the symbols, not the overall
+        // evidence, were the limit.
         if (!d.found && d.confidence >= kWatermarkThreshold)
-            ++syncOnly;
+            ++withheld;
         if (d.found) {
             ++found;
             (d.payload == payload ? correct : wrong) += 1;
@@ -335,12 +336,12 @@ int main(int argc, char** argv) {
         std::printf("\n%s (%zu clips; mark SNR min %.1f dB, median %.1f dB)\n",
                     set == 0 ? "Music" : "Voice", hosts.size(), snr.front(), snr[snr.size() / 2]);
         std::printf("  %-36s %9s %9s %7s %9s %9s\n", "condition", "detected", "payload", "wrong",
-                    "mean conf", "CRC fail");
+                    "mean conf", "withheld");
         for (int c = 0; c < kConditions; ++c)
             std::printf("  %-36s %8.1f%% %8.1f%% %7d %9.1f %9d\n", conditions[c],
                         percent(tally[c].found, tally[c].clips),
                         percent(tally[c].correct, tally[c].clips), tally[c].wrong,
-                        tally[c].confidence / tally[c].clips, tally[c].syncOnly);
+                        tally[c].confidence / tally[c].clips, tally[c].withheld);
     }
 
     if (quick) {
