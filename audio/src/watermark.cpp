@@ -35,14 +35,15 @@ static_assert(kSyncTiles == 192, "tile budget");
 static_assert(kFirstBin + kBands * kBinsPerBand < kHalf, "bands below Nyquist");
 
 // Mark energy at most this far under the frame's energy (dB), depth at most kMaxDepth in any
-// band (bandDepths spreads the budget over the bands).
+// band (bandDepths spreads the budget over the bands as E_b^-kDepthExponent).
 constexpr double kTargetSnrDb = 29.3;
 constexpr double kMaxDepth = 0.35;
+constexpr double kDepthExponent = 0.75;
 
 // Detector.
 constexpr int kOffsets = 4;            // sub-slot alignments tried, 64 samples apart
-constexpr int kNeighbourSlots = 2;     // a tile's prediction: the mean of +-2 slots
-constexpr int kVarianceSlots = 24;     // local variance over +-24 slots (0.75 s)
+constexpr int kNeighbourSlots = 3;     // a tile's prediction: the mean of +-3 slots
+constexpr int kVarianceSlots = 96;     // local variance over +-96 slots (1.5 s)
 constexpr float kMinSpread = 0.1f;     // log-power units; caps a tile's weight
 constexpr float kClip = 3.0f;          // a tile counts at most 3 local standard deviations
 constexpr float kPowerFloor = 1e-6f;   // a bin's log floor, over 16-bit quantisation noise
@@ -278,24 +279,28 @@ int periodSlot(std::int64_t slot) {
     return static_cast<int>(((slot % kSlotsPerPeriod) + kSlotsPerPeriod) % kSlotsPerPeriod);
 }
 
-// Depth per band for one frame: a_b = min(kMaxDepth, c / sqrt(E_b)), with c the largest value
-// whose added energy sum a_b^2 cost_b stays within the budget. The detector's evidence from a
-// tile grows with its depth, not with its loudness, so the quieter bands of a frame (under the
-// loud ones, which mask them) take deeper marks at little cost; the loudest take less.
+// Depth per band for one frame: a_b = min(kMaxDepth, c E_b^-kDepthExponent), with c the largest
+// value whose added energy sum a_b^2 cost_b stays within the budget. The detector's evidence
+// from a tile grows with its depth, not with its loudness, so the quieter bands of a frame (under
+// the loud ones, which mask them) take deeper marks at little cost; the loudest take less.
 std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
                                      const std::array<double, kBands>& cost, double budget) {
     std::array<float, kBands> depth{};
     if (!(budget > 0))
         return depth;
-    // Bands by falling shape 1/sqrt(E_b) (rising energy): the first ones reach kMaxDepth first.
-    // Silent bands cost nothing and take kMaxDepth.
+    // Bands by falling shape E_b^-kDepthExponent (rising energy): the first ones reach kMaxDepth
+    // first. Silent bands cost nothing and take kMaxDepth.
     std::array<int, kBands> order{};
+    std::array<double, kBands> shape{};
     int count = 0;
-    double unsaturated = 0; // sum of shape^2 cost = cost / E over the bands not at kMaxDepth
+    double unsaturated = 0; // sum of shape^2 cost over the bands not at kMaxDepth
     for (int b = 0; b < kBands; ++b) {
         if (energy[static_cast<size_t>(b)] > 0) {
             order[static_cast<size_t>(count++)] = b;
-            unsaturated += cost[static_cast<size_t>(b)] / energy[static_cast<size_t>(b)];
+            shape[static_cast<size_t>(b)] =
+                std::pow(energy[static_cast<size_t>(b)], -kDepthExponent);
+            unsaturated += shape[static_cast<size_t>(b)] * shape[static_cast<size_t>(b)] *
+                           cost[static_cast<size_t>(b)];
         } else {
             depth[static_cast<size_t>(b)] = float(kMaxDepth);
         }
@@ -318,17 +323,17 @@ std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
         if (k == count)
             break;
         const int b = order[static_cast<size_t>(k)];
-        const double e = energy[static_cast<size_t>(b)];
-        if (c * c < most * e)
+        const double h = shape[static_cast<size_t>(b)];
+        if (c * h < kMaxDepth)
             break; // band b (and all louder ones) stays under kMaxDepth
         saturated += cost[static_cast<size_t>(b)];
-        unsaturated -= cost[static_cast<size_t>(b)] / e;
+        unsaturated -= h * h * cost[static_cast<size_t>(b)];
     }
     for (int i = 0; i < count; ++i) {
         const int b = order[static_cast<size_t>(i)];
         depth[static_cast<size_t>(b)] =
             i < k ? float(kMaxDepth)
-                  : float(std::min(kMaxDepth, c / std::sqrt(energy[static_cast<size_t>(b)])));
+                  : float(std::min(kMaxDepth, c * shape[static_cast<size_t>(b)]));
     }
     return depth;
 }
@@ -477,7 +482,7 @@ std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int 
     }
     // High-pass in time (minus the mean of the +-kNeighbourSlots neighbours) and across bins
     // (minus the frame's mean): what stays of a steady host is small; onsets and gain changes
-    // cancel. Two neighbours each side rather than one: the rest of a host's level is mostly
+    // cancel. Three neighbours each side rather than one: the rest of a host's level is mostly
     // frame-to-frame jitter, which a wider mean predicts with less added noise.
     const std::int64_t first = 1, last = slots - 1; // [first, last); fewer neighbours at the ends
     std::vector<float> detail(level.size(), 0.0f);
@@ -574,20 +579,25 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
         return result;
     const Layout& l = layout();
 
-    // Every alignment: the sum of two neighbouring sub-slot offsets' statistics (the mark sits
-    // between them), at each of the period's cyclic shifts. There every symbol's correlation
+    // Every alignment: a sub-slot offset's statistics plus half of each neighbouring offset's
+    // (the mark's gains cross-fade over a slot, so the neighbours 64 samples either side still
+    // see most of it), at each of the period's cyclic shifts. There every symbol's correlation
     // with all its codewords comes from a Walsh-Hadamard transform, and the payloads built from
     // the kListSize strongest codewords of each payload byte (with the CRC-8 byte they imply)
     // are scored: their whole period's pattern (sync and symbols) correlated with the
     // statistics and normalised by their norm (see watermark.h). The best-scoring payload is
     // read if it clears the threshold and every other payload scored by at least kMinMargin.
-    std::array<std::array<float, kTiles>, kOffsets + 1> single{};
+    // single[o + 1] holds offset o; single[0] is offset -1 (the last offset one slot earlier)
+    // and single[kOffsets + 1] offset kOffsets (offset 0 one slot later).
+    std::array<std::array<float, kTiles>, kOffsets + 2> single{};
     for (int o = 0; o < kOffsets; ++o)
-        single[static_cast<size_t>(o)] = foldedStatistics(audio, o * kSlot / kOffsets);
-    // Offset kSlot is offset 0 one slot later.
-    for (int t = 0; t < kTiles; ++t)
-        single[kOffsets][static_cast<size_t>(t)] =
-            single[0][static_cast<size_t>((t + kBands) % kTiles)];
+        single[static_cast<size_t>(o + 1)] = foldedStatistics(audio, o * kSlot / kOffsets);
+    for (int t = 0; t < kTiles; ++t) {
+        single[0][static_cast<size_t>(t)] =
+            single[kOffsets][static_cast<size_t>((t + kTiles - kBands) % kTiles)];
+        single[kOffsets + 1][static_cast<size_t>(t)] =
+            single[1][static_cast<size_t>((t + kBands) % kTiles)];
+    }
     double strongest = 0; // over all alignments
     double best = -1;     // the best payload's score
     double runnerUp = -1; // the best score of any other payload
@@ -606,8 +616,9 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
         std::array<float, kTiles> folded{};
         double norm = 0;
         for (int t = 0; t < kTiles; ++t) {
-            const float a = single[static_cast<size_t>(o)][static_cast<size_t>(t)] +
-                            single[static_cast<size_t>(o + 1)][static_cast<size_t>(t)];
+            const float a = single[static_cast<size_t>(o + 1)][static_cast<size_t>(t)] +
+                            0.5f * (single[static_cast<size_t>(o)][static_cast<size_t>(t)] +
+                                    single[static_cast<size_t>(o + 2)][static_cast<size_t>(t)]);
             folded[static_cast<size_t>(t)] = a;
             norm += double(a) * a;
         }
