@@ -34,6 +34,20 @@ inline void report(const std::string& what, const Timing& t, const char* unit = 
                 unit, t.min * scale, t.max * scale);
 }
 
+// A benchmark knob from the environment, or `fallback` when unset or empty.
+inline double envNumber(const char* name, double fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? std::atof(value) : fallback;
+}
+
+// Where scripts/fetch-material.sh put the real recordings (ACCORD_MATERIAL_DIR overrides).
+inline std::string materialRoot() {
+    if (const char* dir = std::getenv("ACCORD_MATERIAL_DIR"); dir && *dir)
+        return dir;
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : "/tmp") + "/.cache/accord/material";
+}
+
 inline std::string scratchFolder(const char* name) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-XXXXXX";

@@ -52,16 +52,8 @@ namespace {
 constexpr int kRate = 48000;
 constexpr int kHostHop = kRate / an::kSampleRate * an::kHop; // 384: one model frame
 
-double envNumber(const char* name, double fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? std::atof(value) : fallback;
-}
-
-std::string materialRoot() {
-    if (const char* dir = std::getenv("ACCORD_MATERIAL_DIR"); dir && *dir)
-        return dir;
-    return std::string(std::getenv("HOME")) + "/.cache/accord/material";
-}
+using accord::bench::envNumber;
+using accord::bench::materialRoot;
 
 std::vector<std::string> highVoiceClips() {
     std::vector<std::string> files;

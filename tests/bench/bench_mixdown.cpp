@@ -100,11 +100,7 @@ Measured measure(int runs, int who, const std::function<void()>& work) {
 } // namespace
 
 int main() {
-    const char* materialEnv = std::getenv("ACCORD_MATERIAL_DIR");
-    const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "/tmp";
-    const fs::path material = materialEnv && *materialEnv
-                                  ? fs::path(materialEnv)
-                                  : fs::path(home) / ".cache/accord/material";
+    const fs::path material = accord::bench::materialRoot();
     std::vector<fs::path> oggs;
     if (fs::is_directory(material / "hyperrogue"))
         for (const auto& entry : fs::directory_iterator(material / "hyperrogue"))
@@ -119,7 +115,9 @@ int main() {
     }
 
     // Untimed preparation: 16-bit FLAC copies (cached between runs).
-    const fs::path cache = fs::path(home) / ".cache/accord/bench/hyperrogue-flac";
+    const char* home = std::getenv("HOME");
+    const fs::path cache =
+        fs::path(home && *home ? home : "/tmp") / ".cache/accord/bench/hyperrogue-flac";
     fs::create_directories(cache);
     std::vector<fs::path> flacs;
     for (const auto& ogg : oggs) {

@@ -66,7 +66,8 @@ int main() {
                 registry->addGrant({holder.id, Scope::Export, std::nullopt, std::nullopt, {}});
                 stems.push_back(
                     {InputKind::Render,
-                     registry->addRender({"stem", "/stems/" + holder.id + ".wav", "", takes, {}}).id});
+                     registry->addRender({"stem", "/stems/" + holder.id + ".wav", "", takes, {}})
+                         .id});
             }
             mixId = registry->addRender({"mix", "/mix.wav", "", stems, {}}).id;
         });

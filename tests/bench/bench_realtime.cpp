@@ -74,11 +74,7 @@ void print(const char* what, const Summary& s) {
 } // namespace
 
 int main() {
-    const char* materialEnv = std::getenv("ACCORD_MATERIAL_DIR");
-    const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "/tmp";
-    const fs::path material = materialEnv && *materialEnv
-                                  ? fs::path(materialEnv)
-                                  : fs::path(home) / ".cache/accord/material";
+    const fs::path material = accord::bench::materialRoot();
     std::vector<std::string> files;
     for (const char* folder : {"npm/piano-velocity10/audio", "alsa"})
         if (fs::is_directory(material / folder))

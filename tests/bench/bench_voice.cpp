@@ -52,16 +52,8 @@ namespace {
 
 constexpr int kStats = 2 * (an::kMfccCount - 1); // mean and deviation of c1..c12
 
-double envNumber(const char* name, double fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? std::atof(value) : fallback;
-}
-
-std::string materialRoot() {
-    if (const char* dir = std::getenv("ACCORD_MATERIAL_DIR"); dir && *dir)
-        return dir;
-    return std::string(std::getenv("HOME")) + "/.cache/accord/material";
-}
+using accord::bench::envNumber;
+using accord::bench::materialRoot;
 
 struct Clip {
     std::string path;

@@ -41,13 +41,7 @@ namespace {
 constexpr int kRate = 44100;
 constexpr double kClipSeconds = 20;
 
-std::string materialRoot() {
-    const char* dir = std::getenv("ACCORD_MATERIAL_DIR");
-    if (dir && *dir)
-        return dir;
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : "") + "/.cache/accord/material";
-}
+using accord::bench::materialRoot;
 
 std::vector<std::string> filesIn(const std::string& folder, const std::string& extension,
                                  bool recursive) {
@@ -237,6 +231,8 @@ Channels withPinkNoise(const Channels& audio, double snrDb, std::mt19937& random
 class MaskingModel {
 public:
     MaskingModel() : fft_(new_aubio_fft(kSize)), in_(new_fvec(kSize)), out_(new_cvec(kSize)) {
+        for (int n = 0; n < kSize; ++n)
+            window_.push_back(float(0.5 - 0.5 * std::cos(2 * 3.14159265358979 * n / kSize)));
         for (int k = 0; k <= kSize / 2; ++k) {
             const double hz = double(k) * kRate / kSize;
             bandOf_.push_back(std::min(kBarks - 1, int(bark(hz))));
@@ -258,7 +254,7 @@ public:
             sine[size_t(n)] = float(std::sin(2 * 3.14159265358979 * 1000.0 * n / kRate));
         std::array<double, kBarks> bands{};
         bandPowers(sine.data(), bands);
-        referencePower_ = bands[size_t(bark(1000.0))];
+        splScale_ = std::pow(10.0, 9.2) / bands[size_t(bark(1000.0))];
     }
     ~MaskingModel() {
         del_cvec(out_);
@@ -326,22 +322,23 @@ private:
     // Band powers in units of dB SPL (after calibration: 10^(dB/10)).
     void bandPowers(const float* x, std::array<double, kBarks>& bands) {
         for (int n = 0; n < kSize; ++n)
-            in_->data[n] = x[n] * float(0.5 - 0.5 * std::cos(2 * 3.14159265358979 * n / kSize));
+            in_->data[n] = x[n] * window_[size_t(n)];
         aubio_fft_do(fft_, in_, out_);
         bands.fill(0.0);
         for (int k = 0; k <= kSize / 2; ++k)
             bands[size_t(bandOf_[size_t(k)])] += double(out_->norm[k]) * out_->norm[k];
-        if (referencePower_ > 0)
+        if (splScale_ > 0)
             for (double& b : bands)
-                b = b / referencePower_ * std::pow(10.0, 9.2);
+                b *= splScale_;
     }
     aubio_fft_t* fft_;
     fvec_t* in_;
     cvec_t* out_;
+    std::vector<float> window_; // Hann
     std::vector<int> bandOf_;
     std::array<double, kBarks> quiet_{};              // threshold in quiet per band
     std::array<double, kBarks * kBarks> spreading_{}; // band j's share of band z's mask
-    double referencePower_ = 0;
+    double splScale_ = 0; // band power to 10^(dB SPL / 10); 0 while calibrating
 };
 
 // The mono downmix of `audio` (what the masking model hears).

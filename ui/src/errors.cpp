@@ -42,6 +42,16 @@ ErrorReport describeUnknownError(const QString& title) {
     return {title, QObject::tr("Unexpected error"), QObject::tr("An unknown error occurred.")};
 }
 
+ErrorReport describeCurrentError(const QString& title) {
+    try {
+        throw;
+    } catch (const std::exception& error) {
+        return describeError(title, error);
+    } catch (...) {
+        return describeUnknownError(title);
+    }
+}
+
 QMessageBox* showError(QWidget* parent, const ErrorReport& report) {
     auto* box =
         new QMessageBox(QMessageBox::Warning, report.title, report.title, QMessageBox::Ok, parent);

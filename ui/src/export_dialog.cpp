@@ -162,11 +162,8 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         outcome.errorKind = describeError(title, denied).kind;
     } catch (const audio::Cancelled&) {
         outcome.cancelled = true;
-    } catch (const std::exception& error) {
-        outcome.error = qs(error.what());
-        outcome.errorKind = describeError(title, error).kind;
     } catch (...) {
-        const ErrorReport report = describeUnknownError(title);
+        const ErrorReport report = describeCurrentError(title);
         outcome.error = report.message;
         outcome.errorKind = report.kind;
     }

@@ -266,10 +266,8 @@ LoadedVoice loadVoice(const QString& registryPath, const accord::Track& track) {
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
         loaded.processor = accord::models::liveVoiceForTracks(*registry)(track);
-    } catch (const std::exception& error) {
-        loaded.failure = describeError(title, error);
     } catch (...) {
-        loaded.failure = describeUnknownError(title);
+        loaded.failure = describeCurrentError(title);
     }
     return loaded;
 }

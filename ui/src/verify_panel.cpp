@@ -113,11 +113,8 @@ VerifyOutcome verifyOnWorker(const QString& file, const QString& registryPath) {
                                            "is unknown: " +
                                            registryProblem.toStdString());
         outcome.completed = true;
-    } catch (const std::exception& error) {
-        outcome.error = qs(error.what());
-        outcome.errorKind = describeError(title, error).kind;
     } catch (...) {
-        const ErrorReport report = describeUnknownError(title);
+        const ErrorReport report = describeCurrentError(title);
         outcome.error = report.message;
         outcome.errorKind = report.kind;
     }

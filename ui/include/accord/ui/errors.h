@@ -21,6 +21,8 @@ struct ErrorReport {
 // Classifies accord::Error by its exit code (SPEC §5); other exceptions are "Unexpected error".
 ErrorReport describeError(const QString& title, const std::exception& error);
 ErrorReport describeUnknownError(const QString& title);
+// Inside a catch block: the exception being handled, described as above.
+ErrorReport describeCurrentError(const QString& title);
 
 // Opens (does not exec) a message box with objectName "errorBox", deleted when closed.
 QMessageBox* showError(QWidget* parent, const ErrorReport& report);
