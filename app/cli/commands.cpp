@@ -1,10 +1,11 @@
 #include "commands.h"
 
-#include "accord/audio/audio_file.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/workflows/consent_check.h"
+#include "accord/workflows/import.h"
 #include "output.h"
 #include "project_commands.h"
 #include "provenance_commands.h"
@@ -214,26 +215,9 @@ json assetJson(const Asset& asset) {
 ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) {
     const std::string file = args.positionals.front();
     const std::string owner = args.required("--owner");
-    const AssetOrigin origin = parseOrigin(args.value("--origin").value_or("recorded"));
-    if (origin == AssetOrigin::Generated)
-        throw BadInput(
-            "--origin: 'generated' is set by the studio for its own renders, not by hand");
-    if (!registry.holder(owner))
-        throw BadInput("unknown owner '" + owner + "' (no such rights holder)");
-    NewAsset asset;
-    asset.owner = owner;
-    asset.identity = audio::identifyAudioFile(file);
-    if (const auto generated = generatedOriginOf(registry, file, asset.identity))
-        throw BadInput(generated->describe(file) +
-                       "; generated audio cannot be registered as a recording" +
-                       (generated->render.empty()
-                            ? std::string()
-                            : " (use it as render " + generated->render +
-                                  ", e.g. accord-cli project add-clip, which keeps its lineage)"));
-    asset.isrc = args.value("--isrc").value_or("");
-    asset.origin = origin;
-    asset.path = file;
-    const AddedAsset added = registry.addAsset(asset);
+    const AddedAsset added = workflows::registerRecording(
+        registry, file, owner, parseOrigin(args.value("--origin").value_or("recorded")),
+        args.value("--isrc").value_or(""));
     json result = assetJson(added.asset);
     result["already_known"] = added.alreadyKnown;
     std::ostringstream text;
@@ -333,7 +317,7 @@ ExitCode grantList(const Arguments& args, Registry& registry, std::ostream& out)
 
 ExitCode consentCheck(const Arguments& args, Registry& registry, std::ostream& out,
                       std::ostream& err) {
-    PolicyRequest request;
+    workflows::ConsentQuestion request;
     request.scope = parseScope(args.required("--scope"));
     int subjects = 0;
     for (const auto& [option, kind] :
@@ -350,7 +334,7 @@ ExitCode consentCheck(const Arguments& args, Registry& registry, std::ostream& o
         throw BadInput("unknown holder '" + request.actor + "' given to --as");
     request.commercial = args.has("--commercial");
     request.at = args.value("--at") ? parseIsoTime(*args.value("--at"), "--at") : currentTime();
-    const Decision decision = registry.decide(request);
+    const Decision decision = workflows::checkConsent(registry, request);
     const std::string what = scopeName(request.scope) + " on " +
                              inputKindName(request.subject.kind) + " " + request.subject.id;
     if (!decision.allowed)

@@ -1,14 +1,15 @@
 #include "demo.h"
 
-#include "accord/audio/audio_file.h"
-#include "accord/audio/export.h"
-#include "accord/audio/verify.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
-#include "accord/models/voice_model.h"
-#include "provenance_commands.h"
+#include "accord/workflows/consent_check.h"
+#include "accord/workflows/convert.h"
+#include "accord/workflows/export.h"
+#include "accord/workflows/import.h"
+#include "accord/workflows/train.h"
+#include "accord/workflows/verify.h"
 
 #include <nlohmann/json.hpp>
 
@@ -109,11 +110,8 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
 
     story.chapter("Real recordings registered by content (SHA-256 of the bytes and of the PCM)");
     auto registerFile = [&](const std::string& file, const std::string& owner) {
-        NewAsset asset;
-        asset.owner = owner;
-        asset.identity = audio::identifyAudioFile(file);
-        asset.path = file;
-        const AddedAsset added = registry->addAsset(asset);
+        const AddedAsset added =
+            workflows::registerRecording(*registry, file, owner, AssetOrigin::Recorded, "");
         story.say((added.alreadyKnown ? "same content, same id: " : "") + added.asset.id + "  " +
                   file.substr(file.find_last_of('/') + 1) + "  " +
                   seconds(added.asset.durationSeconds) + ", pcm " +
@@ -127,15 +125,8 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
 
     story.chapter("Default is deny");
     const UnixTime now = currentTime();
-    auto ask = [&](Scope scope, InputKind kind, const std::string& id, bool commercial = false) {
-        PolicyRequest request;
-        request.scope = scope;
-        request.subject.kind = kind;
-        request.subject.id = id;
-        request.actor = bo.id;
-        request.at = currentTime();
-        request.commercial = commercial;
-        return registry->decide(request);
+    auto ask = [&](Scope scope, InputKind kind, const std::string& id) {
+        return workflows::checkConsent(*registry, {scope, {kind, id}, bo.id});
     };
     story.decision("May Bo train a voice model on Ada's singing?",
                    ask(Scope::TrainVoice, InputKind::Asset, vocal.id));
@@ -153,11 +144,9 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
         story.say(g.id + ": " + describeGrant(registry->consentGraph(), g, now));
     story.decision("May Bo train a voice model on Ada's singing?",
                    ask(Scope::TrainVoice, InputKind::Asset, vocal.id));
-    PolicyRequest anyone;
-    anyone.scope = Scope::TrainVoice;
-    anyone.subject = {InputKind::Asset, vocal.id};
-    anyone.at = currentTime();
-    story.decision("May someone else in the studio do the same?", registry->decide(anyone));
+    story.decision(
+        "May someone else in the studio do the same?",
+        workflows::checkConsent(*registry, {Scope::TrainVoice, {InputKind::Asset, vocal.id}}));
 
     story.chapter("Bo trains a voice model of Ada on this machine (consent checked first)");
     NewGrant generate{ada.id, Scope::Generate, std::nullopt, bo.id, {}};
@@ -168,15 +157,15 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     registry->addGrant(trainWords);
     story.say(generateGrant.id + ": " +
               describeGrant(registry->consentGraph(), generateGrant, currentTime()));
-    models::VoiceTrainingRequest training;
+    workflows::VoiceTrainingRequest training;
     training.owner = ada.id;
     training.assets = {vocal.id, spoken.id};
     training.outFile = folder + "/ada.accordvoice";
     training.actor = bo.id;
     training.maxSteps = kDemoTrainingSteps;
     int lastShown = 0;
-    const models::TrainedVoiceModel model =
-        models::trainVoiceModel(*registry, training, [&](const models::VoiceTrainingProgress& p) {
+    const workflows::TrainedVoiceModel model = workflows::trainVoiceModel(
+        *registry, training, [&](const models::VoiceTrainingProgress& p) {
             if (p.phase == models::VoiceTrainingProgress::Phase::Training &&
                 (p.step - lastShown >= kDemoTrainingSteps / 4 || p.step == p.totalSteps)) {
                 lastShown = p.step;
@@ -189,16 +178,16 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
 
     story.chapter("Bo's guide vocal, re-sung in Ada's voice, watermarked");
     const Asset guide = registerFile(take, bo.id);
-    const models::VoiceConversion sung = models::convertWithVoiceModel(
+    const workflows::VoiceConversion sung = workflows::convertWithVoiceModel(
         *registry, model.file, take, folder + "/guide in Ada's voice.wav", 0, bo.id);
     story.say(sung.render + ": " + sung.outPath + " (" + seconds(sung.seconds) + ", watermark " +
               sung.watermark + ")");
 
     story.chapter("Generated audio cannot pass as a recording");
-    {
-        const AudioIdentity identity = audio::identifyAudioFile(sung.outPath);
-        if (const auto origin = generatedOriginOf(*registry, sung.outPath, identity))
-            story.say("refused: " + origin->describe("the re-sung file"));
+    try {
+        workflows::registerRecording(*registry, sung.outPath, bo.id, AssetOrigin::Recorded, "");
+    } catch (const BadInput& refused) {
+        story.say(std::string("refused: ") + refused.what());
     }
 
     story.chapter("A song: the re-sung vocal and Bo's piano, exported with proof");
@@ -224,13 +213,14 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     project.tracks[1].clips.push_back(pianoClip);
     saveProject(folder + "/song.accord", project);
 
-    audio::ExportRequest exportRequest;
+    workflows::ExportRequest exportRequest;
     exportRequest.outDir = folder + "/export";
     exportRequest.stems = true;
     exportRequest.commercial = true;
     exportRequest.actor = bo.id;
     exportRequest.title = "song";
-    const audio::ExportResult exported = audio::exportProject(*registry, project, exportRequest);
+    const workflows::ExportResult exported =
+        workflows::exportProject(*registry, project, exportRequest);
     for (const auto& file : exported.files)
         story.say(file.exportId + "  " + file.path + "  (+ .accord.json)");
     story.say("split sheet (" + exported.split.method.substr(0, exported.split.method.find(':')) +
@@ -240,12 +230,12 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     const std::string mixPath = exported.files.front().path;
 
     story.chapter("Verify the exported mix");
-    const audio::FileVerification proof = audio::verifyFile(mixPath, registry.get());
+    const workflows::FileVerification proof = workflows::verifyFile(mixPath, registry.get());
     story.say("signature " + signatureStateName(proof.signature) + ", content " + proof.content +
               ", consent " + proof.consent);
     story.say("AI disclosure: vocals generated by " +
               proof.manifest["disclosure"]["vocals"]["models"].dump() + ", piano performed");
-    const audio::FileVerification vocalProof = audio::verifyFile(sung.outPath, nullptr);
+    const workflows::FileVerification vocalProof = workflows::verifyFile(sung.outPath, nullptr);
     story.say("the re-sung file alone: watermark " +
               (vocalProof.watermarkFound
                    ? vocalProof.watermarkPayload
@@ -257,12 +247,12 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     Decision denied;
     try {
         exportRequest.outDir = folder + "/export-again";
-        audio::exportProject(*registry, project, exportRequest);
+        workflows::exportProject(*registry, project, exportRequest);
     } catch (const ConsentDenied& refusal) {
         denied = refusal.decision();
     }
     story.decision("May Bo export the song now?", denied);
-    const audio::FileVerification after = audio::verifyFile(mixPath, registry.get());
+    const workflows::FileVerification after = workflows::verifyFile(mixPath, registry.get());
     story.say("verify of the earlier export: consent " + after.consent);
     for (const auto& note : after.notes)
         story.say("   " + note);

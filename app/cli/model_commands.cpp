@@ -4,6 +4,8 @@
 #include "accord/core/registry.h"
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
+#include "accord/workflows/convert.h"
+#include "accord/workflows/train.h"
 #include "output.h"
 
 #include <csignal>
@@ -30,7 +32,7 @@ int wholeNumber(const Arguments& args, const std::string& option, int fallback) 
 }
 
 ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err) {
-    models::VoiceTrainingRequest request;
+    workflows::VoiceTrainingRequest request;
     request.owner = args.required("--owner");
     request.assets = args.all("--asset");
     if (request.assets.empty())
@@ -46,7 +48,7 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
     std::signal(SIGTERM, onInterrupt);
     auto registry = Registry::open(args.registryPath);
     int lastReported = -1;
-    const auto trained = models::trainVoiceModel(
+    const auto trained = workflows::trainVoiceModel(
         *registry, request,
         [&](const models::VoiceTrainingProgress& p) {
             const int percent = p.totalSteps ? 100 * p.step / p.totalSteps : 0;
@@ -88,7 +90,7 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
 ExitCode convert(const Arguments& args, std::ostream& out) {
     models::configureRuntime();
     auto registry = Registry::open(args.registryPath);
-    const auto result = models::convertWithVoiceModel(
+    const auto result = workflows::convertWithVoiceModel(
         *registry, absolutePath(args.required("--model")), absolutePath(args.positionals.at(0)),
         absolutePath(args.positionals.at(1)), args.number("--transpose", 0),
         args.value("--as").value_or(""));

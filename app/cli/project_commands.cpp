@@ -4,8 +4,8 @@
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/workflows/import.h"
 #include "output.h"
-#include "provenance_commands.h"
 
 #include <iomanip>
 #include <sstream>
@@ -93,34 +93,20 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
 
     // Validated before anything is registered: bad input changes nothing.
     auto registry = Registry::open(args.registryPath);
-    std::optional<Asset> asset = registry->assetByContent(identity.pcmSha256, identity.fileSha256);
-    // Generated audio brought back keeps its render's lineage; it never becomes a recording.
-    const auto generated = generatedOriginOf(*registry, file, identity);
-    std::string note;
-    if (generated) {
-        note = generated->describe(file);
-        if (generated->render.empty())
-            throw BadInput(note + "; it cannot be registered as a recording");
-        clip.render = generated->render;
-    } else if (const auto owner = args.value("--owner")) {
-        if (!registry->holder(*owner))
-            throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
-        asset = registry->addAsset({*owner, identity, "", AssetOrigin::Recorded, file}).asset;
-    } else if (!asset) {
-        throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
-    }
-    if (clip.render.empty())
-        clip.asset = asset->id;
+    const workflows::ClipSource source =
+        workflows::resolveClipSource(*registry, file, identity, args.value("--owner"));
+    clip.asset = source.asset;
+    clip.render = source.render;
+    const std::string& note = source.note;
     track.clips.push_back(clip);
     saveProject(path, project);
-    const std::string source =
-        clip.render.empty() ? "asset " + clip.asset : "render " + clip.render;
+    const std::string what = clip.render.empty() ? "asset " + clip.asset : "render " + clip.render;
     emit(args, out,
          {{"clip", clip.id},
           {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
           {"render", clip.render.empty() ? json(nullptr) : json(clip.render)},
           {"note", note.empty() ? json(nullptr) : json(note)}},
-         "Added clip " + clip.id + " (" + source + ") to track " + track.id +
+         "Added clip " + clip.id + " (" + what + ") to track " + track.id +
              (note.empty() ? "" : "\n" + note));
     return ExitCode::Ok;
 }

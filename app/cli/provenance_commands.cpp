@@ -1,14 +1,13 @@
 #include "provenance_commands.h"
 
-#include "accord/audio/analysis.h"
-#include "accord/audio/export.h"
-#include "accord/audio/verify.h"
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/workflows/export.h"
+#include "accord/workflows/verify.h"
 #include "output.h"
 #ifdef ACCORD_CLI_WITH_MODELS
-#include "accord/models/live_voice.h"
+#include "accord/workflows/live_model.h"
 #endif
 
 #include <filesystem>
@@ -47,23 +46,12 @@ std::string splitText(const SplitSheet& split) {
 
 } // namespace
 
-std::optional<audio::GeneratedOrigin> generatedOriginOf(const Registry& registry,
-                                                        const std::string& file,
-                                                        const AudioIdentity& identity) {
-    if (registry.assetByContent(identity.pcmSha256, identity.fileSha256))
-        return std::nullopt;
-    audio::MonoAudio mono = audio::readMonoAudio(file);
-    std::vector<std::vector<float>> channels(1);
-    channels[0] = std::move(mono.samples);
-    return audio::findGeneratedOrigin(registry, identity.pcmSha256, channels, mono.sampleRate);
-}
-
 ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     const std::string projectPath = absolutePath(args.positionals.front());
     const Project project = loadProject(projectPath);
     auto registry = Registry::open(args.registryPath);
 
-    audio::ExportRequest request;
+    workflows::ExportRequest request;
     request.outDir = absolutePath(args.required("--out"));
     request.stems = args.has("--stems");
     request.format = exportFormat(args);
@@ -73,10 +61,10 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
         throw BadInput("--as: unknown holder '" + request.actor + "'");
     request.title = std::filesystem::path(projectPath).stem().string();
 #ifdef ACCORD_CLI_WITH_MODELS
-    request.processorFor = models::liveVoiceForTracks(*registry);
+    request.processorFor = workflows::liveModelsFor(*registry);
 #endif
 
-    const auto result = audio::exportProject(*registry, project, request);
+    const auto result = workflows::exportProject(*registry, project, request);
     json files = json::array();
     json details = json::array();
     std::string text;
@@ -107,7 +95,7 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
     std::unique_ptr<Registry> registry;
     if (fileExists(args.registryPath))
         registry = Registry::open(args.registryPath);
-    const audio::FileVerification result = audio::verifyFile(file, registry.get());
+    const workflows::FileVerification result = workflows::verifyFile(file, registry.get());
 
     std::string text = file + "\n";
     text += "  signature: " + signatureStateName(result.signature) + "\n";

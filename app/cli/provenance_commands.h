@@ -2,8 +2,6 @@
 
 #include "cli_args.h"
 
-#include "accord/audio/verify.h"
-
 #include <iosfwd>
 
 namespace accord::cli {
@@ -16,10 +14,5 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out);
 // `accord-cli verify FILE`: signature, content binding, watermark, lineage and (when the
 // registry exists) the consent state now. Exit 3 when any integrity check fails.
 ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream& err);
-
-// Whether `file` (already identified) is generated audio: a registered render's sound, or audio
-// carrying an Accord watermark (decoded here only when its PCM is not a known asset).
-std::optional<audio::GeneratedOrigin>
-generatedOriginOf(const Registry& registry, const std::string& file, const AudioIdentity& identity);
 
 } // namespace accord::cli

@@ -3,6 +3,8 @@
 #include "decoding.h"
 #include "pcm_hash.h"
 
+#include "accord/audio/analysis.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 
 #include <juce_audio_formats/juce_audio_formats.h>
@@ -38,6 +40,13 @@ AudioIdentity identifyAudioFile(const std::string& path) {
     }
     identity.pcmSha256 = pcm.finishHex();
     return identity;
+}
+
+AudioIdentity watermarkAudioFile(const std::string& path, std::uint32_t payload) {
+    MultichannelAudio audio = readAudio(path);
+    embedWatermark(audio.channels, audio.sampleRate, payload);
+    writeAudio(path, audio.channels, audio.sampleRate);
+    return identifyAudioFile(path);
 }
 
 } // namespace accord::audio

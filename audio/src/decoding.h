@@ -4,7 +4,7 @@
 // cache and import. Private to the audio library (JUCE types allowed here, never in include/).
 
 #include "accord/audio/media.h"
-#include "accord/core/registry.h"
+#include "accord/core/consent.h"
 
 #include <juce_audio_formats/juce_audio_formats.h>
 

@@ -3,7 +3,6 @@
 #include "decoding.h"
 #include "media_cache.h"
 
-#include "accord/audio/verify.h"
 #include "accord/core/errors.h"
 
 #include <algorithm>
@@ -22,10 +21,9 @@ bool isCancelled(const std::atomic<bool>* cancel) {
 
 } // namespace
 
-ImportedRecording importRecording(Registry& registry, const std::string& path,
-                                  const std::string& owner, int projectRate,
-                                  const std::function<void(double)>& progress,
-                                  const std::atomic<bool>* cancel) {
+IdentifiedMedia decodeForImport(const std::string& path, int projectRate,
+                                const std::function<void(double)>& progress,
+                                const std::atomic<bool>* cancel) {
     const std::string file = detail::absolutePath(path);
     if (isCancelled(cancel))
         throw Cancelled();
@@ -35,48 +33,15 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
     options.targetRate = projectRate;
     options.identify = true;
     options.cancel = cancel;
-    if (progress)
-        options.progress = [&progress](double done) { progress(0.95 * done); };
+    options.progress = progress;
     detail::DecodeResult decoded = detail::decodeFile(path, options);
     if (isCancelled(cancel))
         throw Cancelled();
-
-    ImportedRecording imported;
-    imported.file = file;
-    std::vector<std::vector<float>> channels;
-    for (const auto& channel : decoded.media->channels)
-        channels.emplace_back(channel.begin(), channel.end());
-    const auto generated =
-        findGeneratedOrigin(registry, decoded.identity->pcmSha256, channels, projectRate);
-    channels.clear();
-    if (generated)
-        imported.notes.push_back(generated->describe(file));
-    if (generated && !generated->render.empty()) {
-        imported.render = registry.render(generated->render);
-        imported.alreadyKnown = true;
-    } else {
-        NewAsset asset;
-        asset.owner = owner;
-        asset.identity = *decoded.identity;
-        asset.origin = generated ? AssetOrigin::Generated : AssetOrigin::Imported;
-        asset.path = file;
-        const AddedAsset added = registry.addAsset(asset);
-        imported.asset = added.asset;
-        imported.alreadyKnown = added.alreadyKnown;
-    }
-    imported.lengthAtProjectRate = decoded.media->frames;
-    const DecodedMedia& media = *decoded.media;
-    if (media.sourceChannels > 2)
-        imported.notes.push_back(std::to_string(media.sourceChannels) +
-                                 " channels: the first two play as left and right; the asset's "
-                                 "identity covers all of them");
-    if (media.sourceRate != projectRate)
-        imported.notes.push_back("resampled from " + std::to_string(media.sourceRate) + " Hz to " +
-                                 std::to_string(projectRate) + " Hz");
+    IdentifiedMedia result;
+    result.identity = *decoded.identity;
+    result.media = decoded.media;
     detail::MediaCache::instance().insert(file, projectRate, stamp, std::move(decoded.media));
-    if (progress)
-        progress(1.0);
-    return imported;
+    return result;
 }
 
 WaveformOverview computeWaveformOverview(const std::string& path, const std::atomic<bool>* cancel) {

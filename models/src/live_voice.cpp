@@ -4,6 +4,7 @@
 #include "accord/models/live_voice.h"
 
 #include "voice_dsp.h"
+#include "voice_model_access.h"
 #include "voice_net.h"
 
 #include "accord/audio/analysis.h"
@@ -15,7 +16,6 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -835,7 +835,7 @@ struct LiveVoice::Impl {
 };
 
 LiveVoice::LiveVoice(const VoiceModel& model, double transposeSemitones)
-    : impl_(Impl::fromNetwork(model.network())) {
+    : impl_(Impl::fromNetwork(VoiceModelAccess::network(model))) {
     if (!(std::abs(transposeSemitones) <= 48))
         throw BadInput("transpose of " + std::to_string(transposeSemitones) +
                        " semitones is outside -48..48");
@@ -863,28 +863,6 @@ int LiveVoice::latencyFrames() const {
 void LiveVoice::process(const float* in, float* out, int frames) {
     const audio::NoDenormals noDenormals;
     impl_->process(in, out, frames);
-}
-
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
-liveVoiceForTracks(const Registry& registry) {
-    auto loaded = std::make_shared<std::map<std::string, std::shared_ptr<const VoiceModel>>>();
-    return [&registry, loaded](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
-        if (track.model.empty())
-            return nullptr;
-        auto& model = (*loaded)[track.model];
-        if (!model) {
-            auto file = std::make_shared<const VoiceModel>(VoiceModel::load(track.model));
-            const auto models = registry.models();
-            const bool registered = std::any_of(models.begin(), models.end(), [&](const Model& m) {
-                return m.file == track.model && m.weightsSha256 == file->card().weightsSha256;
-            });
-            if (!registered)
-                throw BadInput(track.model + ": not the voice model registered for this file (its "
-                                             "weights differ or it was never registered)");
-            model = std::move(file);
-        }
-        return std::make_shared<LiveVoice>(*model);
-    };
 }
 
 } // namespace accord::models

@@ -1,16 +1,15 @@
-// Voice models: consent, dataset, training loop with checkpoints, model files, conversion.
-// No Torch here: the network lives behind voice_net.h.
+// Voice models: dataset, training loop with checkpoints, model files, conversion. No registry and
+// no consent here (workflows/ asks before calling), and no Torch: the network lives behind
+// voice_net.h.
 
 #include "accord/models/voice_model.h"
 
 #include "voice_dsp.h"
 #include "voice_format.h"
+#include "voice_model_access.h"
 #include "voice_net.h"
 
 #include "accord/audio/analysis.h"
-#include "accord/audio/audio_file.h"
-#include "accord/audio/export.h"
-#include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
@@ -53,10 +52,6 @@ constexpr std::int64_t kTrimMargin = 8; // frames kept around the sound when tri
 constexpr double kMinimumSoundSeconds = 3;
 constexpr size_t kLossWindow = 50; // steps averaged for the reported loss
 constexpr float kPeakCeiling = 0.99f;
-// One LibTorch thread unless asked otherwise: at this model size two threads were slower on
-// this 2-core machine, idle (0.20 vs 0.105 s per training step) and much more so while other
-// work kept the cores busy (1.3 s: OpenMP threads spin waiting for each other).
-constexpr int kDefaultThreads = 1;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -124,8 +119,9 @@ LoadedModel loadModel(const std::string& file) {
 
 // ---- the dataset ------------------------------------------------------------------------------
 
-struct AssetAudio {
-    Asset asset;
+struct AnalysedSource {
+    std::string id;
+    std::string contentHash;
     audio::VoiceFeatures features;
     double seconds = 0;
 };
@@ -138,7 +134,7 @@ struct Dataset {
     double trainSeconds = 0, validationSeconds = 0;
 };
 
-Dataset buildDataset(const std::vector<AssetAudio>& sources, const voice::VoiceConfig& config) {
+Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::VoiceConfig& config) {
     Dataset set;
     voice::TrainingData& d = set.data;
     const auto appendZeros = [&](std::int64_t count) {
@@ -155,7 +151,7 @@ Dataset buildDataset(const std::vector<AssetAudio>& sources, const voice::VoiceC
 
     std::vector<std::uint8_t> active; // over the real frames
     std::vector<std::int64_t> junctions;
-    for (const AssetAudio& source : sources) {
+    for (const AnalysedSource& source : sources) {
         const audio::VoiceFeatures& f = source.features;
         const voice::Conditioning c = voice::conditioning(f);
         std::int64_t first = f.frames, last = -1;
@@ -283,53 +279,16 @@ std::optional<Checkpoint> readCheckpoint(const std::string& path, const std::str
     }
 }
 
-std::string requestFingerprint(const std::vector<AssetAudio>& sources,
-                               const VoiceTrainingRequest& request,
+std::string requestFingerprint(const std::vector<AnalysedSource>& sources,
+                               const VoiceTrainingOptions& options,
                                const voice::VoiceConfig& config) {
     json assets = json::array();
-    for (const AssetAudio& source : sources)
-        assets.push_back({source.asset.id, source.asset.pcmSha256});
+    for (const AnalysedSource& source : sources)
+        assets.push_back({source.id, source.contentHash});
     const json fingerprint = {{"format", kFormatName},  {"version", kVoiceModelFormatVersion},
-                              {"owner", request.owner}, {"assets", assets},
-                              {"seed", request.seed},   {"config", config.toJson()}};
+                              {"owner", options.owner}, {"assets", assets},
+                              {"seed", options.seed},   {"config", config.toJson()}};
     return sha256Hex(fingerprint.dump());
-}
-
-// ---- consent ----------------------------------------------------------------------------------
-
-PolicyRequest policyRequest(Scope scope, InputKind kind, const std::string& id,
-                            const std::string& actor, UnixTime at) {
-    PolicyRequest request;
-    request.scope = scope;
-    request.subject.kind = kind;
-    request.subject.id = id;
-    request.actor = actor;
-    request.at = at;
-    return request;
-}
-
-Decision decideTraining(Registry& registry, const std::vector<std::string>& assets,
-                        const std::string& actor) {
-    Decision merged;
-    merged.allowed = true;
-    const UnixTime now = currentTime();
-    for (const std::string& asset : assets) {
-        const Decision d =
-            registry.decide(policyRequest(Scope::TrainVoice, InputKind::Asset, asset, actor, now));
-        merged.allowed = merged.allowed && d.allowed;
-        merged.missing.insert(merged.missing.end(), d.missing.begin(), d.missing.end());
-        merged.relied.insert(merged.relied.end(), d.relied.begin(), d.relied.end());
-        merged.closureAssets.insert(merged.closureAssets.end(), d.closureAssets.begin(),
-                                    d.closureAssets.end());
-    }
-    return merged;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& item : items)
-        out += (out.empty() ? "" : ", ") + item;
-    return out;
 }
 
 } // namespace
@@ -365,8 +324,8 @@ const VoiceModelCard& VoiceModel::card() const {
     return impl_->model.card;
 }
 
-const voice::VoiceNetwork& VoiceModel::network() const {
-    return *impl_->model.network;
+const voice::VoiceNetwork& VoiceModelAccess::network(const VoiceModel& model) {
+    return *model.impl_->model.network;
 }
 
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
@@ -399,46 +358,14 @@ VoiceModelCard readVoiceModelCard(const std::string& file) {
 
 // ---- training ----------------------------------------------------------------------------------
 
-TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
-                                  const std::function<void(const VoiceTrainingProgress&)>& progress,
-                                  const std::atomic<bool>* cancel) {
+TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
+                        const VoiceTrainingOptions& options,
+                        const std::function<void(const VoiceTrainingProgress&)>& progress,
+                        const std::atomic<bool>* cancel) {
     const Clock::time_point started = Clock::now();
-    const double budget = request.maxMinutes > 0 ? request.maxMinutes * 60.0 : 1e18;
-    const int threads = request.threads > 0 ? request.threads : kDefaultThreads;
-    configureRuntime(threads);
-
-    // The request itself.
-    const std::optional<Holder> owner = registry.holder(request.owner);
-    if (!owner)
-        throw BadInput("unknown rights holder '" + request.owner + "'");
-    if (request.assets.empty())
-        throw BadInput("no assets to train on: name at least one registered recording");
-    if (request.outFile.empty())
-        throw BadInput("no output file for the voice model");
-    {
-        const fs::path folder = fs::absolute(fs::path(request.outFile)).parent_path();
-        std::error_code error;
-        if (!fs::is_directory(folder, error))
-            throw BadInput(request.outFile + ": the folder " + folder.string() + " does not exist");
-    }
-    std::vector<std::string> assetIds;
-    for (const std::string& id : request.assets)
-        if (std::find(assetIds.begin(), assetIds.end(), id) == assetIds.end())
-            assetIds.push_back(id);
-    std::vector<Asset> assets;
-    for (const std::string& id : assetIds) {
-        const std::optional<Asset> asset = registry.asset(id);
-        if (!asset)
-            throw BadInput("unknown asset '" + id + "'");
-        assets.push_back(*asset);
-    }
-    const std::string actor = request.actor.empty() ? request.owner : request.actor;
-
-    // Consent before anything is read: every asset needs train-voice.
-    const Decision decision = decideTraining(registry, assetIds, actor);
-    if (!decision.allowed)
-        throw ConsentDenied("train a voice model of " + request.owner + " on " + joined(assetIds),
-                            decision);
+    const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
+    const int threads = options.threads > 0 ? options.threads : kVoiceModelThreads;
+    const RuntimeInfo runtime = configureRuntime(threads);
 
     VoiceTrainingProgress report;
     const auto tell = [&](const std::string& message) {
@@ -448,52 +375,44 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
             progress(report);
     };
 
-    // The recordings, checked against their registered content, analysed at 16 kHz.
-    std::vector<AssetAudio> sources;
-    for (size_t i = 0; i < assets.size(); ++i) {
-        const Asset& asset = assets[i];
-        tell("analysing " + asset.id + " (" + std::to_string(i + 1) + " of " +
-             std::to_string(assets.size()) + ")");
+    TrainedVoice result;
+    result.runtime = "LibTorch " + runtime.torchVersion;
+    // The recordings, analysed at 16 kHz one at a time.
+    std::vector<AnalysedSource> analysed;
+    for (size_t i = 0; i < sources.size(); ++i) {
+        const VoiceTrainingSource& source = sources[i];
+        tell("analysing " + source.id + " (" + std::to_string(i + 1) + " of " +
+             std::to_string(sources.size()) + ")");
         if (cancel && cancel->load()) {
-            TrainedVoiceModel stopped;
-            stopped.cancelled = true;
-            stopped.checkpoint = request.outFile + ".checkpoint";
-            return stopped;
+            result.cancelled = true;
+            return result;
         }
-        if (asset.path.empty() || !fileExists(asset.path))
-            throw BadInput("asset " + asset.id + ": its recording is not at '" + asset.path +
-                           "' any more; register the file again");
-        const AudioIdentity identity = audio::identifyAudioFile(asset.path);
-        if (identity.pcmSha256 != asset.pcmSha256)
-            throw BadInput("asset " + asset.id + ": " + asset.path +
-                           " no longer holds the registered recording (its audio differs)");
-        const audio::MonoAudio recording = audio::readMonoAudio(asset.path);
-        AssetAudio source;
-        source.asset = asset;
-        source.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
-        audio::AnalysisOptions options;
-        options.keepSpectrum = true;
-        source.features = audio::analyseVoice(
-            audio::resample(recording.samples, recording.sampleRate, an::kSampleRate), options);
-        sources.push_back(std::move(source));
+        const VoiceRecording recording = source.read();
+        AnalysedSource entry;
+        entry.id = source.id;
+        entry.contentHash = source.contentHash;
+        entry.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
+        audio::AnalysisOptions analysis;
+        analysis.keepSpectrum = true;
+        entry.features = audio::analyseVoice(
+            audio::resample(recording.samples, recording.sampleRate, an::kSampleRate), analysis);
+        analysed.push_back(std::move(entry));
     }
 
-    const voice::VoiceConfig config = configFor(request.channels, request.maxSteps);
-    const Dataset dataset = buildDataset(sources, config);
+    const voice::VoiceConfig config = configFor(options.channels, options.maxSteps);
+    const Dataset dataset = buildDataset(analysed, config);
     if (dataset.soundSeconds < kMinimumSoundSeconds)
         throw BadInput("not enough sound to learn a voice from: " +
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
                        " s after trimming silence (at least 3 s needed)");
 
-    const std::string checkpointPath = request.outFile + ".checkpoint";
-    const std::string fingerprint = requestFingerprint(sources, request, config);
-    voice::VoiceNetwork network(config, request.seed);
+    const std::string& checkpointPath = options.checkpointFile;
+    const std::string fingerprint = requestFingerprint(analysed, options, config);
+    voice::VoiceNetwork network(config, options.seed);
     voice::VoiceTrainer trainer(network, dataset.data);
-    std::mt19937_64 random(request.seed);
+    std::mt19937_64 random(options.seed);
     Checkpoint state;
     std::string note;
-    TrainedVoiceModel result;
-    result.checkpoint = checkpointPath;
     if (std::optional<Checkpoint> saved = readCheckpoint(checkpointPath, fingerprint, note)) {
         network.setWeights(saved->weights, checkpointPath);
         trainer.setOptimizerState(saved->optimizer, checkpointPath);
@@ -562,8 +481,8 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
             break;
         }
         std::vector<std::int64_t> starts(static_cast<size_t>(config.batchCrops));
-        for (std::int64_t& s : starts)
-            s = pickStart(random);
+        for (std::int64_t& start : starts)
+            start = pickStart(random);
         const double loss = trainer.step(state.step, starts);
         ++state.step;
         state.recentLosses.push_back(loss);
@@ -593,11 +512,10 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     }
 
     // Stopped by the time budget: the checkpoint stays, so the same request later continues the
-    // schedule (and registers a new model) instead of starting over.
+    // schedule instead of starting over.
     if (result.stoppedByTimeLimit)
         save();
 
-    // Final metrics, the file, the registry.
     report.phase = VoiceTrainingProgress::Phase::Saving;
     tell("saving");
     if (state.step > 0) {
@@ -619,93 +537,44 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
     metrics["validationSeconds"] = dataset.validationSeconds;
     metrics["wallSeconds"] = secondsSince(started);
     metrics["threads"] = threads;
-    metrics["seed"] = request.seed;
+    metrics["seed"] = options.seed;
 
-    // Consent again, now: a grant revoked while training must not yield a registered model
-    // (the registry marks models source-revoked on revocation, but this one did not exist yet).
-    const Decision still = decideTraining(registry, assetIds, actor);
-    if (!still.allowed) {
-        std::error_code ignored;
-        fs::remove(checkpointPath, ignored); // weights learned from what is no longer consented
-        throw ConsentDenied("register the voice model of " + request.owner + " trained on " +
-                                joined(assetIds) + " (consent was revoked during training)",
-                            still);
-    }
-
-    const std::string weights = voice::encodeTensors(network.weights());
-    const std::string weightsHash = sha256Hex(weights);
-    json training_ = json::array();
-    std::vector<TrainingSource> lineage;
-    for (const AssetAudio& source : sources) {
-        std::string grant;
-        for (const ReliedGrant& relied : still.relied)
-            if (relied.asset == source.asset.id)
-                grant = relied.grant;
-        lineage.push_back({source.asset.id, grant});
-        training_.push_back({{"asset", source.asset.id},
-                             {"grant", grant},
-                             {"pcmSha256", source.asset.pcmSha256},
-                             {"seconds", source.seconds}});
-    }
-    const RuntimeInfo runtime = configureRuntime(threads);
-    json card = {{"format", kFormatName},
-                 {"formatVersion", kVoiceModelFormatVersion},
-                 {"kind", "voice"},
-                 {"model", nullptr},
-                 {"owner", owner->id},
-                 {"ownerName", owner->name},
-                 {"createdAt", formatIsoTime(currentTime())},
-                 {"training", training_},
-                 {"config", config.toJson()},
-                 {"metrics", metrics},
-                 {"weightsSha256", weightsHash},
-                 {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
-                 {"runtime", "LibTorch " + runtime.torchVersion}};
-    const std::string file = absolutePath(request.outFile);
-    // Written before registering (so the registry never names a file that does not exist), then
-    // rewritten with the id the registry gave it.
-    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
-                                                     card.dump(2), weights));
-    NewModel added;
-    added.kind = ModelKind::Voice;
-    added.owner = owner->id;
-    added.file = file;
-    added.weightsSha256 = weightsHash;
-    added.configJson = config.toJson().dump();
-    added.metricsJson = metrics.dump();
-    added.training = lineage;
-    Model model;
-    try {
-        model = registry.addModel(added);
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove(file, ignored); // no unregistered model file left behind
-        throw;
-    }
-    card["model"] = model.id;
-    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
-                                                     card.dump(2), weights));
-    if (!result.stoppedByTimeLimit) {
-        std::error_code ignored;
-        fs::remove(checkpointPath, ignored);
-    }
-
-    result.file = file;
-    result.modelId = model.id;
-    result.weightsSha256 = weightsHash;
-    result.metricsJson = metrics.dump();
     result.steps = state.step;
+    for (const AnalysedSource& source : analysed)
+        result.sourceSeconds.push_back(source.seconds);
+    result.configJson = config.toJson().dump();
+    result.metricsJson = metrics.dump();
+    result.weights = voice::encodeTensors(network.weights());
+    result.weightsSha256 = sha256Hex(result.weights);
     return result;
 }
 
-// ---- conversion --------------------------------------------------------------------------------
+void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
+                     const VoiceModelOrigin& origin) {
+    json training = json::array();
+    for (const VoiceModelOrigin::Source& source : origin.training)
+        training.push_back({{"asset", source.asset},
+                            {"grant", source.grant},
+                            {"pcmSha256", source.pcmSha256},
+                            {"seconds", source.seconds}});
+    const json card = {{"format", kFormatName},
+                       {"formatVersion", kVoiceModelFormatVersion},
+                       {"kind", "voice"},
+                       {"model", origin.modelId.empty() ? json(nullptr) : json(origin.modelId)},
+                       {"owner", origin.owner},
+                       {"ownerName", origin.ownerName},
+                       {"createdAt", origin.createdAt},
+                       {"training", training},
+                       {"config", json::parse(trained.configJson)},
+                       {"metrics", json::parse(trained.metricsJson)},
+                       {"weightsSha256", trained.weightsSha256},
+                       {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
+                       {"runtime", trained.runtime}};
+    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
+                                                     card.dump(2), trained.weights));
+}
 
-namespace {
-
-// Loading and verifying a model file costs ~9 ms, a quarter of converting a 3 s clip: models
-// stay loaded while their file is unchanged (same size and modification time; model files are
-// replaced by atomic rename, which always gives them a new modification time).
-std::shared_ptr<const VoiceModel> loadVoiceModelOnce(const std::string& file) {
+std::shared_ptr<const VoiceModel> loadVoiceModelCached(const std::string& file) {
     struct Loaded {
         std::uintmax_t size = 0;
         fs::file_time_type modified;
@@ -732,93 +601,6 @@ std::shared_ptr<const VoiceModel> loadVoiceModelOnce(const std::string& file) {
         loaded[file] = {size, modified, model};
     }
     return model;
-}
-
-} // namespace
-
-VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
-                                      const std::string& inPath, const std::string& outPath,
-                                      double transposeSemitones, const std::string& actor,
-                                      int threads) {
-    configureRuntime(threads > 0 ? threads : kDefaultThreads);
-    std::string extension = fs::path(outPath).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (extension != ".wav" && extension != ".flac")
-        throw BadInput(outPath + ": unsupported output format '" + extension +
-                       "': use .wav or .flac");
-    if (!(std::abs(transposeSemitones) <= 48))
-        throw BadInput("transpose of " + std::to_string(transposeSemitones) +
-                       " semitones is outside -48..48");
-
-    const std::shared_ptr<const VoiceModel> voiceModel = loadVoiceModelOnce(modelFile);
-    const VoiceModelCard& card = voiceModel->card();
-    std::optional<Model> model;
-    if (!card.modelId.empty())
-        if (std::optional<Model> byId = registry.model(card.modelId);
-            byId && byId->weightsSha256 == card.weightsSha256)
-            model = byId;
-    if (!model)
-        for (const Model& candidate : registry.models())
-            if (candidate.kind == ModelKind::Voice &&
-                candidate.weightsSha256 == card.weightsSha256) {
-                model = candidate;
-                break;
-            }
-    if (!model)
-        throw BadInput(modelFile + ": this voice model is not registered in " + registry.path() +
-                       " (weights " + card.weightsSha256.substr(0, 12) + "...)");
-
-    // The performance: a registered recording, or a render of this studio (a re-sung take sung
-    // again, a bounced stem) whose lineage then carries over.
-    const AudioIdentity identity = audio::identifyAudioFile(inPath);
-    RenderInput performance;
-    if (const auto asset = registry.assetByContent(identity.pcmSha256, identity.fileSha256))
-        performance = {InputKind::Asset, asset->id};
-    else if (const auto rendered = registry.renderByContent(identity.pcmSha256))
-        performance = {InputKind::Render, rendered->id};
-    else
-        throw BadInput(inPath + ": not a registered recording; register it first "
-                                "(accord-cli asset add FILE --owner HOLDER)");
-
-    const Decision decision = registry.decide(
-        policyRequest(Scope::Generate, InputKind::Model, model->id, actor, currentTime()));
-    if (!decision.allowed)
-        throw ConsentDenied("generate with voice model " + model->id, decision);
-
-    const Clock::time_point started = Clock::now();
-    const audio::MonoAudio recording = audio::readMonoAudio(inPath);
-    std::vector<std::vector<float>> sung(1);
-    sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones);
-    // Generated audio carries a watermark naming its render (SPEC §2.2), so it is recognised
-    // after re-encoding, cutting or mixing. The payload is drawn at random and must be new here.
-    const std::string payload = audio::newWatermarkPayload(registry);
-    audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
-    const double processing = secondsSince(started);
-    const std::string out = absolutePath(outPath);
-    audio::writeMonoAudio(out, sung[0], recording.sampleRate);
-    const AudioIdentity written = audio::identifyAudioFile(out);
-    Render render;
-    try {
-        render = registry.addRender({"conversion",
-                                     out,
-                                     written.pcmSha256,
-                                     {performance, {InputKind::Model, model->id}},
-                                     payload});
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove(out, ignored); // no unregistered generated audio left behind
-        throw;
-    }
-    VoiceConversion result;
-    result.render = render.id;
-    result.modelId = model->id;
-    result.input = performance;
-    result.watermark = payload;
-    result.outPath = out;
-    result.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
-    result.processingSeconds = processing;
-    return result;
 }
 
 } // namespace accord::models

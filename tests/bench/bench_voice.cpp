@@ -29,6 +29,8 @@
 #include "accord/core/registry.h"
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
+#include "accord/workflows/convert.h"
+#include "accord/workflows/train.h"
 
 #include <algorithm>
 #include <array>
@@ -236,7 +238,7 @@ int main() {
                 collected);
 
     // Train.
-    accord::models::VoiceTrainingRequest request;
+    accord::workflows::VoiceTrainingRequest request;
     request.owner = lowVoice.id;
     request.assets = trainAssets;
     request.outFile = folder + "/low-voice.accordvoice";
@@ -246,9 +248,9 @@ int main() {
     request.threads = threads;
     request.channels = channels;
     int lastPrinted = -1;
-    accord::models::TrainedVoiceModel trained;
+    accord::workflows::TrainedVoiceModel trained;
     const double trainingWall = accord::bench::secondsOf([&] {
-        trained = accord::models::trainVoiceModel(*registry, request, [&](const auto& p) {
+        trained = accord::workflows::trainVoiceModel(*registry, request, [&](const auto& p) {
             if (std::getenv("ACCORD_BENCH_DEBUG") && !p.message.empty())
                 std::printf("    [%6.1f s] %s\n", p.elapsedSeconds, p.message.c_str());
             if (p.phase != accord::models::VoiceTrainingProgress::Phase::Training)
@@ -301,10 +303,10 @@ int main() {
         asset.path = in.path;
         registry->addAsset(asset);
         const std::string out = folder + "/converted-" + std::to_string(i) + ".wav";
-        accord::models::VoiceConversion conversion;
+        accord::workflows::VoiceConversion conversion;
         apiSeconds += accord::bench::secondsOf([&] {
-            conversion = accord::models::convertWithVoiceModel(*registry, trained.file, in.path,
-                                                               out, 0, "", 1);
+            conversion = accord::workflows::convertWithVoiceModel(*registry, trained.file, in.path,
+                                                                  out, 0, "", 1);
         });
         std::vector<float> again;
         modelSeconds +=
@@ -362,9 +364,9 @@ int main() {
         registry->addAsset(asset);
         longSeconds = asset.identity.durationSeconds;
         longApiSeconds = accord::bench::secondsOf([&] {
-            accord::models::convertWithVoiceModel(*registry, trained.file, take,
-                                                  folder + "/high-voice-take-converted.flac", 0, "",
-                                                  1);
+            accord::workflows::convertWithVoiceModel(*registry, trained.file, take,
+                                                     folder + "/high-voice-take-converted.flac", 0,
+                                                     "", 1);
         });
     }
 
@@ -404,12 +406,12 @@ int main() {
         grant.scope = accord::Scope::TrainVoice;
         registry->addGrant(grant);
     }
-    accord::models::VoiceTrainingRequest control = request;
+    accord::workflows::VoiceTrainingRequest control = request;
     control.owner = highVoice.id;
     control.assets = controlAssets;
     control.outFile = folder + "/high-voice.accordvoice";
     control.maxSteps = controlSteps;
-    const auto controlTrained = accord::models::trainVoiceModel(*registry, control);
+    const auto controlTrained = accord::workflows::trainVoiceModel(*registry, control);
     const accord::models::VoiceModel highModel =
         accord::models::VoiceModel::load(controlTrained.file);
     accord::models::configureRuntime(1);

@@ -8,6 +8,7 @@
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
 #include "accord/audio/render.h"
+#include "accord/core/errors.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/voice_model.h"
 

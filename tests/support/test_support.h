@@ -12,6 +12,10 @@
 #include <QStringList>
 #include <QtTest>
 
+#include <cmath>
+#include <cstring>
+#include <vector>
+
 namespace accord::test {
 
 // Root of the recordings fetched by scripts/fetch-material.sh.
@@ -72,6 +76,32 @@ inline bool runTool(const QString& program, const QStringList& arguments) {
         return false;
     }
     return true;
+}
+
+// Raw little-endian float samples of a file as sox decodes it, with optional effects.
+inline std::vector<float> soxFloats(const QString& file, const QStringList& effects = {}) {
+    QProcess sox;
+    sox.start("sox", QStringList{file, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-"} +
+                         effects);
+    if (!sox.waitForFinished(60000) || sox.exitCode() != 0) {
+        qWarning() << "sox failed:" << sox.readAllStandardError();
+        return {};
+    }
+    const QByteArray raw = sox.readAllStandardOutput();
+    std::vector<float> samples(std::size_t(raw.size()) / sizeof(float));
+    std::memcpy(samples.data(), raw.constData(), samples.size() * sizeof(float));
+    return samples;
+}
+
+// Pearson correlation without removing the mean (audio is centred): 1 for identical shapes.
+inline double correlation(const float* a, const float* b, std::size_t n) {
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
 }
 
 } // namespace accord::test

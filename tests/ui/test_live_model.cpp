@@ -15,6 +15,7 @@
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
 #include "accord/ui/studio_style.h"
+#include "accord/workflows/train.h"
 #include "studio_test_main.h"
 
 #include "test_support.h"
@@ -121,13 +122,14 @@ private Q_SLOTS:
         addGrant(Scope::Export);
         generateGrant_ = addGrant(Scope::Generate);
 
-        models::VoiceTrainingRequest training;
+        workflows::VoiceTrainingRequest training;
         training.owner = ada_;
         training.assets = {take1_};
         training.outFile = dir_.filePath("ada.accordvoice").toStdString();
         training.maxSteps = kTinySteps;
         training.channels = kTinyWidth;
-        const models::TrainedVoiceModel trained = models::trainVoiceModel(registry(), training);
+        const workflows::TrainedVoiceModel trained =
+            workflows::trainVoiceModel(registry(), training);
         QVERIFY(!trained.modelId.empty());
         model_ = QString::fromStdString(trained.file);
         modelId_ = trained.modelId;

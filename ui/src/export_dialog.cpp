@@ -1,13 +1,13 @@
 #include "accord/ui/export_dialog.h"
 
-#include "accord/audio/export.h"
 #include "accord/core/errors.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
-#include "accord/models/live_voice.h"
 #include "accord/ui/errors.h"
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
+#include "accord/workflows/export.h"
+#include "accord/workflows/live_model.h"
 
 #include "background.h"
 
@@ -101,13 +101,13 @@ void setSplit(ExportGateView& view, const SplitSheet& split) {
 
 // Runs on the dialog's worker with a connection of its own.
 ExportGateView judgeOnWorker(const QString& registryPath, const accord::Project& project,
-                             const audio::ExportRequest& request) {
+                             const workflows::ExportRequest& request) {
     backgroundPriority();
     ExportGateView view;
     view.commercial = request.commercial;
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        const audio::ExportGate gate = audio::judgeExport(*registry, project, request);
+        const workflows::ExportGate gate = workflows::judgeExport(*registry, project, request);
         view.closureAssets = static_cast<int>(gate.decision.closureAssets.size());
         if (gate.split)
             setSplit(view, *gate.split);
@@ -129,7 +129,7 @@ ExportGateView judgeOnWorker(const QString& registryPath, const accord::Project&
 }
 
 ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Project& project,
-                                const audio::ExportRequest& request,
+                                const workflows::ExportRequest& request,
                                 const std::shared_ptr<std::atomic<bool>>& cancel,
                                 const std::shared_ptr<std::atomic<double>>& fraction) {
     backgroundPriority();
@@ -141,15 +141,15 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         registry = Registry::open(registryPath.toStdString());
         // Tracks run through their voice models as in playback; the live nodes are loaded here,
         // on this worker, checked against this connection's registry.
-        audio::ExportRequest withModels = request;
-        withModels.processorFor = models::liveVoiceForTracks(*registry);
-        const audio::ExportResult result = audio::exportProject(
+        workflows::ExportRequest withModels = request;
+        withModels.processorFor = workflows::liveModelsFor(*registry);
+        const workflows::ExportResult result = workflows::exportProject(
             *registry, project, withModels, [fraction](double f) { fraction->store(f); },
             cancel.get());
         outcome.ok = true;
         outcome.gate.verdict = ExportGateView::Verdict::Allowed;
         setSplit(outcome.gate, result.split);
-        for (const audio::ExportedFile& file : result.files) {
+        for (const workflows::ExportedFile& file : result.files) {
             outcome.files << qs(file.path);
             outcome.sidecars << qs(file.sidecar);
         }
@@ -424,8 +424,8 @@ void ExportDialog::judgeNow() {
     updateButtons();
 }
 
-audio::ExportRequest ExportDialog::currentRequest() const {
-    audio::ExportRequest request;
+workflows::ExportRequest ExportDialog::currentRequest() const {
+    workflows::ExportRequest request;
     request.stems = stems_->isChecked();
     request.format = format_->currentIndex() == kFlac24 ? audio::RenderFormat::Flac24
                                                         : audio::RenderFormat::Wav24;
@@ -560,7 +560,7 @@ void ExportDialog::startExport() {
         return;
     const QString folder = QFileInfo(folder_->text().trimmed()).absoluteFilePath();
     QSettings().setValue(QString::fromLatin1(kFolderKey), folder);
-    audio::ExportRequest request = currentRequest();
+    workflows::ExportRequest request = currentRequest();
     request.outDir = folder.toStdString();
 
     exporting_ = true;

@@ -1,10 +1,10 @@
 #include "accord/ui/import_manager.h"
 
-#include "accord/audio/media.h"
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
+#include "accord/workflows/import.h"
 
 #include "background.h"
 #include <QCheckBox>
@@ -23,7 +23,7 @@
 namespace accord::ui {
 
 struct ImportOutcome {
-    accord::audio::ImportedRecording recording;
+    accord::workflows::ImportedRecording recording;
     bool ok = false;
     bool cancelled = false;
     QString error;
@@ -42,7 +42,7 @@ ImportOutcome runImport(const QString& registryPath, const QString& file, const 
     ImportOutcome outcome;
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        outcome.recording = accord::audio::importRecording(
+        outcome.recording = accord::workflows::importRecording(
             *registry, file.toStdString(), owner.toStdString(), projectRate,
             [progress](double fraction) { progress->store(fraction); }, cancel.get());
         outcome.cancelled = cancel->load();
@@ -328,7 +328,7 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
         Q_EMIT failed(report);
         return;
     }
-    const accord::audio::ImportedRecording& recording = outcome.recording;
+    const accord::workflows::ImportedRecording& recording = outcome.recording;
     const std::string file = recording.file.empty() ? job.file.toStdString() : recording.file;
     document_->setMediaLength(file, recording.lengthAtProjectRate);
 

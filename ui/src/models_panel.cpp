@@ -5,6 +5,7 @@
 #include "accord/core/time.h"
 #include "accord/ui/project_document.h"
 #include "accord/ui/registry_session.h"
+#include "accord/workflows/live_model.h"
 
 #include "models_training.h"
 
@@ -473,16 +474,12 @@ void ModelsPanel::reloadAssets() {
         return;
     }
     try {
-        const UnixTime now = currentTime();
         for (const Asset& asset : registry->assets()) {
             if (fromStd(asset.owner) != owner)
                 continue;
-            PolicyRequest request;
-            request.scope = Scope::TrainVoice;
-            request.subject = {InputKind::Asset, asset.id};
-            request.actor = asset.owner; // training runs for the owner (trainVoiceModel's actor)
-            request.at = now;
-            const Decision decision = registry->decide(request);
+            // Training runs for the owner (the actor trainVoiceModel defaults to).
+            const Decision decision =
+                workflows::judgeVoiceTraining(*registry, asset.id, asset.owner);
 
             auto* item = new QTreeWidgetItem(assets_);
             const QString id = fromStd(asset.id);
@@ -553,7 +550,6 @@ void ModelsPanel::reloadModels() {
     const Registry* registry = session_->registry();
     if (registry != nullptr) {
         try {
-            const UnixTime now = currentTime();
             for (const Model& model : registry->models()) {
                 if (model.kind != ModelKind::Voice)
                     continue;
@@ -577,11 +573,7 @@ void ModelsPanel::reloadModels() {
                 item->setToolTip(ModelWeights, fromStd(model.weightsSha256));
 
                 // The state a user acts on: can this model be used, and if not, why.
-                PolicyRequest request;
-                request.scope = Scope::Generate;
-                request.subject = {InputKind::Model, model.id};
-                request.at = now;
-                const Decision decision = registry->decide(request);
+                const Decision decision = workflows::judgeGenerate(*registry, model.id);
                 const auto cached = cards_.find(model.file);
                 const CardCheck* check =
                     cached != cards_.end() ? cached->second.check.get() : nullptr;
@@ -795,7 +787,7 @@ void ModelsPanel::train() {
         setMessage(message_, tr("No registry is open."), kErrorStyle);
         return;
     }
-    accord::models::VoiceTrainingRequest request;
+    accord::workflows::VoiceTrainingRequest request;
     request.owner = selectedOwner().toStdString();
     for (const QString& asset : checkedAssets())
         request.assets.push_back(asset.toStdString());
@@ -846,7 +838,7 @@ bool ModelsPanel::canResume() const {
     return !running_ && resumable_ != nullptr;
 }
 
-void ModelsPanel::start(accord::models::VoiceTrainingRequest request, bool resuming) {
+void ModelsPanel::start(accord::workflows::VoiceTrainingRequest request, bool resuming) {
     if (!resuming)
         clearChart();
     resumable_.reset(); // `request` is a copy: a resume's request lived there
@@ -972,7 +964,7 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
         setMessage(message_, text, kErrorStyle);
         // An interrupted run stays resumable when its retry fails (e.g. a file to put back).
         if (QFileInfo::exists(fromStd(run.request.outFile) + QStringLiteral(".checkpoint")))
-            resumable_ = std::make_unique<accord::models::VoiceTrainingRequest>(run.request);
+            resumable_ = std::make_unique<accord::workflows::VoiceTrainingRequest>(run.request);
         Q_EMIT trainingChanged(false);
         Q_EMIT trainingFinished(QString());
         updateButtons();
@@ -980,7 +972,7 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
     }
     if (model.cancelled) {
         if (model.steps > 0) {
-            resumable_ = std::make_unique<accord::models::VoiceTrainingRequest>(run.request);
+            resumable_ = std::make_unique<accord::workflows::VoiceTrainingRequest>(run.request);
             progress_->setRange(0, total);
             progress_->setValue(std::min(model.steps, total));
             setMessage(message_, tr("Cancelled at step %1 of %2. The checkpoint is kept: Resume "
@@ -1005,7 +997,7 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
                                 .arg(metrics.value("untrainedValidationLoss").toDouble(), 0, 'f', 4)
                                 .arg(formatDuration(metrics.value("wallSeconds").toDouble()));
     if (model.stoppedByTimeLimit) {
-        resumable_ = std::make_unique<accord::models::VoiceTrainingRequest>(run.request);
+        resumable_ = std::make_unique<accord::workflows::VoiceTrainingRequest>(run.request);
         progress_->setRange(0, total);
         progress_->setValue(std::min(model.steps, total));
         setMessage(message_,
@@ -1096,11 +1088,7 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
             return false;
         }
         // Anyone in this studio may be the one playing the track: grants to anyone apply.
-        PolicyRequest request;
-        request.scope = Scope::Generate;
-        request.subject = {InputKind::Model, model->id};
-        request.at = currentTime();
-        const Decision decision = registry->decide(request);
+        const Decision decision = workflows::judgeGenerate(*registry, model->id);
         if (!decision.allowed) {
             setMessage(applyMessage_,
                        tr("'%1' cannot run through %2: consent denied.").arg(trackName, modelId) +

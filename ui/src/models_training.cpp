@@ -61,7 +61,7 @@ private:
 } // namespace
 
 TrainingOutcome runVoiceTraining(const QString& registryPath,
-                                 const accord::models::VoiceTrainingRequest& request,
+                                 const accord::workflows::VoiceTrainingRequest& request,
                                  const std::function<void(const TrainingUpdate&)>& post,
                                  const std::atomic<bool>* cancel) {
     backgroundPriority();
@@ -69,7 +69,7 @@ TrainingOutcome runVoiceTraining(const QString& registryPath,
     Throttle throttle(post);
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        outcome.model = accord::models::trainVoiceModel(
+        outcome.model = accord::workflows::trainVoiceModel(
             *registry, request, [&throttle](const Progress& progress) { throttle.add(progress); },
             cancel);
         outcome.ok = true;

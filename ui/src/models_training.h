@@ -5,6 +5,7 @@
 // priority of UI workers. Nothing here touches a widget.
 
 #include "accord/models/voice_model.h"
+#include "accord/workflows/train.h"
 
 #include <QString>
 #include <QStringList>
@@ -31,7 +32,7 @@ struct TrainingUpdate {
 };
 
 struct TrainingOutcome {
-    accord::models::TrainedVoiceModel model;
+    accord::workflows::TrainedVoiceModel model;
     bool ok = false;
     QString error;       // plain words, empty when ok
     QStringList denied;  // for a consent denial: one line per missing grant
@@ -44,7 +45,7 @@ constexpr int kTrainingUpdateMs = 100;
 // Runs trainVoiceModel on the calling (worker) thread. `post` receives the throttled updates;
 // it must only queue them (it runs on this thread).
 TrainingOutcome runVoiceTraining(const QString& registryPath,
-                                 const accord::models::VoiceTrainingRequest& request,
+                                 const accord::workflows::VoiceTrainingRequest& request,
                                  const std::function<void(const TrainingUpdate&)>& post,
                                  const std::atomic<bool>* cancel);
 

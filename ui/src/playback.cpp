@@ -4,10 +4,9 @@
 #include "accord/audio/media.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
-#include "accord/core/time.h"
-#include "accord/models/live_voice.h"
 #include "accord/ui/errors.h"
 #include "accord/ui/registry_session.h"
+#include "accord/workflows/live_model.h"
 
 #include "background.h"
 #include <QFileInfo>
@@ -265,7 +264,7 @@ LoadedVoice loadVoice(const QString& registryPath, const accord::Track& track) {
         QObject::tr("'%1' plays without its voice model").arg(QString::fromStdString(track.name));
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        loaded.processor = accord::models::liveVoiceForTracks(*registry)(track);
+        loaded.processor = accord::workflows::loadLiveModel(*registry, track.model);
     } catch (...) {
         loaded.failure = describeCurrentError(title);
     }
@@ -289,31 +288,23 @@ Judgement judgeModel(const Registry* registry, const std::string& file) {
         judgement.reason = QObject::tr("No registry is open, so its consent cannot be checked.");
         return judgement;
     }
-    const std::vector<Model> models = registry->models();
-    const auto model = std::find_if(models.begin(), models.end(), [&](const Model& candidate) {
-        return candidate.kind == ModelKind::Voice && candidate.file == file;
-    });
-    if (model == models.end()) {
+    const accord::workflows::TrackModelJudgement verdict =
+        accord::workflows::judgeTrackModel(*registry, file);
+    if (!verdict.model) {
         judgement.reason = QObject::tr("%1 is not a voice model registered in this registry.")
                                .arg(QString::fromStdString(file));
         return judgement;
     }
-    if (const auto owner = registry->holder(model->owner))
-        judgement.voice = QObject::tr("%1 voice").arg(QString::fromStdString(owner->name));
-    // Anyone in this studio may be the one playing the track: grants to anyone apply.
-    PolicyRequest request;
-    request.scope = Scope::Generate;
-    request.subject = {InputKind::Model, model->id};
-    request.at = currentTime();
-    const Decision decision = registry->decide(request);
-    judgement.allowed = decision.allowed;
-    if (!decision.allowed) {
+    if (!verdict.ownerName.empty())
+        judgement.voice = QObject::tr("%1 voice").arg(QString::fromStdString(verdict.ownerName));
+    judgement.allowed = verdict.decision.allowed;
+    if (!verdict.decision.allowed) {
         judgement.kind = QObject::tr("Consent denied");
         QStringList reasons;
-        for (const MissingGrant& missing : decision.missing)
+        for (const MissingGrant& missing : verdict.decision.missing)
             reasons << QStringLiteral("• ") + QString::fromStdString(missing.why);
         judgement.reason = QObject::tr("%1 (%2) may not generate:\n%3")
-                               .arg(judgement.voice, QString::fromStdString(model->id),
+                               .arg(judgement.voice, QString::fromStdString(verdict.model->id),
                                     reasons.join(QLatin1Char('\n')));
     }
     return judgement;

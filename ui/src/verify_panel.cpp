@@ -1,9 +1,9 @@
 #include "accord/ui/verify_panel.h"
 
-#include "accord/audio/verify.h"
 #include "accord/core/registry.h"
 #include "accord/ui/errors.h"
 #include "accord/ui/registry_session.h"
+#include "accord/workflows/verify.h"
 
 #include "background.h"
 
@@ -33,7 +33,7 @@ namespace accord::ui {
 
 struct VerifyOutcome {
     bool completed = false;
-    accord::audio::FileVerification result;
+    accord::workflows::FileVerification result;
     bool withRegistry = false;
     QString error;
     QString errorKind;
@@ -106,7 +106,7 @@ VerifyOutcome verifyOnWorker(const QString& file, const QString& registryPath) {
                 registryProblem = qs(error.what());
             }
         }
-        outcome.result = audio::verifyFile(file.toStdString(), registry.get());
+        outcome.result = workflows::verifyFile(file.toStdString(), registry.get());
         outcome.withRegistry = registry != nullptr;
         if (!registryProblem.isEmpty())
             outcome.result.notes.push_back("the registry could not be read, so the consent state "
@@ -407,7 +407,7 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
         problems_->item(0)->setForeground(kFailColor);
         return;
     }
-    const audio::FileVerification& r = outcome.result;
+    const workflows::FileVerification& r = outcome.result;
     const bool hasManifest = r.manifest.is_object();
     signatureState_ = qs(signatureStateName(r.signature));
     contentState_ = qs(r.content);

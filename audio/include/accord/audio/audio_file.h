@@ -1,7 +1,8 @@
 #pragma once
 
-#include "accord/core/registry.h"
+#include "accord/core/consent.h"
 
+#include <cstdint>
 #include <string>
 
 namespace accord::audio {
@@ -18,5 +19,9 @@ namespace accord::audio {
 // little-endian two's-complement integer. Sources of up to 24 bits convert exactly.
 // Decodes in blocks (bounded memory) and is safe to call from several threads at once.
 AudioIdentity identifyAudioFile(const std::string& path);
+
+// Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
+// rewritten atomically as 24-bit PCM, and returns its new identity.
+AudioIdentity watermarkAudioFile(const std::string& path, std::uint32_t payload);
 
 } // namespace accord::audio

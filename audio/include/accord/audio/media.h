@@ -1,8 +1,8 @@
 #pragma once
 
 #include "accord/audio/cancelled.h"
+#include "accord/core/consent.h"
 #include "accord/core/project.h"
-#include "accord/core/registry.h"
 
 #include <atomic>
 #include <cstddef>
@@ -16,32 +16,6 @@
 #include <vector>
 
 namespace accord::audio {
-
-struct ImportedRecording {
-    Asset asset; // registered (or recognised: same content, same asset); empty for a render
-    // Generated audio coming back (the same sound as a render, or its watermark): the render it
-    // resolves to. The file is then not registered as a recording, so the consent gate keeps
-    // following the models and recordings behind it.
-    std::optional<Render> render;
-    bool alreadyKnown = false;
-    std::string file;                     // absolute path
-    std::int64_t lengthAtProjectRate = 0; // samples at the project rate
-    // Plain-language notes for the user, e.g. that only the first two of 8 channels play.
-    std::vector<std::string> notes;
-};
-
-// Imports WAV, AIFF, FLAC, Ogg Vorbis or MP3 for a project at `projectRate`: identifies it,
-// registers it as an asset of `owner` (the same content twice is one asset), and warms the
-// media cache with it decoded and resampled (libsoxr, high quality) to `projectRate`.
-// Generated audio is never registered as a recording: a file that is a render's sound or carries
-// the watermark of a known render resolves to that render (`render` set, a note says so); one
-// carrying a watermark unknown here is registered with origin "generated" and a note.
-// Runs on a worker thread; `progress` 0..1; `cancel` aborts with nothing registered (throws
-// Cancelled). Unreadable media: BadInput naming the file, nothing registered.
-ImportedRecording importRecording(Registry& registry, const std::string& path,
-                                  const std::string& owner, int projectRate,
-                                  const std::function<void(double)>& progress = {},
-                                  const std::atomic<bool>* cancel = nullptr);
 
 // Peak overview of a recording for drawing waveforms at any zoom: min/max per bucket of
 // `samplesPerBucket` frames (mono mix: the mean of all channels) at the file's own rate,
@@ -108,6 +82,20 @@ struct DecodedMedia {
 // edited file is decoded again. Throws BadInput naming the file, or Cancelled.
 std::shared_ptr<const DecodedMedia> loadMedia(const std::string& path, int sampleRate,
                                               const std::atomic<bool>* cancel = nullptr);
+
+// ---- decoding for import ----
+
+// A recording decoded once for import: its identity by content (as identifyAudioFile computes
+// it) and its media resampled (libsoxr, high quality) to `projectRate`, now in the media cache.
+// Runs on a worker thread; `progress` 0..1; `cancel` throws Cancelled. Throws BadInput naming the
+// file for unreadable media.
+struct IdentifiedMedia {
+    AudioIdentity identity;
+    std::shared_ptr<const DecodedMedia> media;
+};
+IdentifiedMedia decodeForImport(const std::string& path, int projectRate,
+                                const std::function<void(double)>& progress = {},
+                                const std::atomic<bool>* cancel = nullptr);
 
 // Decodes every online clip's media of `project` at its rate into the cache, several files in
 // parallel (one worker per core). Call on a worker before Engine::setProject so the message

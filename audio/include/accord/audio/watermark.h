@@ -85,6 +85,8 @@
 namespace accord::audio {
 
 constexpr double kWatermarkThreshold = 9.1;
+// The lowest sample rate embedWatermark and detectWatermark take.
+constexpr int kWatermarkMinimumRate = 16000;
 
 struct WatermarkDetection {
     bool found = false;        // a CRC-matching payload scored above the threshold

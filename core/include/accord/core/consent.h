@@ -28,6 +28,15 @@ struct Holder {
     std::string createdAt;
 };
 
+// What the audio layer measured of a file: its identity by content (audio/audio_file.h).
+struct AudioIdentity {
+    std::string fileSha256;
+    std::string pcmSha256;
+    double durationSeconds = 0;
+    int sampleRate = 0;
+    int channels = 0;
+};
+
 struct Asset {
     std::string id;
     std::string owner; // holder id

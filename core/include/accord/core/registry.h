@@ -12,15 +12,6 @@
 
 namespace accord {
 
-// What the audio layer measured of a file: its identity by content.
-struct AudioIdentity {
-    std::string fileSha256;
-    std::string pcmSha256;
-    double durationSeconds = 0;
-    int sampleRate = 0;
-    int channels = 0;
-};
-
 struct NewAsset {
     std::string owner;
     AudioIdentity identity;

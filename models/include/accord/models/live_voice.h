@@ -1,8 +1,9 @@
 #pragma once
 
-// A voice model as a live node (SPEC §4): a StreamProcessor (accord/audio/stream_processor.h)
-// that re-sings a mono stream with a VoiceModel in real time, for a track running "through" the
-// model in the engine (Engine::setTrackProcessor) or in a render (RenderRequest::processorFor).
+// A voice model as a live node (docs/ARCHITECTURE.md "Live node"): a StreamProcessor
+// (accord/audio/stream_processor.h) that re-sings a mono stream with a VoiceModel in real time, for
+// a track running "through" the model in the engine (Engine::setTrackProcessor) or in a render
+// (RenderRequest::processorFor).
 //
 // How it keeps the latency low (offline conversion looks ~45 ms ahead); at 48 kHz its own
 // latency is 525 frames, 10.9 ms: resampling 1 ms, one model frame 8 ms, placement 2 ms.
@@ -32,10 +33,6 @@
 #include "accord/audio/stream_processor.h"
 #include "accord/models/voice_model.h"
 
-#include "accord/core/project.h"
-#include "accord/core/registry.h"
-
-#include <functional>
 #include <memory>
 
 namespace accord::models {
@@ -59,12 +56,5 @@ private:
     explicit LiveVoice(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
-
-// The live nodes of a project's tracks, for RenderRequest/ExportRequest::processorFor: a
-// LiveVoice for each track with a model file, each file loaded once. The file must hold the
-// model the registry has on record for it (same weights hash), else BadInput naming it; consent
-// is the caller's to check (the export gate asks for `generate`). Call on one thread.
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
-liveVoiceForTracks(const Registry& registry);
 
 } // namespace accord::models

@@ -1,13 +1,14 @@
 #pragma once
 
-// Voice models (SPEC §4): learn the timbre of one artist's voice or instrument from their
-// consented recordings, then re-sing any monophonic performance with it. Plain header: no Torch
-// type appears here, so the CLI and the studio include it freely.
+// Voice models (docs/ARCHITECTURE.md "Voice model"): learn the timbre of one voice or instrument
+// from recordings, then re-sing any monophonic performance with it. A capability: it knows no
+// registry and asks no consent - the train and convert use cases (workflows/) decide what it may
+// learn from and generate, and record what it made. Plain header: no Torch type appears here, so
+// the CLI and the studio include it freely.
 //
 // Threads: every function here runs on the calling (worker) thread and may take seconds to
-// minutes; none touches the UI. The Registry passed in must be one the calling thread may use
-// (ARCHITECTURE.md: one connection per thread). LibTorch's thread count is set per call from
-// `threads` (0: one thread, measured fastest for this model on 2 cores) for the calling thread.
+// minutes; none touches the UI. LibTorch's thread count is set per call from `threads` (0:
+// kVoiceModelThreads) for the calling thread.
 //
 // How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the audio
 // layer's analysis
@@ -20,8 +21,6 @@
 // recording's frame by frame (no audio-rate computation), so it takes minutes on a laptop CPU.
 
 #include "accord/core/consent.h"
-#include "accord/core/policy.h"
-#include "accord/core/registry.h"
 
 #include <atomic>
 #include <cstdint>
@@ -32,22 +31,32 @@
 
 namespace accord::models {
 
-namespace voice {
-class VoiceNetwork;
-}
+// One LibTorch thread unless asked otherwise: at this model size two threads were slower on a
+// 2-core laptop, idle (0.20 vs 0.105 s per training step) and much more so while other work kept
+// the cores busy (1.3 s: OpenMP threads spin waiting for each other).
+constexpr int kVoiceModelThreads = 1;
 
 // ---- training ---------------------------------------------------------------------------------
 
-struct VoiceTrainingRequest {
-    std::string owner;               // holder the model belongs to (its voice)
-    std::vector<std::string> assets; // registered asset ids to learn from
-    std::string outFile;             // the model file to write (any name; ".accordvoice" usual)
-    std::string actor;               // holder asking for the training; empty: the owner
-    std::uint64_t seed = 1;          // same seed + same assets + 1 thread -> identical weights
-    double maxMinutes = 10;          // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;                // training steps; 0: the default schedule (1500)
-    int threads = 0;                 // LibTorch threads; 0: 1 (fastest here, see the .cpp)
-    int channels = 0;                // network width; 0: default (128). Small for tests.
+// A recording to learn from, read when its turn comes (one at a time: bounded memory).
+struct VoiceRecording {
+    std::vector<float> samples; // mono
+    int sampleRate = 0;
+};
+struct VoiceTrainingSource {
+    std::string id;          // names it in progress messages ("analysing a-3 (1 of 4)")
+    std::string contentHash; // its identity: a checkpoint belongs to these exact recordings
+    std::function<VoiceRecording()> read;
+};
+
+struct VoiceTrainingOptions {
+    std::string checkpointFile; // where the state is kept between calls ("<model file>.checkpoint")
+    std::string owner;          // whose voice: part of a checkpoint's identity
+    std::uint64_t seed = 1;     // same seed + same recordings + 1 thread -> identical weights
+    double maxMinutes = 10;     // wall-clock budget of the whole call; <= 0: none
+    int maxSteps = 0;           // training steps; 0: the default schedule (1500)
+    int threads = 0;            // LibTorch threads; 0: kVoiceModelThreads
+    int channels = 0;           // network width; 0: default (128). Small for tests.
 };
 
 struct VoiceTrainingProgress {
@@ -62,45 +71,35 @@ struct VoiceTrainingProgress {
     std::string message;        // e.g. "analysing a-3 (12 of 40)", "resumed at step 1200"
 };
 
-struct TrainedVoiceModel {
-    bool cancelled = false; // stopped by the cancel flag: nothing registered, `checkpoint`
-                            // holds the state; calling again with the same request resumes
-    std::string file;       // the model file (empty when cancelled)
-    std::string modelId;    // registered model id, "m-N" (empty when cancelled)
-    std::string weightsSha256;
+struct TrainedVoice {
+    bool cancelled = false; // stopped by the cancel flag: the checkpoint holds the state and the
+                            // same call again resumes; nothing else is set
+    int steps = 0;
+    int resumedFromStep = 0;           // > 0 when this call continued an earlier checkpoint
+    bool stoppedByTimeLimit = false;   // the checkpoint is kept: the same call later continues
+    std::vector<double> sourceSeconds; // the length of each source, in order
+    std::string configJson;
     std::string metricsJson; // {"steps", "bestStep", "trainLoss", "validationLoss",
                              //  "validationLogSpectralDb", "untrainedValidationLoss",
                              //  "untrainedValidationLogSpectralDb", "wallSeconds", ...}
-    std::string checkpoint;  // "<outFile>.checkpoint": removed after a complete schedule,
-                             // kept after a cancel or the time limit (a rerun continues)
-    int steps = 0;
-    int resumedFromStep = 0; // > 0 when this call continued an earlier checkpoint
-    bool stoppedByTimeLimit = false;
+    std::string weights;     // the weights block of the model file (best validation weights)
+    std::string weightsSha256;
+    std::string runtime; // "LibTorch 1.13.1": what trained it, for the model card
 };
 
-// Trains a voice model on `request.assets` and registers it.
-//
-// Consent first: the policy engine is asked for `train-voice` on every asset (for the actor);
-// if any is refused, nothing is read or trained and accord::ConsentDenied is thrown listing
-// every missing grant (asset, owner, scope, why). The grants relied on are recorded in the
-// model card and in the registry (model_sources).
-// Each asset's file (its registered path) must still hold the registered recording (PCM hash),
-// else accord::BadInput. Silence is trimmed; one 2 s block in ten is held out for validation,
-// measured every 100 steps: the model keeps the weights that did best there.
-// A checkpoint `<outFile>.checkpoint` is written atomically every ~30 s, on cancel and when the
-// time budget ends training early; a later call with the same request (same out file, owner,
-// assets, seed, steps, size) resumes from it - after a cancel, a crash or a kill - and ends
-// with the same weights as an uninterrupted run. When `maxMinutes` runs out, the model trained
-// so far is saved and registered (stoppedByTimeLimit) and the checkpoint kept, so running the
-// same request again finishes the schedule. Another request's checkpoint, or a damaged one, is
-// ignored and replaced.
-// `progress` is called from this thread after every step; `cancel` is polled every step.
-// Throws accord::BadInput (unknown owner or asset, unreadable file, missing folder, too little
-// sound), accord::ConsentDenied.
-TrainedVoiceModel
-trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
-                const std::function<void(const VoiceTrainingProgress&)>& progress = {},
-                const std::atomic<bool>* cancel = nullptr);
+// Learns a voice from `sources`. Silence is trimmed; one 2 s block in ten is held out for
+// validation, measured every 100 steps: the model keeps the weights that did best there.
+// The checkpoint is written atomically every ~30 s, on cancel and when the time budget ends
+// training early; a later call with the same sources and options (same checkpoint file, owner,
+// recordings, seed, steps, size) resumes from it - after a cancel, a crash or a kill - and ends
+// with the same weights as an uninterrupted run. Another request's checkpoint, or a damaged one,
+// is ignored and replaced. The checkpoint is left in place: the caller removes it once the
+// model is kept. `progress` is called from this thread after every step; `cancel` is polled
+// every step. Throws accord::BadInput for too little sound (and what `read` throws).
+TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
+                        const VoiceTrainingOptions& options,
+                        const std::function<void(const VoiceTrainingProgress&)>& progress = {},
+                        const std::atomic<bool>* cancel = nullptr);
 
 // ---- model files -----------------------------------------------------------------------------
 
@@ -130,9 +129,30 @@ struct VoiceModelCard {
 // corrupt, not a voice model, written by a newer Accord).
 VoiceModelCard readVoiceModelCard(const std::string& file);
 
-// A loaded model, for conversion without registry bookkeeping (benchmarks, the live node).
-// It does NOT ask for consent: callers must have had `generate` allowed for it (see
-// convertWithVoiceModel, which does).
+// What a model file says about where it came from, beside what training measured.
+struct VoiceModelOrigin {
+    std::string modelId; // the registered id, or empty before it is registered
+    std::string owner;
+    std::string ownerName;
+    std::string createdAt;
+    struct Source {
+        std::string asset;
+        std::string grant; // the grant that allowed training on it
+        std::string pcmSha256;
+        double seconds = 0;
+    };
+    std::vector<Source> training; // in the order of the training sources
+};
+
+// Writes `trained` as a model file (the format above), atomically. Throws accord::BadInput naming
+// the file when it cannot be written.
+void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
+                     const VoiceModelOrigin& origin);
+
+struct VoiceModelAccess;
+
+// A loaded model. It does NOT ask for consent: callers must have had `generate` allowed for it
+// (workflows/convert.h and live_model.h do).
 class VoiceModel {
 public:
     // Throws accord::BadInput as readVoiceModelCard.
@@ -144,8 +164,6 @@ public:
     VoiceModel& operator=(VoiceModel&&) noexcept;
 
     const VoiceModelCard& card() const;
-    // The network (models/src/voice_net.h): the live node (live_voice.h) copies its weights.
-    const voice::VoiceNetwork& network() const;
 
     // Re-sings `samples` (mono, any rate): the result has the same rate and length, follows the
     // input's f0 (times 2^(transposeSemitones/12)), timing and frame loudness, with the model's
@@ -154,36 +172,16 @@ public:
                                double transposeSemitones = 0) const;
 
 private:
+    friend struct VoiceModelAccess; // the live node copies the network's weights
     struct Impl;
     explicit VoiceModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
-// ---- conversion -------------------------------------------------------------------------------
-
-struct VoiceConversion {
-    std::string render; // registered render id, "r-N"
-    std::string modelId;
-    RenderInput input;     // the performance re-sung: a registered asset or an earlier render
-    std::string watermark; // the payload embedded in the output ("acw1-...")
-    std::string outPath;
-    double seconds = 0;           // length of the audio
-    double processingSeconds = 0; // wall clock of analysis + model + synthesis
-};
-
-// Re-sings `inPath` with the voice model in `modelFile` and writes `outPath` (24-bit WAV for
-// ".wav", 24-bit FLAC for ".flac"; IN's sample rate and length, mono) carrying a watermark with
-// a new payload, then registers the output as a render of kind "conversion" with inputs {IN's
-// asset (or the render IN is), the model} and that payload.
-// The model is found in the registry by its weights hash (the card's id is checked against it);
-// IN must be a registered asset or render (found by content). The policy engine is asked for
-// `generate` on the model for `actor` (empty: anyone); a refusal - also when the model is
-// source-revoked - throws accord::ConsentDenied and nothing is written. Throws accord::BadInput for
-// a bad model file, an unregistered model or input, an unreadable input or an unsupported output
-// name.
-VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
-                                      const std::string& inPath, const std::string& outPath,
-                                      double transposeSemitones = 0, const std::string& actor = {},
-                                      int threads = 0);
+// The model in `file`, loaded once and kept while the file is unchanged (same size and
+// modification time; model files are replaced by atomic rename, which always gives them a new
+// one): loading and verifying costs ~9 ms, a quarter of re-singing a 3 s clip. Thread-safe.
+// Throws accord::BadInput as readVoiceModelCard.
+std::shared_ptr<const VoiceModel> loadVoiceModelCached(const std::string& file);
 
 } // namespace accord::models

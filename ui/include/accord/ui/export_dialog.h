@@ -1,10 +1,11 @@
 #pragma once
 
-// File > Export… (SPEC §6): the options of an export (folder, stems, format, commercial use, the
-// holder exporting) and, live as they change, the consent gate's decision in plain words: the
-// split sheet the export will carry when it is allowed, every missing grant when it is not.
+// File > Export… (docs/ARCHITECTURE.md "Studio panels"): the options of an export (folder, stems,
+// format, commercial use, the holder exporting) and, live as they change, the consent gate's
+// decision in plain words: the split sheet the export will carry when it is allowed, every missing
+// grant when it is not.
 //
-// Threads: judging (accord::audio::judgeExport) and exporting (exportProject) run on one niced
+// Threads: judging (accord::workflows::judgeExport) and exporting (exportProject) run on one niced
 // worker, each with its own registry connection; the dialog polls the export's progress (an
 // atomic) and never blocks. Judgements are debounced and a stale one is dropped, so typing or
 // clicking through the options never queues work. Closing while exporting cancels the export
@@ -31,7 +32,7 @@ class QPushButton;
 class QStackedWidget;
 class QTableWidget;
 
-namespace accord::audio {
+namespace accord::workflows {
 struct ExportRequest;
 }
 
@@ -130,7 +131,7 @@ protected:
 
 private:
     void reloadHolders();
-    accord::audio::ExportRequest currentRequest() const;
+    accord::workflows::ExportRequest currentRequest() const;
     void judgeNow();
     void showGate(const ExportGateView& gate);
     void showSplit(const ExportGateView& gate);

@@ -16,6 +16,7 @@
 //   `generate` with that model; a refusal lists every missing grant.
 
 #include "accord/models/voice_model.h"
+#include "accord/workflows/train.h"
 
 #include <QFutureWatcher>
 #include <QPointF>
@@ -132,7 +133,7 @@ Q_SIGNALS:
 
 private:
     struct Run {
-        accord::models::VoiceTrainingRequest request;
+        accord::workflows::VoiceTrainingRequest request;
         std::shared_ptr<std::atomic<bool>> cancel;
         bool cancelling = false;
     };
@@ -153,7 +154,7 @@ private:
     void updateButtons();
     void updateTrackModel();
 
-    void start(accord::models::VoiceTrainingRequest request, bool resuming);
+    void start(accord::workflows::VoiceTrainingRequest request, bool resuming);
     void applyUpdate(const TrainingUpdate& update);
     void finish(const TrainingOutcome& outcome);
     void clearChart();
@@ -195,7 +196,7 @@ private:
     QString lastModel_;
     std::unique_ptr<Run> running_;
     // The request of a run that was cancelled or stopped by its time budget: Resume repeats it.
-    std::unique_ptr<accord::models::VoiceTrainingRequest> resumable_;
+    std::unique_ptr<accord::workflows::VoiceTrainingRequest> resumable_;
     int lastStep_ = 0;
     QThreadPool pool_;
 

@@ -1,9 +1,9 @@
 #pragma once
 
-// Export with proof (SPEC §1-2): the consent gate over the whole lineage, then the mix (and
-// stems) rendered, each file carrying a signed manifest (embedded and as a sidecar) and the
-// split sheet, then recorded as exports. Runs on a worker thread (the CLI's main thread, the
-// studio's export worker).
+// Export with proof (docs/CONSENT.md "Export", docs/ARCHITECTURE.md "Export with proof"): the
+// consent gate over the whole lineage, then the mix (and stems) rendered, each file carrying a
+// signed manifest (embedded and as a sidecar) and the split sheet, then recorded as exports.
+// Runs on a worker thread (the CLI's main thread, the studio's export worker).
 
 #include "accord/audio/cancelled.h"
 #include "accord/audio/render.h"
@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-namespace accord::audio {
+namespace accord::workflows {
 
 struct ExportRequest {
-    std::string outDir;                        // created when missing
-    bool stems = false;                        // also one file per track, in <outDir>/stems
-    RenderFormat format = RenderFormat::Wav24; // Wav24 or Flac24
+    std::string outDir; // created when missing
+    bool stems = false; // also one file per track, in <outDir>/stems
+    audio::RenderFormat format = audio::RenderFormat::Wav24; // Wav24 or Flac24
     bool commercial = false;
     // The holder exporting: the policy engine judges for them and they sign the manifests.
     // Empty: nobody in particular (only grants to anyone count) and the studio key signs.
@@ -31,11 +31,8 @@ struct ExportRequest {
     // The live node of a track that runs through a voice model (Track::model), as in playback;
     // exporting such a project without it is refused. Files with re-sung parts are generated
     // audio: they carry a watermark naming their render.
-    std::function<std::shared_ptr<StreamProcessor>(const Track&)> processorFor;
+    std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)> processorFor;
 };
-
-// A watermark payload ("acw1-xxxxxxxx") drawn at random that no render here carries yet.
-std::string newWatermarkPayload(const Registry& registry);
 
 // The gate's judgement, computed without writing anything (the Export dialog shows it live).
 struct ExportGate {
@@ -72,9 +69,9 @@ struct ExportResult {
 // owner, scope, why) and writes nothing. Allowed: renders into a hidden staging folder inside
 // `outDir`, embeds and signs each manifest, writes the sidecars and split sheet, records renders
 // and exports in one registry transaction, then moves the files into place; any failure leaves
-// neither files nor records behind. `progress` 0..1; `cancel` throws Cancelled.
+// neither files nor records behind. `progress` 0..1; `cancel` throws audio::Cancelled.
 ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
                            const std::function<void(double)>& progress = {},
                            const std::atomic<bool>* cancel = nullptr);
 
-} // namespace accord::audio
+} // namespace accord::workflows

@@ -1,6 +1,7 @@
-#include "accord/audio/export.h"
+#include "accord/workflows/export.h"
 
-#include "accord/audio/analysis.h"
+#include "watermark_payload.h"
+
 #include "accord/audio/audio_file.h"
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
@@ -10,12 +11,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <random>
 #include <set>
 
 #include <unistd.h>
 
-namespace accord::audio {
+namespace accord::workflows {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -24,8 +24,8 @@ namespace {
 
 constexpr double kRenderShareOfProgress = 0.9;
 
-std::string extensionOf(RenderFormat format) {
-    return format == RenderFormat::Flac24 ? ".flac" : ".wav";
+std::string extensionOf(audio::RenderFormat format) {
+    return format == audio::RenderFormat::Flac24 ? ".flac" : ".wav";
 }
 
 Subject sourceOf(const Clip& clip) {
@@ -92,7 +92,7 @@ std::vector<FilePlan> planExport(const ConsentGraph& graph, const Project& proje
         throw BadInput("cannot export while media is missing: " + missing);
     std::vector<const Track*> audible;
     for (const auto& track : project.tracks)
-        if (trackAudible(project, track))
+        if (audio::trackAudible(project, track))
             audible.push_back(&track);
     std::vector<FilePlan> plans{planFile(graph, project, audible, {})};
     if (request.stems)
@@ -204,24 +204,7 @@ void moveIntoPlace(const std::string& from, const std::string& to) {
         throw BadInput(to + ": cannot write the exported file: " + error.message());
 }
 
-// Marks a rendered file in place with `payload` and returns its new identity.
-AudioIdentity watermarkFile(const std::string& path, const std::string& payload) {
-    MultichannelAudio audio = readAudio(path);
-    embedWatermark(audio.channels, audio.sampleRate, parseWatermarkPayloadText(payload));
-    writeAudio(path, audio.channels, audio.sampleRate);
-    return identifyAudioFile(path);
-}
-
 } // namespace
-
-std::string newWatermarkPayload(const Registry& registry) {
-    std::random_device entropy;
-    for (;;) {
-        const std::string payload = watermarkPayloadText(entropy());
-        if (!registry.renderByWatermark(payload))
-            return payload;
-    }
-}
 
 ExportGate judgeExport(const Registry& registry, const Project& project,
                        const ExportRequest& request) {
@@ -246,7 +229,8 @@ ExportGate judgeExport(const Registry& registry, const Project& project,
 ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
                            const std::function<void(double)>& progress,
                            const std::atomic<bool>* cancel) {
-    if (request.format != RenderFormat::Wav24 && request.format != RenderFormat::Flac24)
+    if (request.format != audio::RenderFormat::Wav24 &&
+        request.format != audio::RenderFormat::Flac24)
         throw BadInput("exports are 24-bit WAV or FLAC");
     const ExportGate gate = judgeExport(registry, project, request);
     if (!gate.decision.allowed)
@@ -266,7 +250,7 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
     const std::string ext = extensionOf(request.format);
     StagingFolder staging(outDir);
 
-    RenderRequest render;
+    audio::RenderRequest render;
     render.mixPath = staging.path + "/" + title + ext;
     render.format = request.format;
     render.processorFor = request.processorFor;
@@ -275,7 +259,7 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
         makeDirectories(render.stemsDir);
         makeDirectories(outDir + "/stems");
     }
-    const auto rendered = renderProject(
+    const auto rendered = audio::renderProject(
         project, render,
         [&](double fraction) {
             if (progress)
@@ -298,8 +282,8 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
         std::vector<std::pair<std::string, std::string>> moves; // staged -> final
         for (std::size_t i = 0; i < rendered.size(); ++i) {
             if (cancel && cancel->load())
-                throw Cancelled();
-            RenderedFile file = rendered[i];
+                throw audio::Cancelled();
+            audio::RenderedFile file = rendered[i];
             const FilePlan& plan = plans[i];
             const std::string name = fs::path(file.path).filename().string();
             const std::string finalPath =
@@ -307,7 +291,9 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
             std::string payload;
             if (plan.generated()) {
                 payload = newWatermarkPayload(registry);
-                file.pcmSha256 = watermarkFile(file.path, payload).pcmSha256;
+                file.pcmSha256 =
+                    audio::watermarkAudioFile(file.path, audio::parseWatermarkPayloadText(payload))
+                        .pcmSha256;
             }
             const Render record =
                 registry.addRender({file.trackId.empty() ? "mix" : "stem", finalPath,
@@ -359,16 +345,17 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
                 {"studio", {{"name", "Accord"}, {"publicKey", registry.studioPublicKey()}}}};
             manifest = signManifest(registry, manifest, request.actor);
             const std::string manifestText = canonicalJson(manifest);
-            embedManifest(file.path, manifestText);
-            writeFileAtomically(manifestSidecarPath(file.path), manifest.dump(2) + "\n");
+            audio::embedManifest(file.path, manifestText);
+            writeFileAtomically(audio::manifestSidecarPath(file.path), manifest.dump(2) + "\n");
 
             const ExportRecord exported = registry.addExport(
                 {record.id, finalPath, manifestText, decisionJson(decision, request).dump()});
-            result.files.push_back({finalPath, manifestSidecarPath(finalPath), file.trackId,
+            result.files.push_back({finalPath, audio::manifestSidecarPath(finalPath), file.trackId,
                                     record.id, exported.id, manifestText, split, file.lufs,
                                     file.truePeakDb});
             moves.emplace_back(file.path, finalPath);
-            moves.emplace_back(manifestSidecarPath(file.path), manifestSidecarPath(finalPath));
+            moves.emplace_back(audio::manifestSidecarPath(file.path),
+                               audio::manifestSidecarPath(finalPath));
             if (progress)
                 progress(kRenderShareOfProgress +
                          (1 - kRenderShareOfProgress) * double(i + 1) / double(rendered.size()));
@@ -384,4 +371,4 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
     return result;
 }
 
-} // namespace accord::audio
+} // namespace accord::workflows

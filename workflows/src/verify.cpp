@@ -1,4 +1,4 @@
-#include "accord/audio/verify.h"
+#include "accord/workflows/verify.h"
 
 #include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
@@ -7,13 +7,11 @@
 #include "accord/core/files.h"
 #include "accord/core/time.h"
 
-namespace accord::audio {
+namespace accord::workflows {
 
 using nlohmann::json;
 
 namespace {
-
-constexpr int kLowestWatermarkRate = 16000;
 
 std::optional<json> parseManifest(const std::string& text, const std::string& where,
                                   FileVerification& result) {
@@ -29,9 +27,9 @@ std::optional<json> parseManifest(const std::string& text, const std::string& wh
 }
 
 void readManifest(const std::string& path, FileVerification& result) {
-    const std::string sidecar = manifestSidecarPath(path);
+    const std::string sidecar = audio::manifestSidecarPath(path);
     std::optional<json> embedded, beside;
-    if (const auto text = readEmbeddedManifest(path))
+    if (const auto text = audio::readEmbeddedManifest(path))
         embedded = parseManifest(*text, "the manifest embedded in " + path, result);
     if (fileExists(sidecar))
         beside = parseManifest(readWholeFile(sidecar), "the sidecar " + sidecar, result);
@@ -59,15 +57,15 @@ void checkContent(const std::string& actual, FileVerification& result) {
 }
 
 void findWatermark(const std::string& path, const Registry* registry, FileVerification& result) {
-    MonoAudio audio = readMonoAudio(path);
-    if (audio.sampleRate < kLowestWatermarkRate) {
-        result.notes.push_back("sampled at " + std::to_string(audio.sampleRate) +
+    audio::MonoAudio mono = audio::readMonoAudio(path);
+    if (mono.sampleRate < audio::kWatermarkMinimumRate) {
+        result.notes.push_back("sampled at " + std::to_string(mono.sampleRate) +
                                " Hz: too low a rate to carry an Accord watermark");
         return;
     }
     std::vector<std::vector<float>> channels(1);
-    channels[0] = std::move(audio.samples);
-    const WatermarkDetection found = detectWatermark(channels, audio.sampleRate);
+    channels[0] = std::move(mono.samples);
+    const audio::WatermarkDetection found = audio::detectWatermark(channels, mono.sampleRate);
     result.watermarkConfidence = found.confidence;
     if (!found.found) {
         // Not a failure: a generated part mixed low or lasting a second may not be readable.
@@ -81,7 +79,7 @@ void findWatermark(const std::string& path, const Registry* registry, FileVerifi
         return;
     }
     result.watermarkFound = true;
-    result.watermarkPayload = watermarkPayloadText(found.payload);
+    result.watermarkPayload = audio::watermarkPayloadText(found.payload);
     if (registry) {
         if (const auto render = registry->renderByWatermark(result.watermarkPayload))
             result.watermarkRender = render->id;
@@ -162,35 +160,6 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
 
 } // namespace
 
-std::string GeneratedOrigin::describe(const std::string& file) const {
-    if (watermark.empty())
-        return file + " is the same sound as render " + render +
-               ", generated in this studio: it keeps that render's lineage";
-    if (render.empty())
-        return file + " carries the Accord watermark " + watermark +
-               ", which this registry does not know: it is generated audio from another studio";
-    return file + " carries the watermark of render " + render + " (" + watermark +
-           "): it is that render re-encoded, cut or mixed, and keeps its lineage";
-}
-
-std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
-                                                   const std::string& pcmSha256,
-                                                   const std::vector<std::vector<float>>& channels,
-                                                   int sampleRate) {
-    if (const auto render = registry.renderByContent(pcmSha256))
-        return GeneratedOrigin{render->id, {}};
-    if (sampleRate < kLowestWatermarkRate)
-        return std::nullopt;
-    const WatermarkDetection found = detectWatermark(channels, sampleRate);
-    if (!found.found)
-        return std::nullopt;
-    GeneratedOrigin origin;
-    origin.watermark = watermarkPayloadText(found.payload);
-    if (const auto render = registry.renderByWatermark(origin.watermark))
-        origin.render = render->id;
-    return origin;
-}
-
 json FileVerification::toJson() const {
     return {{"file", file},
             {"signature", signatureStateName(signature)},
@@ -217,7 +186,7 @@ FileVerification verifyFile(const std::string& path, const Registry* registry) {
     FileVerification result;
     result.file = absolutePath(path);
     // Also a clear BadInput for what is not audio at all.
-    const std::string pcmSha256 = identifyAudioFile(result.file).pcmSha256;
+    const std::string pcmSha256 = audio::identifyAudioFile(result.file).pcmSha256;
     readManifest(result.file, result);
     if (result.manifest.is_object()) {
         std::string problem;
@@ -233,4 +202,4 @@ FileVerification verifyFile(const std::string& path, const Registry* registry) {
     return result;
 }
 
-} // namespace accord::audio
+} // namespace accord::workflows

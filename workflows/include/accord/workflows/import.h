@@ -1,0 +1,63 @@
+#pragma once
+
+// Bringing a recording in (docs/CONSENT.md "Assets"): every way a file becomes part of the
+// studio registers it by content, and generated audio coming back (generated_origin.h) resolves
+// to its render instead of becoming somebody's recording.
+
+#include "accord/core/registry.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord::workflows {
+
+struct ImportedRecording {
+    Asset asset; // registered (or recognised: same content, same asset); empty for a render
+    // Generated audio coming back (the same sound as a render, or its watermark): the render it
+    // resolves to. The file is then not registered as a recording, so the consent gate keeps
+    // following the models and recordings behind it.
+    std::optional<Render> render;
+    bool alreadyKnown = false;
+    std::string file;                     // absolute path
+    std::int64_t lengthAtProjectRate = 0; // samples at the project rate
+    // Plain-language notes for the user, e.g. that only the first two of 8 channels play.
+    std::vector<std::string> notes;
+};
+
+// The studio's import (drag-and-drop, Import...): WAV, AIFF, FLAC, Ogg Vorbis or MP3 for a project
+// at `projectRate`. Identifies it, registers it as an asset of `owner` (the same content twice is
+// one asset) and warms the media cache with it resampled to `projectRate`. A file that is a
+// render's sound or carries the watermark of a known render resolves to that render (`render`
+// set, a note says so); one carrying a watermark unknown here is registered with origin
+// "generated" and a note. Runs on a worker thread; `progress` 0..1; `cancel` aborts with nothing
+// registered (throws audio::Cancelled). Unreadable media: BadInput naming the file, nothing
+// registered.
+ImportedRecording importRecording(Registry& registry, const std::string& path,
+                                  const std::string& owner, int projectRate,
+                                  const std::function<void(double)>& progress = {},
+                                  const std::atomic<bool>* cancel = nullptr);
+
+// `accord-cli asset add`: registers `file` as a recording of `owner` (`origin` recorded or
+// imported). Generated audio is refused with BadInput saying which render it is.
+AddedAsset registerRecording(Registry& registry, const std::string& file, const std::string& owner,
+                             AssetOrigin origin, const std::string& isrc);
+
+// What a clip placed from `file` plays, as `accord-cli project add-clip` records it: the
+// registered asset, the render it is (generated audio keeps its lineage), or, with `owner`, a
+// new asset of that holder.
+struct ClipSource {
+    std::string asset;  // or empty
+    std::string render; // or empty
+    std::string note;   // a plain sentence when the file was recognised as generated audio
+};
+// Throws BadInput when the file is not registered and no owner is given, when the owner is
+// unknown, or when it carries a watermark this registry does not know.
+ClipSource resolveClipSource(Registry& registry, const std::string& file,
+                             const AudioIdentity& identity,
+                             const std::optional<std::string>& owner);
+
+} // namespace accord::workflows

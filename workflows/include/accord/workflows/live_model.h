@@ -1,0 +1,51 @@
+#pragma once
+
+// A track running through a voice model (docs/CONSENT.md "Generating", docs/ARCHITECTURE.md
+// "Live node"): whether its model may generate, and its live node for playback, renders and
+// exports. The studio judges on the message thread (milliseconds) and loads on a worker.
+
+#include "accord/audio/stream_processor.h"
+#include "accord/core/policy.h"
+#include "accord/core/project.h"
+#include "accord/core/registry.h"
+#include "accord/models/voice_model.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace accord::workflows {
+
+// Whether `actor` (empty: anyone in this studio) may generate with the registered model `model`
+// now: `generate` from every owner of its training recordings, and not source-revoked.
+Decision judgeGenerate(const Registry& registry, const std::string& model,
+                       const std::string& actor = {});
+
+// The registered model a loaded file is: by the id its card names when the weights agree, else
+// by its weights hash; nullopt when this registry does not know it.
+std::optional<Model> registeredVoiceModel(const Registry& registry,
+                                          const models::VoiceModelCard& card);
+
+// What a track's model file may do here. Anyone in this studio may be the one playing the track:
+// grants to anyone apply.
+struct TrackModelJudgement {
+    std::optional<Model> model; // the registered voice model with this file, if any
+    std::string ownerName;      // whose voice it is, or empty when unknown
+    Decision decision;          // `generate` on the model; not allowed when `model` is empty
+};
+TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile);
+
+// The live node of a track with a model file: the file loaded (models::loadVoiceModelCached), it
+// must hold the model this registry has on record for it (same file, same weights hash), else
+// BadInput naming it. Consent is the caller's to have judged (judgeTrackModel; the export gate
+// asks for `generate` on every model a track runs through). Runs on a worker.
+std::shared_ptr<audio::StreamProcessor> loadLiveModel(const Registry& registry,
+                                                      const std::string& modelFile);
+
+// For audio::RenderRequest / ExportRequest::processorFor: a fresh live node for each track with a
+// model file (nullptr for the others), loaded as loadLiveModel does. Call on one thread.
+std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+liveModelsFor(const Registry& registry);
+
+} // namespace accord::workflows

@@ -1,0 +1,107 @@
+#include "accord/workflows/convert.h"
+
+#include "watermark_payload.h"
+
+#include "accord/audio/analysis.h"
+#include "accord/audio/audio_file.h"
+#include "accord/audio/watermark.h"
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/core/time.h"
+#include "accord/models/runtime.h"
+#include "accord/models/voice_model.h"
+#include "accord/workflows/live_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace accord::workflows {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string lowerExtension(const std::string& path) {
+    std::string extension = fs::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension;
+}
+
+} // namespace
+
+VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
+                                      const std::string& inPath, const std::string& outPath,
+                                      double transposeSemitones, const std::string& actor,
+                                      int threads) {
+    models::configureRuntime(threads > 0 ? threads : models::kVoiceModelThreads);
+    const std::string extension = lowerExtension(outPath);
+    if (extension != ".wav" && extension != ".flac")
+        throw BadInput(outPath + ": unsupported output format '" + extension +
+                       "': use .wav or .flac");
+    if (!(std::abs(transposeSemitones) <= 48))
+        throw BadInput("transpose of " + std::to_string(transposeSemitones) +
+                       " semitones is outside -48..48");
+
+    const std::shared_ptr<const models::VoiceModel> voiceModel =
+        models::loadVoiceModelCached(modelFile);
+    const std::optional<Model> model = registeredVoiceModel(registry, voiceModel->card());
+    if (!model)
+        throw BadInput(modelFile + ": this voice model is not registered in " + registry.path() +
+                       " (weights " + voiceModel->card().weightsSha256.substr(0, 12) + "...)");
+
+    // The performance: a registered recording, or a render of this studio (a re-sung take sung
+    // again, a bounced stem) whose lineage then carries over.
+    const AudioIdentity identity = audio::identifyAudioFile(inPath);
+    RenderInput performance;
+    if (const auto asset = registry.assetByContent(identity.pcmSha256, identity.fileSha256))
+        performance = {InputKind::Asset, asset->id};
+    else if (const auto rendered = registry.renderByContent(identity.pcmSha256))
+        performance = {InputKind::Render, rendered->id};
+    else
+        throw BadInput(inPath + ": not a registered recording; register it first "
+                                "(accord-cli asset add FILE --owner HOLDER)");
+
+    const Decision decision = judgeGenerate(registry, model->id, actor);
+    if (!decision.allowed)
+        throw ConsentDenied("generate with voice model " + model->id, decision);
+
+    const Clock::time_point started = Clock::now();
+    const audio::MonoAudio recording = audio::readMonoAudio(inPath);
+    std::vector<std::vector<float>> sung(1);
+    sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones);
+    // Generated audio carries a watermark naming its render (docs/ARCHITECTURE.md "Watermark"),
+    // so it is recognised after re-encoding, cutting or mixing.
+    const std::string payload = newWatermarkPayload(registry);
+    audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
+    const double processing = std::chrono::duration<double>(Clock::now() - started).count();
+    const std::string out = absolutePath(outPath);
+    audio::writeMonoAudio(out, sung[0], recording.sampleRate);
+    const AudioIdentity written = audio::identifyAudioFile(out);
+    Render render;
+    try {
+        render = registry.addRender({"conversion",
+                                     out,
+                                     written.pcmSha256,
+                                     {performance, {InputKind::Model, model->id}},
+                                     payload});
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(out, ignored); // no unregistered generated audio left behind
+        throw;
+    }
+    VoiceConversion result;
+    result.render = render.id;
+    result.modelId = model->id;
+    result.input = performance;
+    result.watermark = payload;
+    result.outPath = out;
+    result.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
+    result.processingSeconds = processing;
+    return result;
+}
+
+} // namespace accord::workflows

@@ -1,0 +1,70 @@
+#include "accord/workflows/live_model.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/time.h"
+#include "accord/models/live_voice.h"
+
+#include <algorithm>
+
+namespace accord::workflows {
+
+Decision judgeGenerate(const Registry& registry, const std::string& model,
+                       const std::string& actor) {
+    PolicyRequest request;
+    request.scope = Scope::Generate;
+    request.subject = {InputKind::Model, model};
+    request.actor = actor;
+    request.at = currentTime();
+    return registry.decide(request);
+}
+
+std::optional<Model> registeredVoiceModel(const Registry& registry,
+                                          const models::VoiceModelCard& card) {
+    if (!card.modelId.empty())
+        if (std::optional<Model> byId = registry.model(card.modelId);
+            byId && byId->weightsSha256 == card.weightsSha256)
+            return byId;
+    for (const Model& candidate : registry.models())
+        if (candidate.kind == ModelKind::Voice && candidate.weightsSha256 == card.weightsSha256)
+            return candidate;
+    return std::nullopt;
+}
+
+TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile) {
+    TrackModelJudgement judgement;
+    const std::vector<Model> models = registry.models();
+    const auto model = std::find_if(models.begin(), models.end(), [&](const Model& candidate) {
+        return candidate.kind == ModelKind::Voice && candidate.file == modelFile;
+    });
+    if (model == models.end())
+        return judgement;
+    judgement.model = *model;
+    if (const auto owner = registry.holder(model->owner))
+        judgement.ownerName = owner->name;
+    judgement.decision = judgeGenerate(registry, model->id);
+    return judgement;
+}
+
+std::shared_ptr<audio::StreamProcessor> loadLiveModel(const Registry& registry,
+                                                      const std::string& modelFile) {
+    const std::shared_ptr<const models::VoiceModel> model = models::loadVoiceModelCached(modelFile);
+    const auto models = registry.models();
+    const bool registered = std::any_of(models.begin(), models.end(), [&](const Model& m) {
+        return m.file == modelFile && m.weightsSha256 == model->card().weightsSha256;
+    });
+    if (!registered)
+        throw BadInput(modelFile + ": not the voice model registered for this file (its weights "
+                                   "differ or it was never registered)");
+    return std::make_shared<models::LiveVoice>(*model);
+}
+
+std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+liveModelsFor(const Registry& registry) {
+    return [&registry](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+        if (track.model.empty())
+            return nullptr;
+        return loadLiveModel(registry, track.model);
+    };
+}
+
+} // namespace accord::workflows
