@@ -16,19 +16,30 @@ namespace {
 constexpr double kHalfPi = 1.57079632679489661923;
 constexpr double kRampSeconds = 0.010; // smoothing of gain, pan, mute and solo changes
 
-bool trackAudible(const TrackControls& controls, bool anySolo) {
-    return !controls.mute.load(std::memory_order_relaxed) &&
-           (!anySolo || controls.solo.load(std::memory_order_relaxed));
+bool controlsAudible(const TrackControls& controls, bool anySolo) {
+    return trackSounds(controls.mute.load(std::memory_order_relaxed),
+                       controls.solo.load(std::memory_order_relaxed), anySolo);
 }
 
 // gain(k) of a clip at its frame k, see graph.h.
 inline float fadeGain(const ClipNode& clip, std::int64_t k) {
-    double gain = 1.0;
-    if (k < clip.fadeIn)
-        gain *= double(k) / double(clip.fadeIn);
-    if (k >= clip.length - clip.fadeOut)
-        gain *= double(clip.length - k) / double(clip.fadeOut);
-    return clip.gain * float(gain);
+    return clip.gain * float(clipFadeGain(k, clip.length, clip.fadeIn, clip.fadeOut));
+}
+
+// Adds a track's bus, scaled by its audibility (mute and solo, ramped), to the master bus and
+// raises `peakL`/`peakR` to the peaks of what it added (the track's meter).
+template <typename Audibility>
+inline void addToMaster(const float* bl, const float* br, float* left, float* right, int frames,
+                        Audibility audibility, float& peakL, float& peakR) {
+    for (int i = 0; i < frames; ++i) {
+        const float a = audibility();
+        const float l = a * bl[i];
+        const float r = a * br[i];
+        left[i] += l;
+        right[i] += r;
+        peakL = std::max(peakL, std::abs(l));
+        peakR = std::max(peakR, std::abs(r));
+    }
 }
 
 constexpr std::int64_t kRingMask = kLiveRingFrames - 1;
@@ -293,7 +304,7 @@ void loadControls(TrackControls& controls, const Track& track, bool anySolo, boo
         const float gain = decibelsToGain(track.gainDb);
         controls.left.jump(gain * panLeft(float(track.pan)));
         controls.right.jump(gain * panRight(float(track.pan)));
-        controls.audible.jump(!track.mute && (!anySolo || track.solo) ? 1.0f : 0.0f);
+        controls.audible.jump(trackSounds(track.mute, track.solo, anySolo) ? 1.0f : 0.0f);
     }
 }
 
@@ -304,7 +315,7 @@ void PlaybackGraph::aimTargets(bool anySolo) noexcept {
         const float pan = c.pan.load(std::memory_order_relaxed);
         c.left.aim(gain * panLeft(pan), rampFrames);
         c.right.aim(gain * panRight(pan), rampFrames);
-        c.audible.aim(trackAudible(c, anySolo) ? 1.0f : 0.0f, rampFrames);
+        c.audible.aim(controlsAudible(c, anySolo) ? 1.0f : 0.0f, rampFrames);
     }
 }
 
@@ -319,7 +330,7 @@ void PlaybackGraph::idle() noexcept {
         const float pan = c.pan.load(std::memory_order_relaxed);
         c.left.jump(gain * panLeft(pan));
         c.right.jump(gain * panRight(pan));
-        c.audible.jump(trackAudible(c, anySolo) ? 1.0f : 0.0f);
+        c.audible.jump(controlsAudible(c, anySolo) ? 1.0f : 0.0f);
     }
 }
 
@@ -527,37 +538,15 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
         // Mute/solo, meter, master bus.
         float peakL = 0.0f;
         float peakR = 0.0f;
-        if (c.audible.steady()) {
-            if (c.audible.current == 0.0f)
-                continue; // silent: nothing to add or meter
-            if (c.audible.current == 1.0f) {
-                for (int i = 0; i < frames; ++i) {
-                    left[i] += bl[i];
-                    right[i] += br[i];
-                    peakL = std::max(peakL, std::abs(bl[i]));
-                    peakR = std::max(peakR, std::abs(br[i]));
-                }
-            } else {
-                const float a = c.audible.current;
-                for (int i = 0; i < frames; ++i) {
-                    const float l = a * bl[i];
-                    const float r = a * br[i];
-                    left[i] += l;
-                    right[i] += r;
-                    peakL = std::max(peakL, std::abs(l));
-                    peakR = std::max(peakR, std::abs(r));
-                }
-            }
+        if (!c.audible.steady()) {
+            addToMaster(
+                bl, br, left, right, frames, [&c] { return c.audible.next(); }, peakL, peakR);
+        } else if (c.audible.current == 0.0f) {
+            continue; // silent: nothing to add or meter
         } else {
-            for (int i = 0; i < frames; ++i) {
-                const float a = c.audible.next();
-                const float l = a * bl[i];
-                const float r = a * br[i];
-                left[i] += l;
-                right[i] += r;
-                peakL = std::max(peakL, std::abs(l));
-                peakR = std::max(peakR, std::abs(r));
-            }
+            const float a = c.audible.current;
+            addToMaster(
+                bl, br, left, right, frames, [a] { return a; }, peakL, peakR);
         }
         raisePeak(c.peakLeft, peakL);
         raisePeak(c.peakRight, peakR);

@@ -366,12 +366,6 @@ RenderFormat renderFormatFor(const std::string& path, bool floatingPoint) {
                    "; render writes .wav (24-bit or 32-bit float) or .flac (24-bit)");
 }
 
-bool trackAudible(const Project& project, const Track& track) {
-    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
-                                     [](const Track& t) { return t.solo; });
-    return !track.mute && (!anySolo || track.solo);
-}
-
 std::string stemFileName(const Project& project, std::size_t trackIndex, RenderFormat format) {
     return stemFileName(trackIndex, project.tracks.size(), project.tracks.at(trackIndex).name,
                         format == RenderFormat::Flac24 ? ".flac" : ".wav");

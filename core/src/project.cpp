@@ -241,4 +241,10 @@ void saveProject(const std::string& path, const Project& project) {
     writeFileAtomically(path, projectToJson(project, path));
 }
 
+bool trackAudible(const Project& project, const Track& track) {
+    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                     [](const Track& t) { return t.solo; });
+    return trackSounds(track.mute, track.solo, anySolo);
+}
+
 } // namespace accord

@@ -353,13 +353,13 @@ private slots:
 
     void audibleFollowsMuteAndSolo() {
         accord::Project project = makeProject();
-        QVERIFY(accord::audio::trackAudible(project, project.tracks[0]));
-        QVERIFY(!accord::audio::trackAudible(project, project.tracks[3])); // muted
+        QVERIFY(accord::trackAudible(project, project.tracks[0]));
+        QVERIFY(!accord::trackAudible(project, project.tracks[3])); // muted
         project.tracks[1].solo = true;
         project.tracks[3].solo = true; // muted and soloed: mute wins
-        QVERIFY(!accord::audio::trackAudible(project, project.tracks[0]));
-        QVERIFY(accord::audio::trackAudible(project, project.tracks[1]));
-        QVERIFY(!accord::audio::trackAudible(project, project.tracks[3]));
+        QVERIFY(!accord::trackAudible(project, project.tracks[0]));
+        QVERIFY(accord::trackAudible(project, project.tracks[1]));
+        QVERIFY(!accord::trackAudible(project, project.tracks[3]));
     }
 };
 

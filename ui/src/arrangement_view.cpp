@@ -68,14 +68,8 @@ bool isAudioFile(const QString& path) {
 }
 
 double fadeGain(const accord::Clip& clip, std::int64_t timelineSample) {
-    const std::int64_t into = timelineSample - clip.position;
-    double gain = 1;
-    if (clip.fadeIn > 0 && into < clip.fadeIn)
-        gain *= std::clamp(static_cast<double>(into) / static_cast<double>(clip.fadeIn), 0.0, 1.0);
-    const std::int64_t left = clip.position + clip.length - timelineSample;
-    if (clip.fadeOut > 0 && left < clip.fadeOut)
-        gain *= std::clamp(static_cast<double>(left) / static_cast<double>(clip.fadeOut), 0.0, 1.0);
-    return gain;
+    const std::int64_t k = std::clamp<std::int64_t>(timelineSample - clip.position, 0, clip.length);
+    return accord::clipFadeGain(k, clip.length, clip.fadeIn, clip.fadeOut);
 }
 
 QString clipTitle(const accord::Clip& clip) {

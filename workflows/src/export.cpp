@@ -92,7 +92,7 @@ std::vector<FilePlan> planExport(const ConsentGraph& graph, const Project& proje
         throw BadInput("cannot export while media is missing: " + missing);
     std::vector<const Track*> audible;
     for (const auto& track : project.tracks)
-        if (audio::trackAudible(project, track))
+        if (trackAudible(project, track))
             audible.push_back(&track);
     std::vector<FilePlan> plans{planFile(graph, project, audible, {})};
     if (request.stems)

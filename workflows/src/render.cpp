@@ -47,7 +47,7 @@ std::vector<RecordedRender> renderProject(Registry& registry, const Project& pro
     std::vector<RenderInput> mixInputs;
     for (const auto& track : project.tracks) {
         inputsByTrack[track.id] = inputsOf(registry, track, projectPath);
-        if (audio::trackAudible(project, track))
+        if (trackAudible(project, track))
             for (const auto& input : inputsByTrack[track.id])
                 addInput(mixInputs, input);
     }

@@ -56,8 +56,6 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                                         const std::function<void(double)>& progress = {},
                                         const std::atomic<bool>* cancel = nullptr);
 
-// Whether a track sounds in the mix: not muted, and soloed when any track is (mute wins).
-bool trackAudible(const Project& project, const Track& track);
 // The stem file name of project.tracks[trackIndex], e.g. "01 Vocals.wav".
 std::string stemFileName(const Project& project, std::size_t trackIndex, RenderFormat format);
 

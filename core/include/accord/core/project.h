@@ -52,6 +52,27 @@ struct Project {
     std::int64_t length() const;
 };
 
+// Whether a track sounds in the mix: mute wins; with any track soloed only soloed tracks play.
+// The engine, renders, exports and the window all follow this one rule.
+constexpr bool trackSounds(bool mute, bool solo, bool anySolo) {
+    return !mute && (!anySolo || solo);
+}
+// trackSounds for a track of `project`.
+bool trackAudible(const Project& project, const Track& track);
+
+// The gain of a clip's linear fades at frame k of the clip (0 <= k < length): rising from 0 over
+// the first `fadeIn` frames, falling to 0 over the last `fadeOut`. The engine plays it; the window
+// draws it.
+constexpr double clipFadeGain(std::int64_t k, std::int64_t length, std::int64_t fadeIn,
+                              std::int64_t fadeOut) {
+    double gain = 1.0;
+    if (k < fadeIn)
+        gain *= double(k) / double(fadeIn);
+    if (k >= length - fadeOut)
+        gain *= double(length - k) / double(fadeOut);
+    return gain;
+}
+
 // Reads a project; throws BadInput naming the file and the problem for broken JSON, a newer or
 // unknown format version, or invalid values. Missing media does not fail: clips go offline.
 Project loadProject(const std::string& path);
