@@ -4,6 +4,7 @@
 #include "media_cache.h"
 
 #include "accord/core/errors.h"
+#include "accord/core/thread_checks.h"
 
 #include <juce_audio_devices/juce_audio_devices.h>
 
@@ -66,6 +67,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::shared_ptr<detail::LiveWorker> worker; // started with the first processor
 
     // ---- message thread ----
+    threads::ThreadOwner messageThread; // the thread that made the engine
     std::map<std::string, std::shared_ptr<TrackControls>> controls;
     std::map<std::string, std::shared_ptr<LiveTrack>> live;
     int liveBlock = kDefaultLiveBlock;
@@ -185,6 +187,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     }
 
     void process(float* const* outputs, int channels, int frames) noexcept {
+        const threads::AudioCallbackScope audioCallback;
         callbacks.fetch_add(1, std::memory_order_relaxed);
         adoptGraph();
         const std::uint64_t seeks = seekRequests.load(std::memory_order_acquire);
@@ -274,6 +277,7 @@ Engine::~Engine() {
 }
 
 void Engine::setProject(const Project& project) {
+    impl_->messageThread.assertOwner("Engine::setProject");
     if (project.sampleRate <= 0)
         throw BadInput("project sample rate must be positive, not " +
                        std::to_string(project.sampleRate));
@@ -317,6 +321,7 @@ void Engine::setProject(const Project& project) {
 
 void Engine::setTrackProcessor(const std::string& trackId,
                                std::shared_ptr<StreamProcessor> processor) {
+    impl_->messageThread.assertOwner("Engine::setTrackProcessor");
     impl_->collectGarbage();
     auto found = impl_->live.find(trackId);
     if (found == impl_->live.end())
@@ -357,6 +362,7 @@ int Engine::trackLatencyFrames(const std::string& trackId) const {
 }
 
 void Engine::setLiveBlockSize(int frames) {
+    impl_->messageThread.assertOwner("Engine::setLiveBlockSize");
     impl_->liveBlock = std::clamp(frames, 1, detail::kLiveRingFrames / 4);
 }
 
@@ -373,39 +379,47 @@ TrackControls* findControls(std::map<std::string, std::shared_ptr<TrackControls>
 } // namespace
 
 void Engine::setTrackGain(const std::string& trackId, double gainDb) {
+    impl_->messageThread.assertOwner("Engine::setTrackGain");
     if (TrackControls* c = findControls(impl_->controls, trackId))
         c->gain.store(detail::decibelsToGain(gainDb));
 }
 
 void Engine::setTrackPan(const std::string& trackId, double pan) {
+    impl_->messageThread.assertOwner("Engine::setTrackPan");
     if (TrackControls* c = findControls(impl_->controls, trackId))
         c->pan.store(float(std::clamp(pan, -1.0, 1.0)));
 }
 
 void Engine::setTrackMute(const std::string& trackId, bool mute) {
+    impl_->messageThread.assertOwner("Engine::setTrackMute");
     if (TrackControls* c = findControls(impl_->controls, trackId))
         c->mute.store(mute);
 }
 
 void Engine::setTrackSolo(const std::string& trackId, bool solo) {
+    impl_->messageThread.assertOwner("Engine::setTrackSolo");
     if (TrackControls* c = findControls(impl_->controls, trackId))
         c->solo.store(solo);
 }
 
 void Engine::play() {
+    impl_->messageThread.assertOwner("Engine::play");
     impl_->playing.store(true, std::memory_order_release);
 }
 
 void Engine::stop() {
+    impl_->messageThread.assertOwner("Engine::stop");
     impl_->playing.store(false, std::memory_order_release);
 }
 
 void Engine::seek(std::int64_t sample) {
+    impl_->messageThread.assertOwner("Engine::seek");
     impl_->seekTarget.store(std::max<std::int64_t>(0, sample), std::memory_order_relaxed);
     impl_->seekRequests.fetch_add(1, std::memory_order_release);
 }
 
 void Engine::setLoop(std::optional<std::pair<std::int64_t, std::int64_t>> range) {
+    impl_->messageThread.assertOwner("Engine::setLoop");
     LoopRange loop;
     if (range) {
         if (range->first < 0 || range->second <= range->first)
@@ -434,6 +448,7 @@ int Engine::sampleRate() const {
 }
 
 MeterReading Engine::trackMeter(const std::string& trackId) {
+    impl_->messageThread.assertOwner("Engine::trackMeter");
     impl_->collectGarbage();
     MeterReading reading;
     if (TrackControls* c = findControls(impl_->controls, trackId)) {
@@ -444,11 +459,13 @@ MeterReading Engine::trackMeter(const std::string& trackId) {
 }
 
 MeterReading Engine::masterMeter() {
+    impl_->messageThread.assertOwner("Engine::masterMeter");
     impl_->collectGarbage();
     return {impl_->masterPeakLeft.exchange(0.0f), impl_->masterPeakRight.exchange(0.0f)};
 }
 
 void Engine::collectGarbage() {
+    impl_->messageThread.assertOwner("Engine::collectGarbage");
     impl_->collectGarbage();
 }
 
@@ -465,6 +482,7 @@ EngineStats Engine::stats() const {
 }
 
 bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& error) {
+    impl_->messageThread.assertOwner("Engine::openDevice");
     closeDevice();
     try {
         if (!impl_->devices)
@@ -522,6 +540,7 @@ bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& e
 }
 
 void Engine::closeDevice() {
+    impl_->messageThread.assertOwner("Engine::closeDevice");
     if (impl_->devices) {
         impl_->devices->removeAudioCallback(impl_.get());
         impl_->devices->closeAudioDevice();
@@ -556,6 +575,7 @@ std::vector<DeviceSetup> Engine::availableDevices() const {
 }
 
 void Engine::startOfflineClock(int blockSize) {
+    impl_->messageThread.assertOwner("Engine::startOfflineClock");
     if (impl_->deviceOpen)
         return; // the device drives process()
     stopOfflineClock();
@@ -585,6 +605,7 @@ void Engine::startOfflineClock(int blockSize) {
 }
 
 void Engine::stopOfflineClock() {
+    impl_->messageThread.assertOwner("Engine::stopOfflineClock");
     impl_->stopClock();
 }
 

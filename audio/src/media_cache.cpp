@@ -3,6 +3,7 @@
 #include "decoding.h"
 
 #include "accord/core/errors.h"
+#include "accord/core/thread_checks.h"
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -288,6 +289,7 @@ void MediaCache::clearUnused() {
 
 std::shared_ptr<const DecodedMedia> loadMedia(const std::string& path, int sampleRate,
                                               const std::atomic<bool>* cancel) {
+    threads::assertNotInAudioCallback("audio::loadMedia");
     return detail::MediaCache::instance().acquire(path, sampleRate, cancel);
 }
 

@@ -13,6 +13,7 @@
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/core/thread_checks.h"
 #include "accord/core/time.h"
 #include "accord/models/runtime.h"
 
@@ -330,6 +331,7 @@ const voice::VoiceNetwork& VoiceModelAccess::network(const VoiceModel& model) {
 
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
                                        double transposeSemitones) const {
+    threads::assertNotInAudioCallback("VoiceModel::convert");
     if (samples.empty())
         return {};
     const std::vector<float> input = audio::resample(samples, sampleRate, an::kSampleRate);
@@ -362,6 +364,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                         const VoiceTrainingOptions& options,
                         const std::function<void(const VoiceTrainingProgress&)>& progress,
                         const std::atomic<bool>* cancel) {
+    threads::assertNotInAudioCallback("models::trainVoice");
     const Clock::time_point started = Clock::now();
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kVoiceModelThreads;
@@ -575,6 +578,7 @@ void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
 }
 
 std::shared_ptr<const VoiceModel> loadVoiceModelCached(const std::string& file) {
+    threads::assertNotInAudioCallback("models::loadVoiceModelCached");
     struct Loaded {
         std::uintmax_t size = 0;
         fs::file_time_type modified;

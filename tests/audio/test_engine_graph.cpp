@@ -7,7 +7,9 @@
 #include "accord/audio/media.h"
 #include "accord/audio/render.h"
 #include "accord/core/errors.h"
+#include "accord/core/thread_checks.h"
 
+#include "death_test.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -19,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -440,6 +443,31 @@ private slots:
         QVERIFY(engine.trackMeter(base.tracks[0].id).left > 0.01f);
         QCOMPARE(engine.trackMeter(base.tracks[3].id).left, 0.0f); // muted
         QCOMPARE(engine.trackMeter("no-such-track").left, 0.0f);
+    }
+
+    // The thread table in code (docs/ARCHITECTURE.md "Threads"): the engine's message-thread
+    // functions refuse another thread, and decoding refuses the audio callback.
+    void threadsMeetWhereTheTableSays() {
+#ifndef ACCORD_THREAD_CHECKS
+        QSKIP("built without ACCORD_THREAD_CHECKS");
+#endif
+        const auto otherThread = accord::test::runInChild([] {
+            Engine engine;
+            std::thread worker([&engine] { engine.setProject(accord::Project{}); });
+            worker.join();
+        });
+        QVERIFY(otherThread.aborted);
+        QVERIFY2(otherThread.stderrText.contains("Engine::setProject runs only on the thread"),
+                 qPrintable(otherThread.stderrText));
+
+        const auto decodingInCallback = accord::test::runInChild([] {
+            const accord::threads::AudioCallbackScope callback;
+            accord::audio::loadMedia("/nonexistent.wav", 48000);
+        });
+        QVERIFY(decodingInCallback.aborted);
+        QVERIFY2(decodingInCallback.stderrText.contains(
+                     "audio::loadMedia must never run on the audio thread"),
+                 qPrintable(decodingInCallback.stderrText));
     }
 
     void badLoopIsRefused() {
