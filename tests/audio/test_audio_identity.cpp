@@ -52,8 +52,8 @@ QString tool(const QString& name) {
 QByteArray toolOutput(const QString& program, const QStringList& arguments) {
     QProcess process;
     process.start(program, arguments);
-    if (!process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit ||
-        process.exitCode() != 0) {
+    if (!process.waitForFinished(accord::test::kSafetyNetMs) ||
+        process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
         qWarning() << program << arguments << "failed:" << process.readAllStandardError();
         return {};
     }

@@ -65,19 +65,8 @@ accord::Project makeProject() {
 QString soxi(const QString& option, const QString& file) {
     QProcess process;
     process.start("soxi", {option, file});
-    process.waitForFinished(30000);
+    process.waitForFinished(accord::test::kSafetyNetMs);
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
-}
-
-std::vector<float> soxFloats(const QString& file) {
-    QProcess sox;
-    sox.start("sox", {file, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-"});
-    if (!sox.waitForFinished(60000) || sox.exitCode() != 0)
-        return {};
-    const QByteArray raw = sox.readAllStandardOutput();
-    std::vector<float> samples(std::size_t(raw.size()) / sizeof(float));
-    std::memcpy(samples.data(), raw.constData(), samples.size() * sizeof(float));
-    return samples;
 }
 
 struct Loudness {
@@ -193,7 +182,7 @@ private slots:
             QCOMPARE(file.pcmSha256, identity.pcmSha256);
 
             // Loudness and true peak: libebur128 over sox's decoding of the file.
-            const Loudness independent = measure(soxFloats(path), 48000);
+            const Loudness independent = measure(accord::test::soxFloats(path), 48000);
             QVERIFY2(
                 std::abs(file.lufs - independent.lufs) < 0.1,
                 qPrintable(

@@ -243,7 +243,7 @@ private slots:
         env.insert("ACCORD_REGISTRY", registry);
         process.setProcessEnvironment(env);
         process.start(QString::fromUtf8(qgetenv("ACCORD_CLI")), {"holder", "add", "--name", "Env"});
-        QVERIFY(process.waitForFinished());
+        QVERIFY(process.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(QFile::exists(registry));
     }
@@ -389,7 +389,7 @@ private slots:
         QVERIFY(QFile::exists(stems + "/02 Keys.wav"));
         QProcess soxi;
         soxi.start("soxi", {"-r", mix});
-        QVERIFY(soxi.waitForFinished());
+        QVERIFY(soxi.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("48000"));
 
         // The mix is a render whose lineage holds both recordings: the gate follows it.

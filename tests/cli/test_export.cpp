@@ -149,7 +149,7 @@ private slots:
         // Other programs still read the file.
         QProcess soxi;
         soxi.start("soxi", {"-b", mix});
-        QVERIFY(soxi.waitForFinished());
+        QVERIFY(soxi.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("24"));
         QVERIFY(runTool("sox", {mix, "-n", "stat"}));
 

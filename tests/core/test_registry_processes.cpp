@@ -3,6 +3,8 @@
 #include "accord/core/crypto.h"
 #include "accord/core/registry.h"
 
+#include "test_support.h"
+
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -64,7 +66,7 @@ private slots:
             startWriter(writer, path, 100000);
             QTest::qWait(static_cast<int>(QRandomGenerator::global()->bounded(40, 250)));
             writer.kill(); // SIGKILL
-            QVERIFY(writer.waitForFinished());
+            QVERIFY(writer.waitForFinished(accord::test::kSafetyNetMs));
             QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
 
             QCOMPARE(integrityCheck(path), QString("ok"));
@@ -86,8 +88,8 @@ private slots:
         QProcess first, second;
         startWriter(first, path, perWriter);
         startWriter(second, path, perWriter);
-        QVERIFY(first.waitForFinished(120000));
-        QVERIFY(second.waitForFinished(120000));
+        QVERIFY(first.waitForFinished(accord::test::kSafetyNetMs));
+        QVERIFY(second.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(first.exitCode(), 0);
         QCOMPARE(second.exitCode(), 0);
 

@@ -18,6 +18,11 @@
 
 namespace accord::test {
 
+// How long a test waits for a tool or an accord-cli run before calling it hung: a safety net, ten
+// times and more what the slowest of them (the demo, ~1 min) takes on a loaded 2-core machine,
+// never a speed requirement (benchmarks measure speed).
+constexpr int kSafetyNetMs = 15 * 60 * 1000;
+
 // Root of the recordings fetched by scripts/fetch-material.sh.
 inline QString materialRoot() {
     const QByteArray dir = qgetenv("ACCORD_MATERIAL_DIR");
@@ -47,7 +52,7 @@ struct CliResult {
 
 // Runs the real accord-cli binary (path from $ACCORD_CLI, set by CTest).
 inline CliResult runCli(const QStringList& arguments, const QString& registry = QString(),
-                        int timeoutMs = 120000) {
+                        int timeoutMs = kSafetyNetMs) {
     QProcess process;
     QStringList all;
     if (!registry.isEmpty())
@@ -71,7 +76,7 @@ inline CliResult runCli(const QStringList& arguments, const QString& registry = 
 inline bool runTool(const QString& program, const QStringList& arguments) {
     QProcess process;
     process.start(program, arguments);
-    if (!process.waitForFinished(120000) || process.exitCode() != 0) {
+    if (!process.waitForFinished(kSafetyNetMs) || process.exitCode() != 0) {
         qWarning() << program << arguments << "failed:" << process.readAllStandardError();
         return false;
     }
@@ -83,7 +88,7 @@ inline std::vector<float> soxFloats(const QString& file, const QStringList& effe
     QProcess sox;
     sox.start("sox", QStringList{file, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-"} +
                          effects);
-    if (!sox.waitForFinished(60000) || sox.exitCode() != 0) {
+    if (!sox.waitForFinished(kSafetyNetMs) || sox.exitCode() != 0) {
         qWarning() << "sox failed:" << sox.readAllStandardError();
         return {};
     }
