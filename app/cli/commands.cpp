@@ -136,14 +136,6 @@ const std::vector<CommandSpec> commands = {
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
-std::string grantState(const Grant& grant, UnixTime now) {
-    if (grant.revokedAt && *grant.revokedAt <= now)
-        return "revoked";
-    if (grant.terms.expiresAt && *grant.terms.expiresAt <= now)
-        return "expired";
-    return "active";
-}
-
 json optionalJson(const std::optional<std::string>& value) {
     return value ? json(*value) : json(nullptr);
 }
@@ -163,7 +155,7 @@ json grantJson(const ConsentGraph& graph, const Grant& grant, UnixTime now) {
             {"created", formatIsoTime(grant.createdAt)},
             {"revoked", grant.revokedAt ? json(formatIsoTime(*grant.revokedAt)) : json(nullptr)},
             {"revoke_reason", grant.revokeReason},
-            {"state", grantState(grant, now)},
+            {"state", grantStateName(grantState(grant, now))},
             {"description", describeGrant(graph, grant, now)}};
 }
 
@@ -324,8 +316,8 @@ ExitCode grantList(const Arguments& args, Registry& registry, std::ostream& out)
     std::string text;
     for (const auto& grant : registry.grants(filter)) {
         list.push_back(grantJson(graph, grant, now));
-        text += grant.id + "  " + grantState(grant, now) + "  " + describeGrant(graph, grant, now) +
-                "\n";
+        text += grant.id + "  " + grantStateName(grantState(grant, now)) + "  " +
+                describeGrant(graph, grant, now) + "\n";
     }
     emit(args, out, {{"grants", list}}, list.empty() ? "No grants." : text);
     return ExitCode::Ok;
