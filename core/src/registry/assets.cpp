@@ -7,9 +7,9 @@
 
 namespace accord {
 
-using sqlite::Statement;
+namespace {
 
-Asset Registry::Impl::assetFrom(const Statement& s) {
+Asset assetFrom(const sqlite::Statement& s) {
     Asset a;
     a.id = s.text(0);
     a.owner = s.text(1);
@@ -25,6 +25,16 @@ Asset Registry::Impl::assetFrom(const Statement& s) {
     return a;
 }
 
+} // namespace
+
+std::vector<Asset> Registry::Impl::selectAssets(const std::string& clauses,
+                                                const std::vector<std::string>& keys) const {
+    return selectAll<Asset>("SELECT id, owner, file_sha256, pcm_sha256, isrc, duration, "
+                            "sample_rate, channels, origin, path, created_at FROM assets " +
+                                clauses,
+                            assetFrom, keys);
+}
+
 AddedAsset Registry::addAsset(const NewAsset& input) {
     return impl_->writeTransaction([&] {
         impl_->requireHolder(input.owner, "owner");
@@ -36,51 +46,33 @@ AddedAsset Registry::addAsset(const NewAsset& input) {
             return AddedAsset{*known, true};
         }
         const std::string id = impl_->nextId("assets", "a");
-        impl_
-            ->prepare("INSERT INTO assets (id, owner, file_sha256, pcm_sha256, isrc, duration, "
-                      "sample_rate, channels, origin, path, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            ->bind(1, id)
-            .bind(2, input.owner)
-            .bind(3, input.identity.fileSha256)
-            .bind(4, input.identity.pcmSha256)
-            .bind(5, input.isrc)
-            .bind(6, input.identity.durationSeconds)
-            .bind(7, input.identity.sampleRate)
-            .bind(8, input.identity.channels)
-            .bind(9, originName(input.origin))
-            .bind(10, input.path)
-            .bind(11, formatIsoTime(currentTime()))
-            .step();
-        impl_->logRow("asset.add", "assets", id);
+        impl_->insertAndLog("asset.add", "assets", id,
+                            {{"owner", input.owner},
+                             {"file_sha256", input.identity.fileSha256},
+                             {"pcm_sha256", input.identity.pcmSha256},
+                             {"isrc", input.isrc},
+                             {"duration", input.identity.durationSeconds},
+                             {"sample_rate", input.identity.sampleRate},
+                             {"channels", input.identity.channels},
+                             {"origin", originName(input.origin)},
+                             {"path", input.path},
+                             {"created_at", formatIsoTime(currentTime())}});
         return AddedAsset{*asset(id), false};
     });
 }
 
 std::optional<Asset> Registry::asset(const std::string& id) const {
-    auto rows = impl_->selectAll<Asset>(std::string("SELECT ") + Impl::assetColumns +
-                                            " FROM assets WHERE id = ?",
-                                        Impl::assetFrom, id);
-    if (rows.empty())
-        return std::nullopt;
-    return rows.front();
+    return firstOf(impl_->selectAssets("WHERE id = ?", {id}));
 }
 
 std::optional<Asset> Registry::assetByContent(const std::string& pcmSha256,
                                               const std::string& fileSha256) const {
-    auto statement = impl_->prepare(std::string("SELECT ") + Impl::assetColumns +
-                                    " FROM assets WHERE pcm_sha256 = ? OR file_sha256 = ? "
-                                    "ORDER BY rowid LIMIT 1");
-    statement->bind(1, pcmSha256).bind(2, fileSha256);
-    if (!statement->step())
-        return std::nullopt;
-    return Impl::assetFrom(*statement);
+    return firstOf(impl_->selectAssets(
+        "WHERE pcm_sha256 = ? OR file_sha256 = ? ORDER BY rowid LIMIT 1", {pcmSha256, fileSha256}));
 }
 
 std::vector<Asset> Registry::assets() const {
-    return impl_->selectAll<Asset>(std::string("SELECT ") + Impl::assetColumns +
-                                       " FROM assets ORDER BY rowid",
-                                   Impl::assetFrom);
+    return impl_->selectAssets("ORDER BY rowid");
 }
 
 } // namespace accord

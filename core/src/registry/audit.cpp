@@ -23,6 +23,14 @@ std::string headMessage(std::int64_t seq, const std::string& hash) {
     return "accord-audit-head\n" + std::to_string(seq) + "\n" + hash;
 }
 
+// The columns of audit_log, in the order of AuditEntry's members.
+constexpr const char* entryColumns = "seq, at, op, tbl, row_id, row, prev_hash, hash";
+
+AuditEntry entryFrom(const sqlite::Statement& s) {
+    return {s.integer(0), s.text(1), s.text(2), s.text(3),
+            s.text(4),    s.text(5), s.text(6), s.text(7)};
+}
+
 std::string entryHash(const AuditEntry& e) {
     return sha256Hex(e.prevHash + "\n" + std::to_string(e.seq) + "\n" + e.at + "\n" + e.op + "\n" +
                      e.table + "\n" + e.rowId + "\n" + e.rowJson);
@@ -30,16 +38,42 @@ std::string entryHash(const AuditEntry& e) {
 
 } // namespace
 
-json Registry::Impl::readRow(const std::string& table, const std::string& id) const {
-    auto statement = prepare("SELECT * FROM " + table + " WHERE id = ?");
+void Registry::Impl::insertAndLog(const std::string& op, const std::string& table,
+                                  const std::string& id, Columns columns) {
+    std::string names = "id", places = "?";
+    for (const auto& column : columns) {
+        names += std::string(", ") + column.first;
+        places += ", ?";
+    }
+    auto statement = prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + places + ")");
     statement->bind(1, id);
-    if (!statement->step())
-        throw IntegrityError(path + ": " + table + " row " + id + " vanished while writing");
-    return statement->rowAsJson();
+    int index = 2;
+    for (const auto& column : columns)
+        column.second.bindTo(*statement, index++);
+    statement->step();
+    logRow(op, table, id);
+}
+
+void Registry::Impl::updateAndLog(const std::string& op, const std::string& table,
+                                  const std::string& id, Columns columns) {
+    std::string assignments;
+    for (const auto& column : columns)
+        assignments += std::string(assignments.empty() ? "" : ", ") + column.first + " = ?";
+    auto statement = prepare("UPDATE " + table + " SET " + assignments + " WHERE id = ?");
+    int index = 1;
+    for (const auto& column : columns)
+        column.second.bindTo(*statement, index++);
+    statement->bind(index, id);
+    statement->step();
+    logRow(op, table, id);
 }
 
 void Registry::Impl::logRow(const std::string& op, const std::string& table,
                             const std::string& id) {
+    auto row = prepare("SELECT * FROM " + table + " WHERE id = ?");
+    row->bind(1, id);
+    if (!row->step())
+        throw IntegrityError(path + ": " + table + " row " + id + " vanished while writing");
     AuditEntry entry;
     auto head = prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     entry.prevHash = genesisHash;
@@ -53,10 +87,10 @@ void Registry::Impl::logRow(const std::string& op, const std::string& table,
     entry.op = op;
     entry.table = table;
     entry.rowId = id;
-    entry.rowJson = readRow(table, id).dump();
+    entry.rowJson = row->rowAsJson().dump();
     entry.hash = entryHash(entry);
-    prepare("INSERT INTO audit_log (seq, at, op, tbl, row_id, row, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    prepare(std::string("INSERT INTO audit_log (") + entryColumns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         ->bind(1, entry.seq)
         .bind(2, entry.at)
         .bind(3, entry.op)
@@ -66,9 +100,7 @@ void Registry::Impl::logRow(const std::string& op, const std::string& table,
         .bind(7, entry.prevHash)
         .bind(8, entry.hash)
         .step();
-    if (!studioSecret)
-        studioSecret = loadSecretKey("studio", studioKey());
-    const Bytes signature = sign(*studioSecret, headMessage(entry.seq, entry.hash));
+    const Bytes signature = sign(studioSecretKey(), headMessage(entry.seq, entry.hash));
     prepare("INSERT INTO audit_head (id, seq, hash, signature) VALUES (1, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
             "signature = excluded.signature")
@@ -79,15 +111,13 @@ void Registry::Impl::logRow(const std::string& op, const std::string& table,
 }
 
 std::vector<AuditEntry> Registry::auditLog(std::optional<std::int64_t> limit) const {
-    auto statement =
-        impl_->prepare("SELECT seq, at, op, tbl, row_id, row, prev_hash, hash FROM "
-                       "(SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq");
+    auto statement = impl_->prepare(std::string("SELECT ") + entryColumns +
+                                    " FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) "
+                                    "ORDER BY seq");
     statement->bind(1, limit ? *limit : std::int64_t{-1});
     std::vector<AuditEntry> entries;
     while (statement->step())
-        entries.push_back({statement->integer(0), statement->text(1), statement->text(2),
-                           statement->text(3), statement->text(4), statement->text(5),
-                           statement->text(6), statement->text(7)});
+        entries.push_back(entryFrom(*statement));
     return entries;
 }
 
@@ -104,13 +134,12 @@ AuditReport Registry::verifyAudit() const {
         std::int64_t seq;
     };
     std::map<std::string, std::unordered_map<std::string, Logged>> expected;
-    auto entries = impl_->prepare(
-        "SELECT seq, at, op, tbl, row_id, row, prev_hash, hash FROM audit_log ORDER BY seq");
+    auto entries =
+        impl_->prepare(std::string("SELECT ") + entryColumns + " FROM audit_log ORDER BY seq");
     std::string previous = genesisHash;
     std::int64_t expectedSeq = 1;
     while (entries->step()) {
-        AuditEntry e{entries->integer(0), entries->text(1), entries->text(2), entries->text(3),
-                     entries->text(4),    entries->text(5), entries->text(6), entries->text(7)};
+        const AuditEntry e = entryFrom(*entries);
         ++report.entries;
         const std::string label =
             "audit log entry " + std::to_string(e.seq) + " (" + e.op + " " + e.rowId + ")";

@@ -10,29 +10,27 @@ std::int64_t Registry::Impl::dataVersion() const {
     return statement->integer(0);
 }
 
+// One query per table (training sources and render inputs too), so a registry of 10,000 assets
+// loads in milliseconds (docs/ARCHITECTURE.md, "Policy").
 void Registry::Impl::loadGraph() const {
     graph = ConsentGraph{};
-    for (auto& h :
-         selectAll<Holder>(std::string("SELECT ") + holderColumns + " FROM holders", holderFrom))
+    for (auto& h : selectHolders(""))
         graph.holders.emplace(h.id, std::move(h));
-    for (auto& a :
-         selectAll<Asset>(std::string("SELECT ") + assetColumns + " FROM assets", assetFrom))
+    for (auto& a : selectAssets(""))
         graph.assets.emplace(a.id, std::move(a));
-    for (auto& g : selectAll<Grant>(
-             std::string("SELECT ") + grantColumns + " FROM grants ORDER BY rowid", grantFrom)) {
+    for (auto& g : selectGrants("ORDER BY rowid")) {
         if (g.asset)
             graph.grantsByAsset[*g.asset].push_back(g.id);
         else
             graph.allAssetGrantsByHolder[g.holder].push_back(g.id);
         graph.grants.emplace(g.id, std::move(g));
     }
-    for (auto& m :
-         selectAll<Model>(std::string("SELECT ") + modelColumns + " FROM models", modelFrom))
+    for (auto& m : selectModels(""))
         graph.models.emplace(m.id, std::move(m));
     auto sources = prepare("SELECT model, asset, grant_id FROM model_sources ORDER BY rowid");
     while (sources->step())
         graph.models.at(sources->text(0)).training.push_back({sources->text(1), sources->text(2)});
-    for (auto& r : selectAll<Render>(renderSelect, renderFrom))
+    for (auto& r : selectRenders(""))
         graph.renders.emplace(r.id, std::move(r));
     auto inputs = prepare("SELECT render, kind, input FROM render_inputs ORDER BY rowid");
     while (inputs->step())

@@ -12,17 +12,12 @@ ExportRecord Registry::addExport(const NewExport& input) {
             throw BadInput("unknown render '" + input.render + "'");
         const std::string id = impl_->nextId("exports", "e");
         const std::string now = formatIsoTime(currentTime());
-        impl_
-            ->prepare("INSERT INTO exports (id, render, path, manifest, decision, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?)")
-            ->bind(1, id)
-            .bind(2, input.render)
-            .bind(3, input.path)
-            .bind(4, input.manifestJson)
-            .bind(5, input.decisionJson)
-            .bind(6, now)
-            .step();
-        impl_->logRow("export.add", "exports", id);
+        impl_->insertAndLog("export.add", "exports", id,
+                            {{"render", input.render},
+                             {"path", input.path},
+                             {"manifest", input.manifestJson},
+                             {"decision", input.decisionJson},
+                             {"created_at", now}});
         return ExportRecord{id, input.render, input.path, input.manifestJson, input.decisionJson,
                             now};
     });

@@ -6,8 +6,6 @@
 
 namespace accord {
 
-using sqlite::Statement;
-
 namespace {
 
 std::optional<UnixTime> optionalTime(const std::optional<std::string>& text,
@@ -23,9 +21,7 @@ std::optional<std::string> optionalIso(const std::optional<UnixTime>& t) {
     return formatIsoTime(*t);
 }
 
-} // namespace
-
-Grant Registry::Impl::grantFrom(const Statement& s) {
+Grant grantFrom(const sqlite::Statement& s) {
     Grant g;
     g.id = s.text(0);
     g.holder = s.text(1);
@@ -41,6 +37,17 @@ Grant Registry::Impl::grantFrom(const Statement& s) {
     g.revokedAt = optionalTime(s.optionalText(11), "grant " + g.id + " revocation time");
     g.revokeReason = s.text(12);
     return g;
+}
+
+} // namespace
+
+std::vector<Grant> Registry::Impl::selectGrants(const std::string& clauses,
+                                                const std::vector<std::string>& keys) const {
+    return selectAll<Grant>("SELECT id, holder, scope, asset, grantee, share_percent, "
+                            "attribution, licence, commercial, expires_at, created_at, "
+                            "revoked_at, revoke_reason FROM grants " +
+                                clauses,
+                            grantFrom, keys);
 }
 
 Grant Registry::addGrant(const NewGrant& input) {
@@ -61,23 +68,17 @@ Grant Registry::addGrant(const NewGrant& input) {
                                "); only its owner can grant on it");
         }
         const std::string id = impl_->nextId("grants", "g");
-        impl_
-            ->prepare("INSERT INTO grants (id, holder, scope, asset, grantee, share_percent, "
-                      "attribution, licence, commercial, expires_at, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            ->bind(1, id)
-            .bind(2, input.holder)
-            .bind(3, scopeName(input.scope))
-            .bind(4, input.asset)
-            .bind(5, input.grantee)
-            .bind(6, input.terms.sharePercent)
-            .bind(7, input.terms.attribution)
-            .bind(8, input.terms.licence)
-            .bind(9, input.terms.commercial ? 1 : 0)
-            .bind(10, optionalIso(input.terms.expiresAt))
-            .bind(11, formatIsoTime(currentTime()))
-            .step();
-        impl_->logRow("grant.add", "grants", id);
+        impl_->insertAndLog("grant.add", "grants", id,
+                            {{"holder", input.holder},
+                             {"scope", scopeName(input.scope)},
+                             {"asset", input.asset},
+                             {"grantee", input.grantee},
+                             {"share_percent", input.terms.sharePercent},
+                             {"attribution", input.terms.attribution},
+                             {"licence", input.terms.licence},
+                             {"commercial", input.terms.commercial},
+                             {"expires_at", optionalIso(input.terms.expiresAt)},
+                             {"created_at", formatIsoTime(currentTime())}});
         return *grant(id);
     });
 }
@@ -90,58 +91,35 @@ Grant Registry::revokeGrant(const std::string& grantId, const std::string& reaso
         if (existing->revokedAt)
             throw BadInput("grant " + grantId + " was already revoked on " +
                            formatIsoTime(*existing->revokedAt));
-        impl_->prepare("UPDATE grants SET revoked_at = ?, revoke_reason = ? WHERE id = ?")
-            ->bind(1, formatIsoTime(currentTime()))
-            .bind(2, reason)
-            .bind(3, grantId)
-            .step();
-        impl_->logRow("grant.revoke", "grants", grantId);
-        const auto affected = impl_->selectAll<std::string>(
-            "SELECT DISTINCT m.id FROM models m JOIN model_sources s ON s.model = m.id "
-            "WHERE s.grant_id = ? AND m.status = 'active' ORDER BY m.rowid",
-            [](const Statement& s) { return s.text(0); }, grantId);
-        for (const auto& modelId : affected) {
-            impl_->prepare("UPDATE models SET status = 'source-revoked' WHERE id = ?")
-                ->bind(1, modelId)
-                .step();
-            impl_->logRow("model.source-revoked", "models", modelId);
-        }
+        impl_->updateAndLog(
+            "grant.revoke", "grants", grantId,
+            {{"revoked_at", formatIsoTime(currentTime())}, {"revoke_reason", reason}});
+        impl_->markSourceRevoked(grantId);
         return *grant(grantId);
     });
 }
 
 std::optional<Grant> Registry::grant(const std::string& id) const {
-    auto rows = impl_->selectAll<Grant>(std::string("SELECT ") + Impl::grantColumns +
-                                            " FROM grants WHERE id = ?",
-                                        Impl::grantFrom, id);
-    if (rows.empty())
-        return std::nullopt;
-    return rows.front();
+    return firstOf(impl_->selectGrants("WHERE id = ?", {id}));
 }
 
 std::vector<Grant> Registry::grants(const GrantFilter& filter) const {
-    std::string sql = std::string("SELECT ") + Impl::grantColumns + " FROM grants WHERE 1";
+    std::string conditions = "WHERE 1";
     std::vector<std::string> keys;
     if (filter.asset) {
         const auto target = asset(*filter.asset);
         if (!target)
             throw BadInput("unknown asset '" + *filter.asset + "'");
-        sql += " AND (asset = ? OR (asset IS NULL AND holder = ?))";
+        conditions += " AND (asset = ? OR (asset IS NULL AND holder = ?))";
         keys.push_back(target->id);
         keys.push_back(target->owner);
     }
     if (filter.holder) {
         impl_->requireHolder(*filter.holder, "holder");
-        sql += " AND holder = ?";
+        conditions += " AND holder = ?";
         keys.push_back(*filter.holder);
     }
-    auto statement = impl_->prepare(sql + " ORDER BY rowid");
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        statement->bind(static_cast<int>(i + 1), keys[i]);
-    std::vector<Grant> rows;
-    while (statement->step())
-        rows.push_back(Impl::grantFrom(*statement));
-    return rows;
+    return impl_->selectGrants(conditions + " ORDER BY rowid", keys);
 }
 
 } // namespace accord

@@ -6,16 +6,22 @@
 
 namespace accord {
 
-using sqlite::Statement;
+namespace {
 
-Holder Registry::Impl::holderFrom(const Statement& s) {
+Holder holderFrom(const sqlite::Statement& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
 }
 
+} // namespace
+
+std::vector<Holder> Registry::Impl::selectHolders(const std::string& clauses,
+                                                  const std::vector<std::string>& keys) const {
+    return selectAll<Holder>("SELECT id, name, ipi, public_key, created_at FROM holders " + clauses,
+                             holderFrom, keys);
+}
+
 void Registry::Impl::requireHolder(const std::string& id, const std::string& role) const {
-    auto statement = prepare("SELECT 1 FROM holders WHERE id = ?");
-    statement->bind(1, id);
-    if (!statement->step())
+    if (selectHolders("WHERE id = ?", {id}).empty())
         throw BadInput("unknown " + role + " '" + id + "' (no such rights holder)");
 }
 
@@ -26,33 +32,21 @@ Holder Registry::addHolder(const std::string& name, const std::string& ipi) {
         const std::string id = impl_->nextId("holders", "h");
         const KeyPair keys = generateKeyPair();
         impl_->storeSecretKey(id, keys.secretKey);
-        impl_
-            ->prepare("INSERT INTO holders (id, name, ipi, public_key, created_at) "
-                      "VALUES (?, ?, ?, ?, ?)")
-            ->bind(1, id)
-            .bind(2, name)
-            .bind(3, ipi)
-            .bind(4, toHex(keys.publicKey))
-            .bind(5, formatIsoTime(currentTime()))
-            .step();
-        impl_->logRow("holder.add", "holders", id);
+        impl_->insertAndLog("holder.add", "holders", id,
+                            {{"name", name},
+                             {"ipi", ipi},
+                             {"public_key", toHex(keys.publicKey)},
+                             {"created_at", formatIsoTime(currentTime())}});
         return *holder(id);
     });
 }
 
 std::optional<Holder> Registry::holder(const std::string& id) const {
-    auto rows = impl_->selectAll<Holder>(std::string("SELECT ") + Impl::holderColumns +
-                                             " FROM holders WHERE id = ?",
-                                         Impl::holderFrom, id);
-    if (rows.empty())
-        return std::nullopt;
-    return rows.front();
+    return firstOf(impl_->selectHolders("WHERE id = ?", {id}));
 }
 
 std::vector<Holder> Registry::holders() const {
-    return impl_->selectAll<Holder>(std::string("SELECT ") + Impl::holderColumns +
-                                        " FROM holders ORDER BY rowid",
-                                    Impl::holderFrom);
+    return impl_->selectHolders("ORDER BY rowid");
 }
 
 } // namespace accord

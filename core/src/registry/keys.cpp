@@ -57,12 +57,15 @@ std::string Registry::Impl::studioKey() const {
 void Registry::Impl::createStudio() {
     const KeyPair keys = generateKeyPair();
     storeSecretKey("studio", keys.secretKey);
-    prepare("INSERT INTO studio (id, public_key, created_at) VALUES (?, ?, ?)")
-        ->bind(1, studioRowId)
-        .bind(2, toHex(keys.publicKey))
-        .bind(3, formatIsoTime(currentTime()))
-        .step();
-    logRow("studio.create", "studio", studioRowId);
+    insertAndLog(
+        "studio.create", "studio", studioRowId,
+        {{"public_key", toHex(keys.publicKey)}, {"created_at", formatIsoTime(currentTime())}});
+}
+
+const Bytes& Registry::Impl::studioSecretKey() {
+    if (!studioSecret)
+        studioSecret = loadSecretKey("studio", studioKey());
+    return *studioSecret;
 }
 
 std::string Registry::studioPublicKey() const {
@@ -77,9 +80,7 @@ Bytes Registry::signAs(const std::string& holderId, const std::string& message) 
 }
 
 Bytes Registry::signAsStudio(const std::string& message) const {
-    if (!impl_->studioSecret)
-        impl_->studioSecret = impl_->loadSecretKey("studio", impl_->studioKey());
-    return sign(*impl_->studioSecret, message);
+    return sign(impl_->studioSecretKey(), message);
 }
 
 } // namespace accord

@@ -9,7 +9,9 @@ namespace accord {
 
 using sqlite::Statement;
 
-Model Registry::Impl::modelFrom(const Statement& s) {
+namespace {
+
+Model modelFrom(const Statement& s) {
     Model m;
     m.id = s.text(0);
     m.kind = parseModelKind(s.text(1));
@@ -23,66 +25,69 @@ Model Registry::Impl::modelFrom(const Statement& s) {
     return m;
 }
 
+} // namespace
+
+std::vector<Model> Registry::Impl::selectModels(const std::string& clauses,
+                                                const std::vector<std::string>& keys) const {
+    return selectAll<Model>("SELECT id, kind, owner, file, weights_sha256, config, metrics, "
+                            "status, created_at FROM models " +
+                                clauses,
+                            modelFrom, keys);
+}
+
 std::vector<TrainingSource> Registry::Impl::trainingOf(const std::string& modelId) const {
     return selectAll<TrainingSource>(
         "SELECT asset, grant_id FROM model_sources WHERE model = ? ORDER BY rowid",
         [](const Statement& s) {
             return TrainingSource{s.text(0), s.text(1)};
         },
-        modelId);
+        {modelId});
+}
+
+void Registry::Impl::markSourceRevoked(const std::string& grantId) {
+    const auto affected = selectAll<std::string>(
+        "SELECT DISTINCT m.id FROM models m JOIN model_sources s ON s.model = m.id "
+        "WHERE s.grant_id = ? AND m.status = 'active' ORDER BY m.rowid",
+        [](const Statement& s) { return s.text(0); }, {grantId});
+    for (const auto& modelId : affected)
+        updateAndLog("model.source-revoked", "models", modelId, {{"status", "source-revoked"}});
 }
 
 Model Registry::addModel(const NewModel& input) {
     return impl_->writeTransaction([&] {
         impl_->requireHolder(input.owner, "owner");
         const std::string id = impl_->nextId("models", "m");
-        impl_
-            ->prepare("INSERT INTO models (id, kind, owner, file, weights_sha256, config, "
-                      "metrics, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)")
-            ->bind(1, id)
-            .bind(2, modelKindName(input.kind))
-            .bind(3, input.owner)
-            .bind(4, input.file)
-            .bind(5, input.weightsSha256)
-            .bind(6, input.configJson)
-            .bind(7, input.metricsJson)
-            .bind(8, formatIsoTime(currentTime()))
-            .step();
-        impl_->logRow("model.add", "models", id);
+        impl_->insertAndLog("model.add", "models", id,
+                            {{"kind", modelKindName(input.kind)},
+                             {"owner", input.owner},
+                             {"file", input.file},
+                             {"weights_sha256", input.weightsSha256},
+                             {"config", input.configJson},
+                             {"metrics", input.metricsJson},
+                             {"status", "active"},
+                             {"created_at", formatIsoTime(currentTime())}});
         for (const auto& source : input.training) {
             if (!asset(source.asset))
                 throw BadInput("unknown training asset '" + source.asset + "'");
             if (!grant(source.grant))
                 throw BadInput("unknown grant '" + source.grant + "'");
-            const std::string sourceId = id + "/" + source.asset;
-            impl_
-                ->prepare("INSERT INTO model_sources (id, model, asset, grant_id) "
-                          "VALUES (?, ?, ?, ?)")
-                ->bind(1, sourceId)
-                .bind(2, id)
-                .bind(3, source.asset)
-                .bind(4, source.grant)
-                .step();
-            impl_->logRow("model.source", "model_sources", sourceId);
+            impl_->insertAndLog(
+                "model.source", "model_sources", id + "/" + source.asset,
+                {{"model", id}, {"asset", source.asset}, {"grant_id", source.grant}});
         }
         return *model(id);
     });
 }
 
 std::optional<Model> Registry::model(const std::string& id) const {
-    auto rows = impl_->selectAll<Model>(std::string("SELECT ") + Impl::modelColumns +
-                                            " FROM models WHERE id = ?",
-                                        Impl::modelFrom, id);
-    if (rows.empty())
-        return std::nullopt;
-    rows.front().training = impl_->trainingOf(id);
-    return rows.front();
+    auto found = firstOf(impl_->selectModels("WHERE id = ?", {id}));
+    if (found)
+        found->training = impl_->trainingOf(id);
+    return found;
 }
 
 std::vector<Model> Registry::models() const {
-    auto rows = impl_->selectAll<Model>(std::string("SELECT ") + Impl::modelColumns +
-                                            " FROM models ORDER BY rowid",
-                                        Impl::modelFrom);
+    auto rows = impl_->selectModels("ORDER BY rowid");
     for (auto& m : rows)
         m.training = impl_->trainingOf(m.id);
     return rows;

@@ -8,7 +8,9 @@ namespace accord {
 
 using sqlite::Statement;
 
-Render Registry::Impl::renderFrom(const Statement& s) {
+namespace {
+
+Render renderFrom(const Statement& s) {
     Render r;
     r.id = s.text(0);
     r.kind = s.text(1);
@@ -19,15 +21,15 @@ Render Registry::Impl::renderFrom(const Statement& s) {
     return r;
 }
 
-std::optional<Render> Registry::Impl::renderWhere(const std::string& condition,
-                                                  const std::string& key) const {
-    auto rows = selectAll<Render>(std::string(renderSelect) + " WHERE " + condition +
-                                      " ORDER BY r.rowid LIMIT 1",
-                                  renderFrom, key);
-    if (rows.empty())
-        return std::nullopt;
-    rows.front().inputs = inputsOf(rows.front().id);
-    return rows.front();
+} // namespace
+
+std::vector<Render> Registry::Impl::selectRenders(const std::string& clauses,
+                                                  const std::vector<std::string>& keys) const {
+    return selectAll<Render>(
+        "SELECT r.id, r.kind, r.path, r.pcm_sha256, r.created_at, COALESCE(w.payload, '') "
+        "FROM renders r LEFT JOIN render_watermarks w ON w.id = r.id " +
+            clauses,
+        renderFrom, keys);
 }
 
 std::vector<RenderInput> Registry::Impl::inputsOf(const std::string& renderId) const {
@@ -36,34 +38,32 @@ std::vector<RenderInput> Registry::Impl::inputsOf(const std::string& renderId) c
         [](const Statement& s) {
             return RenderInput{parseInputKind(s.text(0)), s.text(1)};
         },
-        renderId);
+        {renderId});
+}
+
+std::optional<Render> Registry::Impl::renderWhere(const std::string& condition,
+                                                  const std::string& key) const {
+    auto found = firstOf(selectRenders("WHERE " + condition + " ORDER BY r.rowid LIMIT 1", {key}));
+    if (found)
+        found->inputs = inputsOf(found->id);
+    return found;
 }
 
 Render Registry::addRender(const NewRender& input) {
     return impl_->writeTransaction([&] {
         const std::string id = impl_->nextId("renders", "r");
-        impl_
-            ->prepare("INSERT INTO renders (id, kind, path, pcm_sha256, created_at) "
-                      "VALUES (?, ?, ?, ?, ?)")
-            ->bind(1, id)
-            .bind(2, input.kind)
-            .bind(3, input.path)
-            .bind(4, input.pcmSha256)
-            .bind(5, formatIsoTime(currentTime()))
-            .step();
-        impl_->logRow("render.add", "renders", id);
+        impl_->insertAndLog("render.add", "renders", id,
+                            {{"kind", input.kind},
+                             {"path", input.path},
+                             {"pcm_sha256", input.pcmSha256},
+                             {"created_at", formatIsoTime(currentTime())}});
         if (!input.watermark.empty()) {
             if (renderByWatermark(input.watermark))
                 throw BadInput("watermark payload " + input.watermark +
                                " is already carried by another render");
-            impl_->prepare("INSERT INTO render_watermarks (id, payload) VALUES (?, ?)")
-                ->bind(1, id)
-                .bind(2, input.watermark)
-                .step();
-            impl_->logRow("render.watermark", "render_watermarks", id);
+            impl_->insertAndLog("render.watermark", "render_watermarks", id,
+                                {{"payload", input.watermark}});
         }
-        auto insert = impl_->prepare(
-            "INSERT INTO render_inputs (id, render, kind, input) VALUES (?, ?, ?, ?)");
         for (std::size_t i = 0; i < input.inputs.size(); ++i) {
             const auto& in = input.inputs[i];
             const bool known = (in.kind == InputKind::Asset && asset(in.id)) ||
@@ -72,11 +72,9 @@ Render Registry::addRender(const NewRender& input) {
             if (!known)
                 throw BadInput("unknown " + inputKindName(in.kind) + " '" + in.id +
                                "' given as input of a render");
-            const std::string inputId = id + "/" + std::to_string(i + 1);
-            insert->reset();
-            insert->bind(1, inputId).bind(2, id).bind(3, inputKindName(in.kind)).bind(4, in.id);
-            insert->step();
-            impl_->logRow("render.input", "render_inputs", inputId);
+            impl_->insertAndLog(
+                "render.input", "render_inputs", id + "/" + std::to_string(i + 1),
+                {{"render", id}, {"kind", inputKindName(in.kind)}, {"input", in.id}});
         }
         return *render(id);
     });
