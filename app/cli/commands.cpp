@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "accord/core/entity_json.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
@@ -137,37 +138,6 @@ const std::vector<CommandSpec> commands = {
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
-std::string grantState(const Grant& grant, UnixTime now) {
-    if (grant.revokedAt && *grant.revokedAt <= now)
-        return "revoked";
-    if (grant.terms.expiresAt && *grant.terms.expiresAt <= now)
-        return "expired";
-    return "active";
-}
-
-json optionalJson(const std::optional<std::string>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-json grantJson(const ConsentGraph& graph, const Grant& grant, UnixTime now) {
-    return {{"grant", grant.id},
-            {"holder", grant.holder},
-            {"scope", scopeName(grant.scope)},
-            {"asset", optionalJson(grant.asset)},
-            {"to", optionalJson(grant.grantee)},
-            {"share", grant.terms.sharePercent},
-            {"commercial", grant.terms.commercial},
-            {"licence", grant.terms.licence},
-            {"attribution", grant.terms.attribution},
-            {"expires",
-             grant.terms.expiresAt ? json(formatIsoDate(*grant.terms.expiresAt)) : json(nullptr)},
-            {"created", formatIsoTime(grant.createdAt)},
-            {"revoked", grant.revokedAt ? json(formatIsoTime(*grant.revokedAt)) : json(nullptr)},
-            {"revoke_reason", grant.revokeReason},
-            {"state", grantState(grant, now)},
-            {"description", describeGrant(graph, grant, now)}};
-}
-
 std::string holderRef(Registry& registry, const std::string& id) {
     const auto holder = registry.holder(id);
     return holder ? holder->name + " (" + id + ")" : id;
@@ -187,29 +157,12 @@ ExitCode holderList(const Arguments& args, Registry& registry, std::ostream& out
     json list = json::array();
     std::string text;
     for (const auto& holder : registry.holders()) {
-        list.push_back({{"holder", holder.id},
-                        {"name", holder.name},
-                        {"ipi", holder.ipi},
-                        {"public_key", holder.publicKey},
-                        {"created", holder.createdAt}});
+        list.push_back(holderJson(holder));
         text += holder.id + "  " + holder.name + (holder.ipi.empty() ? "" : "  IPI " + holder.ipi) +
                 "\n";
     }
     emit(args, out, {{"holders", list}}, text.empty() ? "No rights holders yet." : text);
     return ExitCode::Ok;
-}
-
-json assetJson(const Asset& asset) {
-    return {{"asset", asset.id},
-            {"owner", asset.owner},
-            {"file_sha256", asset.fileSha256},
-            {"pcm_sha256", asset.pcmSha256},
-            {"isrc", asset.isrc},
-            {"duration", asset.durationSeconds},
-            {"sample_rate", asset.sampleRate},
-            {"channels", asset.channels},
-            {"origin", originName(asset.origin)},
-            {"path", asset.path}};
 }
 
 ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) {
@@ -218,7 +171,7 @@ ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) 
     const AddedAsset added = workflows::registerRecording(
         registry, file, owner, parseOrigin(args.value("--origin").value_or("recorded")),
         args.value("--isrc").value_or(""));
-    json result = assetJson(added.asset);
+    json result = assetJson(registry.consentGraph(), added.asset, JsonShape::Cli);
     result["already_known"] = added.alreadyKnown;
     std::ostringstream text;
     text << (added.alreadyKnown ? "Already registered: " : "Registered ") << added.asset.id << " "
@@ -233,12 +186,13 @@ ExitCode assetList(const Arguments& args, Registry& registry, std::ostream& out)
     const auto owner = args.value("--owner");
     if (owner && !registry.holder(*owner))
         throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
+    const ConsentGraph& graph = registry.consentGraph();
     json list = json::array();
     std::ostringstream text;
     for (const auto& asset : registry.assets()) {
         if (owner && asset.owner != *owner)
             continue;
-        list.push_back(assetJson(asset));
+        list.push_back(assetJson(graph, asset, JsonShape::Cli));
         text << asset.id << "  " << asset.owner << "  " << std::fixed << std::setprecision(2)
              << asset.durationSeconds << " s  " << originName(asset.origin) << "  " << asset.path
              << "\n";
@@ -307,9 +261,14 @@ ExitCode grantList(const Arguments& args, Registry& registry, std::ostream& out)
     json list = json::array();
     std::string text;
     for (const auto& grant : registry.grants(filter)) {
-        list.push_back(grantJson(graph, grant, now));
-        text += grant.id + "  " + grantState(grant, now) + "  " + describeGrant(graph, grant, now) +
-                "\n";
+        // How the grant stands now, beside its terms: the same words in JSON and in text.
+        const std::string state = grantStateName(grantState(grant, now));
+        const std::string description = describeGrant(graph, grant, now);
+        json item = grantJson(graph, grant, JsonShape::Cli);
+        item["state"] = state;
+        item["description"] = description;
+        list.push_back(item);
+        text += grant.id + "  " + state + "  " + description + "\n";
     }
     emit(args, out, {{"grants", list}}, list.empty() ? "No grants." : text);
     return ExitCode::Ok;

@@ -90,13 +90,17 @@ std::string assetLabel(const ConsentGraph& graph, const std::string& assetId) {
 // Why `grant` does not allow the request now; empty when it does.
 std::string whyGrantFails(const ConsentGraph& graph, const Grant& grant,
                           const PolicyRequest& request) {
-    if (grant.createdAt > request.at)
+    switch (grantState(grant, request.at)) {
+    case GrantState::NotYetActive:
         return "grant " + grant.id + " was only given on " + formatIsoTime(grant.createdAt);
-    if (grant.revokedAt && *grant.revokedAt <= request.at)
+    case GrantState::Revoked:
         return "grant " + grant.id + " was revoked on " + formatIsoTime(*grant.revokedAt) +
                (grant.revokeReason.empty() ? "" : " (" + grant.revokeReason + ")");
-    if (grant.terms.expiresAt && *grant.terms.expiresAt <= request.at)
+    case GrantState::Expired:
         return "grant " + grant.id + " expired on " + formatIsoDate(*grant.terms.expiresAt);
+    case GrantState::Active:
+        break;
+    }
     if (grant.grantee && *grant.grantee != request.actor)
         return "grant " + grant.id + " is for " + holderLabel(graph, *grant.grantee) + " only";
     if (request.commercial && !grant.terms.commercial)
@@ -123,9 +127,32 @@ const Grant* findGrant(const ConsentGraph& graph, const Asset& asset, Scope scop
 
 } // namespace
 
+GrantState grantState(const Grant& grant, UnixTime at) {
+    if (grant.createdAt > at)
+        return GrantState::NotYetActive;
+    if (grant.revokedAt && *grant.revokedAt <= at)
+        return GrantState::Revoked;
+    if (grant.terms.expiresAt && *grant.terms.expiresAt <= at)
+        return GrantState::Expired;
+    return GrantState::Active;
+}
+
+std::string grantStateName(GrantState state) {
+    switch (state) {
+    case GrantState::NotYetActive:
+        return "not-yet-active";
+    case GrantState::Revoked:
+        return "revoked";
+    case GrantState::Expired:
+        return "expired";
+    case GrantState::Active:
+        break;
+    }
+    return "active";
+}
+
 bool grantIsActive(const Grant& grant, UnixTime at) {
-    return grant.createdAt <= at && !(grant.revokedAt && *grant.revokedAt <= at) &&
-           !(grant.terms.expiresAt && *grant.terms.expiresAt <= at);
+    return grantState(grant, at) == GrantState::Active;
 }
 
 std::vector<std::string> lineageClosure(const ConsentGraph& graph, const Subject& subject) {
@@ -207,8 +234,9 @@ std::string describeGrant(const ConsentGraph& graph, const Grant& grant, UnixTim
         action = "sharing models trained on ";
         break;
     }
+    const GrantState state = grantState(grant, now);
     std::ostringstream text;
-    text << who << (grant.revokedAt && *grant.revokedAt <= now ? " allowed " : " allows ") << action
+    text << who << (state == GrantState::Revoked ? " allowed " : " allows ") << action
          << (grant.asset ? assetLabel(graph, *grant.asset) : "all of " + who + "'s recordings");
     if (grant.grantee)
         text << " by " << holderLabel(graph, *grant.grantee) << " only";
@@ -232,9 +260,9 @@ std::string describeGrant(const ConsentGraph& graph, const Grant& grant, UnixTim
             text << (i ? ", " : "") << terms[i];
         text << ")";
     }
-    if (grant.revokedAt && *grant.revokedAt <= now)
+    if (state == GrantState::Revoked)
         text << " — revoked on " << formatIsoDate(*grant.revokedAt);
-    else if (grant.terms.expiresAt && *grant.terms.expiresAt <= now)
+    else if (state == GrantState::Expired)
         text << " — expired";
     return text.str();
 }

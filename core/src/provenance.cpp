@@ -35,15 +35,6 @@ std::string signedMessage(json manifest) {
     return kSignaturePrefix + canonicalJson(manifest);
 }
 
-std::string holderName(const ConsentGraph& graph, const std::string& id) {
-    const auto found = graph.holders.find(id);
-    return found == graph.holders.end() ? std::string() : found->second.name;
-}
-
-json optionalText(const std::optional<std::string>& text) {
-    return text ? json(*text) : json(nullptr);
-}
-
 } // namespace
 
 std::string canonicalJson(const json& value) {
@@ -141,62 +132,21 @@ json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects
         const auto found = graph.assets.find(id);
         if (found == graph.assets.end())
             throw BadInput("unknown asset '" + id + "' in a lineage");
-        const Asset& a = found->second;
-        result["assets"].push_back({{"asset", a.id},
-                                    {"owner", a.owner},
-                                    {"ownerName", holderName(graph, a.owner)},
-                                    {"pcmSha256", a.pcmSha256},
-                                    {"origin", originName(a.origin)}});
+        result["assets"].push_back(assetJson(graph, found->second, JsonShape::Manifest));
     }
     for (const auto& id : models) {
         const auto found = graph.models.find(id);
         if (found == graph.models.end())
             throw BadInput("unknown model '" + id + "' in a lineage");
-        const Model& m = found->second;
-        json training = json::array();
-        for (const auto& source : m.training)
-            training.push_back({{"asset", source.asset}, {"grant", source.grant}});
-        result["models"].push_back({{"model", m.id},
-                                    {"kind", modelKindName(m.kind)},
-                                    {"owner", m.owner},
-                                    {"ownerName", holderName(graph, m.owner)},
-                                    {"weightsSha256", m.weightsSha256},
-                                    {"training", training}});
+        result["models"].push_back(modelJson(graph, found->second));
     }
     for (const auto& id : renders) {
         const auto found = graph.renders.find(id);
         if (found == graph.renders.end())
             throw BadInput("unknown render '" + id + "' in a lineage");
-        const Render& r = found->second;
-        json inputs = json::array();
-        for (const auto& input : r.inputs)
-            inputs.push_back({{"kind", inputKindName(input.kind)}, {"id", input.id}});
-        result["renders"].push_back(
-            {{"render", r.id},
-             {"kind", r.kind},
-             {"pcmSha256", r.pcmSha256},
-             {"watermark", r.watermark.empty() ? json(nullptr) : json(r.watermark)},
-             {"inputs", inputs}});
+        result["renders"].push_back(renderJson(found->second));
     }
     return result;
-}
-
-json grantJson(const ConsentGraph& graph, const Grant& grant) {
-    return {{"grant", grant.id},
-            {"holder", grant.holder},
-            {"holderName", holderName(graph, grant.holder)},
-            {"scope", scopeName(grant.scope)},
-            {"asset", optionalText(grant.asset)},
-            {"grantee", optionalText(grant.grantee)},
-            {"share", grant.terms.sharePercent},
-            {"commercial", grant.terms.commercial},
-            {"expires",
-             grant.terms.expiresAt ? json(formatIsoTime(*grant.terms.expiresAt)) : json(nullptr)},
-            {"licence", grant.terms.licence},
-            {"attribution", grant.terms.attribution},
-            {"createdAt", formatIsoTime(grant.createdAt)},
-            {"revokedAt", grant.revokedAt ? json(formatIsoTime(*grant.revokedAt)) : json(nullptr)},
-            {"revokeReason", grant.revokeReason}};
 }
 
 // ---- split sheet ------------------------------------------------------------------------------

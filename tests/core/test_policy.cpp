@@ -178,6 +178,45 @@ private slots:
         QVERIFY(mentions(past, ada1.id, Scope::Export, "was only given on"));
     }
 
+    void grantStateSaysWhatDecideDoesAtEveryInstant() {
+        // Plain values, so the revocation can lie between creation and expiry.
+        const UnixTime given = 1000 * day, revokedAt = given + 5 * day, expires = given + 10 * day;
+        ConsentGraph graph;
+        graph.holders[ada.id] = ada;
+        graph.assets[ada1.id] = ada1;
+        Grant& g = graph.grants["g-1"];
+        g.id = "g-1";
+        g.holder = ada.id;
+        g.asset = ada1.id;
+        g.createdAt = given;
+        g.terms.expiresAt = expires;
+        graph.grantsByAsset[ada1.id].push_back(g.id);
+        const struct {
+            bool revoked;
+            UnixTime at;
+            GrantState state;
+            const char* name;
+        } cases[] = {
+            {false, given - 1, GrantState::NotYetActive, "not-yet-active"},
+            {false, given, GrantState::Active, "active"},
+            {false, expires - 1, GrantState::Active, "active"},
+            {false, expires, GrantState::Expired, "expired"},
+            {true, revokedAt - 1, GrantState::Active, "active"}, // revoked later than asked
+            {true, revokedAt, GrantState::Revoked, "revoked"},
+            {true, expires, GrantState::Revoked, "revoked"},
+            {true, given - 1, GrantState::NotYetActive, "not-yet-active"},
+        };
+        for (const auto& c : cases) {
+            g.revokedAt = c.revoked ? std::optional<UnixTime>(revokedAt) : std::nullopt;
+            QCOMPARE(grantState(g, c.at), c.state);
+            QCOMPARE(grantStateName(c.state), std::string(c.name));
+            QCOMPARE(grantIsActive(g, c.at), c.state == GrantState::Active);
+            const Decision d =
+                decide(graph, {Scope::Export, {InputKind::Asset, ada1.id}, "", c.at, false});
+            QCOMPARE(d.allowed, c.state == GrantState::Active);
+        }
+    }
+
     void commercialRequestsNeedCommercialTerms() {
         grant(ada, Scope::Export, ada1.id);
         QVERIFY(ask(Scope::Export, {InputKind::Asset, ada1.id}, "", false).allowed);
@@ -207,12 +246,12 @@ private slots:
                                  "",
                                  {{InputKind::Asset, ada1.id}, {InputKind::Model, model.id}},
                                  {}});
-        const Render mix = registry->addRender(
-            {"mix",
-             "/renders/mix.wav",
-             "",
-             {{InputKind::Render, conversion.id}, {InputKind::Asset, ada2.id}},
-             {}});
+        const Render mix =
+            registry->addRender({"mix",
+                                 "/renders/mix.wav",
+                                 "",
+                                 {{InputKind::Render, conversion.id}, {InputKind::Asset, ada2.id}},
+                                 {}});
 
         const auto closure = lineageClosure(registry->consentGraph(), {InputKind::Render, mix.id});
         QCOMPARE(closure, (std::vector<std::string>{ada1.id, ada2.id, bo1.id}));

@@ -52,6 +52,7 @@ const QIcon& stateIcon(GrantState state) {
     switch (state) {
     case GrantState::Revoked:
         return revoked;
+    case GrantState::NotYetActive:
     case GrantState::Expired:
         return expired;
     case GrantState::Active:
@@ -110,26 +111,6 @@ QString scopeList(const std::vector<Scope>& scopes) {
 }
 
 } // namespace
-
-GrantState grantState(const Grant& grant, UnixTime now) {
-    if (grant.revokedAt)
-        return GrantState::Revoked;
-    if (grantIsActive(grant, now))
-        return GrantState::Active;
-    return GrantState::Expired;
-}
-
-QString grantStateName(GrantState state) {
-    switch (state) {
-    case GrantState::Revoked:
-        return QStringLiteral("revoked");
-    case GrantState::Expired:
-        return QStringLiteral("expired");
-    case GrantState::Active:
-        break;
-    }
-    return QStringLiteral("active");
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -422,6 +403,9 @@ QString GrantsTableModel::stateToolTip(const Row& row) const {
             text += tr("\nReason: %1").arg(qs(grant.revokeReason));
         return text;
     }
+    case GrantState::NotYetActive:
+        return tr("Given on %1: allows nothing before then.")
+            .arg(qs(formatIsoTime(grant.createdAt)));
     case GrantState::Expired:
         return tr("Expired on %1: allows nothing from then on.")
             .arg(qs(formatIsoTime(*grant.terms.expiresAt)));
@@ -455,7 +439,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     case IdRole:
         return qs(grant.id);
     case StateRole:
-        return grantStateName(row.state);
+        return qs(grantStateName(row.state));
     case Qt::ToolTipRole:
         return index.column() == State ? stateToolTip(row) : termsToolTip(row);
     case Qt::DecorationRole:
@@ -488,7 +472,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     const bool display = role == Qt::DisplayRole;
     switch (index.column()) {
     case State:
-        return grantStateName(row.state);
+        return qs(grantStateName(row.state));
     case Description:
         return row.description;
     case Holder:

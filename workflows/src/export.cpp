@@ -5,6 +5,7 @@
 #include "accord/audio/audio_file.h"
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
+#include "accord/core/entity_json.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
 
@@ -308,7 +309,7 @@ ExportResult exportProject(Registry& registry, const Project& project, const Exp
                 reliedGrants.insert(relied.grant);
             json grants = json::array();
             for (const auto& id : reliedGrants)
-                grants.push_back(grantJson(graph, graph.grants.at(id)));
+                grants.push_back(grantJson(graph, graph.grants.at(id), JsonShape::Manifest));
             const json lineage = lineageJson(graph, {{InputKind::Render, record.id}});
             json watermarks = json::array();
             for (const auto& r : lineage.at("renders"))

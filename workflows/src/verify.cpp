@@ -124,15 +124,26 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
             }
             anyKnown = true;
             const Grant& g = grant->second;
-            if (g.revokedAt) {
+            switch (grantState(g, now)) {
+            case GrantState::Active:
+                break;
+            case GrantState::Revoked:
                 anyWithdrawn = true;
                 result.notes.push_back("grant " + describeGrantState(graph, g) +
                                        " was revoked on " + formatIsoTime(*g.revokedAt) +
                                        (g.revokeReason.empty() ? "" : ": " + g.revokeReason));
-            } else if (!grantIsActive(g, now)) {
+                break;
+            case GrantState::Expired:
                 anyWithdrawn = true;
                 result.notes.push_back("grant " + describeGrantState(graph, g) + " expired on " +
                                        formatIsoTime(*g.terms.expiresAt));
+                break;
+            case GrantState::NotYetActive: // a clock moved back since the export
+                anyWithdrawn = true;
+                result.notes.push_back("grant " + describeGrantState(graph, g) +
+                                       " is not active yet: it was given on " +
+                                       formatIsoTime(g.createdAt));
+                break;
             }
         }
         if (anyKnown)

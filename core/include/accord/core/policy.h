@@ -80,8 +80,16 @@ std::vector<std::string> lineageClosure(const ConsentGraph& graph, const Subject
 // generating with a model also needs the model not to be source-revoked. Default is deny.
 Decision decide(const ConsentGraph& graph, const PolicyRequest& request);
 
+// Where a grant stands at an instant, as decide() judges it: given at `createdAt`, withdrawn
+// from the instant it is revoked or expires (docs/ARCHITECTURE.md, "Policy"). When several
+// hold, the first of NotYetActive, Revoked, Expired wins.
+enum class GrantState { Active, NotYetActive, Revoked, Expired };
+GrantState grantState(const Grant& grant, UnixTime at);
+// "active", "not-yet-active", "revoked", "expired": the word the CLI and the studio show.
+std::string grantStateName(GrantState state);
+bool grantIsActive(const Grant& grant, UnixTime at); // grantState(grant, at) == Active
+
 // "Ada allows training of voice models on 'Take 3' until 2027-01-01" and the like.
 std::string describeGrant(const ConsentGraph& graph, const Grant& grant, UnixTime now);
-bool grantIsActive(const Grant& grant, UnixTime at);
 
 } // namespace accord

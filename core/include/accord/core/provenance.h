@@ -4,6 +4,7 @@
 // Ed25519 signature, the lineage and grants it records, and the split sheet. Plain values and
 // JSON; the audio layer embeds the result in WAV and FLAC files (accord/audio/export.h).
 
+#include "accord/core/entity_json.h"
 #include "accord/core/policy.h"
 
 #include <nlohmann/json.hpp>
@@ -40,16 +41,10 @@ SignatureState checkManifestSignature(const nlohmann::json& manifest, std::strin
 
 // ---- lineage and grants as recorded in a manifest ---------------------------------------------
 
-// {"assets": [{"asset", "owner", "ownerName", "pcmSha256", "origin"}],
-//  "models": [{"model", "kind", "owner", "ownerName", "weightsSha256", "training": [{"asset",
-//  "grant"}]}], "renders": [{"render", "kind", "pcmSha256", "watermark", "inputs": [{"kind",
-//  "id"}]}]} of everything `subjects` were made from, transitively, sorted by id.
+// {"assets": [...], "models": [...], "renders": [...]} of everything `subjects` were made from,
+// transitively, sorted by id; each entry in its manifest shape (accord/core/entity_json.h). The
+// grants a manifest relied on are snapshots in the same shape (grantJson).
 nlohmann::json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects);
-
-// A grant and its terms as they stand: {"grant", "holder", "holderName", "scope", "asset"
-// (null: all the holder's assets), "grantee", "share", "commercial", "expires", "licence",
-// "attribution", "createdAt", "revokedAt", "revokeReason"}.
-nlohmann::json grantJson(const ConsentGraph& graph, const Grant& grant);
 
 // ---- split sheet (docs/SPLIT_SHEET.md explains the method) ------------------------------------
 

@@ -20,15 +20,11 @@ class RegistrySession;
 enum ModelRole {
     IdRole = Qt::UserRole + 1, // the row's registry id (holder, asset, grant) or log sequence
     SortRole,                  // a value that sorts naturally (numbers as numbers)
-    StateRole,                 // grants: "active" | "revoked" | "expired"
+    StateRole,                 // grants: accord::grantStateName of the grant's state
     ConsentMissingRole,        // assets: true when no active grant of its owner covers it
 };
 
 using Clock = std::function<accord::UnixTime()>;
-
-enum class GrantState { Active, Revoked, Expired };
-GrantState grantState(const accord::Grant& grant, accord::UnixTime now);
-QString grantStateName(GrantState state); // "active", "revoked", "expired"
 
 class RegistryTableModel : public QAbstractTableModel {
     Q_OBJECT

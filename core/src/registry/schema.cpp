@@ -123,10 +123,9 @@ CREATE TABLE render_watermarks (
 }
 
 const std::vector<std::string>& auditedTables() {
-    static const std::vector<std::string> tables = {"studio",  "holders",       "assets",
-                                                    "grants",  "models",        "model_sources",
-                                                    "renders", "render_inputs", "exports",
-                                                    "render_watermarks"};
+    static const std::vector<std::string> tables = {
+        "studio",        "holders", "assets",        "grants",  "models",
+        "model_sources", "renders", "render_inputs", "exports", "render_watermarks"};
     return tables;
 }
 

@@ -1,0 +1,52 @@
+// The holders table: rights holders, each with an Ed25519 key pair made when they are added.
+
+#include "registry_impl.h"
+
+#include "accord/core/errors.h"
+
+namespace accord {
+
+namespace {
+
+Holder holderFrom(const sqlite::Statement& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+}
+
+} // namespace
+
+std::vector<Holder> Registry::Impl::selectHolders(const std::string& clauses,
+                                                  const std::vector<std::string>& keys) const {
+    return selectAll<Holder>("SELECT id, name, ipi, public_key, created_at FROM holders " + clauses,
+                             holderFrom, keys);
+}
+
+void Registry::Impl::requireHolder(const std::string& id, const std::string& role) const {
+    if (selectHolders("WHERE id = ?", {id}).empty())
+        throw BadInput("unknown " + role + " '" + id + "' (no such rights holder)");
+}
+
+Holder Registry::addHolder(const std::string& name, const std::string& ipi) {
+    if (name.empty())
+        throw BadInput("holder name: must not be empty");
+    return impl_->writeTransaction([&] {
+        const std::string id = impl_->nextId("holders", "h");
+        const KeyPair keys = generateKeyPair();
+        impl_->storeSecretKey(id, keys.secretKey);
+        impl_->insertAndLog("holder.add", "holders", id,
+                            {{"name", name},
+                             {"ipi", ipi},
+                             {"public_key", toHex(keys.publicKey)},
+                             {"created_at", formatIsoTime(currentTime())}});
+        return *holder(id);
+    });
+}
+
+std::optional<Holder> Registry::holder(const std::string& id) const {
+    return firstOf(impl_->selectHolders("WHERE id = ?", {id}));
+}
+
+std::vector<Holder> Registry::holders() const {
+    return impl_->selectHolders("ORDER BY rowid");
+}
+
+} // namespace accord

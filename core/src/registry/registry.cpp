@@ -1,0 +1,124 @@
+// Opening a registry, its schema and its transactions: the glue of the Registry facade.
+
+#include "registry_impl.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "schema.h"
+
+#include <cstdlib>
+
+namespace accord {
+
+Registry::Impl::~Impl() {
+    sqlite3_close_v2(db);
+}
+
+void Registry::Impl::exec(const std::string& sql) const {
+    sqlite::execute(db, sql, path);
+}
+
+std::unique_ptr<sqlite::Statement> Registry::Impl::prepare(const std::string& sql) const {
+    return std::make_unique<sqlite::Statement>(db, sql, path);
+}
+
+std::string Registry::Impl::nextId(const std::string& table, const std::string& prefix) const {
+    auto statement = prepare("SELECT id FROM " + table + " ORDER BY rowid DESC LIMIT 1");
+    std::int64_t next = 1;
+    if (statement->step()) {
+        const std::string last = statement->text(0);
+        next = std::strtoll(last.c_str() + prefix.size() + 1, nullptr, 10) + 1;
+    }
+    return prefix + "-" + std::to_string(next);
+}
+
+int Registry::Impl::userVersion() const {
+    auto statement = prepare("PRAGMA user_version");
+    statement->step();
+    return static_cast<int>(statement->integer(0));
+}
+
+void Registry::Impl::migrate() {
+    const auto& migrations = schema::migrations();
+    const int known = static_cast<int>(migrations.size());
+    if (userVersion() > known)
+        throw BadInput(path + ": written by a newer Accord (registry schema " +
+                       std::to_string(userVersion()) + ", this build knows up to " +
+                       std::to_string(known) + ")");
+    if (userVersion() == known)
+        return;
+    writeTransaction([&] {
+        int version = userVersion(); // another process may have migrated meanwhile
+        if (version == 0) {
+            auto tables = prepare("SELECT count(*) FROM sqlite_master");
+            tables->step();
+            if (tables->integer(0) != 0)
+                throw BadInput(path + ": not an Accord registry (it holds other tables)");
+        }
+        for (; version < known; ++version) {
+            exec(migrations[static_cast<std::size_t>(version)]);
+            exec("PRAGMA user_version = " + std::to_string(version + 1));
+        }
+        auto studio = prepare("SELECT count(*) FROM studio");
+        studio->step();
+        if (studio->integer(0) == 0)
+            createStudio();
+        return 0;
+    });
+}
+
+std::string Registry::defaultPath() {
+    if (const char* explicitPath = std::getenv("ACCORD_REGISTRY"); explicitPath && *explicitPath)
+        return explicitPath;
+    std::string dataHome;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        dataHome = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        dataHome = std::string(home) + "/.local/share";
+    else
+        dataHome = ".";
+    return dataHome + "/accord/registry.sqlite";
+}
+
+int Registry::schemaVersion() {
+    return static_cast<int>(schema::migrations().size());
+}
+
+std::unique_ptr<Registry> Registry::open(const std::string& path) {
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    const auto slash = path.find_last_of('/');
+    if (slash != std::string::npos && slash > 0)
+        makeDirectories(path.substr(0, slash));
+    if (sqlite3_open_v2(path.c_str(), &impl->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK)
+        throw BadInput(path + ": cannot open the registry: " +
+                       (impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
+    sqlite3_busy_timeout(impl->db, 15000);
+    try {
+        impl->exec("PRAGMA journal_mode = WAL");
+    } catch (const Error&) {
+        throw BadInput(path + ": not an Accord registry (not an SQLite database)");
+    }
+    impl->exec("PRAGMA foreign_keys = ON");
+    impl->exec("PRAGMA synchronous = FULL");
+    impl->migrate();
+    return std::unique_ptr<Registry>(new Registry(std::move(impl)));
+}
+
+Registry::Registry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Registry::~Registry() = default;
+
+const std::string& Registry::path() const {
+    return impl_->path;
+}
+
+void Registry::inOneTransaction(const std::function<void()>& work) {
+    impl_->writeTransaction([&] {
+        work();
+        return 0;
+    });
+}
+
+} // namespace accord
