@@ -1,10 +1,12 @@
 // The thread checks themselves (accord/core/thread_checks.h): a function called on a thread the
 // thread table does not give it aborts naming the function; the right thread passes.
 
+#include "accord/core/registry.h"
 #include "accord/core/thread_checks.h"
 
 #include "death_test.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <thread>
@@ -40,6 +42,20 @@ private Q_SLOTS:
         });
         QVERIFY(end.aborted);
         QVERIFY2(end.stderrText.contains("Registry::grants must never run on the audio thread"),
+                 qPrintable(end.stderrText));
+    }
+
+    void theRegistryIsNeverTouchedFromTheAudioThread() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("registry.sqlite").toStdString();
+        accord::Registry::open(path)->addHolder("Ada", ""); // any other thread: fine
+        const auto end = runInChild([&path] {
+            const accord::threads::AudioCallbackScope callback;
+            accord::Registry::open(path)->holders();
+        });
+        QVERIFY(end.aborted);
+        QVERIFY2(end.stderrText.contains("consent registry (an SQLite statement) must never run on "
+                                         "the audio thread"),
                  qPrintable(end.stderrText));
     }
 

@@ -2,6 +2,7 @@
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/thread_checks.h"
 
 namespace accord::sqlite {
 
@@ -19,6 +20,7 @@ void fail(sqlite3* db, const std::string& dbPath, const std::string& doing) {
 
 Statement::Statement(sqlite3* db, const std::string& sql, const std::string& dbPath)
     : db_(db), dbPath_(dbPath) {
+    threads::assertNotInAudioCallback("the consent registry (an SQLite statement)");
     if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr) !=
         SQLITE_OK)
         fail(db, dbPath, "cannot prepare query");
@@ -119,6 +121,7 @@ nlohmann::json Statement::rowAsJson() const {
 }
 
 void execute(sqlite3* db, const std::string& sql, const std::string& dbPath) {
+    threads::assertNotInAudioCallback("the consent registry (an SQLite statement)");
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
         fail(db, dbPath, "cannot run '" + sql.substr(0, 40) + "'");
 }
