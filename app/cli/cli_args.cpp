@@ -50,6 +50,8 @@ Arguments parseArguments(const std::vector<std::string>& argv,
     for (std::size_t i = 0; i < argv.size(); ++i) {
         if (argv[i] == "--json") {
             args.json = true;
+        } else if (argv[i] == "--help" || argv[i] == "-h") {
+            args.help = true;
         } else if (argv[i] == "--registry") {
             if (i + 1 >= argv.size())
                 throw UsageError("--registry needs a path");
@@ -68,12 +70,16 @@ Arguments parseArguments(const std::vector<std::string>& argv,
             args.command = &command;
     }
     if (!args.command) {
+        if (rest.empty() && args.help)
+            return args;
         if (rest.empty())
             throw UsageError("no command given");
         throw UsageError("unknown command '" + rest.front() +
                          (rest.size() > 1 && rest[1][0] != '-' ? " " + rest[1] : "") + "'");
     }
 
+    if (args.help)
+        return args;
     for (std::size_t i = args.command->words.size(); i < rest.size(); ++i) {
         const std::string& word = rest[i];
         if (word.size() > 1 && word[0] == '-' &&
@@ -109,16 +115,31 @@ Arguments parseArguments(const std::vector<std::string>& argv,
     return args;
 }
 
+namespace {
+
+std::string commandLine(const CommandSpec& command) {
+    std::string text = "accord-cli";
+    for (const auto& word : command.words)
+        text += " " + word;
+    return text + (command.usage.empty() ? "" : " " + command.usage);
+}
+
+const char* const kExitCodes =
+    "exit codes: 0 ok, 1 usage, 2 bad input, 3 integrity failure, 4 consent denied\n";
+
+} // namespace
+
 std::string usageText(const std::vector<CommandSpec>& commands) {
-    std::string text = "usage: accord-cli [--registry PATH] [--json] COMMAND ...\n\ncommands:\n";
-    for (const auto& command : commands) {
-        text += "  accord-cli";
-        for (const auto& word : command.words)
-            text += " " + word;
-        text += (command.usage.empty() ? "" : " " + command.usage) + "\n";
-    }
-    text += "\nexit codes: 0 ok, 1 usage, 2 bad input, 3 integrity failure, 4 consent denied\n";
-    return text;
+    std::string text = "usage: accord-cli [--registry PATH] [--json] COMMAND ...\n"
+                       "       accord-cli COMMAND --help | --help | --version\n\ncommands:\n";
+    for (const auto& command : commands)
+        text += "  " + commandLine(command) + "\n";
+    return text + "\n" + kExitCodes + "docs/CLI.md describes every command.\n";
+}
+
+std::string commandUsage(const CommandSpec& command) {
+    return "usage: " + commandLine(command) +
+           "\n       global options: [--registry PATH] [--json]\n" + kExitCodes;
 }
 
 } // namespace accord::cli

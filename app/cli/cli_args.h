@@ -34,6 +34,7 @@ struct Arguments {
     std::vector<std::string> words; // the command line as given, after the program name
     std::string registryPath;
     bool json = false;
+    bool help = false; // --help or -h: print the command's usage (the whole list without one)
     std::vector<std::string> positionals;
     std::map<std::string, std::vector<std::string>> values;
     std::vector<std::string> flags;
@@ -45,9 +46,12 @@ struct Arguments {
     double number(const std::string& option, double fallback) const; // throws BadInput
 };
 
-// Parses the global options (--registry, --json) anywhere on the line and the command's own.
+// Parses the global options (--registry, --json, --help) anywhere on the line and the command's
+// own. With --help only the command words need to be right.
 Arguments parseArguments(const std::vector<std::string>& argv,
                          const std::vector<CommandSpec>& commands);
 std::string usageText(const std::vector<CommandSpec>& commands);
+// "usage: accord-cli grant add --holder HOLDER ..." for one command.
+std::string commandUsage(const CommandSpec& command);
 
 } // namespace accord::cli

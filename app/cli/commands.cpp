@@ -104,7 +104,7 @@ const std::vector<CommandSpec> commands = {
      2},
     {{"project", "show"}, "PROJECT", {}, 1, 1},
     {{"render"},
-     "PROJECT --mix OUT [--stems DIR] [--float]   (OUT: .wav 24-bit, .flac 24-bit)",
+     "PROJECT (--mix OUT | --stems DIR | both) [--float]   (OUT: .wav 24-bit, .flac 24-bit)",
      {{"--mix", true}, {"--stems", true}, {"--float", false}},
      1,
      1},
@@ -410,6 +410,12 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 
+    // Commands that only read never create a registry (docs/CLI.md "Registry").
+    const bool readOnly = name == "holder list" || name == "asset list" || name == "grant list" ||
+                          name == "consent check" || name == "audit verify" || name == "audit log";
+    if (readOnly && !fileExists(args.registryPath))
+        throw BadInput(args.registryPath +
+                       ": no consent registry here yet (accord-cli holder add creates one)");
     auto registry = Registry::open(args.registryPath);
     if (name == "holder add")
         return holderAdd(args, *registry, out);

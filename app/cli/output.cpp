@@ -13,10 +13,25 @@ json deniedJson(const Decision& decision) {
                           {"owner", missing.owner},
                           {"scope", scopeName(missing.scope)},
                           {"why", missing.why}});
-    return {{"denied", denied}};
+    return {{"allowed", false}, {"denied", denied}};
 }
 
-// Prints a denial (exit 4): the JSON of SPEC §5 on stdout, one line per missing grant on stderr.
+ExitCode reportError(ExitCode code, const std::string& message, std::ostream& out) {
+    const std::size_t colon = message.find(": ");
+    const std::string named = colon == std::string::npos ? std::string() : message.substr(0, colon);
+    // A path has no spaces and a folder or an extension ("take.wav: truncated ...").
+    const bool namesFile = !named.empty() && named.find(' ') == std::string::npos &&
+                           named.find_first_of("/.") != std::string::npos;
+    out << json{{"error",
+                 {{"code", static_cast<int>(code)},
+                  {"message", message},
+                  {"file", namesFile ? json(named) : json(nullptr)}}}}
+               .dump(2)
+        << "\n";
+    return code;
+}
+
+// Prints a denial (exit 4): the JSON on stdout, one line per missing grant on stderr.
 ExitCode reportDenial(const Arguments& args, const Decision& decision, const std::string& what,
                       std::ostream& out, std::ostream& err) {
     if (args.json)

@@ -11,11 +11,16 @@
 
 namespace accord::cli {
 
-// SPEC §5's denial shape: {"denied": [{"asset", "owner", "scope", "why"}]}.
+// The denial shape of docs/CLI.md: {"allowed": false, "denied": [{"asset", "owner", "scope",
+// "why"}]}.
 nlohmann::json deniedJson(const Decision& decision);
 // Prints a denial (exit 4): the JSON on stdout with --json, one line per missing grant on stderr.
 ExitCode reportDenial(const Arguments& args, const Decision& decision, const std::string& what,
                       std::ostream& out, std::ostream& err);
+// An error with --json (docs/CLI.md "Errors"): {"error": {"code", "message", "file"}} on stdout,
+// "file" being the file the message names (messages about a file start "<file>: "), else null.
+// Returns `code`.
+ExitCode reportError(ExitCode code, const std::string& message, std::ostream& out);
 // The result: JSON on stdout with --json, else the human text.
 void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
           const std::string& text);

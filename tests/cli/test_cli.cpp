@@ -1,4 +1,4 @@
-// The accord-cli contract of SPEC §5, through the real binary on real recordings.
+// The accord-cli contract of docs/CLI.md, through the real binary on real recordings.
 
 #include "test_support.h"
 
@@ -171,6 +171,7 @@ private slots:
         auto r =
             runCli({"--json", "consent", "check", "--scope", "export", "--asset", asset}, registry);
         QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.json().value("allowed"), QJsonValue(false));
         const QJsonArray denied = r.json().value("denied").toArray();
         QCOMPARE(denied.size(), 1);
         const QJsonObject missing = denied.at(0).toObject();
@@ -224,6 +225,46 @@ private slots:
             QVERIFY2(QString(r.err).contains("usage: accord-cli"), qPrintable(args.join(' ')));
             QVERIFY(r.out.isEmpty());
         }
+    }
+
+    // docs/CLI.md "Global options" and "Errors": --version, --help on every command, errors as
+    // JSON with --json, and commands that only read never create a registry.
+    void versionHelpAndJsonErrors() {
+        const auto version = runCli({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(QString(version.out).startsWith("accord-cli "));
+        for (const QStringList& command :
+             {QStringList{"holder", "add"}, QStringList{"grant", "revoke"}, QStringList{"export"},
+              QStringList{"train", "voice"}, QStringList{"verify"}}) {
+            const auto help = runCli(command + QStringList{"--help"}, registry);
+            QCOMPARE(help.exitCode, 0);
+            QVERIFY2(QString(help.out).startsWith("usage: accord-cli " + command.join(' ')),
+                     qPrintable(help.out));
+        }
+        QVERIFY(!QFile::exists(registry)); // asking for help writes nothing
+
+        for (const QStringList& readOnly :
+             {QStringList{"holder", "list"}, QStringList{"asset", "list"},
+              QStringList{"grant", "list"}, QStringList{"audit", "verify"},
+              QStringList{"audit", "log"},
+              QStringList{"consent", "check", "--scope", "export", "--asset", "a-1"}}) {
+            const auto r = runCli(QStringList{"--json"} + readOnly, registry);
+            QCOMPARE(r.exitCode, 2);
+            const QJsonObject error = r.json().value("error").toObject();
+            QCOMPARE(error.value("code").toInt(), 2);
+            QVERIFY(error.value("message").toString().contains("no consent registry"));
+            QCOMPARE(error.value("file").toString(), registry);
+            QVERIFY2(!QFile::exists(registry), qPrintable(readOnly.join(' ')));
+        }
+        const auto usage = runCli({"--json", "holder", "add", "--nme", "x"}, registry);
+        QCOMPARE(usage.exitCode, 1);
+        QCOMPARE(usage.json().value("error").toObject().value("code").toInt(), 1);
+        const auto missing = runCli(
+            {"--json", "asset", "add", dir.filePath("none.wav"), "--owner", addHolder("Ada")},
+            registry);
+        QCOMPARE(missing.exitCode, 2);
+        QCOMPARE(missing.json().value("error").toObject().value("file").toString(),
+                 dir.filePath("none.wav"));
     }
 
     void notARegistryIsExit2() {
