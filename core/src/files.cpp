@@ -6,8 +6,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,15 +65,38 @@ void writeFileAtomically(const std::string& path, const std::string& content, mo
     }
 }
 
-std::string readWholeFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw BadInput(path + ": cannot open the file");
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad())
-        throw BadInput(path + ": read error");
-    return content.str();
+std::string readWholeFile(const std::string& path, std::size_t maxBytes) {
+    // Non-blocking open: a FIFO without a writer must not hang the reader.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw BadInput(errno == ENOENT ? path + ": no such file"
+                                       : systemError(path, "cannot open the file"));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat info {};
+    if (::fstat(fd, &info) != 0)
+        throw BadInput(systemError(path, "cannot read the file"));
+    if (!S_ISREG(info.st_mode))
+        throw BadInput(path + ": not a regular file (a device, a pipe or a folder)");
+    if (static_cast<std::uint64_t>(info.st_size) > maxBytes)
+        throw BadInput(path + ": too large (" + std::to_string(info.st_size) + " bytes; at most " +
+                       std::to_string(maxBytes) + " expected here)");
+    std::string content(static_cast<std::size_t>(info.st_size), '\0');
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw BadInput(systemError(path, "read error"));
+        if (n == 0)
+            break; // the file shrank while being read
+        done += static_cast<std::size_t>(n);
+    }
+    content.resize(done);
+    return content;
 }
 
 bool fileExists(const std::string& path) {

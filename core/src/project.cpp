@@ -2,6 +2,7 @@
 
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/core/json_input.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,9 @@ void validate(const Project& project, const std::string& where) {
         fail("sample rate " + std::to_string(project.sampleRate) + " Hz is outside 8000..384000");
     if (!(project.tempo >= 20 && project.tempo <= 999))
         fail("tempo " + std::to_string(project.tempo) + " BPM is outside 20..999");
+    const std::int64_t limit = kMaxProjectSeconds * project.sampleRate;
+    const std::string limitText = "must stay within " + std::to_string(kMaxProjectSeconds / 3600) +
+                                  " hours (docs/PROJECT.md \"Limits\")";
     std::set<std::string> ids;
     for (const auto& track : project.tracks) {
         const std::string t = "track " + track.id;
@@ -68,6 +72,9 @@ void validate(const Project& project, const std::string& where) {
                 fail(c + ": position and offset must not be negative");
             if (clip.length <= 0)
                 fail(c + ": length must be positive");
+            if (clip.position > limit || clip.offset > limit || clip.length > limit ||
+                clip.position + clip.length > limit)
+                fail(c + ": position, offset and length " + limitText);
             if (clip.fadeIn < 0 || clip.fadeOut < 0 || clip.fadeIn + clip.fadeOut > clip.length)
                 fail(c + ": fades must fit inside the clip");
             if (!std::isfinite(clip.gainDb) || clip.gainDb > 24)
@@ -76,19 +83,23 @@ void validate(const Project& project, const std::string& where) {
     }
 }
 
-template <typename T> T field(const json& object, const char* key, const T& fallback) {
-    const auto found = object.find(key);
-    if (found == object.end() || found->is_null())
-        return fallback;
-    return found->get<T>();
-}
-
-std::string optionalText(const json& object, const char* key) {
-    return field<std::string>(object, key, "");
-}
-
 json textOrNull(const std::string& text) {
     return text.empty() ? json(nullptr) : json(text);
+}
+
+// `document` with the members a newer Accord wrote (kept as text on load) added back.
+json withUnknown(json document, const std::string& unknownFields) {
+    if (unknownFields.empty())
+        return document;
+    const json kept = json::parse(unknownFields);
+    for (const auto& [key, value] : kept.items())
+        document.emplace(key, value);
+    return document;
+}
+
+std::string unknownText(const JsonFields& fields, std::initializer_list<const char*> known) {
+    const json kept = fields.unknown(known);
+    return kept.empty() ? std::string() : kept.dump();
 }
 
 } // namespace
@@ -141,90 +152,105 @@ std::string projectToJson(const Project& project, const std::string& projectPath
     for (const auto& t : project.tracks) {
         json clips = json::array();
         for (const auto& c : t.clips)
-            clips.push_back({{"id", c.id},
-                             {"asset", textOrNull(c.asset)},
-                             {"render", textOrNull(c.render)},
-                             {"file", relativeTo(folder, c.file)},
-                             {"position", c.position},
-                             {"offset", c.offset},
-                             {"length", c.length},
-                             {"gain_db", c.gainDb},
-                             {"fade_in", c.fadeIn},
-                             {"fade_out", c.fadeOut}});
-        tracks.push_back({{"id", t.id},
-                          {"name", t.name},
-                          {"gain_db", t.gainDb},
-                          {"pan", t.pan},
-                          {"mute", t.mute},
-                          {"solo", t.solo},
-                          {"model", textOrNull(t.model)},
-                          {"clips", clips}});
+            clips.push_back(withUnknown({{"id", c.id},
+                                         {"asset", textOrNull(c.asset)},
+                                         {"render", textOrNull(c.render)},
+                                         {"pcm_sha256", textOrNull(c.pcmSha256)},
+                                         {"file", relativeTo(folder, c.file)},
+                                         {"position", c.position},
+                                         {"offset", c.offset},
+                                         {"length", c.length},
+                                         {"gain_db", c.gainDb},
+                                         {"fade_in", c.fadeIn},
+                                         {"fade_out", c.fadeOut}},
+                                        c.unknownFields));
+        tracks.push_back(withUnknown({{"id", t.id},
+                                      {"name", t.name},
+                                      {"gain_db", t.gainDb},
+                                      {"pan", t.pan},
+                                      {"mute", t.mute},
+                                      {"solo", t.solo},
+                                      {"model", textOrNull(t.model)},
+                                      {"clips", clips}},
+                                     t.unknownFields));
     }
-    return json{{"format", formatName},   {"version", Project::formatVersion},
-                {"time_unit", "samples"}, {"sample_rate", project.sampleRate},
-                {"tempo", project.tempo}, {"tracks", tracks}}
+    return withUnknown({{"format", formatName},
+                        {"version", Project::formatVersion},
+                        {"time_unit", "samples"},
+                        {"sample_rate", project.sampleRate},
+                        {"tempo", project.tempo},
+                        {"registry", textOrNull(project.registry)},
+                        {"tracks", tracks}},
+                       project.unknownFields)
                .dump(2) +
            "\n";
 }
 
 Project projectFromJson(const std::string& text, const std::string& projectPath) {
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw BadInput(projectPath + ": not a valid project (broken JSON at byte " +
-                       std::to_string(e.byte) + ")");
-    }
-    if (!document.is_object() || document.value("format", std::string()) != formatName)
+    const json document = parseJsonInput(text, projectPath);
+    if (!document.is_object() || !document.contains("format") || document["format"] != formatName)
         throw BadInput(projectPath + ": not an Accord project (no \"format\": \"" + formatName +
                        "\")");
-    const json version = document.value("version", json());
-    if (!version.is_number_integer())
+    const JsonFields top(document, projectPath);
+    if (!document.contains("version"))
         throw BadInput(projectPath + ": project has no format version");
-    if (version.get<int>() > Project::formatVersion)
+    const std::int64_t version = top.integer("version");
+    if (version > Project::formatVersion)
         throw BadInput(projectPath + ": written by a newer Accord (project format " +
-                       std::to_string(version.get<int>()) + ", this build reads up to " +
+                       std::to_string(version) + ", this build reads up to " +
                        std::to_string(Project::formatVersion) + ")");
-    if (version.get<int>() < 1)
-        throw BadInput(projectPath + ": project format " + std::to_string(version.get<int>()) +
+    if (version < 1)
+        throw BadInput(projectPath + ": project format " + std::to_string(version) +
                        " is not one Accord ever wrote");
 
     const std::string folder = folderOf(projectPath);
     Project project;
-    try {
-        project.sampleRate = field<int>(document, "sample_rate", 48000);
-        project.tempo = field<double>(document, "tempo", 120.0);
-        for (const auto& t : document.at("tracks")) {
-            Track track;
-            track.id = t.at("id").get<std::string>();
-            track.name = field<std::string>(t, "name", "");
-            track.gainDb = field<double>(t, "gain_db", 0.0);
-            track.pan = field<double>(t, "pan", 0.0);
-            track.mute = field<bool>(t, "mute", false);
-            track.solo = field<bool>(t, "solo", false);
-            track.model = optionalText(t, "model");
-            for (const auto& c : t.value("clips", json::array())) {
-                Clip clip;
-                clip.id = c.at("id").get<std::string>();
-                clip.asset = optionalText(c, "asset");
-                clip.render = optionalText(c, "render");
-                clip.file = absoluteFrom(folder, c.at("file").get<std::string>());
-                clip.position = c.at("position").get<std::int64_t>();
-                clip.offset = field<std::int64_t>(c, "offset", 0);
-                clip.length = c.at("length").get<std::int64_t>();
-                clip.gainDb = field<double>(c, "gain_db", 0.0);
-                clip.fadeIn = field<std::int64_t>(c, "fade_in", 0);
-                clip.fadeOut = field<std::int64_t>(c, "fade_out", 0);
-                clip.offline = !fileExists(clip.file);
-                if (clip.offline)
-                    project.offlineMedia.push_back("clip " + clip.id + " on track '" + track.name +
-                                                   "': " + clip.file + " not found");
-                track.clips.push_back(std::move(clip));
-            }
-            project.tracks.push_back(std::move(track));
+    const std::int64_t rate = top.integer("sample_rate", 48000);
+    if (rate < 8000 || rate > 384000)
+        throw BadInput(projectPath + ": sample rate " + std::to_string(rate) +
+                       " Hz is outside 8000..384000");
+    project.sampleRate = static_cast<int>(rate);
+    project.tempo = top.number("tempo", 120.0);
+    project.registry = top.text("registry", "");
+    project.unknownFields = unknownText(
+        top, {"format", "version", "time_unit", "sample_rate", "tempo", "registry", "tracks"});
+    for (const json& t : top.objects("tracks", false)) {
+        Track track;
+        const JsonFields tf(t, projectPath + ": a track");
+        track.id = tf.text("id");
+        const JsonFields trackFields(t, projectPath + ": track " + track.id);
+        track.name = trackFields.text("name", "");
+        track.gainDb = trackFields.number("gain_db", 0.0);
+        track.pan = trackFields.number("pan", 0.0);
+        track.mute = trackFields.flag("mute", false);
+        track.solo = trackFields.flag("solo", false);
+        track.model = trackFields.text("model", "");
+        track.unknownFields = unknownText(
+            trackFields, {"id", "name", "gain_db", "pan", "mute", "solo", "model", "clips"});
+        for (const json& c : trackFields.objects("clips", true)) {
+            Clip clip;
+            clip.id = JsonFields(c, trackFields.where() + ": a clip").text("id");
+            const JsonFields cf(c, trackFields.where() + " clip " + clip.id);
+            clip.asset = cf.text("asset", "");
+            clip.render = cf.text("render", "");
+            clip.pcmSha256 = cf.text("pcm_sha256", "");
+            clip.file = absoluteFrom(folder, cf.text("file"));
+            clip.position = cf.integer("position");
+            clip.offset = cf.integer("offset", 0);
+            clip.length = cf.integer("length");
+            clip.gainDb = cf.number("gain_db", 0.0);
+            clip.fadeIn = cf.integer("fade_in", 0);
+            clip.fadeOut = cf.integer("fade_out", 0);
+            clip.unknownFields =
+                unknownText(cf, {"id", "asset", "render", "pcm_sha256", "file", "position",
+                                 "offset", "length", "gain_db", "fade_in", "fade_out"});
+            clip.offline = !fileExists(clip.file);
+            if (clip.offline)
+                project.offlineMedia.push_back("clip " + clip.id + " on track '" + track.name +
+                                               "': " + clip.file + " not found");
+            track.clips.push_back(std::move(clip));
         }
-    } catch (const json::exception& e) {
-        throw BadInput(projectPath + ": invalid project: " + e.what());
+        project.tracks.push_back(std::move(track));
     }
     validate(project, projectPath);
     return project;

@@ -7,6 +7,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace accord;
 
 class ProjectTest : public QObject {
@@ -22,9 +25,12 @@ class ProjectTest : public QObject {
         Project p;
         p.sampleRate = 44100;
         p.tempo = 96.5;
+        p.registry = "studio-key-of-the-registry";
         Track vocals{"t-1", "Vocals", -3.5, -0.25, false, true, "", {}};
-        vocals.clips.push_back({"c-1", "a-1", "", media, 44100, 441, 88200, -1.5, 100, 200, false});
-        vocals.clips.push_back({"c-2", "", "r-4", media, 200000, 0, 1000, 0, 0, 0, false});
+        vocals.clips.push_back(
+            {"c-1", "a-1", "", "pcm-of-a1", media, 44100, 441, 88200, -1.5, 100, 200, false, ""});
+        vocals.clips.push_back(
+            {"c-2", "", "r-4", "pcm-of-r4", media, 200000, 0, 1000, 0, 0, 0, false, ""});
         p.tracks.push_back(vocals);
         p.tracks.push_back({"t-2", "Keys", 2, 1, true, false, "/models/bo.accordmodel", {}});
         return p;
@@ -40,6 +46,8 @@ private slots:
         QCOMPARE(loaded.tracks.size(), std::size_t{2});
         QCOMPARE(loaded.tracks[0].clips[0].offset, std::int64_t{441});
         QCOMPARE(loaded.tracks[0].clips[1].render, std::string("r-4"));
+        QCOMPARE(loaded.tracks[0].clips[1].pcmSha256, std::string("pcm-of-r4"));
+        QCOMPARE(loaded.registry, std::string("studio-key-of-the-registry"));
         QCOMPARE(loaded.tracks[1].model, std::string("/models/bo.accordmodel"));
         QCOMPARE(loaded.length(), std::int64_t{201000});
         QCOMPARE(loaded.nextTrackId(), std::string("t-3"));
@@ -62,7 +70,32 @@ private slots:
                                  << "not an Accord project";
         QTest::newRow("wrong type")
             << "{\"format\": \"accord-project\", \"version\": 1, \"tracks\": [{\"id\": 5}]}"
-            << "invalid project";
+            << "a track: \"id\" must be text";
+        QTest::newRow("clip field of the wrong type")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"clips\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": \"0\", "
+               "\"length\": 10}]}]}"
+            << "track t-1 clip c-1: \"position\" must be a whole number";
+        QTest::newRow("tracks nested in arrays")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [[[[{}]]]]}"
+            << "\"tracks\" must be a list of objects";
+        QTest::newRow("nested a million levels")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": " +
+                   QString(1000000, '[') + QString(1000000, ']') + "}"
+            << "nested deeper than 64 levels";
+        QTest::newRow("version past 32 bits")
+            << "{\"format\": \"accord-project\", \"version\": 4294967297, \"tracks\": []}"
+            << "written by a newer Accord (project format 4294967297";
+        QTest::newRow("a clip past 24 hours")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"clips\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": "
+               "4147200000, \"length\": 10}]}]}"
+            << "must stay within 24 hours";
+        QTest::newRow("a length of 2^63-1")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"clips\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": 0, "
+               "\"length\": 9223372036854775807}]}]}"
+            << "must stay within 24 hours";
         QTest::newRow("bad rate") << "{\"format\": \"accord-project\", \"version\": 1, "
                                      "\"sample_rate\": 5, \"tracks\": []}"
                                   << "sample rate 5 Hz";
@@ -86,6 +119,38 @@ private slots:
             const QString message = e.what();
             QVERIFY2(message.startsWith(QString::fromStdString(file)), e.what());
             QVERIFY2(message.contains(expected), e.what());
+        }
+    }
+
+    // A newer Accord may add fields; saving here keeps them where they were.
+    void unknownFieldsSurviveASave() {
+        const std::string file = path("newer.accord");
+        writeFileAtomically(
+            file, "{\"format\": \"accord-project\", \"version\": 2, \"key\": \"F minor\", "
+                  "\"tracks\": [{\"id\": \"t-1\", \"colour\": \"#ff0000\", \"clips\": [{\"id\": "
+                  "\"c-1\", \"file\": \"x.wav\", \"position\": 0, \"length\": 10, \"loop\": "
+                  "{\"times\": 2}}]}]}");
+        Project project = loadProject(file);
+        project.tempo = 100;
+        saveProject(file, project);
+        const std::string saved = readWholeFile(file);
+        for (const char* kept : {"\"key\": \"F minor\"", "\"colour\": \"#ff0000\"", "\"times\": 2"})
+            QVERIFY2(saved.find(kept) != std::string::npos, kept);
+        QCOMPARE(loadProject(file).tempo, 100.0);
+    }
+
+    // A pipe or a device named as a project is refused at once, never read until it ends.
+    void onlyRegularFilesAreRead() {
+        const std::string fifo = path("pipe.accord");
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        QVERIFY_THROWS_EXCEPTION(BadInput, loadProject(fifo));
+        const std::string zero = path("zero.accord");
+        QCOMPARE(::symlink("/dev/zero", zero.c_str()), 0);
+        try {
+            loadProject(zero);
+            QFAIL("/dev/zero was read as a project");
+        } catch (const BadInput& e) {
+            QVERIFY2(QString(e.what()).contains("not a regular file"), e.what());
         }
     }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <sys/types.h>
 
@@ -9,8 +10,12 @@ namespace accord {
 // folder, so a crash leaves either the old or the new content, never a mix. Throws BadInput
 // naming the file (e.g. on a full disk) and leaves any previous content untouched.
 void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644);
-// Reads a whole file; throws BadInput naming the file when it is missing or unreadable.
-std::string readWholeFile(const std::string& path);
+// Documents Accord reads whole (projects, manifests, model files, keys) stay far below this.
+constexpr std::size_t kMaxWholeFileBytes = std::size_t(256) << 20;
+// Reads a whole regular file of at most `maxBytes`; throws BadInput naming the file when it is
+// missing, unreadable, not a regular file (a pipe or a device is refused, never waited on) or
+// larger.
+std::string readWholeFile(const std::string& path, std::size_t maxBytes = kMaxWholeFileBytes);
 bool fileExists(const std::string& path);
 // `path` made absolute against the working folder, with "." and ".." resolved lexically.
 std::string absolutePath(const std::string& path);

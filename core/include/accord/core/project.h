@@ -7,12 +7,18 @@
 
 namespace accord {
 
-// The `.accord` project of SPEC §7. Times are whole samples at the project rate, so edits and
-// renders are sample-exact; the CLI and the window convert from and to seconds.
+// The `.accord` project (docs/PROJECT.md). Times are whole samples at the project rate, so edits
+// and renders are sample-exact; the CLI and the window convert from and to seconds.
+//
+// A clip is bound to the content it plays: the PCM hash of its recording or render (the identity
+// of audio/audio_file.h). The asset or render id is a hint, valid in the registry the project was
+// made in (`Project::registry`); every consent decision resolves the clip by its content in the
+// registry at hand (docs/CONSENT.md "Projects").
 struct Clip {
     std::string id;
     std::string asset;         // the registered recording, or empty for a render
     std::string render;        // a studio render, or empty for an asset
+    std::string pcmSha256;     // the content it plays; empty in projects of format 1
     std::string file;          // absolute path of the media
     std::int64_t position = 0; // where the clip starts on the timeline
     std::int64_t offset = 0;   // where in the media it starts
@@ -20,7 +26,8 @@ struct Clip {
     double gainDb = 0;
     std::int64_t fadeIn = 0;
     std::int64_t fadeOut = 0;
-    bool offline = false; // media missing at load time: kept, shown, not played
+    bool offline = false;      // media missing at load time: kept, shown, not played
+    std::string unknownFields; // JSON members a newer Accord wrote, kept on save ("" none)
 };
 
 struct Track {
@@ -32,13 +39,22 @@ struct Track {
     bool solo = false;
     std::string model; // a voice model file the track runs through, or empty
     std::vector<Clip> clips;
+    std::string unknownFields;
 };
 
+// The longest project Accord handles: positions, offsets and lengths stay within it, so a render
+// or an export is bounded (docs/PROJECT.md "Limits").
+constexpr std::int64_t kMaxProjectSeconds = 24 * 3600;
+
 struct Project {
-    static constexpr int formatVersion = 1;
+    static constexpr int formatVersion = 2;
     int sampleRate = 48000;
     double tempo = 120;
+    // The studio key of the registry the project was made in (Registry::studioPublicKey), where
+    // its clips' ids are valid; empty when unknown (format 1).
+    std::string registry;
     std::vector<Track> tracks;
+    std::string unknownFields;
     // Filled on load: one line per clip whose media file is missing ("... not found").
     std::vector<std::string> offlineMedia;
 
