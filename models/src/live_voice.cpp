@@ -7,8 +7,8 @@
 #include "voice_net.h"
 
 #include "accord/audio/analysis.h"
-#include "accord/audio/no_denormals.h"
 #include "accord/core/errors.h"
+#include "accord/dsp/no_denormals.h"
 
 #include <algorithm>
 #include <array>
@@ -846,7 +846,7 @@ LiveVoice::LiveVoice(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LiveVoice::~LiveVoice() = default;
 
-std::shared_ptr<audio::StreamProcessor> LiveVoice::clone() const {
+std::shared_ptr<dsp::StreamProcessor> LiveVoice::clone() const {
     auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head);
     copy->transpose = impl_->transpose;
     return std::shared_ptr<LiveVoice>(new LiveVoice(std::move(copy)));
@@ -861,14 +861,14 @@ int LiveVoice::latencyFrames() const {
 }
 
 void LiveVoice::process(const float* in, float* out, int frames) {
-    const audio::NoDenormals noDenormals;
+    const dsp::NoDenormals noDenormals;
     impl_->process(in, out, frames);
 }
 
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>
 liveVoiceForTracks(const Registry& registry) {
     auto loaded = std::make_shared<std::map<std::string, std::shared_ptr<const VoiceModel>>>();
-    return [&registry, loaded](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+    return [&registry, loaded](const Track& track) -> std::shared_ptr<dsp::StreamProcessor> {
         if (track.model.empty())
             return nullptr;
         auto& model = (*loaded)[track.model];

@@ -70,11 +70,11 @@ std::vector<std::string> highVoiceClips() {
 
 // Times every process() call of the model on the worker, summed per model hop of input. Its
 // clone (the engine's standby, unless `standby` is false) times the inner clone.
-class TimedProcessor final : public accord::audio::StreamProcessor {
+class TimedProcessor final : public accord::dsp::StreamProcessor {
 public:
-    TimedProcessor(std::shared_ptr<accord::audio::StreamProcessor> inner, bool standby)
+    TimedProcessor(std::shared_ptr<accord::dsp::StreamProcessor> inner, bool standby)
         : inner_(std::move(inner)), standby_(standby) {}
-    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+    std::shared_ptr<accord::dsp::StreamProcessor> clone() const override {
         if (!standby_)
             return nullptr;
         clone_ = std::make_shared<TimedProcessor>(inner_->clone(), false);
@@ -110,7 +110,7 @@ private:
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
         return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
     }
-    std::shared_ptr<accord::audio::StreamProcessor> inner_;
+    std::shared_ptr<accord::dsp::StreamProcessor> inner_;
     bool standby_;
     mutable std::shared_ptr<TimedProcessor> clone_;
     std::vector<double> hops_, cpu_;

@@ -36,7 +36,7 @@ constexpr int kRate = 48000;
 constexpr int kMaxBlock = 256;
 constexpr int kReserve = 4096; // slack for the worker on a loaded machine (the bench measures it)
 
-std::vector<float> runLive(audio::StreamProcessor& live, const std::vector<float>& input,
+std::vector<float> runLive(dsp::StreamProcessor& live, const std::vector<float>& input,
                            unsigned seed) {
     std::vector<float> out(input.size());
     std::mt19937 random(seed);
@@ -155,7 +155,7 @@ private Q_SLOTS:
     void aCloneGivesTheSameOutput() {
         // The engine's standby: same weights and transposition, a fresh stream.
         models::LiveVoice original(*model_, 3.0);
-        const std::shared_ptr<audio::StreamProcessor> twin = original.clone();
+        const std::shared_ptr<dsp::StreamProcessor> twin = original.clone();
         original.prepare(kRate, kMaxBlock);
         twin->prepare(kRate, kMaxBlock);
         QCOMPARE(twin->latencyFrames(), original.latencyFrames());
@@ -192,7 +192,7 @@ private Q_SLOTS:
         request.format = audio::RenderFormat::WavFloat32;
         request.blockSize = 500;
         request.liveBlockSize = kReserve;
-        request.processorFor = [&](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+        request.processorFor = [&](const Track& track) -> std::shared_ptr<dsp::StreamProcessor> {
             if (track.model.empty())
                 return nullptr;
             return std::make_shared<models::LiveVoice>(*model_);

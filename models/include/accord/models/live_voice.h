@@ -1,8 +1,9 @@
 #pragma once
 
-// A voice model as a live node (SPEC §4): a StreamProcessor (accord/audio/stream_processor.h)
-// that re-sings a mono stream with a VoiceModel in real time, for a track running "through" the
-// model in the engine (Engine::setTrackProcessor) or in a render (RenderRequest::processorFor).
+// A voice model as a live node (docs/ARCHITECTURE.md, "Live node"): a dsp::StreamProcessor
+// (accord/dsp/stream_processor.h) that re-sings a mono stream with a VoiceModel in real time, for a
+// track running "through" the model in the engine (Engine::setTrackProcessor) or in a render
+// (RenderRequest::processorFor).
 //
 // How it keeps the latency low (offline conversion looks ~45 ms ahead); at 48 kHz its own
 // latency is 525 frames, 10.9 ms: resampling 1 ms, one model frame 8 ms, placement 2 ms.
@@ -29,7 +30,7 @@
 // Threads: construct off the audio thread (it copies the weights: a UI worker is fine), prepare
 // on the message thread (allocates), process() on one worker; process() does not allocate.
 
-#include "accord/audio/stream_processor.h"
+#include "accord/dsp/stream_processor.h"
 #include "accord/models/voice_model.h"
 
 #include "accord/core/project.h"
@@ -40,7 +41,7 @@
 
 namespace accord::models {
 
-class LiveVoice final : public audio::StreamProcessor {
+class LiveVoice final : public dsp::StreamProcessor {
 public:
     // Copies the model's weights; the model may go away afterwards.
     explicit LiveVoice(const VoiceModel& model, double transposeSemitones = 0);
@@ -52,7 +53,7 @@ public:
     int latencyFrames() const override;
     void process(const float* in, float* out, int frames) override;
     // The same weights and transposition, a fresh stream: the same output for the same input.
-    std::shared_ptr<audio::StreamProcessor> clone() const override;
+    std::shared_ptr<dsp::StreamProcessor> clone() const override;
 
 private:
     struct Impl;
@@ -64,7 +65,7 @@ private:
 // LiveVoice for each track with a model file, each file loaded once. The file must hold the
 // model the registry has on record for it (same weights hash), else BadInput naming it; consent
 // is the caller's to check (the export gate asks for `generate`). Call on one thread.
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>
 liveVoiceForTracks(const Registry& registry);
 
 } // namespace accord::models
