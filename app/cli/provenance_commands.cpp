@@ -1,6 +1,6 @@
 #include "provenance_commands.h"
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/export.h"
 #include "accord/audio/verify.h"
 #include "accord/core/files.h"

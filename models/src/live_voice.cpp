@@ -6,9 +6,10 @@
 #include "voice_dsp.h"
 #include "voice_net.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/core/errors.h"
+#include "accord/dsp/level.h"
 #include "accord/dsp/no_denormals.h"
+#include "accord/dsp/voice_features.h"
 
 #include <algorithm>
 #include <array>
@@ -23,7 +24,7 @@
 namespace accord::models {
 namespace {
 
-namespace an = audio::analysis;
+namespace an = dsp::analysis;
 using voice::kBins;
 using voice::kConditioningSize;
 
@@ -211,7 +212,7 @@ double melToHz(double mel) {
     return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
 }
 
-// The analysis' triangular HTK-mel filters and orthonormal DCT rows, as audio/analysis.cpp
+// The analysis' triangular HTK-mel filters and orthonormal DCT rows, as dsp/mel.cpp
 // builds them (the live MFCCs must be the training ones).
 std::vector<float> melFilters() {
     std::vector<float> weights(std::size_t(an::kMelBands * kBins), 0.0f);
@@ -480,7 +481,7 @@ struct LiveVoice::Impl {
     float levelOfWindow(std::int64_t end) {
         // 16 ms Hann on [end - 256, end), zero-padded to the model's FFT size; the power is
         // scaled by the windows' energy ratio so levelDb reads it as the 32 ms window would.
-        const double ratio = voice::windowPower() / (3.0 / 8.0 * kLevelWindow);
+        const double ratio = dsp::spectrumWindowPower() / (3.0 / 8.0 * kLevelWindow);
         for (int n = 0; n < kFft; ++n)
             spectrum[std::size_t(n)] = 0.0f;
         for (int n = 0; n < kLevelWindow; ++n)
@@ -489,11 +490,11 @@ struct LiveVoice::Impl {
         fft.run(spectrum.data(), false);
         for (int k = 0; k < kBins; ++k)
             power[std::size_t(k)] = float(std::norm(spectrum[std::size_t(k)]) * ratio);
-        return audio::levelDb(power.data());
+        return dsp::levelDb(power.data());
     }
 
     void mfccOfWindow(std::int64_t end) {
-        const std::vector<float>& window = audio::spectrumWindow();
+        const std::vector<float>& window = dsp::spectrumWindow();
         for (int n = 0; n < kFft; ++n) {
             const std::int64_t at = end - kFft + n;
             spectrum[std::size_t(n)] =

@@ -1,6 +1,8 @@
 #include "voice_dsp.h"
 
 #include "accord/core/errors.h"
+#include "accord/dsp/level.h"
+#include "accord/dsp/mel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,17 +21,10 @@ constexpr double kSilentMarginDb = 50;
 constexpr double kSilentFloorDb = -75;
 constexpr double kDefaultMedianF0 = 150;
 
-double hzToMel(double hz) {
-    return 2595.0 * std::log10(1.0 + hz / 700.0);
-}
-double melToHz(double mel) {
-    return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
-}
-
 // |W(nu)|^2 of the periodic Hann analysis window, nu in bins, 0..kLobeHalfWidth.
 const std::vector<float>& lobeTable() {
     static const std::vector<float> table = [] {
-        const std::vector<float>& w = audio::spectrumWindow();
+        const std::vector<float>& w = dsp::spectrumWindow();
         std::vector<float> values(kLobeHalfWidth * kLobeSteps + 2);
         for (size_t i = 0; i < values.size(); ++i) {
             const double nu = static_cast<double>(i) / kLobeSteps;
@@ -184,9 +179,9 @@ VoiceConfig VoiceConfig::fromJson(const nlohmann::json& json, const std::string&
 
 std::vector<double> bandCentres(int bands) {
     std::vector<double> centres(static_cast<size_t>(bands));
-    const double top = hzToMel(kRate / 2);
+    const double top = dsp::hzToMel(kRate / 2);
     for (int j = 0; j < bands; ++j)
-        centres[static_cast<size_t>(j)] = melToHz(top * j / (bands - 1));
+        centres[static_cast<size_t>(j)] = dsp::melToHz(top * j / (bands - 1));
     return centres;
 }
 
@@ -215,7 +210,7 @@ float interpolateBands(const std::vector<double>& centres, const float* values, 
 
 const std::array<float, kSmoothTaps>& smoothingKernel() {
     static const std::array<float, kSmoothTaps> kernel = [] {
-        const std::vector<float>& w = audio::spectrumWindow();
+        const std::vector<float>& w = dsp::spectrumWindow();
         std::array<double, kSmoothTaps> sums{};
         double total = 0;
         for (int s = -2; s <= 2; ++s) {
@@ -234,16 +229,6 @@ const std::array<float, kSmoothTaps>& smoothingKernel() {
         return out;
     }();
     return kernel;
-}
-
-double windowPower() {
-    static const double power = [] {
-        double sum = 0;
-        for (const float w : audio::spectrumWindow())
-            sum += static_cast<double>(w) * w;
-        return sum;
-    }();
-    return power;
 }
 
 double harmonicFade(double hz) {
@@ -277,8 +262,8 @@ void addHarmonicComb(double f0, float* comb) {
 }
 
 double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb) {
-    const std::vector<float>& weights = audio::loudnessWeights();
-    const double s = windowPower();
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    const double s = dsp::spectrumWindowPower();
     double predicted = 0;
     for (int k = 0; k < kBins; ++k)
         predicted +=
@@ -287,7 +272,7 @@ double frameGain(const float* envelope, const float* comb, const float* noise, f
     return std::pow(10.0, loudnessDb / 10.0) / std::max(predicted, 1e-30);
 }
 
-Conditioning conditioning(const audio::VoiceFeatures& features) {
+Conditioning conditioning(const dsp::VoiceFeatures& features) {
     Conditioning out;
     const auto frames = static_cast<size_t>(features.frames);
     out.values.assign(frames * kConditioningSize, 0.0f);

@@ -18,12 +18,13 @@
 //   P_t(k) = sum_s v_s [ g_{t+s} (E_{t+s}(k) C_{t+s}(k) + N_{t+s}(k) S) ]
 // where C_t(k) = f0_t/100 sum_h |W(f_k - h f0_t)|^2 / 4 is the harmonic comb of frame t (the
 // analysis window's power response placed at every harmonic; it depends only on f0, so it is
-// computed once per frame before training), S = sum_n w(n)^2 turns a noise PSD into STFT power, g_t
-// is the loudness gain above, and v_s (s = -2..2) spreads each frame's controls over the frames
-// whose 32 ms windows see them (linear interpolation between frame centres). The loss compares
-// log P_t with the analysed log |X_t|^2 frame by frame.
+// computed once per frame before training), S = sum_n w(n)^2 (dsp::spectrumWindowPower) turns a
+// noise PSD into STFT power, g_t is the loudness gain above, and v_s (s = -2..2) spreads each
+// frame's controls over the frames whose 32 ms windows see them (linear interpolation between frame
+// centres). The loss compares log P_t with the analysed log |X_t|^2 frame by frame.
 
-#include "accord/audio/analysis.h"
+#include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/voice_features.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,7 @@
 
 namespace accord::models::voice {
 
-namespace an = accord::audio::analysis;
+namespace an = accord::dsp::analysis;
 
 constexpr int kBins = an::kSpectrumBins;  // 257
 constexpr int kConditioningSize = 16;     // see conditioning()
@@ -74,8 +75,6 @@ float interpolateBands(const std::vector<double>& centres, const float* values, 
 
 // v_s for s = -2..2 (sums to 1).
 const std::array<float, kSmoothTaps>& smoothingKernel();
-// S = sum_n w(n)^2 of the analysis window.
-double windowPower();
 
 // Amplitude fade of harmonic at `hz` (1 below kFadeHz, 0 from kTopHz).
 double harmonicFade(double hz);
@@ -99,7 +98,7 @@ struct Conditioning {
     double referenceDb = 0;
     double medianF0 = 0;
 };
-Conditioning conditioning(const audio::VoiceFeatures& features);
+Conditioning conditioning(const dsp::VoiceFeatures& features);
 
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and

@@ -7,14 +7,16 @@
 #include "voice_format.h"
 #include "voice_net.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/export.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/runtime.h"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +38,7 @@ namespace accord::models {
 namespace {
 
 namespace fs = std::filesystem;
-namespace an = audio::analysis;
+namespace an = dsp::analysis;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using voice::kBins;
@@ -126,7 +128,7 @@ LoadedModel loadModel(const std::string& file) {
 
 struct AssetAudio {
     Asset asset;
-    audio::VoiceFeatures features;
+    dsp::VoiceFeatures features;
     double seconds = 0;
 };
 
@@ -156,7 +158,7 @@ Dataset buildDataset(const std::vector<AssetAudio>& sources, const voice::VoiceC
     std::vector<std::uint8_t> active; // over the real frames
     std::vector<std::int64_t> junctions;
     for (const AssetAudio& source : sources) {
-        const audio::VoiceFeatures& f = source.features;
+        const dsp::VoiceFeatures& f = source.features;
         const voice::Conditioning c = voice::conditioning(f);
         std::int64_t first = f.frames, last = -1;
         for (std::int64_t t = 0; t < f.frames; ++t)
@@ -373,8 +375,8 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
                                        double transposeSemitones) const {
     if (samples.empty())
         return {};
-    const std::vector<float> input = audio::resample(samples, sampleRate, an::kSampleRate);
-    const audio::VoiceFeatures features = audio::analyseVoice(input);
+    const std::vector<float> input = dsp::resample(samples, sampleRate, an::kSampleRate);
+    const dsp::VoiceFeatures features = dsp::analyseVoice(input);
     const voice::Conditioning condition = voice::conditioning(features);
     const std::vector<float> controls =
         impl_->model.network->run(condition.values, features.frames);
@@ -384,7 +386,7 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
         hz *= ratio;
     const std::vector<float> sung = voice::synthesise(
         impl_->model.config, controls, f0, features.voiced, features.loudnessDb, input.size());
-    std::vector<float> out = audio::resample(sung, an::kSampleRate, sampleRate);
+    std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
     voice::limitPeaks(out, sampleRate, kPeakCeiling);
@@ -471,10 +473,10 @@ TrainedVoiceModel trainVoiceModel(Registry& registry, const VoiceTrainingRequest
         AssetAudio source;
         source.asset = asset;
         source.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
-        audio::AnalysisOptions options;
+        dsp::AnalysisOptions options;
         options.keepSpectrum = true;
-        source.features = audio::analyseVoice(
-            audio::resample(recording.samples, recording.sampleRate, an::kSampleRate), options);
+        source.features = dsp::analyseVoice(
+            dsp::resample(recording.samples, recording.sampleRate, an::kSampleRate), options);
         sources.push_back(std::move(source));
     }
 

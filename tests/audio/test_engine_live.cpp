@@ -5,7 +5,7 @@
 // a late worker costs counted silence but never alignment, and a stalled worker is covered by
 // its standby without a missing frame.
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 
 #include <sched.h>

@@ -12,9 +12,10 @@
 //      [--quick]    (robustness only: no false-positive scan, no timing)
 //      [--speed]    (timing only)
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
 #include "accord/audio/watermark.h"
+#include "accord/dsp/resample.h"
 
 #include "bench_common.h"
 
@@ -34,6 +35,7 @@
 
 namespace fs = std::filesystem;
 using namespace accord::audio;
+using accord::dsp::resample;
 using Channels = std::vector<std::vector<float>>;
 
 namespace {

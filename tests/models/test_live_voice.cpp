@@ -4,10 +4,12 @@
 // worker. The model is untrained (flat envelopes): this tests the streaming machinery, not the
 // timbre (tests/bench/bench_live_voice.cpp measures a trained one).
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
 #include "accord/audio/render.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/voice_model.h"
 
@@ -50,11 +52,11 @@ std::vector<float> runLive(dsp::StreamProcessor& live, const std::vector<float>&
     return out;
 }
 
-audio::VoiceFeatures analyse(const std::vector<float>& samples) {
-    return audio::analyseVoice(audio::resample(samples, kRate, audio::analysis::kSampleRate));
+dsp::VoiceFeatures analyse(const std::vector<float>& samples) {
+    return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
 }
 
-double levelCorrelation(const audio::VoiceFeatures& a, const audio::VoiceFeatures& b) {
+double levelCorrelation(const dsp::VoiceFeatures& a, const dsp::VoiceFeatures& b) {
     const float loudest = *std::max_element(a.loudnessDb.begin(), a.loudnessDb.end());
     std::vector<double> x, y;
     for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
@@ -173,9 +175,9 @@ private Q_SLOTS:
         padded.resize(voice_.size() + std::size_t(live.latencyFrames()), 0.0f);
         std::vector<float> out = runLive(live, padded, 0);
         out.erase(out.begin(), out.begin() + live.latencyFrames()); // aligned with the input
-        const audio::VoiceFeatures in = analyse(voice_);
-        const audio::VoiceFeatures sung = analyse(out);
-        const double cents = audio::medianCentsError(in, sung);
+        const dsp::VoiceFeatures in = analyse(voice_);
+        const dsp::VoiceFeatures sung = analyse(out);
+        const double cents = dsp::medianCentsError(in, sung);
         const double correlation = levelCorrelation(in, sung);
         qInfo("live output vs input: median pitch error %.1f cents, level correlation %.3f", cents,
               correlation);

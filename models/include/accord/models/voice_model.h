@@ -1,23 +1,23 @@
 #pragma once
 
-// Voice models (SPEC §4): learn the timbre of one artist's voice or instrument from their
-// consented recordings, then re-sing any monophonic performance with it. Plain header: no Torch
-// type appears here, so the CLI and the studio include it freely.
+// Voice models (docs/ARCHITECTURE.md, "Voice model"): learn the timbre of one artist's voice or
+// instrument from their consented recordings, then re-sing any monophonic performance with it.
+// Plain header: no Torch type appears here, so the CLI and the studio include it freely.
 //
 // Threads: every function here runs on the calling (worker) thread and may take seconds to
 // minutes; none touches the UI. The Registry passed in must be one the calling thread may use
 // (ARCHITECTURE.md: one connection per thread). LibTorch's thread count is set per call from
 // `threads` (0: one thread, measured fastest for this model on 2 cores) for the calling thread.
 //
-// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the audio
-// layer's analysis
-// (accord/audio/analysis.h: aubio f0 + periodicity, A-weighted level, MFCCs at 125 frames/s)
-// gives per-file normalised, timbre-independent features; a small causal convolutional network
-// maps them to the controls of a harmonic-plus-filtered-noise synthesiser (spectral envelopes
-// of the harmonics and of the noise); the input's own f0 drives the oscillators and its own
-// level sets each frame's gain, so pitch, timing and loudness come from the performance and the
-// spectral shape from the model. Training compares the synthesiser's expected spectrum with the
-// recording's frame by frame (no audio-rate computation), so it takes minutes on a laptop CPU.
+// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the dsp
+// library's analysis (accord/dsp/voice_features.h: aubio f0 + periodicity, A-weighted level,
+// MFCCs at 125 frames/s) gives per-file normalised, timbre-independent features; a small causal
+// convolutional network maps them to the controls of a harmonic-plus-filtered-noise synthesiser
+// (spectral envelopes of the harmonics and of the noise); the input's own f0 drives the
+// oscillators and its own level sets each frame's gain, so pitch, timing and loudness come from
+// the performance and the spectral shape from the model. Training compares the synthesiser's
+// expected spectrum with the recording's frame by frame (no audio-rate computation), so it takes
+// minutes on a laptop CPU.
 
 #include "accord/core/consent.h"
 #include "accord/core/policy.h"
