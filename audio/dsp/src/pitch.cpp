@@ -260,4 +260,51 @@ PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& opt
     return track;
 }
 
+CausalYin::CausalYin(const PitchOptions& options)
+    : tolerance_(options.tolerance), minPeriod_(static_cast<int>(kSampleRate / options.maxF0)),
+      maxPeriod_(static_cast<int>(kSampleRate / options.minF0)),
+      difference_(static_cast<size_t>(maxPeriod_ + 2)),
+      normalised_(static_cast<size_t>(maxPeriod_ + 2)) {}
+
+PitchEstimate CausalYin::estimate(const float* history) {
+    const float* now = history + historyLength(); // one past the newest sample
+    difference_[0] = 0;
+    double running = 0;
+    for (int tau = 1; tau <= maxPeriod_ + 1; ++tau) {
+        double sum = 0;
+        for (int j = 1; j <= kSpan; ++j) {
+            const double d = static_cast<double>(now[-j]) - now[-j - tau];
+            sum += d * d;
+        }
+        difference_[static_cast<size_t>(tau)] = static_cast<float>(sum);
+        running += sum;
+        normalised_[static_cast<size_t>(tau)] =
+            running > 0 ? static_cast<float>(sum * tau / running) : 1.0f;
+    }
+    const auto cmnd = [&](int tau) { return normalised_[static_cast<size_t>(tau)]; };
+    int best = -1;
+    for (int tau = minPeriod_; tau <= maxPeriod_; ++tau)
+        if (cmnd(tau) < tolerance_) {
+            while (tau + 1 <= maxPeriod_ && cmnd(tau + 1) < cmnd(tau))
+                ++tau;
+            best = tau;
+            break;
+        }
+    if (best < 0) {
+        best = minPeriod_;
+        for (int tau = minPeriod_; tau <= maxPeriod_; ++tau)
+            if (cmnd(tau) < cmnd(best))
+                best = tau;
+    }
+    PitchEstimate estimate;
+    estimate.periodicity = std::clamp(1.0f - cmnd(best), 0.0f, 1.0f);
+    double period = best;
+    if (best > minPeriod_ && best < maxPeriod_)
+        period += parabolicVertexOffset(difference_[static_cast<size_t>(best - 1)],
+                                        difference_[static_cast<size_t>(best)],
+                                        difference_[static_cast<size_t>(best + 1)]);
+    estimate.f0Hz = static_cast<float>(kSampleRate / period);
+    return estimate;
+}
+
 } // namespace accord::dsp

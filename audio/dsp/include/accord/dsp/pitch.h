@@ -1,9 +1,11 @@
 #pragma once
 
-// Fundamental frequency of a voice at the analysis rate (analysis_constants.h), for training and
-// conversion (docs/ARCHITECTURE.md, "Voice model").
+// Fundamental frequency of a voice at the analysis rate (analysis_constants.h), offline for
+// training and conversion and causally for the live node, with the same pre-filter, the same
+// refinement of the period and the same octave-repair rule (docs/ARCHITECTURE.md, "Voice model").
 
 #include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/biquad.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +24,7 @@ struct PitchOptions {
 
 // ---- pre-filter -------------------------------------------------------------------------------
 
-// The tracker runs on the signal low-passed at 2 kHz (a 2nd-order Butterworth, applied twice):
+// Both trackers run on the signal low-passed at 2 kHz (a 2nd-order Butterworth, applied twice):
 // yin then follows the lower harmonics, where a voice is most periodic, rather than fricatives
 // and breath above 2 kHz.
 constexpr double kPitchLowpassHz = 2000.0;
@@ -30,14 +32,24 @@ constexpr double kPitchLowpassHz = 2000.0;
 // Offline: forwards then backwards, twice: zero phase keeps the track aligned in time.
 std::vector<float> zeroPhasePitchLowpass(const std::vector<float>& samples);
 
+// Live: the same two passes forwards only (the offline magnitude response, with a phase lag).
+class CausalPitchLowpass {
+public:
+    float process(float x) { return static_cast<float>(second_.process(first_.process(x))); }
+
+private:
+    Biquad first_ = Biquad::butterworthLowpass(kPitchLowpassHz, analysis::kSampleRate);
+    Biquad second_ = Biquad::butterworthLowpass(kPitchLowpassHz, analysis::kSampleRate);
+};
+
 // ---- octave repair ----------------------------------------------------------------------------
 
 // Yin's typical failure is a whole-number multiple of the period (f0/2, f0/3...) or, less often,
 // half of it (2 f0), on a few frames. A voiced frame more than kOctaveJump away from the median
 // log f0 of the voiced frames near it is brought back by the whole-number ratio that lands
 // nearest that median (if within kOctaveSnap), else marked unvoiced. A real leap (an octave in a
-// song) survives: past its first frames the median is on the new note. "Near": the
-// kOctaveRepairFrames frames on either side.
+// song) survives: past its first frames the median is on the new note. "Near": offline, the
+// kOctaveRepairFrames frames on either side; live, the kOctaveRepairFrames frames before.
 constexpr int kOctaveRepairFrames = 6;
 constexpr double kOctaveJump = 0.35; // octaves
 constexpr double kOctaveSnap = 0.2;  // octaves
@@ -64,5 +76,34 @@ struct PitchTrack {
 // frames interpolated in log frequency between voiced ones (held beyond the first and last).
 // Thread-safe.
 PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& options = {});
+
+// ---- causal -------------------------------------------------------------------------------------
+
+struct PitchEstimate {
+    float f0Hz = 0;
+    float periodicity = 0; // 1 - yin's cumulative mean normalised difference at the period
+};
+
+// Yin on the last kSpan samples against the samples one period earlier, for the live node: the
+// first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
+// tolerance, at its local minimum (else the smallest difference), refined by a parabola through
+// the raw difference as the offline tracker refines aubio's period. Allocates only when built.
+class CausalYin {
+public:
+    static constexpr int kSpan = 128; // samples integrated (8 ms)
+
+    explicit CausalYin(const PitchOptions& options = {});
+
+    // Samples estimate() reads: kSpan plus the longest period and one.
+    int historyLength() const { return kSpan + maxPeriod_ + 1; }
+
+    // `history`: historyLength() samples of the low-passed signal, the newest last.
+    PitchEstimate estimate(const float* history);
+
+private:
+    double tolerance_;
+    int minPeriod_, maxPeriod_;
+    std::vector<float> difference_, normalised_;
+};
 
 } // namespace accord::dsp
