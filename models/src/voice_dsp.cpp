@@ -1,6 +1,7 @@
 #include "voice_dsp.h"
 
 #include "accord/core/errors.h"
+#include "accord/dsp/fft.h"
 #include "accord/dsp/level.h"
 #include "accord/dsp/mel.h"
 
@@ -57,55 +58,6 @@ double percentile(std::vector<float> values, double fraction) {
                      values.end());
     return values[at];
 }
-
-// Inverse FFT of kNoiseFrame points (radix 2, no 1/n factor) on separate real and imaginary
-// arrays, with precomputed twiddles: the noise synthesis runs one per frame.
-class InverseFft {
-public:
-    explicit InverseFft(int size)
-        : size_(static_cast<size_t>(size)), cos_(size_ / 2), sin_(size_ / 2), reverse_(size_) {
-        for (size_t k = 0; k < size_ / 2; ++k) {
-            cos_[k] = static_cast<float>(
-                std::cos(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
-            sin_[k] = static_cast<float>(
-                std::sin(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
-        }
-        for (size_t i = 1, j = 0; i < size_; ++i) {
-            size_t bit = size_ >> 1;
-            for (; j & bit; bit >>= 1)
-                j ^= bit;
-            j ^= bit;
-            reverse_[i] = j;
-        }
-    }
-
-    void run(std::vector<float>& re, std::vector<float>& im) const {
-        for (size_t i = 1; i < size_; ++i)
-            if (i < reverse_[i]) {
-                std::swap(re[i], re[reverse_[i]]);
-                std::swap(im[i], im[reverse_[i]]);
-            }
-        for (size_t len = 2; len <= size_; len <<= 1) {
-            const size_t half = len / 2, stride = size_ / len;
-            for (size_t i = 0; i < size_; i += len)
-                for (size_t j = 0; j < half; ++j) {
-                    const float wr = cos_[j * stride], wi = sin_[j * stride]; // e^{+i...}: inverse
-                    const size_t a = i + j, b = i + j + half;
-                    const float vr = re[b] * wr - im[b] * wi;
-                    const float vi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - vr;
-                    im[b] = im[a] - vi;
-                    re[a] += vr;
-                    im[a] += vi;
-                }
-        }
-    }
-
-private:
-    size_t size_;
-    std::vector<float> cos_, sin_;
-    std::vector<size_t> reverse_;
-};
 
 int checkedInt(const nlohmann::json& json, const char* key, int lo, int hi,
                const std::string& what) {
@@ -472,34 +424,28 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
     for (int n = 0; n < kNoiseFrame; ++n)
         synthesisWindow[static_cast<size_t>(n)] =
             static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
-    const InverseFft inverse(kNoiseFrame);
-    std::vector<float> re(kNoiseFrame), im(kNoiseFrame);
+    dsp::RealFft inverse(kNoiseFrame);
+    std::complex<float>* spectrum = inverse.spectrum();
+    const float* grain = inverse.samples();
     const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
     for (size_t t = 0; t < frames; ++t) {
         const float* psd = noisePsd.data() + t * kNoiseBins;
         const float* draw = table.data() + (random() % kTableSpectra) * kNoiseBins * 2;
         for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
             const float scale = std::sqrt(psd[k]) * unit;
-            if (k == 0 || k == kNoiseBins - 1) {
-                re[k] = draw[2 * k] * std::sqrt(2.0f) * scale;
-                im[k] = 0.0f;
-            } else {
-                re[k] = draw[2 * k] * scale;
-                im[k] = draw[2 * k + 1] * scale;
-            }
+            if (k == 0 || k == kNoiseBins - 1)
+                spectrum[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
+            else
+                spectrum[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
         }
-        for (size_t k = 1; k < kNoiseFrame / 2; ++k) { // Hermitian: a real signal
-            re[kNoiseFrame - k] = re[k];
-            im[kNoiseFrame - k] = -im[k];
-        }
-        inverse.run(re, im);
+        inverse.inverse(); // the real signal of this Hermitian spectrum, kNoiseFrame times
         const std::int64_t start = static_cast<std::int64_t>(t) * hop - kNoiseFrame / 2;
         for (int n = 0; n < kNoiseFrame; ++n) {
             const std::int64_t at = start + n;
             if (at < 0 || at >= static_cast<std::int64_t>(length))
                 continue;
             out[static_cast<size_t>(at)] +=
-                synthesisWindow[static_cast<size_t>(n)] * re[static_cast<size_t>(n)] / kNoiseFrame;
+                synthesisWindow[static_cast<size_t>(n)] * grain[n] / kNoiseFrame;
         }
     }
     return out;
