@@ -303,12 +303,7 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
     const std::int64_t frameCount = length / kHalf + 1;
     for (std::int64_t i = 0; i <= frameCount; ++i) {
         const std::int64_t start = i * kHalf - kHalf;
-        for (int n = 0; n < kFftSize; ++n) {
-            const std::int64_t at = start + n;
-            frame[n] = (at >= 0 && at < length)
-                           ? host[static_cast<size_t>(at)] * root[static_cast<size_t>(n)]
-                           : 0.0f;
-        }
+        fft.loadWindowed(host.data(), length, start, root.data());
         fft.forward();
 
         // Pattern values of this frame's bands and their energies.
@@ -378,12 +373,10 @@ std::array<float, kTiles> foldedStatistics(dsp::RealFft& fft, const std::vector<
         return folded;
     // Log bin powers.
     std::vector<float> level(static_cast<size_t>(slots * kMarkBins));
-    float* frame = fft.samples();
     const Complex* spectrum = fft.spectrum();
     for (std::int64_t j = 0; j < slots; ++j) {
-        const float* x = audio.data() + offset + j * kSlot;
-        for (int n = 0; n < kFftSize; ++n)
-            frame[n] = x[n] * l.hann[static_cast<size_t>(n)];
+        fft.loadWindowed(audio.data(), static_cast<std::int64_t>(audio.size()), offset + j * kSlot,
+                         l.hann.data());
         fft.forward();
         for (int c = 0; c < kMarkBins; ++c)
             level[static_cast<size_t>(j * kMarkBins + c)] =

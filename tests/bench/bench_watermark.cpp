@@ -314,9 +314,7 @@ private:
     }
     // Band powers in units of dB SPL (after calibration: 10^(dB/10)).
     void bandPowers(const float* x, std::array<double, kBarks>& bands) {
-        float* frame = fft_.samples();
-        for (int n = 0; n < kSize; ++n)
-            frame[n] = x[n] * window_[size_t(n)];
+        fft_.loadWindowed(x, kSize, 0, window_.data());
         fft_.forward();
         accord::dsp::powerSpectrum(fft_.spectrum(), fft_.bins(), power_.data());
         bands.fill(0.0);

@@ -57,6 +57,14 @@ RealFft::~RealFft() {
     fftwf_free(spectrum_);
 }
 
+void RealFft::loadWindowed(const float* signal, std::int64_t length, std::int64_t start,
+                           const float* window) {
+    for (int n = 0; n < size_; ++n) {
+        const std::int64_t at = start + n;
+        samples_[n] = (at >= 0 && at < length) ? signal[at] * window[n] : 0.0f;
+    }
+}
+
 void RealFft::forward() {
     fftwf_execute(forwardPlan_);
 }

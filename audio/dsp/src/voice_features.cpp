@@ -30,17 +30,10 @@ VoiceFeatures analyseVoice(const std::vector<float>& samples, const AnalysisOpti
 
     // STFT frames centred on t * kHop: level, MFCCs, optionally the power spectrum.
     RealFft fft(kSpectrumSize);
-    float* frame = fft.samples();
     const std::vector<float>& window = spectrumWindow();
     std::vector<float> power(kSpectrumBins);
     for (std::int64_t t = 0; t < frames; ++t) {
-        const std::int64_t start = t * kHop - kSpectrumSize / 2;
-        for (int n = 0; n < kSpectrumSize; ++n) {
-            const std::int64_t at = start + n;
-            frame[n] = (at >= 0 && at < length)
-                           ? samples[static_cast<size_t>(at)] * window[static_cast<size_t>(n)]
-                           : 0.0f;
-        }
+        fft.loadWindowed(samples.data(), length, t * kHop - kSpectrumSize / 2, window.data());
         fft.forward();
         powerSpectrum(fft.spectrum(), kSpectrumBins, power.data());
         const auto i = static_cast<size_t>(t);

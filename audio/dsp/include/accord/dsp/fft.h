@@ -20,6 +20,7 @@
 // allocation (the live worker may call them); one object is used by one thread at a time.
 
 #include <complex>
+#include <cstdint>
 
 struct fftwf_plan_s; // fftw3.h's fftwf_plan is a pointer to it
 
@@ -40,6 +41,11 @@ public:
     float* samples() { return samples_; }
     // The spectrum: bins() values, forward()'s output and inverse()'s input.
     std::complex<float>* spectrum() { return spectrum_; }
+
+    // samples()[n] = signal[start + n] * window[n] for n < size(), zero where start + n is
+    // outside the signal's `length` samples: one windowed frame of an STFT.
+    void loadWindowed(const float* signal, std::int64_t length, std::int64_t start,
+                      const float* window);
 
     // spectrum[k] = sum_n samples[n] e^(-2 pi i k n / size). samples() is kept.
     void forward();
