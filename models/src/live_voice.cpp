@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <complex>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -31,7 +30,6 @@ using voice::kConditioningSize;
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kRate = an::kSampleRate; // 16 kHz
 constexpr int kHop = an::kHop;         // 128 samples, 8 ms
-constexpr int kFft = an::kSpectrumSize;
 constexpr int kFrameLag = dsp::CausalVoiceAnalyser::kPlacementLag; // 2 ms
 constexpr double kCutoffHz = 7000.0;                               // of both resamplers
 constexpr int kUpHalfWidth = 8;             // taps each side at 16 kHz (0.5 ms)
@@ -49,8 +47,7 @@ constexpr double kSilentMarginDb = 50, kSilentFloorDb = -75;
 constexpr int kCepstra = kConditioningSize - 4; // c1..c12
 constexpr float kLeak = 0.1f;                   // the network's leaky ReLU
 constexpr int kNoiseFrame = voice::kNoiseFrame; // 256
-constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
-constexpr int kNoiseTableSpectra = 256;
+constexpr int kNoiseBins = voice::kNoiseBins;
 constexpr int kRing16 = 2048; // 16 kHz output history (the upsampler reads behind synthesis)
 
 int ringSizeFor(int frames) {
@@ -134,22 +131,6 @@ Dense denseFrom(const std::vector<voice::NamedArray>& arrays, const std::string&
     return dense;
 }
 
-// Each STFT bin's value as a mix of two neighbouring bands (index of the lower, weight of the
-// upper), as the synthesiser interpolates band curves.
-std::vector<std::pair<int, float>> bandsOfBins(int bands) {
-    const std::vector<double> centres = voice::bandCentres(bands);
-    std::vector<std::pair<int, float>> table(kBins);
-    for (int k = 0; k < kBins; ++k) {
-        const double hz = k * double(kRate) / kFft;
-        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
-        std::size_t j = std::size_t(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
-        j = std::min(j, centres.size() - 2);
-        table[std::size_t(k)] = {
-            int(j), float(std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
-    }
-    return table;
-}
-
 // Synthesiser parameters of one frame.
 struct FrameParameters {
     float f0 = 0;
@@ -169,7 +150,8 @@ struct LiveVoice::Impl {
     // ---- fixed tables ----
     std::vector<std::pair<int, float>> toBinsH, toBinsN;
     std::vector<double> harmonicCentres, noiseCentres;
-    std::vector<float> noiseTable, synthesisWindow;
+    const std::vector<float>& noiseTable = voice::noiseSpectra(); // as the offline synthesiser's
+    const std::vector<float>& synthesisWindow = voice::noiseGrainWindow();
     dsp::RealFft noiseFft{kNoiseFrame};
 
     // ---- prepared for the host rate ----
@@ -224,20 +206,10 @@ struct LiveVoice::Impl {
          Dense headLayer)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
           convs(std::move(convLayers)) {
-        toBinsH = bandsOfBins(config.envelopeBands);
-        toBinsN = bandsOfBins(config.noiseBands);
+        toBinsH = voice::bandsOfBins(config.envelopeBands);
+        toBinsN = voice::bandsOfBins(config.noiseBands);
         harmonicCentres = voice::bandCentres(config.envelopeBands);
         noiseCentres = voice::bandCentres(config.noiseBands);
-        // The offline synthesiser's noise spectra (same generator, same seed, same draws).
-        std::mt19937_64 generator(0x6e6f697365);
-        std::normal_distribution<float> gauss(0.0f, 1.0f);
-        noiseTable.resize(std::size_t(kNoiseTableSpectra * kNoiseBins * 2));
-        for (float& v : noiseTable)
-            v = gauss(generator);
-        synthesisWindow.resize(kNoiseFrame);
-        for (int n = 0; n < kNoiseFrame; ++n)
-            synthesisWindow[std::size_t(n)] =
-                float(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
 
         y16.assign(kRing16, 0.0f);
         noiseTail.assign(kNoiseFrame, 0.0f);
@@ -470,18 +442,10 @@ struct LiveVoice::Impl {
 
         // This frame's noise grain spans [centre - kHop, centre + kHop): its first half completes
         // these samples, its second half waits in noiseTail for the next frame.
-        const float* draw =
-            noiseTable.data() + (random() % kNoiseTableSpectra) * std::size_t(kNoiseBins) * 2;
-        const float unit = std::sqrt(float(kNoiseFrame) / 2.0f);
-        std::complex<float>* spectrum = noiseFft.spectrum();
-        for (std::size_t k = 0; k < std::size_t(kNoiseBins); ++k) {
-            const float scale = std::sqrt(noisePsd[k]) * unit;
-            if (k == 0 || k == kNoiseBins - 1)
-                spectrum[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
-            else
-                spectrum[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
-        }
-        noiseFft.inverse(); // the real grain of this Hermitian spectrum, kNoiseFrame times
+        voice::makeNoiseGrain(noisePsd.data(),
+                              noiseTable.data() +
+                                  (random() % voice::kNoiseSpectra) * std::size_t(kNoiseBins) * 2,
+                              noiseFft);
         const float* grain = noiseFft.samples();
         for (int n = 0; n < kHop; ++n) {
             out[std::size_t(n)] += noiseTail[std::size_t(n)] +

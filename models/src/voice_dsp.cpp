@@ -152,6 +152,21 @@ std::vector<float> bandsToBins(int bands) {
     return weights;
 }
 
+std::vector<std::pair<int, float>> bandsOfBins(int bands) {
+    const std::vector<double> centres = bandCentres(bands);
+    std::vector<std::pair<int, float>> table(kBins);
+    for (int k = 0; k < kBins; ++k) {
+        const double hz = k * kRate / kN;
+        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+        size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+        j = std::min(j, centres.size() - 2);
+        table[static_cast<size_t>(k)] = {
+            static_cast<int>(j), static_cast<float>(std::clamp(
+                                     (hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
+    }
+    return table;
+}
+
 float interpolateBands(const std::vector<double>& centres, const float* values, double hz) {
     const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
     size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
@@ -291,27 +306,10 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
     const int jh = config.envelopeBands, jn = config.noiseBands, width = config.outputs();
     const std::vector<double> harmonicCentres = bandCentres(jh);
     const std::vector<double> noiseCentres = bandCentres(jn);
-    // Each bin's value is a mix of two neighbouring bands: keep just those (index, weight).
-    const auto sparse = [](const std::vector<double>& centres) {
-        std::vector<std::pair<int, float>> table(kBins);
-        for (int k = 0; k < kBins; ++k) {
-            const double hz = k * kRate / kN;
-            const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
-            size_t j =
-                static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
-            j = std::min(j, centres.size() - 2);
-            table[static_cast<size_t>(k)] = {
-                static_cast<int>(j),
-                static_cast<float>(
-                    std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
-        }
-        return table;
-    };
-    const std::vector<std::pair<int, float>> toBinsH = sparse(harmonicCentres);
-    const std::vector<std::pair<int, float>> toBinsN = sparse(noiseCentres);
+    const std::vector<std::pair<int, float>> toBinsH = bandsOfBins(jh);
+    const std::vector<std::pair<int, float>> toBinsN = bandsOfBins(jn);
 
     // Per frame: the level gain, harmonic amplitudes, and the noise PSD on the noise FFT's bins.
-    constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
     std::vector<float> gain(frames);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
@@ -405,40 +403,15 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
         }
     }
 
-    // Noise: per frame, Gaussian white noise shaped by the frame's PSD in the frequency domain,
-    // windowed by sqrt-Hann and overlap-added at the hop (the squared windows sum to 1), so the
-    // output's expected STFT power is PSD * sum w^2, as the training model assumes.
-    // Unit complex Gaussian spectra drawn once; each frame takes one at random (a per-frame
-    // Gaussian draw cost more than the rest of the noise synthesis).
-    constexpr int kTableSpectra = 256;
-    static const std::vector<float> table = [] {
-        std::mt19937_64 generator(0x6e6f697365);
-        std::normal_distribution<float> gauss(0.0f, 1.0f);
-        std::vector<float> values(static_cast<size_t>(kTableSpectra * kNoiseBins * 2));
-        for (float& v : values)
-            v = gauss(generator);
-        return values;
-    }();
+    // Noise: one grain per frame, centred on the frame (see makeNoiseGrain).
+    const std::vector<float>& table = noiseSpectra();
+    const std::vector<float>& synthesisWindow = noiseGrainWindow();
     std::mt19937_64 random(noiseSeed);
-    std::vector<float> synthesisWindow(kNoiseFrame);
-    for (int n = 0; n < kNoiseFrame; ++n)
-        synthesisWindow[static_cast<size_t>(n)] =
-            static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
     dsp::RealFft inverse(kNoiseFrame);
-    std::complex<float>* spectrum = inverse.spectrum();
     const float* grain = inverse.samples();
-    const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
     for (size_t t = 0; t < frames; ++t) {
-        const float* psd = noisePsd.data() + t * kNoiseBins;
-        const float* draw = table.data() + (random() % kTableSpectra) * kNoiseBins * 2;
-        for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
-            const float scale = std::sqrt(psd[k]) * unit;
-            if (k == 0 || k == kNoiseBins - 1)
-                spectrum[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
-            else
-                spectrum[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
-        }
-        inverse.inverse(); // the real signal of this Hermitian spectrum, kNoiseFrame times
+        makeNoiseGrain(noisePsd.data() + t * kNoiseBins,
+                       table.data() + (random() % kNoiseSpectra) * kNoiseBins * 2, inverse);
         const std::int64_t start = static_cast<std::int64_t>(t) * hop - kNoiseFrame / 2;
         for (int n = 0; n < kNoiseFrame; ++n) {
             const std::int64_t at = start + n;
@@ -449,6 +422,42 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
         }
     }
     return out;
+}
+
+const std::vector<float>& noiseSpectra() {
+    static const std::vector<float> table = [] {
+        std::mt19937_64 generator(0x6e6f697365);
+        std::normal_distribution<float> gauss(0.0f, 1.0f);
+        std::vector<float> values(static_cast<size_t>(kNoiseSpectra * kNoiseBins * 2));
+        for (float& v : values)
+            v = gauss(generator);
+        return values;
+    }();
+    return table;
+}
+
+const std::vector<float>& noiseGrainWindow() {
+    static const std::vector<float> window = [] {
+        std::vector<float> values(kNoiseFrame);
+        for (int n = 0; n < kNoiseFrame; ++n)
+            values[static_cast<size_t>(n)] =
+                static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
+        return values;
+    }();
+    return window;
+}
+
+void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft) {
+    std::complex<float>* spectrum = fft.spectrum();
+    const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
+    for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
+        const float scale = std::sqrt(psd[k]) * unit;
+        if (k == 0 || k == kNoiseBins - 1)
+            spectrum[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
+        else
+            spectrum[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
+    }
+    fft.inverse(); // the real signal of this Hermitian spectrum, kNoiseFrame times
 }
 
 void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling) {

@@ -24,6 +24,7 @@
 // centres). The loss compares log P_t with the analysed log |X_t|^2 frame by frame.
 
 #include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/fft.h"
 #include "accord/dsp/voice_features.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accord::models::voice {
@@ -70,6 +72,8 @@ struct VoiceConfig {
 std::vector<double> bandCentres(int bands);
 // Linear interpolation weights from band values to STFT bins: kBins x bands, row-major.
 std::vector<float> bandsToBins(int bands);
+// The same, sparse: per STFT bin the index of its lower band and the weight of the upper one.
+std::vector<std::pair<int, float>> bandsOfBins(int bands);
 // Value of a band curve at frequency `hz` (linear interpolation between centres).
 float interpolateBands(const std::vector<double>& centres, const float* values, double hz);
 
@@ -108,6 +112,22 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
                               const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed);
+
+// Noise grains (offline and live): white Gaussian noise shaped by a frame's power spectral
+// density in the frequency domain, kNoiseFrame samples windowed by sqrt-Hann and overlap-added at
+// the hop (the squared windows sum to 1), so the expected STFT power is PSD * sum w^2, as the
+// training model assumes.
+constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
+constexpr int kNoiseSpectra = 256;
+// kNoiseSpectra unit complex Gaussian spectra (kNoiseBins re, im pairs each) drawn once from a
+// fixed seed; each frame takes one at random (a per-frame Gaussian draw cost more than the rest
+// of the noise synthesis).
+const std::vector<float>& noiseSpectra();
+// The grains' sqrt-Hann window (kNoiseFrame samples).
+const std::vector<float>& noiseGrainWindow();
+// kNoiseFrame times one grain, unwindowed, into fft.samples() (`fft` of kNoiseFrame points): the
+// spectrum `draw` (one of noiseSpectra) scaled to the PSD `psd` (kNoiseBins values).
+void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft);
 
 // Keeps |x| <= ceiling with a smooth gain that dips only around the peaks that exceed it
 // (2 ms windows at `sampleRate`), so the frame levels elsewhere are untouched.
