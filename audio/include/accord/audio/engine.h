@@ -35,7 +35,7 @@ struct DeviceSetup {
     int bufferSize = 0;
 };
 
-// The real-time playback engine (SPEC §6, DESIGN.md "Threads").
+// The real-time playback engine (docs/ARCHITECTURE.md, "Audio engine" and "Threads").
 //
 // Message thread: setProject() compiles an immutable playback graph from a project snapshot
 // (media decoded and resampled to the project rate beforehand) and publishes it by pointer swap;

@@ -1,9 +1,9 @@
 #pragma once
 
-// Export with proof (SPEC §1-2): the consent gate over the whole lineage, then the mix (and
-// stems) rendered, each file carrying a signed manifest (embedded and as a sidecar) and the
-// split sheet, then recorded as exports. Runs on a worker thread (the CLI's main thread, the
-// studio's export worker).
+// Export with proof (docs/ARCHITECTURE.md, "Export with proof"): the consent gate over the whole
+// lineage, then the mix (and stems) rendered, each file carrying a signed manifest (embedded and as
+// a sidecar) and the split sheet, then recorded as exports. Runs on a worker thread (the CLI's main
+// thread, the studio's export worker).
 
 #include "accord/audio/cancelled.h"
 #include "accord/audio/render.h"
