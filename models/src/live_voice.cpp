@@ -28,8 +28,8 @@ using voice::kBins;
 using voice::kConditioningSize;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kRate = an::kSampleRate; // 16 kHz
-constexpr int kHop = an::kHop;         // 128 samples, 8 ms
+constexpr int kRate = an::kSampleRate;                             // 16 kHz
+constexpr int kHop = an::kHop;                                     // 128 samples, 8 ms
 constexpr int kFrameLag = dsp::CausalVoiceAnalyser::kPlacementLag; // 2 ms
 constexpr double kCutoffHz = 7000.0;                               // of both resamplers
 constexpr int kUpHalfWidth = 8;             // taps each side at 16 kHz (0.5 ms)
