@@ -11,7 +11,7 @@ packages=(
   libflac-dev libvorbis-dev libogg-dev
   libtorch-dev libopenblas0-pthread
   libsqlite3-dev nlohmann-json3-dev libsodium-dev
-  libaubio-dev libebur128-dev libsoxr-dev
+  libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev
   sox libsox-fmt-all lame xvfb xauth file dpkg-dev fakeroot
   appstream desktop-file-utils librsvg2-bin
 )

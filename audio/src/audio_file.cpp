@@ -3,7 +3,7 @@
 #include "decoding.h"
 #include "pcm_hash.h"
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/crypto.h"
 

@@ -320,7 +320,7 @@ void Engine::setProject(const Project& project) {
 }
 
 void Engine::setTrackProcessor(const std::string& trackId,
-                               std::shared_ptr<StreamProcessor> processor) {
+                               std::shared_ptr<dsp::StreamProcessor> processor) {
     impl_->messageThread.assertOwner("Engine::setTrackProcessor");
     impl_->collectGarbage();
     auto found = impl_->live.find(trackId);
@@ -344,7 +344,7 @@ void Engine::setTrackProcessor(const std::string& trackId,
     slot.worker = impl_->worker;
     const int rate = impl_->rate.load();
     processor->prepare(rate, detail::kLiveServeFrames);
-    std::shared_ptr<StreamProcessor> standby =
+    std::shared_ptr<dsp::StreamProcessor> standby =
         impl_->worker->lanes() > 1 ? processor->clone() : nullptr;
     if (standby)
         standby->prepare(rate, detail::kLiveServeFrames);

@@ -1,6 +1,6 @@
 #include "graph.h"
 
-#include "accord/audio/no_denormals.h"
+#include "accord/dsp/no_denormals.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -77,8 +77,8 @@ int usableCores() {
 
 // ---- live chains ----------------------------------------------------------------------------
 
-LiveChain::LiveChain(std::shared_ptr<StreamProcessor> processor,
-                     std::shared_ptr<StreamProcessor> standby, int reserve, int fadeFrames)
+LiveChain::LiveChain(std::shared_ptr<dsp::StreamProcessor> processor,
+                     std::shared_ptr<dsp::StreamProcessor> standby, int reserve, int fadeFrames)
     : reserve_(std::max(0, reserve)) {
     if (!processor)
         return; // LiveTrack::dryMarker()
@@ -234,7 +234,7 @@ void LiveWorker::remove(LiveChain* chain) {
 }
 
 void LiveWorker::run(int index) {
-    const NoDenormals noDenormals; // as the graph runs: the same results inline and here
+    const dsp::NoDenormals noDenormals; // as the graph runs: the same results inline and here
     Lane& lane = lanes_[std::size_t(index)];
     while (running_.load()) {
         timespec deadline{};
@@ -491,7 +491,7 @@ bool PlaybackGraph::processLive(const TrackNode& track, std::int64_t position, i
 void PlaybackGraph::process(std::int64_t position, int frames, float* left, float* right,
                             float* const* stemLeft, float* const* stemRight,
                             const LoopSpan& loop) noexcept {
-    const NoDenormals noDenormals;
+    const dsp::NoDenormals noDenormals;
     std::fill_n(left, frames, 0.0f);
     std::fill_n(right, frames, 0.0f);
     bool anySolo = false;

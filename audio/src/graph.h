@@ -40,8 +40,8 @@
 // once its first output is ready; the old chain is retired to the message thread to be freed.
 
 #include "accord/audio/media.h"
-#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
+#include "accord/dsp/stream_processor.h"
 
 #include <semaphore.h>
 
@@ -157,7 +157,7 @@ private:
 
 // Live processing (see the top of this file).
 constexpr int kLiveRingFrames = 1 << 15; // per ring: 0.68 s at 48 kHz, far more than any reserve
-constexpr int kLiveServeFrames = 256;    // frames per StreamProcessor::process call
+constexpr int kLiveServeFrames = 256;    // frames per dsp::StreamProcessor::process call
 constexpr double kLiveFadeSeconds = 0.005;
 constexpr int kLiveReplicas = 2; // a processor and its standby clone
 int usableCores();               // the cores this process may run on
@@ -197,8 +197,8 @@ class LiveChain {
 public:
     // Message thread: `processor` and `standby` (its clone, or null) already prepared at the
     // project rate.
-    LiveChain(std::shared_ptr<StreamProcessor> processor, std::shared_ptr<StreamProcessor> standby,
-              int reserve, int fadeFrames);
+    LiveChain(std::shared_ptr<dsp::StreamProcessor> processor,
+              std::shared_ptr<dsp::StreamProcessor> standby, int reserve, int fadeFrames);
     LiveChain(const LiveChain&) = delete;
     LiveChain& operator=(const LiveChain&) = delete;
 
@@ -230,7 +230,7 @@ private:
     }
 
     struct Replica {
-        std::shared_ptr<StreamProcessor> processor;
+        std::shared_ptr<dsp::StreamProcessor> processor;
         std::vector<float> output;
         std::atomic<std::int64_t> produced{0};
         // Its worker's.
@@ -299,7 +299,7 @@ struct LiveTrack {
     static LiveChain* dryMarker();            // `pending` value: remove the processor
 
     // Message thread.
-    std::shared_ptr<StreamProcessor> processor;
+    std::shared_ptr<dsp::StreamProcessor> processor;
     int latency = 0;
     void publish(LiveChain* chain); // a new chain, or dryMarker()
     ~LiveTrack();

@@ -410,7 +410,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
     std::map<std::string, std::shared_ptr<detail::LiveTrack>> live;
     if (request.processorFor)
         for (const Track& track : project.tracks)
-            if (std::shared_ptr<StreamProcessor> processor = request.processorFor(track)) {
+            if (std::shared_ptr<dsp::StreamProcessor> processor = request.processorFor(track)) {
                 processor->prepare(project.sampleRate, detail::kLiveServeFrames);
                 auto slot = std::make_shared<detail::LiveTrack>(true);
                 slot->retired = &retiredChains;

@@ -1,15 +1,14 @@
 #include "accord/audio/watermark.h"
 
 #include "accord/core/errors.h"
-
-#include <soxr.h>
+#include "accord/dsp/fft.h"
+#include "accord/dsp/resample.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
 #include <cstdio>
-#include <stdexcept>
 
 namespace accord::audio {
 namespace {
@@ -53,82 +52,6 @@ constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (
 constexpr int kListSize = 8;           // candidate codewords per payload byte
 constexpr double kMinMargin = 0.5;     // over any other payload's score, else no read
 
-// ---- a radix-2 FFT of kFftSize real samples (through a half-size complex one) ----
-
-class RealFft {
-public:
-    RealFft() {
-        for (int i = 0; i < kM; ++i) {
-            int r = 0;
-            for (int bit = 0; bit < kLog2M; ++bit)
-                r |= ((i >> bit) & 1) << (kLog2M - 1 - bit);
-            reversed_[static_cast<size_t>(i)] = r;
-        }
-        for (int i = 0; i < kM / 2; ++i)
-            twiddle_[static_cast<size_t>(i)] = std::polar(1.0f, float(-2.0 * kPi * i / kM));
-        for (int k = 0; k <= kM; ++k)
-            split_[static_cast<size_t>(k)] = std::polar(1.0f, float(-2.0 * kPi * k / kFftSize));
-    }
-
-    // X[0..N/2] of x[0..N-1].
-    void forward(const float* x, Complex* spectrum) const {
-        std::array<Complex, kM> z;
-        for (int n = 0; n < kM; ++n)
-            z[static_cast<size_t>(reversed_[static_cast<size_t>(n)])] =
-                Complex(x[2 * n], x[2 * n + 1]);
-        butterflies(z.data());
-        for (int k = 0; k <= kM; ++k) {
-            const Complex a = z[static_cast<size_t>(k % kM)];
-            const Complex b = std::conj(z[static_cast<size_t>((kM - k) % kM)]);
-            const Complex even = 0.5f * (a + b);
-            const Complex odd = Complex(0, -0.5f) * (a - b);
-            spectrum[k] = even + split_[static_cast<size_t>(k)] * odd;
-        }
-    }
-
-    // x[0..N-1] of X[0..N/2] (the inverse of forward, 1/N included).
-    void inverse(const Complex* spectrum, float* x) const {
-        std::array<Complex, kM> z;
-        for (int k = 0; k < kM; ++k) {
-            const Complex a = spectrum[k];
-            const Complex b = std::conj(spectrum[kM - k]);
-            const Complex even = 0.5f * (a + b);
-            const Complex odd = 0.5f * (a - b) * std::conj(split_[static_cast<size_t>(k)]);
-            // Conjugate in, conjugate out: the forward butterflies compute the inverse.
-            z[static_cast<size_t>(reversed_[static_cast<size_t>(k)])] =
-                std::conj(even + Complex(0, 1) * odd);
-        }
-        butterflies(z.data());
-        const float scale = 1.0f / kM;
-        for (int n = 0; n < kM; ++n) {
-            x[2 * n] = z[static_cast<size_t>(n)].real() * scale;
-            x[2 * n + 1] = -z[static_cast<size_t>(n)].imag() * scale;
-        }
-    }
-
-private:
-    static constexpr int kM = kFftSize / 2;
-    static constexpr int kLog2M = 7;
-    static_assert((1 << kLog2M) == kM, "power of two");
-
-    void butterflies(Complex* z) const {
-        for (int size = 2; size <= kM; size *= 2) {
-            const int half = size / 2;
-            const int step = kM / size;
-            for (int start = 0; start < kM; start += size)
-                for (int j = 0; j < half; ++j) {
-                    const Complex t = twiddle_[static_cast<size_t>(j * step)] * z[start + j + half];
-                    z[start + j + half] = z[start + j] - t;
-                    z[start + j] += t;
-                }
-        }
-    }
-
-    std::array<int, kM> reversed_{};
-    std::array<Complex, kM / 2> twiddle_{};
-    std::array<Complex, kM + 1> split_{};
-};
-
 // ---- the fixed pattern: which tile carries what ----
 
 // splitmix64: a fixed, portable generator (std::shuffle's algorithm is not specified).
@@ -150,7 +73,6 @@ struct Layout {
     std::array<float, kTiles> scramble{};   // per data tile, whitens the Walsh rows
     std::array<float, kFftSize> hann{};     // periodic Hann: detection frames
     std::array<float, kFftSize> hannRoot{}; // its square root: embedding's analysis and synthesis
-    RealFft fft;
 
     Layout() {
         SplitMix random{0x616363776d31ull}; // "accwm1"
@@ -249,26 +171,11 @@ std::vector<float> downmix(const std::vector<std::vector<float>>& channels) {
     return mono;
 }
 
-// libsoxr, linear phase and time-aligned. Its low quality (16-bit, wide roll-off) is exact enough
-// for a band that ends at 5.5 kHz and is several times faster than its high quality.
+// libsoxr's low quality (16-bit, wide roll-off) is exact enough for a band that ends at 5.5 kHz
+// and is several times faster than its high quality.
 std::vector<float> resampleTo(const std::vector<float>& samples, double from, double to,
                               size_t length) {
-    if (from == to) {
-        std::vector<float> copy(samples);
-        copy.resize(length, 0.0f);
-        return copy;
-    }
-    std::vector<float> out(length, 0.0f);
-    if (samples.empty() || length == 0)
-        return out;
-    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_LQ, 0);
-    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    size_t done = 0;
-    const soxr_error_t error = soxr_oneshot(from, to, 1, samples.data(), samples.size(), nullptr,
-                                            out.data(), length, &done, &io, &quality, nullptr);
-    if (error)
-        throw std::runtime_error(std::string("libsoxr: ") + error);
-    return out;
+    return dsp::resample(samples, from, to, length, dsp::ResampleQuality::Low);
 }
 
 size_t lengthAt(size_t frames, double from, double to) {
@@ -389,20 +296,15 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
     const auto& root = l.hannRoot;
     const auto length = static_cast<std::int64_t>(host.size());
     std::vector<float> mark(host.size() + kFftSize, 0.0f); // with room for the last frame
-    std::array<float, kFftSize> frame{};
-    std::array<Complex, kBins> spectrum{};
+    dsp::RealFft fft(kFftSize);
+    float* frame = fft.samples();
+    Complex* spectrum = fft.spectrum();
     std::array<float, kBands> gain{};
     const std::int64_t frameCount = length / kHalf + 1;
     for (std::int64_t i = 0; i <= frameCount; ++i) {
         const std::int64_t start = i * kHalf - kHalf;
-        for (int n = 0; n < kFftSize; ++n) {
-            const std::int64_t at = start + n;
-            frame[static_cast<size_t>(n)] =
-                (at >= 0 && at < length)
-                    ? host[static_cast<size_t>(at)] * root[static_cast<size_t>(n)]
-                    : 0.0f;
-        }
-        l.fft.forward(frame.data(), spectrum.data());
+        fft.loadWindowed(host.data(), length, start, root.data());
+        fft.forward();
 
         // Pattern values of this frame's bands and their energies.
         const int after = periodSlot(
@@ -418,7 +320,7 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
             gain[static_cast<size_t>(b)] = g;
             double band = 0;
             for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
-                band += std::norm(spectrum[static_cast<size_t>(k)]);
+                band += std::norm(spectrum[k]);
             bandEnergy[static_cast<size_t>(b)] = band;
             cost[static_cast<size_t>(b)] = double(g) * g * band;
             any = any || cost[static_cast<size_t>(b)] > 0;
@@ -431,17 +333,18 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
         const std::array<float, kBands> depth = bandDepths(bandEnergy, cost, budget);
         for (int b = 0; b < kBands; ++b)
             gain[static_cast<size_t>(b)] *= depth[static_cast<size_t>(b)];
-        std::array<Complex, kBins> added{};
+        // The mark's spectrum in place of the host's: its bands scaled, every other bin zero.
+        constexpr int kMarkFirst = kFirstBin, kMarkEnd = kFirstBin + kBands * kBinsPerBand;
+        std::fill(spectrum, spectrum + kMarkFirst, Complex(0.0f));
         for (int b = 0; b < kBands; ++b)
             for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
-                added[static_cast<size_t>(k)] =
-                    gain[static_cast<size_t>(b)] * spectrum[static_cast<size_t>(k)];
-        l.fft.inverse(added.data(), frame.data());
+                spectrum[k] *= gain[static_cast<size_t>(b)];
+        std::fill(spectrum + kMarkEnd, spectrum + kBins, Complex(0.0f));
+        fft.inverse(); // kFftSize times the mark's frame (a power of two: dividing is exact)
         for (int n = 0; n < kFftSize; ++n) {
             const std::int64_t at = start + n;
             if (at >= 0)
-                mark[static_cast<size_t>(at)] +=
-                    frame[static_cast<size_t>(n)] * root[static_cast<size_t>(n)];
+                mark[static_cast<size_t>(at)] += frame[n] / kFftSize * root[static_cast<size_t>(n)];
         }
     }
     mark.resize(host.size());
@@ -459,7 +362,8 @@ namespace {
 // slots j with j mod period == p. Each FFT bin of a band is whitened on its own and the band's
 // bins summed: in a mix, a bin that the marked track dominates (a partial) keeps a steady
 // level and a high weight even where the other track dominates the band's other bins.
-std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int offset) {
+std::array<float, kTiles> foldedStatistics(dsp::RealFft& fft, const std::vector<float>& audio,
+                                           int offset) {
     constexpr int kMarkBins = kBands * kBinsPerBand; // the bands' bins, per slot
     const Layout& l = layout();
     std::array<float, kTiles> folded{};
@@ -469,16 +373,14 @@ std::array<float, kTiles> foldedStatistics(const std::vector<float>& audio, int 
         return folded;
     // Log bin powers.
     std::vector<float> level(static_cast<size_t>(slots * kMarkBins));
-    std::array<float, kFftSize> frame{};
-    std::array<Complex, kBins> spectrum{};
+    const Complex* spectrum = fft.spectrum();
     for (std::int64_t j = 0; j < slots; ++j) {
-        const float* x = audio.data() + offset + j * kSlot;
-        for (int n = 0; n < kFftSize; ++n)
-            frame[static_cast<size_t>(n)] = x[n] * l.hann[static_cast<size_t>(n)];
-        l.fft.forward(frame.data(), spectrum.data());
+        fft.loadWindowed(audio.data(), static_cast<std::int64_t>(audio.size()), offset + j * kSlot,
+                         l.hann.data());
+        fft.forward();
         for (int c = 0; c < kMarkBins; ++c)
             level[static_cast<size_t>(j * kMarkBins + c)] =
-                std::log(std::norm(spectrum[static_cast<size_t>(kFirstBin + c)]) + kPowerFloor);
+                std::log(std::norm(spectrum[kFirstBin + c]) + kPowerFloor);
     }
     // High-pass in time (minus the mean of the +-kNeighbourSlots neighbours) and across bins
     // (minus the frame's mean): what stays of a steady host is small; onsets and gain changes
@@ -590,8 +492,9 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
     // single[o + 1] holds offset o; single[0] is offset -1 (the last offset one slot earlier)
     // and single[kOffsets + 1] offset kOffsets (offset 0 one slot later).
     std::array<std::array<float, kTiles>, kOffsets + 2> single{};
+    dsp::RealFft fft(kFftSize);
     for (int o = 0; o < kOffsets; ++o)
-        single[static_cast<size_t>(o + 1)] = foldedStatistics(audio, o * kSlot / kOffsets);
+        single[static_cast<size_t>(o + 1)] = foldedStatistics(fft, audio, o * kSlot / kOffsets);
     for (int t = 0; t < kTiles; ++t) {
         single[0][static_cast<size_t>(t)] =
             single[kOffsets][static_cast<size_t>((t + kTiles - kBands) % kTiles)];

@@ -7,14 +7,14 @@
 #include "voice_model_access.h"
 #include "voice_net.h"
 
-#include "accord/audio/analysis.h"
-#include "accord/audio/no_denormals.h"
 #include "accord/core/errors.h"
+#include "accord/dsp/causal_voice_analyser.h"
+#include "accord/dsp/fft.h"
+#include "accord/dsp/no_denormals.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <complex>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -23,30 +23,20 @@
 namespace accord::models {
 namespace {
 
-namespace an = audio::analysis;
+namespace an = dsp::analysis;
 using voice::kBins;
 using voice::kConditioningSize;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kRate = an::kSampleRate; // 16 kHz
-constexpr int kHop = an::kHop;         // 128 samples, 8 ms
-constexpr int kFft = an::kSpectrumSize;
-constexpr int kLevelWindow = 128;           // 8 ms: the level's window (see the header)
-constexpr int kFrameLag = 32;               // a frame is placed this far before its hop (2 ms)
-constexpr double kCutoffHz = 7000.0;        // of both resamplers
+constexpr int kRate = an::kSampleRate;                             // 16 kHz
+constexpr int kHop = an::kHop;                                     // 128 samples, 8 ms
+constexpr int kFrameLag = dsp::CausalVoiceAnalyser::kPlacementLag; // 2 ms
+constexpr double kCutoffHz = 7000.0;                               // of both resamplers
 constexpr int kUpHalfWidth = 8;             // taps each side at 16 kHz (0.5 ms)
 constexpr double kDownHalfSeconds = 0.0005; // the same half width at the host rate
 constexpr double kKaiserBeta = 6.0;
-constexpr int kKernelSteps = 512;               // kernel table resolution per sample
-constexpr int kYinSpan = 128;                   // samples integrated by yin (8 ms)
-constexpr double kMinF0 = 50, kMaxF0 = 1100;    // AnalysisOptions' defaults
-constexpr double kVoicingThreshold = 0.6;       // ditto
-constexpr double kYinTolerance = 0.25;          // ditto (pitchTolerance)
-constexpr int kMaxPeriod = int(kRate / kMinF0); // 320
-constexpr int kMinPeriod = int(kRate / kMaxF0); // 14
-constexpr double kPitchLowpassHz = 2000.0;      // as the offline pitch tracker's
-constexpr int kOctaveFrames = 6;                // as repairOctaveErrors, looking back only
-constexpr double kJumpOctaves = 0.35, kSnapOctaves = 0.2;
+constexpr int kKernelSteps = 512; // kernel table resolution per sample
+constexpr double kMinF0 = dsp::PitchOptions{}.minF0;
 constexpr double kSilentInputDb = -100; // digital silence: not part of the statistics
 constexpr double kLevelLowDb = -120, kLevelBinDb = 0.5;
 constexpr int kLevelBins = 300; // -120 .. +30 dB
@@ -57,9 +47,8 @@ constexpr double kSilentMarginDb = 50, kSilentFloorDb = -75;
 constexpr int kCepstra = kConditioningSize - 4; // c1..c12
 constexpr float kLeak = 0.1f;                   // the network's leaky ReLU
 constexpr int kNoiseFrame = voice::kNoiseFrame; // 256
-constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
-constexpr int kNoiseTableSpectra = 256;
-constexpr int kRing16 = 2048; // 16 kHz history: > kFft + kMaxPeriod + kYinSpan
+constexpr int kNoiseBins = voice::kNoiseBins;
+constexpr int kRing16 = 2048; // 16 kHz output history (the upsampler reads behind synthesis)
 
 int ringSizeFor(int frames) {
     int size = 1;
@@ -103,68 +92,6 @@ float lookup(const std::vector<float>& table, double t) {
     return float(table[i] * (1 - f) + table[i + 1] * f);
 }
 
-// Radix-2 complex FFT with precomputed twiddles (forward: e^-i, inverse: e^+i, no scaling).
-class Fft {
-public:
-    explicit Fft(int size) : size_(std::size_t(size)), twiddle_(size_ / 2), reverse_(size_) {
-        for (std::size_t k = 0; k < size_ / 2; ++k)
-            twiddle_[k] = std::polar(1.0f, float(-2 * kPi * double(k) / double(size_)));
-        for (std::size_t i = 1, j = 0; i < size_; ++i) {
-            std::size_t bit = size_ >> 1;
-            for (; j & bit; bit >>= 1)
-                j ^= bit;
-            j ^= bit;
-            reverse_[i] = j;
-        }
-    }
-    void run(std::complex<float>* x, bool inverse) const {
-        for (std::size_t i = 1; i < size_; ++i)
-            if (i < reverse_[i])
-                std::swap(x[i], x[reverse_[i]]);
-        for (std::size_t len = 2; len <= size_; len <<= 1) {
-            const std::size_t half = len / 2, stride = size_ / len;
-            for (std::size_t i = 0; i < size_; i += len)
-                for (std::size_t j = 0; j < half; ++j) {
-                    std::complex<float> w = twiddle_[j * stride];
-                    if (inverse)
-                        w = std::conj(w);
-                    const std::complex<float> v = x[i + j + half] * w;
-                    x[i + j + half] = x[i + j] - v;
-                    x[i + j] += v;
-                }
-        }
-    }
-
-private:
-    std::size_t size_;
-    std::vector<std::complex<float>> twiddle_;
-    std::vector<std::size_t> reverse_;
-};
-
-// A 2nd-order Butterworth low-pass (direct form I), run causally.
-struct Biquad {
-    double b0 = 0, b1 = 0, b2 = 0, a1 = 0, a2 = 0;
-    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
-    explicit Biquad(double hz) {
-        const double w = 2 * kPi * hz / kRate;
-        const double alpha = std::sin(w) / (2 * std::sqrt(0.5));
-        const double a0 = 1 + alpha;
-        b0 = (1 - std::cos(w)) / 2 / a0;
-        b1 = (1 - std::cos(w)) / a0;
-        b2 = b0;
-        a1 = -2 * std::cos(w) / a0;
-        a2 = (1 - alpha) / a0;
-    }
-    double run(double x) {
-        const double y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-        x2 = x1;
-        x1 = x;
-        y2 = y1;
-        y1 = y;
-        return y;
-    }
-};
-
 // The network's weights, transposed (inputs x outputs) so a frame is a run of axpy loops.
 struct Dense {
     int inputs = 0, outputs = 0;
@@ -204,64 +131,6 @@ Dense denseFrom(const std::vector<voice::NamedArray>& arrays, const std::string&
     return dense;
 }
 
-double hzToMel(double hz) {
-    return 2595.0 * std::log10(1.0 + hz / 700.0);
-}
-double melToHz(double mel) {
-    return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
-}
-
-// The analysis' triangular HTK-mel filters and orthonormal DCT rows, as audio/analysis.cpp
-// builds them (the live MFCCs must be the training ones).
-std::vector<float> melFilters() {
-    std::vector<float> weights(std::size_t(an::kMelBands * kBins), 0.0f);
-    const double top = hzToMel(kRate / 2.0);
-    std::vector<double> edges(an::kMelBands + 2);
-    for (int i = 0; i < an::kMelBands + 2; ++i)
-        edges[std::size_t(i)] = melToHz(top * i / (an::kMelBands + 1));
-    for (int band = 0; band < an::kMelBands; ++band) {
-        const double lo = edges[std::size_t(band)], mid = edges[std::size_t(band + 1)],
-                     hi = edges[std::size_t(band + 2)];
-        for (int k = 0; k < kBins; ++k) {
-            const double hz = double(k) * kRate / kFft;
-            double w = 0;
-            if (hz > lo && hz <= mid)
-                w = (hz - lo) / (mid - lo);
-            else if (hz > mid && hz < hi)
-                w = (hi - hz) / (hi - mid);
-            weights[std::size_t(band * kBins + k)] = float(w);
-        }
-    }
-    return weights;
-}
-
-std::vector<float> dctRows() {
-    std::vector<float> table(std::size_t(an::kMfccCount * an::kMelBands));
-    for (int n = 0; n < an::kMfccCount; ++n) {
-        const double scale = std::sqrt((n == 0 ? 1.0 : 2.0) / an::kMelBands);
-        for (int m = 0; m < an::kMelBands; ++m)
-            table[std::size_t(n * an::kMelBands + m)] =
-                float(scale * std::cos(kPi * n * (m + 0.5) / an::kMelBands));
-    }
-    return table;
-}
-
-// Each STFT bin's value as a mix of two neighbouring bands (index of the lower, weight of the
-// upper), as the synthesiser interpolates band curves.
-std::vector<std::pair<int, float>> bandsOfBins(int bands) {
-    const std::vector<double> centres = voice::bandCentres(bands);
-    std::vector<std::pair<int, float>> table(kBins);
-    for (int k = 0; k < kBins; ++k) {
-        const double hz = k * double(kRate) / kFft;
-        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
-        std::size_t j = std::size_t(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
-        j = std::min(j, centres.size() - 2);
-        table[std::size_t(k)] = {
-            int(j), float(std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
-    }
-    return table;
-}
-
 // Synthesiser parameters of one frame.
 struct FrameParameters {
     float f0 = 0;
@@ -279,11 +148,11 @@ struct LiveVoice::Impl {
     double transpose = 1;
 
     // ---- fixed tables ----
-    std::vector<float> mel, dct, levelWindow;
     std::vector<std::pair<int, float>> toBinsH, toBinsN;
     std::vector<double> harmonicCentres, noiseCentres;
-    std::vector<float> noiseTable, synthesisWindow;
-    Fft fft{kFft}, noiseFft{kNoiseFrame};
+    const std::vector<float>& noiseTable = voice::noiseSpectra(); // as the offline synthesiser's
+    const std::vector<float>& synthesisWindow = voice::noiseGrainWindow();
+    dsp::RealFft noiseFft{kNoiseFrame};
 
     // ---- prepared for the host rate ----
     int rate = 0;
@@ -297,24 +166,17 @@ struct LiveVoice::Impl {
     std::int64_t hostMade = 0;  // host output frames computed
 
     // ---- 16 kHz streams (rings by absolute index) ----
-    std::vector<float> x16, p16, y16, noiseTail;
-    std::int64_t count16 = 0; // 16 kHz input samples made
-    std::int64_t made16 = 0;  // 16 kHz output samples made (content-aligned with the input)
-    Biquad low1{kPitchLowpassHz}, low2{kPitchLowpassHz};
+    dsp::CausalVoiceAnalyser analyser; // the 16 kHz input and its frames
+    std::vector<float> y16, noiseTail;
+    std::int64_t made16 = 0; // 16 kHz output samples made (content-aligned with the input)
 
-    // ---- per-frame analysis state ----
-    std::vector<std::complex<float>> spectrum;
-    std::vector<float> power, logMel, mfcc, difference, cmnd;
+    // ---- running normalisation ----
     std::array<double, kLevelBins> levelHistogram{};
     double levelFrames = 0;
     std::array<double, kF0Bins> f0Histogram{};
     double f0Frames = 0;
     std::array<double, kCepstra> mfccMean{}, mfccSquare{};
     double mfccFrames = 0;
-    std::array<float, kOctaveFrames> recentLogF0{};
-    std::array<std::uint8_t, kOctaveFrames> recentVoiced{};
-    std::int64_t frames = 0;
-    float heldF0 = 0;
 
     // ---- network state ----
     std::vector<std::vector<float>> history; // per layer: its past inputs, a ring of frames
@@ -325,7 +187,6 @@ struct LiveVoice::Impl {
     FrameParameters previous, current;
     std::vector<float> envelope, noise, comb, noisePsd;
     std::vector<double> logEnvelope, logNoise;
-    std::vector<std::complex<float>> grain;
     std::vector<float> baseRe, baseIm, powerRe, powerIm;
     double phase = 0;
     std::mt19937_64 random{0x5eed};
@@ -345,36 +206,13 @@ struct LiveVoice::Impl {
          Dense headLayer)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
           convs(std::move(convLayers)) {
-        mel = melFilters();
-        dct = dctRows();
-        levelWindow.resize(kLevelWindow);
-        for (int n = 0; n < kLevelWindow; ++n)
-            levelWindow[std::size_t(n)] = float(0.5 - 0.5 * std::cos(2 * kPi * n / kLevelWindow));
-        toBinsH = bandsOfBins(config.envelopeBands);
-        toBinsN = bandsOfBins(config.noiseBands);
+        toBinsH = voice::bandsOfBins(config.envelopeBands);
+        toBinsN = voice::bandsOfBins(config.noiseBands);
         harmonicCentres = voice::bandCentres(config.envelopeBands);
         noiseCentres = voice::bandCentres(config.noiseBands);
-        // The offline synthesiser's noise spectra (same generator, same seed, same draws).
-        std::mt19937_64 generator(0x6e6f697365);
-        std::normal_distribution<float> gauss(0.0f, 1.0f);
-        noiseTable.resize(std::size_t(kNoiseTableSpectra * kNoiseBins * 2));
-        for (float& v : noiseTable)
-            v = gauss(generator);
-        synthesisWindow.resize(kNoiseFrame);
-        for (int n = 0; n < kNoiseFrame; ++n)
-            synthesisWindow[std::size_t(n)] =
-                float(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
 
-        x16.assign(kRing16, 0.0f);
-        p16.assign(kRing16, 0.0f);
         y16.assign(kRing16, 0.0f);
         noiseTail.assign(kNoiseFrame, 0.0f);
-        spectrum.resize(kFft);
-        power.resize(kBins);
-        logMel.resize(an::kMelBands);
-        mfcc.resize(an::kMfccCount);
-        difference.resize(kMaxPeriod + 2);
-        cmnd.resize(kMaxPeriod + 2);
         const int channels = config.channels;
         for (int l = 0; l < config.layers; ++l) {
             const int span = (config.kernel - 1) * (1 << l) + 1;
@@ -396,7 +234,6 @@ struct LiveVoice::Impl {
         noisePsd.resize(kNoiseBins);
         logEnvelope.resize(kBins);
         logNoise.resize(kBins);
-        grain.resize(kNoiseFrame);
         baseRe.resize(kHop);
         baseIm.resize(kHop);
         powerRe.resize(kHop);
@@ -477,124 +314,6 @@ struct LiveVoice::Impl {
 
     // ---- one frame every hop ----
 
-    float levelOfWindow(std::int64_t end) {
-        // 16 ms Hann on [end - 256, end), zero-padded to the model's FFT size; the power is
-        // scaled by the windows' energy ratio so levelDb reads it as the 32 ms window would.
-        const double ratio = voice::windowPower() / (3.0 / 8.0 * kLevelWindow);
-        for (int n = 0; n < kFft; ++n)
-            spectrum[std::size_t(n)] = 0.0f;
-        for (int n = 0; n < kLevelWindow; ++n)
-            spectrum[std::size_t(n)] = x16[std::size_t((end - kLevelWindow + n) & (kRing16 - 1))] *
-                                       levelWindow[std::size_t(n)];
-        fft.run(spectrum.data(), false);
-        for (int k = 0; k < kBins; ++k)
-            power[std::size_t(k)] = float(std::norm(spectrum[std::size_t(k)]) * ratio);
-        return audio::levelDb(power.data());
-    }
-
-    void mfccOfWindow(std::int64_t end) {
-        const std::vector<float>& window = audio::spectrumWindow();
-        for (int n = 0; n < kFft; ++n) {
-            const std::int64_t at = end - kFft + n;
-            spectrum[std::size_t(n)] =
-                at >= 0 ? x16[std::size_t(at & (kRing16 - 1))] * window[std::size_t(n)] : 0.0f;
-        }
-        fft.run(spectrum.data(), false);
-        for (int k = 0; k < kBins; ++k)
-            power[std::size_t(k)] = std::norm(spectrum[std::size_t(k)]);
-        for (int band = 0; band < an::kMelBands; ++band) {
-            double energy = 0;
-            const float* w = mel.data() + std::size_t(band) * kBins;
-            for (int k = 0; k < kBins; ++k)
-                energy += double(w[k]) * power[std::size_t(k)];
-            logMel[std::size_t(band)] = float(std::log(energy + 1e-10));
-        }
-        for (int c = 0; c < an::kMfccCount; ++c) {
-            double sum = 0;
-            for (int band = 0; band < an::kMelBands; ++band)
-                sum +=
-                    double(dct[std::size_t(c * an::kMelBands + band)]) * logMel[std::size_t(band)];
-            mfcc[std::size_t(c)] = float(sum);
-        }
-    }
-
-    // Yin over the last kYinSpan low-passed samples before `end`, compared with the samples one
-    // period earlier: f0 (0 when no period qualifies) and periodicity.
-    std::pair<float, float> pitchOfWindow(std::int64_t end) {
-        const auto at = [&](std::int64_t i) {
-            return i >= 0 ? double(p16[std::size_t(i & (kRing16 - 1))]) : 0.0;
-        };
-        difference[0] = 0;
-        double running = 0;
-        for (int tau = 1; tau <= kMaxPeriod + 1; ++tau) {
-            double sum = 0;
-            for (int j = 1; j <= kYinSpan; ++j) {
-                const double d = at(end - j) - at(end - j - tau);
-                sum += d * d;
-            }
-            difference[std::size_t(tau)] = float(sum);
-            running += sum;
-            cmnd[std::size_t(tau)] = running > 0 ? float(sum * tau / running) : 1.0f;
-        }
-        int best = -1;
-        for (int tau = kMinPeriod; tau <= kMaxPeriod; ++tau)
-            if (cmnd[std::size_t(tau)] < kYinTolerance) {
-                while (tau + 1 <= kMaxPeriod && cmnd[std::size_t(tau + 1)] < cmnd[std::size_t(tau)])
-                    ++tau;
-                best = tau;
-                break;
-            }
-        if (best < 0) {
-            best = kMinPeriod;
-            for (int tau = kMinPeriod; tau <= kMaxPeriod; ++tau)
-                if (cmnd[std::size_t(tau)] < cmnd[std::size_t(best)])
-                    best = tau;
-        }
-        const float periodicity = std::clamp(1.0f - cmnd[std::size_t(best)], 0.0f, 1.0f);
-        // The period refined on the raw difference (as the offline tracker does).
-        double period = best;
-        if (best > kMinPeriod && best < kMaxPeriod) {
-            const double left = difference[std::size_t(best - 1)];
-            const double middle = difference[std::size_t(best)];
-            const double right = difference[std::size_t(best + 1)];
-            const double curvature = left - 2 * middle + right;
-            if (curvature > 0)
-                period += std::clamp(0.5 * (left - right) / curvature, -0.5, 0.5);
-        }
-        return {float(kRate / period), periodicity};
-    }
-
-    // Octave errors: as repairOctaveErrors, against the median of the voiced frames among the
-    // last kOctaveFrames (looking back only).
-    bool repairOctave(float& f0) {
-        std::array<double, kOctaveFrames + 1> window{};
-        std::size_t count = 0;
-        for (int i = 0; i < kOctaveFrames; ++i)
-            if (recentVoiced[std::size_t(i)])
-                window[count++] = recentLogF0[std::size_t(i)];
-        const double here = std::log2(double(f0));
-        window[count++] = here;
-        if (count < 3)
-            return true;
-        std::nth_element(window.begin(), window.begin() + std::ptrdiff_t(count / 2),
-                         window.begin() + std::ptrdiff_t(count));
-        const double median = window[count / 2];
-        if (std::abs(here - median) <= kJumpOctaves)
-            return true;
-        double bestDistance = 1e9, bestRatio = 1;
-        for (const double ratio : {2.0, 3.0, 4.0, 5.0, 0.5, 1.0 / 3.0}) {
-            const double distance = std::abs(here + std::log2(ratio) - median);
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                bestRatio = ratio;
-            }
-        }
-        if (bestDistance > kSnapOctaves)
-            return false;
-        f0 = float(f0 * bestRatio);
-        return true;
-    }
-
     double levelPercentile(double fraction) const {
         double seen = 0;
         const double wanted = fraction * levelFrames;
@@ -618,17 +337,18 @@ struct LiveVoice::Impl {
         return kDefaultMedianF0;
     }
 
-    void runNetwork() {
+    // Runs the network on the conditioning of frame `index` (0, 1, ...).
+    void runNetwork(std::int64_t index) {
         const int channels = config.channels;
         input.apply(conditioning.data(), hidden.data());
         for (int l = 0; l < config.layers; ++l) {
             std::vector<float>& ring = history[std::size_t(l)];
             const int span = historyFrames[std::size_t(l)];
-            const std::int64_t slot = frames % span;
+            const std::int64_t slot = index % span;
             std::copy(hidden.begin(), hidden.end(), ring.begin() + std::ptrdiff_t(slot * channels));
             const int dilation = 1 << l;
             for (int i = 0; i < config.kernel; ++i) {
-                const std::int64_t past = ((frames - i * dilation) % span + span) % span;
+                const std::int64_t past = ((index - i * dilation) % span + span) % span;
                 std::copy_n(ring.begin() + std::ptrdiff_t(past * channels), channels,
                             taps.begin() + std::ptrdiff_t(i * channels));
             }
@@ -722,25 +442,16 @@ struct LiveVoice::Impl {
 
         // This frame's noise grain spans [centre - kHop, centre + kHop): its first half completes
         // these samples, its second half waits in noiseTail for the next frame.
-        const float* draw =
-            noiseTable.data() + (random() % kNoiseTableSpectra) * std::size_t(kNoiseBins) * 2;
-        const float unit = std::sqrt(float(kNoiseFrame) / 2.0f);
-        for (std::size_t k = 0; k < std::size_t(kNoiseBins); ++k) {
-            const float scale = std::sqrt(noisePsd[k]) * unit;
-            if (k == 0 || k == kNoiseBins - 1)
-                grain[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
-            else
-                grain[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
-        }
-        for (std::size_t k = 1; k < kNoiseFrame / 2; ++k)
-            grain[kNoiseFrame - k] = std::conj(grain[k]);
-        noiseFft.run(grain.data(), true);
+        voice::makeNoiseGrain(noisePsd.data(),
+                              noiseTable.data() +
+                                  (random() % voice::kNoiseSpectra) * std::size_t(kNoiseBins) * 2,
+                              noiseFft);
+        const float* grain = noiseFft.samples();
         for (int n = 0; n < kHop; ++n) {
-            out[std::size_t(n)] += noiseTail[std::size_t(n)] + synthesisWindow[std::size_t(n)] *
-                                                                   grain[std::size_t(n)].real() /
-                                                                   kNoiseFrame;
-            noiseTail[std::size_t(n)] = synthesisWindow[std::size_t(n + kHop)] *
-                                        grain[std::size_t(n + kHop)].real() / kNoiseFrame;
+            out[std::size_t(n)] += noiseTail[std::size_t(n)] +
+                                   synthesisWindow[std::size_t(n)] * grain[n] / kNoiseFrame;
+            noiseTail[std::size_t(n)] =
+                synthesisWindow[std::size_t(n + kHop)] * grain[n + kHop] / kNoiseFrame;
         }
         for (int n = 0; n < kHop; ++n)
             if (start + n >= 0)
@@ -749,21 +460,13 @@ struct LiveVoice::Impl {
         std::swap(previous, current);
     }
 
-    // The frame placed kFrameLag before `end` (a multiple of kHop): analysis, running
-    // normalisation, network, synthesis of the hop before it.
-    void frame(std::int64_t end) {
-        const float levelDb = levelOfWindow(end);
-        mfccOfWindow(end);
-        auto [f0, periodicity] = pitchOfWindow(end);
-        bool voiced = f0 >= kMinF0 && f0 <= kMaxF0 && periodicity >= kVoicingThreshold;
-        const float originalF0 = f0;
-        if (voiced)
-            voiced = repairOctave(f0) && f0 >= kMinF0 && f0 <= kMaxF0;
-        const std::size_t slot = std::size_t(frames % kOctaveFrames);
-        recentVoiced[slot] = f0 >= kMinF0 && f0 <= kMaxF0 && periodicity >= kVoicingThreshold;
-        recentLogF0[slot] = float(std::log2(std::max(double(originalF0), 1.0)));
-        if (voiced)
-            heldF0 = f0;
+    // One analysed frame (placed kFrameLag before the newest 16 kHz sample): running
+    // normalisation, network, synthesis of the hop before its placement.
+    void frame(const dsp::CausalVoiceAnalyser::Frame& analysed) {
+        const float levelDb = analysed.levelDb;
+        const float f0 = analysed.f0Hz;
+        const bool voiced = analysed.voiced;
+        const float* mfcc = analysed.mfcc.data();
 
         // Running statistics over what the stream has heard (digital silence left out).
         if (levelDb > kSilentInputDb) {
@@ -784,17 +487,17 @@ struct LiveVoice::Impl {
         if (active && levelDb > kSilentInputDb) {
             mfccFrames += 1;
             for (int c = 0; c < kCepstra; ++c) {
-                const double v = mfcc[std::size_t(c + 1)];
+                const double v = mfcc[c + 1];
                 mfccMean[std::size_t(c)] += v;
                 mfccSquare[std::size_t(c)] += v * v;
             }
         }
 
         conditioning[0] = float(std::clamp((levelDb - referenceDb) / 20.0, -4.0, 1.0));
-        const double heard = heldF0 > 0 ? double(heldF0) : median;
+        const double heard = f0 > 0 ? double(f0) : median;
         conditioning[1] = float(std::clamp(std::log2(heard / median), -2.0, 2.0));
         conditioning[2] = voiced ? 1.0f : 0.0f;
-        conditioning[3] = periodicity;
+        conditioning[3] = analysed.periodicity;
         for (int c = 0; c < kCepstra; ++c) {
             double mean = 0, scale = 1;
             if (mfccFrames > 0) {
@@ -803,26 +506,20 @@ struct LiveVoice::Impl {
                 scale = 1.0 / std::sqrt(std::max(variance, 1e-6));
             }
             conditioning[std::size_t(4 + c)] =
-                float(std::clamp((mfcc[std::size_t(c + 1)] - mean) * scale, -5.0, 5.0));
+                float(std::clamp((mfcc[c + 1] - mean) * scale, -5.0, 5.0));
         }
-        runNetwork();
-        frameParameters(float(heldF0 * transpose), voiced, levelDb);
-        synthesise(end - kFrameLag);
-        ++frames;
+        runNetwork(analysed.index);
+        frameParameters(float(f0 * transpose), voiced, levelDb);
+        synthesise(analysed.instant);
     }
 
     void process(const float* in, float* out, int count) {
         for (int i = 0; i < count; ++i)
             hostIn[std::size_t((hostCount + i) & hostMask)] = in[i];
         hostCount += count;
-        while (canDownsample(count16)) {
-            const float x = downsample(count16);
-            x16[std::size_t(count16 & (kRing16 - 1))] = x;
-            p16[std::size_t(count16 & (kRing16 - 1))] = float(low2.run(low1.run(x)));
-            ++count16;
-            if (count16 % kHop == 0)
-                frame(count16);
-        }
+        while (canDownsample(analyser.samplesPushed()))
+            if (analyser.push(downsample(analyser.samplesPushed())))
+                frame(analyser.frame());
         while (canUpsample(hostMade)) {
             hostOut[std::size_t(hostMade & outMask)] = upsample(hostMade);
             ++hostMade;
@@ -846,7 +543,7 @@ LiveVoice::LiveVoice(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LiveVoice::~LiveVoice() = default;
 
-std::shared_ptr<audio::StreamProcessor> LiveVoice::clone() const {
+std::shared_ptr<dsp::StreamProcessor> LiveVoice::clone() const {
     auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head);
     copy->transpose = impl_->transpose;
     return std::shared_ptr<LiveVoice>(new LiveVoice(std::move(copy)));
@@ -861,7 +558,7 @@ int LiveVoice::latencyFrames() const {
 }
 
 void LiveVoice::process(const float* in, float* out, int frames) {
-    const audio::NoDenormals noDenormals;
+    const dsp::NoDenormals noDenormals;
     impl_->process(in, out, frames);
 }
 

@@ -1,6 +1,9 @@
 #include "voice_dsp.h"
 
 #include "accord/core/errors.h"
+#include "accord/dsp/fft.h"
+#include "accord/dsp/level.h"
+#include "accord/dsp/mel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,17 +22,10 @@ constexpr double kSilentMarginDb = 50;
 constexpr double kSilentFloorDb = -75;
 constexpr double kDefaultMedianF0 = 150;
 
-double hzToMel(double hz) {
-    return 2595.0 * std::log10(1.0 + hz / 700.0);
-}
-double melToHz(double mel) {
-    return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
-}
-
 // |W(nu)|^2 of the periodic Hann analysis window, nu in bins, 0..kLobeHalfWidth.
 const std::vector<float>& lobeTable() {
     static const std::vector<float> table = [] {
-        const std::vector<float>& w = audio::spectrumWindow();
+        const std::vector<float>& w = dsp::spectrumWindow();
         std::vector<float> values(kLobeHalfWidth * kLobeSteps + 2);
         for (size_t i = 0; i < values.size(); ++i) {
             const double nu = static_cast<double>(i) / kLobeSteps;
@@ -62,55 +58,6 @@ double percentile(std::vector<float> values, double fraction) {
                      values.end());
     return values[at];
 }
-
-// Inverse FFT of kNoiseFrame points (radix 2, no 1/n factor) on separate real and imaginary
-// arrays, with precomputed twiddles: the noise synthesis runs one per frame.
-class InverseFft {
-public:
-    explicit InverseFft(int size)
-        : size_(static_cast<size_t>(size)), cos_(size_ / 2), sin_(size_ / 2), reverse_(size_) {
-        for (size_t k = 0; k < size_ / 2; ++k) {
-            cos_[k] = static_cast<float>(
-                std::cos(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
-            sin_[k] = static_cast<float>(
-                std::sin(2 * kPi * static_cast<double>(k) / static_cast<double>(size_)));
-        }
-        for (size_t i = 1, j = 0; i < size_; ++i) {
-            size_t bit = size_ >> 1;
-            for (; j & bit; bit >>= 1)
-                j ^= bit;
-            j ^= bit;
-            reverse_[i] = j;
-        }
-    }
-
-    void run(std::vector<float>& re, std::vector<float>& im) const {
-        for (size_t i = 1; i < size_; ++i)
-            if (i < reverse_[i]) {
-                std::swap(re[i], re[reverse_[i]]);
-                std::swap(im[i], im[reverse_[i]]);
-            }
-        for (size_t len = 2; len <= size_; len <<= 1) {
-            const size_t half = len / 2, stride = size_ / len;
-            for (size_t i = 0; i < size_; i += len)
-                for (size_t j = 0; j < half; ++j) {
-                    const float wr = cos_[j * stride], wi = sin_[j * stride]; // e^{+i...}: inverse
-                    const size_t a = i + j, b = i + j + half;
-                    const float vr = re[b] * wr - im[b] * wi;
-                    const float vi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - vr;
-                    im[b] = im[a] - vi;
-                    re[a] += vr;
-                    im[a] += vi;
-                }
-        }
-    }
-
-private:
-    size_t size_;
-    std::vector<float> cos_, sin_;
-    std::vector<size_t> reverse_;
-};
 
 int checkedInt(const nlohmann::json& json, const char* key, int lo, int hi,
                const std::string& what) {
@@ -184,9 +131,9 @@ VoiceConfig VoiceConfig::fromJson(const nlohmann::json& json, const std::string&
 
 std::vector<double> bandCentres(int bands) {
     std::vector<double> centres(static_cast<size_t>(bands));
-    const double top = hzToMel(kRate / 2);
+    const double top = dsp::hzToMel(kRate / 2);
     for (int j = 0; j < bands; ++j)
-        centres[static_cast<size_t>(j)] = melToHz(top * j / (bands - 1));
+        centres[static_cast<size_t>(j)] = dsp::melToHz(top * j / (bands - 1));
     return centres;
 }
 
@@ -205,6 +152,21 @@ std::vector<float> bandsToBins(int bands) {
     return weights;
 }
 
+std::vector<std::pair<int, float>> bandsOfBins(int bands) {
+    const std::vector<double> centres = bandCentres(bands);
+    std::vector<std::pair<int, float>> table(kBins);
+    for (int k = 0; k < kBins; ++k) {
+        const double hz = k * kRate / kN;
+        const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
+        size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
+        j = std::min(j, centres.size() - 2);
+        table[static_cast<size_t>(k)] = {
+            static_cast<int>(j), static_cast<float>(std::clamp(
+                                     (hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
+    }
+    return table;
+}
+
 float interpolateBands(const std::vector<double>& centres, const float* values, double hz) {
     const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
     size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
@@ -215,7 +177,7 @@ float interpolateBands(const std::vector<double>& centres, const float* values, 
 
 const std::array<float, kSmoothTaps>& smoothingKernel() {
     static const std::array<float, kSmoothTaps> kernel = [] {
-        const std::vector<float>& w = audio::spectrumWindow();
+        const std::vector<float>& w = dsp::spectrumWindow();
         std::array<double, kSmoothTaps> sums{};
         double total = 0;
         for (int s = -2; s <= 2; ++s) {
@@ -234,16 +196,6 @@ const std::array<float, kSmoothTaps>& smoothingKernel() {
         return out;
     }();
     return kernel;
-}
-
-double windowPower() {
-    static const double power = [] {
-        double sum = 0;
-        for (const float w : audio::spectrumWindow())
-            sum += static_cast<double>(w) * w;
-        return sum;
-    }();
-    return power;
 }
 
 double harmonicFade(double hz) {
@@ -277,8 +229,8 @@ void addHarmonicComb(double f0, float* comb) {
 }
 
 double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb) {
-    const std::vector<float>& weights = audio::loudnessWeights();
-    const double s = windowPower();
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    const double s = dsp::spectrumWindowPower();
     double predicted = 0;
     for (int k = 0; k < kBins; ++k)
         predicted +=
@@ -287,7 +239,7 @@ double frameGain(const float* envelope, const float* comb, const float* noise, f
     return std::pow(10.0, loudnessDb / 10.0) / std::max(predicted, 1e-30);
 }
 
-Conditioning conditioning(const audio::VoiceFeatures& features) {
+Conditioning conditioning(const dsp::VoiceFeatures& features) {
     Conditioning out;
     const auto frames = static_cast<size_t>(features.frames);
     out.values.assign(frames * kConditioningSize, 0.0f);
@@ -354,27 +306,10 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
     const int jh = config.envelopeBands, jn = config.noiseBands, width = config.outputs();
     const std::vector<double> harmonicCentres = bandCentres(jh);
     const std::vector<double> noiseCentres = bandCentres(jn);
-    // Each bin's value is a mix of two neighbouring bands: keep just those (index, weight).
-    const auto sparse = [](const std::vector<double>& centres) {
-        std::vector<std::pair<int, float>> table(kBins);
-        for (int k = 0; k < kBins; ++k) {
-            const double hz = k * kRate / kN;
-            const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
-            size_t j =
-                static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
-            j = std::min(j, centres.size() - 2);
-            table[static_cast<size_t>(k)] = {
-                static_cast<int>(j),
-                static_cast<float>(
-                    std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0))};
-        }
-        return table;
-    };
-    const std::vector<std::pair<int, float>> toBinsH = sparse(harmonicCentres);
-    const std::vector<std::pair<int, float>> toBinsN = sparse(noiseCentres);
+    const std::vector<std::pair<int, float>> toBinsH = bandsOfBins(jh);
+    const std::vector<std::pair<int, float>> toBinsN = bandsOfBins(jn);
 
     // Per frame: the level gain, harmonic amplitudes, and the noise PSD on the noise FFT's bins.
-    constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
     std::vector<float> gain(frames);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
@@ -468,56 +403,61 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
         }
     }
 
-    // Noise: per frame, Gaussian white noise shaped by the frame's PSD in the frequency domain,
-    // windowed by sqrt-Hann and overlap-added at the hop (the squared windows sum to 1), so the
-    // output's expected STFT power is PSD * sum w^2, as the training model assumes.
-    // Unit complex Gaussian spectra drawn once; each frame takes one at random (a per-frame
-    // Gaussian draw cost more than the rest of the noise synthesis).
-    constexpr int kTableSpectra = 256;
-    static const std::vector<float> table = [] {
-        std::mt19937_64 generator(0x6e6f697365);
-        std::normal_distribution<float> gauss(0.0f, 1.0f);
-        std::vector<float> values(static_cast<size_t>(kTableSpectra * kNoiseBins * 2));
-        for (float& v : values)
-            v = gauss(generator);
-        return values;
-    }();
+    // Noise: one grain per frame, centred on the frame (see makeNoiseGrain).
+    const std::vector<float>& table = noiseSpectra();
+    const std::vector<float>& synthesisWindow = noiseGrainWindow();
     std::mt19937_64 random(noiseSeed);
-    std::vector<float> synthesisWindow(kNoiseFrame);
-    for (int n = 0; n < kNoiseFrame; ++n)
-        synthesisWindow[static_cast<size_t>(n)] =
-            static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
-    const InverseFft inverse(kNoiseFrame);
-    std::vector<float> re(kNoiseFrame), im(kNoiseFrame);
-    const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
+    dsp::RealFft inverse(kNoiseFrame);
+    const float* grain = inverse.samples();
     for (size_t t = 0; t < frames; ++t) {
-        const float* psd = noisePsd.data() + t * kNoiseBins;
-        const float* draw = table.data() + (random() % kTableSpectra) * kNoiseBins * 2;
-        for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
-            const float scale = std::sqrt(psd[k]) * unit;
-            if (k == 0 || k == kNoiseBins - 1) {
-                re[k] = draw[2 * k] * std::sqrt(2.0f) * scale;
-                im[k] = 0.0f;
-            } else {
-                re[k] = draw[2 * k] * scale;
-                im[k] = draw[2 * k + 1] * scale;
-            }
-        }
-        for (size_t k = 1; k < kNoiseFrame / 2; ++k) { // Hermitian: a real signal
-            re[kNoiseFrame - k] = re[k];
-            im[kNoiseFrame - k] = -im[k];
-        }
-        inverse.run(re, im);
+        makeNoiseGrain(noisePsd.data() + t * kNoiseBins,
+                       table.data() + (random() % kNoiseSpectra) * kNoiseBins * 2, inverse);
         const std::int64_t start = static_cast<std::int64_t>(t) * hop - kNoiseFrame / 2;
         for (int n = 0; n < kNoiseFrame; ++n) {
             const std::int64_t at = start + n;
             if (at < 0 || at >= static_cast<std::int64_t>(length))
                 continue;
             out[static_cast<size_t>(at)] +=
-                synthesisWindow[static_cast<size_t>(n)] * re[static_cast<size_t>(n)] / kNoiseFrame;
+                synthesisWindow[static_cast<size_t>(n)] * grain[n] / kNoiseFrame;
         }
     }
     return out;
+}
+
+const std::vector<float>& noiseSpectra() {
+    static const std::vector<float> table = [] {
+        std::mt19937_64 generator(0x6e6f697365);
+        std::normal_distribution<float> gauss(0.0f, 1.0f);
+        std::vector<float> values(static_cast<size_t>(kNoiseSpectra * kNoiseBins * 2));
+        for (float& v : values)
+            v = gauss(generator);
+        return values;
+    }();
+    return table;
+}
+
+const std::vector<float>& noiseGrainWindow() {
+    static const std::vector<float> window = [] {
+        std::vector<float> values(kNoiseFrame);
+        for (int n = 0; n < kNoiseFrame; ++n)
+            values[static_cast<size_t>(n)] =
+                static_cast<float>(std::sqrt(0.5 - 0.5 * std::cos(2 * kPi * n / kNoiseFrame)));
+        return values;
+    }();
+    return window;
+}
+
+void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft) {
+    std::complex<float>* spectrum = fft.spectrum();
+    const float unit = std::sqrt(static_cast<float>(kNoiseFrame) / 2.0f); // E|Z|^2 = L
+    for (size_t k = 0; k < static_cast<size_t>(kNoiseBins); ++k) {
+        const float scale = std::sqrt(psd[k]) * unit;
+        if (k == 0 || k == kNoiseBins - 1)
+            spectrum[k] = {draw[2 * k] * std::sqrt(2.0f) * scale, 0.0f};
+        else
+            spectrum[k] = {draw[2 * k] * scale, draw[2 * k + 1] * scale};
+    }
+    fft.inverse(); // the real signal of this Hermitian spectrum, kNoiseFrame times
 }
 
 void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling) {

@@ -18,23 +18,26 @@
 //   P_t(k) = sum_s v_s [ g_{t+s} (E_{t+s}(k) C_{t+s}(k) + N_{t+s}(k) S) ]
 // where C_t(k) = f0_t/100 sum_h |W(f_k - h f0_t)|^2 / 4 is the harmonic comb of frame t (the
 // analysis window's power response placed at every harmonic; it depends only on f0, so it is
-// computed once per frame before training), S = sum_n w(n)^2 turns a noise PSD into STFT power, g_t
-// is the loudness gain above, and v_s (s = -2..2) spreads each frame's controls over the frames
-// whose 32 ms windows see them (linear interpolation between frame centres). The loss compares
-// log P_t with the analysed log |X_t|^2 frame by frame.
+// computed once per frame before training), S = sum_n w(n)^2 (dsp::spectrumWindowPower) turns a
+// noise PSD into STFT power, g_t is the loudness gain above, and v_s (s = -2..2) spreads each
+// frame's controls over the frames whose 32 ms windows see them (linear interpolation between frame
+// centres). The loss compares log P_t with the analysed log |X_t|^2 frame by frame.
 
-#include "accord/audio/analysis.h"
+#include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/fft.h"
+#include "accord/dsp/voice_features.h"
 
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accord::models::voice {
 
-namespace an = accord::audio::analysis;
+namespace an = accord::dsp::analysis;
 
 constexpr int kBins = an::kSpectrumBins;  // 257
 constexpr int kConditioningSize = 16;     // see conditioning()
@@ -69,13 +72,13 @@ struct VoiceConfig {
 std::vector<double> bandCentres(int bands);
 // Linear interpolation weights from band values to STFT bins: kBins x bands, row-major.
 std::vector<float> bandsToBins(int bands);
+// The same, sparse: per STFT bin the index of its lower band and the weight of the upper one.
+std::vector<std::pair<int, float>> bandsOfBins(int bands);
 // Value of a band curve at frequency `hz` (linear interpolation between centres).
 float interpolateBands(const std::vector<double>& centres, const float* values, double hz);
 
 // v_s for s = -2..2 (sums to 1).
 const std::array<float, kSmoothTaps>& smoothingKernel();
-// S = sum_n w(n)^2 of the analysis window.
-double windowPower();
 
 // Amplitude fade of harmonic at `hz` (1 below kFadeHz, 0 from kTopHz).
 double harmonicFade(double hz);
@@ -99,7 +102,7 @@ struct Conditioning {
     double referenceDb = 0;
     double medianF0 = 0;
 };
-Conditioning conditioning(const audio::VoiceFeatures& features);
+Conditioning conditioning(const dsp::VoiceFeatures& features);
 
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
@@ -109,6 +112,22 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
                               const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed);
+
+// Noise grains (offline and live): white Gaussian noise shaped by a frame's power spectral
+// density in the frequency domain, kNoiseFrame samples windowed by sqrt-Hann and overlap-added at
+// the hop (the squared windows sum to 1), so the expected STFT power is PSD * sum w^2, as the
+// training model assumes.
+constexpr int kNoiseBins = kNoiseFrame / 2 + 1;
+constexpr int kNoiseSpectra = 256;
+// kNoiseSpectra unit complex Gaussian spectra (kNoiseBins re, im pairs each) drawn once from a
+// fixed seed; each frame takes one at random (a per-frame Gaussian draw cost more than the rest
+// of the noise synthesis).
+const std::vector<float>& noiseSpectra();
+// The grains' sqrt-Hann window (kNoiseFrame samples).
+const std::vector<float>& noiseGrainWindow();
+// kNoiseFrame times one grain, unwindowed, into fft.samples() (`fft` of kNoiseFrame points): the
+// spectrum `draw` (one of noiseSpectra) scaled to the PSD `psd` (kNoiseBins values).
+void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft);
 
 // Keeps |x| <= ceiling with a smooth gain that dips only around the peaks that exceed it
 // (2 ms windows at `sampleRate`), so the frame levels elsewhere are untouched.

@@ -9,12 +9,13 @@
 #include "voice_model_access.h"
 #include "voice_net.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/thread_checks.h"
 #include "accord/core/time.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/runtime.h"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ namespace accord::models {
 namespace {
 
 namespace fs = std::filesystem;
-namespace an = audio::analysis;
+namespace an = dsp::analysis;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using voice::kBins;
@@ -123,7 +124,7 @@ LoadedModel loadModel(const std::string& file) {
 struct AnalysedSource {
     std::string id;
     std::string contentHash;
-    audio::VoiceFeatures features;
+    dsp::VoiceFeatures features;
     double seconds = 0;
 };
 
@@ -153,7 +154,7 @@ Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::Vo
     std::vector<std::uint8_t> active; // over the real frames
     std::vector<std::int64_t> junctions;
     for (const AnalysedSource& source : sources) {
-        const audio::VoiceFeatures& f = source.features;
+        const dsp::VoiceFeatures& f = source.features;
         const voice::Conditioning c = voice::conditioning(f);
         std::int64_t first = f.frames, last = -1;
         for (std::int64_t t = 0; t < f.frames; ++t)
@@ -334,8 +335,8 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
     threads::assertNotInAudioCallback("VoiceModel::convert");
     if (samples.empty())
         return {};
-    const std::vector<float> input = audio::resample(samples, sampleRate, an::kSampleRate);
-    const audio::VoiceFeatures features = audio::analyseVoice(input);
+    const std::vector<float> input = dsp::resample(samples, sampleRate, an::kSampleRate);
+    const dsp::VoiceFeatures features = dsp::analyseVoice(input);
     const voice::Conditioning condition = voice::conditioning(features);
     const std::vector<float> controls =
         impl_->model.network->run(condition.values, features.frames);
@@ -345,7 +346,7 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
         hz *= ratio;
     const std::vector<float> sung = voice::synthesise(
         impl_->model.config, controls, f0, features.voiced, features.loudnessDb, input.size());
-    std::vector<float> out = audio::resample(sung, an::kSampleRate, sampleRate);
+    std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
     voice::limitPeaks(out, sampleRate, kPeakCeiling);
@@ -395,10 +396,10 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         entry.id = source.id;
         entry.contentHash = source.contentHash;
         entry.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
-        audio::AnalysisOptions analysis;
+        dsp::AnalysisOptions analysis;
         analysis.keepSpectrum = true;
-        entry.features = audio::analyseVoice(
-            audio::resample(recording.samples, recording.sampleRate, an::kSampleRate), analysis);
+        entry.features = dsp::analyseVoice(
+            dsp::resample(recording.samples, recording.sampleRate, an::kSampleRate), analysis);
         analysed.push_back(std::move(entry));
     }
 

@@ -3,6 +3,7 @@
 #include "voice_net.h"
 
 #include "accord/core/errors.h"
+#include "accord/dsp/level.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -111,9 +112,9 @@ struct Tables {
         harmonicToBins =
             tensorFrom(bandsToBins(envelopeBands), {kBins, envelopeBands}).t().contiguous();
         noiseToBins = tensorFrom(bandsToBins(noiseBands), {kBins, noiseBands}).t().contiguous();
-        loudness = tensorFrom(audio::loudnessWeights(), {kBins});
+        loudness = tensorFrom(dsp::loudnessWeights(), {kBins});
         smoothing = smoothingKernel();
-        windowPower = voice::windowPower();
+        windowPower = dsp::spectrumWindowPower();
     }
 
     // controls (B, T + 4, outputs), comb (B, T + 4, kBins), level (B, T + 4) for frames

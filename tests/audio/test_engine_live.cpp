@@ -5,7 +5,7 @@
 // a late worker costs counted silence but never alignment, and a stalled worker is covered by
 // its standby without a missing frame.
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 
 #include <sched.h>
@@ -41,7 +41,7 @@ struct Quirks {
     bool cloneStalls = true;                     // and so do the clone's
 };
 
-class DelayGain final : public accord::audio::StreamProcessor {
+class DelayGain final : public accord::dsp::StreamProcessor {
 public:
     DelayGain(int delay, float gain, Quirks quirks = {})
         : delay_(delay), gain_(gain), quirks_(quirks) {}
@@ -61,7 +61,7 @@ public:
             out[i] = gain_ * line_[at_]; // the oldest: delay_ frames ago
         }
     }
-    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+    std::shared_ptr<accord::dsp::StreamProcessor> clone() const override {
         if (quirks_.clones != nullptr)
             ++*quirks_.clones;
         Quirks quirks = quirks_;

@@ -188,7 +188,7 @@ accord::Project makeProject(int variant) {
 }
 
 // A simple real stream processor for the live case: a delay line with a gain.
-class DelayGain final : public accord::audio::StreamProcessor {
+class DelayGain final : public accord::dsp::StreamProcessor {
 public:
     DelayGain(int delay, float gain) : delay_(delay), gain_(gain) {}
     void prepare(int, int) override { line_.assign(std::size_t(delay_) + 1, 0.0f); }
@@ -200,7 +200,7 @@ public:
             out[i] = gain_ * line_[at_];
         }
     }
-    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+    std::shared_ptr<accord::dsp::StreamProcessor> clone() const override {
         return std::make_shared<DelayGain>(delay_, gain_); // the engine's standby
     }
 

@@ -2,10 +2,11 @@
 // round trip through lame, no detection on unmarked audio, the mark's SNR, distinct payloads,
 // degenerate input. bench_watermark measures the rates; these are the guarantees.
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
+#include "accord/dsp/resample.h"
 
 #include "test_support.h"
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 using namespace accord::audio;
+using accord::dsp::resample;
 using Channels = std::vector<std::vector<float>>;
 
 namespace {

@@ -20,9 +20,10 @@
 #include "bench_common.h"
 #include "voice_measures.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
@@ -44,7 +45,7 @@
 #include <vector>
 
 namespace fs = std::filesystem;
-namespace an = accord::audio::analysis;
+namespace an = accord::dsp::analysis;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -70,11 +71,11 @@ std::vector<std::string> highVoiceClips() {
 
 // Times every process() call of the model on the worker, summed per model hop of input. Its
 // clone (the engine's standby, unless `standby` is false) times the inner clone.
-class TimedProcessor final : public accord::audio::StreamProcessor {
+class TimedProcessor final : public accord::dsp::StreamProcessor {
 public:
-    TimedProcessor(std::shared_ptr<accord::audio::StreamProcessor> inner, bool standby)
+    TimedProcessor(std::shared_ptr<accord::dsp::StreamProcessor> inner, bool standby)
         : inner_(std::move(inner)), standby_(standby) {}
-    std::shared_ptr<accord::audio::StreamProcessor> clone() const override {
+    std::shared_ptr<accord::dsp::StreamProcessor> clone() const override {
         if (!standby_)
             return nullptr;
         clone_ = std::make_shared<TimedProcessor>(inner_->clone(), false);
@@ -110,7 +111,7 @@ private:
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
         return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
     }
-    std::shared_ptr<accord::audio::StreamProcessor> inner_;
+    std::shared_ptr<accord::dsp::StreamProcessor> inner_;
     bool standby_;
     mutable std::shared_ptr<TimedProcessor> clone_;
     std::vector<double> hops_, cpu_;
@@ -131,15 +132,14 @@ std::vector<float> runLive(accord::models::LiveVoice& live, const std::vector<fl
     return out;
 }
 
-accord::audio::VoiceFeatures analyse(const std::vector<float>& samples, bool spectrum) {
-    accord::audio::AnalysisOptions options;
+accord::dsp::VoiceFeatures analyse(const std::vector<float>& samples, bool spectrum) {
+    accord::dsp::AnalysisOptions options;
     options.keepSpectrum = spectrum;
-    return accord::audio::analyseVoice(accord::audio::resample(samples, kRate, an::kSampleRate),
-                                       options);
+    return accord::dsp::analyseVoice(accord::dsp::resample(samples, kRate, an::kSampleRate),
+                                     options);
 }
 
-double levelCorrelation(const accord::audio::VoiceFeatures& a,
-                        const accord::audio::VoiceFeatures& b) {
+double levelCorrelation(const accord::dsp::VoiceFeatures& a, const accord::dsp::VoiceFeatures& b) {
     const std::vector<std::uint8_t> on = accord::test::soundingFrames(a);
     std::vector<double> x, y;
     for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
@@ -356,8 +356,8 @@ int main() {
         const auto fi = analyse(input, false);
         const auto fl = analyse(liveOut, true);
         const auto fo = analyse(offlineOut, true);
-        centsLive.push_back(accord::audio::medianCentsError(fi, fl));
-        centsOffline.push_back(accord::audio::medianCentsError(fi, fo));
+        centsLive.push_back(accord::dsp::medianCentsError(fi, fl));
+        centsOffline.push_back(accord::dsp::medianCentsError(fi, fo));
         corrLive.push_back(levelCorrelation(fi, fl));
         corrOffline.push_back(levelCorrelation(fi, fo));
         lsd.push_back(accord::test::logSpectralDistance(fo, fl));

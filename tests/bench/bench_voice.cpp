@@ -24,9 +24,11 @@
 #include "bench_common.h"
 #include "voice_measures.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/convert.h"
@@ -44,8 +46,8 @@
 #include <vector>
 
 namespace fs = std::filesystem;
-namespace an = accord::audio::analysis;
-using accord::audio::VoiceFeatures;
+namespace an = accord::dsp::analysis;
+using accord::dsp::VoiceFeatures;
 using accord::test::correlation;
 using accord::test::logSpectralDistance;
 using accord::test::soundingFrames;
@@ -75,10 +77,10 @@ Clip loadClip(const std::string& path) {
 }
 
 VoiceFeatures analyse(const std::vector<float>& samples, int rate, bool spectrum = false) {
-    accord::audio::AnalysisOptions options;
+    accord::dsp::AnalysisOptions options;
     options.keepSpectrum = spectrum;
-    return accord::audio::analyseVoice(accord::audio::resample(samples, rate, an::kSampleRate),
-                                       options);
+    return accord::dsp::analyseVoice(accord::dsp::resample(samples, rate, an::kSampleRate),
+                                     options);
 }
 
 // Frames that sound: within 50 dB of the clip's 95th-percentile level.

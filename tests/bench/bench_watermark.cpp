@@ -12,13 +12,13 @@
 //      [--quick]    (robustness only: no false-positive scan, no timing)
 //      [--speed]    (timing only)
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
 #include "accord/audio/watermark.h"
+#include "accord/dsp/fft.h"
+#include "accord/dsp/resample.h"
 
 #include "bench_common.h"
-
-#include <aubio/aubio.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +34,7 @@
 
 namespace fs = std::filesystem;
 using namespace accord::audio;
+using accord::dsp::resample;
 using Channels = std::vector<std::vector<float>>;
 
 namespace {
@@ -230,7 +231,7 @@ Channels withPinkNoise(const Channels& audio, double snrDb, std::mt19937& random
 // the reference.
 class MaskingModel {
 public:
-    MaskingModel() : fft_(new_aubio_fft(kSize)), in_(new_fvec(kSize)), out_(new_cvec(kSize)) {
+    MaskingModel() : power_(kSize / 2 + 1) {
         for (int n = 0; n < kSize; ++n)
             window_.push_back(float(0.5 - 0.5 * std::cos(2 * 3.14159265358979 * n / kSize)));
         for (int k = 0; k <= kSize / 2; ++k) {
@@ -256,14 +257,6 @@ public:
         bandPowers(sine.data(), bands);
         splScale_ = std::pow(10.0, 9.2) / bands[size_t(bark(1000.0))];
     }
-    ~MaskingModel() {
-        del_cvec(out_);
-        del_fvec(in_);
-        del_aubio_fft(fft_);
-    }
-    MaskingModel(const MaskingModel&) = delete;
-    MaskingModel& operator=(const MaskingModel&) = delete;
-
     struct Result {
         double totalDb = -300;      // 10 log10 of the mean over frames of the band mean
         double disturbedFrames = 0; // share of frames with a band over the mask by 1.5 dB
@@ -321,19 +314,18 @@ private:
     }
     // Band powers in units of dB SPL (after calibration: 10^(dB/10)).
     void bandPowers(const float* x, std::array<double, kBarks>& bands) {
-        for (int n = 0; n < kSize; ++n)
-            in_->data[n] = x[n] * window_[size_t(n)];
-        aubio_fft_do(fft_, in_, out_);
+        fft_.loadWindowed(x, kSize, 0, window_.data());
+        fft_.forward();
+        accord::dsp::powerSpectrum(fft_.spectrum(), fft_.bins(), power_.data());
         bands.fill(0.0);
         for (int k = 0; k <= kSize / 2; ++k)
-            bands[size_t(bandOf_[size_t(k)])] += double(out_->norm[k]) * out_->norm[k];
+            bands[size_t(bandOf_[size_t(k)])] += power_[size_t(k)];
         if (splScale_ > 0)
             for (double& b : bands)
                 b *= splScale_;
     }
-    aubio_fft_t* fft_;
-    fvec_t* in_;
-    cvec_t* out_;
+    accord::dsp::RealFft fft_{kSize};
+    std::vector<float> power_;
     std::vector<float> window_; // Hann
     std::vector<int> bandOf_;
     std::array<double, kBarks> quiet_{};              // threshold in quiet per band

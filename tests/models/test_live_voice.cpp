@@ -4,11 +4,13 @@
 // worker. The model is untrained (flat envelopes): this tests the streaming machinery, not the
 // timbre (tests/bench/bench_live_voice.cpp measures a trained one).
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
 #include "accord/audio/render.h"
 #include "accord/core/errors.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/voice_model.h"
 
@@ -37,7 +39,7 @@ constexpr int kRate = 48000;
 constexpr int kMaxBlock = 256;
 constexpr int kReserve = 4096; // slack for the worker on a loaded machine (the bench measures it)
 
-std::vector<float> runLive(audio::StreamProcessor& live, const std::vector<float>& input,
+std::vector<float> runLive(dsp::StreamProcessor& live, const std::vector<float>& input,
                            unsigned seed) {
     std::vector<float> out(input.size());
     std::mt19937 random(seed);
@@ -51,11 +53,11 @@ std::vector<float> runLive(audio::StreamProcessor& live, const std::vector<float
     return out;
 }
 
-audio::VoiceFeatures analyse(const std::vector<float>& samples) {
-    return audio::analyseVoice(audio::resample(samples, kRate, audio::analysis::kSampleRate));
+dsp::VoiceFeatures analyse(const std::vector<float>& samples) {
+    return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
 }
 
-double levelCorrelation(const audio::VoiceFeatures& a, const audio::VoiceFeatures& b) {
+double levelCorrelation(const dsp::VoiceFeatures& a, const dsp::VoiceFeatures& b) {
     const float loudest = *std::max_element(a.loudnessDb.begin(), a.loudnessDb.end());
     std::vector<double> x, y;
     for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
@@ -156,7 +158,7 @@ private Q_SLOTS:
     void aCloneGivesTheSameOutput() {
         // The engine's standby: same weights and transposition, a fresh stream.
         models::LiveVoice original(*model_, 3.0);
-        const std::shared_ptr<audio::StreamProcessor> twin = original.clone();
+        const std::shared_ptr<dsp::StreamProcessor> twin = original.clone();
         original.prepare(kRate, kMaxBlock);
         twin->prepare(kRate, kMaxBlock);
         QCOMPARE(twin->latencyFrames(), original.latencyFrames());
@@ -174,9 +176,9 @@ private Q_SLOTS:
         padded.resize(voice_.size() + std::size_t(live.latencyFrames()), 0.0f);
         std::vector<float> out = runLive(live, padded, 0);
         out.erase(out.begin(), out.begin() + live.latencyFrames()); // aligned with the input
-        const audio::VoiceFeatures in = analyse(voice_);
-        const audio::VoiceFeatures sung = analyse(out);
-        const double cents = audio::medianCentsError(in, sung);
+        const dsp::VoiceFeatures in = analyse(voice_);
+        const dsp::VoiceFeatures sung = analyse(out);
+        const double cents = dsp::medianCentsError(in, sung);
         const double correlation = levelCorrelation(in, sung);
         qInfo("live output vs input: median pitch error %.1f cents, level correlation %.3f", cents,
               correlation);
@@ -193,7 +195,7 @@ private Q_SLOTS:
         request.format = audio::RenderFormat::WavFloat32;
         request.blockSize = 500;
         request.liveBlockSize = kReserve;
-        request.processorFor = [&](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+        request.processorFor = [&](const Track& track) -> std::shared_ptr<dsp::StreamProcessor> {
             if (track.model.empty())
                 return nullptr;
             return std::make_shared<models::LiveVoice>(*model_);

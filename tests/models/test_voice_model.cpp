@@ -3,7 +3,7 @@
 // loaded-model cache, and conversion keeping length and rate. The use cases around it (consent,
 // lineage, resume) are tested in tests/workflows/test_voice_workflows.cpp.
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/core/errors.h"
 #include "accord/models/voice_model.h"
 

@@ -1,9 +1,9 @@
 #pragma once
 
 // Voice quality measures shared by the voice benchmarks and tests (frame features from
-// accord/audio/analysis.h), so every figure is computed the same way wherever it is printed.
+// accord/dsp/voice_features.h), so every figure is computed the same way wherever it is printed.
 
-#include "accord/audio/analysis.h"
+#include "accord/dsp/voice_features.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@
 namespace accord::test {
 
 // Frames within 50 dB of the clip's 95th-percentile level (and above -75 dB): where it sounds.
-inline std::vector<std::uint8_t> soundingFrames(const audio::VoiceFeatures& f) {
+inline std::vector<std::uint8_t> soundingFrames(const dsp::VoiceFeatures& f) {
     std::vector<float> levels = f.loudnessDb;
     std::sort(levels.begin(), levels.end());
     const double reference =
@@ -27,9 +27,9 @@ inline std::vector<std::uint8_t> soundingFrames(const audio::VoiceFeatures& f) {
 
 // Mean over the reference's sounding frames of the RMS dB difference of the power spectra
 // (with a floor 40 dB under each reference frame's mean power, as the training loss).
-inline double logSpectralDistance(const audio::VoiceFeatures& reference,
-                                  const audio::VoiceFeatures& other) {
-    namespace an = audio::analysis;
+inline double logSpectralDistance(const dsp::VoiceFeatures& reference,
+                                  const dsp::VoiceFeatures& other) {
+    namespace an = dsp::analysis;
     const std::vector<std::uint8_t> sounding = soundingFrames(reference);
     double total = 0, frames = 0;
     const auto count = static_cast<std::size_t>(std::min(reference.frames, other.frames));

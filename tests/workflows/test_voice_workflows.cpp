@@ -3,12 +3,14 @@
 // integrity, conversion (length, rate, pitch, lineage) and generate refused once a source is
 // revoked. Training here is tiny (a 32-channel network, 30 steps on ~13 s of speech): seconds.
 
-#include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/convert.h"
 #include "accord/workflows/train.h"
@@ -58,20 +60,20 @@ template <typename E, typename F> QString errorOf(F&& work) {
 double medianCents(const std::string& a, const std::string& b) {
     const auto analyse = [](const std::string& path) {
         const audio::MonoAudio x = audio::readMonoAudio(path);
-        return audio::analyseVoice(
-            audio::resample(x.samples, x.sampleRate, audio::analysis::kSampleRate));
+        return dsp::analyseVoice(
+            dsp::resample(x.samples, x.sampleRate, dsp::analysis::kSampleRate));
     };
-    return audio::medianCentsError(analyse(a), analyse(b));
+    return dsp::medianCentsError(analyse(a), analyse(b));
 }
 
 // Correlation of the frame levels (dB) of two files over the first one's sounding frames.
 double loudnessCorrelation(const std::string& a, const std::string& b) {
     const auto analyse = [](const std::string& path) {
         const audio::MonoAudio x = audio::readMonoAudio(path);
-        return audio::analyseVoice(
-            audio::resample(x.samples, x.sampleRate, audio::analysis::kSampleRate));
+        return dsp::analyseVoice(
+            dsp::resample(x.samples, x.sampleRate, dsp::analysis::kSampleRate));
     };
-    const audio::VoiceFeatures fa = analyse(a), fb = analyse(b);
+    const dsp::VoiceFeatures fa = analyse(a), fb = analyse(b);
     const float loudest = *std::max_element(fa.loudnessDb.begin(), fa.loudnessDb.end());
     std::vector<double> x, y;
     for (size_t t = 0; t < static_cast<size_t>(std::min(fa.frames, fb.frames)); ++t)
@@ -403,12 +405,12 @@ private Q_SLOTS:
         workflows::convertWithVoiceModel(*registry_, modelFile_, in, down, -12, bob_.id, 1);
         const auto analyse = [](const std::string& p) {
             const audio::MonoAudio x = audio::readMonoAudio(p);
-            return audio::analyseVoice(audio::resample(x.samples, x.sampleRate, 16000));
+            return dsp::analyseVoice(dsp::resample(x.samples, x.sampleRate, 16000));
         };
-        audio::VoiceFeatures original = analyse(in);
+        dsp::VoiceFeatures original = analyse(in);
         for (float& hz : original.f0Hz)
             hz /= 2;
-        const double octave = audio::medianCentsError(original, analyse(down));
+        const double octave = dsp::medianCentsError(original, analyse(down));
         QVERIFY2(octave >= 0 && octave < 50, qPrintable(QString::number(octave)));
     }
 
@@ -421,7 +423,7 @@ private Q_SLOTS:
         QVERIFY(*std::max_element(silence.begin(), silence.end()) < 1e-3f);
         QCOMPARE(model.convert(std::vector<float>(10, 0.1f), 22050).size(), size_t{10});
         const audio::MonoAudio bob = audio::readMonoAudio(materialPath(kBobTake));
-        const std::vector<float> narrow = audio::resample(bob.samples, bob.sampleRate, 8000);
+        const std::vector<float> narrow = dsp::resample(bob.samples, bob.sampleRate, 8000);
         const std::vector<float> sung = model.convert(narrow, 8000);
         QCOMPARE(sung.size(), narrow.size());
         for (const float x : sung)

@@ -251,7 +251,7 @@ void PlaybackController::publish(accord::Project snapshot, const QStringList& pr
 namespace {
 
 struct LoadedVoice {
-    std::shared_ptr<accord::audio::StreamProcessor> processor; // null when it failed
+    std::shared_ptr<accord::dsp::StreamProcessor> processor; // null when it failed
     ErrorReport failure;
 };
 

@@ -2,7 +2,7 @@
 
 #include "watermark_payload.h"
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"

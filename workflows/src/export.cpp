@@ -3,6 +3,7 @@
 #include "watermark_payload.h"
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/entity_json.h"

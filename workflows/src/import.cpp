@@ -1,6 +1,6 @@
 #include "accord/workflows/import.h"
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
 #include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"

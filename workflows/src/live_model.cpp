@@ -45,7 +45,7 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
     return judgement;
 }
 
-std::shared_ptr<audio::StreamProcessor> loadLiveModel(const Registry& registry,
+std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
                                                       const std::string& modelFile) {
     const std::shared_ptr<const models::VoiceModel> model = models::loadVoiceModelCached(modelFile);
     const auto models = registry.models();
@@ -58,9 +58,9 @@ std::shared_ptr<audio::StreamProcessor> loadLiveModel(const Registry& registry,
     return std::make_shared<models::LiveVoice>(*model);
 }
 
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>
 liveModelsFor(const Registry& registry) {
-    return [&registry](const Track& track) -> std::shared_ptr<audio::StreamProcessor> {
+    return [&registry](const Track& track) -> std::shared_ptr<dsp::StreamProcessor> {
         if (track.model.empty())
             return nullptr;
         return loadLiveModel(registry, track.model);

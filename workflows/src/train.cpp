@@ -1,6 +1,6 @@
 #include "accord/workflows/train.h"
 
-#include "accord/audio/analysis.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"

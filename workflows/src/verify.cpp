@@ -1,7 +1,7 @@
 #include "accord/workflows/verify.h"
 
-#include "accord/audio/analysis.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/files.h"

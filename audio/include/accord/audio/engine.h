@@ -1,7 +1,7 @@
 #pragma once
 
-#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
+#include "accord/dsp/stream_processor.h"
 
 #include <cstdint>
 #include <memory>
@@ -35,7 +35,7 @@ struct DeviceSetup {
     int bufferSize = 0;
 };
 
-// The real-time playback engine (SPEC §6, DESIGN.md "Threads").
+// The real-time playback engine (docs/ARCHITECTURE.md, "Audio engine" and "Threads").
 //
 // Message thread: setProject() compiles an immutable playback graph from a project snapshot
 // (media decoded and resampled to the project rate beforehand) and publishes it by pointer swap;
@@ -92,7 +92,8 @@ public:
     // on another engine or call it). Set it after setProject: a change of the project's rate
     // removes processors (they were prepared for the old one). Throws BadInput for a track id
     // that is not in the project.
-    void setTrackProcessor(const std::string& trackId, std::shared_ptr<StreamProcessor> processor);
+    void setTrackProcessor(const std::string& trackId,
+                           std::shared_ptr<dsp::StreamProcessor> processor);
     // The latency the track's newest processor adds (its own + the reserve: the larger of
     // liveBlockSize() and 8 ms when it was set), compensated by reading ahead; 0 without one.
     int trackLatencyFrames(const std::string& trackId) const;

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "accord/audio/cancelled.h"
-#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
+#include "accord/dsp/stream_processor.h"
 
 #include <atomic>
 #include <cstddef>
@@ -27,7 +27,7 @@ struct RenderRequest {
     // run inline with the same latency and alignment as Engine::setTrackProcessor, so the
     // render equals playback from the start by an engine whose liveBlockSize() is
     // `liveBlockSize` (the latency depends on it).
-    std::function<std::shared_ptr<StreamProcessor>(const Track&)> processorFor;
+    std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)> processorFor;
     int liveBlockSize = 512;
 };
 

@@ -1,20 +1,18 @@
 #pragma once
 
-// A voice model as a live node (docs/ARCHITECTURE.md "Live node"): a StreamProcessor
-// (accord/audio/stream_processor.h) that re-sings a mono stream with a VoiceModel in real time, for
-// a track running "through" the model in the engine (Engine::setTrackProcessor) or in a render
+// A voice model as a live node (docs/ARCHITECTURE.md, "Live node"): a dsp::StreamProcessor
+// (accord/dsp/stream_processor.h) that re-sings a mono stream with a VoiceModel in real time, for a
+// track running "through" the model in the engine (Engine::setTrackProcessor) or in a render
 // (RenderRequest::processorFor).
 //
 // How it keeps the latency low (offline conversion looks ~45 ms ahead); at 48 kHz its own
 // latency is 525 frames, 10.9 ms: resampling 1 ms, one model frame 8 ms, placement 2 ms.
 // - The stream is resampled to the model's 16 kHz and back with short windowed-sinc filters
 //   (0.5 ms each way).
-// - Every 128 samples (8 ms, the model's frame) one frame is analysed from the samples up to
-//   now and placed 2 ms before the newest one: level from an 8 ms Hann window (zero-padded to
-//   the model's FFT and scaled to read as its 32 ms window), f0 by a causal yin comparing the
-//   last 8 ms with one period earlier (after the offline tracker's 2 kHz low-pass, causal
-//   here), MFCCs from the model's own 32 ms window ending now (the training extractor exactly:
-//   timbre inputs lag ~14 ms). Level and pitch describe a few ms before their placement: the
+// - Every 128 samples (8 ms, the model's frame) dsp::CausalVoiceAnalyser analyses one frame
+//   from the samples up to now and places it 2 ms before the newest one: level from an 8 ms
+//   window, f0 by a causal yin, MFCCs of the training extractor's 32 ms window ending now
+//   (timbre inputs lag ~14 ms). Level and pitch describe a few ms before their placement: the
 //   output's envelope trails the input's by ~1.5 ms (bench_live_voice).
 // - The per-file normalisation of the offline path becomes a running one over everything the
 //   stream has heard (digital silence left out): the 95th-percentile level, the median voiced
@@ -30,14 +28,14 @@
 // Threads: construct off the audio thread (it copies the weights: a UI worker is fine), prepare
 // on the message thread (allocates), process() on one worker; process() does not allocate.
 
-#include "accord/audio/stream_processor.h"
+#include "accord/dsp/stream_processor.h"
 #include "accord/models/voice_model.h"
 
 #include <memory>
 
 namespace accord::models {
 
-class LiveVoice final : public audio::StreamProcessor {
+class LiveVoice final : public dsp::StreamProcessor {
 public:
     // Copies the model's weights; the model may go away afterwards.
     explicit LiveVoice(const VoiceModel& model, double transposeSemitones = 0);
@@ -49,7 +47,7 @@ public:
     int latencyFrames() const override;
     void process(const float* in, float* out, int frames) override;
     // The same weights and transposition, a fresh stream: the same output for the same input.
-    std::shared_ptr<audio::StreamProcessor> clone() const override;
+    std::shared_ptr<dsp::StreamProcessor> clone() const override;
 
 private:
     struct Impl;

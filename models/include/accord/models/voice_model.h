@@ -10,15 +10,15 @@
 // minutes; none touches the UI. LibTorch's thread count is set per call from `threads` (0:
 // kVoiceModelThreads) for the calling thread.
 //
-// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the audio
-// layer's analysis
-// (accord/audio/analysis.h: aubio f0 + periodicity, A-weighted level, MFCCs at 125 frames/s)
-// gives per-file normalised, timbre-independent features; a small causal convolutional network
-// maps them to the controls of a harmonic-plus-filtered-noise synthesiser (spectral envelopes
-// of the harmonics and of the noise); the input's own f0 drives the oscillators and its own
-// level sets each frame's gain, so pitch, timing and loudness come from the performance and the
-// spectral shape from the model. Training compares the synthesiser's expected spectrum with the
-// recording's frame by frame (no audio-rate computation), so it takes minutes on a laptop CPU.
+// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the dsp
+// library's analysis (accord/dsp/voice_features.h: aubio f0 + periodicity, A-weighted level,
+// MFCCs at 125 frames/s) gives per-file normalised, timbre-independent features; a small causal
+// convolutional network maps them to the controls of a harmonic-plus-filtered-noise synthesiser
+// (spectral envelopes of the harmonics and of the noise); the input's own f0 drives the
+// oscillators and its own level sets each frame's gain, so pitch, timing and loudness come from
+// the performance and the spectral shape from the model. Training compares the synthesiser's
+// expected spectrum with the recording's frame by frame (no audio-rate computation), so it takes
+// minutes on a laptop CPU.
 
 #include "accord/core/consent.h"
 

@@ -7,10 +7,10 @@
 
 #include "accord/audio/cancelled.h"
 #include "accord/audio/render.h"
-#include "accord/audio/stream_processor.h"
 #include "accord/core/project.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/stream_processor.h"
 
 #include <atomic>
 #include <functional>
@@ -31,7 +31,7 @@ struct ExportRequest {
     // The live node of a track that runs through a voice model (Track::model), as in playback;
     // exporting such a project without it is refused. Files with re-sung parts are generated
     // audio: they carry a watermark naming their render.
-    std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)> processorFor;
+    std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)> processorFor;
 };
 
 // The gate's judgement, computed without writing anything (the Export dialog shows it live).

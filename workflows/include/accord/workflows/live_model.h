@@ -4,7 +4,7 @@
 // "Live node"): whether its model may generate, and its live node for playback, renders and
 // exports. The studio judges on the message thread (milliseconds) and loads on a worker.
 
-#include "accord/audio/stream_processor.h"
+#include "accord/dsp/stream_processor.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
@@ -40,12 +40,12 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
 // must hold the model this registry has on record for it (same file, same weights hash), else
 // BadInput naming it. Consent is the caller's to have judged (judgeTrackModel; the export gate
 // asks for `generate` on every model a track runs through). Runs on a worker.
-std::shared_ptr<audio::StreamProcessor> loadLiveModel(const Registry& registry,
+std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
                                                       const std::string& modelFile);
 
 // For audio::RenderRequest / ExportRequest::processorFor: a fresh live node for each track with a
 // model file (nullptr for the others), loaded as loadLiveModel does. Call on one thread.
-std::function<std::shared_ptr<audio::StreamProcessor>(const Track&)>
+std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>
 liveModelsFor(const Registry& registry);
 
 } // namespace accord::workflows

@@ -1,8 +1,8 @@
 #pragma once
 
-// A mono stream processor a track can run through (a live voice model, SPEC §4). Plain C++: the
-// audio layer runs it without knowing what it is (models/ implements it; the audio layer knows no
-// models).
+// A mono stream processor a track can run through (a live voice model; docs/ARCHITECTURE.md,
+// "Live node"). Plain C++ in the dsp library: the audio engine runs it without knowing what it is,
+// and models/ implements it without linking the engine.
 //
 // Threads: prepare() and latencyFrames() on the message thread before the processor is handed
 // to the engine (or to renderProject); process() afterwards only on one worker thread at a time,
@@ -11,7 +11,7 @@
 
 #include <memory>
 
-namespace accord::audio {
+namespace accord::dsp {
 
 class StreamProcessor {
 public:
@@ -36,4 +36,4 @@ public:
     virtual std::shared_ptr<StreamProcessor> clone() const { return nullptr; }
 };
 
-} // namespace accord::audio
+} // namespace accord::dsp

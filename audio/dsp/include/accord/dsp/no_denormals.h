@@ -8,7 +8,7 @@
 #include <xmmintrin.h>
 #endif
 
-namespace accord::audio {
+namespace accord::dsp {
 
 class NoDenormals {
 public:
@@ -29,4 +29,4 @@ private:
 #endif
 };
 
-} // namespace accord::audio
+} // namespace accord::dsp

@@ -1,0 +1,109 @@
+#pragma once
+
+// Fundamental frequency of a voice at the analysis rate (analysis_constants.h), offline for
+// training and conversion and causally for the live node, with the same pre-filter, the same
+// refinement of the period and the same octave-repair rule (docs/ARCHITECTURE.md, "Voice model").
+
+#include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/biquad.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace accord::dsp {
+
+struct PitchOptions {
+    double minF0 = 50;   // a frame is voiced only with f0 in [minF0, maxF0]
+    double maxF0 = 1100; // and a periodicity of at least voicingThreshold
+    double voicingThreshold = 0.6;
+    double tolerance = 0.25; // yin: the first period whose difference dips under it wins
+
+    bool inRange(double f0) const { return f0 >= minF0 && f0 <= maxF0; }
+};
+
+// ---- pre-filter -------------------------------------------------------------------------------
+
+// Both trackers run on the signal low-passed at 2 kHz (a 2nd-order Butterworth, applied twice):
+// yin then follows the lower harmonics, where a voice is most periodic, rather than fricatives
+// and breath above 2 kHz.
+constexpr double kPitchLowpassHz = 2000.0;
+
+// Offline: forwards then backwards, twice: zero phase keeps the track aligned in time.
+std::vector<float> zeroPhasePitchLowpass(const std::vector<float>& samples);
+
+// Live: the same two passes forwards only (the offline magnitude response, with a phase lag).
+class CausalPitchLowpass {
+public:
+    float process(float x) { return static_cast<float>(second_.process(first_.process(x))); }
+
+private:
+    Biquad first_ = Biquad::butterworthLowpass(kPitchLowpassHz, analysis::kSampleRate);
+    Biquad second_ = Biquad::butterworthLowpass(kPitchLowpassHz, analysis::kSampleRate);
+};
+
+// ---- octave repair ----------------------------------------------------------------------------
+
+// Yin's typical failure is a whole-number multiple of the period (f0/2, f0/3...) or, less often,
+// half of it (2 f0), on a few frames. A voiced frame more than kOctaveJump away from the median
+// log f0 of the voiced frames near it is brought back by the whole-number ratio that lands
+// nearest that median (if within kOctaveSnap), else marked unvoiced. A real leap (an octave in a
+// song) survives: past its first frames the median is on the new note. "Near": offline, the
+// kOctaveRepairFrames frames on either side; live, the kOctaveRepairFrames frames before.
+constexpr int kOctaveRepairFrames = 6;
+constexpr double kOctaveJump = 0.35; // octaves
+constexpr double kOctaveSnap = 0.2;  // octaves
+
+// The rule for one voiced frame: `hereLog2` is its log2 f0, `window` the log2 f0 of the voiced
+// frames near it, itself included (`count` values, reordered here). Returns the factor its f0
+// is multiplied by: 1 when it stands (within kOctaveJump of the median, or fewer than three
+// values), 2, 3, 4, 5, 1/2 or 1/3 when that repairs it, 0 when nothing does (unvoice it).
+double octaveRepairFactor(double hereLog2, double* window, std::size_t count);
+
+// ---- offline ------------------------------------------------------------------------------------
+
+// Per analysis frame (frame t describes the instant t * kHop; ceil(n / kHop) frames).
+struct PitchTrack {
+    std::vector<float> f0Hz;
+    std::vector<float> periodicity;
+    std::vector<std::uint8_t> voiced;
+};
+
+// The offline tracker (VoiceFeatures documents its fields): aubio "yinfast" (kPitchWindow
+// samples every kPitchHop) on zeroPhasePitchLowpass(samples), its period refined on the raw
+// difference function, re-timed to the frame centres; voicing from the periodicity and range,
+// single-frame blips flipped, octave errors repaired over +-kOctaveRepairFrames; f0 on unvoiced
+// frames interpolated in log frequency between voiced ones (held beyond the first and last).
+// Thread-safe.
+PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& options = {});
+
+// ---- causal -------------------------------------------------------------------------------------
+
+struct PitchEstimate {
+    float f0Hz = 0;
+    float periodicity = 0; // 1 - yin's cumulative mean normalised difference at the period
+};
+
+// Yin on the last kSpan samples against the samples one period earlier, for the live node: the
+// first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
+// tolerance, at its local minimum (else the smallest difference), refined by a parabola through
+// the raw difference as the offline tracker refines aubio's period. Allocates only when built.
+class CausalYin {
+public:
+    static constexpr int kSpan = 128; // samples integrated (8 ms)
+
+    explicit CausalYin(const PitchOptions& options = {});
+
+    // Samples estimate() reads: kSpan plus the longest period and one.
+    int historyLength() const { return kSpan + maxPeriod_ + 1; }
+
+    // `history`: historyLength() samples of the low-passed signal, the newest last.
+    PitchEstimate estimate(const float* history);
+
+private:
+    double tolerance_;
+    int minPeriod_, maxPeriod_;
+    std::vector<float> difference_, normalised_;
+};
+
+} // namespace accord::dsp

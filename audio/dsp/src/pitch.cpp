@@ -1,0 +1,310 @@
+#include "accord/dsp/pitch.h"
+
+#include "accord/dsp/biquad.h"
+
+#include "fftw_planner.h"
+
+#include <aubio/aubio.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+namespace accord::dsp {
+
+using namespace analysis;
+
+namespace {
+
+// aubio objects plan FFTs on FFTW: create and destroy them under the planner's lock.
+struct AubioDeleter {
+    void operator()(aubio_pitch_t* p) const {
+        const std::lock_guard<std::mutex> guard(detail::fftwPlannerLock());
+        del_aubio_pitch(p);
+    }
+    void operator()(fvec_t* p) const { del_fvec(p); }
+};
+template <typename T> using AubioPtr = std::unique_ptr<T, AubioDeleter>;
+
+// The offset (-0.5..0.5) of the vertex of the parabola through three equally spaced values of a
+// difference function from the middle one; 0 when they do not curve upwards.
+double parabolicVertexOffset(double left, double middle, double right) {
+    const double curvature = left - 2 * middle + right;
+    return curvature > 0 ? std::clamp(0.5 * (left - right) / curvature, -0.5, 0.5) : 0.0;
+}
+
+// aubio interpolates the minimum of yin's *normalised* difference d'(tau) = d(tau) tau / sum d,
+// whose normalisation slopes across the dip when the dip does not reach zero (a periodicity of
+// 0.8). The raw difference d(tau) = sum_j (x_j - x_{j+tau})^2 over the same span has no such
+// slope (white noise adds a constant), so its parabola around yin's period refines the period.
+float refinePeriod(const std::vector<float>& samples, std::int64_t start, float f0) {
+    constexpr int W = kPitchWindow / 2;
+    const auto length = static_cast<std::int64_t>(samples.size());
+    const auto at = [&](std::int64_t i) {
+        return (i >= 0 && i < length) ? samples[static_cast<size_t>(i)] : 0.0f;
+    };
+    const auto difference = [&](int tau) {
+        double sum = 0;
+        for (int j = 0; j < W; ++j) {
+            const double d = static_cast<double>(at(start + j)) - at(start + j + tau);
+            sum += d * d;
+        }
+        return sum;
+    };
+    const int guess = static_cast<int>(std::lround(kSampleRate / static_cast<double>(f0)));
+    if (guess < 3 || guess + 2 >= W)
+        return f0;
+    std::array<double, 5> d{};
+    for (int i = 0; i < 5; ++i)
+        d[static_cast<size_t>(i)] = difference(guess - 2 + i);
+    const auto best = static_cast<int>(std::min_element(d.begin() + 1, d.end() - 1) - d.begin());
+    const double period =
+        guess - 2 + best +
+        parabolicVertexOffset(d[static_cast<size_t>(best - 1)], d[static_cast<size_t>(best)],
+                              d[static_cast<size_t>(best + 1)]);
+    return static_cast<float>(kSampleRate / period);
+}
+
+// One aubio output: a pitch estimate for the instant `centre` (in samples of the signal).
+struct PitchPoint {
+    double centre = 0;
+    float f0 = 0;
+    float confidence = 0;
+};
+
+// Runs aubio yinfast over the signal and returns each estimate with the instant it describes.
+// aubio's pitch object keeps the last kPitchWindow samples and, for a call that brings samples up
+// to position e, analyses [e - N, e). Yin compares x[j] with x[j + T] for j < N/2, so it looks at
+// [e - N, e - N/2 + T): its estimate describes the middle of that span, (N/2 + T)/2 after the
+// buffer's start. Using that instant (rather than the call time, which lags by ~N - (N/2+T)/2,
+// about 45 ms or 5-6 frames here) is what keeps resynthesis in tune (72 vs 7 cents measured;
+// tests/dsp/test_voice_features.cpp checks the alignment with a chirp).
+std::vector<PitchPoint> aubioPitchPoints(const std::vector<float>& samples,
+                                         const PitchOptions& options) {
+    constexpr int N = kPitchWindow;
+    constexpr int lead = N / 2; // zeros before the signal so the first estimates centre before 0
+    AubioPtr<aubio_pitch_t> pitch;
+    {
+        const std::lock_guard<std::mutex> guard(detail::fftwPlannerLock());
+        pitch.reset(new_aubio_pitch("yinfast", N, kPitchHop, kSampleRate));
+    }
+    if (!pitch)
+        throw std::runtime_error("aubio: cannot create a yinfast pitch tracker");
+    aubio_pitch_set_unit(pitch.get(), "Hz");
+    aubio_pitch_set_silence(pitch.get(), -200.0f); // voicing is decided here, not by aubio
+    aubio_pitch_set_tolerance(pitch.get(), static_cast<float>(options.tolerance));
+    AubioPtr<fvec_t> block(new_fvec(kPitchHop));
+    AubioPtr<fvec_t> out(new_fvec(1));
+
+    const auto length = static_cast<std::int64_t>(samples.size());
+    const std::int64_t total = lead + length + N; // trailing zeros flush the last frames
+    std::vector<PitchPoint> points;
+    points.reserve(static_cast<size_t>(total / kPitchHop + 1));
+    double previousCentre = -1e18;
+    for (std::int64_t end = kPitchHop; end <= total; end += kPitchHop) {
+        for (int n = 0; n < kPitchHop; ++n) {
+            const std::int64_t at = end - kPitchHop + n - lead;
+            block->data[n] = (at >= 0 && at < length) ? samples[static_cast<size_t>(at)] : 0.0f;
+        }
+        aubio_pitch_do(pitch.get(), block.get(), out.get());
+        PitchPoint point;
+        point.f0 = out->data[0];
+        point.confidence = std::clamp(aubio_pitch_get_confidence(pitch.get()), 0.0f, 1.0f);
+        const bool plausible = options.inRange(point.f0);
+        if (plausible)
+            point.f0 = refinePeriod(samples, end - N - lead, point.f0);
+        const double period = plausible ? kSampleRate / static_cast<double>(point.f0) : N / 4.0;
+        const double start = static_cast<double>(end - N - lead);
+        point.centre =
+            std::max(start + (N / 2.0 + std::min(period, N / 2.0)) / 2.0, previousCentre + 1.0);
+        previousCentre = point.centre;
+        points.push_back(point);
+    }
+    return points;
+}
+
+// The offline rule over +-kOctaveRepairFrames around each voiced frame.
+void repairOctaveErrors(std::vector<float>& f0, std::vector<std::uint8_t>& voiced) {
+    const auto frames = static_cast<std::int64_t>(f0.size());
+    const std::vector<float> original = f0;
+    const std::vector<std::uint8_t> wasVoiced = voiced;
+    std::array<double, 2 * kOctaveRepairFrames + 1> window{};
+    for (std::int64_t t = 0; t < frames; ++t) {
+        if (!wasVoiced[static_cast<size_t>(t)])
+            continue;
+        std::size_t count = 0;
+        for (std::int64_t u = std::max<std::int64_t>(0, t - kOctaveRepairFrames);
+             u <= std::min(frames - 1, t + kOctaveRepairFrames); ++u)
+            if (wasVoiced[static_cast<size_t>(u)])
+                window[count++] = std::log2(original[static_cast<size_t>(u)]);
+        const double factor =
+            octaveRepairFactor(std::log2(original[static_cast<size_t>(t)]), window.data(), count);
+        if (factor > 0)
+            f0[static_cast<size_t>(t)] =
+                static_cast<float>(original[static_cast<size_t>(t)] * factor);
+        else
+            voiced[static_cast<size_t>(t)] = 0;
+    }
+}
+
+void fillUnvoicedPitch(std::vector<float>& f0, const std::vector<std::uint8_t>& voiced) {
+    const auto frames = static_cast<std::int64_t>(f0.size());
+    std::int64_t previous = -1;
+    for (std::int64_t t = 0; t <= frames; ++t) {
+        if (t < frames && !voiced[static_cast<size_t>(t)])
+            continue;
+        // Frames previous+1 .. t-1 are unvoiced.
+        for (std::int64_t u = previous + 1; u < t; ++u) {
+            float value = 0;
+            if (previous >= 0 && t < frames) {
+                const double a = std::log(f0[static_cast<size_t>(previous)]);
+                const double b = std::log(f0[static_cast<size_t>(t)]);
+                const double x =
+                    static_cast<double>(u - previous) / static_cast<double>(t - previous);
+                value = static_cast<float>(std::exp(a + (b - a) * x));
+            } else if (previous >= 0) {
+                value = f0[static_cast<size_t>(previous)];
+            } else if (t < frames) {
+                value = f0[static_cast<size_t>(t)];
+            }
+            f0[static_cast<size_t>(u)] = value;
+        }
+        previous = t;
+    }
+}
+
+} // namespace
+
+std::vector<float> zeroPhasePitchLowpass(const std::vector<float>& samples) {
+    Biquad filter = Biquad::butterworthLowpass(kPitchLowpassHz, kSampleRate);
+    std::vector<double> x(samples.begin(), samples.end());
+    const auto pass = [&](bool backwards) {
+        filter.reset();
+        const size_t n = x.size();
+        for (size_t i = 0; i < n; ++i) {
+            double& v = x[backwards ? n - 1 - i : i];
+            v = filter.process(v);
+        }
+    };
+    for (int round = 0; round < 2; ++round) {
+        pass(false);
+        pass(true);
+    }
+    return std::vector<float>(x.begin(), x.end());
+}
+
+double octaveRepairFactor(double hereLog2, double* window, std::size_t count) {
+    if (count < 3)
+        return 1;
+    std::nth_element(window, window + count / 2, window + count);
+    const double median = window[count / 2];
+    if (std::abs(hereLog2 - median) <= kOctaveJump)
+        return 1;
+    double best = 1e9, bestRatio = 1;
+    for (const double ratio : {2.0, 3.0, 4.0, 5.0, 0.5, 1.0 / 3.0}) {
+        const double distance = std::abs(hereLog2 + std::log2(ratio) - median);
+        if (distance < best) {
+            best = distance;
+            bestRatio = ratio;
+        }
+    }
+    return best <= kOctaveSnap ? bestRatio : 0.0;
+}
+
+PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& options) {
+    const auto frames = static_cast<std::int64_t>((samples.size() + kHop - 1) / kHop);
+    const auto count = static_cast<size_t>(frames);
+    PitchTrack track;
+    track.f0Hz.assign(count, 0.0f);
+    track.periodicity.assign(count, 0.0f);
+    track.voiced.assign(count, 0);
+    if (frames == 0)
+        return track;
+
+    // aubio's estimates re-timed onto the frame centres by linear interpolation in time (f0 only
+    // between two plausible neighbours; otherwise the nearer estimate).
+    const std::vector<PitchPoint> points =
+        aubioPitchPoints(zeroPhasePitchLowpass(samples), options);
+    size_t next = 0;
+    for (std::int64_t t = 0; t < frames; ++t) {
+        const double at = static_cast<double>(t * kHop);
+        while (next < points.size() && points[next].centre < at)
+            ++next;
+        const PitchPoint& right = points[std::min(next, points.size() - 1)];
+        const PitchPoint& left = points[next == 0 ? 0 : next - 1];
+        const double span = right.centre - left.centre;
+        const double x = span > 0 ? std::clamp((at - left.centre) / span, 0.0, 1.0) : 0.0;
+        float f0;
+        if (options.inRange(left.f0) && options.inRange(right.f0))
+            f0 = static_cast<float>(std::exp(std::log(left.f0) * (1 - x) + std::log(right.f0) * x));
+        else
+            f0 = x < 0.5 ? left.f0 : right.f0;
+        const auto i = static_cast<size_t>(t);
+        track.f0Hz[i] = f0;
+        track.periodicity[i] = static_cast<float>(left.confidence * (1 - x) + right.confidence * x);
+        track.voiced[i] = options.inRange(f0) && track.periodicity[i] >= options.voicingThreshold;
+    }
+    // Single-frame blips take their neighbours' state.
+    for (size_t i = 1; i + 1 < count; ++i)
+        if (track.voiced[i - 1] == track.voiced[i + 1] && track.voiced[i] != track.voiced[i - 1])
+            track.voiced[i] = track.voiced[i - 1];
+    // Octave errors repaired; frames out of range (also ones voiced by the blip rule) unvoiced.
+    repairOctaveErrors(track.f0Hz, track.voiced);
+    for (size_t i = 0; i < count; ++i)
+        if (!options.inRange(track.f0Hz[i]))
+            track.voiced[i] = 0;
+    fillUnvoicedPitch(track.f0Hz, track.voiced);
+    return track;
+}
+
+CausalYin::CausalYin(const PitchOptions& options)
+    : tolerance_(options.tolerance), minPeriod_(static_cast<int>(kSampleRate / options.maxF0)),
+      maxPeriod_(static_cast<int>(kSampleRate / options.minF0)),
+      difference_(static_cast<size_t>(maxPeriod_ + 2)),
+      normalised_(static_cast<size_t>(maxPeriod_ + 2)) {}
+
+PitchEstimate CausalYin::estimate(const float* history) {
+    const float* now = history + historyLength(); // one past the newest sample
+    difference_[0] = 0;
+    double running = 0;
+    for (int tau = 1; tau <= maxPeriod_ + 1; ++tau) {
+        double sum = 0;
+        for (int j = 1; j <= kSpan; ++j) {
+            const double d = static_cast<double>(now[-j]) - now[-j - tau];
+            sum += d * d;
+        }
+        difference_[static_cast<size_t>(tau)] = static_cast<float>(sum);
+        running += sum;
+        normalised_[static_cast<size_t>(tau)] =
+            running > 0 ? static_cast<float>(sum * tau / running) : 1.0f;
+    }
+    const auto cmnd = [&](int tau) { return normalised_[static_cast<size_t>(tau)]; };
+    int best = -1;
+    for (int tau = minPeriod_; tau <= maxPeriod_; ++tau)
+        if (cmnd(tau) < tolerance_) {
+            while (tau + 1 <= maxPeriod_ && cmnd(tau + 1) < cmnd(tau))
+                ++tau;
+            best = tau;
+            break;
+        }
+    if (best < 0) {
+        best = minPeriod_;
+        for (int tau = minPeriod_; tau <= maxPeriod_; ++tau)
+            if (cmnd(tau) < cmnd(best))
+                best = tau;
+    }
+    PitchEstimate estimate;
+    estimate.periodicity = std::clamp(1.0f - cmnd(best), 0.0f, 1.0f);
+    double period = best;
+    if (best > minPeriod_ && best < maxPeriod_)
+        period += parabolicVertexOffset(difference_[static_cast<size_t>(best - 1)],
+                                        difference_[static_cast<size_t>(best)],
+                                        difference_[static_cast<size_t>(best + 1)]);
+    estimate.f0Hz = static_cast<float>(kSampleRate / period);
+    return estimate;
+}
+
+} // namespace accord::dsp

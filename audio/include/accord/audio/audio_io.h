@@ -1,0 +1,41 @@
+#pragma once
+
+// Audio files as plain sample vectors (JUCE's readers and writers behind a plain C++ API), for
+// the voice models, the watermark and the tests. Signal processing on them is in the dsp library
+// (accord/dsp/).
+
+#include <string>
+#include <vector>
+
+namespace accord::audio {
+
+struct MonoAudio {
+    int sampleRate = 0;
+    int channels = 0;           // of the file; `samples` is their average
+    std::vector<float> samples; // mono, nominally in [-1, 1]
+};
+
+struct MultichannelAudio {
+    int sampleRate = 0;
+    std::vector<std::vector<float>> channels; // planar, equal lengths
+};
+
+// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE), every channel as it is.
+// Throws accord::BadInput naming the file (missing, not audio, empty, truncated).
+MultichannelAudio readAudio(const std::string& path);
+
+// Writes planar audio as 24-bit PCM, as writeMonoAudio does (same formats, clipping, atomicity).
+void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                int sampleRate);
+
+// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE) and mixes it down to mono.
+// Throws accord::BadInput naming the file and the problem (missing, not audio, truncated...).
+MonoAudio readMonoAudio(const std::string& path);
+
+// Writes mono audio as 24-bit PCM: WAV for a `.wav` name, FLAC for `.flac` (case-insensitive);
+// samples are clipped to [-1, 1]. Written atomically (temporary file, fsync, rename): a crash
+// leaves the old file or the new one. Throws accord::BadInput naming the file for another
+// extension, an invalid rate or a failed write.
+void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate);
+
+} // namespace accord::audio

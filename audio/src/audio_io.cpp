@@ -1,0 +1,143 @@
+#include "accord/audio/audio_io.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+
+#include <juce_audio_formats/juce_audio_formats.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+namespace accord::audio {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kReadBlock = 16384;
+constexpr int kBitsPerSample = 24;
+constexpr int kFlacQualityIndex = 5; // JUCE's "5" of 0 (fastest) .. 8 (smallest)
+constexpr double kMaxSampleRate = 768000;
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+    throw BadInput(path + ": " + problem);
+}
+
+juce::File juceFile(const std::string& path) {
+    const std::string absolute = fs::absolute(fs::path(path)).lexically_normal().string();
+    return juce::File(juce::String(juce::CharPointer_UTF8(absolute.c_str())));
+}
+
+std::string lowerExtension(const std::string& path) {
+    std::string extension = fs::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension;
+}
+
+} // namespace
+
+MultichannelAudio readAudio(const std::string& path) {
+    std::error_code error;
+    if (!fs::exists(fs::path(path), error))
+        fail(path, "no such file");
+    if (!fs::is_regular_file(fs::path(path), error))
+        fail(path, "is not a regular file");
+    juce::AudioFormatManager formats;
+    formats.registerBasicFormats();
+    const std::unique_ptr<juce::AudioFormatReader> reader(formats.createReaderFor(juceFile(path)));
+    if (reader == nullptr)
+        fail(path, "not an audio file JUCE can read (WAV, AIFF, FLAC, Ogg Vorbis, MP3)");
+    if (reader->numChannels == 0 ||
+        !(reader->sampleRate > 0 && reader->sampleRate <= kMaxSampleRate))
+        fail(path, "audio without channels or with an invalid sample rate");
+    if (reader->lengthInSamples <= 0)
+        fail(path, "holds no samples (zero-length audio)");
+
+    MultichannelAudio audio;
+    audio.sampleRate = static_cast<int>(std::lround(reader->sampleRate));
+    const int channels = static_cast<int>(reader->numChannels);
+    const juce::int64 frames = reader->lengthInSamples;
+    audio.channels.assign(static_cast<size_t>(channels),
+                          std::vector<float>(static_cast<size_t>(frames)));
+    std::vector<float*> at(static_cast<size_t>(channels));
+    for (juce::int64 start = 0; start < frames; start += kReadBlock) {
+        const int count = static_cast<int>(std::min<juce::int64>(kReadBlock, frames - start));
+        for (int c = 0; c < channels; ++c)
+            at[static_cast<size_t>(c)] = audio.channels[static_cast<size_t>(c)].data() + start;
+        if (!reader->read(at.data(), channels, start, count))
+            fail(path, "truncated or corrupt audio: decoding stopped at sample " +
+                           std::to_string(start) + " of " + std::to_string(frames));
+    }
+    return audio;
+}
+
+MonoAudio readMonoAudio(const std::string& path) {
+    MultichannelAudio all = readAudio(path);
+    MonoAudio audio;
+    audio.sampleRate = all.sampleRate;
+    audio.channels = static_cast<int>(all.channels.size());
+    audio.samples = std::move(all.channels[0]);
+    const float scale = 1.0f / static_cast<float>(audio.channels);
+    for (size_t c = 1; c < all.channels.size(); ++c)
+        for (size_t n = 0; n < audio.samples.size(); ++n)
+            audio.samples[n] += all.channels[c][n];
+    if (audio.channels > 1)
+        for (float& sample : audio.samples)
+            sample *= scale;
+    return audio;
+}
+
+void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                int sampleRate) {
+    const std::string extension = lowerExtension(path);
+    std::unique_ptr<juce::AudioFormat> format;
+    if (extension == ".wav")
+        format = std::make_unique<juce::WavAudioFormat>();
+    else if (extension == ".flac")
+        format = std::make_unique<juce::FlacAudioFormat>();
+    else
+        fail(path, "unsupported output format '" + extension + "': use .wav or .flac");
+    if (sampleRate <= 0 || sampleRate > kMaxSampleRate)
+        fail(path, "invalid sample rate " + std::to_string(sampleRate));
+    if (channels.empty())
+        fail(path, "no channels to write");
+    const size_t frames = channels[0].size();
+    for (const auto& channel : channels)
+        if (channel.size() != frames)
+            fail(path, "channels of different lengths");
+
+    juce::MemoryBlock bytes;
+    {
+        auto* stream = new juce::MemoryOutputStream(bytes, false);
+        const int count = static_cast<int>(channels.size());
+        std::unique_ptr<juce::AudioFormatWriter> writer(format->createWriterFor(
+            stream, sampleRate, static_cast<unsigned>(count), kBitsPerSample, {},
+            extension == ".flac" ? kFlacQualityIndex : 0));
+        if (writer == nullptr) {
+            delete stream;
+            fail(path, "cannot encode " + std::to_string(sampleRate) + " Hz 24-bit audio");
+        }
+        juce::AudioBuffer<float> buffer(count, kReadBlock);
+        for (size_t start = 0; start < frames; start += kReadBlock) {
+            const int block = static_cast<int>(std::min<size_t>(kReadBlock, frames - start));
+            for (int c = 0; c < count; ++c) {
+                float* out = buffer.getWritePointer(c);
+                const float* in = channels[static_cast<size_t>(c)].data() + start;
+                for (int n = 0; n < block; ++n)
+                    out[n] = std::clamp(in[n], -1.0f, 1.0f);
+            }
+            if (!writer->writeFromAudioSampleBuffer(buffer, 0, block))
+                fail(path, "encoding failed");
+        }
+    } // the writer finishes the header and frees the stream here
+    writeFileAtomically(path,
+                        std::string(static_cast<const char*>(bytes.getData()), bytes.getSize()));
+}
+
+void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate) {
+    writeAudio(path, {samples}, sampleRate);
+}
+
+} // namespace accord::audio
