@@ -1,0 +1,1342 @@
+#include "accord/ui/arrangement/arrangement_view.h"
+
+#include "accord/ui/arrangement/timeline.h"
+#include "accord/ui/arrangement/waveform_cache.h"
+
+#include <QContextMenuEvent>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMimeData>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QUndoStack>
+#include <QUrl>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace accord::ui {
+
+namespace {
+
+constexpr double kMinSamplesPerPixel = 4;
+constexpr double kMaxSamplesPerPixel = 250000;
+constexpr double kZoomStep = 1.5;
+constexpr int kDragThreshold = 3;
+constexpr int kFadeGrip = 7;
+constexpr int kFollowMargin = 48;
+constexpr double kTrailingBars = 16; // scrollable room after the last clip
+
+// Dark studio palette.
+const QColor kBackground(0x1b, 0x1e, 0x23);
+const QColor kLaneEven(0x22, 0x26, 0x2c);
+const QColor kLaneOdd(0x1f, 0x23, 0x28);
+const QColor kLaneSelected(0x2a, 0x30, 0x38);
+const QColor kRulerBackground(0x2a, 0x2e, 0x35);
+const QColor kHeaderBackground(0x26, 0x2a, 0x30);
+const QColor kHeaderSelected(0x31, 0x37, 0x40);
+const QColor kSeparator(0x12, 0x14, 0x17);
+const QColor kBarLine(0x3a, 0x40, 0x4a);
+const QColor kBeatLine(0x2c, 0x31, 0x38);
+const QColor kText(0xd8, 0xdc, 0xe2);
+const QColor kMutedText(0x8a, 0x93, 0x9f);
+const QColor kPlayhead(0xff, 0x5a, 0x4e);
+const QColor kLoop(0x3d, 0x8b, 0xfd);
+const QColor kAccent(0x3d, 0x8b, 0xfd);
+const QColor kMuteOn(0xf0, 0xa2, 0x02);
+const QColor kSoloOn(0x43, 0xc0, 0x6b);
+const QColor kNoConsent(0xe5, 0x48, 0x4d);
+
+const std::array<QColor, 8> kTrackColours{QColor(0x5a, 0xa9, 0xe6), QColor(0x7b, 0xc9, 0x6f),
+                                          QColor(0xf4, 0xa2, 0x59), QColor(0xb3, 0x88, 0xeb),
+                                          QColor(0xef, 0x6f, 0x6c), QColor(0x2e, 0xc4, 0xb6),
+                                          QColor(0xe9, 0xc4, 0x6a), QColor(0xe5, 0x6b, 0xa8)};
+
+bool isAudioFile(const QString& path) {
+    static const QStringList suffixes{QStringLiteral("wav"),  QStringLiteral("wave"),
+                                      QStringLiteral("aif"),  QStringLiteral("aiff"),
+                                      QStringLiteral("flac"), QStringLiteral("ogg"),
+                                      QStringLiteral("oga"),  QStringLiteral("mp3")};
+    return suffixes.contains(QFileInfo(path).suffix().toLower());
+}
+
+double fadeGain(const accord::Clip& clip, std::int64_t timelineSample) {
+    const std::int64_t k = std::clamp<std::int64_t>(timelineSample - clip.position, 0, clip.length);
+    return accord::clipFadeGain(k, clip.length, clip.fadeIn, clip.fadeOut);
+}
+
+QString clipTitle(const accord::Clip& clip) {
+    return QFileInfo(QString::fromStdString(clip.file)).completeBaseName();
+}
+
+} // namespace
+
+QColor trackColour(int index) {
+    return kTrackColours[static_cast<std::size_t>(std::max(0, index)) % kTrackColours.size()];
+}
+
+ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* waveforms,
+                                 QWidget* parent)
+    : QAbstractScrollArea(parent), document_(document), waveforms_(waveforms) {
+    setObjectName(QStringLiteral("arrangementView"));
+    viewport()->setObjectName(QStringLiteral("arrangementCanvas"));
+    setFrameShape(QFrame::NoFrame);
+    setAcceptDrops(true);
+    viewport()->setAcceptDrops(true);
+    viewport()->setMouseTracking(true);
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    horizontalScrollBar()->setSingleStep(24);
+    verticalScrollBar()->setSingleStep(kTrackHeight / 4);
+    setMinimumSize(480, kRulerHeight + kTrackHeight + 24);
+
+    connect(document_, &ProjectDocument::structureChanged, this,
+            &ArrangementView::onStructureChanged);
+    connect(document_, &ProjectDocument::trackMixChanged, viewport(),
+            qOverload<>(&QWidget::update));
+    connect(document_, &ProjectDocument::tempoChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(document_, &ProjectDocument::projectReset, this, [this] {
+        cancelDrag();
+        selectedClip_.clear();
+        selectedTrack_.clear();
+        horizontalScrollBar()->setValue(0);
+        verticalScrollBar()->setValue(0);
+        Q_EMIT selectionChanged();
+    });
+    connect(waveforms_, &WaveformCache::ready, viewport(), qOverload<>(&QWidget::update));
+    connect(waveforms_, &WaveformCache::failed, viewport(), qOverload<>(&QWidget::update));
+    onStructureChanged();
+}
+
+ArrangementView::~ArrangementView() = default;
+
+// ---- geometry -------------------------------------------------------------------------------
+
+TempoGrid ArrangementView::grid() const {
+    return TempoGrid(document_->project().sampleRate, document_->project().tempo);
+}
+
+int ArrangementView::xForSample(std::int64_t sample) const {
+    return laneLeft() +
+           static_cast<int>(std::llround(static_cast<double>(sample) / samplesPerPixel_)) -
+           horizontalScrollBar()->value();
+}
+
+std::int64_t ArrangementView::sampleAtX(double x) const {
+    return std::llround((x - laneLeft() + horizontalScrollBar()->value()) * samplesPerPixel_);
+}
+
+int ArrangementView::trackTop(int index) const {
+    return lanesTop() + index * kTrackHeight - verticalScrollBar()->value();
+}
+
+std::string ArrangementView::trackAtY(int y) const {
+    if (y < lanesTop())
+        return {};
+    const int index = (y - lanesTop() + verticalScrollBar()->value()) / kTrackHeight;
+    const auto& tracks = document_->project().tracks;
+    if (index < 0 || index >= static_cast<int>(tracks.size()))
+        return {};
+    return tracks[static_cast<std::size_t>(index)].id;
+}
+
+QRect ArrangementView::clipRectFor(const accord::Clip& clip, int trackIndex) const {
+    const int left = xForSample(clip.position);
+    const int right = xForSample(clip.position + clip.length);
+    return QRect(QPoint(left, trackTop(trackIndex) + 3),
+                 QPoint(std::max(left + 2, right) - 1, trackTop(trackIndex) + kTrackHeight - 4));
+}
+
+QRect ArrangementView::clipRect(const std::string& clipId) const {
+    std::string trackId;
+    const accord::Clip* clip = document_->findClip(clipId, &trackId);
+    if (clip == nullptr)
+        return {};
+    return clipRectFor(*clip, document_->trackIndex(trackId));
+}
+
+std::string ArrangementView::clipAt(const QPoint& pos) const {
+    if (pos.x() < laneLeft() || pos.y() < lanesTop())
+        return {};
+    const std::string trackId = trackAtY(pos.y());
+    const accord::Track* track = document_->findTrack(trackId);
+    if (track == nullptr)
+        return {};
+    const int index = document_->trackIndex(trackId);
+    // The last clip drawn is on top: search backwards.
+    for (auto clip = track->clips.rbegin(); clip != track->clips.rend(); ++clip)
+        if (clipRectFor(*clip, index).adjusted(-1, 0, 1, 0).contains(pos))
+            return clip->id;
+    return {};
+}
+
+ArrangementView::Zone ArrangementView::zoneAt(const std::string& clipId, const QPoint& pos) const {
+    std::string trackId;
+    const accord::Clip* clip = document_->findClip(clipId, &trackId);
+    if (clip == nullptr)
+        return Zone::None;
+    const QRect rect = clipRectFor(*clip, document_->trackIndex(trackId));
+    const bool top = pos.y() <= rect.top() + kClipTitleHeight;
+    const int fadeInX = xForSample(clip->position + clip->fadeIn);
+    const int fadeOutX = xForSample(clip->position + clip->length - clip->fadeOut);
+    if (top && std::abs(pos.x() - fadeInX) <= kFadeGrip && pos.x() >= rect.left() + 2)
+        return Zone::FadeIn;
+    if (top && std::abs(pos.x() - fadeOutX) <= kFadeGrip && pos.x() <= rect.right() - 2)
+        return Zone::FadeOut;
+    const int grip = std::min(kEdgeGrip, std::max(2, rect.width() / 4));
+    if (pos.x() <= rect.left() + grip)
+        return Zone::TrimLeft;
+    if (pos.x() >= rect.right() - grip)
+        return Zone::TrimRight;
+    return Zone::Body;
+}
+
+QRect ArrangementView::muteButtonRect(int trackIndex) const {
+    return QRect(kHeaderWidth - 58, trackTop(trackIndex) + 10, 22, 18);
+}
+
+QRect ArrangementView::soloButtonRect(int trackIndex) const {
+    return QRect(kHeaderWidth - 32, trackTop(trackIndex) + 10, 22, 18);
+}
+
+std::int64_t ArrangementView::snapped(std::int64_t sample) const {
+    if (!snap_)
+        return std::max<std::int64_t>(0, sample);
+    return grid().snap(sample, samplesPerPixel_);
+}
+
+QString ArrangementView::waveformKey(const accord::Clip& clip) const {
+    return QString::fromStdString(clip.asset.empty() ? clip.file : clip.asset);
+}
+
+std::optional<std::int64_t> ArrangementView::mediaFrames(const accord::Clip& clip) const {
+    if (auto known = document_->mediaLength(clip.file))
+        return known;
+    if (const auto peaks = waveforms_->peaks(waveformKey(clip)); peaks && peaks->sampleRate > 0)
+        return static_cast<std::int64_t>(static_cast<double>(peaks->frames) *
+                                         document_->project().sampleRate / peaks->sampleRate);
+    return std::nullopt;
+}
+
+int ArrangementView::contentHeight() const {
+    // One empty lane more than there are tracks: room to drop files onto a new track.
+    return static_cast<int>(document_->project().tracks.size() + 1) * kTrackHeight;
+}
+
+// ---- state ----------------------------------------------------------------------------------
+
+void ArrangementView::onStructureChanged() {
+    if (!selectedClip_.empty() && document_->findClip(selectedClip_) == nullptr) {
+        selectedClip_.clear();
+        Q_EMIT selectionChanged();
+    }
+    if (!selectedTrack_.empty() && document_->findTrack(selectedTrack_) == nullptr) {
+        selectedTrack_.clear();
+        Q_EMIT selectionChanged();
+    }
+    if (drag_.mode != DragMode::None && !drag_.clipId.empty() &&
+        document_->findClip(drag_.clipId) == nullptr)
+        cancelDrag();
+    requestWaveforms();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void ArrangementView::requestWaveforms() {
+    for (const auto& track : document_->project().tracks)
+        for (const auto& clip : track.clips)
+            if (!clip.offline)
+                waveforms_->request(waveformKey(clip), QString::fromStdString(clip.file));
+}
+
+void ArrangementView::updateScrollBars() {
+    const accord::Project& project = document_->project();
+    const double trailing =
+        TempoGrid(project.sampleRate, project.tempo).samplesPerBar() * kTrailingBars;
+    const double contentSamples =
+        std::max(static_cast<double>(project.length()) + trailing, trailing * 2);
+    const int laneWidth = std::max(1, viewport()->width() - laneLeft());
+    const double contentPixels = contentSamples / samplesPerPixel_;
+    const int maximum = static_cast<int>(
+        std::clamp(contentPixels - laneWidth, 0.0, static_cast<double>(INT32_MAX / 2)));
+    horizontalScrollBar()->setRange(0, maximum);
+    horizontalScrollBar()->setPageStep(laneWidth);
+
+    const int lanesHeight = std::max(1, viewport()->height() - lanesTop());
+    verticalScrollBar()->setRange(0, std::max(0, contentHeight() - lanesHeight));
+    verticalScrollBar()->setPageStep(lanesHeight);
+}
+
+void ArrangementView::setSamplesPerPixel(double samplesPerPixel, int anchorX) {
+    samplesPerPixel = std::clamp(samplesPerPixel, kMinSamplesPerPixel, kMaxSamplesPerPixel);
+    if (samplesPerPixel == samplesPerPixel_)
+        return;
+    if (anchorX < laneLeft())
+        anchorX = laneLeft() + std::max(0, viewport()->width() - laneLeft()) / 2;
+    const std::int64_t anchor = sampleAtX(anchorX);
+    samplesPerPixel_ = samplesPerPixel;
+    updateScrollBars();
+    horizontalScrollBar()->setValue(static_cast<int>(
+        std::llround(static_cast<double>(anchor) / samplesPerPixel_) - (anchorX - laneLeft())));
+    viewport()->update();
+    Q_EMIT zoomChanged(samplesPerPixel_);
+}
+
+void ArrangementView::zoomIn() {
+    setSamplesPerPixel(samplesPerPixel_ / kZoomStep);
+}
+
+void ArrangementView::zoomOut() {
+    setSamplesPerPixel(samplesPerPixel_ * kZoomStep);
+}
+
+void ArrangementView::zoomToFit() {
+    const accord::Project& project = document_->project();
+    const double length = project.length() > 0
+                              ? static_cast<double>(project.length())
+                              : TempoGrid(project.sampleRate, project.tempo).samplesPerBar() * 8;
+    const int laneWidth = std::max(100, viewport()->width() - laneLeft() - 24);
+    setSamplesPerPixel(length * 1.04 / laneWidth);
+    horizontalScrollBar()->setValue(0);
+}
+
+void ArrangementView::setSnapEnabled(bool enabled) {
+    if (snap_ == enabled)
+        return;
+    snap_ = enabled;
+    viewport()->update();
+    Q_EMIT snapChanged(snap_);
+}
+
+void ArrangementView::setFollowPlayback(bool follow) {
+    follow_ = follow;
+}
+
+void ArrangementView::selectClip(const std::string& clipId) {
+    std::string trackId;
+    if (!clipId.empty() && document_->findClip(clipId, &trackId) == nullptr)
+        return;
+    if (clipId == selectedClip_ && (clipId.empty() || trackId == selectedTrack_))
+        return;
+    selectedClip_ = clipId;
+    if (!clipId.empty())
+        selectedTrack_ = trackId;
+    viewport()->update();
+    Q_EMIT selectionChanged();
+}
+
+void ArrangementView::selectTrack(const std::string& trackId) {
+    if (trackId == selectedTrack_)
+        return;
+    selectedTrack_ = trackId;
+    viewport()->update();
+    Q_EMIT selectionChanged();
+}
+
+void ArrangementView::setAssetsWithoutConsent(const QSet<QString>& assets) {
+    if (assets == withoutConsent_)
+        return;
+    withoutConsent_ = assets;
+    viewport()->update();
+}
+
+void ArrangementView::setPendingImports(const QVector<PendingImport>& pendingImports) {
+    pendingImports_ = pendingImports;
+    viewport()->update();
+}
+
+void ArrangementView::updatePlayheadArea(std::int64_t sample) {
+    const int x = xForSample(sample);
+    viewport()->update(QRect(x - 8, 0, 17, viewport()->height()));
+}
+
+void ArrangementView::setPlayhead(std::int64_t sample, bool playing) {
+    if (sample == playhead_ && playing == playing_)
+        return;
+    const std::int64_t previous = playhead_;
+    playhead_ = sample;
+    playing_ = playing;
+    if (playing && follow_ && drag_.mode == DragMode::None) {
+        const int x = xForSample(sample);
+        const int laneWidth = viewport()->width() - laneLeft();
+        if (x > viewport()->width() - kFollowMargin || x < laneLeft()) {
+            // Page on so that the playhead continues from the left of the view.
+            horizontalScrollBar()->setValue(
+                static_cast<int>(static_cast<double>(sample) / samplesPerPixel_) - laneWidth / 10);
+            return; // scrolling repaints everything
+        }
+    }
+    updatePlayheadArea(previous);
+    updatePlayheadArea(sample);
+}
+
+void ArrangementView::setLoop(bool enabled, std::int64_t start, std::int64_t end) {
+    loopEnabled_ = enabled;
+    loopStart_ = start;
+    loopEnd_ = end;
+    viewport()->update();
+}
+
+void ArrangementView::deleteSelection() {
+    if (!selectedClip_.empty())
+        document_->deleteClip(selectedClip_);
+}
+
+void ArrangementView::splitAtPlayhead() {
+    if (!selectedClip_.empty()) {
+        const std::string right = document_->splitClip(selectedClip_, playhead_);
+        if (!right.empty())
+            selectClip(right);
+        return;
+    }
+    const accord::Track* track = document_->findTrack(selectedTrack_);
+    if (track == nullptr)
+        return;
+    std::vector<std::string> under;
+    for (const auto& clip : track->clips)
+        if (clip.position < playhead_ && playhead_ < clip.position + clip.length)
+            under.push_back(clip.id);
+    if (under.size() > 1)
+        document_->undoStack()->beginMacro(tr("Split clips at the playhead"));
+    for (const auto& id : under)
+        document_->splitClip(id, playhead_);
+    if (under.size() > 1)
+        document_->undoStack()->endMacro();
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+void ArrangementView::resizeEvent(QResizeEvent* event) {
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+}
+
+void ArrangementView::scrollContentsBy(int, int) {
+    viewport()->update();
+}
+
+bool ArrangementView::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const std::string clipId = clipAt(help->pos());
+        std::string trackId;
+        if (const accord::Clip* clip = document_->findClip(clipId, &trackId)) {
+            const int rate = document_->project().sampleRate;
+            QString text =
+                tr("<b>%1</b><br>%2 → %3 (%4)")
+                    .arg(clipTitle(*clip).toHtmlEscaped(), formatClockTime(clip->position, rate),
+                         formatClockTime(clip->position + clip->length, rate),
+                         formatClockTime(clip->length, rate));
+            if (clip->offline)
+                text += tr("<br><b>Offline</b>: %1 is missing")
+                            .arg(QString::fromStdString(clip->file).toHtmlEscaped());
+            if (!clip->asset.empty() &&
+                withoutConsent_.contains(QString::fromStdString(clip->asset)))
+                text += tr("<br><span style='color:#e5484d'>Its owner gave no active grant: it "
+                           "cannot be trained on, used or exported.</span>");
+            QToolTip::showText(help->globalPos(), text, viewport());
+        } else {
+            QToolTip::hideText();
+        }
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void ArrangementView::updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers modifiers) {
+    Qt::CursorShape shape = Qt::ArrowCursor;
+    if (pos.y() < lanesTop() && pos.x() >= laneLeft()) {
+        shape = Qt::PointingHandCursor;
+    } else if (const std::string clip = clipAt(pos); !clip.empty()) {
+        if (modifiers & Qt::AltModifier) {
+            shape = Qt::SplitHCursor;
+        } else {
+            switch (zoneAt(clip, pos)) {
+            case Zone::TrimLeft:
+            case Zone::TrimRight:
+                shape = Qt::SizeHorCursor;
+                break;
+            case Zone::FadeIn:
+            case Zone::FadeOut:
+                shape = Qt::PointingHandCursor;
+                break;
+            case Zone::Body:
+                shape = Qt::OpenHandCursor;
+                break;
+            case Zone::None:
+                break;
+            }
+        }
+    }
+    viewport()->setCursor(shape);
+}
+
+void ArrangementView::mousePressEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() != Qt::LeftButton) {
+        if (event->button() == Qt::RightButton) {
+            if (const std::string clip = clipAt(pos); !clip.empty())
+                selectClip(clip);
+        }
+        return;
+    }
+    drag_ = Drag{};
+    drag_.pressPos = pos;
+
+    // Ruler: seek (and scrub), or Shift+drag a loop range.
+    if (pos.y() < lanesTop()) {
+        if (pos.x() < laneLeft())
+            return;
+        const std::int64_t sample = snapped(sampleAtX(pos.x()));
+        if (event->modifiers() & Qt::ShiftModifier) {
+            drag_.mode = DragMode::LoopRange;
+            drag_.anchorSample = sample;
+        } else {
+            drag_.mode = DragMode::Scrub;
+            Q_EMIT seekRequested(sample);
+        }
+        return;
+    }
+
+    // Track headers: mute, solo, select.
+    if (pos.x() < laneLeft()) {
+        const std::string trackId = trackAtY(pos.y());
+        const accord::Track* track = document_->findTrack(trackId);
+        if (track == nullptr) {
+            selectTrack({});
+            return;
+        }
+        const int index = document_->trackIndex(trackId);
+        if (muteButtonRect(index).contains(pos))
+            document_->setTrackMix(trackId, MixParameter::Mute, track->mute ? 0 : 1);
+        else if (soloButtonRect(index).contains(pos))
+            document_->setTrackMix(trackId, MixParameter::Solo, track->solo ? 0 : 1);
+        selectClip({});
+        selectTrack(trackId);
+        return;
+    }
+
+    // Lanes.
+    const std::string clipId = clipAt(pos);
+    if (clipId.empty()) {
+        selectClip({});
+        selectTrack(trackAtY(pos.y()));
+        return;
+    }
+    selectClip(clipId);
+    std::string trackId;
+    const accord::Clip* clip = document_->findClip(clipId, &trackId);
+    if (event->modifiers() & Qt::AltModifier) {
+        const std::int64_t at = (event->modifiers() & Qt::ShiftModifier)
+                                    ? sampleAtX(pos.x())
+                                    : snapped(sampleAtX(pos.x()));
+        const std::string right = document_->splitClip(clipId, at);
+        if (!right.empty())
+            selectClip(right);
+        return;
+    }
+    switch (zoneAt(clipId, pos)) {
+    case Zone::TrimLeft:
+        drag_.mode = DragMode::TrimLeft;
+        break;
+    case Zone::TrimRight:
+        drag_.mode = DragMode::TrimRight;
+        break;
+    case Zone::FadeIn:
+        drag_.mode = DragMode::FadeIn;
+        break;
+    case Zone::FadeOut:
+        drag_.mode = DragMode::FadeOut;
+        break;
+    case Zone::Body:
+        drag_.mode = DragMode::Move;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        break;
+    case Zone::None:
+        return;
+    }
+    drag_.clipId = clipId;
+    drag_.originTrack = trackId;
+    drag_.origin = *clip;
+    drag_.previewTrack = trackId;
+    drag_.preview = *clip;
+    drag_.grabOffset = sampleAtX(pos.x()) - clip->position;
+}
+
+void ArrangementView::mouseMoveEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    if (drag_.mode == DragMode::None) {
+        updateHoverCursor(pos, event->modifiers());
+        return;
+    }
+    updateDrag(pos, event->modifiers());
+}
+
+void ArrangementView::updateDrag(const QPoint& pos, Qt::KeyboardModifiers modifiers) {
+    if (!drag_.moved && (pos - drag_.pressPos).manhattanLength() < kDragThreshold)
+        return;
+    drag_.moved = true;
+    const bool snapping = snap_ && !(modifiers & Qt::ShiftModifier);
+    auto snapIf = [&](std::int64_t sample) {
+        return snapping ? grid().snap(sample, samplesPerPixel_) : std::max<std::int64_t>(0, sample);
+    };
+    const std::int64_t sample = sampleAtX(pos.x());
+    const accord::Clip& origin = drag_.origin;
+    accord::Clip& preview = drag_.preview;
+    const std::int64_t originEnd = origin.position + origin.length;
+    const std::int64_t minimum = ProjectDocument::kMinimumClipLength;
+
+    switch (drag_.mode) {
+    case DragMode::Scrub:
+        Q_EMIT seekRequested(snapIf(sample));
+        return;
+    case DragMode::LoopRange: {
+        const std::int64_t end = snapIf(sample);
+        if (end != drag_.anchorSample)
+            Q_EMIT loopRangeRequested(std::min(drag_.anchorSample, end),
+                                      std::max(drag_.anchorSample, end));
+        return;
+    }
+    case DragMode::Move: {
+        preview.position = snapIf(sample - drag_.grabOffset);
+        const std::string track = trackAtY(std::clamp(pos.y(), lanesTop(), viewport()->height()));
+        if (!track.empty())
+            drag_.previewTrack = track;
+        break;
+    }
+    case DragMode::TrimLeft: {
+        // The left edge may go back as far as the media starts, and forward to near the end.
+        const std::int64_t earliest = std::max<std::int64_t>(0, origin.position - origin.offset);
+        const std::int64_t left = std::clamp(snapIf(sample), earliest, originEnd - minimum);
+        preview.position = left;
+        preview.offset = origin.offset + (left - origin.position);
+        preview.length = originEnd - left;
+        break;
+    }
+    case DragMode::TrimRight: {
+        std::int64_t latest = originEnd; // unknown media length: only shorten
+        if (const auto frames = mediaFrames(origin))
+            latest = std::max(originEnd, origin.position + (*frames - origin.offset));
+        const std::int64_t right = std::clamp(snapIf(sample), origin.position + minimum, latest);
+        preview.length = right - origin.position;
+        break;
+    }
+    case DragMode::FadeIn:
+        preview.fadeIn =
+            std::clamp<std::int64_t>(sample - origin.position, 0, origin.length - origin.fadeOut);
+        break;
+    case DragMode::FadeOut:
+        preview.fadeOut =
+            std::clamp<std::int64_t>(originEnd - sample, 0, origin.length - origin.fadeIn);
+        break;
+    case DragMode::None:
+        return;
+    }
+    preview.fadeIn = std::min(preview.fadeIn, preview.length);
+    preview.fadeOut = std::min(preview.fadeOut, preview.length - preview.fadeIn);
+    viewport()->update();
+}
+
+void ArrangementView::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || drag_.mode == DragMode::None)
+        return;
+    updateDrag(event->position().toPoint(), event->modifiers());
+    commitDrag();
+    updateHoverCursor(event->position().toPoint(), event->modifiers());
+}
+
+void ArrangementView::commitDrag() {
+    const Drag drag = drag_;
+    drag_ = Drag{};
+    viewport()->update();
+    if (!drag.moved)
+        return;
+    const accord::Clip& p = drag.preview;
+    switch (drag.mode) {
+    case DragMode::Move:
+        document_->moveClip(drag.clipId, drag.previewTrack, p.position);
+        break;
+    case DragMode::TrimLeft:
+    case DragMode::TrimRight:
+        document_->trimClip(drag.clipId, p.position, p.offset, p.length);
+        break;
+    case DragMode::FadeIn:
+    case DragMode::FadeOut:
+        document_->setClipFades(drag.clipId, p.fadeIn, p.fadeOut);
+        break;
+    default:
+        break;
+    }
+}
+
+void ArrangementView::cancelDrag() {
+    if (drag_.mode == DragMode::None)
+        return;
+    drag_ = Drag{};
+    viewport()->update();
+}
+
+void ArrangementView::mouseDoubleClickEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    if (pos.x() >= laneLeft() || pos.y() < lanesTop())
+        return;
+    const std::string trackId = trackAtY(pos.y());
+    const accord::Track* track = document_->findTrack(trackId);
+    if (track == nullptr) {
+        document_->addTrack(QString());
+        return;
+    }
+    const int index = document_->trackIndex(trackId);
+    if (muteButtonRect(index).contains(pos) || soloButtonRect(index).contains(pos)) {
+        // A quick second click on M or S is another toggle, not a rename.
+        const bool mute = muteButtonRect(index).contains(pos);
+        document_->setTrackMix(trackId, mute ? MixParameter::Mute : MixParameter::Solo,
+                               (mute ? track->mute : track->solo) ? 0 : 1);
+        return;
+    }
+    bool ok = false;
+    const QString name =
+        QInputDialog::getText(this, tr("Rename Track"), tr("Name:"), QLineEdit::Normal,
+                              QString::fromStdString(track->name), &ok);
+    if (ok && !name.trimmed().isEmpty())
+        document_->renameTrack(trackId, name.trimmed());
+}
+
+void ArrangementView::wheelEvent(QWheelEvent* event) {
+    const QPoint delta = event->angleDelta();
+    if (event->modifiers() & Qt::ControlModifier) {
+        if (delta.y() == 0)
+            return;
+        const double factor = std::pow(kZoomStep, -delta.y() / 120.0);
+        setSamplesPerPixel(samplesPerPixel_ * factor, static_cast<int>(event->position().x()));
+        event->accept();
+        return;
+    }
+    if (event->modifiers() & Qt::ShiftModifier) {
+        horizontalScrollBar()->setValue(horizontalScrollBar()->value() -
+                                        (delta.y() != 0 ? delta.y() : delta.x()));
+        event->accept();
+        return;
+    }
+    QAbstractScrollArea::wheelEvent(event);
+}
+
+void ArrangementView::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+        deleteSelection();
+        return;
+    case Qt::Key_Escape:
+        cancelDrag();
+        selectClip({});
+        return;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        return;
+    case Qt::Key_Minus:
+        zoomOut();
+        return;
+    default:
+        break;
+    }
+    QAbstractScrollArea::keyPressEvent(event);
+}
+
+void ArrangementView::contextMenuEvent(QContextMenuEvent* event) {
+    const QPoint pos = event->pos();
+    QMenu menu(this);
+    const std::string clipId = clipAt(pos);
+    const std::string trackId = trackAtY(pos.y());
+    if (!clipId.empty()) {
+        const std::int64_t at = snapped(sampleAtX(pos.x()));
+        menu.addAction(tr("Split Here"), this, [this, clipId, at] {
+            const std::string right = document_->splitClip(clipId, at);
+            if (!right.empty())
+                selectClip(right);
+        });
+        menu.addAction(tr("Remove Fades"), this,
+                       [this, clipId] { document_->setClipFades(clipId, 0, 0); });
+        menu.addSeparator();
+        menu.addAction(tr("Delete Clip"), this, [this, clipId] { document_->deleteClip(clipId); });
+    } else if (!trackId.empty() && pos.x() < laneLeft()) {
+        menu.addAction(tr("Rename Track…"), this, [this, trackId] {
+            const accord::Track* track = document_->findTrack(trackId);
+            if (track == nullptr)
+                return;
+            bool ok = false;
+            const QString name =
+                QInputDialog::getText(this, tr("Rename Track"), tr("Name:"), QLineEdit::Normal,
+                                      QString::fromStdString(track->name), &ok);
+            if (ok && !name.trimmed().isEmpty())
+                document_->renameTrack(trackId, name.trimmed());
+        });
+        menu.addAction(tr("Remove Track"), this,
+                       [this, trackId] { document_->removeTrack(trackId); });
+        menu.addSeparator();
+        menu.addAction(tr("Add Track"), this, [this] { document_->addTrack(QString()); });
+    } else {
+        menu.addAction(tr("Add Track"), this, [this] { document_->addTrack(QString()); });
+    }
+    menu.exec(event->globalPos());
+}
+
+// ---- drag and drop --------------------------------------------------------------------------
+
+QStringList ArrangementView::audioFiles(const QMimeData* mime) const {
+    QStringList files;
+    if (mime == nullptr || !mime->hasUrls())
+        return files;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile() && isAudioFile(url.toLocalFile()))
+            files << url.toLocalFile();
+    return files;
+}
+
+void ArrangementView::updateDropTarget(const QPoint& pos) {
+    dropActive_ = true;
+    dropTrack_ = trackAtY(std::max(pos.y(), lanesTop()));
+    dropSample_ = snapped(sampleAtX(std::max(pos.x(), laneLeft())));
+    viewport()->update();
+}
+
+void ArrangementView::dragEnterEvent(QDragEnterEvent* event) {
+    const QStringList files = audioFiles(event->mimeData());
+    if (files.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    dropCount_ = static_cast<int>(files.size());
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+    updateDropTarget(event->position().toPoint());
+}
+
+void ArrangementView::dragMoveEvent(QDragMoveEvent* event) {
+    if (audioFiles(event->mimeData()).isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+    updateDropTarget(event->position().toPoint());
+}
+
+void ArrangementView::dragLeaveEvent(QDragLeaveEvent* event) {
+    dropActive_ = false;
+    viewport()->update();
+    event->accept();
+}
+
+void ArrangementView::dropEvent(QDropEvent* event) {
+    const QStringList files = audioFiles(event->mimeData());
+    dropActive_ = false;
+    viewport()->update();
+    if (files.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    const QPoint pos = event->position().toPoint();
+    const std::string track = trackAtY(std::max(pos.y(), lanesTop()));
+    const std::int64_t position = snapped(sampleAtX(std::max(pos.x(), laneLeft())));
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+    Q_EMIT filesDropped(files, QString::fromStdString(track), static_cast<qint64>(position));
+}
+
+// ---- painting -------------------------------------------------------------------------------
+
+void ArrangementView::paintEvent(QPaintEvent* event) {
+    QPainter painter(viewport());
+    painter.setClipRect(event->rect());
+    const QRect all = viewport()->rect();
+    painter.fillRect(all, kBackground);
+
+    const QRect lanes(QPoint(laneLeft(), lanesTop()), all.bottomRight());
+    painter.save();
+    painter.setClipRect(lanes.intersected(event->rect()));
+    paintLanes(painter, lanes);
+    paintGrid(painter, lanes);
+    if (loopEnabled_ && loopEnd_ > loopStart_) {
+        const QRect loop(QPoint(xForSample(loopStart_), lanes.top()),
+                         QPoint(xForSample(loopEnd_), lanes.bottom()));
+        QColor tint = kLoop;
+        tint.setAlpha(18);
+        painter.fillRect(loop, tint);
+    }
+    const auto& tracks = document_->project().tracks;
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+        const int top = trackTop(static_cast<int>(t));
+        if (top > lanes.bottom() || top + kTrackHeight < lanes.top())
+            continue;
+        for (const auto& clip : tracks[t].clips) {
+            if (drag_.mode != DragMode::None && drag_.moved && clip.id == drag_.clipId) {
+                // The original stays as a ghost while the preview follows the mouse.
+                painter.setOpacity(0.35);
+                paintClip(painter, clip, static_cast<int>(t), false, false);
+                painter.setOpacity(1.0);
+                continue;
+            }
+            paintClip(painter, clip, static_cast<int>(t), clip.id == selectedClip_, false);
+        }
+    }
+    if (drag_.mode != DragMode::None && drag_.moved && !drag_.clipId.empty()) {
+        const int index = document_->trackIndex(drag_.previewTrack);
+        if (index >= 0)
+            paintClip(painter, drag_.preview, index, true, true);
+    }
+    paintPendingImports(painter);
+    paintDropTarget(painter);
+    if (tracks.empty() && pendingImports_.isEmpty()) {
+        paintEmptyHint(painter);
+    } else if (!dropActive_ && pendingImports_.isEmpty()) {
+        const QRect spare(laneLeft(), trackTop(static_cast<int>(tracks.size())),
+                          viewport()->width() - laneLeft(), kTrackHeight);
+        painter.setPen(QColor(0x4a, 0x51, 0x5c));
+        painter.drawText(spare.adjusted(16, 0, -16, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                         tr("Drop audio files here to add tracks"));
+    }
+    painter.restore();
+
+    paintHeaders(painter);
+    paintRuler(painter);
+
+    // The playhead over everything but the headers.
+    const int x = xForSample(playhead_);
+    if (x >= laneLeft() && x <= all.right()) {
+        painter.setPen(QPen(kPlayhead, 1));
+        painter.drawLine(x, lanesTop() - 6, x, all.bottom());
+        QPainterPath marker;
+        marker.moveTo(x - 6, lanesTop() - 12);
+        marker.lineTo(x + 6, lanesTop() - 12);
+        marker.lineTo(x, lanesTop() - 4);
+        marker.closeSubpath();
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.fillPath(marker, kPlayhead);
+        painter.setRenderHint(QPainter::Antialiasing, false);
+    }
+}
+
+void ArrangementView::paintLanes(QPainter& painter, const QRect& lanes) const {
+    const auto& tracks = document_->project().tracks;
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+        const int top = trackTop(static_cast<int>(t));
+        const QRect lane(lanes.left(), top, lanes.width(), kTrackHeight);
+        const bool selected = tracks[t].id == selectedTrack_;
+        painter.fillRect(lane, selected ? kLaneSelected : (t % 2 == 0 ? kLaneEven : kLaneOdd));
+        painter.setPen(kSeparator);
+        painter.drawLine(lane.left(), lane.bottom(), lane.right(), lane.bottom());
+    }
+}
+
+void ArrangementView::paintGrid(QPainter& painter, const QRect& lanes) const {
+    const TempoGrid g = grid();
+    const double step = g.stepFor(samplesPerPixel_);
+    const double bar = g.samplesPerBar();
+    const double beat = g.samplesPerBeat();
+    const std::int64_t first = std::max<std::int64_t>(0, sampleAtX(lanes.left()));
+    const std::int64_t last = sampleAtX(lanes.right() + 1);
+    const double start = std::floor(static_cast<double>(first) / step) * step;
+    const int bottom =
+        std::min(lanes.bottom(), trackTop(static_cast<int>(document_->project().tracks.size())));
+    for (double s = start; s <= static_cast<double>(last); s += step) {
+        const int x = xForSample(std::llround(s));
+        const double inBar = std::fmod(s, bar);
+        const bool isBar = inBar < 0.5 || bar - inBar < 0.5;
+        const double inBeat = std::fmod(s, beat);
+        const bool isBeat = inBeat < 0.5 || beat - inBeat < 0.5;
+        painter.setPen(isBar ? kBarLine : (isBeat ? kBeatLine : kBeatLine.darker(115)));
+        painter.drawLine(x, lanes.top(), x, std::max(lanes.top(), bottom));
+    }
+}
+
+void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int trackIndex,
+                                bool selected, bool dragging) const {
+    const QRect rect = clipRectFor(clip, trackIndex);
+    if (!rect.intersects(painter.clipBoundingRect().toAlignedRect()) &&
+        !painter.clipBoundingRect().isEmpty())
+        return;
+    const QColor colour = trackColour(trackIndex);
+    const accord::Track& track = document_->project().tracks[static_cast<std::size_t>(trackIndex)];
+    const bool muted = track.mute;
+
+    painter.setRenderHint(QPainter::Antialiasing);
+    QPainterPath outline;
+    outline.addRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+    QColor body = colour.darker(muted ? 520 : 330);
+    body.setAlpha(235);
+    painter.fillPath(outline, body);
+
+    if (clip.offline) {
+        painter.save();
+        painter.setClipPath(outline);
+        painter.fillRect(rect, QBrush(QColor(0xe5, 0x48, 0x4d, 70), Qt::BDiagPattern));
+        painter.restore();
+    }
+
+    // Title bar.
+    const QRect title(rect.left(), rect.top(), rect.width(), kClipTitleHeight);
+    painter.save();
+    painter.setClipPath(outline);
+    QColor titleColour = colour.darker(muted ? 260 : 150);
+    painter.fillRect(title, titleColour);
+    painter.restore();
+
+    // Waveform.
+    const QRect wave = rect.adjusted(1, kClipTitleHeight + 1, -1, -2);
+    if (!clip.offline && wave.height() > 4)
+        paintWaveform(painter, clip, wave, muted ? colour.darker(200) : colour.lighter(115));
+
+    // Fades: the shaded part above the gain curve, with handles at the top corners.
+    const int fadeInX = xForSample(clip.position + clip.fadeIn);
+    const int fadeOutX = xForSample(clip.position + clip.length - clip.fadeOut);
+    painter.save();
+    painter.setClipPath(outline);
+    const QColor fadeShade(0, 0, 0, 110);
+    const QColor fadeLine(255, 255, 255, 170);
+    if (clip.fadeIn > 0) {
+        QPainterPath shade;
+        shade.moveTo(rect.left(), wave.top());
+        shade.lineTo(fadeInX, wave.top());
+        shade.lineTo(rect.left(), wave.bottom());
+        shade.closeSubpath();
+        painter.fillPath(shade, fadeShade);
+        painter.setPen(QPen(fadeLine, 1.2));
+        painter.drawLine(QPointF(rect.left(), wave.bottom()), QPointF(fadeInX, wave.top()));
+    }
+    if (clip.fadeOut > 0) {
+        QPainterPath shade;
+        shade.moveTo(fadeOutX, wave.top());
+        shade.lineTo(rect.right(), wave.top());
+        shade.lineTo(rect.right(), wave.bottom());
+        shade.closeSubpath();
+        painter.fillPath(shade, fadeShade);
+        painter.setPen(QPen(fadeLine, 1.2));
+        painter.drawLine(QPointF(fadeOutX, wave.top()), QPointF(rect.right(), wave.bottom()));
+    }
+    painter.restore();
+
+    // Title text and marks.
+    QFont font = painter.font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    font.setBold(true);
+    painter.setFont(font);
+    int textRight = title.right() - 4;
+    if (!clip.asset.empty() && withoutConsent_.contains(QString::fromStdString(clip.asset)) &&
+        rect.width() > 40) {
+        const QRectF badge(title.right() - 15, title.top() + 2, 12, 12);
+        painter.setBrush(kNoConsent);
+        painter.setPen(Qt::NoPen);
+        painter.drawEllipse(badge);
+        painter.setPen(QPen(Qt::white, 1.6, Qt::SolidLine, Qt::RoundCap));
+        painter.drawLine(QPointF(badge.left() + 3, badge.center().y()),
+                         QPointF(badge.right() - 3, badge.center().y()));
+        textRight -= 16;
+    }
+    painter.setPen(QColor(0xf2, 0xf4, 0xf7));
+    QString name = clipTitle(clip);
+    if (clip.offline)
+        name = tr("%1 — offline: file missing").arg(name);
+    const int textLeft = title.left() + (selected || dragging ? 12 : 6); // clear of the handle
+    const QRect textRect(QPoint(std::max(textLeft, fadeInX + 6), title.top()),
+                         QPoint(std::min(textRight, fadeOutX - 8), title.bottom()));
+    if (textRect.width() > 12)
+        painter.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
+                         painter.fontMetrics().elidedText(name, Qt::ElideRight, textRect.width()));
+
+    // Outline (and the selection), then the fade handles on top.
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(selected ? QColor(Qt::white) : colour.darker(120), selected ? 1.6 : 1.0));
+    painter.drawPath(outline);
+    if (selected || dragging) {
+        // Fade handles: small diamonds where each fade ends, in the title bar.
+        painter.setPen(QPen(QColor(0x1b, 0x1e, 0x23), 1));
+        painter.setBrush(Qt::white);
+        const double y = rect.top() + kClipTitleHeight / 2.0;
+        for (double x : {fadeInX + (clip.fadeIn == 0 ? 5.0 : 0.0),
+                         fadeOutX - (clip.fadeOut == 0 ? 5.0 : 0.0)}) {
+            QPainterPath diamond;
+            diamond.moveTo(x, y - 4.5);
+            diamond.lineTo(x + 4.5, y);
+            diamond.lineTo(x, y + 4.5);
+            diamond.lineTo(x - 4.5, y);
+            diamond.closeSubpath();
+            painter.drawPath(diamond);
+        }
+    }
+    painter.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void ArrangementView::paintWaveform(QPainter& painter, const accord::Clip& clip, const QRect& area,
+                                    const QColor& colour) const {
+    const auto peaks = waveforms_->peaks(waveformKey(clip));
+    const QRect visible = area.intersected(QRect(laneLeft(), 0, viewport()->width(), 1 << 20));
+    if (!peaks || peaks->levels.empty() || peaks->sampleRate <= 0) {
+        const QString key = waveformKey(clip);
+        const QString failure = waveforms_->failure(key);
+        painter.setPen(kMutedText);
+        QFont font = painter.font();
+        font.setBold(false);
+        painter.setFont(font);
+        const QString text =
+            !failure.isEmpty() ? tr("No waveform: %1").arg(failure) : tr("Computing waveform…");
+        if (visible.width() > 40)
+            painter.drawText(
+                visible.adjusted(6, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                painter.fontMetrics().elidedText(text, Qt::ElideRight, visible.width() - 10));
+        return;
+    }
+    if (visible.isEmpty())
+        return;
+    const double ratio = static_cast<double>(peaks->sampleRate) / document_->project().sampleRate;
+    const double framesPerPixel = samplesPerPixel_ * ratio;
+    const WaveformPeaks::Level& level = peaks->levelFor(framesPerPixel);
+    const auto buckets = static_cast<std::int64_t>(level.minimum.size());
+    const double mid = area.center().y() + 0.5;
+    const double half = area.height() / 2.0 - 1;
+    const double gain = decibelsToGain(clip.gainDb);
+
+    QVector<QLineF> lines;
+    lines.reserve(visible.width());
+    QColor centre = colour;
+    centre.setAlpha(60);
+    painter.setPen(centre);
+    painter.drawLine(visible.left(), static_cast<int>(mid), visible.right(), static_cast<int>(mid));
+    for (int x = visible.left(); x <= visible.right(); ++x) {
+        const std::int64_t t0 = sampleAtX(x);
+        const std::int64_t t1 = sampleAtX(x + 1);
+        if (t1 <= clip.position || t0 >= clip.position + clip.length)
+            continue;
+        const double f0 = static_cast<double>(clip.offset + (t0 - clip.position)) * ratio;
+        const double f1 = static_cast<double>(clip.offset + (t1 - clip.position)) * ratio;
+        auto b0 = static_cast<std::int64_t>(std::floor(f0 / level.samplesPerBucket));
+        auto b1 = static_cast<std::int64_t>(std::ceil(f1 / level.samplesPerBucket));
+        b0 = std::clamp<std::int64_t>(b0, 0, buckets);
+        b1 = std::clamp<std::int64_t>(std::max(b1, b0 + 1), 0, buckets);
+        if (b0 >= b1)
+            continue;
+        float low = level.minimum[static_cast<std::size_t>(b0)];
+        float high = level.maximum[static_cast<std::size_t>(b0)];
+        for (std::int64_t b = b0 + 1; b < b1; ++b) {
+            low = std::min(low, level.minimum[static_cast<std::size_t>(b)]);
+            high = std::max(high, level.maximum[static_cast<std::size_t>(b)]);
+        }
+        const double g = gain * fadeGain(clip, t0);
+        const double top = mid - std::clamp(high * g, -1.0, 1.0) * half;
+        const double bottom = mid - std::clamp(low * g, -1.0, 1.0) * half;
+        lines.append(QLineF(x + 0.5, top, x + 0.5, std::max(bottom, top + 1.0)));
+    }
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.setPen(QPen(colour, 1));
+    painter.drawLines(lines);
+    painter.setRenderHint(QPainter::Antialiasing);
+}
+
+void ArrangementView::paintPendingImports(QPainter& painter) const {
+    const auto& tracks = document_->project().tracks;
+    int newTracks = 0;
+    for (const PendingImport& pendingImport : pendingImports_) {
+        int index = document_->trackIndex(pendingImport.track);
+        if (index < 0)
+            index = static_cast<int>(tracks.size()) + newTracks++;
+        const int left = xForSample(pendingImport.position);
+        const QRect rect(left, trackTop(index) + 3, 220, kTrackHeight - 7);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(kAccent, 1, Qt::DashLine));
+        painter.setBrush(QColor(0x3d, 0x8b, 0xfd, 28));
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+        QRect bar(rect.left() + 8, rect.bottom() - 14, rect.width() - 16, 5);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(255, 255, 255, 30));
+        painter.drawRoundedRect(bar, 2, 2);
+        bar.setWidth(static_cast<int>(bar.width() * std::clamp(pendingImport.progress, 0.0, 1.0)));
+        painter.setBrush(kAccent);
+        painter.drawRoundedRect(bar, 2, 2);
+        painter.setPen(kText);
+        painter.drawText(rect.adjusted(8, 6, -8, -20), Qt::AlignLeft | Qt::AlignTop,
+                         tr("Importing %1…\n%2%")
+                             .arg(pendingImport.name)
+                             .arg(static_cast<int>(pendingImport.progress * 100)));
+    }
+    painter.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void ArrangementView::paintDropTarget(QPainter& painter) const {
+    if (!dropActive_)
+        return;
+    const auto& tracks = document_->project().tracks;
+    const int index =
+        dropTrack_.empty() ? static_cast<int>(tracks.size()) : document_->trackIndex(dropTrack_);
+    const int rows = dropTrack_.empty() ? std::max(1, dropCount_) : 1;
+    const QRect lane(laneLeft(), trackTop(index), viewport()->width() - laneLeft(),
+                     kTrackHeight * rows);
+    QColor fill = kAccent;
+    fill.setAlpha(30);
+    painter.fillRect(lane, fill);
+    painter.setPen(QPen(kAccent, 2));
+    const int x = xForSample(dropSample_);
+    painter.drawLine(x, lane.top(), x, lane.bottom());
+    painter.setPen(kText);
+    painter.drawText(lane.adjusted(x - laneLeft() + 8, 6, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                     dropTrack_.empty() ? tr("Drop to add %n new track(s)", nullptr, rows)
+                                        : tr("Drop onto this track"));
+}
+
+void ArrangementView::paintEmptyHint(QPainter& painter) const {
+    const QRect area(laneLeft(), lanesTop(), viewport()->width() - laneLeft(),
+                     viewport()->height() - lanesTop());
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QRect box = QRect(0, 0, 420, 120);
+    QRect centred = box;
+    centred.moveCenter(area.center());
+    painter.setPen(QPen(QColor(0x4a, 0x51, 0x5c), 1.5, Qt::DashLine));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRoundedRect(QRectF(centred).adjusted(0.5, 0.5, -0.5, -0.5), 10, 10);
+    painter.setPen(kMutedText);
+    QFont font = painter.font();
+    font.setPointSizeF(font.pointSizeF() * 1.2);
+    painter.setFont(font);
+    painter.drawText(centred, Qt::AlignCenter,
+                     tr("Drop audio files here\nWAV, AIFF, FLAC, Ogg or MP3"));
+    painter.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void ArrangementView::paintRuler(QPainter& painter) const {
+    const QRect ruler(laneLeft(), 0, viewport()->width() - laneLeft(), kRulerHeight);
+    painter.fillRect(ruler, kRulerBackground);
+    painter.save();
+    painter.setClipRect(ruler);
+
+    if (loopEnd_ > loopStart_) {
+        const QRect band(QPoint(xForSample(loopStart_), ruler.bottom() - 7),
+                         QPoint(xForSample(loopEnd_), ruler.bottom() - 1));
+        QColor colour = kLoop;
+        colour.setAlpha(loopEnabled_ ? 200 : 70);
+        painter.fillRect(band, colour);
+    }
+
+    const TempoGrid g = grid();
+    const double bar = g.samplesPerBar();
+    const double beat = g.samplesPerBeat();
+    // Label every bar, or every 2nd, 4th, ... when bars are narrow.
+    int barsPerLabel = 1;
+    while (bar * barsPerLabel / samplesPerPixel_ < 44 && barsPerLabel < 4096)
+        barsPerLabel *= 2;
+    const double step = g.stepFor(samplesPerPixel_, 6);
+    const std::int64_t first = std::max<std::int64_t>(0, sampleAtX(ruler.left()));
+    const std::int64_t last = sampleAtX(ruler.right() + 1);
+    QFont font = painter.font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    painter.setFont(font);
+    for (double s = std::floor(static_cast<double>(first) / step) * step;
+         s <= static_cast<double>(last); s += step) {
+        const int x = xForSample(std::llround(s));
+        const double barIndex = s / bar;
+        const bool isBar = std::abs(barIndex - std::round(barIndex)) * bar < 0.5;
+        const bool isBeat = std::abs(s / beat - std::round(s / beat)) * beat < 0.5;
+        if (isBar) {
+            const auto number = static_cast<long long>(std::llround(barIndex));
+            const bool labelled = number % barsPerLabel == 0;
+            painter.setPen(labelled ? kMutedText : kBarLine);
+            painter.drawLine(x, labelled ? 4 : kRulerHeight - 12, x, kRulerHeight - 1);
+            if (labelled) {
+                painter.setPen(kText);
+                painter.drawText(QRect(x + 4, 2, 60, 16), Qt::AlignLeft | Qt::AlignVCenter,
+                                 QString::number(number + 1));
+            }
+        } else {
+            painter.setPen(isBeat ? kBarLine : kBeatLine);
+            painter.drawLine(x, kRulerHeight - (isBeat ? 8 : 5), x, kRulerHeight - 1);
+        }
+    }
+    painter.restore();
+    painter.setPen(kSeparator);
+    painter.drawLine(0, kRulerHeight - 1, viewport()->width(), kRulerHeight - 1);
+}
+
+void ArrangementView::paintHeaders(QPainter& painter) const {
+    const QRect column(0, 0, kHeaderWidth, viewport()->height());
+    painter.fillRect(column, kHeaderBackground.darker(110));
+    painter.save();
+    painter.setClipRect(QRect(0, lanesTop(), kHeaderWidth, viewport()->height() - lanesTop()));
+    const auto& tracks = document_->project().tracks;
+    QFont nameFont = painter.font();
+    nameFont.setBold(true);
+    QFont smallFont = painter.font();
+    smallFont.setPointSizeF(std::max(7.0, smallFont.pointSizeF() * 0.85));
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+        const accord::Track& track = tracks[t];
+        const int index = static_cast<int>(t);
+        const int top = trackTop(index);
+        const QRect header(0, top, kHeaderWidth - 1, kTrackHeight);
+        painter.fillRect(header, track.id == selectedTrack_ ? kHeaderSelected : kHeaderBackground);
+        painter.fillRect(QRect(0, top, 5, kTrackHeight - 1), trackColour(index));
+        painter.setPen(kSeparator);
+        painter.drawLine(0, header.bottom(), kHeaderWidth, header.bottom());
+
+        painter.setFont(nameFont);
+        painter.setPen(kText);
+        const QRect nameRect(14, top + 8, kHeaderWidth - 14 - 64, 22);
+        painter.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                         painter.fontMetrics().elidedText(QString::fromStdString(track.name),
+                                                          Qt::ElideRight, nameRect.width()));
+        painter.setFont(smallFont);
+        painter.setPen(kMutedText);
+        painter.drawText(QRect(14, top + 32, kHeaderWidth - 24, 16),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         tr("%1 · %2 · %n clip(s)", nullptr, static_cast<int>(track.clips.size()))
+                             .arg(formatDecibels(track.gainDb), formatPan(track.pan)));
+        if (!track.model.empty())
+            painter.drawText(QRect(14, top + 50, kHeaderWidth - 24, 16),
+                             Qt::AlignLeft | Qt::AlignVCenter,
+                             tr("Voice model: %1")
+                                 .arg(QFileInfo(QString::fromStdString(track.model)).fileName()));
+
+        auto button = [&](const QRect& rect, const QString& label, bool on,
+                          const QColor& onColour) {
+            painter.setPen(on ? onColour : QColor(0x4a, 0x51, 0x5c));
+            painter.setBrush(on ? onColour : QColor(0x30, 0x35, 0x3d));
+            painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+            painter.setPen(on ? QColor(0x1b, 0x1e, 0x23) : kMutedText);
+            painter.drawText(rect, Qt::AlignCenter, label);
+        };
+        QFont buttonFont = smallFont;
+        buttonFont.setBold(true);
+        painter.setFont(buttonFont);
+        button(muteButtonRect(index), tr("M"), track.mute, kMuteOn);
+        button(soloButtonRect(index), tr("S"), track.solo, kSoloOn);
+    }
+    painter.restore();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+
+    // The corner above the headers: the project's tempo and the grid in use.
+    const QRect corner(0, 0, kHeaderWidth, kRulerHeight);
+    painter.fillRect(corner, kRulerBackground.darker(108));
+    painter.setPen(kMutedText);
+    QFont font = painter.font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    painter.setFont(font);
+    const accord::Project& project = document_->project();
+    painter.drawText(corner.adjusted(12, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                     tr("%1 BPM · 4/4 · %2 kHz%3")
+                         .arg(project.tempo)
+                         .arg(project.sampleRate / 1000.0)
+                         .arg(snap_ ? tr(" · snap") : QString()));
+    painter.setPen(kSeparator);
+    painter.drawLine(kHeaderWidth - 1, 0, kHeaderWidth - 1, viewport()->height());
+    painter.drawLine(0, kRulerHeight - 1, kHeaderWidth, kRulerHeight - 1);
+}
+
+} // namespace accord::ui
