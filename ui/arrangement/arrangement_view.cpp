@@ -2,6 +2,7 @@
 
 #include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
+#include "accord/ui/common/audio_files.h"
 
 #include <QContextMenuEvent>
 #include <QFileInfo>
@@ -58,14 +59,6 @@ const std::array<QColor, 8> kTrackColours{QColor(0x5a, 0xa9, 0xe6), QColor(0x7b,
                                           QColor(0xf4, 0xa2, 0x59), QColor(0xb3, 0x88, 0xeb),
                                           QColor(0xef, 0x6f, 0x6c), QColor(0x2e, 0xc4, 0xb6),
                                           QColor(0xe9, 0xc4, 0x6a), QColor(0xe5, 0x6b, 0xa8)};
-
-bool isAudioFile(const QString& path) {
-    static const QStringList suffixes{QStringLiteral("wav"),  QStringLiteral("wave"),
-                                      QStringLiteral("aif"),  QStringLiteral("aiff"),
-                                      QStringLiteral("flac"), QStringLiteral("ogg"),
-                                      QStringLiteral("oga"),  QStringLiteral("mp3")};
-    return suffixes.contains(QFileInfo(path).suffix().toLower());
-}
 
 double fadeGain(const accord::Clip& clip, std::int64_t timelineSample) {
     const std::int64_t k = std::clamp<std::int64_t>(timelineSample - clip.position, 0, clip.length);

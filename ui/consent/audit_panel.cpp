@@ -2,6 +2,7 @@
 
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/consent/consent_models.h"
 #include "accord/ui/shell/registry_session.h"
 
@@ -165,15 +166,14 @@ void AuditPanel::showOutcome(const AuditOutcome& outcome) {
     if (outcome.intact) {
         result_->setStyleSheet(QString::fromLatin1(kIntactStyle));
         const QString entries =
-            outcome.entries == 1 ? tr("1 entry") : tr("%1 entries").arg(outcome.entries);
+            counted(static_cast<int>(outcome.entries), tr("1 entry"), tr("%1 entries"));
         result_->setText(tr("✔ Intact: %1; the hash chain, its signed head and every registry "
                             "row check out.")
                              .arg(entries));
     } else {
         result_->setStyleSheet(QString::fromLatin1(kTamperedStyle));
-        const QString problems = outcome.problems.size() == 1
-                                     ? tr("1 problem")
-                                     : tr("%1 problems").arg(outcome.problems.size());
+        const QString problems =
+            counted(static_cast<int>(outcome.problems.size()), tr("1 problem"), tr("%1 problems"));
         result_->setText(tr("✘ Tampered: %1 found. The registry no longer matches its audit "
                             "log.")
                              .arg(problems));

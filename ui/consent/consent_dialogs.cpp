@@ -4,6 +4,7 @@
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/shell/registry_session.h"
 
 #include <QButtonGroup>
@@ -44,16 +45,14 @@ void showProblem(QLabel* label, const QString& text) {
     label->setVisible(!text.isEmpty());
 }
 
-QString assetLabel(const Asset& asset) {
-    QString name = QFileInfo(QString::fromStdString(asset.path)).fileName();
+// "Front_Center.wav (0:04, a-1)": in a list of one holder's recordings, the length helps to tell
+// takes apart.
+QString assetWithLength(const Asset& asset) {
+    QString name = QFileInfo(fromStd(asset.path)).fileName();
     if (name.isEmpty())
-        name = QString::fromStdString(asset.id);
-    const auto seconds = static_cast<int>(asset.durationSeconds + 0.5);
-    return QObject::tr("%1 (%2:%3, %4)")
-        .arg(name)
-        .arg(seconds / 60)
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'))
-        .arg(QString::fromStdString(asset.id));
+        name = fromStd(asset.id);
+    return QObject::tr("%1 (%2, %3)")
+        .arg(name, formatMinutesSeconds(asset.durationSeconds), fromStd(asset.id));
 }
 
 } // namespace
@@ -288,7 +287,7 @@ void GrantDialog::fillAssets() {
         try {
             for (const Asset& a : registry->assets())
                 if (QString::fromStdString(a.owner) == holder)
-                    asset_->addItem(assetLabel(a), QString::fromStdString(a.id));
+                    asset_->addItem(assetWithLength(a), fromStd(a.id));
         } catch (const std::exception& error) {
             showProblem(error_, QString::fromStdString(error.what()));
         }

@@ -2,6 +2,7 @@
 
 #include "accord/core/policy.h"
 #include "accord/core/time.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/shell/registry_session.h"
 
 #include <QColor>
@@ -18,10 +19,6 @@
 namespace accord::ui {
 
 namespace {
-
-QString qs(const std::string& text) {
-    return QString::fromStdString(text);
-}
 
 // Plain-language state colours, readable on light and dark palettes.
 const QColor kActiveColour(46, 160, 67);
@@ -66,12 +63,12 @@ const QIcon& noConsentIcon() {
 }
 
 QString shortHash(const std::string& hash) {
-    return qs(hash.substr(0, 12));
+    return fromStd(hash.substr(0, 12));
 }
 
 // "2026-11-23T21:54:01Z" -> "2026-11-23 21:54" (UTC, as stored; the tooltip has it whole).
 QString readableTime(const std::string& iso) {
-    QString text = qs(iso);
+    QString text = fromStd(iso);
     if (text.size() >= 16 && text.at(10) == QLatin1Char('T'))
         return text.left(10) + QLatin1Char(' ') + text.mid(11, 5);
     return text;
@@ -93,7 +90,7 @@ QString channelsText(int channels) {
 }
 
 QString assetDisplayName(const Asset& asset) {
-    const QString file = QFileInfo(qs(asset.path)).fileName();
+    const QString file = QFileInfo(fromStd(asset.path)).fileName();
     return file.isEmpty() ? QObject::tr("asset %1").arg(shortHash(asset.id)) : file;
 }
 
@@ -105,7 +102,7 @@ bool covers(const Grant& grant, const Asset& asset) {
 QString scopeList(const std::vector<Scope>& scopes) {
     QStringList names;
     for (Scope scope : scopes)
-        names << qs(scopeName(scope));
+        names << fromStd(scopeName(scope));
     return names.join(QStringLiteral(", "));
 }
 
@@ -212,14 +209,14 @@ QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
     const Row& row = rows_[static_cast<size_t>(index.row())];
     const Holder& holder = row.holder;
     if (role == IdRole)
-        return qs(holder.id);
+        return fromStd(holder.id);
     if (role == Qt::DisplayRole || role == SortRole) {
         switch (index.column()) {
         case Name:
-            return qs(holder.name);
+            return fromStd(holder.name);
         case Ipi:
             return holder.ipi.empty() && role == Qt::DisplayRole ? QStringLiteral("—")
-                                                                 : qs(holder.ipi);
+                                                                 : fromStd(holder.ipi);
         case Assets:
             return row.assets;
         case ActiveGrants:
@@ -229,11 +226,11 @@ QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
                        ? QString::number(row.activeGrants)
                        : tr("%1 of %2").arg(row.activeGrants).arg(row.grants);
         case Registered:
-            return role == SortRole ? qs(holder.createdAt) : readableTime(holder.createdAt);
+            return role == SortRole ? fromStd(holder.createdAt) : readableTime(holder.createdAt);
         case PublicKey:
-            return role == SortRole ? qs(holder.publicKey) : shortHash(holder.publicKey) + "…";
+            return role == SortRole ? fromStd(holder.publicKey) : shortHash(holder.publicKey) + "…";
         case Id:
-            return qs(holder.id);
+            return fromStd(holder.id);
         default:
             return {};
         }
@@ -241,13 +238,13 @@ QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole) {
         if (index.column() == PublicKey)
             return tr("Ed25519 public key: %1\nThe private key never leaves this machine.")
-                .arg(qs(holder.publicKey));
+                .arg(fromStd(holder.publicKey));
         if (index.column() == Registered)
-            return tr("Registered %1 (UTC)").arg(qs(holder.createdAt));
+            return tr("Registered %1 (UTC)").arg(fromStd(holder.createdAt));
         if (index.column() == ActiveGrants && row.activeGrants == 0)
             return tr("%1 allows nothing at the moment: nothing of theirs may be trained on, "
                       "used or exported.")
-                .arg(qs(holder.name));
+                .arg(fromStd(holder.name));
     }
     if (role == Qt::TextAlignmentRole &&
         (index.column() == Assets || index.column() == ActiveGrants))
@@ -267,14 +264,11 @@ AssetsTableModel::AssetsTableModel(RegistrySession* session, QObject* parent)
 
 void AssetsTableModel::loadRows(const Registry& registry) {
     const UnixTime at = now();
-    std::map<std::string, QString> names;
-    for (const Holder& holder : registry.holders())
-        names[holder.id] = qs(holder.name);
+    const ConsentGraph& graph = registry.consentGraph();
     const std::vector<Grant> grants = registry.grants();
     for (Asset& asset : registry.assets()) {
         Row row;
-        const auto owner = names.find(asset.owner);
-        row.ownerName = owner != names.end() ? owner->second : qs(asset.owner);
+        row.ownerName = holderName(graph, asset.owner);
         row.fileName = assetDisplayName(asset);
         for (const Grant& grant : grants) {
             if (!covers(grant, asset))
@@ -317,7 +311,7 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
     const Asset& asset = row.asset;
     switch (role) {
     case IdRole:
-        return qs(asset.id);
+        return fromStd(asset.id);
     case ConsentMissingRole:
         return row.consentMissing();
     case Qt::ToolTipRole:
@@ -325,7 +319,7 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
             return consentToolTip(row);
         if (index.column() == File)
             return tr("Registered from %1\nFile SHA-256: %2\nPCM SHA-256: %3")
-                .arg(qs(asset.path), qs(asset.fileSha256), qs(asset.pcmSha256));
+                .arg(fromStd(asset.path), fromStd(asset.fileSha256), fromStd(asset.pcmSha256));
         return {};
     case Qt::DecorationRole:
         if (index.column() == Consent)
@@ -364,11 +358,11 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
     case Channels:
         return display ? channelsText(asset.channels) : QVariant(asset.channels);
     case Origin:
-        return qs(originName(asset.origin));
+        return fromStd(originName(asset.origin));
     case Isrc:
-        return asset.isrc.empty() && display ? QStringLiteral("—") : qs(asset.isrc);
+        return asset.isrc.empty() && display ? QStringLiteral("—") : fromStd(asset.isrc);
     case Id:
-        return qs(asset.id);
+        return fromStd(asset.id);
     default:
         return {};
     }
@@ -387,26 +381,23 @@ GrantsTableModel::GrantsTableModel(RegistrySession* session, QObject* parent)
 void GrantsTableModel::loadRows(const Registry& registry) {
     const UnixTime at = now();
     const ConsentGraph& graph = registry.consentGraph();
-    std::map<std::string, QString> holderNames;
-    for (const accord::Holder& holder : registry.holders())
-        holderNames[holder.id] = qs(holder.name);
     std::map<std::string, QString> assetNames;
     for (const Asset& asset : registry.assets())
         assetNames[asset.id] = assetDisplayName(asset);
-    auto nameOf = [](const std::map<std::string, QString>& names, const std::string& id) {
-        const auto found = names.find(id);
-        return found != names.end() ? found->second : qs(id);
+    auto assetName = [&assetNames](const std::string& id) {
+        const auto found = assetNames.find(id);
+        return found != assetNames.end() ? found->second : fromStd(id);
     };
 
     for (Grant& grant : registry.grants()) {
         Row row;
         row.state = grantState(grant, at);
-        row.description = qs(describeGrant(graph, grant, at));
-        row.holderName = nameOf(holderNames, grant.holder);
-        row.appliesTo = grant.asset ? nameOf(assetNames, *grant.asset)
-                                    : tr("all assets of %1").arg(row.holderName);
+        row.description = fromStd(describeGrant(graph, grant, at));
+        row.holderName = holderName(graph, grant.holder);
+        row.appliesTo =
+            grant.asset ? assetName(*grant.asset) : tr("all assets of %1").arg(row.holderName);
         row.grantee =
-            grant.grantee ? nameOf(holderNames, *grant.grantee) : tr("anyone in this studio");
+            grant.grantee ? holderName(graph, *grant.grantee) : tr("anyone in this studio");
         row.grant = std::move(grant);
         rows_.push_back(std::move(row));
     }
@@ -417,19 +408,19 @@ QString GrantsTableModel::stateToolTip(const Row& row) const {
     switch (row.state) {
     case GrantState::Revoked: {
         QString text = tr("Revoked on %1: allows nothing from then on.")
-                           .arg(qs(formatIsoTime(*grant.revokedAt)));
+                           .arg(fromStd(formatIsoTime(*grant.revokedAt)));
         if (!grant.revokeReason.empty())
-            text += tr("\nReason: %1").arg(qs(grant.revokeReason));
+            text += tr("\nReason: %1").arg(fromStd(grant.revokeReason));
         return text;
     }
     case GrantState::Expired:
         return tr("Expired on %1: allows nothing from then on.")
-            .arg(qs(formatIsoTime(*grant.terms.expiresAt)));
+            .arg(fromStd(formatIsoTime(*grant.terms.expiresAt)));
     case GrantState::Active:
         break;
     }
     return grant.terms.expiresAt
-               ? tr("Active until %1.").arg(qs(formatIsoTime(*grant.terms.expiresAt)))
+               ? tr("Active until %1.").arg(fromStd(formatIsoTime(*grant.terms.expiresAt)))
                : tr("Active until revoked.");
 }
 
@@ -439,10 +430,10 @@ QString GrantsTableModel::termsToolTip(const Row& row) const {
     lines << tr("Royalty share: %1%").arg(terms.sharePercent);
     lines << (terms.commercial ? tr("Commercial use allowed") : tr("Non-commercial only"));
     if (!terms.licence.empty())
-        lines << tr("Licence: %1").arg(qs(terms.licence));
+        lines << tr("Licence: %1").arg(fromStd(terms.licence));
     if (!terms.attribution.empty())
-        lines << tr("Attribution: %1").arg(qs(terms.attribution));
-    lines << tr("Granted %1").arg(qs(formatIsoTime(row.grant.createdAt)));
+        lines << tr("Attribution: %1").arg(fromStd(terms.attribution));
+    lines << tr("Granted %1").arg(fromStd(formatIsoTime(row.grant.createdAt)));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -453,7 +444,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     const Grant& grant = row.grant;
     switch (role) {
     case IdRole:
-        return qs(grant.id);
+        return fromStd(grant.id);
     case StateRole:
         return grantStateName(row.state);
     case Qt::ToolTipRole:
@@ -494,7 +485,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     case Holder:
         return row.holderName;
     case Scope:
-        return qs(scopeName(grant.scope));
+        return fromStd(scopeName(grant.scope));
     case AppliesTo:
         return row.appliesTo;
     case Grantee:
@@ -507,10 +498,10 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     case Expires:
         if (!grant.terms.expiresAt)
             return display ? tr("never") : QVariant(std::numeric_limits<qlonglong>::max());
-        return display ? qs(formatIsoDate(*grant.terms.expiresAt))
+        return display ? fromStd(formatIsoDate(*grant.terms.expiresAt))
                        : QVariant(static_cast<qlonglong>(*grant.terms.expiresAt));
     case Id:
-        return qs(grant.id);
+        return fromStd(grant.id);
     default:
         return {};
     }
@@ -537,8 +528,8 @@ QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
         return static_cast<qlonglong>(entry.seq);
     if (role == Qt::ToolTipRole)
         return tr("%1 %2 %3\n%4\nHash %5\nPrevious %6")
-            .arg(qs(entry.op), qs(entry.table), qs(entry.rowId), qs(entry.rowJson), qs(entry.hash),
-                 qs(entry.prevHash));
+            .arg(fromStd(entry.op), fromStd(entry.table), fromStd(entry.rowId),
+                 fromStd(entry.rowJson), fromStd(entry.hash), fromStd(entry.prevHash));
     if (role == Qt::TextAlignmentRole && index.column() == Seq)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != SortRole)
@@ -547,15 +538,15 @@ QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     case Seq:
         return static_cast<qlonglong>(entry.seq);
     case Time:
-        return qs(entry.at);
+        return fromStd(entry.at);
     case Operation:
-        return qs(entry.op);
+        return fromStd(entry.op);
     case Table:
-        return qs(entry.table);
+        return fromStd(entry.table);
     case Row:
-        return qs(entry.rowId);
+        return fromStd(entry.rowId);
     case Hash:
-        return role == SortRole ? qs(entry.hash) : shortHash(entry.hash) + "…";
+        return role == SortRole ? fromStd(entry.hash) : shortHash(entry.hash) + "…";
     default:
         return {};
     }

@@ -5,6 +5,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/export.h"
@@ -52,50 +53,26 @@ enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
 enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
 
-QString qs(const std::string& text) {
-    return QString::fromStdString(text);
-}
-
-// "1 grant" / "2 grants": the studio ships no translations, so the plural is chosen here.
-QString counted(int n, const QString& one, const QString& many) {
-    return n == 1 ? one : many.arg(n);
-}
-
 QString percentText(int basisPoints) {
     return QStringLiteral("%1.%2 %")
         .arg(basisPoints / 100)
         .arg(basisPoints % 100, 2, 10, QLatin1Char('0'));
 }
 
-QString holderLabel(const ConsentGraph& graph, const std::string& id) {
-    const auto holder = graph.holders.find(id);
-    return holder == graph.holders.end()
-               ? qs(id)
-               : QStringLiteral("%1 (%2)").arg(qs(holder->second.name), qs(id));
-}
-
-// A recording is known to people by its file name; the id tells it apart in the registry.
-QString assetLabel(const ConsentGraph& graph, const std::string& id) {
-    const auto asset = graph.assets.find(id);
-    if (asset == graph.assets.end() || asset->second.path.empty())
-        return qs(id);
-    return QStringLiteral("%1 (%2)").arg(QFileInfo(qs(asset->second.path)).fileName(), qs(id));
-}
-
 QVector<MissingGrantView> missingViews(const ConsentGraph& graph, const Decision& decision) {
     QVector<MissingGrantView> views;
     for (const MissingGrant& missing : decision.missing)
-        views.push_back({qs(missing.asset),
+        views.push_back({fromStd(missing.asset),
                          missing.asset.empty() ? QString() : assetLabel(graph, missing.asset),
-                         qs(missing.owner), holderLabel(graph, missing.owner),
-                         qs(scopeName(missing.scope)), qs(missing.why)});
+                         fromStd(missing.owner), holderLabel(graph, missing.owner),
+                         fromStd(scopeName(missing.scope)), fromStd(missing.why)});
     return views;
 }
 
 void setSplit(ExportGateView& view, const SplitSheet& split) {
-    view.method = qs(split.method);
+    view.method = fromStd(split.method);
     for (const SplitShare& share : split.shares)
-        view.shares.push_back({qs(share.holder), qs(share.name), share.basisPoints});
+        view.shares.push_back({fromStd(share.holder), fromStd(share.name), share.basisPoints});
 }
 
 // Runs on the dialog's worker with a connection of its own.
@@ -119,7 +96,7 @@ ExportGateView judgeOnWorker(const QString& registryPath, const accord::Project&
         }
     } catch (const std::exception& error) {
         view.verdict = ExportGateView::Verdict::Failed;
-        view.error = qs(error.what());
+        view.error = fromStd(error.what());
     } catch (...) {
         view.verdict = ExportGateView::Verdict::Failed;
         view.error = QObject::tr("An unknown error occurred.");
@@ -149,15 +126,15 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         outcome.gate.verdict = ExportGateView::Verdict::Allowed;
         setSplit(outcome.gate, result.split);
         for (const workflows::ExportedFile& file : result.files) {
-            outcome.files << qs(file.path);
-            outcome.sidecars << qs(file.sidecar);
+            outcome.files << fromStd(file.path);
+            outcome.sidecars << fromStd(file.sidecar);
         }
-        outcome.splitJson = qs(result.splitJsonPath);
-        outcome.splitCsv = qs(result.splitCsvPath);
+        outcome.splitJson = fromStd(result.splitJsonPath);
+        outcome.splitCsv = fromStd(result.splitCsvPath);
     } catch (const ConsentDenied& denied) {
         outcome.gate.verdict = ExportGateView::Verdict::Denied;
         outcome.gate.missing = missingViews(registry->consentGraph(), denied.decision());
-        outcome.error = qs(denied.what());
+        outcome.error = fromStd(denied.what());
         outcome.errorKind = describeError(title, denied).kind;
     } catch (const audio::Cancelled&) {
         outcome.cancelled = true;
@@ -382,8 +359,7 @@ void ExportDialog::reloadHolders() {
     if (const Registry* registry = session_->registry()) {
         try {
             for (const Holder& holder : registry->holders())
-                actor_->addItem(QStringLiteral("%1 (%2)").arg(qs(holder.name), qs(holder.id)),
-                                qs(holder.id));
+                actor_->addItem(holderLabel(holder), fromStd(holder.id));
         } catch (const std::exception&) {
             // The decision below names what is wrong with the registry.
         }

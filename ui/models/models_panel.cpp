@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/live_model.h"
@@ -61,10 +62,6 @@ constexpr int kMinWidth = 16;
 constexpr int kMaxWidth = 256;
 constexpr int kHashDigits = 12; // enough to tell models apart at a glance; the card has all 64
 
-QString fromStd(const std::string& text) {
-    return QString::fromStdString(text);
-}
-
 void setMessage(QLabel* label, const QString& text, const char* style = nullptr) {
     label->setStyleSheet(style != nullptr ? QString::fromLatin1(style) : QString());
     label->setText(text);
@@ -81,11 +78,6 @@ QString formatDuration(double seconds) {
     return QObject::tr("%1 h %2 min")
         .arg(total / 3600)
         .arg((total % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
-QString formatLength(double seconds) {
-    const auto total = static_cast<long long>(std::llround(seconds));
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
 }
 
 QString formatTime(const std::string& iso) {
@@ -128,25 +120,6 @@ QString describeMetrics(const std::string& metricsJson) {
     if (metrics.value("stoppedByTimeLimit").toBool())
         parts << QObject::tr("stopped by its time budget");
     return parts.join(QStringLiteral(" · "));
-}
-
-QString assetLabel(const Registry& registry, const std::string& assetId) {
-    const std::optional<Asset> asset = registry.asset(assetId);
-    if (!asset || asset->path.empty())
-        return fromStd(assetId);
-    return QObject::tr("%1 (%2)").arg(QFileInfo(fromStd(asset->path)).fileName(), fromStd(assetId));
-}
-
-QString holderLabel(const Registry& registry, const std::string& holderId) {
-    const std::optional<Holder> holder = registry.holder(holderId);
-    return holder ? fromStd(holder->name) : fromStd(holderId);
-}
-
-QStringList reasonsOf(const Decision& decision) {
-    QStringList reasons;
-    for (const MissingGrant& missing : decision.missing)
-        reasons << fromStd(missing.why);
-    return reasons;
 }
 
 // A file name from a holder's name that every file system accepts.
@@ -487,7 +460,7 @@ void ModelsPanel::reloadAssets() {
             item->setText(AssetName,
                           asset.path.empty() ? id : QFileInfo(fromStd(asset.path)).fileName());
             item->setToolTip(AssetName, tr("%1\n%2").arg(id, fromStd(asset.path)));
-            item->setText(AssetLength, formatLength(asset.durationSeconds));
+            item->setText(AssetLength, formatMinutesSeconds(asset.durationSeconds));
             if (decision.allowed) {
                 QStringList grants;
                 for (const ReliedGrant& relied : decision.relied)
@@ -497,7 +470,7 @@ void ModelsPanel::reloadAssets() {
                 item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
                 item->setCheckState(AssetName, keep.contains(id) ? Qt::Checked : Qt::Unchecked);
             } else {
-                const QString reason = reasonsOf(decision).join(QStringLiteral("; "));
+                const QString reason = missingGrantReasons(decision).join(QStringLiteral("; "));
                 item->setText(AssetConsent, reason);
                 item->setToolTip(AssetConsent, reason);
                 item->setForeground(AssetConsent, kDeniedColour);
@@ -559,13 +532,14 @@ void ModelsPanel::reloadModels() {
                 item->setData(ModelId, Qt::UserRole, id);
                 item->setText(ModelId, id);
                 item->setToolTip(ModelId, file);
-                item->setText(ModelOwner, holderLabel(*registry, model.owner));
+                item->setText(ModelOwner, holderName(registry->consentGraph(), model.owner));
                 item->setText(ModelCreated, formatTime(model.createdAt));
 
                 QStringList sources;
                 for (const TrainingSource& source : model.training)
                     sources << tr("%1, grant %2")
-                                   .arg(assetLabel(*registry, source.asset), fromStd(source.grant));
+                                   .arg(assetLabel(registry->consentGraph(), source.asset),
+                                        fromStd(source.grant));
                 item->setText(ModelTraining, sources.join(QStringLiteral("; ")));
                 item->setToolTip(ModelTraining, sources.join(QLatin1Char('\n')));
                 item->setText(ModelMetrics, describeMetrics(model.metricsJson));
@@ -595,7 +569,7 @@ void ModelsPanel::reloadModels() {
                              "generate until it is retrained without that recording.");
                 } else if (!decision.allowed) {
                     state = tr("No generate grant");
-                    why = reasonsOf(decision).join(QLatin1Char('\n'));
+                    why = missingGrantReasons(decision).join(QLatin1Char('\n'));
                     colour = kWarningColour;
                 } else {
                     state = check != nullptr ? tr("Ready") : tr("Ready (checking the file…)");
@@ -697,7 +671,8 @@ void ModelsPanel::showSelectedCard() {
         }
         const QList<QTreeWidgetItem*> items = models_->selectedItems();
         lines << tr("Voice model %1 of %2 (%3)")
-                     .arg(id, holderLabel(*registry, model->owner), fromStd(model->owner));
+                     .arg(id, holderName(registry->consentGraph(), model->owner),
+                          fromStd(model->owner));
         lines << tr("File: %1").arg(fromStd(model->file));
         lines << tr("Created: %1").arg(formatTime(model->createdAt));
         if (!items.isEmpty())
@@ -708,8 +683,9 @@ void ModelsPanel::showSelectedCard() {
         lines << QString() << tr("Trained on:");
         const UnixTime now = currentTime();
         for (const TrainingSource& source : model->training) {
-            QString line = tr("  • %1, allowed by grant %2")
-                               .arg(assetLabel(*registry, source.asset), fromStd(source.grant));
+            QString line =
+                tr("  • %1, allowed by grant %2")
+                    .arg(assetLabel(registry->consentGraph(), source.asset), fromStd(source.grant));
             if (const std::optional<Grant> grant = registry->grant(source.grant))
                 line += QStringLiteral(": ") +
                         fromStd(describeGrant(registry->consentGraph(), *grant, now));
@@ -1092,7 +1068,7 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
         if (!decision.allowed) {
             setMessage(applyMessage_,
                        tr("'%1' cannot run through %2: consent denied.").arg(trackName, modelId) +
-                           bulleted(reasonsOf(decision)),
+                           bulleted(missingGrantReasons(decision)),
                        kErrorStyle);
             return false;
         }

@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
+#include "accord/ui/common/labels.h"
 
 #include <QObject>
 
@@ -74,8 +75,7 @@ TrainingOutcome runVoiceTraining(const QString& registryPath,
         outcome.ok = true;
     } catch (const ConsentDenied& denied) {
         outcome.error = QObject::tr("Consent denied: nothing was trained.");
-        for (const MissingGrant& missing : denied.decision().missing)
-            outcome.denied << QString::fromStdString(missing.why);
+        outcome.denied = missingGrantReasons(denied.decision());
     } catch (const std::exception& error) {
         outcome.error = QString::fromStdString(error.what());
     } catch (...) {

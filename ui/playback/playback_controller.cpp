@@ -6,6 +6,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/live_model.h"
 
@@ -301,8 +302,8 @@ Judgement judgeModel(const Registry* registry, const std::string& file) {
     if (!verdict.decision.allowed) {
         judgement.kind = QObject::tr("Consent denied");
         QStringList reasons;
-        for (const MissingGrant& missing : verdict.decision.missing)
-            reasons << QStringLiteral("• ") + QString::fromStdString(missing.why);
+        for (const QString& why : missingGrantReasons(verdict.decision))
+            reasons << QStringLiteral("• ") + why;
         judgement.reason = QObject::tr("%1 (%2) may not generate:\n%3")
                                .arg(judgement.voice, QString::fromStdString(verdict.model->id),
                                     reasons.join(QLatin1Char('\n')));

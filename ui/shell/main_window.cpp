@@ -4,6 +4,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/arrangement_view.h"
 #include "accord/ui/arrangement/waveform_cache.h"
+#include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/icons.h"
 #include "accord/ui/consent/audit_panel.h"
@@ -48,8 +49,6 @@ namespace {
 constexpr int kStatusMessageMs = 8000;
 const QSize kDefaultSize(1440, 900);
 const char* const kRecentKey = "recentProjects";
-const char* const kAudioFilter =
-    "Audio files (*.wav *.wave *.aif *.aiff *.flac *.ogg *.oga *.mp3);;All files (*)";
 const char* const kProjectFilter = "Accord projects (*.accord)";
 
 QString withSuffix(QString path) {
@@ -688,7 +687,7 @@ void MainWindow::importFiles(const QStringList& files, const QString& trackId, q
 
 void MainWindow::chooseImport() {
     const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Import Audio"), QString(), tr(kAudioFilter));
+        QFileDialog::getOpenFileNames(this, tr("Import Audio"), QString(), audioFileFilter());
     if (files.isEmpty())
         return;
     // Onto the selected track at the playhead, or onto new tracks.

@@ -1,8 +1,10 @@
 #include "accord/ui/verify/verify_panel.h"
 
 #include "accord/core/registry.h"
+#include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/verify.h"
 
@@ -46,8 +48,6 @@ using nlohmann::json;
 constexpr int kRegistryDelayMs = 300;
 constexpr int kShortHashChars = 16;
 constexpr int kMinimumWidth = 340; // the checks stay readable in a narrow dock
-const char* const kAudioFilter =
-    "Audio files (*.wav *.wave *.aif *.aiff *.flac *.ogg *.oga *.mp3);;All files (*)";
 
 // Pass / fail / unknown colours of the studio palette (studio_style.cpp), keyed on `state`.
 const char* const kPanelStyle = R"(
@@ -67,15 +67,6 @@ const QColor kFailColor(0xe5, 0x48, 0x4d);
 enum LineageColumn { kLineageItem, kLineageWho, kLineageDetail };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
 
-QString qs(const std::string& text) {
-    return QString::fromStdString(text);
-}
-
-// "1 grant" / "2 grants": the studio ships no translations, so the plural is chosen here.
-QString counted(int n, const QString& one, const QString& many) {
-    return n == 1 ? one : many.arg(n);
-}
-
 // Hashes are 64 hex digits that no narrow panel can wrap: shown abbreviated, whole in the tooltip.
 QString abbreviateHashes(const QString& line) {
     static const QRegularExpression hash(QStringLiteral("\\b([0-9a-f]{16})[0-9a-f]{48}\\b"));
@@ -87,7 +78,8 @@ QString text(const json& object, const char* key) {
     if (!object.is_object())
         return {};
     const auto found = object.find(key);
-    return found != object.end() && found->is_string() ? qs(found->get<std::string>()) : QString();
+    return found != object.end() && found->is_string() ? fromStd(found->get<std::string>())
+                                                       : QString();
 }
 
 VerifyOutcome verifyOnWorker(const QString& file, const QString& registryPath) {
@@ -102,7 +94,7 @@ VerifyOutcome verifyOnWorker(const QString& file, const QString& registryPath) {
                 registry = Registry::open(registryPath.toStdString());
             } catch (const std::exception& error) {
                 // The file's own proof does not need the registry: check it anyway.
-                registryProblem = qs(error.what());
+                registryProblem = fromStd(error.what());
             }
         }
         outcome.result = workflows::verifyFile(file.toStdString(), registry.get());
@@ -143,7 +135,7 @@ QString disclosureText(const json& disclosure) {
             QStringList models;
             for (const auto& model : part.value("models", json::array()))
                 if (model.is_string())
-                    models << qs(model.get<std::string>());
+                    models << fromStd(model.get<std::string>());
             parts << QObject::tr("%1: AI-generated (model %2)")
                          .arg(name, models.join(QStringLiteral(", ")));
         } else {
@@ -324,7 +316,7 @@ void VerifyPanel::verifyAgain() {
 void VerifyPanel::chooseFile() {
     const QString start = file_.isEmpty() ? QString() : QFileInfo(file_).absolutePath();
     const QString file =
-        QFileDialog::getOpenFileName(this, tr("Verify a File"), start, tr(kAudioFilter));
+        QFileDialog::getOpenFileName(this, tr("Verify a File"), start, audioFileFilter());
     if (!file.isEmpty())
         verify(file);
 }
@@ -355,11 +347,11 @@ QString VerifyPanel::grantsFingerprint() const {
         for (const Grant& grant : registry->grants())
             print +=
                 QStringLiteral("|%1:%2:%3")
-                    .arg(qs(grant.id))
+                    .arg(fromStd(grant.id))
                     .arg(grant.revokedAt ? static_cast<qint64>(*grant.revokedAt) : -1)
                     .arg(grant.terms.expiresAt ? static_cast<qint64>(*grant.terms.expiresAt) : -1);
     } catch (const std::exception& error) {
-        print += qs(error.what());
+        print += fromStd(error.what());
     }
     return print;
 }
@@ -408,9 +400,9 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     }
     const workflows::FileVerification& r = outcome.result;
     const bool hasManifest = r.manifest.is_object();
-    signatureState_ = qs(signatureStateName(r.signature));
-    contentState_ = qs(r.content);
-    consentState_ = qs(r.consent);
+    signatureState_ = fromStd(signatureStateName(r.signature));
+    contentState_ = fromStd(r.content);
+    consentState_ = fromStd(r.consent);
     watermarkFound_ = r.watermarkFound;
 
     if (!r.intact())
@@ -464,10 +456,10 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     if (r.watermarkFound) {
         const QString render = r.watermarkRender.empty()
                                    ? tr("a render this registry does not know")
-                                   : tr("render %1").arg(qs(r.watermarkRender));
+                                   : tr("render %1").arg(fromStd(r.watermarkRender));
         setMark(watermark_, Mark::Pass,
                 tr("✔ Found: payload %1, naming %2 (detection score %3)")
-                    .arg(qs(r.watermarkPayload), render)
+                    .arg(fromStd(r.watermarkPayload), render)
                     .arg(r.watermarkConfidence, 0, 'f', 1));
     } else if (markExpected) {
         setMark(watermark_, Mark::Fail,
@@ -561,15 +553,16 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     }
 
     for (const std::string& problem : r.problems) {
-        auto* item = new QListWidgetItem(tr("✘ %1").arg(abbreviateHashes(qs(problem))), problems_);
-        item->setToolTip(qs(problem));
+        auto* item =
+            new QListWidgetItem(tr("✘ %1").arg(abbreviateHashes(fromStd(problem))), problems_);
+        item->setToolTip(fromStd(problem));
         item->setForeground(kFailColor);
     }
     if (r.problems.empty())
         new QListWidgetItem(tr("None"), problems_);
     for (const std::string& note : r.notes) {
-        auto* item = new QListWidgetItem(abbreviateHashes(qs(note)), notes_);
-        item->setToolTip(qs(note));
+        auto* item = new QListWidgetItem(abbreviateHashes(fromStd(note)), notes_);
+        item->setToolTip(fromStd(note));
     }
     if (r.notes.empty())
         new QListWidgetItem(tr("None"), notes_);
