@@ -2,6 +2,7 @@
 
 #include "accord/audio/media.h"
 #include "accord/ui/common/background.h"
+#include "accord/ui/common/errors.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -60,11 +61,9 @@ Outcome compute(const QString& file, std::shared_ptr<std::atomic<bool>> cancel) 
             peaks->levels.push_back(std::move(coarse));
         }
         outcome.peaks = std::move(peaks);
-    } catch (const std::exception& error) {
-        outcome.cancelled = cancel->load();
-        outcome.error = QString::fromStdString(error.what());
     } catch (...) {
-        outcome.error = QObject::tr("An unknown error occurred.");
+        outcome.cancelled = cancel->load();
+        outcome.error = describeCurrentError(QString()).message;
     }
     return outcome;
 }

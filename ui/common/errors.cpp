@@ -38,17 +38,13 @@ ErrorReport describeError(const QString& title, const std::exception& error) {
     return report;
 }
 
-ErrorReport describeUnknownError(const QString& title) {
-    return {title, QObject::tr("Unexpected error"), QObject::tr("An unknown error occurred.")};
-}
-
 ErrorReport describeCurrentError(const QString& title) {
     try {
         throw;
     } catch (const std::exception& error) {
         return describeError(title, error);
     } catch (...) {
-        return describeUnknownError(title);
+        return {title, QObject::tr("Unexpected error"), QObject::tr("An unknown error occurred.")};
     }
 }
 

@@ -36,13 +36,8 @@ AuditOutcome verifyRegistryAt(const QString& path) {
         outcome.completed = true;
         outcome.intact = false;
         outcome.problems << QString::fromStdString(error.what());
-    } catch (const Error& error) {
-        outcome.error = QString::fromStdString(error.what());
-        outcome.errorCode = static_cast<int>(error.code());
-    } catch (const std::exception& error) {
-        outcome.error = QString::fromStdString(error.what());
     } catch (...) {
-        outcome.error = QObject::tr("An unknown error occurred.");
+        outcome.failure = describeCurrentError(QObject::tr("Could not verify the audit log"));
     }
     return outcome;
 }
@@ -154,12 +149,8 @@ void AuditPanel::verify() {
 void AuditPanel::showOutcome(const AuditOutcome& outcome) {
     if (!outcome.completed) {
         result_->setStyleSheet(QString());
-        result_->setText(tr("Could not verify: %1").arg(outcome.error));
-        session_->reportError(ErrorReport{tr("Could not verify the audit log"),
-                                          outcome.errorCode == static_cast<int>(ExitCode::BadInput)
-                                              ? tr("Invalid input")
-                                              : tr("Unexpected error"),
-                                          outcome.error});
+        result_->setText(tr("Could not verify: %1").arg(outcome.failure.message));
+        session_->reportError(outcome.failure);
         Q_EMIT verified(outcome);
         return;
     }

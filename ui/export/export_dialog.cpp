@@ -94,12 +94,9 @@ ExportGateView judgeOnWorker(const QString& registryPath, const accord::Project&
             view.verdict =
                 gate.split ? ExportGateView::Verdict::Allowed : ExportGateView::Verdict::Silent;
         }
-    } catch (const std::exception& error) {
-        view.verdict = ExportGateView::Verdict::Failed;
-        view.error = fromStd(error.what());
     } catch (...) {
         view.verdict = ExportGateView::Verdict::Failed;
-        view.error = QObject::tr("An unknown error occurred.");
+        view.error = describeCurrentError(QString()).message;
     }
     return view;
 }
@@ -134,14 +131,11 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
     } catch (const ConsentDenied& denied) {
         outcome.gate.verdict = ExportGateView::Verdict::Denied;
         outcome.gate.missing = missingViews(registry->consentGraph(), denied.decision());
-        outcome.error = fromStd(denied.what());
-        outcome.errorKind = describeError(title, denied).kind;
+        outcome.failure = describeError(title, denied);
     } catch (const audio::Cancelled&) {
         outcome.cancelled = true;
     } catch (...) {
-        const ErrorReport report = describeCurrentError(title);
-        outcome.error = report.message;
-        outcome.errorKind = report.kind;
+        outcome.failure = describeCurrentError(title);
     }
     return outcome;
 }
@@ -612,8 +606,8 @@ void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
         result_->setText(tr("Export cancelled: nothing was written or recorded."));
     } else {
         result_->setStyleSheet(QString::fromLatin1(kDeniedStyle));
-        result_->setText(
-            tr("✘ %1. Nothing was written.\n%2").arg(outcome.errorKind, outcome.error));
+        result_->setText(tr("✘ %1. Nothing was written.\n%2")
+                             .arg(outcome.failure.kind, outcome.failure.message));
         if (outcome.gate.verdict == ExportGateView::Verdict::Denied)
             showGate(outcome.gate); // consent changed since the last judgement
     }

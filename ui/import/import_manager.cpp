@@ -1,6 +1,5 @@
 #include "accord/ui/import/import_manager.h"
 
-#include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/project/project_document.h"
@@ -26,8 +25,7 @@ struct ImportOutcome {
     accord::workflows::ImportedRecording recording;
     bool ok = false;
     bool cancelled = false;
-    QString error;
-    int errorCode = 0;
+    ErrorReport failure; // when neither ok nor cancelled
 };
 
 namespace {
@@ -47,15 +45,10 @@ ImportOutcome runImport(const QString& registryPath, const QString& file, const 
             [progress](double fraction) { progress->store(fraction); }, cancel.get());
         outcome.cancelled = cancel->load();
         outcome.ok = !outcome.cancelled;
-    } catch (const accord::Error& error) {
-        outcome.cancelled = cancel->load();
-        outcome.error = QString::fromStdString(error.what());
-        outcome.errorCode = static_cast<int>(error.code());
-    } catch (const std::exception& error) {
-        outcome.cancelled = cancel->load();
-        outcome.error = QString::fromStdString(error.what());
     } catch (...) {
-        outcome.error = QObject::tr("An unknown error occurred.");
+        outcome.cancelled = cancel->load();
+        outcome.failure = describeCurrentError(
+            QObject::tr("Could not import %1").arg(QFileInfo(file).fileName()));
     }
     return outcome;
 }
@@ -320,12 +313,7 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
     if (outcome.cancelled)
         return;
     if (!outcome.ok) {
-        ErrorReport report{tr("Could not import %1").arg(QFileInfo(job.file).fileName()),
-                           outcome.errorCode == static_cast<int>(ExitCode::BadInput)
-                               ? tr("Invalid input")
-                               : tr("Unexpected error"),
-                           outcome.error};
-        Q_EMIT failed(report);
+        Q_EMIT failed(outcome.failure);
         return;
     }
     const accord::workflows::ImportedRecording& recording = outcome.recording;

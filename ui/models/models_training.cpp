@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
+#include "accord/ui/common/errors.h"
 #include "accord/ui/common/labels.h"
 
 #include <QObject>
@@ -76,10 +77,8 @@ TrainingOutcome runVoiceTraining(const QString& registryPath,
     } catch (const ConsentDenied& denied) {
         outcome.error = QObject::tr("Consent denied: nothing was trained.");
         outcome.denied = missingGrantReasons(denied.decision());
-    } catch (const std::exception& error) {
-        outcome.error = QString::fromStdString(error.what());
     } catch (...) {
-        outcome.error = QObject::tr("An unknown error occurred.");
+        outcome.error = describeCurrentError(QString()).message;
     }
     outcome.last = throttle.rest();
     return outcome;
@@ -95,8 +94,8 @@ std::vector<CardCheck> checkModelCards(const std::vector<std::string>& files) {
         try {
             check.card = accord::models::readVoiceModelCard(file);
             check.ok = true;
-        } catch (const std::exception& error) {
-            check.error = QString::fromStdString(error.what());
+        } catch (...) {
+            check.error = describeCurrentError(QString()).message;
         }
         checks.push_back(std::move(check));
     }

@@ -2,6 +2,7 @@
 
 #include "accord/core/project.h"
 #include "accord/ui/common/background.h"
+#include "accord/ui/common/errors.h"
 #include "accord/ui/project/project_document.h"
 
 #include <QCoreApplication>
@@ -51,8 +52,8 @@ WriteResult writeRecovery(const QString& file, const accord::Project& project,
         if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(meta).toJson()) < 0 ||
             !out.commit())
             result.error = QObject::tr("cannot write %1").arg(metaFileFor(file));
-    } catch (const std::exception& error) {
-        result.error = QString::fromStdString(error.what());
+    } catch (...) {
+        result.error = describeCurrentError(QString()).message;
     }
     return result;
 }

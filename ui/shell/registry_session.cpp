@@ -32,11 +32,8 @@ bool RegistrySession::open(const QString& path) {
     std::unique_ptr<accord::Registry> fresh;
     try {
         fresh = accord::Registry::open(QFileInfo(path).absoluteFilePath().toStdString());
-    } catch (const std::exception& error) {
-        reportError(tr("Could not open the registry %1").arg(path), error);
-        return false;
     } catch (...) {
-        reportError(describeUnknownError(tr("Could not open the registry %1").arg(path)));
+        reportError(describeCurrentError(tr("Could not open the registry %1").arg(path)));
         return false;
     }
     registry_ = std::move(fresh);

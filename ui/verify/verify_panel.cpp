@@ -36,8 +36,7 @@ struct VerifyOutcome {
     bool completed = false;
     accord::workflows::FileVerification result;
     bool withRegistry = false;
-    QString error;
-    QString errorKind;
+    ErrorReport failure; // when not completed
 };
 
 namespace {
@@ -105,9 +104,7 @@ VerifyOutcome verifyOnWorker(const QString& file, const QString& registryPath) {
                                            registryProblem.toStdString());
         outcome.completed = true;
     } catch (...) {
-        const ErrorReport report = describeCurrentError(title);
-        outcome.error = report.message;
-        outcome.errorKind = report.kind;
+        outcome.failure = describeCurrentError(title);
     }
     return outcome;
 }
@@ -393,8 +390,8 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     hasResult_ = true;
     again_->setEnabled(true);
     if (!outcome.completed) {
-        setMark(verdict_, Mark::Fail, tr("✘ Cannot verify: %1").arg(outcome.errorKind));
-        problems_->addItem(outcome.error);
+        setMark(verdict_, Mark::Fail, tr("✘ Cannot verify: %1").arg(outcome.failure.kind));
+        problems_->addItem(outcome.failure.message);
         problems_->item(0)->setForeground(kFailColor);
         return;
     }

@@ -18,10 +18,11 @@ struct ErrorReport {
     QString message; // the exception's own message, which names the file or value at fault
 };
 
-// Classifies accord::Error by its exit code (SPEC §5); other exceptions are "Unexpected error".
+// Classifies accord::Error by its exit code (accord::ExitCode, the CLI's exit status); other
+// exceptions are "Unexpected error".
 ErrorReport describeError(const QString& title, const std::exception& error);
-ErrorReport describeUnknownError(const QString& title);
-// Inside a catch block: the exception being handled, described as above.
+// Inside a catch block (`catch (...)`): the exception being handled, described as above. Every
+// worker reports its failure this way.
 ErrorReport describeCurrentError(const QString& title);
 
 // Opens (does not exec) a message box with objectName "errorBox", deleted when closed.

@@ -3,6 +3,8 @@
 // The audit log (every change to the registry, hash-chained) and its verification. Verifying
 // runs on a worker with its own registry connection, so a long log never freezes the window.
 
+#include "accord/ui/common/errors.h"
+
 #include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
@@ -18,12 +20,11 @@ class AuditLogModel;
 class RegistrySession;
 
 struct AuditOutcome {
-    bool completed = false; // false: verification itself failed (see error)
+    bool completed = false; // false: verification itself failed (see failure)
     bool intact = false;
     long long entries = 0;
     QStringList problems;
-    QString error;
-    int errorCode = 0;
+    ErrorReport failure;
 };
 
 class AuditPanel : public QWidget {

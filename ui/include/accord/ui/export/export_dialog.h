@@ -11,6 +11,8 @@
 // clicking through the options never queues work. Closing while exporting cancels the export
 // (nothing is written) and the dialog closes when the worker has stopped.
 
+#include "accord/ui/common/errors.h"
+
 #include <QDialog>
 #include <QFutureWatcher>
 #include <QString>
@@ -77,8 +79,7 @@ struct ExportRunOutcome {
     QStringList sidecars;
     QString splitJson;
     QString splitCsv;
-    QString error;
-    QString errorKind;
+    ErrorReport failure; // neither ok nor cancelled: why
 };
 
 class ExportDialog : public QDialog {
