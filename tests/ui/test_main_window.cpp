@@ -5,6 +5,7 @@
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_models.h"
@@ -427,6 +428,19 @@ private Q_SLOTS:
         auto* icon = dialog->findChild<QLabel*>(QStringLiteral("aboutIcon"));
         QVERIFY(icon && !icon->pixmap().isNull());
         saveScreenshot(dialog, QStringLiteral("about_dialog.png"));
+    }
+
+    // Style sheets name the palette's roles; every role they name is one (none is left as
+    // "@role" for Qt to ignore).
+    void styleSheetsUseThePalette() {
+        const QString studio = qApp->styleSheet();
+        QVERIFY(studio.contains(ui::palette::accent.name()));
+        QVERIFY2(!studio.contains(QLatin1Char('@')), qPrintable(studio));
+        QCOMPARE(ui::palette::styleSheet(QStringLiteral("QLabel { color: @denied; }")),
+                 QStringLiteral("QLabel { color: #e5484d; }"));
+        QTest::ignoreMessage(QtWarningMsg, "palette: no colour has the role 'unknownRole'");
+        QCOMPARE(ui::palette::styleSheet(QStringLiteral("color: @unknownRole;")),
+                 QStringLiteral("color: @unknownRole;"));
     }
 };
 

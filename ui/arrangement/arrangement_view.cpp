@@ -3,6 +3,7 @@
 #include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
+#include "accord/ui/common/palette.h"
 
 #include <QContextMenuEvent>
 #include <QFileInfo>
@@ -20,7 +21,6 @@
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 namespace accord::ui {
@@ -35,31 +35,6 @@ constexpr int kFadeGrip = 7;
 constexpr int kFollowMargin = 48;
 constexpr double kTrailingBars = 16; // scrollable room after the last clip
 
-// Dark studio palette.
-const QColor kBackground(0x1b, 0x1e, 0x23);
-const QColor kLaneEven(0x22, 0x26, 0x2c);
-const QColor kLaneOdd(0x1f, 0x23, 0x28);
-const QColor kLaneSelected(0x2a, 0x30, 0x38);
-const QColor kRulerBackground(0x2a, 0x2e, 0x35);
-const QColor kHeaderBackground(0x26, 0x2a, 0x30);
-const QColor kHeaderSelected(0x31, 0x37, 0x40);
-const QColor kSeparator(0x12, 0x14, 0x17);
-const QColor kBarLine(0x3a, 0x40, 0x4a);
-const QColor kBeatLine(0x2c, 0x31, 0x38);
-const QColor kText(0xd8, 0xdc, 0xe2);
-const QColor kMutedText(0x8a, 0x93, 0x9f);
-const QColor kPlayhead(0xff, 0x5a, 0x4e);
-const QColor kLoop(0x3d, 0x8b, 0xfd);
-const QColor kAccent(0x3d, 0x8b, 0xfd);
-const QColor kMuteOn(0xf0, 0xa2, 0x02);
-const QColor kSoloOn(0x43, 0xc0, 0x6b);
-const QColor kNoConsent(0xe5, 0x48, 0x4d);
-
-const std::array<QColor, 8> kTrackColours{QColor(0x5a, 0xa9, 0xe6), QColor(0x7b, 0xc9, 0x6f),
-                                          QColor(0xf4, 0xa2, 0x59), QColor(0xb3, 0x88, 0xeb),
-                                          QColor(0xef, 0x6f, 0x6c), QColor(0x2e, 0xc4, 0xb6),
-                                          QColor(0xe9, 0xc4, 0x6a), QColor(0xe5, 0x6b, 0xa8)};
-
 double fadeGain(const accord::Clip& clip, std::int64_t timelineSample) {
     const std::int64_t k = std::clamp<std::int64_t>(timelineSample - clip.position, 0, clip.length);
     return accord::clipFadeGain(k, clip.length, clip.fadeIn, clip.fadeOut);
@@ -70,10 +45,6 @@ QString clipTitle(const accord::Clip& clip) {
 }
 
 } // namespace
-
-QColor trackColour(int index) {
-    return kTrackColours[static_cast<std::size_t>(std::max(0, index)) % kTrackColours.size()];
-}
 
 ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* waveforms,
                                  QWidget* parent)
@@ -434,8 +405,9 @@ bool ArrangementView::viewportEvent(QEvent* event) {
                             .arg(QString::fromStdString(clip->file).toHtmlEscaped());
             if (!clip->asset.empty() &&
                 withoutConsent_.contains(QString::fromStdString(clip->asset)))
-                text += tr("<br><span style='color:#e5484d'>Its owner gave no active grant: it "
-                           "cannot be trained on, used or exported.</span>");
+                text += tr("<br><span style='color:%1'>Its owner gave no active grant: it "
+                           "cannot be trained on, used or exported.</span>")
+                            .arg(palette::denied.name());
             QToolTip::showText(help->globalPos(), text, viewport());
         } else {
             QToolTip::hideText();
@@ -854,7 +826,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     QPainter painter(viewport());
     painter.setClipRect(event->rect());
     const QRect all = viewport()->rect();
-    painter.fillRect(all, kBackground);
+    painter.fillRect(all, palette::canvas);
 
     const QRect lanes(QPoint(laneLeft(), lanesTop()), all.bottomRight());
     painter.save();
@@ -864,7 +836,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     if (loopEnabled_ && loopEnd_ > loopStart_) {
         const QRect loop(QPoint(xForSample(loopStart_), lanes.top()),
                          QPoint(xForSample(loopEnd_), lanes.bottom()));
-        QColor tint = kLoop;
+        QColor tint = palette::accent;
         tint.setAlpha(18);
         painter.fillRect(loop, tint);
     }
@@ -896,7 +868,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     } else if (!dropActive_ && pendingImports_.isEmpty()) {
         const QRect spare(laneLeft(), trackTop(static_cast<int>(tracks.size())),
                           viewport()->width() - laneLeft(), kTrackHeight);
-        painter.setPen(QColor(0x4a, 0x51, 0x5c));
+        painter.setPen(palette::faint);
         painter.drawText(spare.adjusted(16, 0, -16, 0), Qt::AlignVCenter | Qt::AlignLeft,
                          tr("Drop audio files here to add tracks"));
     }
@@ -908,7 +880,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     // The playhead over everything but the headers.
     const int x = xForSample(playhead_);
     if (x >= laneLeft() && x <= all.right()) {
-        painter.setPen(QPen(kPlayhead, 1));
+        painter.setPen(QPen(palette::playhead, 1));
         painter.drawLine(x, lanesTop() - 6, x, all.bottom());
         QPainterPath marker;
         marker.moveTo(x - 6, lanesTop() - 12);
@@ -916,7 +888,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
         marker.lineTo(x, lanesTop() - 4);
         marker.closeSubpath();
         painter.setRenderHint(QPainter::Antialiasing);
-        painter.fillPath(marker, kPlayhead);
+        painter.fillPath(marker, palette::playhead);
         painter.setRenderHint(QPainter::Antialiasing, false);
     }
 }
@@ -927,8 +899,9 @@ void ArrangementView::paintLanes(QPainter& painter, const QRect& lanes) const {
         const int top = trackTop(static_cast<int>(t));
         const QRect lane(lanes.left(), top, lanes.width(), kTrackHeight);
         const bool selected = tracks[t].id == selectedTrack_;
-        painter.fillRect(lane, selected ? kLaneSelected : (t % 2 == 0 ? kLaneEven : kLaneOdd));
-        painter.setPen(kSeparator);
+        painter.fillRect(lane, selected ? palette::laneSelected
+                                        : (t % 2 == 0 ? palette::laneEven : palette::laneOdd));
+        painter.setPen(palette::separator);
         painter.drawLine(lane.left(), lane.bottom(), lane.right(), lane.bottom());
     }
 }
@@ -949,7 +922,8 @@ void ArrangementView::paintGrid(QPainter& painter, const QRect& lanes) const {
         const bool isBar = inBar < 0.5 || bar - inBar < 0.5;
         const double inBeat = std::fmod(s, beat);
         const bool isBeat = inBeat < 0.5 || beat - inBeat < 0.5;
-        painter.setPen(isBar ? kBarLine : (isBeat ? kBeatLine : kBeatLine.darker(115)));
+        painter.setPen(isBar ? palette::barLine
+                             : (isBeat ? palette::beatLine : palette::beatLine.darker(115)));
         painter.drawLine(x, lanes.top(), x, std::max(lanes.top(), bottom));
     }
 }
@@ -960,7 +934,7 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     if (!rect.intersects(painter.clipBoundingRect().toAlignedRect()) &&
         !painter.clipBoundingRect().isEmpty())
         return;
-    const QColor colour = trackColour(trackIndex);
+    const QColor colour = palette::trackColour(trackIndex);
     const accord::Track& track = document_->project().tracks[static_cast<std::size_t>(trackIndex)];
     const bool muted = track.mute;
 
@@ -974,7 +948,7 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     if (clip.offline) {
         painter.save();
         painter.setClipPath(outline);
-        painter.fillRect(rect, QBrush(QColor(0xe5, 0x48, 0x4d, 70), Qt::BDiagPattern));
+        painter.fillRect(rect, QBrush(palette::withAlpha(palette::denied, 70), Qt::BDiagPattern));
         painter.restore();
     }
 
@@ -996,8 +970,8 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     const int fadeOutX = xForSample(clip.position + clip.length - clip.fadeOut);
     painter.save();
     painter.setClipPath(outline);
-    const QColor fadeShade(0, 0, 0, 110);
-    const QColor fadeLine(255, 255, 255, 170);
+    const QColor fadeShade = palette::withAlpha(Qt::black, 110);
+    const QColor fadeLine = palette::withAlpha(Qt::white, 170);
     if (clip.fadeIn > 0) {
         QPainterPath shade;
         shade.moveTo(rect.left(), wave.top());
@@ -1029,7 +1003,7 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     if (!clip.asset.empty() && withoutConsent_.contains(QString::fromStdString(clip.asset)) &&
         rect.width() > 40) {
         const QRectF badge(title.right() - 15, title.top() + 2, 12, 12);
-        painter.setBrush(kNoConsent);
+        painter.setBrush(palette::denied);
         painter.setPen(Qt::NoPen);
         painter.drawEllipse(badge);
         painter.setPen(QPen(Qt::white, 1.6, Qt::SolidLine, Qt::RoundCap));
@@ -1037,7 +1011,7 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
                          QPointF(badge.right() - 3, badge.center().y()));
         textRight -= 16;
     }
-    painter.setPen(QColor(0xf2, 0xf4, 0xf7));
+    painter.setPen(palette::clipTitle);
     QString name = clipTitle(clip);
     if (clip.offline)
         name = tr("%1 — offline: file missing").arg(name);
@@ -1054,7 +1028,7 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     painter.drawPath(outline);
     if (selected || dragging) {
         // Fade handles: small diamonds where each fade ends, in the title bar.
-        painter.setPen(QPen(QColor(0x1b, 0x1e, 0x23), 1));
+        painter.setPen(QPen(palette::canvas, 1));
         painter.setBrush(Qt::white);
         const double y = rect.top() + kClipTitleHeight / 2.0;
         for (double x : {fadeInX + (clip.fadeIn == 0 ? 5.0 : 0.0),
@@ -1078,7 +1052,7 @@ void ArrangementView::paintWaveform(QPainter& painter, const accord::Clip& clip,
     if (!peaks || peaks->levels.empty() || peaks->sampleRate <= 0) {
         const QString key = waveformKey(clip);
         const QString failure = waveforms_->failure(key);
-        painter.setPen(kMutedText);
+        painter.setPen(palette::mutedText);
         QFont font = painter.font();
         font.setBold(false);
         painter.setFont(font);
@@ -1146,17 +1120,17 @@ void ArrangementView::paintPendingImports(QPainter& painter) const {
         const int left = xForSample(pendingImport.position);
         const QRect rect(left, trackTop(index) + 3, 220, kTrackHeight - 7);
         painter.setRenderHint(QPainter::Antialiasing);
-        painter.setPen(QPen(kAccent, 1, Qt::DashLine));
-        painter.setBrush(QColor(0x3d, 0x8b, 0xfd, 28));
+        painter.setPen(QPen(palette::accent, 1, Qt::DashLine));
+        painter.setBrush(palette::withAlpha(palette::accent, 28));
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
         QRect bar(rect.left() + 8, rect.bottom() - 14, rect.width() - 16, 5);
         painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(255, 255, 255, 30));
+        painter.setBrush(palette::withAlpha(Qt::white, 30));
         painter.drawRoundedRect(bar, 2, 2);
         bar.setWidth(static_cast<int>(bar.width() * std::clamp(pendingImport.progress, 0.0, 1.0)));
-        painter.setBrush(kAccent);
+        painter.setBrush(palette::accent);
         painter.drawRoundedRect(bar, 2, 2);
-        painter.setPen(kText);
+        painter.setPen(palette::text);
         painter.drawText(rect.adjusted(8, 6, -8, -20), Qt::AlignLeft | Qt::AlignTop,
                          tr("Importing %1…\n%2%")
                              .arg(pendingImport.name)
@@ -1174,13 +1148,13 @@ void ArrangementView::paintDropTarget(QPainter& painter) const {
     const int rows = dropTrack_.empty() ? std::max(1, dropCount_) : 1;
     const QRect lane(laneLeft(), trackTop(index), viewport()->width() - laneLeft(),
                      kTrackHeight * rows);
-    QColor fill = kAccent;
+    QColor fill = palette::accent;
     fill.setAlpha(30);
     painter.fillRect(lane, fill);
-    painter.setPen(QPen(kAccent, 2));
+    painter.setPen(QPen(palette::accent, 2));
     const int x = xForSample(dropSample_);
     painter.drawLine(x, lane.top(), x, lane.bottom());
-    painter.setPen(kText);
+    painter.setPen(palette::text);
     painter.drawText(lane.adjusted(x - laneLeft() + 8, 6, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                      dropTrack_.empty() ? tr("Drop to add %n new track(s)", nullptr, rows)
                                         : tr("Drop onto this track"));
@@ -1193,10 +1167,10 @@ void ArrangementView::paintEmptyHint(QPainter& painter) const {
     const QRect box = QRect(0, 0, 420, 120);
     QRect centred = box;
     centred.moveCenter(area.center());
-    painter.setPen(QPen(QColor(0x4a, 0x51, 0x5c), 1.5, Qt::DashLine));
+    painter.setPen(QPen(palette::faint, 1.5, Qt::DashLine));
     painter.setBrush(Qt::NoBrush);
     painter.drawRoundedRect(QRectF(centred).adjusted(0.5, 0.5, -0.5, -0.5), 10, 10);
-    painter.setPen(kMutedText);
+    painter.setPen(palette::mutedText);
     QFont font = painter.font();
     font.setPointSizeF(font.pointSizeF() * 1.2);
     painter.setFont(font);
@@ -1207,14 +1181,14 @@ void ArrangementView::paintEmptyHint(QPainter& painter) const {
 
 void ArrangementView::paintRuler(QPainter& painter) const {
     const QRect ruler(laneLeft(), 0, viewport()->width() - laneLeft(), kRulerHeight);
-    painter.fillRect(ruler, kRulerBackground);
+    painter.fillRect(ruler, palette::mid);
     painter.save();
     painter.setClipRect(ruler);
 
     if (loopEnd_ > loopStart_) {
         const QRect band(QPoint(xForSample(loopStart_), ruler.bottom() - 7),
                          QPoint(xForSample(loopEnd_), ruler.bottom() - 1));
-        QColor colour = kLoop;
+        QColor colour = palette::accent;
         colour.setAlpha(loopEnabled_ ? 200 : 70);
         painter.fillRect(band, colour);
     }
@@ -1241,26 +1215,26 @@ void ArrangementView::paintRuler(QPainter& painter) const {
         if (isBar) {
             const auto number = static_cast<long long>(std::llround(barIndex));
             const bool labelled = number % barsPerLabel == 0;
-            painter.setPen(labelled ? kMutedText : kBarLine);
+            painter.setPen(labelled ? palette::mutedText : palette::barLine);
             painter.drawLine(x, labelled ? 4 : kRulerHeight - 12, x, kRulerHeight - 1);
             if (labelled) {
-                painter.setPen(kText);
+                painter.setPen(palette::text);
                 painter.drawText(QRect(x + 4, 2, 60, 16), Qt::AlignLeft | Qt::AlignVCenter,
                                  QString::number(number + 1));
             }
         } else {
-            painter.setPen(isBeat ? kBarLine : kBeatLine);
+            painter.setPen(isBeat ? palette::barLine : palette::beatLine);
             painter.drawLine(x, kRulerHeight - (isBeat ? 8 : 5), x, kRulerHeight - 1);
         }
     }
     painter.restore();
-    painter.setPen(kSeparator);
+    painter.setPen(palette::separator);
     painter.drawLine(0, kRulerHeight - 1, viewport()->width(), kRulerHeight - 1);
 }
 
 void ArrangementView::paintHeaders(QPainter& painter) const {
     const QRect column(0, 0, kHeaderWidth, viewport()->height());
-    painter.fillRect(column, kHeaderBackground.darker(110));
+    painter.fillRect(column, palette::panel.darker(110));
     painter.save();
     painter.setClipRect(QRect(0, lanesTop(), kHeaderWidth, viewport()->height() - lanesTop()));
     const auto& tracks = document_->project().tracks;
@@ -1274,19 +1248,20 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         const int index = static_cast<int>(t);
         const int top = trackTop(index);
         const QRect header(0, top, kHeaderWidth - 1, kTrackHeight);
-        painter.fillRect(header, track.id == selectedTrack_ ? kHeaderSelected : kHeaderBackground);
-        painter.fillRect(QRect(0, top, 5, kTrackHeight - 1), trackColour(index));
-        painter.setPen(kSeparator);
+        painter.fillRect(header,
+                         track.id == selectedTrack_ ? palette::panelSelected : palette::panel);
+        painter.fillRect(QRect(0, top, 5, kTrackHeight - 1), palette::trackColour(index));
+        painter.setPen(palette::separator);
         painter.drawLine(0, header.bottom(), kHeaderWidth, header.bottom());
 
         painter.setFont(nameFont);
-        painter.setPen(kText);
+        painter.setPen(palette::text);
         const QRect nameRect(14, top + 8, kHeaderWidth - 14 - 64, 22);
         painter.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
                          painter.fontMetrics().elidedText(QString::fromStdString(track.name),
                                                           Qt::ElideRight, nameRect.width()));
         painter.setFont(smallFont);
-        painter.setPen(kMutedText);
+        painter.setPen(palette::mutedText);
         painter.drawText(QRect(14, top + 32, kHeaderWidth - 24, 16),
                          Qt::AlignLeft | Qt::AlignVCenter,
                          tr("%1 · %2 · %n clip(s)", nullptr, static_cast<int>(track.clips.size()))
@@ -1299,25 +1274,25 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
 
         auto button = [&](const QRect& rect, const QString& label, bool on,
                           const QColor& onColour) {
-            painter.setPen(on ? onColour : QColor(0x4a, 0x51, 0x5c));
-            painter.setBrush(on ? onColour : QColor(0x30, 0x35, 0x3d));
+            painter.setPen(on ? onColour : palette::faint);
+            painter.setBrush(on ? onColour : palette::toggleOff);
             painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
-            painter.setPen(on ? QColor(0x1b, 0x1e, 0x23) : kMutedText);
+            painter.setPen(on ? palette::textOnLit : palette::mutedText);
             painter.drawText(rect, Qt::AlignCenter, label);
         };
         QFont buttonFont = smallFont;
         buttonFont.setBold(true);
         painter.setFont(buttonFont);
-        button(muteButtonRect(index), tr("M"), track.mute, kMuteOn);
-        button(soloButtonRect(index), tr("S"), track.solo, kSoloOn);
+        button(muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
+        button(soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
     }
     painter.restore();
     painter.setRenderHint(QPainter::Antialiasing, false);
 
     // The corner above the headers: the project's tempo and the grid in use.
     const QRect corner(0, 0, kHeaderWidth, kRulerHeight);
-    painter.fillRect(corner, kRulerBackground.darker(108));
-    painter.setPen(kMutedText);
+    painter.fillRect(corner, palette::mid.darker(108));
+    painter.setPen(palette::mutedText);
     QFont font = painter.font();
     font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
     painter.setFont(font);
@@ -1327,7 +1302,7 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
                          .arg(project.tempo)
                          .arg(project.sampleRate / 1000.0)
                          .arg(snap_ ? tr(" · snap") : QString()));
-    painter.setPen(kSeparator);
+    painter.setPen(palette::separator);
     painter.drawLine(kHeaderWidth - 1, 0, kHeaderWidth - 1, viewport()->height());
     painter.drawLine(0, kRulerHeight - 1, kHeaderWidth, kRulerHeight - 1);
 }

@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/consent/consent_models.h"
 #include "accord/ui/shell/registry_session.h"
 
@@ -42,8 +43,8 @@ AuditOutcome verifyRegistryAt(const QString& path) {
     return outcome;
 }
 
-const char* const kIntactStyle = "QLabel { color: #2ea043; font-weight: 600; }";
-const char* const kTamperedStyle = "QLabel { color: #cf222e; font-weight: 600; }";
+const char* const kIntactStyle = "QLabel { color: @grantActive; font-weight: 600; }";
+const char* const kTamperedStyle = "QLabel { color: @grantRevoked; font-weight: 600; }";
 
 } // namespace
 
@@ -155,14 +156,14 @@ void AuditPanel::showOutcome(const AuditOutcome& outcome) {
         return;
     }
     if (outcome.intact) {
-        result_->setStyleSheet(QString::fromLatin1(kIntactStyle));
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kIntactStyle)));
         const QString entries =
             counted(static_cast<int>(outcome.entries), tr("1 entry"), tr("%1 entries"));
         result_->setText(tr("✔ Intact: %1; the hash chain, its signed head and every registry "
                             "row check out.")
                              .arg(entries));
     } else {
-        result_->setStyleSheet(QString::fromLatin1(kTamperedStyle));
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kTamperedStyle)));
         const QString problems =
             counted(static_cast<int>(outcome.problems.size()), tr("1 problem"), tr("%1 problems"));
         result_->setText(tr("✘ Tampered: %1 found. The registry no longer matches its audit "

@@ -5,6 +5,7 @@
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/shell/registry_session.h"
 
 #include <QButtonGroup>
@@ -28,13 +29,13 @@ namespace accord::ui {
 
 namespace {
 
-const char* const kErrorStyle = "color: #e5484d;";
+const char* const kErrorStyle = "color: @denied;";
 
 QLabel* makeErrorLabel(QWidget* parent) {
     auto* label = new QLabel(parent);
     label->setObjectName(QStringLiteral("dialogError"));
     label->setWordWrap(true);
-    label->setStyleSheet(QString::fromLatin1(kErrorStyle));
+    label->setStyleSheet(palette::styleSheet(QString::fromLatin1(kErrorStyle)));
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     label->hide();
     return label;

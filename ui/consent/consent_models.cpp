@@ -3,9 +3,9 @@
 #include "accord/core/policy.h"
 #include "accord/core/time.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/shell/registry_session.h"
 
-#include <QColor>
 #include <QFileInfo>
 #include <QIcon>
 #include <QPainter>
@@ -19,12 +19,6 @@
 namespace accord::ui {
 
 namespace {
-
-// Plain-language state colours, readable on light and dark palettes.
-const QColor kActiveColour(46, 160, 67);
-const QColor kRevokedColour(207, 34, 46);
-const QColor kExpiredColour(191, 135, 0);
-const QColor kMissingTint(207, 34, 46, 38);
 
 QIcon dotIcon(const QColor& colour, bool barred = false) {
     constexpr int size = 16;
@@ -43,9 +37,9 @@ QIcon dotIcon(const QColor& colour, bool barred = false) {
 }
 
 const QIcon& stateIcon(GrantState state) {
-    static const QIcon active = dotIcon(kActiveColour);
-    static const QIcon revoked = dotIcon(kRevokedColour, true);
-    static const QIcon expired = dotIcon(kExpiredColour);
+    static const QIcon active = dotIcon(palette::grantActive);
+    static const QIcon revoked = dotIcon(palette::grantRevoked, true);
+    static const QIcon expired = dotIcon(palette::grantExpired);
     switch (state) {
     case GrantState::Revoked:
         return revoked;
@@ -58,7 +52,7 @@ const QIcon& stateIcon(GrantState state) {
 }
 
 const QIcon& noConsentIcon() {
-    static const QIcon icon = dotIcon(kRevokedColour, true);
+    static const QIcon icon = dotIcon(palette::grantRevoked, true);
     return icon;
 }
 
@@ -327,11 +321,11 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::BackgroundRole:
         if (row.consentMissing())
-            return kMissingTint;
+            return palette::withAlpha(palette::grantRevoked, 38);
         return {};
     case Qt::ForegroundRole:
         if (index.column() == Consent && row.consentMissing())
-            return kRevokedColour;
+            return palette::grantRevoked;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == Duration || index.column() == SampleRate)
@@ -455,9 +449,9 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::ForegroundRole:
         if (index.column() == State)
-            return row.state == GrantState::Active    ? kActiveColour
-                   : row.state == GrantState::Revoked ? kRevokedColour
-                                                      : kExpiredColour;
+            return row.state == GrantState::Active    ? palette::grantActive
+                   : row.state == GrantState::Revoked ? palette::grantRevoked
+                                                      : palette::grantExpired;
         return {};
     case Qt::FontRole:
         if (row.state != GrantState::Active && index.column() == Description) {

@@ -6,6 +6,7 @@
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/export.h"
@@ -45,9 +46,9 @@ const char* const kFolderKey = "export/folder";
 const QSize kDialogSize(760, 720);
 constexpr int kFilesListHeight = 110;
 
-const char* const kAllowedStyle = "QLabel { color: #43c06b; font-weight: 600; }";
-const char* const kDeniedStyle = "QLabel { color: #e5484d; font-weight: 600; }";
-const char* const kNeutralStyle = "QLabel { color: #b8bec7; }";
+const char* const kAllowedStyle = "QLabel { color: @allowed; font-weight: 600; }";
+const char* const kDeniedStyle = "QLabel { color: @denied; font-weight: 600; }";
+const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
 
 enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
 enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy };
@@ -368,7 +369,7 @@ void ExportDialog::rejudge() {
         return;
     // The previous decision stays up meanwhile (no flicker); Export waits for the new one.
     if (gate_.verdict == ExportGateView::Verdict::Failed && gate_.error.isEmpty()) {
-        decision_->setStyleSheet(QString::fromLatin1(kNeutralStyle));
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
         decision_->setText(tr("Checking consent…"));
     }
     judgeDelay_.start();
@@ -408,7 +409,7 @@ void ExportDialog::showGate(const ExportGateView& gate) {
     gate_ = gate;
     switch (gate.verdict) {
     case ExportGateView::Verdict::Allowed:
-        decision_->setStyleSheet(QString::fromLatin1(kAllowedStyle));
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
         decision_->setText(
             tr("✔ Allowed: every rights holder behind this export (%1) has granted it. The "
                "files will carry this split sheet:")
@@ -417,7 +418,7 @@ void ExportDialog::showGate(const ExportGateView& gate) {
         details_->setCurrentIndex(0);
         break;
     case ExportGateView::Verdict::Denied:
-        decision_->setStyleSheet(QString::fromLatin1(kDeniedStyle));
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
         decision_->setText(
             tr("✘ Denied: %1 missing. Nothing will be written until the rights holders below "
                "allow it (Consent panel, or accord-cli grant add).")
@@ -427,7 +428,7 @@ void ExportDialog::showGate(const ExportGateView& gate) {
         details_->setCurrentIndex(1);
         break;
     case ExportGateView::Verdict::Silent:
-        decision_->setStyleSheet(QString::fromLatin1(kNeutralStyle));
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
         decision_->setText(tr("Nothing sounds in this project (no clips on audible tracks): "
                               "there is nothing to export."));
         split_->setRowCount(0);
@@ -435,7 +436,7 @@ void ExportDialog::showGate(const ExportGateView& gate) {
         details_->setCurrentIndex(0);
         break;
     case ExportGateView::Verdict::Failed:
-        decision_->setStyleSheet(QString::fromLatin1(kDeniedStyle));
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
         decision_->setText(gate.error.isEmpty()
                                ? tr("Not judged yet.")
                                : tr("Cannot judge this export: %1").arg(gate.error));
@@ -463,9 +464,11 @@ void ExportDialog::showSplit(const ExportGateView& gate) {
     split_->resizeColumnToContents(kSplitHolder);
     split_->resizeColumnToContents(kSplitPercent);
     // The sheet sums to exactly 100.00 % by construction; showing the sum lets anyone check.
-    splitTotal_->setText(tr("<b>Total %1</b><br><span style=\"color:#8a939f\">Method %2</span>")
-                             .arg(percentText(total), gate.method.toHtmlEscaped()));
-    splitTotal_->setStyleSheet(total == kFullShare ? QString() : QString::fromLatin1(kDeniedStyle));
+    splitTotal_->setText(
+        tr("<b>Total %1</b><br><span style=\"color:%3\">Method %2</span>")
+            .arg(percentText(total), gate.method.toHtmlEscaped(), palette::mutedText.name()));
+    splitTotal_->setStyleSheet(
+        total == kFullShare ? QString() : palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
 }
 
 void ExportDialog::showMissing(const ExportGateView& gate) {
@@ -545,7 +548,7 @@ void ExportDialog::startExport() {
     files_->clear();
     files_->hide();
     verifyButton_->hide();
-    result_->setStyleSheet(QString::fromLatin1(kNeutralStyle));
+    result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
     result_->setText(tr("Exporting: rendering, signing the manifests, writing the split sheet…"));
     result_->show();
     updateButtons();
@@ -582,7 +585,7 @@ void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
     fraction_.reset();
     if (outcome.ok) {
         exported_ = outcome.files;
-        result_->setStyleSheet(QString::fromLatin1(kAllowedStyle));
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
         result_->setText(tr("✔ Exported %1, each with its signed manifest (embedded and as a "
                             "sidecar), and the split sheet:")
                              .arg(counted(static_cast<int>(outcome.files.size()), tr("1 file"),
@@ -602,10 +605,10 @@ void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
         session_->notifyChanged(); // renders and exports were recorded
         Q_EMIT exported(outcome.files);
     } else if (outcome.cancelled) {
-        result_->setStyleSheet(QString::fromLatin1(kNeutralStyle));
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
         result_->setText(tr("Export cancelled: nothing was written or recorded."));
     } else {
-        result_->setStyleSheet(QString::fromLatin1(kDeniedStyle));
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
         result_->setText(tr("✘ %1. Nothing was written.\n%2")
                              .arg(outcome.failure.kind, outcome.failure.message));
         if (outcome.gate.verdict == ExportGateView::Verdict::Denied)

@@ -2,6 +2,7 @@
 
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/import.h"
@@ -76,7 +77,7 @@ OwnerDialog::OwnerDialog(RegistrySession* session, const QStringList& files, QWi
     remember_->setChecked(true);
     error_->setObjectName(QStringLiteral("ownerError"));
     error_->setWordWrap(true);
-    error_->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    error_->setStyleSheet(palette::styleSheet(QStringLiteral("color: @denied;")));
     error_->hide();
 
     QStringList names;

@@ -1,7 +1,7 @@
 #include "accord/ui/mixer/mixer_panel.h"
 
-#include "accord/ui/arrangement/arrangement_view.h"
 #include "accord/ui/arrangement/timeline.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/playback/playback_controller.h"
 
 #include <QEvent>
@@ -89,7 +89,7 @@ void LevelMeter::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QRect whole = rect();
     const QRect all = scale_ ? whole.adjusted(0, 0, -kScaleWidth, 0) : whole;
-    painter.fillRect(all, QColor(0x12, 0x14, 0x17));
+    painter.fillRect(all, palette::meterBackground);
     const int gap = 2;
     const int barWidth = (all.width() - 3 * gap) / 2;
     auto yFor = [&](double db) {
@@ -99,15 +99,15 @@ void LevelMeter::paintEvent(QPaintEvent*) {
     QLinearGradient gradient(0, yFor(kFloorDb), 0, yFor(kCeilingDb));
     const double zeroAt = (0 - kFloorDb) / (kCeilingDb - kFloorDb);
     const double warnAt = (-12 - kFloorDb) / (kCeilingDb - kFloorDb);
-    gradient.setColorAt(0, QColor(0x2f, 0x9e, 0x5a));
-    gradient.setColorAt(warnAt, QColor(0x5c, 0xd0, 0x6e));
-    gradient.setColorAt(zeroAt - 0.02, QColor(0xf0, 0xc0, 0x40));
-    gradient.setColorAt(zeroAt, QColor(0xf0, 0x5a, 0x4e));
-    gradient.setColorAt(1, QColor(0xf0, 0x3a, 0x3a));
+    gradient.setColorAt(0, palette::meterLow);
+    gradient.setColorAt(warnAt, palette::meterNominal);
+    gradient.setColorAt(zeroAt - 0.02, palette::meterHot);
+    gradient.setColorAt(zeroAt, palette::meterOver);
+    gradient.setColorAt(1, palette::meterTop);
     for (int c = 0; c < 2; ++c) {
         const int left = all.left() + gap + c * (barWidth + gap);
         const QRect track(left, all.top() + 1, barWidth, all.height() - 2);
-        painter.fillRect(track, QColor(0x1e, 0x22, 0x27));
+        painter.fillRect(track, palette::meterTrack);
         if (shown_[c] > kFloorDb) {
             const QRect level(QPoint(left, yFor(shown_[c])),
                               QPoint(left + barWidth - 1, track.bottom()));
@@ -115,11 +115,11 @@ void LevelMeter::paintEvent(QPaintEvent*) {
         }
         if (hold_[c] > kFloorDb) {
             painter.fillRect(QRect(left, yFor(hold_[c]), barWidth, 2),
-                             hold_[c] >= 0 ? QColor(0xff, 0x4a, 0x3a) : QColor(0xe8, 0xea, 0xed));
+                             hold_[c] >= 0 ? palette::meterClipHold : palette::brightText);
         }
     }
     // 0 dB mark.
-    painter.setPen(QColor(255, 255, 255, 70));
+    painter.setPen(palette::withAlpha(Qt::white, 70));
     painter.drawLine(all.left(), yFor(0), all.right(), yFor(0));
     if (!scale_)
         return;
@@ -128,9 +128,9 @@ void LevelMeter::paintEvent(QPaintEvent*) {
     painter.setFont(font);
     for (int db : {6, 0, -6, -12, -24, -36, -48}) {
         const int y = yFor(db);
-        painter.setPen(QColor(0x5c, 0x63, 0x6e));
+        painter.setPen(palette::dimText);
         painter.drawLine(all.right() + 2, y, all.right() + 4, y);
-        painter.setPen(db == 0 ? QColor(0xd8, 0xdc, 0xe2) : QColor(0x8a, 0x93, 0x9f));
+        painter.setPen(db == 0 ? palette::text : palette::mutedText);
         const int top = std::clamp(y - 7, whole.top(), whole.bottom() - 13);
         painter.drawText(QRect(all.right() + 5, top, kScaleWidth - 5, 14),
                          Qt::AlignLeft | Qt::AlignVCenter,
@@ -234,7 +234,7 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
 
 void ChannelStrip::setColourIndex(int index) {
     colour_->setStyleSheet(
-        QStringLiteral("background: %1; border: none;").arg(trackColour(index).name()));
+        QStringLiteral("background: %1; border: none;").arg(palette::trackColour(index).name()));
 }
 
 int ChannelStrip::gestureFor(bool dragging) {
@@ -321,7 +321,7 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     masterPeak_->setToolTip(tr("Highest peak of the last moments"));
     auto* colour = new QFrame(masterStrip);
     colour->setFixedHeight(4);
-    colour->setStyleSheet(QStringLiteral("background: #d8dce2; border: none;"));
+    colour->setStyleSheet(palette::styleSheet(QStringLiteral("background: @text; border: none;")));
     auto* meterRow = new QHBoxLayout;
     meterRow->addStretch();
     meterRow->addWidget(master_);
@@ -412,7 +412,8 @@ void MixerPanel::readMeters() {
     const QString text = formatDecibels(peak, LevelMeter::kFloorDb);
     if (masterPeak_->text() != text) {
         masterPeak_->setText(text);
-        masterPeak_->setStyleSheet(peak >= 0 ? QStringLiteral("color: #f05a4e;") : QString());
+        masterPeak_->setStyleSheet(
+            peak >= 0 ? palette::styleSheet(QStringLiteral("color: @meterOver;")) : QString());
     }
 }
 

@@ -4,6 +4,7 @@
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/live_model.h"
@@ -46,14 +47,8 @@ namespace accord::ui {
 namespace {
 
 const char* const kModelSuffix = ".accordvoice";
-const char* const kErrorStyle = "QLabel { color: #e5484d; }";
-const char* const kDoneStyle = "QLabel { color: #2ea043; }";
-const QColor kAllowedColour(0x2e, 0xa0, 0x43);
-const QColor kDeniedColour(0xe5, 0x48, 0x4d);
-const QColor kWarningColour(0xf0, 0xa2, 0x02);
-const QColor kTrainingColour(0x3d, 0x8b, 0xfd);
-const QColor kAxisText(0xb8, 0xbe, 0xc7);
-const QColor kGrid(0x2a, 0x2e, 0x35);
+const char* const kErrorStyle = "QLabel { color: @denied; }";
+const char* const kDoneStyle = "QLabel { color: @grantActive; }";
 constexpr int kMaxBudgetMinutes = 600;
 constexpr int kDefaultBudgetMinutes = 10;
 constexpr int kMaxSteps = 100000;
@@ -63,7 +58,8 @@ constexpr int kMaxWidth = 256;
 constexpr int kHashDigits = 12; // enough to tell models apart at a glance; the card has all 64
 
 void setMessage(QLabel* label, const QString& text, const char* style = nullptr) {
-    label->setStyleSheet(style != nullptr ? QString::fromLatin1(style) : QString());
+    label->setStyleSheet(style != nullptr ? palette::styleSheet(QString::fromLatin1(style))
+                                          : QString());
     label->setText(text);
     label->setVisible(!text.isEmpty());
 }
@@ -290,21 +286,21 @@ void ModelsPanel::setupChart() {
     chart_ = new QChart;
     chart_->setObjectName(QStringLiteral("lossChartModel"));
     chart_->setTitle(tr("Loss"));
-    chart_->setTitleBrush(kAxisText);
-    // The studio's dark surface (studio_style.cpp), so the plot reads as part of the window.
-    chart_->setBackgroundBrush(QColor(0x16, 0x18, 0x1c));
-    chart_->setBackgroundPen(QPen(QColor(0x2e, 0x33, 0x3b)));
+    chart_->setTitleBrush(palette::secondaryText);
+    // The studio's dark surface, so the plot reads as part of the window.
+    chart_->setBackgroundBrush(palette::field);
+    chart_->setBackgroundPen(QPen(palette::frame));
     chart_->setMargins(QMargins(4, 4, 4, 4));
     chart_->setAnimationOptions(QChart::NoAnimation); // points arrive ten times a second
-    chart_->legend()->setLabelColor(kAxisText);
+    chart_->legend()->setLabelColor(palette::secondaryText);
     chart_->legend()->setAlignment(Qt::AlignBottom);
 
     trainingSeries_ = new QLineSeries(chart_);
     trainingSeries_->setName(tr("Training loss"));
-    trainingSeries_->setPen(QPen(kTrainingColour, 2));
+    trainingSeries_->setPen(QPen(palette::accent, 2));
     validationSeries_ = new QLineSeries(chart_);
     validationSeries_->setName(tr("Validation loss (held-out audio)"));
-    validationSeries_->setPen(QPen(kWarningColour, 2));
+    validationSeries_->setPen(QPen(palette::warning, 2));
     validationSeries_->setPointsVisible(true);
     chart_->addSeries(trainingSeries_);
     chart_->addSeries(validationSeries_);
@@ -315,10 +311,10 @@ void ModelsPanel::setupChart() {
     lossAxis_ = new QValueAxis(chart_);
     lossAxis_->setLabelFormat(QStringLiteral("%.3g"));
     for (QValueAxis* axis : {stepAxis_, lossAxis_}) {
-        axis->setLabelsColor(kAxisText);
-        axis->setTitleBrush(kAxisText);
-        axis->setGridLineColor(kGrid);
-        axis->setLinePenColor(kGrid);
+        axis->setLabelsColor(palette::secondaryText);
+        axis->setTitleBrush(palette::secondaryText);
+        axis->setGridLineColor(palette::mid);
+        axis->setLinePenColor(palette::mid);
     }
     chart_->addAxis(stepAxis_, Qt::AlignBottom);
     chart_->addAxis(lossAxis_, Qt::AlignLeft);
@@ -466,14 +462,14 @@ void ModelsPanel::reloadAssets() {
                 for (const ReliedGrant& relied : decision.relied)
                     grants << fromStd(relied.grant);
                 item->setText(AssetConsent, tr("Allowed (grant %1)").arg(grants.join(", ")));
-                item->setForeground(AssetConsent, kAllowedColour);
+                item->setForeground(AssetConsent, palette::grantActive);
                 item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
                 item->setCheckState(AssetName, keep.contains(id) ? Qt::Checked : Qt::Unchecked);
             } else {
                 const QString reason = missingGrantReasons(decision).join(QStringLiteral("; "));
                 item->setText(AssetConsent, reason);
                 item->setToolTip(AssetConsent, reason);
-                item->setForeground(AssetConsent, kDeniedColour);
+                item->setForeground(AssetConsent, palette::denied);
                 // Shown, greyed and not tickable: the reason says what would allow it.
                 item->setFlags(Qt::ItemIsSelectable);
                 item->setCheckState(AssetName, Qt::Unchecked);
@@ -553,7 +549,7 @@ void ModelsPanel::reloadModels() {
                     cached != cards_.end() ? cached->second.check.get() : nullptr;
                 QString state;
                 QString why;
-                QColor colour = kDeniedColour;
+                QColor colour = palette::denied;
                 if (!QFileInfo::exists(file)) {
                     state = tr("File missing");
                     why = tr("The model file is not at %1 any more.").arg(file);
@@ -570,12 +566,12 @@ void ModelsPanel::reloadModels() {
                 } else if (!decision.allowed) {
                     state = tr("No generate grant");
                     why = missingGrantReasons(decision).join(QLatin1Char('\n'));
-                    colour = kWarningColour;
+                    colour = palette::warning;
                 } else {
                     state = check != nullptr ? tr("Ready") : tr("Ready (checking the file…)");
                     why = tr("Generating is allowed; the file's checksum and weights hash are "
                              "verified when the card is read.");
-                    colour = kAllowedColour;
+                    colour = palette::grantActive;
                 }
                 item->setText(ModelState, state);
                 item->setToolTip(ModelState, why);

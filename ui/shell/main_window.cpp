@@ -7,6 +7,7 @@
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/icons.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/export/export_dialog.h"
@@ -283,9 +284,9 @@ void MainWindow::createActions() {
 
     play_ = make(tr("Play"), "actionPlay", QKeySequence(Qt::Key_Space));
     play_->setIcon([] {
-        QIcon icon = icons::icon(icons::Glyph::Play, QColor(0x5c, 0xd0, 0x6e));
+        QIcon icon = icons::icon(icons::Glyph::Play, palette::meterNominal);
         for (const QSize& size : icons::icon(icons::Glyph::Stop).availableSizes())
-            icon.addPixmap(icons::icon(icons::Glyph::Stop, QColor(0x5c, 0xd0, 0x6e)).pixmap(size),
+            icon.addPixmap(icons::icon(icons::Glyph::Stop, palette::meterNominal).pixmap(size),
                            QIcon::Normal, QIcon::On);
         return icon;
     }());

@@ -5,10 +5,10 @@
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/verify.h"
 
-#include <QColor>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -48,20 +48,18 @@ constexpr int kRegistryDelayMs = 300;
 constexpr int kShortHashChars = 16;
 constexpr int kMinimumWidth = 340; // the checks stay readable in a narrow dock
 
-// Pass / fail / unknown colours of the studio palette (studio_style.cpp), keyed on `state`.
+// Pass / fail / unknown keyed on a label's `state`; list items (which a style sheet cannot
+// address) take palette::denied for a failure.
 const char* const kPanelStyle = R"(
-QLabel[state="pass"] { color: #43c06b; }
-QLabel[state="fail"] { color: #e5484d; }
-QLabel[state="unknown"] { color: #b8bec7; }
+QLabel[state="pass"] { color: @allowed; }
+QLabel[state="fail"] { color: @denied; }
+QLabel[state="unknown"] { color: @secondaryText; }
 QLabel#verifyVerdict { font-size: 11pt; font-weight: 600; }
-QLabel#verifyHint { color: #8a939f; }
-QFrame#verifyDropZone { border: 2px dashed #3a3f47; border-radius: 6px; background: #1b1e23; }
-QLabel#verifyFile { color: #e8eaed; font-weight: 600; }
-QLabel#verifyCaption { color: #8a939f; font-size: 8pt; }
+QLabel#verifyHint { color: @mutedText; }
+QFrame#verifyDropZone { border: 2px dashed @border; border-radius: 6px; background: @canvas; }
+QLabel#verifyFile { color: @brightText; font-weight: 600; }
+QLabel#verifyCaption { color: @mutedText; font-size: 8pt; }
 )";
-
-// The "fail" colour of kPanelStyle, for list items (which a style sheet cannot address).
-const QColor kFailColor(0xe5, 0x48, 0x4d);
 
 enum LineageColumn { kLineageItem, kLineageWho, kLineageDetail };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
@@ -157,7 +155,7 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     setObjectName(QStringLiteral("verifyPanel"));
     setAcceptDrops(true);
     setMinimumWidth(kMinimumWidth);
-    setStyleSheet(QString::fromLatin1(kPanelStyle));
+    setStyleSheet(palette::styleSheet(QString::fromLatin1(kPanelStyle)));
     pool_.setMaxThreadCount(1);
     pool_.setObjectName(QStringLiteral("verify"));
 
@@ -392,7 +390,7 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     if (!outcome.completed) {
         setMark(verdict_, Mark::Fail, tr("✘ Cannot verify: %1").arg(outcome.failure.kind));
         problems_->addItem(outcome.failure.message);
-        problems_->item(0)->setForeground(kFailColor);
+        problems_->item(0)->setForeground(palette::denied);
         return;
     }
     const workflows::FileVerification& r = outcome.result;
@@ -553,7 +551,7 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
         auto* item =
             new QListWidgetItem(tr("✘ %1").arg(abbreviateHashes(fromStd(problem))), problems_);
         item->setToolTip(fromStd(problem));
-        item->setForeground(kFailColor);
+        item->setForeground(palette::denied);
     }
     if (r.problems.empty())
         new QListWidgetItem(tr("None"), problems_);

@@ -184,7 +184,4 @@ private:
     int dropCount_ = 0;
 };
 
-// The colour of the track at `index` (a fixed palette, distinct on a dark background).
-QColor trackColour(int index);
-
 } // namespace accord::ui

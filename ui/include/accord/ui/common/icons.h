@@ -2,6 +2,8 @@
 
 // Vector icons drawn with QPainter (crisp at any scale, no icon theme needed on a bare desktop).
 
+#include "accord/ui/common/palette.h"
+
 #include <QColor>
 #include <QIcon>
 
@@ -23,7 +25,7 @@ enum class Glyph {
 };
 
 // Normal state in `colour`; the checked (On) state in the accent colour.
-QIcon icon(Glyph glyph, const QColor& colour = QColor(0xd8, 0xdc, 0xe2),
-           const QColor& checkedColour = QColor(0x3d, 0x8b, 0xfd));
+QIcon icon(Glyph glyph, const QColor& colour = palette::text,
+           const QColor& checkedColour = palette::accent);
 
 } // namespace accord::ui::icons

@@ -1,6 +1,6 @@
 #pragma once
 
-// The studio's look: Qt's Fusion style with a dark palette and a few style rules for the
+// The studio's look: Qt's Fusion style with the colours of palette.h and a few style rules for the
 // transport display, the mixer strips and the panels — the dark, low-glare surface musicians
 // expect of a DAW, readable for hours.
 
