@@ -4,6 +4,7 @@
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/palette.h"
+#include "accord/ui/project/project_document.h"
 
 #include <QContextMenuEvent>
 #include <QFileInfo>
@@ -16,7 +17,6 @@
 #include <QPainterPath>
 #include <QScrollBar>
 #include <QToolTip>
-#include <QUndoStack>
 #include <QUrl>
 #include <QWheelEvent>
 
@@ -27,13 +27,12 @@ namespace accord::ui {
 
 namespace {
 
-constexpr double kMinSamplesPerPixel = 4;
-constexpr double kMaxSamplesPerPixel = 250000;
 constexpr double kZoomStep = 1.5;
-constexpr int kDragThreshold = 3;
-constexpr int kFadeGrip = 7;
 constexpr int kFollowMargin = 48;
-constexpr double kTrailingBars = 16; // scrollable room after the last clip
+
+using Gesture = ArrangementModel::Gesture;
+using ClipZone = ArrangementModel::ClipZone;
+using HitArea = ArrangementModel::Hit::Area;
 
 double fadeGain(const accord::Clip& clip, std::int64_t timelineSample) {
     const std::int64_t k = std::clamp<std::int64_t>(timelineSample - clip.position, 0, clip.length);
@@ -48,7 +47,8 @@ QString clipTitle(const accord::Clip& clip) {
 
 ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* waveforms,
                                  QWidget* parent)
-    : QAbstractScrollArea(parent), document_(document), waveforms_(waveforms) {
+    : QAbstractScrollArea(parent), document_(document), waveforms_(waveforms),
+      model_(new ArrangementModel(document, waveforms, this)) {
     setObjectName(QStringLiteral("arrangementView"));
     viewport()->setObjectName(QStringLiteral("arrangementCanvas"));
     setFrameShape(QFrame::NoFrame);
@@ -62,6 +62,18 @@ ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* wavef
     horizontalScrollBar()->setSingleStep(24);
     verticalScrollBar()->setSingleStep(kTrackHeight / 4);
     setMinimumSize(480, kRulerHeight + kTrackHeight + 24);
+    model_->setViewport(
+        {[this] { return viewport()->size(); },
+         [this] { return QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value()); }});
+
+    connect(model_, &ArrangementModel::selectionChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(model_, &ArrangementModel::selectionChanged, this, &ArrangementView::selectionChanged);
+    connect(model_, &ArrangementModel::previewChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(model_, &ArrangementModel::snapChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(model_, &ArrangementModel::snapChanged, this, &ArrangementView::snapChanged);
+    connect(model_, &ArrangementModel::seekRequested, this, &ArrangementView::seekRequested);
+    connect(model_, &ArrangementModel::loopRangeRequested, this,
+            &ArrangementView::loopRangeRequested);
 
     connect(document_, &ProjectDocument::structureChanged, this,
             &ArrangementView::onStructureChanged);
@@ -69,12 +81,8 @@ ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* wavef
             qOverload<>(&QWidget::update));
     connect(document_, &ProjectDocument::tempoChanged, viewport(), qOverload<>(&QWidget::update));
     connect(document_, &ProjectDocument::projectReset, this, [this] {
-        cancelDrag();
-        selectedClip_.clear();
-        selectedTrack_.clear();
         horizontalScrollBar()->setValue(0);
         verticalScrollBar()->setValue(0);
-        Q_EMIT selectionChanged();
     });
     connect(waveforms_, &WaveformCache::ready, viewport(), qOverload<>(&QWidget::update));
     connect(waveforms_, &WaveformCache::failed, viewport(), qOverload<>(&QWidget::update));
@@ -83,133 +91,13 @@ ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* wavef
 
 ArrangementView::~ArrangementView() = default;
 
-// ---- geometry -------------------------------------------------------------------------------
-
-TempoGrid ArrangementView::grid() const {
-    return TempoGrid(document_->project().sampleRate, document_->project().tempo);
-}
-
-int ArrangementView::xForSample(std::int64_t sample) const {
-    return laneLeft() +
-           static_cast<int>(std::llround(static_cast<double>(sample) / samplesPerPixel_)) -
-           horizontalScrollBar()->value();
-}
-
-std::int64_t ArrangementView::sampleAtX(double x) const {
-    return std::llround((x - laneLeft() + horizontalScrollBar()->value()) * samplesPerPixel_);
-}
-
-int ArrangementView::trackTop(int index) const {
-    return lanesTop() + index * kTrackHeight - verticalScrollBar()->value();
-}
-
-std::string ArrangementView::trackAtY(int y) const {
-    if (y < lanesTop())
-        return {};
-    const int index = (y - lanesTop() + verticalScrollBar()->value()) / kTrackHeight;
-    const auto& tracks = document_->project().tracks;
-    if (index < 0 || index >= static_cast<int>(tracks.size()))
-        return {};
-    return tracks[static_cast<std::size_t>(index)].id;
-}
-
-QRect ArrangementView::clipRectFor(const accord::Clip& clip, int trackIndex) const {
-    const int left = xForSample(clip.position);
-    const int right = xForSample(clip.position + clip.length);
-    return QRect(QPoint(left, trackTop(trackIndex) + 3),
-                 QPoint(std::max(left + 2, right) - 1, trackTop(trackIndex) + kTrackHeight - 4));
-}
-
-QRect ArrangementView::clipRect(const std::string& clipId) const {
-    std::string trackId;
-    const accord::Clip* clip = document_->findClip(clipId, &trackId);
-    if (clip == nullptr)
-        return {};
-    return clipRectFor(*clip, document_->trackIndex(trackId));
-}
-
-std::string ArrangementView::clipAt(const QPoint& pos) const {
-    if (pos.x() < laneLeft() || pos.y() < lanesTop())
-        return {};
-    const std::string trackId = trackAtY(pos.y());
-    const accord::Track* track = document_->findTrack(trackId);
-    if (track == nullptr)
-        return {};
-    const int index = document_->trackIndex(trackId);
-    // The last clip drawn is on top: search backwards.
-    for (auto clip = track->clips.rbegin(); clip != track->clips.rend(); ++clip)
-        if (clipRectFor(*clip, index).adjusted(-1, 0, 1, 0).contains(pos))
-            return clip->id;
-    return {};
-}
-
-ArrangementView::Zone ArrangementView::zoneAt(const std::string& clipId, const QPoint& pos) const {
-    std::string trackId;
-    const accord::Clip* clip = document_->findClip(clipId, &trackId);
-    if (clip == nullptr)
-        return Zone::None;
-    const QRect rect = clipRectFor(*clip, document_->trackIndex(trackId));
-    const bool top = pos.y() <= rect.top() + kClipTitleHeight;
-    const int fadeInX = xForSample(clip->position + clip->fadeIn);
-    const int fadeOutX = xForSample(clip->position + clip->length - clip->fadeOut);
-    if (top && std::abs(pos.x() - fadeInX) <= kFadeGrip && pos.x() >= rect.left() + 2)
-        return Zone::FadeIn;
-    if (top && std::abs(pos.x() - fadeOutX) <= kFadeGrip && pos.x() <= rect.right() - 2)
-        return Zone::FadeOut;
-    const int grip = std::min(kEdgeGrip, std::max(2, rect.width() / 4));
-    if (pos.x() <= rect.left() + grip)
-        return Zone::TrimLeft;
-    if (pos.x() >= rect.right() - grip)
-        return Zone::TrimRight;
-    return Zone::Body;
-}
-
-QRect ArrangementView::muteButtonRect(int trackIndex) const {
-    return QRect(kHeaderWidth - 58, trackTop(trackIndex) + 10, 22, 18);
-}
-
-QRect ArrangementView::soloButtonRect(int trackIndex) const {
-    return QRect(kHeaderWidth - 32, trackTop(trackIndex) + 10, 22, 18);
-}
-
-std::int64_t ArrangementView::snapped(std::int64_t sample) const {
-    if (!snap_)
-        return std::max<std::int64_t>(0, sample);
-    return grid().snap(sample, samplesPerPixel_);
-}
+// ---- state ----------------------------------------------------------------------------------
 
 QString ArrangementView::waveformKey(const accord::Clip& clip) const {
     return QString::fromStdString(clip.asset.empty() ? clip.file : clip.asset);
 }
 
-std::optional<std::int64_t> ArrangementView::mediaFrames(const accord::Clip& clip) const {
-    if (auto known = document_->mediaLength(clip.file))
-        return known;
-    if (const auto peaks = waveforms_->peaks(waveformKey(clip)); peaks && peaks->sampleRate > 0)
-        return static_cast<std::int64_t>(static_cast<double>(peaks->frames) *
-                                         document_->project().sampleRate / peaks->sampleRate);
-    return std::nullopt;
-}
-
-int ArrangementView::contentHeight() const {
-    // One empty lane more than there are tracks: room to drop files onto a new track.
-    return static_cast<int>(document_->project().tracks.size() + 1) * kTrackHeight;
-}
-
-// ---- state ----------------------------------------------------------------------------------
-
 void ArrangementView::onStructureChanged() {
-    if (!selectedClip_.empty() && document_->findClip(selectedClip_) == nullptr) {
-        selectedClip_.clear();
-        Q_EMIT selectionChanged();
-    }
-    if (!selectedTrack_.empty() && document_->findTrack(selectedTrack_) == nullptr) {
-        selectedTrack_.clear();
-        Q_EMIT selectionChanged();
-    }
-    if (drag_.mode != DragMode::None && !drag_.clipId.empty() &&
-        document_->findClip(drag_.clipId) == nullptr)
-        cancelDrag();
     requestWaveforms();
     updateScrollBars();
     viewport()->update();
@@ -223,87 +111,39 @@ void ArrangementView::requestWaveforms() {
 }
 
 void ArrangementView::updateScrollBars() {
-    const accord::Project& project = document_->project();
-    const double trailing =
-        TempoGrid(project.sampleRate, project.tempo).samplesPerBar() * kTrailingBars;
-    const double contentSamples =
-        std::max(static_cast<double>(project.length()) + trailing, trailing * 2);
-    const int laneWidth = std::max(1, viewport()->width() - laneLeft());
-    const double contentPixels = contentSamples / samplesPerPixel_;
-    const int maximum = static_cast<int>(
-        std::clamp(contentPixels - laneWidth, 0.0, static_cast<double>(INT32_MAX / 2)));
-    horizontalScrollBar()->setRange(0, maximum);
-    horizontalScrollBar()->setPageStep(laneWidth);
-
-    const int lanesHeight = std::max(1, viewport()->height() - lanesTop());
-    verticalScrollBar()->setRange(0, std::max(0, contentHeight() - lanesHeight));
-    verticalScrollBar()->setPageStep(lanesHeight);
+    horizontalScrollBar()->setRange(0, model_->maximumScrollX());
+    horizontalScrollBar()->setPageStep(model_->laneWidth());
+    verticalScrollBar()->setRange(0, model_->maximumScrollY());
+    verticalScrollBar()->setPageStep(model_->lanesHeight());
 }
 
 void ArrangementView::setSamplesPerPixel(double samplesPerPixel, int anchorX) {
-    samplesPerPixel = std::clamp(samplesPerPixel, kMinSamplesPerPixel, kMaxSamplesPerPixel);
-    if (samplesPerPixel == samplesPerPixel_)
-        return;
     if (anchorX < laneLeft())
         anchorX = laneLeft() + std::max(0, viewport()->width() - laneLeft()) / 2;
     const std::int64_t anchor = sampleAtX(anchorX);
-    samplesPerPixel_ = samplesPerPixel;
+    if (!model_->setSamplesPerPixel(samplesPerPixel))
+        return;
     updateScrollBars();
-    horizontalScrollBar()->setValue(static_cast<int>(
-        std::llround(static_cast<double>(anchor) / samplesPerPixel_) - (anchorX - laneLeft())));
+    horizontalScrollBar()->setValue(model_->scrollShowing(anchor, anchorX));
     viewport()->update();
-    Q_EMIT zoomChanged(samplesPerPixel_);
+    Q_EMIT zoomChanged(model_->samplesPerPixel());
 }
 
 void ArrangementView::zoomIn() {
-    setSamplesPerPixel(samplesPerPixel_ / kZoomStep);
+    setSamplesPerPixel(model_->samplesPerPixel() / kZoomStep);
 }
 
 void ArrangementView::zoomOut() {
-    setSamplesPerPixel(samplesPerPixel_ * kZoomStep);
+    setSamplesPerPixel(model_->samplesPerPixel() * kZoomStep);
 }
 
 void ArrangementView::zoomToFit() {
-    const accord::Project& project = document_->project();
-    const double length = project.length() > 0
-                              ? static_cast<double>(project.length())
-                              : TempoGrid(project.sampleRate, project.tempo).samplesPerBar() * 8;
-    const int laneWidth = std::max(100, viewport()->width() - laneLeft() - 24);
-    setSamplesPerPixel(length * 1.04 / laneWidth);
+    setSamplesPerPixel(model_->samplesPerPixelToFit());
     horizontalScrollBar()->setValue(0);
-}
-
-void ArrangementView::setSnapEnabled(bool enabled) {
-    if (snap_ == enabled)
-        return;
-    snap_ = enabled;
-    viewport()->update();
-    Q_EMIT snapChanged(snap_);
 }
 
 void ArrangementView::setFollowPlayback(bool follow) {
     follow_ = follow;
-}
-
-void ArrangementView::selectClip(const std::string& clipId) {
-    std::string trackId;
-    if (!clipId.empty() && document_->findClip(clipId, &trackId) == nullptr)
-        return;
-    if (clipId == selectedClip_ && (clipId.empty() || trackId == selectedTrack_))
-        return;
-    selectedClip_ = clipId;
-    if (!clipId.empty())
-        selectedTrack_ = trackId;
-    viewport()->update();
-    Q_EMIT selectionChanged();
-}
-
-void ArrangementView::selectTrack(const std::string& trackId) {
-    if (trackId == selectedTrack_)
-        return;
-    selectedTrack_ = trackId;
-    viewport()->update();
-    Q_EMIT selectionChanged();
 }
 
 void ArrangementView::setAssetsWithoutConsent(const QSet<QString>& assets) {
@@ -324,18 +164,19 @@ void ArrangementView::updatePlayheadArea(std::int64_t sample) {
 }
 
 void ArrangementView::setPlayhead(std::int64_t sample, bool playing) {
-    if (sample == playhead_ && playing == playing_)
+    if (sample == model_->playhead() && playing == playing_)
         return;
-    const std::int64_t previous = playhead_;
-    playhead_ = sample;
+    const std::int64_t previous = model_->playhead();
+    model_->setPlayhead(sample);
     playing_ = playing;
-    if (playing && follow_ && drag_.mode == DragMode::None) {
+    if (playing && follow_ && model_->gesture() == Gesture::None) {
         const int x = xForSample(sample);
         const int laneWidth = viewport()->width() - laneLeft();
         if (x > viewport()->width() - kFollowMargin || x < laneLeft()) {
             // Page on so that the playhead continues from the left of the view.
             horizontalScrollBar()->setValue(
-                static_cast<int>(static_cast<double>(sample) / samplesPerPixel_) - laneWidth / 10);
+                static_cast<int>(static_cast<double>(sample) / model_->samplesPerPixel()) -
+                laneWidth / 10);
             return; // scrolling repaints everything
         }
     }
@@ -348,33 +189,6 @@ void ArrangementView::setLoop(bool enabled, std::int64_t start, std::int64_t end
     loopStart_ = start;
     loopEnd_ = end;
     viewport()->update();
-}
-
-void ArrangementView::deleteSelection() {
-    if (!selectedClip_.empty())
-        document_->deleteClip(selectedClip_);
-}
-
-void ArrangementView::splitAtPlayhead() {
-    if (!selectedClip_.empty()) {
-        const std::string right = document_->splitClip(selectedClip_, playhead_);
-        if (!right.empty())
-            selectClip(right);
-        return;
-    }
-    const accord::Track* track = document_->findTrack(selectedTrack_);
-    if (track == nullptr)
-        return;
-    std::vector<std::string> under;
-    for (const auto& clip : track->clips)
-        if (clip.position < playhead_ && playhead_ < clip.position + clip.length)
-            under.push_back(clip.id);
-    if (under.size() > 1)
-        document_->undoStack()->beginMacro(tr("Split clips at the playhead"));
-    for (const auto& id : under)
-        document_->splitClip(id, playhead_);
-    if (under.size() > 1)
-        document_->undoStack()->endMacro();
 }
 
 // ---- events ---------------------------------------------------------------------------------
@@ -419,25 +233,26 @@ bool ArrangementView::viewportEvent(QEvent* event) {
 
 void ArrangementView::updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers modifiers) {
     Qt::CursorShape shape = Qt::ArrowCursor;
-    if (pos.y() < lanesTop() && pos.x() >= laneLeft()) {
+    const ArrangementModel::Hit hit = model_->hitAt(pos);
+    if (hit.area == HitArea::Ruler) {
         shape = Qt::PointingHandCursor;
-    } else if (const std::string clip = clipAt(pos); !clip.empty()) {
+    } else if (hit.area == HitArea::Clip) {
         if (modifiers & Qt::AltModifier) {
             shape = Qt::SplitHCursor;
         } else {
-            switch (zoneAt(clip, pos)) {
-            case Zone::TrimLeft:
-            case Zone::TrimRight:
+            switch (hit.zone) {
+            case ClipZone::TrimLeft:
+            case ClipZone::TrimRight:
                 shape = Qt::SizeHorCursor;
                 break;
-            case Zone::FadeIn:
-            case Zone::FadeOut:
+            case ClipZone::FadeIn:
+            case ClipZone::FadeOut:
                 shape = Qt::PointingHandCursor;
                 break;
-            case Zone::Body:
+            case ClipZone::Body:
                 shape = Qt::OpenHandCursor;
                 break;
-            case Zone::None:
+            case ClipZone::None:
                 break;
             }
         }
@@ -446,235 +261,42 @@ void ArrangementView::updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers
 }
 
 void ArrangementView::mousePressEvent(QMouseEvent* event) {
-    const QPoint pos = event->position().toPoint();
     setFocus(Qt::MouseFocusReason);
-    if (event->button() != Qt::LeftButton) {
-        if (event->button() == Qt::RightButton) {
-            if (const std::string clip = clipAt(pos); !clip.empty())
-                selectClip(clip);
-        }
-        return;
-    }
-    drag_ = Drag{};
-    drag_.pressPos = pos;
-
-    // Ruler: seek (and scrub), or Shift+drag a loop range.
-    if (pos.y() < lanesTop()) {
-        if (pos.x() < laneLeft())
-            return;
-        const std::int64_t sample = snapped(sampleAtX(pos.x()));
-        if (event->modifiers() & Qt::ShiftModifier) {
-            drag_.mode = DragMode::LoopRange;
-            drag_.anchorSample = sample;
-        } else {
-            drag_.mode = DragMode::Scrub;
-            Q_EMIT seekRequested(sample);
-        }
-        return;
-    }
-
-    // Track headers: mute, solo, select.
-    if (pos.x() < laneLeft()) {
-        const std::string trackId = trackAtY(pos.y());
-        const accord::Track* track = document_->findTrack(trackId);
-        if (track == nullptr) {
-            selectTrack({});
-            return;
-        }
-        const int index = document_->trackIndex(trackId);
-        if (muteButtonRect(index).contains(pos))
-            document_->setTrackMix(trackId, MixParameter::Mute, track->mute ? 0 : 1);
-        else if (soloButtonRect(index).contains(pos))
-            document_->setTrackMix(trackId, MixParameter::Solo, track->solo ? 0 : 1);
-        selectClip({});
-        selectTrack(trackId);
-        return;
-    }
-
-    // Lanes.
-    const std::string clipId = clipAt(pos);
-    if (clipId.empty()) {
-        selectClip({});
-        selectTrack(trackAtY(pos.y()));
-        return;
-    }
-    selectClip(clipId);
-    std::string trackId;
-    const accord::Clip* clip = document_->findClip(clipId, &trackId);
-    if (event->modifiers() & Qt::AltModifier) {
-        const std::int64_t at = (event->modifiers() & Qt::ShiftModifier)
-                                    ? sampleAtX(pos.x())
-                                    : snapped(sampleAtX(pos.x()));
-        const std::string right = document_->splitClip(clipId, at);
-        if (!right.empty())
-            selectClip(right);
-        return;
-    }
-    switch (zoneAt(clipId, pos)) {
-    case Zone::TrimLeft:
-        drag_.mode = DragMode::TrimLeft;
-        break;
-    case Zone::TrimRight:
-        drag_.mode = DragMode::TrimRight;
-        break;
-    case Zone::FadeIn:
-        drag_.mode = DragMode::FadeIn;
-        break;
-    case Zone::FadeOut:
-        drag_.mode = DragMode::FadeOut;
-        break;
-    case Zone::Body:
-        drag_.mode = DragMode::Move;
+    model_->press(event->position().toPoint(), event->button(), event->modifiers());
+    if (model_->gesture() == Gesture::Move)
         viewport()->setCursor(Qt::ClosedHandCursor);
-        break;
-    case Zone::None:
-        return;
-    }
-    drag_.clipId = clipId;
-    drag_.originTrack = trackId;
-    drag_.origin = *clip;
-    drag_.previewTrack = trackId;
-    drag_.preview = *clip;
-    drag_.grabOffset = sampleAtX(pos.x()) - clip->position;
 }
 
 void ArrangementView::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
-    if (drag_.mode == DragMode::None) {
+    if (model_->gesture() == Gesture::None)
         updateHoverCursor(pos, event->modifiers());
-        return;
-    }
-    updateDrag(pos, event->modifiers());
-}
-
-void ArrangementView::updateDrag(const QPoint& pos, Qt::KeyboardModifiers modifiers) {
-    if (!drag_.moved && (pos - drag_.pressPos).manhattanLength() < kDragThreshold)
-        return;
-    drag_.moved = true;
-    const bool snapping = snap_ && !(modifiers & Qt::ShiftModifier);
-    auto snapIf = [&](std::int64_t sample) {
-        return snapping ? grid().snap(sample, samplesPerPixel_) : std::max<std::int64_t>(0, sample);
-    };
-    const std::int64_t sample = sampleAtX(pos.x());
-    const accord::Clip& origin = drag_.origin;
-    accord::Clip& preview = drag_.preview;
-    const std::int64_t originEnd = origin.position + origin.length;
-    const std::int64_t minimum = ProjectDocument::kMinimumClipLength;
-
-    switch (drag_.mode) {
-    case DragMode::Scrub:
-        Q_EMIT seekRequested(snapIf(sample));
-        return;
-    case DragMode::LoopRange: {
-        const std::int64_t end = snapIf(sample);
-        if (end != drag_.anchorSample)
-            Q_EMIT loopRangeRequested(std::min(drag_.anchorSample, end),
-                                      std::max(drag_.anchorSample, end));
-        return;
-    }
-    case DragMode::Move: {
-        preview.position = snapIf(sample - drag_.grabOffset);
-        const std::string track = trackAtY(std::clamp(pos.y(), lanesTop(), viewport()->height()));
-        if (!track.empty())
-            drag_.previewTrack = track;
-        break;
-    }
-    case DragMode::TrimLeft: {
-        // The left edge may go back as far as the media starts, and forward to near the end.
-        const std::int64_t earliest = std::max<std::int64_t>(0, origin.position - origin.offset);
-        const std::int64_t left = std::clamp(snapIf(sample), earliest, originEnd - minimum);
-        preview.position = left;
-        preview.offset = origin.offset + (left - origin.position);
-        preview.length = originEnd - left;
-        break;
-    }
-    case DragMode::TrimRight: {
-        std::int64_t latest = originEnd; // unknown media length: only shorten
-        if (const auto frames = mediaFrames(origin))
-            latest = std::max(originEnd, origin.position + (*frames - origin.offset));
-        const std::int64_t right = std::clamp(snapIf(sample), origin.position + minimum, latest);
-        preview.length = right - origin.position;
-        break;
-    }
-    case DragMode::FadeIn:
-        preview.fadeIn =
-            std::clamp<std::int64_t>(sample - origin.position, 0, origin.length - origin.fadeOut);
-        break;
-    case DragMode::FadeOut:
-        preview.fadeOut =
-            std::clamp<std::int64_t>(originEnd - sample, 0, origin.length - origin.fadeIn);
-        break;
-    case DragMode::None:
-        return;
-    }
-    preview.fadeIn = std::min(preview.fadeIn, preview.length);
-    preview.fadeOut = std::min(preview.fadeOut, preview.length - preview.fadeIn);
-    viewport()->update();
+    else
+        model_->drag(pos, event->modifiers());
 }
 
 void ArrangementView::mouseReleaseEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton || drag_.mode == DragMode::None)
-        return;
-    updateDrag(event->position().toPoint(), event->modifiers());
-    commitDrag();
-    updateHoverCursor(event->position().toPoint(), event->modifiers());
-}
-
-void ArrangementView::commitDrag() {
-    const Drag drag = drag_;
-    drag_ = Drag{};
-    viewport()->update();
-    if (!drag.moved)
-        return;
-    const accord::Clip& p = drag.preview;
-    switch (drag.mode) {
-    case DragMode::Move:
-        document_->moveClip(drag.clipId, drag.previewTrack, p.position);
-        break;
-    case DragMode::TrimLeft:
-    case DragMode::TrimRight:
-        document_->trimClip(drag.clipId, p.position, p.offset, p.length);
-        break;
-    case DragMode::FadeIn:
-    case DragMode::FadeOut:
-        document_->setClipFades(drag.clipId, p.fadeIn, p.fadeOut);
-        break;
-    default:
-        break;
-    }
-}
-
-void ArrangementView::cancelDrag() {
-    if (drag_.mode == DragMode::None)
-        return;
-    drag_ = Drag{};
-    viewport()->update();
+    const QPoint pos = event->position().toPoint();
+    if (model_->release(pos, event->button(), event->modifiers()))
+        updateHoverCursor(pos, event->modifiers());
 }
 
 void ArrangementView::mouseDoubleClickEvent(QMouseEvent* event) {
-    const QPoint pos = event->position().toPoint();
-    if (pos.x() >= laneLeft() || pos.y() < lanesTop())
-        return;
-    const std::string trackId = trackAtY(pos.y());
+    const std::string named = model_->doubleClick(event->position().toPoint());
+    if (!named.empty())
+        renameTrack(named);
+}
+
+void ArrangementView::renameTrack(const std::string& trackId) {
     const accord::Track* track = document_->findTrack(trackId);
-    if (track == nullptr) {
-        document_->addTrack(QString());
+    if (track == nullptr)
         return;
-    }
-    const int index = document_->trackIndex(trackId);
-    if (muteButtonRect(index).contains(pos) || soloButtonRect(index).contains(pos)) {
-        // A quick second click on M or S is another toggle, not a rename.
-        const bool mute = muteButtonRect(index).contains(pos);
-        document_->setTrackMix(trackId, mute ? MixParameter::Mute : MixParameter::Solo,
-                               (mute ? track->mute : track->solo) ? 0 : 1);
-        return;
-    }
     bool ok = false;
     const QString name =
         QInputDialog::getText(this, tr("Rename Track"), tr("Name:"), QLineEdit::Normal,
                               QString::fromStdString(track->name), &ok);
-    if (ok && !name.trimmed().isEmpty())
-        document_->renameTrack(trackId, name.trimmed());
+    if (ok)
+        model_->renameTrack(trackId, name);
 }
 
 void ArrangementView::wheelEvent(QWheelEvent* event) {
@@ -683,7 +305,8 @@ void ArrangementView::wheelEvent(QWheelEvent* event) {
         if (delta.y() == 0)
             return;
         const double factor = std::pow(kZoomStep, -delta.y() / 120.0);
-        setSamplesPerPixel(samplesPerPixel_ * factor, static_cast<int>(event->position().x()));
+        setSamplesPerPixel(model_->samplesPerPixel() * factor,
+                           static_cast<int>(event->position().x()));
         event->accept();
         return;
     }
@@ -700,11 +323,11 @@ void ArrangementView::keyPressEvent(QKeyEvent* event) {
     switch (event->key()) {
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
-        deleteSelection();
+        model_->deleteSelection();
         return;
     case Qt::Key_Escape:
-        cancelDrag();
-        selectClip({});
+        model_->cancelGesture();
+        model_->selectClip({});
         return;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
@@ -726,38 +349,23 @@ void ArrangementView::contextMenuEvent(QContextMenuEvent* event) {
     const std::string trackId = trackAtY(pos.y());
     if (!clipId.empty()) {
         const std::int64_t at = snapped(sampleAtX(pos.x()));
-        menu.addAction(tr("Split Here"), this, [this, clipId, at] {
-            const std::string right = document_->splitClip(clipId, at);
-            if (!right.empty())
-                selectClip(right);
-        });
-        menu.addAction(tr("Remove Fades"), this,
-                       [this, clipId] { document_->setClipFades(clipId, 0, 0); });
+        menu.addAction(tr("Split Here"), this,
+                       [this, clipId, at] { model_->splitClip(clipId, at); });
+        menu.addAction(tr("Remove Fades"), this, [this, clipId] { model_->removeFades(clipId); });
         menu.addSeparator();
-        menu.addAction(tr("Delete Clip"), this, [this, clipId] { document_->deleteClip(clipId); });
+        menu.addAction(tr("Delete Clip"), this, [this, clipId] { model_->deleteClip(clipId); });
     } else if (!trackId.empty() && pos.x() < laneLeft()) {
-        menu.addAction(tr("Rename Track…"), this, [this, trackId] {
-            const accord::Track* track = document_->findTrack(trackId);
-            if (track == nullptr)
-                return;
-            bool ok = false;
-            const QString name =
-                QInputDialog::getText(this, tr("Rename Track"), tr("Name:"), QLineEdit::Normal,
-                                      QString::fromStdString(track->name), &ok);
-            if (ok && !name.trimmed().isEmpty())
-                document_->renameTrack(trackId, name.trimmed());
-        });
-        menu.addAction(tr("Remove Track"), this,
-                       [this, trackId] { document_->removeTrack(trackId); });
+        menu.addAction(tr("Rename Track…"), this, [this, trackId] { renameTrack(trackId); });
+        menu.addAction(tr("Remove Track"), this, [this, trackId] { model_->removeTrack(trackId); });
         menu.addSeparator();
-        menu.addAction(tr("Add Track"), this, [this] { document_->addTrack(QString()); });
+        menu.addAction(tr("Add Track"), this, [this] { model_->addTrack(); });
     } else {
-        menu.addAction(tr("Add Track"), this, [this] { document_->addTrack(QString()); });
+        menu.addAction(tr("Add Track"), this, [this] { model_->addTrack(); });
     }
     menu.exec(event->globalPos());
 }
 
-// ---- drag and drop --------------------------------------------------------------------------
+// ---- drag and drop of files -----------------------------------------------------------------
 
 QStringList ArrangementView::audioFiles(const QMimeData* mime) const {
     QStringList files;
@@ -771,8 +379,7 @@ QStringList ArrangementView::audioFiles(const QMimeData* mime) const {
 
 void ArrangementView::updateDropTarget(const QPoint& pos) {
     dropActive_ = true;
-    dropTrack_ = trackAtY(std::max(pos.y(), lanesTop()));
-    dropSample_ = snapped(sampleAtX(std::max(pos.x(), laneLeft())));
+    drop_ = model_->dropTargetAt(pos);
     viewport()->update();
 }
 
@@ -812,12 +419,11 @@ void ArrangementView::dropEvent(QDropEvent* event) {
         event->ignore();
         return;
     }
-    const QPoint pos = event->position().toPoint();
-    const std::string track = trackAtY(std::max(pos.y(), lanesTop()));
-    const std::int64_t position = snapped(sampleAtX(std::max(pos.x(), laneLeft())));
+    const ArrangementModel::DropTarget target = model_->dropTargetAt(event->position().toPoint());
     event->setDropAction(Qt::CopyAction);
     event->accept();
-    Q_EMIT filesDropped(files, QString::fromStdString(track), static_cast<qint64>(position));
+    Q_EMIT filesDropped(files, QString::fromStdString(target.track),
+                        static_cast<qint64>(target.position));
 }
 
 // ---- painting -------------------------------------------------------------------------------
@@ -836,9 +442,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     if (loopEnabled_ && loopEnd_ > loopStart_) {
         const QRect loop(QPoint(xForSample(loopStart_), lanes.top()),
                          QPoint(xForSample(loopEnd_), lanes.bottom()));
-        QColor tint = palette::accent;
-        tint.setAlpha(18);
-        painter.fillRect(loop, tint);
+        painter.fillRect(loop, palette::withAlpha(palette::accent, 18));
     }
     const auto& tracks = document_->project().tracks;
     for (std::size_t t = 0; t < tracks.size(); ++t) {
@@ -846,20 +450,20 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
         if (top > lanes.bottom() || top + kTrackHeight < lanes.top())
             continue;
         for (const auto& clip : tracks[t].clips) {
-            if (drag_.mode != DragMode::None && drag_.moved && clip.id == drag_.clipId) {
+            if (model_->isPreviewing() && clip.id == model_->previewedClip()) {
                 // The original stays as a ghost while the preview follows the mouse.
                 painter.setOpacity(0.35);
                 paintClip(painter, clip, static_cast<int>(t), false, false);
                 painter.setOpacity(1.0);
                 continue;
             }
-            paintClip(painter, clip, static_cast<int>(t), clip.id == selectedClip_, false);
+            paintClip(painter, clip, static_cast<int>(t), clip.id == model_->selectedClip(), false);
         }
     }
-    if (drag_.mode != DragMode::None && drag_.moved && !drag_.clipId.empty()) {
-        const int index = document_->trackIndex(drag_.previewTrack);
+    if (model_->isPreviewing()) {
+        const int index = document_->trackIndex(model_->previewTrack());
         if (index >= 0)
-            paintClip(painter, drag_.preview, index, true, true);
+            paintClip(painter, model_->preview(), index, true, true);
     }
     paintPendingImports(painter);
     paintDropTarget(painter);
@@ -878,7 +482,7 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
     paintRuler(painter);
 
     // The playhead over everything but the headers.
-    const int x = xForSample(playhead_);
+    const int x = xForSample(model_->playhead());
     if (x >= laneLeft() && x <= all.right()) {
         painter.setPen(QPen(palette::playhead, 1));
         painter.drawLine(x, lanesTop() - 6, x, all.bottom());
@@ -898,7 +502,7 @@ void ArrangementView::paintLanes(QPainter& painter, const QRect& lanes) const {
     for (std::size_t t = 0; t < tracks.size(); ++t) {
         const int top = trackTop(static_cast<int>(t));
         const QRect lane(lanes.left(), top, lanes.width(), kTrackHeight);
-        const bool selected = tracks[t].id == selectedTrack_;
+        const bool selected = tracks[t].id == model_->selectedTrack();
         painter.fillRect(lane, selected ? palette::laneSelected
                                         : (t % 2 == 0 ? palette::laneEven : palette::laneOdd));
         painter.setPen(palette::separator);
@@ -907,8 +511,8 @@ void ArrangementView::paintLanes(QPainter& painter, const QRect& lanes) const {
 }
 
 void ArrangementView::paintGrid(QPainter& painter, const QRect& lanes) const {
-    const TempoGrid g = grid();
-    const double step = g.stepFor(samplesPerPixel_);
+    const TempoGrid g = model_->grid();
+    const double step = g.stepFor(model_->samplesPerPixel());
     const double bar = g.samplesPerBar();
     const double beat = g.samplesPerBeat();
     const std::int64_t first = std::max<std::int64_t>(0, sampleAtX(lanes.left()));
@@ -930,7 +534,7 @@ void ArrangementView::paintGrid(QPainter& painter, const QRect& lanes) const {
 
 void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int trackIndex,
                                 bool selected, bool dragging) const {
-    const QRect rect = clipRectFor(clip, trackIndex);
+    const QRect rect = model_->clipRect(clip, trackIndex);
     if (!rect.intersects(painter.clipBoundingRect().toAlignedRect()) &&
         !painter.clipBoundingRect().isEmpty())
         return;
@@ -1067,7 +671,7 @@ void ArrangementView::paintWaveform(QPainter& painter, const accord::Clip& clip,
     if (visible.isEmpty())
         return;
     const double ratio = static_cast<double>(peaks->sampleRate) / document_->project().sampleRate;
-    const double framesPerPixel = samplesPerPixel_ * ratio;
+    const double framesPerPixel = model_->samplesPerPixel() * ratio;
     const WaveformPeaks::Level& level = peaks->levelFor(framesPerPixel);
     const auto buckets = static_cast<std::int64_t>(level.minimum.size());
     const double mid = area.center().y() + 0.5;
@@ -1076,9 +680,7 @@ void ArrangementView::paintWaveform(QPainter& painter, const accord::Clip& clip,
 
     QVector<QLineF> lines;
     lines.reserve(visible.width());
-    QColor centre = colour;
-    centre.setAlpha(60);
-    painter.setPen(centre);
+    painter.setPen(palette::withAlpha(colour, 60));
     painter.drawLine(visible.left(), static_cast<int>(mid), visible.right(), static_cast<int>(mid));
     for (int x = visible.left(); x <= visible.right(); ++x) {
         const std::int64_t t0 = sampleAtX(x);
@@ -1144,20 +746,18 @@ void ArrangementView::paintDropTarget(QPainter& painter) const {
         return;
     const auto& tracks = document_->project().tracks;
     const int index =
-        dropTrack_.empty() ? static_cast<int>(tracks.size()) : document_->trackIndex(dropTrack_);
-    const int rows = dropTrack_.empty() ? std::max(1, dropCount_) : 1;
+        drop_.track.empty() ? static_cast<int>(tracks.size()) : document_->trackIndex(drop_.track);
+    const int rows = drop_.track.empty() ? std::max(1, dropCount_) : 1;
     const QRect lane(laneLeft(), trackTop(index), viewport()->width() - laneLeft(),
                      kTrackHeight * rows);
-    QColor fill = palette::accent;
-    fill.setAlpha(30);
-    painter.fillRect(lane, fill);
+    painter.fillRect(lane, palette::withAlpha(palette::accent, 30));
     painter.setPen(QPen(palette::accent, 2));
-    const int x = xForSample(dropSample_);
+    const int x = xForSample(drop_.position);
     painter.drawLine(x, lane.top(), x, lane.bottom());
     painter.setPen(palette::text);
     painter.drawText(lane.adjusted(x - laneLeft() + 8, 6, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                     dropTrack_.empty() ? tr("Drop to add %n new track(s)", nullptr, rows)
-                                        : tr("Drop onto this track"));
+                     drop_.track.empty() ? tr("Drop to add %n new track(s)", nullptr, rows)
+                                         : tr("Drop onto this track"));
 }
 
 void ArrangementView::paintEmptyHint(QPainter& painter) const {
@@ -1188,19 +788,17 @@ void ArrangementView::paintRuler(QPainter& painter) const {
     if (loopEnd_ > loopStart_) {
         const QRect band(QPoint(xForSample(loopStart_), ruler.bottom() - 7),
                          QPoint(xForSample(loopEnd_), ruler.bottom() - 1));
-        QColor colour = palette::accent;
-        colour.setAlpha(loopEnabled_ ? 200 : 70);
-        painter.fillRect(band, colour);
+        painter.fillRect(band, palette::withAlpha(palette::accent, loopEnabled_ ? 200 : 70));
     }
 
-    const TempoGrid g = grid();
+    const TempoGrid g = model_->grid();
     const double bar = g.samplesPerBar();
     const double beat = g.samplesPerBeat();
     // Label every bar, or every 2nd, 4th, ... when bars are narrow.
     int barsPerLabel = 1;
-    while (bar * barsPerLabel / samplesPerPixel_ < 44 && barsPerLabel < 4096)
+    while (bar * barsPerLabel / model_->samplesPerPixel() < 44 && barsPerLabel < 4096)
         barsPerLabel *= 2;
-    const double step = g.stepFor(samplesPerPixel_, 6);
+    const double step = g.stepFor(model_->samplesPerPixel(), 6);
     const std::int64_t first = std::max<std::int64_t>(0, sampleAtX(ruler.left()));
     const std::int64_t last = sampleAtX(ruler.right() + 1);
     QFont font = painter.font();
@@ -1248,8 +846,8 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         const int index = static_cast<int>(t);
         const int top = trackTop(index);
         const QRect header(0, top, kHeaderWidth - 1, kTrackHeight);
-        painter.fillRect(header,
-                         track.id == selectedTrack_ ? palette::panelSelected : palette::panel);
+        painter.fillRect(header, track.id == model_->selectedTrack() ? palette::panelSelected
+                                                                     : palette::panel);
         painter.fillRect(QRect(0, top, 5, kTrackHeight - 1), palette::trackColour(index));
         painter.setPen(palette::separator);
         painter.drawLine(0, header.bottom(), kHeaderWidth, header.bottom());
@@ -1283,8 +881,8 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         QFont buttonFont = smallFont;
         buttonFont.setBold(true);
         painter.setFont(buttonFont);
-        button(muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
-        button(soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
+        button(model_->muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
+        button(model_->soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
     }
     painter.restore();
     painter.setRenderHint(QPainter::Antialiasing, false);
@@ -1301,7 +899,7 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
                      tr("%1 BPM · 4/4 · %2 kHz%3")
                          .arg(project.tempo)
                          .arg(project.sampleRate / 1000.0)
-                         .arg(snap_ ? tr(" · snap") : QString()));
+                         .arg(model_->snapEnabled() ? tr(" · snap") : QString()));
     painter.setPen(palette::separator);
     painter.drawLine(kHeaderWidth - 1, 0, kHeaderWidth - 1, viewport()->height());
     painter.drawLine(0, kRulerHeight - 1, kHeaderWidth, kRulerHeight - 1);

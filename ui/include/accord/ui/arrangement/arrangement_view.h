@@ -1,68 +1,70 @@
 #pragma once
 
-// The arrangement (SPEC §6): a ruler with the tempo grid, one lane per track with its clips and
-// their waveforms, the playhead and the loop range. Clips move (also across tracks), trim at
-// either edge (the media offset follows the left edge), fade (the handles at the top corners)
-// and split (Alt+click, or the context menu) with the mouse; snapping follows the tempo grid at
-// the current zoom (Shift bypasses it while dragging). Audio files dropped on a lane import onto
-// that track, dropped below the last lane onto new tracks.
+// The arrangement: a ruler with the tempo grid, one lane per track with its clips and their
+// waveforms, the playhead and the loop range. Clips move (also across tracks), trim at either
+// edge (the media offset follows the left edge), fade (the handles at the top corners) and split
+// (Alt+click, or the context menu) with the mouse; snapping follows the tempo grid at the current
+// zoom (Shift bypasses it while dragging). Audio files dropped on a lane import onto that track,
+// dropped below the last lane onto new tracks.
 //
-// The view never edits the project itself: it shows a preview while dragging and commits one
-// undoable edit through ProjectDocument on release.
+// This widget paints and forwards input; ArrangementModel knows where everything is and turns
+// gestures into edits (a preview while dragging, one undoable edit through ProjectDocument on
+// release). The scroll bars, zoom steps, following the playhead and file drops are the view's.
 
-#include "accord/ui/project/project_document.h"
+#include "accord/ui/arrangement/arrangement_model.h"
 
 #include <QAbstractScrollArea>
 #include <QSet>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 class QMimeData;
 
 namespace accord::ui {
 
+class ProjectDocument;
 class WaveformCache;
-class TempoGrid;
 
 class ArrangementView : public QAbstractScrollArea {
     Q_OBJECT
 
 public:
-    static constexpr int kHeaderWidth = 196;
-    static constexpr int kRulerHeight = 32;
-    static constexpr int kTrackHeight = 92;
-    static constexpr int kEdgeGrip = 7; // pixels at a clip's edge that trim
-    static constexpr int kClipTitleHeight = 16;
+    static constexpr int kHeaderWidth = ArrangementModel::kHeaderWidth;
+    static constexpr int kRulerHeight = ArrangementModel::kRulerHeight;
+    static constexpr int kTrackHeight = ArrangementModel::kTrackHeight;
+    static constexpr int kClipTitleHeight = ArrangementModel::kClipTitleHeight;
 
     ArrangementView(ProjectDocument* document, WaveformCache* waveforms, QWidget* parent = nullptr);
     ~ArrangementView() override;
 
+    ArrangementModel* model() const { return model_; }
+
     // ---- zoom, scroll, snapping ----
-    double samplesPerPixel() const { return samplesPerPixel_; }
+    double samplesPerPixel() const { return model_->samplesPerPixel(); }
     void setSamplesPerPixel(double samplesPerPixel, int anchorX = -1);
-    bool snapEnabled() const { return snap_; }
+    bool snapEnabled() const { return model_->snapEnabled(); }
     bool followPlayback() const { return follow_; }
 
-    // ---- geometry, in viewport coordinates ----
-    int xForSample(std::int64_t sample) const;
-    std::int64_t sampleAtX(double x) const;
-    int trackTop(int index) const;
+    // ---- geometry, in viewport coordinates (ArrangementModel's) ----
+    int xForSample(std::int64_t sample) const { return model_->xForSample(sample); }
+    std::int64_t sampleAtX(double x) const { return model_->sampleAtX(x); }
+    int trackTop(int index) const { return model_->trackTop(index); }
     // The track under a y coordinate, or empty (ruler, or below the last lane).
-    std::string trackAtY(int y) const;
-    QRect clipRect(const std::string& clipId) const;
-    std::string clipAt(const QPoint& pos) const;
+    std::string trackAtY(int y) const { return model_->trackAtY(y); }
+    QRect clipRect(const std::string& clipId) const { return model_->clipRect(clipId); }
+    std::string clipAt(const QPoint& pos) const { return model_->clipAt(pos); }
     // Snapped to the grid of the current zoom when snapping is on.
-    std::int64_t snapped(std::int64_t sample) const;
+    std::int64_t snapped(std::int64_t sample) const { return model_->snapped(sample); }
 
-    std::int64_t playhead() const { return playhead_; }
-    const std::string& selectedClip() const { return selectedClip_; }
-    const std::string& selectedTrack() const { return selectedTrack_; }
-    void selectClip(const std::string& clipId);
-    void selectTrack(const std::string& trackId);
+    std::int64_t playhead() const { return model_->playhead(); }
+    const std::string& selectedClip() const { return model_->selectedClip(); }
+    const std::string& selectedTrack() const { return model_->selectedTrack(); }
+    void selectClip(const std::string& clipId) { model_->selectClip(clipId); }
+    void selectTrack(const std::string& trackId) { model_->selectTrack(trackId); }
 
     // Assets whose owner gave no active grant: their clips carry a mark.
     void setAssetsWithoutConsent(const QSet<QString>& assets);
@@ -79,14 +81,14 @@ public:
 public Q_SLOTS:
     void setPlayhead(std::int64_t sample, bool playing);
     void setLoop(bool enabled, std::int64_t start, std::int64_t end);
-    void setSnapEnabled(bool enabled);
+    void setSnapEnabled(bool enabled) { model_->setSnapEnabled(enabled); }
     void setFollowPlayback(bool follow);
     void zoomIn();
     void zoomOut();
     void zoomToFit();
-    void deleteSelection();
+    void deleteSelection() { model_->deleteSelection(); }
     // Splits the selected clip (or every clip of the selected track) under the playhead.
-    void splitAtPlayhead();
+    void splitAtPlayhead() { model_->splitAtPlayhead(); }
 
 Q_SIGNALS:
     void filesDropped(const QStringList& files, const QString& trackId, qint64 position);
@@ -114,39 +116,15 @@ protected:
     bool viewportEvent(QEvent* event) override;
 
 private:
-    enum class DragMode { None, Move, TrimLeft, TrimRight, FadeIn, FadeOut, Scrub, LoopRange };
-    enum class Zone { None, Body, TrimLeft, TrimRight, FadeIn, FadeOut };
-    struct Drag {
-        DragMode mode = DragMode::None;
-        QPoint pressPos;
-        bool moved = false;
-        std::string clipId;
-        std::string originTrack;
-        accord::Clip origin;
-        std::string previewTrack;
-        accord::Clip preview;
-        std::int64_t anchorSample = 0;
-        std::int64_t grabOffset = 0; // where in the clip it was grabbed (samples)
-    };
-
-    TempoGrid grid() const;
-    int laneLeft() const { return kHeaderWidth; }
-    int lanesTop() const { return kRulerHeight; }
-    int contentHeight() const;
-    Zone zoneAt(const std::string& clipId, const QPoint& pos) const;
-    QRect clipRectFor(const accord::Clip& clip, int trackIndex) const;
-    QRect muteButtonRect(int trackIndex) const;
-    QRect soloButtonRect(int trackIndex) const;
-    std::optional<std::int64_t> mediaFrames(const accord::Clip& clip) const;
+    int laneLeft() const { return model_->laneLeft(); }
+    int lanesTop() const { return model_->lanesTop(); }
     QString waveformKey(const accord::Clip& clip) const;
 
     void updateScrollBars();
     void onStructureChanged();
     void requestWaveforms();
     void updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers modifiers);
-    void updateDrag(const QPoint& pos, Qt::KeyboardModifiers modifiers);
-    void commitDrag();
-    void cancelDrag();
+    void renameTrack(const std::string& trackId);
     void updatePlayheadArea(std::int64_t sample);
     QStringList audioFiles(const QMimeData* mime) const;
     void updateDropTarget(const QPoint& pos);
@@ -165,22 +143,16 @@ private:
 
     ProjectDocument* document_;
     WaveformCache* waveforms_;
-    double samplesPerPixel_ = 480; // 100 px per second at 48 kHz
-    bool snap_ = true;
+    ArrangementModel* model_;
     bool follow_ = true;
-    std::int64_t playhead_ = 0;
     bool playing_ = false;
     bool loopEnabled_ = false;
     std::int64_t loopStart_ = 0;
     std::int64_t loopEnd_ = 0;
-    std::string selectedClip_;
-    std::string selectedTrack_;
-    Drag drag_;
     QSet<QString> withoutConsent_;
     QVector<PendingImport> pendingImports_;
     bool dropActive_ = false;
-    std::string dropTrack_;
-    std::int64_t dropSample_ = 0;
+    ArrangementModel::DropTarget drop_;
     int dropCount_ = 0;
 };
 
