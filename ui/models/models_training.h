@@ -1,8 +1,8 @@
 #pragma once
 
 // The background half of the Models panel: voice-model training and model-card checks, each on a
-// worker thread with its own registry connection (ARCHITECTURE.md: one per thread), at the lower
-// priority of UI workers. Nothing here touches a widget.
+// worker thread with its own registry connection (docs/ARCHITECTURE.md "Threads": one per thread),
+// at the lower priority of UI workers. Nothing here touches a widget.
 
 #include "accord/models/voice_model.h"
 #include "accord/workflows/train.h"

@@ -256,7 +256,7 @@ struct LoadedVoice {
     ErrorReport failure;
 };
 
-// Runs on a worker with a registry connection of its own (ARCHITECTURE.md "Threads"): reading
+// Runs on a worker with a registry connection of its own (docs/ARCHITECTURE.md "Threads"): reading
 // the file and copying its weights into a LiveVoice take longer than a frame of the window.
 LoadedVoice loadVoice(const QString& registryPath, const accord::Track& track) {
     backgroundPriority();

@@ -1,8 +1,9 @@
 #pragma once
 
-// The dialogs that change the consent registry (SPEC §1, §6). They call the same core API as
-// accord-cli (Registry::addHolder, addGrant, revokeGrant), show failures plainly inside the
-// dialog (it stays open to be corrected), and tell the session so every table reloads.
+// The dialogs that change the consent registry (docs/ARCHITECTURE.md "Consent registry"). They call
+// the same core API as accord-cli (Registry::addHolder, addGrant, revokeGrant), show failures
+// plainly inside the dialog (it stays open to be corrected), and tell the session so every table
+// reloads.
 
 #include "accord/core/consent.h"
 

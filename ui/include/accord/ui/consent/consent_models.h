@@ -1,8 +1,8 @@
 #pragma once
 
-// Table models of the consent registry (SPEC §1, §6): holders, assets, grants and the audit log.
-// Each keeps a snapshot of plain values read through accord::Registry and re-reads it whenever
-// the session reports a change. Everything is described in plain language.
+// Table models of the consent registry (docs/ARCHITECTURE.md "Consent registry"): holders, assets,
+// grants and the audit log. Each keeps a snapshot of plain values read through accord::Registry and
+// re-reads it whenever the session reports a change. Everything is described in plain language.
 
 #include "accord/core/registry.h"
 

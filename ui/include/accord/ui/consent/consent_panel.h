@@ -1,7 +1,7 @@
 #pragma once
 
-// The Consent panel (SPEC §6): who holds rights, what is registered, what they allow, and the
-// audit log, all in plain language.
+// The Consent panel (docs/ARCHITECTURE.md "Consent registry"): who holds rights, what is
+// registered, what they allow, and the audit log, all in plain language.
 
 #include "accord/ui/consent/consent_models.h"
 

@@ -1,9 +1,10 @@
 #pragma once
 
 // Imports audio files into the project (drag and drop, File > Import). Each file is identified,
-// registered as an asset of its owner and decoded for the engine by accord::audio::
-// importRecording on a worker thread with its own registry connection; the window only polls the
-// progress (an atomic) and, when a file is done, adds its clip as one undoable edit.
+// registered as an asset of its owner and decoded for the engine by
+// accord::workflows::importRecording on a worker thread with its own registry connection; the
+// window only polls the progress (an atomic) and, when a file is done, adds its clip as one
+// undoable edit.
 //
 // The owner is asked once (OwnerDialog, listing the registry's holders) and remembered for the
 // session. Cancelling stops the running file (nothing is registered) and drops the queue.

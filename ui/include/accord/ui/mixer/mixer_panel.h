@@ -1,6 +1,6 @@
 #pragma once
 
-// The mixer (SPEC §6): one strip per track (gain fader, pan, mute, solo, a live stereo meter)
+// The mixer: one strip per track (gain fader, pan, mute, solo, a live stereo meter)
 // and the master meter. Every change is an undoable edit (fader drags merge into one step);
 // the engine follows through its atomics, never a graph rebuild. Meters are fed by the
 // playback controller's ~60 Hz tick.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The transport (SPEC §6): return to start, stop, play (space bar), loop, the position in bars
+// The transport: return to start, stop, play (space bar), loop, the position in bars
 // and beats and in time, the tempo, snapping and zoom. Buttons show the window's actions, so a
 // shortcut, a menu entry and a button are always the same thing.
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// The Models panel (SPEC §4, §6): train a voice model of one rights holder on the recordings
-// they consented to, watch the loss fall, cancel and resume; read the card of every voice model
-// in the registry; run a track through a model.
+// The Models panel (docs/ARCHITECTURE.md "Voice model"): train a voice model of one rights holder
+// on the recordings they consented to, watch the loss fall, cancel and resume; read the card of
+// every voice model in the registry; run a track through a model.
 //
 // - Training: the owner's recordings are listed; only those the policy engine allows for
 //   `train-voice` can be ticked, the others are shown disabled with the reason in plain words.

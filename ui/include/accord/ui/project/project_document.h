@@ -1,9 +1,9 @@
 #pragma once
 
-// The open project (SPEC §7) and its undo history. The UI thread owns it; every edit goes through
-// a QUndoCommand on undoStack(), so each one can be undone and redone (Ctrl+Z / Ctrl+Shift+Z).
-// Views never change the project directly: they call the edit methods below and re-read the
-// project when structureChanged() or trackMixChanged() arrives.
+// The open project (a `.accord` file, accord::Project) and its undo history. The UI thread owns it;
+// every edit goes through a QUndoCommand on undoStack(), so each one can be undone and redone
+// (Ctrl+Z / Ctrl+Shift+Z). Views never change the project directly: they call the edit methods
+// below and re-read the project when structureChanged() or trackMixChanged() arrives.
 
 #include "accord/core/project.h"
 

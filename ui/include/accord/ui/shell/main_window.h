@@ -1,6 +1,6 @@
 #pragma once
 
-// The studio window (SPEC §6): the transport on top, the arrangement and the Consent panel as
+// The studio window: the transport on top, the arrangement and the Consent panel as
 // tabs, the mixer in a dock below, background work (imports, media, waveforms) with progress and
 // Cancel in the status bar. It owns the open project (ProjectDocument, with its undo history),
 // the engine's controller, the consent registry session, autosave and recovery, and the window

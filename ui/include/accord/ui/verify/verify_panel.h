@@ -1,10 +1,10 @@
 #pragma once
 
-// The Verify panel (SPEC §6): drop a file (or choose one) and see what it proves about itself —
-// the manifest's signature, whether the sound is what was signed, the watermark and the render it
-// names, the lineage (recordings with their owners, models), the split sheet, the AI disclosure
-// and, with the registry open, whether the consents behind it still stand. Every problem and
-// note of accord::workflows::verifyFile is listed.
+// The Verify panel (docs/ARCHITECTURE.md "Export with proof", Verify): drop a file (or choose one)
+// and see what it proves about itself — the manifest's signature, whether the sound is what was
+// signed, the watermark and the render it names, the lineage (recordings with their owners,
+// models), the split sheet, the AI disclosure and, with the registry open, whether the consents
+// behind it still stand. Every problem and note of accord::workflows::verifyFile is listed.
 //
 // Threads: verification (decoding, hashing, watermark detection) runs on a niced worker with its
 // own registry connection; the newest request wins. When a grant is revoked or expires the shown
