@@ -115,8 +115,6 @@ public:
     QRect soloButtonRect(int trackIndex) const;
     // Snapped to the grid of the current zoom when snapping is on (never below 0).
     std::int64_t snapped(std::int64_t sample) const;
-    // The clip's media length at the project rate, when the document or a waveform knows it.
-    std::optional<std::int64_t> mediaFrames(const accord::Clip& clip) const;
 
     // ---- hit-testing ----
     Hit hitAt(const QPoint& pos) const;
@@ -170,8 +168,6 @@ public:
     void removeTrack(const std::string& trackId);
     // A blank name is ignored; the name is trimmed.
     void renameTrack(const std::string& trackId, const QString& name);
-    void toggleMute(const std::string& trackId);
-    void toggleSolo(const std::string& trackId);
 
 Q_SIGNALS:
     void selectionChanged();
@@ -197,6 +193,10 @@ private:
 
     QSize viewportSize() const;
     QPoint scroll() const;
+    // The clip's media length at the project rate, when the document or a waveform knows it.
+    std::optional<std::int64_t> mediaFrames(const accord::Clip& clip) const;
+    void toggleMute(const std::string& trackId);
+    void toggleSolo(const std::string& trackId);
     void onStructureChanged();
     void onProjectReset();
     void commit(const Drag& drag);
