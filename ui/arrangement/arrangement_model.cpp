@@ -6,8 +6,8 @@
 #include <QUndoStack>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace accord::ui {
