@@ -3,10 +3,10 @@
 //   accord [--registry PATH] [PROJECT]
 
 #include "accord/core/registry.h"
-#include "accord/ui/errors.h"
-#include "accord/ui/main_window.h"
-#include "accord/ui/studio_info.h"
-#include "accord/ui/studio_style.h"
+#include "accord/ui/common/errors.h"
+#include "accord/ui/common/studio_style.h"
+#include "accord/ui/shell/main_window.h"
+#include "accord/ui/shell/studio_info.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

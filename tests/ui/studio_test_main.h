@@ -3,7 +3,7 @@
 // The main() of every studio test: settings, recovery files and caches stay in a scratch home,
 // and the window looks as it does for users.
 
-#include "accord/ui/studio_style.h"
+#include "accord/ui/common/studio_style.h"
 
 #include <QApplication>
 #include <QTemporaryDir>

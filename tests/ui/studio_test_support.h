@@ -3,11 +3,11 @@
 // Helpers for driving the studio window like a user: drops from the desktop, mouse drags with
 // the button held, the owner dialog, and waiting for background work.
 
-#include "accord/ui/arrangement_view.h"
-#include "accord/ui/import_manager.h"
-#include "accord/ui/main_window.h"
-#include "accord/ui/playback.h"
-#include "accord/ui/waveform_cache.h"
+#include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/arrangement/waveform_cache.h"
+#include "accord/ui/import/import_manager.h"
+#include "accord/ui/playback/playback_controller.h"
+#include "accord/ui/shell/main_window.h"
 
 #include <QAbstractButton>
 #include <QApplication>

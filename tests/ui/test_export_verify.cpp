@@ -5,12 +5,12 @@
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
-#include "accord/ui/export_dialog.h"
-#include "accord/ui/main_window.h"
-#include "accord/ui/project_document.h"
-#include "accord/ui/registry_session.h"
-#include "accord/ui/studio_style.h"
-#include "accord/ui/verify_panel.h"
+#include "accord/ui/common/studio_style.h"
+#include "accord/ui/export/export_dialog.h"
+#include "accord/ui/project/project_document.h"
+#include "accord/ui/shell/main_window.h"
+#include "accord/ui/shell/registry_session.h"
+#include "accord/ui/verify/verify_panel.h"
 #include "studio_test_main.h"
 
 #include "studio_test_support.h"

@@ -5,14 +5,15 @@
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
 #include "accord/core/time.h"
-#include "accord/ui/about_dialog.h"
-#include "accord/ui/audit_panel.h"
-#include "accord/ui/consent_models.h"
-#include "accord/ui/consent_panel.h"
-#include "accord/ui/main_window.h"
-#include "accord/ui/registry_session.h"
-#include "accord/ui/studio_info.h"
-#include "accord/ui/studio_style.h"
+#include "accord/ui/common/palette.h"
+#include "accord/ui/common/studio_style.h"
+#include "accord/ui/consent/audit_panel.h"
+#include "accord/ui/consent/consent_models.h"
+#include "accord/ui/consent/consent_panel.h"
+#include "accord/ui/shell/about_dialog.h"
+#include "accord/ui/shell/main_window.h"
+#include "accord/ui/shell/registry_session.h"
+#include "accord/ui/shell/studio_info.h"
 #include "studio_test_main.h"
 
 #include <QAction>
@@ -427,6 +428,19 @@ private Q_SLOTS:
         auto* icon = dialog->findChild<QLabel*>(QStringLiteral("aboutIcon"));
         QVERIFY(icon && !icon->pixmap().isNull());
         saveScreenshot(dialog, QStringLiteral("about_dialog.png"));
+    }
+
+    // Style sheets name the palette's roles; every role they name is one (none is left as
+    // "@role" for Qt to ignore).
+    void styleSheetsUseThePalette() {
+        const QString studio = qApp->styleSheet();
+        QVERIFY(studio.contains(ui::palette::accent.name()));
+        QVERIFY2(!studio.contains(QLatin1Char('@')), qPrintable(studio));
+        QCOMPARE(ui::palette::styleSheet(QStringLiteral("QLabel { color: @denied; }")),
+                 QStringLiteral("QLabel { color: #e5484d; }"));
+        QTest::ignoreMessage(QtWarningMsg, "palette: no colour has the role 'unknownRole'");
+        QCOMPARE(ui::palette::styleSheet(QStringLiteral("color: @unknownRole;")),
+                 QStringLiteral("color: @unknownRole;"));
     }
 };
 

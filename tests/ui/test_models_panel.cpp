@@ -6,10 +6,10 @@
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
-#include "accord/ui/models_panel.h"
-#include "accord/ui/project_document.h"
-#include "accord/ui/registry_session.h"
-#include "accord/ui/studio_style.h"
+#include "accord/ui/common/studio_style.h"
+#include "accord/ui/models/models_panel.h"
+#include "accord/ui/project/project_document.h"
+#include "accord/ui/shell/registry_session.h"
 #include "studio_test_main.h"
 
 #include "test_support.h"

@@ -1,0 +1,48 @@
+#include "accord/ui/common/labels.h"
+
+#include <QFileInfo>
+#include <QObject>
+
+#include <cmath>
+
+namespace accord::ui {
+
+QString holderName(const ConsentGraph& graph, const std::string& holderId) {
+    const auto holder = graph.holders.find(holderId);
+    return holder == graph.holders.end() ? fromStd(holderId) : fromStd(holder->second.name);
+}
+
+QString holderLabel(const Holder& holder) {
+    return QStringLiteral("%1 (%2)").arg(fromStd(holder.name), fromStd(holder.id));
+}
+
+QString holderLabel(const ConsentGraph& graph, const std::string& holderId) {
+    const auto holder = graph.holders.find(holderId);
+    return holder == graph.holders.end() ? fromStd(holderId) : holderLabel(holder->second);
+}
+
+QString assetLabel(const ConsentGraph& graph, const std::string& assetId) {
+    const auto asset = graph.assets.find(assetId);
+    if (asset == graph.assets.end() || asset->second.path.empty())
+        return fromStd(assetId);
+    return QStringLiteral("%1 (%2)").arg(QFileInfo(fromStd(asset->second.path)).fileName(),
+                                         fromStd(assetId));
+}
+
+QStringList missingGrantReasons(const Decision& decision) {
+    QStringList reasons;
+    for (const MissingGrant& missing : decision.missing)
+        reasons << fromStd(missing.why);
+    return reasons;
+}
+
+QString counted(int n, const QString& one, const QString& many) {
+    return n == 1 ? one : many.arg(n);
+}
+
+QString formatMinutesSeconds(double seconds) {
+    const auto total = static_cast<long long>(std::llround(seconds));
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace accord::ui

@@ -1,0 +1,626 @@
+#include "accord/ui/export/export_dialog.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/policy.h"
+#include "accord/core/registry.h"
+#include "accord/ui/common/background.h"
+#include "accord/ui/common/errors.h"
+#include "accord/ui/common/labels.h"
+#include "accord/ui/common/palette.h"
+#include "accord/ui/project/project_document.h"
+#include "accord/ui/shell/registry_session.h"
+#include "accord/workflows/export.h"
+#include "accord/workflows/live_model.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace accord::ui {
+
+namespace {
+
+// Long enough to swallow a burst of clicks or registry events, short enough to feel live.
+constexpr int kJudgeDelayMs = 120;
+constexpr int kPollIntervalMs = 50;
+constexpr int kProgressSteps = 1000;
+constexpr int kFullShare = 10000; // basis points
+const char* const kFolderKey = "export/folder";
+const QSize kDialogSize(760, 720);
+constexpr int kFilesListHeight = 110;
+
+const char* const kAllowedStyle = "QLabel { color: @allowed; font-weight: 600; }";
+const char* const kDeniedStyle = "QLabel { color: @denied; font-weight: 600; }";
+const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
+
+enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
+enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy };
+enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
+
+QString percentText(int basisPoints) {
+    return QStringLiteral("%1.%2 %")
+        .arg(basisPoints / 100)
+        .arg(basisPoints % 100, 2, 10, QLatin1Char('0'));
+}
+
+QVector<MissingGrantView> missingViews(const ConsentGraph& graph, const Decision& decision) {
+    QVector<MissingGrantView> views;
+    for (const MissingGrant& missing : decision.missing)
+        views.push_back({fromStd(missing.asset),
+                         missing.asset.empty() ? QString() : assetLabel(graph, missing.asset),
+                         fromStd(missing.owner), holderLabel(graph, missing.owner),
+                         fromStd(scopeName(missing.scope)), fromStd(missing.why)});
+    return views;
+}
+
+void setSplit(ExportGateView& view, const SplitSheet& split) {
+    view.method = fromStd(split.method);
+    for (const SplitShare& share : split.shares)
+        view.shares.push_back({fromStd(share.holder), fromStd(share.name), share.basisPoints});
+}
+
+// Runs on the dialog's worker with a connection of its own.
+ExportGateView judgeOnWorker(const QString& registryPath, const accord::Project& project,
+                             const workflows::ExportRequest& request) {
+    backgroundPriority();
+    ExportGateView view;
+    view.commercial = request.commercial;
+    try {
+        const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
+        const workflows::ExportGate gate = workflows::judgeExport(*registry, project, request);
+        view.closureAssets = static_cast<int>(gate.decision.closureAssets.size());
+        if (gate.split)
+            setSplit(view, *gate.split);
+        if (!gate.decision.allowed) {
+            view.verdict = ExportGateView::Verdict::Denied;
+            view.missing = missingViews(registry->consentGraph(), gate.decision);
+        } else {
+            view.verdict =
+                gate.split ? ExportGateView::Verdict::Allowed : ExportGateView::Verdict::Silent;
+        }
+    } catch (...) {
+        view.verdict = ExportGateView::Verdict::Failed;
+        view.error = describeCurrentError(QString()).message;
+    }
+    return view;
+}
+
+ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Project& project,
+                                const workflows::ExportRequest& request,
+                                const std::shared_ptr<std::atomic<bool>>& cancel,
+                                const std::shared_ptr<std::atomic<double>>& fraction) {
+    backgroundPriority();
+    ExportRunOutcome outcome;
+    outcome.gate.commercial = request.commercial;
+    std::unique_ptr<Registry> registry;
+    const QString title = QObject::tr("Could not export");
+    try {
+        registry = Registry::open(registryPath.toStdString());
+        // Tracks run through their voice models as in playback; the live nodes are loaded here,
+        // on this worker, checked against this connection's registry.
+        workflows::ExportRequest withModels = request;
+        withModels.processorFor = workflows::liveModelsFor(*registry);
+        const workflows::ExportResult result = workflows::exportProject(
+            *registry, project, withModels, [fraction](double f) { fraction->store(f); },
+            cancel.get());
+        outcome.ok = true;
+        outcome.gate.verdict = ExportGateView::Verdict::Allowed;
+        setSplit(outcome.gate, result.split);
+        for (const workflows::ExportedFile& file : result.files) {
+            outcome.files << fromStd(file.path);
+            outcome.sidecars << fromStd(file.sidecar);
+        }
+        outcome.splitJson = fromStd(result.splitJsonPath);
+        outcome.splitCsv = fromStd(result.splitCsvPath);
+    } catch (const ConsentDenied& denied) {
+        outcome.gate.verdict = ExportGateView::Verdict::Denied;
+        outcome.gate.missing = missingViews(registry->consentGraph(), denied.decision());
+        outcome.failure = describeError(title, denied);
+    } catch (const audio::Cancelled&) {
+        outcome.cancelled = true;
+    } catch (...) {
+        outcome.failure = describeCurrentError(title);
+    }
+    return outcome;
+}
+
+QString defaultFolder(const ProjectDocument* document) {
+    const QString remembered = QSettings().value(QString::fromLatin1(kFolderKey)).toString();
+    if (!remembered.isEmpty())
+        return remembered;
+    const QString base =
+        document->path().isEmpty() ? QDir::homePath() : QFileInfo(document->path()).absolutePath();
+    return QDir(base).filePath(QObject::tr("Exports"));
+}
+
+} // namespace
+
+ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, QWidget* parent)
+    : QDialog(parent), session_(session), document_(document), folder_(new QLineEdit(this)),
+      browse_(new QPushButton(tr("Browse…"), this)),
+      stems_(new QCheckBox(tr("Also export one stem per track"), this)),
+      format_(new QComboBox(this)),
+      commercial_(new QCheckBox(tr("Commercial release (needs commercial terms on every "
+                                   "grant)"),
+                                this)),
+      actor_(new QComboBox(this)), decision_(new QLabel(this)), details_(new QStackedWidget(this)),
+      missing_(new QTableWidget(0, 4, this)), split_(new QTableWidget(0, 3, this)),
+      splitTotal_(new QLabel(this)), progress_(new QProgressBar(this)),
+      cancelButton_(new QPushButton(tr("Cancel Export"), this)), result_(new QLabel(this)),
+      files_(new QListWidget(this)), verifyButton_(new QPushButton(tr("Verify the Mix"), this)),
+      exportButton_(new QPushButton(tr("Export"), this)),
+      closeButton_(new QPushButton(tr("Close"), this)) {
+    setObjectName(QStringLiteral("exportDialog"));
+    setWindowTitle(tr("Export"));
+    // Judging and exporting share one worker: an export never races a judgement for the cores.
+    pool_.setMaxThreadCount(1);
+    pool_.setObjectName(QStringLiteral("export"));
+
+    folder_->setObjectName(QStringLiteral("exportFolder"));
+    browse_->setObjectName(QStringLiteral("exportBrowse"));
+    stems_->setObjectName(QStringLiteral("exportStems"));
+    format_->setObjectName(QStringLiteral("exportFormat"));
+    format_->insertItem(kWav24, tr("WAV, 24-bit"));
+    format_->insertItem(kFlac24, tr("FLAC, 24-bit"));
+    commercial_->setObjectName(QStringLiteral("exportCommercial"));
+    actor_->setObjectName(QStringLiteral("exportActor"));
+    actor_->setToolTip(tr("The rights holder exporting: grants given to them count, and they "
+                          "sign the manifests. The studio itself counts only grants to anyone."));
+
+    decision_->setObjectName(QStringLiteral("exportDecision"));
+    decision_->setWordWrap(true);
+    decision_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    missing_->setObjectName(QStringLiteral("exportMissing"));
+    missing_->setHorizontalHeaderLabels(
+        {tr("Recording"), tr("Owner"), tr("Missing grant"), tr("Why")});
+    missing_->verticalHeader()->hide();
+    missing_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    missing_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    missing_->setWordWrap(true);
+    missing_->setAlternatingRowColors(true);
+    missing_->horizontalHeader()->setStretchLastSection(true);
+    // The reasons are sentences: rows grow to show them whole as the dialog is resized.
+    connect(missing_->horizontalHeader(), &QHeaderView::sectionResized, missing_,
+            &QTableWidget::resizeRowsToContents);
+
+    split_->setObjectName(QStringLiteral("exportSplit"));
+    split_->setHorizontalHeaderLabels({tr("Holder"), tr("Name"), tr("Share")});
+    split_->verticalHeader()->hide();
+    split_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    split_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    split_->setAlternatingRowColors(true);
+    split_->horizontalHeader()->setSectionResizeMode(kSplitName, QHeaderView::Stretch);
+    splitTotal_->setObjectName(QStringLiteral("exportSplitTotal"));
+    splitTotal_->setWordWrap(true);
+
+    auto* splitPage = new QWidget(this);
+    auto* splitLayout = new QVBoxLayout(splitPage);
+    splitLayout->setContentsMargins(0, 0, 0, 0);
+    splitLayout->addWidget(split_, 1);
+    splitLayout->addWidget(splitTotal_);
+    details_->addWidget(splitPage);
+    details_->addWidget(missing_);
+
+    progress_->setObjectName(QStringLiteral("exportProgress"));
+    progress_->setRange(0, kProgressSteps);
+    progress_->setTextVisible(false);
+    cancelButton_->setObjectName(QStringLiteral("exportCancel"));
+    result_->setObjectName(QStringLiteral("exportResult"));
+    result_->setWordWrap(true);
+    result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    files_->setObjectName(QStringLiteral("exportFiles"));
+    files_->setMinimumHeight(kFilesListHeight);
+    verifyButton_->setObjectName(QStringLiteral("exportVerify"));
+    exportButton_->setObjectName(QStringLiteral("exportButton"));
+    exportButton_->setDefault(true);
+    closeButton_->setObjectName(QStringLiteral("exportClose"));
+
+    auto* folderRow = new QHBoxLayout;
+    folderRow->addWidget(folder_, 1);
+    folderRow->addWidget(browse_);
+    auto* options = new QGroupBox(tr("Options"), this);
+    auto* form = new QFormLayout(options);
+    form->addRow(tr("Folder:"), folderRow);
+    form->addRow(tr("Format:"), format_);
+    form->addRow(QString(), stems_);
+    form->addRow(QString(), commercial_);
+    form->addRow(tr("Export as:"), actor_);
+
+    auto* gateBox = new QGroupBox(tr("Consent and split sheet"), this);
+    auto* gateLayout = new QVBoxLayout(gateBox);
+    gateLayout->addWidget(decision_);
+    gateLayout->addWidget(details_, 1);
+
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(progress_, 1);
+    progressRow->addWidget(cancelButton_);
+
+    auto* resultRow = new QHBoxLayout;
+    resultRow->addWidget(result_, 1);
+    resultRow->addWidget(verifyButton_);
+
+    auto* buttons = new QDialogButtonBox(this);
+    buttons->addButton(exportButton_, QDialogButtonBox::AcceptRole);
+    buttons->addButton(closeButton_, QDialogButtonBox::RejectRole);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(options);
+    layout->addWidget(gateBox, 1);
+    layout->addLayout(progressRow);
+    layout->addLayout(resultRow);
+    layout->addWidget(files_);
+    layout->addWidget(buttons);
+    resize(kDialogSize);
+
+    for (QWidget* hidden : {static_cast<QWidget*>(progress_), static_cast<QWidget*>(cancelButton_),
+                            static_cast<QWidget*>(result_), static_cast<QWidget*>(files_),
+                            static_cast<QWidget*>(verifyButton_)})
+        hidden->hide();
+
+    judgeDelay_.setSingleShot(true);
+    judgeDelay_.setInterval(kJudgeDelayMs);
+    connect(&judgeDelay_, &QTimer::timeout, this, &ExportDialog::judgeNow);
+    poll_.setInterval(kPollIntervalMs);
+    connect(&poll_, &QTimer::timeout, this, [this] {
+        if (fraction_)
+            progress_->setValue(static_cast<int>(fraction_->load() * kProgressSteps));
+    });
+    connect(&judgeWatcher_, &QFutureWatcher<ExportGateView>::finished, this, [this] {
+        judging_ = false;
+        if (judgeAgain_) {
+            judgeAgain_ = false;
+            judgeNow();
+            return;
+        }
+        showGate(judgeWatcher_.result());
+    });
+    connect(&exportWatcher_, &QFutureWatcher<ExportRunOutcome>::finished, this,
+            [this] { finishExport(exportWatcher_.result()); });
+
+    connect(stems_, &QCheckBox::toggled, this, &ExportDialog::rejudge);
+    connect(commercial_, &QCheckBox::toggled, this, &ExportDialog::rejudge);
+    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
+    connect(actor_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
+    connect(folder_, &QLineEdit::textChanged, this, &ExportDialog::updateButtons);
+    connect(browse_, &QPushButton::clicked, this, &ExportDialog::chooseFolder);
+    connect(exportButton_, &QPushButton::clicked, this, &ExportDialog::startExport);
+    connect(cancelButton_, &QPushButton::clicked, this, &ExportDialog::cancelExport);
+    connect(closeButton_, &QPushButton::clicked, this, &ExportDialog::reject);
+    connect(verifyButton_, &QPushButton::clicked, this, [this] {
+        if (!exported_.isEmpty())
+            Q_EMIT verifyRequested(exported_.first());
+    });
+
+    // Anything that can change the decision: grants (from any panel or accord-cli), the tracks
+    // and clips, mute and solo (what is audible is what is exported).
+    connect(session_, &RegistrySession::changed, this, [this] {
+        reloadHolders();
+        rejudge();
+    });
+    connect(document_, &ProjectDocument::structureChanged, this, &ExportDialog::rejudge);
+    connect(document_, &ProjectDocument::projectReset, this, &ExportDialog::rejudge);
+    connect(document_, &ProjectDocument::trackMixChanged, this, &ExportDialog::rejudge);
+
+    reloadHolders();
+    folder_->setText(defaultFolder(document_));
+    showGate(gate_);
+}
+
+ExportDialog::~ExportDialog() {
+    judgeDelay_.stop();
+    if (cancel_)
+        cancel_->store(true);
+    pool_.waitForDone();
+}
+
+QString ExportDialog::title() const {
+    return document_->displayName();
+}
+
+bool ExportDialog::isJudging() const {
+    return judgeDelay_.isActive() || judging_ || judgeAgain_;
+}
+
+void ExportDialog::showEvent(QShowEvent* event) {
+    QDialog::showEvent(event);
+    if (folder_->text().isEmpty())
+        folder_->setText(defaultFolder(document_));
+    rejudge();
+}
+
+void ExportDialog::reloadHolders() {
+    const QString selected = actor_->currentData().toString();
+    const QSignalBlocker blocker(actor_);
+    actor_->clear();
+    actor_->addItem(tr("The studio (only grants to anyone count)"), QString());
+    if (const Registry* registry = session_->registry()) {
+        try {
+            for (const Holder& holder : registry->holders())
+                actor_->addItem(holderLabel(holder), fromStd(holder.id));
+        } catch (const std::exception&) {
+            // The decision below names what is wrong with the registry.
+        }
+    }
+    const int index = actor_->findData(selected);
+    actor_->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+void ExportDialog::rejudge() {
+    // Hidden or busy exporting: judged again when shown or when the export ends.
+    if (!isVisible() || exporting_)
+        return;
+    // The previous decision stays up meanwhile (no flicker); Export waits for the new one.
+    if (gate_.verdict == ExportGateView::Verdict::Failed && gate_.error.isEmpty()) {
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
+        decision_->setText(tr("Checking consent…"));
+    }
+    judgeDelay_.start();
+    updateButtons();
+}
+
+void ExportDialog::judgeNow() {
+    if (judging_) {
+        judgeAgain_ = true;
+        return;
+    }
+    if (!session_->isOpen()) {
+        ExportGateView view;
+        view.error = tr("No registry is open: an export is judged against the consent registry "
+                        "(Registry > Open Registry…).");
+        showGate(view);
+        return;
+    }
+    judging_ = true;
+    judgeWatcher_.setFuture(QtConcurrent::run(&pool_, judgeOnWorker, session_->path(),
+                                              document_->project(), currentRequest()));
+    updateButtons();
+}
+
+workflows::ExportRequest ExportDialog::currentRequest() const {
+    workflows::ExportRequest request;
+    request.stems = stems_->isChecked();
+    request.format = format_->currentIndex() == kFlac24 ? audio::RenderFormat::Flac24
+                                                        : audio::RenderFormat::Wav24;
+    request.commercial = commercial_->isChecked();
+    request.actor = actor_->currentData().toString().toStdString();
+    request.title = title().toStdString();
+    return request;
+}
+
+void ExportDialog::showGate(const ExportGateView& gate) {
+    gate_ = gate;
+    switch (gate.verdict) {
+    case ExportGateView::Verdict::Allowed:
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
+        decision_->setText(
+            tr("✔ Allowed: every rights holder behind this export (%1) has granted it. The "
+               "files will carry this split sheet:")
+                .arg(counted(gate.closureAssets, tr("1 recording"), tr("%1 recordings"))));
+        showSplit(gate);
+        details_->setCurrentIndex(0);
+        break;
+    case ExportGateView::Verdict::Denied:
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
+        decision_->setText(
+            tr("✘ Denied: %1 missing. Nothing will be written until the rights holders below "
+               "allow it (Consent panel, or accord-cli grant add).")
+                .arg(counted(static_cast<int>(gate.missing.size()), tr("1 grant"),
+                             tr("%1 grants"))));
+        showMissing(gate);
+        details_->setCurrentIndex(1);
+        break;
+    case ExportGateView::Verdict::Silent:
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
+        decision_->setText(tr("Nothing sounds in this project (no clips on audible tracks): "
+                              "there is nothing to export."));
+        split_->setRowCount(0);
+        splitTotal_->clear();
+        details_->setCurrentIndex(0);
+        break;
+    case ExportGateView::Verdict::Failed:
+        decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
+        decision_->setText(gate.error.isEmpty()
+                               ? tr("Not judged yet.")
+                               : tr("Cannot judge this export: %1").arg(gate.error));
+        split_->setRowCount(0);
+        splitTotal_->clear();
+        details_->setCurrentIndex(0);
+        break;
+    }
+    updateButtons();
+}
+
+void ExportDialog::showSplit(const ExportGateView& gate) {
+    split_->setRowCount(static_cast<int>(gate.shares.size()));
+    int total = 0;
+    for (int row = 0; row < gate.shares.size(); ++row) {
+        const SplitShareView& share = gate.shares.at(row);
+        total += share.basisPoints;
+        auto* percent = new QTableWidgetItem(percentText(share.basisPoints));
+        percent->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        percent->setData(Qt::UserRole, share.basisPoints);
+        split_->setItem(row, kSplitHolder, new QTableWidgetItem(share.holder));
+        split_->setItem(row, kSplitName, new QTableWidgetItem(share.name));
+        split_->setItem(row, kSplitPercent, percent);
+    }
+    split_->resizeColumnToContents(kSplitHolder);
+    split_->resizeColumnToContents(kSplitPercent);
+    // The sheet sums to exactly 100.00 % by construction; showing the sum lets anyone check.
+    splitTotal_->setText(
+        tr("<b>Total %1</b><br><span style=\"color:%3\">Method %2</span>")
+            .arg(percentText(total), gate.method.toHtmlEscaped(), palette::mutedText.name()));
+    splitTotal_->setStyleSheet(
+        total == kFullShare ? QString() : palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
+}
+
+void ExportDialog::showMissing(const ExportGateView& gate) {
+    missing_->setRowCount(static_cast<int>(gate.missing.size()));
+    int row = 0;
+    for (const MissingGrantView& missing : gate.missing) {
+        const QString needed = missing.scope == QLatin1String("generate")
+                                   ? tr("generate (sing with their voice model)")
+                               : gate.commercial ? tr("%1, commercial").arg(missing.scope)
+                                                 : missing.scope;
+        const QString sentence =
+            missing.asset.isEmpty()
+                ? tr("%1 must allow: %2").arg(missing.ownerName, missing.why)
+                : tr("%1 has not allowed %2 of %3: %4")
+                      .arg(missing.ownerName, needed, missing.assetName, missing.why);
+        const QString cells[] = {missing.asset.isEmpty() ? tr("a model") : missing.assetName,
+                                 missing.ownerName, needed, missing.why};
+        for (int column = kMissingRecording; column <= kMissingWhy; ++column) {
+            auto* item = new QTableWidgetItem(cells[column]);
+            item->setToolTip(sentence);
+            item->setData(Qt::UserRole, column == kMissingOwner ? missing.owner : missing.asset);
+            missing_->setItem(row, column, item);
+        }
+        ++row;
+    }
+    for (int column : {kMissingRecording, kMissingOwner, kMissingGrant})
+        missing_->resizeColumnToContents(column);
+    missing_->resizeRowsToContents();
+}
+
+void ExportDialog::updateButtons() {
+    const bool allowed = gate_.verdict == ExportGateView::Verdict::Allowed;
+    const bool ready = allowed && !isJudging() && !exporting_ && session_->isOpen() &&
+                       !folder_->text().trimmed().isEmpty();
+    exportButton_->setEnabled(ready);
+    if (!allowed)
+        exportButton_->setToolTip(tr("The export is not allowed: see the missing grants"));
+    else if (folder_->text().trimmed().isEmpty())
+        exportButton_->setToolTip(tr("Choose a folder to export to"));
+    else
+        exportButton_->setToolTip(tr("Render, sign and write the files"));
+}
+
+void ExportDialog::setOptionsEnabled(bool enabled) {
+    for (QWidget* option : {static_cast<QWidget*>(folder_), static_cast<QWidget*>(browse_),
+                            static_cast<QWidget*>(stems_), static_cast<QWidget*>(format_),
+                            static_cast<QWidget*>(commercial_), static_cast<QWidget*>(actor_)})
+        option->setEnabled(enabled);
+}
+
+void ExportDialog::chooseFolder() {
+    const QString chosen =
+        QFileDialog::getExistingDirectory(this, tr("Export To"), folder_->text().trimmed());
+    if (!chosen.isEmpty())
+        folder_->setText(chosen);
+}
+
+void ExportDialog::startExport() {
+    // Only what the shown decision allows: never while a newer judgement is pending.
+    if (!exportButton_->isEnabled())
+        return;
+    const QString folder = QFileInfo(folder_->text().trimmed()).absoluteFilePath();
+    QSettings().setValue(QString::fromLatin1(kFolderKey), folder);
+    workflows::ExportRequest request = currentRequest();
+    request.outDir = folder.toStdString();
+
+    exporting_ = true;
+    exported_.clear();
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    fraction_ = std::make_shared<std::atomic<double>>(0.0);
+    judgeDelay_.stop();
+    setOptionsEnabled(false);
+    progress_->setValue(0);
+    progress_->show();
+    cancelButton_->setEnabled(true);
+    cancelButton_->show();
+    files_->clear();
+    files_->hide();
+    verifyButton_->hide();
+    result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
+    result_->setText(tr("Exporting: rendering, signing the manifests, writing the split sheet…"));
+    result_->show();
+    updateButtons();
+    poll_.start();
+    exportWatcher_.setFuture(QtConcurrent::run(&pool_, exportOnWorker, session_->path(),
+                                               document_->project(), request, cancel_, fraction_));
+}
+
+void ExportDialog::cancelExport() {
+    if (!exporting_ || !cancel_)
+        return;
+    cancel_->store(true);
+    cancelButton_->setEnabled(false);
+    result_->setText(tr("Cancelling…"));
+}
+
+void ExportDialog::reject() {
+    if (exporting_) {
+        // Closing must not leave half-written files: stop first, close when the worker is done.
+        closeWhenStopped_ = true;
+        cancelExport();
+        return;
+    }
+    QDialog::reject();
+}
+
+void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
+    exporting_ = false;
+    poll_.stop();
+    progress_->hide();
+    cancelButton_->hide();
+    setOptionsEnabled(true);
+    cancel_.reset();
+    fraction_.reset();
+    if (outcome.ok) {
+        exported_ = outcome.files;
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
+        result_->setText(tr("✔ Exported %1, each with its signed manifest (embedded and as a "
+                            "sidecar), and the split sheet:")
+                             .arg(counted(static_cast<int>(outcome.files.size()), tr("1 file"),
+                                          tr("%1 files"))));
+        for (int i = 0; i < outcome.files.size(); ++i) {
+            files_->addItem(outcome.files.at(i));
+            files_->addItem(outcome.sidecars.value(i));
+        }
+        files_->addItem(outcome.splitJson);
+        files_->addItem(outcome.splitCsv);
+        files_->show();
+        verifyButton_->show();
+        // The split exactly as written; the closure was counted by the judgement before.
+        ExportGateView written = outcome.gate;
+        written.closureAssets = gate_.closureAssets;
+        showGate(written);
+        session_->notifyChanged(); // renders and exports were recorded
+        Q_EMIT exported(outcome.files);
+    } else if (outcome.cancelled) {
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kNeutralStyle)));
+        result_->setText(tr("Export cancelled: nothing was written or recorded."));
+    } else {
+        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
+        result_->setText(tr("✘ %1. Nothing was written.\n%2")
+                             .arg(outcome.failure.kind, outcome.failure.message));
+        if (outcome.gate.verdict == ExportGateView::Verdict::Denied)
+            showGate(outcome.gate); // consent changed since the last judgement
+    }
+    updateButtons();
+    if (closeWhenStopped_) {
+        closeWhenStopped_ = false;
+        QDialog::reject();
+        return;
+    }
+    rejudge();
+}
+
+} // namespace accord::ui

@@ -1,0 +1,215 @@
+#pragma once
+
+// The arrangement without its painting (docs/ARCHITECTURE.md "Studio (ui/)"): where the ruler,
+// the track rows and the clips are in the visible area at the current zoom and scroll, what is
+// under a point (a clip and which part of it, a track header and its mute and solo buttons, the
+// ruler), the selection, and what a mouse gesture does to the project: a press seeks or selects,
+// a drag shows a preview of the moved, trimmed or faded clip, the release commits it as one
+// undoable edit through ProjectDocument. ArrangementView paints this and forwards its input; a
+// test drives it with points.
+
+#include "accord/core/project.h"
+#include "accord/ui/arrangement/timeline.h"
+
+#include <QObject>
+#include <QPoint>
+#include <QRect>
+#include <QSize>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace accord::ui {
+
+class ProjectDocument;
+class WaveformCache;
+
+class ArrangementModel : public QObject {
+    Q_OBJECT
+
+public:
+    static constexpr int kHeaderWidth = 196;
+    static constexpr int kRulerHeight = 32;
+    static constexpr int kTrackHeight = 92;
+    static constexpr int kEdgeGrip = 7; // pixels at a clip's edge that trim
+    static constexpr int kFadeGrip = 7; // pixels either side of a fade handle
+    static constexpr int kClipTitleHeight = 16;
+    static constexpr int kDragThreshold = 3; // pixels a press moves before it drags
+    static constexpr double kMinSamplesPerPixel = 4;
+    static constexpr double kMaxSamplesPerPixel = 250000;
+
+    // The part of a clip under a point: what a press there does.
+    enum class ClipZone { None, Body, TrimLeft, TrimRight, FadeIn, FadeOut };
+    // What the held mouse button does.
+    enum class Gesture { None, Move, TrimLeft, TrimRight, FadeIn, FadeOut, Scrub, LoopRange };
+
+    // What is under a point of the visible area.
+    struct Hit {
+        enum class Area {
+            Corner,     // above the track headers
+            Ruler,      // above the lanes
+            Header,     // a track header, or the header column below the last track
+            MuteButton, // "M" of a track header
+            SoloButton, // "S" of a track header
+            Lane,       // a lane where no clip is, or the space below the last lane
+            Clip,
+        };
+        Area area = Area::Corner;
+        std::string track; // the row's track; empty below the last one (and on the ruler)
+        std::string clip;  // Clip: which
+        ClipZone zone = ClipZone::None; // Clip: which part
+    };
+
+    // Where files dropped at a point land: on a track (empty: on new tracks below the others),
+    // from a position.
+    struct DropTarget {
+        std::string track;
+        std::int64_t position = 0;
+    };
+
+    // Where the arrangement is shown: the size of the visible area and how far it is scrolled,
+    // in pixels. The view answers from its viewport and scroll bars, a test with plain values.
+    struct Viewport {
+        std::function<QSize()> size;
+        std::function<QPoint()> scroll;
+    };
+
+    // `waveforms` (may be null) tells the length of media the document does not know yet.
+    ArrangementModel(ProjectDocument* document, const WaveformCache* waveforms,
+                     QObject* parent = nullptr);
+
+    ProjectDocument* document() const { return document_; }
+    TempoGrid grid() const;
+
+    // ---- viewport, zoom, snapping ----
+    void setViewport(Viewport viewport);
+    double samplesPerPixel() const { return samplesPerPixel_; }
+    // Clamped to the zoom range; false when the zoom was that already.
+    bool setSamplesPerPixel(double samplesPerPixel);
+    // The zoom that shows the whole project (or eight bars of an empty one) across the lanes.
+    double samplesPerPixelToFit() const;
+    // The horizontal scroll that shows `sample` at `x`.
+    int scrollShowing(std::int64_t sample, int x) const;
+    // The scroll ranges: the project and 16 bars more, every lane and a spare one to drop onto.
+    int maximumScrollX() const;
+    int maximumScrollY() const;
+    int laneWidth() const;   // the lanes' visible width
+    int lanesHeight() const; // the lanes' visible height
+    bool snapEnabled() const { return snap_; }
+    void setSnapEnabled(bool enabled);
+
+    // ---- geometry, in viewport coordinates ----
+    int laneLeft() const { return kHeaderWidth; }
+    int lanesTop() const { return kRulerHeight; }
+    int xForSample(std::int64_t sample) const;
+    std::int64_t sampleAtX(double x) const;
+    int trackTop(int index) const;
+    // The track under a y coordinate, or empty (ruler, or below the last lane).
+    std::string trackAtY(int y) const;
+    QRect clipRect(const std::string& clipId) const;
+    QRect clipRect(const accord::Clip& clip, int trackIndex) const;
+    QRect muteButtonRect(int trackIndex) const;
+    QRect soloButtonRect(int trackIndex) const;
+    // Snapped to the grid of the current zoom when snapping is on (never below 0).
+    std::int64_t snapped(std::int64_t sample) const;
+
+    // ---- hit-testing ----
+    Hit hitAt(const QPoint& pos) const;
+    std::string clipAt(const QPoint& pos) const;
+    ClipZone zoneAt(const std::string& clipId, const QPoint& pos) const;
+    DropTarget dropTargetAt(const QPoint& pos) const;
+
+    // ---- selection and the playhead ----
+    const std::string& selectedClip() const { return selectedClip_; }
+    const std::string& selectedTrack() const { return selectedTrack_; }
+    // Selecting a clip selects its track too.
+    void selectClip(const std::string& clipId);
+    void selectTrack(const std::string& trackId);
+    std::int64_t playhead() const { return playhead_; }
+    void setPlayhead(std::int64_t sample) { playhead_ = sample; }
+
+    // ---- mouse gestures ----
+    // On the ruler: seek there (Shift: start a loop range). On a track header: toggle mute or
+    // solo on M or S, select the track. On a clip: select it, then split there with Alt (Shift:
+    // off the grid), else start moving, trimming or fading it by the part pressed. Elsewhere in
+    // the lanes: select the track of the row. The right button only selects the clip under it.
+    void press(const QPoint& pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers);
+    // The button is held and the pointer at `pos`: seeks, sets the loop range, or moves the
+    // preview once the pointer has left the press by kDragThreshold (Shift: off the grid).
+    void drag(const QPoint& pos, Qt::KeyboardModifiers modifiers);
+    // Ends the gesture at `pos`: what the preview shows becomes one undoable edit. Returns
+    // whether a gesture ended.
+    bool release(const QPoint& pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers);
+    // Drops the gesture and its preview; the project stays as it is.
+    void cancelGesture();
+    // On a track header: M or S toggles again, below the last track adds one. Returns the track
+    // whose name was double-clicked (the view asks for the new name), else empty.
+    std::string doubleClick(const QPoint& pos);
+    Gesture gesture() const { return drag_.gesture; }
+    // A clip is being moved, trimmed or faded: which, and the clip as it would be on release, on
+    // which track.
+    bool isPreviewing() const;
+    const std::string& previewedClip() const { return drag_.clipId; }
+    const accord::Clip& preview() const { return drag_.preview; }
+    const std::string& previewTrack() const { return drag_.previewTrack; }
+
+    // ---- edits, each one undoable ----
+    // Splits at a timeline position inside the clip and selects the right part.
+    void splitClip(const std::string& clipId, std::int64_t at);
+    // Splits the selected clip (or every clip of the selected track) under the playhead.
+    void splitAtPlayhead();
+    void deleteSelection();
+    void deleteClip(const std::string& clipId);
+    void removeFades(const std::string& clipId);
+    void addTrack();
+    void removeTrack(const std::string& trackId);
+    // A blank name is ignored; the name is trimmed.
+    void renameTrack(const std::string& trackId, const QString& name);
+
+Q_SIGNALS:
+    void selectionChanged();
+    // The preview moved, or the gesture ended: repaint.
+    void previewChanged();
+    void snapChanged(bool enabled);
+    void seekRequested(qint64 sample);
+    void loopRangeRequested(qint64 start, qint64 end);
+
+private:
+    struct Drag {
+        Gesture gesture = Gesture::None;
+        QPoint pressPos;
+        bool moved = false;
+        std::string clipId;
+        std::string originTrack;
+        accord::Clip origin;
+        std::string previewTrack;
+        accord::Clip preview;
+        std::int64_t anchorSample = 0; // LoopRange: where it started
+        std::int64_t grabOffset = 0;   // Move: where in the clip it was grabbed (samples)
+    };
+
+    QSize viewportSize() const;
+    QPoint scroll() const;
+    // The clip's media length at the project rate, when the document or a waveform knows it.
+    std::optional<std::int64_t> mediaFrames(const accord::Clip& clip) const;
+    void toggleMute(const std::string& trackId);
+    void toggleSolo(const std::string& trackId);
+    void onStructureChanged();
+    void onProjectReset();
+    void commit(const Drag& drag);
+
+    ProjectDocument* document_;
+    const WaveformCache* waveforms_;
+    Viewport viewport_;
+    double samplesPerPixel_ = 480; // 100 px per second at 48 kHz
+    bool snap_ = true;
+    std::int64_t playhead_ = 0;
+    std::string selectedClip_;
+    std::string selectedTrack_;
+    Drag drag_;
+};
+
+} // namespace accord::ui

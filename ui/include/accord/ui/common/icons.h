@@ -1,0 +1,31 @@
+#pragma once
+
+// Vector icons drawn with QPainter (crisp at any scale, no icon theme needed on a bare desktop).
+
+#include "accord/ui/common/palette.h"
+
+#include <QColor>
+#include <QIcon>
+
+namespace accord::ui::icons {
+
+enum class Glyph {
+    Play,
+    Stop,
+    ReturnToStart,
+    Loop,
+    Snap,
+    Follow,
+    ZoomIn,
+    ZoomOut,
+    ZoomFit,
+    AddTrack,
+    Import,
+    Cancel,
+};
+
+// Normal state in `colour`; the checked (On) state in the accent colour.
+QIcon icon(Glyph glyph, const QColor& colour = palette::text,
+           const QColor& checkedColour = palette::accent);
+
+} // namespace accord::ui::icons

@@ -1,0 +1,37 @@
+#pragma once
+
+// The words the studio shows for registry records and plain values, written in one place so that
+// every panel names a rights holder, a recording or a refusal the same way.
+
+#include "accord/core/policy.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <string>
+
+namespace accord::ui {
+
+// Text from core (UTF-8 std::string) as Qt shows it.
+inline QString fromStd(const std::string& text) {
+    return QString::fromStdString(text);
+}
+
+// "Ada Lovelace", or the id when the registry has no such holder.
+QString holderName(const accord::ConsentGraph& graph, const std::string& holderId);
+// "Ada Lovelace (h-1)".
+QString holderLabel(const accord::Holder& holder);
+// "Ada Lovelace (h-1)", or the id alone when the registry has no such holder.
+QString holderLabel(const accord::ConsentGraph& graph, const std::string& holderId);
+// "Front_Center.wav (a-1)": a recording is known to people by its file name; the id tells it
+// apart in the registry. The id alone when the registry knows no file for it.
+QString assetLabel(const accord::ConsentGraph& graph, const std::string& assetId);
+// Why a decision was refused: each missing grant's reason, in the policy engine's order.
+QStringList missingGrantReasons(const accord::Decision& decision);
+
+// "1 grant" / "2 grants": the studio ships no translations, so the plural is chosen here.
+QString counted(int n, const QString& one, const QString& many);
+// "3:05": a recording's length in minutes and seconds.
+QString formatMinutesSeconds(double seconds);
+
+} // namespace accord::ui

@@ -1,0 +1,110 @@
+#pragma once
+
+// The open project (a `.accord` file, accord::Project) and its undo history. The UI thread owns it;
+// every edit goes through a QUndoCommand on undoStack(), so each one can be undone and redone
+// (Ctrl+Z / Ctrl+Shift+Z). Views never change the project directly: they call the edit methods
+// below and re-read the project when structureChanged() or trackMixChanged() arrives.
+
+#include "accord/core/project.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+class QUndoStack;
+
+namespace accord::ui {
+
+// The mixer parameters of a track that change through atomics, not graph rebuilds.
+enum class MixParameter { Gain, Pan, Mute, Solo };
+
+class ProjectDocument : public QObject {
+    Q_OBJECT
+
+public:
+    // Shortest clip an edit may leave (a few milliseconds at any rate).
+    static constexpr std::int64_t kMinimumClipLength = 64;
+
+    explicit ProjectDocument(QObject* parent = nullptr);
+    ~ProjectDocument() override;
+
+    const accord::Project& project() const { return project_; }
+    QUndoStack* undoStack() const { return undo_; }
+    // Empty for a project never saved.
+    QString path() const { return path_; }
+    QString displayName() const; // "song" or "Untitled"
+    bool isModified() const;
+
+    // Replaces the whole project (new, open, recover): clears the history. A recovered project
+    // is marked modified so it is not mistaken for the saved file.
+    void reset(accord::Project project, const QString& path, bool modified = false);
+    // Writes atomically (accord::saveProject) and marks the history clean; throws on failure
+    // (the previous file is left intact).
+    void save(const QString& path);
+
+    // ---- lookups ----
+    const accord::Track* findTrack(const std::string& id) const;
+    // The clip and (optionally) the id of its track; null when there is none.
+    const accord::Clip* findClip(const std::string& id, std::string* trackId = nullptr) const;
+    int trackIndex(const std::string& id) const;
+
+    // Length of a media file at the project rate, when known (import, registry, waveform).
+    std::optional<std::int64_t> mediaLength(const std::string& file) const;
+    void setMediaLength(const std::string& file, std::int64_t samples);
+
+    // ---- edits (each one undoable) ----
+    std::string addTrack(const QString& name, int index = -1);
+    void removeTrack(const std::string& trackId);
+    void renameTrack(const std::string& trackId, const QString& name);
+    // Adds `clip` (its id is assigned) to the track; returns the new id.
+    std::string addClip(const std::string& trackId, accord::Clip clip);
+    void deleteClip(const std::string& clipId);
+    // Moves a clip in time and, optionally, to another track.
+    void moveClip(const std::string& clipId, const std::string& toTrack, std::int64_t position);
+    // Trims either edge: the media offset follows the left edge so the audio stays in place.
+    void trimClip(const std::string& clipId, std::int64_t position, std::int64_t offset,
+                  std::int64_t length);
+    void setClipFades(const std::string& clipId, std::int64_t fadeIn, std::int64_t fadeOut);
+    // Splits at a timeline position strictly inside the clip; returns the id of the right part.
+    std::string splitClip(const std::string& clipId, std::int64_t at);
+    void setTempo(double bpm);
+    // Consecutive changes of one parameter within one gesture (a fader drag: `gesture` >= 0)
+    // merge into one undo step; -1 never merges.
+    void setTrackMix(const std::string& trackId, MixParameter parameter, double value,
+                     int gesture = -1);
+
+    // Runs the track through the voice model in `modelFile` (empty: through none). The caller
+    // asks the policy engine for `generate` first: the document does not know the registry.
+    void setTrackModel(const std::string& trackId, const QString& modelFile);
+
+    // ---- for undo commands only ----
+    accord::Project& mutableProject() { return project_; }
+    void emitStructureChanged();
+    void emitTrackMixChanged(const std::string& trackId, MixParameter parameter);
+    void emitTempoChanged();
+
+Q_SIGNALS:
+    // The project was replaced (new, open, recover).
+    void projectReset();
+    // Tracks or clips changed: views re-read the project; the engine rebuilds its graph.
+    void structureChanged();
+    // Gain, pan, mute or solo of one track changed: no rebuild, the engine's atomics follow.
+    void trackMixChanged(const QString& trackId, accord::ui::MixParameter parameter);
+    void tempoChanged();
+    void pathChanged(const QString& path);
+    void modifiedChanged(bool modified);
+    // Any edit, undo or redo (for autosave).
+    void edited();
+
+private:
+    accord::Project project_;
+    QString path_;
+    QUndoStack* undo_;
+    std::map<std::string, std::int64_t> mediaLengths_;
+};
+
+} // namespace accord::ui

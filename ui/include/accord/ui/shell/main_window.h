@@ -1,0 +1,194 @@
+#pragma once
+
+// The studio window: the transport on top, the arrangement and the Consent panel as
+// tabs, the mixer in a dock below, background work (imports, media, waveforms) with progress and
+// Cancel in the status bar. It owns the open project (ProjectDocument, with its undo history),
+// the engine's controller, the consent registry session, autosave and recovery, and the window
+// layout (remembered in QSettings). Later panels are added with addPanel().
+
+#include "accord/ui/shell/recovery.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include <cstdint>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
+
+namespace accord::ui {
+
+class AboutDialog;
+class ArrangementView;
+class ConsentPanel;
+class ExportDialog;
+class ImportManager;
+class MixerPanel;
+class ModelsPanel;
+class PlaybackController;
+class PreferencesDialog;
+class ProjectDocument;
+class RegistrySession;
+class TransportBar;
+class VerifyPanel;
+class WaveformCache;
+struct AuditOutcome;
+struct ErrorReport;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    static constexpr int kMaxRecentProjects = 10;
+    static constexpr int kLayoutVersion = 1;
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens (or creates) the registry at `path`; on failure shows why and keeps the previous one.
+    bool openRegistry(const QString& path);
+
+    RegistrySession* session() const { return session_; }
+    ConsentPanel* consentPanel() const { return consent_; }
+    ModelsPanel* modelsPanel() const { return models_; }
+    QTabWidget* panels() const { return panels_; }
+    int addPanel(QWidget* panel, const QString& title);
+
+    ProjectDocument* document() const { return document_; }
+    PlaybackController* playback() const { return playback_; }
+    WaveformCache* waveforms() const { return waveforms_; }
+    ImportManager* imports() const { return imports_; }
+    RecoveryManager* recovery() const { return recovery_; }
+    ArrangementView* arrangement() const { return arrangement_; }
+    MixerPanel* mixer() const { return mixer_; }
+    QDockWidget* mixerDock() const { return mixerDock_; }
+    TransportBar* transport() const { return transport_; }
+    VerifyPanel* verifyPanel() const { return verify_; }
+    QDockWidget* verifyDock() const { return verifyDock_; }
+    QAction* exportAction() const { return export_; }
+
+    QAction* newProjectAction() const { return newProject_; }
+    QAction* openProjectAction() const { return openProject_; }
+    QAction* saveProjectAction() const { return saveProject_; }
+    QAction* saveProjectAsAction() const { return saveProjectAs_; }
+    QAction* undoAction() const { return undo_; }
+    QAction* redoAction() const { return redo_; }
+    QAction* playAction() const { return play_; }
+    QAction* loopAction() const { return loop_; }
+    QAction* snapAction() const { return snap_; }
+    QMenu* recentMenu() const { return recentMenu_; }
+
+    QStringList recentProjects() const;
+
+    // Starts what only a real session does: the recovery marker and autosave timers.
+    void startSession();
+    // Opens the audio device of the preferences (or the system's default); without one the
+    // engine runs on its offline clock and the status bar says so.
+    void openAudioDevice();
+    // After a crash: offers the newest recovery file (a window-modal question). Returns whether
+    // something was offered.
+    bool offerRecovery();
+    bool recoverFrom(const RecoveryManager::Candidate& candidate);
+
+    // Remembers and restores the geometry, the docks and toolbars, and the view settings.
+    void saveLayout() const;
+    void restoreLayout();
+
+public Q_SLOTS:
+    bool newProject();
+    bool openProject(const QString& path);
+    bool saveProject();
+    bool saveProjectAs(const QString& path = QString());
+    void importFiles(const QStringList& files, const QString& trackId, qint64 position);
+    void verifyAudit();
+    AboutDialog* showAbout();
+    PreferencesDialog* showPreferences();
+    // File > Export…: one dialog, kept (with its options) for the session; modeless, so its
+    // decision follows the edits made meanwhile.
+    ExportDialog* showExport();
+    void showError(const accord::ui::ErrorReport& report);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createTransport();
+    void createStatusBar();
+    void chooseRegistry();
+    void chooseProject();
+    void chooseImport();
+    void rebuildRecentMenu();
+    void addRecent(const QString& path);
+    bool maybeSave();
+    void updateTitle();
+    void updateStatus();
+    void updateTasks();
+    void updatePendingImports();
+    void updateConsentMarks();
+    void learnMediaLengths();
+    void reportAudit(const AuditOutcome& outcome);
+
+    RegistrySession* session_;
+    ProjectDocument* document_;
+    PlaybackController* playback_;
+    WaveformCache* waveforms_;
+    ImportManager* imports_;
+    RecoveryManager* recovery_;
+    QTabWidget* panels_;
+    ArrangementView* arrangement_;
+    ConsentPanel* consent_;
+    ModelsPanel* models_;
+    MixerPanel* mixer_;
+    QDockWidget* mixerDock_;
+    TransportBar* transport_ = nullptr;
+    VerifyPanel* verify_ = nullptr;
+    QDockWidget* verifyDock_ = nullptr;
+    ExportDialog* exportDialog_ = nullptr;
+    QLabel* registryLabel_;
+    QLabel* countsLabel_;
+    QWidget* tasks_ = nullptr;
+    QLabel* taskLabel_ = nullptr;
+    QProgressBar* taskProgress_ = nullptr;
+    QToolButton* taskCancel_ = nullptr;
+
+    QAction* newProject_ = nullptr;
+    QAction* openProject_ = nullptr;
+    QAction* saveProject_ = nullptr;
+    QAction* saveProjectAs_ = nullptr;
+    QAction* importAudio_ = nullptr;
+    QAction* export_ = nullptr;
+    QAction* preferences_ = nullptr;
+    QAction* quit_ = nullptr;
+    QAction* undo_ = nullptr;
+    QAction* redo_ = nullptr;
+    QAction* split_ = nullptr;
+    QAction* delete_ = nullptr;
+    QAction* addTrack_ = nullptr;
+    QAction* removeTrack_ = nullptr;
+    QAction* zoomIn_ = nullptr;
+    QAction* zoomOut_ = nullptr;
+    QAction* zoomFit_ = nullptr;
+    QAction* snap_ = nullptr;
+    QAction* follow_ = nullptr;
+    QAction* play_ = nullptr;
+    QAction* stop_ = nullptr;
+    QAction* returnToStart_ = nullptr;
+    QAction* loop_ = nullptr;
+    QAction* openRegistry_ = nullptr;
+    QAction* reloadRegistry_ = nullptr;
+    QAction* addHolder_ = nullptr;
+    QAction* addGrant_ = nullptr;
+    QAction* revokeGrant_ = nullptr;
+    QAction* verifyAudit_ = nullptr;
+    QAction* about_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+};
+
+} // namespace accord::ui

@@ -1,0 +1,420 @@
+#include "accord/ui/mixer/mixer_panel.h"
+
+#include "accord/ui/arrangement/timeline.h"
+#include "accord/ui/common/palette.h"
+#include "accord/ui/playback/playback_controller.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLinearGradient>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace accord::ui {
+
+namespace {
+
+constexpr double kFallDbPerSecond = 24.0;
+constexpr qint64 kHoldMs = 1500;
+constexpr int kStripWidth = 104;
+constexpr int kScaleWidth = 22;
+int nextGesture = 0;
+
+double toDb(float linear) {
+    return linear > 0 ? 20.0 * std::log10(static_cast<double>(linear)) : LevelMeter::kFloorDb;
+}
+
+} // namespace
+
+// ---- LevelMeter -----------------------------------------------------------------------------
+
+LevelMeter::LevelMeter(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("levelMeter"));
+    setMinimumSize(16, 80);
+    setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
+    clock_.start();
+}
+
+QSize LevelMeter::sizeHint() const {
+    return QSize(18 + (scale_ ? kScaleWidth : 0), 160);
+}
+
+void LevelMeter::setShowScale(bool show) {
+    scale_ = show;
+    setMinimumWidth(16 + (scale_ ? kScaleWidth : 0));
+    updateGeometry();
+    update();
+}
+
+void LevelMeter::reset() {
+    for (int c = 0; c < 2; ++c) {
+        shown_[c] = hold_[c] = kFloorDb;
+        holdSince_[c] = 0;
+    }
+    update();
+}
+
+void LevelMeter::setLevels(float left, float right) {
+    const qint64 now = clock_.elapsed();
+    const double seconds = static_cast<double>(now - last_) / 1000.0;
+    last_ = now;
+    const double levels[2] = {toDb(left), toDb(right)};
+    bool changed = false;
+    for (int c = 0; c < 2; ++c) {
+        const double fallen = std::max(kFloorDb, shown_[c] - kFallDbPerSecond * seconds);
+        const double next = std::clamp(std::max(levels[c], fallen), kFloorDb, kCeilingDb);
+        if (next >= hold_[c] || now - holdSince_[c] > kHoldMs) {
+            if (next != hold_[c])
+                changed = true;
+            hold_[c] = next;
+            holdSince_[c] = now;
+        }
+        if (std::abs(next - shown_[c]) > 0.05)
+            changed = true;
+        shown_[c] = next;
+    }
+    if (changed)
+        update();
+}
+
+void LevelMeter::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    const QRect whole = rect();
+    const QRect all = scale_ ? whole.adjusted(0, 0, -kScaleWidth, 0) : whole;
+    painter.fillRect(all, palette::meterBackground);
+    const int gap = 2;
+    const int barWidth = (all.width() - 3 * gap) / 2;
+    auto yFor = [&](double db) {
+        const double t = (db - kFloorDb) / (kCeilingDb - kFloorDb);
+        return all.bottom() - 1 - static_cast<int>(t * (all.height() - 3));
+    };
+    QLinearGradient gradient(0, yFor(kFloorDb), 0, yFor(kCeilingDb));
+    const double zeroAt = (0 - kFloorDb) / (kCeilingDb - kFloorDb);
+    const double warnAt = (-12 - kFloorDb) / (kCeilingDb - kFloorDb);
+    gradient.setColorAt(0, palette::meterLow);
+    gradient.setColorAt(warnAt, palette::meterNominal);
+    gradient.setColorAt(zeroAt - 0.02, palette::meterHot);
+    gradient.setColorAt(zeroAt, palette::meterOver);
+    gradient.setColorAt(1, palette::meterTop);
+    for (int c = 0; c < 2; ++c) {
+        const int left = all.left() + gap + c * (barWidth + gap);
+        const QRect track(left, all.top() + 1, barWidth, all.height() - 2);
+        painter.fillRect(track, palette::meterTrack);
+        if (shown_[c] > kFloorDb) {
+            const QRect level(QPoint(left, yFor(shown_[c])),
+                              QPoint(left + barWidth - 1, track.bottom()));
+            painter.fillRect(level, gradient);
+        }
+        if (hold_[c] > kFloorDb) {
+            painter.fillRect(QRect(left, yFor(hold_[c]), barWidth, 2),
+                             hold_[c] >= 0 ? palette::meterClipHold : palette::brightText);
+        }
+    }
+    // 0 dB mark.
+    painter.setPen(palette::withAlpha(Qt::white, 70));
+    painter.drawLine(all.left(), yFor(0), all.right(), yFor(0));
+    if (!scale_)
+        return;
+    QFont font = painter.font();
+    font.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.7));
+    painter.setFont(font);
+    for (int db : {6, 0, -6, -12, -24, -36, -48}) {
+        const int y = yFor(db);
+        painter.setPen(palette::dimText);
+        painter.drawLine(all.right() + 2, y, all.right() + 4, y);
+        painter.setPen(db == 0 ? palette::text : palette::mutedText);
+        const int top = std::clamp(y - 7, whole.top(), whole.bottom() - 13);
+        painter.drawText(QRect(all.right() + 5, top, kScaleWidth - 5, 14),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         db > 0 ? QStringLiteral("+%1").arg(db) : QString::number(db));
+    }
+}
+
+// ---- ChannelStrip ---------------------------------------------------------------------------
+
+ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId, int colourIndex,
+                           QWidget* parent)
+    : QFrame(parent), document_(document), trackId_(trackId), name_(new QLabel(this)),
+      colour_(new QFrame(this)), pan_(new QSlider(Qt::Horizontal, this)),
+      panLabel_(new QLabel(this)), mute_(new QPushButton(tr("M"), this)),
+      solo_(new QPushButton(tr("S"), this)), fader_(new QSlider(Qt::Vertical, this)),
+      meter_(new LevelMeter(this)), gain_(new QLabel(this)) {
+    setObjectName(QStringLiteral("channelStrip"));
+    meter_->setShowScale(true);
+    setFixedWidth(kStripWidth);
+    setFrameShape(QFrame::StyledPanel);
+
+    colour_->setFixedHeight(4);
+    colour_->setObjectName(QStringLiteral("stripColour"));
+    setColourIndex(colourIndex);
+    name_->setObjectName(QStringLiteral("stripName"));
+    name_->setAlignment(Qt::AlignCenter);
+
+    pan_->setObjectName(QStringLiteral("pan"));
+    pan_->setRange(-100, 100);
+    pan_->setPageStep(10);
+    pan_->setToolTip(tr("Pan (double-click: centre)"));
+    pan_->installEventFilter(this);
+    panLabel_->setObjectName(QStringLiteral("panLabel"));
+    panLabel_->setAlignment(Qt::AlignCenter);
+
+    for (QPushButton* b : {mute_, solo_}) {
+        b->setCheckable(true);
+        b->setFixedSize(30, 22);
+        b->setFocusPolicy(Qt::NoFocus);
+    }
+    mute_->setObjectName(QStringLiteral("mute"));
+    solo_->setObjectName(QStringLiteral("solo"));
+    mute_->setToolTip(tr("Mute"));
+    solo_->setToolTip(tr("Solo: only soloed tracks play"));
+
+    fader_->setObjectName(QStringLiteral("fader"));
+    fader_->setRange(kFaderMin, kFaderMax);
+    fader_->setSingleStep(5);
+    fader_->setPageStep(30);
+    fader_->setTickPosition(QSlider::TicksBothSides);
+    fader_->setTickInterval(60);
+    fader_->setToolTip(tr("Gain (double-click: 0 dB)"));
+    fader_->installEventFilter(this);
+    gain_->setObjectName(QStringLiteral("gainLabel"));
+    gain_->setAlignment(Qt::AlignCenter);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->setSpacing(4);
+    buttons->addStretch();
+    buttons->addWidget(mute_);
+    buttons->addWidget(solo_);
+    buttons->addStretch();
+    auto* faderRow = new QHBoxLayout;
+    faderRow->setSpacing(6);
+    faderRow->addStretch();
+    faderRow->addWidget(fader_);
+    faderRow->addWidget(meter_);
+    faderRow->addStretch();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 0, 4, 6);
+    layout->setSpacing(4);
+    layout->addWidget(colour_);
+    layout->addWidget(name_);
+    layout->addWidget(pan_);
+    layout->addWidget(panLabel_);
+    layout->addLayout(buttons);
+    layout->addLayout(faderRow, 1);
+    layout->addWidget(gain_);
+
+    connect(fader_, &QSlider::sliderPressed, this, [this] { dragGesture_ = nextGesture++; });
+    connect(fader_, &QSlider::sliderReleased, this, [this] { dragGesture_ = -1; });
+    connect(pan_, &QSlider::sliderPressed, this, [this] { dragGesture_ = nextGesture++; });
+    connect(pan_, &QSlider::sliderReleased, this, [this] { dragGesture_ = -1; });
+    connect(fader_, &QSlider::valueChanged, this, [this](int tenths) {
+        gain_->setText(formatDecibels(tenths / 10.0, kFaderMin / 10.0 - 1));
+        document_->setTrackMix(trackId_, MixParameter::Gain, tenths / 10.0,
+                               gestureFor(fader_->isSliderDown()));
+    });
+    connect(pan_, &QSlider::valueChanged, this, [this](int percent) {
+        panLabel_->setText(formatPan(percent / 100.0));
+        document_->setTrackMix(trackId_, MixParameter::Pan, percent / 100.0,
+                               gestureFor(pan_->isSliderDown()));
+    });
+    connect(mute_, &QPushButton::toggled, this,
+            [this](bool on) { document_->setTrackMix(trackId_, MixParameter::Mute, on ? 1 : 0); });
+    connect(solo_, &QPushButton::toggled, this,
+            [this](bool on) { document_->setTrackMix(trackId_, MixParameter::Solo, on ? 1 : 0); });
+    refresh();
+}
+
+void ChannelStrip::setColourIndex(int index) {
+    colour_->setStyleSheet(
+        QStringLiteral("background: %1; border: none;").arg(palette::trackColour(index).name()));
+}
+
+int ChannelStrip::gestureFor(bool dragging) {
+    if (dragging && dragGesture_ >= 0)
+        return dragGesture_;
+    // Keys and the wheel: steps within a moment of each other are one change.
+    if (keyGesture_ < 0 || !keyClock_.isValid() || keyClock_.elapsed() > 800)
+        keyGesture_ = nextGesture++;
+    keyClock_.restart();
+    return keyGesture_;
+}
+
+bool ChannelStrip::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::MouseButtonDblClick) {
+        if (watched == fader_) {
+            document_->setTrackMix(trackId_, MixParameter::Gain, 0.0);
+            return true;
+        }
+        if (watched == pan_) {
+            document_->setTrackMix(trackId_, MixParameter::Pan, 0.0);
+            return true;
+        }
+    }
+    return QFrame::eventFilter(watched, event);
+}
+
+void ChannelStrip::refresh() {
+    const accord::Track* track = document_->findTrack(trackId_);
+    if (track == nullptr)
+        return;
+    const QString name = QString::fromStdString(track->name);
+    name_->setText(name_->fontMetrics().elidedText(name, Qt::ElideRight, kStripWidth - 12));
+    name_->setToolTip(name);
+    const QSignalBlocker b1(fader_), b2(pan_), b3(mute_), b4(solo_);
+    fader_->setValue(static_cast<int>(std::lround(track->gainDb * 10)));
+    pan_->setValue(static_cast<int>(std::lround(track->pan * 100)));
+    mute_->setChecked(track->mute);
+    solo_->setChecked(track->solo);
+    gain_->setText(formatDecibels(track->gainDb, kFaderMin / 10.0 - 1));
+    panLabel_->setText(formatPan(track->pan));
+}
+
+// ---- MixerPanel -----------------------------------------------------------------------------
+
+MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, QWidget* parent)
+    : QWidget(parent), document_(document), playback_(playback), stripArea_(new QWidget),
+      stripLayout_(new QHBoxLayout(stripArea_)), emptyHint_(new QLabel(this)),
+      master_(new LevelMeter(this)), masterPeak_(new QLabel(this)) {
+    setObjectName(QStringLiteral("mixerPanel"));
+    stripArea_->setObjectName(QStringLiteral("mixerStrips"));
+    stripLayout_->setContentsMargins(6, 6, 6, 6);
+    stripLayout_->setSpacing(4);
+    stripLayout_->addStretch(1);
+
+    emptyHint_->setObjectName(QStringLiteral("mixerEmpty"));
+    emptyHint_->setText(tr("No tracks yet: drop audio files on the arrangement."));
+    emptyHint_->setEnabled(false);
+    emptyHint_->setAlignment(Qt::AlignCenter);
+
+    auto* scroll = new QScrollArea(this);
+    scroll_ = scroll;
+    scroll->setObjectName(QStringLiteral("mixerScroll"));
+    scroll->setWidget(stripArea_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    // The master strip: the sum of every track as the device (or offline clock) receives it.
+    auto* masterStrip = new QFrame(this);
+    masterStrip->setObjectName(QStringLiteral("masterStrip"));
+    masterStrip->setFrameShape(QFrame::StyledPanel);
+    masterStrip->setFixedWidth(kStripWidth + 8);
+    auto* masterName = new QLabel(tr("Master"), masterStrip);
+    masterName->setObjectName(QStringLiteral("stripName"));
+    masterName->setAlignment(Qt::AlignCenter);
+    QFont bold = masterName->font();
+    bold.setBold(true);
+    masterName->setFont(bold);
+    master_->setObjectName(QStringLiteral("masterMeter"));
+    master_->setShowScale(true);
+    master_->setMinimumWidth(26 + kScaleWidth);
+    masterPeak_->setObjectName(QStringLiteral("masterPeak"));
+    masterPeak_->setAlignment(Qt::AlignCenter);
+    masterPeak_->setToolTip(tr("Highest peak of the last moments"));
+    auto* colour = new QFrame(masterStrip);
+    colour->setFixedHeight(4);
+    colour->setStyleSheet(palette::styleSheet(QStringLiteral("background: @text; border: none;")));
+    auto* meterRow = new QHBoxLayout;
+    meterRow->addStretch();
+    meterRow->addWidget(master_);
+    meterRow->addStretch();
+    auto* masterLayout = new QVBoxLayout(masterStrip);
+    masterLayout->setContentsMargins(4, 0, 4, 6);
+    masterLayout->setSpacing(4);
+    masterLayout->addWidget(colour);
+    masterLayout->addWidget(masterName);
+    masterLayout->addLayout(meterRow, 1);
+    masterLayout->addWidget(masterPeak_);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* left = new QVBoxLayout;
+    left->addWidget(emptyHint_, 1);
+    left->addWidget(scroll, 1);
+    layout->addLayout(left, 1);
+    layout->addWidget(masterStrip);
+
+    connect(document_, &ProjectDocument::structureChanged, this, &MixerPanel::rebuild);
+    connect(document_, &ProjectDocument::trackMixChanged, this,
+            [this](const QString& trackId, MixParameter) {
+                if (ChannelStrip* s = strip(trackId.toStdString()))
+                    s->refresh();
+            });
+    connect(playback_, &PlaybackController::tick, this, &MixerPanel::readMeters);
+    // A track running through a voice model says which and the latency it adds (compensated).
+    connect(playback_, &PlaybackController::liveModelChanged, this, [this](const QString& trackId) {
+        if (ChannelStrip* s = strip(trackId.toStdString()))
+            s->setToolTip(playback_->liveModelDescription(trackId));
+    });
+    rebuild();
+}
+
+ChannelStrip* MixerPanel::strip(const std::string& trackId) const {
+    const auto found = strips_.find(trackId);
+    return found != strips_.end() ? found->second : nullptr;
+}
+
+void MixerPanel::rebuild() {
+    const auto& tracks = document_->project().tracks;
+    std::vector<std::string> order;
+    for (const auto& track : tracks)
+        order.push_back(track.id);
+    if (order != order_) {
+        // Remove strips of tracks that went, add new ones, then lay them out in track order.
+        for (auto it = strips_.begin(); it != strips_.end();) {
+            if (std::find(order.begin(), order.end(), it->first) == order.end()) {
+                it->second->deleteLater();
+                it = strips_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            ChannelStrip* s = strip(order[i]);
+            if (s == nullptr) {
+                s = new ChannelStrip(document_, order[i], static_cast<int>(i), stripArea_);
+                strips_[order[i]] = s;
+            }
+            stripLayout_->removeWidget(s);
+        }
+        for (std::size_t i = 0; i < order.size(); ++i)
+            stripLayout_->insertWidget(static_cast<int>(i), strips_[order[i]]);
+        order_ = order;
+    }
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+        ChannelStrip* s = strips_[order_[i]];
+        s->setColourIndex(static_cast<int>(i));
+        s->refresh();
+        s->setToolTip(playback_->liveModelDescription(QString::fromStdString(order_[i])));
+    }
+    emptyHint_->setVisible(order_.empty());
+    scroll_->setVisible(!order_.empty());
+}
+
+void MixerPanel::readMeters() {
+    accord::audio::Engine& engine = playback_->engine();
+    for (const auto& [id, s] : strips_) {
+        const accord::audio::MeterReading reading = engine.trackMeter(id);
+        s->meter()->setLevels(reading.left, reading.right);
+    }
+    const accord::audio::MeterReading master = engine.masterMeter();
+    master_->setLevels(master.left, master.right);
+    const double peak = master_->peakDb();
+    const QString text = formatDecibels(peak, LevelMeter::kFloorDb);
+    if (masterPeak_->text() != text) {
+        masterPeak_->setText(text);
+        masterPeak_->setStyleSheet(
+            peak >= 0 ? palette::styleSheet(QStringLiteral("color: @meterOver;")) : QString());
+    }
+}
+
+} // namespace accord::ui

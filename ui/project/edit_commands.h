@@ -1,0 +1,122 @@
+#pragma once
+
+// The undo commands behind ProjectDocument's edits. Each stores exactly what it changes (the
+// clips or the track before and after), so undo restores the previous state bit for bit,
+// including the order of clips within a track.
+
+#include "accord/ui/project/project_document.h"
+
+#include <QUndoCommand>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord::ui::commands {
+
+// Merge ids for QUndoCommand::id(): only commands with the same id may merge.
+enum MergeId { kMixMergeBase = 100, kTempoMerge = 200 };
+
+struct ClipPlace {
+    std::string track;
+    int index = 0; // position within the track's clip list
+    accord::Clip clip;
+};
+
+// One clip appearing (no before), disappearing (no after) or changing (both).
+struct ClipChange {
+    std::optional<ClipPlace> before;
+    std::optional<ClipPlace> after;
+};
+
+class ClipsCommand : public QUndoCommand {
+public:
+    ClipsCommand(ProjectDocument* document, const QString& text, std::vector<ClipChange> changes);
+    void redo() override;
+    void undo() override;
+
+private:
+    ProjectDocument* document_;
+    std::vector<ClipChange> changes_;
+};
+
+class TrackCommand : public QUndoCommand {
+public:
+    // Adds `track` at `index` (adding) or removes it from there (!adding).
+    TrackCommand(ProjectDocument* document, const QString& text, int index, accord::Track track,
+                 bool adding);
+    void redo() override;
+    void undo() override;
+
+private:
+    void insert();
+    void remove();
+
+    ProjectDocument* document_;
+    int index_;
+    accord::Track track_;
+    bool adding_;
+};
+
+class RenameTrackCommand : public QUndoCommand {
+public:
+    RenameTrackCommand(ProjectDocument* document, std::string trackId, std::string before,
+                       std::string after);
+    void redo() override;
+    void undo() override;
+
+private:
+    void apply(const std::string& name);
+    ProjectDocument* document_;
+    std::string trackId_, before_, after_;
+};
+
+// Runs a track through a voice model file, or through none (an empty path).
+class TrackModelCommand : public QUndoCommand {
+public:
+    TrackModelCommand(ProjectDocument* document, std::string trackId, std::string before,
+                      std::string after);
+    void redo() override;
+    void undo() override;
+
+private:
+    void apply(const std::string& model);
+    ProjectDocument* document_;
+    std::string trackId_, before_, after_;
+};
+
+class MixCommand : public QUndoCommand {
+public:
+    MixCommand(ProjectDocument* document, std::string trackId, MixParameter parameter,
+               double before, double after, int gesture);
+    void redo() override;
+    void undo() override;
+    int id() const override;
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    void apply(double value);
+    ProjectDocument* document_;
+    std::string trackId_;
+    MixParameter parameter_;
+    double before_, after_;
+    int gesture_;
+};
+
+class TempoCommand : public QUndoCommand {
+public:
+    TempoCommand(ProjectDocument* document, double before, double after);
+    void redo() override;
+    void undo() override;
+    int id() const override { return kTempoMerge; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    void apply(double bpm);
+    ProjectDocument* document_;
+    double before_, after_;
+};
+
+QString mixParameterName(MixParameter parameter);
+
+} // namespace accord::ui::commands

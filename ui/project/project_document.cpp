@@ -1,0 +1,329 @@
+#include "accord/ui/project/project_document.h"
+
+#include "edit_commands.h"
+
+#include <QFileInfo>
+#include <QUndoStack>
+#include <QtDebug>
+
+#include <algorithm>
+
+namespace accord::ui {
+
+using commands::ClipChange;
+using commands::ClipPlace;
+
+namespace {
+
+// Where a clip sits: its track and index, for an exact undo.
+std::optional<ClipPlace> placeOf(const accord::Project& project, const std::string& clipId) {
+    for (const auto& track : project.tracks)
+        for (std::size_t i = 0; i < track.clips.size(); ++i)
+            if (track.clips[i].id == clipId)
+                return ClipPlace{track.id, static_cast<int>(i), track.clips[i]};
+    return std::nullopt;
+}
+
+// Fades never reach past the clip (the project format refuses that).
+void fitFades(accord::Clip& clip) {
+    clip.fadeIn = std::clamp<std::int64_t>(clip.fadeIn, 0, clip.length);
+    clip.fadeOut = std::clamp<std::int64_t>(clip.fadeOut, 0, clip.length - clip.fadeIn);
+}
+
+QString clipName(const accord::Clip& clip) {
+    return QFileInfo(QString::fromStdString(clip.file)).completeBaseName();
+}
+
+} // namespace
+
+ProjectDocument::ProjectDocument(QObject* parent) : QObject(parent), undo_(new QUndoStack(this)) {
+    undo_->setUndoLimit(500);
+    connect(undo_, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+    connect(undo_, &QUndoStack::indexChanged, this, [this] { Q_EMIT edited(); });
+}
+
+ProjectDocument::~ProjectDocument() = default;
+
+QString ProjectDocument::displayName() const {
+    return path_.isEmpty() ? tr("Untitled") : QFileInfo(path_).completeBaseName();
+}
+
+bool ProjectDocument::isModified() const {
+    return !undo_->isClean();
+}
+
+void ProjectDocument::reset(accord::Project project, const QString& path, bool modified) {
+    const bool wasModified = isModified();
+    undo_->clear();
+    project_ = std::move(project);
+    mediaLengths_.clear();
+    const bool pathChanging = path != path_;
+    path_ = path;
+    if (modified)
+        undo_->resetClean();
+    Q_EMIT projectReset();
+    Q_EMIT structureChanged();
+    Q_EMIT tempoChanged();
+    if (pathChanging)
+        Q_EMIT pathChanged(path_);
+    if (wasModified != isModified())
+        Q_EMIT modifiedChanged(isModified());
+}
+
+void ProjectDocument::save(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    accord::saveProject(absolute.toStdString(), project_);
+    undo_->setClean();
+    if (absolute != path_) {
+        path_ = absolute;
+        Q_EMIT pathChanged(path_);
+    }
+}
+
+const accord::Track* ProjectDocument::findTrack(const std::string& id) const {
+    for (const auto& track : project_.tracks)
+        if (track.id == id)
+            return &track;
+    return nullptr;
+}
+
+const accord::Clip* ProjectDocument::findClip(const std::string& id, std::string* trackId) const {
+    for (const auto& track : project_.tracks)
+        for (const auto& clip : track.clips)
+            if (clip.id == id) {
+                if (trackId != nullptr)
+                    *trackId = track.id;
+                return &clip;
+            }
+    return nullptr;
+}
+
+int ProjectDocument::trackIndex(const std::string& id) const {
+    for (std::size_t i = 0; i < project_.tracks.size(); ++i)
+        if (project_.tracks[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::optional<std::int64_t> ProjectDocument::mediaLength(const std::string& file) const {
+    const auto found = mediaLengths_.find(file);
+    if (found == mediaLengths_.end())
+        return std::nullopt;
+    return found->second;
+}
+
+void ProjectDocument::setMediaLength(const std::string& file, std::int64_t samples) {
+    if (samples > 0)
+        mediaLengths_[file] = samples;
+}
+
+// ---- edits ----------------------------------------------------------------------------------
+
+std::string ProjectDocument::addTrack(const QString& name, int index) {
+    accord::Track track;
+    track.id = project_.nextTrackId();
+    track.name = name.isEmpty() ? tr("Track %1").arg(project_.tracks.size() + 1).toStdString()
+                                : name.toStdString();
+    if (index < 0 || index > static_cast<int>(project_.tracks.size()))
+        index = static_cast<int>(project_.tracks.size());
+    const std::string id = track.id;
+    undo_->push(new commands::TrackCommand(
+        this, tr("Add track '%1'").arg(QString::fromStdString(track.name)), index, std::move(track),
+        true));
+    return id;
+}
+
+void ProjectDocument::removeTrack(const std::string& trackId) {
+    const int index = trackIndex(trackId);
+    if (index < 0)
+        return;
+    const accord::Track& track = project_.tracks[static_cast<std::size_t>(index)];
+    undo_->push(new commands::TrackCommand(
+        this, tr("Remove track '%1'").arg(QString::fromStdString(track.name)), index, track,
+        false));
+}
+
+void ProjectDocument::renameTrack(const std::string& trackId, const QString& name) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr || name.isEmpty() || track->name == name.toStdString())
+        return;
+    undo_->push(new commands::RenameTrackCommand(this, trackId, track->name, name.toStdString()));
+}
+
+std::string ProjectDocument::addClip(const std::string& trackId, accord::Clip clip) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr) {
+        qWarning("addClip: no track %s", trackId.c_str());
+        return {};
+    }
+    clip.id = project_.nextClipId();
+    clip.position = std::max<std::int64_t>(0, clip.position);
+    fitFades(clip);
+    const std::string id = clip.id;
+    ClipChange change;
+    change.after = ClipPlace{trackId, static_cast<int>(track->clips.size()), std::move(clip)};
+    undo_->push(new commands::ClipsCommand(
+        this, tr("Add clip '%1'").arg(clipName(change.after->clip)), {change}));
+    return id;
+}
+
+void ProjectDocument::deleteClip(const std::string& clipId) {
+    auto place = placeOf(project_, clipId);
+    if (!place)
+        return;
+    ClipChange change;
+    change.before = std::move(place);
+    undo_->push(new commands::ClipsCommand(
+        this, tr("Delete clip '%1'").arg(clipName(change.before->clip)), {change}));
+}
+
+void ProjectDocument::moveClip(const std::string& clipId, const std::string& toTrack,
+                               std::int64_t position) {
+    auto place = placeOf(project_, clipId);
+    const accord::Track* target = findTrack(toTrack);
+    if (!place || target == nullptr)
+        return;
+    position = std::max<std::int64_t>(0, position);
+    if (place->track == toTrack && place->clip.position == position)
+        return;
+    ClipChange change;
+    change.before = place;
+    change.after = place;
+    change.after->clip.position = position;
+    if (toTrack != place->track) {
+        change.after->track = toTrack;
+        change.after->index = static_cast<int>(target->clips.size());
+    }
+    undo_->push(new commands::ClipsCommand(this, tr("Move clip '%1'").arg(clipName(place->clip)),
+                                           {change}));
+}
+
+void ProjectDocument::trimClip(const std::string& clipId, std::int64_t position,
+                               std::int64_t offset, std::int64_t length) {
+    auto place = placeOf(project_, clipId);
+    if (!place || position < 0 || offset < 0 || length < kMinimumClipLength)
+        return;
+    const accord::Clip& before = place->clip;
+    if (before.position == position && before.offset == offset && before.length == length)
+        return;
+    accord::Clip clip = before;
+    clip.position = position;
+    clip.offset = offset;
+    clip.length = length;
+    fitFades(clip);
+    ClipChange change;
+    change.before = place;
+    change.after = ClipPlace{place->track, place->index, clip};
+    undo_->push(
+        new commands::ClipsCommand(this, tr("Trim clip '%1'").arg(clipName(before)), {change}));
+}
+
+void ProjectDocument::setClipFades(const std::string& clipId, std::int64_t fadeIn,
+                                   std::int64_t fadeOut) {
+    auto place = placeOf(project_, clipId);
+    if (!place)
+        return;
+    accord::Clip clip = place->clip;
+    clip.fadeIn = fadeIn;
+    clip.fadeOut = fadeOut;
+    fitFades(clip);
+    if (clip.fadeIn == place->clip.fadeIn && clip.fadeOut == place->clip.fadeOut)
+        return;
+    ClipChange change;
+    change.before = place;
+    change.after = ClipPlace{place->track, place->index, clip};
+    undo_->push(
+        new commands::ClipsCommand(this, tr("Fade clip '%1'").arg(clipName(clip)), {change}));
+}
+
+std::string ProjectDocument::splitClip(const std::string& clipId, std::int64_t at) {
+    auto place = placeOf(project_, clipId);
+    if (!place)
+        return {};
+    const accord::Clip& clip = place->clip;
+    const std::int64_t end = clip.position + clip.length;
+    if (at - clip.position < kMinimumClipLength || end - at < kMinimumClipLength)
+        return {};
+
+    accord::Clip first = clip;
+    first.length = at - clip.position;
+    first.fadeOut = 0;
+    fitFades(first);
+    ClipChange left;
+    left.before = place;
+    left.after = ClipPlace{place->track, place->index, first};
+
+    ClipChange right;
+    right.after = ClipPlace{place->track, place->index + 1, clip};
+    accord::Clip& second = right.after->clip;
+    second.id = project_.nextClipId();
+    second.position = at;
+    second.offset = clip.offset + (at - clip.position);
+    second.length = end - at;
+    second.fadeIn = 0;
+    second.fadeOut = clip.fadeOut;
+    fitFades(second);
+    const std::string id = second.id;
+    undo_->push(
+        new commands::ClipsCommand(this, tr("Split clip '%1'").arg(clipName(clip)), {left, right}));
+    return id;
+}
+
+void ProjectDocument::setTempo(double bpm) {
+    bpm = std::clamp(bpm, 20.0, 999.0);
+    if (bpm == project_.tempo)
+        return;
+    undo_->push(new commands::TempoCommand(this, project_.tempo, bpm));
+}
+
+void ProjectDocument::setTrackMix(const std::string& trackId, MixParameter parameter, double value,
+                                  int gesture) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr)
+        return;
+    double before = 0;
+    switch (parameter) {
+    case MixParameter::Gain:
+        value = std::min(value, 24.0);
+        before = track->gainDb;
+        break;
+    case MixParameter::Pan:
+        value = std::clamp(value, -1.0, 1.0);
+        before = track->pan;
+        break;
+    case MixParameter::Mute:
+        value = value > 0.5 ? 1 : 0;
+        before = track->mute ? 1 : 0;
+        break;
+    case MixParameter::Solo:
+        value = value > 0.5 ? 1 : 0;
+        before = track->solo ? 1 : 0;
+        break;
+    }
+    if (before == value)
+        return;
+    undo_->push(new commands::MixCommand(this, trackId, parameter, before, value, gesture));
+}
+
+void ProjectDocument::setTrackModel(const std::string& trackId, const QString& modelFile) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr || track->model == modelFile.toStdString())
+        return;
+    undo_->push(
+        new commands::TrackModelCommand(this, trackId, track->model, modelFile.toStdString()));
+}
+
+void ProjectDocument::emitStructureChanged() {
+    Q_EMIT structureChanged();
+}
+
+void ProjectDocument::emitTrackMixChanged(const std::string& trackId, MixParameter parameter) {
+    Q_EMIT trackMixChanged(QString::fromStdString(trackId), parameter);
+}
+
+void ProjectDocument::emitTempoChanged() {
+    Q_EMIT tempoChanged();
+}
+
+} // namespace accord::ui

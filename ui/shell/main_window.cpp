@@ -1,0 +1,917 @@
+#include "accord/ui/shell/main_window.h"
+
+#include "accord/core/project.h"
+#include "accord/core/registry.h"
+#include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/arrangement/waveform_cache.h"
+#include "accord/ui/common/audio_files.h"
+#include "accord/ui/common/errors.h"
+#include "accord/ui/common/icons.h"
+#include "accord/ui/common/palette.h"
+#include "accord/ui/consent/audit_panel.h"
+#include "accord/ui/consent/consent_panel.h"
+#include "accord/ui/export/export_dialog.h"
+#include "accord/ui/import/import_manager.h"
+#include "accord/ui/mixer/mixer_panel.h"
+#include "accord/ui/mixer/transport_bar.h"
+#include "accord/ui/models/models_panel.h"
+#include "accord/ui/playback/playback_controller.h"
+#include "accord/ui/project/project_document.h"
+#include "accord/ui/shell/about_dialog.h"
+#include "accord/ui/shell/preferences_dialog.h"
+#include "accord/ui/shell/registry_session.h"
+#include "accord/ui/shell/studio_info.h"
+#include "accord/ui/verify/verify_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+
+namespace accord::ui {
+
+namespace {
+constexpr int kStatusMessageMs = 8000;
+const QSize kDefaultSize(1440, 900);
+const char* const kRecentKey = "recentProjects";
+const char* const kProjectFilter = "Accord projects (*.accord)";
+
+QString withSuffix(QString path) {
+    if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".accord");
+    return path;
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), session_(new RegistrySession(this)),
+      document_(new ProjectDocument(this)),
+      playback_(new PlaybackController(document_, session_, this)),
+      waveforms_(new WaveformCache(this)),
+      imports_(new ImportManager(session_, document_, this, this)),
+      recovery_(new RecoveryManager(document_, 0, this)), panels_(new QTabWidget(this)),
+      arrangement_(new ArrangementView(document_, waveforms_, this)),
+      consent_(new ConsentPanel(session_, this)),
+      models_(new ModelsPanel(session_, document_, this)),
+      mixer_(new MixerPanel(document_, playback_)), mixerDock_(new QDockWidget(tr("Mixer"), this)),
+      registryLabel_(new QLabel(this)), countsLabel_(new QLabel(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(applicationIcon());
+    resize(kDefaultSize);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    panels_->setObjectName(QStringLiteral("panels"));
+    panels_->setDocumentMode(true);
+    consent_->setObjectName(QStringLiteral("consentPanel"));
+    addPanel(arrangement_, tr("Arrange"));
+    addPanel(consent_, tr("Consent"));
+    models_->setObjectName(QStringLiteral("modelsPanel"));
+    addPanel(models_, tr("Models"));
+    setCentralWidget(panels_);
+
+    mixerDock_->setObjectName(QStringLiteral("mixerDock"));
+    mixerDock_->setWidget(mixer_);
+    mixerDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                            QDockWidget::DockWidgetFloatable);
+    mixer_->setMinimumHeight(250);
+    addDockWidget(Qt::BottomDockWidgetArea, mixerDock_);
+
+    // Verify sits beside the arrangement: drop a file on it to see its proof.
+    verify_ = new VerifyPanel(session_, this);
+    verifyDock_ = new QDockWidget(tr("Verify"), this);
+    verifyDock_->setObjectName(QStringLiteral("verifyDock"));
+    verifyDock_->setWidget(verify_);
+    verifyDock_->setFeatures(mixerDock_->features());
+    addDockWidget(Qt::RightDockWidgetArea, verifyDock_);
+
+    createActions();
+    createMenus();
+    createTransport();
+    createStatusBar();
+
+    // Errors from every part end in one place.
+    connect(session_, &RegistrySession::errorOccurred, this, &MainWindow::showError);
+    connect(playback_, &PlaybackController::errorOccurred, this, &MainWindow::showError);
+    connect(imports_, &ImportManager::failed, this, &MainWindow::showError);
+
+    connect(session_, &RegistrySession::changed, this, [this] {
+        updateTitle();
+        updateStatus();
+    });
+    connect(consent_->assetsModel(), &QAbstractItemModel::modelReset, this,
+            &MainWindow::updateConsentMarks);
+    connect(consent_->auditPanel(), &AuditPanel::verified, this, &MainWindow::reportAudit);
+
+    // The project.
+    connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(document_, &ProjectDocument::pathChanged, this, &MainWindow::updateTitle);
+    connect(document_, &ProjectDocument::projectReset, this, [this] {
+        learnMediaLengths();
+        updateTitle();
+    });
+    connect(arrangement_, &ArrangementView::filesDropped, this, &MainWindow::importFiles);
+
+    // Transport: the engine's playhead drives the view and the display.
+    connect(playback_, &PlaybackController::tick, arrangement_, &ArrangementView::setPlayhead);
+    connect(playback_, &PlaybackController::tick, transport_, &TransportBar::setPosition);
+    connect(playback_, &PlaybackController::playingChanged, this, [this](bool playing) {
+        play_->setChecked(playing);
+        play_->setText(playing ? tr("Pause") : tr("Play"));
+    });
+    connect(playback_, &PlaybackController::loopChanged, arrangement_, &ArrangementView::setLoop);
+    connect(playback_, &PlaybackController::loopChanged, this,
+            [this](bool enabled) { loop_->setChecked(enabled); });
+    connect(playback_, &PlaybackController::deviceChanged, this,
+            [this] { transport_->setDeviceText(playback_->deviceDescription()); });
+    connect(arrangement_, &ArrangementView::seekRequested, playback_,
+            [this](qint64 sample) { playback_->seek(sample); });
+    connect(arrangement_, &ArrangementView::loopRangeRequested, this,
+            [this](qint64 start, qint64 end) {
+                playback_->setLoopRange(start, end);
+                playback_->setLoopEnabled(true);
+            });
+    connect(arrangement_, &ArrangementView::snapChanged, snap_, &QAction::setChecked);
+
+    // Background work in the status bar.
+    connect(imports_, &ImportManager::progressChanged, this, [this] {
+        updateTasks();
+        updatePendingImports();
+    });
+    connect(imports_, &ImportManager::busyChanged, this, &MainWindow::updateTasks);
+    connect(imports_, &ImportManager::imported, this,
+            [this](const QString&, const QString& asset, bool known) {
+                statusBar()->showMessage(known
+                                             ? tr("Imported: a recording already registered "
+                                                  "as asset %1")
+                                                   .arg(asset)
+                                             : tr("Imported and registered as asset %1").arg(asset),
+                                         kStatusMessageMs);
+            });
+    connect(imports_, &ImportManager::cancelled, this, [this] {
+        statusBar()->showMessage(tr("Import cancelled: nothing was registered"), kStatusMessageMs);
+    });
+    connect(waveforms_, &WaveformCache::pendingChanged, this, &MainWindow::updateTasks);
+    connect(playback_, &PlaybackController::mediaLoadingChanged, this, &MainWindow::updateTasks);
+    connect(playback_, &PlaybackController::liveModelChanged, this, [this](const QString& trackId) {
+        const accord::Track* track = document_->findTrack(trackId.toStdString());
+        if (track != nullptr &&
+            playback_->liveModelState(trackId) == PlaybackController::LiveModelState::Live)
+            statusBar()->showMessage(tr("'%1' runs through %2")
+                                         .arg(QString::fromStdString(track->name),
+                                              playback_->liveModelDescription(trackId)),
+                                     kStatusMessageMs);
+    });
+    connect(recovery_, &RecoveryManager::autosaveFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Autosave failed: %1").arg(message), kStatusMessageMs);
+    });
+
+    restoreLayout();
+    transport_->setDeviceText(playback_->deviceDescription());
+    updateTitle();
+    updateStatus();
+    updateTasks();
+}
+
+MainWindow::~MainWindow() {
+    // Workers first: nothing may call back into a half-destroyed window.
+    imports_->cancel();
+    waveforms_->cancelAll();
+}
+
+int MainWindow::addPanel(QWidget* panel, const QString& title) {
+    return panels_->addTab(panel, title);
+}
+
+// ---- actions and menus ----------------------------------------------------------------------
+
+void MainWindow::createActions() {
+    auto make = [this](const QString& text, const char* name, const QKeySequence& shortcut = {}) {
+        auto* action = new QAction(text, this);
+        action->setObjectName(QString::fromLatin1(name));
+        if (!shortcut.isEmpty())
+            action->setShortcut(shortcut);
+        return action;
+    };
+    // Shortcuts that are plain keys belong to the arrangement, not to text fields elsewhere.
+    auto arrangementOnly = [this](QAction* action) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        arrangement_->addAction(action);
+    };
+
+    newProject_ = make(tr("&New Project"), "actionNewProject", QKeySequence::New);
+    connect(newProject_, &QAction::triggered, this, &MainWindow::newProject);
+    openProject_ = make(tr("&Open…"), "actionOpenProject", QKeySequence::Open);
+    connect(openProject_, &QAction::triggered, this, &MainWindow::chooseProject);
+    saveProject_ = make(tr("&Save"), "actionSaveProject", QKeySequence::Save);
+    connect(saveProject_, &QAction::triggered, this, &MainWindow::saveProject);
+    saveProjectAs_ = make(tr("Save &As…"), "actionSaveProjectAs", QKeySequence::SaveAs);
+    connect(saveProjectAs_, &QAction::triggered, this, [this] { saveProjectAs(); });
+    importAudio_ = make(tr("&Import Audio…"), "actionImportAudio", QKeySequence(tr("Ctrl+I")));
+    importAudio_->setIcon(icons::icon(icons::Glyph::Import));
+    connect(importAudio_, &QAction::triggered, this, &MainWindow::chooseImport);
+    export_ = make(tr("&Export…"), "actionExport", QKeySequence(tr("Ctrl+E")));
+    connect(export_, &QAction::triggered, this, &MainWindow::showExport);
+    preferences_ = make(tr("&Preferences…"), "actionPreferences", QKeySequence(tr("Ctrl+,")));
+    preferences_->setMenuRole(QAction::PreferencesRole);
+    connect(preferences_, &QAction::triggered, this, &MainWindow::showPreferences);
+    quit_ = make(tr("&Quit"), "actionQuit", QKeySequence::Quit);
+    quit_->setMenuRole(QAction::QuitRole);
+    connect(quit_, &QAction::triggered, this, &QWidget::close);
+
+    undo_ = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo_->setObjectName(QStringLiteral("actionUndo"));
+    undo_->setShortcut(QKeySequence::Undo);
+    redo_ = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo_->setObjectName(QStringLiteral("actionRedo"));
+    redo_->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+
+    split_ = make(tr("S&plit at Playhead"), "actionSplit", QKeySequence(tr("S")));
+    arrangementOnly(split_);
+    connect(split_, &QAction::triggered, arrangement_, &ArrangementView::splitAtPlayhead);
+    delete_ = make(tr("&Delete Clip"), "actionDelete", QKeySequence::Delete);
+    arrangementOnly(delete_);
+    connect(delete_, &QAction::triggered, arrangement_, &ArrangementView::deleteSelection);
+    addTrack_ = make(tr("Add &Track"), "actionAddTrack", QKeySequence(tr("Ctrl+T")));
+    addTrack_->setIcon(icons::icon(icons::Glyph::AddTrack));
+    connect(addTrack_, &QAction::triggered, this, [this] {
+        const int at = document_->trackIndex(arrangement_->selectedTrack());
+        arrangement_->selectTrack(document_->addTrack(QString(), at < 0 ? -1 : at + 1));
+    });
+    removeTrack_ = make(tr("&Remove Track"), "actionRemoveTrack");
+    connect(removeTrack_, &QAction::triggered, this, [this] {
+        if (!arrangement_->selectedTrack().empty())
+            document_->removeTrack(arrangement_->selectedTrack());
+    });
+
+    zoomIn_ = make(tr("Zoom &In"), "actionZoomIn", QKeySequence::ZoomIn);
+    zoomIn_->setIcon(icons::icon(icons::Glyph::ZoomIn));
+    connect(zoomIn_, &QAction::triggered, arrangement_, &ArrangementView::zoomIn);
+    zoomOut_ = make(tr("Zoom &Out"), "actionZoomOut", QKeySequence::ZoomOut);
+    zoomOut_->setIcon(icons::icon(icons::Glyph::ZoomOut));
+    connect(zoomOut_, &QAction::triggered, arrangement_, &ArrangementView::zoomOut);
+    zoomFit_ = make(tr("Zoom to &Fit"), "actionZoomFit", QKeySequence(tr("Ctrl+0")));
+    zoomFit_->setIcon(icons::icon(icons::Glyph::ZoomFit));
+    connect(zoomFit_, &QAction::triggered, arrangement_, &ArrangementView::zoomToFit);
+    snap_ = make(tr("&Snap to Grid"), "actionSnap", QKeySequence(tr("G")));
+    snap_->setIcon(icons::icon(icons::Glyph::Snap));
+    snap_->setCheckable(true);
+    snap_->setChecked(arrangement_->snapEnabled());
+    snap_->setToolTip(tr("Snap to the tempo grid (G); hold Shift while dragging to bypass it"));
+    arrangementOnly(snap_);
+    connect(snap_, &QAction::toggled, arrangement_, &ArrangementView::setSnapEnabled);
+    follow_ = make(tr("&Follow Playback"), "actionFollow", QKeySequence(tr("F")));
+    follow_->setIcon(icons::icon(icons::Glyph::Follow));
+    follow_->setCheckable(true);
+    follow_->setChecked(arrangement_->followPlayback());
+    arrangementOnly(follow_);
+    connect(follow_, &QAction::toggled, arrangement_, &ArrangementView::setFollowPlayback);
+
+    play_ = make(tr("Play"), "actionPlay", QKeySequence(Qt::Key_Space));
+    play_->setIcon([] {
+        QIcon icon = icons::icon(icons::Glyph::Play, palette::meterNominal);
+        for (const QSize& size : icons::icon(icons::Glyph::Stop).availableSizes())
+            icon.addPixmap(icons::icon(icons::Glyph::Stop, palette::meterNominal).pixmap(size),
+                           QIcon::Normal, QIcon::On);
+        return icon;
+    }());
+    play_->setCheckable(true);
+    play_->setToolTip(tr("Play / stop (Space)"));
+    connect(play_, &QAction::triggered, this, [this] {
+        playback_->togglePlay();
+        play_->setChecked(playback_->isPlaying());
+    });
+    stop_ = make(tr("&Stop"), "actionStop");
+    stop_->setIcon(icons::icon(icons::Glyph::Stop));
+    stop_->setToolTip(tr("Stop (press again: return to start)"));
+    connect(stop_, &QAction::triggered, this, [this] {
+        if (playback_->isPlaying())
+            playback_->stop();
+        else
+            playback_->returnToStart();
+    });
+    returnToStart_ =
+        make(tr("&Return to Start"), "actionReturnToStart", QKeySequence(Qt::Key_Home));
+    returnToStart_->setIcon(icons::icon(icons::Glyph::ReturnToStart));
+    returnToStart_->setToolTip(tr("Return to start (Home)"));
+    connect(returnToStart_, &QAction::triggered, playback_, &PlaybackController::returnToStart);
+    loop_ = make(tr("&Loop"), "actionLoop", QKeySequence(tr("L")));
+    loop_->setIcon(icons::icon(icons::Glyph::Loop));
+    loop_->setCheckable(true);
+    loop_->setToolTip(tr("Loop (L); Shift+drag in the ruler sets the range"));
+    arrangementOnly(loop_);
+    connect(loop_, &QAction::toggled, playback_, &PlaybackController::setLoopEnabled);
+
+    openRegistry_ = make(tr("&Open Registry…"), "actionOpenRegistry");
+    connect(openRegistry_, &QAction::triggered, this, &MainWindow::chooseRegistry);
+    reloadRegistry_ = make(tr("&Reload"), "actionReloadRegistry", QKeySequence::Refresh);
+    connect(reloadRegistry_, &QAction::triggered, session_, &RegistrySession::notifyChanged);
+    addHolder_ = make(tr("Add &Holder…"), "actionAddHolder");
+    connect(addHolder_, &QAction::triggered, this, [this] {
+        panels_->setCurrentWidget(consent_);
+        consent_->showRights();
+        consent_->addHolder();
+    });
+    addGrant_ = make(tr("Add &Grant…"), "actionAddGrant");
+    connect(addGrant_, &QAction::triggered, this, [this] {
+        panels_->setCurrentWidget(consent_);
+        consent_->showRights();
+        consent_->addGrant();
+    });
+    revokeGrant_ = make(tr("Re&voke Grant…"), "actionRevokeGrant");
+    connect(revokeGrant_, &QAction::triggered, this, [this] {
+        panels_->setCurrentWidget(consent_);
+        consent_->showRights();
+        if (consent_->revokeSelectedGrant() == nullptr)
+            statusBar()->showMessage(tr("Select the grant to revoke in the Grants table"),
+                                     kStatusMessageMs);
+    });
+    verifyAudit_ = make(tr("&Verify Audit"), "actionVerifyAudit");
+    connect(verifyAudit_, &QAction::triggered, this, &MainWindow::verifyAudit);
+    about_ = make(tr("&About Accord"), "actionAbout");
+    about_->setMenuRole(QAction::AboutRole);
+    connect(about_, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("menuFile"));
+    file->addAction(newProject_);
+    file->addAction(openProject_);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName(QStringLiteral("menuRecent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    rebuildRecentMenu();
+    file->addAction(saveProject_);
+    file->addAction(saveProjectAs_);
+    file->addSeparator();
+    file->addAction(importAudio_);
+    file->addAction(export_);
+    file->addSeparator();
+    file->addAction(preferences_);
+    file->addSeparator();
+    file->addAction(quit_);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("menuEdit"));
+    edit->addAction(undo_);
+    edit->addAction(redo_);
+    edit->addSeparator();
+    edit->addAction(split_);
+    edit->addAction(delete_);
+    edit->addSeparator();
+    edit->addAction(addTrack_);
+    edit->addAction(removeTrack_);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("menuView"));
+    view->addAction(zoomIn_);
+    view->addAction(zoomOut_);
+    view->addAction(zoomFit_);
+    view->addSeparator();
+    view->addAction(snap_);
+    view->addAction(follow_);
+    view->addSeparator();
+    QAction* showMixer = mixerDock_->toggleViewAction();
+    showMixer->setObjectName(QStringLiteral("actionShowMixer"));
+    showMixer->setText(tr("&Mixer"));
+    showMixer->setShortcut(QKeySequence(tr("Ctrl+M")));
+    view->addAction(showMixer);
+    QAction* showVerify = verifyDock_->toggleViewAction();
+    showVerify->setObjectName(QStringLiteral("actionShowVerify"));
+    showVerify->setText(tr("&Verify Panel"));
+    view->addAction(showVerify);
+
+    QMenu* transport = menuBar()->addMenu(tr("&Transport"));
+    transport->setObjectName(QStringLiteral("menuTransport"));
+    transport->addAction(play_);
+    transport->addAction(stop_);
+    transport->addAction(returnToStart_);
+    transport->addAction(loop_);
+
+    QMenu* registry = menuBar()->addMenu(tr("&Registry"));
+    registry->setObjectName(QStringLiteral("menuRegistry"));
+    registry->addAction(openRegistry_);
+    registry->addAction(reloadRegistry_);
+    registry->addSeparator();
+    registry->addAction(addHolder_);
+    registry->addAction(addGrant_);
+    registry->addAction(revokeGrant_);
+    registry->addSeparator();
+    registry->addAction(verifyAudit_);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("menuHelp"));
+    help->addAction(about_);
+}
+
+void MainWindow::createTransport() {
+    TransportActions actions;
+    actions.returnToStart = returnToStart_;
+    actions.stop = stop_;
+    actions.play = play_;
+    actions.loop = loop_;
+    actions.snap = snap_;
+    actions.follow = follow_;
+    actions.zoomOut = zoomOut_;
+    actions.zoomIn = zoomIn_;
+    actions.zoomFit = zoomFit_;
+    transport_ = new TransportBar(document_, actions, this);
+    auto* bar = new QToolBar(tr("Transport"), this);
+    bar->setObjectName(QStringLiteral("transportToolBar"));
+    bar->setMovable(false);
+    bar->setFloatable(false);
+    bar->addWidget(transport_);
+    addToolBar(Qt::TopToolBarArea, bar);
+}
+
+void MainWindow::createStatusBar() {
+    registryLabel_->setObjectName(QStringLiteral("registryLabel"));
+    countsLabel_->setObjectName(QStringLiteral("countsLabel"));
+
+    tasks_ = new QWidget(this);
+    tasks_->setObjectName(QStringLiteral("taskPanel"));
+    taskLabel_ = new QLabel(tasks_);
+    taskLabel_->setObjectName(QStringLiteral("taskLabel"));
+    taskProgress_ = new QProgressBar(tasks_);
+    taskProgress_->setObjectName(QStringLiteral("taskProgress"));
+    taskProgress_->setFixedWidth(160);
+    taskProgress_->setRange(0, 1000);
+    taskProgress_->setTextVisible(false);
+    taskCancel_ = new QToolButton(tasks_);
+    taskCancel_->setObjectName(QStringLiteral("cancelTaskButton"));
+    taskCancel_->setIcon(icons::icon(icons::Glyph::Cancel));
+    taskCancel_->setToolTip(tr("Cancel"));
+    taskCancel_->setAutoRaise(true);
+    connect(taskCancel_, &QToolButton::clicked, this, [this] {
+        if (imports_->isBusy())
+            imports_->cancel();
+        else if (playback_->isLoadingMedia())
+            playback_->cancelMediaLoading();
+        else
+            waveforms_->cancelAll();
+    });
+    auto* layout = new QHBoxLayout(tasks_);
+    layout->setContentsMargins(0, 0, 8, 0);
+    layout->setSpacing(6);
+    layout->addWidget(taskLabel_);
+    layout->addWidget(taskProgress_);
+    layout->addWidget(taskCancel_);
+
+    statusBar()->addPermanentWidget(tasks_);
+    statusBar()->addPermanentWidget(countsLabel_);
+    statusBar()->addPermanentWidget(registryLabel_);
+}
+
+// ---- registry -------------------------------------------------------------------------------
+
+bool MainWindow::openRegistry(const QString& path) {
+    const bool opened = session_->open(path);
+    if (opened)
+        statusBar()->showMessage(tr("Opened registry %1").arg(session_->path()), kStatusMessageMs);
+    return opened;
+}
+
+void MainWindow::chooseRegistry() {
+    const QString start =
+        session_->isOpen() ? QFileInfo(session_->path()).absolutePath() : QString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Registry"), start, tr("Accord registries (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openRegistry(path);
+}
+
+void MainWindow::verifyAudit() {
+    panels_->setCurrentWidget(consent_);
+    consent_->showAudit();
+    consent_->auditPanel()->verify();
+}
+
+void MainWindow::reportAudit(const AuditOutcome& outcome) {
+    if (!outcome.completed)
+        return; // already reported as an error
+    statusBar()->showMessage(
+        outcome.intact ? tr("Audit log intact")
+                       : tr("Audit log TAMPERED: %1 problem(s)").arg(outcome.problems.size()),
+        kStatusMessageMs);
+}
+
+void MainWindow::updateConsentMarks() {
+    QSet<QString> missing;
+    const AssetsTableModel* assets = consent_->assetsModel();
+    for (int row = 0; row < assets->rowCount(); ++row) {
+        const QModelIndex index = assets->index(row, 0);
+        if (index.data(ConsentMissingRole).toBool())
+            missing.insert(index.data(IdRole).toString());
+    }
+    arrangement_->setAssetsWithoutConsent(missing);
+}
+
+// ---- project files --------------------------------------------------------------------------
+
+bool MainWindow::maybeSave() {
+    if (!document_->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved Changes"),
+        tr("Save the changes to %1 first?").arg(document_->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return saveProject();
+    return answer == QMessageBox::Discard;
+}
+
+bool MainWindow::newProject() {
+    if (!maybeSave())
+        return false;
+    accord::Project project;
+    if (const auto device = playback_->device())
+        project.sampleRate = device->sampleRate > 0 ? device->sampleRate : project.sampleRate;
+    document_->reset(std::move(project), QString());
+    statusBar()->showMessage(tr("New project"), kStatusMessageMs);
+    return true;
+}
+
+void MainWindow::chooseProject() {
+    const QString start =
+        document_->path().isEmpty() ? recentProjects().value(0) : document_->path();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Project"), QFileInfo(start).absolutePath(), tr(kProjectFilter));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+bool MainWindow::openProject(const QString& path) {
+    if (!maybeSave())
+        return false;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    accord::Project project;
+    try {
+        project = accord::loadProject(absolute.toStdString());
+    } catch (const std::exception& error) {
+        showError(describeError(tr("Could not open %1").arg(QFileInfo(path).fileName()), error));
+        return false;
+    }
+    const std::vector<std::string> offline = project.offlineMedia;
+    document_->reset(std::move(project), absolute);
+    addRecent(absolute);
+    arrangement_->zoomToFit();
+    statusBar()->showMessage(tr("Opened %1").arg(absolute), kStatusMessageMs);
+    if (!offline.empty()) {
+        QStringList lines;
+        for (const auto& line : offline)
+            lines << QString::fromStdString(line);
+        showError({tr("Some media of %1 are missing").arg(QFileInfo(path).fileName()),
+                   tr("Offline clips"),
+                   tr("%1\n\nTheir clips stay in the project, shown as offline, and are not "
+                      "played until the files are back.")
+                       .arg(lines.join(QLatin1Char('\n')))});
+    }
+    return true;
+}
+
+bool MainWindow::saveProject() {
+    if (document_->path().isEmpty())
+        return saveProjectAs();
+    try {
+        document_->save(document_->path());
+    } catch (const std::exception& error) {
+        showError(describeError(tr("Could not save %1").arg(document_->path()), error));
+        return false;
+    }
+    addRecent(document_->path());
+    statusBar()->showMessage(tr("Saved %1").arg(document_->path()), kStatusMessageMs);
+    return true;
+}
+
+bool MainWindow::saveProjectAs(const QString& given) {
+    QString path = given;
+    if (path.isEmpty()) {
+        const QString start = document_->path().isEmpty()
+                                  ? QFileInfo(recentProjects().value(0)).absolutePath()
+                                  : document_->path();
+        path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start, tr(kProjectFilter));
+        if (path.isEmpty())
+            return false;
+    }
+    path = withSuffix(path);
+    try {
+        document_->save(path);
+    } catch (const std::exception& error) {
+        showError(describeError(tr("Could not save %1").arg(path), error));
+        return false;
+    }
+    addRecent(document_->path());
+    statusBar()->showMessage(tr("Saved %1").arg(document_->path()), kStatusMessageMs);
+    return true;
+}
+
+QStringList MainWindow::recentProjects() const {
+    return QSettings().value(QString::fromLatin1(kRecentKey)).toStringList();
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QStringList recent = recentProjects();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentProjects)
+        recent.removeLast();
+    QSettings().setValue(QString::fromLatin1(kRecentKey), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = recentProjects();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent.at(i);
+        QAction* action =
+            recentMenu_->addAction(tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).completeBaseName()),
+                                   this, [this, path] { openProject(path); });
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty()) {
+        recentMenu_->addAction(tr("No recent projects"))->setEnabled(false);
+        return;
+    }
+    recentMenu_->addSeparator();
+    recentMenu_->addAction(tr("Clear List"), this, [this] {
+        QSettings().remove(QString::fromLatin1(kRecentKey));
+        rebuildRecentMenu();
+    });
+}
+
+void MainWindow::learnMediaLengths() {
+    // Trimming a clip outwards needs the media's length: the registry knows it for assets.
+    const Registry* registry = session_->registry();
+    if (registry == nullptr)
+        return;
+    const accord::Project& project = document_->project();
+    for (const auto& track : project.tracks)
+        for (const auto& clip : track.clips) {
+            if (clip.asset.empty() || document_->mediaLength(clip.file))
+                continue;
+            try {
+                if (const auto asset = registry->asset(clip.asset))
+                    document_->setMediaLength(clip.file,
+                                              project.secondsToSamples(asset->durationSeconds));
+            } catch (const std::exception&) {
+                // Unknown length: trimming only shortens; the waveform tells it later.
+            }
+        }
+}
+
+// ---- import ---------------------------------------------------------------------------------
+
+void MainWindow::importFiles(const QStringList& files, const QString& trackId, qint64 position) {
+    panels_->setCurrentWidget(arrangement_);
+    imports_->import(files, trackId, position);
+    updatePendingImports();
+}
+
+void MainWindow::chooseImport() {
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import Audio"), QString(), audioFileFilter());
+    if (files.isEmpty())
+        return;
+    // Onto the selected track at the playhead, or onto new tracks.
+    importFiles(files, QString::fromStdString(arrangement_->selectedTrack()),
+                playback_->playhead());
+}
+
+void MainWindow::updatePendingImports() {
+    QVector<ArrangementView::PendingImport> pendingImports;
+    for (const ImportManager::Pending& pending : imports_->pending())
+        pendingImports.push_back({QFileInfo(pending.file).fileName(), pending.track,
+                                  pending.position, pending.progress});
+    arrangement_->setPendingImports(pendingImports);
+}
+
+void MainWindow::updateTasks() {
+    QString text;
+    double progress = -1;
+    if (imports_->isBusy()) {
+        const int count = static_cast<int>(imports_->pending().size());
+        text = tr("Importing %1").arg(QFileInfo(imports_->currentFile()).fileName());
+        if (count > 1)
+            text += tr(" (+%1 more)").arg(count - 1);
+        progress = imports_->progress();
+        taskCancel_->setToolTip(tr("Cancel the import: nothing is registered"));
+    } else if (playback_->isLoadingMedia()) {
+        text = tr("Loading media for playback");
+        progress = playback_->mediaProgress();
+        taskCancel_->setToolTip(tr("Stop loading (the new clips stay silent until the next edit)"));
+    } else if (waveforms_->pendingCount() > 0) {
+        text = tr("Computing %n waveform(s)", nullptr, waveforms_->pendingCount());
+        taskCancel_->setToolTip(tr("Stop computing waveforms"));
+    }
+    tasks_->setVisible(!text.isEmpty());
+    taskLabel_->setText(text);
+    if (progress < 0) {
+        taskProgress_->setRange(0, 0); // busy, no fraction known
+    } else {
+        taskProgress_->setRange(0, 1000);
+        taskProgress_->setValue(static_cast<int>(progress * 1000));
+    }
+}
+
+// ---- session ----------------------------------------------------------------------------------
+
+void MainWindow::startSession() {
+    recovery_->start();
+}
+
+void MainWindow::openAudioDevice() {
+    QString error;
+    if (!playback_->openDevice(PreferencesDialog::savedSetup(), error))
+        statusBar()->showMessage(tr("No audio device: %1").arg(error), 0);
+}
+
+bool MainWindow::offerRecovery() {
+    const auto candidate = recovery_->findCandidate();
+    if (!candidate)
+        return false;
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Recover Unsaved Work?"),
+                                tr("Accord did not close properly last time."),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("recoveryBox"));
+    const QString name = candidate->projectPath.isEmpty()
+                             ? tr("an untitled project")
+                             : QFileInfo(candidate->projectPath).fileName();
+    box->setInformativeText(
+        tr("Changes to %1 from %2 were saved automatically but not to the project. Recover "
+           "them? You can then save them over the project or elsewhere.")
+            .arg(name, QLocale().toString(candidate->savedAt.toLocalTime(), QLocale::ShortFormat)));
+    QPushButton* recover = box->addButton(tr("Recover"), QMessageBox::AcceptRole);
+    recover->setObjectName(QStringLiteral("recoverButton"));
+    box->addButton(tr("Discard"), QMessageBox::DestructiveRole)
+        ->setObjectName(QStringLiteral("discardButton"));
+    box->setDefaultButton(recover);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    const RecoveryManager::Candidate found = *candidate;
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, box, recover, found](QAbstractButton* b) {
+                if (b == recover)
+                    recoverFrom(found);
+                else
+                    recovery_->discard(found);
+                Q_UNUSED(box);
+            });
+    box->open();
+    return true;
+}
+
+bool MainWindow::recoverFrom(const RecoveryManager::Candidate& candidate) {
+    accord::Project project;
+    try {
+        project = accord::loadProject(candidate.recoveryFile.toStdString());
+    } catch (const std::exception& error) {
+        showError(describeError(tr("Could not recover the project"), error));
+        return false;
+    }
+    document_->reset(std::move(project), candidate.projectPath, true);
+    recovery_->discard(candidate);
+    recovery_->autosaveNow(); // the recovered state is this session's now
+    arrangement_->zoomToFit();
+    statusBar()->showMessage(tr("Recovered unsaved work: save it to keep it"), kStatusMessageMs);
+    return true;
+}
+
+void MainWindow::saveLayout() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    settings.setValue(QStringLiteral("view/snap"), arrangement_->snapEnabled());
+    settings.setValue(QStringLiteral("view/follow"), arrangement_->followPlayback());
+    settings.setValue(QStringLiteral("view/samplesPerPixel"), arrangement_->samplesPerPixel());
+}
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
+    if (!state.isEmpty())
+        restoreState(state, kLayoutVersion);
+    snap_->setChecked(settings.value(QStringLiteral("view/snap"), true).toBool());
+    follow_->setChecked(settings.value(QStringLiteral("view/follow"), true).toBool());
+    const double zoom = settings.value(QStringLiteral("view/samplesPerPixel"), 0.0).toDouble();
+    if (zoom > 0)
+        arrangement_->setSamplesPerPixel(zoom);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    imports_->cancel();
+    saveLayout();
+    recovery_->markCleanExit();
+    event->accept();
+}
+
+// ---- dialogs and status ---------------------------------------------------------------------
+
+AboutDialog* MainWindow::showAbout() {
+    auto* dialog = findChild<AboutDialog*>(QString(), Qt::FindDirectChildrenOnly);
+    if (dialog == nullptr) {
+        dialog = new AboutDialog(session_->path(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->open();
+    dialog->raise();
+    return dialog;
+}
+
+ExportDialog* MainWindow::showExport() {
+    if (exportDialog_ == nullptr) {
+        exportDialog_ = new ExportDialog(session_, document_, this);
+        connect(exportDialog_, &ExportDialog::exported, this, [this](const QStringList& files) {
+            statusBar()->showMessage(tr("Exported %1").arg(files.value(0)), kStatusMessageMs);
+        });
+        connect(exportDialog_, &ExportDialog::verifyRequested, this, [this](const QString& file) {
+            verifyDock_->show();
+            verifyDock_->raise();
+            verify_->verify(file);
+        });
+    }
+    exportDialog_->show();
+    exportDialog_->raise();
+    exportDialog_->activateWindow();
+    return exportDialog_;
+}
+
+PreferencesDialog* MainWindow::showPreferences() {
+    auto* dialog = findChild<PreferencesDialog*>(QString(), Qt::FindDirectChildrenOnly);
+    if (dialog == nullptr) {
+        dialog = new PreferencesDialog(playback_, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->open();
+    dialog->raise();
+    return dialog;
+}
+
+void MainWindow::showError(const ErrorReport& report) {
+    statusBar()->showMessage(report.title, kStatusMessageMs);
+    accord::ui::showError(this, report);
+}
+
+void MainWindow::updateTitle() {
+    const QString registry =
+        session_->isOpen() ? QFileInfo(session_->path()).fileName() : tr("no registry");
+    setWindowTitle(
+        tr("%1[*] — %2 — %3").arg(document_->displayName(), registry, applicationName()));
+    setWindowModified(document_->isModified());
+}
+
+void MainWindow::updateStatus() {
+    if (!session_->isOpen()) {
+        registryLabel_->setText(tr("No registry open"));
+        countsLabel_->clear();
+        return;
+    }
+    registryLabel_->setText(tr("Registry: %1").arg(session_->path()));
+    try {
+        registryLabel_->setToolTip(
+            tr("Studio key %1")
+                .arg(QString::fromStdString(session_->registry()->studioPublicKey())));
+    } catch (const std::exception&) {
+        registryLabel_->setToolTip(QString()); // verifying the audit log tells what is wrong
+    }
+    const int holders = consent_->holdersModel()->rowCount();
+    const int assets = consent_->assetsModel()->rowCount();
+    const int grants = consent_->grantsModel()->rowCount();
+    int active = 0;
+    for (int row = 0; row < grants; ++row)
+        if (consent_->grantsModel()->index(row, 0).data(StateRole).toString() ==
+            QLatin1String("active"))
+            ++active;
+    countsLabel_->setText(tr("%1 holders · %2 assets · %3 grants (%4 active)")
+                              .arg(holders)
+                              .arg(assets)
+                              .arg(grants)
+                              .arg(active));
+}
+
+} // namespace accord::ui
