@@ -390,7 +390,7 @@ QString GrantsTableModel::stateToolTip(const Row& row) const {
     }
     case GrantState::NotYetActive:
         return tr("Given on %1: allows nothing before then.")
-            .arg(qs(formatIsoTime(grant.createdAt)));
+            .arg(fromStd(formatIsoTime(grant.createdAt)));
     case GrantState::Expired:
         return tr("Expired on %1: allows nothing from then on.")
             .arg(fromStd(formatIsoTime(*grant.terms.expiresAt)));
@@ -424,7 +424,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     case IdRole:
         return fromStd(grant.id);
     case StateRole:
-        return qs(grantStateName(row.state));
+        return fromStd(grantStateName(row.state));
     case Qt::ToolTipRole:
         return index.column() == State ? stateToolTip(row) : termsToolTip(row);
     case Qt::DecorationRole:
@@ -457,7 +457,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     const bool display = role == Qt::DisplayRole;
     switch (index.column()) {
     case State:
-        return qs(grantStateName(row.state));
+        return fromStd(grantStateName(row.state));
     case Description:
         return row.description;
     case Holder:
