@@ -6,7 +6,7 @@
 
 namespace accord::cli {
 
-// `train voice` and `convert` (SPEC §5). accord-cli hands them, with the same arguments, to the
+// `train voice` and `convert` (docs/CLI.md). accord-cli hands them, with the same arguments, to the
 // companion accord-cli-models, which links LibTorch (see app/CMakeLists.txt).
 ExitCode runModelCommand(const Arguments& args, std::ostream& out, std::ostream& err);
 

@@ -8,6 +8,7 @@
 #include "voice_net.h"
 
 #include "accord/core/errors.h"
+#include "accord/core/thread_checks.h"
 #include "accord/dsp/causal_voice_analyser.h"
 #include "accord/dsp/fft.h"
 #include "accord/dsp/no_denormals.h"
@@ -558,6 +559,8 @@ int LiveVoice::latencyFrames() const {
 }
 
 void LiveVoice::process(const float* in, float* out, int frames) {
+    threads::assertNotInAudioCallback(
+        "LiveVoice::process"); // an engine worker's, never the callback's
     const dsp::NoDenormals noDenormals;
     impl_->process(in, out, frames);
 }

@@ -1,4 +1,5 @@
-// Watermark robustness, false positives, transparency and speed on real material (issue 6).
+// Watermark robustness, false positives, transparency and speed on real material
+// (docs/WATERMARK.md).
 //
 // Hosts: 20 s stereo clips of the hyperrogue soundtrack (44.1 kHz Ogg Vorbis) and 20 s voice
 // tracks built from the fillets-cs speech clips (one speaker folder each, 0.5 s pauses between

@@ -1,6 +1,6 @@
-// Export with proof through the real accord-cli (SPEC §1-2, issue 6): the consent gate, signed
-// manifests embedded in WAV and FLAC, tamper detection by `verify`, split sheets, revocation,
-// and generated audio that cannot be laundered into a recording.
+// Export with proof through the real accord-cli (docs/CONSENT.md "Export"): the consent gate,
+// signed manifests embedded in WAV and FLAC, tamper detection by `verify`, split sheets,
+// revocation, and generated audio that cannot be laundered into a recording.
 
 #include "test_support.h"
 

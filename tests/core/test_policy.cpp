@@ -1,4 +1,4 @@
-// The policy truth table of SPEC §1, through a real registry file.
+// The policy truth table of docs/CONSENT.md, through a real registry file.
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"

@@ -109,7 +109,7 @@ CREATE TABLE audit_head (
     signature  TEXT NOT NULL
 );
 )sql",
-        // 2: the watermark payload each generated render carries (issue 6), so a file that comes
+        // 2: the watermark payload each generated render carries so a file that comes
         // back re-encoded or cut is still traced to its render. A table of its own, not a column
         // of renders, so the audit rows logged before this migration replay unchanged.
         R"sql(

@@ -1,6 +1,7 @@
 #pragma once
 
-// The manifest inside an exported file (SPEC §2.1), so it travels with the audio:
+// The manifest inside an exported file (docs/ARCHITECTURE.md "Export with proof"), so it travels
+// with the audio:
 // - WAV: a RIFF chunk "acrd" after the data chunk (players skip chunks they do not know);
 // - FLAC: an APPLICATION metadata block with application id "acrd" (decoders skip it).
 // The chunk holds the manifest as UTF-8 JSON. Byte-level work only: the audio data is copied

@@ -8,7 +8,7 @@
 
 namespace accord {
 
-// What a grant allows. The names are the ones of SPEC §1 and the CLI.
+// What a grant allows. The names are those of docs/CONSENT.md and the CLI.
 enum class Scope { TrainVoice, TrainStyle, Generate, Export, Share };
 
 const std::vector<Scope>& allScopes();

@@ -5,7 +5,7 @@
 
 namespace accord {
 
-// The exit codes of SPEC §5; every failure the user can cause maps to one of them.
+// The exit codes of docs/CLI.md; every failure the user can cause maps to one of them.
 // Interrupted follows the shell's convention for a process stopped by SIGINT.
 enum class ExitCode : int {
     Ok = 0,

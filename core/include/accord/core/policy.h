@@ -75,9 +75,9 @@ private:
 // transitively. Sorted, without duplicates.
 std::vector<std::string> lineageClosure(const ConsentGraph& graph, const Subject& subject);
 
-// The one place that decides consent (SPEC §1): every asset in the subject's lineage closure
-// needs an active grant of the request's scope (and commercial terms for a commercial request);
-// generating with a model also needs the model not to be source-revoked. Default is deny.
+// The one place that decides consent (docs/CONSENT.md): every asset in the subject's lineage
+// closure needs an active grant of the request's scope (and commercial terms for a commercial
+// request); generating with a model also needs the model not to be source-revoked. Default is deny.
 Decision decide(const ConsentGraph& graph, const PolicyRequest& request);
 
 // Where a grant stands at an instant, as decide() judges it: given at `createdAt`, withdrawn

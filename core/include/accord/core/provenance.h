@@ -1,8 +1,9 @@
 #pragma once
 
-// What an exported file proves about itself (SPEC §2): the manifest's canonical form and its
-// Ed25519 signature, the lineage and grants it records, and the split sheet. Plain values and
-// JSON; the audio layer embeds the result in WAV and FLAC files (accord/audio/export.h).
+// What an exported file proves about itself (docs/ARCHITECTURE.md "Export with proof"): the
+// manifest's canonical form and its Ed25519 signature, the lineage and grants it records, and the
+// split sheet. Plain values and JSON; the audio layer embeds the result in WAV and FLAC files
+// (accord/audio/export.h).
 
 #include "accord/core/entity_json.h"
 #include "accord/core/policy.h"
@@ -67,7 +68,7 @@ struct SplitSheet {
     std::string method;
     std::vector<SplitShare> shares; // largest first, then by holder id
 
-    // {"method", "shares": [{"holder", "name", "percent"}]} (SPEC §5)
+    // {"method", "shares": [{"holder", "name", "percent"}]} (docs/CLI.md "export")
     nlohmann::json toJson() const;
     // holder,name,percent with a header line; percents with two decimals.
     std::string toCsv() const;

@@ -80,10 +80,11 @@ struct AuditReport {
     std::vector<std::string> problems; // each names the table and row, or the log entry
 };
 
-// The consent registry of SPEC §1: one SQLite file (WAL, foreign keys, versioned migrations)
-// plus a folder of private keys beside it (`<registry>.keys/`, mode 0700, files 0600).
-// Every change runs in one immediate transaction that also appends a hash-chained audit entry
-// and re-signs the chain head with the studio key, so a crash leaves all of it or none.
+// The consent registry (docs/CONSENT.md, docs/ARCHITECTURE.md "Consent registry"): one SQLite file
+// (WAL, foreign keys, versioned migrations) plus a folder of private keys beside it
+// (`<registry>.keys/`, mode 0700, files 0600). Every change runs in one immediate transaction that
+// also appends a hash-chained audit entry and re-signs the chain head with the studio key, so a
+// crash leaves all of it or none.
 class Registry {
 public:
     // Opens (creating and migrating when needed). Throws BadInput naming the file when it is not
