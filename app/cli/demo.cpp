@@ -196,6 +196,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     registry->addGrant(bosExport);
     Project project;
     project.sampleRate = kDemoProjectRate;
+    project.registry = registry->studioPublicKey();
     project.tracks.push_back({"t-1", "Vocals (Ada's voice)", 0, 0, false, false, {}, {}});
     project.tracks.push_back({"t-2", "Piano", -4, 0.2, false, false, {}, {}});
     Clip vocalClip;

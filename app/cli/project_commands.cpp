@@ -97,6 +97,10 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
         workflows::resolveClipSource(*registry, file, identity, args.value("--owner"));
     clip.asset = source.asset;
     clip.render = source.render;
+    clip.pcmSha256 = identity.pcmSha256;
+    // The ids are this registry's (docs/PROJECT.md "Content, not ids").
+    if (project.registry.empty())
+        project.registry = registry->studioPublicKey();
     const std::string& note = source.note;
     track.clips.push_back(clip);
     saveProject(path, project);

@@ -60,6 +60,7 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     if (!request.actor.empty() && !registry->holder(request.actor))
         throw BadInput("--as: unknown holder '" + request.actor + "'");
     request.title = std::filesystem::path(projectPath).stem().string();
+    request.projectPath = projectPath;
 #ifdef ACCORD_CLI_WITH_MODELS
     request.processorFor = workflows::liveModelsFor(*registry);
 #endif

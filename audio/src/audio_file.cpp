@@ -1,6 +1,7 @@
 #include "accord/audio/audio_file.h"
 
 #include "decoding.h"
+#include "media_cache.h"
 #include "pcm_hash.h"
 
 #include "accord/audio/audio_io.h"
@@ -10,6 +11,8 @@
 #include <juce_audio_formats/juce_audio_formats.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace accord::audio {
 namespace {
@@ -39,6 +42,27 @@ AudioIdentity identifyAudioFile(const std::string& path) {
         pcm.addFloat(block.getArrayOfReadPointers(), count);
     }
     identity.pcmSha256 = pcm.finishHex();
+    return identity;
+}
+
+AudioIdentity identifyAudioFileCached(const std::string& path) {
+    constexpr std::size_t kKeptIdentities = 4096; // ~1 MiB of hashes
+    static std::mutex mutex;
+    static std::map<std::string, std::pair<detail::FileStamp, AudioIdentity>> known;
+    const std::string file = detail::absolutePath(path);
+    // Stamped before decoding: a file changed meanwhile is identified again next time.
+    const detail::FileStamp stamp = detail::stampOf(file);
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        const auto found = known.find(file);
+        if (found != known.end() && found->second.first == stamp)
+            return found->second.second;
+    }
+    const AudioIdentity identity = identifyAudioFile(file);
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (known.size() >= kKeptIdentities)
+        known.clear();
+    known[file] = {stamp, identity};
     return identity;
 }
 

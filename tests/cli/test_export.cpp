@@ -75,6 +75,132 @@ class ExportTest : public QObject {
     }
 
 private slots:
+    // A project opened with another registry must not borrow that registry's owners: its clips
+    // are resolved by content there, and a clip nobody there owns by content is refused by name
+    // (docs/PROJECT.md "Content, not ids").
+    void aProjectFromAnotherRegistryNeverBorrowsItsOwners() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        ACCORD_REQUIRE_MATERIAL(other, "alsa/Noise.wav");
+        QVERIFY(makeProject(words, piano));
+        const QString made = registry;
+        // Another studio: Zed's own recording is a-1 there, with every grant given.
+        registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
+        const QString zed = addHolder("Zed");
+        QCOMPARE(runCli({"asset", "add", other, "--owner", zed}, registry).exitCode, 0);
+        QCOMPARE(
+            runCli({"grant", "add", "--holder", zed, "--all-assets", "--scope", "export"}, registry)
+                .exitCode,
+            0);
+        for (const QStringList& command :
+             {QStringList{"export", project, "--out", dir.filePath("borrowed")},
+              QStringList{"render", project, "--mix", dir.filePath("borrowed.wav")}}) {
+            const auto r = runCli(QStringList{"--json"} + command, registry);
+            QVERIFY2(r.exitCode == 2, qPrintable(command.join(' ') + ": " + r.out));
+            const QString message = r.json().value("error").toObject().value("message").toString();
+            QVERIFY2(message.contains("clip c-1 on track 'Vocals'") &&
+                         message.contains("made with another registry"),
+                     qPrintable(message));
+        }
+        QVERIFY(!QFileInfo::exists(dir.filePath("borrowed")));
+        QVERIFY(!QFileInfo::exists(dir.filePath("borrowed.wav")));
+
+        // The same recordings registered there by their owners: resolved by content, and the
+        // split names them, not whoever holds a-1 and a-2 there.
+        const QString ada2 = addHolder("Ada");
+        const QString bo2 = addHolder("Bo");
+        QCOMPARE(runCli({"asset", "add", words, "--owner", ada2}, registry).exitCode, 0);
+        QCOMPARE(runCli({"asset", "add", piano, "--owner", bo2}, registry).exitCode, 0);
+        for (const QString& holder : {ada2, bo2})
+            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
+                   registry);
+        const auto r =
+            runCli({"--json", "export", project, "--out", dir.filePath("resolved")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QStringList credited;
+        for (const auto& share : r.json().value("split").toObject().value("shares").toArray())
+            credited << share.toObject().value("holder").toString();
+        credited.sort();
+        QCOMPARE(credited, (QStringList{ada2, bo2}));
+        QVERIFY(!credited.contains(zed));
+        registry = made;
+    }
+
+    // Editing a project file cannot redirect credit: a clip's id is only a hint, its file's
+    // content decides, and a file that changed under a clip is refused.
+    void aHandEditedProjectIsJudgedByWhatItPlays() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        ACCORD_REQUIRE_MATERIAL(noise, "alsa/Noise.wav");
+        QVERIFY(makeProject(words, piano));
+        // Bo allows export; Ada's export grant is revoked.
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        const QString adaGrant =
+            runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
+                   registry)
+                .json()
+                .value("grant")
+                .toString();
+        QCOMPARE(runCli({"grant", "revoke", adaGrant}, registry).exitCode, 0);
+        const QByteArray original = readAll(project);
+
+        // Bo's piano clip pointed at Ada's words, the pcm hash left: the file changed under it.
+        QByteArray edited = original;
+        edited.replace(QFileInfo(piano).fileName().toUtf8(), QFileInfo(words).fileName().toUtf8());
+        edited.replace(QFileInfo(piano).absolutePath().toUtf8(),
+                       QFileInfo(words).absolutePath().toUtf8());
+        QVERIFY(writeAll(project, edited));
+        auto r = runCli({"--json", "export", project, "--out", dir.filePath("edited")}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.json().value("error").toObject().value("message").toString().contains(
+            "no longer holds the recording placed there"));
+
+        // The hash edited too: the clip plays Ada's words, so Ada is asked (and refuses).
+        const QJsonObject placed = QJsonDocument::fromJson(original).object();
+        const QString adaPcm = placed.value("tracks")
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value("clips")
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value("pcm_sha256")
+                                   .toString();
+        const QString boPcm = placed.value("tracks")
+                                  .toArray()
+                                  .at(1)
+                                  .toObject()
+                                  .value("clips")
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value("pcm_sha256")
+                                  .toString();
+        QVERIFY(!adaPcm.isEmpty() && !boPcm.isEmpty());
+        edited.replace(boPcm.toUtf8(), adaPcm.toUtf8());
+        QVERIFY(writeAll(project, edited));
+        r = runCli({"--json", "export", project, "--out", dir.filePath("edited")}, registry);
+        QCOMPARE(r.exitCode, 4);
+        for (const auto& missing : r.json().value("denied").toArray())
+            QCOMPARE(missing.toObject().value("owner").toString(), ada);
+
+        // A recording nobody registered: refused by name, not credited to the id's owner.
+        QVERIFY(writeAll(project, original));
+        QByteArray unregistered = original;
+        unregistered.replace(QFileInfo(piano).absolutePath().toUtf8() + "/" +
+                                 QFileInfo(piano).fileName().toUtf8(),
+                             noise.toUtf8());
+        unregistered.replace(boPcm.toUtf8(), "");
+        QVERIFY(writeAll(project, unregistered));
+        r = runCli({"--json", "export", project, "--out", dir.filePath("edited")}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.json().value("error").toObject().value("message").toString().contains(
+                     "clip c-2 on track 'Piano'"),
+                 r.out.constData());
+        QVERIFY(!QFileInfo::exists(dir.filePath("edited")));
+    }
+
     void gateListsEveryMissingGrantAndWritesNothing() {
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");

@@ -8,6 +8,7 @@
 #include "accord/ui/import/import_manager.h"
 #include "accord/ui/playback/playback_controller.h"
 #include "accord/ui/shell/main_window.h"
+#include "test_support.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -20,7 +21,7 @@
 
 namespace accord::test {
 
-constexpr int kImportTimeoutMs = 60000;
+constexpr int kImportTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
 
 // A drag from the file manager: enter, move, drop, with the files as URLs.
 inline bool dropFiles(QWidget* target, const QStringList& files, const QPoint& pos) {
@@ -55,7 +56,8 @@ inline void dragMouse(QWidget* widget, const QPoint& from, const QPoint& to,
 
 // Answers "Who owns these recordings?" with `holderId` (and remembers it for the session).
 inline bool answerOwnerDialog(ui::MainWindow& window, const QString& holderId) {
-    if (!QTest::qWaitFor([&] { return window.imports()->ownerDialog() != nullptr; }, 5000))
+    if (!QTest::qWaitFor([&] { return window.imports()->ownerDialog() != nullptr; },
+                         accord::test::kSafetyNetMs))
         return false;
     ui::OwnerDialog* dialog = window.imports()->ownerDialog();
     dialog->selectOwner(holderId);

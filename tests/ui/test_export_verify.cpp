@@ -4,6 +4,7 @@
 // with one flipped sample, and after a grant behind it was revoked.
 
 #include "accord/audio/audio_file.h"
+#include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/export/export_dialog.h"
@@ -43,10 +44,10 @@ namespace {
 
 const QString kVoiceTake = "alsa/Front_Center.wav";                // speech, 1.4 s
 const QString kPianoTake = "npm/piano-velocity10/audio/C4v10.ogg"; // piano, 16 s
-constexpr double kPianoSeconds = 4.0; // a short clip keeps the render quick
-constexpr int kJudgeTimeoutMs = 10000;
-constexpr int kExportTimeoutMs = 60000;
-constexpr int kVerifyTimeoutMs = 30000;
+constexpr double kPianoSeconds = 4.0;                        // a short clip keeps the render quick
+constexpr int kJudgeTimeoutMs = accord::test::kSafetyNetMs;  // a safety net, not a speed limit
+constexpr int kExportTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
+constexpr int kVerifyTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
 constexpr int kFullShare = 10000;
 
 // Flips the lowest bit of one sample in the middle of a WAV's data chunk (nothing else changes).
@@ -426,6 +427,48 @@ private Q_SLOTS:
                  QString::fromStdString(voiceAsset_));
         QVERIFY(dialog_->missingView()->item(0, 3)->text().contains("revoked"));
         QVERIFY(!dialog_->exportButton()->isEnabled());
+    }
+
+    // The same song opened in another studio, whose registry numbers its own recordings a-1 and
+    // a-2: the dialog refuses, naming the clip, instead of crediting them (docs/PROJECT.md
+    // "Content, not ids").
+    void aProjectFromAnotherRegistryIsRefusedByClip() {
+        ACCORD_REQUIRE_MATERIAL(noise, "alsa/Noise.wav");
+        ACCORD_REQUIRE_MATERIAL(left, "alsa/Front_Left.wav");
+        ui::MainWindow other;
+        QVERIFY(other.openRegistry(dir_.filePath("other.sqlite")));
+        Registry& theirs = *other.session()->registry();
+        const std::string zed = theirs.addHolder("Zed", "").id;
+        for (const QString& file : {noise, left}) {
+            NewAsset asset;
+            asset.owner = zed;
+            asset.identity = audio::identifyAudioFile(file.toStdString());
+            asset.path = file.toStdString();
+            theirs.addAsset(asset);
+        }
+        NewGrant everything;
+        everything.holder = zed;
+        everything.scope = Scope::Export;
+        theirs.addGrant(everything);
+        other.session()->notifyChanged();
+        const QString song = dir_.filePath("song.accord");
+        other.document()->reset(accord::loadProject(song.toStdString()), song);
+        other.show();
+        other.exportAction()->trigger();
+        auto* dialog = other.findChild<ui::ExportDialog*>();
+        QVERIFY(dialog != nullptr);
+        dialog->folderEdit()->setText(dir_.filePath("borrowed"));
+        QVERIFY(QTest::qWaitFor([dialog] { return !dialog->isJudging(); }, kJudgeTimeoutMs));
+        QCOMPARE(dialog->gate().verdict, ui::ExportGateView::Verdict::Failed);
+        QVERIFY2(dialog->gate().error.contains("clip c-1 on track 'Vocals'") &&
+                     dialog->gate().error.contains("made with another registry"),
+                 qPrintable(dialog->gate().error));
+        QVERIFY2(dialog->decisionLabel()->text().contains("clip c-1"),
+                 qPrintable(dialog->decisionLabel()->text()));
+        QVERIFY(!dialog->exportButton()->isEnabled());
+        QVERIFY(dialog->splitTable()->rowCount() == 0 || !dialog->splitTable()->isVisible());
+        saveScreenshot(dialog, "export-other-registry.png");
+        QVERIFY(!QFileInfo::exists(dir_.filePath("borrowed")));
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -15,6 +15,7 @@
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
 #include "studio_test_main.h"
+#include "test_support.h"
 
 #include <QAction>
 #include <QFile>
@@ -34,7 +35,7 @@ using namespace accord;
 
 namespace {
 
-constexpr int kVerifyTimeoutMs = 20000;
+constexpr int kVerifyTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
 
 // What the audio layer would measure of a file; here from made-up but realistic bytes.
 AudioIdentity identityOf(const std::string& name, double seconds, int rate, int channels) {
@@ -404,7 +405,7 @@ private Q_SLOTS:
         QCOMPARE(holders->rowCount(), 1);
         // As accord-cli would: its own connection, its own write.
         Registry::open(path.toStdString())->addHolder("Dev Patel", "");
-        QTRY_COMPARE_WITH_TIMEOUT(holders->rowCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(holders->rowCount(), 2, accord::test::kSafetyNetMs);
     }
 
     void aboutBoxNamesVersionsAndRuntime() {

@@ -44,7 +44,7 @@ const QString kBobTake = "alsa/Front_Center.wav";
 constexpr int kTinySteps = 30;
 constexpr int kLongerSteps = 200; // long enough to cancel while it runs
 constexpr int kTinyWidth = 32;
-constexpr int kTrainingTimeoutMs = 60000;
+constexpr int kTrainingTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
 
 } // namespace
 
@@ -221,7 +221,8 @@ private Q_SLOTS:
         QCOMPARE(panel_->validationLossPoints().last().x(), double(kTinySteps));
 
         // The card: in the list, verified from the file, with its lineage and hash.
-        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); }, 10000));
+        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); },
+                                accord::test::kSafetyNetMs));
         QTreeWidgetItem* item = modelItem(model_);
         QVERIFY(item != nullptr);
         const std::optional<Model> registered = registry().model(model_.toStdString());
@@ -284,10 +285,12 @@ private Q_SLOTS:
         QCOMPARE(loss.size(), kLongerSteps);
         for (int i = 0; i < loss.size(); ++i)
             QCOMPARE(loss[i].x(), double(i + 1));
-        QVERIFY(QTest::qWaitFor([&] { return modelItem(resumed) != nullptr; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return modelItem(resumed) != nullptr; },
+                                accord::test::kSafetyNetMs));
 
         // For reviewers: the panel after a resumed run, its curve and the cards.
-        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); }, 10000));
+        QVERIFY(QTest::qWaitFor([this] { return !panel_->isCheckingCards(); },
+                                accord::test::kSafetyNetMs));
         panel_->selectModel(resumed);
         const QString shot = QStringLiteral(ACCORD_SCREENSHOT_DIR "/models_panel.png");
         QVERIFY2(panel_->grab().save(shot), qPrintable(shot));

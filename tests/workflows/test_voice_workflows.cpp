@@ -295,7 +295,9 @@ private Q_SLOTS:
         clock.start();
         const auto trained = workflows::trainVoiceModel(*registry_, r);
         const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
-        QVERIFY2(seconds < 3.6 + 0.5, qPrintable(QString::number(seconds)));
+        // Without the budget the schedule would run for many minutes; with it the call ends
+        // about when the budget does (3.6 s idle; the bound is a loaded machine's safety net).
+        QVERIFY2(seconds < 10 * 3.6, qPrintable(QString::number(seconds)));
         QVERIFY(trained.stoppedByTimeLimit);
         QVERIFY(trained.steps > 0 && trained.steps < r.maxSteps);
         QVERIFY(!trained.modelId.empty());

@@ -402,6 +402,8 @@ workflows::ExportRequest ExportDialog::currentRequest() const {
     request.commercial = commercial_->isChecked();
     request.actor = actor_->currentData().toString().toStdString();
     request.title = title().toStdString();
+    request.projectPath = document_->path().isEmpty() ? document_->displayName().toStdString()
+                                                      : document_->path().toStdString();
     return request;
 }
 

@@ -322,10 +322,16 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
     document_->setMediaLength(file, recording.lengthAtProjectRate);
 
     accord::Clip clip;
-    if (recording.render) // generated audio coming back keeps its render's lineage
+    if (recording.render) { // generated audio coming back keeps its render's lineage
         clip.render = recording.render->id;
-    else
+        clip.pcmSha256 = recording.render->pcmSha256;
+    } else {
         clip.asset = recording.asset.id;
+        clip.pcmSha256 = recording.asset.pcmSha256;
+    }
+    // The ids are this registry's (docs/PROJECT.md "Content, not ids").
+    if (const Registry* registry = session_->registry())
+        document_->stampRegistry(registry->studioPublicKey());
     clip.file = file;
     clip.position = job.batch->position;
     clip.offset = 0;

@@ -113,6 +113,11 @@ std::optional<std::int64_t> ProjectDocument::mediaLength(const std::string& file
     return found->second;
 }
 
+void ProjectDocument::stampRegistry(const std::string& studioKey) {
+    if (project_.registry.empty())
+        project_.registry = studioKey;
+}
+
 void ProjectDocument::setMediaLength(const std::string& file, std::int64_t samples) {
     if (samples > 0)
         mediaLengths_[file] = samples;

@@ -2,8 +2,8 @@
 
 #include "watermark_payload.h"
 
-#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"

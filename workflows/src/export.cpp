@@ -2,6 +2,8 @@
 
 #include "watermark_payload.h"
 
+#include "accord/workflows/project_sources.h"
+
 #include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
 #include "accord/audio/embedded_manifest.h"
@@ -206,10 +208,9 @@ void moveIntoPlace(const std::string& from, const std::string& to) {
         throw BadInput(to + ": cannot write the exported file: " + error.message());
 }
 
-} // namespace
-
-ExportGate judgeExport(const Registry& registry, const Project& project,
-                       const ExportRequest& request) {
+// The gate over a project whose clips are resolved in `registry` (project_sources.h).
+ExportGate judgeResolved(const Registry& registry, const Project& project,
+                         const ExportRequest& request) {
     const ConsentGraph& graph = registry.consentGraph();
     const UnixTime now = currentTime();
     ExportGate gate;
@@ -228,13 +229,32 @@ ExportGate judgeExport(const Registry& registry, const Project& project,
     return gate;
 }
 
-ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
+ResolvedProject resolveForExport(const Registry& registry, const Project& project,
+                                 const ExportRequest& request) {
+    return resolveProjectSources(registry, project,
+                                 request.projectPath.empty() ? "the project" : request.projectPath);
+}
+
+} // namespace
+
+ExportGate judgeExport(const Registry& registry, const Project& project,
+                       const ExportRequest& request) {
+    const ResolvedProject resolved = resolveForExport(registry, project, request);
+    ExportGate gate = judgeResolved(registry, resolved.project, request);
+    gate.notes = resolved.notes;
+    return gate;
+}
+
+ExportResult exportProject(Registry& registry, const Project& placed, const ExportRequest& request,
                            const std::function<void(double)>& progress,
                            const std::atomic<bool>* cancel) {
     if (request.format != audio::RenderFormat::Wav24 &&
         request.format != audio::RenderFormat::Flac24)
         throw BadInput("exports are 24-bit WAV or FLAC");
-    const ExportGate gate = judgeExport(registry, project, request);
+    // Judged, rendered and proved as this registry knows the clips' content.
+    const ResolvedProject resolved = resolveForExport(registry, placed, request);
+    const Project& project = resolved.project;
+    const ExportGate gate = judgeResolved(registry, project, request);
     if (!gate.decision.allowed)
         throw ConsentDenied("export", gate.decision);
     if (!gate.split)

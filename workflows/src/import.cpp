@@ -1,7 +1,7 @@
 #include "accord/workflows/import.h"
 
-#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
 #include "accord/core/errors.h"

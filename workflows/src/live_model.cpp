@@ -46,7 +46,7 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
 }
 
 std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
-                                                      const std::string& modelFile) {
+                                                    const std::string& modelFile) {
     const std::shared_ptr<const models::VoiceModel> model = models::loadVoiceModelCached(modelFile);
     const auto models = registry.models();
     const bool registered = std::any_of(models.begin(), models.end(), [&](const Model& m) {

@@ -1,6 +1,7 @@
 #include "accord/workflows/render.h"
 
 #include "accord/core/errors.h"
+#include "accord/workflows/project_sources.h"
 
 #include <algorithm>
 #include <map>
@@ -16,37 +17,29 @@ void addInput(std::vector<RenderInput>& inputs, const RenderInput& input) {
         inputs.push_back(input);
 }
 
-// The registry inputs of the clips that sound on `track`; every id must be known.
-std::vector<RenderInput> inputsOf(const Registry& registry, const Track& track,
-                                  const std::string& projectPath) {
+// The registry inputs of the clips on `track` (resolved: each names what its content is here).
+std::vector<RenderInput> inputsOf(const Track& track) {
     std::vector<RenderInput> inputs;
-    for (const auto& clip : track.clips) {
-        if (clip.offline)
-            continue;
-        const RenderInput input = clip.render.empty() ? RenderInput{InputKind::Asset, clip.asset}
-                                                      : RenderInput{InputKind::Render, clip.render};
-        const bool known = input.kind == InputKind::Asset ? registry.asset(input.id).has_value()
-                                                          : registry.render(input.id).has_value();
-        if (!known)
-            throw BadInput(projectPath + ": clip " + clip.id + " uses " +
-                           inputKindName(input.kind) + " '" + input.id +
-                           "', which this registry (" + registry.path() + ") does not know");
-        addInput(inputs, input);
-    }
+    for (const auto& clip : track.clips)
+        if (!clip.offline)
+            addInput(inputs, clip.render.empty() ? RenderInput{InputKind::Asset, clip.asset}
+                                                 : RenderInput{InputKind::Render, clip.render});
     return inputs;
 }
 
 } // namespace
 
-std::vector<RecordedRender> renderProject(Registry& registry, const Project& project,
+std::vector<RecordedRender> renderProject(Registry& registry, const Project& placed,
                                           const std::string& projectPath,
                                           const audio::RenderRequest& request) {
-    for (const auto& missing : project.offlineMedia)
+    for (const auto& missing : placed.offlineMedia)
         throw BadInput(projectPath + ": " + missing);
+    // The lineage records what this registry knows by the clips' content (project_sources.h).
+    const Project project = resolveProjectSources(registry, placed, projectPath).project;
     std::map<std::string, std::vector<RenderInput>> inputsByTrack;
     std::vector<RenderInput> mixInputs;
     for (const auto& track : project.tracks) {
-        inputsByTrack[track.id] = inputsOf(registry, track, projectPath);
+        inputsByTrack[track.id] = inputsOf(track);
         if (trackAudible(project, track))
             for (const auto& input : inputsByTrack[track.id])
                 addInput(mixInputs, input);

@@ -1,7 +1,7 @@
 #include "accord/workflows/train.h"
 
-#include "accord/audio/audio_io.h"
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"

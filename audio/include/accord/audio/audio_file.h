@@ -20,6 +20,11 @@ namespace accord::audio {
 // Decodes in blocks (bounded memory) and is safe to call from several threads at once.
 AudioIdentity identifyAudioFile(const std::string& path);
 
+// identifyAudioFile, remembered per file while its size and modification time stay the same:
+// deciding consent about a project checks every clip's content each time (docs/PROJECT.md
+// "Content, not ids"), and a studio asks again at every edit. Thread-safe.
+AudioIdentity identifyAudioFileCached(const std::string& path);
+
 // Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
 // rewritten atomically as 24-bit PCM, and returns its new identity.
 AudioIdentity watermarkAudioFile(const std::string& path, std::uint32_t payload);

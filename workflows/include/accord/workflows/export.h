@@ -27,7 +27,8 @@ struct ExportRequest {
     // The holder exporting: the policy engine judges for them and they sign the manifests.
     // Empty: nobody in particular (only grants to anyone count) and the studio key signs.
     std::string actor;
-    std::string title; // names the files: "<title>.wav", "<title>.split.json"; empty: "mix"
+    std::string title;       // names the files: "<title>.wav", "<title>.split.json"; empty: "mix"
+    std::string projectPath; // the project file, named in messages; empty: "the project"
     // The live node of a track that runs through a voice model (Track::model), as in playback;
     // exporting such a project without it is refused. Files with re-sung parts are generated
     // audio: they carry a watermark naming their render.
@@ -39,10 +40,12 @@ struct ExportGate {
     Decision decision; // over the mix and, with stems, every track: all missing grants listed
     std::vector<SplitPart> mixParts;
     std::optional<SplitSheet> split; // of the mix, when something sounds
+    std::vector<std::string> notes;  // clips whose id was not their content (project_sources.h)
 };
 
-// Judges `project` for export. Throws BadInput for offline clips, clips or model files the
-// registry does not know.
+// Judges `project` for export, its clips resolved by content in `registry` (project_sources.h).
+// Throws BadInput for offline clips, clips whose content this registry does not know or whose file
+// changed, and model files the registry does not know.
 ExportGate judgeExport(const Registry& registry, const Project& project,
                        const ExportRequest& request);
 
@@ -65,11 +68,13 @@ struct ExportResult {
     std::string splitCsvPath;        // <outDir>/<title>.split.csv
 };
 
-// Exports `project`. Denied: throws accord::ConsentDenied listing every missing grant (asset,
-// owner, scope, why) and writes nothing. Allowed: renders into a hidden staging folder inside
-// `outDir`, embeds and signs each manifest, writes the sidecars and split sheet, records renders
-// and exports in one registry transaction, then moves the files into place; any failure leaves
-// neither files nor records behind. `progress` 0..1; `cancel` throws audio::Cancelled.
+// Exports `project`, its clips resolved by content as judgeExport does (the manifests name what
+// this registry knows by that content). Denied: throws accord::ConsentDenied listing every missing
+// grant (asset, owner, scope, why) and writes nothing. Allowed: renders into a hidden staging
+// folder inside `outDir`, embeds and signs each manifest, writes the sidecars and split sheet,
+// records renders and exports in one registry transaction, then moves the files into place; any
+// failure leaves neither files nor records behind. `progress` 0..1; `cancel` throws
+// audio::Cancelled.
 ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
                            const std::function<void(double)>& progress = {},
                            const std::atomic<bool>* cancel = nullptr);

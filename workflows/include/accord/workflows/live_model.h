@@ -4,10 +4,10 @@
 // "Live node"): whether its model may generate, and its live node for playback, renders and
 // exports. The studio judges on the message thread (milliseconds) and loads on a worker.
 
-#include "accord/dsp/stream_processor.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/stream_processor.h"
 #include "accord/models/voice_model.h"
 
 #include <functional>
@@ -41,7 +41,7 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
 // BadInput naming it. Consent is the caller's to have judged (judgeTrackModel; the export gate
 // asks for `generate` on every model a track runs through). Runs on a worker.
 std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
-                                                      const std::string& modelFile);
+                                                    const std::string& modelFile);
 
 // For audio::RenderRequest / ExportRequest::processorFor: a fresh live node for each track with a
 // model file (nullptr for the others), loaded as loadLiveModel does. Call on one thread.

@@ -18,9 +18,10 @@ struct RecordedRender {
     std::string render; // the registered render id
 };
 
-// Every clip must name an asset or render this registry knows (BadInput naming the clip and
-// `projectPath` otherwise, before anything is rendered). The files are written first, then all
-// renders are recorded in one transaction.
+// Every clip is resolved by its content in this registry first (project_sources.h: BadInput
+// naming the clip and `projectPath` when it is not registered here or its file changed, before
+// anything is rendered). The files are written first, then all renders are recorded in one
+// transaction.
 std::vector<RecordedRender> renderProject(Registry& registry, const Project& project,
                                           const std::string& projectPath,
                                           const audio::RenderRequest& request);

@@ -52,6 +52,10 @@ public:
     const accord::Clip* findClip(const std::string& id, std::string* trackId = nullptr) const;
     int trackIndex(const std::string& id) const;
 
+    // Records the registry whose ids the clips use when the project names none yet (its first
+    // import): not an edit of the music, so not undoable (docs/PROJECT.md "Content, not ids").
+    void stampRegistry(const std::string& studioKey);
+
     // Length of a media file at the project rate, when known (import, registry, waveform).
     std::optional<std::int64_t> mediaLength(const std::string& file) const;
     void setMediaLength(const std::string& file, std::int64_t samples);
