@@ -393,9 +393,7 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
 #else
         handToModelsBinary(args.words);
 #endif
-    if (name == "render")
-        return runRenderCommand(args, out);
-    if (name == "export") {
+    if (name == "render" || name == "export") {
 #ifndef ACCORD_CLI_WITH_MODELS
         // Tracks running through a voice model render with it: the model tool loads LibTorch.
         const Project project = loadProject(absolutePath(args.positionals.front()));
@@ -403,7 +401,7 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
                         [](const Track& track) { return !track.model.empty(); }))
             handToModelsBinary(args.words);
 #endif
-        return runExportCommand(args, out);
+        return name == "render" ? runRenderCommand(args, out) : runExportCommand(args, out);
     }
     if (name == "verify")
         return runVerifyCommand(args, out, err);

@@ -5,6 +5,9 @@
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "accord/workflows/render.h"
+#ifdef ACCORD_CLI_WITH_MODELS
+#include "accord/workflows/live_model.h"
+#endif
 #include "output.h"
 
 #include <cmath>
@@ -44,12 +47,16 @@ ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
                                                                     : request.mixPath,
                                             args.has("--float"));
     auto registry = Registry::open(args.registryPath);
+#ifdef ACCORD_CLI_WITH_MODELS
+    request.processorFor = workflows::liveModelsFor(*registry);
+#endif
     json list = json::array();
     std::ostringstream text;
-    for (const auto& [file, render] :
+    for (const auto& [file, render, watermark] :
          workflows::renderProject(*registry, project, projectPath, request)) {
         list.push_back({{"path", file.path},
                         {"render", render},
+                        {"watermark", watermark.empty() ? json(nullptr) : json(watermark)},
                         {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},
                         {"lufs", std::isfinite(file.lufs) ? json(file.lufs) : json(nullptr)},
                         {"true_peak_db",

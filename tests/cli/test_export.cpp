@@ -512,6 +512,25 @@ private slots:
                     .toObject()
                     .value("generated")
                     .toBool());
+        // `render` takes the same path: through the model, gated by `generate`, watermarked.
+        const QString rendered = dir.filePath("live-render.wav");
+        r = runCli({"--json", "render", live, "--mix", rendered}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject renderedFile = r.json().value("files").toArray().at(0).toObject();
+        QVERIFY(renderedFile.value("watermark").toString().startsWith("acw1-"));
+        r = runCli({"--json", "verify", rendered}, registry);
+        QCOMPARE(r.json().value("watermark").toObject().value("render").toString(),
+                 renderedFile.value("render").toString());
+        QCOMPARE(r.json().value("lineage").toObject().value("models").toArray().size(), 1);
+        // A model file the registry does not know is refused, naming it; nothing is written.
+        const QString stranger = dir.filePath("stranger.accordvoice");
+        QVERIFY(QFile::copy(model, stranger));
+        QVERIFY(writeAll(live, readAll(live).replace(model.toUtf8(), stranger.toUtf8())));
+        r = runCli({"--json", "render", live, "--mix", dir.filePath("stranger.wav")}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!QFileInfo::exists(dir.filePath("stranger.wav")));
+        QVERIFY(writeAll(live, readAll(live).replace(stranger.toUtf8(), model.toUtf8())));
+
         // Once Ada withdraws generate consent the live track cannot be exported.
         const QJsonArray generateGrants =
             runCli({"--json", "grant", "list", "--holder", ada}, registry)
@@ -524,6 +543,11 @@ private slots:
         r = runCli({"--json", "export", live, "--out", dir.filePath("live-again")}, registry);
         QCOMPARE(r.exitCode, 4);
         QVERIFY(QJsonDocument(r.json()).toJson().contains("generate"));
+        // Nor rendered.
+        r = runCli({"--json", "render", live, "--mix", dir.filePath("live-again.wav")}, registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QJsonDocument(r.json()).toJson().contains("generate"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("live-again.wav")));
     }
 };
 

@@ -1,30 +1,39 @@
 #include "accord/workflows/render.h"
 
+#include "project_plan.h"
+#include "watermark_payload.h"
+
+#include "accord/audio/audio_file.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
+#include "accord/core/time.h"
 #include "accord/workflows/project_sources.h"
 
 #include <algorithm>
-#include <map>
+#include <filesystem>
 
 namespace accord::workflows {
 
 namespace {
 
-void addInput(std::vector<RenderInput>& inputs, const RenderInput& input) {
-    if (std::none_of(inputs.begin(), inputs.end(), [&](const RenderInput& existing) {
-            return existing.kind == input.kind && existing.id == input.id;
-        }))
-        inputs.push_back(input);
+// Rendering through a voice model generates: `generate` for every model a planned file uses.
+Decision judgeModels(const ConsentGraph& graph, const std::vector<FilePlan>& plans) {
+    Decision decision;
+    const UnixTime now = currentTime();
+    for (const FilePlan& plan : plans)
+        for (const RenderInput& input : plan.inputs)
+            if (input.kind == InputKind::Model)
+                mergeDecision(decision,
+                              decide(graph, {Scope::Generate, {input.kind, input.id}, {}, now}));
+    decision.allowed = decision.missing.empty();
+    return decision;
 }
 
-// The registry inputs of the clips on `track` (resolved: each names what its content is here).
-std::vector<RenderInput> inputsOf(const Track& track) {
-    std::vector<RenderInput> inputs;
-    for (const auto& clip : track.clips)
-        if (!clip.offline)
-            addInput(inputs, clip.render.empty() ? RenderInput{InputKind::Asset, clip.asset}
-                                                 : RenderInput{InputKind::Render, clip.render});
-    return inputs;
+void removeFiles(const std::vector<audio::RenderedFile>& files) {
+    for (const auto& file : files) {
+        std::error_code ignored;
+        std::filesystem::remove(file.path, ignored);
+    }
 }
 
 } // namespace
@@ -36,28 +45,44 @@ std::vector<RecordedRender> renderProject(Registry& registry, const Project& pla
         throw BadInput(projectPath + ": " + missing);
     // The lineage records what this registry knows by the clips' content (project_sources.h).
     const Project project = resolveProjectSources(registry, placed, projectPath).project;
-    std::map<std::string, std::vector<RenderInput>> inputsByTrack;
-    std::vector<RenderInput> mixInputs;
-    for (const auto& track : project.tracks) {
-        inputsByTrack[track.id] = inputsOf(track);
-        if (trackAudible(project, track))
-            for (const auto& input : inputsByTrack[track.id])
-                addInput(mixInputs, input);
-    }
+    const ConsentGraph& graph = registry.consentGraph();
+    const std::vector<FilePlan> plans =
+        planFiles(graph, project, !request.mixPath.empty(), !request.stemsDir.empty());
+    const Decision decision = judgeModels(graph, plans);
+    if (!decision.allowed)
+        throw ConsentDenied("render through a voice model", decision);
+    for (const Track& track : project.tracks)
+        if (!track.model.empty() && !request.processorFor)
+            throw BadInput(projectPath + ": track '" + track.name +
+                           "' runs through the voice model " + track.model +
+                           ", which only accord-cli-models and the studio load");
 
-    const auto files = audio::renderProject(project, request);
+    std::vector<audio::RenderedFile> files = audio::renderProject(project, request);
     std::vector<RecordedRender> recorded;
-    registry.inOneTransaction([&] {
-        for (const auto& file : files) {
-            const Render render =
-                registry.addRender({file.trackId.empty() ? "mix" : "stem",
-                                    file.path,
-                                    file.pcmSha256,
-                                    file.trackId.empty() ? mixInputs : inputsByTrack[file.trackId],
-                                    {}});
-            recorded.push_back({file, render.id});
-        }
-    });
+    try {
+        registry.inOneTransaction([&] {
+            for (audio::RenderedFile& file : files) {
+                const FilePlan& plan =
+                    *std::find_if(plans.begin(), plans.end(),
+                                  [&](const FilePlan& p) { return p.trackId == file.trackId; });
+                // Re-sung parts make generated audio: marked with the render it becomes.
+                std::string payload;
+                if (plan.generated()) {
+                    payload = newWatermarkPayload(registry);
+                    file.pcmSha256 = audio::watermarkAudioFile(
+                                         file.path, audio::parseWatermarkPayloadText(payload))
+                                         .pcmSha256;
+                }
+                const Render render =
+                    registry.addRender({plan.trackId.empty() ? "mix" : "stem", file.path,
+                                        file.pcmSha256, plan.inputs, payload});
+                recorded.push_back({file, render.id, payload});
+            }
+        });
+    } catch (...) {
+        removeFiles(files); // nothing rendered stays unrecorded
+        throw;
+    }
     return recorded;
 }
 
