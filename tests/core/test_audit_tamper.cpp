@@ -96,6 +96,15 @@ private slots:
             << "INSERT INTO grants (id, holder, scope, asset, created_at) VALUES "
                "('g-9', 'h-2', 'export', NULL, '2026-01-01T00:00:00Z')"
             << "grants row g-9 is not in the audit log";
+        QTest::newRow("copy a grant with no id")
+            << "INSERT INTO grants SELECT NULL, holder, scope, asset, grantee, share_percent, "
+               "attribution, licence, commercial, expires_at, created_at, revoked_at, "
+               "revoke_reason FROM grants WHERE id = 'g-2'"
+            << "(its id is null) is not in the audit log";
+        QTest::newRow("a grant numbered, not named")
+            << "INSERT INTO grants (id, holder, scope, asset, created_at) VALUES "
+               "(42, 'h-2', 'export', NULL, '2026-01-01T00:00:00Z')"
+            << "grants row 42 is not in the audit log";
         QTest::newRow("update asset owner") << "UPDATE assets SET owner = 'h-2' WHERE id = 'a-1'"
                                             << "assets row a-1 was changed outside Accord: owner";
         QTest::newRow("delete asset") << "DELETE FROM assets WHERE id = 'a-2'"
@@ -126,6 +135,9 @@ private slots:
             << "does not match its content";
         QTest::newRow("rewrite head") << "UPDATE audit_head SET seq = seq - 1"
                                       << "signature is not the studio's";
+        QTest::newRow("rewrite the head's hash")
+            << "UPDATE audit_head SET hash = replace(hash, substr(hash, 1, 2), 'ee')"
+            << "the signed audit head names another last entry than the log's entry";
         QTest::newRow("swap studio key")
             << "UPDATE studio SET public_key = replace(public_key, substr(public_key, 1, 2), 'ff')"
             << "studio row studio was changed outside Accord: public_key";

@@ -181,23 +181,38 @@ AuditReport Registry::verifyAudit() const {
         }
         if (!signatureOk)
             problem("the audit head's signature is not the studio's: the head was rewritten");
-        if (headSeq != report.entries || headHash != previous)
+        if (headSeq != report.entries)
             problem("the signed audit head covers " + std::to_string(headSeq) +
                     " entries but the log holds " + std::to_string(report.entries) +
                     (headSeq > report.entries ? ": entries were removed from the end"
                                               : ": entries were added without the studio key"));
+        else if (headHash != previous)
+            problem("the signed audit head names another last entry than the log's entry " +
+                    std::to_string(headSeq) + ": the end of the log was rewritten after it was "
+                                              "signed");
     }
 
-    // 3. Replaying the log must rebuild every row of every registry table exactly.
+    // 3. Replaying the log must rebuild every row of every registry table exactly. A row is
+    // named by its id; one whose id is not text (NULL, a number: written outside Accord) by its
+    // position in the table.
     for (const auto& table : schema::auditedTables()) {
         auto& logged = expected[table];
-        auto rows = impl_->prepare("SELECT * FROM " + table + " ORDER BY rowid");
+        auto rows = impl_->prepare("SELECT rowid AS accord_rowid, * FROM " + table +
+                                   " ORDER BY rowid");
         while (rows->step()) {
             json actual = rows->rowAsJson();
-            const std::string id = actual.value("id", std::string());
-            const auto found = logged.find(id);
+            const std::int64_t position = actual.value("accord_rowid", std::int64_t(0));
+            actual.erase("accord_rowid");
+            const auto idColumn = actual.find("id");
+            const bool named = idColumn != actual.end() && idColumn->is_string();
+            const std::string id = named ? idColumn->get<std::string>() : std::string();
+            const auto found = named ? logged.find(id) : logged.end();
             if (found == logged.end()) {
-                problem(table + " row " + id +
+                problem(table + " row " +
+                        (named ? id
+                               : "at position " + std::to_string(position) + " (its id is " +
+                                     (idColumn == actual.end() ? "missing" : idColumn->dump()) +
+                                     ")") +
                         " is not in the audit log: it was inserted outside Accord");
                 continue;
             }
