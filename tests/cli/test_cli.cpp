@@ -267,6 +267,22 @@ private slots:
                  dir.filePath("none.wav"));
     }
 
+    void aReadOnlyRegistryIsCalledReadOnly() {
+        QCOMPARE(runCli({"holder", "add", "--name", "Ada"}, registry).exitCode, 0);
+        const QString folder = QFileInfo(registry).absolutePath();
+        QFile::setPermissions(registry, QFile::ReadOwner | QFile::ReadGroup);
+        QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner);
+        const bool readOnly = !QFileInfo(registry).isWritable();
+        const auto r = runCli({"holder", "list"}, registry);
+        QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QFile::setPermissions(registry, QFile::ReadOwner | QFile::WriteOwner);
+        if (!readOnly)
+            QSKIP("running as root: permissions do not make a file read-only here");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString(r.err).contains("read-only"), r.err.constData());
+        QVERIFY(!QString(r.err).contains("not an SQLite database"));
+    }
+
     void notARegistryIsExit2() {
         const QString junk = dir.filePath("junk.sqlite");
         QFile f(junk);

@@ -1,10 +1,12 @@
 // Crash safety (SIGKILL mid-write) and two processes writing at once, on a real registry file.
 
 #include "accord/core/crypto.h"
+#include "accord/core/errors.h"
 #include "accord/core/registry.h"
 
 #include "test_support.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -58,6 +60,26 @@ class RegistryProcessesTest : public QObject {
     }
 
 private slots:
+    // A holder whose row is not kept (here the database refuses the insert, as a full disk
+    // would) leaves no private key behind.
+    void aFailedHolderAddLeavesNoKeyFile() {
+        QTemporaryDir scratch;
+        const QString path = scratch.filePath("registry.sqlite");
+        accord::Registry::open(path.toStdString())->addHolder("Ada", "");
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db,
+                              "CREATE TRIGGER refuse BEFORE INSERT ON holders BEGIN SELECT "
+                              "RAISE(ABORT, 'database or disk is full'); END",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(db);
+        const QStringList before = QDir(path + ".keys").entryList(QDir::Files);
+        auto registry = accord::Registry::open(path.toStdString());
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, registry->addHolder("Bo", ""));
+        QCOMPARE(QDir(path + ".keys").entryList(QDir::Files), before);
+    }
+
     void sigkillMidWriteLeavesAConsistentRegistry() {
         const QString path = makeRegistry("crash.sqlite");
         std::size_t grantsBefore = 0;

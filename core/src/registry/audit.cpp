@@ -188,8 +188,9 @@ AuditReport Registry::verifyAudit() const {
                                               : ": entries were added without the studio key"));
         else if (headHash != previous)
             problem("the signed audit head names another last entry than the log's entry " +
-                    std::to_string(headSeq) + ": the end of the log was rewritten after it was "
-                                              "signed");
+                    std::to_string(headSeq) +
+                    ": the end of the log was rewritten after it was "
+                    "signed");
     }
 
     // 3. Replaying the log must rebuild every row of every registry table exactly. A row is
@@ -197,8 +198,8 @@ AuditReport Registry::verifyAudit() const {
     // position in the table.
     for (const auto& table : schema::auditedTables()) {
         auto& logged = expected[table];
-        auto rows = impl_->prepare("SELECT rowid AS accord_rowid, * FROM " + table +
-                                   " ORDER BY rowid");
+        auto rows =
+            impl_->prepare("SELECT rowid AS accord_rowid, * FROM " + table + " ORDER BY rowid");
         while (rows->step()) {
             json actual = rows->rowAsJson();
             const std::int64_t position = actual.value("accord_rowid", std::int64_t(0));

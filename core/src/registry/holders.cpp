@@ -4,6 +4,8 @@
 
 #include "accord/core/errors.h"
 
+#include <unistd.h>
+
 namespace accord {
 
 namespace {
@@ -28,17 +30,25 @@ void Registry::Impl::requireHolder(const std::string& id, const std::string& rol
 Holder Registry::addHolder(const std::string& name, const std::string& ipi) {
     if (name.empty())
         throw BadInput("holder name: must not be empty");
-    return impl_->writeTransaction([&] {
-        const std::string id = impl_->nextId("holders", "h");
-        const KeyPair keys = generateKeyPair();
-        impl_->storeSecretKey(id, keys.secretKey);
-        impl_->insertAndLog("holder.add", "holders", id,
-                            {{"name", name},
-                             {"ipi", ipi},
-                             {"public_key", toHex(keys.publicKey)},
-                             {"created_at", formatIsoTime(currentTime())}});
-        return *holder(id);
-    });
+    std::string keyFile; // written before the row: removed again if the row is not kept
+    try {
+        return impl_->writeTransaction([&] {
+            const std::string id = impl_->nextId("holders", "h");
+            const KeyPair keys = generateKeyPair();
+            keyFile = impl_->keyFile(id);
+            impl_->storeSecretKey(id, keys.secretKey);
+            impl_->insertAndLog("holder.add", "holders", id,
+                                {{"name", name},
+                                 {"ipi", ipi},
+                                 {"public_key", toHex(keys.publicKey)},
+                                 {"created_at", formatIsoTime(currentTime())}});
+            return *holder(id);
+        });
+    } catch (...) {
+        if (!keyFile.empty())
+            ::unlink(keyFile.c_str());
+        throw;
+    }
 }
 
 std::optional<Holder> Registry::holder(const std::string& id) const {

@@ -99,7 +99,20 @@ std::unique_ptr<Registry> Registry::open(const std::string& path) {
     try {
         impl->exec("PRAGMA journal_mode = WAL");
     } catch (const Error&) {
-        throw BadInput(path + ": not an Accord registry (not an SQLite database)");
+        switch (sqlite3_extended_errcode(impl->db) & 0xff) {
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            throw BadInput(path + ": not an Accord registry (not an SQLite database)");
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PERM:
+        case SQLITE_AUTH:
+            throw BadInput(path + ": the registry (or its folder) is read-only here: Accord "
+                                  "keeps its write-ahead log beside it and records every "
+                                  "change, so it needs write access");
+        default:
+            throw BadInput(path + ": cannot open the registry: " + sqlite3_errmsg(impl->db));
+        }
     }
     impl->exec("PRAGMA foreign_keys = ON");
     impl->exec("PRAGMA synchronous = FULL");
