@@ -49,9 +49,7 @@ ExitCode projectNew(const Arguments& args, std::ostream& out) {
 
 ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
     const std::string path = absolutePath(args.positionals.front());
-    Project project = loadProject(path);
     Track track;
-    track.id = project.nextTrackId();
     track.name = args.required("--name");
     track.gainDb = args.number("--gain", 0);
     track.pan = args.number("--pan", 0);
@@ -63,8 +61,10 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
         if (!fileExists(track.model))
             throw BadInput("--model: " + track.model + ": no such file");
     }
-    project.tracks.push_back(track);
-    saveProject(path, project);
+    editProject(path, [&](Project& project) {
+        track.id = project.nextTrackId();
+        project.tracks.push_back(track);
+    });
     emit(args, out, {{"track", track.id}}, "Added track " + track.id + " '" + track.name + "'");
     return ExitCode::Ok;
 }
@@ -72,45 +72,46 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
 ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
     const std::string path = absolutePath(args.positionals.at(0));
     const std::string file = absolutePath(args.positionals.at(1));
-    Project project = loadProject(path);
-    Track& track = project.track(args.required("--track"));
-
-    const AudioIdentity identity = audio::identifyAudioFile(file);
     Clip clip;
-    clip.id = project.nextClipId();
-    clip.file = file;
-    clip.position = project.secondsToSamples(args.number("--at", 0));
-    clip.offset = project.secondsToSamples(args.number("--offset", 0));
-    clip.gainDb = args.number("--gain", 0);
-    const std::int64_t mediaLength = project.secondsToSamples(identity.durationSeconds);
-    if (clip.offset >= mediaLength)
-        throw BadInput("--offset: the media is only " + std::to_string(identity.durationSeconds) +
-                       " s long");
-    clip.length = args.has("--length") ? project.secondsToSamples(args.number("--length", 0))
-                                       : mediaLength - clip.offset;
-    if (clip.offset + clip.length > mediaLength)
-        throw BadInput("--length: the clip would run past the end of " + file);
+    std::string trackId, note;
+    editProject(path, [&](Project& project) {
+        Track& track = project.track(args.required("--track"));
+        trackId = track.id;
+        const AudioIdentity identity = audio::identifyAudioFile(file);
+        clip.id = project.nextClipId();
+        clip.file = file;
+        clip.position = project.secondsToSamples(args.number("--at", 0));
+        clip.offset = project.secondsToSamples(args.number("--offset", 0));
+        clip.gainDb = args.number("--gain", 0);
+        const std::int64_t mediaLength = project.secondsToSamples(identity.durationSeconds);
+        if (clip.offset >= mediaLength)
+            throw BadInput("--offset: the media is only " +
+                           std::to_string(identity.durationSeconds) + " s long");
+        clip.length = args.has("--length") ? project.secondsToSamples(args.number("--length", 0))
+                                           : mediaLength - clip.offset;
+        if (clip.offset + clip.length > mediaLength)
+            throw BadInput("--length: the clip would run past the end of " + file);
 
-    // Validated before anything is registered: bad input changes nothing.
-    auto registry = Registry::open(args.registryPath);
-    const workflows::ClipSource source =
-        workflows::resolveClipSource(*registry, file, identity, args.value("--owner"));
-    clip.asset = source.asset;
-    clip.render = source.render;
-    clip.pcmSha256 = identity.pcmSha256;
-    // The ids are this registry's (docs/PROJECT.md "Content, not ids").
-    if (project.registry.empty())
-        project.registry = registry->studioPublicKey();
-    const std::string& note = source.note;
-    track.clips.push_back(clip);
-    saveProject(path, project);
+        // Validated before anything is registered: bad input changes nothing.
+        auto registry = Registry::open(args.registryPath);
+        const workflows::ClipSource source =
+            workflows::resolveClipSource(*registry, file, identity, args.value("--owner"));
+        clip.asset = source.asset;
+        clip.render = source.render;
+        clip.pcmSha256 = identity.pcmSha256;
+        note = source.note;
+        // The ids are this registry's (docs/PROJECT.md "Content, not ids").
+        if (project.registry.empty())
+            project.registry = registry->studioPublicKey();
+        track.clips.push_back(clip);
+    });
     const std::string what = clip.render.empty() ? "asset " + clip.asset : "render " + clip.render;
     emit(args, out,
          {{"clip", clip.id},
           {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
           {"render", clip.render.empty() ? json(nullptr) : json(clip.render)},
           {"note", note.empty() ? json(nullptr) : json(note)}},
-         "Added clip " + clip.id + " (" + what + ") to track " + track.id +
+         "Added clip " + clip.id + " (" + what + ") to track " + trackId +
              (note.empty() ? "" : "\n" + note));
     return ExitCode::Ok;
 }

@@ -7,8 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <set>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace accord {
 
@@ -260,6 +267,33 @@ Project loadProject(const std::string& path) {
     if (!fileExists(path))
         throw BadInput(path + ": no such project file");
     return projectFromJson(readWholeFile(path), path);
+}
+
+void editProject(const std::string& path, const std::function<void(Project&)>& edit) {
+    for (;;) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            throw BadInput(path + ": no such project file");
+        struct Closer {
+            int fd;
+            ~Closer() { ::close(fd); } // also releases the lock
+        } closer{fd};
+        while (::flock(fd, LOCK_EX) != 0)
+            if (errno != EINTR)
+                throw BadInput(path +
+                               ": cannot lock the project for editing: " + std::strerror(errno));
+        // A save replaces the file (rename): the lock taken may be on the version another
+        // process has just replaced; then take the new one's.
+        struct stat locked {
+        }, current{};
+        if (::fstat(fd, &locked) != 0 || ::stat(path.c_str(), &current) != 0 ||
+            locked.st_ino != current.st_ino || locked.st_dev != current.st_dev)
+            continue;
+        Project project = loadProject(path);
+        edit(project);
+        saveProject(path, project);
+        return;
+    }
 }
 
 void saveProject(const std::string& path, const Project& project) {

@@ -3,8 +3,12 @@
 #include "test_support.h"
 
 #include <QJsonArray>
+#include <QProcess>
+
 #include <QTemporaryDir>
+#include <memory>
 #include <sqlite3.h>
+#include <vector>
 
 using accord::test::runCli;
 using accord::test::runTool;
@@ -408,6 +412,32 @@ private slots:
         file.write(saved.left(saved.size() / 2));
         file.close();
         expectBadInput({"project", "show", project}, "broken JSON");
+    }
+
+    // Several processes editing one project take turns: every edit lands.
+    void concurrentEditsOfOneProjectAllLand() {
+        const QString project = dir.filePath("busy.accord");
+        QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
+        constexpr int kProcesses = 4, kEdits = 10;
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (int p = 0; p < kProcesses; ++p) {
+            auto writer = std::make_unique<QProcess>();
+            QStringList script;
+            for (int e = 0; e < kEdits; ++e)
+                script << QString(
+                              "\"$ACCORD_CLI\" project add-track \"%1\" --name w%2e%3 || exit 1")
+                              .arg(project)
+                              .arg(p)
+                              .arg(e);
+            writer->start("sh", {"-c", script.join('\n')});
+            writers.push_back(std::move(writer));
+        }
+        for (auto& writer : writers) {
+            QVERIFY(writer->waitForFinished(accord::test::kSafetyNetMs));
+            QCOMPARE(writer->exitCode(), 0);
+        }
+        const auto shown = runCli({"--json", "project", "show", project}, registry);
+        QCOMPARE(shown.json().value("tracks").toArray().size(), kProcesses * kEdits);
     }
 
     void renderWritesMixAndStemsAndRecordsTheirLineage() {

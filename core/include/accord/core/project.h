@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,10 @@ constexpr double clipFadeGain(std::int64_t k, std::int64_t length, std::int64_t 
 // Reads a project; throws BadInput naming the file and the problem for broken JSON, a newer or
 // unknown format version, or invalid values. Missing media does not fail: clips go offline.
 Project loadProject(const std::string& path);
+// Loads the project in `path`, applies `edit` and saves it, holding an exclusive lock on the file
+// throughout: processes editing one project at once take turns, each seeing the edits before
+// it, so none is lost. What `edit` throws leaves the file as it was.
+void editProject(const std::string& path, const std::function<void(Project&)>& edit);
 // Validates, then writes atomically: a failed save leaves the previous file intact.
 void saveProject(const std::string& path, const Project& project);
 std::string projectToJson(const Project& project, const std::string& projectPath);
