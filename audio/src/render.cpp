@@ -6,6 +6,7 @@
 
 #include "accord/audio/media.h"
 #include "accord/core/errors.h"
+#include "accord/core/files.h"
 
 #include <juce_audio_formats/juce_audio_formats.h>
 
@@ -172,7 +173,10 @@ std::string stemFileName(std::size_t index, std::size_t count, const std::string
 void openOutput(Output& output, RenderFormat format, int sampleRate) {
     const fs::path target(output.target);
     const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    std::string pattern = (folder / ("." + target.filename().string() + ".part-XXXXXX")).string();
+    // Named after this process, so a later render can clear what a killed one left.
+    const std::string prefix = "." + target.filename().string() + ".part-";
+    removeStaleTemporaries(folder.string(), prefix);
+    std::string pattern = (folder / (prefix + std::to_string(::getpid()) + "-XXXXXX")).string();
     output.state.fd = ::mkstemp(pattern.data());
     if (output.state.fd < 0)
         throw BadInput(output.target + ": cannot create: " + std::strerror(errno));

@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -38,7 +39,27 @@ void writeAll(int fd, const std::string& content, const std::string& path) {
 
 } // namespace
 
+void removeStaleTemporaries(const std::string& folder, const std::string& prefix) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        const std::string rest = name.substr(prefix.size());
+        const std::size_t digits = rest.find_first_not_of("0123456789");
+        const std::string number = rest.substr(0, digits);
+        if (number.empty() || number.size() > 9)
+            continue;
+        const pid_t owner = static_cast<pid_t>(std::stol(number));
+        if (owner == ::getpid() || ::kill(owner, 0) == 0 || errno != ESRCH)
+            continue;
+        std::filesystem::remove_all(entry.path(), error);
+    }
+}
+
 void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    removeStaleTemporaries(parentOf(path), name + ".tmp-");
     const std::string temp = path + ".tmp-" + std::to_string(::getpid());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)

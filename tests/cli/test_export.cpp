@@ -4,7 +4,9 @@
 
 #include "test_support.h"
 
+#include <QDir>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 using accord::test::runCli;
@@ -199,6 +201,28 @@ private slots:
                      "clip c-2 on track 'Piano'"),
                  r.out.constData());
         QVERIFY(!QFileInfo::exists(dir.filePath("edited")));
+    }
+
+    // An export or render killed halfway leaves staging folders and partial files; the next one
+    // into the same folder clears them (those of live processes stay).
+    void leftoversOfAKilledExportAreCleared() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        for (const QString& holder : {ada, bo})
+            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
+                   registry);
+        const QString out = dir.filePath("crashed");
+        const QString dead = QString::number(accord::test::deadProcessId());
+        QVERIFY(QDir().mkpath(out + "/.accord-export-" + dead + "/stems"));
+        QVERIFY(writeAll(out + "/.accord-export-" + dead + "/stems/01 Vocals.wav", "half"));
+        QVERIFY(writeAll(out + "/.mix.wav.part-" + dead + "-Xy12Zq", "half a mix"));
+        QVERIFY(runCli({"--json", "export", project, "--out", out}, registry).exitCode == 0);
+        QVERIFY(runCli({"render", project, "--mix", out + "/mix.wav"}, registry).exitCode == 0);
+        const QStringList hidden =
+            QDir(out).entryList(QDir::Hidden | QDir::AllEntries | QDir::NoDotAndDotDot);
+        QVERIFY2(hidden.filter(QRegularExpression("^\\.")).isEmpty(),
+                 qPrintable(hidden.join(", ")));
     }
 
     void gateListsEveryMissingGrantAndWritesNothing() {

@@ -4,9 +4,13 @@
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 
+#include "test_support.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cerrno>
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,6 +167,21 @@ private slots:
         QVERIFY(!loaded.tracks[0].clips[1].offline);
         QCOMPARE(loaded.offlineMedia.size(), std::size_t{1});
         QVERIFY(QString::fromStdString(loaded.offlineMedia[0]).contains("gone.wav not found"));
+    }
+
+    // What a killed process left (its temporary file) is cleared by the next save; what a live
+    // one is writing is left alone.
+    void aKilledSavesLeftoversAreCleared() {
+        const long gone = accord::test::deadProcessId();
+        QVERIFY(gone != 0);
+        const std::string file = path("left.accord");
+        const std::string stale = file + ".tmp-" + std::to_string(gone);
+        const std::string live = file + ".tmp-" + std::to_string(::getppid());
+        writeFileAtomically(stale, "half a project");
+        writeFileAtomically(live, "being written");
+        saveProject(file, sample());
+        QVERIFY(!fileExists(stale));
+        QVERIFY(fileExists(live));
     }
 
     void aFailedSaveLeavesThePreviousSaveIntact() {

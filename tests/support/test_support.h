@@ -12,7 +12,9 @@
 #include <QStringList>
 #include <QtTest>
 
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <vector>
 
@@ -81,6 +83,14 @@ inline bool runTool(const QString& program, const QStringList& arguments) {
         return false;
     }
     return true;
+}
+
+// A process id no process has now (for the leftovers of a "killed" process).
+inline long deadProcessId() {
+    for (long candidate = 4'000'000; candidate > 300'000; candidate -= 7919)
+        if (::kill(static_cast<pid_t>(candidate), 0) != 0 && errno == ESRCH)
+            return candidate;
+    return 0;
 }
 
 // Raw little-endian float samples of a file as sox decodes it, with optional effects.

@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRenderShareOfProgress = 0.9;
+constexpr const char* kStagingPrefix = ".accord-export-";
 
 std::string extensionOf(audio::RenderFormat format) {
     return format == audio::RenderFormat::Flac24 ? ".flac" : ".wav";
@@ -106,7 +107,8 @@ json operationsJson(const Project& project, const FilePlan& plan,
 struct StagingFolder {
     std::string path;
     explicit StagingFolder(const std::string& outDir)
-        : path(outDir + "/.accord-export-" + std::to_string(::getpid())) {
+        : path(outDir + "/" + kStagingPrefix + std::to_string(::getpid())) {
+        removeStaleTemporaries(outDir, kStagingPrefix);
         std::error_code ignored;
         fs::remove_all(path, ignored);
         makeDirectories(path);

@@ -19,6 +19,10 @@ std::string readWholeFile(const std::string& path, std::size_t maxBytes = kMaxWh
 bool fileExists(const std::string& path);
 // `path` made absolute against the working folder, with "." and ".." resolved lexically.
 std::string absolutePath(const std::string& path);
+// Temporary files and folders are named "<prefix><pid>..." after the process that made them.
+// Removes those in `folder` whose process is gone (killed before it could clean up), so a crash
+// leaves nothing behind for good. Ones of live processes (and this one's) are left alone.
+void removeStaleTemporaries(const std::string& folder, const std::string& prefix);
 // Creates a folder and its parents with `mode`; throws BadInput naming it on failure.
 void makeDirectories(const std::string& path, mode_t mode = 0755);
 
