@@ -182,6 +182,7 @@ private slots:
         saveProject(file, sample());
         QVERIFY(!fileExists(stale));
         QVERIFY(fileExists(live));
+        QVERIFY(QFile::remove(QString::fromStdString(live)));
     }
 
     void aFailedSaveLeavesThePreviousSaveIntact() {
