@@ -21,7 +21,7 @@
 namespace accord::cli {
 namespace {
 
-constexpr int kDemoTrainingSteps = 200; // a small model: about half a minute here
+constexpr int kDemoTrainingSteps = 120; // a small model: about twenty seconds here
 constexpr int kDemoProjectRate = 44100;
 
 std::string materialRoot() {
