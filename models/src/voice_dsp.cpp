@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstdint>
 #include <random>
 
 namespace accord::models::voice {
@@ -63,11 +64,15 @@ int checkedInt(const nlohmann::json& json, const char* key, int lo, int hi,
                const std::string& what) {
     if (!json.contains(key) || !json[key].is_number_integer())
         throw BadInput(what + ": config field '" + key + "' is missing or not an integer");
-    const int value = json[key].get<int>();
+    // Read at full width: a huge number must not wrap into the range.
+    const std::int64_t value = json[key].is_number_unsigned()
+                                   ? std::int64_t(std::min<std::uint64_t>(
+                                         json[key].get<std::uint64_t>(), std::uint64_t(INT64_MAX)))
+                                   : json[key].get<std::int64_t>();
     if (value < lo || value > hi)
         throw BadInput(what + ": config field '" + key + "' = " + std::to_string(value) +
                        " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
-    return value;
+    return static_cast<int>(value);
 }
 
 double checkedDouble(const nlohmann::json& json, const char* key, double lo, double hi,

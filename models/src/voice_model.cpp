@@ -12,6 +12,7 @@
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/core/json_input.h"
 #include "accord/core/thread_checks.h"
 #include "accord/core/time.h"
 #include "accord/dsp/resample.h"
@@ -81,39 +82,35 @@ LoadedModel loadModel(const std::string& file) {
         throw BadInput(file + ": no such voice model file");
     const voice::Container container = voice::decodeContainer(
         readWholeFile(file), voice::kModelMagic, kVoiceModelFormatVersion, file, kModelKind);
-    json card;
-    try {
-        card = json::parse(container.json);
-    } catch (const json::exception&) {
-        throw BadInput(file + ": corrupt voice model: its card is not valid JSON");
-    }
-    const auto text = [&](const char* key) -> std::string {
-        if (!card.contains(key) || !card[key].is_string())
-            throw BadInput(file + ": corrupt voice model card: '" + key + "' missing");
-        return card[key].get<std::string>();
-    };
-    if (!card.is_object() || card.value("format", "") != kFormatName)
+    const json card = parseJsonInput(container.json, file + ": the voice model's card");
+    if (!card.is_object() || !card.contains("format") || card["format"] != kFormatName)
         throw BadInput(file + ": not " + std::string(kModelKind) +
                        " (its card is of another kind)");
+    const JsonFields fields(card, file + ": corrupt voice model card");
     LoadedModel model;
     model.card.formatVersion = container.version;
-    model.card.modelId =
-        card.contains("model") && card["model"].is_string() ? card["model"].get<std::string>() : "";
-    model.card.owner = text("owner");
-    model.card.ownerName = card.value("ownerName", "");
-    model.card.createdAt = text("createdAt");
-    model.card.weightsSha256 = text("weightsSha256");
-    if (card.contains("training") && card["training"].is_array())
-        for (const json& source : card["training"])
-            model.card.training.push_back({source.value("asset", ""), source.value("grant", "")});
-    model.card.configJson = card.value("config", json::object()).dump();
-    model.card.metricsJson = card.value("metrics", json::object()).dump();
+    model.card.modelId = fields.text("model", "");
+    model.card.owner = fields.text("owner");
+    model.card.ownerName = fields.text("ownerName", "");
+    model.card.createdAt = fields.text("createdAt");
+    model.card.weightsSha256 = fields.text("weightsSha256");
+    for (const json& source : fields.objects("training", true)) {
+        const JsonFields sourceFields(source, fields.where() + ": a training source");
+        model.card.training.push_back(
+            {sourceFields.text("asset", ""), sourceFields.text("grant", "")});
+    }
+    const json& config = card.contains("config") ? card["config"] : json::object();
+    const json& metrics = card.contains("metrics") ? card["metrics"] : json::object();
+    if (!metrics.is_object())
+        throw BadInput(fields.where() + ": \"metrics\" must be an object");
+    model.card.configJson = config.dump();
+    model.card.metricsJson = metrics.dump();
     model.card.json = container.json;
 
     if (sha256Hex(container.blob) != model.card.weightsSha256)
         throw BadInput(file +
                        ": corrupt voice model: the weights do not match the hash in its card");
-    model.config = voice::VoiceConfig::fromJson(card.value("config", json::object()), file);
+    model.config = voice::VoiceConfig::fromJson(config, file);
     model.network = std::make_unique<voice::VoiceNetwork>(model.config, 0);
     model.network->setWeights(voice::decodeTensors(container.blob, file), file);
     return model;

@@ -4,7 +4,9 @@
 // lineage, resume) are tested in tests/workflows/test_voice_workflows.cpp.
 
 #include "accord/audio/audio_io.h"
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/files.h"
 #include "accord/models/voice_model.h"
 
 #include "test_support.h"
@@ -12,6 +14,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <string>
@@ -133,6 +136,68 @@ private Q_SLOTS:
         QVERIFY(resumed.resumedFromStep >= kSteps / 2);
         const auto straight = models::trainVoice(sources, options("straight.checkpoint", 9));
         QCOMPARE(resumed.weightsSha256, straight.weightsSha256);
+    }
+
+    // A model file is outside input: a card with fields of the wrong type (the checksum made to
+    // match) is refused naming the file and the field, never in the JSON library's words.
+    void cardsOfTheWrongShapeAreRefusedByName() {
+        ACCORD_REQUIRE_MATERIAL(take1, kTake1);
+        ACCORD_REQUIRE_MATERIAL(take2, kTake2);
+        const auto trained = models::trainVoice(sourcesOf({take1, take2}), options("w.ckpt", 3));
+        const std::string good = dir_.filePath("good.accordvoice").toStdString();
+        models::writeVoiceModel(good, trained, {"m-1", "h-1", "Ada", "2026-12-06T00:00:00Z", {}});
+        const std::string bytes = readWholeFile(good);
+        const auto u64 = [&](std::size_t at) {
+            std::uint64_t value = 0;
+            for (int i = 7; i >= 0; --i)
+                value = (value << 8) | static_cast<unsigned char>(bytes[at + std::size_t(i)]);
+            return value;
+        };
+        const std::uint64_t cardBytes = u64(16), weightsBytes = u64(24);
+        const std::string card = bytes.substr(32, cardBytes);
+        const std::string weights = bytes.substr(32 + cardBytes, weightsBytes);
+        // The same container around another card, its lengths and checksum made to match.
+        const auto withCard = [&](const std::string& text) {
+            std::string out = bytes.substr(0, 16);
+            for (const std::uint64_t value : {std::uint64_t(text.size()), weightsBytes})
+                for (int i = 0; i < 8; ++i)
+                    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+            out += text + weights;
+            const Bytes digest = fromHex(sha256Hex(out), "digest");
+            out.append(digest.begin(), digest.end());
+            return out;
+        };
+        QVERIFY_THROWS_NO_EXCEPTION(models::readVoiceModelCard(good));
+        const auto replaced = [&](const std::string& key, const std::string& value) {
+            nlohmann::json edited = nlohmann::json::parse(card);
+            edited[key] = nlohmann::json::parse(value);
+            return edited.dump();
+        };
+        const std::vector<std::pair<std::string, std::string>> cases = {
+            {replaced("owner", "5"), "\"owner\" must be text"},
+            {replaced("training", "\"a-1\""), "\"training\" must be a list"},
+            {replaced("training", "[1, 2]"), "\"training\" must be a list of objects"},
+            {replaced("ownerName", "{\"x\": 1}"), "\"ownerName\" must be text"},
+            {replaced("metrics", "[]"), "\"metrics\" must be an object"},
+            {replaced("config", "7"), "config is not a JSON object"},
+            {card.substr(0, card.size() - 1) + ", \"deep\": " + std::string(100000, '[') +
+                 std::string(100000, ']') + "}",
+             "nested deeper than"},
+        };
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            const std::string file =
+                dir_.filePath(QString("shape%1.accordvoice").arg(i)).toStdString();
+            writeFileAtomically(file, withCard(cases[i].first));
+            try {
+                models::readVoiceModelCard(file);
+                QFAIL(qPrintable(QString("accepted: ") + cases[i].second.c_str()));
+            } catch (const BadInput& error) {
+                const QString message = error.what();
+                QVERIFY2(message.startsWith(QString::fromStdString(file)), error.what());
+                QVERIFY2(message.contains(QString::fromStdString(cases[i].second)), error.what());
+                QVERIFY2(!message.contains("json.exception"), error.what());
+            }
+        }
     }
 
     void tooLittleSoundIsBadInput() {
