@@ -11,6 +11,8 @@
 
 #include "voice_net.h"
 
+#include "accord/models/voice_model.h"
+
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace accord::models::voice {
 
 inline constexpr char kModelMagic[9] = "ACCVOICE";
 inline constexpr char kCheckpointMagic[9] = "ACCVCKPT";
+inline constexpr const char* kModelFormatName = "accord-voice-model"; // the card's "format"
+inline constexpr const char* kModelKind = "an Accord voice model";
 
 std::string encodeTensors(const std::vector<NamedArray>& tensors);
 // Throws BadInput "<what>: ..." when the blob is malformed.
@@ -35,5 +39,16 @@ struct Container {
 // "<file>: <problem>" naming `kind` ("an Accord voice model") for a foreign file.
 Container decodeContainer(const std::string& bytes, const char* magic, int maxVersion,
                           const std::string& file, const std::string& kind);
+
+// A model file's content without its network: the card read and checked (format, typed fields,
+// the weights' hash against the card), the config and the weights decoded. No Torch here, so
+// the fuzz tests read model files as the studio does. Throws BadInput "<file>: ..." naming the
+// problem (truncated, corrupt, of another kind, newer, a card field of the wrong type).
+struct VoiceModelData {
+    VoiceModelCard card;
+    VoiceConfig config;
+    std::vector<NamedArray> weights;
+};
+VoiceModelData decodeVoiceModel(const std::string& bytes, const std::string& file);
 
 } // namespace accord::models::voice

@@ -12,7 +12,6 @@
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
-#include "accord/core/json_input.h"
 #include "accord/core/thread_checks.h"
 #include "accord/core/time.h"
 #include "accord/dsp/resample.h"
@@ -44,8 +43,6 @@ using Clock = std::chrono::steady_clock;
 using voice::kBins;
 using voice::kConditioningSize;
 
-constexpr const char* kFormatName = "accord-voice-model";
-constexpr const char* kModelKind = "an Accord voice model";
 constexpr const char* kCheckpointKind = "an Accord voice-model checkpoint";
 constexpr int kCheckpointVersion = 1;
 constexpr double kCheckpointSeconds = 30;
@@ -80,39 +77,12 @@ struct LoadedModel {
 LoadedModel loadModel(const std::string& file) {
     if (!fileExists(file))
         throw BadInput(file + ": no such voice model file");
-    const voice::Container container = voice::decodeContainer(
-        readWholeFile(file), voice::kModelMagic, kVoiceModelFormatVersion, file, kModelKind);
-    const json card = parseJsonInput(container.json, file + ": the voice model's card");
-    if (!card.is_object() || !card.contains("format") || card["format"] != kFormatName)
-        throw BadInput(file + ": not " + std::string(kModelKind) +
-                       " (its card is of another kind)");
-    const JsonFields fields(card, file + ": corrupt voice model card");
+    voice::VoiceModelData data = voice::decodeVoiceModel(readWholeFile(file), file);
     LoadedModel model;
-    model.card.formatVersion = container.version;
-    model.card.modelId = fields.text("model", "");
-    model.card.owner = fields.text("owner");
-    model.card.ownerName = fields.text("ownerName", "");
-    model.card.createdAt = fields.text("createdAt");
-    model.card.weightsSha256 = fields.text("weightsSha256");
-    for (const json& source : fields.objects("training", true)) {
-        const JsonFields sourceFields(source, fields.where() + ": a training source");
-        model.card.training.push_back(
-            {sourceFields.text("asset", ""), sourceFields.text("grant", "")});
-    }
-    const json& config = card.contains("config") ? card["config"] : json::object();
-    const json& metrics = card.contains("metrics") ? card["metrics"] : json::object();
-    if (!metrics.is_object())
-        throw BadInput(fields.where() + ": \"metrics\" must be an object");
-    model.card.configJson = config.dump();
-    model.card.metricsJson = metrics.dump();
-    model.card.json = container.json;
-
-    if (sha256Hex(container.blob) != model.card.weightsSha256)
-        throw BadInput(file +
-                       ": corrupt voice model: the weights do not match the hash in its card");
-    model.config = voice::VoiceConfig::fromJson(config, file);
+    model.card = std::move(data.card);
+    model.config = data.config;
     model.network = std::make_unique<voice::VoiceNetwork>(model.config, 0);
-    model.network->setWeights(voice::decodeTensors(container.blob, file), file);
+    model.network->setWeights(data.weights, file);
     return model;
 }
 
@@ -284,9 +254,12 @@ std::string requestFingerprint(const std::vector<AnalysedSource>& sources,
     json assets = json::array();
     for (const AnalysedSource& source : sources)
         assets.push_back({source.id, source.contentHash});
-    const json fingerprint = {{"format", kFormatName},  {"version", kVoiceModelFormatVersion},
-                              {"owner", options.owner}, {"assets", assets},
-                              {"seed", options.seed},   {"config", config.toJson()}};
+    const json fingerprint = {{"format", voice::kModelFormatName},
+                              {"version", kVoiceModelFormatVersion},
+                              {"owner", options.owner},
+                              {"assets", assets},
+                              {"seed", options.seed},
+                              {"config", config.toJson()}};
     return sha256Hex(fingerprint.dump());
 }
 
@@ -558,7 +531,7 @@ void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
                             {"grant", source.grant},
                             {"pcmSha256", source.pcmSha256},
                             {"seconds", source.seconds}});
-    const json card = {{"format", kFormatName},
+    const json card = {{"format", voice::kModelFormatName},
                        {"formatVersion", kVoiceModelFormatVersion},
                        {"kind", "voice"},
                        {"model", origin.modelId.empty() ? json(nullptr) : json(origin.modelId)},
