@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config clang-format
+  build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   juce-modules-source libfreetype-dev libfontconfig-dev libpng-dev libjpeg-dev
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev

@@ -27,6 +27,8 @@ json parseJsonInput(const std::string& text, const std::string& what) {
                        " levels, which no Accord document is");
     } catch (const json::parse_error& error) {
         throw BadInput(what + ": broken JSON at byte " + std::to_string(error.byte));
+    } catch (const json::exception&) { // e.g. a number beyond any floating point range
+        throw BadInput(what + ": broken JSON: a number out of range");
     }
 }
 
