@@ -158,27 +158,19 @@ private slots:
             "no longer holds the recording placed there"));
 
         // The hash edited too: the clip plays Ada's words, so Ada is asked (and refuses).
-        const QJsonObject placed = QJsonDocument::fromJson(original).object();
-        const QString adaPcm = placed.value("tracks")
-                                   .toArray()
-                                   .at(0)
-                                   .toObject()
-                                   .value("clips")
-                                   .toArray()
-                                   .at(0)
-                                   .toObject()
-                                   .value("pcm_sha256")
-                                   .toString();
-        const QString boPcm = placed.value("tracks")
-                                  .toArray()
-                                  .at(1)
-                                  .toObject()
-                                  .value("clips")
-                                  .toArray()
-                                  .at(0)
-                                  .toObject()
-                                  .value("pcm_sha256")
-                                  .toString();
+        const QJsonArray tracks =
+            QJsonDocument::fromJson(original).object().value("tracks").toArray();
+        const auto firstClipPcm = [&](int track) {
+            return tracks.at(track)
+                .toObject()
+                .value("clips")
+                .toArray()
+                .at(0)
+                .toObject()
+                .value("pcm_sha256")
+                .toString();
+        };
+        const QString adaPcm = firstClipPcm(0), boPcm = firstClipPcm(1);
         QVERIFY(!adaPcm.isEmpty() && !boPcm.isEmpty());
         edited.replace(boPcm.toUtf8(), adaPcm.toUtf8());
         QVERIFY(writeAll(project, edited));

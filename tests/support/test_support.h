@@ -85,6 +85,21 @@ inline bool runTool(const QString& program, const QStringList& arguments) {
     return true;
 }
 
+// Eight channels in one WAV (sox -M of the eight alsa test words), or empty (the test is skipped
+// or has failed) when the recordings or sox are missing.
+inline QString eightChannelWav(const QString& folder) {
+    QStringList arguments{"-M"};
+    for (const char* name : {"Front_Center", "Front_Left", "Front_Right", "Rear_Center",
+                             "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"}) {
+        const QString input = materialFile(QString("alsa/") + name + ".wav");
+        if (input.isEmpty())
+            return {};
+        arguments << input;
+    }
+    const QString eight = folder + "/eight.wav";
+    return runTool("sox", arguments << eight) ? eight : QString();
+}
+
 // A process id no process has now (for the leftovers of a "killed" process).
 inline long deadProcessId() {
     for (long candidate = 4'000'000; candidate > 300'000; candidate -= 7919)
