@@ -27,6 +27,8 @@ json parseJsonInput(const std::string& text, const std::string& what) {
                        " levels, which no Accord document is");
     } catch (const json::parse_error& error) {
         throw BadInput(what + ": broken JSON at byte " + std::to_string(error.byte));
+    } catch (const json::out_of_range&) {
+        throw BadInput(what + ": holds a number too large to be read");
     }
 }
 
@@ -111,6 +113,29 @@ const json& JsonFields::objects(const char* key, bool optional) const {
     for (const json& element : *value)
         if (!element.is_object())
             wrongType(key, "a list of objects");
+    return *value;
+}
+
+const json& JsonFields::object(const char* key, bool optional) const {
+    static const json none = json::object();
+    const json* value = field(key, !optional);
+    if (!value)
+        return none;
+    if (!value->is_object())
+        wrongType(key, "an object");
+    return *value;
+}
+
+const json& JsonFields::texts(const char* key, bool optional) const {
+    static const json none = json::array();
+    const json* value = field(key, !optional);
+    if (!value)
+        return none;
+    if (!value->is_array())
+        wrongType(key, "a list");
+    for (const json& element : *value)
+        if (!element.is_string())
+            wrongType(key, "a list of text");
     return *value;
 }
 

@@ -5,6 +5,7 @@
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/files.h"
+#include "accord/core/json_input.h"
 #include "accord/core/time.h"
 
 namespace accord::workflows {
@@ -13,24 +14,33 @@ using nlohmann::json;
 
 namespace {
 
+// The manifest in `text`, read with a nesting limit and checked field by field, or nullopt with
+// a problem naming what is wrong: a manifest of another shape than Accord writes is a damaged or
+// tampered proof, never one to read.
 std::optional<json> parseManifest(const std::string& text, const std::string& where,
                                   FileVerification& result) {
     try {
-        json parsed = json::parse(text);
-        if (parsed.is_object() && parsed.value("format", std::string()) == kManifestFormat)
-            return parsed;
-        result.problems.push_back(where + " is not an Accord manifest");
-    } catch (const json::exception&) {
-        result.problems.push_back(where + " is not valid JSON: it was damaged or edited");
+        json parsed = parseJsonInput(text, where);
+        requireManifestShape(parsed, where);
+        return parsed;
+    } catch (const BadInput& e) {
+        result.problems.push_back(std::string(e.what()) +
+                                  " (not as Accord writes a manifest: it was damaged or edited)");
     }
     return std::nullopt;
 }
 
 void readManifest(const std::string& path, FileVerification& result) {
     const std::string sidecar = audio::manifestSidecarPath(path);
+    const std::vector<std::string> inFile = audio::readEmbeddedManifests(path);
     std::optional<json> embedded, beside;
-    if (const auto text = audio::readEmbeddedManifest(path))
-        embedded = parseManifest(*text, "the manifest embedded in " + path, result);
+    if (inFile.size() > 1) {
+        const std::string count = inFile.size() == 2 ? "two" : std::to_string(inFile.size());
+        result.problems.push_back(count + " manifests in one file: " + path +
+                                  " carries more than the one an export embeds, so none of them "
+                                  "is its proof");
+    } else if (inFile.size() == 1)
+        embedded = parseManifest(inFile.front(), "the manifest embedded in " + path, result);
     if (fileExists(sidecar))
         beside = parseManifest(readWholeFile(sidecar), "the sidecar " + sidecar, result);
     if (embedded) {
@@ -38,7 +48,7 @@ void readManifest(const std::string& path, FileVerification& result) {
         if (beside && canonicalJson(*beside) != canonicalJson(*embedded))
             result.problems.push_back("the sidecar " + sidecar +
                                       " differs from the manifest embedded in the file");
-    } else if (beside) {
+    } else if (beside && inFile.empty()) {
         result.manifest = *beside;
         result.problems.push_back("the file carries no embedded manifest but its sidecar " +
                                   sidecar + " does: the manifest was stripped from the file");
@@ -46,8 +56,7 @@ void readManifest(const std::string& path, FileVerification& result) {
 }
 
 void checkContent(const std::string& actual, FileVerification& result) {
-    const std::string expected =
-        result.manifest.value("content", json::object()).value("pcmSha256", std::string());
+    const std::string expected = result.manifest.at("content").at("pcmSha256").get<std::string>();
     result.content = actual == expected ? "match" : "mismatch";
     if (actual != expected)
         result.problems.push_back("the sound differs from what the manifest signed: the PCM "
