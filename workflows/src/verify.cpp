@@ -8,6 +8,9 @@
 #include "accord/core/json_input.h"
 #include "accord/core/time.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace accord::workflows {
 
 using nlohmann::json;
@@ -104,24 +107,95 @@ std::string describeGrantState(const ConsentGraph& graph, const Grant& grant) {
            (grant.asset ? " of " + *grant.asset : std::string(" of all their assets")) + ")";
 }
 
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+std::string howToTrust(const std::string& key) {
+    return "accord-cli trust add " + key + " --name NAME";
+}
+
+// Whom the key that signed is trusted as (docs/CONSENT.md "Whose signature counts"): this
+// studio's key, the current key of a holder on record, or a key in the trust store; nothing
+// else, and nothing without a registry. Holder ids belong to the studio that wrote the manifest,
+// so a claimed holder is compared with this registry's only when the manifest names this studio.
+SignerCheck checkSigner(const json& manifest, SignatureState signature, const Registry* registry,
+                        FileVerification& result) {
+    const JsonFields claimed(manifest.at("signer"), "the manifest's signer");
+    SignerCheck signer;
+    signer.publicKey = lowerCase(claimed.text("publicKey"));
+    signer.name = claimed.text("name");
+    signer.holder = claimed.text("holder", "");
+    auto trust = [&](SignerCheck::Trust as, const std::string& name, const std::string& why) {
+        signer.trustedAs = as;
+        signer.trustedName = name;
+        signer.why = why;
+        return signer;
+    };
+    auto trustHolder = [&](const Holder& holder) {
+        signer.trustedHolder = holder.id;
+        return trust(SignerCheck::Trust::Holder, holder.name,
+                     "the key of " + holder.name + " (" + holder.id +
+                         "), a rights holder on record");
+    };
+    if (signature == SignatureState::Absent) {
+        signer.why = "the manifest is not signed";
+        return signer;
+    }
+    if (signature == SignatureState::Invalid) {
+        signer.why = "its signature is not valid, so it proves nothing about who signed";
+        return signer;
+    }
+    if (!registry) {
+        signer.why = "no registry here to say whom to trust: verify with the registry of the "
+                     "studio that exported the file or, once you know whose key it is, trust it "
+                     "(" +
+                     howToTrust(signer.publicKey) + ")";
+        return signer;
+    }
+    const ConsentGraph& graph = registry->consentGraph();
+    const std::string studioKey = registry->studioPublicKey();
+    const bool writtenHere =
+        lowerCase(JsonFields(manifest.at("studio"), "the manifest's studio").text("publicKey")) ==
+        studioKey;
+    if (!signer.holder.empty() && writtenHere) {
+        const auto holder = graph.holders.find(signer.holder);
+        if (holder != graph.holders.end()) {
+            const Holder& h = holder->second;
+            if (h.publicKey == signer.publicKey)
+                return trustHolder(h);
+            signer.why = "the manifest says " + h.name + " (" + h.id +
+                         ") signed it, but it is signed with a key that is not " + h.name +
+                         "'s on record: " + signer.publicKey;
+            return signer;
+        }
+        result.notes.push_back("signed by holder " + signer.holder +
+                               ", whom this registry does not know");
+    }
+    if (signer.publicKey == studioKey)
+        return trust(SignerCheck::Trust::Studio, "this studio", "this studio's own key");
+    for (const auto& entry : graph.holders)
+        if (entry.second.publicKey == signer.publicKey)
+            return trustHolder(entry.second);
+    if (const auto chosen = registry->trustedKey(signer.publicKey))
+        return trust(SignerCheck::Trust::ChosenKey, chosen->name,
+                     "a key you chose to trust: '" + chosen->name + "' (since " + chosen->addedAt +
+                         ")");
+    signer.why = "key " + signer.publicKey +
+                 " is not this studio's, not a rights holder's on record and not one you chose "
+                 "to trust, and a valid signature from an unknown key proves nothing (once you "
+                 "know whose key it is: " +
+                 howToTrust(signer.publicKey) + ")";
+    return signer;
+}
+
 void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256,
                           FileVerification& result) {
     const ConsentGraph& graph = registry.consentGraph();
     const UnixTime now = currentTime();
     if (result.manifest.is_object()) {
-        const json signer = result.manifest.value("signer", json::object());
-        const std::string key = signer.value("publicKey", std::string());
-        if (signer.contains("holder") && signer["holder"].is_string()) {
-            const auto holder = graph.holders.find(signer["holder"].get<std::string>());
-            if (holder == graph.holders.end())
-                result.notes.push_back("signed by holder " + signer["holder"].get<std::string>() +
-                                       ", whom this registry does not know");
-            else if (holder->second.publicKey != key)
-                result.problems.push_back("signed with a key that is not " + holder->second.name +
-                                          "'s (" + holder->first + ") on record");
-        } else if (key != registry.studioPublicKey()) {
-            result.notes.push_back("signed by another studio's key");
-        }
         bool anyKnown = false;
         bool anyWithdrawn = false;
         for (const auto& recorded : result.manifest.value("grants", json::array())) {
@@ -180,9 +254,33 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
 
 } // namespace
 
+std::string FileVerification::trust() const {
+    if (!signer)
+        return {};
+    switch (signer->trustedAs) {
+    case SignerCheck::Trust::Studio:
+        return "trusted (studio)";
+    case SignerCheck::Trust::Holder:
+        return "trusted (holder " + signer->trustedHolder + " " + signer->trustedName + ")";
+    case SignerCheck::Trust::ChosenKey:
+        return "trusted (key '" + signer->trustedName + "' you trust)";
+    case SignerCheck::Trust::None:
+        break;
+    }
+    return "untrusted (" + signer->why + ")";
+}
+
 json FileVerification::toJson() const {
+    json signerJson = nullptr;
+    if (signer)
+        signerJson = {{"publicKey", signer->publicKey},
+                      {"name", signer->name},
+                      {"holder", signer->holder.empty() ? json(nullptr) : json(signer->holder)},
+                      {"trusted", signer->trusted()},
+                      {"why", signer->why}};
     return {{"file", file},
             {"signature", signatureStateName(signature)},
+            {"signer", signerJson},
             {"content", content},
             {"watermark",
              {{"found", watermarkFound},
@@ -213,6 +311,9 @@ FileVerification verifyFile(const std::string& path, const Registry* registry) {
         result.signature = checkManifestSignature(result.manifest, problem);
         if (result.signature != SignatureState::Valid)
             result.problems.push_back(problem);
+        result.signer = checkSigner(result.manifest, result.signature, registry, result);
+        if (result.signature == SignatureState::Valid && !result.signer->trusted())
+            result.problems.push_back("untrusted signer: " + result.signer->why);
         checkContent(pcmSha256, result);
         result.lineage = result.manifest.value("lineage", json());
     }
