@@ -128,17 +128,17 @@ SignerCheck checkSigner(const json& manifest, SignatureState signature, const Re
     signer.publicKey = lowerCase(claimed.text("publicKey"));
     signer.name = claimed.text("name");
     signer.holder = claimed.text("holder", "");
-    auto trust = [&](SignerCheck::Trust as, const std::string& name, const std::string& why) {
-        signer.trustedAs = as;
+    auto judged = [&](SignerCheck::Trust trust, const std::string& name, const std::string& why) {
+        signer.trust = trust;
         signer.trustedName = name;
         signer.why = why;
         return signer;
     };
     auto trustHolder = [&](const Holder& holder) {
         signer.trustedHolder = holder.id;
-        return trust(SignerCheck::Trust::Holder, holder.name,
-                     "the key of " + holder.name + " (" + holder.id +
-                         "), a rights holder on record");
+        return judged(SignerCheck::Trust::Holder, holder.name,
+                      "the key of " + holder.name + " (" + holder.id +
+                          "), a rights holder on record");
     };
     if (signature == SignatureState::Absent) {
         signer.why = "the manifest is not signed";
@@ -149,6 +149,7 @@ SignerCheck checkSigner(const json& manifest, SignatureState signature, const Re
         return signer;
     }
     if (!registry) {
+        signer.trust = SignerCheck::Trust::NoRegistry;
         signer.why = "no registry here to say whom to trust: verify with the registry of the "
                      "studio that exported the file or, once you know whose key it is, trust it "
                      "(" +
@@ -166,23 +167,25 @@ SignerCheck checkSigner(const json& manifest, SignatureState signature, const Re
             const Holder& h = holder->second;
             if (h.publicKey == signer.publicKey)
                 return trustHolder(h);
-            signer.why = "the manifest says " + h.name + " (" + h.id +
-                         ") signed it, but it is signed with a key that is not " + h.name +
-                         "'s on record: " + signer.publicKey;
-            return signer;
+            signer.trustedHolder = h.id;
+            return judged(SignerCheck::Trust::NotTheClaimedHolder, h.name,
+                          "the manifest says " + h.name + " (" + h.id +
+                              ") signed it, but it is signed with a key that is not " + h.name +
+                              "'s on record: " + signer.publicKey);
         }
         result.notes.push_back("signed by holder " + signer.holder +
                                ", whom this registry does not know");
     }
     if (signer.publicKey == studioKey)
-        return trust(SignerCheck::Trust::Studio, "this studio", "this studio's own key");
+        return judged(SignerCheck::Trust::Studio, "this studio", "this studio's own key");
     for (const auto& entry : graph.holders)
         if (entry.second.publicKey == signer.publicKey)
             return trustHolder(entry.second);
     if (const auto chosen = registry->trustedKey(signer.publicKey))
-        return trust(SignerCheck::Trust::ChosenKey, chosen->name,
-                     "a key you chose to trust: '" + chosen->name + "' (since " + chosen->addedAt +
-                         ")");
+        return judged(SignerCheck::Trust::ChosenKey, chosen->name,
+                      "a key you chose to trust: '" + chosen->name + "' (since " + chosen->addedAt +
+                          ")");
+    signer.trust = SignerCheck::Trust::UnknownKey;
     signer.why = "key " + signer.publicKey +
                  " is not this studio's, not a rights holder's on record and not one you chose "
                  "to trust, and a valid signature from an unknown key proves nothing (once you "
@@ -257,17 +260,16 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
 std::string FileVerification::trust() const {
     if (!signer)
         return {};
-    switch (signer->trustedAs) {
+    switch (signer->trust) {
     case SignerCheck::Trust::Studio:
         return "trusted (studio)";
     case SignerCheck::Trust::Holder:
         return "trusted (holder " + signer->trustedHolder + " " + signer->trustedName + ")";
     case SignerCheck::Trust::ChosenKey:
         return "trusted (key '" + signer->trustedName + "' you trust)";
-    case SignerCheck::Trust::None:
-        break;
+    default:
+        return "untrusted (" + signer->why + ")";
     }
-    return "untrusted (" + signer->why + ")";
 }
 
 json FileVerification::toJson() const {

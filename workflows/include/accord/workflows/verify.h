@@ -19,17 +19,28 @@ namespace accord::workflows {
 
 // Who signed a manifest, as it claims, and whether the key that did is trusted here.
 struct SignerCheck {
-    enum class Trust { None, Studio, Holder, ChosenKey };
+    enum class Trust {
+        Studio,    // trusted: this registry's studio key
+        Holder,    // trusted: the key on record of a holder
+        ChosenKey, // trusted: a key in the trust store
+        UnknownKey,
+        NotTheClaimedHolder, // a manifest of this studio names a holder whose key did not sign
+        NoRegistry,
+        NotSigned // the signature is absent or not valid: nobody to trust
+    };
 
     std::string publicKey; // hex, as the manifest names it
     std::string name;      // as the manifest claims
     std::string holder;    // the holder id it claims, or empty
-    Trust trustedAs = Trust::None;
-    std::string trustedHolder; // Trust::Holder: the holder on record whose key it is
+    Trust trust = Trust::NotSigned;
+    std::string trustedHolder; // the holder on record whose key it is (Holder), or who the
+                               // manifest claims but whose key did not sign (NotTheClaimedHolder)
     std::string trustedName;   // that holder's name, or the name the user gave the key
     std::string why;           // plain words: whom the key is trusted as, or why it is not
 
-    bool trusted() const { return trustedAs != Trust::None; }
+    bool trusted() const {
+        return trust == Trust::Studio || trust == Trust::Holder || trust == Trust::ChosenKey;
+    }
 };
 
 struct FileVerification {
