@@ -103,7 +103,8 @@ bool JsonFields::flag(const char* key, bool fallback) const {
     return value->get<bool>();
 }
 
-const json& JsonFields::objects(const char* key, bool optional) const {
+const json& JsonFields::list(const char* key, bool optional, bool (*isElement)(const json&),
+                             const char* expected) const {
     static const json none = json::array();
     const json* value = field(key, !optional);
     if (!value)
@@ -111,9 +112,15 @@ const json& JsonFields::objects(const char* key, bool optional) const {
     if (!value->is_array())
         wrongType(key, "a list");
     for (const json& element : *value)
-        if (!element.is_object())
-            wrongType(key, "a list of objects");
+        if (!isElement(element))
+            wrongType(key, expected);
     return *value;
+}
+
+const json& JsonFields::objects(const char* key, bool optional) const {
+    return list(
+        key, optional, [](const json& element) { return element.is_object(); },
+        "a list of objects");
 }
 
 const json& JsonFields::object(const char* key, bool optional) const {
@@ -127,16 +134,8 @@ const json& JsonFields::object(const char* key, bool optional) const {
 }
 
 const json& JsonFields::texts(const char* key, bool optional) const {
-    static const json none = json::array();
-    const json* value = field(key, !optional);
-    if (!value)
-        return none;
-    if (!value->is_array())
-        wrongType(key, "a list");
-    for (const json& element : *value)
-        if (!element.is_string())
-            wrongType(key, "a list of text");
-    return *value;
+    return list(
+        key, optional, [](const json& element) { return element.is_string(); }, "a list of text");
 }
 
 json JsonFields::unknown(std::initializer_list<const char*> known) const {

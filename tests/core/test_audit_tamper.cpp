@@ -6,7 +6,8 @@
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <sqlite3.h>
+
+#include "raw_sql.h"
 
 using namespace accord;
 
@@ -19,17 +20,9 @@ void copyRegistry(const QString& from, const QString& to) {
         QVERIFY(QFile::copy(from + ".keys/" + key, to + ".keys/" + key));
 }
 
-// Runs SQL the way an attacker with the file would: no Accord code, no foreign keys.
+// Changes at least one row the way an attacker with the file would.
 void tamper(const QString& path, const QString& sql) {
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.toUtf8().constData(), nullptr, nullptr, &error);
-    const QString message = error ? error : "";
-    sqlite3_free(error);
-    QCOMPARE(sqlite3_changes(db) > 0 || rc != SQLITE_OK, true);
-    sqlite3_close(db);
-    QVERIFY2(rc == SQLITE_OK, qPrintable(message));
+    QVERIFY(test::runRawSql(path, sql) > 0);
 }
 
 } // namespace

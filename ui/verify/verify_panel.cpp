@@ -444,10 +444,12 @@ void VerifyPanel::showSigner(const workflows::FileVerification& r) {
         break;
     }
 
-    // Who signed, in plain words; for a key nobody trusts, how to trust it.
+    // Who signed, in plain words; for a key nobody trusts, how to trust it (the tooltip holds the
+    // whole key, or the command that would trust it).
     const QString claimed = fromStd(signer.name);
-    const QString trustCommand = QStringLiteral("accord-cli trust add %1 --name NAME").arg(key);
-    signer_->setToolTip(tr("Key %1").arg(key));
+    const bool offerTrust = signer.trust == Trust::UnknownKey || signer.trust == Trust::NoRegistry;
+    signer_->setToolTip(offerTrust ? QStringLiteral("accord-cli trust add %1 --name NAME").arg(key)
+                                   : tr("Key %1").arg(key));
     switch (signer.trust) {
     case Trust::Studio:
         setMark(signer_, Mark::Pass, tr("✔ Signed by this studio, with its own key"));
@@ -475,7 +477,6 @@ void VerifyPanel::showSigner(const workflows::FileVerification& r) {
                    "know whose key it is and trust them, trust it: accord-cli trust add %1 "
                    "--name NAME (the whole key is in this line's tooltip)")
                     .arg(shortKey, claimed));
-        signer_->setToolTip(trustCommand);
         break;
     case Trust::NoRegistry:
         setMark(signer_, Mark::Fail,
@@ -483,7 +484,6 @@ void VerifyPanel::showSigner(const workflows::FileVerification& r) {
                    "whom to trust. Open the studio's registry, or trust the key: accord-cli "
                    "trust add %1 --name NAME (the whole key is in this line's tooltip)")
                     .arg(shortKey, claimed));
-        signer_->setToolTip(trustCommand);
         break;
     case Trust::NotSigned:
         setMark(signer_, Mark::Fail, tr("✘ Nobody: the manifest carries no valid signature"));

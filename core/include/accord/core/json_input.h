@@ -46,6 +46,11 @@ public:
 
 private:
     const nlohmann::json* field(const char* key, bool required) const;
+    // The array (possibly empty when `optional`), each element checked by `isElement`; `expected`
+    // says what it must be otherwise.
+    const nlohmann::json& list(const char* key, bool optional,
+                               bool (*isElement)(const nlohmann::json&),
+                               const char* expected) const;
     [[noreturn]] void wrongType(const char* key, const char* expected) const;
 
     const nlohmann::json& object_;
