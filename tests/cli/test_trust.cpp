@@ -69,6 +69,11 @@ QByteArray nestedLists(int levels) {
 
 } // namespace
 
+// Skips a test of exported files when initTestCase could not export (no recordings).
+#define REQUIRE_EXPORTS()                                                                          \
+    if (mix.isEmpty())                                                                             \
+        QSKIP("the recordings are missing: run scripts/fetch-material.sh");
+
 class TrustTest : public QObject {
     Q_OBJECT
 
@@ -94,7 +99,8 @@ class TrustTest : public QObject {
 
     QString scratch(const QString& name) const { return dir.filePath("scratch-" + name); }
 
-    // verify FILE --json: exit `code`, and never the parser's own words or a crash.
+    // verify FILE, as JSON and as text: exit `code` both ways, never a crash nor the parser's own
+    // words. Returns the JSON run.
     accord::test::CliResult verify(const QString& file, int code,
                                    const QString& withRegistry = QString()) {
         const auto r =
@@ -132,10 +138,13 @@ class TrustTest : public QObject {
 
 private slots:
     // Ada's words and Bo's piano, exported three times with every grant given: by the studio
-    // (WAV), as Ada (WAV) and as FLAC.
+    // (WAV), as Ada (WAV) and as FLAC. Without the recordings the tests of exported files skip;
+    // the trust commands still run.
     void initTestCase() {
-        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
-        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        const QString words = accord::test::materialFile("alsa/Front_Center.wav");
+        const QString piano = accord::test::materialFile("npm/piano-velocity10/audio/C4v10.ogg");
+        if (words.isEmpty() || piano.isEmpty())
+            return;
         registry = dir.filePath("studio.sqlite");
         ada = runCli({"--json", "holder", "add", "--name", "Ada"}, registry)
                   .json()
@@ -168,6 +177,7 @@ private slots:
 
     // Exports verify as signed by whom they were: the studio, or a holder on record.
     void exportsAreSignedByTrustedKeys() {
+        REQUIRE_EXPORTS();
         auto r = verify(mix, 0);
         QJsonObject signer = r.json().value("signer").toObject();
         QVERIFY(signer.value("trusted").toBool());
@@ -200,6 +210,7 @@ private slots:
     // The attacker's three proofs, each valid under a fresh key: unchanged, claiming the whole
     // split, over audio edited to match. None counts until the user trusts that very key.
     void aProofReSignedByAnUnknownKeyIsUntrusted() {
+        REQUIRE_EXPORTS();
         const QString unchanged = scratch("unchanged.wav");
         const QString key = resign(mix, unchanged);
         QCOMPARE(key.size(), 64);
@@ -256,6 +267,7 @@ private slots:
     // when the key that signed is trusted otherwise. Holder ids are the studio's that wrote the
     // manifest: another studio's h-1 is not this one's.
     void aClaimedHolderMustHaveSigned() {
+        REQUIRE_EXPORTS();
         const QString forged = scratch("forged.wav");
         const QString key = resign(adaMix, forged, {"--holder", ada, "--name", "Ada"});
         auto r = verify(forged, 3);
@@ -302,6 +314,7 @@ private slots:
     }
 
     void manifestsOfAnotherShapeAreTamperedProofs() {
+        REQUIRE_EXPORTS();
         QFETCH(QString, field);
         QFETCH(QString, value);
         const QString file = scratch("shape.wav");
@@ -317,6 +330,7 @@ private slots:
 
     // Hostile files: JSON nested far too deep, two manifests, bytes after the RIFF end.
     void hostileFilesAreAnsweredPlainly() {
+        REQUIRE_EXPORTS();
         // 200,000 and 2,000,000 levels, in the sidecar and embedded, bare and inside a manifest.
         const QByteArray original = readAll(mix);
         for (const int levels : {200000, 2000000}) {

@@ -13,7 +13,8 @@
 namespace accord::audio {
 
 // Writes `manifestJson` into `path` (WAV or FLAC, judged by content, not name), replacing a
-// manifest embedded earlier; atomic (temp, fsync, rename). Throws BadInput naming the file for
+// manifest embedded earlier (and dropping bytes after a WAV's RIFF end); atomic (temp, fsync,
+// rename). Throws BadInput naming the file for
 // another format, a malformed container or a manifest too large for a FLAC block (16 MiB).
 void embedManifest(const std::string& path, const std::string& manifestJson);
 

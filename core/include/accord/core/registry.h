@@ -145,7 +145,7 @@ public:
     // Stops trusting `publicKey` now; the row stays, with the instant (never deleted). Throws
     // BadInput when the store does not trust it.
     TrustedKey untrustKey(const std::string& publicKey);
-    // The store's entry for `publicKey` that is in force, if any.
+    // The store's entry in force for `publicKey` (lower-case hex, as stored), if any.
     std::optional<TrustedKey> trustedKey(const std::string& publicKey) const;
     // Every key ever trusted, in the order added, those removed too.
     std::vector<TrustedKey> trustedKeys() const;
