@@ -11,6 +11,7 @@
 #include "project_commands.h"
 #include "provenance_commands.h"
 #include "render_command.h"
+#include "trust_commands.h"
 #ifdef ACCORD_CLI_WITH_MODELS
 #include "demo.h"
 #include "model_commands.h"
@@ -134,6 +135,13 @@ const std::vector<CommandSpec> commands = {
       {"--as", true}},
      1,
      1},
+    {{"trust", "add"},
+     "KEY --name NAME   (KEY: an Ed25519 public key, 64 hex digits, as verify names a signer)",
+     {{"--name", true}},
+     1,
+     1},
+    {{"trust", "list"}, "", {}, 0, 0},
+    {{"trust", "remove"}, "KEY", {}, 1, 1},
     {{"verify"}, "FILE", {}, 1, 1},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
@@ -410,7 +418,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
 
     // Commands that only read never create a registry (docs/CLI.md "Registry").
     const bool readOnly = name == "holder list" || name == "asset list" || name == "grant list" ||
-                          name == "consent check" || name == "audit verify" || name == "audit log";
+                          name == "consent check" || name == "audit verify" ||
+                          name == "audit log" || name == "trust list";
     if (readOnly && !fileExists(args.registryPath))
         throw BadInput(args.registryPath +
                        ": no consent registry here yet (accord-cli holder add creates one)");
@@ -435,6 +444,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
         return auditVerify(args, *registry, out, err);
     if (name == "audit log")
         return auditLog(args, *registry, out);
+    if (words[0] == "trust")
+        return runTrustCommand(words[1], args, *registry, out);
     throw UsageError("unknown command '" + name + "'");
 }
 

@@ -100,6 +100,14 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
 
     std::string text = file + "\n";
     text += "  signature: " + signatureStateName(result.signature) + "\n";
+    if (result.signer) {
+        text += "  signer:    " + result.signer->name +
+                (result.signer->holder.empty() ? "" : " (" + result.signer->holder + ")") +
+                ", key " + result.signer->publicKey + "\n";
+        // Why a signer is not trusted is among the failures below.
+        text += "  trust:     " +
+                (result.signer->trusted() ? result.trust() : std::string("untrusted")) + "\n";
+    }
     text += "  content:   " + result.content + "\n";
     text += "  watermark: " +
             (result.watermarkFound

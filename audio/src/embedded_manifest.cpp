@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -53,12 +54,16 @@ struct Span {
     std::size_t payloadSize = 0;
 };
 
-// The RIFF chunks of a WAV file, in order; throws BadInput when one runs past the end.
+// The RIFF chunks of a WAV file, in order, up to the end its RIFF header declares: bytes after
+// that end are not part of the WAV (players ignore them, and so does this). Throws BadInput when
+// a chunk runs past the end of the file.
 std::vector<std::pair<std::string, Span>> wavChunks(const std::string& bytes,
                                                     const std::string& path) {
+    const std::size_t riffEnd =
+        std::size_t(std::min<std::uint64_t>(8 + std::uint64_t(readLe32(bytes, 4)), bytes.size()));
     std::vector<std::pair<std::string, Span>> chunks;
     std::size_t at = 12;
-    while (at + 8 <= bytes.size()) {
+    while (at + 8 <= riffEnd) {
         const std::uint32_t size = readLe32(bytes, at + 4);
         const std::size_t end = at + 8 + size + (size & 1);
         if (at + 8 + size > bytes.size())
@@ -150,18 +155,20 @@ void embedManifest(const std::string& path, const std::string& manifestJson) {
         throw BadInput(path + ": a manifest can be embedded in WAV and FLAC files only");
 }
 
-std::optional<std::string> readEmbeddedManifest(const std::string& path) {
+std::vector<std::string> readEmbeddedManifests(const std::string& path) {
     const std::string bytes = readWholeFile(path);
+    std::vector<std::string> manifests;
     if (isWav(bytes)) {
         for (const auto& [id, span] : wavChunks(bytes, path))
             if (id == std::string(kChunkId, 4))
-                return bytes.substr(span.payload, span.payloadSize);
+                manifests.push_back(bytes.substr(span.payload, span.payloadSize));
     } else if (isFlac(bytes)) {
         for (const auto& block : flacBlocks(bytes, path))
             if (isOurFlacBlock(bytes, block))
-                return bytes.substr(block.span.payload + 4, block.span.payloadSize - 4);
+                manifests.push_back(
+                    bytes.substr(block.span.payload + 4, block.span.payloadSize - 4));
     }
-    return std::nullopt;
+    return manifests;
 }
 
 std::string manifestSidecarPath(const std::string& path) {

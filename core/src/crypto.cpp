@@ -103,6 +103,12 @@ Bytes sign(const Bytes& secretKey, const std::string& message) {
     return signature;
 }
 
+bool isPublicKey(const Bytes& publicKey) {
+    ensureSodium();
+    return publicKey.size() == crypto_sign_PUBLICKEYBYTES &&
+           crypto_core_ed25519_is_valid_point(publicKey.data()) == 1;
+}
+
 bool verifySignature(const Bytes& publicKey, const std::string& message, const Bytes& signature) {
     ensureSodium();
     if (publicKey.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES)

@@ -25,6 +25,13 @@ json holderJson(const Holder& holder) {
             {"created", holder.createdAt}};
 }
 
+json trustedKeyJson(const TrustedKey& key) {
+    return {{"public_key", key.publicKey},
+            {"name", key.name},
+            {"added", key.addedAt},
+            {"removed", nullable(key.removedAt)}};
+}
+
 json assetJson(const ConsentGraph& graph, const Asset& asset, JsonShape shape) {
     const bool cli = shape == JsonShape::Cli;
     json result = {{"asset", asset.id},

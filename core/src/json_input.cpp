@@ -28,7 +28,7 @@ json parseJsonInput(const std::string& text, const std::string& what) {
     } catch (const json::parse_error& error) {
         throw BadInput(what + ": broken JSON at byte " + std::to_string(error.byte));
     } catch (const json::exception&) { // e.g. a number beyond any floating point range
-        throw BadInput(what + ": broken JSON: a number out of range");
+        throw BadInput(what + ": holds a number too large to be read");
     }
 }
 
@@ -103,7 +103,8 @@ bool JsonFields::flag(const char* key, bool fallback) const {
     return value->get<bool>();
 }
 
-const json& JsonFields::objects(const char* key, bool optional) const {
+const json& JsonFields::list(const char* key, bool optional, bool (*isElement)(const json&),
+                             const char* expected) const {
     static const json none = json::array();
     const json* value = field(key, !optional);
     if (!value)
@@ -111,9 +112,30 @@ const json& JsonFields::objects(const char* key, bool optional) const {
     if (!value->is_array())
         wrongType(key, "a list");
     for (const json& element : *value)
-        if (!element.is_object())
-            wrongType(key, "a list of objects");
+        if (!isElement(element))
+            wrongType(key, expected);
     return *value;
+}
+
+const json& JsonFields::objects(const char* key, bool optional) const {
+    return list(
+        key, optional, [](const json& element) { return element.is_object(); },
+        "a list of objects");
+}
+
+const json& JsonFields::object(const char* key, bool optional) const {
+    static const json none = json::object();
+    const json* value = field(key, !optional);
+    if (!value)
+        return none;
+    if (!value->is_object())
+        wrongType(key, "an object");
+    return *value;
+}
+
+const json& JsonFields::texts(const char* key, bool optional) const {
+    return list(
+        key, optional, [](const json& element) { return element.is_string(); }, "a list of text");
 }
 
 json JsonFields::unknown(std::initializer_list<const char*> known) const {

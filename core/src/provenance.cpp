@@ -2,6 +2,7 @@
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/json_input.h"
 #include "accord/core/registry.h"
 
 #include <algorithm>
@@ -30,12 +31,12 @@ void requireFinite(const json& value) {
             requireFinite(item);
 }
 
-std::string signedMessage(json manifest) {
+} // namespace
+
+std::string manifestSignedMessage(json manifest) {
     manifest.erase("signature");
     return kSignaturePrefix + canonicalJson(manifest);
 }
-
-} // namespace
 
 std::string canonicalJson(const json& value) {
     requireFinite(value);
@@ -54,7 +55,7 @@ json signManifest(const Registry& registry, json manifest, const std::string& ho
         manifest["signer"] = {
             {"holder", signer->id}, {"name", signer->name}, {"publicKey", signer->publicKey}};
     }
-    const std::string message = signedMessage(manifest);
+    const std::string message = manifestSignedMessage(manifest);
     const Bytes signature =
         holder.empty() ? registry.signAsStudio(message) : registry.signAs(holder, message);
     manifest["signature"] = toHex(signature);
@@ -82,7 +83,8 @@ SignatureState checkManifestSignature(const json& manifest, std::string& problem
         const std::string key = manifest.at("signer").at("publicKey").get<std::string>();
         const Bytes signature =
             fromHex(manifest.at("signature").get<std::string>(), "manifest signature");
-        if (verifySignature(fromHex(key, "signer public key"), signedMessage(manifest), signature))
+        if (verifySignature(fromHex(key, "signer public key"), manifestSignedMessage(manifest),
+                            signature))
             return SignatureState::Valid;
         problem = "the manifest's signature does not match its content and signer key: the "
                   "manifest was edited or the signature replaced";
@@ -92,6 +94,65 @@ SignatureState checkManifestSignature(const json& manifest, std::string& problem
         problem = std::string("the manifest's signature is malformed: ") + e.what();
     }
     return SignatureState::Invalid;
+}
+
+// ---- reading a manifest -----------------------------------------------------------------------
+
+void requireManifestShape(const json& manifest, const std::string& where) {
+    const JsonFields top(manifest, where);
+    if (top.text("format", "") != kManifestFormat)
+        throw BadInput(where + " is not an Accord manifest");
+    const JsonFields signer(top.object("signer", false), where + ": signer");
+    signer.text("publicKey");
+    signer.text("name");
+    signer.text("holder", "");
+    top.text("signature", "");
+    JsonFields(top.object("content", false), where + ": content").text("pcmSha256");
+    top.text("render");
+
+    const JsonFields lineage(top.object("lineage", false), where + ": lineage");
+    for (const json& asset : lineage.objects("assets", false)) {
+        const JsonFields fields(asset, lineage.where() + ": an asset");
+        fields.text("asset");
+        fields.text("owner");
+        fields.text("ownerName", "");
+    }
+    for (const json& model : lineage.objects("models", false)) {
+        const JsonFields fields(model, lineage.where() + ": a model");
+        fields.text("model");
+        fields.text("owner");
+        fields.text("ownerName", "");
+        fields.objects("training", true);
+    }
+    for (const json& render : lineage.objects("renders", false)) {
+        const JsonFields fields(render, lineage.where() + ": a render");
+        fields.text("render");
+        fields.text("kind", "");
+        fields.text("watermark", "");
+    }
+    for (const json& grant : top.objects("grants", false))
+        JsonFields(grant, where + ": a grant").text("grant");
+    for (const json& mark : top.objects("watermarks", false)) {
+        const JsonFields fields(mark, where + ": a watermark");
+        fields.text("payload");
+        fields.text("render");
+    }
+
+    const JsonFields split(top.object("split", false), where + ": split");
+    split.text("method", "");
+    for (const json& share : split.objects("shares", false)) {
+        const JsonFields fields(share, split.where() + ": a share");
+        fields.text("holder");
+        fields.text("name", "");
+        fields.number("percent", 0);
+    }
+    const JsonFields disclosure(top.object("disclosure", false), where + ": disclosure");
+    for (const char* part : {"vocals", "instrumentation", "composition"}) {
+        const JsonFields fields(disclosure.object(part, false), disclosure.where() + ": " + part);
+        fields.flag("generated", false);
+        fields.texts("models", true);
+    }
+    JsonFields(top.object("studio", false), where + ": studio").text("publicKey");
 }
 
 // ---- lineage ----------------------------------------------------------------------------------

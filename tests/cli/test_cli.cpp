@@ -239,7 +239,7 @@ private slots:
         QVERIFY(QString(version.out).startsWith("accord-cli "));
         for (const QStringList& command :
              {QStringList{"holder", "add"}, QStringList{"grant", "revoke"}, QStringList{"export"},
-              QStringList{"train", "voice"}, QStringList{"verify"}}) {
+              QStringList{"train", "voice"}, QStringList{"verify"}, QStringList{"trust", "add"}}) {
             const auto help = runCli(command + QStringList{"--help"}, registry);
             QCOMPARE(help.exitCode, 0);
             QVERIFY2(QString(help.out).startsWith("usage: accord-cli " + command.join(' ')),
@@ -250,7 +250,7 @@ private slots:
         for (const QStringList& readOnly :
              {QStringList{"holder", "list"}, QStringList{"asset", "list"},
               QStringList{"grant", "list"}, QStringList{"audit", "verify"},
-              QStringList{"audit", "log"},
+              QStringList{"audit", "log"}, QStringList{"trust", "list"},
               QStringList{"consent", "check", "--scope", "export", "--asset", "a-1"}}) {
             const auto r = runCli(QStringList{"--json"} + readOnly, registry);
             QCOMPARE(r.exitCode, 2);

@@ -295,15 +295,26 @@ private slots:
         QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("24"));
         QVERIFY(runTool("sox", {mix, "-n", "stat"}));
 
-        // verify: on the file alone and with the registry.
+        // verify: on the file alone the proof holds, but without a registry nobody says whom to
+        // trust, so it proves nothing about who made the file (docs/CLI.md "verify"); with the
+        // registry the studio's key is trusted.
         r = runCli({"--json", "verify", mix}, dir.filePath("no-such-registry.sqlite"));
-        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QVERIFY2(r.exitCode == 3, r.out.constData());
         QCOMPARE(r.json().value("signature").toString(), QString("valid"));
         QCOMPARE(r.json().value("content").toString(), QString("match"));
         QCOMPARE(r.json().value("consent").toString(), QString("unknown"));
+        QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), false);
+        QCOMPARE(r.json().value("problems").toArray().size(), 1);
+        QVERIFY(r.json()
+                    .value("problems")
+                    .toArray()
+                    .at(0)
+                    .toString()
+                    .startsWith("untrusted signer: no registry here to say whom to trust"));
         QVERIFY(!QFileInfo::exists(dir.filePath("no-such-registry.sqlite")));
         r = runCli({"--json", "verify", mix}, registry);
         QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), true);
         QCOMPARE(r.json().value("consent").toString(), QString("ok"));
         QCOMPARE(r.json().value("lineage").toObject().value("assets").toArray().size(), 2);
         QCOMPARE(r.json()

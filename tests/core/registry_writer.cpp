@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
                 "writer " + std::to_string(::getpid()) + " #" + std::to_string(i);
             grant.terms.sharePercent = static_cast<double>(i % 100);
             registry->addGrant(grant);
+            if (i == 0)
+                std::cout << "wrote" << std::endl; // a test may kill it from now on
         }
         return 0;
     } catch (const accord::Error& e) {

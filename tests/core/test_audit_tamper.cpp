@@ -6,7 +6,8 @@
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <sqlite3.h>
+
+#include "raw_sql.h"
 
 using namespace accord;
 
@@ -19,17 +20,9 @@ void copyRegistry(const QString& from, const QString& to) {
         QVERIFY(QFile::copy(from + ".keys/" + key, to + ".keys/" + key));
 }
 
-// Runs SQL the way an attacker with the file would: no Accord code, no foreign keys.
+// Changes at least one row the way an attacker with the file would.
 void tamper(const QString& path, const QString& sql) {
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.toUtf8().constData(), nullptr, nullptr, &error);
-    const QString message = error ? error : "";
-    sqlite3_free(error);
-    QCOMPARE(sqlite3_changes(db) > 0 || rc != SQLITE_OK, true);
-    sqlite3_close(db);
-    QVERIFY2(rc == SQLITE_OK, qPrintable(message));
+    QVERIFY(test::runRawSql(path, sql) > 0);
 }
 
 } // namespace
@@ -70,8 +63,14 @@ private slots:
         registry->addGrant({ada.id, Scope::Export, std::nullopt, std::nullopt, terms});
         const Model m = registry->addModel(
             {ModelKind::Voice, ada.id, "/m", sha256Hex("w"), "{}", "{}", {{a1.id, train.id}}});
-        registry->addRender({"conversion", "/r.wav", sha256Hex("r"), {{InputKind::Model, m.id}}, {}});
+        registry->addRender(
+            {"conversion", "/r.wav", sha256Hex("r"), {{InputKind::Model, m.id}}, {}});
         registry->revokeGrant(train.id, "test");
+        // k-1 removed, k-2 trusted.
+        const std::string removed = toHex(generateKeyPair().publicKey);
+        registry->trustKey(removed, "Old label");
+        registry->untrustKey(removed);
+        registry->trustKey(toHex(generateKeyPair().publicKey), "Label");
         // g-1 revoked, m-1 source-revoked, 3 grants... 15-odd entries in all.
     }
 
@@ -120,6 +119,19 @@ private slots:
                                          << "models row m-1 was changed outside Accord: status";
         QTest::newRow("launder render input") << "DELETE FROM render_inputs WHERE id = 'r-1/1'"
                                               << "render_inputs row r-1/1 was deleted";
+        QTest::newRow("trust a key again")
+            << "UPDATE trusted_keys SET removed_at = NULL WHERE id = 'k-1'"
+            << "trusted_keys row k-1 was changed outside Accord: removed_at";
+        QTest::newRow("rename a trusted key")
+            << "UPDATE trusted_keys SET name = 'Ada' WHERE id = 'k-2'"
+            << "trusted_keys row k-2 was changed outside Accord: name";
+        QTest::newRow("delete a trusted key") << "DELETE FROM trusted_keys WHERE id = 'k-1'"
+                                              << "trusted_keys row k-1 was deleted";
+        QTest::newRow("insert a trusted key")
+            << "INSERT INTO trusted_keys (id, public_key, name, added_at) VALUES ('k-9', '" +
+                   QString::fromStdString(toHex(generateKeyPair().publicKey)) +
+                   "', 'Mallory', '2026-01-01T00:00:00Z')"
+            << "trusted_keys row k-9 is not in the audit log";
         QTest::newRow("edit log entry")
             << "UPDATE audit_log SET row = replace(row, '50.0', '5.0') WHERE seq = 7"
             << "audit log entry 7";

@@ -1,6 +1,8 @@
 // Split sheets, canonical JSON and manifest signatures (core/provenance.h) on a real registry.
 
 #include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+#include "accord/core/json_input.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
 
@@ -129,6 +131,86 @@ private slots:
         QCOMPARE(checkManifestSignature(swapped, problem), SignatureState::Invalid);
         QCOMPARE(checkManifestSignature(manifest, problem), SignatureState::Absent);
         QVERIFY_EXCEPTION_THROWN(canonicalJson(nlohmann::json(std::nan(""))), BadInput);
+    }
+
+    // A manifest read from a file is checked field by field before anything reads it: another
+    // shape is refused naming the field, in plain words, never in the parser's terms.
+    void manifestsOfAnotherShapeAreRefusedNamingTheField_data() {
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("named");
+        // Each object and list as a number, a list, text and an object it is not (a list of
+        // something else than objects, an object without its fields); text as anything else.
+        const char* const structured[] = {"content", "lineage",    "grants",     "signer",
+                                          "split",   "disclosure", "watermarks", "studio"};
+        for (const char* name : structured)
+            for (const char* value : {"7", "[1]", "\"text\"", "{\"x\":true}"})
+                QTest::newRow(qPrintable(QString("%1=%2").arg(name, value)))
+                    << QString("/") + name << QString(value) << QString(name);
+        for (const char* pointer : {"/content/pcmSha256", "/signer/publicKey"})
+            for (const char* value : {"7", "[1]", "{\"x\":true}", "true"})
+                QTest::newRow(qPrintable(QString("%1=%2").arg(pointer, value)))
+                    << QString(pointer) << QString(value) << QString(pointer).section('/', -1);
+        QTest::newRow("an asset's id") << "/lineage/assets/0/asset"
+                                       << "[]"
+                                       << "asset";
+        QTest::newRow("a grant's id") << "/grants/0/grant"
+                                      << "3"
+                                      << "grant";
+        QTest::newRow("a vocals part") << "/disclosure/vocals"
+                                       << "1"
+                                       << "vocals";
+        QTest::newRow("a share's percent") << "/split/shares/0/percent"
+                                           << "\"all\""
+                                           << "percent";
+        QTest::newRow("the signer's holder") << "/signer/holder"
+                                             << "{}"
+                                             << "holder";
+        QTest::newRow("the format") << "/format"
+                                    << "\"other\""
+                                    << "not an Accord manifest";
+        QTest::newRow("a number too large") << "/content/durationSeconds"
+                                            << "1e999"
+                                            << "too large";
+    }
+
+    void manifestsOfAnotherShapeAreRefusedNamingTheField() {
+        QFETCH(QString, pointer);
+        QFETCH(QString, value);
+        QFETCH(QString, named);
+        nlohmann::json part = {{"generated", false}, {"models", nlohmann::json::array()}};
+        nlohmann::json manifest = {
+            {"format", kManifestFormat},
+            {"signer", {{"holder", nullptr}, {"name", "studio"}, {"publicKey", "ab"}}},
+            {"signature", "cd"},
+            {"content", {{"pcmSha256", "ef"}, {"durationSeconds", 1.5}}},
+            {"render", "r-1"},
+            {"lineage",
+             {{"assets", {{{"asset", "a-1"}, {"owner", "h-1"}, {"ownerName", "Ada"}}}},
+              {"models", nlohmann::json::array()},
+              {"renders", nlohmann::json::array()}}},
+            {"grants", {{{"grant", "g-1"}}}},
+            {"watermarks", nlohmann::json::array()},
+            {"split",
+             {{"method", "accord-split-v1"},
+              {"shares", {{{"holder", "h-1"}, {"name", "Ada"}, {"percent", 100.0}}}}}},
+            {"disclosure", {{"vocals", part}, {"instrumentation", part}, {"composition", part}}},
+            {"studio", {{"name", "Accord"}, {"publicKey", "ab"}}}};
+        requireManifestShape(manifest, "m.json"); // as Accord writes it
+
+        // Parsed from text, as a file would be.
+        manifest[nlohmann::json::json_pointer(pointer.toStdString())] = "@@";
+        std::string text = manifest.dump();
+        text.replace(text.find("\"@@\""), 4, value.toStdString());
+        try {
+            requireManifestShape(parseJsonInput(text, "m.json"), "m.json");
+            QFAIL("a manifest of another shape was accepted");
+        } catch (const BadInput& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.startsWith("m.json") && message.contains(named) &&
+                         !message.contains("json.exception"),
+                     qPrintable(message));
+        }
     }
 };
 

@@ -56,7 +56,7 @@ class RegistryProcessesTest : public QObject {
     void startWriter(QProcess& process, const QString& registry, int count) {
         process.start(writerPath(), {registry, "h-1", "a-1", QString::number(count)});
         QVERIFY(process.waitForStarted());
-        QVERIFY(process.waitForReadyRead(20000)); // "ready": the registry is open
+        QVERIFY(process.waitForReadyRead(accord::test::kSafetyNetMs)); // "ready": it is open
     }
 
 private slots:
@@ -86,7 +86,10 @@ private slots:
         for (int round = 0; round < 8; ++round) {
             QProcess writer;
             startWriter(writer, path, 100000);
-            QTest::qWait(static_cast<int>(QRandomGenerator::global()->bounded(40, 250)));
+            // Killed at a random moment after its first grant, however slow the machine.
+            while (!writer.readAll().contains("wrote"))
+                QVERIFY(writer.waitForReadyRead(accord::test::kSafetyNetMs));
+            QTest::qWait(static_cast<int>(QRandomGenerator::global()->bounded(0, 200)));
             writer.kill(); // SIGKILL
             QVERIFY(writer.waitForFinished(accord::test::kSafetyNetMs));
             QCOMPARE(writer.exitStatus(), QProcess::CrashExit);

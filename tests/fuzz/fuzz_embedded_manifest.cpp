@@ -8,14 +8,16 @@
 #include "accord/core/errors.h"
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string path = accord::fuzz::asFile(data, size, "mix.wav");
     try {
-        accord::audio::readEmbeddedManifest(path);
+        accord::audio::readEmbeddedManifests(path);
         const std::string manifest = "{\"format\":\"accord-manifest\"}";
         accord::audio::embedManifest(path, manifest);
-        if (accord::audio::readEmbeddedManifest(path) != manifest)
+        if (accord::audio::readEmbeddedManifests(path) != std::vector<std::string>{manifest})
             std::abort();
     } catch (const accord::Error&) {
     }

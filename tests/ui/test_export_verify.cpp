@@ -1,10 +1,15 @@
 // The Export dialog and the Verify panel in the studio window, on a real registry and real
 // recordings: the gate's decision live (denied naming both missing grants, then allowed with the
 // split preview), cancel, an export through the dialog, and the exported mix verified — intact,
-// with one flipped sample, and after a grant behind it was revoked.
+// with one flipped sample, after a grant behind it was revoked, and re-signed by a key nobody
+// trusts until the user trusts it.
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/embedded_manifest.h"
+#include "accord/core/crypto.h"
+#include "accord/core/json_input.h"
 #include "accord/core/project.h"
+#include "accord/core/provenance.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/export/export_dialog.h"
@@ -69,6 +74,24 @@ bool copyWithOneFlippedSample(const QString& from, const QString& to) {
         at += 8 + size + (size & 1);
     }
     return false;
+}
+
+// Copies `from` to `to` with its embedded manifest re-signed by a key made on the spot, as anyone
+// can, naming `name` (and `holder`, unless empty) as signer; returns the new public key.
+std::string copyResignedByAFreshKey(const QString& from, const QString& to, const std::string& name,
+                                    const std::string& holder) {
+    if (!QFile::copy(from, to))
+        return {};
+    nlohmann::json manifest = accord::parseJsonInput(
+        accord::audio::readEmbeddedManifests(from.toStdString()).at(0), "manifest");
+    const accord::KeyPair key = accord::generateKeyPair();
+    manifest["signer"] = {{"holder", holder.empty() ? nlohmann::json() : nlohmann::json(holder)},
+                          {"name", name},
+                          {"publicKey", accord::toHex(key.publicKey)}};
+    manifest["signature"] =
+        accord::toHex(accord::sign(key.secretKey, accord::manifestSignedMessage(manifest)));
+    accord::audio::embedManifest(to.toStdString(), accord::canonicalJson(manifest));
+    return accord::toHex(key.publicKey);
 }
 
 constexpr int kSettleMs = 100; // word-wrapped labels take their height on the next layout pass
@@ -355,6 +378,11 @@ private Q_SLOTS:
         QCOMPARE(panel->verdictLabel()->property("state").toString(), QStringLiteral("pass"));
         QVERIFY(panel->signatureLabel()->text().contains("Valid"));
         QCOMPARE(panel->signatureLabel()->property("state").toString(), QStringLiteral("pass"));
+        // Exported without acting as a holder: the studio's own key signed, trusted here.
+        QVERIFY(panel->signerTrusted());
+        QVERIFY2(panel->signerLabel()->text().contains("✔ Signed by this studio"),
+                 qPrintable(panel->signerLabel()->text()));
+        QCOMPARE(panel->signerLabel()->property("state").toString(), QStringLiteral("pass"));
         QVERIFY(panel->contentLabel()->text().contains("Matches"));
         QCOMPARE(panel->consentLabel()->property("state").toString(), QStringLiteral("pass"));
         QVERIFY(panel->disclosureLabel()->text().contains("No AI-generated parts"));
@@ -427,6 +455,75 @@ private Q_SLOTS:
                  QString::fromStdString(voiceAsset_));
         QVERIFY(dialog_->missingView()->item(0, 3)->text().contains("revoked"));
         QVERIFY(!dialog_->exportButton()->isEnabled());
+    }
+
+    // The mix re-signed by a fresh key: valid, the sound what was signed, but nobody here trusts
+    // the key, so nothing is proven until the user trusts it, and again not once they stop.
+    void aKeyNobodyTrustsProvesNothingUntilTrusted() {
+        const QString resigned = dir_.filePath("resigned.wav");
+        const std::string key = copyResignedByAFreshKey(mix_, resigned, "Mallory", "");
+        QCOMPARE(key.size(), std::size_t(64));
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        QVERIFY(test::dropFiles(panel, {resigned}, panel->rect().center()));
+        QVERIFY(waitForVerification());
+
+        QCOMPARE(panel->signatureState(), QStringLiteral("valid"));
+        QCOMPARE(panel->contentState(), QStringLiteral("match"));
+        QVERIFY(!panel->signerTrusted());
+        QVERIFY2(panel->verdictLabel()->text().contains("✘ Not proven") &&
+                     panel->verdictLabel()->text().contains("a key nobody here trusts"),
+                 qPrintable(panel->verdictLabel()->text()));
+        QCOMPARE(panel->verdictLabel()->property("state").toString(), QStringLiteral("fail"));
+        const QString signer = panel->signerLabel()->text();
+        QVERIFY2(signer.contains("✘ Signed by a key nobody here trusts") &&
+                     signer.contains(QString::fromStdString(key.substr(0, 16))) &&
+                     signer.contains("Mallory") && signer.contains("accord-cli trust add"),
+                 qPrintable(signer));
+        QCOMPARE(panel->signerLabel()->property("state").toString(), QStringLiteral("fail"));
+        QCOMPARE(panel->signerLabel()->toolTip(),
+                 QString("accord-cli trust add %1 --name NAME").arg(QString::fromStdString(key)));
+        const QStringList problems = listItems(panel->problemsList());
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems.first().contains("untrusted signer"), qPrintable(problems.first()));
+        saveScreenshot(verifyContent(), "verify-untrusted.png");
+
+        // Trusted: the panel verifies again by itself, and the proof counts.
+        registry().trustKey(key, "Mallory's label");
+        window_->session()->notifyChanged();
+        QVERIFY(QTest::qWaitFor([panel] { return panel->isVerifying(); }, kJudgeTimeoutMs));
+        QVERIFY(waitForVerification());
+        QVERIFY(panel->signerTrusted());
+        QVERIFY2(panel->verdictLabel()->text().contains("Proof intact"),
+                 qPrintable(panel->verdictLabel()->text()));
+        QVERIFY2(panel->signerLabel()->text().contains(
+                     "✔ Signed by Mallory's label, a key you chose to trust"),
+                 qPrintable(panel->signerLabel()->text()));
+        QCOMPARE(listItems(panel->problemsList()), QStringList{"None"});
+
+        // No longer trusted: not proven again.
+        registry().untrustKey(key);
+        window_->session()->notifyChanged();
+        QVERIFY(QTest::qWaitFor([panel] { return panel->isVerifying(); }, kJudgeTimeoutMs));
+        QVERIFY(waitForVerification());
+        QVERIFY(!panel->signerTrusted());
+        QVERIFY(panel->verdictLabel()->text().contains("✘ Not proven"));
+    }
+
+    // A manifest that names Ada as its signer but was signed by another key is a forgery.
+    void aClaimedHolderWhoDidNotSignIsAForgery() {
+        const QString forged = dir_.filePath("forged.wav");
+        QVERIFY(!copyResignedByAFreshKey(mix_, forged, "Ada Lovelace", ada_).empty());
+        ui::VerifyPanel* panel = window_->verifyPanel();
+        panel->verify(forged);
+        QVERIFY(waitForVerification());
+        QCOMPARE(panel->signatureState(), QStringLiteral("valid"));
+        QVERIFY(!panel->signerTrusted());
+        QVERIFY2(panel->verdictLabel()->text().contains(
+                     "✘ Forged: the manifest says Ada Lovelace signed it"),
+                 qPrintable(panel->verdictLabel()->text()));
+        QVERIFY2(panel->signerLabel()->text().contains(
+                     QString("✘ Not signed by Ada Lovelace (%1)").arg(ada_.c_str())),
+                 qPrintable(panel->signerLabel()->text()));
     }
 
     // The same song opened in another studio, whose registry numbers its own recordings a-1 and

@@ -147,11 +147,11 @@ QString disclosureText(const json& disclosure) {
 VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     : QWidget(parent), session_(session), choose_(new QPushButton(tr("Choose File…"), this)),
       again_(new QPushButton(tr("Verify Again"), this)), fileLabel_(new QLabel(this)),
-      verdict_(new QLabel(this)), signature_(new QLabel(this)), content_(new QLabel(this)),
-      watermark_(new QLabel(this)), consent_(new QLabel(this)), disclosure_(new QLabel(this)),
-      lineage_(new QTreeWidget(this)), split_(new QTableWidget(0, 3, this)),
-      problems_(new QListWidget(this)), notes_(new QListWidget(this)),
-      watcher_(new QFutureWatcher<VerifyOutcome>(this)) {
+      verdict_(new QLabel(this)), signature_(new QLabel(this)), signer_(new QLabel(this)),
+      content_(new QLabel(this)), watermark_(new QLabel(this)), consent_(new QLabel(this)),
+      disclosure_(new QLabel(this)), lineage_(new QTreeWidget(this)),
+      split_(new QTableWidget(0, 3, this)), problems_(new QListWidget(this)),
+      notes_(new QListWidget(this)), watcher_(new QFutureWatcher<VerifyOutcome>(this)) {
     setObjectName(QStringLiteral("verifyPanel"));
     setAcceptDrops(true);
     setMinimumWidth(kMinimumWidth);
@@ -167,11 +167,10 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     fileLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     verdict_->setObjectName(QStringLiteral("verifyVerdict"));
     verdict_->setWordWrap(true);
-    const std::pair<QLabel*, const char*> checks[] = {{signature_, "verifySignature"},
-                                                      {content_, "verifyContent"},
-                                                      {watermark_, "verifyWatermark"},
-                                                      {consent_, "verifyConsent"},
-                                                      {disclosure_, "verifyDisclosure"}};
+    const std::pair<QLabel*, const char*> checks[] = {
+        {signature_, "verifySignature"}, {signer_, "verifySigner"},
+        {content_, "verifyContent"},     {watermark_, "verifyWatermark"},
+        {consent_, "verifyConsent"},     {disclosure_, "verifyDisclosure"}};
     for (const auto& [label, name] : checks) {
         label->setObjectName(QString::fromLatin1(name));
         label->setWordWrap(true);
@@ -223,11 +222,10 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     // Caption above value, full width: a narrow dock wraps each value, never clips it.
     auto* checksLayout = new QVBoxLayout;
     checksLayout->setSpacing(2);
-    const std::pair<QString, QLabel*> rows[] = {{tr("Signature"), signature_},
-                                                {tr("Sound"), content_},
-                                                {tr("Watermark"), watermark_},
-                                                {tr("Consent now"), consent_},
-                                                {tr("AI disclosure"), disclosure_}};
+    const std::pair<QString, QLabel*> rows[] = {
+        {tr("Signature"), signature_}, {tr("Signed by"), signer_},
+        {tr("Sound"), content_},       {tr("Watermark"), watermark_},
+        {tr("Consent now"), consent_}, {tr("AI disclosure"), disclosure_}};
     for (const auto& [caption, value] : rows) {
         auto* label = new QLabel(caption, this);
         label->setObjectName(QStringLiteral("verifyCaption"));
@@ -325,7 +323,7 @@ void VerifyPanel::start() {
         return;
     }
     running_ = true;
-    verifiedGrants_ = grantsFingerprint();
+    verifiedAgainst_ = verdictFingerprint();
     again_->setEnabled(false);
     fileLabel_->setText(QFileInfo(file_).fileName());
     fileLabel_->setToolTip(file_);
@@ -333,7 +331,7 @@ void VerifyPanel::start() {
                                           session_->isOpen() ? session_->path() : QString()));
 }
 
-QString VerifyPanel::grantsFingerprint() const {
+QString VerifyPanel::verdictFingerprint() const {
     const Registry* registry = session_->registry();
     if (registry == nullptr)
         return {};
@@ -345,6 +343,8 @@ QString VerifyPanel::grantsFingerprint() const {
                     .arg(fromStd(grant.id))
                     .arg(grant.revokedAt ? static_cast<qint64>(*grant.revokedAt) : -1)
                     .arg(grant.terms.expiresAt ? static_cast<qint64>(*grant.terms.expiresAt) : -1);
+        for (const TrustedKey& key : registry->trustedKeys())
+            print += QStringLiteral("|%1:%2").arg(fromStd(key.id), key.removedAt ? "-" : "+");
     } catch (const std::exception& error) {
         print += fromStd(error.what());
     }
@@ -352,9 +352,10 @@ QString VerifyPanel::grantsFingerprint() const {
 }
 
 void VerifyPanel::onRegistryChanged() {
-    // Only a change of consent (a revocation, a new or another registry) changes the verdict;
-    // re-checking the watermark for every registry event would keep a core busy for nothing.
-    if (file_.isEmpty() || grantsFingerprint() == verifiedGrants_)
+    // Only a change of consent (a revocation, a new or another registry) or of trust (a key
+    // trusted or no longer trusted) changes the verdict; re-checking the watermark for every
+    // registry event would keep a core busy for nothing.
+    if (file_.isEmpty() || verdictFingerprint() == verifiedAgainst_)
         return;
     registryDelay_.start();
 }
@@ -374,13 +375,120 @@ void VerifyPanel::clearResult(const QString& message) {
     contentState_.clear();
     consentState_.clear();
     watermarkFound_ = false;
+    signerTrusted_ = false;
     setMark(verdict_, Mark::Unknown, message);
-    for (QLabel* label : {signature_, content_, watermark_, consent_, disclosure_})
+    for (QLabel* label : {signature_, signer_, content_, watermark_, consent_, disclosure_})
         setMark(label, Mark::Unknown, tr("—"));
     lineage_->clear();
     split_->setRowCount(0);
     problems_->clear();
     notes_->clear();
+}
+
+void VerifyPanel::showVerdict(const workflows::FileVerification& r) {
+    using Trust = workflows::SignerCheck::Trust;
+    // The proof holds but its signer is not trusted: the one problem is whom to trust.
+    const bool onlyTrustFails = r.signature == SignatureState::Valid && r.content == "match" &&
+                                r.signer && !r.signer->trusted() && r.problems.size() == 1;
+    if (onlyTrustFails && r.signer->trust == Trust::NotTheClaimedHolder)
+        setMark(verdict_, Mark::Fail,
+                tr("✘ Forged: the manifest says %1 signed it, but a key that is not theirs did.")
+                    .arg(fromStd(r.signer->trustedName)));
+    else if (onlyTrustFails && r.signer->trust == Trust::NoRegistry)
+        setMark(verdict_, Mark::Fail,
+                tr("✘ Not proven: the sound is what was signed, but no registry is open to say "
+                   "whom to trust."));
+    else if (onlyTrustFails)
+        setMark(verdict_, Mark::Fail,
+                tr("✘ Not proven: the sound is what was signed, but by a key nobody here trusts, "
+                   "so it says nothing about who made this file."));
+    else if (!r.intact())
+        setMark(verdict_, Mark::Fail,
+                tr("✘ Integrity failure: %1. This file is not what was signed, or its proof "
+                   "was tampered with.")
+                    .arg(counted(static_cast<int>(r.problems.size()), tr("1 problem"),
+                                 tr("%1 problems"))));
+    else if (r.manifest.is_object())
+        setMark(verdict_, Mark::Pass,
+                tr("✔ Proof intact: signed with a key trusted here, and the sound is exactly what "
+                   "was signed."));
+    else
+        setMark(verdict_, Mark::Unknown,
+                tr("No Accord manifest: this file carries no signed proof of where it came "
+                   "from."));
+}
+
+void VerifyPanel::showSigner(const workflows::FileVerification& r) {
+    using Trust = workflows::SignerCheck::Trust;
+    if (!r.signer) {
+        setMark(signature_, Mark::Unknown, tr("— None (no manifest)"));
+        setMark(signer_, Mark::Unknown, tr("— Nobody (no manifest)"));
+        return;
+    }
+    const workflows::SignerCheck& signer = *r.signer;
+    const QString key = fromStd(signer.publicKey);
+    const QString shortKey = key.left(kShortHashChars) + QStringLiteral("…");
+    switch (r.signature) {
+    case SignatureState::Valid:
+        setMark(signature_, Mark::Pass,
+                tr("✔ Valid — the manifest is unchanged since key %1 signed it").arg(shortKey));
+        break;
+    case SignatureState::Invalid:
+        setMark(signature_, Mark::Fail,
+                tr("✘ Invalid — the manifest does not carry a valid signature of the key it "
+                   "names (%1)")
+                    .arg(shortKey));
+        break;
+    case SignatureState::Absent:
+        setMark(signature_, Mark::Fail, tr("✘ None — the manifest is not signed"));
+        break;
+    }
+
+    // Who signed, in plain words; for a key nobody trusts, how to trust it (the tooltip holds the
+    // whole key, or the command that would trust it).
+    const QString claimed = fromStd(signer.name);
+    const bool offerTrust = signer.trust == Trust::UnknownKey || signer.trust == Trust::NoRegistry;
+    signer_->setToolTip(offerTrust ? QStringLiteral("accord-cli trust add %1 --name NAME").arg(key)
+                                   : tr("Key %1").arg(key));
+    switch (signer.trust) {
+    case Trust::Studio:
+        setMark(signer_, Mark::Pass, tr("✔ Signed by this studio, with its own key"));
+        break;
+    case Trust::Holder:
+        setMark(signer_, Mark::Pass,
+                tr("✔ Signed by %1 (%2), a rights holder on record")
+                    .arg(fromStd(signer.trustedName), fromStd(signer.trustedHolder)));
+        break;
+    case Trust::ChosenKey:
+        setMark(signer_, Mark::Pass,
+                tr("✔ Signed by %1, a key you chose to trust (the manifest calls its signer "
+                   "'%2')")
+                    .arg(fromStd(signer.trustedName), claimed));
+        break;
+    case Trust::NotTheClaimedHolder:
+        setMark(signer_, Mark::Fail,
+                tr("✘ Not signed by %1 (%2), although the manifest says so: the key that signed "
+                   "(%3) is not theirs on record")
+                    .arg(fromStd(signer.trustedName), fromStd(signer.trustedHolder), shortKey));
+        break;
+    case Trust::UnknownKey:
+        setMark(signer_, Mark::Fail,
+                tr("✘ Signed by a key nobody here trusts: %1, calling its signer '%2'. If you "
+                   "know whose key it is and trust them, trust it: accord-cli trust add %1 "
+                   "--name NAME (the whole key is in this line's tooltip)")
+                    .arg(shortKey, claimed));
+        break;
+    case Trust::NoRegistry:
+        setMark(signer_, Mark::Fail,
+                tr("✘ Signed by key %1, calling its signer '%2', but no registry is open to say "
+                   "whom to trust. Open the studio's registry, or trust the key: accord-cli "
+                   "trust add %1 --name NAME (the whole key is in this line's tooltip)")
+                    .arg(shortKey, claimed));
+        break;
+    case Trust::NotSigned:
+        setMark(signer_, Mark::Fail, tr("✘ Nobody: the manifest carries no valid signature"));
+        break;
+    }
 }
 
 void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
@@ -399,40 +507,10 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     contentState_ = fromStd(r.content);
     consentState_ = fromStd(r.consent);
     watermarkFound_ = r.watermarkFound;
+    signerTrusted_ = r.signer && r.signer->trusted();
 
-    if (!r.intact())
-        setMark(verdict_, Mark::Fail,
-                tr("✘ Integrity failure: %1. This file is not what was signed, or its proof "
-                   "was tampered with.")
-                    .arg(counted(static_cast<int>(r.problems.size()), tr("1 problem"),
-                                 tr("%1 problems"))));
-    else if (hasManifest)
-        setMark(verdict_, Mark::Pass,
-                tr("✔ Proof intact: signed, and the sound is exactly what was signed."));
-    else
-        setMark(verdict_, Mark::Unknown,
-                tr("No Accord manifest: this file carries no signed proof of where it came "
-                   "from."));
-
-    // Signature, and who signed.
-    const json signer = hasManifest ? r.manifest.value("signer", json::object()) : json();
-    const QString signerName =
-        text(signer, "holder").isEmpty()
-            ? tr("this studio's key (%1)").arg(text(signer, "name"))
-            : tr("%1 (%2)").arg(text(signer, "name"), text(signer, "holder"));
-    switch (r.signature) {
-    case SignatureState::Valid:
-        setMark(signature_, Mark::Pass, tr("✔ Valid — signed by %1").arg(signerName));
-        break;
-    case SignatureState::Invalid:
-        setMark(
-            signature_, Mark::Fail,
-            tr("✘ Invalid — the manifest does not carry a valid signature of %1").arg(signerName));
-        break;
-    case SignatureState::Absent:
-        setMark(signature_, Mark::Unknown, tr("— None (no manifest)"));
-        break;
-    }
+    showVerdict(r);
+    showSigner(r);
 
     // Content binding.
     const QString signedHash =

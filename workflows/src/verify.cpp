@@ -5,7 +5,11 @@
 #include "accord/audio/embedded_manifest.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/files.h"
+#include "accord/core/json_input.h"
 #include "accord/core/time.h"
+
+#include <algorithm>
+#include <cctype>
 
 namespace accord::workflows {
 
@@ -13,24 +17,33 @@ using nlohmann::json;
 
 namespace {
 
+// The manifest in `text`, read with a nesting limit and checked field by field, or nullopt with
+// a problem naming what is wrong: a manifest of another shape than Accord writes is a damaged or
+// tampered proof, never one to read.
 std::optional<json> parseManifest(const std::string& text, const std::string& where,
                                   FileVerification& result) {
     try {
-        json parsed = json::parse(text);
-        if (parsed.is_object() && parsed.value("format", std::string()) == kManifestFormat)
-            return parsed;
-        result.problems.push_back(where + " is not an Accord manifest");
-    } catch (const json::exception&) {
-        result.problems.push_back(where + " is not valid JSON: it was damaged or edited");
+        json parsed = parseJsonInput(text, where);
+        requireManifestShape(parsed, where);
+        return parsed;
+    } catch (const BadInput& e) {
+        result.problems.push_back(std::string(e.what()) +
+                                  " (not as Accord writes a manifest: it was damaged or edited)");
     }
     return std::nullopt;
 }
 
 void readManifest(const std::string& path, FileVerification& result) {
     const std::string sidecar = audio::manifestSidecarPath(path);
+    const std::vector<std::string> inFile = audio::readEmbeddedManifests(path);
     std::optional<json> embedded, beside;
-    if (const auto text = audio::readEmbeddedManifest(path))
-        embedded = parseManifest(*text, "the manifest embedded in " + path, result);
+    if (inFile.size() > 1) {
+        const std::string count = inFile.size() == 2 ? "two" : std::to_string(inFile.size());
+        result.problems.push_back(count + " manifests in one file: " + path +
+                                  " carries more than the one an export embeds, so none of them "
+                                  "is its proof");
+    } else if (inFile.size() == 1)
+        embedded = parseManifest(inFile.front(), "the manifest embedded in " + path, result);
     if (fileExists(sidecar))
         beside = parseManifest(readWholeFile(sidecar), "the sidecar " + sidecar, result);
     if (embedded) {
@@ -38,7 +51,7 @@ void readManifest(const std::string& path, FileVerification& result) {
         if (beside && canonicalJson(*beside) != canonicalJson(*embedded))
             result.problems.push_back("the sidecar " + sidecar +
                                       " differs from the manifest embedded in the file");
-    } else if (beside) {
+    } else if (beside && inFile.empty()) {
         result.manifest = *beside;
         result.problems.push_back("the file carries no embedded manifest but its sidecar " +
                                   sidecar + " does: the manifest was stripped from the file");
@@ -46,8 +59,7 @@ void readManifest(const std::string& path, FileVerification& result) {
 }
 
 void checkContent(const std::string& actual, FileVerification& result) {
-    const std::string expected =
-        result.manifest.value("content", json::object()).value("pcmSha256", std::string());
+    const std::string expected = result.manifest.at("content").at("pcmSha256").get<std::string>();
     result.content = actual == expected ? "match" : "mismatch";
     if (actual != expected)
         result.problems.push_back("the sound differs from what the manifest signed: the PCM "
@@ -95,24 +107,98 @@ std::string describeGrantState(const ConsentGraph& graph, const Grant& grant) {
            (grant.asset ? " of " + *grant.asset : std::string(" of all their assets")) + ")";
 }
 
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+std::string howToTrust(const std::string& key) {
+    return "accord-cli trust add " + key + " --name NAME";
+}
+
+// Whom the key that signed is trusted as (docs/CONSENT.md "Whose signature counts"): this
+// studio's key, the current key of a holder on record, or a key in the trust store; nothing
+// else, and nothing without a registry. Holder ids belong to the studio that wrote the manifest,
+// so a claimed holder is compared with this registry's only when the manifest names this studio.
+SignerCheck checkSigner(const json& manifest, SignatureState signature, const Registry* registry,
+                        FileVerification& result) {
+    const JsonFields claimed(manifest.at("signer"), "the manifest's signer");
+    SignerCheck signer;
+    signer.publicKey = lowerCase(claimed.text("publicKey"));
+    signer.name = claimed.text("name");
+    signer.holder = claimed.text("holder", "");
+    auto judged = [&](SignerCheck::Trust trust, const std::string& name, const std::string& why) {
+        signer.trust = trust;
+        signer.trustedName = name;
+        signer.why = why;
+        return signer;
+    };
+    auto trustHolder = [&](const Holder& holder) {
+        signer.trustedHolder = holder.id;
+        return judged(SignerCheck::Trust::Holder, holder.name,
+                      "the key of " + holder.name + " (" + holder.id +
+                          "), a rights holder on record");
+    };
+    if (signature == SignatureState::Absent) {
+        signer.why = "the manifest is not signed";
+        return signer;
+    }
+    if (signature == SignatureState::Invalid) {
+        signer.why = "its signature is not valid, so it proves nothing about who signed";
+        return signer;
+    }
+    if (!registry) {
+        signer.trust = SignerCheck::Trust::NoRegistry;
+        signer.why = "no registry here to say whom to trust: verify with the registry of the "
+                     "studio that exported the file or, once you know whose key it is, trust it "
+                     "(" +
+                     howToTrust(signer.publicKey) + ")";
+        return signer;
+    }
+    const ConsentGraph& graph = registry->consentGraph();
+    const std::string studioKey = registry->studioPublicKey();
+    const bool writtenHere =
+        lowerCase(JsonFields(manifest.at("studio"), "the manifest's studio").text("publicKey")) ==
+        studioKey;
+    if (!signer.holder.empty() && writtenHere) {
+        const auto holder = graph.holders.find(signer.holder);
+        if (holder != graph.holders.end()) {
+            const Holder& h = holder->second;
+            if (h.publicKey == signer.publicKey)
+                return trustHolder(h);
+            signer.trustedHolder = h.id;
+            return judged(SignerCheck::Trust::NotTheClaimedHolder, h.name,
+                          "the manifest says " + h.name + " (" + h.id +
+                              ") signed it, but it is signed with a key that is not " + h.name +
+                              "'s on record: " + signer.publicKey);
+        }
+        result.notes.push_back("signed by holder " + signer.holder +
+                               ", whom this registry does not know");
+    }
+    if (signer.publicKey == studioKey)
+        return judged(SignerCheck::Trust::Studio, "this studio", "this studio's own key");
+    for (const auto& entry : graph.holders)
+        if (entry.second.publicKey == signer.publicKey)
+            return trustHolder(entry.second);
+    if (const auto chosen = registry->trustedKey(signer.publicKey))
+        return judged(SignerCheck::Trust::ChosenKey, chosen->name,
+                      "a key you chose to trust: '" + chosen->name + "' (since " + chosen->addedAt +
+                          ")");
+    signer.trust = SignerCheck::Trust::UnknownKey;
+    signer.why = "key " + signer.publicKey +
+                 " is not this studio's, not a rights holder's on record and not one you chose "
+                 "to trust, and a valid signature from an unknown key proves nothing (once you "
+                 "know whose key it is: " +
+                 howToTrust(signer.publicKey) + ")";
+    return signer;
+}
+
 void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256,
                           FileVerification& result) {
     const ConsentGraph& graph = registry.consentGraph();
     const UnixTime now = currentTime();
     if (result.manifest.is_object()) {
-        const json signer = result.manifest.value("signer", json::object());
-        const std::string key = signer.value("publicKey", std::string());
-        if (signer.contains("holder") && signer["holder"].is_string()) {
-            const auto holder = graph.holders.find(signer["holder"].get<std::string>());
-            if (holder == graph.holders.end())
-                result.notes.push_back("signed by holder " + signer["holder"].get<std::string>() +
-                                       ", whom this registry does not know");
-            else if (holder->second.publicKey != key)
-                result.problems.push_back("signed with a key that is not " + holder->second.name +
-                                          "'s (" + holder->first + ") on record");
-        } else if (key != registry.studioPublicKey()) {
-            result.notes.push_back("signed by another studio's key");
-        }
         bool anyKnown = false;
         bool anyWithdrawn = false;
         for (const auto& recorded : result.manifest.value("grants", json::array())) {
@@ -171,9 +257,32 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
 
 } // namespace
 
+std::string FileVerification::trust() const {
+    if (!signer)
+        return {};
+    switch (signer->trust) {
+    case SignerCheck::Trust::Studio:
+        return "trusted (studio)";
+    case SignerCheck::Trust::Holder:
+        return "trusted (holder " + signer->trustedHolder + " " + signer->trustedName + ")";
+    case SignerCheck::Trust::ChosenKey:
+        return "trusted (key '" + signer->trustedName + "' you trust)";
+    default:
+        return "untrusted (" + signer->why + ")";
+    }
+}
+
 json FileVerification::toJson() const {
+    json signerJson = nullptr;
+    if (signer)
+        signerJson = {{"publicKey", signer->publicKey},
+                      {"name", signer->name},
+                      {"holder", signer->holder.empty() ? json(nullptr) : json(signer->holder)},
+                      {"trusted", signer->trusted()},
+                      {"why", signer->why}};
     return {{"file", file},
             {"signature", signatureStateName(signature)},
+            {"signer", signerJson},
             {"content", content},
             {"watermark",
              {{"found", watermarkFound},
@@ -204,6 +313,9 @@ FileVerification verifyFile(const std::string& path, const Registry* registry) {
         result.signature = checkManifestSignature(result.manifest, problem);
         if (result.signature != SignatureState::Valid)
             result.problems.push_back(problem);
+        result.signer = checkSigner(result.manifest, result.signature, registry, result);
+        if (result.signature == SignatureState::Valid && !result.signer->trusted())
+            result.problems.push_back("untrusted signer: " + result.signer->why);
         checkContent(pcmSha256, result);
         result.lineage = result.manifest.value("lineage", json());
     }

@@ -155,6 +155,11 @@ struct Registry::Impl {
     // The first render matching `condition` (one `?` bound to `key`), with its inputs.
     std::optional<Render> renderWhere(const std::string& condition, const std::string& key) const;
 
+    // ---- the trust store (trusted_keys.cpp) ----
+
+    std::vector<TrustedKey> selectTrustedKeys(const std::string& clauses,
+                                              const std::vector<std::string>& keys = {}) const;
+
     // ---- the cached consent graph (consent_graph.cpp) ----
 
     std::int64_t dataVersion() const;

@@ -118,14 +118,28 @@ CREATE TABLE render_watermarks (
     payload  TEXT NOT NULL UNIQUE
 );
 )sql",
+        // 3: the trust store, keys the user chose to trust (docs/CLI.md "trust"). A key is
+        // removed by setting removed_at, never by deleting its row, so the audit log replays it;
+        // at most one row per key is in force.
+        R"sql(
+CREATE TABLE trusted_keys (
+    id          TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    removed_at  TEXT
+);
+CREATE UNIQUE INDEX trusted_keys_in_force ON trusted_keys(public_key) WHERE removed_at IS NULL;
+)sql",
     };
     return all;
 }
 
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
-        "studio",        "holders", "assets",        "grants",  "models",
-        "model_sources", "renders", "render_inputs", "exports", "render_watermarks"};
+        "studio",  "holders",           "assets",      "grants",
+        "models",  "model_sources",     "renders",     "render_inputs",
+        "exports", "render_watermarks", "trusted_keys"};
     return tables;
 }
 

@@ -7,20 +7,22 @@
 // The chunk holds the manifest as UTF-8 JSON. Byte-level work only: the audio data is copied
 // unchanged, so the file's PCM hash stays what the manifest says.
 
-#include <optional>
 #include <string>
+#include <vector>
 
 namespace accord::audio {
 
 // Writes `manifestJson` into `path` (WAV or FLAC, judged by content, not name), replacing a
-// manifest embedded earlier; atomic (temp, fsync, rename). Throws BadInput naming the file for
+// manifest embedded earlier (and dropping bytes after a WAV's RIFF end); atomic (temp, fsync,
+// rename). Throws BadInput naming the file for
 // another format, a malformed container or a manifest too large for a FLAC block (16 MiB).
 void embedManifest(const std::string& path, const std::string& manifestJson);
 
-// The manifest embedded in `path`, or nullopt when there is none (also for formats that cannot
-// carry one, such as MP3 or Ogg). Throws BadInput naming the file when it cannot be read or its
-// container is malformed.
-std::optional<std::string> readEmbeddedManifest(const std::string& path);
+// Every manifest embedded in `path`, in file order: one for an export, none when there is none
+// (also for formats that cannot carry one, such as MP3 or Ogg); more than one only in a file
+// edited after export. Bytes after a WAV's RIFF end are not read. Throws BadInput naming the file
+// when it cannot be read or its container is malformed.
+std::vector<std::string> readEmbeddedManifests(const std::string& path);
 
 // "<path>.accord.json": the sidecar copy of the manifest written beside every export.
 std::string manifestSidecarPath(const std::string& path);

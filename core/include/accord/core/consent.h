@@ -28,6 +28,17 @@ struct Holder {
     std::string createdAt;
 };
 
+// A public key the user chose to trust (docs/CLI.md "trust"): `verify` counts what it signs as
+// proof, besides what the studio's key and the holders' keys on record sign. Removing it keeps
+// the row, with the instant it stopped counting.
+struct TrustedKey {
+    std::string id;        // k-N
+    std::string publicKey; // Ed25519, hex
+    std::string name;      // what the user calls the key's owner
+    std::string addedAt;
+    std::optional<std::string> removedAt; // set once it is trusted no more
+};
+
 // What the audio layer measured of a file: its identity by content (audio/audio_file.h).
 struct AudioIdentity {
     std::string fileSha256;

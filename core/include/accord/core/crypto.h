@@ -39,6 +39,9 @@ struct KeyPair {
 };
 KeyPair generateKeyPair();
 Bytes sign(const Bytes& secretKey, const std::string& message);
+// Whether `publicKey` is an Ed25519 public key that could verify a signature: 32 bytes encoding a
+// point of the curve's main subgroup.
+bool isPublicKey(const Bytes& publicKey);
 bool verifySignature(const Bytes& publicKey, const std::string& message, const Bytes& signature);
 
 } // namespace accord

@@ -24,6 +24,10 @@ std::string holderName(const ConsentGraph& graph, const std::string& id);
 // "created"}.
 nlohmann::json holderJson(const Holder& holder);
 
+// Cli only (the trust store: `trust add`, `list`, `remove`): {"public_key", "name", "added",
+// "removed" (null while it is trusted)}.
+nlohmann::json trustedKeyJson(const TrustedKey& key);
+
 // Cli: {"asset", "owner", "pcm_sha256", "origin", "file_sha256", "isrc", "duration",
 // "sample_rate", "channels", "path"}. Manifest: {"asset", "owner", "ownerName", "pcmSha256",
 // "origin"}.

@@ -14,8 +14,9 @@ namespace accord {
 // Far deeper than any document Accord writes (a project nests 5 levels, a manifest 7).
 constexpr int kMaxJsonDepth = 64;
 
-// Parses `text`; throws BadInput "<what>: not valid JSON (...)" or "<what>: nested deeper than
-// 64 levels" (`what` names the file or the part of it).
+// Parses `text`; throws BadInput "<what>: broken JSON at byte N", "<what>: nested deeper than
+// 64 levels" or "<what>: holds a number too large to be read" (`what` names the file or the part
+// of it).
 nlohmann::json parseJsonInput(const std::string& text, const std::string& what);
 
 // Typed access to one field of a JSON object, for readers of outside documents. Each throws
@@ -34,6 +35,10 @@ public:
     bool flag(const char* key, bool fallback) const;
     // The array (possibly empty when `optional`), each element checked to be an object.
     const nlohmann::json& objects(const char* key, bool optional) const;
+    // The object (an empty one when `optional` and the field is missing or null).
+    const nlohmann::json& object(const char* key, bool optional) const;
+    // The array (possibly empty when `optional`), each element checked to be text.
+    const nlohmann::json& texts(const char* key, bool optional) const;
     // The object's members whose keys are not in `known`, kept so a file from a newer Accord keeps
     // what it added when this one saves it (an empty object when there are none).
     nlohmann::json unknown(std::initializer_list<const char*> known) const;
@@ -41,6 +46,11 @@ public:
 
 private:
     const nlohmann::json* field(const char* key, bool required) const;
+    // The array (possibly empty when `optional`), each element checked by `isElement`; `expected`
+    // says what it must be otherwise.
+    const nlohmann::json& list(const char* key, bool optional,
+                               bool (*isElement)(const nlohmann::json&),
+                               const char* expected) const;
     [[noreturn]] void wrongType(const char* key, const char* expected) const;
 
     const nlohmann::json& object_;

@@ -40,6 +40,20 @@ std::string signatureStateName(SignatureState state); // "valid", "invalid", "ab
 // `problem` says what is wrong when it is not valid.
 SignatureState checkManifestSignature(const nlohmann::json& manifest, std::string& problem);
 
+// What the signature covers: "accord-manifest-v1\n" + canonicalJson(the manifest without
+// "signature").
+std::string manifestSignedMessage(nlohmann::json manifest);
+
+// ---- reading a manifest -----------------------------------------------------------------------
+
+// Checks that `manifest` (parsed with parseJsonInput, accord/core/json_input.h) is shaped as
+// format 1 is written wherever a reader relies on it: "format", "signer" (its "publicKey", "name"
+// and "holder" or null), "signature" when present, "content" ("pcmSha256"), "render", "lineage"
+// (its assets, models and renders with their ids and owners), "grants", "watermarks", "split",
+// "disclosure" and "studio" ("publicKey"), each of its JSON type. Throws BadInput "<where>: ..."
+// naming the first field that is wrong, so a reader never meets a value of an unexpected type.
+void requireManifestShape(const nlohmann::json& manifest, const std::string& where);
+
 // ---- lineage and grants as recorded in a manifest ---------------------------------------------
 
 // {"assets": [...], "models": [...], "renders": [...]} of everything `subjects` were made from,

@@ -137,6 +137,19 @@ public:
 
     ExportRecord addExport(const NewExport& record);
 
+    // The trust store (docs/CLI.md "trust"): keys the user chose to trust, besides this studio's
+    // and the holders' on record. `publicKey` is 64 hexadecimal digits (either case). Throws
+    // BadInput for what is not an Ed25519 public key, an empty name, and a key trusted already
+    // (in the store, or the studio's or a holder's).
+    TrustedKey trustKey(const std::string& publicKey, const std::string& name);
+    // Stops trusting `publicKey` now; the row stays, with the instant (never deleted). Throws
+    // BadInput when the store does not trust it.
+    TrustedKey untrustKey(const std::string& publicKey);
+    // The store's entry in force for `publicKey` (lower-case hex, as stored), if any.
+    std::optional<TrustedKey> trustedKey(const std::string& publicKey) const;
+    // Every key ever trusted, in the order added, those removed too.
+    std::vector<TrustedKey> trustedKeys() const;
+
     // The registry as plain values for the policy engine; cached until the file changes.
     const ConsentGraph& consentGraph() const;
     Decision decide(const PolicyRequest& request) const;

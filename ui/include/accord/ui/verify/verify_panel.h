@@ -1,14 +1,18 @@
 #pragma once
 
 // The Verify panel (docs/ARCHITECTURE.md "Export with proof", Verify): drop a file (or choose one)
-// and see what it proves about itself — the manifest's signature, whether the sound is what was
+// and see what it proves about itself — the manifest's signature, who signed it and whether that
+// key is trusted here (docs/CONSENT.md "Whose signature counts"), whether the sound is what was
 // signed, the watermark and the render it names, the lineage (recordings with their owners,
 // models), the split sheet, the AI disclosure and, with the registry open, whether the consents
-// behind it still stand. Every problem and note of accord::workflows::verifyFile is listed.
+// behind it still stand. The verdict follows `accord-cli verify`: proven only when the signature
+// is valid, its key trusted and the sound what it signed. Every problem and note of
+// accord::workflows::verifyFile is listed.
 //
 // Threads: verification (decoding, hashing, watermark detection) runs on a niced worker with its
-// own registry connection; the newest request wins. When a grant is revoked or expires the shown
-// file is verified again, so its consent state is the registry's now.
+// own registry connection; the newest request wins. When a grant is revoked or expires, or a key
+// is trusted or no longer trusted, the shown file is verified again, so its verdict is the
+// registry's now.
 
 #include <QString>
 #include <QStringList>
@@ -23,6 +27,10 @@ class QTableWidget;
 class QTreeWidget;
 
 template <typename T> class QFutureWatcher;
+
+namespace accord::workflows {
+struct FileVerification;
+}
 
 namespace accord::ui {
 
@@ -49,6 +57,7 @@ public:
     QLabel* fileLabel() const { return fileLabel_; }
     QLabel* verdictLabel() const { return verdict_; }
     QLabel* signatureLabel() const { return signature_; }
+    QLabel* signerLabel() const { return signer_; }
     QLabel* contentLabel() const { return content_; }
     QLabel* watermarkLabel() const { return watermark_; }
     QLabel* consentLabel() const { return consent_; }
@@ -60,6 +69,7 @@ public:
 
     // The raw states of the last result, as `accord-cli verify --json` names them.
     QString signatureState() const { return signatureState_; }
+    bool signerTrusted() const { return signerTrusted_; } // verify --json's signer.trusted
     QString contentState() const { return contentState_; }
     QString consentState() const { return consentState_; }
     bool watermarkFound() const { return watermarkFound_; }
@@ -77,9 +87,13 @@ protected:
 private:
     void start();
     void showOutcome(const VerifyOutcome& outcome);
+    // The verdict follows `accord-cli verify` (docs/CLI.md "verify"). The signature, and its
+    // signer: whom the key is trusted as, or why it is not and how to trust it.
+    void showVerdict(const workflows::FileVerification& result);
+    void showSigner(const workflows::FileVerification& result);
     void clearResult(const QString& message);
     void onRegistryChanged();
-    QString grantsFingerprint() const;
+    QString verdictFingerprint() const;
     static void setMark(QLabel* label, Mark mark, const QString& text);
 
     RegistrySession* session_;
@@ -88,6 +102,7 @@ private:
     QLabel* fileLabel_;
     QLabel* verdict_;
     QLabel* signature_;
+    QLabel* signer_;
     QLabel* content_;
     QLabel* watermark_;
     QLabel* consent_;
@@ -105,8 +120,9 @@ private:
     bool running_ = false;
     bool pending_ = false; // a request arrived while another ran: that one's result is dropped
     bool hasResult_ = false;
-    QString verifiedGrants_; // grant states the shown result was verified against
+    QString verifiedAgainst_; // grant states and trusted keys the shown result was verified with
     QString signatureState_;
+    bool signerTrusted_ = false;
     QString contentState_;
     QString consentState_;
     bool watermarkFound_ = false;
