@@ -296,9 +296,7 @@ ExitCode consentCheck(const Arguments& args, Registry& registry, std::ostream& o
         }
     if (subjects != 1)
         throw UsageError("consent check needs exactly one of --asset, --model and --render");
-    request.actor = args.value("--as").value_or("");
-    if (!request.actor.empty() && !registry.holder(request.actor))
-        throw BadInput("unknown holder '" + request.actor + "' given to --as");
+    request.actor = actingHolder(args, registry);
     request.commercial = args.has("--commercial");
     request.at = args.value("--at") ? parseIsoTime(*args.value("--at"), "--at") : currentTime();
     const Decision decision = workflows::checkConsent(registry, request);

@@ -38,7 +38,6 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
     if (request.assets.empty())
         throw UsageError("train voice needs at least one --asset ID");
     request.outFile = absolutePath(args.required("--out"));
-    request.actor = args.value("--as").value_or("");
     request.maxMinutes = args.number("--max-minutes", 10);
     request.maxSteps = wholeNumber(args, "--steps", 0);
     request.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
@@ -47,6 +46,7 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     auto registry = Registry::open(args.registryPath);
+    request.actor = actingHolder(args, *registry);
     int lastReported = -1;
     const auto trained = workflows::trainVoiceModel(
         *registry, request,
@@ -93,7 +93,7 @@ ExitCode convert(const Arguments& args, std::ostream& out) {
     const auto result = workflows::convertWithVoiceModel(
         *registry, absolutePath(args.required("--model")), absolutePath(args.positionals.at(0)),
         absolutePath(args.positionals.at(1)), args.number("--transpose", 0),
-        args.value("--as").value_or(""));
+        actingHolder(args, *registry));
     std::ostringstream text;
     text << "Re-sang " << result.input.id << " with model " << result.modelId << " -> "
          << result.outPath << " (render " << result.render << ", " << std::fixed

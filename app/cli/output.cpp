@@ -44,6 +44,13 @@ ExitCode reportDenial(const Arguments& args, const Decision& decision, const std
     return ExitCode::Denied;
 }
 
+std::string actingHolder(const Arguments& args, const Registry& registry) {
+    const std::string actor = args.value("--as").value_or("");
+    if (!actor.empty() && !registry.holder(actor))
+        throw BadInput("--as: unknown holder '" + actor + "'");
+    return actor;
+}
+
 void emit(const Arguments& args, std::ostream& out, const json& result, const std::string& text) {
     if (args.json)
         out << result.dump(2) << "\n";

@@ -3,6 +3,7 @@
 #include "cli_args.h"
 
 #include "accord/core/policy.h"
+#include "accord/core/registry.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,9 @@ ExitCode reportDenial(const Arguments& args, const Decision& decision, const std
 // "file" being the file the message names (messages about a file start "<file>: "), else null.
 // Returns `code`.
 ExitCode reportError(ExitCode code, const std::string& message, std::ostream& out);
+// The holder named by --as (docs/CLI.md "Acting as a holder"), or empty for nobody in
+// particular; BadInput for a holder this registry does not know.
+std::string actingHolder(const Arguments& args, const Registry& registry);
 // The result: JSON on stdout with --json, else the human text.
 void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
           const std::string& text);

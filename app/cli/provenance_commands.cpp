@@ -56,9 +56,7 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     request.stems = args.has("--stems");
     request.format = exportFormat(args);
     request.commercial = args.has("--commercial");
-    request.actor = args.value("--as").value_or("");
-    if (!request.actor.empty() && !registry->holder(request.actor))
-        throw BadInput("--as: unknown holder '" + request.actor + "'");
+    request.actor = actingHolder(args, *registry);
     request.title = std::filesystem::path(projectPath).stem().string();
     request.projectPath = projectPath;
 #ifdef ACCORD_CLI_WITH_MODELS

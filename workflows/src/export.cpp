@@ -197,7 +197,6 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
     if (request.stems) {
         render.stemsDir = staging.path + "/stems";
         makeDirectories(render.stemsDir);
-        makeDirectories(outDir + "/stems");
     }
     const auto rendered = audio::renderProject(
         project, render,
@@ -225,6 +224,9 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
                 throw audio::Cancelled();
             audio::RenderedFile file = rendered[i];
             const FilePlan& plan = plans[i];
+            // A track with nothing on it has no stem to export: it would prove nothing.
+            if (!file.trackId.empty() && plan.parts.empty())
+                continue;
             const std::string name = fs::path(file.path).filename().string();
             const std::string finalPath =
                 file.trackId.empty() ? outDir + "/" + name : outDir + "/stems/" + name;
@@ -305,6 +307,8 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
         writeFileAtomically(staging.path + "/split.csv", result.split.toCsv());
         moves.emplace_back(staging.path + "/split.json", result.splitJsonPath);
         moves.emplace_back(staging.path + "/split.csv", result.splitCsvPath);
+        if (request.stems)
+            makeDirectories(outDir + "/stems");
         for (const auto& [from, to] : moves)
             moveIntoPlace(from, to);
     });

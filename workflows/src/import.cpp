@@ -100,7 +100,7 @@ AddedAsset registerRecording(Registry& registry, const std::string& file, const 
                                   ", e.g. accord-cli project add-clip, which keeps its lineage)"));
     asset.isrc = isrc;
     asset.origin = origin;
-    asset.path = file;
+    asset.path = absolutePath(file); // training reads it later, from whatever folder
     return registry.addAsset(asset);
 }
 
