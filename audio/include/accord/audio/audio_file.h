@@ -7,11 +7,12 @@
 
 namespace accord::audio {
 
-// Decodes a file with JUCE's readers (WAV, AIFF, FLAC, Ogg Vorbis, MP3) and returns its identity:
-// SHA-256 of the bytes, SHA-256 of the decoded PCM in a canonical form (so the same take
-// re-encoded losslessly gets the same PCM hash), duration, rate and channels.
-// Throws accord::BadInput naming the file and the problem: missing, unreadable, not audio,
-// truncated, no samples.
+// Decodes a file (WAV, AIFF, FLAC, Ogg Vorbis, MP3, told apart by content, not by name) and
+// returns its identity: SHA-256 of the bytes, SHA-256 of the decoded PCM in a canonical form (so
+// the same take re-encoded losslessly gets the same PCM hash), duration, rate and channels.
+// Throws accord::BadInput naming the file and the problem: missing, not a regular file (a pipe,
+// a device: refused at once), unreadable, not audio, truncated, no samples, a sample rate
+// outside 8 kHz to 1.536 MHz.
 //
 // Canonical PCM (what pcmSha256 hashes): the sample rate (Hz) and channel count as two 32-bit
 // little-endian unsigned integers, then every frame's samples interleaved, each decoded sample
