@@ -36,6 +36,15 @@ AudioIdentity identifyAudioFile(const std::string& path) {
     return identity;
 }
 
+WatermarkDetection detectWatermarkInFile(const std::string& path, const std::atomic<bool>* cancel) {
+    const detail::CheckedReader source = detail::openCheckedReader(path);
+    WatermarkDetector detector(source.sampleRate, source.channels);
+    source.readAll(kBlockFrames, cancel, [&](const float* const* planar, int frames) {
+        detector.add(planar, std::size_t(frames));
+    });
+    return detector.finish();
+}
+
 AudioIdentity identifyAudioFileCached(const std::string& path) {
     constexpr std::size_t kKeptIdentities = 4096; // ~1 MiB of hashes
     static std::mutex mutex;

@@ -309,6 +309,8 @@ private slots:
         const std::vector<std::pair<const char*, Read>> readers = {
             {"identifyAudioFile",
              [](const std::string& p) { accord::audio::identifyAudioFile(p); }},
+            {"detectWatermarkInFile",
+             [](const std::string& p) { accord::audio::detectWatermarkInFile(p); }},
             {"readAudio", [](const std::string& p) { accord::audio::readAudio(p); }},
             {"loadMedia", [](const std::string& p) { accord::audio::loadMedia(p, 48000); }},
             {"decodeForImport",

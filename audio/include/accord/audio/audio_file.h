@@ -1,7 +1,9 @@
 #pragma once
 
+#include "accord/audio/watermark.h"
 #include "accord/core/consent.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -25,6 +27,13 @@ AudioIdentity identifyAudioFile(const std::string& path);
 // deciding consent about a project checks every clip's content each time (docs/PROJECT.md
 // "Content, not ids"), and a studio asks again at every edit. Thread-safe.
 AudioIdentity identifyAudioFileCached(const std::string& path);
+
+// Looks for the watermark (watermark.h) in the file at `path`, every channel mixed down, decoding
+// it in blocks: memory stays bounded whatever its length (docs/WATERMARK.md "Streaming").
+// Throws accord::BadInput naming the file as identifyAudioFile does; Cancelled when `cancel`
+// is set.
+WatermarkDetection detectWatermarkInFile(const std::string& path,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 // Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
 // rewritten atomically as 24-bit PCM, and returns its new identity.
