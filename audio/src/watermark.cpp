@@ -41,13 +41,16 @@ constexpr double kMaxDepth = 0.35;
 constexpr double kDepthExponent = 0.75;
 
 // Detector.
-constexpr int kOffsets = 4;            // sub-slot alignments tried, 64 samples apart
-constexpr int kNeighbourSlots = 3;     // a tile's prediction: the mean of +-3 slots
-constexpr int kVarianceSlots = 96;     // local variance over +-96 slots (1.5 s)
-constexpr float kMinSpread = 0.1f;     // log-power units; caps a tile's weight
-constexpr float kClip = 3.0f;          // a tile counts at most 3 local standard deviations
-constexpr float kPowerFloor = 1e-6f;   // a bin's log floor, over 16-bit quantisation noise
-constexpr float kDeadPower = 1e-7f;    // a bin under this near a slot carries no mark there
+constexpr int kOffsets = 4;          // sub-slot alignments tried, 64 samples apart
+constexpr int kNeighbourSlots = 3;   // a tile's prediction: the mean of +-3 slots
+constexpr int kVarianceSlots = 96;   // local variance over +-96 slots (1.5 s)
+constexpr float kMinSpread = 0.1f;   // log-power units; caps a tile's weight
+constexpr float kClip = 3.0f;        // a tile counts at most 3 local standard deviations
+constexpr float kPowerFloor = 1e-6f; // a bin's log floor, over 16-bit quantisation noise
+constexpr float kDeadPower = 1e-7f;  // a bin under this near a slot carries no mark there
+// Of half the input's rate, when under 16 kHz: bins above it are left out. There the laundering
+// resampler rolled off and the detector's own upsampling mirrors the band back: noise, no mark.
+constexpr double kBandEdgeShare = 0.95;
 constexpr int kMinSamples = kRate;     // 1 s at 16 kHz
 constexpr int kSlotSpan = 1;           // a slot's scale: its mean square over +-1 slots
 constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (weight <= 4x)
@@ -383,6 +386,9 @@ public:
           spread_(std::size_t(kRing) * kMarkBins, 1.0f), loudness_(kRing, 0.0f),
           liveBins_(kRing, 0), window_(kMarkBins, 0.0) {}
 
+    // Only the first `bins` bins of the bands count (the input's rate keeps the others empty).
+    void useBins(int bins) { bins_ = bins; }
+
     void addSlot(const float* level) {
         std::copy_n(level, kMarkBins, row(level_, slots_));
         ++slots_;
@@ -427,7 +433,8 @@ private:
     // changes cancel. Three neighbours each side rather than one: the rest of a host's level is
     // mostly frame-to-frame jitter, which a wider mean predicts with less added noise. A bin
     // under kDeadPower all that time (above the rate of audio resampled from below 16 kHz,
-    // digital silence, dither) carries no mark and stays out: detail 0, not in the slot's mean.
+    // digital silence, dither), or above the input's band (useBins), carries no mark and stays
+    // out: detail 0, not in the slot's mean.
     void computeDetail(std::int64_t j, int span) {
         static const float deadLevel = std::log(kDeadPower + kPowerFloor);
         const float* now = row(level_, j);
@@ -442,7 +449,7 @@ private:
                 neighbours += before + after;
                 loudest = std::max({loudest, before, after});
             }
-            live[static_cast<std::size_t>(c)] = loudest > deadLevel;
+            live[static_cast<std::size_t>(c)] = loudest > deadLevel && c < bins_;
             if (!live[static_cast<std::size_t>(c)]) {
                 d[c] = 0;
                 continue;
@@ -510,6 +517,7 @@ private:
 
     std::vector<float> level_, detail_, spread_, loudness_; // rings of kRing slots
     std::vector<int> liveBins_;
+    int bins_ = kMarkBins;
     std::vector<double> window_; // per bin: sum of detail^2 over [windowStart_, windowEnd_)
     std::int64_t slots_ = 0;     // slots whose levels came in
     std::int64_t nextDetail_ = 1, nextWeight_ = 1, nextFold_ = 1; // slot 0 is not analysed
@@ -724,6 +732,11 @@ WatermarkDetector::WatermarkDetector(int sampleRate, int channels)
         throw BadInput("watermark detection needs at least one audio channel");
     impl_->sampleRate = sampleRate;
     impl_->channels = channels;
+    // The bins (from kFirstBin) centred under kBandEdgeShare of half the input's rate.
+    const double edge = kBandEdgeShare * sampleRate / 2 / (double(kRate) / kFftSize);
+    const int bins = std::clamp(static_cast<int>(std::ceil(edge)) - kFirstBin, 0, kMarkBins);
+    for (auto& statistics : impl_->statistics)
+        statistics.useBins(bins);
     if (sampleRate != kRate)
         impl_->resampler.emplace(sampleRate, kRate, 1, dsp::ResampleQuality::Low);
 }
