@@ -51,6 +51,8 @@ constexpr float kDeadPower = 1e-7f;  // a bin under this near a slot carries no 
 // Of half the input's rate, when under 16 kHz: bins above it are left out. There the laundering
 // resampler rolled off and the detector's own upsampling mirrors the band back: noise, no mark.
 constexpr double kBandEdgeShare = 0.95;
+// Bins (62.5 Hz) left out under the top of a band that ends early, for the same reason.
+constexpr int kEdgeMargin = 8;
 constexpr int kMinSamples = kRate;     // 1 s at 16 kHz
 constexpr int kSlotSpan = 1;           // a slot's scale: its mean square over +-1 slots
 constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (weight <= 4x)
@@ -384,7 +386,8 @@ public:
     FoldedStatistics()
         : level_(std::size_t(kRing) * kMarkBins), detail_(std::size_t(kRing) * kMarkBins, 0.0f),
           spread_(std::size_t(kRing) * kMarkBins, 1.0f), loudness_(kRing, 0.0f),
-          liveBins_(kRing, 0), window_(kMarkBins, 0.0) {}
+          live_(std::size_t(kRing) * kMarkBins, 0), edge_(kRing, kMarkBins),
+          window_(kMarkBins, 0.0), power_(kMarkBins, 0.0) {}
 
     // Only the first `bins` bins of the bands count (the input's rate keeps the others empty).
     void useBins(int bins) { bins_ = bins; }
@@ -439,7 +442,7 @@ private:
         static const float deadLevel = std::log(kDeadPower + kPowerFloor);
         const float* now = row(level_, j);
         float* d = row(detail_, j);
-        std::array<bool, kMarkBins> live{};
+        std::uint8_t* live = row(live_, j);
         int count = 0;
         float mean = 0;
         for (int c = 0; c < kMarkBins; ++c) {
@@ -449,8 +452,8 @@ private:
                 neighbours += before + after;
                 loudest = std::max({loudest, before, after});
             }
-            live[static_cast<std::size_t>(c)] = loudest > deadLevel && c < bins_;
-            if (!live[static_cast<std::size_t>(c)]) {
+            live[c] = loudest > deadLevel && c < bins_ ? 1 : 0;
+            if (!live[c]) {
                 d[c] = 0;
                 continue;
             }
@@ -458,12 +461,11 @@ private:
             mean += d[c];
             ++count;
         }
-        liveBins_[static_cast<std::size_t>(j % kRing)] = count;
         if (count == 0)
             return;
         mean /= float(count);
         for (int c = 0; c < kMarkBins; ++c)
-            if (live[static_cast<std::size_t>(c)])
+            if (live[c])
                 d[c] -= mean;
     }
 
@@ -474,27 +476,44 @@ private:
         const std::int64_t from = std::max<std::int64_t>(1, j - kVarianceSlots);
         for (; windowEnd_ < to; ++windowEnd_) {
             const float* d = row(detail_, windowEnd_);
-            for (int c = 0; c < kMarkBins; ++c)
+            const float* l = row(level_, windowEnd_);
+            for (int c = 0; c < kMarkBins; ++c) {
                 window_[static_cast<std::size_t>(c)] += double(d[c]) * d[c];
+                power_[static_cast<std::size_t>(c)] += std::exp(double(l[c]));
+            }
         }
         for (; windowStart_ < from; ++windowStart_) {
             const float* d = row(detail_, windowStart_);
-            for (int c = 0; c < kMarkBins; ++c)
+            const float* l = row(level_, windowStart_);
+            for (int c = 0; c < kMarkBins; ++c) {
                 window_[static_cast<std::size_t>(c)] -= double(d[c]) * d[c];
+                power_[static_cast<std::size_t>(c)] -= std::exp(double(l[c]));
+            }
         }
+        // The band the audio fills here: a top of the bands that stays under kDeadPower all the
+        // window long is the edge of an earlier, lower rate (resampled down and up again). Bins
+        // within kEdgeMargin of it carry the upsampler's images of the band, not the mark.
+        int top = -1;
+        for (int c = 0; c < bins_; ++c)
+            if (power_[static_cast<std::size_t>(c)] / double(to - from) - kPowerFloor > kDeadPower)
+                top = c;
+        const int edge = top < 0 || top == bins_ - 1 ? bins_ : std::max(0, top + 1 - kEdgeMargin);
+        edge_[static_cast<std::size_t>(j % kRing)] = edge;
         const float* d = row(detail_, j);
         float* spread = row(spread_, j);
         float sum2 = 0;
-        for (int c = 0; c < kMarkBins; ++c) {
+        int count = 0; // live bins under the edge
+        const std::uint8_t* live = row(live_, j);
+        for (int c = 0; c < edge; ++c) {
             const float sp = std::max(
                 kMinSpread, float(std::sqrt(std::max(0.0, window_[static_cast<std::size_t>(c)]) /
                                             double(to - from))));
             spread[c] = sp;
             const float u = std::clamp(d[c] / sp, -kClip, kClip);
             sum2 += u * u;
+            count += live[c];
         }
-        const int live = liveBins_[static_cast<std::size_t>(j % kRing)];
-        loudness_[static_cast<std::size_t>(j % kRing)] = live > 0 ? sum2 / float(live) : 0.0f;
+        loudness_[static_cast<std::size_t>(j % kRing)] = count > 0 ? sum2 / float(count) : 0.0f;
     }
 
     // Slot j's tiles into the fold, each bin scaled by its spread and the slot's scale (its
@@ -508,7 +527,8 @@ private:
         const float f = std::sqrt(std::max(kMinSlotScale, e / float(n)));
         const float* d = row(detail_, j);
         const float* spread = row(spread_, j);
-        for (int c = 0; c < kMarkBins; ++c) {
+        const int edge = edge_[static_cast<std::size_t>(j % kRing)];
+        for (int c = 0; c < edge; ++c) {
             const float sp = spread[c] * f;
             folded_[static_cast<std::size_t>(p * kBands + c / kBinsPerBand)] +=
                 std::clamp(d[c] / sp, -kClip, kClip) / sp;
@@ -516,9 +536,12 @@ private:
     }
 
     std::vector<float> level_, detail_, spread_, loudness_; // rings of kRing slots
-    std::vector<int> liveBins_;
+    std::vector<std::uint8_t> live_; // ring: 1 for a bin that carries a mark (computeDetail)
+    std::vector<int> edge_;          // ring: the bins under it count (computeWeights)
     int bins_ = kMarkBins;
     std::vector<double> window_; // per bin: sum of detail^2 over [windowStart_, windowEnd_)
+    std::vector<double> power_;  // per bin: sum of power + kPowerFloor over the same slots // per
+                                 // bin: sum of detail^2 over [windowStart_, windowEnd_)
     std::int64_t slots_ = 0;     // slots whose levels came in
     std::int64_t nextDetail_ = 1, nextWeight_ = 1, nextFold_ = 1; // slot 0 is not analysed
     std::int64_t windowStart_ = 1, windowEnd_ = 1;

@@ -211,7 +211,8 @@ private slots:
     }
 
     // Resampled below 16 kHz (a laundering attempt): the bands under half the rate still carry
-    // the mark, and it is read at that rate; the unmarked host is not read at any of them.
+    // the mark, and it is read at that rate, or after resampling up again; the unmarked host is
+    // not read at any of them.
     void lowSampleRates() {
         ACCORD_REQUIRE_MATERIAL(music, "hyperrogue/hr3-crossroads.ogg");
         ACCORD_REQUIRE_MATERIAL(dir, "fillets-cs/city/cs");
