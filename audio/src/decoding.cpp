@@ -4,15 +4,12 @@
 #include "mp3_reader.h"
 #include "pcm_hash.h"
 
-#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/dsp/resample.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <vector>
 

@@ -68,6 +68,9 @@ public:
         if (handle_ == nullptr)
             return false;
         mpg123_param(handle_, MPG123_FLAGS, MPG123_GAPLESS | MPG123_QUIET, 0.0);
+        // A frame index of fixed size (thinned as the scan goes), not one entry per frame:
+        // memory stays bounded whatever the length; a seek decodes from the nearest entry.
+        mpg123_param(handle_, MPG123_INDEX_SIZE, kIndexEntries, 0.0);
         mpg123_format_none(handle_);
         const long* rates = nullptr;
         size_t count = 0;
@@ -157,6 +160,7 @@ private:
     }
 
     static constexpr int kBlockFrames = 8192;
+    static constexpr long kIndexEntries = 1000;
     Stream stream_;
     mpg123_handle* handle_ = nullptr;
     juce::int64 position_ = 0; // the decoder's next sample
