@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   juce-modules-source libfreetype-dev libfontconfig-dev libpng-dev libjpeg-dev
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
-  libflac-dev libvorbis-dev libogg-dev
+  libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123
   libtorch-dev libopenblas0-pthread
   libsqlite3-dev nlohmann-json3-dev libsodium-dev
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev

@@ -144,9 +144,11 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
         story.say(g.id + ": " + describeGrant(registry->consentGraph(), g, now));
     story.decision("May Bo train a voice model on Ada's singing?",
                    ask(Scope::TrainVoice, InputKind::Asset, vocal.id));
-    story.decision(
-        "May someone else in the studio do the same?",
-        workflows::checkConsent(*registry, {Scope::TrainVoice, {InputKind::Asset, vocal.id}}));
+    workflows::ConsentQuestion anyoneTrains;
+    anyoneTrains.scope = Scope::TrainVoice;
+    anyoneTrains.subject = {InputKind::Asset, vocal.id};
+    story.decision("May someone else in the studio do the same?",
+                   workflows::checkConsent(*registry, anyoneTrains));
 
     story.chapter("Bo trains a voice model of Ada on this machine (consent checked first)");
     NewGrant generate{ada.id, Scope::Generate, std::nullopt, bo.id, {}};
@@ -197,8 +199,8 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     Project project;
     project.sampleRate = kDemoProjectRate;
     project.registry = registry->studioPublicKey();
-    project.tracks.push_back({"t-1", "Vocals (Ada's voice)", 0, 0, false, false, {}, {}});
-    project.tracks.push_back({"t-2", "Piano", -4, 0.2, false, false, {}, {}});
+    project.tracks.push_back({"t-1", "Vocals (Ada's voice)", 0, 0, false, false, {}, {}, {}});
+    project.tracks.push_back({"t-2", "Piano", -4, 0.2, false, false, {}, {}, {}});
     Clip vocalClip;
     vocalClip.id = "c-1";
     vocalClip.render = sung.render;

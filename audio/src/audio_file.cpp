@@ -6,7 +6,6 @@
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/watermark.h"
-#include "accord/core/crypto.h"
 
 #include <juce_audio_formats/juce_audio_formats.h>
 
@@ -22,27 +21,28 @@ constexpr int kBlockFrames = 16384; // frames decoded per read: bounded memory
 } // namespace
 
 AudioIdentity identifyAudioFile(const std::string& path) {
-    // One manager per call: identifyAudioFile runs concurrently on worker threads.
-    juce::AudioFormatManager formats;
-    formats.registerBasicFormats();
-    const detail::CheckedReader source = detail::openCheckedReader(path, formats);
+    const detail::CheckedReader source = detail::openCheckedReader(path);
 
     AudioIdentity identity;
-    identity.fileSha256 = sha256OfFile(path);
+    identity.fileSha256 = source.file->sha256();
     identity.channels = source.channels;
     identity.sampleRate = source.sampleRate;
     identity.durationSeconds = source.durationSeconds();
 
     detail::CanonicalPcmHash pcm(identity.sampleRate, source.channels);
-    juce::AudioBuffer<float> block(source.channels, kBlockFrames);
-    for (std::int64_t start = 0; start < source.frames; start += kBlockFrames) {
-        const int count =
-            static_cast<int>(std::min<std::int64_t>(kBlockFrames, source.frames - start));
-        source.read(block.getArrayOfWritePointers(), source.channels, start, count);
-        pcm.addFloat(block.getArrayOfReadPointers(), count);
-    }
+    source.readAll(kBlockFrames, nullptr,
+                   [&](const float* const* planar, int frames) { pcm.addFloat(planar, frames); });
     identity.pcmSha256 = pcm.finishHex();
     return identity;
+}
+
+WatermarkDetection detectWatermarkInFile(const std::string& path, const std::atomic<bool>* cancel) {
+    const detail::CheckedReader source = detail::openCheckedReader(path);
+    WatermarkDetector detector(source.sampleRate, source.channels);
+    source.readAll(kBlockFrames, cancel, [&](const float* const* planar, int frames) {
+        detector.add(planar, std::size_t(frames));
+    });
+    return detector.finish();
 }
 
 AudioIdentity identifyAudioFileCached(const std::string& path) {

@@ -1,5 +1,7 @@
 #include "accord/audio/audio_io.h"
 
+#include "decoding.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 
@@ -18,58 +20,26 @@ namespace fs = std::filesystem;
 constexpr int kReadBlock = 16384;
 constexpr int kBitsPerSample = 24;
 constexpr int kFlacQualityIndex = 5; // JUCE's "5" of 0 (fastest) .. 8 (smallest)
-constexpr double kMaxSampleRate = 768000;
+constexpr double kMaxWrittenRate = 768000;
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
     throw BadInput(path + ": " + problem);
 }
 
-juce::File juceFile(const std::string& path) {
-    const std::string absolute = fs::absolute(fs::path(path)).lexically_normal().string();
-    return juce::File(juce::String(juce::CharPointer_UTF8(absolute.c_str())));
-}
-
-std::string lowerExtension(const std::string& path) {
-    std::string extension = fs::path(path).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension;
-}
-
 } // namespace
 
 MultichannelAudio readAudio(const std::string& path) {
-    std::error_code error;
-    if (!fs::exists(fs::path(path), error))
-        fail(path, "no such file");
-    if (!fs::is_regular_file(fs::path(path), error))
-        fail(path, "is not a regular file");
-    juce::AudioFormatManager formats;
-    formats.registerBasicFormats();
-    const std::unique_ptr<juce::AudioFormatReader> reader(formats.createReaderFor(juceFile(path)));
-    if (reader == nullptr)
-        fail(path, "not an audio file JUCE can read (WAV, AIFF, FLAC, Ogg Vorbis, MP3)");
-    if (reader->numChannels == 0 ||
-        !(reader->sampleRate > 0 && reader->sampleRate <= kMaxSampleRate))
-        fail(path, "audio without channels or with an invalid sample rate");
-    if (reader->lengthInSamples <= 0)
-        fail(path, "holds no samples (zero-length audio)");
-
+    const detail::CheckedReader source = detail::openCheckedReader(path);
     MultichannelAudio audio;
-    audio.sampleRate = static_cast<int>(std::lround(reader->sampleRate));
-    const int channels = static_cast<int>(reader->numChannels);
-    const juce::int64 frames = reader->lengthInSamples;
-    audio.channels.assign(static_cast<size_t>(channels),
-                          std::vector<float>(static_cast<size_t>(frames)));
-    std::vector<float*> at(static_cast<size_t>(channels));
-    for (juce::int64 start = 0; start < frames; start += kReadBlock) {
-        const int count = static_cast<int>(std::min<juce::int64>(kReadBlock, frames - start));
-        for (int c = 0; c < channels; ++c)
-            at[static_cast<size_t>(c)] = audio.channels[static_cast<size_t>(c)].data() + start;
-        if (!reader->read(at.data(), channels, start, count))
-            fail(path, "truncated or corrupt audio: decoding stopped at sample " +
-                           std::to_string(start) + " of " + std::to_string(frames));
-    }
+    audio.sampleRate = source.sampleRate;
+    const auto frames = static_cast<std::size_t>(source.frames);
+    audio.channels.assign(static_cast<std::size_t>(source.channels), std::vector<float>(frames));
+    std::size_t at = 0;
+    source.readAll(kReadBlock, nullptr, [&](const float* const* planar, int count) {
+        for (std::size_t c = 0; c < audio.channels.size(); ++c)
+            std::copy_n(planar[c], count, audio.channels[c].data() + at);
+        at += static_cast<std::size_t>(count);
+    });
     return audio;
 }
 
@@ -99,7 +69,7 @@ void writeAudio(const std::string& path, const std::vector<std::vector<float>>& 
         format = std::make_unique<juce::FlacAudioFormat>();
     else
         fail(path, "unsupported output format '" + extension + "': use .wav or .flac");
-    if (sampleRate <= 0 || sampleRate > kMaxSampleRate)
+    if (sampleRate <= 0 || sampleRate > kMaxWrittenRate)
         fail(path, "invalid sample rate " + std::to_string(sampleRate));
     if (channels.empty())
         fail(path, "no channels to write");

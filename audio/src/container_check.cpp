@@ -1,12 +1,13 @@
 #include "container_check.h"
 
+#include "source_file.h"
+
 #include "accord/core/errors.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <vector>
 
@@ -49,18 +50,13 @@ std::uint32_t be32(const std::uint8_t* p) {
 // Random access to the file's bytes; every read is bounds-checked against the size.
 class ByteFile {
 public:
-    ByteFile(const std::string& path, std::uint64_t size)
-        : in_(path, std::ios::binary), size_(size) {}
-    bool isOpen() const { return in_.is_open(); }
-    std::uint64_t size() const { return size_; }
+    explicit ByteFile(const SourceFile& file) : file_(file) {}
+    std::uint64_t size() const { return file_.size(); }
 
     bool readAt(std::uint64_t offset, void* destination, std::size_t count) {
-        if (offset > size_ || count > size_ - offset)
+        if (offset > size() || count > size() - offset)
             return false;
-        in_.clear();
-        in_.seekg(static_cast<std::streamoff>(offset));
-        in_.read(static_cast<char*>(destination), static_cast<std::streamsize>(count));
-        return in_.gcount() == static_cast<std::streamsize>(count);
+        return file_.readAtOrThrow(offset, destination, count) == count;
     }
 
     std::vector<std::uint8_t> readRange(std::uint64_t begin, std::uint64_t end) {
@@ -71,8 +67,7 @@ public:
     }
 
 private:
-    std::ifstream in_;
-    std::uint64_t size_;
+    const SourceFile& file_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -353,8 +348,8 @@ std::optional<FlacFrameHeader> parseFlacFrameHeader(const std::uint8_t* p, std::
     return FlacFrameHeader{variableBlocks ? number : number * info.maxBlock, blockSize};
 }
 
-// Where the FLAC frames end: before an ID3v1 tag and/or an APEv2 tag, if any.
-std::uint64_t flacAudioEnd(ByteFile& file, std::uint64_t audioStart) {
+// Where a FLAC or MP3 stream's frames end: before an ID3v1 tag and/or an APEv2 tag, if any.
+std::uint64_t audioEndBeforeTags(ByteFile& file, std::uint64_t audioStart) {
     std::uint64_t end = file.size();
     std::uint8_t tag[32];
     if (end >= audioStart + 128 && file.readAt(end - 128, tag, 3) &&
@@ -403,7 +398,7 @@ void checkFlac(ByteFile& file, const std::string& path, std::uint64_t start) {
     if (!haveInfo || info.totalSamples == 0 || info.maxBlock == 0)
         return; // length unknown: nothing promised, nothing to check
     const std::uint64_t audioStart = pos;
-    const std::uint64_t audioEnd = flacAudioEnd(file, audioStart);
+    const std::uint64_t audioEnd = audioEndBeforeTags(file, audioStart);
     if (audioEnd <= audioStart)
         fail(path, "truncated FLAC: header promises " + num(info.totalSamples) +
                        " samples, file holds no audio frames");
@@ -479,13 +474,108 @@ void checkOgg(ByteFile& file, const std::string& path) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// MP3: MPEG-1, -2 and -2.5 layer III frames (32 to 48 kHz, 16 to 24 kHz, 8 to 12 kHz), found by
+// content after any ID3v2 tags. A Xing/Info header (lame writes one) promises the stream's
+// bytes: a file holding fewer was cut off.
+
+struct MpegFrame {
+    int version = 1; // 1, 2, or 25 for MPEG-2.5
+    std::uint32_t sampleRate = 0;
+    std::uint32_t bytes = 0; // the frame's length with its header
+    bool mono = false;
+};
+
+std::optional<MpegFrame> parseMpegFrameHeader(const std::uint8_t* p) {
+    static constexpr std::array<std::uint32_t, 15> kMpeg1Kbps = {
+        0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
+    static constexpr std::array<std::uint32_t, 15> kMpeg2Kbps = {0,  8,  16, 24,  32,  40,  48, 56,
+                                                                 64, 80, 96, 112, 128, 144, 160};
+    static constexpr std::array<std::uint32_t, 3> kMpeg1Rates = {44100, 48000, 32000};
+    if (p[0] != 0xFF || (p[1] & 0xE0) != 0xE0)
+        return std::nullopt;
+    const unsigned versionBits = (p[1] >> 3) & 3; // 0: 2.5, 1: reserved, 2: 2, 3: 1
+    const unsigned layerBits = (p[1] >> 1) & 3;   // 1: layer III
+    const unsigned kbpsIndex = p[2] >> 4;         // 0: free format, 15: invalid
+    const unsigned rateIndex = (p[2] >> 2) & 3;   // 3: reserved
+    if (versionBits == 1 || layerBits != 1 || kbpsIndex == 0 || kbpsIndex == 15 || rateIndex == 3)
+        return std::nullopt;
+    MpegFrame frame;
+    frame.version = versionBits == 3 ? 1 : versionBits == 2 ? 2 : 25;
+    frame.sampleRate = kMpeg1Rates[rateIndex] >> (frame.version == 1   ? 0
+                                                  : frame.version == 2 ? 1
+                                                                       : 2);
+    const std::uint32_t kbps = (frame.version == 1 ? kMpeg1Kbps : kMpeg2Kbps)[kbpsIndex];
+    frame.bytes =
+        (frame.version == 1 ? 144u : 72u) * kbps * 1000u / frame.sampleRate + ((p[2] >> 1) & 1u);
+    frame.mono = (p[3] >> 6) == 3;
+    return frame;
+}
+
+// After any ID3v2 tags: where the stream starts.
+std::uint64_t afterId3v2Tags(ByteFile& file) {
+    std::uint64_t pos = 0;
+    std::uint8_t tag[10];
+    while (file.readAt(pos, tag, sizeof tag) && std::memcmp(tag, "ID3", 3) == 0)
+        pos += 10 +
+               ((tag[6] & 0x7Fu) << 21 | (tag[7] & 0x7Fu) << 14 | (tag[8] & 0x7Fu) << 7 |
+                (tag[9] & 0x7Fu)) +
+               ((tag[5] & 0x10) ? 10 : 0);
+    return pos;
+}
+
+// An MP3 stream: two consecutive layer III frames of one version and rate within the first
+// kMp3Search bytes after the tags (or one frame that ends the file). Checks what a Xing/Info
+// header promises. False when the file is not MP3.
+bool checkMp3(ByteFile& file, const std::string& path) {
+    constexpr std::uint64_t kMp3Search = 65536;
+    const std::uint64_t start = afterId3v2Tags(file);
+    if (start >= file.size())
+        return false;
+    const std::uint64_t end = audioEndBeforeTags(file, start);
+    const std::vector<std::uint8_t> head =
+        file.readRange(start, std::min(end, start + kMp3Search + 4096));
+    for (std::size_t i = 0; i + 4 <= head.size() && i < kMp3Search; ++i) {
+        const auto frame = parseMpegFrameHeader(&head[i]);
+        if (!frame)
+            continue;
+        const std::size_t next = i + frame->bytes;
+        if (start + next != end) {
+            if (next + 4 > head.size())
+                continue;
+            const auto second = parseMpegFrameHeader(&head[next]);
+            if (!second || second->version != frame->version ||
+                second->sampleRate != frame->sampleRate)
+                continue;
+        }
+        // Xing/Info: after the header and the side information.
+        const std::size_t side =
+            frame->version == 1 ? (frame->mono ? 17 : 32) : (frame->mono ? 9 : 17);
+        const std::size_t tag = i + 4 + side;
+        if (tag + 16 <= head.size() &&
+            (std::memcmp(&head[tag], "Xing", 4) == 0 || std::memcmp(&head[tag], "Info", 4) == 0)) {
+            const std::uint32_t flags = be32(&head[tag + 4]);
+            const std::size_t bytesAt = tag + 8 + ((flags & 1u) ? 4 : 0);
+            if ((flags & 2u) && bytesAt + 4 <= head.size()) {
+                const std::uint64_t promised = be32(&head[bytesAt]);
+                const std::uint64_t held = end - (start + i);
+                if (promised > held)
+                    fail(path, "truncated or corrupt MP3: its header promises " + num(promised) +
+                                   " bytes of audio, the file holds " + num(held));
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
 } // namespace
 
-ContainerInfo checkContainer(const std::string& path, std::uint64_t fileSize) {
+ContainerInfo checkContainer(const SourceFile& source) {
+    const std::string& path = source.path();
+    const std::uint64_t fileSize = source.size();
     ContainerInfo info;
-    ByteFile file(path, fileSize);
-    if (!file.isOpen())
-        fail(path, "cannot be read");
+    ByteFile file(source);
     std::uint8_t magic[12] = {};
     if (!file.readAt(0, magic, std::min<std::uint64_t>(sizeof magic, fileSize)))
         fail(path, "cannot be read");
@@ -501,20 +591,20 @@ ContainerInfo checkContainer(const std::string& path, std::uint64_t fileSize) {
     } else if (is(0, "fLaC")) {
         info.kind = "FLAC";
         checkFlac(file, path, 0);
-    } else if (fileSize >= 10 && std::memcmp(magic, "ID3", 3) == 0) {
-        // An ID3v2 tag may precede FLAC (and MP3) data.
-        const std::uint64_t tagSize = 10 +
-                                      ((magic[6] & 0x7Fu) << 21 | (magic[7] & 0x7Fu) << 14 |
-                                       (magic[8] & 0x7Fu) << 7 | (magic[9] & 0x7Fu)) +
-                                      ((magic[5] & 0x10) ? 10 : 0);
-        std::uint8_t after[4];
-        if (file.readAt(tagSize, after, 4) && std::memcmp(after, "fLaC", 4) == 0) {
-            info.kind = "FLAC";
-            checkFlac(file, path, tagSize);
-        }
     } else if (is(0, "OggS")) {
         info.kind = "Ogg";
         checkOgg(file, path);
+    } else {
+        // An ID3v2 tag may precede FLAC (and MP3) data.
+        const std::uint64_t afterTags = afterId3v2Tags(file);
+        std::uint8_t after[4];
+        if (afterTags > 0 && file.readAt(afterTags, after, 4) &&
+            std::memcmp(after, "fLaC", 4) == 0) {
+            info.kind = "FLAC";
+            checkFlac(file, path, afterTags);
+        } else if (checkMp3(file, path)) {
+            info.kind = "MP3";
+        }
     }
     return info;
 }

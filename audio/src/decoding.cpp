@@ -1,18 +1,15 @@
 #include "decoding.h"
 
 #include "container_check.h"
+#include "mp3_reader.h"
 #include "pcm_hash.h"
 
-#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
-
-#include <soxr.h>
+#include "accord/dsp/resample.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -21,100 +18,64 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr double kMaxSampleRate = 1536000.0;
 constexpr int kDecodeBlockFrames = 32768;          // frames decoded per read: bounded extra memory
 constexpr int kMaxKeptChannels = 2;                // see DecodedMedia: the first two channels play
 constexpr std::int64_t kResampleSlack = 2 * 65536; // output room beyond the expected length
-
-// Missing, not a file, unreadable, empty: each gets its own message. Returns the size.
-std::uint64_t checkReadableFile(const std::string& path) {
-    std::error_code error;
-    const fs::path file(path);
-    const fs::file_status status = fs::status(file, error);
-    if (error || !fs::exists(status)) {
-        if (!error || error == std::errc::no_such_file_or_directory)
-            failFile(path, "no such file");
-        failFile(path, "cannot be read: " + error.message());
-    }
-    if (fs::is_directory(status))
-        failFile(path, "is a directory, not a file");
-    if (!fs::is_regular_file(status))
-        failFile(path, "is not a regular file");
-    if (std::FILE* handle = std::fopen(path.c_str(), "rb"))
-        std::fclose(handle);
-    else
-        failFile(path, std::string("cannot be read: ") + std::strerror(errno));
-    const std::uint64_t size = fs::file_size(file, error);
-    if (error)
-        failFile(path, "cannot be read: " + error.message());
-    if (size == 0)
-        failFile(path, "empty file (0 bytes), no audio");
-    return size;
-}
+constexpr int kStreamBuffer = 1 << 16;             // bytes JUCE's readers get per file read
 
 bool cancelled(const std::atomic<bool>* cancel) {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
 }
 
-// libsoxr, streaming, planar float in and out, very high quality, linear phase.
-class Resampler {
+// JUCE's readers read through the file opened once (SourceFile), never by its name: a file
+// swapped for a pipe after the checks is not reopened, and no read goes past its size.
+class SourceStream : public juce::InputStream {
 public:
-    Resampler(const std::string& path, double inRate, double outRate, int channels)
-        : channels_(channels) {
-        const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_S, SOXR_FLOAT32_S);
-        const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ, 0);
-        const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
-        soxr_error_t error = nullptr;
-        soxr_ = soxr_create(inRate, outRate, static_cast<unsigned>(channels), &error, &io, &quality,
-                            &runtime);
-        if (error != nullptr || soxr_ == nullptr)
-            failFile(path, std::string("cannot resample: ") + (error ? error : "soxr_create"));
+    explicit SourceStream(std::shared_ptr<const SourceFile> file) : file_(std::move(file)) {}
+    juce::int64 getTotalLength() override { return static_cast<juce::int64>(file_->size()); }
+    bool isExhausted() override { return position_ >= file_->size(); }
+    int read(void* destination, int bytes) override {
+        if (bytes <= 0)
+            return 0;
+        const std::int64_t n = file_->readAt(position_, destination, std::size_t(bytes));
+        if (n <= 0)
+            return 0; // a read error ends the stream: the reader reports the file as cut short
+        position_ += static_cast<std::uint64_t>(n);
+        return static_cast<int>(n);
     }
-    ~Resampler() { soxr_delete(soxr_); }
-    Resampler(const Resampler&) = delete;
-    Resampler& operator=(const Resampler&) = delete;
-
-    // Feeds `frames` frames (nullptr: end of input, flushes) and appends the output to `out`
-    // starting at `written`, growing it as needed.
-    void process(const float* const* in, std::size_t frames, std::vector<SampleBuffer>& out,
-                 std::size_t& written) {
-        std::size_t consumed = 0;
-        for (;;) {
-            for (auto& channel : out)
-                if (channel.size() < written + kChunk)
-                    channel.resize(std::max(channel.size() * 3 / 2, written + kChunk));
-            float* outPointers[kMaxKeptChannels] = {};
-            const float* inPointers[kMaxKeptChannels] = {};
-            for (int c = 0; c < channels_; ++c) {
-                outPointers[c] = out[std::size_t(c)].data() + written;
-                if (in != nullptr)
-                    inPointers[c] = in[c] + consumed;
-            }
-            std::size_t used = 0;
-            std::size_t produced = 0;
-            const soxr_error_t error =
-                soxr_process(soxr_, in != nullptr ? static_cast<soxr_in_t>(inPointers) : nullptr,
-                             in != nullptr ? frames - consumed : 0, &used,
-                             static_cast<soxr_out_t>(outPointers), kChunk, &produced);
-            if (error != nullptr)
-                throw BadInput(std::string("resampling failed: ") + error);
-            consumed += used;
-            written += produced;
-            if (in != nullptr ? consumed >= frames && produced < kChunk : produced == 0)
-                return;
-        }
+    juce::int64 getPosition() override { return static_cast<juce::int64>(position_); }
+    bool setPosition(juce::int64 position) override {
+        position_ = static_cast<std::uint64_t>(std::max<juce::int64>(0, position));
+        return true;
     }
 
 private:
-    static constexpr std::size_t kChunk = 65536;
-    soxr_t soxr_ = nullptr;
-    int channels_;
+    std::shared_ptr<const SourceFile> file_;
+    std::uint64_t position_ = 0;
 };
+
+std::unique_ptr<juce::AudioFormat> juceFormatFor(const std::string& kind) {
+    if (kind == "WAV")
+        return std::make_unique<juce::WavAudioFormat>();
+    if (kind == "AIFF")
+        return std::make_unique<juce::AiffAudioFormat>();
+    if (kind == "FLAC")
+        return std::make_unique<juce::FlacAudioFormat>();
+    if (kind == "Ogg")
+        return std::make_unique<juce::OggVorbisAudioFormat>();
+    return nullptr;
+}
 
 } // namespace
 
 void failFile(const std::string& path, const std::string& problem) {
     throw BadInput(path + ": " + problem);
+}
+
+std::string rateText(double hertz) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g Hz", hertz);
+    return text;
 }
 
 std::string secondsText(double value) {
@@ -135,33 +96,53 @@ void CheckedReader::read(float* const* planar, int channelsWanted, std::int64_t 
                            secondsText(durationSeconds()));
 }
 
-CheckedReader openCheckedReader(const std::string& path, juce::AudioFormatManager& formats) {
-    const std::uint64_t fileSize = checkReadableFile(path);
-    // JUCE reads a WAV/AIFF/FLAC that holds less than its header promises without complaint
-    // (zero-filled tail): check the container's structure first.
-    const ContainerInfo container = checkContainer(path, fileSize);
+void CheckedReader::readAll(int blockFrames, const std::atomic<bool>* cancel,
+                            const std::function<void(const float* const*, int)>& use) const {
+    juce::AudioBuffer<float> block(channels, blockFrames);
+    for (std::int64_t start = 0; start < frames; start += blockFrames) {
+        if (cancelled(cancel))
+            throw Cancelled();
+        const int count = static_cast<int>(std::min<std::int64_t>(blockFrames, frames - start));
+        read(block.getArrayOfWritePointers(), channels, start, count);
+        use(block.getArrayOfReadPointers(), count);
+    }
+}
 
-    const std::string absolute = absolutePath(path);
-    const juce::File file(juce::String(juce::CharPointer_UTF8(absolute.c_str())));
+CheckedReader openCheckedReader(const std::string& path) {
     CheckedReader checked;
     checked.path = path;
-    checked.reader.reset(formats.createReaderFor(file));
+    checked.file = std::make_shared<const SourceFile>(path);
+    // JUCE reads a WAV/AIFF/FLAC that holds less than its header promises without complaint
+    // (zero-filled tail): check the container's structure first. Its kind, found by content,
+    // picks the decoder: a WAV named .mp3 is read as the WAV it is.
+    const ContainerInfo container = checkContainer(*checked.file);
+    if (container.kind == "MP3") {
+        checked.reader = openMp3Reader(checked.file);
+    } else if ((checked.juceFormat = juceFormatFor(container.kind))) {
+        checked.reader.reset(checked.juceFormat->createReaderFor(
+            new juce::BufferedInputStream(new SourceStream(checked.file), kStreamBuffer, true),
+            true));
+    }
     if (checked.reader == nullptr && !container.kind.empty())
         failFile(path,
-                 container.kind + " file JUCE cannot decode" +
+                 container.kind + " file Accord cannot decode" +
                      (container.encoding.empty() ? std::string()
                                                  : " (encoding: " + container.encoding + ")") +
                      "; readable: WAV, AIFF, FLAC, Ogg Vorbis, MP3");
     if (checked.reader == nullptr)
-        failFile(path, "not an audio file JUCE can read (WAV, AIFF, FLAC, Ogg Vorbis, MP3)");
+        failFile(path, "not an audio file Accord can read (WAV, AIFF, FLAC, Ogg Vorbis, MP3)");
 
     const juce::AudioFormatReader& reader = *checked.reader;
     checked.format = reader.getFormatName().toStdString();
     if (reader.numChannels == 0)
         failFile(path, checked.format + " without channels");
-    if (!(reader.sampleRate > 0.0 && reader.sampleRate <= kMaxSampleRate))
+    if (!(reader.sampleRate > 0.0))
         failFile(path, checked.format + " with an invalid sample rate (" +
                            std::to_string(reader.sampleRate) + " Hz)");
+    if (reader.sampleRate < kMinSampleRate || reader.sampleRate > kMaxSampleRate)
+        failFile(path, checked.format + " sampled at " + rateText(reader.sampleRate) +
+                           ": recordings are read at " + std::to_string(kMinSampleRate) +
+                           " Hz to " + std::to_string(kMaxSampleRate) + " Hz");
     if (reader.lengthInSamples <= 0)
         failFile(path, checked.format + " holds no samples (zero-length audio)");
     checked.channels = static_cast<int>(reader.numChannels);
@@ -171,9 +152,7 @@ CheckedReader openCheckedReader(const std::string& path, juce::AudioFormatManage
 }
 
 DecodeResult decodeFile(const std::string& path, const DecodeOptions& options) {
-    juce::AudioFormatManager formats;
-    formats.registerBasicFormats();
-    const CheckedReader source = openCheckedReader(path, formats);
+    const CheckedReader source = openCheckedReader(path);
     if (options.targetRate <= 0 || options.targetRate > kMaxSampleRate)
         failFile(path, "cannot decode for a project rate of " + std::to_string(options.targetRate) +
                            " Hz");
@@ -182,7 +161,7 @@ DecodeResult decodeFile(const std::string& path, const DecodeOptions& options) {
     std::optional<CanonicalPcmHash> hash;
     if (options.identify) {
         AudioIdentity identity;
-        identity.fileSha256 = sha256OfFile(path);
+        identity.fileSha256 = source.file->sha256();
         identity.channels = source.channels;
         identity.sampleRate = source.sampleRate;
         identity.durationSeconds = source.durationSeconds();
@@ -208,10 +187,21 @@ DecodeResult decodeFile(const std::string& path, const DecodeOptions& options) {
     const int decoded = hash ? source.channels : kept;
     const bool direct = !hash && !resample;
     juce::AudioBuffer<float> block(direct ? 0 : decoded, direct ? 0 : kDecodeBlockFrames);
-    std::optional<Resampler> resampler;
+    // libsoxr, very high quality, linear phase, straight into the media's buffers.
+    std::optional<dsp::StreamResampler> resampler;
     if (resample)
-        resampler.emplace(path, source.reader->sampleRate, double(options.targetRate), kept);
+        resampler.emplace(source.reader->sampleRate, double(options.targetRate), kept,
+                          dsp::ResampleQuality::VeryHigh);
     std::size_t written = 0;
+    const dsp::StreamResampler::Sink append = [&](const float* const* out, std::size_t frames) {
+        for (int c = 0; c < kept; ++c) {
+            SampleBuffer& channel = media->channels[std::size_t(c)];
+            if (channel.size() < written + frames)
+                channel.resize(std::max(channel.size() * 3 / 2, written + frames));
+            std::copy_n(out[c], frames, channel.data() + written);
+        }
+        written += frames;
+    };
     for (std::int64_t start = 0; start < source.frames; start += kDecodeBlockFrames) {
         if (cancelled(options.cancel))
             throw Cancelled();
@@ -228,8 +218,7 @@ DecodeResult decodeFile(const std::string& path, const DecodeOptions& options) {
             if (hash)
                 hash->addFloat(block.getArrayOfReadPointers(), count);
             if (resampler) {
-                resampler->process(block.getArrayOfReadPointers(), std::size_t(count),
-                                   media->channels, written);
+                resampler->process(block.getArrayOfReadPointers(), std::size_t(count), append);
             } else {
                 for (int c = 0; c < kept; ++c)
                     std::copy_n(block.getReadPointer(c), count,
@@ -240,7 +229,7 @@ DecodeResult decodeFile(const std::string& path, const DecodeOptions& options) {
             options.progress(double(start + count) / double(source.frames));
     }
     if (resampler) {
-        resampler->process(nullptr, 0, media->channels, written);
+        resampler->finish(append);
         for (auto& channel : media->channels) {
             // soxr delivers round(frames * ratio) give or take a frame: pad (silence) or cut.
             if (written < std::size_t(expected))

@@ -1,7 +1,11 @@
 #pragma once
 
-// Opening and decoding audio files with JUCE's readers, shared by identification, the media
-// cache and import. Private to the audio library (JUCE types allowed here, never in include/).
+// Opening and decoding audio files, shared by identification, the media cache, import, the
+// watermark's file detection and readAudio: the format chosen by the file's content (never its
+// name), WAV, AIFF, FLAC and Ogg Vorbis through JUCE's readers, MP3 through libmpg123
+// (mp3_reader.h). Private to the audio library (JUCE types allowed here, never in include/).
+
+#include "source_file.h"
 
 #include "accord/audio/media.h"
 #include "accord/core/consent.h"
@@ -20,9 +24,18 @@ namespace accord::audio::detail {
 [[noreturn]] void failFile(const std::string& path, const std::string& problem);
 std::string secondsText(double value);
 
-// A reader for a file that passed the checks: readable regular file, not empty, container not
-// truncated (checkContainer), decodable by JUCE, with channels, a valid rate and samples.
+// The sample rates a recording may have. The lowest is the lowest the watermark reads
+// (watermark.h): a recording at a rate it could not read would let generated audio pass as
+// recorded.
+constexpr int kMinSampleRate = 8000;
+constexpr int kMaxSampleRate = 1536000;
+
+// A reader for a file that passed the checks: readable regular file (SourceFile), not empty,
+// container not truncated (checkContainer), decodable, with channels, a sample rate from
+// kMinSampleRate to kMaxSampleRate and samples. Reads go through the file opened once.
 struct CheckedReader {
+    std::shared_ptr<const SourceFile> file;
+    std::unique_ptr<juce::AudioFormat> juceFormat; // made the reader (none for MP3); outlives it
     std::unique_ptr<juce::AudioFormatReader> reader;
     std::string format; // "WAV file", "FLAC file", ...
     std::string path;   // as given (for messages)
@@ -33,9 +46,13 @@ struct CheckedReader {
     // Reads `count` frames at `start` into `channels` planar buffers; throws BadInput
     // ("truncated or corrupt ...: decoding stopped at ...") when the reader fails.
     void read(float* const* planar, int channelsWanted, std::int64_t start, int count) const;
+    // Reads every channel of the whole file in blocks of `blockFrames` frames, handing each to
+    // `use(planar, frames)`: bounded memory whatever the length. Throws Cancelled when `cancel`
+    // is set between blocks.
+    void readAll(int blockFrames, const std::atomic<bool>* cancel,
+                 const std::function<void(const float* const* planar, int frames)>& use) const;
 };
-// `formats` must have its basic formats registered and outlive the reader.
-CheckedReader openCheckedReader(const std::string& path, juce::AudioFormatManager& formats);
+CheckedReader openCheckedReader(const std::string& path);
 
 std::string absolutePath(const std::string& path);
 

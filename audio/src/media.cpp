@@ -61,9 +61,7 @@ WaveformOverview computeWaveformOverview(const std::string& path, const std::ato
             return found->second.overview;
     }
 
-    juce::AudioFormatManager formats;
-    formats.registerBasicFormats();
-    const detail::CheckedReader source = detail::openCheckedReader(path, formats);
+    const detail::CheckedReader source = detail::openCheckedReader(path);
     WaveformOverview overview;
     overview.sampleRate = source.sampleRate;
     overview.samplesPerBucket = kOverviewBucket;
@@ -71,13 +69,8 @@ WaveformOverview computeWaveformOverview(const std::string& path, const std::ato
         std::size_t((source.frames + kOverviewBucket - 1) / kOverviewBucket);
     overview.minimum.reserve(buckets);
     overview.maximum.reserve(buckets);
-    juce::AudioBuffer<float> block(source.channels, kOverviewBlock);
     const float scale = 1.0f / float(source.channels);
-    for (std::int64_t start = 0; start < source.frames; start += kOverviewBlock) {
-        if (isCancelled(cancel))
-            throw Cancelled();
-        const int count = int(std::min<std::int64_t>(kOverviewBlock, source.frames - start));
-        source.read(block.getArrayOfWritePointers(), source.channels, start, count);
+    source.readAll(kOverviewBlock, cancel, [&](const float* const* planar, int count) {
         for (int bucket = 0; bucket < count; bucket += kOverviewBucket) {
             float low = 0.0f;
             float high = 0.0f;
@@ -85,7 +78,7 @@ WaveformOverview computeWaveformOverview(const std::string& path, const std::ato
             for (int i = bucket; i < end; ++i) {
                 float mono = 0.0f;
                 for (int c = 0; c < source.channels; ++c)
-                    mono += block.getReadPointer(c)[i];
+                    mono += planar[c][i];
                 mono *= scale;
                 low = i == bucket ? mono : std::min(low, mono);
                 high = i == bucket ? mono : std::max(high, mono);
@@ -93,7 +86,7 @@ WaveformOverview computeWaveformOverview(const std::string& path, const std::ato
             overview.minimum.push_back(low);
             overview.maximum.push_back(high);
         }
-    }
+    });
     std::lock_guard<std::mutex> lock(mutex);
     cache[file] = {stamp, overview};
     return overview;

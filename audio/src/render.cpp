@@ -39,13 +39,6 @@ constexpr int kFlacQualityIndex = 5; // libFLAC's default compression level
 constexpr std::size_t kStreamBuffer = std::size_t(1) << 20;
 constexpr int kSegmentFrames = 16384; // frames handed to the loudness thread at a time
 
-std::string lowerExtension(const std::string& path) {
-    std::string extension = fs::path(path).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return extension;
-}
-
 // Where a write failed: kept by the output, outside the stream the JUCE writer owns.
 struct WriteState {
     int fd = -1;

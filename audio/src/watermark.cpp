@@ -9,6 +9,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <optional>
 
 namespace accord::audio {
 namespace {
@@ -40,12 +41,18 @@ constexpr double kMaxDepth = 0.35;
 constexpr double kDepthExponent = 0.75;
 
 // Detector.
-constexpr int kOffsets = 4;            // sub-slot alignments tried, 64 samples apart
-constexpr int kNeighbourSlots = 3;     // a tile's prediction: the mean of +-3 slots
-constexpr int kVarianceSlots = 96;     // local variance over +-96 slots (1.5 s)
-constexpr float kMinSpread = 0.1f;     // log-power units; caps a tile's weight
-constexpr float kClip = 3.0f;          // a tile counts at most 3 local standard deviations
-constexpr float kPowerFloor = 1e-6f;   // a bin's log floor, over 16-bit quantisation noise
+constexpr int kOffsets = 4;          // sub-slot alignments tried, 64 samples apart
+constexpr int kNeighbourSlots = 3;   // a tile's prediction: the mean of +-3 slots
+constexpr int kVarianceSlots = 96;   // local variance over +-96 slots (1.5 s)
+constexpr float kMinSpread = 0.1f;   // log-power units; caps a tile's weight
+constexpr float kClip = 3.0f;        // a tile counts at most 3 local standard deviations
+constexpr float kPowerFloor = 1e-6f; // a bin's log floor, over 16-bit quantisation noise
+constexpr float kDeadPower = 1e-7f;  // a bin under this near a slot carries no mark there
+// Of half the input's rate, when under 16 kHz: bins above it are left out. There the laundering
+// resampler rolled off and the detector's own upsampling mirrors the band back: noise, no mark.
+constexpr double kBandEdgeShare = 0.95;
+// Bins (62.5 Hz) left out under the top of a band that ends early, for the same reason.
+constexpr int kEdgeMargin = 8;
 constexpr int kMinSamples = kRate;     // 1 s at 16 kHz
 constexpr int kSlotSpan = 1;           // a slot's scale: its mean square over +-1 slots
 constexpr float kMinSlotScale = 0.25f; // and at least a quarter of its band's (weight <= 4x)
@@ -147,13 +154,18 @@ std::array<float, kTiles> patternOf(std::uint32_t payload) {
 
 // ---- plumbing ----
 
-void checkInput(const std::vector<std::vector<float>>& channels, int sampleRate, const char* what) {
-    if (sampleRate < kRate)
-        throw BadInput(std::string(what) + ": sample rate " + std::to_string(sampleRate) +
-                       " Hz is below 16000 Hz");
+void checkRate(int sampleRate) {
+    if (sampleRate < kWatermarkMinimumRate)
+        throw BadInput("audio sampled at " + std::to_string(sampleRate) +
+                       " Hz: the watermark needs at least " +
+                       std::to_string(kWatermarkMinimumRate) + " Hz");
+}
+
+void checkInput(const std::vector<std::vector<float>>& channels, int sampleRate) {
+    checkRate(sampleRate);
     for (const auto& channel : channels)
         if (channel.size() != channels.front().size())
-            throw BadInput(std::string(what) + ": channels have different lengths");
+            throw BadInput("the audio's channels have different lengths");
 }
 
 std::vector<float> downmix(const std::vector<std::vector<float>>& channels) {
@@ -251,7 +263,7 @@ std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
 
 void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
                     std::uint32_t payload) {
-    checkInput(channels, sampleRate, "embedWatermark");
+    checkInput(channels, sampleRate);
     if (channels.empty() || channels.front().empty())
         return;
     const Layout& l = layout();
@@ -358,96 +370,183 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
 
 namespace {
 
-// Folded, whitened tile statistics of one sub-slot alignment: sum[p * kBands + b] over all
-// slots j with j mod period == p. Each FFT bin of a band is whitened on its own and the band's
-// bins summed: in a mix, a bin that the marked track dominates (a partial) keeps a steady
+constexpr int kMarkBins = kBands * kBinsPerBand; // the bands' bins, per slot
+
+// Folded, whitened tile statistics of one sub-slot alignment: folded[p * kBands + b] sums over
+// all slots j with j mod period == p. Each FFT bin of a band is whitened on its own and the
+// band's bins summed: in a mix, a bin that the marked track dominates (a partial) keeps a steady
 // level and a high weight even where the other track dominates the band's other bins.
-std::array<float, kTiles> foldedStatistics(dsp::RealFft& fft, const std::vector<float>& audio,
-                                           int offset) {
-    constexpr int kMarkBins = kBands * kBinsPerBand; // the bands' bins, per slot
-    const Layout& l = layout();
-    std::array<float, kTiles> folded{};
-    const auto slots =
-        static_cast<std::int64_t>((static_cast<std::int64_t>(audio.size()) - offset) / kSlot);
-    if (slots < 3)
-        return folded;
-    // Log bin powers.
-    std::vector<float> level(static_cast<size_t>(slots * kMarkBins));
-    const Complex* spectrum = fft.spectrum();
-    for (std::int64_t j = 0; j < slots; ++j) {
-        fft.loadWindowed(audio.data(), static_cast<std::int64_t>(audio.size()), offset + j * kSlot,
-                         l.hann.data());
-        fft.forward();
-        for (int c = 0; c < kMarkBins; ++c)
-            level[static_cast<size_t>(j * kMarkBins + c)] =
-                std::log(std::norm(spectrum[kFirstBin + c]) + kPowerFloor);
+//
+// The slots come in one at a time (addSlot: a slot's log bin powers) and each is folded as soon
+// as its neighbourhood is known: kNeighbourSlots later for its detail, kVarianceSlots more for
+// its bins' spreads, kSlotSpan more for its scale. So memory is kRing slots whatever the length,
+// and the result is that of the whole input at once (docs/WATERMARK.md "Detection").
+class FoldedStatistics {
+public:
+    FoldedStatistics()
+        : level_(std::size_t(kRing) * kMarkBins), detail_(std::size_t(kRing) * kMarkBins, 0.0f),
+          spread_(std::size_t(kRing) * kMarkBins, 1.0f), loudness_(kRing, 0.0f),
+          live_(std::size_t(kRing) * kMarkBins, 0), edge_(kRing, kMarkBins),
+          window_(kMarkBins, 0.0), power_(kMarkBins, 0.0) {}
+
+    // Only the first `bins` bins of the bands count (the input's rate keeps the others empty).
+    void useBins(int bins) { bins_ = bins; }
+
+    void addSlot(const float* level) {
+        std::copy_n(level, kMarkBins, row(level_, slots_));
+        ++slots_;
+        // With later slots in, a slot's neighbourhood does not reach the input's end.
+        for (; nextDetail_ + kNeighbourSlots < slots_; ++nextDetail_)
+            computeDetail(nextDetail_,
+                          static_cast<int>(std::min<std::int64_t>(kNeighbourSlots, nextDetail_)));
+        for (; nextWeight_ + kVarianceSlots < nextDetail_; ++nextWeight_)
+            computeWeights(nextWeight_, nextWeight_ + kVarianceSlots + 1);
+        for (; nextFold_ + kSlotSpan < nextWeight_; ++nextFold_)
+            fold(nextFold_, nextFold_ + kSlotSpan);
     }
-    // High-pass in time (minus the mean of the +-kNeighbourSlots neighbours) and across bins
-    // (minus the frame's mean): what stays of a steady host is small; onsets and gain changes
-    // cancel. Three neighbours each side rather than one: the rest of a host's level is mostly
-    // frame-to-frame jitter, which a wider mean predicts with less added noise.
-    const std::int64_t first = 1, last = slots - 1; // [first, last); fewer neighbours at the ends
-    std::vector<float> detail(level.size(), 0.0f);
-    for (std::int64_t j = first; j < last; ++j) {
-        float* d = detail.data() + j * kMarkBins;
-        const float* now = level.data() + j * kMarkBins;
-        const auto span =
-            static_cast<int>(std::min<std::int64_t>({kNeighbourSlots, j, slots - 1 - j}));
+
+    // The input ended: the remaining slots, with neighbourhoods cut at its ends.
+    void finish() {
+        if (slots_ < 3)
+            return;
+        const std::int64_t last = slots_ - 1; // slots [1, last) are analysed
+        for (; nextDetail_ < last; ++nextDetail_)
+            computeDetail(nextDetail_, static_cast<int>(std::min<std::int64_t>(
+                                           {kNeighbourSlots, nextDetail_, last - nextDetail_})));
+        for (; nextWeight_ < last; ++nextWeight_)
+            computeWeights(nextWeight_,
+                           std::min<std::int64_t>(last, nextWeight_ + kVarianceSlots + 1));
+        for (; nextFold_ < last; ++nextFold_)
+            fold(nextFold_, std::min<std::int64_t>(last - 1, nextFold_ + kSlotSpan));
+    }
+
+    const std::array<float, kTiles>& folded() const { return folded_; }
+
+private:
+    // Every slot still needed: the spreads' window of details either side of a slot, and more.
+    static constexpr int kRing = 256;
+    static_assert(kRing > 2 * (kVarianceSlots + kSlotSpan + kNeighbourSlots) + 2, "ring size");
+
+    template <typename T> static T* row(std::vector<T>& ring, std::int64_t slot) {
+        return ring.data() + static_cast<std::size_t>(slot % kRing) * kMarkBins;
+    }
+
+    // High-pass in time (minus the mean of the +-span neighbours) and across bins (minus the
+    // slot's mean over its live bins): what stays of a steady host is small; onsets and gain
+    // changes cancel. Three neighbours each side rather than one: the rest of a host's level is
+    // mostly frame-to-frame jitter, which a wider mean predicts with less added noise. A bin
+    // under kDeadPower all that time (above the rate of audio resampled from below 16 kHz,
+    // digital silence, dither), or above the input's band (useBins), carries no mark and stays
+    // out: detail 0, not in the slot's mean.
+    void computeDetail(std::int64_t j, int span) {
+        static const float deadLevel = std::log(kDeadPower + kPowerFloor);
+        const float* now = row(level_, j);
+        float* d = row(detail_, j);
+        std::uint8_t* live = row(live_, j);
+        int count = 0;
         float mean = 0;
         for (int c = 0; c < kMarkBins; ++c) {
-            float neighbours = 0;
-            for (int k = 1; k <= span; ++k)
-                neighbours += now[c - k * kMarkBins] + now[c + k * kMarkBins];
+            float neighbours = 0, loudest = now[c];
+            for (int k = 1; k <= span; ++k) {
+                const float before = row(level_, j - k)[c], after = row(level_, j + k)[c];
+                neighbours += before + after;
+                loudest = std::max({loudest, before, after});
+            }
+            live[c] = loudest > deadLevel && c < bins_ ? 1 : 0;
+            if (!live[c]) {
+                d[c] = 0;
+                continue;
+            }
             d[c] = now[c] - neighbours / float(2 * span);
             mean += d[c];
+            ++count;
         }
-        mean /= kMarkBins;
+        if (count == 0)
+            return;
+        mean /= float(count);
         for (int c = 0; c < kMarkBins; ++c)
-            d[c] -= mean;
+            if (live[c])
+                d[c] -= mean;
     }
-    // Local variance per bin over +-kVarianceSlots (prefix sums), inverse-variance weights.
-    std::vector<double> squares(static_cast<size_t>((slots + 1) * kMarkBins), 0.0);
-    for (std::int64_t j = 0; j < slots; ++j)
-        for (int c = 0; c < kMarkBins; ++c) {
-            const float d = detail[static_cast<size_t>(j * kMarkBins + c)];
-            squares[static_cast<size_t>((j + 1) * kMarkBins + c)] =
-                squares[static_cast<size_t>(j * kMarkBins + c)] + double(d) * d;
+
+    // Each bin's spread: its detail's RMS over the slots [j - kVarianceSlots, to) (a running sum
+    // of squares), at least kMinSpread; and the slot's loudness, the mean square over its live
+    // bins of detail / spread.
+    void computeWeights(std::int64_t j, std::int64_t to) {
+        const std::int64_t from = std::max<std::int64_t>(1, j - kVarianceSlots);
+        for (; windowEnd_ < to; ++windowEnd_) {
+            const float* d = row(detail_, windowEnd_);
+            const float* l = row(level_, windowEnd_);
+            for (int c = 0; c < kMarkBins; ++c) {
+                window_[static_cast<std::size_t>(c)] += double(d[c]) * d[c];
+                power_[static_cast<std::size_t>(c)] += std::exp(double(l[c]));
+            }
         }
-    std::vector<float> spread(detail.size(), 1.0f);
-    std::vector<float> loudness(static_cast<size_t>(slots), 0.0f); // mean square of d / spread
-    for (std::int64_t j = first; j < last; ++j) {
-        const std::int64_t from = std::max<std::int64_t>(first, j - kVarianceSlots);
-        const std::int64_t to = std::min<std::int64_t>(last, j + kVarianceSlots + 1);
+        for (; windowStart_ < from; ++windowStart_) {
+            const float* d = row(detail_, windowStart_);
+            const float* l = row(level_, windowStart_);
+            for (int c = 0; c < kMarkBins; ++c) {
+                window_[static_cast<std::size_t>(c)] -= double(d[c]) * d[c];
+                power_[static_cast<std::size_t>(c)] -= std::exp(double(l[c]));
+            }
+        }
+        // The band the audio fills here: a top of the bands that stays under kDeadPower all the
+        // window long is the edge of an earlier, lower rate (resampled down and up again). Bins
+        // within kEdgeMargin of it carry the upsampler's images of the band, not the mark.
+        int top = -1;
+        for (int c = 0; c < bins_; ++c)
+            if (power_[static_cast<std::size_t>(c)] / double(to - from) - kPowerFloor > kDeadPower)
+                top = c;
+        const int edge = top < 0 || top == bins_ - 1 ? bins_ : std::max(0, top + 1 - kEdgeMargin);
+        edge_[static_cast<std::size_t>(j % kRing)] = edge;
+        const float* d = row(detail_, j);
+        float* spread = row(spread_, j);
         float sum2 = 0;
-        for (int c = 0; c < kMarkBins; ++c) {
-            const double sum = squares[static_cast<size_t>(to * kMarkBins + c)] -
-                               squares[static_cast<size_t>(from * kMarkBins + c)];
-            const float sp =
-                std::max(kMinSpread, float(std::sqrt(std::max(0.0, sum) / double(to - from))));
-            spread[static_cast<size_t>(j * kMarkBins + c)] = sp;
-            const float u =
-                std::clamp(detail[static_cast<size_t>(j * kMarkBins + c)] / sp, -kClip, kClip);
+        int count = 0; // live bins under the edge
+        const std::uint8_t* live = row(live_, j);
+        for (int c = 0; c < edge; ++c) {
+            const float sp = std::max(
+                kMinSpread, float(std::sqrt(std::max(0.0, window_[static_cast<std::size_t>(c)]) /
+                                            double(to - from))));
+            spread[c] = sp;
+            const float u = std::clamp(d[c] / sp, -kClip, kClip);
             sum2 += u * u;
+            count += live[c];
         }
-        loudness[static_cast<size_t>(j)] = sum2 / kMarkBins;
+        loudness_[static_cast<std::size_t>(j % kRing)] = count > 0 ? sum2 / float(count) : 0.0f;
     }
-    for (std::int64_t j = first; j < last; ++j) {
+
+    // Slot j's tiles into the fold, each bin scaled by its spread and the slot's scale (its
+    // loudness over +-kSlotSpan slots, up to slot `through`, at least kMinSlotScale).
+    void fold(std::int64_t j, std::int64_t through) {
         const int p = periodSlot(j);
         float e = 0;
         int n = 0;
-        for (std::int64_t k = std::max<std::int64_t>(first, j - kSlotSpan);
-             k <= std::min<std::int64_t>(last - 1, j + kSlotSpan); ++k, ++n)
-            e += loudness[static_cast<size_t>(k)];
+        for (std::int64_t k = std::max<std::int64_t>(1, j - kSlotSpan); k <= through; ++k, ++n)
+            e += loudness_[static_cast<std::size_t>(k % kRing)];
         const float f = std::sqrt(std::max(kMinSlotScale, e / float(n)));
-        for (int c = 0; c < kMarkBins; ++c) {
-            const float sp = spread[static_cast<size_t>(j * kMarkBins + c)] * f;
-            const float d = detail[static_cast<size_t>(j * kMarkBins + c)];
-            folded[static_cast<size_t>(p * kBands + c / kBinsPerBand)] +=
-                std::clamp(d / sp, -kClip, kClip) / sp;
+        const float* d = row(detail_, j);
+        const float* spread = row(spread_, j);
+        const int edge = edge_[static_cast<std::size_t>(j % kRing)];
+        for (int c = 0; c < edge; ++c) {
+            const float sp = spread[c] * f;
+            folded_[static_cast<std::size_t>(p * kBands + c / kBinsPerBand)] +=
+                std::clamp(d[c] / sp, -kClip, kClip) / sp;
         }
     }
-    return folded;
-}
+
+    std::vector<float> level_, detail_, spread_, loudness_; // rings of kRing slots
+    std::vector<std::uint8_t> live_; // ring: 1 for a bin that carries a mark (computeDetail)
+    std::vector<int> edge_;          // ring: the bins under it count (computeWeights)
+    int bins_ = kMarkBins;
+    std::vector<double> window_; // per bin: sum of detail^2 over [windowStart_, windowEnd_)
+    std::vector<double> power_;  // per bin: sum of power + kPowerFloor over the same slots // per
+                                 // bin: sum of detail^2 over [windowStart_, windowEnd_)
+    std::int64_t slots_ = 0;     // slots whose levels came in
+    std::int64_t nextDetail_ = 1, nextWeight_ = 1, nextFold_ = 1; // slot 0 is not analysed
+    std::int64_t windowStart_ = 1, windowEnd_ = 1;
+    std::array<float, kTiles> folded_{};
+};
 
 // A codeword of one symbol and its correlation with the statistics.
 struct Candidate {
@@ -466,35 +565,22 @@ void walshTransform(std::array<float, kCodeLength>& v) {
             }
 }
 
-} // namespace
-
-WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channels,
-                                   int sampleRate) {
-    checkInput(channels, sampleRate, "detectWatermark");
-    WatermarkDetection result;
-    if (channels.empty() || channels.front().empty())
-        return result;
-    const size_t frames = channels.front().size();
-    const std::vector<float> audio =
-        resampleTo(downmix(channels), sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
-    if (audio.size() < size_t(kMinSamples))
-        return result;
+// Every alignment: a sub-slot offset's statistics plus half of each neighbouring offset's (the
+// mark's gains cross-fade over a slot, so the neighbours 64 samples either side still see most
+// of it), at each of the period's cyclic shifts. There every symbol's correlation with all its
+// codewords comes from a Walsh-Hadamard transform, and the payloads built from the kListSize
+// strongest codewords of each payload byte (with the CRC-8 byte they imply) are scored: their
+// whole period's pattern (sync and symbols) correlated with the statistics and normalised by
+// their norm (see watermark.h). The best-scoring payload is read if it clears the threshold and
+// every other payload scored by at least kMinMargin. offsets[o] holds offset o's statistics.
+WatermarkDetection readMark(const std::array<std::array<float, kTiles>, kOffsets>& offsets) {
     const Layout& l = layout();
-
-    // Every alignment: a sub-slot offset's statistics plus half of each neighbouring offset's
-    // (the mark's gains cross-fade over a slot, so the neighbours 64 samples either side still
-    // see most of it), at each of the period's cyclic shifts. There every symbol's correlation
-    // with all its codewords comes from a Walsh-Hadamard transform, and the payloads built from
-    // the kListSize strongest codewords of each payload byte (with the CRC-8 byte they imply)
-    // are scored: their whole period's pattern (sync and symbols) correlated with the
-    // statistics and normalised by their norm (see watermark.h). The best-scoring payload is
-    // read if it clears the threshold and every other payload scored by at least kMinMargin.
+    WatermarkDetection result;
     // single[o + 1] holds offset o; single[0] is offset -1 (the last offset one slot earlier)
     // and single[kOffsets + 1] offset kOffsets (offset 0 one slot later).
     std::array<std::array<float, kTiles>, kOffsets + 2> single{};
-    dsp::RealFft fft(kFftSize);
     for (int o = 0; o < kOffsets; ++o)
-        single[static_cast<size_t>(o + 1)] = foldedStatistics(fft, audio, o * kSlot / kOffsets);
+        single[static_cast<size_t>(o + 1)] = offsets[static_cast<size_t>(o)];
     for (int t = 0; t < kTiles; ++t) {
         single[0][static_cast<size_t>(t)] =
             single[kOffsets][static_cast<size_t>((t + kTiles - kBands) % kTiles)];
@@ -600,6 +686,148 @@ WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channe
     result.found = true;
     result.payload = bestPayload;
     return result;
+}
+
+} // namespace
+
+struct WatermarkDetector::Impl {
+    int sampleRate = 0;
+    int channels = 0;
+    std::optional<dsp::StreamResampler> resampler; // to kRate, unless already there
+    std::int64_t inputFrames = 0;
+    std::vector<float> mono; // one block's downmix
+    // The analysis stream at kRate: samples [start, start + samples.size()) kept, of which those
+    // before `usable` may be analysed (no more than the input's length at kRate gives).
+    std::vector<float> samples;
+    std::int64_t start = 0;
+    std::int64_t delivered = 0;
+    std::array<FoldedStatistics, kOffsets> statistics;
+    std::array<std::int64_t, kOffsets> nextSlot{}; // per offset: the next slot to analyse
+    dsp::RealFft fft{kFftSize};
+    std::array<float, kMarkBins> level{};
+
+    // The input's length at kRate, as the one-shot resampling of all of it would give.
+    std::int64_t lengthAtRate() const {
+        return static_cast<std::int64_t>(
+            lengthAt(static_cast<size_t>(inputFrames), sampleRate, kRate));
+    }
+
+    void deliver(const float* x, std::size_t count) {
+        samples.insert(samples.end(), x, x + count);
+        delivered += static_cast<std::int64_t>(count);
+    }
+
+    // Log bin powers of every slot whose frame lies before `usable`, for each offset.
+    void analyse(std::int64_t usable) {
+        const Layout& l = layout();
+        const Complex* spectrum = fft.spectrum();
+        for (int o = 0; o < kOffsets; ++o) {
+            const int offset = o * kSlot / kOffsets;
+            std::int64_t& j = nextSlot[static_cast<size_t>(o)];
+            for (; offset + (j + 1) * kSlot <= usable; ++j) {
+                fft.loadWindowed(samples.data(), static_cast<std::int64_t>(samples.size()),
+                                 offset + j * kSlot - start, l.hann.data());
+                fft.forward();
+                for (int c = 0; c < kMarkBins; ++c)
+                    level[static_cast<size_t>(c)] =
+                        std::log(std::norm(spectrum[kFirstBin + c]) + kPowerFloor);
+                statistics[static_cast<size_t>(o)].addSlot(level.data());
+            }
+        }
+        // Drop what every offset has analysed (in large steps: erasing moves the rest).
+        std::int64_t needed = usable;
+        for (int o = 0; o < kOffsets; ++o)
+            needed =
+                std::min(needed, o * kSlot / kOffsets + nextSlot[static_cast<size_t>(o)] * kSlot);
+        if (needed - start >= kDropSamples) {
+            samples.erase(samples.begin(), samples.begin() + (needed - start));
+            start = needed;
+        }
+    }
+
+    static constexpr std::int64_t kDropSamples = 1 << 16;
+};
+
+WatermarkDetector::WatermarkDetector(int sampleRate, int channels)
+    : impl_(std::make_unique<Impl>()) {
+    checkRate(sampleRate);
+    if (channels < 1)
+        throw BadInput("watermark detection needs at least one audio channel");
+    impl_->sampleRate = sampleRate;
+    impl_->channels = channels;
+    // The bins (from kFirstBin) centred under kBandEdgeShare of half the input's rate.
+    const double edge = kBandEdgeShare * sampleRate / 2 / (double(kRate) / kFftSize);
+    const int bins = std::clamp(static_cast<int>(std::ceil(edge)) - kFirstBin, 0, kMarkBins);
+    for (auto& statistics : impl_->statistics)
+        statistics.useBins(bins);
+    if (sampleRate != kRate)
+        impl_->resampler.emplace(sampleRate, kRate, 1, dsp::ResampleQuality::Low);
+}
+
+WatermarkDetector::~WatermarkDetector() = default;
+WatermarkDetector::WatermarkDetector(WatermarkDetector&&) noexcept = default;
+WatermarkDetector& WatermarkDetector::operator=(WatermarkDetector&&) noexcept = default;
+
+void WatermarkDetector::add(const float* const* planar, std::size_t frames) {
+    Impl& d = *impl_;
+    constexpr std::size_t kBlock = 1 << 15;
+    for (std::size_t done = 0; done < frames;) {
+        const std::size_t count = std::min(kBlock, frames - done);
+        // The mono downmix: the channels' mean.
+        d.mono.assign(planar[0] + done, planar[0] + done + count);
+        for (int c = 1; c < d.channels; ++c)
+            for (std::size_t i = 0; i < count; ++i)
+                d.mono[i] += planar[c][done + i];
+        if (d.channels > 1) {
+            const float scale = 1.0f / float(d.channels);
+            for (float& x : d.mono)
+                x *= scale;
+        }
+        d.inputFrames += static_cast<std::int64_t>(count);
+        if (d.resampler) {
+            const float* in[1] = {d.mono.data()};
+            d.resampler->process(in, count, [&](const float* const* out, std::size_t produced) {
+                d.deliver(out[0], produced);
+            });
+        } else {
+            d.deliver(d.mono.data(), count);
+        }
+        d.analyse(std::min(d.delivered, d.lengthAtRate()));
+        done += count;
+    }
+}
+
+WatermarkDetection WatermarkDetector::finish() {
+    Impl& d = *impl_;
+    if (d.resampler)
+        d.resampler->finish(
+            [&](const float* const* out, std::size_t produced) { d.deliver(out[0], produced); });
+    // Exactly the input's length at kRate: resampling may deliver a sample more or less.
+    const std::int64_t length = d.lengthAtRate();
+    if (d.delivered < length)
+        d.samples.resize(static_cast<std::size_t>(length - d.start), 0.0f);
+    if (length < kMinSamples)
+        return {};
+    d.analyse(length);
+    std::array<std::array<float, kTiles>, kOffsets> folded{};
+    for (int o = 0; o < kOffsets; ++o) {
+        d.statistics[static_cast<size_t>(o)].finish();
+        folded[static_cast<size_t>(o)] = d.statistics[static_cast<size_t>(o)].folded();
+    }
+    return readMark(folded);
+}
+
+WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channels,
+                                   int sampleRate) {
+    checkInput(channels, sampleRate);
+    if (channels.empty() || channels.front().empty())
+        return {};
+    WatermarkDetector detector(sampleRate, static_cast<int>(channels.size()));
+    std::vector<const float*> planar;
+    for (const auto& channel : channels)
+        planar.push_back(channel.data());
+    detector.add(planar.data(), channels.front().size());
+    return detector.finish();
 }
 
 // ---- text form ----

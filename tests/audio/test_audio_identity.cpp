@@ -2,6 +2,8 @@
 // lame as independent tools: sox makes the re-encodes and decodes the reference PCM.
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
+#include "accord/audio/media.h"
 #include "accord/core/errors.h"
 
 #include "test_support.h"
@@ -15,8 +17,13 @@
 #include <QtEndian>
 #include <QtTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -202,6 +209,144 @@ private slots:
                      identity.durationSeconds < original.durationSeconds + 0.1,
                  qPrintable(QString::number(identity.durationSeconds)));
         QVERIFY(identity.pcmSha256 != original.pcmSha256); // lossy: not the same PCM
+    }
+
+    // MPEG-1, -2 and -2.5 layer III (lame picks the version by rate): every rate decodes with the
+    // take's own length, as lame itself decodes it (the LAME tag gives the encoder's delay and
+    // padding), the same samples, and a stable identity. A frame too small for the tag (a low
+    // bit rate) leaves them unknown: then every frame's samples count, as mpg123 decodes it.
+    void mp3AtEveryRate_data() {
+        QTest::addColumn<int>("rate");
+        QTest::addColumn<int>("kbps"); // frames of 240 bytes or more: room for the LAME tag
+        for (const auto& [rate, kbps] : std::vector<std::pair<int, int>>{{8000, 32},
+                                                                         {11025, 40},
+                                                                         {12000, 40},
+                                                                         {16000, 56},
+                                                                         {22050, 80},
+                                                                         {24000, 80},
+                                                                         {32000, 64},
+                                                                         {44100, 80},
+                                                                         {48000, 80}})
+            QTest::newRow(qPrintable(QString("%1 Hz").arg(rate))) << rate << kbps;
+    }
+
+    void mp3AtEveryRate() {
+        QFETCH(int, rate);
+        QFETCH(int, kbps);
+        ACCORD_REQUIRE_MATERIAL(words, kWords);
+        REQUIRE_TOOL(sox, "sox");
+        REQUIRE_TOOL(lame, "lame");
+        QTemporaryDir scratch;
+        const QString wav = scratch.filePath("take.wav"), mp3 = scratch.filePath("take.mp3"),
+                      back = scratch.filePath("back.wav");
+        const QString khz = QString::number(rate / 1000.0);
+        QVERIFY(accord::test::runTool(sox, {words, "-r", QString::number(rate), wav}));
+        QVERIFY(accord::test::runTool(
+            lame, {"--quiet", "-b", QString::number(kbps), "--resample", khz, wav, mp3}));
+        QVERIFY(accord::test::runTool(lame, {"--quiet", "--decode", mp3, back}));
+
+        const accord::AudioIdentity identity = identify(mp3);
+        QCOMPARE(identity.sampleRate, rate);
+        QCOMPARE(identity.channels, 1);
+        const qint64 frames = std::llround(identity.durationSeconds * rate);
+        QCOMPARE(frames, soxiSamples(back)); // lame's own decoder
+        QCOMPARE(frames, soxiSamples(wav));  // the take that was encoded
+        QCOMPARE(identify(mp3).pcmSha256, identity.pcmSha256);
+
+        // The same sound as lame decodes it (two decoders of one stream: equal up to rounding).
+        const accord::audio::MonoAudio decoded = accord::audio::readMonoAudio(mp3.toStdString());
+        const std::vector<float> reference = accord::test::soxFloats(back);
+        QCOMPARE(decoded.samples.size(), reference.size());
+        double worst = 0;
+        for (std::size_t i = 0; i < reference.size(); ++i)
+            worst = std::max(worst, std::abs(double(decoded.samples[i]) - reference[i]));
+        QVERIFY2(worst < 2e-3, qPrintable(QString::number(worst)));
+
+        // Without the tag: mpg123's own length.
+        const QString mpg123 = tool("mpg123");
+        if (mpg123.isEmpty())
+            return;
+        const QString bare = scratch.filePath("bare.mp3"), bareBack = scratch.filePath("bare.wav");
+        QVERIFY(accord::test::runTool(
+            lame, {"--quiet", "-b", rate >= 32000 ? "32" : "8", "--resample", khz, wav, bare}));
+        QVERIFY(accord::test::runTool(mpg123, {"-q", "-w", bareBack, bare}));
+        const accord::AudioIdentity untagged = identify(bare);
+        QCOMPARE(untagged.sampleRate, rate);
+        QCOMPARE(std::llround(untagged.durationSeconds * rate), soxiSamples(bareBack));
+    }
+
+    // The format is told by the content, never the name.
+    void formatsByContentNotName() {
+        ACCORD_REQUIRE_MATERIAL(words, kWords);
+        REQUIRE_TOOL(sox, "sox");
+        REQUIRE_TOOL(lame, "lame");
+        QTemporaryDir scratch;
+        const QString wavAsMp3 = scratch.filePath("take.mp3");
+        QVERIFY(QFile::copy(words, wavAsMp3));
+        const accord::AudioIdentity original = identify(words);
+        const accord::AudioIdentity renamed = identify(wavAsMp3);
+        QCOMPARE(renamed.pcmSha256, original.pcmSha256);
+        QCOMPARE(renamed.fileSha256, original.fileSha256);
+
+        const QString mp3 = scratch.filePath("real.mp3"), mp3AsWav = scratch.filePath("real.wav");
+        QVERIFY(accord::test::runTool(lame, {"--quiet", words, mp3}));
+        QVERIFY(QFile::copy(mp3, mp3AsWav));
+        QCOMPARE(identify(mp3AsWav).pcmSha256, identify(mp3).pcmSha256);
+
+        const QString flacAsOgg = scratch.filePath("take.ogg");
+        QVERIFY(accord::test::runTool(sox, {words, "-t", "flac", flacAsOgg}));
+        QCOMPARE(identify(flacAsOgg).pcmSha256, original.pcmSha256);
+    }
+
+    // A pipe or a device is refused at once, naming the file, by every way the audio library
+    // reads a file (a FIFO without a writer would block a reader; /dev/zero never ends).
+    void notRegularFilesAreRefusedAtOnce() {
+        QTemporaryDir scratch;
+        const QString fifo = scratch.filePath("take.wav"), zero = scratch.filePath("zero.wav");
+        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        QCOMPARE(::symlink("/dev/zero", zero.toLocal8Bit().constData()), 0);
+        using Read = std::function<void(const std::string&)>;
+        const std::vector<std::pair<const char*, Read>> readers = {
+            {"identifyAudioFile",
+             [](const std::string& p) { accord::audio::identifyAudioFile(p); }},
+            {"detectWatermarkInFile",
+             [](const std::string& p) { accord::audio::detectWatermarkInFile(p); }},
+            {"readAudio", [](const std::string& p) { accord::audio::readAudio(p); }},
+            {"loadMedia", [](const std::string& p) { accord::audio::loadMedia(p, 48000); }},
+            {"decodeForImport",
+             [](const std::string& p) { accord::audio::decodeForImport(p, 48000); }},
+            {"computeWaveformOverview",
+             [](const std::string& p) { accord::audio::computeWaveformOverview(p); }},
+        };
+        for (const QString& file : {fifo, zero})
+            for (const auto& [name, read] : readers) {
+                QString message = "NO ERROR";
+                try {
+                    read(file.toStdString());
+                } catch (const accord::BadInput& error) {
+                    message = QString::fromUtf8(error.what());
+                }
+                QVERIFY2(message.startsWith(file + ": ") && message.contains("not a regular file"),
+                         qPrintable(QString(name) + ": " + message));
+            }
+    }
+
+    // Sample rates no recording has are refused when the file is read, naming it (not later,
+    // by the watermark or a resampler, in their words).
+    void absurdSampleRatesAreRefused() {
+        QTemporaryDir scratch;
+        for (const int rate : {1, 4000, 7999}) {
+            const QString file = scratch.filePath(QString("at-%1.wav").arg(rate));
+            accord::audio::writeMonoAudio(file.toStdString(), std::vector<float>(100, 0.1f), rate);
+            const QString message = badInputMessage(file);
+            QVERIFY2(message.startsWith(file + ": ") &&
+                         message.contains(QString("sampled at %1 Hz").arg(rate)) &&
+                         message.contains("8000 Hz"),
+                     qPrintable(message));
+        }
+        const QString lowest = scratch.filePath("at-8000.wav");
+        accord::audio::writeMonoAudio(lowest.toStdString(), std::vector<float>(8000, 0.1f), 8000);
+        QCOMPARE(identify(lowest).sampleRate, 8000);
     }
 
     void truncatedFileIsRejected_data() {

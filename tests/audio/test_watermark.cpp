@@ -1,6 +1,7 @@
 // accord::audio watermark (watermark.h) on real recordings: round trip, excerpts, gain, an MP3
-// round trip through lame, no detection on unmarked audio, the mark's SNR, distinct payloads,
-// degenerate input. bench_watermark measures the rates; these are the guarantees.
+// round trip through lame, sample rates down to 8 kHz, streaming detection equal to detection
+// of the whole, no detection on unmarked audio, the mark's SNR, distinct payloads, degenerate
+// input. bench_watermark measures the rates; these are the guarantees.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
@@ -209,6 +210,79 @@ private slots:
         QCOMPARE(found.payload, 0x12345678u);
     }
 
+    // Resampled below 16 kHz (a laundering attempt): the bands under half the rate still carry
+    // the mark, and it is read at that rate, or after resampling up again; the unmarked host is
+    // not read at any of them.
+    void lowSampleRates() {
+        ACCORD_REQUIRE_MATERIAL(music, "hyperrogue/hr3-crossroads.ogg");
+        ACCORD_REQUIRE_MATERIAL(dir, "fillets-cs/city/cs");
+        std::vector<float> speech;
+        for (const char* line :
+             {"vit-hs-klid1.ogg", "vit-hs-vodovod0.ogg", "vit-m-nebo.ogg", "vit-hs-reklama1.ogg"}) {
+            const Channels clip = voice(dir + "/" + line);
+            speech.insert(speech.end(), clip[0].begin(), clip[0].end());
+            speech.insert(speech.end(), kRate / 2, 0.0f);
+        }
+        const std::vector<Channels> hosts = {stereo(music, 30, 15), {speech}};
+        std::uint32_t payload = 0x5eed0001u;
+        for (const Channels& host : hosts) {
+            Channels marked = host;
+            embedWatermark(marked, kRate, ++payload);
+            for (const int rate : {15000, 12000, 11025, 8000}) {
+                Channels low, clean;
+                for (size_t c = 0; c < host.size(); ++c) {
+                    low.push_back(resample(marked[c], kRate, rate));
+                    clean.push_back(resample(host[c], kRate, rate));
+                }
+                const auto found = detectWatermark(low, rate);
+                QVERIFY2(
+                    found.found,
+                    qPrintable(QString("%1 Hz: confidence %2").arg(rate).arg(found.confidence)));
+                QCOMPARE(found.payload, payload);
+                QVERIFY(!detectWatermark(clean, rate).found);
+            }
+        }
+        // Marked at 8 kHz itself (a conversion of an 8 kHz take).
+        Channels narrow{resample(speech, kRate, 8000)};
+        const Channels host = narrow;
+        embedWatermark(narrow, 8000, 0x0800u);
+        QVERIFY(snrDb(host, narrow) >= 30);
+        const auto found = detectWatermark(narrow, 8000);
+        QVERIFY(found.found);
+        QCOMPARE(found.payload, 0x0800u);
+    }
+
+    // Detection in a stream equals detection of the whole, whatever the blocks.
+    void streamingEqualsWhole() {
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr3-desert.ogg");
+        Channels marked = stereo(path, 40, 9);
+        embedWatermark(marked, kRate, 0xb10cu);
+        const Channels low{resample(marked[0], kRate, 11025), resample(marked[1], kRate, 11025)};
+        for (const auto& [audio, rate] : {std::pair<const Channels&, int>{marked, kRate},
+                                          std::pair<const Channels&, int>{low, 11025}}) {
+            const auto whole = detectWatermark(audio, rate);
+            QVERIFY(whole.found);
+            WatermarkDetector detector(rate, 2);
+            const size_t frames = audio[0].size();
+            size_t at = 0;
+            for (const size_t block : {size_t(1), size_t(7), size_t(1000), size_t(4097)})
+                for (int i = 0; i < 40 && at < frames; ++i) {
+                    const size_t count = std::min(block, frames - at);
+                    const float* planar[2] = {audio[0].data() + at, audio[1].data() + at};
+                    detector.add(planar, count);
+                    at += count;
+                }
+            const float* rest[2] = {audio[0].data() + at, audio[1].data() + at};
+            detector.add(rest, frames - at);
+            const auto streamed = detector.finish();
+            QVERIFY(streamed.found);
+            QCOMPARE(streamed.payload, whole.payload);
+            QVERIFY2(
+                std::abs(streamed.confidence - whole.confidence) < 1e-4,
+                qPrintable(QString("%1 vs %2").arg(streamed.confidence).arg(whole.confidence)));
+        }
+    }
+
     void payloadsAreDistinct() {
         ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr-savino-ocean.ogg");
         const Channels host = stereo(path, 15, 6);
@@ -266,7 +340,22 @@ private slots:
         Channels uneven{std::vector<float>(10), std::vector<float>(11)};
         QVERIFY_THROWS_EXCEPTION(accord::BadInput, embedWatermark(uneven, kRate, 1u));
         QVERIFY_THROWS_EXCEPTION(accord::BadInput, detectWatermark(uneven, kRate));
-        QVERIFY_THROWS_EXCEPTION(accord::BadInput, detectWatermark({{0.0f}}, 8000));
+        // Under the lowest rate: refused in plain words (no function names).
+        QVERIFY(!detectWatermark({{0.0f}}, kWatermarkMinimumRate).found);
+        for (const int rate : {kWatermarkMinimumRate - 1, 1}) {
+            QVERIFY_THROWS_EXCEPTION(accord::BadInput, detectWatermark({{0.0f}}, rate));
+            try {
+                Channels one{{0.5f}};
+                embedWatermark(one, rate, 1u);
+                QFAIL("embedWatermark accepted a rate under the lowest");
+            } catch (const accord::BadInput& error) {
+                const QString message = QString::fromUtf8(error.what());
+                QVERIFY2(message.contains(QString("%1 Hz").arg(rate)) &&
+                             !message.contains("Watermark"),
+                         qPrintable(message));
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, WatermarkDetector(kRate, 0));
     }
 };
 

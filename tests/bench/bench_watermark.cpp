@@ -5,13 +5,17 @@
 // tracks built from the fillets-cs speech clips (one speaker folder each, 0.5 s pauses between
 // lines, resampled to 44.1 kHz as a render would be). Every clip gets its own payload. Each
 // condition reports how often the mark was found, how often the payload read back was the one
-// embedded, and any wrong payload reported as found (must be 0). Transparency: the mark's SNR and
+// embedded, and any wrong payload reported as found (must be 0). Conditions below 16 kHz are
+// read at their own rate (15, 12, 11.025 and 8 kHz; lame at 8 kHz is MPEG-2.5); the false
+// positives are counted at 44.1 kHz and at each of those rates. Transparency: the mark's SNR and
 // its noise-to-mask ratio beside that of lame's 128 kbit/s coding noise on the same clips.
 //
 // Run: ACCORD_MATERIAL_DIR=~/.cache/accord/material build/tests/bench/bench_watermark
 //      [--clips N]  (music clips; default 48) [--voice N] (voice tracks; default 24)
 //      [--quick]    (robustness only: no false-positive scan, no timing)
 //      [--speed]    (timing only)
+//      [--files DIR] (only: every WAV/FLAC in DIR, e.g. real conversions, read at its own rate
+//                    and resampled to each rate below 16 kHz)
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
@@ -28,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -153,21 +158,51 @@ void writeWav16(const std::string& path, const Channels& audio) {
               std::streamsize(interleaved.size() * 2));
 }
 
-Channels mp3RoundTrip(const Channels& audio, int kbps, const std::string& scratch) {
+// Audio at some rate: how a laundered copy reaches the detector.
+struct AtRate {
+    Channels audio;
+    int rate = kRate;
+};
+
+// Through lame and back, at the rate lame decodes to (`options`: e.g. "--resample 8").
+MonoAudio mp3Decoded(const Channels& audio, int kbps, const std::string& scratch,
+                     const std::string& options = "") {
     const std::string wav = scratch + "/in.wav", mp3 = scratch + "/x.mp3",
                       back = scratch + "/back.wav";
     writeWav16(wav, audio);
     const std::string encode =
-        "lame --quiet -b " + std::to_string(kbps) + " '" + wav + "' '" + mp3 + "'";
+        "lame --quiet " + options + " -b " + std::to_string(kbps) + " '" + wav + "' '" + mp3 + "'";
     const std::string decode = "lame --quiet --decode '" + mp3 + "' '" + back + "'";
     if (std::system(encode.c_str()) != 0 || std::system(decode.c_str()) != 0) {
         std::fprintf(stderr, "lame failed\n");
         std::exit(1);
     }
+    return readMonoAudio(back);
+}
+
+Channels mp3RoundTrip(const Channels& audio, int kbps, const std::string& scratch) {
     // lame resamples low bit rates (64 kbit/s stereo: 24 kHz); compare at the original rate.
-    const MonoAudio decoded = readMonoAudio(back);
+    const MonoAudio decoded = mp3Decoded(audio, kbps, scratch);
     return {resample(decoded.samples, decoded.sampleRate, kRate)};
 }
+
+// Every channel resampled to `rate` (libsoxr's high quality, as sox or an editor would).
+AtRate resampledTo(const Channels& audio, int rate) {
+    AtRate out{{}, rate};
+    for (const auto& channel : audio)
+        out.audio.push_back(resample(channel, kRate, rate));
+    return out;
+}
+
+AtRate backTo44k(const AtRate& low) {
+    AtRate out{{}, kRate};
+    for (const auto& channel : low.audio)
+        out.audio.push_back(resample(channel, low.rate, kRate));
+    return out;
+}
+
+// The sample rates below 16 kHz measured (docs/WATERMARK.md "Rates").
+constexpr int kLowRates[] = {15000, 12000, 11025, 8000};
 
 Channels resampledRoundTrip(const Channels& audio) {
     Channels out;
@@ -391,6 +426,56 @@ double percent(int part, int whole) {
     return whole ? 100.0 * part / whole : 0.0;
 }
 
+std::string rateText(int hertz) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%g", hertz / 1000.0);
+    return text;
+}
+
+// Marked files (e.g. real conversions, marked by `convert`): each read at its own rate gives the
+// payload, which must come back resampled to every rate below 16 kHz.
+int measureFiles(const std::string& folder) {
+    std::vector<std::string> files = filesIn(folder, ".wav", false);
+    for (const auto& file : filesIn(folder, ".flac", false))
+        files.push_back(file);
+    std::vector<Tally> tally(std::size(kLowRates) + 1); // the last: 8 kHz and back
+    int marked = 0;
+    for (const auto& file : files) {
+        const MultichannelAudio audio = readAudio(file);
+        const WatermarkDetection own = detectWatermark(audio.channels, audio.sampleRate);
+        if (!own.found) {
+            std::printf("  %s: no mark at its own rate (confidence %.1f): left out\n",
+                        fs::path(file).filename().c_str(), own.confidence);
+            continue;
+        }
+        ++marked;
+        for (size_t r = 0; r < std::size(kLowRates); ++r) {
+            Channels low;
+            for (const auto& channel : audio.channels)
+                low.push_back(resample(channel, audio.sampleRate, kLowRates[r]));
+            tally[r].add(detectWatermark(low, kLowRates[r]), own.payload);
+        }
+        Channels back;
+        for (const auto& channel : audio.channels)
+            back.push_back(
+                resample(resample(channel, audio.sampleRate, 8000), 8000, audio.sampleRate));
+        tally.back().add(detectWatermark(back, audio.sampleRate), own.payload);
+    }
+    std::printf("%d marked files of %zu in %s\n", marked, files.size(), folder.c_str());
+    std::printf("  %-36s %9s %9s %7s %9s %9s\n", "condition", "detected", "payload", "wrong",
+                "mean conf", "withheld");
+    for (size_t r = 0; r < tally.size(); ++r) {
+        const std::string condition = r < std::size(kLowRates)
+                                          ? "resampled to " + rateText(kLowRates[r]) + " kHz"
+                                          : std::string("8 kHz and back to its rate");
+        std::printf("  %-36s %8.1f%% %8.1f%% %7d %9.1f %9d\n", condition.c_str(),
+                    percent(tally[r].found, tally[r].clips),
+                    percent(tally[r].correct, tally[r].clips), tally[r].wrong,
+                    tally[r].clips ? tally[r].confidence / tally[r].clips : 0.0, tally[r].withheld);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -406,6 +491,8 @@ int main(int argc, char** argv) {
             musicClips = size_t(std::atoi(argv[++i]));
         else if (arg == "--voice" && i + 1 < argc)
             voiceClips = size_t(std::atoi(argv[++i]));
+        else if (arg == "--files" && i + 1 < argc)
+            return measureFiles(argv[++i]);
     }
     const std::string root = materialRoot();
     const auto music = filesIn(root + "/hyperrogue", ".ogg", false);
@@ -443,8 +530,14 @@ int main(int argc, char** argv) {
                                 "5 s excerpt, random offset",
                                 "mixed under music, equal loudness",
                                 "mixed under music, other +6 dB",
-                                "pink noise, 20 dB SNR"};
-    constexpr int kConditions = 9;
+                                "pink noise, 20 dB SNR",
+                                "resampled to 15 kHz",
+                                "resampled to 12 kHz",
+                                "resampled to 11.025 kHz",
+                                "resampled to 8 kHz",
+                                "8 kHz and back to 44.1 kHz",
+                                "MP3 8 kHz 24 kbit/s (MPEG-2.5)"};
+    constexpr int kConditions = 15;
     std::mt19937 random(2024);
     std::uint32_t nextPayload = 0x2a;
 
@@ -477,17 +570,25 @@ int main(int argc, char** argv) {
             mp3Nmr.push_back(coding.totalDb);
             markDisturbed += mark.disturbedFrames / double(hosts.size());
             mp3Disturbed += coding.disturbedFrames / double(hosts.size());
-            const Channels variants[kConditions] = {marked,
-                                                    mp3High,
-                                                    mp3RoundTrip(marked, 64, scratch),
-                                                    resampledRoundTrip(marked),
-                                                    scaled(marked, std::pow(10.0, -12 / 20.0)),
-                                                    slice(marked, from, 5 * kRate),
-                                                    mixedUnder(marked, other, 0),
-                                                    mixedUnder(marked, other, 6),
-                                                    withPinkNoise(marked, 20, random)};
+            const MonoAudio mp3Low = mp3Decoded(marked, 24, scratch, "--resample 8");
+            const AtRate at8k = resampledTo(marked, 8000);
+            const AtRate variants[kConditions] = {{marked},
+                                                  {mp3High},
+                                                  {mp3RoundTrip(marked, 64, scratch)},
+                                                  {resampledRoundTrip(marked)},
+                                                  {scaled(marked, std::pow(10.0, -12 / 20.0))},
+                                                  {slice(marked, from, 5 * kRate)},
+                                                  {mixedUnder(marked, other, 0)},
+                                                  {mixedUnder(marked, other, 6)},
+                                                  {withPinkNoise(marked, 20, random)},
+                                                  resampledTo(marked, kLowRates[0]),
+                                                  resampledTo(marked, kLowRates[1]),
+                                                  resampledTo(marked, kLowRates[2]),
+                                                  at8k,
+                                                  backTo44k(at8k),
+                                                  {{mp3Low.samples}, mp3Low.sampleRate}};
             for (int c = 0; c < kConditions; ++c)
-                tally[c].add(detectWatermark(variants[c], kRate), payload);
+                tally[c].add(detectWatermark(variants[c].audio, variants[c].rate), payload);
         }
         std::sort(snr.begin(), snr.end());
         std::sort(markNmr.begin(), markNmr.end());
@@ -531,18 +632,24 @@ int main(int argc, char** argv) {
     }
     for (size_t i = 0; i + 1 < musicHosts.size(); i += 2)
         unmarked.push_back(mixedUnder(musicHosts[i], musicHosts[i + 1], 0));
-    int falsePositives = 0;
-    double highest = 0;
     if (speedOnly)
         unmarked.clear();
-    for (const auto& clip : unmarked) {
-        const auto d = detectWatermark(clip, kRate);
-        falsePositives += d.found ? 1 : 0;
-        highest = std::max(highest, d.confidence);
+    // At 44.1 kHz and resampled to each rate below 16 kHz.
+    for (int r = -1; r < int(std::size(kLowRates)); ++r) {
+        const int rate = r < 0 ? kRate : kLowRates[r];
+        int falsePositives = 0;
+        double highest = 0;
+        for (const auto& clip : unmarked) {
+            const auto d = r < 0 ? detectWatermark(clip, kRate)
+                                 : detectWatermark(resampledTo(clip, rate).audio, rate);
+            falsePositives += d.found ? 1 : 0;
+            highest = std::max(highest, d.confidence);
+        }
+        std::printf("%sFalse detections on unmarked real audio at %g kHz: %d / %zu clips "
+                    "(highest confidence %.2f, threshold %.1f)\n",
+                    r < 0 ? "\n" : "", rate / 1000.0, falsePositives, unmarked.size(), highest,
+                    kWatermarkThreshold);
     }
-    std::printf("\nFalse detections on unmarked real audio: %d / %zu clips (highest confidence "
-                "%.2f, threshold %.1f)\n",
-                falsePositives, unmarked.size(), highest, kWatermarkThreshold);
 
     // Speed, one core: a 20 s stereo clip, against reading+writing it with sox and encoding it
     // with lame.

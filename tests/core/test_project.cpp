@@ -30,13 +30,13 @@ class ProjectTest : public QObject {
         p.sampleRate = 44100;
         p.tempo = 96.5;
         p.registry = "studio-key-of-the-registry";
-        Track vocals{"t-1", "Vocals", -3.5, -0.25, false, true, "", {}};
+        Track vocals{"t-1", "Vocals", -3.5, -0.25, false, true, "", {}, ""};
         vocals.clips.push_back(
             {"c-1", "a-1", "", "pcm-of-a1", media, 44100, 441, 88200, -1.5, 100, 200, false, ""});
         vocals.clips.push_back(
             {"c-2", "", "r-4", "pcm-of-r4", media, 200000, 0, 1000, 0, 0, 0, false, ""});
         p.tracks.push_back(vocals);
-        p.tracks.push_back({"t-2", "Keys", 2, 1, true, false, "/models/bo.accordmodel", {}});
+        p.tracks.push_back({"t-2", "Keys", 2, 1, true, false, "/models/bo.accordmodel", {}, ""});
         return p;
     }
 

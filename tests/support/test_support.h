@@ -74,6 +74,22 @@ inline CliResult runCli(const QStringList& arguments, const QString& registry = 
     return result;
 }
 
+// The four alsa voices (one speaker) registered through accord-cli as `owner`'s recordings, in
+// order: enough to train a small voice model. Empty when the material is missing.
+inline QStringList addTrainingVoices(const QString& registry, const QString& owner) {
+    QStringList assets;
+    for (const char* name : {"Front_Left", "Rear_Center", "Front_Right", "Rear_Left"}) {
+        const QString file = materialFile(QString("alsa/%1.wav").arg(name));
+        if (file.isEmpty())
+            return {};
+        assets << runCli({"--json", "asset", "add", file, "--owner", owner}, registry)
+                      .json()
+                      .value("asset")
+                      .toString();
+    }
+    return assets;
+}
+
 // Runs a tool such as sox; fails the current test when it cannot.
 inline bool runTool(const QString& program, const QStringList& arguments) {
     QProcess process;

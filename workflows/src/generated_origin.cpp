@@ -1,6 +1,10 @@
 #include "accord/workflows/generated_origin.h"
 
+#include "accord/audio/audio_file.h"
 #include "accord/audio/watermark.h"
+
+#include <algorithm>
+#include <vector>
 
 namespace accord::workflows {
 
@@ -15,15 +19,15 @@ std::string GeneratedOrigin::describe(const std::string& file) const {
            "): it is that render re-encoded, cut or mixed, and keeps its lineage";
 }
 
-std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
-                                                   const std::string& pcmSha256,
-                                                   const std::vector<std::vector<float>>& channels,
-                                                   int sampleRate) {
+namespace {
+
+// The render with this sound, else the mark `detect` reads (only then: detection decodes).
+template <typename Detect>
+std::optional<GeneratedOrigin> originOf(const Registry& registry, const std::string& pcmSha256,
+                                        Detect&& detect) {
     if (const auto render = registry.renderByContent(pcmSha256))
         return GeneratedOrigin{render->id, {}};
-    if (sampleRate < audio::kWatermarkMinimumRate)
-        return std::nullopt;
-    const audio::WatermarkDetection found = audio::detectWatermark(channels, sampleRate);
+    const audio::WatermarkDetection found = detect();
     if (!found.found)
         return std::nullopt;
     GeneratedOrigin origin;
@@ -31,6 +35,32 @@ std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
     if (const auto render = registry.renderByWatermark(origin.watermark))
         origin.render = render->id;
     return origin;
+}
+
+} // namespace
+
+std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
+                                                   const std::string& pcmSha256,
+                                                   const std::string& path) {
+    return originOf(registry, pcmSha256, [&] { return audio::detectWatermarkInFile(path); });
+}
+
+std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
+                                                   const std::string& pcmSha256,
+                                                   const audio::DecodedMedia& media) {
+    return originOf(registry, pcmSha256, [&] {
+        constexpr std::size_t kBlock = 1 << 16;
+        audio::WatermarkDetector detector(media.sampleRate,
+                                          static_cast<int>(media.channels.size()));
+        std::vector<const float*> planar(media.channels.size());
+        const auto frames = static_cast<std::size_t>(media.frames);
+        for (std::size_t start = 0; start < frames; start += kBlock) {
+            for (std::size_t c = 0; c < planar.size(); ++c)
+                planar[c] = media.channels[c].data() + start;
+            detector.add(planar.data(), std::min(kBlock, frames - start));
+        }
+        return detector.finish();
+    });
 }
 
 } // namespace accord::workflows

@@ -1,7 +1,6 @@
 #include "accord/workflows/import.h"
 
 #include "accord/audio/audio_file.h"
-#include "accord/audio/audio_io.h"
 #include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
 #include "accord/core/errors.h"
@@ -20,10 +19,7 @@ std::optional<GeneratedOrigin> generatedOriginOfFile(const Registry& registry,
                                                      const AudioIdentity& identity) {
     if (registry.assetByContent(identity.pcmSha256, identity.fileSha256))
         return std::nullopt;
-    audio::MonoAudio mono = audio::readMonoAudio(file);
-    std::vector<std::vector<float>> channels(1);
-    channels[0] = std::move(mono.samples);
-    return findGeneratedOrigin(registry, identity.pcmSha256, channels, mono.sampleRate);
+    return findGeneratedOrigin(registry, identity.pcmSha256, file);
 }
 
 void requireHolder(const Registry& registry, const std::string& owner) {
@@ -48,12 +44,7 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
 
     ImportedRecording imported;
     imported.file = media.file;
-    std::vector<std::vector<float>> channels;
-    for (const auto& channel : media.channels)
-        channels.emplace_back(channel.begin(), channel.end());
-    const auto generated =
-        findGeneratedOrigin(registry, decoded.identity.pcmSha256, channels, projectRate);
-    channels.clear();
+    const auto generated = findGeneratedOrigin(registry, decoded.identity.pcmSha256, media);
     if (generated)
         imported.notes.push_back(generated->describe(imported.file));
     if (generated && !generated->render.empty()) {

@@ -69,15 +69,8 @@ void checkContent(const std::string& actual, FileVerification& result) {
 }
 
 void findWatermark(const std::string& path, const Registry* registry, FileVerification& result) {
-    audio::MonoAudio mono = audio::readMonoAudio(path);
-    if (mono.sampleRate < audio::kWatermarkMinimumRate) {
-        result.notes.push_back("sampled at " + std::to_string(mono.sampleRate) +
-                               " Hz: too low a rate to carry an Accord watermark");
-        return;
-    }
-    std::vector<std::vector<float>> channels(1);
-    channels[0] = std::move(mono.samples);
-    const audio::WatermarkDetection found = audio::detectWatermark(channels, mono.sampleRate);
+    // Read in blocks: bounded memory whatever the file's length (docs/WATERMARK.md "Streaming").
+    const audio::WatermarkDetection found = audio::detectWatermarkInFile(path);
     result.watermarkConfidence = found.confidence;
     if (!found.found) {
         // Not a failure: a generated part mixed low or lasting a second may not be readable.

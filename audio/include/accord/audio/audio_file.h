@@ -1,17 +1,20 @@
 #pragma once
 
+#include "accord/audio/watermark.h"
 #include "accord/core/consent.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
 namespace accord::audio {
 
-// Decodes a file with JUCE's readers (WAV, AIFF, FLAC, Ogg Vorbis, MP3) and returns its identity:
-// SHA-256 of the bytes, SHA-256 of the decoded PCM in a canonical form (so the same take
-// re-encoded losslessly gets the same PCM hash), duration, rate and channels.
-// Throws accord::BadInput naming the file and the problem: missing, unreadable, not audio,
-// truncated, no samples.
+// Decodes a file (WAV, AIFF, FLAC, Ogg Vorbis, MP3, told apart by content, not by name) and
+// returns its identity: SHA-256 of the bytes, SHA-256 of the decoded PCM in a canonical form (so
+// the same take re-encoded losslessly gets the same PCM hash), duration, rate and channels.
+// Throws accord::BadInput naming the file and the problem: missing, not a regular file (a pipe,
+// a device: refused at once), unreadable, not audio, truncated, no samples, a sample rate
+// outside 8 kHz to 1.536 MHz.
 //
 // Canonical PCM (what pcmSha256 hashes): the sample rate (Hz) and channel count as two 32-bit
 // little-endian unsigned integers, then every frame's samples interleaved, each decoded sample
@@ -24,6 +27,13 @@ AudioIdentity identifyAudioFile(const std::string& path);
 // deciding consent about a project checks every clip's content each time (docs/PROJECT.md
 // "Content, not ids"), and a studio asks again at every edit. Thread-safe.
 AudioIdentity identifyAudioFileCached(const std::string& path);
+
+// Looks for the watermark (watermark.h) in the file at `path`, every channel mixed down, decoding
+// it in blocks: memory stays bounded whatever its length (docs/WATERMARK.md "Streaming").
+// Throws accord::BadInput naming the file as identifyAudioFile does; Cancelled when `cancel`
+// is set.
+WatermarkDetection detectWatermarkInFile(const std::string& path,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 // Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
 // rewritten atomically as 24-bit PCM, and returns its new identity.

@@ -20,16 +20,17 @@ struct MultichannelAudio {
     std::vector<std::vector<float>> channels; // planar, equal lengths
 };
 
-// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE), every channel as it is.
-// Throws accord::BadInput naming the file (missing, not audio, empty, truncated).
+// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (told apart by content), every channel as it is,
+// all of it in memory (4 bytes per sample: for long files decode in blocks, as audio_file.h
+// does). Throws accord::BadInput naming the file as identifyAudioFile does (missing, not a
+// regular file, not audio, empty, truncated, a sample rate under 8 kHz).
 MultichannelAudio readAudio(const std::string& path);
 
 // Writes planar audio as 24-bit PCM, as writeMonoAudio does (same formats, clipping, atomicity).
 void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
                 int sampleRate);
 
-// Decodes WAV, AIFF, FLAC, Ogg Vorbis or MP3 (JUCE) and mixes it down to mono.
-// Throws accord::BadInput naming the file and the problem (missing, not audio, truncated...).
+// Decodes as readAudio does and mixes it down to mono.
 MonoAudio readMonoAudio(const std::string& path);
 
 // Writes mono audio as 24-bit PCM: WAV for a `.wav` name, FLAC for `.flac` (case-insensitive);

@@ -5,15 +5,19 @@
 // of the host scaled by a spread pattern, whitened blind detection with list decoding) and what
 // was measured. Plain C++ (no JUCE, soxr or Qt types here). Thread-safe: no shared mutable state.
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace accord::audio {
 
 constexpr double kWatermarkThreshold = 9.1;
-// The lowest sample rate embedWatermark and detectWatermark take.
-constexpr int kWatermarkMinimumRate = 16000;
+// The lowest sample rate embedWatermark and detection take (the lowest a recording may have,
+// audio_file.h): at 8 kHz the mark's bands under 4 kHz remain, and detection reads them
+// (docs/WATERMARK.md "Rates").
+constexpr int kWatermarkMinimumRate = 8000;
 
 struct WatermarkDetection {
     bool found = false;        // a CRC-matching payload scored above the threshold
@@ -23,15 +27,39 @@ struct WatermarkDetection {
 };
 
 // Embeds the mark for `payload` in place, the same mark added to every channel (so a mono
-// downmix keeps it). Channels must have equal lengths; sampleRate >= 16000. Deterministic.
-// Throws accord::BadInput otherwise.
+// downmix keeps it). Channels must have equal lengths; sampleRate >= kWatermarkMinimumRate (under
+// 16 kHz only the bands below half the rate carry it). Deterministic. Throws accord::BadInput
+// otherwise.
 void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
                     std::uint32_t payload);
 
 // Looks for a mark anywhere in the audio (mono or multichannel, downmixed inside); the longer
 // the input, the surer the read (docs/WATERMARK.md "Limits"). Empty, silent or under 1 s: not
-// found. Throws accord::BadInput for unequal channel lengths or sampleRate < 16000.
+// found. Throws accord::BadInput for unequal channel lengths or sampleRate <
+// kWatermarkMinimumRate. The same as handing all of it to a WatermarkDetector.
 WatermarkDetection detectWatermark(const std::vector<std::vector<float>>& channels, int sampleRate);
+
+// Detection in a stream: the audio handed over in blocks of any size, the verdict at the end,
+// the same as detectWatermark's on all of it at once. Memory is bounded whatever the length
+// (about 2 MB: the detector folds its evidence modulo the mark's period as it goes,
+// docs/WATERMARK.md "Streaming"). One object per thread.
+class WatermarkDetector {
+public:
+    // Throws accord::BadInput for sampleRate < kWatermarkMinimumRate or channels < 1.
+    WatermarkDetector(int sampleRate, int channels);
+    ~WatermarkDetector();
+    WatermarkDetector(WatermarkDetector&&) noexcept;
+    WatermarkDetector& operator=(WatermarkDetector&&) noexcept;
+
+    // `frames` frames, one pointer per channel.
+    void add(const float* const* planar, std::size_t frames);
+    // The verdict on everything added. The detector is spent afterwards.
+    WatermarkDetection finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 // Stable printable form of a payload, "acw1-" and eight lowercase hex digits ("acw1-0000002a"),
 // and its parser (accepts either case; throws accord::BadInput for anything else).

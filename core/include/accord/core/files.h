@@ -19,6 +19,8 @@ std::string readWholeFile(const std::string& path, std::size_t maxBytes = kMaxWh
 bool fileExists(const std::string& path);
 // `path` made absolute against the working folder, with "." and ".." resolved lexically.
 std::string absolutePath(const std::string& path);
+// The extension of `path` with its dot, in lower case (".wav"), or "" when it has none.
+std::string lowerExtension(const std::string& path);
 // Temporary files and folders are named "<prefix><pid>..." after the process that made them.
 // Removes those in `folder` whose process is gone (killed before it could clean up), so a crash
 // leaves nothing behind for good. Ones of live processes (and this one's) are left alone.

@@ -5,11 +5,11 @@
 // Every way in (studio import, `asset add`, `project add-clip`) looks here first, so generated
 // audio never becomes somebody's recording.
 
+#include "accord/audio/media.h"
 #include "accord/core/registry.h"
 
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace accord::workflows {
 
@@ -20,11 +20,16 @@ struct GeneratedOrigin {
     std::string describe(const std::string& file) const; // one plain sentence naming both
 };
 
-// By PCM hash first, then by watermark in `channels` (any rate; below 16 kHz only the hash
-// counts). nullopt: nothing suggests generated audio.
+// By PCM hash first, then by the watermark in the file at `path`, read in blocks (bounded memory
+// whatever its length; docs/WATERMARK.md "Streaming"). nullopt: nothing suggests generated
+// audio. Throws BadInput naming the file when it cannot be decoded.
 std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
                                                    const std::string& pcmSha256,
-                                                   const std::vector<std::vector<float>>& channels,
-                                                   int sampleRate);
+                                                   const std::string& path);
+
+// The same for media already decoded (import's, at the project rate), read where they are.
+std::optional<GeneratedOrigin> findGeneratedOrigin(const Registry& registry,
+                                                   const std::string& pcmSha256,
+                                                   const audio::DecodedMedia& media);
 
 } // namespace accord::workflows
