@@ -2,6 +2,7 @@
 
 #include "decoding.h"
 #include "graph.h"
+#include "loudness.h"
 #include "pcm_hash.h"
 
 #include "accord/audio/media.h"
@@ -10,7 +11,6 @@
 
 #include <juce_audio_formats/juce_audio_formats.h>
 
-#include <ebur128.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,7 +124,7 @@ struct Output {
     int trackIndex = -1; // -1 for the mix
     WriteState state;
     std::unique_ptr<juce::AudioFormatWriter> writer;
-    ebur128_state* loudness = nullptr;
+    std::unique_ptr<detail::LoudnessMeter> loudness;
     std::unique_ptr<detail::CanonicalPcmHash> hash;
 
     Output() = default;
@@ -136,8 +136,6 @@ struct Output {
             ::close(state.fd);
         if (!temp.empty())
             ::unlink(temp.c_str());
-        if (loudness != nullptr)
-            ebur128_destroy(&loudness);
     }
 };
 
@@ -200,10 +198,7 @@ void openOutput(Output& output, RenderFormat format, int sampleRate) {
     if (output.state.error != 0)
         failWrite(output.target, output.state.error);
 
-    output.loudness = ebur128_init(kRenderChannels, unsigned(sampleRate),
-                                   EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-    if (output.loudness == nullptr)
-        throw std::bad_alloc();
+    output.loudness = std::make_unique<detail::LoudnessMeter>(kRenderChannels, sampleRate);
     output.hash = std::make_unique<detail::CanonicalPcmHash>(sampleRate, kRenderChannels);
 }
 
@@ -254,8 +249,8 @@ void writeBlock(Output& output, RenderFormat format, const float* left, const fl
         failWrite(output.target, output.state.error != 0 ? output.state.error : EIO);
 }
 
-// The loudness measurement (libebur128 with true peak, the costliest part of a render) runs on
-// its own thread, one segment behind the mixing and writing: two segment buffers alternate.
+// The loudness measurement (integrated loudness and true peak) runs on its own thread, one segment
+// behind the mixing and writing: two segment buffers alternate.
 class LoudnessStage {
 public:
     LoudnessStage(std::vector<std::unique_ptr<Output>>& outputs, int segmentFrames)
@@ -317,9 +312,8 @@ private:
                 frames = slots_[slot].frames;
             }
             for (std::size_t o = 0; o < outputs_.size(); ++o)
-                if (ebur128_add_frames_float(outputs_[o]->loudness,
-                                             slots_[slot].samples.data() + o * stride_,
-                                             std::size_t(frames)) != EBUR128_SUCCESS)
+                if (!outputs_[o]->loudness->add(slots_[slot].samples.data() + o * stride_,
+                                                std::size_t(frames)))
                     failed_ = true;
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -522,16 +516,8 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         file.trackId = output->trackId;
         file.durationSeconds = double(length) / project.sampleRate;
         file.pcmSha256 = output->hash->finishHex();
-        double lufs = -std::numeric_limits<double>::infinity();
-        if (ebur128_loudness_global(output->loudness, &lufs) != EBUR128_SUCCESS)
-            lufs = -std::numeric_limits<double>::infinity();
-        file.lufs = lufs;
-        double peak = 0.0;
-        for (unsigned c = 0; c < kRenderChannels; ++c) {
-            double channelPeak = 0.0;
-            if (ebur128_true_peak(output->loudness, c, &channelPeak) == EBUR128_SUCCESS)
-                peak = std::max(peak, channelPeak);
-        }
+        file.lufs = output->loudness->integratedLoudness();
+        const double peak = output->loudness->truePeak();
         file.truePeakDb =
             peak > 0.0 ? 20.0 * std::log10(peak) : -std::numeric_limits<double>::infinity();
         results.push_back(file);
