@@ -32,6 +32,16 @@ constexpr int kLanes = 16; // values computed at once
 using Float4 = float __attribute__((vector_size(16)));
 using Double4 = double __attribute__((vector_size(32)));
 
+inline Double4 load(const double* from) {
+    Double4 v;
+    std::memcpy(&v, from, sizeof v);
+    return v;
+}
+
+inline void store(double* to, Double4 v) {
+    std::memcpy(to, &v, sizeof v);
+}
+
 inline Double4 widen(const float* from) {
     Float4 v;
     std::memcpy(&v, from, sizeof v);
@@ -58,45 +68,43 @@ inline double magnitude(double v) {
     return v > -v ? v : -v;
 }
 
-// Raises peaks[e % 16] (four lanes per vector) to the magnitude of the interpolated value of
-// every element e in [0, 16 * groups): the sum over t of (double)x[e - offsets[t]] *
-// coefficients[t] from 0.0 in the order of t, rounded to float (interp_process).
+// Writes (double)x[e] to widened[e] and raises peaks[e % 16] (four lanes per vector) to its
+// magnitude, for every element e in [0, 16 * groups) (the sample peak of ebur128_filter_float).
 __attribute__((target_clones("avx2", "default"))) void
-raiseInterpolatedPeaks(const float* x, std::size_t groups, const double* coefficients,
+widenRaisingPeaks(const float* x, std::size_t groups, double* widened, Double4* peaks) {
+    Double4 p[4] = {peaks[0], peaks[1], peaks[2], peaks[3]};
+    for (std::size_t g = 0; g < groups; ++g)
+        for (int k = 0; k < 4; ++k) {
+            const Double4 v = widen(x + g * kLanes + 4 * k);
+            store(widened + g * kLanes + 4 * k, v);
+            p[k] = raised(p[k], magnitude(v));
+        }
+    for (int k = 0; k < 4; ++k)
+        peaks[k] = p[k];
+}
+
+// Raises peaks[e % 16] to the magnitude of the interpolated value of every element e in
+// [0, 16 * groups): the sum over t of x[e - offsets[t]] * coefficients[t] from 0.0 in the order
+// of t, rounded to float (interp_process).
+__attribute__((target_clones("avx2", "default"))) void
+raiseInterpolatedPeaks(const double* x, std::size_t groups, const double* coefficients,
                        const std::ptrdiff_t* offsets, int taps, Double4* peaks) {
     Double4 p0 = peaks[0], p1 = peaks[1], p2 = peaks[2], p3 = peaks[3];
     for (std::size_t g = 0; g < groups; ++g) {
-        const float* at = x + g * kLanes;
+        const double* at = x + g * kLanes;
         Double4 a0 = {}, a1 = {}, a2 = {}, a3 = {};
         for (int t = 0; t < taps; ++t) {
-            const float* from = at - offsets[t];
+            const double* from = at - offsets[t];
             const double c = coefficients[t];
-            a0 += widen(from) * c;
-            a1 += widen(from + 4) * c;
-            a2 += widen(from + 8) * c;
-            a3 += widen(from + 12) * c;
+            a0 += load(from) * c;
+            a1 += load(from + 4) * c;
+            a2 += load(from + 8) * c;
+            a3 += load(from + 12) * c;
         }
         p0 = raised(p0, magnitude(roundedToFloat(a0)));
         p1 = raised(p1, magnitude(roundedToFloat(a1)));
         p2 = raised(p2, magnitude(roundedToFloat(a2)));
         p3 = raised(p3, magnitude(roundedToFloat(a3)));
-    }
-    peaks[0] = p0;
-    peaks[1] = p1;
-    peaks[2] = p2;
-    peaks[3] = p3;
-}
-
-// Raises peaks[e % 16] to the magnitude of (double)x[e] for every element e in
-// [0, 16 * groups) (the sample peak of ebur128_filter_float).
-void raiseSamplePeaks(const float* x, std::size_t groups, Double4* peaks) {
-    Double4 p0 = peaks[0], p1 = peaks[1], p2 = peaks[2], p3 = peaks[3];
-    for (std::size_t g = 0; g < groups; ++g) {
-        const float* at = x + g * kLanes;
-        p0 = raised(p0, magnitude(widen(at)));
-        p1 = raised(p1, magnitude(widen(at + 4)));
-        p2 = raised(p2, magnitude(widen(at + 8)));
-        p3 = raised(p3, magnitude(widen(at + 12)));
     }
     peaks[0] = p0;
     peaks[1] = p1;
@@ -154,15 +162,24 @@ TruePeakMeter::TruePeakMeter(int channels, int sampleRate)
                              phaseCoefficients[f].end());
         offsets_.insert(offsets_.end(), phaseOffsets[f].begin(), phaseOffsets[f].end());
     }
-    samples_.assign(history_ * std::size_t(channels), 0.0f); // libebur128's zeroed delay line
+    samples_.assign(history_ * std::size_t(channels), 0.0); // libebur128's zeroed delay line
 }
 
 void TruePeakMeter::add(const float* interleaved, std::size_t frames) {
     const FlushToZero flushToZero;
     const std::size_t count = frames * std::size_t(channels_);
     const std::size_t groups = count / kLanes;
+    const std::size_t history = history_ * std::size_t(channels_);
     Double4 lanes[kLanes / 4];
-
+    auto clear = [&] {
+        for (auto& lane : lanes)
+            lane = Double4{};
+    };
+    auto raise = [&](std::size_t e, double value) {
+        Double4& lane = lanes[(e % kLanes) / 4];
+        if (value > lane[e % 4])
+            lane[e % 4] = value;
+    };
     auto fold = [&](std::vector<double>& peaks) {
         for (int lane = 0; lane < kLanes; ++lane) {
             const double value = lanes[lane / 4][lane % 4];
@@ -172,27 +189,20 @@ void TruePeakMeter::add(const float* interleaved, std::size_t frames) {
         }
     };
 
-    // The sample peak.
-    for (auto& lane : lanes)
-        lane = Double4{};
-    raiseSamplePeaks(interleaved, groups, lanes);
+    // The samples in double after the delay line's history (each converted once), and their
+    // peak.
+    samples_.resize(history + count);
+    double* const x = samples_.data() + history;
+    clear();
+    widenRaisingPeaks(interleaved, groups, x, lanes);
     for (std::size_t e = groups * kLanes; e < count; ++e) {
-        const double value = magnitude(double(interleaved[e]));
-        Double4& lane = lanes[(e % kLanes) / 4];
-        if (value > lane[e % 4])
-            lane[e % 4] = value;
+        x[e] = double(interleaved[e]);
+        raise(e, magnitude(x[e]));
     }
     fold(samplePeak_);
-    if (phaseTaps_.empty())
-        return;
 
-    // The interpolated peak, over the delay line's history and the new samples.
-    const std::size_t history = history_ * std::size_t(channels_);
-    samples_.resize(history + count);
-    std::copy_n(interleaved, count, samples_.begin() + std::ptrdiff_t(history));
-    const float* x = samples_.data() + history;
-    for (auto& lane : lanes)
-        lane = Double4{};
+    // The interpolated peak.
+    clear();
     std::size_t first = 0;
     for (int taps : phaseTaps_) {
         const double* coefficients = coefficients_.data() + first;
@@ -201,17 +211,15 @@ void TruePeakMeter::add(const float* interleaved, std::size_t frames) {
         for (std::size_t e = groups * kLanes; e < count; ++e) {
             double sum = 0.0;
             for (int t = 0; t < taps; ++t)
-                sum += double(x[std::ptrdiff_t(e) - offsets[t]]) * coefficients[t];
-            const double value = magnitude(double(float(sum)));
-            Double4& lane = lanes[(e % kLanes) / 4];
-            if (value > lane[e % 4])
-                lane[e % 4] = value;
+                sum += x[std::ptrdiff_t(e) - offsets[t]] * coefficients[t];
+            raise(e, magnitude(double(float(sum))));
         }
         first += std::size_t(taps);
     }
     fold(interpolatedPeak_);
-    // Keep the last frames as the next call's history.
-    std::memmove(samples_.data(), samples_.data() + count, history * sizeof(float));
+
+    // The last frames are the next call's history.
+    std::memmove(samples_.data(), samples_.data() + count, history * sizeof(double));
     samples_.resize(history);
 }
 

@@ -35,7 +35,7 @@ private:
     std::vector<double> coefficients_;    // every phase's coefficients, one phase after another
     std::vector<std::ptrdiff_t> offsets_; // how many samples back each coefficient looks
     std::vector<int> phaseTaps_;          // how many coefficients each phase has
-    std::vector<float> samples_;          // history, then the frames being measured
+    std::vector<double> samples_;         // history, then the frames being measured
     std::vector<double> samplePeak_, interpolatedPeak_; // per channel
 };
 
