@@ -107,6 +107,24 @@ private slots:
                                  BadInput);
     }
 
+    // SHA-256 (every hash in manifests and identities): FIPS 180-2's examples, whole and fed in
+    // uneven pieces.
+    void sha256KnownAnswers() {
+        QCOMPARE(sha256Hex(""),
+                 std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(sha256Hex("abc"),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        QCOMPARE(sha256Hex(twoBlocks),
+                 std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+        const std::string million(1000000, 'a');
+        Sha256 pieces;
+        for (std::size_t at = 0, step = 1; at < million.size(); at += step, step = step * 3 % 1031)
+            pieces.update(million.data() + at, std::min(step, million.size() - at));
+        QCOMPARE(pieces.finishHex(),
+                 std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+    }
+
     void signaturesBindTheCanonicalManifest() {
         auto registry = newRegistry();
         const Holder ada = registry->addHolder("Ada", "");
