@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace accord::audio::detail {
 namespace {
@@ -31,9 +32,39 @@ std::int32_t toPcm24(float sample) {
     return static_cast<std::int32_t>(scaled);
 }
 
+// Two at a time: x * 2^23 is exact in double, so clamping it first and then adding +-0.5 and
+// truncating (exact too: x has 24 significant bits) rounds half away from zero as std::round
+// does; NaN becomes 0. Checked against the one-at-a-time form for all 2^32 floats.
+void toPcm24(const float* samples, std::int32_t* out, std::size_t count) {
+    using Float2 = float __attribute__((vector_size(8)));
+    using Double2 = double __attribute__((vector_size(16)));
+    using Int2 = std::int32_t __attribute__((vector_size(8)));
+    const Double2 scale = {kPcmScale, kPcmScale};
+    const Double2 lowest = {double(kPcmMin), double(kPcmMin)};
+    const Double2 highest = {double(kPcmMax), double(kPcmMax)};
+    const Double2 half = {0.5, 0.5};
+    const Double2 zero = {};
+    std::size_t i = 0;
+    for (; i + 2 <= count; i += 2) {
+        Float2 pair;
+        std::memcpy(&pair, samples + i, sizeof pair);
+        Double2 v = __builtin_convertvector(pair, Double2) * scale;
+        v = v == v ? v : zero; // NaN
+        v = v < lowest ? lowest : v;
+        v = v > highest ? highest : v;
+        v += v < zero ? -half : half;
+        const Int2 values = __builtin_convertvector(v, Int2); // truncates
+        std::memcpy(out + i, &values, sizeof values);
+    }
+    for (; i < count; ++i)
+        out[i] = toPcm24(samples[i]);
+}
+
 CanonicalPcmHash::CanonicalPcmHash(int sampleRate, int channels)
     : channels_(channels),
-      bytes_(static_cast<std::size_t>(kChunkFrames) * static_cast<std::size_t>(channels) * 4) {
+      bytes_(static_cast<std::size_t>(kChunkFrames) * static_cast<std::size_t>(channels) * 4),
+      pcm_(static_cast<std::size_t>(kChunkFrames) * static_cast<std::size_t>(channels)),
+      pcmChannels_(static_cast<std::size_t>(channels)) {
     std::uint8_t header[8];
     putLe32(header, static_cast<std::uint32_t>(sampleRate));
     putLe32(header + 4, static_cast<std::uint32_t>(channels));
@@ -43,11 +74,12 @@ CanonicalPcmHash::CanonicalPcmHash(int sampleRate, int channels)
 void CanonicalPcmHash::addFloat(const float* const* planar, int frames) {
     for (int start = 0; start < frames; start += kChunkFrames) {
         const int count = std::min(kChunkFrames, frames - start);
-        std::uint8_t* out = bytes_.data();
-        for (int frame = start; frame < start + count; ++frame)
-            for (int channel = 0; channel < channels_; ++channel, out += 4)
-                putLe32(out, static_cast<std::uint32_t>(toPcm24(planar[channel][frame])));
-        sha_.update(bytes_.data(), static_cast<std::size_t>(out - bytes_.data()));
+        for (int channel = 0; channel < channels_; ++channel) {
+            std::int32_t* values = pcm_.data() + std::size_t(channel) * kChunkFrames;
+            toPcm24(planar[channel] + start, values, static_cast<std::size_t>(count));
+            pcmChannels_[std::size_t(channel)] = values;
+        }
+        addPcm24(pcmChannels_.data(), count);
     }
 }
 

@@ -232,13 +232,14 @@ void writeBlock(Output& output, RenderFormat format, const float* left, const fl
         // The file holds round(x * 2^23) (clamped); loudness and hash are measured on exactly
         // those values, as a reader of the file sees them.
         constexpr float kScale = 1.0f / 8388608.0f;
-        for (int c = 0; c < kRenderChannels; ++c)
+        for (int c = 0; c < kRenderChannels; ++c) {
+            const std::int32_t* values = scratch.pcm[c].data();
+            detail::toPcm24(planar[c], scratch.pcm[c].data(), std::size_t(frames));
             for (int i = 0; i < frames; ++i) {
-                const std::int32_t value = detail::toPcm24(planar[c][i]);
-                scratch.pcm[c][std::size_t(i)] = value;
-                scratch.justified[c][std::size_t(i)] = int(std::uint32_t(value) << 8);
-                measured[2 * i + c] = float(value) * kScale;
+                scratch.justified[c][std::size_t(i)] = int(std::uint32_t(values[i]) << 8);
+                measured[2 * i + c] = float(values[i]) * kScale;
             }
+        }
         const int* justified[kRenderChannels] = {scratch.justified[0].data(),
                                                  scratch.justified[1].data()};
         written = output.writer->write(justified, frames);

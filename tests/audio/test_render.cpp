@@ -7,6 +7,7 @@
 #include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/render.h"
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 
 #include "test_support.h"
@@ -20,6 +21,7 @@
 #include <ebur128.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -286,6 +288,20 @@ private slots:
                                 .arg(files[0].lufs, 0, 'g', 17)
                                 .arg(reference.lufs, 0, 'g', 17)));
         QVERIFY(files[0].truePeakDb > -1.0); // the tone's crests, not a silent measurement
+
+        // The PCM hash, computed here sample by sample (full-scale crests are clamped).
+        std::string canonical;
+        auto put = [&](std::uint32_t value) {
+            for (int byte = 0; byte < 4; ++byte)
+                canonical += char((value >> (8 * byte)) & 0xff);
+        };
+        put(std::uint32_t(rate));
+        put(2);
+        for (float sample : interleaved) {
+            const double scaled = std::round(double(sample) * 8388608.0);
+            put(std::uint32_t(std::int32_t(std::clamp(scaled, -8388608.0, 8388607.0))));
+        }
+        QCOMPARE(files[0].pcmSha256, accord::sha256Hex(canonical));
     }
 
     void silenceIsMinusInfinity() {
