@@ -250,10 +250,15 @@ void writeBlock(Output& output, RenderFormat format, const float* left, const fl
         failWrite(output.target, output.state.error != 0 ? output.state.error : EIO);
 }
 
-// The loudness measurement (integrated loudness and true peak) runs on its own thread, one segment
-// behind the mixing and writing: two segment buffers alternate.
+// The loudness measurement (integrated loudness and true peak) runs beside the mixing and
+// writing, up to kSegmentsAhead segments behind, on whichever thread is free: its own, or the
+// render thread, which measures the oldest waiting segment itself when every slot is taken
+// instead of waiting (on a busy machine, a thread held up does not hold up the other). Segments
+// are measured one at a time, in order.
 class LoudnessStage {
 public:
+    static constexpr unsigned kSegmentsAhead = 4;
+
     LoudnessStage(std::vector<std::unique_ptr<Output>>& outputs, int segmentFrames)
         : outputs_(outputs), stride_(std::size_t(segmentFrames) * kRenderChannels) {
         for (auto& slot : slots_)
@@ -271,27 +276,35 @@ public:
     LoudnessStage(const LoudnessStage&) = delete;
     LoudnessStage& operator=(const LoudnessStage&) = delete;
 
-    // The interleaved buffer of output `o` in the slot being filled (waits until it is free).
-    float* begin() {
+    // Makes the next slot free to fill, measuring waiting segments meanwhile.
+    void begin() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return slots_[filling_].frames == 0; });
-        return slots_[filling_].samples.data();
+        while (submitted_ - measured_ == kSegmentsAhead)
+            if (!measuring_)
+                measureOldest(lock);
+            else
+                changed_.wait(lock);
     }
+    // The interleaved buffer of output `o` in the slot being filled (only this thread submits).
     float* bufferOf(std::size_t output) {
-        return slots_[filling_].samples.data() + output * stride_;
+        return slots_[submitted_ % kSegmentsAhead].samples.data() + output * stride_;
     }
     void submit(int frames) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            slots_[filling_].frames = frames;
+            slots_[submitted_ % kSegmentsAhead].frames = frames;
+            ++submitted_;
         }
         changed_.notify_all();
-        filling_ ^= 1u;
     }
-    // Waits until every submitted segment is measured.
+    // Returns when every submitted segment is measured, measuring them too.
     void finish() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return slots_[0].frames == 0 && slots_[1].frames == 0; });
+        while (measured_ < submitted_)
+            if (!measuring_)
+                measureOldest(lock);
+            else
+                changed_.wait(lock);
         if (failed_)
             throw std::bad_alloc();
     }
@@ -299,36 +312,44 @@ public:
 private:
     struct Slot {
         std::vector<float> samples;
-        int frames = 0; // > 0: submitted, not measured yet
+        int frames = 0;
     };
-    void run() {
-        unsigned slot = 0;
-        for (;;) {
-            int frames = 0;
-            {
-                std::unique_lock<std::mutex> lock(mutex_);
-                changed_.wait(lock, [&] { return slots_[slot].frames > 0 || stopping_; });
-                if (slots_[slot].frames == 0)
-                    return; // stopping, nothing left
-                frames = slots_[slot].frames;
-            }
+    // Measures the oldest waiting segment; `lock` is released meanwhile (measuring_ keeps the
+    // other thread off it).
+    void measureOldest(std::unique_lock<std::mutex>& lock) {
+        const Slot& slot = slots_[measured_ % kSegmentsAhead];
+        measuring_ = true;
+        lock.unlock();
+        try {
             for (std::size_t o = 0; o < outputs_.size(); ++o)
-                if (!outputs_[o]->loudness->add(slots_[slot].samples.data() + o * stride_,
-                                                std::size_t(frames)))
+                if (!outputs_[o]->loudness->add(slot.samples.data() + o * stride_,
+                                                std::size_t(slot.frames)))
                     failed_ = true;
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                slots_[slot].frames = 0;
-            }
-            changed_.notify_all();
-            slot ^= 1u;
+        } catch (...) {
+            failed_ = true;
+        }
+        lock.lock();
+        measuring_ = false;
+        ++measured_;
+        changed_.notify_all();
+    }
+    void run() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            changed_.wait(lock,
+                          [&] { return stopping_ || (measured_ < submitted_ && !measuring_); });
+            if (stopping_)
+                return; // finish() measured everything, or the render failed
+            measureOldest(lock);
         }
     }
 
     std::vector<std::unique_ptr<Output>>& outputs_;
     const std::size_t stride_;
-    Slot slots_[2];
-    unsigned filling_ = 0;
+    Slot slots_[kSegmentsAhead];
+    std::uint64_t submitted_ = 0; // segments handed over
+    std::uint64_t measured_ = 0;  // segments measured (the oldest ones)
+    bool measuring_ = false;      // a thread is measuring segment measured_
     std::mutex mutex_;
     std::condition_variable changed_;
     bool stopping_ = false;
