@@ -10,7 +10,7 @@ packages=(
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
   libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123
   libtorch-dev libopenblas0-pthread
-  libsqlite3-dev nlohmann-json3-dev libsodium-dev
+  libsqlite3-dev nlohmann-json3-dev libsodium-dev nettle-dev
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev
   sox libsox-fmt-all lame xvfb xauth file dpkg-dev fakeroot
   appstream desktop-file-utils librsvg2-bin

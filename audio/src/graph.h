@@ -377,6 +377,7 @@ private:
                    const LoopSpan& loop) noexcept;
     void aimTargets(bool anySolo) noexcept;
     std::vector<float> busLeft_, busRight_;
+    std::vector<float> audibleGains_; // a ramping mute/solo, frame by frame
     std::vector<float> feedLeft_, feedRight_, feedMono_, wet_;
 };
 

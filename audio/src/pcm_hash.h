@@ -6,6 +6,7 @@
 
 #include "accord/core/crypto.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ namespace accord::audio::detail {
 // A decoded sample in [-1, 1] as a 24-bit signed integer: round(x * 2^23) clamped to
 // [-2^23, 2^23 - 1]; NaN becomes 0.
 std::int32_t toPcm24(float sample);
+// toPcm24 of `count` samples (the same values, several at a time).
+void toPcm24(const float* samples, std::int32_t* out, std::size_t count);
 
 // Canonical PCM: u32 LE sample rate, u32 LE channel count, then every frame's samples
 // interleaved, each a 24-bit signed integer in 4 little-endian bytes (two's complement).
@@ -31,6 +34,8 @@ private:
     Sha256 sha_;
     int channels_;
     std::vector<std::uint8_t> bytes_;
+    std::vector<std::int32_t> pcm_; // addFloat's samples as 24-bit values, channel by channel
+    std::vector<const std::int32_t*> pcmChannels_; // where each channel's are in pcm_
 };
 
 } // namespace accord::audio::detail

@@ -2,6 +2,7 @@
 
 #include "decoding.h"
 #include "graph.h"
+#include "loudness.h"
 #include "pcm_hash.h"
 
 #include "accord/audio/media.h"
@@ -10,7 +11,6 @@
 
 #include <juce_audio_formats/juce_audio_formats.h>
 
-#include <ebur128.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -117,7 +117,7 @@ struct Output {
     int trackIndex = -1; // -1 for the mix
     WriteState state;
     std::unique_ptr<juce::AudioFormatWriter> writer;
-    ebur128_state* loudness = nullptr;
+    std::unique_ptr<detail::LoudnessMeter> loudness;
     std::unique_ptr<detail::CanonicalPcmHash> hash;
 
     Output() = default;
@@ -129,8 +129,6 @@ struct Output {
             ::close(state.fd);
         if (!temp.empty())
             ::unlink(temp.c_str());
-        if (loudness != nullptr)
-            ebur128_destroy(&loudness);
     }
 };
 
@@ -193,10 +191,7 @@ void openOutput(Output& output, RenderFormat format, int sampleRate) {
     if (output.state.error != 0)
         failWrite(output.target, output.state.error);
 
-    output.loudness = ebur128_init(kRenderChannels, unsigned(sampleRate),
-                                   EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-    if (output.loudness == nullptr)
-        throw std::bad_alloc();
+    output.loudness = std::make_unique<detail::LoudnessMeter>(kRenderChannels, sampleRate);
     output.hash = std::make_unique<detail::CanonicalPcmHash>(sampleRate, kRenderChannels);
 }
 
@@ -230,13 +225,14 @@ void writeBlock(Output& output, RenderFormat format, const float* left, const fl
         // The file holds round(x * 2^23) (clamped); loudness and hash are measured on exactly
         // those values, as a reader of the file sees them.
         constexpr float kScale = 1.0f / 8388608.0f;
-        for (int c = 0; c < kRenderChannels; ++c)
+        for (int c = 0; c < kRenderChannels; ++c) {
+            const std::int32_t* values = scratch.pcm[c].data();
+            detail::toPcm24(planar[c], scratch.pcm[c].data(), std::size_t(frames));
             for (int i = 0; i < frames; ++i) {
-                const std::int32_t value = detail::toPcm24(planar[c][i]);
-                scratch.pcm[c][std::size_t(i)] = value;
-                scratch.justified[c][std::size_t(i)] = int(std::uint32_t(value) << 8);
-                measured[2 * i + c] = float(value) * kScale;
+                scratch.justified[c][std::size_t(i)] = int(std::uint32_t(values[i]) << 8);
+                measured[2 * i + c] = float(values[i]) * kScale;
             }
+        }
         const int* justified[kRenderChannels] = {scratch.justified[0].data(),
                                                  scratch.justified[1].data()};
         written = output.writer->write(justified, frames);
@@ -247,10 +243,15 @@ void writeBlock(Output& output, RenderFormat format, const float* left, const fl
         failWrite(output.target, output.state.error != 0 ? output.state.error : EIO);
 }
 
-// The loudness measurement (libebur128 with true peak, the costliest part of a render) runs on
-// its own thread, one segment behind the mixing and writing: two segment buffers alternate.
+// The loudness measurement (integrated loudness and true peak) runs beside the mixing and
+// writing, up to kSegmentsAhead segments behind, on whichever thread is free: its own, or the
+// render thread, which measures the oldest waiting segment itself when every slot is taken
+// instead of waiting (on a busy machine, a thread held up does not hold up the other). Segments
+// are measured one at a time, in order.
 class LoudnessStage {
 public:
+    static constexpr unsigned kSegmentsAhead = 4;
+
     LoudnessStage(std::vector<std::unique_ptr<Output>>& outputs, int segmentFrames)
         : outputs_(outputs), stride_(std::size_t(segmentFrames) * kRenderChannels) {
         for (auto& slot : slots_)
@@ -268,27 +269,35 @@ public:
     LoudnessStage(const LoudnessStage&) = delete;
     LoudnessStage& operator=(const LoudnessStage&) = delete;
 
-    // The interleaved buffer of output `o` in the slot being filled (waits until it is free).
-    float* begin() {
+    // Makes the next slot free to fill, measuring waiting segments meanwhile.
+    void begin() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return slots_[filling_].frames == 0; });
-        return slots_[filling_].samples.data();
+        while (submitted_ - measured_ == kSegmentsAhead)
+            if (!measuring_)
+                measureOldest(lock);
+            else
+                changed_.wait(lock);
     }
+    // The interleaved buffer of output `o` in the slot being filled (only this thread submits).
     float* bufferOf(std::size_t output) {
-        return slots_[filling_].samples.data() + output * stride_;
+        return slots_[submitted_ % kSegmentsAhead].samples.data() + output * stride_;
     }
     void submit(int frames) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            slots_[filling_].frames = frames;
+            slots_[submitted_ % kSegmentsAhead].frames = frames;
+            ++submitted_;
         }
         changed_.notify_all();
-        filling_ ^= 1u;
     }
-    // Waits until every submitted segment is measured.
+    // Returns when every submitted segment is measured, measuring them too.
     void finish() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return slots_[0].frames == 0 && slots_[1].frames == 0; });
+        while (measured_ < submitted_)
+            if (!measuring_)
+                measureOldest(lock);
+            else
+                changed_.wait(lock);
         if (failed_)
             throw std::bad_alloc();
     }
@@ -296,37 +305,44 @@ public:
 private:
     struct Slot {
         std::vector<float> samples;
-        int frames = 0; // > 0: submitted, not measured yet
+        int frames = 0;
     };
-    void run() {
-        unsigned slot = 0;
-        for (;;) {
-            int frames = 0;
-            {
-                std::unique_lock<std::mutex> lock(mutex_);
-                changed_.wait(lock, [&] { return slots_[slot].frames > 0 || stopping_; });
-                if (slots_[slot].frames == 0)
-                    return; // stopping, nothing left
-                frames = slots_[slot].frames;
-            }
+    // Measures the oldest waiting segment; `lock` is released meanwhile (measuring_ keeps the
+    // other thread off it).
+    void measureOldest(std::unique_lock<std::mutex>& lock) {
+        const Slot& slot = slots_[measured_ % kSegmentsAhead];
+        measuring_ = true;
+        lock.unlock();
+        try {
             for (std::size_t o = 0; o < outputs_.size(); ++o)
-                if (ebur128_add_frames_float(outputs_[o]->loudness,
-                                             slots_[slot].samples.data() + o * stride_,
-                                             std::size_t(frames)) != EBUR128_SUCCESS)
+                if (!outputs_[o]->loudness->add(slot.samples.data() + o * stride_,
+                                                std::size_t(slot.frames)))
                     failed_ = true;
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                slots_[slot].frames = 0;
-            }
-            changed_.notify_all();
-            slot ^= 1u;
+        } catch (...) {
+            failed_ = true;
+        }
+        lock.lock();
+        measuring_ = false;
+        ++measured_;
+        changed_.notify_all();
+    }
+    void run() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            changed_.wait(lock,
+                          [&] { return stopping_ || (measured_ < submitted_ && !measuring_); });
+            if (stopping_)
+                return; // finish() measured everything, or the render failed
+            measureOldest(lock);
         }
     }
 
     std::vector<std::unique_ptr<Output>>& outputs_;
     const std::size_t stride_;
-    Slot slots_[2];
-    unsigned filling_ = 0;
+    Slot slots_[kSegmentsAhead];
+    std::uint64_t submitted_ = 0; // segments handed over
+    std::uint64_t measured_ = 0;  // segments measured (the oldest ones)
+    bool measuring_ = false;      // a thread is measuring segment measured_
     std::mutex mutex_;
     std::condition_variable changed_;
     bool stopping_ = false;
@@ -515,16 +531,8 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         file.trackId = output->trackId;
         file.durationSeconds = double(length) / project.sampleRate;
         file.pcmSha256 = output->hash->finishHex();
-        double lufs = -std::numeric_limits<double>::infinity();
-        if (ebur128_loudness_global(output->loudness, &lufs) != EBUR128_SUCCESS)
-            lufs = -std::numeric_limits<double>::infinity();
-        file.lufs = lufs;
-        double peak = 0.0;
-        for (unsigned c = 0; c < kRenderChannels; ++c) {
-            double channelPeak = 0.0;
-            if (ebur128_true_peak(output->loudness, c, &channelPeak) == EBUR128_SUCCESS)
-                peak = std::max(peak, channelPeak);
-        }
+        file.lufs = output->loudness->integratedLoudness();
+        const double peak = output->loudness->truePeak();
         file.truePeakDb =
             peak > 0.0 ? 20.0 * std::log10(peak) : -std::numeric_limits<double>::infinity();
         results.push_back(file);

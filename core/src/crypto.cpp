@@ -3,6 +3,7 @@
 #include "accord/core/errors.h"
 
 #include <fstream>
+#include <nettle/sha2.h>
 #include <sodium.h>
 
 namespace accord {
@@ -14,9 +15,9 @@ void ensureSodium() {
         throw std::runtime_error("libsodium could not be initialised");
 }
 
-crypto_hash_sha256_state* stateOf(std::array<std::uint8_t, 512>& storage) {
-    static_assert(sizeof(crypto_hash_sha256_state) <= 512, "state buffer too small");
-    return reinterpret_cast<crypto_hash_sha256_state*>(storage.data());
+sha256_ctx* stateOf(std::array<std::uint8_t, 512>& storage) {
+    static_assert(sizeof(sha256_ctx) <= 512, "state buffer too small");
+    return reinterpret_cast<sha256_ctx*>(storage.data());
 }
 
 } // namespace
@@ -50,17 +51,16 @@ Bytes fromHex(const std::string& hex, const std::string& what) {
 }
 
 Sha256::Sha256() {
-    ensureSodium();
-    crypto_hash_sha256_init(stateOf(state_));
+    sha256_init(stateOf(state_));
 }
 
 void Sha256::update(const void* data, std::size_t size) {
-    crypto_hash_sha256_update(stateOf(state_), static_cast<const unsigned char*>(data), size);
+    sha256_update(stateOf(state_), size, static_cast<const std::uint8_t*>(data));
 }
 
 std::string Sha256::finishHex() {
-    std::uint8_t digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(stateOf(state_), digest);
+    std::uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(stateOf(state_), sizeof digest, digest);
     return toHex(digest, sizeof digest);
 }
 

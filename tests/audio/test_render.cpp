@@ -4,8 +4,10 @@
 // playback), stem names, cancel, failing writes (no file, not even a temporary one, is left).
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/render.h"
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 
 #include "test_support.h"
@@ -19,9 +21,11 @@
 #include <ebur128.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <random>
 
 namespace {
 
@@ -212,6 +216,92 @@ private slots:
         const Loudness played = measure(interleaved, 48000);
         QVERIFY(std::abs(files[0].lufs - played.lufs) < 0.1);
         QVERIFY(std::abs(files[0].truePeakDb - played.truePeakDb) < 0.1);
+    }
+
+    // The render measures loudness and true peak itself (libebur128 for the loudness, its own
+    // interpolator for the true peak): the figures are libebur128's to the bit, at every rate
+    // (4x, 2x and no oversampling) and for lengths shorter than the interpolator's delay line.
+    void loudnessAndTruePeakAreLibebur128s_data() {
+        QTest::addColumn<int>("rate");
+        QTest::addColumn<int>("frames");
+        QTest::addColumn<int>("format");
+        for (int rate : {44100, 48000, 88200, 96000, 192000})
+            QTest::addRow("%d Hz, float", rate)
+                << rate << rate * 3 / 2 + 5 << int(RenderFormat::WavFloat32);
+        QTest::newRow("48000 Hz, 24-bit") << 48000 << 70001 << int(RenderFormat::Wav24);
+        QTest::newRow("10 frames") << 44100 << 10 << int(RenderFormat::WavFloat32);
+    }
+
+    void loudnessAndTruePeakAreLibebur128s() {
+        QFETCH(int, rate);
+        QFETCH(int, frames);
+        QFETCH(int, format);
+        QTemporaryDir scratch;
+        // Left: a tone near a quarter of the rate whose samples miss its crests (the true peak
+        // lies between samples); right: noise with sparse full-scale clicks.
+        std::vector<std::vector<float>> media(2, std::vector<float>(std::size_t(frames)));
+        std::mt19937 random(std::uint32_t(rate + frames));
+        std::uniform_real_distribution<float> noise(-0.3f, 0.3f);
+        for (int i = 0; i < frames; ++i) {
+            media[0][std::size_t(i)] =
+                float(0.97 * std::sin(2 * M_PI * (0.25 * rate + 31.0) * i / rate + M_PI / 4));
+            media[1][std::size_t(i)] = i % 997 == 500 ? (i % 2 ? -0.99f : 0.99f) : noise(random);
+        }
+        const std::string file = scratch.filePath("media.wav").toStdString();
+        accord::audio::writeAudio(file, media, rate);
+        accord::Project project;
+        project.sampleRate = rate;
+        for (double pan : {0.0, -0.4}) {
+            accord::Track track;
+            track.id = project.nextTrackId();
+            track.name = track.id;
+            track.gainDb = pan == 0.0 ? 0.0 : -7.0;
+            track.pan = pan;
+            accord::Clip clip;
+            clip.id = project.nextClipId();
+            clip.file = file;
+            clip.length = frames;
+            track.clips.push_back(clip);
+            project.tracks.push_back(track);
+        }
+        RenderRequest request;
+        request.mixPath = scratch.filePath("mix.wav").toStdString();
+        request.format = RenderFormat(format);
+        const auto files = accord::audio::renderProject(project, request);
+
+        const accord::audio::MultichannelAudio written = accord::audio::readAudio(request.mixPath);
+        QCOMPARE(written.channels.size(), std::size_t(2));
+        QCOMPARE(written.channels[0].size(), std::size_t(frames));
+        std::vector<float> interleaved(2 * std::size_t(frames));
+        for (std::size_t i = 0; i < std::size_t(frames); ++i) {
+            interleaved[2 * i] = written.channels[0][i];
+            interleaved[2 * i + 1] = written.channels[1][i];
+        }
+        const Loudness reference = measure(interleaved, rate);
+        QVERIFY2(files[0].truePeakDb == reference.truePeakDb,
+                 qPrintable(QString("%1 dBTP vs libebur128's %2")
+                                .arg(files[0].truePeakDb, 0, 'g', 17)
+                                .arg(reference.truePeakDb, 0, 'g', 17)));
+        QVERIFY2(files[0].lufs == reference.lufs ||
+                     (std::isnan(files[0].lufs) && std::isnan(reference.lufs)),
+                 qPrintable(QString("%1 LUFS vs libebur128's %2")
+                                .arg(files[0].lufs, 0, 'g', 17)
+                                .arg(reference.lufs, 0, 'g', 17)));
+        QVERIFY(files[0].truePeakDb > -1.0); // the tone's crests, not a silent measurement
+
+        // The PCM hash, computed here sample by sample (full-scale crests are clamped).
+        std::string canonical;
+        auto put = [&](std::uint32_t value) {
+            for (int byte = 0; byte < 4; ++byte)
+                canonical += char((value >> (8 * byte)) & 0xff);
+        };
+        put(std::uint32_t(rate));
+        put(2);
+        for (float sample : interleaved) {
+            const double scaled = std::round(double(sample) * 8388608.0);
+            put(std::uint32_t(std::int32_t(std::clamp(scaled, -8388608.0, 8388607.0))));
+        }
+        QCOMPARE(files[0].pcmSha256, accord::sha256Hex(canonical));
     }
 
     void silenceIsMinusInfinity() {

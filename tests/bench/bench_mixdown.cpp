@@ -7,14 +7,22 @@
 // mixers read identical PCM (sox decodes Vorbis to 16-bit integers and clips, JUCE to floats).
 // Gains: every track at 20*log10(1/32) dB in the project, `-v 0.03125` per input for sox
 // (sox -m would otherwise scale by 1/n too; the factor is explicit so the results agree).
+//
+// Knobs: ACCORD_BENCH_LOAD (0): that many busy processes (plain spinning loops, like `stress`)
+// run for the whole measurement, to see the figures on a busy machine; ACCORD_BENCH_SECONDS
+// (180) the project's length; ACCORD_BENCH_SOX (1; 0 leaves sox out, e.g. under a profiler).
 
 #include "accord/audio/media.h"
 #include "accord/audio/render.h"
 
 #include "bench_common.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -31,10 +39,43 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using accord::bench::envNumber;
+
 constexpr int kTracks = 32;
 constexpr int kRate = 44100;
-constexpr std::int64_t kLength = std::int64_t(180) * kRate; // 3 minutes
 constexpr double kTrackGain = 1.0 / 32.0;
+
+// Busy processes that spin until this one ends them (or ends itself).
+class BusyLoad {
+public:
+    explicit BusyLoad(int count) {
+        const pid_t parent = ::getpid();
+        for (int i = 0; i < count; ++i) {
+            const pid_t child = ::fork();
+            if (child == 0) {
+                ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (::getppid() != parent)
+                    ::_exit(0);
+                for (volatile unsigned long spin = 0;; spin = spin + 1) {
+                }
+            }
+            if (child > 0)
+                children_.push_back(child);
+        }
+    }
+    ~BusyLoad() {
+        for (pid_t child : children_)
+            ::kill(child, SIGKILL);
+        for (pid_t child : children_)
+            ::waitpid(child, nullptr, 0);
+    }
+    BusyLoad(const BusyLoad&) = delete;
+    BusyLoad& operator=(const BusyLoad&) = delete;
+    std::size_t size() const { return children_.size(); }
+
+private:
+    std::vector<pid_t> children_;
+};
 
 std::string quoted(const std::string& text) {
     std::string out = "'";
@@ -100,6 +141,12 @@ Measured measure(int runs, int who, const std::function<void()>& work) {
 } // namespace
 
 int main() {
+    // Started first, while this process has one thread (their CPU time is nobody's: they are
+    // reaped after the last measurement).
+    const BusyLoad load(std::max(0, int(envNumber("ACCORD_BENCH_LOAD", 0))));
+    const std::int64_t kLength =
+        std::max<std::int64_t>(1, std::llround(envNumber("ACCORD_BENCH_SECONDS", 180) * kRate));
+    const bool withSox = envNumber("ACCORD_BENCH_SOX", 1) != 0;
     const fs::path material = accord::bench::materialRoot();
     std::vector<fs::path> oggs;
     if (fs::is_directory(material / "hyperrogue"))
@@ -176,15 +223,16 @@ int main() {
     request.format = accord::audio::RenderFormat::WavFloat32;
 
     std::printf("Offline mixdown: %d stereo tracks x %.0f s at %d Hz (%zu distinct recordings, "
-                "%.0f s of media, looped), 32-bit float WAV\n",
-                kTracks, seconds, kRate, flacs.size(), totalMedia);
+                "%.0f s of media, looped), 32-bit float WAV; %zu busy processes beside it\n",
+                kTracks, seconds, kRate, flacs.size(), totalMedia, load.size());
 
     // Accord, cold media cache: decoding (all cores) + mix + write + loudness/peak/hash.
     accord::audio::clearMediaCache();
     const Measured decode =
         measure(1, RUSAGE_SELF, [&] { accord::audio::prepareProjectMedia(project); });
-    const Measured renderAfterDecode =
-        measure(1, RUSAGE_SELF, [&] { accord::audio::renderProject(project, request); });
+    std::vector<accord::audio::RenderedFile> coldRendered;
+    const Measured renderAfterDecode = measure(
+        1, RUSAGE_SELF, [&] { coldRendered = accord::audio::renderProject(project, request); });
     const double cold = decode.wall + renderAfterDecode.wall;
     const double coldCpu = decode.cpu + renderAfterDecode.cpu;
     const std::size_t cacheBytes = accord::audio::mediaCacheStats().bytes;
@@ -193,18 +241,20 @@ int main() {
     const Measured warm =
         measure(3, RUSAGE_SELF, [&] { rendered = accord::audio::renderProject(project, request); });
     // sox -m, from the same files (its CPU time: its own and its decoding children's).
-    const std::string soxCommand =
-        "sox -D -m" + soxInputs + " -b 32 -e floating-point " + quoted(theirs);
-    int soxStatus = 0;
-    const Measured sox =
-        measure(3, RUSAGE_CHILDREN, [&] { soxStatus = std::system(soxCommand.c_str()); });
-    if (soxStatus != 0) {
-        std::printf("bench_mixdown: sox -m failed (%d)\n", soxStatus);
-        return 1;
+    Measured sox;
+    if (withSox) {
+        const std::string soxCommand =
+            "sox -D -m" + soxInputs + " -b 32 -e floating-point " + quoted(theirs);
+        int soxStatus = 0;
+        sox = measure(3, RUSAGE_CHILDREN, [&] { soxStatus = std::system(soxCommand.c_str()); });
+        if (soxStatus != 0) {
+            std::printf("bench_mixdown: sox -m failed (%d)\n", soxStatus);
+            return 1;
+        }
     }
 
     const std::vector<float> a = wavFloats(ours);
-    const std::vector<float> b = wavFloats(theirs);
+    const std::vector<float> b = withSox ? wavFloats(theirs) : a;
     double worst = 0;
     double peak = 0;
     for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
@@ -221,18 +271,30 @@ int main() {
     std::printf("  %-44s %6.2f s wall %6.1fx real time  %6.2f s CPU  (wall min %.2f, max %.2f)\n",
                 "accord, warm cache (render only)", warm.wall, seconds / warm.wall, warm.cpu,
                 warm.minWall, warm.maxWall);
-    std::printf("  %-44s %6.2f s wall %6.1fx real time  %6.2f s CPU  (wall min %.2f, max %.2f)\n",
-                "sox -m (same inputs, one decoder per track)", sox.wall, seconds / sox.wall,
-                sox.cpu, sox.minWall, sox.maxWall);
-    std::printf("  speed-up over sox, wall: %.1fx cold, %.1fx warm; CPU: %.1fx cold, %.1fx warm "
-                "(goal >= 2x)\n",
-                sox.wall / cold, sox.wall / warm.wall, sox.cpu / coldCpu, sox.cpu / warm.cpu);
-    std::printf(
-        "  outputs: %zu vs %zu samples, peak %.3f, max |accord - sox| = %.3g (goal <= 1e-4)\n",
-        a.size(), b.size(), peak, worst);
+    if (withSox) {
+        std::printf(
+            "  %-44s %6.2f s wall %6.1fx real time  %6.2f s CPU  (wall min %.2f, max %.2f)\n",
+            "sox -m (same inputs, one decoder per track)", sox.wall, seconds / sox.wall, sox.cpu,
+            sox.minWall, sox.maxWall);
+        std::printf(
+            "  speed-up over sox, wall: %.1fx cold, %.1fx warm; CPU: %.1fx cold, %.1fx warm "
+            "(goal >= 2x)\n",
+            sox.wall / cold, sox.wall / warm.wall, sox.cpu / coldCpu, sox.cpu / warm.cpu);
+        std::printf(
+            "  outputs: %zu vs %zu samples, peak %.3f, max |accord - sox| = %.3g (goal <= 1e-4)\n",
+            a.size(), b.size(), peak, worst);
+    }
+    const accord::audio::RenderedFile& mix = rendered.front();
+    const bool coldSame = coldRendered.front().pcmSha256 == mix.pcmSha256 &&
+                          coldRendered.front().lufs == mix.lufs &&
+                          coldRendered.front().truePeakDb == mix.truePeakDb;
     std::printf("  accord's render also measured loudness %.2f LUFS, true peak %.2f dBTP and the "
                 "PCM SHA-256 of its output\n",
-                rendered.front().lufs, rendered.front().truePeakDb);
+                mix.lufs, mix.truePeakDb);
+    // Exact figures, to compare builds: a faster render must not change any of them.
+    std::printf("  exact: PCM SHA-256 %s, %.17g LUFS, %.17g dBTP; cold render %s\n",
+                mix.pcmSha256.c_str(), mix.lufs, mix.truePeakDb,
+                coldSame ? "the same" : "DIFFERENT");
     fs::remove_all(folder);
-    return a.size() == b.size() && worst <= 1e-4 ? 0 : 1;
+    return coldSame && a.size() == b.size() && worst <= 1e-4 ? 0 : 1;
 }

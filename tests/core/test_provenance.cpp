@@ -92,8 +92,8 @@ private slots:
         QCOMPARE(sheet.shares[1].basisPoints, 1500);
 
         // A track running live through the model counts the same way.
-        sheet = computeSplitSheet(registry->consentGraph(),
-                                  {{{InputKind::Asset, take.id}, model.id, 10}}, currentTime());
+        const std::vector<SplitPart> sungLive = {{{InputKind::Asset, take.id}, model.id, 10}};
+        sheet = computeSplitSheet(registry->consentGraph(), sungLive, currentTime());
         QCOMPARE(sheet.shares[0].holder, bo.id);
         QCOMPARE(sheet.shares[0].basisPoints, 7000);
 
@@ -103,10 +103,27 @@ private slots:
         QCOMPARE(disclosure["vocals"]["models"][0].get<std::string>(), model.id);
         QVERIFY(!disclosure["composition"]["generated"].get<bool>());
 
-        QVERIFY_EXCEPTION_THROWN(computeSplitSheet(registry->consentGraph(),
-                                                   {{{InputKind::Asset, take.id}, {}, 0}},
-                                                   currentTime()),
-                                 BadInput);
+        const std::vector<SplitPart> nothingPlayed = {{{InputKind::Asset, take.id}, {}, 0}};
+        QVERIFY_EXCEPTION_THROWN(
+            computeSplitSheet(registry->consentGraph(), nothingPlayed, currentTime()), BadInput);
+    }
+
+    // SHA-256 (every hash in manifests and identities): FIPS 180-2's examples, whole and fed in
+    // uneven pieces.
+    void sha256KnownAnswers() {
+        QCOMPARE(sha256Hex(""),
+                 std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(sha256Hex("abc"),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        QCOMPARE(sha256Hex(twoBlocks),
+                 std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+        const std::string million(1000000, 'a');
+        Sha256 pieces;
+        for (std::size_t at = 0, step = 1; at < million.size(); at += step, step = step * 3 % 1031)
+            pieces.update(million.data() + at, std::min(step, million.size() - at));
+        QCOMPARE(pieces.finishHex(),
+                 std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
     }
 
     void signaturesBindTheCanonicalManifest() {
