@@ -1,5 +1,7 @@
 #include "accord/audio/embedded_manifest.h"
 
+#include "source_file.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 
@@ -10,163 +12,220 @@
 
 namespace accord::audio {
 
+// Both directions walk the container's chunk or block headers with positional reads and copy
+// the audio in blocks, so a file of any length is handled in bounded memory (an hour-long mix
+// is larger than any file Accord reads whole).
 namespace {
+
+using detail::SourceFile;
 
 constexpr char kChunkId[4] = {'a', 'c', 'r', 'd'};
 constexpr int kFlacApplicationBlock = 2;
 constexpr std::uint32_t kFlacMaxBlockBytes = (1u << 24) - 1;
+// FLAC's block limit, less the application id: no manifest Accord writes is larger, in WAV too.
+constexpr std::uint32_t kMaxManifestBytes = kFlacMaxBlockBytes - 4;
+// One manifest is an export's proof; more are already tampering, so a few suffice to say so.
+constexpr std::size_t kMaxManifestsListed = 8;
+constexpr std::size_t kCopyBlockBytes = std::size_t(1) << 20;
 
-std::uint32_t readLe32(const std::string& bytes, std::size_t at) {
-    return std::uint32_t(std::uint8_t(bytes[at])) |
-           std::uint32_t(std::uint8_t(bytes[at + 1])) << 8 |
-           std::uint32_t(std::uint8_t(bytes[at + 2])) << 16 |
-           std::uint32_t(std::uint8_t(bytes[at + 3])) << 24;
+std::uint32_t le32(const unsigned char* p) {
+    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+           std::uint32_t(p[3]) << 24;
 }
 
-void writeLe32(std::string& bytes, std::size_t at, std::uint32_t value) {
-    for (int i = 0; i < 4; ++i)
-        bytes[at + std::size_t(i)] = char((value >> (8 * i)) & 0xff);
+std::string le32Bytes(std::uint32_t value) {
+    return {char(value & 0xff), char((value >> 8) & 0xff), char((value >> 16) & 0xff),
+            char((value >> 24) & 0xff)};
 }
 
-std::uint32_t readBe24(const std::string& bytes, std::size_t at) {
-    return std::uint32_t(std::uint8_t(bytes[at])) << 16 |
-           std::uint32_t(std::uint8_t(bytes[at + 1])) << 8 |
-           std::uint32_t(std::uint8_t(bytes[at + 2]));
+std::uint32_t be24(const unsigned char* p) {
+    return std::uint32_t(p[0]) << 16 | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]);
 }
 
-std::string be24(std::uint32_t value) {
+std::string be24Bytes(std::uint32_t value) {
     return {char((value >> 16) & 0xff), char((value >> 8) & 0xff), char(value & 0xff)};
 }
 
-bool isWav(const std::string& bytes) {
-    return bytes.size() >= 12 && bytes.compare(0, 4, "RIFF") == 0 &&
-           bytes.compare(8, 4, "WAVE") == 0;
+// A chunk id as text for a message: bytes that are not printable ASCII shown as '?'.
+std::string printableId(const unsigned char* id) {
+    std::string text(reinterpret_cast<const char*>(id), 4);
+    for (char& c : text)
+        if (c < 0x20 || c > 0x7e)
+            c = '?';
+    return text;
 }
 
-bool isFlac(const std::string& bytes) {
-    return bytes.size() >= 4 && bytes.compare(0, 4, "fLaC") == 0;
+enum class Container { Wav, Flac, Other };
+
+Container containerOf(const SourceFile& file) {
+    unsigned char head[12] = {};
+    const std::size_t n = file.readAtOrThrow(0, head, sizeof head);
+    if (n >= 12 && std::memcmp(head, "RIFF", 4) == 0 && std::memcmp(head + 8, "WAVE", 4) == 0)
+        return Container::Wav;
+    if (n >= 4 && std::memcmp(head, "fLaC", 4) == 0)
+        return Container::Flac;
+    return Container::Other;
 }
 
-struct Span {
-    std::size_t begin = 0; // first byte of the chunk or block header
-    std::size_t end = 0;   // one past its last byte (pad byte included)
-    std::size_t payload = 0;
-    std::size_t payloadSize = 0;
+// A RIFF chunk or a FLAC metadata block, as offsets into the file.
+struct Piece {
+    std::uint64_t begin = 0;   // its header's first byte
+    std::uint64_t end = 0;     // one past its last byte (a WAV chunk's pad byte included)
+    std::uint64_t payload = 0; // its payload's first byte (after a FLAC block's application id)
+    std::uint64_t payloadSize = 0;
+    bool ours = false; // an embedded manifest
+    int flacType = 0;
 };
 
-// The RIFF chunks of a WAV file, in order, up to the end its RIFF header declares: bytes after
-// that end are not part of the WAV (players ignore them, and so does this). Throws BadInput when
-// a chunk runs past the end of the file.
-std::vector<std::pair<std::string, Span>> wavChunks(const std::string& bytes,
-                                                    const std::string& path) {
-    const std::size_t riffEnd =
-        std::size_t(std::min<std::uint64_t>(8 + std::uint64_t(readLe32(bytes, 4)), bytes.size()));
-    std::vector<std::pair<std::string, Span>> chunks;
-    std::size_t at = 12;
+// Every RIFF chunk up to the end the RIFF header declares, in order: bytes after that end are
+// not part of the WAV (players ignore them, and so does this). Throws BadInput when a chunk runs
+// past the end of the file.
+template <typename Visit> void forEachWavChunk(const SourceFile& file, Visit&& visit) {
+    unsigned char header[8];
+    file.readAtOrThrow(0, header, sizeof header);
+    const std::uint64_t riffEnd =
+        std::min<std::uint64_t>(8 + std::uint64_t(le32(header + 4)), file.size());
+    std::uint64_t at = 12;
     while (at + 8 <= riffEnd) {
-        const std::uint32_t size = readLe32(bytes, at + 4);
-        const std::size_t end = at + 8 + size + (size & 1);
-        if (at + 8 + size > bytes.size())
-            throw BadInput(path + ": WAV chunk '" + bytes.substr(at, 4) +
+        file.readAtOrThrow(at, header, sizeof header);
+        const std::uint64_t size = le32(header + 4);
+        if (at + 8 + size > file.size())
+            throw BadInput(file.path() + ": WAV chunk '" + printableId(header) +
                            "' runs past the end of the file (truncated?)");
-        chunks.push_back({bytes.substr(at, 4), {at, std::min(end, bytes.size()), at + 8, size}});
-        at = end;
+        const std::uint64_t next = at + 8 + size + (size & 1);
+        Piece chunk;
+        chunk.begin = at;
+        chunk.end = std::min(next, file.size());
+        chunk.payload = at + 8;
+        chunk.payloadSize = size;
+        chunk.ours = std::memcmp(header, kChunkId, 4) == 0;
+        visit(chunk);
+        at = next;
     }
-    return chunks;
 }
 
-struct FlacBlock {
-    int type = 0;
-    bool last = false;
-    Span span;
-};
-
-std::vector<FlacBlock> flacBlocks(const std::string& bytes, const std::string& path) {
-    std::vector<FlacBlock> blocks;
-    std::size_t at = 4;
+// Every FLAC metadata block, in order; returns where the audio frames begin. Throws BadInput
+// when the metadata is cut off.
+template <typename Visit> std::uint64_t forEachFlacBlock(const SourceFile& file, Visit&& visit) {
+    std::uint64_t at = 4;
     for (;;) {
-        if (at + 4 > bytes.size())
-            throw BadInput(path + ": FLAC metadata ends before the audio (truncated?)");
-        const std::uint8_t header = std::uint8_t(bytes[at]);
-        const std::uint32_t size = readBe24(bytes, at + 1);
-        if (at + 4 + size > bytes.size())
-            throw BadInput(path + ": a FLAC metadata block runs past the end of the file");
-        blocks.push_back({header & 0x7f, (header & 0x80) != 0, {at, at + 4 + size, at + 4, size}});
-        at += 4 + size;
-        if (header & 0x80)
-            return blocks;
+        unsigned char header[8] = {}; // the block header and an application block's id
+        if (file.readAtOrThrow(at, header, sizeof header) < 4)
+            throw BadInput(file.path() + ": FLAC metadata ends before the audio (truncated?)");
+        const std::uint64_t size = be24(header + 1);
+        if (at + 4 + size > file.size())
+            throw BadInput(file.path() + ": a FLAC metadata block runs past the end of the file");
+        Piece block;
+        block.begin = at;
+        block.end = at + 4 + size;
+        block.flacType = header[0] & 0x7f;
+        block.ours = block.flacType == kFlacApplicationBlock && size >= 4 &&
+                     std::memcmp(header + 4, kChunkId, 4) == 0;
+        block.payload = at + (block.ours ? 8 : 4);
+        block.payloadSize = block.ours ? size - 4 : size;
+        visit(block);
+        at = block.end;
+        if (header[0] & 0x80)
+            return at;
     }
 }
 
-bool isOurFlacBlock(const std::string& bytes, const FlacBlock& block) {
-    return block.type == kFlacApplicationBlock && block.span.payloadSize >= 4 &&
-           std::memcmp(bytes.data() + block.span.payload, kChunkId, 4) == 0;
+void copyRange(const SourceFile& file, std::uint64_t from, std::uint64_t to,
+               AtomicFileWriter& out) {
+    std::vector<char> buffer(std::size_t(std::min<std::uint64_t>(kCopyBlockBytes, to - from)));
+    while (from < to) {
+        const std::size_t want = std::size_t(std::min<std::uint64_t>(buffer.size(), to - from));
+        const std::size_t got = file.readAtOrThrow(from, buffer.data(), want);
+        if (got == 0)
+            throw BadInput(file.path() + ": the file shrank while the manifest was embedded");
+        out.write(buffer.data(), got);
+        from += got;
+    }
 }
 
-std::string embedInWav(const std::string& bytes, const std::string& manifest,
-                       const std::string& path) {
-    std::string out = bytes.substr(0, 12);
-    for (const auto& [id, span] : wavChunks(bytes, path))
-        if (id != std::string(kChunkId, 4))
-            out += bytes.substr(span.begin, span.end - span.begin);
-    if (out.size() % 2)
-        out += '\0'; // a last chunk without its pad byte
-    if (out.size() + 8 + manifest.size() + 1 > 0xffffffffull)
-        throw BadInput(path + ": too large for a RIFF file with a manifest");
-    out += std::string(kChunkId, 4);
-    out += std::string(4, '\0');
-    writeLe32(out, out.size() - 4, std::uint32_t(manifest.size()));
-    out += manifest;
+std::string readManifest(const SourceFile& file, const Piece& piece) {
+    if (piece.payloadSize > kMaxManifestBytes)
+        throw BadInput(file.path() + ": an embedded manifest of " +
+                       std::to_string(piece.payloadSize) +
+                       " bytes, larger than any Accord writes (16 MiB)");
+    std::string text(std::size_t(piece.payloadSize), '\0');
+    if (file.readAtOrThrow(piece.payload, text.data(), text.size()) != text.size())
+        throw BadInput(file.path() + ": the embedded manifest runs past the end of the file");
+    return text;
+}
+
+void embedInWav(const SourceFile& file, const std::string& manifest, AtomicFileWriter& out) {
+    // First the size the RIFF header must declare, then the file itself.
+    std::uint64_t kept = 0;
+    forEachWavChunk(file, [&](const Piece& chunk) {
+        if (!chunk.ours)
+            kept += chunk.end - chunk.begin;
+    });
+    const std::uint64_t pad = kept % 2; // a last chunk without its pad byte
+    const std::uint64_t total = 12 + kept + pad + 8 + manifest.size() + manifest.size() % 2;
+    if (total - 8 > 0xffffffffull)
+        throw BadInput(file.path() + ": too large for a RIFF file with a manifest");
+    out.write("RIFF" + le32Bytes(std::uint32_t(total - 8)) + "WAVE");
+    forEachWavChunk(file, [&](const Piece& chunk) {
+        if (!chunk.ours)
+            copyRange(file, chunk.begin, chunk.end, out);
+    });
+    if (pad)
+        out.write(std::string(1, '\0'));
+    out.write(std::string(kChunkId, 4) + le32Bytes(std::uint32_t(manifest.size())) + manifest);
     if (manifest.size() % 2)
-        out += '\0';
-    writeLe32(out, 4, std::uint32_t(out.size() - 8));
-    return out;
+        out.write(std::string(1, '\0'));
+    if (out.written() != total)
+        throw BadInput(file.path() + ": the file changed while the manifest was embedded");
 }
 
-std::string embedInFlac(const std::string& bytes, const std::string& manifest,
-                        const std::string& path) {
-    if (manifest.size() + 4 > kFlacMaxBlockBytes)
-        throw BadInput(path + ": the manifest is too large for a FLAC metadata block");
-    const auto blocks = flacBlocks(bytes, path);
-    std::string out = "fLaC";
-    for (const auto& block : blocks) {
-        if (isOurFlacBlock(bytes, block))
-            continue;
-        out += char(block.type); // the last-block flag goes on our block
-        out += bytes.substr(block.span.begin + 1, block.span.end - block.span.begin - 1);
-    }
-    out += char(0x80 | kFlacApplicationBlock);
-    out += be24(std::uint32_t(manifest.size() + 4));
-    out += std::string(kChunkId, 4);
-    out += manifest;
-    out += bytes.substr(blocks.back().span.end);
-    return out;
+void embedInFlac(const SourceFile& file, const std::string& manifest, AtomicFileWriter& out) {
+    out.write("fLaC", 4);
+    const std::uint64_t audio = forEachFlacBlock(file, [&](const Piece& block) {
+        if (block.ours)
+            return;
+        out.write(std::string(1, char(block.flacType))); // the last-block flag goes on ours
+        copyRange(file, block.begin + 1, block.end, out);
+    });
+    out.write(std::string(1, char(0x80 | kFlacApplicationBlock)) +
+              be24Bytes(std::uint32_t(manifest.size() + 4)) + std::string(kChunkId, 4) + manifest);
+    copyRange(file, audio, file.size(), out);
 }
 
 } // namespace
 
 void embedManifest(const std::string& path, const std::string& manifestJson) {
-    const std::string bytes = readWholeFile(path);
-    if (isWav(bytes))
-        writeFileAtomically(path, embedInWav(bytes, manifestJson, path));
-    else if (isFlac(bytes))
-        writeFileAtomically(path, embedInFlac(bytes, manifestJson, path));
-    else
+    if (manifestJson.size() > kMaxManifestBytes)
+        throw BadInput(path + ": the manifest is too large to embed (" +
+                       std::to_string(manifestJson.size()) + " bytes; at most 16 MiB)");
+    const SourceFile file(path);
+    const Container container = containerOf(file);
+    if (container == Container::Other)
         throw BadInput(path + ": a manifest can be embedded in WAV and FLAC files only");
+    AtomicFileWriter out(path);
+    if (container == Container::Wav)
+        embedInWav(file, manifestJson, out);
+    else
+        embedInFlac(file, manifestJson, out);
+    out.commit();
 }
 
 std::vector<std::string> readEmbeddedManifests(const std::string& path) {
-    const std::string bytes = readWholeFile(path);
+    const SourceFile file(path);
     std::vector<std::string> manifests;
-    if (isWav(bytes)) {
-        for (const auto& [id, span] : wavChunks(bytes, path))
-            if (id == std::string(kChunkId, 4))
-                manifests.push_back(bytes.substr(span.payload, span.payloadSize));
-    } else if (isFlac(bytes)) {
-        for (const auto& block : flacBlocks(bytes, path))
-            if (isOurFlacBlock(bytes, block))
-                manifests.push_back(
-                    bytes.substr(block.span.payload + 4, block.span.payloadSize - 4));
+    const auto collect = [&](const Piece& piece) {
+        if (piece.ours && manifests.size() < kMaxManifestsListed)
+            manifests.push_back(readManifest(file, piece));
+    };
+    switch (containerOf(file)) {
+    case Container::Wav:
+        forEachWavChunk(file, collect);
+        break;
+    case Container::Flac:
+        forEachFlacBlock(file, collect);
+        break;
+    case Container::Other:
+        break;
     }
     return manifests;
 }

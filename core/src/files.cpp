@@ -26,19 +26,6 @@ std::string parentOf(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-void writeAll(int fd, const std::string& content, const std::string& path) {
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw BadInput(systemError(path, "cannot write"));
-        }
-        written += static_cast<std::size_t>(n);
-    }
-}
-
 } // namespace
 
 void removeStaleTemporaries(const std::string& folder, const std::string& prefix) {
@@ -59,33 +46,59 @@ void removeStaleTemporaries(const std::string& folder, const std::string& prefix
     }
 }
 
-void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+AtomicFileWriter::AtomicFileWriter(const std::string& path, mode_t mode)
+    : path_(path), mode_(mode) {
     const std::string name = path.substr(path.find_last_of('/') + 1);
     removeStaleTemporaries(parentOf(path), name + ".tmp-");
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
+    temp_ = path + ".tmp-" + std::to_string(::getpid());
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd_ < 0)
         throw BadInput(systemError(path, "cannot create"));
-    try {
-        writeAll(fd, content, path);
-        if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0)
-            throw BadInput(systemError(path, "cannot flush to disk"));
-    } catch (...) {
-        ::close(fd);
-        ::unlink(temp.c_str());
-        throw;
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        ::unlink(temp_.c_str());
     }
-    ::close(fd);
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string message = systemError(path, "cannot replace");
-        ::unlink(temp.c_str());
+}
+
+void AtomicFileWriter::write(const void* data, std::size_t size) {
+    const char* bytes = static_cast<const char*>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd_, bytes + done, size - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw BadInput(systemError(path_, "cannot write"));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    written_ += size;
+}
+
+void AtomicFileWriter::commit() {
+    if (::fchmod(fd_, mode_) != 0 || ::fsync(fd_) != 0)
+        throw BadInput(systemError(path_, "cannot flush to disk"));
+    ::close(fd_);
+    fd_ = -1;
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+        const std::string message = systemError(path_, "cannot replace");
+        ::unlink(temp_.c_str());
         throw BadInput(message);
     }
-    const int dir = ::open(parentOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int dir = ::open(parentOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         ::fsync(dir);
         ::close(dir);
     }
+}
+
+void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+    AtomicFileWriter writer(path, mode);
+    writer.write(content);
+    writer.commit();
 }
 
 std::string readWholeFile(const std::string& path, std::size_t maxBytes) {

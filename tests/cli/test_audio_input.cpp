@@ -30,7 +30,7 @@ namespace {
 
 // accord-cli's peak resident memory on the long files: a generous bound (they are 110 MiB of
 // 16-bit samples; decoding one whole to float took 2 GiB and more before it was streamed).
-constexpr long kPeakBoundKiB = 256 * 1024;
+constexpr long kPeakBoundKiB = 64 * 1024;
 
 struct MeasuredRun {
     int exitCode = -1;

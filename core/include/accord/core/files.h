@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 
@@ -10,6 +11,30 @@ namespace accord {
 // folder, so a crash leaves either the old or the new content, never a mix. Throws BadInput
 // naming the file (e.g. on a full disk) and leaves any previous content untouched.
 void writeFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644);
+
+// The same, for content written in pieces (a file too large to hold in memory): the pieces go to
+// a temporary file beside `path`, and commit() puts it in place as writeFileAtomically does.
+// Destroyed without commit() (an error, a cancel), it removes the temporary and `path` keeps
+// its previous content. Throws BadInput naming `path`.
+class AtomicFileWriter {
+public:
+    explicit AtomicFileWriter(const std::string& path, mode_t mode = 0644);
+    ~AtomicFileWriter();
+    AtomicFileWriter(const AtomicFileWriter&) = delete;
+    AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+    void write(const void* data, std::size_t size);
+    void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
+    std::uint64_t written() const { return written_; }
+    void commit();
+
+private:
+    std::string path_;
+    std::string temp_;
+    mode_t mode_;
+    int fd_ = -1;
+    std::uint64_t written_ = 0;
+};
 // Documents Accord reads whole (projects, manifests, model files, keys) stay far below this.
 constexpr std::size_t kMaxWholeFileBytes = std::size_t(256) << 20;
 // Reads a whole regular file of at most `maxBytes`; throws BadInput naming the file when it is
