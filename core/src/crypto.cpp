@@ -2,7 +2,6 @@
 
 #include "accord/core/errors.h"
 
-#include <fstream>
 #include <nettle/sha2.h>
 #include <sodium.h>
 
@@ -67,21 +66,6 @@ std::string Sha256::finishHex() {
 std::string sha256Hex(const std::string& data) {
     Sha256 hash;
     hash.update(data);
-    return hash.finishHex();
-}
-
-std::string sha256OfFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw BadInput(path + ": cannot open the file");
-    Sha256 hash;
-    std::array<char, 1 << 16> buffer{};
-    while (in) {
-        in.read(buffer.data(), buffer.size());
-        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    }
-    if (in.bad())
-        throw BadInput(path + ": read error");
     return hash.finishHex();
 }
 

@@ -30,8 +30,6 @@ private:
 };
 
 std::string sha256Hex(const std::string& data);
-// Hashes the bytes of a file; throws BadInput naming the file when it cannot be read.
-std::string sha256OfFile(const std::string& path);
 
 // Ed25519 (libsodium).
 struct KeyPair {
