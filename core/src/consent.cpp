@@ -33,6 +33,8 @@ const std::pair<Scope, const char*> scopeNames[] = {{Scope::TrainVoice, "train-v
 const std::pair<AssetOrigin, const char*> originNames[] = {{AssetOrigin::Recorded, "recorded"},
                                                            {AssetOrigin::Imported, "imported"},
                                                            {AssetOrigin::Generated, "generated"}};
+const std::pair<AssetKind, const char*> assetKindNames[] = {{AssetKind::Audio, "audio"},
+                                                            {AssetKind::Midi, "midi"}};
 const std::pair<ModelKind, const char*> modelKindNames[] = {{ModelKind::Voice, "voice"},
                                                             {ModelKind::Style, "style"}};
 const std::pair<InputKind, const char*> inputKindNames[] = {
@@ -57,6 +59,9 @@ std::string originName(AssetOrigin origin) {
 }
 AssetOrigin parseOrigin(const std::string& name) {
     return parseName(name, originNames, "origin");
+}
+std::string assetKindName(AssetKind kind) {
+    return nameOf(kind, assetKindNames);
 }
 std::string modelKindName(ModelKind kind) {
     return nameOf(kind, modelKindNames);

@@ -37,6 +37,7 @@ json assetJson(const ConsentGraph& graph, const Asset& asset, JsonShape shape) {
     json result = {{"asset", asset.id},
                    {"owner", asset.owner},
                    {cli ? "pcm_sha256" : "pcmSha256", asset.pcmSha256},
+                   {"kind", assetKindName(asset.kind)},
                    {"origin", originName(asset.origin)}};
     if (cli) {
         result["file_sha256"] = asset.fileSha256;

@@ -370,6 +370,22 @@ private slots:
         QCOMPARE(registry->assets().size(), std::size_t{3});
     }
 
+    // A MIDI file is an asset like a recording, known by its note list, and says what it is.
+    void midiFilesAreAssetsOfTheirKind() {
+        AudioIdentity notes{sha256Hex("song.mid bytes"), sha256Hex("song.mid notes"), 31.5, 0, 0};
+        const AddedAsset song = registry->addAsset(
+            {ada.id, notes, "", AssetOrigin::Recorded, "/song.mid", AssetKind::Midi});
+        QCOMPARE(song.asset.kind, AssetKind::Midi);
+        QCOMPARE(registry->asset(ada1.id)->kind, AssetKind::Audio);
+        notes.fileSha256 = sha256Hex("re-saved with another resolution");
+        const AddedAsset resaved = registry->addAsset(
+            {ada.id, notes, "", AssetOrigin::Recorded, "/resaved.mid", AssetKind::Midi});
+        QVERIFY(resaved.alreadyKnown);
+        QCOMPARE(resaved.asset.id, song.asset.id);
+        QCOMPARE(registry->consentGraph().assets.at(song.asset.id).kind, AssetKind::Midi);
+        QVERIFY(registry->verifyAudit().intact);
+    }
+
     void grantsReadInPlainLanguage() {
         GrantTerms terms;
         terms.expiresAt = parseIsoTime("2027-01-01", "test");

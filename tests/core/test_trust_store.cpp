@@ -110,9 +110,10 @@ private slots:
             registry->addHolder("Ada", "");
         }
         // What a registry of schema 2 is: the same without the trust store.
-        QVERIFY(test::runRawSql(path, "DROP TABLE trusted_keys; PRAGMA user_version = 2;") >= 0);
+        QVERIFY(test::runRawSql(path, "DROP TABLE trusted_keys; DROP TABLE midi_assets; "
+                                      "PRAGMA user_version = 2;") >= 0);
         auto registry = Registry::open(path.toStdString());
-        QCOMPARE(Registry::schemaVersion(), 3);
+        QCOMPARE(Registry::schemaVersion(), 4);
         QVERIFY(registry->trustedKeys().empty());
         QVERIFY(registry->verifyAudit().intact);
         const std::string key = freshKey();

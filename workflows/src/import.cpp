@@ -109,7 +109,8 @@ ClipSource resolveClipSource(Registry& registry, const std::string& file,
     }
     if (owner) {
         requireHolder(registry, *owner);
-        asset = registry.addAsset({*owner, identity, "", AssetOrigin::Recorded, file}).asset;
+        asset = registry.addAsset({*owner, identity, "", AssetOrigin::Recorded, absolutePath(file)})
+                    .asset;
     } else if (!asset) {
         throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
     }

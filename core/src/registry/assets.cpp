@@ -22,6 +22,7 @@ Asset assetFrom(const sqlite::Statement& s) {
     a.origin = parseOrigin(s.text(8));
     a.path = s.text(9);
     a.createdAt = s.text(10);
+    a.kind = s.optionalText(11) ? AssetKind::Midi : AssetKind::Audio;
     return a;
 }
 
@@ -29,8 +30,10 @@ Asset assetFrom(const sqlite::Statement& s) {
 
 std::vector<Asset> Registry::Impl::selectAssets(const std::string& clauses,
                                                 const std::vector<std::string>& keys) const {
-    return selectAll<Asset>("SELECT id, owner, file_sha256, pcm_sha256, isrc, duration, "
-                            "sample_rate, channels, origin, path, created_at FROM assets " +
+    return selectAll<Asset>("SELECT a.id, a.owner, a.file_sha256, a.pcm_sha256, a.isrc, "
+                            "a.duration, a.sample_rate, a.channels, a.origin, a.path, "
+                            "a.created_at, m.id FROM assets a "
+                            "LEFT JOIN midi_assets m ON m.id = a.id " +
                                 clauses,
                             assetFrom, keys);
 }
@@ -57,22 +60,25 @@ AddedAsset Registry::addAsset(const NewAsset& input) {
                              {"origin", originName(input.origin)},
                              {"path", input.path},
                              {"created_at", formatIsoTime(currentTime())}});
+        if (input.kind == AssetKind::Midi)
+            impl_->insertAndLog("asset.midi", "midi_assets", id, {});
         return AddedAsset{*asset(id), false};
     });
 }
 
 std::optional<Asset> Registry::asset(const std::string& id) const {
-    return firstOf(impl_->selectAssets("WHERE id = ?", {id}));
+    return firstOf(impl_->selectAssets("WHERE a.id = ?", {id}));
 }
 
 std::optional<Asset> Registry::assetByContent(const std::string& pcmSha256,
                                               const std::string& fileSha256) const {
-    return firstOf(impl_->selectAssets(
-        "WHERE pcm_sha256 = ? OR file_sha256 = ? ORDER BY rowid LIMIT 1", {pcmSha256, fileSha256}));
+    return firstOf(
+        impl_->selectAssets("WHERE a.pcm_sha256 = ? OR a.file_sha256 = ? ORDER BY a.rowid LIMIT 1",
+                            {pcmSha256, fileSha256}));
 }
 
 std::vector<Asset> Registry::assets() const {
-    return impl_->selectAssets("ORDER BY rowid");
+    return impl_->selectAssets("ORDER BY a.rowid");
 }
 
 } // namespace accord

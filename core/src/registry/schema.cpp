@@ -131,6 +131,13 @@ CREATE TABLE trusted_keys (
 );
 CREATE UNIQUE INDEX trusted_keys_in_force ON trusted_keys(public_key) WHERE removed_at IS NULL;
 )sql",
+        // 4: assets that are Standard MIDI Files (identified by their canonical note list, kept
+        // in pcm_sha256). A table of its own, as in 2: an asset without a row is audio.
+        R"sql(
+CREATE TABLE midi_assets (
+    id  TEXT PRIMARY KEY REFERENCES assets(id)
+);
+)sql",
     };
     return all;
 }
@@ -139,7 +146,7 @@ const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
         "studio",  "holders",           "assets",      "grants",
         "models",  "model_sources",     "renders",     "render_inputs",
-        "exports", "render_watermarks", "trusted_keys"};
+        "exports", "render_watermarks", "trusted_keys", "midi_assets"};
     return tables;
 }
 

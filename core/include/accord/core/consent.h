@@ -20,6 +20,10 @@ enum class AssetOrigin { Recorded, Imported, Generated };
 std::string originName(AssetOrigin origin);
 AssetOrigin parseOrigin(const std::string& name);
 
+// A recording (audio) or a Standard MIDI File (docs/CONSENT.md "Assets").
+enum class AssetKind { Audio, Midi };
+std::string assetKindName(AssetKind kind);
+
 struct Holder {
     std::string id;
     std::string name;
@@ -39,10 +43,11 @@ struct TrustedKey {
     std::optional<std::string> removedAt; // set once it is trusted no more
 };
 
-// What the audio layer measured of a file: its identity by content (audio/audio_file.h).
+// What the audio layer measured of a file: its identity by content (audio/audio_file.h,
+// audio/midi_file.h).
 struct AudioIdentity {
     std::string fileSha256;
-    std::string pcmSha256;
+    std::string pcmSha256; // for a MIDI file, its canonical note list (sample rate, channels 0)
     double durationSeconds = 0;
     int sampleRate = 0;
     int channels = 0;
@@ -52,7 +57,8 @@ struct Asset {
     std::string id;
     std::string owner; // holder id
     std::string fileSha256;
-    std::string pcmSha256;
+    std::string pcmSha256; // for a MIDI file, its canonical note list
+    AssetKind kind = AssetKind::Audio;
     std::string isrc; // empty when unknown
     double durationSeconds = 0;
     int sampleRate = 0;

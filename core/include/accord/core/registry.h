@@ -18,6 +18,7 @@ struct NewAsset {
     std::string isrc;
     AssetOrigin origin = AssetOrigin::Recorded;
     std::string path;
+    AssetKind kind = AssetKind::Audio;
 };
 
 struct AddedAsset {
