@@ -1,0 +1,167 @@
+// Instrument rendering (accord/audio/instrument.h) and transcription (accord/dsp/transcription.h,
+// accord/audio/transcription.h) on real FluidSynth renders of known melodies.
+
+#include "accord/audio/instrument.h"
+#include "accord/audio/transcription.h"
+#include "accord/core/errors.h"
+#include "accord/dsp/transcription.h"
+
+#include "note_matching.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+using namespace accord;
+using namespace accord::audio;
+
+namespace {
+
+constexpr int kRate = 44100;
+constexpr double kPi = 3.14159265358979323846;
+
+#define REQUIRE_SOUNDFONT()                                                                        \
+    if (!QFile::exists(QString::fromStdString(instrumentSoundfontPath())))                         \
+        QSKIP(qPrintable("no soundfont at " + QString::fromStdString(instrumentSoundfontPath()) +  \
+                         ": install fluid-soundfont-gm (scripts/install-deps.sh)"));
+
+std::vector<float> monoOf(const std::vector<std::vector<float>>& stereo) {
+    std::vector<float> mono(stereo[0].size());
+    for (std::size_t n = 0; n < mono.size(); ++n)
+        mono[n] = 0.5f * (stereo[0][n] + stereo[1][n]);
+    return mono;
+}
+
+double rms(const std::vector<float>& x, std::size_t from, std::size_t to) {
+    double sum = 0;
+    for (std::size_t n = from; n < to; ++n)
+        sum += double(x[n]) * x[n];
+    return std::sqrt(sum / double(to - from));
+}
+
+// Energy of `x` at `hz` relative to its total over [from, to): a Goertzel-style correlation.
+double shareAt(const std::vector<float>& x, std::size_t from, std::size_t to, double hz) {
+    double re = 0, im = 0, total = 0;
+    for (std::size_t n = from; n < to; ++n) {
+        re += x[n] * std::cos(2 * kPi * hz * n / kRate);
+        im += x[n] * std::sin(2 * kPi * hz * n / kRate);
+        total += double(x[n]) * x[n];
+    }
+    return 2 * (re * re + im * im) / double(to - from) / total;
+}
+
+Melody melodyOf(const std::vector<int>& pitches, const std::vector<double>& lengths, double bpm) {
+    Melody melody;
+    melody.tempo = {{0, bpm}};
+    double beat = 0;
+    for (std::size_t i = 0; i < pitches.size(); ++i) {
+        melody.notes.push_back({beat, lengths[i % lengths.size()] * 0.9, pitches[i], 100});
+        beat += lengths[i % lengths.size()];
+    }
+    return melody;
+}
+
+// Three short tunes: a scale, leaps with repeated notes, a dotted rhythm.
+std::vector<Melody> knownMelodies() {
+    return {melodyOf({60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60}, {1.0}, 120),
+            melodyOf({67, 67, 74, 74, 76, 76, 74, 72, 72, 71, 71, 69, 69, 67}, {1.0}, 140),
+            melodyOf({64, 65, 67, 72, 71, 69, 67, 65, 64, 62, 60, 67, 64}, {1.5, 0.5}, 100)};
+}
+
+} // namespace
+
+class TestInstrumentTranscription : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void renderedNoteHasItsPitchAndEndsInSilence() {
+        REQUIRE_SOUNDFONT();
+        Melody melody;
+        melody.tempo = {{0, 60}};
+        melody.notes = {{0.5, 1.0, 69, 100}}; // A4 from 0.5 s to 1.5 s
+        const auto stereo = renderMelodyWithInstrument(melody, 73, kRate);
+        QCOMPARE(stereo.size(), std::size_t(2));
+        const auto length =
+            static_cast<std::size_t>(std::llround((1.5 + kInstrumentReleaseSeconds) * kRate));
+        QCOMPARE(stereo[0].size(), length);
+        QCOMPARE(stereo[1].size(), length);
+        const std::vector<float> mono = monoOf(stereo);
+        QVERIFY(rms(mono, 0, kRate / 2 - 100) < 1e-6); // nothing before the note
+        const double sounding = rms(mono, kRate * 3 / 4, kRate * 5 / 4);
+        QVERIFY2(sounding > 0.01, qPrintable(QString::number(sounding)));
+        QVERIFY2(shareAt(mono, kRate * 3 / 4, kRate * 5 / 4, 440) > 0.3, "no energy at 440 Hz");
+        QVERIFY(shareAt(mono, kRate * 3 / 4, kRate * 5 / 4, 466.16) < 0.05);
+        const double tail = rms(mono, length - kRate / 4, length);
+        QVERIFY2(tail < sounding * 1e-3, qPrintable(QString::number(tail))); // -60 dB
+    }
+
+    void renderingRefusesBadInput() {
+        Melody melody;
+        melody.notes = {{0, 1, 60, 100}};
+        QVERIFY_THROWS_EXCEPTION(BadInput, renderMelodyWithInstrument(melody, 128, kRate));
+        QVERIFY_THROWS_EXCEPTION(BadInput, renderMelodyWithInstrument(melody, 0, 1000));
+        qputenv("ACCORD_SOUNDFONT", "/nonexistent/soundfont.sf2");
+        try {
+            renderMelodyWithInstrument(melody, 0, kRate);
+            QFAIL("a missing soundfont was used");
+        } catch (const BadInput& error) {
+            QVERIFY2(QString(error.what()).contains("/nonexistent/soundfont.sf2"), error.what());
+        }
+        qunsetenv("ACCORD_SOUNDFONT");
+    }
+
+    // F-measure floors measured on these tunes (docs/NOTES.md) minus a margin.
+    void transcribesRenderedMelodies_data() {
+        QTest::addColumn<int>("program");
+        QTest::addColumn<double>("floor");
+        QTest::newRow("trumpet") << 56 << 0.9;
+        QTest::newRow("clarinet") << 71 << 0.8;
+        QTest::newRow("piano") << 0 << 0.75;
+    }
+    void transcribesRenderedMelodies() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(int, program);
+        QFETCH(double, floor);
+        test::NoteScore score;
+        for (const Melody& melody : knownMelodies()) {
+            const std::vector<float> mono =
+                monoOf(renderMelodyWithInstrument(melody, program, kRate));
+            std::vector<test::TimedNote> reference, estimated;
+            for (const Note& note : melody.notes)
+                reference.push_back({secondsAtBeat(melody, note.start), note.pitch});
+            for (const auto& note : dsp::transcribeMonophonic(mono.data(), mono.size(), kRate))
+                estimated.push_back({note.onset, note.pitch});
+            score += test::scoreNotes(reference, estimated);
+        }
+        qInfo("program %d: P %.3f R %.3f F %.3f", program, score.precision(), score.recall(),
+              score.f());
+        QVERIFY2(score.f() >= floor, qPrintable(QString::number(score.f())));
+    }
+
+    void silenceHasNoNotes() {
+        const std::vector<float> silence(kRate * 2, 0.0f);
+        QVERIFY(dsp::transcribeMonophonic(silence.data(), silence.size(), kRate).empty());
+    }
+
+    void transcriptionBecomesAMelodyInBeats() {
+        const std::vector<dsp::TranscribedNote> notes = {
+            {0.5, 1.0, 60, 80}, {0.99, 1.5, 62, 90}, {1.5, 1.50001, 64, 90}, {2.0, 2.25, 65, 70}};
+        const Melody melody = melodyFromTranscription(notes, 90);
+        checkMelody(melody, "the transcribed melody");
+        QCOMPARE(melody.tempo.size(), std::size_t(1));
+        QCOMPARE(melody.tempo[0].bpm, 90.0);
+        QCOMPARE(melody.notes.size(), std::size_t(3)); // the 10-microsecond note is dropped
+        QCOMPARE(melody.notes[0].start, 0.75);
+        QVERIFY(std::abs(melody.notes[0].length - (0.99 - 0.5) * 1.5) <
+                1.0 / 960); // cut at the next
+        QCOMPARE(melody.notes[0].velocity, 80);
+        QCOMPARE(melody.notes[2].start, 3.0);
+        QCOMPARE(melody.notes[2].length, 0.375);
+        QVERIFY_THROWS_EXCEPTION(BadInput, melodyFromTranscription(notes, 0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInstrumentTranscription)
+#include "test_instrument_transcription.moc"
