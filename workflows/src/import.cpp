@@ -3,6 +3,7 @@
 #include "accord/audio/audio_file.h"
 #include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
+#include "accord/audio/midi_file.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/workflows/generated_origin.h"
@@ -81,14 +82,29 @@ AddedAsset registerRecording(Registry& registry, const std::string& file, const 
     requireHolder(registry, owner);
     NewAsset asset;
     asset.owner = owner;
-    asset.identity = audio::identifyAudioFile(file);
-    if (const auto generated = generatedOriginOfFile(registry, file, asset.identity))
-        throw BadInput(generated->describe(file) +
-                       "; generated audio cannot be registered as a recording" +
-                       (generated->render.empty()
-                            ? std::string()
-                            : " (use it as render " + generated->render +
-                                  ", e.g. accord-cli project add-clip, which keeps its lineage)"));
+    if (audio::looksLikeMidi(file)) {
+        // A Standard MIDI File: known by its note list; a variation's MIDI (a render of this
+        // studio) is generated, never somebody's composition (docs/CONSENT.md "Assets").
+        const audio::MidiFileContent midi = audio::readMidiFile(file);
+        asset.identity = {midi.fileSha256, midi.notesSha256, midi.durationSeconds, 0, 0};
+        asset.kind = AssetKind::Midi;
+        if (!registry.assetByContent(midi.notesSha256, midi.fileSha256))
+            if (const auto render = registry.renderByContent(midi.notesSha256))
+                throw BadInput(file + ": the notes of render " + render->id +
+                               " (generated); generated music cannot be registered as "
+                               "somebody's composition");
+    } else {
+        asset.identity = audio::identifyAudioFile(file);
+    }
+    if (asset.kind == AssetKind::Audio)
+        if (const auto generated = generatedOriginOfFile(registry, file, asset.identity))
+            throw BadInput(
+                generated->describe(file) +
+                "; generated audio cannot be registered as a recording" +
+                (generated->render.empty()
+                     ? std::string()
+                     : " (use it as render " + generated->render +
+                           ", e.g. accord-cli project add-clip, which keeps its lineage)"));
     asset.isrc = isrc;
     asset.origin = origin;
     asset.path = absolutePath(file); // training reads it later, from whatever folder

@@ -42,7 +42,9 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
                                   const std::atomic<bool>* cancel = nullptr);
 
 // `accord-cli asset add`: registers `file` as a recording of `owner` (`origin` recorded or
-// imported). Generated audio is refused with BadInput saying which render it is.
+// imported): audio, or a Standard MIDI File (told by content; known by its note list, so a
+// re-saved file is the same asset). Generated audio or a variation's MIDI is refused with
+// BadInput saying which render it is.
 AddedAsset registerRecording(Registry& registry, const std::string& file, const std::string& owner,
                              AssetOrigin origin, const std::string& isrc);
 
