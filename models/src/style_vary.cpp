@@ -306,17 +306,24 @@ private:
             return out;
         }
         newNotes(state, -1, segment.end, -1, out);
-        // Leaving the span: the last note lasts to its end; as likely as that gap is.
+        // Leaving the span: its last note lasts to its end, as likely as the likeliest event
+        // with that gap; only once it holds half the notes it replaces (the phrase's density
+        // within a factor of two; `density` steers inside that).
+        const auto placed =
+            std::count_if(state.notes.begin(), state.notes.end(), [&](const OutputNote& n) {
+                return n.note.start >= segment.start - kEpsilon;
+            });
+        if (2 * static_cast<size_t>(placed) < segment.notes.size())
+            return out;
         const int gap = gapClass(segment.end - from);
-        double mass = 0;
+        float likeliest = -std::numeric_limits<float>::infinity();
         for (int interval = 0; interval < kIntervalClasses; ++interval)
-            mass +=
-                std::exp(state.logProbabilities[static_cast<size_t>(eventClass(interval, gap))]);
+            likeliest = std::max(
+                likeliest, state.logProbabilities[static_cast<size_t>(eventClass(interval, gap))]);
         Candidate leave;
         leave.id = kLeaveId;
         leave.leave = true;
-        leave.logit = std::log(std::max(mass, 1e-30)) -
-                      request_.density * kDensityWeight * std::log2(segment.end - from);
+        leave.logit = likeliest - request_.density * kDensityWeight * std::log2(segment.end - from);
         out.push_back(leave);
         return out;
     }
