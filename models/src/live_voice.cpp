@@ -109,10 +109,10 @@ struct Dense {
     }
 };
 
-Dense denseFrom(const std::vector<voice::NamedArray>& arrays, const std::string& name) {
-    const voice::NamedArray* weight = nullptr;
-    const voice::NamedArray* bias = nullptr;
-    for (const voice::NamedArray& array : arrays) {
+Dense denseFrom(const std::vector<NamedArray>& arrays, const std::string& name) {
+    const NamedArray* weight = nullptr;
+    const NamedArray* bias = nullptr;
+    for (const NamedArray& array : arrays) {
         if (array.name == name + ".weight")
             weight = &array;
         if (array.name == name + ".bias")
@@ -193,7 +193,7 @@ struct LiveVoice::Impl {
     std::mt19937_64 random{0x5eed};
 
     static std::unique_ptr<Impl> fromNetwork(const voice::VoiceNetwork& network) {
-        const std::vector<voice::NamedArray> arrays = network.weights();
+        const std::vector<NamedArray> arrays = network.weights();
         const voice::VoiceConfig config = network.config();
         std::vector<Dense> convs;
         for (int l = 0; l < config.layers; ++l)

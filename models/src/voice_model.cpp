@@ -4,6 +4,7 @@
 
 #include "accord/models/voice_model.h"
 
+#include "training_checkpoint.h"
 #include "voice_dsp.h"
 #include "voice_format.h"
 #include "voice_model_access.h"
@@ -23,7 +24,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -44,7 +44,6 @@ using voice::kBins;
 using voice::kConditioningSize;
 
 constexpr const char* kCheckpointKind = "an Accord voice-model checkpoint";
-constexpr int kCheckpointVersion = 1;
 constexpr double kCheckpointSeconds = 30;
 constexpr std::int64_t kValidationBlock = 250; // frames (2 s); every 10th block is held out
 constexpr std::int64_t kValidationEvery = 10;
@@ -185,69 +184,6 @@ Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::Vo
 
 // ---- checkpoints ------------------------------------------------------------------------------
 
-struct Checkpoint {
-    int step = 0;
-    std::string random;
-    std::deque<double> recentLosses;
-    json metrics = json::object(); // untrained evaluation, latest and best validation
-    std::vector<voice::NamedArray> weights;
-    std::vector<voice::NamedArray> best; // the weights with the lowest validation loss so far
-    std::vector<voice::NamedArray> optimizer;
-};
-
-void writeCheckpoint(const std::string& path, const std::string& fingerprint, const Checkpoint& c) {
-    json meta = {
-        {"fingerprint", fingerprint},
-        {"step", c.step},
-        {"random", c.random},
-        {"recentLosses", std::vector<double>(c.recentLosses.begin(), c.recentLosses.end())},
-        {"metrics", c.metrics},
-        {"weightTensors", c.weights.size()},
-        {"bestTensors", c.best.size()}};
-    std::vector<voice::NamedArray> tensors = c.weights;
-    tensors.insert(tensors.end(), c.best.begin(), c.best.end());
-    tensors.insert(tensors.end(), c.optimizer.begin(), c.optimizer.end());
-    writeFileAtomically(path, voice::encodeContainer(voice::kCheckpointMagic, kCheckpointVersion,
-                                                     meta.dump(), voice::encodeTensors(tensors)));
-}
-
-// The checkpoint for this exact request, or nothing (missing, unreadable, or another request's).
-std::optional<Checkpoint> readCheckpoint(const std::string& path, const std::string& fingerprint,
-                                         std::string& note) {
-    if (!fileExists(path))
-        return std::nullopt;
-    try {
-        const voice::Container container =
-            voice::decodeContainer(readWholeFile(path), voice::kCheckpointMagic, kCheckpointVersion,
-                                   path, kCheckpointKind);
-        const json meta = json::parse(container.json);
-        if (meta.value("fingerprint", "") != fingerprint) {
-            note = "a checkpoint of another training request was found and is replaced";
-            return std::nullopt;
-        }
-        Checkpoint c;
-        c.step = meta.at("step").get<int>();
-        c.random = meta.at("random").get<std::string>();
-        for (const double loss : meta.at("recentLosses").get<std::vector<double>>())
-            c.recentLosses.push_back(loss);
-        c.metrics = meta.at("metrics");
-        std::vector<voice::NamedArray> tensors = voice::decodeTensors(container.blob, path);
-        const auto weightCount = meta.at("weightTensors").get<size_t>();
-        const auto bestCount = meta.at("bestTensors").get<size_t>();
-        if (weightCount + bestCount > tensors.size())
-            throw BadInput(path + ": corrupt checkpoint");
-        const auto at = [&](size_t i) { return tensors.begin() + static_cast<std::ptrdiff_t>(i); };
-        c.weights.assign(at(0), at(weightCount));
-        c.best.assign(at(weightCount), at(weightCount + bestCount));
-        c.optimizer.assign(at(weightCount + bestCount), tensors.end());
-        return c;
-    } catch (const std::exception& error) {
-        note = std::string("the checkpoint could not be used and training starts over: ") +
-               error.what();
-        return std::nullopt;
-    }
-}
-
 std::string requestFingerprint(const std::vector<AnalysedSource>& sources,
                                const VoiceTrainingOptions& options,
                                const voice::VoiceConfig& config) {
@@ -381,13 +317,15 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                        " s after trimming silence (at least 3 s needed)");
 
     const std::string& checkpointPath = options.checkpointFile;
+    const CheckpointFile checkpointFile{checkpointPath, voice::kCheckpointMagic, kCheckpointKind};
     const std::string fingerprint = requestFingerprint(analysed, options, config);
     voice::VoiceNetwork network(config, options.seed);
     voice::VoiceTrainer trainer(network, dataset.data);
     std::mt19937_64 random(options.seed);
-    Checkpoint state;
+    TrainingCheckpoint state;
     std::string note;
-    if (std::optional<Checkpoint> saved = readCheckpoint(checkpointPath, fingerprint, note)) {
+    if (std::optional<TrainingCheckpoint> saved =
+            readTrainingCheckpoint(checkpointFile, fingerprint, note)) {
         network.setWeights(saved->weights, checkpointPath);
         trainer.setOptimizerState(saved->optimizer, checkpointPath);
         std::istringstream in(saved->random);
@@ -414,7 +352,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         std::ostringstream out;
         out << random;
         state.random = out.str();
-        writeCheckpoint(checkpointPath, fingerprint, state);
+        writeTrainingCheckpoint(checkpointFile, fingerprint, state);
     };
 
     // Validation: the latest figures, and the best weights so far (the model keeps those: with a
@@ -518,7 +456,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         result.sourceSeconds.push_back(source.seconds);
     result.configJson = config.toJson().dump();
     result.metricsJson = metrics.dump();
-    result.weights = voice::encodeTensors(network.weights());
+    result.weights = encodeTensors(network.weights());
     result.weightsSha256 = sha256Hex(result.weights);
     return result;
 }
@@ -544,8 +482,8 @@ void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
                        {"weightsSha256", trained.weightsSha256},
                        {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
                        {"runtime", trained.runtime}};
-    writeFileAtomically(file, voice::encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
-                                                     card.dump(2), trained.weights));
+    writeFileAtomically(file, encodeContainer(voice::kModelMagic, kVoiceModelFormatVersion,
+                                              card.dump(2), trained.weights));
 }
 
 std::shared_ptr<const VoiceModel> loadVoiceModelCached(const std::string& file) {

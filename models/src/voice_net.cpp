@@ -2,6 +2,8 @@
 
 #include "voice_net.h"
 
+#include "torch_training.h"
+
 #include "accord/core/errors.h"
 #include "accord/dsp/level.h"
 
@@ -14,9 +16,6 @@ namespace accord::models::voice {
 namespace {
 
 constexpr float kLeak = 0.1f;
-constexpr double kAdamBeta1 = 0.9;
-constexpr double kAdamBeta2 = 0.999;
-constexpr double kAdamEpsilon = 1e-8;
 constexpr double kClipNorm = 2.0;
 constexpr int kWarmupSteps = 20;
 constexpr double kRelativeFloor = 1e-4; // log-spectral floor: -40 dB under the frame's mean power
@@ -31,24 +30,6 @@ torch::Tensor maskFrom(const std::vector<std::uint8_t>& values) {
     return torch::from_blob(const_cast<std::uint8_t*>(values.data()),
                             {static_cast<std::int64_t>(values.size())}, torch::kUInt8)
         .to(torch::kFloat);
-}
-
-NamedArray toArray(const std::string& name, const torch::Tensor& tensor) {
-    NamedArray array;
-    array.name = name;
-    array.shape = tensor.sizes().vec();
-    const torch::Tensor data = tensor.detach().contiguous().to(torch::kFloat);
-    array.values.assign(data.data_ptr<float>(), data.data_ptr<float>() + data.numel());
-    return array;
-}
-
-void copyInto(torch::Tensor& tensor, const NamedArray& array, const std::string& what) {
-    if (tensor.sizes().vec() != array.shape ||
-        static_cast<std::int64_t>(array.values.size()) != tensor.numel())
-        throw BadInput(what + ": tensor '" + array.name + "' has the wrong shape for this model");
-    torch::NoGradGuard noGrad;
-    tensor.copy_(
-        torch::from_blob(const_cast<float*>(array.values.data()), tensor.sizes(), torch::kFloat));
 }
 
 struct Net : torch::nn::Module {
@@ -218,21 +199,17 @@ struct VoiceTrainer::Impl {
     Tables tables;
     std::int64_t frames = 0;
     torch::Tensor conditioning, comb, target, level, trainFrame, validationFrame;
-    std::vector<torch::Tensor> parameters, firstMoment, secondMoment;
+    ClippedAdam adam;
 
     Impl(VoiceNetwork& n, const TrainingData& data)
-        : network(n), config(n.config()), tables(n.config()), frames(data.frames) {
+        : network(n), config(n.config()), tables(n.config()), frames(data.frames),
+          adam(n.impl_->net->parameters(), kClipNorm) {
         conditioning = tensorFrom(data.conditioning, {frames, kConditioningSize});
         comb = tensorFrom(data.comb, {frames, kBins});
         target = tensorFrom(data.target, {frames, kBins});
         level = tensorFrom(data.level, {frames});
         trainFrame = maskFrom(data.trainFrame);
         validationFrame = maskFrom(data.validationFrame);
-        for (auto& p : network.impl_->net->parameters()) {
-            parameters.push_back(p);
-            firstMoment.push_back(torch::zeros_like(p));
-            secondMoment.push_back(torch::zeros_like(p));
-        }
     }
 
     double learningRate(int step) const {
@@ -245,29 +222,6 @@ struct VoiceTrainer::Impl {
         if (step < warmup)
             rate *= static_cast<double>(step + 1) / warmup;
         return rate;
-    }
-
-    void adam(int step) {
-        torch::NoGradGuard noGrad;
-        double squaredNorm = 0;
-        for (auto& p : parameters)
-            if (p.grad().defined())
-                squaredNorm += p.grad().square().sum().item<double>();
-        const double norm = std::sqrt(squaredNorm);
-        const double clip = norm > kClipNorm ? kClipNorm / norm : 1.0;
-        const double t = step + 1;
-        const double rate = learningRate(step) * std::sqrt(1.0 - std::pow(kAdamBeta2, t)) /
-                            (1.0 - std::pow(kAdamBeta1, t));
-        for (size_t i = 0; i < parameters.size(); ++i) {
-            torch::Tensor& p = parameters[i];
-            if (!p.grad().defined())
-                continue;
-            const torch::Tensor g = p.grad() * clip;
-            firstMoment[i].mul_(kAdamBeta1).add_(g, 1.0 - kAdamBeta1);
-            secondMoment[i].mul_(kAdamBeta2).addcmul_(g, g, 1.0 - kAdamBeta2);
-            p.addcdiv_(firstMoment[i], secondMoment[i].sqrt().add_(kAdamEpsilon), -rate);
-            p.grad().zero_();
-        }
     }
 };
 
@@ -299,7 +253,7 @@ double VoiceTrainer::step(int step, const std::vector<std::int64_t>& cropStarts)
     const torch::Tensor mask = m.trainFrame.index_select(0, lossIndex).view({batch, crop});
     const torch::Tensor loss = (frameLoss(power, target) * mask).sum() / mask.sum().clamp_min(1.0);
     loss.backward();
-    m.adam(step);
+    m.adam.step(step, m.learningRate(step));
     return loss.item<double>();
 }
 
@@ -334,22 +288,12 @@ Evaluation VoiceTrainer::evaluate(bool validationFrames) const {
 }
 
 std::vector<NamedArray> VoiceTrainer::optimizerState() const {
-    std::vector<NamedArray> out;
-    for (size_t i = 0; i < impl_->parameters.size(); ++i) {
-        out.push_back(toArray("m" + std::to_string(i), impl_->firstMoment[i]));
-        out.push_back(toArray("v" + std::to_string(i), impl_->secondMoment[i]));
-    }
-    return out;
+    return impl_->adam.state();
 }
 
 void VoiceTrainer::setOptimizerState(const std::vector<NamedArray>& state,
                                      const std::string& what) {
-    if (state.size() != 2 * impl_->parameters.size())
-        throw BadInput(what + ": optimizer state does not match the model");
-    for (size_t i = 0; i < impl_->parameters.size(); ++i) {
-        copyInto(impl_->firstMoment[i], state[2 * i], what);
-        copyInto(impl_->secondMoment[i], state[2 * i + 1], what);
-    }
+    impl_->adam.setState(state, what);
 }
 
 } // namespace accord::models::voice

@@ -9,6 +9,7 @@
 // with a leaky ReLU, then a linear head to the synthesiser controls (log power of the harmonic
 // and noise envelopes; zero-initialised, so an untrained model is spectrally flat).
 
+#include "model_file.h"
 #include "voice_dsp.h"
 
 #include <cstdint>
@@ -17,12 +18,6 @@
 #include <vector>
 
 namespace accord::models::voice {
-
-struct NamedArray {
-    std::string name;
-    std::vector<std::int64_t> shape;
-    std::vector<float> values;
-};
 
 // The dataset, every array over the same `frames` (the training assets' frames concatenated,
 // with zero frames before the first crop's context and after the last crop).

@@ -1,0 +1,374 @@
+// Style models: training loop with checkpoints, model files, scoring, variations with the
+// originality guard (docs/STYLE.md). No registry and no consent here (workflows/ asks), and no
+// Torch: the network lives behind style_net.h.
+
+#include "accord/models/style_model.h"
+
+#include "model_file.h"
+#include "style_guard.h"
+#include "style_model_impl.h"
+#include "style_net.h"
+#include "style_tokens.h"
+#include "training_checkpoint.h"
+
+#include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/core/json_input.h"
+#include "accord/core/thread_checks.h"
+#include "accord/models/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace accord::models {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using namespace style;
+
+constexpr char kModelMagic[9] = "ACCSTYLE";
+constexpr char kCheckpointMagic[9] = "ACCSCKPT";
+constexpr const char* kModelFormatName = "accord-style-model";
+constexpr const char* kModelKind = "an Accord style model";
+constexpr const char* kCheckpointKind = "an Accord style-model checkpoint";
+constexpr double kCheckpointSeconds = 30;
+constexpr size_t kLossWindow = 50;
+constexpr int kValidationEvery = 10; // one window in ten is held out
+constexpr int kMinimumNotes = 16;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+StyleConfig configFor(const StyleTrainingOptions& options) {
+    StyleConfig config;
+    if (options.hidden > 0)
+        config.hidden = options.hidden;
+    if (options.maxSteps > 0)
+        config.steps = options.maxSteps;
+    return config;
+}
+
+std::string requestFingerprint(const std::vector<StyleSequence>& sequences,
+                               const StyleTrainingOptions& options, const StyleConfig& config) {
+    json melodies = json::array();
+    for (const StyleSequence& sequence : sequences) {
+        json notes = json::array();
+        for (const Note& n : sequence.melody.notes)
+            notes.push_back({n.start, n.length, n.pitch});
+        melodies.push_back({sequence.source, sequence.melody.beatsPerBar, sequence.melody.beatUnit,
+                            sha256Hex(notes.dump())});
+    }
+    return sha256Hex(json({{"format", kModelFormatName},
+                           {"version", kStyleModelFormatVersion},
+                           {"owner", options.owner},
+                           {"sequences", melodies},
+                           {"seed", options.seed},
+                           {"config", config.toJson()}})
+                         .dump());
+}
+
+// Windows of config.windowNotes steps; every 10th held out (the last when there are fewer, the
+// only one doubling as its own validation).
+struct Windows {
+    std::vector<EncodedMelody> train, validation;
+    std::int64_t notes = 0;
+    bool validationIsTraining = false;
+};
+
+Windows windowsOf(const std::vector<StyleSequence>& sequences, const StyleConfig& config) {
+    std::vector<EncodedMelody> all;
+    Windows windows;
+    for (const StyleSequence& sequence : sequences) {
+        const EncodedMelody encoded = encodeMelody(sequence.melody);
+        windows.notes += static_cast<std::int64_t>(encoded.targets.size());
+        const auto size = static_cast<size_t>(config.windowNotes);
+        for (size_t at = 0; at < encoded.targets.size(); at += size) {
+            const size_t end = std::min(encoded.targets.size(), at + size);
+            EncodedMelody window;
+            window.inputs.assign(encoded.inputs.begin() + static_cast<std::ptrdiff_t>(at),
+                                 encoded.inputs.begin() + static_cast<std::ptrdiff_t>(end));
+            window.targets.assign(encoded.targets.begin() + static_cast<std::ptrdiff_t>(at),
+                                  encoded.targets.begin() + static_cast<std::ptrdiff_t>(end));
+            all.push_back(std::move(window));
+        }
+    }
+    for (size_t i = 0; i < all.size(); ++i) {
+        const bool heldOut = all.size() >= static_cast<size_t>(kValidationEvery)
+                                 ? i % kValidationEvery == kValidationEvery - 1
+                                 : i + 1 == all.size();
+        (heldOut ? windows.validation : windows.train).push_back(all[i]);
+    }
+    if (windows.train.empty()) {
+        windows.train = windows.validation;
+        windows.validationIsTraining = true;
+    }
+    return windows;
+}
+
+} // namespace
+
+// ---- training -----------------------------------------------------------------------------------
+
+TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
+                        const StyleTrainingOptions& options,
+                        const std::function<void(const StyleTrainingProgress&)>& progress,
+                        const std::atomic<bool>* cancel) {
+    threads::assertNotInAudioCallback("models::trainStyle");
+    const Clock::time_point started = Clock::now();
+    const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
+    const int threads = options.threads > 0 ? options.threads : kStyleModelThreads;
+    const RuntimeInfo runtime = configureRuntime(threads);
+    for (const StyleSequence& sequence : sequences)
+        checkMelody(sequence.melody, "training sequence " + sequence.source);
+
+    const StyleConfig config = configFor(options);
+    const Windows windows = windowsOf(sequences, config);
+    if (windows.notes < kMinimumNotes)
+        throw BadInput("not enough notes to learn a style from: " + std::to_string(windows.notes) +
+                       " (at least " + std::to_string(kMinimumNotes) + " needed)");
+
+    TrainedStyle result;
+    result.runtime = "LibTorch " + runtime.torchVersion;
+    StyleTrainingProgress report;
+    report.totalSteps = config.steps;
+    const auto tell = [&](const std::string& message) {
+        report.message = message;
+        report.elapsedSeconds = secondsSince(started);
+        if (progress)
+            progress(report);
+    };
+
+    const CheckpointFile checkpointFile{options.checkpointFile, kCheckpointMagic, kCheckpointKind};
+    const std::string fingerprint = requestFingerprint(sequences, options, config);
+    StyleNetwork network(config, options.seed);
+    StyleTrainer trainer(network, windows.train, windows.validation);
+    std::mt19937_64 random(options.seed);
+    TrainingCheckpoint state;
+    std::string note;
+    if (std::optional<TrainingCheckpoint> saved =
+            readTrainingCheckpoint(checkpointFile, fingerprint, note)) {
+        network.setWeights(saved->weights, checkpointFile.path);
+        trainer.setOptimizerState(saved->optimizer, checkpointFile.path);
+        std::istringstream in(saved->random);
+        in >> random;
+        state = std::move(*saved);
+        result.resumedFromStep = state.step;
+        note = "resumed at step " + std::to_string(state.step);
+    }
+    if (state.step == 0)
+        state.metrics["untrainedValidationLoss"] = trainer.evaluate(true);
+    report.step = state.step;
+    if (state.metrics.contains("validationLoss"))
+        report.validationLoss = state.metrics["validationLoss"].get<double>();
+    tell(note.empty() ? "training" : note);
+
+    const auto save = [&] {
+        state.weights = network.weights();
+        state.optimizer = trainer.optimizerState();
+        std::ostringstream out;
+        out << random;
+        state.random = out.str();
+        writeTrainingCheckpoint(checkpointFile, fingerprint, state);
+    };
+    const auto measure = [&] {
+        const double validation = trainer.evaluate(true);
+        state.metrics["validationLoss"] = validation;
+        report.validationLoss = validation;
+        if (!state.metrics.contains("bestValidationLoss") ||
+            validation < state.metrics["bestValidationLoss"].get<double>()) {
+            state.metrics["bestValidationLoss"] = validation;
+            state.metrics["bestStep"] = state.step;
+            state.best = network.weights();
+        }
+    };
+
+    std::uniform_int_distribution<std::int64_t> pickWindow(
+        0, static_cast<std::int64_t>(windows.train.size()) - 1);
+    Clock::time_point lastSave = Clock::now();
+    while (state.step < config.steps) {
+        if (cancel && cancel->load()) {
+            save();
+            result.cancelled = true;
+            result.steps = state.step;
+            return result;
+        }
+        if (secondsSince(started) + 2.0 >= budget) {
+            result.stoppedByTimeLimit = true;
+            break;
+        }
+        std::vector<std::int64_t> batch(static_cast<size_t>(config.batchWindows));
+        for (std::int64_t& window : batch)
+            window = pickWindow(random);
+        const double loss = trainer.step(state.step, batch);
+        ++state.step;
+        state.recentLosses.push_back(loss);
+        while (state.recentLosses.size() > kLossWindow)
+            state.recentLosses.pop_front();
+        if (state.step % config.validationEvery == 0 || state.step == config.steps)
+            measure();
+        report.step = state.step;
+        report.loss = std::accumulate(state.recentLosses.begin(), state.recentLosses.end(), 0.0) /
+                      static_cast<double>(state.recentLosses.size());
+        report.elapsedSeconds = secondsSince(started);
+        report.message.clear();
+        if (progress)
+            progress(report);
+        if (secondsSince(lastSave) >= kCheckpointSeconds && state.step < config.steps) {
+            save();
+            lastSave = Clock::now();
+        }
+    }
+    if (result.stoppedByTimeLimit)
+        save();
+
+    tell("saving");
+    if (state.step > 0) {
+        measure(); // the last weights compete too
+        network.setWeights(state.best, checkpointFile.path);
+    }
+    const double validation = trainer.evaluate(true);
+    const double training = trainer.evaluate(false);
+    json metrics = state.metrics;
+    metrics["steps"] = state.step;
+    metrics["plannedSteps"] = config.steps;
+    metrics["stoppedByTimeLimit"] = result.stoppedByTimeLimit;
+    metrics["trainLoss"] = training;
+    metrics["validationLoss"] = validation;
+    metrics["trainLogLikelihoodPerNote"] = -training;
+    metrics["validationLogLikelihoodPerNote"] = -validation;
+    metrics["validationIsTraining"] = windows.validationIsTraining;
+    metrics["notes"] = windows.notes;
+    metrics["sequences"] = sequences.size();
+    metrics["wallSeconds"] = secondsSince(started);
+    metrics["threads"] = threads;
+    metrics["seed"] = options.seed;
+
+    OriginalityIndex runs;
+    for (const StyleSequence& sequence : sequences) {
+        runs.add(sequence.melody, sequence.source);
+        result.sources.push_back(sequence.source);
+    }
+    result.steps = state.step;
+    result.configJson = config.toJson().dump();
+    result.metricsJson = metrics.dump();
+    result.weights = encodeTensors(network.weights());
+    result.weightsSha256 = sha256Hex(result.weights);
+    result.runs = runs.impl().encode();
+    return result;
+}
+
+// ---- model files --------------------------------------------------------------------------------
+
+void writeStyleModel(const std::string& file, const TrainedStyle& trained,
+                     const StyleModelOrigin& origin) {
+    json training = json::array();
+    for (size_t i = 0; i < trained.sources.size(); ++i)
+        training.push_back(
+            {{"asset", trained.sources[i]},
+             {"grant", i < origin.grants.size() ? json(origin.grants[i]) : json(nullptr)}});
+    const json card = {{"format", kModelFormatName},
+                       {"formatVersion", kStyleModelFormatVersion},
+                       {"kind", "style"},
+                       {"model", origin.modelId.empty() ? json(nullptr) : json(origin.modelId)},
+                       {"owner", origin.owner},
+                       {"ownerName", origin.ownerName},
+                       {"createdAt", origin.createdAt},
+                       {"training", training},
+                       {"config", json::parse(trained.configJson)},
+                       {"metrics", json::parse(trained.metricsJson)},
+                       {"weightsSha256", trained.weightsSha256},
+                       {"runsSha256", sha256Hex(trained.runs)},
+                       {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
+                       {"runtime", trained.runtime}};
+    std::string blob;
+    for (int i = 0; i < 8; ++i)
+        blob.push_back(static_cast<char>((trained.weights.size() >> (8 * i)) & 0xff));
+    blob += trained.weights;
+    blob += trained.runs;
+    writeFileAtomically(file,
+                        encodeContainer(kModelMagic, kStyleModelFormatVersion, card.dump(2), blob));
+}
+
+StyleModel::StyleModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StyleModel::~StyleModel() = default;
+StyleModel::StyleModel(StyleModel&&) noexcept = default;
+StyleModel& StyleModel::operator=(StyleModel&&) noexcept = default;
+
+std::string StyleModel::cardJson() const {
+    return impl_->card;
+}
+std::vector<std::string> StyleModel::sources() const {
+    return impl_->sources;
+}
+const OriginalityIndex& StyleModel::trainingRuns() const {
+    return impl_->runs;
+}
+const StyleModel::Impl& StyleModel::impl() const {
+    return *impl_;
+}
+
+StyleModel loadStyleModel(const std::string& file) {
+    threads::assertNotInAudioCallback("models::loadStyleModel");
+    if (!fileExists(file))
+        throw BadInput(file + ": no such style model file");
+    const Container container = decodeContainer(readWholeFile(file), kModelMagic,
+                                                kStyleModelFormatVersion, file, kModelKind);
+    const json card = parseJsonInput(container.json, file + ": the style model's card");
+    if (!card.is_object() || !card.contains("format") || card["format"] != kModelFormatName)
+        throw BadInput(file + ": not " + std::string(kModelKind) +
+                       " (its card is of another kind)");
+    const JsonFields fields(card, file + ": corrupt style model card");
+    const std::string& blob = container.blob;
+    std::uint64_t weightBytes = 0;
+    for (size_t i = 0; i < 8 && i < blob.size(); ++i)
+        weightBytes |= static_cast<std::uint64_t>(static_cast<unsigned char>(blob[i])) << (8 * i);
+    if (blob.size() < 8 || weightBytes > blob.size() - 8)
+        throw BadInput(file + ": corrupt style model (impossible weights size)");
+    const std::string weights = blob.substr(8, static_cast<size_t>(weightBytes));
+    const std::string runs = blob.substr(8 + static_cast<size_t>(weightBytes));
+    if (sha256Hex(weights) != fields.text("weightsSha256"))
+        throw BadInput(file +
+                       ": corrupt style model: the weights do not match the hash in its card");
+    if (sha256Hex(runs) != fields.text("runsSha256"))
+        throw BadInput(file + ": corrupt style model: the originality runs do not match the hash "
+                              "in its card");
+    auto impl = std::make_unique<StyleModel::Impl>();
+    impl->card = container.json;
+    impl->network = std::make_unique<StyleNetwork>(
+        StyleConfig::fromJson(fields.object("config", false), file), 0);
+    impl->network->setWeights(decodeTensors(weights, file), file);
+    impl->runs = OriginalityIndex(OriginalityIndex::Impl::decode(runs, file));
+    impl->sources = impl->runs.impl().sources;
+    return StyleModel(std::move(impl));
+}
+
+// ---- scoring ------------------------------------------------------------------------------------
+
+StyleScore scorePhrase(const StyleModel& model, const Melody& phrase) {
+    threads::assertNotInAudioCallback("models::scorePhrase");
+    checkMelody(phrase, "the phrase");
+    if (phrase.notes.size() < 2)
+        throw BadInput("the phrase has " + std::to_string(phrase.notes.size()) +
+                       " note(s): at least 2 are needed to score it");
+    const std::vector<double> logLikelihoods =
+        model.impl().network->logLikelihoods(encodeMelody(phrase));
+    StyleScore score;
+    score.notes = static_cast<int>(phrase.notes.size());
+    score.perNoteLogLikelihood =
+        std::accumulate(logLikelihoods.begin(), logLikelihoods.end(), 0.0) /
+        static_cast<double>(logLikelihoods.size());
+    return score;
+}
+
+} // namespace accord::models

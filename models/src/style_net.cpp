@@ -1,0 +1,271 @@
+// The only Torch translation unit of the style model (see style_net.h).
+
+#include "style_net.h"
+
+#include "torch_training.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/json_input.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace accord::models::style {
+namespace {
+
+constexpr double kClipNorm = 1.0;
+constexpr int kWarmupSteps = 20;
+constexpr std::int64_t kIgnored = -100;
+constexpr std::int64_t kEvaluationBatch = 256;
+
+struct Net : torch::nn::Module {
+    torch::nn::Embedding token{nullptr}, position{nullptr}, key{nullptr}, band{nullptr};
+    torch::nn::GRU gru{nullptr};
+    torch::nn::Linear head{nullptr};
+
+    Net(const StyleConfig& c, std::uint64_t seed) {
+        token = register_module("token", torch::nn::Embedding(kInputTokens, c.embedding));
+        position = register_module("position", torch::nn::Embedding(kPositions, c.embedding));
+        key = register_module("key", torch::nn::Embedding(kKeyDegrees, c.embedding));
+        band = register_module("register", torch::nn::Embedding(kRegisters, c.embedding));
+        gru = register_module(
+            "gru", torch::nn::GRU(torch::nn::GRUOptions(c.embedding, c.hidden).batch_first(true)));
+        head = register_module("head", torch::nn::Linear(c.hidden, kEventClasses));
+        // Deterministic initialisation from our own generator: U(-1/sqrt(fan_in), +) matrices,
+        // zero biases.
+        at::Generator generator = at::detail::createCPUGenerator(seed);
+        torch::NoGradGuard noGrad;
+        for (auto& parameter : named_parameters()) {
+            torch::Tensor& p = parameter.value();
+            if (p.dim() == 1) {
+                p.zero_();
+                continue;
+            }
+            const double bound = 1.0 / std::sqrt(static_cast<double>(p.size(1)));
+            p.uniform_(-bound, bound, generator);
+        }
+    }
+
+    // inputs: [batch, steps, 4] (token, position, key degree, register band) -> logits, state
+    std::tuple<torch::Tensor, torch::Tensor> forward(const torch::Tensor& inputs,
+                                                     const torch::Tensor& state) {
+        const torch::Tensor x = token(inputs.select(2, 0)) + position(inputs.select(2, 1)) +
+                                key(inputs.select(2, 2)) + band(inputs.select(2, 3));
+        auto [out, next] = state.defined() ? gru(x, state) : gru(x);
+        return {head(out), next};
+    }
+};
+
+// Windows as padded tensors: inputs [n, steps, 4], targets [n, steps] (kIgnored past the end).
+struct Batchable {
+    torch::Tensor inputs, targets;
+    std::int64_t notes = 0;
+};
+
+Batchable batchable(const std::vector<EncodedMelody>& windows) {
+    std::int64_t steps = 1;
+    for (const EncodedMelody& w : windows)
+        steps = std::max<std::int64_t>(steps, static_cast<std::int64_t>(w.targets.size()));
+    const auto n = static_cast<std::int64_t>(windows.size());
+    Batchable b;
+    b.inputs = torch::zeros({n, steps, 4}, torch::kLong);
+    b.targets = torch::full({n, steps}, kIgnored, torch::kLong);
+    auto in = b.inputs.accessor<std::int64_t, 3>();
+    auto out = b.targets.accessor<std::int64_t, 2>();
+    for (std::int64_t i = 0; i < n; ++i) {
+        const EncodedMelody& w = windows[static_cast<size_t>(i)];
+        for (size_t t = 0; t < w.targets.size(); ++t) {
+            const StepInput& s = w.inputs[t];
+            const auto j = static_cast<std::int64_t>(t);
+            in[i][j][0] = s.token;
+            in[i][j][1] = s.position;
+            in[i][j][2] = s.keyDegree;
+            in[i][j][3] = s.registerBand;
+            out[i][j] = w.targets[t];
+        }
+        b.notes += static_cast<std::int64_t>(w.targets.size());
+    }
+    return b;
+}
+
+} // namespace
+
+nlohmann::json StyleConfig::toJson() const {
+    return {{"network", "gru"},
+            {"embedding", embedding},
+            {"hidden", hidden},
+            {"steps", steps},
+            {"batchWindows", batchWindows},
+            {"windowNotes", windowNotes},
+            {"learningRate", learningRate},
+            {"finalLearningRate", finalLearningRate},
+            {"validationEvery", validationEvery},
+            {"intervalClasses", kIntervalClasses},
+            {"gapClasses", kGapClasses}};
+}
+
+StyleConfig StyleConfig::fromJson(const nlohmann::json& json, const std::string& file) {
+    const JsonFields fields(json, file + ": the style model's config");
+    StyleConfig c;
+    const auto size = [&](const char* name, int low, int high) {
+        const auto value = fields.integer(name);
+        if (value < low || value > high)
+            throw BadInput(fields.where() + ": \"" + name + "\" out of range");
+        return static_cast<int>(value);
+    };
+    c.embedding = size("embedding", 1, 4096);
+    c.hidden = size("hidden", 1, 4096);
+    c.steps = size("steps", 1, 10000000);
+    c.batchWindows = size("batchWindows", 1, 100000);
+    c.windowNotes = size("windowNotes", 2, 100000);
+    c.validationEvery = size("validationEvery", 1, 10000000);
+    if (size("intervalClasses", 1, 1000) != kIntervalClasses ||
+        size("gapClasses", 1, 1000) != kGapClasses)
+        throw BadInput(fields.where() + ": tokens of another version of the style model");
+    c.learningRate = fields.number("learningRate", c.learningRate);
+    c.finalLearningRate = fields.number("finalLearningRate", c.finalLearningRate);
+    return c;
+}
+
+struct StyleNetwork::Impl {
+    StyleConfig config;
+    std::shared_ptr<Net> net;
+};
+
+StyleNetwork::StyleNetwork(const StyleConfig& config, std::uint64_t seed)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->config = config;
+    impl_->net = std::make_shared<Net>(config, seed);
+}
+StyleNetwork::~StyleNetwork() = default;
+
+const StyleConfig& StyleNetwork::config() const {
+    return impl_->config;
+}
+
+std::vector<NamedArray> StyleNetwork::weights() const {
+    std::vector<NamedArray> out;
+    for (const auto& parameter : impl_->net->named_parameters())
+        out.push_back(toArray(parameter.key(), parameter.value()));
+    return out;
+}
+
+void StyleNetwork::setWeights(const std::vector<NamedArray>& weights, const std::string& what) {
+    auto parameters = impl_->net->named_parameters();
+    if (parameters.size() != weights.size())
+        throw BadInput(what + ": the weights hold " + std::to_string(weights.size()) +
+                       " tensors, this model has " + std::to_string(parameters.size()));
+    size_t i = 0;
+    for (auto& parameter : parameters) {
+        const NamedArray& array = weights[i++];
+        if (array.name != parameter.key())
+            throw BadInput(what + ": unexpected tensor '" + array.name + "' (expected '" +
+                           parameter.key() + "')");
+        copyInto(parameter.value(), array, what);
+    }
+}
+
+std::vector<double> StyleNetwork::logLikelihoods(const EncodedMelody& melody) const {
+    if (melody.targets.empty())
+        return {};
+    torch::NoGradGuard noGrad;
+    const Batchable b = batchable({melody});
+    const torch::Tensor logits = std::get<0>(impl_->net->forward(b.inputs, {}));
+    const torch::Tensor chosen =
+        torch::log_softmax(logits, -1).gather(2, b.targets.unsqueeze(2)).flatten().contiguous();
+    return std::vector<double>(chosen.data_ptr<float>(), chosen.data_ptr<float>() + chosen.numel());
+}
+
+std::vector<float> StyleNetwork::step(const StepInput& input, std::vector<float>& hidden) const {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x =
+        torch::tensor({std::int64_t{input.token}, std::int64_t{input.position},
+                       std::int64_t{input.keyDegree}, std::int64_t{input.registerBand}},
+                      torch::kLong)
+            .view({1, 1, 4});
+    torch::Tensor state;
+    if (!hidden.empty())
+        state = torch::from_blob(hidden.data(), {1, 1, impl_->config.hidden}, torch::kFloat);
+    auto [logits, next] = impl_->net->forward(x, state);
+    const torch::Tensor logProbabilities = torch::log_softmax(logits.flatten(), 0).contiguous();
+    const torch::Tensor nextState = next.contiguous();
+    hidden.assign(nextState.data_ptr<float>(), nextState.data_ptr<float>() + nextState.numel());
+    return std::vector<float>(logProbabilities.data_ptr<float>(),
+                              logProbabilities.data_ptr<float>() + logProbabilities.numel());
+}
+
+struct StyleTrainer::Impl {
+    StyleNetwork& network;
+    StyleConfig config;
+    Batchable train, validation;
+    ClippedAdam adam;
+
+    Impl(StyleNetwork& n, const std::vector<EncodedMelody>& t, const std::vector<EncodedMelody>& v)
+        : network(n), config(n.config()), train(batchable(t)), validation(batchable(v)),
+          adam(n.impl_->net->parameters(), kClipNorm) {}
+
+    double learningRate(int step) const {
+        const double progress =
+            std::min(1.0, static_cast<double>(step) / std::max(1, config.steps));
+        double rate = config.finalLearningRate + (config.learningRate - config.finalLearningRate) *
+                                                     0.5 *
+                                                     (1.0 + std::cos(3.14159265358979 * progress));
+        const int warmup = std::max(1, std::min(kWarmupSteps, config.steps / 5));
+        if (step < warmup)
+            rate *= static_cast<double>(step + 1) / warmup;
+        return rate;
+    }
+
+    torch::Tensor loss(const torch::Tensor& inputs, const torch::Tensor& targets,
+                       torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction) {
+        const torch::Tensor logits = std::get<0>(network.impl_->net->forward(inputs, {}));
+        return torch::nn::functional::cross_entropy(
+            logits.reshape({-1, kEventClasses}), targets.flatten(),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnored).reduction(
+                reduction));
+    }
+};
+
+StyleTrainer::StyleTrainer(StyleNetwork& network, const std::vector<EncodedMelody>& trainWindows,
+                           const std::vector<EncodedMelody>& validationWindows)
+    : impl_(std::make_unique<Impl>(network, trainWindows, validationWindows)) {}
+StyleTrainer::~StyleTrainer() = default;
+
+double StyleTrainer::step(int step, const std::vector<std::int64_t>& batch) {
+    Impl& m = *impl_;
+    const torch::Tensor index = torch::tensor(batch, torch::kLong);
+    const torch::Tensor loss = m.loss(m.train.inputs.index_select(0, index),
+                                      m.train.targets.index_select(0, index), torch::kMean);
+    loss.backward();
+    m.adam.step(step, m.learningRate(step));
+    return loss.item<double>();
+}
+
+double StyleTrainer::evaluate(bool validation) const {
+    Impl& m = *impl_;
+    const Batchable& set = validation ? m.validation : m.train;
+    if (set.notes == 0)
+        return -1;
+    torch::NoGradGuard noGrad;
+    double sum = 0;
+    const std::int64_t n = set.inputs.size(0);
+    for (std::int64_t at = 0; at < n; at += kEvaluationBatch) {
+        const std::int64_t end = std::min(n, at + kEvaluationBatch);
+        sum += m.loss(set.inputs.slice(0, at, end), set.targets.slice(0, at, end), torch::kSum)
+                   .item<double>();
+    }
+    return sum / static_cast<double>(set.notes);
+}
+
+std::vector<NamedArray> StyleTrainer::optimizerState() const {
+    return impl_->adam.state();
+}
+
+void StyleTrainer::setOptimizerState(const std::vector<NamedArray>& state,
+                                     const std::string& what) {
+    impl_->adam.setState(state, what);
+}
+
+} // namespace accord::models::style
