@@ -121,6 +121,38 @@ const std::vector<CommandSpec> commands = {
       {"--as", true}},
      0,
      0},
+    {{"train", "style"},
+     "--owner HOLDER --asset ID... --out MODEL_FILE [--max-minutes N] [--steps N] [--seed N] "
+     "[--as HOLDER]   (assets: MIDI files and monophonic stems)",
+     {{"--owner", true},
+      {"--asset", true, true},
+      {"--out", true},
+      {"--max-minutes", true},
+      {"--steps", true},
+      {"--seed", true},
+      {"--as", true}},
+     0,
+     0},
+    {{"style", "score"}, "--model MODEL_FILE FILE...", {{"--model", true}}, 1, 10000},
+    {{"vary"},
+     "--model MODEL_FILE IN --count N --out DIR [--seed S] [--temperature T] [--stray 0..1] "
+     "[--keep-rhythm] [--keep-contour] [--density -1..1] [--register SEMITONES] "
+     "[--voice VOICE_MODEL | --program GM] [--as HOLDER]",
+     {{"--model", true},
+      {"--count", true},
+      {"--out", true},
+      {"--seed", true},
+      {"--temperature", true},
+      {"--stray", true},
+      {"--keep-rhythm", false},
+      {"--keep-contour", false},
+      {"--density", true},
+      {"--register", true},
+      {"--voice", true},
+      {"--program", true},
+      {"--as", true}},
+     1,
+     1},
     {{"convert"},
      "--model MODEL_FILE IN OUT [--transpose SEMITONES] [--as HOLDER]",
      {{"--model", true}, {"--transpose", true}, {"--as", true}},
@@ -392,7 +424,8 @@ const std::vector<CommandSpec>& commandTable() {
 ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
     const auto& words = args.command->words;
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
-    if (name == "train voice" || name == "convert" || name == "demo")
+    if (name == "train voice" || name == "train style" || name == "style score" || name == "vary" ||
+        name == "convert" || name == "demo")
 #ifdef ACCORD_CLI_WITH_MODELS
         return name == "demo" ? runDemo(args.value("--out"), args.json, out, err)
                               : runModelCommand(args, out, err);

@@ -5,6 +5,7 @@
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/convert.h"
+#include "accord/workflows/style.h"
 #include "accord/workflows/train.h"
 #include "output.h"
 
@@ -29,6 +30,28 @@ int wholeNumber(const Arguments& args, const std::string& option, int fallback) 
     if (value < 0 || value != static_cast<double>(static_cast<int>(value)))
         throw BadInput(option + ": '" + *args.value(option) + "' is not a whole number");
     return static_cast<int>(value);
+}
+
+ExitCode reportTraining(const Arguments& args, std::ostream& out, std::ostream& err,
+                        const workflows::TrainedVoiceModel& trained, const std::string& kind) {
+    if (trained.cancelled) {
+        err << "Training interrupted; the checkpoint " << trained.checkpoint
+            << " keeps it: run the same command again to resume.\n";
+        return ExitCode::Interrupted;
+    }
+    emit(args, out,
+         {{"model", trained.modelId},
+          {"file", trained.file},
+          {"weights_sha256", trained.weightsSha256},
+          {"steps", trained.steps},
+          {"resumed_from_step", trained.resumedFromStep},
+          {"stopped_by_time_limit", trained.stoppedByTimeLimit},
+          {"metrics", json::parse(trained.metricsJson)}},
+         "Trained " + kind + " model " + trained.modelId + " -> " + trained.file + " (" +
+             std::to_string(trained.steps) + " steps" +
+             (trained.stoppedByTimeLimit ? ", stopped by --max-minutes; rerun to continue" : "") +
+             ")");
+    return ExitCode::Ok;
 }
 
 ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err) {
@@ -67,23 +90,134 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
             err << std::setprecision(0) << "  eta " << p.etaSeconds << " s\n";
         },
         &interrupted);
-    if (trained.cancelled) {
-        err << "Training interrupted; the checkpoint " << trained.checkpoint
-            << " keeps it: run the same command again to resume.\n";
-        return ExitCode::Interrupted;
+    return reportTraining(args, out, err, trained, "voice");
+}
+
+ExitCode trainStyle(const Arguments& args, std::ostream& out, std::ostream& err) {
+    workflows::StyleTrainingRequest request;
+    request.owner = args.required("--owner");
+    request.assets = args.all("--asset");
+    if (request.assets.empty())
+        throw UsageError("train style needs at least one --asset ID");
+    request.outFile = absolutePath(args.required("--out"));
+    request.maxMinutes = args.number("--max-minutes", 5);
+    request.maxSteps = wholeNumber(args, "--steps", 0);
+    request.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
+    models::configureRuntime();
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    auto registry = Registry::open(args.registryPath);
+    request.actor = actingHolder(args, *registry);
+    int lastReported = -1;
+    const auto trained = workflows::trainStyleModel(
+        *registry, request,
+        [&](const models::StyleTrainingProgress& p) {
+            if (!p.message.empty())
+                err << "  " << p.message << "\n";
+            const int percent = p.totalSteps ? 100 * p.step / p.totalSteps : 0;
+            if (percent / 5 == lastReported / 5)
+                return;
+            lastReported = percent;
+            err << std::fixed << std::setprecision(4) << "  step " << p.step << "/" << p.totalSteps
+                << "  loss " << p.loss;
+            if (p.validationLoss >= 0)
+                err << "  validation " << p.validationLoss;
+            err << "\n";
+        },
+        &interrupted);
+    return reportTraining(args, out, err, trained, "style");
+}
+
+ExitCode scoreStyle(const Arguments& args, std::ostream& out) {
+    models::configureRuntime();
+    auto registry = Registry::open(args.registryPath);
+    std::vector<std::string> files;
+    for (const std::string& file : args.positionals)
+        files.push_back(absolutePath(file));
+    const auto scores =
+        workflows::scorePhrases(*registry, absolutePath(args.required("--model")), files);
+    json list = json::array();
+    std::ostringstream text;
+    for (const auto& scored : scores) {
+        list.push_back({{"file", scored.file},
+                        {"per_note_log_likelihood", scored.score.perNoteLogLikelihood},
+                        {"notes", scored.score.notes}});
+        text << std::fixed << std::setprecision(3) << scored.score.perNoteLogLikelihood
+             << " per note  (" << scored.score.notes << " notes)  " << scored.file << "\n";
     }
+    std::string lines = text.str();
+    if (!lines.empty())
+        lines.pop_back();
+    emit(args, out, {{"scores", list}}, lines);
+    return ExitCode::Ok;
+}
+
+ExitCode vary(const Arguments& args, std::ostream& out) {
+    if (args.has("--voice") && args.has("--program"))
+        throw UsageError("vary: --voice and --program exclude each other");
+    auto registry = Registry::open(args.registryPath);
+    workflows::VariationsRequest request;
+    request.modelFile = absolutePath(args.required("--model"));
+    request.input = absolutePath(args.positionals.at(0));
+    request.outDir = absolutePath(args.required("--out"));
+    if (args.has("--voice"))
+        request.voiceModelFile = absolutePath(*args.value("--voice"));
+    request.gmProgram = wholeNumber(args, "--program", 0);
+    if (request.gmProgram > 127)
+        throw BadInput("--program: " + std::to_string(request.gmProgram) +
+                       " is not a General MIDI program (0 to 127)");
+    request.actor = actingHolder(args, *registry);
+    models::VariationRequest& variation = request.variation;
+    variation.count = wholeNumber(args, "--count", 4);
+    if (variation.count < 1 || variation.count > 64)
+        throw BadInput("--count: " + std::to_string(variation.count) + " (1 to 64 expected)");
+    variation.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
+    variation.temperature = args.number("--temperature", 1.0);
+    variation.stray = args.number("--stray", 0.5);
+    variation.density = args.number("--density", 0);
+    variation.registerShift = static_cast<int>(args.number("--register", 0));
+    variation.keepRhythm = args.has("--keep-rhythm");
+    variation.keepContour = args.has("--keep-contour");
+    if (!(variation.temperature >= 0 && variation.temperature <= 5))
+        throw BadInput("--temperature: 0 to 5 expected");
+    if (!(variation.stray >= 0 && variation.stray <= 1))
+        throw BadInput("--stray: 0 to 1 expected");
+    if (!(variation.density >= -1 && variation.density <= 1))
+        throw BadInput("--density: -1 to 1 expected");
+    if (std::abs(variation.registerShift) > 24)
+        throw BadInput("--register: -24 to 24 semitones expected");
+
+    const auto made = workflows::makeVariations(*registry, request);
+    json renders = json::array(), files = json::array(), midi = json::array(),
+         originality = json::array(), scores = json::array();
+    std::ostringstream text;
+    for (const auto& variationFile : made) {
+        renders.push_back(variationFile.render);
+        files.push_back(variationFile.file);
+        midi.push_back(variationFile.midi);
+        originality.push_back({{"longest_shared_run", variationFile.longestSharedRun.notes},
+                               {"with", variationFile.longestSharedRun.source.empty()
+                                            ? json(nullptr)
+                                            : json(variationFile.longestSharedRun.source)}});
+        scores.push_back(variationFile.score.perNoteLogLikelihood);
+        text << variationFile.render << "  " << variationFile.file << "  (longest shared run "
+             << variationFile.longestSharedRun.notes << " notes"
+             << (variationFile.longestSharedRun.source.empty()
+                     ? std::string()
+                     : " with " + variationFile.longestSharedRun.source)
+             << ")\n";
+    }
+    std::string lines = text.str();
+    if (!lines.empty())
+        lines.pop_back();
     emit(args, out,
-         {{"model", trained.modelId},
-          {"file", trained.file},
-          {"weights_sha256", trained.weightsSha256},
-          {"steps", trained.steps},
-          {"resumed_from_step", trained.resumedFromStep},
-          {"stopped_by_time_limit", trained.stoppedByTimeLimit},
-          {"metrics", json::parse(trained.metricsJson)}},
-         "Trained voice model " + trained.modelId + " -> " + trained.file + " (" +
-             std::to_string(trained.steps) + " steps" +
-             (trained.stoppedByTimeLimit ? ", stopped by --max-minutes; rerun to continue" : "") +
-             ")");
+         {{"renders", renders},
+          {"files", files},
+          {"midi", midi},
+          {"originality", originality},
+          {"scores", scores}},
+         lines);
     return ExitCode::Ok;
 }
 
@@ -115,8 +249,13 @@ ExitCode convert(const Arguments& args, std::ostream& out) {
 } // namespace
 
 ExitCode runModelCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
-    if (args.command->words[0] == "train")
-        return trainVoice(args, out, err);
+    const auto& words = args.command->words;
+    if (words[0] == "train")
+        return words[1] == "voice" ? trainVoice(args, out, err) : trainStyle(args, out, err);
+    if (words[0] == "style")
+        return scoreStyle(args, out);
+    if (words[0] == "vary")
+        return vary(args, out);
     return convert(args, out);
 }
 

@@ -121,7 +121,8 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
             text += " " + asset.value("asset", std::string()) + " (" +
                     asset.value("ownerName", std::string()) + ")";
         for (const auto& model : result.lineage.value("models", json::array()))
-            text += " " + model.value("model", std::string()) + " (voice of " +
+            text += " " + model.value("model", std::string()) + " (" +
+                    model.value("kind", std::string("voice")) + " of " +
                     model.value("ownerName", std::string()) + ")";
         text += "\n";
     }

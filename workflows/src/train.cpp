@@ -5,37 +5,11 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
-
-#include <algorithm>
-#include <filesystem>
+#include "training.h"
 
 namespace accord::workflows {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& item : items)
-        out += (out.empty() ? "" : ", ") + item;
-    return out;
-}
-
-Decision judgeAll(const Registry& registry, const std::vector<std::string>& assets,
-                  const std::string& actor) {
-    Decision merged;
-    merged.allowed = true;
-    for (const std::string& asset : assets) {
-        const Decision d = judgeVoiceTraining(registry, asset, actor);
-        merged.allowed = merged.allowed && d.allowed;
-        merged.missing.insert(merged.missing.end(), d.missing.begin(), d.missing.end());
-        merged.relied.insert(merged.relied.end(), d.relied.begin(), d.relied.end());
-        merged.closureAssets.insert(merged.closureAssets.end(), d.closureAssets.begin(),
-                                    d.closureAssets.end());
-    }
-    return merged;
-}
 
 // The registered recording of `asset`, read when training reaches it: its file must still hold
 // exactly what was registered.
@@ -48,11 +22,6 @@ models::VoiceRecording readRegisteredRecording(const Asset& asset) {
                        " no longer holds the registered recording (its audio differs)");
     audio::MonoAudio mono = audio::readMonoAudio(asset.path);
     return {std::move(mono.samples), mono.sampleRate};
-}
-
-void removeFile(const std::string& path) {
-    std::error_code ignored;
-    fs::remove(path, ignored);
 }
 
 } // namespace
@@ -71,40 +40,12 @@ TrainedVoiceModel
 trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
                 const std::function<void(const models::VoiceTrainingProgress&)>& progress,
                 const std::atomic<bool>* cancel) {
-    const std::optional<Holder> owner = registry.holder(request.owner);
-    if (!owner)
-        throw BadInput("unknown rights holder '" + request.owner + "'");
-    if (request.assets.empty())
-        throw BadInput("no assets to train on: name at least one registered recording");
-    if (request.outFile.empty())
-        throw BadInput("no output file for the voice model");
-    {
-        const fs::path folder = fs::absolute(fs::path(request.outFile)).parent_path();
-        std::error_code error;
-        if (!fs::is_directory(folder, error))
-            throw BadInput(request.outFile + ": the folder " + folder.string() + " does not exist");
-    }
-    std::vector<std::string> assetIds;
-    for (const std::string& id : request.assets)
-        if (std::find(assetIds.begin(), assetIds.end(), id) == assetIds.end())
-            assetIds.push_back(id);
-    std::vector<Asset> assets;
-    for (const std::string& id : assetIds) {
-        const std::optional<Asset> asset = registry.asset(id);
-        if (!asset)
-            throw BadInput("unknown asset '" + id + "'");
-        assets.push_back(*asset);
-    }
-    const std::string actor = request.actor.empty() ? request.owner : request.actor;
-
-    // Consent before anything is read: every asset needs train-voice.
-    const Decision decision = judgeAll(registry, assetIds, actor);
-    if (!decision.allowed)
-        throw ConsentDenied("train a voice model of " + request.owner + " on " + joined(assetIds),
-                            decision);
+    const detail::TrainingSubject subject =
+        detail::prepareTraining(registry, Scope::TrainVoice, request.owner, request.assets,
+                                request.outFile, request.actor, "voice model");
 
     std::vector<models::VoiceTrainingSource> sources;
-    for (const Asset& asset : assets)
+    for (const Asset& asset : subject.assets)
         sources.push_back(
             {asset.id, asset.pcmSha256, [asset] { return readRegisteredRecording(asset); }});
     models::VoiceTrainingOptions options;
@@ -126,55 +67,32 @@ trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
     if (trained.cancelled)
         return result;
 
-    // Consent again, now: a grant revoked while training must not yield a registered model
-    // (the registry marks models source-revoked on revocation, but this one did not exist yet).
-    const Decision still = judgeAll(registry, assetIds, actor);
-    if (!still.allowed) {
-        removeFile(options.checkpointFile);
-        throw ConsentDenied("register the voice model of " + request.owner + " trained on " +
-                                joined(assetIds) + " (consent was revoked during training)",
-                            still);
-    }
-
-    models::VoiceModelOrigin origin;
-    origin.owner = owner->id;
-    origin.ownerName = owner->name;
-    origin.createdAt = formatIsoTime(currentTime());
-    std::vector<TrainingSource> lineage;
-    for (std::size_t i = 0; i < assets.size(); ++i) {
-        std::string grant;
-        for (const ReliedGrant& relied : still.relied)
-            if (relied.asset == assets[i].id)
-                grant = relied.grant;
-        lineage.push_back({assets[i].id, grant});
-        origin.training.push_back(
-            {assets[i].id, grant, assets[i].pcmSha256, trained.sourceSeconds[i]});
-    }
-    const std::string file = absolutePath(request.outFile);
-    // Written before registering (so the registry never names a file that does not exist), then
-    // rewritten with the id the registry gave it.
-    models::writeVoiceModel(file, trained, origin);
     NewModel added;
     added.kind = ModelKind::Voice;
-    added.owner = owner->id;
-    added.file = file;
+    added.file = absolutePath(request.outFile);
     added.weightsSha256 = trained.weightsSha256;
     added.configJson = trained.configJson;
     added.metricsJson = trained.metricsJson;
-    added.training = lineage;
-    Model model;
-    try {
-        model = registry.addModel(added);
-    } catch (...) {
-        removeFile(file); // no unregistered model file left behind
-        throw;
-    }
-    origin.modelId = model.id;
-    models::writeVoiceModel(file, trained, origin);
+    models::VoiceModelOrigin origin;
+    origin.owner = subject.owner.id;
+    origin.ownerName = subject.owner.name;
+    origin.createdAt = formatIsoTime(currentTime());
+    const Model model = detail::registerTrainedModel(
+        registry, Scope::TrainVoice, subject, added, options.checkpointFile, "voice model",
+        [&](const std::string& modelId, const Decision& consent) {
+            origin.modelId = modelId;
+            origin.training.clear();
+            for (std::size_t i = 0; i < subject.assets.size(); ++i) {
+                const Asset& asset = subject.assets[i];
+                origin.training.push_back({asset.id, detail::grantFor(consent, asset.id),
+                                           asset.pcmSha256, trained.sourceSeconds[i]});
+            }
+            models::writeVoiceModel(added.file, trained, origin);
+        });
     if (!trained.stoppedByTimeLimit)
-        removeFile(options.checkpointFile);
+        detail::removeFileIfAny(options.checkpointFile);
 
-    result.file = file;
+    result.file = added.file;
     result.modelId = model.id;
     result.weightsSha256 = trained.weightsSha256;
     result.metricsJson = trained.metricsJson;

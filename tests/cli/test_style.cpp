@@ -1,0 +1,169 @@
+// The style model through the real accord-cli (docs/CLI.md "train style", "style score", "vary";
+// docs/STYLE.md): MIDI files as assets, training and generating gated by consent, variations as
+// watermarked renders with MIDI, never a copy, and what comes back cannot pass as somebody's music.
+// Training is tiny here (a few dozen steps); tests/bench/bench_style does the real run.
+
+#include "test_support.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QTemporaryDir>
+
+using accord::test::runCli;
+
+namespace {
+
+QByteArray readAll(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+class StyleCliTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+    QString registry, ada, bo, model, phrase;
+    QStringList trainingAssets;
+
+    QString idOf(const accord::test::CliResult& r, const char* key) const {
+        return r.json().value(key).toString();
+    }
+
+private slots:
+    void initTestCase() {
+        ACCORD_REQUIRE_MATERIAL(first, "melodies/abc/coleraine8.mid");
+        const QDir abc(QFileInfo(first).absolutePath());
+        QStringList tunes = abc.entryList({"*.mid"}, QDir::Files, QDir::Name);
+        QVERIFY(tunes.size() >= 8);
+        registry = dir.filePath("reg.sqlite");
+        ada = idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, registry), "holder");
+        bo = idOf(runCli({"--json", "holder", "add", "--name", "Bo"}, registry), "holder");
+        for (int i = 0; i < 6; ++i) {
+            const auto r = runCli(
+                {"--json", "asset", "add", abc.filePath(tunes[i]), "--owner", ada}, registry);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.json().value("kind").toString(), QString("midi"));
+            trainingAssets << "--asset" << idOf(r, "asset");
+        }
+        // Bo's tune: the guard keeps variations off it too.
+        QCOMPARE(runCli({"asset", "add", abc.filePath(tunes[6]), "--owner", bo}, registry).exitCode,
+                 0);
+        phrase = abc.filePath(tunes[7]);
+        model = dir.filePath("ada.accordstyle");
+    }
+
+    void trainingNeedsTrainStyleOnEveryAsset() {
+        auto r = runCli(QStringList{"--json", "train", "style", "--owner", ada, "--out", model,
+                                    "--steps", "30"} +
+                            trainingAssets,
+                        registry);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.json().value("denied").toArray().size(), trainingAssets.size() / 2);
+        QVERIFY(!QFileInfo::exists(model));
+
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-style"},
+               registry);
+        r = runCli(QStringList{"--json", "train", "style", "--owner", ada, "--out", model,
+                               "--steps", "30"} +
+                       trainingAssets,
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.json().value("model").toString().startsWith("m-"));
+        QCOMPARE(r.json().value("steps").toInt(), 30);
+        QVERIFY(QFileInfo::exists(model));
+        QVERIFY(!QFileInfo::exists(model + ".checkpoint"));
+    }
+
+    void scoresEachPhrase() {
+        const auto r = runCli({"--json", "style", "score", "--model", model, phrase}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject score = r.json().value("scores").toArray().at(0).toObject();
+        QCOMPARE(score.value("file").toString(), phrase);
+        QVERIFY2(score.value("notes").toInt() > 4, qPrintable(QString::number(score.value("notes").toInt())));
+        QVERIFY(score.value("per_note_log_likelihood").toDouble() < 0);
+        QCOMPARE(runCli({"style", "score", "--model", dir.filePath("none.accordstyle"), phrase},
+                        registry)
+                     .exitCode,
+                 2);
+    }
+
+    void variationsNeedARegisteredPhraseAndGenerate() {
+        const QString out = dir.filePath("variations");
+        auto r = runCli({"vary", "--model", model, phrase, "--count", "3", "--out", out}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("not registered"), r.err.constData());
+        QCOMPARE(runCli({"asset", "add", phrase, "--owner", ada}, registry).exitCode, 0);
+        r = runCli({"--json", "vary", "--model", model, phrase, "--count", "3", "--out", out},
+                   registry);
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(QJsonDocument(r.json()).toJson().contains("generate"));
+        QVERIFY(!QFileInfo::exists(out));
+        QCOMPARE(
+            runCli({"vary", "--model", model, phrase, "--count", "3", "--out", out, "--stray", "2"},
+                   registry)
+                .exitCode,
+            2);
+    }
+
+    void variationsAreWatermarkedRendersWithMidiAndNoCopies() {
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        const QString out = dir.filePath("variations"), again = dir.filePath("again");
+        const QStringList common = {"--json", "vary",   "--model", model,     phrase, "--count",
+                                    "3",      "--seed", "7",       "--stray", "0.8"};
+        auto r = runCli(common + QStringList{"--out", out}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray renders = r.json().value("renders").toArray();
+        const QJsonArray files = r.json().value("files").toArray();
+        const QJsonArray midi = r.json().value("midi").toArray();
+        const QJsonArray originality = r.json().value("originality").toArray();
+        QCOMPARE(renders.size(), 3);
+        QCOMPARE(files.size(), 3);
+        QCOMPARE(midi.size(), 3);
+        for (const auto& entry : originality)
+            QVERIFY(entry.toObject().value("longest_shared_run").toInt() < 8);
+        for (const QJsonArray& written : {files, midi})
+            for (const auto& file : written)
+                QVERIFY(QFileInfo(file.toString()).size() > 0);
+
+        // The same seed gives the same notes (the audio differs only by its watermark).
+        r = runCli(common + QStringList{"--out", again}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(readAll(r.json().value("midi").toArray().at(0).toString()),
+                 readAll(midi.at(0).toString()));
+
+        // The audio names its render and its lineage: the phrase, the style model.
+        r = runCli({"--json", "verify", files.at(0).toString()}, registry);
+        QCOMPARE(r.json().value("watermark").toObject().value("render").toString(),
+                 renders.at(0).toString());
+        const QJsonArray models = r.json().value("lineage").toObject().value("models").toArray();
+        QCOMPARE(models.size(), 1);
+        QCOMPARE(models.at(0).toObject().value("kind").toString(), QString("style"));
+
+        // Generated music cannot become somebody's: neither the MIDI nor the audio.
+        r = runCli({"asset", "add", midi.at(0).toString(), "--owner", bo}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("generated"), r.err.constData());
+        QCOMPARE(runCli({"asset", "add", files.at(0).toString(), "--owner", bo}, registry).exitCode,
+                 2);
+    }
+
+    void revokedGenerateStopsVariations() {
+        const QJsonArray grants = runCli({"--json", "grant", "list", "--holder", ada}, registry)
+                                      .json()
+                                      .value("grants")
+                                      .toArray();
+        for (const auto& g : grants)
+            if (g.toObject().value("scope").toString() == "generate")
+                runCli({"grant", "revoke", g.toObject().value("grant").toString()}, registry);
+        const auto r = runCli({"vary", "--model", model, phrase, "--count", "1", "--out",
+                               dir.filePath("after-revocation")},
+                              registry);
+        QCOMPARE(r.exitCode, 4);
+    }
+};
+
+QTEST_GUILESS_MAIN(StyleCliTest)
+#include "test_style.moc"

@@ -1,0 +1,277 @@
+#include "accord/workflows/style.h"
+
+#include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
+#include "accord/audio/instrument.h"
+#include "accord/audio/midi_file.h"
+#include "accord/audio/transcription.h"
+#include "accord/audio/watermark.h"
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/core/time.h"
+#include "accord/dsp/transcription.h"
+#include "accord/models/runtime.h"
+#include "accord/workflows/live_model.h"
+#include "training.h"
+#include "watermark_payload.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace accord::workflows {
+
+namespace {
+
+// The instrument a voice model re-sings a variation from: a clean, steady tone its pitch
+// analysis follows (General MIDI 73, flute).
+constexpr int kGuideProgram = 73;
+
+Melody transcribeAudio(const std::string& path) {
+    const audio::MonoAudio mono = audio::readMonoAudio(path);
+    return audio::melodyFromTranscription(
+        dsp::transcribeMonophonic(mono.samples.data(), mono.samples.size(), mono.sampleRate),
+        kTranscriptionBpm);
+}
+
+// The line of a MIDI file with the most notes: the tune, in a file that also has accompaniment.
+Melody longestLine(const audio::MidiFileContent& midi, const std::string& path) {
+    const auto longest = std::max_element(
+        midi.lines.begin(), midi.lines.end(),
+        [](const Melody& a, const Melody& b) { return a.notes.size() < b.notes.size(); });
+    if (longest == midi.lines.end())
+        throw BadInput(path + ": no melodic line (only drums?)");
+    return *longest;
+}
+
+std::optional<Model> registeredStyleModel(const Registry& registry,
+                                          const models::StyleModel& loaded) {
+    const nlohmann::json card = nlohmann::json::parse(loaded.cardJson());
+    const std::string weights = card.value("weightsSha256", "");
+    const std::string id = card.value("model", "");
+    if (!id.empty())
+        if (std::optional<Model> byId = registry.model(id);
+            byId && byId->kind == ModelKind::Style && byId->weightsSha256 == weights)
+            return byId;
+    for (const Model& candidate : registry.models())
+        if (candidate.kind == ModelKind::Style && candidate.weightsSha256 == weights)
+            return candidate;
+    return std::nullopt;
+}
+
+Model requireRegisteredStyleModel(const Registry& registry, const std::string& file,
+                                  const models::StyleModel& loaded) {
+    const std::optional<Model> model = registeredStyleModel(registry, loaded);
+    if (!model)
+        throw BadInput(file + ": this style model is not registered in " + registry.path());
+    return *model;
+}
+
+// The phrase's place in the lineage: a registered asset or a render of this studio, by content.
+RenderInput registeredPhrase(const Registry& registry, const std::string& path) {
+    AudioIdentity identity;
+    if (audio::looksLikeMidi(path)) {
+        const audio::MidiFileContent midi = audio::readMidiFile(path);
+        identity.fileSha256 = midi.fileSha256;
+        identity.pcmSha256 = midi.notesSha256;
+    } else {
+        identity = audio::identifyAudioFile(path);
+    }
+    if (const auto asset = registry.assetByContent(identity.pcmSha256, identity.fileSha256))
+        return {InputKind::Asset, asset->id};
+    if (const auto render = registry.renderByContent(identity.pcmSha256))
+        return {InputKind::Render, render->id};
+    throw BadInput(path + ": not registered; register the phrase first "
+                          "(accord-cli asset add FILE --owner HOLDER)");
+}
+
+// The guard's other half: every MIDI file another holder than `owner` registered.
+models::OriginalityIndex othersMusic(const Registry& registry, const std::string& owner) {
+    models::OriginalityIndex index;
+    for (const Asset& asset : registry.assets())
+        if (asset.kind == AssetKind::Midi && asset.owner != owner)
+            for (const Melody& line : melodiesOfAsset(asset))
+                index.add(line, asset.id);
+    return index;
+}
+
+std::vector<std::vector<float>> renderVariation(const Melody& melody,
+                                                const VariationsRequest& request,
+                                                const models::VoiceModel* voice) {
+    if (!voice)
+        return audio::renderMelodyWithInstrument(melody, request.gmProgram, request.sampleRate);
+    const auto guide = audio::renderMelodyWithInstrument(melody, kGuideProgram, request.sampleRate);
+    std::vector<float> mono(guide.front().size());
+    for (const auto& channel : guide)
+        for (std::size_t i = 0; i < mono.size(); ++i)
+            mono[i] += channel[i] / float(guide.size());
+    return {voice->convert(mono, request.sampleRate, 0)};
+}
+
+} // namespace
+
+std::vector<Melody> melodiesOfAsset(const Asset& asset) {
+    if (asset.path.empty() || !fileExists(asset.path))
+        throw BadInput("asset " + asset.id + ": its file is not at '" + asset.path +
+                       "' any more; register the file again");
+    if (asset.kind == AssetKind::Midi) {
+        const audio::MidiFileContent midi = audio::readMidiFile(asset.path);
+        if (midi.notesSha256 != asset.pcmSha256)
+            throw BadInput("asset " + asset.id + ": " + asset.path +
+                           " no longer holds the registered notes");
+        return midi.lines;
+    }
+    if (audio::identifyAudioFile(asset.path).pcmSha256 != asset.pcmSha256)
+        throw BadInput("asset " + asset.id + ": " + asset.path +
+                       " no longer holds the registered recording (its audio differs)");
+    return {transcribeAudio(asset.path)};
+}
+
+TrainedVoiceModel
+trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
+                const std::function<void(const models::StyleTrainingProgress&)>& progress,
+                const std::atomic<bool>* cancel) {
+    const detail::TrainingSubject subject =
+        detail::prepareTraining(registry, Scope::TrainStyle, request.owner, request.assets,
+                                request.outFile, request.actor, "style model");
+    std::vector<models::StyleSequence> sequences;
+    for (const Asset& asset : subject.assets)
+        for (Melody& melody : melodiesOfAsset(asset))
+            if (melody.notes.size() >= 2)
+                sequences.push_back({std::move(melody), asset.id});
+
+    models::StyleTrainingOptions options;
+    options.checkpointFile = request.outFile + ".checkpoint";
+    options.owner = request.owner;
+    options.seed = request.seed;
+    options.maxMinutes = request.maxMinutes;
+    options.maxSteps = request.maxSteps;
+    options.threads = request.threads;
+    options.hidden = request.hidden;
+    const models::TrainedStyle trained = models::trainStyle(sequences, options, progress, cancel);
+
+    TrainedVoiceModel result;
+    result.checkpoint = options.checkpointFile;
+    result.cancelled = trained.cancelled;
+    result.steps = trained.steps;
+    result.resumedFromStep = trained.resumedFromStep;
+    result.stoppedByTimeLimit = trained.stoppedByTimeLimit;
+    if (trained.cancelled)
+        return result;
+
+    NewModel added;
+    added.kind = ModelKind::Style;
+    added.file = absolutePath(request.outFile);
+    added.weightsSha256 = trained.weightsSha256;
+    added.configJson = trained.configJson;
+    added.metricsJson = trained.metricsJson;
+    models::StyleModelOrigin origin;
+    origin.owner = subject.owner.id;
+    origin.ownerName = subject.owner.name;
+    origin.createdAt = formatIsoTime(currentTime());
+    const Model model = detail::registerTrainedModel(
+        registry, Scope::TrainStyle, subject, added, options.checkpointFile, "style model",
+        [&](const std::string& modelId, const Decision& consent) {
+            origin.modelId = modelId;
+            origin.grants.clear();
+            for (const std::string& source : trained.sources)
+                origin.grants.push_back(detail::grantFor(consent, source));
+            models::writeStyleModel(added.file, trained, origin);
+        });
+    if (!trained.stoppedByTimeLimit)
+        detail::removeFileIfAny(options.checkpointFile);
+
+    result.file = added.file;
+    result.modelId = model.id;
+    result.weightsSha256 = trained.weightsSha256;
+    result.metricsJson = trained.metricsJson;
+    return result;
+}
+
+Melody readPhrase(const std::string& path) {
+    if (audio::looksLikeMidi(path))
+        return longestLine(audio::readMidiFile(path), path);
+    return transcribeAudio(path);
+}
+
+std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::string& modelFile,
+                                      const std::vector<std::string>& files) {
+    const models::StyleModel model = models::loadStyleModel(modelFile);
+    requireRegisteredStyleModel(registry, modelFile, model);
+    std::vector<PhraseScore> scores;
+    for (const std::string& file : files) {
+        const Melody phrase = readPhrase(file);
+        if (phrase.notes.size() < 2)
+            throw BadInput(file + ": fewer than two notes to score");
+        scores.push_back({file, models::scorePhrase(model, phrase)});
+    }
+    return scores;
+}
+
+std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request) {
+    models::configureRuntime();
+    const models::StyleModel style = models::loadStyleModel(request.modelFile);
+    const Model styleModel = requireRegisteredStyleModel(registry, request.modelFile, style);
+    std::shared_ptr<const models::VoiceModel> voice;
+    std::optional<Model> voiceModel;
+    if (!request.voiceModelFile.empty()) {
+        voice = models::loadVoiceModelCached(request.voiceModelFile);
+        voiceModel = registeredVoiceModel(registry, voice->card());
+        if (!voiceModel)
+            throw BadInput(request.voiceModelFile + ": this voice model is not registered in " +
+                           registry.path());
+    }
+    const RenderInput phrase = registeredPhrase(registry, request.input);
+
+    // Consent before anything is generated: every model asked, every missing grant listed.
+    Decision decision = judgeGenerate(registry, styleModel.id, request.actor);
+    if (voiceModel) {
+        const Decision voiceDecision = judgeGenerate(registry, voiceModel->id, request.actor);
+        decision.allowed = decision.allowed && voiceDecision.allowed;
+        decision.missing.insert(decision.missing.end(), voiceDecision.missing.begin(),
+                                voiceDecision.missing.end());
+    }
+    if (!decision.allowed)
+        throw ConsentDenied("generate variations with style model " + styleModel.id +
+                                (voiceModel ? " and voice model " + voiceModel->id : ""),
+                            decision);
+
+    models::VariationRequest variation = request.variation;
+    variation.phrase = readPhrase(request.input);
+    const std::vector<models::Variation> made =
+        models::vary(style, variation, othersMusic(registry, styleModel.owner));
+
+    makeDirectories(request.outDir);
+    std::vector<RenderInput> lineage = {phrase, {InputKind::Model, styleModel.id}};
+    if (voiceModel)
+        lineage.push_back({InputKind::Model, voiceModel->id});
+    std::vector<VariationFile> files;
+    for (std::size_t i = 0; i < made.size(); ++i) {
+        const std::string stem = request.outDir + "/variation-" + std::to_string(i + 1);
+        VariationFile file;
+        file.midi = absolutePath(stem + ".mid");
+        file.file = absolutePath(stem + ".wav");
+        file.longestSharedRun = made[i].longestSharedRun;
+        file.score = made[i].score;
+
+        audio::writeMidiFile(file.midi, made[i].melody, request.gmProgram);
+        const std::string notes = audio::readMidiFile(file.midi).notesSha256;
+        file.midiRender = registry.addRender({"variation-midi", file.midi, notes, lineage, ""}).id;
+
+        // Generated audio carries a watermark naming its render (docs/WATERMARK.md).
+        std::vector<std::vector<float>> audio =
+            renderVariation(made[i].melody, request, voice.get());
+        file.watermark = newWatermarkPayload(registry);
+        audio::embedWatermark(audio, request.sampleRate,
+                              audio::parseWatermarkPayloadText(file.watermark));
+        audio::writeAudio(file.file, audio, request.sampleRate);
+        const AudioIdentity written = audio::identifyAudioFile(file.file);
+        file.render =
+            registry.addRender({"variation", file.file, written.pcmSha256, lineage, file.watermark})
+                .id;
+        files.push_back(file);
+    }
+    return files;
+}
+
+} // namespace accord::workflows

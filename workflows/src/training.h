@@ -1,0 +1,46 @@
+#pragma once
+
+// What training a model of any kind shares (docs/CONSENT.md "Training"): the request checked,
+// consent for every asset before anything is read and again before the model is kept, the model
+// registered with the grant each asset was trained under. Private to the workflows library.
+
+#include "accord/core/policy.h"
+#include "accord/core/registry.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace accord::workflows::detail {
+
+struct TrainingSubject {
+    Holder owner;
+    std::vector<Asset> assets; // each once, in the order asked
+    std::string actor;         // who trains: the owner unless another holder acts
+};
+
+// Checks the owner, the assets and the output folder (BadInput naming what is wrong), then asks
+// `scope` on every asset for the actor: refused, nothing is read (ConsentDenied listing every
+// missing grant). `what`: "voice model", "style model".
+TrainingSubject prepareTraining(const Registry& registry, Scope scope, const std::string& owner,
+                                const std::vector<std::string>& assetIds,
+                                const std::string& outFile, const std::string& actor,
+                                const std::string& what);
+
+// `scope` on every asset of `subject` now; every missing grant and every grant relied on.
+Decision judgeTraining(const Registry& registry, Scope scope, const TrainingSubject& subject);
+
+// Asks again after training (a grant revoked meanwhile registers nothing: ConsentDenied, and
+// `checkpointFile` is removed), then writes the model file (`write(modelId)`, first with an empty
+// id so the registry never names a missing file, then with the id it gave) and registers it.
+Model registerTrainedModel(
+    Registry& registry, Scope scope, const TrainingSubject& subject, NewModel model,
+    const std::string& checkpointFile, const std::string& what,
+    const std::function<void(const std::string& modelId, const Decision& consent)>& write);
+
+// The grant `consent` relied on for `asset`, or empty.
+std::string grantFor(const Decision& consent, const std::string& asset);
+
+void removeFileIfAny(const std::string& path);
+
+} // namespace accord::workflows::detail
