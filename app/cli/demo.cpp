@@ -166,7 +166,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     training.actor = bo.id;
     training.maxSteps = kDemoTrainingSteps;
     int lastShown = 0;
-    const workflows::TrainedVoiceModel model = workflows::trainVoiceModel(
+    const workflows::TrainedModel model = workflows::trainVoiceModel(
         *registry, training, [&](const models::VoiceTrainingProgress& p) {
             if (p.phase == models::VoiceTrainingProgress::Phase::Training &&
                 (p.step - lastShown >= kDemoTrainingSteps / 4 || p.step == p.totalSteps)) {

@@ -32,8 +32,28 @@ int wholeNumber(const Arguments& args, const std::string& option, int fallback) 
     return static_cast<int>(value);
 }
 
+// The flags both `train` commands share, the runtime and the interrupt handlers; the registry.
+template <typename Request>
+std::unique_ptr<Registry> startTraining(const Arguments& args, Request& request,
+                                        const std::string& kind) {
+    request.owner = args.required("--owner");
+    request.assets = args.all("--asset");
+    if (request.assets.empty())
+        throw UsageError("train " + kind + " needs at least one --asset ID");
+    request.outFile = absolutePath(args.required("--out"));
+    request.maxMinutes = args.number("--max-minutes", request.maxMinutes);
+    request.maxSteps = wholeNumber(args, "--steps", 0);
+    request.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
+    models::configureRuntime();
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    auto registry = Registry::open(args.registryPath);
+    request.actor = actingHolder(args, *registry);
+    return registry;
+}
+
 ExitCode reportTraining(const Arguments& args, std::ostream& out, std::ostream& err,
-                        const workflows::TrainedVoiceModel& trained, const std::string& kind) {
+                        const workflows::TrainedModel& trained, const std::string& kind) {
     if (trained.cancelled) {
         err << "Training interrupted; the checkpoint " << trained.checkpoint
             << " keeps it: run the same command again to resume.\n";
@@ -56,20 +76,8 @@ ExitCode reportTraining(const Arguments& args, std::ostream& out, std::ostream& 
 
 ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err) {
     workflows::VoiceTrainingRequest request;
-    request.owner = args.required("--owner");
-    request.assets = args.all("--asset");
-    if (request.assets.empty())
-        throw UsageError("train voice needs at least one --asset ID");
-    request.outFile = absolutePath(args.required("--out"));
-    request.maxMinutes = args.number("--max-minutes", 10);
-    request.maxSteps = wholeNumber(args, "--steps", 0);
-    request.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
-    models::configureRuntime();
-
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    auto registry = Registry::open(args.registryPath);
-    request.actor = actingHolder(args, *registry);
+    request.maxMinutes = 10;
+    auto registry = startTraining(args, request, "voice");
     int lastReported = -1;
     const auto trained = workflows::trainVoiceModel(
         *registry, request,
@@ -95,20 +103,8 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
 
 ExitCode trainStyle(const Arguments& args, std::ostream& out, std::ostream& err) {
     workflows::StyleTrainingRequest request;
-    request.owner = args.required("--owner");
-    request.assets = args.all("--asset");
-    if (request.assets.empty())
-        throw UsageError("train style needs at least one --asset ID");
-    request.outFile = absolutePath(args.required("--out"));
-    request.maxMinutes = args.number("--max-minutes", 5);
-    request.maxSteps = wholeNumber(args, "--steps", 0);
-    request.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1));
-    models::configureRuntime();
-
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    auto registry = Registry::open(args.registryPath);
-    request.actor = actingHolder(args, *registry);
+    request.maxMinutes = 5;
+    auto registry = startTraining(args, request, "style");
     int lastReported = -1;
     const auto trained = workflows::trainStyleModel(
         *registry, request,

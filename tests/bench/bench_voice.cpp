@@ -250,7 +250,7 @@ int main() {
     request.threads = threads;
     request.channels = channels;
     int lastPrinted = -1;
-    accord::workflows::TrainedVoiceModel trained;
+    accord::workflows::TrainedModel trained;
     const double trainingWall = accord::bench::secondsOf([&] {
         trained = accord::workflows::trainVoiceModel(*registry, request, [&](const auto& p) {
             if (std::getenv("ACCORD_BENCH_DEBUG") && !p.message.empty())

@@ -181,7 +181,7 @@ private Q_SLOTS:
 
     void tinyTrainingLearnsAndWritesALoadableModel() {
         std::vector<models::VoiceTrainingProgress> reports;
-        const workflows::TrainedVoiceModel trained = workflows::trainVoiceModel(
+        const workflows::TrainedModel trained = workflows::trainVoiceModel(
             *registry_, request("ada.accordvoice"), [&](const auto& p) { reports.push_back(p); });
         QVERIFY(!trained.cancelled);
         QCOMPARE(trained.steps, kSteps);

@@ -32,7 +32,7 @@ struct TrainingUpdate {
 };
 
 struct TrainingOutcome {
-    accord::workflows::TrainedVoiceModel model;
+    accord::workflows::TrainedModel model;
     bool ok = false;
     QString error;       // plain words, empty when ok
     QStringList denied;  // for a consent denial: one line per missing grant

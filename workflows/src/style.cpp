@@ -127,7 +127,7 @@ std::vector<Melody> melodiesOfAsset(const Asset& asset) {
     return {transcribeAudio(asset.path)};
 }
 
-TrainedVoiceModel
+TrainedModel
 trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
                 const std::function<void(const models::StyleTrainingProgress&)>& progress,
                 const std::atomic<bool>* cancel) {
@@ -150,42 +150,20 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
     options.hidden = request.hidden;
     const models::TrainedStyle trained = models::trainStyle(sequences, options, progress, cancel);
 
-    TrainedVoiceModel result;
-    result.checkpoint = options.checkpointFile;
-    result.cancelled = trained.cancelled;
-    result.steps = trained.steps;
-    result.resumedFromStep = trained.resumedFromStep;
-    result.stoppedByTimeLimit = trained.stoppedByTimeLimit;
-    if (trained.cancelled)
-        return result;
-
-    NewModel added;
-    added.kind = ModelKind::Style;
-    added.file = absolutePath(request.outFile);
-    added.weightsSha256 = trained.weightsSha256;
-    added.configJson = trained.configJson;
-    added.metricsJson = trained.metricsJson;
     models::StyleModelOrigin origin;
     origin.owner = subject.owner.id;
     origin.ownerName = subject.owner.name;
     origin.createdAt = formatIsoTime(currentTime());
-    const Model model = detail::registerTrainedModel(
-        registry, Scope::TrainStyle, subject, added, options.checkpointFile, "style model",
-        [&](const std::string& modelId, const Decision& consent) {
+    return detail::keepTrainedModel(
+        registry, Scope::TrainStyle, ModelKind::Style, subject, request.outFile,
+        options.checkpointFile, "style model", trained,
+        [&](const std::string& file, const std::string& modelId, const Decision& consent) {
             origin.modelId = modelId;
             origin.grants.clear();
             for (const std::string& source : trained.sources)
                 origin.grants.push_back(detail::grantFor(consent, source));
-            models::writeStyleModel(added.file, trained, origin);
+            models::writeStyleModel(file, trained, origin);
         });
-    if (!trained.stoppedByTimeLimit)
-        detail::removeFileIfAny(options.checkpointFile);
-
-    result.file = added.file;
-    result.modelId = model.id;
-    result.weightsSha256 = trained.weightsSha256;
-    result.metricsJson = trained.metricsJson;
-    return result;
 }
 
 Melody readPhrase(const std::string& path) {

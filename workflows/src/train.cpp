@@ -36,7 +36,7 @@ Decision judgeVoiceTraining(const Registry& registry, const std::string& asset,
     return registry.decide(request);
 }
 
-TrainedVoiceModel
+TrainedModel
 trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
                 const std::function<void(const models::VoiceTrainingProgress&)>& progress,
                 const std::atomic<bool>* cancel) {
@@ -58,28 +58,14 @@ trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
     options.channels = request.channels;
     const models::TrainedVoice trained = models::trainVoice(sources, options, progress, cancel);
 
-    TrainedVoiceModel result;
-    result.checkpoint = options.checkpointFile;
-    result.cancelled = trained.cancelled;
-    result.steps = trained.steps;
-    result.resumedFromStep = trained.resumedFromStep;
-    result.stoppedByTimeLimit = trained.stoppedByTimeLimit;
-    if (trained.cancelled)
-        return result;
-
-    NewModel added;
-    added.kind = ModelKind::Voice;
-    added.file = absolutePath(request.outFile);
-    added.weightsSha256 = trained.weightsSha256;
-    added.configJson = trained.configJson;
-    added.metricsJson = trained.metricsJson;
     models::VoiceModelOrigin origin;
     origin.owner = subject.owner.id;
     origin.ownerName = subject.owner.name;
     origin.createdAt = formatIsoTime(currentTime());
-    const Model model = detail::registerTrainedModel(
-        registry, Scope::TrainVoice, subject, added, options.checkpointFile, "voice model",
-        [&](const std::string& modelId, const Decision& consent) {
+    return detail::keepTrainedModel(
+        registry, Scope::TrainVoice, ModelKind::Voice, subject, request.outFile,
+        options.checkpointFile, "voice model", trained,
+        [&](const std::string& file, const std::string& modelId, const Decision& consent) {
             origin.modelId = modelId;
             origin.training.clear();
             for (std::size_t i = 0; i < subject.assets.size(); ++i) {
@@ -87,16 +73,8 @@ trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
                 origin.training.push_back({asset.id, detail::grantFor(consent, asset.id),
                                            asset.pcmSha256, trained.sourceSeconds[i]});
             }
-            models::writeVoiceModel(added.file, trained, origin);
+            models::writeVoiceModel(file, trained, origin);
         });
-    if (!trained.stoppedByTimeLimit)
-        detail::removeFileIfAny(options.checkpointFile);
-
-    result.file = added.file;
-    result.modelId = model.id;
-    result.weightsSha256 = trained.weightsSha256;
-    result.metricsJson = trained.metricsJson;
-    return result;
 }
 
 } // namespace accord::workflows

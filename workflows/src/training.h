@@ -4,8 +4,10 @@
 // consent for every asset before anything is read and again before the model is kept, the model
 // registered with the grant each asset was trained under. Private to the workflows library.
 
+#include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
+#include "accord/workflows/train.h"
 
 #include <functional>
 #include <string>
@@ -38,9 +40,48 @@ Model registerTrainedModel(
     const std::string& checkpointFile, const std::string& what,
     const std::function<void(const std::string& modelId, const Decision& consent)>& write);
 
+void removeFileIfAny(const std::string& path);
+
+// Everything after a model of either kind has trained: the outcome reported, and unless training
+// was cancelled, the model registered (registerTrainedModel) from `outFile`, `write(file,
+// modelId, consent)` writing its file, and the checkpoint removed once the schedule completed.
+template <typename Trained>
+TrainedModel
+keepTrainedModel(Registry& registry, Scope scope, ModelKind kind, const TrainingSubject& subject,
+                 const std::string& outFile, const std::string& checkpointFile,
+                 const std::string& what, const Trained& trained,
+                 const std::function<void(const std::string& file, const std::string& modelId,
+                                          const Decision& consent)>& write) {
+    TrainedModel result;
+    result.checkpoint = checkpointFile;
+    result.cancelled = trained.cancelled;
+    result.steps = trained.steps;
+    result.resumedFromStep = trained.resumedFromStep;
+    result.stoppedByTimeLimit = trained.stoppedByTimeLimit;
+    if (trained.cancelled)
+        return result;
+    NewModel added;
+    added.kind = kind;
+    added.file = absolutePath(outFile);
+    added.weightsSha256 = trained.weightsSha256;
+    added.configJson = trained.configJson;
+    added.metricsJson = trained.metricsJson;
+    const Model model =
+        registerTrainedModel(registry, scope, subject, added, checkpointFile, what,
+                             [&](const std::string& modelId, const Decision& consent) {
+                                 write(added.file, modelId, consent);
+                             });
+    if (!trained.stoppedByTimeLimit)
+        removeFileIfAny(checkpointFile);
+    result.file = added.file;
+    result.modelId = model.id;
+    result.weightsSha256 = trained.weightsSha256;
+    result.metricsJson = trained.metricsJson;
+    return result;
+}
+
 // The grant `consent` relied on for `asset`, or empty.
 std::string grantFor(const Decision& consent, const std::string& asset);
 
-void removeFileIfAny(const std::string& path);
 
 } // namespace accord::workflows::detail

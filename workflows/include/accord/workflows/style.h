@@ -39,7 +39,7 @@ std::vector<Melody> melodiesOfAsset(const Asset& asset);
 // Trains a style model and registers it, as trainVoiceModel does for a voice: `train-style` on
 // every asset first (ConsentDenied listing every missing grant, nothing read), again before the
 // model is kept; checkpoint, resume, cancel and time budget alike.
-TrainedVoiceModel
+TrainedModel
 trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
                 const std::function<void(const models::StyleTrainingProgress&)>& progress = {},
                 const std::atomic<bool>* cancel = nullptr);

@@ -28,7 +28,7 @@ struct VoiceTrainingRequest {
     int channels = 0;                // network width; 0: default (128). Small for tests.
 };
 
-struct TrainedVoiceModel {
+struct TrainedModel {
     bool cancelled = false; // stopped by the cancel flag: nothing registered, `checkpoint`
                             // holds the state; calling again with the same request resumes
     std::string file;       // the model file (empty when cancelled)
@@ -59,7 +59,7 @@ Decision judgeVoiceTraining(const Registry& registry, const std::string& asset,
 // `progress` is called from this thread; `cancel` is polled every step. Throws accord::BadInput
 // (unknown owner or asset, unreadable file, missing folder, too little sound),
 // accord::ConsentDenied.
-TrainedVoiceModel
+TrainedModel
 trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
                 const std::function<void(const models::VoiceTrainingProgress&)>& progress = {},
                 const std::atomic<bool>* cancel = nullptr);
