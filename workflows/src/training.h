@@ -83,5 +83,4 @@ keepTrainedModel(Registry& registry, Scope scope, ModelKind kind, const Training
 // The grant `consent` relied on for `asset`, or empty.
 std::string grantFor(const Decision& consent, const std::string& asset);
 
-
 } // namespace accord::workflows::detail
