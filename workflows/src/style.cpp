@@ -186,7 +186,9 @@ std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::strin
     return scores;
 }
 
-std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request) {
+std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request,
+                                          const std::function<void(double)>& progress,
+                                          const std::atomic<bool>* cancel) {
     models::configureRuntime();
     const models::StyleModel style = models::loadStyleModel(request.modelFile);
     const Model styleModel = requireRegisteredStyleModel(registry, request.modelFile, style);
@@ -225,6 +227,8 @@ std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRe
         lineage.push_back({InputKind::Model, voiceModel->id});
     std::vector<VariationFile> files;
     for (std::size_t i = 0; i < made.size(); ++i) {
+        if (cancel && cancel->load())
+            break;
         const std::string stem = request.outDir + "/variation-" + std::to_string(i + 1);
         VariationFile file;
         file.midi = absolutePath(stem + ".mid");
@@ -248,6 +252,8 @@ std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRe
             registry.addRender({"variation", file.file, written.pcmSha256, lineage, file.watermark})
                 .id;
         files.push_back(file);
+        if (progress)
+            progress(double(i + 1) / double(made.size()));
     }
     return files;
 }

@@ -82,7 +82,11 @@ struct VariationFile {
 // (by content). The guard's other half is every MIDI asset of another holder than the model's
 // owner. Each variation's audio carries a watermark and is registered as a "variation" render
 // (inputs: the phrase, the style model, the voice model); its MIDI as a "variation-midi" render
-// known by its note list. Throws BadInput naming the file for unreadable input.
-std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request);
+// known by its note list. Throws BadInput naming the file for unreadable input. `progress` 0..1
+// after each variation; `cancel`, polled between variations, stops with those finished so far
+// (each complete: written and registered).
+std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request,
+                                          const std::function<void(double)>& progress = {},
+                                          const std::atomic<bool>* cancel = nullptr);
 
 } // namespace accord::workflows
