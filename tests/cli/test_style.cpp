@@ -82,7 +82,8 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject score = r.json().value("scores").toArray().at(0).toObject();
         QCOMPARE(score.value("file").toString(), phrase);
-        QVERIFY2(score.value("notes").toInt() > 4, qPrintable(QString::number(score.value("notes").toInt())));
+        QVERIFY2(score.value("notes").toInt() > 4,
+                 qPrintable(QString::number(score.value("notes").toInt())));
         QVERIFY(score.value("per_note_log_likelihood").toDouble() < 0);
         QCOMPARE(runCli({"style", "score", "--model", dir.filePath("none.accordstyle"), phrase},
                         registry)
@@ -148,6 +149,41 @@ private slots:
         QVERIFY2(r.err.contains("generated"), r.err.constData());
         QCOMPARE(runCli({"asset", "add", files.at(0).toString(), "--owner", bo}, registry).exitCode,
                  2);
+    }
+
+    // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
+    void voiceModelReSingsAVariation() {
+        const QString bella =
+            idOf(runCli({"--json", "holder", "add", "--name", "Bella"}, registry), "holder");
+        const QStringList voices = accord::test::addTrainingVoices(registry, bella);
+        if (voices.isEmpty())
+            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        runCli({"grant", "add", "--holder", bella, "--all-assets", "--scope", "train-voice"},
+               registry);
+        const QString voice = dir.filePath("bella.accordvoice");
+        auto r = runCli({"--json", "train", "voice", "--owner", bella, "--asset", voices.at(0),
+                         "--asset", voices.at(1), "--asset", voices.at(2), "--asset", voices.at(3),
+                         "--out", voice, "--steps", "20"},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList vary = {
+            "--json", "vary",  "--model",           model, phrase, "--count", "1", "--voice",
+            voice,    "--out", dir.filePath("sung")};
+        r = runCli(vary, registry);
+        QCOMPARE(r.exitCode, 4); // Bella has not allowed generating with her voice
+        QVERIFY(QJsonDocument(r.json()).toJson().contains(bella.toUtf8()));
+        runCli({"grant", "add", "--holder", bella, "--all-assets", "--scope", "generate"},
+               registry);
+        r = runCli(vary, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString sung = r.json().value("files").toArray().at(0).toString();
+        r = runCli({"--json", "verify", sung}, registry);
+        const QJsonArray models = r.json().value("lineage").toObject().value("models").toArray();
+        QStringList kinds;
+        for (const auto& m : models)
+            kinds << m.toObject().value("kind").toString();
+        kinds.sort();
+        QCOMPARE(kinds, (QStringList{"style", "voice"}));
     }
 
     void revokedGenerateStopsVariations() {
