@@ -20,11 +20,13 @@
 // Knobs (environment): ACCORD_BENCH_COMPOSER (abc | mma), ACCORD_BENCH_STEPS (0: the default
 // schedule), ACCORD_BENCH_MINUTES (5), ACCORD_BENCH_HIDDEN (0: default), ACCORD_BENCH_THREADS (0:
 // the product's default), ACCORD_BENCH_PHRASE_BARS (8), ACCORD_BENCH_VARIATIONS (200),
-// ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1).
+// ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1),
+// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music).
 
 #include "bench_common.h"
 
 #include "accord/audio/midi_file.h"
+#include "accord/core/errors.h"
 #include "accord/core/melody.h"
 #include "accord/models/style_model.h"
 
@@ -101,7 +103,8 @@ std::vector<Melody> phrasesOf(const Melody& line, int bars) {
     return phrases;
 }
 
-Source loadSource(const std::string& name, int phraseBars) {
+// Training lines up to `trainingMinutes` of music (the "30 minutes of melodies").
+Source loadSource(const std::string& name, int phraseBars, double trainingMinutes) {
     Source source;
     source.name = name;
     std::vector<fs::path> files;
@@ -117,7 +120,8 @@ Source loadSource(const std::string& name, int phraseBars) {
     for (size_t f = 0; f < files.size(); ++f) {
         const bool heldOut = f % 4 == 3;
         for (const Melody& line : accord::audio::readMidiFile(files[f].string()).lines) {
-            if (static_cast<int>(line.notes.size()) < 2 * kMinimumPhraseNotes)
+            if (static_cast<int>(line.notes.size()) < 2 * kMinimumPhraseNotes ||
+                (!heldOut && source.trainingSeconds >= 60 * trainingMinutes))
                 continue;
             (heldOut ? source.heldOutSeconds : source.trainingSeconds) += secondsOf(line);
             (heldOut ? source.heldOutLines : source.trainingLines).push_back(line);
@@ -353,8 +357,9 @@ int main() {
                     accord::bench::materialRoot().c_str());
         return 1;
     }
-    const Source own = loadSource(composer, phraseBars);
-    const Source rival = loadSource(other, phraseBars);
+    const double trainingMinutes = envNumber("ACCORD_BENCH_TRAINING_MINUTES", 30);
+    const Source own = loadSource(composer, phraseBars, trainingMinutes);
+    const Source rival = loadSource(other, phraseBars, trainingMinutes);
     for (const Source* s : {&own, &rival})
         std::printf("%s: %zu training lines (%.1f min), %zu held-out lines (%.1f min), %zu "
                     "held-out phrases of %d bars\n",
@@ -422,7 +427,7 @@ int main() {
                       (wantedVariations + kVariationsPerPhrase - 1) / kVariationsPerPhrase);
     std::vector<Melody> variations, redraws;
     std::vector<double> phraseKey, variationKey, redrawKey, pitchDistance, intervalDistance;
-    int closerToOwn = 0, redrawCloserToOwn = 0;
+    int closerToOwn = 0, redrawCloserToOwn = 0, unvaried = 0;
     const Histograms ownHistograms = histogramsOf(own.heldOutLines);
     const Histograms rivalHistograms = histogramsOf(rival.heldOutLines);
     const auto closer = [&](const std::vector<Melody>& melodies) {
@@ -443,8 +448,13 @@ int main() {
         request.stray = stray;
         request.temperature = envNumber("ACCORD_BENCH_TEMPERATURE", 1);
         std::vector<models::Variation> made;
-        generationSeconds +=
-            accord::bench::secondsOf([&] { made = models::vary(model, request, {}); });
+        try {
+            generationSeconds +=
+                accord::bench::secondsOf([&] { made = models::vary(model, request, {}); });
+        } catch (const accord::Error&) {
+            ++unvaried;
+            continue;
+        }
         const std::array<bool, 12> scale = keyScaleOf(phrase);
         phraseKey.push_back(inKeyShare(phrase, scale));
         std::vector<Melody> ofPhrase, redrawsOfPhrase;
@@ -469,7 +479,9 @@ int main() {
 
     std::printf("\nstyle fidelity: %zu variations of %d held-out phrases (stray %.2f), "
                 "Jensen-Shannon distance (bits) of the histograms\n",
-                variations.size(), phraseCount, stray);
+                variations.size(), phraseCount - unvaried, stray);
+    if (unvaried > 0)
+        std::printf("  %d phrase(s) the guard could not vary within its search budget\n", unvaried);
     std::printf("  %-34s %-22s %-22s %s\n", "", "intervals: own / other",
                 "inter-onsets: own / other", "phrases closer to own");
     const auto fidelityRow = [&](const char* what, const std::vector<Melody>& melodies,
@@ -482,7 +494,7 @@ int main() {
                     jensenShannon(h.onset, rivalHistograms.onset), closerShare.c_str());
     };
     const auto share = [&](int count) {
-        return std::to_string(count) + "/" + std::to_string(phraseCount);
+        return std::to_string(count) + "/" + std::to_string(phraseCount - unvaried);
     };
     fidelityRow("style model variations", variations, share(closerToOwn));
     fidelityRow("random 60% re-draws (baseline)", redraws, share(redrawCloserToOwn));
@@ -519,14 +531,19 @@ int main() {
     timed.phrase = phraseOf(longestLine, 0, 16);
     timed.count = 8;
     timed.stray = stray;
-    const accord::bench::Timing timing =
-        accord::bench::repeat(3, [&] { models::vary(model, timed, {}); });
+    const accord::bench::Timing timing = accord::bench::repeat(3, [&] {
+        try {
+            models::vary(model, timed, {});
+        } catch (const accord::Error& error) {
+            std::printf("  the 16-bar phrase: %s\n", error.what());
+        }
+    });
     std::printf("\nspeed (generation only; goal for generation and rendering <= 2 s):\n");
     accord::bench::report("8 variations of a 16-bar phrase (" +
                               std::to_string(timed.phrase.notes.size()) + " notes)",
                           timing, "s", 1);
     std::printf("  %-58s %9.3f s\n", "mean per phrase of 8 variations above",
-                generationSeconds / phraseCount);
+                generationSeconds / (phraseCount - unvaried));
     fs::remove_all(folder);
     return 0;
 }
