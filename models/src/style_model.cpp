@@ -43,7 +43,7 @@ constexpr const char* kModelKind = "an Accord style model";
 constexpr const char* kCheckpointKind = "an Accord style-model checkpoint";
 constexpr double kCheckpointSeconds = 30;
 constexpr size_t kLossWindow = 50;
-constexpr int kValidationEvery = 10; // one window in ten is held out
+constexpr int kValidationEvery = 10; // one sequence (or window) in ten is held out
 constexpr int kMinimumNotes = 16;
 
 double secondsSince(Clock::time_point start) {
@@ -78,29 +78,43 @@ std::string requestFingerprint(const std::vector<StyleSequence>& sequences,
                          .dump());
 }
 
-// Windows of config.windowNotes steps; every 10th held out (the last when there are fewer, the
-// only one doubling as its own validation).
+// Windows of config.windowNotes steps. With ten sequences or more, every 10th sequence is held
+// out whole (a tune's repeats would otherwise hide memorising it); with fewer, every 10th window
+// (the last when there are fewer, the only one doubling as its own validation).
 struct Windows {
     std::vector<EncodedMelody> train, validation;
     std::int64_t notes = 0;
     bool validationIsTraining = false;
 };
 
+std::vector<EncodedMelody> windowsOf(const EncodedMelody& encoded, const StyleConfig& config) {
+    std::vector<EncodedMelody> windows;
+    const auto size = static_cast<size_t>(config.windowNotes);
+    for (size_t at = 0; at < encoded.targets.size(); at += size) {
+        const size_t end = std::min(encoded.targets.size(), at + size);
+        EncodedMelody window;
+        window.inputs.assign(encoded.inputs.begin() + static_cast<std::ptrdiff_t>(at),
+                             encoded.inputs.begin() + static_cast<std::ptrdiff_t>(end));
+        window.targets.assign(encoded.targets.begin() + static_cast<std::ptrdiff_t>(at),
+                              encoded.targets.begin() + static_cast<std::ptrdiff_t>(end));
+        windows.push_back(std::move(window));
+    }
+    return windows;
+}
+
 Windows windowsOf(const std::vector<StyleSequence>& sequences, const StyleConfig& config) {
+    const bool bySequence = sequences.size() >= static_cast<size_t>(kValidationEvery);
     std::vector<EncodedMelody> all;
     Windows windows;
-    for (const StyleSequence& sequence : sequences) {
-        const EncodedMelody encoded = encodeMelody(sequence.melody);
+    for (size_t s = 0; s < sequences.size(); ++s) {
+        const EncodedMelody encoded = encodeMelody(sequences[s].melody);
         windows.notes += static_cast<std::int64_t>(encoded.targets.size());
-        const auto size = static_cast<size_t>(config.windowNotes);
-        for (size_t at = 0; at < encoded.targets.size(); at += size) {
-            const size_t end = std::min(encoded.targets.size(), at + size);
-            EncodedMelody window;
-            window.inputs.assign(encoded.inputs.begin() + static_cast<std::ptrdiff_t>(at),
-                                 encoded.inputs.begin() + static_cast<std::ptrdiff_t>(end));
-            window.targets.assign(encoded.targets.begin() + static_cast<std::ptrdiff_t>(at),
-                                  encoded.targets.begin() + static_cast<std::ptrdiff_t>(end));
-            all.push_back(std::move(window));
+        for (EncodedMelody& window : windowsOf(encoded, config)) {
+            if (bySequence)
+                (s % kValidationEvery == kValidationEvery - 1 ? windows.validation : windows.train)
+                    .push_back(std::move(window));
+            else
+                all.push_back(std::move(window));
         }
     }
     for (size_t i = 0; i < all.size(); ++i) {

@@ -48,13 +48,25 @@ struct Net : torch::nn::Module {
         }
     }
 
-    // inputs: [batch, steps, 4] (token, position, key degree, register band) -> logits, state
-    std::tuple<torch::Tensor, torch::Tensor> forward(const torch::Tensor& inputs,
-                                                     const torch::Tensor& state) {
+    // inputs: [batch, steps, 4] (token, position, key degree, register band) -> logits, state.
+    // With `dropout` (training), the GRU's input and output are dropped out with `dropout`'s
+    // probability, the masks drawn from its generator.
+    struct Dropout {
+        double probability = 0;
+        at::Generator generator;
+    };
+    std::tuple<torch::Tensor, torch::Tensor>
+    forward(const torch::Tensor& inputs, const torch::Tensor& state, Dropout* dropout = nullptr) {
+        const auto drop = [&](const torch::Tensor& x) {
+            if (!dropout)
+                return x;
+            const double keep = 1.0 - dropout->probability;
+            return x * torch::empty_like(x).bernoulli_(keep, dropout->generator) / keep;
+        };
         const torch::Tensor x = token(inputs.select(2, 0)) + position(inputs.select(2, 1)) +
                                 key(inputs.select(2, 2)) + band(inputs.select(2, 3));
-        auto [out, next] = state.defined() ? gru(x, state) : gru(x);
-        return {head(out), next};
+        auto [out, next] = state.defined() ? gru(drop(x), state) : gru(drop(x));
+        return {head(drop(out)), next};
     }
 };
 
@@ -102,6 +114,8 @@ nlohmann::json StyleConfig::toJson() const {
             {"learningRate", learningRate},
             {"finalLearningRate", finalLearningRate},
             {"validationEvery", validationEvery},
+            {"dropout", dropout},
+            {"labelSmoothing", labelSmoothing},
             {"intervalClasses", kIntervalClasses},
             {"gapClasses", kGapClasses}};
 }
@@ -126,6 +140,8 @@ StyleConfig StyleConfig::fromJson(const nlohmann::json& json, const std::string&
         throw BadInput(fields.where() + ": tokens of another version of the style model");
     c.learningRate = fields.number("learningRate", c.learningRate);
     c.finalLearningRate = fields.number("finalLearningRate", c.finalLearningRate);
+    c.dropout = fields.number("dropout", c.dropout);
+    c.labelSmoothing = fields.number("labelSmoothing", c.labelSmoothing);
     return c;
 }
 
@@ -219,12 +235,15 @@ struct StyleTrainer::Impl {
     }
 
     torch::Tensor loss(const torch::Tensor& inputs, const torch::Tensor& targets,
-                       torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction) {
-        const torch::Tensor logits = std::get<0>(network.impl_->net->forward(inputs, {}));
-        return torch::nn::functional::cross_entropy(
-            logits.reshape({-1, kEventClasses}), targets.flatten(),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnored).reduction(
-                reduction));
+                       torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction,
+                       Net::Dropout* dropout = nullptr, double labelSmoothing = 0) {
+        const torch::Tensor logits = std::get<0>(network.impl_->net->forward(inputs, {}, dropout));
+        return torch::nn::functional::cross_entropy(logits.reshape({-1, kEventClasses}),
+                                                    targets.flatten(),
+                                                    torch::nn::functional::CrossEntropyFuncOptions()
+                                                        .ignore_index(kIgnored)
+                                                        .reduction(reduction)
+                                                        .label_smoothing(labelSmoothing));
     }
 };
 
@@ -236,8 +255,14 @@ StyleTrainer::~StyleTrainer() = default;
 double StyleTrainer::step(int step, const std::vector<std::int64_t>& batch) {
     Impl& m = *impl_;
     const torch::Tensor index = torch::tensor(batch, torch::kLong);
-    const torch::Tensor loss = m.loss(m.train.inputs.index_select(0, index),
-                                      m.train.targets.index_select(0, index), torch::kMean);
+    // The masks follow from the step and its batch, so a resumed run draws the same ones.
+    std::uint64_t maskSeed = static_cast<std::uint64_t>(step) * 0x9E3779B97F4A7C15ull;
+    for (const std::int64_t window : batch)
+        maskSeed = (maskSeed ^ static_cast<std::uint64_t>(window)) * 0x100000001B3ull;
+    Net::Dropout dropout{m.config.dropout, at::detail::createCPUGenerator(maskSeed)};
+    const torch::Tensor loss =
+        m.loss(m.train.inputs.index_select(0, index), m.train.targets.index_select(0, index),
+               torch::kMean, &dropout, m.config.labelSmoothing);
     loss.backward();
     m.adam.step(step, m.learningRate(step));
     return loss.item<double>();

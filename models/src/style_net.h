@@ -28,6 +28,8 @@ struct StyleConfig {
     double learningRate = 3e-3;
     double finalLearningRate = 2e-4;
     int validationEvery = 100;
+    double dropout = 0.3;        // of the GRU's input and output, while training
+    double labelSmoothing = 0.1; // of the training targets
 
     nlohmann::json toJson() const;
     // Throws BadInput naming `file` for a config of the wrong shape or out of range.

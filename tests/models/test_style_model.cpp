@@ -227,6 +227,84 @@ private Q_SLOTS:
         }
         QVERIFY(differs);
     }
+
+    // Each steering option does what it says, and its absence does not. Every note is re-generated
+    // where the rhythm is kept (its onsets fix the notes); half of them where it is free.
+    void steeringOptionsSteer() {
+        ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
+        const models::TrainedStyle trained = models::trainStyle(tunes(), options("t.ckpt", 5));
+        const std::string file = dir_.filePath("steer.model").toStdString();
+        models::writeStyleModel(file, trained, {});
+        const models::StyleModel model = models::loadStyleModel(file);
+        Melody phrase = firstLine(tune);
+        phrase.notes.resize(32);
+        const auto vary = [&](const auto& steer) {
+            models::VariationRequest request;
+            request.phrase = phrase;
+            request.count = 4;
+            request.stray = 0.5;
+            steer(request);
+            return models::vary(model, request, {});
+        };
+        const auto sign = [](const std::vector<Note>& notes, size_t i) {
+            return (notes[i].pitch > notes[i - 1].pitch) - (notes[i].pitch < notes[i - 1].pitch);
+        };
+        const auto sameRhythm = [&](const Melody& m) {
+            return m.notes.size() == phrase.notes.size() &&
+                   std::equal(m.notes.begin(), m.notes.end(), phrase.notes.begin(),
+                              [](const Note& a, const Note& b) {
+                                  return std::abs(a.start - b.start) < 1e-9 &&
+                                         std::abs(a.length - b.length) < 1e-9;
+                              });
+        };
+        const auto sameContour = [&](const Melody& m) {
+            for (size_t i = 1; i < m.notes.size(); ++i)
+                if (sign(m.notes, i) != sign(phrase.notes, i))
+                    return false;
+            return true;
+        };
+        const auto meanPitch = [](const Melody& m) {
+            double sum = 0;
+            for (const Note& n : m.notes)
+                sum += n.pitch;
+            return sum / static_cast<double>(m.notes.size());
+        };
+        const auto allInRhythm = [](bool contour, int shift) {
+            return [=](models::VariationRequest& r) {
+                r.stray = 1;
+                r.keepRhythm = true;
+                r.keepContour = contour;
+                r.registerShift = shift;
+            };
+        };
+
+        bool freeRhythmDiffers = false, freeContourDiffers = false;
+        for (const auto& v : vary([](auto&) {}))
+            freeRhythmDiffers = freeRhythmDiffers || !sameRhythm(v.melody);
+        for (const auto& v : vary(allInRhythm(false, 0))) {
+            QVERIFY(sameRhythm(v.melody));
+            freeContourDiffers = freeContourDiffers || !sameContour(v.melody);
+        }
+        QVERIFY(freeRhythmDiffers && freeContourDiffers);
+        for (const auto& v : vary(allInRhythm(true, 0)))
+            QVERIFY(sameContour(v.melody));
+
+        for (const int shift : {-7, 7})
+            for (const auto& v : vary(allInRhythm(false, shift))) {
+                const double moved = meanPitch(v.melody) - meanPitch(phrase);
+                QVERIFY2(std::abs(moved - shift) <= 3, qPrintable(QString::number(moved)));
+            }
+
+        const auto notesAt = [&](double density) {
+            std::size_t notes = 0;
+            for (const auto& v : vary([&](models::VariationRequest& r) { r.density = density; }))
+                notes += v.melody.notes.size();
+            return notes;
+        };
+        const std::size_t sparse = notesAt(-1), plain = notesAt(0), dense = notesAt(1);
+        QVERIFY2(sparse < plain && plain < dense,
+                 qPrintable(QString("%1 %2 %3").arg(sparse).arg(plain).arg(dense)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStyleModel)

@@ -102,8 +102,9 @@ struct TrainedStyle {
     std::string runtime;
 };
 
-// Learns from `sequences` (each checked with checkMelody). One window of 64 notes in ten is held
-// out; the model keeps the weights that did best there. Checkpoints, cancel, time budget and
+// Learns from `sequences` (each checked with checkMelody). One sequence in ten is held out (one
+// window of 64 notes in ten when there are fewer than ten sequences); the model keeps the weights
+// that did best there. Checkpoints, cancel, time budget and
 // resume as trainVoice (accord/models/voice_model.h). Throws BadInput for too few notes.
 TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
                         const StyleTrainingOptions& options,

@@ -1,0 +1,549 @@
+// Style model benchmark on real melodies (issue 13 "Measured", docs/STYLE.md "Measured"). Two
+// sources, each a "composer": abcmidi's example tunes through abc2midi (melodies/abc, folk tunes)
+// and mma's example songs (melodies/mma, arranged lines). Whole files are held out (every fourth,
+// sorted by name); every line is cut into phrases of ACCORD_BENCH_PHRASE_BARS bars. A model is
+// trained on the training files of one source (ACCORD_BENCH_COMPOSER, "abc") and measured on its
+// held-out phrases, each beside a baseline:
+//   1. style fidelity: Jensen-Shannon distance (bits) between the interval and inter-onset
+//      histograms of the variations and those of the composer's held-out melodies, and of the
+//      other composer's; beside random re-draws of 60% of each phrase's notes (its own pitches);
+//   2. learning: AUC of scorePhrase, held-out phrases vs the same phrases with 30% of their
+//      notes' pitches redrawn from their own pitches (goal >= 0.8); beside an interval bigram
+//      (add-one smoothing) fitted on the same training lines;
+//   3. key kept: share of notes in the phrase's key (Krumhansl-Schmuckler), variations vs phrases;
+//   4. novelty: variations with a run of 8+ notes equal to a run of any training line, by brute
+//      force (independent of the model's guard); goal 0 over 200 variations;
+//   5. diversity: mean pairwise edit distance between the variations of one phrase;
+//   6. speed: 8 variations of a 16-bar phrase (generation only); training wall time and seconds
+//      per step (goal: <= 5 minutes).
+//
+// Knobs (environment): ACCORD_BENCH_COMPOSER (abc | mma), ACCORD_BENCH_STEPS (0: the default
+// schedule), ACCORD_BENCH_MINUTES (5), ACCORD_BENCH_HIDDEN (0: default), ACCORD_BENCH_THREADS (0:
+// the product's default), ACCORD_BENCH_PHRASE_BARS (8), ACCORD_BENCH_VARIATIONS (200),
+// ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1),
+// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music).
+
+#include "bench_common.h"
+
+#include "accord/audio/midi_file.h"
+#include "accord/core/errors.h"
+#include "accord/core/melody.h"
+#include "accord/models/style_model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using accord::Melody;
+using accord::Note;
+using accord::bench::envNumber;
+namespace models = accord::models;
+
+namespace {
+
+constexpr int kMinimumPhraseNotes = 8;
+constexpr int kVariationsPerPhrase = 8;
+constexpr int kCopiedRun = models::kForbiddenRunNotes;
+// Not melodies: abc2midi's demonstrations of drums, temperaments and detuning.
+const std::vector<std::string> kNotMelodies = {"drums", "temperament", "detune"};
+
+struct Source {
+    std::string name;
+    std::vector<Melody> trainingLines;
+    std::vector<Melody> heldOutLines;
+    std::vector<Melody> heldOutPhrases;
+    double trainingSeconds = 0, heldOutSeconds = 0;
+};
+
+double barBeats(const Melody& melody) {
+    return melody.beatsPerBar * 4.0 / std::max(1, melody.beatUnit);
+}
+
+double secondsOf(const Melody& melody) {
+    const Note& last = melody.notes.back();
+    return accord::secondsAtBeat(melody, last.start + last.length) -
+           accord::secondsAtBeat(melody, melody.notes.front().start);
+}
+
+// The line's notes from bar `first` for `bars` bars, moved to start at beat 0 (bar positions kept).
+Melody phraseOf(const Melody& line, double first, int bars) {
+    Melody phrase = line;
+    phrase.notes.clear();
+    const double from = first * barBeats(line), to = from + bars * barBeats(line);
+    for (const Note& note : line.notes)
+        if (note.start >= from && note.start < to) {
+            Note moved = note;
+            moved.start -= from;
+            moved.length = std::min(moved.length, to - note.start);
+            phrase.notes.push_back(moved);
+        }
+    phrase.tempo = {
+        {0, 60.0 / (accord::secondsAtBeat(line, from + 1) - accord::secondsAtBeat(line, from))}};
+    return phrase;
+}
+
+std::vector<Melody> phrasesOf(const Melody& line, int bars) {
+    std::vector<Melody> phrases;
+    const double lineBars = (line.notes.back().start + line.notes.back().length) / barBeats(line);
+    for (int bar = 0; bar < lineBars; bar += bars) {
+        Melody phrase = phraseOf(line, bar, bars);
+        if (static_cast<int>(phrase.notes.size()) >= kMinimumPhraseNotes)
+            phrases.push_back(std::move(phrase));
+    }
+    return phrases;
+}
+
+// Training lines up to `trainingMinutes` of music (the issue's "30 minutes of melodies").
+Source loadSource(const std::string& name, int phraseBars, double trainingMinutes) {
+    Source source;
+    source.name = name;
+    std::vector<fs::path> files;
+    for (const auto& entry :
+         fs::directory_iterator(accord::bench::materialRoot() + "/melodies/" + name)) {
+        const std::string stem = entry.path().stem().string();
+        const bool melodic = std::none_of(kNotMelodies.begin(), kNotMelodies.end(),
+                                          [&](const auto& n) { return stem.rfind(n, 0) == 0; });
+        if (entry.path().extension() == ".mid" && melodic)
+            files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (size_t f = 0; f < files.size(); ++f) {
+        const bool heldOut = f % 4 == 3;
+        for (const Melody& line : accord::audio::readMidiFile(files[f].string()).lines) {
+            if (static_cast<int>(line.notes.size()) < 2 * kMinimumPhraseNotes ||
+                (!heldOut && source.trainingSeconds >= 60 * trainingMinutes))
+                continue;
+            (heldOut ? source.heldOutSeconds : source.trainingSeconds) += secondsOf(line);
+            (heldOut ? source.heldOutLines : source.trainingLines).push_back(line);
+            if (heldOut)
+                for (Melody& phrase : phrasesOf(line, phraseBars))
+                    source.heldOutPhrases.push_back(std::move(phrase));
+        }
+    }
+    return source;
+}
+
+// ---- histograms ---------------------------------------------------------------------------------
+
+constexpr int kIntervalBins = 27; // -12..12 and beyond an octave each way
+constexpr int kOnsetBins = 13;    // log2 of the inter-onset gap in half octaves, -3..3
+
+struct Histograms {
+    std::array<double, kIntervalBins> interval{};
+    std::array<double, kOnsetBins> onset{};
+
+    void add(const Melody& melody) {
+        for (size_t i = 1; i < melody.notes.size(); ++i) {
+            const int step = std::clamp(melody.notes[i].pitch - melody.notes[i - 1].pitch, -13, 13);
+            interval[static_cast<size_t>(step + 13)] += 1;
+            const double gap = melody.notes[i].start - melody.notes[i - 1].start;
+            const long bin = std::lround(2 * std::log2(std::max(gap, 1e-3))) + kOnsetBins / 2;
+            onset[static_cast<size_t>(std::clamp<long>(bin, 0, kOnsetBins - 1))] += 1;
+        }
+    }
+};
+
+template <size_t N>
+double jensenShannon(const std::array<double, N>& a, const std::array<double, N>& b) {
+    const double sa = std::accumulate(a.begin(), a.end(), 0.0);
+    const double sb = std::accumulate(b.begin(), b.end(), 0.0);
+    double divergence = 0;
+    for (size_t i = 0; i < N; ++i) {
+        const double p = a[i] / sa, q = b[i] / sb, m = (p + q) / 2;
+        if (p > 0)
+            divergence += 0.5 * p * std::log2(p / m);
+        if (q > 0)
+            divergence += 0.5 * q * std::log2(q / m);
+    }
+    return std::sqrt(std::max(0.0, divergence));
+}
+
+Histograms histogramsOf(const std::vector<Melody>& melodies) {
+    Histograms h;
+    for (const Melody& melody : melodies)
+        h.add(melody);
+    return h;
+}
+
+// ---- baselines ----------------------------------------------------------------------------------
+
+// `share` of the phrase's notes get a pitch drawn from the phrase's other pitches.
+Melody redrawPitches(const Melody& phrase, double share, std::mt19937_64& random) {
+    Melody out = phrase;
+    std::vector<size_t> order(phrase.notes.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), random);
+    const auto count = static_cast<size_t>(std::lround(share * static_cast<double>(order.size())));
+    std::uniform_int_distribution<size_t> pick(0, phrase.notes.size() - 1);
+    for (size_t k = 0; k < count; ++k) {
+        Note& note = out.notes[order[k]];
+        for (int attempt = 0; attempt < 16 && note.pitch == phrase.notes[order[k]].pitch; ++attempt)
+            note.pitch = phrase.notes[pick(random)].pitch;
+    }
+    return out;
+}
+
+// P(interval | previous interval), add-one smoothing over kIntervalBins classes.
+class IntervalBigram {
+public:
+    explicit IntervalBigram(const std::vector<Melody>& lines) {
+        for (auto& row : counts_)
+            row.fill(1);
+        for (const Melody& line : lines) {
+            int previous = kIntervalBins; // start
+            for (size_t i = 1; i < line.notes.size(); ++i) {
+                const int c = classOf(line.notes[i].pitch - line.notes[i - 1].pitch);
+                counts_[static_cast<size_t>(previous)][static_cast<size_t>(c)] += 1;
+                previous = c;
+            }
+        }
+    }
+    double perNoteLogLikelihood(const Melody& phrase) const {
+        double sum = 0;
+        int previous = kIntervalBins;
+        for (size_t i = 1; i < phrase.notes.size(); ++i) {
+            const int c = classOf(phrase.notes[i].pitch - phrase.notes[i - 1].pitch);
+            const auto& row = counts_[static_cast<size_t>(previous)];
+            sum += std::log(row[static_cast<size_t>(c)] /
+                            std::accumulate(row.begin(), row.end(), 0.0));
+            previous = c;
+        }
+        return sum / static_cast<double>(phrase.notes.size() - 1);
+    }
+
+private:
+    static int classOf(int interval) { return std::clamp(interval, -13, 13) + 13; }
+    std::array<std::array<double, kIntervalBins>, kIntervalBins + 1> counts_{};
+};
+
+// Area under the ROC curve: P(positive scores above negative), ties counting half.
+double areaUnderCurve(const std::vector<double>& positives, const std::vector<double>& negatives) {
+    double wins = 0;
+    for (const double p : positives)
+        for (const double n : negatives)
+            wins += p > n ? 1.0 : p == n ? 0.5 : 0.0;
+    return wins / static_cast<double>(positives.size() * negatives.size());
+}
+
+// ---- key, copies, diversity ---------------------------------------------------------------------
+
+// Krumhansl-Kessler profiles; the key's diatonic scale (natural minor) as 12 flags.
+std::array<bool, 12> keyScaleOf(const Melody& melody) {
+    constexpr std::array<double, 12> major = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
+                                              2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+    constexpr std::array<double, 12> minor = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53,
+                                              2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+    std::array<double, 12> histogram{};
+    for (const Note& note : melody.notes)
+        histogram[static_cast<size_t>(note.pitch % 12)] += note.length;
+    double best = -2;
+    std::array<bool, 12> scale{};
+    for (int tonic = 0; tonic < 12; ++tonic)
+        for (const bool isMinor : {false, true}) {
+            const auto& profile = isMinor ? minor : major;
+            const double mh = std::accumulate(histogram.begin(), histogram.end(), 0.0) / 12;
+            const double mp = std::accumulate(profile.begin(), profile.end(), 0.0) / 12;
+            double hp = 0, hh = 0, pp = 0;
+            for (int i = 0; i < 12; ++i) {
+                const double h = histogram[static_cast<size_t>((i + tonic) % 12)] - mh;
+                const double p = profile[static_cast<size_t>(i)] - mp;
+                hp += h * p;
+                hh += h * h;
+                pp += p * p;
+            }
+            const double r = hh > 0 ? hp / std::sqrt(hh * pp) : 0;
+            if (r > best) {
+                best = r;
+                const std::array<int, 7> degrees = isMinor
+                                                       ? std::array<int, 7>{0, 2, 3, 5, 7, 8, 10}
+                                                       : std::array<int, 7>{0, 2, 4, 5, 7, 9, 11};
+                scale.fill(false);
+                for (const int d : degrees)
+                    scale[static_cast<size_t>((tonic + d) % 12)] = true;
+            }
+        }
+    return scale;
+}
+
+double inKeyShare(const Melody& melody, const std::array<bool, 12>& scale) {
+    const auto in = std::count_if(melody.notes.begin(), melody.notes.end(), [&](const Note& n) {
+        return scale[static_cast<size_t>(n.pitch % 12)];
+    });
+    return static_cast<double>(in) / static_cast<double>(melody.notes.size());
+}
+
+// The longest run of `a` equal (intervals, inter-onset ratios within 1/192 octave) to a run of
+// `b`, by brute force (as tests/models/test_style_model.cpp).
+int longestSharedRun(const Melody& a, const Melody& b) {
+    const auto& x = a.notes;
+    const auto& y = b.notes;
+    const auto ratio = [](const std::vector<Note>& n, size_t k) {
+        return std::log2((n[k].start - n[k - 1].start) / (n[k - 1].start - n[k - 2].start));
+    };
+    int longest = 0;
+    for (size_t i = 0; i < x.size(); ++i)
+        for (size_t j = 0; j < y.size(); ++j) {
+            size_t length = 1;
+            while (
+                i + length < x.size() && j + length < y.size() &&
+                x[i + length].pitch - x[i + length - 1].pitch ==
+                    y[j + length].pitch - y[j + length - 1].pitch &&
+                (length < 2 || std::abs(ratio(x, i + length) - ratio(y, j + length)) <= 1.0 / 192))
+                ++length;
+            longest = std::max(longest, static_cast<int>(length));
+        }
+    return longest;
+}
+
+template <typename T> int editDistance(const std::vector<T>& a, const std::vector<T>& b) {
+    std::vector<int> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), 0);
+    for (size_t i = 1; i <= a.size(); ++i) {
+        int diagonal = row[0];
+        row[0] = static_cast<int>(i);
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const int above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::vector<int> pitchesOf(const Melody& m) {
+    std::vector<int> out;
+    for (const Note& n : m.notes)
+        out.push_back(n.pitch);
+    return out;
+}
+
+std::vector<int> intervalsOf(const Melody& m) {
+    std::vector<int> out;
+    for (size_t i = 1; i < m.notes.size(); ++i)
+        out.push_back(m.notes[i].pitch - m.notes[i - 1].pitch);
+    return out;
+}
+
+double mean(const std::vector<double>& values) {
+    return values.empty() ? 0
+                          : std::accumulate(values.begin(), values.end(), 0.0) /
+                                static_cast<double>(values.size());
+}
+
+} // namespace
+
+int main() {
+    const std::string composer =
+        std::getenv("ACCORD_BENCH_COMPOSER") && *std::getenv("ACCORD_BENCH_COMPOSER")
+            ? std::getenv("ACCORD_BENCH_COMPOSER")
+            : "abc";
+    const std::string other = composer == "abc" ? "mma" : "abc";
+    const int phraseBars = static_cast<int>(envNumber("ACCORD_BENCH_PHRASE_BARS", 8));
+    const int wantedVariations = static_cast<int>(envNumber("ACCORD_BENCH_VARIATIONS", 200));
+    const double stray = envNumber("ACCORD_BENCH_STRAY", 0.6);
+    const auto seed = static_cast<std::uint64_t>(envNumber("ACCORD_BENCH_SEED", 1));
+    if (!fs::is_directory(accord::bench::materialRoot() + "/melodies/" + composer)) {
+        std::printf("no melodies under %s (scripts/fetch-material.sh)\n",
+                    accord::bench::materialRoot().c_str());
+        return 1;
+    }
+    const double trainingMinutes = envNumber("ACCORD_BENCH_TRAINING_MINUTES", 30);
+    const Source own = loadSource(composer, phraseBars, trainingMinutes);
+    const Source rival = loadSource(other, phraseBars, trainingMinutes);
+    for (const Source* s : {&own, &rival})
+        std::printf("%s: %zu training lines (%.1f min), %zu held-out lines (%.1f min), %zu "
+                    "held-out phrases of %d bars\n",
+                    s->name.c_str(), s->trainingLines.size(), s->trainingSeconds / 60,
+                    s->heldOutLines.size(), s->heldOutSeconds / 60, s->heldOutPhrases.size(),
+                    phraseBars);
+
+    // ---- training
+    std::vector<models::StyleSequence> sequences;
+    for (size_t i = 0; i < own.trainingLines.size(); ++i)
+        sequences.push_back({own.trainingLines[i], own.name + "-" + std::to_string(i)});
+    const std::string folder = accord::bench::scratchFolder("accord-bench-style");
+    models::StyleTrainingOptions options;
+    options.checkpointFile = folder + "/style.checkpoint";
+    options.owner = "bench";
+    options.seed = seed;
+    options.maxMinutes = envNumber("ACCORD_BENCH_MINUTES", 5);
+    options.maxSteps = static_cast<int>(envNumber("ACCORD_BENCH_STEPS", 0));
+    options.hidden = static_cast<int>(envNumber("ACCORD_BENCH_HIDDEN", 0));
+    options.threads = static_cast<int>(envNumber("ACCORD_BENCH_THREADS", 0));
+    models::TrainedStyle trained;
+    const double trainingWall =
+        accord::bench::secondsOf([&] { trained = models::trainStyle(sequences, options); });
+    const std::string modelFile = folder + "/style.model";
+    models::writeStyleModel(modelFile, trained, {});
+    const models::StyleModel model = models::loadStyleModel(modelFile);
+    const auto metrics = nlohmann::json::parse(trained.metricsJson);
+    std::printf(
+        "\ntraining on %s: %d steps in %.1f s (%.3f s/step; goal <= 300 s)%s, best step %d\n"
+        "  validation loss %.3f nats/note (untrained %.3f), training loss %.3f\n",
+        own.name.c_str(), trained.steps, trainingWall, trainingWall / std::max(1, trained.steps),
+        trained.stoppedByTimeLimit ? " STOPPED BY THE TIME LIMIT" : "",
+        metrics.value("bestStep", 0), metrics["validationLoss"].get<double>(),
+        metrics["untrainedValidationLoss"].get<double>(), metrics["trainLoss"].get<double>());
+
+    // ---- learning: AUC
+    std::mt19937_64 random(seed);
+    const IntervalBigram bigram(own.trainingLines);
+    std::vector<double> modelOriginal, modelRedrawn, bigramOriginal, bigramRedrawn;
+    int modelPairsWon = 0, bigramPairsWon = 0;
+    for (const Melody& phrase : own.heldOutPhrases) {
+        const Melody redrawn = redrawPitches(phrase, 0.3, random);
+        modelOriginal.push_back(models::scorePhrase(model, phrase).perNoteLogLikelihood);
+        modelRedrawn.push_back(models::scorePhrase(model, redrawn).perNoteLogLikelihood);
+        bigramOriginal.push_back(bigram.perNoteLogLikelihood(phrase));
+        bigramRedrawn.push_back(bigram.perNoteLogLikelihood(redrawn));
+        modelPairsWon += modelOriginal.back() > modelRedrawn.back();
+        bigramPairsWon += bigramOriginal.back() > bigramRedrawn.back();
+    }
+    const double phrases = static_cast<double>(own.heldOutPhrases.size());
+    std::printf("\nlearning: %zu held-out phrases vs the same with 30%% of pitches redrawn\n",
+                own.heldOutPhrases.size());
+    std::printf("  %-26s AUC %.3f (goal >= 0.8)  pairs ranked right %.3f  mean score %.3f vs "
+                "%.3f\n",
+                "style model", areaUnderCurve(modelOriginal, modelRedrawn), modelPairsWon / phrases,
+                mean(modelOriginal), mean(modelRedrawn));
+    std::printf("  %-26s AUC %.3f                pairs ranked right %.3f  mean score %.3f vs "
+                "%.3f\n",
+                "interval bigram (add-one)", areaUnderCurve(bigramOriginal, bigramRedrawn),
+                bigramPairsWon / phrases, mean(bigramOriginal), mean(bigramRedrawn));
+
+    // ---- variations
+    const int phraseCount =
+        std::min<int>(static_cast<int>(own.heldOutPhrases.size()),
+                      (wantedVariations + kVariationsPerPhrase - 1) / kVariationsPerPhrase);
+    std::vector<Melody> variations, redraws;
+    std::vector<double> phraseKey, variationKey, redrawKey, pitchDistance, intervalDistance;
+    int closerToOwn = 0, redrawCloserToOwn = 0, unvaried = 0;
+    const Histograms ownHistograms = histogramsOf(own.heldOutLines);
+    const Histograms rivalHistograms = histogramsOf(rival.heldOutLines);
+    const auto closer = [&](const std::vector<Melody>& melodies) {
+        const Histograms h = histogramsOf(melodies);
+        return jensenShannon(h.interval, ownHistograms.interval) +
+                   jensenShannon(h.onset, ownHistograms.onset) <
+               jensenShannon(h.interval, rivalHistograms.interval) +
+                   jensenShannon(h.onset, rivalHistograms.onset);
+    };
+    double generationSeconds = 0;
+    const double stride = static_cast<double>(own.heldOutPhrases.size()) / phraseCount;
+    for (int p = 0; p < phraseCount; ++p) {
+        const Melody& phrase = own.heldOutPhrases[static_cast<size_t>(p * stride)];
+        models::VariationRequest request;
+        request.phrase = phrase;
+        request.count = kVariationsPerPhrase;
+        request.seed = seed + static_cast<std::uint64_t>(p);
+        request.stray = stray;
+        request.temperature = envNumber("ACCORD_BENCH_TEMPERATURE", 1);
+        std::vector<models::Variation> made;
+        try {
+            generationSeconds +=
+                accord::bench::secondsOf([&] { made = models::vary(model, request, {}); });
+        } catch (const accord::Error&) {
+            ++unvaried;
+            continue;
+        }
+        const std::array<bool, 12> scale = keyScaleOf(phrase);
+        phraseKey.push_back(inKeyShare(phrase, scale));
+        std::vector<Melody> ofPhrase, redrawsOfPhrase;
+        for (const models::Variation& v : made) {
+            ofPhrase.push_back(v.melody);
+            variationKey.push_back(inKeyShare(v.melody, scale));
+            redrawsOfPhrase.push_back(redrawPitches(phrase, 0.6, random));
+            redrawKey.push_back(inKeyShare(redrawsOfPhrase.back(), scale));
+        }
+        for (size_t a = 0; a < ofPhrase.size(); ++a)
+            for (size_t b = a + 1; b < ofPhrase.size(); ++b) {
+                pitchDistance.push_back(
+                    editDistance(pitchesOf(ofPhrase[a]), pitchesOf(ofPhrase[b])));
+                intervalDistance.push_back(
+                    editDistance(intervalsOf(ofPhrase[a]), intervalsOf(ofPhrase[b])));
+            }
+        closerToOwn += closer(ofPhrase);
+        redrawCloserToOwn += closer(redrawsOfPhrase);
+        variations.insert(variations.end(), ofPhrase.begin(), ofPhrase.end());
+        redraws.insert(redraws.end(), redrawsOfPhrase.begin(), redrawsOfPhrase.end());
+    }
+
+    std::printf("\nstyle fidelity: %zu variations of %d held-out phrases (stray %.2f), "
+                "Jensen-Shannon distance (bits) of the histograms\n",
+                variations.size(), phraseCount - unvaried, stray);
+    if (unvaried > 0)
+        std::printf("  %d phrase(s) the guard could not vary within its search budget\n", unvaried);
+    std::printf("  %-34s %-22s %-22s %s\n", "", "intervals: own / other",
+                "inter-onsets: own / other", "phrases closer to own");
+    const auto fidelityRow = [&](const char* what, const std::vector<Melody>& melodies,
+                                 const std::string& closerShare) {
+        const Histograms h = histogramsOf(melodies);
+        std::printf("  %-34s %.3f / %.3f          %.3f / %.3f              %s\n", what,
+                    jensenShannon(h.interval, ownHistograms.interval),
+                    jensenShannon(h.interval, rivalHistograms.interval),
+                    jensenShannon(h.onset, ownHistograms.onset),
+                    jensenShannon(h.onset, rivalHistograms.onset), closerShare.c_str());
+    };
+    const auto share = [&](int count) {
+        return std::to_string(count) + "/" + std::to_string(phraseCount - unvaried);
+    };
+    fidelityRow("style model variations", variations, share(closerToOwn));
+    fidelityRow("random 60% re-draws (baseline)", redraws, share(redrawCloserToOwn));
+    fidelityRow("composer's training lines", own.trainingLines, "");
+
+    std::printf("\nkey kept: share of notes in the phrase's key (diatonic, Krumhansl-Schmuckler)\n"
+                "  phrases %.3f   variations %.3f   random re-draws %.3f\n",
+                mean(phraseKey), mean(variationKey), mean(redrawKey));
+
+    int copies = 0, longest = 0;
+    for (const Melody& variation : variations) {
+        int run = 0;
+        for (const Melody& line : own.trainingLines)
+            run = std::max(run, longestSharedRun(variation, line));
+        copies += run >= kCopiedRun;
+        longest = std::max(longest, run);
+    }
+    std::printf("\nnovelty: %d of %zu variations share a run of %d+ notes with the training lines "
+                "(goal 0); longest shared run %d notes\n",
+                copies, variations.size(), kCopiedRun, longest);
+    std::printf(
+        "\ndiversity: mean pairwise edit distance between variations of one phrase: "
+        "pitches %.2f, intervals %.2f (phrases of %.1f notes on average)\n",
+        mean(pitchDistance), mean(intervalDistance),
+        std::accumulate(variations.begin(), variations.end(), 0.0, [](double s, const Melody& m) {
+            return s + static_cast<double>(m.notes.size());
+        }) / static_cast<double>(variations.size()));
+
+    // ---- speed: 8 variations of 16 bars of the longest held-out line
+    const Melody& longestLine = *std::max_element(
+        own.heldOutLines.begin(), own.heldOutLines.end(),
+        [](const Melody& a, const Melody& b) { return a.notes.size() < b.notes.size(); });
+    models::VariationRequest timed;
+    timed.phrase = phraseOf(longestLine, 0, 16);
+    timed.count = 8;
+    timed.stray = stray;
+    const accord::bench::Timing timing = accord::bench::repeat(3, [&] {
+        try {
+            models::vary(model, timed, {});
+        } catch (const accord::Error& error) {
+            std::printf("  the 16-bar phrase: %s\n", error.what());
+        }
+    });
+    std::printf("\nspeed (generation only; goal for generation and rendering <= 2 s):\n");
+    accord::bench::report("8 variations of a 16-bar phrase (" +
+                              std::to_string(timed.phrase.notes.size()) + " notes)",
+                          timing, "s", 1);
+    std::printf("  %-58s %9.3f s\n", "mean per phrase of 8 variations above",
+                generationSeconds / (phraseCount - unvaried));
+    fs::remove_all(folder);
+    return 0;
+}
