@@ -126,6 +126,20 @@ private Q_SLOTS:
         QVERIFY(panel()->generateButton()->isEnabled());
     }
 
+    // An unregistered phrase is bad input, said in plain words naming the file.
+    void refusesAnUnregisteredPhrase() {
+        ACCORD_REQUIRE_MATERIAL(unregistered, "melodies/abc/daramud1.mid");
+        panel()->usePhraseFile(unregistered);
+        QVERIFY(generate());
+        const QString message = panel()->messageLabel()->text();
+        QVERIFY2(message.startsWith("Could not make variations: ") &&
+                     message.contains(unregistered + ": not registered"),
+                 qPrintable(message));
+        QVERIFY(panel()->variations().empty());
+        QVERIFY(filesIn(dir_.filePath("variations")).isEmpty());
+        panel()->usePhraseFile(phrase_);
+    }
+
     // Training was allowed, generating is not: the denial names the missing grant of every
     // training tune and nothing is written.
     void refusedWithoutGenerateGrant() {
