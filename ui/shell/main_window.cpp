@@ -21,6 +21,7 @@
 #include "accord/ui/shell/preferences_dialog.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
+#include "accord/ui/variations/variations_panel.h"
 #include "accord/ui/verify/verify_panel.h"
 
 #include <QAction>
@@ -83,6 +84,9 @@ MainWindow::MainWindow(QWidget* parent)
     addPanel(consent_, tr("Consent"));
     models_->setObjectName(QStringLiteral("modelsPanel"));
     addPanel(models_, tr("Models"));
+    variations_ = new VariationsPanel(session_, document_, waveforms_, playback_, this);
+    variations_->setObjectName(QStringLiteral("variationsPanel"));
+    addPanel(variations_, tr("Variations"));
     setCentralWidget(panels_);
 
     mixerDock_->setObjectName(QStringLiteral("mixerDock"));
@@ -126,6 +130,9 @@ MainWindow::MainWindow(QWidget* parent)
         updateTitle();
     });
     connect(arrangement_, &ArrangementView::filesDropped, this, &MainWindow::importFiles);
+    connect(arrangement_, &ArrangementView::selectionChanged, variations_, [this] {
+        variations_->setSelectedClip(QString::fromStdString(arrangement_->selectedClip()));
+    });
 
     // Transport: the engine's playhead drives the view and the display.
     connect(playback_, &PlaybackController::tick, arrangement_, &ArrangementView::setPlayhead);

@@ -35,6 +35,7 @@ class PreferencesDialog;
 class ProjectDocument;
 class RegistrySession;
 class TransportBar;
+class VariationsPanel;
 class VerifyPanel;
 class WaveformCache;
 struct AuditOutcome;
@@ -56,6 +57,7 @@ public:
     RegistrySession* session() const { return session_; }
     ConsentPanel* consentPanel() const { return consent_; }
     ModelsPanel* modelsPanel() const { return models_; }
+    VariationsPanel* variationsPanel() const { return variations_; }
     QTabWidget* panels() const { return panels_; }
     int addPanel(QWidget* panel, const QString& title);
 
@@ -145,6 +147,7 @@ private:
     ArrangementView* arrangement_;
     ConsentPanel* consent_;
     ModelsPanel* models_;
+    VariationsPanel* variations_ = nullptr;
     MixerPanel* mixer_;
     QDockWidget* mixerDock_;
     TransportBar* transport_ = nullptr;
