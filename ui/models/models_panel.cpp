@@ -1,4 +1,5 @@
 #include "accord/ui/models/models_panel.h"
+#include "accord/ui/common/messages.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
@@ -47,8 +48,6 @@ namespace accord::ui {
 namespace {
 
 const char* const kModelSuffix = ".accordvoice";
-const char* const kErrorStyle = "QLabel { color: @denied; }";
-const char* const kDoneStyle = "QLabel { color: @grantActive; }";
 constexpr int kMaxBudgetMinutes = 600;
 constexpr int kDefaultBudgetMinutes = 10;
 constexpr int kMaxSteps = 100000;
@@ -56,13 +55,6 @@ constexpr int kMinSteps = 10;
 constexpr int kMinWidth = 16;
 constexpr int kMaxWidth = 256;
 constexpr int kHashDigits = 12; // enough to tell models apart at a glance; the card has all 64
-
-void setMessage(QLabel* label, const QString& text, const char* style = nullptr) {
-    label->setStyleSheet(style != nullptr ? palette::styleSheet(QString::fromLatin1(style))
-                                          : QString());
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
-}
 
 // "12 s", "3 min 05 s", "1 h 02 min": how long is left, to the precision that matters.
 QString formatDuration(double seconds) {
@@ -85,13 +77,6 @@ QString formatTime(const std::string& iso) {
 QString capitalised(QString text) {
     if (!text.isEmpty())
         text[0] = text[0].toUpper();
-    return text;
-}
-
-QString bulleted(const QStringList& lines) {
-    QString text;
-    for (const QString& line : lines)
-        text += QStringLiteral("\n• ") + line;
     return text;
 }
 
@@ -409,7 +394,7 @@ void ModelsPanel::reloadOwners() {
                 owner_->addItem(fromStd(holder.name), fromStd(holder.id));
         } catch (const std::exception& error) {
             setMessage(message_, tr("Could not read the rights holders: %1").arg(error.what()),
-                       kErrorStyle);
+                       MessageKind::Error);
         }
     }
     const int index = owner_->findData(current);
@@ -477,7 +462,7 @@ void ModelsPanel::reloadAssets() {
         }
     } catch (const std::exception& error) {
         setMessage(message_, tr("Could not read the recordings: %1").arg(error.what()),
-                   kErrorStyle);
+                   MessageKind::Error);
     }
     assets_->resizeColumnToContents(AssetName);
     assets_->resizeColumnToContents(AssetLength);
@@ -580,7 +565,7 @@ void ModelsPanel::reloadModels() {
             }
         } catch (const std::exception& error) {
             setMessage(applyMessage_, tr("Could not read the models: %1").arg(error.what()),
-                       kErrorStyle);
+                       MessageKind::Error);
         }
     }
     for (int column = 0; column < ModelColumnCount - 1; ++column)
@@ -756,7 +741,7 @@ void ModelsPanel::train() {
     if (running_)
         return;
     if (!session_->isOpen()) {
-        setMessage(message_, tr("No registry is open."), kErrorStyle);
+        setMessage(message_, tr("No registry is open."), MessageKind::Error);
         return;
     }
     accord::workflows::VoiceTrainingRequest request;
@@ -769,7 +754,7 @@ void ModelsPanel::train() {
     request.channels = width_->value();
     if (request.owner.empty() || request.assets.empty() || output_->text().trimmed().isEmpty()) {
         setMessage(message_, tr("Choose an owner, tick at least one recording and name the file."),
-                   kErrorStyle);
+                   MessageKind::Error);
         return;
     }
     try {
@@ -779,11 +764,12 @@ void ModelsPanel::train() {
                 setMessage(message_,
                            tr("%1 is the file of the registered model %2: choose another name.")
                                .arg(fromStd(model.file), fromStd(model.id)),
-                           kErrorStyle);
+                           MessageKind::Error);
                 return;
             }
     } catch (const std::exception& error) {
-        setMessage(message_, tr("Could not read the models: %1").arg(error.what()), kErrorStyle);
+        setMessage(message_, tr("Could not read the models: %1").arg(error.what()),
+                   MessageKind::Error);
         return;
     }
     if (output_->text() == suggestedOutput_) // the studio's own folder may not exist yet
@@ -933,7 +919,7 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
         progress_->setValue(0);
         const QString text = outcome.denied.isEmpty() ? tr("Could not train: %1").arg(outcome.error)
                                                       : outcome.error + bulleted(outcome.denied);
-        setMessage(message_, text, kErrorStyle);
+        setMessage(message_, text, MessageKind::Error);
         // An interrupted run stays resumable when its retry fails (e.g. a file to put back).
         if (QFileInfo::exists(fromStd(run.request.outFile) + QStringLiteral(".checkpoint")))
             resumable_ = std::make_unique<accord::workflows::VoiceTrainingRequest>(run.request);
@@ -979,14 +965,14 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
                        .arg(model.steps)
                        .arg(total)
                        .arg(lastModel_, figures),
-                   kDoneStyle);
+                   MessageKind::Done);
     } else {
         progress_->setRange(0, total);
         progress_->setValue(total);
         setMessage(message_,
                    tr("Trained and registered %1: %2. Saved to %3.")
                        .arg(lastModel_, figures, fromStd(model.file)),
-                   kDoneStyle);
+                   MessageKind::Done);
     }
     updateDefaultOutput(); // the next model gets a name of its own
     session_->notifyChanged();
@@ -1048,7 +1034,7 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
     const accord::Track* track = document_->findTrack(trackId.toStdString());
     Registry* registry = session_->registry();
     if (registry == nullptr || track == nullptr || modelId.isEmpty()) {
-        setMessage(applyMessage_, tr("Choose a model and a track first."), kErrorStyle);
+        setMessage(applyMessage_, tr("Choose a model and a track first."), MessageKind::Error);
         return false;
     }
     const QString trackName = fromStd(track->name);
@@ -1056,7 +1042,7 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
         const std::optional<Model> model = registry->model(modelId.toStdString());
         if (!model || model->kind != ModelKind::Voice) {
             setMessage(applyMessage_, tr("%1 is not a voice model in this registry.").arg(modelId),
-                       kErrorStyle);
+                       MessageKind::Error);
             return false;
         }
         // Anyone in this studio may be the one playing the track: grants to anyone apply.
@@ -1065,23 +1051,23 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
             setMessage(applyMessage_,
                        tr("'%1' cannot run through %2: consent denied.").arg(trackName, modelId) +
                            bulleted(missingGrantReasons(decision)),
-                       kErrorStyle);
+                       MessageKind::Error);
             return false;
         }
         const QString file = fromStd(model->file);
         if (!QFileInfo::exists(file)) {
             setMessage(applyMessage_, tr("The file of %1 is missing: %2").arg(modelId, file),
-                       kErrorStyle);
+                       MessageKind::Error);
             return false;
         }
         document_->setTrackModel(trackId.toStdString(), file);
         setMessage(applyMessage_,
                    tr("'%1' now runs through %2 (undo with Ctrl+Z).").arg(trackName, modelId),
-                   kDoneStyle);
+                   MessageKind::Done);
         return true;
     } catch (const std::exception& error) {
         setMessage(applyMessage_, tr("Could not apply %1: %2").arg(modelId, error.what()),
-                   kErrorStyle);
+                   MessageKind::Error);
         return false;
     }
 }

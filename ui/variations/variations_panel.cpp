@@ -1,4 +1,5 @@
 #include "accord/ui/variations/variations_panel.h"
+#include "accord/ui/common/messages.h"
 
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/waveform_cache.h"
@@ -43,8 +44,6 @@ namespace accord::ui {
 
 namespace {
 
-const char* const kErrorStyle = "QLabel { color: @denied; }";
-const char* const kDoneStyle = "QLabel { color: @grantActive; }";
 constexpr int kMaxCount = 64; // docs/CLI.md "vary"
 constexpr int kDefaultCount = 4;
 constexpr int kMaxRegisterShift = 24;
@@ -53,20 +52,6 @@ constexpr int kProgressSteps = 1000;
 // The meter's span: a variation this many nats per note likelier than the phrase fills it, as
 // much less likely empties it; as likely as the phrase is half.
 constexpr double kMeterSpanNats = 2.0;
-
-void setMessage(QLabel* label, const QString& text, const char* style = nullptr) {
-    label->setStyleSheet(style != nullptr ? palette::styleSheet(QString::fromLatin1(style))
-                                          : QString());
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
-}
-
-QString bulleted(const QStringList& lines) {
-    QString text;
-    for (const QString& line : lines)
-        text += QStringLiteral("\n• ") + line;
-    return text;
-}
 
 QDoubleSpinBox* makeDoubleBox(QWidget* parent, const char* name, double low, double high,
                               double value, const QString& tip) {
@@ -338,7 +323,7 @@ void VariationsPanel::reloadModels() {
                     ->addItem(modelLabel(registry->consentGraph(), entry), fromStd(entry.file));
         } catch (const std::exception& error) {
             setMessage(message_, tr("Could not read the models: %1").arg(error.what()),
-                       kErrorStyle);
+                       MessageKind::Error);
         }
     }
     setModelFile(model);
@@ -435,7 +420,7 @@ void VariationsPanel::generate() {
     if (!session_->isOpen() || modelFile().isEmpty() || phraseFile_.empty() ||
         output_->text().trimmed().isEmpty()) {
         setMessage(message_, tr("Open a registry, choose a style model, a phrase and a folder."),
-                   kErrorStyle);
+                   MessageKind::Error);
         return;
     }
     accord::workflows::VariationsRequest request;
@@ -509,7 +494,7 @@ void VariationsPanel::finish(const VariationsOutcome& outcome) {
         const QString text = outcome.denied.isEmpty()
                                  ? tr("Could not make variations: %1").arg(outcome.error)
                                  : outcome.error + bulleted(outcome.denied);
-        setMessage(message_, text, kErrorStyle);
+        setMessage(message_, text, MessageKind::Error);
     } else {
         rows_ = outcome.variations;
         phraseScore_ = outcome.phraseScore.perNoteLogLikelihood;
@@ -525,7 +510,7 @@ void VariationsPanel::finish(const VariationsOutcome& outcome) {
                            : tr("Cancelled: %1 made and registered, in %2.").arg(made, folder));
         else
             setMessage(message_, tr("%1 made and registered, in %2.").arg(made, folder),
-                       kDoneStyle);
+                       MessageKind::Done);
         session_->notifyChanged();
     }
     updateButtons();
@@ -598,7 +583,7 @@ QString VariationsPanel::addToArrangement(int row) {
         return QString();
     MadeVariation& variation = rows_[static_cast<std::size_t>(row)];
     if (variation.projectFrames <= 0) {
-        setMessage(rowMessage_, tr("Variation %1 has no audio.").arg(row + 1), kErrorStyle);
+        setMessage(rowMessage_, tr("Variation %1 has no audio.").arg(row + 1), MessageKind::Error);
         return QString();
     }
     accord::Clip clip;
@@ -629,7 +614,7 @@ QString VariationsPanel::addToArrangement(int row) {
     setMessage(rowMessage_,
                tr("%1 is on its own track (render %2; undo with Ctrl+Z).")
                    .arg(name, fromStd(variation.file.render)),
-               kDoneStyle);
+               MessageKind::Done);
     updateButtons();
     return fromStd(clipId);
 }
@@ -643,11 +628,11 @@ bool VariationsPanel::exportMidi(int row, const QString& path) {
     // The dialog asked before replacing a file.
     QFile::remove(path);
     if (!QFile::copy(source, path)) {
-        setMessage(rowMessage_, tr("Could not write %1.").arg(path), kErrorStyle);
+        setMessage(rowMessage_, tr("Could not write %1.").arg(path), MessageKind::Error);
         return false;
     }
     setMessage(rowMessage_, tr("Saved the MIDI of variation %1 as %2.").arg(row + 1).arg(path),
-               kDoneStyle);
+               MessageKind::Done);
     return true;
 }
 
