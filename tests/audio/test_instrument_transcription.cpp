@@ -117,8 +117,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("program");
         QTest::addColumn<double>("floor");
         QTest::newRow("trumpet") << 56 << 0.9;
-        QTest::newRow("clarinet") << 71 << 0.8;
-        QTest::newRow("piano") << 0 << 0.75;
+        QTest::newRow("clarinet") << 71 << 0.9;
+        QTest::newRow("piano") << 0 << 0.8;
+        QTest::newRow("flute") << 73 << 0.8;
+        QTest::newRow("violin") << 40 << 0.7;
     }
     void transcribesRenderedMelodies() {
         REQUIRE_SOUNDFONT();

@@ -4,7 +4,7 @@
 // (aubio-tools) on the same WAV files; scored with mir_eval's note convention
 // (tests/audio/note_matching.h). Prints precision, recall and F per instrument and overall.
 //
-//   bench_transcription [MAX_NOTES_PER_TUNE]   (default 64)
+//   bench_transcription [--notes N (64)] [--peer AUBIONOTES_OPTIONS]... [--no-peer]
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/instrument.h"
@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,10 +59,22 @@ std::vector<TimedNote> referenceOf(const Melody& melody) {
     return notes;
 }
 
-// aubionotes' default settings; its lines are "pitch onset offset" (a lone time first).
-std::vector<TimedNote> aubionotesOf(const std::string& wav) {
+// The peer's settings: its defaults, and the best found over its onset methods, thresholds,
+// silence gates and minimum inter-onset intervals (docs/NOTES.md "Measured").
+const std::string kPeerDefault;
+const std::string kPeerBest = "-B 512 -H 128";
+
+struct Take {
+    const Program* program;
+    std::vector<TimedNote> reference;
+    std::string wav;
+};
+
+// aubionotes with `settings` (its command-line options); its lines are "pitch onset offset" (a
+// lone time first).
+std::vector<TimedNote> aubionotesOf(const std::string& wav, const std::string& settings) {
     std::vector<TimedNote> notes;
-    const std::string command = "aubionotes -i '" + wav + "' 2>/dev/null";
+    const std::string command = "aubionotes " + settings + " -i '" + wav + "' 2>/dev/null";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
     if (!pipe)
         return notes;
@@ -74,16 +87,30 @@ std::vector<TimedNote> aubionotesOf(const std::string& wav) {
     return notes;
 }
 
-void printRow(const char* what, const NoteScore& ours, const NoteScore& peer) {
-    std::printf("  %-12s %5zu | %5.3f %5.3f %5.3f | %5.3f %5.3f %5.3f\n", what, ours.reference,
-                ours.precision(), ours.recall(), ours.f(), peer.precision(), peer.recall(),
-                peer.f());
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::size_t maxNotes = argc > 1 ? std::stoul(argv[1]) : 64;
+    std::size_t maxNotes = 64;
+    bool withPeer = true;
+    std::vector<std::string> peerSettings;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--notes" && i + 1 < argc)
+            maxNotes = std::stoul(argv[++i]);
+        else if (arg == "--peer" && i + 1 < argc)
+            peerSettings.push_back(argv[++i]);
+        else if (arg == "--no-peer")
+            withPeer = false;
+        else {
+            std::printf("usage: bench_transcription [--notes N] [--peer OPTIONS]... [--no-peer]\n");
+            return 2;
+        }
+    }
+    if (peerSettings.empty())
+        peerSettings = {kPeerDefault, kPeerBest};
+    if (!withPeer)
+        peerSettings.clear();
+
     const std::string folder = bench::materialRoot() + "/melodies/abc";
     std::vector<std::string> tunes;
     if (DIR* dir = opendir(folder.c_str())) {
@@ -98,7 +125,7 @@ int main(int argc, char** argv) {
         closedir(dir);
     }
     std::sort(tunes.begin(), tunes.end());
-    if (tunes.empty() || std::system("command -v aubionotes >/dev/null") != 0) {
+    if (tunes.empty() || (withPeer && std::system("command -v aubionotes >/dev/null") != 0)) {
         std::printf("bench_transcription: needs %s (scripts/fetch-material.sh) and aubionotes "
                     "(aubio-tools)\n",
                     folder.c_str());
@@ -106,17 +133,21 @@ int main(int argc, char** argv) {
     }
     const std::string scratch = bench::scratchFolder("accord-bench-transcription");
     std::printf("Transcription of %zu abc2midi tunes (first %zu notes of each top line), "
-                "rendered by FluidSynth at %d Hz\n",
+                "rendered by FluidSynth at %d Hz;\ntuning half: tunes 1, 3, 5... (sorted by name), "
+                "held-out half: tunes 2, 4, 6...\n",
                 tunes.size(), maxNotes, kSampleRate);
-    std::printf("  %-12s %5s | %-17s | %-17s\n", "", "", "  Accord", "  aubionotes");
-    std::printf("  %-12s %5s | %5s %5s %5s | %5s %5s %5s\n", "instrument", "notes", "P", "R", "F",
-                "P", "R", "F");
-    NoteScore allOurs, allPeer;
+    std::printf("  %-12s %5s | %-17s | %-11s\n", "", "", "  Accord", " F by half");
+    std::printf("  %-12s %5s | %5s %5s %5s | %5s %5s\n", "instrument", "notes", "P", "R", "F",
+                "tune", "held");
+
+    std::vector<Take> takes;
+    NoteScore allOurs, allHalves[2];
     double audioSeconds = 0, ourSeconds = 0;
     for (const Program& program : kPrograms) {
-        NoteScore ours, peer;
-        for (const std::string& tune : tunes) {
-            const Melody melody = melodyOf(tune, maxNotes);
+        NoteScore ours, halves[2];
+
+        for (std::size_t index = 0; index < tunes.size(); ++index) {
+            const Melody melody = melodyOf(tunes[index], maxNotes);
             const auto stereo =
                 audio::renderMelodyWithInstrument(melody, program.number, kSampleRate);
             std::vector<float> mono(stereo[0].size());
@@ -130,19 +161,46 @@ int main(int argc, char** argv) {
             std::vector<TimedNote> estimated;
             for (const auto& note : transcribed)
                 estimated.push_back({note.onset, note.pitch});
-            const std::vector<TimedNote> reference = referenceOf(melody);
-            ours += test::scoreNotes(reference, estimated);
-            const std::string wav = scratch + "/take.wav";
-            audio::writeMonoAudio(wav, mono, kSampleRate);
-            peer += test::scoreNotes(reference, aubionotesOf(wav));
+            Take take{&program, referenceOf(melody), {}};
+            const NoteScore score = test::scoreNotes(take.reference, estimated);
+            ours += score;
+            halves[index % 2] += score;
+            if (withPeer) {
+                take.wav = scratch + "/" + std::to_string(takes.size()) + ".wav";
+                audio::writeMonoAudio(take.wav, mono, kSampleRate);
+                takes.push_back(std::move(take));
+            }
         }
-        printRow(program.name, ours, peer);
+        std::printf("  %-12s %5zu | %5.3f %5.3f %5.3f | %5.3f %5.3f\n", program.name,
+                    ours.reference, ours.precision(), ours.recall(), ours.f(), halves[0].f(),
+                    halves[1].f());
         allOurs += ours;
-        allPeer += peer;
+        allHalves[0] += halves[0];
+        allHalves[1] += halves[1];
     }
-    printRow("overall", allOurs, allPeer);
+    std::printf("  %-12s %5zu | %5.3f %5.3f %5.3f | %5.3f %5.3f\n", "overall", allOurs.reference,
+                allOurs.precision(), allOurs.recall(), allOurs.f(), allHalves[0].f(),
+                allHalves[1].f());
     std::printf("  transcription speed: %.1fx real time (%.0f s of audio)\n",
                 audioSeconds / ourSeconds, audioSeconds);
+
+    for (const std::string& settings : peerSettings) {
+        std::printf("aubionotes %s\n", settings.empty() ? "(default settings)" : settings.c_str());
+        NoteScore all, byProgram[std::size(kPrograms)];
+        for (const Take& take : takes) {
+            const NoteScore score =
+                test::scoreNotes(take.reference, aubionotesOf(take.wav, settings));
+            byProgram[take.program - kPrograms] += score;
+            all += score;
+        }
+        for (std::size_t p = 0; p < std::size(kPrograms); ++p)
+            std::printf("  %-12s %5zu | %5.3f %5.3f %5.3f\n", kPrograms[p].name,
+                        byProgram[p].reference, byProgram[p].precision(), byProgram[p].recall(),
+                        byProgram[p].f());
+        std::printf("  %-12s %5zu | %5.3f %5.3f %5.3f\n", "overall", all.reference, all.precision(),
+                    all.recall(), all.f());
+    }
+
     std::system(("rm -rf '" + scratch + "'").c_str());
     return 0;
 }

@@ -29,17 +29,29 @@ constexpr double kHighestF0 = 2100;
 // the release tail and the room fade below both.
 constexpr float kNoteRangeDb = 40;
 constexpr float kNoteFloorDb = -70;
-// A pitch move of more than kPitchStepSemitones held for kPitchStepFrames starts a new note;
-// shorter excursions are vibrato, scoops or a noisy attack.
-constexpr double kPitchStepSemitones = 0.5;
-constexpr int kPitchStepFrames = 3;
-// A note's attack lies before its first voiced frame (yin needs most of its 64 ms window on the
-// note): the onset is taken back over the rising level, at most kOnsetLeadFrames.
-constexpr int kOnsetLeadFrames = 12;
-// An aubio onset inside a voiced run starts a new note only with a re-attack: the level rises by
-// kReattackDb from its lowest over the frames before to its highest over the frames after.
-constexpr float kReattackDb = 4;
-constexpr int kReattackFrames = 4;
+// The pitch track is median-filtered over this many frames before the note states are decoded.
+constexpr int kPitchMedianFrames = 5;
+// Note states (docs/NOTES.md "Transcription"): a frame's cost in a semitone state grows with the
+// squared distance of its pitch, capped (a scoop or a yin error costs no more than a wrong
+// state), an inactive frame costs kInactiveCost in any note state and an active one
+// kSilenceCost in the silent state; every change of state costs kChangeCost. A change must
+// therefore be held for several frames: vibrato, scoops and wavering pitch stay in one note.
+constexpr double kDistanceCapSemitones = 1.5;
+constexpr double kInactiveCost = 3;
+constexpr double kSilenceCost = 3;
+constexpr double kChangeCost = 5;
+// A repeated note inside a run of one state: the level (averaged over kLevelMeanFrames around
+// each frame: choir and bowed levels flutter) dips by kDipDb below its highest over the
+// kDipFrames before and rises again by kDipDb over the kDipFrames after.
+constexpr int kLevelMeanFrames = 5;
+constexpr float kDipDb = 4;
+constexpr int kDipFrames = 8;
+// A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
+// note; bowed, blown and sung attacks scoop or swell): the onset is taken back, at most
+// kOnsetLeadFrames, to the last aubio onset, else to where the level starts rising.
+constexpr int kOnsetLeadFrames = 20;
+// aubio's onset may come up to this many frames after the pitch settled (its 32 ms window).
+constexpr int kOnsetLagFrames = 2;
 // Velocity from the note's peak A-weighted level: -60 dB is 1, 0 dB (a full-scale tone) 127.
 constexpr double kQuietestDb = -60;
 
@@ -86,6 +98,55 @@ double median(std::vector<double> values) {
     return *middle;
 }
 
+// The note state of every frame: -1 silent, else a MIDI note; Viterbi over the costs above.
+std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<char>& active) {
+    const std::size_t count = pitch.size();
+    std::vector<int> states(count, -1);
+    int lowest = 127, highest = 0;
+    for (std::size_t t = 0; t < count; ++t)
+        if (active[t]) {
+            lowest = std::min(lowest, static_cast<int>(std::lround(pitch[t])));
+            highest = std::max(highest, static_cast<int>(std::lround(pitch[t])));
+        }
+    if (lowest > highest)
+        return states;
+    // State 0 is silence, state s > 0 is MIDI note lowest + s - 1.
+    const auto stateCount = static_cast<std::size_t>(highest - lowest + 2);
+    const auto frameCost = [&](std::size_t t, std::size_t state) {
+        if (state == 0)
+            return active[t] ? kSilenceCost : 0.0;
+        if (!active[t])
+            return kInactiveCost;
+        const double distance = std::min(
+            kDistanceCapSemitones, std::abs(pitch[t] - (lowest + static_cast<int>(state) - 1)));
+        return distance * distance;
+    };
+    std::vector<double> cost(stateCount), next(stateCount);
+    std::vector<std::uint8_t> cameFromBest(count * stateCount);
+    std::vector<std::size_t> bestBefore(count);
+    for (std::size_t state = 0; state < stateCount; ++state)
+        cost[state] = (state == 0 ? 0 : kChangeCost) + frameCost(0, state);
+    for (std::size_t t = 1; t < count; ++t) {
+        const std::size_t best =
+            static_cast<std::size_t>(std::min_element(cost.begin(), cost.end()) - cost.begin());
+        bestBefore[t] = best;
+        for (std::size_t state = 0; state < stateCount; ++state) {
+            const bool change = cost[best] + kChangeCost < cost[state];
+            cameFromBest[t * stateCount + state] = change;
+            next[state] = (change ? cost[best] + kChangeCost : cost[state]) + frameCost(t, state);
+        }
+        cost.swap(next);
+    }
+    auto state =
+        static_cast<std::size_t>(std::min_element(cost.begin(), cost.end()) - cost.begin());
+    for (std::size_t t = count; t-- > 0;) {
+        states[t] = state == 0 ? -1 : lowest + static_cast<int>(state) - 1;
+        if (t > 0 && cameFromBest[t * stateCount + state])
+            state = bestBefore[t];
+    }
+    return states;
+}
+
 } // namespace
 
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
@@ -97,93 +158,110 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     const VoiceFeatures features = analyseVoice(samples, options);
     const std::vector<std::int64_t> onsets = onsetFrames(samples);
     const auto count = static_cast<std::int64_t>(features.frames);
+    std::vector<float> level(static_cast<std::size_t>(count));
+    for (std::int64_t t = 0; t < count; ++t) {
+        const std::int64_t from = std::max<std::int64_t>(0, t - kLevelMeanFrames / 2);
+        const std::int64_t to = std::min(count, t + kLevelMeanFrames / 2 + 1);
+        double sum = 0;
+        for (std::int64_t k = from; k < to; ++k)
+            sum += features.loudnessDb[k];
+        level[t] = static_cast<float>(sum / static_cast<double>(to - from));
+    }
 
     const float loudest =
-        features.loudnessDb.empty()
-            ? kNoteFloorDb
-            : *std::max_element(features.loudnessDb.begin(), features.loudnessDb.end());
+        level.empty() ? kNoteFloorDb : *std::max_element(level.begin(), level.end());
     const float floorDb = std::max(kNoteFloorDb, loudest - kNoteRangeDb);
-    const auto active = [&](std::int64_t t) {
-        return t < count && features.voiced[t] && features.loudnessDb[t] >= floorDb;
+    std::vector<char> active(static_cast<std::size_t>(count));
+    for (std::int64_t t = 0; t < count; ++t)
+        active[t] = features.voiced[t] && level[t] >= floorDb;
+
+    // The pitch of active frames, median-filtered over the active frames around each.
+    std::vector<double> pitch(static_cast<std::size_t>(count), 0.0);
+    for (std::int64_t t = 0; t < count; ++t) {
+        if (!active[t])
+            continue;
+        std::vector<double> around;
+        for (std::int64_t k = t - kPitchMedianFrames / 2; k <= t + kPitchMedianFrames / 2; ++k)
+            if (k >= 0 && k < count && active[k])
+                around.push_back(midiOf(features.f0Hz[k]));
+        pitch[t] = median(std::move(around));
+    }
+    const std::vector<int> states = noteStates(pitch, active);
+
+    const auto lowestIn = [&](std::int64_t from, std::int64_t to) { // [from, to)
+        return *std::min_element(level.begin() + from, level.begin() + to);
     };
-    const auto pitchAt = [&](std::int64_t t) { return midiOf(features.f0Hz[t]); };
-    const auto onsetWithin = [&](std::int64_t from, std::int64_t to) { // (from, to]
-        const auto it = std::upper_bound(onsets.begin(), onsets.end(), from);
-        return it != onsets.end() && *it <= to;
+    const auto highestIn = [&](std::int64_t from, std::int64_t to) {
+        return *std::max_element(level.begin() + from, level.begin() + to);
+    };
+    const auto repeatedAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
+        if (t - first < kShortestNoteFrames || end - t < kShortestNoteFrames)
+            return false;
+        return level[t] <= lowestIn(t - 1, t + 2) &&
+               highestIn(std::max(first, t - kDipFrames), t) - level[t] >= kDipDb &&
+               highestIn(t + 1, std::min(end, t + 1 + kDipFrames)) - level[t] >= kDipDb;
     };
 
-    const auto reattack = [&](std::int64_t t) {
-        float before = features.loudnessDb[t], after = features.loudnessDb[t];
-        for (std::int64_t k = std::max<std::int64_t>(0, t - kReattackFrames); k < t; ++k)
-            before = std::min(before, features.loudnessDb[k]);
-        for (std::int64_t k = t; k < std::min(count, t + kReattackFrames); ++k)
-            after = std::max(after, features.loudnessDb[k]);
-        return after - before >= kReattackDb;
+    // Runs of one note state, split at repeated notes: [first, end) with their pitch.
+    struct Segment {
+        std::int64_t first, end;
+        int pitch;
+        bool afterSilence;
     };
+    std::vector<Segment> segments;
+    for (std::int64_t t = 0; t < count;) {
+        if (states[t] < 0) {
+            ++t;
+            continue;
+        }
+        std::int64_t end = t;
+        while (end < count && states[end] == states[t])
+            ++end;
+        bool afterSilence = t == 0 || states[t - 1] < 0;
+        std::int64_t first = t;
+        for (std::int64_t k = t + 1; k < end; ++k)
+            if (repeatedAt(k, first, end)) {
+                segments.push_back({first, k, states[t], afterSilence});
+                first = k;
+                afterSilence = false;
+            }
+        segments.push_back({first, end, states[t], afterSilence});
+        t = end;
+    }
 
     std::vector<TranscribedNote> notes;
-    const auto close = [&](std::int64_t first, std::int64_t end, bool startsAtOnset) {
-        if (end - first < kShortestNoteFrames)
-            return;
-        std::vector<double> pitches;
-        float peakDb = kNoteFloorDb;
-        for (std::int64_t t = first; t < end; ++t) {
-            pitches.push_back(pitchAt(t));
-            peakDb = std::max(peakDb, features.loudnessDb[t]);
-        }
-        std::int64_t start = first;
-        if (!startsAtOnset) {
-            // Back over the rising level, even into the previous note's last frames: yin holds
-            // the old pitch until its window is mostly on the new note. That note is then cut.
-            const std::int64_t previousStart =
-                notes.empty() ? 0 : std::llround(notes.back().onset / kFrameSeconds);
-            const std::int64_t earliest = std::max<std::int64_t>(
-                first - kOnsetLeadFrames, previousStart + kShortestNoteFrames);
-            while (start > earliest && features.loudnessDb[start - 1] < features.loudnessDb[start])
+    std::int64_t previousStart = -kShortestNoteFrames;
+    for (const Segment& segment : segments) {
+        if (segment.end - segment.first < kShortestNoteFrames)
+            continue;
+        // Back to the last aubio onset before the pitch settled; without one, over a rising
+        // level after silence, or to the lowest level after another note.
+        const std::int64_t earliest = std::max<std::int64_t>(
+            {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
+        std::int64_t start = segment.first;
+        const auto onsetAfter =
+            std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
+        if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
+            start = *std::prev(onsetAfter);
+        } else if (segment.afterSilence) {
+            while (start > earliest && level[start - 1] < level[start])
                 --start;
+        } else if (earliest < segment.first) {
+            start = earliest +
+                    (std::min_element(level.begin() + earliest, level.begin() + segment.first + 1) -
+                     (level.begin() + earliest));
         }
         if (!notes.empty())
             notes.back().offset = std::min(notes.back().offset, start * kFrameSeconds);
         TranscribedNote note;
         note.onset = start * kFrameSeconds;
-        note.offset = end * kFrameSeconds;
-        note.pitch = std::clamp(static_cast<int>(std::lround(median(std::move(pitches)))), 0, 127);
+        note.offset = segment.end * kFrameSeconds;
+        note.pitch = std::clamp(segment.pitch, 0, 127);
+        const double peakDb = highestIn(segment.first, segment.end);
         note.velocity = static_cast<int>(
             std::clamp(std::lround(1 + 126 * (peakDb - kQuietestDb) / -kQuietestDb), 1L, 127L));
         notes.push_back(note);
-    };
-
-    std::int64_t t = 0;
-    while (t < count) {
-        if (!active(t)) {
-            ++t;
-            continue;
-        }
-        std::int64_t first = t;
-        bool startsAtOnset = false;
-        std::vector<double> recent{pitchAt(t)}; // the current note's pitch, its last frames
-        ++t;
-        while (active(t)) {
-            // A new note: an onset here (a repeated or re-attacked note) ...
-            const bool split =
-                t - first >= kPitchStepFrames && onsetWithin(t - 1, t) && reattack(t);
-            // ... or a pitch step held for kPitchStepFrames.
-            const double reference = median(recent);
-            bool stepped = true;
-            for (std::int64_t k = t; k < t + kPitchStepFrames && stepped; ++k)
-                stepped = active(k) && std::abs(pitchAt(k) - reference) > kPitchStepSemitones;
-            if (split || stepped) {
-                close(first, t, startsAtOnset);
-                first = t;
-                startsAtOnset = split;
-                recent.clear();
-            }
-            recent.push_back(pitchAt(t));
-            if (recent.size() > 8)
-                recent.erase(recent.begin());
-            ++t;
-        }
-        close(first, t, startsAtOnset);
+        previousStart = start;
     }
     return notes;
 }

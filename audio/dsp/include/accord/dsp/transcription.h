@@ -18,11 +18,12 @@ struct TranscribedNote {
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
 
-// Transcribes a mono signal at `sampleRate`: the voice analysis's pitch track (trackPitch through
-// analyseVoice, at the analysis rate) gives voiced, loud-enough frames and their pitch; a note
-// starts where such frames start, where the pitch moves by more than half a semitone for 24 ms,
-// or at an aubio onset (spectral flux) inside a run, which separates repeated notes. Onsets are
-// moved to an aubio onset up to 48 ms earlier (yin needs most of its 64 ms window on the note).
+// Transcribes a mono signal at `sampleRate` (docs/NOTES.md "Transcription"): the voice analysis's
+// pitch track (analyseVoice at the analysis rate), median-filtered, is decoded into one note state
+// per frame (silent or a semitone; Viterbi with a cost per change, so scoops, vibrato and
+// wavering pitch stay in one note); a run of one state is split where the level dips and rises
+// again (a repeated note). Onsets are taken back to the last aubio onset (spectral flux) up to
+// 160 ms before the pitch settled, else to where the level starts rising.
 // Sorted by onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
