@@ -140,20 +140,12 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
             if (melody.notes.size() >= 2)
                 sequences.push_back({std::move(melody), asset.id});
 
-    models::StyleTrainingOptions options;
-    options.checkpointFile = request.outFile + ".checkpoint";
-    options.owner = request.owner;
-    options.seed = request.seed;
-    options.maxMinutes = request.maxMinutes;
-    options.maxSteps = request.maxSteps;
-    options.threads = request.threads;
+    auto options =
+        detail::trainingOptionsOf<StyleTrainingRequest, models::StyleTrainingOptions>(request);
     options.hidden = request.hidden;
     const models::TrainedStyle trained = models::trainStyle(sequences, options, progress, cancel);
 
-    models::StyleModelOrigin origin;
-    origin.owner = subject.owner.id;
-    origin.ownerName = subject.owner.name;
-    origin.createdAt = formatIsoTime(currentTime());
+    auto origin = detail::originOf<models::StyleModelOrigin>(subject);
     return detail::keepTrainedModel(
         registry, Scope::TrainStyle, ModelKind::Style, subject, request.outFile,
         options.checkpointFile, "style model", trained,

@@ -48,20 +48,12 @@ trainVoiceModel(Registry& registry, const VoiceTrainingRequest& request,
     for (const Asset& asset : subject.assets)
         sources.push_back(
             {asset.id, asset.pcmSha256, [asset] { return readRegisteredRecording(asset); }});
-    models::VoiceTrainingOptions options;
-    options.checkpointFile = request.outFile + ".checkpoint";
-    options.owner = request.owner;
-    options.seed = request.seed;
-    options.maxMinutes = request.maxMinutes;
-    options.maxSteps = request.maxSteps;
-    options.threads = request.threads;
+    auto options =
+        detail::trainingOptionsOf<VoiceTrainingRequest, models::VoiceTrainingOptions>(request);
     options.channels = request.channels;
     const models::TrainedVoice trained = models::trainVoice(sources, options, progress, cancel);
 
-    models::VoiceModelOrigin origin;
-    origin.owner = subject.owner.id;
-    origin.ownerName = subject.owner.name;
-    origin.createdAt = formatIsoTime(currentTime());
+    auto origin = detail::originOf<models::VoiceModelOrigin>(subject);
     return detail::keepTrainedModel(
         registry, Scope::TrainVoice, ModelKind::Voice, subject, request.outFile,
         options.checkpointFile, "voice model", trained,

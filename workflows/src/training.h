@@ -7,6 +7,7 @@
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
+#include "accord/core/time.h"
 #include "accord/workflows/train.h"
 
 #include <functional>
@@ -41,6 +42,28 @@ Model registerTrainedModel(
     const std::function<void(const std::string& modelId, const Decision& consent)>& write);
 
 void removeFileIfAny(const std::string& path);
+
+// What a training request and a model's options share, for either kind: where the checkpoint
+// goes ("<out file>.checkpoint"), whose model, seed, budget, schedule, threads.
+template <typename Request, typename Options> Options trainingOptionsOf(const Request& request) {
+    Options options;
+    options.checkpointFile = request.outFile + ".checkpoint";
+    options.owner = request.owner;
+    options.seed = request.seed;
+    options.maxMinutes = request.maxMinutes;
+    options.maxSteps = request.maxSteps;
+    options.threads = request.threads;
+    return options;
+}
+
+// A model card's origin before it is registered: its owner and when it was made.
+template <typename Origin> Origin originOf(const TrainingSubject& subject) {
+    Origin origin;
+    origin.owner = subject.owner.id;
+    origin.ownerName = subject.owner.name;
+    origin.createdAt = formatIsoTime(currentTime());
+    return origin;
+}
 
 // Everything after a model of either kind has trained: the outcome reported, and unless training
 // was cancelled, the model registered (registerTrainedModel) from `outFile`, `write(file,
