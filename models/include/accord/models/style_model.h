@@ -156,9 +156,13 @@ StyleModel loadStyleModel(const std::string& file);
 
 // ---- scoring ------------------------------------------------------------------------------------
 
+// Means over each note after the first, natural logs (docs/STYLE.md "Scores"). The joint is
+// the pitch part plus the rhythm part.
 struct StyleScore {
-    double perNoteLogLikelihood = 0; // mean natural log-probability of each note after the first
+    double perNoteLogLikelihood = 0; // log p(interval, gap | before): how likely the phrase is
     int notes = 0;
+    double pitchLogLikelihood = 0;  // log p(interval | gap, before): its pitches given its rhythm
+    double rhythmLogLikelihood = 0; // log p(gap | before): its rhythm alone
 };
 // How likely `phrase` is under the model ("sounds like you"). Throws BadInput for fewer than 2
 // notes.
