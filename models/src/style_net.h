@@ -4,8 +4,9 @@
 // style model's only Torch translation unit.
 //
 // Network: the sum of four embeddings of the latest note (its event, bar position, key degree,
-// register band; style_tokens.h) feeds a one-layer GRU whose state a linear head turns into
-// logits over the next note's event (interval x gap, kEventClasses).
+// register band; style_tokens.h) feeds a one-layer GRU whose state two heads turn into the next
+// note's event (interval x gap, kEventClasses): log p(gap) and log p(interval | gap)
+// (docs/STYLE.md "Network and training"); files from before them hold one joint head.
 
 #include "model_file.h"
 #include "style_tokens.h"
@@ -21,7 +22,7 @@ namespace accord::models::style {
 
 struct StyleConfig {
     int embedding = 64;
-    int hidden = 128;
+    int hidden = 64;
     int steps = 300;
     int batchWindows = 32;
     int windowNotes = 64;
@@ -30,6 +31,9 @@ struct StyleConfig {
     int validationEvery = 25;
     double dropout = 0.3;        // of the GRU's input and output, while training
     double labelSmoothing = 0.1; // of the training targets
+    // Two heads, log p(gap) and log p(interval | gap), instead of one over the joint events: the
+    // interval's statistics are shared across gaps (docs/STYLE.md "Network and training").
+    bool factorised = true;
 
     nlohmann::json toJson() const;
     // Throws BadInput naming `file` for a config of the wrong shape or out of range.

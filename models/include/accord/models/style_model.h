@@ -72,9 +72,9 @@ struct StyleTrainingOptions {
     std::string owner;          // whose style: part of a checkpoint's identity
     std::uint64_t seed = 1;     // same seed + same sequences + 1 thread -> identical weights
     double maxMinutes = 5;      // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;           // training steps; 0: the default schedule (1200)
+    int maxSteps = 0;           // training steps; 0: the default schedule (300)
     int threads = 0;            // LibTorch threads; 0: kStyleModelThreads
-    int hidden = 0;             // recurrent width; 0: default (128). Small for tests.
+    int hidden = 0;             // recurrent width; 0: default (64). Small for tests.
 };
 
 struct StyleTrainingProgress {
