@@ -375,13 +375,17 @@ StyleScore scorePhrase(const StyleModel& model, const Melody& phrase) {
     if (phrase.notes.size() < 2)
         throw BadInput("the phrase has " + std::to_string(phrase.notes.size()) +
                        " note(s): at least 2 are needed to score it");
-    const std::vector<double> logLikelihoods =
+    const StyleNetwork::LogLikelihoods logLikelihoods =
         model.impl().network->logLikelihoods(encodeMelody(phrase));
+    const auto mean = [](const std::vector<double>& values) {
+        return std::accumulate(values.begin(), values.end(), 0.0) /
+               static_cast<double>(values.size());
+    };
     StyleScore score;
     score.notes = static_cast<int>(phrase.notes.size());
-    score.perNoteLogLikelihood =
-        std::accumulate(logLikelihoods.begin(), logLikelihoods.end(), 0.0) /
-        static_cast<double>(logLikelihoods.size());
+    score.perNoteLogLikelihood = mean(logLikelihoods.event);
+    score.rhythmLogLikelihood = mean(logLikelihoods.gap);
+    score.pitchLogLikelihood = score.perNoteLogLikelihood - score.rhythmLogLikelihood;
     return score;
 }
 

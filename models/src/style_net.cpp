@@ -24,6 +24,10 @@ struct Net : torch::nn::Module {
     torch::nn::Embedding token{nullptr}, position{nullptr}, key{nullptr}, band{nullptr};
     torch::nn::GRU gru{nullptr};
     torch::nn::Linear head{nullptr};
+    // Factorised heads (StyleConfig::factorised): `head` the gap's from the state, the interval's
+    // from the state and that gap.
+    torch::nn::Embedding gapIn{nullptr};
+    torch::nn::Linear intervalHead{nullptr};
 
     Net(const StyleConfig& c, std::uint64_t seed) {
         token = register_module("token", torch::nn::Embedding(kInputTokens, c.embedding));
@@ -32,7 +36,14 @@ struct Net : torch::nn::Module {
         band = register_module("register", torch::nn::Embedding(kRegisters, c.embedding));
         gru = register_module(
             "gru", torch::nn::GRU(torch::nn::GRUOptions(c.embedding, c.hidden).batch_first(true)));
-        head = register_module("head", torch::nn::Linear(c.hidden, kEventClasses));
+        if (c.factorised) {
+            head = register_module("gapHead", torch::nn::Linear(c.hidden, kGapClasses));
+            gapIn = register_module("gapIn", torch::nn::Embedding(kGapClasses, c.hidden));
+            intervalHead =
+                register_module("intervalHead", torch::nn::Linear(c.hidden, kIntervalClasses));
+        } else {
+            head = register_module("head", torch::nn::Linear(c.hidden, kEventClasses));
+        }
         // Deterministic initialisation from our own generator: U(-1/sqrt(fan_in), +) matrices,
         // zero biases.
         at::Generator generator = at::detail::createCPUGenerator(seed);
@@ -48,7 +59,8 @@ struct Net : torch::nn::Module {
         }
     }
 
-    // inputs: [batch, steps, 4] (token, position, key degree, register band) -> logits, state.
+    // inputs: [batch, steps, 4] (token, position, key degree, register band) -> logits over the
+    // events (log-probabilities when factorised), state.
     // With `dropout` (training), the GRU's input and output are dropped out with `dropout`'s
     // probability, the masks drawn from its generator.
     struct Dropout {
@@ -66,7 +78,15 @@ struct Net : torch::nn::Module {
         const torch::Tensor x = token(inputs.select(2, 0)) + position(inputs.select(2, 1)) +
                                 key(inputs.select(2, 2)) + band(inputs.select(2, 3));
         auto [out, next] = state.defined() ? gru(drop(x), state) : gru(drop(x));
-        return {head(drop(out)), next};
+        const torch::Tensor h = drop(out);
+        if (!intervalHead)
+            return {head(h), next};
+        // log p(gap) + log p(interval | gap), laid out interval-major as eventClass.
+        const torch::Tensor gap = torch::log_softmax(head(h), -1);                     // [b, t, G]
+        const torch::Tensor conditioned = torch::tanh(h.unsqueeze(2) + gapIn->weight); // [b,t,G,H]
+        const torch::Tensor interval = torch::log_softmax(intervalHead(conditioned), -1);
+        const torch::Tensor joint = (interval + gap.unsqueeze(3)).transpose(2, 3);
+        return {joint.reshape({h.size(0), h.size(1), kEventClasses}), next};
     }
 };
 
@@ -116,6 +136,7 @@ nlohmann::json StyleConfig::toJson() const {
             {"validationEvery", validationEvery},
             {"dropout", dropout},
             {"labelSmoothing", labelSmoothing},
+            {"factorised", factorised},
             {"intervalClasses", kIntervalClasses},
             {"gapClasses", kGapClasses}};
 }
@@ -142,6 +163,7 @@ StyleConfig StyleConfig::fromJson(const nlohmann::json& json, const std::string&
     c.finalLearningRate = fields.number("finalLearningRate", c.finalLearningRate);
     c.dropout = fields.number("dropout", c.dropout);
     c.labelSmoothing = fields.number("labelSmoothing", c.labelSmoothing);
+    c.factorised = fields.flag("factorised", false); // files from before it: one joint head
     return c;
 }
 
@@ -183,15 +205,24 @@ void StyleNetwork::setWeights(const std::vector<NamedArray>& weights, const std:
     }
 }
 
-std::vector<double> StyleNetwork::logLikelihoods(const EncodedMelody& melody) const {
+StyleNetwork::LogLikelihoods StyleNetwork::logLikelihoods(const EncodedMelody& melody) const {
     if (melody.targets.empty())
         return {};
     torch::NoGradGuard noGrad;
     const Batchable b = batchable({melody});
     const torch::Tensor logits = std::get<0>(impl_->net->forward(b.inputs, {}));
-    const torch::Tensor chosen =
-        torch::log_softmax(logits, -1).gather(2, b.targets.unsqueeze(2)).flatten().contiguous();
-    return std::vector<double>(chosen.data_ptr<float>(), chosen.data_ptr<float>() + chosen.numel());
+    const torch::Tensor logProbabilities = torch::log_softmax(logits, -1);
+    const torch::Tensor event = logProbabilities.gather(2, b.targets.unsqueeze(2)).flatten();
+    // Events are interval-major (eventClass): the gap's marginal sums over the interval axis.
+    const torch::Tensor gaps =
+        torch::logsumexp(logProbabilities.view({1, -1, kIntervalClasses, kGapClasses}), 2);
+    const torch::Tensor gap =
+        gaps.gather(2, torch::remainder(b.targets, kGapClasses).unsqueeze(2)).flatten();
+    const auto values = [](const torch::Tensor& t) {
+        const torch::Tensor c = t.to(torch::kDouble).contiguous();
+        return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+    };
+    return {values(event), values(gap)};
 }
 
 std::vector<float> StyleNetwork::step(const StepInput& input, std::vector<float>& hidden) const {

@@ -4,8 +4,9 @@
 // style model's only Torch translation unit.
 //
 // Network: the sum of four embeddings of the latest note (its event, bar position, key degree,
-// register band; style_tokens.h) feeds a one-layer GRU whose state a linear head turns into
-// logits over the next note's event (interval x gap, kEventClasses).
+// register band; style_tokens.h) feeds a one-layer GRU whose state two heads turn into the next
+// note's event (interval x gap, kEventClasses): log p(gap) and log p(interval | gap)
+// (docs/STYLE.md "Network and training"); files from before them hold one joint head.
 
 #include "model_file.h"
 #include "style_tokens.h"
@@ -21,15 +22,18 @@ namespace accord::models::style {
 
 struct StyleConfig {
     int embedding = 64;
-    int hidden = 128;
-    int steps = 1200;
+    int hidden = 64;
+    int steps = 300;
     int batchWindows = 32;
     int windowNotes = 64;
     double learningRate = 3e-3;
     double finalLearningRate = 2e-4;
-    int validationEvery = 100;
+    int validationEvery = 25;
     double dropout = 0.3;        // of the GRU's input and output, while training
     double labelSmoothing = 0.1; // of the training targets
+    // Two heads, log p(gap) and log p(interval | gap), instead of one over the joint events: the
+    // interval's statistics are shared across gaps (docs/STYLE.md "Network and training").
+    bool factorised = true;
 
     nlohmann::json toJson() const;
     // Throws BadInput naming `file` for a config of the wrong shape or out of range.
@@ -48,8 +52,12 @@ public:
     // Throws BadInput naming `what` when the names or shapes differ from this network's.
     void setWeights(const std::vector<NamedArray>& weights, const std::string& what);
 
-    // Log-probability of each target of `melody` given the steps before it (teacher forcing).
-    std::vector<double> logLikelihoods(const EncodedMelody& melody) const;
+    // Log-probability of each target of `melody` given the steps before it (teacher forcing):
+    // of its event (interval x gap) and of its gap alone (the event's marginal over intervals).
+    struct LogLikelihoods {
+        std::vector<double> event, gap;
+    };
+    LogLikelihoods logLikelihoods(const EncodedMelody& melody) const;
     // One step of generation: reads `input`, advances `hidden` (empty: the initial state) and
     // returns the log-probabilities of the next event (kEventClasses values).
     std::vector<float> step(const StepInput& input, std::vector<float>& hidden) const;

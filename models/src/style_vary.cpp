@@ -33,6 +33,13 @@ constexpr int kPitchReach = 7;         // beyond the phrase's range, semitones
 constexpr double kLegato = 0.9;        // a new note's length in its gap
 constexpr int kDecisionsPerNote = 60;  // backtracking budget
 constexpr int kFirstPitchReach = 5;    // a re-drawn first note, around the original
+// A step left with no candidate widens its choices before the search takes it back
+// (docs/STYLE.md "Never a copy"): out-of-key pitches, then the rhythm (a span may end below the
+// phrase's density, a fixed onset may come earlier unless keepRhythm), then an octave more of
+// range and interval.
+constexpr int kOutOfKey = 1;
+constexpr int kFreeRhythm = 2;
+constexpr int kOctave = 3;
 
 // The phrase cut into what is kept and what is re-generated.
 struct Segment {
@@ -110,11 +117,15 @@ public:
                                 std::to_string(kForbiddenRunNotes) +
                                 " notes of the training material within the search budget");
             Frame& frame = stack.back();
-            std::vector<Candidate> options = candidates(frame.state);
+            std::vector<Candidate> options = candidates(frame.state, frame.widen);
             options.erase(
                 std::remove_if(options.begin(), options.end(),
                                [&](const Candidate& c) { return frame.banned.count(c.id); }),
                 options.end());
+            if (options.empty() && frame.widen < kOctave) {
+                ++frame.widen;
+                continue;
+            }
             if (options.empty()) {
                 if (stack.size() == 1)
                     throw Error(ExitCode::BadInput,
@@ -127,7 +138,12 @@ public:
             }
             const Candidate& pick = choose(options, random);
             frame.chosen = pick.id;
-            stack.push_back({advance(frame.state, pick), {}, 0});
+            State next = advance(frame.state, pick);
+            if (next.cursor.done && copiesPhrase(next)) { // never the phrase itself
+                frame.banned.insert(pick.id);
+                continue;
+            }
+            stack.push_back({std::move(next), {}, 0});
         }
         return finish(stack.back().state);
     }
@@ -137,13 +153,24 @@ private:
         State state;
         std::set<long long> banned;
         long long chosen = 0;
+        int widen = 0; // kOutOfKey, kFreeRhythm, kOctave: how far its choices were widened
     };
+
+    bool copiesPhrase(const State& state) const {
+        return state.notes.size() == phrase_.size() &&
+               std::equal(state.notes.begin(), state.notes.end(), phrase_.begin(),
+                          [](const OutputNote& out, const Note& note) {
+                              return out.note.pitch == note.pitch &&
+                                     std::abs(out.note.start - note.start) < kEpsilon;
+                          });
+    }
 
     void plan(std::mt19937_64& random) {
         const size_t n = phrase_.size();
         std::vector<bool> regenerate(n, false);
-        const auto wanted = static_cast<size_t>(
-            std::lround(std::clamp(request_.stray, 0.0, 1.0) * static_cast<double>(n)));
+        const auto wanted = std::max<size_t>(
+            1, static_cast<size_t>(
+                   std::lround(std::clamp(request_.stray, 0.0, 1.0) * static_cast<double>(n))));
         size_t marked = 0;
         std::uniform_int_distribution<size_t> pickStart(0, n - 1);
         std::uniform_int_distribution<size_t> pickLength(2, 6);
@@ -175,9 +202,11 @@ private:
         }
     }
 
-    bool pitchAllowed(int pitch) const {
-        return pitch >= low_ && pitch <= high_ &&
-               allowedPitchClass_[static_cast<size_t>(((pitch % 12) + 12) % 12)];
+    bool pitchAllowed(int pitch, int widen) const {
+        const int reach = widen >= kOctave ? 12 : 0;
+        return pitch >= std::max(0, low_ - reach) && pitch <= std::min(127, high_ + reach) &&
+               (widen >= kOutOfKey ||
+                allowedPitchClass_[static_cast<size_t>(((pitch % 12) + 12) % 12)]);
     }
 
     // Would appending (pitch, onset) complete a forbidden run?
@@ -212,13 +241,15 @@ private:
     }
 
     // New notes at a fixed onset, or (onset < 0) at any gap that fits before `spanEnd`.
-    void newNotes(const State& state, double onset, double spanEnd, long long fromPhrase,
+    // From kFreeRhythm on, a fixed onset may come earlier (any gap class before it) unless the
+    // rhythm is kept.
+    void newNotes(const State& state, double onset, double spanEnd, long long fromPhrase, int widen,
                   std::vector<Candidate>& out) const {
         if (state.notes.empty()) { // the first note: no model step before it
             const int original = phrase_[0].pitch;
             for (int pitch = original - kFirstPitchReach; pitch <= original + kFirstPitchReach;
                  ++pitch)
-                if (pitchAllowed(pitch)) {
+                if (pitchAllowed(pitch, widen)) {
                     Candidate c;
                     c.id = candidateId(pitch, 0);
                     c.logit =
@@ -238,12 +269,18 @@ private:
                 at = from + kGapBeats[static_cast<size_t>(gap)];
                 if (at > spanEnd - kMinGap + kEpsilon)
                     continue;
+            } else if (widen >= kFreeRhythm && !request_.keepRhythm &&
+                       gap != gapClass(onset - from)) {
+                at = from + kGapBeats[static_cast<size_t>(gap)];
+                if (at > onset - kEpsilon)
+                    continue;
             } else if (gap != gapClass(onset - from)) {
                 continue;
             }
-            for (int interval = -kMaxInterval; interval <= kMaxInterval; ++interval) {
+            const int reach = widen >= kOctave ? 2 * kMaxInterval : kMaxInterval;
+            for (int interval = -reach; interval <= reach; ++interval) {
                 const int pitch = previous.note.pitch + interval;
-                if (!pitchAllowed(pitch))
+                if (!pitchAllowed(pitch, widen))
                     continue;
                 if (contour != 2 && (interval > 0) - (interval < 0) != contour)
                     continue;
@@ -262,7 +299,7 @@ private:
         }
     }
 
-    std::vector<Candidate> candidates(const State& state) const {
+    std::vector<Candidate> candidates(const State& state, int widen) const {
         std::vector<Candidate> out;
         const Cursor& cursor = state.cursor;
         if (cursor.segment >= segments_.size())
@@ -271,7 +308,8 @@ private:
         if (segment.kept) {
             const Note& original = phrase_[segment.note];
             const auto index = static_cast<long long>(segment.note);
-            if (!forbidden(state, original.pitch, original.start)) {
+            const bool keep = !forbidden(state, original.pitch, original.start);
+            if (keep) {
                 Candidate c;
                 c.id = std::numeric_limits<long long>::max();
                 OutputNote kept{original, kStartToken, false, index};
@@ -281,22 +319,24 @@ private:
                                    gapClass(original.start - state.notes.back().note.start));
                 c.note = kept;
                 out.push_back(c);
-                return out;
+                if (widen == 0)
+                    return out;
             }
-            // Keeping it would copy a run: the guard re-draws its pitch at its onset.
-            newNotes(state, original.start, original.start, index, out);
+            // Keeping it would copy a run (or led to a dead end): re-draw its pitch at its onset.
+            newNotes(state, original.start, original.start, index, keep ? widen - 1 : widen, out);
             return out;
         }
         if (!cursor.inside) {
             newNotes(state, segment.start, segment.end, static_cast<long long>(segment.notes[0]),
-                     out);
+                     widen, out);
             return out;
         }
         const double from = state.notes.back().note.start;
         if (request_.keepRhythm) {
             for (const size_t i : segment.notes)
                 if (phrase_[i].start > from + kEpsilon) {
-                    newNotes(state, phrase_[i].start, segment.end, static_cast<long long>(i), out);
+                    newNotes(state, phrase_[i].start, segment.end, static_cast<long long>(i), widen,
+                             out);
                     return out;
                 }
             Candidate leave;
@@ -305,7 +345,7 @@ private:
             out.push_back(leave);
             return out;
         }
-        newNotes(state, -1, segment.end, -1, out);
+        newNotes(state, -1, segment.end, -1, widen, out);
         // Leaving the span: its last note lasts to its end, as likely as the likeliest event
         // with that gap; only once it holds half the notes it replaces (the phrase's density
         // within a factor of two; `density` steers inside that).
@@ -313,7 +353,7 @@ private:
             std::count_if(state.notes.begin(), state.notes.end(), [&](const OutputNote& n) {
                 return n.note.start >= segment.start - kEpsilon;
             });
-        if (2 * static_cast<size_t>(placed) < segment.notes.size())
+        if (2 * static_cast<size_t>(placed) < segment.notes.size() && widen < kFreeRhythm)
             return out;
         const int gap = gapClass(segment.end - from);
         float likeliest = -std::numeric_limits<float>::infinity();

@@ -114,6 +114,9 @@ private Q_SLOTS:
         const models::StyleScore score = models::scorePhrase(model, sequences[0].melody);
         QCOMPARE(score.notes, static_cast<int>(sequences[0].melody.notes.size()));
         QVERIFY(score.perNoteLogLikelihood < 0 && std::isfinite(score.perNoteLogLikelihood));
+        QVERIFY(score.pitchLogLikelihood < 0 && score.rhythmLogLikelihood < 0);
+        QVERIFY(std::abs(score.pitchLogLikelihood + score.rhythmLogLikelihood -
+                         score.perNoteLogLikelihood) < 1e-9);
     }
 
     void cancelsAndResumesBitIdentically() {
@@ -226,6 +229,43 @@ private Q_SLOTS:
                                   });
         }
         QVERIFY(differs);
+    }
+
+    // A riff repeated many times: every run of 8 of the phrase (the riff itself) is a training
+    // run, so the guard must re-draw kept notes and widen its choices; variations still come.
+    void variationsOfARepeatedRiffCopyNoRun() {
+        const std::vector<int> riff = {45, 45, 52, 45, 48, 45, 52, 50};
+        const auto repeated = [&](int times) {
+            Melody melody;
+            for (int r = 0; r < times; ++r)
+                for (size_t i = 0; i < riff.size(); ++i)
+                    melody.notes.push_back(
+                        {(r * 8 + static_cast<double>(i)) * 0.5, 0.45, riff[i], 96});
+            return melody;
+        };
+        const Melody training = repeated(24);
+        const models::TrainedStyle trained =
+            models::trainStyle({{training, "riff"}}, options("riff.ckpt", 2));
+        const std::string file = dir_.filePath("riff.model").toStdString();
+        models::writeStyleModel(file, trained, {});
+        const models::StyleModel model = models::loadStyleModel(file);
+
+        models::VariationRequest request;
+        request.phrase = repeated(4);
+        request.count = 4;
+        for (const double stray : {0.0, 0.3, 1.0})
+            for (const bool keepRhythm : {false, true}) {
+                request.stray = stray;
+                request.keepRhythm = keepRhythm;
+                const auto variations = models::vary(model, request, {});
+                QCOMPARE(variations.size(), std::size_t(4));
+                for (const models::Variation& variation : variations) {
+                    checkMelody(variation.melody, "variation");
+                    QVERIFY(bruteForceLongestSharedRun(variation.melody, training) <
+                            models::kForbiddenRunNotes);
+                    QVERIFY(variation.regeneratedNotes > 0);
+                }
+            }
     }
 
     // Each steering option does what it says, and its absence does not. Every note is re-generated

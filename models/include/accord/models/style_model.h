@@ -72,9 +72,9 @@ struct StyleTrainingOptions {
     std::string owner;          // whose style: part of a checkpoint's identity
     std::uint64_t seed = 1;     // same seed + same sequences + 1 thread -> identical weights
     double maxMinutes = 5;      // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;           // training steps; 0: the default schedule (1200)
+    int maxSteps = 0;           // training steps; 0: the default schedule (300)
     int threads = 0;            // LibTorch threads; 0: kStyleModelThreads
-    int hidden = 0;             // recurrent width; 0: default (128). Small for tests.
+    int hidden = 0;             // recurrent width; 0: default (64). Small for tests.
 };
 
 struct StyleTrainingProgress {
@@ -156,9 +156,13 @@ StyleModel loadStyleModel(const std::string& file);
 
 // ---- scoring ------------------------------------------------------------------------------------
 
+// Means over each note after the first, natural logs (docs/STYLE.md "Scores"). The joint is
+// the pitch part plus the rhythm part.
 struct StyleScore {
-    double perNoteLogLikelihood = 0; // mean natural log-probability of each note after the first
+    double perNoteLogLikelihood = 0; // log p(interval, gap | before): how likely the phrase is
     int notes = 0;
+    double pitchLogLikelihood = 0;  // log p(interval | gap, before): its pitches given its rhythm
+    double rhythmLogLikelihood = 0; // log p(gap | before): its rhythm alone
 };
 // How likely `phrase` is under the model ("sounds like you"). Throws BadInput for fewer than 2
 // notes.
