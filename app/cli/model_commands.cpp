@@ -138,6 +138,8 @@ ExitCode scoreStyle(const Arguments& args, std::ostream& out) {
     for (const auto& scored : scores) {
         list.push_back({{"file", scored.file},
                         {"per_note_log_likelihood", scored.score.perNoteLogLikelihood},
+                        {"pitch_log_likelihood", scored.score.pitchLogLikelihood},
+                        {"rhythm_log_likelihood", scored.score.rhythmLogLikelihood},
                         {"notes", scored.score.notes}});
         text << std::fixed << std::setprecision(3) << scored.score.perNoteLogLikelihood
              << " per note  (" << scored.score.notes << " notes)  " << scored.file << "\n";

@@ -85,6 +85,9 @@ private slots:
         QVERIFY2(score.value("notes").toInt() > 4,
                  qPrintable(QString::number(score.value("notes").toInt())));
         QVERIFY(score.value("per_note_log_likelihood").toDouble() < 0);
+        QVERIFY(std::abs(score.value("pitch_log_likelihood").toDouble() +
+                         score.value("rhythm_log_likelihood").toDouble() -
+                         score.value("per_note_log_likelihood").toDouble()) < 1e-6);
         QCOMPARE(runCli({"style", "score", "--model", dir.filePath("none.accordstyle"), phrase},
                         registry)
                      .exitCode,
