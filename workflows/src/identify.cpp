@@ -24,7 +24,8 @@ std::vector<Recording> registeredRecordings(const Registry& registry) {
         if (asset.kind == AssetKind::Audio)
             all.push_back({IndexedKind::Asset, asset.id, asset.path, asset.pcmSha256});
     for (const Render& render : registry.renders())
-        all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
+        if (render.kind != "variation-midi") // a MIDI file: notes, no sound
+            all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
     return all;
 }
 
