@@ -51,6 +51,21 @@ std::string renderOwner(const Registry& registry, const std::string& renderId, i
     return "";
 }
 
+// The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
+double streamLandmarks(const std::string& path, const dsp::Fingerprinter::Sink& sink,
+                       const std::atomic<bool>* cancel) {
+    std::optional<dsp::Fingerprinter> fingerprinter;
+    audio::readAudioFileInBlocks(
+        path,
+        [&](int sampleRate, int channels) { fingerprinter.emplace(sampleRate, channels, sink); },
+        [&](const float* const* planar, int frames) {
+            fingerprinter->add(planar, std::size_t(frames));
+        },
+        cancel);
+    fingerprinter->finish();
+    return fingerprinter->seconds();
+}
+
 } // namespace
 
 std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry) {
@@ -61,21 +76,14 @@ std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry)
 std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* seconds,
                                              const std::atomic<bool>* cancel) {
     std::vector<IndexedLandmark> landmarks;
-    std::optional<dsp::Fingerprinter> fingerprinter;
-    audio::readAudioFileInBlocks(
+    const double length = streamLandmarks(
         path,
-        [&](int sampleRate, int channels) {
-            fingerprinter.emplace(sampleRate, channels, [&](const dsp::Landmark& l) {
-                landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-            });
-        },
-        [&](const float* const* planar, int frames) {
-            fingerprinter->add(planar, std::size_t(frames));
+        [&](const dsp::Landmark& l) {
+            landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
         },
         cancel);
-    fingerprinter->finish();
     if (seconds)
-        *seconds = fingerprinter->seconds();
+        *seconds = length;
     return landmarks;
 }
 
@@ -117,18 +125,8 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
                                               const std::string& path,
                                               const std::atomic<bool>* cancel) {
     std::vector<dsp::Landmark> query;
-    std::optional<dsp::Fingerprinter> fingerprinter;
-    audio::readAudioFileInBlocks(
-        path,
-        [&](int sampleRate, int channels) {
-            fingerprinter.emplace(sampleRate, channels,
-                                  [&](const dsp::Landmark& l) { query.push_back(l); });
-        },
-        [&](const float* const* planar, int frames) {
-            fingerprinter->add(planar, std::size_t(frames));
-        },
-        cancel);
-    fingerprinter->finish();
+    streamLandmarks(
+        path, [&](const dsp::Landmark& l) { query.push_back(l); }, cancel);
 
     const auto matches = dsp::matchLandmarks(
         query, [&](const std::vector<std::uint32_t>& hashes,

@@ -5,11 +5,10 @@
 #include "accord/dsp/resample.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <string>
-#include <unordered_map>
 
 namespace accord::dsp {
 namespace {
@@ -31,51 +30,62 @@ constexpr double kReferenceHz = 100;
 
 // Hash cells (docs/IDENTIFY.md "Landmarks"): pitch differences in half semitones up to two octaves
 // either way, the time ratio of the middle peak in twelfths, the first peak's pitch in sixths of
-// an octave.
+// an octave, the span's octave.
 constexpr double kIntervalCell = 50; // cents
 constexpr int kIntervalCells = 97;   // -24..+24 semitones
 constexpr double kRatioCells = 12;
 constexpr double kRegisterCell = 600; // cents
 constexpr double kEdgeMargin = 0.25;  // of a cell: query its neighbour too
+constexpr int kQuantities = 5;
+constexpr int kFieldBits[kQuantities] = {7, 7, 4, 4, 2};
+constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, int(kRatioCells), 16, 4};
 
 struct Peak {
     std::uint32_t frame;
     double cents; // above kReferenceHz
 };
 
-struct Cells {
-    double interval1, interval2, ratio, register1; // in cells, fractional
-};
+using Cells = std::array<double, kQuantities>; // in cells, fractional
 
 Cells cellsOf(const Peak& a, const Peak& b, const Peak& c) {
     const double half = (kIntervalCells - 1) / 2.0;
+    const double span = double(c.frame - a.frame);
     return {(b.cents - a.cents) / kIntervalCell + half, (c.cents - b.cents) / kIntervalCell + half,
-            double(b.frame - a.frame) / double(c.frame - a.frame) * kRatioCells,
-            a.cents / kRegisterCell};
+            double(b.frame - a.frame) / span * kRatioCells, a.cents / kRegisterCell,
+            std::log2(span / kMinSpan)};
 }
 
-std::uint32_t hashOf(int interval1, int interval2, int ratio, int register1) {
-    return std::uint32_t(interval1) | std::uint32_t(interval2) << 7 | std::uint32_t(ratio) << 14 |
-           std::uint32_t(register1) << 18;
+std::uint32_t hashOf(const int (&cells)[kQuantities]) {
+    std::uint32_t hash = 0;
+    for (int q = kQuantities - 1; q >= 0; --q)
+        hash = hash << kFieldBits[q] | std::uint32_t(cells[q]);
+    return hash;
 }
 
-// Two bits per quantity (lower edge, upper edge), in the order of hashOf's fields.
-std::uint8_t edgesOf(const Cells& c) {
-    const double values[4] = {c.interval1, c.interval2, c.ratio, c.register1};
-    std::uint8_t edges = 0;
-    for (int q = 0; q < 4; ++q) {
-        const double fraction = values[q] - std::floor(values[q]);
+int fieldOf(std::uint32_t hash, int quantity) {
+    for (int q = 0; q < quantity; ++q)
+        hash >>= kFieldBits[q];
+    return int(hash & ((1u << kFieldBits[quantity]) - 1));
+}
+
+// Two bits per quantity (lower edge, upper edge), in the order of the hash's fields.
+std::uint16_t edgesOf(const Cells& c) {
+    std::uint16_t edges = 0;
+    for (int q = 0; q < kQuantities; ++q) {
+        const double fraction = c[std::size_t(q)] - std::floor(c[std::size_t(q)]);
         if (fraction < kEdgeMargin)
-            edges |= std::uint8_t(1 << (2 * q));
+            edges |= std::uint16_t(1 << (2 * q));
         if (fraction > 1 - kEdgeMargin)
-            edges |= std::uint8_t(2 << (2 * q));
+            edges |= std::uint16_t(2 << (2 * q));
     }
     return edges;
 }
 
 bool inRange(const Cells& c) {
-    return c.interval1 >= 0 && c.interval1 < kIntervalCells && c.interval2 >= 0 &&
-           c.interval2 < kIntervalCells && c.register1 >= 0 && c.register1 < 16;
+    for (int q = 0; q < kQuantities; ++q)
+        if (!(c[std::size_t(q)] >= 0 && c[std::size_t(q)] < kCellCount[q]))
+            return false;
+    return true;
 }
 
 const std::vector<float>& hannWindow() {
@@ -222,8 +232,10 @@ struct Fingerprinter::Impl {
                 if (!inRange(cells))
                     continue;
                 Landmark landmark;
-                landmark.hash = hashOf(int(cells.interval1), int(cells.interval2), int(cells.ratio),
-                                       int(cells.register1));
+                int whole[kQuantities];
+                for (int q = 0; q < kQuantities; ++q)
+                    whole[q] = int(cells[std::size_t(q)]);
+                landmark.hash = hashOf(whole);
                 landmark.frame = anchor.frame;
                 landmark.span = std::uint16_t(c.frame - anchor.frame);
                 landmark.pitchCents = std::int16_t(std::lround(anchor.cents));
@@ -287,26 +299,31 @@ std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double 
 }
 
 void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
-    const int cells[4] = {int(landmark.hash & 0x7f), int(landmark.hash >> 7 & 0x7f),
-                          int(landmark.hash >> 14 & 0xf), int(landmark.hash >> 18 & 0xf)};
-    const int limits[4] = {kIntervalCells, kIntervalCells, int(kRatioCells), 16};
-    int options[4][3];
-    int counts[4];
-    for (int q = 0; q < 4; ++q) {
+    int options[kQuantities][3];
+    int counts[kQuantities];
+    for (int q = 0; q < kQuantities; ++q) {
+        const int cell = fieldOf(landmark.hash, q);
         int n = 0;
-        options[q][n++] = cells[q];
-        if (landmark.nearEdges >> (2 * q) & 1 && cells[q] > 0)
-            options[q][n++] = cells[q] - 1;
-        if (landmark.nearEdges >> (2 * q + 1) & 1 && cells[q] + 1 < limits[q])
-            options[q][n++] = cells[q] + 1;
+        options[q][n++] = cell;
+        if (landmark.nearEdges >> (2 * q) & 1 && cell > 0)
+            options[q][n++] = cell - 1;
+        if (landmark.nearEdges >> (2 * q + 1) & 1 && cell + 1 < kCellCount[q])
+            options[q][n++] = cell + 1;
         counts[q] = n;
     }
-    for (int a = 0; a < counts[0]; ++a)
-        for (int b = 0; b < counts[1]; ++b)
-            for (int c = 0; c < counts[2]; ++c)
-                for (int d = 0; d < counts[3]; ++d)
-                    out.push_back(
-                        hashOf(options[0][a], options[1][b], options[2][c], options[3][d]));
+    // Every combination of the options, one index per quantity.
+    int chosen[kQuantities] = {};
+    for (;;) {
+        int cells[kQuantities];
+        for (int q = 0; q < kQuantities; ++q)
+            cells[q] = options[q][chosen[q]];
+        out.push_back(hashOf(cells));
+        int q = 0;
+        while (q < kQuantities && ++chosen[q] == counts[q])
+            chosen[q++] = 0;
+        if (q == kQuantities)
+            return;
+    }
 }
 
 } // namespace accord::dsp

@@ -22,7 +22,7 @@ constexpr int kRate = 8000;    // Hz: the analysis domain (mono)
 constexpr int kFftSize = 1024; // 128 ms
 constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
-constexpr int kVersion = 1; // bumped whenever landmarks change: an index of another version is
+constexpr int kVersion = 2; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
 } // namespace fingerprint
 
@@ -33,7 +33,7 @@ struct Landmark {
     std::int16_t pitchCents = 0; // the first peak's pitch, cents above 100 Hz
     // Query side only (not indexed): two bits per hashed quantity, set when it lies near the
     // lower or upper edge of its cell (queryHashes).
-    std::uint8_t nearEdges = 0;
+    std::uint16_t nearEdges = 0;
 };
 
 // Streaming extraction: blocks of any size and rate in, landmarks out as soon as they are
