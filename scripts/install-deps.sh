@@ -13,7 +13,7 @@ packages=(
   libsqlite3-dev nlohmann-json3-dev libsodium-dev nettle-dev
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev
   libfluidsynth-dev fluid-soundfont-gm fluidsynth abcmidi aubio-tools
-  sox libsox-fmt-all lame xvfb xauth file dpkg-dev fakeroot
+  sox libsox-fmt-all lame libchromaprint-tools xvfb xauth file dpkg-dev fakeroot
   appstream desktop-file-utils librsvg2-bin
 )
 

@@ -7,6 +7,7 @@
 #include "accord/core/registry.h"
 #include "accord/workflows/consent_check.h"
 #include "accord/workflows/import.h"
+#include "identify_command.h"
 #include "output.h"
 #include "project_commands.h"
 #include "provenance_commands.h"
@@ -175,6 +176,7 @@ const std::vector<CommandSpec> commands = {
     {{"trust", "list"}, "", {}, 0, 0},
     {{"trust", "remove"}, "KEY", {}, 1, 1},
     {{"verify"}, "FILE", {}, 1, 1},
+    {{"identify"}, "FILE | --reindex", {{"--reindex", false}}, 0, 1},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -444,6 +446,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     }
     if (name == "verify")
         return runVerifyCommand(args, out, err);
+    if (name == "identify")
+        return runIdentifyCommand(args, out, err);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace accord::audio {
 namespace {
@@ -37,12 +38,20 @@ AudioIdentity identifyAudioFile(const std::string& path) {
 }
 
 WatermarkDetection detectWatermarkInFile(const std::string& path, const std::atomic<bool>* cancel) {
+    std::optional<WatermarkDetector> detector;
+    readAudioFileInBlocks(
+        path, [&](int sampleRate, int channels) { detector.emplace(sampleRate, channels); },
+        [&](const float* const* planar, int frames) { detector->add(planar, std::size_t(frames)); },
+        cancel);
+    return detector->finish();
+}
+
+void readAudioFileInBlocks(const std::string& path, const std::function<void(int, int)>& start,
+                           const std::function<void(const float* const*, int)>& block,
+                           const std::atomic<bool>* cancel) {
     const detail::CheckedReader source = detail::openCheckedReader(path);
-    WatermarkDetector detector(source.sampleRate, source.channels);
-    source.readAll(kBlockFrames, cancel, [&](const float* const* planar, int frames) {
-        detector.add(planar, std::size_t(frames));
-    });
-    return detector.finish();
+    start(source.sampleRate, source.channels);
+    source.readAll(kBlockFrames, cancel, block);
 }
 
 AudioIdentity identifyAudioFileCached(const std::string& path) {

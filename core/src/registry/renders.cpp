@@ -92,4 +92,11 @@ std::optional<Render> Registry::renderByWatermark(const std::string& payload) co
     return impl_->renderWhere("w.payload = ?", payload);
 }
 
+std::vector<Render> Registry::renders() const {
+    std::vector<Render> all = impl_->selectRenders("ORDER BY r.rowid", {});
+    for (Render& r : all)
+        r.inputs = impl_->inputsOf(r.id);
+    return all;
+}
+
 } // namespace accord

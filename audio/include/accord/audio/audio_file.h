@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace accord::audio {
@@ -34,6 +35,13 @@ AudioIdentity identifyAudioFileCached(const std::string& path);
 // is set.
 WatermarkDetection detectWatermarkInFile(const std::string& path,
                                          const std::atomic<bool>* cancel = nullptr);
+
+// Decodes the file at `path` in blocks (bounded memory whatever its length): `start(sampleRate,
+// channels)` once, then `block(planar, frames)` for every block of every channel. Throws
+// accord::BadInput naming the file as identifyAudioFile does; Cancelled when `cancel` is set.
+void readAudioFileInBlocks(const std::string& path, const std::function<void(int, int)>& start,
+                           const std::function<void(const float* const*, int)>& block,
+                           const std::atomic<bool>* cancel = nullptr);
 
 // Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
 // rewritten atomically as 24-bit PCM, and returns its new identity.

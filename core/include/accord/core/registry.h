@@ -135,6 +135,8 @@ public:
     std::optional<Render> renderByContent(const std::string& pcmSha256) const;
     // The render whose audio carries the watermark `payload` (its printable form).
     std::optional<Render> renderByWatermark(const std::string& payload) const;
+    // Every render, in the order registered, with its inputs.
+    std::vector<Render> renders() const;
 
     ExportRecord addExport(const NewExport& record);
 

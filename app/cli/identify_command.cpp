@@ -1,0 +1,84 @@
+#include "identify_command.h"
+
+#include "output.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/workflows/identify.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ostream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string clock(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%d:%05.2f", int(seconds) / 60,
+                  seconds - 60 * (int(seconds) / 60));
+    return text;
+}
+
+void reportSkipped(const workflows::IndexUpdate& update, std::ostream& err) {
+    for (const std::string& note : update.skipped)
+        err << "note: " << note << "\n";
+}
+
+} // namespace
+
+ExitCode runIdentifyCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const bool reindex = args.has("--reindex");
+    if (reindex == !args.positionals.empty())
+        throw UsageError("identify takes a FILE or --reindex");
+    if (!fileExists(args.registryPath))
+        throw BadInput(args.registryPath +
+                       ": no consent registry here yet (accord-cli holder add creates one)");
+    const auto registry = Registry::open(args.registryPath);
+    const auto index = workflows::openFingerprintIndex(*registry);
+    if (reindex) {
+        const workflows::IndexUpdate update = workflows::reindexFingerprints(*registry, *index);
+        reportSkipped(update, err);
+        emit(args, out,
+             {{"indexed", update.indexed},
+              {"seconds", update.seconds},
+              {"skipped", update.skipped},
+              {"index", index->path()}},
+             "Indexed " + std::to_string(update.indexed) + " recordings (" +
+                 std::to_string(int(update.seconds)) + " s of audio) in " + index->path());
+        return ExitCode::Ok;
+    }
+    const std::string file = absolutePath(args.positionals.front());
+    reportSkipped(workflows::updateFingerprintIndex(*registry, *index), err);
+    const auto found = workflows::identifyFile(*registry, *index, file);
+    json matches = json::array();
+    std::string text = found.empty() ? file + ": no registered recording found\n" : file + "\n";
+    for (const workflows::IdentifiedRecording& r : found) {
+        const std::string kind = indexedKindName(r.kind);
+        matches.push_back({{kind, r.id},
+                           {"owner", r.owner},
+                           {"owner_name", r.ownerName},
+                           {"file_offset", r.fileOffset},
+                           {"recording_offset", r.recordingOffset},
+                           {"seconds", r.seconds},
+                           {"speed", r.speed},
+                           {"pitch_semitones", r.pitchSemitones},
+                           {"confidence", r.confidence}});
+        char figures[160];
+        std::snprintf(figures, sizeof figures,
+                      "%.1f s at %s (recording at %s), speed %.3f, pitch %+.2f semitones, "
+                      "confidence %.2f",
+                      r.seconds, clock(r.fileOffset).c_str(), clock(r.recordingOffset).c_str(),
+                      r.speed, r.pitchSemitones, r.confidence);
+        text += "  " + kind + " " + r.id + " of " + r.ownerName + " (" + r.owner + "): " + figures +
+                "\n";
+    }
+    emit(args, out, {{"matches", matches}}, text);
+    return ExitCode::Ok;
+}
+
+} // namespace accord::cli

@@ -1,0 +1,329 @@
+#include "accord/dsp/fingerprint.h"
+
+#include "accord/core/errors.h"
+#include "accord/dsp/fft.h"
+#include "accord/dsp/resample.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+namespace accord::dsp {
+namespace {
+
+using namespace fingerprint;
+
+constexpr int kLowBin = 20;   // 156 Hz
+constexpr int kHighBin = 448; // 3.5 kHz: under MP3's low-pass and any rate from 8 kHz
+constexpr int kBins = kHighBin - kLowBin + 1;
+constexpr int kFreqRadius = 8; // bins (62 Hz) a peak dominates either side
+constexpr int kTimeRadius = 8; // frames (128 ms) a peak dominates either side
+constexpr int kRingFrames = 2 * kTimeRadius + 1;
+constexpr float kFloorLogPower = -7.0f; // ln power: under this a bin is silence
+constexpr int kFanOut = 4;              // later peaks each anchor pairs with
+constexpr int kMinSpan = 4;             // frames from the first peak to the third
+constexpr int kMaxSpan = 48;            // 0.77 s
+constexpr double kTargetCents = 1800;   // later peaks within 1.5 octaves of the anchor
+constexpr double kReferenceHz = 100;
+
+// Hash cells (docs/IDENTIFY.md "Landmarks"): pitch differences in half semitones up to two octaves
+// either way, the time ratio of the middle peak in twelfths, the first peak's pitch in sixths of
+// an octave, the span's octave.
+constexpr double kIntervalCell = 50; // cents
+constexpr int kIntervalCells = 97;   // -24..+24 semitones
+constexpr double kRatioCells = 12;
+constexpr double kRegisterCell = 600; // cents
+constexpr double kEdgeMargin = 0.25;  // of a cell: query its neighbour too
+constexpr int kQuantities = 5;
+constexpr int kFieldBits[kQuantities] = {7, 7, 4, 4, 2};
+constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, int(kRatioCells), 16, 4};
+
+struct Peak {
+    std::uint32_t frame;
+    double cents; // above kReferenceHz
+};
+
+using Cells = std::array<double, kQuantities>; // in cells, fractional
+
+Cells cellsOf(const Peak& a, const Peak& b, const Peak& c) {
+    const double half = (kIntervalCells - 1) / 2.0;
+    const double span = double(c.frame - a.frame);
+    return {(b.cents - a.cents) / kIntervalCell + half, (c.cents - b.cents) / kIntervalCell + half,
+            double(b.frame - a.frame) / span * kRatioCells, a.cents / kRegisterCell,
+            std::log2(span / kMinSpan)};
+}
+
+std::uint32_t hashOf(const int (&cells)[kQuantities]) {
+    std::uint32_t hash = 0;
+    for (int q = kQuantities - 1; q >= 0; --q)
+        hash = hash << kFieldBits[q] | std::uint32_t(cells[q]);
+    return hash;
+}
+
+int fieldOf(std::uint32_t hash, int quantity) {
+    for (int q = 0; q < quantity; ++q)
+        hash >>= kFieldBits[q];
+    return int(hash & ((1u << kFieldBits[quantity]) - 1));
+}
+
+// Two bits per quantity (lower edge, upper edge), in the order of the hash's fields.
+std::uint16_t edgesOf(const Cells& c) {
+    std::uint16_t edges = 0;
+    for (int q = 0; q < kQuantities; ++q) {
+        const double fraction = c[std::size_t(q)] - std::floor(c[std::size_t(q)]);
+        if (fraction < kEdgeMargin)
+            edges |= std::uint16_t(1 << (2 * q));
+        if (fraction > 1 - kEdgeMargin)
+            edges |= std::uint16_t(2 << (2 * q));
+    }
+    return edges;
+}
+
+bool inRange(const Cells& c) {
+    for (int q = 0; q < kQuantities; ++q)
+        if (!(c[std::size_t(q)] >= 0 && c[std::size_t(q)] < kCellCount[q]))
+            return false;
+    return true;
+}
+
+const std::vector<float>& hannWindow() {
+    static const std::vector<float> window = [] {
+        std::vector<float> w(kFftSize);
+        for (int n = 0; n < kFftSize; ++n)
+            w[std::size_t(n)] = float(0.5 - 0.5 * std::cos(2 * M_PI * n / kFftSize));
+        return w;
+    }();
+    return window;
+}
+
+} // namespace
+
+struct Fingerprinter::Impl {
+    Impl(double rate, int channelCount, Sink out)
+        : inputRate(rate), channels(channelCount), sink(std::move(out)), fft(kFftSize),
+          logPower(std::size_t(kRingFrames) * kBins), freqMax(std::size_t(kRingFrames) * kBins) {
+        if (!(rate > 0) || channels < 1)
+            throw BadInput("fingerprint: invalid rate or channel count");
+        if (rate != kRate)
+            resampler = std::make_unique<StreamResampler>(rate, kRate, 1, ResampleQuality::Low);
+    }
+
+    double inputRate;
+    int channels;
+    Sink sink;
+    RealFft fft;
+    std::unique_ptr<StreamResampler> resampler;
+    std::vector<float> mono;
+    std::vector<float> pending; // 8 kHz samples from the next frame's start
+    std::vector<float> power;
+    std::vector<float> logPower; // ring of kRingFrames frames x kBins
+    std::vector<float> freqMax;  // the same, each bin the max over +-kFreqRadius bins
+    std::int64_t framesAnalysed = 0;
+    std::int64_t framesPeaked = 0; // frames whose peaks are known
+    std::deque<Peak> peaks;        // those that may still anchor or complete a triplet
+    std::int64_t inputFrames = 0;
+
+    float* ringRow(std::vector<float>& ring, std::int64_t frame) {
+        return ring.data() + std::size_t(frame % kRingFrames) * kBins;
+    }
+
+    void addMono(const float* samples, std::size_t count) {
+        if (!resampler) {
+            analyse(samples, count);
+            return;
+        }
+        const float* planar[1] = {samples};
+        resampler->process(planar, count,
+                           [this](const float* const* out, std::size_t n) { analyse(out[0], n); });
+    }
+
+    void analyse(const float* samples, std::size_t count) {
+        pending.insert(pending.end(), samples, samples + count);
+        std::size_t start = 0;
+        while (pending.size() - start >= std::size_t(kFftSize)) {
+            analyseFrame(pending.data() + start);
+            start += kHop;
+        }
+        pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(start));
+    }
+
+    void analyseFrame(const float* samples) {
+        fft.loadWindowed(samples, kFftSize, 0, hannWindow().data());
+        fft.forward();
+        power.resize(std::size_t(fft.bins()));
+        powerSpectrum(fft.spectrum(), fft.bins(), power.data());
+        float* row = ringRow(logPower, framesAnalysed);
+        for (int k = 0; k < kBins; ++k)
+            row[k] = std::log(power[std::size_t(kLowBin + k)] + 1e-12f);
+        // van Herk / Gil-Werman running max over 2 * kFreqRadius + 1 bins.
+        constexpr int width = 2 * kFreqRadius + 1;
+        float prefix[kBins + width], suffix[kBins + width];
+        const float low = -std::numeric_limits<float>::infinity();
+        auto at = [&](int i) { // padded index i - kFreqRadius
+            const int k = i - kFreqRadius;
+            return k >= 0 && k < kBins ? row[k] : low;
+        };
+        const int padded = kBins + 2 * kFreqRadius;
+        for (int i = 0; i < padded; ++i)
+            prefix[i] = i % width == 0 ? at(i) : std::max(prefix[i - 1], at(i));
+        for (int i = padded - 1; i >= 0; --i)
+            suffix[i] = (i % width == width - 1 || i == padded - 1)
+                            ? at(i)
+                            : std::max(suffix[i + 1], at(i));
+        float* maxRow = ringRow(freqMax, framesAnalysed);
+        for (int k = 0; k < kBins; ++k)
+            maxRow[k] = std::max(suffix[k], prefix[k + width - 1]);
+        ++framesAnalysed;
+        while (framesPeaked + kTimeRadius < framesAnalysed)
+            findPeaks(framesPeaked++);
+    }
+
+    // Peaks of `frame`: the largest value over +-kFreqRadius bins and +-kTimeRadius frames (frames
+    // not analysed count as silence).
+    void findPeaks(std::int64_t frame) {
+        const float* row = ringRow(logPower, frame);
+        const float* maxRow = ringRow(freqMax, frame);
+        for (int k = 1; k < kBins - 1; ++k) {
+            const float value = row[k];
+            if (value < kFloorLogPower || value != maxRow[k])
+                continue;
+            bool dominant = true;
+            for (std::int64_t t = std::max<std::int64_t>(0, frame - kTimeRadius);
+                 dominant && t < std::min(framesAnalysed, frame + kTimeRadius + 1); ++t)
+                if (t != frame) {
+                    const float other = ringRow(freqMax, t)[k];
+                    dominant = t < frame ? other < value : other <= value;
+                }
+            if (!dominant)
+                continue;
+            const float left = row[k - 1], right = row[k + 1];
+            const float curvature = left - 2 * value + right;
+            const double offset = curvature < 0 ? 0.5 * (left - right) / curvature : 0.0;
+            const double hz = (kLowBin + k + offset) * kRate / kFftSize;
+            addPeak({std::uint32_t(frame), 1200 * std::log2(hz / kReferenceHz)});
+        }
+    }
+
+    void addPeak(const Peak& peak) {
+        while (!peaks.empty() && peaks.front().frame + kMaxSpan < peak.frame)
+            emitTriplets();
+        peaks.push_back(peak);
+    }
+
+    // The triplets anchored at the oldest peak, then drops it.
+    void emitTriplets() {
+        const Peak anchor = peaks.front();
+        peaks.pop_front();
+        Peak later[kFanOut];
+        int count = 0;
+        for (std::size_t i = 0; i < peaks.size() && count < kFanOut; ++i)
+            if (peaks[i].frame > anchor.frame && peaks[i].frame <= anchor.frame + kMaxSpan &&
+                std::abs(peaks[i].cents - anchor.cents) <= kTargetCents)
+                later[count++] = peaks[i];
+        for (int i = 0; i < count; ++i)
+            for (int j = i + 1; j < count; ++j) {
+                const Peak& b = later[i];
+                const Peak& c = later[j];
+                if (c.frame <= b.frame || c.frame - anchor.frame < kMinSpan)
+                    continue;
+                const Cells cells = cellsOf(anchor, b, c);
+                if (!inRange(cells))
+                    continue;
+                Landmark landmark;
+                int whole[kQuantities];
+                for (int q = 0; q < kQuantities; ++q)
+                    whole[q] = int(cells[std::size_t(q)]);
+                landmark.hash = hashOf(whole);
+                landmark.frame = anchor.frame;
+                landmark.span = std::uint16_t(c.frame - anchor.frame);
+                landmark.pitchCents = std::int16_t(std::lround(anchor.cents));
+                landmark.nearEdges = edgesOf(cells);
+                sink(landmark);
+            }
+    }
+
+    void finish() {
+        if (resampler)
+            resampler->finish(
+                [this](const float* const* out, std::size_t n) { analyse(out[0], n); });
+        // The last samples as one more frame, zero-padded.
+        if (!pending.empty()) {
+            pending.resize(std::size_t(kFftSize), 0.0f);
+            analyseFrame(pending.data());
+            pending.clear();
+        }
+        while (framesPeaked < framesAnalysed)
+            findPeaks(framesPeaked++);
+        while (!peaks.empty())
+            emitTriplets();
+    }
+};
+
+Fingerprinter::Fingerprinter(double sampleRate, int channels, Sink sink)
+    : impl_(std::make_unique<Impl>(sampleRate, channels, std::move(sink))) {}
+
+Fingerprinter::~Fingerprinter() = default;
+
+void Fingerprinter::add(const float* const* planar, std::size_t frames) {
+    Impl& d = *impl_;
+    d.inputFrames += std::int64_t(frames);
+    if (d.channels == 1) {
+        d.addMono(planar[0], frames);
+        return;
+    }
+    d.mono.assign(frames, 0.0f);
+    const float scale = 1.0f / float(d.channels);
+    for (int c = 0; c < d.channels; ++c)
+        for (std::size_t i = 0; i < frames; ++i)
+            d.mono[i] += planar[c][i] * scale;
+    d.addMono(d.mono.data(), frames);
+}
+
+void Fingerprinter::finish() {
+    impl_->finish();
+}
+
+double Fingerprinter::seconds() const {
+    return double(impl_->inputFrames) / impl_->inputRate;
+}
+
+std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double sampleRate) {
+    std::vector<Landmark> landmarks;
+    Fingerprinter fingerprinter(sampleRate, 1, [&](const Landmark& l) { landmarks.push_back(l); });
+    const float* planar[1] = {mono.data()};
+    fingerprinter.add(planar, mono.size());
+    fingerprinter.finish();
+    return landmarks;
+}
+
+void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
+    int options[kQuantities][3];
+    int counts[kQuantities];
+    for (int q = 0; q < kQuantities; ++q) {
+        const int cell = fieldOf(landmark.hash, q);
+        int n = 0;
+        options[q][n++] = cell;
+        if (landmark.nearEdges >> (2 * q) & 1 && cell > 0)
+            options[q][n++] = cell - 1;
+        if (landmark.nearEdges >> (2 * q + 1) & 1 && cell + 1 < kCellCount[q])
+            options[q][n++] = cell + 1;
+        counts[q] = n;
+    }
+    // Every combination of the options, one index per quantity.
+    int chosen[kQuantities] = {};
+    for (;;) {
+        int cells[kQuantities];
+        for (int q = 0; q < kQuantities; ++q)
+            cells[q] = options[q][chosen[q]];
+        out.push_back(hashOf(cells));
+        int q = 0;
+        while (q < kQuantities && ++chosen[q] == counts[q])
+            chosen[q++] = 0;
+        if (q == kQuantities)
+            return;
+    }
+}
+
+} // namespace accord::dsp

@@ -1,0 +1,231 @@
+// matchLandmarks (fingerprint.h): votes over speed and offset, then a fit per recording
+// (docs/IDENTIFY.md "Matching").
+
+#include "accord/dsp/fingerprint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+
+namespace accord::dsp {
+namespace {
+
+constexpr double kMaxSpeedChange = 0.2;   // recording seconds per query second: 0.83..1.2
+constexpr double kMaxPitchCents = 250;    // either way
+constexpr double kSpeedStep = 0.01;       // log-spaced speed cells of 1%
+constexpr int kSpeedCells = 20;           // either side of 1
+constexpr int kOffsetCell = 8;            // frames
+constexpr double kFitToleranceFrames = 3; // an agreeing landmark's distance from the fitted line
+constexpr double kPitchToleranceCents = 60;
+constexpr int kMinVotes = 4;
+constexpr int kMinLandmarks = 10; // agreeing query landmarks before a match is reported
+constexpr int kMinFrames = 6;     // distinct query frames they start in
+
+struct Hit {
+    std::int64_t recording;
+    std::uint32_t queryIndex;
+    double queryFrame, recordingFrame;
+    double speed;      // from the spans
+    double speedError; // relative, from the spans' quantisation
+    double pitchCents; // query minus recording
+    double queryEnd;   // query frame of the third peak
+};
+
+struct Vote {
+    std::uint64_t cell;
+    std::uint32_t queryIndex;
+    bool operator<(const Vote& o) const {
+        return cell != o.cell ? cell < o.cell : queryIndex < o.queryIndex;
+    }
+};
+
+double medianOf(std::vector<double> values) {
+    const auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+int distinctQueries(const std::vector<const Hit*>& hits) {
+    std::vector<std::uint32_t> ids;
+    for (const Hit* h : hits)
+        ids.push_back(h->queryIndex);
+    std::sort(ids.begin(), ids.end());
+    return int(std::unique(ids.begin(), ids.end()) - ids.begin());
+}
+
+// Query frames the hits' first peaks lie in: a chance match piles its landmarks on one onset.
+int distinctFrames(const std::vector<const Hit*>& hits) {
+    std::vector<double> frames;
+    for (const Hit* h : hits)
+        frames.push_back(h->queryFrame);
+    std::sort(frames.begin(), frames.end());
+    return int(std::unique(frames.begin(), frames.end()) - frames.begin());
+}
+
+// The hits of one recording on the line recording = speed * query + offset, in speed and pitch
+// agreeing with `pitchCents` (NaN: any).
+std::vector<const Hit*> onLine(const std::vector<const Hit*>& hits, double speed, double offset,
+                               double tolerance, double pitchCents) {
+    std::vector<const Hit*> kept;
+    for (const Hit* h : hits) {
+        if (std::abs(h->recordingFrame - (speed * h->queryFrame + offset)) > tolerance)
+            continue;
+        if (std::abs(std::log(h->speed / speed)) > h->speedError)
+            continue;
+        if (!std::isnan(pitchCents) && std::abs(h->pitchCents - pitchCents) > kPitchToleranceCents)
+            continue;
+        kept.push_back(h);
+    }
+    return kept;
+}
+
+std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double speed, double offset) {
+    std::vector<const Hit*> kept = onLine(hits, speed, offset, 2 * kOffsetCell, std::nan(""));
+    if (int(kept.size()) < kMinVotes)
+        return std::nullopt;
+    // Least squares over the agreeing hits, then again with the tight tolerance.
+    for (int round = 0; round < 2; ++round) {
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (const Hit* h : kept) {
+            n += 1;
+            sx += h->queryFrame;
+            sy += h->recordingFrame;
+            sxx += h->queryFrame * h->queryFrame;
+            sxy += h->queryFrame * h->recordingFrame;
+        }
+        const double spread = sxx - sx * sx / n;
+        if (spread > n * 100) { // query frames spread over more than 10 frames
+            const double fitted = (sxy - sx * sy / n) / spread;
+            if (std::abs(std::log(fitted)) <= kMaxSpeedChange)
+                speed = fitted;
+        }
+        offset = (sy - speed * sx) / n;
+        std::vector<double> pitches;
+        for (const Hit* h : kept)
+            pitches.push_back(h->pitchCents);
+        const double pitch = medianOf(pitches);
+        kept = onLine(hits, speed, offset, kFitToleranceFrames + (round == 0 ? kOffsetCell : 0),
+                      pitch);
+        if (int(kept.size()) < kMinVotes)
+            return std::nullopt;
+    }
+    const int agreeing = distinctQueries(kept);
+    // Chance agreement: the recording's hits spread over its length, a band of the tolerance's
+    // width and a fifth of the pitch range catches this many by chance (docs/IDENTIFY.md).
+    double first = hits.front()->recordingFrame, last = first;
+    for (const Hit* h : hits) {
+        first = std::min(first, h->recordingFrame);
+        last = std::max(last, h->recordingFrame);
+    }
+    const double chance = distinctQueries(hits) * (2 * kFitToleranceFrames + 1) /
+                          (last - first + 2 * kFitToleranceFrames + 1) *
+                          (2 * kPitchToleranceCents / (2 * kMaxPitchCents));
+    if (agreeing < kMinLandmarks || distinctFrames(kept) < kMinFrames ||
+        agreeing < chance + 4 * std::sqrt(chance + 1))
+        return std::nullopt;
+    double queryStart = kept.front()->queryFrame, queryEnd = kept.front()->queryEnd;
+    std::vector<double> pitches;
+    for (const Hit* h : kept) {
+        queryStart = std::min(queryStart, h->queryFrame);
+        queryEnd = std::max(queryEnd, h->queryEnd);
+        pitches.push_back(h->pitchCents);
+    }
+    LandmarkMatch match;
+    match.recording = kept.front()->recording;
+    match.queryStart = queryStart * fingerprint::kFrameSeconds;
+    match.recordingStart = std::max(0.0, speed * queryStart + offset) * fingerprint::kFrameSeconds;
+    match.seconds = (queryEnd - queryStart) * fingerprint::kFrameSeconds;
+    match.speed = speed;
+    match.pitchSemitones = medianOf(pitches) / 100;
+    match.landmarks = agreeing;
+    match.confidence = 1 - std::exp(-(agreeing - chance) / kMinLandmarks);
+    return match;
+}
+
+} // namespace
+
+std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
+                                          const LandmarkLookup& lookup) {
+    std::vector<std::uint32_t> hashes;
+    std::vector<std::uint32_t> owners; // query landmark of each hash
+    for (std::size_t i = 0; i < query.size(); ++i) {
+        queryHashes(query[i], hashes);
+        owners.resize(hashes.size(), std::uint32_t(i));
+    }
+    std::vector<Hit> hits;
+    lookup(hashes, [&](std::size_t index, const LandmarkHit& found) {
+        const Landmark& q = query[owners[index]];
+        const double speed = double(found.span) / q.span;
+        const double pitch = double(q.pitchCents) - found.pitchCents;
+        if (std::abs(std::log(speed)) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
+            return;
+        hits.push_back({found.recording, owners[index], double(q.frame), double(found.frame), speed,
+                        std::min(0.1, 1.5 / q.span + kSpeedStep), pitch, double(q.frame) + q.span});
+    });
+
+    // Votes: each hit for every speed cell its spans allow, at the offset that speed implies.
+    std::vector<Vote> votes;
+    const double step = std::log1p(kSpeedStep);
+    for (const Hit& h : hits) {
+        const double centre = std::log(h.speed) / step;
+        const double reach = h.speedError / step;
+        const int lowest = std::max(-kSpeedCells, int(std::ceil(centre - reach)));
+        const int highest = std::min(kSpeedCells, int(std::floor(centre + reach)));
+        for (int cell = lowest; cell <= highest; ++cell) {
+            const double speed = std::exp(cell * step);
+            const double offset = h.recordingFrame - speed * h.queryFrame;
+            const auto offsetCell = std::int64_t(std::floor(offset / kOffsetCell)) + (1 << 24);
+            votes.push_back({std::uint64_t(h.recording) << 40 |
+                                 std::uint64_t(cell + kSpeedCells) << 32 |
+                                 std::uint64_t(offsetCell),
+                             h.queryIndex});
+        }
+    }
+    std::sort(votes.begin(), votes.end());
+    struct Best {
+        std::int64_t recording;
+        int votes;
+        double speed, offset;
+    };
+    std::vector<Best> best; // per recording, in recording order
+    for (std::size_t i = 0; i < votes.size();) {
+        std::size_t j = i;
+        int distinct = 0;
+        for (; j < votes.size() && votes[j].cell == votes[i].cell; ++j)
+            if (j == i || votes[j].queryIndex != votes[j - 1].queryIndex)
+                ++distinct;
+        const std::uint64_t cell = votes[i].cell;
+        const auto recording = std::int64_t(cell >> 40);
+        if (distinct >= kMinVotes) {
+            const int speedCell = int(cell >> 32 & 0xff) - kSpeedCells;
+            const double offset =
+                (double(std::int64_t(cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
+            if (best.empty() || best.back().recording != recording)
+                best.push_back({recording, distinct, std::exp(speedCell * step), offset});
+            else if (distinct > best.back().votes)
+                best.back() = {recording, distinct, std::exp(speedCell * step), offset};
+        }
+        i = j;
+    }
+
+    std::sort(hits.begin(), hits.end(),
+              [](const Hit& a, const Hit& b) { return a.recording < b.recording; });
+    std::vector<LandmarkMatch> matches;
+    for (const Best& candidate : best) {
+        const auto first = std::lower_bound(
+            hits.begin(), hits.end(), candidate.recording,
+            [](const Hit& h, std::int64_t recording) { return h.recording < recording; });
+        std::vector<const Hit*> own;
+        for (auto h = first; h != hits.end() && h->recording == candidate.recording; ++h)
+            own.push_back(&*h);
+        if (auto match = fit(own, candidate.speed, candidate.offset))
+            matches.push_back(*match);
+    }
+    std::sort(matches.begin(), matches.end(), [](const LandmarkMatch& a, const LandmarkMatch& b) {
+        return a.landmarks > b.landmarks;
+    });
+    return matches;
+}
+
+} // namespace accord::dsp

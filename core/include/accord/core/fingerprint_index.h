@@ -1,0 +1,76 @@
+#pragma once
+
+// The fingerprint index (docs/IDENTIFY.md "Index"): the landmarks of every registered recording,
+// in an SQLite database beside the registry (`<registry>.fingerprints`). Derived data: not
+// audited, not signed, rebuilt from the recordings on demand; deleting it loses nothing.
+// Each recording's landmarks land in one transaction (WAL), so a crash leaves a recording
+// indexed whole or not at all. One object per thread, like the registry.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord {
+
+// One landmark as stored: its hash, the frame of its first peak, its span in frames and the
+// first peak's pitch in cents (accord/dsp/fingerprint.h makes them).
+struct IndexedLandmark {
+    std::uint32_t hash = 0;
+    std::uint32_t frame = 0;
+    std::uint16_t span = 0;
+    std::int16_t pitchCents = 0;
+};
+
+enum class IndexedKind { Asset, Render };
+std::string indexedKindName(IndexedKind kind);
+
+struct IndexedRecording {
+    std::int64_t id = 0; // the index's own number for it
+    IndexedKind kind = IndexedKind::Asset;
+    std::string registryId; // the asset's or render's id in the registry
+    std::string pcmSha256;
+    double seconds = 0;
+    std::int64_t landmarks = 0;
+};
+
+class FingerprintIndex {
+public:
+    // `<registry path>.fingerprints`.
+    static std::string pathBeside(const std::string& registryPath);
+    // Opens or creates the index at `path`. An index made by another `fingerprintVersion` is
+    // emptied (its landmarks would not match this version's). Throws BadInput naming the file.
+    static std::unique_ptr<FingerprintIndex> open(const std::string& path, int fingerprintVersion);
+    ~FingerprintIndex();
+    FingerprintIndex(const FingerprintIndex&) = delete;
+    FingerprintIndex& operator=(const FingerprintIndex&) = delete;
+
+    const std::string& path() const;
+
+    // Replaces what the index holds for that recording, in one transaction.
+    IndexedRecording add(IndexedKind kind, const std::string& registryId,
+                         const std::string& pcmSha256, double seconds,
+                         const std::vector<IndexedLandmark>& landmarks);
+    std::optional<IndexedRecording> recording(IndexedKind kind,
+                                              const std::string& registryId) const;
+    std::optional<IndexedRecording> recording(std::int64_t id) const;
+    std::vector<IndexedRecording> recordings() const;
+    // Every landmark stored under each hash: found(index into hashes, recording id, landmark).
+    void lookup(
+        const std::vector<std::uint32_t>& hashes,
+        const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const;
+    // Empties the index (before a rebuild).
+    void clear();
+    // Every landmark as (recording's registry kind and id, landmark), in a fixed order: two
+    // indexes of the same recordings compare equal whatever order they were built in.
+    std::vector<std::pair<std::string, IndexedLandmark>> dump() const;
+
+private:
+    struct Impl;
+    explicit FingerprintIndex(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace accord

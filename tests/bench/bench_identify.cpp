@@ -1,0 +1,520 @@
+// Identification (docs/IDENTIFY.md "Measured"): recall and precision per condition for Accord and
+// for Chromaprint (fpcalc on the same queries, matched by the sliding bit-error rate AcoustID
+// uses), false matches over unrelated queries, indexing speed, query time, and how the index and
+// the query time grow with the hours indexed.
+//
+// Recordings (>= 100): the hyperrogue tracks but the last five cut into 20 s pieces, and the
+// fillets-cs clips of the low voice joined in order into 30 s recordings. Unrelated audio: the
+// last five hyperrogue tracks, the high voice's clips, sonic-pi loops, piano notes.
+// Knobs: ACCORD_BENCH_QUERIES (per condition, 40), ACCORD_BENCH_UNRELATED (500),
+// ACCORD_BENCH_HOURS (index growth up to this many hours, 4).
+
+#include "accord/core/registry.h"
+#include "accord/dsp/fingerprint.h"
+#include "accord/workflows/identify.h"
+#include "accord/workflows/import.h"
+
+#include "bench_common.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace accord;
+using bench::secondsOf;
+
+namespace {
+
+constexpr int kRate = 44100;
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) {
+        std::perror(command.c_str());
+        std::exit(1);
+    }
+    char buffer[65536];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        out.append(buffer, n);
+    pclose(pipe);
+    return out;
+}
+
+std::string shellQuoted(const std::string& s) {
+    return "'" + s + "'";
+}
+
+// Mono 44.1 kHz floats of `file` through sox with `effects`.
+std::vector<float> decode(const std::string& file, const std::string& effects = "") {
+    const std::string raw =
+        run("sox " + shellQuoted(file) + " -t f32 -r 44100 -c 1 - " + effects + " 2>/dev/null");
+    std::vector<float> samples(raw.size() / 4);
+    std::memcpy(samples.data(), raw.data(), samples.size() * 4);
+    return samples;
+}
+
+void writeWav(const std::vector<float>& samples, const std::string& path, int rate = kRate) {
+    FILE* pipe = popen(("sox -t f32 -r " + std::to_string(rate) + " -c 1 - -b 16 " +
+                        shellQuoted(path) + " 2>/dev/null")
+                           .c_str(),
+                       "w");
+    std::fwrite(samples.data(), 4, samples.size(), pipe);
+    pclose(pipe);
+}
+
+double rms(const std::vector<float>& s, std::size_t start = 0, std::size_t length = SIZE_MAX) {
+    double sum = 0;
+    const std::size_t end = std::min(s.size(), start + std::min(length, s.size()));
+    for (std::size_t i = start; i < end; ++i)
+        sum += double(s[i]) * s[i];
+    return end > start ? std::sqrt(sum / double(end - start)) : 0;
+}
+
+std::vector<std::string> listFiles(const std::string& folder, const std::string& suffix) {
+    std::vector<std::string> files;
+    if (DIR* dir = opendir(folder.c_str())) {
+        while (const dirent* entry = readdir(dir)) {
+            const std::string name = entry->d_name;
+            if (name.size() > suffix.size() &&
+                name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+                files.push_back(folder + "/" + name);
+        }
+        closedir(dir);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// fillets-cs clips of one voice (`-v-` low, `-m-` high), in level and name order.
+std::vector<std::string> voiceClips(const std::string& voice) {
+    std::vector<std::string> clips;
+    const std::string root = bench::materialRoot() + "/fillets-cs";
+    DIR* dir = opendir(root.c_str());
+    if (!dir)
+        return clips;
+    std::vector<std::string> levels;
+    while (const dirent* entry = readdir(dir))
+        if (entry->d_name[0] != '.')
+            levels.push_back(entry->d_name);
+    closedir(dir);
+    std::sort(levels.begin(), levels.end());
+    for (const std::string& level : levels)
+        for (const std::string& clip : listFiles(root + "/" + level + "/cs", ".ogg"))
+            if (clip.find(voice) != std::string::npos)
+                clips.push_back(clip);
+    return clips;
+}
+
+struct Recording {
+    std::string path;
+    std::vector<float> samples; // 44.1 kHz mono
+    std::string asset;
+    int source = -1; // the hyperrogue track it was cut from (-1: speech)
+};
+
+// ---- Chromaprint (fpcalc), matched as AcoustID compares fingerprints ----
+
+std::vector<std::uint32_t> chromaprint(const std::string& file) {
+    const std::string out =
+        run("fpcalc -raw -json -length 7200 " + shellQuoted(file) + " 2>/dev/null");
+    std::vector<std::uint32_t> items;
+    try {
+        const nlohmann::json result = nlohmann::json::parse(out);
+        for (const auto& v : result.at("fingerprint"))
+            items.push_back(std::uint32_t(v.get<std::int64_t>()));
+    } catch (const std::exception&) {
+    }
+    return items;
+}
+
+// The lowest bit-error rate of `query` slid over `reference` with at least `minOverlap` items
+// overlapping (AcoustID's comparison of raw fingerprints, at every offset).
+double bestBitErrorRate(const std::vector<std::uint32_t>& query,
+                        const std::vector<std::uint32_t>& reference, std::size_t minOverlap) {
+    double best = 1;
+    const long q = long(query.size()), r = long(reference.size());
+    for (long shift = -q + long(minOverlap); shift <= r - long(minOverlap); ++shift) {
+        long errors = 0, count = 0;
+        for (long i = std::max(0L, -shift); i < q && i + shift < r; ++i) {
+            errors += __builtin_popcount(query[std::size_t(i)] ^ reference[std::size_t(i + shift)]);
+            ++count;
+        }
+        if (count >= long(minOverlap))
+            best = std::min(best, double(errors) / (32.0 * double(count)));
+    }
+    return best;
+}
+
+// Two thresholds on the bit-error rate: AcoustID's permissive one (~0.35) and a strict one.
+constexpr double kChromaprintMaxBer[2] = {0.35, 0.20};
+
+// ---- queries ----
+
+struct Query {
+    std::string file;
+    int recording = -1; // index into the recordings, -1 for unrelated audio
+    double offset = 0;  // seconds into the recording
+};
+
+struct Score {
+    // wrong: another recording reported; sameSource: of those, a piece of the same track (the
+    // tracks repeat their sections, so the same music is there too)
+    int queries = 0, found = 0, wrong = 0, sameSource = 0;
+    std::vector<double> seconds;
+};
+
+} // namespace
+
+int main() {
+    const std::string material = bench::materialRoot();
+    const auto music = listFiles(material + "/hyperrogue", ".ogg");
+    const auto lowVoice = voiceClips("-v-");
+    const auto highVoice = voiceClips("-m-");
+    if (music.size() < 17 || lowVoice.empty() || highVoice.empty()) {
+        std::printf("bench_identify: material missing: run scripts/fetch-material.sh\n");
+        return 1;
+    }
+    const int perCondition = int(bench::envNumber("ACCORD_BENCH_QUERIES", 40));
+    const int unrelatedCount = int(bench::envNumber("ACCORD_BENCH_UNRELATED", 500));
+    const double growthHours = bench::envNumber("ACCORD_BENCH_HOURS", 4);
+    const std::string scratch = bench::scratchFolder("bench-identify");
+    std::mt19937 random(14);
+
+    // Recordings: 30 s pieces of the first 12 tracks and the low voice joined into 30 s.
+    std::vector<Recording> recordings;
+    const std::size_t piece = 20 * kRate;
+    for (std::size_t t = 0; t + 5 < music.size(); ++t) {
+        const auto track = decode(music[t]);
+        for (std::size_t start = 0; start + 10 * kRate < track.size(); start += piece) {
+            Recording r;
+            r.source = int(t);
+            r.samples.assign(track.begin() + std::ptrdiff_t(start),
+                             track.begin() + std::ptrdiff_t(std::min(track.size(), start + piece)));
+            recordings.push_back(std::move(r));
+        }
+    }
+    {
+        Recording r;
+        r.source = -1;
+        for (const std::string& clip : lowVoice) {
+            const auto samples = decode(clip);
+            r.samples.insert(r.samples.end(), samples.begin(), samples.end());
+            if (r.samples.size() >= 30 * kRate) {
+                recordings.push_back(std::move(r));
+                r = Recording();
+                r.source = -1;
+            }
+        }
+    }
+    double indexedSeconds = 0;
+    for (std::size_t i = 0; i < recordings.size(); ++i) {
+        recordings[i].path = scratch + "/recording-" + std::to_string(i) + ".wav";
+        writeWav(recordings[i].samples, recordings[i].path);
+        indexedSeconds += double(recordings[i].samples.size()) / kRate;
+    }
+    std::printf("bench_identify: %zu recordings, %.1f min (music pieces and joined speech)\n",
+                recordings.size(), indexedSeconds / 60);
+
+    auto registry = Registry::open(scratch + "/registry.sqlite");
+    const std::string owner = registry->addHolder("Bench Holder", "").id;
+    for (Recording& r : recordings)
+        r.asset = workflows::registerRecording(*registry, r.path, owner, AssetOrigin::Recorded, "")
+                      .asset.id;
+    std::map<std::string, int> recordingOfAsset;
+    for (std::size_t i = 0; i < recordings.size(); ++i)
+        recordingOfAsset[recordings[i].asset] = int(i);
+
+    // Indexing speed: decoding and fingerprinting on one thread, then the index's writes.
+    double fingerprintSeconds = 0;
+    for (const Recording& r : recordings)
+        fingerprintSeconds += secondsOf([&] { workflows::fingerprintFile(r.path); });
+    auto index = workflows::openFingerprintIndex(*registry);
+    workflows::IndexUpdate update;
+    const double indexSeconds =
+        secondsOf([&] { update = workflows::updateFingerprintIndex(*registry, *index); });
+    std::printf("  indexing: %.0f s of audio per s (decode + fingerprint, one core); %.0f s of "
+                "audio per s with the index's writes\n",
+                indexedSeconds / fingerprintSeconds, indexedSeconds / indexSeconds);
+
+    // Queries.
+    std::vector<float> otherMusic; // the unregistered tracks, for mixes and unrelated queries
+    for (std::size_t t = music.size() - 5; t < music.size(); ++t) {
+        const auto track = decode(music[t]);
+        otherMusic.insert(otherMusic.end(), track.begin(), track.end());
+    }
+    auto excerpt = [&](std::vector<float>& out, int& recording, double& offset, double seconds) {
+        for (;;) {
+            recording = int(random() % recordings.size());
+            const auto& s = recordings[std::size_t(recording)].samples;
+            const std::size_t length = std::size_t(seconds * kRate);
+            if (s.size() <= length)
+                continue;
+            const std::size_t start = random() % (s.size() - length);
+            if (rms(s, start, length) < 0.01)
+                continue; // silence: nothing to find
+            out.assign(s.begin() + std::ptrdiff_t(start),
+                       s.begin() + std::ptrdiff_t(start + length));
+            offset = double(start) / kRate;
+            return;
+        }
+    };
+    auto otherExcerpt = [&](std::size_t length) {
+        for (;;) {
+            const std::size_t start = random() % (otherMusic.size() - length);
+            if (rms(otherMusic, start, length) > 0.01)
+                return std::vector<float>(otherMusic.begin() + std::ptrdiff_t(start),
+                                          otherMusic.begin() + std::ptrdiff_t(start + length));
+        }
+    };
+    struct Condition {
+        std::string name;
+        std::function<Query(int)> make;
+    };
+    auto plainExcerpt = [&](double seconds, const std::string& effects, const std::string& name,
+                            int n) {
+        std::vector<float> samples;
+        Query q;
+        excerpt(samples, q.recording, q.offset, seconds);
+        const std::string wav = scratch + "/" + name + "-" + std::to_string(n) + ".wav";
+        writeWav(samples, wav);
+        if (effects.empty()) {
+            q.file = wav;
+            return q;
+        }
+        q.file = scratch + "/" + name + "-" + std::to_string(n) + "-fx.wav";
+        run("sox " + shellQuoted(wav) + " " + shellQuoted(q.file) + " " + effects + " 2>/dev/null");
+        return q;
+    };
+    auto mixed = [&](double otherGainDb, const std::string& name, int n) {
+        std::vector<float> samples;
+        Query q;
+        excerpt(samples, q.recording, q.offset, 5);
+        const auto other = otherExcerpt(samples.size());
+        const double gain = rms(samples) / rms(other) * std::pow(10, otherGainDb / 20);
+        std::vector<float> mix(samples.size());
+        double peak = 0;
+        for (std::size_t i = 0; i < mix.size(); ++i) {
+            mix[i] = float(samples[i] + gain * other[i]);
+            peak = std::max(peak, double(std::abs(mix[i])));
+        }
+        for (float& x : mix)
+            x *= float(0.9 / std::max(peak, 0.9));
+        q.file = scratch + "/" + name + "-" + std::to_string(n) + ".wav";
+        writeWav(mix, q.file);
+        return q;
+    };
+    const std::vector<Condition> conditions = {
+        {"whole file",
+         [&](int n) {
+             Query q;
+             q.recording = n % int(recordings.size());
+             q.file = recordings[std::size_t(q.recording)].path;
+             return q;
+         }},
+        {"10 s excerpt", [&](int n) { return plainExcerpt(10, "", "ten", n); }},
+        {"5 s excerpt", [&](int n) { return plainExcerpt(5, "", "five", n); }},
+        {"5 s mixed, other 0 dB", [&](int n) { return mixed(0, "mix0", n); }},
+        {"5 s mixed, other +6 dB", [&](int n) { return mixed(6, "mix6", n); }},
+        {"5 s MP3 64 kbit/s",
+         [&](int n) {
+             Query q = plainExcerpt(5, "", "mp3", n);
+             const std::string mp3 = q.file + ".mp3";
+             run("lame --quiet -b 64 " + shellQuoted(q.file) + " " + shellQuoted(mp3));
+             q.file = mp3;
+             return q;
+         }},
+        {"5 s resampled to 22.05 kHz",
+         [&](int n) { return plainExcerpt(5, "rate 22050", "rate", n); }},
+        {"5 s speed +5%", [&](int n) { return plainExcerpt(5.25, "speed 1.05", "speedup", n); }},
+        {"5 s speed -5%", [&](int n) { return plainExcerpt(4.75, "speed 0.95", "slowdown", n); }},
+        {"5 s pitch +1 semitone",
+         [&](int n) { return plainExcerpt(5, "pitch 100", "pitchup", n); }},
+        {"5 s pitch -1 semitone",
+         [&](int n) { return plainExcerpt(5, "pitch -100", "pitchdown", n); }},
+        {"5 s stretched +10%", [&](int n) { return plainExcerpt(5.5, "tempo 1.1", "faster", n); }},
+        {"5 s stretched -10%", [&](int n) { return plainExcerpt(4.5, "tempo 0.9", "slower", n); }},
+    };
+
+    // Chromaprint fingerprints of the indexed files.
+    std::vector<std::vector<std::uint32_t>> references;
+    for (const Recording& r : recordings)
+        references.push_back(chromaprint(r.path));
+
+    auto scoreAccord = [&](const Query& q, Score& s) {
+        std::vector<workflows::IdentifiedRecording> found;
+        s.seconds.push_back(
+            secondsOf([&] { found = workflows::identifyFile(*registry, *index, q.file); }));
+        bool right = false;
+        for (const auto& r : found) {
+            const int rec = recordingOfAsset.count(r.id) ? recordingOfAsset[r.id] : -2;
+            if (rec == q.recording) {
+                right = true;
+            } else {
+                ++s.wrong;
+                s.sameSource += q.recording >= 0 && rec >= 0 &&
+                                recordings[std::size_t(rec)].source >= 0 &&
+                                recordings[std::size_t(rec)].source ==
+                                    recordings[std::size_t(q.recording)].source;
+            }
+        }
+        s.found += right;
+        ++s.queries;
+    };
+    auto scoreChromaprint = [&](const Query& q, Score(&s)[2]) {
+        const auto items = chromaprint(q.file);
+        const std::size_t minOverlap = std::max<std::size_t>(1, items.size() * 3 / 4);
+        bool right[2] = {false, false};
+        for (std::size_t i = 0; i < references.size() && !items.empty(); ++i) {
+            const double ber = bestBitErrorRate(items, references[i], minOverlap);
+            for (int t = 0; t < 2; ++t)
+                if (ber < kChromaprintMaxBer[t]) {
+                    if (int(i) == q.recording) {
+                        right[t] = true;
+                    } else {
+                        ++s[t].wrong;
+                        s[t].sameSource +=
+                            q.recording >= 0 && recordings[i].source >= 0 &&
+                            recordings[i].source == recordings[std::size_t(q.recording)].source;
+                    }
+                }
+        }
+        for (int t = 0; t < 2; ++t) {
+            s[t].found += right[t];
+            ++s[t].queries;
+        }
+    };
+
+    std::printf("\n| condition | queries | Accord recall | Accord precision | Chromaprint recall, "
+                "BER < 0.35 | precision | Chromaprint recall, BER < 0.2 | precision "
+                "|\n|---|---|---|---|---|---|---|---|\n");
+    std::vector<double> fiveSecondQueries;
+    for (const Condition& c : conditions) {
+        Score accord, chroma[2];
+        for (int n = 0; n < perCondition; ++n) {
+            const Query q = c.make(n);
+            scoreAccord(q, accord);
+            scoreChromaprint(q, chroma);
+        }
+        if (c.name == "5 s excerpt")
+            fiveSecondQueries = accord.seconds;
+        // Strict: only the recording the query was cut from counts; in brackets, a piece of the
+        // same track counts too.
+        auto precision = [](const Score& s, int alsoRight) {
+            const int reported = s.found + s.wrong;
+            return reported ? 100.0 * (s.found + alsoRight) / reported : 100.0;
+        };
+        std::printf("| %s | %d | %.0f%% | %.0f%% (%.0f%%)", c.name.c_str(), accord.queries,
+                    100.0 * accord.found / accord.queries, precision(accord, 0),
+                    precision(accord, accord.sameSource));
+        for (const Score& s : chroma)
+            std::printf(" | %.0f%% | %.0f%% (%.0f%%)", 100.0 * s.found / s.queries, precision(s, 0),
+                        precision(s, s.sameSource));
+        std::printf(" |\n");
+        std::fflush(stdout);
+    }
+
+    // Unrelated audio: the unregistered tracks, the other voice, loops and piano notes.
+    std::vector<std::string> unrelatedSources;
+    for (const auto& f : listFiles(material + "/sonic-pi", ".flac"))
+        unrelatedSources.push_back(f);
+    for (const auto& f : listFiles(material + "/npm/piano-velocity10/audio", ".ogg"))
+        unrelatedSources.push_back(f);
+    Score unrelatedAccord, unrelatedChroma[2];
+    std::size_t highVoiceNext = 0;
+    for (int n = 0; n < unrelatedCount; ++n) {
+        Query q;
+        std::vector<float> samples;
+        if (n % 3 == 0) {
+            samples = otherExcerpt(5 * kRate);
+        } else if (n % 3 == 1) {
+            while (samples.size() < 5 * kRate) {
+                const auto clip = decode(highVoice[highVoiceNext++ % highVoice.size()]);
+                samples.insert(samples.end(), clip.begin(), clip.end());
+            }
+            samples.resize(5 * kRate);
+        } else {
+            samples =
+                decode(unrelatedSources[std::size_t(n / 3) % unrelatedSources.size()], "trim 0 5");
+        }
+        q.file = scratch + "/unrelated-" + std::to_string(n) + ".wav";
+        writeWav(samples, q.file);
+        scoreAccord(q, unrelatedAccord);
+        scoreChromaprint(q, unrelatedChroma);
+    }
+    std::printf("\nfalse matches over %d unrelated queries: Accord %d, Chromaprint %d (BER < "
+                "0.35), %d (BER < 0.2)\n",
+                unrelatedCount, unrelatedAccord.wrong, unrelatedChroma[0].wrong,
+                unrelatedChroma[1].wrong);
+
+    std::sort(fiveSecondQueries.begin(), fiveSecondQueries.end());
+    auto indexBytes = [&] {
+        double bytes = 0;
+        for (const std::string& file : {index->path(), index->path() + "-wal"}) {
+            struct stat info {};
+            if (stat(file.c_str(), &info) == 0)
+                bytes += double(info.st_size);
+        }
+        return bytes;
+    };
+    if (!fiveSecondQueries.empty()) // none with ACCORD_BENCH_QUERIES=0
+        std::printf("5 s query (decode, fingerprint, look up, match): median %.1f ms, max %.1f "
+                    "ms; index %.1f MiB for %.2f h\n",
+                    fiveSecondQueries[fiveSecondQueries.size() / 2] * 1e3,
+                    fiveSecondQueries.back() * 1e3, indexBytes() / (1 << 20),
+                    indexedSeconds / 3600);
+
+    // Growth: more hours from the same recordings played backwards at other speeds (each speed
+    // a new recording to the index): music of the same spectra whose landmarks are not the
+    // queries' (played forwards at any speed they would be: the hash ignores speed). The same
+    // 5 s queries timed at each size.
+    std::printf(
+        "\n| hours indexed | index MiB | 5 s query median ms | max ms |\n|---|---|---|---|\n");
+    double hours = indexedSeconds / 3600;
+    int version = 0;
+    std::vector<Query> timing;
+    for (int n = 0; n < 20; ++n)
+        timing.push_back(plainExcerpt(5, "", "timing", n));
+    for (Recording& r : recordings)
+        std::reverse(r.samples.begin(), r.samples.end());
+    for (double target = 1; target <= growthHours; target *= 2) {
+        while (hours < target) {
+            const double speed = 0.8 + 0.4 * double(++version % 97) / 97;
+            for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
+                std::vector<IndexedLandmark> landmarks;
+                dsp::Fingerprinter f(kRate * speed, 1, [&](const dsp::Landmark& l) {
+                    landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+                });
+                const float* planar[1] = {recordings[i].samples.data()};
+                f.add(planar, recordings[i].samples.size());
+                f.finish();
+                index->add(IndexedKind::Asset,
+                           "growth-" + std::to_string(version) + "-" + std::to_string(i), "",
+                           f.seconds(), landmarks);
+                hours += f.seconds() / 3600;
+            }
+        }
+        std::vector<double> times;
+        for (const Query& q : timing)
+            times.push_back(secondsOf([&] { workflows::identifyFile(*registry, *index, q.file); }));
+        std::sort(times.begin(), times.end());
+        std::printf("| %.1f | %.0f | %.1f | %.1f |\n", hours, indexBytes() / (1 << 20),
+                    times[times.size() / 2] * 1e3, times.back() * 1e3);
+        std::fflush(stdout);
+    }
+    run("rm -rf " + shellQuoted(scratch));
+    return 0;
+}

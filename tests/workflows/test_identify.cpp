@@ -1,0 +1,218 @@
+// Identification on real recordings (docs/IDENTIFY.md): a registered recording is found inside
+// excerpts at the right offsets, also mixed under another track, sped up and pitch-shifted (sox
+// makes the queries); unrelated audio matches nothing; bad input is named; a rebuilt index equals
+// the one built as recordings arrived.
+
+#include "accord/core/errors.h"
+#include "accord/core/registry.h"
+#include "accord/workflows/identify.h"
+#include "accord/workflows/import.h"
+
+#include "test_support.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using accord::workflows::IdentifiedRecording;
+using accord::workflows::identifyFile;
+
+const QString kDesert = "hyperrogue/hr3-desert.ogg";
+const QString kJungle = "hyperrogue/hr3-jungle.ogg";
+const QString kCaves = "hyperrogue/hr3-caves.ogg";
+const QString kOcean = "hyperrogue/hr-savino-ocean.ogg";
+const QString kHell = "hyperrogue/hr3-hell.ogg";     // never registered
+const QString kMirror = "hyperrogue/hr3-mirror.ogg"; // never registered
+const QString kSpeech = "fillets-cs/airplane/cs/let-v-oko.ogg";
+
+struct Studio {
+    QTemporaryDir dir;
+    std::unique_ptr<accord::Registry> registry;
+    std::unique_ptr<accord::FingerprintIndex> index;
+    std::string ana, ben;
+    std::map<QString, std::string> assets; // material path -> asset id
+
+    Studio() {
+        registry = accord::Registry::open(dir.filePath("registry.sqlite").toStdString());
+        ana = registry->addHolder("Ana Folk", "").id;
+        ben = registry->addHolder("Ben Drum", "").id;
+        index = accord::workflows::openFingerprintIndex(*registry);
+    }
+    void add(const QString& material, const std::string& owner) {
+        const QString file = accord::test::materialFile(material);
+        assets[material] =
+            accord::workflows::registerRecording(*registry, file.toStdString(), owner,
+                                                 accord::AssetOrigin::Recorded, "")
+                .asset.id;
+    }
+    QString path(const QString& name) const { return dir.filePath(name); }
+    std::vector<IdentifiedRecording> identify(const QString& file) {
+        accord::workflows::updateFingerprintIndex(*registry, *index);
+        return identifyFile(*registry, *index, file.toStdString());
+    }
+};
+
+bool haveMaterial() {
+    for (const QString& m : {kDesert, kJungle, kCaves, kOcean, kHell, kMirror, kSpeech})
+        if (accord::test::materialFile(m).isEmpty())
+            return false;
+    return true;
+}
+
+// `soxArgs` applied to the material file into `out` (a 44.1 kHz stereo WAV).
+QString makeQuery(const Studio& studio, const QString& name, const QString& material,
+                  const QStringList& effects) {
+    const QString out = studio.path(name);
+    if (!accord::test::runTool("sox", QStringList{accord::test::materialFile(material), "-r",
+                                                  "44100", "-c", "2", out} +
+                                          effects))
+        return {};
+    return out;
+}
+
+} // namespace
+
+class TestIdentify : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<Studio> studio;
+
+private slots:
+    void initTestCase() {
+        if (!haveMaterial())
+            QSKIP("hyperrogue and fillets-cs recordings missing: run scripts/fetch-material.sh");
+        studio = std::make_unique<Studio>();
+        studio->add(kDesert, studio->ana);
+        studio->add(kJungle, studio->ana);
+        studio->add(kOcean, studio->ben);
+    }
+
+    void excerptFoundAtItsOffsets() {
+        // 5 s from 40 s into the recording, placed 3 s into the file.
+        const QString query =
+            makeQuery(*studio, "excerpt.wav", kDesert, {"trim", "40", "5", "pad", "3", "2"});
+        QVERIFY(!query.isEmpty());
+        const auto found = studio->identify(query);
+        QCOMPARE(int(found.size()), 1);
+        const IdentifiedRecording& r = found.front();
+        QCOMPARE(r.id, studio->assets[kDesert]);
+        QCOMPARE(r.owner, studio->ana);
+        QCOMPARE(r.ownerName, std::string("Ana Folk"));
+        QVERIFY2(std::abs(r.fileOffset - 3) < 0.5, qPrintable(QString::number(r.fileOffset)));
+        QVERIFY2(std::abs(r.recordingOffset - 40) < 0.5,
+                 qPrintable(QString::number(r.recordingOffset)));
+        QVERIFY2(r.seconds > 3.5 && r.seconds < 5.5, qPrintable(QString::number(r.seconds)));
+        QVERIFY(std::abs(r.speed - 1) < 0.01);
+        QVERIFY(std::abs(r.pitchSemitones) < 0.1);
+        QVERIFY(r.confidence > 0.5 && r.confidence <= 1);
+    }
+
+    void changedExcerptsFound_data() {
+        QTest::addColumn<QStringList>("effects");
+        QTest::addColumn<double>("speed");
+        QTest::addColumn<double>("pitch");
+        QTest::newRow("speed +5%")
+            << QStringList{"trim", "60", "5.5", "speed", "1.05"} << 1.05 << 0.845;
+        QTest::newRow("speed -5%")
+            << QStringList{"trim", "60", "5.5", "speed", "0.95"} << 0.95 << -0.888;
+        QTest::newRow("pitch +1") << QStringList{"trim", "60", "5", "pitch", "100"} << 1.0 << 1.0;
+        QTest::newRow("pitch -1") << QStringList{"trim", "60", "5", "pitch", "-100"} << 1.0 << -1.0;
+        QTest::newRow("tempo +10%")
+            << QStringList{"trim", "60", "5.5", "tempo", "1.1"} << 1.1 << 0.0;
+        QTest::newRow("tempo -10%") << QStringList{"trim", "60", "5", "tempo", "0.9"} << 0.9 << 0.0;
+    }
+    void changedExcerptsFound() {
+        QFETCH(QStringList, effects);
+        QFETCH(double, speed);
+        QFETCH(double, pitch);
+        const QString query = makeQuery(*studio, "changed.wav", kJungle, effects);
+        QVERIFY(!query.isEmpty());
+        const auto found = studio->identify(query);
+        QVERIFY(!found.empty());
+        const IdentifiedRecording& r = found.front();
+        QCOMPARE(r.id, studio->assets[kJungle]);
+        QVERIFY2(std::abs(r.speed - speed) < 0.02, qPrintable(QString::number(r.speed)));
+        QVERIFY2(std::abs(r.pitchSemitones - pitch) < 0.25,
+                 qPrintable(QString::number(r.pitchSemitones)));
+        QVERIFY2(std::abs(r.recordingOffset - 60) < 0.6,
+                 qPrintable(QString::number(r.recordingOffset)));
+    }
+
+    void mixedExcerptFound() {
+        // Ben's track at equal level with one never registered.
+        const QString own =
+            makeQuery(*studio, "own.wav", kOcean, {"trim", "30", "5", "norm", "-6"});
+        const QString other =
+            makeQuery(*studio, "other.wav", kHell, {"trim", "20", "5", "norm", "-6"});
+        const QString mix = studio->path("mix.wav");
+        QVERIFY(accord::test::runTool("sox", {"-m", own, other, mix}));
+        const auto found = studio->identify(mix);
+        QVERIFY(!found.empty());
+        QCOMPARE(found.front().id, studio->assets[kOcean]);
+        QCOMPARE(found.front().owner, studio->ben);
+        QVERIFY(std::abs(found.front().recordingOffset - 30) < 0.6);
+    }
+
+    void unrelatedAudioMatchesNothing_data() {
+        QTest::addColumn<QString>("material");
+        QTest::addColumn<QStringList>("effects");
+        for (int start : {10, 30, 50, 70})
+            QTest::addRow("hell %d s", start)
+                << kHell << QStringList{"trim", QString::number(start), "5"};
+        for (int start : {15, 35, 55})
+            QTest::addRow("mirror %d s", start)
+                << kMirror << QStringList{"trim", QString::number(start), "10"};
+        QTest::newRow("speech") << kSpeech << QStringList{};
+        QTest::newRow("caves whole") << kCaves << QStringList{};
+    }
+    void unrelatedAudioMatchesNothing() {
+        QFETCH(QString, material);
+        QFETCH(QStringList, effects);
+        const QString query = makeQuery(*studio, "unrelated.wav", material, effects);
+        QVERIFY(!query.isEmpty());
+        const auto found = studio->identify(query);
+        QVERIFY2(found.empty(), found.empty() ? "" : found.front().id.c_str());
+    }
+
+    void badInputNamed() {
+        const QString text = studio->path("notes.wav");
+        QFile file(text);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not audio at all\n");
+        file.close();
+        for (const QString& bad : {text, studio->path("missing.wav")}) {
+            try {
+                studio->identify(bad);
+                QFAIL("no error");
+            } catch (const accord::BadInput& e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains(bad), e.what());
+            }
+        }
+    }
+
+    void reindexEqualsIncrementalIndex() {
+        // A fourth recording arrives after the index was built; then everything is rebuilt.
+        studio->add(kCaves, studio->ben);
+        const auto update =
+            accord::workflows::updateFingerprintIndex(*studio->registry, *studio->index);
+        QCOMPARE(update.indexed, 1);
+        const auto incremental = studio->index->dump();
+        QVERIFY(incremental.size() > 1000);
+        const auto rebuilt =
+            accord::workflows::reindexFingerprints(*studio->registry, *studio->index);
+        QCOMPARE(rebuilt.indexed, 4);
+        const auto after = studio->index->dump();
+        QCOMPARE(after.size(), incremental.size());
+        QVERIFY(std::equal(
+            after.begin(), after.end(), incremental.begin(), [](const auto& a, const auto& b) {
+                return a.first == b.first && a.second.hash == b.second.hash &&
+                       a.second.frame == b.second.frame && a.second.span == b.second.span &&
+                       a.second.pitchCents == b.second.pitchCents;
+            }));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIdentify)
+#include "test_identify.moc"

@@ -1,0 +1,166 @@
+// Identification (accord/workflows/identify.h; docs/IDENTIFY.md).
+
+#include "accord/workflows/identify.h"
+
+#include "accord/audio/audio_file.h"
+#include "accord/core/errors.h"
+#include "accord/dsp/fingerprint.h"
+
+#include <optional>
+
+namespace accord::workflows {
+namespace {
+
+struct Recording {
+    IndexedKind kind;
+    std::string id;
+    std::string path;
+    std::string pcmSha256;
+};
+
+std::vector<Recording> registeredRecordings(const Registry& registry) {
+    std::vector<Recording> all;
+    for (const Asset& asset : registry.assets())
+        if (asset.kind == AssetKind::Audio)
+            all.push_back({IndexedKind::Asset, asset.id, asset.path, asset.pcmSha256});
+    for (const Render& render : registry.renders())
+        if (render.kind != "variation-midi") // a MIDI file: notes, no sound
+            all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
+    return all;
+}
+
+// A render belongs to the holder of its first recording or model (through renders it was made
+// from).
+std::string renderOwner(const Registry& registry, const std::string& renderId, int depth = 0) {
+    const auto render = registry.render(renderId);
+    if (!render || depth > 64)
+        return "";
+    for (const RenderInput& input : render->inputs) {
+        if (input.kind == InputKind::Asset)
+            if (const auto asset = registry.asset(input.id))
+                return asset->owner;
+        if (input.kind == InputKind::Model)
+            if (const auto model = registry.model(input.id))
+                return model->owner;
+        if (input.kind == InputKind::Render) {
+            const std::string owner = renderOwner(registry, input.id, depth + 1);
+            if (!owner.empty())
+                return owner;
+        }
+    }
+    return "";
+}
+
+// The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
+double streamLandmarks(const std::string& path, const dsp::Fingerprinter::Sink& sink,
+                       const std::atomic<bool>* cancel) {
+    std::optional<dsp::Fingerprinter> fingerprinter;
+    audio::readAudioFileInBlocks(
+        path,
+        [&](int sampleRate, int channels) { fingerprinter.emplace(sampleRate, channels, sink); },
+        [&](const float* const* planar, int frames) {
+            fingerprinter->add(planar, std::size_t(frames));
+        },
+        cancel);
+    fingerprinter->finish();
+    return fingerprinter->seconds();
+}
+
+} // namespace
+
+std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry) {
+    return FingerprintIndex::open(FingerprintIndex::pathBeside(registry.path()),
+                                  dsp::fingerprint::kVersion);
+}
+
+std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* seconds,
+                                             const std::atomic<bool>* cancel) {
+    std::vector<IndexedLandmark> landmarks;
+    const double length = streamLandmarks(
+        path,
+        [&](const dsp::Landmark& l) {
+            landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+        },
+        cancel);
+    if (seconds)
+        *seconds = length;
+    return landmarks;
+}
+
+IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
+                                   const std::function<void(int, int)>& progress,
+                                   const std::atomic<bool>* cancel) {
+    std::vector<Recording> missing;
+    for (Recording& r : registeredRecordings(registry))
+        if (!index.recording(r.kind, r.id))
+            missing.push_back(std::move(r));
+    IndexUpdate update;
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+        const Recording& r = missing[i];
+        try {
+            double seconds = 0;
+            const auto landmarks = fingerprintFile(r.path, &seconds, cancel);
+            index.add(r.kind, r.id, r.pcmSha256, seconds, landmarks);
+            ++update.indexed;
+            update.seconds += seconds;
+        } catch (const BadInput& e) {
+            update.skipped.push_back(indexedKindName(r.kind) + " " + r.id +
+                                     " not indexed: " + e.what());
+        }
+        if (progress)
+            progress(int(i) + 1, int(missing.size()));
+    }
+    return update;
+}
+
+IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& index,
+                                const std::function<void(int, int)>& progress,
+                                const std::atomic<bool>* cancel) {
+    index.clear();
+    return updateFingerprintIndex(registry, index, progress, cancel);
+}
+
+std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
+                                              const FingerprintIndex& index,
+                                              const std::string& path,
+                                              const std::atomic<bool>* cancel) {
+    std::vector<dsp::Landmark> query;
+    streamLandmarks(
+        path, [&](const dsp::Landmark& l) { query.push_back(l); }, cancel);
+
+    const auto matches = dsp::matchLandmarks(
+        query, [&](const std::vector<std::uint32_t>& hashes,
+                   const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+            index.lookup(hashes,
+                         [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                             hit(i, {recording, l.frame, l.span, l.pitchCents});
+                         });
+        });
+    std::vector<IdentifiedRecording> found;
+    for (const dsp::LandmarkMatch& match : matches) {
+        const auto recording = index.recording(match.recording);
+        if (!recording)
+            continue;
+        IdentifiedRecording r;
+        r.kind = recording->kind;
+        r.id = recording->registryId;
+        if (r.kind == IndexedKind::Asset) {
+            if (const auto asset = registry.asset(r.id))
+                r.owner = asset->owner;
+        } else {
+            r.owner = renderOwner(registry, r.id);
+        }
+        if (const auto holder = registry.holder(r.owner))
+            r.ownerName = holder->name;
+        r.fileOffset = match.queryStart;
+        r.recordingOffset = match.recordingStart;
+        r.seconds = match.seconds;
+        r.speed = match.speed;
+        r.pitchSemitones = match.pitchSemitones;
+        r.confidence = match.confidence;
+        found.push_back(std::move(r));
+    }
+    return found;
+}
+
+} // namespace accord::workflows
