@@ -128,8 +128,7 @@ private Q_SLOTS:
         training.outFile = dir_.filePath("ada.accordvoice").toStdString();
         training.maxSteps = kTinySteps;
         training.channels = kTinyWidth;
-        const workflows::TrainedModel trained =
-            workflows::trainVoiceModel(registry(), training);
+        const workflows::TrainedModel trained = workflows::trainVoiceModel(registry(), training);
         QVERIFY(!trained.modelId.empty());
         model_ = QString::fromStdString(trained.file);
         modelId_ = trained.modelId;

@@ -144,8 +144,8 @@ CREATE TABLE midi_assets (
 
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
-        "studio",  "holders",           "assets",      "grants",
-        "models",  "model_sources",     "renders",     "render_inputs",
+        "studio",  "holders",           "assets",       "grants",
+        "models",  "model_sources",     "renders",      "render_inputs",
         "exports", "render_watermarks", "trusted_keys", "midi_assets"};
     return tables;
 }
