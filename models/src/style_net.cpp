@@ -184,25 +184,11 @@ const StyleConfig& StyleNetwork::config() const {
 }
 
 std::vector<NamedArray> StyleNetwork::weights() const {
-    std::vector<NamedArray> out;
-    for (const auto& parameter : impl_->net->named_parameters())
-        out.push_back(toArray(parameter.key(), parameter.value()));
-    return out;
+    return moduleWeights(*impl_->net);
 }
 
 void StyleNetwork::setWeights(const std::vector<NamedArray>& weights, const std::string& what) {
-    auto parameters = impl_->net->named_parameters();
-    if (parameters.size() != weights.size())
-        throw BadInput(what + ": the weights hold " + std::to_string(weights.size()) +
-                       " tensors, this model has " + std::to_string(parameters.size()));
-    size_t i = 0;
-    for (auto& parameter : parameters) {
-        const NamedArray& array = weights[i++];
-        if (array.name != parameter.key())
-            throw BadInput(what + ": unexpected tensor '" + array.name + "' (expected '" +
-                           parameter.key() + "')");
-        copyInto(parameter.value(), array, what);
-    }
+    setModuleWeights(*impl_->net, weights, what);
 }
 
 StyleNetwork::LogLikelihoods StyleNetwork::logLikelihoods(const EncodedMelody& melody) const {

@@ -22,6 +22,29 @@ NamedArray toArray(const std::string& name, const torch::Tensor& tensor) {
     return array;
 }
 
+std::vector<NamedArray> moduleWeights(const torch::nn::Module& module) {
+    std::vector<NamedArray> out;
+    for (const auto& parameter : module.named_parameters())
+        out.push_back(toArray(parameter.key(), parameter.value()));
+    return out;
+}
+
+void setModuleWeights(torch::nn::Module& module, const std::vector<NamedArray>& weights,
+                      const std::string& what) {
+    auto parameters = module.named_parameters();
+    if (parameters.size() != weights.size())
+        throw BadInput(what + ": the weights hold " + std::to_string(weights.size()) +
+                       " tensors, this model has " + std::to_string(parameters.size()));
+    std::size_t i = 0;
+    for (auto& parameter : parameters) {
+        const NamedArray& array = weights[i++];
+        if (array.name != parameter.key())
+            throw BadInput(what + ": unexpected tensor '" + array.name + "' (expected '" +
+                           parameter.key() + "')");
+        copyInto(parameter.value(), array, what);
+    }
+}
+
 void copyInto(torch::Tensor& tensor, const NamedArray& array, const std::string& what) {
     if (tensor.sizes().vec() != array.shape ||
         static_cast<std::int64_t>(array.values.size()) != tensor.numel())

@@ -17,6 +17,13 @@ NamedArray toArray(const std::string& name, const torch::Tensor& tensor);
 // Throws BadInput naming `what` when the array's shape is not the tensor's.
 void copyInto(torch::Tensor& tensor, const NamedArray& array, const std::string& what);
 
+// A module's parameters as model-file arrays, by name, in the module's order.
+std::vector<NamedArray> moduleWeights(const torch::nn::Module& module);
+// Loads `weights` (as moduleWeights wrote them) into `module`; throws BadInput naming `what` when
+// their number, names or shapes are not the module's.
+void setModuleWeights(torch::nn::Module& module, const std::vector<NamedArray>& weights,
+                      const std::string& what);
+
 class ClippedAdam {
 public:
     ClippedAdam(std::vector<torch::Tensor> parameters, double clipNorm);
