@@ -52,6 +52,21 @@ std::unique_ptr<Registry> startTraining(const Arguments& args, Request& request,
     return registry;
 }
 
+// "  step 40/300  loss 3.1234  validation 3.2345" every 5% of the schedule (the caller ends the
+// line); false when this step is not one of those.
+bool reportStep(std::ostream& err, int& lastReported, int step, int totalSteps, double loss,
+                double validationLoss) {
+    const int percent = totalSteps ? 100 * step / totalSteps : 0;
+    if (percent / 5 == lastReported / 5)
+        return false;
+    lastReported = percent;
+    err << std::fixed << std::setprecision(4) << "  step " << step << "/" << totalSteps << "  loss "
+        << loss;
+    if (validationLoss >= 0)
+        err << "  validation " << validationLoss;
+    return true;
+}
+
 ExitCode reportTraining(const Arguments& args, std::ostream& out, std::ostream& err,
                         const workflows::TrainedModel& trained, const std::string& kind) {
     if (trained.cancelled) {
@@ -82,20 +97,13 @@ ExitCode trainVoice(const Arguments& args, std::ostream& out, std::ostream& err)
     const auto trained = workflows::trainVoiceModel(
         *registry, request,
         [&](const models::VoiceTrainingProgress& p) {
-            const int percent = p.totalSteps ? 100 * p.step / p.totalSteps : 0;
             if (p.phase != models::VoiceTrainingProgress::Phase::Training) {
                 if (!p.message.empty())
                     err << "  " << p.message << "\n";
                 return;
             }
-            if (percent / 5 == lastReported / 5)
-                return;
-            lastReported = percent;
-            err << std::fixed << std::setprecision(4) << "  step " << p.step << "/" << p.totalSteps
-                << "  loss " << p.loss;
-            if (p.validationLoss >= 0)
-                err << "  validation " << p.validationLoss;
-            err << std::setprecision(0) << "  eta " << p.etaSeconds << " s\n";
+            if (reportStep(err, lastReported, p.step, p.totalSteps, p.loss, p.validationLoss))
+                err << std::setprecision(0) << "  eta " << p.etaSeconds << " s\n";
         },
         &interrupted);
     return reportTraining(args, out, err, trained, "voice");
@@ -111,15 +119,8 @@ ExitCode trainStyle(const Arguments& args, std::ostream& out, std::ostream& err)
         [&](const models::StyleTrainingProgress& p) {
             if (!p.message.empty())
                 err << "  " << p.message << "\n";
-            const int percent = p.totalSteps ? 100 * p.step / p.totalSteps : 0;
-            if (percent / 5 == lastReported / 5)
-                return;
-            lastReported = percent;
-            err << std::fixed << std::setprecision(4) << "  step " << p.step << "/" << p.totalSteps
-                << "  loss " << p.loss;
-            if (p.validationLoss >= 0)
-                err << "  validation " << p.validationLoss;
-            err << "\n";
+            if (reportStep(err, lastReported, p.step, p.totalSteps, p.loss, p.validationLoss))
+                err << "\n";
         },
         &interrupted);
     return reportTraining(args, out, err, trained, "style");

@@ -92,15 +92,7 @@ std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path
                                                          int fingerprintVersion) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    const auto slash = path.find_last_of('/');
-    if (slash != std::string::npos && slash > 0)
-        makeDirectories(path.substr(0, slash));
-    if (sqlite3_open_v2(path.c_str(), &impl->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK)
-        throw BadInput(path + ": cannot open the fingerprint index: " +
-                       (impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
-    sqlite3_busy_timeout(impl->db, 15000);
+    impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
                                                // corrupt the index; reindex brings them back

@@ -2,9 +2,26 @@
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/files.h"
 #include "accord/core/thread_checks.h"
 
 namespace accord::sqlite {
+
+sqlite3* openDatabase(const std::string& path, const std::string& what) {
+    const auto slash = path.find_last_of('/');
+    if (slash != std::string::npos && slash > 0)
+        makeDirectories(path.substr(0, slash));
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+        const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw BadInput(path + ": cannot open the " + what + ": " + message);
+    }
+    sqlite3_busy_timeout(db, 15000);
+    return db;
+}
 
 void fail(sqlite3* db, const std::string& dbPath, const std::string& doing) {
     const int code = sqlite3_extended_errcode(db);
