@@ -6,6 +6,8 @@
 #include "accord/core/errors.h"
 #include "accord/dsp/fingerprint.h"
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace accord::workflows {
@@ -49,6 +51,38 @@ std::string renderOwner(const Registry& registry, const std::string& renderId, i
         }
     }
     return "";
+}
+
+constexpr double kIdentifyWindowSeconds = 120;
+// Longer than any excerpt must be to be found, so one that straddles two windows lies whole
+// inside one of them.
+constexpr double kIdentifyOverlapSeconds = 20;
+// Two matches of one recording at the same alignment (file time minus recording time, within
+// this) that overlap or touch are one use of it.
+constexpr double kSameAlignmentSeconds = 0.5;
+
+// Adds `found` to `matches`, merged with a match of the same use of the same recording (seen
+// again in the next window's overlap).
+void mergeMatch(std::vector<dsp::LandmarkMatch>& matches, const dsp::LandmarkMatch& found) {
+    auto alignment = [](const dsp::LandmarkMatch& m) {
+        return m.queryStart - m.recordingStart / m.speed;
+    };
+    for (dsp::LandmarkMatch& m : matches) {
+        const double end = m.queryStart + m.seconds, foundEnd = found.queryStart + found.seconds;
+        if (m.recording != found.recording ||
+            std::abs(alignment(m) - alignment(found)) > kSameAlignmentSeconds ||
+            found.queryStart > end + kSameAlignmentSeconds ||
+            m.queryStart > foundEnd + kSameAlignmentSeconds)
+            continue;
+        const dsp::LandmarkMatch stronger = found.confidence > m.confidence ? found : m;
+        const double start = std::min(m.queryStart, found.queryStart);
+        m = stronger;
+        m.recordingStart += (start - stronger.queryStart) * stronger.speed;
+        m.queryStart = start;
+        m.seconds = std::max(end, foundEnd) - start;
+        return;
+    }
+    matches.push_back(found);
 }
 
 // The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
@@ -124,18 +158,50 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
                                               const FingerprintIndex& index,
                                               const std::string& path,
                                               const std::atomic<bool>* cancel) {
-    std::vector<dsp::Landmark> query;
+    auto matchQuery = [&](const std::vector<dsp::Landmark>& query) {
+        return dsp::matchLandmarks(
+            query, [&](const std::vector<std::uint32_t>& hashes,
+                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                index.lookup(hashes,
+                             [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                                 hit(i, {recording, l.frame, l.span, l.pitchCents});
+                             });
+            });
+    };
+    // Long files are matched in overlapping windows, so memory stays bounded whatever their
+    // length and a recording used twice is found twice (docs/IDENTIFY.md "Long files").
+    const auto windowFrames =
+        std::uint32_t(kIdentifyWindowSeconds / dsp::fingerprint::kFrameSeconds);
+    const auto overlapFrames =
+        std::uint32_t(kIdentifyOverlapSeconds / dsp::fingerprint::kFrameSeconds);
+    std::vector<dsp::Landmark> window;
+    std::uint32_t windowStart = 0;
+    std::vector<dsp::LandmarkMatch> matches;
+    auto matchWindow = [&] {
+        for (dsp::LandmarkMatch& m : matchQuery(window))
+            mergeMatch(matches, m);
+    };
     streamLandmarks(
-        path, [&](const dsp::Landmark& l) { query.push_back(l); }, cancel);
+        path,
+        [&](const dsp::Landmark& l) {
+            if (l.frame >= windowStart + windowFrames) {
+                matchWindow();
+                // After a silence longer than a window, the next window starts at this landmark.
+                windowStart = std::max(windowStart + windowFrames - overlapFrames,
+                                       l.frame + 1 - windowFrames);
+                window.erase(std::remove_if(window.begin(), window.end(),
+                                            [&](const dsp::Landmark& kept) {
+                                                return kept.frame < windowStart;
+                                            }),
+                             window.end());
+            }
+            window.push_back(l);
+        },
+        cancel);
+    matchWindow();
+    std::sort(matches.begin(), matches.end(),
+              [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
 
-    const auto matches = dsp::matchLandmarks(
-        query, [&](const std::vector<std::uint32_t>& hashes,
-                   const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-            index.lookup(hashes,
-                         [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
-                             hit(i, {recording, l.frame, l.span, l.pitchCents});
-                         });
-        });
     std::vector<IdentifiedRecording> found;
     for (const dsp::LandmarkMatch& match : matches) {
         const auto recording = index.recording(match.recording);
