@@ -220,6 +220,16 @@ ExitCode assetAdd(const Arguments& args, Registry& registry, std::ostream& out) 
          << file << " (" << std::fixed << std::setprecision(2) << added.asset.durationSeconds
          << " s, " << added.asset.sampleRate << " Hz, " << added.asset.channels << " ch), owner "
          << holderRef(registry, owner);
+    json found = json::array();
+    for (const auto& inside : workflows::recordingsFoundInside(registry, added.asset)) {
+        const std::string sentence = inside.describe(registry);
+        found.push_back({{"kind", inputKindName(inside.recording.kind)},
+                         {"id", inside.recording.id},
+                         {"flagged", !inside.missingForOwner.empty()},
+                         {"note", sentence}});
+        text << "\n" << (inside.missingForOwner.empty() ? "Note: it " : "Warning: it ") << sentence;
+    }
+    result["found_inside"] = found;
     emit(args, out, result, text.str());
     return ExitCode::Ok;
 }

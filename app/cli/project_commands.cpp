@@ -16,6 +16,13 @@ using nlohmann::json;
 
 namespace {
 
+std::string flaggedText(const std::vector<std::string>& flagged) {
+    std::string text;
+    for (const std::string& sentence : flagged)
+        text += "\nWarning: it " + sentence;
+    return text;
+}
+
 json clipJson(const Project& project, const Clip& clip) {
     return {{"clip", clip.id},
             {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
@@ -74,6 +81,7 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
     const std::string file = absolutePath(args.positionals.at(1));
     Clip clip;
     std::string trackId, note;
+    std::vector<std::string> flagged; // other holders' recordings found inside a new asset
     editProject(path, [&](Project& project) {
         Track& track = project.track(args.required("--track"));
         trackId = track.id;
@@ -100,6 +108,8 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
         clip.render = source.render;
         clip.pcmSha256 = identity.pcmSha256;
         note = source.note;
+        for (const auto& inside : source.flagged)
+            flagged.push_back(inside.describe(*registry));
         // The ids are this registry's (docs/PROJECT.md "Content, not ids").
         if (project.registry.empty())
             project.registry = registry->studioPublicKey();
@@ -110,9 +120,10 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
          {{"clip", clip.id},
           {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
           {"render", clip.render.empty() ? json(nullptr) : json(clip.render)},
-          {"note", note.empty() ? json(nullptr) : json(note)}},
+          {"note", note.empty() ? json(nullptr) : json(note)},
+          {"flagged", flagged}},
          "Added clip " + clip.id + " (" + what + ") to track " + trackId +
-             (note.empty() ? "" : "\n" + note));
+             (note.empty() ? "" : "\n" + note) + flaggedText(flagged));
     return ExitCode::Ok;
 }
 

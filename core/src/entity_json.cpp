@@ -32,6 +32,31 @@ json trustedKeyJson(const TrustedKey& key) {
             {"removed", nullable(key.removedAt)}};
 }
 
+namespace {
+
+// What the registration scan found (docs/IDENTIFY.md "Imports are scanned"); null for audio
+// registered before scans existed.
+json scanJson(const std::optional<AssetScan>& scan, bool cli) {
+    if (!scan)
+        return nullptr;
+    json found = json::array();
+    for (const ContainedRecording& c : scan->found)
+        found.push_back({{"kind", inputKindName(c.kind)},
+                         {"id", c.id},
+                         {cli ? "file_offset" : "fileOffset", c.fileOffset},
+                         {cli ? "recording_offset" : "recordingOffset", c.recordingOffset},
+                         {"seconds", c.seconds},
+                         {"speed", c.speed},
+                         {cli ? "pitch_semitones" : "pitchSemitones", c.pitchSemitones},
+                         {"confidence", c.confidence}});
+    return {{cli ? "fingerprint_version" : "fingerprintVersion", scan->fingerprintVersion},
+            {cli ? "recordings_indexed" : "recordingsIndexed", scan->recordingsIndexed},
+            {cli ? "scanned" : "scannedAt", scan->scannedAt},
+            {"found", found}};
+}
+
+} // namespace
+
 json assetJson(const ConsentGraph& graph, const Asset& asset, JsonShape shape) {
     const bool cli = shape == JsonShape::Cli;
     json result = {{"asset", asset.id},
@@ -49,6 +74,8 @@ json assetJson(const ConsentGraph& graph, const Asset& asset, JsonShape shape) {
     } else {
         result["ownerName"] = holderName(graph, asset.owner);
     }
+    if (asset.kind == AssetKind::Audio)
+        result["scan"] = scanJson(asset.scan, cli);
     return result;
 }
 

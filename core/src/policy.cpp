@@ -40,8 +40,13 @@ struct ClosureWalk {
             const auto found = graph.assets.find(subject.id);
             if (found == graph.assets.end())
                 unknown(subject);
-            if (seenAssets.insert(found->first).second)
-                assets.push_back(&found->second);
+            if (!seenAssets.insert(found->first).second)
+                return;
+            assets.push_back(&found->second);
+            // What its registration scan found inside it (docs/CONSENT.md "Lineage").
+            if (found->second.scan)
+                for (const auto& contained : found->second.scan->found)
+                    visit({contained.kind, contained.id});
             return;
         }
         case InputKind::Model: {

@@ -161,16 +161,22 @@ json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects
     std::set<std::string> assets, models, renders;
     std::function<void(const Subject&)> visit = [&](const Subject& subject) {
         switch (subject.kind) {
-        case InputKind::Asset:
-            assets.insert(subject.id);
+        case InputKind::Asset: {
+            if (!assets.insert(subject.id).second)
+                return;
+            const auto asset = graph.assets.find(subject.id);
+            if (asset != graph.assets.end() && asset->second.scan)
+                for (const auto& contained : asset->second.scan->found)
+                    visit({contained.kind, contained.id});
             return;
+        }
         case InputKind::Model: {
             if (!models.insert(subject.id).second)
                 return;
             const auto model = graph.models.find(subject.id);
             if (model != graph.models.end())
                 for (const auto& source : model->second.training)
-                    assets.insert(source.asset);
+                    visit({InputKind::Asset, source.asset});
             return;
         }
         case InputKind::Render: {
@@ -241,8 +247,9 @@ double voiceShareOfModel(const ConsentGraph& graph, const std::string& modelId, 
 namespace {
 
 std::string splitSheetMethod() {
-    return "accord-split-v1: each part's sounding time is credited to its lineage: a recording "
-           "to its owner; a part re-sung by a voice model gives the model's owner the share "
+    return "accord-split-v2: each part's sounding time is credited to its lineage: a recording "
+           "to its owner, and the time a recording found inside it sounds to that recording; a "
+           "part re-sung by a voice model gives the model's owner the share "
            "percent of their generate grant (50 when unstated) and the rest to the performance; "
            "other renders split evenly among their inputs; totals rounded to 0.01% by largest "
            "remainder (docs/SPLIT_SHEET.md)";
@@ -260,6 +267,12 @@ SplitSheet computeSplitSheet(const ConsentGraph& graph, const std::vector<SplitP
             if (asset == graph.assets.end())
                 throw BadInput("unknown asset '" + subject.id + "' in a split sheet");
             credit[asset->second.owner] += weight;
+            // Recordings found sounding inside it earn their time as well, as overlapping clips
+            // do; the scan found them in registration order, so this never loops.
+            if (asset->second.scan && asset->second.durationSeconds > 0)
+                for (const auto& contained : asset->second.scan->found)
+                    give({contained.kind, contained.id},
+                         weight * std::min(1.0, contained.seconds / asset->second.durationSeconds));
             return;
         }
         case InputKind::Model: {
@@ -297,11 +310,9 @@ SplitSheet computeSplitSheet(const ConsentGraph& graph, const std::vector<SplitP
         }
         }
     };
-    double total = 0;
     for (const auto& part : parts) {
         if (part.seconds <= 0)
             continue;
-        total += part.seconds;
         if (part.liveModel.empty()) {
             give(part.source, part.seconds);
         } else {
@@ -311,6 +322,9 @@ SplitSheet computeSplitSheet(const ConsentGraph& graph, const std::vector<SplitP
             give(part.source, part.seconds - voice);
         }
     }
+    double total = 0;
+    for (const auto& [holder, seconds] : credit)
+        total += seconds;
     if (total <= 0)
         throw BadInput("nothing sounds in this export, so there is nothing to share");
 

@@ -271,7 +271,7 @@ private slots:
         const QJsonObject split = r.json().value("split").toObject();
         QCOMPARE(basisPointsOf(split), 10000);
         QCOMPARE(split.value("shares").toArray().size(), 2);
-        QVERIFY(split.value("method").toString().startsWith("accord-split-v1"));
+        QVERIFY(split.value("method").toString().startsWith("accord-split-v2"));
         const QString stem = out + "/stems/01 Vocals.wav";
         QVERIFY(QFileInfo::exists(stem));
         QVERIFY(QFileInfo::exists(stem + ".accord.json"));

@@ -1,6 +1,7 @@
 // `accord-cli identify` (docs/CLI.md "identify") through the real binary: the JSON shape of a
 // match in an excerpt of a registered recording, nothing found in unrelated audio (exit 0), an
-// unreadable file named with exit 2, and --reindex.
+// unreadable file named with exit 2, and --reindex; `asset add` of a mix holding another holder's
+// recording says so, and exporting it is refused naming that holder.
 
 #include "test_support.h"
 
@@ -69,6 +70,59 @@ private slots:
         QCOMPARE(reindex.exitCode, 0);
         QCOMPARE(reindex.json().value("indexed").toInt(), 1);
         QCOMPARE(accord::test::runCli({"identify"}, registry).exitCode, 1);
+
+        // Ben's beat holds 8 s of Ana's track under another at equal level.
+        const QString ben =
+            accord::test::runCli({"--json", "holder", "add", "--name", "Ben"}, registry)
+                .json()
+                .value("holder")
+                .toString();
+        const QString beat = dir.filePath("beat.wav"), sample = dir.filePath("sample.wav"),
+                      mix = dir.filePath("beat-with-sample.wav");
+        QVERIFY(accord::test::runTool(
+            "sox", {other, "-r", "44100", "-c", "2", beat, "trim", "10", "16", "norm", "-6"}));
+        QVERIFY(accord::test::runTool("sox", {track, "-r", "44100", "-c", "2", sample, "trim", "30",
+                                              "8", "norm", "-6", "pad", "4", "4"}));
+        QVERIFY(accord::test::runTool("sox", {"-m", beat, sample, mix}));
+        const auto scanned =
+            accord::test::runCli({"--json", "asset", "add", mix, "--owner", ben}, registry);
+        QCOMPARE(scanned.exitCode, 0);
+        const QJsonObject scan = scanned.json().value("scan").toObject();
+        QCOMPARE(scan.value("recordings_indexed").toInt(), 1);
+        QCOMPARE(scan.value("found").toArray().size(), 1);
+        QCOMPARE(scan.value("found").toArray().first().toObject().value("id").toString(), asset);
+        const QJsonArray inside = scanned.json().value("found_inside").toArray();
+        QCOMPARE(inside.size(), 1);
+        QVERIFY(inside.first().toObject().value("flagged").toBool());
+        QVERIFY2(
+            inside.first().toObject().value("note").toString().contains("Ana (" + holder + ")"),
+            scanned.out.constData());
+        const auto text = accord::test::runCli({"asset", "list"}, registry);
+        QCOMPARE(text.exitCode, 0);
+
+        // Exporting a project that plays it asks Ana, even with Ben's own grant.
+        const QString mixAsset = scanned.json().value("asset").toString();
+        QCOMPARE(accord::test::runCli(
+                     {"grant", "add", "--holder", ben, "--scope", "export", "--asset", mixAsset},
+                     registry)
+                     .exitCode,
+                 0);
+        const QString song = dir.filePath("song.accord");
+        QCOMPARE(accord::test::runCli({"project", "new", song}, registry).exitCode, 0);
+        QCOMPARE(accord::test::runCli({"project", "add-track", song, "--name", "Beat"}, registry)
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            accord::test::runCli({"project", "add-clip", song, "--track", "t-1", mix}, registry)
+                .exitCode,
+            0);
+        const auto refused = accord::test::runCli(
+            {"--json", "export", song, "--out", dir.filePath("out"), "--as", ben}, registry);
+        QCOMPARE(refused.exitCode, 4);
+        const QJsonArray denied = refused.json().value("denied").toArray();
+        QCOMPARE(denied.size(), 1);
+        QCOMPARE(denied.first().toObject().value("asset").toString(), asset);
+        QCOMPARE(denied.first().toObject().value("owner").toString(), holder);
     }
 };
 

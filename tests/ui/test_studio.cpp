@@ -21,6 +21,7 @@
 #include "accord/ui/shell/main_window.h"
 #include "accord/ui/shell/preferences_dialog.h"
 #include "accord/ui/shell/recovery.h"
+#include "accord/workflows/import.h"
 #include "studio_test_main.h"
 #include "studio_test_support.h"
 #include "test_support.h"
@@ -660,6 +661,42 @@ private Q_SLOTS:
         QCOMPARE(window.document()->project().tracks.size(), std::size_t(0));
         QCOMPARE(reader->assets().size(), assetsBefore);
         QVERIFY(!window.document()->isModified());
+    }
+
+    // A dropped mix that holds Ada's registered track is Ben's asset, flagged naming Ada
+    // (docs/IDENTIFY.md "Imports are scanned").
+    void importHoldingAnothersRecordingIsFlagged() {
+        ACCORD_REQUIRE_MATERIAL(track, "hyperrogue/hr3-jungle.ogg");
+        ACCORD_REQUIRE_MATERIAL(other, "hyperrogue/hr3-mirror.ogg");
+        {
+            const auto registry = Registry::open(registry_.toStdString());
+            workflows::registerRecording(*registry, track.toStdString(), ada_.toStdString(),
+                                         AssetOrigin::Recorded, "");
+        }
+        const QString beat = dir_.filePath("beat.wav"), sample = dir_.filePath("sample.wav"),
+                      mix = dir_.filePath("beat-with-jungle.wav");
+        QVERIFY(test::runTool(
+            "sox", {other, "-r", "44100", "-c", "2", beat, "trim", "10", "14", "norm", "-6"}));
+        QVERIFY(test::runTool("sox", {track, "-r", "44100", "-c", "2", sample, "trim", "20", "8",
+                                      "norm", "-6", "pad", "3", "3"}));
+        QVERIFY(test::runTool("sox", {"-m", beat, sample, mix}));
+
+        ui::MainWindow window;
+        openWindow(window);
+        window.imports()->setSessionOwner(ben_);
+        QVERIFY(dropFiles(window.arrangement()->viewport(), {mix}, belowTracks(window)));
+        QVERIFY(waitForImports(window, 60000));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("flaggedImportBox"))) !=
+                    nullptr);
+        QVERIFY(box->isVisible());
+        QVERIFY2(box->informativeText().contains(QStringLiteral("Ada Lovelace (%1)").arg(ada_)),
+                 qPrintable(box->informativeText()));
+        const Clip* clip = onlyClip(window);
+        QVERIFY(clip != nullptr);
+        const auto asset = Registry::open(registry_.toStdString())->asset(clip->asset);
+        QVERIFY(asset && asset->scan && asset->scan->found.size() == 1);
+        QCOMPARE(QString::fromStdString(asset->owner), ben_);
     }
 
     // A session that ends without a clean exit leaves its autosave; the next start offers it.

@@ -1,9 +1,12 @@
 // Identification on real recordings (docs/IDENTIFY.md): a registered recording is found inside
 // excerpts at the right offsets, also mixed under another track, sped up and pitch-shifted (sox
 // makes the queries); unrelated audio matches nothing; bad input is named; a rebuilt index equals
-// the one built as recordings arrived.
+// the one built as recordings arrived; a recording used twice in a long file is found twice; an
+// import holding another holder's recording is flagged and carries it in its lineage, so the
+// export gate asks that holder and the split sheet credits them.
 
 #include "accord/core/errors.h"
+#include "accord/core/provenance.h"
 #include "accord/core/registry.h"
 #include "accord/workflows/identify.h"
 #include "accord/workflows/import.h"
@@ -211,6 +214,108 @@ private slots:
                        a.second.frame == b.second.frame && a.second.span == b.second.span &&
                        a.second.pitchCents == b.second.pitchCents;
             }));
+    }
+
+    void recordingUsedTwiceFoundTwice() {
+        // Longer than one matching window (docs/IDENTIFY.md "Long files"): the desert at the
+        // start, 130 s of a track never registered, the desert again.
+        const QString first = makeQuery(*studio, "first.wav", kDesert, {"trim", "40", "8"});
+        const QString gap = makeQuery(*studio, "gap.wav", kHell, {"trim", "0", "130"});
+        const QString again = makeQuery(*studio, "again.wav", kDesert, {"trim", "20", "8"});
+        const QString query = studio->path("twice.wav");
+        QVERIFY(accord::test::runTool("sox", {first, gap, again, query}));
+        auto found = studio->identify(query);
+        QCOMPARE(int(found.size()), 2);
+        std::sort(found.begin(), found.end(),
+                  [](const auto& a, const auto& b) { return a.fileOffset < b.fileOffset; });
+        for (const IdentifiedRecording& r : found)
+            QCOMPARE(r.id, studio->assets[kDesert]);
+        QVERIFY2(found[0].fileOffset < 0.6 && std::abs(found[0].recordingOffset - 40) < 0.6,
+                 qPrintable(QString::number(found[0].recordingOffset)));
+        QVERIFY2(std::abs(found[1].fileOffset - 138) < 0.6 &&
+                     std::abs(found[1].recordingOffset - 20) < 0.6,
+                 qPrintable(QString::number(found[1].fileOffset)));
+        QVERIFY(found[1].seconds > 6 && found[1].seconds < 8.6);
+    }
+
+    void importHoldingAnothersRecordingIsFlaggedAndAsksThem() {
+        // Ben's beat: 20 s of a track never registered with Ana's desert mixed in at equal level
+        // from 6 s for 10 s.
+        const QString beat =
+            makeQuery(*studio, "beat.wav", kMirror, {"trim", "40", "20", "norm", "-6"});
+        const QString sample = makeQuery(*studio, "sample.wav", kDesert,
+                                         {"trim", "50", "10", "norm", "-6", "pad", "6", "4"});
+        const QString mix = studio->path("ben-beat.wav");
+        QVERIFY(accord::test::runTool("sox", {"-m", beat, sample, mix}));
+        accord::Registry& registry = *studio->registry;
+        const auto imported =
+            accord::workflows::importRecording(registry, mix.toStdString(), studio->ben, 44100);
+        const accord::Asset& asset = imported.asset;
+        QVERIFY(asset.scan);
+        QCOMPARE(asset.scan->recordingsIndexed, int(registry.assets().size()) - 1);
+        QCOMPARE(int(asset.scan->found.size()), 1);
+        const accord::ContainedRecording& inside = asset.scan->found.front();
+        QCOMPARE(inside.id, studio->assets[kDesert]);
+        // Where it starts may be found late under the louder parts of the beat; the alignment is
+        // exact.
+        QVERIFY2(inside.fileOffset > 5.4 && inside.fileOffset < 7.5,
+                 qPrintable(QString::number(inside.fileOffset)));
+        QVERIFY2(std::abs((inside.fileOffset - inside.recordingOffset) - (6 - 50)) < 0.2,
+                 qPrintable(QString::number(inside.recordingOffset)));
+        QVERIFY(inside.seconds > 7 && inside.seconds < 10.6);
+
+        // Flagged, naming Ana; kept in the registry (a fresh connection reads it back).
+        QCOMPARE(int(imported.flagged.size()), 1);
+        const std::string sentence = imported.flagged.front().describe(registry);
+        QVERIFY2(sentence.find("Ana Folk (" + studio->ana + ")") != std::string::npos,
+                 sentence.c_str());
+        const auto reopened = accord::Registry::open(registry.path());
+        const auto stored = reopened->asset(asset.id);
+        QVERIFY(stored && stored->scan && stored->scan->found.size() == 1);
+        QVERIFY(reopened->verifyAudit().intact);
+
+        // The export gate asks Ana as well as Ben.
+        auto exportFor = [&](const std::string& actor) {
+            accord::PolicyRequest request;
+            request.scope = accord::Scope::Export;
+            request.subject = {accord::InputKind::Asset, asset.id};
+            request.actor = actor;
+            request.at = accord::currentTime();
+            return registry.decide(request);
+        };
+        registry.addGrant({studio->ben, accord::Scope::Export, asset.id, std::nullopt, {}});
+        const accord::Decision denied = exportFor(studio->ben);
+        QVERIFY(!denied.allowed);
+        QCOMPARE(int(denied.missing.size()), 1);
+        QCOMPARE(denied.missing.front().owner, studio->ana);
+        QCOMPARE(denied.missing.front().asset, studio->assets[kDesert]);
+
+        // Once Ana grants Ben, the import is no longer flagged and the export is allowed; its
+        // lineage names Ana's recording and the split sheet credits her time in it.
+        accord::GrantTerms terms;
+        registry.addGrant(
+            {studio->ana, accord::Scope::Export, studio->assets[kDesert], studio->ben, terms});
+        QVERIFY(exportFor(studio->ben).allowed);
+        const auto again =
+            accord::workflows::importRecording(registry, mix.toStdString(), studio->ben, 44100);
+        QVERIFY(again.alreadyKnown);
+        QVERIFY(again.flagged.empty());
+        const auto lineage =
+            accord::lineageJson(registry.consentGraph(), {{accord::InputKind::Asset, asset.id}});
+        QCOMPARE(int(lineage["assets"].size()), 2);
+        // What the scan found is in the manifest's lineage, with the asset it was found in.
+        for (const auto& entry : lineage["assets"])
+            if (entry["asset"] == asset.id)
+                QCOMPARE(entry["scan"]["found"][0]["id"].get<std::string>(),
+                         studio->assets[kDesert]);
+        const auto sheet = accord::computeSplitSheet(
+            registry.consentGraph(), {{{accord::InputKind::Asset, asset.id}, "", 20.0}},
+            accord::currentTime());
+        QCOMPARE(int(sheet.shares.size()), 2);
+        const double anaShare = sheet.shares[0].holder == studio->ana ? sheet.shares[0].percent()
+                                                                      : sheet.shares[1].percent();
+        // Ben 20 s, Ana the ~10 s her recording sounds: about a third.
+        QVERIFY2(anaShare > 28 && anaShare < 36, qPrintable(QString::number(anaShare)));
     }
 };
 

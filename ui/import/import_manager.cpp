@@ -27,6 +27,7 @@ struct ImportOutcome {
     bool ok = false;
     bool cancelled = false;
     ErrorReport failure; // when neither ok nor cancelled
+    QStringList flagged; // other holders' recordings found inside, one sentence each
 };
 
 namespace {
@@ -44,6 +45,8 @@ ImportOutcome runImport(const QString& registryPath, const QString& file, const 
         outcome.recording = accord::workflows::importRecording(
             *registry, file.toStdString(), owner.toStdString(), projectRate,
             [progress](double fraction) { progress->store(fraction); }, cancel.get());
+        for (const auto& inside : outcome.recording.flagged)
+            outcome.flagged << QString::fromStdString(inside.describe(*registry));
         outcome.cancelled = cancel->load();
         outcome.ok = !outcome.cancelled;
     } catch (...) {
@@ -358,6 +361,8 @@ void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {
     if (!job.batch->newTrackPerFile)
         job.batch->position = clip.position + clip.length; // the next file follows this one
     session_->notifyChanged();
+    if (!outcome.flagged.isEmpty())
+        Q_EMIT flagged(QFileInfo(job.file).fileName(), outcome.flagged);
     Q_EMIT imported(
         QString::fromStdString(clipId),
         QString::fromStdString(recording.render ? recording.render->id : recording.asset.id),

@@ -170,6 +170,7 @@ MainWindow::MainWindow(QWidget* parent)
                                              : tr("Imported and registered as asset %1").arg(asset),
                                          kStatusMessageMs);
             });
+    connect(imports_, &ImportManager::flagged, this, &MainWindow::showFlaggedImport);
     connect(imports_, &ImportManager::cancelled, this, [this] {
         statusBar()->showMessage(tr("Import cancelled: nothing was registered"), kStatusMessageMs);
     });
@@ -877,6 +878,24 @@ PreferencesDialog* MainWindow::showPreferences() {
     dialog->open();
     dialog->raise();
     return dialog;
+}
+
+void MainWindow::showFlaggedImport(const QString& fileName, const QStringList& sentences) {
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Someone Else's Recording"),
+                                tr("'%1' holds a recording of another rights holder").arg(fileName),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("flaggedImportBox"));
+    QStringList lines;
+    for (const QString& sentence : sentences)
+        lines << QStringLiteral("• It ") + sentence + QLatin1Char('.');
+    box->setInformativeText(lines.join(QLatin1Char('\n')) +
+                            tr("\n\nIt is in the recording's lineage: exporting anything that "
+                               "plays it asks them, and the split sheet credits them."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+    statusBar()->showMessage(tr("'%1' holds another holder's recording").arg(fileName),
+                             kStatusMessageMs);
 }
 
 void MainWindow::showError(const ErrorReport& report) {

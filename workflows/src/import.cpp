@@ -6,7 +6,14 @@
 #include "accord/audio/midi_file.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/dsp/fingerprint.h"
 #include "accord/workflows/generated_origin.h"
+#include "accord/workflows/identify.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
 
 namespace accord::workflows {
 
@@ -28,7 +35,89 @@ void requireHolder(const Registry& registry, const std::string& owner) {
         throw BadInput("unknown owner '" + owner + "' (no such rights holder)");
 }
 
+std::string holderLabel(const Registry& registry, const std::string& id) {
+    const auto holder = registry.holder(id);
+    return holder ? holder->name + " (" + id + ")" : id;
+}
+
+std::string minutesAndSeconds(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%d:%04.1f", int(seconds / 60),
+                  std::fmod(std::max(0.0, seconds), 60.0));
+    return text;
+}
+
+// The flagged part of what `asset`'s scan found: recordings with another holder's export grant
+// missing for the asset's owner.
+std::vector<RecordingFoundInside> flaggedInside(const Registry& registry, const Asset& asset) {
+    std::vector<RecordingFoundInside> flagged;
+    for (RecordingFoundInside& found : recordingsFoundInside(registry, asset))
+        if (!found.missingForOwner.empty())
+            flagged.push_back(std::move(found));
+    return flagged;
+}
+
 } // namespace
+
+std::string RecordingFoundInside::describe(const Registry& registry) const {
+    std::string text = "contains " + inputKindName(recording.kind) + " " + recording.id;
+    if (recording.kind == InputKind::Asset)
+        if (const auto asset = registry.asset(recording.id))
+            text += " '" + asset->path.substr(asset->path.find_last_of('/') + 1) + "' of " +
+                    holderLabel(registry, asset->owner);
+    char where[96];
+    std::snprintf(where, sizeof where, " from %s for %.1f s (confidence %.2f)",
+                  minutesAndSeconds(recording.fileOffset).c_str(), recording.seconds,
+                  recording.confidence);
+    text += where;
+    if (missingForOwner.empty())
+        return text;
+    std::set<std::string> owners;
+    for (const MissingGrant& missing : missingForOwner)
+        owners.insert(holderLabel(registry, missing.owner));
+    std::string names;
+    for (const std::string& owner : owners)
+        names += (names.empty() ? "" : ", ") + owner;
+    return text + "; no export grant from " + names +
+           " applies to its owner: exporting it will ask for one";
+}
+
+std::vector<RecordingFoundInside> recordingsFoundInside(const Registry& registry,
+                                                        const Asset& asset) {
+    std::vector<RecordingFoundInside> all;
+    if (!asset.scan)
+        return all;
+    for (const ContainedRecording& recording : asset.scan->found) {
+        PolicyRequest request;
+        request.scope = Scope::Export;
+        request.subject = {recording.kind, recording.id};
+        request.actor = asset.owner;
+        request.at = currentTime();
+        RecordingFoundInside found{recording, {}};
+        for (MissingGrant& missing : registry.decide(request).missing)
+            if (missing.owner != asset.owner)
+                found.missingForOwner.push_back(std::move(missing));
+        all.push_back(std::move(found));
+    }
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return a.recording.confidence > b.recording.confidence;
+    });
+    return all;
+}
+
+AssetScan scanForRecordings(const Registry& registry, const std::string& path,
+                            const std::atomic<bool>* cancel) {
+    const auto index = openFingerprintIndex(registry);
+    updateFingerprintIndex(registry, *index, {}, cancel);
+    AssetScan scan;
+    scan.fingerprintVersion = dsp::fingerprint::kVersion;
+    scan.recordingsIndexed = int(index->recordings().size());
+    for (const IdentifiedRecording& r : identifyFile(registry, *index, path, cancel))
+        scan.found.push_back({r.kind == IndexedKind::Asset ? InputKind::Asset : InputKind::Render,
+                              r.id, r.fileOffset, r.recordingOffset, r.seconds, r.speed,
+                              r.pitchSemitones, r.confidence});
+    return scan;
+}
 
 ImportedRecording importRecording(Registry& registry, const std::string& path,
                                   const std::string& owner, int projectRate,
@@ -57,9 +146,12 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
         asset.identity = decoded.identity;
         asset.origin = generated ? AssetOrigin::Generated : AssetOrigin::Imported;
         asset.path = imported.file;
+        if (!registry.assetByContent(decoded.identity.pcmSha256, decoded.identity.fileSha256))
+            asset.scan = scanForRecordings(registry, imported.file, cancel);
         const AddedAsset added = registry.addAsset(asset);
         imported.asset = added.asset;
         imported.alreadyKnown = added.alreadyKnown;
+        imported.flagged = flaggedInside(registry, added.asset);
     }
     imported.lengthAtProjectRate = media.frames;
     if (media.sourceChannels > 2)
@@ -108,6 +200,9 @@ AddedAsset registerRecording(Registry& registry, const std::string& file, const 
     asset.isrc = isrc;
     asset.origin = origin;
     asset.path = absolutePath(file); // training reads it later, from whatever folder
+    if (asset.kind == AssetKind::Audio &&
+        !registry.assetByContent(asset.identity.pcmSha256, asset.identity.fileSha256))
+        asset.scan = scanForRecordings(registry, file);
     return registry.addAsset(asset);
 }
 
@@ -125,8 +220,11 @@ ClipSource resolveClipSource(Registry& registry, const std::string& file,
     }
     if (owner) {
         requireHolder(registry, *owner);
-        asset = registry.addAsset({*owner, identity, "", AssetOrigin::Recorded, absolutePath(file)})
-                    .asset;
+        NewAsset added{*owner, identity, "", AssetOrigin::Recorded, absolutePath(file)};
+        if (!asset)
+            added.scan = scanForRecordings(registry, file);
+        asset = registry.addAsset(added).asset;
+        source.flagged = flaggedInside(registry, *asset);
     } else if (!asset) {
         throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");
     }

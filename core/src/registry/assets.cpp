@@ -5,6 +5,8 @@
 
 #include "accord/core/errors.h"
 
+#include <unordered_map>
+
 namespace accord {
 
 namespace {
@@ -26,16 +28,59 @@ Asset assetFrom(const sqlite::Statement& s) {
     return a;
 }
 
+// The few assets of a lookup get their scans one by one; a listing reads every scan at once, so
+// the consent graph of 10,000 assets still loads in three queries.
+constexpr std::size_t kScansReadOneByOne = 4;
+
 } // namespace
+
+void Registry::Impl::attachScans(std::vector<Asset>& assets) const {
+    std::unordered_map<std::string, Asset*> byId;
+    for (Asset& a : assets)
+        byId.emplace(a.id, &a);
+    // Hands `use` each row of `sql` (its first column the asset's id) about these assets.
+    auto eachRow = [&](const std::string& sql, const std::string& assetColumn, const auto& use) {
+        const bool oneByOne = assets.size() <= kScansReadOneByOne;
+        auto statement =
+            prepare(sql + (oneByOne ? " WHERE " + assetColumn + " = ?" : "") + " ORDER BY rowid");
+        auto drain = [&] {
+            while (statement->step())
+                if (const auto found = byId.find(statement->text(0)); found != byId.end())
+                    use(*found->second, *statement);
+        };
+        if (!oneByOne)
+            return drain();
+        for (const Asset& a : assets) {
+            statement->reset();
+            statement->bind(1, a.id);
+            drain();
+        }
+    };
+    eachRow("SELECT id, fingerprint_version, recordings_indexed, scanned_at FROM asset_scans", "id",
+            [](Asset& a, const sqlite::Statement& s) {
+                a.scan = AssetScan{
+                    static_cast<int>(s.integer(1)), static_cast<int>(s.integer(2)), s.text(3), {}};
+            });
+    eachRow("SELECT asset, kind, recording, file_offset, recording_offset, seconds, speed, "
+            "pitch_semitones, confidence FROM asset_contents",
+            "asset", [](Asset& a, const sqlite::Statement& s) {
+                if (a.scan)
+                    a.scan->found.push_back({parseInputKind(s.text(1)), s.text(2), s.real(3),
+                                             s.real(4), s.real(5), s.real(6), s.real(7),
+                                             s.real(8)});
+            });
+}
 
 std::vector<Asset> Registry::Impl::selectAssets(const std::string& clauses,
                                                 const std::vector<std::string>& keys) const {
-    return selectAll<Asset>("SELECT a.id, a.owner, a.file_sha256, a.pcm_sha256, a.isrc, "
-                            "a.duration, a.sample_rate, a.channels, a.origin, a.path, "
-                            "a.created_at, m.id FROM assets a "
-                            "LEFT JOIN midi_assets m ON m.id = a.id " +
-                                clauses,
-                            assetFrom, keys);
+    auto assets = selectAll<Asset>("SELECT a.id, a.owner, a.file_sha256, a.pcm_sha256, a.isrc, "
+                                   "a.duration, a.sample_rate, a.channels, a.origin, a.path, "
+                                   "a.created_at, m.id FROM assets a "
+                                   "LEFT JOIN midi_assets m ON m.id = a.id " +
+                                       clauses,
+                                   assetFrom, keys);
+    attachScans(assets);
+    return assets;
 }
 
 AddedAsset Registry::addAsset(const NewAsset& input) {
@@ -62,8 +107,39 @@ AddedAsset Registry::addAsset(const NewAsset& input) {
                              {"created_at", formatIsoTime(currentTime())}});
         if (input.kind == AssetKind::Midi)
             impl_->insertAndLog("asset.midi", "midi_assets", id, {});
+        if (input.scan)
+            impl_->recordScan(id, *input.scan);
         return AddedAsset{*asset(id), false};
     });
+}
+
+void Registry::Impl::recordScan(const std::string& assetId, const AssetScan& scan) {
+    insertAndLog("asset.scan", "asset_scans", assetId,
+                 {{"fingerprint_version", scan.fingerprintVersion},
+                  {"recordings_indexed", scan.recordingsIndexed},
+                  {"scanned_at", formatIsoTime(currentTime())}});
+    for (std::size_t i = 0; i < scan.found.size(); ++i) {
+        const ContainedRecording& c = scan.found[i];
+        const std::string table = c.kind == InputKind::Asset ? "assets" : "renders";
+        const bool known =
+            c.kind != InputKind::Model && c.id != assetId &&
+            !selectAll<std::string>("SELECT id FROM " + table + " WHERE id = ?",
+                                    [](const sqlite::Statement& s) { return s.text(0); }, {c.id})
+                 .empty();
+        if (!known)
+            throw BadInput("unknown " + inputKindName(c.kind) + " '" + c.id +
+                           "' found inside asset " + assetId);
+        insertAndLog("asset.contains", "asset_contents", assetId + "/" + std::to_string(i + 1),
+                     {{"asset", assetId},
+                      {"kind", inputKindName(c.kind)},
+                      {"recording", c.id},
+                      {"file_offset", c.fileOffset},
+                      {"recording_offset", c.recordingOffset},
+                      {"seconds", c.seconds},
+                      {"speed", c.speed},
+                      {"pitch_semitones", c.pitchSemitones},
+                      {"confidence", c.confidence}});
+    }
 }
 
 std::optional<Asset> Registry::asset(const std::string& id) const {

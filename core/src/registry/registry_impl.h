@@ -135,8 +135,12 @@ struct Registry::Impl {
                                       const std::vector<std::string>& keys = {}) const;
     void requireHolder(const std::string& id, const std::string& role) const;
 
+    // Assets with their scans (attachScans).
     std::vector<Asset> selectAssets(const std::string& clauses,
                                     const std::vector<std::string>& keys = {}) const;
+    void attachScans(std::vector<Asset>& assets) const;
+    // Writes an asset's scan and what it found (inside addAsset's transaction).
+    void recordScan(const std::string& assetId, const AssetScan& scan);
 
     std::vector<Grant> selectGrants(const std::string& clauses,
                                     const std::vector<std::string>& keys = {}) const;

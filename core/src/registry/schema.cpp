@@ -138,6 +138,30 @@ CREATE TABLE midi_assets (
     id  TEXT PRIMARY KEY REFERENCES assets(id)
 );
 )sql",
+        // 5: what the identification scan found inside an audio asset when it was registered
+        // (docs/IDENTIFY.md "Imports are scanned"): part of its lineage. Tables of their own, as
+        // in 2; an asset without a scan row was registered before scans (or is MIDI).
+        R"sql(
+CREATE TABLE asset_scans (
+    id                  TEXT PRIMARY KEY REFERENCES assets(id),
+    fingerprint_version INTEGER NOT NULL,
+    recordings_indexed  INTEGER NOT NULL,
+    scanned_at          TEXT NOT NULL
+);
+CREATE TABLE asset_contents (
+    id               TEXT PRIMARY KEY,
+    asset            TEXT NOT NULL REFERENCES assets(id),
+    kind             TEXT NOT NULL CHECK (kind IN ('asset', 'render')),
+    recording        TEXT NOT NULL,
+    file_offset      REAL NOT NULL,
+    recording_offset REAL NOT NULL,
+    seconds          REAL NOT NULL,
+    speed            REAL NOT NULL,
+    pitch_semitones  REAL NOT NULL,
+    confidence       REAL NOT NULL
+);
+CREATE INDEX asset_contents_by_asset ON asset_contents(asset);
+)sql",
     };
     return all;
 }
@@ -146,7 +170,8 @@ const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
         "studio",  "holders",           "assets",       "grants",
         "models",  "model_sources",     "renders",      "render_inputs",
-        "exports", "render_watermarks", "trusted_keys", "midi_assets"};
+        "exports", "render_watermarks", "trusted_keys", "midi_assets",
+        "asset_scans", "asset_contents"};
     return tables;
 }
 

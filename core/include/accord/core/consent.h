@@ -53,6 +53,33 @@ struct AudioIdentity {
     int channels = 0;
 };
 
+enum class InputKind { Asset, Model, Render };
+std::string inputKindName(InputKind kind);
+InputKind parseInputKind(const std::string& name);
+
+// A registered recording (an asset or a render) that the identification scan found sounding
+// inside a newly registered recording (docs/IDENTIFY.md "Imports are scanned"). It is part of the
+// asset's lineage: exporting the asset asks its owner too.
+struct ContainedRecording {
+    InputKind kind = InputKind::Asset; // Asset or Render
+    std::string id;
+    double fileOffset = 0;      // seconds into the asset where it starts to sound
+    double recordingOffset = 0; // seconds into the contained recording at that point
+    double seconds = 0;         // how long it sounds in the asset
+    double speed = 1;           // recording seconds per asset second
+    double pitchSemitones = 0;
+    double confidence = 0; // 0..1
+};
+
+// The scan made when an audio asset was registered: which fingerprint and how many indexed
+// recordings it was checked against, and what it found.
+struct AssetScan {
+    int fingerprintVersion = 0;
+    int recordingsIndexed = 0;
+    std::string scannedAt;
+    std::vector<ContainedRecording> found;
+};
+
 struct Asset {
     std::string id;
     std::string owner; // holder id
@@ -66,6 +93,8 @@ struct Asset {
     AssetOrigin origin = AssetOrigin::Recorded;
     std::string path; // where it was registered from (informative only; content is the identity)
     std::string createdAt;
+    // Audio registered since scans exist; none for MIDI and for assets registered before.
+    std::optional<AssetScan> scan;
 };
 
 struct GrantTerms {
@@ -109,10 +138,6 @@ struct Model {
     std::vector<TrainingSource> training;
     std::string createdAt;
 };
-
-enum class InputKind { Asset, Model, Render };
-std::string inputKindName(InputKind kind);
-InputKind parseInputKind(const std::string& name);
 
 struct RenderInput {
     InputKind kind = InputKind::Asset;

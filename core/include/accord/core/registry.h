@@ -19,6 +19,8 @@ struct NewAsset {
     AssetOrigin origin = AssetOrigin::Recorded;
     std::string path;
     AssetKind kind = AssetKind::Audio;
+    // Recorded with the asset, in the same transaction (its scannedAt is set then).
+    std::optional<AssetScan> scan{};
 };
 
 struct AddedAsset {

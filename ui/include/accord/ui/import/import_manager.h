@@ -101,6 +101,9 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     void progressChanged();
     void imported(const QString& clipId, const QString& assetId, bool alreadyKnown);
+    // The import holds other holders' recordings that its owner has no export grant for
+    // (docs/IDENTIFY.md "Imports are scanned"): one sentence each, naming the holder.
+    void flagged(const QString& fileName, const QStringList& sentences);
     void failed(const accord::ui::ErrorReport& report);
     void cancelled();
 

@@ -114,6 +114,7 @@ public Q_SLOTS:
     // decision follows the edits made meanwhile.
     ExportDialog* showExport();
     void showError(const accord::ui::ErrorReport& report);
+    void showFlaggedImport(const QString& fileName, const QStringList& sentences);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
