@@ -168,10 +168,9 @@ CREATE INDEX asset_contents_by_asset ON asset_contents(asset);
 
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
-        "studio",  "holders",           "assets",       "grants",
-        "models",  "model_sources",     "renders",      "render_inputs",
-        "exports", "render_watermarks", "trusted_keys", "midi_assets",
-        "asset_scans", "asset_contents"};
+        "studio",        "holders",     "assets",        "grants",        "models",
+        "model_sources", "renders",     "render_inputs", "exports",       "render_watermarks",
+        "trusted_keys",  "midi_assets", "asset_scans",   "asset_contents"};
     return tables;
 }
 
