@@ -6,6 +6,7 @@
 
 #include "model_file.h"
 #include "style_guard.h"
+#include "style_markov.h"
 #include "style_model_impl.h"
 #include "style_net.h"
 #include "style_tokens.h"
@@ -269,8 +270,10 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     metrics["seed"] = options.seed;
 
     OriginalityIndex runs;
+    MarkovCounts markov;
     for (const StyleSequence& sequence : sequences) {
         runs.add(sequence.melody, sequence.source);
+        markov.add(encodeMelody(sequence.melody).targets);
         result.sources.push_back(sequence.source);
     }
     result.steps = state.step;
@@ -279,6 +282,7 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     result.weights = encodeTensors(network.weights());
     result.weightsSha256 = sha256Hex(result.weights);
     result.runs = runs.impl().encode();
+    result.markov = markov.encode();
     return result;
 }
 
@@ -303,13 +307,16 @@ void writeStyleModel(const std::string& file, const TrainedStyle& trained,
                        {"metrics", json::parse(trained.metricsJson)},
                        {"weightsSha256", trained.weightsSha256},
                        {"runsSha256", sha256Hex(trained.runs)},
+                       {"markovSha256", sha256Hex(trained.markov)},
                        {"weightsFormat", "accord-tensors-1 (float32, little-endian)"},
                        {"runtime", trained.runtime}};
     std::string blob;
-    for (int i = 0; i < 8; ++i)
-        blob.push_back(static_cast<char>((trained.weights.size() >> (8 * i)) & 0xff));
-    blob += trained.weights;
-    blob += trained.runs;
+    for (const std::string* block : {&trained.weights, &trained.runs}) {
+        for (int i = 0; i < 8; ++i)
+            blob.push_back(static_cast<char>((block->size() >> (8 * i)) & 0xff));
+        blob += *block;
+    }
+    blob += trained.markov;
     writeFileAtomically(file,
                         encodeContainer(kModelMagic, kStyleModelFormatVersion, card.dump(2), blob));
 }
@@ -343,26 +350,40 @@ StyleModel loadStyleModel(const std::string& file) {
         throw BadInput(file + ": not " + std::string(kModelKind) +
                        " (its card is of another kind)");
     const JsonFields fields(card, file + ": corrupt style model card");
+    // u64 weights bytes | weights | (format 2 on: u64 runs bytes) | runs | (format 2 on: Markov)
     const std::string& blob = container.blob;
-    std::uint64_t weightBytes = 0;
-    for (size_t i = 0; i < 8 && i < blob.size(); ++i)
-        weightBytes |= static_cast<std::uint64_t>(static_cast<unsigned char>(blob[i])) << (8 * i);
-    if (blob.size() < 8 || weightBytes > blob.size() - 8)
-        throw BadInput(file + ": corrupt style model (impossible weights size)");
-    const std::string weights = blob.substr(8, static_cast<size_t>(weightBytes));
-    const std::string runs = blob.substr(8 + static_cast<size_t>(weightBytes));
+    size_t at = 0;
+    const auto sized = [&](const char* what) {
+        std::uint64_t bytes = 0;
+        for (size_t i = 0; i < 8 && at + i < blob.size(); ++i)
+            bytes |= static_cast<std::uint64_t>(static_cast<unsigned char>(blob[at + i]))
+                     << (8 * i);
+        if (blob.size() - at < 8 || bytes > blob.size() - at - 8)
+            throw BadInput(file + ": corrupt style model (impossible " + what + " size)");
+        at += 8 + static_cast<size_t>(bytes);
+        return blob.substr(at - static_cast<size_t>(bytes), static_cast<size_t>(bytes));
+    };
+    const std::string weights = sized("weights");
+    const bool withMarkov = container.version >= 2;
+    const std::string runs = withMarkov ? sized("runs") : blob.substr(at);
+    const std::string markov = withMarkov ? blob.substr(at) : std::string();
     if (sha256Hex(weights) != fields.text("weightsSha256"))
         throw BadInput(file +
                        ": corrupt style model: the weights do not match the hash in its card");
     if (sha256Hex(runs) != fields.text("runsSha256"))
         throw BadInput(file + ": corrupt style model: the originality runs do not match the hash "
                               "in its card");
+    if (withMarkov && sha256Hex(markov) != fields.text("markovSha256"))
+        throw BadInput(file + ": corrupt style model: the Markov counts do not match the hash in "
+                              "its card");
     auto impl = std::make_unique<StyleModel::Impl>();
     impl->card = container.json;
     impl->network = std::make_unique<StyleNetwork>(
         StyleConfig::fromJson(fields.object("config", false), file), 0);
     impl->network->setWeights(decodeTensors(weights, file), file);
     impl->runs = OriginalityIndex(OriginalityIndex::Impl::decode(runs, file));
+    if (withMarkov)
+        impl->markov = MarkovCounts::decode(markov, file);
     impl->sources = impl->runs.impl().sources;
     return StyleModel(std::move(impl));
 }
@@ -375,16 +396,28 @@ StyleScore scorePhrase(const StyleModel& model, const Melody& phrase) {
     if (phrase.notes.size() < 2)
         throw BadInput("the phrase has " + std::to_string(phrase.notes.size()) +
                        " note(s): at least 2 are needed to score it");
-    const StyleNetwork::LogLikelihoods logLikelihoods =
-        model.impl().network->logLikelihoods(encodeMelody(phrase));
-    const auto mean = [](const std::vector<double>& values) {
-        return std::accumulate(values.begin(), values.end(), 0.0) /
-               static_cast<double>(values.size());
-    };
+    const EncodedMelody encoded = encodeMelody(phrase);
+    const std::vector<std::vector<float>> rows =
+        model.impl().network->eventLogProbabilities(encoded);
     StyleScore score;
     score.notes = static_cast<int>(phrase.notes.size());
-    score.perNoteLogLikelihood = mean(logLikelihoods.event);
-    score.rhythmLogLikelihood = mean(logLikelihoods.gap);
+    std::vector<int> history;
+    for (size_t t = 0; t < rows.size(); ++t) {
+        std::vector<float> row = rows[t];
+        mixWithMarkov(row, model.impl().markov, history, true);
+        const int target = encoded.targets[t];
+        const int gap = target % kGapClasses;
+        double gapSum = 0; // p(gap): the events of that gap, every interval
+        for (int interval = 0; interval < kIntervalClasses; ++interval)
+            gapSum +=
+                std::exp(static_cast<double>(row[static_cast<size_t>(eventClass(interval, gap))]));
+        score.perNoteLogLikelihood += row[static_cast<size_t>(target)];
+        score.rhythmLogLikelihood += std::log(gapSum);
+        history.push_back(target);
+    }
+    const auto steps = static_cast<double>(rows.size());
+    score.perNoteLogLikelihood /= steps;
+    score.rhythmLogLikelihood /= steps;
     score.pitchLogLikelihood = score.perNoteLogLikelihood - score.rhythmLogLikelihood;
     return score;
 }

@@ -191,24 +191,20 @@ void StyleNetwork::setWeights(const std::vector<NamedArray>& weights, const std:
     setModuleWeights(*impl_->net, weights, what);
 }
 
-StyleNetwork::LogLikelihoods StyleNetwork::logLikelihoods(const EncodedMelody& melody) const {
+std::vector<std::vector<float>>
+StyleNetwork::eventLogProbabilities(const EncodedMelody& melody) const {
     if (melody.targets.empty())
         return {};
     torch::NoGradGuard noGrad;
     const Batchable b = batchable({melody});
     const torch::Tensor logits = std::get<0>(impl_->net->forward(b.inputs, {}));
-    const torch::Tensor logProbabilities = torch::log_softmax(logits, -1);
-    const torch::Tensor event = logProbabilities.gather(2, b.targets.unsqueeze(2)).flatten();
-    // Events are interval-major (eventClass): the gap's marginal sums over the interval axis.
-    const torch::Tensor gaps =
-        torch::logsumexp(logProbabilities.view({1, -1, kIntervalClasses, kGapClasses}), 2);
-    const torch::Tensor gap =
-        gaps.gather(2, torch::remainder(b.targets, kGapClasses).unsqueeze(2)).flatten();
-    const auto values = [](const torch::Tensor& t) {
-        const torch::Tensor c = t.to(torch::kDouble).contiguous();
-        return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-    };
-    return {values(event), values(gap)};
+    const torch::Tensor rows = torch::log_softmax(logits, -1).squeeze(0).contiguous();
+    std::vector<std::vector<float>> out;
+    for (std::int64_t t = 0; t < rows.size(0); ++t) {
+        const float* row = rows[t].data_ptr<float>();
+        out.emplace_back(row, row + kEventClasses);
+    }
+    return out;
 }
 
 std::vector<float> StyleNetwork::step(const StepInput& input, std::vector<float>& hidden) const {

@@ -52,12 +52,9 @@ public:
     // Throws BadInput naming `what` when the names or shapes differ from this network's.
     void setWeights(const std::vector<NamedArray>& weights, const std::string& what);
 
-    // Log-probability of each target of `melody` given the steps before it (teacher forcing):
-    // of its event (interval x gap) and of its gap alone (the event's marginal over intervals).
-    struct LogLikelihoods {
-        std::vector<double> event, gap;
-    };
-    LogLikelihoods logLikelihoods(const EncodedMelody& melody) const;
+    // The log-probabilities of every next event (kEventClasses values) at each step of `melody`
+    // (teacher forcing): one row per target.
+    std::vector<std::vector<float>> eventLogProbabilities(const EncodedMelody& melody) const;
     // One step of generation: reads `input`, advances `hidden` (empty: the initial state) and
     // returns the log-probabilities of the next event (kEventClasses values).
     std::vector<float> step(const StepInput& input, std::vector<float>& hidden) const;

@@ -6,6 +6,7 @@
 #include "accord/models/style_model.h"
 
 #include "style_guard.h"
+#include "style_markov.h"
 #include "style_model_impl.h"
 #include "style_net.h"
 #include "style_tokens.h"
@@ -27,7 +28,7 @@ using namespace style;
 
 constexpr double kEpsilon = 1e-6;
 constexpr double kMinGap = 0.125;      // the shortest gap class
-constexpr double kRegisterWidth = 7;   // semitones: the register bias's scale
+constexpr double kRegisterWidth = 4;   // semitones: the register bias's scale (docs/STYLE.md)
 constexpr double kDensityWeight = 1.5; // logit per octave of gap at density 1
 constexpr int kPitchReach = 7;         // beyond the phrase's range, semitones
 constexpr double kLegato = 0.9;        // a new note's length in its gap
@@ -83,9 +84,9 @@ constexpr long long kLeaveId = -1;
 
 class Generator {
 public:
-    Generator(const StyleNetwork& network, const VariationRequest& request,
-              const OriginalityIndex::Impl& forbidden)
-        : network_(network), request_(request), phrase_(request.phrase.notes),
+    Generator(const StyleNetwork& network, const MarkovCounts& markov,
+              const VariationRequest& request, const OriginalityIndex::Impl& forbidden)
+        : network_(network), markov_(markov), request_(request), phrase_(request.phrase.notes),
           context_(contextOf(request.phrase)), forbidden_(forbidden) {
         const std::array<bool, 12> scale = scaleOf(context_.key);
         int low = 127, high = 0;
@@ -394,6 +395,10 @@ private:
             state.notes.push_back(pick.note);
             state.logProbabilities =
                 network_.step(stepInput(context_, pick.note.token, pick.note.note), state.hidden);
+            std::vector<int> history; // the events so far: every note's but the first's
+            for (size_t i = 1; i < state.notes.size(); ++i)
+                history.push_back(state.notes[i].token);
+            mixWithMarkov(state.logProbabilities, markov_, history, false);
             cursor = kept ? Cursor{cursor.segment + 1, false, false}
                           : Cursor{cursor.segment, true, false};
         }
@@ -423,6 +428,7 @@ private:
     }
 
     const StyleNetwork& network_;
+    const MarkovCounts& markov_;
     const VariationRequest& request_;
     const std::vector<Note>& phrase_;
     NoteContext context_;
@@ -447,7 +453,7 @@ std::vector<Variation> vary(const StyleModel& model, const VariationRequest& req
     OriginalityIndex::Impl forbidden = model.trainingRuns().impl();
     forbidden.merge(others.impl());
     const OriginalityIndex guard{std::move(forbidden)};
-    Generator generator(*model.impl().network, request, guard.impl());
+    Generator generator(*model.impl().network, model.impl().markov, request, guard.impl());
     std::vector<Variation> variations;
     for (int v = 0; v < request.count; ++v) {
         std::mt19937_64 random(request.seed * 0x9E3779B97F4A7C15ull +

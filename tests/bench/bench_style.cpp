@@ -22,7 +22,9 @@
 // schedule), ACCORD_BENCH_MINUTES (5), ACCORD_BENCH_HIDDEN (0: default), ACCORD_BENCH_THREADS (0:
 // the product's default), ACCORD_BENCH_PHRASE_BARS (8), ACCORD_BENCH_VARIATIONS (200),
 // ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1),
-// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music).
+// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music), ACCORD_BENCH_VALIDATION
+// (1: for tuning, the held-out files are left out and every fourth training file is held out
+// instead).
 
 #include "bench_common.h"
 
@@ -105,7 +107,8 @@ std::vector<Melody> phrasesOf(const Melody& line, int bars) {
 }
 
 // Training lines up to `trainingMinutes` of music (the "30 minutes of melodies").
-Source loadSource(const std::string& name, int phraseBars, double trainingMinutes) {
+Source loadSource(const std::string& name, int phraseBars, double trainingMinutes,
+                  bool validation) {
     Source source;
     source.name = name;
     std::vector<fs::path> files;
@@ -118,6 +121,13 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
             files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
+    if (validation) { // the held-out files are left out; every fourth of the others is held out
+        std::vector<fs::path> training;
+        for (size_t f = 0; f < files.size(); ++f)
+            if (f % 4 != 3)
+                training.push_back(files[f]);
+        files = training;
+    }
     for (size_t f = 0; f < files.size(); ++f) {
         const bool heldOut = f % 4 == 3;
         for (const Melody& line : accord::audio::readMidiFile(files[f].string()).lines) {
@@ -359,8 +369,9 @@ int main() {
         return 1;
     }
     const double trainingMinutes = envNumber("ACCORD_BENCH_TRAINING_MINUTES", 30);
-    const Source own = loadSource(composer, phraseBars, trainingMinutes);
-    const Source rival = loadSource(other, phraseBars, trainingMinutes);
+    const bool validation = envNumber("ACCORD_BENCH_VALIDATION", 0) != 0;
+    const Source own = loadSource(composer, phraseBars, trainingMinutes, validation);
+    const Source rival = loadSource(other, phraseBars, trainingMinutes, validation);
     for (const Source* s : {&own, &rival})
         std::printf("%s: %zu training lines (%.1f min), %zu held-out lines (%.1f min), %zu "
                     "held-out phrases of %d bars\n",

@@ -97,7 +97,8 @@ struct TrainedStyle {
                              //  "untrainedValidationLoss", "notes", "wallSeconds", ...}
     std::string weights;     // the tensor block of the model file (best validation weights)
     std::string weightsSha256;
-    std::string runs; // the originality runs of the training sequences (hashed)
+    std::string runs;   // the originality runs of the training sequences (hashed)
+    std::string markov; // the Markov models' counts of the training sequences' events
     std::vector<std::string> sources;
     std::string runtime;
 };
@@ -115,8 +116,10 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
 
 // "ACCSTYLE" container of models/src/model_file.h: the JSON card (format, formatVersion, kind,
 // model, owner, ownerName, createdAt, training [{asset, grant}], config, metrics, weightsSha256,
-// runsSha256, runtime) and a blob of u64 weights bytes | tensor block | runs block.
-constexpr int kStyleModelFormatVersion = 1;
+// runsSha256, markovSha256, runtime) and a blob of u64 weights bytes | tensor block | u64 runs
+// bytes | runs block | Markov block. Format 1 (before the Markov models: weights | runs) loads
+// with the network alone.
+constexpr int kStyleModelFormatVersion = 2;
 
 struct StyleModelOrigin {
     std::string modelId; // empty before it is registered
