@@ -191,7 +191,7 @@ ExitCode vary(const Arguments& args, std::ostream& out) {
     json renders = json::array(), files = json::array(), midi = json::array(),
          originality = json::array(), scores = json::array();
     std::ostringstream text;
-    for (const auto& variationFile : made) {
+    for (const auto& variationFile : made.variations) {
         renders.push_back(variationFile.render);
         files.push_back(variationFile.file);
         midi.push_back(variationFile.midi);
@@ -207,6 +207,8 @@ ExitCode vary(const Arguments& args, std::ostream& out) {
                      : " with " + variationFile.longestSharedRun.source)
              << ")\n";
     }
+    for (const std::string& note : made.notes)
+        text << "Note: " << note << "\n";
     std::string lines = text.str();
     if (!lines.empty())
         lines.pop_back();
@@ -215,7 +217,8 @@ ExitCode vary(const Arguments& args, std::ostream& out) {
           {"files", files},
           {"midi", midi},
           {"originality", originality},
-          {"scores", scores}},
+          {"scores", scores},
+          {"notes", made.notes}},
          lines);
     return ExitCode::Ok;
 }

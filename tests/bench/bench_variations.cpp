@@ -113,7 +113,7 @@ int main() {
     const bench::Timing whole = bench::repeat(runs, [&] {
         request.outDir = folder + "/run-" + std::to_string(run++);
         request.variation.seed = std::uint64_t(run);
-        made = workflows::makeVariations(*registry, request);
+        made = workflows::makeVariations(*registry, request).variations;
     });
 
     const models::StyleModel model = models::loadStyleModel(training.outFile);

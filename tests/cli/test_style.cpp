@@ -154,6 +154,43 @@ private slots:
                  2);
     }
 
+    // Bo plays a tune on the clarinet and registers the take; Ada's phrase is the same tune. The
+    // guard reads Bo's take through its transcription (kept beside the registry) and keeps every
+    // variation off it, even when most of the phrase is kept.
+    void othersTakesAreGuardedThroughTheirTranscription() {
+        const QString abc = dir.filePath("tune.abc"), tuneMidi = dir.filePath("tune1.mid"),
+                      take = dir.filePath("bo-take.wav");
+        QFile text(abc);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("X:1\nT:Guard\nM:4/4\nL:1/8\nQ:1/4=100\nK:D\n%%MIDI program 71\n"
+                   "DFAd fdAF|GBdg fedc|defg agfe|dcBA GFED|\n"
+                   "FAdf afdA|Bdgb agfe|dfaf gece|d2A2 D4|]\n");
+        text.close();
+        QVERIFY(accord::test::runTool("abc2midi", {abc, "-o", tuneMidi}));
+        QVERIFY(accord::test::runTool(
+            "fluidsynth",
+            {"-ni", "-F", take, "-r", "44100", "/usr/share/sounds/sf2/FluidR3_GM.sf2", tuneMidi}));
+        auto r = runCli({"--json", "asset", "add", take, "--owner", bo}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString boTake = idOf(r, "asset");
+        QCOMPARE(runCli({"asset", "add", tuneMidi, "--owner", ada}, registry).exitCode, 0);
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+
+        r = runCli({"--json", "vary", "--model", model, tuneMidi, "--count", "4", "--seed", "5",
+                    "--stray", "0.3", "--out", dir.filePath("guarded")},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        bool boNamed = false;
+        for (const auto& entry : r.json().value("originality").toArray()) {
+            QVERIFY(entry.toObject().value("longest_shared_run").toInt() < 8);
+            boNamed = boNamed || entry.toObject().value("with").toString() == boTake;
+        }
+        QVERIFY2(boNamed, r.out.constData());
+        QCOMPARE(r.json().value("notes").toArray().size(), 0);
+        const QStringList kept = QDir(registry + ".melodies").entryList({"*.mid"}, QDir::Files);
+        QCOMPARE(kept.size(), 1);
+    }
+
     // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
     void voiceModelReSingsAVariation() {
         const QString bella =

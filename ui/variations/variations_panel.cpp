@@ -509,7 +509,9 @@ void VariationsPanel::finish(const VariationsOutcome& outcome) {
                            ? tr("Cancelled: nothing was made.")
                            : tr("Cancelled: %1 made and registered, in %2.").arg(made, folder));
         else
-            setMessage(message_, tr("%1 made and registered, in %2.").arg(made, folder),
+            setMessage(message_,
+                       tr("%1 made and registered, in %2.").arg(made, folder) +
+                           (outcome.notes.isEmpty() ? QString() : bulleted(outcome.notes)),
                        MessageKind::Done);
         session_->notifyChanged();
     }

@@ -40,8 +40,11 @@ VariationsOutcome runVariations(const QString& registryPath,
     VariationsOutcome outcome;
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        const std::vector<accord::workflows::VariationFile> files =
+        const accord::workflows::MadeVariations made =
             accord::workflows::makeVariations(*registry, request, progress, cancel);
+        const std::vector<accord::workflows::VariationFile>& files = made.variations;
+        for (const std::string& note : made.notes)
+            outcome.notes << QString::fromStdString(note);
         for (const accord::workflows::VariationFile& file : files)
             outcome.variations.push_back(describeVariation(file, projectRate));
         outcome.cancelled = static_cast<int>(files.size()) < request.variation.count;

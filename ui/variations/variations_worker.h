@@ -24,6 +24,7 @@ struct VariationsOutcome {
     std::vector<MadeVariation> variations;
     accord::models::StyleScore phraseScore; // the phrase's own "sounds like you"
     bool cancelled = false;                 // stopped before all were made
+    QStringList notes; // others' recordings the originality guard could not read
 };
 
 // Runs makeVariations, then scores the phrase, on the calling (worker) thread. `progress`

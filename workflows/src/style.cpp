@@ -2,6 +2,7 @@
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
+#include "accord/audio/cancelled.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
 #include "accord/audio/transcription.h"
@@ -26,6 +27,7 @@ namespace {
 // The instrument a voice model re-sings a variation from: a clean, steady tone its pitch
 // analysis follows (General MIDI 73, flute).
 constexpr int kGuideProgram = 73;
+constexpr double kGuardGridPerMedianGap = 4;
 
 Melody transcribeAudio(const std::string& path) {
     const audio::MonoAudio mono = audio::readMonoAudio(path);
@@ -85,13 +87,81 @@ RenderInput registeredPhrase(const Registry& registry, const std::string& path) 
                           "(accord-cli asset add FILE --owner HOLDER)");
 }
 
-// The guard's other half: every MIDI file another holder than `owner` registered.
-models::OriginalityIndex othersMusic(const Registry& registry, const std::string& owner) {
+// A take's transcription, kept beside the registry (`<registry>.melodies/`): derived data like
+// the fingerprint index, named by the recording's content and the transcription's version, so
+// each take is transcribed once and a better transcription starts afresh. A take without notes
+// leaves an empty marker file.
+std::vector<Melody> cachedTranscription(const Registry& registry, const Asset& asset) {
+    const std::string stem = registry.path() + ".melodies/" + asset.pcmSha256 + "-t" +
+                             std::to_string(dsp::kTranscriptionVersion);
+    if (fileExists(stem + ".none"))
+        return {};
+    if (fileExists(stem + ".mid")) {
+        try {
+            return audio::readMidiFile(stem + ".mid").lines;
+        } catch (const BadInput&) {
+            // A damaged cache file is made again below.
+        }
+    }
+    std::vector<Melody> melodies = melodiesOfAsset(asset);
+    makeDirectories(registry.path() + ".melodies");
+    if (melodies.front().notes.empty())
+        writeFileAtomically(stem + ".none", "");
+    else
+        audio::writeMidiFile(stem + ".mid", melodies.front(), 0);
+    return melodies;
+}
+
+// A performed take's onsets on a grid of a quarter of its median inter-onset interval, for the
+// guard: the guard compares inter-onset ratios exactly (docs/STYLE.md "Never a copy"), and a
+// take's onsets jitter by milliseconds, so its ratios would never equal the exact ones a
+// variation has. Snapped, a played 2:1 is 2:1 again (triplets against a duple grid are lost).
+Melody onGuardGrid(Melody take) {
+    std::vector<double> gaps;
+    for (std::size_t i = 1; i < take.notes.size(); ++i)
+        gaps.push_back(take.notes[i].start - take.notes[i - 1].start);
+    if (gaps.empty())
+        return take;
+    std::nth_element(gaps.begin(), gaps.begin() + long(gaps.size() / 2), gaps.end());
+    const double unit = gaps[gaps.size() / 2] / kGuardGridPerMedianGap;
+    if (!(unit > 0))
+        return take;
+    std::vector<double> onsets = {take.notes.front().start};
+    for (std::size_t i = 1; i < take.notes.size(); ++i)
+        onsets.push_back(
+            onsets.back() +
+            unit *
+                std::max(1.0, std::round((take.notes[i].start - take.notes[i - 1].start) / unit)));
+    for (std::size_t i = 0; i < take.notes.size(); ++i) {
+        take.notes[i].start = onsets[i];
+        if (i + 1 < take.notes.size())
+            take.notes[i].length = std::min(take.notes[i].length, onsets[i + 1] - onsets[i]);
+    }
+    return take;
+}
+
+// The guard's other half: every MIDI file and every audio take (not generated audio) that another
+// holder than `owner` registered. A take that cannot be read is left out with a note.
+models::OriginalityIndex othersMusic(const Registry& registry, const std::string& owner,
+                                     std::vector<std::string>& notes,
+                                     const std::atomic<bool>* cancel) {
     models::OriginalityIndex index;
-    for (const Asset& asset : registry.assets())
-        if (asset.kind == AssetKind::Midi && asset.owner != owner)
-            for (const Melody& line : melodiesOfAsset(asset))
-                index.add(line, asset.id);
+    for (const Asset& asset : registry.assets()) {
+        if (asset.owner == owner || asset.origin == AssetOrigin::Generated)
+            continue;
+        if (cancel && cancel->load())
+            throw audio::Cancelled();
+        try {
+            if (asset.kind == AssetKind::Midi)
+                for (const Melody& line : melodiesOfAsset(asset))
+                    index.add(line, asset.id);
+            else
+                for (const Melody& take : cachedTranscription(registry, asset))
+                    index.add(onGuardGrid(take), asset.id);
+        } catch (const BadInput& e) {
+            notes.push_back(std::string(e.what()) + ": not covered by the originality guard");
+        }
+    }
     return index;
 }
 
@@ -178,9 +248,9 @@ std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::strin
     return scores;
 }
 
-std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request,
-                                          const std::function<void(double)>& progress,
-                                          const std::atomic<bool>* cancel) {
+MadeVariations makeVariations(Registry& registry, const VariationsRequest& request,
+                              const std::function<void(double)>& progress,
+                              const std::atomic<bool>* cancel) {
     models::configureRuntime();
     const models::StyleModel style = models::loadStyleModel(request.modelFile);
     const Model styleModel = requireRegisteredStyleModel(registry, request.modelFile, style);
@@ -210,14 +280,15 @@ std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRe
 
     models::VariationRequest variation = request.variation;
     variation.phrase = readPhrase(request.input);
-    const std::vector<models::Variation> made =
-        models::vary(style, variation, othersMusic(registry, styleModel.owner));
+    MadeVariations result;
+    const std::vector<models::Variation> made = models::vary(
+        style, variation, othersMusic(registry, styleModel.owner, result.notes, cancel));
 
     makeDirectories(request.outDir);
     std::vector<RenderInput> lineage = {phrase, {InputKind::Model, styleModel.id}};
     if (voiceModel)
         lineage.push_back({InputKind::Model, voiceModel->id});
-    std::vector<VariationFile> files;
+    std::vector<VariationFile>& files = result.variations;
     for (std::size_t i = 0; i < made.size(); ++i) {
         if (cancel && cancel->load())
             break;
@@ -247,7 +318,7 @@ std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRe
         if (progress)
             progress(double(i + 1) / double(made.size()));
     }
-    return files;
+    return result;
 }
 
 } // namespace accord::workflows

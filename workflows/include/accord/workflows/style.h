@@ -77,16 +77,24 @@ struct VariationFile {
     models::StyleScore score;
 };
 
+struct MadeVariations {
+    std::vector<VariationFile> variations;
+    // Plain sentences: another holder's recording the guard could not read (its file is gone or
+    // changed), so not covered.
+    std::vector<std::string> notes;
+};
+
 // `generate` on the style model (and the voice model, when given) for the actor, else
 // ConsentDenied listing every missing grant and nothing written. The phrase must be registered
-// (by content). The guard's other half is every MIDI asset of another holder than the model's
-// owner. Each variation's audio carries a watermark and is registered as a "variation" render
-// (inputs: the phrase, the style model, the voice model); its MIDI as a "variation-midi" render
-// known by its note list. Throws BadInput naming the file for unreadable input. `progress` 0..1
-// after each variation; `cancel`, polled between variations, stops with those finished so far
-// (each complete: written and registered).
-std::vector<VariationFile> makeVariations(Registry& registry, const VariationsRequest& request,
-                                          const std::function<void(double)>& progress = {},
-                                          const std::atomic<bool>* cancel = nullptr);
+// (by content). The guard's other half is every MIDI asset and every audio take (transcribed
+// once, the transcription kept beside the registry) of another holder than the model's owner. Each
+// variation's audio carries a watermark and is registered as a "variation" render (inputs: the
+// phrase, the style model, the voice model); its MIDI as a "variation-midi" render known by its
+// note list. Throws BadInput naming the file for unreadable input. `progress` 0..1 after each
+// variation; `cancel`, polled between variations, stops with those finished so far (each complete:
+// written and registered).
+MadeVariations makeVariations(Registry& registry, const VariationsRequest& request,
+                              const std::function<void(double)>& progress = {},
+                              const std::atomic<bool>* cancel = nullptr);
 
 } // namespace accord::workflows

@@ -15,6 +15,10 @@ struct TranscribedNote {
     int velocity = 64; // 1..127, from the note's peak level
 };
 
+// Bumped whenever the notes a recording gives change: transcriptions kept from another version
+// are made again.
+constexpr int kTranscriptionVersion = 1;
+
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
 
