@@ -225,7 +225,7 @@ private Q_SLOTS:
         document()->undoStack()->undo();
         QCOMPARE(document()->project().tracks.size(), tracks);
         QVERIFY(document()->findClip(clip.id) == nullptr);
-        QVERIFY(!panel()->auditionVariationButton()->isEnabled());
+        QVERIFY(panel()->auditionVariationButton()->isEnabled()); // it places the variation again
     }
 
     // A clip selected in the arrangement is the phrase; its variation lands under it, and A/B
@@ -245,11 +245,21 @@ private Q_SLOTS:
         panel()->countBox()->setValue(1);
         QVERIFY(generate());
         QVERIFY2(panel()->variations().size() == 1, qPrintable(panel()->messageLabel()->text()));
-        const QString added = panel()->addToArrangement(0);
-        std::string variationTrack;
-        const accord::Clip variation = *document()->findClip(added.toStdString(), &variationTrack);
-        QCOMPARE(variation.position, original.position);
-        QCOMPARE(document()->trackIndex(variationTrack), document()->trackIndex(sourceTrack) + 1);
+        // B before the variation is in the arrangement: it is placed under the phrase and soloed,
+        // one undoable edit.
+        const std::size_t tracks = document()->project().tracks.size();
+        QTest::mouseClick(panel()->auditionVariationButton(), Qt::LeftButton);
+        QCOMPARE(document()->project().tracks.size(), tracks + 1);
+        const std::string variationTrack =
+            document()->project().tracks[std::size_t(document()->trackIndex(sourceTrack) + 1)].id;
+        const accord::Track* placed = document()->findTrack(variationTrack);
+        QVERIFY(placed && placed->solo && placed->clips.size() == 1);
+        QCOMPARE(placed->clips.front().position, original.position);
+        QCOMPARE(placed->clips.front().render, panel()->variations()[0].file.render);
+        document()->undoStack()->undo();
+        QCOMPARE(document()->project().tracks.size(), tracks);
+        document()->undoStack()->redo();
+        QVERIFY(document()->findTrack(variationTrack)->solo);
 
         const auto solo = [this](const std::string& id) { return document()->findTrack(id)->solo; };
         QTest::mouseClick(panel()->auditionOriginalButton(), Qt::LeftButton);

@@ -272,7 +272,9 @@ QWidget* VariationsPanel::makeListSection() {
     auditionOriginal_->setToolTip(tr("Solo the phrase's track (switches while playing)"));
     auditionVariation_ = new QPushButton(tr("B: Variation"), section);
     auditionVariation_->setObjectName(QStringLiteral("auditionVariation"));
-    auditionVariation_->setToolTip(tr("Solo the variation's track (switches while playing)"));
+    auditionVariation_->setToolTip(
+        tr("Solo the variation's track, placing it under the phrase first (switches while "
+           "playing)"));
     auditionBoth_ = new QPushButton(tr("Both"), section);
     auditionBoth_->setObjectName(QStringLiteral("auditionBoth"));
     auditionBoth_->setToolTip(tr("Solo neither: hear them with the rest of the mix"));
@@ -655,9 +657,13 @@ void VariationsPanel::audition(int row, Audition side) {
         return;
     std::string original;
     document_->findClip(phraseClip_, &original);
-    const std::string& variation = rows_[static_cast<std::size_t>(row)].track;
     // Solo through the mixer's own path: the engine ramps it over 10 ms, so it switches cleanly.
+    // A variation not in the arrangement yet is placed under the phrase first (in the same
+    // undoable edit), so A/B runs with the transport, in sync with the original.
     document_->undoStack()->beginMacro(tr("Audition A/B"));
+    if (document_->findTrack(rows_[static_cast<std::size_t>(row)].track) == nullptr)
+        addToArrangement(row);
+    const std::string& variation = rows_[static_cast<std::size_t>(row)].track;
     if (document_->findTrack(original) != nullptr)
         document_->setTrackMix(original, MixParameter::Solo, side == Audition::Original ? 1 : 0);
     if (document_->findTrack(variation) != nullptr)
@@ -684,12 +690,10 @@ void VariationsPanel::updateButtons() {
     const bool chosen = row >= 0 && row < static_cast<int>(rows_.size());
     addButton_->setEnabled(chosen);
     exportButton_->setEnabled(chosen);
-    const bool placed =
-        chosen && document_->findTrack(rows_[static_cast<std::size_t>(row)].track) != nullptr;
     const bool hasOriginal = document_->findClip(phraseClip_) != nullptr;
-    auditionOriginal_->setEnabled(placed && hasOriginal);
-    auditionVariation_->setEnabled(placed);
-    auditionBoth_->setEnabled(placed);
+    auditionOriginal_->setEnabled(chosen && hasOriginal);
+    auditionVariation_->setEnabled(chosen);
+    auditionBoth_->setEnabled(chosen);
 }
 
 } // namespace accord::ui

@@ -11,9 +11,10 @@
 //   against the phrase's own), its longest run shared with the material and with which asset,
 //   its waveform and a piano roll of its MIDI.
 // - Add to Arrangement places its audio (a registered render, so the clip keeps its lineage) on a
-//   new track, under the phrase's clip when there is one: one undoable edit. A/B then solos the
-//   original's track or the variation's, which the engine switches with its 10 ms ramp while the
-//   transport runs. Export MIDI saves a copy of its MIDI file.
+//   new track, under the phrase's clip when there is one: one undoable edit. A/B solos the
+//   original's track or the variation's (placing the variation first when it is not yet), which
+//   the engine switches with its 10 ms ramp while the transport runs. Export MIDI saves a copy of
+//   its MIDI file.
 
 #include "accord/core/melody.h"
 #include "accord/workflows/style.h"
