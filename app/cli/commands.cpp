@@ -138,9 +138,11 @@ const std::vector<CommandSpec> commands = {
     {{"vary"},
      "--model MODEL_FILE IN --count N --out DIR [--seed S] [--temperature T] [--stray 0..1] "
      "[--keep-rhythm] [--keep-contour] [--density -1..1] [--register SEMITONES] "
-     "[--voice VOICE_MODEL | --program GM] [--as HOLDER]",
+     "[--voice VOICE_MODEL | --program GM] [--from SEC --to SEC] [--as HOLDER]",
      {{"--model", true},
       {"--count", true},
+      {"--from", true},
+      {"--to", true},
       {"--out", true},
       {"--seed", true},
       {"--temperature", true},

@@ -160,6 +160,10 @@ ExitCode vary(const Arguments& args, std::ostream& out) {
     request.modelFile = absolutePath(args.required("--model"));
     request.input = absolutePath(args.positionals.at(0));
     request.outDir = absolutePath(args.required("--out"));
+    if (args.has("--from") != args.has("--to"))
+        throw UsageError("vary: --from and --to go together");
+    if (args.has("--from"))
+        request.region = workflows::PhraseRegion{args.number("--from", 0), args.number("--to", 0)};
     if (args.has("--voice"))
         request.voiceModelFile = absolutePath(*args.value("--voice"));
     request.gmProgram = wholeNumber(args, "--program", 0);

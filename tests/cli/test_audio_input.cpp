@@ -39,14 +39,6 @@ struct MeasuredRun {
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
-QByteArray runToolOutput(const QString& program, const QStringList& arguments) {
-    QProcess process;
-    process.start(program, arguments);
-    if (!process.waitForFinished(accord::test::kSafetyNetMs) || process.exitCode() != 0)
-        return {};
-    return process.readAllStandardOutput();
-}
-
 // A 16-bit mono WAV of `frames` frames of a quiet ramp, at any rate (sox refuses absurd ones).
 bool writeWav16(const QString& path, quint32 rate, quint32 frames) {
     QByteArray wav("RIFF");
@@ -213,7 +205,7 @@ private slots:
         // Whole periods of the mark (0.512 s: 4096 samples at 8 kHz), so every repetition folds
         // in phase with the others.
         const qint64 samples =
-            QString(runToolOutput("soxi", {"-s", narrow})).trimmed().toLongLong();
+            QString(accord::test::runToolOutput("soxi", {"-s", narrow})).trimmed().toLongLong();
         const qint64 periods = samples / 4096;
         QVERIFY(periods > 10);
         const QString marked = dir.filePath("long-marked.wav"),
@@ -269,7 +261,7 @@ private slots:
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(r.json().value("sample_rate").toInt(), rate);
             const double seconds =
-                QString(runToolOutput("soxi", {"-s", wav})).trimmed().toDouble() / rate;
+                QString(accord::test::runToolOutput("soxi", {"-s", wav})).trimmed().toDouble() / rate;
             QVERIFY2(std::abs(r.json().value("duration").toDouble() - seconds) < 1e-6,
                      r.out.constData());
         }

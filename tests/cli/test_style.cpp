@@ -191,6 +191,42 @@ private slots:
         QCOMPARE(kept.size(), 1);
     }
 
+    // A stretch of the phrase (what a clip that plays part of its file gives): the variations are
+    // as long as the stretch; a stretch outside the file is named.
+    void variesAStretchOfThePhrase() {
+        const QString out = dir.filePath("stretch");
+        auto whole = runCli({"--json", "style", "score", "--model", model, phrase}, registry);
+        const int allNotes =
+            whole.json().value("scores").toArray().at(0).toObject().value("notes").toInt();
+        auto r = runCli({"--json", "vary", "--model", model, phrase, "--count", "2", "--from", "2",
+                         "--to", "8", "--out", out},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString variation = r.json().value("midi").toArray().at(0).toString();
+        const auto scored =
+            runCli({"--json", "style", "score", "--model", model, variation}, registry);
+        const int stretchNotes =
+            scored.json().value("scores").toArray().at(0).toObject().value("notes").toInt();
+        QVERIFY2(stretchNotes >= 2 && stretchNotes < allNotes,
+                 qPrintable(QString("%1 of %2").arg(stretchNotes).arg(allNotes)));
+        const QString wav = r.json().value("files").toArray().at(0).toString();
+        const double seconds =
+            QString(accord::test::runToolOutput("soxi", {"-D", wav})).trimmed().toDouble();
+        // At most the stretch and the instrument's release (docs/NOTES.md).
+        QVERIFY2(seconds > 1.5 && seconds < 6 + 1.6, qPrintable(QString::number(seconds)));
+
+        r = runCli({"vary", "--model", model, phrase, "--count", "1", "--from", "2", "--to", "9999",
+                    "--out", out},
+                   registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QFileInfo(phrase).fileName().toUtf8()), r.err.constData());
+        QCOMPARE(
+            runCli({"vary", "--model", model, phrase, "--count", "1", "--from", "2", "--out", out},
+                   registry)
+                .exitCode,
+            1);
+    }
+
     // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
     void voiceModelReSingsAVariation() {
         const QString bella =

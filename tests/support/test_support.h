@@ -101,6 +101,15 @@ inline bool runTool(const QString& program, const QStringList& arguments) {
     return true;
 }
 
+// What a tool such as soxi prints; empty when it fails.
+inline QByteArray runToolOutput(const QString& program, const QStringList& arguments) {
+    QProcess process;
+    process.start(program, arguments);
+    if (!process.waitForFinished(kSafetyNetMs) || process.exitCode() != 0)
+        return {};
+    return process.readAllStandardOutput();
+}
+
 // Eight channels in one WAV (sox -M of the eight alsa test words), or empty (the test is skipped
 // or has failed) when the recordings or sox are missing.
 inline QString eightChannelWav(const QString& folder) {

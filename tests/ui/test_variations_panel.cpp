@@ -255,6 +255,8 @@ private Q_SLOTS:
         const accord::Track* placed = document()->findTrack(variationTrack);
         QVERIFY(placed && placed->solo && placed->clips.size() == 1);
         QCOMPARE(placed->clips.front().position, original.position);
+        QCOMPARE(placed->clips.front().offset, std::int64_t(0)); // a variation of what it plays
+        QVERIFY(placed->clips.front().length <= original.length);
         QCOMPARE(placed->clips.front().render, panel()->variations()[0].file.render);
         document()->undoStack()->undo();
         QCOMPARE(document()->project().tracks.size(), tracks);

@@ -360,6 +360,7 @@ void VariationsPanel::chooseModelFile() {
 void VariationsPanel::usePhraseFile(const QString& file) {
     phraseFile_ = file.isEmpty() ? std::string() : QFileInfo(file).absoluteFilePath().toStdString();
     phraseClip_.clear();
+    phraseRegion_.reset();
     phrase_->setText(file.isEmpty() ? tr("Select a clip in the arrangement or choose a file.")
                                     : QFileInfo(file).fileName());
     phrase_->setToolTip(file);
@@ -373,9 +374,14 @@ bool VariationsPanel::useClip(const QString& clipId) {
         return false;
     phraseFile_ = clip->file;
     phraseClip_ = clip->id;
-    phrase_->setText(tr("The clip %1 on '%2' (all of %3)")
-                         .arg(fromStd(clip->id), fromStd(document_->findTrack(trackId)->name),
-                              QFileInfo(fromStd(clip->file)).fileName()));
+    const double rate = document_->project().sampleRate;
+    phraseRegion_ = accord::workflows::PhraseRegion{double(clip->offset) / rate,
+                                                    double(clip->offset + clip->length) / rate};
+    phrase_->setText(tr("The clip %1 on '%2' (%3–%4 s of %5)")
+                         .arg(fromStd(clip->id), fromStd(document_->findTrack(trackId)->name))
+                         .arg(phraseRegion_->start, 0, 'f', 1)
+                         .arg(phraseRegion_->end, 0, 'f', 1)
+                         .arg(QFileInfo(fromStd(clip->file)).fileName()));
     phrase_->setToolTip(fromStd(clip->file));
     updateButtons();
     return true;
@@ -428,6 +434,7 @@ void VariationsPanel::generate() {
     accord::workflows::VariationsRequest request;
     request.modelFile = modelFile().toStdString();
     request.input = phraseFile_;
+    request.region = phraseRegion_;
     request.outDir = nextRunFolder().toStdString();
     request.voiceModelFile = voice_->currentData().toString().toStdString();
     request.gmProgram = program_->value();
@@ -599,11 +606,11 @@ QString VariationsPanel::addToArrangement(int row) {
     clip.position = playback_->playhead();
     int trackIndex = -1;
     std::string phraseTrack;
-    // Under the phrase's clip, over the same stretch of its source: A/B compares like with like.
+    // Under the phrase's clip (the variation is of the stretch it plays): A/B compares like with
+    // like.
     if (const accord::Clip* source = document_->findClip(phraseClip_, &phraseTrack)) {
         clip.position = source->position;
-        clip.offset = std::min(source->offset, variation.projectFrames - 1);
-        clip.length = std::min(source->length, variation.projectFrames - clip.offset);
+        clip.length = std::min(source->length, variation.projectFrames);
         trackIndex = document_->trackIndex(phraseTrack) + 1;
     }
     document_->setMediaLength(clip.file, variation.projectFrames);

@@ -48,10 +48,7 @@ VariationsOutcome runVariations(const QString& registryPath,
         for (const accord::workflows::VariationFile& file : files)
             outcome.variations.push_back(describeVariation(file, projectRate));
         outcome.cancelled = static_cast<int>(files.size()) < request.variation.count;
-        outcome.phraseScore =
-            accord::workflows::scorePhrases(*registry, request.modelFile, {request.input})
-                .front()
-                .score;
+        outcome.phraseScore = made.phraseScore;
         outcome.ok = true;
     } catch (const ConsentDenied& denied) {
         outcome.error = QObject::tr("Consent denied: nothing was generated.");

@@ -29,11 +29,55 @@ namespace {
 constexpr int kGuideProgram = 73;
 constexpr double kGuardGridPerMedianGap = 4;
 
-Melody transcribeAudio(const std::string& path) {
+// The region's samples: [first, end) of `frames`. BadInput naming `path` when it lies outside.
+std::pair<std::size_t, std::size_t> regionFrames(const std::string& path,
+                                                 const std::optional<PhraseRegion>& region,
+                                                 double seconds, double rate) {
+    if (!region)
+        return {0, std::size_t(std::llround(seconds * rate))};
+    if (!(region->start >= 0 && region->end > region->start && region->end <= seconds + 1e-3))
+        throw BadInput(path + ": the stretch " + std::to_string(region->start) + "-" +
+                       std::to_string(region->end) + " s is not inside its " +
+                       std::to_string(seconds) + " s");
+    return {std::size_t(std::llround(region->start * rate)),
+            std::size_t(std::llround(std::min(region->end, seconds) * rate))};
+}
+
+Melody transcribeAudio(const std::string& path, const std::optional<PhraseRegion>& region = {}) {
     const audio::MonoAudio mono = audio::readMonoAudio(path);
+    const auto [first, end] =
+        regionFrames(path, region, double(mono.samples.size()) / mono.sampleRate, mono.sampleRate);
     return audio::melodyFromTranscription(
-        dsp::transcribeMonophonic(mono.samples.data(), mono.samples.size(), mono.sampleRate),
+        dsp::transcribeMonophonic(mono.samples.data() + first,
+                                  std::min(end, mono.samples.size()) - first, mono.sampleRate),
         kTranscriptionBpm);
+}
+
+// The notes of `line` that start inside `region`, from its start: the tempo then in force
+// becomes the first tempo, notes are cut at the region's end.
+Melody melodyInRegion(const Melody& line, const PhraseRegion& region, const std::string& path) {
+    const double seconds =
+        line.notes.empty()
+            ? 0
+            : secondsAtBeat(line, line.notes.back().start + line.notes.back().length);
+    regionFrames(path, region, seconds, 1);
+    const double from = beatAtSeconds(line, region.start), to = beatAtSeconds(line, region.end);
+    Melody part = line;
+    part.notes.clear();
+    for (Note note : line.notes)
+        if (note.start >= from && note.start < to) {
+            note.length = std::min(note.length, to - note.start);
+            note.start -= from;
+            part.notes.push_back(note);
+        }
+    part.tempo.clear();
+    for (const TempoChange& change : line.tempo) {
+        if (change.beat <= from)
+            part.tempo = {{0, change.bpm}};
+        else if (change.beat < to)
+            part.tempo.push_back({change.beat - from, change.bpm});
+    }
+    return part;
 }
 
 // The line of a MIDI file with the most notes: the tune, in a file that also has accompaniment.
@@ -228,10 +272,11 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
         });
 }
 
-Melody readPhrase(const std::string& path) {
-    if (audio::looksLikeMidi(path))
-        return longestLine(audio::readMidiFile(path), path);
-    return transcribeAudio(path);
+Melody readPhrase(const std::string& path, const std::optional<PhraseRegion>& region) {
+    if (!audio::looksLikeMidi(path))
+        return transcribeAudio(path, region);
+    const Melody line = longestLine(audio::readMidiFile(path), path);
+    return region ? melodyInRegion(line, *region, path) : line;
 }
 
 std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::string& modelFile,
@@ -279,8 +324,12 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
                             decision);
 
     models::VariationRequest variation = request.variation;
-    variation.phrase = readPhrase(request.input);
+    variation.phrase = readPhrase(request.input, request.region);
+    if (variation.phrase.notes.size() < 2)
+        throw BadInput(request.input + ": fewer than two notes to vary" +
+                       (request.region ? " in the chosen stretch" : ""));
     MadeVariations result;
+    result.phraseScore = models::scorePhrase(style, variation.phrase);
     const std::vector<models::Variation> made = models::vary(
         style, variation, othersMusic(registry, styleModel.owner, result.notes, cancel));
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,16 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
                 const std::function<void(const models::StyleTrainingProgress&)>& progress = {},
                 const std::atomic<bool>* cancel = nullptr);
 
-// A phrase from a file: a MIDI file's longest line, or an audio file's transcription.
-Melody readPhrase(const std::string& path);
+// A stretch of a phrase's file, in seconds from its start: the part of its source a clip plays.
+struct PhraseRegion {
+    double start = 0;
+    double end = 0; // > start, at most the file's length
+};
+
+// A phrase from a file: a MIDI file's longest line, or an audio file's transcription; with a
+// region, only the notes that start inside it, timed from its start (a MIDI note is cut at its
+// end). Throws BadInput naming the file for a region outside it.
+Melody readPhrase(const std::string& path, const std::optional<PhraseRegion>& region = {});
 
 struct PhraseScore {
     std::string file;
@@ -59,6 +68,7 @@ std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::strin
 struct VariationsRequest {
     std::string modelFile;              // a registered style model
     std::string input;                  // the phrase: a registered MIDI file, stem, or render
+    std::optional<PhraseRegion> region; // the stretch of `input` to vary; none: all of it
     std::string outDir;                 // variation-N.wav and variation-N.mid go here
     std::string voiceModelFile;         // re-sing with this voice model; empty: an instrument
     int gmProgram = 0;                  // the instrument (General MIDI program) without a voice
@@ -79,6 +89,7 @@ struct VariationFile {
 
 struct MadeVariations {
     std::vector<VariationFile> variations;
+    models::StyleScore phraseScore; // the phrase's own, for the "sounds like you" comparison
     // Plain sentences: another holder's recording the guard could not read (its file is gone or
     // changed), so not covered.
     std::vector<std::string> notes;

@@ -3,8 +3,8 @@
 // The Variations panel (docs/STYLE.md, docs/CONSENT.md "Generating"): variations of a phrase
 // proposed by a registered style model, never a copy of its training material.
 //
-// - The phrase is the clip selected in the arrangement (its whole source file: a registered
-//   recording or render) or a registered MIDI or audio file the user chooses.
+// - The phrase is the clip selected in the arrangement (the stretch of its source file it plays:
+//   a registered recording or render) or a registered MIDI or audio file the user chooses.
 // - Generate runs workflows::makeVariations on a worker of this panel (nice 10, its own registry
 //   connection) with a progress bar and Cancel; a consent denial lists every missing grant.
 // - Each variation is listed with its "sounds like you" meter (its per-note log-likelihood
@@ -26,6 +26,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -197,8 +198,9 @@ private:
     QLabel* rowMessage_ = nullptr;
 
     std::string phraseFile_;
-    std::string phraseClip_;   // the arrangement clip the phrase came from, or empty
-    std::string selectedClip_; // the arrangement's selection
+    std::string phraseClip_; // the arrangement clip the phrase came from, or empty
+    std::optional<accord::workflows::PhraseRegion> phraseRegion_; // the part the clip plays
+    std::string selectedClip_;                                    // the arrangement's selection
     std::vector<MadeVariation> rows_;
     double phraseScore_ = 0;
     std::unique_ptr<Run> running_;
