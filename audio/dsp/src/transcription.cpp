@@ -1,6 +1,7 @@
 #include "accord/dsp/transcription.h"
 
 #include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/fft.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 namespace accord::dsp {
@@ -47,9 +49,21 @@ constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
 constexpr int kDipFrames = 8;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
-// note; bowed, blown and sung attacks scoop or swell): the onset is taken back, at most
-// kOnsetLeadFrames, to the last aubio onset, else to where the level starts rising.
+// note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
+// kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
+// the old note still dominates yin: the onset is where the energy in the new note's harmonics
+// (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of each harmonic below
+// kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous note's harmonics)
+// crosses halfway, in dB, from its lowest before the settle to its highest over the
+// kOnsetSettleFrames after it. Without enough such bins (a repeated note), the last aubio
+// onset before the pitch settled, else where the level starts rising or is lowest.
 constexpr int kOnsetLeadFrames = 20;
+constexpr int kOnsetSettleFrames = 5;
+constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
+constexpr double kHarmonicHalfWidthBins = 1;
+constexpr double kSharedHarmonicBins = 2;
+constexpr double kHighestHarmonicHz = 5000;
+constexpr std::size_t kFewestHarmonicBins = 2;
 // aubio's onset may come up to this many frames after the pitch settled (its 32 ms window).
 constexpr int kOnsetLagFrames = 2;
 // Velocity from the note's peak A-weighted level: -60 dB is 1, 0 dB (a full-scale tone) 127.
@@ -90,6 +104,89 @@ std::vector<std::int64_t> onsetFrames(const std::vector<float>& samples) {
 
 double midiOf(double hz) {
     return 69 + 12 * std::log2(hz / 440.0);
+}
+
+double hzOf(double midi) {
+    return 440.0 * std::pow(2.0, (midi - 69) / 12);
+}
+
+// Power spectra of single frames, each window centred on its frame, computed on demand.
+class FrameSpectra {
+public:
+    FrameSpectra(const std::vector<float>& samples, int size)
+        : samples_(samples), fft_(size), window_(static_cast<std::size_t>(size)),
+          power_(static_cast<std::size_t>(fft_.bins())) {
+        for (int n = 0; n < size; ++n) // periodic Hann
+            window_[static_cast<std::size_t>(n)] =
+                static_cast<float>(0.5 - 0.5 * std::cos(2 * kPi * n / size));
+    }
+    int size() const { return fft_.size(); }
+    int bins() const { return fft_.bins(); }
+    const std::vector<float>& at(std::int64_t frame) {
+        fft_.loadWindowed(samples_.data(), static_cast<std::int64_t>(samples_.size()),
+                          frame * kHop - fft_.size() / 2, window_.data());
+        fft_.forward();
+        powerSpectrum(fft_.spectrum(), fft_.bins(), power_.data());
+        return power_;
+    }
+
+private:
+    static constexpr double kPi = 3.14159265358979323846;
+    const std::vector<float>& samples_;
+    RealFft fft_;
+    std::vector<float> window_;
+    std::vector<float> power_;
+};
+
+// The bins of `pitch`'s harmonics, less those near `previousPitch`'s harmonics (none: -1).
+std::vector<int> harmonicBins(int pitch, int previousPitch, int fftSize) {
+    const double binHz = static_cast<double>(kSampleRate) / fftSize;
+    const double f0 = hzOf(pitch), previous = previousPitch >= 0 ? hzOf(previousPitch) : 0;
+    std::vector<int> bins;
+    for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
+        const double centre = harmonic * f0 / binHz;
+        if (previous > 0) {
+            const double nearestPrevious =
+                std::max(1.0, std::round(harmonic * f0 / previous)) * previous / binHz;
+            if (std::abs(nearestPrevious - centre) < kSharedHarmonicBins)
+                continue;
+        }
+        for (auto k = static_cast<int>(std::ceil(centre - kHarmonicHalfWidthBins));
+             k <= static_cast<int>(std::floor(centre + kHarmonicHalfWidthBins)); ++k)
+            if (k > 0 && k < fftSize / 2 && (bins.empty() || bins.back() < k))
+                bins.push_back(k);
+    }
+    return bins;
+}
+
+// The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
+// above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
+// [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`).
+// Nothing when too few harmonics are its own.
+std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int previousPitch,
+                                          std::int64_t earliest, std::int64_t settled,
+                                          std::int64_t end) {
+    const std::vector<int> bins = harmonicBins(pitch, previousPitch, spectra.size());
+    if (bins.size() < kFewestHarmonicBins || earliest >= settled)
+        return std::nullopt;
+    const std::int64_t settleEnd = std::min(end, settled + kOnsetSettleFrames + 1);
+    std::vector<double> energyDb;
+    for (std::int64_t t = earliest; t < settleEnd; ++t) {
+        const std::vector<float>& power = spectra.at(t);
+        double sum = 1e-20;
+        for (int k : bins)
+            sum += power[static_cast<std::size_t>(k)];
+        energyDb.push_back(10 * std::log10(sum));
+    }
+    const auto lowest = std::min_element(
+        energyDb.begin(), energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest + 1));
+    const double highest = *std::max_element(
+        energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest), energyDb.end());
+    const double halfway = 0.5 * (*lowest + highest);
+    auto crossing = lowest;
+    while (crossing + 1 != energyDb.end() && *crossing < halfway)
+        ++crossing;
+    return earliest + (crossing - energyDb.begin());
 }
 
 double median(std::vector<double> values) {
@@ -231,17 +328,26 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
 
     std::vector<TranscribedNote> notes;
     std::int64_t previousStart = -kShortestNoteFrames;
+    FrameSpectra harmonicSpectra(samples, kHarmonicFftSize);
     for (const Segment& segment : segments) {
         if (segment.end - segment.first < kShortestNoteFrames)
             continue;
-        // Back to the last aubio onset before the pitch settled; without one, over a rising
-        // level after silence, or to the lowest level after another note.
         const std::int64_t earliest = std::max<std::int64_t>(
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
+        const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
+        const std::optional<std::int64_t> harmonicStart =
+            previousPitch == segment.pitch
+                ? std::nullopt
+                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, earliest,
+                                segment.first, segment.end);
+        // Else back to the last aubio onset before the pitch settled; without one, over a
+        // rising level after silence, or to the lowest level after another note.
         std::int64_t start = segment.first;
         const auto onsetAfter =
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
-        if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
+        if (harmonicStart) {
+            start = *harmonicStart;
+        } else if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
             start = *std::prev(onsetAfter);
         } else if (segment.afterSilence) {
             while (start > earliest && level[start - 1] < level[start])
