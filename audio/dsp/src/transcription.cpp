@@ -48,6 +48,16 @@ constexpr double kChangeCost = 5;
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
 constexpr int kDipFrames = 8;
+// A repeated note inside a run of one state: a peak of the log spectral flux (the mean rise, in
+// dB, of the bins up to kFluxTopHz over two frames, each bin floored kFluxFloorDb below the
+// frame's power) of at least kReattackFluxDb. A re-attack (a new bow stroke, breath, hammer or
+// tongue) brings noise and a new start of every partial even where the level does not dip; a
+// note's own vibrato and tremolo stay under it. A second split in one run comes at least
+// kRepeatSpacingFrames after the first (a release click and the dip after it are one re-attack).
+constexpr double kFluxTopHz = 5000;
+constexpr double kFluxFloorDb = 60;
+constexpr double kReattackFluxDb = 7;
+constexpr int kRepeatSpacingFrames = 10;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
 // note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
 // kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
@@ -189,6 +199,33 @@ std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int 
     return earliest + (crossing - energyDb.begin());
 }
 
+// Per frame: the log spectral flux of kReattackFluxDb above.
+std::vector<float> logSpectralFlux(const std::vector<float>& samples, std::int64_t frames) {
+    FrameSpectra spectra(samples, kSpectrumSize);
+    const auto top = static_cast<std::size_t>(
+        std::min<double>(spectra.bins() - 1, kFluxTopHz * kSpectrumSize / kSampleRate));
+    std::vector<float> flux(static_cast<std::size_t>(frames), 0.0f);
+    // Floored log spectra of the frame, the one before and the one before that.
+    std::vector<float> current(top), previous(top), before(top);
+    for (std::int64_t t = 0; t < frames; ++t) {
+        const std::vector<float>& power = spectra.at(t);
+        double total = 1e-20;
+        for (std::size_t k = 1; k < top; ++k)
+            total += power[k];
+        const double floorDb = 10 * std::log10(total) - kFluxFloorDb;
+        double rise = 0;
+        for (std::size_t k = 1; k < top; ++k) {
+            current[k] = static_cast<float>(std::max(floorDb, 10 * std::log10(power[k] + 1e-20)));
+            if (t >= 2)
+                rise += std::max(0.0f, current[k] - before[k]);
+        }
+        flux[static_cast<std::size_t>(t)] = static_cast<float>(rise / static_cast<double>(top - 1));
+        before.swap(previous);
+        previous.swap(current);
+    }
+    return flux;
+}
+
 double median(std::vector<double> values) {
     const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
     std::nth_element(values.begin(), middle, values.end());
@@ -255,6 +292,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     const VoiceFeatures features = analyseVoice(samples, options);
     const std::vector<std::int64_t> onsets = onsetFrames(samples);
     const auto count = static_cast<std::int64_t>(features.frames);
+    const std::vector<float> flux = logSpectralFlux(samples, count);
     std::vector<float> level(static_cast<std::size_t>(count));
     for (std::int64_t t = 0; t < count; ++t) {
         const std::int64_t from = std::max<std::int64_t>(0, t - kLevelMeanFrames / 2);
@@ -299,11 +337,23 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                highestIn(t + 1, std::min(end, t + 1 + kDipFrames)) - level[t] >= kDipDb;
     };
 
+    const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
+        if (t - 1 - first < kShortestNoteFrames || end - t < kShortestNoteFrames ||
+            flux[t] < kReattackFluxDb)
+            return false;
+        for (std::int64_t k = std::max<std::int64_t>(0, t - 2); k <= std::min(count - 1, t + 2);
+             ++k)
+            if (flux[k] > flux[t] || (flux[k] == flux[t] && k < t))
+                return false;
+        return true;
+    };
+
     // Runs of one note state, split at repeated notes: [first, end) with their pitch.
     struct Segment {
         std::int64_t first, end;
         int pitch;
         bool afterSilence;
+        bool reattack; // split at a flux peak: `first` is its onset
     };
     std::vector<Segment> segments;
     for (std::int64_t t = 0; t < count;) {
@@ -314,15 +364,22 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         std::int64_t end = t;
         while (end < count && states[end] == states[t])
             ++end;
-        bool afterSilence = t == 0 || states[t - 1] < 0;
+        bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false;
         std::int64_t first = t;
-        for (std::int64_t k = t + 1; k < end; ++k)
-            if (repeatedAt(k, first, end)) {
-                segments.push_back({first, k, states[t], afterSilence});
-                first = k;
-                afterSilence = false;
-            }
-        segments.push_back({first, end, states[t], afterSilence});
+        for (std::int64_t k = t + 1; k < end; ++k) {
+            if (k - first < kRepeatSpacingFrames)
+                continue;
+            // The flux peaks on the frame after the attack (it compares two frames back).
+            const bool atFluxPeak = reattackAt(k, first, end);
+            if (!atFluxPeak && !repeatedAt(k, first, end))
+                continue;
+            const std::int64_t split = atFluxPeak ? k - 1 : k;
+            segments.push_back({first, split, states[t], afterSilence, reattack});
+            first = split;
+            afterSilence = false;
+            reattack = atFluxPeak;
+        }
+        segments.push_back({first, end, states[t], afterSilence, reattack});
         t = end;
     }
 
@@ -336,7 +393,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
         const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
         const std::optional<std::int64_t> harmonicStart =
-            previousPitch == segment.pitch
+            segment.reattack || previousPitch == segment.pitch
                 ? std::nullopt
                 : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, earliest,
                                 segment.first, segment.end);
@@ -345,7 +402,9 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         std::int64_t start = segment.first;
         const auto onsetAfter =
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
-        if (harmonicStart) {
+        if (segment.reattack) {
+            start = segment.first;
+        } else if (harmonicStart) {
             start = *harmonicStart;
         } else if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
             start = *std::prev(onsetAfter);
