@@ -58,6 +58,10 @@ constexpr double kFluxTopHz = 5000;
 constexpr double kFluxFloorDb = 60;
 constexpr double kReattackFluxDb = 7;
 constexpr int kRepeatSpacingFrames = 10;
+// A note shorter than kOctaveSlipFrames, next to a note a whole-number ratio of frequency (an
+// octave, a twelfth...) away without silence between, is yin slipping to a sub- or overtone
+// at an attack or a release (piano hammers, choir transitions): it joins that note.
+constexpr int kOctaveSlipFrames = 16;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
 // note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
 // kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
@@ -226,6 +230,12 @@ std::vector<float> logSpectralFlux(const std::vector<float>& samples, std::int64
     return flux;
 }
 
+// Whether `interval` (semitones) is a whole-number frequency ratio from 2 to 6, as yin slips.
+bool harmonicInterval(int interval) {
+    interval = std::abs(interval);
+    return interval == 12 || interval == 19 || interval == 24 || interval == 28 || interval == 31;
+}
+
 double median(std::vector<double> values) {
     const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
     std::nth_element(values.begin(), middle, values.end());
@@ -382,6 +392,25 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         segments.push_back({first, end, states[t], afterSilence, reattack});
         t = end;
     }
+
+    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames).
+    std::vector<Segment> repaired;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const Segment& segment = segments[i];
+        const bool slip = segment.end - segment.first < kOctaveSlipFrames;
+        if (slip && i + 1 < segments.size() && segments[i + 1].first == segment.end &&
+            harmonicInterval(segments[i + 1].pitch - segment.pitch)) {
+            segments[i + 1].first = segment.first;
+            segments[i + 1].afterSilence = segment.afterSilence;
+            segments[i + 1].reattack = segment.reattack;
+        } else if (slip && !repaired.empty() && repaired.back().end == segment.first &&
+                   harmonicInterval(repaired.back().pitch - segment.pitch)) {
+            repaired.back().end = segment.end;
+        } else {
+            repaired.push_back(segment);
+        }
+    }
+    segments.swap(repaired);
 
     std::vector<TranscribedNote> notes;
     std::int64_t previousStart = -kShortestNoteFrames;
