@@ -69,8 +69,9 @@ constexpr int kOctaveSlipFrames = 16;
 // (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of each harmonic below
 // kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous note's harmonics)
 // crosses halfway, in dB, from its lowest before the settle to its highest over the
-// kOnsetSettleFrames after it. Without enough such bins (a repeated note), the last aubio
-// onset before the pitch settled, else where the level starts rising or is lowest.
+// kOnsetSettleFrames after it. A repeated note split at a flux peak starts at the split; one
+// split at a dip, or a note without enough such bins, at the last aubio onset before the pitch
+// settled, else where the level starts rising or is lowest.
 constexpr int kOnsetLeadFrames = 20;
 constexpr int kOnsetSettleFrames = 5;
 constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
@@ -432,7 +433,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         const auto onsetAfter =
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
         if (segment.reattack) {
-            start = segment.first;
+            start = segment.first; // the split before the flux peak
         } else if (harmonicStart) {
             start = *harmonicStart;
         } else if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
