@@ -116,11 +116,11 @@ private Q_SLOTS:
     void transcribesRenderedMelodies_data() {
         QTest::addColumn<int>("program");
         QTest::addColumn<double>("floor");
-        QTest::newRow("trumpet") << 56 << 0.9;
-        QTest::newRow("clarinet") << 71 << 0.9;
-        QTest::newRow("piano") << 0 << 0.8;
-        QTest::newRow("flute") << 73 << 0.8;
-        QTest::newRow("violin") << 40 << 0.7;
+        QTest::newRow("trumpet") << 56 << 0.95;
+        QTest::newRow("clarinet") << 71 << 0.95;
+        QTest::newRow("piano") << 0 << 0.85;
+        QTest::newRow("flute") << 73 << 0.85;
+        QTest::newRow("violin") << 40 << 0.75;
     }
     void transcribesRenderedMelodies() {
         REQUIRE_SOUNDFONT();

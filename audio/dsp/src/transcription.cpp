@@ -1,6 +1,7 @@
 #include "accord/dsp/transcription.h"
 
 #include "accord/dsp/analysis_constants.h"
+#include "accord/dsp/fft.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 namespace accord::dsp {
@@ -46,10 +48,37 @@ constexpr double kChangeCost = 5;
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
 constexpr int kDipFrames = 8;
+// A repeated note inside a run of one state: a peak of the log spectral flux (the mean rise, in
+// dB, of the bins up to kFluxTopHz over two frames, each bin floored kFluxFloorDb below the
+// frame's power) of at least kReattackFluxDb. A re-attack (a new bow stroke, breath, hammer or
+// tongue) brings noise and a new start of every partial even where the level does not dip; a
+// note's own vibrato and tremolo stay under it. A second split in one run comes at least
+// kRepeatSpacingFrames after the first (a release click and the dip after it are one re-attack).
+constexpr double kFluxTopHz = 5000;
+constexpr double kFluxFloorDb = 60;
+constexpr double kReattackFluxDb = 7;
+constexpr int kRepeatSpacingFrames = 10;
+// A note shorter than kOctaveSlipFrames, next to a note a whole-number ratio of frequency (an
+// octave, a twelfth...) away without silence between, is yin slipping to a sub- or overtone
+// at an attack or a release (piano hammers, choir transitions): it joins that note.
+constexpr int kOctaveSlipFrames = 16;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
-// note; bowed, blown and sung attacks scoop or swell): the onset is taken back, at most
-// kOnsetLeadFrames, to the last aubio onset, else to where the level starts rising.
+// note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
+// kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
+// the old note still dominates yin: the onset is where the energy in the new note's harmonics
+// (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of each harmonic below
+// kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous note's harmonics)
+// crosses halfway, in dB, from its lowest before the settle to its highest over the
+// kOnsetSettleFrames after it. A repeated note split at a flux peak starts at the split; one
+// split at a dip, or a note without enough such bins, at the last aubio onset before the pitch
+// settled, else where the level starts rising or is lowest.
 constexpr int kOnsetLeadFrames = 20;
+constexpr int kOnsetSettleFrames = 5;
+constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
+constexpr double kHarmonicHalfWidthBins = 1;
+constexpr double kSharedHarmonicBins = 2;
+constexpr double kHighestHarmonicHz = 5000;
+constexpr std::size_t kFewestHarmonicBins = 2;
 // aubio's onset may come up to this many frames after the pitch settled (its 32 ms window).
 constexpr int kOnsetLagFrames = 2;
 // Velocity from the note's peak A-weighted level: -60 dB is 1, 0 dB (a full-scale tone) 127.
@@ -90,6 +119,122 @@ std::vector<std::int64_t> onsetFrames(const std::vector<float>& samples) {
 
 double midiOf(double hz) {
     return 69 + 12 * std::log2(hz / 440.0);
+}
+
+double hzOf(double midi) {
+    return 440.0 * std::pow(2.0, (midi - 69) / 12);
+}
+
+// Power spectra of single frames, each window centred on its frame, computed on demand.
+class FrameSpectra {
+public:
+    FrameSpectra(const std::vector<float>& samples, int size)
+        : samples_(samples), fft_(size), window_(static_cast<std::size_t>(size)),
+          power_(static_cast<std::size_t>(fft_.bins())) {
+        for (int n = 0; n < size; ++n) // periodic Hann
+            window_[static_cast<std::size_t>(n)] =
+                static_cast<float>(0.5 - 0.5 * std::cos(2 * kPi * n / size));
+    }
+    int size() const { return fft_.size(); }
+    int bins() const { return fft_.bins(); }
+    const std::vector<float>& at(std::int64_t frame) {
+        fft_.loadWindowed(samples_.data(), static_cast<std::int64_t>(samples_.size()),
+                          frame * kHop - fft_.size() / 2, window_.data());
+        fft_.forward();
+        powerSpectrum(fft_.spectrum(), fft_.bins(), power_.data());
+        return power_;
+    }
+
+private:
+    static constexpr double kPi = 3.14159265358979323846;
+    const std::vector<float>& samples_;
+    RealFft fft_;
+    std::vector<float> window_;
+    std::vector<float> power_;
+};
+
+// The bins of `pitch`'s harmonics, less those near `previousPitch`'s harmonics (none: -1).
+std::vector<int> harmonicBins(int pitch, int previousPitch, int fftSize) {
+    const double binHz = static_cast<double>(kSampleRate) / fftSize;
+    const double f0 = hzOf(pitch), previous = previousPitch >= 0 ? hzOf(previousPitch) : 0;
+    std::vector<int> bins;
+    for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
+        const double centre = harmonic * f0 / binHz;
+        if (previous > 0) {
+            const double nearestPrevious =
+                std::max(1.0, std::round(harmonic * f0 / previous)) * previous / binHz;
+            if (std::abs(nearestPrevious - centre) < kSharedHarmonicBins)
+                continue;
+        }
+        for (auto k = static_cast<int>(std::ceil(centre - kHarmonicHalfWidthBins));
+             k <= static_cast<int>(std::floor(centre + kHarmonicHalfWidthBins)); ++k)
+            if (k > 0 && k < fftSize / 2 && (bins.empty() || bins.back() < k))
+                bins.push_back(k);
+    }
+    return bins;
+}
+
+// The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
+// above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
+// [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`).
+// Nothing when too few harmonics are its own.
+std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int previousPitch,
+                                          std::int64_t earliest, std::int64_t settled,
+                                          std::int64_t end) {
+    const std::vector<int> bins = harmonicBins(pitch, previousPitch, spectra.size());
+    if (bins.size() < kFewestHarmonicBins || earliest >= settled)
+        return std::nullopt;
+    const std::int64_t settleEnd = std::min(end, settled + kOnsetSettleFrames + 1);
+    std::vector<double> energyDb;
+    for (std::int64_t t = earliest; t < settleEnd; ++t) {
+        const std::vector<float>& power = spectra.at(t);
+        double sum = 1e-20;
+        for (int k : bins)
+            sum += power[static_cast<std::size_t>(k)];
+        energyDb.push_back(10 * std::log10(sum));
+    }
+    const auto lowest = std::min_element(
+        energyDb.begin(), energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest + 1));
+    const double highest = *std::max_element(
+        energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest), energyDb.end());
+    const double halfway = 0.5 * (*lowest + highest);
+    auto crossing = lowest;
+    while (crossing + 1 != energyDb.end() && *crossing < halfway)
+        ++crossing;
+    return earliest + (crossing - energyDb.begin());
+}
+
+// Per frame: the log spectral flux of kReattackFluxDb above.
+std::vector<float> logSpectralFlux(const std::vector<float>& samples, std::int64_t frames) {
+    FrameSpectra spectra(samples, kSpectrumSize);
+    const auto top = static_cast<std::size_t>(
+        std::min<double>(spectra.bins() - 1, kFluxTopHz * kSpectrumSize / kSampleRate));
+    std::vector<float> flux(static_cast<std::size_t>(frames), 0.0f);
+    // Floored log spectra of the frame, the one before and the one before that.
+    std::vector<float> current(top), previous(top), before(top);
+    for (std::int64_t t = 0; t < frames; ++t) {
+        const std::vector<float>& power = spectra.at(t);
+        double total = 1e-20;
+        for (std::size_t k = 1; k < top; ++k)
+            total += power[k];
+        const double floorDb = 10 * std::log10(total) - kFluxFloorDb;
+        double rise = 0;
+        for (std::size_t k = 1; k < top; ++k) {
+            current[k] = static_cast<float>(std::max(floorDb, 10 * std::log10(power[k] + 1e-20)));
+            if (t >= 2)
+                rise += std::max(0.0f, current[k] - before[k]);
+        }
+        flux[static_cast<std::size_t>(t)] = static_cast<float>(rise / static_cast<double>(top - 1));
+        before.swap(previous);
+        previous.swap(current);
+    }
+    return flux;
+}
+
+// Whether `interval` (semitones) is a whole-number frequency ratio from 2 to 6, as yin slips.
+bool harmonicInterval(int interval) {
+    interval = std::abs(interval);
+    return interval == 12 || interval == 19 || interval == 24 || interval == 28 || interval == 31;
 }
 
 double median(std::vector<double> values) {
@@ -158,6 +303,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     const VoiceFeatures features = analyseVoice(samples, options);
     const std::vector<std::int64_t> onsets = onsetFrames(samples);
     const auto count = static_cast<std::int64_t>(features.frames);
+    const std::vector<float> flux = logSpectralFlux(samples, count);
     std::vector<float> level(static_cast<std::size_t>(count));
     for (std::int64_t t = 0; t < count; ++t) {
         const std::int64_t from = std::max<std::int64_t>(0, t - kLevelMeanFrames / 2);
@@ -202,11 +348,23 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                highestIn(t + 1, std::min(end, t + 1 + kDipFrames)) - level[t] >= kDipDb;
     };
 
+    const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
+        if (t - 1 - first < kShortestNoteFrames || end - t < kShortestNoteFrames ||
+            flux[t] < kReattackFluxDb)
+            return false;
+        for (std::int64_t k = std::max<std::int64_t>(0, t - 2); k <= std::min(count - 1, t + 2);
+             ++k)
+            if (flux[k] > flux[t] || (flux[k] == flux[t] && k < t))
+                return false;
+        return true;
+    };
+
     // Runs of one note state, split at repeated notes: [first, end) with their pitch.
     struct Segment {
         std::int64_t first, end;
         int pitch;
         bool afterSilence;
+        bool reattack; // split at a flux peak: `first` is its onset
     };
     std::vector<Segment> segments;
     for (std::int64_t t = 0; t < count;) {
@@ -217,31 +375,68 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         std::int64_t end = t;
         while (end < count && states[end] == states[t])
             ++end;
-        bool afterSilence = t == 0 || states[t - 1] < 0;
+        bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false;
         std::int64_t first = t;
-        for (std::int64_t k = t + 1; k < end; ++k)
-            if (repeatedAt(k, first, end)) {
-                segments.push_back({first, k, states[t], afterSilence});
-                first = k;
-                afterSilence = false;
-            }
-        segments.push_back({first, end, states[t], afterSilence});
+        for (std::int64_t k = t + 1; k < end; ++k) {
+            if (k - first < kRepeatSpacingFrames)
+                continue;
+            // The flux peaks on the frame after the attack (it compares two frames back).
+            const bool atFluxPeak = reattackAt(k, first, end);
+            if (!atFluxPeak && !repeatedAt(k, first, end))
+                continue;
+            const std::int64_t split = atFluxPeak ? k - 1 : k;
+            segments.push_back({first, split, states[t], afterSilence, reattack});
+            first = split;
+            afterSilence = false;
+            reattack = atFluxPeak;
+        }
+        segments.push_back({first, end, states[t], afterSilence, reattack});
         t = end;
     }
 
+    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames).
+    std::vector<Segment> repaired;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const Segment& segment = segments[i];
+        const bool slip = segment.end - segment.first < kOctaveSlipFrames;
+        if (slip && i + 1 < segments.size() && segments[i + 1].first == segment.end &&
+            harmonicInterval(segments[i + 1].pitch - segment.pitch)) {
+            segments[i + 1].first = segment.first;
+            segments[i + 1].afterSilence = segment.afterSilence;
+            segments[i + 1].reattack = segment.reattack;
+        } else if (slip && !repaired.empty() && repaired.back().end == segment.first &&
+                   harmonicInterval(repaired.back().pitch - segment.pitch)) {
+            repaired.back().end = segment.end;
+        } else {
+            repaired.push_back(segment);
+        }
+    }
+    segments.swap(repaired);
+
     std::vector<TranscribedNote> notes;
     std::int64_t previousStart = -kShortestNoteFrames;
+    FrameSpectra harmonicSpectra(samples, kHarmonicFftSize);
     for (const Segment& segment : segments) {
         if (segment.end - segment.first < kShortestNoteFrames)
             continue;
-        // Back to the last aubio onset before the pitch settled; without one, over a rising
-        // level after silence, or to the lowest level after another note.
         const std::int64_t earliest = std::max<std::int64_t>(
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
+        const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
+        const std::optional<std::int64_t> harmonicStart =
+            segment.reattack || previousPitch == segment.pitch
+                ? std::nullopt
+                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, earliest,
+                                segment.first, segment.end);
+        // Else back to the last aubio onset before the pitch settled; without one, over a
+        // rising level after silence, or to the lowest level after another note.
         std::int64_t start = segment.first;
         const auto onsetAfter =
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
-        if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
+        if (segment.reattack) {
+            start = segment.first; // the split before the flux peak
+        } else if (harmonicStart) {
+            start = *harmonicStart;
+        } else if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {
             start = *std::prev(onsetAfter);
         } else if (segment.afterSilence) {
             while (start > earliest && level[start - 1] < level[start])
