@@ -1,8 +1,10 @@
 #include "accord/ui/common/audio_files.h"
 
 #include <QFileInfo>
+#include <QMimeData>
 #include <QObject>
 #include <QStringList>
+#include <QUrl>
 
 namespace accord::ui {
 
@@ -27,6 +29,15 @@ QString audioFileFilter() {
     for (const QString& suffix : audioSuffixes())
         patterns << QStringLiteral("*.") + suffix;
     return QObject::tr("Audio files (%1);;All files (*)").arg(patterns.join(QLatin1Char(' ')));
+}
+
+QString firstLocalFile(const QMimeData* mime) {
+    if (mime == nullptr || !mime->hasUrls())
+        return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
+            return url.toLocalFile();
+    return {};
 }
 
 } // namespace accord::ui

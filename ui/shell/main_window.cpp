@@ -11,6 +11,7 @@
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/export/export_dialog.h"
+#include "accord/ui/identify/identify_panel.h"
 #include "accord/ui/import/import_manager.h"
 #include "accord/ui/mixer/mixer_panel.h"
 #include "accord/ui/mixer/transport_bar.h"
@@ -103,6 +104,15 @@ MainWindow::MainWindow(QWidget* parent)
     verifyDock_->setWidget(verify_);
     verifyDock_->setFeatures(mixerDock_->features());
     addDockWidget(Qt::RightDockWidgetArea, verifyDock_);
+    // Identify shares its place: drop a file on it to see whose recordings sound in it.
+    identify_ = new IdentifyPanel(session_, this);
+    identifyDock_ = new QDockWidget(tr("Identify"), this);
+    identifyDock_->setObjectName(QStringLiteral("identifyDock"));
+    identifyDock_->setWidget(identify_);
+    identifyDock_->setFeatures(mixerDock_->features());
+    addDockWidget(Qt::RightDockWidgetArea, identifyDock_);
+    tabifyDockWidget(verifyDock_, identifyDock_);
+    verifyDock_->raise();
 
     createActions();
     createMenus();
@@ -404,6 +414,10 @@ void MainWindow::createMenus() {
     showVerify->setObjectName(QStringLiteral("actionShowVerify"));
     showVerify->setText(tr("&Verify Panel"));
     view->addAction(showVerify);
+    QAction* showIdentify = identifyDock_->toggleViewAction();
+    showIdentify->setObjectName(QStringLiteral("actionShowIdentify"));
+    showIdentify->setText(tr("&Identify Panel"));
+    view->addAction(showIdentify);
 
     QMenu* transport = menuBar()->addMenu(tr("&Transport"));
     transport->setObjectName(QStringLiteral("menuTransport"));

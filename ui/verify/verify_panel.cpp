@@ -643,17 +643,6 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
 
 // ---- drag and drop ----------------------------------------------------------------------------
 
-namespace {
-QString firstLocalFile(const QMimeData* mime) {
-    if (mime == nullptr || !mime->hasUrls())
-        return {};
-    for (const QUrl& url : mime->urls())
-        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
-            return url.toLocalFile();
-    return {};
-}
-} // namespace
-
 void VerifyPanel::dragEnterEvent(QDragEnterEvent* event) {
     if (!firstLocalFile(event->mimeData()).isEmpty())
         event->acceptProposedAction();

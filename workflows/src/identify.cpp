@@ -154,10 +154,9 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
     return updateFingerprintIndex(registry, index, progress, cancel);
 }
 
-std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
-                                              const FingerprintIndex& index,
-                                              const std::string& path,
-                                              const std::atomic<bool>* cancel) {
+std::vector<IdentifiedRecording>
+identifyFile(const Registry& registry, const FingerprintIndex& index, const std::string& path,
+             const std::atomic<bool>* cancel, double* fileSeconds) {
     auto matchQuery = [&](const std::vector<dsp::Landmark>& query) {
         return dsp::matchLandmarks(
             query, [&](const std::vector<std::uint32_t>& hashes,
@@ -181,7 +180,7 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
         for (dsp::LandmarkMatch& m : matchQuery(window))
             mergeMatch(matches, m);
     };
-    streamLandmarks(
+    const double seconds = streamLandmarks(
         path,
         [&](const dsp::Landmark& l) {
             if (l.frame >= windowStart + windowFrames) {
@@ -199,6 +198,8 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
         },
         cancel);
     matchWindow();
+    if (fileSeconds)
+        *fileSeconds = seconds;
     std::sort(matches.begin(), matches.end(),
               [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
 
@@ -224,6 +225,7 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
         r.speed = match.speed;
         r.pitchSemitones = match.pitchSemitones;
         r.confidence = match.confidence;
+        r.recordingSeconds = recording->seconds;
         found.push_back(std::move(r));
     }
     return found;

@@ -48,19 +48,19 @@ struct IdentifiedRecording {
     std::string id;    // the asset's or render's
     std::string owner; // holder id (a render's: the holder of its first recording or model)
     std::string ownerName;
-    double fileOffset = 0;      // seconds into the file where the recording starts to sound
-    double recordingOffset = 0; // seconds into the recording at that point
-    double seconds = 0;         // how long it sounds in the file
-    double speed = 1;           // recording seconds per file second
-    double pitchSemitones = 0;  // the file's pitch relative to the recording's
-    double confidence = 0;      // 0..1 (docs/IDENTIFY.md "Confidence")
+    double fileOffset = 0;       // seconds into the file where the recording starts to sound
+    double recordingOffset = 0;  // seconds into the recording at that point
+    double seconds = 0;          // how long it sounds in the file
+    double speed = 1;            // recording seconds per file second
+    double pitchSemitones = 0;   // the file's pitch relative to the recording's
+    double confidence = 0;       // 0..1 (docs/IDENTIFY.md "Confidence")
+    double recordingSeconds = 0; // the whole recording's length
 };
 
-// Every indexed recording found in the audio file at `path`, strongest first. Throws BadInput
-// naming the file when it cannot be read as audio.
-std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
-                                              const FingerprintIndex& index,
-                                              const std::string& path,
-                                              const std::atomic<bool>* cancel = nullptr);
+// Every indexed recording found in the audio file at `path`, strongest first; `fileSeconds` gets
+// the file's length. Throws BadInput naming the file when it cannot be read as audio.
+std::vector<IdentifiedRecording>
+identifyFile(const Registry& registry, const FingerprintIndex& index, const std::string& path,
+             const std::atomic<bool>* cancel = nullptr, double* fileSeconds = nullptr);
 
 } // namespace accord::workflows

@@ -27,6 +27,7 @@ class AboutDialog;
 class ArrangementView;
 class ConsentPanel;
 class ExportDialog;
+class IdentifyPanel;
 class ImportManager;
 class MixerPanel;
 class ModelsPanel;
@@ -72,6 +73,8 @@ public:
     TransportBar* transport() const { return transport_; }
     VerifyPanel* verifyPanel() const { return verify_; }
     QDockWidget* verifyDock() const { return verifyDock_; }
+    IdentifyPanel* identifyPanel() const { return identify_; }
+    QDockWidget* identifyDock() const { return identifyDock_; }
     QAction* exportAction() const { return export_; }
 
     QAction* newProjectAction() const { return newProject_; }
@@ -154,6 +157,8 @@ private:
     TransportBar* transport_ = nullptr;
     VerifyPanel* verify_ = nullptr;
     QDockWidget* verifyDock_ = nullptr;
+    IdentifyPanel* identify_ = nullptr;
+    QDockWidget* identifyDock_ = nullptr;
     ExportDialog* exportDialog_ = nullptr;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
