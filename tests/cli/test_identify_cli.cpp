@@ -7,6 +7,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -123,6 +124,40 @@ private slots:
         QCOMPARE(denied.size(), 1);
         QCOMPARE(denied.first().toObject().value("asset").toString(), asset);
         QCOMPARE(denied.first().toObject().value("owner").toString(), holder);
+
+        // Once Ana allows Ben, the export's manifest carries what the scan found, and its split
+        // sheet credits Ana for the 8 s of her track in the 16 s beat.
+        QCOMPARE(accord::test::runCli({"grant", "add", "--holder", holder, "--scope", "export",
+                                       "--asset", asset, "--to", ben},
+                                      registry)
+                     .exitCode,
+                 0);
+        const auto exported = accord::test::runCli(
+            {"--json", "export", song, "--out", dir.filePath("out"), "--as", ben}, registry);
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        const QJsonObject mixExport = exported.json().value("exports").toArray().first().toObject();
+        QFile sidecar(mixExport.value("sidecar").toString());
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(sidecar.readAll()).object();
+        bool foundInManifest = false;
+        for (const auto& entry : manifest.value("lineage").toObject().value("assets").toArray()) {
+            const QJsonObject a = entry.toObject();
+            if (a.value("asset").toString() == mixAsset)
+                foundInManifest = a.value("scan")
+                              .toObject()
+                              .value("found")
+                              .toArray()
+                              .first()
+                              .toObject()
+                              .value("id")
+                              .toString() == asset;
+        }
+        QVERIFY2(foundInManifest, sidecar.fileName().toUtf8().constData());
+        double anaPercent = 0;
+        for (const auto& share : mixExport.value("split").toObject().value("shares").toArray())
+            if (share.toObject().value("holder").toString() == holder)
+                anaPercent = share.toObject().value("percent").toDouble();
+        QVERIFY2(anaPercent > 25 && anaPercent < 38, qPrintable(QString::number(anaPercent)));
     }
 };
 

@@ -324,15 +324,15 @@ private Q_SLOTS:
 
         window.panels()->setCurrentWidget(window.consentPanel());
         window.consentPanel()->showAudit();
-        auto* verify = window.findChild<QPushButton*>(QStringLiteral("verifyButton"));
+        auto* verify = window.findChild<QPushButton*>(QStringLiteral("auditVerifyButton"));
         QVERIFY(verify && verify->isVisible());
         QTest::mouseClick(verify, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!audit->isVerifying() &&
                                      audit->resultText().startsWith(QStringLiteral("✔ Intact")),
                                  kVerifyTimeoutMs);
-        auto* label = window.findChild<QLabel*>(QStringLiteral("verifyResult"));
+        auto* label = window.findChild<QLabel*>(QStringLiteral("auditVerifyResult"));
         QVERIFY(label && label->text().contains(QStringLiteral("entries")));
-        auto* problems = window.findChild<QListWidget*>(QStringLiteral("verifyProblems"));
+        auto* problems = window.findChild<QListWidget*>(QStringLiteral("auditVerifyProblems"));
         QVERIFY(problems && problems->count() == 0 && !problems->isVisible());
         saveScreenshot(&window, QStringLiteral("main_window_audit.png"));
     }
@@ -366,7 +366,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!audit->isVerifying() &&
                                      audit->resultText().startsWith(QStringLiteral("✘ Tampered")),
                                  kVerifyTimeoutMs);
-        auto* problems = window.findChild<QListWidget*>(QStringLiteral("verifyProblems"));
+        auto* problems = window.findChild<QListWidget*>(QStringLiteral("auditVerifyProblems"));
         QVERIFY(problems && problems->count() > 0 && problems->isVisible());
         qInfo("first problem: %s", qPrintable(problems->item(0)->text()));
         saveScreenshot(&window, QStringLiteral("main_window_tampered.png"));

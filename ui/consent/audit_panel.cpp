@@ -68,13 +68,13 @@ AuditPanel::AuditPanel(RegistrySession* session, QWidget* parent)
         view_->scrollToBottom();
     });
 
-    verifyButton_->setObjectName(QStringLiteral("verifyButton"));
+    verifyButton_->setObjectName(QStringLiteral("auditVerifyButton"));
     verifyButton_->setToolTip(tr("Check the hash chain, its signed head, and that replaying the "
                                  "log rebuilds every row of the registry"));
-    result_->setObjectName(QStringLiteral("verifyResult"));
+    result_->setObjectName(QStringLiteral("auditVerifyResult"));
     result_->setWordWrap(true);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    problems_->setObjectName(QStringLiteral("verifyProblems"));
+    problems_->setObjectName(QStringLiteral("auditVerifyProblems"));
     problems_->setVisible(false);
     problems_->setMaximumHeight(160);
 
