@@ -1,11 +1,14 @@
 // Raw SQL tampering with any registry table or the audit log is detected and named.
 
 #include "accord/core/crypto.h"
+#include "accord/core/errors.h"
 #include "accord/core/registry.h"
 
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 
 #include "raw_sql.h"
 
@@ -82,11 +85,60 @@ private slots:
         QVERIFY(report.problems.empty());
     }
 
+    // Each grant and revocation is a statement its holder signed: holders by public key, assets
+    // by content (docs/CONSENT.md "Signed grants").
+    void grantsAreStatementsSignedByTheirHolder() {
+        auto registry = Registry::open(freshCopy("statements").toStdString());
+        const Holder ada = *registry->holder("h-1"), bo = *registry->holder("h-2");
+        const auto statements = registry->grantStatements("g-1");
+        QCOMPARE(int(statements.size()), 2);
+        QVERIFY(!statements[0].revocation && statements[1].revocation);
+        const auto grant = nlohmann::json::parse(statements[0].statement);
+        QCOMPARE(grant["format"].get<std::string>(), std::string("accord-grant-1"));
+        QCOMPARE(grant["holder"].get<std::string>(), ada.publicKey);
+        QCOMPARE(grant["to"].get<std::string>(), bo.publicKey);
+        QCOMPARE(grant["scope"].get<std::string>(), std::string("train-voice"));
+        QCOMPARE(grant["asset"]["pcmSha256"].get<std::string>(), sha256Hex("p1"));
+        QCOMPARE(grant["share"].get<double>(), 50.0);
+        for (const GrantStatement& s : statements)
+            QVERIFY(verifySignature(fromHex(ada.publicKey, "key"), s.statement,
+                                    fromHex(s.signature, "signature")));
+        const auto revocation = nlohmann::json::parse(statements[1].statement);
+        QCOMPARE(revocation["grantStatementSha256"].get<std::string>(),
+                 sha256Hex(statements[0].statement));
+        QCOMPARE(revocation["reason"].get<std::string>(), std::string("test"));
+        QVERIFY(registry->grantStatements("g-2").size() == 1);
+
+        // Without the holder's key on this machine, nothing is granted.
+        const std::size_t before = registry->grants().size();
+        QVERIFY(QFile::remove(QString::fromStdString(registry->path()) + ".keys/h-2.key"));
+        QVERIFY_THROWS_EXCEPTION(
+            IntegrityError,
+            registry->addGrant({bo.id, Scope::Export, std::nullopt, std::nullopt, GrantTerms{}}));
+        QCOMPARE(registry->grants().size(), before);
+        // Revoking does not wait for a key: it holds, unsigned.
+        const Grant bos = *registry->grant("g-2");
+        QVERIFY(QFile::remove(QString::fromStdString(registry->path()) + ".keys/h-1.key"));
+        QVERIFY(registry->revokeGrant(bos.id, "key lost").revokedAt.has_value());
+        QCOMPARE(int(registry->grantStatements(bos.id).size()), 1);
+        QVERIFY(registry->verifyAudit().intact);
+    }
+
     void tamperingIsDetectedAndNamed_data() {
         QTest::addColumn<QString>("sql");
         QTest::addColumn<QString>("expected");
         QTest::newRow("update grant") << "UPDATE grants SET share_percent = 90 WHERE id = 'g-2'"
                                       << "grants row g-2 was changed outside Accord: share_percent";
+        QTest::newRow("grant no longer what its holder signed")
+            << "UPDATE grants SET commercial = 1 WHERE id = 'g-2'"
+            << "the signed statement of grant g-2 does not say what the grant now says";
+        QTest::newRow("forge a grant statement")
+            << "UPDATE grant_statements SET statement = replace(statement, '\"share\":50.0', "
+               "'\"share\":90.0') WHERE id = 'g-2'"
+            << "the signed statement of grant g-2 is not signed by its holder's key";
+        QTest::newRow("drop a revocation statement")
+            << "DELETE FROM grant_statements WHERE id = 'g-1/revocation'"
+            << "grant_statements row g-1/revocation was deleted";
         QTest::newRow("un-revoke grant") << "UPDATE grants SET revoked_at = NULL WHERE id = 'g-1'"
                                          << "grants row g-1 was changed outside Accord: revoked_at";
         QTest::newRow("delete grant") << "DELETE FROM grants WHERE id = 'g-2'"

@@ -238,6 +238,9 @@ AuditReport Registry::verifyAudit() const {
             problem(table + " row " + id + " was deleted (logged by audit entry " +
                     std::to_string(seq) + ")");
     }
+
+    // 4. Every signed grant statement still says what its grant says, signed by its holder.
+    impl_->checkGrantStatements(problem);
     return report;
 }
 

@@ -79,7 +79,9 @@ Grant Registry::addGrant(const NewGrant& input) {
                              {"commercial", input.terms.commercial},
                              {"expires_at", optionalIso(input.terms.expiresAt)},
                              {"created_at", formatIsoTime(currentTime())}});
-        return *grant(id);
+        const Grant given = *grant(id);
+        impl_->signGrantStatement(given, false);
+        return given;
     });
 }
 
@@ -94,8 +96,13 @@ Grant Registry::revokeGrant(const std::string& grantId, const std::string& reaso
         impl_->updateAndLog(
             "grant.revoke", "grants", grantId,
             {{"revoked_at", formatIsoTime(currentTime())}, {"revoke_reason", reason}});
+        const Grant revoked = *grant(grantId);
+        // Withdrawing consent never waits for a key: without the holder's key on this machine
+        // the revocation holds here, unsigned (docs/CONSENT.md "Signed grants").
+        if (impl_->holderKeyIsHere(revoked.holder))
+            impl_->signGrantStatement(revoked, true);
         impl_->markSourceRevoked(grantId);
-        return *grant(grantId);
+        return revoked;
     });
 }
 

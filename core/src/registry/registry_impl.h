@@ -7,6 +7,7 @@
 #include "sqlite_db.h"
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -144,6 +145,13 @@ struct Registry::Impl {
 
     std::vector<Grant> selectGrants(const std::string& clauses,
                                     const std::vector<std::string>& keys = {}) const;
+    // The text a grant's holder signs for it, or for its revocation (grant_statements.cpp).
+    std::string grantStatementText(const Grant& grant, bool revocation) const;
+    void signGrantStatement(const Grant& grant, bool revocation);
+    bool holderKeyIsHere(const std::string& holderId) const;
+    // Each statement matches its grant as it stands and carries its holder's signature; calls
+    // `problem` for each that does not (audit verify).
+    void checkGrantStatements(const std::function<void(std::string)>& problem) const;
 
     // Models without their training sources (trainingOf).
     std::vector<Model> selectModels(const std::string& clauses,

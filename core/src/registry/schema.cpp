@@ -162,15 +162,28 @@ CREATE TABLE asset_contents (
 );
 CREATE INDEX asset_contents_by_asset ON asset_contents(asset);
 )sql",
+        // 6: every grant and revocation as a statement signed by the granting holder's key
+        // (docs/CONSENT.md "Signed grants"), so a grant can be shown to another studio and
+        // checked there. A table of its own, as in 2: grants given before have none.
+        R"sql(
+CREATE TABLE grant_statements (
+    id         TEXT PRIMARY KEY,
+    grant_id   TEXT NOT NULL REFERENCES grants(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('grant', 'revocation')),
+    statement  TEXT NOT NULL,
+    signature  TEXT NOT NULL
+);
+CREATE INDEX grant_statements_by_grant ON grant_statements(grant_id);
+)sql",
     };
     return all;
 }
 
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
-        "studio",        "holders",     "assets",        "grants",        "models",
-        "model_sources", "renders",     "render_inputs", "exports",       "render_watermarks",
-        "trusted_keys",  "midi_assets", "asset_scans",   "asset_contents"};
+        "studio",        "holders",     "assets",        "grants",         "models",
+        "model_sources", "renders",     "render_inputs", "exports",        "render_watermarks",
+        "trusted_keys",  "midi_assets", "asset_scans",   "asset_contents", "grant_statements"};
     return tables;
 }
 

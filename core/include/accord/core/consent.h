@@ -117,6 +117,16 @@ struct Grant {
     std::string revokeReason;
 };
 
+// A grant or its revocation as the granting holder signed it (docs/CONSENT.md "Signed grants"):
+// canonical JSON naming holders by public key and assets by content, so it means the same in any
+// studio.
+struct GrantStatement {
+    std::string grant; // the grant's id here
+    bool revocation = false;
+    std::string statement; // the signed text
+    std::string signature; // Ed25519 by the granting holder, hex
+};
+
 enum class ModelKind { Voice, Style };
 std::string modelKindName(ModelKind kind);
 ModelKind parseModelKind(const std::string& name);

@@ -121,11 +121,17 @@ public:
                                         const std::string& fileSha256) const;
     std::vector<Asset> assets() const;
 
+    // Gives a grant and its statement signed with the holder's key (IntegrityError when that key
+    // is not on this machine: nothing is given).
     Grant addGrant(const NewGrant& grant);
-    // Revokes (never deletes) and marks models trained under that grant source-revoked.
+    // Revokes (never deletes), with a revocation statement signed by the granting holder when
+    // their key is on this machine, and marks models trained under that grant source-revoked.
     Grant revokeGrant(const std::string& grantId, const std::string& reason);
     std::optional<Grant> grant(const std::string& id) const;
     std::vector<Grant> grants(const GrantFilter& filter = {}) const;
+    // The grant's signed statements: the grant, then its revocation; none for a grant given
+    // before statements existed.
+    std::vector<GrantStatement> grantStatements(const std::string& grantId) const;
 
     Model addModel(const NewModel& model);
     std::optional<Model> model(const std::string& id) const;
