@@ -495,9 +495,10 @@ int main() {
             const double speed = 0.8 + 0.4 * double(++version % 97) / 97;
             for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
                 std::vector<IndexedLandmark> landmarks;
-                dsp::Fingerprinter f(kRate * speed, 1, [&](const dsp::Landmark& l) {
-                    landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                });
+                dsp::Fingerprinter f(
+                    kRate * speed, 1, dsp::FingerprintSide::Index, [&](const dsp::Landmark& l) {
+                        landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+                    });
                 const float* planar[1] = {recordings[i].samples.data()};
                 f.add(planar, recordings[i].samples.size());
                 f.finish();

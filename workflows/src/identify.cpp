@@ -52,12 +52,14 @@ std::string renderOwner(const Registry& registry, const std::string& renderId, i
 }
 
 // The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
-double streamLandmarks(const std::string& path, const dsp::Fingerprinter::Sink& sink,
-                       const std::atomic<bool>* cancel) {
+double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
+                       const dsp::Fingerprinter::Sink& sink, const std::atomic<bool>* cancel) {
     std::optional<dsp::Fingerprinter> fingerprinter;
     audio::readAudioFileInBlocks(
         path,
-        [&](int sampleRate, int channels) { fingerprinter.emplace(sampleRate, channels, sink); },
+        [&](int sampleRate, int channels) {
+            fingerprinter.emplace(sampleRate, channels, side, sink);
+        },
         [&](const float* const* planar, int frames) {
             fingerprinter->add(planar, std::size_t(frames));
         },
@@ -77,7 +79,7 @@ std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* se
                                              const std::atomic<bool>* cancel) {
     std::vector<IndexedLandmark> landmarks;
     const double length = streamLandmarks(
-        path,
+        path, dsp::FingerprintSide::Index,
         [&](const dsp::Landmark& l) {
             landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
         },
@@ -126,7 +128,8 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
                                               const std::atomic<bool>* cancel) {
     std::vector<dsp::Landmark> query;
     streamLandmarks(
-        path, [&](const dsp::Landmark& l) { query.push_back(l); }, cancel);
+        path, dsp::FingerprintSide::Query, [&](const dsp::Landmark& l) { query.push_back(l); },
+        cancel);
 
     const auto matches = dsp::matchLandmarks(
         query, [&](const std::vector<std::uint32_t>& hashes,
