@@ -134,7 +134,7 @@ std::vector<IdentifiedRecording> identifyFile(const Registry& registry,
     const auto matches = dsp::matchLandmarks(
         query, [&](const std::vector<std::uint32_t>& hashes,
                    const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-            index.lookup(hashes,
+            index.lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
                          [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                              hit(i, {recording, l.frame, l.span, l.pitchCents});
                          });

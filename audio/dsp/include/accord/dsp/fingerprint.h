@@ -24,6 +24,10 @@ constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
 constexpr int kVersion = 3; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
+// A hash stored more often than this is skipped by queries (a stop-list, as audfprint's and
+// Panako's caps): its rows carry little evidence, and without the cap a query's work grows with
+// every hour indexed (docs/IDENTIFY.md "Queries").
+constexpr int kMaxRowsPerHash = 48;
 } // namespace fingerprint
 
 struct Landmark {
@@ -93,7 +97,8 @@ struct LandmarkMatch {
 };
 
 // Finds the recordings a query's landmarks point to. `lookup(hashes, hits)` appends, for each
-// hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)`. Matches
+// hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)` (none for a
+// hash stored more than fingerprint::kMaxRowsPerHash times). Matches
 // come strongest first, at most one per recording.
 using LandmarkLookup =
     std::function<void(const std::vector<std::uint32_t>& hashes,
