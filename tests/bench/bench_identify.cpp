@@ -490,7 +490,9 @@ int main() {
         timing.push_back(plainExcerpt(5, "", "timing", n));
     for (Recording& r : recordings)
         std::reverse(r.samples.begin(), r.samples.end());
-    for (double target = 1; target <= growthHours; target *= 2) {
+    // Doubling from 1 h, the last step exactly ACCORD_BENCH_HOURS (100 h: 1, 2, ..., 64, 100).
+    for (double target = 1; target <= growthHours;
+         target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
         while (hours < target) {
             const double speed = 0.8 + 0.4 * double(++version % 97) / 97;
             for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
