@@ -8,6 +8,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/fingerprint.h"
 #include "accord/workflows/identify.h"
 #include "accord/workflows/import.h"
 
@@ -193,6 +194,26 @@ private slots:
                 QVERIFY2(QString::fromUtf8(e.what()).contains(bad), e.what());
             }
         }
+    }
+
+    void commonHashesSkipped() {
+        // A hash stored more often than the cap yields nothing; a rarer one all its rows.
+        QTemporaryDir dir;
+        auto index = accord::FingerprintIndex::open(dir.filePath("x.fingerprints").toStdString(),
+                                                    accord::dsp::fingerprint::kVersion);
+        constexpr int cap = 5;
+        std::vector<accord::IndexedLandmark> landmarks;
+        for (std::uint32_t frame = 0; frame <= cap; ++frame)
+            landmarks.push_back({7, frame, 10, 0});
+        landmarks.push_back({9, 3, 10, 0});
+        landmarks.push_back({9, 4, 10, 0});
+        index->add(accord::IndexedKind::Asset, "a", "", 1, landmarks);
+        std::vector<std::uint32_t> found;
+        index->lookup({7, 9}, cap,
+                      [&](std::size_t i, std::int64_t, const accord::IndexedLandmark&) {
+                          found.push_back(std::uint32_t(i));
+                      });
+        QCOMPARE(found, (std::vector<std::uint32_t>{1, 1}));
     }
 
     void reindexEqualsIncrementalIndex() {

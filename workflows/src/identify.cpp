@@ -86,12 +86,14 @@ void mergeMatch(std::vector<dsp::LandmarkMatch>& matches, const dsp::LandmarkMat
 }
 
 // The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
-double streamLandmarks(const std::string& path, const dsp::Fingerprinter::Sink& sink,
-                       const std::atomic<bool>* cancel) {
+double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
+                       const dsp::Fingerprinter::Sink& sink, const std::atomic<bool>* cancel) {
     std::optional<dsp::Fingerprinter> fingerprinter;
     audio::readAudioFileInBlocks(
         path,
-        [&](int sampleRate, int channels) { fingerprinter.emplace(sampleRate, channels, sink); },
+        [&](int sampleRate, int channels) {
+            fingerprinter.emplace(sampleRate, channels, side, sink);
+        },
         [&](const float* const* planar, int frames) {
             fingerprinter->add(planar, std::size_t(frames));
         },
@@ -111,7 +113,7 @@ std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* se
                                              const std::atomic<bool>* cancel) {
     std::vector<IndexedLandmark> landmarks;
     const double length = streamLandmarks(
-        path,
+        path, dsp::FingerprintSide::Index,
         [&](const dsp::Landmark& l) {
             landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
         },
@@ -161,7 +163,7 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
         return dsp::matchLandmarks(
             query, [&](const std::vector<std::uint32_t>& hashes,
                        const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                index.lookup(hashes,
+                index.lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
                              [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                                  hit(i, {recording, l.frame, l.span, l.pitchCents});
                              });
@@ -181,7 +183,7 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
             mergeMatch(matches, m);
     };
     const double seconds = streamLandmarks(
-        path,
+        path, dsp::FingerprintSide::Query,
         [&](const dsp::Landmark& l) {
             if (l.frame >= windowStart + windowFrames) {
                 matchWindow();

@@ -22,7 +22,8 @@ constexpr int kFreqRadius = 8; // bins (62 Hz) a peak dominates either side
 constexpr int kTimeRadius = 8; // frames (128 ms) a peak dominates either side
 constexpr int kRingFrames = 2 * kTimeRadius + 1;
 constexpr float kFloorLogPower = -7.0f; // ln power: under this a bin is silence
-constexpr int kFanOut = 4;              // later peaks each anchor pairs with
+constexpr int kIndexFanOut = 4;         // later peaks each anchor pairs with, in the index
+constexpr int kQueryFanOut = 6;         // and in a query (docs/IDENTIFY.md "Landmarks": mixes)
 constexpr int kMinSpan = 4;             // frames from the first peak to the third
 constexpr int kMaxSpan = 48;            // 0.77 s
 constexpr double kTargetCents = 1800;   // later peaks within 1.5 octaves of the anchor
@@ -35,14 +36,20 @@ constexpr double kIntervalCell = 50; // cents
 constexpr int kIntervalCells = 97;   // -24..+24 semitones
 constexpr double kRatioCells = 12;
 constexpr double kRegisterCell = 600; // cents
-constexpr double kEdgeMargin = 0.25;  // of a cell: query its neighbour too
+constexpr double kEdgeMargin = 0.08;  // of a cell: query its neighbour too
 constexpr int kQuantities = 5;
 constexpr int kFieldBits[kQuantities] = {7, 7, 4, 4, 2};
 constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, int(kRatioCells), 16, 4};
 
+// Above the cells' fields: which of the three peaks is the loudest (1..3), a near tie (within
+// 1 dB) looked up under the runner-up too.
+constexpr int kLoudestShift = 24;
+constexpr float kLoudestTie = 0.23f; // ln power: 1 dB
+
 struct Peak {
     std::uint32_t frame;
-    double cents; // above kReferenceHz
+    double cents;   // above kReferenceHz
+    float strength; // ln power
 };
 
 using Cells = std::array<double, kQuantities>; // in cells, fractional
@@ -101,9 +108,11 @@ const std::vector<float>& hannWindow() {
 } // namespace
 
 struct Fingerprinter::Impl {
-    Impl(double rate, int channelCount, Sink out)
-        : inputRate(rate), channels(channelCount), sink(std::move(out)), fft(kFftSize),
-          logPower(std::size_t(kRingFrames) * kBins), freqMax(std::size_t(kRingFrames) * kBins) {
+    Impl(double rate, int channelCount, FingerprintSide side, Sink out)
+        : inputRate(rate), channels(channelCount),
+          fanOut(side == FingerprintSide::Index ? kIndexFanOut : kQueryFanOut),
+          sink(std::move(out)), fft(kFftSize), logPower(std::size_t(kRingFrames) * kBins),
+          freqMax(std::size_t(kRingFrames) * kBins) {
         if (!(rate > 0) || channels < 1)
             throw BadInput("fingerprint: invalid rate or channel count");
         if (rate != kRate)
@@ -112,6 +121,7 @@ struct Fingerprinter::Impl {
 
     double inputRate;
     int channels;
+    int fanOut;
     Sink sink;
     RealFft fft;
     std::unique_ptr<StreamResampler> resampler;
@@ -202,7 +212,7 @@ struct Fingerprinter::Impl {
             const float curvature = left - 2 * value + right;
             const double offset = curvature < 0 ? 0.5 * (left - right) / curvature : 0.0;
             const double hz = (kLowBin + k + offset) * kRate / kFftSize;
-            addPeak({std::uint32_t(frame), 1200 * std::log2(hz / kReferenceHz)});
+            addPeak({std::uint32_t(frame), 1200 * std::log2(hz / kReferenceHz), value});
         }
     }
 
@@ -212,13 +222,30 @@ struct Fingerprinter::Impl {
         peaks.push_back(peak);
     }
 
+    // Which peak is the loudest: kept by speed, pitch and stretch changes and by coding, it
+    // splits each hash's rows in about three.
+    static void addLoudest(const Peak& a, const Peak& b, const Peak& c, Landmark& landmark) {
+        const float strength[3] = {a.strength, b.strength, c.strength};
+        int loudest = 0;
+        for (int k = 1; k < 3; ++k)
+            if (strength[k] > strength[loudest])
+                loudest = k;
+        int runnerUp = loudest == 0 ? 1 : 0;
+        for (int k = 0; k < 3; ++k)
+            if (k != loudest && strength[k] > strength[runnerUp])
+                runnerUp = k;
+        landmark.hash |= std::uint32_t(loudest + 1) << kLoudestShift;
+        if (strength[loudest] - strength[runnerUp] < kLoudestTie)
+            landmark.nearEdges |= std::uint16_t((runnerUp + 1) << (2 * kQuantities));
+    }
+
     // The triplets anchored at the oldest peak, then drops it.
     void emitTriplets() {
         const Peak anchor = peaks.front();
         peaks.pop_front();
-        Peak later[kFanOut];
+        Peak later[kQueryFanOut];
         int count = 0;
-        for (std::size_t i = 0; i < peaks.size() && count < kFanOut; ++i)
+        for (std::size_t i = 0; i < peaks.size() && count < fanOut; ++i)
             if (peaks[i].frame > anchor.frame && peaks[i].frame <= anchor.frame + kMaxSpan &&
                 std::abs(peaks[i].cents - anchor.cents) <= kTargetCents)
                 later[count++] = peaks[i];
@@ -240,6 +267,7 @@ struct Fingerprinter::Impl {
                 landmark.span = std::uint16_t(c.frame - anchor.frame);
                 landmark.pitchCents = std::int16_t(std::lround(anchor.cents));
                 landmark.nearEdges = edgesOf(cells);
+                addLoudest(anchor, b, c, landmark);
                 sink(landmark);
             }
     }
@@ -261,8 +289,8 @@ struct Fingerprinter::Impl {
     }
 };
 
-Fingerprinter::Fingerprinter(double sampleRate, int channels, Sink sink)
-    : impl_(std::make_unique<Impl>(sampleRate, channels, std::move(sink))) {}
+Fingerprinter::Fingerprinter(double sampleRate, int channels, FingerprintSide side, Sink sink)
+    : impl_(std::make_unique<Impl>(sampleRate, channels, side, std::move(sink))) {}
 
 Fingerprinter::~Fingerprinter() = default;
 
@@ -289,9 +317,11 @@ double Fingerprinter::seconds() const {
     return double(impl_->inputFrames) / impl_->inputRate;
 }
 
-std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double sampleRate) {
+std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double sampleRate,
+                                         FingerprintSide side) {
     std::vector<Landmark> landmarks;
-    Fingerprinter fingerprinter(sampleRate, 1, [&](const Landmark& l) { landmarks.push_back(l); });
+    Fingerprinter fingerprinter(sampleRate, 1, side,
+                                [&](const Landmark& l) { landmarks.push_back(l); });
     const float* planar[1] = {mono.data()};
     fingerprinter.add(planar, mono.size());
     fingerprinter.finish();
@@ -299,6 +329,9 @@ std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double 
 }
 
 void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
+    const std::uint32_t loudest = landmark.hash >> kLoudestShift << kLoudestShift;
+    const std::uint32_t runnerUp = std::uint32_t(landmark.nearEdges >> (2 * kQuantities) & 3)
+                                   << kLoudestShift;
     int options[kQuantities][3];
     int counts[kQuantities];
     for (int q = 0; q < kQuantities; ++q) {
@@ -317,7 +350,9 @@ void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
         int cells[kQuantities];
         for (int q = 0; q < kQuantities; ++q)
             cells[q] = options[q][chosen[q]];
-        out.push_back(hashOf(cells));
+        out.push_back(hashOf(cells) | loudest);
+        if (runnerUp)
+            out.push_back(hashOf(cells) | runnerUp);
         int q = 0;
         while (q < kQuantities && ++chosen[q] == counts[q])
             chosen[q++] = 0;

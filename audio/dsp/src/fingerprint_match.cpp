@@ -143,6 +143,50 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     return match;
 }
 
+struct Cell {
+    double speed, offset;
+};
+
+// The (speed, offset) cell most distinct query landmarks of one recording's hits vote for: each
+// hit for every speed cell its spans allow, at the offset that speed implies.
+std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<Vote>& votes) {
+    votes.clear();
+    const double step = std::log1p(kSpeedStep);
+    for (const Hit* h : hits) {
+        const double centre = std::log(h->speed) / step;
+        const double reach = h->speedError / step;
+        const int lowest = std::max(-kSpeedCells, int(std::ceil(centre - reach)));
+        const int highest = std::min(kSpeedCells, int(std::floor(centre + reach)));
+        for (int cell = lowest; cell <= highest; ++cell) {
+            const double speed = std::exp(cell * step);
+            const double offset = h->recordingFrame - speed * h->queryFrame;
+            const auto offsetCell = std::int64_t(std::floor(offset / kOffsetCell)) + (1 << 24);
+            votes.push_back({std::uint64_t(cell + kSpeedCells) << 32 | std::uint64_t(offsetCell),
+                             h->queryIndex});
+        }
+    }
+    std::sort(votes.begin(), votes.end());
+    std::optional<Cell> best;
+    int bestVotes = kMinVotes - 1;
+    for (std::size_t i = 0; i < votes.size();) {
+        std::size_t j = i;
+        int distinct = 0;
+        for (; j < votes.size() && votes[j].cell == votes[i].cell; ++j)
+            if (j == i || votes[j].queryIndex != votes[j - 1].queryIndex)
+                ++distinct;
+        if (distinct > bestVotes) {
+            const std::uint64_t cell = votes[i].cell;
+            const int speedCell = int(cell >> 32) - kSpeedCells;
+            const double offset =
+                (double(std::int64_t(cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
+            bestVotes = distinct;
+            best = Cell{std::exp(speedCell * step), offset};
+        }
+        i = j;
+    }
+    return best;
+}
+
 } // namespace
 
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
@@ -164,63 +208,29 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
                         std::min(0.1, 1.5 / q.span + kSpeedStep), pitch, double(q.frame) + q.span});
     });
 
-    // Votes: each hit for every speed cell its spans allow, at the offset that speed implies.
-    std::vector<Vote> votes;
-    const double step = std::log1p(kSpeedStep);
-    for (const Hit& h : hits) {
-        const double centre = std::log(h.speed) / step;
-        const double reach = h.speedError / step;
-        const int lowest = std::max(-kSpeedCells, int(std::ceil(centre - reach)));
-        const int highest = std::min(kSpeedCells, int(std::floor(centre + reach)));
-        for (int cell = lowest; cell <= highest; ++cell) {
-            const double speed = std::exp(cell * step);
-            const double offset = h.recordingFrame - speed * h.queryFrame;
-            const auto offsetCell = std::int64_t(std::floor(offset / kOffsetCell)) + (1 << 24);
-            votes.push_back({std::uint64_t(h.recording) << 40 |
-                                 std::uint64_t(cell + kSpeedCells) << 32 |
-                                 std::uint64_t(offsetCell),
-                             h.queryIndex});
-        }
-    }
-    std::sort(votes.begin(), votes.end());
-    struct Best {
-        std::int64_t recording;
-        int votes;
-        double speed, offset;
-    };
-    std::vector<Best> best; // per recording, in recording order
-    for (std::size_t i = 0; i < votes.size();) {
-        std::size_t j = i;
-        int distinct = 0;
-        for (; j < votes.size() && votes[j].cell == votes[i].cell; ++j)
-            if (j == i || votes[j].queryIndex != votes[j - 1].queryIndex)
-                ++distinct;
-        const std::uint64_t cell = votes[i].cell;
-        const auto recording = std::int64_t(cell >> 40);
-        if (distinct >= kMinVotes) {
-            const int speedCell = int(cell >> 32 & 0xff) - kSpeedCells;
-            const double offset =
-                (double(std::int64_t(cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
-            if (best.empty() || best.back().recording != recording)
-                best.push_back({recording, distinct, std::exp(speedCell * step), offset});
-            else if (distinct > best.back().votes)
-                best.back() = {recording, distinct, std::exp(speedCell * step), offset};
-        }
-        i = j;
-    }
-
+    // Per recording (its hits together: small sorts that stay in cache), skipping a recording
+    // hit by fewer distinct query landmarks than a match needs.
     std::sort(hits.begin(), hits.end(),
               [](const Hit& a, const Hit& b) { return a.recording < b.recording; });
     std::vector<LandmarkMatch> matches;
-    for (const Best& candidate : best) {
-        const auto first = std::lower_bound(
-            hits.begin(), hits.end(), candidate.recording,
-            [](const Hit& h, std::int64_t recording) { return h.recording < recording; });
-        std::vector<const Hit*> own;
-        for (auto h = first; h != hits.end() && h->recording == candidate.recording; ++h)
-            own.push_back(&*h);
-        if (auto match = fit(own, candidate.speed, candidate.offset))
-            matches.push_back(*match);
+    std::vector<std::size_t> seenIn(query.size(), SIZE_MAX); // group that last counted a landmark
+    std::vector<Vote> votes;
+    std::vector<const Hit*> own;
+    for (std::size_t first = 0, end = 0; first < hits.size(); first = end) {
+        int distinct = 0;
+        for (end = first; end < hits.size() && hits[end].recording == hits[first].recording; ++end)
+            if (seenIn[hits[end].queryIndex] != first) {
+                seenIn[hits[end].queryIndex] = first;
+                ++distinct;
+            }
+        if (distinct < kMinLandmarks)
+            continue;
+        own.clear();
+        for (std::size_t h = first; h < end; ++h)
+            own.push_back(&hits[h]);
+        if (const auto best = bestCell(own, votes))
+            if (auto match = fit(own, best->speed, best->offset))
+                matches.push_back(*match);
     }
     std::sort(matches.begin(), matches.end(), [](const LandmarkMatch& a, const LandmarkMatch& b) {
         return a.landmarks > b.landmarks;

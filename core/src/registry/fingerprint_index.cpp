@@ -191,25 +191,28 @@ std::vector<IndexedRecording> FingerprintIndex::recordings() const {
 }
 
 void FingerprintIndex::lookup(
-    const std::vector<std::uint32_t>& hashes,
+    const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
     const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const {
     // Each distinct hash once, in order (neighbouring pages), handed to every query asking it.
     std::vector<std::size_t> order(hashes.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return hashes[a] < hashes[b]; });
-    Statement s(impl_->db, "SELECT recording, frame, span, pitch FROM landmarks WHERE hash = ?",
+    Statement s(impl_->db,
+                "SELECT recording, frame, span, pitch FROM landmarks WHERE hash = ? LIMIT ?",
                 impl_->path);
     std::vector<std::pair<std::int64_t, IndexedLandmark>> rows;
     for (std::size_t i = 0; i < order.size();) {
         const std::uint32_t hash = hashes[order[i]];
         rows.clear();
-        s.bind(1, std::int64_t(hash));
+        s.bind(1, std::int64_t(hash)).bind(2, maxRowsPerHash + 1);
         while (s.step())
             rows.push_back({s.integer(0), IndexedLandmark{hash, std::uint32_t(s.integer(1)),
                                                           std::uint16_t(s.integer(2)),
                                                           std::int16_t(s.integer(3))}});
         s.reset();
+        if (int(rows.size()) > maxRowsPerHash)
+            rows.clear();
         for (; i < order.size() && hashes[order[i]] == hash; ++i)
             for (const auto& [recording, landmark] : rows)
                 found(order[i], recording, landmark);

@@ -58,8 +58,10 @@ public:
     std::optional<IndexedRecording> recording(std::int64_t id) const;
     std::vector<IndexedRecording> recordings() const;
     // Every landmark stored under each hash: found(index into hashes, recording id, landmark).
+    // A hash stored more than `maxRowsPerHash` times yields nothing (the caller's stop-list):
+    // reading at most that many rows per hash bounds a lookup whatever the index's size.
     void lookup(
-        const std::vector<std::uint32_t>& hashes,
+        const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
         const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const;
     // Empties the index (before a rebuild).
     void clear();

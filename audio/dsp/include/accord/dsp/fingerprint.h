@@ -22,8 +22,12 @@ constexpr int kRate = 8000;    // Hz: the analysis domain (mono)
 constexpr int kFftSize = 1024; // 128 ms
 constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
-constexpr int kVersion = 2; // bumped whenever landmarks change: an index of another version is
+constexpr int kVersion = 3; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
+// A hash stored more often than this is skipped by queries (a stop-list, as audfprint's and
+// Panako's caps): its rows carry little evidence, and without the cap a query's work grows with
+// every hour indexed (docs/IDENTIFY.md "Queries").
+constexpr int kMaxRowsPerHash = 48;
 } // namespace fingerprint
 
 struct Landmark {
@@ -32,9 +36,15 @@ struct Landmark {
     std::uint16_t span = 0;      // frames from the first peak to the third
     std::int16_t pitchCents = 0; // the first peak's pitch, cents above 100 Hz
     // Query side only (not indexed): two bits per hashed quantity, set when it lies near the
-    // lower or upper edge of its cell (queryHashes).
+    // lower or upper edge of its cell, and two for the runner-up of a near tie for the loudest
+    // peak (queryHashes).
     std::uint16_t nearEdges = 0;
 };
+
+// Index: the landmarks stored. Query: a denser set (each anchor with more of the peaks after it),
+// so that a recording's landmarks are still among a query's when another track's peaks fall
+// between its peaks (docs/IDENTIFY.md "Landmarks").
+enum class FingerprintSide { Index, Query };
 
 // Streaming extraction: blocks of any size and rate in, landmarks out as soon as they are
 // complete. Memory is bounded whatever the length (a ring of frames and the peaks of the last
@@ -42,7 +52,7 @@ struct Landmark {
 class Fingerprinter {
 public:
     using Sink = std::function<void(const Landmark&)>;
-    Fingerprinter(double sampleRate, int channels, Sink sink);
+    Fingerprinter(double sampleRate, int channels, FingerprintSide side, Sink sink);
     ~Fingerprinter();
     Fingerprinter(const Fingerprinter&) = delete;
     Fingerprinter& operator=(const Fingerprinter&) = delete;
@@ -59,7 +69,8 @@ private:
 };
 
 // The landmarks of mono samples at `sampleRate`, all at once.
-std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double sampleRate);
+std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double sampleRate,
+                                         FingerprintSide side);
 
 // The hashes a query landmark is looked up under: its own and, where a quantised quantity lies
 // near a cell's edge, the neighbouring cells' (so a small shift of a peak still matches).
@@ -86,7 +97,8 @@ struct LandmarkMatch {
 };
 
 // Finds the recordings a query's landmarks point to. `lookup(hashes, hits)` appends, for each
-// hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)`. Matches
+// hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)` (none for a
+// hash stored more than fingerprint::kMaxRowsPerHash times). Matches
 // come strongest first, at most one per recording.
 using LandmarkLookup =
     std::function<void(const std::vector<std::uint32_t>& hashes,
