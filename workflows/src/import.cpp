@@ -19,7 +19,9 @@ namespace accord::workflows {
 
 namespace {
 
-constexpr double kDecodingShareOfProgress = 0.95;
+// Of an import's progress: decoding, then the scan (indexing what is new, then the query).
+constexpr double kDecodingShareOfProgress = 0.6;
+constexpr double kScanShareOfProgress = 0.38;
 
 // A file not registered as a recording may be generated audio: by its sound or its watermark.
 std::optional<GeneratedOrigin> generatedOriginOfFile(const Registry& registry,
@@ -106,9 +108,18 @@ std::vector<RecordingFoundInside> recordingsFoundInside(const Registry& registry
 }
 
 AssetScan scanForRecordings(const Registry& registry, const std::string& path,
-                            const std::atomic<bool>* cancel) {
+                            const std::atomic<bool>* cancel,
+                            const std::function<void(double)>& progress) {
     const auto index = openFingerprintIndex(registry);
-    updateFingerprintIndex(registry, *index, {}, cancel);
+    // The catch-up takes most of it when recordings arrived since the last scan; the query is
+    // the last step.
+    updateFingerprintIndex(
+        registry, *index,
+        [&](int done, int total) {
+            if (progress)
+                progress(0.9 * done / total);
+        },
+        cancel);
     AssetScan scan;
     scan.fingerprintVersion = dsp::fingerprint::kVersion;
     scan.recordingsIndexed = int(index->recordings().size());
@@ -147,7 +158,10 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
         asset.origin = generated ? AssetOrigin::Generated : AssetOrigin::Imported;
         asset.path = imported.file;
         if (!registry.assetByContent(decoded.identity.pcmSha256, decoded.identity.fileSha256))
-            asset.scan = scanForRecordings(registry, imported.file, cancel);
+            asset.scan = scanForRecordings(registry, imported.file, cancel, [&](double done) {
+                if (progress)
+                    progress(kDecodingShareOfProgress + kScanShareOfProgress * done);
+            });
         const AddedAsset added = registry.addAsset(asset);
         imported.asset = added.asset;
         imported.alreadyKnown = added.alreadyKnown;

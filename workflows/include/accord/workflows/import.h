@@ -32,9 +32,11 @@ std::vector<RecordingFoundInside> recordingsFoundInside(const Registry& registry
 
 // Scans the audio file at `path`, not yet registered, for registered recordings: the fingerprint
 // index is brought up to date with the registry first. Throws BadInput naming an unreadable file
-// (or the index); audio::Cancelled when `cancel` is set.
+// (or the index); audio::Cancelled when `cancel` is set. `progress` 0..1 as recordings are
+// indexed.
 AssetScan scanForRecordings(const Registry& registry, const std::string& path,
-                            const std::atomic<bool>* cancel = nullptr);
+                            const std::atomic<bool>* cancel = nullptr,
+                            const std::function<void(double)>& progress = {});
 
 struct ImportedRecording {
     Asset asset; // registered (or recognised: same content, same asset); empty for a render
@@ -53,22 +55,22 @@ struct ImportedRecording {
 };
 
 // The studio's import (drag-and-drop, Import...): WAV, AIFF, FLAC, Ogg Vorbis or MP3 for a project
-// at `projectRate`. Identifies it, scans it for registered recordings, registers it as an asset of `owner` (the same content twice is
-// one asset) and warms the media cache with it resampled to `projectRate`. A file that is a
-// render's sound or carries the watermark of a known render resolves to that render (`render`
-// set, a note says so); one carrying a watermark unknown here is registered with origin
-// "generated" and a note. Runs on a worker thread; `progress` 0..1; `cancel` aborts with nothing
-// registered (throws audio::Cancelled). Unreadable media: BadInput naming the file, nothing
-// registered.
+// at `projectRate`. Identifies it, scans it for registered recordings, registers it as an asset of
+// `owner` (the same content twice is one asset) and warms the media cache with it resampled to
+// `projectRate`. A file that is a render's sound or carries the watermark of a known render
+// resolves to that render (`render` set, a note says so); one carrying a watermark unknown here is
+// registered with origin "generated" and a note. Runs on a worker thread; `progress` 0..1; `cancel`
+// aborts with nothing registered (throws audio::Cancelled). Unreadable media: BadInput naming the
+// file, nothing registered.
 ImportedRecording importRecording(Registry& registry, const std::string& path,
                                   const std::string& owner, int projectRate,
                                   const std::function<void(double)>& progress = {},
                                   const std::atomic<bool>* cancel = nullptr);
 
 // `accord-cli asset add`: registers `file` as a recording of `owner` (`origin` recorded or
-// imported): audio (scanned for registered recordings, recorded with the asset), or a Standard MIDI File (told by content; known by its note list, so a
-// re-saved file is the same asset). Generated audio or a variation's MIDI is refused with
-// BadInput saying which render it is.
+// imported): audio (scanned for registered recordings, recorded with the asset), or a Standard MIDI
+// File (told by content; known by its note list, so a re-saved file is the same asset). Generated
+// audio or a variation's MIDI is refused with BadInput saying which render it is.
 AddedAsset registerRecording(Registry& registry, const std::string& file, const std::string& owner,
                              AssetOrigin origin, const std::string& isrc);
 
