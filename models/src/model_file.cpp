@@ -1,5 +1,7 @@
 #include "model_file.h"
 
+#include "byte_block.h"
+
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 
@@ -14,72 +16,6 @@ constexpr size_t kChecksumBytes = 32;
 constexpr std::uint32_t kMaxRank = 8;
 
 static_assert(sizeof(float) == 4, "float32 expected");
-
-void putU32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void putU64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-// A bounds-checked little-endian reader.
-class Reader {
-public:
-    Reader(const std::string& bytes, std::string what) : bytes_(bytes), what_(std::move(what)) {}
-    std::uint32_t u32() { return static_cast<std::uint32_t>(take(4)); }
-    std::uint64_t u64() { return take(8); }
-    std::string text(size_t n) {
-        need(n);
-        std::string out = bytes_.substr(at_, n);
-        at_ += n;
-        return out;
-    }
-    void floats(std::vector<float>& out, size_t n) {
-        if (n > (bytes_.size() - at_) / 4)
-            fail("truncated tensor data");
-        out.resize(n);
-        for (size_t i = 0; i < n; ++i) {
-            const auto bits = static_cast<std::uint32_t>(take(4));
-            std::memcpy(&out[i], &bits, 4);
-        }
-    }
-    bool done() const { return at_ == bytes_.size(); }
-    [[noreturn]] void fail(const std::string& problem) const {
-        throw BadInput(what_ + ": " + problem);
-    }
-
-private:
-    void need(size_t n) const {
-        if (n > bytes_.size() - at_)
-            fail("truncated tensor data");
-    }
-    std::uint64_t take(size_t n) {
-        need(n);
-        std::uint64_t v = 0;
-        for (size_t i = 0; i < n; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes_[at_ + i])) << (8 * i);
-        at_ += n;
-        return v;
-    }
-    const std::string& bytes_;
-    std::string what_;
-    size_t at_ = 0;
-};
-
-std::uint64_t readU64(const std::string& bytes, size_t at) {
-    std::uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i)
-        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    return v;
-}
-std::uint32_t readU32(const std::string& bytes, size_t at) {
-    std::uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i)
-        v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    return v;
-}
 
 } // namespace
 
@@ -102,7 +38,7 @@ std::string encodeTensors(const std::vector<NamedArray>& tensors) {
 }
 
 std::vector<NamedArray> decodeTensors(const std::string& blob, const std::string& what) {
-    Reader in(blob, what);
+    ByteReader in(blob, what);
     if (in.text(8) != std::string(kTensorMagic, 8))
         in.fail("the weights block is not an Accord tensor block");
     const std::uint32_t count = in.u32();
@@ -126,7 +62,13 @@ std::vector<NamedArray> decodeTensors(const std::string& blob, const std::string
             if (elements > (size_t{1} << 32))
                 in.fail("corrupt tensor '" + t.name + "' (too large)");
         }
-        in.floats(t.values, elements);
+        if (elements > in.remaining() / 4)
+            in.fail("truncated tensor data");
+        t.values.resize(elements);
+        for (float& value : t.values) {
+            const std::uint32_t bits = in.u32();
+            std::memcpy(&value, &bits, 4);
+        }
         tensors.push_back(std::move(t));
     }
     if (!in.done())
@@ -157,14 +99,17 @@ Container decodeContainer(const std::string& bytes, const char* magic, int maxVe
              ")");
     if (bytes.size() < kHeaderBytes + kChecksumBytes)
         fail("truncated " + kind + ": only " + std::to_string(bytes.size()) + " bytes");
-    const std::uint32_t version = readU32(bytes, 8);
+    ByteReader header(bytes, file);
+    header.text(8);
+    const std::uint32_t version = header.u32();
     if (version == 0)
         fail("corrupt " + kind + " (format version 0)");
     if (version > static_cast<std::uint32_t>(maxVersion))
         fail("written by a newer Accord (format version " + std::to_string(version) +
              "; this build reads up to " + std::to_string(maxVersion) + ")");
-    const std::uint64_t jsonBytes = readU64(bytes, 16);
-    const std::uint64_t blobBytes = readU64(bytes, 24);
+    header.u32();
+    const std::uint64_t jsonBytes = header.u64();
+    const std::uint64_t blobBytes = header.u64();
     const std::uint64_t limit = std::uint64_t{1} << 40;
     if (jsonBytes > limit || blobBytes > limit)
         fail("corrupt " + kind + " (impossible section sizes)");

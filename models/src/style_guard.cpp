@@ -1,5 +1,7 @@
 #include "style_guard.h"
 
+#include "byte_block.h"
+
 #include "accord/core/errors.h"
 
 #include <algorithm>
@@ -49,11 +51,6 @@ void melodyArrays(const Melody& melody, std::vector<double>& onsets, std::vector
     }
 }
 
-void putU32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 constexpr char kRunsMagic[9] = "ACCRUNS1";
 
 } // namespace
@@ -90,8 +87,7 @@ std::string OriginalityIndex::Impl::encode() const {
     putU32(out, static_cast<std::uint32_t>(entries.size()));
     for (const auto& [length, hash, source] : entries) {
         out.push_back(static_cast<char>(length));
-        for (int i = 0; i < 8; ++i)
-            out.push_back(static_cast<char>((hash >> (8 * i)) & 0xff));
+        putU64(out, hash);
         putU32(out, source);
     }
     return out;
@@ -99,42 +95,24 @@ std::string OriginalityIndex::Impl::encode() const {
 
 OriginalityIndex::Impl OriginalityIndex::Impl::decode(const std::string& block,
                                                       const std::string& what) {
-    size_t at = 0;
-    const auto fail = [&](const std::string& problem) -> void {
-        throw BadInput(what + ": corrupt originality runs (" + problem + ")");
-    };
-    const auto take = [&](size_t n) {
-        if (n > block.size() - at)
-            fail("truncated");
-        std::uint64_t v = 0;
-        for (size_t i = 0; i < n; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(block[at + i])) << (8 * i);
-        at += n;
-        return v;
-    };
-    if (block.compare(0, 8, std::string(kRunsMagic, 8)) != 0)
-        fail("not a runs block");
-    at = 8;
+    ByteReader in(block, what + ": corrupt originality runs");
+    if (in.text(std::min<size_t>(8, block.size())) != std::string(kRunsMagic, 8))
+        in.fail("not a runs block");
     Impl impl;
-    const auto sourceCount = static_cast<std::uint32_t>(take(4));
+    const std::uint32_t sourceCount = in.u32();
     if (sourceCount > block.size())
-        fail("impossible source count");
-    for (std::uint32_t i = 0; i < sourceCount; ++i) {
-        const auto bytes = static_cast<size_t>(take(4));
-        if (bytes > block.size() - at)
-            fail("truncated");
-        impl.sources.push_back(block.substr(at, bytes));
-        at += bytes;
-    }
-    const auto count = static_cast<std::uint32_t>(take(4));
-    if (count > (block.size() - at) / 13 || (block.size() - at) != size_t{count} * 13)
-        fail("wrong size");
+        in.fail("impossible source count");
+    for (std::uint32_t i = 0; i < sourceCount; ++i)
+        impl.sources.push_back(in.text(in.u32()));
+    const std::uint32_t count = in.u32();
+    if (in.remaining() != size_t{count} * 13)
+        in.fail("wrong size");
     for (std::uint32_t i = 0; i < count; ++i) {
-        const auto length = static_cast<int>(take(1));
-        const std::uint64_t hash = take(8);
-        const auto source = static_cast<std::uint32_t>(take(4));
+        const auto length = static_cast<int>(in.take(1));
+        const std::uint64_t hash = in.u64();
+        const std::uint32_t source = in.u32();
         if (length < style::kShortestRun || length > kForbiddenRunNotes || source >= sourceCount)
-            fail("run " + std::to_string(i));
+            in.fail("run " + std::to_string(i));
         impl.runs[static_cast<size_t>(length - style::kShortestRun)].emplace(hash, source);
     }
     return impl;

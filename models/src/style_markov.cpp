@@ -1,5 +1,7 @@
 #include "style_markov.h"
 
+#include "byte_block.h"
+
 #include "style_tokens.h"
 
 #include "accord/core/errors.h"
@@ -113,11 +115,6 @@ Conditional conditionalOf(View view, const std::vector<double>& p) {
     return log;
 }
 
-void putU32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 } // namespace
 
 void MarkovCounts::add(const std::vector<int>& events) {
@@ -156,12 +153,10 @@ std::string MarkovCounts::encode() const {
     for (auto& [context, followers] : sorted) {
         std::sort(followers.begin(), followers.end(),
                   [](const Follower& a, const Follower& b) { return a.symbol < b.symbol; });
-        for (int i = 0; i < 8; ++i)
-            out.push_back(static_cast<char>((context >> (8 * i)) & 0xff));
+        putU64(out, context);
         putU32(out, static_cast<std::uint32_t>(followers.size()));
         for (const Follower& f : followers) {
-            out.push_back(static_cast<char>(f.symbol & 0xff));
-            out.push_back(static_cast<char>(f.symbol >> 8));
+            putU16(out, f.symbol);
             putU32(out, f.count);
         }
     }
@@ -169,42 +164,29 @@ std::string MarkovCounts::encode() const {
 }
 
 MarkovCounts MarkovCounts::decode(const std::string& block, const std::string& what) {
-    size_t at = 0;
-    const auto fail = [&](const std::string& problem) -> void {
-        throw BadInput(what + ": corrupt Markov counts (" + problem + ")");
-    };
-    const auto take = [&](size_t n) {
-        if (n > block.size() - at)
-            fail("truncated");
-        std::uint64_t v = 0;
-        for (size_t i = 0; i < n; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(block[at + i])) << (8 * i);
-        at += n;
-        return v;
-    };
-    if (block.size() < 8 || block.compare(0, 8, std::string(kMagic, 8)) != 0)
-        fail("not a Markov block");
-    at = 8;
-    if (take(4) != kMarkovOrder)
-        fail("counts of another order than " + std::to_string(kMarkovOrder));
+    ByteReader in(block, what + ": corrupt Markov counts");
+    if (in.text(std::min<size_t>(8, block.size())) != std::string(kMagic, 8))
+        in.fail("not a Markov block");
+    if (in.u32() != kMarkovOrder)
+        in.fail("counts of another order than " + std::to_string(kMarkovOrder));
     MarkovCounts counts;
-    const auto contexts = take(4);
-    for (std::uint64_t c = 0; c < contexts; ++c) {
-        const std::uint64_t context = take(8);
-        const auto followers = take(4);
+    const std::uint32_t contexts = in.u32();
+    for (std::uint32_t c = 0; c < contexts; ++c) {
+        const std::uint64_t context = in.u64();
+        const std::uint32_t followers = in.u32();
         if (followers == 0 || followers > kEventClasses)
-            fail("impossible number of followers");
+            in.fail("impossible number of followers");
         std::vector<Follower>& list = counts.contexts_[context];
-        for (std::uint64_t f = 0; f < followers; ++f) {
-            const auto symbol = static_cast<std::uint16_t>(take(2));
-            const auto count = static_cast<std::uint32_t>(take(4));
+        for (std::uint32_t f = 0; f < followers; ++f) {
+            const std::uint16_t symbol = in.u16();
+            const std::uint32_t count = in.u32();
             if (symbol >= kEventClasses || count == 0)
-                fail("impossible follower");
+                in.fail("impossible follower");
             list.push_back({symbol, count});
         }
     }
-    if (at != block.size())
-        fail("trailing bytes");
+    if (!in.done())
+        in.fail("trailing bytes");
     return counts;
 }
 

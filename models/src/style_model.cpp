@@ -8,6 +8,8 @@
 #include "style_guard.h"
 #include "style_markov.h"
 #include "style_model_impl.h"
+
+#include "byte_block.h"
 #include "style_net.h"
 #include "style_tokens.h"
 #include "training_checkpoint.h"
@@ -312,8 +314,7 @@ void writeStyleModel(const std::string& file, const TrainedStyle& trained,
                        {"runtime", trained.runtime}};
     std::string blob;
     for (const std::string* block : {&trained.weights, &trained.runs}) {
-        for (int i = 0; i < 8; ++i)
-            blob.push_back(static_cast<char>((block->size() >> (8 * i)) & 0xff));
+        putU64(blob, block->size());
         blob += *block;
     }
     blob += trained.markov;
@@ -351,22 +352,17 @@ StyleModel loadStyleModel(const std::string& file) {
                        " (its card is of another kind)");
     const JsonFields fields(card, file + ": corrupt style model card");
     // u64 weights bytes | weights | (format 2 on: u64 runs bytes) | runs | (format 2 on: Markov)
-    const std::string& blob = container.blob;
-    size_t at = 0;
+    ByteReader blob(container.blob, file + ": corrupt style model");
     const auto sized = [&](const char* what) {
-        std::uint64_t bytes = 0;
-        for (size_t i = 0; i < 8 && at + i < blob.size(); ++i)
-            bytes |= static_cast<std::uint64_t>(static_cast<unsigned char>(blob[at + i]))
-                     << (8 * i);
-        if (blob.size() - at < 8 || bytes > blob.size() - at - 8)
-            throw BadInput(file + ": corrupt style model (impossible " + what + " size)");
-        at += 8 + static_cast<size_t>(bytes);
-        return blob.substr(at - static_cast<size_t>(bytes), static_cast<size_t>(bytes));
+        const std::uint64_t bytes = blob.u64();
+        if (bytes > blob.remaining())
+            blob.fail(std::string("impossible ") + what + " size");
+        return blob.text(static_cast<size_t>(bytes));
     };
     const std::string weights = sized("weights");
     const bool withMarkov = container.version >= 2;
-    const std::string runs = withMarkov ? sized("runs") : blob.substr(at);
-    const std::string markov = withMarkov ? blob.substr(at) : std::string();
+    const std::string runs = withMarkov ? sized("runs") : blob.text(blob.remaining());
+    const std::string markov = withMarkov ? blob.text(blob.remaining()) : std::string();
     if (sha256Hex(weights) != fields.text("weightsSha256"))
         throw BadInput(file +
                        ": corrupt style model: the weights do not match the hash in its card");
