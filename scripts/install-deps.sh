@@ -14,7 +14,7 @@ packages=(
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev
   libfluidsynth-dev fluid-soundfont-gm fluidsynth abcmidi aubio-tools
   sox libsox-fmt-all lame libchromaprint-tools xvfb xauth file dpkg-dev fakeroot
-  appstream desktop-file-utils librsvg2-bin
+  appstream desktop-file-utils librsvg2-bin poppler-utils
 )
 
 missing=()

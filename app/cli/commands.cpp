@@ -12,6 +12,7 @@
 #include "project_commands.h"
 #include "provenance_commands.h"
 #include "render_command.h"
+#include "statement_command.h"
 #include "trust_commands.h"
 #ifdef ACCORD_CLI_WITH_MODELS
 #include "demo.h"
@@ -179,6 +180,11 @@ const std::vector<CommandSpec> commands = {
     {{"trust", "remove"}, "KEY", {}, 1, 1},
     {{"verify"}, "FILE", {}, 1, 1},
     {{"identify"}, "FILE | --reindex", {{"--reindex", false}}, 0, 1},
+    {{"statement"},
+     "--holder HOLDER [--from DATE] [--to DATE] --format csv|pdf --out FILE",
+     {{"--holder", true}, {"--from", true}, {"--to", true}, {"--format", true}, {"--out", true}},
+     0,
+     0},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -460,6 +466,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
         return runVerifyCommand(args, out, err);
     if (name == "identify")
         return runIdentifyCommand(args, out, err);
+    if (name == "statement")
+        return runStatementCommand(args, out);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 

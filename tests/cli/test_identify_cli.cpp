@@ -144,13 +144,13 @@ private slots:
             const QJsonObject a = entry.toObject();
             if (a.value("asset").toString() == mixAsset)
                 foundInManifest = a.value("scan")
-                              .toObject()
-                              .value("found")
-                              .toArray()
-                              .first()
-                              .toObject()
-                              .value("id")
-                              .toString() == asset;
+                                      .toObject()
+                                      .value("found")
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value("id")
+                                      .toString() == asset;
         }
         QVERIFY2(foundInManifest, sidecar.fileName().toUtf8().constData());
         double anaPercent = 0;
@@ -158,6 +158,37 @@ private slots:
             if (share.toObject().value("holder").toString() == holder)
                 anaPercent = share.toObject().value("percent").toDouble();
         QVERIFY2(anaPercent > 25 && anaPercent < 38, qPrintable(QString::number(anaPercent)));
+
+        // Ana's royalty statement names that export with her share, as CSV and as PDF.
+        const QString csvPath = dir.filePath("ana.csv"), pdfPath = dir.filePath("ana.pdf");
+        QCOMPARE(
+            accord::test::runCli(
+                {"statement", "--holder", holder, "--format", "csv", "--out", csvPath}, registry)
+                .exitCode,
+            0);
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList rows = QString(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 3); // header, the mix, the total
+        QVERIFY2(rows[1].startsWith(mixExport.value("export").toString() + ","),
+                 qPrintable(rows[1]));
+        QVERIFY2(rows[1].contains(QString::number(anaPercent, 'f', 2)), qPrintable(rows[1]));
+        QVERIFY(rows[2].startsWith("total,"));
+        const auto pdf = accord::test::runCli(
+            {"--json", "statement", "--holder", holder, "--format", "pdf", "--out", pdfPath},
+            registry);
+        QCOMPARE(pdf.exitCode, 0);
+        QCOMPARE(pdf.json().value("exports").toInt(), 1);
+        const QString pdfText = accord::test::runToolOutput("pdftotext", {pdfPath, "-"});
+        QVERIFY2(pdfText.contains("Royalty statement: Ana") && pdfText.contains("song") &&
+                     pdfText.contains(QString::number(anaPercent, 'f', 2)),
+                 qPrintable(pdfText));
+        // An unknown holder is bad input.
+        QCOMPARE(
+            accord::test::runCli(
+                {"statement", "--holder", "h-99", "--format", "csv", "--out", csvPath}, registry)
+                .exitCode,
+            2);
     }
 };
 

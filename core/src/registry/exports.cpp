@@ -23,4 +23,12 @@ ExportRecord Registry::addExport(const NewExport& input) {
     });
 }
 
+std::vector<ExportRecord> Registry::exports() const {
+    return impl_->selectAll<ExportRecord>(
+        "SELECT id, render, path, manifest, decision, created_at FROM exports ORDER BY rowid",
+        [](const sqlite::Statement& s) {
+            return ExportRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+        });
+}
+
 } // namespace accord

@@ -147,6 +147,8 @@ public:
     std::vector<Render> renders() const;
 
     ExportRecord addExport(const NewExport& record);
+    // Every export, oldest first.
+    std::vector<ExportRecord> exports() const;
 
     // The trust store (docs/CLI.md "trust"): keys the user chose to trust, besides this studio's
     // and the holders' on record. `publicKey` is 64 hexadecimal digits (either case). Throws
