@@ -261,7 +261,8 @@ private slots:
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(r.json().value("sample_rate").toInt(), rate);
             const double seconds =
-                QString(accord::test::runToolOutput("soxi", {"-s", wav})).trimmed().toDouble() / rate;
+                QString(accord::test::runToolOutput("soxi", {"-s", wav})).trimmed().toDouble() /
+                rate;
             QVERIFY2(std::abs(r.json().value("duration").toDouble() - seconds) < 1e-6,
                      r.out.constData());
         }
