@@ -1,10 +1,12 @@
 #include "accord/ui/common/audio_files.h"
 
+#include <QDropEvent>
 #include <QFileInfo>
 #include <QMimeData>
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <QWidget>
 
 namespace accord::ui {
 
@@ -31,6 +33,8 @@ QString audioFileFilter() {
     return QObject::tr("Audio files (%1);;All files (*)").arg(patterns.join(QLatin1Char(' ')));
 }
 
+namespace {
+
 QString firstLocalFile(const QMimeData* mime) {
     if (mime == nullptr || !mime->hasUrls())
         return {};
@@ -38,6 +42,37 @@ QString firstLocalFile(const QMimeData* mime) {
         if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
             return url.toLocalFile();
     return {};
+}
+
+// Accepts drags that carry a file and opens what is dropped; other drags go on to the widget.
+class FileDropFilter : public QObject {
+public:
+    FileDropFilter(QWidget* target, std::function<void(const QString&)> open)
+        : QObject(target), open_(std::move(open)) {}
+
+    bool eventFilter(QObject*, QEvent* event) override {
+        const QEvent::Type type = event->type();
+        if (type != QEvent::DragEnter && type != QEvent::DragMove && type != QEvent::Drop)
+            return false;
+        auto* drag = static_cast<QDropEvent*>(event);
+        const QString file = firstLocalFile(drag->mimeData());
+        if (file.isEmpty())
+            return false;
+        drag->acceptProposedAction();
+        if (type == QEvent::Drop)
+            open_(file);
+        return true;
+    }
+
+private:
+    std::function<void(const QString&)> open_;
+};
+
+} // namespace
+
+void openDroppedFiles(QWidget* target, std::function<void(const QString&)> open) {
+    target->setAcceptDrops(true);
+    target->installEventFilter(new FileDropFilter(target, std::move(open)));
 }
 
 } // namespace accord::ui

@@ -10,8 +10,6 @@
 #include "accord/ui/common/palette.h"
 #include "accord/ui/shell/registry_session.h"
 
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -100,7 +98,7 @@ IdentifyPanel::IdentifyPanel(RegistrySession* session, QWidget* parent)
       message_(new QLabel(this)), progress_(new QProgressBar(this)), list_(new QTreeWidget(this)),
       timeline_(new IdentifyTimeline(this)) {
     setObjectName(QStringLiteral("identifyPanel"));
-    setAcceptDrops(true);
+    openDroppedFiles(this, [this](const QString& file) { identify(file); });
     setMinimumWidth(kMinimumWidth);
     pool_.setMaxThreadCount(1);
     choose_->setObjectName(QStringLiteral("identifyChoose"));
@@ -275,24 +273,6 @@ void IdentifyPanel::chooseFile() {
 
 void IdentifyPanel::updateButtons() {
     cancel_->setEnabled(running_ != nullptr && !running_->cancel->load());
-}
-
-void IdentifyPanel::dragEnterEvent(QDragEnterEvent* event) {
-    if (!firstLocalFile(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
-}
-
-void IdentifyPanel::dragMoveEvent(QDragMoveEvent* event) {
-    if (!firstLocalFile(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
-}
-
-void IdentifyPanel::dropEvent(QDropEvent* event) {
-    const QString file = firstLocalFile(event->mimeData());
-    if (file.isEmpty())
-        return;
-    event->acceptProposedAction();
-    identify(file);
 }
 
 // ---- the timeline -------------------------------------------------------------------------------

@@ -9,8 +9,6 @@
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/verify.h"
 
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -19,14 +17,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
-#include <QMimeData>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QStyle>
 #include <QTableWidget>
 #include <QTreeWidget>
-#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -153,7 +149,7 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
       split_(new QTableWidget(0, 3, this)), problems_(new QListWidget(this)),
       notes_(new QListWidget(this)), watcher_(new QFutureWatcher<VerifyOutcome>(this)) {
     setObjectName(QStringLiteral("verifyPanel"));
-    setAcceptDrops(true);
+    openDroppedFiles(this, [this](const QString& file) { verify(file); });
     setMinimumWidth(kMinimumWidth);
     setStyleSheet(palette::styleSheet(QString::fromLatin1(kPanelStyle)));
     pool_.setMaxThreadCount(1);
@@ -639,26 +635,6 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     }
     if (r.notes.empty())
         new QListWidgetItem(tr("None"), notes_);
-}
-
-// ---- drag and drop ----------------------------------------------------------------------------
-
-void VerifyPanel::dragEnterEvent(QDragEnterEvent* event) {
-    if (!firstLocalFile(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
-}
-
-void VerifyPanel::dragMoveEvent(QDragMoveEvent* event) {
-    if (!firstLocalFile(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
-}
-
-void VerifyPanel::dropEvent(QDropEvent* event) {
-    const QString file = firstLocalFile(event->mimeData());
-    if (file.isEmpty())
-        return;
-    event->acceptProposedAction();
-    verify(file);
 }
 
 } // namespace accord::ui

@@ -5,15 +5,17 @@
 
 #include <QString>
 
-class QMimeData;
+#include <functional>
+
+class QWidget;
 
 namespace accord::ui {
 
 bool isAudioFile(const QString& path);
 // For a file dialog: "Audio files (*.wav *.wave … *.mp3);;All files (*)".
 QString audioFileFilter();
-// The first local file (not a folder) a drag carries, or empty: what the panels that take one
-// dropped file (Verify, Identify) accept.
-QString firstLocalFile(const QMimeData* mime);
+// Makes `target` take a file dropped on it (the first local file a drag carries, not a folder)
+// and hand it to `open`: the panels that look at one file (Verify, Identify).
+void openDroppedFiles(QWidget* target, std::function<void(const QString&)> open);
 
 } // namespace accord::ui

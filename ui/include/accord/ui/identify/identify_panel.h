@@ -58,11 +58,6 @@ public Q_SLOTS:
 Q_SIGNALS:
     void identifyingChanged(bool identifying);
 
-protected:
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dragMoveEvent(QDragMoveEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
-
 private:
     struct Running {
         std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);

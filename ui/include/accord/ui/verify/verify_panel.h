@@ -79,11 +79,6 @@ public Q_SLOTS:
     void verifyAgain();
     void chooseFile();
 
-protected:
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dragMoveEvent(QDragMoveEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
-
 private:
     void start();
     void showOutcome(const VerifyOutcome& outcome);
