@@ -8,6 +8,7 @@
 #include "accord/workflows/convert.h"
 #include "accord/workflows/export.h"
 #include "accord/workflows/import.h"
+#include "accord/workflows/statement.h"
 #include "accord/workflows/train.h"
 #include "accord/workflows/verify.h"
 
@@ -245,6 +246,15 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                    : std::string("not read back (confidence ") +
                          std::to_string(vocalProof.watermarkConfidence).substr(0, 4) + ")"));
 
+    story.chapter("Ada's royalty statement, from the manifests (docs/STATEMENTS.md)");
+    const workflows::RoyaltyStatement statement = workflows::royaltyStatement(*registry, ada.id);
+    const std::string statementPath = folder + "/statement-ada.csv";
+    writeFileAtomically(statementPath, workflows::royaltyStatementCsv(statement));
+    for (const auto& line : statement.lines)
+        story.say(line.file + ": " + std::to_string(line.percent).substr(0, 5) + "% of " +
+                  seconds(line.seconds) + " (" + line.howMade + ")");
+    story.say(statementPath + " (accord-cli statement --format pdf makes the PDF)");
+
     story.chapter("Ada revokes her export consent: the same export is denied, with reasons");
     registry->revokeGrant(exportGrant.id, "album withdrawn");
     Decision denied;
@@ -268,8 +278,8 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
         err << "   " << problem << "\n";
 
     const bool storyHolds = proof.intact() && proof.signature == SignatureState::Valid &&
-                            !denied.allowed && !denied.missing.empty() &&
-                            after.consent == "revoked" && report.intact;
+                            !statement.lines.empty() && !denied.allowed &&
+                            !denied.missing.empty() && after.consent == "revoked" && report.intact;
     if (json)
         out << nlohmann::json{{"registry", registryPath},
                               {"holders", {ada.id, bo.id}},
@@ -285,6 +295,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                                    return files;
                                }()},
                               {"split", exported.split.toJson()},
+                              {"statement", statementPath},
                               {"verify", proof.toJson()},
                               {"export_allowed_before_revocation", true},
                               {"export_allowed_after_revocation", denied.allowed},
