@@ -13,6 +13,7 @@
 #include "style_net.h"
 #include "style_tokens.h"
 #include "training_checkpoint.h"
+#include "training_loop.h"
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
@@ -36,7 +37,6 @@ namespace accord::models {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 using namespace style;
 
 constexpr char kModelMagic[9] = "ACCSTYLE";
@@ -44,14 +44,8 @@ constexpr char kCheckpointMagic[9] = "ACCSCKPT";
 constexpr const char* kModelFormatName = "accord-style-model";
 constexpr const char* kModelKind = "an Accord style model";
 constexpr const char* kCheckpointKind = "an Accord style-model checkpoint";
-constexpr double kCheckpointSeconds = 30;
-constexpr size_t kLossWindow = 50;
 constexpr int kValidationEvery = 10; // one sequence (or window) in ten is held out
 constexpr int kMinimumNotes = 16;
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 StyleConfig configFor(const StyleTrainingOptions& options) {
     StyleConfig config;
@@ -142,7 +136,7 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
                         const std::function<void(const StyleTrainingProgress&)>& progress,
                         const std::atomic<bool>* cancel) {
     threads::assertNotInAudioCallback("models::trainStyle");
-    const Clock::time_point started = Clock::now();
+    const TrainingClock::time_point started = TrainingClock::now();
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kStyleModelThreads;
     const RuntimeInfo runtime = configureRuntime(threads);
@@ -167,22 +161,14 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     };
 
     const CheckpointFile checkpointFile{options.checkpointFile, kCheckpointMagic, kCheckpointKind};
-    const std::string fingerprint = requestFingerprint(sequences, options, config);
     StyleNetwork network(config, options.seed);
     StyleTrainer trainer(network, windows.train, windows.validation);
-    std::mt19937_64 random(options.seed);
-    TrainingCheckpoint state;
-    std::string note;
-    if (std::optional<TrainingCheckpoint> saved =
-            readTrainingCheckpoint(checkpointFile, fingerprint, note)) {
-        network.setWeights(saved->weights, checkpointFile.path);
-        trainer.setOptimizerState(saved->optimizer, checkpointFile.path);
-        std::istringstream in(saved->random);
-        in >> random;
-        state = std::move(*saved);
-        result.resumedFromStep = state.step;
-        note = "resumed at step " + std::to_string(state.step);
-    }
+    TrainingLoop<StyleNetwork, StyleTrainer> loop(network, trainer, checkpointFile,
+                                                  requestFingerprint(sequences, options, config),
+                                                  options.seed);
+    TrainingCheckpoint& state = loop.state();
+    const std::string note = loop.resume();
+    result.resumedFromStep = loop.resumedFromStep();
     if (state.step == 0)
         state.metrics["untrainedValidationLoss"] = trainer.evaluate(true);
     report.step = state.step;
@@ -190,70 +176,39 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
         report.validationLoss = state.metrics["validationLoss"].get<double>();
     tell(note.empty() ? "training" : note);
 
-    const auto save = [&] {
-        state.weights = network.weights();
-        state.optimizer = trainer.optimizerState();
-        std::ostringstream out;
-        out << random;
-        state.random = out.str();
-        writeTrainingCheckpoint(checkpointFile, fingerprint, state);
+    const auto validate = [&] {
+        report.validationLoss = trainer.evaluate(true);
+        loop.recordValidation(report.validationLoss);
     };
-    const auto measure = [&] {
-        const double validation = trainer.evaluate(true);
-        state.metrics["validationLoss"] = validation;
-        report.validationLoss = validation;
-        if (!state.metrics.contains("bestValidationLoss") ||
-            validation < state.metrics["bestValidationLoss"].get<double>()) {
-            state.metrics["bestValidationLoss"] = validation;
-            state.metrics["bestStep"] = state.step;
-            state.best = network.weights();
-        }
-    };
-
     std::uniform_int_distribution<std::int64_t> pickWindow(
         0, static_cast<std::int64_t>(windows.train.size()) - 1);
-    Clock::time_point lastSave = Clock::now();
-    while (state.step < config.steps) {
-        if (cancel && cancel->load()) {
-            save();
-            result.cancelled = true;
-            result.steps = state.step;
-            return result;
-        }
-        if (secondsSince(started) + 2.0 >= budget) {
-            result.stoppedByTimeLimit = true;
-            break;
-        }
-        std::vector<std::int64_t> batch(static_cast<size_t>(config.batchWindows));
-        for (std::int64_t& window : batch)
-            window = pickWindow(random);
-        const double loss = trainer.step(state.step, batch);
-        ++state.step;
-        state.recentLosses.push_back(loss);
-        while (state.recentLosses.size() > kLossWindow)
-            state.recentLosses.pop_front();
-        if (state.step % config.validationEvery == 0 || state.step == config.steps)
-            measure();
-        report.step = state.step;
-        report.loss = std::accumulate(state.recentLosses.begin(), state.recentLosses.end(), 0.0) /
-                      static_cast<double>(state.recentLosses.size());
-        report.elapsedSeconds = secondsSince(started);
-        report.message.clear();
-        if (progress)
-            progress(report);
-        if (secondsSince(lastSave) >= kCheckpointSeconds && state.step < config.steps) {
-            save();
-            lastSave = Clock::now();
-        }
+    const TrainingStop stop = loop.run(
+        {config.steps, config.validationEvery, started, budget},
+        [&](std::mt19937_64& random) {
+            std::vector<std::int64_t> batch(static_cast<size_t>(config.batchWindows));
+            for (std::int64_t& window : batch)
+                window = pickWindow(random);
+            return batch;
+        },
+        validate,
+        [&](const TrainingStep& step) {
+            report.step = step.step;
+            report.loss = step.meanLoss;
+            report.elapsedSeconds = secondsSince(started);
+            report.message.clear();
+            if (progress)
+                progress(report);
+        },
+        cancel);
+    if (stop == TrainingStop::Cancelled) {
+        result.cancelled = true;
+        result.steps = state.step;
+        return result;
     }
-    if (result.stoppedByTimeLimit)
-        save();
+    result.stoppedByTimeLimit = stop == TrainingStop::TimeLimit;
 
     tell("saving");
-    if (state.step > 0) {
-        measure(); // the last weights compete too
-        network.setWeights(state.best, checkpointFile.path);
-    }
+    loop.keepBest(validate);
     const double validation = trainer.evaluate(true);
     const double training = trainer.evaluate(false);
     json metrics = state.metrics;

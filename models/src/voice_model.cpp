@@ -5,6 +5,7 @@
 #include "accord/models/voice_model.h"
 
 #include "training_checkpoint.h"
+#include "training_loop.h"
 #include "voice_dsp.h"
 #include "voice_format.h"
 #include "voice_model_access.h"
@@ -39,22 +40,15 @@ namespace {
 namespace fs = std::filesystem;
 namespace an = dsp::analysis;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 using voice::kBins;
 using voice::kConditioningSize;
 
 constexpr const char* kCheckpointKind = "an Accord voice-model checkpoint";
-constexpr double kCheckpointSeconds = 30;
 constexpr std::int64_t kValidationBlock = 250; // frames (2 s); every 10th block is held out
 constexpr std::int64_t kValidationEvery = 10;
 constexpr std::int64_t kTrimMargin = 8; // frames kept around the sound when trimming
 constexpr double kMinimumSoundSeconds = 3;
-constexpr size_t kLossWindow = 50; // steps averaged for the reported loss
 constexpr float kPeakCeiling = 0.99f;
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 voice::VoiceConfig configFor(int channels, int steps) {
     voice::VoiceConfig config;
@@ -272,7 +266,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                         const std::function<void(const VoiceTrainingProgress&)>& progress,
                         const std::atomic<bool>* cancel) {
     threads::assertNotInAudioCallback("models::trainVoice");
-    const Clock::time_point started = Clock::now();
+    const TrainingClock::time_point started = TrainingClock::now();
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kVoiceModelThreads;
     const RuntimeInfo runtime = configureRuntime(threads);
@@ -316,24 +310,14 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
                        " s after trimming silence (at least 3 s needed)");
 
-    const std::string& checkpointPath = options.checkpointFile;
-    const CheckpointFile checkpointFile{checkpointPath, voice::kCheckpointMagic, kCheckpointKind};
-    const std::string fingerprint = requestFingerprint(analysed, options, config);
     voice::VoiceNetwork network(config, options.seed);
     voice::VoiceTrainer trainer(network, dataset.data);
-    std::mt19937_64 random(options.seed);
-    TrainingCheckpoint state;
-    std::string note;
-    if (std::optional<TrainingCheckpoint> saved =
-            readTrainingCheckpoint(checkpointFile, fingerprint, note)) {
-        network.setWeights(saved->weights, checkpointPath);
-        trainer.setOptimizerState(saved->optimizer, checkpointPath);
-        std::istringstream in(saved->random);
-        in >> random;
-        state = std::move(*saved);
-        result.resumedFromStep = state.step;
-        note = "resumed at step " + std::to_string(state.step);
-    }
+    TrainingLoop<voice::VoiceNetwork, voice::VoiceTrainer> loop(
+        network, trainer, {options.checkpointFile, voice::kCheckpointMagic, kCheckpointKind},
+        requestFingerprint(analysed, options, config), options.seed);
+    TrainingCheckpoint& state = loop.state();
+    const std::string note = loop.resume();
+    result.resumedFromStep = loop.resumedFromStep();
     if (state.step == 0) {
         const voice::Evaluation untrained = trainer.evaluate(true);
         state.metrics["untrainedValidationLoss"] = untrained.loss;
@@ -346,94 +330,46 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         report.validationLoss = state.metrics["validationLoss"].get<double>();
     tell(note.empty() ? "training" : note);
 
-    const auto save = [&] {
-        state.weights = network.weights();
-        state.optimizer = trainer.optimizerState();
-        std::ostringstream out;
-        out << random;
-        state.random = out.str();
-        writeTrainingCheckpoint(checkpointFile, fingerprint, state);
-    };
-
-    // Validation: the latest figures, and the best weights so far (the model keeps those: with a
-    // few minutes of audio the held-out loss rises again once the network starts to memorise).
-    const auto measure = [&] {
+    const auto validate = [&] {
         const voice::Evaluation validation = trainer.evaluate(true);
-        state.metrics["validationLoss"] = validation.loss;
         state.metrics["validationLogSpectralDb"] = validation.logSpectralDb;
         report.validationLoss = validation.loss;
-        if (!state.metrics.contains("bestValidationLoss") ||
-            validation.loss < state.metrics["bestValidationLoss"].get<double>()) {
-            state.metrics["bestValidationLoss"] = validation.loss;
+        if (loop.recordValidation(validation.loss))
             state.metrics["bestValidationLogSpectralDb"] = validation.logSpectralDb;
-            state.metrics["bestStep"] = state.step;
-            state.best = network.weights();
-        }
     };
-
     // Crops whose loss frames start in the real frames (their context may reach the padding).
     const std::int64_t lastStart = std::max(
         dataset.firstFrame, dataset.firstFrame + dataset.realFrames - config.cropFrames / 2);
     std::uniform_int_distribution<std::int64_t> pickStart(dataset.firstFrame, lastStart);
-    const Clock::time_point loopStarted = Clock::now();
-    Clock::time_point lastSave = Clock::now();
-    const int firstStep = state.step;
-    double evaluationSeconds = 0;
-    while (state.step < config.steps) {
-        if (cancel && cancel->load()) {
-            save();
-            result.cancelled = true;
-            result.steps = state.step;
-            return result;
-        }
-        const double elapsed = secondsSince(started);
-        // Leave time for the final evaluation and writing the file.
-        if (elapsed + 2 * evaluationSeconds + 2.0 >= budget) {
-            result.stoppedByTimeLimit = true;
-            break;
-        }
-        std::vector<std::int64_t> starts(static_cast<size_t>(config.batchCrops));
-        for (std::int64_t& start : starts)
-            start = pickStart(random);
-        const double loss = trainer.step(state.step, starts);
-        ++state.step;
-        state.recentLosses.push_back(loss);
-        while (state.recentLosses.size() > kLossWindow)
-            state.recentLosses.pop_front();
-
-        if (state.step % config.validationEvery == 0 || state.step == config.steps) {
-            const Clock::time_point before = Clock::now();
-            measure();
-            evaluationSeconds = secondsSince(before);
-        }
-        const int stepsThisCall = state.step - firstStep;
-        const double perStep = secondsSince(loopStarted) / std::max(1, stepsThisCall);
-        report.step = state.step;
-        report.loss = std::accumulate(state.recentLosses.begin(), state.recentLosses.end(), 0.0) /
-                      static_cast<double>(state.recentLosses.size());
-        report.elapsedSeconds = secondsSince(started);
-        report.etaSeconds = std::min(perStep * (config.steps - state.step),
-                                     std::max(0.0, budget - report.elapsedSeconds));
-        report.message.clear();
-        if (progress)
-            progress(report);
-        if (secondsSince(lastSave) >= kCheckpointSeconds && state.step < config.steps) {
-            save();
-            lastSave = Clock::now();
-        }
+    const TrainingStop stop = loop.run(
+        {config.steps, config.validationEvery, started, budget},
+        [&](std::mt19937_64& random) {
+            std::vector<std::int64_t> starts(static_cast<size_t>(config.batchCrops));
+            for (std::int64_t& start : starts)
+                start = pickStart(random);
+            return starts;
+        },
+        validate,
+        [&](const TrainingStep& step) {
+            report.step = step.step;
+            report.loss = step.meanLoss;
+            report.elapsedSeconds = secondsSince(started);
+            report.etaSeconds = step.etaSeconds;
+            report.message.clear();
+            if (progress)
+                progress(report);
+        },
+        cancel);
+    if (stop == TrainingStop::Cancelled) {
+        result.cancelled = true;
+        result.steps = state.step;
+        return result;
     }
-
-    // Stopped by the time budget: the checkpoint stays, so the same request later continues the
-    // schedule instead of starting over.
-    if (result.stoppedByTimeLimit)
-        save();
+    result.stoppedByTimeLimit = stop == TrainingStop::TimeLimit;
 
     report.phase = VoiceTrainingProgress::Phase::Saving;
     tell("saving");
-    if (state.step > 0) {
-        measure(); // the last weights compete too
-        network.setWeights(state.best, checkpointPath);
-    }
+    loop.keepBest(validate);
     const voice::Evaluation validation = trainer.evaluate(true);
     const voice::Evaluation training = trainer.evaluate(false);
     json metrics = state.metrics;

@@ -1,0 +1,167 @@
+#pragma once
+
+// The training schedule the voice and style models share: resume from this request's
+// checkpoint, step until the schedule ends, the caller cancels or the time budget runs out,
+// validate every few steps keeping the best weights, and checkpoint every 30 s and when stopping
+// early, so the same request later continues bit for bit (training_checkpoint.h). What differs
+// between the models (how a batch is drawn, what a validation records) comes in as callbacks.
+
+#include "training_checkpoint.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace accord::models {
+
+using TrainingClock = std::chrono::steady_clock;
+
+inline double secondsSince(TrainingClock::time_point start) {
+    return std::chrono::duration<double>(TrainingClock::now() - start).count();
+}
+
+struct TrainingSchedule {
+    int steps = 0;
+    int validationEvery = 0;
+    TrainingClock::time_point started; // when the request began (its analysis counts too)
+    double budgetSeconds = 1e18;
+};
+
+struct TrainingStep {
+    int step = 0;
+    double meanLoss = 0;   // over the recent steps
+    double etaSeconds = 0; // at this pace, capped by the budget left
+};
+
+enum class TrainingStop { Finished, Cancelled, TimeLimit };
+
+template <typename Network, typename Trainer> class TrainingLoop {
+public:
+    TrainingLoop(Network& network, Trainer& trainer, CheckpointFile file, std::string fingerprint,
+                 std::uint64_t seed)
+        : network_(network), trainer_(trainer), file_(std::move(file)),
+          fingerprint_(std::move(fingerprint)), random_(seed) {}
+
+    TrainingCheckpoint& state() { return state_; }
+
+    // Takes up this request's checkpoint when there is one: "resumed at step N", or why none
+    // was used, or empty.
+    std::string resume() {
+        std::string note;
+        if (std::optional<TrainingCheckpoint> saved =
+                readTrainingCheckpoint(file_, fingerprint_, note)) {
+            network_.setWeights(saved->weights, file_.path);
+            trainer_.setOptimizerState(saved->optimizer, file_.path);
+            std::istringstream in(saved->random);
+            in >> random_;
+            state_ = std::move(*saved);
+            resumedFromStep_ = state_.step;
+            note = "resumed at step " + std::to_string(state_.step);
+        }
+        return note;
+    }
+    int resumedFromStep() const { return resumedFromStep_; }
+
+    // Records a validation loss as the latest and, when it is the lowest so far, keeps these
+    // weights as the best (with a little material the held-out loss rises again once the
+    // network starts to memorise). True when it is the best.
+    bool recordValidation(double loss) {
+        state_.metrics["validationLoss"] = loss;
+        if (state_.metrics.contains("bestValidationLoss") &&
+            loss >= state_.metrics["bestValidationLoss"].template get<double>())
+            return false;
+        state_.metrics["bestValidationLoss"] = loss;
+        state_.metrics["bestStep"] = state_.step;
+        state_.best = network_.weights();
+        return true;
+    }
+
+    // Steps until the schedule ends, `cancel` is set or the budget (less twice the last
+    // validation's time and 2 s, for the final evaluation and the file) runs out; checkpoints when
+    // it stops early. `drawBatch` picks a batch, `validate` runs and records one validation,
+    // `stepped` hears about every step.
+    TrainingStop run(const TrainingSchedule& schedule,
+                     const std::function<std::vector<std::int64_t>(std::mt19937_64&)>& drawBatch,
+                     const std::function<void()>& validate,
+                     const std::function<void(const TrainingStep&)>& stepped,
+                     const std::atomic<bool>* cancel) {
+        const TrainingClock::time_point loopStarted = TrainingClock::now();
+        TrainingClock::time_point lastSave = loopStarted;
+        const int firstStep = state_.step;
+        double validationSeconds = 0;
+        while (state_.step < schedule.steps) {
+            if (cancel && cancel->load()) {
+                save();
+                return TrainingStop::Cancelled;
+            }
+            if (secondsSince(schedule.started) + 2 * validationSeconds + 2.0 >=
+                schedule.budgetSeconds) {
+                save(); // the same request later continues the schedule
+                return TrainingStop::TimeLimit;
+            }
+            const double loss = trainer_.step(state_.step, drawBatch(random_));
+            ++state_.step;
+            state_.recentLosses.push_back(loss);
+            while (state_.recentLosses.size() > kLossWindow)
+                state_.recentLosses.pop_front();
+            if (state_.step % schedule.validationEvery == 0 || state_.step == schedule.steps) {
+                const TrainingClock::time_point before = TrainingClock::now();
+                validate();
+                validationSeconds = secondsSince(before);
+            }
+            TrainingStep report;
+            report.step = state_.step;
+            report.meanLoss =
+                std::accumulate(state_.recentLosses.begin(), state_.recentLosses.end(), 0.0) /
+                static_cast<double>(state_.recentLosses.size());
+            const double perStep = secondsSince(loopStarted) / std::max(1, state_.step - firstStep);
+            report.etaSeconds =
+                std::min(perStep * (schedule.steps - state_.step),
+                         std::max(0.0, schedule.budgetSeconds - secondsSince(schedule.started)));
+            stepped(report);
+            if (secondsSince(lastSave) >= kCheckpointSeconds && state_.step < schedule.steps) {
+                save();
+                lastSave = TrainingClock::now();
+            }
+        }
+        return TrainingStop::Finished;
+    }
+
+    // After the steps: the last weights compete too, then the network keeps the best.
+    void keepBest(const std::function<void()>& validate) {
+        if (state_.step == 0)
+            return;
+        validate();
+        network_.setWeights(state_.best, file_.path);
+    }
+
+private:
+    static constexpr double kCheckpointSeconds = 30;
+    static constexpr std::size_t kLossWindow = 50; // steps averaged for the reported loss
+
+    void save() {
+        state_.weights = network_.weights();
+        state_.optimizer = trainer_.optimizerState();
+        std::ostringstream out;
+        out << random_;
+        state_.random = out.str();
+        writeTrainingCheckpoint(file_, fingerprint_, state_);
+    }
+
+    Network& network_;
+    Trainer& trainer_;
+    const CheckpointFile file_;
+    const std::string fingerprint_;
+    std::mt19937_64 random_;
+    TrainingCheckpoint state_;
+    int resumedFromStep_ = 0;
+};
+
+} // namespace accord::models
