@@ -183,14 +183,8 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     std::uniform_int_distribution<std::int64_t> pickWindow(
         0, static_cast<std::int64_t>(windows.train.size()) - 1);
     const TrainingStop stop = loop.run(
-        {config.steps, config.validationEvery, started, budget},
-        [&](std::mt19937_64& random) {
-            std::vector<std::int64_t> batch(static_cast<size_t>(config.batchWindows));
-            for (std::int64_t& window : batch)
-                window = pickWindow(random);
-            return batch;
-        },
-        validate,
+        {config.steps, config.validationEvery, started, budget}, config.batchWindows,
+        [&](std::mt19937_64& random) { return pickWindow(random); }, validate,
         [&](const TrainingStep& step) {
             report.step = step.step;
             report.loss = step.meanLoss;

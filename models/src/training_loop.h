@@ -85,10 +85,10 @@ public:
 
     // Steps until the schedule ends, `cancel` is set or the budget (less twice the last
     // validation's time and 2 s, for the final evaluation and the file) runs out; checkpoints when
-    // it stops early. `drawBatch` picks a batch, `validate` runs and records one validation,
-    // `stepped` hears about every step.
-    TrainingStop run(const TrainingSchedule& schedule,
-                     const std::function<std::vector<std::int64_t>(std::mt19937_64&)>& drawBatch,
+    // it stops early. Each step trains on `batchSize` examples `draw` picks, `validate` runs and
+    // records one validation, `stepped` hears about every step.
+    TrainingStop run(const TrainingSchedule& schedule, int batchSize,
+                     const std::function<std::int64_t(std::mt19937_64&)>& draw,
                      const std::function<void()>& validate,
                      const std::function<void(const TrainingStep&)>& stepped,
                      const std::atomic<bool>* cancel) {
@@ -106,7 +106,10 @@ public:
                 save(); // the same request later continues the schedule
                 return TrainingStop::TimeLimit;
             }
-            const double loss = trainer_.step(state_.step, drawBatch(random_));
+            std::vector<std::int64_t> batch(static_cast<std::size_t>(batchSize));
+            for (std::int64_t& example : batch)
+                example = draw(random_);
+            const double loss = trainer_.step(state_.step, batch);
             ++state_.step;
             state_.recentLosses.push_back(loss);
             while (state_.recentLosses.size() > kLossWindow)

@@ -342,14 +342,8 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         dataset.firstFrame, dataset.firstFrame + dataset.realFrames - config.cropFrames / 2);
     std::uniform_int_distribution<std::int64_t> pickStart(dataset.firstFrame, lastStart);
     const TrainingStop stop = loop.run(
-        {config.steps, config.validationEvery, started, budget},
-        [&](std::mt19937_64& random) {
-            std::vector<std::int64_t> starts(static_cast<size_t>(config.batchCrops));
-            for (std::int64_t& start : starts)
-                start = pickStart(random);
-            return starts;
-        },
-        validate,
+        {config.steps, config.validationEvery, started, budget}, config.batchCrops,
+        [&](std::mt19937_64& random) { return pickStart(random); }, validate,
         [&](const TrainingStep& step) {
             report.step = step.step;
             report.loss = step.meanLoss;
