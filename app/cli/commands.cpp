@@ -9,6 +9,7 @@
 #include "accord/workflows/import.h"
 #include "identify_command.h"
 #include "output.h"
+#include "pack_commands.h"
 #include "project_commands.h"
 #include "provenance_commands.h"
 #include "render_command.h"
@@ -185,6 +186,27 @@ const std::vector<CommandSpec> commands = {
      {{"--holder", true}, {"--from", true}, {"--to", true}, {"--format", true}, {"--out", true}},
      0,
      0},
+    {{"share"},
+     "MODEL_FILE (--to HOLDER_OR_PUBLIC_KEY | --anyone) --out PACK [--commercial] "
+     "[--expires YYYY-MM-DD] [--to-name NAME] [--as HOLDER]",
+     {{"--to", true},
+      {"--anyone", false},
+      {"--out", true},
+      {"--commercial", false},
+      {"--expires", true},
+      {"--to-name", true},
+      {"--as", true}},
+     1,
+     1},
+    {{"pack", "inspect"}, "PACK", {}, 1, 1},
+    {{"pack", "import"}, "PACK", {}, 1, 1},
+    {{"pack", "list"}, "", {}, 0, 0},
+    {{"revocations", "export"},
+     "--out FILE [--holder HOLDER]",
+     {{"--out", true}, {"--holder", true}},
+     0,
+     0},
+    {{"revocations", "import"}, "FILE", {}, 1, 1},
     {{"demo"}, "[--out DIR]", {{"--out", true}}, 0, 0},
 };
 
@@ -444,10 +466,12 @@ const std::vector<CommandSpec>& commandTable() {
 ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
     const auto& words = args.command->words;
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
+    const bool packCommand = words[0] == "share" || words[0] == "pack";
     if (name == "train voice" || name == "train style" || name == "style score" || name == "vary" ||
-        name == "convert" || name == "demo")
+        name == "convert" || name == "demo" || packCommand)
 #ifdef ACCORD_CLI_WITH_MODELS
         return name == "demo" ? runDemo(args.value("--out"), args.json, out, err)
+               : packCommand  ? runPackCommand(args, out)
                               : runModelCommand(args, out, err);
 #else
         handToModelsBinary(args.words);
@@ -468,6 +492,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
         return runIdentifyCommand(args, out, err);
     if (name == "statement")
         return runStatementCommand(args, out);
+    if (words[0] == "revocations")
+        return runRevocationsCommand(words[1], args, out);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
 

@@ -106,6 +106,12 @@ std::string whyGrantFails(const ConsentGraph& graph, const Grant& grant,
     case GrantState::Active:
         break;
     }
+    // A grant from another studio came with a model pack: its generate and export grants are
+    // what the pack allows; the others are the model's lineage (docs/CONSENT.md "Model packs").
+    if (grant.origin && grant.scope != Scope::Generate && grant.scope != Scope::Export)
+        return "grant " + grant.id +
+               " was given in another studio and came here as a model's "
+               "lineage; it allows nothing here";
     if (grant.grantee && *grant.grantee != request.actor)
         return "grant " + grant.id + " is for " + holderLabel(graph, *grant.grantee) + " only";
     if (request.commercial && !grant.terms.commercial)
@@ -243,8 +249,14 @@ std::string describeGrant(const ConsentGraph& graph, const Grant& grant, UnixTim
     std::ostringstream text;
     text << who << (state == GrantState::Revoked ? " allowed " : " allows ") << action
          << (grant.asset ? assetLabel(graph, *grant.asset) : "all of " + who + "'s recordings");
+    const bool lineageOnly =
+        grant.origin && grant.scope != Scope::Generate && grant.scope != Scope::Export;
     if (grant.grantee)
         text << " by " << holderLabel(graph, *grant.grantee) << " only";
+    else if (lineageOnly)
+        text << " in another studio";
+    else if (grant.origin)
+        text << " by anyone who has the model pack";
     else
         text << " by anyone in this studio";
     if (grant.terms.expiresAt)
@@ -265,6 +277,8 @@ std::string describeGrant(const ConsentGraph& graph, const Grant& grant, UnixTim
             text << (i ? ", " : "") << terms[i];
         text << ")";
     }
+    if (lineageOnly)
+        text << " — a shared model's lineage: allows nothing here";
     if (state == GrantState::Revoked)
         text << " — revoked on " << formatIsoDate(*grant.revokedAt);
     else if (state == GrantState::Expired)

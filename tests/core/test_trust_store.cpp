@@ -112,10 +112,11 @@ private slots:
         // What a registry of schema 2 is: the same without the trust store.
         QVERIFY(test::runRawSql(path, "DROP TABLE trusted_keys; DROP TABLE midi_assets; "
                                       "DROP TABLE asset_scans; DROP TABLE asset_contents; "
-                                      "DROP TABLE grant_statements; "
+                                      "DROP TABLE grant_statements; DROP TABLE foreign_assets; "
+                                      "DROP TABLE foreign_grants; DROP TABLE packs; "
                                       "PRAGMA user_version = 2;") >= 0);
         auto registry = Registry::open(path.toStdString());
-        QCOMPARE(Registry::schemaVersion(), 6);
+        QCOMPARE(Registry::schemaVersion(), 7);
         QVERIFY(registry->trustedKeys().empty());
         QVERIFY(registry->verifyAudit().intact);
         const std::string key = freshKey();

@@ -90,21 +90,6 @@ Melody longestLine(const audio::MidiFileContent& midi, const std::string& path) 
     return *longest;
 }
 
-std::optional<Model> registeredStyleModel(const Registry& registry,
-                                          const models::StyleModel& loaded) {
-    const nlohmann::json card = nlohmann::json::parse(loaded.cardJson());
-    const std::string weights = card.value("weightsSha256", "");
-    const std::string id = card.value("model", "");
-    if (!id.empty())
-        if (std::optional<Model> byId = registry.model(id);
-            byId && byId->kind == ModelKind::Style && byId->weightsSha256 == weights)
-            return byId;
-    for (const Model& candidate : registry.models())
-        if (candidate.kind == ModelKind::Style && candidate.weightsSha256 == weights)
-            return candidate;
-    return std::nullopt;
-}
-
 Model requireRegisteredStyleModel(const Registry& registry, const std::string& file,
                                   const models::StyleModel& loaded) {
     const std::optional<Model> model = registeredStyleModel(registry, loaded);
@@ -223,6 +208,21 @@ std::vector<std::vector<float>> renderVariation(const Melody& melody,
 }
 
 } // namespace
+
+std::optional<Model> registeredStyleModel(const Registry& registry,
+                                          const models::StyleModel& loaded) {
+    const nlohmann::json card = nlohmann::json::parse(loaded.cardJson());
+    const std::string weights = card.value("weightsSha256", "");
+    const std::string id = card.value("model", "");
+    if (!id.empty())
+        if (std::optional<Model> byId = registry.model(id);
+            byId && byId->kind == ModelKind::Style && byId->weightsSha256 == weights)
+            return byId;
+    for (const Model& candidate : registry.models())
+        if (candidate.kind == ModelKind::Style && candidate.weightsSha256 == weights)
+            return candidate;
+    return std::nullopt;
+}
 
 std::vector<Melody> melodiesOfAsset(const Asset& asset) {
     if (asset.path.empty() || !fileExists(asset.path))

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace accord::workflows {
 
@@ -194,37 +195,51 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
     if (result.manifest.is_object()) {
         bool anyKnown = false;
         bool anyWithdrawn = false;
-        for (const auto& recorded : result.manifest.value("grants", json::array())) {
-            const std::string id = recorded.value("grant", std::string());
+        // `context` says why the file depends on the grant: "" for a grant its export relied on,
+        // else the model trained under it, which only its revocation withdraws (docs/CONSENT.md
+        // "Revocation travels").
+        std::set<std::string> judged;
+        auto judge = [&](const std::string& id, const std::string& context) {
+            if (!judged.insert(id + context).second)
+                return;
             const auto grant = graph.grants.find(id);
             if (grant == graph.grants.end()) {
                 result.notes.push_back("grant " + id + " is not in this registry");
-                continue;
+                return;
             }
             anyKnown = true;
             const Grant& g = grant->second;
-            switch (grantState(g, now)) {
+            const std::string what = "grant " + describeGrantState(graph, g) + context;
+            const GrantState state = grantState(g, now);
+            if (!context.empty() && state != GrantState::Revoked)
+                return;
+            switch (state) {
             case GrantState::Active:
                 break;
             case GrantState::Revoked:
                 anyWithdrawn = true;
-                result.notes.push_back("grant " + describeGrantState(graph, g) +
-                                       " was revoked on " + formatIsoTime(*g.revokedAt) +
+                result.notes.push_back(what + " was revoked on " + formatIsoTime(*g.revokedAt) +
                                        (g.revokeReason.empty() ? "" : ": " + g.revokeReason));
                 break;
             case GrantState::Expired:
                 anyWithdrawn = true;
-                result.notes.push_back("grant " + describeGrantState(graph, g) + " expired on " +
-                                       formatIsoTime(*g.terms.expiresAt));
+                result.notes.push_back(what + " expired on " + formatIsoTime(*g.terms.expiresAt));
                 break;
             case GrantState::NotYetActive: // a clock moved back since the export
                 anyWithdrawn = true;
-                result.notes.push_back("grant " + describeGrantState(graph, g) +
-                                       " is not active yet: it was given on " +
+                result.notes.push_back(what + " is not active yet: it was given on " +
                                        formatIsoTime(g.createdAt));
                 break;
             }
-        }
+        };
+        for (const auto& recorded : result.manifest.value("grants", json::array()))
+            judge(recorded.value("grant", std::string()), "");
+        const json lineage = result.manifest.value("lineage", json::object());
+        for (const auto& model : lineage.value("models", json::array()))
+            for (const auto& source : model.value("training", json::array()))
+                judge(source.value("grant", std::string()),
+                      ", which model " + model.value("model", std::string()) +
+                          " was trained under,");
         if (anyKnown)
             result.consent = anyWithdrawn ? "revoked" : "ok";
         return;

@@ -25,6 +25,7 @@ Asset assetFrom(const sqlite::Statement& s) {
     a.path = s.text(9);
     a.createdAt = s.text(10);
     a.kind = s.optionalText(11) ? AssetKind::Midi : AssetKind::Audio;
+    a.foreignStudio = s.optionalText(12).value_or("");
     return a;
 }
 
@@ -75,8 +76,9 @@ std::vector<Asset> Registry::Impl::selectAssets(const std::string& clauses,
                                                 const std::vector<std::string>& keys) const {
     auto assets = selectAll<Asset>("SELECT a.id, a.owner, a.file_sha256, a.pcm_sha256, a.isrc, "
                                    "a.duration, a.sample_rate, a.channels, a.origin, a.path, "
-                                   "a.created_at, m.id FROM assets a "
-                                   "LEFT JOIN midi_assets m ON m.id = a.id " +
+                                   "a.created_at, m.id, f.studio_key FROM assets a "
+                                   "LEFT JOIN midi_assets m ON m.id = a.id "
+                                   "LEFT JOIN foreign_assets f ON f.id = a.id " +
                                        clauses,
                                    assetFrom, keys);
     attachScans(assets);
@@ -107,6 +109,9 @@ AddedAsset Registry::addAsset(const NewAsset& input) {
                              {"created_at", formatIsoTime(currentTime())}});
         if (input.kind == AssetKind::Midi)
             impl_->insertAndLog("asset.midi", "midi_assets", id, {});
+        if (!input.foreignStudio.empty())
+            impl_->insertAndLog("asset.foreign", "foreign_assets", id,
+                                {{"studio_key", input.foreignStudio}});
         if (input.scan)
             impl_->recordScan(id, *input.scan);
         return AddedAsset{*asset(id), false};

@@ -36,6 +36,8 @@ Grant grantFrom(const sqlite::Statement& s) {
     g.createdAt = parseIsoTime(s.text(10), "grant " + g.id + " creation time");
     g.revokedAt = optionalTime(s.optionalText(11), "grant " + g.id + " revocation time");
     g.revokeReason = s.text(12);
+    if (const auto studio = s.optionalText(13))
+        g.origin = GrantOrigin{*studio, s.text(14), s.text(15)};
     return g;
 }
 
@@ -43,11 +45,16 @@ Grant grantFrom(const sqlite::Statement& s) {
 
 std::vector<Grant> Registry::Impl::selectGrants(const std::string& clauses,
                                                 const std::vector<std::string>& keys) const {
-    return selectAll<Grant>("SELECT id, holder, scope, asset, grantee, share_percent, "
-                            "attribution, licence, commercial, expires_at, created_at, "
-                            "revoked_at, revoke_reason FROM grants " +
-                                clauses,
-                            grantFrom, keys);
+    return selectAll<Grant>(
+        "SELECT id, holder, scope, asset, grantee, share_percent, "
+        "attribution, licence, commercial, expires_at, created_at, "
+        "revoked_at, revoke_reason, "
+        "(SELECT origin_studio FROM foreign_grants f WHERE f.id = grants.id), "
+        "(SELECT origin_grant FROM foreign_grants f WHERE f.id = grants.id), "
+        "(SELECT statement_sha256 FROM foreign_grants f WHERE f.id = grants.id) "
+        "FROM grants " +
+            clauses,
+        grantFrom, keys);
 }
 
 Grant Registry::addGrant(const NewGrant& input) {

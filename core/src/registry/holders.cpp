@@ -4,6 +4,7 @@
 
 #include "accord/core/errors.h"
 
+#include <cctype>
 #include <unistd.h>
 
 namespace accord {
@@ -49,6 +50,31 @@ Holder Registry::addHolder(const std::string& name, const std::string& ipi) {
             ::unlink(keyFile.c_str());
         throw;
     }
+}
+
+Holder Registry::addKnownHolder(const std::string& name, const std::string& ipi,
+                                const std::string& publicKey) {
+    const std::string key = publicKeyHex(publicKey);
+    if (name.empty())
+        throw BadInput("holder name: must not be empty");
+    return impl_->writeTransaction([&] {
+        if (auto known = holderByKey(key))
+            return *known;
+        const std::string id = impl_->nextId("holders", "h");
+        impl_->insertAndLog("holder.known", "holders", id,
+                            {{"name", name},
+                             {"ipi", ipi},
+                             {"public_key", key},
+                             {"created_at", formatIsoTime(currentTime())}});
+        return *holder(id);
+    });
+}
+
+std::optional<Holder> Registry::holderByKey(const std::string& publicKey) const {
+    std::string key = publicKey;
+    for (char& c : key)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return firstOf(impl_->selectHolders("WHERE public_key = ? ORDER BY rowid", {key}));
 }
 
 std::optional<Holder> Registry::holder(const std::string& id) const {

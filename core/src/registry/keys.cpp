@@ -21,6 +21,24 @@ std::string keysFolderOf(const std::string& registryPath) {
 
 } // namespace
 
+std::string publicKeyHex(const std::string& text) {
+    std::string hex = text;
+    std::transform(hex.begin(), hex.end(), hex.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    const bool hexDigits = std::all_of(hex.begin(), hex.end(), [](unsigned char c) {
+        return std::isdigit(c) || (c >= 'a' && c <= 'f');
+    });
+    if (hex.size() != 64 || !hexDigits)
+        throw BadInput("key '" + text +
+                       "': an Ed25519 public key is 64 hexadecimal digits (as `verify` prints "
+                       "the signer's publicKey)");
+    if (!isPublicKey(fromHex(hex, "key")))
+        throw BadInput("key '" + text +
+                       "': not an Ed25519 public key (not a point of the curve), so it cannot "
+                       "have signed anything");
+    return hex;
+}
+
 std::string Registry::Impl::keyFile(const std::string& owner) const {
     return keysFolderOf(path) + "/" + owner + ".key";
 }

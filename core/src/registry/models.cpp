@@ -44,13 +44,14 @@ std::vector<TrainingSource> Registry::Impl::trainingOf(const std::string& modelI
         {modelId});
 }
 
-void Registry::Impl::markSourceRevoked(const std::string& grantId) {
+std::vector<std::string> Registry::Impl::markSourceRevoked(const std::string& grantId) {
     const auto affected = selectAll<std::string>(
         "SELECT DISTINCT m.id FROM models m JOIN model_sources s ON s.model = m.id "
         "WHERE s.grant_id = ? AND m.status = 'active' ORDER BY m.rowid",
         [](const Statement& s) { return s.text(0); }, {grantId});
     for (const auto& modelId : affected)
         updateAndLog("model.source-revoked", "models", modelId, {{"status", "source-revoked"}});
+    return affected;
 }
 
 Model Registry::addModel(const NewModel& input) {

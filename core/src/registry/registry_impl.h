@@ -45,6 +45,10 @@ template <typename Row> std::optional<Row> firstOf(std::vector<Row> rows) {
     return std::move(rows.front());
 }
 
+// `text` as the lower-case hex of an Ed25519 public key; throws BadInput saying what it is not
+// (keys.cpp).
+std::string publicKeyHex(const std::string& text);
+
 struct Registry::Impl {
     std::string path;
     sqlite3* db = nullptr;
@@ -148,6 +152,9 @@ struct Registry::Impl {
     // The text a grant's holder signs for it, or for its revocation (grant_statements.cpp).
     std::string grantStatementText(const Grant& grant, bool revocation) const;
     void signGrantStatement(const Grant& grant, bool revocation);
+    // Stores a statement as signed, here or in another studio.
+    void storeGrantStatement(const std::string& grantId, bool revocation, const std::string& text,
+                             const std::string& signature);
     bool holderKeyIsHere(const std::string& holderId) const;
     // Each statement matches its grant as it stands and carries its holder's signature; calls
     // `problem` for each that does not (audit verify).
@@ -157,8 +164,8 @@ struct Registry::Impl {
     std::vector<Model> selectModels(const std::string& clauses,
                                     const std::vector<std::string>& keys = {}) const;
     std::vector<TrainingSource> trainingOf(const std::string& modelId) const;
-    // Marks every active model trained under `grantId` source-revoked.
-    void markSourceRevoked(const std::string& grantId);
+    // Marks every active model trained under `grantId` source-revoked; returns their ids.
+    std::vector<std::string> markSourceRevoked(const std::string& grantId);
 
     // Renders (`r`, with their watermark `w`) without their inputs (inputsOf).
     std::vector<Render> selectRenders(const std::string& clauses,

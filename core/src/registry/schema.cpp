@@ -175,15 +175,41 @@ CREATE TABLE grant_statements (
 );
 CREATE INDEX grant_statements_by_grant ON grant_statements(grant_id);
 )sql",
+        // 7: what came from another studio in a model pack (docs/CONSENT.md "Model packs"):
+        // recordings known here only by their content, the studio and grant each imported grant
+        // statement came from (its hash finds it when a revocation arrives), and each pack as its
+        // owner signed it. Tables of their own, as in 2: rows without one are this studio's.
+        R"sql(
+CREATE TABLE foreign_assets (
+    id          TEXT PRIMARY KEY REFERENCES assets(id),
+    studio_key  TEXT NOT NULL
+);
+CREATE TABLE foreign_grants (
+    id               TEXT PRIMARY KEY REFERENCES grants(id),
+    origin_studio    TEXT NOT NULL,
+    origin_grant     TEXT NOT NULL,
+    statement_sha256 TEXT NOT NULL UNIQUE
+);
+CREATE TABLE packs (
+    id           TEXT PRIMARY KEY,
+    file_sha256  TEXT NOT NULL UNIQUE,
+    model        TEXT NOT NULL REFERENCES models(id),
+    studio_key   TEXT NOT NULL,
+    recipient    TEXT,
+    manifest     TEXT NOT NULL,
+    imported_at  TEXT NOT NULL
+);
+)sql",
     };
     return all;
 }
 
 const std::vector<std::string>& auditedTables() {
     static const std::vector<std::string> tables = {
-        "studio",        "holders",     "assets",        "grants",         "models",
-        "model_sources", "renders",     "render_inputs", "exports",        "render_watermarks",
-        "trusted_keys",  "midi_assets", "asset_scans",   "asset_contents", "grant_statements"};
+        "studio",         "holders",        "assets",        "grants",         "models",
+        "model_sources",  "renders",        "render_inputs", "exports",        "render_watermarks",
+        "trusted_keys",   "midi_assets",    "asset_scans",   "asset_contents", "grant_statements",
+        "foreign_assets", "foreign_grants", "packs"};
     return tables;
 }
 

@@ -5,34 +5,12 @@
 
 #include "accord/core/errors.h"
 
-#include <algorithm>
-#include <cctype>
-
 namespace accord {
 
 namespace {
 
 TrustedKey trustedKeyFrom(const sqlite::Statement& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.optionalText(4)};
-}
-
-// `text` as the lower-case hex of an Ed25519 public key; throws BadInput saying what it is not.
-std::string publicKeyHex(const std::string& text) {
-    std::string hex = text;
-    std::transform(hex.begin(), hex.end(), hex.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    const bool hexDigits = std::all_of(hex.begin(), hex.end(), [](unsigned char c) {
-        return std::isdigit(c) || (c >= 'a' && c <= 'f');
-    });
-    if (hex.size() != 64 || !hexDigits)
-        throw BadInput("key '" + text +
-                       "': an Ed25519 public key is 64 hexadecimal digits (as `verify` prints "
-                       "the signer's publicKey)");
-    if (!isPublicKey(fromHex(hex, "key")))
-        throw BadInput("key '" + text +
-                       "': not an Ed25519 public key (not a point of the curve), so it cannot "
-                       "have signed anything");
-    return hex;
 }
 
 } // namespace

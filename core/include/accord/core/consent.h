@@ -95,6 +95,10 @@ struct Asset {
     std::string createdAt;
     // Audio registered since scans exist; none for MIDI and for assets registered before.
     std::optional<AssetScan> scan;
+    // For a recording known here only by its content, named by another studio's model pack
+    // (docs/CONSENT.md "Model packs"): that studio's public key. Its audio is not here. Empty for
+    // a recording registered here.
+    std::string foreignStudio;
 };
 
 struct GrantTerms {
@@ -103,6 +107,14 @@ struct GrantTerms {
     std::string licence;
     bool commercial = false;
     std::optional<UnixTime> expiresAt; // the grant is active strictly before this instant
+};
+
+// Where a grant imported from another studio's signed statement was given (docs/CONSENT.md
+// "Model packs").
+struct GrantOrigin {
+    std::string studio;          // that studio's public key
+    std::string grant;           // the grant's id there
+    std::string statementSha256; // of the signed statement it was imported from
 };
 
 struct Grant {
@@ -115,6 +127,7 @@ struct Grant {
     UnixTime createdAt = 0;
     std::optional<UnixTime> revokedAt;
     std::string revokeReason;
+    std::optional<GrantOrigin> origin; // set for a grant given in another studio
 };
 
 // A grant or its revocation as the granting holder signed it (docs/CONSENT.md "Signed grants"):
@@ -162,6 +175,18 @@ struct Render {
     std::vector<RenderInput> inputs;
     std::string watermark; // payload of the watermark its audio carries, or empty
     std::string createdAt;
+};
+
+// A model pack imported here (docs/CONSENT.md "Model packs"): the model it brought and the pack's
+// manifest as its signers signed it.
+struct PackRecord {
+    std::string id; // p-N
+    std::string fileSha256;
+    std::string model;
+    std::string studioKey;                // the studio that shared it
+    std::optional<std::string> recipient; // public key; nullopt: anyone
+    std::string manifestJson;
+    std::string importedAt;
 };
 
 struct ExportRecord {

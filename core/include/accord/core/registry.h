@@ -21,6 +21,9 @@ struct NewAsset {
     AssetKind kind = AssetKind::Audio;
     // Recorded with the asset, in the same transaction (its scannedAt is set then).
     std::optional<AssetScan> scan{};
+    // A recording named by another studio's model pack, known here only by content: that
+    // studio's public key (docs/CONSENT.md "Model packs").
+    std::string foreignStudio{};
 };
 
 struct AddedAsset {
@@ -57,6 +60,21 @@ struct NewRender {
     std::string pcmSha256;
     std::vector<RenderInput> inputs;
     std::string watermark; // the payload embedded in a generated render's audio, or empty
+};
+
+struct NewPack {
+    std::string fileSha256;
+    std::string model;
+    std::string studioKey;
+    std::optional<std::string> recipient;
+    std::string manifestJson;
+};
+
+// What importing one signed revocation did (docs/CONSENT.md "Revocation travels").
+struct ImportedRevocation {
+    enum class Outcome { Applied, AlreadyRevoked, NotHere } outcome = Outcome::NotHere;
+    std::optional<Grant> grant;             // the grant it revokes, when it is on record here
+    std::vector<std::string> sourceRevoked; // models it made source-revoked
 };
 
 struct NewExport {
@@ -107,7 +125,16 @@ public:
     void inOneTransaction(const std::function<void()>& work);
 
     Holder addHolder(const std::string& name, const std::string& ipi);
+    // A holder whose private key is in another studio, known by public key (docs/CONSENT.md
+    // "Model packs"): the holder on record with that key when there is one, else a new one with
+    // no key file here. Throws BadInput for what is not an Ed25519 public key.
+    Holder addKnownHolder(const std::string& name, const std::string& ipi,
+                          const std::string& publicKey);
     std::optional<Holder> holder(const std::string& id) const;
+    // The holder on record with this public key (hex, either case), if any.
+    std::optional<Holder> holderByKey(const std::string& publicKey) const;
+    // Whether the holder's private key is on this machine (they can sign here).
+    bool canSignAs(const std::string& holderId) const;
     std::vector<Holder> holders() const;
     // Signs with the holder's private key; throws IntegrityError when the key file is missing or
     // does not match the public key on record.
@@ -132,6 +159,18 @@ public:
     // The grant's signed statements: the grant, then its revocation; none for a grant given
     // before statements existed.
     std::vector<GrantStatement> grantStatements(const std::string& grantId) const;
+    // Records a grant given in another studio from its signed statement (a model pack's): the
+    // signature must be the key of the holder it names, the holder, the asset (by content) and
+    // the grantee (by key) must be on record. The same grant when imported before. Throws
+    // IntegrityError naming the problem; nothing is recorded then.
+    Grant importGrant(const std::string& statement, const std::string& signatureHex);
+    // Applies a revocation signed in another studio to the grant it names, when that grant is on
+    // record here; marks the models trained under it source-revoked. Throws IntegrityError when
+    // the signature is not the key of the grant's holder on record, or the revocation is not one.
+    ImportedRevocation importRevocation(const std::string& statement,
+                                        const std::string& signatureHex);
+    // The signed revocations of grants given in this studio, oldest first.
+    std::vector<GrantStatement> revocationStatements() const;
 
     Model addModel(const NewModel& model);
     std::optional<Model> model(const std::string& id) const;
@@ -145,6 +184,11 @@ public:
     std::optional<Render> renderByWatermark(const std::string& payload) const;
     // Every render, in the order registered, with its inputs.
     std::vector<Render> renders() const;
+
+    // Records a model pack imported here; its model, assets and grants are recorded first.
+    PackRecord addPack(const NewPack& pack);
+    std::optional<PackRecord> packByFile(const std::string& fileSha256) const;
+    std::vector<PackRecord> packs() const;
 
     ExportRecord addExport(const NewExport& record);
     // Every export, oldest first.

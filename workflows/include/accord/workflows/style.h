@@ -33,6 +33,10 @@ struct StyleTrainingRequest {
     int hidden = 0; // network width; 0: default. Small for tests.
 };
 
+// The registered model a style model file is: by the id on its card, else by its weights.
+std::optional<Model> registeredStyleModel(const Registry& registry,
+                                          const models::StyleModel& loaded);
+
 // A registered asset as note sequences, as training reads it: a MIDI file's lines, or a stem
 // transcribed at kTranscriptionBpm. Its file must still hold the registered content (BadInput).
 std::vector<Melody> melodiesOfAsset(const Asset& asset);
