@@ -229,9 +229,12 @@ ExitCode holderList(const Arguments& args, Registry& registry, std::ostream& out
     json list = json::array();
     std::string text;
     for (const auto& holder : registry.holders()) {
-        list.push_back(holderJson(holder));
+        const bool keyHere = registry.canSignAs(holder.id);
+        json entry = holderJson(holder);
+        entry["key_here"] = keyHere;
+        list.push_back(entry);
         text += holder.id + "  " + holder.name + (holder.ipi.empty() ? "" : "  IPI " + holder.ipi) +
-                "\n";
+                (keyHere ? "" : "  (signs in another studio)") + "\n";
     }
     emit(args, out, {{"holders", list}}, text.empty() ? "No rights holders yet." : text);
     return ExitCode::Ok;

@@ -1,0 +1,184 @@
+// Two studios through the real accord-cli (docs/CLI.md "share", "pack", "revocations"): share
+// refused without the `share` grant (exit 4); a pack imported in the other studio; re-singing
+// allowed for the named recipient only; a non-commercial pack refused for a commercial export; the
+// split sheet and royalty statement of an export in the second studio naming the first studio's
+// holder with the agreed share; a changed pack refused (exit 3) with nothing registered;
+// revocations exported and imported, the model then refused (exit 4) and the earlier export's
+// `verify` reporting it.
+
+#include "test_support.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using accord::test::runCli;
+
+namespace {
+
+const QString kBoTake = "fillets-cs/airplane/cs/let-m-oko.ogg"; // what Bo sings, 5.8 s
+
+QString idOf(const accord::test::CliResult& r, const char* key) {
+    return r.json().value(key).toString();
+}
+
+} // namespace
+
+class TestPacksCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void twoStudios() {
+        ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
+        QTemporaryDir dir;
+        const QString studioA = dir.filePath("a.sqlite");
+        const QString studioB = dir.filePath("b.sqlite");
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
+        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
+        if (takes.isEmpty())
+            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        QCOMPARE(runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
+                        studioA)
+                     .exitCode,
+                 0);
+        const QString model = dir.filePath("ada.accordvoice");
+        QStringList train{"train", "voice", "--owner", ada, "--out", model, "--steps", "10"};
+        for (const auto& take : takes)
+            train << "--asset" << take;
+        QCOMPARE(runCli(train, studioA).exitCode, 0);
+
+        const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
+        const QString boId = idOf(bo, "holder");
+        const QString boKey = idOf(bo, "public_key");
+        const QString dee =
+            idOf(runCli({"--json", "holder", "add", "--name", "Dee"}, studioB), "holder");
+        const QString pack = dir.filePath("ada.accordpack");
+
+        // No `share` grant: refused, every training recording named.
+        const auto refused =
+            runCli({"--json", "share", model, "--to", boKey, "--out", pack}, studioA);
+        QCOMPARE(refused.exitCode, 4);
+        QCOMPARE(refused.json().value("denied").toArray().size(), takes.size());
+        QVERIFY(!QFile::exists(pack));
+
+        QCOMPARE(runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "share",
+                         "--share", "30"},
+                        studioA)
+                     .exitCode,
+                 0);
+        const auto shared = runCli({"--json", "share", model, "--to", boKey, "--to-name", "Bo",
+                                    "--out", pack, "--expires", "2099-01-01"},
+                                   studioA);
+        QCOMPARE(shared.exitCode, 0);
+        const QJsonArray grants = shared.json().value("grants").toArray();
+        QCOMPARE(grants.size(), 2 * takes.size());
+
+        // A changed pack: exit 3 naming the file, nothing registered.
+        QFile original(pack);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QByteArray bytes = original.readAll();
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x10);
+        const QString changed = dir.filePath("changed.accordpack");
+        QFile out(changed);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size());
+        out.close();
+        const auto tampered = runCli({"pack", "import", changed}, studioB);
+        QCOMPARE(tampered.exitCode, 3);
+        QVERIFY(tampered.err.contains("changed.accordpack"));
+        QCOMPARE(runCli({"--json", "pack", "list"}, studioB).json().value("packs").toArray().size(),
+                 0);
+        QCOMPARE(
+            runCli({"--json", "asset", "list"}, studioB).json().value("assets").toArray().size(),
+            0);
+
+        const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
+        QCOMPARE(imported.exitCode, 0);
+        QCOMPARE(imported.json().value("recipient_here").toString(), boId);
+        const QString packModel = imported.json().value("model_file").toString();
+        QVERIFY(QFile::exists(packModel));
+
+        // Bo re-sings his take with Ada's voice; Dee may not.
+        const QString boAsset =
+            idOf(runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB), "asset");
+        QCOMPARE(runCli({"grant", "add", "--holder", boId, "--asset", boAsset, "--scope", "export",
+                         "--commercial"},
+                        studioB)
+                     .exitCode,
+                 0);
+        const QString sung = dir.filePath("sung.wav");
+        QCOMPARE(
+            runCli({"convert", "--model", packModel, boTake, sung, "--as", boId}, studioB).exitCode,
+            0);
+        QCOMPARE(
+            runCli({"convert", "--model", packModel, boTake, dir.filePath("dee.wav"), "--as", dee},
+                   studioB)
+                .exitCode,
+            4);
+
+        const QString project = dir.filePath("song.accord");
+        QCOMPARE(runCli({"project", "new", project}, studioB).exitCode, 0);
+        QCOMPARE(runCli({"project", "add-track", project, "--name", "Vox"}, studioB).exitCode, 0);
+        QCOMPARE(runCli({"project", "add-clip", project, "--track", "t-1", sung}, studioB).exitCode,
+                 0);
+        const QString exported = dir.filePath("out");
+        QCOMPARE(
+            runCli({"export", project, "--out", exported, "--commercial", "--as", boId}, studioB)
+                .exitCode,
+            4);
+        const auto done =
+            runCli({"--json", "export", project, "--out", exported, "--as", boId}, studioB);
+        QCOMPARE(done.exitCode, 0);
+        QFile split(exported + "/song.split.csv");
+        QVERIFY(split.open(QIODevice::ReadOnly));
+        const QString sheet = QString::fromUtf8(split.readAll());
+        QVERIFY2(sheet.contains("\"Ada\",30.00") && sheet.contains("\"Bo\",70.00"),
+                 qPrintable(sheet));
+        const QString adaHere = runCli({"--json", "holder", "list"}, studioB)
+                                    .json()
+                                    .value("holders")
+                                    .toArray()
+                                    .last()
+                                    .toObject()
+                                    .value("holder")
+                                    .toString();
+        const QString csv = dir.filePath("ada.csv");
+        QCOMPARE(
+            runCli({"statement", "--holder", adaHere, "--format", "csv", "--out", csv}, studioB)
+                .exitCode,
+            0);
+        QFile statement(csv);
+        QVERIFY(statement.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(statement.readAll()).contains("30.00"));
+
+        // Ada withdraws Bo's right to sing with her first take and to export it.
+        QCOMPARE(
+            runCli({"grant", "revoke", grants.at(0).toString(), "--reason", "tour over"}, studioA)
+                .exitCode,
+            0);
+        QCOMPARE(
+            runCli({"grant", "revoke", grants.at(1).toString(), "--reason", "tour over"}, studioA)
+                .exitCode,
+            0);
+        const QString revocations = dir.filePath("ada.revocations");
+        QCOMPARE(runCli({"revocations", "export", "--out", revocations}, studioA).exitCode, 0);
+        const auto applied = runCli({"--json", "revocations", "import", revocations}, studioB);
+        QCOMPARE(applied.exitCode, 0);
+        QCOMPARE(applied.json().value("revoked").toArray().size(), 2);
+        QCOMPARE(runCli({"convert", "--model", packModel, boTake, dir.filePath("again.wav"), "--as",
+                         boId},
+                        studioB)
+                     .exitCode,
+                 4);
+        const auto verified = runCli({"--json", "verify", exported + "/song.wav"}, studioB);
+        QCOMPARE(verified.json().value("consent").toString(), QString("revoked"));
+        QVERIFY(
+            QJsonDocument(verified.json().value("notes").toArray()).toJson().contains("tour over"));
+        QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPacksCli)
+#include "test_packs_cli.moc"
