@@ -8,6 +8,8 @@
 #include "accord/workflows/convert.h"
 #include "accord/workflows/export.h"
 #include "accord/workflows/import.h"
+#include "accord/workflows/revocations.h"
+#include "accord/workflows/share.h"
 #include "accord/workflows/statement.h"
 #include "accord/workflows/train.h"
 #include "accord/workflows/verify.h"
@@ -95,6 +97,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     const std::string words = materialFile("alsa/Front_Center.wav");
     const std::string piano = materialFile("npm/piano-velocity10/audio/C4v10.ogg");
     const std::string take = materialFile("fillets-cs/atlantis/cs/sp-m-potize.ogg");
+    const std::string cysTake = materialFile("fillets-cs/airplane/cs/let-m-oko.ogg");
 
     Story story(out, json);
     story.chapter("A fresh consent registry");
@@ -255,6 +258,53 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                   seconds(line.seconds) + " (" + line.howMade + ")");
     story.say(statementPath + " (accord-cli statement --format pdf makes the PDF)");
 
+    story.chapter("Ada shares her voice model with Cy, in another studio, on her terms");
+    NewGrant share{ada.id, Scope::Share, std::nullopt, std::nullopt, {}};
+    share.terms.sharePercent = 30;
+    share.terms.licence = "CC-BY-NC-4.0";
+    registry->addGrant(share);
+    auto studioC = Registry::open(folder + "/studio-cy.sqlite");
+    const Holder cy = studioC->addHolder("Cy Fan", "");
+    const Holder dee = studioC->addHolder("Dee Other", "");
+    workflows::ShareRequest shareRequest;
+    shareRequest.modelFile = model.file;
+    shareRequest.to = cy.publicKey;
+    shareRequest.toName = cy.name;
+    shareRequest.expires = currentTime() + 365 * 86400;
+    shareRequest.out = folder + "/ada-for-cy.accordpack";
+    const workflows::SharedPack shared = workflows::shareModel(*registry, shareRequest);
+    story.say(shared.path + ": " + std::to_string(shared.bytes / 1024) +
+              " KiB, the model, Ada's signed generate and export grants to Cy's key, her "
+              "signature over every byte");
+    const workflows::ImportedPack imported = workflows::importPack(*studioC, shared.path);
+    story.say("Cy's studio verified and imported it as " + imported.pack.id + ": model " +
+              imported.model.id + ", for " + cy.name + " only, " +
+              std::to_string(imported.contents.uses.front().sharePercent).substr(0, 4) +
+              "% to Ada, non-commercial, until " +
+              formatIsoDate(*imported.contents.uses.front().expires));
+    workflows::registerRecording(*studioC, cysTake, cy.id, AssetOrigin::Recorded, "");
+    const workflows::VoiceConversion cySings = workflows::convertWithVoiceModel(
+        *studioC, imported.model.file, cysTake, folder + "/cy in Ada's voice.wav", 0, cy.id);
+    story.say("Cy re-sings a take in Ada's voice: " + cySings.outPath);
+    workflows::ConsentQuestion usePack;
+    usePack.scope = Scope::Generate;
+    usePack.subject = {InputKind::Model, imported.model.id};
+    usePack.actor = dee.id;
+    story.decision("May Dee, in Cy's studio, use the pack?",
+                   workflows::checkConsent(*studioC, usePack));
+
+    story.chapter("Ada withdraws the pack; her signed revocations travel to Cy's studio");
+    for (const Grant& given : shared.grants)
+        registry->revokeGrant(given.id, "pack withdrawn");
+    const workflows::RevocationsWritten revocations =
+        workflows::exportRevocations(*registry, folder + "/ada.revocations", ada.id);
+    const workflows::RevocationsApplied withdrawn =
+        workflows::importRevocations(*studioC, revocations.path);
+    story.say(std::to_string(withdrawn.revoked.size()) + " of Ada's grants revoked in Cy's studio");
+    usePack.actor = cy.id;
+    const Decision cyAfter = workflows::checkConsent(*studioC, usePack);
+    story.decision("May Cy still sing with Ada's voice?", cyAfter);
+
     story.chapter("Ada revokes her export consent: the same export is denied, with reasons");
     registry->revokeGrant(exportGrant.id, "album withdrawn");
     Decision denied;
@@ -277,9 +327,10 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     for (const auto& problem : report.problems)
         err << "   " << problem << "\n";
 
-    const bool storyHolds = proof.intact() && proof.signature == SignatureState::Valid &&
-                            !statement.lines.empty() && !denied.allowed &&
-                            !denied.missing.empty() && after.consent == "revoked" && report.intact;
+    const bool storyHolds =
+        proof.intact() && proof.signature == SignatureState::Valid && !statement.lines.empty() &&
+        !denied.allowed && !denied.missing.empty() && after.consent == "revoked" && report.intact &&
+        !withdrawn.revoked.empty() && !cyAfter.allowed && studioC->verifyAudit().intact;
     if (json)
         out << nlohmann::json{{"registry", registryPath},
                               {"holders", {ada.id, bo.id}},
@@ -296,6 +347,9 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                                }()},
                               {"split", exported.split.toJson()},
                               {"statement", statementPath},
+                              {"pack", shared.path},
+                              {"pack_imported_as", imported.pack.id},
+                              {"pack_allowed_after_revocation", cyAfter.allowed},
                               {"verify", proof.toJson()},
                               {"export_allowed_before_revocation", true},
                               {"export_allowed_after_revocation", denied.allowed},

@@ -169,7 +169,11 @@ SharedPack shareModel(Registry& registry, const ShareRequest& request) {
             for (const auto& g : shared.grants)
                 uses.push_back(addStatement(registry.grantStatements(g.id).front()));
 
+            // Everyone the statements name: the owner, the recordings' holders, the grantees.
             std::set<std::string> holderIds{model.owner};
+            for (const auto& s : lineage)
+                if (const auto grantee = registry.grant(s.grant)->grantee)
+                    holderIds.insert(*grantee);
             json recordings = json::array();
             for (const auto& relied : decision.relied) {
                 const Asset asset = *registry.asset(relied.asset);
@@ -294,8 +298,9 @@ VerifiedPack verifyPackItself(const std::string& path) {
             VerifiedPack::Statement statement{b.text("statement"), b.text("signature"), {}};
             statement.fields = readGrantStatement(statement.text, path + ": " + entry->name);
             const auto signer = pack.holdersByKey.find(statement.fields.holder);
-            if (signer == pack.holdersByKey.end())
-                throw changed(entry->name + " is signed by a key the pack does not name");
+            if (signer == pack.holdersByKey.end() ||
+                (statement.fields.to && !pack.holdersByKey.count(*statement.fields.to)))
+                throw changed(entry->name + " names a key the pack does not name");
             if (!grantStatementIsSigned(statement.fields, statement.text, statement.signature))
                 throw changed("its grant statement " + entry->name + " (" +
                               scopeName(statement.fields.scope) + " by " + signer->second.name +
