@@ -5,6 +5,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -154,7 +155,12 @@ PackContainer readPackContainer(const std::string& path) {
     if (!std::getline(lines, line) || line + "\n" != kSignaturesHeader)
         throw damaged("its signatures are missing or unreadable");
     while (std::getline(lines, line)) {
-        if (line.size() != kKeyHex + 1 + kSignatureHex || line[kKeyHex] != ' ')
+        // Lower-case hex only: a signature spelt in capitals would be a changed byte that still
+        // verifies.
+        const bool lowerHex = std::all_of(line.begin(), line.end(), [](char c) {
+            return c == ' ' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+        if (line.size() != kKeyHex + 1 + kSignatureHex || line[kKeyHex] != ' ' || !lowerHex)
             throw damaged("its signatures are unreadable");
         pack.signatures.push_back({line.substr(0, kKeyHex), line.substr(kKeyHex + 1)});
     }
