@@ -7,6 +7,7 @@
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
+#include "accord/ui/sharing/share_dialog.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/live_model.h"
 
@@ -345,12 +346,18 @@ QWidget* ModelsPanel::makeCardsSection() {
     removeButton_->setObjectName(QStringLiteral("removeModelButton"));
     trackModel_ = new QLabel(section);
     trackModel_->setObjectName(QStringLiteral("trackModelLabel"));
+    shareButton_ = new QPushButton(tr("Share…"), section);
+    shareButton_->setObjectName(QStringLiteral("shareModelButton"));
+    shareButton_->setToolTip(tr("Hand the selected model to someone as a signed pack with its "
+                                "terms (needs a share grant from every owner of its training "
+                                "recordings)"));
     auto* apply = new QHBoxLayout;
     apply->addWidget(new QLabel(tr("Track:"), section));
     apply->addWidget(track_);
     apply->addWidget(applyButton_);
     apply->addWidget(removeButton_);
     apply->addWidget(trackModel_, 1);
+    apply->addWidget(shareButton_);
 
     applyMessage_ = new QLabel(section);
     applyMessage_->setObjectName(QStringLiteral("applyModelMessage"));
@@ -372,6 +379,7 @@ QWidget* ModelsPanel::makeCardsSection() {
             [this] { applyModel(selectedModel(), track_->currentData().toString()); });
     connect(removeButton_, &QPushButton::clicked, this,
             [this] { removeModel(track_->currentData().toString()); });
+    connect(shareButton_, &QPushButton::clicked, this, &ModelsPanel::shareSelected);
     return section;
 }
 
@@ -1099,6 +1107,18 @@ void ModelsPanel::updateButtons() {
         document_->findTrack(track_->currentData().toString().toStdString());
     applyButton_->setEnabled(open && track != nullptr && !selectedModel().isEmpty());
     removeButton_->setEnabled(track != nullptr && !track->model.empty());
+    shareButton_->setEnabled(open && !selectedModel().isEmpty());
+}
+
+ShareDialog* ModelsPanel::shareSelected() {
+    const Registry* registry = session_->registry();
+    const auto model = registry ? registry->model(selectedModel().toStdString()) : std::nullopt;
+    if (!model)
+        return nullptr;
+    auto* dialog = new ShareDialog(session_, *model, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 } // namespace accord::ui

@@ -7,6 +7,7 @@
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/icons.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_panel.h"
@@ -18,17 +19,22 @@
 #include "accord/ui/models/models_panel.h"
 #include "accord/ui/playback/playback_controller.h"
 #include "accord/ui/project/project_document.h"
+#include "accord/ui/sharing/pack_import_dialog.h"
 #include "accord/ui/shell/about_dialog.h"
 #include "accord/ui/shell/preferences_dialog.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
+#include "accord/ui/statements/statements_panel.h"
 #include "accord/ui/variations/variations_panel.h"
 #include "accord/ui/verify/verify_panel.h"
+#include "accord/workflows/revocations.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -37,6 +43,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -45,6 +52,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QUrl>
 
 namespace accord::ui {
 
@@ -88,6 +96,10 @@ MainWindow::MainWindow(QWidget* parent)
     variations_ = new VariationsPanel(session_, document_, waveforms_, playback_, this);
     variations_->setObjectName(QStringLiteral("variationsPanel"));
     addPanel(variations_, tr("Variations"));
+    statements_ = new StatementsPanel(session_, this);
+    statements_->setObjectName(QStringLiteral("statementsPanel"));
+    addPanel(statements_, tr("Statements"));
+    setAcceptDrops(true); // model packs; audio goes to the arrangement
     setCentralWidget(panels_);
 
     mixerDock_->setObjectName(QStringLiteral("mixerDock"));
@@ -361,6 +373,28 @@ void MainWindow::createActions() {
     });
     verifyAudit_ = make(tr("&Verify Audit"), "actionVerifyAudit");
     connect(verifyAudit_, &QAction::triggered, this, &MainWindow::verifyAudit);
+    importPack_ = make(tr("Import Model &Pack…"), "actionImportPack");
+    connect(importPack_, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Import a Model Pack"), QString(), tr("Model packs (*.accordpack)"));
+        if (!path.isEmpty())
+            openPack(path);
+    });
+    importRevocations_ = make(tr("Import &Revocations…"), "actionImportRevocations");
+    connect(importRevocations_, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import Revocations"), QString(),
+                                                          tr("Revocations (*.revocations *.json)"));
+        if (!path.isEmpty())
+            importRevocationsFrom(path);
+    });
+    exportRevocations_ = make(tr("E&xport Revocations…"), "actionExportRevocations");
+    connect(exportRevocations_, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Revocations"),
+                                                          QStringLiteral("revocations.revocations"),
+                                                          tr("Revocations (*.revocations)"));
+        if (!path.isEmpty())
+            exportRevocationsTo(path);
+    });
     about_ = make(tr("&About Accord"), "actionAbout");
     about_->setMenuRole(QAction::AboutRole);
     connect(about_, &QAction::triggered, this, &MainWindow::showAbout);
@@ -434,6 +468,10 @@ void MainWindow::createMenus() {
     registry->addAction(addHolder_);
     registry->addAction(addGrant_);
     registry->addAction(revokeGrant_);
+    registry->addSeparator();
+    registry->addAction(importPack_);
+    registry->addAction(importRevocations_);
+    registry->addAction(exportRevocations_);
     registry->addSeparator();
     registry->addAction(verifyAudit_);
 
@@ -910,6 +948,90 @@ void MainWindow::showFlaggedImport(const QString& fileName, const QStringList& s
     box->open();
     statusBar()->showMessage(tr("'%1' holds another holder's recording").arg(fileName),
                              kStatusMessageMs);
+}
+
+PackImportDialog* MainWindow::openPack(const QString& path) {
+    if (!session_->isOpen())
+        return nullptr;
+    auto* dialog = new PackImportDialog(session_, path, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->imported())
+            statusBar()->showMessage(tr("Imported model pack %1: model %2")
+                                         .arg(fromStd(dialog->imported()->pack.id),
+                                              fromStd(dialog->imported()->model.id)),
+                                     kStatusMessageMs);
+    });
+    dialog->open();
+    return dialog;
+}
+
+QString MainWindow::importRevocationsFrom(const QString& path) {
+    if (!session_->isOpen())
+        return {};
+    try {
+        const auto applied =
+            workflows::importRevocations(*session_->registry(), path.toStdString());
+        session_->notifyChanged();
+        const QString summary = describeRevocations(applied);
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Revocations Imported"), summary,
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("revocationsImportedBox"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return summary;
+    } catch (const std::exception& error) {
+        session_->reportError(tr("The revocations were not imported"), error);
+        return {};
+    }
+}
+
+bool MainWindow::exportRevocationsTo(const QString& path) {
+    if (!session_->isOpen())
+        return false;
+    try {
+        const auto written =
+            workflows::exportRevocations(*session_->registry(), path.toStdString());
+        statusBar()->showMessage(
+            tr("Wrote %1 to %2")
+                .arg(counted(static_cast<int>(written.count), tr("1 signed revocation"),
+                             tr("%1 signed revocations")),
+                     path),
+            kStatusMessageMs);
+        return true;
+    } catch (const std::exception& error) {
+        session_->reportError(tr("The revocations were not exported"), error);
+        return false;
+    }
+}
+
+namespace {
+
+QStringList packFiles(const QMimeData* data) {
+    QStringList packs;
+    for (const QUrl& url : data->urls())
+        if (url.isLocalFile() &&
+            url.toLocalFile().endsWith(QStringLiteral(".accordpack"), Qt::CaseInsensitive))
+            packs << url.toLocalFile();
+    return packs;
+}
+
+} // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (packFiles(event->mimeData()).isEmpty())
+        return event->ignore();
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QStringList packs = packFiles(event->mimeData());
+    if (packs.isEmpty())
+        return event->ignore();
+    event->acceptProposedAction();
+    for (const QString& pack : packs)
+        openPack(pack);
 }
 
 void MainWindow::showError(const ErrorReport& report) {

@@ -48,6 +48,7 @@ namespace accord::ui {
 
 class ProjectDocument;
 class RegistrySession;
+class ShareDialog;
 struct CardCheck;
 struct TrainingOutcome;
 struct TrainingUpdate;
@@ -113,6 +114,9 @@ public:
     QComboBox* trackBox() const { return track_; }
     QPushButton* applyButton() const { return applyButton_; }
     QPushButton* removeButton() const { return removeButton_; }
+    QPushButton* shareButton() const { return shareButton_; }
+    // Opens the Share dialog for the selected model (docs/CONSENT.md "Model packs"); modeless.
+    ShareDialog* shareSelected();
     QLabel* applyMessage() const { return applyMessage_; }
     // Sets the track's model to the model's file (one undoable edit) when the policy engine
     // allows `generate` with it; otherwise shows every missing grant and returns false.
@@ -187,6 +191,7 @@ private:
     QComboBox* track_ = nullptr;
     QPushButton* applyButton_ = nullptr;
     QPushButton* removeButton_ = nullptr;
+    QPushButton* shareButton_ = nullptr;
     QLabel* trackModel_ = nullptr;
     QLabel* applyMessage_ = nullptr;
 

@@ -31,10 +31,12 @@ class IdentifyPanel;
 class ImportManager;
 class MixerPanel;
 class ModelsPanel;
+class PackImportDialog;
 class PlaybackController;
 class PreferencesDialog;
 class ProjectDocument;
 class RegistrySession;
+class StatementsPanel;
 class TransportBar;
 class VariationsPanel;
 class VerifyPanel;
@@ -74,6 +76,7 @@ public:
     VerifyPanel* verifyPanel() const { return verify_; }
     QDockWidget* verifyDock() const { return verifyDock_; }
     IdentifyPanel* identifyPanel() const { return identify_; }
+    StatementsPanel* statementsPanel() const { return statements_; }
     QDockWidget* identifyDock() const { return identifyDock_; }
     QAction* exportAction() const { return export_; }
 
@@ -118,9 +121,18 @@ public Q_SLOTS:
     ExportDialog* showExport();
     void showError(const accord::ui::ErrorReport& report);
     void showFlaggedImport(const QString& fileName, const QStringList& sentences);
+    // A model pack dropped on the window or chosen in Registry > Import Model Pack…: verified,
+    // described, imported on the user's word (docs/CONSENT.md "Model packs"). Modeless.
+    PackImportDialog* openPack(const QString& path);
+    // Registry > Import Revocations… / Export Revocations… on a chosen file; the summary shown
+    // (and returned), or an error.
+    QString importRevocationsFrom(const QString& path);
+    bool exportRevocationsTo(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
@@ -158,6 +170,7 @@ private:
     VerifyPanel* verify_ = nullptr;
     QDockWidget* verifyDock_ = nullptr;
     IdentifyPanel* identify_ = nullptr;
+    StatementsPanel* statements_ = nullptr;
     QDockWidget* identifyDock_ = nullptr;
     ExportDialog* exportDialog_ = nullptr;
     QLabel* registryLabel_;
@@ -196,6 +209,9 @@ private:
     QAction* addGrant_ = nullptr;
     QAction* revokeGrant_ = nullptr;
     QAction* verifyAudit_ = nullptr;
+    QAction* importPack_ = nullptr;
+    QAction* importRevocations_ = nullptr;
+    QAction* exportRevocations_ = nullptr;
     QAction* about_ = nullptr;
     QMenu* recentMenu_ = nullptr;
 };
