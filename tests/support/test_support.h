@@ -16,9 +16,23 @@
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <exception>
 #include <vector>
 
 namespace accord::test {
+
+// The message of the `E` that `work` throws: "NO ERROR" when it throws nothing, "WRONG
+// EXCEPTION: ..." when it throws something else, so a comparison names what happened.
+template <typename E, typename F> QString errorOf(F&& work) {
+    try {
+        work();
+    } catch (const E& error) {
+        return QString::fromUtf8(error.what());
+    } catch (const std::exception& error) {
+        return QString("WRONG EXCEPTION: ") + error.what();
+    }
+    return "NO ERROR";
+}
 
 // How long a test waits for a tool or an accord-cli run before calling it hung: a safety net, ten
 // times and more what the slowest of them (the demo, ~1 min) takes on a loaded 2-core machine,

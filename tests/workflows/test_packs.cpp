@@ -26,23 +26,13 @@
 #include <string>
 
 using namespace accord;
+using accord::test::errorOf;
 using nlohmann::json;
 
 namespace {
 
 const QString kAdaTake1 = "fillets-cs/barrel/cs/bar-v-krab.ogg";
 const QString kAdaTake2 = "fillets-cs/barrel/cs/bar-v-genofond.ogg";
-
-template <typename E, typename F> QString errorOf(F&& work) {
-    try {
-        work();
-    } catch (const E& error) {
-        return QString::fromUtf8(error.what());
-    } catch (const std::exception& error) {
-        return QString("WRONG EXCEPTION: ") + error.what();
-    }
-    return "NO ERROR";
-}
 
 // How many rows of what a pack records the registry holds.
 std::string recordedCounts(const Registry& registry) {

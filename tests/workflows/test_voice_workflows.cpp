@@ -32,6 +32,7 @@
 #include <vector>
 
 using namespace accord;
+using accord::test::errorOf;
 using accord::workflows::VoiceTrainingRequest;
 
 namespace {
@@ -45,17 +46,6 @@ const QString kCleoTake2 = "fillets-cs/barrel/cs/bar-v-pld.ogg";     // 6.2 s
 
 constexpr int kSteps = 30;
 constexpr int kChannels = 32;
-
-template <typename E, typename F> QString errorOf(F&& work) {
-    try {
-        work();
-    } catch (const E& error) {
-        return QString::fromUtf8(error.what());
-    } catch (const std::exception& error) {
-        return QString("WRONG EXCEPTION: ") + error.what();
-    }
-    return "NO ERROR";
-}
 
 double medianCents(const std::string& a, const std::string& b) {
     const auto analyse = [](const std::string& path) {
