@@ -114,6 +114,12 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
                                                   : " (render " + result.watermarkRender + ")")
                  : std::string("none found")) +
             "\n";
+    if (result.credentials)
+        text += "  c2pa:      " + result.credentials->state() + " (claim signature " +
+                (result.credentials->claimSignatureValid ? "valid" : "invalid") +
+                ", hard binding " +
+                (result.credentials->hardBindingMatches ? "match" : "mismatch") + ", signed by " +
+                result.credentials->signerSubject + ")\n";
     text += "  consent:   " + result.consent + (registry ? "" : " (no registry here)") + "\n";
     if (result.lineage.is_object()) {
         text += "  lineage:  ";

@@ -2,6 +2,7 @@
 
 #include "source_file.h"
 
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 
@@ -20,6 +21,7 @@ namespace {
 using detail::SourceFile;
 
 constexpr char kChunkId[4] = {'a', 'c', 'r', 'd'};
+constexpr char kC2paChunkId[4] = {'C', '2', 'P', 'A'};
 constexpr int kFlacApplicationBlock = 2;
 constexpr std::uint32_t kFlacMaxBlockBytes = (1u << 24) - 1;
 // FLAC's block limit, less the application id: no manifest Accord writes is larger, in WAV too.
@@ -74,6 +76,7 @@ struct Piece {
     std::uint64_t payload = 0; // its payload's first byte (after a FLAC block's application id)
     std::uint64_t payloadSize = 0;
     bool ours = false; // an embedded manifest
+    bool c2pa = false; // a C2PA manifest store
     int flacType = 0;
 };
 
@@ -99,6 +102,7 @@ template <typename Visit> void forEachWavChunk(const SourceFile& file, Visit&& v
         chunk.payload = at + 8;
         chunk.payloadSize = size;
         chunk.ours = std::memcmp(header, kChunkId, 4) == 0;
+        chunk.c2pa = std::memcmp(header, kC2paChunkId, 4) == 0;
         visit(chunk);
         at = next;
     }
@@ -130,17 +134,26 @@ template <typename Visit> std::uint64_t forEachFlacBlock(const SourceFile& file,
     }
 }
 
-void copyRange(const SourceFile& file, std::uint64_t from, std::uint64_t to,
-               AtomicFileWriter& out) {
+// Hands `use` the bytes [from, to) of the file, a block at a time.
+template <typename Use>
+void forEachBlock(const SourceFile& file, std::uint64_t from, std::uint64_t to, Use&& use) {
+    if (from >= to)
+        return;
     std::vector<char> buffer(std::size_t(std::min<std::uint64_t>(kCopyBlockBytes, to - from)));
     while (from < to) {
         const std::size_t want = std::size_t(std::min<std::uint64_t>(buffer.size(), to - from));
         const std::size_t got = file.readAtOrThrow(from, buffer.data(), want);
         if (got == 0)
-            throw BadInput(file.path() + ": the file shrank while the manifest was embedded");
-        out.write(buffer.data(), got);
+            throw BadInput(file.path() + ": the file shrank while it was read");
+        use(buffer.data(), got);
         from += got;
     }
+}
+
+void copyRange(const SourceFile& file, std::uint64_t from, std::uint64_t to,
+               AtomicFileWriter& out) {
+    forEachBlock(file, from, to,
+                 [&](const char* data, std::size_t size) { out.write(data, size); });
 }
 
 std::string readManifest(const SourceFile& file, const Piece& piece) {
@@ -158,7 +171,7 @@ void embedInWav(const SourceFile& file, const std::string& manifest, AtomicFileW
     // First the size the RIFF header must declare, then the file itself.
     std::uint64_t kept = 0;
     forEachWavChunk(file, [&](const Piece& chunk) {
-        if (!chunk.ours)
+        if (!chunk.ours && !chunk.c2pa)
             kept += chunk.end - chunk.begin;
     });
     const std::uint64_t pad = kept % 2; // a last chunk without its pad byte
@@ -167,7 +180,7 @@ void embedInWav(const SourceFile& file, const std::string& manifest, AtomicFileW
         throw BadInput(file.path() + ": too large for a RIFF file with a manifest");
     out.write("RIFF" + le32Bytes(std::uint32_t(total - 8)) + "WAVE");
     forEachWavChunk(file, [&](const Piece& chunk) {
-        if (!chunk.ours)
+        if (!chunk.ours && !chunk.c2pa)
             copyRange(file, chunk.begin, chunk.end, out);
     });
     if (pad)
@@ -192,7 +205,78 @@ void embedInFlac(const SourceFile& file, const std::string& manifest, AtomicFile
     copyRange(file, audio, file.size(), out);
 }
 
+void credentialsInWav(const SourceFile& file, c2pa::StoreBuilder& store, AtomicFileWriter& out) {
+    std::uint64_t kept = 0;
+    forEachWavChunk(file, [&](const Piece& chunk) {
+        if (!chunk.ours && !chunk.c2pa)
+            kept += chunk.end - chunk.begin;
+    });
+    const std::uint64_t pad = kept % 2;
+    const std::uint64_t start = 12 + kept + pad; // the C2PA chunk's id
+    const std::uint64_t size = store.settleSize(start, 8);
+    if (size > kMaxManifestBytes)
+        throw BadInput(file.path() + ": the C2PA manifest is too large to embed");
+    const std::uint64_t total = start + 8 + size + size % 2;
+    if (total - 8 > 0xffffffffull)
+        throw BadInput(file.path() + ": too large for a RIFF file with Content Credentials");
+    // Everything but the chunk is hashed as it is written (its pad byte too: docs/C2PA.md).
+    Sha256 outside;
+    auto write = [&](const char* data, std::size_t n) {
+        outside.update(data, n);
+        out.write(data, n);
+    };
+    const std::string header = "RIFF" + le32Bytes(std::uint32_t(total - 8)) + "WAVE";
+    write(header.data(), header.size());
+    forEachWavChunk(file, [&](const Piece& chunk) {
+        if (!chunk.ours && !chunk.c2pa)
+            forEachBlock(file, chunk.begin, chunk.end, write);
+    });
+    if (pad)
+        write("", 1);
+    if (size % 2)
+        outside.update("", 1);
+    const Bytes hash = fromHex(outside.finishHex(), "hash");
+    const std::string built = store.build(hash);
+    out.write(std::string(kC2paChunkId, 4) + le32Bytes(std::uint32_t(size)) + built);
+    if (size % 2)
+        out.write(std::string(1, '\0'));
+    if (out.written() != total)
+        throw BadInput(file.path() +
+                       ": the file changed while its Content Credentials were written");
+}
+
 } // namespace
+
+void embedContentCredentials(const std::string& path, c2pa::StoreBuilder& store) {
+    const SourceFile file(path);
+    if (containerOf(file) != Container::Wav)
+        throw BadInput(path + ": Content Credentials are embedded in WAV files only");
+    AtomicFileWriter out(path);
+    credentialsInWav(file, store, out);
+    out.commit();
+}
+
+std::optional<EmbeddedCredentials> readContentCredentials(const std::string& path) {
+    const SourceFile file(path);
+    if (containerOf(file) != Container::Wav)
+        return std::nullopt;
+    std::optional<Piece> found;
+    forEachWavChunk(file, [&](const Piece& chunk) {
+        if (chunk.c2pa && !found)
+            found = chunk;
+    });
+    if (!found)
+        return std::nullopt;
+    EmbeddedCredentials credentials;
+    credentials.store = readManifest(file, *found);
+    credentials.location = {found->begin, 8 + found->payloadSize};
+    Sha256 outside;
+    auto hash = [&](const char* data, std::size_t n) { outside.update(data, n); };
+    forEachBlock(file, 0, found->begin, hash);
+    forEachBlock(file, found->begin + 8 + found->payloadSize, file.size(), hash);
+    credentials.sha256Outside = fromHex(outside.finishHex(), "hash");
+    return credentials;
+}
 
 void embedManifest(const std::string& path, const std::string& manifestJson) {
     if (manifestJson.size() > kMaxManifestBytes)

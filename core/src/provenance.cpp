@@ -391,21 +391,15 @@ std::string SplitSheet::toCsv() const {
 
 // ---- disclosure -------------------------------------------------------------------------------
 
-json disclosureJson(const ConsentGraph& graph, const std::vector<SplitPart>& parts) {
-    std::set<std::string> voiceModels, styleModels;
+std::set<std::string> modelsBehind(const ConsentGraph& graph, const SplitPart& part) {
+    std::set<std::string> models;
     std::set<std::string> seen;
-    auto noteModel = [&](const std::string& id) {
-        const auto model = graph.models.find(id);
-        if (model == graph.models.end())
-            return;
-        (model->second.kind == ModelKind::Voice ? voiceModels : styleModels).insert(id);
-    };
     std::function<void(const Subject&)> visit = [&](const Subject& subject) {
         if (subject.kind == InputKind::Asset ||
             !seen.insert(inputKindName(subject.kind) + subject.id).second)
             return;
         if (subject.kind == InputKind::Model) {
-            noteModel(subject.id);
+            models.insert(subject.id);
             return;
         }
         const auto render = graph.renders.find(subject.id);
@@ -413,11 +407,20 @@ json disclosureJson(const ConsentGraph& graph, const std::vector<SplitPart>& par
             for (const auto& input : render->second.inputs)
                 visit({input.kind, input.id});
     };
-    for (const auto& part : parts) {
-        visit(part.source);
-        if (!part.liveModel.empty())
-            noteModel(part.liveModel);
-    }
+    visit(part.source);
+    if (!part.liveModel.empty())
+        models.insert(part.liveModel);
+    return models;
+}
+
+json disclosureJson(const ConsentGraph& graph, const std::vector<SplitPart>& parts) {
+    std::set<std::string> voiceModels, styleModels;
+    for (const auto& part : parts)
+        for (const auto& id : modelsBehind(graph, part)) {
+            const auto model = graph.models.find(id);
+            if (model != graph.models.end())
+                (model->second.kind == ModelKind::Voice ? voiceModels : styleModels).insert(id);
+        }
     auto part = [](const std::set<std::string>& models) {
         return json{{"generated", !models.empty()},
                     {"models", json(std::vector<std::string>(models.begin(), models.end()))}};

@@ -7,7 +7,9 @@
 // hash then becomes the manifest's content hash (audio edited to match); names the new key as
 // signer (holder --holder, else none; name --name, else "Mallory"); applies each --set (a JSON
 // pointer and a JSON value, in order); signs as an export signs (core/provenance.h); embeds the
-// manifest in TO and writes its sidecar. Prints the new public key.
+// manifest in TO — in a WAV inside C2PA Content Credentials signed by the same key with a
+// certificate authority made on the spot, as a forger would — and writes its sidecar. Prints the
+// new public key.
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/embedded_manifest.h"
@@ -16,6 +18,7 @@
 #include "accord/core/files.h"
 #include "accord/core/json_input.h"
 #include "accord/core/provenance.h"
+#include "x509.h"
 
 #include <filesystem>
 #include <iostream>
@@ -48,7 +51,15 @@ int main(int argc, char** argv) {
             else
                 throw BadInput("unknown option " + option);
         }
-        const auto embedded = audio::readEmbeddedManifests(from);
+        std::vector<std::string> embedded = audio::readEmbeddedManifests(from);
+        std::vector<c2pa::Assertion> assertions;
+        if (const auto credentials = audio::readContentCredentials(from)) {
+            for (const auto& a : c2pa::readStore(credentials->store, from).assertions)
+                if (a.label == "io.accord.manifest")
+                    embedded.push_back(a.content);
+                else if (a.label != "c2pa.hash.data")
+                    assertions.push_back(a);
+        }
         if (embedded.size() != 1)
             throw BadInput(from + ": not one embedded manifest");
         json manifest = parseJsonInput(embedded.front(), from);
@@ -67,7 +78,29 @@ int main(int argc, char** argv) {
         manifest["signature"] = toHex(sign(key.secretKey, manifestSignedMessage(manifest)));
 
         std::filesystem::copy_file(audio, to, std::filesystem::copy_options::overwrite_existing);
-        audio::embedManifest(to, canonicalJson(manifest));
+        if (assertions.empty()) {
+            audio::embedManifest(to, canonicalJson(manifest));
+        } else {
+            assertions.push_back(
+                {"io.accord.manifest", c2pa::Assertion::Kind::Json, canonicalJson(manifest)});
+            const KeyPair authority = generateKeyPair();
+            const std::int64_t now = currentTime();
+            const std::string ca = x509::makeAuthority(authority.secretKey, "Mallory CA", "Mallory",
+                                                       now - 86400, now + 86400 * 365);
+            c2pa::ManifestRequest request;
+            request.title = std::filesystem::path(to).filename().string();
+            request.generatorVersion = "0";
+            request.assertions = assertions;
+            request.signer.certificateChainDer = {x509::makeSigner(key.publicKey, name, "Mallory",
+                                                                   ca, authority.secretKey,
+                                                                   now - 86400, now + 86400 * 365),
+                                                  ca};
+            request.signer.sign = [&](const std::string& message) {
+                return sign(key.secretKey, message);
+            };
+            c2pa::StoreBuilder store(request);
+            audio::embedContentCredentials(to, store);
+        }
         writeFileAtomically(audio::manifestSidecarPath(to), manifest.dump(2) + "\n");
         std::cout << toHex(key.publicKey) << "\n";
         return 0;

@@ -53,13 +53,19 @@ QByteArray withRiffSize(QByteArray wav) {
     return wav;
 }
 
-// The WAV with its "acrd" chunk holding `payload` instead of the manifest.
-QByteArray withManifestChunk(const QByteArray& wav, const QByteArray& payload) {
-    const auto [begin, end] = wavChunk(wav, "acrd");
+// An "acrd" chunk (the manifest chunk of files exported before C2PA) holding `payload`.
+QByteArray manifestChunk(const QByteArray& payload) {
     QByteArray chunk = "acrd" + le32Bytes(quint32(payload.size())) + payload;
     if (payload.size() % 2)
         chunk += '\0';
-    return withRiffSize(wav.left(begin) + chunk + wav.mid(end));
+    return chunk;
+}
+
+// The WAV as Accord wrote it before C2PA, its manifest chunk holding `payload`: the C2PA chunk
+// that now carries the manifest taken out, an "acrd" chunk in its place.
+QByteArray withManifestChunk(const QByteArray& wav, const QByteArray& payload) {
+    const auto [begin, end] = wavChunk(wav, "C2PA");
+    return withRiffSize(wav.left(begin) + manifestChunk(payload) + wav.mid(end));
 }
 
 // `levels` nested JSON lists, the way a hostile file nests them.
@@ -353,11 +359,12 @@ private slots:
             }
         }
 
-        // Two manifests in one WAV: the chunk twice.
-        const auto [begin, end] = wavChunk(original, "acrd");
+        // Two manifests in one WAV: an old-style manifest chunk beside the Content Credentials.
+        const auto [begin, end] = wavChunk(original, "C2PA");
         QVERIFY(begin > 0);
         const QString twice = scratch("twice.wav");
-        QVERIFY(writeAll(twice, withRiffSize(original + original.mid(begin, end - begin))));
+        QVERIFY(
+            writeAll(twice, withRiffSize(original + manifestChunk(readAll(mix + ".accord.json")))));
         auto r = verify(twice, 3);
         QVERIFY2(problemsOf(r).contains("two manifests in one file"), qPrintable(problemsOf(r)));
         QCOMPARE(r.json().value("signature").toString(), QString("absent"));

@@ -1,5 +1,7 @@
 #include "accord/workflows/verify.h"
 
+#include "content_credentials.h"
+
 #include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
 #include "accord/audio/embedded_manifest.h"
@@ -34,9 +36,51 @@ std::optional<json> parseManifest(const std::string& text, const std::string& wh
     return std::nullopt;
 }
 
+// The file's C2PA store: its claim signature, assertions and hard binding (docs/C2PA.md "Verify");
+// returns Accord's manifest inside it, if any.
+std::optional<std::string> checkCredentials(const audio::EmbeddedCredentials& embedded,
+                                            const std::string& path, FileVerification& result) {
+    CredentialsCheck check;
+    std::optional<std::string> accordManifest;
+    try {
+        const c2pa::ReadManifest read = c2pa::readStore(embedded.store, path);
+        check.manifest = read.label;
+        check.generator = read.generator;
+        check.claimSignatureValid = read.claimSignatureValid;
+        check.signerSubject = read.signerSubject;
+        check.signerKey = read.signerPublicKey;
+        check.problems = read.problems;
+        const bool located = read.exclusion && read.exclusion->start == embedded.location.start &&
+                             read.exclusion->length == embedded.location.length;
+        if (!located)
+            check.problems.push_back("its hard binding does not exclude exactly its own bytes");
+        check.hardBindingMatches = located && read.dataHash == embedded.sha256Outside;
+        if (const c2pa::Assertion* actions = read.assertion("c2pa.actions.v2")) {
+            try {
+                for (const auto& a : json::from_cbor(actions->content).at("actions"))
+                    check.actions.push_back(a.value("action", "") + " (" +
+                                            a.value("digitalSourceType", "no source type") + ")");
+            } catch (const json::exception&) {
+                check.problems.push_back("its actions cannot be read");
+            }
+        }
+        if (const c2pa::Assertion* accord = read.assertion(kAccordManifestAssertion))
+            accordManifest = accord->content;
+    } catch (const IntegrityError& e) {
+        check.problems.push_back(e.what());
+    }
+    for (const auto& problem : check.problems)
+        result.problems.push_back("C2PA: " + problem);
+    result.credentials = check;
+    return accordManifest;
+}
+
 void readManifest(const std::string& path, FileVerification& result) {
     const std::string sidecar = audio::manifestSidecarPath(path);
-    const std::vector<std::string> inFile = audio::readEmbeddedManifests(path);
+    std::vector<std::string> inFile = audio::readEmbeddedManifests(path);
+    if (const auto credentials = audio::readContentCredentials(path))
+        if (const auto accord = checkCredentials(*credentials, path, result))
+            inFile.insert(inFile.begin(), *accord);
     std::optional<json> embedded, beside;
     if (inFile.size() > 1) {
         const std::string count = inFile.size() == 2 ? "two" : std::to_string(inFile.size());
@@ -265,6 +309,12 @@ void checkAgainstRegistry(const Registry& registry, const std::string& pcmSha256
 
 } // namespace
 
+std::string CredentialsCheck::state() const {
+    if (!problems.empty() || !claimSignatureValid)
+        return "invalid";
+    return hardBindingMatches ? "valid" : "hard binding broken";
+}
+
 std::string FileVerification::trust() const {
     if (!signer)
         return {};
@@ -297,6 +347,18 @@ json FileVerification::toJson() const {
               {"payload", watermarkFound ? json(watermarkPayload) : json(nullptr)},
               {"render", watermarkRender.empty() ? json(nullptr) : json(watermarkRender)},
               {"confidence", watermarkConfidence}}},
+            {"c2pa",
+             credentials
+                 ? json{{"manifest", credentials->manifest},
+                        {"state", credentials->state()},
+                        {"generator", credentials->generator},
+                        {"claimSignature", credentials->claimSignatureValid ? "valid" : "invalid"},
+                        {"hardBinding", credentials->hardBindingMatches ? "match" : "mismatch"},
+                        {"signer", credentials->signerSubject},
+                        {"signerKey", credentials->signerKey},
+                        {"actions", credentials->actions},
+                        {"problems", credentials->problems}}
+                 : json(nullptr)},
             {"lineage", lineage},
             {"split", manifest.is_object() && manifest.contains("split") ? manifest["split"]
                                                                          : json(nullptr)},
@@ -322,10 +384,24 @@ FileVerification verifyFile(const std::string& path, const Registry* registry) {
         if (result.signature != SignatureState::Valid)
             result.problems.push_back(problem);
         result.signer = checkSigner(result.manifest, result.signature, registry, result);
+        if (result.credentials && result.credentials->claimSignatureValid &&
+            result.credentials->signerKey != result.signer->publicKey)
+            result.problems.push_back("C2PA: the claim is signed by another key than the one "
+                                      "that signed Accord's manifest inside it");
         if (result.signature == SignatureState::Valid && !result.signer->trusted())
             result.problems.push_back("untrusted signer: " + result.signer->why);
         checkContent(pcmSha256, result);
         result.lineage = result.manifest.value("lineage", json());
+        // Which binding holds (docs/C2PA.md "Verify"): C2PA's binds every byte, Accord's the sound.
+        if (result.credentials && result.credentials->problems.empty() &&
+            !result.credentials->hardBindingMatches)
+            result.notes.push_back(
+                result.content == "match"
+                    ? "C2PA: the hard binding is broken: bytes outside the sound changed after "
+                      "signing (tags or chunks), while the sound is what was signed (the PCM hash "
+                      "holds)"
+                    : "C2PA: the hard binding is broken too: the file's bytes changed after "
+                      "signing");
     }
     findWatermark(result.file, registry, result);
     if (registry)

@@ -8,6 +8,9 @@
 // data is copied unchanged, in blocks (bounded memory whatever the file's length), so the file's
 // PCM hash stays what the manifest says. Only regular files are read (audio/src/source_file.h).
 
+#include "accord/core/c2pa.h"
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,24 @@ void embedManifest(const std::string& path, const std::string& manifestJson);
 // a WAV's RIFF end are not read. Throws BadInput naming the file when it cannot be read, its
 // container is malformed or a manifest in it is larger than any Accord writes.
 std::vector<std::string> readEmbeddedManifests(const std::string& path);
+
+// Writes a C2PA manifest store into the WAV at `path` as its last RIFF chunk, `C2PA`, replacing
+// an earlier one and an `acrd` chunk (docs/C2PA.md "In a WAV file"): the store's size is settled,
+// the SHA-256 of every byte of the final file outside the chunk (its 8-byte header included) is
+// taken while the file is written, then the store is built and signed over it. Atomic. Throws
+// BadInput naming the file for another container or a malformed one.
+void embedContentCredentials(const std::string& path, c2pa::StoreBuilder& store);
+
+struct EmbeddedCredentials {
+    std::string store;        // the JUMBF manifest store
+    c2pa::Exclusion location; // the chunk, its header included: what the hard binding excludes
+    Bytes sha256Outside;      // SHA-256 of every other byte of the file
+};
+
+// The first `C2PA` chunk of a WAV, with the hash of the file around it; nullopt when there is
+// none or the file is not a WAV. Throws BadInput naming the file when it cannot be read or the
+// chunk is larger than any Accord writes.
+std::optional<EmbeddedCredentials> readContentCredentials(const std::string& path);
 
 // "<path>.accord.json": the sidecar copy of the manifest written beside every export.
 std::string manifestSidecarPath(const std::string& path);

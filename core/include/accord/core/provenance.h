@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,13 @@ constexpr const char* kSourceTypeCapture = "http://cv.iptc.org/newscodes/digital
                                            "digitalCapture";
 constexpr const char* kSourceTypeComposite = "http://cv.iptc.org/newscodes/digitalsourcetype/"
                                              "compositeWithTrainedAlgorithmicMedia";
+constexpr const char* kSourceTypeGenerated = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+                                             "trainedAlgorithmicMedia";
+constexpr const char* kSourceTypeHumanComposite = "http://cv.iptc.org/newscodes/"
+                                                  "digitalsourcetype/composite";
+
+// The models a part sounds through: those in its source's lineage and its track's live model.
+std::set<std::string> modelsBehind(const ConsentGraph& graph, const SplitPart& part);
 
 // Per part (vocals, instrumentation, composition): whether a model generated it and which
 // models. Voice models re-sing, so their renders are generated vocals; style models vary

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accord/core/c2pa.h"
 #include "accord/core/consent.h"
 #include "accord/core/crypto.h"
 #include "accord/core/policy.h"
@@ -141,6 +142,11 @@ public:
     Bytes signAs(const std::string& holderId, const std::string& message) const;
     // Signs with this studio's key (studioPublicKey), for what no holder signs in person.
     Bytes signAsStudio(const std::string& message) const;
+    // Who signs C2PA manifests as `holderId` (empty: the studio): their key, and an X.509 chain
+    // of their certificate and the studio's certificate authority, both made on first use and
+    // kept beside the keys (`<registry>.keys/ca.key`, `ca.der`, `<holder>.der`; docs/C2PA.md
+    // "Certificates"). Throws IntegrityError when the holder's key is not on this machine.
+    c2pa::Signer c2paSigner(const std::string& holderId) const;
 
     AddedAsset addAsset(const NewAsset& asset);
     std::optional<Asset> asset(const std::string& id) const;
