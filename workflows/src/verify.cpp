@@ -57,7 +57,8 @@ std::optional<std::string> checkCredentials(const audio::EmbeddedCredentials& em
         check.hardBindingMatches = located && read.dataHash == embedded.sha256Outside;
         if (const c2pa::Assertion* actions = read.assertion("c2pa.actions.v2")) {
             try {
-                for (const auto& a : json::from_cbor(actions->content).at("actions"))
+                const json parsed = json::from_cbor(actions->content);
+                for (const auto& a : parsed.at("actions"))
                     check.actions.push_back(a.value("action", "") + " (" +
                                             a.value("digitalSourceType", "no source type") + ")");
             } catch (const json::exception&) {
