@@ -232,7 +232,9 @@ std::string cborHead(int major, std::uint64_t n) {
 
 } // namespace
 
-ReadManifest readStore(const std::string& jumbf, const std::string& what) {
+namespace {
+
+ReadManifest readStoreFields(const std::string& jumbf, const std::string& what) {
     ReadManifest read;
     const std::vector<Box> top = boxesIn(jumbf, what);
     if (top.size() != 1)
@@ -351,6 +353,17 @@ ReadManifest readStore(const std::string& jumbf, const std::string& what) {
     if (!read.certificateChainValid)
         read.problems.push_back("its certificate chain is broken");
     return read;
+}
+
+} // namespace
+
+ReadManifest readStore(const std::string& jumbf, const std::string& what) {
+    try {
+        return readStoreFields(jumbf, what);
+    } catch (const json::exception&) {
+        throw IntegrityError(what + ": its C2PA claim or an assertion has a field of another "
+                                    "type than C2PA defines");
+    }
 }
 
 } // namespace accord::c2pa
