@@ -8,7 +8,7 @@
 // Offline: no remote manifests, no OCSP. Exit 0 when a manifest was read, 2 otherwise.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [file, mime, settingsArgument] = process.argv.slice(2);
@@ -17,7 +17,7 @@ if (!file || !mime || !folder) {
   console.error('usage: ACCORD_C2PA_READER_DIR=DIR node read_c2pa.mjs FILE MIME [SETTINGS]');
   process.exit(64);
 }
-const require = createRequire(join(folder, 'package.json'));
+const require = createRequire(join(resolve(folder), 'package.json'));
 const { initSync, WasmReader } = await import(
   pathToFileURL(require.resolve('@contentauth/c2pa-wasm')).href);
 initSync({ module: readFileSync(require.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
