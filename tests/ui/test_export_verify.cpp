@@ -32,6 +32,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -80,18 +81,17 @@ bool copyWithOneFlippedSample(const QString& from, const QString& to) {
 // can, naming `name` (and `holder`, unless empty) as signer; returns the new public key.
 std::string copyResignedByAFreshKey(const QString& from, const QString& to, const std::string& name,
                                     const std::string& holder) {
-    if (!QFile::copy(from, to))
+    // tests/cli/resign_manifest.cpp: what anyone can do with a key of their own.
+    QStringList arguments{from, to, "--name", QString::fromStdString(name)};
+    if (!holder.empty())
+        arguments << "--holder" << QString::fromStdString(holder);
+    QProcess tool;
+    tool.start(qEnvironmentVariable("ACCORD_RESIGN_MANIFEST"), arguments);
+    if (!tool.waitForFinished(accord::test::kSafetyNetMs) || tool.exitCode() != 0) {
+        qWarning() << "resign_manifest failed:" << tool.readAllStandardError();
         return {};
-    nlohmann::json manifest = accord::parseJsonInput(
-        accord::audio::readEmbeddedManifests(from.toStdString()).at(0), "manifest");
-    const accord::KeyPair key = accord::generateKeyPair();
-    manifest["signer"] = {{"holder", holder.empty() ? nlohmann::json() : nlohmann::json(holder)},
-                          {"name", name},
-                          {"publicKey", accord::toHex(key.publicKey)}};
-    manifest["signature"] =
-        accord::toHex(accord::sign(key.secretKey, accord::manifestSignedMessage(manifest)));
-    accord::audio::embedManifest(to.toStdString(), accord::canonicalJson(manifest));
-    return accord::toHex(key.publicKey);
+    }
+    return QString::fromUtf8(tool.readAllStandardOutput()).trimmed().toStdString();
 }
 
 constexpr int kSettleMs = 100; // word-wrapped labels take their height on the next layout pass
@@ -400,6 +400,8 @@ private Q_SLOTS:
         QCOMPARE(panel->splitTable()->rowCount(), 2);
         QCOMPARE(panel->splitTable()->item(0, 2)->text(),
                  dialog_->splitTable()->item(0, 2)->text());
+        QVERIFY2(panel->credentialsLabel()->text().startsWith("✔ Valid: claim signed by"),
+                 qPrintable(panel->credentialsLabel()->text()));
         saveScreenshot(window_.get(), "verify-intact.png");
     }
 

@@ -413,9 +413,13 @@ void ExportDialog::showGate(const ExportGateView& gate) {
     case ExportGateView::Verdict::Allowed:
         decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
         decision_->setText(
-            tr("✔ Allowed: every rights holder behind this export (%1) has granted it. The "
-               "files will carry this split sheet:")
-                .arg(counted(gate.closureAssets, tr("1 recording"), tr("%1 recordings"))));
+            tr("✔ Allowed: every rights holder behind this export (%1) has granted it. %2 "
+               "this split sheet:")
+                .arg(counted(gate.closureAssets, tr("1 recording"), tr("%1 recordings")),
+                     format_->currentIndex() == kFlac24
+                         ? tr("The files will carry Accord's signed manifest with")
+                         : tr("The files will carry C2PA Content Credentials, which labels' and "
+                              "platforms' tools read, with")));
         showSplit(gate);
         details_->setCurrentIndex(0);
         break;

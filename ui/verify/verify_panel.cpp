@@ -144,8 +144,8 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     : QWidget(parent), session_(session), choose_(new QPushButton(tr("Choose File…"), this)),
       again_(new QPushButton(tr("Verify Again"), this)), fileLabel_(new QLabel(this)),
       verdict_(new QLabel(this)), signature_(new QLabel(this)), signer_(new QLabel(this)),
-      content_(new QLabel(this)), watermark_(new QLabel(this)), consent_(new QLabel(this)),
-      disclosure_(new QLabel(this)), lineage_(new QTreeWidget(this)),
+      content_(new QLabel(this)), watermark_(new QLabel(this)), credentials_(new QLabel(this)),
+      consent_(new QLabel(this)), disclosure_(new QLabel(this)), lineage_(new QTreeWidget(this)),
       split_(new QTableWidget(0, 3, this)), problems_(new QListWidget(this)),
       notes_(new QListWidget(this)), watcher_(new QFutureWatcher<VerifyOutcome>(this)) {
     setObjectName(QStringLiteral("verifyPanel"));
@@ -164,9 +164,10 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     verdict_->setObjectName(QStringLiteral("verifyVerdict"));
     verdict_->setWordWrap(true);
     const std::pair<QLabel*, const char*> checks[] = {
-        {signature_, "verifySignature"}, {signer_, "verifySigner"},
-        {content_, "verifyContent"},     {watermark_, "verifyWatermark"},
-        {consent_, "verifyConsent"},     {disclosure_, "verifyDisclosure"}};
+        {signature_, "verifySignature"},     {signer_, "verifySigner"},
+        {content_, "verifyContent"},         {watermark_, "verifyWatermark"},
+        {credentials_, "verifyCredentials"}, {consent_, "verifyConsent"},
+        {disclosure_, "verifyDisclosure"}};
     for (const auto& [label, name] : checks) {
         label->setObjectName(QString::fromLatin1(name));
         label->setWordWrap(true);
@@ -218,10 +219,13 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
     // Caption above value, full width: a narrow dock wraps each value, never clips it.
     auto* checksLayout = new QVBoxLayout;
     checksLayout->setSpacing(2);
-    const std::pair<QString, QLabel*> rows[] = {
-        {tr("Signature"), signature_}, {tr("Signed by"), signer_},
-        {tr("Sound"), content_},       {tr("Watermark"), watermark_},
-        {tr("Consent now"), consent_}, {tr("AI disclosure"), disclosure_}};
+    const std::pair<QString, QLabel*> rows[] = {{tr("Signature"), signature_},
+                                                {tr("Signed by"), signer_},
+                                                {tr("Sound"), content_},
+                                                {tr("Watermark"), watermark_},
+                                                {tr("Content Credentials (C2PA)"), credentials_},
+                                                {tr("Consent now"), consent_},
+                                                {tr("AI disclosure"), disclosure_}};
     for (const auto& [caption, value] : rows) {
         auto* label = new QLabel(caption, this);
         label->setObjectName(QStringLiteral("verifyCaption"));
@@ -373,7 +377,8 @@ void VerifyPanel::clearResult(const QString& message) {
     watermarkFound_ = false;
     signerTrusted_ = false;
     setMark(verdict_, Mark::Unknown, message);
-    for (QLabel* label : {signature_, signer_, content_, watermark_, consent_, disclosure_})
+    for (QLabel* label :
+         {signature_, signer_, content_, watermark_, credentials_, consent_, disclosure_})
         setMark(label, Mark::Unknown, tr("—"));
     lineage_->clear();
     split_->setRowCount(0);
@@ -536,6 +541,26 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
     } else {
         setMark(watermark_, Mark::Unknown, tr("— None found (only generated audio carries one)"));
     }
+
+    // Content Credentials: C2PA's own binding of every byte, beside Accord's binding of the sound.
+    if (!r.credentials)
+        setMark(credentials_, Mark::Unknown,
+                tr("— None (FLAC, or exported before Accord wrote them)"));
+    else if (r.credentials->state() == "valid")
+        setMark(credentials_, Mark::Pass,
+                tr("✔ Valid: claim signed by %1, every byte as signed (hard binding)")
+                    .arg(fromStd(r.credentials->signerSubject)));
+    else if (r.credentials->state() == "hard binding broken")
+        setMark(credentials_, r.content == "match" ? Mark::Unknown : Mark::Fail,
+                r.content == "match"
+                    ? tr("— Hard binding broken: tags or chunks changed, the sound did not")
+                    : tr("✘ Hard binding broken: the file's bytes changed"));
+    else
+        setMark(credentials_, Mark::Fail,
+                tr("✘ Invalid: %1")
+                    .arg(fromStd(r.credentials->problems.empty()
+                                     ? std::string("the claim signature does not verify")
+                                     : r.credentials->problems.front())));
 
     // Consent now.
     if (r.consent == "ok")

@@ -155,9 +155,15 @@ CertificateInfo readCertificate(const std::string& der, const std::string& what)
             size != 32)
             info.ed25519PublicKey.clear();
     }
-    char buffer[512];
-    X509_NAME_oneline(X509_get_subject_name(certificate.get()), buffer, sizeof buffer);
-    info.subject = buffer;
+    // "Ada (Accord studio 1a2b…)": the common name, with the organisation when there is one.
+    auto field = [&](int nid) {
+        char buffer[256] = {};
+        const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(certificate.get()), nid,
+                                                buffer, sizeof buffer);
+        return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+    };
+    const std::string organisation = field(NID_organizationName);
+    info.subject = field(NID_commonName) + (organisation.empty() ? "" : " (" + organisation + ")");
     info.notBefore = secondsOf(X509_get0_notBefore(certificate.get()));
     info.notAfter = secondsOf(X509_get0_notAfter(certificate.get()));
     return info;

@@ -24,7 +24,7 @@ std::string makeSigner(const Bytes& publicKey, const std::string& commonName,
 
 struct CertificateInfo {
     Bytes ed25519PublicKey; // empty when the key is not Ed25519
-    std::string subject;    // "CN=Ada, O=…"
+    std::string subject;    // "Ada (Accord studio 1a2b…)"
     std::int64_t notBefore = 0, notAfter = 0;
 };
 

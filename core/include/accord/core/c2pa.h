@@ -80,7 +80,7 @@ struct ReadManifest {
     Bytes dataHash;                     // its hard binding's SHA-256
     std::vector<std::string> certificateChainDer;
     std::string signerPublicKey; // Ed25519, hex, from the first certificate
-    std::string signerSubject;   // "CN=Ada, O=Accord studio 1a2b…"
+    std::string signerSubject;   // "Ada (Accord studio 1a2b…)"
     bool claimSignatureValid = false;
     bool certificateChainValid = false; // each certificate signed by the next one
     std::vector<std::string> problems;  // assertions whose hash does not match, a bad signature…

@@ -60,6 +60,7 @@ public:
     QLabel* signerLabel() const { return signer_; }
     QLabel* contentLabel() const { return content_; }
     QLabel* watermarkLabel() const { return watermark_; }
+    QLabel* credentialsLabel() const { return credentials_; }
     QLabel* consentLabel() const { return consent_; }
     QLabel* disclosureLabel() const { return disclosure_; }
     QTreeWidget* lineageView() const { return lineage_; }
@@ -100,6 +101,7 @@ private:
     QLabel* signer_;
     QLabel* content_;
     QLabel* watermark_;
+    QLabel* credentials_;
     QLabel* consent_;
     QLabel* disclosure_;
     QTreeWidget* lineage_;
