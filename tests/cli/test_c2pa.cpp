@@ -17,7 +17,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using accord::test::readAll;
 using accord::test::runCli;
+using accord::test::writeAll;
 
 namespace {
 
@@ -25,17 +27,6 @@ constexpr const char* kReaderPackage = "@contentauth/c2pa-wasm@0.15.0";
 
 QString idOf(const accord::test::CliResult& r, const char* key) {
     return r.json().value(key).toString();
-}
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
 }
 
 quint32 le32(const QByteArray& b, qsizetype at) {
@@ -142,10 +133,7 @@ private Q_SLOTS:
                 .exitCode,
             0);
         const QString model = dir.filePath("ada.accordvoice");
-        QStringList train{"train", "voice", "--owner", ada, "--out", model, "--steps", "10"};
-        for (const auto& take : takes)
-            train << "--asset" << take;
-        QCOMPARE(runCli(train, registry).exitCode, 0);
+        QVERIFY(accord::test::trainSmallVoiceModel(registry, ada, takes, model));
         const QString sung = dir.filePath("sung.wav");
         QCOMPARE(runCli({"convert", "--model", model, boTake, sung, "--as", bo}, registry).exitCode,
                  0);

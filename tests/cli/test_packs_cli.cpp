@@ -45,10 +45,7 @@ private slots:
                      .exitCode,
                  0);
         const QString model = dir.filePath("ada.accordvoice");
-        QStringList train{"train", "voice", "--owner", ada, "--out", model, "--steps", "10"};
-        for (const auto& take : takes)
-            train << "--asset" << take;
-        QCOMPARE(runCli(train, studioA).exitCode, 0);
+        QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
 
         const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
         const QString boId = idOf(bo, "holder");

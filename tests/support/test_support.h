@@ -88,6 +88,18 @@ inline CliResult runCli(const QStringList& arguments, const QString& registry = 
     return result;
 }
 
+// A file's bytes, or none when it cannot be read.
+inline QByteArray readAll(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+inline bool writeAll(const QString& path, const QByteArray& bytes) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           file.write(bytes) == bytes.size();
+}
+
 // The four alsa voices (one speaker) registered through accord-cli as `owner`'s recordings, in
 // order: enough to train a small voice model. Empty when the material is missing.
 inline QStringList addTrainingVoices(const QString& registry, const QString& owner) {
@@ -102,6 +114,16 @@ inline QStringList addTrainingVoices(const QString& registry, const QString& own
                       .toString();
     }
     return assets;
+}
+
+// A small voice model of `owner` trained through accord-cli on `takes` (10 steps: seconds), as
+// `model`; whether it was.
+inline bool trainSmallVoiceModel(const QString& registry, const QString& owner,
+                                 const QStringList& takes, const QString& model) {
+    QStringList train{"train", "voice", "--owner", owner, "--out", model, "--steps", "10"};
+    for (const auto& take : takes)
+        train << "--asset" << take;
+    return runCli(train, registry).exitCode == 0;
 }
 
 // Runs a tool such as sox; fails the current test when it cannot.

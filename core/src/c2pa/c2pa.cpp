@@ -5,6 +5,7 @@
 #include "accord/core/c2pa.h"
 
 #include "accord/core/errors.h"
+#include "c2pa_encoding.h"
 #include "x509.h"
 
 #include <nlohmann/json.hpp>
@@ -17,9 +18,7 @@ namespace accord::c2pa {
 
 using nlohmann::json;
 
-namespace {
-
-// ---- CBOR framing ----
+namespace detail {
 
 std::string cborHead(int major, std::uint64_t n) {
     std::string out;
@@ -32,6 +31,22 @@ std::string cborHead(int major, std::uint64_t n) {
         out += static_cast<char>((n >> (8 * i)) & 0xff);
     return out;
 }
+
+std::string sha256Raw(const std::string& data) {
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size());
+    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+} // namespace detail
+
+using detail::cborHead;
+using detail::sha256Raw;
+
+namespace {
+
+// ---- CBOR framing ----
 
 std::string cborBytes(const std::string& bytes) {
     return cborHead(2, bytes.size()) + bytes;
@@ -52,13 +67,6 @@ json binary(const std::string& bytes) {
 
 std::string raw(const Bytes& bytes) {
     return std::string(bytes.begin(), bytes.end());
-}
-
-std::string sha256Raw(const std::string& data) {
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size());
-    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 // ---- JUMBF (ISO 19566-5) ----

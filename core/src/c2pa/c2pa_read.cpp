@@ -6,6 +6,7 @@
 #include "accord/core/c2pa.h"
 
 #include "accord/core/errors.h"
+#include "c2pa_encoding.h"
 #include "x509.h"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,8 @@
 
 namespace accord::c2pa {
 
+using detail::cborHead;
+using detail::sha256Raw;
 using nlohmann::json;
 
 namespace {
@@ -209,25 +212,6 @@ std::string bytesOf(const json& value) {
         return {};
     const auto& b = value.get_binary();
     return std::string(b.begin(), b.end());
-}
-
-std::string sha256Raw(const std::string& data) {
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size());
-    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
-}
-
-std::string cborHead(int major, std::uint64_t n) {
-    std::string out;
-    const auto type = static_cast<char>(major << 5);
-    if (n < 24)
-        return std::string(1, static_cast<char>(type | static_cast<char>(n)));
-    int bytes = n <= 0xff ? 1 : n <= 0xffff ? 2 : n <= 0xffffffffULL ? 4 : 8;
-    out += static_cast<char>(type | (bytes == 1 ? 24 : bytes == 2 ? 25 : bytes == 4 ? 26 : 27));
-    for (int i = bytes - 1; i >= 0; --i)
-        out += static_cast<char>((n >> (8 * i)) & 0xff);
-    return out;
 }
 
 } // namespace
