@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace accord::audio {
@@ -44,10 +45,6 @@ std::uint32_t be24(const unsigned char* p) {
     return std::uint32_t(p[0]) << 16 | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]);
 }
 
-std::string be24Bytes(std::uint32_t value) {
-    return {char((value >> 16) & 0xff), char((value >> 8) & 0xff), char(value & 0xff)};
-}
-
 // A chunk id as text for a message: bytes that are not printable ASCII shown as '?'.
 std::string printableId(const unsigned char* id) {
     std::string text(reinterpret_cast<const char*>(id), 4);
@@ -59,12 +56,32 @@ std::string printableId(const unsigned char* id) {
 
 enum class Container { Wav, Flac, Other };
 
+// The length of an ID3v2 tag at the start of the file (header, frames, footer), or 0.
+std::uint64_t id3TagBytes(const SourceFile& file) {
+    unsigned char header[10] = {};
+    if (file.readAtOrThrow(0, header, sizeof header) < sizeof header ||
+        std::memcmp(header, "ID3", 3) != 0)
+        return 0;
+    const std::uint64_t size = std::uint64_t(header[6] & 0x7f) << 21 |
+                               std::uint64_t(header[7] & 0x7f) << 14 |
+                               std::uint64_t(header[8] & 0x7f) << 7 | (header[9] & 0x7f);
+    return 10 + size + ((header[5] & 0x10) ? 10 : 0);
+}
+
+// Where a FLAC stream's "fLaC" marker is: at the start, or after an ID3v2 tag (where C2PA puts
+// its manifest store, docs/C2PA.md "In a FLAC file").
+std::uint64_t flacStart(const SourceFile& file) {
+    return id3TagBytes(file);
+}
+
 Container containerOf(const SourceFile& file) {
     unsigned char head[12] = {};
     const std::size_t n = file.readAtOrThrow(0, head, sizeof head);
     if (n >= 12 && std::memcmp(head, "RIFF", 4) == 0 && std::memcmp(head + 8, "WAVE", 4) == 0)
         return Container::Wav;
-    if (n >= 4 && std::memcmp(head, "fLaC", 4) == 0)
+    unsigned char marker[4] = {};
+    if (file.readAtOrThrow(flacStart(file), marker, sizeof marker) == 4 &&
+        std::memcmp(marker, "fLaC", 4) == 0)
         return Container::Flac;
     return Container::Other;
 }
@@ -111,7 +128,7 @@ template <typename Visit> void forEachWavChunk(const SourceFile& file, Visit&& v
 // Every FLAC metadata block, in order; returns where the audio frames begin. Throws BadInput
 // when the metadata is cut off.
 template <typename Visit> std::uint64_t forEachFlacBlock(const SourceFile& file, Visit&& visit) {
-    std::uint64_t at = 4;
+    std::uint64_t at = flacStart(file) + 4;
     for (;;) {
         unsigned char header[8] = {}; // the block header and an application block's id
         if (file.readAtOrThrow(at, header, sizeof header) < 4)
@@ -150,12 +167,6 @@ void forEachBlock(const SourceFile& file, std::uint64_t from, std::uint64_t to, 
     }
 }
 
-void copyRange(const SourceFile& file, std::uint64_t from, std::uint64_t to,
-               AtomicFileWriter& out) {
-    forEachBlock(file, from, to,
-                 [&](const char* data, std::size_t size) { out.write(data, size); });
-}
-
 std::string readManifest(const SourceFile& file, const Piece& piece) {
     if (piece.payloadSize > kMaxManifestBytes)
         throw BadInput(file.path() + ": an embedded manifest of " +
@@ -165,44 +176,6 @@ std::string readManifest(const SourceFile& file, const Piece& piece) {
     if (file.readAtOrThrow(piece.payload, text.data(), text.size()) != text.size())
         throw BadInput(file.path() + ": the embedded manifest runs past the end of the file");
     return text;
-}
-
-void embedInWav(const SourceFile& file, const std::string& manifest, AtomicFileWriter& out) {
-    // First the size the RIFF header must declare, then the file itself.
-    std::uint64_t kept = 0;
-    forEachWavChunk(file, [&](const Piece& chunk) {
-        if (!chunk.ours && !chunk.c2pa)
-            kept += chunk.end - chunk.begin;
-    });
-    const std::uint64_t pad = kept % 2; // a last chunk without its pad byte
-    const std::uint64_t total = 12 + kept + pad + 8 + manifest.size() + manifest.size() % 2;
-    if (total - 8 > 0xffffffffull)
-        throw BadInput(file.path() + ": too large for a RIFF file with a manifest");
-    out.write("RIFF" + le32Bytes(std::uint32_t(total - 8)) + "WAVE");
-    forEachWavChunk(file, [&](const Piece& chunk) {
-        if (!chunk.ours && !chunk.c2pa)
-            copyRange(file, chunk.begin, chunk.end, out);
-    });
-    if (pad)
-        out.write(std::string(1, '\0'));
-    out.write(std::string(kChunkId, 4) + le32Bytes(std::uint32_t(manifest.size())) + manifest);
-    if (manifest.size() % 2)
-        out.write(std::string(1, '\0'));
-    if (out.written() != total)
-        throw BadInput(file.path() + ": the file changed while the manifest was embedded");
-}
-
-void embedInFlac(const SourceFile& file, const std::string& manifest, AtomicFileWriter& out) {
-    out.write("fLaC", 4);
-    const std::uint64_t audio = forEachFlacBlock(file, [&](const Piece& block) {
-        if (block.ours)
-            return;
-        out.write(std::string(1, char(block.flacType))); // the last-block flag goes on ours
-        copyRange(file, block.begin + 1, block.end, out);
-    });
-    out.write(std::string(1, char(0x80 | kFlacApplicationBlock)) +
-              be24Bytes(std::uint32_t(manifest.size() + 4)) + std::string(kChunkId, 4) + manifest);
-    copyRange(file, audio, file.size(), out);
 }
 
 void credentialsInWav(const SourceFile& file, c2pa::StoreBuilder& store, AtomicFileWriter& out) {
@@ -245,53 +218,149 @@ void credentialsInWav(const SourceFile& file, c2pa::StoreBuilder& store, AtomicF
                        ": the file changed while its Content Credentials were written");
 }
 
+// ID3v2.4 sizes are "syncsafe": 7 bits per byte.
+std::string syncsafe(std::uint32_t value) {
+    return {char((value >> 21) & 0x7f), char((value >> 14) & 0x7f), char((value >> 7) & 0x7f),
+            char(value & 0x7f)};
+}
+
+std::uint32_t syncsafeValue(const unsigned char* p) {
+    return std::uint32_t(p[0] & 0x7f) << 21 | std::uint32_t(p[1] & 0x7f) << 14 |
+           std::uint32_t(p[2] & 0x7f) << 7 | std::uint32_t(p[3] & 0x7f);
+}
+
+// The GEOB frame's body before the store: UTF-8, MIME type, file name, description.
+const std::string kGeobPreamble = std::string(1, '\x03') + "application/c2pa" + '\0' + "c2pa" +
+                                  '\0' + "c2pa manifest store" + '\0';
+// ID3 header (10) + GEOB frame header (10) + preamble: where the store starts.
+constexpr std::uint64_t kFlacStoreStart = 10 + 10 + 43;
+
+void credentialsInFlac(const SourceFile& file, c2pa::StoreBuilder& store, AtomicFileWriter& out) {
+    // The stream as it will be written: "fLaC", every block but an old manifest block (the last
+    // one kept carries the last-block flag), the audio frames. Its bytes are all hashed.
+    std::vector<Piece> kept;
+    const std::uint64_t audioStart = forEachFlacBlock(file, [&](const Piece& block) {
+        if (!block.ours)
+            kept.push_back(block);
+    });
+    if (kept.empty())
+        throw BadInput(file.path() + ": a FLAC stream without its STREAMINFO block");
+    const std::uint64_t size = store.settleSize(kFlacStoreStart, 0);
+    if (size + 53 > 0x0fffffff)
+        throw BadInput(file.path() + ": the C2PA manifest is too large for an ID3 tag");
+    const std::string prefix = std::string("ID3\x04\0\0", 6) + syncsafe(std::uint32_t(53 + size)) +
+                               "GEOB" + syncsafe(std::uint32_t(43 + size)) + std::string(2, '\0') +
+                               kGeobPreamble;
+    Sha256 outside;
+    outside.update(prefix);
+    std::string stream = "fLaC";
+    outside.update(stream);
+    // The prefix, the store, then the stream: the stream is hashed before the store is built, so
+    // it is read twice (hashed, then copied), in blocks.
+    auto eachStreamPiece = [&](const auto& use) {
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+            const char header = char((i + 1 == kept.size() ? 0x80 : 0) | kept[i].flacType);
+            use(&header, 1);
+            forEachBlock(file, kept[i].begin + 1, kept[i].end, use);
+        }
+        forEachBlock(file, audioStart, file.size(), use);
+    };
+    eachStreamPiece([&](const char* data, std::size_t n) { outside.update(data, n); });
+    const std::string built = store.build(fromHex(outside.finishHex(), "hash"));
+    out.write(prefix + built + stream);
+    eachStreamPiece([&](const char* data, std::size_t n) { out.write(data, n); });
+}
+
+std::optional<EmbeddedCredentials> credentialsOfFlac(const SourceFile& file) {
+    const std::uint64_t tagEnd = id3TagBytes(file);
+    if (tagEnd == 0)
+        return std::nullopt;
+    unsigned char header[10];
+    file.readAtOrThrow(0, header, sizeof header);
+    const bool v24 = header[3] == 4;
+    std::uint64_t at = 10;
+    while (at + 10 <= tagEnd) {
+        unsigned char frame[10];
+        file.readAtOrThrow(at, frame, sizeof frame);
+        if (frame[0] == 0) // padding
+            break;
+        const std::uint64_t size = v24 ? syncsafeValue(frame + 4)
+                                       : std::uint64_t(frame[4]) << 24 |
+                                             std::uint64_t(frame[5]) << 16 |
+                                             std::uint64_t(frame[6]) << 8 | frame[7];
+        if (at + 10 + size > tagEnd)
+            throw BadInput(file.path() + ": an ID3 frame runs past its tag");
+        if (std::memcmp(frame, "GEOB", 4) == 0 && size > 0) {
+            // encoding, MIME type, file name, description (each NUL-terminated), the object
+            const std::size_t preamble = std::size_t(std::min<std::uint64_t>(size, 512));
+            std::string body(preamble, '\0');
+            file.readAtOrThrow(at + 10, body.data(), body.size());
+            std::size_t field = 1;
+            std::string mime;
+            for (int part = 0; part < 3 && field < body.size(); ++part) {
+                const std::size_t end = body.find('\0', field);
+                if (end == std::string::npos)
+                    break;
+                if (part == 0)
+                    mime = body.substr(field, end - field);
+                field = end + 1;
+            }
+            if (mime == "application/c2pa" || mime == "application/x-c2pa-manifest-store") {
+                Piece store;
+                store.payload = at + 10 + field;
+                store.payloadSize = size - field;
+                EmbeddedCredentials credentials;
+                credentials.store = readManifest(file, store);
+                credentials.location = {store.payload, store.payloadSize};
+                return credentials;
+            }
+        }
+        at += 10 + size;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 void embedContentCredentials(const std::string& path, c2pa::StoreBuilder& store) {
     const SourceFile file(path);
-    if (containerOf(file) != Container::Wav)
-        throw BadInput(path + ": Content Credentials are embedded in WAV files only");
+    const Container container = containerOf(file);
+    if (container == Container::Other)
+        throw BadInput(path + ": Content Credentials are embedded in WAV and FLAC files only");
     AtomicFileWriter out(path);
-    credentialsInWav(file, store, out);
+    if (container == Container::Wav)
+        credentialsInWav(file, store, out);
+    else
+        credentialsInFlac(file, store, out);
     out.commit();
 }
 
 std::optional<EmbeddedCredentials> readContentCredentials(const std::string& path) {
     const SourceFile file(path);
-    if (containerOf(file) != Container::Wav)
-        return std::nullopt;
-    std::optional<Piece> found;
-    forEachWavChunk(file, [&](const Piece& chunk) {
-        if (chunk.c2pa && !found)
-            found = chunk;
-    });
+    std::optional<EmbeddedCredentials> found;
+    switch (containerOf(file)) {
+    case Container::Wav:
+        forEachWavChunk(file, [&](const Piece& chunk) {
+            if (chunk.c2pa && !found)
+                found = EmbeddedCredentials{
+                    readManifest(file, chunk), {chunk.begin, 8 + chunk.payloadSize}, {}};
+        });
+        break;
+    case Container::Flac:
+        found = credentialsOfFlac(file);
+        break;
+    case Container::Other:
+        break;
+    }
     if (!found)
         return std::nullopt;
-    EmbeddedCredentials credentials;
-    credentials.store = readManifest(file, *found);
-    credentials.location = {found->begin, 8 + found->payloadSize};
+    EmbeddedCredentials& credentials = *found;
     Sha256 outside;
     auto hash = [&](const char* data, std::size_t n) { outside.update(data, n); };
-    forEachBlock(file, 0, found->begin, hash);
-    forEachBlock(file, found->begin + 8 + found->payloadSize, file.size(), hash);
+    forEachBlock(file, 0, credentials.location.start, hash);
+    forEachBlock(file, credentials.location.start + credentials.location.length, file.size(), hash);
     credentials.sha256Outside = fromHex(outside.finishHex(), "hash");
-    return credentials;
-}
-
-void embedManifest(const std::string& path, const std::string& manifestJson) {
-    if (manifestJson.size() > kMaxManifestBytes)
-        throw BadInput(path + ": the manifest is too large to embed (" +
-                       std::to_string(manifestJson.size()) + " bytes; at most 16 MiB)");
-    const SourceFile file(path);
-    const Container container = containerOf(file);
-    if (container == Container::Other)
-        throw BadInput(path + ": a manifest can be embedded in WAV and FLAC files only");
-    AtomicFileWriter out(path);
-    if (container == Container::Wav)
-        embedInWav(file, manifestJson, out);
-    else
-        embedInFlac(file, manifestJson, out);
-    out.commit();
+    return found;
 }
 
 std::vector<std::string> readEmbeddedManifests(const std::string& path) {

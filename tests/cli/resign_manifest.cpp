@@ -7,8 +7,8 @@
 // hash then becomes the manifest's content hash (audio edited to match); names the new key as
 // signer (holder --holder, else none; name --name, else "Mallory"); applies each --set (a JSON
 // pointer and a JSON value, in order); signs as an export signs (core/provenance.h); embeds the
-// manifest in TO — in a WAV inside C2PA Content Credentials signed by the same key with a
-// certificate authority made on the spot, as a forger would — and writes its sidecar. Prints the
+// manifest in TO inside C2PA Content Credentials signed by the same key with a certificate
+// authority made on the spot, as a forger would, and writes its sidecar. Prints the
 // new public key.
 
 #include "accord/audio/audio_file.h"
@@ -78,29 +78,27 @@ int main(int argc, char** argv) {
         manifest["signature"] = toHex(sign(key.secretKey, manifestSignedMessage(manifest)));
 
         std::filesystem::copy_file(audio, to, std::filesystem::copy_options::overwrite_existing);
-        if (assertions.empty()) {
-            audio::embedManifest(to, canonicalJson(manifest));
-        } else {
-            assertions.push_back(
-                {"io.accord.manifest", c2pa::Assertion::Kind::Json, canonicalJson(manifest)});
-            const KeyPair authority = generateKeyPair();
-            const std::int64_t now = currentTime();
-            const std::string ca = x509::makeAuthority(authority.secretKey, "Mallory CA", "Mallory",
-                                                       now - 86400, now + 86400 * 365);
-            c2pa::ManifestRequest request;
-            request.title = std::filesystem::path(to).filename().string();
-            request.generatorVersion = "0";
-            request.assertions = assertions;
-            request.signer.certificateChainDer = {x509::makeSigner(key.publicKey, name, "Mallory",
-                                                                   ca, authority.secretKey,
-                                                                   now - 86400, now + 86400 * 365),
-                                                  ca};
-            request.signer.sign = [&](const std::string& message) {
-                return sign(key.secretKey, message);
-            };
-            c2pa::StoreBuilder store(request);
-            audio::embedContentCredentials(to, store);
-        }
+        // The file's C2PA assertions kept (a file from before C2PA gets Accord's alone), its
+        // manifest re-signed, all signed again by the same key under a CA made on the spot.
+        assertions.push_back(
+            {"io.accord.manifest", c2pa::Assertion::Kind::Json, canonicalJson(manifest)});
+        const KeyPair authority = generateKeyPair();
+        const std::int64_t now = currentTime();
+        const std::string ca = x509::makeAuthority(authority.secretKey, "Mallory CA", "Mallory",
+                                                   now - 86400, now + 86400 * 365);
+        c2pa::ManifestRequest request;
+        request.title = std::filesystem::path(to).filename().string();
+        request.generatorVersion = "0";
+        request.assertions = assertions;
+        request.signer.certificateChainDer = {x509::makeSigner(key.publicKey, name, "Mallory", ca,
+                                                               authority.secretKey, now - 86400,
+                                                               now + 86400 * 365),
+                                              ca};
+        request.signer.sign = [&](const std::string& message) {
+            return sign(key.secretKey, message);
+        };
+        c2pa::StoreBuilder store(request);
+        audio::embedContentCredentials(to, store);
         writeFileAtomically(audio::manifestSidecarPath(to), manifest.dump(2) + "\n");
         std::cout << toHex(key.publicKey) << "\n";
         return 0;

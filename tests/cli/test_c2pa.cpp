@@ -51,15 +51,16 @@ class TestC2pa : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir;
-    QString readerDir, registry, mix, stem;
+    QString readerDir, registry, mix, stem, flacMix;
 
     // The reader's report on `file`: {validation_state, codes, manifest} or {error}.
     QJsonObject read(const QString& file, const QString& settings = {}) {
+        const QString mime = file.endsWith(".flac") ? "audio/flac" : "audio/wav";
         QProcess node;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("ACCORD_C2PA_READER_DIR", readerDir);
         node.setProcessEnvironment(env);
-        QStringList arguments{qEnvironmentVariable("ACCORD_C2PA_READ_SCRIPT"), file, "audio/wav"};
+        QStringList arguments{qEnvironmentVariable("ACCORD_C2PA_READ_SCRIPT"), file, mime};
         if (!settings.isEmpty())
             arguments << settings;
         node.start("node", arguments);
@@ -149,6 +150,12 @@ private Q_SLOTS:
                         registry)
                      .exitCode,
                  0);
+        QCOMPARE(runCli({"export", project, "--out", dir.filePath("flac"), "--format", "flac",
+                         "--as", bo},
+                        registry)
+                     .exitCode,
+                 0);
+        flacMix = dir.filePath("flac/song.flac");
         mix = dir.filePath("out/song.wav");
         stem = dir.filePath("out/stems/02 Talk.wav");
         if (!QFile::exists(stem))
@@ -189,6 +196,20 @@ private Q_SLOTS:
 
         // The stem of the spoken track: one recorded part.
         QCOMPARE(sourceTypes(read(stem)).value(0), QString("c2pa.created digitalCapture"));
+    }
+
+    // FLAC: the store in an ID3 tag in front of the stream, where the reference reader looks.
+    void aFlacExportIsValidatedToo() {
+        const QJsonObject report = read(flacMix);
+        QVERIFY2(!report.contains("error"), qPrintable(report.value("error").toString()));
+        QCOMPARE(report.value("validation_state").toString(), QString("Valid"));
+        QVERIFY(codes(report, "success").contains("assertion.dataHash.match"));
+        QCOMPARE(codes(report, "failure"), QStringList{"signingCredential.untrusted"});
+        QVERIFY(accord::test::runTool("sox", {flacMix, "-n", "stat"}));
+        const auto verified = runCli({"--json", "verify", flacMix}, registry);
+        QCOMPARE(verified.exitCode, 0);
+        QCOMPARE(verified.json().value("c2pa").toObject().value("state").toString(),
+                 QString("valid"));
     }
 
     // Given the studio's CA as a trust anchor, the reader trusts the signer.

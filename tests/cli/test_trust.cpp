@@ -360,19 +360,17 @@ private slots:
         QVERIFY2(problemsOf(r).contains("two manifests in one file"), qPrintable(problemsOf(r)));
         QCOMPARE(r.json().value("signature").toString(), QString("absent"));
 
-        // Two in one FLAC: our APPLICATION block (the last metadata block) twice.
+        // Two in one FLAC: an old-style manifest block (APPLICATION "acrd") beside the Content
+        // Credentials of the ID3 tag in front of the stream, inserted before its first block.
         const QByteArray flac = readAll(flacMix);
-        qsizetype at = 4;
-        while (!(quint8(flac[at]) & 0x80))
-            at +=
-                4 + (quint8(flac[at + 1]) << 16 | quint8(flac[at + 2]) << 8 | quint8(flac[at + 3]));
-        QCOMPARE(quint8(flac[at]) & 0x7f, 2);
-        QCOMPARE(flac.mid(at + 4, 4), QByteArray("acrd"));
-        QByteArray notLast = flac.mid(at, 4 + (quint8(flac[at + 1]) << 16 |
-                                               quint8(flac[at + 2]) << 8 | quint8(flac[at + 3])));
-        notLast[0] = char(0x02);
+        const qsizetype at = flac.indexOf("fLaC") + 4;
+        QVERIFY(at > 4);
+        const QByteArray manifest = readAll(flacMix + ".accord.json");
+        const quint32 length = quint32(manifest.size() + 4);
+        QByteArray block = QByteArray(1, char(0x02)) + char(length >> 16) + char(length >> 8) +
+                           char(length) + "acrd" + manifest;
         const QString twiceFlac = scratch("twice.flac");
-        QVERIFY(writeAll(twiceFlac, flac.left(at) + notLast + flac.mid(at)));
+        QVERIFY(writeAll(twiceFlac, flac.left(at) + block + flac.mid(at)));
         QVERIFY(accord::test::runTool("sox", {twiceFlac, "-n", "stat"}));
         r = verify(twiceFlac, 3);
         QVERIFY2(problemsOf(r).contains("two manifests in one file"), qPrintable(problemsOf(r)));

@@ -416,10 +416,8 @@ void ExportDialog::showGate(const ExportGateView& gate) {
             tr("✔ Allowed: every rights holder behind this export (%1) has granted it. %2 "
                "this split sheet:")
                 .arg(counted(gate.closureAssets, tr("1 recording"), tr("%1 recordings")),
-                     format_->currentIndex() == kFlac24
-                         ? tr("The files will carry Accord's signed manifest with")
-                         : tr("The files will carry C2PA Content Credentials, which labels' and "
-                              "platforms' tools read, with")));
+                     tr("The files will carry C2PA Content Credentials, which labels' and "
+                        "platforms' tools read, with")));
         showSplit(gate);
         details_->setCurrentIndex(0);
         break;

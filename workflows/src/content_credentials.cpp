@@ -1,5 +1,6 @@
 #include "content_credentials.h"
 
+#include "accord/core/files.h"
 #include "accord/core/provenance.h"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,21 @@ namespace {
 std::string cbor(const json& value) {
     const std::vector<std::uint8_t> bytes = json::to_cbor(value);
     return std::string(bytes.begin(), bytes.end());
+}
+
+// The media type of what a part plays: a recording by its file's extension, a render is WAV.
+std::string formatOf(const ConsentGraph& graph, const Subject& source) {
+    const auto asset = graph.assets.find(source.id);
+    if (source.kind != InputKind::Asset || asset == graph.assets.end())
+        return "audio/wav";
+    const std::string extension = lowerExtension(asset->second.path);
+    if (extension == ".flac" || extension == ".ogg" || extension == ".aiff")
+        return "audio/" + extension.substr(1);
+    if (extension == ".mp3")
+        return "audio/mpeg";
+    if (extension == ".mid" || extension == ".midi")
+        return "audio/midi";
+    return "audio/wav";
 }
 
 std::string titleOf(const ConsentGraph& graph, const Subject& source) {
@@ -60,7 +76,7 @@ c2pa::ManifestRequest contentCredentialsFor(const Registry& registry, const File
         ingredients.push_back(
             {label, c2pa::Assertion::Kind::Cbor,
              cbor({{"dc:title", titleOf(graph, part.source)},
-                   {"dc:format", "audio/wav"},
+                   {"dc:format", formatOf(graph, part.source)},
                    {"relationship", "componentOf"},
                    {"description", inputKindName(part.source.kind) + " " + part.source.id}})});
         actions.push_back(

@@ -288,18 +288,13 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
                 {"studio", {{"name", "Accord"}, {"publicKey", registry.studioPublicKey()}}}};
             manifest = signManifest(registry, manifest, request.actor);
             const std::string manifestText = canonicalJson(manifest);
-            // WAV carries Accord's manifest inside C2PA Content Credentials (docs/C2PA.md); FLAC
-            // keeps its APPLICATION block until the C2PA store is written there too.
-            if (request.format == audio::RenderFormat::Flac24) {
-                audio::embedManifest(file.path, manifestText);
-            } else {
-                std::vector<std::string> payloads;
-                for (const auto& mark : watermarks)
-                    payloads.push_back(mark.at("payload").get<std::string>());
-                c2pa::StoreBuilder credentials(contentCredentialsFor(
-                    registry, plan, name, manifestText, payloads, request.actor));
-                audio::embedContentCredentials(file.path, credentials);
-            }
+            // Accord's manifest travels inside C2PA Content Credentials (docs/C2PA.md).
+            std::vector<std::string> payloads;
+            for (const auto& mark : watermarks)
+                payloads.push_back(mark.at("payload").get<std::string>());
+            c2pa::StoreBuilder credentials(
+                contentCredentialsFor(registry, plan, name, manifestText, payloads, request.actor));
+            audio::embedContentCredentials(file.path, credentials);
             writeFileAtomically(audio::manifestSidecarPath(file.path), manifest.dump(2) + "\n");
 
             const ExportRecord exported = registry.addExport(

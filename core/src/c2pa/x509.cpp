@@ -162,8 +162,11 @@ CertificateInfo readCertificate(const std::string& der, const std::string& what)
                                                 buffer, sizeof buffer);
         return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
     };
+    const std::string commonName = field(NID_commonName);
     const std::string organisation = field(NID_organizationName);
-    info.subject = field(NID_commonName) + (organisation.empty() ? "" : " (" + organisation + ")");
+    info.subject =
+        commonName +
+        (organisation.empty() || organisation == commonName ? "" : " (" + organisation + ")");
     info.notBefore = secondsOf(X509_get0_notBefore(certificate.get()));
     info.notAfter = secondsOf(X509_get0_notAfter(certificate.get()));
     return info;
