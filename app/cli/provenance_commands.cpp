@@ -3,6 +3,7 @@
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
+#include "accord/workflows/ddex.h"
 #include "accord/workflows/export.h"
 #include "accord/workflows/verify.h"
 #include "output.h"
@@ -62,6 +63,13 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
 #ifdef ACCORD_CLI_WITH_MODELS
     request.processorFor = workflows::liveModelsFor(*registry);
 #endif
+    if (args.has("--ddex")) {
+        auto ddex = std::make_shared<workflows::DdexOptions>();
+        ddex->senderDpid = args.value("--dpid").value_or("");
+        ddex->recipientDpid = args.value("--ddex-recipient").value_or("");
+        ddex->genre = args.value("--genre").value_or(ddex->genre);
+        request.ddex = ddex;
+    }
 
     const auto result = workflows::exportProject(*registry, project, request);
     json files = json::array();
@@ -79,11 +87,14 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     }
     text += splitText(result.split);
     text += "Split sheet files: " + result.splitJsonPath + ", " + result.splitCsvPath + "\n";
+    if (!result.ddexPath.empty())
+        text += "DDEX ERN 4.3.2 release message: " + result.ddexPath + "\n";
     emit(args, out,
          {{"files", files},
           {"split", result.split.toJson()},
           {"exports", details},
-          {"splitFiles", {result.splitJsonPath, result.splitCsvPath}}},
+          {"splitFiles", {result.splitJsonPath, result.splitCsvPath}},
+          {"ddex", result.ddexPath.empty() ? json(nullptr) : json(result.ddexPath)}},
          text);
     return ExitCode::Ok;
 }

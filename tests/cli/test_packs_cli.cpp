@@ -1,10 +1,10 @@
 // Two studios through the real accord-cli (docs/CLI.md "share", "pack", "revocations"): share
 // refused without the `share` grant (exit 4); a pack imported in the other studio; re-singing
 // allowed for the named recipient only; a non-commercial pack refused for a commercial export; the
-// split sheet and royalty statement of an export in the second studio naming the first studio's
-// holder with the agreed share; a changed pack refused (exit 3) with nothing registered;
-// revocations exported and imported, the model then refused (exit 4) and the earlier export's
-// `verify` reporting it.
+// split sheet, royalty statement and DDEX release message of an export in the second studio
+// naming the first studio's holder with the agreed share; a changed pack refused (exit 3) with
+// nothing registered; revocations exported and imported, the model then refused (exit 4) and the
+// earlier export's `verify` reporting it.
 
 #include "test_support.h"
 
@@ -125,9 +125,26 @@ private slots:
             runCli({"export", project, "--out", exported, "--commercial", "--as", boId}, studioB)
                 .exitCode,
             4);
-        const auto done =
-            runCli({"--json", "export", project, "--out", exported, "--as", boId}, studioB);
+        const auto done = runCli(
+            {"--json", "export", project, "--out", exported, "--as", boId, "--ddex"}, studioB);
         QCOMPARE(done.exitCode, 0);
+
+        // The DDEX release message: valid against Accord's schema of ERN 4.3.2 (and the official
+        // one when ACCORD_DDEX_ERN432_XSD names it), Ada's share and the AI disclosure in it.
+        const QString ddex = done.json().value("ddex").toString();
+        QVERIFY(accord::test::runTool("xmllint",
+                                      {"--noout", "--nonet", "--schema",
+                                       qEnvironmentVariable("ACCORD_DDEX_SUBSET_XSD"), ddex}));
+        if (const QString official = qEnvironmentVariable("ACCORD_DDEX_ERN432_XSD");
+            !official.isEmpty())
+            QVERIFY(accord::test::runTool("xmllint",
+                                          {"--noout", "--nonet", "--schema", official, ddex}));
+        const QString message = QString::fromUtf8(accord::test::readAll(ddex));
+        QVERIFY2(message.contains("<FullName>Ada</FullName>") &&
+                     message.contains("<RightSharePercentage>30.00</RightSharePercentage>") &&
+                     message.contains("<SpecialContributor>GenerativeAI</SpecialContributor>") &&
+                     message.contains("<ContainsAI>Partly</ContainsAI>"),
+                 qPrintable(message));
         QFile split(exported + "/song.split.csv");
         QVERIFY(split.open(QIODevice::ReadOnly));
         const QString sheet = QString::fromUtf8(split.readAll());

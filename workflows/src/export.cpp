@@ -1,5 +1,7 @@
 #include "accord/workflows/export.h"
 
+#include "accord/workflows/ddex.h"
+
 #include "content_credentials.h"
 #include "project_plan.h"
 #include "watermark_payload.h"
@@ -314,6 +316,12 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
         writeFileAtomically(staging.path + "/split.csv", result.split.toCsv());
         moves.emplace_back(staging.path + "/split.json", result.splitJsonPath);
         moves.emplace_back(staging.path + "/split.csv", result.splitCsvPath);
+        if (request.ddex) {
+            result.ddexPath = outDir + "/" + title + ".ddex.xml";
+            writeFileAtomically(staging.path + "/ddex.xml",
+                                ernReleaseMessage(registry, result, title, *request.ddex));
+            moves.emplace_back(staging.path + "/ddex.xml", result.ddexPath);
+        }
         if (request.stems)
             makeDirectories(outDir + "/stems");
         for (const auto& [from, to] : moves)

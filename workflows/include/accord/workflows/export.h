@@ -19,6 +19,8 @@
 
 namespace accord::workflows {
 
+struct DdexOptions;
+
 struct ExportRequest {
     std::string outDir; // created when missing
     bool stems = false; // also one file per track, in <outDir>/stems
@@ -33,6 +35,8 @@ struct ExportRequest {
     // exporting such a project without it is refused. Files with re-sung parts are generated
     // audio: they carry a watermark naming their render.
     std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)> processorFor;
+    // Also a DDEX ERN 4.3.2 message describing the release, "<title>.ddex.xml" (docs/DDEX.md).
+    std::shared_ptr<const DdexOptions> ddex;
 };
 
 // The gate's judgement, computed without writing anything (the Export dialog shows it live).
@@ -66,6 +70,7 @@ struct ExportResult {
     SplitSheet split;                // of the mix
     std::string splitJsonPath;       // <outDir>/<title>.split.json
     std::string splitCsvPath;        // <outDir>/<title>.split.csv
+    std::string ddexPath;            // <outDir>/<title>.ddex.xml, when asked for
 };
 
 // Exports `project`, its clips resolved by content as judgeExport does (the manifests name what
