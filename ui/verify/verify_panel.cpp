@@ -544,8 +544,7 @@ void VerifyPanel::showOutcome(const VerifyOutcome& outcome) {
 
     // Content Credentials: C2PA's own binding of every byte, beside Accord's binding of the sound.
     if (!r.credentials)
-        setMark(credentials_, Mark::Unknown,
-                tr("— None (exported before Accord wrote them)"));
+        setMark(credentials_, Mark::Unknown, tr("— None (exported before Accord wrote them)"));
     else if (r.credentials->state() == "valid")
         setMark(credentials_, Mark::Pass,
                 tr("✔ Valid: claim signed by %1, every byte as signed (hard binding)")

@@ -40,8 +40,8 @@ struct EmbeddedCredentials {
 };
 
 // The C2PA store of a WAV (its first `C2PA` chunk) or a FLAC (the GEOB frame of its ID3 tag),
-// with the hash of the file around it; nullopt when there is none. Throws BadInput naming the file when it cannot be read or the
-// chunk is larger than any Accord writes.
+// with the hash of the file around it; nullopt when there is none. Throws BadInput naming the file
+// when it cannot be read or the chunk is larger than any Accord writes.
 std::optional<EmbeddedCredentials> readContentCredentials(const std::string& path);
 
 // "<path>.accord.json": the sidecar copy of the manifest written beside every export.

@@ -45,12 +45,12 @@ struct SignerCheck {
 
 // The C2PA Content Credentials a file carries (docs/C2PA.md "Verify"), as Accord checks them.
 struct CredentialsCheck {
-    std::string manifest;       // the active manifest's label
-    std::string generator;      // "Accord 0.1.0"
+    std::string manifest;  // the active manifest's label
+    std::string generator; // "Accord 0.1.0"
     bool claimSignatureValid = false;
-    bool hardBindingMatches = false; // no byte outside the store changed since it was signed
-    std::string signerSubject;       // the signing certificate's subject
-    std::string signerKey;           // its Ed25519 key, hex
+    bool hardBindingMatches = false;  // no byte outside the store changed since it was signed
+    std::string signerSubject;        // the signing certificate's subject
+    std::string signerKey;            // its Ed25519 key, hex
     std::vector<std::string> actions; // "c2pa.created (…/digitalCapture)", …
     std::vector<std::string> problems;
     // "valid"; "hard binding broken" (bytes changed: the notes say whether the sound did);
@@ -66,9 +66,9 @@ struct FileVerification {
     std::string watermarkPayload; // printable payload, when found
     std::string watermarkRender;  // the render it names (registry, else the manifest), or empty
     double watermarkConfidence = 0;
-    nlohmann::json manifest;           // the embedded manifest (else the sidecar's), or null
+    nlohmann::json manifest; // the embedded manifest (else the sidecar's), or null
     std::optional<CredentialsCheck> credentials; // a WAV's C2PA store, when it has one
-    std::optional<SignerCheck> signer; // when there is a manifest
+    std::optional<SignerCheck> signer;           // when there is a manifest
     nlohmann::json lineage; // the manifest's, else the registry's for a known render, or null
     std::string consent = "unknown";   // "ok", "revoked", "unknown" (no registry or no grants)
     std::vector<std::string> problems; // integrity failures: each says what failed
