@@ -9,8 +9,10 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::runTool;
+using accord::test::writeAll;
 
 class ExportTest : public QObject {
     Q_OBJECT
@@ -52,17 +54,6 @@ class ExportTest : public QObject {
         for (const auto& share : split.value("shares").toArray())
             total += qRound(share.toObject().value("percent").toDouble() * 100);
         return total;
-    }
-
-    static QByteArray readAll(const QString& path) {
-        QFile file(path);
-        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    }
-
-    static bool writeAll(const QString& path, const QByteArray& bytes) {
-        QFile file(path);
-        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-               file.write(bytes) == bytes.size();
     }
 
     // verify FILE must fail with exit 3 and name `mentions` among its problems.
