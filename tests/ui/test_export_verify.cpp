@@ -322,6 +322,7 @@ private Q_SLOTS:
     void exportThroughDialog() {
         dialog_->folderEdit()->setText(exportDir_);
         dialog_->stemsBox()->setChecked(true);
+        dialog_->ddexBox()->setChecked(true);
         QVERIFY(waitForJudgement());
         QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
         QVERIFY(dialog_->exportButton()->isEnabled());
@@ -337,6 +338,7 @@ private Q_SLOTS:
         mix_ = files.first();
         QCOMPARE(mix_, QDir(exportDir_).filePath("song.wav"));
         const QStringList shown = listItems(dialog_->resultList());
+        QVERIFY(shown.contains(QDir(exportDir_).filePath("song.ddex.xml")));
         for (const QString& file : files) {
             QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
             QVERIFY2(QFileInfo::exists(file + ".accord.json"), qPrintable(file));

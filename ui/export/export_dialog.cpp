@@ -9,6 +9,7 @@
 #include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
+#include "accord/workflows/ddex.h"
 #include "accord/workflows/export.h"
 #include "accord/workflows/live_model.h"
 
@@ -129,6 +130,7 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         }
         outcome.splitJson = fromStd(result.splitJsonPath);
         outcome.splitCsv = fromStd(result.splitCsvPath);
+        outcome.ddex = fromStd(result.ddexPath);
     } catch (const ConsentDenied& denied) {
         outcome.gate.verdict = ExportGateView::Verdict::Denied;
         outcome.gate.missing = missingViews(registry->consentGraph(), denied.decision());
@@ -160,6 +162,9 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
       commercial_(new QCheckBox(tr("Commercial release (needs commercial terms on every "
                                    "grant)"),
                                 this)),
+      ddex_(new QCheckBox(tr("Also describe the release for distributors (DDEX ERN 4.3.2, with "
+                             "the AI disclosure and the shares)"),
+                          this)),
       actor_(new QComboBox(this)), decision_(new QLabel(this)), details_(new QStackedWidget(this)),
       missing_(new QTableWidget(0, 4, this)), split_(new QTableWidget(0, 3, this)),
       splitTotal_(new QLabel(this)), progress_(new QProgressBar(this)),
@@ -180,6 +185,7 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     format_->insertItem(kWav24, tr("WAV, 24-bit"));
     format_->insertItem(kFlac24, tr("FLAC, 24-bit"));
     commercial_->setObjectName(QStringLiteral("exportCommercial"));
+    ddex_->setObjectName(QStringLiteral("exportDdex"));
     actor_->setObjectName(QStringLiteral("exportActor"));
     actor_->setToolTip(tr("The rights holder exporting: grants given to them count, and they "
                           "sign the manifests. The studio itself counts only grants to anyone."));
@@ -242,6 +248,7 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     form->addRow(tr("Format:"), format_);
     form->addRow(QString(), stems_);
     form->addRow(QString(), commercial_);
+    form->addRow(QString(), ddex_);
     form->addRow(tr("Export as:"), actor_);
 
     auto* gateBox = new QGroupBox(tr("Consent and split sheet"), this);
@@ -400,6 +407,8 @@ workflows::ExportRequest ExportDialog::currentRequest() const {
     request.format = format_->currentIndex() == kFlac24 ? audio::RenderFormat::Flac24
                                                         : audio::RenderFormat::Wav24;
     request.commercial = commercial_->isChecked();
+    if (ddex_->isChecked())
+        request.ddex = std::make_shared<workflows::DdexOptions>();
     request.actor = actor_->currentData().toString().toStdString();
     request.title = title().toStdString();
     request.projectPath = document_->path().isEmpty() ? document_->displayName().toStdString()
@@ -519,7 +528,8 @@ void ExportDialog::updateButtons() {
 void ExportDialog::setOptionsEnabled(bool enabled) {
     for (QWidget* option : {static_cast<QWidget*>(folder_), static_cast<QWidget*>(browse_),
                             static_cast<QWidget*>(stems_), static_cast<QWidget*>(format_),
-                            static_cast<QWidget*>(commercial_), static_cast<QWidget*>(actor_)})
+                            static_cast<QWidget*>(commercial_), static_cast<QWidget*>(ddex_),
+                            static_cast<QWidget*>(actor_)})
         option->setEnabled(enabled);
 }
 
@@ -600,6 +610,8 @@ void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
         }
         files_->addItem(outcome.splitJson);
         files_->addItem(outcome.splitCsv);
+        if (!outcome.ddex.isEmpty())
+            files_->addItem(outcome.ddex);
         files_->show();
         verifyButton_->show();
         // The split exactly as written; the closure was counted by the judgement before.

@@ -79,6 +79,7 @@ struct ExportRunOutcome {
     QStringList sidecars;
     QString splitJson;
     QString splitCsv;
+    QString ddex;        // the DDEX release message, when asked for
     ErrorReport failure; // neither ok nor cancelled: why
 };
 
@@ -93,6 +94,7 @@ public:
     QCheckBox* stemsBox() const { return stems_; }
     QComboBox* formatBox() const { return format_; }
     QCheckBox* commercialBox() const { return commercial_; }
+    QCheckBox* ddexBox() const { return ddex_; }
     QComboBox* actorBox() const { return actor_; }
     QLabel* decisionLabel() const { return decision_; }
     QTableWidget* missingView() const { return missing_; }
@@ -150,6 +152,7 @@ private:
     QCheckBox* stems_;
     QComboBox* format_;
     QCheckBox* commercial_;
+    QCheckBox* ddex_;
     QComboBox* actor_;
     QLabel* decision_;
     QStackedWidget* details_;
