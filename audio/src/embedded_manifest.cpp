@@ -69,7 +69,7 @@ std::uint64_t id3TagBytes(const SourceFile& file) {
 }
 
 // Where a FLAC stream's "fLaC" marker is: at the start, or after an ID3v2 tag (where C2PA puts
-// its manifest store, docs/C2PA.md "In a FLAC file").
+// its manifest store, docs/C2PA.md "Hard binding").
 std::uint64_t flacStart(const SourceFile& file) {
     return id3TagBytes(file);
 }

@@ -16,8 +16,8 @@ namespace accord::workflows {
 
 // The label of the assertion holding Accord's own signed manifest (canonical JSON).
 inline constexpr const char* kAccordManifestAssertion = "io.accord.manifest";
-// The label of the assertion naming the watermarks the audio carries (docs/C2PA.md "Soft
-// binding").
+// The label of the assertion naming the watermarks the audio carries (docs/C2PA.md "What Accord
+// writes", soft binding).
 inline constexpr const char* kAccordWatermarkAssertion = "io.accord.watermark";
 
 // The C2PA manifest of one exported file, signed as `actor` (empty: the studio).
