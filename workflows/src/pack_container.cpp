@@ -164,7 +164,6 @@ PackContainer readPackContainer(const std::string& path) {
             throw damaged("its signatures are unreadable");
         pack.signatures.push_back({line.substr(0, kKeyHex), line.substr(kKeyHex + 1)});
     }
-    pack.signedBytes = bytes.substr(0, end + kEndRecordBytes);
 
     zip_error_t error;
     zip_error_init(&error);
@@ -203,6 +202,10 @@ PackContainer readPackContainer(const std::string& path) {
             throw damaged("entry '" + name + "' was changed: " + fileError);
         pack.entries.push_back({name, std::move(content)});
     }
+    // The file without its signatures is what they sign: kept without a copy of the whole pack.
+    close.reset();
+    bytes.resize(end + kEndRecordBytes);
+    pack.signedBytes = std::move(bytes);
     return pack;
 }
 

@@ -336,10 +336,9 @@ VerifiedPack verifyPackItself(const std::string& path) {
     return pack;
 }
 
-} // namespace
-
-PackContents inspectPack(const Registry& registry, const std::string& packFile) {
-    const VerifiedPack pack = verifyPackItself(packFile);
+// What a pack verified in itself allows, checked against this registry.
+PackContents describePack(const Registry& registry, const VerifiedPack& pack,
+                          const std::string& packFile) {
     auto changed = [&](const std::string& what) {
         return IntegrityError(packFile + ": " + what +
                               " (the pack was changed after it was signed)");
@@ -430,19 +429,23 @@ PackContents inspectPack(const Registry& registry, const std::string& packFile) 
     return contents;
 }
 
+} // namespace
+
+PackContents inspectPack(const Registry& registry, const std::string& packFile) {
+    return describePack(registry, verifyPackItself(packFile), packFile);
+}
+
 ImportedPack importPack(Registry& registry, const std::string& packFile) {
+    // Read and verified once: what is checked and what is recorded are the same bytes.
+    const VerifiedPack pack = verifyPackItself(packFile);
     ImportedPack imported;
-    imported.contents = inspectPack(registry, packFile);
+    imported.contents = describePack(registry, pack, packFile);
     if (imported.contents.importedBefore) {
         imported.alreadyImported = true;
         imported.pack = *imported.contents.importedBefore;
         imported.model = *registry.model(imported.pack.model);
         return imported;
     }
-    // Read again: inspectPack's checks and what is recorded are of the same bytes.
-    const VerifiedPack pack = verifyPackItself(packFile);
-    if (pack.container.fileSha256 != imported.contents.fileSha256)
-        throw IntegrityError(packFile + ": it changed while it was being imported");
     const json& model = pack.manifest.at("model");
     const std::string folder =
         registry.path() + ".packs/" + imported.contents.fileSha256.substr(0, 16);
