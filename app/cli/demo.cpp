@@ -117,8 +117,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
         const AddedAsset added =
             workflows::registerRecording(*registry, file, owner, AssetOrigin::Recorded, "");
         story.say((added.alreadyKnown ? "same content, same id: " : "") + added.asset.id + "  " +
-                  file.substr(file.find_last_of('/') + 1) + "  " +
-                  seconds(added.asset.durationSeconds) + ", pcm " +
+                  fileNameOf(file) + "  " + seconds(added.asset.durationSeconds) + ", pcm " +
                   added.asset.pcmSha256.substr(0, 12) + "…, owner " + owner);
         return added.asset;
     };

@@ -48,7 +48,7 @@ void removeStaleTemporaries(const std::string& folder, const std::string& prefix
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path, mode_t mode)
     : path_(path), mode_(mode) {
-    const std::string name = path.substr(path.find_last_of('/') + 1);
+    const std::string name = fileNameOf(path);
     removeStaleTemporaries(parentOf(path), name + ".tmp-");
     temp_ = path + ".tmp-" + std::to_string(::getpid());
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -142,6 +142,10 @@ bool fileExists(const std::string& path) {
 
 std::string absolutePath(const std::string& path) {
     return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+std::string fileNameOf(const std::string& path) {
+    return path.substr(path.find_last_of('/') + 1);
 }
 
 std::string lowerExtension(const std::string& path) {

@@ -1,6 +1,7 @@
 #include "accord/core/policy.h"
 
 #include "accord/core/errors.h"
+#include "accord/core/files.h"
 
 #include <algorithm>
 #include <sstream>
@@ -88,7 +89,7 @@ std::string assetLabel(const ConsentGraph& graph, const std::string& assetId) {
     const auto found = graph.assets.find(assetId);
     if (found == graph.assets.end() || found->second.path.empty())
         return assetId;
-    std::string name = found->second.path.substr(found->second.path.find_last_of('/') + 1);
+    std::string name = fileNameOf(found->second.path);
     return "'" + name + "' (" + assetId + ")";
 }
 

@@ -37,7 +37,7 @@ std::string titleOf(const ConsentGraph& graph, const Subject& source) {
     if (source.kind == InputKind::Asset) {
         const auto asset = graph.assets.find(source.id);
         if (asset != graph.assets.end() && !asset->second.path.empty())
-            return asset->second.path.substr(asset->second.path.find_last_of('/') + 1);
+            return fileNameOf(asset->second.path);
         return "recording " + source.id;
     }
     const auto render = graph.renders.find(source.id);

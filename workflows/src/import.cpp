@@ -65,8 +65,7 @@ std::string RecordingFoundInside::describe(const Registry& registry) const {
     std::string text = "contains " + inputKindName(recording.kind) + " " + recording.id;
     if (recording.kind == InputKind::Asset)
         if (const auto asset = registry.asset(recording.id))
-            text += " '" + asset->path.substr(asset->path.find_last_of('/') + 1) + "' of " +
-                    holderLabel(registry, asset->owner);
+            text += " '" + fileNameOf(asset->path) + "' of " + holderLabel(registry, asset->owner);
     char where[96];
     std::snprintf(where, sizeof where, " from %s for %.1f s (confidence %.2f)",
                   minutesAndSeconds(recording.fileOffset).c_str(), recording.seconds,

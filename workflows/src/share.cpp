@@ -29,10 +29,6 @@ namespace {
 constexpr const char* kPackFormat = "accord-pack-1";
 constexpr const char* kManifestEntry = "accord-pack.json";
 
-std::string baseName(const std::string& path) {
-    return path.substr(path.find_last_of('/') + 1);
-}
-
 std::string modelFileMagic(const std::string& file) {
     return readWholeFile(file).substr(0, 8);
 }
@@ -152,7 +148,7 @@ SharedPack shareModel(Registry& registry, const ShareRequest& request) {
             }
 
             std::vector<PackEntry> entries;
-            const std::string modelEntry = "model/" + baseName(model.file);
+            const std::string modelEntry = "model/" + fileNameOf(model.file);
             json statements = json::array();
             auto addStatement = [&](const GrantStatement& s) {
                 const std::string name = statementEntryName(statements.size());
@@ -185,7 +181,7 @@ SharedPack shareModel(Registry& registry, const ShareRequest& request) {
                                   {"sampleRate", asset.sampleRate},
                                   {"channels", asset.channels},
                                   {"isrc", asset.isrc},
-                                  {"name", baseName(asset.path)},
+                                  {"name", fileNameOf(asset.path)},
                                   {"owner", registry.holder(asset.owner)->publicKey},
                                   {"trainedUnder", nullptr}};
                 for (const auto& source : model.training)
@@ -449,7 +445,7 @@ ImportedPack importPack(Registry& registry, const std::string& packFile) {
     const json& model = pack.manifest.at("model");
     const std::string folder =
         registry.path() + ".packs/" + imported.contents.fileSha256.substr(0, 16);
-    const std::string modelFile = folder + "/" + baseName(pack.model->name);
+    const std::string modelFile = folder + "/" + fileNameOf(pack.model->name);
     makeDirectories(folder, 0755);
     const bool existed = fileExists(modelFile);
     writeFileAtomically(modelFile, pack.model->bytes);

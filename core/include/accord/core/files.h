@@ -46,6 +46,8 @@ bool fileExists(const std::string& path);
 std::string absolutePath(const std::string& path);
 // The extension of `path` with its dot, in lower case (".wav"), or "" when it has none.
 std::string lowerExtension(const std::string& path);
+// The last component of `path` ("take.wav" of "/music/take.wav").
+std::string fileNameOf(const std::string& path);
 // Temporary files and folders are named "<prefix><pid>..." after the process that made them.
 // Removes those in `folder` whose process is gone (killed before it could clean up), so a crash
 // leaves nothing behind for good. Ones of live processes (and this one's) are left alone.
