@@ -118,9 +118,13 @@ public:
     }
     // Skips one item (nested at most 16 deep).
     void skip(int depth = 0) {
+        const auto [major, n] = head();
+        skipContent(major, n, depth);
+    }
+    // Skips what follows an item's head: a string's bytes, an array's or map's items.
+    void skipContent(int major, std::uint64_t n, int depth = 0) {
         if (depth > 16)
             throw Damaged(what_ + ": its signature nests too deep");
-        const auto [major, n] = head();
         switch (major) {
         case 2:
         case 3:
@@ -142,8 +146,11 @@ public:
             return;
         }
     }
-    bool atEnd() const { return at_ == bytes_.size(); }
-    std::size_t position() const { return at_; }
+    // The next item's major type, not consumed.
+    int peekMajor() const {
+        need(1);
+        return static_cast<unsigned char>(bytes_[at_]) >> 5;
+    }
 
 private:
     void need(std::uint64_t n) const {
@@ -186,21 +193,18 @@ CoseSign1 readCose(const std::string& bytes, const std::string& what) {
             out.algorithm = valueMajor == 1 ? -1 - static_cast<std::int64_t>(value)
                                             : static_cast<std::int64_t>(value);
         } else if (keyMajor == 0 && key == 33) {
-            CborReader probe = header;
-            const auto [valueMajor, count] = probe.head();
-            if (valueMajor == 4) {
-                header.head();
-                for (std::uint64_t c = 0; c < count && c < 16; ++c)
-                    out.chain.push_back(header.byteString());
-            } else {
+            // x5chain: one certificate, or an array of them
+            if (header.peekMajor() != 4) {
                 out.chain.push_back(header.byteString());
+                continue;
             }
+            const auto count = header.head().second;
+            if (count > 16)
+                throw Damaged(what + ": its signature carries more certificates than Accord reads");
+            for (std::uint64_t c = 0; c < count; ++c)
+                out.chain.push_back(header.byteString());
         } else {
-            if (keyMajor == 2 || keyMajor == 3) {
-                // a text or byte key: already consumed its head; skip its bytes
-                throw Damaged(what + ": its signature's protected header has keys Accord does "
-                                     "not read");
-            }
+            header.skipContent(keyMajor, key); // a key Accord does not read, and its value
             header.skip();
         }
     }
