@@ -7,6 +7,7 @@
 #include "accord/core/registry.h"
 #include "accord/workflows/consent_check.h"
 #include "accord/workflows/import.h"
+#include "convert_command.h"
 #include "identify_command.h"
 #include "output.h"
 #include "pack_commands.h"
@@ -476,7 +477,7 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     const std::string name = words[0] + (words.size() > 1 ? " " + words[1] : "");
     const bool packCommand = words[0] == "share" || words[0] == "pack";
     if (name == "train voice" || name == "train style" || name == "style score" || name == "vary" ||
-        name == "convert" || name == "demo" || packCommand)
+        name == "demo" || packCommand)
 #ifdef ACCORD_CLI_WITH_MODELS
         return name == "demo" ? runDemo(args.value("--out"), args.json, out, err)
                : packCommand  ? runPackCommand(args, out)
@@ -484,16 +485,10 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
 #else
         handToModelsBinary(args.words);
 #endif
-    if (name == "render" || name == "export") {
-#ifndef ACCORD_CLI_WITH_MODELS
-        // Tracks running through a voice model render with it: the model tool loads LibTorch.
-        const Project project = loadProject(absolutePath(args.positionals.front()));
-        if (std::any_of(project.tracks.begin(), project.tracks.end(),
-                        [](const Track& track) { return !track.model.empty(); }))
-            handToModelsBinary(args.words);
-#endif
+    if (name == "convert")
+        return runConvertCommand(args, out);
+    if (name == "render" || name == "export")
         return name == "render" ? runRenderCommand(args, out) : runExportCommand(args, out);
-    }
     if (name == "verify")
         return runVerifyCommand(args, out, err);
     if (name == "identify")

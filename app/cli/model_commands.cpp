@@ -4,7 +4,6 @@
 #include "accord/core/registry.h"
 #include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
-#include "accord/workflows/convert.h"
 #include "accord/workflows/style.h"
 #include "accord/workflows/train.h"
 #include "output.h"
@@ -227,31 +226,6 @@ ExitCode vary(const Arguments& args, std::ostream& out) {
     return ExitCode::Ok;
 }
 
-ExitCode convert(const Arguments& args, std::ostream& out) {
-    models::configureRuntime();
-    auto registry = Registry::open(args.registryPath);
-    const auto result = workflows::convertWithVoiceModel(
-        *registry, absolutePath(args.required("--model")), absolutePath(args.positionals.at(0)),
-        absolutePath(args.positionals.at(1)), args.number("--transpose", 0),
-        actingHolder(args, *registry));
-    std::ostringstream text;
-    text << "Re-sang " << result.input.id << " with model " << result.modelId << " -> "
-         << result.outPath << " (render " << result.render << ", " << std::fixed
-         << std::setprecision(1) << result.seconds / std::max(result.processingSeconds, 1e-9)
-         << "x real time), watermark " << result.watermark;
-    emit(args, out,
-         {{"render", result.render},
-          {"model", result.modelId},
-          {"asset", result.input.kind == InputKind::Asset ? json(result.input.id) : json(nullptr)},
-          {"input", {{"kind", inputKindName(result.input.kind)}, {"id", result.input.id}}},
-          {"watermark", result.watermark},
-          {"file", result.outPath},
-          {"seconds", result.seconds},
-          {"processing_seconds", result.processingSeconds}},
-         text.str());
-    return ExitCode::Ok;
-}
-
 } // namespace
 
 ExitCode runModelCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
@@ -260,9 +234,7 @@ ExitCode runModelCommand(const Arguments& args, std::ostream& out, std::ostream&
         return words[1] == "voice" ? trainVoice(args, out, err) : trainStyle(args, out, err);
     if (words[0] == "style")
         return scoreStyle(args, out);
-    if (words[0] == "vary")
-        return vary(args, out);
-    return convert(args, out);
+    return vary(args, out);
 }
 
 } // namespace accord::cli

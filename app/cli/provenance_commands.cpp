@@ -5,11 +5,9 @@
 #include "accord/core/registry.h"
 #include "accord/workflows/ddex.h"
 #include "accord/workflows/export.h"
+#include "accord/workflows/live_model.h"
 #include "accord/workflows/verify.h"
 #include "output.h"
-#ifdef ACCORD_CLI_WITH_MODELS
-#include "accord/workflows/live_model.h"
-#endif
 
 #include <filesystem>
 #include <sstream>
@@ -60,9 +58,7 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
     request.actor = actingHolder(args, *registry);
     request.title = std::filesystem::path(projectPath).stem().string();
     request.projectPath = projectPath;
-#ifdef ACCORD_CLI_WITH_MODELS
     request.processorFor = workflows::liveModelsFor(*registry);
-#endif
     if (args.has("--ddex")) {
         auto ddex = std::make_shared<workflows::DdexOptions>();
         ddex->senderDpid = args.value("--dpid").value_or("");

@@ -4,10 +4,8 @@
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
-#include "accord/workflows/render.h"
-#ifdef ACCORD_CLI_WITH_MODELS
 #include "accord/workflows/live_model.h"
-#endif
+#include "accord/workflows/render.h"
 #include "output.h"
 
 #include <cmath>
@@ -47,9 +45,7 @@ ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
                                                                     : request.mixPath,
                                             args.has("--float"));
     auto registry = Registry::open(args.registryPath);
-#ifdef ACCORD_CLI_WITH_MODELS
     request.processorFor = workflows::liveModelsFor(*registry);
-#endif
     json list = json::array();
     std::ostringstream text;
     for (const auto& [file, render, watermark] :

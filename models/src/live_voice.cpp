@@ -3,9 +3,9 @@
 
 #include "accord/models/live_voice.h"
 
+#include "plain_voice_network.h"
 #include "voice_dsp.h"
 #include "voice_model_access.h"
-#include "voice_net.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"
@@ -46,7 +46,6 @@ constexpr int kF0Bins = 216;             // 50 Hz .. > 1100 Hz
 constexpr double kDefaultMedianF0 = 150; // as the offline conditioning without voice
 constexpr double kSilentMarginDb = 50, kSilentFloorDb = -75;
 constexpr int kCepstra = kConditioningSize - 4; // c1..c12
-constexpr float kLeak = 0.1f;                   // the network's leaky ReLU
 constexpr int kNoiseFrame = voice::kNoiseFrame; // 256
 constexpr int kNoiseBins = voice::kNoiseBins;
 constexpr int kRing16 = 2048; // 16 kHz output history (the upsampler reads behind synthesis)
@@ -93,45 +92,6 @@ float lookup(const std::vector<float>& table, double t) {
     return float(table[i] * (1 - f) + table[i + 1] * f);
 }
 
-// The network's weights, transposed (inputs x outputs) so a frame is a run of axpy loops.
-struct Dense {
-    int inputs = 0, outputs = 0;
-    std::vector<float> weights; // inputs x outputs
-    std::vector<float> bias;
-    void apply(const float* x, float* y) const {
-        std::copy(bias.begin(), bias.end(), y);
-        for (int i = 0; i < inputs; ++i) {
-            const float v = x[i];
-            const float* w = weights.data() + std::size_t(i) * std::size_t(outputs);
-            for (int o = 0; o < outputs; ++o)
-                y[o] += v * w[o];
-        }
-    }
-};
-
-Dense denseFrom(const std::vector<NamedArray>& arrays, const std::string& name) {
-    const NamedArray* weight = nullptr;
-    const NamedArray* bias = nullptr;
-    for (const NamedArray& array : arrays) {
-        if (array.name == name + ".weight")
-            weight = &array;
-        if (array.name == name + ".bias")
-            bias = &array;
-    }
-    if (weight == nullptr || bias == nullptr || weight->shape.size() != 2)
-        throw BadInput("voice model: no layer '" + name + "' for the live node");
-    Dense dense;
-    dense.outputs = int(weight->shape[0]);
-    dense.inputs = int(weight->shape[1]);
-    dense.weights.resize(weight->values.size());
-    for (int o = 0; o < dense.outputs; ++o)
-        for (int i = 0; i < dense.inputs; ++i)
-            dense.weights[std::size_t(i) * std::size_t(dense.outputs) + std::size_t(o)] =
-                weight->values[std::size_t(o) * std::size_t(dense.inputs) + std::size_t(i)];
-    dense.bias = bias->values;
-    return dense;
-}
-
 // Synthesiser parameters of one frame.
 struct FrameParameters {
     float f0 = 0;
@@ -144,8 +104,8 @@ struct FrameParameters {
 struct LiveVoice::Impl {
     // ---- the model (copied at construction) ----
     voice::VoiceConfig config;
-    Dense input, head;
-    std::vector<Dense> convs;
+    voice::DenseLayer input, head;
+    std::vector<voice::DenseLayer> convs;
     double transpose = 1;
 
     // ---- fixed tables ----
@@ -192,19 +152,14 @@ struct LiveVoice::Impl {
     double phase = 0;
     std::mt19937_64 random{0x5eed};
 
-    static std::unique_ptr<Impl> fromNetwork(const voice::VoiceNetwork& network) {
-        const std::vector<NamedArray> arrays = network.weights();
-        const voice::VoiceConfig config = network.config();
-        std::vector<Dense> convs;
-        for (int l = 0; l < config.layers; ++l)
-            convs.push_back(denseFrom(arrays, "conv" + std::to_string(l)));
-        return std::make_unique<Impl>(config, denseFrom(arrays, "input"), std::move(convs),
-                                      denseFrom(arrays, "head"));
+    static std::unique_ptr<Impl> fromNetwork(const voice::PlainVoiceNetwork& network) {
+        return std::make_unique<Impl>(network.config(), network.input(), network.convs(),
+                                      network.head());
     }
 
     // A fresh stream on these weights.
-    Impl(const voice::VoiceConfig& networkConfig, Dense inputLayer, std::vector<Dense> convLayers,
-         Dense headLayer)
+    Impl(const voice::VoiceConfig& networkConfig, voice::DenseLayer inputLayer,
+         std::vector<voice::DenseLayer> convLayers, voice::DenseLayer headLayer)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
           convs(std::move(convLayers)) {
         toBinsH = voice::bandsOfBins(config.envelopeBands);
@@ -356,12 +311,12 @@ struct LiveVoice::Impl {
             convs[std::size_t(l)].apply(taps.data(), convOut.data());
             for (int c = 0; c < channels; ++c) {
                 const float z = convOut[std::size_t(c)];
-                hidden[std::size_t(c)] += z > 0 ? z : kLeak * z;
+                hidden[std::size_t(c)] += voice::leakyRelu(z);
             }
         }
         for (int c = 0; c < channels; ++c) {
             const float h = hidden[std::size_t(c)];
-            activated[std::size_t(c)] = h > 0 ? h : kLeak * h;
+            activated[std::size_t(c)] = voice::leakyRelu(h);
         }
         head.apply(activated.data(), controls.data());
     }

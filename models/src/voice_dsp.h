@@ -46,6 +46,10 @@ constexpr double kTopHz = 7800.0;         // no harmonic above
 constexpr double kFadeHz = 7000.0;        // harmonics fade out from here to kTopHz
 constexpr int kNoiseFrame = 2 * an::kHop; // noise synthesis frame (sqrt-Hann OLA)
 constexpr double kMaxLogRatio = 50.0;     // exp() headroom of the envelope over the noise
+constexpr float kLeakySlope = 0.1f;       // the network's leaky ReLU (trained and run alike)
+inline float leakyRelu(float x) {
+    return x > 0 ? x : kLeakySlope * x;
+}
 
 struct VoiceConfig {
     int channels = 128;     // network width

@@ -4,7 +4,7 @@
 // model_file.h, with the voice model's card.
 
 #include "model_file.h"
-#include "voice_net.h"
+#include "voice_dsp.h"
 
 #include "accord/models/voice_model.h"
 

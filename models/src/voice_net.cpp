@@ -15,7 +15,6 @@
 namespace accord::models::voice {
 namespace {
 
-constexpr float kLeak = 0.1f;
 constexpr double kClipNorm = 2.0;
 constexpr int kWarmupSteps = 20;
 constexpr double kRelativeFloor = 1e-4; // log-spectral floor: -40 dB under the frame's mean power
@@ -73,9 +72,9 @@ struct Net : torch::nn::Module {
                     shift == 0 ? h : torch::constant_pad_nd(h, {0, 0, shift, 0}).slice(1, 0, time));
             }
             h = h + torch::leaky_relu(convs[static_cast<size_t>(l)]->forward(torch::cat(taps, -1)),
-                                      kLeak);
+                                      kLeakySlope);
         }
-        return head->forward(torch::leaky_relu(h, kLeak));
+        return head->forward(torch::leaky_relu(h, kLeakySlope));
     }
 };
 

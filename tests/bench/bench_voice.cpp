@@ -308,7 +308,7 @@ int main() {
         accord::workflows::VoiceConversion conversion;
         apiSeconds += accord::bench::secondsOf([&] {
             conversion = accord::workflows::convertWithVoiceModel(*registry, trained.file, in.path,
-                                                                  out, 0, "", 1);
+                                                                  out, 0, "");
         });
         std::vector<float> again;
         modelSeconds +=
@@ -366,9 +366,8 @@ int main() {
         registry->addAsset(asset);
         longSeconds = asset.identity.durationSeconds;
         longApiSeconds = accord::bench::secondsOf([&] {
-            accord::workflows::convertWithVoiceModel(*registry, trained.file, take,
-                                                     folder + "/high-voice-take-converted.flac", 0,
-                                                     "", 1);
+            accord::workflows::convertWithVoiceModel(
+                *registry, trained.file, take, folder + "/high-voice-take-converted.flac", 0, "");
         });
     }
 

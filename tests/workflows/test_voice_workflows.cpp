@@ -372,7 +372,7 @@ private Q_SLOTS:
         for (const char* name : {"bob-as-ada.wav", "bob-as-ada.flac"}) {
             const std::string out = path(name);
             const workflows::VoiceConversion done =
-                workflows::convertWithVoiceModel(*registry_, modelFile_, in, out, 0, bob_.id, 1);
+                workflows::convertWithVoiceModel(*registry_, modelFile_, in, out, 0, bob_.id);
             const AudioIdentity original = audio::identifyAudioFile(in);
             const AudioIdentity converted = audio::identifyAudioFile(out);
             QCOMPARE(converted.sampleRate, original.sampleRate);
@@ -394,7 +394,7 @@ private Q_SLOTS:
         }
         // Transposed an octave down: the pitch follows.
         const std::string down = path("bob-down.wav");
-        workflows::convertWithVoiceModel(*registry_, modelFile_, in, down, -12, bob_.id, 1);
+        workflows::convertWithVoiceModel(*registry_, modelFile_, in, down, -12, bob_.id);
         const auto analyse = [](const std::string& p) {
             const audio::MonoAudio x = audio::readMonoAudio(p);
             return dsp::analyseVoice(dsp::resample(x.samples, x.sampleRate, 16000));
@@ -432,7 +432,7 @@ private Q_SLOTS:
             x *= 0.5f;
         audio::writeMonoAudio(copy, louder, bob.sampleRate);
         QString message = errorOf<BadInput>([&] {
-            workflows::convertWithVoiceModel(*registry_, modelFile_, copy, path("x.wav"), 0, "", 1);
+            workflows::convertWithVoiceModel(*registry_, modelFile_, copy, path("x.wav"), 0, "");
         });
         QVERIFY2(message.contains("unregistered.wav") && message.contains("register"),
                  qPrintable(message));
@@ -440,14 +440,14 @@ private Q_SLOTS:
         // An output format that is not WAV or FLAC.
         message = errorOf<BadInput>([&] {
             workflows::convertWithVoiceModel(*registry_, modelFile_, materialPath(kBobTake),
-                                             path("x.mp3"), 0, "", 1);
+                                             path("x.mp3"), 0, "");
         });
         QVERIFY2(message.contains("x.mp3"), qPrintable(message));
         // A model this registry does not know.
         auto elsewhere = Registry::open(other.filePath("other.sqlite").toStdString());
         message = errorOf<BadInput>([&] {
             workflows::convertWithVoiceModel(*elsewhere, modelFile_, materialPath(kBobTake),
-                                             path("y.wav"), 0, "", 1);
+                                             path("y.wav"), 0, "");
         });
         QVERIFY2(message.contains("not registered"), qPrintable(message));
     }
@@ -460,7 +460,7 @@ private Q_SLOTS:
         const std::string out = path("after-revoke.wav");
         try {
             workflows::convertWithVoiceModel(*registry_, modelFile_, materialPath(kBobTake), out, 0,
-                                             bob_.id, 1);
+                                             bob_.id);
             QFAIL("a source-revoked model generated audio");
         } catch (const ConsentDenied& denied) {
             QVERIFY(!denied.decision().allowed);

@@ -8,7 +8,6 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
-#include "accord/models/runtime.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/live_model.h"
 
@@ -28,9 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
                                       const std::string& inPath, const std::string& outPath,
-                                      double transposeSemitones, const std::string& actor,
-                                      int threads) {
-    models::configureRuntime(threads > 0 ? threads : models::kVoiceModelThreads);
+                                      double transposeSemitones, const std::string& actor) {
     const std::string extension = lowerExtension(outPath);
     if (extension != ".wav" && extension != ".flac")
         throw BadInput(outPath + ": unsupported output format '" + extension +

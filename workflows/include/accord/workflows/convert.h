@@ -28,10 +28,9 @@ struct VoiceConversion {
 // `generate` on the model for `actor` (empty: anyone); a refusal - also when the model is
 // source-revoked - throws accord::ConsentDenied and nothing is written. Throws accord::BadInput for
 // a bad model file, an unregistered model or input, an unreadable input or an unsupported output
-// name. `threads` 0: models::kVoiceModelThreads.
+// name. Runs on the calling thread, one core (no LibTorch: models/ runs the network in plain C++).
 VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& modelFile,
                                       const std::string& inPath, const std::string& outPath,
-                                      double transposeSemitones = 0, const std::string& actor = {},
-                                      int threads = 0);
+                                      double transposeSemitones = 0, const std::string& actor = {});
 
 } // namespace accord::workflows

@@ -1,0 +1,43 @@
+#include "convert_command.h"
+
+#include "output.h"
+
+#include "accord/core/files.h"
+#include "accord/core/registry.h"
+#include "accord/workflows/convert.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
+    auto registry = Registry::open(args.registryPath);
+    const auto result = workflows::convertWithVoiceModel(
+        *registry, absolutePath(args.required("--model")), absolutePath(args.positionals.at(0)),
+        absolutePath(args.positionals.at(1)), args.number("--transpose", 0),
+        actingHolder(args, *registry));
+    std::ostringstream text;
+    text << "Re-sang " << result.input.id << " with model " << result.modelId << " -> "
+         << result.outPath << " (render " << result.render << ", " << std::fixed
+         << std::setprecision(1) << result.seconds / std::max(result.processingSeconds, 1e-9)
+         << "x real time), watermark " << result.watermark;
+    emit(args, out,
+         {{"render", result.render},
+          {"model", result.modelId},
+          {"asset", result.input.kind == InputKind::Asset ? json(result.input.id) : json(nullptr)},
+          {"input", {{"kind", inputKindName(result.input.kind)}, {"id", result.input.id}}},
+          {"watermark", result.watermark},
+          {"file", result.outPath},
+          {"seconds", result.seconds},
+          {"processing_seconds", result.processingSeconds}},
+         text.str());
+    return ExitCode::Ok;
+}
+
+} // namespace accord::cli
