@@ -681,6 +681,8 @@ WatermarkDetection readMark(const std::array<std::array<float, kTiles>, kOffsets
         }
     }
     result.confidence = strongest;
+    result.candidate = bestPayload;
+    result.candidateScore = std::max(best, 0.0);
     if (best < kWatermarkThreshold || best - runnerUp < kMinMargin)
         return result;
     result.found = true;
@@ -689,6 +691,15 @@ WatermarkDetection readMark(const std::array<std::array<float, kTiles>, kOffsets
 }
 
 } // namespace
+
+std::optional<std::uint32_t> readKnownPayload(const WatermarkDetection& detection,
+                                              const std::function<bool(std::uint32_t)>& isKnown) {
+    if (detection.found)
+        return detection.payload;
+    if (detection.candidateScore >= kWatermarkThreshold && isKnown(detection.candidate))
+        return detection.candidate;
+    return std::nullopt;
+}
 
 struct WatermarkDetector::Impl {
     int sampleRate = 0;

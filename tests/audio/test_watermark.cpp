@@ -300,6 +300,35 @@ private slots:
         QVERIFY(a == b);
     }
 
+    // A payload the detector scored above the threshold but not clear of every other payload is
+    // read only when it is a known one; a clear read needs no knowledge.
+    void knownPayloadsAreReadWithoutTheMargin() {
+        WatermarkDetection close;
+        close.confidence = 10.2;
+        close.candidate = 0xd3727ae7u;
+        close.candidateScore = 9.97; // another payload scored 9.50: inside the margin
+        QVERIFY(!close.found);
+        QCOMPARE(readKnownPayload(close, [](std::uint32_t p) { return p == 0xd3727ae7u; }),
+                 std::optional<std::uint32_t>(0xd3727ae7u));
+        QVERIFY(!readKnownPayload(close, [](std::uint32_t p) { return p == 0x12345678u; }));
+        WatermarkDetection weak = close;
+        weak.candidateScore = kWatermarkThreshold - 0.1;
+        QVERIFY(!readKnownPayload(weak, [](std::uint32_t) { return true; }));
+        WatermarkDetection clear;
+        clear.found = true;
+        clear.payload = 7;
+        QCOMPARE(readKnownPayload(clear, [](std::uint32_t) { return false; }),
+                 std::optional<std::uint32_t>(7u));
+        // A real read reports its payload as the candidate too.
+        ACCORD_REQUIRE_MATERIAL(path, "hyperrogue/hr-savino-ocean.ogg");
+        Channels marked = stereo(path, 15, 6);
+        embedWatermark(marked, kRate, 0xabcdef01u);
+        const WatermarkDetection read = detectWatermark(marked, kRate);
+        QVERIFY(read.found);
+        QCOMPARE(read.candidate, 0xabcdef01u);
+        QVERIFY(read.candidateScore >= kWatermarkThreshold);
+    }
+
     void noDetectionOnUnmarkedAudio() {
         ACCORD_REQUIRE_MATERIAL(dir, "hyperrogue");
         int clips = 0;
@@ -314,6 +343,8 @@ private slots:
                 const auto d = detectWatermark(clip, kRate);
                 QVERIFY2(!d.found, qPrintable(name + QString(" at %1 s").arg(start / kRate)));
                 QVERIFY(d.confidence < kWatermarkThreshold);
+                // Not even a payload everyone knows would be read from it.
+                QVERIFY(!readKnownPayload(d, [](std::uint32_t) { return true; }));
                 ++clips;
             }
             clearMediaCache();

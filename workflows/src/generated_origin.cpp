@@ -27,11 +27,14 @@ std::optional<GeneratedOrigin> originOf(const Registry& registry, const std::str
                                         Detect&& detect) {
     if (const auto render = registry.renderByContent(pcmSha256))
         return GeneratedOrigin{render->id, {}};
-    const audio::WatermarkDetection found = detect();
-    if (!found.found)
+    const std::optional<std::uint32_t> payload =
+        audio::readKnownPayload(detect(), [&](std::uint32_t candidate) {
+            return registry.renderByWatermark(audio::watermarkPayloadText(candidate)).has_value();
+        });
+    if (!payload)
         return std::nullopt;
     GeneratedOrigin origin;
-    origin.watermark = audio::watermarkPayloadText(found.payload);
+    origin.watermark = audio::watermarkPayloadText(*payload);
     if (const auto render = registry.renderByWatermark(origin.watermark))
         origin.render = render->id;
     return origin;

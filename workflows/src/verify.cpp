@@ -118,11 +118,21 @@ void findWatermark(const std::string& path, const Registry* registry, FileVerifi
     // Read in blocks: bounded memory whatever the file's length (docs/WATERMARK.md "Streaming").
     const audio::WatermarkDetection found = audio::detectWatermarkInFile(path);
     result.watermarkConfidence = found.confidence;
-    if (!found.found) {
+    const json listed = result.manifest.is_object()
+                            ? result.manifest.value("watermarks", json::array())
+                            : json::array();
+    // Known payloads: this studio's renders and the watermarks the file's manifest lists.
+    const std::optional<std::uint32_t> payload =
+        audio::readKnownPayload(found, [&](std::uint32_t candidate) {
+            const std::string text = audio::watermarkPayloadText(candidate);
+            if (registry && registry->renderByWatermark(text))
+                return true;
+            return std::any_of(listed.begin(), listed.end(), [&](const json& mark) {
+                return mark.is_object() && mark.value("payload", std::string()) == text;
+            });
+        });
+    if (!payload) {
         // Not a failure: a generated part mixed low or lasting a second may not be readable.
-        const json listed = result.manifest.is_object()
-                                ? result.manifest.value("watermarks", json::array())
-                                : json::array();
         if (!listed.empty())
             result.notes.push_back("the manifest lists " + std::to_string(listed.size()) +
                                    " watermark(s) but none was read from the audio (confidence " +
@@ -130,7 +140,7 @@ void findWatermark(const std::string& path, const Registry* registry, FileVerifi
         return;
     }
     result.watermarkFound = true;
-    result.watermarkPayload = audio::watermarkPayloadText(found.payload);
+    result.watermarkPayload = audio::watermarkPayloadText(*payload);
     if (registry) {
         if (const auto render = registry->renderByWatermark(result.watermarkPayload))
             result.watermarkRender = render->id;

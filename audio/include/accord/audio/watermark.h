@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +26,19 @@ struct WatermarkDetection {
     std::uint32_t payload = 0; // valid only when found
     double confidence =
         0; // pattern z-score (docs/WATERMARK.md); found needs >= kWatermarkThreshold
+    // The best-scoring payload and its score, also when it was not read because another payload
+    // scored within the margin of it (see readKnownPayload).
+    std::uint32_t candidate = 0;
+    double candidateScore = 0;
 };
+
+// The payload a detection read, or else its best candidate when that cleared the threshold and
+// `isKnown` says it was issued (a render of this studio, a watermark a manifest lists): the
+// margin over other payloads guards against reading a wrong one, and a wrong payload that is also
+// a known one is as unlikely as guessing one of a few known values among 2^32
+// (docs/WATERMARK.md "Known payloads"). Nothing when neither holds.
+std::optional<std::uint32_t> readKnownPayload(const WatermarkDetection& detection,
+                                              const std::function<bool(std::uint32_t)>& isKnown);
 
 // Embeds the mark for `payload` in place, the same mark added to every channel (so a mono
 // downmix keeps it). Channels must have equal lengths; sampleRate >= kWatermarkMinimumRate (under
