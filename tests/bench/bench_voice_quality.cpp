@@ -1,0 +1,581 @@
+// Voice model quality benchmark (issue 17, "voice model quality"): how well a voice model keeps a
+// performance and how close it sings to the voice it learned, measured with tools independent of
+// the product's own analysis (tests/support/voice_measures.h: aubio's plain yin, double-precision
+// spectra). Prints figures; it is not a test and has no goals to pass.
+//
+// Material (scripts/fetch-material.sh): the fillets-cs speakers "v" (low male, ~147 Hz), "m"
+// (high, ~283 Hz), "hs" (low male, ~137 Hz) and "r" (very low, ~107 Hz; input only), Czech speech
+// at 22.05 kHz; npm's audio-lena (sung, 44.1 kHz, input only); alsa's test words (48 kHz, full
+// band, joined; input only). Each speaker's files are sorted by path and shuffled by Python's
+// random.Random(17), then go to training until it holds 300 s (v, m) or 150 s (hs), then to a
+// ~60 s held-out test take: the same recordings every run.
+//
+// Models V, M and HS are trained through models::trainVoice (one source per file, the default
+// schedule) and written to a scratch folder, or loaded from ACCORD_BENCH_VOICE_MODELS
+// (V.accordvoice, M.accordvoice, HS.accordvoice, trained on the same sets: the H1-H2 targets
+// come from them) to iterate quickly. Every pair runs offline
+// (VoiceModel::convert) and live (LiveVoice at the input's rate in 10-ms blocks, latency removed).
+//
+// Per pair and mode (input frames; output f0 should be the input's, no transposition):
+//   - pitch: median |cents| over frames voiced in both; share of the input's voiced frames whose
+//     output f0 is > 50 cents off; share of them unvoiced in the output; median yin confidence;
+//   - HBH (harmonic peaks over between-harmonic power below 3 kHz) in and out: noise in voiced
+//     frames lowers it;
+//   - H1-H2 in, out, and of the model's own voice at the output's semitone (its training set);
+//   - levels: loudness correlation; output minus input in the input's quiet frames and in its
+//     unvoiced frames, with their spectral centroid; the band edge in and out;
+//   - held-out resynthesis (V<-v, M<-m, HS<-hs): log-spectral distance, full band, below and
+//     above 8 kHz;
+//   - speed: x real time of VoiceModel::convert and of LiveVoice on this thread (one
+//     thread). Time `accord-cli convert` separately: it needs a registry that holds the model.
+//
+// Knobs (environment): ACCORD_BENCH_VOICE_MODELS (a folder of models to load instead of
+// training), ACCORD_BENCH_MODELS ("V,M,HS": which models and their pairs), ACCORD_BENCH_LIVE (1; 0
+// skips the live node), ACCORD_BENCH_JSON (a file for one JSON object per pair and mode),
+// ACCORD_BENCH_STEPS (0 = the default schedule), ACCORD_BENCH_CHANNELS (0 = default),
+// ACCORD_BENCH_MINUTES (30 per model), ACCORD_BENCH_THREADS (training; 0: the product's default),
+// ACCORD_BENCH_DEBUG (lists the recordings of every set), ACCORD_BENCH_WRITE_AUDIO (1: writes
+// every input take and output to the scratch folder, to listen to).
+
+#include "bench_common.h"
+#include "voice_measures.h"
+
+#include "accord/audio/audio_io.h"
+#include "accord/dsp/resample.h"
+#include "accord/models/live_voice.h"
+#include "accord/models/runtime.h"
+#include "accord/models/voice_model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+namespace test = accord::test;
+using accord::bench::envNumber;
+using accord::bench::materialRoot;
+using accord::bench::secondsOf;
+using accord::models::VoiceModel;
+
+namespace {
+
+// Python's random.Random(seed).shuffle, so the sets are the ones of the issue-17 study (models
+// it trained can be loaded and tested on recordings they never heard): the Mersenne Twister
+// seeded by init_by_array({seed}), Fisher-Yates from the end, getrandbits with rejection.
+class PythonShuffle {
+public:
+    explicit PythonShuffle(std::uint32_t seed) {
+        constexpr int n = 624;
+        std::vector<std::uint32_t> mt(n);
+        mt[0] = 19650218u;
+        for (int i = 1; i < n; ++i)
+            mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + std::uint32_t(i);
+        int i = 1;
+        for (int k = n; k > 0; --k) {
+            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525u)) + seed;
+            if (++i >= n) {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+        }
+        for (int k = n - 1; k > 0; --k) {
+            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941u)) - std::uint32_t(i);
+            if (++i >= n) {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+        }
+        mt[0] = 0x80000000u;
+        std::stringstream
+            state; // read back, std::mt19937 twists before its first output, as Python
+        for (const std::uint32_t word : mt)
+            state << word << ' ';
+        state >> engine_;
+    }
+    void operator()(std::vector<std::string>& items) {
+        for (std::size_t i = items.size(); i-- > 1;)
+            std::swap(items[i], items[below(i + 1)]);
+    }
+
+private:
+    std::size_t below(std::size_t n) {
+        int bits = 0;
+        while ((n >> bits) != 0)
+            ++bits;
+        std::uint32_t r = std::uint32_t(engine_()) >> (32 - bits);
+        while (r >= n)
+            r = std::uint32_t(engine_()) >> (32 - bits);
+        return r;
+    }
+    std::mt19937 engine_;
+};
+
+struct Take {
+    std::string name;
+    int rate = 0;
+    std::vector<float> samples;
+    std::vector<std::string> files;
+    double seconds() const { return rate > 0 ? double(samples.size()) / rate : 0; }
+};
+
+void append(Take& take, const std::string& file) {
+    accord::audio::MonoAudio audio = accord::audio::readMonoAudio(file);
+    if (take.rate == 0)
+        take.rate = audio.sampleRate;
+    if (audio.sampleRate != take.rate)
+        audio.samples = accord::dsp::resample(audio.samples, audio.sampleRate, take.rate);
+    take.samples.insert(take.samples.end(), audio.samples.begin(), audio.samples.end());
+    take.files.push_back(file);
+}
+
+// Every "*-<speaker>-*.ogg" of fillets-cs/<level>/cs/, sorted by path.
+std::vector<std::string> speakerFiles(const std::string& speaker) {
+    std::vector<std::string> files;
+    const fs::path root = fs::path(materialRoot()) / "fillets-cs";
+    if (!fs::is_directory(root))
+        return files;
+    for (const auto& level : fs::directory_iterator(root)) {
+        const fs::path folder = level.path() / "cs";
+        if (!fs::is_directory(folder))
+            continue;
+        for (const auto& entry : fs::directory_iterator(folder))
+            if (entry.path().extension() == ".ogg" &&
+                entry.path().filename().string().find("-" + speaker + "-") != std::string::npos)
+                files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+struct Speaker {
+    Take train, test;
+};
+
+// Training takes files until it holds `trainSeconds`, the test take until it holds
+// `testSeconds`; the rest is not read.
+Speaker selectSpeaker(const std::string& name, double trainSeconds, double testSeconds) {
+    std::vector<std::string> files = speakerFiles(name);
+    PythonShuffle(17)(files);
+    Speaker s;
+    s.train.name = name + "-train";
+    s.test.name = name;
+    for (const std::string& file : files) {
+        if (s.train.seconds() < trainSeconds)
+            append(s.train, file);
+        else if (s.test.seconds() < testSeconds)
+            append(s.test, file);
+        else
+            break;
+    }
+    return s;
+}
+
+// What the measures need of a signal at 16 kHz: yin's track and, on its voiced frames, the
+// harmonic measures.
+struct Analysis {
+    std::vector<float> x16;
+    test::YinTrack pitch;
+    test::HarmonicTrack harmonics;
+};
+
+Analysis analyse(const Take& take) {
+    Analysis a;
+    a.x16 = accord::dsp::resample(take.samples, take.rate, test::kYinRate);
+    a.pitch = test::yinTrack(a.x16);
+    a.harmonics = test::harmonicMeasures(a.x16, a.pitch.f0Hz, a.pitch.voiced);
+    return a;
+}
+
+struct Model {
+    std::string name;    // "V"
+    std::string speaker; // "v"
+    std::string file;
+    std::unique_ptr<VoiceModel> model;
+    double trainingWallSeconds = -1;  // measured here; -1 when loaded
+    std::map<int, double> h1h2Target; // the voice's own H1-H2 by semitone (training set)
+    double medianF0 = 0;
+};
+
+std::string trainModel(const std::string& name, const Take& train, const std::string& folder) {
+    std::vector<accord::models::VoiceTrainingSource> sources;
+    for (const std::string& file : train.files)
+        sources.push_back(
+            {fs::path(file).filename().string(), file, [file] {
+                 accord::audio::MonoAudio a = accord::audio::readMonoAudio(file);
+                 return accord::models::VoiceRecording{std::move(a.samples), a.sampleRate};
+             }});
+    accord::models::VoiceTrainingOptions options;
+    options.checkpointFile = folder + "/" + name + ".checkpoint";
+    options.owner = "bench";
+    options.maxMinutes = envNumber("ACCORD_BENCH_MINUTES", 30);
+    options.maxSteps = static_cast<int>(envNumber("ACCORD_BENCH_STEPS", 0));
+    options.threads = static_cast<int>(envNumber("ACCORD_BENCH_THREADS", 0));
+    options.channels = static_cast<int>(envNumber("ACCORD_BENCH_CHANNELS", 0));
+    int printed = -1;
+    const accord::models::TrainedVoice trained =
+        accord::models::trainVoice(sources, options, [&](const auto& p) {
+            using Phase = accord::models::VoiceTrainingProgress::Phase;
+            if (p.phase == Phase::Training &&
+                (p.step == p.totalSteps || p.step / 250 != printed / 250)) {
+                printed = p.step;
+                std::printf("    %s step %5d/%d  loss %.4f  validation %.4f  %6.1f s\n",
+                            name.c_str(), p.step, p.totalSteps, p.loss, p.validationLoss,
+                            p.elapsedSeconds);
+                std::fflush(stdout);
+            }
+        });
+    accord::models::VoiceModelOrigin origin;
+    origin.owner = "bench";
+    origin.ownerName = "fillets-cs \"" + train.name + "\"";
+    for (std::size_t i = 0; i < train.files.size(); ++i)
+        origin.training.push_back(
+            {fs::path(train.files[i]).filename().string(), "", "",
+             i < trained.sourceSeconds.size() ? trained.sourceSeconds[i] : 0});
+    const std::string file = folder + "/" + name + ".accordvoice";
+    accord::models::writeVoiceModel(file, trained, origin);
+    fs::remove(options.checkpointFile);
+    return file;
+}
+
+// The model from ACCORD_BENCH_VOICE_MODELS, or trained on `train` now.
+Model obtainModel(const std::string& name, const std::string& speaker, const Take& train,
+                  const std::string& scratch) {
+    Model m;
+    m.name = name;
+    m.speaker = speaker;
+    const char* folder = std::getenv("ACCORD_BENCH_VOICE_MODELS");
+    if (folder && *folder) {
+        m.file = std::string(folder) + "/" + name + ".accordvoice";
+    } else {
+        std::printf("  training %s on %.1f s (%zu files)\n", name.c_str(), train.seconds(),
+                    train.files.size());
+        m.trainingWallSeconds = secondsOf([&] { m.file = trainModel(name, train, scratch); });
+    }
+    m.model = std::make_unique<VoiceModel>(VoiceModel::load(m.file));
+    const Analysis target = analyse(train);
+    m.h1h2Target = test::h1h2BySemitone(target.pitch, target.harmonics);
+    m.medianF0 = test::voicedMedianF0(target.pitch);
+    return m;
+}
+
+struct Converted {
+    std::vector<float> samples;
+    double seconds = 0; // wall clock of the conversion
+};
+
+Converted convertOffline(const VoiceModel& model, const Take& take) {
+    Converted c;
+    c.seconds = secondsOf([&] { c.samples = model.convert(take.samples, take.rate); });
+    return c;
+}
+
+// The live node as the engine runs it, fed 10-ms blocks; the output is moved back by its latency.
+Converted convertLive(const VoiceModel& model, const Take& take) {
+    Converted c;
+    c.seconds = secondsOf([&] {
+        accord::models::LiveVoice live(model);
+        const int block = take.rate / 100;
+        live.prepare(take.rate, block);
+        const auto latency = static_cast<std::size_t>(live.latencyFrames());
+        std::vector<float> input = take.samples;
+        input.resize(input.size() + latency, 0.0f);
+        c.samples.assign(input.size(), 0.0f);
+        for (std::size_t i = 0; i < input.size(); i += std::size_t(block))
+            live.process(input.data() + i, c.samples.data() + i,
+                         int(std::min<std::size_t>(std::size_t(block), input.size() - i)));
+        c.samples.erase(c.samples.begin(), c.samples.begin() + std::ptrdiff_t(latency));
+        c.samples.resize(take.samples.size());
+    });
+    return c;
+}
+
+struct Row {
+    std::string model, input, mode;
+    double deltaSemitones = 0, inputSeconds = 0, convertSeconds = 0;
+    test::PitchKept pitch;
+    test::HarmonicsKept harmonics;
+    test::LevelsKept levels;
+    double bandEdgeInHz = 0, bandEdgeOutHz = 0;
+    double lsdFullDb = test::notMeasured(), lsdBelow8kDb = test::notMeasured(),
+           lsdAbove8kDb = test::notMeasured();
+};
+
+Row measure(const Model& model, const Take& take, const Analysis& in, const std::string& mode,
+            const Converted& out) {
+    constexpr double ratio = 1; // no transposition
+    Row r;
+    r.model = model.name;
+    r.input = take.name;
+    r.mode = mode;
+    r.deltaSemitones = 12 * std::log2(test::voicedMedianF0(in.pitch) / model.medianF0);
+    r.inputSeconds = take.seconds();
+    r.convertSeconds = out.seconds;
+    const std::vector<float> out16 = accord::dsp::resample(out.samples, take.rate, test::kYinRate);
+    const test::YinTrack outPitch = test::yinTrack(out16);
+    r.pitch = test::pitchKept(in.pitch, outPitch, ratio);
+    r.harmonics = test::harmonicsKept(in.pitch, in.harmonics,
+                                      test::guidedHarmonicMeasures(out16, in.pitch, ratio), ratio,
+                                      model.h1h2Target);
+    r.levels = test::levelsKept(take.samples, out.samples, take.rate, in.pitch, outPitch.frames());
+    r.bandEdgeInHz = test::bandEdgeHz(take.samples, take.rate);
+    r.bandEdgeOutHz = test::bandEdgeHz(out.samples, take.rate);
+    if (take.name == model.speaker) { // held-out resynthesis of the model's own voice
+        r.lsdFullDb = test::bandLogSpectralDistance(take.samples, out.samples, take.rate, 0, 1e9);
+        r.lsdBelow8kDb =
+            test::bandLogSpectralDistance(take.samples, out.samples, take.rate, 0, 8000);
+        if (take.rate > 16000)
+            r.lsdAbove8kDb =
+                test::bandLogSpectralDistance(take.samples, out.samples, take.rate, 8000, 1e9);
+    }
+    return r;
+}
+
+std::string number(double v, int decimals, bool sign = false) {
+    if (std::isnan(v))
+        return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, sign ? "%+.*f" : "%.*f", decimals, v);
+    return text;
+}
+
+std::string pair(double a, double b, int decimals) {
+    return number(a, decimals) + "/" + number(b, decimals);
+}
+
+void printHeader() {
+    std::printf("\n%-9s %-7s %5s %5s %5s %5s %9s %11s %16s %4s %5s %5s %5s %9s %11s %5s\n", "pair",
+                "mode", "dst", "c", ">50c%", "unv%", "conf", "HBH dB", "H1-H2 in/out/tgt", "rng%",
+                "corr", "quiet", "unvdB", "centr Hz", "edge Hz", "xRT");
+}
+
+void printRow(const Row& r) {
+    const std::string name = r.model + "<-" + r.input;
+    const std::string quiet =
+        number(r.levels.quietOutMinusInDb, 1, true) + (r.levels.quietFrames < 20 ? "*" : "");
+    std::printf("%-9s %-7s %5s %5s %5s %5s %9s %11s %16s %4s %5s %5s %5s %9s %11s %5.0f\n",
+                name.c_str(), r.mode.c_str(), number(r.deltaSemitones, 1, true).c_str(),
+                number(r.pitch.medianCents, 1).c_str(), number(100 * r.pitch.off50Share, 1).c_str(),
+                number(100 * r.pitch.outUnvoicedShare, 1).c_str(),
+                pair(r.pitch.confidenceIn, r.pitch.confidenceOut, 2).c_str(),
+                pair(r.harmonics.hbhInDb, r.harmonics.hbhOutDb, 1).c_str(),
+                (pair(r.harmonics.h1h2InDb, r.harmonics.h1h2OutDb, 1) + "/" +
+                 number(r.harmonics.h1h2TargetDb, 1))
+                    .c_str(),
+                number(100 * r.harmonics.insideTargetRange, 0).c_str(),
+                number(r.levels.loudnessCorrelation, 3).c_str(), quiet.c_str(),
+                number(r.levels.unvoicedOutMinusInDb, 1, true).c_str(),
+                pair(r.levels.unvoicedCentroidInHz, r.levels.unvoicedCentroidOutHz, 0).c_str(),
+                pair(r.bandEdgeInHz, r.bandEdgeOutHz, 0).c_str(),
+                r.inputSeconds / r.convertSeconds);
+    std::fflush(stdout);
+}
+
+nlohmann::ordered_json toJson(const Row& r) {
+    return {{"model", r.model},
+            {"input", r.input},
+            {"mode", r.mode},
+            {"deltaSemitones", r.deltaSemitones},
+            {"inputSeconds", r.inputSeconds},
+            {"convertSeconds", r.convertSeconds},
+            {"xRealTime", r.inputSeconds / r.convertSeconds},
+            {"inputVoicedFrames", r.pitch.inputVoicedFrames},
+            {"pitchMedianCents", r.pitch.medianCents},
+            {"pitchOff50Share", r.pitch.off50Share},
+            {"outputUnvoicedShare", r.pitch.outUnvoicedShare},
+            {"yinConfInMedian", r.pitch.confidenceIn},
+            {"yinConfOutMedian", r.pitch.confidenceOut},
+            {"hbhInDb", r.harmonics.hbhInDb},
+            {"hbhOutDb", r.harmonics.hbhOutDb},
+            {"h1h2InDb", r.harmonics.h1h2InDb},
+            {"h1h2OutDb", r.harmonics.h1h2OutDb},
+            {"h1h2TargetSamePitchDb", r.harmonics.h1h2TargetDb},
+            {"outFramesInsideTargetRange", r.harmonics.insideTargetRange},
+            {"loudnessCorr", r.levels.loudnessCorrelation},
+            {"quietFrames", r.levels.quietFrames},
+            {"quietOutMinusInDb", r.levels.quietOutMinusInDb},
+            {"unvoicedLoudFrames", r.levels.unvoicedFrames},
+            {"unvoicedOutMinusInDb", r.levels.unvoicedOutMinusInDb},
+            {"unvoicedCentroidInHz", r.levels.unvoicedCentroidInHz},
+            {"unvoicedCentroidOutHz", r.levels.unvoicedCentroidOutHz},
+            {"bandEdgeInHz", r.bandEdgeInHz},
+            {"bandEdgeOutHz", r.bandEdgeOutHz},
+            {"lsdFullDb", r.lsdFullDb},
+            {"lsdBelow8kDb", r.lsdBelow8kDb},
+            {"lsdAbove8kDb", r.lsdAbove8kDb}};
+}
+
+bool wanted(const std::string& model) {
+    const char* list = std::getenv("ACCORD_BENCH_MODELS");
+    if (!list || !*list)
+        return true;
+    std::stringstream names(list);
+    for (std::string name; std::getline(names, name, ',');)
+        if (name == model)
+            return true;
+    return false;
+}
+
+} // namespace
+
+int main() {
+    const bool runLive = envNumber("ACCORD_BENCH_LIVE", 1) != 0;
+    const char* jsonPath = std::getenv("ACCORD_BENCH_JSON");
+    const bool writeAudio = envNumber("ACCORD_BENCH_WRITE_AUDIO", 0) != 0;
+    const auto benchStart = std::chrono::steady_clock::now();
+    std::printf("Voice model quality benchmark (issue 17; %s)\n",
+                accord::models::describeRuntime(accord::models::configureRuntime(std::max(
+                                                    1, int(envNumber("ACCORD_BENCH_THREADS", 1)))))
+                    .c_str());
+
+    // Inputs and training sets.
+    std::map<std::string, Speaker> speakers;
+    speakers["v"] = selectSpeaker("v", 300, 60);
+    speakers["m"] = selectSpeaker("m", 300, 60);
+    speakers["hs"] = selectSpeaker("hs", 150, 60);
+    speakers["r"] = selectSpeaker("r", 0, 60);
+    std::map<std::string, Take> takes;
+    for (const auto& [name, s] : speakers)
+        takes[name] = s.test;
+    takes["lena"].name = "lena";
+    const fs::path lena = fs::path(materialRoot()) / "npm/audio-lena/lena.flac";
+    if (fs::exists(lena))
+        append(takes["lena"], lena.string());
+    takes["alsa"].name = "alsa";
+    std::vector<std::string> alsa;
+    if (fs::is_directory(fs::path(materialRoot()) / "alsa"))
+        for (const auto& entry : fs::directory_iterator(fs::path(materialRoot()) / "alsa"))
+            if (entry.path().extension() == ".wav")
+                alsa.push_back(entry.path().string());
+    std::sort(alsa.begin(), alsa.end());
+    for (const std::string& file : alsa)
+        append(takes["alsa"], file);
+    for (const auto& [name, take] : takes)
+        if (take.seconds() < 5) {
+            std::printf("bench_voice_quality: the material for \"%s\" is missing: run "
+                        "scripts/fetch-material.sh\n",
+                        name.c_str());
+            return 1;
+        }
+    for (const auto& [name, s] : speakers)
+        std::printf("  %-4s training %6.1f s (%3zu files), test take %5.1f s (%2zu files)\n",
+                    name.c_str(), s.train.seconds(), s.train.files.size(), s.test.seconds(),
+                    s.test.files.size());
+    const std::string scratch = accord::bench::scratchFolder("accord-bench-voice-quality");
+    if (writeAudio)
+        for (const auto& [name, take] : takes)
+            accord::audio::writeMonoAudio(scratch + "/" + name + ".wav", take.samples, take.rate);
+    if (std::getenv("ACCORD_BENCH_DEBUG"))
+        for (const auto& [name, s] : speakers) {
+            for (const std::string& file : s.train.files)
+                std::printf("    %s-train %s\n", name.c_str(), file.c_str());
+            for (const std::string& file : s.test.files)
+                std::printf("    %s-test %s\n", name.c_str(), file.c_str());
+        }
+    std::printf("  lena %.1f s at %d Hz, alsa %.1f s at %d Hz (%zu files)\n",
+                takes["lena"].seconds(), takes["lena"].rate, takes["alsa"].seconds(),
+                takes["alsa"].rate, alsa.size());
+
+    // Models.
+    std::vector<Model> models;
+    for (const auto& [name, speaker] :
+         std::vector<std::pair<std::string, std::string>>{{"V", "v"}, {"M", "m"}, {"HS", "hs"}})
+        if (wanted(name))
+            models.push_back(obtainModel(name, speaker, speakers[speaker].train, scratch));
+    accord::models::configureRuntime(1); // conversions on one thread
+    for (const Model& m : models) {
+        const nlohmann::json metrics = nlohmann::json::parse(m.model->card().metricsJson);
+        const std::string wall =
+            m.trainingWallSeconds >= 0
+                ? number(m.trainingWallSeconds, 1) + " s wall clock here"
+                : number(metrics.value("wallSeconds", test::notMeasured()), 1) +
+                      " s wall clock (the card's metrics)";
+        std::printf("  %-2s %s: voice median f0 %.1f Hz, H1-H2 known on %zu semitones; training "
+                    "%s, %d steps, validation LSD %.2f dB\n",
+                    m.name.c_str(), m.file.c_str(), m.medianF0, m.h1h2Target.size(), wall.c_str(),
+                    metrics.value("steps", 0), metrics.value("validationLogSpectralDb", 0.0));
+    }
+
+    // Pairs.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> pairs = {
+        {"V", {"v", "m", "r", "lena", "alsa"}},
+        {"M", {"m", "v", "r", "lena", "alsa"}},
+        {"HS", {"hs", "m", "lena"}}};
+    std::map<std::string, Analysis> inputs;
+    std::vector<Row> rows;
+    std::ofstream json;
+    if (jsonPath && *jsonPath)
+        json.open(jsonPath);
+    printHeader();
+    for (const Model& m : models)
+        for (const auto& [modelName, inputNames] : pairs) {
+            if (modelName != m.name)
+                continue;
+            for (const std::string& inputName : inputNames) {
+                const Take& take = takes[inputName];
+                if (!inputs.count(inputName))
+                    inputs[inputName] = analyse(take);
+                std::vector<std::pair<std::string, Converted>> outputs;
+                outputs.emplace_back("offline", convertOffline(*m.model, take));
+                if (runLive)
+                    outputs.emplace_back("live", convertLive(*m.model, take));
+                for (const auto& [mode, out] : outputs) {
+                    if (writeAudio)
+                        accord::audio::writeMonoAudio(scratch + "/" + m.name + "_" + inputName +
+                                                          "." + mode + ".wav",
+                                                      out.samples, take.rate);
+                    rows.push_back(measure(m, take, inputs[inputName], mode, out));
+                    printRow(rows.back());
+                    if (json.is_open())
+                        json << toJson(rows.back()).dump() << '\n';
+                }
+            }
+        }
+    std::printf("  columns: dst = semitones from the voice's median f0; c = median |cents|; conf = "
+                "yin confidence in/out; rng%% = output frames at a semitone the voice has; quiet "
+                "and unvdB = output - input level (* under 20 frames); xRT = x real time\n");
+
+    // Held-out resynthesis and speed.
+    std::printf("\nHeld-out resynthesis, log-spectral distance (dB): full band / below 8 kHz / "
+                "above 8 kHz\n");
+    for (const Row& r : rows)
+        if (!std::isnan(r.lsdFullDb))
+            std::printf("  %-9s %-7s %5.2f / %5.2f / %5.2f\n", (r.model + "<-" + r.input).c_str(),
+                        r.mode.c_str(), r.lsdFullDb, r.lsdBelow8kDb, r.lsdAbove8kDb);
+    std::map<std::string, std::pair<double, double>> speed; // mode -> audio, wall clock
+    for (const Row& r : rows) {
+        speed[r.mode].first += r.inputSeconds;
+        speed[r.mode].second += r.convertSeconds;
+    }
+    std::printf("\nSpeed on this thread (one thread):\n");
+    for (const auto& [mode, t] : speed)
+        std::printf("  %-7s %.1f s of input in %.2f s: %.0fx real time\n", mode.c_str(), t.first,
+                    t.second, t.first / t.second);
+    for (const Model& m : models)
+        if (m.name == "V" && takes["v"].seconds() > 0) {
+            const Take& take = takes["v"];
+            const accord::bench::Timing t =
+                accord::bench::repeat(3, [&] { (void)m.model->convert(take.samples, take.rate); });
+            std::printf("  VoiceModel::convert V<-v (%.2f s), 3 runs: median %.3f s, %.0fx real "
+                        "time\n",
+                        take.seconds(), t.median, take.seconds() / t.median);
+        }
+    std::error_code error;
+    if (!fs::remove(scratch, error)) // kept when it holds trained models or audio
+        std::printf("  scratch folder: %s\n", scratch.c_str());
+    std::printf(
+        "  bench wall clock: %.1f s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - benchStart).count());
+    return 0;
+}
