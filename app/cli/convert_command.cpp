@@ -27,6 +27,19 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
          << result.outPath << " (render " << result.render << ", " << std::fixed
          << std::setprecision(1) << result.seconds / std::max(result.processingSeconds, 1e-9)
          << "x real time), watermark " << result.watermark;
+    text << "\nThe model's voice: "
+         << (result.modelRange ? models::describePitchRange(*result.modelRange)
+                               : std::string("range not recorded (trained by an earlier Accord)"))
+         << "; this performance: " << models::describePitchRange(result.performanceRange);
+    if (result.suggestedTranspose != 0)
+        text << "\nIt lies far from the model's range: try --transpose " << std::defaultfloat
+             << args.number("--transpose", 0) + result.suggestedTranspose;
+    const auto rangeJson = [](const models::VoicePitchRange& range) {
+        return range.medianHz > 0 ? json{{"low_hz", range.lowHz},
+                                         {"median_hz", range.medianHz},
+                                         {"high_hz", range.highHz}}
+                                  : json(nullptr);
+    };
     emit(args, out,
          {{"render", result.render},
           {"model", result.modelId},
@@ -35,7 +48,10 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
           {"watermark", result.watermark},
           {"file", result.outPath},
           {"seconds", result.seconds},
-          {"processing_seconds", result.processingSeconds}},
+          {"processing_seconds", result.processingSeconds},
+          {"model_range", result.modelRange ? rangeJson(*result.modelRange) : json(nullptr)},
+          {"performance_range", rangeJson(result.performanceRange)},
+          {"suggested_transpose", result.suggestedTranspose}},
          text.str());
     return ExitCode::Ok;
 }

@@ -109,8 +109,6 @@ struct LiveVoice::Impl {
     double transpose = 1;
 
     // ---- fixed tables ----
-    std::vector<std::pair<int, float>> toBinsH, toBinsN;
-    std::vector<double> harmonicCentres, noiseCentres;
     const std::vector<float>& noiseTable = voice::noiseSpectra(); // as the offline synthesiser's
     const std::vector<float>& synthesisWindow = voice::noiseGrainWindow();
     dsp::RealFft noiseFft{kNoiseFrame};
@@ -145,9 +143,11 @@ struct LiveVoice::Impl {
     std::vector<float> conditioning, hidden, taps, convOut, activated, controls;
 
     // ---- synthesis state ----
+    voice::FrameShaper shaper{config};
     FrameParameters previous, current;
-    std::vector<float> envelope, noise, comb, noisePsd;
-    std::vector<double> logEnvelope, logNoise;
+    std::array<float, voice::kGlideFrames> recentF0{};      // synthesised f0, frames t - 4 .. t
+    std::array<float, voice::kGlideFrames> recentHeardF0{}; // the input's (0: unvoiced)
+    std::vector<float> noisePsd;
     std::vector<float> baseRe, baseIm, powerRe, powerIm;
     double phase = 0;
     std::mt19937_64 random{0x5eed};
@@ -162,11 +162,6 @@ struct LiveVoice::Impl {
          std::vector<voice::DenseLayer> convLayers, voice::DenseLayer headLayer)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
           convs(std::move(convLayers)) {
-        toBinsH = voice::bandsOfBins(config.envelopeBands);
-        toBinsN = voice::bandsOfBins(config.noiseBands);
-        harmonicCentres = voice::bandCentres(config.envelopeBands);
-        noiseCentres = voice::bandCentres(config.noiseBands);
-
         y16.assign(kRing16, 0.0f);
         noiseTail.assign(kNoiseFrame, 0.0f);
         const int channels = config.channels;
@@ -181,15 +176,9 @@ struct LiveVoice::Impl {
         convOut.resize(std::size_t(channels));
         activated.resize(std::size_t(channels));
         controls.resize(std::size_t(config.outputs()));
-        const int maxHarmonics = int(voice::kTopHz / kMinF0) + 2;
-        previous.amplitudes.assign(std::size_t(maxHarmonics), 0.0f);
-        current.amplitudes.assign(std::size_t(maxHarmonics), 0.0f);
-        envelope.resize(kBins);
-        noise.resize(kBins);
-        comb.resize(kBins);
+        previous.amplitudes.assign(std::size_t(voice::FrameShaper::maxHarmonics()), 0.0f);
+        current.amplitudes.assign(std::size_t(voice::FrameShaper::maxHarmonics()), 0.0f);
         noisePsd.resize(kNoiseBins);
-        logEnvelope.resize(kBins);
-        logNoise.resize(kBins);
         baseRe.resize(kHop);
         baseIm.resize(kHop);
         powerRe.resize(kHop);
@@ -321,47 +310,27 @@ struct LiveVoice::Impl {
         head.apply(activated.data(), controls.data());
     }
 
-    // Turns the controls into this frame's harmonic amplitudes and noise PSD (as synthesise()).
-    void frameParameters(float f0, bool voiced, float levelDb) {
-        const int jh = config.envelopeBands;
-        const float* row = controls.data();
-        for (std::size_t k = 0; k < kBins; ++k) {
-            const auto [h, x] = toBinsH[k];
-            const auto [m, y] = toBinsN[k];
-            logEnvelope[k] = row[h] * (1.0 - x) + row[h + 1] * double(x);
-            logNoise[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * double(y);
-        }
-        const double reference = *std::max_element(logNoise.begin(), logNoise.end());
-        for (std::size_t k = 0; k < kBins; ++k) {
-            envelope[k] =
-                float(std::exp(std::min(logEnvelope[k] - reference, voice::kMaxLogRatio)));
-            noise[k] = float(std::exp(logNoise[k] - reference));
-        }
-        std::fill(comb.begin(), comb.end(), 0.0f);
-        if (voiced)
-            voice::addHarmonicComb(f0, comb.data());
-        const double gain = voice::frameGain(envelope.data(), comb.data(), noise.data(), levelDb);
+    // This frame's harmonic amplitudes and noise PSD (voice::FrameShaper, as offline). The
+    // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back.
+    // `heardF0`: the input's own f0, 0 when unvoiced.
+    void frameParameters(float f0, bool voiced, float levelDb, float heardF0) {
+        std::rotate(recentF0.begin(), recentF0.begin() + 1, recentF0.end());
+        recentF0.back() = f0;
+        std::rotate(recentHeardF0.begin(), recentHeardF0.begin() + 1, recentHeardF0.end());
+        recentHeardF0.back() = heardF0;
+        voice::FrameShaper::Frame shape;
+        shape.controls = controls.data();
+        // Frames t - 2 .. t + 2 as the synthesiser will move: the future held.
+        shape.glide = {recentF0[2], recentF0[3], f0, f0, f0};
+        shape.voiced = voiced;
+        shape.loudnessDb = levelDb;
+        const float windowCentreF0 = recentHeardF0[2];
+        shape.performanceExcess =
+            windowCentreF0 > 0
+                ? voice::betweenHarmonicExcess(analyser.windowPower().data(), recentHeardF0)
+                : -1.0;
         current.f0 = f0;
-        current.harmonics = 0;
-        if (voiced && f0 > 0)
-            for (int h = 1;
-                 h * f0 < voice::kTopHz && current.harmonics < int(current.amplitudes.size());
-                 ++h) {
-                const double hz = h * double(f0);
-                const double p =
-                    gain * voice::harmonicDensity(f0) *
-                    std::exp(std::min(double(voice::interpolateBands(harmonicCentres, row, hz)) -
-                                          reference,
-                                      voice::kMaxLogRatio));
-                current.amplitudes[std::size_t(current.harmonics++)] =
-                    float(std::sqrt(p) * voice::harmonicFade(hz));
-            }
-        for (int k = 0; k < kNoiseBins; ++k) {
-            const double hz = k * double(kRate) / kNoiseFrame;
-            noisePsd[std::size_t(k)] =
-                float(gain * std::exp(double(voice::interpolateBands(noiseCentres, row + jh, hz)) -
-                                      reference));
-        }
+        current.harmonics = shaper.shape(shape, current.amplitudes.data(), noisePsd.data());
     }
 
     // Output samples [centre - kHop, centre): harmonics moving from the previous frame to this
@@ -465,7 +434,7 @@ struct LiveVoice::Impl {
                 float(std::clamp((mfcc[c + 1] - mean) * scale, -5.0, 5.0));
         }
         runNetwork(analysed.index);
-        frameParameters(float(f0 * transpose), voiced, levelDb);
+        frameParameters(float(f0 * transpose), voiced, levelDb, voiced ? f0 : 0.0f);
         synthesise(analysed.instant);
     }
 

@@ -8,10 +8,14 @@
 
 #include "training_checkpoint.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <numeric>
 #include <random>
@@ -26,6 +30,52 @@ using TrainingClock = std::chrono::steady_clock;
 inline double secondsSince(TrainingClock::time_point start) {
     return std::chrono::duration<double>(TrainingClock::now() - start).count();
 }
+
+// Where one training call's time goes, by phase, on the wall clock and on the calling thread's
+// CPU clock (training runs on that thread: one LibTorch thread). Wall time well above CPU time is
+// time spent waiting for a core the machine gave to other work; the model card keeps both
+// (metrics "timing") and the CLI says so.
+class TrainingTimes {
+public:
+    enum class Phase { Preparing, Stepping, Validating, Saving };
+
+    TrainingTimes() : start_(TrainingClock::now()), startCpu_(threadCpuSeconds()) {
+        phaseStart_ = start_;
+    }
+    Phase phase() const { return phase_; }
+    // Ends the running phase and starts `phase`.
+    void enter(Phase phase) {
+        const TrainingClock::time_point now = TrainingClock::now();
+        seconds_[std::size_t(phase_)] += std::chrono::duration<double>(now - phaseStart_).count();
+        phase_ = phase;
+        phaseStart_ = now;
+    }
+    // {"wallSeconds", "cpuSeconds", "preparingSeconds", "steppingSeconds", "validatingSeconds",
+    //  "savingSeconds"}, the running phase counted up to now.
+    nlohmann::json json() const {
+        std::array<double, 4> seconds = seconds_;
+        seconds[std::size_t(phase_)] +=
+            std::chrono::duration<double>(TrainingClock::now() - phaseStart_).count();
+        return {
+            {"wallSeconds", std::chrono::duration<double>(TrainingClock::now() - start_).count()},
+            {"cpuSeconds", threadCpuSeconds() - startCpu_},
+            {"preparingSeconds", seconds[0]},
+            {"steppingSeconds", seconds[1]},
+            {"validatingSeconds", seconds[2]},
+            {"savingSeconds", seconds[3]}};
+    }
+
+private:
+    static double threadCpuSeconds() {
+        timespec now{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+        return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
+    }
+    TrainingClock::time_point start_, phaseStart_;
+    double startCpu_ = 0;
+    Phase phase_ = Phase::Preparing;
+    std::array<double, 4> seconds_{};
+};
 
 struct TrainingSchedule {
     int steps = 0;

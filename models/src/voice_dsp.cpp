@@ -4,6 +4,7 @@
 #include "accord/dsp/fft.h"
 #include "accord/dsp/level.h"
 #include "accord/dsp/mel.h"
+#include "accord/dsp/pitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -215,22 +216,108 @@ double harmonicDensity(double f0) {
     return f0 / kDensityReferenceHz;
 }
 
-void addHarmonicComb(double f0, float* comb) {
+double combAt(double f0, int k) {
+    if (!(f0 > 0))
+        return 0;
+    const double spacing = f0 * kN / kRate; // bins between harmonics
+    double sum = 0;
+    const auto add = [&](int h, double distance) {
+        const double fade = harmonicFade(h * f0);
+        sum += fade * fade * lobe(distance);
+    };
+    for (int h = std::max(1, int(std::ceil((k - kLobeHalfWidth) / spacing)));
+         h * spacing <= k + kLobeHalfWidth && h * f0 < kTopHz; ++h)
+        add(h, k - h * spacing);
+    // The negative-frequency images reach the lowest bins for low harmonics.
+    for (int h = 1; k + h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h)
+        add(h, k + h * spacing);
+    return sum / 4.0 * harmonicDensity(f0);
+}
+
+void addHarmonicComb(double f0, float* comb, double scale) {
     if (!(f0 > 0))
         return;
-    for (int h = 1; h * f0 < kTopHz; ++h) {
-        const double hz = h * f0;
-        const double fade = harmonicFade(hz);
-        const double weight = fade * fade / 4.0 * harmonicDensity(f0);
-        const double bin = hz * kN / kRate;
-        const int lo = std::max(0, static_cast<int>(std::ceil(bin - kLobeHalfWidth)));
-        const int hi = std::min(kBins - 1, static_cast<int>(std::floor(bin + kLobeHalfWidth)));
-        for (int k = lo; k <= hi; ++k)
-            comb[k] += static_cast<float>(weight * lobe(k - bin));
-        // The negative-frequency image reaches the lowest bins for low harmonics.
-        for (int k = 0; k < kBins && k + bin < kLobeHalfWidth; ++k)
-            comb[k] += static_cast<float>(weight * lobe(k + bin));
+    for (int k = 0; k < kBins; ++k)
+        comb[k] += float(scale * combAt(f0, k));
+}
+
+std::array<float, kGlideFrames> glideAround(const std::vector<float>& f0, std::size_t t) {
+    std::array<float, kGlideFrames> glide{};
+    for (int i = 0; i < kGlideFrames; ++i) {
+        const auto at = std::int64_t(t) + i - kGlideFrames / 2;
+        glide[std::size_t(i)] =
+            f0[std::size_t(std::clamp<std::int64_t>(at, 0, std::int64_t(f0.size()) - 1))];
     }
+    return glide;
+}
+
+namespace {
+
+constexpr int kGlideSegments = 8;
+
+// The window's eighths: the share of its energy under each (sums to 1), and the f0 under each
+// (interpolated between frame centres, as the synthesiser's oscillators move).
+struct GlideSegments {
+    std::array<double, kGlideSegments> energy{}, f0{};
+};
+
+GlideSegments glideSegments(const std::array<float, kGlideFrames>& glide) {
+    constexpr int kSegment = kN / kGlideSegments;
+    static const std::array<double, kGlideSegments> energy = [] {
+        const std::vector<float>& w = dsp::spectrumWindow();
+        std::array<double, kGlideSegments> shares{};
+        double total = 0;
+        for (int n = 0; n < kN; ++n) {
+            const double e = double(w[std::size_t(n)]) * w[std::size_t(n)];
+            shares[std::size_t(n / kSegment)] += e;
+            total += e;
+        }
+        for (double& share : shares)
+            share /= total;
+        return shares;
+    }();
+    GlideSegments segments;
+    segments.energy = energy;
+    for (int j = 0; j < kGlideSegments; ++j) {
+        // The segment's centre in frames from glide[0] (the window spans t - 2 .. t + 2).
+        const double at = kGlideFrames / 2 + ((j + 0.5) * kSegment - kN / 2.0) / an::kHop;
+        const auto below = std::min(std::size_t(at), std::size_t(kGlideFrames - 2));
+        const double x = at - double(below);
+        segments.f0[std::size_t(j)] = glide[below] * (1 - x) + glide[below + 1] * x;
+    }
+    return segments;
+}
+
+double glidingCombAt(const GlideSegments& segments, int k) {
+    double sum = 0;
+    for (std::size_t j = 0; j < kGlideSegments; ++j)
+        sum += segments.energy[j] * combAt(segments.f0[j], k);
+    return sum;
+}
+
+} // namespace
+
+void addGlidingHarmonicComb(const std::array<float, kGlideFrames>& glide, float* comb) {
+    const GlideSegments segments = glideSegments(glide);
+    for (int k = 0; k < kBins; ++k)
+        comb[k] += float(glidingCombAt(segments, k));
+}
+
+double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide) {
+    const double f0 = glide[kGlideFrames / 2];
+    const GlideSegments segments = glideSegments(glide);
+    double peaks = 0, valleys = 0, combPeaks = 0, combValleys = 0;
+    for (int h = 1; (h + 1) * f0 < kGateTopHz; ++h) {
+        const int peak = int(std::lround(h * f0 * kN / kRate));
+        const int valley = int(std::lround((h + 0.5) * f0 * kN / kRate));
+        peaks += power[peak];
+        valleys += power[valley];
+        combPeaks += glidingCombAt(segments, peak);
+        combValleys += glidingCombAt(segments, valley);
+    }
+    if (!(peaks > 0) || !(combPeaks > 0))
+        return 0;
+    return std::max(0.0, valleys / peaks - combValleys / combPeaks);
 }
 
 double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb) {
@@ -242,6 +329,22 @@ double frameGain(const float* envelope, const float* comb, const float* noise, f
             static_cast<double>(weights[static_cast<size_t>(k)]) *
             (static_cast<double>(envelope[k]) * comb[k] + static_cast<double>(noise[k]) * s);
     return std::pow(10.0, loudnessDb / 10.0) / std::max(predicted, 1e-30);
+}
+
+VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings) {
+    std::vector<float> voicedF0;
+    for (const dsp::VoiceFeatures* features : recordings)
+        for (std::size_t t = 0; t < std::size_t(features->frames); ++t)
+            if (features->voiced[t])
+                voicedF0.push_back(features->f0Hz[t]);
+    VoicePitchRange range;
+    if (voicedF0.empty())
+        return range;
+    range.lowHz = percentile(voicedF0, 0.05);
+    range.medianHz = percentile(voicedF0, 0.5);
+    range.highHz = percentile(voicedF0, 0.95);
+    range.voicedSeconds = double(voicedF0.size()) * an::kHop / an::kSampleRate;
+    return range;
 }
 
 Conditioning conditioning(const dsp::VoiceFeatures& features) {
@@ -300,65 +403,108 @@ Conditioning conditioning(const dsp::VoiceFeatures& features) {
     return out;
 }
 
+FrameShaper::FrameShaper(const VoiceConfig& config)
+    : config_(config), harmonicCentres_(bandCentres(config.envelopeBands)),
+      noiseCentres_(bandCentres(config.noiseBands)), toBinsH_(bandsOfBins(config.envelopeBands)),
+      toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
+      logEnvelope_(kBins), logNoise_(kBins) {}
+
+int FrameShaper::maxHarmonics() {
+    return int(kTopHz / dsp::PitchOptions{}.minF0) + 2;
+}
+
+int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
+    const int jh = config_.envelopeBands;
+    const float* row = frame.controls;
+    const double f0 = frame.glide[kGlideFrames / 2];
+    const bool voiced = frame.voiced && f0 > 0;
+    // As in training: both envelopes relative to the noise's peak (the gain absorbs it).
+    for (std::size_t k = 0; k < kBins; ++k) {
+        const auto [h, x] = toBinsH_[k];
+        const auto [m, y] = toBinsN_[k];
+        logEnvelope_[k] = row[h] * (1.0 - x) + row[h + 1] * double(x);
+        logNoise_[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * double(y);
+    }
+    const double reference = *std::max_element(logNoise_.begin(), logNoise_.end());
+    for (std::size_t k = 0; k < kBins; ++k) {
+        envelope_[k] = float(std::exp(std::min(logEnvelope_[k] - reference, kMaxLogRatio)));
+        noise_[k] = float(std::exp(logNoise_[k] - reference));
+    }
+    std::fill(comb_.begin(), comb_.end(), 0.0f);
+    double noiseScale = 1;
+    if (voiced) {
+        addHarmonicComb(f0, comb_.data());
+        if (frame.performanceExcess >= 0) {
+            // The model's own share between the harmonics: its noise there over its harmonics.
+            const GlideSegments segments = glideSegments(frame.glide);
+            const double s = dsp::spectrumWindowPower();
+            double harmonicPeaks = 0, noiseValleys = 0;
+            for (int h = 1; (h + 1) * f0 < kGateTopHz; ++h) {
+                const int peak = int(std::lround(h * f0 * kN / kRate));
+                const int valley = int(std::lround((h + 0.5) * f0 * kN / kRate));
+                harmonicPeaks +=
+                    double(envelope_[std::size_t(peak)]) * glidingCombAt(segments, peak);
+                noiseValleys += double(noise_[std::size_t(valley)]) * s;
+            }
+            if (noiseValleys > 0 && harmonicPeaks > 0)
+                noiseScale = std::clamp(frame.performanceExcess * harmonicPeaks / noiseValleys,
+                                        kNoiseGateFloor, 1.0);
+            for (float& n : noise_)
+                n = float(n * noiseScale);
+        }
+    }
+    const double gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
+    int harmonics = 0;
+    if (voiced)
+        for (int h = 1; h * f0 < kTopHz && harmonics < maxHarmonics(); ++h) {
+            const double hz = h * f0;
+            const double power =
+                gain * harmonicDensity(f0) *
+                std::exp(std::min(double(interpolateBands(harmonicCentres_, row, hz)) - reference,
+                                  kMaxLogRatio));
+            amplitudes[harmonics++] = float(std::sqrt(power) * harmonicFade(hz));
+        }
+    for (int k = 0; k < kNoiseBins; ++k) {
+        const double hz = k * kRate / kNoiseFrame;
+        noisePsd[k] =
+            float(gain * noiseScale *
+                  std::exp(double(interpolateBands(noiseCentres_, row + jh, hz)) - reference));
+    }
+    return harmonics;
+}
+
+std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
+    std::vector<float> excess(std::size_t(features.frames), -1.0f);
+    for (std::size_t t = 0; t < excess.size(); ++t)
+        if (features.voiced[t] && features.f0Hz[t] > 0)
+            excess[t] = float(betweenHarmonicExcess(features.power.data() + t * kBins,
+                                                    glideAround(features.f0Hz, t)));
+    return excess;
+}
+
 std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
                               const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
-                              const std::vector<float>& loudnessDb, std::size_t length,
+                              const std::vector<float>& loudnessDb,
+                              const std::vector<float>& performanceExcess, std::size_t length,
                               std::uint64_t noiseSeed) {
     const size_t frames = f0.size();
     std::vector<float> out(length, 0.0f);
     if (frames == 0 || length == 0)
         return out;
-    const int jh = config.envelopeBands, jn = config.noiseBands, width = config.outputs();
-    const std::vector<double> harmonicCentres = bandCentres(jh);
-    const std::vector<double> noiseCentres = bandCentres(jn);
-    const std::vector<std::pair<int, float>> toBinsH = bandsOfBins(jh);
-    const std::vector<std::pair<int, float>> toBinsN = bandsOfBins(jn);
-
-    // Per frame: the level gain, harmonic amplitudes, and the noise PSD on the noise FFT's bins.
-    std::vector<float> gain(frames);
+    // Per frame: harmonic amplitudes and the noise PSD on the noise FFT's bins.
+    FrameShaper shaper(config);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
-    std::vector<float> envelope(kBins), noise(kBins), comb(kBins);
-    std::vector<double> logEnvelope(kBins), logNoise(kBins);
+    std::vector<float> scratch(std::size_t(FrameShaper::maxHarmonics()));
     for (size_t t = 0; t < frames; ++t) {
-        const float* row = controls.data() + t * static_cast<size_t>(width);
-        // As in training: both envelopes relative to the noise's peak (the gain absorbs it).
-        for (size_t k = 0; k < kBins; ++k) {
-            const auto [h, x] = toBinsH[k];
-            const auto [m, y] = toBinsN[k];
-            logEnvelope[k] = row[h] * (1.0 - x) + row[h + 1] * static_cast<double>(x);
-            logNoise[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * static_cast<double>(y);
-        }
-        const double reference = *std::max_element(logNoise.begin(), logNoise.end());
-        for (int k = 0; k < kBins; ++k) {
-            envelope[static_cast<size_t>(k)] = static_cast<float>(
-                std::exp(std::min(logEnvelope[static_cast<size_t>(k)] - reference, kMaxLogRatio)));
-            noise[static_cast<size_t>(k)] =
-                static_cast<float>(std::exp(logNoise[static_cast<size_t>(k)] - reference));
-        }
-        std::fill(comb.begin(), comb.end(), 0.0f);
-        if (voiced[t])
-            addHarmonicComb(f0[t], comb.data());
-        gain[t] = static_cast<float>(
-            frameGain(envelope.data(), comb.data(), noise.data(), loudnessDb[t]));
-        if (voiced[t] && f0[t] > 0) {
-            for (int h = 1; h * f0[t] < kTopHz; ++h) {
-                const double hz = h * static_cast<double>(f0[t]);
-                const double power =
-                    gain[t] * harmonicDensity(f0[t]) *
-                    std::exp(std::min(
-                        static_cast<double>(interpolateBands(harmonicCentres, row, hz)) - reference,
-                        kMaxLogRatio));
-                amplitudes[t].push_back(static_cast<float>(std::sqrt(power) * harmonicFade(hz)));
-            }
-        }
-        for (int k = 0; k < kNoiseBins; ++k) {
-            const double hz = k * kRate / kNoiseFrame;
-            noisePsd[t * kNoiseBins + static_cast<size_t>(k)] = static_cast<float>(
-                gain[t] *
-                std::exp(static_cast<double>(interpolateBands(noiseCentres, row + jh, hz)) -
-                         reference));
-        }
+        FrameShaper::Frame frame;
+        frame.controls = controls.data() + t * std::size_t(config.outputs());
+        frame.glide = glideAround(f0, t);
+        frame.voiced = voiced[t];
+        frame.loudnessDb = loudnessDb[t];
+        frame.performanceExcess = performanceExcess[t];
+        const int harmonics = shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins);
+        amplitudes[t].assign(scratch.begin(), scratch.begin() + harmonics);
     }
 
     // Harmonics: f0 and amplitudes interpolated linearly between frame centres (t * hop); the

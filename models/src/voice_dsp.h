@@ -26,6 +26,7 @@
 #include "accord/dsp/analysis_constants.h"
 #include "accord/dsp/fft.h"
 #include "accord/dsp/voice_features.h"
+#include "accord/models/voice_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -92,8 +93,60 @@ double harmonicFade(double hz);
 // this, a model of a low voice made a high voice's conversions noisier, 3-4 dB here).
 constexpr double kDensityReferenceHz = 100.0;
 double harmonicDensity(double f0);
-// Adds the harmonic comb of one frame (f0 in Hz; nothing when unvoiced) to `comb` (kBins).
-void addHarmonicComb(double f0, float* comb);
+// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at bin k.
+double combAt(double f0, int k);
+// Adds the harmonic comb of one frame (f0 in Hz; nothing when unvoiced) to `comb` (kBins), times
+// `weight`.
+void addHarmonicComb(double f0, float* comb, double weight = 1.0);
+// The comb of frame t of an f0 track (Hz per frame, `frames` of them) as its 32 ms analysis
+// window sees it when f0 moves: the window's power response placed at the harmonics of the f0
+// under each eighth of the window (f0 interpolated between frame centres, as the synthesiser's
+// oscillators move), weighted by the window's energy there. A voice's harmonics move by more
+// than a bin within one window above ~1 kHz (a 3% glide at 150 Hz); the stationary comb leaves
+// that smeared energy between the harmonics, where training could only explain it as noise -
+// the hiss a model then adds to every voiced frame (docs/ARCHITECTURE.md "Voice model").
+// `glide` holds the f0 of frames t - 2 .. t + 2 (the frames the window spans).
+constexpr int kGlideFrames = 5;
+void addGlidingHarmonicComb(const std::array<float, kGlideFrames>& glide, float* comb);
+// The f0 of frames t - 2 .. t + 2 of a whole track (edges held).
+std::array<float, kGlideFrames> glideAround(const std::vector<float>& f0, std::size_t t);
+
+// How aperiodic a voiced frame is: the power midway between its harmonics below kGateTopHz over
+// the power at them, less what the harmonics' own window lobes put midway (its gliding comb, from
+// `glide` as addGlidingHarmonicComb) - so the noise's share, 0 for a perfectly periodic frame.
+constexpr double kGateTopHz = 3000.0;
+constexpr double kNoiseGateFloor = 0.001; // the gate lowers the noise by 30 dB at most
+double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide);
+
+// One frame's synthesiser parameters from the network's controls, for the offline synthesiser
+// and the live node alike. Voiced frames get their noise gated: the model learned a voice's
+// average breathiness, so a clean performance would come out as breathy as the voice ever was,
+// blurring its pitch (docs/ARCHITECTURE.md "Voice model"). The noise is lowered until its share
+// between the harmonics is no more than the performance's own there, never raised: the output is
+// no breathier than the performance nor than the artist's voice. Allocates only at construction.
+class FrameShaper {
+public:
+    explicit FrameShaper(const VoiceConfig& config);
+    static int maxHarmonics();
+
+    struct Frame {
+        const float* controls = nullptr;         // the network's row for this frame
+        std::array<float, kGlideFrames> glide{}; // f0 (transposed) of frames t - 2 .. t + 2
+        bool voiced = false;
+        float loudnessDb = 0;
+        double performanceExcess = -1; // betweenHarmonicExcess of the input; < 0: no gate
+    };
+    // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
+    // `noisePsd` (kNoiseBins) on the noise grains' bins.
+    int shape(const Frame& frame, float* amplitudes, float* noisePsd);
+
+private:
+    VoiceConfig config_;
+    std::vector<double> harmonicCentres_, noiseCentres_;
+    std::vector<std::pair<int, float>> toBinsH_, toBinsN_;
+    std::vector<float> envelope_, noise_, comb_;
+    std::vector<double> logEnvelope_, logNoise_;
+};
 
 // Per-file conditioning: the timbre-independent inputs of the network, frames x
 // kConditioningSize, row-major. Normalised per file so a louder take or a higher voice reads the
@@ -108,14 +161,23 @@ struct Conditioning {
 };
 Conditioning conditioning(const dsp::VoiceFeatures& features);
 
+// The voiced frames' f0 percentiles (5th, 50th, 95th) of one or more analysed recordings; zeros
+// when none is voiced.
+VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
+
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
 // transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
+// `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate).
 std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
                               const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
-                              const std::vector<float>& loudnessDb, std::size_t length,
+                              const std::vector<float>& loudnessDb,
+                              const std::vector<float>& performanceExcess, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed);
+// The performance's betweenHarmonicExcess per frame (-1 where unvoiced), from its analysis with
+// the spectrum kept.
+std::vector<float> performanceExcess(const dsp::VoiceFeatures& features);
 
 // Noise grains (offline and live): white Gaussian noise shaped by a frame's power spectral
 // density in the frequency domain, kNoiseFrame samples windowed by sqrt-Hann and overlap-added at

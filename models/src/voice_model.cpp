@@ -88,12 +88,17 @@ const voice::PlainVoiceNetwork& VoiceModelAccess::network(const VoiceModel& mode
 }
 
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
-                                       double transposeSemitones) const {
+                                       double transposeSemitones,
+                                       VoicePitchRange* performanceRange) const {
     threads::assertNotInAudioCallback("VoiceModel::convert");
     if (samples.empty())
         return {};
     const std::vector<float> input = dsp::resample(samples, sampleRate, an::kSampleRate);
-    const dsp::VoiceFeatures features = dsp::analyseVoice(input);
+    dsp::AnalysisOptions analysis;
+    analysis.keepSpectrum = true; // for the noise gate (voice::FrameShaper)
+    const dsp::VoiceFeatures features = dsp::analyseVoice(input, analysis);
+    if (performanceRange)
+        *performanceRange = voice::pitchRangeOf({&features});
     const voice::Conditioning condition = voice::conditioning(features);
     const std::vector<float> controls =
         impl_->model.network->run(condition.values, features.frames);
@@ -103,12 +108,62 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
         hz *= ratio;
     const std::vector<float> sung =
         voice::synthesise(impl_->model.network->config(), controls, f0, features.voiced,
-                          features.loudnessDb, input.size());
+                          features.loudnessDb, voice::performanceExcess(features), input.size());
     std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
     voice::limitPeaks(out, sampleRate, kPeakCeiling);
     return out;
+}
+
+// ---- pitch ranges ------------------------------------------------------------------------------
+
+std::optional<VoicePitchRange> trainedPitchRange(const VoiceModelCard& card) {
+    const json metrics = json::parse(card.metricsJson, nullptr, false);
+    if (!metrics.is_object() || !metrics.contains("pitchRange") ||
+        !metrics["pitchRange"].is_object())
+        return std::nullopt;
+    const json& stored = metrics["pitchRange"];
+    const auto hz = [&](const char* key) {
+        return stored.contains(key) && stored[key].is_number() ? stored[key].get<double>() : 0.0;
+    };
+    VoicePitchRange range{hz("lowHz"), hz("medianHz"), hz("highHz"), hz("voicedSeconds")};
+    if (!(range.medianHz > 0))
+        return std::nullopt; // a voice with no voiced frame (an instrument's noises): no range
+    return range;
+}
+
+namespace {
+
+std::string noteName(double hz) {
+    static const char* const names[12] = {"C",  "C#", "D",  "D#", "E",  "F",
+                                          "F#", "G",  "G#", "A",  "A#", "B"};
+    const long midi = std::lround(69 + 12 * std::log2(hz / 440.0));
+    const long octave = midi / 12 - 1;
+    return std::string(names[((midi % 12) + 12) % 12]) + std::to_string(octave);
+}
+
+} // namespace
+
+std::string describePitchRange(const VoicePitchRange& range) {
+    if (!(range.medianHz > 0))
+        return "no pitched sound";
+    return noteName(range.lowHz) + "\u2013" + noteName(range.highHz) + " (" +
+           std::to_string(std::lround(range.lowHz)) + "\u2013" +
+           std::to_string(std::lround(range.highHz)) + " Hz, median " + noteName(range.medianHz) +
+           ")";
+}
+
+int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange& performance,
+                             double transposeSemitones) {
+    constexpr double kFarSemitones = 7;
+    if (!(model.medianHz > 0) || !(performance.medianHz > 0))
+        return 0;
+    const double distance =
+        12 * std::log2(performance.medianHz / model.medianHz) + transposeSemitones;
+    if (std::abs(distance) <= kFarSemitones)
+        return 0;
+    return -12 * static_cast<int>(std::lround(distance / 12));
 }
 
 // ---- reading cards -----------------------------------------------------------------------------

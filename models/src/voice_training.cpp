@@ -105,7 +105,8 @@ Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::Vo
             const size_t combAt = d.comb.size();
             d.comb.resize(combAt + kBins, 0.0f);
             if (f.voiced[i])
-                voice::addHarmonicComb(f.f0Hz[i], d.comb.data() + combAt);
+                voice::addGlidingHarmonicComb(voice::glideAround(f.f0Hz, i),
+                                              d.comb.data() + combAt);
             d.target.insert(d.target.end(),
                             f.power.begin() + static_cast<std::ptrdiff_t>(i * kBins),
                             f.power.begin() + static_cast<std::ptrdiff_t>((i + 1) * kBins));
@@ -184,6 +185,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                         const std::atomic<bool>* cancel) {
     threads::assertNotInAudioCallback("models::trainVoice");
     const TrainingClock::time_point started = TrainingClock::now();
+    TrainingTimes times;
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kVoiceModelThreads;
     const RuntimeInfo runtime = configureRuntime(threads);
@@ -222,6 +224,10 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
 
     const voice::VoiceConfig config = configFor(options.channels, options.maxSteps);
     const Dataset dataset = buildDataset(analysed, config);
+    std::vector<const dsp::VoiceFeatures*> recordings;
+    for (const AnalysedSource& source : analysed)
+        recordings.push_back(&source.features);
+    const VoicePitchRange range = voice::pitchRangeOf(recordings);
     if (dataset.soundSeconds < kMinimumSoundSeconds)
         throw BadInput("not enough sound to learn a voice from: " +
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
@@ -248,16 +254,20 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     tell(note.empty() ? "training" : note);
 
     const auto validate = [&] {
+        const TrainingTimes::Phase interrupted = times.phase();
+        times.enter(TrainingTimes::Phase::Validating);
         const voice::Evaluation validation = trainer.evaluate(true);
         state.metrics["validationLogSpectralDb"] = validation.logSpectralDb;
         report.validationLoss = validation.loss;
         if (loop.recordValidation(validation.loss))
             state.metrics["bestValidationLogSpectralDb"] = validation.logSpectralDb;
+        times.enter(interrupted);
     };
     // Crops whose loss frames start in the real frames (their context may reach the padding).
     const std::int64_t lastStart = std::max(
         dataset.firstFrame, dataset.firstFrame + dataset.realFrames - config.cropFrames / 2);
     std::uniform_int_distribution<std::int64_t> pickStart(dataset.firstFrame, lastStart);
+    times.enter(TrainingTimes::Phase::Stepping);
     const TrainingStop stop = loop.run(
         {config.steps, config.validationEvery, started, budget}, config.batchCrops,
         [&](std::mt19937_64& random) { return pickStart(random); }, validate,
@@ -280,6 +290,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
 
     report.phase = VoiceTrainingProgress::Phase::Saving;
     tell("saving");
+    times.enter(TrainingTimes::Phase::Saving);
     loop.keepBest(validate);
     const voice::Evaluation validation = trainer.evaluate(true);
     const voice::Evaluation training = trainer.evaluate(false);
@@ -294,7 +305,12 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     metrics["validationLogSpectralDb"] = validation.logSpectralDb;
     metrics["trainSeconds"] = dataset.trainSeconds;
     metrics["validationSeconds"] = dataset.validationSeconds;
-    metrics["wallSeconds"] = secondsSince(started);
+    metrics["pitchRange"] = {{"lowHz", range.lowHz},
+                             {"medianHz", range.medianHz},
+                             {"highHz", range.highHz},
+                             {"voicedSeconds", range.voicedSeconds}};
+    metrics["timing"] = times.json();
+    metrics["wallSeconds"] = metrics["timing"]["wallSeconds"];
     metrics["threads"] = threads;
     metrics["seed"] = options.seed;
 

@@ -531,7 +531,19 @@ private slots:
         r = runCli(train, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json().value("model").toString(), QString("m-1"));
-        QVERIFY(r.json().value("metrics").toObject().contains("steps"));
+        const QJsonObject metrics = r.json().value("metrics").toObject();
+        QVERIFY(metrics.contains("steps"));
+        // Where the voice sings (lena: a soprano around 400 Hz) and where the time went.
+        const double trainedMedian =
+            metrics.value("pitchRange").toObject().value("medianHz").toDouble();
+        QVERIFY2(trainedMedian > 300 && trainedMedian < 500,
+                 qPrintable(QString::number(trainedMedian)));
+        const QJsonObject timing = metrics.value("timing").toObject();
+        QVERIFY(timing.value("cpuSeconds").toDouble() > 0);
+        QVERIFY(timing.value("steppingSeconds").toDouble() > 0);
+        QVERIFY(timing.value("wallSeconds").toDouble() >=
+                timing.value("preparingSeconds").toDouble() +
+                    timing.value("steppingSeconds").toDouble());
 
         const QString out = dir.filePath("resung.wav");
         const QStringList convert{"--json", "convert", "--model", model, words, out};
@@ -543,6 +555,15 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json().value("render").toString(), QString("r-1"));
         QVERIFY(QFile::exists(out));
+        // Spoken words around 190 Hz into a soprano's model: an octave up is suggested.
+        const double modelMedian =
+            r.json().value("model_range").toObject().value("median_hz").toDouble();
+        const double performanceMedian =
+            r.json().value("performance_range").toObject().value("median_hz").toDouble();
+        QCOMPARE(modelMedian, trainedMedian);
+        QVERIFY2(performanceMedian > 120 && performanceMedian < 260,
+                 qPrintable(QString::number(performanceMedian)));
+        QCOMPARE(r.json().value("suggested_transpose").toInt(), 12);
 
         // Revoking the consent the model was trained under stops it generating.
         QCOMPARE(runCli({"grant", "revoke", trainGrant}, registry).exitCode, 0);

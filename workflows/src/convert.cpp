@@ -62,7 +62,9 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     const Clock::time_point started = Clock::now();
     const audio::MonoAudio recording = audio::readMonoAudio(inPath);
     std::vector<std::vector<float>> sung(1);
-    sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones);
+    VoiceConversion result;
+    sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones,
+                                  &result.performanceRange);
     // Generated audio carries a watermark naming its render (docs/ARCHITECTURE.md "Watermark"),
     // so it is recognised after re-encoding, cutting or mixing.
     const std::string payload = newWatermarkPayload(registry);
@@ -83,7 +85,10 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
         fs::remove(out, ignored); // no unregistered generated audio left behind
         throw;
     }
-    VoiceConversion result;
+    result.modelRange = models::trainedPitchRange(voiceModel->card());
+    if (result.modelRange)
+        result.suggestedTranspose = models::suggestedOctaveTranspose(
+            *result.modelRange, result.performanceRange, transposeSemitones);
     result.render = render.id;
     result.modelId = model->id;
     result.input = performance;

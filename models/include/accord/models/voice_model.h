@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,23 @@ struct VoiceModelOrigin {
 void writeVoiceModel(const std::string& file, const TrainedVoice& trained,
                      const VoiceModelOrigin& origin);
 
+// The pitch range of a voice: the 5th, 50th and 95th percentiles of its voiced frames' f0.
+struct VoicePitchRange {
+    double lowHz = 0, medianHz = 0, highHz = 0;
+    double voicedSeconds = 0;
+};
+// The range a model was trained on (its card's metrics "pitchRange"); none for a model trained
+// before Accord recorded it.
+std::optional<VoicePitchRange> trainedPitchRange(const VoiceModelCard& card);
+// "G2–D4 (98–294 Hz, median C3)": note names for musicians, hertz for engineers.
+std::string describePitchRange(const VoicePitchRange& range);
+// The transposition by whole octaves (a multiple of 12 semitones, often 0) that brings a
+// performance sung `transposeSemitones` away from where it is nearest to the model's median
+// pitch, suggested when it lies more than 7 semitones from it: a model re-sings best where the
+// voice it learned sang, and an octave keeps the melody.
+int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange& performance,
+                             double transposeSemitones);
+
 struct VoiceModelAccess;
 
 // A loaded model. It does NOT ask for consent: callers must have had `generate` allowed for it
@@ -168,8 +186,10 @@ public:
     // Re-sings `samples` (mono, any rate): the result has the same rate and length, follows the
     // input's f0 (times 2^(transposeSemitones/12)), timing and frame loudness, with the model's
     // spectral envelopes. Deterministic.
+    // `performanceRange`, when given, receives the input's pitch range (before transposing).
     std::vector<float> convert(const std::vector<float>& samples, int sampleRate,
-                               double transposeSemitones = 0) const;
+                               double transposeSemitones = 0,
+                               VoicePitchRange* performanceRange = nullptr) const;
 
 private:
     friend struct VoiceModelAccess; // the live node copies the network's weights

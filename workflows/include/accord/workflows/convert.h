@@ -4,7 +4,9 @@
 // on the model, a watermark naming the new render, and the render recorded with its inputs.
 
 #include "accord/core/registry.h"
+#include "accord/models/voice_model.h"
 
+#include <optional>
 #include <string>
 
 namespace accord::workflows {
@@ -17,6 +19,11 @@ struct VoiceConversion {
     std::string outPath;
     double seconds = 0;           // length of the audio
     double processingSeconds = 0; // wall clock of analysis + model + synthesis
+    // Where the model's voice sang (none for a model trained before Accord recorded it) and where
+    // the performance does; a transposition by octaves when that would suit the model better.
+    std::optional<models::VoicePitchRange> modelRange;
+    models::VoicePitchRange performanceRange;
+    int suggestedTranspose = 0;
 };
 
 // Re-sings `inPath` with the voice model in `modelFile` and writes `outPath` (24-bit WAV for

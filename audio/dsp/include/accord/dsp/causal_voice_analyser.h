@@ -52,6 +52,9 @@ public:
     // One sample at analysis::kSampleRate; true when it completes a frame, then in frame().
     bool push(float sample);
     const Frame& frame() const { return frame_; }
+    // The power spectrum (analysis::kSpectrumBins) of the 32 ms window ending at the newest
+    // sample, the one the frame's MFCCs come from (the offline frame index - 1's spectrum).
+    const std::vector<float>& windowPower() const { return power_; }
     std::int64_t samplesPushed() const { return pushed_; }
 
 private:
