@@ -67,6 +67,12 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
         track.model = absolutePath(*model);
         if (!fileExists(track.model))
             throw BadInput("--model: " + track.model + ": no such file");
+        track.modelTranspose = args.number("--transpose", 0);
+        if (!(std::abs(track.modelTranspose) <= 48))
+            throw BadInput("--transpose: " + std::to_string(track.modelTranspose) +
+                           " semitones is outside -48..48");
+    } else if (args.has("--transpose")) {
+        throw UsageError("--transpose needs --model: it transposes what the model sings");
     }
     editProject(path, [&](Project& project) {
         track.id = project.nextTrackId();

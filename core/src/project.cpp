@@ -171,15 +171,12 @@ std::string projectToJson(const Project& project, const std::string& projectPath
                                          {"fade_in", c.fadeIn},
                                          {"fade_out", c.fadeOut}},
                                         c.unknownFields));
-        tracks.push_back(withUnknown({{"id", t.id},
-                                      {"name", t.name},
-                                      {"gain_db", t.gainDb},
-                                      {"pan", t.pan},
-                                      {"mute", t.mute},
-                                      {"solo", t.solo},
-                                      {"model", textOrNull(t.model)},
-                                      {"clips", clips}},
-                                     t.unknownFields));
+        json track = {
+            {"id", t.id},     {"name", t.name}, {"gain_db", t.gainDb},          {"pan", t.pan},
+            {"mute", t.mute}, {"solo", t.solo}, {"model", textOrNull(t.model)}, {"clips", clips}};
+        if (t.modelTranspose != 0)
+            track["model_transpose"] = t.modelTranspose;
+        tracks.push_back(withUnknown(std::move(track), t.unknownFields));
     }
     return withUnknown({{"format", formatName},
                         {"version", Project::formatVersion},
@@ -232,8 +229,13 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
         track.mute = trackFields.flag("mute", false);
         track.solo = trackFields.flag("solo", false);
         track.model = trackFields.text("model", "");
-        track.unknownFields = unknownText(
-            trackFields, {"id", "name", "gain_db", "pan", "mute", "solo", "model", "clips"});
+        track.modelTranspose = trackFields.number("model_transpose", 0.0);
+        if (!(std::abs(track.modelTranspose) <= 48))
+            throw BadInput(trackFields.where() + ": model_transpose " +
+                           std::to_string(track.modelTranspose) + " is outside -48..48 semitones");
+        track.unknownFields =
+            unknownText(trackFields, {"id", "name", "gain_db", "pan", "mute", "solo", "model",
+                                      "model_transpose", "clips"});
         for (const json& c : trackFields.objects("clips", true)) {
             Clip clip;
             clip.id = JsonFields(c, trackFields.where() + ": a clip").text("id");

@@ -106,6 +106,7 @@ struct LiveVoice::Impl {
     voice::VoiceConfig config;
     voice::DenseLayer input, head;
     std::vector<voice::DenseLayer> convs;
+    voice::SourceShape source;
     double transpose = 1;
 
     // ---- fixed tables ----
@@ -143,7 +144,7 @@ struct LiveVoice::Impl {
     std::vector<float> conditioning, hidden, taps, convOut, activated, controls;
 
     // ---- synthesis state ----
-    voice::FrameShaper shaper{config};
+    voice::FrameShaper shaper;
     FrameParameters previous, current;
     std::array<float, voice::kGlideFrames> recentF0{};      // synthesised f0, frames t - 4 .. t
     std::array<float, voice::kGlideFrames> recentHeardF0{}; // the input's (0: unvoiced)
@@ -152,16 +153,18 @@ struct LiveVoice::Impl {
     double phase = 0;
     std::mt19937_64 random{0x5eed};
 
-    static std::unique_ptr<Impl> fromNetwork(const voice::PlainVoiceNetwork& network) {
+    static std::unique_ptr<Impl> fromModel(const VoiceModel& model) {
+        const voice::PlainVoiceNetwork& network = VoiceModelAccess::network(model);
         return std::make_unique<Impl>(network.config(), network.input(), network.convs(),
-                                      network.head());
+                                      network.head(), VoiceModelAccess::source(model));
     }
 
     // A fresh stream on these weights.
     Impl(const voice::VoiceConfig& networkConfig, voice::DenseLayer inputLayer,
-         std::vector<voice::DenseLayer> convLayers, voice::DenseLayer headLayer)
+         std::vector<voice::DenseLayer> convLayers, voice::DenseLayer headLayer,
+         voice::SourceShape sourceShape)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
-          convs(std::move(convLayers)) {
+          convs(std::move(convLayers)), source(std::move(sourceShape)), shaper(config, source) {
         y16.assign(kRing16, 0.0f);
         noiseTail.assign(kNoiseFrame, 0.0f);
         const int channels = config.channels;
@@ -457,7 +460,7 @@ struct LiveVoice::Impl {
 };
 
 LiveVoice::LiveVoice(const VoiceModel& model, double transposeSemitones)
-    : impl_(Impl::fromNetwork(VoiceModelAccess::network(model))) {
+    : impl_(Impl::fromModel(model)) {
     if (!(std::abs(transposeSemitones) <= 48))
         throw BadInput("transpose of " + std::to_string(transposeSemitones) +
                        " semitones is outside -48..48");
@@ -469,7 +472,8 @@ LiveVoice::LiveVoice(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LiveVoice::~LiveVoice() = default;
 
 std::shared_ptr<dsp::StreamProcessor> LiveVoice::clone() const {
-    auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head);
+    auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head,
+                                       impl_->source);
     copy->transpose = impl_->transpose;
     return std::shared_ptr<LiveVoice>(new LiveVoice(std::move(copy)));
 }

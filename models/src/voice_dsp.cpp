@@ -10,6 +10,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <map>
 #include <random>
 
 namespace accord::models::voice {
@@ -347,6 +348,91 @@ VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recor
     return range;
 }
 
+namespace {
+
+constexpr double kSourceLowestF0 = 90;     // Hz: H1 and H2 resolved by the 32 ms window
+constexpr std::size_t kSourceFrames = 40;  // frames per semitone for a median
+constexpr double kSourceFullSemitones = 3; // outside the range: fully corrected from here
+
+double midiOf(double hz) {
+    return 69 + 12 * std::log2(hz / 440.0);
+}
+
+// The strongest bin within one of `hz` (a harmonic's peak in a 32 ms spectrum).
+float peakNear(const float* power, double hz) {
+    const int centre = int(std::lround(hz * kN / kRate));
+    float peak = 0;
+    for (int k = std::max(0, centre - 1); k <= std::min(kBins - 1, centre + 1); ++k)
+        peak = std::max(peak, power[k]);
+    return peak;
+}
+
+} // namespace
+
+float SourceShape::h1MinusH2At(double midi) const {
+    const auto nearest =
+        std::min_element(h1MinusH2.begin(), h1MinusH2.end(), [&](const auto& a, const auto& b) {
+            return std::abs(a.first - midi) < std::abs(b.first - midi);
+        });
+    return nearest == h1MinusH2.end() ? 0.0f : nearest->second;
+}
+
+SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings) {
+    SourceShape shape;
+    shape.range = pitchRangeOf(recordings);
+    std::map<int, std::vector<float>> bySemitone;
+    for (const dsp::VoiceFeatures* features : recordings) {
+        if (features->power.empty())
+            continue;
+        for (std::size_t t = 0; t < std::size_t(features->frames); ++t) {
+            const double f0 = features->f0Hz[t];
+            // Outside the voice's own range its tracked f0 is mostly an octave error, where "H1"
+            // is a subharmonic.
+            if (!features->voiced[t] || f0 < std::max(kSourceLowestF0, shape.range.lowHz) ||
+                f0 > shape.range.highHz)
+                continue;
+            const float* power = features->power.data() + t * kBins;
+            const float h1 = peakNear(power, f0), h2 = peakNear(power, 2 * f0);
+            if (h1 > 0 && h2 > 0)
+                bySemitone[int(std::lround(midiOf(f0)))].push_back(float(10 * std::log10(h1 / h2)));
+        }
+    }
+    for (auto& [midi, values] : bySemitone)
+        if (values.size() >= kSourceFrames)
+            shape.h1MinusH2.emplace_back(midi, float(percentile(values, 0.5)));
+    return shape;
+}
+
+nlohmann::json sourceShapeJson(const SourceShape& shape) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [midi, db] : shape.h1MinusH2)
+        list.push_back({midi, std::round(db * 10) / 10});
+    return list;
+}
+
+SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics) {
+    SourceShape shape;
+    if (!metrics.is_object())
+        return shape;
+    const auto number = [](const nlohmann::json& object, const char* key) {
+        return object.contains(key) && object[key].is_number() ? object[key].get<double>() : 0.0;
+    };
+    if (metrics.contains("pitchRange") && metrics["pitchRange"].is_object()) {
+        const nlohmann::json& range = metrics["pitchRange"];
+        shape.range = {number(range, "lowHz"), number(range, "medianHz"), number(range, "highHz"),
+                       number(range, "voicedSeconds")};
+    }
+    if (metrics.contains("h1MinusH2BySemitone") && metrics["h1MinusH2BySemitone"].is_array())
+        for (const nlohmann::json& entry : metrics["h1MinusH2BySemitone"])
+            if (entry.is_array() && entry.size() == 2 && entry[0].is_number_integer() &&
+                entry[1].is_number() && std::abs(entry[1].get<double>()) < 100)
+                shape.h1MinusH2.emplace_back(entry[0].get<int>(), entry[1].get<float>());
+    std::sort(shape.h1MinusH2.begin(), shape.h1MinusH2.end());
+    if (!(shape.range.lowHz > 0 && shape.range.highHz >= shape.range.lowHz))
+        shape.h1MinusH2.clear(); // no range to be outside of
+    return shape;
+}
+
 Conditioning conditioning(const dsp::VoiceFeatures& features) {
     Conditioning out;
     const auto frames = static_cast<size_t>(features.frames);
@@ -403,8 +489,9 @@ Conditioning conditioning(const dsp::VoiceFeatures& features) {
     return out;
 }
 
-FrameShaper::FrameShaper(const VoiceConfig& config)
-    : config_(config), harmonicCentres_(bandCentres(config.envelopeBands)),
+FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source)
+    : config_(config), source_(std::move(source)),
+      harmonicCentres_(bandCentres(config.envelopeBands)),
       noiseCentres_(bandCentres(config.noiseBands)), toBinsH_(bandsOfBins(config.envelopeBands)),
       toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
       logEnvelope_(kBins), logNoise_(kBins) {}
@@ -432,6 +519,7 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
     }
     std::fill(comb_.begin(), comb_.end(), 0.0f);
     double noiseScale = 1;
+    const double h1Gain = voiced ? sourceH1Gain(f0, row) : 1.0;
     if (voiced) {
         addHarmonicComb(f0, comb_.data());
         if (frame.performanceExcess >= 0) {
@@ -442,8 +530,8 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
             for (int h = 1; (h + 1) * f0 < kGateTopHz; ++h) {
                 const int peak = int(std::lround(h * f0 * kN / kRate));
                 const int valley = int(std::lround((h + 0.5) * f0 * kN / kRate));
-                harmonicPeaks +=
-                    double(envelope_[std::size_t(peak)]) * glidingCombAt(segments, peak);
+                harmonicPeaks += double(envelope_[std::size_t(peak)]) *
+                                 glidingCombAt(segments, peak) * (h == 1 ? h1Gain * h1Gain : 1.0);
                 noiseValleys += double(noise_[std::size_t(valley)]) * s;
             }
             if (noiseValleys > 0 && harmonicPeaks > 0)
@@ -464,6 +552,7 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
                                   kMaxLogRatio));
             amplitudes[harmonics++] = float(std::sqrt(power) * harmonicFade(hz));
         }
+    applyH1Gain(f0, h1Gain, amplitudes, harmonics);
     for (int k = 0; k < kNoiseBins; ++k) {
         const double hz = k * kRate / kNoiseFrame;
         noisePsd[k] =
@@ -471,6 +560,46 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
                   std::exp(double(interpolateBands(noiseCentres_, row + jh, hz)) - reference));
     }
     return harmonics;
+}
+
+double FrameShaper::sourceH1Gain(double f0, const float* row) const {
+    if (source_.h1MinusH2.empty())
+        return 1;
+    const double outside = std::max(12 * std::log2(source_.range.lowHz / f0),
+                                    12 * std::log2(f0 / source_.range.highHz));
+    const double weight = std::clamp(outside / kSourceFullSemitones, 0.0, 1.0);
+    if (weight <= 0 || 2 * f0 >= kTopHz)
+        return 1;
+    // What the envelope gives: a_h^2 = g E(h f0) f0 / 100 Hz faded (the log envelope is natural).
+    const auto level = [&](double hz) {
+        return double(interpolateBands(harmonicCentres_, row, hz)) * 10 / std::log(10.0) +
+               20 * std::log10(std::max(harmonicFade(hz), 1e-9));
+    };
+    const double predicted = level(f0) - level(2 * f0);
+    const double wanted = source_.h1MinusH2At(midiOf(f0));
+    return std::pow(10.0, weight * (wanted - predicted) / 20);
+}
+
+void FrameShaper::applyH1Gain(double f0, double gain, float* amplitudes, int harmonics) {
+    if (gain == 1 || harmonics < 1)
+        return;
+    // Keep the frame's A-weighted harmonic energy, as the level gain made it.
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    const auto weightAt = [&](double hz) {
+        return double(
+            weights[std::size_t(std::min<long>(std::lround(hz * kN / kRate), kBins - 1))]);
+    };
+    double before = 0;
+    for (int h = 0; h < harmonics; ++h)
+        before += double(amplitudes[h]) * amplitudes[h] * weightAt((h + 1) * f0);
+    const double h1 = double(amplitudes[0]) * amplitudes[0] * weightAt(f0);
+    const double after = before + h1 * (gain * gain - 1);
+    amplitudes[0] = float(amplitudes[0] * gain);
+    if (!(after > 0) || !(before > 0))
+        return;
+    const auto keep = float(std::sqrt(before / after));
+    for (int h = 0; h < harmonics; ++h)
+        amplitudes[h] *= keep;
 }
 
 std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
@@ -482,8 +611,9 @@ std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
     return excess;
 }
 
-std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
-                              const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
+std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
+                              const std::vector<float>& controls, const std::vector<float>& f0,
+                              const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb,
                               const std::vector<float>& performanceExcess, std::size_t length,
                               std::uint64_t noiseSeed) {
@@ -492,10 +622,10 @@ std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float
     if (frames == 0 || length == 0)
         return out;
     // Per frame: harmonic amplitudes and the noise PSD on the noise FFT's bins.
-    FrameShaper shaper(config);
+    FrameShaper shaper(config, source);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
-    std::vector<float> scratch(std::size_t(FrameShaper::maxHarmonics()));
+    std::vector<float> scratch(static_cast<std::size_t>(FrameShaper::maxHarmonics()));
     for (size_t t = 0; t < frames; ++t) {
         FrameShaper::Frame frame;
         frame.controls = controls.data() + t * std::size_t(config.outputs());

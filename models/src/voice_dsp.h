@@ -118,6 +118,24 @@ constexpr double kGateTopHz = 3000.0;
 constexpr double kNoiseGateFloor = 0.001; // the gate lowers the noise by 30 dB at most
 double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide);
 
+// The voice's source at its own pitches, from training (the card's metrics "pitchRange" and
+// "h1MinusH2BySemitone"): its range and its median H1-H2 (dB, the first harmonic's power over the
+// second's) per semitone sung long enough to tell. Empty for a model trained before Accord kept
+// it.
+struct SourceShape {
+    VoicePitchRange range;
+    std::vector<std::pair<int, float>> h1MinusH2; // (MIDI note, dB), ascending
+    // The value at the semitone nearest `midi` that the voice sang.
+    float h1MinusH2At(double midi) const;
+};
+// Measured on analysed recordings (their spectra kept): frames voiced within the voice's range
+// (outside it a tracked f0 is mostly an octave error) and at 90 Hz or more (under it the 32 ms
+// window does not resolve H1 from H2), semitones with at least 40 frames (0.32 s).
+SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
+nlohmann::json sourceShapeJson(const SourceShape& shape); // the "h1MinusH2BySemitone" list
+// Read from a card's metrics; empty when absent or malformed.
+SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics);
+
 // One frame's synthesiser parameters from the network's controls, for the offline synthesiser
 // and the live node alike. Voiced frames get their noise gated: the model learned a voice's
 // average breathiness, so a clean performance would come out as breathy as the voice ever was,
@@ -126,7 +144,7 @@ double betweenHarmonicExcess(const float* power, const std::array<float, kGlideF
 // no breathier than the performance nor than the artist's voice. Allocates only at construction.
 class FrameShaper {
 public:
-    explicit FrameShaper(const VoiceConfig& config);
+    FrameShaper(const VoiceConfig& config, SourceShape source);
     static int maxHarmonics();
 
     struct Frame {
@@ -141,7 +159,15 @@ public:
     int shape(const Frame& frame, float* amplitudes, float* noisePsd);
 
 private:
+    // Outside the voice's range the envelope's H1 and H2 come from bands that were the voice's
+    // formants or never sounded: the factor on H1's amplitude that gives the voice's own H1-H2 at
+    // its nearest semitones (1 inside the range).
+    double sourceH1Gain(double f0, const float* row) const;
+    // Applies it, keeping the frame's A-weighted harmonic energy.
+    static void applyH1Gain(double f0, double gain, float* amplitudes, int harmonics);
+
     VoiceConfig config_;
+    SourceShape source_;
     std::vector<double> harmonicCentres_, noiseCentres_;
     std::vector<std::pair<int, float>> toBinsH_, toBinsN_;
     std::vector<float> envelope_, noise_, comb_;
@@ -170,8 +196,9 @@ VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recor
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
 // transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
 // `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate).
-std::vector<float> synthesise(const VoiceConfig& config, const std::vector<float>& controls,
-                              const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
+std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
+                              const std::vector<float>& controls, const std::vector<float>& f0,
+                              const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb,
                               const std::vector<float>& performanceExcess, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed);

@@ -40,6 +40,7 @@ constexpr float kPeakCeiling = 0.99f;
 struct LoadedModel {
     VoiceModelCard card;
     std::unique_ptr<voice::PlainVoiceNetwork> network;
+    voice::SourceShape source; // from the card's metrics
 };
 
 LoadedModel loadModel(const std::string& file) {
@@ -49,6 +50,8 @@ LoadedModel loadModel(const std::string& file) {
     LoadedModel model;
     model.card = std::move(data.card);
     model.network = std::make_unique<voice::PlainVoiceNetwork>(data.config, data.weights, file);
+    model.source =
+        voice::sourceShapeFromMetrics(json::parse(model.card.metricsJson, nullptr, false));
     return model;
 }
 
@@ -87,6 +90,10 @@ const voice::PlainVoiceNetwork& VoiceModelAccess::network(const VoiceModel& mode
     return *model.impl_->model.network;
 }
 
+const voice::SourceShape& VoiceModelAccess::source(const VoiceModel& model) {
+    return model.impl_->model.source;
+}
+
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
                                        double transposeSemitones,
                                        VoicePitchRange* performanceRange) const {
@@ -106,9 +113,9 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
     const auto ratio = static_cast<float>(std::pow(2.0, transposeSemitones / 12.0));
     for (float& hz : f0)
         hz *= ratio;
-    const std::vector<float> sung =
-        voice::synthesise(impl_->model.network->config(), controls, f0, features.voiced,
-                          features.loudnessDb, voice::performanceExcess(features), input.size());
+    const std::vector<float> sung = voice::synthesise(
+        impl_->model.network->config(), impl_->model.source, controls, f0, features.voiced,
+        features.loudnessDb, voice::performanceExcess(features), input.size());
     std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
@@ -118,19 +125,12 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
 
 // ---- pitch ranges ------------------------------------------------------------------------------
 
-std::optional<VoicePitchRange> trainedPitchRange(const VoiceModelCard& card) {
-    const json metrics = json::parse(card.metricsJson, nullptr, false);
-    if (!metrics.is_object() || !metrics.contains("pitchRange") ||
-        !metrics["pitchRange"].is_object())
-        return std::nullopt;
-    const json& stored = metrics["pitchRange"];
-    const auto hz = [&](const char* key) {
-        return stored.contains(key) && stored[key].is_number() ? stored[key].get<double>() : 0.0;
-    };
-    VoicePitchRange range{hz("lowHz"), hz("medianHz"), hz("highHz"), hz("voicedSeconds")};
-    if (!(range.medianHz > 0))
-        return std::nullopt; // a voice with no voiced frame (an instrument's noises): no range
-    return range;
+std::optional<VoicePitchRange> trainedPitchRange(const std::string& metricsJson) {
+    const voice::SourceShape source =
+        voice::sourceShapeFromMetrics(json::parse(metricsJson, nullptr, false));
+    if (!(source.range.medianHz > 0))
+        return std::nullopt; // none recorded, or a voice with no voiced frame (no range)
+    return source.range;
 }
 
 namespace {
@@ -144,6 +144,19 @@ std::string noteName(double hz) {
 }
 
 } // namespace
+
+VoicePitchRange
+measurePitchRange(const std::vector<std::pair<const std::vector<float>*, int>>& audio) {
+    threads::assertNotInAudioCallback("models::measurePitchRange");
+    std::vector<dsp::VoiceFeatures> analysed;
+    for (const auto& [samples, rate] : audio)
+        if (!samples->empty())
+            analysed.push_back(dsp::analyseVoice(dsp::resample(*samples, rate, an::kSampleRate)));
+    std::vector<const dsp::VoiceFeatures*> features;
+    for (const dsp::VoiceFeatures& f : analysed)
+        features.push_back(&f);
+    return voice::pitchRangeOf(features);
+}
 
 std::string describePitchRange(const VoicePitchRange& range) {
     if (!(range.medianHz > 0))

@@ -14,6 +14,7 @@ namespace accord::models {
 
 struct VoiceModelAccess {
     static const voice::PlainVoiceNetwork& network(const VoiceModel& model);
+    static const voice::SourceShape& source(const VoiceModel& model);
     static VoiceModel fromNetwork(VoiceModelCard card,
                                   std::unique_ptr<voice::PlainVoiceNetwork> network);
 };

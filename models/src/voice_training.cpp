@@ -227,7 +227,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     std::vector<const dsp::VoiceFeatures*> recordings;
     for (const AnalysedSource& source : analysed)
         recordings.push_back(&source.features);
-    const VoicePitchRange range = voice::pitchRangeOf(recordings);
+    const voice::SourceShape voiceSource = voice::sourceShapeOf(recordings);
     if (dataset.soundSeconds < kMinimumSoundSeconds)
         throw BadInput("not enough sound to learn a voice from: " +
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
@@ -305,10 +305,11 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     metrics["validationLogSpectralDb"] = validation.logSpectralDb;
     metrics["trainSeconds"] = dataset.trainSeconds;
     metrics["validationSeconds"] = dataset.validationSeconds;
-    metrics["pitchRange"] = {{"lowHz", range.lowHz},
-                             {"medianHz", range.medianHz},
-                             {"highHz", range.highHz},
-                             {"voicedSeconds", range.voicedSeconds}};
+    metrics["pitchRange"] = {{"lowHz", voiceSource.range.lowHz},
+                             {"medianHz", voiceSource.range.medianHz},
+                             {"highHz", voiceSource.range.highHz},
+                             {"voicedSeconds", voiceSource.range.voicedSeconds}};
+    metrics["h1MinusH2BySemitone"] = voice::sourceShapeJson(voiceSource);
     metrics["timing"] = times.json();
     metrics["wallSeconds"] = metrics["timing"]["wallSeconds"];
     metrics["threads"] = threads;

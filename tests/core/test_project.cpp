@@ -37,6 +37,7 @@ class ProjectTest : public QObject {
             {"c-2", "", "r-4", "pcm-of-r4", media, 200000, 0, 1000, 0, 0, 0, false, ""});
         p.tracks.push_back(vocals);
         p.tracks.push_back({"t-2", "Keys", 2, 1, true, false, "/models/bo.accordmodel", {}, ""});
+        p.tracks.back().modelTranspose = -12;
         return p;
     }
 
@@ -53,6 +54,8 @@ private slots:
         QCOMPARE(loaded.tracks[0].clips[1].pcmSha256, std::string("pcm-of-r4"));
         QCOMPARE(loaded.registry, std::string("studio-key-of-the-registry"));
         QCOMPARE(loaded.tracks[1].model, std::string("/models/bo.accordmodel"));
+        QCOMPARE(loaded.tracks[1].modelTranspose, -12.0);
+        QCOMPARE(loaded.tracks[0].modelTranspose, 0.0); // absent from the file
         QCOMPARE(loaded.length(), std::int64_t{201000});
         QCOMPARE(loaded.nextTrackId(), std::string("t-3"));
         QCOMPARE(loaded.nextClipId(), std::string("c-3"));
@@ -100,6 +103,10 @@ private slots:
                "\"clips\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": 0, "
                "\"length\": 9223372036854775807}]}]}"
             << "must stay within 24 hours";
+        QTest::newRow("transpose out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"model\": \"m.accordvoice\", \"model_transpose\": 96}]}"
+            << "model_transpose 96";
         QTest::newRow("bad rate") << "{\"format\": \"accord-project\", \"version\": 1, "
                                      "\"sample_rate\": 5, \"tracks\": []}"
                                   << "sample rate 5 Hz";

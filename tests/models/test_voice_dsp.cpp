@@ -168,6 +168,57 @@ private Q_SLOTS:
         QVERIFY2(cleanIn < -38 && cleanOut < -28, qPrintable(QString::number(cleanOut)));
     }
 
+    // Outside the voice's range H1 stands to H2 as the voice's own did at its nearest semitone;
+    // inside, the network's envelope is left alone; the frame's loudness is kept either way.
+    void theSourceKeepsTheVoicesH1H2OutsideItsRange() {
+        voice::VoiceConfig config;
+        const std::vector<float> flat(std::size_t(config.outputs()), 0.0f); // flat envelopes
+        voice::SourceShape source;
+        source.range = {100, 140, 200, 60};
+        source.h1MinusH2 = {{45, -6.0f}, {50, 1.0f}, {55, 4.5f}}; // A2, D3, G3
+        voice::FrameShaper plain(config, {}), shaped(config, source);
+        std::vector<float> a(std::size_t(voice::FrameShaper::maxHarmonics())), b(a.size());
+        std::vector<float> psd(voice::kNoiseBins);
+        const auto run = [&](voice::FrameShaper& shaper, double f0, std::vector<float>& out) {
+            voice::FrameShaper::Frame frame;
+            frame.controls = flat.data();
+            frame.glide.fill(float(f0));
+            frame.voiced = true;
+            frame.loudnessDb = -20;
+            return shaper.shape(frame, out.data(), psd.data());
+        };
+        const auto h1h2 = [](const std::vector<float>& x) {
+            return 20 * std::log10(double(x[0]) / x[1]);
+        };
+        const auto weighted = [&](const std::vector<float>& x, int harmonics, double f0) {
+            const std::vector<float>& w = dsp::loudnessWeights();
+            double sum = 0;
+            for (int h = 0; h < harmonics; ++h)
+                sum += double(x[std::size_t(h)]) * x[std::size_t(h)] *
+                       w[std::size_t(std::lround((h + 1) * f0 * an::kSpectrumSize / kRate))];
+            return sum;
+        };
+        // An octave above the top (400 Hz): G3's +4.5 dB.
+        int n = run(shaped, 400, b);
+        run(plain, 400, a);
+        QVERIFY2(std::abs(h1h2(b) - 4.5) < 0.05, qPrintable(QString::number(h1h2(b))));
+        QVERIFY(std::abs(weighted(a, n, 400) / weighted(b, n, 400) - 1) < 1e-3);
+        // An octave below the bottom (50 Hz): A2's -6 dB.
+        n = run(shaped, 50, b);
+        QVERIFY2(std::abs(h1h2(b) + 6.0) < 0.05, qPrintable(QString::number(h1h2(b))));
+        // Inside the range: untouched.
+        n = run(shaped, 150, b);
+        run(plain, 150, a);
+        for (int h = 0; h < n; ++h)
+            QCOMPARE(b[std::size_t(h)], a[std::size_t(h)]);
+        // One semitone outside: a third of the way.
+        run(shaped, 200 * std::pow(2.0, 1 / 12.0), b);
+        run(plain, 200 * std::pow(2.0, 1 / 12.0), a);
+        const double partial = h1h2(b) - h1h2(a);
+        QVERIFY2(std::abs(partial - (4.5 - h1h2(a)) / 3) < 0.05,
+                 qPrintable(QString::number(partial)));
+    }
+
     void octaveSuggestions() {
         const VoicePitchRange model{180, 250, 340, 60};
         const auto at = [](double median) { return VoicePitchRange{median, median, median, 1}; };

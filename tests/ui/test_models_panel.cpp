@@ -354,6 +354,48 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(track(vocals_).model), file);
     }
 
+    // A track sung far from the model's voice (a soprano into a low male voice's model): the
+    // panel shows both ranges and offers the octave that brings them together, as one undoable
+    // edit.
+    void offersAnOctaveWhenTheTrackSingsFarFromTheVoice() {
+        ACCORD_REQUIRE_MATERIAL(soprano, "npm/audio-lena/lena.flac");
+        const std::string asset = addAsset(soprano, bob_);
+        accord::Clip clip;
+        clip.asset = asset;
+        clip.file = soprano.toStdString();
+        const AudioIdentity identity = audio::identifyAudioFile(clip.file);
+        clip.length = std::int64_t(identity.durationSeconds * document_->project().sampleRate);
+        document_->addClip(backing_.toStdString(), clip);
+        panel_->selectModel(model_);
+        panel_->trackBox()->setCurrentIndex(panel_->trackBox()->findData(backing_));
+        QCOMPARE(panel_->transposeBox()->value(), 0);
+        QSignalSpy compared(panel_.get(), &ui::ModelsPanel::rangesCompared);
+        QVERIFY(panel_->applyModel(model_, backing_));
+        QVERIFY(compared.wait(kTrainingTimeoutMs));
+        const QString message = panel_->applyMessage()->text();
+        QVERIFY2(message.contains("The model's voice sings") &&
+                     message.contains("'Backing' sings") && message.contains("far from"),
+                 qPrintable(message));
+        // Down by whole octaves (the voice sings around 100-150 Hz, the soprano around 400 Hz).
+        QVERIFY(panel_->suggestedTransposeButton()->isVisible());
+        const QString offer = panel_->suggestedTransposeButton()->text();
+        QVERIFY2(offer == "Transpose -12" || offer == "Transpose -24", qPrintable(message));
+        const int octaves = offer.section(' ', 1).toInt();
+
+        QUndoStack* undo = document_->undoStack();
+        const int before = undo->count();
+        QTest::mouseClick(panel_->suggestedTransposeButton(), Qt::LeftButton);
+        QCOMPARE(track(backing_).modelTranspose, double(octaves));
+        QCOMPARE(panel_->transposeBox()->value(), octaves);
+        QCOMPARE(undo->count(), before + 1);
+        QVERIFY(!panel_->suggestedTransposeButton()->isVisible());
+        undo->undo();
+        QCOMPARE(track(backing_).modelTranspose, 0.0);
+        QVERIFY(!track(backing_).model.empty());
+        undo->undo();
+        QVERIFY(track(backing_).model.empty());
+    }
+
     // Without an active generate grant the model cannot be put on a track; the refusal names the
     // grant and why, and the project is untouched.
     void applyIsDeniedOnceGenerateIsRevoked() {

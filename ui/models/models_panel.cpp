@@ -1,4 +1,5 @@
 #include "accord/ui/models/models_panel.h"
+#include "accord/ui/common/background.h"
 #include "accord/ui/common/messages.h"
 
 #include "accord/core/errors.h"
@@ -346,6 +347,15 @@ QWidget* ModelsPanel::makeCardsSection() {
     removeButton_->setObjectName(QStringLiteral("removeModelButton"));
     trackModel_ = new QLabel(section);
     trackModel_->setObjectName(QStringLiteral("trackModelLabel"));
+    transpose_ = new QSpinBox(section);
+    transpose_->setObjectName(QStringLiteral("modelTranspose"));
+    transpose_->setRange(-24, 24);
+    transpose_->setSuffix(tr(" semitones"));
+    transpose_->setToolTip(tr("Re-sing the track this many semitones higher (negative: lower). "
+                              "A voice sings best near its own range: move by octaves (12)."));
+    suggestTranspose_ = new QPushButton(section);
+    suggestTranspose_->setObjectName(QStringLiteral("suggestedTransposeButton"));
+    suggestTranspose_->hide();
     shareButton_ = new QPushButton(tr("Share…"), section);
     shareButton_->setObjectName(QStringLiteral("shareModelButton"));
     shareButton_->setToolTip(tr("Hand the selected model to someone as a signed pack with its "
@@ -354,6 +364,8 @@ QWidget* ModelsPanel::makeCardsSection() {
     auto* apply = new QHBoxLayout;
     apply->addWidget(new QLabel(tr("Track:"), section));
     apply->addWidget(track_);
+    apply->addWidget(new QLabel(tr("Transpose:"), section));
+    apply->addWidget(transpose_);
     apply->addWidget(applyButton_);
     apply->addWidget(removeButton_);
     apply->addWidget(trackModel_, 1);
@@ -368,7 +380,10 @@ QWidget* ModelsPanel::makeCardsSection() {
     auto* layout = new QVBoxLayout(section);
     layout->addWidget(split, 1);
     layout->addLayout(apply);
-    layout->addWidget(applyMessage_);
+    auto* message = new QHBoxLayout;
+    message->addWidget(applyMessage_, 1);
+    message->addWidget(suggestTranspose_);
+    layout->addLayout(message);
 
     connect(models_, &QTreeWidget::itemSelectionChanged, this, [this] {
         showSelectedCard();
@@ -1031,10 +1046,18 @@ void ModelsPanel::updateTrackModel() {
         trackModel_->setText(tr("'%1' runs through no voice model.").arg(fromStd(track->name)));
     } else {
         trackModel_->setText(
-            tr("'%1' runs through %2.")
-                .arg(fromStd(track->name), QFileInfo(fromStd(track->model)).fileName()));
+            track->modelTranspose == 0
+                ? tr("'%1' runs through %2.")
+                      .arg(fromStd(track->name), QFileInfo(fromStd(track->model)).fileName())
+                : tr("'%1' runs through %2, %3 semitones.")
+                      .arg(fromStd(track->name), QFileInfo(fromStd(track->model)).fileName())
+                      .arg(track->modelTranspose > 0
+                               ? QStringLiteral("+%1").arg(track->modelTranspose)
+                               : QString::number(track->modelTranspose)));
         trackModel_->setToolTip(fromStd(track->model));
     }
+    if (track != nullptr)
+        transpose_->setValue(int(std::lround(track->modelTranspose)));
     updateButtons();
 }
 
@@ -1068,16 +1091,114 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
                        MessageKind::Error);
             return false;
         }
-        document_->setTrackModel(trackId.toStdString(), file);
+        document_->setTrackModel(trackId.toStdString(), file, transpose_->value());
         setMessage(applyMessage_,
                    tr("'%1' now runs through %2 (undo with Ctrl+Z).").arg(trackName, modelId),
                    MessageKind::Done);
+        compareRanges(modelId, trackId);
         return true;
     } catch (const std::exception& error) {
         setMessage(applyMessage_, tr("Could not apply %1: %2").arg(modelId, error.what()),
                    MessageKind::Error);
         return false;
     }
+}
+
+namespace {
+
+struct RangeComparison {
+    std::optional<accord::models::VoicePitchRange> track; // none when its clips cannot be read
+    QString failure;
+};
+
+RangeComparison measureTrack(const accord::Track& track) {
+    backgroundPriority();
+    RangeComparison result;
+    try {
+        result.track = accord::workflows::trackPitchRange(track);
+    } catch (const std::exception& error) {
+        result.failure = QString::fromUtf8(error.what());
+    }
+    return result;
+}
+
+} // namespace
+
+void ModelsPanel::compareRanges(const QString& modelId, const QString& trackId) {
+    suggestTranspose_->hide();
+    const accord::Track* track = document_->findTrack(trackId.toStdString());
+    const Registry* registry = session_->registry();
+    if (track == nullptr || registry == nullptr || track->clips.empty())
+        return;
+    const std::optional<Model> model = registry->model(modelId.toStdString());
+    if (!model)
+        return;
+    const std::optional<accord::models::VoicePitchRange> voice =
+        accord::models::trainedPitchRange(model->metricsJson);
+    const QString base = applyMessage_->text();
+    if (!voice) {
+        setMessage(applyMessage_,
+                   base + QLatin1Char(' ') +
+                       tr("%1 was trained before Accord noted a voice's range: compare by ear.")
+                           .arg(modelId),
+                   MessageKind::Done);
+        Q_EMIT rangesCompared();
+        return;
+    }
+    const std::uint64_t ticket = ++rangeTicket_;
+    auto* watcher = new QFutureWatcher<RangeComparison>(this);
+    connect(
+        watcher, &QFutureWatcher<RangeComparison>::finished, this,
+        [this, watcher, ticket, base, voice = *voice, trackId] {
+            watcher->deleteLater();
+            if (ticket != rangeTicket_)
+                return; // another model or track was applied since
+            const RangeComparison measured = watcher->result();
+            const accord::Track* now = document_->findTrack(trackId.toStdString());
+            if (now == nullptr)
+                return;
+            QString text = base + QLatin1Char(' ') +
+                           tr("The model's voice sings %1.")
+                               .arg(fromStd(accord::models::describePitchRange(voice)));
+            if (!measured.track) {
+                text += QLatin1Char(' ') +
+                        tr("The track's recordings could not be read: %1").arg(measured.failure);
+            } else {
+                text += QLatin1Char(' ') +
+                        tr("'%1' sings %2.")
+                            .arg(fromStd(now->name),
+                                 fromStd(accord::models::describePitchRange(*measured.track)));
+                const int octaves = accord::models::suggestedOctaveTranspose(voice, *measured.track,
+                                                                             now->modelTranspose);
+                if (octaves != 0) {
+                    const int total = int(std::lround(now->modelTranspose)) + octaves;
+                    text += QLatin1Char(' ') + tr("That is far from the model's range.");
+                    suggestTranspose_->setText(tr("Transpose %1")
+                                                   .arg(total > 0 ? QStringLiteral("+%1").arg(total)
+                                                                  : QString::number(total)));
+                    suggestTranspose_->disconnect();
+                    connect(suggestTranspose_, &QPushButton::clicked, this, [this, trackId, total] {
+                        const accord::Track* t = document_->findTrack(trackId.toStdString());
+                        if (t == nullptr || t->model.empty())
+                            return;
+                        transpose_->setValue(total);
+                        document_->setTrackModel(trackId.toStdString(), fromStd(t->model), total);
+                        suggestTranspose_->hide();
+                        setMessage(applyMessage_,
+                                   tr("'%1' is re-sung %2 semitones %3 now (undo with "
+                                      "Ctrl+Z).")
+                                       .arg(fromStd(t->name))
+                                       .arg(std::abs(total))
+                                       .arg(total > 0 ? tr("up") : tr("down")),
+                                   MessageKind::Done);
+                    });
+                    suggestTranspose_->show();
+                }
+            }
+            setMessage(applyMessage_, text, MessageKind::Done);
+            Q_EMIT rangesCompared();
+        });
+    watcher->setFuture(QtConcurrent::run(measureTrack, *track));
 }
 
 void ModelsPanel::removeModel(const QString& trackId) {

@@ -243,7 +243,7 @@ void PlaybackController::publish(accord::Project snapshot, const QStringList& pr
     }
     published_.clear();
     for (const accord::Track& track : snapshot.tracks)
-        published_.push_back({track.id, track.name, track.model});
+        published_.push_back({track.id, track.name, track.model, track.modelTranspose});
     syncModels();
 }
 
@@ -265,7 +265,8 @@ LoadedVoice loadVoice(const QString& registryPath, const accord::Track& track) {
         QObject::tr("'%1' plays without its voice model").arg(QString::fromStdString(track.name));
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
-        loaded.processor = accord::workflows::loadLiveModel(*registry, track.model);
+        loaded.processor =
+            accord::workflows::loadLiveModel(*registry, track.model, track.modelTranspose);
     } catch (...) {
         loaded.failure = describeCurrentError(title);
     }
@@ -369,8 +370,10 @@ void PlaybackController::syncModels() {
             judgement.reason = report.message;
         }
         const auto found = live_.find(track.id);
-        const LiveModel* current =
-            found != live_.end() && found->second.file == track.model ? &found->second : nullptr;
+        const LiveModel* current = found != live_.end() && found->second.file == track.model &&
+                                           found->second.transpose == track.transpose
+                                       ? &found->second
+                                       : nullptr;
         const QString title =
             tr("'%1' plays without its voice model").arg(QString::fromStdString(track.name));
         if (!judgement.allowed) {
@@ -401,6 +404,7 @@ void PlaybackController::startModelLoad(const PublishedTrack& track, const QStri
     LiveModel& entry = live_[track.id];
     entry.state = LiveModelState::Loading;
     entry.file = track.model;
+    entry.transpose = track.transpose;
     entry.voice = voice;
     entry.reason.clear();
     entry.loadFailed = false;
@@ -410,6 +414,7 @@ void PlaybackController::startModelLoad(const PublishedTrack& track, const QStri
     request.id = track.id;
     request.name = track.name;
     request.model = track.model;
+    request.modelTranspose = track.transpose;
     auto* watcher = new QFutureWatcher<LoadedVoice>(this);
     connect(watcher, &QFutureWatcher<LoadedVoice>::finished, this,
             [this, watcher, id = track.id, ticket = entry.ticket] {

@@ -141,20 +141,25 @@ void RenameTrackCommand::undo() {
 // ---------------------------------------------------------------------------------------------
 
 TrackModelCommand::TrackModelCommand(ProjectDocument* document, std::string trackId,
-                                     std::string before, std::string after)
+                                     TrackModelSetting before, TrackModelSetting after)
     : document_(document), trackId_(std::move(trackId)), before_(std::move(before)),
       after_(std::move(after)) {
     const accord::Track* track = document_->findTrack(trackId_);
     const QString name = track ? QString::fromStdString(track->name) : QString();
-    setText(after_.empty()
-                ? QObject::tr("Remove the voice model from '%1'").arg(name)
-                : QObject::tr("Run '%1' through voice model '%2'")
-                      .arg(name, QFileInfo(QString::fromStdString(after_)).completeBaseName()));
+    if (after_.model.empty())
+        setText(QObject::tr("Remove the voice model from '%1'").arg(name));
+    else if (after_.model == before_.model)
+        setText(QObject::tr("Transpose '%1' by %2 semitones").arg(name).arg(after_.transpose));
+    else
+        setText(QObject::tr("Run '%1' through voice model '%2'")
+                    .arg(name, QFileInfo(QString::fromStdString(after_.model)).completeBaseName()));
 }
 
-void TrackModelCommand::apply(const std::string& model) {
-    if (accord::Track* track = trackById(document_->mutableProject(), trackId_))
-        track->model = model;
+void TrackModelCommand::apply(const TrackModelSetting& setting) {
+    if (accord::Track* track = trackById(document_->mutableProject(), trackId_)) {
+        track->model = setting.model;
+        track->modelTranspose = setting.transpose;
+    }
     // The engine's graph holds the track's model node: a rebuild, like any structural edit.
     document_->emitStructureChanged();
 }

@@ -72,17 +72,24 @@ private:
 };
 
 // Runs a track through a voice model file, or through none (an empty path).
+// A track's voice model and the transposition it re-sings with.
+struct TrackModelSetting {
+    std::string model;
+    double transpose = 0;
+};
+
 class TrackModelCommand : public QUndoCommand {
 public:
-    TrackModelCommand(ProjectDocument* document, std::string trackId, std::string before,
-                      std::string after);
+    TrackModelCommand(ProjectDocument* document, std::string trackId, TrackModelSetting before,
+                      TrackModelSetting after);
     void redo() override;
     void undo() override;
 
 private:
-    void apply(const std::string& model);
+    void apply(const TrackModelSetting& setting);
     ProjectDocument* document_;
-    std::string trackId_, before_, after_;
+    std::string trackId_;
+    TrackModelSetting before_, after_;
 };
 
 class MixCommand : public QUndoCommand {

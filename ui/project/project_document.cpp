@@ -311,12 +311,16 @@ void ProjectDocument::setTrackMix(const std::string& trackId, MixParameter param
     undo_->push(new commands::MixCommand(this, trackId, parameter, before, value, gesture));
 }
 
-void ProjectDocument::setTrackModel(const std::string& trackId, const QString& modelFile) {
+void ProjectDocument::setTrackModel(const std::string& trackId, const QString& modelFile,
+                                    double transposeSemitones) {
     const accord::Track* track = findTrack(trackId);
-    if (track == nullptr || track->model == modelFile.toStdString())
+    const commands::TrackModelSetting after{modelFile.toStdString(),
+                                            modelFile.isEmpty() ? 0.0 : transposeSemitones};
+    if (track == nullptr ||
+        (track->model == after.model && track->modelTranspose == after.transpose))
         return;
-    undo_->push(
-        new commands::TrackModelCommand(this, trackId, track->model, modelFile.toStdString()));
+    undo_->push(new commands::TrackModelCommand(this, trackId,
+                                                {track->model, track->modelTranspose}, after));
 }
 
 void ProjectDocument::emitStructureChanged() {

@@ -85,7 +85,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
         fs::remove(out, ignored); // no unregistered generated audio left behind
         throw;
     }
-    result.modelRange = models::trainedPitchRange(voiceModel->card());
+    result.modelRange = models::trainedPitchRange(voiceModel->card().metricsJson);
     if (result.modelRange)
         result.suggestedTranspose = models::suggestedOctaveTranspose(
             *result.modelRange, result.performanceRange, transposeSemitones);

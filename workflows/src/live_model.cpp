@@ -1,10 +1,14 @@
 #include "accord/workflows/live_model.h"
 
+#include "accord/audio/audio_io.h"
 #include "accord/core/errors.h"
 #include "accord/core/time.h"
 #include "accord/models/live_voice.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
 
 namespace accord::workflows {
 
@@ -45,8 +49,8 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
     return judgement;
 }
 
-std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
-                                                    const std::string& modelFile) {
+std::shared_ptr<dsp::StreamProcessor>
+loadLiveModel(const Registry& registry, const std::string& modelFile, double transposeSemitones) {
     const std::shared_ptr<const models::VoiceModel> model = models::loadVoiceModelCached(modelFile);
     const auto models = registry.models();
     const bool registered = std::any_of(models.begin(), models.end(), [&](const Model& m) {
@@ -55,7 +59,19 @@ std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
     if (!registered)
         throw BadInput(modelFile + ": not the voice model registered for this file (its weights "
                                    "differ or it was never registered)");
-    return std::make_shared<models::LiveVoice>(*model);
+    return std::make_shared<models::LiveVoice>(*model, transposeSemitones);
+}
+
+models::VoicePitchRange trackPitchRange(const Track& track) {
+    std::vector<audio::MonoAudio> recordings;
+    std::set<std::string> read;
+    for (const Clip& clip : track.clips)
+        if (!clip.offline && read.insert(clip.file).second)
+            recordings.push_back(audio::readMonoAudio(clip.file));
+    std::vector<std::pair<const std::vector<float>*, int>> audio;
+    for (const audio::MonoAudio& recording : recordings)
+        audio.emplace_back(&recording.samples, recording.sampleRate);
+    return models::measurePitchRange(audio);
 }
 
 std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>
@@ -63,7 +79,7 @@ liveModelsFor(const Registry& registry) {
     return [&registry](const Track& track) -> std::shared_ptr<dsp::StreamProcessor> {
         if (track.model.empty())
             return nullptr;
-        return loadLiveModel(registry, track.model);
+        return loadLiveModel(registry, track.model, track.modelTranspose);
     };
 }
 

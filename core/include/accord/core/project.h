@@ -41,6 +41,9 @@ struct Track {
     std::string model; // a voice model file the track runs through, or empty
     std::vector<Clip> clips;
     std::string unknownFields;
+    // The model re-sings the track this many semitones up (negative: down): a performance sung
+    // far from the model's voice is best moved by octaves (docs/PROJECT.md).
+    double modelTranspose = 0;
 };
 
 // The longest project Accord handles: positions, offsets and lengths stay within it, so a render

@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accord::models {
@@ -155,9 +156,13 @@ struct VoicePitchRange {
     double lowHz = 0, medianHz = 0, highHz = 0;
     double voicedSeconds = 0;
 };
-// The range a model was trained on (its card's metrics "pitchRange"); none for a model trained
-// before Accord recorded it.
-std::optional<VoicePitchRange> trainedPitchRange(const VoiceModelCard& card);
+// The range a model was trained on (its card's metrics, VoiceModelCard::metricsJson or the
+// registry's Model::metricsJson: "pitchRange"); none for a model trained before Accord recorded
+// it.
+std::optional<VoicePitchRange> trainedPitchRange(const std::string& metricsJson);
+// The pitch range of recordings (mono samples at their rates), analysed as a performance is.
+VoicePitchRange
+measurePitchRange(const std::vector<std::pair<const std::vector<float>*, int>>& audio);
 // "G2–D4 (98–294 Hz, median C3)": note names for musicians, hertz for engineers.
 std::string describePitchRange(const VoicePitchRange& range);
 // The transposition by whole octaves (a multiple of 12 semitones, often 0) that brings a

@@ -40,8 +40,16 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
 // must hold the model this registry has on record for it (same file, same weights hash), else
 // BadInput naming it. Consent is the caller's to have judged (judgeTrackModel; the export gate
 // asks for `generate` on every model a track runs through). Runs on a worker.
+// `transposeSemitones`: the track's modelTranspose.
 std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
-                                                    const std::string& modelFile);
+                                                    const std::string& modelFile,
+                                                    double transposeSemitones = 0);
+
+// Where a track's clips sing: the pitch range of its recordings (each clip's whole media file,
+// as the track may trim or repeat it), for comparing with the model's (models::trainedPitchRange)
+// and suggesting a transposition (models::suggestedOctaveTranspose). Reads and analyses the
+// files: run it on a worker. Throws accord::BadInput naming a file that cannot be read.
+models::VoicePitchRange trackPitchRange(const Track& track);
 
 // For audio::RenderRequest / ExportRequest::processorFor: a fresh live node for each track with a
 // model file (nullptr for the others), loaded as loadLiveModel does. Call on one thread.

@@ -118,8 +118,14 @@ public:
     // Opens the Share dialog for the selected model (docs/CONSENT.md "Model packs"); modeless.
     ShareDialog* shareSelected();
     QLabel* applyMessage() const { return applyMessage_; }
-    // Sets the track's model to the model's file (one undoable edit) when the policy engine
-    // allows `generate` with it; otherwise shows every missing grant and returns false.
+    // The transposition (semitones) the track is re-sung with; Apply uses it.
+    QSpinBox* transposeBox() const { return transpose_; }
+    // Shown when the track sings far from the model's voice: applies the suggested octaves.
+    QPushButton* suggestedTransposeButton() const { return suggestTranspose_; }
+    // Sets the track's model to the model's file and the transposition (one undoable edit) when
+    // the policy engine allows `generate` with it; otherwise shows every missing grant and
+    // returns false. Then compares where the track sings with where the model's voice sang (on a
+    // worker; rangesCompared when shown).
     bool applyModel(const QString& modelId, const QString& trackId);
     // Runs the track through no model any more (one undoable edit).
     void removeModel(const QString& trackId);
@@ -134,6 +140,8 @@ Q_SIGNALS:
     void trainingChanged(bool running);
     // A training run ended: `modelId` when a model was registered, empty otherwise.
     void trainingFinished(const QString& modelId);
+    // The ranges of a model and of the track it was applied to are shown in the apply message.
+    void rangesCompared();
 
 private:
     struct Run {
@@ -157,6 +165,7 @@ private:
     void updateDefaultOutput();
     void updateButtons();
     void updateTrackModel();
+    void compareRanges(const QString& modelId, const QString& trackId);
 
     void start(accord::workflows::VoiceTrainingRequest request, bool resuming);
     void applyUpdate(const TrainingUpdate& update);
@@ -193,7 +202,10 @@ private:
     QPushButton* removeButton_ = nullptr;
     QPushButton* shareButton_ = nullptr;
     QLabel* trackModel_ = nullptr;
+    QSpinBox* transpose_ = nullptr;
+    QPushButton* suggestTranspose_ = nullptr;
     QLabel* applyMessage_ = nullptr;
+    std::uint64_t rangeTicket_ = 0; // only the newest comparison is shown
 
     // The last path the panel suggested: while the field still holds it, it follows the owner.
     QString suggestedOutput_;

@@ -123,6 +123,7 @@ private:
     struct LiveModel {
         LiveModelState state = LiveModelState::None;
         std::string file;         // the Track::model this is for
+        double transpose = 0;     // and its Track::modelTranspose
         QString voice;            // "Ada voice"
         QString reason;           // Refused: why
         bool loadFailed = false;  // Refused by its file rather than by consent
@@ -134,6 +135,7 @@ private:
         std::string id;
         std::string name;
         std::string model;
+        double transpose = 0;
     };
 
     void syncModels();

@@ -81,9 +81,11 @@ public:
     void setTrackMix(const std::string& trackId, MixParameter parameter, double value,
                      int gesture = -1);
 
-    // Runs the track through the voice model in `modelFile` (empty: through none). The caller
-    // asks the policy engine for `generate` first: the document does not know the registry.
-    void setTrackModel(const std::string& trackId, const QString& modelFile);
+    // Runs the track through the voice model in `modelFile` (empty: through none), re-sung
+    // `transposeSemitones` up. The caller asks the policy engine for `generate` first: the
+    // document does not know the registry.
+    void setTrackModel(const std::string& trackId, const QString& modelFile,
+                       double transposeSemitones = 0);
 
     // ---- for undo commands only ----
     accord::Project& mutableProject() { return project_; }
