@@ -63,7 +63,7 @@ struct VoiceConfig {
     int batchCrops = 16;    // crops per step
     double learningRate = 2e-3;
     double finalLearningRate = 1e-4; // cosine decay over the planned steps
-    int steps = 1500;                // planned steps (the schedule's length)
+    int steps = 800;                 // planned steps (the schedule's length; docs/ARCHITECTURE.md)
     int validationEvery = 100;       // steps between validation measurements (best kept)
 
     int receptiveField() const; // frames the network looks back, itself included

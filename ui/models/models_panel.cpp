@@ -86,7 +86,7 @@ QJsonObject parseObject(const std::string& json) {
     return QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
 }
 
-// "validation 0.412 (untrained 0.621) · 1500 steps": what a musician can compare between models.
+// "validation 0.412 (untrained 0.621) · 800 steps": what a musician can compare between models.
 QString describeMetrics(const std::string& metricsJson) {
     const QJsonObject metrics = parseObject(metricsJson);
     QStringList parts;

@@ -56,7 +56,7 @@ struct VoiceTrainingOptions {
     std::string owner;          // whose voice: part of a checkpoint's identity
     std::uint64_t seed = 1;     // same seed + same recordings + 1 thread -> identical weights
     double maxMinutes = 10;     // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;           // training steps; 0: the default schedule (1500)
+    int maxSteps = 0;           // training steps; 0: the default schedule (800)
     int threads = 0;            // LibTorch threads; 0: kVoiceModelThreads
     int channels = 0;           // network width; 0: default (128). Small for tests.
 };

@@ -23,7 +23,7 @@ struct VoiceTrainingRequest {
     std::string actor;               // holder asking for the training; empty: the owner
     std::uint64_t seed = 1;          // same seed + same assets + 1 thread -> identical weights
     double maxMinutes = 10;          // wall-clock budget of the whole call; <= 0: none
-    int maxSteps = 0;                // training steps; 0: the default schedule (1500)
+    int maxSteps = 0;                // training steps; 0: the default schedule (800)
     int threads = 0;                 // LibTorch threads; 0: models::kVoiceModelThreads
     int channels = 0;                // network width; 0: default (128). Small for tests.
 };

@@ -69,7 +69,7 @@ public:
         ModelWeights,
         ModelColumnCount
     };
-    static constexpr int kDefaultSteps = 1500; // the voice model's default schedule
+    static constexpr int kDefaultSteps = 800; // the voice model's default schedule
     static constexpr int kDefaultWidth = 128;  // the voice model's default network width
 
     ModelsPanel(RegistrySession* session, ProjectDocument* document, QWidget* parent = nullptr);
