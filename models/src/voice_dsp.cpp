@@ -332,11 +332,29 @@ double frameGain(const float* envelope, const float* comb, const float* noise, f
     return std::pow(10.0, loudnessDb / 10.0) / std::max(predicted, 1e-30);
 }
 
+bool trackedAnOctaveHigh(const float* power, double f0) {
+    // Odd multiples of f0 / 2 are the real voice's odd harmonics when the tracker reported its
+    // second harmonic, and valleys otherwise; quarter points are valleys either way.
+    constexpr double kEvidence = 4; // 6 dB over the valleys
+    double odd = 0, valleys = 0;
+    for (int k = 0; k < 4; ++k) {
+        const auto at = [&](double multiple) {
+            return double(
+                power[std::min<long>(std::lround(multiple * f0 * kN / kRate), kBins - 1)]);
+        };
+        odd += at(k + 0.5);
+        valleys += 0.5 * (at(k + 0.25) + at(k + 0.75));
+    }
+    return f0 / 4 >= kRate / kN && odd > kEvidence * valleys;
+}
+
 VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings) {
     std::vector<float> voicedF0;
     for (const dsp::VoiceFeatures* features : recordings)
         for (std::size_t t = 0; t < std::size_t(features->frames); ++t)
-            if (features->voiced[t])
+            if (features->voiced[t] &&
+                (features->power.empty() ||
+                 !trackedAnOctaveHigh(features->power.data() + t * kBins, features->f0Hz[t])))
                 voicedF0.push_back(features->f0Hz[t]);
     VoicePitchRange range;
     if (voicedF0.empty())
@@ -392,6 +410,8 @@ SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordin
                 f0 > shape.range.highHz)
                 continue;
             const float* power = features->power.data() + t * kBins;
+            if (trackedAnOctaveHigh(power, f0))
+                continue;
             const float h1 = peakNear(power, f0), h2 = peakNear(power, 2 * f0);
             if (h1 > 0 && h2 > 0)
                 bySemitone[int(std::lround(midiOf(f0)))].push_back(float(10 * std::log10(h1 / h2)));
@@ -576,7 +596,11 @@ double FrameShaper::sourceH1Gain(double f0, const float* row) const {
                20 * std::log10(std::max(harmonicFade(hz), 1e-9));
     };
     const double predicted = level(f0) - level(2 * f0);
-    const double wanted = source_.h1MinusH2At(midiOf(f0));
+    // Lowered no further than level with H2: a fundamental under its octave above the voice's
+    // range makes the pitch ambiguous - trackers, and ears, take the octave (re-singing a high
+    // voice with a low one's model whose H1 sits 8 dB under H2: 16% of frames off instead of 8%).
+    const double wanted =
+        std::max(double(source_.h1MinusH2At(midiOf(f0))), std::min(predicted, 0.0));
     return std::pow(10.0, weight * (wanted - predicted) / 20);
 }
 

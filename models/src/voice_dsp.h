@@ -187,8 +187,12 @@ struct Conditioning {
 };
 Conditioning conditioning(const dsp::VoiceFeatures& features);
 
+// Whether a frame's tracked f0 is likely its second harmonic (the tracker an octave high): its
+// spectrum (kBins) peaks at the odd multiples of f0 / 2, where a true f0 leaves valleys.
+bool trackedAnOctaveHigh(const float* power, double f0);
 // The voiced frames' f0 percentiles (5th, 50th, 95th) of one or more analysed recordings; zeros
-// when none is voiced.
+// when none is voiced. With the spectra kept, frames tracked an octave high are left out (on a
+// low male voice they made its range reach 275 Hz instead of ~200).
 VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
 
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
