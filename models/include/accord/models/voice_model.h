@@ -7,10 +7,13 @@
 // the CLI and the studio include it freely.
 //
 // Threads: every function here runs on the calling (worker) thread and may take seconds to
-// minutes; none touches the UI. LibTorch's thread count is set per call from `threads` (0:
-// kVoiceModelThreads) for the calling thread.
+// minutes; none touches the UI. Training sets LibTorch's thread count per call from `threads` (0:
+// kVoiceModelThreads); running a trained model (load, convert, the live node) needs no LibTorch
+// (library accord_voice: the network in plain C++, models/src/plain_voice_network.h) and runs on
+// one thread.
 //
-// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details): the dsp
+// How it works, briefly (models/src/voice_dsp.h and voice_net.h have the details; the noise
+// gate, the voice's range and its source outside it are in docs/ARCHITECTURE.md): the dsp
 // library's analysis (accord/dsp/voice_features.h: aubio f0 + periodicity, A-weighted level,
 // MFCCs at 125 frames/s) gives per-file normalised, timbre-independent features; a small causal
 // convolutional network maps them to the controls of a harmonic-plus-filtered-noise synthesiser
