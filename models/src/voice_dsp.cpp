@@ -372,10 +372,6 @@ constexpr double kSourceLowestF0 = 90;     // Hz: H1 and H2 resolved by the 32 m
 constexpr std::size_t kSourceFrames = 40;  // frames per semitone for a median
 constexpr double kSourceFullSemitones = 3; // outside the range: fully corrected from here
 
-double midiOf(double hz) {
-    return 69 + 12 * std::log2(hz / 440.0);
-}
-
 // The strongest bin within one of `hz` (a harmonic's peak in a 32 ms spectrum).
 float peakNear(const float* power, double hz) {
     const int centre = int(std::lround(hz * kN / kRate));
@@ -414,7 +410,8 @@ SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordin
                 continue;
             const float h1 = peakNear(power, f0), h2 = peakNear(power, 2 * f0);
             if (h1 > 0 && h2 > 0)
-                bySemitone[int(std::lround(midiOf(f0)))].push_back(float(10 * std::log10(h1 / h2)));
+                bySemitone[int(std::lround(dsp::midiOf(f0)))].push_back(
+                    float(10 * std::log10(h1 / h2)));
         }
     }
     for (auto& [midi, values] : bySemitone)
@@ -600,7 +597,7 @@ double FrameShaper::sourceH1Gain(double f0, const float* row) const {
     // range makes the pitch ambiguous - trackers, and ears, take the octave (re-singing a high
     // voice with a low one's model whose H1 sits 8 dB under H2: 16% of frames off instead of 8%).
     const double wanted =
-        std::max(double(source_.h1MinusH2At(midiOf(f0))), std::min(predicted, 0.0));
+        std::max(double(source_.h1MinusH2At(dsp::midiOf(f0))), std::min(predicted, 0.0));
     return std::pow(10.0, weight * (wanted - predicted) / 20);
 }
 

@@ -12,6 +12,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/thread_checks.h"
+#include "accord/dsp/pitch.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
 
@@ -138,7 +139,7 @@ namespace {
 std::string noteName(double hz) {
     static const char* const names[12] = {"C",  "C#", "D",  "D#", "E",  "F",
                                           "F#", "G",  "G#", "A",  "A#", "B"};
-    const long midi = std::lround(69 + 12 * std::log2(hz / 440.0));
+    const long midi = std::lround(dsp::midiOf(hz));
     const long octave = midi / 12 - 1;
     return std::string(names[((midi % 12) + 12) % 12]) + std::to_string(octave);
 }

@@ -307,4 +307,12 @@ PitchEstimate CausalYin::estimate(const float* history) {
     return estimate;
 }
 
+double midiOf(double hz) {
+    return 69 + 12 * std::log2(hz / 440.0);
+}
+
+double hzOf(double midi) {
+    return 440.0 * std::pow(2.0, (midi - 69) / 12);
+}
+
 } // namespace accord::dsp

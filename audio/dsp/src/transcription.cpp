@@ -2,6 +2,7 @@
 
 #include "accord/dsp/analysis_constants.h"
 #include "accord/dsp/fft.h"
+#include "accord/dsp/pitch.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
 
@@ -115,14 +116,6 @@ std::vector<std::int64_t> onsetFrames(const std::vector<float>& samples) {
                 std::llround(static_cast<double>(aubio_onset_get_last(onset.get())) / kHop));
     }
     return frames;
-}
-
-double midiOf(double hz) {
-    return 69 + 12 * std::log2(hz / 440.0);
-}
-
-double hzOf(double midi) {
-    return 440.0 * std::pow(2.0, (midi - 69) / 12);
 }
 
 // Power spectra of single frames, each window centred on its frame, computed on demand.

@@ -13,6 +13,10 @@
 
 namespace accord::dsp {
 
+// Equal-tempered pitch: MIDI note numbers (69 = A4 = 440 Hz), fractional between notes.
+double midiOf(double hz);
+double hzOf(double midi);
+
 struct PitchOptions {
     double minF0 = 50;   // a frame is voiced only with f0 in [minF0, maxF0]
     double maxF0 = 1100; // and a periodicity of at least voicingThreshold
