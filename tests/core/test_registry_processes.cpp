@@ -60,6 +60,26 @@ class RegistryProcessesTest : public QObject {
     }
 
 private slots:
+    // What the studio's registry watcher relies on (docs/ARCHITECTURE.md "Registry watcher").
+    void othersChangeCountMovesOnlyForOthersCommits() {
+        const QString path = makeRegistry("watched.sqlite");
+        auto studio = Registry::open(path.toStdString());
+        auto worker = Registry::open(path.toStdString());
+        const std::int64_t before = studio->othersChangeCount();
+        QVERIFY(!worker->holders().empty()); // another connection reading changes nothing
+        QCOMPARE(studio->othersChangeCount(), before);
+        studio->addHolder("Bo", ""); // nor does this connection's own write
+        QCOMPARE(studio->othersChangeCount(), before);
+        worker->addHolder("Cy", "");
+        QVERIFY(studio->othersChangeCount() != before);
+        const std::int64_t after = studio->othersChangeCount();
+        QProcess writer; // another process's commits count too
+        startWriter(writer, path, 1);
+        QVERIFY(writer.waitForFinished(accord::test::kSafetyNetMs));
+        QCOMPARE(writer.exitCode(), 0);
+        QVERIFY(studio->othersChangeCount() != after);
+    }
+
     // A holder whose row is not kept (here the database refuses the insert, as a full disk
     // would) leaves no private key behind.
     void aFailedHolderAddLeavesNoKeyFile() {

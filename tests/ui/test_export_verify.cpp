@@ -94,6 +94,7 @@ std::string copyResignedByAFreshKey(const QString& from, const QString& to, cons
     return QString::fromUtf8(tool.readAllStandardOutput()).trimmed().toStdString();
 }
 
+constexpr int kStableDialogMs = 10000; // how long an untouched dialog must stay as it is
 constexpr int kSettleMs = 100; // word-wrapped labels take their height on the next layout pass
 
 // Screenshots for reviewers land beside the test binary.
@@ -265,6 +266,26 @@ private Q_SLOTS:
         dialog_->commercialBox()->setChecked(false);
         QVERIFY(waitForJudgement());
         QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+    }
+
+    // Nothing changes while the dialog stays open: no judgement starts, the button stays put.
+    void anOpenDialogLeavesTheRegistryAlone() {
+        QVERIFY(waitForJudgement());
+        QVERIFY(dialog_->exportButton()->isEnabled());
+        const int judged = dialog_->judgementsStarted();
+        int changes = 0;
+        QObject counting; // the connection ends with this test
+        connect(window_->session(), &ui::RegistrySession::changed, &counting,
+                [&changes] { ++changes; });
+        QElapsedTimer open;
+        open.start();
+        while (open.elapsed() < kStableDialogMs) {
+            QTest::qWait(kSettleMs / 2);
+            QVERIFY2(dialog_->exportButton()->isEnabled(),
+                     qPrintable(QString("greyed out after %1 ms").arg(open.elapsed())));
+        }
+        QCOMPARE(changes, 0);
+        QCOMPARE(dialog_->judgementsStarted(), judged);
     }
 
     void cancelWritesNothing() {

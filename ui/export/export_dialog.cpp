@@ -297,6 +297,7 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
             judgeNow();
             return;
         }
+        shownOptions_ = judgingOptions_;
         showGate(judgeWatcher_.result());
     });
     connect(&exportWatcher_, &QFutureWatcher<ExportRunOutcome>::finished, this,
@@ -396,9 +397,19 @@ void ExportDialog::judgeNow() {
         return;
     }
     judging_ = true;
+    ++judgementsStarted_;
+    judgingOptions_ = decidingOptions();
     judgeWatcher_.setFuture(QtConcurrent::run(&pool_, judgeOnWorker, session_->path(),
                                               document_->project(), currentRequest()));
     updateButtons();
+}
+
+QString ExportDialog::decidingOptions() const {
+    return QStringLiteral("%1|%2|%3|%4")
+        .arg(stems_->isChecked())
+        .arg(format_->currentIndex())
+        .arg(commercial_->isChecked())
+        .arg(actor_->currentData().toString());
 }
 
 workflows::ExportRequest ExportDialog::currentRequest() const {
@@ -514,8 +525,10 @@ void ExportDialog::showMissing(const ExportGateView& gate) {
 
 void ExportDialog::updateButtons() {
     const bool allowed = gate_.verdict == ExportGateView::Verdict::Allowed;
-    const bool ready = allowed && !isJudging() && !exporting_ && session_->isOpen() &&
-                       !folder_->text().trimmed().isEmpty();
+    // A judgement for other options is no answer; one running again for the same options (the
+    // registry or the tracks changed) leaves the button as it is: the export judges again itself.
+    const bool ready = allowed && shownOptions_ == decidingOptions() && !exporting_ &&
+                       session_->isOpen() && !folder_->text().trimmed().isEmpty();
     exportButton_->setEnabled(ready);
     if (!allowed)
         exportButton_->setToolTip(tr("The export is not allowed: see the missing grants"));
@@ -541,7 +554,7 @@ void ExportDialog::chooseFolder() {
 }
 
 void ExportDialog::startExport() {
-    // Only what the shown decision allows: never while a newer judgement is pending.
+    // Only what the shown decision allows for these options.
     if (!exportButton_->isEnabled())
         return;
     const QString folder = QFileInfo(folder_->text().trimmed()).absoluteFilePath();

@@ -19,6 +19,9 @@ RegistrySession::RegistrySession(QObject* parent)
     reloadTimer_->setInterval(kReloadDelayMs);
     connect(reloadTimer_, &QTimer::timeout, this, [this] {
         watchFiles();
+        if (registry_ && QFileInfo::exists(path_) &&
+            registry_->othersChangeCount() == seenChangeCount_)
+            return; // a file event that changed nothing: the studio's own connections at work
         notifyChanged();
     });
     connect(watcher_, &QFileSystemWatcher::fileChanged, reloadTimer_, qOverload<>(&QTimer::start));
@@ -38,6 +41,7 @@ bool RegistrySession::open(const QString& path) {
     }
     registry_ = std::move(fresh);
     path_ = QString::fromStdString(registry_->path());
+    seenChangeCount_ = registry_->othersChangeCount();
     watchFiles();
     Q_EMIT opened(path_);
     Q_EMIT changed();
@@ -55,6 +59,8 @@ void RegistrySession::close() {
 }
 
 void RegistrySession::notifyChanged() {
+    if (registry_)
+        seenChangeCount_ = registry_->othersChangeCount();
     Q_EMIT changed();
 }
 

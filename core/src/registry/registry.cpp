@@ -112,6 +112,12 @@ std::unique_ptr<Registry> Registry::open(const std::string& path) {
     return std::unique_ptr<Registry>(new Registry(std::move(impl)));
 }
 
+std::int64_t Registry::othersChangeCount() const {
+    auto statement = impl_->prepare("PRAGMA data_version");
+    statement->step();
+    return statement->integer(0);
+}
+
 Registry::Registry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Registry::~Registry() = default;
 

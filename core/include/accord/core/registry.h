@@ -5,6 +5,7 @@
 #include "accord/core/crypto.h"
 #include "accord/core/policy.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -121,6 +122,11 @@ public:
     Registry& operator=(const Registry&) = delete;
 
     const std::string& path() const;
+    // Changes whenever another connection (another process, or a worker's own connection) has
+    // committed a change since the last call on this one; never for this connection's own
+    // writes or anyone's reads (SQLite's data_version). A file watcher asks it to tell real
+    // changes from file events that change nothing (docs/ARCHITECTURE.md "Registry watcher").
+    std::int64_t othersChangeCount() const;
 
     // Runs several changes as one transaction: all of them land, or none (e.g. a folder import).
     void inOneTransaction(const std::function<void()>& work);

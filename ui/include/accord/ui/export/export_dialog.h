@@ -112,6 +112,8 @@ public:
     // A judgement is pending or running: what is shown may be about to change.
     bool isJudging() const;
     bool isExporting() const { return exporting_; }
+    // How many judgements have started since the dialog was made.
+    int judgementsStarted() const { return judgementsStarted_; }
     // The files of the last successful export (mix first), empty otherwise.
     QStringList exportedFiles() const { return exported_; }
     // "<project file's base name>", or "Untitled" for a project never saved.
@@ -135,6 +137,8 @@ protected:
 private:
     void reloadHolders();
     accord::workflows::ExportRequest currentRequest() const;
+    // The options the decision depends on, as one comparable value.
+    QString decidingOptions() const;
     void judgeNow();
     void showGate(const ExportGateView& gate);
     void showSplit(const ExportGateView& gate);
@@ -175,6 +179,9 @@ private:
     // Until its result is handled: QFuture::isRunning turns false before the finished signal.
     bool judging_ = false;
     bool judgeAgain_ = false; // options changed while a judgement ran: its answer is stale
+    int judgementsStarted_ = 0;
+    QString judgingOptions_; // of the judgement running
+    QString shownOptions_;   // of the decision shown
     ExportGateView gate_;
     bool exporting_ = false;
     bool closeWhenStopped_ = false;

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 
@@ -59,6 +60,8 @@ private:
     QString path_;
     QFileSystemWatcher* watcher_ = nullptr;
     QTimer* reloadTimer_ = nullptr;
+    // Registry::othersChangeCount when observers were last told.
+    std::int64_t seenChangeCount_ = 0;
 };
 
 } // namespace accord::ui
