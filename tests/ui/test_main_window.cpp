@@ -10,6 +10,7 @@
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_models.h"
 #include "accord/ui/consent/consent_panel.h"
+#include "accord/ui/mixer/mixer_panel.h"
 #include "accord/ui/shell/about_dialog.h"
 #include "accord/ui/shell/main_window.h"
 #include "accord/ui/shell/registry_session.h"
@@ -18,6 +19,7 @@
 #include "test_support.h"
 
 #include <QAction>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -204,6 +206,38 @@ private Q_SLOTS:
         QVERIFY(window.redoAction()->shortcuts().contains(
             QKeySequence(QStringLiteral("Ctrl+Shift+Z"))));
         QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
+    }
+
+    // A laptop's screen: the window opens within 1366×768 and every tab still works at
+    // 1280×720 (nothing forces the window larger).
+    void fitsALaptopScreen() {
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(fixture_.path));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.screen()->availableGeometry().size(), QSize(1366, 768));
+        QVERIFY2(window.width() <= 1366 && window.height() <= 768,
+                 qPrintable(QString("opened at %1×%2").arg(window.width()).arg(window.height())));
+        QVERIFY(!window.verifyDock()->isVisible()); // on demand
+        QVERIFY(!window.identifyDock()->isVisible());
+        QVERIFY(window.mixer()->isVisible()); // under the arrangement
+        saveScreenshot(&window, QStringLiteral("laptop_first_start.png"));
+        window.verifyDock()->show();
+        for (int tab = 0; tab < window.panels()->count(); ++tab) {
+            window.panels()->setCurrentIndex(tab);
+            QCOMPARE(window.mixer()->isVisible(), tab == 0);
+            window.resize(1280, 720);
+            QTest::qWait(50);
+            const QSize least = window.minimumSizeHint().expandedTo(window.minimumSize());
+            QVERIFY2(least.width() <= 1280 && least.height() <= 720,
+                     qPrintable(QString("%1 needs %2×%3")
+                                    .arg(window.panels()->tabText(tab))
+                                    .arg(least.width())
+                                    .arg(least.height())));
+            QCOMPARE(window.size(), QSize(1280, 720));
+            saveScreenshot(&window, QStringLiteral("laptop_%1.png")
+                                        .arg(window.panels()->tabText(tab).toLower()));
+        }
     }
 
     void tablesShowTheRegistry() {

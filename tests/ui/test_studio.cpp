@@ -768,17 +768,17 @@ private Q_SLOTS:
         {
             ui::MainWindow window;
             openWindow(window);
-            window.mixerDock()->hide();
+            window.showMixerAction()->setChecked(false);
             window.arrangement()->setSnapEnabled(false);
             window.saveLayout();
         }
         {
             ui::MainWindow window;
             openWindow(window);
-            QVERIFY(window.mixerDock()->isHidden());
+            QVERIFY(window.mixer()->isHidden());
             QVERIFY(!window.arrangement()->snapEnabled());
             QVERIFY(!window.snapAction()->isChecked());
-            window.mixerDock()->show();
+            window.showMixerAction()->setChecked(true);
             window.arrangement()->setSnapEnabled(true);
             window.saveLayout();
             Q_EMIT window.recentMenu()->aboutToShow();

@@ -33,6 +33,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QScreen>
+#include <QSplitter>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -59,6 +61,9 @@ namespace accord::ui {
 namespace {
 constexpr int kStatusMessageMs = 8000;
 const QSize kDefaultSize(1440, 900);
+// How the Arrange tab's height is shared at first, arrangement over mixer.
+constexpr int kArrangementShare = 640;
+constexpr int kMixerShare = 260;
 const char* const kRecentKey = "recentProjects";
 const char* const kProjectFilter = "Accord projects (*.accord)";
 
@@ -79,17 +84,25 @@ MainWindow::MainWindow(QWidget* parent)
       arrangement_(new ArrangementView(document_, waveforms_, this)),
       consent_(new ConsentPanel(session_, this)),
       models_(new ModelsPanel(session_, document_, this)),
-      mixer_(new MixerPanel(document_, playback_)), mixerDock_(new QDockWidget(tr("Mixer"), this)),
+      mixer_(new MixerPanel(document_, playback_)), arrangeSplit_(new QSplitter(Qt::Vertical)),
       registryLabel_(new QLabel(this)), countsLabel_(new QLabel(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(applicationIcon());
-    resize(kDefaultSize);
+    resize(openingSize());
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     panels_->setObjectName(QStringLiteral("panels"));
     panels_->setDocumentMode(true);
     consent_->setObjectName(QStringLiteral("consentPanel"));
-    addPanel(arrangement_, tr("Arrange"));
+    // The mixer belongs to the arrangement: the other tabs get the whole height.
+    arrangeSplit_->setObjectName(QStringLiteral("arrangeSplit"));
+    arrangeSplit_->addWidget(arrangement_);
+    arrangeSplit_->addWidget(mixer_);
+    arrangeSplit_->setStretchFactor(0, 1);
+    arrangeSplit_->setStretchFactor(1, 0);
+    arrangeSplit_->setChildrenCollapsible(false);
+    arrangeSplit_->setSizes({kArrangementShare, kMixerShare});
+    addPanel(arrangeSplit_, tr("Arrange"));
     addPanel(consent_, tr("Consent"));
     models_->setObjectName(QStringLiteral("modelsPanel"));
     addPanel(models_, tr("Models"));
@@ -102,29 +115,26 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true); // model packs; audio goes to the arrangement
     setCentralWidget(panels_);
 
-    mixerDock_->setObjectName(QStringLiteral("mixerDock"));
-    mixerDock_->setWidget(mixer_);
-    mixerDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
-                            QDockWidget::DockWidgetFloatable);
-    mixer_->setMinimumHeight(250);
-    addDockWidget(Qt::BottomDockWidgetArea, mixerDock_);
-
-    // Verify sits beside the arrangement: drop a file on it to see its proof.
+    // Verify and Identify open on demand (View menu, Export's Verify button) beside whatever tab
+    // is shown; drop a file on them to see its proof or whose recordings sound in it.
+    const QDockWidget::DockWidgetFeatures dockFeatures = QDockWidget::DockWidgetMovable |
+                                                         QDockWidget::DockWidgetClosable |
+                                                         QDockWidget::DockWidgetFloatable;
     verify_ = new VerifyPanel(session_, this);
     verifyDock_ = new QDockWidget(tr("Verify"), this);
     verifyDock_->setObjectName(QStringLiteral("verifyDock"));
     verifyDock_->setWidget(verify_);
-    verifyDock_->setFeatures(mixerDock_->features());
+    verifyDock_->setFeatures(dockFeatures);
     addDockWidget(Qt::RightDockWidgetArea, verifyDock_);
-    // Identify shares its place: drop a file on it to see whose recordings sound in it.
     identify_ = new IdentifyPanel(session_, this);
     identifyDock_ = new QDockWidget(tr("Identify"), this);
     identifyDock_->setObjectName(QStringLiteral("identifyDock"));
     identifyDock_->setWidget(identify_);
-    identifyDock_->setFeatures(mixerDock_->features());
+    identifyDock_->setFeatures(dockFeatures);
     addDockWidget(Qt::RightDockWidgetArea, identifyDock_);
     tabifyDockWidget(verifyDock_, identifyDock_);
-    verifyDock_->raise();
+    verifyDock_->hide();
+    identifyDock_->hide();
 
     createActions();
     createMenus();
@@ -224,6 +234,14 @@ MainWindow::~MainWindow() {
     waveforms_->cancelAll();
 }
 
+QSize MainWindow::openingSize() const {
+    // Room for the window's frame and the desktop's panels on a laptop's screen.
+    const QSize frame(40, 80);
+    const QScreen* shown = screen();
+    return shown == nullptr ? kDefaultSize
+                            : kDefaultSize.boundedTo(shown->availableGeometry().size() - frame);
+}
+
 int MainWindow::addPanel(QWidget* panel, const QString& title) {
     return panels_->addTab(panel, title);
 }
@@ -311,6 +329,15 @@ void MainWindow::createActions() {
     follow_->setChecked(arrangement_->followPlayback());
     arrangementOnly(follow_);
     connect(follow_, &QAction::toggled, arrangement_, &ArrangementView::setFollowPlayback);
+
+    showMixer_ = make(tr("&Mixer"), "actionShowMixer", QKeySequence(tr("Ctrl+M")));
+    showMixer_->setCheckable(true);
+    showMixer_->setChecked(true);
+    connect(showMixer_, &QAction::toggled, this, [this](bool shown) {
+        mixer_->setVisible(shown);
+        if (shown)
+            panels_->setCurrentWidget(arrangeSplit_);
+    });
 
     play_ = make(tr("Play"), "actionPlay", QKeySequence(Qt::Key_Space));
     play_->setIcon([] {
@@ -439,11 +466,7 @@ void MainWindow::createMenus() {
     view->addAction(snap_);
     view->addAction(follow_);
     view->addSeparator();
-    QAction* showMixer = mixerDock_->toggleViewAction();
-    showMixer->setObjectName(QStringLiteral("actionShowMixer"));
-    showMixer->setText(tr("&Mixer"));
-    showMixer->setShortcut(QKeySequence(tr("Ctrl+M")));
-    view->addAction(showMixer);
+    view->addAction(showMixer_);
     QAction* showVerify = verifyDock_->toggleViewAction();
     showVerify->setObjectName(QStringLiteral("actionShowVerify"));
     showVerify->setText(tr("&Verify Panel"));
@@ -859,6 +882,8 @@ void MainWindow::saveLayout() const {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    settings.setValue(QStringLiteral("view/mixer"), showMixer_->isChecked());
+    settings.setValue(QStringLiteral("view/arrangeSplit"), arrangeSplit_->saveState());
     settings.setValue(QStringLiteral("view/snap"), arrangement_->snapEnabled());
     settings.setValue(QStringLiteral("view/follow"), arrangement_->followPlayback());
     settings.setValue(QStringLiteral("view/samplesPerPixel"), arrangement_->samplesPerPixel());
@@ -872,6 +897,8 @@ void MainWindow::restoreLayout() {
     const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
     if (!state.isEmpty())
         restoreState(state, kLayoutVersion);
+    arrangeSplit_->restoreState(settings.value(QStringLiteral("view/arrangeSplit")).toByteArray());
+    showMixer_->setChecked(settings.value(QStringLiteral("view/mixer"), true).toBool());
     snap_->setChecked(settings.value(QStringLiteral("view/snap"), true).toBool());
     follow_->setChecked(settings.value(QStringLiteral("view/follow"), true).toBool());
     const double zoom = settings.value(QStringLiteral("view/samplesPerPixel"), 0.0).toDouble();

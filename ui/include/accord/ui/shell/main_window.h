@@ -18,6 +18,7 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QSplitter;
 class QTabWidget;
 class QToolButton;
 
@@ -49,7 +50,7 @@ class MainWindow : public QMainWindow {
 
 public:
     static constexpr int kMaxRecentProjects = 10;
-    static constexpr int kLayoutVersion = 1;
+    static constexpr int kLayoutVersion = 2; // 2: the mixer left the docks
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -71,7 +72,8 @@ public:
     RecoveryManager* recovery() const { return recovery_; }
     ArrangementView* arrangement() const { return arrangement_; }
     MixerPanel* mixer() const { return mixer_; }
-    QDockWidget* mixerDock() const { return mixerDock_; }
+    // View > Mixer: shows or hides the mixer under the arrangement.
+    QAction* showMixerAction() const { return showMixer_; }
     TransportBar* transport() const { return transport_; }
     VerifyPanel* verifyPanel() const { return verify_; }
     QDockWidget* verifyDock() const { return verifyDock_; }
@@ -135,6 +137,8 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    // The default size, made smaller to fit the screen the window opens on.
+    QSize openingSize() const;
     void createActions();
     void createMenus();
     void createTransport();
@@ -165,7 +169,8 @@ private:
     ModelsPanel* models_;
     VariationsPanel* variations_ = nullptr;
     MixerPanel* mixer_;
-    QDockWidget* mixerDock_;
+    QSplitter* arrangeSplit_;
+    QAction* showMixer_ = nullptr;
     TransportBar* transport_ = nullptr;
     VerifyPanel* verify_ = nullptr;
     QDockWidget* verifyDock_ = nullptr;
