@@ -19,6 +19,9 @@
 #include "test_support.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QStyleOptionButton>
+#include <QVBoxLayout>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -467,6 +470,37 @@ private Q_SLOTS:
 
     // Style sheets name the palette's roles; every role they name is one (none is left as
     // "@role" for Qt to ignore).
+    // Unticked boxes stand out from the dark surface they sit on, ticked ones from unticked.
+    void checkBoxesAreReadable() {
+        QWidget surface;
+        auto* layout = new QVBoxLayout(&surface);
+        auto* unticked = new QCheckBox(QStringLiteral("Commercial release"));
+        auto* ticked = new QCheckBox(QStringLiteral("Stems"));
+        ticked->setChecked(true);
+        layout->addWidget(unticked);
+        layout->addWidget(ticked);
+        surface.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&surface));
+        const auto indicator = [](QCheckBox* box) {
+            QStyleOptionButton option;
+            option.initFrom(box);
+            const QRect rect = box->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, box);
+            return box->grab().toImage().copy(rect);
+        };
+        const QColor background = surface.palette().color(QPalette::Window);
+        const auto mostDifferent = [&](const QImage& image) {
+            int most = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    most = std::max(most, std::abs(qGray(image.pixel(x, y)) - qGray(background.rgb())));
+            return most;
+        };
+        constexpr int kVisibleGreySteps = 40; // of 255: an edge the eye finds at once
+        QVERIFY2(mostDifferent(indicator(unticked)) >= kVisibleGreySteps,
+                 qPrintable(QString::number(mostDifferent(indicator(unticked)))));
+        QVERIFY(mostDifferent(indicator(ticked)) > mostDifferent(indicator(unticked)));
+    }
+
     void styleSheetsUseThePalette() {
         const QString studio = qApp->styleSheet();
         QVERIFY(studio.contains(ui::palette::accent.name()));

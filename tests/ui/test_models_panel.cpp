@@ -159,9 +159,16 @@ private Q_SLOTS:
         QVERIFY(allowed != nullptr);
         QVERIFY(allowed->flags() & Qt::ItemIsEnabled);
         QVERIFY(allowed->flags() & Qt::ItemIsUserCheckable);
-        QVERIFY2(allowed->text(ui::ModelsPanel::AssetConsent)
+        QCOMPARE(allowed->text(ui::ModelsPanel::AssetConsent), QStringLiteral("Allowed"));
+        QVERIFY2(allowed->toolTip(ui::ModelsPanel::AssetConsent)
                      .contains(QString::fromStdString(trainGrant_)),
-                 qPrintable(allowed->text(ui::ModelsPanel::AssetConsent)));
+                 qPrintable(allowed->toolTip(ui::ModelsPanel::AssetConsent)));
+        // Nothing ticked yet: Train says what it needs instead of "0 of 1 steps".
+        QVERIFY(!panel_->trainButton()->isEnabled());
+        QCOMPARE(panel_->whyTrainingCannotStart(),
+                 QStringLiteral("Tick the recordings to learn from."));
+        QVERIFY(panel_->trainHintLabel()->isVisibleTo(panel_.get()));
+        QVERIFY(!panel_->progressBar()->isVisibleTo(panel_.get()));
 
         QTreeWidgetItem* noGrant = assetItem(take2_);
         QVERIFY(noGrant != nullptr);

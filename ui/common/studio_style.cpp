@@ -76,6 +76,15 @@ QScrollBar::handle { background: @border; border-radius: 4px; margin: 2px; }
 QScrollBar::handle:hover { background: @faint; }
 QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; }
 QScrollBar::add-page, QScrollBar::sub-page { background: none; }
+QCheckBox::indicator, QAbstractItemView::indicator { width: 13px; height: 13px;
+    border: 1px solid @faint; border-radius: 3px; background: @recess; }
+QCheckBox::indicator:hover, QAbstractItemView::indicator:hover { border-color: @accent; }
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked { background: @accent;
+    border-color: @accent; image: url(:/accord/icons/check.svg); }
+QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled { border-color: @border;
+    background: @panel; }
+QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled {
+    background: @dimText; border-color: @dimText; }
 QGroupBox { border: 1px solid @border; border-radius: 4px; margin-top: 12px; padding-top: 6px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: @secondaryText; }
 )";

@@ -195,7 +195,8 @@ QWidget* ModelsPanel::makeTrainingSection() {
     width_->setRange(kMinWidth, kMaxWidth);
     width_->setSingleStep(kMinWidth);
     width_->setValue(kDefaultWidth);
-    width_->setToolTip(tr("Network width: wider models learn finer timbre and run slower"));
+    width_->setToolTip(tr("Model size: larger models learn finer timbre, train longer and run "
+                          "slower"));
     auto* settings = new QHBoxLayout;
     settings->addWidget(new QLabel(tr("Time budget:"), section));
     settings->addWidget(budget_);
@@ -203,7 +204,7 @@ QWidget* ModelsPanel::makeTrainingSection() {
     settings->addWidget(new QLabel(tr("Steps:"), section));
     settings->addWidget(steps_);
     settings->addSpacing(12);
-    settings->addWidget(new QLabel(tr("Network width:"), section));
+    settings->addWidget(new QLabel(tr("Model size:"), section));
     settings->addWidget(width_);
     settings->addStretch(1);
 
@@ -227,11 +228,16 @@ QWidget* ModelsPanel::makeTrainingSection() {
     progress_->setRange(0, 1);
     progress_->setValue(0);
     progress_->setFormat(tr("%v of %m steps"));
+    trainHint_ = new QLabel(section);
+    trainHint_->setObjectName(QStringLiteral("trainHint"));
+    trainHint_->setWordWrap(true);
+    trainHint_->setStyleSheet(palette::styleSheet(QStringLiteral("color: @mutedText;")));
     auto* actions = new QHBoxLayout;
     actions->addWidget(trainButton_);
     actions->addWidget(cancelButton_);
     actions->addWidget(resumeButton_);
     actions->addWidget(progress_, 1);
+    actions->addWidget(trainHint_, 1);
 
     message_ = new QLabel(section);
     message_->setObjectName(QStringLiteral("trainingMessage"));
@@ -261,6 +267,10 @@ QWidget* ModelsPanel::makeTrainingSection() {
     });
     connect(assets_, &QTreeWidget::itemChanged, this, &ModelsPanel::updateButtons);
     connect(output_, &QLineEdit::textChanged, this, &ModelsPanel::updateButtons);
+    connect(steps_, &QSpinBox::valueChanged, this, [this] {
+        if (running_ == nullptr && trainingSeries_->count() == 0)
+            clearChart(); // the empty chart spans the schedule about to run
+    });
     connect(chooseButton_, &QPushButton::clicked, this, &ModelsPanel::chooseOutput);
     connect(trainButton_, &QPushButton::clicked, this, &ModelsPanel::train);
     connect(cancelButton_, &QPushButton::clicked, this, &ModelsPanel::cancel);
@@ -469,7 +479,8 @@ void ModelsPanel::reloadAssets() {
                 QStringList grants;
                 for (const ReliedGrant& relied : decision.relied)
                     grants << fromStd(relied.grant);
-                item->setText(AssetConsent, tr("Allowed (grant %1)").arg(grants.join(", ")));
+                item->setText(AssetConsent, tr("Allowed"));
+                item->setToolTip(AssetConsent, tr("Allowed by grant %1").arg(grants.join(", ")));
                 item->setForeground(AssetConsent, palette::grantActive);
                 item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
                 item->setCheckState(AssetName, keep.contains(id) ? Qt::Checked : Qt::Unchecked);
@@ -1011,7 +1022,8 @@ void ModelsPanel::clearChart() {
     lastStep_ = 0;
     lossMin_ = 0;
     lossMax_ = 1;
-    stepAxis_->setRange(0, 1);
+    stepAxis_->setRange(0, steps_->value());
+    stepAxis_->applyNiceNumbers(); // 0, 200, 400… rather than 0 0 0 0 1
     lossAxis_->setRange(0, 1);
 }
 
@@ -1218,8 +1230,19 @@ void ModelsPanel::updateButtons() {
     for (QWidget* widget : std::initializer_list<QWidget*>{owner_, assets_, output_, chooseButton_,
                                                            budget_, steps_, width_})
         widget->setEnabled(open && !busy);
-    trainButton_->setEnabled(open && !busy && !checkedAssets().isEmpty() &&
-                             !output_->text().trimmed().isEmpty());
+    const QString blocked = whyTrainingCannotStart();
+    trainButton_->setEnabled(!busy && blocked.isEmpty());
+    trainButton_->setToolTip(blocked.isEmpty()
+                                 ? tr("Train on the ticked recordings and register the model")
+                                 : blocked);
+    // Before any run, the bar would say "0 of 1 steps": say what Train needs instead.
+    const bool ran = busy || progress_->maximum() > 1;
+    progress_->setVisible(ran);
+    trainHint_->setVisible(!ran);
+    trainHint_->setText(blocked.isEmpty() ? tr("Ready to train on %1.")
+                                                .arg(counted(static_cast<int>(checkedAssets().size()),
+                                                             tr("1 recording"), tr("%1 recordings")))
+                                          : blocked);
     cancelButton_->setEnabled(busy && !running_->cancelling);
     resumeButton_->setVisible(resumable_ != nullptr);
     resumeButton_->setEnabled(open && !busy && resumable_ != nullptr);
@@ -1229,6 +1252,25 @@ void ModelsPanel::updateButtons() {
     applyButton_->setEnabled(open && track != nullptr && !selectedModel().isEmpty());
     removeButton_->setEnabled(track != nullptr && !track->model.empty());
     shareButton_->setEnabled(open && !selectedModel().isEmpty());
+}
+
+QString ModelsPanel::whyTrainingCannotStart() const {
+    if (!session_->isOpen())
+        return tr("Open a registry first (Registry > Open Registry…).");
+    if (selectedOwner().isEmpty())
+        return tr("Add the artist whose voice the model learns (Registry > Add Holder…).");
+    bool anyAllowed = false;
+    for (int row = 0; row < assets_->topLevelItemCount(); ++row)
+        anyAllowed = anyAllowed || (assets_->topLevelItem(row)->flags() & Qt::ItemIsUserCheckable);
+    if (!anyAllowed)
+        return tr("None of %1's recordings may be trained on yet: allow voice training in the "
+                  "Consent tab (Add Grant…).")
+            .arg(owner_->currentText());
+    if (checkedAssets().isEmpty())
+        return tr("Tick the recordings to learn from.");
+    if (output_->text().trimmed().isEmpty())
+        return tr("Choose where to save the model.");
+    return QString();
 }
 
 ShareDialog* ModelsPanel::shareSelected() {

@@ -88,6 +88,9 @@ public:
     QPushButton* resumeButton() const { return resumeButton_; }
     QProgressBar* progressBar() const { return progress_; }
     QLabel* messageLabel() const { return message_; }
+    QLabel* trainHintLabel() const { return trainHint_; }
+    // Why Train is disabled, in plain words; empty when it can start.
+    QString whyTrainingCannotStart() const;
 
     QString selectedOwner() const;
     void selectOwner(const QString& holderId);
@@ -187,6 +190,7 @@ private:
     QPushButton* resumeButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* message_ = nullptr;
+    QLabel* trainHint_ = nullptr; // what Train needs, before any run
     QChart* chart_ = nullptr;
     QLineSeries* trainingSeries_ = nullptr;
     QLineSeries* validationSeries_ = nullptr;
