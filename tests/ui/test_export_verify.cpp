@@ -13,6 +13,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/export/export_dialog.h"
+#include "accord/ui/import/import_manager.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/main_window.h"
 #include "accord/ui/shell/registry_session.h"
@@ -24,6 +25,8 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -591,6 +594,52 @@ private Q_SLOTS:
         QVERIFY(dialog->splitTable()->rowCount() == 0 || !dialog->splitTable()->isVisible());
         saveScreenshot(dialog, "export-other-registry.png");
         QVERIFY(!QFileInfo::exists(dir_.filePath("borrowed")));
+    }
+
+    // "This is my music": a newcomer adds themselves while importing their own takes, ticks
+    // "these are my own recordings", and a commercial export of the song is allowed with no
+    // other step (docs/CONSENT.md "My own recordings").
+    void myOwnMusicExportsInOneStep() {
+        ACCORD_REQUIRE_MATERIAL(voice, kVoiceTake);
+        ACCORD_REQUIRE_MATERIAL(piano, kPianoTake);
+        QTemporaryDir scratch;
+        ui::MainWindow studio;
+        QVERIFY(studio.openRegistry(scratch.filePath("mine.sqlite")));
+        studio.show();
+        QVERIFY(studio.workingAs().isEmpty());
+        studio.importFiles({voice, piano}, QString(), 0);
+        ui::OwnerDialog* owner = nullptr;
+        QTRY_VERIFY((owner = studio.imports()->ownerDialog()) != nullptr);
+        owner->findChild<QLineEdit*>("newHolderName")->setText("Cy Twombly");
+        QTest::mouseClick(owner->findChild<QPushButton*>("addHolderButton"), Qt::LeftButton);
+        QVERIFY(!owner->owner().isEmpty());
+        owner->ownRecordingsBox()->setChecked(true);
+        auto* buttons = owner->findChild<QDialogButtonBox*>();
+        QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QVERIFY(accord::test::waitForImports(studio));
+        const std::string cy = studio.workingAs().toStdString(); // the importer is working
+        QVERIFY(!cy.empty());
+        QCOMPARE(studio.session()->registry()->holder(cy)->name, std::string("Cy Twombly"));
+
+        const std::vector<Grant> grants = studio.session()->registry()->grants({});
+        QCOMPARE(grants.size(), std::size_t(8)); // 4 own uses × 2 recordings, to Cy alone
+        for (const Grant& grant : grants) {
+            QCOMPARE(grant.holder, cy);
+            QCOMPARE(grant.grantee.value_or(""), cy);
+            QVERIFY(grant.terms.commercial);
+        }
+
+        studio.exportAction()->trigger();
+        auto* dialog = studio.findChild<ui::ExportDialog*>();
+        QVERIFY(dialog != nullptr);
+        QCOMPARE(dialog->actorBox()->currentData().toString(), QString::fromStdString(cy));
+        dialog->folderEdit()->setText(scratch.filePath("out"));
+        dialog->commercialBox()->setChecked(true);
+        QVERIFY(QTest::qWaitFor([dialog] { return !dialog->isJudging(); }, kJudgeTimeoutMs));
+        QVERIFY2(dialog->gate().verdict == ui::ExportGateView::Verdict::Allowed,
+                 qPrintable(dialog->decisionLabel()->text()));
+        QVERIFY(dialog->exportButton()->isEnabled());
+        dialog->close();
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -20,8 +20,6 @@
 
 #include <QAction>
 #include <QCheckBox>
-#include <QStyleOptionButton>
-#include <QVBoxLayout>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -30,8 +28,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStyleOptionButton>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QVBoxLayout>
 #include <QtTest/QtTest>
 
 #include <memory>
@@ -238,8 +238,9 @@ private Q_SLOTS:
                                     .arg(least.width())
                                     .arg(least.height())));
             QCOMPARE(window.size(), QSize(1280, 720));
-            saveScreenshot(&window, QStringLiteral("laptop_%1.png")
-                                        .arg(window.panels()->tabText(tab).toLower()));
+            saveScreenshot(
+                &window,
+                QStringLiteral("laptop_%1.png").arg(window.panels()->tabText(tab).toLower()));
         }
     }
 
@@ -321,7 +322,7 @@ private Q_SLOTS:
 
         auto* counts = window.findChild<QLabel*>(QStringLiteral("countsLabel"));
         QVERIFY(counts);
-        QCOMPARE(counts->text(), QStringLiteral("2 holders · 3 assets · 3 grants (2 active)"));
+        QCOMPARE(counts->text(), QStringLiteral("2 holders · 3 recordings · 3 grants (2 active)"));
         QVERIFY2(window.windowTitle().contains(QStringLiteral("registry.sqlite")),
                  qPrintable(window.windowTitle()));
         saveScreenshot(&window, QStringLiteral("main_window_consent.png"));
@@ -484,7 +485,8 @@ private Q_SLOTS:
         const auto indicator = [](QCheckBox* box) {
             QStyleOptionButton option;
             option.initFrom(box);
-            const QRect rect = box->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, box);
+            const QRect rect =
+                box->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, box);
             return box->grab().toImage().copy(rect);
         };
         const QColor background = surface.palette().color(QPalette::Window);
@@ -492,7 +494,8 @@ private Q_SLOTS:
             int most = 0;
             for (int y = 0; y < image.height(); ++y)
                 for (int x = 0; x < image.width(); ++x)
-                    most = std::max(most, std::abs(qGray(image.pixel(x, y)) - qGray(background.rgb())));
+                    most = std::max(most,
+                                    std::abs(qGray(image.pixel(x, y)) - qGray(background.rgb())));
             return most;
         };
         constexpr int kVisibleGreySteps = 40; // of 255: an edge the eye finds at once

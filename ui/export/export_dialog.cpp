@@ -371,6 +371,11 @@ void ExportDialog::reloadHolders() {
     actor_->setCurrentIndex(index < 0 ? 0 : index);
 }
 
+void ExportDialog::setActor(const QString& holderId) {
+    const int index = actor_->findData(holderId);
+    actor_->setCurrentIndex(index < 0 ? 0 : index);
+}
+
 void ExportDialog::rejudge() {
     // Hidden or busy exporting: judged again when shown or when the export ends.
     if (!isVisible() || exporting_)

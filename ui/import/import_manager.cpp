@@ -6,6 +6,7 @@
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/import.h"
+#include "accord/workflows/own_uses.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -26,8 +27,9 @@ struct ImportOutcome {
     accord::workflows::ImportedRecording recording;
     bool ok = false;
     bool cancelled = false;
-    ErrorReport failure; // when neither ok nor cancelled
-    QStringList flagged; // other holders' recordings found inside, one sentence each
+    ErrorReport failure;         // when neither ok nor cancelled
+    QStringList flagged;         // other holders' recordings found inside, one sentence each
+    bool ownUsesAllowed = false; // grants for the owner's own uses were added
 };
 
 namespace {
@@ -36,7 +38,8 @@ constexpr int kPollIntervalMs = 50;
 
 // Runs on a worker with its own registry connection (the window's is the UI thread's).
 ImportOutcome runImport(const QString& registryPath, const QString& file, const QString& owner,
-                        int projectRate, std::shared_ptr<std::atomic<bool>> cancel,
+                        bool ownRecording, int projectRate,
+                        std::shared_ptr<std::atomic<bool>> cancel,
                         std::shared_ptr<std::atomic<double>> progress) {
     backgroundPriority();
     ImportOutcome outcome;
@@ -45,6 +48,14 @@ ImportOutcome runImport(const QString& registryPath, const QString& file, const 
         outcome.recording = accord::workflows::importRecording(
             *registry, file.toStdString(), owner.toStdString(), projectRate,
             [progress](double fraction) { progress->store(fraction); }, cancel.get());
+        // The owner's own uses, allowed in one step; a recording someone else owns (the same
+        // content registered before) or generated audio coming back is left as it is.
+        if (ownRecording && !outcome.recording.render &&
+            outcome.recording.asset.owner == owner.toStdString())
+            outcome.ownUsesAllowed =
+                !accord::workflows::grantOwnUses(*registry, outcome.recording.asset.owner,
+                                                 {outcome.recording.asset.id})
+                     .empty();
         for (const auto& inside : outcome.recording.flagged)
             outcome.flagged << QString::fromStdString(inside.describe(*registry));
         outcome.cancelled = cancel->load();
@@ -68,6 +79,8 @@ QString baseName(const QString& file) {
 OwnerDialog::OwnerDialog(RegistrySession* session, const QStringList& files, QWidget* parent)
     : QDialog(parent), session_(session), list_(new QListWidget(this)),
       newName_(new QLineEdit(this)), addButton_(new QPushButton(tr("Add Holder"), this)),
+      ownRecordings_(
+          new QCheckBox(tr("These are my own recordings: allow my own uses of them"), this)),
       remember_(new QCheckBox(tr("Use this owner for every import in this session"), this)),
       error_(new QLabel(this)) {
     setObjectName(QStringLiteral("ownerDialog"));
@@ -77,6 +90,11 @@ OwnerDialog::OwnerDialog(RegistrySession* session, const QStringList& files, QWi
     newName_->setPlaceholderText(tr("Name of a new rights holder"));
     addButton_->setObjectName(QStringLiteral("addHolderButton"));
     remember_->setObjectName(QStringLiteral("rememberOwner"));
+    ownRecordings_->setObjectName(QStringLiteral("ownRecordings"));
+    ownRecordings_->setToolTip(
+        tr("Grants the owner, in one step, training their voice and style models, singing with "
+           "them and exporting (commercial release included), for their own use only: ordinary "
+           "grants, in the audit log, that can be changed or revoked in the Consent tab"));
     remember_->setChecked(true);
     error_->setObjectName(QStringLiteral("ownerError"));
     error_->setWordWrap(true);
@@ -115,6 +133,7 @@ OwnerDialog::OwnerDialog(RegistrySession* session, const QStringList& files, QWi
     layout->addWidget(list_, 1);
     layout->addLayout(add);
     layout->addWidget(error_);
+    layout->addWidget(ownRecordings_);
     layout->addWidget(remember_);
     layout->addWidget(buttons);
     resize(460, 420);
@@ -156,6 +175,14 @@ void OwnerDialog::selectOwner(const QString& holderId) {
 QString OwnerDialog::owner() const {
     const QListWidgetItem* item = list_->currentItem();
     return item != nullptr && item->isSelected() ? item->data(Qt::UserRole).toString() : QString();
+}
+
+bool OwnerDialog::ownRecordings() const {
+    return ownRecordings_->isChecked();
+}
+
+void OwnerDialog::setOwnRecordings(bool own) {
+    ownRecordings_->setChecked(own);
 }
 
 bool OwnerDialog::remember() const {
@@ -206,7 +233,10 @@ ImportManager::ImportManager(RegistrySession* session, ProjectDocument* document
         }
     });
     // A different registry means different holders: ask again.
-    connect(session_, &RegistrySession::opened, this, [this] { sessionOwner_.clear(); });
+    connect(session_, &RegistrySession::opened, this, [this] {
+        sessionOwner_.clear();
+        sessionOwnRecordings_ = false;
+    });
 }
 
 ImportManager::~ImportManager() {
@@ -239,7 +269,7 @@ void ImportManager::import(const QStringList& files, const QString& trackId,
         askOwner(request);
         return;
     }
-    enqueue(request, sessionOwner_);
+    enqueue(request, sessionOwner_, sessionOwnRecordings_);
 }
 
 void ImportManager::askOwner(const Request& request) {
@@ -247,6 +277,10 @@ void ImportManager::askOwner(const Request& request) {
     if (ownerDialog_ != nullptr)
         return; // already asking: this request goes with the answer
     ownerDialog_ = new OwnerDialog(session_, request.files, dialogParent_);
+    if (!workingAs_.isEmpty()) {
+        ownerDialog_->selectOwner(workingAs_);
+        ownerDialog_->setOwnRecordings(ownerDialog_->owner() == workingAs_);
+    }
     ownerDialog_->setAttribute(Qt::WA_DeleteOnClose);
     ownerDialog_->setWindowModality(Qt::WindowModal);
     connect(ownerDialog_, &QDialog::finished, this, [this](int result) {
@@ -257,15 +291,20 @@ void ImportManager::askOwner(const Request& request) {
         const QString owner = dialog->owner();
         if (result != QDialog::Accepted || owner.isEmpty())
             return;
-        if (dialog->remember())
+        const bool own = dialog->ownRecordings();
+        if (dialog->remember()) {
             sessionOwner_ = owner;
+            sessionOwnRecordings_ = own;
+        }
+        if (own)
+            Q_EMIT ownerIsWorking(owner);
         for (const Request& waiting : requests)
-            enqueue(waiting, owner);
+            enqueue(waiting, owner, own);
     });
     ownerDialog_->open();
 }
 
-void ImportManager::enqueue(const Request& request, const QString& owner) {
+void ImportManager::enqueue(const Request& request, const QString& owner, bool ownRecordings) {
     const bool wasBusy = isBusy();
     auto shared = std::make_shared<Batch>();
     shared->track = request.trackId.toStdString();
@@ -275,6 +314,7 @@ void ImportManager::enqueue(const Request& request, const QString& owner) {
         Job job;
         job.file = QFileInfo(file).absoluteFilePath();
         job.owner = owner;
+        job.ownRecordings = ownRecordings;
         job.batch = shared;
         job.projectRate = document_->project().sampleRate;
         job.cancel = std::make_shared<std::atomic<bool>>(false);
@@ -310,7 +350,8 @@ void ImportManager::startNext() {
         Q_EMIT progressChanged();
     });
     watcher->setFuture(QtConcurrent::run(&pool_, runImport, session_->path(), job.file, job.owner,
-                                         job.projectRate, job.cancel, job.progress));
+                                         job.ownRecordings, job.projectRate, job.cancel,
+                                         job.progress));
 }
 
 void ImportManager::finish(const Job& job, const ImportOutcome& outcome) {

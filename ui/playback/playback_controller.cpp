@@ -249,6 +249,13 @@ void PlaybackController::publish(accord::Project snapshot, const QStringList& pr
 
 // ---- voice models ---------------------------------------------------------------------------
 
+void PlaybackController::setActor(const QString& holderId) {
+    if (actor_ == holderId.toStdString())
+        return;
+    actor_ = holderId.toStdString();
+    syncModels();
+}
+
 namespace {
 
 struct LoadedVoice {
@@ -281,7 +288,7 @@ struct Judgement {
 };
 
 // On the window's connection: a policy decision over a few models takes milliseconds.
-Judgement judgeModel(const Registry* registry, const std::string& file) {
+Judgement judgeModel(const Registry* registry, const std::string& file, const std::string& actor) {
     Judgement judgement;
     judgement.voice = QFileInfo(QString::fromStdString(file)).completeBaseName();
     judgement.kind = QObject::tr("Invalid input");
@@ -291,7 +298,7 @@ Judgement judgeModel(const Registry* registry, const std::string& file) {
         return judgement;
     }
     const accord::workflows::TrackModelJudgement verdict =
-        accord::workflows::judgeTrackModel(*registry, file);
+        accord::workflows::judgeTrackModel(*registry, file, actor);
     if (!verdict.model) {
         judgement.reason = QObject::tr("%1 is not a voice model registered in this registry.")
                                .arg(QString::fromStdString(file));
@@ -362,7 +369,7 @@ void PlaybackController::syncModels() {
         }
         Judgement judgement;
         try {
-            judgement = judgeModel(registry, track.model);
+            judgement = judgeModel(registry, track.model, actor_);
         } catch (const std::exception& error) {
             const ErrorReport report = describeError(QString(), error);
             judgement.voice = QFileInfo(QString::fromStdString(track.model)).completeBaseName();

@@ -32,9 +32,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QCryptographicHash>
 #include <QDockWidget>
-#include <QScreen>
-#include <QSplitter>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -48,7 +48,9 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -149,6 +151,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &RegistrySession::changed, this, [this] {
         updateTitle();
         updateStatus();
+        reloadWorkingAs();
+    });
+    connect(imports_, &ImportManager::ownerIsWorking, this, [this](const QString& holderId) {
+        if (workingAs().isEmpty())
+            setWorkingAs(holderId);
     });
     connect(consent_->assetsModel(), &QAbstractItemModel::modelReset, this,
             &MainWindow::updateConsentMarks);
@@ -195,12 +202,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(imports_, &ImportManager::busyChanged, this, &MainWindow::updateTasks);
     connect(imports_, &ImportManager::imported, this,
             [this](const QString&, const QString& asset, bool known) {
-                statusBar()->showMessage(known
-                                             ? tr("Imported: a recording already registered "
-                                                  "as asset %1")
-                                                   .arg(asset)
-                                             : tr("Imported and registered as asset %1").arg(asset),
-                                         kStatusMessageMs);
+                statusBar()->showMessage(
+                    known ? tr("Imported %1: already registered").arg(describeRecording(asset))
+                          : tr("Imported %1").arg(describeRecording(asset)),
+                    kStatusMessageMs);
             });
     connect(imports_, &ImportManager::flagged, this, &MainWindow::showFlaggedImport);
     connect(imports_, &ImportManager::cancelled, this, [this] {
@@ -556,6 +561,20 @@ void MainWindow::createStatusBar() {
     layout->addWidget(taskProgress_);
     layout->addWidget(taskCancel_);
 
+    workingAsBox_ = new QComboBox(this);
+    workingAsBox_->setObjectName(QStringLiteral("workingAs"));
+    workingAsBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    workingAsBox_->setToolTip(tr("Who is working in the studio: grants made to this holder apply "
+                                 "to what you do here (as --as does for accord-cli)"));
+    connect(workingAsBox_, &QComboBox::currentIndexChanged, this,
+            [this] { applyWorkingAs(workingAs()); });
+    auto* workingAs = new QWidget(this);
+    auto* workingAsRow = new QHBoxLayout(workingAs);
+    workingAsRow->setContentsMargins(0, 0, 8, 0);
+    workingAsRow->addWidget(new QLabel(tr("Working as:"), workingAs));
+    workingAsRow->addWidget(workingAsBox_);
+
+    statusBar()->addPermanentWidget(workingAs);
     statusBar()->addPermanentWidget(tasks_);
     statusBar()->addPermanentWidget(countsLabel_);
     statusBar()->addPermanentWidget(registryLabel_);
@@ -933,6 +952,7 @@ AboutDialog* MainWindow::showAbout() {
 ExportDialog* MainWindow::showExport() {
     if (exportDialog_ == nullptr) {
         exportDialog_ = new ExportDialog(session_, document_, this);
+        exportDialog_->setActor(workingAs());
         connect(exportDialog_, &ExportDialog::exported, this, [this](const QStringList& files) {
             statusBar()->showMessage(tr("Exported %1").arg(files.value(0)), kStatusMessageMs);
         });
@@ -1080,11 +1100,12 @@ void MainWindow::updateStatus() {
         countsLabel_->clear();
         return;
     }
-    registryLabel_->setText(tr("Registry: %1").arg(session_->path()));
+    registryLabel_->setText(tr("Registry: %1").arg(QFileInfo(session_->path()).fileName()));
     try {
         registryLabel_->setToolTip(
-            tr("Studio key %1")
-                .arg(QString::fromStdString(session_->registry()->studioPublicKey())));
+            tr("%1\nStudio key %2")
+                .arg(session_->path(),
+                     QString::fromStdString(session_->registry()->studioPublicKey())));
     } catch (const std::exception&) {
         registryLabel_->setToolTip(QString()); // verifying the audit log tells what is wrong
     }
@@ -1096,11 +1117,75 @@ void MainWindow::updateStatus() {
         if (consent_->grantsModel()->index(row, 0).data(StateRole).toString() ==
             QLatin1String("active"))
             ++active;
-    countsLabel_->setText(tr("%1 holders · %2 assets · %3 grants (%4 active)")
-                              .arg(holders)
-                              .arg(assets)
-                              .arg(grants)
+    countsLabel_->setText(tr("%1 · %2 · %3 (%4 active)")
+                              .arg(counted(holders, tr("1 holder"), tr("%1 holders")),
+                                   counted(assets, tr("1 recording"), tr("%1 recordings")),
+                                   counted(grants, tr("1 grant"), tr("%1 grants")))
                               .arg(active));
+}
+
+QString MainWindow::describeRecording(const QString& assetId) const {
+    try {
+        const Registry* registry = session_->registry();
+        const auto asset = registry ? registry->asset(assetId.toStdString()) : std::nullopt;
+        if (!asset)
+            return tr("a generated recording"); // a render coming back keeps its lineage
+        const auto owner = registry->holder(asset->owner);
+        return tr("%1, a recording of %2")
+            .arg(QFileInfo(QString::fromStdString(asset->path)).fileName(),
+                 owner ? QString::fromStdString(owner->name)
+                       : QString::fromStdString(asset->owner));
+    } catch (const std::exception&) {
+        return assetId;
+    }
+}
+
+QString MainWindow::workingAs() const {
+    return workingAsBox_->currentData().toString();
+}
+
+void MainWindow::setWorkingAs(const QString& holderId) {
+    const int index = workingAsBox_->findData(holderId);
+    workingAsBox_->setCurrentIndex(index < 0 ? 0 : index);
+    applyWorkingAs(workingAs());
+}
+
+void MainWindow::reloadWorkingAs() {
+    const QString current =
+        session_->isOpen() ? QSettings().value(workingAsKey()).toString() : QString();
+    const QSignalBlocker blocker(workingAsBox_);
+    workingAsBox_->clear();
+    workingAsBox_->addItem(tr("Nobody in particular"), QString());
+    if (const Registry* registry = session_->registry()) {
+        try {
+            for (const Holder& holder : registry->holders())
+                workingAsBox_->addItem(QString::fromStdString(holder.name),
+                                       QString::fromStdString(holder.id));
+        } catch (const std::exception&) {
+            // The registry's trouble is reported where it is read for the panels.
+        }
+    }
+    const int index = workingAsBox_->findData(current);
+    workingAsBox_->setCurrentIndex(index < 0 ? 0 : index);
+    workingAsBox_->setEnabled(session_->isOpen());
+    applyWorkingAs(workingAs());
+}
+
+void MainWindow::applyWorkingAs(const QString& holderId) {
+    if (session_->isOpen())
+        QSettings().setValue(workingAsKey(), holderId);
+    imports_->setWorkingAs(holderId);
+    playback_->setActor(holderId);
+    variations_->setActor(holderId);
+    if (exportDialog_ != nullptr)
+        exportDialog_->setActor(holderId);
+}
+
+QString MainWindow::workingAsKey() const {
+    // Per registry: holder ids are a registry's own.
+    return QStringLiteral("workingAs/%1")
+        .arg(QString::fromLatin1(
+            QCryptographicHash::hash(session_->path().toUtf8(), QCryptographicHash::Sha1).toHex()));
 }
 
 } // namespace accord::ui

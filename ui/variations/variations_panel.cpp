@@ -432,6 +432,7 @@ void VariationsPanel::generate() {
         return;
     }
     accord::workflows::VariationsRequest request;
+    request.actor = actor_;
     request.modelFile = modelFile().toStdString();
     request.input = phraseFile_;
     request.region = phraseRegion_;

@@ -34,7 +34,8 @@ std::optional<Model> registeredVoiceModel(const Registry& registry,
     return std::nullopt;
 }
 
-TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile) {
+TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile,
+                                    const std::string& actor) {
     TrackModelJudgement judgement;
     const std::vector<Model> models = registry.models();
     const auto model = std::find_if(models.begin(), models.end(), [&](const Model& candidate) {
@@ -45,7 +46,7 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
     judgement.model = *model;
     if (const auto owner = registry.holder(model->owner))
         judgement.ownerName = owner->name;
-    judgement.decision = judgeGenerate(registry, model->id);
+    judgement.decision = judgeGenerate(registry, model->id, actor);
     return judgement;
 }
 

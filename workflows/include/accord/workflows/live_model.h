@@ -27,14 +27,15 @@ Decision judgeGenerate(const Registry& registry, const std::string& model,
 std::optional<Model> registeredVoiceModel(const Registry& registry,
                                           const models::VoiceModelCard& card);
 
-// What a track's model file may do here. Anyone in this studio may be the one playing the track:
-// grants to anyone apply.
+// What a track's model file may do here, played by `actor` (empty: anyone in this studio, so only
+// grants to anyone apply).
 struct TrackModelJudgement {
     std::optional<Model> model; // the registered voice model with this file, if any
     std::string ownerName;      // whose voice it is, or empty when unknown
     Decision decision;          // `generate` on the model; not allowed when `model` is empty
 };
-TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile);
+TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string& modelFile,
+                                    const std::string& actor = {});
 
 // The live node of a track with a model file: the file loaded (models::loadVoiceModelCached), it
 // must hold the model this registry has on record for it (same file, same weights hash), else

@@ -119,6 +119,9 @@ public:
     // "<project file's base name>", or "Untitled" for a project never saved.
     QString title() const;
 
+    // Exports as `holderId` (empty: anyone in this studio): the window's "Working as".
+    void setActor(const QString& holderId);
+
 public Q_SLOTS:
     // Judges the current options again (debounced).
     void rejudge();

@@ -46,6 +46,11 @@ public:
 
     QString owner() const; // the selected holder's id
     bool remember() const;
+    // "These are my own recordings": the owner's own uses are allowed in one step
+    // (workflows::grantOwnUses).
+    bool ownRecordings() const;
+    void setOwnRecordings(bool own);
+    QCheckBox* ownRecordingsBox() const { return ownRecordings_; }
     QListWidget* holderList() const { return list_; }
     void selectOwner(const QString& holderId);
 
@@ -58,6 +63,7 @@ private:
     QListWidget* list_;
     QLineEdit* newName_;
     QPushButton* addButton_;
+    QCheckBox* ownRecordings_;
     QCheckBox* remember_;
     QPushButton* okButton_ = nullptr;
     QLabel* error_;
@@ -86,6 +92,9 @@ public:
 
     QString sessionOwner() const { return sessionOwner_; }
     void setSessionOwner(const QString& holderId) { sessionOwner_ = holderId; }
+    // Who works in the studio (the window's "Working as"): the owner dialog starts on them, with
+    // "these are my own recordings" ticked.
+    void setWorkingAs(const QString& holderId) { workingAs_ = holderId; }
 
     bool isBusy() const { return running_ != nullptr || !queue_.empty(); }
     // What is queued or running, in order (the running one first).
@@ -106,6 +115,9 @@ Q_SIGNALS:
     void flagged(const QString& fileName, const QStringList& sentences);
     void failed(const accord::ui::ErrorReport& report);
     void cancelled();
+    // The owner dialog was answered "these are my own recordings" for `holderId`: they are the
+    // one working.
+    void ownerIsWorking(const QString& holderId);
 
 private:
     struct Batch {
@@ -116,6 +128,7 @@ private:
     struct Job {
         QString file;
         QString owner;
+        bool ownRecordings = false;
         std::shared_ptr<Batch> batch;
         int projectRate = 48000;
         std::shared_ptr<std::atomic<bool>> cancel;
@@ -127,7 +140,7 @@ private:
         std::int64_t position = 0;
     };
 
-    void enqueue(const Request& request, const QString& owner);
+    void enqueue(const Request& request, const QString& owner, bool ownRecordings);
     void askOwner(const Request& request);
     void startNext();
     void finish(const Job& job, const ImportOutcome& outcome);
@@ -138,6 +151,8 @@ private:
     QThreadPool pool_;
     QTimer poll_;
     QString sessionOwner_;
+    bool sessionOwnRecordings_ = false;
+    QString workingAs_;
     std::deque<Job> queue_;
     std::unique_ptr<Job> running_;
     std::deque<Request> waitingForOwner_;

@@ -85,6 +85,9 @@ public:
     // For the mixer and the status bar: "Ada voice, +18.9 ms compensated", "Loading Ada
     // voice…", "Ada voice is not used: …"; empty without a model.
     QString liveModelDescription(const QString& trackId) const;
+    // Who plays (the window's "Working as"; empty: anyone in this studio): `generate` grants to
+    // that holder let a track sing through a model. Tracks are judged again.
+    void setActor(const QString& holderId);
 
 public Q_SLOTS:
     void play();
@@ -146,6 +149,7 @@ private:
 
     ProjectDocument* document_;
     RegistrySession* session_;
+    std::string actor_;
     std::unique_ptr<accord::audio::Engine> engine_;
     QTimer tickTimer_;
     QTimer rebuildTimer_;

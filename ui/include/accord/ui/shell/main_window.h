@@ -14,6 +14,7 @@
 #include <cstdint>
 
 class QAction;
+class QComboBox;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -81,6 +82,12 @@ public:
     StatementsPanel* statementsPanel() const { return statements_; }
     QDockWidget* identifyDock() const { return identifyDock_; }
     QAction* exportAction() const { return export_; }
+    // Who is working (a holder id, empty for nobody in particular): grants to that holder apply
+    // to the window's imports, exports and training as `--as` does for accord-cli. Remembered
+    // per registry.
+    QString workingAs() const;
+    void setWorkingAs(const QString& holderId);
+    QComboBox* workingAsBox() const { return workingAsBox_; }
 
     QAction* newProjectAction() const { return newProject_; }
     QAction* openProjectAction() const { return openProject_; }
@@ -139,6 +146,11 @@ protected:
 private:
     // The default size, made smaller to fit the screen the window opens on.
     QSize openingSize() const;
+    void reloadWorkingAs();
+    // "take3.wav, a recording of Ada Lovelace", for messages.
+    QString describeRecording(const QString& assetId) const;
+    void applyWorkingAs(const QString& holderId);
+    QString workingAsKey() const;
     void createActions();
     void createMenus();
     void createTransport();
@@ -178,6 +190,7 @@ private:
     StatementsPanel* statements_ = nullptr;
     QDockWidget* identifyDock_ = nullptr;
     ExportDialog* exportDialog_ = nullptr;
+    QComboBox* workingAsBox_ = nullptr;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
     QWidget* tasks_ = nullptr;

@@ -61,6 +61,9 @@ class VariationsPanel : public QWidget {
     Q_OBJECT
 
 public:
+    // Who generates (the window's "Working as"; empty: anyone in this studio).
+    void setActor(const QString& holderId) { actor_ = holderId.toStdString(); }
+
     enum Column {
         VariationName,
         VariationLikeness,
@@ -205,6 +208,7 @@ private:
     double phraseScore_ = 0;
     std::unique_ptr<Run> running_;
     QThreadPool pool_;
+    std::string actor_;
 };
 
 } // namespace accord::ui
