@@ -270,22 +270,29 @@ private Q_SLOTS:
         QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Owner), QStringLiteral("Ada Lovelace"));
         QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Duration), QStringLiteral("3:05.2"));
         QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Consent),
-                 QStringLiteral("Allows train-voice, export"));
-        QCOMPARE(assets->index(take3, 0).data(ui::ConsentMissingRole).toBool(), false);
-        // Ben gave no grant at all: his bassline is marked, and says why.
-        QCOMPARE(assets->index(bass, 0).data(ui::ConsentMissingRole).toBool(), true);
-        QCOMPARE(cell(assets, bass, ui::AssetsTableModel::Consent), QStringLiteral("No grant"));
+                 QStringLiteral("Allows voice training, export"));
+        QCOMPARE(cell(assets, take3, ui::AssetsTableModel::Consent, Qt::ToolTipRole),
+                 QStringLiteral("Ada Lovelace allows voice training, export. Not allowed yet: "
+                                "style training, singing with its models."));
+        QCOMPARE(assets->index(take3, 0).data(ui::NotExportableRole).toBool(), false);
+        // Ben gave no grant at all: his bassline is marked amber (not allowed yet, but it plays),
+        // and says what it may not do; red is for a holder who withdrew.
+        QCOMPARE(assets->index(bass, 0).data(ui::NotExportableRole).toBool(), true);
+        QCOMPARE(cell(assets, bass, ui::AssetsTableModel::Consent),
+                 QStringLiteral("Not allowed yet"));
         QCOMPARE(cell(assets, bass, ui::AssetsTableModel::File, Qt::ToolTipRole),
-                 QStringLiteral("No grant from Ben Okri: cannot be trained on, used or exported"));
-        QVERIFY(assets->index(bass, ui::AssetsTableModel::Consent)
-                    .data(Qt::DecorationRole)
-                    .value<QIcon>()
-                    .pixmap(16, 16)
-                    .toImage()
-                    .pixelColor(8, 5)
-                    .red() > 150);
+                 QStringLiteral("It plays in this studio. Ben Okri has not allowed voice "
+                                "training, style training, singing with its models, export yet: "
+                                "add a grant (Add Grant…)."));
+        const QColor notYet = assets->index(bass, ui::AssetsTableModel::Consent)
+                                  .data(Qt::DecorationRole)
+                                  .value<QIcon>()
+                                  .pixmap(16, 16)
+                                  .toImage()
+                                  .pixelColor(8, 8);
+        QCOMPARE(notYet, ui::palette::warning);
         QVERIFY(
-            assets->index(bass, ui::AssetsTableModel::Owner).data(Qt::BackgroundRole).isValid());
+            !assets->index(bass, ui::AssetsTableModel::Owner).data(Qt::BackgroundRole).isValid());
 
         // Grants in plain language, as the policy engine words them, with their state.
         const QAbstractItemModel* grants = panel->grantsView()->model();
@@ -344,11 +351,13 @@ private Q_SLOTS:
         // take4 was covered only by the all-assets export grant: now nothing allows anything.
         const QAbstractItemModel* assets = panel->assetsView()->model();
         const int take4 = rowWithId(assets, fixture_.take4);
-        QCOMPARE(assets->index(take4, 0).data(ui::ConsentMissingRole).toBool(), true);
+        QCOMPARE(assets->index(take4, 0).data(ui::NotExportableRole).toBool(), true);
         QCOMPARE(cell(assets, take4, ui::AssetsTableModel::Consent),
-                 QStringLiteral("No active grant"));
+                 QStringLiteral("Withdrawn: nothing allowed"));
         QVERIFY(cell(assets, take4, 0, Qt::ToolTipRole)
-                    .startsWith(QStringLiteral("No active grant from Ada Lovelace")));
+                    .startsWith(QStringLiteral("Ada Lovelace withdrew every grant")));
+        QVERIFY(
+            assets->index(take4, ui::AssetsTableModel::Owner).data(Qt::BackgroundRole).isValid());
     }
 
     void verifyReportsAnIntactLog() {

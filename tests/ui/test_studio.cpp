@@ -374,7 +374,7 @@ private Q_SLOTS:
         const QAbstractItemModel* assets = panel->assetsView()->model();
         const int assetRow = rowWithId(assets, QString::fromStdString(assetId));
         QVERIFY(assetRow >= 0);
-        QVERIFY(assets->index(assetRow, 0).data(ui::ConsentMissingRole).toBool());
+        QVERIFY(assets->index(assetRow, 0).data(ui::NotExportableRole).toBool());
         panel->assetsView()->selectRow(assetRow);
         QTest::mouseClick(panel->addGrantButton(), Qt::LeftButton);
         auto* grantDialog = window.findChild<ui::GrantDialog*>();
@@ -419,7 +419,7 @@ private Q_SLOTS:
         QCOMPARE(formatIsoDate(*grant.terms.expiresAt), std::string("2031-01-01"));
         QVERIFY(!grant.revokedAt);
         QTRY_VERIFY(!assets->index(rowWithId(assets, QString::fromStdString(assetId)), 0)
-                         .data(ui::ConsentMissingRole)
+                         .data(ui::NotExportableRole)
                          .toBool());
 
         // Revoke it with a reason.
@@ -442,7 +442,7 @@ private Q_SLOTS:
                          .toString(),
                      QStringLiteral("revoked"));
         QTRY_VERIFY(assets->index(rowWithId(assets, QString::fromStdString(assetId)), 0)
-                        .data(ui::ConsentMissingRole)
+                        .data(ui::NotExportableRole)
                         .toBool());
         panel->grantsView()->selectRow(rowWithId(grantRows, QString::fromStdString(grant.id)));
         QVERIFY(!panel->revokeButton()->isEnabled()); // revoked is final

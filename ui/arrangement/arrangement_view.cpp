@@ -146,10 +146,10 @@ void ArrangementView::setFollowPlayback(bool follow) {
     follow_ = follow;
 }
 
-void ArrangementView::setAssetsWithoutConsent(const QSet<QString>& assets) {
-    if (assets == withoutConsent_)
+void ArrangementView::setAssetsNotExportable(const QSet<QString>& assets) {
+    if (assets == notExportable_)
         return;
-    withoutConsent_ = assets;
+    notExportable_ = assets;
     viewport()->update();
 }
 
@@ -218,10 +218,10 @@ bool ArrangementView::viewportEvent(QEvent* event) {
                 text += tr("<br><b>Offline</b>: %1 is missing")
                             .arg(QString::fromStdString(clip->file).toHtmlEscaped());
             if (!clip->asset.empty() &&
-                withoutConsent_.contains(QString::fromStdString(clip->asset)))
-                text += tr("<br><span style='color:%1'>Its owner gave no active grant: it "
-                           "cannot be trained on, used or exported.</span>")
-                            .arg(palette::denied.name());
+                notExportable_.contains(QString::fromStdString(clip->asset)))
+                text += tr("<br><span style='color:%1'>Plays here, but its owner has not allowed "
+                           "export yet (Consent tab).</span>")
+                            .arg(palette::warning.name());
             QToolTip::showText(help->globalPos(), text, viewport());
         } else {
             QToolTip::hideText();
@@ -604,10 +604,10 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
     font.setBold(true);
     painter.setFont(font);
     int textRight = title.right() - 4;
-    if (!clip.asset.empty() && withoutConsent_.contains(QString::fromStdString(clip.asset)) &&
+    if (!clip.asset.empty() && notExportable_.contains(QString::fromStdString(clip.asset)) &&
         rect.width() > 40) {
         const QRectF badge(title.right() - 15, title.top() + 2, 12, 12);
-        painter.setBrush(palette::denied);
+        painter.setBrush(palette::warning);
         painter.setPen(Qt::NoPen);
         painter.drawEllipse(badge);
         painter.setPen(QPen(Qt::white, 1.6, Qt::SolidLine, Qt::RoundCap));

@@ -36,6 +36,22 @@ QStringList missingGrantReasons(const Decision& decision) {
     return reasons;
 }
 
+QString scopeUse(accord::Scope scope) {
+    switch (scope) {
+    case accord::Scope::TrainVoice:
+        return QObject::tr("voice training");
+    case accord::Scope::TrainStyle:
+        return QObject::tr("style training");
+    case accord::Scope::Generate:
+        return QObject::tr("singing with its models");
+    case accord::Scope::Export:
+        return QObject::tr("export");
+    case accord::Scope::Share:
+        return QObject::tr("sharing its models");
+    }
+    return fromStd(accord::scopeName(scope));
+}
+
 QString counted(int n, const QString& one, const QString& many) {
     return n == 1 ? one : many.arg(n);
 }

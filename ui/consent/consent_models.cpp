@@ -52,8 +52,13 @@ const QIcon& stateIcon(GrantState state) {
     return active;
 }
 
-const QIcon& noConsentIcon() {
+const QIcon& withdrawnIcon() {
     static const QIcon icon = dotIcon(palette::grantRevoked, true);
+    return icon;
+}
+
+const QIcon& notYetIcon() {
+    static const QIcon icon = dotIcon(palette::warning);
     return icon;
 }
 
@@ -97,8 +102,17 @@ bool covers(const Grant& grant, const Asset& asset) {
 QString scopeList(const std::vector<Scope>& scopes) {
     QStringList names;
     for (Scope scope : scopes)
-        names << fromStd(scopeName(scope));
+        names << scopeUse(scope);
     return names.join(QStringLiteral(", "));
+}
+
+// The own-use scopes a recording does not have yet, in words.
+QString scopesMissing(const std::vector<Scope>& allowed) {
+    std::vector<Scope> missing;
+    for (Scope scope : {Scope::TrainVoice, Scope::TrainStyle, Scope::Generate, Scope::Export})
+        if (std::find(allowed.begin(), allowed.end(), scope) == allowed.end())
+            missing.push_back(scope);
+    return scopeList(missing);
 }
 
 } // namespace
@@ -261,22 +275,28 @@ void AssetsTableModel::loadRows(const Registry& registry) {
 }
 
 QString AssetsTableModel::consentText(const Row& row) const {
-    if (row.grants == 0)
-        return tr("No grant");
-    if (row.consentMissing())
-        return tr("No active grant");
+    if (row.withdrawn())
+        return tr("Withdrawn: nothing allowed");
+    if (row.activeScopes.empty())
+        return tr("Not allowed yet");
+    if (!row.exportAllowed())
+        return tr("Allows %1; not export").arg(scopeList(row.activeScopes));
     return tr("Allows %1").arg(scopeList(row.activeScopes));
 }
 
 QString AssetsTableModel::consentToolTip(const Row& row) const {
-    if (row.grants == 0)
-        return tr("No grant from %1: cannot be trained on, used or exported").arg(row.ownerName);
-    if (row.consentMissing())
-        return tr("No active grant from %1 (every grant was revoked or has expired): cannot be "
-                  "trained on, used or exported")
+    if (row.withdrawn())
+        return tr("%1 withdrew every grant (revoked or expired): it still plays in this studio, "
+                  "but may not be trained on, sung with or exported.")
             .arg(row.ownerName);
-    return tr("%1 allows: %2. Anything else needs a grant from them.")
-        .arg(row.ownerName, scopeList(row.activeScopes));
+    if (row.activeScopes.empty())
+        return tr("It plays in this studio. %1 has not allowed %2 yet: add a grant (Add "
+                  "Grant…).")
+            .arg(row.ownerName, scopesMissing(row.activeScopes));
+    const QString missing = scopesMissing(row.activeScopes);
+    return missing.isEmpty() ? tr("%1 allows %2.").arg(row.ownerName, scopeList(row.activeScopes))
+                             : tr("%1 allows %2. Not allowed yet: %3.")
+                                   .arg(row.ownerName, scopeList(row.activeScopes), missing);
 }
 
 QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
@@ -287,10 +307,10 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
     switch (role) {
     case IdRole:
         return fromStd(asset.id);
-    case ConsentMissingRole:
-        return row.consentMissing();
+    case NotExportableRole:
+        return !row.exportAllowed();
     case Qt::ToolTipRole:
-        if (row.consentMissing() || index.column() == Consent)
+        if (!row.exportAllowed() || index.column() == Consent)
             return consentToolTip(row);
         if (index.column() == File)
             return tr("Registered from %1\nFile SHA-256: %2\nPCM SHA-256: %3")
@@ -298,15 +318,19 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::DecorationRole:
         if (index.column() == Consent)
-            return row.consentMissing() ? noConsentIcon() : stateIcon(GrantState::Active);
+            return row.withdrawn()            ? withdrawnIcon()
+                   : !row.exportAllowed()     ? notYetIcon()
+                                              : stateIcon(GrantState::Active);
         return {};
     case Qt::BackgroundRole:
-        if (row.consentMissing())
+        if (row.withdrawn()) // red only when the owner said no
             return palette::withAlpha(palette::grantRevoked, 38);
         return {};
     case Qt::ForegroundRole:
-        if (index.column() == Consent && row.consentMissing())
+        if (index.column() == Consent && row.withdrawn())
             return palette::grantRevoked;
+        if (index.column() == Consent && !row.exportAllowed())
+            return palette::warning;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == Duration || index.column() == SampleRate)

@@ -618,10 +618,10 @@ void MainWindow::updateConsentMarks() {
     const AssetsTableModel* assets = consent_->assetsModel();
     for (int row = 0; row < assets->rowCount(); ++row) {
         const QModelIndex index = assets->index(row, 0);
-        if (index.data(ConsentMissingRole).toBool())
+        if (index.data(NotExportableRole).toBool())
             missing.insert(index.data(IdRole).toString());
     }
-    arrangement_->setAssetsWithoutConsent(missing);
+    arrangement_->setAssetsNotExportable(missing);
 }
 
 // ---- project files --------------------------------------------------------------------------

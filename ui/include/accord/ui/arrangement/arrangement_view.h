@@ -66,8 +66,8 @@ public:
     void selectClip(const std::string& clipId) { model_->selectClip(clipId); }
     void selectTrack(const std::string& trackId) { model_->selectTrack(trackId); }
 
-    // Assets whose owner gave no active grant: their clips carry a mark.
-    void setAssetsWithoutConsent(const QSet<QString>& assets);
+    // Assets their owner has not allowed to be exported (yet): their clips carry a mark.
+    void setAssetsNotExportable(const QSet<QString>& assets);
 
     // Files currently importing, drawn as pendingImports where they will land.
     struct PendingImport {
@@ -149,7 +149,7 @@ private:
     bool loopEnabled_ = false;
     std::int64_t loopStart_ = 0;
     std::int64_t loopEnd_ = 0;
-    QSet<QString> withoutConsent_;
+    QSet<QString> notExportable_;
     QVector<PendingImport> pendingImports_;
     bool dropActive_ = false;
     ArrangementModel::DropTarget drop_;

@@ -29,6 +29,9 @@ QString assetLabel(const accord::ConsentGraph& graph, const std::string& assetId
 // Why a decision was refused: each missing grant's reason, in the policy engine's order.
 QStringList missingGrantReasons(const accord::Decision& decision);
 
+// What a scope lets others do with a recording, in words: "voice training", "export".
+QString scopeUse(accord::Scope scope);
+
 // "1 grant" / "2 grants": the studio ships no translations, so the plural is chosen here.
 QString counted(int n, const QString& one, const QString& many);
 // "3:05": a recording's length in minutes and seconds.

@@ -7,6 +7,8 @@
 #include "accord/core/registry.h"
 
 #include <QAbstractTableModel>
+
+#include <algorithm>
 #include <QStringList>
 
 #include <functional>
@@ -21,7 +23,7 @@ enum ModelRole {
     IdRole = Qt::UserRole + 1, // the row's registry id (holder, asset, grant) or log sequence
     SortRole,                  // a value that sorts naturally (numbers as numbers)
     StateRole,                 // grants: accord::grantStateName of the grant's state
-    ConsentMissingRole,        // assets: true when no active grant of its owner covers it
+    NotExportableRole,         // assets: true when no active export grant of its owner covers it
 };
 
 using Clock = std::function<accord::UnixTime()>;
@@ -113,7 +115,12 @@ private:
         QString fileName;
         int grants = 0; // of the owner, covering this asset, in any state
         std::vector<accord::Scope> activeScopes;
-        bool consentMissing() const { return activeScopes.empty(); }
+        // Every grant revoked or expired: the owner said no.
+        bool withdrawn() const { return grants > 0 && activeScopes.empty(); }
+        bool exportAllowed() const {
+            return std::find(activeScopes.begin(), activeScopes.end(), accord::Scope::Export) !=
+                   activeScopes.end();
+        }
     };
     QString consentText(const Row& row) const;
     QString consentToolTip(const Row& row) const;
