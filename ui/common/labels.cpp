@@ -29,6 +29,13 @@ QString assetLabel(const ConsentGraph& graph, const std::string& assetId) {
                                          fromStd(assetId));
 }
 
+QString assetName(const ConsentGraph& graph, const std::string& assetId) {
+    const auto asset = graph.assets.find(assetId);
+    if (asset == graph.assets.end() || asset->second.path.empty())
+        return fromStd(assetId);
+    return QFileInfo(fromStd(asset->second.path)).fileName();
+}
+
 QStringList missingGrantReasons(const Decision& decision) {
     QStringList reasons;
     for (const MissingGrant& missing : decision.missing)

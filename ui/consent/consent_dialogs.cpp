@@ -281,6 +281,20 @@ GrantDialog::GrantDialog(RegistrySession* session, const QString& holder, const 
     updatePreview();
 }
 
+void GrantDialog::prefill(const QString& scope, bool commercial, const QString& grantee) {
+    if (const int index = scope_->findData(scope); index >= 0)
+        scope_->setCurrentIndex(index);
+    commercial_->setChecked(commercial);
+    const int granteeIndex = grantee.isEmpty() ? -1 : grantee_->findData(grantee);
+    if (granteeIndex >= 0) {
+        grantee_->setCurrentIndex(granteeIndex);
+        oneGrantee_->setChecked(true);
+    } else {
+        anyone_->setChecked(true);
+    }
+    updatePreview();
+}
+
 void GrantDialog::fillAssets() {
     asset_->clear();
     const QString holder = holder_->currentData().toString();

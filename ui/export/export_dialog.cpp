@@ -7,6 +7,7 @@
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
+#include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/ddex.h"
@@ -52,7 +53,7 @@ const char* const kDeniedStyle = "QLabel { color: @denied; font-weight: 600; }";
 const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
 
 enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
-enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy };
+enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy, kMissingFix };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
 
 QString percentText(int basisPoints) {
@@ -61,12 +62,24 @@ QString percentText(int basisPoints) {
         .arg(basisPoints % 100, 2, 10, QLatin1Char('0'));
 }
 
+// "Ada Lovelace", "Ada Lovelace and Bo Diddley", "Ada Lovelace, Bo Diddley and Cy Twombly".
+QString ownersInWords(const QVector<MissingGrantView>& missing) {
+    QStringList names;
+    for (const MissingGrantView& line : missing)
+        if (!names.contains(line.ownerName))
+            names << line.ownerName;
+    if (names.size() < 2)
+        return names.value(0);
+    const QString last = names.takeLast();
+    return QObject::tr("%1 and %2").arg(names.join(QStringLiteral(", ")), last);
+}
+
 QVector<MissingGrantView> missingViews(const ConsentGraph& graph, const Decision& decision) {
     QVector<MissingGrantView> views;
     for (const MissingGrant& missing : decision.missing)
         views.push_back({fromStd(missing.asset),
-                         missing.asset.empty() ? QString() : assetLabel(graph, missing.asset),
-                         fromStd(missing.owner), holderLabel(graph, missing.owner),
+                         missing.asset.empty() ? QString() : assetName(graph, missing.asset),
+                         fromStd(missing.owner), ui::holderName(graph, missing.owner),
                          fromStd(scopeName(missing.scope)), fromStd(missing.why)});
     return views;
 }
@@ -166,7 +179,7 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
                              "the AI disclosure and the shares)"),
                           this)),
       actor_(new QComboBox(this)), decision_(new QLabel(this)), details_(new QStackedWidget(this)),
-      missing_(new QTableWidget(0, 4, this)), split_(new QTableWidget(0, 3, this)),
+      missing_(new QTableWidget(0, 5, this)), split_(new QTableWidget(0, 3, this)),
       splitTotal_(new QLabel(this)), progress_(new QProgressBar(this)),
       cancelButton_(new QPushButton(tr("Cancel Export"), this)), result_(new QLabel(this)),
       files_(new QListWidget(this)), verifyButton_(new QPushButton(tr("Verify the Mix"), this)),
@@ -196,13 +209,13 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
 
     missing_->setObjectName(QStringLiteral("exportMissing"));
     missing_->setHorizontalHeaderLabels(
-        {tr("Recording"), tr("Owner"), tr("Missing grant"), tr("Why")});
+        {tr("Recording"), tr("Owner"), tr("Missing grant"), tr("Why"), QString()});
     missing_->verticalHeader()->hide();
     missing_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     missing_->setSelectionBehavior(QAbstractItemView::SelectRows);
     missing_->setWordWrap(true);
     missing_->setAlternatingRowColors(true);
-    missing_->horizontalHeader()->setStretchLastSection(true);
+    missing_->horizontalHeader()->setSectionResizeMode(kMissingWhy, QHeaderView::Stretch);
     // The reasons are sentences: rows grow to show them whole as the dialog is resized.
     connect(missing_->horizontalHeader(), &QHeaderView::sectionResized, missing_,
             &QTableWidget::resizeRowsToContents);
@@ -358,7 +371,7 @@ void ExportDialog::reloadHolders() {
     const QString selected = actor_->currentData().toString();
     const QSignalBlocker blocker(actor_);
     actor_->clear();
-    actor_->addItem(tr("The studio (only grants to anyone count)"), QString());
+    actor_->addItem(tr("Nobody in particular (only grants to anyone count)"), QString());
     if (const Registry* registry = session_->registry()) {
         try {
             for (const Holder& holder : registry->holders())
@@ -448,11 +461,9 @@ void ExportDialog::showGate(const ExportGateView& gate) {
         break;
     case ExportGateView::Verdict::Denied:
         decision_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kDeniedStyle)));
-        decision_->setText(
-            tr("✘ Denied: %1 missing. Nothing will be written until the rights holders below "
-               "allow it (Consent panel, or accord-cli grant add).")
-                .arg(counted(static_cast<int>(gate.missing.size()), tr("1 grant"),
-                             tr("%1 grants"))));
+        decision_->setText(tr("✘ Denied: not allowed yet by %1. Nothing will be written until "
+                              "they allow it: “Allow…” on a line below fills in their grant.")
+                               .arg(ownersInWords(gate.missing)));
         showMissing(gate);
         details_->setCurrentIndex(1);
         break;
@@ -517,15 +528,34 @@ void ExportDialog::showMissing(const ExportGateView& gate) {
                                  missing.ownerName, needed, missing.why};
         for (int column = kMissingRecording; column <= kMissingWhy; ++column) {
             auto* item = new QTableWidgetItem(cells[column]);
-            item->setToolTip(sentence);
+            item->setToolTip(missing.asset.isEmpty()
+                                 ? sentence
+                                 : tr("%1\n(recording %2, holder %3)")
+                                       .arg(sentence, missing.asset, missing.owner));
             item->setData(Qt::UserRole, column == kMissingOwner ? missing.owner : missing.asset);
             missing_->setItem(row, column, item);
         }
+        missing_->setCellWidget(row, kMissingFix, makeFixButton(missing, gate.commercial));
         ++row;
     }
-    for (int column : {kMissingRecording, kMissingOwner, kMissingGrant})
+    for (int column : {kMissingRecording, kMissingOwner, kMissingGrant, kMissingFix})
         missing_->resizeColumnToContents(column);
     missing_->resizeRowsToContents();
+}
+
+QPushButton* ExportDialog::makeFixButton(const MissingGrantView& missing, bool commercial) {
+    auto* fix = new QPushButton(tr("Allow…"), missing_);
+    fix->setObjectName(QStringLiteral("fixButton"));
+    fix->setToolTip(tr("Record %1's grant, filled in for this export").arg(missing.ownerName));
+    fix->setEnabled(!missing.asset.isEmpty()); // a source-revoked model: nothing to grant
+    connect(fix, &QPushButton::clicked, this, [this, missing, commercial] {
+        auto* dialog = new GrantDialog(session_, missing.owner, missing.asset, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->prefill(missing.scope, commercial, actor_->currentData().toString());
+        dialog->open();
+        Q_EMIT fixOpened(dialog);
+    });
+    return fix;
 }
 
 void ExportDialog::updateButtons() {

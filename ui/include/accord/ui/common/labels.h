@@ -26,6 +26,8 @@ QString holderLabel(const accord::ConsentGraph& graph, const std::string& holder
 // "Front_Center.wav (a-1)": a recording is known to people by its file name; the id tells it
 // apart in the registry. The id alone when the registry knows no file for it.
 QString assetLabel(const accord::ConsentGraph& graph, const std::string& assetId);
+// "Front_Center.wav": the file name alone, for the main views (the id goes in a tooltip).
+QString assetName(const accord::ConsentGraph& graph, const std::string& assetId);
 // Why a decision was refused: each missing grant's reason, in the policy engine's order.
 QStringList missingGrantReasons(const accord::Decision& decision);
 

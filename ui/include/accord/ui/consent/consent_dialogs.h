@@ -76,6 +76,9 @@ public:
     QLabel* previewLabel() const { return preview_; }
     QLabel* errorLabel() const { return error_; }
     QString addedGrant() const { return added_; }
+    // Fills the form for what a denial asked: `scope` (its name), commercial or not, and to
+    // `grantee` (a holder id; empty: anyone in this studio).
+    void prefill(const QString& scope, bool commercial, const QString& grantee);
 
     void accept() override;
 

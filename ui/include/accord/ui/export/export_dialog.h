@@ -40,15 +40,16 @@ struct ExportRequest;
 
 namespace accord::ui {
 
+class GrantDialog;
 class ProjectDocument;
 class RegistrySession;
 
 // A grant the export lacks, with names resolved for display.
 struct MissingGrantView {
     QString asset;     // asset id; empty when the problem is a model, not one recording
-    QString assetName; // "Front_Center.wav (a-1)"
+    QString assetName; // "Front_Center.wav"
     QString owner;     // holder id
-    QString ownerName; // "Ada Lovelace (h-1)"
+    QString ownerName; // "Ada Lovelace"
     QString scope;     // "export", "generate"
     QString why;       // the policy engine's reason
 };
@@ -133,6 +134,8 @@ Q_SIGNALS:
     void exported(const QStringList& files);
     // "Verify" on the result: the main window shows the mix in the Verify panel.
     void verifyRequested(const QString& file);
+    // A denial line's "Allow…" opened the grant dialog, filled in for it.
+    void fixOpened(accord::ui::GrantDialog* dialog);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -146,6 +149,7 @@ private:
     void showGate(const ExportGateView& gate);
     void showSplit(const ExportGateView& gate);
     void showMissing(const ExportGateView& gate);
+    QPushButton* makeFixButton(const MissingGrantView& missing, bool commercial);
     void finishExport(const ExportRunOutcome& outcome);
     void chooseFolder();
     void updateButtons();
