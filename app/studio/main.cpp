@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
 
     window.startSession();
     // After the window is up: the device (may take a moment to probe) and, after a crash, the
-    // offer to recover unsaved work.
+    // offer to recover unsaved work, else at the first start the walkthrough.
     QTimer::singleShot(0, &window, [&window] {
         window.openAudioDevice();
-        window.offerRecovery();
+        if (!window.offerRecovery())
+            window.offerWalkthrough(); // the first start only
     });
     return QApplication::exec();
 }

@@ -11,7 +11,9 @@
 #include "accord/ui/consent/consent_models.h"
 #include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/mixer/mixer_panel.h"
+#include "accord/ui/models/models_panel.h"
 #include "accord/ui/shell/about_dialog.h"
+#include "accord/ui/shell/help_dialogs.h"
 #include "accord/ui/shell/main_window.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
@@ -30,6 +32,7 @@
 #include <QPushButton>
 #include <QStyleOptionButton>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QVBoxLayout>
 #include <QtTest/QtTest>
@@ -203,7 +206,9 @@ private Q_SLOTS:
         QVERIFY(actionTexts(registry).contains(QStringLiteral("Add Grant…")));
         QVERIFY(actionTexts(registry).contains(QStringLiteral("Revoke Grant…")));
         QVERIFY(actionTexts(registry).contains(QStringLiteral("Verify Audit")));
-        QCOMPARE(actionTexts(help), QStringList{QStringLiteral("About Accord")});
+        QCOMPARE(actionTexts(help), (QStringList{QStringLiteral("Getting Started"),
+                                                 QStringLiteral("Keyboard Shortcuts"),
+                                                 QStringLiteral("About Accord")}));
         QCOMPARE(window.playAction()->shortcut(), QKeySequence(Qt::Key_Space));
         QCOMPARE(window.undoAction()->shortcut(), QKeySequence(QKeySequence::Undo));
         QVERIFY(window.redoAction()->shortcuts().contains(
@@ -242,6 +247,56 @@ private Q_SLOTS:
                 &window,
                 QStringLiteral("laptop_%1.png").arg(window.panels()->tabText(tab).toLower()));
         }
+    }
+
+    // F1 lists every shortcut the menus have; the walkthrough shows once at the first start and
+    // ticks its steps from the registry.
+    void helpGetsANewcomerStarted() {
+        QTemporaryDir scratch;
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(scratch.filePath("new.sqlite")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QAction* f1 = window.findChild<QAction*>(QStringLiteral("actionShortcuts"));
+        QVERIFY(f1 != nullptr);
+        QVERIFY(f1->shortcuts().contains(QKeySequence(Qt::Key_F1)));
+        f1->trigger();
+        auto* sheet = window.findChild<ui::ShortcutsDialog*>();
+        QVERIFY(sheet != nullptr && sheet->isVisible());
+        QStringList lines;
+        for (int row = 0; row < sheet->table()->rowCount(); ++row)
+            lines << sheet->table()->item(row, 1)->text() + " = " +
+                         sheet->table()->item(row, 2)->text();
+        for (const QString& expected :
+             {QStringLiteral("Play = Space"), QStringLiteral("Export… = Ctrl+E"),
+              QStringLiteral("Mixer = Ctrl+M"), QStringLiteral("Keyboard Shortcuts = F1")})
+            QVERIFY2(lines.contains(expected), qPrintable(lines.join(" | ")));
+        sheet->close();
+
+        QVERIFY(window.offerWalkthrough());
+        QVERIFY(!window.offerWalkthrough()); // once
+        auto* walkthrough = window.findChild<ui::WalkthroughDialog*>();
+        QVERIFY(walkthrough != nullptr && walkthrough->isVisible());
+        QVERIFY(!walkthrough->progress()[ui::WalkthroughDialog::AddYourself]);
+        QVERIFY(walkthrough->stepButton(ui::WalkthroughDialog::AddYourself)->isDefault());
+        saveScreenshot(walkthrough, QStringLiteral("walkthrough_first_run.png"));
+
+        const std::string me = window.session()->registry()->addHolder("Eve Ensler", "").id;
+        window.session()->notifyChanged();
+        window.setWorkingAs(QString::fromStdString(me));
+        window.session()->notifyChanged();
+        QVERIFY(walkthrough->progress()[ui::WalkthroughDialog::AddYourself]);
+        QVERIFY(!walkthrough->progress()[ui::WalkthroughDialog::ImportTakes]);
+        QVERIFY(walkthrough->stepButton(ui::WalkthroughDialog::ImportTakes)->isDefault());
+
+        QTest::mouseClick(walkthrough->stepButton(ui::WalkthroughDialog::TrainVoice),
+                          Qt::LeftButton);
+        QCOMPARE(window.panels()->currentWidget(), static_cast<QWidget*>(window.modelsPanel()));
+        QTest::mouseClick(walkthrough->stepButton(ui::WalkthroughDialog::VerifyFile),
+                          Qt::LeftButton);
+        QVERIFY(window.verifyDock()->isVisible());
+        walkthrough->close();
     }
 
     void tablesShowTheRegistry() {

@@ -21,6 +21,7 @@
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/sharing/pack_import_dialog.h"
 #include "accord/ui/shell/about_dialog.h"
+#include "accord/ui/shell/help_dialogs.h"
 #include "accord/ui/shell/preferences_dialog.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
@@ -427,6 +428,10 @@ void MainWindow::createActions() {
         if (!path.isEmpty())
             exportRevocationsTo(path);
     });
+    shortcuts_ = make(tr("&Keyboard Shortcuts"), "actionShortcuts", QKeySequence::HelpContents);
+    connect(shortcuts_, &QAction::triggered, this, &MainWindow::showShortcuts);
+    walkthrough_ = make(tr("&Getting Started"), "actionGettingStarted");
+    connect(walkthrough_, &QAction::triggered, this, &MainWindow::showWalkthrough);
     about_ = make(tr("&About Accord"), "actionAbout");
     about_->setMenuRole(QAction::AboutRole);
     connect(about_, &QAction::triggered, this, &MainWindow::showAbout);
@@ -505,6 +510,9 @@ void MainWindow::createMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("menuHelp"));
+    help->addAction(walkthrough_);
+    help->addAction(shortcuts_);
+    help->addSeparator();
     help->addAction(about_);
 }
 
@@ -566,8 +574,10 @@ void MainWindow::createStatusBar() {
     workingAsBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     workingAsBox_->setToolTip(tr("Who is working in the studio: grants made to this holder apply "
                                  "to what you do here (as --as does for accord-cli)"));
-    connect(workingAsBox_, &QComboBox::currentIndexChanged, this,
-            [this] { applyWorkingAs(workingAs()); });
+    connect(workingAsBox_, &QComboBox::currentIndexChanged, this, [this] {
+        rememberWorkingAs();
+        applyWorkingAs(workingAs());
+    });
     auto* workingAs = new QWidget(this);
     auto* workingAsRow = new QHBoxLayout(workingAs);
     workingAsRow->setContentsMargins(0, 0, 8, 0);
@@ -938,6 +948,91 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 // ---- dialogs and status ---------------------------------------------------------------------
 
+ShortcutsDialog* MainWindow::showShortcuts() {
+    auto* dialog = findChild<ShortcutsDialog*>(QString(), Qt::FindDirectChildrenOnly);
+    if (dialog == nullptr) {
+        dialog = new ShortcutsDialog(menuBar(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->show();
+    dialog->raise();
+    return dialog;
+}
+
+WalkthroughDialog* MainWindow::showWalkthrough() {
+    if (walkthroughDialog_ == nullptr) {
+        walkthroughDialog_ = new WalkthroughDialog(this);
+        walkthroughDialog_->setAttribute(Qt::WA_DeleteOnClose);
+        connect(walkthroughDialog_, &WalkthroughDialog::stepRequested, this,
+                &MainWindow::doWalkthroughStep);
+        connect(session_, &RegistrySession::changed, walkthroughDialog_,
+                [this] { walkthroughDialog_->setProgress(walkthroughProgress()); });
+        connect(verify_, &VerifyPanel::verified, walkthroughDialog_,
+                [this] { walkthroughDialog_->setProgress(walkthroughProgress()); });
+    }
+    walkthroughDialog_->setProgress(walkthroughProgress());
+    walkthroughDialog_->show();
+    walkthroughDialog_->raise();
+    return walkthroughDialog_;
+}
+
+bool MainWindow::offerWalkthrough() {
+    QSettings settings;
+    const QString seen = QStringLiteral("help/walkthroughSeen");
+    if (settings.value(seen, false).toBool())
+        return false;
+    settings.setValue(seen, true);
+    showWalkthrough();
+    return true;
+}
+
+WalkthroughDialog::Progress MainWindow::walkthroughProgress() const {
+    WalkthroughDialog::Progress done{};
+    done[WalkthroughDialog::VerifyFile] = verify_->hasResult();
+    const Registry* registry = session_->registry();
+    if (registry == nullptr)
+        return done;
+    try {
+        done[WalkthroughDialog::AddYourself] =
+            !registry->holders().empty() && !workingAs().isEmpty();
+        done[WalkthroughDialog::ImportTakes] = !registry->assets().empty();
+        const auto grants = registry->grants();
+        done[WalkthroughDialog::AllowUses] = std::any_of(
+            grants.begin(), grants.end(), [](const Grant& grant) { return !grant.revokedAt; });
+        done[WalkthroughDialog::TrainVoice] = !registry->models().empty();
+        done[WalkthroughDialog::ExportSong] = !registry->exports().empty();
+    } catch (const std::exception&) {
+        // A registry that cannot be read shows its trouble in the panels; no step is ticked.
+    }
+    return done;
+}
+
+void MainWindow::doWalkthroughStep(WalkthroughDialog::Step step) {
+    switch (step) {
+    case WalkthroughDialog::AddYourself:
+        addHolder_->trigger();
+        break;
+    case WalkthroughDialog::ImportTakes:
+        importAudio_->trigger();
+        break;
+    case WalkthroughDialog::AllowUses:
+        addGrant_->trigger();
+        break;
+    case WalkthroughDialog::TrainVoice:
+        panels_->setCurrentWidget(models_);
+        break;
+    case WalkthroughDialog::ExportSong:
+        showExport();
+        break;
+    case WalkthroughDialog::VerifyFile:
+        verifyDock_->show();
+        verifyDock_->raise();
+        break;
+    case WalkthroughDialog::kSteps:
+        break;
+    }
+}
+
 AboutDialog* MainWindow::showAbout() {
     auto* dialog = findChild<AboutDialog*>(QString(), Qt::FindDirectChildrenOnly);
     if (dialog == nullptr) {
@@ -1147,7 +1242,13 @@ QString MainWindow::workingAs() const {
 void MainWindow::setWorkingAs(const QString& holderId) {
     const int index = workingAsBox_->findData(holderId);
     workingAsBox_->setCurrentIndex(index < 0 ? 0 : index);
+    rememberWorkingAs();
     applyWorkingAs(workingAs());
+}
+
+void MainWindow::rememberWorkingAs() {
+    if (session_->isOpen())
+        QSettings().setValue(workingAsKey(), workingAs());
 }
 
 void MainWindow::reloadWorkingAs() {
@@ -1165,15 +1266,16 @@ void MainWindow::reloadWorkingAs() {
             // The registry's trouble is reported where it is read for the panels.
         }
     }
-    const int index = workingAsBox_->findData(current);
+    int index = workingAsBox_->findData(current);
+    // Never chosen here and only one holder: the studio's own artist is the one working.
+    if (session_->isOpen() && !QSettings().contains(workingAsKey()) && workingAsBox_->count() == 2)
+        index = 1;
     workingAsBox_->setCurrentIndex(index < 0 ? 0 : index);
     workingAsBox_->setEnabled(session_->isOpen());
     applyWorkingAs(workingAs());
 }
 
 void MainWindow::applyWorkingAs(const QString& holderId) {
-    if (session_->isOpen())
-        QSettings().setValue(workingAsKey(), holderId);
     imports_->setWorkingAs(holderId);
     playback_->setActor(holderId);
     variations_->setActor(holderId);

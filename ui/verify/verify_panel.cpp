@@ -278,6 +278,7 @@ VerifyPanel::VerifyPanel(RegistrySession* session, QWidget* parent)
             return;
         }
         showOutcome(outcome);
+        Q_EMIT verified();
     });
     connect(session_, &RegistrySession::changed, this, &VerifyPanel::onRegistryChanged);
 

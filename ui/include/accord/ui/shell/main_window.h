@@ -6,6 +6,7 @@
 // the engine's controller, the consent registry session, autosave and recovery, and the window
 // layout (remembered in QSettings). Later panels are added with addPanel().
 
+#include "accord/ui/shell/help_dialogs.h"
 #include "accord/ui/shell/recovery.h"
 
 #include <QMainWindow>
@@ -124,6 +125,13 @@ public Q_SLOTS:
     void importFiles(const QStringList& files, const QString& trackId, qint64 position);
     void verifyAudit();
     AboutDialog* showAbout();
+    // Help > Keyboard Shortcuts (F1).
+    ShortcutsDialog* showShortcuts();
+    // Help > Getting Started: the walkthrough, its steps ticked from the registry.
+    WalkthroughDialog* showWalkthrough();
+    // At the first start only (remembered in the settings): shows the walkthrough. Returns
+    // whether it did.
+    bool offerWalkthrough();
     PreferencesDialog* showPreferences();
     // File > Export…: one dialog, kept (with its options) for the session; modeless, so its
     // decision follows the edits made meanwhile.
@@ -147,9 +155,12 @@ private:
     // The default size, made smaller to fit the screen the window opens on.
     QSize openingSize() const;
     void reloadWorkingAs();
+    WalkthroughDialog::Progress walkthroughProgress() const;
+    void doWalkthroughStep(WalkthroughDialog::Step step);
     // "take3.wav, a recording of Ada Lovelace", for messages.
     QString describeRecording(const QString& assetId) const;
     void applyWorkingAs(const QString& holderId);
+    void rememberWorkingAs();
     QString workingAsKey() const;
     void createActions();
     void createMenus();
@@ -191,6 +202,7 @@ private:
     QDockWidget* identifyDock_ = nullptr;
     ExportDialog* exportDialog_ = nullptr;
     QComboBox* workingAsBox_ = nullptr;
+    WalkthroughDialog* walkthroughDialog_ = nullptr;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
     QWidget* tasks_ = nullptr;
@@ -230,6 +242,8 @@ private:
     QAction* importPack_ = nullptr;
     QAction* importRevocations_ = nullptr;
     QAction* exportRevocations_ = nullptr;
+    QAction* shortcuts_ = nullptr;
+    QAction* walkthrough_ = nullptr;
     QAction* about_ = nullptr;
     QMenu* recentMenu_ = nullptr;
 };

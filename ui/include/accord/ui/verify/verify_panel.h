@@ -80,6 +80,10 @@ public Q_SLOTS:
     void verifyAgain();
     void chooseFile();
 
+Q_SIGNALS:
+    // A verification ended and its result is shown.
+    void verified();
+
 private:
     void start();
     void showOutcome(const VerifyOutcome& outcome);
