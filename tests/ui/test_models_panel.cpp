@@ -202,6 +202,7 @@ private Q_SLOTS:
     void trainsWithProgressBarAndLossPlot() {
         prepare("ada.accordvoice", kTinySteps);
         QSignalSpy finished(panel_.get(), &ui::ModelsPanel::trainingFinished);
+        QSignalSpy steps(panel_.get(), &ui::ModelsPanel::trainingProgress); // the status bar's
         QTest::mouseClick(panel_->trainButton(), Qt::LeftButton);
         QVERIFY(panel_->isTraining());
         QVERIFY(!panel_->trainButton()->isEnabled());
@@ -213,6 +214,9 @@ private Q_SLOTS:
         QVERIFY2(!model_.isEmpty(), qPrintable(panel_->messageLabel()->text()));
         QCOMPARE(panel_->lastTrainedModel(), model_);
         QCOMPARE(panel_->progressBar()->maximum(), kTinySteps);
+        QVERIFY(!steps.isEmpty());
+        for (const QList<QVariant>& step : steps)
+            QCOMPARE(step.at(1).toInt(), kTinySteps);
         QCOMPARE(panel_->progressBar()->value(), kTinySteps);
         QVERIFY2(panel_->messageLabel()->text().contains(model_),
                  qPrintable(panel_->messageLabel()->text()));
@@ -238,9 +242,13 @@ private Q_SLOTS:
         QCOMPARE(item->text(ui::ModelsPanel::ModelState), QString("Ready"));
         QVERIFY(QString::fromStdString(registered->weightsSha256)
                     .startsWith(item->text(ui::ModelsPanel::ModelWeights)));
+        // Names in the list, ids in the tooltips.
+        QCOMPARE(item->text(ui::ModelsPanel::ModelId),
+                 QFileInfo(QString::fromStdString(registered->file)).completeBaseName());
+        QVERIFY(item->toolTip(ui::ModelsPanel::ModelId).contains(model_));
         QVERIFY(
-            item->text(ui::ModelsPanel::ModelTraining).contains(QString::fromStdString(take1_)));
-        QVERIFY(item->text(ui::ModelsPanel::ModelTraining)
+            item->toolTip(ui::ModelsPanel::ModelTraining).contains(QString::fromStdString(take1_)));
+        QVERIFY(item->toolTip(ui::ModelsPanel::ModelTraining)
                     .contains(QString::fromStdString(trainGrant_)));
         QVERIFY(item->text(ui::ModelsPanel::ModelMetrics).contains("validation"));
         panel_->selectModel(model_);

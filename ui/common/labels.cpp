@@ -36,6 +36,11 @@ QString assetName(const ConsentGraph& graph, const std::string& assetId) {
     return QFileInfo(fromStd(asset->second.path)).fileName();
 }
 
+QString modelName(const Model& model) {
+    const QString name = QFileInfo(fromStd(model.file)).completeBaseName();
+    return name.isEmpty() ? fromStd(model.id) : name;
+}
+
 QStringList missingGrantReasons(const Decision& decision) {
     QStringList reasons;
     for (const MissingGrant& missing : decision.missing)

@@ -31,6 +31,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -48,6 +49,8 @@
 namespace accord::ui {
 
 namespace {
+
+constexpr int kMessageLines = 5; // the training message's height before it scrolls
 
 const char* const kModelSuffix = ".accordvoice";
 constexpr int kMaxBudgetMinutes = 600;
@@ -244,12 +247,20 @@ QWidget* ModelsPanel::makeTrainingSection() {
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    // A long message (a denial naming every recording) scrolls instead of squeezing the list.
+    auto* messageScroll = new QScrollArea(section);
+    messageScroll->setWidget(message_);
+    messageScroll->setWidgetResizable(true);
+    messageScroll->setFrameShape(QFrame::NoFrame);
+    messageScroll->setMaximumHeight(message_->fontMetrics().lineSpacing() * kMessageLines + 8);
+    messageScroll->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+
     auto* left = new QVBoxLayout;
     left->addLayout(form);
     left->addWidget(new QLabel(tr("Recordings to learn from:"), section));
     left->addWidget(assets_, 1);
     left->addLayout(actions);
-    left->addWidget(message_);
+    left->addWidget(messageScroll);
 
     setupChart();
     auto* chartView = new QChartView(chart_, section);
@@ -411,6 +422,11 @@ QWidget* ModelsPanel::makeCardsSection() {
 // ---- registry -----------------------------------------------------------------------------------
 
 void ModelsPanel::reload() {
+    // A denial is about the grants as they were: once they change, the ticks say what holds.
+    if (showsDenial_) {
+        showsDenial_ = false;
+        setMessage(message_, QString());
+    }
     reloadOwners();
     reloadAssets();
     reloadModels();
@@ -545,24 +561,27 @@ void ModelsPanel::reloadModels() {
                 const QString id = fromStd(model.id);
                 const QString file = fromStd(model.file);
                 item->setData(ModelId, Qt::UserRole, id);
-                item->setText(ModelId, id);
-                item->setToolTip(ModelId, file);
+                item->setText(ModelId, modelName(model));
+                item->setToolTip(ModelId, tr("%1\n%2").arg(id, file));
                 item->setText(ModelOwner, holderName(registry->consentGraph(), model.owner));
                 item->setText(ModelCreated, formatTime(model.createdAt));
 
+                QStringList recordings;
                 QStringList sources;
-                for (const TrainingSource& source : model.training)
+                for (const TrainingSource& source : model.training) {
+                    recordings << assetName(registry->consentGraph(), source.asset);
                     sources << tr("%1, grant %2")
                                    .arg(assetLabel(registry->consentGraph(), source.asset),
                                         fromStd(source.grant));
-                item->setText(ModelTraining, sources.join(QStringLiteral("; ")));
+                }
+                item->setText(ModelTraining, recordings.join(QStringLiteral(", ")));
                 item->setToolTip(ModelTraining, sources.join(QLatin1Char('\n')));
                 item->setText(ModelMetrics, describeMetrics(model.metricsJson));
                 item->setText(ModelWeights, fromStd(model.weightsSha256.substr(0, kHashDigits)));
                 item->setToolTip(ModelWeights, fromStd(model.weightsSha256));
 
                 // The state a user acts on: can this model be used, and if not, why.
-                const Decision decision = workflows::judgeGenerate(*registry, model.id);
+                const Decision decision = workflows::judgeGenerate(*registry, model.id, actor_);
                 const auto cached = cards_.find(model.file);
                 const CardCheck* check =
                     cached != cards_.end() ? cached->second.check.get() : nullptr;
@@ -916,6 +935,7 @@ void ModelsPanel::applyUpdate(const TrainingUpdate& update) {
         stepAxis_->setRange(0, total);
         progress_->setRange(0, total);
         progress_->setValue(std::clamp(progress.step, 0, total));
+        Q_EMIT trainingProgress(progress.step, total);
         QString text = tr("Step %1 of %2").arg(progress.step).arg(progress.totalSteps);
         if (progress.loss > 0)
             text += tr(" · loss %1").arg(progress.loss, 0, 'f', 4);
@@ -954,6 +974,7 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
         const QString text = outcome.denied.isEmpty() ? tr("Could not train: %1").arg(outcome.error)
                                                       : outcome.error + bulleted(outcome.denied);
         setMessage(message_, text, MessageKind::Error);
+        showsDenial_ = !outcome.denied.isEmpty();
         // An interrupted run stays resumable when its retry fails (e.g. a file to put back).
         if (QFileInfo::exists(fromStd(run.request.outFile) + QStringLiteral(".checkpoint")))
             resumable_ = std::make_unique<accord::workflows::VoiceTrainingRequest>(run.request);
@@ -1232,17 +1253,17 @@ void ModelsPanel::updateButtons() {
         widget->setEnabled(open && !busy);
     const QString blocked = whyTrainingCannotStart();
     trainButton_->setEnabled(!busy && blocked.isEmpty());
-    trainButton_->setToolTip(blocked.isEmpty()
-                                 ? tr("Train on the ticked recordings and register the model")
-                                 : blocked);
+    trainButton_->setToolTip(
+        blocked.isEmpty() ? tr("Train on the ticked recordings and register the model") : blocked);
     // Before any run, the bar would say "0 of 1 steps": say what Train needs instead.
     const bool ran = busy || progress_->maximum() > 1;
     progress_->setVisible(ran);
     trainHint_->setVisible(!ran);
-    trainHint_->setText(blocked.isEmpty() ? tr("Ready to train on %1.")
-                                                .arg(counted(static_cast<int>(checkedAssets().size()),
-                                                             tr("1 recording"), tr("%1 recordings")))
-                                          : blocked);
+    trainHint_->setText(blocked.isEmpty()
+                            ? tr("Ready to train on %1.")
+                                  .arg(counted(static_cast<int>(checkedAssets().size()),
+                                               tr("1 recording"), tr("%1 recordings")))
+                            : blocked);
     cancelButton_->setEnabled(busy && !running_->cancelling);
     resumeButton_->setVisible(resumable_ != nullptr);
     resumeButton_->setEnabled(open && !busy && resumable_ != nullptr);
@@ -1252,6 +1273,13 @@ void ModelsPanel::updateButtons() {
     applyButton_->setEnabled(open && track != nullptr && !selectedModel().isEmpty());
     removeButton_->setEnabled(track != nullptr && !track->model.empty());
     shareButton_->setEnabled(open && !selectedModel().isEmpty());
+}
+
+void ModelsPanel::setActor(const QString& holderId) {
+    if (actor_ == holderId.toStdString())
+        return;
+    actor_ = holderId.toStdString();
+    reloadModels();
 }
 
 QString ModelsPanel::whyTrainingCannotStart() const {

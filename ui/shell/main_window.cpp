@@ -213,6 +213,17 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Import cancelled: nothing was registered"), kStatusMessageMs);
     });
     connect(waveforms_, &WaveformCache::pendingChanged, this, &MainWindow::updateTasks);
+    // Training runs for minutes: its progress shows wherever one is in the window.
+    connect(models_, &ModelsPanel::trainingChanged, this, [this] {
+        trainingStep_ = 0;
+        trainingTotal_ = 0;
+        updateTasks();
+    });
+    connect(models_, &ModelsPanel::trainingProgress, this, [this](int step, int total) {
+        trainingStep_ = step;
+        trainingTotal_ = total;
+        updateTasks();
+    });
     connect(playback_, &PlaybackController::mediaLoadingChanged, this, &MainWindow::updateTasks);
     connect(playback_, &PlaybackController::liveModelChanged, this, [this](const QString& trackId) {
         const accord::Track* track = document_->findTrack(trackId.toStdString());
@@ -559,8 +570,10 @@ void MainWindow::createStatusBar() {
             imports_->cancel();
         else if (playback_->isLoadingMedia())
             playback_->cancelMediaLoading();
-        else
+        else if (waveforms_->pendingCount() > 0)
             waveforms_->cancelAll();
+        else if (models_->isTraining())
+            models_->cancel();
     });
     auto* layout = new QHBoxLayout(tasks_);
     layout->setContentsMargins(0, 0, 8, 0);
@@ -831,8 +844,17 @@ void MainWindow::updateTasks() {
         progress = playback_->mediaProgress();
         taskCancel_->setToolTip(tr("Stop loading (the new clips stay silent until the next edit)"));
     } else if (waveforms_->pendingCount() > 0) {
-        text = tr("Computing %n waveform(s)", nullptr, waveforms_->pendingCount());
+        text = tr("Computing %1")
+                   .arg(counted(waveforms_->pendingCount(), tr("1 waveform"), tr("%1 waveforms")));
         taskCancel_->setToolTip(tr("Stop computing waveforms"));
+    } else if (models_->isTraining()) {
+        text =
+            trainingTotal_ > 0
+                ? tr("Training a voice model: step %1 of %2").arg(trainingStep_).arg(trainingTotal_)
+                : tr("Training a voice model: preparing");
+        if (trainingTotal_ > 0)
+            progress = static_cast<double>(trainingStep_) / trainingTotal_;
+        taskCancel_->setToolTip(tr("Stop training (the checkpoint is kept for Resume)"));
     }
     tasks_->setVisible(!text.isEmpty());
     taskLabel_->setText(text);
@@ -1279,6 +1301,7 @@ void MainWindow::applyWorkingAs(const QString& holderId) {
     imports_->setWorkingAs(holderId);
     playback_->setActor(holderId);
     variations_->setActor(holderId);
+    models_->setActor(holderId);
     if (exportDialog_ != nullptr)
         exportDialog_->setActor(holderId);
 }

@@ -28,6 +28,8 @@ QString holderLabel(const accord::ConsentGraph& graph, const std::string& holder
 QString assetLabel(const accord::ConsentGraph& graph, const std::string& assetId);
 // "Front_Center.wav": the file name alone, for the main views (the id goes in a tooltip).
 QString assetName(const accord::ConsentGraph& graph, const std::string& assetId);
+// "Ada Lovelace voice": a model is known by its file's name (the id goes in a tooltip).
+QString modelName(const accord::Model& model);
 // Why a decision was refused: each missing grant's reason, in the policy engine's order.
 QStringList missingGrantReasons(const accord::Decision& decision);
 

@@ -70,7 +70,7 @@ public:
         ModelColumnCount
     };
     static constexpr int kDefaultSteps = 800; // the voice model's default schedule
-    static constexpr int kDefaultWidth = 128;  // the voice model's default network width
+    static constexpr int kDefaultWidth = 128; // the voice model's default network width
 
     ModelsPanel(RegistrySession* session, ProjectDocument* document, QWidget* parent = nullptr);
     // Cancels a running training (its checkpoint is kept) and waits for the workers.
@@ -91,6 +91,8 @@ public:
     QLabel* trainHintLabel() const { return trainHint_; }
     // Why Train is disabled, in plain words; empty when it can start.
     QString whyTrainingCannotStart() const;
+    // Who is working (the window's "Working as"): the models' state says whether they may sing.
+    void setActor(const QString& holderId);
 
     QString selectedOwner() const;
     void selectOwner(const QString& holderId);
@@ -141,6 +143,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void trainingChanged(bool running);
+    // While training: the step reached of `total` (for the status bar, wherever one is).
+    void trainingProgress(int step, int total);
     // A training run ended: `modelId` when a model was registered, empty otherwise.
     void trainingFinished(const QString& modelId);
     // The ranges of a model and of the track it was applied to are shown in the apply message.
@@ -230,6 +234,8 @@ private:
     std::map<std::string, CachedCard> cards_;
     QFutureWatcher<std::vector<CardCheck>>* cardWatcher_ = nullptr;
     bool checkingCards_ = false; // a round is running or its result is not shown yet
+    std::string actor_;
+    bool showsDenial_ = false; // the training message is a consent denial
 };
 
 } // namespace accord::ui

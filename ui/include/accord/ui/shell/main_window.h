@@ -203,6 +203,8 @@ private:
     ExportDialog* exportDialog_ = nullptr;
     QComboBox* workingAsBox_ = nullptr;
     WalkthroughDialog* walkthroughDialog_ = nullptr;
+    int trainingStep_ = 0; // the Models panel's run, for the status bar
+    int trainingTotal_ = 0;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
     QWidget* tasks_ = nullptr;
