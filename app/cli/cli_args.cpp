@@ -138,8 +138,9 @@ std::string usageText(const std::vector<CommandSpec>& commands) {
 }
 
 std::string commandUsage(const CommandSpec& command) {
-    return "usage: " + commandLine(command) +
-           "\n       global options: [--registry PATH] [--json]\n" + kExitCodes;
+    return "usage: " + commandLine(command) + "\n\n" + command.description +
+           "\n\nglobal options: [--registry PATH] [--json]\n" + kExitCodes +
+           "docs/CLI.md describes every command.\n";
 }
 
 } // namespace accord::cli

@@ -23,6 +23,7 @@ struct OptionSpec {
 
 struct CommandSpec {
     std::vector<std::string> words; // {"grant", "add"}
+    std::string description;        // what it does, one sentence (shown by --help)
     std::string usage;              // the rest of the usage line
     std::vector<OptionSpec> options;
     std::size_t minPositionals = 0;

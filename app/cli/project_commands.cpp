@@ -89,7 +89,7 @@ ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
     std::string trackId, note;
     std::vector<std::string> flagged; // other holders' recordings found inside a new asset
     editProject(path, [&](Project& project) {
-        Track& track = project.track(args.required("--track"));
+        Track& track = project.trackByIdOrName(args.required("--track"));
         trackId = track.id;
         const AudioIdentity identity = audio::identifyAudioFile(file);
         clip.id = project.nextClipId();

@@ -122,6 +122,25 @@ const Track& Project::track(const std::string& id) const {
     throw BadInput("no track '" + id + "' in the project");
 }
 
+Track& Project::trackByIdOrName(const std::string& idOrName) {
+    std::vector<Track*> named;
+    for (auto& t : tracks) {
+        if (t.id == idOrName)
+            return t;
+        if (t.name == idOrName)
+            named.push_back(&t);
+    }
+    if (named.size() == 1)
+        return *named.front();
+    if (named.empty())
+        throw BadInput("no track '" + idOrName + "' in the project (by id or name)");
+    std::string ids;
+    for (const Track* t : named)
+        ids += (ids.empty() ? "" : ", ") + t->id;
+    throw BadInput(std::to_string(named.size()) + " tracks are named '" + idOrName +
+                   "': give its id (" + ids + ")");
+}
+
 std::string Project::nextTrackId() const {
     std::vector<std::string> ids;
     for (const auto& t : tracks)

@@ -237,13 +237,28 @@ private slots:
         const auto version = runCli({"--version"});
         QCOMPARE(version.exitCode, 0);
         QVERIFY(QString(version.out).startsWith("accord-cli "));
-        for (const QStringList& command :
-             {QStringList{"holder", "add"}, QStringList{"grant", "revoke"}, QStringList{"export"},
-              QStringList{"train", "voice"}, QStringList{"verify"}, QStringList{"trust", "add"}}) {
-            const auto help = runCli(command + QStringList{"--help"}, registry);
+        // Every command the usage lists, each with a one-sentence description.
+        QStringList commands;
+        for (const QString& line : QString(runCli({"help"}).out).split('\n')) {
+            if (!line.startsWith("  accord-cli "))
+                continue;
+            QStringList words;
+            for (const QString& word : line.mid(13).split(' ', Qt::SkipEmptyParts)) {
+                if (!word.at(0).isLower())
+                    break;
+                words << word;
+            }
+            commands << words.join(' ');
+        }
+        QVERIFY2(commands.size() >= 30, qPrintable(commands.join(" | ")));
+        for (const QString& command : commands) {
+            const auto help = runCli(command.split(' ') + QStringList{"--help"}, registry);
             QCOMPARE(help.exitCode, 0);
-            QVERIFY2(QString(help.out).startsWith("usage: accord-cli " + command.join(' ')),
+            const QStringList paragraphs = QString(help.out).split("\n\n");
+            QVERIFY2(paragraphs.value(0).startsWith("usage: accord-cli " + command),
                      qPrintable(help.out));
+            QVERIFY2(paragraphs.value(1).endsWith('.') && paragraphs.value(1).size() > 20,
+                     qPrintable(command + ": " + paragraphs.value(1)));
         }
         QVERIFY(!QFile::exists(registry)); // asking for help writes nothing
 
@@ -454,11 +469,21 @@ private slots:
                         registry)
                      .exitCode,
                  0);
-        QCOMPARE(runCli({"project", "add-clip", project, "--track", "t-2", piano, "--owner", bo,
+        // By name as well as by id; a name two tracks share is refused, naming their ids.
+        QCOMPARE(runCli({"project", "add-clip", project, "--track", "Keys", piano, "--owner", bo,
                          "--at", "0.5", "--length", "2"},
                         registry)
                      .exitCode,
                  0);
+        const QString twin = dir.filePath("twin.accord");
+        runCli({"project", "new", twin}, registry);
+        runCli({"project", "add-track", twin, "--name", "Vocals"}, registry);
+        runCli({"project", "add-track", twin, "--name", "Vocals"}, registry);
+        const auto twice =
+            runCli({"project", "add-clip", twin, "--track", "Vocals", words}, registry);
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(QString(twice.err).contains("2 tracks are named 'Vocals': give its id (t-1, t-2)"),
+                 twice.err.constData());
 
         const QString mix = dir.filePath("mix.wav");
         const QString stems = dir.filePath("stems");

@@ -64,6 +64,9 @@ struct Project {
 
     Track& track(const std::string& id);             // throws BadInput naming the id
     const Track& track(const std::string& id) const; // throws BadInput naming the id
+    // A track by its id, else by its name (as a user calls it); BadInput when there is none or
+    // the name is two tracks'.
+    Track& trackByIdOrName(const std::string& idOrName);
     std::string nextTrackId() const;
     std::string nextClipId() const;
     std::int64_t secondsToSamples(double seconds) const;
