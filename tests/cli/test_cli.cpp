@@ -617,6 +617,33 @@ private slots:
         QCOMPARE(summary.value("export_allowed_after_revocation").toBool(), false);
         QCOMPARE(summary.value("audit_intact").toBool(), true);
         QCOMPARE(runCli({"audit", "verify"}, out + "/registry.sqlite").exitCode, 0);
+
+        // Without --json it says how to open its song.
+        const QString second = dir.filePath("demo-again");
+        const auto told = runCli({"demo", "--out", second});
+        QVERIFY2(told.exitCode == 0, told.err.constData());
+        QVERIFY2(QString(told.out).contains(
+                     "Open the song in the studio:\n   accord --registry \"" + second +
+                     "/registry.sqlite\" \"" + second + "/song.accord\""),
+                 told.out.constData());
+        QVERIFY(QFile::exists(second + "/song.accord"));
+    }
+
+    // Recordings that cannot be had (here: a material folder that cannot be created, so the
+    // fetch fails) are a clear error, and nothing is written, not even the output folder.
+    void demoWithoutItsRecordingsWritesNothing() {
+        const QString out = dir.filePath("demo-nothing");
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("ACCORD_MATERIAL_DIR", "/proc/accord-no-such-folder");
+        process.setProcessEnvironment(environment);
+        process.start(QString::fromUtf8(qgetenv("ACCORD_CLI")), {"demo", "--out", out});
+        QVERIFY(process.waitForFinished(accord::test::kSafetyNetMs));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = process.readAllStandardError();
+        QVERIFY2(err.contains("the demo's recording is missing and could not be fetched"),
+                 qPrintable(err));
+        QVERIFY(!QFileInfo::exists(out));
     }
 };
 
