@@ -8,6 +8,7 @@
 #include "accord/ui/common/palette.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/consent/audit_panel.h"
+#include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/consent/consent_models.h"
 #include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/mixer/mixer_panel.h"
@@ -22,6 +23,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -297,6 +299,56 @@ private Q_SLOTS:
                           Qt::LeftButton);
         QVERIFY(window.verifyDock()->isVisible());
         walkthrough->close();
+    }
+
+    // "Change Grant…": the dialog starts from the grant, keeps its holder, and saving revokes
+    // it and gives the new one as one change.
+    void aGrantIsChangedFromTheWindow() {
+        QTemporaryDir scratch;
+        const QString path = scratch.filePath("change.sqlite");
+        std::string ada, take, grantId;
+        {
+            const auto registry = Registry::open(path.toStdString());
+            ada = registry->addHolder("Ada Lovelace", "").id;
+            take = registry
+                       ->addAsset({ada, identityOf("take5.wav", 30, 48000, 1), "",
+                                   AssetOrigin::Recorded, "/home/ada/takes/take5.wav"})
+                       .asset.id;
+            NewGrant grant;
+            grant.holder = ada;
+            grant.scope = Scope::Export;
+            grant.asset = take;
+            grantId = registry->addGrant(grant).id;
+        }
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(path));
+        window.show();
+        ui::ConsentPanel* panel = window.consentPanel();
+        window.panels()->setCurrentWidget(panel);
+        QVERIFY(!panel->editButton()->isEnabled()); // nothing selected
+        panel->grantsView()->selectRow(rowWithId(panel->grantsView()->model(), grantId));
+        QVERIFY(panel->editButton()->isEnabled());
+        QTest::mouseClick(panel->editButton(), Qt::LeftButton);
+        auto* dialog = window.findChild<ui::GrantDialog*>();
+        QVERIFY(dialog != nullptr && dialog->isVisible());
+        QCOMPARE(dialog->windowTitle(), QStringLiteral("Change Grant"));
+        QVERIFY(!dialog->holderBox()->isEnabled());
+        QCOMPARE(dialog->assetBox()->currentData().toString(), QString::fromStdString(take));
+        QCOMPARE(dialog->scopeBox()->currentData().toString(), QStringLiteral("export"));
+        QVERIFY(!dialog->commercialCheck()->isChecked());
+        dialog->commercialCheck()->setChecked(true);
+        dialog->accept();
+        QVERIFY2(!dialog->isVisible(), qPrintable(dialog->errorLabel()->text()));
+
+        const auto reader = Registry::open(path.toStdString());
+        QVERIFY(reader->grant(grantId)->revokedAt.has_value());
+        const std::vector<Grant> grants = reader->grants({});
+        QCOMPARE(grants.size(), std::size_t(2));
+        const Grant& fresh = grants.back().id == grantId ? grants.front() : grants.back();
+        QVERIFY(fresh.terms.commercial);
+        QCOMPARE(fresh.asset.value_or(""), take);
+        QCOMPARE(reader->grant(grantId)->revokeReason, "changed: replaced by " + fresh.id);
+        QTRY_COMPARE(panel->grantsView()->model()->rowCount(), 2);
     }
 
     void tablesShowTheRegistry() {

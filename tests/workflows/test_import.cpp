@@ -72,47 +72,6 @@ class TestImport : public QObject {
     Q_OBJECT
 
 private slots:
-    // "These are my own recordings" (docs/CONSENT.md "My own recordings"): the owner's own uses
-    // in one step, for the owner alone, once; never on somebody else's recording.
-    void ownUsesAreGrantedOnceAndOnlyToTheOwner() {
-        ACCORD_REQUIRE_MATERIAL(words, kWords);
-        Scratch scratch;
-        const auto take =
-            importRecording(*scratch.registry, words.toStdString(), scratch.owner, 48000);
-        const auto added =
-            accord::workflows::grantOwnUses(*scratch.registry, scratch.owner, {take.asset.id});
-        QCOMPARE(added.size(), accord::workflows::ownUseScopes().size());
-        for (const accord::Grant& grant : added) {
-            QCOMPARE(grant.grantee.value_or(""), scratch.owner);
-            QVERIFY(grant.terms.commercial);
-        }
-        for (const accord::Scope scope : accord::workflows::ownUseScopes()) {
-            accord::PolicyRequest request;
-            request.scope = scope;
-            request.subject = {accord::InputKind::Asset, take.asset.id};
-            request.actor = scratch.owner;
-            request.commercial = true;
-            request.at = accord::currentTime();
-            QVERIFY2(scratch.registry->decide(request).allowed, accord::scopeName(scope).c_str());
-            request.actor.clear(); // anyone else in the studio: not allowed
-            QVERIFY(!scratch.registry->decide(request).allowed);
-        }
-        QVERIFY(accord::workflows::grantOwnUses(*scratch.registry, scratch.owner, {take.asset.id})
-                    .empty());
-
-        // A revoked one is granted again; the others stay as they are.
-        scratch.registry->revokeGrant(added.front().id, "changed my mind");
-        QCOMPARE(accord::workflows::grantOwnUses(*scratch.registry, scratch.owner, {take.asset.id})
-                     .size(),
-                 std::size_t(1));
-
-        const std::string other = scratch.registry->addHolder("Bo", "").id;
-        const std::size_t before = scratch.registry->grants({}).size();
-        QVERIFY_THROWS_EXCEPTION(accord::BadInput, accord::workflows::grantOwnUses(
-                                                       *scratch.registry, other, {take.asset.id}));
-        QCOMPARE(scratch.registry->grants({}).size(), before);
-    }
-
     void importRegistersOnceBySameContent() {
         ACCORD_REQUIRE_MATERIAL(words, kWords);
         Scratch scratch;

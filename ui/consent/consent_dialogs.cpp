@@ -1,5 +1,7 @@
 #include "accord/ui/consent/consent_dialogs.h"
 
+#include "accord/workflows/grant_edit.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
@@ -12,6 +14,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -295,6 +298,30 @@ void GrantDialog::prefill(const QString& scope, bool commercial, const QString& 
     updatePreview();
 }
 
+void GrantDialog::editing(const Grant& grant) {
+    replaced_ = QString::fromStdString(grant.id);
+    setWindowTitle(tr("Change Grant"));
+    ok_->setText(tr("Save Change"));
+    if (const int index = holder_->findData(QString::fromStdString(grant.holder)); index >= 0)
+        holder_->setCurrentIndex(index);
+    holder_->setEnabled(false); // a grant is its holder's word: another holder gives their own
+    if (grant.asset) {
+        oneAsset_->setChecked(true);
+        if (const int index = asset_->findData(QString::fromStdString(*grant.asset)); index >= 0)
+            asset_->setCurrentIndex(index);
+    } else {
+        allAssets_->setChecked(true);
+    }
+    share_->setValue(grant.terms.sharePercent);
+    expires_->setChecked(grant.terms.expiresAt.has_value());
+    if (grant.terms.expiresAt)
+        expiry_->setDate(QDateTime::fromSecsSinceEpoch(*grant.terms.expiresAt, Qt::UTC).date());
+    licence_->setText(QString::fromStdString(grant.terms.licence));
+    attribution_->setText(QString::fromStdString(grant.terms.attribution));
+    prefill(QString::fromStdString(scopeName(grant.scope)), grant.terms.commercial,
+            QString::fromStdString(grant.grantee.value_or("")));
+}
+
 void GrantDialog::fillAssets() {
     asset_->clear();
     const QString holder = holder_->currentData().toString();
@@ -406,7 +433,9 @@ void GrantDialog::accept() {
         request.asset = grant->asset;
         request.grantee = grant->grantee;
         request.terms = grant->terms;
-        const Grant added = registry->addGrant(request);
+        const Grant added = replaced_.isEmpty()
+                                ? registry->addGrant(request)
+                                : workflows::editGrant(*registry, replaced_.toStdString(), request);
         added_ = QString::fromStdString(added.id);
     } catch (const std::exception& error) {
         showProblem(error_,

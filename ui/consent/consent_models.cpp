@@ -318,9 +318,9 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::DecorationRole:
         if (index.column() == Consent)
-            return row.withdrawn()            ? withdrawnIcon()
-                   : !row.exportAllowed()     ? notYetIcon()
-                                              : stateIcon(GrantState::Active);
+            return row.withdrawn()        ? withdrawnIcon()
+                   : !row.exportAllowed() ? notYetIcon()
+                                          : stateIcon(GrantState::Active);
         return {};
     case Qt::BackgroundRole:
         if (row.withdrawn()) // red only when the owner said no
@@ -487,7 +487,7 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
     case Holder:
         return row.holderName;
     case Scope:
-        return fromStd(scopeName(grant.scope));
+        return scopeUse(grant.scope);
     case AppliesTo:
         return row.appliesTo;
     case Grantee:

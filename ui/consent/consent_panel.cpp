@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -26,9 +27,14 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
     : QWidget(parent), holders_(new HoldersTableModel(session, this)),
       assets_(new AssetsTableModel(session, this)), grants_(new GrantsTableModel(session, this)),
       session_(session) {
-    holdersView_ = makeView(holders_, QStringLiteral("holdersView"));
-    assetsView_ = makeView(assets_, QStringLiteral("assetsView"));
-    grantsView_ = makeView(grants_, QStringLiteral("grantsView"));
+    // Ids, keys and technical columns are details: hidden until asked for (right-click a
+    // header); the main view names people and recordings.
+    holdersView_ = makeView(holders_, QStringLiteral("holdersView"),
+                            {HoldersTableModel::PublicKey, HoldersTableModel::Id});
+    assetsView_ = makeView(assets_, QStringLiteral("assetsView"),
+                           {AssetsTableModel::SampleRate, AssetsTableModel::Channels,
+                            AssetsTableModel::Isrc, AssetsTableModel::Id});
+    grantsView_ = makeView(grants_, QStringLiteral("grantsView"), {GrantsTableModel::Id});
     grantsView_->setWordWrap(true);
     connect(grants_, &QAbstractItemModel::modelReset, grantsView_, [this] {
         grantsView_->setColumnWidth(GrantsTableModel::Description, kDescriptionWidth);
@@ -41,7 +47,7 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
                                tr("No rights holders yet. Add artists, labels and producers with "
                                   "Add Holder… (or accord-cli holder add --name NAME)."),
                                holdersView_, holders_));
-    top->addWidget(makeSection(tr("Assets"),
+    top->addWidget(makeSection(tr("Recordings"),
                                tr("No recordings registered yet: drop audio files on the "
                                   "arrangement (or accord-cli asset add FILE --owner HOLDER)."),
                                assetsView_, assets_));
@@ -71,10 +77,16 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
     connect(addHolderButton_, &QPushButton::clicked, this, &ConsentPanel::addHolder);
     connect(addGrantButton_, &QPushButton::clicked, this, &ConsentPanel::addGrant);
     connect(revokeButton_, &QPushButton::clicked, this, &ConsentPanel::revokeSelectedGrant);
+    editButton_ = new QPushButton(tr("Change Grant…"));
+    editButton_->setObjectName(QStringLiteral("editGrantButton"));
+    editButton_->setToolTip(tr("Change the terms of the active grant selected below (it is "
+                               "revoked and given anew, as one change in the audit log)"));
+    connect(editButton_, &QPushButton::clicked, this, &ConsentPanel::editSelectedGrant);
     auto* actions = new QHBoxLayout;
     actions->setContentsMargins(6, 6, 6, 0);
     actions->addWidget(addHolderButton_);
     actions->addWidget(addGrantButton_);
+    actions->addWidget(editButton_);
     actions->addWidget(revokeButton_);
     actions->addStretch(1);
 
@@ -130,6 +142,17 @@ void ConsentPanel::updateButtons() {
     const bool active =
         !rows.isEmpty() && rows.first().data(StateRole).toString() == QLatin1String("active");
     revokeButton_->setEnabled(open && active);
+    // A grant given in another studio (a pack's) is changed there.
+    bool importedGrant = false;
+    if (active && session_->registry() != nullptr) {
+        try {
+            const auto grant = session_->registry()->grant(selectedGrant().toStdString());
+            importedGrant = grant && grant->origin.has_value();
+        } catch (const std::exception&) {
+            importedGrant = true; // unreadable: do not offer to change it
+        }
+    }
+    editButton_->setEnabled(open && active && !importedGrant);
 }
 
 HolderDialog* ConsentPanel::addHolder() {
@@ -158,6 +181,22 @@ GrantDialog* ConsentPanel::addGrant() {
     return dialog;
 }
 
+GrantDialog* ConsentPanel::editSelectedGrant() {
+    const QString id = selectedGrant();
+    if (!session_->isOpen() || id.isEmpty())
+        return nullptr;
+    const auto grant = session_->registry()->grant(id.toStdString());
+    if (!grant)
+        return nullptr;
+    auto* dialog = new GrantDialog(session_, QString::fromStdString(grant->holder),
+                                   QString::fromStdString(grant->asset.value_or("")), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->editing(*grant);
+    dialog->open();
+    return dialog;
+}
+
 RevokeDialog* ConsentPanel::revokeSelectedGrant() {
     const QString grant = selectedGrant();
     if (!session_->isOpen() || grant.isEmpty())
@@ -169,7 +208,8 @@ RevokeDialog* ConsentPanel::revokeSelectedGrant() {
     return dialog;
 }
 
-QTableView* ConsentPanel::makeView(RegistryTableModel* model, const QString& objectName) {
+QTableView* ConsentPanel::makeView(RegistryTableModel* model, const QString& objectName,
+                                   const std::vector<int>& detailColumns) {
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(model);
     proxy->setSortRole(SortRole);
@@ -187,6 +227,23 @@ QTableView* ConsentPanel::makeView(RegistryTableModel* model, const QString& obj
     connect(model, &QAbstractItemModel::modelReset, view,
             [view] { view->resizeColumnsToContents(); });
     view->resizeColumnsToContents();
+    for (int column : detailColumns)
+        view->setColumnHidden(column, true);
+    QHeaderView* header = view->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    header->setToolTip(tr("Right-click to show or hide columns (ids and technical details)"));
+    connect(header, &QHeaderView::customContextMenuRequested, view, [view, header](QPoint at) {
+        QMenu menu(view);
+        for (int column = 0; column < header->count(); ++column) {
+            QAction* shown =
+                menu.addAction(view->model()->headerData(column, Qt::Horizontal).toString());
+            shown->setCheckable(true);
+            shown->setChecked(!view->isColumnHidden(column));
+            connect(shown, &QAction::toggled, view,
+                    [view, column](bool on) { view->setColumnHidden(column, !on); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
     return view;
 }
 

@@ -79,6 +79,10 @@ public:
     // Fills the form for what a denial asked: `scope` (its name), commercial or not, and to
     // `grantee` (a holder id; empty: anyone in this studio).
     void prefill(const QString& scope, bool commercial, const QString& grantee);
+    // Turns the dialog into "Change Grant" for `grant`: the form starts from it, the holder stays
+    // theirs, and OK replaces it (workflows::editGrant: revoked and given anew, as one change).
+    void editing(const accord::Grant& grant);
+    QString replacedGrant() const { return replaced_; }
 
     void accept() override;
 
@@ -107,6 +111,7 @@ private:
     QLabel* error_;
     QPushButton* ok_ = nullptr;
     QString added_;
+    QString replaced_; // the grant being changed, in edit mode
 };
 
 class RevokeDialog : public QDialog {

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -52,9 +54,14 @@ public Q_SLOTS:
     HolderDialog* addHolder();
     GrantDialog* addGrant();
     RevokeDialog* revokeSelectedGrant();
+    // "Change Grant…": the grant dialog in edit mode for the selected active grant.
+    GrantDialog* editSelectedGrant();
+    QPushButton* editButton() const { return editButton_; }
 
 private:
-    QTableView* makeView(RegistryTableModel* model, const QString& objectName);
+    // `detailColumns` start hidden; a right-click on the header shows or hides any column.
+    QTableView* makeView(RegistryTableModel* model, const QString& objectName,
+                         const std::vector<int>& detailColumns);
     QString selectedId(const QTableView* view) const;
     void updateButtons();
     QWidget* makeSection(const QString& title, const QString& emptyHint, QTableView* view,
@@ -72,6 +79,7 @@ private:
     QPushButton* addHolderButton_ = nullptr;
     QPushButton* addGrantButton_ = nullptr;
     QPushButton* revokeButton_ = nullptr;
+    QPushButton* editButton_ = nullptr;
 };
 
 } // namespace accord::ui
