@@ -475,6 +475,14 @@ private Q_SLOTS:
         ui::AuditPanel* audit = window.consentPanel()->auditPanel();
         QVERIFY(audit->model()->rowCount() >= 9); // 2 holders, 3 assets, 3 grants, 1 revocation
         QCOMPARE(audit->resultText(), QStringLiteral("Not verified yet."));
+        // What each change did, in words ("holder.add" is in the tooltip).
+        QStringList operations;
+        for (int row = 0; row < audit->model()->rowCount(); ++row)
+            operations << cell(audit->model(), row, ui::AuditLogModel::Operation);
+        for (const QString& words :
+             {QStringLiteral("Holder added"), QStringLiteral("Recording registered"),
+              QStringLiteral("Grant given"), QStringLiteral("Grant revoked")})
+            QVERIFY2(operations.contains(words), qPrintable(operations.join(", ")));
 
         window.panels()->setCurrentWidget(window.consentPanel());
         window.consentPanel()->showAudit();

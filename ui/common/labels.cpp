@@ -1,6 +1,8 @@
 #include "accord/ui/common/labels.h"
 
+#include <QDateTime>
 #include <QFileInfo>
+#include <QLocale>
 #include <QObject>
 
 #include <cmath>
@@ -62,6 +64,12 @@ QString scopeUse(accord::Scope scope) {
         return QObject::tr("sharing its models");
     }
     return fromStd(accord::scopeName(scope));
+}
+
+QString localTime(const std::string& iso) {
+    const QDateTime time = QDateTime::fromString(fromStd(iso), Qt::ISODate);
+    return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat)
+                          : fromStd(iso);
 }
 
 QString counted(int n, const QString& one, const QString& many) {

@@ -66,12 +66,33 @@ QString shortHash(const std::string& hash) {
     return fromStd(hash.substr(0, 12));
 }
 
-// "2026-11-23T21:54:01Z" -> "2026-11-23 21:54" (UTC, as stored; the tooltip has it whole).
-QString readableTime(const std::string& iso) {
-    QString text = fromStd(iso);
-    if (text.size() >= 16 && text.at(10) == QLatin1Char('T'))
-        return text.left(10) + QLatin1Char(' ') + text.mid(11, 5);
-    return text;
+// What an audit entry did, in words: "grant.revoke" -> "Grant revoked".
+QString operationInWords(const std::string& op) {
+    static const std::map<std::string, const char*> words{
+        {"studio.create", QT_TR_NOOP("Registry created")},
+        {"holder.add", QT_TR_NOOP("Holder added")},
+        {"holder.known", QT_TR_NOOP("Holder from another studio recorded")},
+        {"asset.add", QT_TR_NOOP("Recording registered")},
+        {"asset.midi", QT_TR_NOOP("MIDI file registered")},
+        {"asset.scan", QT_TR_NOOP("Recording scanned")},
+        {"asset.contains", QT_TR_NOOP("Recording found inside")},
+        {"asset.foreign", QT_TR_NOOP("Recording from another studio recorded")},
+        {"grant.add", QT_TR_NOOP("Grant given")},
+        {"grant.sign", QT_TR_NOOP("Grant signed")},
+        {"grant.import", QT_TR_NOOP("Grant imported")},
+        {"grant.origin", QT_TR_NOOP("Grant's origin recorded")},
+        {"grant.revoke", QT_TR_NOOP("Grant revoked")},
+        {"model.add", QT_TR_NOOP("Model registered")},
+        {"model.source", QT_TR_NOOP("Model's training source recorded")},
+        {"render.add", QT_TR_NOOP("Render recorded")},
+        {"render.input", QT_TR_NOOP("Render's input recorded")},
+        {"render.watermark", QT_TR_NOOP("Render's watermark recorded")},
+        {"export.add", QT_TR_NOOP("Export recorded")},
+        {"pack.import", QT_TR_NOOP("Model pack imported")},
+        {"trust.add", QT_TR_NOOP("Key trusted")},
+        {"trust.remove", QT_TR_NOOP("Key no longer trusted")}};
+    const auto found = words.find(op);
+    return found == words.end() ? fromStd(op) : AuditLogModel::tr(found->second);
 }
 
 QString formatDuration(double seconds) {
@@ -215,7 +236,7 @@ QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
                        ? QString::number(row.activeGrants)
                        : tr("%1 of %2").arg(row.activeGrants).arg(row.grants);
         case Registered:
-            return role == SortRole ? fromStd(holder.createdAt) : readableTime(holder.createdAt);
+            return role == SortRole ? fromStd(holder.createdAt) : localTime(holder.createdAt);
         case PublicKey:
             return role == SortRole ? fromStd(holder.publicKey) : shortHash(holder.publicKey) + "…";
         case Id:
@@ -540,9 +561,9 @@ QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     case Seq:
         return static_cast<qlonglong>(entry.seq);
     case Time:
-        return fromStd(entry.at);
+        return role == SortRole ? fromStd(entry.at) : localTime(entry.at);
     case Operation:
-        return fromStd(entry.op);
+        return role == SortRole ? fromStd(entry.op) : operationInWords(entry.op);
     case Table:
         return fromStd(entry.table);
     case Row:

@@ -73,12 +73,6 @@ QString formatDuration(double seconds) {
         .arg((total % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
-QString formatTime(const std::string& iso) {
-    const QDateTime time = QDateTime::fromString(fromStd(iso), Qt::ISODate);
-    return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat)
-                          : fromStd(iso);
-}
-
 QString capitalised(QString text) {
     if (!text.isEmpty())
         text[0] = text[0].toUpper();
@@ -564,7 +558,7 @@ void ModelsPanel::reloadModels() {
                 item->setText(ModelId, modelName(model));
                 item->setToolTip(ModelId, tr("%1\n%2").arg(id, file));
                 item->setText(ModelOwner, holderName(registry->consentGraph(), model.owner));
-                item->setText(ModelCreated, formatTime(model.createdAt));
+                item->setText(ModelCreated, localTime(model.createdAt));
 
                 QStringList recordings;
                 QStringList sources;
@@ -708,7 +702,7 @@ void ModelsPanel::showSelectedCard() {
                      .arg(id, holderName(registry->consentGraph(), model->owner),
                           fromStd(model->owner));
         lines << tr("File: %1").arg(fromStd(model->file));
-        lines << tr("Created: %1").arg(formatTime(model->createdAt));
+        lines << tr("Created: %1").arg(localTime(model->createdAt));
         if (!items.isEmpty())
             lines << tr("State: %1 — %2")
                          .arg(items.first()->text(ModelState),

@@ -36,6 +36,9 @@ QStringList missingGrantReasons(const accord::Decision& decision);
 // What a scope lets others do with a recording, in words: "voice training", "export".
 QString scopeUse(accord::Scope scope);
 
+// "2026-11-23T21:54:01Z" (as stored) in the user's time zone and locale: "23/11/2026 22:54".
+QString localTime(const std::string& iso);
+
 // "1 grant" / "2 grants": the studio ships no translations, so the plural is chosen here.
 QString counted(int n, const QString& one, const QString& many);
 // "3:05": a recording's length in minutes and seconds.
