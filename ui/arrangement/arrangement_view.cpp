@@ -3,6 +3,7 @@
 #include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
+#include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
 #include "accord/ui/project/project_document.h"
 
@@ -755,9 +756,11 @@ void ArrangementView::paintDropTarget(QPainter& painter) const {
     const int x = xForSample(drop_.position);
     painter.drawLine(x, lane.top(), x, lane.bottom());
     painter.setPen(palette::text);
-    painter.drawText(lane.adjusted(x - laneLeft() + 8, 6, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                     drop_.track.empty() ? tr("Drop to add %n new track(s)", nullptr, rows)
-                                         : tr("Drop onto this track"));
+    painter.drawText(
+        lane.adjusted(x - laneLeft() + 8, 6, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+        drop_.track.empty()
+            ? tr("Drop to add %1").arg(counted(rows, tr("a new track"), tr("%1 new tracks")))
+            : tr("Drop onto this track"));
 }
 
 void ArrangementView::paintEmptyHint(QPainter& painter) const {
@@ -860,10 +863,11 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
                                                           Qt::ElideRight, nameRect.width()));
         painter.setFont(smallFont);
         painter.setPen(palette::mutedText);
-        painter.drawText(QRect(14, top + 32, kHeaderWidth - 24, 16),
-                         Qt::AlignLeft | Qt::AlignVCenter,
-                         tr("%1 · %2 · %n clip(s)", nullptr, static_cast<int>(track.clips.size()))
-                             .arg(formatDecibels(track.gainDb), formatPan(track.pan)));
+        painter.drawText(
+            QRect(14, top + 32, kHeaderWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
+            tr("%1 · %2 · %3")
+                .arg(formatDecibels(track.gainDb), formatPan(track.pan),
+                     counted(static_cast<int>(track.clips.size()), tr("1 clip"), tr("%1 clips"))));
         if (!track.model.empty())
             painter.drawText(QRect(14, top + 50, kHeaderWidth - 24, 16),
                              Qt::AlignLeft | Qt::AlignVCenter,

@@ -630,10 +630,12 @@ void MainWindow::verifyAudit() {
 void MainWindow::reportAudit(const AuditOutcome& outcome) {
     if (!outcome.completed)
         return; // already reported as an error
-    statusBar()->showMessage(
-        outcome.intact ? tr("Audit log intact")
-                       : tr("Audit log TAMPERED: %1 problem(s)").arg(outcome.problems.size()),
-        kStatusMessageMs);
+    statusBar()->showMessage(outcome.intact
+                                 ? tr("Audit log intact")
+                                 : tr("Audit log TAMPERED: %1")
+                                       .arg(counted(static_cast<int>(outcome.problems.size()),
+                                                    tr("1 problem"), tr("%1 problems"))),
+                             kStatusMessageMs);
 }
 
 void MainWindow::updateConsentMarks() {
