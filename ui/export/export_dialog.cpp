@@ -5,6 +5,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
+#include "accord/ui/common/holder_choice.h"
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
 #include "accord/ui/consent/consent_dialogs.h"
@@ -368,20 +369,9 @@ void ExportDialog::showEvent(QShowEvent* event) {
 }
 
 void ExportDialog::reloadHolders() {
-    const QString selected = actor_->currentData().toString();
-    const QSignalBlocker blocker(actor_);
-    actor_->clear();
-    actor_->addItem(tr("Nobody in particular (only grants to anyone count)"), QString());
-    if (const Registry* registry = session_->registry()) {
-        try {
-            for (const Holder& holder : registry->holders())
-                actor_->addItem(holderLabel(holder), fromStd(holder.id));
-        } catch (const std::exception&) {
-            // The decision below names what is wrong with the registry.
-        }
-    }
-    const int index = actor_->findData(selected);
-    actor_->setCurrentIndex(index < 0 ? 0 : index);
+    fillHolderChoice(actor_, session_->registry(),
+                     tr("Nobody in particular (only grants to anyone count)"),
+                     actor_->currentData().toString());
 }
 
 void ExportDialog::setActor(const QString& holderId) {

@@ -6,6 +6,7 @@
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
+#include "accord/ui/common/holder_choice.h"
 #include "accord/ui/common/icons.h"
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
@@ -1278,23 +1279,13 @@ void MainWindow::rememberWorkingAs() {
 void MainWindow::reloadWorkingAs() {
     const QString current =
         session_->isOpen() ? QSettings().value(workingAsKey()).toString() : QString();
-    const QSignalBlocker blocker(workingAsBox_);
-    workingAsBox_->clear();
-    workingAsBox_->addItem(tr("Nobody in particular"), QString());
-    if (const Registry* registry = session_->registry()) {
-        try {
-            for (const Holder& holder : registry->holders())
-                workingAsBox_->addItem(QString::fromStdString(holder.name),
-                                       QString::fromStdString(holder.id));
-        } catch (const std::exception&) {
-            // The registry's trouble is reported where it is read for the panels.
-        }
-    }
-    int index = workingAsBox_->findData(current);
+    fillHolderChoice(workingAsBox_, session_->registry(), tr("Nobody in particular"), current);
     // Never chosen here and only one holder: the studio's own artist is the one working.
-    if (session_->isOpen() && !QSettings().contains(workingAsKey()) && workingAsBox_->count() == 2)
-        index = 1;
-    workingAsBox_->setCurrentIndex(index < 0 ? 0 : index);
+    if (session_->isOpen() && !QSettings().contains(workingAsKey()) &&
+        workingAsBox_->count() == 2) {
+        const QSignalBlocker blocker(workingAsBox_);
+        workingAsBox_->setCurrentIndex(1);
+    }
     workingAsBox_->setEnabled(session_->isOpen());
     applyWorkingAs(workingAs());
 }
