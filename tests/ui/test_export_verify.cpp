@@ -396,6 +396,7 @@ private Q_SLOTS:
         QTest::mouseClick(dialog_->verifyButton(), Qt::LeftButton);
         ui::VerifyPanel* panel = window_->verifyPanel();
         QVERIFY(window_->verifyDock()->isVisible());
+        QVERIFY(!dialog_->isVisible()); // it would cover the results
         QCOMPARE(panel->file(), mix_);
         QVERIFY(waitForVerification());
 
@@ -479,7 +480,10 @@ private Q_SLOTS:
         QCOMPARE(panel->contentState(), QStringLiteral("match"));
         saveScreenshot(verifyContent(), "verify-revoked.png");
 
-        // The dialog, still open, now denies the same export naming Ada's recording.
+        // The dialog, opened again (Verify put it aside), denies the same export naming Ada's
+        // recording.
+        window_->exportAction()->trigger();
+        QVERIFY(dialog_->isVisible());
         QVERIFY(waitForJudgement());
         QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Denied);
         QCOMPARE(dialog_->missingView()->rowCount(), 1);

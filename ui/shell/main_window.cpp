@@ -1077,6 +1077,7 @@ ExportDialog* MainWindow::showExport() {
             statusBar()->showMessage(tr("Exported %1").arg(files.value(0)), kStatusMessageMs);
         });
         connect(exportDialog_, &ExportDialog::verifyRequested, this, [this](const QString& file) {
+            exportDialog_->hide(); // out of the way of the results; File > Export… brings it back
             verifyDock_->show();
             verifyDock_->raise();
             verify_->verify(file);
