@@ -334,7 +334,8 @@ QWidget* ModelsPanel::makeCardsSection() {
     models_ = new QTreeWidget(section);
     models_->setObjectName(QStringLiteral("modelCards"));
     models_->setHeaderLabels({tr("Model"), tr("Owner"), tr("Created"), tr("State"),
-                              tr("Trained on (grant)"), tr("Metrics"), tr("Weights SHA-256")});
+                              tr("Trained on"), tr("Metrics"), tr("Weights SHA-256")});
+    models_->setColumnHidden(ModelWeights, true); // a hash: in the card, not the list
     models_->setRootIsDecorated(false);
     models_->setAlternatingRowColors(true);
     models_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -495,9 +496,10 @@ void ModelsPanel::reloadAssets() {
                 item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
                 item->setCheckState(AssetName, keep.contains(id) ? Qt::Checked : Qt::Unchecked);
             } else {
-                const QString reason = missingGrantReasons(decision).join(QStringLiteral("; "));
-                item->setText(AssetConsent, reason);
-                item->setToolTip(AssetConsent, reason);
+                // In words here; the policy's reasons (grants, dates) in the tooltip.
+                item->setText(AssetConsent, tr("Not allowed by %1").arg(owner_->currentText()));
+                item->setToolTip(AssetConsent,
+                                 missingGrantReasons(decision).join(QLatin1Char('\n')));
                 item->setForeground(AssetConsent, palette::denied);
                 // Shown, greyed and not tickable: the reason says what would allow it.
                 item->setFlags(Qt::ItemIsSelectable);
@@ -913,7 +915,9 @@ void ModelsPanel::applyUpdate(const TrainingUpdate& update) {
     if (!training.isEmpty()) {
         trainingSeries_->append(training);
         validationSeries_->append(validation);
-        const double margin = std::max(1e-6, (lossMax_ - lossMin_) * 0.05);
+        // A flat start (one point) still gets a readable span rather than five equal labels.
+        const double margin =
+            std::max({1e-6, (lossMax_ - lossMin_) * 0.05, std::abs(lossMax_) * 0.02});
         lossAxis_->setRange(std::max(0.0, lossMin_ - margin), lossMax_ + margin);
         lossAxis_->applyNiceNumbers(); // round ticks: 0.5, 1.0, 1.5 rather than 0.762, 1.69
     }
@@ -1009,18 +1013,19 @@ void ModelsPanel::finish(const TrainingOutcome& outcome) {
         progress_->setValue(std::min(model.steps, total));
         setMessage(message_,
                    tr("The time budget ended training at step %1 of %2: the model so "
-                      "far is saved and registered as %3 (%4). Resume continues the "
+                      "far is saved and registered as “%3” (%4). Resume continues the "
                       "schedule.")
                        .arg(model.steps)
                        .arg(total)
-                       .arg(lastModel_, figures),
+                       .arg(QFileInfo(fromStd(model.file)).completeBaseName(), figures),
                    MessageKind::Done);
     } else {
         progress_->setRange(0, total);
         progress_->setValue(total);
         setMessage(message_,
-                   tr("Trained and registered %1: %2. Saved to %3.")
-                       .arg(lastModel_, figures, fromStd(model.file)),
+                   tr("Trained and registered “%1”: %2. Saved to %3.")
+                       .arg(QFileInfo(fromStd(model.file)).completeBaseName(), figures,
+                            fromStd(model.file)),
                    MessageKind::Done);
     }
     updateDefaultOutput(); // the next model gets a name of its own
