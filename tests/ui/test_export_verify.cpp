@@ -13,6 +13,7 @@
 #include "accord/core/registry.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/consent/consent_dialogs.h"
+#include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/export/export_dialog.h"
 #include "accord/ui/import/import_manager.h"
 #include "accord/ui/project/project_document.h"
@@ -434,6 +435,18 @@ private Q_SLOTS:
         QVERIFY2(panel->credentialsLabel()->text().startsWith("✔ Valid: claim signed by"),
                  qPrintable(panel->credentialsLabel()->text()));
         saveScreenshot(window_.get(), "verify-intact.png");
+    }
+
+    // A file dropped on the window outside the arrangement (which imports its drops) opens
+    // Verify with it.
+    void aFileDroppedOnTheWindowIsVerified() {
+        window_->verifyDock()->hide();
+        window_->panels()->setCurrentWidget(window_->consentPanel());
+        QVERIFY(accord::test::dropFiles(window_.get(), {mix_}, window_->rect().center()));
+        QVERIFY(window_->verifyDock()->isVisible());
+        QCOMPARE(window_->verifyPanel()->file(), mix_);
+        QVERIFY(waitForVerification());
+        QCOMPARE(window_->verifyPanel()->contentState(), QStringLiteral("match"));
     }
 
     void flippedSampleIsAMismatch() {

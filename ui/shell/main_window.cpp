@@ -116,7 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
     statements_ = new StatementsPanel(session_, this);
     statements_->setObjectName(QStringLiteral("statementsPanel"));
     addPanel(statements_, tr("Statements"));
-    setAcceptDrops(true); // model packs; audio goes to the arrangement
+    setAcceptDrops(true); // model packs, and audio to verify (the arrangement imports its own)
     setCentralWidget(panels_);
 
     // Verify and Identify open on demand (View menu, Export's Verify button) beside whatever tab
@@ -1184,10 +1184,18 @@ QStringList packFiles(const QMimeData* data) {
     return packs;
 }
 
+// An audio file dropped outside the arrangement (which imports its drops): the one to verify.
+QString fileToVerify(const QMimeData* data) {
+    for (const QUrl& url : data->urls())
+        if (url.isLocalFile() && isAudioFile(url.toLocalFile()))
+            return url.toLocalFile();
+    return QString();
+}
+
 } // namespace
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (packFiles(event->mimeData()).isEmpty())
+    if (packFiles(event->mimeData()).isEmpty() && fileToVerify(event->mimeData()).isEmpty())
         return event->ignore();
     event->setDropAction(Qt::CopyAction);
     event->accept();
@@ -1195,11 +1203,17 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QStringList packs = packFiles(event->mimeData());
-    if (packs.isEmpty())
+    const QString verified = fileToVerify(event->mimeData());
+    if (packs.isEmpty() && verified.isEmpty())
         return event->ignore();
     event->acceptProposedAction();
     for (const QString& pack : packs)
         openPack(pack);
+    if (packs.isEmpty()) {
+        verifyDock_->show();
+        verifyDock_->raise();
+        verify_->verify(verified);
+    }
 }
 
 void MainWindow::showError(const ErrorReport& report) {
