@@ -1300,12 +1300,15 @@ void MainWindow::reloadWorkingAs() {
         workingAsBox_->count() == 2) {
         const QSignalBlocker blocker(workingAsBox_);
         workingAsBox_->setCurrentIndex(1);
+        rememberWorkingAs(); // it stays when a second holder arrives
     }
     workingAsBox_->setEnabled(session_->isOpen());
     applyWorkingAs(workingAs());
 }
 
 void MainWindow::applyWorkingAs(const QString& holderId) {
+    if (walkthroughDialog_ != nullptr)
+        walkthroughDialog_->setProgress(walkthroughProgress());
     imports_->setWorkingAs(holderId);
     playback_->setActor(holderId);
     variations_->setActor(holderId);

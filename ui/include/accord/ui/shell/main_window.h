@@ -10,6 +10,7 @@
 #include "accord/ui/shell/recovery.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include <cstdint>
@@ -202,8 +203,8 @@ private:
     QDockWidget* identifyDock_ = nullptr;
     ExportDialog* exportDialog_ = nullptr;
     QComboBox* workingAsBox_ = nullptr;
-    WalkthroughDialog* walkthroughDialog_ = nullptr;
-    int trainingStep_ = 0; // the Models panel's run, for the status bar
+    QPointer<WalkthroughDialog> walkthroughDialog_; // deletes itself when closed
+    int trainingStep_ = 0;                          // the Models panel's run, for the status bar
     int trainingTotal_ = 0;
     QLabel* registryLabel_;
     QLabel* countsLabel_;
