@@ -121,9 +121,6 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     const double chance = distinctQueries(hits) * (2 * kFitToleranceFrames + 1) /
                           (last - first + 2 * kFitToleranceFrames + 1) *
                           (2 * kPitchToleranceCents / (2 * kMaxPitchCents));
-    if (agreeing < kMinLandmarks || distinctFrames(kept) < kMinFrames ||
-        agreeing < chance + 4 * std::sqrt(chance + 1))
-        return std::nullopt;
     double queryStart = kept.front()->queryFrame, queryEnd = kept.front()->queryEnd;
     std::vector<double> pitches;
     for (const Hit* h : kept) {
@@ -139,8 +136,16 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     match.speed = speed;
     match.pitchSemitones = medianOf(pitches) / 100;
     match.landmarks = agreeing;
+    match.chanceLandmarks = chance;
+    match.onsets = distinctFrames(kept);
     match.confidence = 1 - std::exp(-(agreeing - chance) / kMinLandmarks);
     return match;
+}
+
+// Enough agreeing landmarks, over enough onsets, well above chance (docs/IDENTIFY.md "Matching").
+bool isMatch(const LandmarkMatch& m) {
+    return m.landmarks >= kMinLandmarks && m.onsets >= kMinFrames &&
+           m.landmarks >= m.chanceLandmarks + 4 * std::sqrt(m.chanceLandmarks + 1);
 }
 
 struct Cell {
@@ -190,7 +195,8 @@ std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<Vo
 } // namespace
 
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
-                                          const LandmarkLookup& lookup) {
+                                          const LandmarkLookup& lookup,
+                                          std::vector<LandmarkMatch>* candidates) {
     std::vector<std::uint32_t> hashes;
     std::vector<std::uint32_t> owners; // query landmark of each hash
     for (std::size_t i = 0; i < query.size(); ++i) {
@@ -228,9 +234,12 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
         own.clear();
         for (std::size_t h = first; h < end; ++h)
             own.push_back(&hits[h]);
-        if (const auto best = bestCell(own, votes))
-            if (auto match = fit(own, best->speed, best->offset))
-                matches.push_back(*match);
+        const auto best = bestCell(own, votes);
+        const auto candidate = best ? fit(own, best->speed, best->offset) : std::nullopt;
+        if (candidate && candidates)
+            candidates->push_back(*candidate);
+        if (candidate && isMatch(*candidate))
+            matches.push_back(*candidate);
     }
     std::sort(matches.begin(), matches.end(), [](const LandmarkMatch& a, const LandmarkMatch& b) {
         return a.landmarks > b.landmarks;

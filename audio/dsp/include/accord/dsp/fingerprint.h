@@ -87,23 +87,28 @@ struct LandmarkHit {
 // One recording found in a query.
 struct LandmarkMatch {
     std::int64_t recording = 0;
-    double queryStart = 0;     // seconds into the query
-    double recordingStart = 0; // seconds into the recording
-    double seconds = 0;        // length of the matched part, in query time
-    double speed = 1;          // recording seconds per query second
-    double pitchSemitones = 0; // the query's pitch relative to the recording's
-    int landmarks = 0;         // query landmarks that agree
-    double confidence = 0;     // 0..1 (docs/IDENTIFY.md "Confidence")
+    double queryStart = 0;      // seconds into the query
+    double recordingStart = 0;  // seconds into the recording
+    double seconds = 0;         // length of the matched part, in query time
+    double speed = 1;           // recording seconds per query second
+    double pitchSemitones = 0;  // the query's pitch relative to the recording's
+    int landmarks = 0;          // query landmarks that agree
+    double chanceLandmarks = 0; // how many would agree by chance
+    int onsets = 0;             // distinct query frames the agreeing landmarks start in
+    double confidence = 0;      // 0..1 (docs/IDENTIFY.md "Confidence")
 };
 
 // Finds the recordings a query's landmarks point to. `lookup(hashes, hits)` appends, for each
 // hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)` (none for a
-// hash stored more than fingerprint::kMaxRowsPerHash times). Matches
-// come strongest first, at most one per recording.
+// hash stored more than fingerprint::kMaxRowsPerHash times). Matches come strongest first, at
+// most one per recording. `candidates`, when given, gets every recording's best fit, also those a
+// match's thresholds turn down (the data the confidence is fitted on: docs/IDENTIFY.md
+// "Confidence").
 using LandmarkLookup =
     std::function<void(const std::vector<std::uint32_t>& hashes,
                        const std::function<void(std::size_t, const LandmarkHit&)>& hits)>;
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
-                                          const LandmarkLookup& lookup);
+                                          const LandmarkLookup& lookup,
+                                          std::vector<LandmarkMatch>* candidates = nullptr);
 
 } // namespace accord::dsp
