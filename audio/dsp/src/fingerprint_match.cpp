@@ -148,6 +148,27 @@ bool isMatch(const LandmarkMatch& m) {
            m.landmarks >= m.chanceLandmarks + 4 * std::sqrt(m.chanceLandmarks + 1);
 }
 
+// Whether some band of recording frame minus query frame, as wide as a match's agreeing hits can
+// spread over (`bandFrames`), holds hits of at least kMinLandmarks distinct query landmarks: a
+// match needs it, and it costs a sort of the hits where the votes cost one of many times as many
+// (docs/IDENTIFY.md "Matching"). `countOf` (one per query landmark) is zero before and after.
+bool mayMatch(std::vector<const Hit*>& hits, double bandFrames, std::vector<int>& countOf) {
+    auto diagonal = [](const Hit* h) { return h->recordingFrame - h->queryFrame; };
+    std::sort(hits.begin(), hits.end(),
+              [&](const Hit* a, const Hit* b) { return diagonal(a) < diagonal(b); });
+    int distinct = 0;
+    bool found = false;
+    for (std::size_t low = 0, high = 0; high < hits.size() && !found; ++high) {
+        distinct += countOf[hits[high]->queryIndex]++ == 0;
+        while (diagonal(hits[high]) - diagonal(hits[low]) > bandFrames)
+            distinct -= --countOf[hits[low++]->queryIndex] == 0;
+        found = distinct >= kMinLandmarks;
+    }
+    for (const Hit* h : hits)
+        countOf[h->queryIndex] = 0;
+    return found;
+}
+
 struct Cell {
     double speed, offset;
 };
@@ -218,8 +239,20 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
     // hit by fewer distinct query landmarks than a match needs.
     std::sort(hits.begin(), hits.end(),
               [](const Hit& a, const Hit& b) { return a.recording < b.recording; });
+    // A match's agreeing hits lie within kFitToleranceFrames of a line whose slope (the speed) is
+    // at most kMaxSpeedChange from 1 in log.
+    std::uint32_t firstFrame = UINT32_MAX, lastFrame = 0;
+    for (const Landmark& l : query) {
+        firstFrame = std::min(firstFrame, l.frame);
+        lastFrame = std::max(lastFrame, l.frame);
+    }
+    const double bandFrames =
+        query.empty()
+            ? 0
+            : std::expm1(kMaxSpeedChange) * (lastFrame - firstFrame) + 2 * kFitToleranceFrames;
     std::vector<LandmarkMatch> matches;
     std::vector<std::size_t> seenIn(query.size(), SIZE_MAX); // group that last counted a landmark
+    std::vector<int> countOf(query.size(), 0);
     std::vector<Vote> votes;
     std::vector<const Hit*> own;
     for (std::size_t first = 0, end = 0; first < hits.size(); first = end) {
@@ -234,6 +267,8 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
         own.clear();
         for (std::size_t h = first; h < end; ++h)
             own.push_back(&hits[h]);
+        if (!mayMatch(own, bandFrames, countOf))
+            continue;
         const auto best = bestCell(own, votes);
         const auto candidate = best ? fit(own, best->speed, best->offset) : std::nullopt;
         if (candidate && candidates)
