@@ -97,6 +97,9 @@ std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
                                                // corrupt the index; reindex brings them back
     impl->exec("PRAGMA cache_size = -65536");  // 64 MiB
+    // Lookups read pages all over the file: mapped, a page is read in place rather than copied by
+    // a system call (docs/IDENTIFY.md "Index"; SQLite caps the map at its build's maximum).
+    impl->exec("PRAGMA mmap_size = 4294967296");
     impl->transaction([&] {
         impl->exec(kSchema);
         Statement version(impl->db, "SELECT value FROM meta WHERE key = 'fingerprint'", path);
