@@ -22,7 +22,7 @@ constexpr int kRate = 8000;    // Hz: the analysis domain (mono)
 constexpr int kFftSize = 1024; // 128 ms
 constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
-constexpr int kVersion = 3; // bumped whenever landmarks change: an index of another version is
+constexpr int kVersion = 4; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
 // A hash stored more often than this is skipped by queries (a stop-list, as audfprint's and
 // Panako's caps): its rows carry little evidence, and without the cap a query's work grows with
@@ -35,10 +35,12 @@ struct Landmark {
     std::uint32_t frame = 0;     // the first peak's frame
     std::uint16_t span = 0;      // frames from the first peak to the third
     std::int16_t pitchCents = 0; // the first peak's pitch, cents above 100 Hz
-    // Query side only (not indexed): two bits per hashed quantity, set when it lies near the
-    // lower or upper edge of its cell, and two for the runner-up of a near tie for the loudest
-    // peak (queryHashes).
+    // Query side only (not indexed): two bits per hashed quantity but the ratio, set when it lies
+    // near the lower or upper edge of its cell, two for the runner-up of a near tie for the loudest
+    // peak and two for the middle peak of a near tie for the quietest (queryHashes).
     std::uint16_t nearEdges = 0;
+    double middle = 0; // the middle peak's time as a fraction of the span (its cells depend on
+                       // the span's octave looked up)
 };
 
 // Index: the landmarks stored. Query: a denser set (each anchor with more of the peaks after it),
