@@ -21,6 +21,12 @@ constexpr double kPitchToleranceCents = 60;
 constexpr int kMinVotes = 4;
 constexpr int kMinLandmarks = 10; // agreeing query landmarks before a match is reported
 constexpr int kMinFrames = 6;     // distinct query frames they start in
+// The confidence: the probability that a match is right, by logistic regression on ln(onsets) and
+// ln(agreeing landmarks) over the bench's candidates (scripts/fit-identify-confidence.py;
+// docs/IDENTIFY.md "Confidence").
+constexpr double kConfidenceBias = -13.146;
+constexpr double kConfidencePerLogOnset = 5.745;
+constexpr double kConfidencePerLogLandmark = 2.806;
 
 struct Hit {
     std::int64_t recording;
@@ -138,7 +144,9 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     match.landmarks = agreeing;
     match.chanceLandmarks = chance;
     match.onsets = distinctFrames(kept);
-    match.confidence = 1 - std::exp(-(agreeing - chance) / kMinLandmarks);
+    match.confidence =
+        1 / (1 + std::exp(-(kConfidenceBias + kConfidencePerLogOnset * std::log(match.onsets) +
+                            kConfidencePerLogLandmark * std::log(agreeing))));
     return match;
 }
 
