@@ -232,11 +232,13 @@ private slots:
     }
 
     void reindexEqualsIncrementalIndex() {
-        // A fourth recording arrives after the index was built; then everything is rebuilt.
+        // A fourth recording arrives after the index was built: registering it indexes it, so
+        // the next query has nothing to catch up; then everything is rebuilt.
         studio->add(kCaves, studio->ben);
+        QVERIFY(studio->index->recording(accord::IndexedKind::Asset, studio->assets[kCaves]));
         const auto update =
             accord::workflows::updateFingerprintIndex(*studio->registry, *studio->index);
-        QCOMPARE(update.indexed, 1);
+        QCOMPARE(update.indexed, 0);
         const auto incremental = studio->index->dump();
         QVERIFY(incremental.size() > 1000);
         const auto rebuilt =

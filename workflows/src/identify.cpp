@@ -149,6 +149,10 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
     return update;
 }
 
+IndexUpdate indexNewRecordings(const Registry& registry) {
+    return updateFingerprintIndex(registry, *openFingerprintIndex(registry));
+}
+
 IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& index,
                                 const std::function<void(int, int)>& progress,
                                 const std::atomic<bool>* cancel) {
