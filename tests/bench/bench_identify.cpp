@@ -7,8 +7,14 @@
 // fillets-cs clips of the low voice joined in order into 30 s recordings. Unrelated audio: the
 // last five hyperrogue tracks, the high voice's clips, sonic-pi loops, piano notes.
 // Knobs: ACCORD_BENCH_QUERIES (per condition, 40), ACCORD_BENCH_UNRELATED (500),
-// ACCORD_BENCH_HOURS (index growth up to this many hours, 4).
+// ACCORD_BENCH_HOURS (index growth up to this many hours, 4), ACCORD_BENCH_SEED (the queries'
+// draw, 14), ACCORD_BENCH_CONDITIONS (score only the conditions whose names contain one of these
+// comma-separated words; every query is still made, so the others stay the same queries),
+// ACCORD_BENCH_CHROMAPRINT (0: Accord only), ACCORD_BENCH_CANDIDATES (a CSV file: every
+// recording's best fit for every query, reported or not, the data the confidence is fitted on;
+// docs/IDENTIFY.md "Confidence").
 
+#include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
 #include "accord/dsp/fingerprint.h"
 #include "accord/workflows/identify.h"
@@ -29,6 +35,7 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -214,7 +221,26 @@ int main() {
     const int unrelatedCount = int(bench::envNumber("ACCORD_BENCH_UNRELATED", 500));
     const double growthHours = bench::envNumber("ACCORD_BENCH_HOURS", 4);
     const std::string scratch = bench::scratchFolder("bench-identify");
-    std::mt19937 random(14);
+    std::mt19937 random(unsigned(bench::envNumber("ACCORD_BENCH_SEED", 14)));
+    const char* conditionWords = std::getenv("ACCORD_BENCH_CONDITIONS");
+    auto scored = [&](const std::string& condition) {
+        if (!conditionWords || !*conditionWords)
+            return true;
+        std::string words = std::string(conditionWords) + ",";
+        for (std::size_t start = 0, comma; (comma = words.find(',', start)) != std::string::npos;
+             start = comma + 1)
+            if (comma > start &&
+                condition.find(words.substr(start, comma - start)) != std::string::npos)
+                return true;
+        return false;
+    };
+    const bool withChromaprint = bench::envNumber("ACCORD_BENCH_CHROMAPRINT", 1) != 0;
+    const char* candidatesPath = std::getenv("ACCORD_BENCH_CANDIDATES");
+    FILE* candidatesFile =
+        candidatesPath && *candidatesPath ? std::fopen(candidatesPath, "w") : nullptr;
+    if (candidatesFile)
+        std::fprintf(candidatesFile, "condition,query,recording,right,reported,landmarks,"
+                                     "chance,onsets,speed,pitch\n");
 
     // Recordings: 30 s pieces of the first 12 tracks and the low voice joined into 30 s.
     std::vector<Recording> recordings;
@@ -260,14 +286,14 @@ int main() {
     for (std::size_t i = 0; i < recordings.size(); ++i)
         recordingOfAsset[recordings[i].asset] = int(i);
 
-    // Indexing speed: decoding and fingerprinting on one thread, then the index's writes.
+    // Indexing speed: decoding and fingerprinting on one thread, then the index's writes (a
+    // rebuild: registering already indexed each recording, as an import's scan does).
     std::vector<double> fingerprintWall, fingerprintCpu, indexWall, indexCpu;
     for (const Recording& r : recordings)
         timed([&] { workflows::fingerprintFile(r.path); }, fingerprintWall, fingerprintCpu);
     auto index = workflows::openFingerprintIndex(*registry);
     workflows::IndexUpdate update;
-    timed([&] { update = workflows::updateFingerprintIndex(*registry, *index); }, indexWall,
-          indexCpu);
+    timed([&] { update = workflows::reindexFingerprints(*registry, *index); }, indexWall, indexCpu);
     auto sum = [](const std::vector<double>& v) {
         return std::accumulate(v.begin(), v.end(), 0.0);
     };
@@ -377,8 +403,57 @@ int main() {
 
     // Chromaprint fingerprints of the indexed files.
     std::vector<std::vector<std::uint32_t>> references;
-    for (const Recording& r : recordings)
-        references.push_back(chromaprint(r.path));
+    if (withChromaprint)
+        for (const Recording& r : recordings)
+            references.push_back(chromaprint(r.path));
+
+    // Every recording's best fit for the query (identifyFile's path for a file shorter than its
+    // window), whether reported or not: right is 1 for the recording the query was cut from or a
+    // piece of the same track, 0 otherwise.
+    std::map<std::int64_t, int> recordingOfIndexed;
+    for (const IndexedRecording& r : index->recordings())
+        recordingOfIndexed[r.id] =
+            recordingOfAsset.count(r.registryId) ? recordingOfAsset[r.registryId] : -2;
+    int candidateQueries = 0;
+    auto writeCandidates = [&](const Query& q, const std::string& condition) {
+        std::optional<dsp::Fingerprinter> fingerprinter;
+        std::vector<dsp::Landmark> landmarks;
+        audio::readAudioFileInBlocks(
+            q.file,
+            [&](int rate, int channels) {
+                fingerprinter.emplace(rate, channels, dsp::FingerprintSide::Query,
+                                      [&](const dsp::Landmark& l) { landmarks.push_back(l); });
+            },
+            [&](const float* const* planar, int frames) {
+                fingerprinter->add(planar, std::size_t(frames));
+            });
+        fingerprinter->finish();
+        std::vector<dsp::LandmarkMatch> candidates;
+        const auto reported = dsp::matchLandmarks(
+            landmarks,
+            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                index->lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
+                              [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                                  hit(i, {recording, l.frame, l.span, l.pitchCents});
+                              });
+            },
+            &candidates);
+        ++candidateQueries;
+        for (const dsp::LandmarkMatch& c : candidates) {
+            const int rec = recordingOfIndexed[c.recording];
+            const bool right =
+                q.recording >= 0 && rec >= 0 &&
+                (rec == q.recording || (recordings[std::size_t(rec)].source >= 0 &&
+                                        recordings[std::size_t(rec)].source ==
+                                            recordings[std::size_t(q.recording)].source));
+            const bool isReported =
+                std::any_of(reported.begin(), reported.end(),
+                            [&](const auto& m) { return m.recording == c.recording; });
+            std::fprintf(candidatesFile, "\"%s\",%d,%d,%d,%d,%d,%.3f,%d,%.4f,%.3f\n",
+                         condition.c_str(), candidateQueries, q.recording, right, isReported,
+                         c.landmarks, c.chanceLandmarks, c.onsets, c.speed, c.pitchSemitones);
+        }
+    };
 
     auto scoreAccord = [&](const Query& q, Score& s) {
         std::vector<workflows::IdentifiedRecording> found;
@@ -432,9 +507,16 @@ int main() {
         Score accord, chroma[2];
         for (int n = 0; n < perCondition; ++n) {
             const Query q = c.make(n);
+            if (!scored(c.name))
+                continue;
             scoreAccord(q, accord);
-            scoreChromaprint(q, chroma);
+            if (withChromaprint)
+                scoreChromaprint(q, chroma);
+            if (candidatesFile)
+                writeCandidates(q, c.name);
         }
+        if (!scored(c.name))
+            continue;
         if (c.name == "5 s excerpt") {
             fiveSecondQueries = accord.seconds;
             fiveSecondCpu = accord.cpuSeconds;
@@ -449,8 +531,11 @@ int main() {
                     100.0 * accord.found / accord.queries, precision(accord, 0),
                     precision(accord, accord.sameSource));
         for (const Score& s : chroma)
-            std::printf(" | %.0f%% | %.0f%% (%.0f%%)", 100.0 * s.found / s.queries, precision(s, 0),
-                        precision(s, s.sameSource));
+            if (withChromaprint)
+                std::printf(" | %.0f%% | %.0f%% (%.0f%%)", 100.0 * s.found / s.queries,
+                            precision(s, 0), precision(s, s.sameSource));
+            else
+                std::printf(" | - | -");
         std::printf(" |\n");
         std::fflush(stdout);
     }
@@ -462,6 +547,7 @@ int main() {
     for (const auto& f : listFiles(material + "/npm/piano-velocity10/audio", ".ogg"))
         unrelatedSources.push_back(f);
     Score unrelatedAccord, unrelatedChroma[2];
+    std::vector<Query> unrelated; // asked again once the index has grown
     std::size_t highVoiceNext = 0;
     for (int n = 0; n < unrelatedCount; ++n) {
         Query q;
@@ -480,13 +566,21 @@ int main() {
         }
         q.file = scratch + "/unrelated-" + std::to_string(n) + ".wav";
         writeWav(samples, q.file);
+        unrelated.push_back(q);
         scoreAccord(q, unrelatedAccord);
-        scoreChromaprint(q, unrelatedChroma);
+        if (withChromaprint)
+            scoreChromaprint(q, unrelatedChroma);
+        if (candidatesFile)
+            writeCandidates(q, "unrelated");
     }
-    std::printf("\nfalse matches over %d unrelated queries: Accord %d, Chromaprint %d (BER < "
-                "0.35), %d (BER < 0.2)\n",
-                unrelatedCount, unrelatedAccord.wrong, unrelatedChroma[0].wrong,
-                unrelatedChroma[1].wrong);
+    if (candidatesFile)
+        std::fclose(candidatesFile);
+    std::printf("\nfalse matches over %d unrelated queries: Accord %d", unrelatedCount,
+                unrelatedAccord.wrong);
+    if (withChromaprint)
+        std::printf(", Chromaprint %d (BER < 0.35), %d (BER < 0.2)", unrelatedChroma[0].wrong,
+                    unrelatedChroma[1].wrong);
+    std::printf("\n");
 
     std::sort(fiveSecondQueries.begin(), fiveSecondQueries.end());
     auto indexBytes = [&] {
@@ -553,6 +647,14 @@ int main() {
                     indexBytes() / (1 << 20), times[times.size() / 2] * 1e3, times.back() * 1e3,
                     medianOf(cpuTimes) * 1e3, found, timing.size());
         std::fflush(stdout);
+    }
+    // Chance agreement grows with the recordings a query is compared with.
+    if (growthHours >= 1 && !unrelated.empty()) {
+        Score grown;
+        for (const Query& q : unrelated)
+            scoreAccord(q, grown);
+        std::printf("\nfalse matches over %zu unrelated queries with %.1f h indexed: Accord %d\n",
+                    unrelated.size(), hours, grown.wrong);
     }
     run("rm -rf " + shellQuoted(scratch));
     return 0;

@@ -8,6 +8,8 @@
 
 #include <QtTest>
 
+#include <map>
+
 namespace {
 
 using accord::dsp::Landmark;
@@ -87,6 +89,47 @@ private slots:
                 return q.hash == l.hash && q.frame == l.frame && q.span == l.span;
             });
         QCOMPARE(held, indexed.size());
+    }
+
+    void landmarksSurviveAnotherFrameGrid() {
+        // A query cut between the index's frames sees each peak up to a frame earlier or later;
+        // the time ratio's cells are as coarse as a span resolves, so most of the index's
+        // landmarks are still among a query's lookups (7 in 10 here; 5 in 10 in version 3, whose
+        // ratios were twelfths whatever the span).
+        ACCORD_REQUIRE_MATERIAL(track, kTrack);
+        const auto mono = accord::test::soxFloats(track, {"trim", "0", "40", "channels", "1"});
+        const auto indexed =
+            accord::dsp::fingerprintSamples(mono, 44100, accord::dsp::FingerprintSide::Index);
+        int survived = 0, inRange = 0;
+        for (const std::size_t start : {1000, 9001, 20333}) {
+            const std::vector<float> excerpt(mono.begin() + std::ptrdiff_t(start),
+                                             mono.begin() + std::ptrdiff_t(start + 10 * 44100));
+            const auto query = accord::dsp::fingerprintSamples(excerpt, 44100,
+                                                               accord::dsp::FingerprintSide::Query);
+            const double offset = start / 44100.0 / accord::dsp::fingerprint::kFrameSeconds;
+            std::multimap<std::uint32_t, const Landmark*> lookups;
+            std::vector<std::uint32_t> hashes;
+            for (const Landmark& q : query) {
+                hashes.clear();
+                accord::dsp::queryHashes(q, hashes);
+                for (const std::uint32_t h : hashes)
+                    lookups.insert({h, &q});
+            }
+            const double frames = 10 / accord::dsp::fingerprint::kFrameSeconds;
+            for (const Landmark& l : indexed) {
+                const double at = l.frame - offset;
+                if (at < 2 || at + l.span > frames - 2)
+                    continue;
+                ++inRange;
+                const auto [first, last] = lookups.equal_range(l.hash);
+                survived += std::any_of(first, last, [&](const auto& found) {
+                    return std::abs(found.second->frame - at) <= 2;
+                });
+            }
+        }
+        QVERIFY(inRange > 1000);
+        QVERIFY2(survived > 0.65 * inRange,
+                 qPrintable(QString("%1 of %2").arg(survived).arg(inRange)));
     }
 
     void recordingMatchesItself() {

@@ -9,6 +9,7 @@
 #include "accord/core/files.h"
 #include "accord/core/time.h"
 #include "accord/models/voice_model.h"
+#include "accord/workflows/identify.h"
 #include "accord/workflows/live_model.h"
 
 #include <algorithm>
@@ -96,6 +97,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     result.outPath = out;
     result.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
     result.processingSeconds = processing;
+    indexNewRecordings(registry);
     return result;
 }
 

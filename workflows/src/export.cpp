@@ -15,6 +15,7 @@
 #include "accord/core/entity_json.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
+#include "accord/workflows/identify.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -327,6 +328,7 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
         for (const auto& [from, to] : moves)
             moveIntoPlace(from, to);
     });
+    indexNewRecordings(registry);
     return result;
 }
 

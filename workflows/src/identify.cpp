@@ -134,11 +134,18 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
     for (std::size_t i = 0; i < missing.size(); ++i) {
         const Recording& r = missing[i];
         try {
-            double seconds = 0;
-            const auto landmarks = fingerprintFile(r.path, &seconds, cancel);
-            index.add(r.kind, r.id, r.pcmSha256, seconds, landmarks);
+            // Streamed into the index: a long recording's landmarks are never all in memory.
+            const IndexedRecording added =
+                index.add(r.kind, r.id, r.pcmSha256, [&](const auto& sink) {
+                    return streamLandmarks(
+                        r.path, dsp::FingerprintSide::Index,
+                        [&](const dsp::Landmark& l) {
+                            sink({l.hash, l.frame, l.span, l.pitchCents});
+                        },
+                        cancel);
+                });
             ++update.indexed;
-            update.seconds += seconds;
+            update.seconds += added.seconds;
         } catch (const BadInput& e) {
             update.skipped.push_back(indexedKindName(r.kind) + " " + r.id +
                                      " not indexed: " + e.what());
@@ -147,6 +154,10 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
             progress(int(i) + 1, int(missing.size()));
     }
     return update;
+}
+
+IndexUpdate indexNewRecordings(const Registry& registry) {
+    return updateFingerprintIndex(registry, *openFingerprintIndex(registry));
 }
 
 IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& index,

@@ -162,6 +162,7 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
                     progress(kDecodingShareOfProgress + kScanShareOfProgress * done);
             });
         const AddedAsset added = registry.addAsset(asset);
+        indexNewRecordings(registry);
         imported.asset = added.asset;
         imported.alreadyKnown = added.alreadyKnown;
         imported.flagged = flaggedInside(registry, added.asset);
@@ -216,7 +217,10 @@ AddedAsset registerRecording(Registry& registry, const std::string& file, const 
     if (asset.kind == AssetKind::Audio &&
         !registry.assetByContent(asset.identity.pcmSha256, asset.identity.fileSha256))
         asset.scan = scanForRecordings(registry, file);
-    return registry.addAsset(asset);
+    const AddedAsset added = registry.addAsset(asset);
+    if (asset.kind == AssetKind::Audio)
+        indexNewRecordings(registry);
+    return added;
 }
 
 ClipSource resolveClipSource(Registry& registry, const std::string& file,
@@ -237,6 +241,7 @@ ClipSource resolveClipSource(Registry& registry, const std::string& file,
         if (!asset)
             added.scan = scanForRecordings(registry, file);
         asset = registry.addAsset(added).asset;
+        indexNewRecordings(registry);
         source.flagged = flaggedInside(registry, *asset);
     } else if (!asset) {
         throw BadInput(file + ": not registered yet; give --owner HOLDER to register it");

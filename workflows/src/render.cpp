@@ -7,6 +7,7 @@
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
 #include "accord/core/time.h"
+#include "accord/workflows/identify.h"
 #include "accord/workflows/project_sources.h"
 
 #include <algorithm>
@@ -83,6 +84,7 @@ std::vector<RecordedRender> renderProject(Registry& registry, const Project& pla
         removeFiles(files); // nothing rendered stays unrecorded
         throw;
     }
+    indexNewRecordings(registry);
     return recorded;
 }
 

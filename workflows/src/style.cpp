@@ -12,6 +12,7 @@
 #include "accord/core/time.h"
 #include "accord/dsp/transcription.h"
 #include "accord/models/runtime.h"
+#include "accord/workflows/identify.h"
 #include "accord/workflows/live_model.h"
 #include "training.h"
 #include "watermark_payload.h"
@@ -367,6 +368,7 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
         if (progress)
             progress(double(i + 1) / double(made.size()));
     }
+    indexNewRecordings(registry);
     return result;
 }
 

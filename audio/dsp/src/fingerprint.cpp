@@ -30,21 +30,26 @@ constexpr double kTargetCents = 1800;   // later peaks within 1.5 octaves of the
 constexpr double kReferenceHz = 100;
 
 // Hash cells (docs/IDENTIFY.md "Landmarks"): pitch differences in half semitones up to two octaves
-// either way, the time ratio of the middle peak in twelfths, the first peak's pitch in sixths of
-// an octave, the span's octave.
-constexpr double kIntervalCell = 50; // cents
-constexpr int kIntervalCells = 97;   // -24..+24 semitones
-constexpr double kRatioCells = 12;
+// either way, the time ratio of the middle peak in as many cells as the span's octave resolves,
+// the first peak's pitch in sixths of an octave, the span's octave.
+constexpr double kIntervalCell = 50;  // cents
+constexpr int kIntervalCells = 97;    // -24..+24 semitones
 constexpr double kRegisterCell = 600; // cents
 constexpr double kEdgeMargin = 0.08;  // of a cell: query its neighbour too
 constexpr int kQuantities = 5;
+constexpr int kRatio = 2, kSpanOctave = 4; // indexes of those quantities
+constexpr int kSpanOctaves = 4;
+// A query cut at another sample than the recording's frames moves a peak by up to a frame: 1/span
+// of the ratio, so a short span resolves fewer cells (4-8 frames: halves; 32-48: twelfths).
+constexpr int kRatioCellsOfSpan[kSpanOctaves] = {2, 4, 8, 12};
 constexpr int kFieldBits[kQuantities] = {7, 7, 4, 4, 2};
-constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, int(kRatioCells), 16, 4};
+constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, 12, 16, kSpanOctaves};
 
-// Above the cells' fields: which of the three peaks is the loudest (1..3), a near tie (within
-// 1 dB) looked up under the runner-up too.
+// Above the cells' fields: which of the three peaks is the loudest (1..3) and which the quietest
+// (1..3); a near tie (within 1 dB) is looked up the other way too.
 constexpr int kLoudestShift = 24;
-constexpr float kLoudestTie = 0.23f; // ln power: 1 dB
+constexpr int kQuietestShift = 26;
+constexpr float kStrengthTie = 0.23f; // ln power: 1 dB
 
 struct Peak {
     std::uint32_t frame;
@@ -54,12 +59,18 @@ struct Peak {
 
 using Cells = std::array<double, kQuantities>; // in cells, fractional
 
-Cells cellsOf(const Peak& a, const Peak& b, const Peak& c) {
+// The middle peak's time as a fraction of the span, in the cells of the span's octave `octave`.
+double ratioCells(double middle, int octave) {
+    return middle * kRatioCellsOfSpan[octave];
+}
+
+Cells cellsOf(const Peak& a, const Peak& b, const Peak& c, double middle) {
     const double half = (kIntervalCells - 1) / 2.0;
     const double span = double(c.frame - a.frame);
+    const double octave = std::log2(span / kMinSpan);
     return {(b.cents - a.cents) / kIntervalCell + half, (c.cents - b.cents) / kIntervalCell + half,
-            double(b.frame - a.frame) / span * kRatioCells, a.cents / kRegisterCell,
-            std::log2(span / kMinSpan)};
+            ratioCells(middle, std::min(kSpanOctaves - 1, int(octave))), a.cents / kRegisterCell,
+            octave};
 }
 
 std::uint32_t hashOf(const int (&cells)[kQuantities]) {
@@ -69,22 +80,29 @@ std::uint32_t hashOf(const int (&cells)[kQuantities]) {
     return hash;
 }
 
+int orderField(std::uint32_t hash, int shift) {
+    return int(hash >> shift & 3);
+}
+
 int fieldOf(std::uint32_t hash, int quantity) {
     for (int q = 0; q < quantity; ++q)
         hash >>= kFieldBits[q];
     return int(hash & ((1u << kFieldBits[quantity]) - 1));
 }
 
-// Two bits per quantity (lower edge, upper edge), in the order of the hash's fields.
+// Two bits: lower edge, upper edge.
+int edgeBits(double cell) {
+    const double fraction = cell - std::floor(cell);
+    return (fraction < kEdgeMargin ? 1 : 0) | (fraction > 1 - kEdgeMargin ? 2 : 0);
+}
+
+// Two bits per quantity, in the order of the hash's fields; the ratio's are left to queryHashes
+// (its cells depend on the span's octave looked up).
 std::uint16_t edgesOf(const Cells& c) {
     std::uint16_t edges = 0;
-    for (int q = 0; q < kQuantities; ++q) {
-        const double fraction = c[std::size_t(q)] - std::floor(c[std::size_t(q)]);
-        if (fraction < kEdgeMargin)
-            edges |= std::uint16_t(1 << (2 * q));
-        if (fraction > 1 - kEdgeMargin)
-            edges |= std::uint16_t(2 << (2 * q));
-    }
+    for (int q = 0; q < kQuantities; ++q)
+        if (q != kRatio)
+            edges |= std::uint16_t(edgeBits(c[std::size_t(q)]) << (2 * q));
     return edges;
 }
 
@@ -222,21 +240,18 @@ struct Fingerprinter::Impl {
         peaks.push_back(peak);
     }
 
-    // Which peak is the loudest: kept by speed, pitch and stretch changes and by coding, it
-    // splits each hash's rows in about three.
-    static void addLoudest(const Peak& a, const Peak& b, const Peak& c, Landmark& landmark) {
+    // The order of the peaks' strengths: kept by speed, pitch and stretch changes and by coding,
+    // it splits each hash's rows in about six (docs/IDENTIFY.md "Landmarks").
+    static void addLoudness(const Peak& a, const Peak& b, const Peak& c, Landmark& landmark) {
         const float strength[3] = {a.strength, b.strength, c.strength};
-        int loudest = 0;
-        for (int k = 1; k < 3; ++k)
-            if (strength[k] > strength[loudest])
-                loudest = k;
-        int runnerUp = loudest == 0 ? 1 : 0;
-        for (int k = 0; k < 3; ++k)
-            if (k != loudest && strength[k] > strength[runnerUp])
-                runnerUp = k;
-        landmark.hash |= std::uint32_t(loudest + 1) << kLoudestShift;
-        if (strength[loudest] - strength[runnerUp] < kLoudestTie)
-            landmark.nearEdges |= std::uint16_t((runnerUp + 1) << (2 * kQuantities));
+        int order[3] = {0, 1, 2};
+        std::sort(order, order + 3, [&](int x, int y) { return strength[x] > strength[y]; });
+        landmark.hash |= std::uint32_t(order[0] + 1) << kLoudestShift | std::uint32_t(order[2] + 1)
+                                                                            << kQuietestShift;
+        if (strength[order[0]] - strength[order[1]] < kStrengthTie)
+            landmark.nearEdges |= std::uint16_t((order[1] + 1) << (2 * kQuantities));
+        if (strength[order[1]] - strength[order[2]] < kStrengthTie)
+            landmark.nearEdges |= std::uint16_t((order[1] + 1) << (2 * kQuantities + 2));
     }
 
     // The triplets anchored at the oldest peak, then drops it.
@@ -255,7 +270,8 @@ struct Fingerprinter::Impl {
                 const Peak& c = later[j];
                 if (c.frame <= b.frame || c.frame - anchor.frame < kMinSpan)
                     continue;
-                const Cells cells = cellsOf(anchor, b, c);
+                const double middle = double(b.frame - anchor.frame) / (c.frame - anchor.frame);
+                const Cells cells = cellsOf(anchor, b, c, middle);
                 if (!inRange(cells))
                     continue;
                 Landmark landmark;
@@ -267,7 +283,8 @@ struct Fingerprinter::Impl {
                 landmark.span = std::uint16_t(c.frame - anchor.frame);
                 landmark.pitchCents = std::int16_t(std::lround(anchor.cents));
                 landmark.nearEdges = edgesOf(cells);
-                addLoudest(anchor, b, c, landmark);
+                landmark.middle = middle;
+                addLoudness(anchor, b, c, landmark);
                 sink(landmark);
             }
     }
@@ -329,30 +346,51 @@ std::vector<Landmark> fingerprintSamples(const std::vector<float>& mono, double 
 }
 
 void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
-    const std::uint32_t loudest = landmark.hash >> kLoudestShift << kLoudestShift;
-    const std::uint32_t runnerUp = std::uint32_t(landmark.nearEdges >> (2 * kQuantities) & 3)
-                                   << kLoudestShift;
+    // The strength orders: (loudest, quietest) and, for a near tie, the middle peak in its place.
+    const int loudest = orderField(landmark.hash, kLoudestShift);
+    const int quietest = orderField(landmark.hash, kQuietestShift);
+    const int loudestTie = landmark.nearEdges >> (2 * kQuantities) & 3;
+    const int quietestTie = landmark.nearEdges >> (2 * kQuantities + 2) & 3;
+    std::uint32_t orders[4];
+    int orderCount = 0;
+    for (const int l : {loudest, loudestTie})
+        for (const int q : {quietest, quietestTie})
+            if (l && q && l != q && (l == loudest || q == quietest))
+                orders[orderCount++] = std::uint32_t(l) << kLoudestShift | std::uint32_t(q)
+                                                                               << kQuietestShift;
+    // The cell and, near an edge, its neighbour.
+    auto optionsOf = [](int cell, int edges, int cellCount, int(&options)[3]) {
+        int n = 0;
+        options[n++] = cell;
+        if (edges & 1 && cell > 0)
+            options[n++] = cell - 1;
+        if (edges & 2 && cell + 1 < cellCount)
+            options[n++] = cell + 1;
+        return n;
+    };
     int options[kQuantities][3];
     int counts[kQuantities];
-    for (int q = 0; q < kQuantities; ++q) {
-        const int cell = fieldOf(landmark.hash, q);
-        int n = 0;
-        options[q][n++] = cell;
-        if (landmark.nearEdges >> (2 * q) & 1 && cell > 0)
-            options[q][n++] = cell - 1;
-        if (landmark.nearEdges >> (2 * q + 1) & 1 && cell + 1 < kCellCount[q])
-            options[q][n++] = cell + 1;
-        counts[q] = n;
+    for (int q = 0; q < kQuantities; ++q)
+        counts[q] = optionsOf(fieldOf(landmark.hash, q), landmark.nearEdges >> (2 * q) & 3,
+                              kCellCount[q], options[q]);
+    // The ratio's cells for each span octave looked up.
+    int ratioOptions[3][3];
+    int ratioCounts[3];
+    for (int s = 0; s < counts[kSpanOctave]; ++s) {
+        const double ratio = ratioCells(landmark.middle, options[kSpanOctave][s]);
+        ratioCounts[s] = optionsOf(int(ratio), edgeBits(ratio),
+                                   kRatioCellsOfSpan[options[kSpanOctave][s]], ratioOptions[s]);
     }
     // Every combination of the options, one index per quantity.
     int chosen[kQuantities] = {};
     for (;;) {
+        counts[kRatio] = ratioCounts[chosen[kSpanOctave]];
         int cells[kQuantities];
         for (int q = 0; q < kQuantities; ++q)
-            cells[q] = options[q][chosen[q]];
-        out.push_back(hashOf(cells) | loudest);
-        if (runnerUp)
-            out.push_back(hashOf(cells) | runnerUp);
+            cells[q] =
+                q == kRatio ? ratioOptions[chosen[kSpanOctave]][chosen[q]] : options[q][chosen[q]];
+        for (int o = 0; o < orderCount; ++o)
+            out.push_back(hashOf(cells) | orders[o]);
         int q = 0;
         while (q < kQuantities && ++chosen[q] == counts[q])
             chosen[q++] = 0;

@@ -21,6 +21,12 @@ constexpr double kPitchToleranceCents = 60;
 constexpr int kMinVotes = 4;
 constexpr int kMinLandmarks = 10; // agreeing query landmarks before a match is reported
 constexpr int kMinFrames = 6;     // distinct query frames they start in
+// The confidence: the probability that a match is right, by logistic regression on ln(onsets) and
+// ln(agreeing landmarks) over the bench's candidates (scripts/fit-identify-confidence.py;
+// docs/IDENTIFY.md "Confidence").
+constexpr double kConfidenceBias = -13.146;
+constexpr double kConfidencePerLogOnset = 5.745;
+constexpr double kConfidencePerLogLandmark = 2.806;
 
 struct Hit {
     std::int64_t recording;
@@ -121,9 +127,6 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     const double chance = distinctQueries(hits) * (2 * kFitToleranceFrames + 1) /
                           (last - first + 2 * kFitToleranceFrames + 1) *
                           (2 * kPitchToleranceCents / (2 * kMaxPitchCents));
-    if (agreeing < kMinLandmarks || distinctFrames(kept) < kMinFrames ||
-        agreeing < chance + 4 * std::sqrt(chance + 1))
-        return std::nullopt;
     double queryStart = kept.front()->queryFrame, queryEnd = kept.front()->queryEnd;
     std::vector<double> pitches;
     for (const Hit* h : kept) {
@@ -139,8 +142,39 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     match.speed = speed;
     match.pitchSemitones = medianOf(pitches) / 100;
     match.landmarks = agreeing;
-    match.confidence = 1 - std::exp(-(agreeing - chance) / kMinLandmarks);
+    match.chanceLandmarks = chance;
+    match.onsets = distinctFrames(kept);
+    match.confidence =
+        1 / (1 + std::exp(-(kConfidenceBias + kConfidencePerLogOnset * std::log(match.onsets) +
+                            kConfidencePerLogLandmark * std::log(agreeing))));
     return match;
+}
+
+// Enough agreeing landmarks, over enough onsets, well above chance (docs/IDENTIFY.md "Matching").
+bool isMatch(const LandmarkMatch& m) {
+    return m.landmarks >= kMinLandmarks && m.onsets >= kMinFrames &&
+           m.landmarks >= m.chanceLandmarks + 4 * std::sqrt(m.chanceLandmarks + 1);
+}
+
+// Whether some band of recording frame minus query frame, as wide as a match's agreeing hits can
+// spread over (`bandFrames`), holds hits of at least kMinLandmarks distinct query landmarks: a
+// match needs it, and it costs a sort of the hits where the votes cost one of many times as many
+// (docs/IDENTIFY.md "Matching"). `countOf` (one per query landmark) is zero before and after.
+bool mayMatch(std::vector<const Hit*>& hits, double bandFrames, std::vector<int>& countOf) {
+    auto diagonal = [](const Hit* h) { return h->recordingFrame - h->queryFrame; };
+    std::sort(hits.begin(), hits.end(),
+              [&](const Hit* a, const Hit* b) { return diagonal(a) < diagonal(b); });
+    int distinct = 0;
+    bool found = false;
+    for (std::size_t low = 0, high = 0; high < hits.size() && !found; ++high) {
+        distinct += countOf[hits[high]->queryIndex]++ == 0;
+        while (diagonal(hits[high]) - diagonal(hits[low]) > bandFrames)
+            distinct -= --countOf[hits[low++]->queryIndex] == 0;
+        found = distinct >= kMinLandmarks;
+    }
+    for (const Hit* h : hits)
+        countOf[h->queryIndex] = 0;
+    return found;
 }
 
 struct Cell {
@@ -190,7 +224,8 @@ std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<Vo
 } // namespace
 
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
-                                          const LandmarkLookup& lookup) {
+                                          const LandmarkLookup& lookup,
+                                          std::vector<LandmarkMatch>* candidates) {
     std::vector<std::uint32_t> hashes;
     std::vector<std::uint32_t> owners; // query landmark of each hash
     for (std::size_t i = 0; i < query.size(); ++i) {
@@ -212,8 +247,20 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
     // hit by fewer distinct query landmarks than a match needs.
     std::sort(hits.begin(), hits.end(),
               [](const Hit& a, const Hit& b) { return a.recording < b.recording; });
+    // A match's agreeing hits lie within kFitToleranceFrames of a line whose slope (the speed) is
+    // at most kMaxSpeedChange from 1 in log.
+    std::uint32_t firstFrame = UINT32_MAX, lastFrame = 0;
+    for (const Landmark& l : query) {
+        firstFrame = std::min(firstFrame, l.frame);
+        lastFrame = std::max(lastFrame, l.frame);
+    }
+    const double bandFrames =
+        query.empty()
+            ? 0
+            : std::expm1(kMaxSpeedChange) * (lastFrame - firstFrame) + 2 * kFitToleranceFrames;
     std::vector<LandmarkMatch> matches;
     std::vector<std::size_t> seenIn(query.size(), SIZE_MAX); // group that last counted a landmark
+    std::vector<int> countOf(query.size(), 0);
     std::vector<Vote> votes;
     std::vector<const Hit*> own;
     for (std::size_t first = 0, end = 0; first < hits.size(); first = end) {
@@ -228,9 +275,14 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
         own.clear();
         for (std::size_t h = first; h < end; ++h)
             own.push_back(&hits[h]);
-        if (const auto best = bestCell(own, votes))
-            if (auto match = fit(own, best->speed, best->offset))
-                matches.push_back(*match);
+        if (!mayMatch(own, bandFrames, countOf))
+            continue;
+        const auto best = bestCell(own, votes);
+        const auto candidate = best ? fit(own, best->speed, best->offset) : std::nullopt;
+        if (candidate && candidates)
+            candidates->push_back(*candidate);
+        if (candidate && isMatch(*candidate))
+            matches.push_back(*candidate);
     }
     std::sort(matches.begin(), matches.end(), [](const LandmarkMatch& a, const LandmarkMatch& b) {
         return a.landmarks > b.landmarks;

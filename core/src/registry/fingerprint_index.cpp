@@ -96,7 +96,10 @@ std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path
     impl->exec("PRAGMA journal_mode = WAL");
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
                                                // corrupt the index; reindex brings them back
-    impl->exec("PRAGMA cache_size = -65536");  // 64 MiB
+    impl->exec("PRAGMA cache_size = -8192");   // 8 MiB
+    // Lookups read pages all over the file: mapped, a page is read in place rather than copied by
+    // a system call (docs/IDENTIFY.md "Index"; SQLite caps the map at its build's maximum).
+    impl->exec("PRAGMA mmap_size = 4294967296");
     impl->transaction([&] {
         impl->exec(kSchema);
         Statement version(impl->db, "SELECT value FROM meta WHERE key = 'fingerprint'", path);
@@ -120,6 +123,15 @@ const std::string& FingerprintIndex::path() const {
 IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& registryId,
                                        const std::string& pcmSha256, double seconds,
                                        const std::vector<IndexedLandmark>& landmarks) {
+    return add(kind, registryId, pcmSha256, [&](const auto& sink) {
+        for (const IndexedLandmark& l : landmarks)
+            sink(l);
+        return seconds;
+    });
+}
+
+IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& registryId,
+                                       const std::string& pcmSha256, const LandmarkSource& source) {
     IndexedRecording added;
     impl_->transaction([&] {
         if (const auto old = recording(kind, registryId)) {
@@ -130,35 +142,43 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         }
         Statement insert(impl_->db,
                          "INSERT INTO recordings (kind, registry_id, pcm_sha256, seconds, "
-                         "landmarks) VALUES (?, ?, ?, ?, ?)",
+                         "landmarks) VALUES (?, ?, ?, 0, 0)",
                          impl_->path);
-        insert.bind(1, indexedKindName(kind))
-            .bind(2, registryId)
-            .bind(3, pcmSha256)
-            .bind(4, seconds)
-            .bind(5, std::int64_t(landmarks.size()))
-            .step();
+        insert.bind(1, indexedKindName(kind)).bind(2, registryId).bind(3, pcmSha256).step();
         const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-        // In hash order: each insert lands next to the previous one in the B-tree.
-        std::vector<std::size_t> order(landmarks.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return landmarks[a].hash < landmarks[b].hash;
-        });
         Statement row(impl_->db,
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
                       impl_->path);
-        for (const std::size_t i : order) {
-            const IndexedLandmark& l = landmarks[i];
-            row.bind(1, std::int64_t(l.hash))
-                .bind(2, id)
-                .bind(3, std::int64_t(l.frame))
-                .bind(4, int(l.span))
-                .bind(5, int(l.pitchCents))
-                .step();
-            row.reset();
-        }
+        constexpr std::size_t kBatch = 1 << 16; // 768 KiB
+        std::vector<IndexedLandmark> batch;
+        std::int64_t count = 0;
+        // In hash order: each insert lands next to the previous one in the B-tree.
+        auto write = [&] {
+            std::sort(
+                batch.begin(), batch.end(),
+                [](const IndexedLandmark& a, const IndexedLandmark& b) { return a.hash < b.hash; });
+            for (const IndexedLandmark& l : batch) {
+                row.bind(1, std::int64_t(l.hash))
+                    .bind(2, id)
+                    .bind(3, std::int64_t(l.frame))
+                    .bind(4, int(l.span))
+                    .bind(5, int(l.pitchCents))
+                    .step();
+                row.reset();
+            }
+            batch.clear();
+        };
+        const double seconds = source([&](const IndexedLandmark& l) {
+            batch.push_back(l);
+            ++count;
+            if (batch.size() == kBatch)
+                write();
+        });
+        write();
+        Statement totals(impl_->db, "UPDATE recordings SET seconds = ?, landmarks = ? WHERE id = ?",
+                         impl_->path);
+        totals.bind(1, seconds).bind(2, count).bind(3, id).step();
         added = *recording(id);
     });
     return added;

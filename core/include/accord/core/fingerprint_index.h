@@ -53,6 +53,14 @@ public:
     IndexedRecording add(IndexedKind kind, const std::string& registryId,
                          const std::string& pcmSha256, double seconds,
                          const std::vector<IndexedLandmark>& landmarks);
+    // Hands each landmark of a recording to `sink`, returns its length in seconds.
+    using LandmarkSource =
+        std::function<double(const std::function<void(const IndexedLandmark&)>& sink)>;
+    // The same, the landmarks streamed from `source` inside the transaction and written in
+    // batches: memory stays bounded whatever the recording's length (a source that throws leaves
+    // the index as it was).
+    IndexedRecording add(IndexedKind kind, const std::string& registryId,
+                         const std::string& pcmSha256, const LandmarkSource& source);
     std::optional<IndexedRecording> recording(IndexedKind kind,
                                               const std::string& registryId) const;
     std::optional<IndexedRecording> recording(std::int64_t id) const;

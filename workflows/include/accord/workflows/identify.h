@@ -38,6 +38,11 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
                                    const std::function<void(int, int)>& progress = {},
                                    const std::atomic<bool>* cancel = nullptr);
 
+// The catch-up run as a recording is registered: every workflow that adds an asset or a render
+// calls it once the registry holds it, on its own thread (in the studio the import, render and
+// export workers), so the next query finds the index ready (docs/IDENTIFY.md "Index").
+IndexUpdate indexNewRecordings(const Registry& registry);
+
 // Empties the index and fingerprints every recording again.
 IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& index,
                                 const std::function<void(int, int)>& progress = {},

@@ -22,7 +22,7 @@ constexpr int kRate = 8000;    // Hz: the analysis domain (mono)
 constexpr int kFftSize = 1024; // 128 ms
 constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
-constexpr int kVersion = 3; // bumped whenever landmarks change: an index of another version is
+constexpr int kVersion = 4; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
 // A hash stored more often than this is skipped by queries (a stop-list, as audfprint's and
 // Panako's caps): its rows carry little evidence, and without the cap a query's work grows with
@@ -35,10 +35,12 @@ struct Landmark {
     std::uint32_t frame = 0;     // the first peak's frame
     std::uint16_t span = 0;      // frames from the first peak to the third
     std::int16_t pitchCents = 0; // the first peak's pitch, cents above 100 Hz
-    // Query side only (not indexed): two bits per hashed quantity, set when it lies near the
-    // lower or upper edge of its cell, and two for the runner-up of a near tie for the loudest
-    // peak (queryHashes).
+    // Query side only (not indexed): two bits per hashed quantity but the ratio, set when it lies
+    // near the lower or upper edge of its cell, two for the runner-up of a near tie for the loudest
+    // peak and two for the middle peak of a near tie for the quietest (queryHashes).
     std::uint16_t nearEdges = 0;
+    double middle = 0; // the middle peak's time as a fraction of the span (its cells depend on
+                       // the span's octave looked up)
 };
 
 // Index: the landmarks stored. Query: a denser set (each anchor with more of the peaks after it),
@@ -87,23 +89,28 @@ struct LandmarkHit {
 // One recording found in a query.
 struct LandmarkMatch {
     std::int64_t recording = 0;
-    double queryStart = 0;     // seconds into the query
-    double recordingStart = 0; // seconds into the recording
-    double seconds = 0;        // length of the matched part, in query time
-    double speed = 1;          // recording seconds per query second
-    double pitchSemitones = 0; // the query's pitch relative to the recording's
-    int landmarks = 0;         // query landmarks that agree
-    double confidence = 0;     // 0..1 (docs/IDENTIFY.md "Confidence")
+    double queryStart = 0;      // seconds into the query
+    double recordingStart = 0;  // seconds into the recording
+    double seconds = 0;         // length of the matched part, in query time
+    double speed = 1;           // recording seconds per query second
+    double pitchSemitones = 0;  // the query's pitch relative to the recording's
+    int landmarks = 0;          // query landmarks that agree
+    double chanceLandmarks = 0; // how many would agree by chance
+    int onsets = 0;             // distinct query frames the agreeing landmarks start in
+    double confidence = 0;      // 0..1 (docs/IDENTIFY.md "Confidence")
 };
 
 // Finds the recordings a query's landmarks point to. `lookup(hashes, hits)` appends, for each
 // hash, every indexed landmark stored under it, calling `hits(index in hashes, hit)` (none for a
-// hash stored more than fingerprint::kMaxRowsPerHash times). Matches
-// come strongest first, at most one per recording.
+// hash stored more than fingerprint::kMaxRowsPerHash times). Matches come strongest first, at
+// most one per recording. `candidates`, when given, gets every recording's best fit, also those a
+// match's thresholds turn down (the data the confidence is fitted on: docs/IDENTIFY.md
+// "Confidence").
 using LandmarkLookup =
     std::function<void(const std::vector<std::uint32_t>& hashes,
                        const std::function<void(std::size_t, const LandmarkHit&)>& hits)>;
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
-                                          const LandmarkLookup& lookup);
+                                          const LandmarkLookup& lookup,
+                                          std::vector<LandmarkMatch>* candidates = nullptr);
 
 } // namespace accord::dsp
