@@ -7,6 +7,7 @@
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/studio_style.h"
+#include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/models/models_panel.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/shell/registry_session.h"
@@ -185,6 +186,15 @@ private Q_SLOTS:
         QVERIFY2(revokedWhy.contains(QString::fromStdString(revokedGrant_)) &&
                      revokedWhy.contains("revoked"),
                  qPrintable(revokedWhy));
+
+        // The refusal's fix: the grant dialog for the first refused recording, filled in.
+        QVERIFY(panel_->allowTrainingButton()->isVisibleTo(panel_.get()));
+        ui::GrantDialog* fix = panel_->allowTraining();
+        QVERIFY(fix != nullptr);
+        QCOMPARE(fix->holderBox()->currentData().toString(), QString::fromStdString(ada_.id));
+        QCOMPARE(fix->assetBox()->currentData().toString(), QString::fromStdString(take2_));
+        QCOMPARE(fix->scopeBox()->currentData().toString(), QStringLiteral("train-voice"));
+        fix->reject(); // the rest of the suite needs the registry as it is
 
         // Nothing ticked yet; a refused recording cannot be ticked at all.
         QVERIFY(!panel_->trainButton()->isEnabled());

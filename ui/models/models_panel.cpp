@@ -7,6 +7,7 @@
 #include "accord/core/time.h"
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/palette.h"
+#include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/sharing/share_dialog.h"
 #include "accord/ui/shell/registry_session.h"
@@ -251,7 +252,15 @@ QWidget* ModelsPanel::makeTrainingSection() {
 
     auto* left = new QVBoxLayout;
     left->addLayout(form);
-    left->addWidget(new QLabel(tr("Recordings to learn from:"), section));
+    allowButton_ = new QPushButton(tr("Allow Training…"), section);
+    allowButton_->setObjectName(QStringLiteral("allowTrainingButton"));
+    allowButton_->setToolTip(tr("Record the owner's voice-training grant for a recording that "
+                                "may not be trained on yet"));
+    connect(allowButton_, &QPushButton::clicked, this, &ModelsPanel::allowTraining);
+    auto* listTitle = new QHBoxLayout;
+    listTitle->addWidget(new QLabel(tr("Recordings to learn from:"), section), 1);
+    listTitle->addWidget(allowButton_);
+    left->addLayout(listTitle);
     left->addWidget(assets_, 1);
     left->addLayout(actions);
     left->addWidget(messageScroll);
@@ -1252,6 +1261,7 @@ void ModelsPanel::updateButtons() {
         widget->setEnabled(open && !busy);
     const QString blocked = whyTrainingCannotStart();
     trainButton_->setEnabled(!busy && blocked.isEmpty());
+    allowButton_->setVisible(open && !firstRefusedRecording().isEmpty());
     trainButton_->setToolTip(
         blocked.isEmpty() ? tr("Train on the ticked recordings and register the model") : blocked);
     // Before any run, the bar would say "0 of 1 steps": say what Train needs instead.
@@ -1281,6 +1291,28 @@ void ModelsPanel::setActor(const QString& holderId) {
     reloadModels();
 }
 
+QString ModelsPanel::firstRefusedRecording() const {
+    for (int row = 0; row < assets_->topLevelItemCount(); ++row) {
+        const QTreeWidgetItem* item = assets_->topLevelItem(row);
+        const QString id = item->data(AssetName, Qt::UserRole).toString();
+        if (!id.isEmpty() && !(item->flags() & Qt::ItemIsUserCheckable))
+            return id;
+    }
+    return QString();
+}
+
+GrantDialog* ModelsPanel::allowTraining() {
+    const QString asset = firstRefusedRecording();
+    if (!session_->isOpen() || asset.isEmpty())
+        return nullptr;
+    // Training runs for the model's owner, so a grant to anyone in the studio (or to them).
+    auto* dialog = new GrantDialog(session_, selectedOwner(), asset, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->prefill(QString::fromStdString(scopeName(Scope::TrainVoice)), false, QString());
+    dialog->open();
+    return dialog;
+}
+
 QString ModelsPanel::whyTrainingCannotStart() const {
     if (!session_->isOpen())
         return tr("Open a registry first (Registry > Open Registry…).");
@@ -1290,8 +1322,8 @@ QString ModelsPanel::whyTrainingCannotStart() const {
     for (int row = 0; row < assets_->topLevelItemCount(); ++row)
         anyAllowed = anyAllowed || (assets_->topLevelItem(row)->flags() & Qt::ItemIsUserCheckable);
     if (!anyAllowed)
-        return tr("None of %1's recordings may be trained on yet: allow voice training in the "
-                  "Consent tab (Add Grant…).")
+        return tr("None of %1's recordings may be trained on yet: Allow Training… records "
+                  "their grant.")
             .arg(owner_->currentText());
     if (checkedAssets().isEmpty())
         return tr("Tick the recordings to learn from.");

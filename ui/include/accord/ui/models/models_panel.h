@@ -46,6 +46,7 @@ class QValueAxis;
 
 namespace accord::ui {
 
+class GrantDialog;
 class ProjectDocument;
 class RegistrySession;
 class ShareDialog;
@@ -91,6 +92,10 @@ public:
     QLabel* trainHintLabel() const { return trainHint_; }
     // Why Train is disabled, in plain words; empty when it can start.
     QString whyTrainingCannotStart() const;
+    // "Allow Training…": the grant dialog for the first recording that may not be trained on,
+    // filled in for voice training (nullptr when there is none).
+    GrantDialog* allowTraining();
+    QPushButton* allowTrainingButton() const { return allowButton_; }
     // Who is working (the window's "Working as"): the models' state says whether they may sing.
     void setActor(const QString& holderId);
 
@@ -171,6 +176,8 @@ private:
     void showSelectedCard();
     void updateDefaultOutput();
     void updateButtons();
+    // The id of the first listed recording that may not be trained on, or empty.
+    QString firstRefusedRecording() const;
     void updateTrackModel();
     void compareRanges(const QString& modelId, const QString& trackId);
 
@@ -236,6 +243,7 @@ private:
     bool checkingCards_ = false; // a round is running or its result is not shown yet
     std::string actor_;
     bool showsDenial_ = false; // the training message is a consent denial
+    QPushButton* allowButton_ = nullptr;
 };
 
 } // namespace accord::ui
