@@ -8,8 +8,8 @@
 
 #include <QAbstractTableModel>
 
-#include <algorithm>
 #include <QStringList>
+#include <algorithm>
 
 #include <functional>
 #include <vector>
