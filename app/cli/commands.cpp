@@ -567,7 +567,7 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     if (name == "convert")
         return runConvertCommand(args, out);
     if (name == "render" || name == "export")
-        return name == "render" ? runRenderCommand(args, out) : runExportCommand(args, out);
+        return name == "render" ? runRenderCommand(args, out) : runExportCommand(args, out, err);
     if (name == "verify")
         return runVerifyCommand(args, out, err);
     if (name == "identify")

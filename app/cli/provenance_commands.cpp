@@ -45,7 +45,7 @@ std::string splitText(const SplitSheet& split) {
 
 } // namespace
 
-ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
+ExitCode runExportCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
     const std::string projectPath = absolutePath(args.positionals.front());
     const Project project = loadProject(projectPath);
     auto registry = Registry::open(args.registryPath);
@@ -80,6 +80,8 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out) {
                            {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},
                            {"split", file.split.toJson()}});
         text += file.exportId + "  " + file.path + "\n";
+        if (const auto warning = workflows::clippingWarning(file))
+            err << "Warning: " << *warning << "\n";
     }
     text += splitText(result.split);
     text += "Split sheet files: " + result.splitJsonPath + ", " + result.splitCsvPath + "\n";

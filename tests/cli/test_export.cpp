@@ -433,6 +433,31 @@ private slots:
         QVERIFY(QJsonDocument(r.json().value("notes").toArray()).toJson().contains("same sound"));
     }
 
+    // An export that reaches full scale is written as asked, with a warning naming the file and
+    // its true peak; one that does not is silent.
+    void aClippingMixIsExportedWithAWarning() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeProject(words, piano));
+        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        auto r = runCli({"export", project, "--out", dir.filePath("quiet")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(!QString(r.err).contains("Warning"), r.err.constData());
+
+        const QString loud = dir.filePath(QString("loud%1.accord").arg(registries));
+        QVERIFY(runCli({"project", "new", loud}, registry).exitCode == 0);
+        QVERIFY(runCli({"project", "add-track", loud, "--name", "Hot", "--gain", "24"}, registry)
+                    .exitCode == 0);
+        QVERIFY(runCli({"project", "add-clip", loud, "--track", "Hot", piano}, registry).exitCode ==
+                0);
+        r = runCli({"export", loud, "--out", dir.filePath("loud")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(QString(r.err).contains(QRegularExpression(
+                     "Warning: loud\\d*\\.wav reaches \\+\\d+\\.\\d\\d dBTP: it clips")),
+                 r.err.constData());
+    }
+
     void generatedAudioCannotBeLaundered() {
         ACCORD_REQUIRE_MATERIAL(take, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");

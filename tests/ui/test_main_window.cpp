@@ -600,6 +600,22 @@ private Q_SLOTS:
 
     // Style sheets name the palette's roles; every role they name is one (none is left as
     // "@role" for Qt to ignore).
+    // The master's clip indicator lights over full scale and holds until clicked.
+    void theMasterClipIndicatorHolds() {
+        ui::MainWindow window;
+        window.show();
+        ui::MixerPanel* mixer = window.mixer();
+        QVERIFY(mixer->clipIndicator()->isVisible());
+        mixer->showMasterLevels(0.5f, 0.9f);
+        QVERIFY(!mixer->masterClipped());
+        mixer->showMasterLevels(0.2f, 1.05f); // +0.4 dBFS on the right
+        QVERIFY(mixer->masterClipped());
+        mixer->showMasterLevels(0.1f, 0.1f);
+        QVERIFY(mixer->masterClipped()); // held
+        QTest::mouseClick(mixer->clipIndicator(), Qt::LeftButton);
+        QVERIFY(!mixer->masterClipped());
+    }
+
     // Unticked boxes stand out from the dark surface they sit on, ticked ones from unticked.
     void checkBoxesAreReadable() {
         QWidget surface;

@@ -52,6 +52,7 @@ constexpr int kFilesListHeight = 110;
 const char* const kAllowedStyle = "QLabel { color: @allowed; font-weight: 600; }";
 const char* const kDeniedStyle = "QLabel { color: @denied; font-weight: 600; }";
 const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
+const char* const kWarningStyle = "QLabel { color: @warning; font-weight: 600; }";
 
 enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
 enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy, kMissingFix };
@@ -141,6 +142,8 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         for (const workflows::ExportedFile& file : result.files) {
             outcome.files << fromStd(file.path);
             outcome.sidecars << fromStd(file.sidecar);
+            if (const auto warning = workflows::clippingWarning(file))
+                outcome.warnings << fromStd(*warning);
         }
         outcome.splitJson = fromStd(result.splitJsonPath);
         outcome.splitCsv = fromStd(result.splitCsvPath);
@@ -637,11 +640,17 @@ void ExportDialog::finishExport(const ExportRunOutcome& outcome) {
     fraction_.reset();
     if (outcome.ok) {
         exported_ = outcome.files;
-        result_->setStyleSheet(palette::styleSheet(QString::fromLatin1(kAllowedStyle)));
-        result_->setText(tr("✔ Exported %1, each with its signed manifest (embedded and as a "
-                            "sidecar), and the split sheet:")
-                             .arg(counted(static_cast<int>(outcome.files.size()), tr("1 file"),
-                                          tr("%1 files"))));
+        const QString summary =
+            tr("✔ Exported %1, each with its signed manifest (embedded and as a sidecar), and the "
+               "split sheet:")
+                .arg(counted(static_cast<int>(outcome.files.size()), tr("1 file"), tr("%1 files")));
+        // A clipping mix is exported as asked, and said so in the warning colour.
+        result_->setStyleSheet(palette::styleSheet(
+            QString::fromLatin1(outcome.warnings.isEmpty() ? kAllowedStyle : kWarningStyle)));
+        result_->setText(outcome.warnings.isEmpty()
+                             ? summary
+                             : summary + QStringLiteral("\n⚠ ") +
+                                   outcome.warnings.join(QStringLiteral("\n⚠ ")));
         for (int i = 0; i < outcome.files.size(); ++i) {
             files_->addItem(outcome.files.at(i));
             files_->addItem(outcome.sidecars.value(i));

@@ -282,7 +282,8 @@ void ChannelStrip::refresh() {
 MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, QWidget* parent)
     : QWidget(parent), document_(document), playback_(playback), stripArea_(new QWidget),
       stripLayout_(new QHBoxLayout(stripArea_)), emptyHint_(new QLabel(this)),
-      master_(new LevelMeter(this)), masterPeak_(new QLabel(this)) {
+      master_(new LevelMeter(this)), masterPeak_(new QLabel(this)),
+      clip_(new QPushButton(tr("CLIP"), this)) {
     setObjectName(QStringLiteral("mixerPanel"));
     stripArea_->setObjectName(QStringLiteral("mixerStrips"));
     stripLayout_->setContentsMargins(6, 6, 6, 6);
@@ -319,6 +320,12 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     masterPeak_->setObjectName(QStringLiteral("masterPeak"));
     masterPeak_->setAlignment(Qt::AlignCenter);
     masterPeak_->setToolTip(tr("Highest peak of the last moments"));
+    clip_->setObjectName(QStringLiteral("masterClip"));
+    clip_->setFixedHeight(18);
+    clip_->setToolTip(tr("Lights when the mix goes over full scale (0 dBFS) and stays lit: an "
+                         "export would clip. Lower the faders, then click to clear."));
+    connect(clip_, &QPushButton::clicked, this, [this] { setClipped(false); });
+    setClipped(false);
     auto* colour = new QFrame(masterStrip);
     colour->setFixedHeight(4);
     colour->setStyleSheet(palette::styleSheet(QStringLiteral("background: @text; border: none;")));
@@ -331,6 +338,7 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     masterLayout->setSpacing(4);
     masterLayout->addWidget(colour);
     masterLayout->addWidget(masterName);
+    masterLayout->addWidget(clip_);
     masterLayout->addLayout(meterRow, 1);
     masterLayout->addWidget(masterPeak_);
 
@@ -407,7 +415,13 @@ void MixerPanel::readMeters() {
         s->meter()->setLevels(reading.left, reading.right);
     }
     const accord::audio::MeterReading master = engine.masterMeter();
-    master_->setLevels(master.left, master.right);
+    showMasterLevels(master.left, master.right);
+}
+
+void MixerPanel::showMasterLevels(float left, float right) {
+    master_->setLevels(left, right);
+    if (left > 1.0f || right > 1.0f)
+        setClipped(true);
     const double peak = master_->peakDb();
     const QString text = formatDecibels(peak, LevelMeter::kFloorDb);
     if (masterPeak_->text() != text) {
@@ -415,6 +429,14 @@ void MixerPanel::readMeters() {
         masterPeak_->setStyleSheet(
             peak >= 0 ? palette::styleSheet(QStringLiteral("color: @meterOver;")) : QString());
     }
+}
+
+void MixerPanel::setClipped(bool clipped) {
+    clipped_ = clipped;
+    clip_->setStyleSheet(palette::styleSheet(
+        clipped ? QStringLiteral("QPushButton { background: @meterOver; color: @textOnLit; "
+                                 "font-weight: 700; padding: 0; }")
+                : QStringLiteral("QPushButton { color: @dimText; padding: 0; }")));
 }
 
 } // namespace accord::ui

@@ -18,6 +18,8 @@
 #include "accord/workflows/identify.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -158,6 +160,17 @@ ResolvedProject resolveForExport(const Registry& registry, const Project& projec
 }
 
 } // namespace
+
+std::optional<std::string> clippingWarning(const ExportedFile& file) {
+    const double shown = std::round(file.truePeakDb * 100.0) / 100.0;
+    if (shown < 0.0)
+        return std::nullopt;
+    char peak[32];
+    std::snprintf(peak, sizeof peak, "%+.2f", shown);
+    return fileNameOf(file.path) + " reaches " + peak +
+           " dBTP: it clips when played and when encoded as MP3 or AAC; lower the master or the "
+           "loudest tracks' faders and export again";
+}
 
 ExportGate judgeExport(const Registry& registry, const Project& project,
                        const ExportRequest& request) {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,11 @@ struct ExportedFile {
     double lufs = 0;
     double truePeakDb = 0;
 };
+
+// A file whose true peak reaches full scale (0.00 dBTP, as shown to 0.01 dB) clips when played
+// and when encoded lossily: a sentence naming it and its peak, else nullopt. The export still
+// happens (the artist may want it so); the CLI and the studio show the sentence.
+std::optional<std::string> clippingWarning(const ExportedFile& file);
 
 struct ExportResult {
     std::vector<ExportedFile> files; // the mix first, then the stems in track order

@@ -80,8 +80,9 @@ struct ExportRunOutcome {
     QStringList sidecars;
     QString splitJson;
     QString splitCsv;
-    QString ddex;        // the DDEX release message, when asked for
-    ErrorReport failure; // neither ok nor cancelled: why
+    QString ddex;         // the DDEX release message, when asked for
+    QStringList warnings; // e.g. a file that clips (workflows::clippingWarning)
+    ErrorReport failure;  // neither ok nor cancelled: why
 };
 
 class ExportDialog : public QDialog {

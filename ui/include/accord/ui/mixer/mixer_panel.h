@@ -108,10 +108,17 @@ public:
     ChannelStrip* strip(const std::string& trackId) const;
     int stripCount() const { return static_cast<int>(strips_.size()); }
     LevelMeter* masterMeter() const { return master_; }
+    // The master's clip indicator: lit when the mix went over full scale, and it stays lit
+    // until clicked, so a clip during a loud bar is seen after it.
+    QPushButton* clipIndicator() const { return clip_; }
+    bool masterClipped() const { return clipped_; }
+    // The master's linear peaks since the last reading (the engine's meter, ~30 Hz).
+    void showMasterLevels(float left, float right);
 
 private:
     void rebuild();
     void readMeters();
+    void setClipped(bool clipped);
 
     ProjectDocument* document_;
     PlaybackController* playback_;
@@ -121,6 +128,8 @@ private:
     QWidget* scroll_ = nullptr;
     LevelMeter* master_;
     QLabel* masterPeak_;
+    QPushButton* clip_;
+    bool clipped_ = false;
     std::map<std::string, ChannelStrip*> strips_;
     std::vector<std::string> order_;
 };
