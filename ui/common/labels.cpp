@@ -31,11 +31,13 @@ QString assetLabel(const ConsentGraph& graph, const std::string& assetId) {
                                          fromStd(assetId));
 }
 
+QString assetName(const Asset& asset) {
+    return asset.path.empty() ? fromStd(asset.id) : QFileInfo(fromStd(asset.path)).fileName();
+}
+
 QString assetName(const ConsentGraph& graph, const std::string& assetId) {
     const auto asset = graph.assets.find(assetId);
-    if (asset == graph.assets.end() || asset->second.path.empty())
-        return fromStd(assetId);
-    return QFileInfo(fromStd(asset->second.path)).fileName();
+    return asset == graph.assets.end() ? fromStd(assetId) : assetName(asset->second);
 }
 
 QString modelName(const Model& model) {

@@ -491,8 +491,7 @@ void ModelsPanel::reloadAssets() {
             auto* item = new QTreeWidgetItem(assets_);
             const QString id = fromStd(asset.id);
             item->setData(AssetName, Qt::UserRole, id);
-            item->setText(AssetName,
-                          asset.path.empty() ? id : QFileInfo(fromStd(asset.path)).fileName());
+            item->setText(AssetName, assetName(asset));
             item->setToolTip(AssetName, tr("%1\n%2").arg(id, fromStd(asset.path)));
             item->setText(AssetLength, formatMinutesSeconds(asset.durationSeconds));
             if (decision.allowed) {

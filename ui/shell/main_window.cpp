@@ -1267,9 +1267,8 @@ QString MainWindow::describeRecording(const QString& assetId) const {
             return tr("a generated recording"); // a render coming back keeps its lineage
         const auto owner = registry->holder(asset->owner);
         return tr("%1, a recording of %2")
-            .arg(QFileInfo(QString::fromStdString(asset->path)).fileName(),
-                 owner ? QString::fromStdString(owner->name)
-                       : QString::fromStdString(asset->owner));
+            .arg(assetName(*asset), owner ? QString::fromStdString(owner->name)
+                                          : QString::fromStdString(asset->owner));
     } catch (const std::exception&) {
         return assetId;
     }

@@ -26,7 +26,9 @@ QString holderLabel(const accord::ConsentGraph& graph, const std::string& holder
 // "Front_Center.wav (a-1)": a recording is known to people by its file name; the id tells it
 // apart in the registry. The id alone when the registry knows no file for it.
 QString assetLabel(const accord::ConsentGraph& graph, const std::string& assetId);
-// "Front_Center.wav": the file name alone, for the main views (the id goes in a tooltip).
+// "Front_Center.wav": the file name alone, for the main views (the id goes in a tooltip); the
+// id when no file is known.
+QString assetName(const accord::Asset& asset);
 QString assetName(const accord::ConsentGraph& graph, const std::string& assetId);
 // "Ada Lovelace voice": a model is known by its file's name (the id goes in a tooltip).
 QString modelName(const accord::Model& model);
