@@ -139,7 +139,7 @@ void TransportBar::setPosition(std::int64_t sample) {
         return;
     position_ = sample;
     const accord::Project& project = document_->project();
-    const TempoGrid grid(project.sampleRate, project.tempo);
+    const TempoGrid grid(project);
     bars_->setText(formatBarsBeats(grid, sample));
     time_->setText(formatClockTime(sample, project.sampleRate));
 }
