@@ -1163,6 +1163,7 @@ ExportDialog* MainWindow::showExport() {
             verify_->verify(file);
         });
     }
+    exportDialog_->setLoop(playback_->loopEnabled(), playback_->loopStart(), playback_->loopEnd());
     exportDialog_->show();
     exportDialog_->raise();
     exportDialog_->activateWindow();
