@@ -100,6 +100,8 @@ TransportBar::TransportBar(ProjectDocument* document, const TransportActions& ac
     play->setIconSize(QSize(26, 26));
     layout->addWidget(play);
     layout->addWidget(button(actions.loop, this, QStringLiteral("loopButton")));
+    if (actions.record != nullptr)
+        layout->addWidget(button(actions.record, this, QStringLiteral("recordButton")));
     layout->addSpacing(10);
     layout->addWidget(display);
     layout->addSpacing(10);

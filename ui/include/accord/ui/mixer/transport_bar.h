@@ -21,6 +21,7 @@ struct TransportActions {
     QAction* stop = nullptr;
     QAction* play = nullptr;
     QAction* loop = nullptr;
+    QAction* record = nullptr; // docs/STUDIO.md "Recording"
     QAction* snap = nullptr;
     QAction* follow = nullptr;
     QAction* zoomOut = nullptr;
