@@ -727,9 +727,10 @@ void Engine::startRecording(const std::string& folder, bool punch) {
     std::vector<detail::InputRouting::Lane> lanes;
     for (const auto& lane : impl_->armed->lanes)
         lanes.push_back({lane.arm, lane.controls, nullptr});
-    impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
-    impl_->takeWriter = std::make_unique<detail::TakeWriter>(
-        impl_->armed, folder, impl_->rate.load(), recordingLatencyFrames(), punchRange);
+    auto routing = std::make_shared<detail::InputRouting>(std::move(lanes));
+    impl_->takeWriter = std::make_unique<detail::TakeWriter>(routing, folder, impl_->rate.load(),
+                                                             recordingLatencyFrames(), punchRange);
+    impl_->armed = std::move(routing);
     impl_->armed->setCapturing(true);
     impl_->inputs.publish(impl_->armed);
 }

@@ -222,6 +222,14 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(accord::BadInput,
                                  engine.startRecording(freshFolder("noloop"), true));
         QVERIFY(!engine.isRecording());
+        // A folder that cannot be made: a clear error naming it, and still not recording.
+        try {
+            engine.startRecording("/proc/no-such-folder/Recordings", false);
+            QFAIL("recording into /proc started");
+        } catch (const accord::BadInput& error) {
+            QVERIFY2(QString(error.what()).contains("/proc/no-such-folder"), error.what());
+        }
+        QVERIFY(!engine.isRecording());
         engine.setRecordArms({});
         QVERIFY_THROWS_EXCEPTION(accord::BadInput, engine.startRecording(freshFolder("x"), false));
     }

@@ -9,11 +9,14 @@
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/arrangement_model.h"
 #include "accord/ui/recording/recording_manager.h"
+#include "accord/ui/shell/preferences_dialog.h"
 #include "studio_test_main.h"
 #include "studio_test_support.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QMessageBox>
+#include <QSpinBox>
 #include <QUndoStack>
 
 using namespace accord;
@@ -142,6 +145,18 @@ private Q_SLOTS:
         QVERIFY(recorder->isMonitoring(vocal));
         QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, arm.center());
         QVERIFY(!recorder->isArmed(vocal));
+
+        // Preferences: the input choice, and the latency offset added to what is compensated.
+        ui::PreferencesDialog* preferences = window.showPreferences();
+        QVERIFY(preferences != nullptr);
+        QCOMPARE(preferences->inputBox()->itemText(0), QStringLiteral("No input (playback only)"));
+        preferences->latencyOffsetBox()->setValue(100);
+        QCOMPARE(window.playback()->engine().recordingLatencyFrames(), 1124);
+        QVERIFY(preferences->findChild<QLabel*>(QStringLiteral("latencyLabel"))
+                    ->text()
+                    .contains(QStringLiteral("1124")));
+        preferences->latencyOffsetBox()->setValue(0);
+        preferences->close();
     }
 };
 

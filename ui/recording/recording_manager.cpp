@@ -283,6 +283,9 @@ void RecordingManager::start() {
         return;
     }
     recording_ = true;
+    performers_.clear();
+    for (const auto& [trackId, arm] : arms_)
+        performers_[trackId] = arm.performer.toStdString();
     Q_EMIT recordingChanged(true);
     if (!playback_->isPlaying())
         playback_->play();
@@ -301,11 +304,8 @@ void RecordingManager::finish() {
                            tr("\nThe takes written before the problem are kept.")});
     }
     std::vector<TakeToRegister> takes;
-    for (const auto& take : result.takes) {
-        auto arm = arms_.find(take.trackId);
-        if (arm != arms_.end())
-            takes.push_back({take, arm->second.performer.toStdString()});
-    }
+    for (const auto& take : result.takes)
+        takes.push_back({take, performers_.at(take.trackId)});
     if (takes.empty())
         return;
     ++registering_;

@@ -69,7 +69,9 @@ public:
     RecordingManager(RegistrySession* session, ProjectDocument* document,
                      PlaybackController* playback, QWidget* dialogParent = nullptr,
                      QObject* parent = nullptr);
-    ~RecordingManager() override; // waits for registrations in flight
+    // Waits for registrations in flight. Destroyed while recording (the window closed), it stops
+    // the recording: the take files stay in the take folder, not registered.
+    ~RecordingManager() override;
 
     bool isArmed(const std::string& trackId) const { return arms_.count(trackId) != 0; }
     bool isMonitoring(const std::string& trackId) const;
@@ -112,6 +114,9 @@ private:
     QWidget* dialogParent_;
     QThreadPool pool_;
     std::map<std::string, Arm> arms_;
+    // Who performs on each track armed when the recording started (a track removed meanwhile
+    // still has its takes registered as theirs).
+    std::map<std::string, std::string> performers_;
     QString workingAs_;
     bool punch_ = false;
     bool recording_ = false;
