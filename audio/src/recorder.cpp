@@ -285,6 +285,8 @@ void TakeWriter::write(std::size_t laneIndex, std::int64_t position, const float
     frames -= skip;
 
     auto& open = open_[laneIndex];
+    if (open && !open->error.empty())
+        return; // the disk failed this track: its take keeps what was written, until the end
     if (open && open->take.position + open->take.frames != position)
         closeTake(laneIndex); // the timeline jumped (a loop pass, a seek): a new take
     if (!open) {
@@ -293,18 +295,21 @@ void TakeWriter::write(std::size_t laneIndex, std::int64_t position, const float
         std::string pattern = folder_ + "/" + kTempPrefix + std::to_string(::getpid()) + "-XXXXXX";
         const int fd = ::mkstemp(pattern.data());
         if (fd < 0) {
-            open->error = folder_ + ": cannot create a take file: " + std::strerror(errno);
+            open->error = folder_ + ": cannot create the take of '" + arm.takeName +
+                          "': " + std::strerror(errno);
         } else {
             ::close(fd);
             open->temp = pattern;
-            auto stream = std::make_unique<juce::FileOutputStream>(juce::File(open->temp));
+            // Unbuffered: a failed write (a full disk) fails the call that made it, so JUCE's
+            // writer rewrites the header for exactly the frames on disk and the take keeps them.
+            auto stream = std::make_unique<juce::FileOutputStream>(juce::File(open->temp), 0);
             juce::AudioFormatWriter* writer =
                 stream->openedOk()
                     ? juce::WavAudioFormat().createWriterFor(stream.get(), sampleRate_,
                                                              unsigned(arm.channels), 32, {}, 0)
                     : nullptr;
             if (writer == nullptr) {
-                open->error = open->temp + ": cannot write a take file";
+                open->error = folder_ + ": cannot write the take of '" + arm.takeName + "'";
             } else {
                 open->stream = stream.release(); // the writer owns it
                 open->writer.reset(writer);
@@ -323,8 +328,8 @@ void TakeWriter::write(std::size_t laneIndex, std::int64_t position, const float
                 planar[c][i] = interleaved[(done + i) * arm.channels + c];
         const float* channels[2] = {planar[0], planar[1]};
         if (!open->writer->writeFromFloatArrays(channels, arm.channels, count)) {
-            open->error =
-                open->temp + ": cannot write (is the disk full?): " + std::strerror(errno);
+            open->error = folder_ + ": cannot write the take of '" + arm.takeName +
+                          "' (is the disk full?): " + std::strerror(errno);
             return;
         }
         open->take.frames += count;

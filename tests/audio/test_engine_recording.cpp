@@ -4,7 +4,7 @@
 // position it is placed at (0 samples of error) over block sizes and latencies. Without the
 // compensation the same take is off by the latency (the check can fail). Punch in/out keeps only
 // the loop, each pass its own take; the offline clock's loopback records aligned too; monitoring
-// adds the input through the track's fader.
+// adds the input through the track's fader; a full disk keeps what was written.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
@@ -13,7 +13,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <cmath>
+#include <csignal>
 #include <random>
 #include <thread>
 #include <vector>
@@ -213,6 +216,45 @@ private Q_SLOTS:
         QCOMPARE(result.takes[1].frames, loopEnd - loopStart);
         QVERIFY(result.takes[2].frames >= 4000 && result.takes[2].frames <= 5256);
         QVERIFY(result.takes[1].file.find("Vocal take 2.wav") != std::string::npos);
+    }
+
+    // A full disk (simulated by a file size limit: writes past it fail with EFBIG) fails the
+    // long first pass clearly, naming the folder; the frames written before the failure stay a
+    // readable take, sample-exact, and the track records nothing more until the recording ends.
+    void aFullDiskKeepsWhatWasWritten() {
+        const std::int64_t loopStart = 60000, loopEnd = 70000;
+        Engine engine;
+        engine.setProject(project_);
+        armRecordTrack(engine);
+        engine.setRecordingOffset(512);
+        engine.setLoop(std::make_pair(loopStart, loopEnd));
+        engine.seek(0);
+        engine.play();
+        const std::string folder = freshFolder("full");
+        engine.startRecording(folder, false);
+        // 150 000 bytes: 37 000-odd float frames of a take, while a pass of the loop needs 40 044.
+        rlimit before{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &before), 0);
+        const rlimit limited{150000, before.rlim_max};
+        const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &limited), 0);
+        LoopbackDriver driver(engine, 256, 512);
+        driver.run(loopEnd + 2 * (loopEnd - loopStart) + 512);
+        const RecordingResult result = engine.stopRecording();
+        setrlimit(RLIMIT_FSIZE, &before);
+        std::signal(SIGXFSZ, previous);
+        QCOMPARE(result.errors.size(), std::size_t(1));
+        QVERIFY2(
+            QString::fromStdString(result.errors[0]).contains("disk full") &&
+                QString::fromStdString(result.errors[0]).contains(QString::fromStdString(folder)),
+            result.errors[0].c_str());
+        QCOMPARE(result.takes.size(), std::size_t(1));
+        const auto& partial = result.takes[0];
+        QCOMPARE(partial.position, std::int64_t(0));
+        QVERIFY(partial.frames > 30000 && partial.frames < loopEnd);
+        const std::vector<float> samples = readTake(partial.file);
+        QCOMPARE(std::int64_t(samples.size()), partial.frames);
+        QCOMPARE(firstMismatch(samples, 0), std::int64_t(-1));
     }
 
     void punchNeedsALoop() {
