@@ -104,12 +104,19 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::atomic<std::uint64_t> graphsFreed{0};
     std::atomic<float> masterPeakLeft{0.0f};
     std::atomic<float> masterPeakRight{0.0f};
+    std::atomic<bool> metronomeOn{false};
+    std::atomic<float> metronomeGain{0.5f};
+    std::atomic<int> countInBars{0};      // of the latest play()
+    std::atomic<std::uint64_t> starts{0}; // play() calls
+    std::atomic<bool> countingIn{false};
 
     // ---- audio thread ----
     std::atomic<detail::LiveWorker*> liveWorker{nullptr}; // set with the first processor
     PlaybackGraph* current = nullptr;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
+    std::uint64_t startsDone = 0;
+    std::int64_t countInLeft = 0; // frames of count-in still to play before the playhead moves
     LoopRange loop;
     std::array<float, kMaxChunkFrames> chunkLeft{};
     std::array<float, kMaxChunkFrames> chunkRight{};
@@ -209,16 +216,28 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         readLoop();
         const bool isPlaying = playing.load(std::memory_order_acquire);
         PlaybackGraph* graph = current;
+        const std::uint64_t startRequests = starts.load(std::memory_order_acquire);
+        if (startRequests != startsDone) {
+            startsDone = startRequests;
+            countInLeft = graph != nullptr ? graph->clicks.barsFrames(countInBars.load()) : 0;
+        }
+        if (!isPlaying)
+            countInLeft = 0;
+        const bool clicking = metronomeOn.load(std::memory_order_relaxed);
+        const float clickGain = metronomeGain.load(std::memory_order_relaxed);
 
         float peakLeft = 0.0f;
         float peakRight = 0.0f;
         for (int done = 0; done < frames;) {
             int count = std::min(frames - done, kMaxChunkFrames);
+            const bool counting = countInLeft > 0;
             const bool looping =
-                isPlaying && loop.on && loop.start < loop.end && position < loop.end;
+                isPlaying && !counting && loop.on && loop.start < loop.end && position < loop.end;
             if (looping)
                 count = int(std::min<std::int64_t>(count, loop.end - position));
-            if (isPlaying && graph != nullptr) {
+            if (counting)
+                count = int(std::min<std::int64_t>(count, countInLeft));
+            if (isPlaying && !counting && graph != nullptr) {
                 graph->process(position, count, chunkLeft.data(), chunkRight.data(), nullptr,
                                nullptr, looping ? loop : LoopRange{});
             } else {
@@ -231,12 +250,18 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 routing->monitor(inputSignals, inputChannels, done, count, chunkLeft.data(),
                                  chunkRight.data());
             }
-            if (routing != nullptr && isPlaying)
+            // Recording starts with the first block after a count-in (the playhead waits).
+            if (routing != nullptr && isPlaying && !counting)
                 routing->capture(inputSignals, inputChannels, done, count, position);
             for (int i = 0; i < count; ++i) {
                 peakLeft = std::max(peakLeft, std::abs(chunkLeft[std::size_t(i)]));
                 peakRight = std::max(peakRight, std::abs(chunkRight[std::size_t(i)]));
             }
+            // After the meters: the click is heard, never measured. A count-in runs on the grid
+            // before the playhead, so its beats lead straight into the music's.
+            if (graph != nullptr && (counting || (isPlaying && clicking)))
+                graph->clicks.addClicks(position - countInLeft, count, clickGain, chunkLeft.data(),
+                                        chunkRight.data());
             if (channels == 1) {
                 if (float* out = outputs[0])
                     for (int i = 0; i < count; ++i)
@@ -248,7 +273,9 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (channels > 1 && outputs[1] != nullptr)
                     std::copy_n(chunkRight.data(), count, outputs[1] + done);
             }
-            if (isPlaying) {
+            if (counting) {
+                countInLeft -= count;
+            } else if (isPlaying) {
                 position += count;
                 if (looping && position == loop.end)
                     position = loop.start;
@@ -266,6 +293,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         // The playhead first, then the acknowledgement: playhead() never sees a seek as done
         // with the position from before it.
         playheadNow.store(position, std::memory_order_relaxed);
+        countingIn.store(countInLeft > 0, std::memory_order_relaxed);
         seeksApplied.store(seeksDone, std::memory_order_release);
     }
 
@@ -325,6 +353,7 @@ void Engine::setProject(const Project& project) {
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) { return controls.at(track.id); },
         [&](const Track& track) { return live.at(track.id); });
+    graph->clicks = detail::ClickTrack(projectMetre(project), project.sampleRate);
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
     impl_->live = std::move(live);
     impl_->rate.store(project.sampleRate);
@@ -419,9 +448,21 @@ void Engine::setTrackSolo(const std::string& trackId, bool solo) {
         c->solo.store(solo);
 }
 
-void Engine::play() {
+void Engine::play(int countInBars) {
     impl_->messageThread.assertOwner("Engine::play");
+    impl_->countInBars.store(std::clamp(countInBars, 0, kMaxCountInBars));
+    impl_->starts.fetch_add(1, std::memory_order_release);
     impl_->playing.store(true, std::memory_order_release);
+}
+
+bool Engine::isCountingIn() const {
+    return impl_->countingIn.load(std::memory_order_relaxed);
+}
+
+void Engine::setMetronome(bool on, double levelDb) {
+    impl_->messageThread.assertOwner("Engine::setMetronome");
+    impl_->metronomeGain.store(float(detail::decibelsToGain(std::clamp(levelDb, -60.0, 0.0))));
+    impl_->metronomeOn.store(on);
 }
 
 void Engine::stop() {

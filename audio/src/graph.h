@@ -42,6 +42,7 @@
 #include "accord/audio/media.h"
 #include "accord/core/project.h"
 #include "accord/dsp/stream_processor.h"
+#include "metronome.h"
 
 #include <semaphore.h>
 
@@ -352,6 +353,9 @@ public:
     std::vector<std::shared_ptr<TrackControls>> controls;
     std::vector<std::shared_ptr<LiveTrack>> liveTracks;
     int fadeFrames = 1; // kLiveFadeSeconds
+    // The metronome of this snapshot's metre: set by the engine, empty in renders (never heard
+    // in a file).
+    ClickTrack clicks;
 
     // Renders `frames` (<= kMaxChunkFrames) frames of the timeline from `position` into
     // `left`/`right` (overwritten). `stemLeft`/`stemRight`, when given, get one buffer per track:

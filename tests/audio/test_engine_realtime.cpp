@@ -4,9 +4,10 @@
 // (replaced globally) and every pthread mutex/rwlock acquisition (interposed: the executable's
 // definitions win over libc's for every caller); all must stay zero. A control case shows the
 // counters do count inside the flag. The same again with live tracks (a delay-line processor on
-// the engine's worker), their processors switched and removed while playing. And with recording
-// (docs/ARCHITECTURE.md "Recording path"): armed tracks monitoring and recording the input, arms
-// changed and recordings started and stopped (with and without punch) while playing.
+// the engine's worker), their processors switched and removed while playing. The metronome and
+// count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording path"): armed
+// tracks monitoring and recording the input, arms changed and recordings started and stopped
+// (with and without punch) while playing.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
@@ -304,10 +305,11 @@ class TestEngineRealtime : public QObject {
                     std::make_pair(std::int64_t(1000 + round), std::int64_t(5000 + 100 * round)));
             else if (round % 3 == 1)
                 engine.setLoop(std::nullopt);
+            engine.setMetronome(round % 4 != 0, -24.0 * unit(random));
             if (round % 10 == 0)
                 engine.stop();
             else
-                engine.play();
+                engine.play(round % 3); // a count-in of 0, 1 or 2 bars
             engine.playhead();
             if (recording && round % 50 == 25) {
                 const accord::audio::RecordingResult result = engine.stopRecording();

@@ -257,6 +257,31 @@ private Q_SLOTS:
         QCOMPARE(firstMismatch(samples, 0), std::int64_t(-1));
     }
 
+    // With a count-in (Engine::play(bars)) the playhead waits while the metronome counts: nothing
+    // is recorded then, and the take starts exactly at the playhead, sample-exact.
+    void countInRecordsFromThePlayhead() {
+        const int latency = 640;
+        Engine engine;
+        engine.setProject(project_);
+        armRecordTrack(engine);
+        engine.setRecordingOffset(latency);
+        engine.setMetronome(false, -12.0);
+        const std::int64_t start = 3000;
+        engine.seek(start);
+        engine.play(1); // one bar of 4/4 at 120 bpm: 96 000 frames
+        engine.startRecording(freshFolder("countin"), false);
+        LoopbackDriver driver(engine, 256, latency);
+        const std::int64_t frames = 96000 + kRate;
+        driver.run(frames);
+        const RecordingResult result = engine.stopRecording();
+        QCOMPARE(result.takes.size(), std::size_t(1));
+        const auto& take = result.takes[0];
+        QCOMPARE(take.position, start);
+        const std::int64_t pulled = (frames + 255) / 256 * 256;
+        QCOMPARE(take.frames, pulled - 96000 - latency);
+        QCOMPARE(firstMismatch(readTake(take.file), start), std::int64_t(-1));
+    }
+
     void punchNeedsALoop() {
         Engine engine;
         engine.setProject(project_);

@@ -30,7 +30,7 @@ ArrangementModel::ArrangementModel(ProjectDocument* document, const WaveformCach
 }
 
 TempoGrid ArrangementModel::grid() const {
-    return TempoGrid(document_->project().sampleRate, document_->project().tempo);
+    return TempoGrid(document_->project());
 }
 
 // ---- viewport, zoom, snapping -----------------------------------------------------------------

@@ -902,11 +902,13 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
     font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
     painter.setFont(font);
     const accord::Project& project = document_->project();
-    painter.drawText(corner.adjusted(12, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                     tr("%1 BPM · 4/4 · %2 kHz%3")
-                         .arg(project.tempo)
-                         .arg(project.sampleRate / 1000.0)
-                         .arg(model_->snapEnabled() ? tr(" · snap") : QString()));
+    painter.drawText(
+        corner.adjusted(12, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
+        tr("%1 BPM · %2 · %3 kHz%4")
+            .arg(project.tempo)
+            .arg(QString::fromStdString(accord::timeSignatureText(project.timeSignature)))
+            .arg(project.sampleRate / 1000.0)
+            .arg(model_->snapEnabled() ? tr(" · snap") : QString()));
     painter.setPen(palette::separator);
     painter.drawLine(kHeaderWidth - 1, 0, kHeaderWidth - 1, viewport()->height());
     painter.drawLine(0, kRulerHeight - 1, kHeaderWidth, kRulerHeight - 1);

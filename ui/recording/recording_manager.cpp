@@ -288,7 +288,7 @@ void RecordingManager::start() {
         performers_[trackId] = arm.performer.toStdString();
     Q_EMIT recordingChanged(true);
     if (!playback_->isPlaying())
-        playback_->play();
+        playback_->playForRecording();
 }
 
 void RecordingManager::finish() {

@@ -3,6 +3,7 @@
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
@@ -33,6 +34,7 @@
 #include "accord/workflows/revocations.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -396,6 +398,40 @@ void MainWindow::createActions() {
     connect(loop_, &QAction::toggled, playback_, &PlaybackController::setLoopEnabled);
     createRecordingActions();
 
+    metronome_ = make(tr("&Metronome"), "actionMetronome", QKeySequence(tr("K")));
+    metronome_->setIcon(icons::icon(icons::Glyph::Metronome));
+    metronome_->setCheckable(true);
+    metronome_->setToolTip(tr("Metronome (K): a click on every beat while playing; never in an "
+                              "export. Count-in and level: Transport menu"));
+    arrangementOnly(metronome_);
+    auto group = [this](const char* name) {
+        auto* actions = new QActionGroup(this);
+        actions->setObjectName(QString::fromLatin1(name));
+        actions->setExclusive(true);
+        return actions;
+    };
+    auto choice = [&](QActionGroup* actions, const QString& text, const QVariant& value) {
+        QAction* action = make(text, "");
+        action->setCheckable(true);
+        action->setData(value);
+        actions->addAction(action);
+        return action;
+    };
+    countIn_ = group("countInGroup");
+    choice(countIn_, tr("Off"), 0);
+    choice(countIn_, tr("1 Bar"), 1)->setChecked(true);
+    choice(countIn_, tr("2 Bars"), 2);
+    countInBeforePlayback_ = make(tr("Count In Before &Playback"), "actionCountInBeforePlayback");
+    countInBeforePlayback_->setCheckable(true);
+    countInBeforePlayback_->setToolTip(
+        tr("Count in before playback too, not only before recording"));
+    metronomeLevel_ = group("metronomeLevelGroup");
+    for (int db : {0, -6, -12, -18, -24})
+        choice(metronomeLevel_, formatDecibels(db), db)->setChecked(db == -12);
+    for (QAction* action : QList<QAction*>{metronome_, countInBeforePlayback_} +
+                               countIn_->actions() + metronomeLevel_->actions())
+        connect(action, &QAction::toggled, this, &MainWindow::applyMetronome);
+
     openRegistry_ = make(tr("&Open Registry…"), "actionOpenRegistry");
     connect(openRegistry_, &QAction::triggered, this, &MainWindow::chooseRegistry);
     reloadRegistry_ = make(tr("&Reload"), "actionReloadRegistry", QKeySequence::Refresh);
@@ -509,6 +545,16 @@ void MainWindow::createMenus() {
     transport->addAction(returnToStart_);
     transport->addAction(loop_);
     transport->addSeparator();
+    transport->addAction(metronome_);
+    QMenu* countIn = transport->addMenu(tr("Count-&in"));
+    countIn->setObjectName(QStringLiteral("menuCountIn"));
+    countIn->addActions(countIn_->actions());
+    countIn->addSeparator();
+    countIn->addAction(countInBeforePlayback_);
+    QMenu* level = transport->addMenu(tr("Metronome &Level"));
+    level->setObjectName(QStringLiteral("menuMetronomeLevel"));
+    level->addActions(metronomeLevel_->actions());
+    transport->addSeparator();
     transport->addAction(record_);
     transport->addAction(punch_);
 
@@ -541,6 +587,7 @@ void MainWindow::createTransport() {
     actions.stop = stop_;
     actions.play = play_;
     actions.loop = loop_;
+    actions.metronome = metronome_;
     actions.record = record_;
     actions.snap = snap_;
     actions.follow = follow_;
@@ -548,6 +595,8 @@ void MainWindow::createTransport() {
     actions.zoomIn = zoomIn_;
     actions.zoomFit = zoomFit_;
     transport_ = new TransportBar(document_, actions, this);
+    connect(playback_, &PlaybackController::countingInChanged, transport_,
+            &TransportBar::setCountingIn);
     auto* bar = new QToolBar(tr("Transport"), this);
     bar->setObjectName(QStringLiteral("transportToolBar"));
     bar->setMovable(false);
@@ -950,6 +999,27 @@ void MainWindow::saveLayout() const {
     settings.setValue(QStringLiteral("view/snap"), arrangement_->snapEnabled());
     settings.setValue(QStringLiteral("view/follow"), arrangement_->followPlayback());
     settings.setValue(QStringLiteral("view/samplesPerPixel"), arrangement_->samplesPerPixel());
+    const MetronomeSettings& metronome = playback_->metronome();
+    settings.setValue(QStringLiteral("transport/metronome"), metronome.on);
+    settings.setValue(QStringLiteral("transport/metronomeLevelDb"), metronome.levelDb);
+    settings.setValue(QStringLiteral("transport/countInBars"), metronome.countInBars);
+    settings.setValue(QStringLiteral("transport/countInBeforePlayback"),
+                      metronome.countInBeforePlayback);
+}
+
+QList<QAction*> MainWindow::countInActions() const {
+    return countIn_->actions();
+}
+
+void MainWindow::applyMetronome() {
+    MetronomeSettings metronome;
+    metronome.on = metronome_->isChecked();
+    if (const QAction* level = metronomeLevel_->checkedAction())
+        metronome.levelDb = level->data().toDouble();
+    if (const QAction* bars = countIn_->checkedAction())
+        metronome.countInBars = bars->data().toInt();
+    metronome.countInBeforePlayback = countInBeforePlayback_->isChecked();
+    playback_->setMetronome(metronome);
 }
 
 void MainWindow::restoreLayout() {
@@ -964,6 +1034,16 @@ void MainWindow::restoreLayout() {
     showMixer_->setChecked(settings.value(QStringLiteral("view/mixer"), true).toBool());
     snap_->setChecked(settings.value(QStringLiteral("view/snap"), true).toBool());
     follow_->setChecked(settings.value(QStringLiteral("view/follow"), true).toBool());
+    metronome_->setChecked(settings.value(QStringLiteral("transport/metronome"), false).toBool());
+    const auto check = [](QActionGroup* actions, const QVariant& value) {
+        for (QAction* action : actions->actions())
+            if (action->data().toInt() == value.toInt())
+                action->setChecked(true);
+    };
+    check(metronomeLevel_, settings.value(QStringLiteral("transport/metronomeLevelDb"), -12));
+    check(countIn_, settings.value(QStringLiteral("transport/countInBars"), 1));
+    countInBeforePlayback_->setChecked(
+        settings.value(QStringLiteral("transport/countInBeforePlayback"), false).toBool());
     const double zoom = settings.value(QStringLiteral("view/samplesPerPixel"), 0.0).toDouble();
     if (zoom > 0)
         arrangement_->setSamplesPerPixel(zoom);

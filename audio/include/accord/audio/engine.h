@@ -51,6 +51,8 @@ struct DeviceSetup {
 // Audio thread: process() never locks, allocates, frees, logs or touches SQLite or Torch.
 // Playhead and meters are atomics the UI reads without locks.
 //
+// The metronome and the count-in are added after the master meter (audio/src/metronome.h).
+//
 // Signal flow per track: clips (clip gain, linear fades) -> stereo track bus (a mono clip feeds
 // both sides) -> gain and pan (balance law with a cosine curve, 0 dB at the centre) ->
 // mute/solo (mute wins) -> track meter -> master bus -> master meter. renderProject runs the
@@ -110,8 +112,17 @@ public:
     void setLiveBlockSize(int frames);
     int liveBlockSize() const;
 
-    void play();
+    // Starts the transport. With `countInBars` (1 or 2) the metronome first counts that many bars
+    // while the playhead waits: the count-in's clicks sit on the project's grid before the
+    // playhead, so they lead straight into the music's beat (isCountingIn() meanwhile).
+    void play(int countInBars = 0);
     void stop();
+    // The metronome: while playing, a click on every beat of the project's time signature
+    // (higher on the first beat of a bar) at `levelDb` (-60..0 dBFS peak), added to the device
+    // output after the master meter: heard, never metered, never in a render or an export.
+    void setMetronome(bool on, double levelDb);
+    static constexpr int kMaxCountInBars = 2;
+    bool isCountingIn() const;
     void seek(std::int64_t sample);
     // Loops [start, end) while playing; nullopt turns looping off.
     void setLoop(std::optional<std::pair<std::int64_t, std::int64_t>> range);

@@ -23,6 +23,7 @@ enum class Glyph {
     AddTrack,
     Import,
     Cancel,
+    Metronome,
 };
 
 // Normal state in `colour`; the checked (On) state in the accent colour.

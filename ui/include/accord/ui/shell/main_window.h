@@ -16,6 +16,7 @@
 #include <cstdint>
 
 class QAction;
+class QActionGroup;
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -101,6 +102,10 @@ public:
     QAction* redoAction() const { return redo_; }
     QAction* playAction() const { return play_; }
     QAction* loopAction() const { return loop_; }
+    QAction* metronomeAction() const { return metronome_; }
+    // Transport > Count-in: "Off", "1 Bar", "2 Bars" (checkable, exclusive), in that order.
+    QList<QAction*> countInActions() const;
+    QAction* countInBeforePlaybackAction() const { return countInBeforePlayback_; }
     QAction* snapAction() const { return snap_; }
     QMenu* recentMenu() const { return recentMenu_; }
 
@@ -163,6 +168,8 @@ private:
     // "take3.wav, a recording of Ada Lovelace", for messages.
     QString describeRecording(const QString& assetId) const;
     void applyWorkingAs(const QString& holderId);
+    // The metronome actions' state to the playback controller.
+    void applyMetronome();
     void rememberWorkingAs();
     QString workingAsKey() const;
     void createActions();
@@ -240,6 +247,10 @@ private:
     QAction* stop_ = nullptr;
     QAction* returnToStart_ = nullptr;
     QAction* loop_ = nullptr;
+    QAction* metronome_ = nullptr;
+    QActionGroup* countIn_ = nullptr;
+    QAction* countInBeforePlayback_ = nullptr;
+    QActionGroup* metronomeLevel_ = nullptr;
     QAction* record_ = nullptr;
     QAction* punch_ = nullptr;
     QAction* openRegistry_ = nullptr;
