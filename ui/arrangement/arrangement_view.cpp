@@ -864,7 +864,7 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(smallFont);
         painter.setPen(palette::mutedText);
         painter.drawText(
-            QRect(14, top + 32, kHeaderWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
+            QRect(14, top + 32, kHeaderWidth - 14 - 64, 16), Qt::AlignLeft | Qt::AlignVCenter,
             tr("%1 · %2 · %3")
                 .arg(formatDecibels(track.gainDb), formatPan(track.pan),
                      counted(static_cast<int>(track.clips.size()), tr("1 clip"), tr("%1 clips"))));
@@ -887,6 +887,9 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(buttonFont);
         button(model_->muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
         button(model_->soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
+        const ArrangementModel::InputState input = model_->inputState(track.id);
+        button(model_->armButtonRect(index), tr("R"), input.armed, palette::recordOn);
+        button(model_->monitorButtonRect(index), tr("I"), input.monitor, palette::monitorOn);
     }
     painter.restore();
     painter.setRenderHint(QPainter::Antialiasing, false);
