@@ -315,9 +315,47 @@ void MainWindow::createActions() {
     split_ = make(tr("S&plit at Playhead"), "actionSplit", QKeySequence(tr("S")));
     arrangementOnly(split_);
     connect(split_, &QAction::triggered, arrangement_, &ArrangementView::splitAtPlayhead);
-    delete_ = make(tr("&Delete Clip"), "actionDelete", QKeySequence::Delete);
+    delete_ = make(tr("&Delete"), "actionDelete", QKeySequence::Delete);
     arrangementOnly(delete_);
     connect(delete_, &QAction::triggered, arrangement_, &ArrangementView::deleteSelection);
+    // Clip editing (docs/STUDIO.md "Editing"): the platform's keys for the clipboard and select
+    // all, Ctrl+D to duplicate as most DAWs, Alt+Left/Right to nudge as Logic Pro.
+    cut_ = make(tr("Cu&t"), "actionCut", QKeySequence::Cut);
+    arrangementOnly(cut_);
+    connect(cut_, &QAction::triggered, arrangement_, &ArrangementView::cutSelection);
+    copy_ = make(tr("&Copy"), "actionCopy", QKeySequence::Copy);
+    arrangementOnly(copy_);
+    connect(copy_, &QAction::triggered, arrangement_, &ArrangementView::copySelection);
+    paste_ = make(tr("&Paste at Playhead"), "actionPaste", QKeySequence::Paste);
+    arrangementOnly(paste_);
+    connect(paste_, &QAction::triggered, this, [this] {
+        const QString refused = arrangement_->model()->paste();
+        if (!refused.isEmpty())
+            statusBar()->showMessage(refused, kStatusMessageMs);
+    });
+    duplicate_ = make(tr("D&uplicate"), "actionDuplicate", QKeySequence(tr("Ctrl+D")));
+    arrangementOnly(duplicate_);
+    connect(duplicate_, &QAction::triggered, arrangement_, &ArrangementView::duplicateSelection);
+    selectAll_ = make(tr("Select &All"), "actionSelectAll", QKeySequence::SelectAll);
+    arrangementOnly(selectAll_);
+    connect(selectAll_, &QAction::triggered, arrangement_, &ArrangementView::selectAll);
+    auto nudge = [&](QAction*& action, const QString& text, const char* name,
+                     const QKeySequence& keys, int steps, bool fine) {
+        action = make(text, name, keys);
+        arrangementOnly(action);
+        connect(action, &QAction::triggered, this,
+                [this, steps, fine] { arrangement_->model()->nudgeSelection(steps, fine); });
+    };
+    nudge(nudgeLeft_, tr("Nudge &Left"), "actionNudgeLeft", QKeySequence(tr("Alt+Left")), -1,
+          false);
+    nudge(nudgeRight_, tr("Nudge &Right"), "actionNudgeRight", QKeySequence(tr("Alt+Right")), 1,
+          false);
+    nudge(nudgeLeftFine_, tr("Nudge Left (Fine)"), "actionNudgeLeftFine",
+          QKeySequence(tr("Alt+Shift+Left")), -1, true);
+    nudge(nudgeRightFine_, tr("Nudge Right (Fine)"), "actionNudgeRightFine",
+          QKeySequence(tr("Alt+Shift+Right")), 1, true);
+    clipGain_ = make(tr("Clip &Gain…"), "actionClipGain");
+    connect(clipGain_, &QAction::triggered, arrangement_, &ArrangementView::editSelectionGain);
     addTrack_ = make(tr("Add &Track"), "actionAddTrack", QKeySequence(tr("Ctrl+T")));
     addTrack_->setIcon(icons::icon(icons::Glyph::AddTrack));
     connect(addTrack_, &QAction::triggered, this, [this] {
@@ -513,8 +551,19 @@ void MainWindow::createMenus() {
     edit->addAction(undo_);
     edit->addAction(redo_);
     edit->addSeparator();
-    edit->addAction(split_);
+    edit->addAction(cut_);
+    edit->addAction(copy_);
+    edit->addAction(paste_);
+    edit->addAction(duplicate_);
     edit->addAction(delete_);
+    edit->addAction(selectAll_);
+    edit->addSeparator();
+    edit->addAction(split_);
+    edit->addAction(nudgeLeft_);
+    edit->addAction(nudgeRight_);
+    edit->addAction(nudgeLeftFine_);
+    edit->addAction(nudgeRightFine_);
+    edit->addAction(clipGain_);
     edit->addSeparator();
     edit->addAction(addTrack_);
     edit->addAction(removeTrack_);

@@ -236,6 +236,16 @@ private:
     QAction* redo_ = nullptr;
     QAction* split_ = nullptr;
     QAction* delete_ = nullptr;
+    QAction* cut_ = nullptr;
+    QAction* copy_ = nullptr;
+    QAction* paste_ = nullptr;
+    QAction* duplicate_ = nullptr;
+    QAction* selectAll_ = nullptr;
+    QAction* nudgeLeft_ = nullptr;
+    QAction* nudgeRight_ = nullptr;
+    QAction* nudgeLeftFine_ = nullptr;
+    QAction* nudgeRightFine_ = nullptr;
+    QAction* clipGain_ = nullptr;
     QAction* addTrack_ = nullptr;
     QAction* removeTrack_ = nullptr;
     QAction* zoomIn_ = nullptr;
