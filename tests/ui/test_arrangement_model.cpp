@@ -395,8 +395,8 @@ private Q_SLOTS:
 
     void ctrlAndShiftClicksSelectMany() {
         using Set = std::set<std::string>;
-        const std::string middle = document_->addClip(drums_, clipAt(kSecond + kSecond / 4,
-                                                                     kSecond / 2, "/media/mid.wav"));
+        const std::string middle = document_->addClip(
+            drums_, clipAt(kSecond + kSecond / 4, kSecond / 2, "/media/mid.wav"));
         const QPoint loop = model_->clipRect(loop_).center();
         const QPoint fill = model_->clipRect(fill_).center();
         auto click = [&](const QPoint& at, Qt::KeyboardModifiers modifiers) {
@@ -445,7 +445,8 @@ private Q_SLOTS:
         QVERIFY(model_->rubberBand().isNull());
         QCOMPARE(model_->selectedClips(), Set({take_, loop_}));
         // With Ctrl a band adds to the selection; without it starts anew.
-        const QPoint fillFrom(model_->xForSample(2 * kSecond + kSecond / 2), model_->trackTop(0) + 5);
+        const QPoint fillFrom(model_->xForSample(2 * kSecond + kSecond / 2),
+                              model_->trackTop(0) + 5);
         gesture(QPoint(fillFrom.x(), model_->trackTop(2) + 20), fillFrom + QPoint(0, 100),
                 Qt::ControlModifier);
         QCOMPARE(model_->selectedClips(), Set({take_, loop_, fill_}));

@@ -349,10 +349,10 @@ void ArrangementModel::onStructureChanged() {
         selectedTrack_.clear();
         Q_EMIT selectionChanged();
     }
-    const bool clipsWent = std::any_of(drag_.origins.begin(), drag_.origins.end(),
-                                       [&](const ClipOnTrack& origin) {
-                                           return document_->findClip(origin.clip.id) == nullptr;
-                                       });
+    const bool clipsWent =
+        std::any_of(drag_.origins.begin(), drag_.origins.end(), [&](const ClipOnTrack& origin) {
+            return document_->findClip(origin.clip.id) == nullptr;
+        });
     if (clipsWent || (!drag_.track.empty() && document_->findTrack(drag_.track) == nullptr))
         cancelGesture();
 }
@@ -474,8 +474,8 @@ void ArrangementModel::press(const QPoint& pos, Qt::MouseButton button,
     }
     drag_.clipId = hit.clip;
     // A move takes the whole selection along; the other gestures change the clip pressed.
-    drag_.origins = drag_.gesture == Gesture::Move ? selection()
-                                                   : std::vector<ClipOnTrack>{{trackId, *clip}};
+    drag_.origins =
+        drag_.gesture == Gesture::Move ? selection() : std::vector<ClipOnTrack>{{trackId, *clip}};
     drag_.previews = drag_.origins;
     drag_.grabOffset = sampleAtX(pos.x()) - clip->position;
 }

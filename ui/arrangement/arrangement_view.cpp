@@ -684,22 +684,22 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
             painter.drawPath(diamond);
         }
     }
-    paintClipGain(painter, clip, rect, selected || dragging);
+    paintClipGain(painter, clip, rect, selected, dragging);
     painter.setRenderHint(QPainter::Antialiasing, false);
 }
 
 void ArrangementView::paintClipGain(QPainter& painter, const accord::Clip& clip, const QRect& rect,
-                                    bool withHandle) const {
+                                    bool selected, bool dragging) const {
     const QRect handle = model_->gainHandleRect(rect);
     if (handle.isNull())
         return;
-    if (withHandle) {
+    if (selected || dragging) {
         painter.setPen(QPen(palette::canvas, 1));
         painter.setBrush(Qt::white);
         painter.drawRoundedRect(QRectF(handle).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
     }
     // The gain in dB beside the handle when it is not 0 dB, and always while it is dragged.
-    if (clip.gainDb == 0 && model_->gesture() != Gesture::Gain)
+    if (clip.gainDb == 0 && !(dragging && model_->gesture() == Gesture::Gain))
         return;
     QFont font = painter.font();
     font.setBold(true);

@@ -118,8 +118,7 @@ void TrackCommand::undo() {
 
 // ---------------------------------------------------------------------------------------------
 
-MoveTrackCommand::MoveTrackCommand(ProjectDocument* document, std::string trackId, int from,
-                                   int to)
+MoveTrackCommand::MoveTrackCommand(ProjectDocument* document, std::string trackId, int from, int to)
     : document_(document), trackId_(std::move(trackId)), from_(from), to_(to) {
     const accord::Track* track = document_->findTrack(trackId_);
     setText(QObject::tr("Move track '%1'")

@@ -310,8 +310,9 @@ void ProjectDocument::setClipGain(const std::vector<std::string>& clipIds, doubl
         return;
     gainDb = std::clamp(gainDb, kMinimumClipGainDb, kMaximumClipGainDb);
     const QString db = QString::number(gainDb, 'f', 1);
-    editClips(clipIds.size() > 1 ? tr("Set the gain of %1 clips to %2 dB").arg(clipIds.size()).arg(db)
-                                 : tr("Set the gain of clip '%1' to %2 dB").arg(clipName(*first), db),
+    editClips(clipIds.size() > 1
+                  ? tr("Set the gain of %1 clips to %2 dB").arg(clipIds.size()).arg(db)
+                  : tr("Set the gain of clip '%1' to %2 dB").arg(clipName(*first), db),
               [&](accord::Project& project) {
                   for (const auto& id : clipIds)
                       if (auto [track, clip] = locate(project, id); track != nullptr)

@@ -43,7 +43,7 @@ public:
     static constexpr int kGainHandleWidth = 24; // the clip gain handle below the title bar
     static constexpr int kGainHandleHeight = 8;
     static constexpr double kGainDbPerPixel = 0.25; // dragging the gain handle (Shift: a tenth)
-    static constexpr int kDragThreshold = 3; // pixels a press moves before it drags
+    static constexpr int kDragThreshold = 3;        // pixels a press moves before it drags
     static constexpr double kMinSamplesPerPixel = 4;
     static constexpr double kMaxSamplesPerPixel = 250000;
 
@@ -166,7 +166,9 @@ public:
     // The clip pressed last while it is selected (what single-clip panels show), else empty.
     const std::string& selectedClip() const { return selectedClip_; }
     const std::set<std::string>& selectedClips() const { return selectedClips_; }
-    bool isClipSelected(const std::string& clipId) const { return selectedClips_.count(clipId) > 0; }
+    bool isClipSelected(const std::string& clipId) const {
+        return selectedClips_.count(clipId) > 0;
+    }
     const std::string& selectedTrack() const { return selectedTrack_; }
     // Selects this clip alone (empty: none) and its track.
     void selectClip(const std::string& clipId);
@@ -256,17 +258,17 @@ private:
         Gesture gesture = Gesture::None;
         QPoint pressPos;
         bool moved = false;
-        std::string clipId;               // the clip pressed
-        std::vector<ClipOnTrack> origins; // the clips the gesture changes, as they were
+        std::string clipId;                // the clip pressed
+        std::vector<ClipOnTrack> origins;  // the clips the gesture changes, as they were
         std::vector<ClipOnTrack> previews; // and as they would be on release
-        std::int64_t anchorSample = 0;    // LoopRange: where it started
-        std::int64_t grabOffset = 0;      // Move: where in the pressed clip it was grabbed
-        int rowShift = 0;                 // Move: rows the clips go down (negative: up)
-        bool clickSelectsAlone = false;   // pressed in a selection of many: a click keeps one
-        std::set<std::string> kept;       // RubberBand: the selection it adds to
-        QRect band;                       // RubberBand
-        std::string track;                // MoveTrack: which
-        int dropRow = -1;                 // MoveTrack
+        std::int64_t anchorSample = 0;     // LoopRange: where it started
+        std::int64_t grabOffset = 0;       // Move: where in the pressed clip it was grabbed
+        int rowShift = 0;                  // Move: rows the clips go down (negative: up)
+        bool clickSelectsAlone = false;    // pressed in a selection of many: a click keeps one
+        std::set<std::string> kept;        // RubberBand: the selection it adds to
+        QRect band;                        // RubberBand
+        std::string track;                 // MoveTrack: which
+        int dropRow = -1;                  // MoveTrack
     };
 
     QSize viewportSize() const;

@@ -145,7 +145,7 @@ private:
     void paintClip(QPainter& painter, const accord::Clip& clip, int trackIndex, bool selected,
                    bool dragging) const;
     void paintClipGain(QPainter& painter, const accord::Clip& clip, const QRect& rect,
-                       bool withHandle) const;
+                       bool selected, bool dragging) const;
     void paintWaveform(QPainter& painter, const accord::Clip& clip, const QRect& area,
                        const QColor& colour) const;
     void paintRuler(QPainter& painter) const;
