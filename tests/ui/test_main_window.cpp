@@ -276,7 +276,7 @@ private Q_SLOTS:
               QStringLiteral("Copy = Ctrl+C"), QStringLiteral("Paste at Playhead = Ctrl+V"),
               QStringLiteral("Duplicate = Ctrl+D"), QStringLiteral("Select All = Ctrl+A"),
               QStringLiteral("Nudge Right = Alt+Right"),
-              QStringLiteral("Nudge Left (Fine) = Shift+Alt+Left")})
+              QStringLiteral("Nudge Left (Fine) = Alt+Shift+Left")})
             QVERIFY2(lines.contains(expected), qPrintable(lines.join(" | ")));
         sheet->close();
 
