@@ -323,6 +323,11 @@ private Q_SLOTS:
         QVERIFY(step < kGridStep);
         keys(Qt::Key_Right, Qt::AltModifier);
         QCOMPARE(clip("c-4")->position, kSecond / 2 + step);
+        // Zoomed out in 7/8 the step is a bar of seven eighths: 7 × 12000 samples at 120 BPM.
+        document()->setTimeSignature({7, 8});
+        view()->setSamplesPerPixel(2000);
+        keys(Qt::Key_Right, Qt::AltModifier);
+        QCOMPARE(clip("c-4")->position, kSecond / 2 + step + 7 * 12000);
     }
 
     void clipGainByItsHandleAndByTheDialog() {

@@ -276,10 +276,12 @@ void ProjectDocument::deleteClips(const std::vector<std::string>& clipIds, const
 
 void ProjectDocument::moveClip(const std::string& clipId, const std::string& toTrack,
                                std::int64_t position) {
-    accord::Clip to;
-    to.id = clipId;
-    to.position = position;
-    moveClips({ClipOnTrack{toTrack, to}});
+    const accord::Clip* clip = findClip(clipId);
+    if (clip == nullptr)
+        return;
+    ClipOnTrack moved{toTrack, *clip};
+    moved.clip.position = position;
+    moveClips({moved});
 }
 
 void ProjectDocument::moveClips(const std::vector<ClipOnTrack>& to, const QString& text) {

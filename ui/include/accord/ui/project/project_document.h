@@ -86,8 +86,8 @@ public:
     void deleteClips(const std::vector<std::string>& clipIds, const QString& text = QString());
     // Moves a clip in time and, optionally, to another track.
     void moveClip(const std::string& clipId, const std::string& toTrack, std::int64_t position);
-    // Moves clips in one step: each to the track and position of `to` (`to[i].clip.id` names
-    // the clip; its other fields are ignored). `text` names the step ("Move 3 clips").
+    // Moves clips in one step: the clip with the id of each `to[i].clip` goes to that track and
+    // that position (its other fields stay as they are). `text` names the step ("Nudge 3 clips").
     void moveClips(const std::vector<ClipOnTrack>& to, const QString& text = QString());
     // Clip gain in dB, at most +24 (the project format's limit), at least kMinimumClipGainDb.
     void setClipGain(const std::vector<std::string>& clipIds, double gainDb);
