@@ -486,6 +486,17 @@ private Q_SLOTS:
         document_->undoStack()->undo();
         QCOMPARE(document_->project().tracks[1].clips.size(), std::size_t(2));
         QCOMPARE(document_->project().tracks[1].clips[0].id, loop_); // in their order
+
+        // Undo puts each clip back at its index, also when the clips after them stayed.
+        const std::string tail =
+            document_->addClip(drums_, clipAt(6 * kSecond, kSecond, "/media/tail.wav"));
+        const std::string before2 = accord::projectToJson(document_->project(), "");
+        model_->selectClip(loop_);
+        model_->toggleClip(fill_);
+        model_->deleteSelection();
+        QCOMPARE(document_->project().tracks[1].clips[0].id, tail);
+        document_->undoStack()->undo();
+        QCOMPARE(accord::projectToJson(document_->project(), ""), before2);
     }
 
     void nudgeAndDuplicateFollowTheGrid() {
