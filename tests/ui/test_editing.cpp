@@ -1,6 +1,7 @@
 // Editing in the arrangement driven like a user, with real mouse and keyboard events on the studio
 // window and real recordings (docs/STUDIO.md "Editing"): rubber band, Ctrl/Shift+click, copy,
-// cut and paste at the playhead, duplicate, nudge by the grid, clip gain by its handle and by the
+// cut and paste at the playhead (also into another window), duplicate, nudge by the grid (and
+// the metre), clip gain by its handle and by the
 // Gain… dialog, track reorder by dragging a header (the mixer follows), each one undo step, and
 // the saved project read back.
 //
@@ -267,6 +268,37 @@ private Q_SLOTS:
         QCOMPARE(document()->undoStack()->count(), 0);
         QVERIFY2(window_->statusBar()->currentMessage().contains("another registry"),
                  qPrintable(window_->statusBar()->currentMessage()));
+    }
+
+    // Another window (here a second one in this process; the system clipboard carries the
+    // clips between processes the same way): its project runs at 44.1 kHz and has none of the
+    // clips' tracks, so they land on its selected track, timing converted to its rate.
+    void pastesIntoAnotherWindow() {
+        click("c-2");
+        click("c-4", Qt::ControlModifier);
+        keys(Qt::Key_C, Qt::ControlModifier);
+
+        ui::MainWindow other;
+        QVERIFY(other.openRegistry(dir_.filePath(QStringLiteral("registry.sqlite"))));
+        Project project;
+        project.sampleRate = 44100;
+        project.tracks = {Track{"t-9", "Lead"}};
+        other.document()->reset(project, QString());
+        other.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&other));
+        other.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&other));
+        other.arrangement()->setFocus();
+        QTest::keyClick(other.arrangement()->viewport(), Qt::Key_V, Qt::ControlModifier);
+        const auto& clips = other.document()->project().tracks[0].clips;
+        QCOMPARE(clips.size(), std::size_t(2));
+        QCOMPARE(clips[0].asset, std::string("a-beat"));
+        QCOMPARE(clips[0].position, std::int64_t(0));
+        QCOMPARE(clips[0].length, std::int64_t(44100));
+        QCOMPARE(clips[1].asset, std::string("a-low"));
+        QCOMPARE(clips[1].position, std::int64_t(22050));
+        QCOMPARE(clips[1].pcmSha256, std::string("pcm-of-a-low"));
+        other.document()->undoStack()->setClean();
     }
 
     void duplicateCutAndUndo() {
