@@ -1,9 +1,8 @@
 // Editing in the arrangement driven like a user, with real mouse and keyboard events on the studio
 // window and real recordings (docs/STUDIO.md "Editing"): rubber band, Ctrl/Shift+click, copy,
 // cut and paste at the playhead (also into another window), duplicate, nudge by the grid (and
-// the metre), clip gain by its handle and by the
-// Gain… dialog, track reorder by dragging a header (the mixer follows), each one undo step, and
-// the saved project read back.
+// the metre), clip gain by its handle and by the Gain… dialog, track reorder by dragging a
+// header (the mixer follows), each one undo step, and the saved project read back.
 //
 // The view shows 100 px a second (480 samples a pixel at 48 kHz); at 120 BPM the grid there is a
 // quarter beat, 6000 samples. The project: Vocal: take 1–2 s; Drums: loop 0–1 s, fill 2–3 s;
