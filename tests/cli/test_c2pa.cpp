@@ -51,11 +51,13 @@ class TestC2pa : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir;
-    QString readerDir, registry, mix, stem, flacMix;
+    QString readerDir, registry, mix, stem, flacMix, mp3Mix;
 
     // The reader's report on `file`: {validation_state, codes, manifest} or {error}.
     QJsonObject read(const QString& file, const QString& settings = {}) {
-        const QString mime = file.endsWith(".flac") ? "audio/flac" : "audio/wav";
+        const QString mime = file.endsWith(".flac")  ? "audio/flac"
+                             : file.endsWith(".mp3") ? "audio/mpeg"
+                                                     : "audio/wav";
         QProcess node;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("ACCORD_C2PA_READER_DIR", readerDir);
@@ -155,7 +157,13 @@ private Q_SLOTS:
                         registry)
                      .exitCode,
                  0);
+        QCOMPARE(
+            runCli({"export", project, "--out", dir.filePath("mp3"), "--format", "mp3", "--as", bo},
+                   registry)
+                .exitCode,
+            0);
         flacMix = dir.filePath("flac/song.flac");
+        mp3Mix = dir.filePath("mp3/song.mp3");
         mix = dir.filePath("out/song.wav");
         stem = dir.filePath("out/stems/02 Talk.wav");
         if (!QFile::exists(stem))
@@ -207,6 +215,20 @@ private Q_SLOTS:
         QCOMPARE(codes(report, "failure"), QStringList{"signingCredential.untrusted"});
         QVERIFY(accord::test::runTool("sox", {flacMix, "-n", "stat"}));
         const auto verified = runCli({"--json", "verify", flacMix}, registry);
+        QCOMPARE(verified.exitCode, 0);
+        QCOMPARE(verified.json().value("c2pa").toObject().value("state").toString(),
+                 QString("valid"));
+    }
+
+    // MP3: the store in an ID3v2 GEOB frame (application/c2pa) in front of the frames.
+    void anMp3ExportIsValidatedToo() {
+        const QJsonObject report = read(mp3Mix);
+        QVERIFY2(!report.contains("error"), qPrintable(report.value("error").toString()));
+        QCOMPARE(report.value("validation_state").toString(), QString("Valid"));
+        QVERIFY(codes(report, "success").contains("assertion.dataHash.match"));
+        QCOMPARE(codes(report, "failure"), QStringList{"signingCredential.untrusted"});
+        QVERIFY(accord::test::runTool("sox", {mp3Mix, "-n", "stat"}));
+        const auto verified = runCli({"--json", "verify", mp3Mix}, registry);
         QCOMPARE(verified.exitCode, 0);
         QCOMPARE(verified.json().value("c2pa").toObject().value("state").toString(),
                  QString("valid"));
