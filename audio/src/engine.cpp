@@ -2,6 +2,7 @@
 
 #include "graph.h"
 #include "media_cache.h"
+#include "reverb_bus.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"
@@ -70,6 +71,10 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     threads::ThreadOwner messageThread; // the thread that made the engine
     std::map<std::string, std::shared_ptr<TrackControls>> controls;
     std::map<std::string, std::shared_ptr<LiveTrack>> live;
+    // The master fader and the reverb bus outlive graphs (a tail rings on through an edit); the
+    // reverb is remade when the rate changes.
+    std::shared_ptr<detail::MasterControls> master;
+    std::shared_ptr<detail::ReverbBusNode> reverb;
     int liveBlock = kDefaultLiveBlock;
     std::uint64_t chainsFreed = 0;
     std::unique_ptr<juce::AudioDeviceManager> devices;
@@ -299,15 +304,23 @@ void Engine::setProject(const Project& project) {
         auto found = impl_->controls.find(track.id);
         const bool fresh = found == impl_->controls.end();
         auto trackControls = fresh ? std::make_shared<TrackControls>() : found->second;
-        detail::loadControls(*trackControls, track, anySolo, fresh);
+        detail::loadControls(*trackControls, track, anySolo, fresh, project.sampleRate);
         controls[track.id] = trackControls;
         auto slot = impl_->live.find(track.id);
         live[track.id] = slot != impl_->live.end() ? slot->second : impl_->newLiveTrack();
     }
+    const bool freshMaster = !impl_->master;
+    if (freshMaster)
+        impl_->master = std::make_shared<detail::MasterControls>();
+    detail::loadMaster(*impl_->master, project, freshMaster);
+    if (!impl_->reverb || rateChanged)
+        impl_->reverb = std::make_shared<detail::ReverbBusNode>(project.reverb, project.sampleRate);
+    else
+        impl_->reverb->set(project.reverb);
     auto graph = detail::buildPlaybackGraph(
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) { return controls.at(track.id); },
-        [&](const Track& track) { return live.at(track.id); });
+        [&](const Track& track) { return live.at(track.id); }, impl_->master, impl_->reverb);
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
     impl_->live = std::move(live);
     impl_->rate.store(project.sampleRate);
@@ -400,6 +413,30 @@ void Engine::setTrackSolo(const std::string& trackId, bool solo) {
     impl_->messageThread.assertOwner("Engine::setTrackSolo");
     if (TrackControls* c = findControls(impl_->controls, trackId))
         c->solo.store(solo);
+}
+
+void Engine::setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq) {
+    impl_->messageThread.assertOwner("Engine::setTrackEq");
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->eq->publish(detail::designEq(eq, impl_->rate.load()));
+}
+
+void Engine::setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb) {
+    impl_->messageThread.assertOwner("Engine::setTrackReverbSend");
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->sendGain.store(detail::sendGainOf(sendDb));
+}
+
+void Engine::setMasterGain(double gainDb) {
+    impl_->messageThread.assertOwner("Engine::setMasterGain");
+    if (impl_->master)
+        impl_->master->gain.store(detail::decibelsToGain(gainDb));
+}
+
+void Engine::setReverb(const ReverbSettings& settings) {
+    impl_->messageThread.assertOwner("Engine::setReverb");
+    if (impl_->reverb)
+        impl_->reverb->set(settings);
 }
 
 void Engine::play() {
