@@ -87,6 +87,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     detail::RetireQueue<PlaybackGraph> retired;
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
+    std::atomic<std::uint64_t> starts{0}; // play() calls that started the transport
     std::atomic<std::int64_t> seekTarget{0};
     std::atomic<std::uint64_t> seekRequests{0};
     std::atomic<std::uint64_t> seeksApplied{0};
@@ -105,6 +106,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     // ---- audio thread ----
     std::atomic<detail::LiveWorker*> liveWorker{nullptr}; // set with the first processor
     PlaybackGraph* current = nullptr;
+    std::uint64_t startsSeen = 0;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
     LoopRange loop;
@@ -203,6 +205,13 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         readLoop();
         const bool isPlaying = playing.load(std::memory_order_acquire);
         PlaybackGraph* graph = current;
+        // Starting: nothing has sounded yet, so controls land and effects forget the last run
+        // (a start plays as a render from there would, even with no stopped callback between).
+        const std::uint64_t startCount = starts.load(std::memory_order_acquire);
+        if (startCount != startsSeen && graph != nullptr) {
+            graph->idle();
+            startsSeen = startCount;
+        }
 
         float peakLeft = 0.0f;
         float peakRight = 0.0f;
@@ -418,7 +427,7 @@ void Engine::setTrackSolo(const std::string& trackId, bool solo) {
 void Engine::setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq) {
     impl_->messageThread.assertOwner("Engine::setTrackEq");
     if (TrackControls* c = findControls(impl_->controls, trackId))
-        c->eq->publish(detail::designEq(eq, impl_->rate.load()));
+        c->eq->publish(detail::eqTargets(eq, impl_->rate.load()), impl_->rate.load());
 }
 
 void Engine::setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb) {
@@ -441,6 +450,8 @@ void Engine::setReverb(const ReverbSettings& settings) {
 
 void Engine::play() {
     impl_->messageThread.assertOwner("Engine::play");
+    if (!impl_->playing.load(std::memory_order_relaxed))
+        impl_->starts.fetch_add(1, std::memory_order_release);
     impl_->playing.store(true, std::memory_order_release);
 }
 

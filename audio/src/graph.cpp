@@ -352,9 +352,9 @@ void loadControls(TrackControls& controls, const Track& track, bool anySolo, boo
     controls.solo.store(track.solo);
     controls.sendGain.store(sendGainOf(track.reverbSendDb));
     if (controls.eq)
-        controls.eq->publish(designEq(track.eq, sampleRate));
+        controls.eq->publish(eqTargets(track.eq, sampleRate), sampleRate);
     else
-        controls.eq = std::make_unique<TrackEqNode>(designEq(track.eq, sampleRate));
+        controls.eq = std::make_unique<TrackEqNode>(eqTargets(track.eq, sampleRate), sampleRate);
     if (fresh) {
         controls.send.jump(sendGainOf(track.reverbSendDb));
         const float gain = decibelsToGain(track.gainDb);

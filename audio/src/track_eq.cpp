@@ -9,89 +9,108 @@ namespace accord::audio::detail {
 namespace {
 
 using Coefficients = juce::dsp::IIR::Coefficients<float>;
+using Designer = juce::dsp::IIR::ArrayCoefficients<float>;
+constexpr int kBiquadCoefficients = 5; // b0 b1 b2 a1 a2, normalised by a0
 
-constexpr EqCoefficients identityEq() {
-    EqCoefficients identity{};
-    for (int b = 0; b < kMaxEqBands; ++b)
-        identity[std::size_t(b * kBiquadCoefficients)] = 1.0f;
-    return identity;
+// Writes the normalised coefficients of `band` at `rate` to `to` (no allocation).
+void design(const EqBandTarget& band, int rate, float* to) noexcept {
+    if (band.gainDb == 0.0f) {
+        const float identity[kBiquadCoefficients] = {1.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+        std::copy_n(identity, kBiquadCoefficients, to);
+        return;
+    }
+    const float gain = std::pow(10.0f, band.gainDb / 20.0f);
+    std::array<float, 6> raw{}; // b0 b1 b2 a0 a1 a2
+    switch (band.type) {
+    case EqBandType::LowShelf:
+        raw = Designer::makeLowShelf(double(rate), band.frequencyHz, band.q, gain);
+        break;
+    case EqBandType::Peak:
+        raw = Designer::makePeakFilter(double(rate), band.frequencyHz, band.q, gain);
+        break;
+    case EqBandType::HighShelf:
+        raw = Designer::makeHighShelf(double(rate), band.frequencyHz, band.q, gain);
+        break;
+    }
+    const float a0 = raw[3];
+    to[0] = raw[0] / a0;
+    to[1] = raw[1] / a0;
+    to[2] = raw[2] / a0;
+    to[3] = raw[4] / a0;
+    to[4] = raw[5] / a0;
 }
 
 } // namespace
 
-EqCoefficients designEq(const std::optional<TrackEq>& eq, int sampleRate) {
-    EqCoefficients result = identityEq();
+EqTargets eqTargets(const std::optional<TrackEq>& eq, int sampleRate) {
+    EqTargets targets{};
     if (!eq || !eq->on)
-        return result;
-    const double rate = double(sampleRate);
+        return targets;
     const std::size_t count = std::min(eq->bands.size(), std::size_t(kMaxEqBands));
     for (std::size_t b = 0; b < count; ++b) {
         const EqBand& band = eq->bands[b];
-        const float frequency = float(std::min(band.frequencyHz, 0.45 * rate));
-        const float q = float(band.q);
-        const float gain = float(std::pow(10.0, band.gainDb / 20.0));
-        Coefficients::Ptr designed;
-        switch (band.type) {
-        case EqBandType::LowShelf:
-            designed = Coefficients::makeLowShelf(rate, frequency, q, gain);
-            break;
-        case EqBandType::Peak:
-            designed = Coefficients::makePeakFilter(rate, frequency, q, gain);
-            break;
-        case EqBandType::HighShelf:
-            designed = Coefficients::makeHighShelf(rate, frequency, q, gain);
-            break;
-        }
-        const float* raw = designed->getRawCoefficients(); // b0 b1 b2 a1 a2, normalised
-        std::copy_n(raw, kBiquadCoefficients, result.begin() + b * kBiquadCoefficients);
+        targets[b].type = band.type;
+        targets[b].frequencyHz = float(std::min(band.frequencyHz, 0.45 * sampleRate));
+        targets[b].gainDb = float(band.gainDb);
+        targets[b].q = float(band.q);
     }
-    return result;
+    return targets;
 }
 
-// One biquad, both sides sharing its coefficients; `current` is what the filters hold.
+// One biquad, both sides sharing its coefficients (written in place: the JUCE object is made
+// once, on the message thread).
 struct TrackEqNode::Band {
     Coefficients::Ptr coefficients{new Coefficients(1.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f)};
     juce::dsp::IIR::Filter<float> left{coefficients}, right{coefficients};
-    std::array<float, kBiquadCoefficients> target{}, step{};
-    int remaining = 0;
+    int rate = 48000;
+    EqBandTarget from, to; // a move from `from` to `to`
+    int moveFrames = 0;
+    int moved = 0; // frames of the move done; moveFrames when at rest
     // Zero state, from either of two facts about the last two frames (transposed direct form
     // II): inputs and outputs exactly zero on both sides, or steady identity coefficients.
     int quietFrames = 2;
     int steadyFrames = 2;
 
-    float* current() { return coefficients->getRawCoefficients(); }
-    bool passesThrough() const {
-        const float* c = coefficients->getRawCoefficients();
-        return remaining == 0 && steadyFrames >= 2 && c[0] == 1.0f && c[1] == 0.0f &&
-               c[2] == 0.0f && c[3] == 0.0f && c[4] == 0.0f;
-    }
-    void jumpTo(const float* values) {
-        std::copy_n(values, kBiquadCoefficients, current());
-        std::copy_n(values, kBiquadCoefficients, target.begin());
-        remaining = 0;
+    bool moving() const { return moved < moveFrames; }
+    bool passesThrough() const { return !moving() && steadyFrames >= 2 && to.gainDb == 0.0f; }
+    void jumpTo(const EqBandTarget& target) {
+        from = to = target;
+        moveFrames = moved = 0;
+        design(to, rate, coefficients->getRawCoefficients());
         steadyFrames = 0;
     }
-    void aim(const float* values, int frames) {
-        if (std::equal(values, values + kBiquadCoefficients, target.begin()))
+    void aim(const EqBandTarget& target, int frames) {
+        if (target.type != to.type) {
+            jumpTo(target); // no path between two kinds of band
             return;
-        std::copy_n(values, kBiquadCoefficients, target.begin());
-        remaining = frames;
-        const float* c = current();
-        for (int k = 0; k < kBiquadCoefficients; ++k)
-            step[std::size_t(k)] = (target[std::size_t(k)] - c[k]) / float(frames);
+        }
+        if (target.frequencyHz == to.frequencyHz && target.gainDb == to.gainDb && target.q == to.q)
+            return;
+        from = current();
+        to = target;
+        moveFrames = std::max(1, frames);
+        moved = 0;
     }
-    void advance() {
-        float* c = current();
-        if (--remaining == 0)
-            std::copy(target.begin(), target.end(), c);
-        else
-            for (int k = 0; k < kBiquadCoefficients; ++k)
-                c[k] += step[std::size_t(k)];
+    // The parameters `moved` frames into the move.
+    EqBandTarget current() const {
+        if (!moving())
+            return to;
+        const float t = float(moved) / float(moveFrames);
+        EqBandTarget now = to;
+        now.gainDb = from.gainDb + (to.gainDb - from.gainDb) * t;
+        now.frequencyHz = from.frequencyHz * std::pow(to.frequencyHz / from.frequencyHz, t);
+        now.q = from.q * std::pow(to.q / from.q, t);
+        return now;
     }
     void process(float* l, float* r, int frames) {
         for (int i = 0; i < frames; ++i) {
-            if (remaining > 0) {
-                advance();
+            if (moving()) {
+                // Every kEqUpdateFrames frames of the move (counted from its start, so the result
+                // does not depend on the block size), and at its end.
+                if (moved % kEqUpdateFrames == 0)
+                    design(current(), rate, coefficients->getRawCoefficients());
+                if (++moved == moveFrames)
+                    design(to, rate, coefficients->getRawCoefficients());
                 steadyFrames = 0;
             } else if (steadyFrames < 2) {
                 ++steadyFrames;
@@ -106,50 +125,67 @@ struct TrackEqNode::Band {
     }
 };
 
-TrackEqNode::TrackEqNode(const EqCoefficients& initial) {
-    for (int b = 0; b < kMaxEqBands; ++b) {
-        bands_[std::size_t(b)] = std::make_unique<Band>();
-        bands_[std::size_t(b)]->jumpTo(initial.data() + b * kBiquadCoefficients);
-        bands_[std::size_t(b)]->steadyFrames = 2; // and the filters' state is zero
+TrackEqNode::TrackEqNode(const EqTargets& initial, int sampleRate) {
+    for (std::size_t b = 0; b < bands_.size(); ++b) {
+        bands_[b] = std::make_unique<Band>();
+        bands_[b]->rate = sampleRate;
+        bands_[b]->jumpTo(initial[b]);
+        bands_[b]->steadyFrames = 2; // and the filters' state is zero
     }
-    publish(initial);
+    publish(initial, sampleRate);
     seen_ = version_.load();
 }
 
 TrackEqNode::~TrackEqNode() = default;
 
-void TrackEqNode::publish(const EqCoefficients& target) {
+void TrackEqNode::publish(const EqTargets& targets, int sampleRate) {
     const std::uint32_t version = version_.load(std::memory_order_relaxed);
     version_.store(version + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
-    for (std::size_t k = 0; k < target.size(); ++k)
-        mailbox_[k].store(target[k], std::memory_order_relaxed);
+    for (std::size_t b = 0; b < targets.size(); ++b) {
+        std::atomic<float>* fields = &mailbox_[b * kFieldsPerBand];
+        fields[0].store(float(int(targets[b].type)), std::memory_order_relaxed);
+        fields[1].store(targets[b].frequencyHz, std::memory_order_relaxed);
+        fields[2].store(targets[b].gainDb, std::memory_order_relaxed);
+        fields[3].store(targets[b].q, std::memory_order_relaxed);
+    }
+    mailboxRate_.store(sampleRate, std::memory_order_relaxed);
     version_.store(version + 2, std::memory_order_release);
 }
 
-void TrackEqNode::takeTarget(int rampFrames) noexcept {
+void TrackEqNode::takeTargets(int rampFrames) noexcept {
     const std::uint32_t before = version_.load(std::memory_order_acquire);
     if (before == seen_ || (before & 1u) != 0)
         return; // nothing new, or the writer is in between: next block
-    EqCoefficients target;
-    for (std::size_t k = 0; k < target.size(); ++k)
-        target[k] = mailbox_[k].load(std::memory_order_relaxed);
+    EqTargets targets;
+    for (std::size_t b = 0; b < targets.size(); ++b) {
+        const std::atomic<float>* fields = &mailbox_[b * kFieldsPerBand];
+        targets[b].type = EqBandType(int(fields[0].load(std::memory_order_relaxed)));
+        targets[b].frequencyHz = fields[1].load(std::memory_order_relaxed);
+        targets[b].gainDb = fields[2].load(std::memory_order_relaxed);
+        targets[b].q = fields[3].load(std::memory_order_relaxed);
+    }
+    const int rate = mailboxRate_.load(std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_acquire);
     if (version_.load(std::memory_order_relaxed) != before)
         return;
     seen_ = before;
-    for (int b = 0; b < kMaxEqBands; ++b) {
-        Band& band = *bands_[std::size_t(b)];
-        if (rampFrames > 0)
-            band.aim(target.data() + b * kBiquadCoefficients, rampFrames);
-        else
-            band.jumpTo(target.data() + b * kBiquadCoefficients);
+    for (std::size_t b = 0; b < targets.size(); ++b) {
+        Band& band = *bands_[b];
+        if (rate != band.rate) {
+            band.rate = rate;
+            band.jumpTo(targets[b]);
+        } else if (rampFrames > 0) {
+            band.aim(targets[b], rampFrames);
+        } else {
+            band.jumpTo(targets[b]);
+        }
     }
 }
 
 bool TrackEqNode::process(float* left, float* right, int frames, bool silent,
                           int rampFrames) noexcept {
-    takeTarget(rampFrames);
+    takeTargets(rampFrames);
     bool sounding = !silent;
     for (const auto& slot : bands_) {
         Band& band = *slot;
@@ -157,7 +193,7 @@ bool TrackEqNode::process(float* left, float* right, int frames, bool silent,
         if (band.passesThrough())
             continue;
         // Silence into a band whose state is zero stays silence.
-        if (!sounding && band.quietFrames >= 2)
+        if (!sounding && band.quietFrames >= 2 && !band.moving())
             continue;
         if (!sounding) {
             std::fill_n(left, frames, 0.0f);
@@ -170,11 +206,11 @@ bool TrackEqNode::process(float* left, float* right, int frames, bool silent,
 }
 
 void TrackEqNode::jump() noexcept {
-    takeTarget(0);
+    takeTargets(0);
     for (const auto& slot : bands_) {
         Band& band = *slot;
-        if (band.remaining > 0)
-            band.jumpTo(band.target.data());
+        if (band.moving())
+            band.jumpTo(band.to);
         band.left.reset();
         band.right.reset();
         band.quietFrames = 2;

@@ -3,12 +3,16 @@
 // A track's EQ node (docs/ARCHITECTURE.md "Signal flow"): up to kMaxEqBands biquads (low shelf,
 // peaking bell, high shelf) in series, in place on the track bus before the fader.
 //
-// Coefficients are designed on the message thread (JUCE's IIR::Coefficients, the RBJ cookbook
-// formulas) into plain floats and published through a seqlock of atomics; the audio thread picks
-// them up without locking or allocating and moves every coefficient linearly to its new value
-// over the ramp (10 ms while playing, at once while stopped): no click. A linear path between two
-// stable biquads stays stable (the stable (a1, a2) region is a convex triangle). A band that is
-// absent or off is the identity (b0 = 1, the rest 0), so switching the EQ on or off ramps too.
+// The message thread publishes each band's parameters (type, frequency, gain, Q) through a
+// seqlock of atomics; the audio thread picks them up without locking. While playing, a change
+// moves the parameters over 10 ms (gain linearly in dB, frequency and Q geometrically) and the
+// coefficients are redesigned from them every kEqUpdateFrames frames of the move with JUCE's
+// IIR::ArrayCoefficients (the RBJ cookbook formulas into a std::array: no allocation, unlike
+// IIR::Coefficients::make*, whose ref-counted objects the audio thread must not create or free).
+// Moving coefficients linearly instead would reach most of a boost within the first cycle (the
+// denominator is small near a resonance), heard as a click. A band that is absent or off is a
+// 0 dB band, which is the identity: switching the EQ on or off moves smoothly too, and a 0 dB
+// band at rest is exactly the identity (b0 = 1, the rest 0). While stopped changes apply at once.
 //
 // The filters are juce::dsp::IIR::Filter run sample by sample (processSample: its block process
 // rounds tiny state values to zero at block ends, which would make the output depend on the block
@@ -27,37 +31,47 @@
 
 namespace accord::audio::detail {
 
-constexpr int kBiquadCoefficients = 5; // b0, b1, b2, a1, a2 (a0 = 1)
-using EqCoefficients = std::array<float, kMaxEqBands * kBiquadCoefficients>;
+constexpr int kEqUpdateFrames = 16; // coefficient redesigns during a move, every this many frames
 
-// The coefficients of `eq` (none, or off: the identity) at `sampleRate`. Message thread (JUCE's
-// designers allocate). Frequencies are kept below 0.45 x the sample rate.
-EqCoefficients designEq(const std::optional<TrackEq>& eq, int sampleRate);
+// One band's parameters as the graph uses them; a 0 dB band is the identity.
+struct EqBandTarget {
+    EqBandType type = EqBandType::Peak;
+    float frequencyHz = 1000.0f;
+    float gainDb = 0.0f;
+    float q = 0.71f;
+};
+using EqTargets = std::array<EqBandTarget, kMaxEqBands>;
+
+// The bands of `eq` (none, or off: 0 dB bands) at `sampleRate`: frequencies kept below
+// 0.45 x the sample rate.
+EqTargets eqTargets(const std::optional<TrackEq>& eq, int sampleRate);
 
 class TrackEqNode {
 public:
     // Message thread; starts at `initial` exactly.
-    explicit TrackEqNode(const EqCoefficients& initial);
+    TrackEqNode(const EqTargets& initial, int sampleRate);
     ~TrackEqNode();
     TrackEqNode(const TrackEqNode&) = delete;
     TrackEqNode& operator=(const TrackEqNode&) = delete;
 
-    // Message thread: the coefficients to move to.
-    void publish(const EqCoefficients& target);
+    // Message thread: the bands to move to, at `sampleRate` (a new rate applies at once).
+    void publish(const EqTargets& targets, int sampleRate);
 
     // Thread running the graph. Filters `frames` frames of `left`/`right` in place; `silent`: the
     // input is all zeros. Returns whether the output may be non-zero.
     bool process(float* left, float* right, int frames, bool silent, int rampFrames) noexcept;
-    // Transport stopped: the coefficients take their target at once, the filters forget.
+    // Transport stopped: the bands take their targets at once, the filters forget.
     void jump() noexcept;
 
 private:
-    void takeTarget(int rampFrames) noexcept;
+    static constexpr int kFieldsPerBand = 4;
+    void takeTargets(int rampFrames) noexcept;
     struct Band;
     std::array<std::unique_ptr<Band>, kMaxEqBands> bands_;
     // The mailbox: `version` is odd while the message thread writes.
     std::atomic<std::uint32_t> version_{0};
-    std::array<std::atomic<float>, kMaxEqBands * kBiquadCoefficients> mailbox_{};
+    std::array<std::atomic<float>, kMaxEqBands * kFieldsPerBand> mailbox_{};
+    std::atomic<int> mailboxRate_{0};
     std::uint32_t seen_ = 0; // thread running the graph
 };
 
