@@ -103,6 +103,33 @@ struct TrackEqNode::Band {
         return now;
     }
     void process(float* l, float* r, int frames) {
+        if (moving())
+            processMoving(l, r, frames);
+        else
+            processSteady(l, r, frames);
+    }
+    // Updates quietFrames with frame i's input and output (in order, frame by frame).
+    void noteQuiet(float inL, float inR, float outL, float outR) {
+        const bool quiet = inL == 0.0f && inR == 0.0f && outL == 0.0f && outR == 0.0f;
+        quietFrames = quiet ? std::min(quietFrames + 1, 2) : 0;
+    }
+    void processSteady(float* l, float* r, int frames) {
+        // Only the last two frames decide quietFrames: note just those.
+        const int tail = std::max(0, frames - 2);
+        float inL[2] = {}, inR[2] = {};
+        for (int i = tail; i < frames; ++i) {
+            inL[i - tail] = l[i];
+            inR[i - tail] = r[i];
+        }
+        for (int i = 0; i < frames; ++i) {
+            l[i] = left.processSample(l[i]);
+            r[i] = right.processSample(r[i]);
+        }
+        for (int i = tail; i < frames; ++i)
+            noteQuiet(inL[i - tail], inR[i - tail], l[i], r[i]);
+        steadyFrames = std::min(2, steadyFrames + frames);
+    }
+    void processMoving(float* l, float* r, int frames) {
         for (int i = 0; i < frames; ++i) {
             if (moving()) {
                 // Every kEqUpdateFrames frames of the move (counted from its start, so the result
@@ -119,8 +146,7 @@ struct TrackEqNode::Band {
             const float inR = r[i];
             l[i] = left.processSample(inL);
             r[i] = right.processSample(inR);
-            const bool quiet = inL == 0.0f && inR == 0.0f && l[i] == 0.0f && r[i] == 0.0f;
-            quietFrames = quiet ? std::min(quietFrames + 1, 2) : 0;
+            noteQuiet(inL, inR, l[i], r[i]);
         }
     }
 };
