@@ -92,18 +92,6 @@ void validateMaster(const Project& project, const std::function<void(const std::
     checkRange(fail, "reverb return_db", project.reverb.returnDb, -96, 12, " dB");
 }
 
-const char* eqBandTypeName(EqBandType type) {
-    switch (type) {
-    case EqBandType::LowShelf:
-        return "low_shelf";
-    case EqBandType::HighShelf:
-        return "high_shelf";
-    case EqBandType::Peak:
-        break;
-    }
-    return "peak";
-}
-
 json eqToJson(const TrackEq& eq) {
     json bands = json::array();
     for (const EqBand& band : eq.bands)
@@ -122,13 +110,11 @@ TrackEq eqFromJson(const json& object, const std::string& where) {
         const JsonFields bandFields(b, where + " band " + std::to_string(eq.bands.size() + 1));
         EqBand band;
         const std::string type = bandFields.text("type", "peak");
-        if (type == "low_shelf")
-            band.type = EqBandType::LowShelf;
-        else if (type == "high_shelf")
-            band.type = EqBandType::HighShelf;
-        else if (type != "peak")
+        const std::optional<EqBandType> named = eqBandTypeNamed(type);
+        if (!named)
             throw BadInput(bandFields.where() + ": type '" + type +
                            "' is not low_shelf, peak or high_shelf");
+        band.type = *named;
         band.frequencyHz = bandFields.number("frequency_hz", band.frequencyHz);
         band.gainDb = bandFields.number("gain_db", band.gainDb);
         band.q = bandFields.number("q", band.q);
@@ -426,6 +412,25 @@ void editProject(const std::string& path, const std::function<void(Project&)>& e
 void saveProject(const std::string& path, const Project& project) {
     validate(project, path);
     writeFileAtomically(path, projectToJson(project, path));
+}
+
+const char* eqBandTypeName(EqBandType type) {
+    switch (type) {
+    case EqBandType::LowShelf:
+        return "low_shelf";
+    case EqBandType::HighShelf:
+        return "high_shelf";
+    case EqBandType::Peak:
+        break;
+    }
+    return "peak";
+}
+
+std::optional<EqBandType> eqBandTypeNamed(const std::string& name) {
+    for (EqBandType type : {EqBandType::LowShelf, EqBandType::Peak, EqBandType::HighShelf})
+        if (name == eqBandTypeName(type))
+            return type;
+    return std::nullopt;
 }
 
 TrackEq TrackEq::standard() {

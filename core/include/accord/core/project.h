@@ -47,6 +47,11 @@ struct EqBand {
 
 constexpr int kMaxEqBands = 4;
 
+// A band type's name in project files and on the command line: "low_shelf", "peak",
+// "high_shelf"; the type of a name, or none for another.
+const char* eqBandTypeName(EqBandType type);
+std::optional<EqBandType> eqBandTypeNamed(const std::string& name);
+
 struct TrackEq {
     bool on = true;
     std::vector<EqBand> bands; // at most kMaxEqBands, run in order
