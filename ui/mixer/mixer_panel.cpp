@@ -190,7 +190,8 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
 
     eqButton_->setObjectName(QStringLiteral("eqButton"));
     eqButton_->setCheckable(true);
-    eqButton_->setFixedHeight(22);
+    eqButton_->setFixedSize(30, 22);
+    eqButton_->setStyleSheet(QStringLiteral("QPushButton { padding: 0; }")); // room for "EQ"
     eqButton_->setFocusPolicy(Qt::NoFocus);
     eqButton_->setToolTip(tr("The track's EQ (lit while on): four bands, frequency, gain and Q"));
     send_->setObjectName(QStringLiteral("send"));
@@ -204,8 +205,9 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
     sendLabel_->setAlignment(Qt::AlignCenter);
 
     auto* buttons = new QHBoxLayout;
-    buttons->setSpacing(4);
+    buttons->setSpacing(3);
     buttons->addStretch();
+    buttons->addWidget(eqButton_);
     buttons->addWidget(mute_);
     buttons->addWidget(solo_);
     buttons->addStretch();
@@ -221,7 +223,6 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
     layout->setSpacing(4);
     layout->addWidget(colour_);
     layout->addWidget(name_);
-    layout->addWidget(eqButton_);
     layout->addWidget(send_);
     layout->addWidget(sendLabel_);
     layout->addWidget(pan_);
