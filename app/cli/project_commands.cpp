@@ -89,9 +89,20 @@ ExitCode projectNew(const Arguments& args, std::ostream& out) {
         throw BadInput("--rate: " + *args.value("--rate") + " is not a whole number of Hz");
     project.sampleRate = static_cast<int>(rate);
     project.tempo = args.number("--tempo", 120);
+    if (const auto metre = args.value("--time-signature")) {
+        const auto signature = parseTimeSignature(*metre);
+        if (!signature)
+            throw BadInput("--time-signature: " + *metre +
+                           " is not a time signature like 4/4, 3/4 or 7/8 (1..32 beats of a 1, "
+                           "2, 4, 8, 16 or 32 note)");
+        project.timeSignature = *signature;
+    }
     saveProject(path, project);
     emit(args, out,
-         {{"project", path}, {"sample_rate", project.sampleRate}, {"tempo", project.tempo}},
+         {{"project", path},
+          {"sample_rate", project.sampleRate},
+          {"tempo", project.tempo},
+          {"time_signature", timeSignatureText(project.timeSignature)}},
          "Created " + path + " (" + std::to_string(project.sampleRate) + " Hz)");
     return ExitCode::Ok;
 }
@@ -187,8 +198,9 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
     const Project project = loadProject(path);
     json tracks = json::array();
     std::ostringstream text;
-    text << path << ": " << project.sampleRate << " Hz, " << project.tempo << " BPM, " << std::fixed
-         << std::setprecision(3) << project.samplesToSeconds(project.length()) << " s\n";
+    text << path << ": " << project.sampleRate << " Hz, " << project.tempo << " BPM, "
+         << timeSignatureText(project.timeSignature) << ", " << std::fixed << std::setprecision(3)
+         << project.samplesToSeconds(project.length()) << " s\n";
     for (const auto& track : project.tracks) {
         json clips = json::array();
         text << "  " << track.id << " '" << track.name << "'  gain " << track.gainDb << " dB, pan "
@@ -221,6 +233,7 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
           {"version", Project::formatVersion},
           {"sample_rate", project.sampleRate},
           {"tempo", project.tempo},
+          {"time_signature", timeSignatureText(project.timeSignature)},
           {"master_gain_db", project.masterGainDb},
           {"length", project.samplesToSeconds(project.length())},
           {"tracks", tracks},

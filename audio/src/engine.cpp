@@ -2,6 +2,7 @@
 
 #include "graph.h"
 #include "media_cache.h"
+#include "recorder.h"
 #include "reverb_bus.h"
 
 #include "accord/core/errors.h"
@@ -81,13 +82,20 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     bool deviceOpen = false;
     std::thread clock;
     std::atomic<bool> clockRunning{false};
+    // Recording (recorder.h): the armed tracks, the take writer while recording.
+    detail::InputPublisher inputs;
+    std::shared_ptr<detail::InputRouting> armed;
+    std::unique_ptr<detail::TakeWriter> takeWriter;
+    int recordingOffset = 0;
+    std::optional<int> offlineLoopback;
+    int loopbackLatency = 0; // of the running offline clock's loopback
 
     // ---- shared (lock-free) ----
     std::atomic<PlaybackGraph*> pending{nullptr};
     detail::RetireQueue<PlaybackGraph> retired;
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
-    std::atomic<std::uint64_t> starts{0}; // play() calls that started the transport
+    std::atomic<std::uint64_t> transportStarts{0}; // play() calls that found it stopped
     std::atomic<std::int64_t> seekTarget{0};
     std::atomic<std::uint64_t> seekRequests{0};
     std::atomic<std::uint64_t> seeksApplied{0};
@@ -102,13 +110,20 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::atomic<std::uint64_t> graphsFreed{0};
     std::atomic<float> masterPeakLeft{0.0f};
     std::atomic<float> masterPeakRight{0.0f};
+    std::atomic<bool> metronomeOn{false};
+    std::atomic<float> metronomeGain{0.5f};
+    std::atomic<int> countInBars{0};      // of the latest play()
+    std::atomic<std::uint64_t> starts{0}; // play() calls
+    std::atomic<bool> countingIn{false};
 
     // ---- audio thread ----
     std::atomic<detail::LiveWorker*> liveWorker{nullptr}; // set with the first processor
     PlaybackGraph* current = nullptr;
-    std::uint64_t startsSeen = 0;
+    std::uint64_t transportStartsSeen = 0;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
+    std::uint64_t startsDone = 0;
+    std::int64_t countInLeft = 0; // frames of count-in still to play before the playhead moves
     LoopRange loop;
     std::array<float, kMaxChunkFrames> chunkLeft{};
     std::array<float, kMaxChunkFrames> chunkRight{};
@@ -144,6 +159,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
             graphsFreed.fetch_add(1, std::memory_order_relaxed);
         }
         freeRetiredChains();
+        inputs.collectGarbage();
     }
 
     void publish(std::unique_ptr<PlaybackGraph> graph) {
@@ -193,10 +209,12 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         graphsAdopted.fetch_add(1, std::memory_order_relaxed);
     }
 
-    void process(float* const* outputs, int channels, int frames) noexcept {
+    void process(const float* const* inputSignals, int inputChannels, float* const* outputs,
+                 int channels, int frames) noexcept {
         const threads::AudioCallbackScope audioCallback;
         callbacks.fetch_add(1, std::memory_order_relaxed);
         adoptGraph();
+        detail::InputRouting* routing = inputs.adopt();
         const std::uint64_t seeks = seekRequests.load(std::memory_order_acquire);
         if (seeks != seeksDone) {
             position = seekTarget.load(std::memory_order_relaxed);
@@ -207,21 +225,33 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         PlaybackGraph* graph = current;
         // Starting: nothing has sounded yet, so controls land and effects forget the last run
         // (a start plays as a render from there would, even with no stopped callback between).
-        const std::uint64_t startCount = starts.load(std::memory_order_acquire);
-        if (startCount != startsSeen && graph != nullptr) {
+        const std::uint64_t transportStartCount = transportStarts.load(std::memory_order_acquire);
+        if (transportStartCount != transportStartsSeen && graph != nullptr) {
             graph->idle();
-            startsSeen = startCount;
+            transportStartsSeen = transportStartCount;
         }
+        const std::uint64_t startRequests = starts.load(std::memory_order_acquire);
+        if (startRequests != startsDone) {
+            startsDone = startRequests;
+            countInLeft = graph != nullptr ? graph->clicks.barsFrames(countInBars.load()) : 0;
+        }
+        if (!isPlaying)
+            countInLeft = 0;
+        const bool clicking = metronomeOn.load(std::memory_order_relaxed);
+        const float clickGain = metronomeGain.load(std::memory_order_relaxed);
 
         float peakLeft = 0.0f;
         float peakRight = 0.0f;
         for (int done = 0; done < frames;) {
             int count = std::min(frames - done, kMaxChunkFrames);
+            const bool counting = countInLeft > 0;
             const bool looping =
-                isPlaying && loop.on && loop.start < loop.end && position < loop.end;
+                isPlaying && !counting && loop.on && loop.start < loop.end && position < loop.end;
             if (looping)
                 count = int(std::min<std::int64_t>(count, loop.end - position));
-            if (isPlaying && graph != nullptr) {
+            if (counting)
+                count = int(std::min<std::int64_t>(count, countInLeft));
+            if (isPlaying && !counting && graph != nullptr) {
                 graph->process(position, count, chunkLeft.data(), chunkRight.data(), nullptr,
                                nullptr, looping ? loop : LoopRange{});
             } else {
@@ -230,10 +260,22 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (graph != nullptr && !isPlaying)
                     graph->idle();
             }
+            if (routing != nullptr && inputSignals != nullptr) {
+                routing->monitor(inputSignals, inputChannels, done, count, chunkLeft.data(),
+                                 chunkRight.data());
+            }
+            // Recording starts with the first block after a count-in (the playhead waits).
+            if (routing != nullptr && isPlaying && !counting)
+                routing->capture(inputSignals, inputChannels, done, count, position);
             for (int i = 0; i < count; ++i) {
                 peakLeft = std::max(peakLeft, std::abs(chunkLeft[std::size_t(i)]));
                 peakRight = std::max(peakRight, std::abs(chunkRight[std::size_t(i)]));
             }
+            // After the meters: the click is heard, never measured. A count-in runs on the grid
+            // before the playhead, so its beats lead straight into the music's.
+            if (graph != nullptr && (counting || (isPlaying && clicking)))
+                graph->clicks.addClicks(position - countInLeft, count, clickGain, chunkLeft.data(),
+                                        chunkRight.data());
             if (channels == 1) {
                 if (float* out = outputs[0])
                     for (int i = 0; i < count; ++i)
@@ -245,7 +287,9 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (channels > 1 && outputs[1] != nullptr)
                     std::copy_n(chunkRight.data(), count, outputs[1] + done);
             }
-            if (isPlaying) {
+            if (counting) {
+                countInLeft -= count;
+            } else if (isPlaying) {
                 position += count;
                 if (looping && position == loop.end)
                     position = loop.start;
@@ -263,14 +307,15 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         // The playhead first, then the acknowledgement: playhead() never sees a seek as done
         // with the position from before it.
         playheadNow.store(position, std::memory_order_relaxed);
+        countingIn.store(countInLeft > 0, std::memory_order_relaxed);
         seeksApplied.store(seeksDone, std::memory_order_release);
     }
 
     // juce::AudioIODeviceCallback (the device's audio thread)
-    void audioDeviceIOCallbackWithContext(const float* const*, int, float* const* outputs,
-                                          int numOutputs, int numSamples,
+    void audioDeviceIOCallbackWithContext(const float* const* inputSignals, int numInputs,
+                                          float* const* outputs, int numOutputs, int numSamples,
                                           const juce::AudioIODeviceCallbackContext&) override {
-        process(outputs, numOutputs, numSamples);
+        process(inputSignals, numInputs, outputs, numOutputs, numSamples);
     }
     void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
     void audioDeviceStopped() override {}
@@ -330,6 +375,7 @@ void Engine::setProject(const Project& project) {
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) { return controls.at(track.id); },
         [&](const Track& track) { return live.at(track.id); }, impl_->master, impl_->reverb);
+    graph->clicks = detail::ClickTrack(projectMetre(project), project.sampleRate);
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
     impl_->live = std::move(live);
     impl_->rate.store(project.sampleRate);
@@ -448,11 +494,23 @@ void Engine::setReverb(const ReverbSettings& settings) {
         impl_->reverb->set(settings);
 }
 
-void Engine::play() {
+void Engine::play(int countInBars) {
     impl_->messageThread.assertOwner("Engine::play");
     if (!impl_->playing.load(std::memory_order_relaxed))
-        impl_->starts.fetch_add(1, std::memory_order_release);
+        impl_->transportStarts.fetch_add(1, std::memory_order_release);
+    impl_->countInBars.store(std::clamp(countInBars, 0, kMaxCountInBars));
+    impl_->starts.fetch_add(1, std::memory_order_release);
     impl_->playing.store(true, std::memory_order_release);
+}
+
+bool Engine::isCountingIn() const {
+    return impl_->countingIn.load(std::memory_order_relaxed);
+}
+
+void Engine::setMetronome(bool on, double levelDb) {
+    impl_->messageThread.assertOwner("Engine::setMetronome");
+    impl_->metronomeGain.store(float(detail::decibelsToGain(std::clamp(levelDb, -60.0, 0.0))));
+    impl_->metronomeOn.store(on);
 }
 
 void Engine::stop() {
@@ -554,17 +612,31 @@ bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& e
         setup.outputDeviceName = wanted ? juce::String(wanted->name) : juce::String();
         setup.useDefaultInputChannels = false;
         setup.useDefaultOutputChannels = true;
+        const int inputCount =
+            wanted && !wanted->inputName.empty() ? std::max(0, wanted->inputChannels) : 0;
+        if (inputCount > 0) {
+            setup.inputDeviceName = juce::String(wanted->inputName);
+            setup.inputChannels.setRange(0, inputCount, true);
+        }
         setup.sampleRate =
             wanted && wanted->sampleRate > 0 ? wanted->sampleRate : impl_->rate.load();
         setup.bufferSize = wanted && wanted->bufferSize > 0 ? wanted->bufferSize : 0;
         const juce::String failure =
-            devices.initialise(0, 2, nullptr, false, setup.outputDeviceName, &setup);
+            devices.initialise(inputCount, 2, nullptr, false, setup.outputDeviceName, &setup);
         juce::AudioIODevice* device = devices.getCurrentAudioDevice();
         if (failure.isNotEmpty() || device == nullptr) {
             error = "no audio output device could be opened" +
                     (failure.isNotEmpty() ? ": " + failure.toStdString() : std::string()) +
                     " (found " + (scanned.empty() ? std::string("no device types") : scanned) +
                     "); playback runs on the offline clock";
+            devices.closeAudioDevice();
+            return false;
+        }
+        const int openedInputs = device->getActiveInputChannels().countNumberOfSetBits();
+        if (openedInputs < inputCount) {
+            error = "input device '" + wanted->inputName + "' opened " +
+                    std::to_string(openedInputs) + " of the " + std::to_string(inputCount) +
+                    " input channels asked for";
             devices.closeAudioDevice();
             return false;
         }
@@ -607,6 +679,11 @@ std::optional<DeviceSetup> Engine::currentDevice() const {
     setup.name = device->getName().toStdString();
     setup.sampleRate = int(std::lround(device->getCurrentSampleRate()));
     setup.bufferSize = device->getCurrentBufferSizeSamples();
+    setup.inputChannels = device->getActiveInputChannels().countNumberOfSetBits();
+    if (setup.inputChannels > 0)
+        setup.inputName = impl_->devices->getAudioDeviceSetup().inputDeviceName.toStdString();
+    setup.inputLatency = device->getInputLatencyInSamples();
+    setup.outputLatency = device->getOutputLatencyInSamples();
     return setup;
 }
 
@@ -616,8 +693,30 @@ std::vector<DeviceSetup> Engine::availableDevices() const {
     std::vector<DeviceSetup> found;
     for (juce::AudioIODeviceType* type : impl_->devices->getAvailableDeviceTypes()) {
         type->scanForDevices();
-        for (const juce::String& name : type->getDeviceNames(false))
-            found.push_back({type->getTypeName().toStdString(), name.toStdString(), 0, 0});
+        for (const juce::String& name : type->getDeviceNames(false)) {
+            DeviceSetup setup;
+            setup.type = type->getTypeName().toStdString();
+            setup.name = name.toStdString();
+            found.push_back(setup);
+        }
+    }
+    return found;
+}
+
+std::vector<DeviceSetup> Engine::availableInputDevices() const {
+    if (!impl_->devices)
+        impl_->devices = makeDeviceManager();
+    std::vector<DeviceSetup> found;
+    for (juce::AudioIODeviceType* type : impl_->devices->getAvailableDeviceTypes()) {
+        type->scanForDevices();
+        for (const juce::String& name : type->getDeviceNames(true)) {
+            DeviceSetup setup;
+            setup.type = type->getTypeName().toStdString();
+            setup.inputName = name.toStdString();
+            // The channel count is only known once opened: offer a stereo pair by default.
+            setup.inputChannels = 2;
+            found.push_back(setup);
+        }
     }
     return found;
 }
@@ -630,7 +729,12 @@ void Engine::startOfflineClock(int blockSize) {
     blockSize = std::clamp(blockSize, 16, 8192);
     setLiveBlockSize(blockSize);
     impl_->clockRunning = true;
-    impl_->clock = std::thread([this, blockSize] {
+    auto loopback =
+        impl_->offlineLoopback
+            ? std::make_shared<detail::LoopbackDelay>(*impl_->offlineLoopback, blockSize)
+            : nullptr;
+    impl_->loopbackLatency = loopback ? loopback->latency() : 0;
+    impl_->clock = std::thread([this, blockSize, loopback] {
         // Like a device's audio thread: real-time priority when the system allows it.
         sched_param priority{};
         priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 10);
@@ -638,10 +742,19 @@ void Engine::startOfflineClock(int blockSize) {
         std::vector<float> left(static_cast<std::size_t>(blockSize));
         std::vector<float> right(static_cast<std::size_t>(blockSize));
         float* outputs[2] = {left.data(), right.data()};
+        std::vector<float> inLeft(static_cast<std::size_t>(blockSize));
+        std::vector<float> inRight(static_cast<std::size_t>(blockSize));
+        float* inputs[2] = {inLeft.data(), inRight.data()};
         using Clock = std::chrono::steady_clock;
         Clock::time_point next = Clock::now();
         while (impl_->clockRunning.load()) {
-            process(outputs, 2, blockSize);
+            if (loopback) {
+                loopback->read(inputs, blockSize);
+                process(inputs, 2, outputs, 2, blockSize);
+                loopback->write(outputs, blockSize);
+            } else {
+                process(outputs, 2, blockSize);
+            }
             next += std::chrono::duration_cast<Clock::duration>(
                 std::chrono::duration<double>(double(blockSize) / impl_->rate.load()));
             const Clock::time_point now = Clock::now();
@@ -658,7 +771,88 @@ void Engine::stopOfflineClock() {
 }
 
 void Engine::process(float* const* outputs, int channels, int frames) noexcept {
-    impl_->process(outputs, channels, frames);
+    impl_->process(nullptr, 0, outputs, channels, frames);
+}
+
+void Engine::process(const float* const* inputs, int inputChannels, float* const* outputs,
+                     int channels, int frames) noexcept {
+    impl_->process(inputs, inputChannels, outputs, channels, frames);
+}
+
+void Engine::setRecordArms(const std::vector<RecordArm>& arms) {
+    impl_->messageThread.assertOwner("Engine::setRecordArms");
+    if (impl_->takeWriter)
+        throw BadInput("the armed tracks cannot change while recording");
+    std::vector<detail::InputRouting::Lane> lanes;
+    for (const RecordArm& arm : arms) {
+        auto controls = impl_->controls.find(arm.trackId);
+        if (controls == impl_->controls.end())
+            throw BadInput("no track '" + arm.trackId + "' in the engine's project to arm");
+        if (arm.channels != 1 && arm.channels != 2)
+            throw BadInput("track '" + arm.trackId + "' records 1 or 2 input channels, not " +
+                           std::to_string(arm.channels));
+        if (arm.firstInput < 0)
+            throw BadInput("track '" + arm.trackId + "': input channel " +
+                           std::to_string(arm.firstInput + 1) + " does not exist");
+        lanes.push_back({arm, controls->second, nullptr});
+    }
+    impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
+    impl_->inputs.publish(impl_->armed);
+}
+
+void Engine::startRecording(const std::string& folder, bool punch) {
+    impl_->messageThread.assertOwner("Engine::startRecording");
+    if (impl_->takeWriter)
+        throw BadInput("already recording");
+    if (!impl_->armed || !impl_->armed->recordsAnything())
+        throw BadInput("no track is armed to record");
+    std::optional<LoopRange> punchRange;
+    if (punch) {
+        if (!impl_->loopOn.load())
+            throw BadInput("punch in/out records inside the loop: set a loop first");
+        punchRange = LoopRange{true, impl_->loopStart.load(), impl_->loopEnd.load()};
+    }
+    // Fresh rings and counters for this recording.
+    std::vector<detail::InputRouting::Lane> lanes;
+    for (const auto& lane : impl_->armed->lanes)
+        lanes.push_back({lane.arm, lane.controls, nullptr});
+    auto routing = std::make_shared<detail::InputRouting>(std::move(lanes));
+    impl_->takeWriter = std::make_unique<detail::TakeWriter>(routing, folder, impl_->rate.load(),
+                                                             recordingLatencyFrames(), punchRange);
+    impl_->armed = std::move(routing);
+    impl_->armed->setCapturing(true);
+    impl_->inputs.publish(impl_->armed);
+}
+
+RecordingResult Engine::stopRecording() {
+    impl_->messageThread.assertOwner("Engine::stopRecording");
+    if (!impl_->takeWriter)
+        return {};
+    impl_->armed->setCapturing(false);
+    RecordingResult result = impl_->takeWriter->finish();
+    impl_->takeWriter.reset();
+    return result;
+}
+
+bool Engine::isRecording() const {
+    return impl_->takeWriter != nullptr;
+}
+
+int Engine::recordingLatencyFrames() const {
+    int reported = impl_->clockRunning.load() ? impl_->loopbackLatency : 0;
+    if (const auto device = currentDevice())
+        reported = device->inputLatency + device->outputLatency;
+    return std::max(0, reported + impl_->recordingOffset);
+}
+
+void Engine::setRecordingOffset(int frames) {
+    impl_->messageThread.assertOwner("Engine::setRecordingOffset");
+    impl_->recordingOffset = frames;
+}
+
+void Engine::setOfflineLoopback(std::optional<int> latencyFrames) {
+    impl_->messageThread.assertOwner("Engine::setOfflineLoopback");
+    impl_->offlineLoopback = latencyFrames;
 }
 
 } // namespace accord::audio

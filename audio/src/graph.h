@@ -46,6 +46,7 @@
 #include "accord/audio/media.h"
 #include "accord/core/project.h"
 #include "accord/dsp/stream_processor.h"
+#include "metronome.h"
 
 #include <semaphore.h>
 
@@ -369,6 +370,9 @@ public:
     std::shared_ptr<MasterControls> master;
     std::shared_ptr<ReverbBusNode> reverb; // null: no track sends (a render without sends)
     int fadeFrames = 1;                    // kLiveFadeSeconds
+    // The metronome of this snapshot's metre: set by the engine, empty in renders (never heard
+    // in a file).
+    ClickTrack clicks;
 
     // Renders `frames` (<= kMaxChunkFrames) frames of the timeline from `position` into
     // `left`/`right` (overwritten). `stemLeft`/`stemRight`, when given, get one buffer per track:

@@ -130,6 +130,9 @@ void validate(const Project& project, const std::string& where) {
         fail("sample rate " + std::to_string(project.sampleRate) + " Hz is outside 8000..384000");
     if (!(project.tempo >= 20 && project.tempo <= 999))
         fail("tempo " + std::to_string(project.tempo) + " BPM is outside 20..999");
+    if (!validTimeSignature(project.timeSignature))
+        fail("time signature " + timeSignatureText(project.timeSignature) +
+             " is not one of 1..32 beats of a 1, 2, 4, 8, 16 or 32 note");
     const std::int64_t limit = kMaxProjectSeconds * project.sampleRate;
     const std::string limitText = "must stay within " + std::to_string(kMaxProjectSeconds / 3600) +
                                   " hours (docs/PROJECT.md \"Limits\")";
@@ -185,6 +188,59 @@ std::string unknownText(const JsonFields& fields, std::initializer_list<const ch
 }
 
 } // namespace
+
+std::int64_t Metre::beatStart(std::int64_t beat) const {
+    return std::llround(double(beat) * samplesPerBeat);
+}
+
+std::int64_t Metre::beatAt(std::int64_t sample) const {
+    // The estimate can be one off either way where rounding put a beat's first sample; beatStart
+    // decides.
+    auto beat = static_cast<std::int64_t>(std::floor(double(sample) / samplesPerBeat));
+    if (beatStart(beat) > sample)
+        --beat;
+    else if (beatStart(beat + 1) <= sample)
+        ++beat;
+    return beat;
+}
+
+Metre projectMetre(int sampleRate, double tempo, const TimeSignature& signature) {
+    Metre metre;
+    const double quarter = 60.0 * std::max(1, sampleRate) / (tempo > 0 ? tempo : 120.0);
+    metre.samplesPerBeat = quarter * 4.0 / std::max(1, signature.unit);
+    metre.beatsPerBar = std::max(1, signature.beats);
+    return metre;
+}
+
+Metre projectMetre(const Project& project) {
+    return projectMetre(project.sampleRate, project.tempo, project.timeSignature);
+}
+
+std::string timeSignatureText(const TimeSignature& signature) {
+    return std::to_string(signature.beats) + "/" + std::to_string(signature.unit);
+}
+
+std::optional<TimeSignature> parseTimeSignature(const std::string& text) {
+    const auto slash = text.find('/');
+    const auto whole = [](const std::string& digits, int& value) {
+        if (digits.empty() || digits.size() > 2 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return false;
+        value = std::stoi(digits);
+        return true;
+    };
+    TimeSignature signature;
+    if (slash == std::string::npos || !whole(text.substr(0, slash), signature.beats) ||
+        !whole(text.substr(slash + 1), signature.unit) || !validTimeSignature(signature))
+        return std::nullopt;
+    return signature;
+}
+
+bool validTimeSignature(const TimeSignature& signature) {
+    const int unit = signature.unit;
+    return signature.beats >= 1 && signature.beats <= 32 && unit >= 1 && unit <= 32 &&
+           (unit & (unit - 1)) == 0;
+}
 
 Track& Project::track(const std::string& id) {
     return const_cast<Track&>(static_cast<const Project&>(*this).track(id));
@@ -276,10 +332,16 @@ std::string projectToJson(const Project& project, const std::string& projectPath
             track["reverb_send_db"] = *t.reverbSendDb;
         tracks.push_back(withUnknown(std::move(track), t.unknownFields));
     }
-    json document = {{"format", formatName},   {"version", Project::formatVersion},
-                     {"time_unit", "samples"}, {"sample_rate", project.sampleRate},
-                     {"tempo", project.tempo}, {"registry", textOrNull(project.registry)},
-                     {"tracks", tracks}};
+    json document = {
+        {"format", formatName},
+        {"version", Project::formatVersion},
+        {"time_unit", "samples"},
+        {"sample_rate", project.sampleRate},
+        {"tempo", project.tempo},
+        {"time_signature",
+         {{"beats", project.timeSignature.beats}, {"unit", project.timeSignature.unit}}},
+        {"registry", textOrNull(project.registry)},
+        {"tracks", tracks}};
     if (project.masterGainDb != 0)
         document["master_gain_db"] = project.masterGainDb;
     if (!(project.reverb == ReverbSettings()))
@@ -315,6 +377,13 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
                        " Hz is outside 8000..384000");
     project.sampleRate = static_cast<int>(rate);
     project.tempo = top.number("tempo", 120.0);
+    // Formats 1 and 2 had no metre: their grid was 4/4, which is what they migrate to.
+    const JsonFields signature(top.object("time_signature", version < 3),
+                               projectPath + ": time_signature");
+    project.timeSignature.beats =
+        int(std::clamp<std::int64_t>(signature.integer("beats", 4), 0, 999));
+    project.timeSignature.unit =
+        int(std::clamp<std::int64_t>(signature.integer("unit", 4), 0, 999));
     project.registry = top.text("registry", "");
     project.masterGainDb = top.number("master_gain_db", 0.0);
     const JsonFields reverb(top.object("reverb", true), projectPath + ": reverb");
@@ -323,8 +392,8 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
     project.reverb.width = reverb.number("width", project.reverb.width);
     project.reverb.returnDb = reverb.number("return_db", project.reverb.returnDb);
     project.unknownFields =
-        unknownText(top, {"format", "version", "time_unit", "sample_rate", "tempo", "registry",
-                          "tracks", "master_gain_db", "reverb"});
+        unknownText(top, {"format", "version", "time_unit", "sample_rate", "tempo",
+                          "time_signature", "registry", "tracks", "master_gain_db", "reverb"});
     for (const json& t : top.objects("tracks", false)) {
         Track track;
         const JsonFields tf(t, projectPath + ": a track");

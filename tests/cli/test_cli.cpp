@@ -462,7 +462,7 @@ private slots:
         const QByteArray saved = file.readAll();
         file.close();
         QByteArray newer = saved;
-        newer.replace("\"version\": 2", "\"version\": 9");
+        newer.replace("\"version\": 3", "\"version\": 9");
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
         file.write(newer);
         file.close();

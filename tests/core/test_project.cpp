@@ -29,6 +29,7 @@ class ProjectTest : public QObject {
         Project p;
         p.sampleRate = 44100;
         p.tempo = 96.5;
+        p.timeSignature = {7, 8};
         p.registry = "studio-key-of-the-registry";
         Track vocals{"t-1", "Vocals", -3.5, -0.25, false, true, "", {}, ""};
         vocals.clips.push_back(
@@ -53,6 +54,8 @@ private slots:
         QCOMPARE(loaded.tracks[0].clips[1].render, std::string("r-4"));
         QCOMPARE(loaded.tracks[0].clips[1].pcmSha256, std::string("pcm-of-r4"));
         QCOMPARE(loaded.registry, std::string("studio-key-of-the-registry"));
+        QCOMPARE(loaded.timeSignature.beats, 7);
+        QCOMPARE(loaded.timeSignature.unit, 8);
         QCOMPARE(loaded.tracks[1].model, std::string("/models/bo.accordmodel"));
         QCOMPARE(loaded.tracks[1].modelTranspose, -12.0);
         QCOMPARE(loaded.tracks[0].modelTranspose, 0.0); // absent from the file
@@ -175,6 +178,17 @@ private slots:
             << "{\"format\": \"accord-project\", \"version\": 2, \"reverb\": {\"room_size\": "
                "1.5}, \"tracks\": []}"
             << "reverb room_size 1.5 is outside 0..1";
+        QTest::newRow("format 3 without a metre")
+            << "{\"format\": \"accord-project\", \"version\": 3, \"tracks\": []}"
+            << "time_signature";
+        QTest::newRow("odd unit")
+            << "{\"format\": \"accord-project\", \"version\": 3, \"time_signature\": "
+               "{\"beats\": 5, \"unit\": 3}, \"tracks\": []}"
+            << "time signature 5/3 is not one of";
+        QTest::newRow("no beats")
+            << "{\"format\": \"accord-project\", \"version\": 3, \"time_signature\": "
+               "{\"beats\": 0, \"unit\": 4}, \"tracks\": []}"
+            << "time signature 0/4";
         QTest::newRow("bad rate") << "{\"format\": \"accord-project\", \"version\": 1, "
                                      "\"sample_rate\": 5, \"tracks\": []}"
                                   << "sample rate 5 Hz";
@@ -216,6 +230,40 @@ private slots:
         for (const char* kept : {"\"key\": \"F minor\"", "\"colour\": \"#ff0000\"", "\"times\": 2"})
             QVERIFY2(saved.find(kept) != std::string::npos, kept);
         QCOMPARE(loadProject(file).tempo, 100.0);
+    }
+
+    // Formats 1 and 2 had no metre and drew a 4/4 grid: they load as 4/4 and save as format 3.
+    void olderFormatsMigrateTo44() {
+        const std::string file = path("v2.accord");
+        writeFileAtomically(file, "{\"format\": \"accord-project\", \"version\": 2, "
+                                  "\"tempo\": 90, \"tracks\": []}");
+        Project project = loadProject(file);
+        QCOMPARE(project.timeSignature.beats, 4);
+        QCOMPARE(project.timeSignature.unit, 4);
+        saveProject(file, project);
+        const std::string saved = readWholeFile(file);
+        QVERIFY(saved.find("\"version\": 3") != std::string::npos);
+        QVERIFY(saved.find("\"time_signature\"") != std::string::npos);
+        QCOMPARE(loadProject(file).tempo, 90.0);
+    }
+
+    // Beats of the signature's unit at a tempo in quarter notes; every sample lies in exactly
+    // one beat, also where a beat's length is not a whole number of samples.
+    void metreCountsBeatsOfTheUnit() {
+        const Metre waltz = projectMetre(48000, 120, {3, 4});
+        QCOMPARE(waltz.samplesPerBeat, 24000.0);
+        QCOMPARE(waltz.samplesPerBar(), 72000.0);
+        const Metre eighths = projectMetre(48000, 120, {6, 8});
+        QCOMPARE(eighths.samplesPerBeat, 12000.0);
+        QCOMPARE(eighths.beatsPerBar, 6);
+        const Metre odd = projectMetre(44100, 97.3, {7, 8});
+        for (std::int64_t beat = -3; beat < 2000; ++beat) {
+            const std::int64_t start = odd.beatStart(beat);
+            QCOMPARE(odd.beatAt(start), beat);
+            QCOMPARE(odd.beatAt(start - 1), beat - 1);
+            QCOMPARE(odd.beatAt(odd.beatStart(beat + 1) - 1), beat);
+        }
+        QCOMPARE(timeSignatureText({6, 8}), std::string("6/8"));
     }
 
     // A pipe or a device named as a project is refused at once, never read until it ends.

@@ -296,6 +296,8 @@ private Q_SLOTS:
         step();
         doc.setTempo(90);
         step();
+        doc.setTimeSignature({7, 8});
+        step();
         doc.deleteClip(c1);
         step();
         doc.removeTrack(drums);
@@ -539,6 +541,55 @@ private Q_SLOTS:
         const int x = view->xForSample(window.playback()->playhead());
         QVERIFY2(x >= ui::ArrangementView::kHeaderWidth && x < view->viewport()->width(),
                  "the playhead is out of view");
+    }
+
+    // The time signature from the transport: the bar display and the grid follow, undo restores
+    // it, a signature no project may hold is refused. The metronome from the Transport menu; a
+    // count-in before playback holds the playhead, then it runs.
+    void timeSignatureAndMetronome() {
+        ui::MainWindow window;
+        openWindow(window);
+        ui::ProjectDocument* doc = window.document();
+        QComboBox* signature = window.transport()->timeSignatureBox();
+        QCOMPARE(signature->currentText(), QStringLiteral("4/4"));
+        signature->setCurrentText(QStringLiteral("7/8"));
+        QTest::keyClick(signature, Qt::Key_Return);
+        QCOMPARE(doc->project().timeSignature.beats, 7);
+        QCOMPARE(doc->project().timeSignature.unit, 8);
+        // At 120 BPM an eighth is 12000 frames: a 7/8 bar is 84000.
+        window.transport()->setPosition(84000 + 12000);
+        QCOMPARE(window.transport()->barsLabel()->text(), QStringLiteral("2.2.000"));
+        QCOMPARE(window.arrangement()->model()->grid().samplesPerBar(), 84000.0);
+        signature->setCurrentText(QStringLiteral("5/3"));
+        QTest::keyClick(signature, Qt::Key_Return);
+        QCOMPARE(doc->project().timeSignature.beats, 7);
+        QCOMPARE(signature->currentText(), QStringLiteral("7/8"));
+        signature->setCurrentText(QStringLiteral("11/16")); // not in the list, typed
+        QTest::keyClick(signature, Qt::Key_Return);
+        QCOMPARE(doc->project().timeSignature.beats, 11);
+        doc->undoStack()->undo();
+        QCOMPARE(signature->currentText(), QStringLiteral("7/8"));
+        doc->undoStack()->undo();
+        QCOMPARE(doc->project().timeSignature.beats, 4);
+        QCOMPARE(signature->currentText(), QStringLiteral("4/4"));
+
+        QVERIFY(!window.playback()->metronome().on);
+        window.metronomeAction()->trigger();
+        QVERIFY(window.playback()->metronome().on);
+        window.countInActions().at(2)->trigger();
+        window.countInBeforePlaybackAction()->trigger();
+        QCOMPARE(window.playback()->metronome().countInBars, 2);
+        QVERIFY(window.playback()->metronome().countInBeforePlayback);
+        QVERIFY(waitForIdle(window));
+        window.playback()->play();
+        // Two bars of 4/4 at 120 BPM: 4 seconds of count-in.
+        QTRY_VERIFY_WITH_TIMEOUT(window.playback()->isCountingIn(), accord::test::kSafetyNetMs);
+        QCOMPARE(window.transport()->barsLabel()->text(), QStringLiteral("count-in"));
+        QCOMPARE(window.playback()->playhead(), std::int64_t(0));
+        QTRY_VERIFY_WITH_TIMEOUT(window.playback()->playhead() > 0, accord::test::kSafetyNetMs);
+        QVERIFY(!window.playback()->isCountingIn());
+        QVERIFY(window.transport()->barsLabel()->text().startsWith(QStringLiteral("1.")));
+        window.playback()->stop();
     }
 
     // Ctrl+wheel zooms around the pointer; the zoom buttons and the scroll bars agree.

@@ -30,7 +30,7 @@ ArrangementModel::ArrangementModel(ProjectDocument* document, const WaveformCach
 }
 
 TempoGrid ArrangementModel::grid() const {
-    return TempoGrid(document_->project().sampleRate, document_->project().tempo);
+    return TempoGrid(document_->project());
 }
 
 // ---- viewport, zoom, snapping -----------------------------------------------------------------
@@ -148,6 +148,14 @@ QRect ArrangementModel::soloButtonRect(int trackIndex) const {
     return QRect(kHeaderWidth - 32, trackTop(trackIndex) + 10, 22, 18);
 }
 
+QRect ArrangementModel::armButtonRect(int trackIndex) const {
+    return muteButtonRect(trackIndex).translated(0, 22);
+}
+
+QRect ArrangementModel::monitorButtonRect(int trackIndex) const {
+    return soloButtonRect(trackIndex).translated(0, 22);
+}
+
 std::int64_t ArrangementModel::snapped(std::int64_t sample) const {
     if (!snap_)
         return std::max<std::int64_t>(0, sample);
@@ -177,9 +185,11 @@ ArrangementModel::Hit ArrangementModel::hitAt(const QPoint& pos) const {
     hit.track = trackAtY(pos.y());
     if (pos.x() < laneLeft()) {
         const int index = document_->trackIndex(hit.track);
-        hit.area = index >= 0 && muteButtonRect(index).contains(pos)   ? Hit::Area::MuteButton
-                   : index >= 0 && soloButtonRect(index).contains(pos) ? Hit::Area::SoloButton
-                                                                       : Hit::Area::Header;
+        hit.area = index >= 0 && muteButtonRect(index).contains(pos)      ? Hit::Area::MuteButton
+                   : index >= 0 && soloButtonRect(index).contains(pos)    ? Hit::Area::SoloButton
+                   : index >= 0 && armButtonRect(index).contains(pos)     ? Hit::Area::ArmButton
+                   : index >= 0 && monitorButtonRect(index).contains(pos) ? Hit::Area::MonitorButton
+                                                                          : Hit::Area::Header;
         return hit;
     }
     hit.clip = clipAt(pos);
@@ -306,6 +316,8 @@ void ArrangementModel::press(const QPoint& pos, Qt::MouseButton button,
     }
     case Hit::Area::MuteButton:
     case Hit::Area::SoloButton:
+    case Hit::Area::ArmButton:
+    case Hit::Area::MonitorButton:
     case Hit::Area::Header:
         if (hit.track.empty()) {
             selectTrack({});
@@ -315,6 +327,10 @@ void ArrangementModel::press(const QPoint& pos, Qt::MouseButton button,
             toggleMute(hit.track);
         else if (hit.area == Hit::Area::SoloButton)
             toggleSolo(hit.track);
+        else if (hit.area == Hit::Area::ArmButton)
+            Q_EMIT armClicked(QString::fromStdString(hit.track));
+        else if (hit.area == Hit::Area::MonitorButton)
+            Q_EMIT monitorClicked(QString::fromStdString(hit.track));
         selectClip({});
         selectTrack(hit.track);
         return;
@@ -483,6 +499,12 @@ std::string ArrangementModel::doubleClick(const QPoint& pos) {
         return {};
     case Hit::Area::SoloButton:
         toggleSolo(hit.track);
+        return {};
+    case Hit::Area::ArmButton:
+        Q_EMIT armClicked(QString::fromStdString(hit.track));
+        return {};
+    case Hit::Area::MonitorButton:
+        Q_EMIT monitorClicked(QString::fromStdString(hit.track));
         return {};
     case Hit::Area::Header:
         if (hit.track.empty())

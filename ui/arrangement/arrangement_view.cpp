@@ -864,7 +864,7 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(smallFont);
         painter.setPen(palette::mutedText);
         painter.drawText(
-            QRect(14, top + 32, kHeaderWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
+            QRect(14, top + 32, kHeaderWidth - 14 - 64, 16), Qt::AlignLeft | Qt::AlignVCenter,
             tr("%1 · %2 · %3")
                 .arg(formatDecibels(track.gainDb), formatPan(track.pan),
                      counted(static_cast<int>(track.clips.size()), tr("1 clip"), tr("%1 clips"))));
@@ -887,6 +887,9 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(buttonFont);
         button(model_->muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
         button(model_->soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
+        const ArrangementModel::InputState input = model_->inputState(track.id);
+        button(model_->armButtonRect(index), tr("R"), input.armed, palette::recordOn);
+        button(model_->monitorButtonRect(index), tr("I"), input.monitor, palette::monitorOn);
     }
     painter.restore();
     painter.setRenderHint(QPainter::Antialiasing, false);
@@ -899,11 +902,13 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
     font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
     painter.setFont(font);
     const accord::Project& project = document_->project();
-    painter.drawText(corner.adjusted(12, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                     tr("%1 BPM · 4/4 · %2 kHz%3")
-                         .arg(project.tempo)
-                         .arg(project.sampleRate / 1000.0)
-                         .arg(model_->snapEnabled() ? tr(" · snap") : QString()));
+    painter.drawText(
+        corner.adjusted(12, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
+        tr("%1 BPM · %2 · %3 kHz%4")
+            .arg(project.tempo)
+            .arg(QString::fromStdString(accord::timeSignatureText(project.timeSignature)))
+            .arg(project.sampleRate / 1000.0)
+            .arg(model_->snapEnabled() ? tr(" · snap") : QString()));
     painter.setPen(palette::separator);
     painter.drawLine(kHeaderWidth - 1, 0, kHeaderWidth - 1, viewport()->height());
     painter.drawLine(0, kRulerHeight - 1, kHeaderWidth, kRulerHeight - 1);

@@ -7,24 +7,26 @@
 namespace accord::ui {
 
 namespace {
-// Grid steps in beats, finest first: sixteenths of a beat up to 64 bars.
-constexpr std::array<double, 13> kStepsInBeats{1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1,   2,  4,
-                                               8,        16,      32,      64,      128, 256};
+// Grid steps, finest first: fractions of a beat up to one beat, then whole bars.
+constexpr std::array<double, 5> kBeatSteps{1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1};
+constexpr std::array<double, 7> kBarSteps{1, 2, 4, 8, 16, 32, 64};
 } // namespace
 
-TempoGrid::TempoGrid(int sampleRate, double tempo)
-    : sampleRate_(std::max(1, sampleRate)), tempo_(tempo > 0 ? tempo : 120.0) {}
+TempoGrid::TempoGrid(const Project& project)
+    : TempoGrid(project.sampleRate, project.tempo, project.timeSignature) {}
 
-double TempoGrid::samplesPerBeat() const {
-    return 60.0 * sampleRate_ / tempo_;
-}
+TempoGrid::TempoGrid(int sampleRate, double tempo, const TimeSignature& signature)
+    : sampleRate_(std::max(1, sampleRate)), tempo_(tempo > 0 ? tempo : 120.0),
+      metre_(projectMetre(sampleRate_, tempo_, signature)) {}
 
 double TempoGrid::stepFor(double samplesPerPixel, double minPixels) const {
-    const double beat = samplesPerBeat();
-    for (double steps : kStepsInBeats)
-        if (steps * beat / samplesPerPixel >= minPixels)
-            return steps * beat;
-    return kStepsInBeats.back() * beat;
+    for (double beats : kBeatSteps)
+        if (beats * samplesPerBeat() / samplesPerPixel >= minPixels)
+            return beats * samplesPerBeat();
+    for (double bars : kBarSteps)
+        if (bars * samplesPerBar() / samplesPerPixel >= minPixels)
+            return bars * samplesPerBar();
+    return kBarSteps.back() * samplesPerBar();
 }
 
 std::int64_t TempoGrid::snap(std::int64_t sample, double samplesPerPixel) const {
@@ -40,8 +42,8 @@ TempoGrid::Position TempoGrid::position(std::int64_t sample) const {
     Position p;
     const std::int64_t totalBeats = totalTicks / kTicksPerBeat;
     p.tick = static_cast<int>(totalTicks % kTicksPerBeat);
-    p.bar = totalBeats / kBeatsPerBar;
-    p.beat = static_cast<int>(totalBeats % kBeatsPerBar);
+    p.bar = totalBeats / beatsPerBar();
+    p.beat = static_cast<int>(totalBeats % beatsPerBar());
     return p;
 }
 

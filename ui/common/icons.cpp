@@ -25,6 +25,10 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         p.drawPath(path);
         break;
     }
+    case Glyph::Record:
+        p.setBrush(colour);
+        p.drawEllipse(QRectF(at(0.28, 0.28), at(0.72, 0.72)));
+        break;
     case Glyph::Stop:
         p.setBrush(colour);
         p.drawRoundedRect(QRectF(at(0.26, 0.26), at(0.74, 0.74)), s * 0.05, s * 0.05);
@@ -118,6 +122,19 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         p.drawLine(at(0.28, 0.28), at(0.72, 0.72));
         p.drawLine(at(0.72, 0.28), at(0.28, 0.72));
         break;
+    case Glyph::Metronome: {
+        // A pyramid case with its pendulum swung to the right.
+        QPainterPath body;
+        body.moveTo(at(0.40, 0.18));
+        body.lineTo(at(0.60, 0.18));
+        body.lineTo(at(0.76, 0.82));
+        body.lineTo(at(0.24, 0.82));
+        body.closeSubpath();
+        p.drawPath(body);
+        p.drawLine(at(0.30, 0.66), at(0.70, 0.66));
+        p.drawLine(at(0.50, 0.66), at(0.72, 0.26));
+        break;
+    }
     }
 }
 

@@ -4,11 +4,14 @@
 #include "accord/ui/project/project_document.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -46,7 +49,8 @@ QLabel* caption(const QString& text, QWidget* parent) {
 TransportBar::TransportBar(ProjectDocument* document, const TransportActions& actions,
                            QWidget* parent)
     : QWidget(parent), document_(document), bars_(new QLabel(this)), time_(new QLabel(this)),
-      tempo_(new QDoubleSpinBox(this)), rate_(new QLabel(this)), device_(new QLabel(this)) {
+      tempo_(new QDoubleSpinBox(this)), signature_(new QComboBox(this)), rate_(new QLabel(this)),
+      device_(new QLabel(this)) {
     setObjectName(QStringLiteral("transportBar"));
 
     // The position display: bars and beats large, the clock beside it.
@@ -88,6 +92,21 @@ TransportBar::TransportBar(ProjectDocument* document, const TransportActions& ac
                           "it (undoable)"));
     connect(tempo_, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
             [this](double bpm) { document_->setTempo(bpm); });
+    signature_->setObjectName(QStringLiteral("timeSignatureBox"));
+    signature_->setEditable(true);
+    signature_->setInsertPolicy(QComboBox::NoInsert);
+    signature_->addItems({QStringLiteral("2/4"), QStringLiteral("3/4"), QStringLiteral("4/4"),
+                          QStringLiteral("5/4"), QStringLiteral("6/8"), QStringLiteral("7/8"),
+                          QStringLiteral("9/8"), QStringLiteral("12/8")});
+    signature_->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("[0-9]{1,2}/[0-9]{1,2}")), signature_));
+    signature_->setToolTip(tr("Time signature: beats to the bar and the note that counts (the "
+                              "grid, the bar display and the metronome follow it; undoable). "
+                              "The tempo counts quarter notes."));
+    // A choice from the list, or any text typed (Return or leaving the field).
+    connect(signature_, &QComboBox::textActivated, this, &TransportBar::applyTimeSignature);
+    connect(signature_->lineEdit(), &QLineEdit::editingFinished, this,
+            [this] { applyTimeSignature(signature_->currentText()); });
     rate_->setObjectName(QStringLiteral("projectRate"));
     device_->setObjectName(QStringLiteral("deviceLabel"));
 
@@ -100,10 +119,14 @@ TransportBar::TransportBar(ProjectDocument* document, const TransportActions& ac
     play->setIconSize(QSize(26, 26));
     layout->addWidget(play);
     layout->addWidget(button(actions.loop, this, QStringLiteral("loopButton")));
+    if (actions.record != nullptr)
+        layout->addWidget(button(actions.record, this, QStringLiteral("recordButton")));
+    layout->addWidget(button(actions.metronome, this, QStringLiteral("metronomeButton")));
     layout->addSpacing(10);
     layout->addWidget(display);
     layout->addSpacing(10);
     layout->addWidget(tempo_);
+    layout->addWidget(signature_);
     layout->addSpacing(6);
     layout->addWidget(rate_);
     layout->addSpacing(10);
@@ -128,6 +151,11 @@ void TransportBar::refresh() {
         const QSignalBlocker block(tempo_);
         tempo_->setValue(project.tempo);
     }
+    {
+        const QSignalBlocker block(signature_);
+        signature_->setEditText(
+            QString::fromStdString(accord::timeSignatureText(project.timeSignature)));
+    }
     rate_->setText(tr("%1 kHz").arg(project.sampleRate / 1000.0));
     const std::int64_t at = position_;
     position_ = -1;
@@ -139,9 +167,20 @@ void TransportBar::setPosition(std::int64_t sample) {
         return;
     position_ = sample;
     const accord::Project& project = document_->project();
-    const TempoGrid grid(project.sampleRate, project.tempo);
-    bars_->setText(formatBarsBeats(grid, sample));
+    const TempoGrid grid(project);
+    bars_->setText(countingIn_ ? tr("count-in") : formatBarsBeats(grid, sample));
     time_->setText(formatClockTime(sample, project.sampleRate));
+}
+
+void TransportBar::applyTimeSignature(const QString& text) {
+    if (const auto signature = accord::parseTimeSignature(text.toStdString()))
+        document_->setTimeSignature(*signature);
+    refresh(); // a signature no project may hold (5/3) goes back to the project's
+}
+
+void TransportBar::setCountingIn(bool countingIn) {
+    countingIn_ = countingIn;
+    refresh();
 }
 
 void TransportBar::setDeviceText(const QString& text) {

@@ -29,6 +29,7 @@ PlaybackController::PlaybackController(ProjectDocument* document, RegistrySessio
                                        QObject* parent)
     : QObject(parent), document_(document), session_(session),
       engine_(std::make_unique<accord::audio::Engine>()) {
+    setMetronome(metronome_);
     tickTimer_.setInterval(kTickIntervalMs);
     tickTimer_.setTimerType(Qt::PreciseTimer);
     connect(&tickTimer_, &QTimer::timeout, this, &PlaybackController::onTick);
@@ -534,8 +535,21 @@ void PlaybackController::applyAllMix() {
 
 void PlaybackController::play() {
     flush();
-    engine_->play();
+    engine_->play(metronome_.countInBeforePlayback ? metronome_.countInBars : 0);
     onTick();
+}
+
+void PlaybackController::playForRecording() {
+    flush();
+    engine_->play(metronome_.countInBars);
+    onTick();
+}
+
+void PlaybackController::setMetronome(const MetronomeSettings& settings) {
+    metronome_ = settings;
+    metronome_.countInBars =
+        std::clamp(metronome_.countInBars, 0, accord::audio::Engine::kMaxCountInBars);
+    engine_->setMetronome(metronome_.on, metronome_.levelDb);
 }
 
 void PlaybackController::stop() {
@@ -598,6 +612,11 @@ void PlaybackController::onTick() {
     if (playing != playing_) {
         playing_ = playing;
         Q_EMIT playingChanged(playing_);
+    }
+    const bool countingIn = engine_->isCountingIn();
+    if (countingIn != countingIn_) {
+        countingIn_ = countingIn;
+        Q_EMIT countingInChanged(countingIn_);
     }
     Q_EMIT tick(playhead_, playing_);
 }

@@ -314,30 +314,39 @@ bool MasterBusCommand::mergeWith(const QUndoCommand* other) {
 
 // ---------------------------------------------------------------------------------------------
 
-TempoCommand::TempoCommand(ProjectDocument* document, double before, double after)
-    : QUndoCommand(QObject::tr("Set tempo to %1 BPM").arg(after)), document_(document),
-      before_(before), after_(after) {}
+MusicalTimeCommand::MusicalTimeCommand(ProjectDocument* document, MusicalTime before,
+                                       MusicalTime after)
+    : document_(document), before_(before), after_(after) {
+    describe();
+}
 
-void TempoCommand::apply(double bpm) {
-    document_->mutableProject().tempo = bpm;
+void MusicalTimeCommand::describe() {
+    setText(tempoOnly() ? QObject::tr("Set tempo to %1 BPM").arg(after_.tempo)
+                        : QObject::tr("Set time signature to %1")
+                              .arg(QString::fromStdString(timeSignatureText(after_.signature))));
+}
+
+void MusicalTimeCommand::apply(const MusicalTime& time) {
+    document_->mutableProject().tempo = time.tempo;
+    document_->mutableProject().timeSignature = time.signature;
     document_->emitTempoChanged();
 }
 
-void TempoCommand::redo() {
+void MusicalTimeCommand::redo() {
     apply(after_);
 }
 
-void TempoCommand::undo() {
+void MusicalTimeCommand::undo() {
     apply(before_);
 }
 
-bool TempoCommand::mergeWith(const QUndoCommand* other) {
-    const auto* next = dynamic_cast<const TempoCommand*>(other);
-    if (next == nullptr)
+bool MusicalTimeCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = dynamic_cast<const MusicalTimeCommand*>(other);
+    if (next == nullptr || !tempoOnly() || !next->tempoOnly())
         return false;
     after_ = next->after_;
-    setText(QObject::tr("Set tempo to %1 BPM").arg(after_));
-    setObsolete(after_ == before_);
+    describe();
+    setObsolete(after_.tempo == before_.tempo);
     return true;
 }
 

@@ -144,18 +144,27 @@ private:
     int gesture_;
 };
 
-class TempoCommand : public QUndoCommand {
+// The project's musical time: tempo and time signature. Consecutive tempo changes (a spin box
+// held down) merge into one step.
+struct MusicalTime {
+    double tempo = 120;
+    accord::TimeSignature signature;
+};
+
+class MusicalTimeCommand : public QUndoCommand {
 public:
-    TempoCommand(ProjectDocument* document, double before, double after);
+    MusicalTimeCommand(ProjectDocument* document, MusicalTime before, MusicalTime after);
     void redo() override;
     void undo() override;
     int id() const override { return kTempoMerge; }
     bool mergeWith(const QUndoCommand* other) override;
 
 private:
-    void apply(double bpm);
+    void apply(const MusicalTime& time);
+    bool tempoOnly() const { return before_.signature == after_.signature; }
+    void describe();
     ProjectDocument* document_;
-    double before_, after_;
+    MusicalTime before_, after_;
 };
 
 QString mixParameterName(MixParameter parameter);

@@ -279,7 +279,15 @@ void ProjectDocument::setTempo(double bpm) {
     bpm = std::clamp(bpm, 20.0, 999.0);
     if (bpm == project_.tempo)
         return;
-    undo_->push(new commands::TempoCommand(this, project_.tempo, bpm));
+    undo_->push(new commands::MusicalTimeCommand(this, {project_.tempo, project_.timeSignature},
+                                                 {bpm, project_.timeSignature}));
+}
+
+void ProjectDocument::setTimeSignature(const accord::TimeSignature& signature) {
+    if (!accord::validTimeSignature(signature) || signature == project_.timeSignature)
+        return;
+    undo_->push(new commands::MusicalTimeCommand(this, {project_.tempo, project_.timeSignature},
+                                                 {project_.tempo, signature}));
 }
 
 void ProjectDocument::setTrackMix(const std::string& trackId, MixParameter parameter, double value,

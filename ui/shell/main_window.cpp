@@ -3,6 +3,7 @@
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/errors.h"
@@ -20,6 +21,7 @@
 #include "accord/ui/models/models_panel.h"
 #include "accord/ui/playback/playback_controller.h"
 #include "accord/ui/project/project_document.h"
+#include "accord/ui/recording/recording_manager.h"
 #include "accord/ui/sharing/pack_import_dialog.h"
 #include "accord/ui/shell/about_dialog.h"
 #include "accord/ui/shell/help_dialogs.h"
@@ -32,6 +34,7 @@
 #include "accord/workflows/revocations.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -140,6 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
     verifyDock_->hide();
     identifyDock_->hide();
 
+    recorder_ = new RecordingManager(session_, document_, playback_, this, this);
     createActions();
     createMenus();
     createTransport();
@@ -149,6 +153,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &RegistrySession::errorOccurred, this, &MainWindow::showError);
     connect(playback_, &PlaybackController::errorOccurred, this, &MainWindow::showError);
     connect(imports_, &ImportManager::failed, this, &MainWindow::showError);
+    connect(recorder_, &RecordingManager::failed, this, &MainWindow::showError);
 
     connect(session_, &RegistrySession::changed, this, [this] {
         updateTitle();
@@ -391,6 +396,41 @@ void MainWindow::createActions() {
     loop_->setToolTip(tr("Loop (L); Shift+drag in the ruler sets the range"));
     arrangementOnly(loop_);
     connect(loop_, &QAction::toggled, playback_, &PlaybackController::setLoopEnabled);
+    createRecordingActions();
+
+    metronome_ = make(tr("&Metronome"), "actionMetronome", QKeySequence(tr("K")));
+    metronome_->setIcon(icons::icon(icons::Glyph::Metronome));
+    metronome_->setCheckable(true);
+    metronome_->setToolTip(tr("Metronome (K): a click on every beat while playing; never in an "
+                              "export. Count-in and level: Transport menu"));
+    arrangementOnly(metronome_);
+    auto group = [this](const char* name) {
+        auto* actions = new QActionGroup(this);
+        actions->setObjectName(QString::fromLatin1(name));
+        actions->setExclusive(true);
+        return actions;
+    };
+    auto choice = [&](QActionGroup* actions, const QString& text, const QVariant& value) {
+        QAction* action = make(text, "");
+        action->setCheckable(true);
+        action->setData(value);
+        actions->addAction(action);
+        return action;
+    };
+    countIn_ = group("countInGroup");
+    choice(countIn_, tr("Off"), 0);
+    choice(countIn_, tr("1 Bar"), 1)->setChecked(true);
+    choice(countIn_, tr("2 Bars"), 2);
+    countInBeforePlayback_ = make(tr("Count In Before &Playback"), "actionCountInBeforePlayback");
+    countInBeforePlayback_->setCheckable(true);
+    countInBeforePlayback_->setToolTip(
+        tr("Count in before playback too, not only before recording"));
+    metronomeLevel_ = group("metronomeLevelGroup");
+    for (int db : {0, -6, -12, -18, -24})
+        choice(metronomeLevel_, formatDecibels(db), db)->setChecked(db == -12);
+    for (QAction* action : QList<QAction*>{metronome_, countInBeforePlayback_} +
+                               countIn_->actions() + metronomeLevel_->actions())
+        connect(action, &QAction::toggled, this, &MainWindow::applyMetronome);
 
     openRegistry_ = make(tr("&Open Registry…"), "actionOpenRegistry");
     connect(openRegistry_, &QAction::triggered, this, &MainWindow::chooseRegistry);
@@ -504,6 +544,19 @@ void MainWindow::createMenus() {
     transport->addAction(stop_);
     transport->addAction(returnToStart_);
     transport->addAction(loop_);
+    transport->addSeparator();
+    transport->addAction(metronome_);
+    QMenu* countIn = transport->addMenu(tr("Count-&in"));
+    countIn->setObjectName(QStringLiteral("menuCountIn"));
+    countIn->addActions(countIn_->actions());
+    countIn->addSeparator();
+    countIn->addAction(countInBeforePlayback_);
+    QMenu* level = transport->addMenu(tr("Metronome &Level"));
+    level->setObjectName(QStringLiteral("menuMetronomeLevel"));
+    level->addActions(metronomeLevel_->actions());
+    transport->addSeparator();
+    transport->addAction(record_);
+    transport->addAction(punch_);
 
     QMenu* registry = menuBar()->addMenu(tr("&Registry"));
     registry->setObjectName(QStringLiteral("menuRegistry"));
@@ -534,12 +587,16 @@ void MainWindow::createTransport() {
     actions.stop = stop_;
     actions.play = play_;
     actions.loop = loop_;
+    actions.metronome = metronome_;
+    actions.record = record_;
     actions.snap = snap_;
     actions.follow = follow_;
     actions.zoomOut = zoomOut_;
     actions.zoomIn = zoomIn_;
     actions.zoomFit = zoomFit_;
     transport_ = new TransportBar(document_, actions, this);
+    connect(playback_, &PlaybackController::countingInChanged, transport_,
+            &TransportBar::setCountingIn);
     auto* bar = new QToolBar(tr("Transport"), this);
     bar->setObjectName(QStringLiteral("transportToolBar"));
     bar->setMovable(false);
@@ -877,6 +934,7 @@ void MainWindow::startSession() {
 
 void MainWindow::openAudioDevice() {
     QString error;
+    playback_->engine().setRecordingOffset(PreferencesDialog::savedRecordingOffset());
     if (!playback_->openDevice(PreferencesDialog::savedSetup(), error))
         statusBar()->showMessage(tr("No audio device: %1").arg(error), 0);
 }
@@ -941,6 +999,27 @@ void MainWindow::saveLayout() const {
     settings.setValue(QStringLiteral("view/snap"), arrangement_->snapEnabled());
     settings.setValue(QStringLiteral("view/follow"), arrangement_->followPlayback());
     settings.setValue(QStringLiteral("view/samplesPerPixel"), arrangement_->samplesPerPixel());
+    const MetronomeSettings& metronome = playback_->metronome();
+    settings.setValue(QStringLiteral("transport/metronome"), metronome.on);
+    settings.setValue(QStringLiteral("transport/metronomeLevelDb"), metronome.levelDb);
+    settings.setValue(QStringLiteral("transport/countInBars"), metronome.countInBars);
+    settings.setValue(QStringLiteral("transport/countInBeforePlayback"),
+                      metronome.countInBeforePlayback);
+}
+
+QList<QAction*> MainWindow::countInActions() const {
+    return countIn_->actions();
+}
+
+void MainWindow::applyMetronome() {
+    MetronomeSettings metronome;
+    metronome.on = metronome_->isChecked();
+    if (const QAction* level = metronomeLevel_->checkedAction())
+        metronome.levelDb = level->data().toDouble();
+    if (const QAction* bars = countIn_->checkedAction())
+        metronome.countInBars = bars->data().toInt();
+    metronome.countInBeforePlayback = countInBeforePlayback_->isChecked();
+    playback_->setMetronome(metronome);
 }
 
 void MainWindow::restoreLayout() {
@@ -955,6 +1034,16 @@ void MainWindow::restoreLayout() {
     showMixer_->setChecked(settings.value(QStringLiteral("view/mixer"), true).toBool());
     snap_->setChecked(settings.value(QStringLiteral("view/snap"), true).toBool());
     follow_->setChecked(settings.value(QStringLiteral("view/follow"), true).toBool());
+    metronome_->setChecked(settings.value(QStringLiteral("transport/metronome"), false).toBool());
+    const auto check = [](QActionGroup* actions, const QVariant& value) {
+        for (QAction* action : actions->actions())
+            if (action->data().toInt() == value.toInt())
+                action->setChecked(true);
+    };
+    check(metronomeLevel_, settings.value(QStringLiteral("transport/metronomeLevelDb"), -12));
+    check(countIn_, settings.value(QStringLiteral("transport/countInBars"), 1));
+    countInBeforePlayback_->setChecked(
+        settings.value(QStringLiteral("transport/countInBeforePlayback"), false).toBool());
     const double zoom = settings.value(QStringLiteral("view/samplesPerPixel"), 0.0).toDouble();
     if (zoom > 0)
         arrangement_->setSamplesPerPixel(zoom);
@@ -1083,6 +1172,7 @@ ExportDialog* MainWindow::showExport() {
             verify_->verify(file);
         });
     }
+    exportDialog_->setLoop(playback_->loopEnabled(), playback_->loopStart(), playback_->loopEnd());
     exportDialog_->show();
     exportDialog_->raise();
     exportDialog_->activateWindow();
@@ -1274,6 +1364,47 @@ QString MainWindow::describeRecording(const QString& assetId) const {
     }
 }
 
+// Recording (docs/STUDIO.md "Recording"): Record (R), punch in/out, and the R and I buttons of
+// the track headers.
+void MainWindow::createRecordingActions() {
+    record_ = new QAction(tr("&Record"), this);
+    record_->setObjectName(QStringLiteral("actionRecord"));
+    record_->setShortcut(QKeySequence(tr("R")));
+    record_->setCheckable(true);
+    record_->setIcon(icons::icon(icons::Glyph::Record, palette::recordOn, palette::recordOn));
+    record_->setToolTip(tr("Record the armed tracks from the playhead (R); again to stop"));
+    // A plain key: the arrangement's, as the other transport keys (createActions).
+    record_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    arrangement_->addAction(record_);
+    connect(record_, &QAction::triggered, this, [this] {
+        recorder_->toggleRecord();
+        record_->setChecked(recorder_->isRecording());
+    });
+    connect(recorder_, &RecordingManager::recordingChanged, record_, &QAction::setChecked);
+    punch_ = new QAction(tr("&Punch In/Out in the Loop"), this);
+    punch_->setObjectName(QStringLiteral("actionPunch"));
+    punch_->setCheckable(true);
+    punch_->setToolTip(tr("Keep only what is recorded inside the loop, each pass its own take"));
+    connect(punch_, &QAction::toggled, recorder_, &RecordingManager::setPunch);
+
+    ArrangementModel* lanes = arrangement_->model();
+    lanes->setInputState([this](const std::string& trackId) {
+        return ArrangementModel::InputState{recorder_->isArmed(trackId),
+                                            recorder_->isMonitoring(trackId)};
+    });
+    connect(lanes, &ArrangementModel::armClicked, recorder_, &RecordingManager::toggleArm);
+    connect(lanes, &ArrangementModel::monitorClicked, recorder_, &RecordingManager::toggleMonitor);
+    connect(recorder_, &RecordingManager::armsChanged, arrangement_->viewport(),
+            qOverload<>(&QWidget::update));
+    connect(recorder_, &RecordingManager::takesAdded, this, [this](int clips, int takes) {
+        statusBar()->showMessage(
+            tr("Recorded %1 take(s), registered as recordings of their performers; %2 placed")
+                .arg(takes)
+                .arg(clips),
+            kStatusMessageMs);
+    });
+}
+
 QString MainWindow::workingAs() const {
     return workingAsBox_->currentData().toString();
 }
@@ -1309,6 +1440,7 @@ void MainWindow::applyWorkingAs(const QString& holderId) {
     if (walkthroughDialog_ != nullptr)
         walkthroughDialog_->setProgress(walkthroughProgress());
     imports_->setWorkingAs(holderId);
+    recorder_->setWorkingAs(holderId);
     playback_->setActor(holderId);
     variations_->setActor(holderId);
     models_->setActor(holderId);

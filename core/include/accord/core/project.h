@@ -95,10 +95,22 @@ struct Track {
 // or an export is bounded (docs/PROJECT.md "Limits").
 constexpr std::int64_t kMaxProjectSeconds = 24 * 3600;
 
+// The metre: `beats` notes of value 1/`unit` to the bar (3/4, 6/8, 7/8 ...). Tempo counts
+// quarter notes per minute whatever the unit, as Live and Logic do (docs/PROJECT.md).
+struct TimeSignature {
+    int beats = 4; // 1..32
+    int unit = 4;  // 1, 2, 4, 8, 16 or 32
+    bool operator==(const TimeSignature& other) const {
+        return beats == other.beats && unit == other.unit;
+    }
+    bool operator!=(const TimeSignature& other) const { return !(*this == other); }
+};
+
 struct Project {
-    static constexpr int formatVersion = 2;
+    static constexpr int formatVersion = 3;
     int sampleRate = 48000;
-    double tempo = 120;
+    double tempo = 120; // quarter notes per minute
+    TimeSignature timeSignature;
     // The studio key of the registry the project was made in (Registry::studioPublicKey), where
     // its clips' ids are valid; empty when unknown (format 1).
     std::string registry;
@@ -121,6 +133,26 @@ struct Project {
     // The end of the last clip, in samples.
     std::int64_t length() const;
 };
+
+// Beats and bars in samples at the project rate: the one place musical time is computed (the
+// arrangement's grid, the bar display and the metronome all use it).
+struct Metre {
+    double samplesPerBeat = 24000; // one note of the signature's unit
+    int beatsPerBar = 4;
+    double samplesPerBar() const { return samplesPerBeat * beatsPerBar; }
+    // The first sample of beat `beat` (counted from 0 at sample 0).
+    std::int64_t beatStart(std::int64_t beat) const;
+    // The beat that `sample` falls in (the last one starting at or before it); negative before 0.
+    std::int64_t beatAt(std::int64_t sample) const;
+};
+Metre projectMetre(int sampleRate, double tempo, const TimeSignature& signature);
+Metre projectMetre(const Project& project);
+// "3/4"
+std::string timeSignatureText(const TimeSignature& signature);
+// "3/4" -> {3, 4}; nullopt for text that is not a valid signature.
+std::optional<TimeSignature> parseTimeSignature(const std::string& text);
+// Whether `signature` is one a project may hold (see TimeSignature).
+bool validTimeSignature(const TimeSignature& signature);
 
 // Whether a track sounds in the mix: mute wins; with any track soloed only soloed tracks play.
 // The engine, renders, exports and the window all follow this one rule.

@@ -49,12 +49,14 @@ public:
     // What is under a point of the visible area.
     struct Hit {
         enum class Area {
-            Corner,     // above the track headers
-            Ruler,      // above the lanes
-            Header,     // a track header, or the header column below the last track
-            MuteButton, // "M" of a track header
-            SoloButton, // "S" of a track header
-            Lane,       // a lane where no clip is, or the space below the last lane
+            Corner,        // above the track headers
+            Ruler,         // above the lanes
+            Header,        // a track header, or the header column below the last track
+            MuteButton,    // "M" of a track header
+            SoloButton,    // "S" of a track header
+            ArmButton,     // "R" of a track header: armed for recording
+            MonitorButton, // "I" of a track header: input monitoring
+            Lane,          // a lane where no clip is, or the space below the last lane
             Clip,
         };
         Area area = Area::Corner;
@@ -113,6 +115,20 @@ public:
     QRect clipRect(const accord::Clip& clip, int trackIndex) const;
     QRect muteButtonRect(int trackIndex) const;
     QRect soloButtonRect(int trackIndex) const;
+    QRect armButtonRect(int trackIndex) const;
+    QRect monitorButtonRect(int trackIndex) const;
+    // Recording (docs/STUDIO.md "Recording"): what the R and I buttons show, from whoever arms
+    // tracks (the window's RecordingManager); both off without one.
+    struct InputState {
+        bool armed = false;
+        bool monitor = false;
+    };
+    void setInputState(std::function<InputState(const std::string&)> state) {
+        inputState_ = std::move(state);
+    }
+    InputState inputState(const std::string& trackId) const {
+        return inputState_ ? inputState_(trackId) : InputState{};
+    }
     // Snapped to the grid of the current zoom when snapping is on (never below 0).
     std::int64_t snapped(std::int64_t sample) const;
 
@@ -176,8 +192,12 @@ Q_SIGNALS:
     void snapChanged(bool enabled);
     void seekRequested(qint64 sample);
     void loopRangeRequested(qint64 start, qint64 end);
+    // R or I of a track header was clicked.
+    void armClicked(const QString& trackId);
+    void monitorClicked(const QString& trackId);
 
 private:
+    std::function<InputState(const std::string&)> inputState_;
     struct Drag {
         Gesture gesture = Gesture::None;
         QPoint pressPos;

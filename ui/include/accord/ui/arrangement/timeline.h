@@ -1,7 +1,10 @@
 #pragma once
 
-// Musical time on the arrangement: the tempo grid (4/4), snapping, and how positions are shown.
-// Pure functions over samples at the project rate; no widgets.
+// Musical time on the arrangement: the grid following the project's tempo and time signature,
+// snapping, and how positions are shown. Pure functions over samples at the project rate; no
+// widgets.
+
+#include "accord/core/project.h"
 
 #include <QString>
 
@@ -11,18 +14,20 @@ namespace accord::ui {
 
 class TempoGrid {
 public:
-    static constexpr int kBeatsPerBar = 4; // the project format has no metre yet: 4/4
     static constexpr int kTicksPerBeat = 960;
 
-    TempoGrid(int sampleRate, double tempo);
+    explicit TempoGrid(const Project& project);
+    TempoGrid(int sampleRate, double tempo, const TimeSignature& signature = {});
 
     int sampleRate() const { return sampleRate_; }
     double tempo() const { return tempo_; }
-    double samplesPerBeat() const;
-    double samplesPerBar() const { return samplesPerBeat() * kBeatsPerBar; }
+    int beatsPerBar() const { return metre_.beatsPerBar; }
+    double samplesPerBeat() const { return metre_.samplesPerBeat; }
+    double samplesPerBar() const { return metre_.samplesPerBar(); }
 
-    // The finest musical step (1/16 beat .. 64 bars) whose lines are at least `minPixels` apart
-    // at `samplesPerPixel`: what the grid draws and what snapping uses at this zoom.
+    // The finest musical step (1/16 beat .. a beat, then 1 .. 64 bars) whose lines are at least
+    // `minPixels` apart at `samplesPerPixel`: what the grid draws and what snapping uses at this
+    // zoom. Steps longer than a beat are whole bars, so a 3/4 or 7/8 grid never splits a bar.
     double stepFor(double samplesPerPixel, double minPixels = 12.0) const;
     // The nearest grid line to `sample` at this zoom (never below 0).
     std::int64_t snap(std::int64_t sample, double samplesPerPixel) const;
@@ -38,6 +43,7 @@ public:
 private:
     int sampleRate_;
     double tempo_;
+    Metre metre_;
 };
 
 // "5.2.480": bar.beat.tick, one-based bars and beats as musicians count them.

@@ -12,6 +12,7 @@ namespace accord::ui::icons {
 enum class Glyph {
     Play,
     Stop,
+    Record,
     ReturnToStart,
     Loop,
     Snap,
@@ -22,6 +23,7 @@ enum class Glyph {
     AddTrack,
     Import,
     Cancel,
+    Metronome,
 };
 
 // Normal state in `colour`; the checked (On) state in the accent colour.

@@ -41,6 +41,14 @@ namespace accord::ui {
 
 class RegistrySession;
 
+// The metronome as the artist set it (kept in the window's settings, not in the project).
+struct MetronomeSettings {
+    bool on = false;
+    double levelDb = -12; // the click's peak
+    int countInBars = 1;  // before recording (0: none), at most Engine::kMaxCountInBars
+    bool countInBeforePlayback = false;
+};
+
 class PlaybackController : public QObject {
     Q_OBJECT
 
@@ -66,6 +74,8 @@ public:
     QString deviceDescription() const;
 
     bool isPlaying() const { return playing_; }
+    bool isCountingIn() const { return countingIn_; }
+    const MetronomeSettings& metronome() const { return metronome_; }
     std::int64_t playhead() const { return playhead_; }
     bool loopEnabled() const { return loopEnabled_; }
     std::int64_t loopStart() const { return loopStart_; }
@@ -90,8 +100,13 @@ public:
     void setActor(const QString& holderId);
 
 public Q_SLOTS:
+    // Starts playback, after a count-in when the metronome settings ask for one before playback.
     void play();
+    // Starts playback for recording, after the count-in the metronome settings ask for before
+    // recording (docs/STUDIO.md "Recording").
+    void playForRecording();
     void stop();
+    void setMetronome(const MetronomeSettings& settings);
     void togglePlay();
     void returnToStart();
     void seek(std::int64_t sample);
@@ -104,6 +119,8 @@ Q_SIGNALS:
     // ~60 Hz while the window is open: the playhead and whether the transport runs.
     void tick(std::int64_t playhead, bool playing);
     void playingChanged(bool playing);
+    // A count-in started (the playhead waits for it) or ended.
+    void countingInChanged(bool countingIn);
     void loopChanged(bool enabled, std::int64_t start, std::int64_t end);
     void deviceChanged();
     // The engine now plays the current project.
@@ -163,6 +180,8 @@ private:
     bool offlineClock_ = false;
     std::optional<accord::audio::DeviceSetup> device_;
     bool playing_ = false;
+    bool countingIn_ = false;
+    MetronomeSettings metronome_;
     std::int64_t playhead_ = 0;
     bool loopEnabled_ = false;
     std::int64_t loopStart_ = 0;

@@ -94,6 +94,8 @@ public:
     // Splits at a timeline position strictly inside the clip; returns the id of the right part.
     std::string splitClip(const std::string& clipId, std::int64_t at);
     void setTempo(double bpm);
+    // Ignores a signature a project may not hold (accord::validTimeSignature).
+    void setTimeSignature(const accord::TimeSignature& signature);
     // Consecutive changes of one parameter within one gesture (a fader drag: `gesture` >= 0)
     // merge into one undo step; -1 never merges.
     void setTrackMix(const std::string& trackId, MixParameter parameter, double value,
@@ -129,6 +131,8 @@ Q_SIGNALS:
     // A track's EQ or send changed, or the master bus: no rebuild either.
     void trackEffectsChanged(const QString& trackId);
     void masterBusChanged();
+    // The tempo or the time signature changed: the grid, the bar display and the metronome
+    // follow.
     void tempoChanged();
     void pathChanged(const QString& path);
     void modifiedChanged(bool modified);

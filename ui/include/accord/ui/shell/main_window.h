@@ -16,6 +16,7 @@
 #include <cstdint>
 
 class QAction;
+class QActionGroup;
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -37,6 +38,7 @@ class MixerPanel;
 class ModelsPanel;
 class PackImportDialog;
 class PlaybackController;
+class RecordingManager;
 class PreferencesDialog;
 class ProjectDocument;
 class RegistrySession;
@@ -72,6 +74,7 @@ public:
     PlaybackController* playback() const { return playback_; }
     WaveformCache* waveforms() const { return waveforms_; }
     ImportManager* imports() const { return imports_; }
+    RecordingManager* recorder() const { return recorder_; }
     RecoveryManager* recovery() const { return recovery_; }
     ArrangementView* arrangement() const { return arrangement_; }
     MixerPanel* mixer() const { return mixer_; }
@@ -99,6 +102,10 @@ public:
     QAction* redoAction() const { return redo_; }
     QAction* playAction() const { return play_; }
     QAction* loopAction() const { return loop_; }
+    QAction* metronomeAction() const { return metronome_; }
+    // Transport > Count-in: "Off", "1 Bar", "2 Bars" (checkable, exclusive), in that order.
+    QList<QAction*> countInActions() const;
+    QAction* countInBeforePlaybackAction() const { return countInBeforePlayback_; }
     QAction* snapAction() const { return snap_; }
     QMenu* recentMenu() const { return recentMenu_; }
 
@@ -161,9 +168,12 @@ private:
     // "take3.wav, a recording of Ada Lovelace", for messages.
     QString describeRecording(const QString& assetId) const;
     void applyWorkingAs(const QString& holderId);
+    // The metronome actions' state to the playback controller.
+    void applyMetronome();
     void rememberWorkingAs();
     QString workingAsKey() const;
     void createActions();
+    void createRecordingActions();
     void createMenus();
     void createTransport();
     void createStatusBar();
@@ -186,6 +196,7 @@ private:
     PlaybackController* playback_;
     WaveformCache* waveforms_;
     ImportManager* imports_;
+    RecordingManager* recorder_ = nullptr;
     RecoveryManager* recovery_;
     QTabWidget* panels_;
     ArrangementView* arrangement_;
@@ -236,6 +247,12 @@ private:
     QAction* stop_ = nullptr;
     QAction* returnToStart_ = nullptr;
     QAction* loop_ = nullptr;
+    QAction* metronome_ = nullptr;
+    QActionGroup* countIn_ = nullptr;
+    QAction* countInBeforePlayback_ = nullptr;
+    QActionGroup* metronomeLevel_ = nullptr;
+    QAction* record_ = nullptr;
+    QAction* punch_ = nullptr;
     QAction* openRegistry_ = nullptr;
     QAction* reloadRegistry_ = nullptr;
     QAction* addHolder_ = nullptr;
