@@ -79,10 +79,22 @@ struct TrackEqNode::Band {
         design(to, rate, coefficients->getRawCoefficients());
         steadyFrames = 0;
     }
-    void aim(const EqBandTarget& target, int frames) {
+    void aim(EqBandTarget target, int frames) {
+        // A flat band is the identity whatever its kind: going flat (the EQ switched off or
+        // removed) moves only the gain, and a flat band takes another kind at once, unheard.
+        if (target.gainDb == 0.0f) {
+            target.type = to.type;
+            target.frequencyHz = to.frequencyHz;
+            target.q = to.q;
+        }
         if (target.type != to.type) {
-            jumpTo(target); // no path between two kinds of band
-            return;
+            if (moving() || to.gainDb != 0.0f) {
+                jumpTo(target); // no path between two kinds of band under gain
+                return;
+            }
+            to.type = target.type;
+            to.frequencyHz = target.frequencyHz;
+            to.q = target.q;
         }
         if (target.frequencyHz == to.frequencyHz && target.gainDb == to.gainDb && target.q == to.q)
             return;

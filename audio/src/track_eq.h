@@ -11,8 +11,10 @@
 // IIR::Coefficients::make*, whose ref-counted objects the audio thread must not create or free).
 // Moving coefficients linearly instead would reach most of a boost within the first cycle (the
 // denominator is small near a resonance), heard as a click. A band that is absent or off is a
-// 0 dB band, which is the identity: switching the EQ on or off moves smoothly too, and a 0 dB
-// band at rest is exactly the identity (b0 = 1, the rest 0). While stopped changes apply at once.
+// 0 dB band, which is the identity whatever its kind: switching the EQ on or off glides only the
+// gains, and a 0 dB band at rest is exactly the identity (b0 = 1, the rest 0). Only a change of
+// a band's kind while it boosts or cuts (another project loaded while playing) jumps. While
+// stopped changes apply at once.
 //
 // The filters are juce::dsp::IIR::Filter run sample by sample (processSample: its block process
 // rounds tiny state values to zero at block ends, which would make the output depend on the block
