@@ -1,7 +1,8 @@
 # JUCE 7 (Debian's juce-modules-source) compiled ONCE into one static library:
 #   accord_juce (alias accord::juce)
 # with only the headless modules the audio layer needs: juce_core, juce_events,
-# juce_audio_basics, juce_audio_formats, juce_audio_devices. No GUI, graphics, X11, curl,
+# juce_audio_basics, juce_audio_formats, juce_audio_devices, juce_dsp (IIR filters for the
+# track EQ). No GUI, graphics, X11, curl,
 # plugin hosting or audio_processors.
 #
 # Consumers get JUCE's include directory (as SYSTEM, so our warnings do not fire in JUCE
@@ -36,7 +37,8 @@ set(ACCORD_JUCE_MODULES
     juce::juce_events
     juce::juce_audio_basics
     juce::juce_audio_formats
-    juce::juce_audio_devices)
+    juce::juce_audio_devices
+    juce::juce_dsp)
 
 add_library(accord_juce STATIC)
 add_library(accord::juce ALIAS accord_juce)

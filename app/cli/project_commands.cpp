@@ -23,6 +23,16 @@ std::string flaggedText(const std::vector<std::string>& flagged) {
     return text;
 }
 
+json eqJson(const TrackEq& eq) {
+    json bands = json::array();
+    for (const EqBand& band : eq.bands)
+        bands.push_back({{"type", eqBandTypeName(band.type)},
+                         {"frequency_hz", band.frequencyHz},
+                         {"gain_db", band.gainDb},
+                         {"q", band.q}});
+    return {{"on", eq.on}, {"bands", bands}};
+}
+
 json clipJson(const Project& project, const Clip& clip) {
     return {{"clip", clip.id},
             {"asset", clip.asset.empty() ? json(nullptr) : json(clip.asset)},
@@ -35,6 +45,38 @@ json clipJson(const Project& project, const Clip& clip) {
             {"fade_in", project.samplesToSeconds(clip.fadeIn)},
             {"fade_out", project.samplesToSeconds(clip.fadeOut)},
             {"offline", clip.offline}};
+}
+
+// One --eq band, "TYPE:FREQUENCY_HZ:GAIN_DB[:Q]" (docs/CLI.md "project add-track").
+EqBand eqBandFrom(const std::string& spec) {
+    const auto fail = [&] {
+        throw BadInput("--eq: '" + spec +
+                       "' is not TYPE:FREQUENCY_HZ:GAIN_DB[:Q] with TYPE low_shelf, peak or "
+                       "high_shelf (e.g. peak:1000:-3:2)");
+    };
+    std::vector<std::string> parts;
+    std::istringstream fields(spec);
+    for (std::string part; std::getline(fields, part, ':');)
+        parts.push_back(part);
+    if (parts.size() < 3 || parts.size() > 4)
+        fail();
+    EqBand band;
+    const std::optional<EqBandType> type = eqBandTypeNamed(parts[0]);
+    if (!type)
+        fail();
+    band.type = *type;
+    double* targets[] = {&band.frequencyHz, &band.gainDb, &band.q};
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        std::size_t used = 0;
+        try {
+            *targets[i - 1] = std::stod(parts[i], &used);
+        } catch (const std::exception&) {
+            fail();
+        }
+        if (used != parts[i].size())
+            fail();
+    }
+    return band;
 }
 
 ExitCode projectNew(const Arguments& args, std::ostream& out) {
@@ -85,6 +127,13 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
     } else if (args.has("--transpose")) {
         throw UsageError("--transpose needs --model: it transposes what the model sings");
     }
+    if (args.has("--eq")) {
+        track.eq = TrackEq();
+        for (const std::string& band : args.all("--eq"))
+            track.eq->bands.push_back(eqBandFrom(band));
+    }
+    if (args.has("--send"))
+        track.reverbSendDb = args.number("--send", 0);
     editProject(path, [&](Project& project) {
         track.id = project.nextTrackId();
         project.tracks.push_back(track);
@@ -155,7 +204,11 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
     for (const auto& track : project.tracks) {
         json clips = json::array();
         text << "  " << track.id << " '" << track.name << "'  gain " << track.gainDb << " dB, pan "
-             << track.pan << (track.mute ? ", muted" : "") << (track.solo ? ", solo" : "") << "\n";
+             << track.pan << (track.mute ? ", muted" : "") << (track.solo ? ", solo" : "")
+             << (track.eq ? (track.eq->on ? ", EQ" : ", EQ off") : "");
+        if (track.reverbSendDb)
+            text << ", reverb send " << *track.reverbSendDb << " dB";
+        text << "\n";
         for (const auto& clip : track.clips) {
             clips.push_back(clipJson(project, clip));
             text << "    " << clip.id << "  at " << project.samplesToSeconds(clip.position)
@@ -163,14 +216,17 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
                  << (clip.asset.empty() ? clip.render : clip.asset) << "  " << clip.file
                  << (clip.offline ? "  [OFFLINE: file missing]" : "") << "\n";
         }
-        tracks.push_back({{"track", track.id},
-                          {"name", track.name},
-                          {"gain_db", track.gainDb},
-                          {"pan", track.pan},
-                          {"mute", track.mute},
-                          {"solo", track.solo},
-                          {"model", track.model.empty() ? json(nullptr) : json(track.model)},
-                          {"clips", clips}});
+        tracks.push_back(
+            {{"track", track.id},
+             {"name", track.name},
+             {"gain_db", track.gainDb},
+             {"pan", track.pan},
+             {"mute", track.mute},
+             {"solo", track.solo},
+             {"model", track.model.empty() ? json(nullptr) : json(track.model)},
+             {"eq", track.eq ? eqJson(*track.eq) : json(nullptr)},
+             {"reverb_send_db", track.reverbSendDb ? json(*track.reverbSendDb) : json(nullptr)},
+             {"clips", clips}});
     }
     emit(args, out,
          {{"project", path},
@@ -178,6 +234,7 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
           {"sample_rate", project.sampleRate},
           {"tempo", project.tempo},
           {"time_signature", timeSignatureText(project.timeSignature)},
+          {"master_gain_db", project.masterGainDb},
           {"length", project.samplesToSeconds(project.length())},
           {"tracks", tracks},
           {"offline", project.offlineMedia}},

@@ -3,6 +3,7 @@
 #include "graph.h"
 #include "media_cache.h"
 #include "recorder.h"
+#include "reverb_bus.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"
@@ -71,6 +72,10 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     threads::ThreadOwner messageThread; // the thread that made the engine
     std::map<std::string, std::shared_ptr<TrackControls>> controls;
     std::map<std::string, std::shared_ptr<LiveTrack>> live;
+    // The master fader and the reverb bus outlive graphs (a tail rings on through an edit); the
+    // reverb is remade when the rate changes.
+    std::shared_ptr<detail::MasterControls> master;
+    std::shared_ptr<detail::ReverbBusNode> reverb;
     int liveBlock = kDefaultLiveBlock;
     std::uint64_t chainsFreed = 0;
     std::unique_ptr<juce::AudioDeviceManager> devices;
@@ -90,6 +95,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     detail::RetireQueue<PlaybackGraph> retired;
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
+    std::atomic<std::uint64_t> transportStarts{0}; // play() calls that found it stopped
     std::atomic<std::int64_t> seekTarget{0};
     std::atomic<std::uint64_t> seekRequests{0};
     std::atomic<std::uint64_t> seeksApplied{0};
@@ -113,6 +119,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     // ---- audio thread ----
     std::atomic<detail::LiveWorker*> liveWorker{nullptr}; // set with the first processor
     PlaybackGraph* current = nullptr;
+    std::uint64_t transportStartsSeen = 0;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
     std::uint64_t startsDone = 0;
@@ -216,6 +223,13 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         readLoop();
         const bool isPlaying = playing.load(std::memory_order_acquire);
         PlaybackGraph* graph = current;
+        // Starting: nothing has sounded yet, so controls land and effects forget the last run
+        // (a start plays as a render from there would, even with no stopped callback between).
+        const std::uint64_t transportStartCount = transportStarts.load(std::memory_order_acquire);
+        if (transportStartCount != transportStartsSeen && graph != nullptr) {
+            graph->idle();
+            transportStartsSeen = transportStartCount;
+        }
         const std::uint64_t startRequests = starts.load(std::memory_order_acquire);
         if (startRequests != startsDone) {
             startsDone = startRequests;
@@ -344,15 +358,23 @@ void Engine::setProject(const Project& project) {
         auto found = impl_->controls.find(track.id);
         const bool fresh = found == impl_->controls.end();
         auto trackControls = fresh ? std::make_shared<TrackControls>() : found->second;
-        detail::loadControls(*trackControls, track, anySolo, fresh);
+        detail::loadControls(*trackControls, track, anySolo, fresh, project.sampleRate);
         controls[track.id] = trackControls;
         auto slot = impl_->live.find(track.id);
         live[track.id] = slot != impl_->live.end() ? slot->second : impl_->newLiveTrack();
     }
+    const bool freshMaster = !impl_->master;
+    if (freshMaster)
+        impl_->master = std::make_shared<detail::MasterControls>();
+    detail::loadMaster(*impl_->master, project, freshMaster);
+    if (!impl_->reverb || rateChanged)
+        impl_->reverb = std::make_shared<detail::ReverbBusNode>(project.reverb, project.sampleRate);
+    else
+        impl_->reverb->set(project.reverb);
     auto graph = detail::buildPlaybackGraph(
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) { return controls.at(track.id); },
-        [&](const Track& track) { return live.at(track.id); });
+        [&](const Track& track) { return live.at(track.id); }, impl_->master, impl_->reverb);
     graph->clicks = detail::ClickTrack(projectMetre(project), project.sampleRate);
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
     impl_->live = std::move(live);
@@ -448,8 +470,34 @@ void Engine::setTrackSolo(const std::string& trackId, bool solo) {
         c->solo.store(solo);
 }
 
+void Engine::setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq) {
+    impl_->messageThread.assertOwner("Engine::setTrackEq");
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->eq->publish(detail::eqTargets(eq, impl_->rate.load()), impl_->rate.load());
+}
+
+void Engine::setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb) {
+    impl_->messageThread.assertOwner("Engine::setTrackReverbSend");
+    if (TrackControls* c = findControls(impl_->controls, trackId))
+        c->sendGain.store(detail::sendGainOf(sendDb));
+}
+
+void Engine::setMasterGain(double gainDb) {
+    impl_->messageThread.assertOwner("Engine::setMasterGain");
+    if (impl_->master)
+        impl_->master->gain.store(detail::decibelsToGain(gainDb));
+}
+
+void Engine::setReverb(const ReverbSettings& settings) {
+    impl_->messageThread.assertOwner("Engine::setReverb");
+    if (impl_->reverb)
+        impl_->reverb->set(settings);
+}
+
 void Engine::play(int countInBars) {
     impl_->messageThread.assertOwner("Engine::play");
+    if (!impl_->playing.load(std::memory_order_relaxed))
+        impl_->transportStarts.fetch_add(1, std::memory_order_release);
     impl_->countInBars.store(std::clamp(countInBars, 0, kMaxCountInBars));
     impl_->starts.fetch_add(1, std::memory_order_release);
     impl_->playing.store(true, std::memory_order_release);

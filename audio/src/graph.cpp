@@ -1,5 +1,7 @@
 #include "graph.h"
 
+#include "reverb_bus.h"
+
 #include "accord/dsp/no_denormals.h"
 
 #include <pthread.h>
@@ -332,12 +334,29 @@ float decibelsToGain(double decibels) {
     return float(std::pow(10.0, decibels / 20.0));
 }
 
-void loadControls(TrackControls& controls, const Track& track, bool anySolo, bool fresh) {
+float sendGainOf(const std::optional<double>& sendDb) {
+    return sendDb ? decibelsToGain(*sendDb) : 0.0f;
+}
+
+void loadMaster(MasterControls& master, const Project& project, bool fresh) {
+    master.gain.store(decibelsToGain(project.masterGainDb));
+    if (fresh)
+        master.ramp.jump(master.gain.load());
+}
+
+void loadControls(TrackControls& controls, const Track& track, bool anySolo, bool fresh,
+                  int sampleRate) {
     controls.gain.store(decibelsToGain(track.gainDb));
     controls.pan.store(float(track.pan));
     controls.mute.store(track.mute);
     controls.solo.store(track.solo);
+    controls.sendGain.store(sendGainOf(track.reverbSendDb));
+    if (controls.eq)
+        controls.eq->publish(eqTargets(track.eq, sampleRate), sampleRate);
+    else
+        controls.eq = std::make_unique<TrackEqNode>(eqTargets(track.eq, sampleRate), sampleRate);
     if (fresh) {
+        controls.send.jump(sendGainOf(track.reverbSendDb));
         const float gain = decibelsToGain(track.gainDb);
         controls.left.jump(gain * panLeft(float(track.pan)));
         controls.right.jump(gain * panRight(float(track.pan)));
@@ -353,7 +372,9 @@ void PlaybackGraph::aimTargets(bool anySolo) noexcept {
         c.left.aim(gain * panLeft(pan), rampFrames);
         c.right.aim(gain * panRight(pan), rampFrames);
         c.audible.aim(controlsAudible(c, anySolo) ? 1.0f : 0.0f, rampFrames);
+        c.send.aim(c.sendGain.load(std::memory_order_relaxed), rampFrames);
     }
+    master->ramp.aim(master->gain.load(std::memory_order_relaxed), rampFrames);
 }
 
 void PlaybackGraph::idle() noexcept {
@@ -368,7 +389,28 @@ void PlaybackGraph::idle() noexcept {
         c.left.jump(gain * panLeft(pan));
         c.right.jump(gain * panRight(pan));
         c.audible.jump(controlsAudible(c, anySolo) ? 1.0f : 0.0f);
+        c.send.jump(c.sendGain.load(std::memory_order_relaxed));
+        c.eq->jump();
     }
+    master->ramp.jump(master->gain.load(std::memory_order_relaxed));
+    if (reverb)
+        reverb->jump();
+}
+
+bool PlaybackGraph::feedSend(TrackControls& c, const float* bl, const float* br, int frames,
+                             const float* audible, float steadyAudible) noexcept {
+    if (reverb == nullptr || (c.send.steady() && c.send.current == 0.0f)) {
+        c.send.skip(frames);
+        return false;
+    }
+    float* const sl = sendLeft_.data();
+    float* const sr = sendRight_.data();
+    for (int i = 0; i < frames; ++i) {
+        const float level = c.send.next() * (audible != nullptr ? audible[i] : steadyAudible);
+        sl[i] += level * bl[i];
+        sr[i] += level * br[i];
+    }
+    return true;
 }
 
 bool PlaybackGraph::mixClips(const TrackNode& track, std::int64_t position, int frames,
@@ -531,6 +573,11 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
     const dsp::NoDenormals noDenormals;
     std::fill_n(left, frames, 0.0f);
     std::fill_n(right, frames, 0.0f);
+    if (reverb) {
+        std::fill_n(sendLeft_.data(), frames, 0.0f);
+        std::fill_n(sendRight_.data(), frames, 0.0f);
+    }
+    bool sent = false;
     bool anySolo = false;
     for (const TrackNode& track : tracks)
         anySolo = anySolo || track.controls->solo.load(std::memory_order_relaxed);
@@ -542,10 +589,13 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
         bool any = mixClips(track, position, frames, busLeft_.data(), busRight_.data());
         if (track.live != nullptr)
             any = processLive(track, position, frames, loop, any);
+        // EQ: the track's insert, before the fader (a ringing filter sounds on in silence).
+        any = c.eq->process(busLeft_.data(), busRight_.data(), frames, !any, rampFrames);
         if (!any) {
             c.left.skip(frames);
             c.right.skip(frames);
             c.audible.skip(frames);
+            c.send.skip(frames);
             if (stemLeft != nullptr) {
                 std::fill_n(stemLeft[t], frames, 0.0f);
                 std::fill_n(stemRight[t], frames, 0.0f);
@@ -572,7 +622,7 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
             std::copy_n(bl, frames, stemLeft[t]);
             std::copy_n(br, frames, stemRight[t]);
         }
-        // Mute/solo, meter, master bus.
+        // Mute/solo, meter, master bus; the send after them.
         float peakL = 0.0f;
         float peakR = 0.0f;
         if (!c.audible.steady()) {
@@ -580,13 +630,38 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
             for (int i = 0; i < frames; ++i)
                 gains[i] = c.audible.next();
             addToMaster(bl, br, left, right, frames, gains, 0.0f, peakL, peakR);
+            sent = feedSend(c, bl, br, frames, gains, 0.0f) || sent;
         } else if (c.audible.current == 0.0f) {
-            continue; // silent: nothing to add or meter
+            c.send.skip(frames);
+            continue; // silent: nothing to add, send or meter
         } else {
             addToMaster(bl, br, left, right, frames, nullptr, c.audible.current, peakL, peakR);
+            sent = feedSend(c, bl, br, frames, nullptr, c.audible.current) || sent;
         }
         raisePeak(c.peakLeft, peakL);
         raisePeak(c.peakRight, peakR);
+    }
+
+    // The reverb return (it rings on after the sends stop), then the master fader.
+    if (reverb && (sent || !reverb->dormant())) {
+        reverb->process(sendLeft_.data(), sendRight_.data(), frames, rampFrames);
+        for (int i = 0; i < frames; ++i) {
+            left[i] += sendLeft_[std::size_t(i)];
+            right[i] += sendRight_[std::size_t(i)];
+        }
+    }
+    Ramp& fader = master->ramp;
+    if (!fader.steady()) {
+        for (int i = 0; i < frames; ++i) {
+            const float gain = fader.next();
+            left[i] *= gain;
+            right[i] *= gain;
+        }
+    } else if (fader.current != 1.0f) {
+        for (int i = 0; i < frames; ++i) {
+            left[i] *= fader.current;
+            right[i] *= fader.current;
+        }
     }
 }
 
@@ -594,8 +669,23 @@ std::unique_ptr<PlaybackGraph>
 buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
                    const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
-                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor) {
+                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor,
+                   std::shared_ptr<MasterControls> master, std::shared_ptr<ReverbBusNode> reverb) {
     auto graph = std::make_unique<PlaybackGraph>();
+    if (!master) {
+        master = std::make_shared<MasterControls>();
+        loadMaster(*master, project, true);
+    }
+    graph->master = std::move(master);
+    const bool anySend = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                     [](const Track& t) { return t.reverbSendDb.has_value(); });
+    if (!reverb && anySend)
+        reverb = std::make_shared<ReverbBusNode>(project.reverb, project.sampleRate);
+    graph->reverb = std::move(reverb);
+    if (graph->reverb) {
+        graph->sendLeft_.assign(kMaxChunkFrames, 0.0f);
+        graph->sendRight_.assign(kMaxChunkFrames, 0.0f);
+    }
     graph->sampleRate = project.sampleRate;
     graph->rampFrames = std::max(1, int(std::lround(project.sampleRate * kRampSeconds)));
     graph->fadeFrames = std::max(1, int(std::lround(project.sampleRate * kLiveFadeSeconds)));

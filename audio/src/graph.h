@@ -6,7 +6,9 @@
 // is sample-for-sample what playback produces.
 //
 // Per track: clip players (position, source offset, length, clip gain, linear fades) sum into
-// a stereo track bus -> fader (gain and pan) -> mute/solo -> meter -> master bus.
+// a stereo track bus -> EQ (track_eq.h) -> fader (gain and pan) -> mute/solo -> meter -> master
+// bus, and from after mute/solo through the send level -> reverb bus (reverb_bus.h), whose
+// return joins the master bus -> master fader -> out. Neither effect adds latency.
 //
 // Pan law: balance with a sine/cosine curve, 0 dB at the centre: pan p in [-1, 1] gives
 // left = (p <= 0 ? 1 : cos(p * pi/2)), right = (p >= 0 ? 1 : cos(-p * pi/2)); hard left
@@ -38,6 +40,8 @@
 // kLiveFadeSeconds, the track is silent until the new stream's first real output, `latency`
 // frames later, which fades in likewise. A new processor (or none) takes over with a crossfade
 // once its first output is ready; the old chain is retired to the message thread to be freed.
+
+#include "track_eq.h"
 
 #include "accord/audio/media.h"
 #include "accord/core/project.h"
@@ -112,11 +116,22 @@ struct TrackControls {
     std::atomic<float> pan{0.0f};
     std::atomic<bool> mute{false};
     std::atomic<bool> solo{false};
+    std::atomic<float> sendGain{0.0f}; // linear; 0: no send
     std::atomic<float> peakLeft{0.0f}; // since the last read (the reader resets them)
     std::atomic<float> peakRight{0.0f};
+    std::unique_ptr<TrackEqNode> eq; // set by loadControls
     // Smoothing state, used only by the thread running the graph; set before first publication.
-    Ramp left, right, audible;
+    Ramp left, right, audible, send;
 };
+
+// The master fader, like a track's: the message thread writes, the graph's thread smooths.
+// Survives graph rebuilds (Engine keeps one).
+struct MasterControls {
+    std::atomic<float> gain{1.0f}; // linear
+    Ramp ramp;
+};
+
+class ReverbBusNode; // reverb_bus.h
 
 // Raises `peak` to `value` (lock-free; the reader resets it with exchange(0)).
 inline void raisePeak(std::atomic<float>& peak, float value) {
@@ -352,14 +367,17 @@ public:
     std::vector<std::shared_ptr<const DecodedMedia>> media;
     std::vector<std::shared_ptr<TrackControls>> controls;
     std::vector<std::shared_ptr<LiveTrack>> liveTracks;
-    int fadeFrames = 1; // kLiveFadeSeconds
+    std::shared_ptr<MasterControls> master;
+    std::shared_ptr<ReverbBusNode> reverb; // null: no track sends (a render without sends)
+    int fadeFrames = 1;                    // kLiveFadeSeconds
     // The metronome of this snapshot's metre: set by the engine, empty in renders (never heard
     // in a file).
     ClickTrack clicks;
 
     // Renders `frames` (<= kMaxChunkFrames) frames of the timeline from `position` into
     // `left`/`right` (overwritten). `stemLeft`/`stemRight`, when given, get one buffer per track:
-    // the track after its fader, before mute/solo. `loop` (when playing with one) lets live
+    // the track after its EQ and fader, before mute/solo (no send, no reverb). `loop` (when
+    // playing with one) lets live
     // tracks read ahead across the loop's end; a block never crosses it. Real-time safe.
     void process(std::int64_t position, int frames, float* left, float* right,
                  float* const* stemLeft = nullptr, float* const* stemRight = nullptr,
@@ -372,7 +390,8 @@ private:
     buildPlaybackGraph(const Project&,
                        const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>&,
                        const std::function<std::shared_ptr<TrackControls>(const Track&)>&,
-                       const std::function<std::shared_ptr<LiveTrack>(const Track&)>&);
+                       const std::function<std::shared_ptr<LiveTrack>(const Track&)>&,
+                       std::shared_ptr<MasterControls>, std::shared_ptr<ReverbBusNode>);
     bool mixClips(const TrackNode& track, std::int64_t position, int frames, float* outLeft,
                   float* outRight) noexcept;
     bool processLive(const TrackNode& track, std::int64_t position, int frames,
@@ -380,22 +399,34 @@ private:
     void feedChain(const TrackNode& track, LiveChain& chain, std::int64_t position, int frames,
                    const LoopSpan& loop) noexcept;
     void aimTargets(bool anySolo) noexcept;
+    bool feedSend(TrackControls& c, const float* bl, const float* br, int frames,
+                  const float* audible, float steadyAudible) noexcept;
     std::vector<float> busLeft_, busRight_;
-    std::vector<float> audibleGains_; // a ramping mute/solo, frame by frame
+    std::vector<float> sendLeft_, sendRight_; // the reverb bus, when there is one
+    std::vector<float> audibleGains_;         // a ramping mute/solo, frame by frame
     std::vector<float> feedLeft_, feedRight_, feedMono_, wet_;
 };
 
 // Builds the graph of `project` (pure: reads only its arguments). `mediaFor` gives the decoded
 // media of an online clip at the project rate; `controlsFor` the controls of a track (their
 // atomics already hold the track's values); `liveFor` (optional) a track's live state or null.
+// `master` and `reverb` (Engine's, which outlive a graph) hold the project's values; without
+// them the graph gets fresh ones (a reverb only when some track sends).
 std::unique_ptr<PlaybackGraph>
 buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
                    const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
-                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor = {});
+                   const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor = {},
+                   std::shared_ptr<MasterControls> master = {},
+                   std::shared_ptr<ReverbBusNode> reverb = {});
 
-// Sets the controls' atomics from a track, and (for new controls) their smoothing state, so the
-// first block plays the values exactly.
-void loadControls(TrackControls& controls, const Track& track, bool anySolo, bool fresh);
+// Sets the controls' atomics (and EQ coefficients, designed at `sampleRate`) from a track, and
+// (for new controls) their smoothing state, so the first block plays the values exactly.
+void loadControls(TrackControls& controls, const Track& track, bool anySolo, bool fresh,
+                  int sampleRate);
+// A send level, linear: 0 without a send.
+float sendGainOf(const std::optional<double>& sendDb);
+// Sets the master fader from the project; `fresh`: exactly, without a ramp.
+void loadMaster(MasterControls& master, const Project& project, bool fresh);
 
 } // namespace accord::audio::detail

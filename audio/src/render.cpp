@@ -475,7 +475,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
             project, [&](const Clip& clip) { return media.at(clip.file); },
             [&](const Track& track) {
                 auto controls = std::make_shared<detail::TrackControls>();
-                detail::loadControls(*controls, track, anySolo, true);
+                detail::loadControls(*controls, track, anySolo, true, project.sampleRate);
                 return controls;
             },
             [&offline](const Track& track) {

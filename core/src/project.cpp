@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <set>
+#include <sstream>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -50,6 +52,77 @@ std::int64_t highestNumber(const std::vector<std::string>& ids) {
     return highest;
 }
 
+std::string numberText(double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+}
+
+// A number outside [low, high] (or not finite): "<field> <value> is outside <low>..<high><unit>".
+void checkRange(const std::function<void(const std::string&)>& fail, const std::string& field,
+                double value, double low, double high, const char* unit) {
+    if (!(value >= low && value <= high))
+        fail(field + " " + numberText(value) + " is outside " + numberText(low) + ".." +
+             numberText(high) + unit);
+}
+
+// The ranges of docs/PROJECT.md "Effects".
+void validateEffects(const Track& track, const std::function<void(const std::string&)>& fail) {
+    if (track.eq) {
+        if (track.eq->bands.size() > std::size_t(kMaxEqBands))
+            fail("eq has " + std::to_string(track.eq->bands.size()) + " bands, at most " +
+                 std::to_string(kMaxEqBands));
+        for (std::size_t b = 0; b < track.eq->bands.size(); ++b) {
+            const EqBand& band = track.eq->bands[b];
+            const std::string name = "eq band " + std::to_string(b + 1) + ": ";
+            checkRange(fail, name + "frequency_hz", band.frequencyHz, 20, 20000, " Hz");
+            checkRange(fail, name + "gain_db", band.gainDb, -24, 24, " dB");
+            checkRange(fail, name + "q", band.q, 0.1, 18, "");
+        }
+    }
+    if (track.reverbSendDb)
+        checkRange(fail, "reverb_send_db", *track.reverbSendDb, -96, 6, " dB");
+}
+
+void validateMaster(const Project& project, const std::function<void(const std::string&)>& fail) {
+    checkRange(fail, "master_gain_db", project.masterGainDb, -96, 12, " dB");
+    checkRange(fail, "reverb room_size", project.reverb.roomSize, 0, 1, "");
+    checkRange(fail, "reverb damping", project.reverb.damping, 0, 1, "");
+    checkRange(fail, "reverb width", project.reverb.width, 0, 1, "");
+    checkRange(fail, "reverb return_db", project.reverb.returnDb, -96, 12, " dB");
+}
+
+json eqToJson(const TrackEq& eq) {
+    json bands = json::array();
+    for (const EqBand& band : eq.bands)
+        bands.push_back({{"type", eqBandTypeName(band.type)},
+                         {"frequency_hz", band.frequencyHz},
+                         {"gain_db", band.gainDb},
+                         {"q", band.q}});
+    return {{"on", eq.on}, {"bands", bands}};
+}
+
+TrackEq eqFromJson(const json& object, const std::string& where) {
+    const JsonFields fields(object, where);
+    TrackEq eq;
+    eq.on = fields.flag("on", true);
+    for (const json& b : fields.objects("bands", true)) {
+        const JsonFields bandFields(b, where + " band " + std::to_string(eq.bands.size() + 1));
+        EqBand band;
+        const std::string type = bandFields.text("type", "peak");
+        const std::optional<EqBandType> named = eqBandTypeNamed(type);
+        if (!named)
+            throw BadInput(bandFields.where() + ": type '" + type +
+                           "' is not low_shelf, peak or high_shelf");
+        band.type = *named;
+        band.frequencyHz = bandFields.number("frequency_hz", band.frequencyHz);
+        band.gainDb = bandFields.number("gain_db", band.gainDb);
+        band.q = bandFields.number("q", band.q);
+        eq.bands.push_back(band);
+    }
+    return eq;
+}
+
 // Every rule a project must keep; `where` names the file (and the track or clip) in messages.
 void validate(const Project& project, const std::string& where) {
     auto fail = [&](const std::string& what) { throw BadInput(where + ": " + what); };
@@ -63,6 +136,7 @@ void validate(const Project& project, const std::string& where) {
     const std::int64_t limit = kMaxProjectSeconds * project.sampleRate;
     const std::string limitText = "must stay within " + std::to_string(kMaxProjectSeconds / 3600) +
                                   " hours (docs/PROJECT.md \"Limits\")";
+    validateMaster(project, fail);
     std::set<std::string> ids;
     for (const auto& track : project.tracks) {
         const std::string t = "track " + track.id;
@@ -72,6 +146,7 @@ void validate(const Project& project, const std::string& where) {
             fail(t + ": gain must be at most +24 dB");
         if (!(track.pan >= -1 && track.pan <= 1))
             fail(t + ": pan must be between -1 and 1");
+        validateEffects(track, [&](const std::string& what) { fail(t + ": " + what); });
         for (const auto& clip : track.clips) {
             const std::string c = t + " clip " + clip.id;
             if (clip.id.empty() || !ids.insert(clip.id).second)
@@ -251,21 +326,30 @@ std::string projectToJson(const Project& project, const std::string& projectPath
             {"mute", t.mute}, {"solo", t.solo}, {"model", textOrNull(t.model)}, {"clips", clips}};
         if (t.modelTranspose != 0)
             track["model_transpose"] = t.modelTranspose;
+        if (t.eq)
+            track["eq"] = eqToJson(*t.eq);
+        if (t.reverbSendDb)
+            track["reverb_send_db"] = *t.reverbSendDb;
         tracks.push_back(withUnknown(std::move(track), t.unknownFields));
     }
-    return withUnknown(
-               {{"format", formatName},
-                {"version", Project::formatVersion},
-                {"time_unit", "samples"},
-                {"sample_rate", project.sampleRate},
-                {"tempo", project.tempo},
-                {"time_signature",
-                 {{"beats", project.timeSignature.beats}, {"unit", project.timeSignature.unit}}},
-                {"registry", textOrNull(project.registry)},
-                {"tracks", tracks}},
-               project.unknownFields)
-               .dump(2) +
-           "\n";
+    json document = {
+        {"format", formatName},
+        {"version", Project::formatVersion},
+        {"time_unit", "samples"},
+        {"sample_rate", project.sampleRate},
+        {"tempo", project.tempo},
+        {"time_signature",
+         {{"beats", project.timeSignature.beats}, {"unit", project.timeSignature.unit}}},
+        {"registry", textOrNull(project.registry)},
+        {"tracks", tracks}};
+    if (project.masterGainDb != 0)
+        document["master_gain_db"] = project.masterGainDb;
+    if (!(project.reverb == ReverbSettings()))
+        document["reverb"] = {{"room_size", project.reverb.roomSize},
+                              {"damping", project.reverb.damping},
+                              {"width", project.reverb.width},
+                              {"return_db", project.reverb.returnDb}};
+    return withUnknown(std::move(document), project.unknownFields).dump(2) + "\n";
 }
 
 Project projectFromJson(const std::string& text, const std::string& projectPath) {
@@ -301,8 +385,15 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
     project.timeSignature.unit =
         int(std::clamp<std::int64_t>(signature.integer("unit", 4), 0, 999));
     project.registry = top.text("registry", "");
-    project.unknownFields = unknownText(top, {"format", "version", "time_unit", "sample_rate",
-                                              "tempo", "time_signature", "registry", "tracks"});
+    project.masterGainDb = top.number("master_gain_db", 0.0);
+    const JsonFields reverb(top.object("reverb", true), projectPath + ": reverb");
+    project.reverb.roomSize = reverb.number("room_size", project.reverb.roomSize);
+    project.reverb.damping = reverb.number("damping", project.reverb.damping);
+    project.reverb.width = reverb.number("width", project.reverb.width);
+    project.reverb.returnDb = reverb.number("return_db", project.reverb.returnDb);
+    project.unknownFields =
+        unknownText(top, {"format", "version", "time_unit", "sample_rate", "tempo",
+                          "time_signature", "registry", "tracks", "master_gain_db", "reverb"});
     for (const json& t : top.objects("tracks", false)) {
         Track track;
         const JsonFields tf(t, projectPath + ": a track");
@@ -318,9 +409,13 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
         if (!(std::abs(track.modelTranspose) <= 48))
             throw BadInput(trackFields.where() + ": model_transpose " +
                            std::to_string(track.modelTranspose) + " is outside -48..48 semitones");
+        if (t.contains("eq") && !t["eq"].is_null())
+            track.eq = eqFromJson(trackFields.object("eq", true), trackFields.where() + " eq");
+        if (t.contains("reverb_send_db") && !t["reverb_send_db"].is_null())
+            track.reverbSendDb = trackFields.number("reverb_send_db", 0.0);
         track.unknownFields =
             unknownText(trackFields, {"id", "name", "gain_db", "pan", "mute", "solo", "model",
-                                      "model_transpose", "clips"});
+                                      "model_transpose", "eq", "reverb_send_db", "clips"});
         for (const json& c : trackFields.objects("clips", true)) {
             Clip clip;
             clip.id = JsonFields(c, trackFields.where() + ": a clip").text("id");
@@ -386,6 +481,34 @@ void editProject(const std::string& path, const std::function<void(Project&)>& e
 void saveProject(const std::string& path, const Project& project) {
     validate(project, path);
     writeFileAtomically(path, projectToJson(project, path));
+}
+
+const char* eqBandTypeName(EqBandType type) {
+    switch (type) {
+    case EqBandType::LowShelf:
+        return "low_shelf";
+    case EqBandType::HighShelf:
+        return "high_shelf";
+    case EqBandType::Peak:
+        break;
+    }
+    return "peak";
+}
+
+std::optional<EqBandType> eqBandTypeNamed(const std::string& name) {
+    for (EqBandType type : {EqBandType::LowShelf, EqBandType::Peak, EqBandType::HighShelf})
+        if (name == eqBandTypeName(type))
+            return type;
+    return std::nullopt;
+}
+
+TrackEq TrackEq::standard() {
+    TrackEq eq;
+    eq.bands = {{EqBandType::LowShelf, 100, 0, 0.71},
+                {EqBandType::Peak, 400, 0, 1.0},
+                {EqBandType::Peak, 2500, 0, 1.0},
+                {EqBandType::HighShelf, 8000, 0, 0.71}};
+    return eq;
 }
 
 bool trackAudible(const Project& project, const Track& track) {

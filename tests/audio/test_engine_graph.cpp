@@ -12,6 +12,7 @@
 #include "death_test.h"
 #include "test_support.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtEndian>
@@ -81,6 +82,26 @@ accord::Project makeProject(int rate) {
     accord::Track* muted = track("Muted", 0.0, 0.0);
     muted->mute = true;
     muted->clips.push_back(clip(kLena, 0.5, 4.0, 2.0, 0.0, 0.0, 0.0));
+    return project;
+}
+
+// The project with effects on: EQs on two tracks, sends from three (one of them muted, so it
+// sends nothing), a reverb bus and the master fader.
+accord::Project withEffects(accord::Project project) {
+    accord::TrackEq eq = accord::TrackEq::standard();
+    eq.bands[0].gainDb = -4;
+    eq.bands[1] = {accord::EqBandType::Peak, 1000, 6, 1.5};
+    eq.bands[3].gainDb = 3;
+    project.tracks[0].eq = eq;
+    accord::TrackEq notch = accord::TrackEq::standard();
+    notch.bands[2].gainDb = -8;
+    notch.bands[2].q = 4;
+    project.tracks[1].eq = notch;
+    project.tracks[0].reverbSendDb = -6;
+    project.tracks[2].reverbSendDb = -12;
+    project.tracks[3].reverbSendDb = 0;
+    project.masterGainDb = -3;
+    project.reverb = {0.7, 0.4, 0.8, -2};
     return project;
 }
 
@@ -478,6 +499,102 @@ private slots:
 
     // Render == playback: renderProject's 32-bit float mix and stems, read back from the files,
     // equal what Engine::process produces in random block sizes, sample for sample.
+    void effectsIndependentOfBlockSize_data() {
+        QTest::addColumn<int>("rate");
+        QTest::addColumn<int>("block");
+        for (int rate : {44100, 48000, 96000})
+            for (int block : {1, 64, 128, 1000, 0})
+                QTest::newRow(qPrintable(QString("%1 Hz, %2")
+                                             .arg(rate)
+                                             .arg(block > 0 ? QString("block %1").arg(block)
+                                                            : QString("random blocks"))))
+                    << rate << block;
+    }
+
+    // EQ, sends, reverb and master fader give the same samples whatever the block size, through
+    // the end of the clips and the reverb's tail after it.
+    void effectsIndependentOfBlockSize() {
+        QFETCH(int, rate);
+        QFETCH(int, block);
+        REQUIRE_ALL_MATERIAL();
+        const accord::Project effects = withEffects(project(rate));
+        const std::int64_t frames = effects.length() + rate;
+        Pulled reference, got;
+        for (auto [size, into] : {std::pair(1024, &reference), std::pair(block, &got)}) {
+            Engine engine;
+            engine.setProject(effects);
+            engine.play();
+            Blocks blocks(size, unsigned(rate));
+            pull(engine, frames, blocks, *into);
+        }
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < got.left.size(); ++i)
+            differing += (got.left[i] != reference.left[i]) + (got.right[i] != reference.right[i]);
+        QCOMPARE(differing, std::size_t(0));
+        // The effects do something: not the plain mix, and a tail after the last clip.
+        const Stereo plain = referenceMix(effects);
+        double change = 0, tail = 0;
+        for (std::size_t i = 0; i < plain.size(); ++i)
+            change += std::abs(got.left[i] - plain.left[i]);
+        for (std::size_t i = plain.size(); i < got.left.size(); ++i)
+            tail += double(got.left[i]) * got.left[i];
+        QVERIFY(change > 100.0);
+        QVERIFY(tail > 1e-3);
+    }
+
+    // With effects, the mix renders as it plays, bit for bit; a stem holds its track's EQ but
+    // not its send (the same stems without sends), and without sends the mix is the sum of the
+    // audible stems through the master fader.
+    void renderEqualsPlaybackWithEffects() {
+        REQUIRE_ALL_MATERIAL();
+        const accord::Project effects = withEffects(project(48000));
+        QTemporaryDir scratch;
+        auto render = [&](const accord::Project& what, const QString& folder) {
+            QDir(scratch.path()).mkdir(folder);
+            accord::audio::RenderRequest request;
+            request.mixPath = scratch.filePath(folder + "/mix.wav").toStdString();
+            request.stemsDir = scratch.filePath(folder).toStdString();
+            request.format = accord::audio::RenderFormat::WavFloat32;
+            request.blockSize = 333;
+            std::vector<std::vector<float>> files;
+            for (const auto& file : accord::audio::renderProject(what, request))
+                files.push_back(wavFloats(QString::fromStdString(file.path)));
+            return files;
+        };
+        const auto withSends = render(effects, "sends");
+
+        Engine engine;
+        engine.setProject(effects);
+        engine.play();
+        Blocks blocks(0, 5);
+        Pulled got;
+        pull(engine, effects.length(), blocks, got);
+        const std::vector<float>& mix = withSends[0];
+        QCOMPARE(mix.size(), got.left.size() * 2);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < got.left.size(); ++i)
+            differing += (mix[2 * i] != got.left[i]) + (mix[2 * i + 1] != got.right[i]);
+        QCOMPARE(differing, std::size_t(0));
+
+        accord::Project dry = effects;
+        for (auto& track : dry.tracks)
+            track.reverbSendDb.reset();
+        const auto withoutSends = render(dry, "dry");
+        for (std::size_t t = 1; t < withSends.size(); ++t)
+            QVERIFY2(withSends[t] == withoutSends[t], qPrintable(QString("stem %1").arg(t)));
+        const double master = std::pow(10.0, effects.masterGainDb / 20.0);
+        double worst = 0, reverb = 0;
+        for (std::size_t i = 0; i < mix.size(); ++i) {
+            double sum = 0;
+            for (std::size_t t = 1; t <= 3; ++t) // the fourth track is muted
+                sum += withoutSends[t][i];
+            worst = std::max(worst, std::abs(master * sum - withoutSends[0][i]));
+            reverb += std::abs(double(mix[i]) - withoutSends[0][i]);
+        }
+        QVERIFY2(worst < kTolerance, qPrintable(QString::number(worst)));
+        QVERIFY(reverb > 10.0); // the sends' return is in the mix
+    }
+
     void renderEqualsPlayback() {
         REQUIRE_ALL_MATERIAL();
         accord::Project soloed = project(48000);

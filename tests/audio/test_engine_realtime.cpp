@@ -3,11 +3,12 @@
 // Inside the callback (a thread_local flag) this executable counts every operator new/delete
 // (replaced globally) and every pthread mutex/rwlock acquisition (interposed: the executable's
 // definitions win over libc's for every caller); all must stay zero. A control case shows the
-// counters do count inside the flag. The same again with live tracks (a delay-line processor on
-// the engine's worker), their processors switched and removed while playing. The metronome and
-// count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording path"): armed
-// tracks monitoring and recording the input, arms changed and recordings started and stopped
-// (with and without punch) while playing.
+// counters do count inside the flag. Every track has an EQ and most a reverb send, all moved
+// while playing, and the master fader too. The same again with live tracks (a delay-line
+// processor on the engine's worker), their processors switched and removed while playing. The
+// metronome and count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording
+// path"): armed tracks monitoring and recording the input, arms changed and recordings started
+// and stopped (with and without punch) while playing.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
@@ -21,6 +22,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -158,8 +160,22 @@ void resetCounters() {
     g_locks = 0;
 }
 
-// A project of real recordings; `variant` moves clips, changes fades and drops/adds a track so
-// every rebuild is a different graph.
+// A random EQ: `bands` bands of every kind, gains within +-12 dB, now and then switched off.
+accord::TrackEq randomEq(std::mt19937& random) {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    accord::TrackEq eq = accord::TrackEq::standard();
+    for (accord::EqBand& band : eq.bands) {
+        band.gainDb = 24.0 * unit(random) - 12.0;
+        band.frequencyHz = 20.0 * std::pow(1000.0, unit(random));
+        band.q = 0.3 + 5.0 * unit(random);
+    }
+    eq.on = unit(random) > 0.1;
+    return eq;
+}
+
+// A project of real recordings with effects (every track an EQ, most a reverb send, a master
+// fader); `variant` moves clips, changes fades and drops/adds a track so every rebuild is a
+// different graph.
 accord::Project makeProject(int variant) {
     const QString root = accord::test::materialRoot() + "/";
     const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav",
@@ -167,6 +183,9 @@ accord::Project makeProject(int variant) {
                                "alsa/Noise.wav"};
     accord::Project project;
     project.sampleRate = 48000;
+    project.masterGainDb = -3.0 - variant % 4;
+    project.reverb.roomSize = 0.3 + 0.1 * (variant % 5);
+    std::mt19937 random(unsigned(variant) + 100);
     const int tracks = 6 + variant % 3;
     for (int t = 0; t < tracks; ++t) {
         accord::Track track;
@@ -186,6 +205,9 @@ accord::Project makeProject(int variant) {
             clip.gainDb = -1.0 * (c % 3);
             track.clips.push_back(clip);
         }
+        track.eq = randomEq(random);
+        if (t % 4 != 3)
+            track.reverbSendDb = -6.0 - t;
         project.tracks.push_back(track);
     }
     return project;
@@ -296,8 +318,16 @@ class TestEngineRealtime : public QObject {
                 engine.setTrackPan(track.id, 2.0 * unit(random) - 1.0);
                 engine.setTrackMute(track.id, unit(random) < 0.2);
                 engine.setTrackSolo(track.id, unit(random) < 0.1);
+                std::mt19937 eqRandom(unsigned(round * 31 + track.clips.size()));
+                engine.setTrackEq(track.id, unit(random) < 0.2 ? std::nullopt
+                                                               : std::optional(randomEq(eqRandom)));
+                engine.setTrackReverbSend(track.id, unit(random) < 0.2
+                                                        ? std::nullopt
+                                                        : std::optional(-40.0 * unit(random)));
                 engine.trackMeter(track.id);
             }
+            engine.setMasterGain(-20.0 * unit(random));
+            engine.setReverb({unit(random), unit(random), unit(random), -12.0 * unit(random)});
             engine.masterMeter();
             engine.seek(std::int64_t(unit(random) * 150000));
             if (round % 3 == 0)

@@ -9,6 +9,7 @@
 #include "accord/audio/media.h"
 
 #include "bench_common.h"
+#include "dense_project.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -20,13 +21,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -74,49 +72,17 @@ void print(const char* what, const Summary& s) {
 } // namespace
 
 int main() {
-    const fs::path material = accord::bench::materialRoot();
-    std::vector<std::string> files;
-    for (const char* folder : {"npm/piano-velocity10/audio", "alsa"})
-        if (fs::is_directory(material / folder))
-            for (const auto& entry : fs::directory_iterator(material / folder))
-                files.push_back(entry.path().string());
-    if (fs::exists(material / "npm/audio-lena/lena.flac"))
-        files.push_back((material / "npm/audio-lena/lena.flac").string());
-    std::sort(files.begin(), files.end());
+    const std::vector<std::string> files = accord::bench::denseMaterial();
     if (files.size() < 4) {
         std::printf("bench_realtime: recordings missing in %s: run scripts/fetch-material.sh\n",
-                    material.c_str());
+                    accord::bench::materialRoot().c_str());
         return 0; // skipped, like the tests without their material
     }
-    files.resize(std::min<std::size_t>(files.size(), 16));
 
     // 64 tracks, each covered by overlapping clips from start to end (the densest case).
     const std::int64_t length = std::int64_t(kSeconds * kRate);
     auto makeProject = [&](int variant) {
-        accord::Project project;
-        project.sampleRate = kRate;
-        for (int t = 0; t < kTracks; ++t) {
-            accord::Track track;
-            track.id = "t" + std::to_string(t + 1);
-            track.name = "Track " + std::to_string(t + 1);
-            track.gainDb = -18.0;
-            track.pan = std::sin(t * 0.7);
-            for (std::int64_t position = -(t * 997) % 48000, c = 0; position < length; ++c) {
-                accord::Clip clip;
-                clip.id = "c" + std::to_string(t) + "-" + std::to_string(c);
-                clip.file = files[std::size_t(t + c) % files.size()];
-                clip.position = std::max<std::int64_t>(0, position);
-                clip.offset = 1000 * ((t + variant) % 7);
-                clip.length = 3 * kRate;
-                clip.fadeIn = 2400;
-                clip.fadeOut = 24000;
-                clip.gainDb = -1.0 * double(c % 4);
-                track.clips.push_back(clip);
-                position += 2 * kRate + 4800 * (t % 3); // overlaps the next clip
-            }
-            project.tracks.push_back(track);
-        }
-        return project;
+        return accord::bench::denseProject(files, kTracks, kRate, kSeconds, variant);
     };
 
     accord::audio::prepareProjectMedia(makeProject(0));

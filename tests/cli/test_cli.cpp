@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 
 #include <QTemporaryDir>
 #include <memory>
@@ -351,6 +352,49 @@ private slots:
         r = runCli({"--json", "audit", "log", "--limit", "2"}, registry);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json().value("entries").toArray().size(), 2);
+    }
+
+    // A track's EQ bands and reverb send from `project add-track`, shown by `project show`; a
+    // malformed band or a value out of range is refused naming it, and the project is unchanged.
+    void projectTrackEffects() {
+        addHolder("Ada"); // a registry for expectBadInput to check is left alone
+        const QString project = dir.filePath("effects.accord");
+        QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
+        auto r = runCli({"--json", "project", "add-track", project, "--name", "Keys", "--eq",
+                         "low_shelf:120:-3", "--eq", "peak:1000:4:2", "--send", "-9"},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({"--json", "project", "show", project}, registry);
+        const QJsonObject track = r.json().value("tracks").toArray().at(0).toObject();
+        QCOMPARE(track.value("reverb_send_db").toDouble(), -9.0);
+        const QJsonObject eq = track.value("eq").toObject();
+        QCOMPARE(eq.value("on").toBool(), true);
+        const QJsonArray bands = eq.value("bands").toArray();
+        QCOMPARE(bands.size(), 2);
+        QCOMPARE(bands.at(0).toObject().value("type").toString(), QString("low_shelf"));
+        QCOMPARE(bands.at(0).toObject().value("q").toDouble(), 0.71); // the default Q
+        QCOMPARE(bands.at(1).toObject().value("frequency_hz").toDouble(), 1000.0);
+        QCOMPARE(bands.at(1).toObject().value("gain_db").toDouble(), 4.0);
+        QCOMPARE(bands.at(1).toObject().value("q").toDouble(), 2.0);
+        QCOMPARE(r.json().value("master_gain_db").toDouble(), 0.0);
+        r = runCli({"project", "show", project}, registry);
+        QVERIFY2(QString(r.out).contains(QRegularExpression("EQ, reverb send -9(\\.0+)? dB")),
+                 r.out.constData());
+
+        QFile file(project);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray before = file.readAll();
+        file.close();
+        expectBadInput({"project", "add-track", project, "--name", "X", "--eq", "notch:100:3"},
+                       "--eq: 'notch:100:3' is not TYPE:FREQUENCY_HZ:GAIN_DB[:Q]");
+        expectBadInput({"project", "add-track", project, "--name", "X", "--eq", "peak:1k:3"},
+                       "--eq: 'peak:1k:3'");
+        expectBadInput({"project", "add-track", project, "--name", "X", "--eq", "peak:5:3"},
+                       "track t-2: eq band 1: frequency_hz 5 is outside 20..20000 Hz");
+        expectBadInput({"project", "add-track", project, "--name", "X", "--send", "12"},
+                       "track t-2: reverb_send_db 12 is outside -96..6 dB");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), before);
     }
 
     void projectCommandsEditAndShowTheProject() {

@@ -67,6 +67,38 @@ private slots:
                 std::string::npos);
     }
 
+    // EQ, send, master fader and reverb survive a save; absent they stay absent (off).
+    void effectsRoundTrip() {
+        Project original = sample();
+        original.masterGainDb = -4.5;
+        original.reverb = {0.8, 0.3, 0.6, -2};
+        original.tracks[0].eq = TrackEq::standard();
+        original.tracks[0].eq->bands[1].gainDb = 6;
+        original.tracks[0].eq->bands[2].q = 4;
+        original.tracks[0].eq->on = false;
+        original.tracks[0].reverbSendDb = -12;
+        saveProject(path("fx.accord"), original);
+        const Project loaded = loadProject(path("fx.accord"));
+        QCOMPARE(loaded.masterGainDb, -4.5);
+        QVERIFY(loaded.reverb == original.reverb);
+        QVERIFY(loaded.tracks[0].eq.has_value());
+        QVERIFY(*loaded.tracks[0].eq == *original.tracks[0].eq);
+        QCOMPARE(loaded.tracks[0].eq->bands[0].type, EqBandType::LowShelf);
+        QCOMPARE(loaded.tracks[0].eq->bands[3].type, EqBandType::HighShelf);
+        QCOMPARE(loaded.tracks[0].reverbSendDb, std::optional<double>(-12));
+        QVERIFY(!loaded.tracks[1].eq.has_value());
+        QVERIFY(!loaded.tracks[1].reverbSendDb.has_value());
+
+        // Off by default: a project without them writes none of the fields.
+        saveProject(path("plain.accord"), sample());
+        const std::string plain = readWholeFile(path("plain.accord"));
+        for (const char* field : {"\"eq\"", "reverb_send_db", "master_gain_db", "\"reverb\""})
+            QVERIFY2(plain.find(field) == std::string::npos, field);
+        const Project reloaded = loadProject(path("plain.accord"));
+        QCOMPARE(reloaded.masterGainDb, 0.0);
+        QVERIFY(reloaded.reverb == ReverbSettings());
+    }
+
     void brokenNewerAndForeignFilesAreClearErrors_data() {
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("expected");
@@ -110,6 +142,42 @@ private slots:
             << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
                "\"model\": \"m.accordvoice\", \"model_transpose\": 96}]}"
             << "model_transpose 96";
+        QTest::newRow("eq band frequency out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"eq\": {\"bands\": [{\"type\": \"peak\", \"frequency_hz\": 5}]}}]}"
+            << "track t-1: eq band 1: frequency_hz 5 is outside 20..20000 Hz";
+        QTest::newRow("eq band of an unknown type")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"eq\": {\"bands\": [{\"type\": \"notch\"}]}}]}"
+            << "track t-1 eq band 1: type 'notch' is not low_shelf, peak or high_shelf";
+        QTest::newRow("eq with five bands")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"eq\": {\"bands\": [{}, {}, {}, {}, {}]}}]}"
+            << "track t-1: eq has 5 bands, at most 4";
+        QTest::newRow("eq gain out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"eq\": {\"bands\": [{\"gain_db\": 30}]}}]}"
+            << "track t-1: eq band 1: gain_db 30 is outside -24..24 dB";
+        QTest::newRow("eq q of zero")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"eq\": {\"bands\": [{\"q\": 0}]}}]}"
+            << "track t-1: eq band 1: q 0 is outside 0.1..18";
+        QTest::newRow("send too loud")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"reverb_send_db\": 10}]}"
+            << "track t-1: reverb_send_db 10 is outside -96..6 dB";
+        QTest::newRow("send of the wrong type")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"reverb_send_db\": \"loud\"}]}"
+            << "track t-1: \"reverb_send_db\" must be a number";
+        QTest::newRow("master too loud")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"master_gain_db\": 20, "
+               "\"tracks\": []}"
+            << "master_gain_db 20 is outside -96..12 dB";
+        QTest::newRow("reverb room out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"reverb\": {\"room_size\": "
+               "1.5}, \"tracks\": []}"
+            << "reverb room_size 1.5 is outside 0..1";
         QTest::newRow("format 3 without a metre")
             << "{\"format\": \"accord-project\", \"version\": 3, \"tracks\": []}"
             << "time_signature";

@@ -26,7 +26,6 @@ constexpr double kFallDbPerSecond = 24.0;
 constexpr qint64 kHoldMs = 1500;
 constexpr int kStripWidth = 104;
 constexpr int kScaleWidth = 22;
-int nextGesture = 0;
 
 double toDb(float linear) {
     return linear > 0 ? 20.0 * std::log10(static_cast<double>(linear)) : LevelMeter::kFloorDb;
@@ -146,7 +145,9 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
       colour_(new QFrame(this)), pan_(new QSlider(Qt::Horizontal, this)),
       panLabel_(new QLabel(this)), mute_(new QPushButton(tr("M"), this)),
       solo_(new QPushButton(tr("S"), this)), fader_(new QSlider(Qt::Vertical, this)),
-      meter_(new LevelMeter(this)), gain_(new QLabel(this)) {
+      meter_(new LevelMeter(this)), gain_(new QLabel(this)),
+      eqButton_(new QPushButton(tr("EQ"), this)), send_(new QSlider(Qt::Horizontal, this)),
+      sendLabel_(new QLabel(this)) {
     setObjectName(QStringLiteral("channelStrip"));
     meter_->setShowScale(true);
     setFixedWidth(kStripWidth);
@@ -187,9 +188,26 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
     gain_->setObjectName(QStringLiteral("gainLabel"));
     gain_->setAlignment(Qt::AlignCenter);
 
+    eqButton_->setObjectName(QStringLiteral("eqButton"));
+    eqButton_->setCheckable(true);
+    eqButton_->setFixedSize(30, 22);
+    eqButton_->setStyleSheet(QStringLiteral("QPushButton { padding: 0; }")); // room for "EQ"
+    eqButton_->setFocusPolicy(Qt::NoFocus);
+    eqButton_->setToolTip(tr("The track's EQ (lit while on): four bands, frequency, gain and Q"));
+    send_->setObjectName(QStringLiteral("send"));
+    send_->setRange(kSendOff, kSendMax);
+    send_->setSingleStep(5);
+    send_->setPageStep(30);
+    send_->setToolTip(tr("Send to the reverb bus, after the fader (far left: none; "
+                         "double-click: 0 dB)"));
+    send_->installEventFilter(this);
+    sendLabel_->setObjectName(QStringLiteral("sendLabel"));
+    sendLabel_->setAlignment(Qt::AlignCenter);
+
     auto* buttons = new QHBoxLayout;
-    buttons->setSpacing(4);
+    buttons->setSpacing(3);
     buttons->addStretch();
+    buttons->addWidget(eqButton_);
     buttons->addWidget(mute_);
     buttons->addWidget(solo_);
     buttons->addStretch();
@@ -205,25 +223,40 @@ ChannelStrip::ChannelStrip(ProjectDocument* document, const std::string& trackId
     layout->setSpacing(4);
     layout->addWidget(colour_);
     layout->addWidget(name_);
+    layout->addWidget(send_);
+    layout->addWidget(sendLabel_);
     layout->addWidget(pan_);
     layout->addWidget(panLabel_);
     layout->addLayout(buttons);
     layout->addLayout(faderRow, 1);
     layout->addWidget(gain_);
 
-    connect(fader_, &QSlider::sliderPressed, this, [this] { dragGesture_ = nextGesture++; });
-    connect(fader_, &QSlider::sliderReleased, this, [this] { dragGesture_ = -1; });
-    connect(pan_, &QSlider::sliderPressed, this, [this] { dragGesture_ = nextGesture++; });
-    connect(pan_, &QSlider::sliderReleased, this, [this] { dragGesture_ = -1; });
+    for (QSlider* slider : {fader_, pan_, send_}) {
+        connect(slider, &QSlider::sliderPressed, this, [this] { gestures_.pressed(); });
+        connect(slider, &QSlider::sliderReleased, this, [this] { gestures_.released(); });
+    }
     connect(fader_, &QSlider::valueChanged, this, [this](int tenths) {
         gain_->setText(formatDecibels(tenths / 10.0, kFaderMin / 10.0 - 1));
         document_->setTrackMix(trackId_, MixParameter::Gain, tenths / 10.0,
-                               gestureFor(fader_->isSliderDown()));
+                               gestures_.gestureFor(fader_->isSliderDown()));
     });
     connect(pan_, &QSlider::valueChanged, this, [this](int percent) {
         panLabel_->setText(formatPan(percent / 100.0));
         document_->setTrackMix(trackId_, MixParameter::Pan, percent / 100.0,
-                               gestureFor(pan_->isSliderDown()));
+                               gestures_.gestureFor(pan_->isSliderDown()));
+    });
+    connect(send_, &QSlider::valueChanged, this, [this](int tenths) {
+        TrackEffects effects = document_->trackEffects(trackId_);
+        effects.reverbSendDb =
+            tenths <= kSendOff ? std::nullopt : std::optional<double>(tenths / 10.0);
+        document_->setTrackEffects(trackId_, effects, gestures_.gestureFor(send_->isSliderDown()));
+    });
+    connect(eqButton_, &QPushButton::clicked, this, [this] {
+        eqButton_->setChecked(!eqButton_->isChecked()); // the EQ's state decides, not the click
+        EqEditor* editor = eqEditor();
+        editor->show();
+        editor->raise();
+        editor->activateWindow();
     });
     connect(mute_, &QPushButton::toggled, this,
             [this](bool on) { document_->setTrackMix(trackId_, MixParameter::Mute, on ? 1 : 0); });
@@ -237,14 +270,10 @@ void ChannelStrip::setColourIndex(int index) {
         QStringLiteral("background: %1; border: none;").arg(palette::trackColour(index).name()));
 }
 
-int ChannelStrip::gestureFor(bool dragging) {
-    if (dragging && dragGesture_ >= 0)
-        return dragGesture_;
-    // Keys and the wheel: steps within a moment of each other are one change.
-    if (keyGesture_ < 0 || !keyClock_.isValid() || keyClock_.elapsed() > 800)
-        keyGesture_ = nextGesture++;
-    keyClock_.restart();
-    return keyGesture_;
+EqEditor* ChannelStrip::eqEditor() {
+    if (eqEditor_ == nullptr)
+        eqEditor_ = new EqEditor(document_, trackId_, this);
+    return eqEditor_;
 }
 
 bool ChannelStrip::eventFilter(QObject* watched, QEvent* event) {
@@ -255,6 +284,12 @@ bool ChannelStrip::eventFilter(QObject* watched, QEvent* event) {
         }
         if (watched == pan_) {
             document_->setTrackMix(trackId_, MixParameter::Pan, 0.0);
+            return true;
+        }
+        if (watched == send_) {
+            TrackEffects effects = document_->trackEffects(trackId_);
+            effects.reverbSendDb = 0.0;
+            document_->setTrackEffects(trackId_, effects);
             return true;
         }
     }
@@ -268,7 +303,14 @@ void ChannelStrip::refresh() {
     const QString name = QString::fromStdString(track->name);
     name_->setText(name_->fontMetrics().elidedText(name, Qt::ElideRight, kStripWidth - 12));
     name_->setToolTip(name);
-    const QSignalBlocker b1(fader_), b2(pan_), b3(mute_), b4(solo_);
+    const QSignalBlocker b1(fader_), b2(pan_), b3(mute_), b4(solo_), b5(send_), b6(eqButton_);
+    eqButton_->setChecked(track->eq && track->eq->on);
+    send_->setValue(track->reverbSendDb
+                        ? static_cast<int>(std::lround(std::max(*track->reverbSendDb, -60.0) * 10))
+                        : kSendOff);
+    sendLabel_->setText(track->reverbSendDb
+                            ? tr("Send %1").arg(formatDecibels(*track->reverbSendDb))
+                            : tr("No send"));
     fader_->setValue(static_cast<int>(std::lround(track->gainDb * 10)));
     pan_->setValue(static_cast<int>(std::lround(track->pan * 100)));
     mute_->setChecked(track->mute);
@@ -283,7 +325,8 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     : QWidget(parent), document_(document), playback_(playback), stripArea_(new QWidget),
       stripLayout_(new QHBoxLayout(stripArea_)), emptyHint_(new QLabel(this)),
       master_(new LevelMeter(this)), masterPeak_(new QLabel(this)),
-      clip_(new QPushButton(tr("CLIP"), this)) {
+      clip_(new QPushButton(tr("CLIP"), this)), masterFader_(new QSlider(Qt::Vertical, this)),
+      masterGain_(new QLabel(this)), reverbButton_(new QPushButton(tr("Reverb"), this)) {
     setObjectName(QStringLiteral("mixerPanel"));
     stripArea_->setObjectName(QStringLiteral("mixerStrips"));
     stripLayout_->setContentsMargins(6, 6, 6, 6);
@@ -329,8 +372,39 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     auto* colour = new QFrame(masterStrip);
     colour->setFixedHeight(4);
     colour->setStyleSheet(palette::styleSheet(QStringLiteral("background: @text; border: none;")));
+    masterFader_->setObjectName(QStringLiteral("masterFader"));
+    masterFader_->setRange(kMasterFaderMin, kMasterFaderMax);
+    masterFader_->setSingleStep(5);
+    masterFader_->setPageStep(30);
+    masterFader_->setTickPosition(QSlider::TicksBothSides);
+    masterFader_->setTickInterval(60);
+    masterFader_->setToolTip(tr("Master gain, the mix's last gain before the output and exports "
+                                "(double-click: 0 dB)"));
+    masterFader_->installEventFilter(this);
+    masterGain_->setObjectName(QStringLiteral("masterGainLabel"));
+    masterGain_->setAlignment(Qt::AlignCenter);
+    reverbButton_->setObjectName(QStringLiteral("reverbButton"));
+    reverbButton_->setFixedHeight(22);
+    reverbButton_->setToolTip(tr("The reverb bus every track's send feeds: room size, damping, "
+                                 "width and return level"));
+    connect(masterFader_, &QSlider::sliderPressed, this, [this] { masterGestures_.pressed(); });
+    connect(masterFader_, &QSlider::sliderReleased, this, [this] { masterGestures_.released(); });
+    connect(masterFader_, &QSlider::valueChanged, this, [this](int tenths) {
+        MasterBus bus = document_->masterBus();
+        bus.gainDb = tenths / 10.0;
+        document_->setMasterBus(bus, masterGestures_.gestureFor(masterFader_->isSliderDown()));
+    });
+    connect(reverbButton_, &QPushButton::clicked, this, [this] {
+        ReverbEditor* editor = reverbEditor();
+        editor->show();
+        editor->raise();
+        editor->activateWindow();
+    });
+    connect(document_, &ProjectDocument::masterBusChanged, this, &MixerPanel::refreshMaster);
+    connect(document_, &ProjectDocument::projectReset, this, &MixerPanel::refreshMaster);
     auto* meterRow = new QHBoxLayout;
     meterRow->addStretch();
+    meterRow->addWidget(masterFader_);
     meterRow->addWidget(master_);
     meterRow->addStretch();
     auto* masterLayout = new QVBoxLayout(masterStrip);
@@ -339,7 +413,9 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     masterLayout->addWidget(colour);
     masterLayout->addWidget(masterName);
     masterLayout->addWidget(clip_);
+    masterLayout->addWidget(reverbButton_);
     masterLayout->addLayout(meterRow, 1);
+    masterLayout->addWidget(masterGain_);
     masterLayout->addWidget(masterPeak_);
 
     auto* layout = new QHBoxLayout(this);
@@ -352,6 +428,10 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     layout->addWidget(masterStrip);
 
     connect(document_, &ProjectDocument::structureChanged, this, &MixerPanel::rebuild);
+    connect(document_, &ProjectDocument::trackEffectsChanged, this, [this](const QString& trackId) {
+        if (ChannelStrip* s = strip(trackId.toStdString()))
+            s->refresh();
+    });
     connect(document_, &ProjectDocument::trackMixChanged, this,
             [this](const QString& trackId, MixParameter) {
                 if (ChannelStrip* s = strip(trackId.toStdString()))
@@ -364,6 +444,30 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
             s->setToolTip(playback_->liveModelDescription(trackId));
     });
     rebuild();
+}
+
+ReverbEditor* MixerPanel::reverbEditor() {
+    if (reverbEditor_ == nullptr)
+        reverbEditor_ = new ReverbEditor(document_, this);
+    return reverbEditor_;
+}
+
+void MixerPanel::refreshMaster() {
+    const double gain = document_->project().masterGainDb;
+    const QSignalBlocker blocker(masterFader_);
+    masterFader_->setValue(
+        static_cast<int>(std::lround(std::max(gain, kMasterFaderMin / 10.0) * 10)));
+    masterGain_->setText(formatDecibels(gain, kMasterFaderMin / 10.0 - 1));
+}
+
+bool MixerPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == masterFader_ && event->type() == QEvent::MouseButtonDblClick) {
+        MasterBus bus = document_->masterBus();
+        bus.gainDb = 0;
+        document_->setMasterBus(bus);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 ChannelStrip* MixerPanel::strip(const std::string& trackId) const {
@@ -406,6 +510,7 @@ void MixerPanel::rebuild() {
     }
     emptyHint_->setVisible(order_.empty());
     scroll_->setVisible(!order_.empty());
+    refreshMaster();
 }
 
 void MixerPanel::readMeters() {

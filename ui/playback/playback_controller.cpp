@@ -46,6 +46,10 @@ PlaybackController::PlaybackController(ProjectDocument* document, RegistrySessio
     connect(document_, &ProjectDocument::structureChanged, this, &PlaybackController::markDirty);
     connect(document_, &ProjectDocument::tempoChanged, this, &PlaybackController::markDirty);
     connect(document_, &ProjectDocument::trackMixChanged, this, &PlaybackController::applyMix);
+    connect(document_, &ProjectDocument::trackEffectsChanged, this,
+            &PlaybackController::applyEffects);
+    connect(document_, &ProjectDocument::masterBusChanged, this,
+            &PlaybackController::applyMasterBus);
     connect(document_, &ProjectDocument::projectReset, this, [this] {
         stop();
         seek(0);
@@ -506,13 +510,27 @@ void PlaybackController::applyMix(const QString& trackId, MixParameter parameter
     }
 }
 
+void PlaybackController::applyEffects(const QString& trackId) {
+    if (const accord::Track* track = document_->findTrack(trackId.toStdString())) {
+        engine_->setTrackEq(track->id, track->eq);
+        engine_->setTrackReverbSend(track->id, track->reverbSendDb);
+    }
+}
+
+void PlaybackController::applyMasterBus() {
+    engine_->setMasterGain(document_->project().masterGainDb);
+    engine_->setReverb(document_->project().reverb);
+}
+
 void PlaybackController::applyAllMix() {
     for (const accord::Track& track : document_->project().tracks) {
         engine_->setTrackGain(track.id, track.gainDb);
         engine_->setTrackPan(track.id, track.pan);
         engine_->setTrackMute(track.id, track.mute);
         engine_->setTrackSolo(track.id, track.solo);
+        applyEffects(QString::fromStdString(track.id));
     }
+    applyMasterBus();
 }
 
 void PlaybackController::play() {

@@ -276,6 +276,74 @@ bool MixCommand::mergeWith(const QUndoCommand* other) {
 
 // ---------------------------------------------------------------------------------------------
 
+TrackEffectsCommand::TrackEffectsCommand(ProjectDocument* document, std::string trackId,
+                                         TrackEffects before, TrackEffects after, int gesture)
+    : document_(document), trackId_(std::move(trackId)), before_(std::move(before)),
+      after_(std::move(after)), gesture_(gesture) {
+    const accord::Track* track = document_->findTrack(trackId_);
+    const QString name = track ? QString::fromStdString(track->name) : QString();
+    setText(before_.eq == after_.eq ? QObject::tr("Change reverb send of '%1'").arg(name)
+                                    : QObject::tr("Change EQ of '%1'").arg(name));
+}
+
+void TrackEffectsCommand::apply(const TrackEffects& effects) {
+    accord::Track* track = trackById(document_->mutableProject(), trackId_);
+    if (track == nullptr)
+        return;
+    track->eq = effects.eq;
+    track->reverbSendDb = effects.reverbSendDb;
+    document_->emitTrackEffectsChanged(trackId_);
+}
+
+void TrackEffectsCommand::redo() {
+    apply(after_);
+}
+
+void TrackEffectsCommand::undo() {
+    apply(before_);
+}
+
+bool TrackEffectsCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = dynamic_cast<const TrackEffectsCommand*>(other);
+    if (next == nullptr || next->trackId_ != trackId_ || next->gesture_ != gesture_)
+        return false;
+    after_ = next->after_;
+    setObsolete(after_ == before_);
+    return true;
+}
+
+MasterBusCommand::MasterBusCommand(ProjectDocument* document, MasterBus before, MasterBus after,
+                                   int gesture)
+    : document_(document), before_(before), after_(after), gesture_(gesture) {
+    setText(before_.reverb == after_.reverb ? QObject::tr("Change master gain")
+                                            : QObject::tr("Change reverb"));
+}
+
+void MasterBusCommand::apply(const MasterBus& bus) {
+    document_->mutableProject().masterGainDb = bus.gainDb;
+    document_->mutableProject().reverb = bus.reverb;
+    document_->emitMasterBusChanged();
+}
+
+void MasterBusCommand::redo() {
+    apply(after_);
+}
+
+void MasterBusCommand::undo() {
+    apply(before_);
+}
+
+bool MasterBusCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = dynamic_cast<const MasterBusCommand*>(other);
+    if (next == nullptr || next->gesture_ != gesture_)
+        return false;
+    after_ = next->after_;
+    setObsolete(after_ == before_);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
 MusicalTimeCommand::MusicalTimeCommand(ProjectDocument* document, MusicalTime before,
                                        MusicalTime after)
     : document_(document), before_(before), after_(after) {

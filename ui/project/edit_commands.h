@@ -15,7 +15,7 @@
 namespace accord::ui::commands {
 
 // Merge ids for QUndoCommand::id(): only commands with the same id may merge.
-enum MergeId { kMixMergeBase = 100, kTempoMerge = 200 };
+enum MergeId { kMixMergeBase = 100, kTempoMerge = 200, kEffectsMerge = 300, kMasterMerge = 301 };
 
 // The track with `id`, or null.
 accord::Track* trackById(accord::Project& project, const std::string& id);
@@ -124,6 +124,40 @@ private:
     std::string trackId_;
     MixParameter parameter_;
     double before_, after_;
+    int gesture_;
+};
+
+// A track's EQ and send; steps of one gesture (a knob drag, keys in a row) merge.
+class TrackEffectsCommand : public QUndoCommand {
+public:
+    TrackEffectsCommand(ProjectDocument* document, std::string trackId, TrackEffects before,
+                        TrackEffects after, int gesture);
+    void redo() override;
+    void undo() override;
+    int id() const override { return gesture_ < 0 ? -1 : kEffectsMerge; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    void apply(const TrackEffects& effects);
+    ProjectDocument* document_;
+    std::string trackId_;
+    TrackEffects before_, after_;
+    int gesture_;
+};
+
+// The master fader and the reverb bus; steps of one gesture merge.
+class MasterBusCommand : public QUndoCommand {
+public:
+    MasterBusCommand(ProjectDocument* document, MasterBus before, MasterBus after, int gesture);
+    void redo() override;
+    void undo() override;
+    int id() const override { return gesture_ < 0 ? -1 : kMasterMerge; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    void apply(const MasterBus& bus);
+    ProjectDocument* document_;
+    MasterBus before_, after_;
     int gesture_;
 };
 

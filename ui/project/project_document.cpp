@@ -437,6 +437,49 @@ void ProjectDocument::setTrackMix(const std::string& trackId, MixParameter param
     undo_->push(new commands::MixCommand(this, trackId, parameter, before, value, gesture));
 }
 
+TrackEffects ProjectDocument::trackEffects(const std::string& trackId) const {
+    const accord::Track* track = findTrack(trackId);
+    return track == nullptr ? TrackEffects() : TrackEffects{track->eq, track->reverbSendDb};
+}
+
+void ProjectDocument::setTrackEffects(const std::string& trackId, TrackEffects effects,
+                                      int gesture) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr)
+        return;
+    if (effects.eq) {
+        effects.eq->bands.resize(
+            std::min<std::size_t>(effects.eq->bands.size(), accord::kMaxEqBands));
+        for (accord::EqBand& band : effects.eq->bands) {
+            band.frequencyHz = std::clamp(band.frequencyHz, 20.0, 20000.0);
+            band.gainDb = std::clamp(band.gainDb, -24.0, 24.0);
+            band.q = std::clamp(band.q, 0.1, 18.0);
+        }
+    }
+    if (effects.reverbSendDb)
+        effects.reverbSendDb = std::clamp(*effects.reverbSendDb, -96.0, 6.0);
+    const TrackEffects before = trackEffects(trackId);
+    if (before == effects)
+        return;
+    undo_->push(new commands::TrackEffectsCommand(this, trackId, before, effects, gesture));
+}
+
+MasterBus ProjectDocument::masterBus() const {
+    return {project_.masterGainDb, project_.reverb};
+}
+
+void ProjectDocument::setMasterBus(MasterBus bus, int gesture) {
+    bus.gainDb = std::clamp(bus.gainDb, -96.0, 12.0);
+    bus.reverb.roomSize = std::clamp(bus.reverb.roomSize, 0.0, 1.0);
+    bus.reverb.damping = std::clamp(bus.reverb.damping, 0.0, 1.0);
+    bus.reverb.width = std::clamp(bus.reverb.width, 0.0, 1.0);
+    bus.reverb.returnDb = std::clamp(bus.reverb.returnDb, -96.0, 12.0);
+    const MasterBus before = masterBus();
+    if (before == bus)
+        return;
+    undo_->push(new commands::MasterBusCommand(this, before, bus, gesture));
+}
+
 void ProjectDocument::setTrackModel(const std::string& trackId, const QString& modelFile,
                                     double transposeSemitones) {
     const accord::Track* track = findTrack(trackId);
@@ -455,6 +498,14 @@ void ProjectDocument::emitStructureChanged() {
 
 void ProjectDocument::emitTrackMixChanged(const std::string& trackId, MixParameter parameter) {
     Q_EMIT trackMixChanged(QString::fromStdString(trackId), parameter);
+}
+
+void ProjectDocument::emitTrackEffectsChanged(const std::string& trackId) {
+    Q_EMIT trackEffectsChanged(QString::fromStdString(trackId));
+}
+
+void ProjectDocument::emitMasterBusChanged() {
+    Q_EMIT masterBusChanged();
 }
 
 void ProjectDocument::emitTempoChanged() {

@@ -54,9 +54,11 @@ struct DeviceSetup {
 // The metronome and the count-in are added after the master meter (audio/src/metronome.h).
 //
 // Signal flow per track: clips (clip gain, linear fades) -> stereo track bus (a mono clip feeds
-// both sides) -> gain and pan (balance law with a cosine curve, 0 dB at the centre) ->
-// mute/solo (mute wins) -> track meter -> master bus -> master meter. renderProject runs the
-// same graph offline, so a render equals playback sample for sample.
+// both sides) -> EQ (up to 4 biquad bands) -> gain and pan (balance law with a cosine curve,
+// 0 dB at the centre) -> mute/solo (mute wins) -> track meter -> master bus; after mute/solo a
+// post-fader send feeds the one reverb bus, whose return joins the master bus -> master fader
+// -> master meter. EQ and reverb add no latency. renderProject runs the same graph offline, so
+// a render equals playback sample for sample.
 // Transport: seeks and loops are sample-accurate; a loop end inside a block wraps inside the
 // block; a loop only catches a playhead that reaches its end from before it.
 //
@@ -96,6 +98,14 @@ public:
     void setTrackPan(const std::string& trackId, double pan);
     void setTrackMute(const std::string& trackId, bool mute);
     void setTrackSolo(const std::string& trackId, bool solo);
+    // Effects, also without a rebuild: EQ bands are handed over lock-free (the audio thread
+    // designs their coefficients); changes while playing move over 10 ms (the reverb's through
+    // juce::Reverb's 10 ms smoothing). The engine's graphs always hold the reverb bus, so even a
+    // first send needs no rebuild. nullopt removes the EQ or the send.
+    void setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq);
+    void setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb);
+    void setMasterGain(double gainDb);
+    void setReverb(const ReverbSettings& settings);
     // Runs the track through `processor` (nullptr: plays the clips directly again). Prepares it
     // at the project rate here; from then on it belongs to the engine's worker (do not set it
     // on another engine or call it). Set it after setProject: a change of the project's rate

@@ -63,13 +63,14 @@ struct RenderedFile {
 // (throws Cancelled).
 //
 // Files are stereo at the project rate and as long as the project (0 .. the end of the last
-// clip). The mix follows mute and solo; a stem is its track after gain and pan, before mute
-// and solo, so every track gets one ("01 Vocals.wav": the track's position, 2 digits or more,
-// and its name with / \ : * ? " < > | and control characters replaced by '_'). 24-bit files
-// hold round(x * 2^23), clamped, without dither. Loudness, true peak and pcmSha256 are
-// measured on exactly the samples the file holds. The stems folder must exist; any failure
-// (a missing folder, a full disk) throws BadInput naming the file and leaves no file behind,
-// not even a temporary one.
+// clip: a reverb tail past it is cut). The mix follows mute and solo and holds the reverb return
+// and the master fader; a stem is its track after EQ, gain and pan, before mute and solo and
+// without its send (the reverb bus is shared), so every track gets one ("01 Vocals.wav": the
+// track's position, 2 digits or more, and its name with / \ : * ? " < > | and control characters
+// replaced by '_'). 24-bit files hold round(x * 2^23), clamped, without dither. Loudness, true peak
+// and pcmSha256 are measured on exactly the samples the file holds. The stems folder must exist;
+// any failure (a missing folder, a full disk) throws BadInput naming the file and leaves no file
+// behind, not even a temporary one.
 std::vector<RenderedFile> renderProject(const Project& project, const RenderRequest& request,
                                         const std::function<void(double)>& progress = {},
                                         const std::atomic<bool>* cancel = nullptr);

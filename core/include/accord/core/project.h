@@ -31,6 +31,48 @@ struct Clip {
     std::string unknownFields; // JSON members a newer Accord wrote, kept on save ("" none)
 };
 
+// Effects (docs/PROJECT.md "Effects"): a track's EQ and its send to the project's one reverb bus.
+enum class EqBandType { LowShelf, Peak, HighShelf };
+
+struct EqBand {
+    EqBandType type = EqBandType::Peak;
+    double frequencyHz = 1000;
+    double gainDb = 0;
+    double q = 0.71;
+    bool operator==(const EqBand& other) const {
+        return type == other.type && frequencyHz == other.frequencyHz && gainDb == other.gainDb &&
+               q == other.q;
+    }
+};
+
+constexpr int kMaxEqBands = 4;
+
+// A band type's name in project files and on the command line: "low_shelf", "peak",
+// "high_shelf"; the type of a name, or none for another.
+const char* eqBandTypeName(EqBandType type);
+std::optional<EqBandType> eqBandTypeNamed(const std::string& name);
+
+struct TrackEq {
+    bool on = true;
+    std::vector<EqBand> bands; // at most kMaxEqBands, run in order
+    bool operator==(const TrackEq& other) const { return on == other.on && bands == other.bands; }
+    // The studio's starting EQ: low shelf 100 Hz, bells at 400 Hz and 2.5 kHz, high shelf 8 kHz,
+    // all flat.
+    static TrackEq standard();
+};
+
+// The reverb bus every send feeds; its return goes to the master bus.
+struct ReverbSettings {
+    double roomSize = 0.5; // 0..1
+    double damping = 0.5;  // 0..1
+    double width = 1.0;    // 0 (mono) .. 1 (widest)
+    double returnDb = 0;   // the return's level, at most +12 dB
+    bool operator==(const ReverbSettings& other) const {
+        return roomSize == other.roomSize && damping == other.damping && width == other.width &&
+               returnDb == other.returnDb;
+    }
+};
+
 struct Track {
     std::string id;
     std::string name;
@@ -44,6 +86,9 @@ struct Track {
     // The model re-sings the track this many semitones up (negative: down): a performance sung
     // far from the model's voice is best moved by octaves (docs/PROJECT.md).
     double modelTranspose = 0;
+    std::optional<TrackEq> eq = std::nullopt; // none: no EQ
+    std::optional<double> reverbSendDb =
+        std::nullopt; // post-fader, to the reverb bus; none: no send
 };
 
 // The longest project Accord handles: positions, offsets and lengths stay within it, so a render
@@ -70,6 +115,8 @@ struct Project {
     // its clips' ids are valid; empty when unknown (format 1).
     std::string registry;
     std::vector<Track> tracks;
+    double masterGainDb = 0; // the master fader, at most +12 dB
+    ReverbSettings reverb;
     std::string unknownFields;
     // Filled on load: one line per clip whose media file is missing ("... not found").
     std::vector<std::string> offlineMedia;

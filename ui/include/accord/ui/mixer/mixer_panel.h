@@ -1,10 +1,11 @@
 #pragma once
 
-// The mixer: one strip per track (gain fader, pan, mute, solo, a live stereo meter)
-// and the master meter. Every change is an undoable edit (fader drags merge into one step);
-// the engine follows through its atomics, never a graph rebuild. Meters are fed by the
-// playback controller's ~60 Hz tick.
+// The mixer: one strip per track (EQ, reverb send, gain fader, pan, mute, solo, a live stereo
+// meter) and the master strip (fader, meter, clip indicator, the reverb bus). Every change is an
+// undoable edit (fader drags merge into one step); the engine follows through its atomics, never a
+// graph rebuild. Meters are fed by the playback controller's ~60 Hz tick.
 
+#include "accord/ui/mixer/effects_editors.h"
 #include "accord/ui/project/project_document.h"
 
 #include <QElapsedTimer>
@@ -68,6 +69,12 @@ public:
     QPushButton* soloButton() const { return solo_; }
     LevelMeter* meter() const { return meter_; }
     QLabel* gainLabel() const { return gain_; }
+    // Lit while the track's EQ is on; opens its editor.
+    QPushButton* eqButton() const { return eqButton_; }
+    EqEditor* eqEditor(); // made on first use
+    // The reverb send in tenths of a dB; its minimum is no send.
+    QSlider* sendSlider() const { return send_; }
+    QLabel* sendLabel() const { return sendLabel_; }
     void setColourIndex(int index);
 
     // Re-reads the track (after an edit, undo or redo) without emitting edits.
@@ -76,13 +83,13 @@ public:
     // Fader positions are tenths of a dB; the bottom is the quietest the format allows here.
     static constexpr int kFaderMin = -600;
     static constexpr int kFaderMax = 60;
+    static constexpr int kSendOff = -601; // the send slider's minimum: no send
+    static constexpr int kSendMax = 60;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    int gestureFor(bool dragging);
-
     ProjectDocument* document_;
     std::string trackId_;
     QLabel* name_;
@@ -94,9 +101,11 @@ private:
     QSlider* fader_;
     LevelMeter* meter_;
     QLabel* gain_;
-    int dragGesture_ = -1;
-    int keyGesture_ = -1;
-    QElapsedTimer keyClock_;
+    QPushButton* eqButton_;
+    QSlider* send_;
+    QLabel* sendLabel_;
+    EqEditor* eqEditor_ = nullptr;
+    GestureTracker gestures_;
 };
 
 class MixerPanel : public QWidget {
@@ -108,6 +117,13 @@ public:
     ChannelStrip* strip(const std::string& trackId) const;
     int stripCount() const { return static_cast<int>(strips_.size()); }
     LevelMeter* masterMeter() const { return master_; }
+    // The master fader in tenths of a dB (docs/STUDIO.md "Mixer").
+    QSlider* masterFader() const { return masterFader_; }
+    QLabel* masterGainLabel() const { return masterGain_; }
+    QPushButton* reverbButton() const { return reverbButton_; }
+    ReverbEditor* reverbEditor(); // made on first use
+    static constexpr int kMasterFaderMin = -600;
+    static constexpr int kMasterFaderMax = 120;
     // The master's clip indicator: lit when the mix went over full scale, and it stays lit
     // until clicked, so a clip during a loud bar is seen after it.
     QPushButton* clipIndicator() const { return clip_; }
@@ -115,10 +131,14 @@ public:
     // The master's linear peaks since the last reading (the engine's meter, ~30 Hz).
     void showMasterLevels(float left, float right);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuild();
     void readMeters();
     void setClipped(bool clipped);
+    void refreshMaster();
 
     ProjectDocument* document_;
     PlaybackController* playback_;
@@ -129,6 +149,11 @@ private:
     LevelMeter* master_;
     QLabel* masterPeak_;
     QPushButton* clip_;
+    QSlider* masterFader_;
+    QLabel* masterGain_;
+    QPushButton* reverbButton_;
+    ReverbEditor* reverbEditor_ = nullptr;
+    GestureTracker masterGestures_;
     bool clipped_ = false;
     std::map<std::string, ChannelStrip*> strips_;
     std::vector<std::string> order_;

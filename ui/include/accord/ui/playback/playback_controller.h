@@ -135,6 +135,8 @@ private:
     void rebuild();
     void publish(accord::Project snapshot, const QStringList& problems);
     void applyMix(const QString& trackId, MixParameter parameter);
+    void applyEffects(const QString& trackId);
+    void applyMasterBus();
     void applyAllMix();
     void applyLoop();
     void onTick();

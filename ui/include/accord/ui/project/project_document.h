@@ -30,6 +30,24 @@ struct ClipOnTrack {
     accord::Clip clip;
 };
 
+// A track's effects (docs/PROJECT.md "Effects"): its EQ and its send to the reverb bus.
+struct TrackEffects {
+    std::optional<accord::TrackEq> eq;
+    std::optional<double> reverbSendDb;
+    bool operator==(const TrackEffects& other) const {
+        return eq == other.eq && reverbSendDb == other.reverbSendDb;
+    }
+};
+
+// The master bus: its fader and the reverb bus that returns into it.
+struct MasterBus {
+    double gainDb = 0;
+    accord::ReverbSettings reverb;
+    bool operator==(const MasterBus& other) const {
+        return gainDb == other.gainDb && reverb == other.reverb;
+    }
+};
+
 class ProjectDocument : public QObject {
     Q_OBJECT
 
@@ -104,6 +122,12 @@ public:
     // merge into one undo step; -1 never merges.
     void setTrackMix(const std::string& trackId, MixParameter parameter, double value,
                      int gesture = -1);
+    // Effects, undoable like the mix, merging within a gesture the same way; values outside the
+    // project's ranges (docs/PROJECT.md "Effects") are clamped into them.
+    void setTrackEffects(const std::string& trackId, TrackEffects effects, int gesture = -1);
+    TrackEffects trackEffects(const std::string& trackId) const;
+    void setMasterBus(MasterBus bus, int gesture = -1);
+    MasterBus masterBus() const;
 
     // Runs the track through the voice model in `modelFile` (empty: through none), re-sung
     // `transposeSemitones` up. The caller asks the policy engine for `generate` first: the
@@ -115,6 +139,8 @@ public:
     accord::Project& mutableProject() { return project_; }
     void emitStructureChanged();
     void emitTrackMixChanged(const std::string& trackId, MixParameter parameter);
+    void emitTrackEffectsChanged(const std::string& trackId);
+    void emitMasterBusChanged();
     void emitTempoChanged();
 
 Q_SIGNALS:
@@ -124,6 +150,9 @@ Q_SIGNALS:
     void structureChanged();
     // Gain, pan, mute or solo of one track changed: no rebuild, the engine's atomics follow.
     void trackMixChanged(const QString& trackId, accord::ui::MixParameter parameter);
+    // A track's EQ or send changed, or the master bus: no rebuild either.
+    void trackEffectsChanged(const QString& trackId);
+    void masterBusChanged();
     // The tempo or the time signature changed: the grid, the bar display and the metronome
     // follow.
     void tempoChanged();
