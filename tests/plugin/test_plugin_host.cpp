@@ -1,0 +1,396 @@
+// Accord Voice as a DAW hosts it (docs/PLUGIN.md): the built VST3 and LV2 loaded with JUCE's own
+// plugin hosting (AudioPluginFormatManager), on a real registry with a tiny voice model really
+// trained on a consented recording, singing a real recording of another take:
+// - the host's offline bounce equals the live node run directly on the same input, sample for
+//   sample, placed exactly the latency the plugin reports later (the delay measured to the
+//   sample);
+// - real time equals the offline bounce wherever the worker kept up;
+// - the audio thread's processBlock allocates, frees and locks no more with the voice singing
+//   than dry (the counters of tests/support/realtime_counters.h; the hosts' wrappers take one
+//   uncontended lock of their own per block);
+// - a revoked `generate` grant is noticed while the plugin is loaded (the registry's change
+//   counter): the output becomes the dry input, delayed by the same latency, and the status says
+//   why in plain words; a registry without the grant is refused from the start.
+
+#include "accord/audio/audio_file.h"
+#include "accord/audio/media.h"
+#include "accord/core/registry.h"
+#include "accord/models/live_voice.h"
+#include "accord/models/voice_model.h"
+#include "accord/workflows/train.h"
+
+#include "realtime_counters.h"
+#include "test_support.h"
+
+#include <juce_audio_processors/juce_audio_processors.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace accord;
+
+namespace juce {
+// JUCE's message loop, one message at a time (juce_events; JUCE's own loops need modal loops,
+// which accord_juce leaves off).
+bool dispatchNextMessageOnSystemQueue(bool returnIfNoPendingMessages);
+} // namespace juce
+
+namespace {
+
+const QString kAdaTake1 = "fillets-cs/barrel/cs/bar-v-krab.ogg";     // low male voice, 7.8 s
+const QString kAdaTake2 = "fillets-cs/barrel/cs/bar-v-genofond.ogg"; // 5.5 s
+constexpr int kRate = 48000;
+constexpr int kBlock = 128;
+constexpr int kTinySteps = 30;
+constexpr int kTinyWidth = 32;
+constexpr int kFadeFrames = 240; // the stream's fade-in (5 ms at 48 kHz, live_stream.h)
+// Real time paced by the test on a loaded machine: a few blocks may come late (silence).
+constexpr double kMostlyOnTime = 0.9;
+
+// The built bundles: the VST3's library sits in <bundle>/Contents/x86_64-linux, the LV2's in its
+// bundle, in a folder of bundles.
+const juce::File kVst3 =
+    juce::File(ACCORD_VOICE_VST3_LIBRARY_DIR).getParentDirectory().getParentDirectory();
+const juce::File kLv2Folder = juce::File(ACCORD_VOICE_LV2_BUNDLE).getParentDirectory();
+const char* const kLv2Uri = "https://accord.studio/plugins/voice";
+
+// The plugin's own state inside what the host saves: JUCE's wrappers keep it as base64 (VST3:
+// the IComponent element of the host's XML; LV2: a string property of the turtle state).
+struct HostState {
+    juce::String text;         // the host's state as text (XML or turtle)
+    juce::String pluginBase64; // the plugin's part, as found in it
+    std::unique_ptr<juce::XmlElement> plugin;
+};
+
+HostState readState(juce::AudioPluginInstance& instance) {
+    juce::MemoryBlock block;
+    instance.getStateInformation(block);
+    HostState state;
+    if (auto xml = juce::AudioProcessor::getXmlFromBinary(block.getData(), int(block.getSize()))) {
+        state.text = xml->toString();
+        if (auto* component = xml->getChildByName("IComponent"))
+            state.pluginBase64 = component->getAllSubText().trim();
+    } else {
+        state.text = block.toString();
+        // The one long base64 literal of the turtle ("<size>.<characters>").
+        for (const juce::String& token : juce::StringArray::fromTokens(state.text, "\"", {}))
+            if (token.containsChar('.') &&
+                token.upToFirstOccurrenceOf(".", false, false).containsOnly("0123456789") &&
+                token.length() > 32)
+                state.pluginBase64 = token;
+    }
+    juce::MemoryBlock plugin;
+    if (state.pluginBase64.isNotEmpty() && plugin.fromBase64Encoding(state.pluginBase64))
+        state.plugin =
+            juce::AudioProcessor::getXmlFromBinary(plugin.getData(), int(plugin.getSize()));
+    return state;
+}
+
+// Sets the plugin's chosen model file through the host's own state (as a DAW restores a project).
+void chooseVoice(juce::AudioPluginInstance& instance, const std::string& modelFile) {
+    HostState state = readState(instance);
+    QVERIFY2(state.plugin != nullptr, state.text.substring(0, 400).toRawUTF8());
+    state.plugin->setAttribute("model", juce::String(modelFile));
+    juce::MemoryBlock plugin;
+    juce::AudioProcessor::copyXmlToBinary(*state.plugin, plugin);
+    const juce::String text = state.text.replace(state.pluginBase64, plugin.toBase64Encoding());
+    juce::MemoryBlock block;
+    if (auto xml = juce::parseXML(text))
+        juce::AudioProcessor::copyXmlToBinary(*xml, block);
+    else
+        block.append(text.toRawUTF8(), text.getNumBytesAsUTF8() + 1);
+    instance.setStateInformation(block.getData(), int(block.getSize()));
+}
+
+juce::String statusOf(juce::AudioPluginInstance& instance) {
+    const HostState state = readState(instance);
+    return state.plugin ? state.plugin->getStringAttribute("status") : juce::String();
+}
+
+struct Counts {
+    long allocations = 0, frees = 0, locks = 0;
+};
+
+// Runs `input` (mono, fed to both channels) through the plugin in blocks of kBlock; `paced`
+// waits for each block's time as a real-time host would. Returns the left output.
+std::vector<float> run(juce::AudioPluginInstance& instance, const std::vector<float>& input,
+                       bool paced, Counts* counts = nullptr) {
+    juce::AudioBuffer<float> buffer(2, kBlock);
+    juce::MidiBuffer midi;
+    std::vector<float> output(input.size(), 0.0f);
+    const auto blockTime = std::chrono::microseconds(1'000'000LL * kBlock / kRate);
+    auto due = std::chrono::steady_clock::now();
+    for (std::size_t done = 0; done < input.size(); done += kBlock) {
+        const int frames = int(std::min<std::size_t>(kBlock, input.size() - done));
+        buffer.clear();
+        for (int c = 0; c < 2; ++c)
+            buffer.copyFrom(c, 0, input.data() + done, frames);
+        if (paced) {
+            due += blockTime;
+            std::this_thread::sleep_until(due);
+        }
+        accord::test::g_allocations = 0;
+        accord::test::g_frees = 0;
+        accord::test::g_locks = 0;
+        accord::test::t_inCallback = true;
+        instance.processBlock(buffer, midi);
+        accord::test::t_inCallback = false;
+        if (counts) {
+            counts->allocations += accord::test::g_allocations.load();
+            counts->frees += accord::test::g_frees.load();
+            counts->locks += accord::test::g_locks.load();
+        }
+        std::copy_n(buffer.getReadPointer(0), frames, output.begin() + long(done));
+    }
+    return output;
+}
+
+// The latency as the host knows it: VST3 tells it with restartComponent, which the host's JUCE
+// handles on its message loop (run here, as a DAW's runs), LV2 through its latency port once it
+// has run.
+int reportedLatency(juce::AudioPluginInstance& instance) {
+    const bool known = QTest::qWaitFor(
+        [&] {
+            while (juce::dispatchNextMessageOnSystemQueue(true)) {
+            }
+            return instance.getLatencySamples() > 0;
+        },
+        accord::test::kSafetyNetMs);
+    return known ? instance.getLatencySamples() : 0;
+}
+
+double maxDifference(const std::vector<float>& a, const std::vector<float>& b, std::size_t from,
+                     std::size_t to) {
+    double worst = 0;
+    for (std::size_t i = from; i < std::min({to, a.size(), b.size()}); ++i)
+        worst = std::max(worst, double(std::abs(a[i] - b[i])));
+    return worst;
+}
+
+double rms(const std::vector<float>& a, std::size_t from, std::size_t to) {
+    double sum = 0;
+    for (std::size_t i = from; i < to; ++i)
+        sum += double(a[i]) * a[i];
+    return std::sqrt(sum / double(std::max<std::size_t>(1, to - from)));
+}
+
+} // namespace
+
+class TestPluginHost : public QObject {
+    Q_OBJECT
+
+    juce::ScopedJuceInitialiser_GUI juce_;
+    QTemporaryDir dir_;
+    std::unique_ptr<Registry> registry_;
+    std::string generateGrant_, modelFile_;
+    std::vector<float> input_;
+    juce::AudioPluginFormatManager formats_;
+
+    std::unique_ptr<juce::AudioPluginInstance> load(const QString& formatName) {
+        juce::AudioPluginFormat* format = nullptr;
+        for (int i = 0; i < formats_.getNumFormats(); ++i)
+            if (formats_.getFormat(i)->getName() == formatName.toStdString().c_str())
+                format = formats_.getFormat(i);
+        if (format == nullptr)
+            return nullptr;
+        juce::String identifier = kVst3.getFullPathName();
+        if (formatName == "LV2") {
+            format->searchPathsForPlugins(juce::FileSearchPath(kLv2Folder.getFullPathName()), false,
+                                          false);
+            identifier = kLv2Uri;
+        }
+        juce::OwnedArray<juce::PluginDescription> found;
+        format->findAllTypesForFile(found, identifier);
+        if (found.isEmpty())
+            return nullptr;
+        juce::String error;
+        auto instance = formats_.createPluginInstance(*found[0], kRate, kBlock, error);
+        if (!instance)
+            qWarning("%s", error.toRawUTF8());
+        return instance;
+    }
+
+    // Loaded, the voice chosen and prepared as a host prepares before playing.
+    std::unique_ptr<juce::AudioPluginInstance> loadWithVoice(const QString& formatName,
+                                                             bool nonRealtime) {
+        auto instance = load(formatName);
+        if (!instance)
+            return nullptr;
+        instance->enableAllBuses();
+        instance->setNonRealtime(nonRealtime);
+        chooseVoice(*instance, modelFile_);
+        instance->prepareToPlay(kRate, kBlock);
+        return instance;
+    }
+
+    // The live node run directly on the input: what the plugin must play.
+    std::vector<float> direct(int& latency) {
+        const models::VoiceModel model = models::VoiceModel::load(modelFile_);
+        models::LiveVoice live(model);
+        live.prepare(kRate, kBlock);
+        latency = live.latencyFrames();
+        std::vector<float> out(input_.size());
+        for (std::size_t done = 0; done < input_.size(); done += kBlock) {
+            const int frames = int(std::min<std::size_t>(kBlock, input_.size() - done));
+            live.process(input_.data() + done, out.data() + done, frames);
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        ACCORD_REQUIRE_MATERIAL(take1, kAdaTake1);
+        ACCORD_REQUIRE_MATERIAL(take2, kAdaTake2);
+        QVERIFY2(kVst3.isDirectory(), kVst3.getFullPathName().toRawUTF8());
+        // The plugin finds the registry where the studio and accord-cli do.
+        const QString registryPath = dir_.filePath("registry.sqlite");
+        qputenv("ACCORD_REGISTRY", registryPath.toUtf8());
+        registry_ = Registry::open(registryPath.toStdString());
+        const std::string ada = registry_->addHolder("Ada", "").id;
+        NewAsset asset;
+        asset.owner = ada;
+        asset.identity = audio::identifyAudioFile(take1.toStdString());
+        asset.path = take1.toStdString();
+        const std::string take = registry_->addAsset(asset).asset.id;
+        for (Scope scope : {Scope::TrainVoice, Scope::Generate}) {
+            NewGrant grant;
+            grant.holder = ada;
+            grant.scope = scope;
+            const std::string id = registry_->addGrant(grant).id;
+            if (scope == Scope::Generate)
+                generateGrant_ = id;
+        }
+        workflows::VoiceTrainingRequest training;
+        training.owner = ada;
+        training.assets = {take};
+        training.outFile = dir_.filePath("ada.accordvoice").toStdString();
+        training.maxSteps = kTinySteps;
+        training.channels = kTinyWidth;
+        modelFile_ = workflows::trainVoiceModel(*registry_, training).file;
+        QVERIFY(!modelFile_.empty());
+
+        const auto media = audio::loadMedia(take2.toStdString(), kRate);
+        input_.assign(media->channels[0].begin(), media->channels[0].end());
+        formats_.addFormat(new juce::VST3PluginFormat());
+        formats_.addFormat(new juce::LV2PluginFormat());
+    }
+
+    void bounceIsTheLiveNodePlacedAtTheReportedLatency_data() {
+        QTest::addColumn<QString>("format");
+        QTest::newRow("VST3") << "VST3";
+        QTest::newRow("LV2") << "LV2";
+    }
+    void bounceIsTheLiveNodePlacedAtTheReportedLatency() {
+        QFETCH(QString, format);
+        auto plugin = loadWithVoice(format, true);
+        QVERIFY2(plugin, qPrintable(format));
+        const juce::String status = statusOf(*plugin);
+        QVERIFY2(status.contains("Ada voice") && status.contains("allows"), status.toRawUTF8());
+        int nodeLatency = 0;
+        const std::vector<float> expected = direct(nodeLatency);
+        const std::vector<float> bounced = run(*plugin, input_, false);
+        const int latency = reportedLatency(*plugin);
+        qInfo("%s: latency %d frames (%.1f ms): the node's %d + the worker's reserve %d",
+              qPrintable(format), latency, 1000.0 * latency / kRate, nodeLatency,
+              latency - nodeLatency);
+        QVERIFY(latency > nodeLatency);
+
+        // Output frame n is the node's output for input frame n - latency: the node's own
+        // output frame n - (latency - nodeLatency). Every other placement differs.
+        const std::size_t reserve = std::size_t(latency - nodeLatency);
+        std::vector<float> placed(bounced.size(), 0.0f);
+        std::copy(expected.begin(), expected.end() - long(reserve), placed.begin() + long(reserve));
+        const std::size_t from = std::size_t(latency + kFadeFrames);
+        QVERIFY(rms(placed, from, placed.size()) > 1e-3); // the voice really sings
+        QCOMPARE(maxDifference(bounced, placed, from, bounced.size()), 0.0);
+        for (int offset : {-1, 1}) {
+            std::vector<float> shifted(placed.size(), 0.0f);
+            for (std::size_t i = from; i + 1 < placed.size(); ++i)
+                shifted[i] = placed[std::size_t(long(i) + offset)];
+            QVERIFY(maxDifference(bounced, shifted, from + 1, bounced.size() - 1) > 1e-4);
+        }
+        // Before the latency: silence (the stream fades in after it).
+        QCOMPARE(
+            maxDifference(bounced, std::vector<float>(bounced.size()), 0, std::size_t(latency)),
+            0.0);
+    }
+
+    void realTimeEqualsTheBounceAndAddsNoLockOrAllocation_data() {
+        bounceIsTheLiveNodePlacedAtTheReportedLatency_data();
+    }
+    void realTimeEqualsTheBounceAndAddsNoLockOrAllocation() {
+        QFETCH(QString, format);
+        auto bounce = loadWithVoice(format, true);
+        QVERIFY(bounce);
+        const std::vector<float> bounced = run(*bounce, input_, false);
+        bounce.reset();
+
+        auto live = loadWithVoice(format, false);
+        QVERIFY(live);
+        Counts singing;
+        const std::vector<float> played = run(*live, input_, true, &singing);
+        // Each block either is the bounce's or came late (silence where the voice sang).
+        int blocks = 0, onTime = 0;
+        for (std::size_t at = 0; at < played.size(); at += kBlock, ++blocks) {
+            const std::size_t to = std::min(played.size(), at + kBlock);
+            if (maxDifference(played, bounced, at, to) == 0.0)
+                ++onTime;
+        }
+        qInfo("%s: %d of %d blocks on time", qPrintable(format), onTime, blocks);
+        QVERIFY(onTime >= kMostlyOnTime * blocks);
+
+        // The same with no voice chosen (dry): the voice adds no allocation, free or lock.
+        auto dry = load(format);
+        QVERIFY(dry);
+        dry->enableAllBuses();
+        dry->prepareToPlay(kRate, kBlock);
+        Counts plain;
+        run(*dry, input_, true, &plain);
+        qInfo("%s per %d blocks: singing %ld allocations, %ld frees, %ld locks; dry %ld, %ld, %ld",
+              qPrintable(format), blocks, singing.allocations, singing.frees, singing.locks,
+              plain.allocations, plain.frees, plain.locks);
+        QCOMPARE(singing.allocations, plain.allocations);
+        QCOMPARE(singing.frees, plain.frees);
+        QCOMPARE(singing.locks, plain.locks);
+    }
+
+    // Last: it revokes the grant.
+    void aRevokedGrantTurnsTheVoiceDry() {
+        auto vst3 = loadWithVoice("VST3", true);
+        auto lv2 = loadWithVoice("LV2", true);
+        QVERIFY(vst3 && lv2);
+        registry_->revokeGrant(generateGrant_, "no more live singing");
+        for (juce::AudioPluginInstance* plugin : {vst3.get(), lv2.get()}) {
+            // The plugin polls the registry's change counter on its own message thread.
+            QVERIFY(QTest::qWaitFor([&] { return statusOf(*plugin).contains("may not sing"); },
+                                    accord::test::kSafetyNetMs));
+            const juce::String status = statusOf(*plugin);
+            qInfo("%s", status.toRawUTF8());
+            QVERIFY(status.contains("passes through dry"));
+            const std::vector<float> output = run(*plugin, input_, false);
+            const int latency = reportedLatency(*plugin);
+            QVERIFY(latency > 0);
+            // The dry input, at the same latency (after the 10 ms the wet part takes to fade).
+            std::vector<float> delayed(output.size(), 0.0f);
+            std::copy(input_.begin(), input_.end() - latency, delayed.begin() + latency);
+            QCOMPARE(maxDifference(output, delayed, kRate / 50, output.size()), 0.0);
+        }
+        // A plugin loaded now is refused from the start.
+        auto fresh = loadWithVoice("VST3", false);
+        QVERIFY(fresh);
+        QVERIFY(statusOf(*fresh).contains("may not sing"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPluginHost)
+#include "test_plugin_host.moc"
