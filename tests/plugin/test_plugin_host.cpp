@@ -4,6 +4,8 @@
 // - the host's offline bounce equals the live node run directly on the same input, sample for
 //   sample, placed exactly the latency the plugin reports later (the delay measured to the
 //   sample);
+// - it sings as `accord-cli convert` does (workflows::convertWithVoiceModel) within the documented
+//   live/offline tolerance: pitch and level;
 // - real time equals the offline bounce wherever the worker kept up;
 // - the audio thread's processBlock allocates, frees and locks no more with the voice singing
 //   than dry (the counters of tests/support/realtime_counters.h; the hosts' wrappers take one
@@ -15,12 +17,16 @@
 #include "accord/audio/audio_file.h"
 #include "accord/audio/media.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/resample.h"
+#include "accord/dsp/voice_features.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/voice_model.h"
+#include "accord/workflows/convert.h"
 #include "accord/workflows/train.h"
 
 #include "realtime_counters.h"
 #include "test_support.h"
+#include "voice_measures.h"
 
 #include <juce_audio_processors/juce_audio_processors.h>
 
@@ -55,6 +61,11 @@ constexpr int kTinyWidth = 32;
 constexpr int kFadeFrames = 240; // the stream's fade-in (5 ms at 48 kHz, live_stream.h)
 // Real time paced by the test on a loaded machine: a few blocks may come late (silence).
 constexpr double kMostlyOnTime = 0.9;
+// The live node against offline conversion, as documented: f0 within 25 cents (median over all
+// clips, tests/dsp/test_offline_vs_causal.cpp; docs/ARCHITECTURE.md "DSP library"), the level
+// following as the live node's does (tests/models/test_live_voice.cpp).
+constexpr double kLiveOfflineCents = 25.0;
+constexpr double kLevelCorrelation = 0.9;
 
 // The built bundles: the VST3's library sits in <bundle>/Contents/x86_64-linux, the LV2's in its
 // bundle, in a folder of bundles.
@@ -191,7 +202,7 @@ class TestPluginHost : public QObject {
     juce::ScopedJuceInitialiser_GUI juce_;
     QTemporaryDir dir_;
     std::unique_ptr<Registry> registry_;
-    std::string generateGrant_, modelFile_;
+    std::string generateGrant_, modelFile_, inputFile_;
     std::vector<float> input_;
     juce::AudioPluginFormatManager formats_;
 
@@ -262,6 +273,11 @@ private Q_SLOTS:
         asset.identity = audio::identifyAudioFile(take1.toStdString());
         asset.path = take1.toStdString();
         const std::string take = registry_->addAsset(asset).asset.id;
+        NewAsset performance = asset; // convert re-sings registered recordings only
+        performance.identity = audio::identifyAudioFile(take2.toStdString());
+        performance.path = take2.toStdString();
+        registry_->addAsset(performance);
+        inputFile_ = take2.toStdString();
         for (Scope scope : {Scope::TrainVoice, Scope::Generate}) {
             NewGrant grant;
             grant.holder = ada;
@@ -323,6 +339,32 @@ private Q_SLOTS:
         QCOMPARE(
             maxDifference(bounced, std::vector<float>(bounced.size()), 0, std::size_t(latency)),
             0.0);
+    }
+
+    void bounceSingsAsConvertDoes() {
+        auto plugin = loadWithVoice("VST3", true);
+        QVERIFY(plugin);
+        std::vector<float> bounced = run(*plugin, input_, false);
+        const int latency = reportedLatency(*plugin);
+        QVERIFY(latency > 0);
+        bounced.erase(bounced.begin(), bounced.begin() + latency); // aligned with the input
+
+        const std::string converted = dir_.filePath("converted.wav").toStdString();
+        workflows::convertWithVoiceModel(*registry_, modelFile_, inputFile_, converted);
+        const auto media = audio::loadMedia(converted, kRate);
+        const std::vector<float> offline(media->channels[0].begin(), media->channels[0].end());
+
+        const auto analyse = [](const std::vector<float>& samples) {
+            return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
+        };
+        const dsp::VoiceFeatures live = analyse(bounced);
+        const dsp::VoiceFeatures reference = analyse(offline);
+        const double cents = dsp::medianCentsError(reference, live);
+        const double correlation = test::levelCorrelation(reference, live);
+        qInfo("plugin bounce vs accord-cli convert: f0 %.1f cents (median), level correlation %.3f",
+              cents, correlation);
+        QVERIFY(cents >= 0 && cents < kLiveOfflineCents);
+        QVERIFY(correlation > kLevelCorrelation);
     }
 
     void realTimeEqualsTheBounceAndAddsNoLockOrAllocation_data() {
