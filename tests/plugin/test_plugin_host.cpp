@@ -24,11 +24,10 @@
 #include "accord/workflows/convert.h"
 #include "accord/workflows/train.h"
 
+#include "plugin_hosting.h"
 #include "realtime_counters.h"
 #include "test_support.h"
 #include "voice_measures.h"
-
-#include <juce_audio_processors/juce_audio_processors.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -43,12 +42,6 @@
 #include <vector>
 
 using namespace accord;
-
-namespace juce {
-// JUCE's message loop, one message at a time (juce_events; JUCE's own loops need modal loops,
-// which accord_juce leaves off).
-bool dispatchNextMessageOnSystemQueue(bool returnIfNoPendingMessages);
-} // namespace juce
 
 namespace {
 
@@ -66,66 +59,6 @@ constexpr double kMostlyOnTime = 0.9;
 // following as the live node's does (tests/models/test_live_voice.cpp).
 constexpr double kLiveOfflineCents = 25.0;
 constexpr double kLevelCorrelation = 0.9;
-
-// The built bundles: the VST3's library sits in <bundle>/Contents/x86_64-linux, the LV2's in its
-// bundle, in a folder of bundles.
-const juce::File kVst3 =
-    juce::File(ACCORD_VOICE_VST3_LIBRARY_DIR).getParentDirectory().getParentDirectory();
-const juce::File kLv2Folder = juce::File(ACCORD_VOICE_LV2_BUNDLE).getParentDirectory();
-const char* const kLv2Uri = "https://accord.studio/plugins/voice";
-
-// The plugin's own state inside what the host saves: JUCE's wrappers keep it as base64 (VST3:
-// the IComponent element of the host's XML; LV2: a string property of the turtle state).
-struct HostState {
-    juce::String text;         // the host's state as text (XML or turtle)
-    juce::String pluginBase64; // the plugin's part, as found in it
-    std::unique_ptr<juce::XmlElement> plugin;
-};
-
-HostState readState(juce::AudioPluginInstance& instance) {
-    juce::MemoryBlock block;
-    instance.getStateInformation(block);
-    HostState state;
-    if (auto xml = juce::AudioProcessor::getXmlFromBinary(block.getData(), int(block.getSize()))) {
-        state.text = xml->toString();
-        if (auto* component = xml->getChildByName("IComponent"))
-            state.pluginBase64 = component->getAllSubText().trim();
-    } else {
-        state.text = block.toString();
-        // The one long base64 literal of the turtle ("<size>.<characters>").
-        for (const juce::String& token : juce::StringArray::fromTokens(state.text, "\"", {}))
-            if (token.containsChar('.') &&
-                token.upToFirstOccurrenceOf(".", false, false).containsOnly("0123456789") &&
-                token.length() > 32)
-                state.pluginBase64 = token;
-    }
-    juce::MemoryBlock plugin;
-    if (state.pluginBase64.isNotEmpty() && plugin.fromBase64Encoding(state.pluginBase64))
-        state.plugin =
-            juce::AudioProcessor::getXmlFromBinary(plugin.getData(), int(plugin.getSize()));
-    return state;
-}
-
-// Sets the plugin's chosen model file through the host's own state (as a DAW restores a project).
-void chooseVoice(juce::AudioPluginInstance& instance, const std::string& modelFile) {
-    HostState state = readState(instance);
-    QVERIFY2(state.plugin != nullptr, state.text.substring(0, 400).toRawUTF8());
-    state.plugin->setAttribute("model", juce::String(modelFile));
-    juce::MemoryBlock plugin;
-    juce::AudioProcessor::copyXmlToBinary(*state.plugin, plugin);
-    const juce::String text = state.text.replace(state.pluginBase64, plugin.toBase64Encoding());
-    juce::MemoryBlock block;
-    if (auto xml = juce::parseXML(text))
-        juce::AudioProcessor::copyXmlToBinary(*xml, block);
-    else
-        block.append(text.toRawUTF8(), text.getNumBytesAsUTF8() + 1);
-    instance.setStateInformation(block.getData(), int(block.getSize()));
-}
-
-juce::String statusOf(juce::AudioPluginInstance& instance) {
-    const HostState state = readState(instance);
-    return state.plugin ? state.plugin->getStringAttribute("status") : juce::String();
-}
 
 struct Counts {
     long allocations = 0, frees = 0, locks = 0;
@@ -165,18 +98,12 @@ std::vector<float> run(juce::AudioPluginInstance& instance, const std::vector<fl
     return output;
 }
 
-// The latency as the host knows it: VST3 tells it with restartComponent, which the host's JUCE
-// handles on its message loop (run here, as a DAW's runs), LV2 through its latency port once it
-// has run.
 int reportedLatency(juce::AudioPluginInstance& instance) {
-    const bool known = QTest::qWaitFor(
-        [&] {
-            while (juce::dispatchNextMessageOnSystemQueue(true)) {
-            }
-            return instance.getLatencySamples() > 0;
-        },
-        accord::test::kSafetyNetMs);
-    return known ? instance.getLatencySamples() : 0;
+    return test::PluginHost::reportedLatency(instance, test::kSafetyNetMs);
+}
+
+juce::String statusOf(juce::AudioPluginInstance& instance) {
+    return test::PluginHost::statusOf(instance);
 }
 
 double maxDifference(const std::vector<float>& a, const std::vector<float>& b, std::size_t from,
@@ -204,30 +131,10 @@ class TestPluginHost : public QObject {
     std::unique_ptr<Registry> registry_;
     std::string generateGrant_, modelFile_, inputFile_;
     std::vector<float> input_;
-    juce::AudioPluginFormatManager formats_;
+    test::PluginHost host_;
 
     std::unique_ptr<juce::AudioPluginInstance> load(const QString& formatName) {
-        juce::AudioPluginFormat* format = nullptr;
-        for (int i = 0; i < formats_.getNumFormats(); ++i)
-            if (formats_.getFormat(i)->getName() == formatName.toStdString().c_str())
-                format = formats_.getFormat(i);
-        if (format == nullptr)
-            return nullptr;
-        juce::String identifier = kVst3.getFullPathName();
-        if (formatName == "LV2") {
-            format->searchPathsForPlugins(juce::FileSearchPath(kLv2Folder.getFullPathName()), false,
-                                          false);
-            identifier = kLv2Uri;
-        }
-        juce::OwnedArray<juce::PluginDescription> found;
-        format->findAllTypesForFile(found, identifier);
-        if (found.isEmpty())
-            return nullptr;
-        juce::String error;
-        auto instance = formats_.createPluginInstance(*found[0], kRate, kBlock, error);
-        if (!instance)
-            qWarning("%s", error.toRawUTF8());
-        return instance;
+        return host_.load(formatName.toStdString(), kRate, kBlock);
     }
 
     // Loaded, the voice chosen and prepared as a host prepares before playing.
@@ -238,7 +145,8 @@ class TestPluginHost : public QObject {
             return nullptr;
         instance->enableAllBuses();
         instance->setNonRealtime(nonRealtime);
-        chooseVoice(*instance, modelFile_);
+        if (!test::PluginHost::chooseVoice(*instance, modelFile_))
+            return nullptr;
         instance->prepareToPlay(kRate, kBlock);
         return instance;
     }
@@ -262,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(dir_.isValid());
         ACCORD_REQUIRE_MATERIAL(take1, kAdaTake1);
         ACCORD_REQUIRE_MATERIAL(take2, kAdaTake2);
-        QVERIFY2(kVst3.isDirectory(), kVst3.getFullPathName().toRawUTF8());
+        QVERIFY2(test::PluginHost::vst3Bundle().isDirectory(),
+                 test::PluginHost::vst3Bundle().getFullPathName().toRawUTF8());
         // The plugin finds the registry where the studio and accord-cli do.
         const QString registryPath = dir_.filePath("registry.sqlite");
         qputenv("ACCORD_REGISTRY", registryPath.toUtf8());
@@ -297,8 +206,6 @@ private Q_SLOTS:
 
         const auto media = audio::loadMedia(take2.toStdString(), kRate);
         input_.assign(media->channels[0].begin(), media->channels[0].end());
-        formats_.addFormat(new juce::VST3PluginFormat());
-        formats_.addFormat(new juce::LV2PluginFormat());
     }
 
     void bounceIsTheLiveNodePlacedAtTheReportedLatency_data() {
