@@ -6,6 +6,7 @@
 //   sample);
 // - it sings as `accord-cli convert` does (workflows::convertWithVoiceModel) within the documented
 //   live/offline tolerance: pitch and level;
+// - transpose moves the voice by its semitones, dry/wet mixes the delayed input and the voice;
 // - real time equals the offline bounce wherever the worker kept up;
 // - the audio thread's processBlock allocates, frees and locks no more with the voice singing
 //   than dry (the counters of tests/support/realtime_counters.h; the hosts' wrappers take one
@@ -36,6 +37,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -138,8 +140,10 @@ class TestPluginHost : public QObject {
     }
 
     // Loaded, the voice chosen and prepared as a host prepares before playing.
-    std::unique_ptr<juce::AudioPluginInstance> loadWithVoice(const QString& formatName,
-                                                             bool nonRealtime) {
+    // `settings`: parameter name -> value as the plugin shows it, set as a host's automation does.
+    std::unique_ptr<juce::AudioPluginInstance>
+    loadWithVoice(const QString& formatName, bool nonRealtime,
+                  const std::map<juce::String, float>& settings = {}) {
         auto instance = load(formatName);
         if (!instance)
             return nullptr;
@@ -147,6 +151,10 @@ class TestPluginHost : public QObject {
         instance->setNonRealtime(nonRealtime);
         if (!test::PluginHost::chooseVoice(*instance, modelFile_))
             return nullptr;
+        for (const auto& [name, value] : settings)
+            for (juce::AudioProcessorParameter* parameter : instance->getParameters())
+                if (parameter->getName(64) == name)
+                    parameter->setValue(parameter->getValueForText(juce::String(value)));
         instance->prepareToPlay(kRate, kBlock);
         return instance;
     }
@@ -272,6 +280,35 @@ private Q_SLOTS:
               cents, correlation);
         QVERIFY(cents >= 0 && cents < kLiveOfflineCents);
         QVERIFY(correlation > kLevelCorrelation);
+    }
+
+    // Transpose moves the voice's pitch by its semitones; dry/wet mixes the delayed input and the
+    // voice linearly.
+    void transposeAndDryWet() {
+        auto plain = loadWithVoice("VST3", true);
+        auto octaveUp = loadWithVoice("VST3", true, {{"Transpose", 12.0f}});
+        auto half = loadWithVoice("VST3", true, {{"Dry/wet", 0.5f}});
+        QVERIFY(plain && octaveUp && half);
+        const std::vector<float> sung = run(*plain, input_, false);
+        const std::vector<float> higher = run(*octaveUp, input_, false);
+        const std::vector<float> mixed = run(*half, input_, false);
+        const int latency = reportedLatency(*plain);
+        QVERIFY(latency > 0);
+
+        const auto analyse = [](const std::vector<float>& samples) {
+            return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
+        };
+        const double cents = dsp::medianCentsError(analyse(sung), analyse(higher));
+        qInfo("transpose +12: the voice moves %.0f cents", cents);
+        QVERIFY(std::abs(cents - 1200.0) < kLiveOfflineCents);
+
+        std::vector<float> expected(mixed.size(), 0.0f);
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            expected[i] =
+                0.5f * (i >= std::size_t(latency) ? input_[i - std::size_t(latency)] : 0.0f) +
+                0.5f * sung[i];
+        QVERIFY(maxDifference(mixed, expected, 0, mixed.size()) < 1e-6);
+        QVERIFY(maxDifference(mixed, sung, 0, mixed.size()) > 1e-3);
     }
 
     void realTimeEqualsTheBounceAndAddsNoLockOrAllocation_data() {
