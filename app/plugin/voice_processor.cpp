@@ -14,6 +14,8 @@ namespace accord::plugin {
 namespace {
 
 constexpr int kRegistryPollMs = 250; // a change of consent is heard within a quarter second
+// Grants also expire with no change to the registry: judged again once a minute regardless.
+constexpr int kPollsPerJudgement = 60'000 / kRegistryPollMs;
 constexpr double kMaxDryDelaySeconds = 1.0;
 
 juce::AudioProcessorValueTreeState::ParameterLayout parameterLayout() {
@@ -49,7 +51,7 @@ VoiceProcessor::VoiceProcessor()
     transpose_ = parameters_.getRawParameterValue("transpose");
     mix_ = parameters_.getRawParameterValue("mix");
     const std::lock_guard<std::recursive_mutex> lock(session_);
-    refresh();
+    refresh(Restart::Always);
     startTimer(kRegistryPollMs);
 }
 
@@ -74,12 +76,13 @@ void VoiceProcessor::prepareToPlay(double sampleRate, int maximumExpectedSamples
     dryWrite_ = 0;
     wetGain_.reset(sampleRate, 0.01);
     wetGain_.setCurrentAndTargetValue(mix_->load());
-    refresh(); // a fresh stream at this rate: an offline bounce starts as real time does
+    refresh(Restart::Always); // a fresh stream at this rate: a bounce starts as real time does
 }
 
 void VoiceProcessor::releaseResources() {
     const std::lock_guard<std::recursive_mutex> lock(session_);
     voice_.publish(nullptr);
+    streamKey_.clear(); // prepareToPlay makes the next one
 }
 
 bool VoiceProcessor::isBusesLayoutSupported(const BusesLayout& layouts) const {
@@ -147,7 +150,7 @@ void VoiceProcessor::setStateInformation(const void* data, int sizeInBytes) {
     state.removeProperty("model", nullptr);
     state.removeProperty("status", nullptr);
     parameters_.replaceState(state);
-    refresh();
+    refresh(Restart::Always);
 }
 
 std::vector<VoiceChoice> VoiceProcessor::voices() const {
@@ -179,7 +182,7 @@ bool VoiceProcessor::sounding() const {
 void VoiceProcessor::chooseVoice(const std::string& modelFile) {
     const std::lock_guard<std::recursive_mutex> lock(session_);
     modelFile_ = modelFile;
-    refresh();
+    refresh(Restart::Always);
 }
 
 void VoiceProcessor::timerCallback() {
@@ -188,11 +191,13 @@ void VoiceProcessor::timerCallback() {
     // when, without reading it (docs/ARCHITECTURE.md "Registry watcher").
     const bool registryChanged = registry_ ? registry_->othersChangeCount() != registryChanges_
                                            : std::filesystem::exists(Registry::defaultPath());
-    if (registryChanged || (sounding_ && transposeSetting() != streamTranspose_))
-        refresh();
+    if (registryChanged || ++pollsSinceJudged_ >= kPollsPerJudgement ||
+        (sounding_ && transposeSetting() != streamTranspose_))
+        refresh(Restart::IfChanged);
 }
 
-void VoiceProcessor::refresh() {
+void VoiceProcessor::refresh(Restart restart) {
+    pollsSinceJudged_ = 0;
     const auto dry = [this](const juce::String& why) {
         voice_.publish(nullptr);
         setStatus(why + " The input passes through dry.", false);
@@ -220,6 +225,16 @@ void VoiceProcessor::refresh() {
     const juce::String voice = juce::String(modelLabel(*registry_, *judgement.model));
     if (preparedRate_ <= 0)
         return dry(voice + " is ready once the host starts playing.");
+    const juce::String owner =
+        judgement.ownerName.empty() ? juce::String("Its owner") : juce::String(judgement.ownerName);
+    const juce::String allowed =
+        voice + ": " + owner + " allows singing with this voice. It re-sings the input.";
+    // A change elsewhere in the registry keeps the voice singing as it was: no gap, no restart.
+    const std::string key = modelFile_ + "|" + std::to_string(transposeSetting()) + "|" +
+                            std::to_string(preparedRate_) + "|" + std::to_string(preparedBlock_);
+    if (restart == Restart::IfChanged && judgement.decision.allowed && sounding_ &&
+        key == streamKey_)
+        return setStatus(allowed, true);
     std::unique_ptr<audio::LiveStream> stream;
     try {
         stream = std::make_unique<audio::LiveStream>(
@@ -229,6 +244,7 @@ void VoiceProcessor::refresh() {
         return dry(voice + " cannot be loaded: " + error.what() + ".");
     }
     streamTranspose_ = transposeSetting();
+    streamKey_ = key;
     // The latency of the chosen voice, sounding or not: a revocation changes what is heard, never
     // where it sits in time.
     if (stream->latencyFrames() != latency_.load()) {
@@ -238,10 +254,7 @@ void VoiceProcessor::refresh() {
     if (!judgement.decision.allowed)
         return dry(voice + " may not sing here: " + refusalReasons(judgement.decision) + ".");
     voice_.publish(std::move(stream));
-    const juce::String owner =
-        judgement.ownerName.empty() ? juce::String("Its owner") : juce::String(judgement.ownerName);
-    setStatus(voice + ": " + owner + " allows singing with this voice. It re-sings the input.",
-              true);
+    setStatus(allowed, true);
 }
 
 void VoiceProcessor::setStatus(const juce::String& text, bool sounding) {

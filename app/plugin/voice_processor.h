@@ -68,8 +68,10 @@ public:
 private:
     void timerCallback() override;
     // Opens the registry when it exists, asks the consent, and hands the audio thread the live
-    // node (or none: dry). Message thread.
-    void refresh();
+    // node (or none: dry): a new one `Always`, else only when the voice, its transpose or the
+    // decision changed. Message thread.
+    enum class Restart { IfChanged, Always };
+    void refresh(Restart restart);
     void setStatus(const juce::String& text, bool sounding);
     double transposeSetting() const;
 
@@ -85,6 +87,8 @@ private:
     std::int64_t registryChanges_ = 0;
     std::string modelFile_;
     double streamTranspose_ = 0;
+    std::string streamKey_; // model file, transpose, rate and block of the last stream made
+    int pollsSinceJudged_ = 0;
     juce::String status_;
     bool sounding_ = false;
     int preparedRate_ = 0;

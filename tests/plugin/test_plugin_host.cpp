@@ -11,6 +11,7 @@
 // - the audio thread's processBlock allocates, frees and locks no more with the voice singing
 //   than dry (the counters of tests/support/realtime_counters.h; the hosts' wrappers take one
 //   uncontended lock of their own per block);
+// - a change in the registry that leaves the consent as it was leaves the voice singing;
 // - a revoked `generate` grant is noticed while the plugin is loaded (the registry's change
 //   counter): the output becomes the dry input, delayed by the same latency, and the status says
 //   why in plain words; a registry without the grant is refused from the start.
@@ -348,6 +349,30 @@ private Q_SLOTS:
         QCOMPARE(singing.allocations, plain.allocations);
         QCOMPARE(singing.frees, plain.frees);
         QCOMPARE(singing.locks, plain.locks);
+    }
+
+    // A change in the registry that leaves the consent as it was (another holder registered in
+    // the studio) leaves the voice singing: the same samples, no restart.
+    void anUnrelatedRegistryChangeKeepsTheVoice() {
+        auto plugin = loadWithVoice("VST3", true);
+        QVERIFY(plugin);
+        int nodeLatency = 0;
+        const std::vector<float> expected = direct(nodeLatency);
+        const std::size_t half = input_.size() / 2 / kBlock * kBlock;
+        std::vector<float> bounced =
+            run(*plugin, std::vector<float>(input_.begin(), input_.begin() + long(half)), false);
+        registry_->addHolder("Bo", "");
+        QTest::qWait(8 * 250); // eight of the plugin's polls of the registry
+        const std::vector<float> rest =
+            run(*plugin, std::vector<float>(input_.begin() + long(half), input_.end()), false);
+        bounced.insert(bounced.end(), rest.begin(), rest.end());
+        QVERIFY(statusOf(*plugin).contains("allows"));
+        const int latency = reportedLatency(*plugin);
+        const std::size_t reserve = std::size_t(latency - nodeLatency);
+        std::vector<float> placed(bounced.size(), 0.0f);
+        std::copy(expected.begin(), expected.end() - long(reserve), placed.begin() + long(reserve));
+        QCOMPARE(maxDifference(bounced, placed, std::size_t(latency + kFadeFrames), bounced.size()),
+                 0.0);
     }
 
     // Last: it revokes the grant.
