@@ -5,19 +5,13 @@
 // ACCORD_VOICE_VST3_LIBRARY_DIR and ACCORD_VOICE_LV2_BUNDLE (accord_host_accord_voice in
 // tests/plugin/CMakeLists.txt) and links accord_juce_host.
 
+#include "juce_message_loop.h"
+
 #include <juce_audio_processors/juce_audio_processors.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <thread>
-
-namespace juce {
-// JUCE's message loop, one message at a time (juce_events; JUCE's own loops need modal loops,
-// which accord_juce leaves off).
-bool dispatchNextMessageOnSystemQueue(bool returnIfNoPendingMessages);
-} // namespace juce
 
 namespace accord::test {
 
@@ -126,12 +120,7 @@ public:
     // handles on its message loop (run here, as a DAW's runs), LV2 through its latency port once
     // the plugin has run. 0 when nothing came within `timeoutMs`.
     static int reportedLatency(juce::AudioPluginInstance& instance, int timeoutMs) {
-        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-        while (instance.getLatencySamples() == 0 && std::chrono::steady_clock::now() < end) {
-            while (juce::dispatchNextMessageOnSystemQueue(true)) {
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
+        dispatchJuceUntil([&] { return instance.getLatencySamples() > 0; }, timeoutMs);
         return instance.getLatencySamples();
     }
 
