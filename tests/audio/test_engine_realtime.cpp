@@ -5,9 +5,10 @@
 // definitions win over libc's for every caller); all must stay zero. A control case shows the
 // counters do count inside the flag. The same again with live tracks (a delay-line processor on
 // the engine's worker), their processors switched and removed while playing. The metronome and
-// count-ins run throughout.
+// count-ins run throughout. And a LiveStream (the plugin's) while streams are handed over.
 
 #include "accord/audio/engine.h"
+#include "accord/audio/live_stream.h"
 #include "accord/audio/media.h"
 
 #include "realtime_counters.h"
@@ -17,6 +18,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
@@ -258,6 +260,49 @@ private slots:
     void processNeverAllocatesOrLocks() { playWhileEditing(false); }
 
     void liveTracksNeverAllocateOrLock() { playWhileEditing(true); }
+
+    // A live stream (the Accord Voice plugin's, docs/PLUGIN.md) played by a callback thread while
+    // the message thread hands it new streams and none: the callback takes them, plays them and
+    // hands the old ones back without allocating, freeing or locking.
+    void liveStreamsNeverAllocateOrLock() {
+        constexpr int kRate = 48000, kBlock = 128;
+        accord::audio::LiveStreamSlot slot;
+        slot.publish(std::make_unique<accord::audio::LiveStream>(
+            std::make_shared<DelayGain>(300, 0.5f), kRate, kBlock));
+        std::atomic<bool> running{true};
+        std::atomic<long> blocks{0};
+        std::atomic<float> loudest{0.0f};
+        resetCounters();
+        std::thread audio([&] {
+            std::vector<float> in(kBlock), out(kBlock);
+            for (long n = 0; running.load(); ++n) {
+                for (int i = 0; i < kBlock; ++i)
+                    in[std::size_t(i)] = float(((n * kBlock + i) % 96) - 48) / 96.0f;
+                t_inCallback = true;
+                if (accord::audio::LiveStream* stream = slot.current())
+                    stream->process(in.data(), out.data(), kBlock, true);
+                t_inCallback = false;
+                loudest = std::max(loudest.load(), *std::max_element(out.begin(), out.end()));
+                ++blocks;
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
+        });
+        for (int round = 0; round < 60; ++round) {
+            slot.publish(round % 4 == 3
+                             ? nullptr
+                             : std::make_unique<accord::audio::LiveStream>(
+                                   std::make_shared<DelayGain>(100 + round, 0.5f), kRate, kBlock));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        running = false;
+        audio.join();
+        qInfo("%ld callbacks", blocks.load());
+        QCOMPARE(g_allocations.load(), 0L);
+        QCOMPARE(g_frees.load(), 0L);
+        QCOMPARE(g_locks.load(), 0L);
+        QVERIFY2(blocks.load() > 500, "the callback thread hardly ran");
+        QVERIFY(loudest.load() > 0.1f); // the streams really played
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngineRealtime)
