@@ -9,7 +9,7 @@ packages=(
   juce-modules-source libfreetype-dev libfontconfig-dev libpng-dev libjpeg-dev
   libx11-dev libxext-dev libxrandr-dev libxinerama-dev libxcursor-dev lv2-dev sordi
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
-  libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123
+  libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123 libmp3lame-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev
   libsqlite3-dev nlohmann-json3-dev libsodium-dev nettle-dev libzip-dev libssl-dev unzip zip libxml2-utils
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev

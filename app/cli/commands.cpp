@@ -214,11 +214,16 @@ const std::vector<CommandSpec> commands = {
     {{"export"},
      "Exports a project with signed manifests, watermark, C2PA credentials and split sheet, when "
      "every holder allows it.",
-     "PROJECT --out DIR [--stems] [--format wav|flac] [--commercial] [--as HOLDER] "
+     "PROJECT --out DIR [--stems] [--format wav|flac|mp3] [--bitrate KBITS] [--range START END] "
+     "[--loudness LUFS [--true-peak DBTP]] [--commercial] [--as HOLDER] "
      "[--ddex [--dpid DPID] [--ddex-recipient DPID] [--genre GENRE]]",
      {{"--out", true},
       {"--stems", false},
       {"--format", true},
+      {"--bitrate", true},
+      {"--range", true, true},
+      {"--loudness", true},
+      {"--true-peak", true},
       {"--commercial", false},
       {"--as", true},
       {"--ddex", false},

@@ -9,7 +9,10 @@
 #include "accord/workflows/verify.h"
 #include "output.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <iomanip>
 #include <sstream>
 
 namespace accord::cli {
@@ -18,13 +21,73 @@ using nlohmann::json;
 
 namespace {
 
-audio::RenderFormat exportFormat(const Arguments& args) {
+workflows::ExportFormat exportFormat(const Arguments& args) {
     const std::string format = args.value("--format").value_or("wav");
     if (format == "wav")
-        return audio::RenderFormat::Wav24;
+        return workflows::ExportFormat::Wav;
     if (format == "flac")
-        return audio::RenderFormat::Flac24;
-    throw BadInput("--format: '" + format + "' is not wav or flac");
+        return workflows::ExportFormat::Flac;
+    if (format == "mp3")
+        return workflows::ExportFormat::Mp3;
+    throw BadInput("--format: '" + format + "' is not wav, flac or mp3");
+}
+
+// --format, --bitrate, --range and --loudness/--true-peak (docs/CLI.md "export").
+void readDeliveryOptions(const Arguments& args, workflows::ExportRequest& request) {
+    request.format = exportFormat(args);
+    if (args.has("--bitrate")) {
+        if (request.format != workflows::ExportFormat::Mp3)
+            throw BadInput("--bitrate is for --format mp3");
+        const double kbits = args.number("--bitrate", 0);
+        if (kbits != std::floor(kbits) || !audio::isMp3ExportBitrate(int(kbits)))
+            throw BadInput("--bitrate: " + args.required("--bitrate") +
+                           " is not an MP3 bitrate: choose 96, 112, 128, 160, 192, 224, 256 or "
+                           "320 (kbit/s)");
+        request.mp3BitrateKbps = int(kbits);
+    }
+    if (args.has("--range")) {
+        const auto& bounds = args.all("--range");
+        if (bounds.size() != 2)
+            throw BadInput("--range takes two numbers, START END in seconds");
+        auto seconds = [&](const std::string& text) {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0)
+                throw BadInput("--range: '" + text + "' is not a time in seconds (0 or more)");
+            return value;
+        };
+        request.rangeStartSeconds = seconds(bounds[0]);
+        request.rangeEndSeconds = seconds(bounds[1]);
+        if (request.rangeEndSeconds <= request.rangeStartSeconds)
+            throw BadInput("--range: the end (" + bounds[1] + " s) must come after the start (" +
+                           bounds[0] + " s)");
+    }
+    if (args.has("--true-peak") && !args.has("--loudness"))
+        throw BadInput("--true-peak is the ceiling of a loudness target: give --loudness too");
+    if (args.has("--loudness")) {
+        audio::LoudnessTarget target;
+        target.integratedLufs = args.number("--loudness", target.integratedLufs);
+        target.truePeakCeilingDb = args.number("--true-peak", target.truePeakCeilingDb);
+        if (target.integratedLufs < -70 || target.integratedLufs > 0)
+            throw BadInput("--loudness: " + args.required("--loudness") +
+                           " LUFS is outside -70 .. 0 (streaming services ask about -14)");
+        if (target.truePeakCeilingDb < -20 || target.truePeakCeilingDb > 0)
+            throw BadInput("--true-peak: " + args.required("--true-peak") +
+                           " dBTP is outside -20 .. 0 (-1 is usual for MP3 and AAC)");
+        request.loudnessTarget = target;
+    }
+}
+
+std::string decibelsText(double value) {
+    if (!std::isfinite(value))
+        return "-inf";
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(2) << value;
+    return text.str();
+}
+
+json decibelsJson(double value) {
+    return std::isfinite(value) ? json(value) : json(nullptr);
 }
 
 std::string percentText(int basisPoints) {
@@ -53,7 +116,7 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out, std::ostream
     workflows::ExportRequest request;
     request.outDir = absolutePath(args.required("--out"));
     request.stems = args.has("--stems");
-    request.format = exportFormat(args);
+    readDeliveryOptions(args, request);
     request.commercial = args.has("--commercial");
     request.actor = actingHolder(args, *registry);
     request.title = std::filesystem::path(projectPath).stem().string();
@@ -78,8 +141,19 @@ ExitCode runExportCommand(const Arguments& args, std::ostream& out, std::ostream
                            {"render", file.render},
                            {"export", file.exportId},
                            {"track", file.trackId.empty() ? json(nullptr) : json(file.trackId)},
+                           {"lufs", decibelsJson(file.lufs)},
+                           {"true_peak_db", decibelsJson(file.truePeakDb)},
+                           {"gain_db", file.targetGainDb},
+                           {"limiter_db", file.limiterReductionDb},
                            {"split", file.split.toJson()}});
-        text += file.exportId + "  " + file.path + "\n";
+        text += file.exportId + "  " + file.path + "  " + decibelsText(file.lufs) + " LUFS, " +
+                decibelsText(file.truePeakDb) + " dBTP";
+        if (request.loudnessTarget && file.trackId.empty())
+            text += " (target " + decibelsText(request.loudnessTarget->integratedLufs) +
+                    " LUFS, ceiling " + decibelsText(request.loudnessTarget->truePeakCeilingDb) +
+                    " dBTP: gain " + decibelsText(file.targetGainDb) + " dB, limiter " +
+                    decibelsText(file.limiterReductionDb) + " dB)";
+        text += "\n";
         if (const auto warning = workflows::clippingWarning(file))
             err << "Warning: " << *warning << "\n";
     }

@@ -54,7 +54,7 @@ std::string printableId(const unsigned char* id) {
     return text;
 }
 
-enum class Container { Wav, Flac, Other };
+enum class Container { Wav, Flac, Mp3, Other };
 
 // The length of an ID3v2 tag at the start of the file (header, frames, footer), or 0.
 std::uint64_t id3TagBytes(const SourceFile& file) {
@@ -83,6 +83,10 @@ Container containerOf(const SourceFile& file) {
     if (file.readAtOrThrow(flacStart(file), marker, sizeof marker) == 4 &&
         std::memcmp(marker, "fLaC", 4) == 0)
         return Container::Flac;
+    // An MPEG audio frame's sync (11 set bits) after the ID3 tag, if any: how LAME starts a file.
+    if (file.readAtOrThrow(id3TagBytes(file), marker, 2) == 2 && marker[0] == 0xff &&
+        (marker[1] & 0xe0) == 0xe0)
+        return Container::Mp3;
     return Container::Other;
 }
 
@@ -233,7 +237,26 @@ std::uint32_t syncsafeValue(const unsigned char* p) {
 const std::string kGeobPreamble = std::string(1, '\x03') + "application/c2pa" + '\0' + "c2pa" +
                                   '\0' + "c2pa manifest store" + '\0';
 // ID3 header (10) + GEOB frame header (10) + preamble: where the store starts.
-constexpr std::uint64_t kFlacStoreStart = 10 + 10 + 43;
+constexpr std::uint64_t kId3StoreStart = 10 + 10 + 43;
+
+// Writes an ID3v2.4 tag holding the store in a GEOB frame, then the stream `eachStreamPiece`
+// hands out (it is read twice: hashed before the store is built, then copied), in blocks.
+template <typename EachStreamPiece>
+void credentialsBeforeStream(const SourceFile& file, c2pa::StoreBuilder& store,
+                             AtomicFileWriter& out, EachStreamPiece&& eachStreamPiece) {
+    const std::uint64_t size = store.settleSize(kId3StoreStart, 0);
+    if (size + 53 > 0x0fffffff)
+        throw BadInput(file.path() + ": the C2PA manifest is too large for an ID3 tag");
+    const std::string prefix = std::string("ID3\x04\0\0", 6) + syncsafe(std::uint32_t(53 + size)) +
+                               "GEOB" + syncsafe(std::uint32_t(43 + size)) + std::string(2, '\0') +
+                               kGeobPreamble;
+    Sha256 outside;
+    outside.update(prefix);
+    eachStreamPiece([&](const char* data, std::size_t n) { outside.update(data, n); });
+    const std::string built = store.build(fromHex(outside.finishHex(), "hash"));
+    out.write(prefix + built);
+    eachStreamPiece([&](const char* data, std::size_t n) { out.write(data, n); });
+}
 
 void credentialsInFlac(const SourceFile& file, c2pa::StoreBuilder& store, AtomicFileWriter& out) {
     // The stream as it will be written: "fLaC", every block but an old manifest block (the last
@@ -245,33 +268,26 @@ void credentialsInFlac(const SourceFile& file, c2pa::StoreBuilder& store, Atomic
     });
     if (kept.empty())
         throw BadInput(file.path() + ": a FLAC stream without its STREAMINFO block");
-    const std::uint64_t size = store.settleSize(kFlacStoreStart, 0);
-    if (size + 53 > 0x0fffffff)
-        throw BadInput(file.path() + ": the C2PA manifest is too large for an ID3 tag");
-    const std::string prefix = std::string("ID3\x04\0\0", 6) + syncsafe(std::uint32_t(53 + size)) +
-                               "GEOB" + syncsafe(std::uint32_t(43 + size)) + std::string(2, '\0') +
-                               kGeobPreamble;
-    Sha256 outside;
-    outside.update(prefix);
-    std::string stream = "fLaC";
-    outside.update(stream);
-    // The prefix, the store, then the stream: the stream is hashed before the store is built, so
-    // it is read twice (hashed, then copied), in blocks.
-    auto eachStreamPiece = [&](const auto& use) {
+    credentialsBeforeStream(file, store, out, [&](const auto& use) {
+        use("fLaC", 4);
         for (std::size_t i = 0; i < kept.size(); ++i) {
             const char header = char((i + 1 == kept.size() ? 0x80 : 0) | kept[i].flacType);
             use(&header, 1);
             forEachBlock(file, kept[i].begin + 1, kept[i].end, use);
         }
         forEachBlock(file, audioStart, file.size(), use);
-    };
-    eachStreamPiece([&](const char* data, std::size_t n) { outside.update(data, n); });
-    const std::string built = store.build(fromHex(outside.finishHex(), "hash"));
-    out.write(prefix + built + stream);
-    eachStreamPiece([&](const char* data, std::size_t n) { out.write(data, n); });
+    });
 }
 
-std::optional<EmbeddedCredentials> credentialsOfFlac(const SourceFile& file) {
+// An MP3's frames after its ID3v2 tag (replaced), as they are: its LAME Info frame first.
+void credentialsInMp3(const SourceFile& file, c2pa::StoreBuilder& store, AtomicFileWriter& out) {
+    const std::uint64_t framesStart = id3TagBytes(file);
+    credentialsBeforeStream(file, store, out, [&](const auto& use) {
+        forEachBlock(file, framesStart, file.size(), use);
+    });
+}
+
+std::optional<EmbeddedCredentials> credentialsInId3Tag(const SourceFile& file) {
     const std::uint64_t tagEnd = id3TagBytes(file);
     if (tagEnd == 0)
         return std::nullopt;
@@ -326,12 +342,14 @@ void embedContentCredentials(const std::string& path, c2pa::StoreBuilder& store)
     const SourceFile file(path);
     const Container container = containerOf(file);
     if (container == Container::Other)
-        throw BadInput(path + ": Content Credentials are embedded in WAV and FLAC files only");
+        throw BadInput(path + ": Content Credentials are embedded in WAV, FLAC and MP3 files only");
     AtomicFileWriter out(path);
     if (container == Container::Wav)
         credentialsInWav(file, store, out);
-    else
+    else if (container == Container::Flac)
         credentialsInFlac(file, store, out);
+    else
+        credentialsInMp3(file, store, out);
     out.commit();
 }
 
@@ -347,7 +365,8 @@ std::optional<EmbeddedCredentials> readContentCredentials(const std::string& pat
         });
         break;
     case Container::Flac:
-        found = credentialsOfFlac(file);
+    case Container::Mp3:
+        found = credentialsInId3Tag(file);
         break;
     case Container::Other:
         break;
@@ -377,6 +396,7 @@ std::vector<std::string> readEmbeddedManifests(const std::string& path) {
     case Container::Flac:
         forEachFlacBlock(file, collect);
         break;
+    case Container::Mp3: // carries its manifest in its C2PA store only
     case Container::Other:
         break;
     }

@@ -2,6 +2,7 @@
 
 #include "graph.h"
 #include "media_cache.h"
+#include "recorder.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"
@@ -76,6 +77,13 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     bool deviceOpen = false;
     std::thread clock;
     std::atomic<bool> clockRunning{false};
+    // Recording (recorder.h): the armed tracks, the take writer while recording.
+    detail::InputPublisher inputs;
+    std::shared_ptr<detail::InputRouting> armed;
+    std::unique_ptr<detail::TakeWriter> takeWriter;
+    int recordingOffset = 0;
+    std::optional<int> offlineLoopback;
+    int loopbackLatency = 0; // of the running offline clock's loopback
 
     // ---- shared (lock-free) ----
     std::atomic<PlaybackGraph*> pending{nullptr};
@@ -144,6 +152,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
             graphsFreed.fetch_add(1, std::memory_order_relaxed);
         }
         freeRetiredChains();
+        inputs.collectGarbage();
     }
 
     void publish(std::unique_ptr<PlaybackGraph> graph) {
@@ -193,10 +202,12 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         graphsAdopted.fetch_add(1, std::memory_order_relaxed);
     }
 
-    void process(float* const* outputs, int channels, int frames) noexcept {
+    void process(const float* const* inputSignals, int inputChannels, float* const* outputs,
+                 int channels, int frames) noexcept {
         const threads::AudioCallbackScope audioCallback;
         callbacks.fetch_add(1, std::memory_order_relaxed);
         adoptGraph();
+        detail::InputRouting* routing = inputs.adopt();
         const std::uint64_t seeks = seekRequests.load(std::memory_order_acquire);
         if (seeks != seeksDone) {
             position = seekTarget.load(std::memory_order_relaxed);
@@ -235,6 +246,13 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (graph != nullptr && !isPlaying)
                     graph->idle();
             }
+            if (routing != nullptr && inputSignals != nullptr) {
+                routing->monitor(inputSignals, inputChannels, done, count, chunkLeft.data(),
+                                 chunkRight.data());
+            }
+            // Recording starts with the first block after a count-in (the playhead waits).
+            if (routing != nullptr && isPlaying && !counting)
+                routing->capture(inputSignals, inputChannels, done, count, position);
             for (int i = 0; i < count; ++i) {
                 peakLeft = std::max(peakLeft, std::abs(chunkLeft[std::size_t(i)]));
                 peakRight = std::max(peakRight, std::abs(chunkRight[std::size_t(i)]));
@@ -280,10 +298,10 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     }
 
     // juce::AudioIODeviceCallback (the device's audio thread)
-    void audioDeviceIOCallbackWithContext(const float* const*, int, float* const* outputs,
-                                          int numOutputs, int numSamples,
+    void audioDeviceIOCallbackWithContext(const float* const* inputSignals, int numInputs,
+                                          float* const* outputs, int numOutputs, int numSamples,
                                           const juce::AudioIODeviceCallbackContext&) override {
-        process(outputs, numOutputs, numSamples);
+        process(inputSignals, numInputs, outputs, numOutputs, numSamples);
     }
     void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
     void audioDeviceStopped() override {}
@@ -539,17 +557,31 @@ bool Engine::openDevice(const std::optional<DeviceSetup>& wanted, std::string& e
         setup.outputDeviceName = wanted ? juce::String(wanted->name) : juce::String();
         setup.useDefaultInputChannels = false;
         setup.useDefaultOutputChannels = true;
+        const int inputCount =
+            wanted && !wanted->inputName.empty() ? std::max(0, wanted->inputChannels) : 0;
+        if (inputCount > 0) {
+            setup.inputDeviceName = juce::String(wanted->inputName);
+            setup.inputChannels.setRange(0, inputCount, true);
+        }
         setup.sampleRate =
             wanted && wanted->sampleRate > 0 ? wanted->sampleRate : impl_->rate.load();
         setup.bufferSize = wanted && wanted->bufferSize > 0 ? wanted->bufferSize : 0;
         const juce::String failure =
-            devices.initialise(0, 2, nullptr, false, setup.outputDeviceName, &setup);
+            devices.initialise(inputCount, 2, nullptr, false, setup.outputDeviceName, &setup);
         juce::AudioIODevice* device = devices.getCurrentAudioDevice();
         if (failure.isNotEmpty() || device == nullptr) {
             error = "no audio output device could be opened" +
                     (failure.isNotEmpty() ? ": " + failure.toStdString() : std::string()) +
                     " (found " + (scanned.empty() ? std::string("no device types") : scanned) +
                     "); playback runs on the offline clock";
+            devices.closeAudioDevice();
+            return false;
+        }
+        const int openedInputs = device->getActiveInputChannels().countNumberOfSetBits();
+        if (openedInputs < inputCount) {
+            error = "input device '" + wanted->inputName + "' opened " +
+                    std::to_string(openedInputs) + " of the " + std::to_string(inputCount) +
+                    " input channels asked for";
             devices.closeAudioDevice();
             return false;
         }
@@ -592,6 +624,11 @@ std::optional<DeviceSetup> Engine::currentDevice() const {
     setup.name = device->getName().toStdString();
     setup.sampleRate = int(std::lround(device->getCurrentSampleRate()));
     setup.bufferSize = device->getCurrentBufferSizeSamples();
+    setup.inputChannels = device->getActiveInputChannels().countNumberOfSetBits();
+    if (setup.inputChannels > 0)
+        setup.inputName = impl_->devices->getAudioDeviceSetup().inputDeviceName.toStdString();
+    setup.inputLatency = device->getInputLatencyInSamples();
+    setup.outputLatency = device->getOutputLatencyInSamples();
     return setup;
 }
 
@@ -601,8 +638,30 @@ std::vector<DeviceSetup> Engine::availableDevices() const {
     std::vector<DeviceSetup> found;
     for (juce::AudioIODeviceType* type : impl_->devices->getAvailableDeviceTypes()) {
         type->scanForDevices();
-        for (const juce::String& name : type->getDeviceNames(false))
-            found.push_back({type->getTypeName().toStdString(), name.toStdString(), 0, 0});
+        for (const juce::String& name : type->getDeviceNames(false)) {
+            DeviceSetup setup;
+            setup.type = type->getTypeName().toStdString();
+            setup.name = name.toStdString();
+            found.push_back(setup);
+        }
+    }
+    return found;
+}
+
+std::vector<DeviceSetup> Engine::availableInputDevices() const {
+    if (!impl_->devices)
+        impl_->devices = makeDeviceManager();
+    std::vector<DeviceSetup> found;
+    for (juce::AudioIODeviceType* type : impl_->devices->getAvailableDeviceTypes()) {
+        type->scanForDevices();
+        for (const juce::String& name : type->getDeviceNames(true)) {
+            DeviceSetup setup;
+            setup.type = type->getTypeName().toStdString();
+            setup.inputName = name.toStdString();
+            // The channel count is only known once opened: offer a stereo pair by default.
+            setup.inputChannels = 2;
+            found.push_back(setup);
+        }
     }
     return found;
 }
@@ -615,7 +674,12 @@ void Engine::startOfflineClock(int blockSize) {
     blockSize = std::clamp(blockSize, 16, 8192);
     setLiveBlockSize(blockSize);
     impl_->clockRunning = true;
-    impl_->clock = std::thread([this, blockSize] {
+    auto loopback =
+        impl_->offlineLoopback
+            ? std::make_shared<detail::LoopbackDelay>(*impl_->offlineLoopback, blockSize)
+            : nullptr;
+    impl_->loopbackLatency = loopback ? loopback->latency() : 0;
+    impl_->clock = std::thread([this, blockSize, loopback] {
         // Like a device's audio thread: real-time priority when the system allows it.
         sched_param priority{};
         priority.sched_priority = std::max(1, sched_get_priority_min(SCHED_FIFO) + 10);
@@ -623,10 +687,19 @@ void Engine::startOfflineClock(int blockSize) {
         std::vector<float> left(static_cast<std::size_t>(blockSize));
         std::vector<float> right(static_cast<std::size_t>(blockSize));
         float* outputs[2] = {left.data(), right.data()};
+        std::vector<float> inLeft(static_cast<std::size_t>(blockSize));
+        std::vector<float> inRight(static_cast<std::size_t>(blockSize));
+        float* inputs[2] = {inLeft.data(), inRight.data()};
         using Clock = std::chrono::steady_clock;
         Clock::time_point next = Clock::now();
         while (impl_->clockRunning.load()) {
-            process(outputs, 2, blockSize);
+            if (loopback) {
+                loopback->read(inputs, blockSize);
+                process(inputs, 2, outputs, 2, blockSize);
+                loopback->write(outputs, blockSize);
+            } else {
+                process(outputs, 2, blockSize);
+            }
             next += std::chrono::duration_cast<Clock::duration>(
                 std::chrono::duration<double>(double(blockSize) / impl_->rate.load()));
             const Clock::time_point now = Clock::now();
@@ -643,7 +716,88 @@ void Engine::stopOfflineClock() {
 }
 
 void Engine::process(float* const* outputs, int channels, int frames) noexcept {
-    impl_->process(outputs, channels, frames);
+    impl_->process(nullptr, 0, outputs, channels, frames);
+}
+
+void Engine::process(const float* const* inputs, int inputChannels, float* const* outputs,
+                     int channels, int frames) noexcept {
+    impl_->process(inputs, inputChannels, outputs, channels, frames);
+}
+
+void Engine::setRecordArms(const std::vector<RecordArm>& arms) {
+    impl_->messageThread.assertOwner("Engine::setRecordArms");
+    if (impl_->takeWriter)
+        throw BadInput("the armed tracks cannot change while recording");
+    std::vector<detail::InputRouting::Lane> lanes;
+    for (const RecordArm& arm : arms) {
+        auto controls = impl_->controls.find(arm.trackId);
+        if (controls == impl_->controls.end())
+            throw BadInput("no track '" + arm.trackId + "' in the engine's project to arm");
+        if (arm.channels != 1 && arm.channels != 2)
+            throw BadInput("track '" + arm.trackId + "' records 1 or 2 input channels, not " +
+                           std::to_string(arm.channels));
+        if (arm.firstInput < 0)
+            throw BadInput("track '" + arm.trackId + "': input channel " +
+                           std::to_string(arm.firstInput + 1) + " does not exist");
+        lanes.push_back({arm, controls->second, nullptr});
+    }
+    impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
+    impl_->inputs.publish(impl_->armed);
+}
+
+void Engine::startRecording(const std::string& folder, bool punch) {
+    impl_->messageThread.assertOwner("Engine::startRecording");
+    if (impl_->takeWriter)
+        throw BadInput("already recording");
+    if (!impl_->armed || !impl_->armed->recordsAnything())
+        throw BadInput("no track is armed to record");
+    std::optional<LoopRange> punchRange;
+    if (punch) {
+        if (!impl_->loopOn.load())
+            throw BadInput("punch in/out records inside the loop: set a loop first");
+        punchRange = LoopRange{true, impl_->loopStart.load(), impl_->loopEnd.load()};
+    }
+    // Fresh rings and counters for this recording.
+    std::vector<detail::InputRouting::Lane> lanes;
+    for (const auto& lane : impl_->armed->lanes)
+        lanes.push_back({lane.arm, lane.controls, nullptr});
+    auto routing = std::make_shared<detail::InputRouting>(std::move(lanes));
+    impl_->takeWriter = std::make_unique<detail::TakeWriter>(routing, folder, impl_->rate.load(),
+                                                             recordingLatencyFrames(), punchRange);
+    impl_->armed = std::move(routing);
+    impl_->armed->setCapturing(true);
+    impl_->inputs.publish(impl_->armed);
+}
+
+RecordingResult Engine::stopRecording() {
+    impl_->messageThread.assertOwner("Engine::stopRecording");
+    if (!impl_->takeWriter)
+        return {};
+    impl_->armed->setCapturing(false);
+    RecordingResult result = impl_->takeWriter->finish();
+    impl_->takeWriter.reset();
+    return result;
+}
+
+bool Engine::isRecording() const {
+    return impl_->takeWriter != nullptr;
+}
+
+int Engine::recordingLatencyFrames() const {
+    int reported = impl_->clockRunning.load() ? impl_->loopbackLatency : 0;
+    if (const auto device = currentDevice())
+        reported = device->inputLatency + device->outputLatency;
+    return std::max(0, reported + impl_->recordingOffset);
+}
+
+void Engine::setRecordingOffset(int frames) {
+    impl_->messageThread.assertOwner("Engine::setRecordingOffset");
+    impl_->recordingOffset = frames;
+}
+
+void Engine::setOfflineLoopback(std::optional<int> latencyFrames) {
+    impl_->messageThread.assertOwner("Engine::setOfflineLoopback");
+    impl_->offlineLoopback = latencyFrames;
 }
 
 } // namespace accord::audio

@@ -130,20 +130,18 @@ private:
 
 } // namespace
 
-TruePeakMeter::TruePeakMeter(int channels, int sampleRate)
-    : channels_(channels), samplePeak_(std::size_t(channels), 0.0),
-      interpolatedPeak_(std::size_t(channels), 0.0) {
-    if (channels <= 0 || kLanes % channels != 0)
-        throw std::invalid_argument("TruePeakMeter: channels must divide 16");
+TruePeakInterpolator libebur128Interpolator(int sampleRate) {
+    TruePeakInterpolator interpolator;
     // ebur128_init_resampler: 4x below 96 kHz, 2x below 192 kHz, no interpolation above.
     const unsigned factor = sampleRate < 96000 ? 4 : sampleRate < 192000 ? 2 : 0;
+    interpolator.factor = factor;
     if (factor == 0)
-        return;
+        return interpolator;
     const unsigned taps = runTimeTaps;
     const unsigned delay = (taps + factor - 1) / factor;
-    history_ = delay - 1;
-    std::vector<std::vector<double>> phaseCoefficients(factor);
-    std::vector<std::vector<std::ptrdiff_t>> phaseOffsets(factor);
+    interpolator.history = delay - 1;
+    interpolator.coefficients.resize(factor);
+    interpolator.framesBack.resize(factor);
     for (unsigned j = 0; j < taps; j++) {
         // interp_create, operation for operation.
         const double m = (double)j - (double)(taps - 1) / 2.0;
@@ -152,15 +150,28 @@ TruePeakMeter::TruePeakMeter(int channels, int sampleRate)
             c = std::sin(m * kPi / factor) / (m * kPi / factor);
         c *= 0.5 * (1 - std::cos(2 * kPi * j / (taps - 1)));
         if (std::fabs(c) > kAlmostZero) {
-            phaseCoefficients[j % factor].push_back(c);
-            phaseOffsets[j % factor].push_back(std::ptrdiff_t(j / factor) * channels);
+            interpolator.coefficients[j % factor].push_back(c);
+            interpolator.framesBack[j % factor].push_back(std::ptrdiff_t(j / factor));
         }
     }
-    for (unsigned f = 0; f < factor; ++f) {
-        phaseTaps_.push_back(int(phaseCoefficients[f].size()));
-        coefficients_.insert(coefficients_.end(), phaseCoefficients[f].begin(),
-                             phaseCoefficients[f].end());
-        offsets_.insert(offsets_.end(), phaseOffsets[f].begin(), phaseOffsets[f].end());
+    return interpolator;
+}
+
+TruePeakMeter::TruePeakMeter(int channels, int sampleRate)
+    : channels_(channels), samplePeak_(std::size_t(channels), 0.0),
+      interpolatedPeak_(std::size_t(channels), 0.0) {
+    if (channels <= 0 || kLanes % channels != 0)
+        throw std::invalid_argument("TruePeakMeter: channels must divide 16");
+    const TruePeakInterpolator interpolator = libebur128Interpolator(sampleRate);
+    if (interpolator.factor == 0)
+        return;
+    history_ = interpolator.history;
+    for (unsigned f = 0; f < interpolator.factor; ++f) {
+        phaseTaps_.push_back(int(interpolator.coefficients[f].size()));
+        coefficients_.insert(coefficients_.end(), interpolator.coefficients[f].begin(),
+                             interpolator.coefficients[f].end());
+        for (const std::ptrdiff_t back : interpolator.framesBack[f])
+            offsets_.push_back(back * channels);
     }
     samples_.assign(history_ * std::size_t(channels), 0.0); // libebur128's zeroed delay line
 }

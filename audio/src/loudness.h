@@ -11,6 +11,17 @@
 
 namespace accord::audio::detail {
 
+// libebur128's true-peak interpolator (interp_create(49, factor, 1)): 4x below 96 kHz, 2x below
+// 192 kHz, none (factor 0) above. Phase f's value at frame n is the sum over t of
+// x[n - framesBack[f][t]] * coefficients[f][t], in that order; it looks `history` frames back.
+struct TruePeakInterpolator {
+    unsigned factor = 0;
+    std::size_t history = 0;
+    std::vector<std::vector<double>> coefficients;
+    std::vector<std::vector<std::ptrdiff_t>> framesBack;
+};
+TruePeakInterpolator libebur128Interpolator(int sampleRate);
+
 // The true peak of libebur128 (1.2.x), computed the same way: its 49-tap windowed-sinc
 // polyphase interpolator (4x below 96 kHz, 2x below 192 kHz, none above) with its coefficients
 // (computed at run time with the C library's sin and cos, as libebur128 computes them), each

@@ -4,6 +4,7 @@
 #include "graph.h"
 #include "loudness.h"
 #include "pcm_hash.h"
+#include "true_peak_limiter.h"
 
 #include "accord/audio/media.h"
 #include "accord/core/errors.h"
@@ -38,6 +39,10 @@ constexpr int kRenderChannels = 2;
 constexpr int kFlacQualityIndex = 5; // libFLAC's default compression level
 constexpr std::size_t kStreamBuffer = std::size_t(1) << 20;
 constexpr int kSegmentFrames = 16384; // frames handed to the loudness thread at a time
+// Passes measuring the limited mix to correct the loudness target's gain, and how close is close
+// enough (docs/ARCHITECTURE.md "Loudness target on export").
+constexpr int kLoudnessPasses = 2;
+constexpr double kLoudnessTolerance = 0.1; // LU
 
 // Where a write failed: kept by the output, outside the stream the JUCE writer owns.
 struct WriteState {
@@ -359,6 +364,15 @@ void fsyncFolder(const std::string& path) {
     }
 }
 
+// A playback graph for a render, with the live tracks it serves inline (declared before it: it
+// uses them to the end).
+struct OfflineGraph {
+    detail::LiveStats liveStats;
+    detail::RetireQueue<detail::LiveChain> retiredChains; // stays empty: nothing is replaced
+    std::map<std::string, std::shared_ptr<detail::LiveTrack>> live;
+    std::unique_ptr<detail::PlaybackGraph> graph;
+};
+
 bool isCancelled(const std::atomic<bool>* cancel) {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
 }
@@ -398,9 +412,30 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         throw BadInput(request.mixPath + ": the file name's extension does not match the format");
     if (!request.stemsDir.empty() && !fs::is_directory(request.stemsDir))
         throw BadInput(request.stemsDir + ": stems folder does not exist");
-    const std::int64_t length = project.length();
-    if (length <= 0)
+    if (project.length() <= 0)
         throw BadInput("nothing to render: the project has no clips");
+    const std::int64_t start = request.rangeStart;
+    const std::int64_t end = request.rangeEnd == 0 ? project.length() : request.rangeEnd;
+    if (start < 0 || end <= start)
+        throw BadInput("the range to render must start at 0 or later and end after it starts (" +
+                       std::to_string(project.samplesToSeconds(start)) + " s to " +
+                       std::to_string(project.samplesToSeconds(end)) + " s)");
+    if (end > project.length())
+        throw BadInput("the range to render ends at " +
+                       std::to_string(project.samplesToSeconds(end)) +
+                       " s, after the project's end at " +
+                       std::to_string(project.samplesToSeconds(project.length())) + " s");
+    const std::int64_t length = end - start;
+    if (const auto& target = request.loudnessTarget) {
+        if (!request.stemsDir.empty() || request.mixPath.empty())
+            throw BadInput("a loudness target applies to a mix: render stems without it");
+        if (!(target->integratedLufs >= -70.0 && target->integratedLufs <= 0.0))
+            throw BadInput("loudness target " + std::to_string(target->integratedLufs) +
+                           " LUFS is outside -70 .. 0 LUFS");
+        if (!(target->truePeakCeilingDb >= -20.0 && target->truePeakCeilingDb <= 0.0))
+            throw BadInput("true-peak ceiling " + std::to_string(target->truePeakCeilingDb) +
+                           " dBTP is outside -20 .. 0 dBTP");
+    }
 
     // Media (decoded in parallel, shared with playback through the cache), then the graph.
     prepareProjectMedia(
@@ -415,36 +450,104 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         for (const Clip& clip : track.clips)
             if (!clip.offline && clip.length > 0 && media.count(clip.file) == 0)
                 media[clip.file] = loadMedia(clip.file, project.sampleRate, cancel);
-    const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
-                                     [](const Track& t) { return t.solo; });
-    // Live tracks, served inline by the graph (declared before it: it uses them to the end).
-    detail::LiveStats liveStats;
-    detail::RetireQueue<detail::LiveChain> retiredChains; // stays empty: nothing is replaced
-    std::map<std::string, std::shared_ptr<detail::LiveTrack>> live;
-    if (request.processorFor)
-        for (const Track& track : project.tracks)
-            if (std::shared_ptr<dsp::StreamProcessor> processor = request.processorFor(track)) {
-                processor->prepare(project.sampleRate, detail::kLiveServeFrames);
-                auto slot = std::make_shared<detail::LiveTrack>(true);
-                slot->retired = &retiredChains;
-                slot->stats = &liveStats;
-                slot->publish(new detail::LiveChain(
-                    std::move(processor), nullptr, // inline: nothing to stand by for
-                    detail::liveReserve(request.liveBlockSize, project.sampleRate),
-                    std::max(1, int(std::lround(project.sampleRate * detail::kLiveFadeSeconds)))));
-                live[track.id] = std::move(slot);
+    // A graph as playback builds it, with fresh live processors: the analysis pass of a loudness
+    // target and the render each run one from the range's start.
+    auto newGraph = [&] {
+        auto built = std::make_unique<OfflineGraph>();
+        OfflineGraph& offline = *built;
+        const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
+                                         [](const Track& t) { return t.solo; });
+        if (request.processorFor)
+            for (const Track& track : project.tracks)
+                if (std::shared_ptr<dsp::StreamProcessor> processor = request.processorFor(track)) {
+                    processor->prepare(project.sampleRate, detail::kLiveServeFrames);
+                    auto slot = std::make_shared<detail::LiveTrack>(true);
+                    slot->retired = &offline.retiredChains;
+                    slot->stats = &offline.liveStats;
+                    slot->publish(new detail::LiveChain(
+                        std::move(processor), nullptr, // inline: nothing to stand by for
+                        detail::liveReserve(request.liveBlockSize, project.sampleRate),
+                        std::max(1,
+                                 int(std::lround(project.sampleRate * detail::kLiveFadeSeconds)))));
+                    offline.live[track.id] = std::move(slot);
+                }
+        offline.graph = detail::buildPlaybackGraph(
+            project, [&](const Clip& clip) { return media.at(clip.file); },
+            [&](const Track& track) {
+                auto controls = std::make_shared<detail::TrackControls>();
+                detail::loadControls(*controls, track, anySolo, true);
+                return controls;
+            },
+            [&offline](const Track& track) {
+                auto found = offline.live.find(track.id);
+                return found == offline.live.end() ? nullptr : found->second;
+            });
+        return built;
+    };
+    const int block = std::clamp(request.blockSize, 1, kMaxChunkFrames);
+    std::vector<float> mixLeft(static_cast<std::size_t>(block));
+    std::vector<float> mixRight(static_cast<std::size_t>(block));
+
+    // The loudness target: the mix measured by passes that write nothing, then one gain. The
+    // limiter lowers the loudness it takes peaks from, so the gain is corrected by measuring the
+    // limited mix, up to kLoudnessPasses times, until it is within kLoudnessTolerance.
+    std::unique_ptr<detail::TruePeakLimiter> limiter;
+    double targetGainDb = 0;
+    if (const auto& target = request.loudnessTarget) {
+        auto measure = [&](detail::TruePeakLimiter* through) {
+            auto analysis = newGraph();
+            detail::LoudnessMeter meter(kRenderChannels, project.sampleRate);
+            std::vector<float> interleaved(2 * std::size_t(block));
+            std::vector<float> limitedLeft(static_cast<std::size_t>(block));
+            std::vector<float> limitedRight(static_cast<std::size_t>(block));
+            const std::int64_t delay = through ? through->latency() : 0;
+            for (std::int64_t offset = 0; offset < length + delay; offset += block) {
+                if (isCancelled(cancel))
+                    throw Cancelled();
+                const int frames = int(std::min<std::int64_t>(block, length + delay - offset));
+                const int sounding = int(std::clamp<std::int64_t>(length - offset, 0, frames));
+                if (sounding > 0)
+                    analysis->graph->process(start + offset, sounding, mixLeft.data(),
+                                             mixRight.data(), nullptr, nullptr);
+                std::fill(mixLeft.begin() + sounding, mixLeft.begin() + frames, 0.0f);
+                std::fill(mixRight.begin() + sounding, mixRight.begin() + frames, 0.0f);
+                const float* left = mixLeft.data();
+                const float* right = mixRight.data();
+                if (through) {
+                    through->process(left, right, frames, limitedLeft.data(), limitedRight.data());
+                    left = limitedLeft.data();
+                    right = limitedRight.data();
+                }
+                // The limiter's first `delay` frames out come before the range.
+                const int skip = int(std::clamp<std::int64_t>(delay - offset, 0, frames));
+                for (int i = skip; i < frames; ++i) {
+                    interleaved[2 * std::size_t(i - skip)] = left[i];
+                    interleaved[2 * std::size_t(i - skip) + 1] = right[i];
+                }
+                if (!meter.add(interleaved.data(), std::size_t(frames - skip)))
+                    throw std::bad_alloc();
             }
-    auto graph = detail::buildPlaybackGraph(
-        project, [&](const Clip& clip) { return media.at(clip.file); },
-        [&](const Track& track) {
-            auto controls = std::make_shared<detail::TrackControls>();
-            detail::loadControls(*controls, track, anySolo, true);
-            return controls;
-        },
-        [&](const Track& track) {
-            auto found = live.find(track.id);
-            return found == live.end() ? nullptr : found->second;
-        });
+            return meter.integratedLoudness();
+        };
+        const double lufs = measure(nullptr);
+        if (!std::isfinite(lufs))
+            throw BadInput("the mix is silent (below EBU R128's gate): no gain reaches " +
+                           std::to_string(target->integratedLufs) + " LUFS");
+        targetGainDb = target->integratedLufs - lufs;
+        for (int pass = 0; pass < kLoudnessPasses; ++pass) {
+            detail::TruePeakLimiter trial(project.sampleRate, targetGainDb,
+                                          target->truePeakCeilingDb);
+            const double limited = measure(&trial);
+            if (trial.deepestReductionDb() == 0.0 ||
+                std::fabs(limited - target->integratedLufs) <= kLoudnessTolerance)
+                break;
+            targetGainDb += target->integratedLufs - limited;
+        }
+        limiter = std::make_unique<detail::TruePeakLimiter>(project.sampleRate, targetGainDb,
+                                                            target->truePeakCeilingDb);
+    }
+    auto offline = newGraph();
+    detail::PlaybackGraph& graph = *offline->graph;
 
     // Outputs: the mix, then one stem per track.
     std::vector<std::unique_ptr<Output>> outputs;
@@ -466,10 +569,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         openOutput(*output, request.format, project.sampleRate);
 
     // Render: the graph in chunks, every file written as it goes.
-    const int block = std::clamp(request.blockSize, 1, kMaxChunkFrames);
     const std::size_t tracks = project.tracks.size();
-    std::vector<float> mixLeft(static_cast<std::size_t>(block));
-    std::vector<float> mixRight(static_cast<std::size_t>(block));
     std::vector<std::vector<float>> stemBuffers(request.stemsDir.empty() ? 0 : 2 * tracks,
                                                 std::vector<float>(std::size_t(block)));
     std::vector<float*> stemLeft, stemRight;
@@ -481,19 +581,48 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
     const int segment = std::max(1, kSegmentFrames / block) * block;
     const std::int64_t progressStep = std::max<std::int64_t>(segment, length / 200);
     std::int64_t nextProgress = 0;
+    // With a limiter the graph runs its latency ahead of what is written; after the range's end
+    // it is fed silence (the range does not depend on what follows it).
+    std::vector<float> aheadLeft, aheadRight;
+    std::int64_t graphPosition = 0; // frames into the range the graph has rendered
+    auto renderAhead = [&](int frames) {
+        const int sounding = int(std::clamp<std::int64_t>(length - graphPosition, 0, frames));
+        if (sounding > 0)
+            graph.process(start + graphPosition, sounding, aheadLeft.data(), aheadRight.data(),
+                          nullptr, nullptr);
+        std::fill(aheadLeft.begin() + sounding, aheadLeft.begin() + frames, 0.0f);
+        std::fill(aheadRight.begin() + sounding, aheadRight.begin() + frames, 0.0f);
+        graphPosition += frames;
+    };
+    if (limiter) {
+        aheadLeft.resize(std::size_t(block));
+        aheadRight.resize(std::size_t(block));
+        for (int primed = 0; primed < limiter->latency(); primed += block) {
+            const int frames = std::min(block, limiter->latency() - primed);
+            renderAhead(frames);
+            limiter->process(aheadLeft.data(), aheadRight.data(), frames, mixLeft.data(),
+                             mixRight.data());
+        }
+    }
     {
         LoudnessStage loudness(outputs, segment);
-        for (std::int64_t start = 0; start < length; start += segment) {
-            const int segmentLength = int(std::min<std::int64_t>(segment, length - start));
+        for (std::int64_t at = 0; at < length; at += segment) {
+            const int segmentLength = int(std::min<std::int64_t>(segment, length - at));
             loudness.begin();
             for (int offset = 0; offset < segmentLength; offset += block) {
                 if (isCancelled(cancel))
                     throw Cancelled(); // the outputs' destructors remove every temporary file
-                const std::int64_t position = start + offset;
+                const std::int64_t position = at + offset;
                 const int frames = std::min(block, segmentLength - offset);
-                graph->process(position, frames, mixLeft.data(), mixRight.data(),
-                               stemLeft.empty() ? nullptr : stemLeft.data(),
-                               stemRight.empty() ? nullptr : stemRight.data());
+                if (limiter) {
+                    renderAhead(frames);
+                    limiter->process(aheadLeft.data(), aheadRight.data(), frames, mixLeft.data(),
+                                     mixRight.data());
+                } else {
+                    graph.process(start + position, frames, mixLeft.data(), mixRight.data(),
+                                  stemLeft.empty() ? nullptr : stemLeft.data(),
+                                  stemRight.empty() ? nullptr : stemRight.data());
+                }
                 for (std::size_t o = 0; o < outputs.size(); ++o) {
                     Output& output = *outputs[o];
                     const bool mix = output.trackIndex < 0;
@@ -505,9 +634,9 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                 }
             }
             loudness.submit(segmentLength);
-            if (progress && start >= nextProgress) {
-                progress(0.5 + 0.5 * double(start + segmentLength) / double(length));
-                nextProgress = start + progressStep;
+            if (progress && at >= nextProgress) {
+                progress(0.5 + 0.5 * double(at + segmentLength) / double(length));
+                nextProgress = at + progressStep;
             }
         }
         loudness.finish();
@@ -535,6 +664,10 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         const double peak = output->loudness->truePeak();
         file.truePeakDb =
             peak > 0.0 ? 20.0 * std::log10(peak) : -std::numeric_limits<double>::infinity();
+        if (limiter && output->trackIndex < 0) {
+            file.targetGainDb = targetGainDb;
+            file.limiterReductionDb = limiter->deepestReductionDb();
+        }
         results.push_back(file);
     }
     if (isCancelled(cancel))

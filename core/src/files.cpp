@@ -78,6 +78,21 @@ void AtomicFileWriter::write(const void* data, std::size_t size) {
     written_ += size;
 }
 
+void AtomicFileWriter::writeAt(std::uint64_t offset, const void* data, std::size_t size) {
+    if (offset + size > written_)
+        throw BadInput(path_ + ": cannot overwrite bytes not written yet");
+    const char* bytes = static_cast<const char*>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pwrite(fd_, bytes + done, size - done, off_t(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw BadInput(systemError(path_, "cannot write"));
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 void AtomicFileWriter::commit() {
     if (::fchmod(fd_, mode_) != 0 || ::fsync(fd_) != 0)
         throw BadInput(systemError(path_, "cannot flush to disk"));

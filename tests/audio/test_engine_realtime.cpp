@@ -5,7 +5,10 @@
 // definitions win over libc's for every caller); all must stay zero. A control case shows the
 // counters do count inside the flag. The same again with live tracks (a delay-line processor on
 // the engine's worker), their processors switched and removed while playing. The metronome and
-// count-ins run throughout. And a LiveStream (the plugin's) while streams are handed over.
+// count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording path"): armed
+// tracks monitoring and recording the input, arms changed and recordings started and stopped
+// (with and without punch) while playing. And a LiveStream (the plugin's) while streams are
+// handed over.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/live_stream.h"
@@ -14,6 +17,7 @@
 #include "realtime_counters.h"
 #include "test_support.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <pthread.h>
@@ -100,7 +104,7 @@ private:
 class TestEngineRealtime : public QObject {
     Q_OBJECT
 
-    void playWhileEditing(bool live) {
+    void playWhileEditing(bool live, bool recording = false) {
         const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav", "alsa/Noise.wav",
                                    "npm/piano-velocity10/audio/A1v10.ogg",
                                    "npm/audio-lena/lena.flac"};
@@ -114,22 +118,40 @@ class TestEngineRealtime : public QObject {
         if (live)
             for (const char* id : {"t1", "t2"})
                 engine.setTrackProcessor(id, std::make_shared<DelayGain>(300, 0.8f));
+        QTemporaryDir takes;
+        // t2 records mono and monitors, t3 records a stereo pair.
+        const auto arm = [&engine](bool monitor) {
+            accord::audio::RecordArm mono{"t2", "Mono", 0, 1, true, monitor};
+            accord::audio::RecordArm stereo{"t3", "Stereo", 0, 2, true, false};
+            engine.setRecordArms({mono, stereo});
+        };
+        if (recording) {
+            arm(true);
+            engine.startRecording(takes.path().toStdString(), false);
+        }
         engine.play();
 
         std::atomic<bool> running{true};
         std::atomic<long> blocks{0};
         std::atomic<float> loudest{0.0f};
         resetCounters();
+        std::size_t takesWritten = 0;
         std::thread audio([&] {
-            std::vector<float> left(2048), right(2048);
+            std::vector<float> left(2048), right(2048), input(2048);
+            for (std::size_t i = 0; i < input.size(); ++i)
+                input[i] = 0.1f * float(std::sin(0.05 * double(i)));
             float* outputs[2] = {left.data(), right.data()};
+            const float* inputs[2] = {input.data(), input.data()};
             std::mt19937 random(1);
             std::uniform_int_distribution<int> sizes(1, 2048);
             float peak = 0.0f;
             while (running.load(std::memory_order_relaxed)) {
                 const int frames = sizes(random);
                 t_inCallback = true;
-                engine.process(outputs, 2, frames);
+                if (recording)
+                    engine.process(inputs, 2, outputs, 2, frames);
+                else
+                    engine.process(outputs, 2, frames);
                 t_inCallback = false;
                 for (int i = 0; i < frames; ++i)
                     peak = std::max(peak, std::abs(left[std::size_t(i)]));
@@ -173,6 +195,13 @@ class TestEngineRealtime : public QObject {
             else
                 engine.play(round % 3); // a count-in of 0, 1 or 2 bars
             engine.playhead();
+            if (recording && round % 50 == 25) {
+                const accord::audio::RecordingResult result = engine.stopRecording();
+                takesWritten += result.takes.size();
+                arm(round % 100 == 25); // monitoring on and off
+                // Punch whenever a loop is set (every third round sets one, the next clears it).
+                engine.startRecording(takes.path().toStdString(), round % 3 == 0);
+            }
             engine.collectGarbage();
             if (round % 2 == 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -186,6 +215,8 @@ class TestEngineRealtime : public QObject {
         while (blocks.load() <= 2000 && std::chrono::steady_clock::now() < deadline);
         running = false;
         audio.join();
+        if (recording)
+            takesWritten += engine.stopRecording().takes.size();
         const long allocations = g_allocations.load();
         const long frees = g_frees.load();
         const long locks = g_locks.load();
@@ -209,6 +240,8 @@ class TestEngineRealtime : public QObject {
         QCOMPARE(stats.graphsFreed + 1, stats.graphsPublished);
         if (live)
             QVERIFY2(stats.liveChainsFreed >= 20, "the audio thread saw too few switches");
+        if (recording)
+            QVERIFY2(takesWritten >= 10, "the recordings wrote too few takes");
     }
 
 private slots:
@@ -260,6 +293,8 @@ private slots:
     void processNeverAllocatesOrLocks() { playWhileEditing(false); }
 
     void liveTracksNeverAllocateOrLock() { playWhileEditing(true); }
+
+    void recordingAndMonitoringNeverAllocateOrLock() { playWhileEditing(false, true); }
 
     // A live stream (the Accord Voice plugin's, docs/PLUGIN.md) played by a callback thread while
     // the message thread hands it new streams and none: the callback takes them, plays them and

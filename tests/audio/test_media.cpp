@@ -129,7 +129,9 @@ private slots:
         QVERIFY(QString::fromStdString(error).contains("no audio output device"));
         QVERIFY(!engine.currentDevice().has_value());
         std::string typeError;
-        QVERIFY(!engine.openDevice(accord::audio::DeviceSetup{"NoSuchAPI", "", 0, 0}, typeError));
+        accord::audio::DeviceSetup noSuchType;
+        noSuchType.type = "NoSuchAPI";
+        QVERIFY(!engine.openDevice(noSuchType, typeError));
         QVERIFY2(QString::fromStdString(typeError).contains("NoSuchAPI"), typeError.c_str());
 
         accord::Project project;

@@ -295,6 +295,36 @@ int main() {
     std::printf("  exact: PCM SHA-256 %s, %.17g LUFS, %.17g dBTP; cold render %s\n",
                 mix.pcmSha256.c_str(), mix.lufs, mix.truePeakDb,
                 coldSame ? "the same" : "DIFFERENT");
+    // Export delivery (issue 19): the same mix as 24-bit WAV without and with the loudness target
+    // (-14 LUFS, -1 dBTP: measuring passes, gain, true-peak limiter), beside the alternative of
+    // sox applying a gain to the rendered mix and lame encoding it (with no true-peak control).
+    accord::audio::RenderRequest delivery;
+    delivery.mixPath = folder + "/delivered.wav";
+    std::vector<accord::audio::RenderedFile> plain, targeted;
+    const Measured plainTime =
+        measure(1, RUSAGE_SELF, [&] { plain = accord::audio::renderProject(project, delivery); });
+    delivery.loudnessTarget = accord::audio::LoudnessTarget{-14.0, -1.0};
+    const Measured targetTime = measure(
+        1, RUSAGE_SELF, [&] { targeted = accord::audio::renderProject(project, delivery); });
+    const double soxGain = -14.0 - plain.front().lufs;
+    int lameStatus = 0;
+    const Measured soxLame = measure(1, RUSAGE_CHILDREN, [&] {
+        const std::string command = "sox -D " + quoted(ours) + " -t wav -b 24 - gain " +
+                                    std::to_string(soxGain) + " | lame --silent -b 320 - " +
+                                    quoted(folder + "/sox-lame.mp3");
+        lameStatus = std::system(command.c_str());
+    });
+    std::printf("  export, 24-bit WAV:%-26s %6.2f s wall %6.1fx real time  %.2f LUFS, %.2f dBTP\n",
+                "", plainTime.wall, seconds / plainTime.wall, plain.front().lufs,
+                plain.front().truePeakDb);
+    std::printf("  export, -14 LUFS / -1 dBTP target:%-11s %6.2f s wall %6.1fx real time  %.2f "
+                "LUFS, %.2f dBTP (gain %+.2f dB, limiter %.2f dB)\n",
+                "", targetTime.wall, seconds / targetTime.wall, targeted.front().lufs,
+                targeted.front().truePeakDb, targeted.front().targetGainDb,
+                targeted.front().limiterReductionDb);
+    std::printf("  sox gain %+.2f dB | lame -b 320 (status %d):%-3s %6.2f s wall %6.1fx real time  "
+                "(no true-peak control)\n",
+                soxGain, lameStatus, "", soxLame.wall, seconds / soxLame.wall);
     fs::remove_all(folder);
     return coldSame && a.size() == b.size() && worst <= 1e-4 ? 0 : 1;
 }

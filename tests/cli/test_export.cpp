@@ -9,6 +9,11 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <ebur128.h>
+
+#include <cmath>
+#include <utility>
+
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -59,6 +64,25 @@ class ExportTest : public QObject {
                     .exitCode != 0)
                 return false;
         return true;
+    }
+
+    // Integrated loudness (LUFS) and true peak (dBTP) of a file by libebur128 on what sox
+    // decodes: apart from the product's own meter (audio/src/loudness.cpp).
+    static std::pair<double, double> measureLoudness(const QString& file) {
+        const QByteArray raw =
+            accord::test::runToolOutput("sox", {file, "-t", "f32", "-e", "floating-point", "-"});
+        const int rate =
+            QString(accord::test::runToolOutput("soxi", {"-r", file})).trimmed().toInt();
+        ebur128_state* state =
+            ebur128_init(2, unsigned(rate), EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+        ebur128_add_frames_float(state, reinterpret_cast<const float*>(raw.constData()),
+                                 std::size_t(raw.size()) / (2 * sizeof(float)));
+        double lufs = 0, left = 0, right = 0;
+        ebur128_loudness_global(state, &lufs);
+        ebur128_true_peak(state, 0, &left);
+        ebur128_true_peak(state, 1, &right);
+        ebur128_destroy(&state);
+        return {lufs, 20 * std::log10(std::max(left, right))};
     }
 
     static int basisPointsOf(const QJsonObject& split) {
@@ -464,6 +488,133 @@ private slots:
                  r.err.constData());
     }
 
+    // MP3 (docs/C2PA.md "MP3"): the manifest and C2PA store in an ID3 GEOB frame, the content
+    // binding checked on the MP3 as delivered (its decoded PCM), gapless to the frame.
+    void mp3ExportsAreVerifiedAsDelivered() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeExportableProject(words, piano));
+        auto r =
+            runCli({"--json", "export", project, "--out", dir.filePath("mp3"), "--format", "mp3"},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString mp3 = r.json().value("files").toArray().at(0).toString();
+        QVERIFY(mp3.endsWith(".mp3"));
+        QVERIFY(readAll(mp3).startsWith("ID3\x04"));
+        r = runCli({"--json", "verify", mp3}, registry);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QCOMPARE(r.json().value("content").toString(), QString("match"));
+        QCOMPARE(r.json().value("c2pa").toObject().value("state").toString(), QString("valid"));
+        // The manifest names the encoding and the hash of the 24-bit samples it encoded, which
+        // are the WAV export's; the MP3 decodes to exactly as many frames.
+        const QJsonObject content = QJsonDocument::fromJson(readAll(mp3 + ".accord.json"))
+                                        .object()
+                                        .value("content")
+                                        .toObject();
+        QCOMPARE(content.value("encoding").toObject().value("bitrateKbps").toInt(), 320);
+        r = runCli({"--json", "export", project, "--out", dir.filePath("mp3-wav")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject wavContent =
+            QJsonDocument::fromJson(
+                readAll(r.json().value("files").toArray().at(0).toString() + ".accord.json"))
+                .object()
+                .value("content")
+                .toObject();
+        QCOMPARE(content.value("encoding").toObject().value("encodedPcmSha256").toString(),
+                 wavContent.value("pcmSha256").toString());
+        QVERIFY(content.value("pcmSha256").toString() != wavContent.value("pcmSha256").toString());
+        QCOMPARE(content.value("durationSeconds").toDouble(),
+                 wavContent.value("durationSeconds").toDouble());
+        // 320 kbit/s constant: the size follows from the duration (plus the ID3 tag).
+        const double seconds = content.value("durationSeconds").toDouble();
+        const double audioBytes = QFileInfo(mp3).size() - 65536;
+        QVERIFY2(audioBytes > 320000 / 8 * seconds * 0.9 && audioBytes < 320000 / 8 * (seconds + 1),
+                 qPrintable(QString::number(QFileInfo(mp3).size())));
+        // One byte of the audio frames changed: both bindings break.
+        QByteArray bytes = readAll(mp3);
+        bytes[bytes.size() - 2000] = char(bytes[bytes.size() - 2000] ^ 0x5a);
+        const QString edited = dir.filePath("mp3/edited.mp3");
+        writeAll(edited, bytes);
+        QFile::copy(mp3 + ".accord.json", edited + ".accord.json");
+        expectTampered(edited, "the sound differs");
+    }
+
+    // --range: only that part of the timeline is rendered, judged, split and proven.
+    void aRangeExportsThatPartAlone() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeExportableProject(words, piano));
+        auto r = runCli({"--json", "export", project, "--out", dir.filePath("range"), "--range",
+                         "0.5", "2", "--format", "flac"},
+                        registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString flac = r.json().value("files").toArray().at(0).toString();
+        const int rate =
+            QString(accord::test::runToolOutput("soxi", {"-r", flac})).trimmed().toInt();
+        QCOMPARE(QString(accord::test::runToolOutput("soxi", {"-s", flac})).trimmed(),
+                 QString::number(qRound(1.5 * rate)));
+        const QJsonObject manifest =
+            QJsonDocument::fromJson(readAll(flac + ".accord.json")).object();
+        const QJsonObject range = manifest.value("operations").toObject().value("range").toObject();
+        QCOMPARE(range.value("start").toDouble(), 0.5);
+        QCOMPARE(range.value("end").toDouble(), 2.0);
+        QCOMPARE(runCli({"verify", flac}, registry).exitCode, 0);
+        // The range is the same samples as the whole export's, from 0.5 s.
+        r = runCli({"--json", "export", project, "--out", dir.filePath("range-whole")}, registry);
+        const QString whole = r.json().value("files").toArray().at(0).toString();
+        const QByteArray cut = accord::test::runToolOutput(
+            "sox", {whole, "-t", "s32", "-", "trim", QString("%1s").arg(rate / 2),
+                    QString("%1s").arg(rate * 3 / 2)});
+        QVERIFY(!cut.isEmpty());
+        QVERIFY(cut == accord::test::runToolOutput("sox", {flac, "-t", "s32", "-"}));
+    }
+
+    // --loudness/--true-peak: the delivered mix measured by libebur128 here, apart from the
+    // product's meter: within 0.5 LU of the target, its true peak at or under the ceiling.
+    void aLoudnessTargetIsReachedUnderTheCeiling() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeExportableProject(words, piano));
+        for (const double target : {-14.0, -23.0}) {
+            auto r = runCli({"--json", "export", project, "--out",
+                             dir.filePath(QString("loud%1").arg(-target)), "--loudness",
+                             QString::number(target), "--true-peak", "-1"},
+                            registry);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            const QString wav = r.json().value("files").toArray().at(0).toString();
+            const auto [lufs, peakDb] = measureLoudness(wav);
+            QVERIFY2(std::fabs(lufs - target) <= 0.5, qPrintable(QString::number(lufs)));
+            QVERIFY2(peakDb <= -1.0, qPrintable(QString::number(peakDb)));
+            QCOMPARE(runCli({"verify", wav}, registry).exitCode, 0);
+        }
+    }
+
+    // Bad delivery options: exit 2 with a sentence naming the option and what it takes.
+    void badDeliveryOptionsAreRefusedClearly() {
+        ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
+        ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
+        QVERIFY(makeExportableProject(words, piano));
+        const QString out = dir.filePath("refused");
+        const QList<QPair<QStringList, QString>> cases = {
+            {{"--format", "ogg"}, "is not wav, flac or mp3"},
+            {{"--format", "mp3", "--bitrate", "100"}, "is not an MP3 bitrate"},
+            {{"--bitrate", "320"}, "--bitrate is for --format mp3"},
+            {{"--range", "3", "1"}, "must come after the start"},
+            {{"--range", "1"}, "--range takes two numbers"},
+            {{"--range", "0", "999"}, "ends after the project"},
+            {{"--loudness", "5"}, "outside -70 .. 0"},
+            {{"--loudness", "-14", "--true-peak", "2"}, "outside -20 .. 0"},
+            {{"--true-peak", "-1"}, "give --loudness too"},
+            {{"--loudness", "-14", "--stems"}, "export stems without it"},
+        };
+        for (const auto& [options, message] : cases) {
+            const auto r = runCli(QStringList{"export", project, "--out", out} + options, registry);
+            QVERIFY2(r.exitCode == 2, qPrintable(options.join(' ')));
+            QVERIFY2(QString(r.err).contains(message), r.err.constData());
+        }
+        QVERIFY(!QFileInfo::exists(out + "/song" + QString::number(registries) + ".wav"));
+    }
+
     void generatedAudioCannotBeLaundered() {
         ACCORD_REQUIRE_MATERIAL(take, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
@@ -547,6 +698,18 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.out.constData());
         QVERIFY(r.json().value("watermark").toObject().value("found").toBool());
         QCOMPARE(r.json().value("watermark").toObject().value("render").toString(), liveRender);
+        // As an MP3 (the watermark is embedded before the encoder): still found, naming its render.
+        const auto mp3Export = runCli({"--json", "export", live, "--out", dir.filePath("live-mp3"),
+                                       "--format", "mp3", "--bitrate", "128"},
+                                      registry);
+        QVERIFY2(mp3Export.exitCode == 0, mp3Export.err.constData());
+        const QJsonObject liveMp3 = mp3Export.json().value("exports").toArray().at(0).toObject();
+        const auto mp3Verified =
+            runCli({"--json", "verify", liveMp3.value("path").toString()}, registry);
+        QVERIFY2(mp3Verified.exitCode == 0, mp3Verified.out.constData());
+        QVERIFY(mp3Verified.json().value("watermark").toObject().value("found").toBool());
+        QCOMPARE(mp3Verified.json().value("watermark").toObject().value("render").toString(),
+                 liveMp3.value("render").toString());
         QVERIFY(r.json()
                     .value("disclosure")
                     .toObject()

@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <memory>
+#include <set>
 #include <string>
 
 using namespace accord;
@@ -216,9 +217,11 @@ private Q_SLOTS:
         model_->drag(from + QPoint(37, 0), Qt::NoModifier);
         QVERIFY(model_->isPreviewing());
         QCOMPARE(previewed.count(), 1);
-        QCOMPARE(model_->previewedClip(), take_);
+        QCOMPARE(model_->previews().size(), std::size_t(1));
+        QCOMPARE(model_->previews()[0].clip.id, take_);
+        QVERIFY(model_->isPreviewed(take_));
         const std::int64_t expected = model_->snapped(before.position + 37 * kPixel);
-        QCOMPARE(model_->preview().position, expected);
+        QCOMPARE(model_->previews()[0].clip.position, expected);
         QCOMPARE(clipOf(*document_, take_)->position, before.position); // not yet
 
         QVERIFY(model_->release(from + QPoint(37, 0), Qt::LeftButton, Qt::NoModifier));
@@ -242,9 +245,9 @@ private Q_SLOTS:
         const QPoint to(from.x(), model_->trackTop(1) + 30);
         model_->press(from, Qt::LeftButton, Qt::NoModifier);
         model_->drag(to, Qt::NoModifier);
-        QCOMPARE(model_->previewTrack(), drums_);
+        QCOMPARE(model_->previews()[0].track, drums_);
         model_->drag({to.x(), 590}, Qt::NoModifier); // below the last row: stays on it
-        QCOMPARE(model_->previewTrack(), drums_);
+        QCOMPARE(model_->previews()[0].track, drums_);
         QVERIFY(model_->release({to.x(), 590}, Qt::LeftButton, Qt::NoModifier));
         std::string track;
         QVERIFY(clipOf(*document_, take_, &track) != nullptr);
@@ -358,7 +361,10 @@ private Q_SLOTS:
         model_->press({900, model_->trackTop(1) + 10}, Qt::LeftButton, Qt::NoModifier);
         QCOMPARE(model_->selectedClip(), std::string());
         QCOMPARE(model_->selectedTrack(), drums_);
-        QCOMPARE(model_->gesture(), Gesture::None);
+        QCOMPARE(model_->gesture(), Gesture::RubberBand);
+        QVERIFY(model_->release({900, model_->trackTop(1) + 10}, Qt::LeftButton, Qt::NoModifier));
+        QCOMPARE(model_->selectedClip(), std::string());
+        QVERIFY(model_->selectedClips().empty());
         // The right button selects the clip under it and starts nothing.
         model_->press(takeRect_.center(), Qt::RightButton, Qt::NoModifier);
         QCOMPARE(model_->selectedClip(), take_);
@@ -383,6 +389,190 @@ private Q_SLOTS:
         document_->deleteClip(take_);
         QCOMPARE(model_->gesture(), Gesture::None);
         QCOMPARE(model_->selectedClip(), std::string());
+    }
+
+    // ---- selecting many, and what the selection does ----
+
+    void ctrlAndShiftClicksSelectMany() {
+        using Set = std::set<std::string>;
+        const std::string middle = document_->addClip(
+            drums_, clipAt(kSecond + kSecond / 4, kSecond / 2, "/media/mid.wav"));
+        const QPoint loop = model_->clipRect(loop_).center();
+        const QPoint fill = model_->clipRect(fill_).center();
+        auto click = [&](const QPoint& at, Qt::KeyboardModifiers modifiers) {
+            model_->press(at, Qt::LeftButton, modifiers);
+            model_->release(at, Qt::LeftButton, modifiers);
+        };
+        click(loop, Qt::NoModifier);
+        QCOMPARE(model_->selectedClips(), Set({loop_}));
+        click(takeRect_.center(), Qt::ControlModifier);
+        QCOMPARE(model_->selectedClips(), Set({loop_, take_}));
+        QCOMPARE(model_->selectedClip(), take_);
+        QCOMPARE(model_->selectedTrack(), vocal_);
+        click(loop, Qt::ControlModifier); // Ctrl again takes it out
+        QCOMPARE(model_->selectedClips(), Set({take_}));
+
+        // Shift on the same track: the range from the clip clicked before, the one between too.
+        click(loop, Qt::NoModifier);
+        click(fill, Qt::ShiftModifier);
+        QCOMPARE(model_->selectedClips(), Set({loop_, middle, fill_}));
+        // Shift on another track adds that clip.
+        click(takeRect_.center(), Qt::ShiftModifier);
+        QCOMPARE(model_->selectedClips(), Set({loop_, middle, fill_, take_}));
+        // A plain click on a selected clip keeps it alone once released (a drag would move all).
+        model_->press(fill, Qt::LeftButton, Qt::NoModifier);
+        QCOMPARE(model_->selectedClips().size(), std::size_t(4));
+        model_->release(fill, Qt::LeftButton, Qt::NoModifier);
+        QCOMPARE(model_->selectedClips(), Set({fill_}));
+        model_->selectAll();
+        QCOMPARE(model_->selectedClips(), Set({loop_, middle, fill_, take_}));
+        document_->deleteClip(middle); // a clip that goes leaves the selection
+        QCOMPARE(model_->selectedClips(), Set({loop_, fill_, take_}));
+    }
+
+    void rubberBandSelectsWhatItTouches() {
+        using Set = std::set<std::string>;
+        // From the empty vocal lane at 0.5 s to the drums lane at 1.5 s: the take (1–3 s) and the
+        // loop (0–1 s) are touched, the fill (2–3 s) is not.
+        const QPoint from(model_->xForSample(kSecond / 2), model_->trackTop(0) + 40);
+        const QPoint to(model_->xForSample(kSecond + kSecond / 2), model_->trackTop(1) + 40);
+        model_->press(from, Qt::LeftButton, Qt::NoModifier);
+        QCOMPARE(model_->gesture(), Gesture::RubberBand);
+        model_->drag(to, Qt::NoModifier);
+        QCOMPARE(model_->rubberBand(), QRect(from, to).normalized());
+        QCOMPARE(model_->selectedClips(), Set({take_, loop_}));
+        QVERIFY(model_->release(to, Qt::LeftButton, Qt::NoModifier));
+        QVERIFY(model_->rubberBand().isNull());
+        QCOMPARE(model_->selectedClips(), Set({take_, loop_}));
+        // With Ctrl a band adds to the selection; without it starts anew.
+        const QPoint fillFrom(model_->xForSample(2 * kSecond + kSecond / 2),
+                              model_->trackTop(0) + 5);
+        gesture(QPoint(fillFrom.x(), model_->trackTop(2) + 20), fillFrom + QPoint(0, 100),
+                Qt::ControlModifier);
+        QCOMPARE(model_->selectedClips(), Set({take_, loop_, fill_}));
+    }
+
+    void movingASelectionMovesEveryClipInOneStep() {
+        model_->selectClip(loop_);
+        model_->toggleClip(fill_);
+        model_->toggleClip(take_);
+        const std::string before = accord::projectToJson(document_->project(), "");
+        const int steps = undoSteps();
+        // Grab the take 100 px right: one second later, each of them.
+        gesture(takeRect_.center(), takeRect_.center() + QPoint(100, 0));
+        QCOMPARE(clipOf(*document_, take_)->position, std::int64_t(2 * kSecond));
+        QCOMPARE(clipOf(*document_, loop_)->position, std::int64_t(kSecond));
+        QCOMPARE(clipOf(*document_, fill_)->position, std::int64_t(3 * kSecond));
+        QCOMPARE(undoSteps(), steps + 1);
+        // Left past the start: the earliest stops at 0, the others keep their distance.
+        gesture(model_->clipRect(take_).center(),
+                model_->clipRect(take_).center() - QPoint(500, 0));
+        QCOMPARE(clipOf(*document_, loop_)->position, std::int64_t(0));
+        QCOMPARE(clipOf(*document_, take_)->position, std::int64_t(kSecond));
+        // Down a row: the drums clips are on the last row already, so nothing changes row.
+        gesture(model_->clipRect(take_).center(),
+                {model_->clipRect(take_).center().x(), model_->trackTop(1) + 30});
+        std::string track;
+        clipOf(*document_, take_, &track);
+        QCOMPARE(track, vocal_);
+        document_->undoStack()->undo();
+        document_->undoStack()->undo();
+        QCOMPARE(accord::projectToJson(document_->project(), ""), before);
+        document_->undoStack()->redo();
+        QCOMPARE(clipOf(*document_, fill_)->position, std::int64_t(3 * kSecond));
+        // Delete takes all of them in one step.
+        model_->deleteSelection();
+        QCOMPARE(document_->project().tracks[1].clips.size(), std::size_t(0));
+        document_->undoStack()->undo();
+        QCOMPARE(document_->project().tracks[1].clips.size(), std::size_t(2));
+        QCOMPARE(document_->project().tracks[1].clips[0].id, loop_); // in their order
+
+        // Undo puts each clip back at its index, also when the clips after them stayed.
+        const std::string tail =
+            document_->addClip(drums_, clipAt(6 * kSecond, kSecond, "/media/tail.wav"));
+        const std::string before2 = accord::projectToJson(document_->project(), "");
+        model_->selectClip(loop_);
+        model_->toggleClip(fill_);
+        model_->deleteSelection();
+        QCOMPARE(document_->project().tracks[1].clips[0].id, tail);
+        document_->undoStack()->undo();
+        QCOMPARE(accord::projectToJson(document_->project(), ""), before2);
+    }
+
+    void nudgeAndDuplicateFollowTheGrid() {
+        model_->selectClip(loop_);
+        model_->toggleClip(take_);
+        model_->nudgeSelection(1, false);
+        QCOMPARE(clipOf(*document_, loop_)->position, std::int64_t(kGridStep));
+        QCOMPARE(clipOf(*document_, take_)->position, std::int64_t(kSecond + kGridStep));
+        model_->nudgeSelection(-1, true); // a pixel
+        QCOMPARE(clipOf(*document_, loop_)->position, std::int64_t(kGridStep - kPixel));
+        model_->nudgeSelection(-20, false); // not before the start
+        QCOMPARE(clipOf(*document_, loop_)->position, std::int64_t(0));
+        QCOMPARE(clipOf(*document_, take_)->position, std::int64_t(kSecond));
+
+        // Duplicate: copies right after the selection's end (3 s), same tracks, same recordings.
+        const int steps = undoSteps();
+        model_->duplicateSelection();
+        QCOMPARE(undoSteps(), steps + 1);
+        QCOMPARE(model_->selectedClips().size(), std::size_t(2));
+        for (const auto& id : model_->selectedClips()) {
+            std::string track;
+            const Clip* copy = clipOf(*document_, id, &track);
+            QVERIFY(id != loop_ && id != take_);
+            const Clip* original = clipOf(*document_, track == vocal_ ? take_ : loop_);
+            QCOMPARE(copy->position, original->position + 3 * kSecond);
+            QCOMPARE(copy->asset, original->asset);
+            QCOMPARE(copy->file, original->file);
+        }
+    }
+
+    void gainHandleDragsTheClipGain() {
+        const QRect handle = model_->gainHandleRect(takeRect_);
+        QVERIFY(!handle.isNull());
+        QCOMPARE(model_->hitAt(handle.center()).zone, Zone::Gain);
+        const int steps = undoSteps();
+        model_->press(handle.center(), Qt::LeftButton, Qt::NoModifier);
+        QCOMPARE(model_->gesture(), Gesture::Gain);
+        model_->drag(handle.center() - QPoint(0, 24), Qt::NoModifier);
+        QCOMPARE(model_->previews()[0].clip.gainDb, 24 * Model::kGainDbPerPixel);
+        QCOMPARE(clipOf(*document_, take_)->gainDb, 0.0); // not yet
+        QVERIFY(model_->release(handle.center() - QPoint(0, 24), Qt::LeftButton, Qt::NoModifier));
+        QCOMPARE(clipOf(*document_, take_)->gainDb, 6.0);
+        QCOMPARE(undoSteps(), steps + 1);
+        // Down far: no lower than the floor; Shift: a tenth per pixel.
+        gesture(handle.center(), handle.center() + QPoint(0, 500));
+        QCOMPARE(clipOf(*document_, take_)->gainDb, ui::ProjectDocument::kMinimumClipGainDb);
+        document_->undoStack()->undo();
+        gesture(handle.center(), handle.center() + QPoint(0, 20), Qt::ShiftModifier);
+        QCOMPARE(clipOf(*document_, take_)->gainDb, 5.5);
+        document_->undoStack()->undo();
+        document_->undoStack()->undo();
+        QCOMPARE(clipOf(*document_, take_)->gainDb, 0.0);
+    }
+
+    void headerDragReordersTracks() {
+        const int steps = undoSteps();
+        const QPoint drums(40, model_->trackTop(1) + 60); // clear of M and S
+        model_->press(drums, Qt::LeftButton, Qt::NoModifier);
+        QCOMPARE(model_->gesture(), Gesture::MoveTrack);
+        model_->drag({40, model_->trackTop(0) + 10}, Qt::NoModifier);
+        QCOMPARE(model_->trackDropRow(), 0);
+        QVERIFY(model_->release({40, model_->trackTop(0) + 10}, Qt::LeftButton, Qt::NoModifier));
+        QCOMPARE(document_->project().tracks[0].id, drums_);
+        QCOMPARE(document_->project().tracks[1].id, vocal_);
+        QCOMPARE(undoSteps(), steps + 1);
+        // Below the last row: the first track goes last.
+        gesture({40, model_->trackTop(0) + 60}, {40, model_->trackTop(2) + 40});
+        QCOMPARE(document_->project().tracks[1].id, drums_);
+        document_->undoStack()->undo();
+        document_->undoStack()->undo();
+        QCOMPARE(document_->project().tracks[0].id, vocal_);
+        // A click on a header moves nothing.
+        const int index = document_->undoStack()->index();
+        gesture(drums, drums);
+        QCOMPARE(document_->undoStack()->index(), index);
+        QCOMPARE(document_->project().tracks[0].id, vocal_);
     }
 
     void splittingAtThePlayheadSplitsTheTrackInOneStep() {

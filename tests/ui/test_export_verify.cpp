@@ -31,6 +31,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -439,6 +440,59 @@ private Q_SLOTS:
 
     // A file dropped on the window outside the arrangement (which imports its drops) opens
     // Verify with it.
+    // The delivery choices (docs/STUDIO.md "Export"): MP3 and its bitrate, the loop as the
+    // range, a loudness target with its ceiling (the mix's alone: not with stems).
+    void deliveryChoicesThroughDialog() {
+        const accord::Project& project = window_->document()->project();
+        dialog_->show(); // verifyPanelShowsTheProof hid it
+        dialog_->formatBox()->setCurrentIndex(0);
+        QVERIFY(!dialog_->bitrateBox()->isEnabled());
+        dialog_->formatBox()->setCurrentIndex(2);
+        QVERIFY(dialog_->bitrateBox()->isEnabled());
+        QCOMPARE(dialog_->bitrateBox()->currentData().toInt(), 320);
+        dialog_->bitrateBox()->setCurrentIndex(dialog_->bitrateBox()->findData(192));
+
+        dialog_->setLoop(false, 0, 0);
+        QVERIFY(!dialog_->rangeBox()->isEnabled());
+        QCOMPARE(dialog_->rangeBox()->currentIndex(), 0);
+        dialog_->setLoop(true, project.secondsToSamples(0.5), project.secondsToSamples(1.5));
+        QVERIFY(dialog_->rangeBox()->isEnabled());
+        QCOMPARE(dialog_->rangeBox()->currentText(), QString("Loop (0.50 s to 1.50 s)"));
+
+        dialog_->stemsBox()->setChecked(true);
+        QVERIFY(!dialog_->loudnessBox()->isEnabled());
+        dialog_->stemsBox()->setChecked(false);
+        dialog_->ddexBox()->setChecked(false);
+        QVERIFY(dialog_->loudnessBox()->isEnabled());
+        QVERIFY(!dialog_->loudnessSpin()->isEnabled());
+        dialog_->loudnessBox()->setChecked(true);
+        QVERIFY(!dialog_->stemsBox()->isEnabled());
+        QVERIFY(dialog_->loudnessSpin()->isEnabled() && dialog_->ceilingSpin()->isEnabled());
+        dialog_->loudnessSpin()->setValue(-16.0);
+
+        const QString folder = QDir(exportDir_).filePath("delivery");
+        dialog_->folderEdit()->setText(folder);
+        QVERIFY(waitForJudgement());
+        QCOMPARE(dialog_->gate().verdict, ui::ExportGateView::Verdict::Allowed);
+        QTest::mouseClick(dialog_->exportButton(), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([this] { return !dialog_->isExporting(); }, kExportTimeoutMs));
+        const QStringList files = dialog_->exportedFiles();
+        QCOMPARE(files, QStringList{QDir(folder).filePath("song.mp3")});
+        QFile sidecar(files.first() + ".accord.json");
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(sidecar.readAll()).object();
+        const QJsonObject operations = manifest["operations"].toObject();
+        QCOMPARE(operations["range"].toObject()["start"].toDouble(), 0.5);
+        QCOMPARE(operations["range"].toObject()["end"].toDouble(), 1.5);
+        QCOMPARE(operations["loudnessTarget"].toObject()["integratedLufs"].toDouble(), -16.0);
+        QCOMPARE(operations["loudnessTarget"].toObject()["truePeakCeilingDb"].toDouble(), -1.0);
+        QCOMPARE(manifest["content"].toObject()["encoding"].toObject()["bitrateKbps"].toInt(), 192);
+        QCOMPARE(manifest["content"].toObject()["durationSeconds"].toDouble(), 1.0);
+        dialog_->loudnessBox()->setChecked(false);
+        dialog_->setLoop(false, 0, 0);
+        dialog_->formatBox()->setCurrentIndex(0);
+    }
+
     void aFileDroppedOnTheWindowIsVerified() {
         window_->verifyDock()->hide();
         window_->panels()->setCurrentWidget(window_->consentPanel());

@@ -272,7 +272,11 @@ private Q_SLOTS:
                          sheet->table()->item(row, 2)->text();
         for (const QString& expected :
              {QStringLiteral("Play = Space"), QStringLiteral("Export… = Ctrl+E"),
-              QStringLiteral("Mixer = Ctrl+M"), QStringLiteral("Keyboard Shortcuts = F1")})
+              QStringLiteral("Mixer = Ctrl+M"), QStringLiteral("Keyboard Shortcuts = F1"),
+              QStringLiteral("Copy = Ctrl+C"), QStringLiteral("Paste at Playhead = Ctrl+V"),
+              QStringLiteral("Duplicate = Ctrl+D"), QStringLiteral("Select All = Ctrl+A"),
+              QStringLiteral("Nudge Right = Alt+Right"),
+              QStringLiteral("Nudge Left (Fine) = Alt+Shift+Left")})
             QVERIFY2(lines.contains(expected), qPrintable(lines.join(" | ")));
         sheet->close();
 

@@ -298,6 +298,16 @@ private Q_SLOTS:
         step();
         doc.setTimeSignature({7, 8});
         step();
+        doc.moveTrack(bass, 0);
+        step();
+        doc.setClipGain({c2, c3}, -6);
+        step();
+        const auto copies = doc.addClips(QStringLiteral("Paste"),
+                                         {{bass, *doc.findClip(c2)}, {drums, *doc.findClip(c3)}});
+        QCOMPARE(copies.size(), std::size_t(2));
+        step();
+        doc.deleteClips({c2, copies[0]});
+        step();
         doc.deleteClip(c1);
         step();
         doc.removeTrack(drums);

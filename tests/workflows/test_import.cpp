@@ -1,6 +1,7 @@
 // The import use case on real recordings: registration by content (same content = one asset),
 // every format, resampling with libsoxr checked against sox, 1 and 8 channels, bad media
-// (truncated, not audio, zero length, broken headers) registering nothing, and cancel.
+// (truncated, not audio, zero length, broken headers) registering nothing, and cancel. A take
+// the engine recorded registers as a *recorded* asset of its performer by the same rules.
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/cancelled.h"
@@ -346,6 +347,74 @@ private slots:
                                      &cancel));
         QVERIFY(sawProgress);
         QVERIFY(scratch.registry->assets().empty());
+    }
+
+    void recordedTakeIsARecordedAssetOfItsPerformer() {
+        ACCORD_REQUIRE_MATERIAL(words, kWords);
+        Scratch scratch;
+        const std::string performer = scratch.registry->addHolder("Bea Singer", "").id;
+        // The engine records a real recording played on one track into another (a loopback
+        // with 512 frames of round trip, compensated).
+        accord::Project project;
+        project.sampleRate = 48000;
+        accord::Track played;
+        played.id = "played";
+        accord::Clip clip;
+        clip.id = "c1";
+        clip.file = words.toStdString();
+        clip.length = 48000;
+        played.clips.push_back(clip);
+        accord::Track vocal;
+        vocal.id = "vocal";
+        project.tracks = {played, vocal};
+        accord::audio::Engine engine;
+        engine.setProject(project);
+        engine.setRecordArms({{"vocal", "Vocal", 0, 1, true, false}});
+        engine.setRecordingOffset(512);
+        engine.play();
+        engine.startRecording(scratch.path("Recordings").toStdString(), false);
+        std::vector<float> left(256), right(256), input(256);
+        std::vector<float> history;
+        float* outputs[2] = {left.data(), right.data()};
+        const float* inputs[1] = {input.data()};
+        for (int block = 0; block < 150; ++block) {
+            for (std::size_t i = 0; i < input.size(); ++i) {
+                const std::size_t at = history.size() + i;
+                input[i] = at >= 512 ? history[at - 512] : 0.0f;
+            }
+            engine.process(inputs, 1, outputs, 2, 256);
+            history.insert(history.end(), left.begin(), left.end());
+        }
+        const auto result = engine.stopRecording();
+        QCOMPARE(result.takes.size(), std::size_t(1));
+        const std::string take = result.takes[0].file;
+
+        const auto first =
+            accord::workflows::registerRecordedTake(*scratch.registry, take, performer, 48000);
+        QVERIFY(!first.alreadyKnown);
+        QVERIFY(!first.render);
+        QCOMPARE(first.asset.owner, performer);
+        QVERIFY(first.asset.origin == accord::AssetOrigin::Recorded);
+        QCOMPARE(first.asset.path, take);
+        QCOMPARE(first.lengthAtProjectRate, result.takes[0].frames);
+        // The same content again (a copy) is the same asset.
+        const QString copy = scratch.path("copy.wav");
+        QVERIFY(QFile::copy(QString::fromStdString(take), copy));
+        const auto again = accord::workflows::registerRecordedTake(
+            *scratch.registry, copy.toStdString(), performer, 48000);
+        QVERIFY(again.alreadyKnown);
+        QCOMPARE(again.asset.id, first.asset.id);
+        QCOMPARE(scratch.registry->assets().size(), std::size_t(1));
+        // Another holder cannot claim it; an unknown performer is refused by name.
+        QVERIFY_THROWS_EXCEPTION(
+            accord::BadInput,
+            accord::workflows::registerRecordedTake(*scratch.registry, take, scratch.owner, 48000));
+        try {
+            accord::workflows::registerRecordedTake(*scratch.registry, take, "h-999", 48000);
+            QFAIL("an unknown performer was accepted");
+        } catch (const accord::BadInput& error) {
+            QVERIFY(QString(error.what()).contains("h-999"));
+        }
     }
 };
 

@@ -250,6 +250,9 @@ void ArrangementView::updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers
             case ClipZone::FadeOut:
                 shape = Qt::PointingHandCursor;
                 break;
+            case ClipZone::Gain:
+                shape = Qt::SizeVerCursor;
+                break;
             case ClipZone::Body:
                 shape = Qt::OpenHandCursor;
                 break;
@@ -264,7 +267,7 @@ void ArrangementView::updateHoverCursor(const QPoint& pos, Qt::KeyboardModifiers
 void ArrangementView::mousePressEvent(QMouseEvent* event) {
     setFocus(Qt::MouseFocusReason);
     model_->press(event->position().toPoint(), event->button(), event->modifiers());
-    if (model_->gesture() == Gesture::Move)
+    if (model_->gesture() == Gesture::Move || model_->gesture() == Gesture::MoveTrack)
         viewport()->setCursor(Qt::ClosedHandCursor);
 }
 
@@ -298,6 +301,24 @@ void ArrangementView::renameTrack(const std::string& trackId) {
                               QString::fromStdString(track->name), &ok);
     if (ok)
         model_->renameTrack(trackId, name);
+}
+
+void ArrangementView::editSelectionGain() {
+    const accord::Clip* clip = document_->findClip(model_->selectedClip());
+    if (clip == nullptr && !model_->selectedClips().empty())
+        clip = document_->findClip(*model_->selectedClips().begin());
+    if (clip == nullptr)
+        return;
+    bool ok = false;
+    const double db = QInputDialog::getDouble(
+        this, tr("Clip Gain"),
+        model_->selectedClips().size() > 1
+            ? tr("Gain of the %1 selected clips (dB):").arg(model_->selectedClips().size())
+            : tr("Gain of '%1' (dB):").arg(clipTitle(*clip)),
+        clip->gainDb, ProjectDocument::kMinimumClipGainDb, ProjectDocument::kMaximumClipGainDb, 1,
+        &ok);
+    if (ok)
+        model_->setSelectionGain(db);
 }
 
 void ArrangementView::wheelEvent(QWheelEvent* event) {
@@ -349,12 +370,18 @@ void ArrangementView::contextMenuEvent(QContextMenuEvent* event) {
     const std::string clipId = clipAt(pos);
     const std::string trackId = trackAtY(pos.y());
     if (!clipId.empty()) {
+        // The press before the menu selected the clip (or kept the selection it is in): the
+        // commands act on the selection, like the Edit menu's.
         const std::int64_t at = snapped(sampleAtX(pos.x()));
         menu.addAction(tr("Split Here"), this,
                        [this, clipId, at] { model_->splitClip(clipId, at); });
         menu.addAction(tr("Remove Fades"), this, [this, clipId] { model_->removeFades(clipId); });
+        menu.addAction(tr("Gain…"), this, &ArrangementView::editSelectionGain);
         menu.addSeparator();
-        menu.addAction(tr("Delete Clip"), this, [this, clipId] { model_->deleteClip(clipId); });
+        menu.addAction(tr("Cut"), this, &ArrangementView::cutSelection);
+        menu.addAction(tr("Copy"), this, &ArrangementView::copySelection);
+        menu.addAction(tr("Duplicate"), this, &ArrangementView::duplicateSelection);
+        menu.addAction(tr("Delete"), this, &ArrangementView::deleteSelection);
     } else if (!trackId.empty() && pos.x() < laneLeft()) {
         menu.addAction(tr("Rename Track…"), this, [this, trackId] { renameTrack(trackId); });
         menu.addAction(tr("Remove Track"), this, [this, trackId] { model_->removeTrack(trackId); });
@@ -451,20 +478,26 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
         if (top > lanes.bottom() || top + kTrackHeight < lanes.top())
             continue;
         for (const auto& clip : tracks[t].clips) {
-            if (model_->isPreviewing() && clip.id == model_->previewedClip()) {
+            if (model_->isPreviewed(clip.id)) {
                 // The original stays as a ghost while the preview follows the mouse.
                 painter.setOpacity(0.35);
                 paintClip(painter, clip, static_cast<int>(t), false, false);
                 painter.setOpacity(1.0);
                 continue;
             }
-            paintClip(painter, clip, static_cast<int>(t), clip.id == model_->selectedClip(), false);
+            paintClip(painter, clip, static_cast<int>(t), model_->isClipSelected(clip.id), false);
         }
     }
-    if (model_->isPreviewing()) {
-        const int index = document_->trackIndex(model_->previewTrack());
-        if (index >= 0)
-            paintClip(painter, model_->preview(), index, true, true);
+    if (model_->isPreviewing())
+        for (const ClipOnTrack& preview : model_->previews()) {
+            const int index = document_->trackIndex(preview.track);
+            if (index >= 0)
+                paintClip(painter, preview.clip, index, true, true);
+        }
+    if (const QRect band = model_->rubberBand(); !band.isNull()) {
+        painter.setPen(QPen(palette::accent, 1));
+        painter.setBrush(palette::withAlpha(palette::accent, 40));
+        painter.drawRect(band.adjusted(0, 0, -1, -1));
     }
     paintPendingImports(painter);
     paintDropTarget(painter);
@@ -481,6 +514,10 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
 
     paintHeaders(painter);
     paintRuler(painter);
+    if (const int row = model_->trackDropRow(); row >= 0) {
+        // Where the dragged track would go: a line between two rows, across headers and lanes.
+        painter.fillRect(QRect(0, trackTop(row) - 1, all.width(), 3), palette::accent);
+    }
 
     // The playhead over everything but the headers.
     const int x = xForSample(model_->playhead());
@@ -647,7 +684,30 @@ void ArrangementView::paintClip(QPainter& painter, const accord::Clip& clip, int
             painter.drawPath(diamond);
         }
     }
+    paintClipGain(painter, clip, rect, selected, dragging);
     painter.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void ArrangementView::paintClipGain(QPainter& painter, const accord::Clip& clip, const QRect& rect,
+                                    bool selected, bool dragging) const {
+    const QRect handle = model_->gainHandleRect(rect);
+    if (handle.isNull())
+        return;
+    if (selected || dragging) {
+        painter.setPen(QPen(palette::canvas, 1));
+        painter.setBrush(Qt::white);
+        painter.drawRoundedRect(QRectF(handle).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+    }
+    // The gain in dB beside the handle when it is not 0 dB, and always while it is dragged.
+    if (clip.gainDb == 0 && !(dragging && model_->gesture() == Gesture::Gain))
+        return;
+    QFont font = painter.font();
+    font.setBold(true);
+    painter.setFont(font);
+    const QString text = formatDecibels(clip.gainDb, ProjectDocument::kMinimumClipGainDb);
+    const QRect label(handle.right() + 6, handle.top() - 3, 80, handle.height() + 6);
+    painter.setPen(palette::text);
+    painter.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 
 void ArrangementView::paintWaveform(QPainter& painter, const accord::Clip& clip, const QRect& area,
@@ -864,7 +924,7 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(smallFont);
         painter.setPen(palette::mutedText);
         painter.drawText(
-            QRect(14, top + 32, kHeaderWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
+            QRect(14, top + 32, kHeaderWidth - 14 - 64, 16), Qt::AlignLeft | Qt::AlignVCenter,
             tr("%1 · %2 · %3")
                 .arg(formatDecibels(track.gainDb), formatPan(track.pan),
                      counted(static_cast<int>(track.clips.size()), tr("1 clip"), tr("%1 clips"))));
@@ -887,6 +947,9 @@ void ArrangementView::paintHeaders(QPainter& painter) const {
         painter.setFont(buttonFont);
         button(model_->muteButtonRect(index), tr("M"), track.mute, palette::muteOn);
         button(model_->soloButtonRect(index), tr("S"), track.solo, palette::soloOn);
+        const ArrangementModel::InputState input = model_->inputState(track.id);
+        button(model_->armButtonRect(index), tr("R"), input.armed, palette::recordOn);
+        button(model_->monitorButtonRect(index), tr("I"), input.monitor, palette::monitorOn);
     }
     painter.restore();
     painter.setRenderHint(QPainter::Antialiasing, false);

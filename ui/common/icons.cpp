@@ -25,6 +25,10 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         p.drawPath(path);
         break;
     }
+    case Glyph::Record:
+        p.setBrush(colour);
+        p.drawEllipse(QRectF(at(0.28, 0.28), at(0.72, 0.72)));
+        break;
     case Glyph::Stop:
         p.setBrush(colour);
         p.drawRoundedRect(QRectF(at(0.26, 0.26), at(0.74, 0.74)), s * 0.05, s * 0.05);

@@ -74,6 +74,8 @@ constexpr NamedColour kRoles[] = {
     {"warning", warning},
     {"soloOn", soloOn},
     {"muteOn", muteOn},
+    {"recordOn", recordOn},
+    {"monitorOn", monitorOn},
     {"grantActive", grantActive},
     {"grantRevoked", grantRevoked},
     {"grantExpired", grantExpired},

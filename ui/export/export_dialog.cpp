@@ -19,6 +19,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -54,7 +55,9 @@ const char* const kDeniedStyle = "QLabel { color: @denied; font-weight: 600; }";
 const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
 const char* const kWarningStyle = "QLabel { color: @warning; font-weight: 600; }";
 
-enum FormatIndex { kWav24 = 0, kFlac24 = 1 };
+enum FormatIndex { kWav24 = 0, kFlac24 = 1, kMp3 = 2 };
+enum RangeIndex { kWholeProject = 0, kLoop = 1 };
+constexpr int kMp3Bitrates[] = {320, 256, 192, 128}; // kbit/s, the first the default
 enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy, kMissingFix };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
 
@@ -175,7 +178,9 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     : QDialog(parent), session_(session), document_(document), folder_(new QLineEdit(this)),
       browse_(new QPushButton(tr("Browse…"), this)),
       stems_(new QCheckBox(tr("Also export one stem per track"), this)),
-      format_(new QComboBox(this)),
+      format_(new QComboBox(this)), bitrate_(new QComboBox(this)), range_(new QComboBox(this)),
+      loudness_(new QCheckBox(tr("Loudness target"), this)), lufs_(new QDoubleSpinBox(this)),
+      ceiling_(new QDoubleSpinBox(this)),
       commercial_(new QCheckBox(tr("Commercial release (needs commercial terms on every "
                                    "grant)"),
                                 this)),
@@ -201,6 +206,30 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     format_->setObjectName(QStringLiteral("exportFormat"));
     format_->insertItem(kWav24, tr("WAV, 24-bit"));
     format_->insertItem(kFlac24, tr("FLAC, 24-bit"));
+    format_->insertItem(kMp3, tr("MP3"));
+    bitrate_->setObjectName(QStringLiteral("exportBitrate"));
+    for (int kbits : kMp3Bitrates)
+        bitrate_->addItem(tr("%1 kbit/s").arg(kbits), kbits);
+    bitrate_->setToolTip(tr("Constant bitrate; 320 kbit/s keeps the most of the render"));
+    range_->setObjectName(QStringLiteral("exportRange"));
+    range_->insertItem(kWholeProject, tr("Whole project"));
+    range_->insertItem(kLoop, tr("Loop"));
+    loudness_->setObjectName(QStringLiteral("exportLoudness"));
+    loudness_->setToolTip(tr("Brings the mix to this integrated loudness (EBU R128) and limits "
+                             "its true peak to the ceiling, before it is signed"));
+    lufs_->setObjectName(QStringLiteral("exportLoudnessLufs"));
+    lufs_->setRange(-70.0, 0.0);
+    lufs_->setDecimals(1);
+    lufs_->setSingleStep(0.5);
+    lufs_->setSuffix(tr(" LUFS"));
+    lufs_->setValue(-14.0);
+    ceiling_->setObjectName(QStringLiteral("exportCeiling"));
+    ceiling_->setRange(-20.0, 0.0);
+    ceiling_->setDecimals(1);
+    ceiling_->setSingleStep(0.1);
+    ceiling_->setPrefix(tr("ceiling "));
+    ceiling_->setSuffix(tr(" dBTP"));
+    ceiling_->setValue(-1.0);
     commercial_->setObjectName(QStringLiteral("exportCommercial"));
     ddex_->setObjectName(QStringLiteral("exportDdex"));
     actor_->setObjectName(QStringLiteral("exportActor"));
@@ -262,7 +291,16 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     auto* options = new QGroupBox(tr("Options"), this);
     auto* form = new QFormLayout(options);
     form->addRow(tr("Folder:"), folderRow);
-    form->addRow(tr("Format:"), format_);
+    auto* formatRow = new QHBoxLayout;
+    formatRow->addWidget(format_, 1);
+    formatRow->addWidget(bitrate_);
+    form->addRow(tr("Format:"), formatRow);
+    form->addRow(tr("Range:"), range_);
+    auto* loudnessRow = new QHBoxLayout;
+    loudnessRow->addWidget(loudness_);
+    loudnessRow->addWidget(lufs_);
+    loudnessRow->addWidget(ceiling_);
+    form->addRow(QString(), loudnessRow);
     form->addRow(QString(), stems_);
     form->addRow(QString(), commercial_);
     form->addRow(QString(), ddex_);
@@ -323,6 +361,14 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     connect(stems_, &QCheckBox::toggled, this, &ExportDialog::rejudge);
     connect(commercial_, &QCheckBox::toggled, this, &ExportDialog::rejudge);
     connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
+    connect(range_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
+    // The loudness target is the mix's: stems are their tracks (docs/STUDIO.md "Export").
+    connect(loudness_, &QCheckBox::toggled, this, [this] { setOptionsEnabled(!exporting_); });
+    connect(stems_, &QCheckBox::toggled, this, [this] { setOptionsEnabled(!exporting_); });
+    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { setOptionsEnabled(!exporting_); });
+    range_->setItemText(kLoop, tr("Loop (none set)"));
+    setOptionsEnabled(true);
     connect(actor_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
     connect(folder_, &QLineEdit::textChanged, this, &ExportDialog::updateButtons);
     connect(browse_, &QPushButton::clicked, this, &ExportDialog::chooseFolder);
@@ -416,9 +462,10 @@ void ExportDialog::judgeNow() {
 }
 
 QString ExportDialog::decidingOptions() const {
-    return QStringLiteral("%1|%2|%3|%4")
+    return QStringLiteral("%1|%2|%3|%4|%5")
         .arg(stems_->isChecked())
         .arg(format_->currentIndex())
+        .arg(range_->currentIndex())
         .arg(commercial_->isChecked())
         .arg(actor_->currentData().toString());
 }
@@ -426,8 +473,17 @@ QString ExportDialog::decidingOptions() const {
 workflows::ExportRequest ExportDialog::currentRequest() const {
     workflows::ExportRequest request;
     request.stems = stems_->isChecked();
-    request.format = format_->currentIndex() == kFlac24 ? audio::RenderFormat::Flac24
-                                                        : audio::RenderFormat::Wav24;
+    request.format = format_->currentIndex() == kMp3      ? workflows::ExportFormat::Mp3
+                     : format_->currentIndex() == kFlac24 ? workflows::ExportFormat::Flac
+                                                          : workflows::ExportFormat::Wav;
+    request.mp3BitrateKbps = bitrate_->currentData().toInt();
+    if (range_->currentIndex() == kLoop && range_->isEnabled()) {
+        const Project& project = document_->project();
+        request.rangeStartSeconds = project.samplesToSeconds(loopStart_);
+        request.rangeEndSeconds = project.samplesToSeconds(loopEnd_);
+    }
+    if (loudness_->isChecked())
+        request.loudnessTarget = audio::LoudnessTarget{lufs_->value(), ceiling_->value()};
     request.commercial = commercial_->isChecked();
     if (ddex_->isChecked())
         request.ddex = std::make_shared<workflows::DdexOptions>();
@@ -568,10 +624,29 @@ void ExportDialog::updateButtons() {
 
 void ExportDialog::setOptionsEnabled(bool enabled) {
     for (QWidget* option : {static_cast<QWidget*>(folder_), static_cast<QWidget*>(browse_),
-                            static_cast<QWidget*>(stems_), static_cast<QWidget*>(format_),
-                            static_cast<QWidget*>(commercial_), static_cast<QWidget*>(ddex_),
-                            static_cast<QWidget*>(actor_)})
+                            static_cast<QWidget*>(format_), static_cast<QWidget*>(commercial_),
+                            static_cast<QWidget*>(ddex_), static_cast<QWidget*>(actor_)})
         option->setEnabled(enabled);
+    bitrate_->setEnabled(enabled && format_->currentIndex() == kMp3);
+    range_->setEnabled(enabled && loopEnd_ > loopStart_);
+    stems_->setEnabled(enabled && !loudness_->isChecked());
+    loudness_->setEnabled(enabled && !stems_->isChecked());
+    lufs_->setEnabled(enabled && loudness_->isChecked());
+    ceiling_->setEnabled(enabled && loudness_->isChecked());
+}
+
+void ExportDialog::setLoop(bool enabled, std::int64_t start, std::int64_t end) {
+    const bool offered = enabled && end > start;
+    loopStart_ = offered ? start : 0;
+    loopEnd_ = offered ? end : 0;
+    const Project& project = document_->project();
+    range_->setItemText(kLoop, offered ? tr("Loop (%1 s to %2 s)")
+                                             .arg(project.samplesToSeconds(start), 0, 'f', 2)
+                                             .arg(project.samplesToSeconds(end), 0, 'f', 2)
+                                       : tr("Loop (none set)"));
+    range_->setCurrentIndex(offered ? kLoop : kWholeProject);
+    setOptionsEnabled(!exporting_);
+    rejudge();
 }
 
 void ExportDialog::chooseFolder() {

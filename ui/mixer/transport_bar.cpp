@@ -119,6 +119,8 @@ TransportBar::TransportBar(ProjectDocument* document, const TransportActions& ac
     play->setIconSize(QSize(26, 26));
     layout->addWidget(play);
     layout->addWidget(button(actions.loop, this, QStringLiteral("loopButton")));
+    if (actions.record != nullptr)
+        layout->addWidget(button(actions.record, this, QStringLiteral("recordButton")));
     layout->addWidget(button(actions.metronome, this, QStringLiteral("metronomeButton")));
     layout->addSpacing(10);
     layout->addWidget(display);

@@ -521,6 +521,12 @@ void PlaybackController::play() {
     onTick();
 }
 
+void PlaybackController::playForRecording() {
+    flush();
+    engine_->play(metronome_.countInBars);
+    onTick();
+}
+
 void PlaybackController::setMetronome(const MetronomeSettings& settings) {
     metronome_ = settings;
     metronome_.countInBars =

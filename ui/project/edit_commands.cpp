@@ -8,14 +8,14 @@
 
 namespace accord::ui::commands {
 
-namespace {
-
 accord::Track* trackById(accord::Project& project, const std::string& id) {
     for (auto& track : project.tracks)
         if (track.id == id)
             return &track;
     return nullptr;
 }
+
+namespace {
 
 void removeClip(accord::Project& project, const std::string& clipId) {
     for (auto& track : project.tracks) {
@@ -114,6 +114,36 @@ void TrackCommand::redo() {
 
 void TrackCommand::undo() {
     adding_ ? remove() : insert();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+MoveTrackCommand::MoveTrackCommand(ProjectDocument* document, std::string trackId, int from, int to)
+    : document_(document), trackId_(std::move(trackId)), from_(from), to_(to) {
+    const accord::Track* track = document_->findTrack(trackId_);
+    setText(QObject::tr("Move track '%1'")
+                .arg(track ? QString::fromStdString(track->name) : QString()));
+}
+
+void MoveTrackCommand::apply(int index) {
+    auto& tracks = document_->mutableProject().tracks;
+    const auto found = std::find_if(tracks.begin(), tracks.end(),
+                                    [&](const accord::Track& t) { return t.id == trackId_; });
+    if (found == tracks.end())
+        return; // cannot happen while the history is linear; never crash on it
+    accord::Track track = std::move(*found);
+    tracks.erase(found);
+    index = std::clamp(index, 0, static_cast<int>(tracks.size()));
+    tracks.insert(tracks.begin() + index, std::move(track));
+    document_->emitStructureChanged();
+}
+
+void MoveTrackCommand::redo() {
+    apply(to_);
+}
+
+void MoveTrackCommand::undo() {
+    apply(from_);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ namespace accord::ui::commands {
 // Merge ids for QUndoCommand::id(): only commands with the same id may merge.
 enum MergeId { kMixMergeBase = 100, kTempoMerge = 200 };
 
+// The track with `id`, or null.
+accord::Track* trackById(accord::Project& project, const std::string& id);
+
 struct ClipPlace {
     std::string track;
     int index = 0; // position within the track's clip list
@@ -56,6 +59,20 @@ private:
     int index_;
     accord::Track track_;
     bool adding_;
+};
+
+// Moves a track from index `from` to index `to` among the tracks.
+class MoveTrackCommand : public QUndoCommand {
+public:
+    MoveTrackCommand(ProjectDocument* document, std::string trackId, int from, int to);
+    void redo() override;
+    void undo() override;
+
+private:
+    void apply(int index);
+    ProjectDocument* document_;
+    std::string trackId_;
+    int from_, to_;
 };
 
 class RenameTrackCommand : public QUndoCommand {

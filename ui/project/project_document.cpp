@@ -7,6 +7,8 @@
 #include <QtDebug>
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
 namespace accord::ui {
 
@@ -32,6 +34,33 @@ void fitFades(accord::Clip& clip) {
 
 QString clipName(const accord::Clip& clip) {
     return QFileInfo(QString::fromStdString(clip.file)).completeBaseName();
+}
+
+bool sameClip(const accord::Clip& a, const accord::Clip& b) {
+    auto fields = [](const accord::Clip& c) {
+        return std::tie(c.id, c.asset, c.render, c.pcmSha256, c.file, c.position, c.offset,
+                        c.length, c.gainDb, c.fadeIn, c.fadeOut, c.offline, c.unknownFields);
+    };
+    return fields(a) == fields(b);
+}
+
+std::map<std::string, ClipPlace> placesOf(const accord::Project& project) {
+    std::map<std::string, ClipPlace> places;
+    for (const auto& track : project.tracks)
+        for (std::size_t i = 0; i < track.clips.size(); ++i)
+            places.emplace(track.clips[i].id,
+                           ClipPlace{track.id, static_cast<int>(i), track.clips[i]});
+    return places;
+}
+
+// Where clip `id` is in `project`: its track and its position in the track's list.
+std::pair<accord::Track*, std::vector<accord::Clip>::iterator> locate(accord::Project& project,
+                                                                      const std::string& id) {
+    for (auto& track : project.tracks)
+        for (auto clip = track.clips.begin(); clip != track.clips.end(); ++clip)
+            if (clip->id == id)
+                return {&track, clip};
+    return {nullptr, {}};
 }
 
 } // namespace
@@ -156,52 +185,141 @@ void ProjectDocument::renameTrack(const std::string& trackId, const QString& nam
     undo_->push(new commands::RenameTrackCommand(this, trackId, track->name, name.toStdString()));
 }
 
+void ProjectDocument::moveTrack(const std::string& trackId, int index) {
+    const int from = trackIndex(trackId);
+    index = std::clamp(index, 0, static_cast<int>(project_.tracks.size()) - 1);
+    if (from < 0 || from == index)
+        return;
+    undo_->push(new commands::MoveTrackCommand(this, trackId, from, index));
+}
+
+void ProjectDocument::editClips(const QString& text,
+                                const std::function<void(accord::Project&)>& edit) {
+    accord::Project edited = project_;
+    edit(edited);
+    const auto before = placesOf(project_);
+    const auto after = placesOf(edited);
+    auto changed = [&](const std::string& id) {
+        const auto was = before.find(id);
+        const auto is = after.find(id);
+        return was == before.end() || is == after.end() || was->second.track != is->second.track ||
+               !sameClip(was->second.clip, is->second.clip);
+    };
+    std::vector<ClipChange> removals;
+    std::vector<ClipChange> insertions;
+    for (const auto& [id, place] : before)
+        if (changed(id))
+            removals.push_back(ClipChange{place, std::nullopt});
+    for (const auto& [id, place] : after)
+        if (changed(id))
+            insertions.push_back(ClipChange{std::nullopt, place});
+    if (removals.empty() && insertions.empty())
+        return;
+    // Redo takes every changed clip out, then puts the new ones in by ascending index; undo runs
+    // backwards, so it puts the old ones back by ascending index too: each lands at its index.
+    std::sort(removals.begin(), removals.end(), [](const ClipChange& a, const ClipChange& b) {
+        return a.before->index > b.before->index;
+    });
+    std::sort(insertions.begin(), insertions.end(), [](const ClipChange& a, const ClipChange& b) {
+        return a.after->index < b.after->index;
+    });
+    removals.insert(removals.end(), insertions.begin(), insertions.end());
+    undo_->push(new commands::ClipsCommand(this, text, std::move(removals)));
+}
+
 std::string ProjectDocument::addClip(const std::string& trackId, accord::Clip clip) {
-    const accord::Track* track = findTrack(trackId);
-    if (track == nullptr) {
+    if (findTrack(trackId) == nullptr) {
         qWarning("addClip: no track %s", trackId.c_str());
         return {};
     }
-    clip.id = project_.nextClipId();
-    clip.position = std::max<std::int64_t>(0, clip.position);
-    fitFades(clip);
-    const std::string id = clip.id;
-    ClipChange change;
-    change.after = ClipPlace{trackId, static_cast<int>(track->clips.size()), std::move(clip)};
-    undo_->push(new commands::ClipsCommand(
-        this, tr("Add clip '%1'").arg(clipName(change.after->clip)), {change}));
-    return id;
+    const QString text = tr("Add clip '%1'").arg(clipName(clip));
+    const std::vector<std::string> ids = addClips(text, {ClipOnTrack{trackId, std::move(clip)}});
+    return ids.empty() ? std::string() : ids.front();
+}
+
+std::vector<std::string> ProjectDocument::addClips(const QString& text,
+                                                   std::vector<ClipOnTrack> clips) {
+    std::vector<std::string> ids;
+    editClips(text, [&](accord::Project& project) {
+        for (ClipOnTrack& added : clips) {
+            accord::Track* track = commands::trackById(project, added.track);
+            if (track == nullptr)
+                continue;
+            accord::Clip& clip = added.clip;
+            clip.id = project.nextClipId();
+            clip.position = std::max<std::int64_t>(0, clip.position);
+            fitFades(clip);
+            ids.push_back(clip.id);
+            track->clips.push_back(clip);
+        }
+    });
+    return ids;
 }
 
 void ProjectDocument::deleteClip(const std::string& clipId) {
-    auto place = placeOf(project_, clipId);
-    if (!place)
+    deleteClips({clipId});
+}
+
+void ProjectDocument::deleteClips(const std::vector<std::string>& clipIds, const QString& text) {
+    const accord::Clip* first = clipIds.empty() ? nullptr : findClip(clipIds.front());
+    if (first == nullptr)
         return;
-    ClipChange change;
-    change.before = std::move(place);
-    undo_->push(new commands::ClipsCommand(
-        this, tr("Delete clip '%1'").arg(clipName(change.before->clip)), {change}));
+    editClips(!text.isEmpty()      ? text
+              : clipIds.size() > 1 ? tr("Delete %1 clips").arg(clipIds.size())
+                                   : tr("Delete clip '%1'").arg(clipName(*first)),
+              [&](accord::Project& project) {
+                  for (const auto& id : clipIds)
+                      if (auto [track, clip] = locate(project, id); track != nullptr)
+                          track->clips.erase(clip);
+              });
 }
 
 void ProjectDocument::moveClip(const std::string& clipId, const std::string& toTrack,
                                std::int64_t position) {
-    auto place = placeOf(project_, clipId);
-    const accord::Track* target = findTrack(toTrack);
-    if (!place || target == nullptr)
+    const accord::Clip* clip = findClip(clipId);
+    if (clip == nullptr)
         return;
-    position = std::max<std::int64_t>(0, position);
-    if (place->track == toTrack && place->clip.position == position)
+    ClipOnTrack moved{toTrack, *clip};
+    moved.clip.position = position;
+    moveClips({moved});
+}
+
+void ProjectDocument::moveClips(const std::vector<ClipOnTrack>& to, const QString& text) {
+    const accord::Clip* first = to.empty() ? nullptr : findClip(to.front().clip.id);
+    if (first == nullptr)
         return;
-    ClipChange change;
-    change.before = place;
-    change.after = place;
-    change.after->clip.position = position;
-    if (toTrack != place->track) {
-        change.after->track = toTrack;
-        change.after->index = static_cast<int>(target->clips.size());
-    }
-    undo_->push(new commands::ClipsCommand(this, tr("Move clip '%1'").arg(clipName(place->clip)),
-                                           {change}));
+    editClips(!text.isEmpty() ? text
+              : to.size() > 1 ? tr("Move %1 clips").arg(to.size())
+                              : tr("Move clip '%1'").arg(clipName(*first)),
+              [&](accord::Project& project) {
+                  for (const ClipOnTrack& move : to) {
+                      auto [track, clip] = locate(project, move.clip.id);
+                      accord::Track* target = commands::trackById(project, move.track);
+                      if (track == nullptr || target == nullptr)
+                          continue;
+                      clip->position = std::max<std::int64_t>(0, move.clip.position);
+                      if (target != track) {
+                          target->clips.push_back(*clip);
+                          track->clips.erase(clip);
+                      }
+                  }
+              });
+}
+
+void ProjectDocument::setClipGain(const std::vector<std::string>& clipIds, double gainDb) {
+    const accord::Clip* first = clipIds.empty() ? nullptr : findClip(clipIds.front());
+    if (first == nullptr || !std::isfinite(gainDb))
+        return;
+    gainDb = std::clamp(gainDb, kMinimumClipGainDb, kMaximumClipGainDb);
+    const QString db = QString::number(gainDb, 'f', 1);
+    editClips(clipIds.size() > 1
+                  ? tr("Set the gain of %1 clips to %2 dB").arg(clipIds.size()).arg(db)
+                  : tr("Set the gain of clip '%1' to %2 dB").arg(clipName(*first), db),
+              [&](accord::Project& project) {
+                  for (const auto& id : clipIds)
+                      if (auto [track, clip] = locate(project, id); track != nullptr)
+                          clip->gainDb = gainDb;
+              });
 }
 
 void ProjectDocument::trimClip(const std::string& clipId, std::int64_t position,

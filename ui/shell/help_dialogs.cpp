@@ -96,9 +96,13 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar* menus, QWidget* parent)
     table_->resizeColumnToContents(0);
     table_->resizeColumnToContents(2);
 
-    auto* hint = new QLabel(tr("In the arrangement: drag a clip to move it, its edges to trim, "
-                               "its top corners to fade; Shift while dragging ignores the grid."),
-                            this);
+    auto* hint = new QLabel(
+        tr("In the arrangement: click a clip to select it, Ctrl+click to add or remove one, "
+           "Shift+click to select a range on a track, drag on empty space for a rubber band. Drag "
+           "a selected clip to move the selection, a clip's edges to trim, its top corners to "
+           "fade, the bar under its title up or down for its gain; Shift while dragging ignores "
+           "the grid. Drag a track's header to move the track."),
+        this);
     hint->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -21,6 +21,7 @@
 #include "accord/ui/models/models_panel.h"
 #include "accord/ui/playback/playback_controller.h"
 #include "accord/ui/project/project_document.h"
+#include "accord/ui/recording/recording_manager.h"
 #include "accord/ui/sharing/pack_import_dialog.h"
 #include "accord/ui/shell/about_dialog.h"
 #include "accord/ui/shell/help_dialogs.h"
@@ -142,6 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
     verifyDock_->hide();
     identifyDock_->hide();
 
+    recorder_ = new RecordingManager(session_, document_, playback_, this, this);
     createActions();
     createMenus();
     createTransport();
@@ -151,6 +153,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &RegistrySession::errorOccurred, this, &MainWindow::showError);
     connect(playback_, &PlaybackController::errorOccurred, this, &MainWindow::showError);
     connect(imports_, &ImportManager::failed, this, &MainWindow::showError);
+    connect(recorder_, &RecordingManager::failed, this, &MainWindow::showError);
 
     connect(session_, &RegistrySession::changed, this, [this] {
         updateTitle();
@@ -312,9 +315,47 @@ void MainWindow::createActions() {
     split_ = make(tr("S&plit at Playhead"), "actionSplit", QKeySequence(tr("S")));
     arrangementOnly(split_);
     connect(split_, &QAction::triggered, arrangement_, &ArrangementView::splitAtPlayhead);
-    delete_ = make(tr("&Delete Clip"), "actionDelete", QKeySequence::Delete);
+    delete_ = make(tr("&Delete"), "actionDelete", QKeySequence::Delete);
     arrangementOnly(delete_);
     connect(delete_, &QAction::triggered, arrangement_, &ArrangementView::deleteSelection);
+    // Clip editing (docs/STUDIO.md "Editing"): the platform's keys for the clipboard and select
+    // all, Ctrl+D to duplicate as most DAWs, Alt+Left/Right to nudge as Logic Pro.
+    cut_ = make(tr("Cu&t"), "actionCut", QKeySequence::Cut);
+    arrangementOnly(cut_);
+    connect(cut_, &QAction::triggered, arrangement_, &ArrangementView::cutSelection);
+    copy_ = make(tr("&Copy"), "actionCopy", QKeySequence::Copy);
+    arrangementOnly(copy_);
+    connect(copy_, &QAction::triggered, arrangement_, &ArrangementView::copySelection);
+    paste_ = make(tr("&Paste at Playhead"), "actionPaste", QKeySequence::Paste);
+    arrangementOnly(paste_);
+    connect(paste_, &QAction::triggered, this, [this] {
+        const QString refused = arrangement_->model()->paste();
+        if (!refused.isEmpty())
+            statusBar()->showMessage(refused, kStatusMessageMs);
+    });
+    duplicate_ = make(tr("D&uplicate"), "actionDuplicate", QKeySequence(tr("Ctrl+D")));
+    arrangementOnly(duplicate_);
+    connect(duplicate_, &QAction::triggered, arrangement_, &ArrangementView::duplicateSelection);
+    selectAll_ = make(tr("Select &All"), "actionSelectAll", QKeySequence::SelectAll);
+    arrangementOnly(selectAll_);
+    connect(selectAll_, &QAction::triggered, arrangement_, &ArrangementView::selectAll);
+    auto nudge = [&](QAction*& action, const QString& text, const char* name,
+                     const QKeySequence& keys, int steps, bool fine) {
+        action = make(text, name, keys);
+        arrangementOnly(action);
+        connect(action, &QAction::triggered, this,
+                [this, steps, fine] { arrangement_->model()->nudgeSelection(steps, fine); });
+    };
+    nudge(nudgeLeft_, tr("Nudge &Left"), "actionNudgeLeft", QKeySequence(tr("Alt+Left")), -1,
+          false);
+    nudge(nudgeRight_, tr("Nudge &Right"), "actionNudgeRight", QKeySequence(tr("Alt+Right")), 1,
+          false);
+    nudge(nudgeLeftFine_, tr("Nudge Left (Fine)"), "actionNudgeLeftFine",
+          QKeySequence(tr("Alt+Shift+Left")), -1, true);
+    nudge(nudgeRightFine_, tr("Nudge Right (Fine)"), "actionNudgeRightFine",
+          QKeySequence(tr("Alt+Shift+Right")), 1, true);
+    clipGain_ = make(tr("Clip &Gain…"), "actionClipGain");
+    connect(clipGain_, &QAction::triggered, arrangement_, &ArrangementView::editSelectionGain);
     addTrack_ = make(tr("Add &Track"), "actionAddTrack", QKeySequence(tr("Ctrl+T")));
     addTrack_->setIcon(icons::icon(icons::Glyph::AddTrack));
     connect(addTrack_, &QAction::triggered, this, [this] {
@@ -393,6 +434,7 @@ void MainWindow::createActions() {
     loop_->setToolTip(tr("Loop (L); Shift+drag in the ruler sets the range"));
     arrangementOnly(loop_);
     connect(loop_, &QAction::toggled, playback_, &PlaybackController::setLoopEnabled);
+    createRecordingActions();
 
     metronome_ = make(tr("&Metronome"), "actionMetronome", QKeySequence(tr("K")));
     metronome_->setIcon(icons::icon(icons::Glyph::Metronome));
@@ -509,8 +551,19 @@ void MainWindow::createMenus() {
     edit->addAction(undo_);
     edit->addAction(redo_);
     edit->addSeparator();
-    edit->addAction(split_);
+    edit->addAction(cut_);
+    edit->addAction(copy_);
+    edit->addAction(paste_);
+    edit->addAction(duplicate_);
     edit->addAction(delete_);
+    edit->addAction(selectAll_);
+    edit->addSeparator();
+    edit->addAction(split_);
+    edit->addAction(nudgeLeft_);
+    edit->addAction(nudgeRight_);
+    edit->addAction(nudgeLeftFine_);
+    edit->addAction(nudgeRightFine_);
+    edit->addAction(clipGain_);
     edit->addSeparator();
     edit->addAction(addTrack_);
     edit->addAction(removeTrack_);
@@ -550,6 +603,9 @@ void MainWindow::createMenus() {
     QMenu* level = transport->addMenu(tr("Metronome &Level"));
     level->setObjectName(QStringLiteral("menuMetronomeLevel"));
     level->addActions(metronomeLevel_->actions());
+    transport->addSeparator();
+    transport->addAction(record_);
+    transport->addAction(punch_);
 
     QMenu* registry = menuBar()->addMenu(tr("&Registry"));
     registry->setObjectName(QStringLiteral("menuRegistry"));
@@ -581,6 +637,7 @@ void MainWindow::createTransport() {
     actions.play = play_;
     actions.loop = loop_;
     actions.metronome = metronome_;
+    actions.record = record_;
     actions.snap = snap_;
     actions.follow = follow_;
     actions.zoomOut = zoomOut_;
@@ -926,6 +983,7 @@ void MainWindow::startSession() {
 
 void MainWindow::openAudioDevice() {
     QString error;
+    playback_->engine().setRecordingOffset(PreferencesDialog::savedRecordingOffset());
     if (!playback_->openDevice(PreferencesDialog::savedSetup(), error))
         statusBar()->showMessage(tr("No audio device: %1").arg(error), 0);
 }
@@ -1163,6 +1221,7 @@ ExportDialog* MainWindow::showExport() {
             verify_->verify(file);
         });
     }
+    exportDialog_->setLoop(playback_->loopEnabled(), playback_->loopStart(), playback_->loopEnd());
     exportDialog_->show();
     exportDialog_->raise();
     exportDialog_->activateWindow();
@@ -1354,6 +1413,47 @@ QString MainWindow::describeRecording(const QString& assetId) const {
     }
 }
 
+// Recording (docs/STUDIO.md "Recording"): Record (R), punch in/out, and the R and I buttons of
+// the track headers.
+void MainWindow::createRecordingActions() {
+    record_ = new QAction(tr("&Record"), this);
+    record_->setObjectName(QStringLiteral("actionRecord"));
+    record_->setShortcut(QKeySequence(tr("R")));
+    record_->setCheckable(true);
+    record_->setIcon(icons::icon(icons::Glyph::Record, palette::recordOn, palette::recordOn));
+    record_->setToolTip(tr("Record the armed tracks from the playhead (R); again to stop"));
+    // A plain key: the arrangement's, as the other transport keys (createActions).
+    record_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    arrangement_->addAction(record_);
+    connect(record_, &QAction::triggered, this, [this] {
+        recorder_->toggleRecord();
+        record_->setChecked(recorder_->isRecording());
+    });
+    connect(recorder_, &RecordingManager::recordingChanged, record_, &QAction::setChecked);
+    punch_ = new QAction(tr("&Punch In/Out in the Loop"), this);
+    punch_->setObjectName(QStringLiteral("actionPunch"));
+    punch_->setCheckable(true);
+    punch_->setToolTip(tr("Keep only what is recorded inside the loop, each pass its own take"));
+    connect(punch_, &QAction::toggled, recorder_, &RecordingManager::setPunch);
+
+    ArrangementModel* lanes = arrangement_->model();
+    lanes->setInputState([this](const std::string& trackId) {
+        return ArrangementModel::InputState{recorder_->isArmed(trackId),
+                                            recorder_->isMonitoring(trackId)};
+    });
+    connect(lanes, &ArrangementModel::armClicked, recorder_, &RecordingManager::toggleArm);
+    connect(lanes, &ArrangementModel::monitorClicked, recorder_, &RecordingManager::toggleMonitor);
+    connect(recorder_, &RecordingManager::armsChanged, arrangement_->viewport(),
+            qOverload<>(&QWidget::update));
+    connect(recorder_, &RecordingManager::takesAdded, this, [this](int clips, int takes) {
+        statusBar()->showMessage(
+            tr("Recorded %1 take(s), registered as recordings of their performers; %2 placed")
+                .arg(takes)
+                .arg(clips),
+            kStatusMessageMs);
+    });
+}
+
 QString MainWindow::workingAs() const {
     return workingAsBox_->currentData().toString();
 }
@@ -1389,6 +1489,7 @@ void MainWindow::applyWorkingAs(const QString& holderId) {
     if (walkthroughDialog_ != nullptr)
         walkthroughDialog_->setProgress(walkthroughProgress());
     imports_->setWorkingAs(holderId);
+    recorder_->setWorkingAs(holderId);
     playback_->setActor(holderId);
     variations_->setActor(holderId);
     models_->setActor(holderId);

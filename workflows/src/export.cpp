@@ -36,8 +36,58 @@ namespace {
 constexpr double kRenderShareOfProgress = 0.9;
 constexpr const char* kStagingPrefix = ".accord-export-";
 
+// The rendered files: MP3 is encoded from a 24-bit WAV render.
+audio::RenderFormat renderFormatOf(ExportFormat format) {
+    return format == ExportFormat::Flac ? audio::RenderFormat::Flac24 : audio::RenderFormat::Wav24;
+}
+
 std::string extensionOf(audio::RenderFormat format) {
     return format == audio::RenderFormat::Flac24 ? ".flac" : ".wav";
+}
+
+struct FrameRange {
+    std::int64_t start = 0;
+    std::int64_t end = 0; // 0: the project's end
+};
+
+FrameRange rangeOf(const Project& project, const ExportRequest& request) {
+    if (!(request.rangeStartSeconds >= 0) || !(request.rangeEndSeconds >= 0) ||
+        (request.rangeEndSeconds != 0 && request.rangeEndSeconds <= request.rangeStartSeconds))
+        throw BadInput("the export range must start at 0 s or later and end after it starts (" +
+                       std::to_string(request.rangeStartSeconds) + " s to " +
+                       std::to_string(request.rangeEndSeconds) + " s)");
+    const FrameRange range{project.secondsToSamples(request.rangeStartSeconds),
+                           project.secondsToSamples(request.rangeEndSeconds)};
+    if ((range.end == 0 ? project.length() : range.end) > project.length() ||
+        range.start >= project.length())
+        throw BadInput("the export range (" + std::to_string(request.rangeStartSeconds) + " s to " +
+                       std::to_string(request.rangeEndSeconds) + " s) ends after the project (" +
+                       std::to_string(project.samplesToSeconds(project.length())) + " s)");
+    return range;
+}
+
+// The project as far as the range holds it, for judging and proving: clips cut to it and moved
+// to its start (fades are the render's business: it plays the range of the whole project).
+Project clippedToRange(const Project& project, const FrameRange& range) {
+    if (range.start == 0 && range.end == 0)
+        return project;
+    const std::int64_t end = range.end == 0 ? project.length() : range.end;
+    Project clipped = project;
+    for (Track& track : clipped.tracks) {
+        std::vector<Clip> kept;
+        for (Clip clip : track.clips) {
+            const std::int64_t from = std::max(clip.position, range.start);
+            const std::int64_t to = std::min(clip.position + clip.length, end);
+            if (to <= from)
+                continue;
+            clip.offset += from - clip.position;
+            clip.position = from - range.start;
+            clip.length = to - from;
+            kept.push_back(clip);
+        }
+        track.clips = std::move(kept);
+    }
+    return clipped;
 }
 
 std::vector<FilePlan> planExport(const ConsentGraph& graph, const Project& project,
@@ -139,7 +189,8 @@ ExportGate judgeResolved(const Registry& registry, const Project& project,
     const UnixTime now = currentTime();
     ExportGate gate;
     gate.decision.allowed = true;
-    const auto plans = planExport(graph, project, request);
+    const auto plans =
+        planExport(graph, clippedToRange(project, rangeOf(project, request)), request);
     for (const auto& plan : plans)
         mergeDecision(gate.decision, judgePlan(graph, plan, request, now));
     gate.decision.allowed = gate.decision.missing.empty();
@@ -183,13 +234,23 @@ ExportGate judgeExport(const Registry& registry, const Project& project,
 ExportResult exportProject(Registry& registry, const Project& placed, const ExportRequest& request,
                            const std::function<void(double)>& progress,
                            const std::atomic<bool>* cancel) {
-    if (request.format != audio::RenderFormat::Wav24 &&
-        request.format != audio::RenderFormat::Flac24)
-        throw BadInput("exports are 24-bit WAV or FLAC");
+    if (request.format == ExportFormat::Mp3) {
+        if (!audio::isMp3ExportBitrate(request.mp3BitrateKbps))
+            throw BadInput("MP3 bitrate " + std::to_string(request.mp3BitrateKbps) +
+                           " kbit/s: choose 96, 112, 128, 160, 192, 224, 256 or 320");
+        if (!audio::isMp3SampleRate(placed.sampleRate))
+            throw BadInput("MP3 holds 32, 44.1 or 48 kHz; this project is at " +
+                           std::to_string(placed.sampleRate) + " Hz: export it as WAV or FLAC");
+    }
+    if (request.loudnessTarget && request.stems)
+        throw BadInput("a loudness target applies to the mix: export stems without it");
     // Judged, rendered and proved as this registry knows the clips' content.
     const ResolvedProject resolved = resolveForExport(registry, placed, request);
-    const Project& project = resolved.project;
-    const ExportGate gate = judgeResolved(registry, project, request);
+    const Project& whole = resolved.project;
+    const FrameRange range = rangeOf(whole, request);
+    // What the files hold: the range alone (its split sheet, lineage and operations).
+    const Project project = clippedToRange(whole, range);
+    const ExportGate gate = judgeResolved(registry, whole, request);
     if (!gate.decision.allowed)
         throw ConsentDenied("export", gate.decision);
     if (!gate.split)
@@ -204,19 +265,22 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
     const std::string outDir = absolutePath(request.outDir);
     makeDirectories(outDir);
     const std::string title = request.title.empty() ? "mix" : request.title;
-    const std::string ext = extensionOf(request.format);
+    const audio::RenderFormat renderFormat = renderFormatOf(request.format);
     StagingFolder staging(outDir);
 
     audio::RenderRequest render;
-    render.mixPath = staging.path + "/" + title + ext;
-    render.format = request.format;
+    render.mixPath = staging.path + "/" + title + extensionOf(renderFormat);
+    render.format = renderFormat;
     render.processorFor = request.processorFor;
+    render.rangeStart = range.start;
+    render.rangeEnd = range.end;
+    render.loudnessTarget = request.loudnessTarget;
     if (request.stems) {
         render.stemsDir = staging.path + "/stems";
         makeDirectories(render.stemsDir);
     }
     const auto rendered = audio::renderProject(
-        project, render,
+        whole, render,
         [&](double fraction) {
             if (progress)
                 progress(fraction * kRenderShareOfProgress);
@@ -244,9 +308,6 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
             // A track with nothing on it has no stem to export: it would prove nothing.
             if (!file.trackId.empty() && plan.parts.empty())
                 continue;
-            const std::string name = fs::path(file.path).filename().string();
-            const std::string finalPath =
-                file.trackId.empty() ? outDir + "/" + name : outDir + "/stems/" + name;
             std::string payload;
             if (plan.generated()) {
                 payload = newWatermarkPayload(registry);
@@ -254,6 +315,25 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
                     audio::watermarkAudioFile(file.path, audio::parseWatermarkPayloadText(payload))
                         .pcmSha256;
             }
+            // An MP3 is encoded from exactly these samples; its proof binds what it decodes to.
+            json encoding = nullptr;
+            if (request.format == ExportFormat::Mp3) {
+                const std::string wav = file.path;
+                const std::string mp3 = fs::path(wav).replace_extension(".mp3").string();
+                audio::RenderedFile encoded =
+                    audio::encodeMp3(wav, mp3, request.mp3BitrateKbps, cancel);
+                encoding = {{"codec", "MP3 (libmp3lame), constant bitrate"},
+                            {"bitrateKbps", request.mp3BitrateKbps},
+                            {"encodedPcmSha256", file.pcmSha256}};
+                fs::remove(wav);
+                encoded.trackId = file.trackId;
+                encoded.targetGainDb = file.targetGainDb;
+                encoded.limiterReductionDb = file.limiterReductionDb;
+                file = encoded;
+            }
+            const std::string name = fs::path(file.path).filename().string();
+            const std::string finalPath =
+                file.trackId.empty() ? outDir + "/" + name : outDir + "/stems/" + name;
             const Render record =
                 registry.addRender({file.trackId.empty() ? "mix" : "stem", finalPath,
                                     file.pcmSha256, plan.inputs, payload});
@@ -277,6 +357,17 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
             const SplitSheet split = computeSplitSheet(graph, plan.parts, now);
             const Track* track = file.trackId.empty() ? nullptr : &project.track(file.trackId);
 
+            json operations = operationsJson(project, plan, modelOfTrackId);
+            operations["range"] = {
+                {"start", whole.samplesToSeconds(range.start)},
+                {"end", whole.samplesToSeconds(range.end == 0 ? whole.length() : range.end)}};
+            operations["loudnessTarget"] =
+                request.loudnessTarget && file.trackId.empty()
+                    ? json{{"integratedLufs", request.loudnessTarget->integratedLufs},
+                           {"truePeakCeilingDb", request.loudnessTarget->truePeakCeilingDb},
+                           {"gainDb", file.targetGainDb},
+                           {"limiterReductionDb", file.limiterReductionDb}}
+                    : json(nullptr);
             json manifest = {
                 {"format", kManifestFormat},
                 {"formatVersion", kManifestFormatVersion},
@@ -291,10 +382,11 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
                   {"sampleRate", project.sampleRate},
                   {"channels", 2},
                   {"durationSeconds", file.durationSeconds},
-                  {"hash", "SHA-256 of the canonical 24-bit PCM (accord/audio/audio_file.h)"}}},
+                  {"hash", "SHA-256 of the canonical 24-bit PCM (accord/audio/audio_file.h)"},
+                  {"encoding", encoding}}},
                 {"render", record.id},
                 {"lineage", lineage},
-                {"operations", operationsJson(project, plan, modelOfTrackId)},
+                {"operations", operations},
                 {"grants", grants},
                 {"disclosure", disclosureJson(graph, plan.parts)},
                 {"split", split.toJson()},
@@ -317,7 +409,7 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
                 {record.id, finalPath, manifestText, decisionJson(decision, request).dump()});
             result.files.push_back({finalPath, audio::manifestSidecarPath(finalPath), file.trackId,
                                     record.id, exported.id, manifestText, split, file.lufs,
-                                    file.truePeakDb});
+                                    file.truePeakDb, file.targetGainDb, file.limiterReductionDb});
             moves.emplace_back(file.path, finalPath);
             moves.emplace_back(audio::manifestSidecarPath(file.path),
                                audio::manifestSidecarPath(finalPath));

@@ -129,10 +129,14 @@ AssetScan scanForRecordings(const Registry& registry, const std::string& path,
     return scan;
 }
 
-ImportedRecording importRecording(Registry& registry, const std::string& path,
-                                  const std::string& owner, int projectRate,
-                                  const std::function<void(double)>& progress,
-                                  const std::atomic<bool>* cancel) {
+namespace {
+
+// An import or a recorded take: `origin` is what the file is when it is nobody's render and
+// carries no unknown watermark.
+ImportedRecording bringIn(Registry& registry, const std::string& path, const std::string& owner,
+                          AssetOrigin origin, int projectRate,
+                          const std::function<void(double)>& progress,
+                          const std::atomic<bool>* cancel) {
     const audio::IdentifiedMedia decoded = audio::decodeForImport(
         path, projectRate,
         [&progress](double done) {
@@ -154,7 +158,7 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
         NewAsset asset;
         asset.owner = owner;
         asset.identity = decoded.identity;
-        asset.origin = generated ? AssetOrigin::Generated : AssetOrigin::Imported;
+        asset.origin = generated ? AssetOrigin::Generated : origin;
         asset.path = imported.file;
         if (!registry.assetByContent(decoded.identity.pcmSha256, decoded.identity.fileSha256))
             asset.scan = scanForRecordings(registry, imported.file, cancel, [&](double done) {
@@ -178,6 +182,22 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
     if (progress)
         progress(1.0);
     return imported;
+}
+
+} // namespace
+
+ImportedRecording importRecording(Registry& registry, const std::string& path,
+                                  const std::string& owner, int projectRate,
+                                  const std::function<void(double)>& progress,
+                                  const std::atomic<bool>* cancel) {
+    return bringIn(registry, path, owner, AssetOrigin::Imported, projectRate, progress, cancel);
+}
+
+ImportedRecording registerRecordedTake(Registry& registry, const std::string& path,
+                                       const std::string& performer, int projectRate,
+                                       const std::atomic<bool>* cancel) {
+    requireHolder(registry, performer);
+    return bringIn(registry, path, performer, AssetOrigin::Recorded, projectRate, {}, cancel);
 }
 
 AddedAsset registerRecording(Registry& registry, const std::string& file, const std::string& owner,

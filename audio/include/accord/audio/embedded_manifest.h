@@ -24,13 +24,13 @@ namespace accord::audio {
 // container is malformed or a manifest in it is larger than any Accord writes.
 std::vector<std::string> readEmbeddedManifests(const std::string& path);
 
-// Writes a C2PA manifest store into the WAV or FLAC at `path` (docs/C2PA.md "Hard binding"),
+// Writes a C2PA manifest store into the WAV, FLAC or MP3 at `path` (docs/C2PA.md "Hard binding"),
 // replacing an earlier one and an `acrd` manifest: in a WAV as its last RIFF chunk, `C2PA`; in a
-// FLAC in a GEOB frame of an ID3v2.4 tag before the stream, where the reference implementation
-// reads it. The store's size is settled, the SHA-256 of every byte of the final file outside the
-// store (in a WAV, its chunk header too) is taken, then the store is built and signed over it.
-// Atomic; audio copied in blocks. Throws BadInput naming the file for another container or a
-// malformed one.
+// FLAC or an MP3 in a GEOB frame of an ID3v2.4 tag before the stream, where the reference
+// implementation reads it. The store's size is settled, the SHA-256 of every byte of the final file
+// outside the store (in a WAV, its chunk header too) is taken, then the store is built and signed
+// over it. Atomic; audio copied in blocks. Throws BadInput naming the file for another container or
+// a malformed one.
 void embedContentCredentials(const std::string& path, c2pa::StoreBuilder& store);
 
 struct EmbeddedCredentials {
@@ -39,9 +39,9 @@ struct EmbeddedCredentials {
     Bytes sha256Outside;      // SHA-256 of every other byte of the file
 };
 
-// The C2PA store of a WAV (its first `C2PA` chunk) or a FLAC (the GEOB frame of its ID3 tag),
-// with the hash of the file around it; nullopt when there is none. Throws BadInput naming the file
-// when it cannot be read or the chunk is larger than any Accord writes.
+// The C2PA store of a WAV (its first `C2PA` chunk) or a FLAC or MP3 (the GEOB frame of its ID3
+// tag), with the hash of the file around it; nullopt when there is none. Throws BadInput naming the
+// file when it cannot be read or the chunk is larger than any Accord writes.
 std::optional<EmbeddedCredentials> readContentCredentials(const std::string& path);
 
 // "<path>.accord.json": the sidecar copy of the manifest written beside every export.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accord/audio/recording.h"
 #include "accord/core/project.h"
 #include "accord/dsp/stream_processor.h"
 
@@ -33,6 +34,12 @@ struct DeviceSetup {
     std::string name;
     int sampleRate = 0;
     int bufferSize = 0;
+    // Recording: the input device (empty: none) and how many of its channels to open, from the
+    // first. An open device reports its latencies (0 when unknown).
+    std::string inputName;
+    int inputChannels = 0;
+    int inputLatency = 0;
+    int outputLatency = 0;
 };
 
 // The real-time playback engine (docs/ARCHITECTURE.md, "Audio engine" and "Threads").
@@ -143,10 +150,40 @@ public:
     void startOfflineClock(int blockSize = 512);
     void stopOfflineClock();
 
+    // Devices with inputs (for Preferences' input choice), each with its input channel count.
+    std::vector<DeviceSetup> availableInputDevices() const;
+
+    // ---- recording (docs/STUDIO.md "Recording", docs/ARCHITECTURE.md "Recording path") ----
+    // The tracks that listen to the input, replacing the previous ones (empty: none). Monitoring
+    // applies at once, recording or not. Throws BadInput for a track not in the project, channels
+    // other than 1 or 2, a negative input, or while recording.
+    void setRecordArms(const std::vector<RecordArm>& arms);
+    // Captures the armed tracks' input while the transport plays (play() starts it) until
+    // stopRecording; a worker writes the takes to `folder`. With `punch`, only what is heard
+    // inside the loop is kept, each pass its own take. Throws BadInput when no track is armed to
+    // record, when already recording, for a punch without a loop, or for a folder that cannot be
+    // made.
+    void startRecording(const std::string& folder, bool punch);
+    // Stops capturing and finishes the takes (waits for the worker to write what is left).
+    RecordingResult stopRecording();
+    bool isRecording() const;
+    // The round trip compensated in a take: the device's reported input + output latency (or the
+    // offline loopback's) plus the manual offset, never below 0.
+    int recordingLatencyFrames() const;
+    // Added to the reported latency, for hardware that misreports it (frames, may be negative).
+    void setRecordingOffset(int frames);
+    // A test input for the offline clock: the output fed back as input `latencyFrames` later (at
+    // least one block), like a loopback cable. Applies from the next startOfflineClock.
+    void setOfflineLoopback(std::optional<int> latencyFrames);
+
     // ---- audio thread ----
     // Renders `frames` frames into `outputs` (`channels` planar buffers, 1 or 2 or more;
     // channels beyond 2 are silent).
     void process(float* const* outputs, int channels, int frames) noexcept;
+    // The same with the device's input (`inputChannels` planar buffers): armed tracks monitor
+    // and record it.
+    void process(const float* const* inputs, int inputChannels, float* const* outputs, int channels,
+                 int frames) noexcept;
 
 private:
     struct Impl;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@ namespace accord::audio {
 enum class RenderFormat { Wav24, WavFloat32, Flac24 };
 // From a file name's extension and an optional "float" wish; throws BadInput naming the path.
 RenderFormat renderFormatFor(const std::string& path, bool floatingPoint);
+
+// A mix brought to an integrated loudness (EBU R128) by one gain, then kept under a true-peak
+// ceiling by a look-ahead limiter (docs/ARCHITECTURE.md "Loudness target on export").
+struct LoudnessTarget {
+    double integratedLufs = -14.0;   // -70 .. 0
+    double truePeakCeilingDb = -1.0; // dBTP, -20 .. 0
+};
 
 struct RenderRequest {
     std::string mixPath;  // empty: no mix
@@ -29,6 +37,14 @@ struct RenderRequest {
     // `liveBlockSize` (the latency depends on it).
     std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)> processorFor;
     int liveBlockSize = 512;
+    // The part of the timeline rendered, [rangeStart, rangeEnd) in frames; rangeEnd 0: up to the
+    // project's end. The files hold that range alone, measured and hashed alone.
+    std::int64_t rangeStart = 0;
+    std::int64_t rangeEnd = 0;
+    // The mix is measured first (a render pass writing nothing), then rendered through the gain
+    // and the limiter, so the file, its loudness, true peak and hash are of the delivered
+    // samples. For a mix alone: stems are their tracks, without the mix's gain.
+    std::optional<LoudnessTarget> loudnessTarget;
 };
 
 struct RenderedFile {
@@ -38,6 +54,8 @@ struct RenderedFile {
     double truePeakDb = 0; // dBTP
     std::string pcmSha256; // the same canonical PCM hash as identifyAudioFile
     double durationSeconds = 0;
+    double targetGainDb = 0;       // the loudness target's gain (0 without a target)
+    double limiterReductionDb = 0; // the limiter's deepest gain reduction (0 or negative)
 };
 
 // Offline render through the same graph code as playback; each file is written atomically

@@ -25,6 +25,8 @@ public:
 
     void write(const void* data, std::size_t size);
     void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
+    // Overwrites bytes already written, at `offset` (a header settled at the end).
+    void writeAt(std::uint64_t offset, const void* data, std::size_t size);
     std::uint64_t written() const { return written_; }
     void commit();
 

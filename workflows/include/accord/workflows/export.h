@@ -6,6 +6,7 @@
 // Runs on a worker thread (the CLI's main thread, the studio's export worker).
 
 #include "accord/audio/cancelled.h"
+#include "accord/audio/mp3_encoder.h"
 #include "accord/audio/render.h"
 #include "accord/core/project.h"
 #include "accord/core/provenance.h"
@@ -22,10 +23,22 @@ namespace accord::workflows {
 
 struct DdexOptions;
 
+// 24-bit WAV, 24-bit FLAC, or MP3 encoded from the 24-bit render (docs/C2PA.md "MP3").
+enum class ExportFormat { Wav, Flac, Mp3 };
+
 struct ExportRequest {
     std::string outDir; // created when missing
     bool stems = false; // also one file per track, in <outDir>/stems
-    audio::RenderFormat format = audio::RenderFormat::Wav24; // Wav24 or Flac24
+    ExportFormat format = ExportFormat::Wav;
+    int mp3BitrateKbps = audio::kDefaultMp3BitrateKbps; // constant bitrate, for ExportFormat::Mp3
+    // The part of the timeline exported, in seconds, [rangeStart, rangeEnd); rangeEnd 0: to the
+    // project's end. Only that range is rendered, judged (whose recordings sound in it), split
+    // and proven.
+    double rangeStartSeconds = 0;
+    double rangeEndSeconds = 0;
+    // The mix brought to a loudness under a true-peak ceiling before it is proven (the proof
+    // covers the delivered samples); with stems, refused (render.h).
+    std::optional<audio::LoudnessTarget> loudnessTarget;
     bool commercial = false;
     // The holder exporting: the policy engine judges for them and they sign the manifests.
     // Empty: nobody in particular (only grants to anyone count) and the studio key signs.
@@ -62,8 +75,10 @@ struct ExportedFile {
     std::string exportId;
     std::string manifestJson; // as embedded (canonical, signed)
     SplitSheet split;
-    double lufs = 0;
+    double lufs = 0; // of the file as delivered (an MP3 as it decodes)
     double truePeakDb = 0;
+    double targetGainDb = 0;       // the loudness target's gain, 0 without one
+    double limiterReductionDb = 0; // the limiter's deepest reduction, 0 or negative
 };
 
 // A file whose true peak reaches full scale (0.00 dBTP, as shown to 0.01 dB) clips when played

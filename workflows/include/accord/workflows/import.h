@@ -67,6 +67,16 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
                                   const std::function<void(double)>& progress = {},
                                   const std::atomic<bool>* cancel = nullptr);
 
+// A take recorded in the studio (audio::Engine::stopRecording; docs/CONSENT.md "Recorded takes":
+// consent starts at the microphone): registered as a *recorded* asset of `performer`, the holder
+// chosen when the track was armed, with importRecording's identity rules (the same content twice
+// is one asset; a take that is a render's sound resolves to it; one carrying an unknown watermark
+// is registered as generated). Runs on a worker. Throws BadInput for an unknown performer or an
+// unreadable take, naming it.
+ImportedRecording registerRecordedTake(Registry& registry, const std::string& path,
+                                       const std::string& performer, int projectRate,
+                                       const std::atomic<bool>* cancel = nullptr);
+
 // `accord-cli asset add`: registers `file` as a recording of `owner` (`origin` recorded or
 // imported): audio (scanned for registered recordings, recorded with the asset), or a Standard MIDI
 // File (told by content; known by its note list, so a re-saved file is the same asset). Generated

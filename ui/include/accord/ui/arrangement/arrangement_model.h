@@ -3,13 +3,15 @@
 // The arrangement without its painting (docs/ARCHITECTURE.md "Studio (ui/)"): where the ruler,
 // the track rows and the clips are in the visible area at the current zoom and scroll, what is
 // under a point (a clip and which part of it, a track header and its mute and solo buttons, the
-// ruler), the selection, and what a mouse gesture does to the project: a press seeks or selects,
-// a drag shows a preview of the moved, trimmed or faded clip, the release commits it as one
+// ruler), the selection (one clip or many), and what a mouse gesture or an Edit command does to
+// the project: a press seeks or selects, a drag shows a preview of the moved clips, the trimmed,
+// faded or gained clip, the rubber band or the moved track, the release commits it as one
 // undoable edit through ProjectDocument. ArrangementView paints this and forwards its input; a
-// test drives it with points.
+// test drives it with points (docs/STUDIO.md "Editing").
 
 #include "accord/core/project.h"
 #include "accord/ui/arrangement/timeline.h"
+#include "accord/ui/project/project_document.h"
 
 #include <QObject>
 #include <QPoint>
@@ -20,11 +22,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace accord::ui {
 
-class ProjectDocument;
 class WaveformCache;
 
 class ArrangementModel : public QObject {
@@ -37,24 +40,45 @@ public:
     static constexpr int kEdgeGrip = 7; // pixels at a clip's edge that trim
     static constexpr int kFadeGrip = 7; // pixels either side of a fade handle
     static constexpr int kClipTitleHeight = 16;
-    static constexpr int kDragThreshold = 3; // pixels a press moves before it drags
+    static constexpr int kGainHandleWidth = 24; // the clip gain handle below the title bar
+    static constexpr int kGainHandleHeight = 8;
+    static constexpr double kGainDbPerPixel = 0.25; // dragging the gain handle (Shift: a tenth)
+    static constexpr int kDragThreshold = 3;        // pixels a press moves before it drags
     static constexpr double kMinSamplesPerPixel = 4;
     static constexpr double kMaxSamplesPerPixel = 250000;
 
     // The part of a clip under a point: what a press there does.
-    enum class ClipZone { None, Body, TrimLeft, TrimRight, FadeIn, FadeOut };
+    enum class ClipZone { None, Body, TrimLeft, TrimRight, FadeIn, FadeOut, Gain };
     // What the held mouse button does.
-    enum class Gesture { None, Move, TrimLeft, TrimRight, FadeIn, FadeOut, Scrub, LoopRange };
+    enum class Gesture {
+        None,
+        Move,
+        TrimLeft,
+        TrimRight,
+        FadeIn,
+        FadeOut,
+        Gain,
+        Scrub,
+        LoopRange,
+        RubberBand, // from empty lane space: selects the clips the band touches
+        MoveTrack,  // from a track header: reorders the tracks
+    };
+
+    // The clips' own format on the clipboard: a project holding just the copied clips on their
+    // tracks (accord::projectToJson), so another Accord window can paste them.
+    static constexpr const char* kClipsMimeType = "application/x-accord-clips+json";
 
     // What is under a point of the visible area.
     struct Hit {
         enum class Area {
-            Corner,     // above the track headers
-            Ruler,      // above the lanes
-            Header,     // a track header, or the header column below the last track
-            MuteButton, // "M" of a track header
-            SoloButton, // "S" of a track header
-            Lane,       // a lane where no clip is, or the space below the last lane
+            Corner,        // above the track headers
+            Ruler,         // above the lanes
+            Header,        // a track header, or the header column below the last track
+            MuteButton,    // "M" of a track header
+            SoloButton,    // "S" of a track header
+            ArmButton,     // "R" of a track header: armed for recording
+            MonitorButton, // "I" of a track header: input monitoring
+            Lane,          // a lane where no clip is, or the space below the last lane
             Clip,
         };
         Area area = Area::Corner;
@@ -111,8 +135,24 @@ public:
     std::string trackAtY(int y) const;
     QRect clipRect(const std::string& clipId) const;
     QRect clipRect(const accord::Clip& clip, int trackIndex) const;
+    // The clip's gain handle (null when the clip is too narrow to have one).
+    QRect gainHandleRect(const QRect& clipRect) const;
     QRect muteButtonRect(int trackIndex) const;
     QRect soloButtonRect(int trackIndex) const;
+    QRect armButtonRect(int trackIndex) const;
+    QRect monitorButtonRect(int trackIndex) const;
+    // Recording (docs/STUDIO.md "Recording"): what the R and I buttons show, from whoever arms
+    // tracks (the window's RecordingManager); both off without one.
+    struct InputState {
+        bool armed = false;
+        bool monitor = false;
+    };
+    void setInputState(std::function<InputState(const std::string&)> state) {
+        inputState_ = std::move(state);
+    }
+    InputState inputState(const std::string& trackId) const {
+        return inputState_ ? inputState_(trackId) : InputState{};
+    }
     // Snapped to the grid of the current zoom when snapping is on (never below 0).
     std::int64_t snapped(std::int64_t sample) const;
 
@@ -123,19 +163,35 @@ public:
     DropTarget dropTargetAt(const QPoint& pos) const;
 
     // ---- selection and the playhead ----
+    // The clip pressed last while it is selected (what single-clip panels show), else empty.
     const std::string& selectedClip() const { return selectedClip_; }
+    const std::set<std::string>& selectedClips() const { return selectedClips_; }
+    bool isClipSelected(const std::string& clipId) const {
+        return selectedClips_.count(clipId) > 0;
+    }
     const std::string& selectedTrack() const { return selectedTrack_; }
-    // Selecting a clip selects its track too.
+    // Selects this clip alone (empty: none) and its track.
     void selectClip(const std::string& clipId);
+    // Selects these clips; `primary` (one of them) becomes selectedClip() and selects its track.
+    void selectClips(std::set<std::string> clipIds, const std::string& primary = {});
+    // Ctrl+click: adds the clip or takes it out.
+    void toggleClip(const std::string& clipId);
+    // Shift+click: on the track of selectedClip(), every clip from it to this one; elsewhere
+    // this clip is added.
+    void extendSelection(const std::string& clipId);
+    void selectAll();
     void selectTrack(const std::string& trackId);
     std::int64_t playhead() const { return playhead_; }
     void setPlayhead(std::int64_t sample) { playhead_ = sample; }
 
     // ---- mouse gestures ----
     // On the ruler: seek there (Shift: start a loop range). On a track header: toggle mute or
-    // solo on M or S, select the track. On a clip: select it, then split there with Alt (Shift:
-    // off the grid), else start moving, trimming or fading it by the part pressed. Elsewhere in
-    // the lanes: select the track of the row. The right button only selects the clip under it.
+    // solo on M or S, else select the track and start dragging it to another row. On a clip:
+    // with Alt split there (Shift: off the grid); with Ctrl add it to the selection or take it
+    // out; with Shift extend the selection to it; else select it (keeping a selection it is part
+    // of) and start moving the selection, or trimming, fading or gaining it by the part pressed.
+    // Elsewhere in the lanes: select the track of the row and start a rubber band (Ctrl or Shift:
+    // adding to the selection). The right button only selects the clip under it.
     void press(const QPoint& pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers);
     // The button is held and the pointer at `pos`: seeks, sets the loop range, or moves the
     // preview once the pointer has left the press by kDragThreshold (Shift: off the grid).
@@ -149,12 +205,16 @@ public:
     // whose name was double-clicked (the view asks for the new name), else empty.
     std::string doubleClick(const QPoint& pos);
     Gesture gesture() const { return drag_.gesture; }
-    // A clip is being moved, trimmed or faded: which, and the clip as it would be on release, on
+    // Clips are being moved, trimmed, faded or gained: the clips as they would be on release, on
     // which track.
     bool isPreviewing() const;
-    const std::string& previewedClip() const { return drag_.clipId; }
-    const accord::Clip& preview() const { return drag_.preview; }
-    const std::string& previewTrack() const { return drag_.previewTrack; }
+    const std::vector<ClipOnTrack>& previews() const { return drag_.previews; }
+    bool isPreviewed(const std::string& clipId) const;
+    // RubberBand: the band, in viewport coordinates (null otherwise).
+    QRect rubberBand() const { return drag_.band; }
+    // MoveTrack: the row boundary (0 above the first track .. count below the last) the track
+    // would go to, else -1.
+    int trackDropRow() const;
 
     // ---- edits, each one undoable ----
     // Splits at a timeline position inside the clip and selects the right part.
@@ -163,6 +223,18 @@ public:
     void splitAtPlayhead();
     void deleteSelection();
     void deleteClip(const std::string& clipId);
+    // The selected clips onto the clipboard (kClipsMimeType); cut deletes them in one step.
+    void copySelection();
+    void cutSelection();
+    // The clipboard's clips at the playhead, on their tracks (onto the selected track when they
+    // came from one), timing kept, the earliest at the playhead; one step, the pasted clips
+    // selected. Returns why nothing was pasted, or empty.
+    QString paste();
+    // A copy of the selection right after its end, on the same tracks; the copies selected.
+    void duplicateSelection();
+    // Moves the selection by `steps` grid steps of the current zoom (fine: pixels).
+    void nudgeSelection(int steps, bool fine);
+    void setSelectionGain(double gainDb);
     void removeFades(const std::string& clipId);
     void addTrack();
     void removeTrack(const std::string& trackId);
@@ -176,19 +248,27 @@ Q_SIGNALS:
     void snapChanged(bool enabled);
     void seekRequested(qint64 sample);
     void loopRangeRequested(qint64 start, qint64 end);
+    // R or I of a track header was clicked.
+    void armClicked(const QString& trackId);
+    void monitorClicked(const QString& trackId);
 
 private:
+    std::function<InputState(const std::string&)> inputState_;
     struct Drag {
         Gesture gesture = Gesture::None;
         QPoint pressPos;
         bool moved = false;
-        std::string clipId;
-        std::string originTrack;
-        accord::Clip origin;
-        std::string previewTrack;
-        accord::Clip preview;
-        std::int64_t anchorSample = 0; // LoopRange: where it started
-        std::int64_t grabOffset = 0;   // Move: where in the clip it was grabbed (samples)
+        std::string clipId;                // the clip pressed
+        std::vector<ClipOnTrack> origins;  // the clips the gesture changes, as they were
+        std::vector<ClipOnTrack> previews; // and as they would be on release
+        std::int64_t anchorSample = 0;     // LoopRange: where it started
+        std::int64_t grabOffset = 0;       // Move: where in the pressed clip it was grabbed
+        int rowShift = 0;                  // Move: rows the clips go down (negative: up)
+        bool clickSelectsAlone = false;    // pressed in a selection of many: a click keeps one
+        std::set<std::string> kept;        // RubberBand: the selection it adds to
+        QRect band;                        // RubberBand
+        std::string track;                 // MoveTrack: which
+        int dropRow = -1;                  // MoveTrack
     };
 
     QSize viewportSize() const;
@@ -200,6 +280,9 @@ private:
     void onStructureChanged();
     void onProjectReset();
     void commit(const Drag& drag);
+    // The selected clips with their tracks, in track and timeline order.
+    std::vector<ClipOnTrack> selection() const;
+    void dragClips(const QPoint& pos, const std::function<std::int64_t(std::int64_t)>& snapIf);
 
     ProjectDocument* document_;
     const WaveformCache* waveforms_;
@@ -208,6 +291,7 @@ private:
     bool snap_ = true;
     std::int64_t playhead_ = 0;
     std::string selectedClip_;
+    std::set<std::string> selectedClips_;
     std::string selectedTrack_;
     Drag drag_;
 };

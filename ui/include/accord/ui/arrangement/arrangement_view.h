@@ -1,11 +1,13 @@
 #pragma once
 
 // The arrangement: a ruler with the tempo grid, one lane per track with its clips and their
-// waveforms, the playhead and the loop range. Clips move (also across tracks), trim at either
-// edge (the media offset follows the left edge), fade (the handles at the top corners) and split
-// (Alt+click, or the context menu) with the mouse; snapping follows the tempo grid at the current
-// zoom (Shift bypasses it while dragging). Audio files dropped on a lane import onto that track,
-// dropped below the last lane onto new tracks.
+// waveforms, the playhead and the loop range. Clips are selected by click, Ctrl+click, Shift+click
+// or a rubber band; the selection moves together (also across tracks); a clip trims at either
+// edge (the media offset follows the left edge), fades (the handles at the top corners), changes
+// gain (the handle below the title, up or down) and splits (Alt+click, or the context menu) with
+// the mouse; a track header drags its track to another row. Snapping follows the tempo grid at
+// the current zoom (Shift bypasses it while dragging). Audio files dropped on a lane import onto
+// that track, dropped below the last lane onto new tracks (docs/STUDIO.md "Editing").
 //
 // This widget paints and forwards input; ArrangementModel knows where everything is and turns
 // gestures into edits (a preview while dragging, one undoable edit through ProjectDocument on
@@ -57,6 +59,9 @@ public:
     std::string trackAtY(int y) const { return model_->trackAtY(y); }
     QRect clipRect(const std::string& clipId) const { return model_->clipRect(clipId); }
     std::string clipAt(const QPoint& pos) const { return model_->clipAt(pos); }
+    QRect gainHandleRect(const std::string& clipId) const {
+        return model_->gainHandleRect(clipRect(clipId));
+    }
     // Snapped to the grid of the current zoom when snapping is on.
     std::int64_t snapped(std::int64_t sample) const { return model_->snapped(sample); }
 
@@ -87,6 +92,12 @@ public Q_SLOTS:
     void zoomOut();
     void zoomToFit();
     void deleteSelection() { model_->deleteSelection(); }
+    void copySelection() { model_->copySelection(); }
+    void cutSelection() { model_->cutSelection(); }
+    void duplicateSelection() { model_->duplicateSelection(); }
+    void selectAll() { model_->selectAll(); }
+    // Asks for the gain of the selected clips ("Gain…" of a clip's menu).
+    void editSelectionGain();
     // Splits the selected clip (or every clip of the selected track) under the playhead.
     void splitAtPlayhead() { model_->splitAtPlayhead(); }
 
@@ -133,6 +144,8 @@ private:
     void paintLanes(QPainter& painter, const QRect& lanes) const;
     void paintClip(QPainter& painter, const accord::Clip& clip, int trackIndex, bool selected,
                    bool dragging) const;
+    void paintClipGain(QPainter& painter, const accord::Clip& clip, const QRect& rect,
+                       bool selected, bool dragging) const;
     void paintWaveform(QPainter& painter, const accord::Clip& clip, const QRect& area,
                        const QColor& colour) const;
     void paintRuler(QPainter& painter) const;

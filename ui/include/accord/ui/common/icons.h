@@ -12,6 +12,7 @@ namespace accord::ui::icons {
 enum class Glyph {
     Play,
     Stop,
+    Record,
     ReturnToStart,
     Loop,
     Snap,

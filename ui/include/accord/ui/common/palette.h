@@ -68,6 +68,8 @@ inline constexpr QColor denied{0xe5, 0x48, 0x4d};  // an error, a refusal, no co
 inline constexpr QColor warning{0xf0, 0xa2, 0x02};
 inline constexpr QColor soloOn = allowed;
 inline constexpr QColor muteOn = warning;
+inline constexpr QColor recordOn = denied;  // a track armed for recording, Record
+inline constexpr QColor monitorOn = accent; // a track's input monitoring
 // A grant in the consent tables and the audit log: active (or intact), revoked (or tampered),
 // expired.
 inline constexpr QColor grantActive{0x2e, 0xa0, 0x43};

@@ -14,18 +14,21 @@
 #include "accord/ui/common/errors.h"
 
 #include <QDialog>
+
 #include <QFutureWatcher>
 #include <QString>
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
 #include <QVector>
+#include <cstdint>
 
 #include <atomic>
 #include <memory>
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -95,6 +98,11 @@ public:
     QLineEdit* folderEdit() const { return folder_; }
     QCheckBox* stemsBox() const { return stems_; }
     QComboBox* formatBox() const { return format_; }
+    QComboBox* bitrateBox() const { return bitrate_; }
+    QComboBox* rangeBox() const { return range_; }
+    QCheckBox* loudnessBox() const { return loudness_; }
+    QDoubleSpinBox* loudnessSpin() const { return lufs_; }
+    QDoubleSpinBox* ceilingSpin() const { return ceiling_; }
     QCheckBox* commercialBox() const { return commercial_; }
     QCheckBox* ddexBox() const { return ddex_; }
     QComboBox* actorBox() const { return actor_; }
@@ -123,6 +131,9 @@ public:
 
     // Exports as `holderId` (empty: anyone in this studio): the window's "Working as".
     void setActor(const QString& holderId);
+    // The window's loop, offered as a range to export ("Loop"); disabled: only the whole
+    // project. The choice stays on "Loop" while one is offered.
+    void setLoop(bool enabled, std::int64_t start, std::int64_t end);
 
 public Q_SLOTS:
     // Judges the current options again (debounced).
@@ -163,6 +174,13 @@ private:
     QPushButton* browse_;
     QCheckBox* stems_;
     QComboBox* format_;
+    QComboBox* bitrate_;
+    QComboBox* range_;
+    QCheckBox* loudness_;
+    QDoubleSpinBox* lufs_;
+    QDoubleSpinBox* ceiling_;
+    std::int64_t loopStart_ = 0;
+    std::int64_t loopEnd_ = 0;
     QCheckBox* commercial_;
     QCheckBox* ddex_;
     QComboBox* actor_;

@@ -23,6 +23,7 @@ struct TransportActions {
     QAction* play = nullptr;
     QAction* loop = nullptr;
     QAction* metronome = nullptr;
+    QAction* record = nullptr; // docs/STUDIO.md "Recording"
     QAction* snap = nullptr;
     QAction* follow = nullptr;
     QAction* zoomOut = nullptr;

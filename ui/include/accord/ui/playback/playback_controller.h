@@ -102,6 +102,9 @@ public:
 public Q_SLOTS:
     // Starts playback, after a count-in when the metronome settings ask for one before playback.
     void play();
+    // Starts playback for recording, after the count-in the metronome settings ask for before
+    // recording (docs/STUDIO.md "Recording").
+    void playForRecording();
     void stop();
     void setMetronome(const MetronomeSettings& settings);
     void togglePlay();

@@ -11,9 +11,11 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 class QUndoStack;
 
@@ -22,12 +24,20 @@ namespace accord::ui {
 // The mixer parameters of a track that change through atomics, not graph rebuilds.
 enum class MixParameter { Gain, Pan, Mute, Solo };
 
+// A clip and the track it is (or goes) on.
+struct ClipOnTrack {
+    std::string track;
+    accord::Clip clip;
+};
+
 class ProjectDocument : public QObject {
     Q_OBJECT
 
 public:
     // Shortest clip an edit may leave (a few milliseconds at any rate).
     static constexpr std::int64_t kMinimumClipLength = 64;
+    static constexpr double kMinimumClipGainDb = -60;
+    static constexpr double kMaximumClipGainDb = 24;
 
     explicit ProjectDocument(QObject* parent = nullptr);
     ~ProjectDocument() override;
@@ -64,11 +74,23 @@ public:
     std::string addTrack(const QString& name, int index = -1);
     void removeTrack(const std::string& trackId);
     void renameTrack(const std::string& trackId, const QString& name);
+    // Moves the track to `index` among the tracks (the mixer's strips follow the order).
+    void moveTrack(const std::string& trackId, int index);
     // Adds `clip` (its id is assigned) to the track; returns the new id.
     std::string addClip(const std::string& trackId, accord::Clip clip);
+    // Adds copies of clips in one step (paste, duplicate): each gets a new id (returned in
+    // order) and keeps its asset, render and content hash, so a copy is the same recording
+    // under the same consent (docs/STUDIO.md "Editing").
+    std::vector<std::string> addClips(const QString& text, std::vector<ClipOnTrack> clips);
     void deleteClip(const std::string& clipId);
+    void deleteClips(const std::vector<std::string>& clipIds, const QString& text = QString());
     // Moves a clip in time and, optionally, to another track.
     void moveClip(const std::string& clipId, const std::string& toTrack, std::int64_t position);
+    // Moves clips in one step: the clip with the id of each `to[i].clip` goes to that track and
+    // that position (its other fields stay as they are). `text` names the step ("Nudge 3 clips").
+    void moveClips(const std::vector<ClipOnTrack>& to, const QString& text = QString());
+    // Clip gain in dB, at most +24 (the project format's limit), at least kMinimumClipGainDb.
+    void setClipGain(const std::vector<std::string>& clipIds, double gainDb);
     // Trims either edge: the media offset follows the left edge so the audio stays in place.
     void trimClip(const std::string& clipId, std::int64_t position, std::int64_t offset,
                   std::int64_t length);
@@ -111,6 +133,11 @@ Q_SIGNALS:
     void edited();
 
 private:
+    // Runs `edit` on a copy of the project and pushes what changed in its clips as one undoable
+    // step. `edit` may change, add (with ids from nextClipId), remove and move clips between
+    // tracks, but keeps the order of the clips it leaves alone.
+    void editClips(const QString& text, const std::function<void(accord::Project&)>& edit);
+
     accord::Project project_;
     QString path_;
     QUndoStack* undo_;

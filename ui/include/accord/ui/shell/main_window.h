@@ -38,6 +38,7 @@ class MixerPanel;
 class ModelsPanel;
 class PackImportDialog;
 class PlaybackController;
+class RecordingManager;
 class PreferencesDialog;
 class ProjectDocument;
 class RegistrySession;
@@ -73,6 +74,7 @@ public:
     PlaybackController* playback() const { return playback_; }
     WaveformCache* waveforms() const { return waveforms_; }
     ImportManager* imports() const { return imports_; }
+    RecordingManager* recorder() const { return recorder_; }
     RecoveryManager* recovery() const { return recovery_; }
     ArrangementView* arrangement() const { return arrangement_; }
     MixerPanel* mixer() const { return mixer_; }
@@ -171,6 +173,7 @@ private:
     void rememberWorkingAs();
     QString workingAsKey() const;
     void createActions();
+    void createRecordingActions();
     void createMenus();
     void createTransport();
     void createStatusBar();
@@ -193,6 +196,7 @@ private:
     PlaybackController* playback_;
     WaveformCache* waveforms_;
     ImportManager* imports_;
+    RecordingManager* recorder_ = nullptr;
     RecoveryManager* recovery_;
     QTabWidget* panels_;
     ArrangementView* arrangement_;
@@ -232,6 +236,16 @@ private:
     QAction* redo_ = nullptr;
     QAction* split_ = nullptr;
     QAction* delete_ = nullptr;
+    QAction* cut_ = nullptr;
+    QAction* copy_ = nullptr;
+    QAction* paste_ = nullptr;
+    QAction* duplicate_ = nullptr;
+    QAction* selectAll_ = nullptr;
+    QAction* nudgeLeft_ = nullptr;
+    QAction* nudgeRight_ = nullptr;
+    QAction* nudgeLeftFine_ = nullptr;
+    QAction* nudgeRightFine_ = nullptr;
+    QAction* clipGain_ = nullptr;
     QAction* addTrack_ = nullptr;
     QAction* removeTrack_ = nullptr;
     QAction* zoomIn_ = nullptr;
@@ -247,6 +261,8 @@ private:
     QActionGroup* countIn_ = nullptr;
     QAction* countInBeforePlayback_ = nullptr;
     QActionGroup* metronomeLevel_ = nullptr;
+    QAction* record_ = nullptr;
+    QAction* punch_ = nullptr;
     QAction* openRegistry_ = nullptr;
     QAction* reloadRegistry_ = nullptr;
     QAction* addHolder_ = nullptr;

@@ -1,9 +1,10 @@
 #pragma once
 
 // Preferences: the audio device (ALSA or JACK through JUCE's device manager, via Engine),
-// its sample rate and buffer size. With no device the dialog says so plainly: playback then runs
-// on the offline clock (playhead and meters move, nothing is heard). Applied settings are kept
-// in QSettings and reopened at the next start.
+// its sample rate and buffer size, and for recording the input device, how many of its channels
+// to open and a manual latency offset (docs/STUDIO.md "Recording"). With no device the dialog says
+// so plainly: playback then runs on the offline clock (playhead and meters move, nothing is heard).
+// Applied settings are kept in QSettings and reopened at the next start.
 
 #include "accord/audio/engine.h"
 
@@ -14,6 +15,7 @@
 
 class QComboBox;
 class QLabel;
+class QSpinBox;
 class QPushButton;
 
 namespace accord::ui {
@@ -30,6 +32,9 @@ public:
     QComboBox* rateBox() const { return rate_; }
     QComboBox* bufferBox() const { return buffer_; }
     QLabel* statusLabel() const { return status_; }
+    QComboBox* inputBox() const { return input_; }
+    QSpinBox* inputChannelsBox() const { return inputChannels_; }
+    QSpinBox* latencyOffsetBox() const { return latencyOffset_; }
 
     // The device chosen in the dialog (nullopt: none available).
     std::optional<accord::audio::DeviceSetup> chosenSetup() const;
@@ -37,6 +42,8 @@ public:
     // Saved settings, for start-up: nullopt when none were saved.
     static std::optional<accord::audio::DeviceSetup> savedSetup();
     static void saveSetup(const accord::audio::DeviceSetup& setup);
+    // Frames added to the latency the device reports (hardware that misreports it); 0 unsaved.
+    static int savedRecordingOffset();
 
 public Q_SLOTS:
     // Opens the chosen device; shows the outcome in the dialog.
@@ -44,6 +51,7 @@ public Q_SLOTS:
 
 private:
     void showStatus();
+    void showLatency();
 
     PlaybackController* playback_;
     std::vector<accord::audio::DeviceSetup> devices_;
@@ -51,6 +59,11 @@ private:
     QComboBox* rate_;
     QComboBox* buffer_;
     QLabel* status_;
+    std::vector<accord::audio::DeviceSetup> inputs_;
+    QComboBox* input_;
+    QSpinBox* inputChannels_;
+    QSpinBox* latencyOffset_;
+    QLabel* latency_;
     QPushButton* applyButton_ = nullptr;
 };
 
