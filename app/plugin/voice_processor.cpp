@@ -97,7 +97,7 @@ void VoiceProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBu
     const int ringFrames = dryRing_.getNumSamples();
     const int delay = std::min(latency_.load(std::memory_order_relaxed), ringFrames - 1);
     audio::LiveStream* stream = voice_.current();
-    wetGain_.setTargetValue(stream != nullptr ? mix_->load() : 0.0f);
+    wetGain_.setTargetValue(stream != nullptr && singing_.load() ? mix_->load() : 0.0f);
     const bool realtime = !isNonRealtime();
     for (int done = 0; done < buffer.getNumSamples();) {
         const int frames = std::min(buffer.getNumSamples() - done, int(mono_.size()));
@@ -187,6 +187,10 @@ void VoiceProcessor::chooseVoice(const std::string& modelFile) {
 
 void VoiceProcessor::timerCallback() {
     const std::lock_guard<std::recursive_mutex> lock(session_);
+    if (releaseVoice_ && !singing_.load()) { // faded out since the last poll
+        voice_.publish(nullptr);
+        releaseVoice_ = false;
+    }
     // The registry changes in another process (the studio, accord-cli): its change counter says
     // when, without reading it (docs/ARCHITECTURE.md "Registry watcher").
     const bool registryChanged = registry_ ? registry_->othersChangeCount() != registryChanges_
@@ -198,8 +202,14 @@ void VoiceProcessor::timerCallback() {
 
 void VoiceProcessor::refresh(Restart restart) {
     pollsSinceJudged_ = 0;
-    const auto dry = [this](const juce::String& why) {
-        voice_.publish(nullptr);
+    const auto dry = [this, restart](const juce::String& why) {
+        // While playing, the voice fades out over the wet gain's 10 ms ramp before it goes (no
+        // click); the stream is let go at the next poll.
+        singing_.store(false);
+        if (restart == Restart::Always)
+            voice_.publish(nullptr);
+        else
+            releaseVoice_ = true;
         setStatus(why + " The input passes through dry.", false);
     };
     const std::string path = Registry::defaultPath();
@@ -254,6 +264,8 @@ void VoiceProcessor::refresh(Restart restart) {
     if (!judgement.decision.allowed)
         return dry(voice + " may not sing here: " + refusalReasons(judgement.decision) + ".");
     voice_.publish(std::move(stream));
+    releaseVoice_ = false;
+    singing_.store(true);
     setStatus(allowed, true);
 }
 

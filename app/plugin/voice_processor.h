@@ -89,6 +89,7 @@ private:
     double streamTranspose_ = 0;
     std::string streamKey_; // model file, transpose, rate and block of the last stream made
     int pollsSinceJudged_ = 0;
+    bool releaseVoice_ = false; // the voice was refused while playing: let it go once faded
     juce::String status_;
     bool sounding_ = false;
     int preparedRate_ = 0;
@@ -97,6 +98,7 @@ private:
     // Shared: the stream the audio thread plays, and the latency the dry path is delayed by
     // (that of the chosen voice, whether it sings or not, so the host's compensation holds).
     audio::LiveStreamSlot voice_;
+    std::atomic<bool> singing_{false}; // false: the voice fades out (refused), then goes
     std::atomic<int> latency_{0};
 
     // Audio thread (sized in prepareToPlay).

@@ -12,9 +12,9 @@
 //   than dry (the counters of tests/support/realtime_counters.h; the hosts' wrappers take one
 //   uncontended lock of their own per block);
 // - a change in the registry that leaves the consent as it was leaves the voice singing;
-// - a revoked `generate` grant is noticed while the plugin is loaded (the registry's change
-//   counter): the output becomes the dry input, delayed by the same latency, and the status says
-//   why in plain words; a registry without the grant is refused from the start.
+// - a revoked `generate` grant is noticed while the plugin plays (the registry's change counter):
+//   the voice fades out over 10 ms into the dry input, delayed by the same latency, and the
+//   status says why in plain words; a registry without the grant is refused from the start.
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/media.h"
@@ -380,7 +380,17 @@ private Q_SLOTS:
         auto vst3 = loadWithVoice("VST3", true);
         auto lv2 = loadWithVoice("LV2", true);
         QVERIFY(vst3 && lv2);
+        int nodeLatency = 0;
+        const std::vector<float> expected = direct(nodeLatency);
+        // Singing the first half when the grant is revoked.
+        const std::size_t half = input_.size() / 2 / kBlock * kBlock;
+        const std::vector<float> first(input_.begin(), input_.begin() + long(half));
+        const std::vector<float> second(input_.begin() + long(half), input_.end());
+        std::vector<float> sung[2];
+        sung[0] = run(*vst3, first, false);
+        sung[1] = run(*lv2, first, false);
         registry_->revokeGrant(generateGrant_, "no more live singing");
+        int index = 0;
         for (juce::AudioPluginInstance* plugin : {vst3.get(), lv2.get()}) {
             // The plugin polls the registry's change counter on its own message thread.
             QVERIFY(QTest::qWaitFor([&] { return statusOf(*plugin).contains("may not sing"); },
@@ -388,13 +398,28 @@ private Q_SLOTS:
             const juce::String status = statusOf(*plugin);
             qInfo("%s", status.toRawUTF8());
             QVERIFY(status.contains("passes through dry"));
-            const std::vector<float> output = run(*plugin, input_, false);
+            std::vector<float> output = sung[index++];
+            const std::vector<float> rest = run(*plugin, second, false);
+            output.insert(output.end(), rest.begin(), rest.end());
             const int latency = reportedLatency(*plugin);
             QVERIFY(latency > 0);
-            // The dry input, at the same latency (after the 10 ms the wet part takes to fade).
-            std::vector<float> delayed(output.size(), 0.0f);
-            std::copy(input_.begin(), input_.end() - latency, delayed.begin() + latency);
-            QCOMPARE(maxDifference(output, delayed, kRate / 50, output.size()), 0.0);
+            // Before: the voice. Then it fades out over 10 ms into the dry input, at the same
+            // latency, and stays dry.
+            const std::size_t reserve = std::size_t(latency - nodeLatency);
+            std::vector<float> wanted(output.size(), 0.0f);
+            std::copy(expected.begin(), expected.end() - long(reserve),
+                      wanted.begin() + long(reserve));
+            constexpr int kFade = kRate / 100;
+            for (std::size_t i = half; i < wanted.size(); ++i) {
+                const float dry = input_[i - std::size_t(latency)];
+                const float gain =
+                    i < half + kFade ? 1.0f - float(i - half + 1) / float(kFade) : 0.0f;
+                wanted[i] = (1.0f - gain) * dry + gain * wanted[i];
+            }
+            const std::size_t from = std::size_t(latency + kFadeFrames);
+            QVERIFY(maxDifference(output, wanted, from, half) == 0.0);
+            QVERIFY(maxDifference(output, wanted, half, half + kFade) < 1e-4);
+            QCOMPARE(maxDifference(output, wanted, half + kFade, output.size()), 0.0);
         }
         // A plugin loaded now is refused from the start.
         auto fresh = loadWithVoice("VST3", false);
