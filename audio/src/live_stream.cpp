@@ -15,7 +15,7 @@ using detail::LiveWorker;
 struct LiveStream::Impl {
     std::shared_ptr<LiveWorker> worker;
     std::unique_ptr<LiveChain> chain;
-    detail::LiveStats stats;
+    detail::LiveStats stats; // what read() counts; a late worker plays as silence
     int maxBlock = 0;
     std::int64_t fed = 0; // input frames pushed (the chain's feed position)
 };
@@ -52,10 +52,6 @@ void LiveStream::process(const float* in, float* out, int frames, bool realtime)
         chain.read(out + done, count, impl_->stats);
         done += count;
     }
-}
-
-std::uint64_t LiveStream::lateFrames() const {
-    return impl_->stats.underrunFrames.load(std::memory_order_relaxed);
 }
 
 struct LiveStreamSlot::Impl {

@@ -12,7 +12,6 @@
 
 #include "accord/dsp/stream_processor.h"
 
-#include <cstdint>
 #include <memory>
 
 namespace accord::audio {
@@ -33,9 +32,6 @@ public:
     // bounce): waits for the worker when it is late instead of playing silence, so the output is
     // what real time plays when the worker keeps up.
     void process(const float* in, float* out, int frames, bool realtime) noexcept;
-
-    // Output frames the worker was late for in real time (played as silence).
-    std::uint64_t lateFrames() const;
 
 private:
     struct Impl;
