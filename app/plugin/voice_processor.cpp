@@ -74,6 +74,7 @@ void VoiceProcessor::prepareToPlay(double sampleRate, int maximumExpectedSamples
                      int(kMaxDryDelaySeconds * sampleRate) + preparedBlock_);
     dryRing_.clear();
     dryWrite_ = 0;
+    voice_.prepare(preparedRate_, preparedBlock_);
     wetGain_.reset(sampleRate, 0.01);
     wetGain_.setCurrentAndTargetValue(mix_->load());
     refresh(Restart::Always); // a fresh stream at this rate: a bounce starts as real time does
@@ -96,8 +97,6 @@ void VoiceProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBu
     const int channels = std::min(buffer.getNumChannels(), dryRing_.getNumChannels());
     const int ringFrames = dryRing_.getNumSamples();
     const int delay = std::min(latency_.load(std::memory_order_relaxed), ringFrames - 1);
-    audio::LiveStream* stream = voice_.current();
-    wetGain_.setTargetValue(stream != nullptr && singing_.load() ? mix_->load() : 0.0f);
     const bool realtime = !isNonRealtime();
     for (int done = 0; done < buffer.getNumSamples();) {
         const int frames = std::min(buffer.getNumSamples() - done, int(mono_.size()));
@@ -106,10 +105,8 @@ void VoiceProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBu
         for (int c = 0; c < channels; ++c)
             juce::FloatVectorOperations::addWithMultiply(
                 mono_.data(), buffer.getReadPointer(c, done), 1.0f / float(channels), frames);
-        if (stream != nullptr)
-            stream->process(mono_.data(), wet_.data(), frames, realtime);
-        else
-            std::fill_n(wet_.data(), frames, 0.0f);
+        const bool voiced = voice_.process(mono_.data(), wet_.data(), frames, realtime);
+        wetGain_.setTargetValue(voiced && singing_.load() ? mix_->load() : 0.0f);
         // The dry signal, delayed as the voice is, so the two line up and the host's latency
         // compensation holds for both.
         for (int i = 0; i < frames; ++i) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 namespace accord::audio {
@@ -56,8 +57,13 @@ void LiveStream::process(const float* in, float* out, int frames, bool realtime)
 
 struct LiveStreamSlot::Impl {
     std::atomic<LiveStream*> pending{nullptr};
-    LiveStream* playing = nullptr; // the audio thread's
     detail::RetireQueue<LiveStream> retired;
+    int fadeFrames = 1;
+    // The audio thread's.
+    LiveStream* playing = nullptr;
+    LiveStream* leaving = nullptr; // fading out
+    int faded = 0;                 // frames of its fade played
+    std::vector<float> scratch;    // the leaving stream's output
     void freeRetired() {
         while (LiveStream* stream = retired.pop())
             delete stream;
@@ -78,6 +84,18 @@ LiveStreamSlot::~LiveStreamSlot() {
     if (pending != noStream())
         delete pending;
     delete impl_->playing;
+    delete impl_->leaving;
+}
+
+void LiveStreamSlot::prepare(int sampleRate, int maxBlock) {
+    impl_->fadeFrames = std::max(1, int(std::lround(sampleRate * detail::kLiveFadeSeconds)));
+    impl_->scratch.assign(std::size_t(std::max(1, maxBlock)), 0.0f);
+    // A new session starts from nothing: what played before is not faded into it (so a bounce
+    // starts as real time does). The audio thread is not playing: free them here.
+    impl_->freeRetired();
+    delete impl_->playing;
+    delete impl_->leaving;
+    impl_->playing = impl_->leaving = nullptr;
 }
 
 void LiveStreamSlot::publish(std::unique_ptr<LiveStream> stream) {
@@ -87,18 +105,41 @@ void LiveStreamSlot::publish(std::unique_ptr<LiveStream> stream) {
         delete unseen; // published and replaced before the audio thread took it
 }
 
-LiveStream* LiveStreamSlot::current() noexcept {
+bool LiveStreamSlot::process(const float* in, float* out, int frames, bool realtime) noexcept {
     Impl& slot = *impl_;
-    // Takes a new stream only when the one it leaves can be handed back (never frees here).
-    if (slot.pending.load(std::memory_order_relaxed) != nullptr && slot.retired.hasSpace()) {
+    // Takes a new stream once the last one left has faded and been handed back (never frees
+    // here); a stream published meanwhile waits at most the 5 ms of that fade.
+    if (slot.leaving == nullptr && slot.pending.load(std::memory_order_relaxed) != nullptr) {
         LiveStream* next = slot.pending.exchange(nullptr, std::memory_order_acq_rel);
         if (next != nullptr) {
-            if (slot.playing != nullptr)
-                slot.retired.push(slot.playing);
+            slot.leaving = slot.playing;
+            slot.faded = 0;
             slot.playing = next == noStream() ? nullptr : next;
         }
     }
-    return slot.playing;
+    if (slot.playing != nullptr)
+        slot.playing->process(in, out, frames, realtime);
+    else
+        std::fill_n(out, frames, 0.0f);
+    if (slot.leaving != nullptr) {
+        const int chunk = int(slot.scratch.size());
+        for (int done = 0; done < frames && slot.faded < slot.fadeFrames && chunk > 0;) {
+            const int count = std::min(frames - done, chunk);
+            slot.leaving->process(in + done, slot.scratch.data(), count, realtime);
+            for (int i = 0; i < count && slot.faded + i < slot.fadeFrames; ++i)
+                out[done + i] += (1.0f - float(slot.faded + i + 1) / float(slot.fadeFrames)) *
+                                 slot.scratch[std::size_t(i)];
+            slot.faded += count;
+            done += count;
+        }
+        if (chunk == 0)
+            slot.faded = slot.fadeFrames; // never prepared: no fade, only the hand-back
+        if (slot.faded >= slot.fadeFrames && slot.retired.hasSpace()) {
+            slot.retired.push(slot.leaving);
+            slot.leaving = nullptr;
+        }
+    }
+    return slot.playing != nullptr;
 }
 
 } // namespace accord::audio

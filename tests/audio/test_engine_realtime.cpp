@@ -302,6 +302,7 @@ private slots:
     void liveStreamsNeverAllocateOrLock() {
         constexpr int kRate = 48000, kBlock = 128;
         accord::audio::LiveStreamSlot slot;
+        slot.prepare(kRate, kBlock);
         slot.publish(std::make_unique<accord::audio::LiveStream>(
             std::make_shared<DelayGain>(300, 0.5f), kRate, kBlock));
         std::atomic<bool> running{true};
@@ -314,8 +315,7 @@ private slots:
                 for (int i = 0; i < kBlock; ++i)
                     in[std::size_t(i)] = float(((n * kBlock + i) % 96) - 48) / 96.0f;
                 t_inCallback = true;
-                if (accord::audio::LiveStream* stream = slot.current())
-                    stream->process(in.data(), out.data(), kBlock, true);
+                slot.process(in.data(), out.data(), kBlock, true);
                 t_inCallback = false;
                 loudest = std::max(loudest.load(), *std::max_element(out.begin(), out.end()));
                 ++blocks;

@@ -39,9 +39,10 @@ private:
 };
 
 // Which LiveStream the audio thread plays, changed while it plays: the message thread publishes a
-// stream (or none: dry), the audio thread takes it at its next block and hands the one it leaves
-// back to be freed on the message thread (the engine's way, lock-free, docs/ARCHITECTURE.md
-// "Audio engine"). The new stream starts silent and fades in; the old one stops at once.
+// stream (or none: silence), the audio thread takes it at its next call and hands the one it
+// leaves back to be freed on the message thread (the engine's way, lock-free, docs/ARCHITECTURE.md
+// "Audio engine"). The stream left fades out over 5 ms (the engine's kLiveFadeSeconds) while the
+// new one starts, silent until its latency and then fading in: no click.
 class LiveStreamSlot {
 public:
     LiveStreamSlot();
@@ -49,11 +50,16 @@ public:
     LiveStreamSlot(const LiveStreamSlot&) = delete;
     LiveStreamSlot& operator=(const LiveStreamSlot&) = delete;
 
-    // Message thread: `stream` (null: none) is played from the audio thread's next block. Frees
-    // the streams the audio thread has left.
+    // Message thread, while the audio thread does not play: process() takes at most `maxBlock`
+    // frames per call at `sampleRate`.
+    void prepare(int sampleRate, int maxBlock);
+    // Message thread: `stream` (null: none) plays from the audio thread's next call. Frees the
+    // streams the audio thread has left.
     void publish(std::unique_ptr<LiveStream> stream);
-    // Audio thread: the stream to play this block, or null.
-    LiveStream* current() noexcept;
+    // Audio thread: the current stream's output for `frames` (<= maxBlock) frames of `in` into
+    // `out` (overwritten; silence when there is none), with the stream just left fading out.
+    // Returns whether a stream is current. `realtime` as LiveStream::process.
+    bool process(const float* in, float* out, int frames, bool realtime) noexcept;
 
 private:
     struct Impl;
