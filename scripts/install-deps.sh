@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   juce-modules-source libfreetype-dev libfontconfig-dev libpng-dev libjpeg-dev
+  libx11-dev libxext-dev libxrandr-dev libxinerama-dev libxcursor-dev lv2-dev sordi
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
   libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123 libmp3lame-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev

@@ -410,15 +410,8 @@ void Engine::setTrackProcessor(const std::string& trackId,
         impl_->liveWorker.store(impl_->worker.get(), std::memory_order_release);
     }
     slot.worker = impl_->worker;
-    const int rate = impl_->rate.load();
-    processor->prepare(rate, detail::kLiveServeFrames);
-    std::shared_ptr<dsp::StreamProcessor> standby =
-        impl_->worker->lanes() > 1 ? processor->clone() : nullptr;
-    if (standby)
-        standby->prepare(rate, detail::kLiveServeFrames);
-    auto chain = std::make_unique<LiveChain>(
-        processor, std::move(standby), detail::liveReserve(impl_->liveBlock, rate),
-        std::max(1, int(std::lround(rate * detail::kLiveFadeSeconds))));
+    auto chain =
+        detail::makeLiveChain(processor, *impl_->worker, impl_->rate.load(), impl_->liveBlock);
     slot.latency = chain->latency();
     slot.processor = std::move(processor);
     slot.publish(chain.release());

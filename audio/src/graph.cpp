@@ -174,6 +174,14 @@ bool LiveChain::serve(int index) noexcept {
     return true;
 }
 
+bool LiveChain::caughtUp(int frames) const noexcept {
+    const std::int64_t needed = readIndex() + frames;
+    for (int r = 0; r < replicaCount_; ++r)
+        if (replicas_[std::size_t(r)].produced.load(std::memory_order_acquire) >= needed)
+            return true;
+    return replicaCount_ == 0;
+}
+
 void LiveChain::restart() noexcept {
     const std::int64_t now = readIndex();
     fadeOut_ = Fade{now, gainAt(now), 0.0f};
@@ -291,6 +299,31 @@ void LiveWorker::run(int index) {
                 busy = chain->serve(index) || busy;
         }
     }
+}
+
+std::unique_ptr<LiveChain> makeLiveChain(std::shared_ptr<dsp::StreamProcessor> processor,
+                                         const LiveWorker& worker, int sampleRate, int blockSize) {
+    processor->prepare(sampleRate, kLiveServeFrames);
+    std::shared_ptr<dsp::StreamProcessor> standby =
+        worker.lanes() > 1 ? processor->clone() : nullptr;
+    if (standby)
+        standby->prepare(sampleRate, kLiveServeFrames);
+    return std::make_unique<LiveChain>(
+        std::move(processor), std::move(standby), liveReserve(blockSize, sampleRate),
+        std::max(1, int(std::lround(sampleRate * kLiveFadeSeconds))));
+}
+
+std::shared_ptr<LiveWorker> sharedLiveWorker() {
+    static std::mutex mutex;
+    static std::weak_ptr<LiveWorker> shared;
+    const std::lock_guard<std::mutex> lock(mutex);
+    std::shared_ptr<LiveWorker> worker = shared.lock();
+    if (!worker) {
+        // A standby lane needs a second core.
+        worker = std::make_shared<LiveWorker>(usableCores() >= 2 ? kLiveReplicas : 1);
+        shared = worker;
+    }
+    return worker;
 }
 
 LiveChain* LiveTrack::dryMarker() {

@@ -231,6 +231,9 @@ public:
     bool continues(std::int64_t feedPosition) const {
         return started_ && feedNext_ == feedPosition;
     }
+    // After push(): whether some replica has the output the next read() of `frames` plays (a
+    // stream that may wait for it rather than play silence: LiveStream offline).
+    bool caughtUp(int frames) const noexcept;
     void restart() noexcept;
     void push(const float* input, int frames, std::int64_t nextFeedPosition) noexcept;
     bool read(float* wet, int frames, LiveStats& stats) noexcept;
@@ -302,6 +305,14 @@ private:
     std::array<Lane, kLiveReplicas> lanes_;
     std::atomic<bool> running_{true};
 };
+
+// A chain for `processor` (prepared here at `sampleRate`, with a standby clone when `worker` has
+// two lanes) holding `liveReserve(blockSize, sampleRate)` frames in reserve. Message thread.
+std::unique_ptr<LiveChain> makeLiveChain(std::shared_ptr<dsp::StreamProcessor> processor,
+                                         const LiveWorker& worker, int sampleRate, int blockSize);
+// The process's inference worker, shared by every chain not in an engine (LiveStream): started
+// with the first one, with a standby lane when the process may use two cores. Message thread.
+std::shared_ptr<LiveWorker> sharedLiveWorker();
 
 // A track's live state; survives graph rebuilds (keyed by track id in Engine). Owns its chains:
 // freed with it on the message thread when no graph uses it any more.

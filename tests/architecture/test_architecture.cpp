@@ -119,6 +119,8 @@ private Q_SLOTS:
             {"workflows", R"(^accord/ui/)", "workflows is below the studio"},
             {"ui", torch + "|" + sqlite + "|" + juce,
              "ui: no Torch, no SQLite (the registry API), no JUCE (the engine API)"},
+            {"app/plugin", qt + "|" + torch,
+             "the plugin loads into any DAW: no Qt, no Torch (docs/PLUGIN.md)"},
         };
         const QStringList violations = includeViolations(rules);
         QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));

@@ -8,149 +8,33 @@
 // processor on the engine's worker), their processors switched and removed while playing. The
 // metronome and count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording
 // path"): armed tracks monitoring and recording the input, arms changed and recordings started
-// and stopped (with and without punch) while playing.
+// and stopped (with and without punch) while playing. And a LiveStream (the plugin's) while
+// streams are handed over.
 
 #include "accord/audio/engine.h"
+#include "accord/audio/live_stream.h"
 #include "accord/audio/media.h"
 
+#include "realtime_counters.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <dlfcn.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <mutex>
-#include <new>
 #include <random>
 #include <thread>
 #include <vector>
 
-namespace {
-
-thread_local bool t_inCallback = false; // static TLS of the executable: safe in any hook
-std::atomic<long> g_allocations{0};
-std::atomic<long> g_frees{0};
-std::atomic<long> g_locks{0};
-
-void* allocate(std::size_t size, std::size_t alignment = 0) {
-    if (t_inCallback)
-        ++g_allocations;
-    void* memory = nullptr;
-    if (alignment > alignof(std::max_align_t)) {
-        if (posix_memalign(&memory, alignment, size == 0 ? 1 : size) != 0)
-            memory = nullptr;
-    } else {
-        memory = std::malloc(size == 0 ? 1 : size);
-    }
-    return memory;
-}
-
-void release(void* memory) {
-    if (memory == nullptr)
-        return;
-    if (t_inCallback)
-        ++g_frees;
-    std::free(memory);
-}
-
-template <typename Function> Function real(const char* name) {
-    return reinterpret_cast<Function>(dlsym(RTLD_NEXT, name));
-}
-
-} // namespace
-
-// ---- allocation counter: every replaceable global operator new/delete ----
-void* operator new(std::size_t size) {
-    if (void* memory = allocate(size))
-        return memory;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-    if (void* memory = allocate(size))
-        return memory;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    return allocate(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    return allocate(size);
-}
-void* operator new(std::size_t size, std::align_val_t alignment) {
-    if (void* memory = allocate(size, std::size_t(alignment)))
-        return memory;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, std::align_val_t alignment) {
-    if (void* memory = allocate(size, std::size_t(alignment)))
-        return memory;
-    throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept {
-    release(memory);
-}
-void operator delete[](void* memory) noexcept {
-    release(memory);
-}
-void operator delete(void* memory, std::size_t) noexcept {
-    release(memory);
-}
-void operator delete[](void* memory, std::size_t) noexcept {
-    release(memory);
-}
-void operator delete(void* memory, std::align_val_t) noexcept {
-    release(memory);
-}
-void operator delete[](void* memory, std::align_val_t) noexcept {
-    release(memory);
-}
-void operator delete(void* memory, std::size_t, std::align_val_t) noexcept {
-    release(memory);
-}
-void operator delete[](void* memory, std::size_t, std::align_val_t) noexcept {
-    release(memory);
-}
-
-// ---- lock check: the executable's definitions interpose libc's ----
-extern "C" {
-int pthread_mutex_lock(pthread_mutex_t* mutex) {
-    static int (*next)(pthread_mutex_t*) = nullptr; // constant-initialised: no guard, no lock
-    if (next == nullptr)
-        next = real<int (*)(pthread_mutex_t*)>("pthread_mutex_lock");
-    if (t_inCallback)
-        ++g_locks;
-    return next(mutex);
-}
-int pthread_mutex_trylock(pthread_mutex_t* mutex) {
-    static int (*next)(pthread_mutex_t*) = nullptr;
-    if (next == nullptr)
-        next = real<int (*)(pthread_mutex_t*)>("pthread_mutex_trylock");
-    if (t_inCallback)
-        ++g_locks;
-    return next(mutex);
-}
-int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
-    static int (*next)(pthread_rwlock_t*) = nullptr;
-    if (next == nullptr)
-        next = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_rdlock");
-    if (t_inCallback)
-        ++g_locks;
-    return next(lock);
-}
-int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
-    static int (*next)(pthread_rwlock_t*) = nullptr;
-    if (next == nullptr)
-        next = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_wrlock");
-    if (t_inCallback)
-        ++g_locks;
-    return next(lock);
-}
-}
+using accord::test::g_allocations;
+using accord::test::g_frees;
+using accord::test::g_locks;
+using accord::test::t_inCallback;
 
 namespace {
 
@@ -441,6 +325,49 @@ private slots:
     void liveTracksNeverAllocateOrLock() { playWhileEditing(true); }
 
     void recordingAndMonitoringNeverAllocateOrLock() { playWhileEditing(false, true); }
+
+    // A live stream (the Accord Voice plugin's, docs/PLUGIN.md) played by a callback thread while
+    // the message thread hands it new streams and none: the callback takes them, plays them and
+    // hands the old ones back without allocating, freeing or locking.
+    void liveStreamsNeverAllocateOrLock() {
+        constexpr int kRate = 48000, kBlock = 128;
+        accord::audio::LiveStreamSlot slot;
+        slot.prepare(kRate, kBlock);
+        slot.publish(std::make_unique<accord::audio::LiveStream>(
+            std::make_shared<DelayGain>(300, 0.5f), kRate, kBlock));
+        std::atomic<bool> running{true};
+        std::atomic<long> blocks{0};
+        std::atomic<float> loudest{0.0f};
+        resetCounters();
+        std::thread audio([&] {
+            std::vector<float> in(kBlock), out(kBlock);
+            for (long n = 0; running.load(); ++n) {
+                for (int i = 0; i < kBlock; ++i)
+                    in[std::size_t(i)] = float(((n * kBlock + i) % 96) - 48) / 96.0f;
+                t_inCallback = true;
+                slot.process(in.data(), out.data(), kBlock, true);
+                t_inCallback = false;
+                loudest = std::max(loudest.load(), *std::max_element(out.begin(), out.end()));
+                ++blocks;
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
+        });
+        for (int round = 0; round < 60; ++round) {
+            slot.publish(round % 4 == 3
+                             ? nullptr
+                             : std::make_unique<accord::audio::LiveStream>(
+                                   std::make_shared<DelayGain>(100 + round, 0.5f), kRate, kBlock));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        running = false;
+        audio.join();
+        qInfo("%ld callbacks", blocks.load());
+        QCOMPARE(g_allocations.load(), 0L);
+        QCOMPARE(g_frees.load(), 0L);
+        QCOMPARE(g_locks.load(), 0L);
+        QVERIFY2(blocks.load() > 500, "the callback thread hardly ran");
+        QVERIFY(loudest.load() > 0.1f); // the streams really played
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngineRealtime)

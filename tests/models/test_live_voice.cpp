@@ -57,17 +57,6 @@ dsp::VoiceFeatures analyse(const std::vector<float>& samples) {
     return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
 }
 
-double levelCorrelation(const dsp::VoiceFeatures& a, const dsp::VoiceFeatures& b) {
-    const float loudest = *std::max_element(a.loudnessDb.begin(), a.loudnessDb.end());
-    std::vector<double> x, y;
-    for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
-        if (a.loudnessDb[t] > loudest - 50) {
-            x.push_back(a.loudnessDb[t]);
-            y.push_back(b.loudnessDb[t]);
-        }
-    return test::correlation(x, y);
-}
-
 } // namespace
 
 class TestLiveVoice : public QObject {
@@ -179,7 +168,7 @@ private Q_SLOTS:
         const dsp::VoiceFeatures in = analyse(voice_);
         const dsp::VoiceFeatures sung = analyse(out);
         const double cents = dsp::medianCentsError(in, sung);
-        const double correlation = levelCorrelation(in, sung);
+        const double correlation = test::levelCorrelation(in, sung);
         qInfo("live output vs input: median pitch error %.1f cents, level correlation %.3f", cents,
               correlation);
         QVERIFY(cents >= 0 && cents < 30);

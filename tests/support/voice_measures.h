@@ -88,6 +88,19 @@ constexpr int kYinHop = 128;            // 8 ms
 constexpr double kYinTolerance = 0.15;  // aubio's default for yin
 constexpr double kHarmonicTopHz = 3000; // HBH and the sieve use the harmonics below this
 
+// Frame-level correlation of two analyses' A-weighted levels where `a` sounds (within 50 dB of
+// its loudest frame): does `b` follow `a`'s level.
+inline double levelCorrelation(const dsp::VoiceFeatures& a, const dsp::VoiceFeatures& b) {
+    const float loudest = *std::max_element(a.loudnessDb.begin(), a.loudnessDb.end());
+    std::vector<double> x, y;
+    for (std::size_t t = 0; t < std::size_t(std::min(a.frames, b.frames)); ++t)
+        if (a.loudnessDb[t] > loudest - 50) {
+            x.push_back(a.loudnessDb[t]);
+            y.push_back(b.loudnessDb[t]);
+        }
+    return correlation(x, y);
+}
+
 inline double notMeasured() {
     return std::numeric_limits<double>::quiet_NaN();
 }
