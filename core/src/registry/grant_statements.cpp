@@ -181,6 +181,19 @@ std::vector<GrantStatement> Registry::revocationStatements() const {
         });
 }
 
+std::vector<SequencedStatement> Registry::statementsAfter(std::int64_t sequence,
+                                                          std::size_t limit) const {
+    auto rows = impl_->prepare("SELECT rowid, grant_id, kind, statement, signature "
+                               "FROM grant_statements WHERE rowid > ? ORDER BY rowid LIMIT ?");
+    rows->bind(1, sequence).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<SequencedStatement> found;
+    while (rows->step())
+        found.push_back(
+            {rows->integer(0), GrantStatement{rows->text(1), rows->text(2) == "revocation",
+                                              rows->text(3), rows->text(4)}});
+    return found;
+}
+
 Grant Registry::importGrant(const std::string& statement, const std::string& signatureHex) {
     const std::string what = "grant statement " + sha256Hex(statement).substr(0, 12);
     const GrantStatementFields fields = readGrantStatement(statement, what);
