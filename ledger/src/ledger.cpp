@@ -7,14 +7,24 @@
 #include "accord/core/errors.h"
 #include "accord/core/policy.h"
 
+#include <algorithm>
+#include <exception>
+#include <functional>
 #include <map>
+#include <thread>
 
 namespace accord::ledger {
 
 namespace {
 
-constexpr const char* kColumns = "id, seq, statement, signature, kind, holder_key, studio_key, "
-                                 "asset_pcm_sha256, grantee_key, revokes";
+// The columns verifiedRows reads, of the table named `alias`.
+std::string columns(const std::string& alias) {
+    std::string list;
+    for (const char* column : {"id", "seq", "statement", "signature", "kind", "holder_key",
+                               "studio_key", "asset_pcm_sha256", "grantee_key", "revokes"})
+        list += (list.empty() ? "" : ", ") + alias + "." + column;
+    return list;
+}
 
 // What the server indexes a statement under: read from the statement itself, so the index cannot
 // say more than the holder signed.
@@ -43,30 +53,76 @@ IndexColumns indexOf(const GrantStatementFields& fields) {
     return columns;
 }
 
-// Reads rows of kColumns, verifying each: its id is its text's hash, its signature is the key it
-// names, and the server's index columns say what the text says.
+GrantStatementFields verifyWith(GrantStatementVerifier& verifier,
+                                const SignedStatement& signedStatement, const std::string& what) {
+    const GrantStatementFields fields = readGrantStatement(signedStatement.statement, what);
+    if (!verifier.isSigned(fields, signedStatement.statement, signedStatement.signature))
+        throw IntegrityError(what + " is not signed by the holder key it names (" +
+                             fields.holder.substr(0, 16) + "…)");
+    return fields;
+}
+
+// Verifies `statements` on every core, each thread with its own verifier (a signature check is
+// ~40 µs: docs/LEDGER.md "Measured"); throws the error of the first one, in order, that fails.
+std::vector<GrantStatementFields> verifyAll(const std::vector<SignedStatement>& statements,
+                                            const std::function<std::string(std::size_t)>& whatOf) {
+    const std::size_t n = statements.size();
+    std::vector<GrantStatementFields> fields(n);
+    std::vector<std::exception_ptr> errors(n);
+    const std::size_t threads = std::max<std::size_t>(
+        1, std::min<std::size_t>(std::thread::hardware_concurrency(), (n + 255) / 256));
+    auto verifyPart = [&](std::size_t part) {
+        GrantStatementVerifier verifier;
+        for (std::size_t i = n * part / threads; i < n * (part + 1) / threads; ++i) {
+            try {
+                fields[i] = verifyWith(verifier, statements[i], whatOf(i));
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t part = 1; part < threads; ++part)
+        helpers.emplace_back(verifyPart, part);
+    verifyPart(0);
+    for (std::thread& helper : helpers)
+        helper.join();
+    for (const std::exception_ptr& error : errors)
+        if (error)
+            std::rethrow_exception(error);
+    return fields;
+}
+
+// Reads rows of `columns(...)`, verifying each: its id is its text's hash, its signature is the
+// key it names, and the server's index columns say what the text says.
 std::vector<LedgerEntry> verifiedRows(const pq::Result& rows, const std::string& url) {
+    const auto count = static_cast<std::size_t>(rows.rows());
+    std::vector<SignedStatement> statements(count);
+    std::vector<std::string> ids(count);
+    auto whatOf = [&](std::size_t i) { return url + ": statement " + ids[i]; };
+    for (std::size_t i = 0; i < count; ++i) {
+        const int r = static_cast<int>(i);
+        ids[i] = rows.text(r, 0);
+        statements[i] = {rows.text(r, 2), rows.text(r, 3)};
+        if (statementId(statements[i].statement) != ids[i])
+            throw IntegrityError(whatOf(i) + " was changed on the server: its text is not the "
+                                             "one its id is the hash of");
+    }
+    const std::vector<GrantStatementFields> fields = verifyAll(statements, whatOf);
     std::vector<LedgerEntry> entries;
-    entries.reserve(static_cast<std::size_t>(rows.rows()));
-    for (int r = 0; r < rows.rows(); ++r) {
-        LedgerEntry entry;
-        entry.id = rows.text(r, 0);
-        entry.sequence = std::stoll(rows.text(r, 1));
-        entry.signedStatement = {rows.text(r, 2), rows.text(r, 3)};
-        const std::string what = url + ": statement " + entry.id;
-        if (statementId(entry.signedStatement.statement) != entry.id)
-            throw IntegrityError(what + " was changed on the server: its text is not the one "
-                                        "its id is the hash of");
-        entry.fields = verifyStatement(entry.signedStatement, what);
-        const IndexColumns expected = indexOf(entry.fields);
+    entries.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const int r = static_cast<int>(i);
+        const IndexColumns expected = indexOf(fields[i]);
         if (rows.text(r, 4) != expected.kind || rows.text(r, 5) != expected.holderKey ||
             rows.text(r, 6) != expected.studioKey ||
             rows.optionalText(r, 7) != expected.assetPcmSha256 ||
             rows.optionalText(r, 8) != expected.granteeKey ||
             rows.optionalText(r, 9) != expected.revokes)
-            throw IntegrityError(what + ": the server files it under holders, recordings or "
-                                        "grants its text does not name");
-        entries.push_back(std::move(entry));
+            throw IntegrityError(whatOf(i) + ": the server files it under holders, recordings "
+                                             "or grants its text does not name");
+        entries.push_back(
+            {ids[i], std::stoll(rows.text(r, 1)), std::move(statements[i]), fields[i]});
     }
     return entries;
 }
@@ -83,11 +139,8 @@ std::string statementId(const std::string& statement) {
 
 GrantStatementFields verifyStatement(const SignedStatement& signedStatement,
                                      const std::string& what) {
-    const GrantStatementFields fields = readGrantStatement(signedStatement.statement, what);
-    if (!grantStatementIsSigned(fields, signedStatement.statement, signedStatement.signature))
-        throw IntegrityError(what + " is not signed by the holder key it names (" +
-                             fields.holder.substr(0, 16) + "…)");
-    return fields;
+    GrantStatementVerifier verifier;
+    return verifyWith(verifier, signedStatement, what);
 }
 
 std::vector<Standing> standings(const std::vector<LedgerEntry>& entries, UnixTime now) {
@@ -154,14 +207,16 @@ const std::string& Ledger::url() const {
 
 Published Ledger::publish(const std::vector<SignedStatement>& statements) {
     std::vector<pq::Param> holder, id, kind, text, signature, studio, asset, grantee, revokes;
-    for (const SignedStatement& s : statements) {
-        const std::string statementHash = statementId(s.statement);
-        const IndexColumns columns = indexOf(verifyStatement(s, "statement " + statementHash));
+    for (const SignedStatement& s : statements)
+        id.push_back(statementId(s.statement));
+    const std::vector<GrantStatementFields> fields =
+        verifyAll(statements, [&](std::size_t i) { return "statement " + *id[i]; });
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const IndexColumns columns = indexOf(fields[i]);
         holder.push_back(columns.holderKey);
-        id.push_back(statementHash);
         kind.push_back(columns.kind);
-        text.push_back(s.statement);
-        signature.push_back(s.signature);
+        text.push_back(statements[i].statement);
+        signature.push_back(statements[i].signature);
         studio.push_back(columns.studioKey);
         asset.push_back(columns.assetPcmSha256);
         grantee.push_back(columns.granteeKey);
@@ -188,8 +243,8 @@ Published Ledger::publish(const std::vector<SignedStatement>& statements) {
 
 std::vector<LedgerEntry> Ledger::statementsFor(const Interest& interest) const {
     const auto rows = impl_->connection.exec(
-        std::string("SELECT ") + kColumns +
-            " FROM ledger_statements WHERE holder_key = ANY($1::text[]) "
+        "SELECT " + columns("s") +
+            " FROM ledger_statements s WHERE holder_key = ANY($1::text[]) "
             "OR grantee_key = ANY($1::text[]) OR asset_pcm_sha256 = ANY($2::text[]) "
             "OR revokes = ANY($3::text[]) ORDER BY seq",
         {keysParam(interest.holderKeys), keysParam(interest.assetPcmSha256s),
@@ -198,12 +253,16 @@ std::vector<LedgerEntry> Ledger::statementsFor(const Interest& interest) const {
 }
 
 std::vector<LedgerEntry> Ledger::history(Subject subject, const std::string& key) const {
-    const std::string about =
-        subject == Subject::Asset ? "asset_pcm_sha256 = $1" : "holder_key = $1 OR grantee_key = $1";
+    const std::string about = subject == Subject::Asset
+                                  ? "g.asset_pcm_sha256 = $1"
+                                  : "(g.holder_key = $1 OR g.grantee_key = $1)";
+    // The statements about the subject, then the revocations of those grants: a join the planner
+    // runs as index lookups (the revocations' index on `revokes`).
     const auto rows = impl_->connection.exec(
-        std::string("WITH about AS (SELECT * FROM ledger_statements WHERE ") + about + ") SELECT " +
-            kColumns + " FROM about UNION SELECT " + kColumns +
-            " FROM ledger_statements WHERE revokes IN (SELECT id FROM about) ORDER BY seq",
+        "SELECT " + columns("g") + " FROM ledger_statements g WHERE " + about + " UNION SELECT " +
+            columns("r") +
+            " FROM ledger_statements g JOIN ledger_statements r ON r.revokes = g.id WHERE " +
+            about + " ORDER BY seq",
         {key});
     return verifiedRows(rows, url());
 }

@@ -23,15 +23,20 @@ std::string statePath(const Registry& registry) {
     return registry.path() + ".ledger.json";
 }
 
+// The state of this registry; a fresh one when the file is absent or was kept for another
+// registry once at this path (another studio key: its cursors would skip our statements).
 json readState(const Registry& registry) {
     const std::string path = statePath(registry);
+    const json fresh = {{"format", kStateFormat},
+                        {"studio", registry.studioPublicKey()},
+                        {"servers", json::object()}};
     if (!fileExists(path))
-        return {{"format", kStateFormat}, {"servers", json::object()}};
+        return fresh;
     json state = parseJsonInput(readWholeFile(path), path);
     if (!state.is_object() || state.value("format", "") != kStateFormat ||
         !state.contains("servers") || !state["servers"].is_object())
         throw BadInput(path + ": not an Accord ledger state file");
-    return state;
+    return state.value("studio", "") == registry.studioPublicKey() ? state : fresh;
 }
 
 void writeState(const Registry& registry, const json& state) {

@@ -81,9 +81,20 @@ GrantStatementFields readGrantStatement(const std::string& text, const std::stri
 
 bool grantStatementIsSigned(const GrantStatementFields& fields, const std::string& text,
                             const std::string& signatureHex) {
+    return GrantStatementVerifier().isSigned(fields, text, signatureHex);
+}
+
+bool GrantStatementVerifier::isSigned(const GrantStatementFields& fields, const std::string& text,
+                                      const std::string& signatureHex) {
     try {
-        const Bytes key = fromHex(fields.holder, "holder key");
-        return isPublicKey(key) && verifySignature(key, text, fromHex(signatureHex, "signature"));
+        auto key = validKeys_.find(fields.holder);
+        if (key == validKeys_.end()) {
+            Bytes bytes = fromHex(fields.holder, "holder key");
+            if (!isPublicKey(bytes))
+                return false;
+            key = validKeys_.emplace(fields.holder, std::move(bytes)).first;
+        }
+        return verifySignature(key->second, text, fromHex(signatureHex, "signature"));
     } catch (const BadInput&) {
         return false;
     }
