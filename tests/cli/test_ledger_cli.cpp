@@ -2,14 +2,16 @@
 // server started for the test (tests/support/postgres_cluster.h): two studios and a label on one
 // server, a revocation pushed by one studio taking effect on the other's copy of a model; a server
 // killed in the middle of a push, then every statement there exactly once; a statement changed in
-// the database by hand refused on pull and on query (exit 3, naming it); an unreachable server
-// (exit 2, naming it).
+// the database by hand refused on pull and on query (exit 3, naming it); one changed in the
+// studio's own registry refused on push with nothing of its batch sent; an unreachable server and
+// a ledger newer than this Accord (exit 2, naming it).
 
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include "postgres_cluster.h"
+#include "raw_sql.h"
 #include "test_support.h"
 
 #include <QJsonArray>
@@ -330,6 +332,37 @@ private slots:
         QCOMPARE(refused.exitCode, 3);
         QVERIFY(refused.err.contains(grantId.toUtf8()));
         QCOMPARE(runCli({"audit", "verify"}, studio).exitCode, 0);
+    }
+
+    // The client refuses to publish what does not verify: a grant statement changed in the
+    // registry file is named (exit 3) and nothing of its batch reaches the server. A ledger of a
+    // newer version is refused (exit 2) before anything is sent.
+    void pushRefusesWhatDoesNotVerify() {
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studio = dir.filePath("s.sqlite");
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studio), "holder");
+        for (const char* scope : {"export", "generate"})
+            QCOMPARE(
+                runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope}, studio)
+                    .exitCode,
+                0);
+        QCOMPARE(accord::test::runRawSql(studio, "UPDATE grant_statements SET statement = "
+                                                 "replace(statement, '\"generate\"', "
+                                                 "'\"train-voice\"') WHERE grant_id = 'g-2'"),
+                 1);
+        const auto refused = runCli({"ledger", "push", "--to", url}, studio);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("is not signed by the holder key it names"),
+                 refused.err.constData());
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString("0"));
+
+        QVERIFY(!server.psql("UPDATE ledger_schema SET version = 99").isNull());
+        const auto newer = runCli({"ledger", "query", "--from", url, "--holder", QString(64, 'a')});
+        QCOMPARE(newer.exitCode, 2);
+        QVERIFY2(newer.err.contains("newer than this Accord"), newer.err.constData());
     }
 };
 

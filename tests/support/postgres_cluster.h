@@ -61,14 +61,15 @@ public:
     // A libpq URI of the cluster's database over its socket.
     QString url() const { return "postgresql:///postgres?host=" + dir_.path() + "&user=postgres"; }
 
-    // What psql prints for `sql` (unaligned, tuples only), trimmed; a null string on failure.
+    // What psql prints for `sql` (unaligned, tuples only), trimmed; a null string on failure only.
     QString psql(const QString& sql) const {
         QProcess process;
         process.start(bin_ + "/psql", {"-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h",
                                        dir_.path(), "-U", "postgres", "-d", "postgres", "-c", sql});
         if (!process.waitForFinished(10 * 60 * 1000) || process.exitCode() != 0)
             return QString();
-        return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+        const QString out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+        return out.isNull() ? QStringLiteral("") : out; // success is never null
     }
 
     // An interactive psql session on the cluster (statements written to its stdin run in order),
