@@ -197,10 +197,6 @@ std::unique_ptr<Ledger> Ledger::connect(const std::string& url) {
     return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
-int Ledger::schemaVersion() {
-    return static_cast<int>(schema::migrations().size());
-}
-
 const std::string& Ledger::url() const {
     return impl_->connection.url();
 }

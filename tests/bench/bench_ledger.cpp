@@ -3,7 +3,9 @@
 // same rows with no verification (psql \copy: the plain alternative, the floor of what loading
 // costs); the latency of a studio's pull (rows read and verified) with N relevant statements
 // among M; the time of one recording's history. Sizes: ACCORD_BENCH_LEDGER_STATEMENTS (default
-// 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000).
+// 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
+// rows of other holders and recordings made by the server itself (generate_series: short
+// unsigned texts, never read by the queries measured) so that M can reach millions quickly.
 
 #include "accord/core/crypto.h"
 #include "accord/core/time.h"
@@ -157,6 +159,20 @@ int main(int argc, char** argv) {
     std::printf("  to 1,000,000 statements at these rates: push %.0f s, \\copy %.0f s\n",
                 1e6 * pushed / double(total), 1e6 * copied / double(total));
 
+    const auto filler = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_FILLER", 0));
+    if (filler > 0) {
+        const double filled = secondsOf([&] {
+            server.psql(QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
+                                "signature, studio_key, asset_pcm_sha256) SELECT "
+                                "encode(sha256(('h' || mod(i, 100000))::bytea), 'hex'), "
+                                "encode(sha256(('s' || i)::bytea), 'hex'), 'grant', "
+                                "'{\"filler\":' || i || '}', repeat('0', 128), 'filler', "
+                                "encode(sha256(('a' || i)::bytea), 'hex') FROM "
+                                "generate_series(1, %1) i")
+                            .arg(filler));
+        });
+        std::printf("  + %zu filler rows of other holders (server-made, %.0f s)\n", filler, filled);
+    }
     // Statistics, as autovacuum gathers them on a live server after a load this size: without
     // them the planner guesses and scans the table for a recording's revocations.
     server.psql("ANALYZE ledger_statements");
@@ -170,7 +186,7 @@ int main(int argc, char** argv) {
     }
     std::size_t read = 0;
     const Timing pull = repeat(5, [&] { read = ledger->statementsFor(interest).size(); });
-    report("pull: " + std::to_string(read) + " relevant of " + std::to_string(total) +
+    report("pull: " + std::to_string(read) + " relevant of " + std::to_string(total + filler) +
                " (read + verify)",
            pull);
     const std::string asset = sha256Hex("pcm" + std::to_string(holders * 3 + 5)); // revoked

@@ -71,7 +71,6 @@ public:
     // migrates the ledger's schema. Throws BadInput naming `url` when the server cannot be reached
     // or holds a ledger of a newer version.
     static std::unique_ptr<Ledger> connect(const std::string& url);
-    static int schemaVersion();
 
     ~Ledger();
     Ledger(const Ledger&) = delete;
