@@ -39,8 +39,9 @@ json readState(const Registry& registry) {
     return state.value("studio", "") == registry.studioPublicKey() ? state : fresh;
 }
 
+// Private as the registry's keys are: a URL may carry a user name.
 void writeState(const Registry& registry, const json& state) {
-    writeFileAtomically(statePath(registry), state.dump(1) + "\n");
+    writeFileAtomically(statePath(registry), state.dump(1) + "\n", 0600);
 }
 
 std::int64_t pushedThrough(const json& state, const std::string& url) {
