@@ -18,6 +18,9 @@
 #include <QCoreApplication>
 #include <QFile>
 
+#include <cstdlib>
+#include <thread>
+
 using namespace accord;
 using namespace accord::bench;
 
@@ -194,5 +197,10 @@ int main(int argc, char** argv) {
     const Timing history =
         repeat(20, [&] { lines = ledger->history(ledger::Subject::Asset, asset).size(); });
     report("one recording's history (" + std::to_string(lines) + " statements)", history);
+    // The machine is shared: the load says how far these figures are from an idle one's.
+    double load[1] = {0};
+    if (getloadavg(load, 1) == 1)
+        std::printf("  load average at the end: %.1f on %u cores\n", load[0],
+                    std::thread::hardware_concurrency());
     return 0;
 }
