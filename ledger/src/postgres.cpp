@@ -48,7 +48,11 @@ long Result::affected() const {
 }
 
 Connection::Connection(const std::string& url) : url_(url) {
-    connection_ = PQconnectdb(url.c_str());
+    // A server that does not answer is given 10 s, not the operating system's minutes, so an
+    // offline studio learns it soon; a connect_timeout in the URL wins (it comes later).
+    const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"10", url.c_str(), nullptr};
+    connection_ = PQconnectdbParams(keywords, values, 1);
     if (!connection_ || PQstatus(connection_) != CONNECTION_OK) {
         const std::string why = firstLine(connection_ ? PQerrorMessage(connection_) : "no memory");
         if (connection_)
