@@ -19,7 +19,7 @@ const std::vector<std::string>& migrations() {
         R"sql(
 CREATE TABLE ledger_statements (
     holder_key       TEXT NOT NULL,
-    id               TEXT NOT NULL CHECK (id ~ '^[0-9a-f]{64}$'),
+    id               TEXT NOT NULL,
     seq              BIGSERIAL,
     kind             TEXT NOT NULL CHECK (kind IN ('grant', 'revocation')),
     statement        TEXT NOT NULL,
@@ -30,7 +30,20 @@ CREATE TABLE ledger_statements (
     revokes          TEXT,
     received_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (holder_key, id),
-    CHECK ((kind = 'revocation') = (revokes IS NOT NULL))
+    -- What the server itself refuses (docs/LEDGER.md "Trust"): a row whose id is not its text's
+    -- hash, whose text is not JSON, or whose index columns are not what the text says. It cannot
+    -- check an Ed25519 signature: the clients verify those, on the way in and out.
+    CONSTRAINT id_is_the_statement_hash
+        CHECK (id = encode(sha256(convert_to(statement, 'UTF8')), 'hex')),
+    CONSTRAINT indexed_as_the_statement_says CHECK (
+        holder_key = statement::jsonb->>'holder'
+        AND studio_key = statement::jsonb->>'studio'
+        AND kind = CASE statement::jsonb->>'format' WHEN 'accord-grant-1' THEN 'grant'
+                                                    WHEN 'accord-revocation-1' THEN 'revocation'
+                   END
+        AND asset_pcm_sha256 IS NOT DISTINCT FROM statement::jsonb->'asset'->>'pcmSha256'
+        AND grantee_key IS NOT DISTINCT FROM statement::jsonb->>'to'
+        AND revokes IS NOT DISTINCT FROM statement::jsonb->>'grantStatementSha256')
 );
 CREATE INDEX ledger_statements_by_seq ON ledger_statements (seq);
 CREATE INDEX ledger_statements_by_asset ON ledger_statements (asset_pcm_sha256)

@@ -234,14 +234,17 @@ private slots:
         accord::ledger::Ledger::connect(url.toStdString()); // the schema, before the lock below
 
         // Hold the first statement of the third batch: its insert waits for this transaction.
-        const auto& held = statements[2 * batch].statement.statement;
-        const QString heldId = QString::fromStdString(accord::ledger::statementId(held));
+        const auto& held = statements[2 * batch].statement;
+        const auto heldFields = accord::readGrantStatement(held.statement, "held");
         const auto blocker = server.session();
         blocker->write(QString("BEGIN; INSERT INTO ledger_statements (holder_key, id, kind, "
-                               "statement, signature, studio_key) SELECT holder_key, '%1', "
-                               "'grant', '', '', '' FROM (SELECT '%2'::text AS holder_key) k;\n")
-                           .arg(heldId, QString::fromStdString(
-                                            accord::readGrantStatement(held, "held").holder))
+                               "statement, signature, studio_key) VALUES ('%1', '%2', 'grant', "
+                               "$accord$%3$accord$, '%4', '%5');\n")
+                           .arg(QString::fromStdString(heldFields.holder),
+                                QString::fromStdString(accord::ledger::statementId(held.statement)),
+                                QString::fromStdString(held.statement),
+                                QString::fromStdString(held.signature),
+                                QString::fromStdString(heldFields.studio))
                            .toUtf8());
         QVERIFY(blocker->waitForBytesWritten());
 
@@ -307,13 +310,13 @@ private slots:
         QCOMPARE(runCli({"ledger", "push", "--to", url}, studio).exitCode, 0);
         QCOMPARE(runCli({"ledger", "pull", "--from", url}, studio).exitCode, 0);
 
-        // The revocation's reason changed, and its id made to match the new text: the signature
-        // no longer does.
+        // The revocation's reason changed, and its id made to match the new text: the server
+        // takes it (it cannot check a signature), the readers refuse it.
         const QString changed = server.psql(
             "UPDATE ledger_statements SET statement = replace(statement, '\"reason\":\"no\"', "
-            "'\"reason\":\"by mistake\"') WHERE kind = 'revocation'; UPDATE ledger_statements "
-            "SET id = encode(sha256(convert_to(statement, 'UTF8')), 'hex') WHERE kind = "
-            "'revocation' RETURNING id");
+            "'\"reason\":\"by mistake\"'), id = encode(sha256(convert_to(replace(statement, "
+            "'\"reason\":\"no\"', '\"reason\":\"by mistake\"'), 'UTF8')), 'hex') WHERE "
+            "kind = 'revocation' RETURNING id");
         QCOMPARE(changed.size(), 64);
         for (const QStringList& command :
              {QStringList{"ledger", "pull", "--from", url},
@@ -323,10 +326,17 @@ private slots:
             QVERIFY2(refused.err.contains(changed.toUtf8()), refused.err.constData());
         }
 
-        // Text changed, id left: the id no longer names the text.
-        const QString grantId = server.psql("UPDATE ledger_statements SET statement = "
-                                            "replace(statement, '\"share\":0', '\"share\":50') "
-                                            "WHERE kind = 'grant' RETURNING id");
+        // Text changed, id left: the server itself refuses; one whose constraints were dropped (a
+        // hostile server) takes it, and the readers refuse it.
+        const QString changeShare = "UPDATE ledger_statements SET statement = replace(statement, "
+                                    "'\"share\":0', '\"share\":50') WHERE kind = 'grant' "
+                                    "RETURNING id";
+        QVERIFY(server.psql(changeShare).isNull());
+        QVERIFY(!server
+                     .psql("ALTER TABLE ledger_statements DROP CONSTRAINT "
+                           "id_is_the_statement_hash")
+                     .isNull());
+        const QString grantId = server.psql(changeShare);
         QCOMPARE(grantId.size(), 64);
         const auto refused = runCli({"ledger", "query", "--from", url, "--holder", adaKey});
         QCOMPARE(refused.exitCode, 3);
