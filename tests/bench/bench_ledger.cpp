@@ -4,8 +4,8 @@
 // costs); the latency of a studio's pull (rows read and verified) with N relevant statements
 // among M; the time of one recording's history. Sizes: ACCORD_BENCH_LEDGER_STATEMENTS (default
 // 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
-// rows of other holders and recordings made by the server itself (generate_series: short
-// unsigned texts, never read by the queries measured) so that M can reach millions quickly.
+// rows of other holders and recordings made by the server itself (generate_series: well-formed,
+// unsigned, never read by the queries measured) so that M can reach millions quickly.
 
 #include "accord/core/crypto.h"
 #include "accord/core/time.h"
@@ -164,16 +164,26 @@ int main(int argc, char** argv) {
 
     const auto filler = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_FILLER", 0));
     if (filler > 0) {
+        // Well-formed as the table's checks demand (id = hash of the text, index columns = its
+        // JSON), unsigned: no query measured here reads them.
+        QString inserted;
         const double filled = secondsOf([&] {
-            server.psql(QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
-                                "signature, studio_key, asset_pcm_sha256) SELECT "
-                                "encode(sha256(('h' || mod(i, 100000))::bytea), 'hex'), "
-                                "encode(sha256(('s' || i)::bytea), 'hex'), 'grant', "
-                                "'{\"filler\":' || i || '}', repeat('0', 128), 'filler', "
-                                "encode(sha256(('a' || i)::bytea), 'hex') FROM "
-                                "generate_series(1, %1) i")
-                            .arg(filler));
+            inserted = server.psql(
+                QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
+                        "signature, studio_key, asset_pcm_sha256) SELECT h, "
+                        "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
+                        "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
+                        "json_build_object('format', 'accord-grant-1', 'holder', h, 'studio', "
+                        "'filler', 'asset', json_build_object('pcmSha256', a), 'n', i)::text AS "
+                        "st FROM (SELECT i, encode(sha256(('h' || mod(i, 100000))::bytea), "
+                        "'hex') AS h, encode(sha256(('a' || i)::bytea), 'hex') AS a FROM "
+                        "generate_series(1, %1) i) k) s; SELECT count(*) FROM ledger_statements")
+                    .arg(filler));
         });
+        if (inserted != QString::number(total + filler)) {
+            std::printf("  the filler rows were not stored (%s)\n", qPrintable(inserted));
+            return 1;
+        }
         std::printf("  + %zu filler rows of other holders (server-made, %.0f s)\n", filler, filled);
     }
     // Statistics, as autovacuum gathers them on a live server after a load this size: without

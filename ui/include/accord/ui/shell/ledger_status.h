@@ -13,6 +13,13 @@ class LedgerStatus : public QLabel {
     Q_OBJECT
 
 public:
+    // What a pull on the worker brought back.
+    struct Outcome {
+        bool ok = false;
+        QString summary; // or the error
+        QString pulledAt;
+    };
+
     explicit LedgerStatus(QWidget* parent = nullptr);
     ~LedgerStatus() override;
 
@@ -30,13 +37,6 @@ public:
 Q_SIGNALS:
     // A pull ended: what it applied, or why it failed (`ok` false).
     void pulled(bool ok, const QString& summary);
-
-public:
-    struct Outcome {
-        bool ok = false;
-        QString summary; // or the error
-        QString pulledAt;
-    };
 
 private:
     void showPulledAt(const QString& isoTime);
