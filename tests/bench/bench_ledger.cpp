@@ -16,7 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 #include <cstdlib>
 #include <thread>
@@ -155,6 +157,8 @@ int main(int argc, char** argv) {
                             "studio_key, asset_pcm_sha256, grantee_key, revokes) FROM '%1'")
                         .arg(QString::fromStdString(rows)));
     });
+    QFile::remove(QString::fromStdString(rows));
+    QDir().rmdir(QFileInfo(QString::fromStdString(rows)).path());
     std::printf("  psql \\copy, same rows, not verified:  %9.0f statements/s  (%.1f s; %s "
                 "stored)\n",
                 double(total) / copied, copied,
