@@ -11,7 +11,7 @@ packages=(
   libasound2-dev libjack-jackd2-dev libcurl4-openssl-dev
   libflac-dev libvorbis-dev libogg-dev libmpg123-dev mpg123 libmp3lame-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev
-  libsqlite3-dev nlohmann-json3-dev libsodium-dev nettle-dev libzip-dev libssl-dev unzip zip libxml2-utils
+  libsqlite3-dev libpq-dev postgresql nlohmann-json3-dev libsodium-dev nettle-dev libzip-dev libssl-dev unzip zip libxml2-utils
   libaubio-dev libebur128-dev libsoxr-dev libfftw3-dev
   libfluidsynth-dev fluid-soundfont-gm fluidsynth abcmidi aubio-tools
   sox libsox-fmt-all lame libchromaprint-tools xvfb xauth file dpkg-dev fakeroot

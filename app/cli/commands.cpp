@@ -9,6 +9,7 @@
 #include "accord/workflows/import.h"
 #include "convert_command.h"
 #include "identify_command.h"
+#include "ledger_commands.h"
 #include "output.h"
 #include "pack_commands.h"
 #include "project_commands.h"
@@ -294,6 +295,24 @@ const std::vector<CommandSpec> commands = {
      {},
      1,
      1},
+    {{"ledger", "push"},
+     "Publishes what this registry signed since the last push to the shared consent ledger.",
+     "--to URL   (URL: a PostgreSQL connection URI, e.g. postgresql://host/accord)",
+     {{"--to", true}},
+     0,
+     0},
+    {{"ledger", "pull"},
+     "Applies the ledger's grants and revocations about this registry's holders and recordings.",
+     "--from URL",
+     {{"--from", true}},
+     0,
+     0},
+    {{"ledger", "query"},
+     "Lists every statement the ledger holds about a recording or a holder, and where it stands.",
+     "--from URL (--asset PCM_SHA256 | --holder PUBLIC_KEY)",
+     {{"--from", true}, {"--asset", true}, {"--holder", true}},
+     0,
+     0},
     {{"demo"},
      "Runs the end-to-end demo: two artists, consent, training, export and verify.",
      "[--out DIR]",
@@ -585,6 +604,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
         return runRevocationsCommand(words[1], args, out);
     if (words[0] == "project")
         return runProjectCommand(words[1], args, out);
+    if (words[0] == "ledger")
+        return runLedgerCommand(words[1], args, out);
 
     // Commands that only read never create a registry (docs/CLI.md "Registry").
     const bool readOnly = name == "holder list" || name == "asset list" || name == "grant list" ||

@@ -102,7 +102,8 @@ private Q_SLOTS:
         const std::string sqlite = R"(^sqlite3\.h$)";
         const std::vector<Rule> rules = {
             {"core", qt + "|" + juce + "|" + torch, "core is plain C++: no Qt, JUCE or Torch"},
-            {"core", R"(^accord/(audio|dsp|models|workflows|ui)/)", "core depends on nothing"},
+            {"core", R"(^accord/(audio|dsp|models|ledger|workflows|ui)/)",
+             "core depends on nothing"},
             {"audio", qt + "|" + torch, "audio: no Qt or Torch"},
             {"audio", R"(^accord/(models|workflows|ui)/)", "audio is below models and workflows"},
             {"audio", R"(^accord/core/(registry|policy|provenance)\.h$)",
@@ -115,6 +116,10 @@ private Q_SLOTS:
              "dsp depends on core only: the engine and the models build on it"},
             {"models", R"(^accord/core/(registry|policy|provenance)\.h$)",
              "models is a capability: it knows no registry and no policy"},
+            {"ledger", qt + "|" + juce + "|" + torch + "|" + sqlite,
+             "ledger: plain C++ over core and libpq"},
+            {"ledger", R"(^accord/(audio|dsp|models|workflows|ui)/|^accord/core/registry\.h$)",
+             "ledger is a store of signed statements: it knows no registry, workflows apply them"},
             {"workflows", qt + "|" + juce + "|" + torch, "workflows: plain C++ over the layers"},
             {"workflows", R"(^accord/ui/)", "workflows is below the studio"},
             {"ui", torch + "|" + sqlite + "|" + juce,
@@ -132,7 +137,7 @@ private Q_SLOTS:
         const std::regex gated(
             R"(\bPolicyRequest\b|\bdecide\s*\(|\badd(Asset|Model|Render|Export)\s*\()");
         QStringList found;
-        for (const std::string folder : {"app", "audio", "models", "ui", "core"}) {
+        for (const std::string folder : {"app", "audio", "ledger", "models", "ui", "core"}) {
             for (const SourceFile& file : sourcesUnder(folder)) {
                 const bool implementsThem = file.path.rfind("core/src/", 0) == 0 ||
                                             file.path == "core/include/accord/core/policy.h" ||

@@ -25,6 +25,7 @@
 #include "accord/ui/sharing/pack_import_dialog.h"
 #include "accord/ui/shell/about_dialog.h"
 #include "accord/ui/shell/help_dialogs.h"
+#include "accord/ui/shell/ledger_status.h"
 #include "accord/ui/shell/preferences_dialog.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/ui/shell/studio_info.h"
@@ -45,8 +46,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -510,6 +513,15 @@ void MainWindow::createActions() {
         if (!path.isEmpty())
             importRevocationsFrom(path);
     });
+    pullLedger_ = make(tr("Pull from &Ledger…"), "actionPullLedger");
+    connect(pullLedger_, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const QString url =
+            QInputDialog::getText(this, tr("Pull from Ledger"), tr("The ledger's PostgreSQL URL:"),
+                                  QLineEdit::Normal, LedgerStatus::url(), &ok);
+        if (ok && !url.trimmed().isEmpty())
+            pullFromLedger(url.trimmed());
+    });
     exportRevocations_ = make(tr("E&xport Revocations…"), "actionExportRevocations");
     connect(exportRevocations_, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Revocations"),
@@ -619,6 +631,7 @@ void MainWindow::createMenus() {
     registry->addAction(importPack_);
     registry->addAction(importRevocations_);
     registry->addAction(exportRevocations_);
+    registry->addAction(pullLedger_);
     registry->addSeparator();
     registry->addAction(verifyAudit_);
 
@@ -708,6 +721,25 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(tasks_);
     statusBar()->addPermanentWidget(countsLabel_);
     statusBar()->addPermanentWidget(registryLabel_);
+
+    // The ledger: pulled when a registry opens (the studio's start) and on demand.
+    ledgerStatus_ = new LedgerStatus(this);
+    statusBar()->addPermanentWidget(ledgerStatus_);
+    connect(session_, &RegistrySession::opened, ledgerStatus_, [this](const QString& path) {
+        ledgerStatus_->showLastPull(path);
+        ledgerStatus_->pull(path);
+    });
+    connect(ledgerStatus_, &LedgerStatus::pulled, this, [this](bool ok, const QString& summary) {
+        if (ok)
+            session_->notifyChanged();
+        statusBar()->showMessage(ok ? summary : tr("Ledger not reached: %1").arg(summary),
+                                 kStatusMessageMs);
+    });
+}
+
+void MainWindow::pullFromLedger(const QString& url) {
+    LedgerStatus::setUrl(url);
+    ledgerStatus_->pull(session_->path());
 }
 
 // ---- registry -------------------------------------------------------------------------------

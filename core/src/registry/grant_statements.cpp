@@ -81,9 +81,20 @@ GrantStatementFields readGrantStatement(const std::string& text, const std::stri
 
 bool grantStatementIsSigned(const GrantStatementFields& fields, const std::string& text,
                             const std::string& signatureHex) {
+    return GrantStatementVerifier().isSigned(fields, text, signatureHex);
+}
+
+bool GrantStatementVerifier::isSigned(const GrantStatementFields& fields, const std::string& text,
+                                      const std::string& signatureHex) {
     try {
-        const Bytes key = fromHex(fields.holder, "holder key");
-        return isPublicKey(key) && verifySignature(key, text, fromHex(signatureHex, "signature"));
+        auto key = validKeys_.find(fields.holder);
+        if (key == validKeys_.end()) {
+            Bytes bytes = fromHex(fields.holder, "holder key");
+            if (!isPublicKey(bytes))
+                return false;
+            key = validKeys_.emplace(fields.holder, std::move(bytes)).first;
+        }
+        return verifySignature(key->second, text, fromHex(signatureHex, "signature"));
     } catch (const BadInput&) {
         return false;
     }
@@ -179,6 +190,19 @@ std::vector<GrantStatement> Registry::revocationStatements() const {
         [](const sqlite::Statement& s) {
             return GrantStatement{s.text(0), true, s.text(2), s.text(3)};
         });
+}
+
+std::vector<SequencedStatement> Registry::statementsAfter(std::int64_t sequence,
+                                                          std::size_t limit) const {
+    auto rows = impl_->prepare("SELECT rowid, grant_id, kind, statement, signature "
+                               "FROM grant_statements WHERE rowid > ? ORDER BY rowid LIMIT ?");
+    rows->bind(1, sequence).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<SequencedStatement> found;
+    while (rows->step())
+        found.push_back(
+            {rows->integer(0), GrantStatement{rows->text(1), rows->text(2) == "revocation",
+                                              rows->text(3), rows->text(4)}});
+    return found;
 }
 
 Grant Registry::importGrant(const std::string& statement, const std::string& signatureHex) {

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "accord/core/consent.h"
+#include "accord/core/crypto.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -34,5 +36,17 @@ GrantStatementFields readGrantStatement(const std::string& text, const std::stri
 // Whether `signatureHex` is the Ed25519 signature of `text` by the holder key it names.
 bool grantStatementIsSigned(const GrantStatementFields& fields, const std::string& text,
                             const std::string& signatureHex);
+
+// The same check for many statements: whether a key is a point of the curve's main subgroup costs
+// as much as checking a signature, so each distinct holder key is checked once (docs/LEDGER.md
+// "Measured"). Not thread-safe: one per thread.
+class GrantStatementVerifier {
+public:
+    bool isSigned(const GrantStatementFields& fields, const std::string& text,
+                  const std::string& signatureHex);
+
+private:
+    std::map<std::string, Bytes> validKeys_; // hex -> bytes, for keys that are public keys
+};
 
 } // namespace accord

@@ -79,6 +79,12 @@ struct ImportedRevocation {
     std::vector<std::string> sourceRevoked; // models it made source-revoked
 };
 
+// A signed statement with its place in this registry's order of signing (docs/LEDGER.md "Push").
+struct SequencedStatement {
+    std::int64_t sequence = 0;
+    GrantStatement statement;
+};
+
 struct NewExport {
     std::string render;
     std::string path;
@@ -183,6 +189,9 @@ public:
                                         const std::string& signatureHex);
     // The signed revocations of grants given in this studio, oldest first.
     std::vector<GrantStatement> revocationStatements() const;
+    // Every signed statement (grants and revocations, those imported too) after `sequence`, in
+    // the order they were stored, at most `limit` of them: what a ledger push sends next.
+    std::vector<SequencedStatement> statementsAfter(std::int64_t sequence, std::size_t limit) const;
 
     Model addModel(const NewModel& model);
     std::optional<Model> model(const std::string& id) const;

@@ -34,6 +34,7 @@ class ConsentPanel;
 class ExportDialog;
 class IdentifyPanel;
 class ImportManager;
+class LedgerStatus;
 class MixerPanel;
 class ModelsPanel;
 class PackImportDialog;
@@ -153,6 +154,9 @@ public Q_SLOTS:
     // (and returned), or an error.
     QString importRevocationsFrom(const QString& path);
     bool exportRevocationsTo(const QString& path);
+    // Registry > Pull from Ledger…: remembers `url` as the ledger and pulls from it on a worker
+    // (docs/STUDIO.md "Ledger"); the status bar says when it last pulled.
+    void pullFromLedger(const QString& url);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -272,6 +276,8 @@ private:
     QAction* importPack_ = nullptr;
     QAction* importRevocations_ = nullptr;
     QAction* exportRevocations_ = nullptr;
+    QAction* pullLedger_ = nullptr;
+    LedgerStatus* ledgerStatus_ = nullptr;
     QAction* shortcuts_ = nullptr;
     QAction* walkthrough_ = nullptr;
     QAction* about_ = nullptr;

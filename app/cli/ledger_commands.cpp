@@ -1,0 +1,166 @@
+#include "ledger_commands.h"
+
+#include "output.h"
+
+#include "accord/core/errors.h"
+#include "accord/core/files.h"
+#include "accord/core/registry.h"
+#include "accord/ledger/ledger.h"
+#include "accord/workflows/ledger_sync.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <ostream>
+
+namespace accord::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string plural(std::size_t n, const std::string& word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// A SHA-256 or an Ed25519 public key: 64 hexadecimal digits, compared in lower case as stored.
+std::string hexKey(const std::string& option, const std::string& value) {
+    std::string lower;
+    for (char c : value) {
+        if (!std::isxdigit(static_cast<unsigned char>(c)))
+            break;
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (lower.size() != 64 || value.size() != 64)
+        throw BadInput(option + ": '" + value + "' is not 64 hexadecimal digits");
+    return lower;
+}
+
+json optionalJson(const std::optional<std::string>& value) {
+    return value ? json(*value) : json();
+}
+
+json standingJson(const ledger::Standing& s) {
+    const GrantStatementFields& f = s.entry.fields;
+    json line = {{"id", s.entry.id},   {"kind", f.revocation ? "revocation" : "grant"},
+                 {"holder", f.holder}, {"studio", f.studio},
+                 {"grant", f.grant},   {"state", s.state}};
+    if (f.revocation) {
+        line["revokes"] = f.grantStatementSha256;
+        line["revoked"] = formatIsoTime(f.revoked);
+        line["reason"] = f.reason;
+        return line;
+    }
+    line["scope"] = scopeName(f.scope);
+    line["asset"] = optionalJson(f.assetPcmSha256);
+    line["to"] = optionalJson(f.to);
+    line["created"] = formatIsoTime(f.created);
+    line["expires"] = f.terms.expiresAt ? json(formatIsoTime(*f.terms.expiresAt)) : json();
+    line["commercial"] = f.terms.commercial;
+    line["share"] = f.terms.sharePercent;
+    line["licence"] = f.terms.licence;
+    line["revoked_by"] = optionalJson(s.revokedBy);
+    return line;
+}
+
+std::string standingText(const ledger::Standing& s) {
+    const GrantStatementFields& f = s.entry.fields;
+    const std::string who = f.holder.substr(0, 16) + "…";
+    if (f.revocation)
+        return s.entry.id.substr(0, 12) + "  revocation by " + who + " of " +
+               f.grantStatementSha256.substr(0, 12) + " at " + formatIsoTime(f.revoked) +
+               (f.reason.empty() ? "" : " (" + f.reason + ")") + ": " + s.state;
+    return s.entry.id.substr(0, 12) + "  " + scopeName(f.scope) + " by " + who + " on " +
+           (f.assetPcmSha256 ? "recording " + f.assetPcmSha256->substr(0, 12) : "all recordings") +
+           " to " + (f.to ? f.to->substr(0, 16) + "…" : "anyone") + ", given " +
+           formatIsoTime(f.created) + ": " + s.state;
+}
+
+ExitCode push(const Arguments& args, std::ostream& out) {
+    if (!fileExists(args.registryPath))
+        throw BadInput(args.registryPath + ": no consent registry here yet");
+    const std::string url = args.required("--to");
+    const auto registry = Registry::open(args.registryPath);
+    const auto pushed = workflows::pushToLedger(*registry, url);
+    emit(args, out,
+         {{"server", url},
+          {"sent", pushed.sent},
+          {"stored", pushed.stored},
+          {"already_there", pushed.alreadyThere}},
+         "Sent " + plural(pushed.sent, "signed statement") + " to " + url + ": " +
+             std::to_string(pushed.stored) + " new, " + std::to_string(pushed.alreadyThere) +
+             " there already");
+    return ExitCode::Ok;
+}
+
+ExitCode pull(const Arguments& args, std::ostream& out) {
+    if (!fileExists(args.registryPath))
+        throw BadInput(args.registryPath + ": no consent registry here yet");
+    const std::string url = args.required("--from");
+    const auto registry = Registry::open(args.registryPath);
+    const auto pulled = workflows::pullFromLedger(*registry, url);
+    json granted = json::array(), revoked = json::array();
+    std::string text = "Read " + plural(pulled.read, "statement") + " from " + url + ": " +
+                       std::to_string(pulled.granted.size()) + " grants and " +
+                       std::to_string(pulled.revoked.size()) + " revocations applied, " +
+                       std::to_string(pulled.alreadyHere) + " here already, " +
+                       std::to_string(pulled.notForHere) + " about what is not on record here";
+    for (const Grant& g : pulled.granted) {
+        granted.push_back(g.id);
+        text += "\nRecorded grant " + g.id + " (" + scopeName(g.scope) + ")";
+    }
+    for (const Grant& g : pulled.revoked) {
+        revoked.push_back(g.id);
+        text += "\nRevoked " + g.id + " (" + scopeName(g.scope) + ")";
+    }
+    for (const auto& model : pulled.sourceRevoked)
+        text += "\nModel " + model + " is now source-revoked";
+    emit(args, out,
+         {{"server", url},
+          {"read", pulled.read},
+          {"granted", granted},
+          {"revoked", revoked},
+          {"already_here", pulled.alreadyHere},
+          {"not_for_here", pulled.notForHere},
+          {"source_revoked_models", pulled.sourceRevoked},
+          {"pulled_at", pulled.pulledAt}},
+         text);
+    return ExitCode::Ok;
+}
+
+ExitCode query(const Arguments& args, std::ostream& out) {
+    const std::string url = args.required("--from");
+    const auto asset = args.value("--asset");
+    const auto holder = args.value("--holder");
+    if (bool(asset) == bool(holder))
+        throw UsageError("ledger query: give --asset HASH or --holder KEY (one of them)");
+    const ledger::Subject subject = asset ? ledger::Subject::Asset : ledger::Subject::Holder;
+    const std::string key = asset ? hexKey("--asset", *asset) : hexKey("--holder", *holder);
+    const auto ledger = ledger::Ledger::connect(url);
+    const auto lines = ledger::standings(ledger->history(subject, key), currentTime());
+    json statements = json::array();
+    std::string text = plural(lines.size(), "statement") + " about " +
+                       (asset ? "recording " : "holder ") + key + " on " + url;
+    for (const ledger::Standing& s : lines) {
+        statements.push_back(standingJson(s));
+        text += "\n" + standingText(s);
+    }
+    emit(args, out,
+         {{"server", url},
+          {"subject", {{asset ? "asset" : "holder", key}}},
+          {"statements", statements}},
+         text);
+    return ExitCode::Ok;
+}
+
+} // namespace
+
+ExitCode runLedgerCommand(const std::string& verb, const Arguments& args, std::ostream& out) {
+    if (verb == "push")
+        return push(args, out);
+    if (verb == "pull")
+        return pull(args, out);
+    return query(args, out);
+}
+
+} // namespace accord::cli

@@ -1,0 +1,91 @@
+#include "ledger_schema.h"
+
+#include "accord/core/errors.h"
+
+namespace accord::ledger::schema {
+
+namespace {
+
+// Taken by every migrating connection for the length of its transaction ("acrdldgr" in ASCII).
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7017579385339455346)";
+
+} // namespace
+
+const std::vector<std::string>& migrations() {
+    // The primary key leads with the holder's key: the column a distributed PostgreSQL (Citus)
+    // shards by, so a grant and its revocation, both signed by the holder, live on one shard
+    // (docs/LEDGER.md "Scale").
+    static const std::vector<std::string> all = {
+        R"sql(
+CREATE TABLE ledger_statements (
+    holder_key       TEXT NOT NULL,
+    id               TEXT NOT NULL,
+    seq              BIGSERIAL,
+    kind             TEXT NOT NULL CHECK (kind IN ('grant', 'revocation')),
+    statement        TEXT NOT NULL,
+    signature        TEXT NOT NULL,
+    studio_key       TEXT NOT NULL,
+    asset_pcm_sha256 TEXT,
+    grantee_key      TEXT,
+    revokes          TEXT,
+    received_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (holder_key, id),
+    -- What the server itself refuses (docs/LEDGER.md "Trust"): a row whose id is not its text's
+    -- hash, whose text is not JSON, or whose index columns are not what the text says. It cannot
+    -- check an Ed25519 signature: the clients verify those, on the way in and out.
+    CONSTRAINT id_is_the_statement_hash
+        CHECK (id = encode(sha256(convert_to(statement, 'UTF8')), 'hex')),
+    CONSTRAINT indexed_as_the_statement_says CHECK (
+        holder_key = statement::jsonb->>'holder'
+        AND studio_key = statement::jsonb->>'studio'
+        AND kind = CASE statement::jsonb->>'format' WHEN 'accord-grant-1' THEN 'grant'
+                                                    WHEN 'accord-revocation-1' THEN 'revocation'
+                   END
+        AND asset_pcm_sha256 IS NOT DISTINCT FROM statement::jsonb->'asset'->>'pcmSha256'
+        AND grantee_key IS NOT DISTINCT FROM statement::jsonb->>'to'
+        AND revokes IS NOT DISTINCT FROM statement::jsonb->>'grantStatementSha256')
+);
+CREATE INDEX ledger_statements_by_seq ON ledger_statements (seq);
+CREATE INDEX ledger_statements_by_asset ON ledger_statements (asset_pcm_sha256)
+    WHERE asset_pcm_sha256 IS NOT NULL;
+CREATE INDEX ledger_statements_by_grantee ON ledger_statements (grantee_key)
+    WHERE grantee_key IS NOT NULL;
+CREATE INDEX ledger_statements_by_revoked_grant ON ledger_statements (revokes)
+    WHERE revokes IS NOT NULL;
+)sql",
+    };
+    return all;
+}
+
+void migrate(pq::Connection& connection) {
+    connection.exec("BEGIN");
+    try {
+        connection.exec(kMigrationLock);
+        connection.exec("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)");
+        const auto current = connection.exec("SELECT version FROM ledger_schema");
+        int version = 0;
+        if (current.rows() == 0)
+            connection.exec("INSERT INTO ledger_schema (version) VALUES (0)");
+        else
+            version = std::stoi(current.text(0, 0));
+        const int known = static_cast<int>(migrations().size());
+        if (version > known)
+            throw BadInput(connection.url() + ": the ledger there is of version " +
+                           std::to_string(version) + ", newer than this Accord's (" +
+                           std::to_string(known) + "): update Accord");
+        for (int next = version; next < known; ++next) {
+            connection.exec(migrations()[static_cast<std::size_t>(next)]);
+            connection.exec("UPDATE ledger_schema SET version = $1", {std::to_string(next + 1)});
+        }
+        connection.exec("COMMIT");
+    } catch (...) {
+        try {
+            connection.exec("ROLLBACK");
+        } catch (const Error&) {
+            // The connection is gone: the server rolled back.
+        }
+        throw;
+    }
+}
+
+} // namespace accord::ledger::schema

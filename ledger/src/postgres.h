@@ -1,0 +1,62 @@
+#pragma once
+
+// A thin RAII layer over libpq (docs/LEDGER.md "Client"): one connection, statements with text
+// parameters, results read as text. Failures become accord errors naming the server's address.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace accord::ledger::pq {
+
+// A parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+
+class Result {
+public:
+    explicit Result(pg_result* result);
+    ~Result();
+    Result(Result&& other) noexcept;
+    Result(const Result&) = delete;
+    Result& operator=(const Result&) = delete;
+
+    int rows() const;
+    bool isNull(int row, int column) const;
+    std::string text(int row, int column) const;
+    std::optional<std::string> optionalText(int row, int column) const;
+    // Rows an INSERT, UPDATE or DELETE touched.
+    long affected() const;
+
+private:
+    pg_result* result_;
+};
+
+class Connection {
+public:
+    // Connects to `url` (a libpq connection URI or key=value string). Throws BadInput naming
+    // `url` when the server cannot be reached.
+    explicit Connection(const std::string& url);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    const std::string& url() const { return url_; }
+    // Runs one statement (parameters as $1, $2, ...), or a script of several when there are no
+    // parameters. Throws BadInput naming the server when the
+    // connection is lost or the server refuses.
+    Result exec(const std::string& sql, const std::vector<Param>& params = {});
+
+private:
+    std::string url_;
+    pg_conn* connection_ = nullptr;
+};
+
+// A PostgreSQL array literal of `values` ({"a","b",NULL}), to pass a column's worth of rows as
+// one parameter (`unnest($1::text[])`).
+std::string arrayLiteral(const std::vector<Param>& values);
+
+} // namespace accord::ledger::pq

@@ -1,0 +1,220 @@
+// The shared consent ledger on a real throwaway PostgreSQL cluster (docs/LEDGER.md "Measured"):
+// the push rate with every statement verified on its way in, beside PostgreSQL's own COPY of the
+// same rows with no verification (psql \copy: the plain alternative, the floor of what loading
+// costs); the latency of a studio's pull (rows read and verified) with N relevant statements
+// among M; the time of one recording's history. Sizes: ACCORD_BENCH_LEDGER_STATEMENTS (default
+// 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
+// rows of other holders and recordings made by the server itself (generate_series: well-formed,
+// unsigned, never read by the queries measured) so that M can reach millions quickly.
+
+#include "accord/core/crypto.h"
+#include "accord/core/time.h"
+#include "accord/ledger/ledger.h"
+#include "bench_common.h"
+#include "postgres_cluster.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstdlib>
+#include <thread>
+
+using namespace accord;
+using namespace accord::bench;
+
+namespace {
+
+struct Signer {
+    KeyPair keys;
+    std::string publicKey;
+};
+
+// A grant statement in the form Accord signs (core/src/registry/grant_statements.cpp) on one of
+// the holder's recordings, or its revocation.
+ledger::SignedStatement grantStatement(const Signer& holder, const std::string& studio,
+                                       std::size_t n) {
+    const nlohmann::json statement = {
+        {"format", "accord-grant-1"},
+        {"grant", "g-" + std::to_string(n)},
+        {"studio", studio},
+        {"holder", holder.publicKey},
+        {"scope", "export"},
+        {"asset",
+         {{"pcmSha256", sha256Hex("pcm" + std::to_string(n))},
+          {"fileSha256", sha256Hex("file" + std::to_string(n))}}},
+        {"to", nullptr},
+        {"share", double(n % 100)},
+        {"commercial", n % 2 == 0},
+        {"licence", ""},
+        {"attribution", ""},
+        {"expires", nullptr},
+        {"created", formatIsoTime(1780000000 + static_cast<UnixTime>(n))}};
+    const std::string text = statement.dump();
+    return {text, toHex(sign(holder.keys.secretKey, text))};
+}
+
+ledger::SignedStatement revocationOf(const Signer& holder, const std::string& studio, std::size_t n,
+                                     const ledger::SignedStatement& grant) {
+    const nlohmann::json statement = {{"format", "accord-revocation-1"},
+                                      {"grant", "g-" + std::to_string(n)},
+                                      {"studio", studio},
+                                      {"holder", holder.publicKey},
+                                      {"grantStatementSha256", sha256Hex(grant.statement)},
+                                      {"revoked", formatIsoTime(1790000000)},
+                                      {"reason", "bench"}};
+    const std::string text = statement.dump();
+    return {text, toHex(sign(holder.keys.secretKey, text))};
+}
+
+// psql's COPY text format: tab-separated, backslash escapes.
+std::string copyField(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\' || c == '\t' || c == '\n')
+            out += '\\';
+        out += c == '\t' ? 't' : c == '\n' ? 'n' : c;
+    }
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    const auto total = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_STATEMENTS", 1e5));
+    const auto relevant = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_RELEVANT", 1e4));
+    const std::size_t holders = 1000; // statements round-robin over them
+    std::printf("Ledger benchmark: %zu statements (every tenth a revocation) by %zu holders; a "
+                "studio with %zu relevant\n",
+                total, holders, relevant);
+
+    accord::test::PostgresCluster server;
+    if (const QString why = server.start(); !why.isEmpty()) {
+        std::printf("  no PostgreSQL server here: %s\n", qPrintable(why));
+        return 1;
+    }
+    const std::string url = server.url().toStdString();
+    const std::string studio = toHex(generateKeyPair().publicKey);
+    std::vector<Signer> signers(holders);
+    for (Signer& s : signers) {
+        s.keys = generateKeyPair();
+        s.publicKey = toHex(s.keys.publicKey);
+    }
+    std::vector<ledger::SignedStatement> statements;
+    statements.reserve(total);
+    const double made = secondsOf([&] {
+        for (std::size_t n = 0; statements.size() < total; ++n) {
+            const Signer& holder = signers[n % holders];
+            statements.push_back(grantStatement(holder, studio, n));
+            if (n % 9 == 8 && statements.size() < total)
+                statements.push_back(revocationOf(holder, studio, n, statements.back()));
+        }
+    });
+    std::printf("  made and signed in %.1f s\n", made);
+
+    const auto ledger = ledger::Ledger::connect(url);
+    const std::size_t batch = 1000;
+    const double verifyOnly = secondsOf([&] {
+        for (const auto& s : statements)
+            ledger::verifyStatement(s, "bench");
+    });
+    const double pushed = secondsOf([&] {
+        for (std::size_t i = 0; i < statements.size(); i += batch)
+            ledger->publish(
+                {statements.begin() + static_cast<std::ptrdiff_t>(i),
+                 statements.begin() + static_cast<std::ptrdiff_t>(std::min(i + batch, total))});
+    });
+    const auto count = static_cast<std::size_t>(ledger->statementCount());
+    std::printf("  push (verified, batches of %zu):      %9.0f statements/s  (%.1f s; %zu "
+                "stored)\n",
+                batch, double(total) / pushed, pushed, count);
+    std::printf("    verification alone, one core:        %9.0f statements/s  (%.1f s)\n",
+                double(total) / verifyOnly, verifyOnly);
+
+    // The plain alternative: the same rows loaded by psql \copy into a table of the same shape,
+    // nothing verified.
+    const std::string rows = scratchFolder("accord-bench-ledger") + "/rows.tsv";
+    {
+        QFile file(QString::fromStdString(rows));
+        file.open(QIODevice::WriteOnly);
+        for (const auto& s : statements) {
+            const GrantStatementFields f = readGrantStatement(s.statement, "bench");
+            const std::string line = f.holder + '\t' + ledger::statementId(s.statement) + '\t' +
+                                     (f.revocation ? "revocation" : "grant") + '\t' +
+                                     copyField(s.statement) + '\t' + s.signature + '\t' + f.studio +
+                                     '\t' + (f.revocation ? "\\N" : *f.assetPcmSha256) + "\t\\N\t" +
+                                     (f.revocation ? f.grantStatementSha256 : "\\N") + "\n";
+            file.write(line.data(), static_cast<qint64>(line.size()));
+        }
+    }
+    server.psql("CREATE TABLE plain_copy (LIKE ledger_statements INCLUDING ALL)");
+    const double copied = secondsOf([&] {
+        server.psql(QString("\\copy plain_copy (holder_key, id, kind, statement, signature, "
+                            "studio_key, asset_pcm_sha256, grantee_key, revokes) FROM '%1'")
+                        .arg(QString::fromStdString(rows)));
+    });
+    QFile::remove(QString::fromStdString(rows));
+    QDir().rmdir(QFileInfo(QString::fromStdString(rows)).path());
+    std::printf("  psql \\copy, same rows, not verified:  %9.0f statements/s  (%.1f s; %s "
+                "stored)\n",
+                double(total) / copied, copied,
+                qPrintable(server.psql("SELECT count(*) FROM plain_copy")));
+    std::printf("  to 1,000,000 statements at these rates: push %.0f s, \\copy %.0f s\n",
+                1e6 * pushed / double(total), 1e6 * copied / double(total));
+
+    const auto filler = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_FILLER", 0));
+    if (filler > 0) {
+        // Well-formed as the table's checks demand (id = hash of the text, index columns = its
+        // JSON), unsigned: no query measured here reads them.
+        QString inserted;
+        const double filled = secondsOf([&] {
+            inserted = server.psql(
+                QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
+                        "signature, studio_key, asset_pcm_sha256) SELECT h, "
+                        "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
+                        "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
+                        "json_build_object('format', 'accord-grant-1', 'holder', h, 'studio', "
+                        "'filler', 'asset', json_build_object('pcmSha256', a), 'n', i)::text AS "
+                        "st FROM (SELECT i, encode(sha256(('h' || mod(i, 100000))::bytea), "
+                        "'hex') AS h, encode(sha256(('a' || i)::bytea), 'hex') AS a FROM "
+                        "generate_series(1, %1) i) k) s; SELECT count(*) FROM ledger_statements")
+                    .arg(filler));
+        });
+        if (inserted != QString::number(total + filler)) {
+            std::printf("  the filler rows were not stored (%s)\n", qPrintable(inserted));
+            return 1;
+        }
+        std::printf("  + %zu filler rows of other holders (server-made, %.0f s)\n", filler, filled);
+    }
+    // Statistics, as autovacuum gathers them on a live server after a load this size: without
+    // them the planner guesses and scans the table for a recording's revocations.
+    server.psql("ANALYZE ledger_statements");
+
+    // A studio whose holders signed `relevant` of the statements.
+    ledger::Interest interest;
+    std::size_t mine = 0;
+    for (std::size_t h = 0; h < holders && mine < relevant; ++h) {
+        interest.holderKeys.push_back(signers[h].publicKey);
+        mine += total / holders;
+    }
+    std::size_t read = 0;
+    const Timing pull = repeat(5, [&] { read = ledger->statementsFor(interest).size(); });
+    report("pull: " + std::to_string(read) + " relevant of " + std::to_string(total + filler) +
+               " (read + verify)",
+           pull);
+    const std::string asset = sha256Hex("pcm" + std::to_string(holders * 3 + 5)); // revoked
+    std::size_t lines = 0;
+    const Timing history =
+        repeat(20, [&] { lines = ledger->history(ledger::Subject::Asset, asset).size(); });
+    report("one recording's history (" + std::to_string(lines) + " statements)", history);
+    // The machine is shared: the load says how far these figures are from an idle one's.
+    double load[1] = {0};
+    if (getloadavg(load, 1) == 1)
+        std::printf("  load average at the end: %.1f on %u cores\n", load[0],
+                    std::thread::hardware_concurrency());
+    return 0;
+}

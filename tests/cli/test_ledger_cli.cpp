@@ -1,0 +1,380 @@
+// The shared consent ledger (docs/LEDGER.md, docs/CLI.md "ledger") against a real PostgreSQL
+// server started for the test (tests/support/postgres_cluster.h): two studios and a label on one
+// server, a revocation pushed by one studio taking effect on the other's copy of a model; a server
+// killed in the middle of a push, then every statement there exactly once; a statement changed in
+// the database by hand refused on pull and on query (exit 3, naming it); one changed in the
+// studio's own registry refused on push with nothing of its batch sent; an unreachable server and
+// a ledger newer than this Accord (exit 2, naming it).
+
+#include "accord/core/registry.h"
+#include "accord/ledger/ledger.h"
+#include "accord/workflows/ledger_sync.h"
+
+#include "postgres_cluster.h"
+#include "raw_sql.h"
+#include "test_support.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using accord::test::runCli;
+
+namespace {
+
+const QString kBoTake = "fillets-cs/airplane/cs/let-m-oko.ogg"; // what Bo sings, 5.8 s
+
+QString idOf(const accord::test::CliResult& r, const char* key) {
+    return r.json().value(key).toString();
+}
+
+#define START_CLUSTER(cluster)                                                                     \
+    accord::test::PostgresCluster cluster;                                                         \
+    if (const QString why = cluster.start(); !why.isEmpty())                                       \
+        QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+
+// The ledger's rows about each grant statement: how many grants are in `answer`, how many of them
+// are revoked, how many revocations are in force; fails the test on any other state.
+struct Tally {
+    int grants = 0, revokedGrants = 0, revocations = 0, active = 0;
+};
+Tally tally(const QJsonArray& statements) {
+    Tally t;
+    for (const auto& value : statements) {
+        const QJsonObject s = value.toObject();
+        const QString state = s.value("state").toString();
+        if (s.value("kind").toString() == "revocation") {
+            ++t.revocations;
+            if (state != "in force")
+                qWarning() << "revocation" << s.value("id").toString() << "is" << state;
+            continue;
+        }
+        ++t.grants;
+        if (state == "revoked" && !s.value("revoked_by").isNull())
+            ++t.revokedGrants;
+        else if (state == "active" && s.value("revoked_by").isNull())
+            ++t.active;
+    }
+    return t;
+}
+
+} // namespace
+
+class TestLedgerCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void twoStudiosAndALabel() {
+        ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studioA = dir.filePath("a.sqlite");
+        const QString studioB = dir.filePath("b.sqlite");
+
+        // Studio A: Ada trains a voice and shares it with Bo of studio B.
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
+        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
+        if (takes.isEmpty())
+            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        for (const char* scope : {"train-voice", "share"})
+            QCOMPARE(
+                runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope}, studioA)
+                    .exitCode,
+                0);
+        const QString model = dir.filePath("ada.accordvoice");
+        QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
+        const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
+        const QString boId = idOf(bo, "holder");
+        const QString pack = dir.filePath("ada.accordpack");
+        const auto shared = runCli({"--json", "share", model, "--to", idOf(bo, "public_key"),
+                                    "--to-name", "Bo", "--out", pack},
+                                   studioA);
+        QCOMPARE(shared.exitCode, 0);
+        const QJsonArray packGrants = shared.json().value("grants").toArray();
+        const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
+        QCOMPARE(imported.exitCode, 0);
+        const QString packModel = imported.json().value("model_file").toString();
+        // Bo re-sings his take with Ada's voice: allowed.
+        const QString boAsset =
+            idOf(runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB), "asset");
+        QCOMPARE(runCli({"grant", "add", "--holder", boId, "--asset", boAsset, "--scope", "export"},
+                        studioB)
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli({"convert", "--model", packModel, boTake, dir.filePath("sung.wav"), "--as",
+                         boId},
+                        studioB)
+                     .exitCode,
+                 0);
+
+        // Both studios publish; a second push sends nothing new.
+        const auto pushedA = runCli({"--json", "ledger", "push", "--to", url}, studioA);
+        QCOMPARE(pushedA.exitCode, 0);
+        const int signedInA = 2 + packGrants.size();
+        QCOMPARE(pushedA.json().value("stored").toInt(), signedInA);
+        QCOMPARE(runCli({"ledger", "push", "--to", url}, studioB).exitCode, 0);
+        const auto again = runCli({"--json", "ledger", "push", "--to", url}, studioA);
+        QCOMPARE(again.json().value("sent").toInt(), 0);
+
+        // Nothing revoked yet: B's pull applies nothing new (it has A's grants from the pack).
+        const auto quiet = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
+        QCOMPARE(quiet.exitCode, 0);
+        QCOMPARE(quiet.json().value("revoked").toArray().size(), 0);
+        QVERIFY(quiet.json().value("read").toInt() > 0);
+
+        // Ada withdraws Bo's rights on her first take; A publishes; B pulls; B's copy of the
+        // model is then refused.
+        for (int i : {0, 1})
+            QCOMPARE(
+                runCli({"grant", "revoke", packGrants.at(i).toString(), "--reason", "tour over"},
+                       studioA)
+                    .exitCode,
+                0);
+        QCOMPARE(runCli({"--json", "ledger", "push", "--to", url}, studioA)
+                     .json()
+                     .value("stored")
+                     .toInt(),
+                 2);
+        const auto pulled = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
+        QCOMPARE(pulled.exitCode, 0);
+        QCOMPARE(pulled.json().value("revoked").toArray().size(), 2);
+        QCOMPARE(runCli({"convert", "--model", packModel, boTake, dir.filePath("again.wav"), "--as",
+                         boId},
+                        studioB)
+                     .exitCode,
+                 4);
+        // Pulling again changes nothing.
+        const auto twice = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
+        QCOMPARE(twice.json().value("revoked").toArray().size(), 0);
+        QVERIFY(!twice.json().value("pulled_at").toString().isEmpty());
+        QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);
+
+        // The label, with no registry: each of Ada's takes' history, and Ada's.
+        const QJsonArray assets =
+            runCli({"--json", "asset", "list"}, studioA).json().value("assets").toArray();
+        Tally all;
+        for (const auto& asset : assets) {
+            const auto history =
+                runCli({"--json", "--registry", dir.filePath("label.sqlite"), "ledger", "query",
+                        "--from", url, "--asset", asset.toObject().value("pcm_sha256").toString()});
+            QCOMPARE(history.exitCode, 0);
+            const Tally t = tally(history.json().value("statements").toArray());
+            QCOMPARE(t.grants, t.active + t.revokedGrants); // no other state, none unexplained
+            all.grants += t.grants;
+            all.revokedGrants += t.revokedGrants;
+            all.revocations += t.revocations;
+        }
+        QCOMPARE(all.grants, packGrants.size());
+        QCOMPARE(all.revokedGrants, 2);
+        QCOMPARE(all.revocations, 2);
+        QVERIFY(!QFile::exists(dir.filePath("label.sqlite")));
+        const QString adaKey = runCli({"--json", "holder", "list"}, studioA)
+                                   .json()
+                                   .value("holders")
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value("public_key")
+                                   .toString();
+        const auto adaHistory =
+            runCli({"--json", "ledger", "query", "--from", url, "--holder", adaKey});
+        QCOMPARE(adaHistory.exitCode, 0);
+        const Tally adas = tally(adaHistory.json().value("statements").toArray());
+        QCOMPARE(adas.grants, signedInA);
+        QCOMPARE(adas.revokedGrants, 2);
+        QCOMPARE(adas.revocations, 2);
+
+        // Bad input names what is wrong.
+        const auto notAHash = runCli({"ledger", "query", "--from", url, "--asset", "abc"});
+        QCOMPARE(notAHash.exitCode, 2);
+        QVERIFY(notAHash.err.contains("--asset"));
+    }
+
+    void unreachableServer() {
+        QTemporaryDir dir;
+        const QString registry = dir.filePath("r.sqlite");
+        QCOMPARE(runCli({"holder", "add", "--name", "Ada"}, registry).exitCode, 0);
+        const QString nowhere =
+            "postgresql:///postgres?host=" + dir.filePath("no-server-here") + "&user=postgres";
+        for (const QStringList& command :
+             {QStringList{"ledger", "push", "--to", nowhere},
+              QStringList{"ledger", "pull", "--from", nowhere},
+              QStringList{"ledger", "query", "--from", nowhere, "--holder", QString(64, 'a')}}) {
+            const auto result = runCli(command, registry);
+            QCOMPARE(result.exitCode, 2);
+            QVERIFY2(result.err.contains(nowhere.toUtf8()), result.err.constData());
+        }
+    }
+
+    // A push of three batches; the server is killed while the third waits on a row this test
+    // holds locked, after two committed. Pushed again after a restart, every statement is there
+    // exactly once, and a push that forgot its cursor resends all with no effect.
+    void serverKilledMidPush() {
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("studio.sqlite").toStdString();
+        const std::size_t batch = accord::workflows::kLedgerPushBatch;
+        const std::size_t total = 2 * batch + batch / 2;
+        std::vector<accord::SequencedStatement> statements;
+        {
+            auto registry = accord::Registry::open(path);
+            const accord::Holder ada = registry->addHolder("Ada", "");
+            registry->inOneTransaction([&] {
+                for (std::size_t i = 0; i < total; ++i)
+                    registry->addGrant({ada.id, accord::Scope::Export, std::nullopt, std::nullopt,
+                                        accord::GrantTerms{double(i % 100), "", "", false, {}}});
+            });
+            statements = registry->statementsAfter(0, total + 1);
+        }
+        QCOMPARE(statements.size(), total);
+        accord::ledger::Ledger::connect(url.toStdString()); // the schema, before the lock below
+
+        // Hold the first statement of the third batch: its insert waits for this transaction.
+        const auto& held = statements[2 * batch].statement;
+        const auto heldFields = accord::readGrantStatement(held.statement, "held");
+        const auto blocker = server.session();
+        blocker->write(QString("BEGIN; INSERT INTO ledger_statements (holder_key, id, kind, "
+                               "statement, signature, studio_key) VALUES ('%1', '%2', 'grant', "
+                               "$accord$%3$accord$, '%4', '%5');\n")
+                           .arg(QString::fromStdString(heldFields.holder),
+                                QString::fromStdString(accord::ledger::statementId(held.statement)),
+                                QString::fromStdString(held.statement),
+                                QString::fromStdString(held.signature),
+                                QString::fromStdString(heldFields.studio))
+                           .toUtf8());
+        QVERIFY(blocker->waitForBytesWritten());
+
+        QProcess push;
+        push.start(QString::fromUtf8(qgetenv("ACCORD_CLI")),
+                   {"--registry", QString::fromStdString(path), "ledger", "push", "--to", url});
+        // Wait until two batches are in and the third is stuck behind the held row.
+        const QString stuck = "SELECT (SELECT count(*) FROM ledger_statements) || '/' || (SELECT "
+                              "count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock')";
+        const QString expected = QString::number(2 * batch) + "/1";
+        while (server.psql(stuck) != expected)
+            QVERIFY2(push.state() != QProcess::NotRunning, push.readAllStandardError().constData());
+        QVERIFY(server.killServer());
+        QVERIFY(push.waitForFinished(accord::test::kSafetyNetMs));
+        QCOMPARE(push.exitCode(), 2);
+        QVERIFY(push.readAllStandardError().contains(url.toUtf8()));
+        blocker->kill();
+        blocker->waitForFinished();
+
+        const QString restarted = server.restart();
+        QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString::number(2 * batch));
+        const auto resumed =
+            runCli({"--json", "ledger", "push", "--to", url}, QString::fromStdString(path));
+        QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(resumed.json().value("sent").toInt(), int(total - 2 * batch));
+        QCOMPARE(resumed.json().value("stored").toInt(), int(total - 2 * batch));
+        const QString exactlyOnce = "SELECT count(*) || '/' || count(DISTINCT id) FROM "
+                                    "ledger_statements";
+        QCOMPARE(server.psql(exactlyOnce), QString("%1/%1").arg(total));
+
+        QVERIFY(QFile::remove(QString::fromStdString(path) + ".ledger.json"));
+        const auto forgotten =
+            runCli({"--json", "ledger", "push", "--to", url}, QString::fromStdString(path));
+        QCOMPARE(forgotten.json().value("sent").toInt(), int(total));
+        QCOMPARE(forgotten.json().value("stored").toInt(), 0);
+        QCOMPARE(forgotten.json().value("already_there").toInt(), int(total));
+        QCOMPARE(server.psql(exactlyOnce), QString("%1/%1").arg(total));
+    }
+
+    // What the server holds is not trusted: a statement changed there by hand is refused by
+    // whoever reads it, naming it, and nothing is applied.
+    void alteredStatementRefused() {
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studio = dir.filePath("s.sqlite");
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studio), "holder");
+        const QString adaKey = runCli({"--json", "holder", "list"}, studio)
+                                   .json()
+                                   .value("holders")
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value("public_key")
+                                   .toString();
+        const QString grant = idOf(
+            runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
+                   studio),
+            "grant");
+        QCOMPARE(runCli({"grant", "revoke", grant, "--reason", "no"}, studio).exitCode, 0);
+        QCOMPARE(runCli({"ledger", "push", "--to", url}, studio).exitCode, 0);
+        QCOMPARE(runCli({"ledger", "pull", "--from", url}, studio).exitCode, 0);
+
+        // The revocation's reason changed, and its id made to match the new text: the server
+        // takes it (it cannot check a signature), the readers refuse it.
+        const QString changed = server.psql(
+            "UPDATE ledger_statements SET statement = replace(statement, '\"reason\":\"no\"', "
+            "'\"reason\":\"by mistake\"'), id = encode(sha256(convert_to(replace(statement, "
+            "'\"reason\":\"no\"', '\"reason\":\"by mistake\"'), 'UTF8')), 'hex') WHERE "
+            "kind = 'revocation' RETURNING id");
+        QCOMPARE(changed.size(), 64);
+        for (const QStringList& command :
+             {QStringList{"ledger", "pull", "--from", url},
+              QStringList{"ledger", "query", "--from", url, "--holder", adaKey}}) {
+            const auto refused = runCli(command, studio);
+            QCOMPARE(refused.exitCode, 3);
+            QVERIFY2(refused.err.contains(changed.toUtf8()), refused.err.constData());
+        }
+
+        // Text changed, id left: the server itself refuses; one whose constraints were dropped (a
+        // hostile server) takes it, and the readers refuse it.
+        const QString changeShare = "UPDATE ledger_statements SET statement = replace(statement, "
+                                    "'\"share\":0', '\"share\":50') WHERE kind = 'grant' "
+                                    "RETURNING id";
+        QVERIFY(server.psql(changeShare).isNull());
+        QVERIFY(!server
+                     .psql("ALTER TABLE ledger_statements DROP CONSTRAINT "
+                           "id_is_the_statement_hash")
+                     .isNull());
+        const QString grantId = server.psql(changeShare);
+        QCOMPARE(grantId.size(), 64);
+        const auto refused = runCli({"ledger", "query", "--from", url, "--holder", adaKey});
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY(refused.err.contains(grantId.toUtf8()));
+        QCOMPARE(runCli({"audit", "verify"}, studio).exitCode, 0);
+    }
+
+    // The client refuses to publish what does not verify: a grant statement changed in the
+    // registry file is named (exit 3) and nothing of its batch reaches the server. A ledger of a
+    // newer version is refused (exit 2) before anything is sent.
+    void pushRefusesWhatDoesNotVerify() {
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studio = dir.filePath("s.sqlite");
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studio), "holder");
+        for (const char* scope : {"export", "generate"})
+            QCOMPARE(
+                runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope}, studio)
+                    .exitCode,
+                0);
+        QCOMPARE(accord::test::runRawSql(studio, "UPDATE grant_statements SET statement = "
+                                                 "replace(statement, '\"generate\"', "
+                                                 "'\"train-voice\"') WHERE grant_id = 'g-2'"),
+                 1);
+        const auto refused = runCli({"ledger", "push", "--to", url}, studio);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("is not signed by the holder key it names"),
+                 refused.err.constData());
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString("0"));
+
+        QVERIFY(!server.psql("UPDATE ledger_schema SET version = 99").isNull());
+        const auto newer = runCli({"ledger", "query", "--from", url, "--holder", QString(64, 'a')});
+        QCOMPARE(newer.exitCode, 2);
+        QVERIFY2(newer.err.contains("newer than this Accord"), newer.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLedgerCli)
+#include "test_ledger_cli.moc"

@@ -1,0 +1,78 @@
+// The studio and the shared consent ledger (docs/STUDIO.md "Ledger", docs/LEDGER.md) against a
+// real PostgreSQL server started for the test: the window pulls when its registry opens and on
+// demand, applies another studio's grant and revocation, says when it last pulled, and says so
+// when the ledger cannot be reached.
+
+#include "accord/core/registry.h"
+#include "accord/ui/shell/ledger_status.h"
+#include "accord/ui/shell/main_window.h"
+#include "accord/workflows/ledger_sync.h"
+#include "postgres_cluster.h"
+#include "studio_test_main.h"
+#include "test_support.h"
+
+#include <QSignalSpy>
+
+using namespace accord;
+
+class TestLedgerStudio : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pullsAtStartAndOnDemand() {
+        test::PostgresCluster server;
+        if (const QString why = server.start(); !why.isEmpty())
+            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const std::string studioA = dir.filePath("a.sqlite").toStdString();
+        const QString studioB = dir.filePath("b.sqlite");
+
+        // Studio A: Ada gives a grant, revokes it, publishes both. Studio B knows Ada's key.
+        auto a = Registry::open(studioA);
+        const Holder ada = a->addHolder("Ada", "");
+        const Grant first = a->addGrant({ada.id, Scope::Export, std::nullopt, std::nullopt, {}});
+        a->revokeGrant(first.id, "tour over");
+        workflows::pushToLedger(*a, url.toStdString());
+        Registry::open(studioB.toStdString())->addKnownHolder("Ada", "", ada.publicKey);
+
+        // At start: the window pulls.
+        ui::LedgerStatus::setUrl(url);
+        ui::MainWindow window;
+        auto* status = window.findChild<ui::LedgerStatus*>(QStringLiteral("ledgerStatus"));
+        QVERIFY(status);
+        QSignalSpy pulls(status, &ui::LedgerStatus::pulled);
+        QVERIFY(window.openRegistry(studioB));
+        QTRY_COMPARE_WITH_TIMEOUT(pulls.count(), 1, test::kSafetyNetMs);
+        QVERIFY2(pulls.at(0).at(0).toBool(), qPrintable(pulls.at(0).at(1).toString()));
+        QVERIFY2(status->text().startsWith("Ledger: pulled "), qPrintable(status->text()));
+        {
+            const auto b = Registry::open(studioB.toStdString());
+            QCOMPARE(b->grants().size(), std::size_t(1));
+            QVERIFY(b->grants().front().revokedAt.has_value());
+        }
+
+        // On demand: a second grant arrives.
+        a->addGrant({ada.id, Scope::Generate, std::nullopt, std::nullopt, {}});
+        workflows::pushToLedger(*a, url.toStdString());
+        window.pullFromLedger(url);
+        QTRY_COMPARE_WITH_TIMEOUT(pulls.count(), 2, test::kSafetyNetMs);
+        QVERIFY(pulls.at(1).at(0).toBool());
+        QCOMPARE(Registry::open(studioB.toStdString())->grants().size(), std::size_t(2));
+
+        // A ledger that cannot be reached: said in the status bar, naming it.
+        const QString nowhere =
+            "postgresql:///postgres?host=" + dir.filePath("nowhere") + "&user=postgres";
+        window.pullFromLedger(nowhere);
+        QTRY_COMPARE_WITH_TIMEOUT(pulls.count(), 3, test::kSafetyNetMs);
+        QVERIFY(!pulls.at(2).at(0).toBool());
+        QCOMPARE(status->text(), QString("Ledger: not reached"));
+        QVERIFY(status->toolTip().contains(nowhere));
+        QCOMPARE(ui::LedgerStatus::url(), nowhere); // remembered for the next start
+    }
+};
+
+int main(int argc, char** argv) {
+    return accord::test::runStudioTest<TestLedgerStudio>(argc, argv);
+}
+#include "test_ledger_studio.moc"

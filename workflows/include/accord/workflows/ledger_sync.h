@@ -1,0 +1,53 @@
+#pragma once
+
+// A studio and the shared consent ledger (docs/LEDGER.md): pushing what this registry signed,
+// pulling the grants and revocations that concern its holders, recordings and imported grants,
+// applied as revocations and pack grants are imported (docs/CONSENT.md "Revocation travels").
+
+#include "accord/core/registry.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accord::workflows {
+
+// Statements sent per transaction: a crash or a lost connection loses at most one batch's work,
+// and the next push resends only that.
+constexpr std::size_t kLedgerPushBatch = 1000;
+
+struct LedgerPushed {
+    std::size_t sent = 0;
+    std::size_t stored = 0;       // new on the server
+    std::size_t alreadyThere = 0; // sent before (a push cut off after its commit): kept once
+};
+
+// Sends every signed statement stored since the last push to `url`, in batches; after each batch
+// commits, the push cursor (beside the registry, `<registry>.ledger.json`) moves past it, so a
+// push cut off resumes where it stopped and a batch resent has no second effect. Throws
+// IntegrityError naming a statement that does not verify (nothing of its batch is sent), BadInput
+// naming `url` when the server cannot be reached or the connection is lost.
+LedgerPushed pushToLedger(const Registry& registry, const std::string& url,
+                          std::size_t batch = kLedgerPushBatch);
+
+struct LedgerPulled {
+    std::size_t read = 0;                   // statements the ledger holds that concern us
+    std::vector<Grant> granted;             // grants recorded here now
+    std::vector<Grant> revoked;             // grants revoked here now
+    std::vector<std::string> sourceRevoked; // models made source-revoked
+    std::size_t alreadyHere = 0;            // this studio's own, or applied before
+    std::size_t notForHere = 0;             // about holders or recordings not on record here
+    std::string pulledAt;
+};
+
+// Reads every statement about this registry's holders, recordings and imported grants from `url`,
+// verifies each (IntegrityError naming the first that does not: nothing is applied), and applies
+// the grants and revocations in one transaction.
+LedgerPulled pullFromLedger(Registry& registry, const std::string& url);
+
+// When this registry last pulled from `url` (ISO time), if ever.
+std::optional<std::string> lastPulled(const Registry& registry, const std::string& url);
+
+} // namespace accord::workflows
