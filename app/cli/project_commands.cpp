@@ -3,6 +3,7 @@
 #include "accord/audio/audio_file.h"
 #include "accord/core/files.h"
 #include "accord/core/project.h"
+#include "accord/core/project_json.h"
 #include "accord/core/registry.h"
 #include "accord/workflows/import.h"
 #include "output.h"
@@ -21,16 +22,6 @@ std::string flaggedText(const std::vector<std::string>& flagged) {
     for (const std::string& sentence : flagged)
         text += "\nWarning: it " + sentence;
     return text;
-}
-
-json eqJson(const TrackEq& eq) {
-    json bands = json::array();
-    for (const EqBand& band : eq.bands)
-        bands.push_back({{"type", eqBandTypeName(band.type)},
-                         {"frequency_hz", band.frequencyHz},
-                         {"gain_db", band.gainDb},
-                         {"q", band.q}});
-    return {{"on", eq.on}, {"bands", bands}};
 }
 
 json clipJson(const Project& project, const Clip& clip) {
@@ -224,7 +215,7 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
              {"mute", track.mute},
              {"solo", track.solo},
              {"model", track.model.empty() ? json(nullptr) : json(track.model)},
-             {"eq", track.eq ? eqJson(*track.eq) : json(nullptr)},
+             {"eq", track.eq ? trackEqJson(*track.eq) : json(nullptr)},
              {"reverb_send_db", track.reverbSendDb ? json(*track.reverbSendDb) : json(nullptr)},
              {"clips", clips}});
     }

@@ -1,4 +1,5 @@
 #include "accord/core/project.h"
+#include "accord/core/project_json.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
@@ -92,16 +93,6 @@ void validateMaster(const Project& project, const std::function<void(const std::
     checkRange(fail, "reverb return_db", project.reverb.returnDb, -96, 12, " dB");
 }
 
-json eqToJson(const TrackEq& eq) {
-    json bands = json::array();
-    for (const EqBand& band : eq.bands)
-        bands.push_back({{"type", eqBandTypeName(band.type)},
-                         {"frequency_hz", band.frequencyHz},
-                         {"gain_db", band.gainDb},
-                         {"q", band.q}});
-    return {{"on", eq.on}, {"bands", bands}};
-}
-
 TrackEq eqFromJson(const json& object, const std::string& where) {
     const JsonFields fields(object, where);
     TrackEq eq;
@@ -188,6 +179,16 @@ std::string unknownText(const JsonFields& fields, std::initializer_list<const ch
 }
 
 } // namespace
+
+json trackEqJson(const TrackEq& eq) {
+    json bands = json::array();
+    for (const EqBand& band : eq.bands)
+        bands.push_back({{"type", eqBandTypeName(band.type)},
+                         {"frequency_hz", band.frequencyHz},
+                         {"gain_db", band.gainDb},
+                         {"q", band.q}});
+    return {{"on", eq.on}, {"bands", bands}};
+}
 
 std::int64_t Metre::beatStart(std::int64_t beat) const {
     return std::llround(double(beat) * samplesPerBeat);
@@ -327,7 +328,7 @@ std::string projectToJson(const Project& project, const std::string& projectPath
         if (t.modelTranspose != 0)
             track["model_transpose"] = t.modelTranspose;
         if (t.eq)
-            track["eq"] = eqToJson(*t.eq);
+            track["eq"] = trackEqJson(*t.eq);
         if (t.reverbSendDb)
             track["reverb_send_db"] = *t.reverbSendDb;
         tracks.push_back(withUnknown(std::move(track), t.unknownFields));
