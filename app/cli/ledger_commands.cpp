@@ -99,7 +99,7 @@ ExitCode pull(const Arguments& args, std::ostream& out) {
     const std::string url = args.required("--from");
     const auto registry = Registry::open(args.registryPath);
     const auto pulled = workflows::pullFromLedger(*registry, url);
-    json granted = json::array(), revoked = json::array();
+    json granted = json::array();
     std::string text = "Read " + plural(pulled.read, "statement") + " from " + url + ": " +
                        std::to_string(pulled.granted.size()) + " grants and " +
                        std::to_string(pulled.revoked.size()) + " revocations applied, " +
@@ -109,12 +109,7 @@ ExitCode pull(const Arguments& args, std::ostream& out) {
         granted.push_back(g.id);
         text += "\nRecorded grant " + g.id + " (" + scopeName(g.scope) + ")";
     }
-    for (const Grant& g : pulled.revoked) {
-        revoked.push_back(g.id);
-        text += "\nRevoked " + g.id + " (" + scopeName(g.scope) + ")";
-    }
-    for (const auto& model : pulled.sourceRevoked)
-        text += "\nModel " + model + " is now source-revoked";
+    const json revoked = revokedLines(pulled.revoked, pulled.sourceRevoked, text);
     emit(args, out,
          {{"server", url},
           {"read", pulled.read},

@@ -51,6 +51,18 @@ std::string actingHolder(const Arguments& args, const Registry& registry) {
     return actor;
 }
 
+nlohmann::json revokedLines(const std::vector<Grant>& revoked,
+                            const std::vector<std::string>& sourceRevoked, std::string& text) {
+    nlohmann::json ids = nlohmann::json::array();
+    for (const Grant& g : revoked) {
+        ids.push_back(g.id);
+        text += "\nRevoked " + g.id + " (" + scopeName(g.scope) + ")";
+    }
+    for (const auto& model : sourceRevoked)
+        text += "\nModel " + model + " is now source-revoked";
+    return ids;
+}
+
 void emit(const Arguments& args, std::ostream& out, const json& result, const std::string& text) {
     if (args.json)
         out << result.dump(2) << "\n";

@@ -9,6 +9,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace accord::cli {
 
@@ -25,6 +26,10 @@ ExitCode reportError(ExitCode code, const std::string& message, std::ostream& ou
 // The holder named by --as (docs/CLI.md "Acting as a holder"), or empty for nobody in
 // particular; BadInput for a holder this registry does not know.
 std::string actingHolder(const Arguments& args, const Registry& registry);
+// Revocations applied here (an import or a ledger pull): appends a line per revoked grant and per
+// model made source-revoked to `text`; returns the revoked grants' ids.
+nlohmann::json revokedLines(const std::vector<Grant>& revoked,
+                            const std::vector<std::string>& sourceRevoked, std::string& text);
 // The result: JSON on stdout with --json, else the human text.
 void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
           const std::string& text);

@@ -27,18 +27,12 @@ ExitCode runRevocationsCommand(const std::string& verb, const Arguments& args, s
     auto registry = Registry::open(args.registryPath);
     const auto applied =
         workflows::importRevocations(*registry, absolutePath(args.positionals.front()));
-    json revoked = json::array();
     std::string text = "Read " + std::to_string(applied.read) + " revocation" +
                        (applied.read == 1 ? "" : "s") + ": " +
                        std::to_string(applied.revoked.size()) + " applied, " +
                        std::to_string(applied.alreadyRevoked) + " already revoked here, " +
                        std::to_string(applied.notHere) + " of grants not on record here";
-    for (const Grant& g : applied.revoked) {
-        revoked.push_back(g.id);
-        text += "\nRevoked " + g.id + " (" + scopeName(g.scope) + ")";
-    }
-    for (const auto& model : applied.sourceRevoked)
-        text += "\nModel " + model + " is now source-revoked";
+    const json revoked = revokedLines(applied.revoked, applied.sourceRevoked, text);
     emit(args, out,
          {{"read", applied.read},
           {"revoked", revoked},
