@@ -15,6 +15,7 @@
 #include "accord/audio/live_stream.h"
 #include "accord/audio/media.h"
 
+#include "delay_gain.h"
 #include "realtime_counters.h"
 #include "test_support.h"
 
@@ -97,29 +98,7 @@ accord::Project makeProject(int variant) {
     return project;
 }
 
-// A simple real stream processor for the live case: a delay line with a gain.
-class DelayGain final : public accord::dsp::StreamProcessor {
-public:
-    DelayGain(int delay, float gain) : delay_(delay), gain_(gain) {}
-    void prepare(int, int) override { line_.assign(std::size_t(delay_) + 1, 0.0f); }
-    int latencyFrames() const override { return delay_; }
-    void process(const float* in, float* out, int frames) override {
-        for (int i = 0; i < frames; ++i) {
-            line_[at_] = in[i];
-            at_ = (at_ + 1) % line_.size();
-            out[i] = gain_ * line_[at_];
-        }
-    }
-    std::shared_ptr<accord::dsp::StreamProcessor> clone() const override {
-        return std::make_shared<DelayGain>(delay_, gain_); // the engine's standby
-    }
-
-private:
-    int delay_;
-    float gain_;
-    std::vector<float> line_;
-    std::size_t at_ = 0;
-};
+using accord::test::DelayGain;
 
 } // namespace
 

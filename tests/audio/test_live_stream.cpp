@@ -5,6 +5,8 @@
 
 #include "accord/audio/live_stream.h"
 
+#include "delay_gain.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -18,29 +20,7 @@ constexpr int kRate = 48000;
 constexpr int kBlock = 128;
 constexpr int kFade = kRate / 200; // 5 ms
 
-// Output = gain x input, `delay` frames later.
-class DelayGain final : public accord::dsp::StreamProcessor {
-public:
-    DelayGain(int delay, float gain) : delay_(delay), gain_(gain) {}
-    void prepare(int, int) override { line_.assign(std::size_t(delay_) + 1, 0.0f); }
-    int latencyFrames() const override { return delay_; }
-    void process(const float* in, float* out, int frames) override {
-        for (int i = 0; i < frames; ++i) {
-            line_[at_] = in[i];
-            at_ = (at_ + 1) % line_.size();
-            out[i] = gain_ * line_[at_];
-        }
-    }
-    std::shared_ptr<StreamProcessor> clone() const override {
-        return std::make_shared<DelayGain>(delay_, gain_);
-    }
-
-private:
-    int delay_;
-    float gain_;
-    std::vector<float> line_;
-    std::size_t at_ = 0;
-};
+using accord::test::DelayGain;
 
 std::unique_ptr<accord::audio::LiveStream> stream(float gain) {
     return std::make_unique<accord::audio::LiveStream>(std::make_shared<DelayGain>(100, gain),
