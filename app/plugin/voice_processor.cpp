@@ -122,6 +122,8 @@ void VoiceProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBu
         dryWrite_ = (dryWrite_ + frames) % ringFrames;
         done += frames;
     }
+    if (!singing_.load() && !wetGain_.isSmoothing() && wetGain_.getCurrentValue() == 0.0f)
+        fadedOut_.store(true);
 }
 
 juce::AudioProcessorEditor* VoiceProcessor::createEditor() {
@@ -184,7 +186,7 @@ void VoiceProcessor::chooseVoice(const std::string& modelFile) {
 
 void VoiceProcessor::timerCallback() {
     const std::lock_guard<std::recursive_mutex> lock(session_);
-    if (releaseVoice_ && !singing_.load()) { // faded out since the last poll
+    if (releaseVoice_ && fadedOut_.load()) {
         voice_.publish(nullptr);
         releaseVoice_ = false;
     }
@@ -201,8 +203,10 @@ void VoiceProcessor::refresh(Restart restart) {
     pollsSinceJudged_ = 0;
     const auto dry = [this, restart](const juce::String& why) {
         // While playing, the voice fades out over the wet gain's 10 ms ramp before it goes (no
-        // click); the stream is let go at the next poll.
+        // click); the stream is let go at the first poll after the audio thread says it faded,
+        // however late the host's next blocks come.
         singing_.store(false);
+        fadedOut_.store(false);
         if (restart == Restart::Always)
             voice_.publish(nullptr);
         else

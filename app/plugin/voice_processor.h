@@ -99,6 +99,7 @@ private:
     // (that of the chosen voice, whether it sings or not, so the host's compensation holds).
     audio::LiveStreamSlot voice_;
     std::atomic<bool> singing_{false}; // false: the voice fades out (refused), then goes
+    std::atomic<bool> fadedOut_{true}; // the audio thread has faded a refused voice to silence
     std::atomic<int> latency_{0};
 
     // Audio thread (sized in prepareToPlay).
