@@ -1,7 +1,7 @@
 #include "accord/ledger/ledger.h"
 
+#include "ledger_impl.h"
 #include "ledger_schema.h"
-#include "postgres.h"
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
@@ -182,11 +182,6 @@ std::vector<Standing> standings(const std::vector<LedgerEntry>& entries, UnixTim
     }
     return result;
 }
-
-struct Ledger::Impl {
-    explicit Impl(const std::string& url) : connection(url) {}
-    mutable pq::Connection connection;
-};
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() = default;

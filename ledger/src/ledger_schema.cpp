@@ -53,6 +53,43 @@ CREATE INDEX ledger_statements_by_grantee ON ledger_statements (grantee_key)
 CREATE INDEX ledger_statements_by_revoked_grant ON ledger_statements (revokes)
     WHERE revokes IS NOT NULL;
 )sql",
+        // 2: the catalogue's fingerprints (docs/LEDGER.md "Catalogue"). A claim per recording,
+        // signed by its owner, holding its landmarks whole (what the signature's digest covers),
+        // and one row per landmark for the lookups, keyed by hash: the column Citus shards them by.
+        R"sql(
+CREATE TABLE ledger_fingerprint_claims (
+    number              BIGSERIAL PRIMARY KEY,
+    id                  TEXT NOT NULL UNIQUE,
+    holder_key          TEXT NOT NULL,
+    pcm_sha256          TEXT NOT NULL,
+    fingerprint_version INTEGER NOT NULL,
+    statement           TEXT NOT NULL,
+    signature           TEXT NOT NULL,
+    landmarks           BYTEA NOT NULL,
+    received_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+    CONSTRAINT claim_id_is_the_statement_hash
+        CHECK (id = encode(sha256(convert_to(statement, 'UTF8')), 'hex')),
+    CONSTRAINT claim_indexed_as_the_statement_says CHECK (
+        holder_key = statement::jsonb->>'holder'
+        AND pcm_sha256 = statement::jsonb->>'pcmSha256'
+        AND fingerprint_version = (statement::jsonb->>'fingerprintVersion')::INTEGER),
+    CONSTRAINT landmarks_are_the_claimed_ones
+        CHECK (encode(sha256(landmarks), 'hex') = statement::jsonb->>'landmarksSha256')
+);
+CREATE INDEX ledger_fingerprint_claims_by_recording
+    ON ledger_fingerprint_claims (pcm_sha256, holder_key);
+CREATE TABLE ledger_landmarks (
+    hash                INTEGER NOT NULL,
+    fingerprint_version SMALLINT NOT NULL,
+    recording           BIGINT NOT NULL REFERENCES ledger_fingerprint_claims (number),
+    frame               INTEGER NOT NULL,
+    span                SMALLINT NOT NULL,
+    pitch_cents         SMALLINT NOT NULL
+);
+-- Covering: a lookup reads the index alone (an index-only scan once vacuumed).
+CREATE INDEX ledger_landmarks_by_hash ON ledger_landmarks (hash, fingerprint_version)
+    INCLUDE (recording, frame, span, pitch_cents);
+)sql",
     };
     return all;
 }

@@ -90,6 +90,7 @@ public:
     std::int64_t statementCount() const;
 
 private:
+    friend class Catalogue; // the catalogue's fingerprints, on the same connection (catalogue.h)
     struct Impl;
     explicit Ledger(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -1,0 +1,273 @@
+#include "accord/ledger/catalogue.h"
+
+#include "ledger_impl.h"
+
+#include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace accord::ledger {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kClaimFormat = "accord-fingerprint-1";
+constexpr std::size_t kPackedLandmarkBytes = 12;
+
+void putLittleEndian(std::string& out, std::uint32_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+        out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+std::uint32_t getLittleEndian(const std::string& in, std::size_t at, int bytes) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < bytes; ++i)
+        value |= std::uint32_t(static_cast<unsigned char>(in[at + std::size_t(i)])) << (8 * i);
+    return value;
+}
+
+// A PostgreSQL integer array literal ({1,2,3}).
+template <typename T> std::string intArray(const std::vector<T>& values) {
+    std::string literal = "{";
+    for (std::size_t i = 0; i < values.size(); ++i)
+        literal += (i ? "," : "") + std::to_string(values[i]);
+    return literal + "}";
+}
+
+} // namespace
+
+std::string fingerprintClaimText(const FingerprintClaimFields& f) {
+    return json{{"format", kClaimFormat},
+                {"holder", f.holder},
+                {"holderName", f.holderName},
+                {"studio", f.studio},
+                {"pcmSha256", f.pcmSha256},
+                {"seconds", f.seconds},
+                {"fingerprintVersion", f.fingerprintVersion},
+                {"landmarks", f.landmarks},
+                {"landmarksSha256", f.landmarksSha256}}
+        .dump();
+}
+
+FingerprintClaimFields readFingerprintClaim(const std::string& text, const std::string& what) {
+    FingerprintClaimFields f;
+    try {
+        const json claim = json::parse(text);
+        if (claim.value("format", "") != kClaimFormat)
+            throw IntegrityError(what + " is not an Accord fingerprint claim");
+        f.holder = claim.at("holder").get<std::string>();
+        f.holderName = claim.at("holderName").get<std::string>();
+        f.studio = claim.at("studio").get<std::string>();
+        f.pcmSha256 = claim.at("pcmSha256").get<std::string>();
+        f.seconds = claim.at("seconds").get<double>();
+        f.fingerprintVersion = claim.at("fingerprintVersion").get<int>();
+        f.landmarks = claim.at("landmarks").get<std::int64_t>();
+        f.landmarksSha256 = claim.at("landmarksSha256").get<std::string>();
+    } catch (const json::exception&) {
+        throw IntegrityError(what + " is not a readable fingerprint claim");
+    }
+    // Only the canonical text is signed: anything else was changed after signing.
+    if (fingerprintClaimText(f) != text)
+        throw IntegrityError(what + " is not in the canonical form Accord signs");
+    return f;
+}
+
+std::string packLandmarks(std::vector<IndexedLandmark> landmarks) {
+    std::sort(landmarks.begin(), landmarks.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.frame, a.hash, a.span, a.pitchCents) <
+               std::tie(b.frame, b.hash, b.span, b.pitchCents);
+    });
+    std::string bytes;
+    bytes.reserve(landmarks.size() * kPackedLandmarkBytes);
+    for (const IndexedLandmark& l : landmarks) {
+        putLittleEndian(bytes, l.hash, 4);
+        putLittleEndian(bytes, l.frame, 4);
+        putLittleEndian(bytes, l.span, 2);
+        putLittleEndian(bytes, std::uint16_t(l.pitchCents), 2);
+    }
+    return bytes;
+}
+
+std::vector<IndexedLandmark> unpackLandmarks(const std::string& bytes, const std::string& what) {
+    if (bytes.size() % kPackedLandmarkBytes != 0)
+        throw IntegrityError(what + ": its landmarks are cut short");
+    std::vector<IndexedLandmark> landmarks(bytes.size() / kPackedLandmarkBytes);
+    for (std::size_t i = 0; i < landmarks.size(); ++i) {
+        const std::size_t at = i * kPackedLandmarkBytes;
+        landmarks[i] = {getLittleEndian(bytes, at, 4), getLittleEndian(bytes, at + 4, 4),
+                        std::uint16_t(getLittleEndian(bytes, at + 8, 2)),
+                        std::int16_t(std::uint16_t(getLittleEndian(bytes, at + 10, 2)))};
+    }
+    return landmarks;
+}
+
+namespace {
+
+FingerprintClaimFields verifyPacked(const SignedStatement& claim, const std::string& packed,
+                                    const std::string& what) {
+    const FingerprintClaimFields fields = readFingerprintClaim(claim.statement, what);
+    bool isSigned = false;
+    try {
+        const Bytes key = fromHex(fields.holder, "holder key");
+        isSigned = isPublicKey(key) &&
+                   verifySignature(key, claim.statement, fromHex(claim.signature, "signature"));
+    } catch (const BadInput&) {
+    }
+    if (!isSigned)
+        throw IntegrityError(what + " is not signed by the holder key it names (" +
+                             fields.holder.substr(0, 16) + "…)");
+    if (sha256Hex(packed) != fields.landmarksSha256 ||
+        std::int64_t(packed.size() / kPackedLandmarkBytes) != fields.landmarks)
+        throw IntegrityError(what + ": its landmarks are not the ones its owner signed");
+    return fields;
+}
+
+} // namespace
+
+FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints,
+                                          const std::string& what) {
+    return verifyPacked(fingerprints.claim, packLandmarks(fingerprints.landmarks), what);
+}
+
+Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {}
+
+Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) {
+    std::vector<std::string> packed;
+    std::vector<FingerprintClaimFields> fields;
+    for (const SignedFingerprints& r : recordings) {
+        packed.push_back(packLandmarks(r.landmarks));
+        fields.push_back(verifyPacked(r.claim, packed.back(),
+                                      "fingerprint claim " + statementId(r.claim.statement)));
+    }
+    pq::Connection& connection = ledger_.impl_->connection;
+    Published published;
+    connection.exec("BEGIN");
+    try {
+        for (std::size_t i = 0; i < recordings.size(); ++i) {
+            const SignedStatement& claim = recordings[i].claim;
+            // Content-addressed: a claim sent again (a push cut off after its commit) inserts
+            // nothing, and its landmark rows are not stored twice.
+            const auto inserted = connection.exec(
+                "INSERT INTO ledger_fingerprint_claims (id, holder_key, pcm_sha256, "
+                "fingerprint_version, statement, signature, landmarks) "
+                "VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex')) "
+                "ON CONFLICT (id) DO NOTHING RETURNING number",
+                {statementId(claim.statement), fields[i].holder, fields[i].pcmSha256,
+                 std::to_string(fields[i].fingerprintVersion), claim.statement, claim.signature,
+                 toHex(reinterpret_cast<const std::uint8_t*>(packed[i].data()), packed[i].size())});
+            if (inserted.rows() == 0) {
+                ++published.alreadyThere;
+                continue;
+            }
+            ++published.stored;
+            const std::vector<IndexedLandmark>& landmarks = recordings[i].landmarks;
+            std::vector<std::int64_t> hash, frame;
+            std::vector<int> span, pitch;
+            for (const IndexedLandmark& l : landmarks) {
+                hash.push_back(l.hash);
+                frame.push_back(l.frame);
+                span.push_back(l.span);
+                pitch.push_back(l.pitchCents);
+            }
+            connection.exec("INSERT INTO ledger_landmarks (hash, fingerprint_version, recording, "
+                            "frame, span, pitch_cents) "
+                            "SELECT h, $5, $6, f, s, p FROM unnest($1::int[], $2::int[], "
+                            "$3::smallint[], $4::smallint[]) AS l(h, f, s, p)",
+                            {intArray(hash), intArray(frame), intArray(span), intArray(pitch),
+                             std::to_string(fields[i].fingerprintVersion), inserted.text(0, 0)});
+        }
+        connection.exec("COMMIT");
+    } catch (...) {
+        try {
+            connection.exec("ROLLBACK");
+        } catch (const Error&) {
+            // The connection is gone: the server rolled back.
+        }
+        throw;
+    }
+    return published;
+}
+
+std::vector<std::string> Catalogue::claimed(const std::string& holderKey,
+                                            const std::vector<std::string>& pcmSha256s,
+                                            int fingerprintVersion) const {
+    const auto rows = ledger_.impl_->connection.exec(
+        "SELECT DISTINCT pcm_sha256 FROM ledger_fingerprint_claims WHERE holder_key = $1 "
+        "AND pcm_sha256 = ANY($2::text[]) AND fingerprint_version = $3",
+        {holderKey, pq::arrayLiteral(std::vector<pq::Param>(pcmSha256s.begin(), pcmSha256s.end())),
+         std::to_string(fingerprintVersion)});
+    std::vector<std::string> found;
+    for (int r = 0; r < rows.rows(); ++r)
+        found.push_back(rows.text(r, 0));
+    return found;
+}
+
+void Catalogue::lookup(
+    const std::vector<std::uint32_t>& hashes, int maxRowsPerHash, int fingerprintVersion,
+    const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const {
+    std::vector<std::uint32_t> distinct = hashes;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.empty())
+        return;
+    // One round trip: each hash's first maxRowsPerHash + 1 rows, read from the covering index.
+    const auto rows = ledger_.impl_->connection.exec(
+        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
+        {intArray(distinct), std::to_string(fingerprintVersion),
+         std::to_string(maxRowsPerHash + 1)});
+    std::map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>> byHash;
+    for (int r = 0; r < rows.rows(); ++r) {
+        const auto hash = std::uint32_t(std::stoul(rows.text(r, 0)));
+        byHash[hash].push_back({std::stoll(rows.text(r, 1)),
+                                {hash, std::uint32_t(std::stoul(rows.text(r, 2))),
+                                 std::uint16_t(std::stoi(rows.text(r, 3))),
+                                 std::int16_t(std::stoi(rows.text(r, 4)))}});
+    }
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        const auto rowsOfHash = byHash.find(hashes[i]);
+        if (rowsOfHash == byHash.end() || int(rowsOfHash->second.size()) > maxRowsPerHash)
+            continue; // stored nowhere, or stopped (a hash of little evidence)
+        for (const auto& [recording, landmark] : rowsOfHash->second)
+            found(i, recording, landmark);
+    }
+}
+
+CatalogueRecording Catalogue::recording(std::int64_t number) const {
+    const std::string what =
+        ledger_.url() + ": fingerprint claim of recording " + std::to_string(number);
+    const auto rows =
+        ledger_.impl_->connection.exec("SELECT id, statement, signature, encode(landmarks, 'hex') "
+                                       "FROM ledger_fingerprint_claims WHERE number = $1",
+                                       {std::to_string(number)});
+    if (rows.rows() == 0)
+        throw IntegrityError(what + " is gone: the server lists landmarks of a claim it lacks");
+    CatalogueRecording recording;
+    recording.number = number;
+    recording.id = rows.text(0, 0);
+    const SignedStatement claim{rows.text(0, 1), rows.text(0, 2)};
+    if (statementId(claim.statement) != recording.id)
+        throw IntegrityError(what + " was changed on the server: its text is not the one its id "
+                                    "is the hash of");
+    const Bytes packedBytes = fromHex(rows.text(0, 3), what);
+    const std::string packed(packedBytes.begin(), packedBytes.end());
+    recording.fields = verifyPacked(claim, packed, what + " (" + recording.id + ")");
+    recording.landmarks = unpackLandmarks(packed, what);
+    return recording;
+}
+
+std::int64_t Catalogue::recordingCount() const {
+    return std::stoll(
+        ledger_.impl_->connection.exec("SELECT count(*) FROM ledger_fingerprint_claims")
+            .text(0, 0));
+}
+
+} // namespace accord::ledger
