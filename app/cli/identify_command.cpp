@@ -4,7 +4,9 @@
 
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/ledger/ledger.h"
 #include "accord/workflows/identify.h"
+#include "accord/workflows/ledger_catalogue.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,32 +31,10 @@ void reportSkipped(const workflows::IndexUpdate& update, std::ostream& err) {
         err << "note: " << note << "\n";
 }
 
-} // namespace
-
-ExitCode runIdentifyCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
-    const bool reindex = args.has("--reindex");
-    if (reindex == !args.positionals.empty())
-        throw UsageError("identify takes a FILE or --reindex");
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath +
-                       ": no consent registry here yet (accord-cli holder add creates one)");
-    const auto registry = Registry::open(args.registryPath);
-    const auto index = workflows::openFingerprintIndex(*registry);
-    if (reindex) {
-        const workflows::IndexUpdate update = workflows::reindexFingerprints(*registry, *index);
-        reportSkipped(update, err);
-        emit(args, out,
-             {{"indexed", update.indexed},
-              {"seconds", update.seconds},
-              {"skipped", update.skipped},
-              {"index", index->path()}},
-             "Indexed " + std::to_string(update.indexed) + " recordings (" +
-                 std::to_string(int(update.seconds)) + " s of audio) in " + index->path());
-        return ExitCode::Ok;
-    }
-    const std::string file = absolutePath(args.positionals.front());
-    reportSkipped(workflows::updateFingerprintIndex(*registry, *index), err);
-    const auto found = workflows::identifyFile(*registry, *index, file);
+// The matches in `file`, as JSON and text (docs/CLI.md "identify"); the same for the local index
+// and the ledger's catalogue.
+void emitMatches(const Arguments& args, std::ostream& out, const std::string& file,
+                 const std::vector<workflows::IdentifiedRecording>& found) {
     json matches = json::array();
     std::string text = found.empty() ? file + ": no registered recording found\n" : file + "\n";
     for (const workflows::IdentifiedRecording& r : found) {
@@ -78,6 +58,43 @@ ExitCode runIdentifyCommand(const Arguments& args, std::ostream& out, std::ostre
                 "\n";
     }
     emit(args, out, {{"matches", matches}}, text);
+}
+
+} // namespace
+
+ExitCode runIdentifyCommand(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const bool reindex = args.has("--reindex");
+    if (reindex == !args.positionals.empty())
+        throw UsageError("identify takes a FILE or --reindex");
+    // Against the whole catalogue on a ledger server: no registry needed (a label may have none).
+    if (const auto url = args.value("--ledger")) {
+        if (reindex)
+            throw UsageError("identify --ledger takes a FILE, not --reindex");
+        const auto ledger = ledger::Ledger::connect(*url);
+        const std::string file = absolutePath(args.positionals.front());
+        emitMatches(args, out, file, workflows::identifyFileOnLedger(*ledger, file));
+        return ExitCode::Ok;
+    }
+    if (!fileExists(args.registryPath))
+        throw BadInput(args.registryPath +
+                       ": no consent registry here yet (accord-cli holder add creates one)");
+    const auto registry = Registry::open(args.registryPath);
+    const auto index = workflows::openFingerprintIndex(*registry);
+    if (reindex) {
+        const workflows::IndexUpdate update = workflows::reindexFingerprints(*registry, *index);
+        reportSkipped(update, err);
+        emit(args, out,
+             {{"indexed", update.indexed},
+              {"seconds", update.seconds},
+              {"skipped", update.skipped},
+              {"index", index->path()}},
+             "Indexed " + std::to_string(update.indexed) + " recordings (" +
+                 std::to_string(int(update.seconds)) + " s of audio) in " + index->path());
+        return ExitCode::Ok;
+    }
+    const std::string file = absolutePath(args.positionals.front());
+    reportSkipped(workflows::updateFingerprintIndex(*registry, *index), err);
+    emitMatches(args, out, file, workflows::identifyFile(*registry, *index, file));
     return ExitCode::Ok;
 }
 

@@ -82,14 +82,26 @@ ExitCode push(const Arguments& args, std::ostream& out) {
     const std::string url = args.required("--to");
     const auto registry = Registry::open(args.registryPath);
     const auto pushed = workflows::pushToLedger(*registry, url);
+    const workflows::FingerprintsPushed& prints = pushed.fingerprints;
+    std::string text = "Sent " + plural(pushed.sent, "signed statement") + " to " + url + ": " +
+                       std::to_string(pushed.stored) + " new, " +
+                       std::to_string(pushed.alreadyThere) +
+                       " there already\nSent the fingerprints of " +
+                       plural(prints.sent, "recording") + ": " + std::to_string(prints.stored) +
+                       " new, " + std::to_string(prints.alreadyThere) + " there already";
+    for (const std::string& note : prints.skipped)
+        text += "\nnote: " + note;
     emit(args, out,
          {{"server", url},
           {"sent", pushed.sent},
           {"stored", pushed.stored},
-          {"already_there", pushed.alreadyThere}},
-         "Sent " + plural(pushed.sent, "signed statement") + " to " + url + ": " +
-             std::to_string(pushed.stored) + " new, " + std::to_string(pushed.alreadyThere) +
-             " there already");
+          {"already_there", pushed.alreadyThere},
+          {"fingerprints",
+           {{"sent", prints.sent},
+            {"stored", prints.stored},
+            {"already_there", prints.alreadyThere},
+            {"skipped", prints.skipped}}}},
+         text);
     return ExitCode::Ok;
 }
 

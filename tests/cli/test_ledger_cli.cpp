@@ -24,6 +24,9 @@ using accord::test::runCli;
 namespace {
 
 const QString kBoTake = "fillets-cs/airplane/cs/let-m-oko.ogg"; // what Bo sings, 5.8 s
+const QString kAdaTrack = "hyperrogue/hr3-jungle.ogg";          // studio A's catalogue
+const QString kAdaOtherTrack = "hyperrogue/hr3-hell.ogg";
+const QString kOtherMusic = "hyperrogue/hr3-mirror.ogg"; // in nobody's catalogue
 
 QString idOf(const accord::test::CliResult& r, const char* key) {
     return r.json().value(key).toString();
@@ -193,6 +196,118 @@ private slots:
         QVERIFY(notAHash.err.contains("--asset"));
     }
 
+    // Studio A publishes its recordings' fingerprints with its push; a label with an empty
+    // registry finds a 5 s excerpt of one, mixed under other music, against the server's whole
+    // catalogue: A's recording, A's holder and the same offsets and confidence local identify
+    // gives in A. Unrelated audio finds nothing. A server that changes a claim is refused naming
+    // it (exit 3); one that files a recording's landmarks under another claim attributes nothing.
+    void catalogueIdentifyOnTheLedger() {
+        ACCORD_REQUIRE_MATERIAL(track, kAdaTrack);
+        ACCORD_REQUIRE_MATERIAL(otherTrack, kAdaOtherTrack);
+        ACCORD_REQUIRE_MATERIAL(otherMusic, kOtherMusic);
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studioA = dir.filePath("a.sqlite");
+        const auto ada = runCli({"--json", "holder", "add", "--name", "Ada"}, studioA);
+        for (const QString& file : {track, otherTrack})
+            QCOMPARE(
+                runCli({"asset", "add", file, "--owner", idOf(ada, "holder")}, studioA).exitCode,
+                0);
+        QString trackPcm;
+        for (const auto& asset :
+             runCli({"--json", "asset", "list"}, studioA).json().value("assets").toArray())
+            if (asset.toObject().value("path").toString().endsWith("hr3-jungle.ogg"))
+                trackPcm = asset.toObject().value("pcm_sha256").toString();
+        QCOMPARE(trackPcm.size(), 64);
+
+        const auto pushed = runCli({"--json", "ledger", "push", "--to", url}, studioA);
+        QCOMPARE(pushed.exitCode, 0);
+        const QJsonObject prints = pushed.json().value("fingerprints").toObject();
+        QCOMPARE(prints.value("stored").toInt(), 2);
+        QCOMPARE(server.psql("SELECT count(DISTINCT recording) FROM ledger_landmarks"),
+                 QString("2"));
+        const QString rows = server.psql("SELECT count(*) FROM ledger_landmarks");
+        QVERIFY(rows.toInt() > 10000);
+        // Pushed again: nothing fingerprinted or sent twice.
+        const QJsonObject again = runCli({"--json", "ledger", "push", "--to", url}, studioA)
+                                      .json()
+                                      .value("fingerprints")
+                                      .toObject();
+        QCOMPARE(again.value("sent").toInt(), 0);
+        QCOMPARE(again.value("already_there").toInt(), 2);
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_landmarks"), rows);
+
+        // 5 s of Ada's track from 40 s, under another track at 70% of its level.
+        const QString excerpt = dir.filePath("excerpt.wav");
+        const QString under = dir.filePath("under.wav");
+        const QString mix = dir.filePath("mix.wav");
+        QVERIFY(accord::test::runTool(
+            "sox", {track, "-r", "44100", "-c", "2", excerpt, "trim", "40", "5"}));
+        QVERIFY(accord::test::runTool(
+            "sox", {otherMusic, "-r", "44100", "-c", "2", under, "trim", "30", "5"}));
+        QVERIFY(accord::test::runTool("sox", {"-m", "-v", "1", excerpt, "-v", "0.7", under, mix}));
+
+        const QString label = dir.filePath("label.sqlite"); // the label's registry: nothing in it
+        const auto found = runCli({"--json", "identify", "--ledger", url, mix}, label);
+        QCOMPARE(found.exitCode, 0);
+        const QJsonArray matches = found.json().value("matches").toArray();
+        QCOMPARE(matches.size(), 1);
+        const QJsonObject match = matches.first().toObject();
+        QCOMPARE(match.value("asset").toString(), trackPcm);
+        QCOMPARE(match.value("owner").toString(), idOf(ada, "public_key"));
+        QCOMPARE(match.value("owner_name").toString(), QString("Ada"));
+        QVERIFY(std::abs(match.value("recording_offset").toDouble() - 40) < 0.6);
+        QVERIFY(match.value("file_offset").toDouble() < 0.6);
+        QVERIFY(match.value("seconds").toDouble() > 4);
+        QVERIFY(std::abs(match.value("speed").toDouble() - 1) < 0.02);
+        // The same semantics as identify in A's own studio, against its own index.
+        const auto local = runCli({"--json", "identify", mix}, studioA);
+        QCOMPARE(local.json().value("matches").toArray().size(), 1);
+        const QJsonObject localMatch = local.json().value("matches").toArray().first().toObject();
+        for (const char* figure : {"file_offset", "recording_offset", "seconds", "speed",
+                                   "pitch_semitones", "confidence"})
+            QCOMPARE(match.value(figure).toDouble(), localMatch.value(figure).toDouble());
+
+        const QString unrelated = dir.filePath("unrelated.wav");
+        QVERIFY(accord::test::runTool("sox", {otherMusic, unrelated, "trim", "60", "5"}));
+        const auto none = runCli({"--json", "identify", "--ledger", url, unrelated}, label);
+        QCOMPARE(none.exitCode, 0);
+        QCOMPARE(none.json().value("matches").toArray().size(), 0);
+
+        // A server that files the track's landmarks under the other recording's claim: the rows
+        // are not the landmarks that claim's owner signed, so nothing is attributed to it.
+        QVERIFY(!server
+                     .psql("UPDATE ledger_landmarks SET recording = (SELECT number FROM "
+                           "ledger_fingerprint_claims WHERE pcm_sha256 <> '" +
+                           trackPcm +
+                           "') WHERE recording = (SELECT number FROM "
+                           "ledger_fingerprint_claims WHERE pcm_sha256 = '" +
+                           trackPcm + "')")
+                     .isNull());
+        const auto moved = runCli({"--json", "identify", "--ledger", url, mix}, label);
+        QCOMPARE(moved.exitCode, 0);
+        QCOMPARE(moved.json().value("matches").toArray().size(), 0);
+        // The claims renamed to another owner's name, their ids recomputed: the server takes it
+        // (it cannot check a signature); the reader, verifying the claim its rows now point to,
+        // refuses it naming it.
+        const QString rename =
+            "UPDATE ledger_fingerprint_claims SET statement = replace(statement, "
+            "'\"holderName\":\"Ada\"', '\"holderName\":\"Mallory\"'), id = "
+            "encode(sha256(convert_to(replace(statement, '\"holderName\":\"Ada\"', "
+            "'\"holderName\":\"Mallory\"'), 'UTF8')), 'hex') RETURNING id";
+        const QString renamedIds = server.psql(rename);
+        QCOMPARE(renamedIds.split('\n').size(), 2);
+        const auto refused = runCli({"identify", "--ledger", url, mix}, label);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("not signed by the holder key it names"),
+                 refused.err.constData());
+        QVERIFY2(refused.err.contains(url.toUtf8()), refused.err.constData());
+        QVERIFY2(refused.err.contains(renamedIds.split('\n').at(0).toUtf8()) ||
+                     refused.err.contains(renamedIds.split('\n').at(1).toUtf8()),
+                 refused.err.constData());
+    }
+
     void unreachableServer() {
         QTemporaryDir dir;
         const QString registry = dir.filePath("r.sqlite");
@@ -202,7 +317,8 @@ private slots:
         for (const QStringList& command :
              {QStringList{"ledger", "push", "--to", nowhere},
               QStringList{"ledger", "pull", "--from", nowhere},
-              QStringList{"ledger", "query", "--from", nowhere, "--holder", QString(64, 'a')}}) {
+              QStringList{"ledger", "query", "--from", nowhere, "--holder", QString(64, 'a')},
+              QStringList{"identify", "--ledger", nowhere, registry}}) {
             const auto result = runCli(command, registry);
             QCOMPARE(result.exitCode, 2);
             QVERIFY2(result.err.contains(nowhere.toUtf8()), result.err.constData());

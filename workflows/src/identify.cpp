@@ -2,6 +2,8 @@
 
 #include "accord/workflows/identify.h"
 
+#include "identify_windows.h"
+
 #include "accord/audio/audio_file.h"
 #include "accord/core/errors.h"
 #include "accord/dsp/fingerprint.h"
@@ -167,19 +169,10 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
     return updateFingerprintIndex(registry, index, progress, cancel);
 }
 
-std::vector<IdentifiedRecording>
-identifyFile(const Registry& registry, const FingerprintIndex& index, const std::string& path,
-             const std::atomic<bool>* cancel, double* fileSeconds) {
-    auto matchQuery = [&](const std::vector<dsp::Landmark>& query) {
-        return dsp::matchLandmarks(
-            query, [&](const std::vector<std::uint32_t>& hashes,
-                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                index.lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
-                             [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
-                                 hit(i, {recording, l.frame, l.span, l.pitchCents});
-                             });
-            });
-    };
+std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
+                                                   const WindowMatcher& matchWindowLandmarks,
+                                                   const std::atomic<bool>* cancel,
+                                                   double* fileSeconds) {
     // Long files are matched in overlapping windows, so memory stays bounded whatever their
     // length and a recording used twice is found twice (docs/IDENTIFY.md "Long files").
     const auto windowFrames =
@@ -190,7 +183,7 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
     std::uint32_t windowStart = 0;
     std::vector<dsp::LandmarkMatch> matches;
     auto matchWindow = [&] {
-        for (dsp::LandmarkMatch& m : matchQuery(window))
+        for (dsp::LandmarkMatch& m : matchWindowLandmarks(window))
             mergeMatch(matches, m);
     };
     const double seconds = streamLandmarks(
@@ -215,13 +208,44 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
         *fileSeconds = seconds;
     std::sort(matches.begin(), matches.end(),
               [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+    return matches;
+}
 
+IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordingSeconds) {
+    IdentifiedRecording r;
+    r.fileOffset = match.queryStart;
+    r.recordingOffset = match.recordingStart;
+    r.seconds = match.seconds;
+    r.speed = match.speed;
+    r.pitchSemitones = match.pitchSemitones;
+    r.confidence = match.confidence;
+    r.recordingSeconds = recordingSeconds;
+    return r;
+}
+
+std::vector<IdentifiedRecording>
+identifyFile(const Registry& registry, const FingerprintIndex& index, const std::string& path,
+             const std::atomic<bool>* cancel, double* fileSeconds) {
+    const auto matches = matchFileInWindows(
+        path,
+        [&](const std::vector<dsp::Landmark>& query) {
+            return dsp::matchLandmarks(
+                query, [&](const std::vector<std::uint32_t>& hashes,
+                           const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                    index.lookup(
+                        hashes, dsp::fingerprint::kMaxRowsPerHash,
+                        [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                            hit(i, {recording, l.frame, l.span, l.pitchCents});
+                        });
+                });
+        },
+        cancel, fileSeconds);
     std::vector<IdentifiedRecording> found;
     for (const dsp::LandmarkMatch& match : matches) {
         const auto recording = index.recording(match.recording);
         if (!recording)
             continue;
-        IdentifiedRecording r;
+        IdentifiedRecording r = identifiedAs(match, recording->seconds);
         r.kind = recording->kind;
         r.id = recording->registryId;
         if (r.kind == IndexedKind::Asset) {
@@ -232,13 +256,6 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
         }
         if (const auto holder = registry.holder(r.owner))
             r.ownerName = holder->name;
-        r.fileOffset = match.queryStart;
-        r.recordingOffset = match.recordingStart;
-        r.seconds = match.seconds;
-        r.speed = match.speed;
-        r.pitchSemitones = match.pitchSemitones;
-        r.confidence = match.confidence;
-        r.recordingSeconds = recording->seconds;
         found.push_back(std::move(r));
     }
     return found;

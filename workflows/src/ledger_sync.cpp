@@ -76,6 +76,7 @@ LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std:
         pushed.stored += published.stored;
         pushed.alreadyThere += published.alreadyThere;
     }
+    pushed.fingerprints = pushFingerprints(registry, *ledger);
     return pushed;
 }
 

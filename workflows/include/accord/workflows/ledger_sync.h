@@ -5,6 +5,7 @@
 // applied as revocations and pack grants are imported (docs/CONSENT.md "Revocation travels").
 
 #include "accord/core/registry.h"
+#include "accord/workflows/ledger_catalogue.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -20,13 +21,15 @@ constexpr std::size_t kLedgerPushBatch = 1000;
 
 struct LedgerPushed {
     std::size_t sent = 0;
-    std::size_t stored = 0;       // new on the server
-    std::size_t alreadyThere = 0; // sent before (a push cut off after its commit): kept once
+    std::size_t stored = 0;          // new on the server
+    std::size_t alreadyThere = 0;    // sent before (a push cut off after its commit): kept once
+    FingerprintsPushed fingerprints; // the recordings' landmarks (pushFingerprints)
 };
 
 // Sends every signed statement stored since the last push to `url`, in batches; after each batch
 // commits, the push cursor (beside the registry, `<registry>.ledger.json`) moves past it, so a
-// push cut off resumes where it stopped and a batch resent has no second effect. Throws
+// push cut off resumes where it stopped and a batch resent has no second effect. Then the
+// recordings' fingerprints (pushFingerprints), which need no cursor. Throws
 // IntegrityError naming a statement that does not verify (nothing of its batch is sent), BadInput
 // naming `url` when the server cannot be reached or the connection is lost.
 LedgerPushed pushToLedger(const Registry& registry, const std::string& url,
