@@ -6,7 +6,9 @@
 // studio's own registry refused on push with nothing of its batch sent; an unreachable server and
 // a ledger newer than this Accord (exit 2, naming it).
 
+#include "accord/core/errors.h"
 #include "accord/core/registry.h"
+#include "accord/ledger/catalogue.h"
 #include "accord/ledger/ledger.h"
 #include "accord/workflows/ledger_sync.h"
 
@@ -237,6 +239,33 @@ private slots:
         QCOMPARE(again.value("sent").toInt(), 0);
         QCOMPARE(again.value("already_there").toInt(), 2);
         QCOMPARE(server.psql("SELECT count(*) FROM ledger_landmarks"), rows);
+        // A batch resent after its commit (the claim asked for was not there yet): the claim is
+        // kept once and its rows are not stored again. One landmark changed: refused before
+        // anything is sent.
+        {
+            const auto ledger = accord::ledger::Ledger::connect(url.toStdString());
+            accord::ledger::Catalogue catalogue(*ledger);
+            const QString number =
+                server.psql("SELECT number FROM ledger_fingerprint_claims WHERE pcm_sha256 = '" +
+                            trackPcm + "'");
+            accord::ledger::SignedFingerprints resent{
+                {server
+                     .psql("SELECT statement FROM ledger_fingerprint_claims WHERE number = " +
+                           number)
+                     .toStdString(),
+                 server
+                     .psql("SELECT signature FROM ledger_fingerprint_claims WHERE number = " +
+                           number)
+                     .toStdString()},
+                catalogue.recording(number.toLongLong()).landmarks};
+            const auto published = catalogue.publish({resent});
+            QCOMPARE(published.stored, std::size_t(0));
+            QCOMPARE(published.alreadyThere, std::size_t(1));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_landmarks"), rows);
+            resent.landmarks.front().frame += 1;
+            QVERIFY_THROWS_EXCEPTION(accord::IntegrityError, catalogue.publish({resent}));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_fingerprint_claims"), QString("2"));
+        }
 
         // 5 s of Ada's track from 40 s, under another track at 70% of its level.
         const QString excerpt = dir.filePath("excerpt.wav");
