@@ -139,6 +139,7 @@ std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
                         keys.insert(keyOf(l));
                     verified.emplace(m.recording, std::move(recording));
                 }
+            // The same query asks for the same hashes, so the first pass's rows answer it.
             return dsp::matchLandmarks(
                 query, [&](const std::vector<std::uint32_t>&,
                            const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
