@@ -308,9 +308,10 @@ const std::vector<CommandSpec> commands = {
      0,
      0},
     {{"ledger", "query"},
-     "Lists every statement the ledger holds about a recording or a holder, and where it stands.",
-     "--from URL (--asset PCM_SHA256 | --holder PUBLIC_KEY)",
-     {{"--from", true}, {"--asset", true}, {"--holder", true}},
+     "Lists every statement the ledger holds about a recording, a holder or a model, and where it "
+     "stands.",
+     "--from URL (--asset PCM_SHA256 | --holder PUBLIC_KEY | --model WEIGHTS_SHA256)",
+     {{"--from", true}, {"--asset", true}, {"--holder", true}, {"--model", true}},
      0,
      0},
     {{"demo"},

@@ -1,5 +1,7 @@
 #include "accord/workflows/ledger_sync.h"
 
+#include "ledger_records.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/json_input.h"
@@ -76,6 +78,11 @@ LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std:
         pushed.stored += published.stored;
         pushed.alreadyThere += published.alreadyThere;
     }
+    json& recordCursors = state["servers"][url]["records_pushed_through"];
+    if (!recordCursors.is_object())
+        recordCursors = json::object();
+    pushed.records =
+        pushRecords(registry, *ledger, recordCursors, batch, [&] { writeState(registry, state); });
     return pushed;
 }
 
@@ -93,6 +100,8 @@ LedgerPulled pullFromLedger(Registry& registry, const std::string& url) {
             interest.grantStatementIds.push_back(g.origin->statementSha256);
             importedHere.insert(g.origin->statementSha256);
         }
+    for (const std::string& id : trainingStatementsOfModels(registry, *ledger))
+        interest.grantStatementIds.push_back(id);
     const auto entries = ledger->statementsFor(interest); // verified, or nothing is applied
     LedgerPulled pulled;
     pulled.read = entries.size();

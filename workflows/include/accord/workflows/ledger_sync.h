@@ -18,13 +18,23 @@ namespace accord::workflows {
 // and the next push resends only that.
 constexpr std::size_t kLedgerPushBatch = 1000;
 
+// Models trained here, packs imported here and exports' manifests (docs/LEDGER.md "Models, packs
+// and manifests").
+struct LedgerRecordsPushed {
+    std::size_t sent = 0;
+    std::size_t stored = 0;
+    std::size_t alreadyThere = 0;
+};
+
 struct LedgerPushed {
     std::size_t sent = 0;
     std::size_t stored = 0;       // new on the server
     std::size_t alreadyThere = 0; // sent before (a push cut off after its commit): kept once
+    LedgerRecordsPushed records;
 };
 
-// Sends every signed statement stored since the last push to `url`, in batches; after each batch
+// Sends every signed statement stored since the last push to `url`, in batches, then the records
+// not sent yet; after each batch
 // commits, the push cursor (beside the registry, `<registry>.ledger.json`) moves past it, so a
 // push cut off resumes where it stopped and a batch resent has no second effect. Throws
 // IntegrityError naming a statement that does not verify (nothing of its batch is sent), BadInput

@@ -1,0 +1,33 @@
+#pragma once
+
+// The models, packs and exports' manifests a studio publishes to the shared ledger
+// (docs/LEDGER.md "Models, packs and manifests"), and the training grants of its models that a
+// pull asks about.
+
+#include "accord/core/registry.h"
+#include "accord/ledger/ledger.h"
+#include "accord/workflows/ledger_sync.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace accord::workflows {
+
+// Sends, per kind, the records after the count `cursors` holds (`{"model": N, "pack": N,
+// "manifest": N}`, indices into the registry's models, packs and exports, which only grow), in
+// batches; after each batch commits, moves the cursor and calls `saveCursors`. Model records are
+// signed here with the studio's key for models trained here; pack records for packs imported here;
+// manifests are sent as their exporter signed them.
+LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger,
+                                nlohmann::json& cursors, std::size_t batch,
+                                const std::function<void()>& saveCursors);
+
+// The grant statements the ledger's model records say this registry's models were trained under:
+// their revocations concern this studio (docs/LEDGER.md "Pull").
+std::vector<std::string> trainingStatementsOfModels(const Registry& registry,
+                                                    const ledger::Ledger& ledger);
+
+} // namespace accord::workflows
