@@ -522,6 +522,15 @@ void MainWindow::createActions() {
         if (ok && !url.trimmed().isEmpty())
             pullFromLedger(url.trimmed());
     });
+    pushLedger_ = make(tr("Pus&h to Ledger…"), "actionPushLedger");
+    connect(pushLedger_, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const QString url =
+            QInputDialog::getText(this, tr("Push to Ledger"), tr("The ledger's PostgreSQL URL:"),
+                                  QLineEdit::Normal, LedgerStatus::url(), &ok);
+        if (ok && !url.trimmed().isEmpty())
+            pushToLedger(url.trimmed());
+    });
     exportRevocations_ = make(tr("E&xport Revocations…"), "actionExportRevocations");
     connect(exportRevocations_, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Revocations"),
@@ -632,6 +641,7 @@ void MainWindow::createMenus() {
     registry->addAction(importRevocations_);
     registry->addAction(exportRevocations_);
     registry->addAction(pullLedger_);
+    registry->addAction(pushLedger_);
     registry->addSeparator();
     registry->addAction(verifyAudit_);
 
@@ -735,6 +745,14 @@ void MainWindow::createStatusBar() {
         statusBar()->showMessage(ok ? summary : tr("Ledger not reached: %1").arg(summary),
                                  kStatusMessageMs);
     });
+    connect(ledgerStatus_, &LedgerStatus::pushed, this, [this](bool, const QString& summary) {
+        statusBar()->showMessage(summary, kStatusMessageMs);
+    });
+}
+
+void MainWindow::pushToLedger(const QString& url) {
+    LedgerStatus::setUrl(url);
+    ledgerStatus_->push(session_->path());
 }
 
 void MainWindow::pullFromLedger(const QString& url) {

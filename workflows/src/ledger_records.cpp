@@ -72,7 +72,8 @@ ledger::SignedRecord manifestRecord(const ExportRecord& exported) {
 } // namespace
 
 LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger, json& cursors,
-                                std::size_t batch, const std::function<void()>& saveCursors) {
+                                std::size_t batch,
+                                const std::function<void(std::size_t sent)>& saved) {
     const std::vector<Model> models = registry.models();
     const std::vector<PackRecord> packs = registry.packs();
     const std::vector<ExportRecord> exports = registry.exports();
@@ -84,7 +85,7 @@ LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger
     auto pushKind =
         [&](const char* kind, std::size_t count,
             const std::function<std::optional<ledger::SignedRecord>(std::size_t)>& recordOf) {
-            const json& at = cursors.value(kind, json(0));
+            const json at = cursors.value(kind, json(0));
             std::size_t next = at.is_number_unsigned() ? at.get<std::size_t>() : 0;
             while (next < count) {
                 const std::size_t end = std::min(count, next + batch);
@@ -96,10 +97,10 @@ LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger
                 // Only after the server committed: a push cut off before resends this batch.
                 next = end;
                 cursors[kind] = next;
-                saveCursors();
                 pushed.sent += records.size();
                 pushed.stored += published.stored;
                 pushed.alreadyThere += published.alreadyThere;
+                saved(pushed.sent);
             }
         };
     pushKind("model", models.size(),

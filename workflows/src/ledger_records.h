@@ -18,12 +18,12 @@ namespace accord::workflows {
 
 // Sends, per kind, the records after the count `cursors` holds (`{"model": N, "pack": N,
 // "manifest": N}`, indices into the registry's models, packs and exports, which only grow), in
-// batches; after each batch commits, moves the cursor and calls `saveCursors`. Model records are
-// signed here with the studio's key for models trained here; pack records for packs imported here;
-// manifests are sent as their exporter signed them.
+// batches; after each batch commits, moves the cursor and calls `saved` with the count sent so far.
+// Model records are signed here with the studio's key for models trained here; pack records for
+// packs imported here; manifests are sent as their exporter signed them.
 LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger,
                                 nlohmann::json& cursors, std::size_t batch,
-                                const std::function<void()>& saveCursors);
+                                const std::function<void(std::size_t sent)>& saved);
 
 // The grant statements the ledger's model records say this registry's models were trained under:
 // their revocations concern this studio (docs/LEDGER.md "Pull").

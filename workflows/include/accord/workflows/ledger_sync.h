@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,8 +40,11 @@ struct LedgerPushed {
 // push cut off resumes where it stopped and a batch resent has no second effect. Throws
 // IntegrityError naming a statement that does not verify (nothing of its batch is sent), BadInput
 // naming `url` when the server cannot be reached or the connection is lost.
+// `progress`, when given, hears the count sent so far after each batch commits (on the calling
+// thread).
 LedgerPushed pushToLedger(const Registry& registry, const std::string& url,
-                          std::size_t batch = kLedgerPushBatch);
+                          std::size_t batch = kLedgerPushBatch,
+                          const std::function<void(std::size_t sent)>& progress = {});
 
 struct LedgerPulled {
     std::size_t read = 0;                   // statements the ledger holds that concern us
@@ -59,5 +63,7 @@ LedgerPulled pullFromLedger(Registry& registry, const std::string& url);
 
 // When this registry last pulled from `url` (ISO time), if ever.
 std::optional<std::string> lastPulled(const Registry& registry, const std::string& url);
+// When this registry last pushed to `url` (ISO time), if ever.
+std::optional<std::string> lastPushed(const Registry& registry, const std::string& url);
 
 } // namespace accord::workflows
