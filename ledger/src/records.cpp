@@ -172,14 +172,11 @@ Published Ledger::publishRecords(const std::vector<SignedRecord>& records) {
     return published;
 }
 
-std::vector<RecordEntry>
-Ledger::recordsAbout(const std::vector<std::string>& weightsSha256s) const {
-    // One lookup in the GIN index of `models` per model asked about.
+std::vector<RecordEntry> Ledger::recordsAbout(const std::string& weightsSha256) const {
     const auto rows = impl_->connection.exec(
-        "SELECT DISTINCT ON (r.seq) r.id, r.seq, r.record, r.signature, r.kind, r.signer_key, "
-        "r.models::text FROM unnest($1::text[]) AS w(hash) "
-        "JOIN ledger_records r ON r.models @> jsonb_build_array(w.hash) ORDER BY r.seq",
-        {detail::keysParam(weightsSha256s)});
+        "SELECT id, seq, record, signature, kind, signer_key, models::text FROM ledger_records "
+        "WHERE models @> jsonb_build_array($1::text) ORDER BY seq",
+        {weightsSha256});
     std::vector<RecordEntry> entries;
     for (int r = 0; r < rows.rows(); ++r) {
         RecordEntry entry{
@@ -211,7 +208,7 @@ std::vector<LedgerEntry> Ledger::statementsWithIds(const std::vector<std::string
 
 ModelHistory modelHistory(const Ledger& ledger, const std::string& weightsSha256, UnixTime now) {
     ModelHistory history;
-    const std::vector<RecordEntry> records = ledger.recordsAbout({weightsSha256});
+    const std::vector<RecordEntry> records = ledger.recordsAbout(weightsSha256);
     std::set<std::string> named;
     for (const RecordEntry& r : records) {
         named.insert(r.fields.trainedUnder.begin(), r.fields.trainedUnder.end());

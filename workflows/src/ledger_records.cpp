@@ -112,17 +112,4 @@ LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger
     return pushed;
 }
 
-std::vector<std::string> trainingStatementsOfModels(const Registry& registry,
-                                                    const ledger::Ledger& ledger) {
-    std::vector<std::string> weights;
-    for (const Model& m : registry.models())
-        weights.push_back(m.weightsSha256);
-    std::vector<std::string> statements;
-    for (const ledger::RecordEntry& r : ledger.recordsAbout(weights))
-        if (r.fields.kind == ledger::RecordKind::Model)
-            statements.insert(statements.end(), r.fields.trainedUnder.begin(),
-                              r.fields.trainedUnder.end());
-    return statements;
-}
-
 } // namespace accord::workflows

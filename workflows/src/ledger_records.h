@@ -1,8 +1,7 @@
 #pragma once
 
 // The models, packs and exports' manifests a studio publishes to the shared ledger
-// (docs/LEDGER.md "Models, packs and manifests"), and the training grants of its models that a
-// pull asks about.
+// (docs/LEDGER.md "Models, packs and manifests").
 
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
@@ -11,8 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
-#include <string>
-#include <vector>
 
 namespace accord::workflows {
 
@@ -24,10 +21,5 @@ namespace accord::workflows {
 LedgerRecordsPushed pushRecords(const Registry& registry, ledger::Ledger& ledger,
                                 nlohmann::json& cursors, std::size_t batch,
                                 const std::function<void(std::size_t sent)>& saved);
-
-// The grant statements the ledger's model records say this registry's models were trained under:
-// their revocations concern this studio (docs/LEDGER.md "Pull").
-std::vector<std::string> trainingStatementsOfModels(const Registry& registry,
-                                                    const ledger::Ledger& ledger);
 
 } // namespace accord::workflows

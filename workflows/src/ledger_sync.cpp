@@ -107,8 +107,6 @@ LedgerPulled pullFromLedger(Registry& registry, const std::string& url) {
             interest.grantStatementIds.push_back(g.origin->statementSha256);
             importedHere.insert(g.origin->statementSha256);
         }
-    for (const std::string& id : trainingStatementsOfModels(registry, *ledger))
-        interest.grantStatementIds.push_back(id);
     const auto entries = ledger->statementsFor(interest); // verified, or nothing is applied
     LedgerPulled pulled;
     pulled.read = entries.size();

@@ -95,9 +95,9 @@ public:
     // Models, packs and exports' manifests (accord/ledger/records.h), verified and stored as
     // publish() stores statements.
     Published publishRecords(const std::vector<SignedRecord>& records);
-    // Every record about a model with one of these weights' SHA-256, in the order received,
-    // verified (IntegrityError naming the first that does not).
-    std::vector<RecordEntry> recordsAbout(const std::vector<std::string>& weightsSha256s) const;
+    // Every record about the model with these weights (SHA-256), in the order received, verified
+    // (IntegrityError naming the first that does not).
+    std::vector<RecordEntry> recordsAbout(const std::string& weightsSha256) const;
     // The grant statements with these ids and every revocation of them, verified.
     std::vector<LedgerEntry> statementsWithIds(const std::vector<std::string>& ids) const;
 
