@@ -279,6 +279,15 @@ private slots:
                      .value("sent")
                      .toInt(),
                  0);
+        // One that lost its cursor resends them, signed again to the very same rows: none stored.
+        QVERIFY(QFile::remove(studioA + ".ledger.json"));
+        const QJsonObject resent = runCli({"--json", "ledger", "push", "--to", url}, studioA)
+                                       .json()
+                                       .value("records")
+                                       .toObject();
+        QCOMPARE(resent.value("sent").toInt(), 2);
+        QCOMPARE(resent.value("already_there").toInt(), 2);
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
 
         // The label, with no registry, asks about the model.
         const QStringList askLabel = {"--json", "ledger",  "query", "--from",

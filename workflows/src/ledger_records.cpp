@@ -4,6 +4,7 @@
 #include "accord/core/json_input.h"
 #include "accord/ledger/records.h"
 
+#include <algorithm>
 #include <set>
 
 namespace accord::workflows {
