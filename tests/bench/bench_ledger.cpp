@@ -308,7 +308,9 @@ int main(int argc, char** argv) {
         std::printf("  + %zu filler records of other models (server-made, %.0f s)\n", recordFiller,
                     filled);
     }
-    server.psql("ANALYZE ledger_records");
+    // As autovacuum would after such a load: statistics, and the GIN index's pending entries
+    // merged (until then a lookup also scans the pending list).
+    server.psql("VACUUM ANALYZE ledger_records");
     server.psql("ANALYZE ledger_statements");
     const std::string weights = sha256Hex("weights" + std::to_string(models / 2 + 7));
     ledger::ModelHistory modelHistory;

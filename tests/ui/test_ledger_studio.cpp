@@ -107,6 +107,7 @@ private Q_SLOTS:
             window.pushToLedger(url);
             QTRY_COMPARE_WITH_TIMEOUT(pushes.count(), 2, test::kSafetyNetMs);
             QVERIFY(pushes.at(1).at(1).toString().contains("0 new statements"));
+            QVERIFY2(status->text().contains(" · pushed "), qPrintable(status->text()));
             QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString("2"));
 
             const QString nowhere =

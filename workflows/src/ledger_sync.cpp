@@ -85,11 +85,13 @@ LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std:
     if (!recordCursors.is_object())
         recordCursors = json::object();
     pushed.records = pushRecords(registry, *ledger, recordCursors, batch, [&](std::size_t sent) {
-        state["servers"][url]["pushed_at"] = formatIsoTime(currentTime());
         writeState(registry, state);
         if (progress)
             progress(pushed.sent + sent);
     });
+    // When it last pushed, even with nothing new: the studio shows it (docs/STUDIO.md "Ledger").
+    state["servers"][url]["pushed_at"] = formatIsoTime(currentTime());
+    writeState(registry, state);
     return pushed;
 }
 
