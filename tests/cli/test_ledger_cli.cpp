@@ -334,6 +334,12 @@ private slots:
                 ++revokedTraining;
         QCOMPARE(revokedTraining, 1);
         QVERIFY(!QFile::exists(dir.filePath("label.sqlite")));
+        const auto notAHash = runCli({"ledger", "query", "--from", url, "--model", "abc"});
+        QCOMPARE(notAHash.exitCode, 2);
+        QVERIFY2(notAHash.err.contains("--model"), notAHash.err.constData());
+        QCOMPARE(runCli({"ledger", "query", "--from", url, "--model", weights, "--holder", weights})
+                     .exitCode,
+                 1);
 
         // The export's manifest altered on the server (who owns a recording), its id made to match:
         // the server takes it, the label's query refuses it naming it.
