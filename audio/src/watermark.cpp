@@ -416,14 +416,13 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
 // ---- streaming embedding ----
 
 struct WatermarkStreamEmbedder::Impl {
-    Impl(int rate, std::uint32_t payload) : sampleRate(rate), clock(rate), marker(payload) {
+    Impl(int rate, std::uint32_t payload) : clock(rate), marker(payload) {
         if (rate != kRate) {
             down.emplace(rate, kRate, 1, dsp::ResampleQuality::Low);
             up.emplace(kRate, rate, 1, dsp::ResampleQuality::Low);
         }
     }
 
-    int sampleRate;
     HopClock clock;
     FrameMarker marker;
     int latency = 0;
