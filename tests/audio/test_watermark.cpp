@@ -1,7 +1,8 @@
 // accord::audio watermark (watermark.h) on real recordings: round trip, excerpts, gain, an MP3
 // round trip through lame, sample rates down to 8 kHz, streaming embedding equal to the file's,
 // streaming detection equal to detection of the whole, no detection on unmarked audio, the mark's
-// SNR, distinct payloads, degenerate input. bench_watermark measures the rates; these are the guarantees.
+// SNR, distinct payloads, degenerate input. bench_watermark measures the rates; these are the
+// guarantees.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
