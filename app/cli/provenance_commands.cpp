@@ -213,6 +213,8 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
             text += " " + model.value("model", std::string()) + " (" +
                     model.value("kind", std::string("voice")) + " of " +
                     model.value("ownerName", std::string()) + ")";
+        for (const auto& live : result.lineage.value("liveInputs", json::array()))
+            text += ", " + live.value("description", std::string());
         text += "\n";
     }
     for (const auto& note : result.notes)

@@ -9,10 +9,11 @@
 // metronome and count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording
 // path"): armed tracks monitoring and recording the input, arms changed and recordings started
 // and stopped (with and without punch) while playing. And a LiveStream (the plugin's) while
-// streams are handed over.
+// streams are handed over, half of them watermarked as the plugin's voice is.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/live_stream.h"
+#include "accord/audio/marked_stream.h"
 #include "accord/audio/media.h"
 
 #include "delay_gain.h"
@@ -307,7 +308,8 @@ private slots:
 
     // A live stream (the Accord Voice plugin's, docs/PLUGIN.md) played by a callback thread while
     // the message thread hands it new streams and none: the callback takes them, plays them and
-    // hands the old ones back without allocating, freeing or locking.
+    // hands the old ones back without allocating, freeing or locking. Half the streams carry the
+    // watermark (audio/marked_stream.h), whose work is the worker's.
     void liveStreamsNeverAllocateOrLock() {
         constexpr int kRate = 48000, kBlock = 128;
         accord::audio::LiveStreamSlot slot;
@@ -332,10 +334,13 @@ private slots:
             }
         });
         for (int round = 0; round < 60; ++round) {
-            slot.publish(round % 4 == 3
-                             ? nullptr
-                             : std::make_unique<accord::audio::LiveStream>(
-                                   std::make_shared<DelayGain>(100 + round, 0.5f), kRate, kBlock));
+            std::shared_ptr<accord::dsp::StreamProcessor> node =
+                std::make_shared<DelayGain>(100 + round, 0.5f);
+            if (round % 2 == 0)
+                node = accord::audio::markedStreamProcessor(std::move(node), std::uint32_t(round));
+            slot.publish(round % 4 == 3 ? nullptr
+                                        : std::make_unique<accord::audio::LiveStream>(
+                                              std::move(node), kRate, kBlock));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         running = false;

@@ -26,7 +26,8 @@ std::vector<Recording> registeredRecordings(const Registry& registry) {
         if (asset.kind == AssetKind::Audio)
             all.push_back({IndexedKind::Asset, asset.id, asset.path, asset.pcmSha256});
     for (const Render& render : registry.renders())
-        if (render.kind != "variation-midi") // a MIDI file: notes, no sound
+        // A MIDI file has notes, no sound; a live render (the plugin's) was never written.
+        if (render.kind != "variation-midi" && !render.path.empty())
             all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
     return all;
 }
