@@ -8,6 +8,7 @@
 #include "accord/core/files.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace accord {
 
@@ -254,34 +255,42 @@ std::vector<IndexedRecording> FingerprintIndex::recordings() const {
 void FingerprintIndex::lookup(
     const std::vector<std::uint32_t>& hashes,
     const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const {
-    // Each distinct hash once, in order (neighbouring pages), all in one statement: a query asks
-    // for thousands, and a statement per hash cost as much again as the B-tree's descents
-    // (docs/IDENTIFY.md "Index"). Each row is handed to every query landmark asking its hash; a
-    // stopped hash holds only its stop row (add), so no lookup reads more than the cap's rows.
-    std::vector<std::pair<std::uint32_t, std::size_t>> asked; // (hash, index into hashes)
-    for (std::size_t i = 0; i < hashes.size(); ++i)
-        asked.push_back({hashes[i], i});
-    std::sort(asked.begin(), asked.end());
-    std::string wanted = "[";
-    for (std::size_t i = 0; i < asked.size(); ++i)
-        if (i == 0 || asked[i].first != asked[i - 1].first)
-            wanted += (i ? "," : "") + std::to_string(asked[i].first);
-    wanted += "]";
+    // The distinct hashes in order (neighbouring pages), a few thousand to a statement: a query
+    // asks for thousands, and a statement per hash cost as much again as the B-tree's descents,
+    // while one for all of a long window's would hold its whole list, and SQLite's parse of it,
+    // at once (docs/IDENTIFY.md "Index"). Each row is handed to every query landmark asking its
+    // hash; a stopped hash holds only its stop row (add), so no lookup reads more than the cap's
+    // rows.
+    constexpr std::size_t kHashesPerStatement = 4096;
+    std::vector<std::size_t> order(hashes.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return hashes[a] < hashes[b]; });
     Statement s(impl_->db,
                 "SELECT l.hash, l.recording, l.frame, l.span, l.pitch FROM json_each(?) AS wanted "
                 "JOIN landmarks AS l ON l.hash = wanted.value",
                 impl_->path);
-    s.bind(1, wanted);
-    while (s.step()) {
-        const std::int64_t recording = s.integer(1);
-        if (recording == kStoppedRecording)
-            continue;
-        const IndexedLandmark landmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
-                                       std::uint16_t(s.integer(3)), std::int16_t(s.integer(4))};
-        const auto first = std::lower_bound(
-            asked.begin(), asked.end(), std::pair<std::uint32_t, std::size_t>{landmark.hash, 0});
-        for (auto at = first; at != asked.end() && at->first == landmark.hash; ++at)
-            found(at->second, recording, landmark);
+    for (std::size_t next = 0; next < order.size();) {
+        std::string wanted = "[";
+        for (std::size_t distinct = 0; next < order.size() && distinct < kHashesPerStatement;
+             ++next)
+            if (next == 0 || hashes[order[next]] != hashes[order[next - 1]])
+                wanted += (distinct++ ? "," : "") + std::to_string(hashes[order[next]]);
+        wanted += "]";
+        s.bind(1, wanted);
+        while (s.step()) {
+            const std::int64_t recording = s.integer(1);
+            if (recording == kStoppedRecording)
+                continue;
+            const IndexedLandmark landmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
+                                           std::uint16_t(s.integer(3)), std::int16_t(s.integer(4))};
+            auto at = std::lower_bound(
+                order.begin(), order.end(), landmark.hash,
+                [&](std::size_t index, std::uint32_t hash) { return hashes[index] < hash; });
+            for (; at != order.end() && hashes[*at] == landmark.hash; ++at)
+                found(*at, recording, landmark);
+        }
+        s.reset();
     }
 }
 
