@@ -107,7 +107,7 @@ double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
 
 std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry) {
     return FingerprintIndex::open(FingerprintIndex::pathBeside(registry.path()),
-                                  dsp::fingerprint::kVersion);
+                                  dsp::fingerprint::kVersion, dsp::fingerprint::kMaxRowsPerHash);
 }
 
 std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* seconds,
@@ -175,7 +175,7 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
         return dsp::matchLandmarks(
             query, [&](const std::vector<std::uint32_t>& hashes,
                        const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                index.lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
+                index.lookup(hashes,
                              [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                                  hit(i, {recording, l.frame, l.span, l.pitchCents});
                              });
