@@ -22,7 +22,8 @@
 // schedule), ACCORD_BENCH_MINUTES (5), ACCORD_BENCH_HIDDEN (0: default), ACCORD_BENCH_THREADS (0:
 // the product's default), ACCORD_BENCH_PHRASE_BARS (8), ACCORD_BENCH_VARIATIONS (200),
 // ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1),
-// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music), ACCORD_BENCH_VALIDATION
+// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music, every file's first line
+// before any file's second; ACCORD_BENCH_LINES_IN_TURNS=0: file by file), ACCORD_BENCH_VALIDATION
 // (1: for tuning, the held-out files are left out and every fourth training file is held out
 // instead).
 
@@ -128,18 +129,47 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
                 training.push_back(files[f]);
         files = training;
     }
+    std::vector<std::vector<Melody>> linesOfTrainingFiles;
     for (size_t f = 0; f < files.size(); ++f) {
         const bool heldOut = f % 4 == 3;
-        for (const Melody& line : accord::audio::readMidiFile(files[f].string()).lines) {
-            if (static_cast<int>(line.notes.size()) < 2 * kMinimumPhraseNotes ||
-                (!heldOut && source.trainingSeconds >= 60 * trainingMinutes))
-                continue;
-            (heldOut ? source.heldOutSeconds : source.trainingSeconds) += secondsOf(line);
-            (heldOut ? source.heldOutLines : source.trainingLines).push_back(line);
-            if (heldOut)
-                for (Melody& phrase : phrasesOf(line, phraseBars))
-                    source.heldOutPhrases.push_back(std::move(phrase));
+        std::vector<Melody> lines;
+        for (Melody& line : accord::audio::readMidiFile(files[f].string()).lines)
+            if (static_cast<int>(line.notes.size()) >= 2 * kMinimumPhraseNotes)
+                lines.push_back(std::move(line));
+        if (!heldOut) {
+            linesOfTrainingFiles.push_back(std::move(lines));
+            continue;
         }
+        for (const Melody& line : lines) {
+            source.heldOutSeconds += secondsOf(line);
+            source.heldOutLines.push_back(line);
+            for (Melody& phrase : phrasesOf(line, phraseBars))
+                source.heldOutPhrases.push_back(std::move(phrase));
+        }
+    }
+    // Up to the cap, the training files' lines in turns (every file's first line, then every
+    // file's second...): the cap then keeps lines of every song, not every line of the first few
+    // songs (docs/STYLE.md "Measured"). ACCORD_BENCH_LINES_IN_TURNS=0: file by file, as before.
+    std::vector<const Melody*> order;
+    if (envNumber("ACCORD_BENCH_LINES_IN_TURNS", 1) != 0) {
+        for (size_t turn = 0, added = 1; added > 0; ++turn) {
+            added = 0;
+            for (const auto& lines : linesOfTrainingFiles)
+                if (turn < lines.size()) {
+                    order.push_back(&lines[turn]);
+                    ++added;
+                }
+        }
+    } else {
+        for (const auto& lines : linesOfTrainingFiles)
+            for (const Melody& line : lines)
+                order.push_back(&line);
+    }
+    for (const Melody* line : order) {
+        if (source.trainingSeconds >= 60 * trainingMinutes)
+            break;
+        source.trainingSeconds += secondsOf(*line);
+        source.trainingLines.push_back(*line);
     }
     return source;
 }
