@@ -525,8 +525,11 @@ void Engine::setMasterGain(double gainDb) {
 
 void Engine::setMasterLimiter(const MasterLimiter& settings) {
     impl_->messageThread.assertOwner("Engine::setMasterLimiter");
-    if (impl_->limiter)
-        impl_->limiter->set(settings);
+    // Made here when no project was set yet: the next graph takes it (setProject remakes it only
+    // for another rate).
+    if (!impl_->limiter)
+        impl_->limiter = std::make_shared<detail::MasterLimiterNode>(settings, impl_->rate.load());
+    impl_->limiter->set(settings);
 }
 
 int Engine::masterLatencyFrames() const {
