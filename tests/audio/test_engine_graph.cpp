@@ -596,6 +596,7 @@ private slots:
         engine.setProject(chain);
         const int latency = engine.masterLatencyFrames();
         QVERIFY(latency > 0);
+        qInfo("the master limiter's latency at 48 kHz: %d frames", latency);
         engine.play();
         Blocks blocks(0, 17);
         Pulled got;
