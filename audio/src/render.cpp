@@ -42,6 +42,12 @@ constexpr int kSegmentFrames = 16384; // frames handed to the loudness thread at
 // enough (docs/ARCHITECTURE.md "Loudness target on export").
 constexpr int kLoudnessPasses = 2;
 constexpr double kLoudnessTolerance = 0.1; // LU
+// The reverb tail (docs/ARCHITECTURE.md "Reverb tail"): a render of the whole project whose tracks
+// send to the reverb goes on past the last clip in steps of kTailStepFrames, ending before the
+// first step whose mix stays under kTailSilence (-90 dBFS), or after kMaxTailSeconds.
+constexpr int kTailStepFrames = 4096;
+constexpr float kTailSilence = 3.1622776e-5f; // -90 dBFS
+constexpr double kMaxTailSeconds = 30.0;
 
 // Where a write failed: kept by the output, outside the stream the JUCE writer owns.
 struct WriteState {
@@ -600,6 +606,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
     // ahead (past the range's end, as playback goes on), and the stems, which skip the limiter,
     // are held back as long to line up with the mix.
     const int lag = detail::PlaybackGraph::latencyOf(graph.limiter.get());
+    std::int64_t written = length; // frames in each file: the range, and a reverb tail
     StemDelay stemDelay(stemBuffers, lag);
     std::int64_t graphPosition = 0; // frames into the range the graph has rendered
     auto renderGraph = [&](int frames) {
@@ -637,6 +644,43 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                 nextProgress = at + progressStep;
             }
         }
+        // The reverb tail: each step rendered and held, written only when it still sounds.
+        if (request.rangeEnd == 0 && graph.reverb != nullptr) {
+            const auto cap = std::int64_t(kMaxTailSeconds * project.sampleRate);
+            std::vector<std::vector<float>> held(2 * outputs.size(),
+                                                 std::vector<float>(kTailStepFrames));
+            while (written - length < cap) {
+                float peak = 0.0f;
+                for (int offset = 0; offset < kTailStepFrames; offset += block) {
+                    if (isCancelled(cancel))
+                        throw Cancelled();
+                    const int frames = std::min(block, kTailStepFrames - offset);
+                    renderGraph(frames);
+                    for (int i = 0; i < frames; ++i)
+                        peak = std::max({peak, std::abs(mixLeft[std::size_t(i)]),
+                                         std::abs(mixRight[std::size_t(i)])});
+                    for (std::size_t o = 0; o < outputs.size(); ++o) {
+                        const int track = outputs[o]->trackIndex;
+                        std::copy_n(track < 0 ? mixLeft.data() : stemLeft[std::size_t(track)],
+                                    frames, held[2 * o].begin() + offset);
+                        std::copy_n(track < 0 ? mixRight.data() : stemRight[std::size_t(track)],
+                                    frames, held[2 * o + 1].begin() + offset);
+                    }
+                }
+                if (peak < kTailSilence)
+                    break;
+                loudness.begin();
+                for (int offset = 0; offset < kTailStepFrames; offset += block) {
+                    const int frames = std::min(block, kTailStepFrames - offset);
+                    for (std::size_t o = 0; o < outputs.size(); ++o)
+                        writeBlock(*outputs[o], request.format, held[2 * o].data() + offset,
+                                   held[2 * o + 1].data() + offset, frames, scratch,
+                                   loudness.bufferOf(o) + std::size_t(offset) * kRenderChannels);
+                }
+                loudness.submit(kTailStepFrames);
+                written += kTailStepFrames;
+            }
+        }
         loudness.finish();
     }
 
@@ -656,7 +700,7 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         RenderedFile file;
         file.path = output->target;
         file.trackId = output->trackId;
-        file.durationSeconds = double(length) / project.sampleRate;
+        file.durationSeconds = double(written) / project.sampleRate;
         file.pcmSha256 = output->hash->finishHex();
         file.lufs = output->loudness->integratedLoudness();
         const double peak = output->loudness->truePeak();
