@@ -575,6 +575,24 @@ private slots:
         QVERIFY(soxi.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("48000"));
 
+        // A range and a loudness target, as export takes them: the file holds the range, at the
+        // target under its ceiling; a target with stems, or a ceiling alone, is refused.
+        r = runCli({"--json", "render", project, "--mix", dir.filePath("part.wav"), "--range",
+                    "0.5", "1.5", "--loudness", "-16", "--true-peak", "-2"},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject part = r.json().value("files").toArray().at(0).toObject();
+        QCOMPARE(part.value("duration").toDouble(), 1.0);
+        QVERIFY2(std::abs(part.value("lufs").toDouble() + 16) < 0.5,
+                 qPrintable(QString::number(part.value("lufs").toDouble())));
+        QVERIFY(part.value("true_peak_db").toDouble() <= -2.0);
+        expectBadInput({"render", project, "--stems", stems, "--loudness", "-14"},
+                       "a loudness target applies to a mix");
+        expectBadInput({"render", project, "--mix", mix, "--true-peak", "-1"},
+                       "give --loudness too");
+        expectBadInput({"render", project, "--mix", mix, "--range", "2", "1"},
+                       "must come after the start");
+
         // The mix is a render whose lineage holds both recordings: the gate follows it.
         const QString mixRender = files.at(0).toObject().value("render").toString();
         r = runCli({"--json", "consent", "check", "--scope", "export", "--render", mixRender},
