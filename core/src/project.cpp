@@ -91,6 +91,7 @@ void validateMaster(const Project& project, const std::function<void(const std::
     checkRange(fail, "reverb damping", project.reverb.damping, 0, 1, "");
     checkRange(fail, "reverb width", project.reverb.width, 0, 1, "");
     checkRange(fail, "reverb return_db", project.reverb.returnDb, -96, 12, " dB");
+    checkRange(fail, "limiter ceiling_dbtp", project.limiter.ceilingDbtp, -20, 0, " dBTP");
 }
 
 TrackEq eqFromJson(const json& object, const std::string& where) {
@@ -350,6 +351,9 @@ std::string projectToJson(const Project& project, const std::string& projectPath
                               {"damping", project.reverb.damping},
                               {"width", project.reverb.width},
                               {"return_db", project.reverb.returnDb}};
+    if (!(project.limiter == MasterLimiter()))
+        document["limiter"] = {{"on", project.limiter.on},
+                               {"ceiling_dbtp", project.limiter.ceilingDbtp}};
     return withUnknown(std::move(document), project.unknownFields).dump(2) + "\n";
 }
 
@@ -392,9 +396,12 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
     project.reverb.damping = reverb.number("damping", project.reverb.damping);
     project.reverb.width = reverb.number("width", project.reverb.width);
     project.reverb.returnDb = reverb.number("return_db", project.reverb.returnDb);
-    project.unknownFields =
-        unknownText(top, {"format", "version", "time_unit", "sample_rate", "tempo",
-                          "time_signature", "registry", "tracks", "master_gain_db", "reverb"});
+    const JsonFields limiter(top.object("limiter", true), projectPath + ": limiter");
+    project.limiter.on = limiter.flag("on", project.limiter.on);
+    project.limiter.ceilingDbtp = limiter.number("ceiling_dbtp", project.limiter.ceilingDbtp);
+    project.unknownFields = unknownText(top, {"format", "version", "time_unit", "sample_rate",
+                                              "tempo", "time_signature", "registry", "tracks",
+                                              "master_gain_db", "reverb", "limiter"});
     for (const json& t : top.objects("tracks", false)) {
         Track track;
         const JsonFields tf(t, projectPath + ": a track");

@@ -60,8 +60,8 @@ accord::TrackEq randomEq(std::mt19937& random) {
 }
 
 // A project of real recordings with effects (every track an EQ, most a reverb send, a master
-// fader); `variant` moves clips, changes fades and drops/adds a track so every rebuild is a
-// different graph.
+// fader, mostly a master limiter); `variant` moves clips, changes fades and drops/adds a track so
+// every rebuild is a different graph.
 accord::Project makeProject(int variant) {
     const QString root = accord::test::materialRoot() + "/";
     const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav",
@@ -71,6 +71,7 @@ accord::Project makeProject(int variant) {
     project.sampleRate = 48000;
     project.masterGainDb = -3.0 - variant % 4;
     project.reverb.roomSize = 0.3 + 0.1 * (variant % 5);
+    project.limiter = {variant % 3 != 0, -1.0 - variant % 6};
     std::mt19937 random(unsigned(variant) + 100);
     const int tracks = 6 + variant % 3;
     for (int t = 0; t < tracks; ++t) {
@@ -192,6 +193,7 @@ class TestEngineRealtime : public QObject {
             }
             engine.setMasterGain(-20.0 * unit(random));
             engine.setReverb({unit(random), unit(random), unit(random), -12.0 * unit(random)});
+            engine.setMasterLimiter({unit(random) < 0.7, -12.0 * unit(random)});
             engine.masterMeter();
             engine.seek(std::int64_t(unit(random) * 150000));
             if (round % 3 == 0)

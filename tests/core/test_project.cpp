@@ -67,11 +67,12 @@ private slots:
                 std::string::npos);
     }
 
-    // EQ, send, master fader and reverb survive a save; absent they stay absent (off).
+    // EQ, send, master fader, reverb and limiter survive a save; absent they stay absent (off).
     void effectsRoundTrip() {
         Project original = sample();
         original.masterGainDb = -4.5;
         original.reverb = {0.8, 0.3, 0.6, -2};
+        original.limiter = {true, -2.5};
         original.tracks[0].eq = TrackEq::standard();
         original.tracks[0].eq->bands[1].gainDb = 6;
         original.tracks[0].eq->bands[2].q = 4;
@@ -81,6 +82,8 @@ private slots:
         const Project loaded = loadProject(path("fx.accord"));
         QCOMPARE(loaded.masterGainDb, -4.5);
         QVERIFY(loaded.reverb == original.reverb);
+        QVERIFY(loaded.limiter.on);
+        QCOMPARE(loaded.limiter.ceilingDbtp, -2.5);
         QVERIFY(loaded.tracks[0].eq.has_value());
         QVERIFY(*loaded.tracks[0].eq == *original.tracks[0].eq);
         QCOMPARE(loaded.tracks[0].eq->bands[0].type, EqBandType::LowShelf);
@@ -92,11 +95,14 @@ private slots:
         // Off by default: a project without them writes none of the fields.
         saveProject(path("plain.accord"), sample());
         const std::string plain = readWholeFile(path("plain.accord"));
-        for (const char* field : {"\"eq\"", "reverb_send_db", "master_gain_db", "\"reverb\""})
+        for (const char* field :
+             {"\"eq\"", "reverb_send_db", "master_gain_db", "\"reverb\"", "\"limiter\""})
             QVERIFY2(plain.find(field) == std::string::npos, field);
         const Project reloaded = loadProject(path("plain.accord"));
         QCOMPARE(reloaded.masterGainDb, 0.0);
         QVERIFY(reloaded.reverb == ReverbSettings());
+        QVERIFY(reloaded.limiter == MasterLimiter());
+        QVERIFY(!reloaded.limiter.on);
     }
 
     void brokenNewerAndForeignFilesAreClearErrors_data() {
@@ -178,6 +184,14 @@ private slots:
             << "{\"format\": \"accord-project\", \"version\": 2, \"reverb\": {\"room_size\": "
                "1.5}, \"tracks\": []}"
             << "reverb room_size 1.5 is outside 0..1";
+        QTest::newRow("limiter ceiling out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"limiter\": {\"on\": true, "
+               "\"ceiling_dbtp\": 3}, \"tracks\": []}"
+            << "limiter ceiling_dbtp 3 is outside -20..0 dBTP";
+        QTest::newRow("limiter switch not a flag")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"limiter\": {\"on\": "
+               "\"yes\"}, \"tracks\": []}"
+            << "limiter: \"on\" must be";
         QTest::newRow("format 3 without a metre")
             << "{\"format\": \"accord-project\", \"version\": 3, \"tracks\": []}"
             << "time_signature";

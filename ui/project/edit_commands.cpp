@@ -315,13 +315,15 @@ bool TrackEffectsCommand::mergeWith(const QUndoCommand* other) {
 MasterBusCommand::MasterBusCommand(ProjectDocument* document, MasterBus before, MasterBus after,
                                    int gesture)
     : document_(document), before_(before), after_(after), gesture_(gesture) {
-    setText(before_.reverb == after_.reverb ? QObject::tr("Change master gain")
-                                            : QObject::tr("Change reverb"));
+    setText(!(before_.limiter == after_.limiter) ? QObject::tr("Change limiter")
+            : before_.reverb == after_.reverb    ? QObject::tr("Change master gain")
+                                                 : QObject::tr("Change reverb"));
 }
 
 void MasterBusCommand::apply(const MasterBus& bus) {
     document_->mutableProject().masterGainDb = bus.gainDb;
     document_->mutableProject().reverb = bus.reverb;
+    document_->mutableProject().limiter = bus.limiter;
     document_->emitMasterBusChanged();
 }
 

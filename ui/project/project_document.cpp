@@ -465,7 +465,7 @@ void ProjectDocument::setTrackEffects(const std::string& trackId, TrackEffects e
 }
 
 MasterBus ProjectDocument::masterBus() const {
-    return {project_.masterGainDb, project_.reverb};
+    return {project_.masterGainDb, project_.reverb, project_.limiter};
 }
 
 void ProjectDocument::setMasterBus(MasterBus bus, int gesture) {
@@ -474,6 +474,7 @@ void ProjectDocument::setMasterBus(MasterBus bus, int gesture) {
     bus.reverb.damping = std::clamp(bus.reverb.damping, 0.0, 1.0);
     bus.reverb.width = std::clamp(bus.reverb.width, 0.0, 1.0);
     bus.reverb.returnDb = std::clamp(bus.reverb.returnDb, -96.0, 12.0);
+    bus.limiter.ceilingDbtp = std::clamp(bus.limiter.ceilingDbtp, -20.0, 0.0);
     const MasterBus before = masterBus();
     if (before == bus)
         return;

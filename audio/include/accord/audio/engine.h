@@ -57,8 +57,9 @@ struct DeviceSetup {
 // both sides) -> EQ (up to 4 biquad bands) -> gain and pan (balance law with a cosine curve,
 // 0 dB at the centre) -> mute/solo (mute wins) -> track meter -> master bus; after mute/solo a
 // post-fader send feeds the one reverb bus, whose return joins the master bus -> master fader
-// -> master meter. EQ and reverb add no latency. renderProject runs the same graph offline, so
-// a render equals playback sample for sample.
+// -> master limiter (when on) -> master meter. EQ and reverb add no latency; the limiter delays
+// the mix by its look-ahead (masterLatencyFrames()), and playhead() follows what is heard.
+// renderProject runs the same graph offline, so a render equals playback sample for sample.
 // Transport: seeks and loops are sample-accurate; a loop end inside a block wraps inside the
 // block; a loop only catches a playhead that reaches its end from before it.
 //
@@ -105,6 +106,12 @@ public:
     void setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq);
     void setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb);
     void setMasterGain(double gainDb);
+    // The true-peak limiter after the master fader (docs/ARCHITECTURE.md "Master limiter"), also
+    // without a rebuild: the ceiling applies at once, switching it on or off moves the output by
+    // its look-ahead (like a seek, while playing).
+    void setMasterLimiter(const MasterLimiter& settings);
+    // Frames the mix lags the playhead's timeline: the limiter's look-ahead when on, else 0.
+    int masterLatencyFrames() const;
     void setReverb(const ReverbSettings& settings);
     // Runs the track through `processor` (nullptr: plays the clips directly again). Prepares it
     // at the project rate here; from then on it belongs to the engine's worker (do not set it
@@ -124,7 +131,8 @@ public:
 
     // Starts the transport. With `countInBars` (1 or 2) the metronome first counts that many bars
     // while the playhead waits: the count-in's clicks sit on the project's grid before the
-    // playhead, so they lead straight into the music's beat (isCountingIn() meanwhile).
+    // playhead, so they lead straight into the music's beat (isCountingIn() meanwhile). While
+    // already playing it does nothing (no count-in: the playhead never pauses).
     void play(int countInBars = 0);
     void stop();
     // The metronome: while playing, a click on every beat of the project's time signature

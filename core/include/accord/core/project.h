@@ -73,6 +73,16 @@ struct ReverbSettings {
     }
 };
 
+// The true-peak limiter at the end of the master bus, after the fader: playback, renders and
+// exports run it alike (docs/PROJECT.md "limiter").
+struct MasterLimiter {
+    bool on = false;
+    double ceilingDbtp = -1.0; // -20..0 dBTP
+    bool operator==(const MasterLimiter& other) const {
+        return on == other.on && ceilingDbtp == other.ceilingDbtp;
+    }
+};
+
 struct Track {
     std::string id;
     std::string name;
@@ -117,6 +127,7 @@ struct Project {
     std::vector<Track> tracks;
     double masterGainDb = 0; // the master fader, at most +12 dB
     ReverbSettings reverb;
+    MasterLimiter limiter;
     std::string unknownFields;
     // Filled on load: one line per clip whose media file is missing ("... not found").
     std::vector<std::string> offlineMedia;

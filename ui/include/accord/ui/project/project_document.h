@@ -43,8 +43,9 @@ struct TrackEffects {
 struct MasterBus {
     double gainDb = 0;
     accord::ReverbSettings reverb;
+    accord::MasterLimiter limiter;
     bool operator==(const MasterBus& other) const {
-        return gainDb == other.gainDb && reverb == other.reverb;
+        return gainDb == other.gainDb && reverb == other.reverb && limiter == other.limiter;
     }
 };
 
