@@ -4,7 +4,8 @@
 // fed back 1024 frames later), and the take ends as a clip on the armed track, at the position
 // it was heard, holding exactly what played there, registered as a *recorded* asset of the
 // performer; one undo removes it. Loop recording with punch gives a take lane per pass, comped
-// in the take lanes under the arrangement (docs/STUDIO.md "Takes and comping").
+// in the take lanes under the arrangement; recording over a clip, punched on a time selection,
+// keeps the clip as a take (docs/STUDIO.md "Takes and comping").
 
 #include "accord/audio/audio_io.h"
 #include "accord/core/registry.h"
@@ -36,6 +37,32 @@ class TestRecording : public QObject {
     QString registry_;
     QString ada_, ben_;
 
+    // The studio on the test registry with a backing track (imported, Ada's, at 0) and an empty
+    // "Vocal" track to sing on; the input is the offline clock's loopback (the output fed back
+    // 1024 frames later).
+    void openWithBacking(ui::MainWindow& window, const QString& backing, std::string& vocal,
+                         std::string& backingTrack) {
+        QVERIFY(window.openRegistry(registry_));
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.playback()->engine().setOfflineLoopback(1024);
+        window.playback()->useOfflineClock();
+        QCOMPARE(window.playback()->engine().recordingLatencyFrames(), 1024);
+        ui::ArrangementView* view = window.arrangement();
+        QVERIFY(dropFiles(view->viewport(), {backing}, QPoint(view->model()->laneLeft() + 2, 60)));
+        QVERIFY(answerOwnerDialog(window, ada_));
+        QVERIFY(waitForImports(window));
+        vocal = window.document()->addTrack(QStringLiteral("Vocal"));
+        QVERIFY(waitForIdle(window));
+        backingTrack = window.document()->project().tracks[0].id;
+        window.document()->moveClip(window.document()->project().tracks[0].clips.at(0).id,
+                                    backingTrack, 0);
+        QVERIFY(waitForIdle(window));
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(dir_.isValid());
@@ -48,27 +75,11 @@ private Q_SLOTS:
     void armRecordAndTheTakeIsThePerformersRecording() {
         ACCORD_REQUIRE_MATERIAL(backing, "alsa/Front_Center.wav");
         ui::MainWindow window;
-        QVERIFY(window.openRegistry(registry_));
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
-        window.playback()->engine().setOfflineLoopback(1024);
-        window.playback()->useOfflineClock();
-        QCOMPARE(window.playback()->engine().recordingLatencyFrames(), 1024);
-
-        // A backing track (imported, Ada's) and an empty track to sing on.
+        std::string vocal, backingTrack;
+        openWithBacking(window, backing, vocal, backingTrack);
+        if (QTest::currentTestFailed())
+            return;
         ui::ArrangementView* view = window.arrangement();
-        QVERIFY(dropFiles(view->viewport(), {backing}, QPoint(view->model()->laneLeft() + 2, 60)));
-        QVERIFY(answerOwnerDialog(window, ada_));
-        QVERIFY(waitForImports(window));
-        const std::string vocal = window.document()->addTrack(QStringLiteral("Vocal"));
-        QVERIFY(waitForIdle(window));
-        const std::string backingTrack = window.document()->project().tracks[0].id;
-        window.document()->moveClip(window.document()->project().tracks[0].clips.at(0).id,
-                                    backingTrack, 0);
-        QVERIFY(waitForIdle(window));
         window.setWorkingAs(ben_);
 
         // R with nothing armed: a clear error, nothing recorded.
@@ -171,22 +182,11 @@ private Q_SLOTS:
     void loopRecordingGivesTakeLanesToComp() {
         ACCORD_REQUIRE_MATERIAL(backing, "alsa/Front_Center.wav");
         ui::MainWindow window;
-        QVERIFY(window.openRegistry(registry_));
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.playback()->engine().setOfflineLoopback(1024);
-        window.playback()->useOfflineClock();
+        std::string vocal, backingTrack;
+        openWithBacking(window, backing, vocal, backingTrack);
+        if (QTest::currentTestFailed())
+            return;
         ui::ArrangementView* view = window.arrangement();
-        QVERIFY(dropFiles(view->viewport(), {backing}, QPoint(view->model()->laneLeft() + 2, 60)));
-        QVERIFY(answerOwnerDialog(window, ada_));
-        QVERIFY(waitForImports(window));
-        const std::string vocal = window.document()->addTrack(QStringLiteral("Vocal"));
-        QVERIFY(waitForIdle(window));
-        const std::string backingTrack = window.document()->project().tracks[0].id;
-        window.document()->moveClip(window.document()->project().tracks[0].clips.at(0).id,
-                                    backingTrack, 0);
-        QVERIFY(waitForIdle(window));
         ui::RecordingManager* recorder = window.recorder();
         recorder->arm(QString::fromStdString(vocal), TrackArm{ben_.toStdString(), 0, 1, false});
         QVERIFY(recorder->isArmed(vocal));
@@ -324,6 +324,75 @@ private Q_SLOTS:
         window.document()->reset(loadProject(file.toStdString()), file);
         QVERIFY(recorder->isArmed(vocal));
         QVERIFY(recorder->isMonitoring(vocal));
+    }
+
+    // Recording over a clip, punched on a time selection without a loop (Ctrl+drag on the ruler):
+    // the clip stays as the oldest take lane, the take sounds inside the selection and the clip
+    // around it; a click on the clip's lane brings all of it back.
+    void recordingOverAClipKeepsItAsATake() {
+        ACCORD_REQUIRE_MATERIAL(backing, "alsa/Front_Center.wav");
+        ui::MainWindow window;
+        std::string vocal, backingTrack;
+        openWithBacking(window, backing, vocal, backingTrack);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ArrangementView* view = window.arrangement();
+        const int rate = window.document()->project().sampleRate;
+        Clip sung = window.document()->project().tracks[0].clips.at(0);
+        sung.length = rate; // the first second of the backing, on the vocal track
+        window.document()->addClip(vocal, sung);
+        window.document()->setTrackMix(vocal, ui::MixParameter::Mute, 1); // not fed back
+        sung = window.document()->findTrack(vocal)->clips.at(0);
+        window.recorder()->arm(QString::fromStdString(vocal),
+                               TrackArm{ben_.toStdString(), 0, 1, false});
+        view->setSamplesPerPixel(double(rate) / 400);
+        view->horizontalScrollBar()->setValue(0);
+        view->setSnapEnabled(false);
+        const std::int64_t punchIn = rate / 4, punchOut = rate / 2;
+        test::dragMouse(view->viewport(), QPoint(view->xForSample(punchIn), 10),
+                        QPoint(view->xForSample(punchOut), 10), Qt::ControlModifier);
+        const std::int64_t in = view->model()->timeSelectionStart();
+        const std::int64_t out = view->model()->timeSelectionEnd();
+        QVERIFY(std::abs(in - punchIn) < rate / 100 && std::abs(out - punchOut) < rate / 100);
+        window.findChild<QAction*>(QStringLiteral("actionPunch"))->setChecked(true);
+        window.playback()->seek(0);
+        QAction* record = window.findChild<QAction*>(QStringLiteral("actionRecord"));
+        record->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.playback()->playhead() > out + rate / 4,
+                                 test::kSafetyNetMs);
+        record->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.recorder()->isRegistering() &&
+                                     !window.document()->findTrack(vocal)->takes.empty(),
+                                 test::kSafetyNetMs);
+
+        const Track* track = window.document()->findTrack(vocal);
+        QCOMPARE(track->takes.size(), std::size_t(2));
+        const Clip take = track->takes[0];
+        const Clip kept = track->takes[1]; // the clip that was there, now the oldest take
+        QCOMPARE(take.position, in);
+        QCOMPARE(take.length, out - in);
+        QCOMPARE(kept.file, sung.file);
+        QCOMPARE(kept.position, sung.position);
+        QCOMPARE(kept.length, sung.length);
+        QCOMPARE(track->clips.size(), std::size_t(3));
+        std::int64_t fromKept = 0, fromTake = 0;
+        for (const Clip& clip : track->clips) {
+            fromKept += clipComesFromTake(clip, kept) ? clip.length : 0;
+            fromTake += clipComesFromTake(clip, take) ? clip.length : 0;
+        }
+        QCOMPARE(fromTake, out - in);
+        QCOMPARE(fromKept, sung.length - (out - in));
+
+        // A click on the kept clip's lane: all of it sounds again, as before the recording.
+        view->selectTrack(vocal);
+        auto* lanes = window.findChild<ui::TakeLanesView*>(QStringLiteral("takeLanes"));
+        QTRY_VERIFY(lanes->isVisible());
+        QTest::mouseClick(lanes, Qt::LeftButton, Qt::NoModifier, lanes->laneRect(1).center());
+        track = window.document()->findTrack(vocal);
+        QCOMPARE(track->clips.size(), std::size_t(1));
+        QCOMPARE(track->clips[0].position, sung.position);
+        QCOMPARE(track->clips[0].length, sung.length);
+        QCOMPARE(track->clips[0].asset, sung.asset);
     }
 };
 
