@@ -794,6 +794,18 @@ void Engine::setRecordArms(const std::vector<RecordArm>& arms) {
         controls->second->monitor.store(arm.monitor);
         lanes.push_back({arm, controls->second, nullptr, !wasArmed});
     }
+    // A monitored track disarmed keeps a silent lane for its monitoring to fade out (recorder.h).
+    if (impl_->armed)
+        for (const auto& lane : impl_->armed->lanes)
+            if (lane.controls->monitor.load() &&
+                std::none_of(arms.begin(), arms.end(), [&](const RecordArm& arm) {
+                    return arm.trackId == lane.arm.trackId;
+                })) {
+                RecordArm fading = lane.arm;
+                fading.record = fading.monitor = false;
+                lane.controls->monitor.store(false);
+                lanes.push_back({fading, lane.controls, nullptr, false});
+            }
     impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
     impl_->inputs.publish(impl_->armed);
 }
@@ -802,7 +814,7 @@ void Engine::setTrackMonitor(const std::string& trackId, bool monitor) {
     impl_->messageThread.assertOwner("Engine::setTrackMonitor");
     if (impl_->armed)
         for (const auto& lane : impl_->armed->lanes)
-            if (lane.arm.trackId == trackId) {
+            if (lane.arm.trackId == trackId && lane.arm.record) {
                 lane.controls->monitor.store(monitor);
                 return;
             }

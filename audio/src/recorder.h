@@ -10,7 +10,9 @@
 // Monitoring adds an armed track's input to the master through the track's gain and pan (their
 // atomics, unramped) and raises the track's meter. Switching it on or off, muting the track or
 // soloing another one (which silences it as playback does) ramps it over the graph's 10 ms, so
-// a click on the monitor button is not a click in the speakers (docs/STUDIO.md "Recording").
+// a click on the monitor button is not a click in the speakers (docs/STUDIO.md "Recording"); a
+// monitored track disarmed keeps a lane that neither records nor monitors until the next arms,
+// so it fades out too.
 
 #include "accord/audio/recording.h"
 

@@ -402,9 +402,11 @@ private Q_SLOTS:
         engine.setTrackMonitor("rec", true);
         QCOMPARE(expectRamp(0, full), QString());
         QVERIFY(engine.stopRecording().errors.empty());
-        // Disarmed and armed again without monitoring: silent; then switched on, it ramps in.
+        // Disarmed while monitored, it fades out; armed again without monitoring: silent; then
+        // switched on, it ramps in.
         engine.setRecordArms({});
-        QCOMPARE(expectRamp(0, 0), QString());
+        QCOMPARE(expectRamp(full, 0), QString());
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, engine.setTrackMonitor("rec", true));
         armRecordTrack(engine, false);
         QCOMPARE(expectRamp(0, 0), QString());
         engine.setTrackMonitor("rec", true);
