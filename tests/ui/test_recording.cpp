@@ -290,6 +290,9 @@ private Q_SLOTS:
         QCOMPARE(soundingFrom(takes[oldest]), comped);
         QCOMPARE(soundingFrom(takes[0]), around);
         QCOMPARE(window.document()->findTrack(vocal)->clips.size(), std::size_t(3));
+        window.findChild<QWidget*>(QStringLiteral("arrangeSplit"))
+            ->grab()
+            .save(QStringLiteral(ACCORD_SCREENSHOT_DIR "/take_lanes.png"));
         window.document()->undoStack()->undo();
         QCOMPARE(soundingFrom(takes[oldest]), Ranges());
         QCOMPARE(soundingFrom(takes[0]), Ranges({{loopStart, loopStart + takes[0].length}}));
@@ -300,6 +303,15 @@ private Q_SLOTS:
         QTest::mouseClick(lanes, Qt::LeftButton, Qt::NoModifier, lanes->laneRect(1).center());
         QCOMPARE(soundingFrom(takes[1]), Ranges({{loopStart, loopEnd}}));
         QCOMPARE(window.document()->findTrack(vocal)->clips.size(), std::size_t(1));
+
+        // The × of the oldest take takes it out of the lanes; what sounds stays; undo.
+        QTest::mouseClick(lanes, Qt::LeftButton, Qt::NoModifier,
+                          lanes->deleteButtonRect(oldest).center());
+        QCOMPARE(window.document()->findTrack(vocal)->takes.size(), takes.size() - 1);
+        QCOMPARE(window.document()->findTrack(vocal)->takes.back().id, takes[oldest - 1].id);
+        QCOMPARE(soundingFrom(takes[1]), Ranges({{loopStart, loopEnd}}));
+        window.document()->undoStack()->undo();
+        QCOMPARE(window.document()->findTrack(vocal)->takes.size(), takes.size());
 
         // Undoing every step back to before the recording leaves neither takes nor clips.
         window.document()->undoStack()->setIndex(undoBefore);

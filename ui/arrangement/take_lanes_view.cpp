@@ -64,6 +64,12 @@ QRect TakeLanesView::laneRect(int index) const {
     return {0, index * kLaneHeight, width(), kLaneHeight};
 }
 
+QRect TakeLanesView::deleteButtonRect(int index) const {
+    const int size = kLaneHeight - 10;
+    return {arrangementOffset() + ArrangementView::kHeaderWidth - size - 6, index * kLaneHeight + 5,
+            size, size};
+}
+
 int TakeLanesView::laneAtY(int y) const {
     const accord::Track* track = document_->findTrack(trackId_);
     const int lane = y / kLaneHeight;
@@ -85,6 +91,7 @@ void TakeLanesView::paintEvent(QPaintEvent*) {
         painter.drawText(lane.adjusted(8, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft,
                          document_->takeName(trackId_, take.id) +
                              (take.offline ? tr(" (missing)") : QString()));
+        painter.drawText(deleteButtonRect(int(i)), Qt::AlignCenter, QStringLiteral("×"));
         painter.save();
         painter.setClipRect(QRect(left, lane.top(), width() - left, lane.height()));
         const QRect body(QPoint(xForSample(take.position), lane.top() + 3),
@@ -110,6 +117,13 @@ void TakeLanesView::paintEvent(QPaintEvent*) {
 void TakeLanesView::mousePressEvent(QMouseEvent* event) {
     pressLane_ = event->button() == Qt::LeftButton ? laneAtY(event->pos().y()) : -1;
     pressX_ = dragX_ = event->pos().x();
+    const accord::Track* track = document_->findTrack(trackId_);
+    if (pressLane_ >= 0 && track != nullptr &&
+        deleteButtonRect(pressLane_).contains(event->pos())) {
+        const std::string takeId = track->takes[std::size_t(pressLane_)].id;
+        pressLane_ = -1;
+        document_->deleteTake(trackId_, takeId);
+    }
 }
 
 void TakeLanesView::mouseMoveEvent(QMouseEvent* event) {

@@ -318,6 +318,21 @@ bool ProjectDocument::compTake(const std::string& trackId, const std::string& ta
     return undo_->count() != before;
 }
 
+void ProjectDocument::deleteTake(const std::string& trackId, const std::string& takeId) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr)
+        return;
+    std::vector<accord::Clip> lanes = track->takes;
+    const auto found = std::find_if(lanes.begin(), lanes.end(),
+                                    [&](const accord::Clip& take) { return take.id == takeId; });
+    if (found == lanes.end())
+        return;
+    const QString text =
+        tr("Delete %1 of '%2'").arg(takeName(trackId, takeId), QString::fromStdString(track->name));
+    lanes.erase(found);
+    undo_->push(new commands::TakeLanesCommand(this, text, trackId, track->takes, lanes));
+}
+
 QString ProjectDocument::takeName(const std::string& trackId, const std::string& takeId) const {
     const accord::Track* track = findTrack(trackId);
     if (track != nullptr)

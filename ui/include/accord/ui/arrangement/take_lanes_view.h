@@ -5,7 +5,8 @@
 // against. The parts of each take that sound are lit. A drag across a lane makes that range of
 // the take sound (comping: the clips there are cut and the take's part placed, snapped to the
 // arrangement's grid); a click makes the whole take sound. Each is one undo step
-// (ProjectDocument::compTake). Hidden while the selected track has no takes.
+// (ProjectDocument::compTake). The × beside a take's name takes it out of the lanes (undoable).
+// Hidden while the selected track has no takes.
 
 #include <QWidget>
 
@@ -31,6 +32,8 @@ public:
     const std::string& track() const { return trackId_; }
     // Lane `index` (0: the newest take) in this widget's coordinates.
     QRect laneRect(int index) const;
+    // Its delete button (×), at the end of its name.
+    QRect deleteButtonRect(int index) const;
     // The arrangement's time scale, in this widget's x coordinates.
     int xForSample(std::int64_t sample) const;
     std::int64_t sampleAtX(int x) const;

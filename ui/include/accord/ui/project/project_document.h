@@ -123,6 +123,9 @@ public:
     // changes.
     bool compTake(const std::string& trackId, const std::string& takeId, std::int64_t from = 0,
                   std::int64_t to = 0);
+    // Takes the take out of the track's lanes (one undo step). What of it was comped in stays
+    // (those are clips), and the recording stays on disk and registered.
+    void deleteTake(const std::string& trackId, const std::string& takeId);
     // "Take 3": takes are numbered from the oldest, 1 up.
     QString takeName(const std::string& trackId, const std::string& takeId) const;
     // The track's record arm (none: disarmed). Saved with the project but not an edit of the
