@@ -281,9 +281,9 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (graph != nullptr && !isPlaying)
                     graph->idle();
             }
-            if (routing != nullptr && inputSignals != nullptr) {
+            if (routing != nullptr && inputSignals != nullptr && graph != nullptr) {
                 routing->monitor(inputSignals, inputChannels, done, count, chunkLeft.data(),
-                                 chunkRight.data());
+                                 chunkRight.data(), graph->anySolo(), graph->rampFrames);
             }
             // Recording starts with the first block after a count-in (the playhead waits).
             if (routing != nullptr && isPlaying && !counting)
@@ -842,13 +842,51 @@ void Engine::setRecordArms(const std::vector<RecordArm>& arms) {
         if (arm.firstInput < 0)
             throw BadInput("track '" + arm.trackId + "': input channel " +
                            std::to_string(arm.firstInput + 1) + " does not exist");
-        lanes.push_back({arm, controls->second, nullptr});
+        const bool wasArmed =
+            impl_->armed &&
+            std::any_of(impl_->armed->lanes.begin(), impl_->armed->lanes.end(),
+                        [&](const auto& lane) { return lane.arm.trackId == arm.trackId; });
+        controls->second->monitor.store(arm.monitor);
+        lanes.push_back({arm, controls->second, nullptr, !wasArmed});
     }
+    // A monitored track disarmed keeps a silent lane for its monitoring to fade out (recorder.h).
+    if (impl_->armed)
+        for (const auto& lane : impl_->armed->lanes)
+            if (lane.controls->monitor.load() &&
+                std::none_of(arms.begin(), arms.end(), [&](const RecordArm& arm) {
+                    return arm.trackId == lane.arm.trackId;
+                })) {
+                RecordArm fading = lane.arm;
+                fading.record = fading.monitor = false;
+                lane.controls->monitor.store(false);
+                lanes.push_back({fading, lane.controls, nullptr, false});
+            }
     impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
     impl_->inputs.publish(impl_->armed);
 }
 
+void Engine::setTrackMonitor(const std::string& trackId, bool monitor) {
+    impl_->messageThread.assertOwner("Engine::setTrackMonitor");
+    if (impl_->armed)
+        for (const auto& lane : impl_->armed->lanes)
+            if (lane.arm.trackId == trackId && lane.arm.record) {
+                lane.controls->monitor.store(monitor);
+                return;
+            }
+    throw BadInput("track '" + trackId + "' is not armed: only an armed track monitors its input");
+}
+
 void Engine::startRecording(const std::string& folder, bool punch) {
+    impl_->messageThread.assertOwner("Engine::startRecording");
+    if (punch && !impl_->loopOn.load())
+        throw BadInput("punch in/out records inside the loop: set a loop first");
+    startRecording(folder, punch ? std::optional(std::make_pair(impl_->loopStart.load(),
+                                                                impl_->loopEnd.load()))
+                                 : std::nullopt);
+}
+
+void Engine::startRecording(const std::string& folder,
+                            std::optional<std::pair<std::int64_t, std::int64_t>> punch) {
     impl_->messageThread.assertOwner("Engine::startRecording");
     if (impl_->takeWriter)
         throw BadInput("already recording");
@@ -856,9 +894,9 @@ void Engine::startRecording(const std::string& folder, bool punch) {
         throw BadInput("no track is armed to record");
     std::optional<LoopRange> punchRange;
     if (punch) {
-        if (!impl_->loopOn.load())
-            throw BadInput("punch in/out records inside the loop: set a loop first");
-        punchRange = LoopRange{true, impl_->loopStart.load(), impl_->loopEnd.load()};
+        if (punch->first < 0 || punch->second <= punch->first)
+            throw BadInput("punch in/out needs a range that ends after it starts");
+        punchRange = LoopRange{true, punch->first, punch->second};
     }
     // Fresh rings and counters for this recording.
     std::vector<detail::InputRouting::Lane> lanes;

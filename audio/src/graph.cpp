@@ -410,11 +410,15 @@ void PlaybackGraph::aimTargets(bool anySolo) noexcept {
     master->ramp.aim(master->gain.load(std::memory_order_relaxed), rampFrames);
 }
 
+bool PlaybackGraph::anySolo() const noexcept {
+    return std::any_of(tracks.begin(), tracks.end(), [](const TrackNode& track) {
+        return track.controls->solo.load(std::memory_order_relaxed);
+    });
+}
+
 void PlaybackGraph::idle() noexcept {
     // Nothing sounds while stopped: controls take their new values at once.
-    bool anySolo = false;
-    for (const TrackNode& track : tracks)
-        anySolo = anySolo || track.controls->solo.load(std::memory_order_relaxed);
+    const bool anySolo = this->anySolo();
     for (TrackNode& track : tracks) {
         TrackControls& c = *track.controls;
         const float gain = c.gain.load(std::memory_order_relaxed);
@@ -636,9 +640,7 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
         std::fill_n(sendRight_.data(), frames, 0.0f);
     }
     bool sent = false;
-    bool anySolo = false;
-    for (const TrackNode& track : tracks)
-        anySolo = anySolo || track.controls->solo.load(std::memory_order_relaxed);
+    const bool anySolo = this->anySolo();
     aimTargets(anySolo);
 
     for (std::size_t t = 0; t < tracks.size(); ++t) {

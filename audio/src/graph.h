@@ -122,11 +122,13 @@ struct TrackControls {
     std::atomic<bool> mute{false};
     std::atomic<bool> solo{false};
     std::atomic<float> sendGain{0.0f}; // linear; 0: no send
+    std::atomic<bool> monitor{false};  // the input heard through the track (recorder.h)
     std::atomic<float> peakLeft{0.0f}; // since the last read (the reader resets them)
     std::atomic<float> peakRight{0.0f};
     std::unique_ptr<TrackEqNode> eq; // set by loadControls
     // Smoothing state, used only by the thread running the graph; set before first publication.
     Ramp left, right, audible, send;
+    Ramp monitorLevel{0.0f, 0.0f}; // the audio thread's, ramped by InputRouting::monitor
 };
 
 // The master fader, like a track's: the message thread writes, the graph's thread smooths.
@@ -433,6 +435,8 @@ public:
     static int latencyOf(const MasterLimiterNode* limiter) {
         return limiter != nullptr && limiter->on.load() ? limiter->limiter.latency() : 0;
     }
+    // Whether any track is soloed (then only soloed tracks sound).
+    bool anySolo() const noexcept;
 
 private:
     friend std::unique_ptr<PlaybackGraph>

@@ -1,7 +1,8 @@
 // The playback graph against an independent reference mix (plain loops in double precision over
 // the decoded clip buffers), over sample rates and block sizes, random ones included (as
 // Tracktion's tests run every graph): clips with offsets, fades, gains, pans, overlaps, media
-// shorter than the clip, mute/solo, seeks, loops and control changes. And render == playback.
+// shorter than the clip, mute/solo, seeks, loops and control changes. And render == playback,
+// also for a comped track.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
@@ -703,6 +704,64 @@ private slots:
         }
         QVERIFY2(worst < kTolerance, qPrintable(QString::number(worst)));
         QVERIFY(reverb > 10.0); // the sends' return is in the mix
+    }
+
+    // Comping (docs/STUDIO.md "Takes and comping") makes ordinary clips: take lanes alone never
+    // sound; a track comped from two takes renders as it plays, bit for bit, and outside the
+    // comped range plays exactly as before the comp (the cut clip's parts keep its fades).
+    void renderEqualsPlaybackComped() {
+        REQUIRE_ALL_MATERIAL();
+        const int rate = 48000;
+        const accord::Project plain = project(rate);
+        accord::Project comped = plain;
+        accord::Track& lena = comped.tracks[2];
+        accord::Clip original = lena.clips.at(0);
+        original.id = "take-lena";
+        accord::Clip piano = comped.tracks[1].clips.at(0); // another take, the same length
+        piano.id = "take-piano";
+        piano.position = original.position;
+        piano.length = original.length;
+        piano.fadeIn = piano.fadeOut = 0;
+        lena.takes = {piano, original};
+        const auto play = [](const accord::Project& what) {
+            Engine engine;
+            engine.setProject(what);
+            engine.play();
+            Blocks blocks(0, 7);
+            Pulled got;
+            pull(engine, what.length(), blocks, got);
+            return got;
+        };
+        const Pulled before = play(plain);
+        QVERIFY(play(comped).left == before.left);
+
+        int made = 0;
+        QVERIFY(accord::compTake(lena, piano, rate, 2 * rate,
+                                 [&made] { return "comp-" + std::to_string(++made); }));
+        QCOMPARE(lena.clips.size(), std::size_t(3));
+        const Pulled after = play(comped);
+        QCOMPARE(after.left.size(), before.left.size());
+        std::size_t outside = 0, inside = 0;
+        for (std::size_t i = 0; i < after.left.size(); ++i) {
+            const bool differs =
+                after.left[i] != before.left[i] || after.right[i] != before.right[i];
+            (i >= std::size_t(rate) && i < std::size_t(2 * rate) ? inside : outside) += differs;
+        }
+        QCOMPARE(outside, std::size_t(0));
+        QVERIFY2(inside > std::size_t(rate / 2), qPrintable(QString::number(inside)));
+
+        QTemporaryDir scratch;
+        accord::audio::RenderRequest request;
+        request.mixPath = scratch.filePath("mix.wav").toStdString();
+        request.format = accord::audio::RenderFormat::WavFloat32;
+        request.blockSize = 555;
+        const auto files = accord::audio::renderProject(comped, request);
+        const std::vector<float> mix = wavFloats(QString::fromStdString(files.at(0).path));
+        QCOMPARE(mix.size(), after.left.size() * 2);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < after.left.size(); ++i)
+            differing += (mix[2 * i] != after.left[i]) + (mix[2 * i + 1] != after.right[i]);
+        QCOMPARE(differing, std::size_t(0));
     }
 
     void renderEqualsPlayback() {

@@ -7,7 +7,8 @@
 // while playing, and the master fader too. The same again with live tracks (a delay-line
 // processor on the engine's worker), their processors switched and removed while playing. The
 // metronome and count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording
-// path"): armed tracks monitoring and recording the input, arms changed and recordings started
+// path"): armed tracks monitoring and recording the input, the monitor switched (ramped) and
+// solos moved, arms changed and recordings started
 // and stopped (with and without punch) while playing. And a LiveStream (the plugin's) while
 // streams are handed over, half of them watermarked as the plugin's voice is.
 
@@ -214,6 +215,8 @@ class TestEngineRealtime : public QObject {
                 // Punch whenever a loop is set (every third round sets one, the next clears it).
                 engine.startRecording(takes.path().toStdString(), round % 3 == 0);
             }
+            if (recording) // the monitor switch, ramped on the audio thread
+                engine.setTrackMonitor("t2", unit(random) < 0.5);
             engine.collectGarbage();
             if (round % 2 == 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));

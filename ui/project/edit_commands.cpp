@@ -84,6 +84,20 @@ void ClipsCommand::undo() {
 
 // ---------------------------------------------------------------------------------------------
 
+TakeLanesCommand::TakeLanesCommand(ProjectDocument* document, const QString& text,
+                                   std::string trackId, std::vector<accord::Clip> before,
+                                   std::vector<accord::Clip> after)
+    : QUndoCommand(text), document_(document), trackId_(std::move(trackId)),
+      before_(std::move(before)), after_(std::move(after)) {}
+
+void TakeLanesCommand::apply(const std::vector<accord::Clip>& takes) {
+    if (accord::Track* track = trackById(document_->mutableProject(), trackId_))
+        track->takes = takes;
+    document_->emitStructureChanged();
+}
+
+// ---------------------------------------------------------------------------------------------
+
 TrackCommand::TrackCommand(ProjectDocument* document, const QString& text, int index,
                            accord::Track track, bool adding)
     : QUndoCommand(text), document_(document), index_(index), track_(std::move(track)),

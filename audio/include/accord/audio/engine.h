@@ -176,12 +176,20 @@ public:
     // applies at once, recording or not. Throws BadInput for a track not in the project, channels
     // other than 1 or 2, a negative input, or while recording.
     void setRecordArms(const std::vector<RecordArm>& arms);
+    // Switches an armed track's monitoring on or off, recording or not, ramping over 10 ms on
+    // the audio thread (no rebuild). Throws BadInput for a track not armed.
+    void setTrackMonitor(const std::string& trackId, bool monitor);
     // Captures the armed tracks' input while the transport plays (play() starts it) until
     // stopRecording; a worker writes the takes to `folder`. With `punch`, only what is heard
     // inside the loop is kept, each pass its own take. Throws BadInput when no track is armed to
     // record, when already recording, for a punch without a loop, or for a folder that cannot be
     // made.
     void startRecording(const std::string& folder, bool punch);
+    // The same, punching in and out at `punch` [start, end) whatever the loop (the window's time
+    // selection; none: keeps everything): only what is heard there is kept, each pass through it
+    // its own take. Throws BadInput as above, and for an empty or negative range.
+    void startRecording(const std::string& folder,
+                        std::optional<std::pair<std::int64_t, std::int64_t>> punch);
     // Stops capturing and finishes the takes (waits for the worker to write what is left).
     RecordingResult stopRecording();
     bool isRecording() const;
