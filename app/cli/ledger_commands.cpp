@@ -6,6 +6,7 @@
 #include "accord/core/files.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
+#include "accord/ledger/records.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include <nlohmann/json.hpp>
@@ -82,13 +83,16 @@ ExitCode push(const Arguments& args, std::ostream& out) {
     const std::string url = args.required("--to");
     const auto registry = Registry::open(args.registryPath);
     const auto pushed = workflows::pushToLedger(*registry, url);
+    const workflows::LedgerRecordsPushed& records = pushed.records;
     const workflows::FingerprintsPushed& prints = pushed.fingerprints;
-    std::string text = "Sent " + plural(pushed.sent, "signed statement") + " to " + url + ": " +
-                       std::to_string(pushed.stored) + " new, " +
-                       std::to_string(pushed.alreadyThere) +
-                       " there already\nSent the fingerprints of " +
-                       plural(prints.sent, "recording") + ": " + std::to_string(prints.stored) +
-                       " new, " + std::to_string(prints.alreadyThere) + " there already";
+    std::string text =
+        "Sent " + plural(pushed.sent, "signed statement") + " to " + url + ": " +
+        std::to_string(pushed.stored) + " new, " + std::to_string(pushed.alreadyThere) +
+        " there already\nSent " + plural(records.sent, "record") +
+        " of models, packs and exports: " + std::to_string(records.stored) + " new, " +
+        std::to_string(records.alreadyThere) + " there already\nSent the fingerprints of " +
+        plural(prints.sent, "recording") + ": " + std::to_string(prints.stored) + " new, " +
+        std::to_string(prints.alreadyThere) + " there already";
     for (const std::string& note : prints.skipped)
         text += "\nnote: " + note;
     emit(args, out,
@@ -96,6 +100,10 @@ ExitCode push(const Arguments& args, std::ostream& out) {
           {"sent", pushed.sent},
           {"stored", pushed.stored},
           {"already_there", pushed.alreadyThere},
+          {"records",
+           {{"sent", records.sent},
+            {"stored", records.stored},
+            {"already_there", records.alreadyThere}}},
           {"fingerprints",
            {{"sent", prints.sent},
             {"stored", prints.stored},
@@ -135,12 +143,76 @@ ExitCode pull(const Arguments& args, std::ostream& out) {
     return ExitCode::Ok;
 }
 
+json recordJson(const ledger::RecordStanding& s) {
+    const ledger::RecordFields& f = s.entry.fields;
+    return {{"id", s.entry.id},
+            {"kind", ledger::recordKindName(f.kind)},
+            {"signer", f.signerKey},
+            {"state", s.state},
+            {"revoked_grants", s.revokedGrants},
+            {"record", json::parse(s.entry.signedRecord.record)}};
+}
+
+std::string recordText(const ledger::RecordStanding& s) {
+    const ledger::RecordFields& f = s.entry.fields;
+    std::string what;
+    switch (f.kind) {
+    case ledger::RecordKind::Model:
+        what = "model card by studio " + f.signerKey.substr(0, 16) + "…, trained under " +
+               plural(f.trainedUnder.size(), "grant statement");
+        break;
+    case ledger::RecordKind::Pack:
+        what = "pack imported by studio " + f.signerKey.substr(0, 16) + "…, carrying " +
+               plural(f.uses.size(), "use");
+        break;
+    case ledger::RecordKind::Manifest:
+        what = "export of render " + f.render.value_or("") + " (sound " +
+               f.contentPcmSha256.value_or("").substr(0, 12) + "), signed by " +
+               f.signerKey.substr(0, 16) + "…";
+        break;
+    }
+    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " + s.state;
+    for (const std::string& grant : s.revokedGrants)
+        line += "\n    revoked: grant " + grant.substr(0, 12);
+    return line;
+}
+
+// Everything about one model: its records and the statements they name.
+ExitCode queryModel(const Arguments& args, const std::string& url, std::ostream& out) {
+    const std::string weights = hexKey("--model", *args.value("--model"));
+    const auto ledger = ledger::Ledger::connect(url);
+    const ledger::ModelHistory history = ledger::modelHistory(*ledger, weights, currentTime());
+    json records = json::array();
+    json statements = json::array();
+    std::string text = plural(history.records.size(), "record") + " and " +
+                       plural(history.statements.size(), "statement") + " about model " + weights +
+                       " on " + url;
+    for (const ledger::RecordStanding& s : history.records) {
+        records.push_back(recordJson(s));
+        text += "\n" + recordText(s);
+    }
+    for (const ledger::Standing& s : history.statements) {
+        statements.push_back(standingJson(s));
+        text += "\n" + standingText(s);
+    }
+    emit(args, out,
+         {{"server", url},
+          {"subject", {{"model", weights}}},
+          {"records", records},
+          {"statements", statements}},
+         text);
+    return ExitCode::Ok;
+}
+
 ExitCode query(const Arguments& args, std::ostream& out) {
     const std::string url = args.required("--from");
     const auto asset = args.value("--asset");
     const auto holder = args.value("--holder");
-    if (bool(asset) == bool(holder))
-        throw UsageError("ledger query: give --asset HASH or --holder KEY (one of them)");
+    if (int(bool(asset)) + int(bool(holder)) + int(bool(args.value("--model"))) != 1)
+        throw UsageError(
+            "ledger query: give --asset HASH, --holder KEY or --model HASH (one of them)");
+    if (args.value("--model"))
+        return queryModel(args, url, out);
     const ledger::Subject subject = asset ? ledger::Subject::Asset : ledger::Subject::Holder;
     const std::string key = asset ? hexKey("--asset", *asset) : hexKey("--holder", *holder);
     const auto ledger = ledger::Ledger::connect(url);

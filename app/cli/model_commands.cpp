@@ -162,6 +162,7 @@ ExitCode scoreStyle(const Arguments& args, std::ostream& out) {
                         {"per_note_log_likelihood", scored.score.perNoteLogLikelihood},
                         {"pitch_log_likelihood", scored.score.pitchLogLikelihood},
                         {"rhythm_log_likelihood", scored.score.rhythmLogLikelihood},
+                        {"pitch_order_score", scored.pitchOrder},
                         {"notes", scored.score.notes}});
         text << std::fixed << std::setprecision(3) << scored.score.perNoteLogLikelihood
              << " per note  (" << scored.score.notes << " notes)  " << scored.file << "\n";

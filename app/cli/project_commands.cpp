@@ -38,6 +38,18 @@ json clipJson(const Project& project, const Clip& clip) {
             {"offline", clip.offline}};
 }
 
+// The master bus as `project set` and `project show` print it.
+json masterBusJson(const Project& project) {
+    return {
+        {"master_gain_db", project.masterGainDb},
+        {"limiter", {{"on", project.limiter.on}, {"ceiling_dbtp", project.limiter.ceilingDbtp}}},
+        {"reverb",
+         {{"room_size", project.reverb.roomSize},
+          {"damping", project.reverb.damping},
+          {"width", project.reverb.width},
+          {"return_db", project.reverb.returnDb}}}};
+}
+
 // One --eq band, "TYPE:FREQUENCY_HZ:GAIN_DB[:Q]" (docs/CLI.md "project add-track").
 EqBand eqBandFrom(const std::string& spec) {
     const auto fail = [&] {
@@ -133,6 +145,30 @@ ExitCode projectAddTrack(const Arguments& args, std::ostream& out) {
     return ExitCode::Ok;
 }
 
+// The master bus's settings (docs/CLI.md "project set"); only the flags given change. The
+// project's validation names a value out of range.
+ExitCode projectSet(const Arguments& args, std::ostream& out) {
+    const std::string path = absolutePath(args.positionals.front());
+    Project edited;
+    editProject(path, [&](Project& project) {
+        project.masterGainDb = args.number("--master-gain", project.masterGainDb);
+        if (const auto limiter = args.value("--limiter")) {
+            if (*limiter != "on" && *limiter != "off")
+                throw BadInput("--limiter: '" + *limiter + "' is neither on nor off");
+            project.limiter.on = *limiter == "on";
+        }
+        project.limiter.ceilingDbtp = args.number("--ceiling", project.limiter.ceilingDbtp);
+        ReverbSettings& reverb = project.reverb;
+        reverb.roomSize = args.number("--reverb-room", reverb.roomSize);
+        reverb.damping = args.number("--reverb-damping", reverb.damping);
+        reverb.width = args.number("--reverb-width", reverb.width);
+        reverb.returnDb = args.number("--reverb-return", reverb.returnDb);
+        edited = project;
+    });
+    emit(args, out, masterBusJson(edited), "Set the master bus of " + path);
+    return ExitCode::Ok;
+}
+
 ExitCode projectAddClip(const Arguments& args, std::ostream& out) {
     const std::string path = absolutePath(args.positionals.at(0));
     const std::string file = absolutePath(args.positionals.at(1));
@@ -191,7 +227,11 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
     std::ostringstream text;
     text << path << ": " << project.sampleRate << " Hz, " << project.tempo << " BPM, "
          << timeSignatureText(project.timeSignature) << ", " << std::fixed << std::setprecision(3)
-         << project.samplesToSeconds(project.length()) << " s\n";
+         << project.samplesToSeconds(project.length()) << " s\n"
+         << "  master " << project.masterGainDb << " dB, limiter "
+         << (project.limiter.on ? "on at " + std::to_string(project.limiter.ceilingDbtp) + " dBTP"
+                                : std::string("off"))
+         << "\n";
     for (const auto& track : project.tracks) {
         json clips = json::array();
         text << "  " << track.id << " '" << track.name << "'  gain " << track.gainDb << " dB, pan "
@@ -219,17 +259,16 @@ ExitCode projectShow(const Arguments& args, std::ostream& out) {
              {"reverb_send_db", track.reverbSendDb ? json(*track.reverbSendDb) : json(nullptr)},
              {"clips", clips}});
     }
-    emit(args, out,
-         {{"project", path},
-          {"version", Project::formatVersion},
-          {"sample_rate", project.sampleRate},
-          {"tempo", project.tempo},
-          {"time_signature", timeSignatureText(project.timeSignature)},
-          {"master_gain_db", project.masterGainDb},
-          {"length", project.samplesToSeconds(project.length())},
-          {"tracks", tracks},
-          {"offline", project.offlineMedia}},
-         text.str());
+    json shown = {{"project", path},
+                  {"version", Project::formatVersion},
+                  {"sample_rate", project.sampleRate},
+                  {"tempo", project.tempo},
+                  {"time_signature", timeSignatureText(project.timeSignature)},
+                  {"length", project.samplesToSeconds(project.length())},
+                  {"tracks", tracks},
+                  {"offline", project.offlineMedia}};
+    shown.update(masterBusJson(project));
+    emit(args, out, shown, text.str());
     return ExitCode::Ok;
 }
 
@@ -242,6 +281,8 @@ ExitCode runProjectCommand(const std::string& verb, const Arguments& args, std::
         return projectAddTrack(args, out);
     if (verb == "add-clip")
         return projectAddClip(args, out);
+    if (verb == "set")
+        return projectSet(args, out);
     if (verb == "show")
         return projectShow(args, out);
     throw UsageError("unknown command 'project " + verb + "'");

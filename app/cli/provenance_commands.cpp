@@ -1,5 +1,7 @@
 #include "provenance_commands.h"
 
+#include "render_command.h"
+
 #include "accord/core/files.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
@@ -45,37 +47,10 @@ void readDeliveryOptions(const Arguments& args, workflows::ExportRequest& reques
                            "320 (kbit/s)");
         request.mp3BitrateKbps = int(kbits);
     }
-    if (args.has("--range")) {
-        const auto& bounds = args.all("--range");
-        if (bounds.size() != 2)
-            throw BadInput("--range takes two numbers, START END in seconds");
-        auto seconds = [&](const std::string& text) {
-            char* end = nullptr;
-            const double value = std::strtod(text.c_str(), &end);
-            if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0)
-                throw BadInput("--range: '" + text + "' is not a time in seconds (0 or more)");
-            return value;
-        };
-        request.rangeStartSeconds = seconds(bounds[0]);
-        request.rangeEndSeconds = seconds(bounds[1]);
-        if (request.rangeEndSeconds <= request.rangeStartSeconds)
-            throw BadInput("--range: the end (" + bounds[1] + " s) must come after the start (" +
-                           bounds[0] + " s)");
-    }
-    if (args.has("--true-peak") && !args.has("--loudness"))
-        throw BadInput("--true-peak is the ceiling of a loudness target: give --loudness too");
-    if (args.has("--loudness")) {
-        audio::LoudnessTarget target;
-        target.integratedLufs = args.number("--loudness", target.integratedLufs);
-        target.truePeakCeilingDb = args.number("--true-peak", target.truePeakCeilingDb);
-        if (target.integratedLufs < -70 || target.integratedLufs > 0)
-            throw BadInput("--loudness: " + args.required("--loudness") +
-                           " LUFS is outside -70 .. 0 (streaming services ask about -14)");
-        if (target.truePeakCeilingDb < -20 || target.truePeakCeilingDb > 0)
-            throw BadInput("--true-peak: " + args.required("--true-peak") +
-                           " dBTP is outside -20 .. 0 (-1 is usual for MP3 and AAC)");
-        request.loudnessTarget = target;
-    }
+    const RangeAndLoudness delivery = readRangeAndLoudness(args);
+    request.rangeStartSeconds = delivery.startSeconds;
+    request.rangeEndSeconds = delivery.endSeconds;
+    request.loudnessTarget = delivery.loudnessTarget;
 }
 
 std::string decibelsText(double value) {
@@ -213,6 +188,8 @@ ExitCode runVerifyCommand(const Arguments& args, std::ostream& out, std::ostream
             text += " " + model.value("model", std::string()) + " (" +
                     model.value("kind", std::string("voice")) + " of " +
                     model.value("ownerName", std::string()) + ")";
+        for (const auto& live : result.lineage.value("liveInputs", json::array()))
+            text += ", " + live.value("description", std::string());
         text += "\n";
     }
     for (const auto& note : result.notes)

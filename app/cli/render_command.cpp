@@ -28,6 +28,42 @@ std::string decibels(double value) {
 
 } // namespace
 
+RangeAndLoudness readRangeAndLoudness(const Arguments& args) {
+    RangeAndLoudness read;
+    if (args.has("--range")) {
+        const auto& bounds = args.all("--range");
+        if (bounds.size() != 2)
+            throw BadInput("--range takes two numbers, START END in seconds");
+        auto seconds = [&](const std::string& text) {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0)
+                throw BadInput("--range: '" + text + "' is not a time in seconds (0 or more)");
+            return value;
+        };
+        read.startSeconds = seconds(bounds[0]);
+        read.endSeconds = seconds(bounds[1]);
+        if (read.endSeconds <= read.startSeconds)
+            throw BadInput("--range: the end (" + bounds[1] + " s) must come after the start (" +
+                           bounds[0] + " s)");
+    }
+    if (args.has("--true-peak") && !args.has("--loudness"))
+        throw BadInput("--true-peak is the ceiling of a loudness target: give --loudness too");
+    if (args.has("--loudness")) {
+        audio::LoudnessTarget target;
+        target.integratedLufs = args.number("--loudness", target.integratedLufs);
+        target.truePeakCeilingDb = args.number("--true-peak", target.truePeakCeilingDb);
+        if (target.integratedLufs < -70 || target.integratedLufs > 0)
+            throw BadInput("--loudness: " + args.required("--loudness") +
+                           " LUFS is outside -70 .. 0 (streaming services ask about -14)");
+        if (target.truePeakCeilingDb < -20 || target.truePeakCeilingDb > 0)
+            throw BadInput("--true-peak: " + args.required("--true-peak") +
+                           " dBTP is outside -20 .. 0 (-1 is usual for MP3 and AAC)");
+        read.loudnessTarget = target;
+    }
+    return read;
+}
+
 ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
     const std::string projectPath = absolutePath(args.positionals.front());
     const Project project = loadProject(projectPath);
@@ -44,6 +80,10 @@ ExitCode runRenderCommand(const Arguments& args, std::ostream& out) {
     request.format = audio::renderFormatFor(request.mixPath.empty() ? request.stemsDir + "/x.wav"
                                                                     : request.mixPath,
                                             args.has("--float"));
+    const RangeAndLoudness delivery = readRangeAndLoudness(args);
+    request.rangeStart = project.secondsToSamples(delivery.startSeconds);
+    request.rangeEnd = project.secondsToSamples(delivery.endSeconds);
+    request.loudnessTarget = delivery.loudnessTarget;
     auto registry = Registry::open(args.registryPath);
     request.processorFor = workflows::liveModelsFor(*registry);
     json list = json::array();

@@ -2,12 +2,14 @@
 
 #include "voice_editor.h"
 
+#include "accord/audio/marked_stream.h"
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/workflows/live_model.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace accord::plugin {
 
@@ -32,6 +34,22 @@ std::string modelLabel(const Registry& registry, const Model& model) {
     const std::string who = owner ? owner->name + " voice" : "voice";
     return who + " (" + model.id + ", " + std::filesystem::path(model.file).filename().string() +
            ")";
+}
+
+// The render the voice sings as, marked in what it sings (docs/PLUGIN.md "What it makes is
+// marked"): one per registry, voice and transpose while the host's process runs, recorded the
+// first time it sounds. Instances share it, so one a host re-creates (JUCE's LV2 host does when it
+// prepares again) keeps its mark. Message threads only.
+workflows::LiveRender sessionRender(Registry& registry, const std::string& modelFile,
+                                    double transpose) {
+    static std::mutex lock;
+    static std::map<std::string, workflows::LiveRender> recorded;
+    const std::lock_guard<std::mutex> guard(lock);
+    const std::string key = registry.path() + "|" + modelFile + "|" + std::to_string(transpose);
+    const auto found = recorded.find(key);
+    if (found != recorded.end())
+        return found->second;
+    return recorded[key] = workflows::recordLiveRender(registry, modelFile);
 }
 
 std::string refusalReasons(const Decision& decision) {
@@ -238,21 +256,44 @@ void VoiceProcessor::refresh(Restart restart) {
         return dry(voice + " is ready once the host starts playing.");
     const juce::String owner =
         judgement.ownerName.empty() ? juce::String("Its owner") : juce::String(judgement.ownerName);
-    const juce::String allowed =
-        voice + ": " + owner + " allows singing with this voice. It re-sings the input.";
+    const auto allowed = [&] {
+        return voice + ": " + owner +
+               " allows singing with this voice. It re-sings the input, marked as render " +
+               juce::String(render_) + ".";
+    };
     // A change elsewhere in the registry keeps the voice singing as it was: no gap, no restart.
     const std::string key = modelFile_ + "|" + std::to_string(transposeSetting()) + "|" +
                             std::to_string(preparedRate_) + "|" + std::to_string(preparedBlock_);
     if (restart == Restart::IfChanged && judgement.decision.allowed && sounding_ &&
         key == streamKey_)
-        return setStatus(allowed, true);
+        return setStatus(allowed(), true);
+    const auto cannotLoad = [&](const std::exception& error) {
+        return dry(voice + " cannot be loaded: " + error.what() + ".");
+    };
+    std::shared_ptr<dsp::StreamProcessor> node;
+    try {
+        node = workflows::loadLiveModel(*registry_, modelFile_, transposeSetting());
+    } catch (const std::exception& error) {
+        return cannotLoad(error);
+    }
+    // What it sings is marked with the watermark of its render. Refused, the stream is made only
+    // for its latency (with the mark's), never heard, and no render is recorded.
+    if (judgement.decision.allowed) {
+        try {
+            const workflows::LiveRender live =
+                sessionRender(*registry_, modelFile_, transposeSetting());
+            render_ = live.render;
+            payload_ = live.payload;
+        } catch (const std::exception& error) {
+            return dry(voice + " cannot record what it sings: " + error.what() + ".");
+        }
+    }
     std::unique_ptr<audio::LiveStream> stream;
     try {
         stream = std::make_unique<audio::LiveStream>(
-            workflows::loadLiveModel(*registry_, modelFile_, transposeSetting()), preparedRate_,
-            preparedBlock_);
+            audio::markedStreamProcessor(std::move(node), payload_), preparedRate_, preparedBlock_);
     } catch (const std::exception& error) {
-        return dry(voice + " cannot be loaded: " + error.what() + ".");
+        return cannotLoad(error);
     }
     streamTranspose_ = transposeSetting();
     streamKey_ = key;
@@ -267,7 +308,7 @@ void VoiceProcessor::refresh(Restart restart) {
     voice_.publish(std::move(stream));
     releaseVoice_ = false;
     singing_.store(true);
-    setStatus(allowed, true);
+    setStatus(allowed(), true);
 }
 
 void VoiceProcessor::setStatus(const juce::String& text, bool sounding) {

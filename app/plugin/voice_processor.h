@@ -10,6 +10,7 @@
 #include <juce_audio_processors/juce_audio_processors.h>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -88,6 +89,9 @@ private:
     std::string modelFile_;
     double streamTranspose_ = 0;
     std::string streamKey_; // model file, transpose, rate and block of the last stream made
+    // The render its output is marked with (docs/PLUGIN.md "What it makes is marked").
+    std::string render_;
+    std::uint32_t payload_ = 0;
     int pollsSinceJudged_ = 0;
     bool releaseVoice_ = false; // the voice was refused while playing: let it go once faded
     juce::String status_;

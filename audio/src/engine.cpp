@@ -76,6 +76,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     // reverb is remade when the rate changes.
     std::shared_ptr<detail::MasterControls> master;
     std::shared_ptr<detail::ReverbBusNode> reverb;
+    std::shared_ptr<detail::MasterLimiterNode> limiter;
     int liveBlock = kDefaultLiveBlock;
     std::uint64_t chainsFreed = 0;
     std::unique_ptr<juce::AudioDeviceManager> devices;
@@ -95,7 +96,8 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     detail::RetireQueue<PlaybackGraph> retired;
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
-    std::atomic<std::uint64_t> transportStarts{0}; // play() calls that found it stopped
+    // play() calls that found the transport stopped: each starts it afresh, with its count-in.
+    std::atomic<std::uint64_t> transportStarts{0};
     std::atomic<std::int64_t> seekTarget{0};
     std::atomic<std::uint64_t> seekRequests{0};
     std::atomic<std::uint64_t> seeksApplied{0};
@@ -112,8 +114,7 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::atomic<float> masterPeakRight{0.0f};
     std::atomic<bool> metronomeOn{false};
     std::atomic<float> metronomeGain{0.5f};
-    std::atomic<int> countInBars{0};      // of the latest play()
-    std::atomic<std::uint64_t> starts{0}; // play() calls
+    std::atomic<int> countInBars{0}; // of the latest start
     std::atomic<bool> countingIn{false};
 
     // ---- audio thread ----
@@ -122,7 +123,11 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
     std::uint64_t transportStartsSeen = 0;
     std::int64_t position = 0;
     std::uint64_t seeksDone = 0;
-    std::uint64_t startsDone = 0;
+    // Frames played since the last start or seek, and since the loop last wrapped: the playhead
+    // is what is heard, the graph's latency behind `position` (docs/ARCHITECTURE.md "Master
+    // limiter").
+    std::int64_t sinceJump = 0;
+    std::int64_t sinceWrap = detail::kNever;
     std::int64_t countInLeft = 0; // frames of count-in still to play before the playhead moves
     LoopRange loop;
     std::array<float, kMaxChunkFrames> chunkLeft{};
@@ -219,24 +224,40 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         if (seeks != seeksDone) {
             position = seekTarget.load(std::memory_order_relaxed);
             seeksDone = seeks;
+            sinceJump = 0;
+            sinceWrap = detail::kNever;
         }
         readLoop();
         const bool isPlaying = playing.load(std::memory_order_acquire);
         PlaybackGraph* graph = current;
         // Starting: nothing has sounded yet, so controls land and effects forget the last run
-        // (a start plays as a render from there would, even with no stopped callback between).
+        // (a start plays as a render from there would, even with no stopped callback between),
+        // and the count-in asked for plays. play() while playing is no start: no count-in.
+        // Taken only once playing is seen, which play() sets after counting the start.
         const std::uint64_t transportStartCount = transportStarts.load(std::memory_order_acquire);
-        if (transportStartCount != transportStartsSeen && graph != nullptr) {
+        if (isPlaying && transportStartCount != transportStartsSeen && graph != nullptr) {
             graph->idle();
+            graph->restart();
             transportStartsSeen = transportStartCount;
+            // The graph starts the limiter's look-ahead before the count-in ends, so the music is
+            // heard right on its end (docs/ARCHITECTURE.md "Master limiter").
+            const int bars = countInBars.load();
+            countInLeft =
+                bars > 0
+                    ? std::max<std::int64_t>(0, graph->clicks.barsFrames(bars) - graph->latency())
+                    : 0;
+            sinceJump = 0;
+            sinceWrap = detail::kNever;
         }
-        const std::uint64_t startRequests = starts.load(std::memory_order_acquire);
-        if (startRequests != startsDone) {
-            startsDone = startRequests;
-            countInLeft = graph != nullptr ? graph->clicks.barsFrames(countInBars.load()) : 0;
-        }
-        if (!isPlaying)
+        if (!isPlaying) {
             countInLeft = 0;
+            // Stopped: the playhead stays where the sound stopped, and playing resumes there.
+            if (sinceJump > 0) {
+                position = heardPosition(graph);
+                sinceJump = 0;
+                sinceWrap = detail::kNever;
+            }
+        }
         const bool clicking = metronomeOn.load(std::memory_order_relaxed);
         const float clickGain = metronomeGain.load(std::memory_order_relaxed);
 
@@ -260,9 +281,9 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 if (graph != nullptr && !isPlaying)
                     graph->idle();
             }
-            if (routing != nullptr && inputSignals != nullptr) {
+            if (routing != nullptr && inputSignals != nullptr && graph != nullptr) {
                 routing->monitor(inputSignals, inputChannels, done, count, chunkLeft.data(),
-                                 chunkRight.data());
+                                 chunkRight.data(), graph->anySolo(), graph->rampFrames);
             }
             // Recording starts with the first block after a count-in (the playhead waits).
             if (routing != nullptr && isPlaying && !counting)
@@ -272,10 +293,11 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 peakRight = std::max(peakRight, std::abs(chunkRight[std::size_t(i)]));
             }
             // After the meters: the click is heard, never measured. A count-in runs on the grid
-            // before the playhead, so its beats lead straight into the music's.
+            // before the playhead, so its beats lead straight into the music's; both follow the
+            // timeline as heard, the limiter's look-ahead behind the graph.
             if (graph != nullptr && (counting || (isPlaying && clicking)))
-                graph->clicks.addClicks(position - countInLeft, count, clickGain, chunkLeft.data(),
-                                        chunkRight.data());
+                graph->clicks.addClicks(position - countInLeft - graph->latency(), count, clickGain,
+                                        chunkLeft.data(), chunkRight.data());
             if (channels == 1) {
                 if (float* out = outputs[0])
                     for (int i = 0; i < count; ++i)
@@ -291,8 +313,12 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
                 countInLeft -= count;
             } else if (isPlaying) {
                 position += count;
-                if (looping && position == loop.end)
+                sinceJump += count;
+                sinceWrap = sinceWrap == detail::kNever ? sinceWrap : sinceWrap + count;
+                if (looping && position == loop.end) {
                     position = loop.start;
+                    sinceWrap = 0;
+                }
             }
             done += count;
         }
@@ -306,9 +332,19 @@ struct Engine::Impl : juce::AudioIODeviceCallback {
         detail::raisePeak(masterPeakRight, peakRight);
         // The playhead first, then the acknowledgement: playhead() never sees a seek as done
         // with the position from before it.
-        playheadNow.store(position, std::memory_order_relaxed);
+        playheadNow.store(heardPosition(graph), std::memory_order_relaxed);
         countingIn.store(countInLeft > 0, std::memory_order_relaxed);
         seeksApplied.store(seeksDone, std::memory_order_release);
+    }
+
+    // Audio thread: the timeline position the output has reached, the graph's latency behind
+    // `position` (back across the loop's wrap), never before the last start or seek.
+    std::int64_t heardPosition(const PlaybackGraph* graph) const noexcept {
+        const std::int64_t behind =
+            std::min<std::int64_t>(graph != nullptr ? graph->latency() : 0, sinceJump);
+        if (behind > sinceWrap)
+            return position - behind + (loop.end - loop.start);
+        return position - behind;
     }
 
     // juce::AudioIODeviceCallback (the device's audio thread)
@@ -371,10 +407,16 @@ void Engine::setProject(const Project& project) {
         impl_->reverb = std::make_shared<detail::ReverbBusNode>(project.reverb, project.sampleRate);
     else
         impl_->reverb->set(project.reverb);
+    if (!impl_->limiter || rateChanged)
+        impl_->limiter =
+            std::make_shared<detail::MasterLimiterNode>(project.limiter, project.sampleRate);
+    else
+        impl_->limiter->set(project.limiter);
     auto graph = detail::buildPlaybackGraph(
         project, [&](const Clip& clip) { return media.at(clip.file); },
         [&](const Track& track) { return controls.at(track.id); },
-        [&](const Track& track) { return live.at(track.id); }, impl_->master, impl_->reverb);
+        [&](const Track& track) { return live.at(track.id); }, impl_->master, impl_->reverb,
+        impl_->limiter);
     graph->clicks = detail::ClickTrack(projectMetre(project), project.sampleRate);
     impl_->controls = std::move(controls); // the old graph keeps what it still uses alive
     impl_->live = std::move(live);
@@ -481,6 +523,19 @@ void Engine::setMasterGain(double gainDb) {
         impl_->master->gain.store(detail::decibelsToGain(gainDb));
 }
 
+void Engine::setMasterLimiter(const MasterLimiter& settings) {
+    impl_->messageThread.assertOwner("Engine::setMasterLimiter");
+    // Made here when no project was set yet: the next graph takes it (setProject remakes it only
+    // for another rate).
+    if (!impl_->limiter)
+        impl_->limiter = std::make_shared<detail::MasterLimiterNode>(settings, impl_->rate.load());
+    impl_->limiter->set(settings);
+}
+
+int Engine::masterLatencyFrames() const {
+    return PlaybackGraph::latencyOf(impl_->limiter.get());
+}
+
 void Engine::setReverb(const ReverbSettings& settings) {
     impl_->messageThread.assertOwner("Engine::setReverb");
     if (impl_->reverb)
@@ -489,10 +544,10 @@ void Engine::setReverb(const ReverbSettings& settings) {
 
 void Engine::play(int countInBars) {
     impl_->messageThread.assertOwner("Engine::play");
-    if (!impl_->playing.load(std::memory_order_relaxed))
-        impl_->transportStarts.fetch_add(1, std::memory_order_release);
+    if (impl_->playing.load(std::memory_order_relaxed))
+        return; // already playing: the playhead goes on, no count-in
     impl_->countInBars.store(std::clamp(countInBars, 0, kMaxCountInBars));
-    impl_->starts.fetch_add(1, std::memory_order_release);
+    impl_->transportStarts.fetch_add(1, std::memory_order_release);
     impl_->playing.store(true, std::memory_order_release);
 }
 
@@ -787,13 +842,51 @@ void Engine::setRecordArms(const std::vector<RecordArm>& arms) {
         if (arm.firstInput < 0)
             throw BadInput("track '" + arm.trackId + "': input channel " +
                            std::to_string(arm.firstInput + 1) + " does not exist");
-        lanes.push_back({arm, controls->second, nullptr});
+        const bool wasArmed =
+            impl_->armed &&
+            std::any_of(impl_->armed->lanes.begin(), impl_->armed->lanes.end(),
+                        [&](const auto& lane) { return lane.arm.trackId == arm.trackId; });
+        controls->second->monitor.store(arm.monitor);
+        lanes.push_back({arm, controls->second, nullptr, !wasArmed});
     }
+    // A monitored track disarmed keeps a silent lane for its monitoring to fade out (recorder.h).
+    if (impl_->armed)
+        for (const auto& lane : impl_->armed->lanes)
+            if (lane.controls->monitor.load() &&
+                std::none_of(arms.begin(), arms.end(), [&](const RecordArm& arm) {
+                    return arm.trackId == lane.arm.trackId;
+                })) {
+                RecordArm fading = lane.arm;
+                fading.record = fading.monitor = false;
+                lane.controls->monitor.store(false);
+                lanes.push_back({fading, lane.controls, nullptr, false});
+            }
     impl_->armed = std::make_shared<detail::InputRouting>(std::move(lanes));
     impl_->inputs.publish(impl_->armed);
 }
 
+void Engine::setTrackMonitor(const std::string& trackId, bool monitor) {
+    impl_->messageThread.assertOwner("Engine::setTrackMonitor");
+    if (impl_->armed)
+        for (const auto& lane : impl_->armed->lanes)
+            if (lane.arm.trackId == trackId && lane.arm.record) {
+                lane.controls->monitor.store(monitor);
+                return;
+            }
+    throw BadInput("track '" + trackId + "' is not armed: only an armed track monitors its input");
+}
+
 void Engine::startRecording(const std::string& folder, bool punch) {
+    impl_->messageThread.assertOwner("Engine::startRecording");
+    if (punch && !impl_->loopOn.load())
+        throw BadInput("punch in/out records inside the loop: set a loop first");
+    startRecording(folder, punch ? std::optional(std::make_pair(impl_->loopStart.load(),
+                                                                impl_->loopEnd.load()))
+                                 : std::nullopt);
+}
+
+void Engine::startRecording(const std::string& folder,
+                            std::optional<std::pair<std::int64_t, std::int64_t>> punch) {
     impl_->messageThread.assertOwner("Engine::startRecording");
     if (impl_->takeWriter)
         throw BadInput("already recording");
@@ -801,9 +894,9 @@ void Engine::startRecording(const std::string& folder, bool punch) {
         throw BadInput("no track is armed to record");
     std::optional<LoopRange> punchRange;
     if (punch) {
-        if (!impl_->loopOn.load())
-            throw BadInput("punch in/out records inside the loop: set a loop first");
-        punchRange = LoopRange{true, impl_->loopStart.load(), impl_->loopEnd.load()};
+        if (punch->first < 0 || punch->second <= punch->first)
+            throw BadInput("punch in/out needs a range that ends after it starts");
+        punchRange = LoopRange{true, punch->first, punch->second};
     }
     // Fresh rings and counters for this recording.
     std::vector<detail::InputRouting::Lane> lanes;
@@ -835,7 +928,8 @@ int Engine::recordingLatencyFrames() const {
     int reported = impl_->clockRunning.load() ? impl_->loopbackLatency : 0;
     if (const auto device = currentDevice())
         reported = device->inputLatency + device->outputLatency;
-    return std::max(0, reported + impl_->recordingOffset);
+    // What the performer hears also waits in the master limiter's look-ahead.
+    return std::max(0, reported + impl_->recordingOffset + masterLatencyFrames());
 }
 
 void Engine::setRecordingOffset(int frames) {

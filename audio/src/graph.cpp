@@ -410,11 +410,15 @@ void PlaybackGraph::aimTargets(bool anySolo) noexcept {
     master->ramp.aim(master->gain.load(std::memory_order_relaxed), rampFrames);
 }
 
+bool PlaybackGraph::anySolo() const noexcept {
+    return std::any_of(tracks.begin(), tracks.end(), [](const TrackNode& track) {
+        return track.controls->solo.load(std::memory_order_relaxed);
+    });
+}
+
 void PlaybackGraph::idle() noexcept {
     // Nothing sounds while stopped: controls take their new values at once.
-    bool anySolo = false;
-    for (const TrackNode& track : tracks)
-        anySolo = anySolo || track.controls->solo.load(std::memory_order_relaxed);
+    const bool anySolo = this->anySolo();
     for (TrackNode& track : tracks) {
         TrackControls& c = *track.controls;
         const float gain = c.gain.load(std::memory_order_relaxed);
@@ -428,6 +432,31 @@ void PlaybackGraph::idle() noexcept {
     master->ramp.jump(master->gain.load(std::memory_order_relaxed));
     if (reverb)
         reverb->jump();
+}
+
+void PlaybackGraph::restart() noexcept {
+    if (limiter != nullptr) {
+        limiter->running = limiter->on.load(std::memory_order_relaxed);
+        limiter->limiter.reset();
+    }
+}
+
+void PlaybackGraph::runLimiter(float* left, float* right, int frames) noexcept {
+    MasterLimiterNode& node = *limiter;
+    const bool on = node.on.load(std::memory_order_relaxed);
+    if (on != node.running) {
+        node.running = on;
+        node.limiter.reset(); // switched on: nothing from before it in the look-ahead
+    }
+    if (!on)
+        return;
+    const float ceiling = node.ceilingDbtp.load(std::memory_order_relaxed);
+    if (ceiling != node.applied) {
+        node.applied = ceiling;
+        node.limiter.setCeiling(ceiling);
+    }
+    // In place: the limiter reads each input frame before it writes that output frame.
+    node.limiter.process(left, right, frames, left, right);
 }
 
 bool PlaybackGraph::feedSend(TrackControls& c, const float* bl, const float* br, int frames,
@@ -611,9 +640,7 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
         std::fill_n(sendRight_.data(), frames, 0.0f);
     }
     bool sent = false;
-    bool anySolo = false;
-    for (const TrackNode& track : tracks)
-        anySolo = anySolo || track.controls->solo.load(std::memory_order_relaxed);
+    const bool anySolo = this->anySolo();
     aimTargets(anySolo);
 
     for (std::size_t t = 0; t < tracks.size(); ++t) {
@@ -696,6 +723,8 @@ void PlaybackGraph::process(std::int64_t position, int frames, float* left, floa
             right[i] *= fader.current;
         }
     }
+    if (limiter)
+        runLimiter(left, right, frames);
 }
 
 std::unique_ptr<PlaybackGraph>
@@ -703,7 +732,8 @@ buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
                    const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
                    const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor,
-                   std::shared_ptr<MasterControls> master, std::shared_ptr<ReverbBusNode> reverb) {
+                   std::shared_ptr<MasterControls> master, std::shared_ptr<ReverbBusNode> reverb,
+                   std::shared_ptr<MasterLimiterNode> limiter) {
     auto graph = std::make_unique<PlaybackGraph>();
     if (!master) {
         master = std::make_shared<MasterControls>();
@@ -715,6 +745,9 @@ buildPlaybackGraph(const Project& project,
     if (!reverb && anySend)
         reverb = std::make_shared<ReverbBusNode>(project.reverb, project.sampleRate);
     graph->reverb = std::move(reverb);
+    if (!limiter && project.limiter.on)
+        limiter = std::make_shared<MasterLimiterNode>(project.limiter, project.sampleRate);
+    graph->limiter = std::move(limiter);
     if (graph->reverb) {
         graph->sendLeft_.assign(kMaxChunkFrames, 0.0f);
         graph->sendRight_.assign(kMaxChunkFrames, 0.0f);

@@ -8,7 +8,11 @@
 // Per track: clip players (position, source offset, length, clip gain, linear fades) sum into
 // a stereo track bus -> EQ (track_eq.h) -> fader (gain and pan) -> mute/solo -> meter -> master
 // bus, and from after mute/solo through the send level -> reverb bus (reverb_bus.h), whose
-// return joins the master bus -> master fader -> out. Neither effect adds latency.
+// return joins the master bus -> master fader -> master limiter (when on) -> out. Neither effect
+// adds latency; the limiter delays the whole mix by its look-ahead, latency() frames: the mix
+// that comes out of process() at `position` is the timeline's at position - latency() (Engine
+// moves the playhead back by it, a render runs it that far ahead; docs/ARCHITECTURE.md "Master
+// limiter").
 //
 // Pan law: balance with a sine/cosine curve, 0 dB at the centre: pan p in [-1, 1] gives
 // left = (p <= 0 ? 1 : cos(p * pi/2)), right = (p >= 0 ? 1 : cos(-p * pi/2)); hard left
@@ -42,6 +46,7 @@
 // once its first output is ready; the old chain is retired to the message thread to be freed.
 
 #include "track_eq.h"
+#include "true_peak_limiter.h"
 
 #include "accord/audio/media.h"
 #include "accord/core/project.h"
@@ -117,11 +122,13 @@ struct TrackControls {
     std::atomic<bool> mute{false};
     std::atomic<bool> solo{false};
     std::atomic<float> sendGain{0.0f}; // linear; 0: no send
+    std::atomic<bool> monitor{false};  // the input heard through the track (recorder.h)
     std::atomic<float> peakLeft{0.0f}; // since the last read (the reader resets them)
     std::atomic<float> peakRight{0.0f};
     std::unique_ptr<TrackEqNode> eq; // set by loadControls
     // Smoothing state, used only by the thread running the graph; set before first publication.
     Ramp left, right, audible, send;
+    Ramp monitorLevel{0.0f, 0.0f}; // the audio thread's, ramped by InputRouting::monitor
 };
 
 // The master fader, like a track's: the message thread writes, the graph's thread smooths.
@@ -129,6 +136,26 @@ struct TrackControls {
 struct MasterControls {
     std::atomic<float> gain{1.0f}; // linear
     Ramp ramp;
+};
+
+// The master limiter: the message thread says whether it runs and at which ceiling, the graph's
+// thread runs it (and starts it afresh when it is switched on). Survives graph rebuilds (Engine
+// keeps one), so a rebuild never cuts what is in its look-ahead.
+struct MasterLimiterNode {
+    // `gainDb` comes before the limiting: an export's loudness target, 0 dB in playback.
+    MasterLimiterNode(const MasterLimiter& settings, int sampleRate, double gainDb = 0.0)
+        : on(settings.on), ceilingDbtp(float(settings.ceilingDbtp)),
+          limiter(sampleRate, gainDb, settings.ceilingDbtp), applied(float(settings.ceilingDbtp)) {}
+    void set(const MasterLimiter& settings) {
+        ceilingDbtp.store(float(settings.ceilingDbtp));
+        on.store(settings.on);
+    }
+    std::atomic<bool> on;
+    std::atomic<float> ceilingDbtp;
+    // The graph's thread only.
+    TruePeakLimiter limiter;
+    float applied; // the ceiling the limiter has
+    bool running = false;
 };
 
 class ReverbBusNode; // reverb_bus.h
@@ -379,8 +406,9 @@ public:
     std::vector<std::shared_ptr<TrackControls>> controls;
     std::vector<std::shared_ptr<LiveTrack>> liveTracks;
     std::shared_ptr<MasterControls> master;
-    std::shared_ptr<ReverbBusNode> reverb; // null: no track sends (a render without sends)
-    int fadeFrames = 1;                    // kLiveFadeSeconds
+    std::shared_ptr<ReverbBusNode> reverb;      // null: no track sends (a render without sends)
+    std::shared_ptr<MasterLimiterNode> limiter; // null: never a limiter (a render without one)
+    int fadeFrames = 1;                         // kLiveFadeSeconds
     // The metronome of this snapshot's metre: set by the engine, empty in renders (never heard
     // in a file).
     ClickTrack clicks;
@@ -395,6 +423,20 @@ public:
                  const LoopSpan& loop = {}) noexcept;
     // Transport stopped: controls jump to their values (nothing sounds, so nothing clicks).
     void idle() noexcept;
+    // A transport start: the limiter forgets what it held, so playback from here equals a render
+    // from here.
+    void restart() noexcept;
+    // Frames the mix out of process() lags the timeline: the limiter's look-ahead while it runs
+    // (as of the last process() or restart()), else 0. The graph's thread.
+    int latency() const noexcept {
+        return limiter != nullptr && limiter->running ? limiter->limiter.latency() : 0;
+    }
+    // The latency the next process() will have, for the message thread.
+    static int latencyOf(const MasterLimiterNode* limiter) {
+        return limiter != nullptr && limiter->on.load() ? limiter->limiter.latency() : 0;
+    }
+    // Whether any track is soloed (then only soloed tracks sound).
+    bool anySolo() const noexcept;
 
 private:
     friend std::unique_ptr<PlaybackGraph>
@@ -402,7 +444,9 @@ private:
                        const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>&,
                        const std::function<std::shared_ptr<TrackControls>(const Track&)>&,
                        const std::function<std::shared_ptr<LiveTrack>(const Track&)>&,
-                       std::shared_ptr<MasterControls>, std::shared_ptr<ReverbBusNode>);
+                       std::shared_ptr<MasterControls>, std::shared_ptr<ReverbBusNode>,
+                       std::shared_ptr<MasterLimiterNode>);
+    void runLimiter(float* left, float* right, int frames) noexcept;
     bool mixClips(const TrackNode& track, std::int64_t position, int frames, float* outLeft,
                   float* outRight) noexcept;
     bool processLive(const TrackNode& track, std::int64_t position, int frames,
@@ -421,15 +465,17 @@ private:
 // Builds the graph of `project` (pure: reads only its arguments). `mediaFor` gives the decoded
 // media of an online clip at the project rate; `controlsFor` the controls of a track (their
 // atomics already hold the track's values); `liveFor` (optional) a track's live state or null.
-// `master` and `reverb` (Engine's, which outlive a graph) hold the project's values; without
-// them the graph gets fresh ones (a reverb only when some track sends).
+// `master`, `reverb` and `limiter` (Engine's, which outlive a graph) hold the project's values;
+// without them the graph gets fresh ones (a reverb only when some track sends, a limiter only
+// when the project's is on).
 std::unique_ptr<PlaybackGraph>
 buildPlaybackGraph(const Project& project,
                    const std::function<std::shared_ptr<const DecodedMedia>(const Clip&)>& mediaFor,
                    const std::function<std::shared_ptr<TrackControls>(const Track&)>& controlsFor,
                    const std::function<std::shared_ptr<LiveTrack>(const Track&)>& liveFor = {},
                    std::shared_ptr<MasterControls> master = {},
-                   std::shared_ptr<ReverbBusNode> reverb = {});
+                   std::shared_ptr<ReverbBusNode> reverb = {},
+                   std::shared_ptr<MasterLimiterNode> limiter = {});
 
 // Sets the controls' atomics (and EQ coefficients, designed at `sampleRate`) from a track, and
 // (for new controls) their smoothing state, so the first block plays the values exactly.

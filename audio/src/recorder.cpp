@@ -27,16 +27,30 @@ InputRouting::InputRouting(std::vector<Lane> lanesIn) : lanes(std::move(lanesIn)
 }
 
 void InputRouting::monitor(const float* const* inputs, int inputChannels, int offset, int frames,
-                           float* left, float* right) noexcept {
+                           float* left, float* right, bool anySolo, int rampFrames) noexcept {
+    if (!monitorStarted_) {
+        monitorStarted_ = true;
+        for (const Lane& lane : lanes)
+            if (lane.newlyArmed)
+                lane.controls->monitorLevel.jump(0.0f);
+    }
     for (const Lane& lane : lanes) {
-        if (!lane.arm.monitor || lane.controls->mute.load(std::memory_order_relaxed))
+        TrackControls& controls = *lane.controls;
+        const bool on = controls.monitor.load(std::memory_order_relaxed) &&
+                        trackSounds(controls.mute.load(std::memory_order_relaxed),
+                                    controls.solo.load(std::memory_order_relaxed), anySolo);
+        Ramp& level = controls.monitorLevel;
+        level.aim(on ? 1.0f : 0.0f, rampFrames);
+        if (level.steady() && level.current == 0.0f)
             continue;
         const int first = lane.arm.firstInput;
         const float* inLeft = first < inputChannels ? inputs[first] : nullptr;
         const float* inRight =
             lane.arm.channels == 2 && first + 1 < inputChannels ? inputs[first + 1] : inLeft;
-        if (inLeft == nullptr || inRight == nullptr)
+        if (inLeft == nullptr || inRight == nullptr) {
+            level.skip(frames);
             continue;
+        }
         const float pan = lane.controls->pan.load(std::memory_order_relaxed);
         const float gain = lane.controls->gain.load(std::memory_order_relaxed);
         const float gainLeft = gain * panLeft(pan);
@@ -44,8 +58,9 @@ void InputRouting::monitor(const float* const* inputs, int inputChannels, int of
         float peakLeft = 0.0f;
         float peakRight = 0.0f;
         for (int i = 0; i < frames; ++i) {
-            const float l = inLeft[offset + i] * gainLeft;
-            const float r = inRight[offset + i] * gainRight;
+            const float ramp = level.next();
+            const float l = inLeft[offset + i] * gainLeft * ramp;
+            const float r = inRight[offset + i] * gainRight * ramp;
             left[i] += l;
             right[i] += r;
             peakLeft = std::max(peakLeft, std::abs(l));

@@ -7,8 +7,12 @@
 // frame back by the round-trip latency (what the performer heard at timeline t comes back
 // `latency` frames later) and writes takes to disk; a break in the timeline starts a new take.
 //
-// Monitoring adds an armed track's input to the master through the track's gain, pan and mute
-// (their atomics, unramped) and raises the track's meter.
+// Monitoring adds an armed track's input to the master through the track's gain and pan (their
+// atomics, unramped) and raises the track's meter. Switching it on or off, muting the track or
+// soloing another one (which silences it as playback does) ramps it over the graph's 10 ms, so
+// a click on the monitor button is not a click in the speakers (docs/STUDIO.md "Recording"); a
+// monitored track disarmed keeps a lane that neither records nor monitors until the next arms,
+// so it fades out too.
 
 #include "accord/audio/recording.h"
 
@@ -78,14 +82,18 @@ public:
         RecordArm arm;
         std::shared_ptr<TrackControls> controls;
         std::unique_ptr<SpscRing<float>> ring; // interleaved frames; null unless arm.record
+        // Not armed in the routing before: its monitoring ramps in from silence, whatever level
+        // an earlier arm of the track left.
+        bool newlyArmed = false;
     };
     explicit InputRouting(std::vector<Lane> lanes);
 
     // ---- audio thread ----
     // Adds the monitored lanes' inputs (frames [offset, offset + frames) of `inputs`) to
-    // `left`/`right`.
+    // `left`/`right`, each ramping over `rampFrames` to on (monitored and sounding as `anySolo`
+    // rules) or off.
     void monitor(const float* const* inputs, int inputChannels, int offset, int frames, float* left,
-                 float* right) noexcept;
+                 float* right, bool anySolo, int rampFrames) noexcept;
     // While capturing: appends the recorded lanes' inputs, heard while the timeline played
     // `position`.. onwards. Missing input channels record silence; a full ring drops the block
     // for every lane (counted), so lanes stay in step.
@@ -107,6 +115,7 @@ private:
     std::atomic<bool> inCapture_{false};
     std::int64_t nextPosition_ = -1; // audio thread: where the last captured block ended
     std::int64_t frame_ = 0;         // audio thread: frames captured so far
+    bool monitorStarted_ = false;    // audio thread: newly armed lanes were set silent
 };
 
 // The engine's side of the routing: handed to the audio thread by pointer swap and retired to

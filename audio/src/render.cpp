@@ -4,7 +4,6 @@
 #include "graph.h"
 #include "loudness.h"
 #include "pcm_hash.h"
-#include "true_peak_limiter.h"
 
 #include "accord/audio/media.h"
 #include "accord/core/errors.h"
@@ -43,6 +42,12 @@ constexpr int kSegmentFrames = 16384; // frames handed to the loudness thread at
 // enough (docs/ARCHITECTURE.md "Loudness target on export").
 constexpr int kLoudnessPasses = 2;
 constexpr double kLoudnessTolerance = 0.1; // LU
+// The reverb tail (docs/ARCHITECTURE.md "Reverb tail"): a render of the whole project whose tracks
+// send to the reverb goes on past the last clip in steps of kTailStepFrames, ending before the
+// first step whose mix stays under kTailSilence (-90 dBFS), or after kMaxTailSeconds.
+constexpr int kTailStepFrames = 4096;
+constexpr float kTailSilence = 3.1622776e-5f; // -90 dBFS
+constexpr double kMaxTailSeconds = 30.0;
 
 // Where a write failed: kept by the output, outside the stream the JUCE writer owns.
 struct WriteState {
@@ -377,6 +382,29 @@ bool isCancelled(const std::atomic<bool>* cancel) {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
 }
 
+// Holds stem buffers back by `delay` frames: after pass(frames), each buffer holds what it held
+// `delay` frames of passes before (zeros at first), so stems line up with a mix the master
+// limiter delays.
+class StemDelay {
+public:
+    StemDelay(std::vector<std::vector<float>>& buffers, int delay)
+        : buffers_(buffers),
+          held_(delay > 0 ? buffers.size() : 0, std::vector<float>(std::size_t(delay), 0.0f)) {}
+    void pass(int frames) {
+        for (std::size_t b = 0; b < held_.size(); ++b) {
+            std::vector<float>& held = held_[b];
+            float* buffer = buffers_[b].data();
+            held.insert(held.end(), buffer, buffer + frames);
+            std::copy_n(held.begin(), frames, buffer);
+            held.erase(held.begin(), held.begin() + frames);
+        }
+    }
+
+private:
+    std::vector<std::vector<float>>& buffers_;
+    std::vector<std::vector<float>> held_;
+};
+
 } // namespace
 
 RenderFormat renderFormatFor(const std::string& path, bool floatingPoint) {
@@ -451,8 +479,9 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
             if (!clip.offline && clip.length > 0 && media.count(clip.file) == 0)
                 media[clip.file] = loadMedia(clip.file, project.sampleRate, cancel);
     // A graph as playback builds it, with fresh live processors: the analysis pass of a loudness
-    // target and the render each run one from the range's start.
-    auto newGraph = [&] {
+    // target and the render each run one from the range's start. `limiter`: the master limiter
+    // to run instead of the project's (a loudness target's gain and ceiling).
+    auto newGraph = [&](std::shared_ptr<detail::MasterLimiterNode> limiter) {
         auto built = std::make_unique<OfflineGraph>();
         OfflineGraph& offline = *built;
         const bool anySolo = std::any_of(project.tracks.begin(), project.tracks.end(),
@@ -481,48 +510,40 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
             [&offline](const Track& track) {
                 auto found = offline.live.find(track.id);
                 return found == offline.live.end() ? nullptr : found->second;
-            });
+            },
+            {}, {}, std::move(limiter));
         return built;
     };
     const int block = std::clamp(request.blockSize, 1, kMaxChunkFrames);
     std::vector<float> mixLeft(static_cast<std::size_t>(block));
     std::vector<float> mixRight(static_cast<std::size_t>(block));
 
-    // The loudness target: the mix measured by passes that write nothing, then one gain. The
+    // The loudness target: the mix measured by passes that write nothing, then one gain before
+    // the master limiter, whose ceiling is the target's (or the project's, when lower). The
     // limiter lowers the loudness it takes peaks from, so the gain is corrected by measuring the
     // limited mix, up to kLoudnessPasses times, until it is within kLoudnessTolerance.
-    std::unique_ptr<detail::TruePeakLimiter> limiter;
+    std::shared_ptr<detail::MasterLimiterNode> targetLimiter;
     double targetGainDb = 0;
     if (const auto& target = request.loudnessTarget) {
-        auto measure = [&](detail::TruePeakLimiter* through) {
-            auto analysis = newGraph();
+        const MasterLimiter ceiling{true, project.limiter.on ? std::min(project.limiter.ceilingDbtp,
+                                                                        target->truePeakCeilingDb)
+                                                             : target->truePeakCeilingDb};
+        auto measure = [&](std::shared_ptr<detail::MasterLimiterNode> through) {
+            auto analysis = newGraph(std::move(through));
+            detail::PlaybackGraph& graph = *analysis->graph;
             detail::LoudnessMeter meter(kRenderChannels, project.sampleRate);
             std::vector<float> interleaved(2 * std::size_t(block));
-            std::vector<float> limitedLeft(static_cast<std::size_t>(block));
-            std::vector<float> limitedRight(static_cast<std::size_t>(block));
-            const std::int64_t delay = through ? through->latency() : 0;
+            const std::int64_t delay = detail::PlaybackGraph::latencyOf(graph.limiter.get());
             for (std::int64_t offset = 0; offset < length + delay; offset += block) {
                 if (isCancelled(cancel))
                     throw Cancelled();
                 const int frames = int(std::min<std::int64_t>(block, length + delay - offset));
-                const int sounding = int(std::clamp<std::int64_t>(length - offset, 0, frames));
-                if (sounding > 0)
-                    analysis->graph->process(start + offset, sounding, mixLeft.data(),
-                                             mixRight.data(), nullptr, nullptr);
-                std::fill(mixLeft.begin() + sounding, mixLeft.begin() + frames, 0.0f);
-                std::fill(mixRight.begin() + sounding, mixRight.begin() + frames, 0.0f);
-                const float* left = mixLeft.data();
-                const float* right = mixRight.data();
-                if (through) {
-                    through->process(left, right, frames, limitedLeft.data(), limitedRight.data());
-                    left = limitedLeft.data();
-                    right = limitedRight.data();
-                }
+                graph.process(start + offset, frames, mixLeft.data(), mixRight.data());
                 // The limiter's first `delay` frames out come before the range.
                 const int skip = int(std::clamp<std::int64_t>(delay - offset, 0, frames));
                 for (int i = skip; i < frames; ++i) {
-                    interleaved[2 * std::size_t(i - skip)] = left[i];
-                    interleaved[2 * std::size_t(i - skip) + 1] = right[i];
+                    interleaved[2 * std::size_t(i - skip)] = mixLeft[std::size_t(i)];
+                    interleaved[2 * std::size_t(i - skip) + 1] = mixRight[std::size_t(i)];
                 }
                 if (!meter.add(interleaved.data(), std::size_t(frames - skip)))
                     throw std::bad_alloc();
@@ -535,18 +556,18 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
                            std::to_string(target->integratedLufs) + " LUFS");
         targetGainDb = target->integratedLufs - lufs;
         for (int pass = 0; pass < kLoudnessPasses; ++pass) {
-            detail::TruePeakLimiter trial(project.sampleRate, targetGainDb,
-                                          target->truePeakCeilingDb);
-            const double limited = measure(&trial);
-            if (trial.deepestReductionDb() == 0.0 ||
+            auto trial = std::make_shared<detail::MasterLimiterNode>(ceiling, project.sampleRate,
+                                                                     targetGainDb);
+            const double limited = measure(trial);
+            if (trial->limiter.deepestReductionDb() == 0.0 ||
                 std::fabs(limited - target->integratedLufs) <= kLoudnessTolerance)
                 break;
             targetGainDb += target->integratedLufs - limited;
         }
-        limiter = std::make_unique<detail::TruePeakLimiter>(project.sampleRate, targetGainDb,
-                                                            target->truePeakCeilingDb);
+        targetLimiter =
+            std::make_shared<detail::MasterLimiterNode>(ceiling, project.sampleRate, targetGainDb);
     }
-    auto offline = newGraph();
+    auto offline = newGraph(targetLimiter);
     detail::PlaybackGraph& graph = *offline->graph;
 
     // Outputs: the mix, then one stem per track.
@@ -581,29 +602,22 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
     const int segment = std::max(1, kSegmentFrames / block) * block;
     const std::int64_t progressStep = std::max<std::int64_t>(segment, length / 200);
     std::int64_t nextProgress = 0;
-    // With a limiter the graph runs its latency ahead of what is written; after the range's end
-    // it is fed silence (the range does not depend on what follows it).
-    std::vector<float> aheadLeft, aheadRight;
+    // With the master limiter the mix lags the graph by its look-ahead: the graph runs that far
+    // ahead (past the range's end, as playback goes on), and the stems, which skip the limiter,
+    // are held back as long to line up with the mix.
+    const int lag = detail::PlaybackGraph::latencyOf(graph.limiter.get());
+    std::int64_t written = length; // frames in each file: the range, and a reverb tail
+    StemDelay stemDelay(stemBuffers, lag);
     std::int64_t graphPosition = 0; // frames into the range the graph has rendered
-    auto renderAhead = [&](int frames) {
-        const int sounding = int(std::clamp<std::int64_t>(length - graphPosition, 0, frames));
-        if (sounding > 0)
-            graph.process(start + graphPosition, sounding, aheadLeft.data(), aheadRight.data(),
-                          nullptr, nullptr);
-        std::fill(aheadLeft.begin() + sounding, aheadLeft.begin() + frames, 0.0f);
-        std::fill(aheadRight.begin() + sounding, aheadRight.begin() + frames, 0.0f);
+    auto renderGraph = [&](int frames) {
+        graph.process(start + graphPosition, frames, mixLeft.data(), mixRight.data(),
+                      stemLeft.empty() ? nullptr : stemLeft.data(),
+                      stemRight.empty() ? nullptr : stemRight.data());
         graphPosition += frames;
+        stemDelay.pass(frames);
     };
-    if (limiter) {
-        aheadLeft.resize(std::size_t(block));
-        aheadRight.resize(std::size_t(block));
-        for (int primed = 0; primed < limiter->latency(); primed += block) {
-            const int frames = std::min(block, limiter->latency() - primed);
-            renderAhead(frames);
-            limiter->process(aheadLeft.data(), aheadRight.data(), frames, mixLeft.data(),
-                             mixRight.data());
-        }
-    }
+    for (int primed = 0; primed < lag; primed += block)
+        renderGraph(std::min(block, lag - primed));
     {
         LoudnessStage loudness(outputs, segment);
         for (std::int64_t at = 0; at < length; at += segment) {
@@ -612,17 +626,8 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
             for (int offset = 0; offset < segmentLength; offset += block) {
                 if (isCancelled(cancel))
                     throw Cancelled(); // the outputs' destructors remove every temporary file
-                const std::int64_t position = at + offset;
                 const int frames = std::min(block, segmentLength - offset);
-                if (limiter) {
-                    renderAhead(frames);
-                    limiter->process(aheadLeft.data(), aheadRight.data(), frames, mixLeft.data(),
-                                     mixRight.data());
-                } else {
-                    graph.process(start + position, frames, mixLeft.data(), mixRight.data(),
-                                  stemLeft.empty() ? nullptr : stemLeft.data(),
-                                  stemRight.empty() ? nullptr : stemRight.data());
-                }
+                renderGraph(frames);
                 for (std::size_t o = 0; o < outputs.size(); ++o) {
                     Output& output = *outputs[o];
                     const bool mix = output.trackIndex < 0;
@@ -637,6 +642,43 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
             if (progress && at >= nextProgress) {
                 progress(0.5 + 0.5 * double(at + segmentLength) / double(length));
                 nextProgress = at + progressStep;
+            }
+        }
+        // The reverb tail: each step rendered and held, written only when it still sounds.
+        if (request.rangeEnd == 0 && graph.reverb != nullptr) {
+            const auto cap = std::int64_t(kMaxTailSeconds * project.sampleRate);
+            std::vector<std::vector<float>> held(2 * outputs.size(),
+                                                 std::vector<float>(kTailStepFrames));
+            while (written - length < cap) {
+                float peak = 0.0f;
+                for (int offset = 0; offset < kTailStepFrames; offset += block) {
+                    if (isCancelled(cancel))
+                        throw Cancelled();
+                    const int frames = std::min(block, kTailStepFrames - offset);
+                    renderGraph(frames);
+                    for (int i = 0; i < frames; ++i)
+                        peak = std::max({peak, std::abs(mixLeft[std::size_t(i)]),
+                                         std::abs(mixRight[std::size_t(i)])});
+                    for (std::size_t o = 0; o < outputs.size(); ++o) {
+                        const int track = outputs[o]->trackIndex;
+                        std::copy_n(track < 0 ? mixLeft.data() : stemLeft[std::size_t(track)],
+                                    frames, held[2 * o].begin() + offset);
+                        std::copy_n(track < 0 ? mixRight.data() : stemRight[std::size_t(track)],
+                                    frames, held[2 * o + 1].begin() + offset);
+                    }
+                }
+                if (peak < kTailSilence)
+                    break;
+                loudness.begin();
+                for (int offset = 0; offset < kTailStepFrames; offset += block) {
+                    const int frames = std::min(block, kTailStepFrames - offset);
+                    for (std::size_t o = 0; o < outputs.size(); ++o)
+                        writeBlock(*outputs[o], request.format, held[2 * o].data() + offset,
+                                   held[2 * o + 1].data() + offset, frames, scratch,
+                                   loudness.bufferOf(o) + std::size_t(offset) * kRenderChannels);
+                }
+                loudness.submit(kTailStepFrames);
+                written += kTailStepFrames;
             }
         }
         loudness.finish();
@@ -658,15 +700,15 @@ std::vector<RenderedFile> renderProject(const Project& project, const RenderRequ
         RenderedFile file;
         file.path = output->target;
         file.trackId = output->trackId;
-        file.durationSeconds = double(length) / project.sampleRate;
+        file.durationSeconds = double(written) / project.sampleRate;
         file.pcmSha256 = output->hash->finishHex();
         file.lufs = output->loudness->integratedLoudness();
         const double peak = output->loudness->truePeak();
         file.truePeakDb =
             peak > 0.0 ? 20.0 * std::log10(peak) : -std::numeric_limits<double>::infinity();
-        if (limiter && output->trackIndex < 0) {
+        if (graph.limiter && output->trackIndex < 0) {
             file.targetGainDb = targetGainDb;
-            file.limiterReductionDb = limiter->deepestReductionDb();
+            file.limiterReductionDb = graph.limiter->limiter.deepestReductionDb();
         }
         results.push_back(file);
     }

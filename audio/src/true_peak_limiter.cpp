@@ -36,7 +36,27 @@ TruePeakLimiter::TruePeakLimiter(int sampleRate, double gainDb, double ceilingDb
     mask_ = ring - 1;
     for (auto& channel : input_)
         channel.assign(ring, 0.0);
+    std::size_t minimumRing = 1;
+    while (minimumRing < std::size_t(window_ + 1))
+        minimumRing *= 2;
+    minimum_.assign(minimumRing, {0, 1.0});
+    minimumMask_ = minimumRing - 1;
     recent_.assign(std::size_t(smoothing_), 1.0);
+}
+
+void TruePeakLimiter::reset() noexcept {
+    for (auto& channel : input_)
+        std::fill(channel.begin(), channel.end(), 0.0);
+    in_ = 0;
+    minimumHead_ = minimumSize_ = 0;
+    released_ = 1.0;
+    std::fill(recent_.begin(), recent_.end(), 1.0);
+    recentSum_ = 0;
+    deepest_ = 1.0;
+}
+
+void TruePeakLimiter::setCeiling(double ceilingDbtp) noexcept {
+    ceiling_ = fromDb(ceilingDbtp - kMarginDb);
 }
 
 double TruePeakLimiter::detect(std::int64_t n) {
@@ -64,20 +84,24 @@ void TruePeakLimiter::process(const float* left, const float* right, int frames,
         stored(1, n) = double(right[i]) * gain_;
         const double peak = detect(n);
         const double needed = peak > ceiling_ ? ceiling_ / peak : 1.0;
-        while (!minimum_.empty() && minimum_.back().second >= needed)
-            minimum_.pop_back();
-        minimum_.emplace_back(n, needed);
+        while (minimumSize_ > 0 &&
+               minimum_[(minimumHead_ + minimumSize_ - 1) & minimumMask_].second >= needed)
+            --minimumSize_;
+        minimum_[(minimumHead_ + minimumSize_++) & minimumMask_] = {n, needed};
 
         // Output frame k: the smallest gain needed by inputs k .. k + window_ - 1, released
         // slowly, averaged over the last smoothing_ frames.
         const std::int64_t k = n - latency_;
-        while (minimum_.front().first < k)
-            minimum_.pop_front();
+        while (minimum_[minimumHead_].first < k) {
+            minimumHead_ = (minimumHead_ + 1) & minimumMask_;
+            --minimumSize_;
+        }
         if (k < 0) {
             outLeft[i] = outRight[i] = 0.0f;
             continue;
         }
-        released_ = std::min(minimum_.front().second, released_ + (1.0 - released_) * release_);
+        released_ =
+            std::min(minimum_[minimumHead_].second, released_ + (1.0 - released_) * release_);
         if (k == 0) { // the average starts from the first gain, not from unity
             std::fill(recent_.begin(), recent_.end(), released_);
             recentSum_ = released_ * smoothing_;

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace accord::audio {
@@ -257,78 +259,45 @@ std::array<float, kBands> bandDepths(const std::array<double, kBands>& energy,
     return depth;
 }
 
-} // namespace
+// The mark of one frame of the host at kRate, the whole of the embedding's arithmetic: whole
+// files (embedWatermark) and streams (WatermarkStreamEmbedder) both mark through it, so a streamed
+// frame carries the mark a file's frame does for the same samples (docs/WATERMARK.md
+// "Streaming").
+//
+// STFT with sqrt-Hann analysis and synthesis at 50% overlap (their product sums to one). Frame i
+// starts at host sample kHalf (i - 1) and is centred on sample kHalf i: odd frames on a slot's
+// centre take its gains, even frames on a boundary the mean of both neighbours', so gains
+// cross-fade between slots.
+class FrameMarker {
+public:
+    explicit FrameMarker(std::uint32_t payload)
+        : w_(patternOf(payload)), rho_(std::pow(10.0, -kTargetSnrDb / 10.0)) {}
 
-// ---- embedding ----
+    static std::int64_t frameStart(std::int64_t i) { return i * kHalf - kHalf; }
 
-void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
-                    std::uint32_t payload) {
-    checkInput(channels, sampleRate);
-    if (channels.empty() || channels.front().empty())
-        return;
-    const Layout& l = layout();
-    const size_t frames = channels.front().size();
-    const std::vector<float> mono = downmix(channels);
-    const std::vector<float> host =
-        resampleTo(mono, sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
-    // The budget is the host's whole energy per channel (the mark is added to each), above
-    // 8 kHz too: the native samples' mean square over channels per hop of kHalf internal samples
-    // (a frame spans two hops).
-    const double nativePerInternal = double(sampleRate) / kRate;
-    const auto nativeAt = [&](std::int64_t internal) {
-        return static_cast<size_t>(std::clamp<std::int64_t>(
-            std::llround(double(internal) * nativePerInternal), 0, std::int64_t(frames)));
-    };
-    const auto hops = static_cast<std::int64_t>(host.size() / kHalf + 2);
-    std::vector<double> hopEnergy(static_cast<size_t>(hops), 0.0);
-    for (std::int64_t h = 0; h < hops; ++h) {
-        const size_t from = nativeAt(h * kHalf), to = nativeAt((h + 1) * kHalf);
-        double sum = 0;
-        for (const auto& channel : channels) {
-            float part = 0; // a few hundred squares: float is exact enough here
-            for (size_t n = from; n < to; ++n)
-                part += channel[n] * channel[n];
-            sum += part;
-        }
-        hopEnergy[static_cast<size_t>(h)] = sum / double(channels.size()) / nativePerInternal;
-    }
-    const auto nativeEnergy = [&](std::int64_t start) { // of the frame starting at `start`
-        double sum = 0;
-        for (std::int64_t h = start / kHalf; h < start / kHalf + 2; ++h)
-            if (h >= 0 && h < hops)
-                sum += hopEnergy[static_cast<size_t>(h)];
-        return sum;
-    };
-    const auto w = patternOf(payload);
-    const double rho = std::pow(10.0, -kTargetSnrDb / 10.0);
-
-    // STFT with sqrt-Hann analysis and synthesis at 50% overlap (their product sums to one).
-    // Frame i is centred on sample (N/2) i: odd frames on a slot's centre take its gains, even
-    // frames on a boundary the mean of both neighbours', so gains cross-fade between slots.
-    const auto& root = l.hannRoot;
-    const auto length = static_cast<std::int64_t>(host.size());
-    std::vector<float> mark(host.size() + kFftSize, 0.0f); // with room for the last frame
-    dsp::RealFft fft(kFftSize);
-    float* frame = fft.samples();
-    Complex* spectrum = fft.spectrum();
-    std::array<float, kBands> gain{};
-    const std::int64_t frameCount = length / kHalf + 1;
-    for (std::int64_t i = 0; i <= frameCount; ++i) {
-        const std::int64_t start = i * kHalf - kHalf;
-        fft.loadWindowed(host.data(), length, start, root.data());
-        fft.forward();
+    // Marks frame i of `host` (its samples [hostStart, hostStart + length), zero outside) whose
+    // native samples have `nativeEnergy` (per channel, scaled to kRate, over the frame's two
+    // hops): the mark's frame is then at frame(), windowed for overlap-add at frameStart(i).
+    // False when the frame carries no mark (silence in every band).
+    bool mark(const float* host, std::int64_t hostStart, std::int64_t length, std::int64_t i,
+              double nativeEnergy) {
+        const auto& root = layout().hannRoot;
+        fft_.loadWindowed(host, length, frameStart(i) - hostStart, root.data());
+        fft_.forward();
+        Complex* spectrum = fft_.spectrum();
 
         // Pattern values of this frame's bands and their energies.
         const int after = periodSlot(
             i / 2); // the slot starting at frame i's centre (even i) or around it (odd i)
         const int before = periodSlot(i / 2 - 1);
+        std::array<float, kBands> gain{};
         std::array<double, kBands> bandEnergy{};
         std::array<double, kBands> cost{}; // energy a band adds at depth 1
         bool any = false;
         for (int b = 0; b < kBands; ++b) {
-            const float g = (i % 2) ? w[static_cast<size_t>(after * kBands + b)]
-                                    : 0.5f * (w[static_cast<size_t>(before * kBands + b)] +
-                                              w[static_cast<size_t>(after * kBands + b)]);
+            const float g = (i % 2) ? w_[static_cast<size_t>(after * kBands + b)]
+                                    : 0.5f * (w_[static_cast<size_t>(before * kBands + b)] +
+                                              w_[static_cast<size_t>(after * kBands + b)]);
             gain[static_cast<size_t>(b)] = g;
             double band = 0;
             for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
@@ -338,10 +307,10 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
             any = any || cost[static_cast<size_t>(b)] > 0;
         }
         if (!any)
-            continue;
+            return false;
         // Parseval with the sqrt-Hann window (mean square 1/2): the one-sided spectrum's energy
         // is N/4 times the frame's sample energy. The depths spend the frame's budget.
-        const double budget = rho * kFftSize / 4.0 * nativeEnergy(start);
+        const double budget = rho_ * kFftSize / 4.0 * nativeEnergy;
         const std::array<float, kBands> depth = bandDepths(bandEnergy, cost, budget);
         for (int b = 0; b < kBands; ++b)
             gain[static_cast<size_t>(b)] *= depth[static_cast<size_t>(b)];
@@ -352,18 +321,277 @@ void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
             for (int k = kFirstBin + b * kBinsPerBand; k < kFirstBin + (b + 1) * kBinsPerBand; ++k)
                 spectrum[k] *= gain[static_cast<size_t>(b)];
         std::fill(spectrum + kMarkEnd, spectrum + kBins, Complex(0.0f));
-        fft.inverse(); // kFftSize times the mark's frame (a power of two: dividing is exact)
-        for (int n = 0; n < kFftSize; ++n) {
-            const std::int64_t at = start + n;
-            if (at >= 0)
-                mark[static_cast<size_t>(at)] += frame[n] / kFftSize * root[static_cast<size_t>(n)];
+        fft_.inverse(); // kFftSize times the mark's frame (a power of two: dividing is exact)
+        float* frame = fft_.samples();
+        for (int n = 0; n < kFftSize; ++n)
+            frame[n] = frame[n] / kFftSize * root[static_cast<size_t>(n)];
+        return true;
+    }
+
+    const float* frame() { return fft_.samples(); }
+
+private:
+    std::array<float, kTiles> w_;
+    double rho_;
+    dsp::RealFft fft_{kFftSize};
+};
+
+// The native samples' energy per hop of kHalf host samples: hop h spans the native samples
+// [nativeAt(h kHalf), nativeAt((h + 1) kHalf)), summed over channels, per channel and scaled to
+// kRate. The budget is the host's whole energy per channel (the mark is added to each), above
+// 8 kHz too.
+struct HopClock {
+    explicit HopClock(int sampleRate) : nativePerInternal(double(sampleRate) / kRate) {}
+    std::int64_t nativeAt(std::int64_t internal) const {
+        return std::llround(double(internal) * nativePerInternal);
+    }
+    double hopEnergy(const std::vector<const float*>& channels, std::int64_t from,
+                     std::int64_t to) const {
+        double sum = 0;
+        for (const float* channel : channels) {
+            float part = 0; // a few hundred squares: float is exact enough here
+            for (std::int64_t n = from; n < to; ++n)
+                part += channel[n] * channel[n];
+            sum += part;
         }
+        return sum / double(channels.size()) / nativePerInternal;
+    }
+    // Of frame i: its two hops, i - 1 and i.
+    static std::int64_t firstHop(std::int64_t i) { return i - 1; }
+    double nativePerInternal;
+};
+
+} // namespace
+
+// ---- embedding ----
+
+void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
+                    std::uint32_t payload) {
+    checkInput(channels, sampleRate);
+    if (channels.empty() || channels.front().empty())
+        return;
+    const size_t frames = channels.front().size();
+    const std::vector<float> mono = downmix(channels);
+    const std::vector<float> host =
+        resampleTo(mono, sampleRate, kRate, lengthAt(frames, sampleRate, kRate));
+    const HopClock clock(sampleRate);
+    const auto nativeAt = [&](std::int64_t internal) {
+        return std::clamp<std::int64_t>(clock.nativeAt(internal), 0, std::int64_t(frames));
+    };
+    std::vector<const float*> planar;
+    for (const auto& channel : channels)
+        planar.push_back(channel.data());
+    const auto hops = static_cast<std::int64_t>(host.size() / kHalf + 2);
+    std::vector<double> hopEnergy(static_cast<size_t>(hops), 0.0);
+    for (std::int64_t h = 0; h < hops; ++h)
+        hopEnergy[static_cast<size_t>(h)] =
+            clock.hopEnergy(planar, nativeAt(h * kHalf), nativeAt((h + 1) * kHalf));
+    const auto nativeEnergy = [&](std::int64_t i) { // of frame i
+        double sum = 0;
+        for (std::int64_t h = HopClock::firstHop(i); h < HopClock::firstHop(i) + 2; ++h)
+            if (h >= 0 && h < hops)
+                sum += hopEnergy[static_cast<size_t>(h)];
+        return sum;
+    };
+
+    FrameMarker marker(payload);
+    const auto length = static_cast<std::int64_t>(host.size());
+    std::vector<float> mark(host.size() + kFftSize, 0.0f); // with room for the last frame
+    const std::int64_t frameCount = length / kHalf + 1;
+    for (std::int64_t i = 0; i <= frameCount; ++i) {
+        if (!marker.mark(host.data(), 0, length, i, nativeEnergy(i)))
+            continue;
+        const std::int64_t start = FrameMarker::frameStart(i);
+        for (int n = 0; n < kFftSize; ++n)
+            if (start + n >= 0)
+                mark[static_cast<size_t>(start + n)] += marker.frame()[n];
     }
     mark.resize(host.size());
     const std::vector<float> added = resampleTo(mark, kRate, sampleRate, frames);
     for (auto& channel : channels)
         for (size_t i = 0; i < frames; ++i)
             channel[i] += added[i];
+}
+
+// ---- streaming embedding ----
+
+struct WatermarkStreamEmbedder::Impl {
+    Impl(int rate, std::uint32_t payload) : clock(rate), marker(payload) {
+        if (rate != kRate) {
+            down.emplace(rate, kRate, 1, dsp::ResampleQuality::Low);
+            up.emplace(kRate, rate, 1, dsp::ResampleQuality::Low);
+        }
+    }
+
+    HopClock clock;
+    FrameMarker marker;
+    int latency = 0;
+    // The same filters as embedWatermark's one-shot resampling (dsp/resample.h), unless the
+    // stream is at kRate already.
+    std::optional<dsp::StreamResampler> down, up;
+    // Each stream is kept from its *Start index (counted from the stream's first sample) to its
+    // end: the native input, the host at kRate, the overlap-added mark at kRate (final before
+    // frameStart(nextFrame)), and the mark back at the native rate.
+    std::vector<float> native, host, mark, markOut;
+    std::int64_t nativeStart = 0, hostStart = 0, markStart = 0, markOutStart = 0;
+    std::vector<double> hops; // energies of hops [hopStart, hopStart + hops.size())
+    std::int64_t hopStart = 0;
+    std::int64_t nextFrame = 0;
+    std::int64_t resampled = 0; // native frames handed to `down`
+    std::int64_t played = 0;    // output frames given
+    static constexpr std::int64_t kChunk = 32;
+    static constexpr int kProbeSeconds = 4;
+
+    static std::int64_t end(const std::vector<float>& v, std::int64_t start) {
+        return start + static_cast<std::int64_t>(v.size());
+    }
+
+    void addHost(const float* x, std::size_t count) { host.insert(host.end(), x, x + count); }
+    void addMarkOut(const float* x, std::size_t count) {
+        markOut.insert(markOut.end(), x, x + count);
+    }
+
+    // Marks every frame whose host samples and native hops are in, and hands the mark that no
+    // later frame touches to the resampler back.
+    void markFrames() {
+        const std::int64_t hostEnd = end(host, hostStart);
+        const std::int64_t hopEnd = hopStart + static_cast<std::int64_t>(hops.size());
+        for (;; ++nextFrame) {
+            const std::int64_t i = nextFrame;
+            const std::int64_t start = FrameMarker::frameStart(i);
+            if (start + kFftSize > hostEnd || HopClock::firstHop(i) + 2 > hopEnd)
+                break;
+            double energy = 0;
+            for (std::int64_t h = std::max<std::int64_t>(0, HopClock::firstHop(i));
+                 h < HopClock::firstHop(i) + 2; ++h)
+                energy += hops[static_cast<std::size_t>(h - hopStart)];
+            mark.resize(static_cast<std::size_t>(start + kFftSize - markStart), 0.0f);
+            if (marker.mark(host.data(), hostStart, static_cast<std::int64_t>(host.size()), i,
+                            energy))
+                for (int n = 0; n < kFftSize; ++n)
+                    if (start + n >= markStart)
+                        mark[static_cast<std::size_t>(start + n - markStart)] += marker.frame()[n];
+            // Frame i + 1 starts at kHalf i: the mark before it is final.
+            const auto done = static_cast<std::size_t>(FrameMarker::frameStart(i + 1) - markStart);
+            if (done > 0) {
+                if (up) {
+                    const float* planar[1] = {mark.data()};
+                    up->process(planar, done, [this](const float* const* out, std::size_t n) {
+                        addMarkOut(out[0], n);
+                    });
+                } else {
+                    addMarkOut(mark.data(), done);
+                }
+                mark.erase(mark.begin(), mark.begin() + static_cast<std::ptrdiff_t>(done));
+                markStart += static_cast<std::int64_t>(done);
+            }
+        }
+    }
+
+    void add(const float* in, std::size_t frames) {
+        native.insert(native.end(), in, in + frames);
+        const std::int64_t nativeEnd = end(native, nativeStart);
+        for (;;) {
+            const std::int64_t h = hopStart + static_cast<std::int64_t>(hops.size());
+            const std::int64_t to = clock.nativeAt((h + 1) * kHalf);
+            if (to > nativeEnd)
+                break;
+            const std::vector<const float*> channel = {native.data() - nativeStart};
+            hops.push_back(clock.hopEnergy(channel, clock.nativeAt(h * kHalf), to));
+        }
+        // libsoxr's rounding depends on how its input is cut: it gets fixed chunks, so the output
+        // does not.
+        for (; nativeEnd - resampled >= kChunk; resampled += kChunk) {
+            const float* chunk = native.data() + (resampled - nativeStart);
+            if (down) {
+                const float* planar[1] = {chunk};
+                down->process(planar, kChunk, [this](const float* const* out, std::size_t n) {
+                    addHost(out[0], n);
+                });
+            } else {
+                addHost(chunk, kChunk);
+            }
+        }
+        markFrames();
+    }
+
+    // Forgets what no later call reads, in large steps (erasing moves the rest).
+    void trim() {
+        const auto drop = [](std::vector<float>& v, std::int64_t& start, std::int64_t keep) {
+            if (keep - start >= kDropSamples) {
+                v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(keep - start));
+                start = keep;
+            }
+        };
+        const std::int64_t nextOut = played - latency;
+        const std::int64_t hopEnd = hopStart + static_cast<std::int64_t>(hops.size());
+        drop(native, nativeStart, std::min({nextOut, clock.nativeAt(hopEnd * kHalf), resampled}));
+        drop(host, hostStart, FrameMarker::frameStart(nextFrame));
+        drop(markOut, markOutStart, nextOut);
+        const std::int64_t firstHopNeeded = std::max<std::int64_t>(0, nextFrame - 1);
+        if (firstHopNeeded - hopStart >= kDropSamples / kHalf) {
+            hops.erase(hops.begin(), hops.begin() + (firstHopNeeded - hopStart));
+            hopStart = firstHopNeeded;
+        }
+    }
+
+    static constexpr std::int64_t kDropSamples = 1 << 14;
+
+    // The most frames the mark back at the native rate lags behind the input, whatever the
+    // blocks: fed one frame at a time for kProbeSeconds, the largest gap between the input's end
+    // and the end of the mark that has come back, plus one chunk for a phase of the grids
+    // (resampler, chunks, hops, frames) the probe did not meet. Measured once per rate (the
+    // resamplers' delays are libsoxr's).
+    static int lagAt(int sampleRate) {
+        static std::mutex lock;
+        static std::map<int, int> measured;
+        const std::lock_guard<std::mutex> guard(lock);
+        const auto found = measured.find(sampleRate);
+        if (found != measured.end())
+            return found->second;
+        Impl probe(sampleRate, 0);
+        std::int64_t lag = 0;
+        const float silence = 0.0f;
+        for (std::int64_t n = 1; n <= kProbeSeconds * sampleRate; ++n) {
+            probe.add(&silence, 1);
+            lag = std::max(lag, n - end(probe.markOut, probe.markOutStart));
+            probe.trim();
+        }
+        return measured[sampleRate] = static_cast<int>(lag + kChunk);
+    }
+};
+
+WatermarkStreamEmbedder::WatermarkStreamEmbedder(int sampleRate, std::uint32_t payload) {
+    checkRate(sampleRate);
+    const int lag = Impl::lagAt(sampleRate);
+    impl_ = std::make_unique<Impl>(sampleRate, payload);
+    impl_->latency = lag;
+}
+
+WatermarkStreamEmbedder::~WatermarkStreamEmbedder() = default;
+WatermarkStreamEmbedder::WatermarkStreamEmbedder(WatermarkStreamEmbedder&&) noexcept = default;
+WatermarkStreamEmbedder&
+WatermarkStreamEmbedder::operator=(WatermarkStreamEmbedder&&) noexcept = default;
+
+int WatermarkStreamEmbedder::latencyFrames() const {
+    return impl_->latency;
+}
+
+void WatermarkStreamEmbedder::process(const float* in, float* out, std::size_t frames) {
+    Impl& e = *impl_;
+    e.add(in, frames);
+    for (std::size_t k = 0; k < frames; ++k) {
+        const std::int64_t s = e.played + static_cast<std::int64_t>(k) - e.latency;
+        float value = 0.0f;
+        if (s >= 0) {
+            value = e.native[static_cast<std::size_t>(s - e.nativeStart)];
+            if (s < Impl::end(e.markOut, e.markOutStart)) // always, by the measured latency
+                value += e.markOut[static_cast<std::size_t>(s - e.markOutStart)];
+        }
+        out[k] = value;
+    }
+    e.played += static_cast<std::int64_t>(frames);
+    e.trim();
 }
 
 // ---- detection ----

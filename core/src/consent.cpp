@@ -37,8 +37,10 @@ const std::pair<AssetKind, const char*> assetKindNames[] = {{AssetKind::Audio, "
                                                             {AssetKind::Midi, "midi"}};
 const std::pair<ModelKind, const char*> modelKindNames[] = {{ModelKind::Voice, "voice"},
                                                             {ModelKind::Style, "style"}};
-const std::pair<InputKind, const char*> inputKindNames[] = {
-    {InputKind::Asset, "asset"}, {InputKind::Model, "model"}, {InputKind::Render, "render"}};
+const std::pair<InputKind, const char*> inputKindNames[] = {{InputKind::Asset, "asset"},
+                                                            {InputKind::Model, "model"},
+                                                            {InputKind::Render, "render"},
+                                                            {InputKind::LiveInput, "live-input"}};
 
 } // namespace
 
@@ -74,6 +76,11 @@ std::string inputKindName(InputKind kind) {
 }
 InputKind parseInputKind(const std::string& name) {
     return parseName(name, inputKindNames, "input kind");
+}
+
+std::string liveInputText(const std::string& source) {
+    return source == kAccordVoiceInput ? "live input through the Accord Voice plugin"
+                                       : "live input through " + source;
 }
 
 } // namespace accord

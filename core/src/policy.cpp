@@ -19,6 +19,8 @@ const char* unknownKindMessage(InputKind kind) {
         return "unknown model";
     case InputKind::Render:
         return "unknown render";
+    case InputKind::LiveInput:
+        break;
     }
     return "unknown id";
 }
@@ -70,6 +72,8 @@ struct ClosureWalk {
                 visit({input.kind, input.id});
             return;
         }
+        case InputKind::LiveInput:
+            return; // played, never recorded: no recording and no owner to ask
         }
     }
 

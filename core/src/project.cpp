@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -91,6 +92,7 @@ void validateMaster(const Project& project, const std::function<void(const std::
     checkRange(fail, "reverb damping", project.reverb.damping, 0, 1, "");
     checkRange(fail, "reverb width", project.reverb.width, 0, 1, "");
     checkRange(fail, "reverb return_db", project.reverb.returnDb, -96, 12, " dB");
+    checkRange(fail, "limiter ceiling_dbtp", project.limiter.ceilingDbtp, -20, 0, " dBTP");
 }
 
 TrackEq eqFromJson(const json& object, const std::string& where) {
@@ -113,6 +115,9 @@ TrackEq eqFromJson(const json& object, const std::string& where) {
     }
     return eq;
 }
+
+// The highest device input channel a record arm may name (0-based): far above any interface.
+constexpr int kMaxInputChannel = 1023;
 
 // Every rule a project must keep; `where` names the file (and the track or clip) in messages.
 void validate(const Project& project, const std::string& where) {
@@ -138,8 +143,7 @@ void validate(const Project& project, const std::string& where) {
         if (!(track.pan >= -1 && track.pan <= 1))
             fail(t + ": pan must be between -1 and 1");
         validateEffects(track, [&](const std::string& what) { fail(t + ": " + what); });
-        for (const auto& clip : track.clips) {
-            const std::string c = t + " clip " + clip.id;
+        const auto validateClip = [&](const Clip& clip, const std::string& c) {
             if (clip.id.empty() || !ids.insert(clip.id).second)
                 fail(c + ": missing or repeated id");
             if (clip.file.empty())
@@ -155,6 +159,21 @@ void validate(const Project& project, const std::string& where) {
                 fail(c + ": fades must fit inside the clip");
             if (!std::isfinite(clip.gainDb) || clip.gainDb > 24)
                 fail(c + ": gain must be at most +24 dB");
+        };
+        for (const auto& clip : track.clips)
+            validateClip(clip, t + " clip " + clip.id);
+        for (const auto& take : track.takes)
+            validateClip(take, t + " take " + take.id);
+        if (track.recordArm) {
+            const TrackArm& arm = *track.recordArm;
+            if (arm.performer.empty())
+                fail(t + ": record_arm has no performer");
+            if (arm.channels != 1 && arm.channels != 2)
+                fail(t + ": record_arm channels " + std::to_string(arm.channels) +
+                     " is not 1 or 2");
+            if (arm.firstInput < 0 || arm.firstInput > kMaxInputChannel)
+                fail(t + ": record_arm input " + std::to_string(arm.firstInput) +
+                     " is outside 0.." + std::to_string(kMaxInputChannel));
         }
     }
 }
@@ -176,6 +195,55 @@ json withUnknown(json document, const std::string& unknownFields) {
 std::string unknownText(const JsonFields& fields, std::initializer_list<const char*> known) {
     const json kept = fields.unknown(known);
     return kept.empty() ? std::string() : kept.dump();
+}
+
+// A whole number read from a file as an int: beyond int's range it is clamped, where it is out of
+// every field's range anyway and refused by validate().
+int wholeInt(std::int64_t value) {
+    return int(std::clamp<std::int64_t>(value, std::numeric_limits<int>::min(),
+                                        std::numeric_limits<int>::max()));
+}
+
+json clipJson(const Clip& c, const std::string& folder) {
+    return withUnknown({{"id", c.id},
+                        {"asset", textOrNull(c.asset)},
+                        {"render", textOrNull(c.render)},
+                        {"pcm_sha256", textOrNull(c.pcmSha256)},
+                        {"file", relativeTo(folder, c.file)},
+                        {"position", c.position},
+                        {"offset", c.offset},
+                        {"length", c.length},
+                        {"gain_db", c.gainDb},
+                        {"fade_in", c.fadeIn},
+                        {"fade_out", c.fadeOut}},
+                       c.unknownFields);
+}
+
+// A clip or a take (`kind`) of the track `where` names; a missing media file keeps it offline and
+// is noted in `offline` when given (a missing take that does not sound blocks no render).
+Clip clipFromJson(const json& c, const std::string& where, const std::string& kind,
+                  const std::string& folder, const std::string& trackName,
+                  std::vector<std::string>* offline) {
+    Clip clip;
+    clip.id = JsonFields(c, where + ": a " + kind).text("id");
+    const JsonFields cf(c, where + " " + kind + " " + clip.id);
+    clip.asset = cf.text("asset", "");
+    clip.render = cf.text("render", "");
+    clip.pcmSha256 = cf.text("pcm_sha256", "");
+    clip.file = absoluteFrom(folder, cf.text("file"));
+    clip.position = cf.integer("position");
+    clip.offset = cf.integer("offset", 0);
+    clip.length = cf.integer("length");
+    clip.gainDb = cf.number("gain_db", 0.0);
+    clip.fadeIn = cf.integer("fade_in", 0);
+    clip.fadeOut = cf.integer("fade_out", 0);
+    clip.unknownFields = unknownText(cf, {"id", "asset", "render", "pcm_sha256", "file", "position",
+                                          "offset", "length", "gain_db", "fade_in", "fade_out"});
+    clip.offline = !fileExists(clip.file);
+    if (clip.offline && offline != nullptr)
+        offline->push_back(kind + " " + clip.id + " on track '" + trackName + "': " + clip.file +
+                           " not found");
+    return clip;
 }
 
 } // namespace
@@ -282,9 +350,12 @@ std::string Project::nextTrackId() const {
 
 std::string Project::nextClipId() const {
     std::vector<std::string> ids;
-    for (const auto& t : tracks)
+    for (const auto& t : tracks) {
         for (const auto& c : t.clips)
             ids.push_back(c.id);
+        for (const auto& c : t.takes)
+            ids.push_back(c.id);
+    }
     return "c-" + std::to_string(highestNumber(ids) + 1);
 }
 
@@ -310,18 +381,7 @@ std::string projectToJson(const Project& project, const std::string& projectPath
     for (const auto& t : project.tracks) {
         json clips = json::array();
         for (const auto& c : t.clips)
-            clips.push_back(withUnknown({{"id", c.id},
-                                         {"asset", textOrNull(c.asset)},
-                                         {"render", textOrNull(c.render)},
-                                         {"pcm_sha256", textOrNull(c.pcmSha256)},
-                                         {"file", relativeTo(folder, c.file)},
-                                         {"position", c.position},
-                                         {"offset", c.offset},
-                                         {"length", c.length},
-                                         {"gain_db", c.gainDb},
-                                         {"fade_in", c.fadeIn},
-                                         {"fade_out", c.fadeOut}},
-                                        c.unknownFields));
+            clips.push_back(clipJson(c, folder));
         json track = {
             {"id", t.id},     {"name", t.name}, {"gain_db", t.gainDb},          {"pan", t.pan},
             {"mute", t.mute}, {"solo", t.solo}, {"model", textOrNull(t.model)}, {"clips", clips}};
@@ -331,6 +391,17 @@ std::string projectToJson(const Project& project, const std::string& projectPath
             track["eq"] = trackEqJson(*t.eq);
         if (t.reverbSendDb)
             track["reverb_send_db"] = *t.reverbSendDb;
+        if (!t.takes.empty()) {
+            json takes = json::array();
+            for (const auto& take : t.takes)
+                takes.push_back(clipJson(take, folder));
+            track["takes"] = std::move(takes);
+        }
+        if (t.recordArm)
+            track["record_arm"] = {{"performer", t.recordArm->performer},
+                                   {"input", t.recordArm->firstInput},
+                                   {"channels", t.recordArm->channels},
+                                   {"monitor", t.recordArm->monitor}};
         tracks.push_back(withUnknown(std::move(track), t.unknownFields));
     }
     json document = {
@@ -350,6 +421,9 @@ std::string projectToJson(const Project& project, const std::string& projectPath
                               {"damping", project.reverb.damping},
                               {"width", project.reverb.width},
                               {"return_db", project.reverb.returnDb}};
+    if (!(project.limiter == MasterLimiter()))
+        document["limiter"] = {{"on", project.limiter.on},
+                               {"ceiling_dbtp", project.limiter.ceilingDbtp}};
     return withUnknown(std::move(document), project.unknownFields).dump(2) + "\n";
 }
 
@@ -392,9 +466,12 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
     project.reverb.damping = reverb.number("damping", project.reverb.damping);
     project.reverb.width = reverb.number("width", project.reverb.width);
     project.reverb.returnDb = reverb.number("return_db", project.reverb.returnDb);
-    project.unknownFields =
-        unknownText(top, {"format", "version", "time_unit", "sample_rate", "tempo",
-                          "time_signature", "registry", "tracks", "master_gain_db", "reverb"});
+    const JsonFields limiter(top.object("limiter", true), projectPath + ": limiter");
+    project.limiter.on = limiter.flag("on", project.limiter.on);
+    project.limiter.ceilingDbtp = limiter.number("ceiling_dbtp", project.limiter.ceilingDbtp);
+    project.unknownFields = unknownText(top, {"format", "version", "time_unit", "sample_rate",
+                                              "tempo", "time_signature", "registry", "tracks",
+                                              "master_gain_db", "reverb", "limiter"});
     for (const json& t : top.objects("tracks", false)) {
         Track track;
         const JsonFields tf(t, projectPath + ": a track");
@@ -415,30 +492,24 @@ Project projectFromJson(const std::string& text, const std::string& projectPath)
         if (t.contains("reverb_send_db") && !t["reverb_send_db"].is_null())
             track.reverbSendDb = trackFields.number("reverb_send_db", 0.0);
         track.unknownFields =
-            unknownText(trackFields, {"id", "name", "gain_db", "pan", "mute", "solo", "model",
-                                      "model_transpose", "eq", "reverb_send_db", "clips"});
-        for (const json& c : trackFields.objects("clips", true)) {
-            Clip clip;
-            clip.id = JsonFields(c, trackFields.where() + ": a clip").text("id");
-            const JsonFields cf(c, trackFields.where() + " clip " + clip.id);
-            clip.asset = cf.text("asset", "");
-            clip.render = cf.text("render", "");
-            clip.pcmSha256 = cf.text("pcm_sha256", "");
-            clip.file = absoluteFrom(folder, cf.text("file"));
-            clip.position = cf.integer("position");
-            clip.offset = cf.integer("offset", 0);
-            clip.length = cf.integer("length");
-            clip.gainDb = cf.number("gain_db", 0.0);
-            clip.fadeIn = cf.integer("fade_in", 0);
-            clip.fadeOut = cf.integer("fade_out", 0);
-            clip.unknownFields =
-                unknownText(cf, {"id", "asset", "render", "pcm_sha256", "file", "position",
-                                 "offset", "length", "gain_db", "fade_in", "fade_out"});
-            clip.offline = !fileExists(clip.file);
-            if (clip.offline)
-                project.offlineMedia.push_back("clip " + clip.id + " on track '" + track.name +
-                                               "': " + clip.file + " not found");
-            track.clips.push_back(std::move(clip));
+            unknownText(trackFields,
+                        {"id", "name", "gain_db", "pan", "mute", "solo", "model", "model_transpose",
+                         "eq", "reverb_send_db", "clips", "takes", "record_arm"});
+        for (const json& c : trackFields.objects("clips", true))
+            track.clips.push_back(clipFromJson(c, trackFields.where(), "clip", folder, track.name,
+                                               &project.offlineMedia));
+        for (const json& c : trackFields.objects("takes", true))
+            track.takes.push_back(
+                clipFromJson(c, trackFields.where(), "take", folder, track.name, nullptr));
+        if (t.contains("record_arm") && !t["record_arm"].is_null()) {
+            const JsonFields arm(trackFields.object("record_arm", true),
+                                 trackFields.where() + " record_arm");
+            TrackArm setting;
+            setting.performer = arm.text("performer");
+            setting.firstInput = wholeInt(arm.integer("input", 0));
+            setting.channels = wholeInt(arm.integer("channels", 1));
+            setting.monitor = arm.flag("monitor", false);
+            track.recordArm = setting;
         }
         project.tracks.push_back(std::move(track));
     }
@@ -510,6 +581,61 @@ TrackEq TrackEq::standard() {
                 {EqBandType::Peak, 2500, 0, 1.0},
                 {EqBandType::HighShelf, 8000, 0, 0.71}};
     return eq;
+}
+
+bool clipComesFromTake(const Clip& clip, const Clip& take) {
+    return clip.file == take.file && clip.position - clip.offset == take.position - take.offset &&
+           clip.position >= take.position &&
+           clip.position + clip.length <= take.position + take.length;
+}
+
+bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to,
+              const std::function<std::string()>& newClipId) {
+    from = std::max(from, take.position);
+    to = std::min(to, take.position + take.length);
+    if (from >= to)
+        return false;
+    std::vector<Clip> kept;
+    for (const Clip& clip : track.clips) {
+        const std::int64_t end = clip.position + clip.length;
+        if (end <= from || clip.position >= to) {
+            kept.push_back(clip);
+            continue;
+        }
+        // The parts before and after the range stay, cut where the take comes in and out.
+        if (clip.position < from) {
+            Clip before = clip;
+            before.length = from - clip.position;
+            before.fadeIn = std::min(before.fadeIn, before.length);
+            before.fadeOut = 0;
+            kept.push_back(before);
+        }
+        if (end > to) {
+            Clip after = clip;
+            if (clip.position < from)
+                after.id.clear(); // the part before keeps the id
+            after.offset += to - clip.position;
+            after.position = to;
+            after.length = end - to;
+            after.fadeIn = 0;
+            after.fadeOut = std::min(after.fadeOut, after.length);
+            kept.push_back(after);
+        }
+    }
+    Clip part = take;
+    part.id.clear();
+    part.offset += from - take.position;
+    part.position = from;
+    part.length = to - from;
+    part.fadeIn = 0;
+    part.fadeOut = 0;
+    kept.push_back(part);
+    track.clips = std::move(kept);
+    // Ids last: newClipId sees the track as it now is.
+    for (Clip& clip : track.clips)
+        if (clip.id.empty())
+            clip.id = newClipId();
+    return true;
 }
 
 bool trackAudible(const Project& project, const Track& track) {

@@ -158,7 +158,7 @@ void requireManifestShape(const json& manifest, const std::string& where) {
 // ---- lineage ----------------------------------------------------------------------------------
 
 json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects) {
-    std::set<std::string> assets, models, renders;
+    std::set<std::string> assets, models, renders, liveInputs;
     std::function<void(const Subject&)> visit = [&](const Subject& subject) {
         switch (subject.kind) {
         case InputKind::Asset: {
@@ -188,6 +188,9 @@ json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects
                     visit({input.kind, input.id});
             return;
         }
+        case InputKind::LiveInput:
+            liveInputs.insert(subject.id);
+            return;
         }
     };
     for (const auto& subject : subjects)
@@ -212,6 +215,13 @@ json lineageJson(const ConsentGraph& graph, const std::vector<Subject>& subjects
         if (found == graph.renders.end())
             throw BadInput("unknown render '" + id + "' in a lineage");
         result["renders"].push_back(renderJson(found->second));
+    }
+    // Only where there is one, so the lineage of everything else reads as before.
+    for (const auto& source : liveInputs) {
+        if (!result.contains("liveInputs"))
+            result["liveInputs"] = json::array();
+        result["liveInputs"].push_back(
+            {{"source", source}, {"description", liveInputText(source)}});
     }
     return result;
 }
@@ -308,6 +318,8 @@ SplitSheet computeSplitSheet(const ConsentGraph& graph, const std::vector<SplitP
                 give({input.kind, input.id}, weight / double(render->second.inputs.size()));
             return;
         }
+        case InputKind::LiveInput:
+            return; // whoever played it is not on record: its time goes to the holders that are
         }
     };
     for (const auto& part : parts) {
@@ -395,7 +407,7 @@ std::set<std::string> modelsBehind(const ConsentGraph& graph, const SplitPart& p
     std::set<std::string> models;
     std::set<std::string> seen;
     std::function<void(const Subject&)> visit = [&](const Subject& subject) {
-        if (subject.kind == InputKind::Asset ||
+        if (subject.kind == InputKind::Asset || subject.kind == InputKind::LiveInput ||
             !seen.insert(inputKindName(subject.kind) + subject.id).second)
             return;
         if (subject.kind == InputKind::Model) {

@@ -15,9 +15,8 @@
 
 namespace accord::ledger {
 
-namespace {
+namespace detail {
 
-// The columns verifiedRows reads, of the table named `alias`.
 std::string columns(const std::string& alias) {
     std::string list;
     for (const char* column : {"id", "seq", "statement", "signature", "kind", "holder_key",
@@ -25,6 +24,12 @@ std::string columns(const std::string& alias) {
         list += (list.empty() ? "" : ", ") + alias + "." + column;
     return list;
 }
+
+} // namespace detail
+
+namespace {
+
+using detail::columns;
 
 // What the server indexes a statement under: read from the statement itself, so the index cannot
 // say more than the holder signed.
@@ -93,8 +98,10 @@ std::vector<GrantStatementFields> verifyAll(const std::vector<SignedStatement>& 
     return fields;
 }
 
-// Reads rows of `columns(...)`, verifying each: its id is its text's hash, its signature is the
-// key it names, and the server's index columns say what the text says.
+} // namespace
+
+namespace detail {
+
 std::vector<LedgerEntry> verifiedRows(const pq::Result& rows, const std::string& url) {
     const auto count = static_cast<std::size_t>(rows.rows());
     std::vector<SignedStatement> statements(count);
@@ -131,7 +138,10 @@ std::string keysParam(const std::vector<std::string>& keys) {
     return pq::arrayLiteral(std::vector<pq::Param>(keys.begin(), keys.end()));
 }
 
-} // namespace
+} // namespace detail
+
+using detail::keysParam;
+using detail::verifiedRows;
 
 std::string statementId(const std::string& statement) {
     return sha256Hex(statement);

@@ -53,7 +53,42 @@ CREATE INDEX ledger_statements_by_grantee ON ledger_statements (grantee_key)
 CREATE INDEX ledger_statements_by_revoked_grant ON ledger_statements (revokes)
     WHERE revokes IS NOT NULL;
 )sql",
-        // 2: the catalogue's fingerprints (docs/LEDGER.md "Catalogue"). A claim per recording,
+        // Models, packs and exports' manifests (docs/LEDGER.md "Models, packs and manifests"),
+        // keyed by their signer's key as statements are by their holder's.
+        R"sql(
+CREATE TABLE ledger_records (
+    signer_key TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    seq        BIGSERIAL,
+    kind       TEXT NOT NULL CHECK (kind IN ('model', 'pack', 'manifest')),
+    record     TEXT NOT NULL,
+    signature  TEXT NOT NULL,
+    models     JSONB NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (signer_key, id),
+    CONSTRAINT record_id_is_its_hash
+        CHECK (id = encode(sha256(convert_to(record, 'UTF8')), 'hex')),
+    CONSTRAINT record_indexed_as_it_says CHECK (
+        kind = CASE record::jsonb->>'format' WHEN 'accord-model-1' THEN 'model'
+                                             WHEN 'accord-pack-1' THEN 'pack'
+                                             WHEN 'accord-manifest' THEN 'manifest'
+               END
+        AND signer_key = CASE kind WHEN 'manifest' THEN record::jsonb->'signer'->>'publicKey'
+                                   ELSE record::jsonb->>'studio'
+                         END
+        AND models = CASE kind
+                WHEN 'manifest' THEN
+                    jsonb_path_query_array(record::jsonb, '$.lineage.models[*].weightsSha256')
+                ELSE jsonb_build_array(record::jsonb->'model'->'weightsSha256')
+            END
+        AND (kind <> 'manifest' OR signature = record::jsonb->>'signature'))
+);
+CREATE INDEX ledger_records_by_model ON ledger_records USING GIN (models jsonb_path_ops);
+-- A model's training grants are found by statement id alone (the primary key leads with the
+-- holder's key, which a model record does not name).
+CREATE INDEX ledger_statements_by_id ON ledger_statements (id);
+)sql",
+        // 3: the catalogue's fingerprints (docs/LEDGER.md "Catalogue"). A claim per recording,
         // signed by its owner, holding its landmarks whole (what the signature's digest covers),
         // and one row per landmark for the lookups, keyed by hash: the column Citus shards them by.
         R"sql(

@@ -367,4 +367,27 @@ StyleScore scorePhrase(const StyleModel& model, const Melody& phrase) {
     return score;
 }
 
+std::vector<Melody> shuffledPitchOrders(const Melody& phrase) {
+    std::vector<int> pitches;
+    for (const Note& note : phrase.notes)
+        pitches.push_back(note.pitch);
+    // Fisher-Yates on the generator's raw output: the same orders with any standard library.
+    std::mt19937_64 random(1);
+    std::vector<Melody> orders(kPitchOrderShuffles, phrase);
+    for (Melody& order : orders) {
+        for (size_t i = pitches.size(); i > 1; --i)
+            std::swap(pitches[i - 1], pitches[static_cast<size_t>(random() % i)]);
+        for (size_t i = 0; i < pitches.size(); ++i)
+            order.notes[i].pitch = pitches[i];
+    }
+    return orders;
+}
+
+double scorePitchOrder(const StyleModel& model, const Melody& phrase) {
+    double shuffled = 0;
+    for (const Melody& order : shuffledPitchOrders(phrase))
+        shuffled += scorePhrase(model, order).pitchLogLikelihood;
+    return scorePhrase(model, phrase).pitchLogLikelihood - shuffled / kPitchOrderShuffles;
+}
+
 } // namespace accord::models

@@ -1,7 +1,8 @@
 // The playback graph against an independent reference mix (plain loops in double precision over
 // the decoded clip buffers), over sample rates and block sizes, random ones included (as
 // Tracktion's tests run every graph): clips with offsets, fades, gains, pans, overlaps, media
-// shorter than the clip, mute/solo, seeks, loops and control changes. And render == playback.
+// shorter than the clip, mute/solo, seeks, loops and control changes. And render == playback,
+// also for a comped track.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
@@ -103,6 +104,21 @@ accord::Project withEffects(accord::Project project) {
     project.masterGainDb = -3;
     project.reverb = {0.7, 0.4, 0.8, -2};
     return project;
+}
+
+// The effects and the master limiter, its ceiling low enough to work on this material.
+constexpr double kCeilingDbtp = -14.0;
+accord::Project withMasterChain(const accord::Project& project) {
+    accord::Project chain = withEffects(project);
+    chain.limiter = {true, kCeilingDbtp};
+    return chain;
+}
+
+double peakOf(const std::vector<float>& samples) {
+    float peak = 0;
+    for (float sample : samples)
+        peak = std::max(peak, std::abs(sample));
+    return peak;
 }
 
 struct Stereo {
@@ -511,13 +527,13 @@ private slots:
                     << rate << block;
     }
 
-    // EQ, sends, reverb and master fader give the same samples whatever the block size, through
-    // the end of the clips and the reverb's tail after it.
+    // EQ, sends, reverb, master fader and limiter give the same samples whatever the block size,
+    // through the end of the clips and the reverb's tail after it.
     void effectsIndependentOfBlockSize() {
         QFETCH(int, rate);
         QFETCH(int, block);
         REQUIRE_ALL_MATERIAL();
-        const accord::Project effects = withEffects(project(rate));
+        const accord::Project effects = withMasterChain(project(rate));
         const std::int64_t frames = effects.length() + rate;
         Pulled reference, got;
         for (auto [size, into] : {std::pair(1024, &reference), std::pair(block, &got)}) {
@@ -540,11 +556,90 @@ private slots:
             tail += double(got.left[i]) * got.left[i];
         QVERIFY(change > 100.0);
         QVERIFY(tail > 1e-3);
+        // The limiter holds the ceiling (its true peak; the sample peak is below it too), which
+        // the same chain without it crosses.
+        const double ceiling = std::pow(10.0, kCeilingDbtp / 20.0);
+        QVERIFY2(peakOf(got.left) <= ceiling && peakOf(got.right) <= ceiling,
+                 qPrintable(QString::number(20 * std::log10(peakOf(got.left))) + " dBFS"));
+        accord::Project unlimited = effects;
+        unlimited.limiter.on = false;
+        Engine engine;
+        engine.setProject(unlimited);
+        engine.play();
+        Blocks blocks(block, unsigned(rate));
+        Pulled open;
+        pull(engine, frames, blocks, open);
+        QVERIFY2(peakOf(open.left) > 1.5 * ceiling, qPrintable(QString::number(peakOf(open.left))));
     }
 
-    // With effects, the mix renders as it plays, bit for bit; a stem holds its track's EQ but
-    // not its send (the same stems without sends), and without sends the mix is the sum of the
-    // audible stems through the master fader.
+    // With EQ, sends, the master fader and the limiter the mix renders as it plays, bit for bit:
+    // playback is the render delayed by the limiter's look-ahead, which the playhead allows for.
+    // The stems skip the limiter and line up with the mix.
+    void renderEqualsPlaybackWithTheLimiter() {
+        REQUIRE_ALL_MATERIAL();
+        const accord::Project chain = withMasterChain(project(48000));
+        QTemporaryDir scratch;
+        auto render = [&](const accord::Project& what, const QString& folder) {
+            QDir(scratch.path()).mkdir(folder);
+            accord::audio::RenderRequest request;
+            request.mixPath = scratch.filePath(folder + "/mix.wav").toStdString();
+            request.stemsDir = scratch.filePath(folder).toStdString();
+            request.format = accord::audio::RenderFormat::WavFloat32;
+            request.blockSize = 257;
+            std::vector<std::vector<float>> files;
+            for (const auto& file : accord::audio::renderProject(what, request))
+                files.push_back(wavFloats(QString::fromStdString(file.path)));
+            return files;
+        };
+        const auto limited = render(chain, "limited");
+
+        Engine engine;
+        engine.setProject(chain);
+        const int latency = engine.masterLatencyFrames();
+        QVERIFY(latency > 0);
+        qInfo("the master limiter's latency at 48 kHz: %d frames", latency);
+        engine.play();
+        Blocks blocks(0, 17);
+        Pulled got;
+        const std::vector<float>& mix = limited[0];
+        const std::int64_t frames = std::int64_t(mix.size() / 2); // the reverb tail included
+        QVERIFY(frames > chain.length());
+        pull(engine, frames + latency, blocks, got);
+        QCOMPARE(engine.playhead(), frames);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < std::size_t(latency); ++i)
+            differing += (got.left[i] != 0.0f) + (got.right[i] != 0.0f);
+        for (std::size_t i = 0; i < mix.size() / 2; ++i)
+            differing +=
+                (mix[2 * i] != got.left[latency + i]) + (mix[2 * i + 1] != got.right[latency + i]);
+        QCOMPARE(differing, std::size_t(0));
+        QVERIFY(peakOf(mix) <= std::pow(10.0, kCeilingDbtp / 20.0));
+
+        // Stems: the same as without the limiter, sample for sample in the same place.
+        accord::Project open = chain;
+        open.limiter.on = false;
+        const auto unlimited = render(open, "open");
+        QCOMPARE(limited.size(), unlimited.size());
+        for (std::size_t t = 1; t < limited.size(); ++t) {
+            const std::size_t common = std::min(limited[t].size(), unlimited[t].size());
+            QVERIFY2(
+                std::equal(limited[t].begin(), limited[t].begin() + common, unlimited[t].begin()),
+                qPrintable(QString("stem %1").arg(t)));
+        }
+        QVERIFY(limited[0] != unlimited[0]);
+
+        // Stopped, the playhead stays where the sound stopped, and playing resumes from there.
+        engine.seek(at(48000, 1.0));
+        pull(engine, 4096, blocks, got);
+        engine.stop();
+        pull(engine, 512, blocks, got);
+        QCOMPARE(engine.playhead(), at(48000, 1.0) + 4096 - latency);
+    }
+
+    // With effects, the mix renders as it plays, bit for bit, reverb tail included: the files go
+    // on past the last clip in 4096-frame steps until the next step would be under -90 dBFS. A
+    // stem holds its track's EQ but not its send (the same stems without sends), and without
+    // sends the mix is the sum of the audible stems through the master fader (and has no tail).
     void renderEqualsPlaybackWithEffects() {
         REQUIRE_ALL_MATERIAL();
         const accord::Project effects = withEffects(project(48000));
@@ -563,28 +658,44 @@ private slots:
         };
         const auto withSends = render(effects, "sends");
 
+        const std::vector<float>& mix = withSends[0];
+        const std::size_t frames = mix.size() / 2;
+        const std::size_t tail = frames - std::size_t(effects.length());
+        QVERIFY2(frames > std::size_t(effects.length()), "no reverb tail");
+        QCOMPARE(tail % 4096, std::size_t(0));
         Engine engine;
         engine.setProject(effects);
         engine.play();
         Blocks blocks(0, 5);
         Pulled got;
-        pull(engine, effects.length(), blocks, got);
-        const std::vector<float>& mix = withSends[0];
-        QCOMPARE(mix.size(), got.left.size() * 2);
+        pull(engine, std::int64_t(frames) + 4096, blocks, got);
         std::size_t differing = 0;
-        for (std::size_t i = 0; i < got.left.size(); ++i)
+        for (std::size_t i = 0; i < frames; ++i)
             differing += (mix[2 * i] != got.left[i]) + (mix[2 * i + 1] != got.right[i]);
         QCOMPARE(differing, std::size_t(0));
+        // The tail's last step sounds above -90 dBFS; the step after it does not.
+        const float silence = std::pow(10.0f, -90.0f / 20.0f);
+        auto loudest = [&](std::size_t from, std::size_t to) {
+            float peak = 0;
+            for (std::size_t i = from; i < to; ++i)
+                peak = std::max({peak, std::abs(got.left[i]), std::abs(got.right[i])});
+            return peak;
+        };
+        QVERIFY(loudest(frames - 4096, frames) >= silence);
+        QVERIFY(loudest(frames, frames + 4096) < silence);
 
         accord::Project dry = effects;
         for (auto& track : dry.tracks)
             track.reverbSendDb.reset();
         const auto withoutSends = render(dry, "dry");
+        QCOMPARE(withoutSends[0].size(), std::size_t(dry.length()) * 2);
         for (std::size_t t = 1; t < withSends.size(); ++t)
-            QVERIFY2(withSends[t] == withoutSends[t], qPrintable(QString("stem %1").arg(t)));
+            QVERIFY2(
+                std::equal(withoutSends[t].begin(), withoutSends[t].end(), withSends[t].begin()),
+                qPrintable(QString("stem %1").arg(t)));
         const double master = std::pow(10.0, effects.masterGainDb / 20.0);
         double worst = 0, reverb = 0;
-        for (std::size_t i = 0; i < mix.size(); ++i) {
+        for (std::size_t i = 0; i < withoutSends[0].size(); ++i) {
             double sum = 0;
             for (std::size_t t = 1; t <= 3; ++t) // the fourth track is muted
                 sum += withoutSends[t][i];
@@ -593,6 +704,64 @@ private slots:
         }
         QVERIFY2(worst < kTolerance, qPrintable(QString::number(worst)));
         QVERIFY(reverb > 10.0); // the sends' return is in the mix
+    }
+
+    // Comping (docs/STUDIO.md "Takes and comping") makes ordinary clips: take lanes alone never
+    // sound; a track comped from two takes renders as it plays, bit for bit, and outside the
+    // comped range plays exactly as before the comp (the cut clip's parts keep its fades).
+    void renderEqualsPlaybackComped() {
+        REQUIRE_ALL_MATERIAL();
+        const int rate = 48000;
+        const accord::Project plain = project(rate);
+        accord::Project comped = plain;
+        accord::Track& lena = comped.tracks[2];
+        accord::Clip original = lena.clips.at(0);
+        original.id = "take-lena";
+        accord::Clip piano = comped.tracks[1].clips.at(0); // another take, the same length
+        piano.id = "take-piano";
+        piano.position = original.position;
+        piano.length = original.length;
+        piano.fadeIn = piano.fadeOut = 0;
+        lena.takes = {piano, original};
+        const auto play = [](const accord::Project& what) {
+            Engine engine;
+            engine.setProject(what);
+            engine.play();
+            Blocks blocks(0, 7);
+            Pulled got;
+            pull(engine, what.length(), blocks, got);
+            return got;
+        };
+        const Pulled before = play(plain);
+        QVERIFY(play(comped).left == before.left);
+
+        int made = 0;
+        QVERIFY(accord::compTake(lena, piano, rate, 2 * rate,
+                                 [&made] { return "comp-" + std::to_string(++made); }));
+        QCOMPARE(lena.clips.size(), std::size_t(3));
+        const Pulled after = play(comped);
+        QCOMPARE(after.left.size(), before.left.size());
+        std::size_t outside = 0, inside = 0;
+        for (std::size_t i = 0; i < after.left.size(); ++i) {
+            const bool differs =
+                after.left[i] != before.left[i] || after.right[i] != before.right[i];
+            (i >= std::size_t(rate) && i < std::size_t(2 * rate) ? inside : outside) += differs;
+        }
+        QCOMPARE(outside, std::size_t(0));
+        QVERIFY2(inside > std::size_t(rate / 2), qPrintable(QString::number(inside)));
+
+        QTemporaryDir scratch;
+        accord::audio::RenderRequest request;
+        request.mixPath = scratch.filePath("mix.wav").toStdString();
+        request.format = accord::audio::RenderFormat::WavFloat32;
+        request.blockSize = 555;
+        const auto files = accord::audio::renderProject(comped, request);
+        const std::vector<float> mix = wavFloats(QString::fromStdString(files.at(0).path));
+        QCOMPARE(mix.size(), after.left.size() * 2);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < after.left.size(); ++i)
+            differing += (mix[2 * i] != after.left[i]) + (mix[2 * i + 1] != after.right[i]);
+        QCOMPARE(differing, std::size_t(0));
     }
 
     void renderEqualsPlayback() {

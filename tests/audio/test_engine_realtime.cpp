@@ -7,12 +7,14 @@
 // while playing, and the master fader too. The same again with live tracks (a delay-line
 // processor on the engine's worker), their processors switched and removed while playing. The
 // metronome and count-ins run throughout. And with recording (docs/ARCHITECTURE.md "Recording
-// path"): armed tracks monitoring and recording the input, arms changed and recordings started
+// path"): armed tracks monitoring and recording the input, the monitor switched (ramped) and
+// solos moved, arms changed and recordings started
 // and stopped (with and without punch) while playing. And a LiveStream (the plugin's) while
-// streams are handed over.
+// streams are handed over, half of them watermarked as the plugin's voice is.
 
 #include "accord/audio/engine.h"
 #include "accord/audio/live_stream.h"
+#include "accord/audio/marked_stream.h"
 #include "accord/audio/media.h"
 
 #include "delay_gain.h"
@@ -59,8 +61,8 @@ accord::TrackEq randomEq(std::mt19937& random) {
 }
 
 // A project of real recordings with effects (every track an EQ, most a reverb send, a master
-// fader); `variant` moves clips, changes fades and drops/adds a track so every rebuild is a
-// different graph.
+// fader, mostly a master limiter); `variant` moves clips, changes fades and drops/adds a track so
+// every rebuild is a different graph.
 accord::Project makeProject(int variant) {
     const QString root = accord::test::materialRoot() + "/";
     const QStringList files = {"alsa/Front_Left.wav", "alsa/Front_Right.wav",
@@ -70,6 +72,7 @@ accord::Project makeProject(int variant) {
     project.sampleRate = 48000;
     project.masterGainDb = -3.0 - variant % 4;
     project.reverb.roomSize = 0.3 + 0.1 * (variant % 5);
+    project.limiter = {variant % 3 != 0, -1.0 - variant % 6};
     std::mt19937 random(unsigned(variant) + 100);
     const int tracks = 6 + variant % 3;
     for (int t = 0; t < tracks; ++t) {
@@ -191,6 +194,7 @@ class TestEngineRealtime : public QObject {
             }
             engine.setMasterGain(-20.0 * unit(random));
             engine.setReverb({unit(random), unit(random), unit(random), -12.0 * unit(random)});
+            engine.setMasterLimiter({unit(random) < 0.7, -12.0 * unit(random)});
             engine.masterMeter();
             engine.seek(std::int64_t(unit(random) * 150000));
             if (round % 3 == 0)
@@ -211,6 +215,8 @@ class TestEngineRealtime : public QObject {
                 // Punch whenever a loop is set (every third round sets one, the next clears it).
                 engine.startRecording(takes.path().toStdString(), round % 3 == 0);
             }
+            if (recording) // the monitor switch, ramped on the audio thread
+                engine.setTrackMonitor("t2", unit(random) < 0.5);
             engine.collectGarbage();
             if (round % 2 == 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -307,7 +313,8 @@ private slots:
 
     // A live stream (the Accord Voice plugin's, docs/PLUGIN.md) played by a callback thread while
     // the message thread hands it new streams and none: the callback takes them, plays them and
-    // hands the old ones back without allocating, freeing or locking.
+    // hands the old ones back without allocating, freeing or locking. Half the streams carry the
+    // watermark (audio/marked_stream.h), whose work is the worker's.
     void liveStreamsNeverAllocateOrLock() {
         constexpr int kRate = 48000, kBlock = 128;
         accord::audio::LiveStreamSlot slot;
@@ -332,10 +339,13 @@ private slots:
             }
         });
         for (int round = 0; round < 60; ++round) {
-            slot.publish(round % 4 == 3
-                             ? nullptr
-                             : std::make_unique<accord::audio::LiveStream>(
-                                   std::make_shared<DelayGain>(100 + round, 0.5f), kRate, kBlock));
+            std::shared_ptr<accord::dsp::StreamProcessor> node =
+                std::make_shared<DelayGain>(100 + round, 0.5f);
+            if (round % 2 == 0)
+                node = accord::audio::markedStreamProcessor(std::move(node), std::uint32_t(round));
+            slot.publish(round % 4 == 3 ? nullptr
+                                        : std::make_unique<accord::audio::LiveStream>(
+                                              std::move(node), kRate, kBlock));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         running = false;

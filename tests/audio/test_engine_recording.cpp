@@ -4,7 +4,8 @@
 // position it is placed at (0 samples of error) over block sizes and latencies. Without the
 // compensation the same take is off by the latency (the check can fail). Punch in/out keeps only
 // the loop, each pass its own take; the offline clock's loopback records aligned too; monitoring
-// adds the input through the track's fader; a full disk keeps what was written.
+// adds the input through the track's fader, ramped, and follows solo; a full disk keeps what was
+// written.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/engine.h"
@@ -218,6 +219,31 @@ private Q_SLOTS:
         QVERIFY(result.takes[1].file.find("Vocal take 2.wav") != std::string::npos);
     }
 
+    // Punch in/out on a range of its own (the window's time selection), no loop: one pass, one
+    // take of exactly the range, holding what was heard there.
+    void punchOnARangeWithoutALoop() {
+        const int latency = 700;
+        const std::int64_t punchIn = 20000, punchOut = 30000;
+        Engine engine;
+        engine.setProject(project_);
+        armRecordTrack(engine);
+        engine.setRecordingOffset(latency);
+        engine.seek(15000);
+        engine.play();
+        engine.startRecording(freshFolder("range"), std::make_pair(punchIn, punchOut));
+        LoopbackDriver driver(engine, 256, latency);
+        driver.run(punchOut + 5000 - 15000 + latency);
+        const RecordingResult result = engine.stopRecording();
+        QVERIFY(result.errors.empty());
+        QCOMPARE(result.takes.size(), std::size_t(1));
+        QCOMPARE(result.takes[0].position, punchIn);
+        QCOMPARE(result.takes[0].frames, punchOut - punchIn);
+        QCOMPARE(firstMismatch(readTake(result.takes[0].file), punchIn), std::int64_t(-1));
+        QVERIFY_THROWS_EXCEPTION(
+            accord::BadInput,
+            engine.startRecording(freshFolder("empty"), std::make_pair(punchOut, punchIn)));
+    }
+
     // A full disk (simulated by a file size limit: writes past it fail with EFBIG) fails the
     // long first pass clearly, naming the folder; the frames written before the failure stay a
     // readable take, sample-exact, and the track records nothing more until the recording ends.
@@ -323,29 +349,69 @@ private Q_SLOTS:
         QCOMPARE(firstMismatch(readTake(take.file), take.position), std::int64_t(-1));
     }
 
-    void monitoringGoesThroughTheFader() {
+    // Monitoring goes through the track's fader and pan; switching it on or off, muting the
+    // track, or soloing another ramps it over 10 ms (480 frames at 48 kHz) from one level to the
+    // other, never a jump, recording or not; a soloed track keeps its own monitoring.
+    void monitoringRampsThroughTheFaderAndFollowsSolo() {
         Engine engine;
         engine.setProject(project_);
         engine.setTrackGain("rec", -6.0);
         engine.setTrackPan("rec", -1.0); // hard left: nothing on the right
-        armRecordTrack(engine, true);
-        const int frames = 256;
+        const float full = 0.25f * float(std::pow(10.0, -6.0 / 20.0));
+        const int frames = 1024, ramp = kRate / 100;
         std::vector<float> in(frames, 0.25f), left(frames), right(frames);
         const float* inputs[1] = {in.data()};
         float* outputs[2] = {left.data(), right.data()};
-        engine.process(inputs, 1, outputs, 2, frames); // stopped: only the input sounds
-        const float gain = float(std::pow(10.0, -6.0 / 20.0));
-        for (int i = 0; i < frames; ++i) {
-            QCOMPARE(left[std::size_t(i)], 0.25f * gain);
-            QCOMPARE(right[std::size_t(i)], 0.0f);
-        }
+        // One block (the engine stopped: only the input sounds): a ramp from `from` to `to` over
+        // `ramp` frames in equal steps, then `to` held exactly.
+        const auto expectRamp = [&](float from, float to) {
+            engine.process(inputs, 1, outputs, 2, frames);
+            const float step = (to - from) / float(ramp);
+            for (int i = 0; i < frames; ++i) {
+                const float expected = i + 1 >= ramp ? to : from + step * float(i + 1);
+                if (std::abs(left[std::size_t(i)] - expected) > 1e-5f ||
+                    std::abs(right[std::size_t(i)]) > 1e-6f) // hard left: cos(pi/2) on the right
+                    return QStringLiteral("frame %1: %2 (right %3), expected %4 (right 0)")
+                        .arg(i)
+                        .arg(double(left[std::size_t(i)]), 0, 'g', 9)
+                        .arg(double(right[std::size_t(i)]))
+                        .arg(double(expected), 0, 'g', 9);
+            }
+            return QString();
+        };
+        armRecordTrack(engine, true);
+        QCOMPARE(expectRamp(0, full), QString()); // armed monitoring: in from silence
+        QCOMPARE(expectRamp(full, full), QString());
         engine.setTrackMute("rec", true);
-        engine.process(inputs, 1, outputs, 2, frames);
-        QCOMPARE(left[0], 0.0f);
-        armRecordTrack(engine, false); // monitoring off
+        QCOMPARE(expectRamp(full, 0), QString());
         engine.setTrackMute("rec", false);
-        engine.process(inputs, 1, outputs, 2, frames);
-        QCOMPARE(left[0], 0.0f);
+        QCOMPARE(expectRamp(0, full), QString());
+        // Another track soloed silences the monitored one, as playback does; soloed too, it sounds.
+        engine.setTrackSolo("played", true);
+        QCOMPARE(expectRamp(full, 0), QString());
+        QCOMPARE(expectRamp(0, 0), QString());
+        engine.setTrackSolo("rec", true);
+        QCOMPARE(expectRamp(0, full), QString());
+        engine.setTrackSolo("played", false);
+        engine.setTrackSolo("rec", false);
+        QCOMPARE(expectRamp(full, full), QString());
+        // The monitor switch, while recording too (no rebuild of the arms).
+        engine.startRecording(freshFolder("monitor"), false);
+        engine.setTrackMonitor("rec", false);
+        QCOMPARE(expectRamp(full, 0), QString());
+        engine.setTrackMonitor("rec", true);
+        QCOMPARE(expectRamp(0, full), QString());
+        QVERIFY(engine.stopRecording().errors.empty());
+        // Disarmed while monitored, it fades out; armed again without monitoring: silent; then
+        // switched on, it ramps in.
+        engine.setRecordArms({});
+        QCOMPARE(expectRamp(full, 0), QString());
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, engine.setTrackMonitor("rec", true));
+        armRecordTrack(engine, false);
+        QCOMPARE(expectRamp(0, 0), QString());
+        engine.setTrackMonitor("rec", true);
+        QCOMPARE(expectRamp(0, full), QString());
+        QVERIFY_THROWS_EXCEPTION(accord::BadInput, engine.setTrackMonitor("played", true));
     }
 };
 

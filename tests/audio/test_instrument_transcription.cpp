@@ -120,7 +120,7 @@ private Q_SLOTS:
         QTest::newRow("clarinet") << 71 << 0.95;
         QTest::newRow("piano") << 0 << 0.85;
         QTest::newRow("flute") << 73 << 0.85;
-        QTest::newRow("violin") << 40 << 0.75;
+        QTest::newRow("violin") << 40 << 0.85;
     }
     void transcribesRenderedMelodies() {
         REQUIRE_SOUNDFONT();

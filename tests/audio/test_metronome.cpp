@@ -157,6 +157,36 @@ private slots:
         QVERIFY(found[1].crossings < 42);
     }
 
+    // With the master limiter on, the music reaches the output its look-ahead late: the count-in
+    // still sounds exactly as without it and the playhead, which follows what is heard, lands at
+    // the same place. play() while playing never counts in again: the playhead goes on.
+    void countInFollowsTheLimiter() {
+        const int rate = 48000;
+        accord::Project project = emptyProject(rate, 120, {4, 4});
+        auto countIn = [&](Engine& engine) {
+            engine.setProject(project);
+            engine.setMetronome(true, -6.0);
+            engine.seek(30000);
+            engine.play(1);
+            return play(engine, 156000, 3);
+        };
+        Engine plain;
+        const std::vector<float> reference = countIn(plain);
+        QCOMPARE(plain.playhead(), std::int64_t(90000));
+        project.limiter = {true, -1.0};
+        Engine limited;
+        const std::vector<float> out = countIn(limited);
+        QVERIFY(limited.masterLatencyFrames() > 0);
+        QCOMPARE(clicks(out, rate).size(), std::size_t(6));
+        QVERIFY(out == reference);
+        QCOMPARE(limited.playhead(), std::int64_t(90000));
+
+        limited.play(2);
+        play(limited, 1000, 6);
+        QVERIFY(!limited.isCountingIn());
+        QCOMPARE(limited.playhead(), std::int64_t(91000));
+    }
+
     // A count-in clicks even with the metronome off; the music then plays without clicks.
     void countInClicksWithTheMetronomeOff() {
         const accord::Project project = emptyProject(48000, 120, {3, 4});

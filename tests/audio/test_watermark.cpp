@@ -1,7 +1,8 @@
 // accord::audio watermark (watermark.h) on real recordings: round trip, excerpts, gain, an MP3
-// round trip through lame, sample rates down to 8 kHz, streaming detection equal to detection
-// of the whole, no detection on unmarked audio, the mark's SNR, distinct payloads, degenerate
-// input. bench_watermark measures the rates; these are the guarantees.
+// round trip through lame, sample rates down to 8 kHz, streaming embedding equal to the file's,
+// streaming detection equal to detection of the whole, no detection on unmarked audio, the mark's
+// SNR, distinct payloads, degenerate input. bench_watermark measures the rates; these are the
+// guarantees.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
@@ -280,6 +281,70 @@ private slots:
             QVERIFY2(
                 std::abs(streamed.confidence - whole.confidence) < 1e-4,
                 qPrintable(QString("%1 vs %2").arg(streamed.confidence).arg(whole.confidence)));
+        }
+    }
+
+    // The plugin's mark (docs/PLUGIN.md): a stream marked as it plays, cut in blocks of any
+    // size, is the file marked by embedWatermark, delayed by the reported latency, and it reads
+    // as the file's does.
+    void streamEmbeddingEqualsFileEmbedding() {
+        ACCORD_REQUIRE_MATERIAL(dir, "fillets-cs/city/cs");
+        std::vector<float> track;
+        for (const char* line : {"vit-hs-klid1.ogg", "vit-hs-vodovod0.ogg", "vit-m-nebo.ogg"}) {
+            const Channels clip = voice(dir + "/" + line);
+            track.insert(track.end(), clip[0].begin(), clip[0].end());
+            track.insert(track.end(), kRate / 2, 0.0f);
+        }
+        for (const int rate : {kRate, 48000}) {
+            const Channels host{rate == kRate ? track : resample(track, kRate, rate)};
+            const std::size_t frames = host[0].size();
+            Channels filed = host;
+            embedWatermark(filed, rate, 0x00c0ffeeu);
+
+            std::vector<std::vector<float>> streams;
+            int latency = 0;
+            for (const std::size_t block : {std::size_t(1), std::size_t(128), std::size_t(4097)}) {
+                WatermarkStreamEmbedder embedder(rate, 0x00c0ffeeu);
+                latency = embedder.latencyFrames();
+                std::vector<float> in(host[0]);
+                in.resize(frames + std::size_t(latency), 0.0f);
+                std::vector<float> out(in.size());
+                for (std::size_t at = 0; at < in.size(); at += block) {
+                    const std::size_t count = std::min(block, in.size() - at);
+                    embedder.process(in.data() + at, out.data() + at, count);
+                }
+                streams.push_back(out);
+            }
+            // 16 ms of the mark and its resamplers, no more.
+            qInfo("%d Hz: stream latency %d frames (%.1f ms)", rate, latency,
+                  1000.0 * latency / rate);
+            QVERIFY(latency > 0 && latency < rate / 20);
+            // The same output however the stream is cut.
+            QVERIFY(streams[0] == streams[1]);
+            QVERIFY(streams[0] == streams[2]);
+            const std::vector<float>& streamed = streams[0];
+            for (int i = 0; i < latency; ++i)
+                QCOMPARE(streamed[std::size_t(i)], 0.0f);
+
+            // The marks, stream against file, over all but the file's last 100 ms (its end is
+            // marked with the end of the file known): identical, the same filters marking the same
+            // frames.
+            std::size_t different = 0;
+            for (std::size_t n = 0; n + std::size_t(rate / 10) < frames; ++n)
+                different += streamed[n + std::size_t(latency)] != filed[0][n] ? 1 : 0;
+            QCOMPARE(different, std::size_t(0));
+
+            const Channels marked{std::vector<float>(streamed.begin() + latency, streamed.end())};
+            const auto byStream = detectWatermark(marked, rate);
+            const auto byFile = detectWatermark(filed, rate);
+            qInfo("%d Hz: confidence by stream %.2f, by file %.2f", rate, byStream.confidence,
+                  byFile.confidence);
+            QVERIFY(byFile.found);
+            QVERIFY(byStream.found);
+            QCOMPARE(byStream.payload, 0x00c0ffeeu);
+            QVERIFY(std::abs(byStream.confidence - byFile.confidence) < 0.01 * byFile.confidence);
+            // Unmarked, the same voice reads as nothing (the mark is what is found).
+            QVERIFY(!detectWatermark(host, rate).found);
         }
     }
 

@@ -1,8 +1,9 @@
 // Callback cost of effects (docs/ARCHITECTURE.md "Signal flow"): the 64 dense tracks of
 // bench_realtime at 48 kHz in 128-frame blocks, each with a 4-band EQ (every band boosting or
 // cutting) and a send to the reverb bus, the master fader off 0 dB, against the same 64 tracks
-// without effects. The callbacks are paced like a device's; mean, p99.9 and worst per block are
-// printed as a share of the 2.67 ms budget, as wall time and as the callback thread's CPU time.
+// without effects, and the same effects with the master limiter on (at -6 dBTP, so it works on
+// this mix) beside them. The callbacks are paced like a device's; mean, p99.9 and worst per block
+// are printed as a share of the 2.67 ms budget, as wall time and as the callback thread's CPU time.
 // Beside it, a real alternative: sox applying the same EQ (bass, 2 x equalizer, treble) and a
 // reverb to one track's worth of audio, timed per second of audio and scaled to 64 tracks and
 // one reverb (sox also decodes and writes files: an upper bound for its DSP).
@@ -148,19 +149,27 @@ int main() {
     std::printf("Effects: %d dense tracks, %d Hz, %d-frame blocks (budget %.3f ms), %.0f s each, "
                 "paced\n",
                 kTracks, kRate, kBlock, kBudgetMs, seconds);
-    std::vector<double> plainWall, plainCpu, fxWall, fxCpu;
+    accord::Project limited = effects;
+    limited.limiter = {true, -6.0};
+    std::vector<double> plainWall, plainCpu, fxWall, fxCpu, limitedWall, limitedCpu;
     const bool realtime = measure(plain, seconds, plainWall, plainCpu);
     measure(effects, seconds, fxWall, fxCpu);
+    measure(limited, seconds, limitedWall, limitedCpu);
     std::printf("  callback thread: %s\n",
                 realtime ? "SCHED_FIFO" : "normal priority (SCHED_FIFO not permitted)");
     print("no effects, wall", summarise(plainWall));
     print("no effects, thread CPU", summarise(plainCpu));
     print("4-band EQ + send each, wall", summarise(fxWall));
     print("4-band EQ + send each, thread CPU", summarise(fxCpu));
+    print("the same + master limiter, wall", summarise(limitedWall));
+    print("the same + master limiter, CPU", summarise(limitedCpu));
     const double added = summarise(fxCpu).mean - summarise(plainCpu).mean;
     std::printf("  effects add %.4f ms per callback (%.2f%% of the budget): %.2f us per track "
                 "per block\n",
                 added, 100 * added / kBudgetMs, 1e3 * added / kTracks);
+    const double limiter = summarise(limitedCpu).mean - summarise(fxCpu).mean;
+    std::printf("  the master limiter adds %.4f ms per callback (%.2f%% of the budget)\n", limiter,
+                100 * limiter / kBudgetMs);
 
     // The alternative: sox on one track's worth of real audio (a minute of the material).
     const std::string scratch = accord::bench::scratchFolder("accord-bench-effects");

@@ -432,7 +432,7 @@ int main() {
         const auto reported = dsp::matchLandmarks(
             landmarks,
             [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
-                index->lookup(hashes, dsp::fingerprint::kMaxRowsPerHash,
+                index->lookup(hashes,
                               [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                                   hit(i, {recording, l.frame, l.span, l.pitchCents});
                               });

@@ -6,10 +6,17 @@
 // 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
 // rows of other holders and recordings made by the server itself (generate_series: well-formed,
 // unsigned, never read by the queries measured) so that M can reach millions quickly.
+// Models (docs/LEDGER.md "Models, packs and manifests"): ACCORD_BENCH_LEDGER_MODELS model records
+// (default 10,000), each trained under four of the grants, and one export manifest naming each,
+// pushed verified; ACCORD_BENCH_LEDGER_RECORD_FILLER server-made records of other models; then
+// `ledger query --model` (records, their grants and the revocations, all read and verified) beside
+// the server's own time for the same lookup with its index and without it (a table scan).
 
 #include "accord/core/crypto.h"
+#include "accord/core/provenance.h"
 #include "accord/core/time.h"
 #include "accord/ledger/ledger.h"
+#include "accord/ledger/records.h"
 #include "bench_common.h"
 #include "postgres_cluster.h"
 
@@ -81,6 +88,54 @@ std::string copyField(const std::string& text) {
     return out;
 }
 
+// A model record of model `m`, trained under `grants`, signed by the studio.
+ledger::SignedRecord modelRecord(const KeyPair& studio, std::size_t m, const std::string& owner,
+                                 const std::vector<const ledger::SignedStatement*>& grants) {
+    ledger::ModelRecord record{
+        toHex(studio.publicKey),  "voice", sha256Hex("weights" + std::to_string(m)), owner, {},
+        formatIsoTime(1780000000)};
+    for (const ledger::SignedStatement* grant : grants)
+        record.training.push_back(
+            {readGrantStatement(grant->statement, "bench").assetPcmSha256.value_or(""),
+             ledger::statementId(grant->statement)});
+    const std::string text = ledger::recordText(record);
+    return {text, toHex(sign(studio.secretKey, text))};
+}
+
+// An export's manifest in the shape Accord signs (core/src/provenance.cpp) whose lineage names
+// model `m`, signed by the studio.
+ledger::SignedRecord manifestRecord(const KeyPair& studio, std::size_t m,
+                                    const std::string& owner) {
+    const std::string key = toHex(studio.publicKey);
+    const nlohmann::json part = {{"generated", false}, {"models", nlohmann::json::array()}};
+    nlohmann::json manifest = {
+        {"format", "accord-manifest"},
+        {"signer", {{"holder", nullptr}, {"name", "studio"}, {"publicKey", key}}},
+        {"content", {{"pcmSha256", sha256Hex("mix" + std::to_string(m))}}},
+        {"render", "r-" + std::to_string(m)},
+        {"lineage",
+         {{"assets", nlohmann::json::array()},
+          {"models",
+           {{{"model", "m-" + std::to_string(m)},
+             {"owner", owner},
+             {"weightsSha256", sha256Hex("weights" + std::to_string(m))},
+             {"training", nlohmann::json::array()}}}},
+          {"renders", nlohmann::json::array()}}},
+        {"grants", nlohmann::json::array()},
+        {"watermarks", nlohmann::json::array()},
+        {"split", {{"method", "equal"}, {"shares", nlohmann::json::array()}}},
+        {"disclosure", {{"vocals", part}, {"instrumentation", part}, {"composition", part}}},
+        {"studio", {{"publicKey", key}}}};
+    manifest["signature"] = toHex(sign(studio.secretKey, manifestSignedMessage(manifest)));
+    return {manifest.dump(), manifest["signature"].get<std::string>()};
+}
+
+// The server's own execution time of `sql` (EXPLAIN ANALYZE), in ms.
+double serverMs(const accord::test::PostgresCluster& server, const QString& sql) {
+    const QString plan = server.psql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql);
+    return nlohmann::json::parse(plan.toStdString()).at(0).at("Execution Time").get<double>();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -98,17 +153,20 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::string url = server.url().toStdString();
-    const std::string studio = toHex(generateKeyPair().publicKey);
+    const KeyPair studioKeys = generateKeyPair();
+    const std::string studio = toHex(studioKeys.publicKey);
     std::vector<Signer> signers(holders);
     for (Signer& s : signers) {
         s.keys = generateKeyPair();
         s.publicKey = toHex(s.keys.publicKey);
     }
     std::vector<ledger::SignedStatement> statements;
+    std::vector<std::size_t> grantsAt; // where the grants are among the statements
     statements.reserve(total);
     const double made = secondsOf([&] {
         for (std::size_t n = 0; statements.size() < total; ++n) {
             const Signer& holder = signers[n % holders];
+            grantsAt.push_back(statements.size());
             statements.push_back(grantStatement(holder, studio, n));
             if (n % 9 == 8 && statements.size() < total)
                 statements.push_back(revocationOf(holder, studio, n, statements.back()));
@@ -211,6 +269,68 @@ int main(int argc, char** argv) {
     const Timing history =
         repeat(20, [&] { lines = ledger->history(ledger::Subject::Asset, asset).size(); });
     report("one recording's history (" + std::to_string(lines) + " statements)", history);
+
+    // Models: each trained under four grants (those of one holder, some revoked), with an export.
+    const auto models = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_MODELS", 1e4));
+    std::vector<ledger::SignedRecord> records;
+    for (std::size_t m = 0; m < models; ++m) {
+        std::vector<const ledger::SignedStatement*> grants;
+        for (std::size_t j = 0; j < 4; ++j)
+            grants.push_back(&statements[grantsAt[(m * 4 + j) % grantsAt.size()]]);
+        const std::string owner = signers[m % holders].publicKey;
+        records.push_back(modelRecord(studioKeys, m, owner, grants));
+        records.push_back(manifestRecord(studioKeys, m, owner));
+    }
+    const double recordsPushed = secondsOf([&] {
+        for (std::size_t i = 0; i < records.size(); i += batch)
+            ledger->publishRecords({records.begin() + static_cast<std::ptrdiff_t>(i),
+                                    records.begin() + static_cast<std::ptrdiff_t>(
+                                                          std::min(i + batch, records.size()))});
+    });
+    std::printf("  %zu models: records pushed (verified):  %9.0f records/s  (%.1f s)\n", models,
+                double(records.size()) / recordsPushed, recordsPushed);
+    const auto recordFiller =
+        static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_RECORD_FILLER", 0));
+    if (recordFiller > 0) {
+        // Well-formed as the table's checks demand, unsigned, of other models: never read below.
+        const double filled = secondsOf([&] {
+            server.psql(QString("INSERT INTO ledger_records (signer_key, id, kind, record, "
+                                "signature, models) SELECT s, encode(sha256(convert_to(r, "
+                                "'UTF8')), 'hex'), 'model', r, repeat('0', 128), "
+                                "jsonb_build_array(w) FROM (SELECT s, w, json_build_object("
+                                "'format', 'accord-model-1', 'studio', s, 'model', "
+                                "json_build_object('weightsSha256', w), 'n', i)::text AS r FROM "
+                                "(SELECT i, encode(sha256(('s' || mod(i, 1000))::bytea), 'hex') "
+                                "AS s, encode(sha256(('w' || i)::bytea), 'hex') AS w FROM "
+                                "generate_series(1, %1) i) k) f")
+                            .arg(recordFiller));
+        });
+        std::printf("  + %zu filler records of other models (server-made, %.0f s)\n", recordFiller,
+                    filled);
+    }
+    // As autovacuum would after such a load: statistics, and the GIN index's pending entries
+    // merged (until then a lookup also scans the pending list).
+    server.psql("VACUUM ANALYZE ledger_records");
+    server.psql("ANALYZE ledger_statements");
+    const std::string weights = sha256Hex("weights" + std::to_string(models / 2 + 7));
+    ledger::ModelHistory modelHistory;
+    const Timing byModel =
+        repeat(20, [&] { modelHistory = ledger::modelHistory(*ledger, weights, currentTime()); });
+    report("query --model among " +
+               server.psql("SELECT count(*) FROM ledger_records").toStdString() + " records (" +
+               std::to_string(modelHistory.records.size()) + " records, " +
+               std::to_string(modelHistory.statements.size()) + " statements, verified)",
+           byModel);
+    // The server's share: the records lookup through the GIN index, then without it.
+    const QString lookup = QString("SELECT * FROM ledger_records WHERE models @> "
+                                   "jsonb_build_array('%1'::text)")
+                               .arg(QString::fromStdString(weights));
+    std::printf("    server alone, records by model (GIN index):  %9.3f ms\n",
+                serverMs(server, lookup));
+    std::printf("    server alone, same without the index (scan): %9.3f ms\n",
+                serverMs(server, "SELECT * FROM ledger_records WHERE models::text LIKE '%" +
+                                     QString::fromStdString(weights) + "%'"));
+
     // The machine is shared: the load says how far these figures are from an idle one's.
     double load[1] = {0};
     if (getloadavg(load, 1) == 1)

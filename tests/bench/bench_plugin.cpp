@@ -10,7 +10,9 @@
 //   - CPU per instance: the process's CPU time per second of audio (the plugin's worker runs the
 //     node and, with two cores, its standby clone), and so how many instances one core carries;
 //   - N instances in real time on one audio thread: CPU % of one core;
-//   - the latency reported to the host against the node's own.
+//   - the latency reported to the host against the node's own;
+//   - the watermark's cost (docs/PLUGIN.md "What it makes is marked"): the live node with the
+//     mark (audio::markedStreamProcessor, as the plugin's worker runs it) beside the node alone.
 // Knobs: ACCORD_BENCH_SECONDS (20), ACCORD_BENCH_CHANNELS (0: the default width),
 // ACCORD_BENCH_INSTANCES (8).
 
@@ -18,6 +20,7 @@
 #include "plugin_hosting.h"
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/marked_stream.h"
 #include "accord/audio/media.h"
 #include "accord/core/registry.h"
 #include "accord/models/live_voice.h"
@@ -161,20 +164,24 @@ int main() {
                 "model width %s\n",
                 audioSeconds, kBlock, channels > 0 ? std::to_string(channels).c_str() : "default");
 
-    // ---- the alternative: the engine's live node alone, on this thread ----
-    {
-        const models::VoiceModel model = models::VoiceModel::load(modelFile);
-        models::LiveVoice live(model);
-        live.prepare(kRate, kBlock);
+    // ---- the alternative: the engine's live node alone, on this thread; and with the mark ----
+    const models::VoiceModel model = models::VoiceModel::load(modelFile);
+    for (const bool marked : {false, true}) {
+        std::shared_ptr<dsp::StreamProcessor> live = std::make_shared<models::LiveVoice>(model);
+        if (marked)
+            live = audio::markedStreamProcessor(std::move(live), 0x2au);
+        live->prepare(kRate, kBlock);
         std::vector<float> out(kBlock);
         BlockTimes times;
         const double cpu = processCpuSeconds();
         for (std::size_t done = 0; done + kBlock <= input.size(); done += kBlock) {
-            times.time([&] { live.process(input.data() + done, out.data(), kBlock); });
+            times.time([&] { live->process(input.data() + done, out.data(), kBlock); });
         }
-        std::printf("live node alone (models::LiveVoice, latency %d frames, %.1f ms)\n",
-                    live.latencyFrames(), 1000.0 * live.latencyFrames() / kRate);
-        times.report("LiveVoice::process");
+        std::printf("live node %s (latency %d frames, %.1f ms)\n",
+                    marked ? "and the mark (audio::markedStreamProcessor)"
+                           : "alone (models::LiveVoice)",
+                    live->latencyFrames(), 1000.0 * live->latencyFrames() / kRate);
+        times.report(marked ? "LiveVoice and the mark" : "LiveVoice::process");
         reportCpu("CPU", processCpuSeconds() - cpu, audioSeconds);
     }
 

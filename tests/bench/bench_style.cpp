@@ -7,10 +7,10 @@
 //   1. style fidelity: Jensen-Shannon distance (bits) between the interval and inter-onset
 //      histograms of the variations and those of the composer's held-out melodies, and of the
 //      other composer's; beside random re-draws of 60% of each phrase's notes (its own pitches);
-//   2. learning: AUC of scorePhrase's pitch score, held-out phrases vs the same phrases with 30% of
-//   their
-//      notes' pitches redrawn from their own pitches (goal >= 0.8); beside an interval bigram
-//      (add-one smoothing) fitted on the same training lines;
+//   2. learning: AUC of scorePitchOrder, held-out phrases vs the same phrases with 30% of their
+//      notes' pitches redrawn from their own pitches (goal >= 0.8); beside the pitch and joint
+//      scores, and an interval bigram (add-one smoothing) fitted on the same training lines, raw
+//      and against the same shuffles;
 //   3. key kept: share of notes in the phrase's key (Krumhansl-Schmuckler), variations vs phrases;
 //   4. novelty: variations with a run of 8+ notes equal to a run of any training line, by brute
 //      force (independent of the model's guard); goal 0 over 200 variations;
@@ -22,7 +22,8 @@
 // schedule), ACCORD_BENCH_MINUTES (5), ACCORD_BENCH_HIDDEN (0: default), ACCORD_BENCH_THREADS (0:
 // the product's default), ACCORD_BENCH_PHRASE_BARS (8), ACCORD_BENCH_VARIATIONS (200),
 // ACCORD_BENCH_STRAY (0.6), ACCORD_BENCH_TEMPERATURE (1), ACCORD_BENCH_SEED (1),
-// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music), ACCORD_BENCH_VALIDATION
+// ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music, every file's first line
+// before any file's second; ACCORD_BENCH_LINES_IN_TURNS=0: file by file), ACCORD_BENCH_VALIDATION
 // (1: for tuning, the held-out files are left out and every fourth training file is held out
 // instead).
 
@@ -40,6 +41,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <random>
@@ -128,18 +130,47 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
                 training.push_back(files[f]);
         files = training;
     }
+    std::vector<std::vector<Melody>> linesOfTrainingFiles;
     for (size_t f = 0; f < files.size(); ++f) {
         const bool heldOut = f % 4 == 3;
-        for (const Melody& line : accord::audio::readMidiFile(files[f].string()).lines) {
-            if (static_cast<int>(line.notes.size()) < 2 * kMinimumPhraseNotes ||
-                (!heldOut && source.trainingSeconds >= 60 * trainingMinutes))
-                continue;
-            (heldOut ? source.heldOutSeconds : source.trainingSeconds) += secondsOf(line);
-            (heldOut ? source.heldOutLines : source.trainingLines).push_back(line);
-            if (heldOut)
-                for (Melody& phrase : phrasesOf(line, phraseBars))
-                    source.heldOutPhrases.push_back(std::move(phrase));
+        std::vector<Melody> lines;
+        for (Melody& line : accord::audio::readMidiFile(files[f].string()).lines)
+            if (static_cast<int>(line.notes.size()) >= 2 * kMinimumPhraseNotes)
+                lines.push_back(std::move(line));
+        if (!heldOut) {
+            linesOfTrainingFiles.push_back(std::move(lines));
+            continue;
         }
+        for (const Melody& line : lines) {
+            source.heldOutSeconds += secondsOf(line);
+            source.heldOutLines.push_back(line);
+            for (Melody& phrase : phrasesOf(line, phraseBars))
+                source.heldOutPhrases.push_back(std::move(phrase));
+        }
+    }
+    // Up to the cap, the training files' lines in turns (every file's first line, then every
+    // file's second...): the cap then keeps lines of every song, not every line of the first few
+    // songs (docs/STYLE.md "Measured"). ACCORD_BENCH_LINES_IN_TURNS=0: file by file, as before.
+    std::vector<const Melody*> order;
+    if (envNumber("ACCORD_BENCH_LINES_IN_TURNS", 1) != 0) {
+        for (size_t turn = 0, added = 1; added > 0; ++turn) {
+            added = 0;
+            for (const auto& lines : linesOfTrainingFiles)
+                if (turn < lines.size()) {
+                    order.push_back(&lines[turn]);
+                    ++added;
+                }
+        }
+    } else {
+        for (const auto& lines : linesOfTrainingFiles)
+            for (const Melody& line : lines)
+                order.push_back(&line);
+    }
+    for (const Melody* line : order) {
+        if (source.trainingSeconds >= 60 * trainingMinutes)
+            break;
+        source.trainingSeconds += secondsOf(*line);
+        source.trainingLines.push_back(*line);
     }
     return source;
 }
@@ -410,38 +441,47 @@ int main() {
     // ---- learning: AUC
     std::mt19937_64 random(seed);
     const IntervalBigram bigram(own.trainingLines);
-    // The AUC's score is the pitch score, log p(interval | gap, before) (docs/STYLE.md "Scores"):
-    // the redraw moves pitches only; the joint (perNoteLogLikelihood) is reported beside it.
-    std::vector<double> modelOriginal, modelRedrawn, jointOriginal, jointRedrawn, bigramOriginal,
-        bigramRedrawn;
-    int modelPairsWon = 0, jointPairsWon = 0, bigramPairsWon = 0;
+    // Scores per phrase (docs/STYLE.md "Scores"): the pitch order score is the goal's (the redraw
+    // moves pitches only); the pitch score and the joint beside it, and the bigram both raw and
+    // against the same shuffles.
+    const auto bigramOrder = [&](const Melody& phrase) {
+        double shuffled = 0;
+        for (const Melody& order : models::shuffledPitchOrders(phrase))
+            shuffled += bigram.perNoteLogLikelihood(order);
+        return bigram.perNoteLogLikelihood(phrase) - shuffled / models::kPitchOrderShuffles;
+    };
+    struct Ranked {
+        const char* name;
+        std::function<double(const Melody&)> score;
+        std::vector<double> original, redrawn;
+        int pairsWon = 0;
+    };
+    std::vector<Ranked> ranked = {
+        {"style model, pitch order",
+         [&](const Melody& m) { return models::scorePitchOrder(model, m); }},
+        {"style model, pitch",
+         [&](const Melody& m) { return models::scorePhrase(model, m).pitchLogLikelihood; }},
+        {"style model, joint",
+         [&](const Melody& m) { return models::scorePhrase(model, m).perNoteLogLikelihood; }},
+        {"interval bigram, order", bigramOrder},
+        {"interval bigram (add-one)",
+         [&](const Melody& m) { return bigram.perNoteLogLikelihood(m); }}};
     for (const Melody& phrase : own.heldOutPhrases) {
         const Melody redrawn = redrawPitches(phrase, 0.3, random);
-        const models::StyleScore original = models::scorePhrase(model, phrase);
-        const models::StyleScore changed = models::scorePhrase(model, redrawn);
-        modelOriginal.push_back(original.pitchLogLikelihood);
-        modelRedrawn.push_back(changed.pitchLogLikelihood);
-        jointOriginal.push_back(original.perNoteLogLikelihood);
-        jointRedrawn.push_back(changed.perNoteLogLikelihood);
-        bigramOriginal.push_back(bigram.perNoteLogLikelihood(phrase));
-        bigramRedrawn.push_back(bigram.perNoteLogLikelihood(redrawn));
-        modelPairsWon += modelOriginal.back() > modelRedrawn.back();
-        jointPairsWon += jointOriginal.back() > jointRedrawn.back();
-        bigramPairsWon += bigramOriginal.back() > bigramRedrawn.back();
+        for (Ranked& r : ranked) {
+            r.original.push_back(r.score(phrase));
+            r.redrawn.push_back(r.score(redrawn));
+            r.pairsWon += r.original.back() > r.redrawn.back();
+        }
     }
     const double phrases = static_cast<double>(own.heldOutPhrases.size());
     std::printf("\nlearning: %zu held-out phrases vs the same with 30%% of pitches redrawn\n",
                 own.heldOutPhrases.size());
-    const auto learningRow = [&](const char* name, const std::vector<double>& original,
-                                 const std::vector<double>& redrawn, int won, const char* goal) {
+    for (const Ranked& r : ranked)
         std::printf("  %-26s AUC %.3f%-15s pairs ranked right %.3f  mean score %.3f vs %.3f\n",
-                    name, areaUnderCurve(original, redrawn), goal, won / phrases, mean(original),
-                    mean(redrawn));
-    };
-    learningRow("style model, pitch score", modelOriginal, modelRedrawn, modelPairsWon,
-                " (goal >= 0.8)");
-    learningRow("style model, joint score", jointOriginal, jointRedrawn, jointPairsWon, "");
-    learningRow("interval bigram (add-one)", bigramOriginal, bigramRedrawn, bigramPairsWon, "");
+                    r.name, areaUnderCurve(r.original, r.redrawn),
+                    &r == &ranked.front() ? " (goal >= 0.8)" : "", r.pairsWon / phrases,
+                    mean(r.original), mean(r.redrawn));
 
     // ---- variations
     const int phraseCount =

@@ -14,6 +14,9 @@
 //      [--clips N]  (music clips; default 48) [--voice N] (voice tracks; default 24)
 //      [--quick]    (robustness only: no false-positive scan, no timing)
 //      [--speed]    (timing only)
+//      [--stream]   (marked as the Accord Voice plugin marks, WatermarkStreamEmbedder in 128-frame
+//                    blocks on the mono downmix, the mark added to every channel; beside a run
+//                    without it, the file's mark: docs/WATERMARK.md "Streaming embedding")
 //      [--files DIR] (only: every WAV/FLAC in DIR, e.g. real conversions, read at its own rate
 //                    and resampled to each rate below 16 kHz)
 
@@ -476,17 +479,36 @@ int measureFiles(const std::string& folder) {
     return 0;
 }
 
+// The plugin's way (docs/PLUGIN.md): the mono downmix streamed through the embedder in 128-frame
+// blocks, its mark (output less the input it delays) added to every channel.
+void streamEmbed(Channels& channels, int rate, std::uint32_t payload) {
+    constexpr std::size_t kBlock = 128;
+    std::vector<float> mono = monoOf(channels);
+    const std::size_t frames = mono.size();
+    WatermarkStreamEmbedder embedder(rate, payload);
+    const auto latency = std::size_t(embedder.latencyFrames());
+    mono.resize(frames + latency, 0.0f);
+    std::vector<float> out(mono.size());
+    for (std::size_t at = 0; at < mono.size(); at += kBlock)
+        embedder.process(mono.data() + at, out.data() + at, std::min(kBlock, mono.size() - at));
+    for (auto& channel : channels)
+        for (std::size_t n = 0; n < frames; ++n)
+            channel[n] += out[n + latency] - mono[n];
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     size_t musicClips = 48, voiceClips = 24;
-    bool quick = false, speedOnly = false;
+    bool quick = false, speedOnly = false, streamed = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--quick")
             quick = true;
         else if (arg == "--speed")
             speedOnly = true;
+        else if (arg == "--stream")
+            streamed = true;
         else if (arg == "--clips" && i + 1 < argc)
             musicClips = size_t(std::atoi(argv[++i]));
         else if (arg == "--voice" && i + 1 < argc)
@@ -519,8 +541,9 @@ int main(int argc, char** argv) {
     const auto voiceHosts = voiceTracks(root, voiceClips);
 
     std::printf("Watermark benchmark: %zu music clips (hyperrogue, stereo) and %zu voice tracks "
-                "(fillets-cs), %.0f s each, 44.1 kHz\n",
-                musicHosts.size(), voiceHosts.size(), kClipSeconds);
+                "(fillets-cs), %.0f s each, 44.1 kHz; %s\n",
+                musicHosts.size(), voiceHosts.size(), kClipSeconds,
+                streamed ? "marked as a stream (the plugin's)" : "marked as files");
 
     const char* conditions[] = {"unmodified",
                                 "MP3 128 kbit/s (lame)",
@@ -552,7 +575,10 @@ int main(int argc, char** argv) {
         for (size_t h = 0; h < hosts.size(); ++h) {
             const std::uint32_t payload = nextPayload = nextPayload * 2654435761u + 12345u;
             Channels marked = hosts[h];
-            embedWatermark(marked, kRate, payload);
+            if (streamed)
+                streamEmbed(marked, kRate, payload);
+            else
+                embedWatermark(marked, kRate, payload);
             Channels difference = marked;
             for (size_t c = 0; c < marked.size(); ++c)
                 for (size_t i = 0; i < marked[c].size(); ++i)

@@ -447,6 +447,33 @@ private slots:
         QCOMPARE(clip.value("length").toDouble(), 0.5);
         QCOMPARE(clip.value("gain_db").toDouble(), -6.0);
         QCOMPARE(clip.value("offline").toBool(), false);
+        QCOMPARE(shown.value("limiter").toObject().value("on").toBool(), false);
+
+        // The master bus: only the flags given change; values out of range change nothing.
+        r = runCli({"--json", "project", "set", project, "--master-gain", "-2", "--limiter", "on",
+                    "--ceiling", "-1.5", "--reverb-room", "0.7", "--reverb-return", "-6"},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({"--json", "project", "set", project, "--reverb-width", "0.4"}, registry);
+        QCOMPARE(r.exitCode, 0);
+        expectBadInput({"project", "set", project, "--ceiling", "2"},
+                       "limiter ceiling_dbtp 2 is outside -20..0 dBTP");
+        expectBadInput({"project", "set", project, "--limiter", "maybe"}, "neither on nor off");
+        expectBadInput({"project", "set", project, "--reverb-room", "3"},
+                       "reverb room_size 3 is outside 0..1");
+        shown = runCli({"--json", "project", "show", project}, registry).json();
+        QCOMPARE(shown.value("master_gain_db").toDouble(), -2.0);
+        const QJsonObject limiter = shown.value("limiter").toObject();
+        QCOMPARE(limiter.value("on").toBool(), true);
+        QCOMPARE(limiter.value("ceiling_dbtp").toDouble(), -1.5);
+        const QJsonObject reverb = shown.value("reverb").toObject();
+        QCOMPARE(reverb.value("room_size").toDouble(), 0.7);
+        QCOMPARE(reverb.value("return_db").toDouble(), -6.0);
+        QCOMPARE(reverb.value("width").toDouble(), 0.4);
+        QCOMPARE(reverb.value("damping").toDouble(), 0.5);
+        r = runCli({"--json", "project", "set", project, "--limiter", "off"}, registry);
+        QCOMPARE(r.json().value("limiter").toObject().value("on").toBool(), false);
+        QCOMPARE(r.json().value("limiter").toObject().value("ceiling_dbtp").toDouble(), -1.5);
 
         // Missing media loads offline, naming the path.
         QVERIFY(QFile::rename(media, media + ".moved"));
@@ -547,6 +574,24 @@ private slots:
         soxi.start("soxi", {"-r", mix});
         QVERIFY(soxi.waitForFinished(accord::test::kSafetyNetMs));
         QCOMPARE(soxi.readAllStandardOutput().trimmed(), QByteArray("48000"));
+
+        // A range and a loudness target, as export takes them: the file holds the range, at the
+        // target under its ceiling; a target with stems, or a ceiling alone, is refused.
+        r = runCli({"--json", "render", project, "--mix", dir.filePath("part.wav"), "--range",
+                    "0.5", "1.5", "--loudness", "-16", "--true-peak", "-2"},
+                   registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject part = r.json().value("files").toArray().at(0).toObject();
+        QCOMPARE(part.value("duration").toDouble(), 1.0);
+        QVERIFY2(std::abs(part.value("lufs").toDouble() + 16) < 0.5,
+                 qPrintable(QString::number(part.value("lufs").toDouble())));
+        QVERIFY(part.value("true_peak_db").toDouble() <= -2.0);
+        expectBadInput({"render", project, "--stems", stems, "--loudness", "-14"},
+                       "a loudness target applies to a mix");
+        expectBadInput({"render", project, "--mix", mix, "--true-peak", "-1"},
+                       "give --loudness too");
+        expectBadInput({"render", project, "--mix", mix, "--range", "2", "1"},
+                       "must come after the start");
 
         // The mix is a render whose lineage holds both recordings: the gate follows it.
         const QString mixRender = files.at(0).toObject().value("render").toString();

@@ -486,6 +486,16 @@ private slots:
         QVERIFY2(QString(r.err).contains(QRegularExpression(
                      "Warning: loud\\d*\\.wav reaches \\+\\d+\\.\\d\\d dBTP: it clips")),
                  r.err.constData());
+
+        // The project's master limiter keeps the same mix under its ceiling, measured on the file.
+        QVERIFY(runCli({"project", "set", loud, "--limiter", "on", "--ceiling", "-3"}, registry)
+                    .exitCode == 0);
+        r = runCli({"--json", "export", loud, "--out", dir.filePath("limited")}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(!QString(r.err).contains("Warning"), r.err.constData());
+        const QString limited = r.json().value("files").toArray().at(0).toString();
+        const double truePeak = measureLoudness(limited).second;
+        QVERIFY2(truePeak <= -3.0 && truePeak > -3.5, qPrintable(QString::number(truePeak)));
     }
 
     // MP3 (docs/C2PA.md "MP3"): the manifest and C2PA store in an ID3 GEOB frame, the content

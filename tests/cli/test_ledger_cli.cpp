@@ -198,6 +198,173 @@ private slots:
         QVERIFY(notAHash.err.contains("--asset"));
     }
 
+    // Models, packs and exports' manifests (docs/LEDGER.md "Models, packs and manifests"): studio
+    // A trains a voice, exports a song sung with it and shares it with studio B; both push; a label
+    // queries the model and sees its card, the training grant, B's pack and A's export, all
+    // standing. A revokes the training grant and pushes; B pulls and its copy of the model is
+    // refused; the label sees everything made of it source-revoked. A manifest changed in the
+    // database is refused by the label's query, naming it.
+    void modelHistoryAndSourceRevocation() {
+        ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
+        START_CLUSTER(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString studioA = dir.filePath("a.sqlite");
+        const QString studioB = dir.filePath("b.sqlite");
+        const QString ada =
+            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
+        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
+        if (takes.isEmpty())
+            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        QString trainGrant;
+        for (const char* scope : {"train-voice", "share", "generate", "export"}) {
+            const auto given = runCli(
+                {"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", scope},
+                studioA);
+            QCOMPARE(given.exitCode, 0);
+            if (trainGrant.isEmpty())
+                trainGrant = idOf(given, "grant");
+        }
+        const QString model = dir.filePath("ada.accordvoice");
+        QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
+        const QString weights = QString::fromStdString(
+            accord::Registry::open(studioA.toStdString())->models().front().weightsSha256);
+        // A song sung with the model, exported: its manifest names the model.
+        const QString sung = dir.filePath("sung.wav");
+        QCOMPARE(runCli({"convert", "--model", model,
+                         accord::test::materialFile("alsa/Front_Left.wav"), sung, "--as", ada},
+                        studioA)
+                     .exitCode,
+                 0);
+        const QString song = dir.filePath("song.accord");
+        QCOMPARE(runCli({"project", "new", song}, studioA).exitCode, 0);
+        QCOMPARE(runCli({"project", "add-track", song, "--name", "Vox"}, studioA).exitCode, 0);
+        QCOMPARE(runCli({"project", "add-clip", song, "--track", "t-1", sung}, studioA).exitCode,
+                 0);
+        QCOMPARE(
+            runCli({"export", song, "--out", dir.filePath("out"), "--as", ada}, studioA).exitCode,
+            0);
+        // Shared with Bo of studio B, who sings through it.
+        const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
+        const QString pack = dir.filePath("ada.accordpack");
+        QCOMPARE(runCli({"share", model, "--to", idOf(bo, "public_key"), "--to-name", "Bo", "--out",
+                         pack},
+                        studioA)
+                     .exitCode,
+                 0);
+        const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
+        QCOMPARE(imported.exitCode, 0);
+        const QString packModel = imported.json().value("model_file").toString();
+        const QString boId = idOf(bo, "holder");
+        QCOMPARE(runCli({"asset", "add", boTake, "--owner", boId}, studioB).exitCode, 0);
+        QCOMPARE(
+            runCli({"grant", "add", "--holder", boId, "--all-assets", "--scope", "export"}, studioB)
+                .exitCode,
+            0);
+        auto convertB = [&](const QString& out) {
+            return runCli(
+                       {"convert", "--model", packModel, boTake, dir.filePath(out), "--as", boId},
+                       studioB)
+                .exitCode;
+        };
+        QCOMPARE(convertB("b.wav"), 0);
+
+        // A publishes its model card and its export's manifest, B its pack; a push again sends
+        // nothing new.
+        const auto pushedA = runCli({"--json", "ledger", "push", "--to", url}, studioA);
+        QCOMPARE(pushedA.exitCode, 0);
+        QCOMPARE(pushedA.json().value("records").toObject().value("stored").toInt(), 2);
+        const auto pushedB = runCli({"--json", "ledger", "push", "--to", url}, studioB);
+        QCOMPARE(pushedB.exitCode, 0);
+        QCOMPARE(pushedB.json().value("records").toObject().value("stored").toInt(), 1);
+        QCOMPARE(runCli({"--json", "ledger", "push", "--to", url}, studioA)
+                     .json()
+                     .value("records")
+                     .toObject()
+                     .value("sent")
+                     .toInt(),
+                 0);
+        // One that lost its cursor resends them, signed again to the very same rows: none stored.
+        QVERIFY(QFile::remove(studioA + ".ledger.json"));
+        const QJsonObject resent = runCli({"--json", "ledger", "push", "--to", url}, studioA)
+                                       .json()
+                                       .value("records")
+                                       .toObject();
+        QCOMPARE(resent.value("sent").toInt(), 2);
+        QCOMPARE(resent.value("already_there").toInt(), 2);
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
+
+        // The label, with no registry, asks about the model.
+        const QStringList askLabel = {"--json", "ledger",  "query", "--from",
+                                      url,      "--model", weights};
+        auto recordStates = [](const QJsonObject& answer) {
+            QStringList states;
+            for (const auto& r : answer.value("records").toArray())
+                states << r.toObject().value("kind").toString() + ":" +
+                              r.toObject().value("state").toString();
+            states.sort();
+            return states;
+        };
+        const auto before = runCli(askLabel);
+        QCOMPARE(before.exitCode, 0);
+        QCOMPARE(recordStates(before.json()),
+                 QStringList({"manifest:valid", "model:active", "pack:active"}));
+        const QJsonArray statements = before.json().value("statements").toArray();
+        QStringList scopes;
+        for (const auto& st : statements) {
+            QCOMPARE(st.toObject().value("state").toString(), QString("active"));
+            scopes << st.toObject().value("scope").toString();
+        }
+        QVERIFY2(scopes.contains("train-voice"), qPrintable(scopes.join(",")));
+        QVERIFY(scopes.contains("generate") && scopes.contains("export")); // the pack's uses
+
+        // Ada withdraws the training grant: A's model is source-revoked; A publishes; B pulls.
+        QCOMPARE(runCli({"grant", "revoke", trainGrant, "--reason", "no more"}, studioA).exitCode,
+                 0);
+        QCOMPARE(runCli({"ledger", "push", "--to", url}, studioA).exitCode, 0);
+        const auto pulled = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
+        QCOMPARE(pulled.exitCode, 0);
+        QCOMPARE(pulled.json().value("source_revoked_models").toArray().size(), 1);
+        QCOMPARE(convertB("b-again.wav"), 4);
+
+        const auto after = runCli(askLabel);
+        QCOMPARE(after.exitCode, 0);
+        QCOMPARE(recordStates(after.json()),
+                 QStringList(
+                     {"manifest:source-revoked", "model:source-revoked", "pack:source-revoked"}));
+        int revokedTraining = 0;
+        for (const auto& st : after.json().value("statements").toArray())
+            if (st.toObject().value("scope").toString() == "train-voice" &&
+                st.toObject().value("state").toString() == "revoked")
+                ++revokedTraining;
+        QCOMPARE(revokedTraining, 1);
+        QVERIFY(!QFile::exists(dir.filePath("label.sqlite")));
+        const auto notAHash = runCli({"ledger", "query", "--from", url, "--model", "abc"});
+        QCOMPARE(notAHash.exitCode, 2);
+        QVERIFY2(notAHash.err.contains("--model"), notAHash.err.constData());
+        QCOMPARE(runCli({"ledger", "query", "--from", url, "--model", weights, "--holder", weights})
+                     .exitCode,
+                 1);
+
+        // The export's manifest altered on the server (who owns a recording), its id made to match:
+        // the server takes it, the label's query refuses it naming it.
+        const QString altered = server.psql(
+            "UPDATE ledger_records SET record = replace(record, '\"ownerName\":\"Ada\"', "
+            "'\"ownerName\":\"Eve\"'), id = encode(sha256(convert_to(replace(record, "
+            "'\"ownerName\":\"Ada\"', '\"ownerName\":\"Eve\"'), 'UTF8')), 'hex') "
+            "WHERE kind = 'manifest' RETURNING id");
+        QCOMPARE(altered.size(), 64);
+        const auto refused = runCli(askLabel);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains(altered.toUtf8()), refused.err.constData());
+        // Without the id made to match, the server itself refuses the change.
+        QVERIFY(
+            server
+                .psql("UPDATE ledger_records SET record = replace(record, '\"kind\":\"voice\"', "
+                      "'\"kind\":\"style\"') WHERE kind = 'model' RETURNING id")
+                .isNull());
+    }
+
     // Studio A publishes its recordings' fingerprints with its push; a label with an empty
     // registry finds a 5 s excerpt of one, mixed under other music, against the server's whole
     // catalogue: A's recording, A's holder and the same offsets and confidence local identify

@@ -67,11 +67,12 @@ private slots:
                 std::string::npos);
     }
 
-    // EQ, send, master fader and reverb survive a save; absent they stay absent (off).
+    // EQ, send, master fader, reverb and limiter survive a save; absent they stay absent (off).
     void effectsRoundTrip() {
         Project original = sample();
         original.masterGainDb = -4.5;
         original.reverb = {0.8, 0.3, 0.6, -2};
+        original.limiter = {true, -2.5};
         original.tracks[0].eq = TrackEq::standard();
         original.tracks[0].eq->bands[1].gainDb = 6;
         original.tracks[0].eq->bands[2].q = 4;
@@ -81,6 +82,8 @@ private slots:
         const Project loaded = loadProject(path("fx.accord"));
         QCOMPARE(loaded.masterGainDb, -4.5);
         QVERIFY(loaded.reverb == original.reverb);
+        QVERIFY(loaded.limiter.on);
+        QCOMPARE(loaded.limiter.ceilingDbtp, -2.5);
         QVERIFY(loaded.tracks[0].eq.has_value());
         QVERIFY(*loaded.tracks[0].eq == *original.tracks[0].eq);
         QCOMPARE(loaded.tracks[0].eq->bands[0].type, EqBandType::LowShelf);
@@ -92,11 +95,93 @@ private slots:
         // Off by default: a project without them writes none of the fields.
         saveProject(path("plain.accord"), sample());
         const std::string plain = readWholeFile(path("plain.accord"));
-        for (const char* field : {"\"eq\"", "reverb_send_db", "master_gain_db", "\"reverb\""})
+        for (const char* field :
+             {"\"eq\"", "reverb_send_db", "master_gain_db", "\"reverb\"", "\"limiter\""})
             QVERIFY2(plain.find(field) == std::string::npos, field);
         const Project reloaded = loadProject(path("plain.accord"));
         QCOMPARE(reloaded.masterGainDb, 0.0);
         QVERIFY(reloaded.reverb == ReverbSettings());
+        QVERIFY(reloaded.limiter == MasterLimiter());
+        QVERIFY(!reloaded.limiter.on);
+    }
+
+    // Take lanes and the record arm survive a save; absent they stay absent (none, not armed).
+    void takesAndArmRoundTrip() {
+        Project original = sample();
+        Track& vocals = original.tracks[0];
+        const Clip first = vocals.clips[0];
+        Clip older = first;
+        older.id = "c-3";
+        older.gainDb = 0;
+        older.fadeIn = older.fadeOut = 0;
+        Clip newer = older;
+        newer.id = "c-4";
+        newer.asset = "a-2";
+        vocals.takes = {newer, older}; // newest first
+        vocals.recordArm = TrackArm{"h-2", 2, 2, true};
+        saveProject(path("takes.accord"), original);
+        const Project loaded = loadProject(path("takes.accord"));
+        QCOMPARE(projectToJson(loaded, path("takes.accord")),
+                 projectToJson(original, path("takes.accord")));
+        QCOMPARE(loaded.tracks[0].takes.size(), std::size_t{2});
+        QCOMPARE(loaded.tracks[0].takes[0].asset, std::string("a-2"));
+        QCOMPARE(loaded.tracks[0].takes[1].id, std::string("c-3"));
+        QVERIFY(loaded.tracks[0].recordArm == (TrackArm{"h-2", 2, 2, true}));
+        QVERIFY(loaded.tracks[1].takes.empty());
+        QVERIFY(!loaded.tracks[1].recordArm.has_value());
+        // Take ids count: a new clip never takes one.
+        QCOMPARE(loaded.nextClipId(), std::string("c-5"));
+        const std::string plain =
+            (saveProject(path("plain2.accord"), sample()), readWholeFile(path("plain2.accord")));
+        for (const char* field : {"\"takes\"", "record_arm"})
+            QVERIFY2(plain.find(field) == std::string::npos, field);
+    }
+
+    // Comping cuts the sounding clips where the take comes in and places that part of the take,
+    // at the take's own timing; fades are kept only at the outer edges.
+    void compTakeCutsAndPlaces() {
+        Track track;
+        track.id = "t-1";
+        Clip old{"c-1", "a-1", "", "", "/old.wav", 1000, 50, 9000, -2, 300, 400, false, ""};
+        track.clips = {old};
+        Clip take{"c-2", "a-2", "", "", "/take.wav", 2000, 0, 6000, 0, 0, 0, false, ""};
+        int made = 10;
+        const auto newId = [&made] { return "c-" + std::to_string(made++); };
+        // Outside the take: nothing to do.
+        QVERIFY(!compTake(track, take, 9000, 9500, newId));
+        QCOMPARE(track.clips.size(), std::size_t{1});
+        QVERIFY(compTake(track, take, 3000, 5000, newId));
+        QCOMPARE(track.clips.size(), std::size_t{3});
+        const Clip& before = track.clips[0];
+        QCOMPARE(before.id, std::string("c-1"));
+        QCOMPARE(before.position, std::int64_t{1000});
+        QCOMPARE(before.length, std::int64_t{2000});
+        QCOMPARE(before.fadeIn, std::int64_t{300});
+        QCOMPARE(before.fadeOut, std::int64_t{0});
+        const Clip& after = track.clips[1];
+        QCOMPARE(after.id, std::string("c-10"));
+        QCOMPARE(after.position, std::int64_t{5000});
+        QCOMPARE(after.offset, std::int64_t{50 + 4000}); // the old media runs on where it was
+        QCOMPARE(after.length, std::int64_t{5000});
+        QCOMPARE(after.fadeIn, std::int64_t{0});
+        QCOMPARE(after.fadeOut, std::int64_t{400});
+        const Clip& part = track.clips[2];
+        QCOMPARE(part.id, std::string("c-11"));
+        QCOMPARE(part.file, std::string("/take.wav"));
+        QCOMPARE(part.position, std::int64_t{3000});
+        QCOMPARE(part.offset, std::int64_t{1000});
+        QCOMPARE(part.length, std::int64_t{2000});
+        QVERIFY(clipComesFromTake(part, take));
+        QVERIFY(!clipComesFromTake(after, take));
+        // A range past the take is clamped to it: the take's first part replaces the old clip's.
+        QVERIFY(compTake(track, take, 0, 2500, newId));
+        std::int64_t covered = 0;
+        for (const Clip& clip : track.clips) {
+            QVERIFY(clip.position >= 2000 || clip.position + clip.length <= 2000);
+            if (clipComesFromTake(clip, take))
+                covered += clip.length;
+        }
+        QCOMPARE(covered, std::int64_t{2500});
     }
 
     void brokenNewerAndForeignFilesAreClearErrors_data() {
@@ -178,6 +263,14 @@ private slots:
             << "{\"format\": \"accord-project\", \"version\": 2, \"reverb\": {\"room_size\": "
                "1.5}, \"tracks\": []}"
             << "reverb room_size 1.5 is outside 0..1";
+        QTest::newRow("limiter ceiling out of range")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"limiter\": {\"on\": true, "
+               "\"ceiling_dbtp\": 3}, \"tracks\": []}"
+            << "limiter ceiling_dbtp 3 is outside -20..0 dBTP";
+        QTest::newRow("limiter switch not a flag")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"limiter\": {\"on\": "
+               "\"yes\"}, \"tracks\": []}"
+            << "limiter: \"on\" must be";
         QTest::newRow("format 3 without a metre")
             << "{\"format\": \"accord-project\", \"version\": 3, \"tracks\": []}"
             << "time_signature";
@@ -192,6 +285,30 @@ private slots:
         QTest::newRow("bad rate") << "{\"format\": \"accord-project\", \"version\": 1, "
                                      "\"sample_rate\": 5, \"tracks\": []}"
                                   << "sample rate 5 Hz";
+        QTest::newRow("a take with a repeated id")
+            << "{\"format\": \"accord-project\", \"version\": 3, \"time_signature\": "
+               "{\"beats\": 4, \"unit\": 4}, \"tracks\": [{\"id\": \"t-1\", \"clips\": "
+               "[{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": 0, \"length\": 10}], "
+               "\"takes\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": 0, "
+               "\"length\": 10}]}]}"
+            << "track t-1 take c-1: missing or repeated id";
+        QTest::newRow("a take of no length")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"takes\": [{\"id\": \"c-2\", \"file\": \"x.wav\", \"position\": 0, "
+               "\"length\": 0}]}]}"
+            << "track t-1 take c-2: length must be positive";
+        QTest::newRow("record arm of three channels")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"record_arm\": {\"performer\": \"h-1\", \"channels\": 3}}]}"
+            << "track t-1: record_arm channels 3 is not 1 or 2";
+        QTest::newRow("record arm without a performer")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"record_arm\": {\"input\": 0}}]}"
+            << "record_arm: \"performer\"";
+        QTest::newRow("record arm on a negative input")
+            << "{\"format\": \"accord-project\", \"version\": 2, \"tracks\": [{\"id\": \"t-1\", "
+               "\"record_arm\": {\"performer\": \"h-1\", \"input\": -5}}]}"
+            << "record_arm input -5 is outside 0..1023";
         QTest::newRow("fade too long")
             << "{\"format\": \"accord-project\", \"version\": 1, \"tracks\": [{\"id\": \"t-1\", "
                "\"clips\": [{\"id\": \"c-1\", \"file\": \"x.wav\", \"position\": 0, \"length\": "

@@ -1,10 +1,14 @@
-// Split sheets, canonical JSON and manifest signatures (core/provenance.h) on a real registry.
+// Split sheets, canonical JSON and manifest signatures (core/provenance.h) on a real registry;
+// the lineage of a render sung over live input (the Accord Voice plugin's) and the migration that
+// lets the registry record it.
 
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/json_input.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
+
+#include "raw_sql.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,6 +110,107 @@ private slots:
         const std::vector<SplitPart> nothingPlayed = {{{InputKind::Asset, take.id}, {}, 0}};
         QVERIFY_EXCEPTION_THROWN(
             computeSplitSheet(registry->consentGraph(), nothingPlayed, currentTime()), BadInput);
+    }
+
+    // A render sung over live input (docs/PLUGIN.md "What it makes is marked"): its lineage
+    // names the model and the live input in plain words, the live input asks no one's consent
+    // and is credited to no one, and only the plugin's source is one.
+    void aLiveRenderNamesItsLiveInput() {
+        auto registry = newRegistry();
+        const Holder ada = registry->addHolder("Ada", "");
+        const Asset voice = addAsset(*registry, ada.id, "voice");
+        const Grant train = registry->addGrant({ada.id, Scope::TrainVoice, voice.id, {}, {}});
+        registry->addGrant({ada.id, Scope::Export, voice.id, {}, {}});
+        const Model model = registry->addModel(
+            {ModelKind::Voice, ada.id, "/m", sha256Hex("w"), "{}", "{}", {{voice.id, train.id}}});
+        const Render live = registry->addRender(
+            {"live",
+             "",
+             "",
+             {{InputKind::Model, model.id}, {InputKind::LiveInput, kAccordVoiceInput}},
+             "acw1-00000003"});
+        const std::optional<Render> read = registry->renderByWatermark("acw1-00000003");
+        QVERIFY(read);
+        QCOMPARE(read->inputs.size(), std::size_t(2));
+        QCOMPARE(int(read->inputs[1].kind), int(InputKind::LiveInput));
+        QCOMPARE(inputKindName(read->inputs[1].kind), std::string("live-input"));
+        QVERIFY_EXCEPTION_THROWN(
+            registry->addRender({"live", "", "", {{InputKind::LiveInput, "elsewhere"}}, ""}),
+            BadInput);
+
+        const ConsentGraph& graph = registry->consentGraph();
+        const auto lineage = lineageJson(graph, {{InputKind::Render, live.id}});
+        QCOMPARE(lineage["models"][0]["model"].get<std::string>(), model.id);
+        QCOMPARE(lineage["liveInputs"][0]["description"].get<std::string>(),
+                 std::string("live input through the Accord Voice plugin"));
+        QVERIFY(!lineageJson(graph, {{InputKind::Model, model.id}}).contains("liveInputs"));
+        // Exporting it asks the voice's owner only; the split credits her.
+        const Decision decision =
+            decide(graph, {Scope::Export, {InputKind::Render, live.id}, {}, currentTime(), false});
+        QVERIFY(decision.allowed);
+        QCOMPARE(decision.closureAssets.size(), std::size_t(1));
+        const SplitSheet sheet =
+            computeSplitSheet(graph, {{{InputKind::Render, live.id}, {}, 30}}, currentTime());
+        QCOMPARE(sheet.shares.size(), std::size_t(1));
+        QCOMPARE(sheet.shares[0].holder, ada.id);
+        QVERIFY(registry->verifyAudit().intact);
+    }
+
+    // A registry of schema 7 (render_inputs without the live-input kind) migrates: its lineage
+    // rows kept in order, its audit chain intact, and a live render recorded afterwards.
+    void aSchema7RegistryMigratesToLiveInputs() {
+        const QString path = dir.filePath("schema7.sqlite");
+        std::string conversion, modelId;
+        {
+            auto registry = Registry::open(path.toStdString());
+            const Holder ada = registry->addHolder("Ada", "");
+            const Asset voice = addAsset(*registry, ada.id, "voice");
+            const Asset take = addAsset(*registry, ada.id, "take");
+            const Grant train = registry->addGrant({ada.id, Scope::TrainVoice, voice.id, {}, {}});
+            modelId = registry
+                          ->addModel({ModelKind::Voice,
+                                      ada.id,
+                                      "/m",
+                                      sha256Hex("w"),
+                                      "{}",
+                                      "{}",
+                                      {{voice.id, train.id}}})
+                          .id;
+            conversion =
+                registry
+                    ->addRender({"conversion",
+                                 "/c.wav",
+                                 sha256Hex("c"),
+                                 {{InputKind::Asset, take.id}, {InputKind::Model, modelId}},
+                                 "acw1-00000004"})
+                    .id;
+        }
+        // What schema 7's render_inputs is: the kinds without live-input.
+        QVERIFY(test::runRawSql(
+                    path, "CREATE TABLE old_inputs (id TEXT PRIMARY KEY, render TEXT NOT NULL "
+                          "REFERENCES renders(id), kind TEXT NOT NULL CHECK (kind IN ('asset', "
+                          "'model', 'render')), input TEXT NOT NULL);"
+                          "INSERT INTO old_inputs SELECT * FROM render_inputs ORDER BY rowid;"
+                          "DROP TABLE render_inputs; ALTER TABLE old_inputs RENAME TO "
+                          "render_inputs; CREATE INDEX render_inputs_by_render ON "
+                          "render_inputs(render); PRAGMA user_version = 7;") >= 0);
+        QVERIFY(test::runRawSql(path, "INSERT INTO render_inputs VALUES ('x', 'r-1', "
+                                      "'live-input', 'accord-voice-plugin')") < 0);
+        auto registry = Registry::open(path.toStdString());
+        QCOMPARE(Registry::schemaVersion(), 8);
+        const std::optional<Render> kept = registry->render(conversion);
+        QVERIFY(kept);
+        QCOMPARE(kept->inputs.size(), std::size_t(2));
+        QCOMPARE(int(kept->inputs[0].kind), int(InputKind::Asset));
+        QCOMPARE(kept->inputs[1].id, modelId);
+        registry->addRender(
+            {"live",
+             "",
+             "",
+             {{InputKind::Model, modelId}, {InputKind::LiveInput, kAccordVoiceInput}},
+             ""});
+        const AuditReport report = registry->verifyAudit();
+        QVERIFY2(report.intact, report.problems.empty() ? "" : report.problems.front().c_str());
     }
 
     // SHA-256 (every hash in manifests and identities): FIPS 180-2's examples, whole and fed in

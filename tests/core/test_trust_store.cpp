@@ -116,7 +116,7 @@ private slots:
                                       "DROP TABLE foreign_grants; DROP TABLE packs; "
                                       "PRAGMA user_version = 2;") >= 0);
         auto registry = Registry::open(path.toStdString());
-        QCOMPARE(Registry::schemaVersion(), 7);
+        QCOMPARE(Registry::schemaVersion(), 8);
         QVERIFY(registry->trustedKeys().empty());
         QVERIFY(registry->verifyAudit().intact);
         const std::string key = freshKey();

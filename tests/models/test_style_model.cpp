@@ -14,6 +14,7 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <set>
@@ -117,6 +118,27 @@ private Q_SLOTS:
         QVERIFY(score.pitchLogLikelihood < 0 && score.rhythmLogLikelihood < 0);
         QVERIFY(std::abs(score.pitchLogLikelihood + score.rhythmLogLikelihood -
                          score.perNoteLogLikelihood) < 1e-9);
+
+        // The pitch order score: a training tune in its own order beats its pitches shuffled
+        // (docs/STYLE.md "Scores"), and the same phrase always scores the same.
+        const Melody& line = sequences[0].melody;
+        const std::vector<Melody> orders = models::shuffledPitchOrders(line);
+        QCOMPARE(orders.size(), std::size_t(models::kPitchOrderShuffles));
+        std::vector<int> own, shuffled, another;
+        for (std::size_t i = 0; i < line.notes.size(); ++i) {
+            QCOMPARE(orders[0].notes[i].start, line.notes[i].start); // the rhythm is kept
+            own.push_back(line.notes[i].pitch);
+            shuffled.push_back(orders[0].notes[i].pitch);
+            another.push_back(orders[1].notes[i].pitch);
+        }
+        QVERIFY(shuffled != own && another != shuffled);
+        std::sort(own.begin(), own.end());
+        std::sort(shuffled.begin(), shuffled.end());
+        QCOMPARE(shuffled, own); // and the pitches
+        const double order = models::scorePitchOrder(model, line);
+        QVERIFY2(order > 0, qPrintable(QString::number(order)));
+        QCOMPARE(models::scorePitchOrder(model, line), order);
+        QVERIFY(models::scorePitchOrder(model, orders[0]) < order);
     }
 
     void cancelsAndResumesBitIdentically() {

@@ -1,9 +1,12 @@
 // Accord Voice as a DAW hosts it (docs/PLUGIN.md): the built VST3 and LV2 loaded with JUCE's own
 // plugin hosting (AudioPluginFormatManager), on a real registry with a tiny voice model really
 // trained on a consented recording, singing a real recording of another take:
-// - the host's offline bounce equals the live node run directly on the same input, sample for
-//   sample, placed exactly the latency the plugin reports later (the delay measured to the
-//   sample);
+// - the host's offline bounce equals the live node run directly on the same input and marked with
+//   the watermark of the render the plugin recorded, sample for sample, placed exactly the
+//   latency the plugin reports later (the delay measured to the sample);
+// - that render (one per voice and transpose) is in the registry (lineage: the model and a live
+//   input through the plugin) and `accord-cli verify` of the bounce names it; refused, the plugin
+//   records none and marks nothing;
 // - it sings as `accord-cli convert` does (workflows::convertWithVoiceModel) within the documented
 //   live/offline tolerance: pitch and level;
 // - transpose moves the voice by its semitones, dry/wet mixes the delayed input and the voice;
@@ -17,7 +20,10 @@
 //   status says why in plain words; a registry without the grant is refused from the start.
 
 #include "accord/audio/audio_file.h"
+#include "accord/audio/audio_io.h"
+#include "accord/audio/marked_stream.h"
 #include "accord/audio/media.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/registry.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
@@ -160,16 +166,36 @@ class TestPluginHost : public QObject {
         return instance;
     }
 
-    // The live node run directly on the input: what the plugin must play.
-    std::vector<float> direct(int& latency) {
+    // The live renders the plugins recorded, in the order recorded.
+    std::vector<Render> liveRenders() const {
+        std::vector<Render> live;
+        for (const Render& render : registry_->renders())
+            if (render.kind == "live")
+                live.push_back(render);
+        return live;
+    }
+
+    // The render a plugin sings as, as its status names it ("… marked as render r-7.").
+    Render renderOf(juce::AudioPluginInstance& instance) const {
+        const juce::String id = statusOf(instance)
+                                    .fromLastOccurrenceOf("marked as render ", false, false)
+                                    .upToFirstOccurrenceOf(".", false, false);
+        return registry_->render(id.toStdString()).value_or(Render{});
+    }
+
+    // The live node run directly on the input and marked with `render`'s watermark: what the
+    // plugin must play. `latency`: the node's and the mark's.
+    std::vector<float> direct(int& latency, const Render& render) {
         const models::VoiceModel model = models::VoiceModel::load(modelFile_);
-        models::LiveVoice live(model);
-        live.prepare(kRate, kBlock);
-        latency = live.latencyFrames();
+        const auto marked =
+            audio::markedStreamProcessor(std::make_shared<models::LiveVoice>(model),
+                                         audio::parseWatermarkPayloadText(render.watermark));
+        marked->prepare(kRate, kBlock);
+        latency = marked->latencyFrames();
         std::vector<float> out(input_.size());
         for (std::size_t done = 0; done < input_.size(); done += kBlock) {
             const int frames = int(std::min<std::size_t>(kBlock, input_.size() - done));
-            live.process(input_.data() + done, out.data() + done, frames);
+            marked->process(input_.data() + done, out.data() + done, frames);
         }
         return out;
     }
@@ -229,10 +255,10 @@ private Q_SLOTS:
         const juce::String status = statusOf(*plugin);
         QVERIFY2(status.contains("Ada voice") && status.contains("allows"), status.toRawUTF8());
         int nodeLatency = 0;
-        const std::vector<float> expected = direct(nodeLatency);
+        const std::vector<float> expected = direct(nodeLatency, renderOf(*plugin));
         const std::vector<float> bounced = run(*plugin, input_, false);
         const int latency = reportedLatency(*plugin);
-        qInfo("%s: latency %d frames (%.1f ms): the node's %d + the worker's reserve %d",
+        qInfo("%s: latency %d frames (%.1f ms): the marked node's %d + the worker's reserve %d",
               qPrintable(format), latency, 1000.0 * latency / kRate, nodeLatency,
               latency - nodeLatency);
         QVERIFY(latency > nodeLatency);
@@ -284,15 +310,19 @@ private Q_SLOTS:
     }
 
     // Transpose moves the voice's pitch by its semitones; dry/wet mixes the delayed input and the
-    // voice linearly.
+    // voice linearly (the same instance, so the same render's mark).
     void transposeAndDryWet() {
         auto plain = loadWithVoice("VST3", true);
         auto octaveUp = loadWithVoice("VST3", true, {{"Transpose", 12.0f}});
-        auto half = loadWithVoice("VST3", true, {{"Dry/wet", 0.5f}});
-        QVERIFY(plain && octaveUp && half);
+        QVERIFY(plain && octaveUp);
         const std::vector<float> sung = run(*plain, input_, false);
         const std::vector<float> higher = run(*octaveUp, input_, false);
-        const std::vector<float> mixed = run(*half, input_, false);
+        for (juce::AudioProcessorParameter* parameter : plain->getParameters())
+            if (parameter->getName(64) == "Dry/wet")
+                parameter->setValue(parameter->getValueForText("0.5"));
+        plain->releaseResources(); // the host stops, and starts again from nothing
+        plain->prepareToPlay(kRate, kBlock);
+        const std::vector<float> mixed = run(*plain, input_, false);
         const int latency = reportedLatency(*plain);
         QVERIFY(latency > 0);
 
@@ -317,13 +347,13 @@ private Q_SLOTS:
     }
     void realTimeEqualsTheBounceAndAddsNoLockOrAllocation() {
         QFETCH(QString, format);
-        auto bounce = loadWithVoice(format, true);
-        QVERIFY(bounce);
-        const std::vector<float> bounced = run(*bounce, input_, false);
-        bounce.reset();
-
-        auto live = loadWithVoice(format, false);
+        // Bounced, then played in real time (the host stops and starts again).
+        auto live = loadWithVoice(format, true);
         QVERIFY(live);
+        const std::vector<float> bounced = run(*live, input_, false);
+        live->releaseResources();
+        live->setNonRealtime(false);
+        live->prepareToPlay(kRate, kBlock);
         Counts singing;
         const std::vector<float> played = run(*live, input_, true, &singing);
         // Each block either is the bounce's or came late (silence where the voice sang).
@@ -340,6 +370,13 @@ private Q_SLOTS:
         auto dry = load(format);
         QVERIFY(dry);
         dry->enableAllBuses();
+        // Its history the singing one's: a bounce, then real time (the wrapper's first blocks
+        // allocate a few times of their own).
+        dry->setNonRealtime(true);
+        dry->prepareToPlay(kRate, kBlock);
+        run(*dry, input_, false);
+        dry->releaseResources();
+        dry->setNonRealtime(false);
         dry->prepareToPlay(kRate, kBlock);
         Counts plain;
         run(*dry, input_, true, &plain);
@@ -357,7 +394,7 @@ private Q_SLOTS:
         auto plugin = loadWithVoice("VST3", true);
         QVERIFY(plugin);
         int nodeLatency = 0;
-        const std::vector<float> expected = direct(nodeLatency);
+        const std::vector<float> expected = direct(nodeLatency, renderOf(*plugin));
         const std::size_t half = input_.size() / 2 / kBlock * kBlock;
         std::vector<float> bounced =
             run(*plugin, std::vector<float>(input_.begin(), input_.begin() + long(half)), false);
@@ -375,13 +412,74 @@ private Q_SLOTS:
                  0.0);
     }
 
+    // What the plugin sings is marked with the watermark of the render it recorded when it started
+    // sounding: `accord-cli verify` of the bounce names that render, generated from the model and
+    // a live input through the plugin.
+    void aBounceNamesTheRenderThePluginRecorded_data() {
+        bounceIsTheLiveNodePlacedAtTheReportedLatency_data();
+    }
+    void aBounceNamesTheRenderThePluginRecorded() {
+        QFETCH(QString, format);
+        auto plugin = loadWithVoice(format, true);
+        QVERIFY(plugin);
+        const Render render = renderOf(*plugin);
+        QCOMPARE(render.kind, std::string("live"));
+        QCOMPARE(render.inputs.size(), std::size_t(2));
+        QCOMPARE(int(render.inputs[0].kind), int(InputKind::Model));
+        const std::optional<Model> model = registry_->model(render.inputs[0].id);
+        QVERIFY(model);
+        QCOMPARE(model->file, modelFile_);
+        QCOMPARE(int(render.inputs[1].kind), int(InputKind::LiveInput));
+        QCOMPARE(render.inputs[1].id, std::string(kAccordVoiceInput));
+        QVERIFY(!render.watermark.empty());
+        // One render per voice and transpose: another instance sings as the same one, another
+        // transpose as another.
+        const std::size_t renders = liveRenders().size();
+        auto again = loadWithVoice(format, true);
+        auto higher = loadWithVoice(format, true, {{"Transpose", 12.0f}});
+        QVERIFY(again && higher);
+        QCOMPARE(renderOf(*again).id, render.id);
+        // An LV2 host hands parameters over as it processes: a block, and the next poll.
+        run(*higher, std::vector<float>(kBlock, 0.0f), false);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !renderOf(*higher).id.empty() && renderOf(*higher).id != render.id; },
+            accord::test::kSafetyNetMs));
+        QVERIFY(liveRenders().size() <= renders + 1);
+
+        // The bounce of two passes of the take (the mark is read surely from about 10 s).
+        std::vector<float> twice(input_);
+        twice.insert(twice.end(), input_.begin(), input_.end());
+        std::vector<float> bounced = run(*plugin, twice, false);
+        bounced.erase(bounced.begin(), bounced.begin() + reportedLatency(*plugin));
+        // Prepared again (a second bounce), it keeps its render.
+        plugin->releaseResources();
+        plugin->prepareToPlay(kRate, kBlock);
+        QCOMPARE(renderOf(*plugin).id, render.id);
+        const QString file = dir_.filePath("bounce-" + format + ".wav");
+        audio::writeMonoAudio(file.toStdString(), bounced, kRate);
+
+        const auto verified = test::runCli({"verify", file}, dir_.filePath("registry.sqlite"));
+        const QString text = QString::fromUtf8(verified.out + verified.err);
+        qInfo("%s", qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(render.watermark) + " (render " +
+                               QString::fromStdString(render.id) + ")"),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(model->id)), qPrintable(text));
+        QVERIFY2(text.contains("live input through the Accord Voice plugin"), qPrintable(text));
+        // The dry input carries no mark: what verify found is the plugin's.
+        const QString input = dir_.filePath("dry.wav");
+        audio::writeMonoAudio(input.toStdString(), twice, kRate);
+        QVERIFY(!audio::detectWatermarkInFile(input.toStdString()).found);
+    }
+
     // Last: it revokes the grant.
     void aRevokedGrantTurnsTheVoiceDry() {
         auto vst3 = loadWithVoice("VST3", true);
         auto lv2 = loadWithVoice("LV2", true);
         QVERIFY(vst3 && lv2);
         int nodeLatency = 0;
-        const std::vector<float> expected = direct(nodeLatency);
+        const std::vector<float> expectedOf[2] = {direct(nodeLatency, renderOf(*vst3)),
+                                                  direct(nodeLatency, renderOf(*lv2))};
         // Singing the first half when the grant is revoked.
         const std::size_t half = input_.size() / 2 / kBlock * kBlock;
         const std::vector<float> first(input_.begin(), input_.begin() + long(half));
@@ -401,6 +499,7 @@ private Q_SLOTS:
             // A host whose next block comes late (a loaded machine) still hears the fade: the
             // voice is let go only once the audio thread has faded it.
             QTest::qWait(4 * 250);
+            const std::vector<float>& expected = expectedOf[index];
             std::vector<float> output = sung[index++];
             const std::vector<float> rest = run(*plugin, second, false);
             output.insert(output.end(), rest.begin(), rest.end());
@@ -424,10 +523,18 @@ private Q_SLOTS:
             QVERIFY(maxDifference(output, wanted, half, half + kFade) < 1e-4);
             QCOMPARE(maxDifference(output, wanted, half + kFade, output.size()), 0.0);
         }
-        // A plugin loaded now is refused from the start.
-        auto fresh = loadWithVoice("VST3", false);
+        // A plugin loaded now is refused from the start: it records no render, and what it plays
+        // is the dry input, delayed, with no mark.
+        const std::size_t rendersBefore = liveRenders().size();
+        auto fresh = loadWithVoice("VST3", true);
         QVERIFY(fresh);
         QVERIFY(statusOf(*fresh).contains("may not sing"));
+        const std::vector<float> dry = run(*fresh, input_, false);
+        const int latency = reportedLatency(*fresh);
+        QCOMPARE(liveRenders().size(), rendersBefore);
+        std::vector<float> delayed(dry.size(), 0.0f);
+        std::copy(input_.begin(), input_.end() - latency, delayed.begin() + latency);
+        QCOMPARE(maxDifference(dry, delayed, 0, dry.size()), 0.0);
     }
 };
 

@@ -2,7 +2,8 @@
 // window and real recordings (docs/STUDIO.md "Editing"): rubber band, Ctrl/Shift+click, copy,
 // cut and paste at the playhead (also into another window), duplicate, nudge by the grid (and
 // the metre), clip gain by its handle and by the Gain… dialog, track reorder by dragging a
-// header (the mixer follows), each one undo step, and the saved project read back.
+// header (the mixer follows), each one undo step, and the saved project read back. A time
+// selection from the ruler or the lanes is the Export dialog's range.
 //
 // The view shows 100 px a second (480 samples a pixel at 48 kHz); at 120 BPM the grid there is a
 // quarter beat, 6000 samples. The project: Vocal: take 1–2 s; Drums: loop 0–1 s, fill 2–3 s;
@@ -10,6 +11,8 @@
 
 #include "accord/core/project.h"
 #include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/common/palette.h"
+#include "accord/ui/export/export_dialog.h"
 #include "accord/ui/mixer/mixer_panel.h"
 #include "accord/ui/playback/playback_controller.h"
 #include "accord/ui/project/project_document.h"
@@ -20,6 +23,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QInputDialog>
 #include <QLayout>
 #include <QScrollBar>
@@ -159,6 +163,44 @@ private Q_SLOTS:
         QVERIFY(selected().empty());
         keys(Qt::Key_A, Qt::ControlModifier);
         QCOMPARE(selected(), Set({"c-1", "c-2", "c-3", "c-4"}));
+    }
+
+    // A time selection (docs/STUDIO.md "Time selection"): Ctrl+drag on the ruler, or Alt+drag on
+    // empty lane space (no rubber band, no clip selected), snapped to the grid; shown on the
+    // ruler; Esc clears it; File > Export… offers it as its range, chosen.
+    void timeSelectionOnTheRulerIsTheExportRange() {
+        ui::ArrangementModel* model = view()->model();
+        dragMouse(canvas(), QPoint(view()->xForSample(kSecond / 2) + 2, 10),
+                  QPoint(view()->xForSample(kSecond + kSecond / 2) + 2, 10), Qt::ControlModifier);
+        QCOMPARE(model->timeSelectionStart(), std::int64_t(kSecond / 2));
+        QCOMPARE(model->timeSelectionEnd(), std::int64_t(kSecond + kSecond / 2));
+        // Shown on the ruler: the selection's colour between its edges, not outside them.
+        const QImage shown = canvas()->grab().toImage();
+        const auto rulerColour = [&](std::int64_t sample) {
+            return shown.pixelColor(view()->xForSample(sample), 6);
+        };
+        QCOMPARE(rulerColour(kSecond), ui::palette::selection);
+        QVERIFY(rulerColour(kSecond * 2) != ui::palette::selection);
+        QCOMPARE(undoIndex(), 0); // selecting edits nothing
+
+        // Alt+drag on empty lane space, right to left: a time selection, not a rubber band.
+        dragMouse(
+            canvas(), QPoint(view()->xForSample(3 * kSecond / 4) + 2, view()->trackTop(0) + 40),
+            QPoint(view()->xForSample(kSecond / 4) + 2, view()->trackTop(0) + 40), Qt::AltModifier);
+        QCOMPARE(model->timeSelectionStart(), std::int64_t(kSecond / 4));
+        QCOMPARE(model->timeSelectionEnd(), std::int64_t(3 * kSecond / 4));
+        QVERIFY(selected().empty());
+
+        ui::ExportDialog* dialog = window_->showExport();
+        QCOMPARE(dialog->rangeBox()->currentText(), QString("Selection (0.25 s to 0.75 s)"));
+        dialog->hide();
+        view()->setFocus();
+        keys(Qt::Key_Escape);
+        QVERIFY(!model->hasTimeSelection());
+        dialog = window_->showExport();
+        QCOMPARE(dialog->rangeBox()->currentIndex(), 0); // the whole project
+        QCOMPARE(dialog->rangeBox()->itemText(2), QString("Selection (none set)"));
+        dialog->hide();
     }
 
     void ctrlAndShiftClicksAndMovingManyInOneStep() {

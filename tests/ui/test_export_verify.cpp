@@ -440,8 +440,8 @@ private Q_SLOTS:
 
     // A file dropped on the window outside the arrangement (which imports its drops) opens
     // Verify with it.
-    // The delivery choices (docs/STUDIO.md "Export"): MP3 and its bitrate, the loop as the
-    // range, a loudness target with its ceiling (the mix's alone: not with stems).
+    // The delivery choices (docs/STUDIO.md "Export"): MP3 and its bitrate, the loop or the time
+    // selection as the range, a loudness target with its ceiling (the mix's alone: not with stems).
     void deliveryChoicesThroughDialog() {
         const accord::Project& project = window_->document()->project();
         dialog_->show(); // verifyPanelShowsTheProof hid it
@@ -455,9 +455,17 @@ private Q_SLOTS:
         dialog_->setLoop(false, 0, 0);
         QVERIFY(!dialog_->rangeBox()->isEnabled());
         QCOMPARE(dialog_->rangeBox()->currentIndex(), 0);
-        dialog_->setLoop(true, project.secondsToSamples(0.5), project.secondsToSamples(1.5));
+        dialog_->setLoop(true, project.secondsToSamples(0.25), project.secondsToSamples(0.75));
         QVERIFY(dialog_->rangeBox()->isEnabled());
-        QCOMPARE(dialog_->rangeBox()->currentText(), QString("Loop (0.50 s to 1.50 s)"));
+        QCOMPARE(dialog_->rangeBox()->currentText(), QString("Loop (0.25 s to 0.75 s)"));
+        // The window's time selection is offered too, and chosen: it is what is exported below
+        // (the manifest's range is the selection's, not the loop's).
+        QCOMPARE(dialog_->rangeBox()->itemText(2), QString("Selection (none set)"));
+        dialog_->setSelection(project.secondsToSamples(0.5), project.secondsToSamples(1.5));
+        QCOMPARE(dialog_->rangeBox()->currentText(), QString("Selection (0.50 s to 1.50 s)"));
+        dialog_->setSelection(0, 0); // withdrawn: back to the loop
+        QCOMPARE(dialog_->rangeBox()->currentText(), QString("Loop (0.25 s to 0.75 s)"));
+        dialog_->setSelection(project.secondsToSamples(0.5), project.secondsToSamples(1.5));
 
         dialog_->stemsBox()->setChecked(true);
         QVERIFY(!dialog_->loudnessBox()->isEnabled());
@@ -490,6 +498,8 @@ private Q_SLOTS:
         QCOMPARE(manifest["content"].toObject()["durationSeconds"].toDouble(), 1.0);
         dialog_->loudnessBox()->setChecked(false);
         dialog_->setLoop(false, 0, 0);
+        dialog_->setSelection(0, 0);
+        QCOMPARE(dialog_->rangeBox()->currentIndex(), 0);
         dialog_->formatBox()->setCurrentIndex(0);
     }
 

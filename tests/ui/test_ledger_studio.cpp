@@ -1,7 +1,7 @@
 // The studio and the shared consent ledger (docs/STUDIO.md "Ledger", docs/LEDGER.md) against a
 // real PostgreSQL server started for the test: the window pulls when its registry opens and on
 // demand, applies another studio's grant and revocation, says when it last pulled, and says so
-// when the ledger cannot be reached.
+// when the ledger cannot be reached; it pushes on demand and says when it last pushed.
 
 #include "accord/core/registry.h"
 #include "accord/ui/shell/ledger_status.h"
@@ -69,6 +69,66 @@ private Q_SLOTS:
         QCOMPARE(status->text(), QString("Ledger: not reached"));
         QVERIFY(status->toolTip().contains(nowhere));
         QCOMPARE(ui::LedgerStatus::url(), nowhere); // remembered for the next start
+    }
+
+    // Registry > Push to Ledger…: on a worker, the status bar saying when it last pushed, again
+    // after a restart of the window; a server that cannot be reached is named.
+    void pushesOnDemand() {
+        test::PostgresCluster server;
+        if (const QString why = server.start(); !why.isEmpty())
+            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString path = dir.filePath("a.sqlite");
+        {
+            auto a = Registry::open(path.toStdString());
+            const Holder ada = a->addHolder("Ada", "");
+            const Grant first =
+                a->addGrant({ada.id, Scope::Export, std::nullopt, std::nullopt, {}});
+            a->revokeGrant(first.id, "tour over");
+        }
+        ui::LedgerStatus::setUrl(QString());
+        {
+            ui::MainWindow window;
+            auto* status = window.findChild<ui::LedgerStatus*>(QStringLiteral("ledgerStatus"));
+            QVERIFY(status);
+            QVERIFY(window.findChild<QAction*>(QStringLiteral("actionPushLedger")));
+            QVERIFY(window.openRegistry(path));
+            QSignalSpy pushes(status, &ui::LedgerStatus::pushed);
+            window.pushToLedger(url);
+            QTRY_COMPARE_WITH_TIMEOUT(pushes.count(), 1, test::kSafetyNetMs);
+            QVERIFY2(pushes.at(0).at(0).toBool(), qPrintable(pushes.at(0).at(1).toString()));
+            QVERIFY2(pushes.at(0).at(1).toString().contains("2 new statements"),
+                     qPrintable(pushes.at(0).at(1).toString()));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString("2"));
+            QVERIFY2(status->text().contains(" · pushed "), qPrintable(status->text()));
+
+            // Nothing new: nothing stored twice.
+            window.pushToLedger(url);
+            QTRY_COMPARE_WITH_TIMEOUT(pushes.count(), 2, test::kSafetyNetMs);
+            QVERIFY(pushes.at(1).at(1).toString().contains("0 new statements"));
+            QVERIFY2(status->text().contains(" · pushed "), qPrintable(status->text()));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_statements"), QString("2"));
+
+            const QString nowhere =
+                "postgresql:///postgres?host=" + dir.filePath("nowhere") + "&user=postgres";
+            window.pushToLedger(nowhere);
+            QTRY_COMPARE_WITH_TIMEOUT(pushes.count(), 3, test::kSafetyNetMs);
+            QVERIFY(!pushes.at(2).at(0).toBool());
+            QCOMPARE(status->text(), QString("Ledger: push failed"));
+            QVERIFY2(status->toolTip().startsWith("Could not push to " + nowhere),
+                     qPrintable(status->toolTip()));
+        }
+        // A new window remembers when this registry last pushed to the ledger, beside its pull.
+        ui::LedgerStatus::setUrl(url);
+        ui::MainWindow again;
+        auto* status = again.findChild<ui::LedgerStatus*>(QStringLiteral("ledgerStatus"));
+        QSignalSpy pulls(status, &ui::LedgerStatus::pulled);
+        QVERIFY(again.openRegistry(path));
+        QTRY_COMPARE_WITH_TIMEOUT(pulls.count(), 1, test::kSafetyNetMs);
+        QVERIFY2(status->text().startsWith("Ledger: pulled ") &&
+                     status->text().contains(" · pushed "),
+                 qPrintable(status->text()));
     }
 };
 

@@ -1,7 +1,8 @@
-// The mixer's effects with real widgets (docs/STUDIO.md "Mixer"): the master fader, a track's EQ
-// editor and send, the reverb bus editor. Each change edits the project, undoes and redoes as
-// one step per gesture, and the widgets follow undo.
+// The mixer's effects with real widgets (docs/STUDIO.md "Mixer"): the master fader, the master
+// limiter, a track's EQ editor and send, the reverb bus editor. Each change edits the project,
+// undoes and redoes as one step per gesture, and the widgets follow undo.
 
+#include "accord/audio/engine.h"
 #include "accord/core/project.h"
 #include "accord/ui/mixer/effects_editors.h"
 #include "accord/ui/mixer/mixer_panel.h"
@@ -72,6 +73,36 @@ private Q_SLOTS:
         QTest::mouseDClick(fader, Qt::LeftButton);
         QCOMPARE(document_->project().masterGainDb, 0.0);
         QCOMPARE(undo()->count(), 2);
+    }
+
+    // The limiter button switches the master limiter on (the engine's output then lags by its
+    // look-ahead) and enables its ceiling; a ceiling typed in is one more undo step; undo
+    // restores the project, the engine and the widgets.
+    void masterLimiter() {
+        QPushButton* button = mixer_->limiterButton();
+        QDoubleSpinBox* ceiling = mixer_->limiterCeiling();
+        QVERIFY(!button->isChecked());
+        QVERIFY(!ceiling->isEnabled());
+        QCOMPARE(ceiling->value(), -1.0);
+        QCOMPARE(playback_->engine().masterLatencyFrames(), 0);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QVERIFY(document_->project().limiter.on);
+        QVERIFY(ceiling->isEnabled());
+        QVERIFY(playback_->engine().masterLatencyFrames() > 0);
+        ceiling->setFocus();
+        ceiling->selectAll();
+        QTest::keyClicks(ceiling, QStringLiteral("-3.5"));
+        QTest::keyClick(ceiling, Qt::Key_Enter);
+        QCOMPARE(document_->project().limiter.ceilingDbtp, -3.5);
+        while (undo()->canUndo())
+            undo()->undo();
+        QVERIFY(document_->project().limiter == MasterLimiter());
+        QVERIFY(!button->isChecked());
+        QCOMPARE(ceiling->value(), -1.0);
+        QCOMPARE(playback_->engine().masterLatencyFrames(), 0);
+        undo()->redo();
+        QVERIFY(button->isChecked());
+        QVERIFY(playback_->engine().masterLatencyFrames() > 0);
     }
 
     // The EQ button opens the editor; a band edit gives the track an EQ (on, lighting the

@@ -197,38 +197,64 @@ private slots:
     }
 
     void commonHashesSkipped() {
-        // A hash stored more often than the cap yields nothing; a rarer one all its rows.
+        // A hash given more landmarks than the cap yields nothing, also when they come from
+        // several recordings and when a recording brings more after it was stopped; a rarer one
+        // all its rows. Replacing a recording takes its landmarks out of the counts.
         QTemporaryDir dir;
-        auto index = accord::FingerprintIndex::open(dir.filePath("x.fingerprints").toStdString(),
-                                                    accord::dsp::fingerprint::kVersion);
         constexpr int cap = 5;
-        std::vector<accord::IndexedLandmark> landmarks;
-        for (std::uint32_t frame = 0; frame <= cap; ++frame)
-            landmarks.push_back({7, frame, 10, 0});
-        landmarks.push_back({9, 3, 10, 0});
-        landmarks.push_back({9, 4, 10, 0});
-        index->add(accord::IndexedKind::Asset, "a", "", 1, landmarks);
+        auto index = accord::FingerprintIndex::open(dir.filePath("x.fingerprints").toStdString(),
+                                                    accord::dsp::fingerprint::kVersion, cap);
+        auto rowsOf = [&](std::uint32_t hash) {
+            int rows = 0;
+            index->lookup(
+                {hash}, [&](std::size_t, std::int64_t, const accord::IndexedLandmark&) { ++rows; });
+            return rows;
+        };
+        auto landmarks = [](std::uint32_t hash, std::uint32_t count) {
+            std::vector<accord::IndexedLandmark> all;
+            for (std::uint32_t frame = 0; frame < count; ++frame)
+                all.push_back({hash, frame, 10, 0});
+            return all;
+        };
+        index->add(accord::IndexedKind::Asset, "a", "", 1, landmarks(7, 3));
+        index->add(accord::IndexedKind::Asset, "b", "", 1, landmarks(7, 2));
+        QCOMPARE(rowsOf(7), cap);
+        index->add(accord::IndexedKind::Asset, "b", "", 1, landmarks(7, 2)); // replaced
+        QCOMPARE(rowsOf(7), cap);
+        index->add(accord::IndexedKind::Asset, "c", "", 1, landmarks(7, 1));
+        QCOMPARE(rowsOf(7), 0);
+        index->add(accord::IndexedKind::Asset, "d", "", 1, landmarks(7, 1));
+        QCOMPARE(rowsOf(7), 0);
+        std::vector<accord::IndexedLandmark> mixed = landmarks(8, cap + 1);
+        mixed.push_back({9, 3, 10, 0});
+        mixed.push_back({9, 4, 10, 0});
+        index->add(accord::IndexedKind::Asset, "e", "", 1, mixed);
         std::vector<std::uint32_t> found;
-        index->lookup({7, 9}, cap,
-                      [&](std::size_t i, std::int64_t, const accord::IndexedLandmark&) {
-                          found.push_back(std::uint32_t(i));
-                      });
+        index->lookup({8, 9, 7}, [&](std::size_t i, std::int64_t, const accord::IndexedLandmark&) {
+            found.push_back(std::uint32_t(i));
+        });
         QCOMPARE(found, (std::vector<std::uint32_t>{1, 1}));
     }
 
     void indexOfAnotherVersionEmptied() {
-        // Landmarks of another fingerprint version would not match this version's queries.
+        // Landmarks of another fingerprint version, or kept under another cap, would not match
+        // this version's queries.
         QTemporaryDir dir;
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         const int version = accord::dsp::fingerprint::kVersion;
-        accord::FingerprintIndex::open(path, version)
+        const int cap = accord::dsp::fingerprint::kMaxRowsPerHash;
+        accord::FingerprintIndex::open(path, version, cap)
             ->add(accord::IndexedKind::Asset, "a", "", 1, {{7, 0, 10, 0}});
-        QCOMPARE(int(accord::FingerprintIndex::open(path, version)->recordings().size()), 1);
-        const auto newer = accord::FingerprintIndex::open(path, version + 1);
+        QCOMPARE(int(accord::FingerprintIndex::open(path, version, cap)->recordings().size()), 1);
+        QVERIFY(accord::FingerprintIndex::open(path, version, cap + 1)->recordings().empty());
+        accord::FingerprintIndex::open(path, version, cap)
+            ->add(accord::IndexedKind::Asset, "a", "", 1, {{7, 0, 10, 0}});
+        const auto newer = accord::FingerprintIndex::open(path, version + 1, cap);
         QVERIFY(newer->recordings().empty());
         QVERIFY(newer->dump().empty());
         newer->add(accord::IndexedKind::Asset, "b", "", 1, {{7, 0, 10, 0}});
-        QCOMPARE(int(accord::FingerprintIndex::open(path, version + 1)->recordings().size()), 1);
+        QCOMPARE(int(accord::FingerprintIndex::open(path, version + 1, cap)->recordings().size()),
+                 1);
     }
 
     void reindexEqualsIncrementalIndex() {

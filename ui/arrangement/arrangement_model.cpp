@@ -357,8 +357,20 @@ void ArrangementModel::onStructureChanged() {
         cancelGesture();
 }
 
+void ArrangementModel::setTimeSelection(std::int64_t start, std::int64_t end) {
+    start = std::max<std::int64_t>(0, start);
+    if (end <= start)
+        start = end = 0;
+    if (start == timeSelectionStart_ && end == timeSelectionEnd_)
+        return;
+    timeSelectionStart_ = start;
+    timeSelectionEnd_ = end;
+    Q_EMIT timeSelectionChanged();
+}
+
 void ArrangementModel::onProjectReset() {
     cancelGesture();
+    setTimeSelection(0, 0);
     selectedClip_.clear();
     selectedClips_.clear();
     selectedTrack_.clear();
@@ -385,8 +397,9 @@ void ArrangementModel::press(const QPoint& pos, Qt::MouseButton button,
     case Hit::Area::Ruler: {
         // Seek (and scrub), or Shift+drag a loop range.
         const std::int64_t sample = snapped(sampleAtX(pos.x()));
-        if (modifiers & Qt::ShiftModifier) {
-            drag_.gesture = Gesture::LoopRange;
+        if (modifiers & (Qt::ShiftModifier | Qt::ControlModifier)) {
+            drag_.gesture =
+                (modifiers & Qt::ShiftModifier) ? Gesture::LoopRange : Gesture::TimeSelection;
             drag_.anchorSample = sample;
         } else {
             drag_.gesture = Gesture::Scrub;
@@ -419,6 +432,11 @@ void ArrangementModel::press(const QPoint& pos, Qt::MouseButton button,
         selectTrack(hit.track);
         return;
     case Hit::Area::Lane:
+        if (modifiers & Qt::AltModifier) {
+            drag_.gesture = Gesture::TimeSelection;
+            drag_.anchorSample = snapped(sampleAtX(pos.x()));
+            return;
+        }
         if (!adding)
             selectClip({});
         selectTrack(hit.track);
@@ -536,6 +554,11 @@ void ArrangementModel::drag(const QPoint& pos, Qt::KeyboardModifiers modifiers) 
         if (end != drag_.anchorSample)
             Q_EMIT loopRangeRequested(std::min(drag_.anchorSample, end),
                                       std::max(drag_.anchorSample, end));
+        return;
+    }
+    case Gesture::TimeSelection: {
+        const std::int64_t end = snapIf(sample);
+        setTimeSelection(std::min(drag_.anchorSample, end), std::max(drag_.anchorSample, end));
         return;
     }
     case Gesture::RubberBand: {

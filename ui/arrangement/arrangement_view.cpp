@@ -69,6 +69,8 @@ ArrangementView::ArrangementView(ProjectDocument* document, WaveformCache* wavef
 
     connect(model_, &ArrangementModel::selectionChanged, viewport(), qOverload<>(&QWidget::update));
     connect(model_, &ArrangementModel::selectionChanged, this, &ArrangementView::selectionChanged);
+    connect(model_, &ArrangementModel::timeSelectionChanged, viewport(),
+            qOverload<>(&QWidget::update));
     connect(model_, &ArrangementModel::previewChanged, viewport(), qOverload<>(&QWidget::update));
     connect(model_, &ArrangementModel::snapChanged, viewport(), qOverload<>(&QWidget::update));
     connect(model_, &ArrangementModel::snapChanged, this, &ArrangementView::snapChanged);
@@ -350,6 +352,7 @@ void ArrangementView::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Escape:
         model_->cancelGesture();
         model_->selectClip({});
+        model_->setTimeSelection(0, 0);
         return;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
@@ -472,6 +475,10 @@ void ArrangementView::paintEvent(QPaintEvent* event) {
                          QPoint(xForSample(loopEnd_), lanes.bottom()));
         painter.fillRect(loop, palette::withAlpha(palette::accent, 18));
     }
+    if (model_->hasTimeSelection())
+        painter.fillRect(QRect(QPoint(xForSample(model_->timeSelectionStart()), lanes.top()),
+                               QPoint(xForSample(model_->timeSelectionEnd()), lanes.bottom())),
+                         palette::withAlpha(palette::selectionBorder, 40));
     const auto& tracks = document_->project().tracks;
     for (std::size_t t = 0; t < tracks.size(); ++t) {
         const int top = trackTop(static_cast<int>(t));
@@ -853,6 +860,10 @@ void ArrangementView::paintRuler(QPainter& painter) const {
                          QPoint(xForSample(loopEnd_), ruler.bottom() - 1));
         painter.fillRect(band, palette::withAlpha(palette::accent, loopEnabled_ ? 200 : 70));
     }
+    if (model_->hasTimeSelection()) // the whole ruler's height, under its ticks and numbers
+        painter.fillRect(QRect(QPoint(xForSample(model_->timeSelectionStart()), ruler.top()),
+                               QPoint(xForSample(model_->timeSelectionEnd()), ruler.bottom() - 8)),
+                         palette::selection);
 
     const TempoGrid g = model_->grid();
     const double bar = g.samplesPerBar();

@@ -33,9 +33,12 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace accord::ui {
 
@@ -56,7 +59,7 @@ const char* const kNeutralStyle = "QLabel { color: @secondaryText; }";
 const char* const kWarningStyle = "QLabel { color: @warning; font-weight: 600; }";
 
 enum FormatIndex { kWav24 = 0, kFlac24 = 1, kMp3 = 2 };
-enum RangeIndex { kWholeProject = 0, kLoop = 1 };
+enum RangeIndex { kWholeProject = 0, kLoop = 1, kSelection = 2 };
 constexpr int kMp3Bitrates[] = {320, 256, 192, 128}; // kbit/s, the first the default
 enum MissingColumn { kMissingRecording, kMissingOwner, kMissingGrant, kMissingWhy, kMissingFix };
 enum SplitColumn { kSplitHolder, kSplitName, kSplitPercent };
@@ -214,6 +217,8 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     range_->setObjectName(QStringLiteral("exportRange"));
     range_->insertItem(kWholeProject, tr("Whole project"));
     range_->insertItem(kLoop, tr("Loop"));
+    range_->insertItem(kSelection, tr("Selection"));
+    ranges_.resize(3);
     loudness_->setObjectName(QStringLiteral("exportLoudness"));
     loudness_->setToolTip(tr("Brings the mix to this integrated loudness (EBU R128) and limits "
                              "its true peak to the ceiling, before it is signed"));
@@ -367,7 +372,8 @@ ExportDialog::ExportDialog(RegistrySession* session, ProjectDocument* document, 
     connect(stems_, &QCheckBox::toggled, this, [this] { setOptionsEnabled(!exporting_); });
     connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { setOptionsEnabled(!exporting_); });
-    range_->setItemText(kLoop, tr("Loop (none set)"));
+    offerRange(kLoop, tr("Loop"), 0, 0);
+    offerRange(kSelection, tr("Selection"), 0, 0);
     setOptionsEnabled(true);
     connect(actor_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::rejudge);
     connect(folder_, &QLineEdit::textChanged, this, &ExportDialog::updateButtons);
@@ -477,10 +483,11 @@ workflows::ExportRequest ExportDialog::currentRequest() const {
                      : format_->currentIndex() == kFlac24 ? workflows::ExportFormat::Flac
                                                           : workflows::ExportFormat::Wav;
     request.mp3BitrateKbps = bitrate_->currentData().toInt();
-    if (range_->currentIndex() == kLoop && range_->isEnabled()) {
+    const Span& range = ranges_[std::size_t(std::max(0, range_->currentIndex()))];
+    if (range.end > range.start && range_->isEnabled()) {
         const Project& project = document_->project();
-        request.rangeStartSeconds = project.samplesToSeconds(loopStart_);
-        request.rangeEndSeconds = project.samplesToSeconds(loopEnd_);
+        request.rangeStartSeconds = project.samplesToSeconds(range.start);
+        request.rangeEndSeconds = project.samplesToSeconds(range.end);
     }
     if (loudness_->isChecked())
         request.loudnessTarget = audio::LoudnessTarget{lufs_->value(), ceiling_->value()};
@@ -628,7 +635,9 @@ void ExportDialog::setOptionsEnabled(bool enabled) {
                             static_cast<QWidget*>(ddex_), static_cast<QWidget*>(actor_)})
         option->setEnabled(enabled);
     bitrate_->setEnabled(enabled && format_->currentIndex() == kMp3);
-    range_->setEnabled(enabled && loopEnd_ > loopStart_);
+    range_->setEnabled(enabled && std::any_of(ranges_.begin(), ranges_.end(), [](const Span& span) {
+                           return span.end > span.start;
+                       }));
     stems_->setEnabled(enabled && !loudness_->isChecked());
     loudness_->setEnabled(enabled && !stems_->isChecked());
     lufs_->setEnabled(enabled && loudness_->isChecked());
@@ -636,15 +645,34 @@ void ExportDialog::setOptionsEnabled(bool enabled) {
 }
 
 void ExportDialog::setLoop(bool enabled, std::int64_t start, std::int64_t end) {
-    const bool offered = enabled && end > start;
-    loopStart_ = offered ? start : 0;
-    loopEnd_ = offered ? end : 0;
+    offerRange(kLoop, tr("Loop"), enabled ? start : 0, enabled ? end : 0);
+}
+
+void ExportDialog::setSelection(std::int64_t start, std::int64_t end) {
+    offerRange(kSelection, tr("Selection"), start, end);
+}
+
+void ExportDialog::offerRange(int index, const QString& name, std::int64_t start,
+                              std::int64_t end) {
+    const bool offered = end > start;
+    ranges_[std::size_t(index)] = offered ? Span{start, end} : Span{};
     const Project& project = document_->project();
-    range_->setItemText(kLoop, offered ? tr("Loop (%1 s to %2 s)")
+    range_->setItemText(index, offered ? tr("%1 (%2 s to %3 s)")
+                                             .arg(name)
                                              .arg(project.samplesToSeconds(start), 0, 'f', 2)
                                              .arg(project.samplesToSeconds(end), 0, 'f', 2)
-                                       : tr("Loop (none set)"));
-    range_->setCurrentIndex(offered ? kLoop : kWholeProject);
+                                       : tr("%1 (none set)").arg(name));
+    if (auto* items = qobject_cast<QStandardItemModel*>(range_->model()))
+        items->item(index)->setEnabled(offered);
+    if (offered) {
+        range_->setCurrentIndex(index);
+    } else if (range_->currentIndex() == index) {
+        int fallback = kWholeProject;
+        for (int other = kLoop; other < int(ranges_.size()); ++other)
+            if (ranges_[std::size_t(other)].end > ranges_[std::size_t(other)].start)
+                fallback = other;
+        range_->setCurrentIndex(fallback);
+    }
     setOptionsEnabled(!exporting_);
     rejudge();
 }

@@ -326,7 +326,9 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
       stripLayout_(new QHBoxLayout(stripArea_)), emptyHint_(new QLabel(this)),
       master_(new LevelMeter(this)), masterPeak_(new QLabel(this)),
       clip_(new QPushButton(tr("CLIP"), this)), masterFader_(new QSlider(Qt::Vertical, this)),
-      masterGain_(new QLabel(this)), reverbButton_(new QPushButton(tr("Reverb"), this)) {
+      masterGain_(new QLabel(this)), reverbButton_(new QPushButton(tr("Reverb"), this)),
+      limiterButton_(new QPushButton(tr("Limiter"), this)),
+      limiterCeiling_(new QDoubleSpinBox(this)) {
     setObjectName(QStringLiteral("mixerPanel"));
     stripArea_->setObjectName(QStringLiteral("mixerStrips"));
     stripLayout_->setContentsMargins(6, 6, 6, 6);
@@ -387,6 +389,29 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     reverbButton_->setFixedHeight(22);
     reverbButton_->setToolTip(tr("The reverb bus every track's send feeds: room size, damping, "
                                  "width and return level"));
+    limiterButton_->setObjectName(QStringLiteral("limiterButton"));
+    limiterButton_->setCheckable(true);
+    limiterButton_->setFixedHeight(22);
+    limiterButton_->setToolTip(tr("True-peak limiter after the master fader: playback, renders "
+                                  "and exports never pass its ceiling (it delays the output by a "
+                                  "few milliseconds, which the playhead allows for)"));
+    limiterCeiling_->setObjectName(QStringLiteral("limiterCeiling"));
+    limiterCeiling_->setRange(-20.0, 0.0);
+    limiterCeiling_->setDecimals(1);
+    limiterCeiling_->setSingleStep(0.1);
+    limiterCeiling_->setSuffix(tr(" dBTP"));
+    limiterCeiling_->setKeyboardTracking(false); // a typed ceiling is one edit
+    limiterCeiling_->setToolTip(tr("The limiter's ceiling: the highest true peak it lets through"));
+    connect(limiterButton_, &QPushButton::toggled, this, [this](bool on) {
+        MasterBus bus = document_->masterBus();
+        bus.limiter.on = on;
+        document_->setMasterBus(bus);
+    });
+    connect(limiterCeiling_, &QDoubleSpinBox::valueChanged, this, [this](double ceiling) {
+        MasterBus bus = document_->masterBus();
+        bus.limiter.ceilingDbtp = ceiling;
+        document_->setMasterBus(bus);
+    });
     connect(masterFader_, &QSlider::sliderPressed, this, [this] { masterGestures_.pressed(); });
     connect(masterFader_, &QSlider::sliderReleased, this, [this] { masterGestures_.released(); });
     connect(masterFader_, &QSlider::valueChanged, this, [this](int tenths) {
@@ -414,6 +439,8 @@ MixerPanel::MixerPanel(ProjectDocument* document, PlaybackController* playback, 
     masterLayout->addWidget(masterName);
     masterLayout->addWidget(clip_);
     masterLayout->addWidget(reverbButton_);
+    masterLayout->addWidget(limiterButton_);
+    masterLayout->addWidget(limiterCeiling_);
     masterLayout->addLayout(meterRow, 1);
     masterLayout->addWidget(masterGain_);
     masterLayout->addWidget(masterPeak_);
@@ -458,6 +485,12 @@ void MixerPanel::refreshMaster() {
     masterFader_->setValue(
         static_cast<int>(std::lround(std::max(gain, kMasterFaderMin / 10.0) * 10)));
     masterGain_->setText(formatDecibels(gain, kMasterFaderMin / 10.0 - 1));
+    const accord::MasterLimiter& limiter = document_->project().limiter;
+    const QSignalBlocker buttonBlocker(limiterButton_);
+    const QSignalBlocker ceilingBlocker(limiterCeiling_);
+    limiterButton_->setChecked(limiter.on);
+    limiterCeiling_->setValue(limiter.ceilingDbtp);
+    limiterCeiling_->setEnabled(limiter.on);
 }
 
 bool MixerPanel::eventFilter(QObject* watched, QEvent* event) {

@@ -520,6 +520,7 @@ void PlaybackController::applyEffects(const QString& trackId) {
 void PlaybackController::applyMasterBus() {
     engine_->setMasterGain(document_->project().masterGainDb);
     engine_->setReverb(document_->project().reverb);
+    engine_->setMasterLimiter(document_->project().limiter);
 }
 
 void PlaybackController::applyAllMix() {

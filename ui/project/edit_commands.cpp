@@ -84,6 +84,20 @@ void ClipsCommand::undo() {
 
 // ---------------------------------------------------------------------------------------------
 
+TakeLanesCommand::TakeLanesCommand(ProjectDocument* document, const QString& text,
+                                   std::string trackId, std::vector<accord::Clip> before,
+                                   std::vector<accord::Clip> after)
+    : QUndoCommand(text), document_(document), trackId_(std::move(trackId)),
+      before_(std::move(before)), after_(std::move(after)) {}
+
+void TakeLanesCommand::apply(const std::vector<accord::Clip>& takes) {
+    if (accord::Track* track = trackById(document_->mutableProject(), trackId_))
+        track->takes = takes;
+    document_->emitStructureChanged();
+}
+
+// ---------------------------------------------------------------------------------------------
+
 TrackCommand::TrackCommand(ProjectDocument* document, const QString& text, int index,
                            accord::Track track, bool adding)
     : QUndoCommand(text), document_(document), index_(index), track_(std::move(track)),
@@ -315,13 +329,15 @@ bool TrackEffectsCommand::mergeWith(const QUndoCommand* other) {
 MasterBusCommand::MasterBusCommand(ProjectDocument* document, MasterBus before, MasterBus after,
                                    int gesture)
     : document_(document), before_(before), after_(after), gesture_(gesture) {
-    setText(before_.reverb == after_.reverb ? QObject::tr("Change master gain")
-                                            : QObject::tr("Change reverb"));
+    setText(!(before_.limiter == after_.limiter) ? QObject::tr("Change limiter")
+            : before_.reverb == after_.reverb    ? QObject::tr("Change master gain")
+                                                 : QObject::tr("Change reverb"));
 }
 
 void MasterBusCommand::apply(const MasterBus& bus) {
     document_->mutableProject().masterGainDb = bus.gainDb;
     document_->mutableProject().reverb = bus.reverb;
+    document_->mutableProject().limiter = bus.limiter;
     document_->emitMasterBusChanged();
 }
 

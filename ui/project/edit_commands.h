@@ -43,6 +43,21 @@ private:
     std::vector<ClipChange> changes_;
 };
 
+// A track's take lanes before and after (recording adds takes on top).
+class TakeLanesCommand : public QUndoCommand {
+public:
+    TakeLanesCommand(ProjectDocument* document, const QString& text, std::string trackId,
+                     std::vector<accord::Clip> before, std::vector<accord::Clip> after);
+    void redo() override { apply(after_); }
+    void undo() override { apply(before_); }
+
+private:
+    void apply(const std::vector<accord::Clip>& takes);
+    ProjectDocument* document_;
+    std::string trackId_;
+    std::vector<accord::Clip> before_, after_;
+};
+
 class TrackCommand : public QUndoCommand {
 public:
     // Adds `track` at `index` (adding) or removes it from there (!adding).

@@ -256,6 +256,101 @@ std::vector<std::string> ProjectDocument::addClips(const QString& text,
     return ids;
 }
 
+void ProjectDocument::addTakes(const std::string& trackId, std::vector<accord::Clip> takes) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr || takes.empty())
+        return;
+    accord::Project withTakes = project_;
+    std::vector<accord::Clip>& lanes = commands::trackById(withTakes, trackId)->takes;
+    // What played under the new takes, unless it is a take already, becomes the oldest take:
+    // recording over it keeps it to comp back.
+    std::int64_t from = takes.front().position, to = from;
+    for (const accord::Clip& take : takes) {
+        from = std::min(from, take.position);
+        to = std::max(to, take.position + take.length);
+    }
+    for (const accord::Clip& clip : track->clips) {
+        const bool under = clip.position < to && clip.position + clip.length > from;
+        const bool fromATake = std::any_of(lanes.begin(), lanes.end(), [&](const accord::Clip& t) {
+            return accord::clipComesFromTake(clip, t);
+        });
+        if (under && !fromATake) {
+            accord::Clip kept = clip;
+            kept.id = withTakes.nextClipId();
+            lanes.push_back(kept);
+        }
+    }
+    for (accord::Clip& take : takes) {
+        take.id = withTakes.nextClipId();
+        fitFades(take);
+        lanes.insert(lanes.begin(), take); // newest on top
+    }
+    const std::string newest = lanes.front().id;
+    undo_->beginMacro(tr("Record %n take(s) on '%1'", "", int(takes.size()))
+                          .arg(QString::fromStdString(track->name)));
+    undo_->push(new commands::TakeLanesCommand(this, QString(), trackId, track->takes, lanes));
+    compTake(trackId, newest);
+    undo_->endMacro();
+}
+
+bool ProjectDocument::compTake(const std::string& trackId, const std::string& takeId,
+                               std::int64_t from, std::int64_t to) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr)
+        return false;
+    const auto take = std::find_if(track->takes.begin(), track->takes.end(),
+                                   [&](const accord::Clip& t) { return t.id == takeId; });
+    if (take == track->takes.end())
+        return false;
+    if (to <= from) {
+        from = take->position;
+        to = take->position + take->length;
+    }
+    const accord::Clip chosen = *take;
+    const int before = undo_->count();
+    editClips(
+        tr("Use %1 of '%2'").arg(takeName(trackId, takeId), QString::fromStdString(track->name)),
+        [&](accord::Project& project) {
+            accord::Track* edited = commands::trackById(project, trackId);
+            accord::compTake(*edited, chosen, from, to,
+                             [&project] { return project.nextClipId(); });
+        });
+    return undo_->count() != before;
+}
+
+void ProjectDocument::deleteTake(const std::string& trackId, const std::string& takeId) {
+    const accord::Track* track = findTrack(trackId);
+    if (track == nullptr)
+        return;
+    std::vector<accord::Clip> lanes = track->takes;
+    const auto found = std::find_if(lanes.begin(), lanes.end(),
+                                    [&](const accord::Clip& take) { return take.id == takeId; });
+    if (found == lanes.end())
+        return;
+    const QString text =
+        tr("Delete %1 of '%2'").arg(takeName(trackId, takeId), QString::fromStdString(track->name));
+    lanes.erase(found);
+    undo_->push(new commands::TakeLanesCommand(this, text, trackId, track->takes, lanes));
+}
+
+QString ProjectDocument::takeName(const std::string& trackId, const std::string& takeId) const {
+    const accord::Track* track = findTrack(trackId);
+    if (track != nullptr)
+        for (std::size_t i = 0; i < track->takes.size(); ++i)
+            if (track->takes[i].id == takeId)
+                return tr("Take %1").arg(track->takes.size() - i);
+    return {};
+}
+
+void ProjectDocument::setTrackArm(const std::string& trackId,
+                                  const std::optional<accord::TrackArm>& arm) {
+    accord::Track* track = commands::trackById(project_, trackId);
+    if (track == nullptr || track->recordArm == arm)
+        return;
+    track->recordArm = arm;
+    undo_->resetClean(); // modified until saved, whatever is undone (emits modifiedChanged)
+}
+
 void ProjectDocument::deleteClip(const std::string& clipId) {
     deleteClips({clipId});
 }
@@ -465,7 +560,7 @@ void ProjectDocument::setTrackEffects(const std::string& trackId, TrackEffects e
 }
 
 MasterBus ProjectDocument::masterBus() const {
-    return {project_.masterGainDb, project_.reverb};
+    return {project_.masterGainDb, project_.reverb, project_.limiter};
 }
 
 void ProjectDocument::setMasterBus(MasterBus bus, int gesture) {
@@ -474,6 +569,7 @@ void ProjectDocument::setMasterBus(MasterBus bus, int gesture) {
     bus.reverb.damping = std::clamp(bus.reverb.damping, 0.0, 1.0);
     bus.reverb.width = std::clamp(bus.reverb.width, 0.0, 1.0);
     bus.reverb.returnDb = std::clamp(bus.reverb.returnDb, -96.0, 12.0);
+    bus.limiter.ceilingDbtp = std::clamp(bus.limiter.ceilingDbtp, -20.0, 0.0);
     const MasterBus before = masterBus();
     if (before == bus)
         return;

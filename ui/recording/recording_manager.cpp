@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <vector>
 
 namespace accord::ui {
@@ -129,24 +130,15 @@ RecordingManager::RecordingManager(RegistrySession* session, ProjectDocument* do
     : QObject(parent), session_(session), document_(document), playback_(playback),
       dialogParent_(dialogParent) {
     pool_.setMaxThreadCount(1);
-    // A new graph may bring a track armed before the engine knew it.
+    // A new graph may bring a track armed before the engine knew it; a project opened, a track
+    // removed or brought back by undo changes which tracks are armed.
     connect(playback_, &PlaybackController::synced, this, [this] {
         if (!recording_)
             applyArms();
     });
     connect(document_, &ProjectDocument::structureChanged, this, [this] {
-        bool removed = false;
-        for (auto it = arms_.begin(); it != arms_.end();)
-            if (document_->findTrack(it->first) == nullptr) {
-                it = arms_.erase(it);
-                removed = true;
-            } else {
-                ++it;
-            }
-        if (removed && !recording_) {
+        if (!recording_)
             applyArms();
-            Q_EMIT armsChanged();
-        }
     });
     connect(playback_, &PlaybackController::playingChanged, this, [this](bool playing) {
         if (!playing && recording_)
@@ -160,9 +152,14 @@ RecordingManager::~RecordingManager() {
     pool_.waitForDone();
 }
 
+bool RecordingManager::isArmed(const std::string& trackId) const {
+    const accord::Track* track = document_->findTrack(trackId);
+    return track != nullptr && track->recordArm.has_value();
+}
+
 bool RecordingManager::isMonitoring(const std::string& trackId) const {
-    auto found = arms_.find(trackId);
-    return found != arms_.end() && found->second.monitor;
+    const accord::Track* track = document_->findTrack(trackId);
+    return track != nullptr && track->recordArm && track->recordArm->monitor;
 }
 
 QString RecordingManager::takeFolder() const {
@@ -173,26 +170,25 @@ QString RecordingManager::takeFolder() const {
     return QDir(base).filePath(QStringLiteral("Recordings"));
 }
 
-void RecordingManager::arm(const QString& trackId, const Arm& arm) {
+void RecordingManager::arm(const QString& trackId, const accord::TrackArm& arm) {
     if (recording_)
         return;
-    arms_[trackId.toStdString()] = arm;
+    document_->setTrackArm(trackId.toStdString(), arm);
     applyArms();
-    Q_EMIT armsChanged();
 }
 
 void RecordingManager::toggleArm(const QString& trackId) {
     if (recording_ || armDialog_ != nullptr)
         return;
     const std::string id = trackId.toStdString();
-    if (arms_.erase(id) != 0) {
-        applyArms();
-        Q_EMIT armsChanged();
-        return;
-    }
     const accord::Track* track = document_->findTrack(id);
     if (track == nullptr)
         return;
+    if (track->recordArm) {
+        document_->setTrackArm(id, std::nullopt);
+        applyArms();
+        return;
+    }
     if (!session_->isOpen()) {
         Q_EMIT failed({tr("Cannot arm '%1'").arg(QString::fromStdString(track->name)),
                        tr("No registry"),
@@ -221,33 +217,53 @@ void RecordingManager::toggleArm(const QString& trackId) {
         armDialog_ = nullptr;
         if (result != QDialog::Accepted || dialog->performer().isEmpty())
             return;
-        arm(trackId, {dialog->performer(), dialog->firstInput(), dialog->channels(), false});
+        arm(trackId,
+            {dialog->performer().toStdString(), dialog->firstInput(), dialog->channels(), false});
     });
     armDialog_->open();
 }
 
 void RecordingManager::toggleMonitor(const QString& trackId) {
-    auto found = arms_.find(trackId.toStdString());
-    if (found == arms_.end())
+    const std::string id = trackId.toStdString();
+    const accord::Track* track = document_->findTrack(id);
+    if (track == nullptr || !track->recordArm)
         return; // only an armed track listens to the input
-    found->second.monitor = !found->second.monitor;
-    applyArms();
+    accord::TrackArm arm = *track->recordArm;
+    arm.monitor = !arm.monitor;
+    document_->setTrackArm(id, arm);
+    // Recording or not, the engine switches it with a ramp, without rebuilding the arms.
+    const auto applied = applied_.find(id);
+    if (applied != applied_.end()) {
+        try {
+            playback_->engine().setTrackMonitor(id, arm.monitor);
+            applied->second.monitor = arm.monitor;
+        } catch (const accord::BadInput&) {
+            // Not armed in the engine yet: applyArms gives it the monitor with the arm.
+        }
+    }
+    if (!recording_)
+        applyArms();
     Q_EMIT armsChanged();
 }
 
-void RecordingManager::applyArms() {
+void RecordingManager::applyArms(bool force) {
+    std::map<std::string, accord::TrackArm> wanted;
     std::vector<accord::audio::RecordArm> arms;
-    for (const auto& [trackId, arm] : arms_) {
-        const accord::Track* track = document_->findTrack(trackId);
-        if (track == nullptr)
-            continue;
-        arms.push_back({trackId, track->name, arm.firstInput, arm.channels, true, arm.monitor});
-    }
+    for (const accord::Track& track : document_->project().tracks)
+        if (track.recordArm) {
+            const accord::TrackArm& arm = *track.recordArm;
+            wanted[track.id] = arm;
+            arms.push_back({track.id, track.name, arm.firstInput, arm.channels, true, arm.monitor});
+        }
+    if (wanted == applied_ && !force)
+        return;
     try {
         playback_->engine().setRecordArms(arms);
+        applied_ = std::move(wanted);
     } catch (const accord::BadInput&) {
         // A track the engine does not play yet: applied again once it does (synced).
     }
+    Q_EMIT armsChanged();
 }
 
 void RecordingManager::toggleRecord() {
@@ -262,7 +278,8 @@ void RecordingManager::toggleRecord() {
 
 void RecordingManager::start() {
     const QString title = tr("Cannot record");
-    if (arms_.empty()) {
+    if (!std::any_of(document_->project().tracks.begin(), document_->project().tracks.end(),
+                     [](const accord::Track& track) { return track.recordArm.has_value(); })) {
         Q_EMIT failed({title, tr("No track armed"),
                        tr("Arm a track first: R in its header, choosing who performs.")});
         return;
@@ -274,18 +291,22 @@ void RecordingManager::start() {
         return;
     }
     playback_->flush();
-    applyArms();
+    applyArms(true); // take files named after the tracks as they are now
     try {
-        playback_->engine().startRecording(takeFolder().toStdString(),
-                                           punch_ && playback_->loopEnabled());
+        if (punch_ && punchEnd_ > punchStart_)
+            playback_->engine().startRecording(takeFolder().toStdString(),
+                                               std::make_pair(punchStart_, punchEnd_));
+        else
+            playback_->engine().startRecording(takeFolder().toStdString(),
+                                               punch_ && playback_->loopEnabled());
     } catch (const std::exception& error) {
         Q_EMIT failed(describeError(title, error));
         return;
     }
     recording_ = true;
     performers_.clear();
-    for (const auto& [trackId, arm] : arms_)
-        performers_[trackId] = arm.performer.toStdString();
+    for (const auto& [trackId, arm] : applied_)
+        performers_[trackId] = arm.performer;
     Q_EMIT recordingChanged(true);
     if (!playback_->isPlaying())
         playback_->playForRecording();
@@ -314,9 +335,8 @@ void RecordingManager::finish() {
         watcher->deleteLater();
         --registering_;
         const std::vector<RegisteredTake> registered = watcher->result();
-        // The last take of each track goes on it (clips on a track sum, so earlier passes stay
-        // registered files rather than clips under it).
-        std::map<std::string, const RegisteredTake*> last;
+        // Every pass becomes a take lane of its track, in the order played.
+        std::map<std::string, std::vector<accord::Clip>> lanes;
         int takesRegistered = 0;
         for (const RegisteredTake& take : registered) {
             if (!take.ok) {
@@ -325,34 +345,32 @@ void RecordingManager::finish() {
             }
             ++takesRegistered;
             document_->setMediaLength(take.recording.file, take.recording.lengthAtProjectRate);
-            last[take.take.trackId] = &take;
+            // A track removed while its take was registered: the take stays registered.
+            if (document_->findTrack(take.take.trackId) == nullptr)
+                continue;
+            accord::Clip clip;
+            if (take.recording.render) {
+                clip.render = take.recording.render->id;
+                clip.pcmSha256 = take.recording.render->pcmSha256;
+            } else {
+                clip.asset = take.recording.asset.id;
+                clip.pcmSha256 = take.recording.asset.pcmSha256;
+            }
+            clip.file = take.recording.file;
+            clip.position = take.take.position;
+            clip.length = take.recording.lengthAtProjectRate;
+            lanes[take.take.trackId].push_back(clip);
         }
         if (const Registry* registry = session_->registry())
             document_->stampRegistry(registry->studioPublicKey());
-        // A track removed while its take was registered: the take stays registered.
-        for (auto it = last.begin(); it != last.end();)
-            it = document_->findTrack(it->first) == nullptr ? last.erase(it) : std::next(it);
-        if (!last.empty())
+        if (!lanes.empty())
             document_->undoStack()->beginMacro(tr("Record"));
-        for (const auto& [trackId, take] : last) {
-            accord::Clip clip;
-            if (take->recording.render) {
-                clip.render = take->recording.render->id;
-                clip.pcmSha256 = take->recording.render->pcmSha256;
-            } else {
-                clip.asset = take->recording.asset.id;
-                clip.pcmSha256 = take->recording.asset.pcmSha256;
-            }
-            clip.file = take->recording.file;
-            clip.position = take->take.position;
-            clip.length = take->recording.lengthAtProjectRate;
-            document_->addClip(trackId, clip);
-        }
-        if (!last.empty())
+        for (auto& [trackId, takes] : lanes)
+            document_->addTakes(trackId, std::move(takes));
+        if (!lanes.empty())
             document_->undoStack()->endMacro();
-        const int clips = int(last.size());
         session_->notifyChanged();
-        Q_EMIT takesAdded(clips, takesRegistered);
+        Q_EMIT takesAdded(int(lanes.size()), takesRegistered);
     });
     watcher->setFuture(QtConcurrent::run(&pool_, registerTakes, session_->path(), takes,
                                          document_->project().sampleRate));

@@ -3,6 +3,7 @@
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
 #include "accord/ui/arrangement/arrangement_view.h"
+#include "accord/ui/arrangement/take_lanes_view.h"
 #include "accord/ui/arrangement/timeline.h"
 #include "accord/ui/arrangement/waveform_cache.h"
 #include "accord/ui/common/audio_files.h"
@@ -65,6 +66,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
+#include <QVBoxLayout>
 
 namespace accord::ui {
 
@@ -106,7 +108,14 @@ MainWindow::MainWindow(QWidget* parent)
     consent_->setObjectName(QStringLiteral("consentPanel"));
     // The mixer belongs to the arrangement: the other tabs get the whole height.
     arrangeSplit_->setObjectName(QStringLiteral("arrangeSplit"));
-    arrangeSplit_->addWidget(arrangement_);
+    // The selected track's take lanes go right under the arrangement (shown when it has takes).
+    auto* arrangeColumn = new QWidget;
+    auto* arrangeLayout = new QVBoxLayout(arrangeColumn);
+    arrangeLayout->setContentsMargins(0, 0, 0, 0);
+    arrangeLayout->setSpacing(0);
+    arrangeLayout->addWidget(arrangement_, 1);
+    arrangeLayout->addWidget(new TakeLanesView(document_, arrangement_));
+    arrangeSplit_->addWidget(arrangeColumn);
     arrangeSplit_->addWidget(mixer_);
     arrangeSplit_->setStretchFactor(0, 1);
     arrangeSplit_->setStretchFactor(1, 0);
@@ -522,6 +531,15 @@ void MainWindow::createActions() {
         if (ok && !url.trimmed().isEmpty())
             pullFromLedger(url.trimmed());
     });
+    pushLedger_ = make(tr("Pus&h to Ledger…"), "actionPushLedger");
+    connect(pushLedger_, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const QString url =
+            QInputDialog::getText(this, tr("Push to Ledger"), tr("The ledger's PostgreSQL URL:"),
+                                  QLineEdit::Normal, LedgerStatus::url(), &ok);
+        if (ok && !url.trimmed().isEmpty())
+            pushToLedger(url.trimmed());
+    });
     exportRevocations_ = make(tr("E&xport Revocations…"), "actionExportRevocations");
     connect(exportRevocations_, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Revocations"),
@@ -632,6 +650,7 @@ void MainWindow::createMenus() {
     registry->addAction(importRevocations_);
     registry->addAction(exportRevocations_);
     registry->addAction(pullLedger_);
+    registry->addAction(pushLedger_);
     registry->addSeparator();
     registry->addAction(verifyAudit_);
 
@@ -735,6 +754,14 @@ void MainWindow::createStatusBar() {
         statusBar()->showMessage(ok ? summary : tr("Ledger not reached: %1").arg(summary),
                                  kStatusMessageMs);
     });
+    connect(ledgerStatus_, &LedgerStatus::pushed, this, [this](bool, const QString& summary) {
+        statusBar()->showMessage(summary, kStatusMessageMs);
+    });
+}
+
+void MainWindow::pushToLedger(const QString& url) {
+    LedgerStatus::setUrl(url);
+    ledgerStatus_->push(session_->path());
 }
 
 void MainWindow::pullFromLedger(const QString& url) {
@@ -1254,6 +1281,8 @@ ExportDialog* MainWindow::showExport() {
         });
     }
     exportDialog_->setLoop(playback_->loopEnabled(), playback_->loopStart(), playback_->loopEnd());
+    exportDialog_->setSelection(arrangement_->model()->timeSelectionStart(),
+                                arrangement_->model()->timeSelectionEnd());
     exportDialog_->show();
     exportDialog_->raise();
     exportDialog_->activateWindow();
@@ -1462,11 +1491,16 @@ void MainWindow::createRecordingActions() {
         record_->setChecked(recorder_->isRecording());
     });
     connect(recorder_, &RecordingManager::recordingChanged, record_, &QAction::setChecked);
-    punch_ = new QAction(tr("&Punch In/Out in the Loop"), this);
+    punch_ = new QAction(tr("&Punch In/Out (Selection or Loop)"), this);
     punch_->setObjectName(QStringLiteral("actionPunch"));
     punch_->setCheckable(true);
-    punch_->setToolTip(tr("Keep only what is recorded inside the loop, each pass its own take"));
+    punch_->setToolTip(tr("Keep only what is recorded inside the time selection, or else the "
+                          "loop, each pass its own take"));
     connect(punch_, &QAction::toggled, recorder_, &RecordingManager::setPunch);
+    connect(arrangement_->model(), &ArrangementModel::timeSelectionChanged, recorder_, [this] {
+        recorder_->setPunchRange(arrangement_->model()->timeSelectionStart(),
+                                 arrangement_->model()->timeSelectionEnd());
+    });
 
     ArrangementModel* lanes = arrangement_->model();
     lanes->setInputState([this](const std::string& trackId) {
@@ -1477,11 +1511,11 @@ void MainWindow::createRecordingActions() {
     connect(lanes, &ArrangementModel::monitorClicked, recorder_, &RecordingManager::toggleMonitor);
     connect(recorder_, &RecordingManager::armsChanged, arrangement_->viewport(),
             qOverload<>(&QWidget::update));
-    connect(recorder_, &RecordingManager::takesAdded, this, [this](int clips, int takes) {
+    connect(recorder_, &RecordingManager::takesAdded, this, [this](int tracks, int takes) {
         statusBar()->showMessage(
-            tr("Recorded %1 take(s), registered as recordings of their performers; %2 placed")
+            tr("Recorded %1 take(s) on %2 track(s), registered as recordings of their performers")
                 .arg(takes)
-                .arg(clips),
+                .arg(tracks),
             kStatusMessageMs);
     });
 }

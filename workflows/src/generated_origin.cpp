@@ -16,6 +16,7 @@ std::string GeneratedOrigin::describe(const std::string& file) const {
         return file + " carries the Accord watermark " + watermark +
                ", which this registry does not know: it is generated audio from another studio";
     return file + " carries the watermark of render " + render + " (" + watermark +
+           (liveInput.empty() ? "" : ", a voice sung over " + liveInput) +
            "): it is that render re-encoded, cut or mixed, and keeps its lineage";
 }
 
@@ -35,8 +36,12 @@ std::optional<GeneratedOrigin> originOf(const Registry& registry, const std::str
         return std::nullopt;
     GeneratedOrigin origin;
     origin.watermark = audio::watermarkPayloadText(*payload);
-    if (const auto render = registry.renderByWatermark(origin.watermark))
+    if (const auto render = registry.renderByWatermark(origin.watermark)) {
         origin.render = render->id;
+        for (const RenderInput& input : render->inputs)
+            if (input.kind == InputKind::LiveInput)
+                origin.liveInput = liveInputText(input.id);
+    }
     return origin;
 }
 

@@ -28,7 +28,8 @@ std::vector<Recording> registeredRecordings(const Registry& registry) {
         if (asset.kind == AssetKind::Audio)
             all.push_back({IndexedKind::Asset, asset.id, asset.path, asset.pcmSha256});
     for (const Render& render : registry.renders())
-        if (render.kind != "variation-midi") // a MIDI file: notes, no sound
+        // A MIDI file has notes, no sound; a live render (the plugin's) was never written.
+        if (render.kind != "variation-midi" && !render.path.empty())
             all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
     return all;
 }
@@ -108,7 +109,7 @@ double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
 
 std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry) {
     return FingerprintIndex::open(FingerprintIndex::pathBeside(registry.path()),
-                                  dsp::fingerprint::kVersion);
+                                  dsp::fingerprint::kVersion, dsp::fingerprint::kMaxRowsPerHash);
 }
 
 std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* seconds,
@@ -232,11 +233,10 @@ identifyFile(const Registry& registry, const FingerprintIndex& index, const std:
             return dsp::matchLandmarks(
                 query, [&](const std::vector<std::uint32_t>& hashes,
                            const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                    index.lookup(
-                        hashes, dsp::fingerprint::kMaxRowsPerHash,
-                        [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
-                            hit(i, {recording, l.frame, l.span, l.pitchCents});
-                        });
+                    index.lookup(hashes, [&](std::size_t i, std::int64_t recording,
+                                             const IndexedLandmark& l) {
+                        hit(i, {recording, l.frame, l.span, l.pitchCents});
+                    });
                 });
         },
         cancel, fileSeconds);

@@ -1,5 +1,7 @@
 #include "accord/workflows/ledger_sync.h"
 
+#include "ledger_records.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/json_input.h"
@@ -54,7 +56,8 @@ std::int64_t pushedThrough(const json& state, const std::string& url) {
 
 } // namespace
 
-LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std::size_t batch) {
+LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std::size_t batch,
+                          const std::function<void(std::size_t sent)>& progress) {
     json state = readState(registry);
     const auto ledger = ledger::Ledger::connect(url);
     LedgerPushed pushed;
@@ -75,8 +78,21 @@ LedgerPushed pushToLedger(const Registry& registry, const std::string& url, std:
         pushed.sent += statements.size();
         pushed.stored += published.stored;
         pushed.alreadyThere += published.alreadyThere;
+        if (progress)
+            progress(pushed.sent);
     }
+    json& recordCursors = state["servers"][url]["records_pushed_through"];
+    if (!recordCursors.is_object())
+        recordCursors = json::object();
+    pushed.records = pushRecords(registry, *ledger, recordCursors, batch, [&](std::size_t sent) {
+        writeState(registry, state);
+        if (progress)
+            progress(pushed.sent + sent);
+    });
     pushed.fingerprints = pushFingerprints(registry, *ledger);
+    // When it last pushed, even with nothing new: the studio shows it (docs/STUDIO.md "Ledger").
+    state["servers"][url]["pushed_at"] = formatIsoTime(currentTime());
+    writeState(registry, state);
     return pushed;
 }
 
@@ -150,12 +166,25 @@ LedgerPulled pullFromLedger(Registry& registry, const std::string& url) {
     return pulled;
 }
 
-std::optional<std::string> lastPulled(const Registry& registry, const std::string& url) {
+namespace {
+
+std::optional<std::string> lastTime(const Registry& registry, const std::string& url,
+                                    const char* key) {
     const json state = readState(registry);
     const json& servers = state.at("servers");
-    if (!servers.contains(url) || !servers.at(url).contains("pulled_at"))
+    if (!servers.contains(url) || !servers.at(url).contains(key))
         return std::nullopt;
-    return servers.at(url).at("pulled_at").get<std::string>();
+    return servers.at(url).at(key).get<std::string>();
+}
+
+} // namespace
+
+std::optional<std::string> lastPulled(const Registry& registry, const std::string& url) {
+    return lastTime(registry, url, "pulled_at");
+}
+
+std::optional<std::string> lastPushed(const Registry& registry, const std::string& url) {
+    return lastTime(registry, url, "pushed_at");
 }
 
 } // namespace accord::workflows

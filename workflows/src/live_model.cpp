@@ -1,6 +1,9 @@
 #include "accord/workflows/live_model.h"
 
+#include "watermark_payload.h"
+
 #include "accord/audio/audio_io.h"
+#include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
 #include "accord/core/time.h"
 #include "accord/models/live_voice.h"
@@ -48,6 +51,23 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
         judgement.ownerName = owner->name;
     judgement.decision = judgeGenerate(registry, model->id, actor);
     return judgement;
+}
+
+LiveRender recordLiveRender(Registry& registry, const std::string& modelFile,
+                            const std::string& actor) {
+    const TrackModelJudgement judgement = judgeTrackModel(registry, modelFile, actor);
+    if (!judgement.model)
+        throw BadInput(modelFile + " is not a voice model registered in " + registry.path());
+    if (!judgement.decision.allowed)
+        throw ConsentDenied("generate with voice model " + judgement.model->id, judgement.decision);
+    const std::string payload = newWatermarkPayload(registry);
+    const Render render = registry.addRender(
+        {"live",
+         "",
+         "",
+         {{InputKind::Model, judgement.model->id}, {InputKind::LiveInput, kAccordVoiceInput}},
+         payload});
+    return {render.id, judgement.model->id, audio::parseWatermarkPayloadText(payload)};
 }
 
 std::shared_ptr<dsp::StreamProcessor>

@@ -289,7 +289,8 @@ std::vector<PhraseScore> scorePhrases(const Registry& registry, const std::strin
         const Melody phrase = readPhrase(file);
         if (phrase.notes.size() < 2)
             throw BadInput(file + ": fewer than two notes to score");
-        scores.push_back({file, models::scorePhrase(model, phrase)});
+        scores.push_back(
+            {file, models::scorePhrase(model, phrase), models::scorePitchOrder(model, phrase)});
     }
     return scores;
 }

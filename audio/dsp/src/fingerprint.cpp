@@ -18,12 +18,14 @@ using namespace fingerprint;
 constexpr int kLowBin = 20;   // 156 Hz
 constexpr int kHighBin = 448; // 3.5 kHz: under MP3's low-pass and any rate from 8 kHz
 constexpr int kBins = kHighBin - kLowBin + 1;
-constexpr int kFreqRadius = 8; // bins (62 Hz) a peak dominates either side
-constexpr int kTimeRadius = 8; // frames (128 ms) a peak dominates either side
+constexpr int kFreqRadius = 8;      // bins (62 Hz) a peak dominates either side in the index,
+constexpr int kQueryFreqRadius = 4; // and in a query: under another track more of a recording's
+                                    // peaks stay peaks (docs/IDENTIFY.md "Landmarks": mixes)
+constexpr int kTimeRadius = 8;      // frames (128 ms) a peak dominates either side
 constexpr int kRingFrames = 2 * kTimeRadius + 1;
 constexpr float kFloorLogPower = -7.0f; // ln power: under this a bin is silence
 constexpr int kIndexFanOut = 4;         // later peaks each anchor pairs with, in the index
-constexpr int kQueryFanOut = 6;         // and in a query (docs/IDENTIFY.md "Landmarks": mixes)
+constexpr int kQueryFanOut = 8;         // and in a query (docs/IDENTIFY.md "Landmarks": mixes)
 constexpr int kMinSpan = 4;             // frames from the first peak to the third
 constexpr int kMaxSpan = 48;            // 0.77 s
 constexpr double kTargetCents = 1800;   // later peaks within 1.5 octaves of the anchor
@@ -35,7 +37,7 @@ constexpr double kReferenceHz = 100;
 constexpr double kIntervalCell = 50;  // cents
 constexpr int kIntervalCells = 97;    // -24..+24 semitones
 constexpr double kRegisterCell = 600; // cents
-constexpr double kEdgeMargin = 0.08;  // of a cell: query its neighbour too
+constexpr double kEdgeMargin = 0.02;  // of a cell: query its neighbour too
 constexpr int kQuantities = 5;
 constexpr int kRatio = 2, kSpanOctave = 4; // indexes of those quantities
 constexpr int kSpanOctaves = 4;
@@ -129,6 +131,7 @@ struct Fingerprinter::Impl {
     Impl(double rate, int channelCount, FingerprintSide side, Sink out)
         : inputRate(rate), channels(channelCount),
           fanOut(side == FingerprintSide::Index ? kIndexFanOut : kQueryFanOut),
+          freqRadius(side == FingerprintSide::Index ? kFreqRadius : kQueryFreqRadius),
           sink(std::move(out)), fft(kFftSize), logPower(std::size_t(kRingFrames) * kBins),
           freqMax(std::size_t(kRingFrames) * kBins) {
         if (!(rate > 0) || channels < 1)
@@ -140,6 +143,7 @@ struct Fingerprinter::Impl {
     double inputRate;
     int channels;
     int fanOut;
+    int freqRadius; // bins a peak dominates either side
     Sink sink;
     RealFft fft;
     std::unique_ptr<StreamResampler> resampler;
@@ -147,7 +151,7 @@ struct Fingerprinter::Impl {
     std::vector<float> pending; // 8 kHz samples from the next frame's start
     std::vector<float> power;
     std::vector<float> logPower; // ring of kRingFrames frames x kBins
-    std::vector<float> freqMax;  // the same, each bin the max over +-kFreqRadius bins
+    std::vector<float> freqMax;  // the same, each bin the max over +-freqRadius bins
     std::int64_t framesAnalysed = 0;
     std::int64_t framesPeaked = 0; // frames whose peaks are known
     std::deque<Peak> peaks;        // those that may still anchor or complete a triplet
@@ -185,15 +189,15 @@ struct Fingerprinter::Impl {
         float* row = ringRow(logPower, framesAnalysed);
         for (int k = 0; k < kBins; ++k)
             row[k] = std::log(power[std::size_t(kLowBin + k)] + 1e-12f);
-        // van Herk / Gil-Werman running max over 2 * kFreqRadius + 1 bins.
-        constexpr int width = 2 * kFreqRadius + 1;
-        float prefix[kBins + width], suffix[kBins + width];
+        // van Herk / Gil-Werman running max over 2 * freqRadius + 1 bins.
+        const int width = 2 * freqRadius + 1;
+        float prefix[kBins + 2 * kFreqRadius + 1], suffix[kBins + 2 * kFreqRadius + 1];
         const float low = -std::numeric_limits<float>::infinity();
-        auto at = [&](int i) { // padded index i - kFreqRadius
-            const int k = i - kFreqRadius;
+        auto at = [&](int i) { // padded index i - freqRadius
+            const int k = i - freqRadius;
             return k >= 0 && k < kBins ? row[k] : low;
         };
-        const int padded = kBins + 2 * kFreqRadius;
+        const int padded = kBins + 2 * freqRadius;
         for (int i = 0; i < padded; ++i)
             prefix[i] = i % width == 0 ? at(i) : std::max(prefix[i - 1], at(i));
         for (int i = padded - 1; i >= 0; --i)
@@ -208,7 +212,7 @@ struct Fingerprinter::Impl {
             findPeaks(framesPeaked++);
     }
 
-    // Peaks of `frame`: the largest value over +-kFreqRadius bins and +-kTimeRadius frames (frames
+    // Peaks of `frame`: the largest value over +-freqRadius bins and +-kTimeRadius frames (frames
     // not analysed count as silence).
     void findPeaks(std::int64_t frame) {
         const float* row = ringRow(logPower, frame);

@@ -19,8 +19,9 @@ constexpr int kOffsetCell = 8;            // frames
 constexpr double kFitToleranceFrames = 3; // an agreeing landmark's distance from the fitted line
 constexpr double kPitchToleranceCents = 60;
 constexpr int kMinVotes = 4;
-constexpr int kMinLandmarks = 10; // agreeing query landmarks before a match is reported
-constexpr int kMinFrames = 6;     // distinct query frames they start in
+constexpr int kMinLandmarks = 10;            // agreeing query landmarks before a match is reported
+constexpr int kMinFrames = 6;                // distinct query frames they start in
+constexpr double kMinLandmarksPerSecond = 1; // of the matched stretch, past kMinLandmarks seconds
 // The confidence: the probability that a match is right, by logistic regression on ln(onsets) and
 // ln(agreeing landmarks) over the bench's candidates (scripts/fit-identify-confidence.py;
 // docs/IDENTIFY.md "Confidence").
@@ -150,9 +151,12 @@ std::optional<LandmarkMatch> fit(const std::vector<const Hit*>& hits, double spe
     return match;
 }
 
-// Enough agreeing landmarks, over enough onsets, well above chance (docs/IDENTIFY.md "Matching").
+// Enough agreeing landmarks, over enough onsets, well above chance, and as many as one a second
+// over a matched stretch longer than kMinLandmarks seconds: a recording used sounds throughout,
+// a chance line scatters its few landmarks over a long query (docs/IDENTIFY.md "Matching").
 bool isMatch(const LandmarkMatch& m) {
     return m.landmarks >= kMinLandmarks && m.onsets >= kMinFrames &&
+           m.landmarks >= m.seconds * kMinLandmarksPerSecond &&
            m.landmarks >= m.chanceLandmarks + 4 * std::sqrt(m.chanceLandmarks + 1);
 }
 

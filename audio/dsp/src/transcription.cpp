@@ -45,10 +45,12 @@ constexpr double kSilenceCost = 3;
 constexpr double kChangeCost = 5;
 // A repeated note inside a run of one state: the level (averaged over kLevelMeanFrames around
 // each frame: choir and bowed levels flutter) dips by kDipDb below its highest over the
-// kDipFrames before and rises again by kDipDb over the kDipFrames after.
+// kDipFrames before and rises again by kDipDb over the kDipRiseFrames after. The old note is cut
+// at once, but a bow or breath swells the new one back over up to 200 ms (docs/NOTES.md).
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
 constexpr int kDipFrames = 8;
+constexpr int kDipRiseFrames = 24;
 // A repeated note inside a run of one state: a peak of the log spectral flux (the mean rise, in
 // dB, of the bins up to kFluxTopHz over two frames, each bin floored kFluxFloorDb below the
 // frame's power) of at least kReattackFluxDb. A re-attack (a new bow stroke, breath, hammer or
@@ -338,7 +340,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             return false;
         return level[t] <= lowestIn(t - 1, t + 2) &&
                highestIn(std::max(first, t - kDipFrames), t) - level[t] >= kDipDb &&
-               highestIn(t + 1, std::min(end, t + 1 + kDipFrames)) - level[t] >= kDipDb;
+               highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames)) - level[t] >= kDipDb;
     };
 
     const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {

@@ -17,7 +17,9 @@ using sqlite::Statement;
 namespace {
 
 // Landmarks clustered by hash (WITHOUT ROWID, keyed by the hash first): a lookup reads the few
-// pages holding one hash's rows.
+// pages holding one hash's rows. A hash given more landmarks than the cap keeps one row instead,
+// of recording 0 (no recording's number; first in the hash's rows): the stop-list
+// (docs/IDENTIFY.md "Index").
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -57,6 +59,8 @@ IndexedRecording recordingFrom(const Statement& s) {
     return r;
 }
 
+constexpr std::int64_t kStoppedRecording = 0;
+
 constexpr const char* kRecordingColumns =
     "SELECT id, kind, registry_id, pcm_sha256, seconds, landmarks FROM recordings ";
 
@@ -69,6 +73,7 @@ std::string indexedKindName(IndexedKind kind) {
 struct FingerprintIndex::Impl {
     std::string path;
     sqlite3* db = nullptr;
+    int maxRowsPerHash = 0;
     ~Impl() { sqlite3_close(db); }
     void exec(const std::string& sql) const { sqlite::execute(db, sql, path); }
 
@@ -88,10 +93,11 @@ std::string FingerprintIndex::pathBeside(const std::string& registryPath) {
     return registryPath + ".fingerprints";
 }
 
-std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path,
-                                                         int fingerprintVersion) {
+std::unique_ptr<FingerprintIndex>
+FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxRowsPerHash) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
+    impl->maxRowsPerHash = maxRowsPerHash;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
@@ -100,15 +106,22 @@ std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path
     // Lookups read pages all over the file: mapped, a page is read in place rather than copied by
     // a system call (docs/IDENTIFY.md "Index"; SQLite caps the map at its build's maximum).
     impl->exec("PRAGMA mmap_size = 4294967296");
+    // An index of another fingerprint version or cap holds other rows: it is emptied (the layout
+    // of version 4's indexes had no cap, so they lack the key and are emptied too).
     impl->transaction([&] {
         impl->exec(kSchema);
-        Statement version(impl->db, "SELECT value FROM meta WHERE key = 'fingerprint'", path);
-        if (version.step() && version.integer(0) == fingerprintVersion)
+        Statement made(impl->db,
+                       "SELECT count(*) FROM meta WHERE (key = 'fingerprint' AND value = ?) OR "
+                       "(key = 'max_rows_per_hash' AND value = ?)",
+                       path);
+        made.bind(1, fingerprintVersion).bind(2, maxRowsPerHash).step();
+        if (made.integer(0) == 2)
             return;
         impl->exec("DELETE FROM landmarks; DELETE FROM recordings;");
-        Statement set(impl->db,
-                      "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", path);
-        set.bind(1, fingerprintVersion).step();
+        Statement set(impl->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", path);
+        set.bind(1, "fingerprint").bind(2, fingerprintVersion).step();
+        set.reset();
+        set.bind(1, "max_rows_per_hash").bind(2, maxRowsPerHash).step();
     });
     return std::unique_ptr<FingerprintIndex>(new FingerprintIndex(std::move(impl)));
 }
@@ -135,6 +148,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
     IndexedRecording added;
     impl_->transaction([&] {
         if (const auto old = recording(kind, registryId)) {
+            // (A hash it helped stop stays stopped until a rebuild.)
             Statement drop(impl_->db, "DELETE FROM landmarks WHERE recording = ?", impl_->path);
             drop.bind(1, old->id).step();
             Statement forget(impl_->db, "DELETE FROM recordings WHERE id = ?", impl_->path);
@@ -150,22 +164,50 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
                       impl_->path);
+        Statement stored(impl_->db, "SELECT recording FROM landmarks WHERE hash = ? LIMIT ?",
+                         impl_->path);
+        Statement stop(impl_->db, "DELETE FROM landmarks WHERE hash = ?", impl_->path);
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
         std::vector<IndexedLandmark> batch;
         std::int64_t count = 0;
-        // In hash order: each insert lands next to the previous one in the B-tree.
+        // In hash order: each insert lands next to the previous one in the B-tree. A hash that
+        // crosses the cap loses its rows for the stop row, and a stopped one takes none: a query
+        // would skip them (the read is of the pages the insert writes anyway).
         auto write = [&] {
             std::sort(
                 batch.begin(), batch.end(),
                 [](const IndexedLandmark& a, const IndexedLandmark& b) { return a.hash < b.hash; });
-            for (const IndexedLandmark& l : batch) {
-                row.bind(1, std::int64_t(l.hash))
-                    .bind(2, id)
-                    .bind(3, std::int64_t(l.frame))
-                    .bind(4, int(l.span))
-                    .bind(5, int(l.pitchCents))
-                    .step();
-                row.reset();
+            for (std::size_t first = 0, end = 0; first < batch.size(); first = end) {
+                const std::uint32_t hash = batch[first].hash;
+                for (end = first; end < batch.size() && batch[end].hash == hash; ++end) {
+                }
+                std::int64_t rows = 0;
+                bool stopped = false;
+                stored.bind(1, std::int64_t(hash)).bind(2, impl_->maxRowsPerHash + 1);
+                while (!stopped && stored.step()) {
+                    stopped = stored.integer(0) == kStoppedRecording;
+                    ++rows;
+                }
+                stored.reset();
+                if (stopped)
+                    continue;
+                auto insert = [&](std::int64_t recording, const IndexedLandmark& l) {
+                    row.bind(1, std::int64_t(hash))
+                        .bind(2, recording)
+                        .bind(3, std::int64_t(l.frame))
+                        .bind(4, int(l.span))
+                        .bind(5, int(l.pitchCents))
+                        .step();
+                    row.reset();
+                };
+                if (rows + std::int64_t(end - first) > impl_->maxRowsPerHash) {
+                    stop.bind(1, std::int64_t(hash)).step();
+                    stop.reset();
+                    insert(kStoppedRecording, IndexedLandmark{});
+                    continue;
+                }
+                for (std::size_t i = first; i < end; ++i)
+                    insert(id, batch[i]);
             }
             batch.clear();
         };
@@ -211,31 +253,44 @@ std::vector<IndexedRecording> FingerprintIndex::recordings() const {
 }
 
 void FingerprintIndex::lookup(
-    const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
+    const std::vector<std::uint32_t>& hashes,
     const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const {
-    // Each distinct hash once, in order (neighbouring pages), handed to every query asking it.
+    // The distinct hashes in order (neighbouring pages), a few thousand to a statement: a query
+    // asks for thousands, and a statement per hash cost as much again as the B-tree's descents,
+    // while one for all of a long window's would hold its whole list, and SQLite's parse of it,
+    // at once (docs/IDENTIFY.md "Index"). Each row is handed to every query landmark asking its
+    // hash; a stopped hash holds only its stop row (add), so no lookup reads more than the cap's
+    // rows.
+    constexpr std::size_t kHashesPerStatement = 4096;
     std::vector<std::size_t> order(hashes.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return hashes[a] < hashes[b]; });
     Statement s(impl_->db,
-                "SELECT recording, frame, span, pitch FROM landmarks WHERE hash = ? LIMIT ?",
+                "SELECT l.hash, l.recording, l.frame, l.span, l.pitch FROM json_each(?) AS wanted "
+                "JOIN landmarks AS l ON l.hash = wanted.value",
                 impl_->path);
-    std::vector<std::pair<std::int64_t, IndexedLandmark>> rows;
-    for (std::size_t i = 0; i < order.size();) {
-        const std::uint32_t hash = hashes[order[i]];
-        rows.clear();
-        s.bind(1, std::int64_t(hash)).bind(2, maxRowsPerHash + 1);
-        while (s.step())
-            rows.push_back({s.integer(0), IndexedLandmark{hash, std::uint32_t(s.integer(1)),
-                                                          std::uint16_t(s.integer(2)),
-                                                          std::int16_t(s.integer(3))}});
+    for (std::size_t next = 0; next < order.size();) {
+        std::string wanted = "[";
+        for (std::size_t distinct = 0; next < order.size() && distinct < kHashesPerStatement;
+             ++next)
+            if (next == 0 || hashes[order[next]] != hashes[order[next - 1]])
+                wanted += (distinct++ ? "," : "") + std::to_string(hashes[order[next]]);
+        wanted += "]";
+        s.bind(1, wanted);
+        while (s.step()) {
+            const std::int64_t recording = s.integer(1);
+            if (recording == kStoppedRecording)
+                continue;
+            const IndexedLandmark landmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
+                                           std::uint16_t(s.integer(3)), std::int16_t(s.integer(4))};
+            auto at = std::lower_bound(
+                order.begin(), order.end(), landmark.hash,
+                [&](std::size_t index, std::uint32_t hash) { return hashes[index] < hash; });
+            for (; at != order.end() && hashes[*at] == landmark.hash; ++at)
+                found(*at, recording, landmark);
+        }
         s.reset();
-        if (int(rows.size()) > maxRowsPerHash)
-            rows.clear();
-        for (; i < order.size() && hashes[order[i]] == hash; ++i)
-            for (const auto& [recording, landmark] : rows)
-                found(order[i], recording, landmark);
     }
 }
 

@@ -68,7 +68,8 @@ Render Registry::addRender(const NewRender& input) {
             const auto& in = input.inputs[i];
             const bool known = (in.kind == InputKind::Asset && asset(in.id)) ||
                                (in.kind == InputKind::Model && model(in.id)) ||
-                               (in.kind == InputKind::Render && render(in.id));
+                               (in.kind == InputKind::Render && render(in.id)) ||
+                               (in.kind == InputKind::LiveInput && in.id == kAccordVoiceInput);
             if (!known)
                 throw BadInput("unknown " + inputKindName(in.kind) + " '" + in.id +
                                "' given as input of a render");

@@ -200,6 +200,23 @@ CREATE TABLE packs (
     imported_at  TEXT NOT NULL
 );
 )sql",
+        // 8: renders with a live input, played and never recorded (the Accord Voice plugin's,
+        // docs/PLUGIN.md "What it makes is marked"). SQLite cannot widen a CHECK in place, so
+        // render_inputs is rebuilt under its own name with its rows in order (the audit rows
+        // logged before replay unchanged).
+        R"sql(
+CREATE TABLE render_inputs_8 (
+    id      TEXT PRIMARY KEY,
+    render  TEXT NOT NULL REFERENCES renders(id),
+    kind    TEXT NOT NULL CHECK (kind IN ('asset', 'model', 'render', 'live-input')),
+    input   TEXT NOT NULL
+);
+INSERT INTO render_inputs_8 (id, render, kind, input)
+    SELECT id, render, kind, input FROM render_inputs ORDER BY rowid;
+DROP TABLE render_inputs;
+ALTER TABLE render_inputs_8 RENAME TO render_inputs;
+CREATE INDEX render_inputs_by_render ON render_inputs(render);
+)sql",
     };
     return all;
 }

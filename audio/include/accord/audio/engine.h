@@ -57,8 +57,9 @@ struct DeviceSetup {
 // both sides) -> EQ (up to 4 biquad bands) -> gain and pan (balance law with a cosine curve,
 // 0 dB at the centre) -> mute/solo (mute wins) -> track meter -> master bus; after mute/solo a
 // post-fader send feeds the one reverb bus, whose return joins the master bus -> master fader
-// -> master meter. EQ and reverb add no latency. renderProject runs the same graph offline, so
-// a render equals playback sample for sample.
+// -> master limiter (when on) -> master meter. EQ and reverb add no latency; the limiter delays
+// the mix by its look-ahead (masterLatencyFrames()), and playhead() follows what is heard.
+// renderProject runs the same graph offline, so a render equals playback sample for sample.
 // Transport: seeks and loops are sample-accurate; a loop end inside a block wraps inside the
 // block; a loop only catches a playhead that reaches its end from before it.
 //
@@ -105,6 +106,12 @@ public:
     void setTrackEq(const std::string& trackId, const std::optional<TrackEq>& eq);
     void setTrackReverbSend(const std::string& trackId, std::optional<double> sendDb);
     void setMasterGain(double gainDb);
+    // The true-peak limiter after the master fader (docs/ARCHITECTURE.md "Master limiter"), also
+    // without a rebuild: the ceiling applies at once, switching it on or off moves the output by
+    // its look-ahead (like a seek, while playing).
+    void setMasterLimiter(const MasterLimiter& settings);
+    // Frames the mix lags the playhead's timeline: the limiter's look-ahead when on, else 0.
+    int masterLatencyFrames() const;
     void setReverb(const ReverbSettings& settings);
     // Runs the track through `processor` (nullptr: plays the clips directly again). Prepares it
     // at the project rate here; from then on it belongs to the engine's worker (do not set it
@@ -124,7 +131,8 @@ public:
 
     // Starts the transport. With `countInBars` (1 or 2) the metronome first counts that many bars
     // while the playhead waits: the count-in's clicks sit on the project's grid before the
-    // playhead, so they lead straight into the music's beat (isCountingIn() meanwhile).
+    // playhead, so they lead straight into the music's beat (isCountingIn() meanwhile). While
+    // already playing it does nothing (no count-in: the playhead never pauses).
     void play(int countInBars = 0);
     void stop();
     // The metronome: while playing, a click on every beat of the project's time signature
@@ -168,12 +176,20 @@ public:
     // applies at once, recording or not. Throws BadInput for a track not in the project, channels
     // other than 1 or 2, a negative input, or while recording.
     void setRecordArms(const std::vector<RecordArm>& arms);
+    // Switches an armed track's monitoring on or off, recording or not, ramping over 10 ms on
+    // the audio thread (no rebuild). Throws BadInput for a track not armed.
+    void setTrackMonitor(const std::string& trackId, bool monitor);
     // Captures the armed tracks' input while the transport plays (play() starts it) until
     // stopRecording; a worker writes the takes to `folder`. With `punch`, only what is heard
     // inside the loop is kept, each pass its own take. Throws BadInput when no track is armed to
     // record, when already recording, for a punch without a loop, or for a folder that cannot be
     // made.
     void startRecording(const std::string& folder, bool punch);
+    // The same, punching in and out at `punch` [start, end) whatever the loop (the window's time
+    // selection; none: keeps everything): only what is heard there is kept, each pass through it
+    // its own take. Throws BadInput as above, and for an empty or negative range.
+    void startRecording(const std::string& folder,
+                        std::optional<std::pair<std::int64_t, std::int64_t>> punch);
     // Stops capturing and finishes the takes (waits for the worker to write what is left).
     RecordingResult stopRecording();
     bool isRecording() const;

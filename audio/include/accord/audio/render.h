@@ -62,8 +62,10 @@ struct RenderedFile {
 // (temp, fsync, rename). `progress` gets 0..1; setting `cancel` stops and writes nothing
 // (throws Cancelled).
 //
-// Files are stereo at the project rate and as long as the project (0 .. the end of the last
-// clip: a reverb tail past it is cut). The mix follows mute and solo and holds the reverb return
+// Files are stereo at the project rate and as long as the range; without a range end (rangeEnd 0)
+// a project whose tracks send to the reverb bus also gets its reverb tail past the last clip, in
+// steps of 4096 frames, up to the first step in which the mix stays under -90 dBFS or 30 s
+// (docs/ARCHITECTURE.md "Reverb tail"). The mix follows mute and solo and holds the reverb return
 // and the master fader; a stem is its track after EQ, gain and pan, before mute and solo and
 // without its send (the reverb bus is shared), so every track gets one ("01 Vocals.wav": the
 // track's position, 2 digits or more, and its name with / \ : * ? " < > | and control characters

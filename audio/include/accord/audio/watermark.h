@@ -47,6 +47,33 @@ std::optional<std::uint32_t> readKnownPayload(const WatermarkDetection& detectio
 void embedWatermark(std::vector<std::vector<float>>& channels, int sampleRate,
                     std::uint32_t payload);
 
+// The mark added to a mono stream as it plays (the Accord Voice plugin's output, docs/PLUGIN.md):
+// every 16 ms frame is marked by the very arithmetic embedWatermark marks the same samples with,
+// on the stream resampled to the mark's rate as it comes, and the mark resampled back, so the
+// detection and robustness figures of the file's mark hold for it (docs/WATERMARK.md
+// "Streaming embedding"). The output is the input latencyFrames() later with its mark added; the
+// output must not depend on how the stream is cut, and does not. Construct on any thread (the
+// first of a rate measures the resamplers' delay, a few tens of milliseconds); process() on one
+// thread at a time, never the audio thread (it allocates as its buffers grow).
+class WatermarkStreamEmbedder {
+public:
+    // Throws accord::BadInput for sampleRate < kWatermarkMinimumRate.
+    WatermarkStreamEmbedder(int sampleRate, std::uint32_t payload);
+    ~WatermarkStreamEmbedder();
+    WatermarkStreamEmbedder(WatermarkStreamEmbedder&&) noexcept;
+    WatermarkStreamEmbedder& operator=(WatermarkStreamEmbedder&&) noexcept;
+
+    // One frame of the mark's rate (16 ms), the rest of its overlap, and the two resamplers'.
+    int latencyFrames() const;
+    // `frames` mono frames in (`in` may be `out`); the input of latencyFrames() earlier, marked,
+    // out (silence before the stream's start).
+    void process(const float* in, float* out, std::size_t frames);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
 // Looks for a mark anywhere in the audio (mono or multichannel, downmixed inside); the longer
 // the input, the surer the read (docs/WATERMARK.md "Limits"). Empty, silent or under 1 s: not
 // found. Throws accord::BadInput for unequal channel lengths or sampleRate <

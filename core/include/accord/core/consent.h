@@ -53,9 +53,15 @@ struct AudioIdentity {
     int channels = 0;
 };
 
-enum class InputKind { Asset, Model, Render };
+// LiveInput: a render's input that was played live and never recorded, known only by where it
+// came in (the Accord Voice plugin's input, docs/PLUGIN.md "What it makes is marked"); its id
+// names that source (kAccordVoiceInput). It has no owner on record: it asks no one's consent.
+enum class InputKind { Asset, Model, Render, LiveInput };
 std::string inputKindName(InputKind kind);
 InputKind parseInputKind(const std::string& name);
+inline constexpr const char* kAccordVoiceInput = "accord-voice-plugin";
+// A live input in plain words: "live input through the Accord Voice plugin".
+std::string liveInputText(const std::string& source);
 
 // A registered recording (an asset or a render) that the identification scan found sounding
 // inside a newly registered recording (docs/IDENTIFY.md "Imports are scanned"). It is part of the

@@ -40,9 +40,13 @@ class FingerprintIndex {
 public:
     // `<registry path>.fingerprints`.
     static std::string pathBeside(const std::string& registryPath);
-    // Opens or creates the index at `path`. An index made by another `fingerprintVersion` is
-    // emptied (its landmarks would not match this version's). Throws BadInput naming the file.
-    static std::unique_ptr<FingerprintIndex> open(const std::string& path, int fingerprintVersion);
+    // Opens or creates the index at `path`. A hash given more than `maxRowsPerHash` landmarks
+    // keeps none (a stop-list: such a hash carries little evidence, and reading its rows would
+    // make a query's work grow with the hours indexed; docs/IDENTIFY.md "Index"). An index made
+    // by another `fingerprintVersion` or cap is emptied (its landmarks would not match this
+    // version's). Throws BadInput naming the file.
+    static std::unique_ptr<FingerprintIndex> open(const std::string& path, int fingerprintVersion,
+                                                  int maxRowsPerHash);
     ~FingerprintIndex();
     FingerprintIndex(const FingerprintIndex&) = delete;
     FingerprintIndex& operator=(const FingerprintIndex&) = delete;
@@ -66,10 +70,10 @@ public:
     std::optional<IndexedRecording> recording(std::int64_t id) const;
     std::vector<IndexedRecording> recordings() const;
     // Every landmark stored under each hash: found(index into hashes, recording id, landmark).
-    // A hash stored more than `maxRowsPerHash` times yields nothing (the caller's stop-list):
-    // reading at most that many rows per hash bounds a lookup whatever the index's size.
+    // A hash beyond the cap yields nothing, so a lookup reads at most the cap's rows whatever the
+    // index's size.
     void lookup(
-        const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
+        const std::vector<std::uint32_t>& hashes,
         const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const;
     // Empties the index (before a rebuild).
     void clear();

@@ -73,6 +73,29 @@ struct ReverbSettings {
     }
 };
 
+// The true-peak limiter at the end of the master bus, after the fader: playback, renders and
+// exports run it alike (docs/PROJECT.md "limiter").
+struct MasterLimiter {
+    bool on = false;
+    double ceilingDbtp = -1.0; // -20..0 dBTP
+    bool operator==(const MasterLimiter& other) const {
+        return on == other.on && ceilingDbtp == other.ceilingDbtp;
+    }
+};
+
+// A track armed for recording, saved with the project (docs/PROJECT.md `record_arm`): who
+// performs (a holder id of the project's registry) and which device input it listens to.
+struct TrackArm {
+    std::string performer;
+    int firstInput = 0; // 0-based device input channel of the mono or left side
+    int channels = 1;   // 1 (mono) or 2 (firstInput and the next)
+    bool monitor = false;
+    bool operator==(const TrackArm& other) const {
+        return performer == other.performer && firstInput == other.firstInput &&
+               channels == other.channels && monitor == other.monitor;
+    }
+};
+
 struct Track {
     std::string id;
     std::string name;
@@ -89,7 +112,20 @@ struct Track {
     std::optional<TrackEq> eq = std::nullopt; // none: no EQ
     std::optional<double> reverbSendDb =
         std::nullopt; // post-fader, to the reverb bus; none: no send
+    // Take lanes, newest first: every recorded pass, kept whole. Only `clips` sound; comping
+    // (compTake) places parts of takes there (docs/STUDIO.md "Takes and comping").
+    std::vector<Clip> takes;
+    std::optional<TrackArm> recordArm = std::nullopt; // none: not armed
 };
+
+// Comping: makes `take` sound on `track` from `from` to `to` (clamped to the take): the parts of
+// the track's clips in that range are cut away (a clip across an edge is split) and that part of
+// the take is placed as a clip. Each clip made gets its id from `newClipId`. Returns false (and
+// changes nothing) when the range holds none of the take.
+bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to,
+              const std::function<std::string()>& newClipId);
+// Whether `clip` plays `take`'s media at the take's own timing (a comped part of it).
+bool clipComesFromTake(const Clip& clip, const Clip& take);
 
 // The longest project Accord handles: positions, offsets and lengths stay within it, so a render
 // or an export is bounded (docs/PROJECT.md "Limits").
@@ -117,6 +153,7 @@ struct Project {
     std::vector<Track> tracks;
     double masterGainDb = 0; // the master fader, at most +12 dB
     ReverbSettings reverb;
+    MasterLimiter limiter;
     std::string unknownFields;
     // Filled on load: one line per clip whose media file is missing ("... not found").
     std::vector<std::string> offlineMedia;
@@ -127,7 +164,7 @@ struct Project {
     // the name is two tracks'.
     Track& trackByIdOrName(const std::string& idOrName);
     std::string nextTrackId() const;
-    std::string nextClipId() const;
+    std::string nextClipId() const; // above every clip's and take's id
     std::int64_t secondsToSamples(double seconds) const;
     double samplesToSeconds(std::int64_t samples) const;
     // The end of the last clip, in samples.

@@ -39,6 +39,9 @@ struct Interest {
 
 enum class Subject { Asset, Holder };
 
+struct SignedRecord; // accord/ledger/records.h
+struct RecordEntry;
+
 struct Published {
     std::size_t stored = 0;       // new on the server
     std::size_t alreadyThere = 0; // sent before: no second copy (content-addressed)
@@ -88,6 +91,15 @@ public:
     // revocations of those grants, verified.
     std::vector<LedgerEntry> history(Subject subject, const std::string& key) const;
     std::int64_t statementCount() const;
+
+    // Models, packs and exports' manifests (accord/ledger/records.h), verified and stored as
+    // publish() stores statements.
+    Published publishRecords(const std::vector<SignedRecord>& records);
+    // Every record about the model with these weights (SHA-256), in the order received, verified
+    // (IntegrityError naming the first that does not).
+    std::vector<RecordEntry> recordsAbout(const std::string& weightsSha256) const;
+    // The grant statements with these ids and every revocation of them, verified.
+    std::vector<LedgerEntry> statementsWithIds(const std::vector<std::string>& ids) const;
 
 private:
     friend class Catalogue; // the catalogue's fingerprints, on the same connection (catalogue.h)

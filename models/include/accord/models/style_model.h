@@ -171,6 +171,16 @@ struct StyleScore {
 // notes.
 StyleScore scorePhrase(const StyleModel& model, const Melody& phrase);
 
+// The orderings of a phrase's own pitches on its rhythm that scorePitchOrder compares it with:
+// kPitchOrderShuffles shuffles from a fixed seed (the same phrase always gives the same ones).
+constexpr int kPitchOrderShuffles = 64;
+std::vector<Melody> shuffledPitchOrders(const Melody& phrase);
+// How much likelier the phrase's pitches are in their order than shuffled (docs/STYLE.md
+// "Scores"): its pitchLogLikelihood minus the mean over shuffledPitchOrders. What the phrase's
+// range, pitch set and rhythm make likely or not cancels out, so phrases of different kinds (a
+// bass line, a tune) compare on the order of their notes. Throws BadInput as scorePhrase.
+double scorePitchOrder(const StyleModel& model, const Melody& phrase);
+
 // ---- variations ---------------------------------------------------------------------------------
 
 struct VariationRequest {

@@ -17,6 +17,8 @@ struct GeneratedOrigin {
     std::string render;    // the render it resolves to, or empty (a watermark this registry
                            // does not know)
     std::string watermark; // the payload found, or empty when recognised by its PCM hash
+    // The render's live input in plain words (liveInputText) when it was sung live, or empty.
+    std::string liveInput;
     std::string describe(const std::string& file) const; // one plain sentence naming both
 };
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,21 +20,34 @@ namespace accord::workflows {
 // and the next push resends only that.
 constexpr std::size_t kLedgerPushBatch = 1000;
 
+// Models trained here, packs imported here and exports' manifests (docs/LEDGER.md "Models, packs
+// and manifests").
+struct LedgerRecordsPushed {
+    std::size_t sent = 0;
+    std::size_t stored = 0;
+    std::size_t alreadyThere = 0;
+};
+
 struct LedgerPushed {
     std::size_t sent = 0;
     std::size_t stored = 0;          // new on the server
     std::size_t alreadyThere = 0;    // sent before (a push cut off after its commit): kept once
+    LedgerRecordsPushed records;     // models, packs and manifests
     FingerprintsPushed fingerprints; // the recordings' landmarks (pushFingerprints)
 };
 
-// Sends every signed statement stored since the last push to `url`, in batches; after each batch
+// Sends every signed statement stored since the last push to `url`, in batches, then the records
+// not sent yet; after each batch
 // commits, the push cursor (beside the registry, `<registry>.ledger.json`) moves past it, so a
 // push cut off resumes where it stopped and a batch resent has no second effect. Then the
 // recordings' fingerprints (pushFingerprints), which need no cursor. Throws
 // IntegrityError naming a statement that does not verify (nothing of its batch is sent), BadInput
 // naming `url` when the server cannot be reached or the connection is lost.
+// `progress`, when given, hears the count sent so far after each batch commits (on the calling
+// thread).
 LedgerPushed pushToLedger(const Registry& registry, const std::string& url,
-                          std::size_t batch = kLedgerPushBatch);
+                          std::size_t batch = kLedgerPushBatch,
+                          const std::function<void(std::size_t sent)>& progress = {});
 
 struct LedgerPulled {
     std::size_t read = 0;                   // statements the ledger holds that concern us
@@ -52,5 +66,7 @@ LedgerPulled pullFromLedger(Registry& registry, const std::string& url);
 
 // When this registry last pulled from `url` (ISO time), if ever.
 std::optional<std::string> lastPulled(const Registry& registry, const std::string& url);
+// When this registry last pushed to `url` (ISO time), if ever.
+std::optional<std::string> lastPushed(const Registry& registry, const std::string& url);
 
 } // namespace accord::workflows

@@ -10,6 +10,7 @@
 #include "accord/dsp/stream_processor.h"
 #include "accord/models/voice_model.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,6 +46,20 @@ TrackModelJudgement judgeTrackModel(const Registry& registry, const std::string&
 std::shared_ptr<dsp::StreamProcessor> loadLiveModel(const Registry& registry,
                                                     const std::string& modelFile,
                                                     double transposeSemitones = 0);
+
+// The render a voice makes live outside the studio: the Accord Voice plugin's, recorded when it
+// starts sounding with a voice (docs/PLUGIN.md "What it makes is marked"). Lineage: the model and
+// a live input through the plugin (InputKind::LiveInput); no file (its audio is the host's to
+// keep), so its watermark payload, which the plugin marks its output with, is what names it.
+// Asks `generate` on the model first, as judgeTrackModel does: ConsentDenied when refused (then
+// nothing is recorded). Throws BadInput when the file is not a registered voice model.
+struct LiveRender {
+    std::string render;    // r-N
+    std::string modelId;   // m-N
+    std::uint32_t payload; // its watermark
+};
+LiveRender recordLiveRender(Registry& registry, const std::string& modelFile,
+                            const std::string& actor = {});
 
 // Where a track's clips sing: the pitch range of its recordings (each clip's whole media file,
 // as the track may trim or repeat it), for comparing with the model's (models::trainedPitchRange)

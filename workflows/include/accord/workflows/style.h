@@ -63,6 +63,7 @@ Melody readPhrase(const std::string& path, const std::optional<PhraseRegion>& re
 struct PhraseScore {
     std::string file;
     models::StyleScore score;
+    double pitchOrder = 0; // models::scorePitchOrder
 };
 // How likely each file's phrase is under the style model in `modelFile` (which must be
 // registered here). Scoring generates nothing, so it asks no consent.

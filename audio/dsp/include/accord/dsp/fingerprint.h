@@ -24,9 +24,9 @@ constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
 constexpr int kVersion = 4; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
-// A hash stored more often than this is skipped by queries (a stop-list, as audfprint's and
-// Panako's caps): its rows carry little evidence, and without the cap a query's work grows with
-// every hour indexed (docs/IDENTIFY.md "Queries").
+// A hash given more landmarks than this keeps none in the index and yields nothing to queries (a
+// stop-list, as audfprint's and Panako's caps): its rows carry little evidence, and without the
+// cap a query's work grows with every hour indexed (docs/IDENTIFY.md "Queries").
 constexpr int kMaxRowsPerHash = 48;
 } // namespace fingerprint
 

@@ -17,7 +17,7 @@ struct TranscribedNote {
 
 // Bumped whenever the notes a recording gives change: transcriptions kept from another version
 // are made again.
-constexpr int kTranscriptionVersion = 2;
+constexpr int kTranscriptionVersion = 3;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
@@ -26,7 +26,7 @@ constexpr double kShortestTranscribedNoteSeconds = 0.04;
 // pitch track (analyseVoice at the analysis rate), median-filtered, is decoded into one note state
 // per frame (silent or a semitone; Viterbi with a cost per change, so scoops, vibrato and
 // wavering pitch stay in one note); a run of one state is split at a re-attack (a peak of log
-// spectral flux) or where the level dips and rises again (a repeated note); a short note an
+// spectral flux) or where the level dips and swells again (a repeated note); a short note an
 // octave or another harmonic interval from its neighbour joins it (yin slipping at an attack).
 // Onsets are taken back, up to 160 ms before the pitch settled, to where the energy in the
 // note's own harmonics (less those shared with the previous note) rises; for repeated notes to

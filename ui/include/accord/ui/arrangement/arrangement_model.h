@@ -60,8 +60,9 @@ public:
         Gain,
         Scrub,
         LoopRange,
-        RubberBand, // from empty lane space: selects the clips the band touches
-        MoveTrack,  // from a track header: reorders the tracks
+        TimeSelection, // Ctrl+drag on the ruler, Alt+drag on empty lane space
+        RubberBand,    // from empty lane space: selects the clips the band touches
+        MoveTrack,     // from a track header: reorders the tracks
     };
 
     // The clips' own format on the clipboard: a project holding just the copied clips on their
@@ -183,15 +184,23 @@ public:
     void selectTrack(const std::string& trackId);
     std::int64_t playhead() const { return playhead_; }
     void setPlayhead(std::int64_t sample) { playhead_ = sample; }
+    // The time selection (docs/STUDIO.md "Time selection"): a range of the timeline, shown on
+    // the ruler, that File > Export… offers as its range. Empty (start == end) when none.
+    std::int64_t timeSelectionStart() const { return timeSelectionStart_; }
+    std::int64_t timeSelectionEnd() const { return timeSelectionEnd_; }
+    bool hasTimeSelection() const { return timeSelectionEnd_ > timeSelectionStart_; }
+    // `start` >= `end` clears it.
+    void setTimeSelection(std::int64_t start, std::int64_t end);
 
     // ---- mouse gestures ----
-    // On the ruler: seek there (Shift: start a loop range). On a track header: toggle mute or
-    // solo on M or S, else select the track and start dragging it to another row. On a clip:
-    // with Alt split there (Shift: off the grid); with Ctrl add it to the selection or take it
-    // out; with Shift extend the selection to it; else select it (keeping a selection it is part
-    // of) and start moving the selection, or trimming, fading or gaining it by the part pressed.
-    // Elsewhere in the lanes: select the track of the row and start a rubber band (Ctrl or Shift:
-    // adding to the selection). The right button only selects the clip under it.
+    // On the ruler: seek there (Shift: start a loop range; Ctrl: a time selection). On a track
+    // header: toggle mute or solo on M or S, else select the track and start dragging it to another
+    // row. On a clip: with Alt split there (Shift: off the grid); with Ctrl add it to the selection
+    // or take it out; with Shift extend the selection to it; else select it (keeping a selection it
+    // is part of) and start moving the selection, or trimming, fading or gaining it by the part
+    // pressed. Elsewhere in the lanes: select the track of the row and start a rubber band (Ctrl or
+    // Shift: adding to the selection; Alt: a time selection instead). The right button only selects
+    // the clip under it.
     void press(const QPoint& pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers);
     // The button is held and the pointer at `pos`: seeks, sets the loop range, or moves the
     // preview once the pointer has left the press by kDragThreshold (Shift: off the grid).
@@ -243,6 +252,7 @@ public:
 
 Q_SIGNALS:
     void selectionChanged();
+    void timeSelectionChanged();
     // The preview moved, or the gesture ended: repaint.
     void previewChanged();
     void snapChanged(bool enabled);
@@ -261,7 +271,7 @@ private:
         std::string clipId;                // the clip pressed
         std::vector<ClipOnTrack> origins;  // the clips the gesture changes, as they were
         std::vector<ClipOnTrack> previews; // and as they would be on release
-        std::int64_t anchorSample = 0;     // LoopRange: where it started
+        std::int64_t anchorSample = 0;     // LoopRange, TimeSelection: where it started
         std::int64_t grabOffset = 0;       // Move: where in the pressed clip it was grabbed
         int rowShift = 0;                  // Move: rows the clips go down (negative: up)
         bool clickSelectsAlone = false;    // pressed in a selection of many: a click keeps one
@@ -290,6 +300,8 @@ private:
     double samplesPerPixel_ = 480; // 100 px per second at 48 kHz
     bool snap_ = true;
     std::int64_t playhead_ = 0;
+    std::int64_t timeSelectionStart_ = 0;
+    std::int64_t timeSelectionEnd_ = 0;
     std::string selectedClip_;
     std::set<std::string> selectedClips_;
     std::string selectedTrack_;

@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -134,6 +135,9 @@ public:
     // The window's loop, offered as a range to export ("Loop"); disabled: only the whole
     // project. The choice stays on "Loop" while one is offered.
     void setLoop(bool enabled, std::int64_t start, std::int64_t end);
+    // The window's time selection, offered as "Selection" (start >= end: none); a new one is
+    // chosen, as the range the user has just marked.
+    void setSelection(std::int64_t start, std::int64_t end);
 
 public Q_SLOTS:
     // Judges the current options again (debounced).
@@ -179,8 +183,15 @@ private:
     QCheckBox* loudness_;
     QDoubleSpinBox* lufs_;
     QDoubleSpinBox* ceiling_;
-    std::int64_t loopStart_ = 0;
-    std::int64_t loopEnd_ = 0;
+    // Offers a range of the timeline as the range box's `index` ("Loop", "Selection"): named
+    // with its times, or "(none set)" and not choosable. A range offered anew is chosen;
+    // withdrawn while chosen, the range falls back to another offered one or the whole project.
+    void offerRange(int index, const QString& name, std::int64_t start, std::int64_t end);
+    struct Span {
+        std::int64_t start = 0;
+        std::int64_t end = 0; // start == end: not offered
+    };
+    std::vector<Span> ranges_; // per index of the range box
     QCheckBox* commercial_;
     QCheckBox* ddex_;
     QComboBox* actor_;

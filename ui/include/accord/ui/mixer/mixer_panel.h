@@ -8,6 +8,7 @@
 #include "accord/ui/mixer/effects_editors.h"
 #include "accord/ui/project/project_document.h"
 
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFrame>
 #include <QWidget>
@@ -121,6 +122,9 @@ public:
     QSlider* masterFader() const { return masterFader_; }
     QLabel* masterGainLabel() const { return masterGain_; }
     QPushButton* reverbButton() const { return reverbButton_; }
+    // The master limiter: on/off and its true-peak ceiling in dBTP (docs/STUDIO.md "Mixer").
+    QPushButton* limiterButton() const { return limiterButton_; }
+    QDoubleSpinBox* limiterCeiling() const { return limiterCeiling_; }
     ReverbEditor* reverbEditor(); // made on first use
     static constexpr int kMasterFaderMin = -600;
     static constexpr int kMasterFaderMax = 120;
@@ -152,6 +156,8 @@ private:
     QSlider* masterFader_;
     QLabel* masterGain_;
     QPushButton* reverbButton_;
+    QPushButton* limiterButton_;
+    QDoubleSpinBox* limiterCeiling_;
     ReverbEditor* reverbEditor_ = nullptr;
     GestureTracker masterGestures_;
     bool clipped_ = false;

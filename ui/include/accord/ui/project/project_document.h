@@ -43,8 +43,9 @@ struct TrackEffects {
 struct MasterBus {
     double gainDb = 0;
     accord::ReverbSettings reverb;
+    accord::MasterLimiter limiter;
     bool operator==(const MasterBus& other) const {
-        return gainDb == other.gainDb && reverb == other.reverb;
+        return gainDb == other.gainDb && reverb == other.reverb && limiter == other.limiter;
     }
 };
 
@@ -113,6 +114,24 @@ public:
     void trimClip(const std::string& clipId, std::int64_t position, std::int64_t offset,
                   std::int64_t length);
     void setClipFades(const std::string& clipId, std::int64_t fadeIn, std::int64_t fadeOut);
+    // Takes and comping (docs/STUDIO.md "Takes and comping"). Puts recorded `takes` (in the
+    // order they were played; ids assigned) on top of the track's take lanes, the last one on
+    // top, and makes it sound over its whole length: one undo step. Clips that played there and
+    // are no take's part become the oldest takes, so recording over them keeps them.
+    void addTakes(const std::string& trackId, std::vector<accord::Clip> takes);
+    // Makes take `takeId` of the track sound from `from` to `to` (clamped to the take; the whole
+    // take when `to` <= `from`), cutting the clips there: one undo step. False when nothing
+    // changes.
+    bool compTake(const std::string& trackId, const std::string& takeId, std::int64_t from = 0,
+                  std::int64_t to = 0);
+    // Takes the take out of the track's lanes (one undo step). What of it was comped in stays
+    // (those are clips), and the recording stays on disk and registered.
+    void deleteTake(const std::string& trackId, const std::string& takeId);
+    // "Take 3": takes are numbered from the oldest, 1 up.
+    QString takeName(const std::string& trackId, const std::string& takeId) const;
+    // The track's record arm (none: disarmed). Saved with the project but not an edit of the
+    // music: not undoable, yet it marks the project modified (docs/PROJECT.md `record_arm`).
+    void setTrackArm(const std::string& trackId, const std::optional<accord::TrackArm>& arm);
     // Splits at a timeline position strictly inside the clip; returns the id of the right part.
     std::string splitClip(const std::string& clipId, std::int64_t at);
     void setTempo(double bpm);

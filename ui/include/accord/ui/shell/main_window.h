@@ -157,6 +157,9 @@ public Q_SLOTS:
     // Registry > Pull from Ledger…: remembers `url` as the ledger and pulls from it on a worker
     // (docs/STUDIO.md "Ledger"); the status bar says when it last pulled.
     void pullFromLedger(const QString& url);
+    // Registry > Push to Ledger…: remembers `url` and pushes this registry's statements and
+    // records to it on a worker; the status bar says when it last pushed.
+    void pushToLedger(const QString& url);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -277,6 +280,7 @@ private:
     QAction* importRevocations_ = nullptr;
     QAction* exportRevocations_ = nullptr;
     QAction* pullLedger_ = nullptr;
+    QAction* pushLedger_ = nullptr;
     LedgerStatus* ledgerStatus_ = nullptr;
     QAction* shortcuts_ = nullptr;
     QAction* walkthrough_ = nullptr;

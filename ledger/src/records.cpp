@@ -1,0 +1,244 @@
+#include "accord/ledger/records.h"
+
+#include "ledger_impl.h"
+
+#include "accord/core/crypto.h"
+#include "accord/core/errors.h"
+#include "accord/core/json_input.h"
+#include "accord/core/provenance.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace accord::ledger {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kModelFormat = "accord-model-1";
+constexpr const char* kPackFormat = "accord-pack-1";
+
+json modelJson(const std::string& kind, const std::string& weightsSha256,
+               const std::string& ownerKey) {
+    return {{"kind", kind}, {"weightsSha256", weightsSha256}, {"owner", ownerKey}};
+}
+
+std::vector<std::string> textList(const json& list) {
+    return list.get<std::vector<std::string>>();
+}
+
+// A model or pack record: its form, then its signature by the studio it names.
+RecordFields readStudioRecord(const json& record, const std::string& text,
+                              const std::string& signature, const std::string& what) {
+    const JsonFields top(record, what);
+    RecordFields fields;
+    fields.kind = top.text("format") == kModelFormat ? RecordKind::Model : RecordKind::Pack;
+    fields.signerKey = top.text("studio");
+    const JsonFields model(top.object("model", false), what + ": model");
+    model.text("kind");
+    model.text("owner");
+    fields.models = {model.text("weightsSha256")};
+    if (fields.kind == RecordKind::Model) {
+        top.text("created");
+        for (const json& link : top.objects("training", false)) {
+            const JsonFields source(link, what + ": a training recording");
+            source.text("asset");
+            if (const std::string id = source.text("grantStatementSha256", ""); !id.empty())
+                fields.trainedUnder.push_back(id);
+        }
+    } else {
+        top.text("sharedBy");
+        top.text("pack");
+        top.text("imported");
+        top.text("recipient", "");
+        fields.trainedUnder = textList(top.texts("trainedUnder", false));
+        fields.uses = textList(top.texts("uses", false));
+    }
+    if (!verifySignature(fromHex(fields.signerKey, what + ": studio key"), text,
+                         fromHex(signature, what + ": signature")))
+        throw IntegrityError(what + " is not signed by the studio key it names (" +
+                             fields.signerKey.substr(0, 16) + "…)");
+    return fields;
+}
+
+RecordFields readManifestRecord(const json& manifest, const std::string& signature,
+                                const std::string& what) {
+    requireManifestShape(manifest, what);
+    std::string problem;
+    if (checkManifestSignature(manifest, problem) != SignatureState::Valid ||
+        manifest.value("signature", "") != signature)
+        throw IntegrityError(what + ": " +
+                             (problem.empty() ? "the signature is not its own" : problem));
+    RecordFields fields;
+    fields.kind = RecordKind::Manifest;
+    fields.signerKey = manifest.at("signer").at("publicKey").get<std::string>();
+    for (const json& model : manifest.at("lineage").value("models", json::array()))
+        fields.models.push_back(JsonFields(model, what + ": a model").text("weightsSha256"));
+    fields.render = manifest.at("render").get<std::string>();
+    fields.contentPcmSha256 = manifest.at("content").at("pcmSha256").get<std::string>();
+    return fields;
+}
+
+std::vector<std::string> revokedAmong(const std::vector<std::string>& ids,
+                                      const std::set<std::string>& revoked) {
+    std::vector<std::string> found;
+    for (const std::string& id : ids)
+        if (revoked.count(id))
+            found.push_back(id);
+    return found;
+}
+
+} // namespace
+
+std::string recordKindName(RecordKind kind) {
+    switch (kind) {
+    case RecordKind::Model:
+        return "model";
+    case RecordKind::Pack:
+        return "pack";
+    case RecordKind::Manifest:
+        break;
+    }
+    return "manifest";
+}
+
+std::string recordText(const ModelRecord& record) {
+    json training = json::array();
+    for (const TrainingLink& link : record.training)
+        training.push_back(
+            {{"asset", link.assetPcmSha256},
+             {"grantStatementSha256",
+              link.grantStatementSha256 ? json(*link.grantStatementSha256) : json()}});
+    return canonicalJson({{"format", kModelFormat},
+                          {"studio", record.studio},
+                          {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
+                          {"training", training},
+                          {"created", record.created}});
+}
+
+std::string recordText(const PackImportRecord& record) {
+    return canonicalJson({{"format", kPackFormat},
+                          {"studio", record.studio},
+                          {"sharedBy", record.sharedBy},
+                          {"pack", record.packSha256},
+                          {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
+                          {"recipient", record.recipient ? json(*record.recipient) : json()},
+                          {"trainedUnder", record.trainedUnder},
+                          {"uses", record.uses},
+                          {"imported", record.imported}});
+}
+
+RecordFields verifyRecord(const SignedRecord& signedRecord, const std::string& what) {
+    try {
+        const json record = parseJsonInput(signedRecord.record, what);
+        const std::string format = JsonFields(record, what).text("format", "");
+        if (format == kModelFormat || format == kPackFormat)
+            return readStudioRecord(record, signedRecord.record, signedRecord.signature, what);
+        return readManifestRecord(record, signedRecord.signature, what);
+    } catch (const BadInput& e) {
+        // A record comes signed: one that cannot be read was changed.
+        throw IntegrityError(std::string(e.what()));
+    } catch (const json::exception& e) {
+        throw IntegrityError(what + " cannot be read: " + e.what());
+    }
+}
+
+Published Ledger::publishRecords(const std::vector<SignedRecord>& records) {
+    std::vector<pq::Param> signer, id, kind, text, signature, models;
+    for (const SignedRecord& r : records) {
+        id.push_back(statementId(r.record));
+        const RecordFields fields = verifyRecord(r, "record " + *id.back());
+        signer.push_back(fields.signerKey);
+        kind.push_back(recordKindName(fields.kind));
+        text.push_back(r.record);
+        signature.push_back(r.signature);
+        models.push_back(json(fields.models).dump());
+    }
+    if (records.empty())
+        return {};
+    const auto inserted = impl_->connection.exec(
+        "INSERT INTO ledger_records (signer_key, id, kind, record, signature, models) "
+        "SELECT s, i, k, r, g, m::jsonb FROM unnest($1::text[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[], $6::text[]) AS t(s, i, k, r, g, m) "
+        "ON CONFLICT (signer_key, id) DO NOTHING",
+        {pq::arrayLiteral(signer), pq::arrayLiteral(id), pq::arrayLiteral(kind),
+         pq::arrayLiteral(text), pq::arrayLiteral(signature), pq::arrayLiteral(models)});
+    Published published;
+    published.stored = static_cast<std::size_t>(inserted.affected());
+    published.alreadyThere = records.size() - published.stored;
+    return published;
+}
+
+std::vector<RecordEntry> Ledger::recordsAbout(const std::string& weightsSha256) const {
+    const auto rows = impl_->connection.exec(
+        "SELECT id, seq, record, signature, kind, signer_key, models::text FROM ledger_records "
+        "WHERE models @> jsonb_build_array($1::text) ORDER BY seq",
+        {weightsSha256});
+    std::vector<RecordEntry> entries;
+    for (int r = 0; r < rows.rows(); ++r) {
+        RecordEntry entry{
+            rows.text(r, 0), std::stoll(rows.text(r, 1)), {rows.text(r, 2), rows.text(r, 3)}, {}};
+        const std::string what = url() + ": record " + entry.id;
+        if (statementId(entry.signedRecord.record) != entry.id)
+            throw IntegrityError(what + " was changed on the server: its text is not the one "
+                                        "its id is the hash of");
+        entry.fields = verifyRecord(entry.signedRecord, what);
+        if (rows.text(r, 4) != recordKindName(entry.fields.kind) ||
+            rows.text(r, 5) != entry.fields.signerKey ||
+            json::parse(rows.text(r, 6)) != json(entry.fields.models))
+            throw IntegrityError(what + ": the server files it under a kind, signer or models "
+                                        "its text does not name");
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+std::vector<LedgerEntry> Ledger::statementsWithIds(const std::vector<std::string>& ids) const {
+    const auto rows = impl_->connection.exec(
+        "SELECT " + detail::columns("g") +
+            " FROM ledger_statements g WHERE g.id = ANY($1::text[]) UNION SELECT " +
+            detail::columns("r") +
+            " FROM ledger_statements r WHERE r.revokes = ANY($1::text[]) ORDER BY seq",
+        {detail::keysParam(ids)});
+    return detail::verifiedRows(rows, url());
+}
+
+ModelHistory modelHistory(const Ledger& ledger, const std::string& weightsSha256, UnixTime now) {
+    ModelHistory history;
+    const std::vector<RecordEntry> records = ledger.recordsAbout(weightsSha256);
+    std::set<std::string> named;
+    for (const RecordEntry& r : records) {
+        named.insert(r.fields.trainedUnder.begin(), r.fields.trainedUnder.end());
+        named.insert(r.fields.uses.begin(), r.fields.uses.end());
+    }
+    history.statements = standings(ledger.statementsWithIds({named.begin(), named.end()}), now);
+    std::set<std::string> revoked;
+    for (const Standing& s : history.statements)
+        if (s.revokedBy)
+            revoked.insert(s.entry.id);
+    // The model's training grants revoked, by any record of it: what makes it source-revoked.
+    std::set<std::string> revokedTraining;
+    for (const RecordEntry& r : records)
+        for (const std::string& id : revokedAmong(r.fields.trainedUnder, revoked))
+            revokedTraining.insert(id);
+    for (const RecordEntry& r : records) {
+        RecordStanding standing{r, "", {}};
+        if (r.fields.kind == RecordKind::Manifest)
+            standing.revokedGrants.assign(revokedTraining.begin(), revokedTraining.end());
+        else
+            standing.revokedGrants = revokedAmong(r.fields.trainedUnder, revoked);
+        if (!standing.revokedGrants.empty())
+            standing.state = "source-revoked";
+        else if (r.fields.kind == RecordKind::Pack &&
+                 !(standing.revokedGrants = revokedAmong(r.fields.uses, revoked)).empty())
+            standing.state = "withdrawn";
+        else
+            standing.state = r.fields.kind == RecordKind::Manifest ? "valid" : "active";
+        history.records.push_back(std::move(standing));
+    }
+    return history;
+}
+
+} // namespace accord::ledger
