@@ -129,8 +129,9 @@ int main(int argc, char** argv) {
     const std::string url = cluster.url().toStdString();
     const std::string scratch = bench::scratchFolder("bench-ledger-catalogue");
     auto registry = Registry::open(scratch + "/registry.sqlite");
-    auto index = FingerprintIndex::open(scratch + "/registry.sqlite.fingerprints",
-                                        dsp::fingerprint::kVersion);
+    auto index =
+        FingerprintIndex::open(scratch + "/registry.sqlite.fingerprints",
+                               dsp::fingerprint::kVersion, dsp::fingerprint::kMaxRowsPerHash);
     auto ledger = ledger::Ledger::connect(url);
     ledger::Catalogue catalogue(*ledger);
     const KeyPair owner = generateKeyPair();
