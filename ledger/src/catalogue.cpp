@@ -147,8 +147,7 @@ Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) 
     }
     pq::Connection& connection = ledger_.impl_->connection;
     Published published;
-    connection.exec("BEGIN");
-    try {
+    connection.inTransaction([&] {
         for (std::size_t i = 0; i < recordings.size(); ++i) {
             const SignedStatement& claim = recordings[i].claim;
             // Content-addressed: a claim sent again (a push cut off after its commit) inserts
@@ -182,15 +181,7 @@ Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) 
                             {intArray(hash), intArray(frame), intArray(span), intArray(pitch),
                              std::to_string(fields[i].fingerprintVersion), inserted.text(0, 0)});
         }
-        connection.exec("COMMIT");
-    } catch (...) {
-        try {
-            connection.exec("ROLLBACK");
-        } catch (const Error&) {
-            // The connection is gone: the server rolled back.
-        }
-        throw;
-    }
+    });
     return published;
 }
 

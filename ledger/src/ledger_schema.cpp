@@ -130,8 +130,7 @@ CREATE INDEX ledger_landmarks_by_hash ON ledger_landmarks (hash, fingerprint_ver
 }
 
 void migrate(pq::Connection& connection) {
-    connection.exec("BEGIN");
-    try {
+    connection.inTransaction([&] {
         connection.exec(kMigrationLock);
         connection.exec("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)");
         const auto current = connection.exec("SELECT version FROM ledger_schema");
@@ -149,15 +148,7 @@ void migrate(pq::Connection& connection) {
             connection.exec(migrations()[static_cast<std::size_t>(next)]);
             connection.exec("UPDATE ledger_schema SET version = $1", {std::to_string(next + 1)});
         }
-        connection.exec("COMMIT");
-    } catch (...) {
-        try {
-            connection.exec("ROLLBACK");
-        } catch (const Error&) {
-            // The connection is gone: the server rolled back.
-        }
-        throw;
-    }
+    });
 }
 
 } // namespace accord::ledger::schema

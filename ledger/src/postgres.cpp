@@ -68,6 +68,21 @@ Connection::~Connection() {
     PQfinish(connection_);
 }
 
+void Connection::inTransaction(const std::function<void()>& body) {
+    exec("BEGIN");
+    try {
+        body();
+        exec("COMMIT");
+    } catch (...) {
+        try {
+            exec("ROLLBACK");
+        } catch (const Error&) {
+            // The connection is gone: the server rolled back.
+        }
+        throw;
+    }
+}
+
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());

@@ -3,6 +3,7 @@
 // A thin RAII layer over libpq (docs/LEDGER.md "Client"): one connection, statements with text
 // parameters, results read as text. Failures become accord errors naming the server's address.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,9 @@ public:
     // parameters. Throws BadInput naming the server when the
     // connection is lost or the server refuses.
     Result exec(const std::string& sql, const std::vector<Param>& params = {});
+    // Runs `body` in one transaction: committed when it returns, rolled back when it throws (and
+    // the exception goes on).
+    void inTransaction(const std::function<void()>& body);
 
 private:
     std::string url_;

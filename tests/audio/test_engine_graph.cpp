@@ -249,6 +249,23 @@ std::vector<float> wavFloats(const QString& path) {
     return {};
 }
 
+// Renders `what` as float WAVs (mix and stems) into `folder` of `scratch`, in blocks of
+// `blockSize`, and reads them back in the order the render wrote them.
+std::vector<std::vector<float>> renderedFloats(const accord::Project& what,
+                                               const QTemporaryDir& scratch, const QString& folder,
+                                               int blockSize) {
+    QDir(scratch.path()).mkdir(folder);
+    accord::audio::RenderRequest request;
+    request.mixPath = scratch.filePath(folder + "/mix.wav").toStdString();
+    request.stemsDir = scratch.filePath(folder).toStdString();
+    request.format = accord::audio::RenderFormat::WavFloat32;
+    request.blockSize = blockSize;
+    std::vector<std::vector<float>> files;
+    for (const auto& file : accord::audio::renderProject(what, request))
+        files.push_back(wavFloats(QString::fromStdString(file.path)));
+    return files;
+}
+
 } // namespace
 
 #define REQUIRE_ALL_MATERIAL()                                                                     \
@@ -580,16 +597,7 @@ private slots:
         const accord::Project chain = withMasterChain(project(48000));
         QTemporaryDir scratch;
         auto render = [&](const accord::Project& what, const QString& folder) {
-            QDir(scratch.path()).mkdir(folder);
-            accord::audio::RenderRequest request;
-            request.mixPath = scratch.filePath(folder + "/mix.wav").toStdString();
-            request.stemsDir = scratch.filePath(folder).toStdString();
-            request.format = accord::audio::RenderFormat::WavFloat32;
-            request.blockSize = 257;
-            std::vector<std::vector<float>> files;
-            for (const auto& file : accord::audio::renderProject(what, request))
-                files.push_back(wavFloats(QString::fromStdString(file.path)));
-            return files;
+            return renderedFloats(what, scratch, folder, 257);
         };
         const auto limited = render(chain, "limited");
 
@@ -645,16 +653,7 @@ private slots:
         const accord::Project effects = withEffects(project(48000));
         QTemporaryDir scratch;
         auto render = [&](const accord::Project& what, const QString& folder) {
-            QDir(scratch.path()).mkdir(folder);
-            accord::audio::RenderRequest request;
-            request.mixPath = scratch.filePath(folder + "/mix.wav").toStdString();
-            request.stemsDir = scratch.filePath(folder).toStdString();
-            request.format = accord::audio::RenderFormat::WavFloat32;
-            request.blockSize = 333;
-            std::vector<std::vector<float>> files;
-            for (const auto& file : accord::audio::renderProject(what, request))
-                files.push_back(wavFloats(QString::fromStdString(file.path)));
-            return files;
+            return renderedFloats(what, scratch, folder, 333);
         };
         const auto withSends = render(effects, "sends");
 
