@@ -590,11 +590,13 @@ bool clipComesFromTake(const Clip& clip, const Clip& take) {
 }
 
 bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to,
-              const std::function<std::string()>& newClipId) {
+              std::int64_t crossfade, const std::function<std::string()>& newClipId) {
     from = std::max(from, take.position);
     to = std::min(to, take.position + take.length);
     if (from >= to)
         return false;
+    // The crossfades lie inside the range, so nothing outside it changes.
+    crossfade = std::clamp<std::int64_t>(crossfade, 0, (to - from) / 2);
     std::vector<Clip> kept;
     for (const Clip& clip : track.clips) {
         const std::int64_t end = clip.position + clip.length;
@@ -602,23 +604,26 @@ bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to
             kept.push_back(clip);
             continue;
         }
-        // The parts before and after the range stay, cut where the take comes in and out.
+        // The parts before and after the range stay, running on under the take for the
+        // crossfade (as far as their media goes) and fading out, or in, across it.
         if (clip.position < from) {
             Clip before = clip;
-            before.length = from - clip.position;
-            before.fadeIn = std::min(before.fadeIn, before.length);
-            before.fadeOut = 0;
+            const std::int64_t overlap = std::min(crossfade, end - from);
+            before.length = from - clip.position + overlap;
+            before.fadeIn = std::min(before.fadeIn, before.length - overlap);
+            before.fadeOut = overlap;
             kept.push_back(before);
         }
         if (end > to) {
             Clip after = clip;
             if (clip.position < from)
                 after.id.clear(); // the part before keeps the id
-            after.offset += to - clip.position;
-            after.position = to;
-            after.length = end - to;
-            after.fadeIn = 0;
-            after.fadeOut = std::min(after.fadeOut, after.length);
+            const std::int64_t overlap = std::min(crossfade, to - clip.position);
+            after.offset += to - overlap - clip.position;
+            after.position = to - overlap;
+            after.length = end - after.position;
+            after.fadeIn = overlap;
+            after.fadeOut = std::min(after.fadeOut, after.length - overlap);
             kept.push_back(after);
         }
     }
@@ -627,8 +632,12 @@ bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to
     part.offset += from - take.position;
     part.position = from;
     part.length = to - from;
-    part.fadeIn = 0;
-    part.fadeOut = 0;
+    // Cut inside the take: a crossfade (or a fade from silence); at the take's own edge, its own
+    // fade.
+    part.fadeIn = from > take.position ? crossfade : std::min(take.fadeIn, part.length);
+    part.fadeOut = to < take.position + take.length
+                       ? crossfade
+                       : std::min(take.fadeOut, part.length - part.fadeIn);
     kept.push_back(part);
     track.clips = std::move(kept);
     // Ids last: newClipId sees the track as it now is.

@@ -735,7 +735,7 @@ private slots:
         QVERIFY(play(comped).left == before.left);
 
         int made = 0;
-        QVERIFY(accord::compTake(lena, piano, rate, 2 * rate,
+        QVERIFY(accord::compTake(lena, piano, rate, 2 * rate, accord::compCrossfadeFrames(rate),
                                  [&made] { return "comp-" + std::to_string(++made); }));
         QCOMPARE(lena.clips.size(), std::size_t(3));
         const Pulled after = play(comped);

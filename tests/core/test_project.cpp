@@ -147,23 +147,25 @@ private slots:
         Clip take{"c-2", "a-2", "", "", "/take.wav", 2000, 0, 6000, 0, 0, 0, false, ""};
         int made = 10;
         const auto newId = [&made] { return "c-" + std::to_string(made++); };
+        constexpr std::int64_t kCrossfade = 100;
         // Outside the take: nothing to do.
-        QVERIFY(!compTake(track, take, 9000, 9500, newId));
+        QVERIFY(!compTake(track, take, 9000, 9500, kCrossfade, newId));
         QCOMPARE(track.clips.size(), std::size_t{1});
-        QVERIFY(compTake(track, take, 3000, 5000, newId));
+        QVERIFY(compTake(track, take, 3000, 5000, kCrossfade, newId));
         QCOMPARE(track.clips.size(), std::size_t{3});
         const Clip& before = track.clips[0];
         QCOMPARE(before.id, std::string("c-1"));
         QCOMPARE(before.position, std::int64_t{1000});
-        QCOMPARE(before.length, std::int64_t{2000});
+        QCOMPARE(before.length, std::int64_t{2000} + kCrossfade); // runs on under the take
         QCOMPARE(before.fadeIn, std::int64_t{300});
-        QCOMPARE(before.fadeOut, std::int64_t{0});
+        QCOMPARE(before.fadeOut, kCrossfade);
         const Clip& after = track.clips[1];
         QCOMPARE(after.id, std::string("c-10"));
-        QCOMPARE(after.position, std::int64_t{5000});
-        QCOMPARE(after.offset, std::int64_t{50 + 4000}); // the old media runs on where it was
-        QCOMPARE(after.length, std::int64_t{5000});
-        QCOMPARE(after.fadeIn, std::int64_t{0});
+        QCOMPARE(after.position, std::int64_t{5000} - kCrossfade);
+        // The old media runs on where it was.
+        QCOMPARE(after.offset, std::int64_t{50 + 4000} - kCrossfade);
+        QCOMPARE(after.length, std::int64_t{5000} + kCrossfade);
+        QCOMPARE(after.fadeIn, kCrossfade);
         QCOMPARE(after.fadeOut, std::int64_t{400});
         const Clip& part = track.clips[2];
         QCOMPARE(part.id, std::string("c-11"));
@@ -171,13 +173,15 @@ private slots:
         QCOMPARE(part.position, std::int64_t{3000});
         QCOMPARE(part.offset, std::int64_t{1000});
         QCOMPARE(part.length, std::int64_t{2000});
+        QCOMPARE(part.fadeIn, kCrossfade);
+        QCOMPARE(part.fadeOut, kCrossfade);
         QVERIFY(clipComesFromTake(part, take));
         QVERIFY(!clipComesFromTake(after, take));
         // A range past the take is clamped to it: the take's first part replaces the old clip's.
-        QVERIFY(compTake(track, take, 0, 2500, newId));
+        QVERIFY(compTake(track, take, 0, 2500, kCrossfade, newId));
         std::int64_t covered = 0;
         for (const Clip& clip : track.clips) {
-            QVERIFY(clip.position >= 2000 || clip.position + clip.length <= 2000);
+            QVERIFY(clip.position >= 2000 || clip.position + clip.length <= 2000 + kCrossfade);
             if (clipComesFromTake(clip, take))
                 covered += clip.length;
         }

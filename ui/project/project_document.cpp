@@ -313,6 +313,7 @@ bool ProjectDocument::compTake(const std::string& trackId, const std::string& ta
         [&](accord::Project& project) {
             accord::Track* edited = commands::trackById(project, trackId);
             accord::compTake(*edited, chosen, from, to,
+                             accord::compCrossfadeFrames(project.sampleRate),
                              [&project] { return project.nextClipId(); });
         });
     return undo_->count() != before;

@@ -120,10 +120,17 @@ struct Track {
 
 // Comping: makes `take` sound on `track` from `from` to `to` (clamped to the take): the parts of
 // the track's clips in that range are cut away (a clip across an edge is split) and that part of
-// the take is placed as a clip. Each clip made gets its id from `newClipId`. Returns false (and
-// changes nothing) when the range holds none of the take.
+// the take is placed as a clip. At each edge cut inside the range, the clips crossfade linearly
+// over `crossfade` frames inside the range (the outgoing clip runs on under the incoming one), so
+// a comp does not click and nothing outside the range changes. Each clip made gets its id from
+// `newClipId`. Returns false (and changes nothing) when the range holds none of the take.
 bool compTake(Track& track, const Clip& take, std::int64_t from, std::int64_t to,
-              const std::function<std::string()>& newClipId);
+              std::int64_t crossfade, const std::function<std::string()>& newClipId);
+// The studio's comp crossfade: 10 ms, short enough to keep a consonant's attack, long enough not
+// to click.
+constexpr std::int64_t compCrossfadeFrames(int sampleRate) {
+    return sampleRate / 100;
+}
 // Whether `clip` plays `take`'s media at the take's own timing (a comped part of it).
 bool clipComesFromTake(const Clip& clip, const Clip& take);
 
