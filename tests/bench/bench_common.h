@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 namespace accord::bench {
 
 inline double secondsOf(const std::function<void()>& work) {
@@ -35,6 +37,31 @@ inline void report(const std::string& what, const Timing& t, const char* unit = 
 }
 
 // A benchmark knob from the environment, or `fallback` when unset or empty.
+// The calling thread's CPU time: on a busy shared machine, what a callback cost, unlike the wall
+// clock.
+inline double threadCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
+}
+
+// Per-callback costs: their mean, 99th and 99.9th percentiles and the worst.
+struct Summary {
+    double mean = 0, p99 = 0, p999 = 0, worst = 0;
+};
+
+inline Summary summarise(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    Summary s;
+    for (double v : values)
+        s.mean += v;
+    s.mean /= double(values.size());
+    s.p99 = values[values.size() * 99 / 100];
+    s.p999 = values[values.size() * 999 / 1000];
+    s.worst = values.back();
+    return s;
+}
+
 inline double envNumber(const char* name, double fallback) {
     const char* value = std::getenv(name);
     return value && *value ? std::atof(value) : fallback;

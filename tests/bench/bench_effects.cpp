@@ -30,31 +30,14 @@
 
 namespace {
 
+using accord::bench::summarise;
+using accord::bench::Summary;
+using accord::bench::threadCpuSeconds;
+
 constexpr int kTracks = 64;
 constexpr int kRate = 48000;
 constexpr int kBlock = 128;
 constexpr double kBudgetMs = 1000.0 * kBlock / kRate;
-
-double threadCpuSeconds() {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
-}
-
-struct Summary {
-    double mean = 0, p999 = 0, worst = 0;
-};
-
-Summary summarise(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    Summary s;
-    for (double v : values)
-        s.mean += v;
-    s.mean /= double(values.size());
-    s.p999 = values[values.size() * 999 / 1000];
-    s.worst = values.back();
-    return s;
-}
 
 void print(const char* what, const Summary& s) {
     std::printf("  %-34s mean %6.4f ms (%5.2f%%)  p99.9 %6.4f ms (%5.2f%%)  worst %6.4f ms "

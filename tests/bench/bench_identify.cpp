@@ -43,6 +43,7 @@
 
 using namespace accord;
 using bench::secondsOf;
+using bench::threadCpuSeconds;
 
 namespace {
 
@@ -50,12 +51,6 @@ constexpr int kRate = 44100;
 
 // This thread's CPU seconds: on a machine shared with builds the wall time of a query says as
 // much about the others as about it, its CPU time (reads from the OS's cache included) less.
-double threadCpuSeconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
-
 // Runs `work`, adding its wall and CPU seconds to `wall` and `cpu`.
 void timed(const std::function<void()>& work, std::vector<double>& wall, std::vector<double>& cpu) {
     const double start = threadCpuSeconds();

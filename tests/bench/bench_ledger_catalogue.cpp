@@ -28,14 +28,9 @@
 #include <set>
 
 using namespace accord;
+using bench::threadCpuSeconds;
 
 namespace {
-
-double threadCpuSeconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
 
 std::vector<std::string> oggFiles(const std::string& folder) {
     std::vector<std::string> files;

@@ -41,6 +41,7 @@
 
 using namespace accord;
 using bench::envNumber;
+using bench::threadCpuSeconds;
 
 namespace {
 
@@ -51,12 +52,6 @@ constexpr int kTrainingSteps = 5;
 double processCpuSeconds() {
     timespec now{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
-}
-
-double threadCpuSeconds() {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
     return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
 }
 

@@ -28,6 +28,10 @@
 
 namespace {
 
+using accord::bench::summarise;
+using accord::bench::Summary;
+using accord::bench::threadCpuSeconds;
+
 constexpr int kTracks = 64;
 constexpr int kRate = 48000;
 constexpr int kBlock = 128;
@@ -38,28 +42,6 @@ long threadPageFaults() {
     rusage usage{};
     getrusage(RUSAGE_THREAD, &usage);
     return usage.ru_minflt + usage.ru_majflt;
-}
-
-double threadCpuSeconds() {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
-}
-
-struct Summary {
-    double mean = 0, p99 = 0, p999 = 0, worst = 0;
-};
-
-Summary summarise(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    Summary s;
-    for (double v : values)
-        s.mean += v;
-    s.mean /= double(values.size());
-    s.p99 = values[values.size() * 99 / 100];
-    s.p999 = values[values.size() * 999 / 1000];
-    s.worst = values.back();
-    return s;
 }
 
 void print(const char* what, const Summary& s) {
