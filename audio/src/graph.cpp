@@ -151,6 +151,7 @@ bool LiveChain::serve(int index) noexcept {
         for (std::int64_t i = std::max(replica.consumed, resume - kLiveRingFrames); i < resume; ++i)
             replica.output[std::size_t(i & kRingMask)] = 0.0f;
         replica.consumed = resume;
+        replica.skipped.store(true, std::memory_order_release);
         replica.produced.store(replica.consumed, std::memory_order_release);
     }
     while (replica.consumed < written) {
@@ -159,8 +160,10 @@ bool LiveChain::serve(int index) noexcept {
         for (int i = 0; i < frames; ++i)
             replica.in[std::size_t(i)] = input_[std::size_t((from + i) & kRingMask)];
         std::atomic_thread_fence(std::memory_order_acquire);
-        if (written_.load(std::memory_order_relaxed) - from > kLiveRingFrames)
+        if (written_.load(std::memory_order_relaxed) - from > kLiveRingFrames) {
             std::fill(replica.in.begin(), replica.in.end(), 0.0f); // overwritten while copied
+            replica.skipped.store(true, std::memory_order_release);
+        }
         try {
             replica.processor->process(replica.in.data(), replica.out.data(), frames);
         } catch (...) {
@@ -176,9 +179,20 @@ bool LiveChain::serve(int index) noexcept {
 
 bool LiveChain::caughtUp(int frames) const noexcept {
     const std::int64_t needed = readIndex() + frames;
-    for (int r = 0; r < replicaCount_; ++r)
-        if (replicas_[std::size_t(r)].produced.load(std::memory_order_acquire) >= needed)
+    bool faithfulLeft = false;
+    for (int r = 0; r < replicaCount_; ++r) {
+        const Replica& replica = replicas_[std::size_t(r)];
+        if (replica.skipped.load(std::memory_order_acquire))
+            continue;
+        faithfulLeft = true;
+        if (replica.produced.load(std::memory_order_acquire) >= needed)
             return true;
+    }
+    // Every replica skipped (a real-time stall before): the first that has it is all there is.
+    if (!faithfulLeft)
+        for (int r = 0; r < replicaCount_; ++r)
+            if (replicas_[std::size_t(r)].produced.load(std::memory_order_acquire) >= needed)
+                return true;
     return replicaCount_ == 0;
 }
 
@@ -197,10 +211,19 @@ void LiveChain::push(const float* input, int frames, std::int64_t nextFeedPositi
 }
 
 bool LiveChain::read(float* wet, int frames, LiveStats& stats) noexcept {
+    // Replicas in the order asked: those that never skipped input first (they hold the same
+    // samples), then those that did (better than silence in real time).
+    std::array<int, kLiveReplicas> order{};
     std::array<std::int64_t, kLiveReplicas> produced{};
-    for (int r = 0; r < replicaCount_; ++r)
-        produced[std::size_t(r)] =
-            replicas_[std::size_t(r)].produced.load(std::memory_order_acquire);
+    int asked = 0;
+    for (const bool skipped : {false, true})
+        for (int r = 0; r < replicaCount_; ++r) {
+            const Replica& replica = replicas_[std::size_t(r)];
+            if (replica.skipped.load(std::memory_order_acquire) != skipped)
+                continue;
+            order[std::size_t(asked)] = r;
+            produced[std::size_t(asked++)] = replica.produced.load(std::memory_order_acquire);
+        }
     const std::int64_t first = readIndex();
     bool sounding = false;
     std::uint64_t missing = 0;
@@ -212,15 +235,15 @@ bool LiveChain::read(float* wet, int frames, LiveStats& stats) noexcept {
         sounding = true;
         if (index < 0)
             continue; // before the stream: silence
-        // The first replica that has the frame (they hold the same samples).
         int from = 0;
-        while (from < replicaCount_ && index >= produced[std::size_t(from)])
+        while (from < asked && index >= produced[std::size_t(from)])
             ++from;
-        if (from == replicaCount_) {
+        if (from == asked) {
             ++missing; // every worker is late: silence, and the frame is skipped when it comes
             continue;
         }
-        wet[i] += gain * replicas_[std::size_t(from)].output[std::size_t(index & kRingMask)];
+        const Replica& replica = replicas_[std::size_t(order[std::size_t(from)])];
+        wet[i] += gain * replica.output[std::size_t(index & kRingMask)];
     }
     if (missing > 0) {
         stats.underruns.fetch_add(1, std::memory_order_relaxed);

@@ -258,8 +258,9 @@ public:
     bool continues(std::int64_t feedPosition) const {
         return started_ && feedNext_ == feedPosition;
     }
-    // After push(): whether some replica has the output the next read() of `frames` plays (a
-    // stream that may wait for it rather than play silence: LiveStream offline).
+    // After push(): whether a replica that never skipped input has the output the next read() of
+    // `frames` plays (a stream that may wait for it rather than play silence: LiveStream offline,
+    // which then plays exactly what a worker that keeps up plays).
     bool caughtUp(int frames) const noexcept;
     void restart() noexcept;
     void push(const float* input, int frames, std::int64_t nextFeedPosition) noexcept;
@@ -279,6 +280,9 @@ private:
         std::shared_ptr<dsp::StreamProcessor> processor;
         std::vector<float> output;
         std::atomic<std::int64_t> produced{0};
+        // Set once its worker skipped input it was too late for: its state, and so its samples,
+        // no longer match the other replica's. It then plays only what no faithful one has.
+        std::atomic<bool> skipped{false};
         // Its worker's.
         std::int64_t consumed = 0;
         std::vector<float> in, out;
