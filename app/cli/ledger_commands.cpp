@@ -143,6 +143,10 @@ ExitCode pull(const Arguments& args, std::ostream& out) {
     return ExitCode::Ok;
 }
 
+json optionalTime(const std::optional<UnixTime>& time) {
+    return time ? json(formatIsoTime(*time)) : json();
+}
+
 json recordJson(const ledger::RecordStanding& s) {
     const ledger::RecordFields& f = s.entry.fields;
     return {{"id", s.entry.id},
@@ -150,7 +154,20 @@ json recordJson(const ledger::RecordStanding& s) {
             {"signer", f.signerKey},
             {"state", s.state},
             {"revoked_grants", s.revokedGrants},
+            {"revoked_at", optionalTime(s.revokedAt)},
+            {"exported", optionalTime(f.exported)},
             {"record", json::parse(s.entry.signedRecord.record)}};
+}
+
+// A manifest's state in words: an export made while its grants held is not a violation
+// (docs/LEDGER.md "Query").
+std::string manifestStateText(const ledger::RecordStanding& s) {
+    const std::string revoked = s.revokedAt ? formatIsoTime(*s.revokedAt) : "";
+    if (s.state == "revoked-since")
+        return "made under a grant that held then, revoked since " + revoked;
+    if (s.state == "made-after-revocation")
+        return "made after its training grant was revoked (" + revoked + ")";
+    return s.state;
 }
 
 std::string recordText(const ledger::RecordStanding& s) {
@@ -167,11 +184,13 @@ std::string recordText(const ledger::RecordStanding& s) {
         break;
     case ledger::RecordKind::Manifest:
         what = "export of render " + f.render.value_or("") + " (sound " +
-               f.contentPcmSha256.value_or("").substr(0, 12) + "), signed by " +
+               f.contentPcmSha256.value_or("").substr(0, 12) + ")" +
+               (f.exported ? " made " + formatIsoTime(*f.exported) : "") + ", signed by " +
                f.signerKey.substr(0, 16) + "…";
         break;
     }
-    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " + s.state;
+    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " +
+                       (f.kind == ledger::RecordKind::Manifest ? manifestStateText(s) : s.state);
     for (const std::string& grant : s.revokedGrants)
         line += "\n    revoked: grant " + grant.substr(0, 12);
     return line;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 
 namespace accord::ledger {
@@ -78,11 +79,14 @@ RecordFields readManifestRecord(const json& manifest, const std::string& signatu
         fields.models.push_back(JsonFields(model, what + ": a model").text("weightsSha256"));
     fields.render = manifest.at("render").get<std::string>();
     fields.contentPcmSha256 = manifest.at("content").at("pcmSha256").get<std::string>();
+    if (const std::string exported = JsonFields(manifest, what).text("exportedAt", "");
+        !exported.empty())
+        fields.exported = parseIsoTime(exported, what + ": exportedAt");
     return fields;
 }
 
 std::vector<std::string> revokedAmong(const std::vector<std::string>& ids,
-                                      const std::set<std::string>& revoked) {
+                                      const std::map<std::string, UnixTime>& revoked) {
     std::vector<std::string> found;
     for (const std::string& id : ids)
         if (revoked.count(id))
@@ -214,28 +218,51 @@ ModelHistory modelHistory(const Ledger& ledger, const std::string& weightsSha256
         named.insert(r.fields.uses.begin(), r.fields.uses.end());
     }
     history.statements = standings(ledger.statementsWithIds({named.begin(), named.end()}), now);
-    std::set<std::string> revoked;
+    // Each revoked grant with the time its revocation in force says it was revoked.
+    std::map<std::string, UnixTime> revocationTimes;
+    for (const Standing& s : history.statements)
+        if (s.entry.fields.revocation)
+            revocationTimes.emplace(s.entry.id, s.entry.fields.revoked);
+    std::map<std::string, UnixTime> revokedAt;
     for (const Standing& s : history.statements)
         if (s.revokedBy)
-            revoked.insert(s.entry.id);
+            revokedAt.emplace(s.entry.id, revocationTimes.at(*s.revokedBy));
+    auto earliest = [&](const std::vector<std::string>& grants) {
+        std::optional<UnixTime> first;
+        for (const std::string& id : grants)
+            if (!first || revokedAt.at(id) < *first)
+                first = revokedAt.at(id);
+        return first;
+    };
     // The model's training grants revoked, by any record of it: what makes it source-revoked.
     std::set<std::string> revokedTraining;
     for (const RecordEntry& r : records)
-        for (const std::string& id : revokedAmong(r.fields.trainedUnder, revoked))
+        for (const std::string& id : revokedAmong(r.fields.trainedUnder, revokedAt))
             revokedTraining.insert(id);
     for (const RecordEntry& r : records) {
-        RecordStanding standing{r, "", {}};
-        if (r.fields.kind == RecordKind::Manifest)
-            standing.revokedGrants.assign(revokedTraining.begin(), revokedTraining.end());
-        else
-            standing.revokedGrants = revokedAmong(r.fields.trainedUnder, revoked);
-        if (!standing.revokedGrants.empty())
+        RecordStanding standing{r, "", {}, std::nullopt};
+        if (r.fields.kind == RecordKind::Manifest) {
+            // An export made while its grants held stays lawful after they are revoked; one made
+            // after a revocation is a violation (docs/LEDGER.md "Query").
+            for (const std::string& id : revokedTraining)
+                if (!r.fields.exported || revokedAt.at(id) <= *r.fields.exported)
+                    standing.revokedGrants.push_back(id);
+            if (!standing.revokedGrants.empty())
+                standing.state = r.fields.exported ? "made-after-revocation" : "source-revoked";
+            else if (!revokedTraining.empty()) {
+                standing.revokedGrants.assign(revokedTraining.begin(), revokedTraining.end());
+                standing.state = "revoked-since";
+            } else
+                standing.state = "valid";
+        } else if (!(standing.revokedGrants = revokedAmong(r.fields.trainedUnder, revokedAt))
+                        .empty())
             standing.state = "source-revoked";
         else if (r.fields.kind == RecordKind::Pack &&
-                 !(standing.revokedGrants = revokedAmong(r.fields.uses, revoked)).empty())
+                 !(standing.revokedGrants = revokedAmong(r.fields.uses, revokedAt)).empty())
             standing.state = "withdrawn";
         else
-            standing.state = r.fields.kind == RecordKind::Manifest ? "valid" : "active";
+            standing.state = "active";
+        standing.revokedAt = earliest(standing.revokedGrants);
         history.records.push_back(std::move(standing));
     }
     return history;

@@ -202,8 +202,9 @@ private slots:
     // A trains a voice, exports a song sung with it and shares it with studio B; both push; a label
     // queries the model and sees its card, the training grant, B's pack and A's export, all
     // standing. A revokes the training grant and pushes; B pulls and its copy of the model is
-    // refused; the label sees everything made of it source-revoked. A manifest changed in the
-    // database is refused by the label's query, naming it.
+    // refused; the label sees the model and pack source-revoked and the export, made before, revoked
+    // since; the song exported again after the revocation is made-after-revocation. A manifest
+    // changed in the database is refused by the label's query, naming it.
     void modelHistoryAndSourceRevocation() {
         ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
         START_CLUSTER(server);
@@ -327,11 +328,23 @@ private slots:
         QCOMPARE(pulled.json().value("source_revoked_models").toArray().size(), 1);
         QCOMPARE(convertB("b-again.wav"), 4);
 
+        // The song was exported while the grant held: not a violation, revoked since.
         const auto after = runCli(askLabel);
         QCOMPARE(after.exitCode, 0);
-        QCOMPARE(recordStates(after.json()),
-                 QStringList(
-                     {"manifest:source-revoked", "model:source-revoked", "pack:source-revoked"}));
+        QCOMPARE(
+            recordStates(after.json()),
+            QStringList({"manifest:revoked-since", "model:source-revoked", "pack:source-revoked"}));
+        QString revokedAt;
+        for (const auto& r : after.json().value("records").toArray())
+            if (r.toObject().value("kind").toString() == "model")
+                revokedAt = r.toObject().value("revoked_at").toString();
+        QVERIFY(!revokedAt.isEmpty());
+        for (const auto& r : after.json().value("records").toArray())
+            QCOMPARE(r.toObject().value("revoked_at").toString(), revokedAt);
+        const auto afterText = runCli({"ledger", "query", "--from", url, "--model", weights});
+        QVERIFY2(afterText.out.contains("made under a grant that held then, revoked since " +
+                                        revokedAt.toUtf8()),
+                 afterText.out.constData());
         int revokedTraining = 0;
         for (const auto& st : after.json().value("statements").toArray())
             if (st.toObject().value("scope").toString() == "train-voice" &&
@@ -346,13 +359,37 @@ private slots:
                      .exitCode,
                  1);
 
+        // The same song exported again after the revocation (the policy refuses generating with
+        // the model, not exporting what it made before): the ledger tells it apart.
+        QCOMPARE(
+            runCli({"export", song, "--out", dir.filePath("out2"), "--as", ada}, studioA).exitCode,
+            0);
+        QCOMPARE(runCli({"ledger", "push", "--to", url}, studioA).exitCode, 0);
+        const auto reexported = runCli(askLabel);
+        QCOMPARE(reexported.exitCode, 0);
+        QCOMPARE(recordStates(reexported.json()),
+                 QStringList({"manifest:made-after-revocation", "manifest:revoked-since",
+                              "model:source-revoked", "pack:source-revoked"}));
+        for (const auto& r : reexported.json().value("records").toArray()) {
+            const QJsonObject record = r.toObject();
+            if (record.value("kind").toString() != "manifest")
+                continue;
+            const bool after = record.value("state").toString() == "made-after-revocation";
+            QCOMPARE(record.value("exported").toString() >= revokedAt, after);
+        }
+        QVERIFY(runCli({"ledger", "query", "--from", url, "--model", weights})
+                    .out.contains("made after its training grant was revoked (" +
+                                  revokedAt.toUtf8() + ")"));
+
         // The export's manifest altered on the server (who owns a recording), its id made to match:
         // the server takes it, the label's query refuses it naming it.
+        const QString first = "(SELECT min(id) FROM ledger_records WHERE kind = 'manifest')";
         const QString altered = server.psql(
             "UPDATE ledger_records SET record = replace(record, '\"ownerName\":\"Ada\"', "
             "'\"ownerName\":\"Eve\"'), id = encode(sha256(convert_to(replace(record, "
             "'\"ownerName\":\"Ada\"', '\"ownerName\":\"Eve\"'), 'UTF8')), 'hex') "
-            "WHERE kind = 'manifest' RETURNING id");
+            "WHERE id = " +
+            first + " RETURNING id");
         QCOMPARE(altered.size(), 64);
         const auto refused = runCli(askLabel);
         QCOMPARE(refused.exitCode, 3);
