@@ -91,7 +91,8 @@ ExitCode push(const Arguments& args, std::ostream& out) {
         " there already\nSent " + plural(records.sent, "record") +
         " of models, packs and exports: " + std::to_string(records.stored) + " new, " +
         std::to_string(records.alreadyThere) + " there already\nSent the fingerprints of " +
-        plural(prints.sent, "recording") + ": " + std::to_string(prints.stored) + " new, " +
+        plural(prints.sent, "recording") + " (" + std::to_string(prints.rendersSent) +
+        " of them renders): " + std::to_string(prints.stored) + " new, " +
         std::to_string(prints.alreadyThere) + " there already";
     for (const std::string& note : prints.skipped)
         text += "\nnote: " + note;
@@ -106,6 +107,7 @@ ExitCode push(const Arguments& args, std::ostream& out) {
             {"already_there", records.alreadyThere}}},
           {"fingerprints",
            {{"sent", prints.sent},
+            {"renders", prints.rendersSent},
             {"stored", prints.stored},
             {"already_there", prints.alreadyThere},
             {"skipped", prints.skipped}}}},

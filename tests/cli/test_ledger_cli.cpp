@@ -230,12 +230,15 @@ private slots:
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
         const QString weights = QString::fromStdString(
             accord::Registry::open(studioA.toStdString())->models().front().weightsSha256);
-        // A song sung with the model, exported: its manifest names the model.
+        // A song sung with the model (Bo's take re-sung, 5.8 s, long enough to identify),
+        // exported: its manifest names the model.
         const QString sung = dir.filePath("sung.wav");
-        QCOMPARE(runCli({"convert", "--model", model,
-                         accord::test::materialFile("alsa/Front_Left.wav"), sung, "--as", ada},
-                        studioA)
-                     .exitCode,
+        const QString sungFrom = runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA)
+                                     .json()
+                                     .value("pcm_sha256")
+                                     .toString();
+        QCOMPARE(sungFrom.size(), 64);
+        QCOMPARE(runCli({"convert", "--model", model, boTake, sung, "--as", ada}, studioA).exitCode,
                  0);
         const QString song = dir.filePath("song.accord");
         QCOMPARE(runCli({"project", "new", song}, studioA).exitCode, 0);
@@ -294,6 +297,40 @@ private slots:
         QCOMPARE(resent.value("sent").toInt(), 2);
         QCOMPARE(resent.value("already_there").toInt(), 2);
         QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
+
+        // The sung vocal, a render, is in the catalogue with the lineage its studio signed: a
+        // label with no registry finds it and names the model and the recording it came from.
+        // Bo sang the same take through the same model in studio B: B's conversion is found
+        // too, signed by B, the take there Bo's.
+        QVERIFY(pushedA.json().value("fingerprints").toObject().value("renders").toInt() >= 1);
+        const auto foundSung = runCli({"--json", "identify", "--ledger", url, sung});
+        QCOMPARE(foundSung.exitCode, 0);
+        QStringList conversionSources;
+        QSet<QString> signers;
+        for (const auto& value : foundSung.json().value("matches").toArray()) {
+            const QJsonObject match = value.toObject();
+            const QJsonObject lineage = match.value("lineage").toObject();
+            if (lineage.value("kind").toString() != "conversion")
+                continue;
+            QCOMPARE(match.value("render").toString().size(), 64);
+            QCOMPARE(match.value("owner_name").toString(), QString("studio"));
+            signers.insert(match.value("owner").toString());
+            const QJsonArray models = lineage.value("models").toArray();
+            QCOMPARE(models.size(), 1);
+            QCOMPARE(models.first().toObject().value("weights_sha256").toString(), weights);
+            QCOMPARE(models.first().toObject().value("owner_name").toString(), QString("Ada"));
+            const QJsonArray sources = lineage.value("sources").toArray();
+            QCOMPARE(sources.size(), 1);
+            QCOMPARE(sources.first().toObject().value("pcm_sha256").toString(), sungFrom);
+            conversionSources << sources.first().toObject().value("owner_name").toString();
+        }
+        conversionSources.sort();
+        QCOMPARE(conversionSources, QStringList({"Ada", "Bo"}));
+        QCOMPARE(signers.size(), 2);
+        const auto sungText = runCli({"identify", "--ledger", url, sung});
+        QVERIFY2(sungText.out.contains("conversion made with voice model " +
+                                       weights.left(12).toUtf8() + " of Ada"),
+                 sungText.out.constData());
 
         // The label, with no registry, asks about the model.
         const QStringList askLabel = {"--json", "ledger",  "query", "--from",
