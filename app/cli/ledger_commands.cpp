@@ -158,6 +158,7 @@ json recordJson(const ledger::RecordStanding& s) {
             {"revoked_grants", s.revokedGrants},
             {"revoked_at", optionalTime(s.revokedAt)},
             {"exported", optionalTime(f.exported)},
+            {"owner_signed", f.ownerSigned},
             {"record", json::parse(s.entry.signedRecord.record)}};
 }
 
@@ -182,7 +183,9 @@ std::string recordText(const ledger::RecordStanding& s) {
         break;
     case ledger::RecordKind::Pack:
         what = "pack imported by studio " + f.signerKey.substr(0, 16) + "…, carrying " +
-               plural(f.uses.size(), "use");
+               plural(f.uses.size(), "use") +
+               (f.ownerSigned ? ", its terms signed by the model's owner"
+                              : ", its terms the importer's word");
         break;
     case ledger::RecordKind::Manifest:
         what = "export of render " + f.render.value_or("") + " (sound " +

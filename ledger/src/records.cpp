@@ -30,6 +30,41 @@ std::vector<std::string> textList(const json& list) {
     return list.get<std::vector<std::string>>();
 }
 
+// A pack record's manifest as the model's owner signed it: the owner's signature, and that the
+// record says what the manifest says (the model, who shared it, to whom, which grants), so an
+// importer cannot restate the owner's terms. Returns true; throws IntegrityError naming `what`.
+bool checkOwnerSignedManifest(const json& record, const RecordFields& fields,
+                              const std::string& what) {
+    const json& manifest = record.at("sharedManifest");
+    const JsonFields shared(manifest, what + ": sharedManifest");
+    const JsonFields model(shared.object("model", false), what + ": sharedManifest: model");
+    const std::string owner = model.text("owner");
+    bool isSigned = false;
+    try {
+        const Bytes key = fromHex(owner, what + ": the model owner's key");
+        isSigned = isPublicKey(key) &&
+                   verifySignature(key, packManifestSignedMessage(manifest),
+                                   fromHex(shared.text("ownerSignature"), what + ": signature"));
+    } catch (const BadInput&) {
+    }
+    if (!isSigned)
+        throw IntegrityError(what + ": its pack manifest is not signed by the model's owner (" +
+                             owner.substr(0, 16) + "…)");
+    std::vector<std::string> trainedUnder;
+    for (const json& recording : shared.objects("recordings", false))
+        if (recording.contains("trainedUnder") && recording.at("trainedUnder").is_string())
+            trainedUnder.push_back(recording.at("trainedUnder").get<std::string>());
+    const json& recordModel = record.at("model");
+    if (model.text("weightsSha256") != recordModel.at("weightsSha256") ||
+        owner != recordModel.at("owner") || model.text("kind") != recordModel.at("kind") ||
+        shared.text("studio") != record.at("sharedBy") ||
+        manifest.at("recipient") != record.at("recipient") ||
+        textList(shared.texts("uses", false)) != fields.uses || trainedUnder != fields.trainedUnder)
+        throw IntegrityError(what + ": it says other than the pack manifest its model's owner "
+                                    "signed (model, sharer, recipient or grants)");
+    return true;
+}
+
 // A model or pack record: its form, then its signature by the studio it names.
 RecordFields readStudioRecord(const json& record, const std::string& text,
                               const std::string& signature, const std::string& what) {
@@ -56,6 +91,8 @@ RecordFields readStudioRecord(const json& record, const std::string& text,
         top.text("recipient", "");
         fields.trainedUnder = textList(top.texts("trainedUnder", false));
         fields.uses = textList(top.texts("uses", false));
+        if (record.contains("sharedManifest"))
+            fields.ownerSigned = checkOwnerSignedManifest(record, fields, what);
     }
     if (!verifySignature(fromHex(fields.signerKey, what + ": studio key"), text,
                          fromHex(signature, what + ": signature")))
@@ -123,15 +160,19 @@ std::string recordText(const ModelRecord& record) {
 }
 
 std::string recordText(const PackImportRecord& record) {
-    return canonicalJson({{"format", kPackFormat},
-                          {"studio", record.studio},
-                          {"sharedBy", record.sharedBy},
-                          {"pack", record.packSha256},
-                          {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
-                          {"recipient", record.recipient ? json(*record.recipient) : json()},
-                          {"trainedUnder", record.trainedUnder},
-                          {"uses", record.uses},
-                          {"imported", record.imported}});
+    json text = {{"format", kPackFormat},
+                 {"studio", record.studio},
+                 {"sharedBy", record.sharedBy},
+                 {"pack", record.packSha256},
+                 {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
+                 {"recipient", record.recipient ? json(*record.recipient) : json()},
+                 {"trainedUnder", record.trainedUnder},
+                 {"uses", record.uses},
+                 {"imported", record.imported}};
+    // Only when the pack carries it, so a record of an older pack reads (and hashes) as before.
+    if (record.ownerSignedManifest)
+        text["sharedManifest"] = json::parse(*record.ownerSignedManifest);
+    return canonicalJson(text);
 }
 
 RecordFields verifyRecord(const SignedRecord& signedRecord, const std::string& what) {

@@ -6,10 +6,13 @@
 // studio's own registry refused on push with nothing of its batch sent; an unreachable server and
 // a ledger newer than this Accord (exit 2, naming it).
 
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/provenance.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/catalogue.h"
 #include "accord/ledger/ledger.h"
+#include "accord/ledger/records.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include "postgres_cluster.h"
@@ -202,9 +205,9 @@ private slots:
     // A trains a voice, exports a song sung with it and shares it with studio B; both push; a label
     // queries the model and sees its card, the training grant, B's pack and A's export, all
     // standing. A revokes the training grant and pushes; B pulls and its copy of the model is
-    // refused; the label sees the model and pack source-revoked and the export, made before, revoked
-    // since; the song exported again after the revocation is made-after-revocation. A manifest
-    // changed in the database is refused by the label's query, naming it.
+    // refused; the label sees the model and pack source-revoked and the export, made before,
+    // revoked since; the song exported again after the revocation is made-after-revocation. A
+    // manifest changed in the database is refused by the label's query, naming it.
     void modelHistoryAndSourceRevocation() {
         ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
         START_CLUSTER(server);
@@ -355,6 +358,56 @@ private slots:
         }
         QVERIFY2(scopes.contains("train-voice"), qPrintable(scopes.join(",")));
         QVERIFY(scopes.contains("generate") && scopes.contains("export")); // the pack's uses
+        // B's pack record carries the pack's manifest as Ada signed it: its terms are hers.
+        for (const auto& r : before.json().value("records").toArray())
+            if (r.toObject().value("kind").toString() == "pack") {
+                QVERIFY(r.toObject().value("owner_signed").toBool());
+                QVERIFY(r.toObject()
+                            .value("record")
+                            .toObject()
+                            .value("sharedManifest")
+                            .toObject()
+                            .contains("ownerSignature"));
+            }
+        // Studio B restating the terms, signed with B's own key: refused, naming why. One use
+        // dropped in the manifest it carries (no longer Ada's signature), or only in its record
+        // (no longer what Ada signed).
+        {
+            const auto ledger = accord::ledger::Ledger::connect(url.toStdString());
+            const auto registryB = accord::Registry::open(studioB.toStdString());
+            const QJsonObject record =
+                QJsonDocument::fromJson(server
+                                            .psql("SELECT record FROM ledger_records WHERE "
+                                                  "kind = 'pack'")
+                                            .toUtf8())
+                    .object();
+            auto refusal = [&](bool inManifestToo) -> QString {
+                QJsonObject forged = record;
+                QJsonArray uses = forged.value("uses").toArray();
+                uses.removeLast();
+                forged["uses"] = uses;
+                if (inManifestToo) {
+                    QJsonObject manifest = forged.value("sharedManifest").toObject();
+                    manifest["uses"] = uses;
+                    forged["sharedManifest"] = manifest;
+                }
+                const std::string text = accord::canonicalJson(
+                    nlohmann::json::parse(QJsonDocument(forged).toJson().toStdString()));
+                try {
+                    ledger->publishRecords({{text, accord::toHex(registryB->signAsStudio(text))}});
+                } catch (const accord::IntegrityError& e) {
+                    return e.what();
+                }
+                return "accepted";
+            };
+            const QString manifestChanged = refusal(true);
+            QVERIFY2(manifestChanged.contains("not signed by the model's owner"),
+                     qPrintable(manifestChanged));
+            const QString recordChanged = refusal(false);
+            QVERIFY2(recordChanged.contains("says other than the pack manifest"),
+                     qPrintable(recordChanged));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
+        }
 
         // Ada withdraws the training grant: A's model is source-revoked; A publishes; B pulls.
         QCOMPARE(runCli({"grant", "revoke", trainGrant, "--reason", "no more"}, studioA).exitCode,

@@ -49,6 +49,10 @@ struct PackImportRecord {
     std::vector<std::string> trainedUnder; // grant statement ids
     std::vector<std::string> uses;         // grant statement ids
     std::string imported;                  // ISO time
+    // The pack's manifest as the model's owner signed it (its `ownerSignature`), when it carries
+    // that signature: the record's model, sharer, recipient and grants are then the owner's word,
+    // checked by every reader, not only the importer's.
+    std::optional<std::string> ownerSignedManifest;
 };
 
 // The canonical text of a record, the bytes its signer signs.
@@ -72,6 +76,7 @@ struct RecordFields {
     std::optional<std::string> render;           // manifest: the export's render id
     std::optional<std::string> contentPcmSha256; // manifest: the exported sound
     std::optional<UnixTime> exported; // manifest: its `exportedAt`, the exporter's signed word
+    bool ownerSigned = false; // pack: what it says is in a manifest its model's owner signed
 };
 
 struct RecordEntry {
