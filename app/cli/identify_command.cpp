@@ -31,6 +31,34 @@ void reportSkipped(const workflows::IndexUpdate& update, std::ostream& err) {
         err << "note: " << note << "\n";
 }
 
+// A render's lineage as its claim on the ledger names it (docs/LEDGER.md "Renders in the
+// catalogue"): JSON, and one line of text.
+json lineageJson(const RenderLineage& lineage, std::string& text) {
+    json models = json::array(), sources = json::array();
+    text += "    " + lineage.kind + " made with";
+    for (const LineageModel& m : lineage.models) {
+        models.push_back({{"kind", m.kind},
+                          {"weights_sha256", m.weightsSha256},
+                          {"owner", m.ownerKey},
+                          {"owner_name", m.ownerName}});
+        text +=
+            " " + m.kind + " model " + m.weightsSha256.substr(0, 12) + " of " + m.ownerName + ";";
+    }
+    if (lineage.models.empty())
+        text += " no model;";
+    text += " from";
+    for (const LineageSource& src : lineage.sources) {
+        sources.push_back({{"pcm_sha256", src.pcmSha256},
+                           {"owner", src.ownerKey},
+                           {"owner_name", src.ownerName}});
+        text += " recording " + src.pcmSha256.substr(0, 12) + " of " + src.ownerName + ",";
+    }
+    if (lineage.sources.empty())
+        text += " no recording,";
+    text.back() = '\n';
+    return {{"kind", lineage.kind}, {"models", models}, {"sources", sources}};
+}
+
 // The matches in `file`, as JSON and text (docs/CLI.md "identify"); the same for the local index
 // and the ledger's catalogue.
 void emitMatches(const Arguments& args, std::ostream& out, const std::string& file,
@@ -56,6 +84,8 @@ void emitMatches(const Arguments& args, std::ostream& out, const std::string& fi
                       r.speed, r.pitchSemitones, r.confidence);
         text += "  " + kind + " " + r.id + " of " + r.ownerName + " (" + r.owner + "): " + figures +
                 "\n";
+        if (r.lineage)
+            matches.back()["lineage"] = lineageJson(*r.lineage, text);
     }
     emit(args, out, {{"matches", matches}}, text);
 }

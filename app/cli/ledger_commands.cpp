@@ -91,7 +91,8 @@ ExitCode push(const Arguments& args, std::ostream& out) {
         " there already\nSent " + plural(records.sent, "record") +
         " of models, packs and exports: " + std::to_string(records.stored) + " new, " +
         std::to_string(records.alreadyThere) + " there already\nSent the fingerprints of " +
-        plural(prints.sent, "recording") + ": " + std::to_string(prints.stored) + " new, " +
+        plural(prints.sent, "recording") + " (" + std::to_string(prints.rendersSent) +
+        " of them renders): " + std::to_string(prints.stored) + " new, " +
         std::to_string(prints.alreadyThere) + " there already";
     for (const std::string& note : prints.skipped)
         text += "\nnote: " + note;
@@ -106,6 +107,7 @@ ExitCode push(const Arguments& args, std::ostream& out) {
             {"already_there", records.alreadyThere}}},
           {"fingerprints",
            {{"sent", prints.sent},
+            {"renders", prints.rendersSent},
             {"stored", prints.stored},
             {"already_there", prints.alreadyThere},
             {"skipped", prints.skipped}}}},
@@ -143,6 +145,10 @@ ExitCode pull(const Arguments& args, std::ostream& out) {
     return ExitCode::Ok;
 }
 
+json optionalTime(const std::optional<UnixTime>& time) {
+    return time ? json(formatIsoTime(*time)) : json();
+}
+
 json recordJson(const ledger::RecordStanding& s) {
     const ledger::RecordFields& f = s.entry.fields;
     return {{"id", s.entry.id},
@@ -150,7 +156,21 @@ json recordJson(const ledger::RecordStanding& s) {
             {"signer", f.signerKey},
             {"state", s.state},
             {"revoked_grants", s.revokedGrants},
+            {"revoked_at", optionalTime(s.revokedAt)},
+            {"exported", optionalTime(f.exported)},
+            {"owner_signed", f.ownerSigned},
             {"record", json::parse(s.entry.signedRecord.record)}};
+}
+
+// A manifest's state in words: an export made while its grants held is not a violation
+// (docs/LEDGER.md "Query").
+std::string manifestStateText(const ledger::RecordStanding& s) {
+    const std::string revoked = s.revokedAt ? formatIsoTime(*s.revokedAt) : "";
+    if (s.state == "revoked-since")
+        return "made under a grant that held then, revoked since " + revoked;
+    if (s.state == "made-after-revocation")
+        return "made after its training grant was revoked (" + revoked + ")";
+    return s.state;
 }
 
 std::string recordText(const ledger::RecordStanding& s) {
@@ -163,15 +183,19 @@ std::string recordText(const ledger::RecordStanding& s) {
         break;
     case ledger::RecordKind::Pack:
         what = "pack imported by studio " + f.signerKey.substr(0, 16) + "…, carrying " +
-               plural(f.uses.size(), "use");
+               plural(f.uses.size(), "use") +
+               (f.ownerSigned ? ", its terms signed by the model's owner"
+                              : ", its terms the importer's word");
         break;
     case ledger::RecordKind::Manifest:
         what = "export of render " + f.render.value_or("") + " (sound " +
-               f.contentPcmSha256.value_or("").substr(0, 12) + "), signed by " +
+               f.contentPcmSha256.value_or("").substr(0, 12) + ")" +
+               (f.exported ? " made " + formatIsoTime(*f.exported) : "") + ", signed by " +
                f.signerKey.substr(0, 16) + "…";
         break;
     }
-    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " + s.state;
+    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " +
+                       (f.kind == ledger::RecordKind::Manifest ? manifestStateText(s) : s.state);
     for (const std::string& grant : s.revokedGrants)
         line += "\n    revoked: grant " + grant.substr(0, 12);
     return line;

@@ -38,6 +38,11 @@ std::string manifestSignedMessage(json manifest) {
     return kSignaturePrefix + canonicalJson(manifest);
 }
 
+std::string packManifestSignedMessage(json manifest) {
+    manifest.erase("ownerSignature");
+    return "accord-pack-manifest-v1\n" + canonicalJson(manifest);
+}
+
 std::string canonicalJson(const json& value) {
     requireFinite(value);
     // nlohmann's object is a std::map: keys come out sorted; dump() without indent is compact.

@@ -42,17 +42,50 @@ template <typename T> std::string intArray(const std::vector<T>& values) {
 
 } // namespace
 
+namespace {
+
+json lineageJson(const RenderLineage& lineage) {
+    json models = json::array(), sources = json::array();
+    for (const LineageModel& m : lineage.models)
+        models.push_back({{"kind", m.kind},
+                          {"weightsSha256", m.weightsSha256},
+                          {"owner", m.ownerKey},
+                          {"ownerName", m.ownerName}});
+    for (const LineageSource& s : lineage.sources)
+        sources.push_back(
+            {{"pcmSha256", s.pcmSha256}, {"owner", s.ownerKey}, {"ownerName", s.ownerName}});
+    return {{"kind", lineage.kind}, {"models", models}, {"sources", sources}};
+}
+
+RenderLineage readLineage(const json& render) {
+    RenderLineage lineage{render.at("kind").get<std::string>(), {}, {}};
+    for (const json& m : render.at("models"))
+        lineage.models.push_back(
+            {m.at("kind").get<std::string>(), m.at("weightsSha256").get<std::string>(),
+             m.at("owner").get<std::string>(), m.at("ownerName").get<std::string>()});
+    for (const json& s : render.at("sources"))
+        lineage.sources.push_back({s.at("pcmSha256").get<std::string>(),
+                                   s.at("owner").get<std::string>(),
+                                   s.at("ownerName").get<std::string>()});
+    return lineage;
+}
+
+} // namespace
+
 std::string fingerprintClaimText(const FingerprintClaimFields& f) {
-    return json{{"format", kClaimFormat},
-                {"holder", f.holder},
-                {"holderName", f.holderName},
-                {"studio", f.studio},
-                {"pcmSha256", f.pcmSha256},
-                {"seconds", f.seconds},
-                {"fingerprintVersion", f.fingerprintVersion},
-                {"landmarks", f.landmarks},
-                {"landmarksSha256", f.landmarksSha256}}
-        .dump();
+    json claim = {{"format", kClaimFormat},
+                  {"holder", f.holder},
+                  {"holderName", f.holderName},
+                  {"studio", f.studio},
+                  {"pcmSha256", f.pcmSha256},
+                  {"seconds", f.seconds},
+                  {"fingerprintVersion", f.fingerprintVersion},
+                  {"landmarks", f.landmarks},
+                  {"landmarksSha256", f.landmarksSha256}};
+    // Only in a render's claim, so a recording's claim reads (and hashes) as before.
+    if (f.render)
+        claim["render"] = lineageJson(*f.render);
+    return claim.dump();
 }
 
 FingerprintClaimFields readFingerprintClaim(const std::string& text, const std::string& what) {
@@ -69,6 +102,8 @@ FingerprintClaimFields readFingerprintClaim(const std::string& text, const std::
         f.fingerprintVersion = claim.at("fingerprintVersion").get<int>();
         f.landmarks = claim.at("landmarks").get<std::int64_t>();
         f.landmarksSha256 = claim.at("landmarksSha256").get<std::string>();
+        if (claim.contains("render"))
+            f.render = readLineage(claim.at("render"));
     } catch (const json::exception&) {
         throw IntegrityError(what + " is not a readable fingerprint claim");
     }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 
 namespace accord::ledger {
@@ -27,6 +28,41 @@ json modelJson(const std::string& kind, const std::string& weightsSha256,
 
 std::vector<std::string> textList(const json& list) {
     return list.get<std::vector<std::string>>();
+}
+
+// A pack record's manifest as the model's owner signed it: the owner's signature, and that the
+// record says what the manifest says (the model, who shared it, to whom, which grants), so an
+// importer cannot restate the owner's terms. Returns true; throws IntegrityError naming `what`.
+bool checkOwnerSignedManifest(const json& record, const RecordFields& fields,
+                              const std::string& what) {
+    const json& manifest = record.at("sharedManifest");
+    const JsonFields shared(manifest, what + ": sharedManifest");
+    const JsonFields model(shared.object("model", false), what + ": sharedManifest: model");
+    const std::string owner = model.text("owner");
+    bool isSigned = false;
+    try {
+        const Bytes key = fromHex(owner, what + ": the model owner's key");
+        isSigned = isPublicKey(key) &&
+                   verifySignature(key, packManifestSignedMessage(manifest),
+                                   fromHex(shared.text("ownerSignature"), what + ": signature"));
+    } catch (const BadInput&) {
+    }
+    if (!isSigned)
+        throw IntegrityError(what + ": its pack manifest is not signed by the model's owner (" +
+                             owner.substr(0, 16) + "…)");
+    std::vector<std::string> trainedUnder;
+    for (const json& recording : shared.objects("recordings", false))
+        if (recording.contains("trainedUnder") && recording.at("trainedUnder").is_string())
+            trainedUnder.push_back(recording.at("trainedUnder").get<std::string>());
+    const json& recordModel = record.at("model");
+    if (model.text("weightsSha256") != recordModel.at("weightsSha256") ||
+        owner != recordModel.at("owner") || model.text("kind") != recordModel.at("kind") ||
+        shared.text("studio") != record.at("sharedBy") ||
+        manifest.at("recipient") != record.at("recipient") ||
+        textList(shared.texts("uses", false)) != fields.uses || trainedUnder != fields.trainedUnder)
+        throw IntegrityError(what + ": it says other than the pack manifest its model's owner "
+                                    "signed (model, sharer, recipient or grants)");
+    return true;
 }
 
 // A model or pack record: its form, then its signature by the studio it names.
@@ -55,6 +91,8 @@ RecordFields readStudioRecord(const json& record, const std::string& text,
         top.text("recipient", "");
         fields.trainedUnder = textList(top.texts("trainedUnder", false));
         fields.uses = textList(top.texts("uses", false));
+        if (record.contains("sharedManifest"))
+            fields.ownerSigned = checkOwnerSignedManifest(record, fields, what);
     }
     if (!verifySignature(fromHex(fields.signerKey, what + ": studio key"), text,
                          fromHex(signature, what + ": signature")))
@@ -78,11 +116,14 @@ RecordFields readManifestRecord(const json& manifest, const std::string& signatu
         fields.models.push_back(JsonFields(model, what + ": a model").text("weightsSha256"));
     fields.render = manifest.at("render").get<std::string>();
     fields.contentPcmSha256 = manifest.at("content").at("pcmSha256").get<std::string>();
+    if (const std::string exported = JsonFields(manifest, what).text("exportedAt", "");
+        !exported.empty())
+        fields.exported = parseIsoTime(exported, what + ": exportedAt");
     return fields;
 }
 
 std::vector<std::string> revokedAmong(const std::vector<std::string>& ids,
-                                      const std::set<std::string>& revoked) {
+                                      const std::map<std::string, UnixTime>& revoked) {
     std::vector<std::string> found;
     for (const std::string& id : ids)
         if (revoked.count(id))
@@ -119,15 +160,19 @@ std::string recordText(const ModelRecord& record) {
 }
 
 std::string recordText(const PackImportRecord& record) {
-    return canonicalJson({{"format", kPackFormat},
-                          {"studio", record.studio},
-                          {"sharedBy", record.sharedBy},
-                          {"pack", record.packSha256},
-                          {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
-                          {"recipient", record.recipient ? json(*record.recipient) : json()},
-                          {"trainedUnder", record.trainedUnder},
-                          {"uses", record.uses},
-                          {"imported", record.imported}});
+    json text = {{"format", kPackFormat},
+                 {"studio", record.studio},
+                 {"sharedBy", record.sharedBy},
+                 {"pack", record.packSha256},
+                 {"model", modelJson(record.kind, record.weightsSha256, record.ownerKey)},
+                 {"recipient", record.recipient ? json(*record.recipient) : json()},
+                 {"trainedUnder", record.trainedUnder},
+                 {"uses", record.uses},
+                 {"imported", record.imported}};
+    // Only when the pack carries it, so a record of an older pack reads (and hashes) as before.
+    if (record.ownerSignedManifest)
+        text["sharedManifest"] = json::parse(*record.ownerSignedManifest);
+    return canonicalJson(text);
 }
 
 RecordFields verifyRecord(const SignedRecord& signedRecord, const std::string& what) {
@@ -214,28 +259,51 @@ ModelHistory modelHistory(const Ledger& ledger, const std::string& weightsSha256
         named.insert(r.fields.uses.begin(), r.fields.uses.end());
     }
     history.statements = standings(ledger.statementsWithIds({named.begin(), named.end()}), now);
-    std::set<std::string> revoked;
+    // Each revoked grant with the time its revocation in force says it was revoked.
+    std::map<std::string, UnixTime> revocationTimes;
+    for (const Standing& s : history.statements)
+        if (s.entry.fields.revocation)
+            revocationTimes.emplace(s.entry.id, s.entry.fields.revoked);
+    std::map<std::string, UnixTime> revokedAt;
     for (const Standing& s : history.statements)
         if (s.revokedBy)
-            revoked.insert(s.entry.id);
+            revokedAt.emplace(s.entry.id, revocationTimes.at(*s.revokedBy));
+    auto earliest = [&](const std::vector<std::string>& grants) {
+        std::optional<UnixTime> first;
+        for (const std::string& id : grants)
+            if (!first || revokedAt.at(id) < *first)
+                first = revokedAt.at(id);
+        return first;
+    };
     // The model's training grants revoked, by any record of it: what makes it source-revoked.
     std::set<std::string> revokedTraining;
     for (const RecordEntry& r : records)
-        for (const std::string& id : revokedAmong(r.fields.trainedUnder, revoked))
+        for (const std::string& id : revokedAmong(r.fields.trainedUnder, revokedAt))
             revokedTraining.insert(id);
     for (const RecordEntry& r : records) {
-        RecordStanding standing{r, "", {}};
-        if (r.fields.kind == RecordKind::Manifest)
-            standing.revokedGrants.assign(revokedTraining.begin(), revokedTraining.end());
-        else
-            standing.revokedGrants = revokedAmong(r.fields.trainedUnder, revoked);
-        if (!standing.revokedGrants.empty())
+        RecordStanding standing{r, "", {}, std::nullopt};
+        if (r.fields.kind == RecordKind::Manifest) {
+            // An export made while its grants held stays lawful after they are revoked; one made
+            // after a revocation is a violation (docs/LEDGER.md "Query").
+            for (const std::string& id : revokedTraining)
+                if (!r.fields.exported || revokedAt.at(id) <= *r.fields.exported)
+                    standing.revokedGrants.push_back(id);
+            if (!standing.revokedGrants.empty())
+                standing.state = r.fields.exported ? "made-after-revocation" : "source-revoked";
+            else if (!revokedTraining.empty()) {
+                standing.revokedGrants.assign(revokedTraining.begin(), revokedTraining.end());
+                standing.state = "revoked-since";
+            } else
+                standing.state = "valid";
+        } else if (!(standing.revokedGrants = revokedAmong(r.fields.trainedUnder, revokedAt))
+                        .empty())
             standing.state = "source-revoked";
         else if (r.fields.kind == RecordKind::Pack &&
-                 !(standing.revokedGrants = revokedAmong(r.fields.uses, revoked)).empty())
+                 !(standing.revokedGrants = revokedAmong(r.fields.uses, revokedAt)).empty())
             standing.state = "withdrawn";
         else
-            standing.state = r.fields.kind == RecordKind::Manifest ? "valid" : "active";
+            standing.state = "active";
+        standing.revokedAt = earliest(standing.revokedGrants);
         history.records.push_back(std::move(standing));
     }
     return history;

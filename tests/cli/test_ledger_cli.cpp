@@ -6,10 +6,13 @@
 // studio's own registry refused on push with nothing of its batch sent; an unreachable server and
 // a ledger newer than this Accord (exit 2, naming it).
 
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/provenance.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/catalogue.h"
 #include "accord/ledger/ledger.h"
+#include "accord/ledger/records.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include "postgres_cluster.h"
@@ -202,8 +205,9 @@ private slots:
     // A trains a voice, exports a song sung with it and shares it with studio B; both push; a label
     // queries the model and sees its card, the training grant, B's pack and A's export, all
     // standing. A revokes the training grant and pushes; B pulls and its copy of the model is
-    // refused; the label sees everything made of it source-revoked. A manifest changed in the
-    // database is refused by the label's query, naming it.
+    // refused; the label sees the model and pack source-revoked and the export, made before,
+    // revoked since; the song exported again after the revocation is made-after-revocation. A
+    // manifest changed in the database is refused by the label's query, naming it.
     void modelHistoryAndSourceRevocation() {
         ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
         START_CLUSTER(server);
@@ -229,12 +233,15 @@ private slots:
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
         const QString weights = QString::fromStdString(
             accord::Registry::open(studioA.toStdString())->models().front().weightsSha256);
-        // A song sung with the model, exported: its manifest names the model.
+        // A song sung with the model (Bo's take re-sung, 5.8 s, long enough to identify),
+        // exported: its manifest names the model.
         const QString sung = dir.filePath("sung.wav");
-        QCOMPARE(runCli({"convert", "--model", model,
-                         accord::test::materialFile("alsa/Front_Left.wav"), sung, "--as", ada},
-                        studioA)
-                     .exitCode,
+        const QString sungFrom = runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA)
+                                     .json()
+                                     .value("pcm_sha256")
+                                     .toString();
+        QCOMPARE(sungFrom.size(), 64);
+        QCOMPARE(runCli({"convert", "--model", model, boTake, sung, "--as", ada}, studioA).exitCode,
                  0);
         const QString song = dir.filePath("song.accord");
         QCOMPARE(runCli({"project", "new", song}, studioA).exitCode, 0);
@@ -294,6 +301,40 @@ private slots:
         QCOMPARE(resent.value("already_there").toInt(), 2);
         QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
 
+        // The sung vocal, a render, is in the catalogue with the lineage its studio signed: a
+        // label with no registry finds it and names the model and the recording it came from.
+        // Bo sang the same take through the same model in studio B: B's conversion is found
+        // too, signed by B, the take there Bo's.
+        QVERIFY(pushedA.json().value("fingerprints").toObject().value("renders").toInt() >= 1);
+        const auto foundSung = runCli({"--json", "identify", "--ledger", url, sung});
+        QCOMPARE(foundSung.exitCode, 0);
+        QStringList conversionSources;
+        QSet<QString> signers;
+        for (const auto& value : foundSung.json().value("matches").toArray()) {
+            const QJsonObject match = value.toObject();
+            const QJsonObject lineage = match.value("lineage").toObject();
+            if (lineage.value("kind").toString() != "conversion")
+                continue;
+            QCOMPARE(match.value("render").toString().size(), 64);
+            QCOMPARE(match.value("owner_name").toString(), QString("studio"));
+            signers.insert(match.value("owner").toString());
+            const QJsonArray models = lineage.value("models").toArray();
+            QCOMPARE(models.size(), 1);
+            QCOMPARE(models.first().toObject().value("weights_sha256").toString(), weights);
+            QCOMPARE(models.first().toObject().value("owner_name").toString(), QString("Ada"));
+            const QJsonArray sources = lineage.value("sources").toArray();
+            QCOMPARE(sources.size(), 1);
+            QCOMPARE(sources.first().toObject().value("pcm_sha256").toString(), sungFrom);
+            conversionSources << sources.first().toObject().value("owner_name").toString();
+        }
+        conversionSources.sort();
+        QCOMPARE(conversionSources, QStringList({"Ada", "Bo"}));
+        QCOMPARE(signers.size(), 2);
+        const auto sungText = runCli({"identify", "--ledger", url, sung});
+        QVERIFY2(sungText.out.contains("conversion made with voice model " +
+                                       weights.left(12).toUtf8() + " of Ada"),
+                 sungText.out.constData());
+
         // The label, with no registry, asks about the model.
         const QStringList askLabel = {"--json", "ledger",  "query", "--from",
                                       url,      "--model", weights};
@@ -317,6 +358,56 @@ private slots:
         }
         QVERIFY2(scopes.contains("train-voice"), qPrintable(scopes.join(",")));
         QVERIFY(scopes.contains("generate") && scopes.contains("export")); // the pack's uses
+        // B's pack record carries the pack's manifest as Ada signed it: its terms are hers.
+        for (const auto& r : before.json().value("records").toArray())
+            if (r.toObject().value("kind").toString() == "pack") {
+                QVERIFY(r.toObject().value("owner_signed").toBool());
+                QVERIFY(r.toObject()
+                            .value("record")
+                            .toObject()
+                            .value("sharedManifest")
+                            .toObject()
+                            .contains("ownerSignature"));
+            }
+        // Studio B restating the terms, signed with B's own key: refused, naming why. One use
+        // dropped in the manifest it carries (no longer Ada's signature), or only in its record
+        // (no longer what Ada signed).
+        {
+            const auto ledger = accord::ledger::Ledger::connect(url.toStdString());
+            const auto registryB = accord::Registry::open(studioB.toStdString());
+            const QJsonObject record =
+                QJsonDocument::fromJson(server
+                                            .psql("SELECT record FROM ledger_records WHERE "
+                                                  "kind = 'pack'")
+                                            .toUtf8())
+                    .object();
+            auto refusal = [&](bool inManifestToo) -> QString {
+                QJsonObject forged = record;
+                QJsonArray uses = forged.value("uses").toArray();
+                uses.removeLast();
+                forged["uses"] = uses;
+                if (inManifestToo) {
+                    QJsonObject manifest = forged.value("sharedManifest").toObject();
+                    manifest["uses"] = uses;
+                    forged["sharedManifest"] = manifest;
+                }
+                const std::string text = accord::canonicalJson(
+                    nlohmann::json::parse(QJsonDocument(forged).toJson().toStdString()));
+                try {
+                    ledger->publishRecords({{text, accord::toHex(registryB->signAsStudio(text))}});
+                } catch (const accord::IntegrityError& e) {
+                    return e.what();
+                }
+                return "accepted";
+            };
+            const QString manifestChanged = refusal(true);
+            QVERIFY2(manifestChanged.contains("not signed by the model's owner"),
+                     qPrintable(manifestChanged));
+            const QString recordChanged = refusal(false);
+            QVERIFY2(recordChanged.contains("says other than the pack manifest"),
+                     qPrintable(recordChanged));
+            QCOMPARE(server.psql("SELECT count(*) FROM ledger_records"), QString("3"));
+        }
 
         // Ada withdraws the training grant: A's model is source-revoked; A publishes; B pulls.
         QCOMPARE(runCli({"grant", "revoke", trainGrant, "--reason", "no more"}, studioA).exitCode,
@@ -327,11 +418,23 @@ private slots:
         QCOMPARE(pulled.json().value("source_revoked_models").toArray().size(), 1);
         QCOMPARE(convertB("b-again.wav"), 4);
 
+        // The song was exported while the grant held: not a violation, revoked since.
         const auto after = runCli(askLabel);
         QCOMPARE(after.exitCode, 0);
-        QCOMPARE(recordStates(after.json()),
-                 QStringList(
-                     {"manifest:source-revoked", "model:source-revoked", "pack:source-revoked"}));
+        QCOMPARE(
+            recordStates(after.json()),
+            QStringList({"manifest:revoked-since", "model:source-revoked", "pack:source-revoked"}));
+        QString revokedAt;
+        for (const auto& r : after.json().value("records").toArray())
+            if (r.toObject().value("kind").toString() == "model")
+                revokedAt = r.toObject().value("revoked_at").toString();
+        QVERIFY(!revokedAt.isEmpty());
+        for (const auto& r : after.json().value("records").toArray())
+            QCOMPARE(r.toObject().value("revoked_at").toString(), revokedAt);
+        const auto afterText = runCli({"ledger", "query", "--from", url, "--model", weights});
+        QVERIFY2(afterText.out.contains("made under a grant that held then, revoked since " +
+                                        revokedAt.toUtf8()),
+                 afterText.out.constData());
         int revokedTraining = 0;
         for (const auto& st : after.json().value("statements").toArray())
             if (st.toObject().value("scope").toString() == "train-voice" &&
@@ -346,13 +449,37 @@ private slots:
                      .exitCode,
                  1);
 
+        // The same song exported again after the revocation (the policy refuses generating with
+        // the model, not exporting what it made before): the ledger tells it apart.
+        QCOMPARE(
+            runCli({"export", song, "--out", dir.filePath("out2"), "--as", ada}, studioA).exitCode,
+            0);
+        QCOMPARE(runCli({"ledger", "push", "--to", url}, studioA).exitCode, 0);
+        const auto reexported = runCli(askLabel);
+        QCOMPARE(reexported.exitCode, 0);
+        QCOMPARE(recordStates(reexported.json()),
+                 QStringList({"manifest:made-after-revocation", "manifest:revoked-since",
+                              "model:source-revoked", "pack:source-revoked"}));
+        for (const auto& r : reexported.json().value("records").toArray()) {
+            const QJsonObject record = r.toObject();
+            if (record.value("kind").toString() != "manifest")
+                continue;
+            const bool after = record.value("state").toString() == "made-after-revocation";
+            QCOMPARE(record.value("exported").toString() >= revokedAt, after);
+        }
+        QVERIFY(runCli({"ledger", "query", "--from", url, "--model", weights})
+                    .out.contains("made after its training grant was revoked (" +
+                                  revokedAt.toUtf8() + ")"));
+
         // The export's manifest altered on the server (who owns a recording), its id made to match:
         // the server takes it, the label's query refuses it naming it.
+        const QString first = "(SELECT min(id) FROM ledger_records WHERE kind = 'manifest')";
         const QString altered = server.psql(
             "UPDATE ledger_records SET record = replace(record, '\"ownerName\":\"Ada\"', "
             "'\"ownerName\":\"Eve\"'), id = encode(sha256(convert_to(replace(record, "
             "'\"ownerName\":\"Ada\"', '\"ownerName\":\"Eve\"'), 'UTF8')), 'hex') "
-            "WHERE kind = 'manifest' RETURNING id");
+            "WHERE id = " +
+            first + " RETURNING id");
         QCOMPARE(altered.size(), 64);
         const auto refused = runCli(askLabel);
         QCOMPARE(refused.exitCode, 3);

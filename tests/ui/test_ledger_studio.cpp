@@ -1,17 +1,25 @@
 // The studio and the shared consent ledger (docs/STUDIO.md "Ledger", docs/LEDGER.md) against a
 // real PostgreSQL server started for the test: the window pulls when its registry opens and on
 // demand, applies another studio's grant and revocation, says when it last pulled, and says so
-// when the ledger cannot be reached; it pushes on demand and says when it last pushed.
+// when the ledger cannot be reached; it pushes on demand and says when it last pushed; the
+// Identify panel searches the ledger's catalogue beside this studio's and marks where each match
+// was found.
 
 #include "accord/core/registry.h"
+#include "accord/ui/identify/identify_panel.h"
 #include "accord/ui/shell/ledger_status.h"
 #include "accord/ui/shell/main_window.h"
+#include "accord/workflows/import.h"
 #include "accord/workflows/ledger_sync.h"
 #include "postgres_cluster.h"
 #include "studio_test_main.h"
 #include "test_support.h"
 
+#include <QLabel>
 #include <QSignalSpy>
+#include <QTreeWidget>
+
+#include <cmath>
 
 using namespace accord;
 
@@ -129,6 +137,93 @@ private Q_SLOTS:
         QVERIFY2(status->text().startsWith("Ledger: pulled ") &&
                      status->text().contains(" · pushed "),
                  qPrintable(status->text()));
+    }
+
+    // The Identify panel with a ledger set: a file holding 6 s of Ada's track (published by
+    // studio A, unknown here) then 6 s of Bo's (registered here) finds both, Bo's here and Ada's
+    // on the ledger, each marked so; a ledger that cannot be reached is named and Bo's match is
+    // still shown.
+    void identifySearchesTheLedger() {
+        const QString adaTrack = test::materialFile("hyperrogue/hr3-jungle.ogg");
+        const QString boTrack = test::materialFile("hyperrogue/hr3-desert.ogg");
+        if (adaTrack.isEmpty() || boTrack.isEmpty())
+            QSKIP("hyperrogue recordings missing: run scripts/fetch-material.sh");
+        test::PostgresCluster server;
+        if (const QString why = server.start(); !why.isEmpty())
+            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        const QString url = server.url();
+        QTemporaryDir dir;
+        std::string adaPcm;
+        {
+            auto a = Registry::open(dir.filePath("a.sqlite").toStdString());
+            const Holder ada = a->addHolder("Ada", "");
+            adaPcm = workflows::registerRecording(*a, adaTrack.toStdString(), ada.id,
+                                                  AssetOrigin::Recorded, "")
+                         .asset.pcmSha256;
+            QCOMPARE(workflows::pushToLedger(*a, url.toStdString()).fingerprints.stored,
+                     std::size_t(1));
+        }
+        const QString studioB = dir.filePath("b.sqlite");
+        std::string boAsset;
+        {
+            auto b = Registry::open(studioB.toStdString());
+            const Holder bo = b->addHolder("Bo", "");
+            boAsset = workflows::registerRecording(*b, boTrack.toStdString(), bo.id,
+                                                   AssetOrigin::Recorded, "")
+                          .asset.id;
+        }
+        const QString adaPart = dir.filePath("ada.wav"), boPart = dir.filePath("bo.wav"),
+                      both = dir.filePath("both.wav");
+        QVERIFY(
+            test::runTool("sox", {adaTrack, "-r", "44100", "-c", "2", adaPart, "trim", "40", "6"}));
+        QVERIFY(
+            test::runTool("sox", {boTrack, "-r", "44100", "-c", "2", boPart, "trim", "30", "6"}));
+        QVERIFY(test::runTool("sox", {adaPart, boPart, both}));
+
+        ui::LedgerStatus::setUrl(url);
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(studioB));
+        ui::IdentifyPanel* panel = window.identifyPanel();
+        auto identified = [&] {
+            QTest::qWait(1);
+            return QTest::qWaitFor([&] { return !panel->isIdentifying(); }, test::kSafetyNetMs);
+        };
+        panel->identify(both);
+        QVERIFY(identified());
+        QVERIFY2(panel->messageLabel()->text().contains(url),
+                 qPrintable(panel->messageLabel()->text()));
+        QCOMPARE(int(panel->matches().size()), 2);
+        QCOMPARE(panel->matches()[0].id, boAsset);
+        QVERIFY(panel->foundIn()[0] == ui::FoundIn::Here);
+        QCOMPARE(panel->matches()[1].id, adaPcm);
+        QCOMPARE(panel->matches()[1].ownerName, std::string("Ada"));
+        QVERIFY(panel->foundIn()[1] == ui::FoundIn::Ledger);
+        QVERIFY(std::abs(panel->matches()[1].recordingOffset - 40) < 0.6);
+        QCOMPARE(panel->matchesView()->topLevelItem(1)->text(6), QString("ledger"));
+        QCOMPARE(panel->matchesView()->topLevelItem(0)->text(6), QString("here"));
+
+        // Bo's track published too: the same recording under the same key, one row, both places.
+        QCOMPARE(workflows::pushToLedger(*Registry::open(studioB.toStdString()), url.toStdString())
+                     .fingerprints.stored,
+                 std::size_t(1));
+        panel->identify(both);
+        QVERIFY(identified());
+        QCOMPARE(int(panel->matches().size()), 2);
+        QVERIFY(panel->foundIn()[0] == ui::FoundIn::HereAndLedger);
+        QCOMPARE(panel->matchesView()->topLevelItem(0)->text(6), QString("here and ledger"));
+
+        // The ledger out of reach: said, naming it; this studio's match still shown.
+        const QString nowhere =
+            "postgresql:///postgres?host=" + dir.filePath("nowhere") + "&user=postgres";
+        ui::LedgerStatus::setUrl(nowhere);
+        panel->identify(both);
+        QVERIFY(identified());
+        QVERIFY2(
+            panel->messageLabel()->text().contains("Could not search the ledger at " + nowhere),
+            qPrintable(panel->messageLabel()->text()));
+        QCOMPARE(int(panel->matches().size()), 1);
+        QCOMPARE(panel->matches()[0].id, boAsset);
+        QVERIFY(panel->foundIn()[0] == ui::FoundIn::Here);
     }
 };
 

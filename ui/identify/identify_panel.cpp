@@ -2,13 +2,16 @@
 
 #include "accord/audio/cancelled.h"
 #include "accord/core/registry.h"
+#include "accord/ledger/ledger.h"
 #include "accord/ui/common/audio_files.h"
 #include "accord/ui/common/background.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/labels.h"
 #include "accord/ui/common/messages.h"
 #include "accord/ui/common/palette.h"
+#include "accord/ui/shell/ledger_status.h"
 #include "accord/ui/shell/registry_session.h"
+#include "accord/workflows/ledger_catalogue.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -25,12 +28,17 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace accord::ui {
 
 struct IdentifyOutcome {
     bool completed = false;
     bool cancelled = false;
     std::vector<workflows::IdentifiedRecording> matches;
+    std::vector<FoundIn> foundIn; // beside matches
+    QString ledgerUrl;            // searched too, when set
+    QString ledgerProblem;        // why the ledger could not be searched
     double fileSeconds = 0;
     QStringList skipped; // recordings the index could not take, one sentence each
     ErrorReport failure; // when neither completed nor cancelled
@@ -45,11 +53,79 @@ constexpr double kRowHeight = 46;
 constexpr double kLabelHeight = 16;
 constexpr double kMargin = 8;
 
-enum MatchColumn { kRecording, kOwner, kInFile, kInRecording, kChange, kConfidence };
+enum MatchColumn { kRecording, kOwner, kInFile, kInRecording, kChange, kConfidence, kFound };
 
 QString recordingName(const workflows::IdentifiedRecording& r) {
     return QStringLiteral("%1 %2").arg(
         r.kind == IndexedKind::Asset ? QObject::tr("asset") : QObject::tr("render"), fromStd(r.id));
+}
+
+QString foundInName(FoundIn where) {
+    switch (where) {
+    case FoundIn::Here:
+        return QObject::tr("here");
+    case FoundIn::Ledger:
+        return QObject::tr("ledger");
+    case FoundIn::HereAndLedger:
+        break;
+    }
+    return QObject::tr("here and ledger");
+}
+
+// A render found on the ledger: what its studio signed it was made of.
+QString lineageText(const RenderLineage& lineage) {
+    QStringList parts;
+    for (const LineageModel& m : lineage.models)
+        parts << QObject::tr("%1 model %2 of %3")
+                     .arg(fromStd(m.kind), fromStd(m.weightsSha256.substr(0, 12)),
+                          fromStd(m.ownerName));
+    for (const LineageSource& source : lineage.sources)
+        parts << QObject::tr("recording %1 of %2")
+                     .arg(fromStd(source.pcmSha256.substr(0, 12)), fromStd(source.ownerName));
+    return QObject::tr("%1 made from %2")
+        .arg(fromStd(lineage.kind), parts.join(QStringLiteral(", ")));
+}
+
+// A match of this studio's, by content and by the key that would claim it on the ledger: its
+// owner's for a recording, the studio's for a render (docs/LEDGER.md "Renders in the catalogue").
+std::pair<std::string, std::string> claimOf(const Registry& registry,
+                                            const workflows::IdentifiedRecording& r) {
+    if (r.kind == IndexedKind::Render) {
+        const auto render = registry.render(r.id);
+        return {render ? render->pcmSha256 : "", registry.studioPublicKey()};
+    }
+    const auto asset = registry.asset(r.id);
+    const auto owner = registry.holder(r.owner);
+    return {asset ? asset->pcmSha256 : "", owner ? owner->publicKey : ""};
+}
+
+// The ledger's matches joined to this studio's: one that is a local match's recording under the
+// same key marks that match; the others are added. A ledger that cannot be searched is said, and
+// the local matches stand.
+void addLedgerMatches(const Registry& registry, const QString& file,
+                      const std::atomic<bool>* cancel, IdentifyOutcome& outcome) {
+    std::vector<workflows::IdentifiedRecording> onLedger;
+    try {
+        const auto ledger = ledger::Ledger::connect(outcome.ledgerUrl.toStdString());
+        onLedger = workflows::identifyFileOnLedger(*ledger, file.toStdString(), cancel);
+    } catch (const audio::Cancelled&) {
+        throw;
+    } catch (const std::exception& error) {
+        outcome.ledgerProblem = QString::fromUtf8(error.what());
+        return;
+    }
+    std::vector<std::pair<std::string, std::string>> local;
+    for (const workflows::IdentifiedRecording& r : outcome.matches)
+        local.push_back(claimOf(registry, r));
+    for (workflows::IdentifiedRecording& r : onLedger) {
+        const auto same = std::find(local.begin(), local.end(), std::make_pair(r.id, r.owner));
+        if (same != local.end()) {
+            outcome.foundIn[std::size_t(same - local.begin())] = FoundIn::HereAndLedger;
+            continue;
+        }
+        outcome.matches.push_back(std::move(r));
+        outcome.foundIn.push_back(FoundIn::Ledger);
+    }
 }
 
 QString stretch(double from, double seconds) {
@@ -58,11 +134,13 @@ QString stretch(double from, double seconds) {
 }
 
 IdentifyOutcome identifyOnWorker(const QString& file, const QString& registryPath,
+                                 const QString& ledgerUrl,
                                  std::shared_ptr<std::atomic<bool>> cancel,
                                  std::shared_ptr<std::atomic<int>> indexed,
                                  std::shared_ptr<std::atomic<int>> toIndex) {
     backgroundPriority();
     IdentifyOutcome outcome;
+    outcome.ledgerUrl = ledgerUrl;
     try {
         const std::unique_ptr<Registry> registry = Registry::open(registryPath.toStdString());
         const auto index = workflows::openFingerprintIndex(*registry);
@@ -77,6 +155,9 @@ IdentifyOutcome identifyOnWorker(const QString& file, const QString& registryPat
             outcome.skipped << fromStd(sentence);
         outcome.matches = workflows::identifyFile(*registry, *index, file.toStdString(),
                                                   cancel.get(), &outcome.fileSeconds);
+        outcome.foundIn.assign(outcome.matches.size(), FoundIn::Here);
+        if (!ledgerUrl.isEmpty())
+            addLedgerMatches(*registry, file, cancel.get(), outcome);
         outcome.completed = true;
     } catch (const audio::Cancelled&) {
         outcome.cancelled = true;
@@ -112,7 +193,7 @@ IdentifyPanel::IdentifyPanel(RegistrySession* session, QWidget* parent)
     list_->setObjectName(QStringLiteral("identifyMatches"));
     list_->setRootIsDecorated(false);
     list_->setHeaderLabels({tr("Recording"), tr("Owner"), tr("In the file"), tr("In the recording"),
-                            tr("Speed / pitch"), tr("Confidence")});
+                            tr("Speed / pitch"), tr("Confidence"), tr("Found")});
     list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     timeline_->setObjectName(QStringLiteral("identifyTimeline"));
 
@@ -169,6 +250,7 @@ void IdentifyPanel::identify(const QString& file) {
 void IdentifyPanel::start() {
     pending_ = false;
     matches_.clear();
+    foundIn_.clear();
     fileSeconds_ = 0;
     list_->clear();
     timeline_->setMatches(0, {});
@@ -188,7 +270,8 @@ void IdentifyPanel::start() {
         finish(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(&pool_, identifyOnWorker, file_, session_->path(),
-                                         running_->cancel, running_->indexed, running_->toIndex));
+                                         LedgerStatus::url(), running_->cancel, running_->indexed,
+                                         running_->toIndex));
     updateButtons();
     Q_EMIT identifyingChanged(true);
 }
@@ -230,10 +313,15 @@ void IdentifyPanel::finish(const IdentifyOutcome& outcome) {
         return;
     }
     matches_ = outcome.matches;
+    foundIn_ = outcome.foundIn;
     fileSeconds_ = outcome.fileSeconds;
-    for (const workflows::IdentifiedRecording& r : matches_) {
+    for (std::size_t i = 0; i < matches_.size(); ++i) {
+        const workflows::IdentifiedRecording& r = matches_[i];
         auto* item = new QTreeWidgetItem(list_);
         item->setText(kRecording, recordingName(r));
+        if (r.lineage)
+            item->setToolTip(kRecording, lineageText(*r.lineage));
+        item->setText(kFound, foundInName(foundIn_[i]));
         item->setText(kOwner, r.ownerName.empty() ? fromStd(r.owner)
                                                   : QStringLiteral("%1 (%2)").arg(
                                                         fromStd(r.ownerName), fromStd(r.owner)));
@@ -253,7 +341,22 @@ void IdentifyPanel::finish(const IdentifyOutcome& outcome) {
             : tr("%1 found in %2 s.")
                   .arg(counted(int(matches_.size()), tr("One recording"), tr("%1 recordings")))
                   .arg(fileSeconds_, 0, 'f', 1);
-    setMessage(message_, found + bulleted(outcome.skipped),
+    if (!outcome.ledgerProblem.isEmpty()) {
+        setMessage(message_,
+                   found + QStringLiteral("\n") +
+                       tr("Could not search the ledger at %1: %2. Only this studio's recordings "
+                          "were searched.")
+                           .arg(outcome.ledgerUrl, outcome.ledgerProblem) +
+                       bulleted(outcome.skipped),
+                   MessageKind::Error);
+        return;
+    }
+    const QString where =
+        outcome.ledgerUrl.isEmpty()
+            ? QString()
+            : QStringLiteral(" ") +
+                  tr("Searched this studio and the ledger at %1.").arg(outcome.ledgerUrl);
+    setMessage(message_, found + where + bulleted(outcome.skipped),
                matches_.empty() ? MessageKind::Plain : MessageKind::Done);
 }
 

@@ -28,8 +28,7 @@ std::vector<Recording> registeredRecordings(const Registry& registry) {
         if (asset.kind == AssetKind::Audio)
             all.push_back({IndexedKind::Asset, asset.id, asset.path, asset.pcmSha256});
     for (const Render& render : registry.renders())
-        // A MIDI file has notes, no sound; a live render (the plugin's) was never written.
-        if (render.kind != "variation-midi" && !render.path.empty())
+        if (hasSound(render))
             all.push_back({IndexedKind::Render, render.id, render.path, render.pcmSha256});
     return all;
 }
@@ -210,6 +209,10 @@ std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
     std::sort(matches.begin(), matches.end(),
               [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
     return matches;
+}
+
+bool hasSound(const Render& render) {
+    return render.kind != "variation-midi" && !render.path.empty();
 }
 
 IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordingSeconds) {

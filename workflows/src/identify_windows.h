@@ -26,6 +26,10 @@ std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
                                                    const std::atomic<bool>* cancel,
                                                    double* fileSeconds);
 
+// A render whose sound is on file, so it can be fingerprinted: not a MIDI variation (notes, no
+// sound), not a live render (the plugin's, never written).
+bool hasSound(const Render& render);
+
 // A match as identify reports it; the recording's own fields (kind, id, owner) are the caller's.
 IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordingSeconds);
 

@@ -8,6 +8,7 @@
 #include "accord/dsp/fingerprint.h"
 #include "accord/ledger/catalogue.h"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -16,37 +17,59 @@ namespace accord::workflows {
 
 namespace {
 
-// A recording's landmarks, signed by its owner; nullopt (with a note) when its file no longer
-// holds the registered sound.
-std::optional<ledger::SignedFingerprints> signedFingerprints(const Registry& registry,
-                                                             const Asset& asset,
-                                                             const Holder& owner,
-                                                             std::vector<std::string>& skipped) {
+// A recording's landmarks with `claim` (whose holder, name, studio, PCM hash and lineage are
+// set) completed and signed by `sign`; nullopt, with a note, when the file at `path` no longer
+// holds the registered sound: its signer would be signing landmarks of other audio.
+std::optional<ledger::SignedFingerprints> signedFingerprints(
+    const std::string& what, const std::string& path, ledger::FingerprintClaimFields claim,
+    const std::function<Bytes(const std::string&)>& sign, std::vector<std::string>& skipped) {
     try {
-        if (audio::identifyAudioFile(asset.path).pcmSha256 != asset.pcmSha256) {
-            skipped.push_back("asset " + asset.id + " not published: " + asset.path +
+        if (audio::identifyAudioFile(path).pcmSha256 != claim.pcmSha256) {
+            skipped.push_back(what + " not published: " + path +
                               " no longer holds the sound registered");
             return std::nullopt;
         }
         ledger::SignedFingerprints signedOnes;
-        double seconds = 0;
-        signedOnes.landmarks = fingerprintFile(asset.path, &seconds);
-        ledger::FingerprintClaimFields claim;
-        claim.holder = owner.publicKey;
-        claim.holderName = owner.name;
-        claim.studio = registry.studioPublicKey();
-        claim.pcmSha256 = asset.pcmSha256;
-        claim.seconds = seconds;
+        signedOnes.landmarks = fingerprintFile(path, &claim.seconds);
         claim.fingerprintVersion = dsp::fingerprint::kVersion;
         claim.landmarks = std::int64_t(signedOnes.landmarks.size());
         claim.landmarksSha256 = sha256Hex(ledger::packLandmarks(signedOnes.landmarks));
         const std::string text = ledger::fingerprintClaimText(claim);
-        signedOnes.claim = {text, toHex(registry.signAs(owner.id, text))};
+        signedOnes.claim = {text, toHex(sign(text))};
         return signedOnes;
     } catch (const BadInput& e) {
-        skipped.push_back("asset " + asset.id + " not published: " + e.what());
+        skipped.push_back(what + " not published: " + e.what());
         return std::nullopt;
     }
+}
+
+// What a render was made of, through the renders it was made from: its models and recordings by
+// content. A model's training recordings are not listed: its model record names them
+// (docs/LEDGER.md "Models, packs and manifests").
+RenderLineage renderLineage(const Registry& registry, const Render& render) {
+    RenderLineage lineage{render.kind, {}, {}};
+    std::set<std::string> seen;
+    std::function<void(const Render&)> visit = [&](const Render& r) {
+        for (const RenderInput& input : r.inputs) {
+            if (!seen.insert(inputKindName(input.kind) + input.id).second)
+                continue;
+            if (input.kind == InputKind::Render) {
+                if (const auto made = registry.render(input.id))
+                    visit(*made);
+            } else if (input.kind == InputKind::Model) {
+                const Model model = *registry.model(input.id);
+                const Holder owner = *registry.holder(model.owner);
+                lineage.models.push_back(
+                    {modelKindName(model.kind), model.weightsSha256, owner.publicKey, owner.name});
+            } else if (input.kind == InputKind::Asset) {
+                const Asset asset = *registry.asset(input.id);
+                const Holder owner = *registry.holder(asset.owner);
+                lineage.sources.push_back({asset.pcmSha256, owner.publicKey, owner.name});
+            }
+        }
+    };
+    visit(render);
+    return lineage;
 }
 
 // A landmark as a set key, to check the server's rows against a verified recording.
@@ -68,6 +91,16 @@ FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& le
             registry.canSignAs(asset.owner))
             byOwner[asset.owner].push_back(asset);
     std::vector<ledger::SignedFingerprints> pending;
+    // What `signer` has not claimed on the server yet, of `hashes`.
+    auto unclaimed = [&](const std::string& signer, const std::vector<std::string>& hashes) {
+        std::set<std::string> missing(hashes.begin(), hashes.end());
+        const std::size_t distinct = missing.size();
+        for (const std::string& hash :
+             catalogue.claimed(signer, hashes, dsp::fingerprint::kVersion))
+            missing.erase(hash);
+        pushed.alreadyThere += distinct - missing.size();
+        return missing;
+    };
     auto send = [&] {
         const ledger::Published published = catalogue.publish(pending);
         pushed.sent += pending.size();
@@ -80,19 +113,53 @@ FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& le
         std::vector<std::string> hashes;
         for (const Asset& asset : assets)
             hashes.push_back(asset.pcmSha256);
-        const auto claimedList =
-            catalogue.claimed(owner.publicKey, hashes, dsp::fingerprint::kVersion);
-        const std::set<std::string> claimed(claimedList.begin(), claimedList.end());
+        const std::set<std::string> missing = unclaimed(owner.publicKey, hashes);
         for (const Asset& asset : assets) {
-            if (claimed.count(asset.pcmSha256)) {
-                ++pushed.alreadyThere;
+            if (!missing.count(asset.pcmSha256))
                 continue;
-            }
-            if (auto fingerprints = signedFingerprints(registry, asset, owner, pushed.skipped))
+            ledger::FingerprintClaimFields claim;
+            claim.holder = owner.publicKey;
+            claim.holderName = owner.name;
+            claim.studio = registry.studioPublicKey();
+            claim.pcmSha256 = asset.pcmSha256;
+            if (auto fingerprints = signedFingerprints(
+                    "asset " + asset.id, asset.path, claim,
+                    [&](const std::string& text) { return registry.signAs(owner.id, text); },
+                    pushed.skipped))
                 pending.push_back(std::move(*fingerprints));
             if (pending.size() >= batch)
                 send();
         }
+    }
+    // Renders: their owner is derived, so no holder signs them in person; the studio that made
+    // them signs what it generated and from what (docs/LEDGER.md "Renders in the catalogue").
+    std::vector<Render> renders;
+    std::vector<std::string> renderHashes;
+    for (const Render& render : registry.renders())
+        if (hasSound(render)) {
+            renders.push_back(render);
+            renderHashes.push_back(render.pcmSha256);
+        }
+    std::set<std::string> missing = unclaimed(registry.studioPublicKey(), renderHashes);
+    for (const Render& render : renders) {
+        // Two renders of one sound (an export of a single render) make one claim.
+        if (!missing.erase(render.pcmSha256))
+            continue;
+        ledger::FingerprintClaimFields claim;
+        claim.holder = registry.studioPublicKey();
+        claim.holderName = "studio";
+        claim.studio = registry.studioPublicKey();
+        claim.pcmSha256 = render.pcmSha256;
+        claim.render = renderLineage(registry, render);
+        if (auto fingerprints = signedFingerprints(
+                "render " + render.id, render.path, claim,
+                [&](const std::string& text) { return registry.signAsStudio(text); },
+                pushed.skipped)) {
+            pending.push_back(std::move(*fingerprints));
+            ++pushed.rendersSent;
+        }
+        if (pending.size() >= batch)
+            send();
     }
     if (!pending.empty())
         send();
@@ -157,7 +224,8 @@ std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
     for (const dsp::LandmarkMatch& match : matches) {
         const ledger::CatalogueRecording& recording = verified.at(match.recording);
         IdentifiedRecording r = identifiedAs(match, recording.fields.seconds);
-        r.kind = IndexedKind::Asset;
+        r.kind = recording.fields.render ? IndexedKind::Render : IndexedKind::Asset;
+        r.lineage = recording.fields.render;
         r.id = recording.fields.pcmSha256;
         r.owner = recording.fields.holder;
         r.ownerName = recording.fields.holderName;

@@ -2,6 +2,7 @@
 
 #include "accord/core/crypto.h"
 #include "accord/core/json_input.h"
+#include "accord/core/provenance.h"
 #include "accord/ledger/records.h"
 
 #include <algorithm>
@@ -57,10 +58,14 @@ ledger::SignedRecord packRecord(const Registry& registry, const PackRecord& pack
                                     pack.recipient,
                                     {},
                                     manifest.at("uses").get<std::vector<std::string>>(),
-                                    pack.importedAt};
+                                    pack.importedAt,
+                                    std::nullopt};
     for (const json& recording : manifest.at("recordings"))
         if (recording.at("trainedUnder").is_string())
             record.trainedUnder.push_back(recording.at("trainedUnder").get<std::string>());
+    // Checked on import; published whole so every reader checks the owner's word itself.
+    if (manifest.contains("ownerSignature"))
+        record.ownerSignedManifest = canonicalJson(manifest);
     const std::string text = ledger::recordText(record);
     return {text, signedByStudio(registry, text)};
 }

@@ -3,10 +3,12 @@
 
 #include "accord/workflows/share.h"
 
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/grant_statement.h"
 #include "accord/core/json_input.h"
+#include "accord/core/provenance.h"
 #include "accord/models/style_model.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/live_model.h"
@@ -195,23 +197,27 @@ SharedPack shareModel(Registry& registry, const ShareRequest& request) {
             for (const auto& id : holderIds)
                 holders.push_back(holderEntry(*registry.holder(id)));
 
-            const json manifest = {{"format", kPackFormat},
-                                   {"created", formatIsoTime(now)},
-                                   {"studio", registry.studioPublicKey()},
-                                   {"recipient", recipient ? json(recipient->publicKey) : json()},
-                                   {"holders", holders},
-                                   {"model",
-                                    {{"entry", modelEntry},
-                                     {"sha256", sha256Hex(modelBytes)},
-                                     {"kind", modelKindName(model.kind)},
-                                     {"weightsSha256", model.weightsSha256},
-                                     {"owner", registry.holder(model.owner)->publicKey},
-                                     {"config", model.configJson},
-                                     {"metrics", model.metricsJson},
-                                     {"created", model.createdAt}}},
-                                   {"recordings", recordings},
-                                   {"statements", statements},
-                                   {"uses", uses}};
+            json manifest = {{"format", kPackFormat},
+                             {"created", formatIsoTime(now)},
+                             {"studio", registry.studioPublicKey()},
+                             {"recipient", recipient ? json(recipient->publicKey) : json()},
+                             {"holders", holders},
+                             {"model",
+                              {{"entry", modelEntry},
+                               {"sha256", sha256Hex(modelBytes)},
+                               {"kind", modelKindName(model.kind)},
+                               {"weightsSha256", model.weightsSha256},
+                               {"owner", registry.holder(model.owner)->publicKey},
+                               {"config", model.configJson},
+                               {"metrics", model.metricsJson},
+                               {"created", model.createdAt}}},
+                             {"recordings", recordings},
+                             {"statements", statements},
+                             {"uses", uses}};
+            // The owner signs the manifest itself too, so it can be checked without the file
+            // (the ledger's pack record, docs/LEDGER.md "Models, packs and manifests").
+            manifest["ownerSignature"] =
+                toHex(registry.signAs(model.owner, packManifestSignedMessage(manifest)));
             entries.insert(entries.begin(), {PackEntry{kManifestEntry, manifest.dump(2)},
                                              PackEntry{modelEntry, modelBytes}});
             std::vector<std::string> signerKeys;
@@ -328,6 +334,22 @@ VerifiedPack verifyPackItself(const std::string& path) {
                     ? who + "'s signature does not match the pack's bytes (its ZIP headers, an "
                             "entry or the signature itself)"
                     : "it is not signed by " + who);
+    }
+    // The manifest's own signature (packs shared since the ledger reads it; older ones have
+    // none) must be the owner's too, as the ledger will check it without the file.
+    if (pack.manifest.contains("ownerSignature")) {
+        bool valid = false;
+        try {
+            const std::string owner = pack.manifest.at("model").value("owner", "");
+            valid = pack.manifest.at("ownerSignature").is_string() &&
+                    verifySignature(fromHex(owner, "the model owner's key"),
+                                    packManifestSignedMessage(pack.manifest),
+                                    fromHex(pack.manifest.at("ownerSignature").get<std::string>(),
+                                            "signature"));
+        } catch (const BadInput&) {
+        }
+        if (!valid)
+            throw changed("its manifest's own signature is not its model owner's");
     }
     return pack;
 }

@@ -27,6 +27,27 @@ struct IndexedLandmark {
 enum class IndexedKind { Asset, Render };
 std::string indexedKindName(IndexedKind kind);
 
+// What a render was made of, named by content so it means the same in every studio: the models
+// it sounds through by their weights' SHA-256 and the recordings it came from by their PCM
+// SHA-256, each with its owner's public key and name (a render's fingerprint claim on the ledger,
+// docs/LEDGER.md "Renders in the catalogue").
+struct LineageModel {
+    std::string kind; // voice or style
+    std::string weightsSha256;
+    std::string ownerKey;
+    std::string ownerName;
+};
+struct LineageSource {
+    std::string pcmSha256;
+    std::string ownerKey;
+    std::string ownerName;
+};
+struct RenderLineage {
+    std::string kind; // conversion, variation, mix, stem
+    std::vector<LineageModel> models;
+    std::vector<LineageSource> sources;
+};
+
 struct IndexedRecording {
     std::int64_t id = 0; // the index's own number for it
     IndexedKind kind = IndexedKind::Asset;

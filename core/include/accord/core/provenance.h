@@ -45,6 +45,12 @@ SignatureState checkManifestSignature(const nlohmann::json& manifest, std::strin
 // "signature").
 std::string manifestSignedMessage(nlohmann::json manifest);
 
+// What a model's owner signs of a model pack's manifest (docs/CONSENT.md "Model packs"):
+// "accord-pack-manifest-v1\n" + canonicalJson(the manifest without "ownerSignature"). Beside the
+// signatures over the whole pack file, so a reader holding the manifest alone (the ledger's pack
+// record, docs/LEDGER.md) can check it.
+std::string packManifestSignedMessage(nlohmann::json manifest);
+
 // ---- reading a manifest -----------------------------------------------------------------------
 
 // Checks that `manifest` (parsed with parseJsonInput, accord/core/json_input.h) is shaped as

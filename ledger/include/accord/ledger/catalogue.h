@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace accord::ledger {
 
 // What a fingerprint claim says: "I, the holder with this key (calling myself `holderName`), own
 // the recording whose PCM hashes to `pcmSha256`, and these are its landmarks." Canonical JSON,
-// signed with the holder's key.
+// signed with the holder's key. A render's claim is its studio's instead (`holder` the studio key):
+// "this studio generated that sound, made of `render`'s models and recordings".
 struct FingerprintClaimFields {
     std::string holder;     // Ed25519 public key, hex
     std::string holderName; // the name the holder signs under: a claim, not a proven identity
@@ -26,7 +28,8 @@ struct FingerprintClaimFields {
     double seconds = 0;
     int fingerprintVersion = 0;
     std::int64_t landmarks = 0;
-    std::string landmarksSha256; // SHA-256 of packLandmarks(the landmarks)
+    std::string landmarksSha256;         // SHA-256 of packLandmarks(the landmarks)
+    std::optional<RenderLineage> render; // a render's claim: what it was made of
 };
 
 // The claim's text, exactly as signed.

@@ -49,6 +49,10 @@ struct PackImportRecord {
     std::vector<std::string> trainedUnder; // grant statement ids
     std::vector<std::string> uses;         // grant statement ids
     std::string imported;                  // ISO time
+    // The pack's manifest as the model's owner signed it (its `ownerSignature`), when it carries
+    // that signature: the record's model, sharer, recipient and grants are then the owner's word,
+    // checked by every reader, not only the importer's.
+    std::optional<std::string> ownerSignedManifest;
 };
 
 // The canonical text of a record, the bytes its signer signs.
@@ -71,6 +75,8 @@ struct RecordFields {
     std::vector<std::string> uses;               // pack: its generate/export grant statements
     std::optional<std::string> render;           // manifest: the export's render id
     std::optional<std::string> contentPcmSha256; // manifest: the exported sound
+    std::optional<UnixTime> exported; // manifest: its `exportedAt`, the exporter's signed word
+    bool ownerSigned = false; // pack: what it says is in a manifest its model's owner signed
 };
 
 struct RecordEntry {
@@ -86,12 +92,15 @@ RecordFields verifyRecord(const SignedRecord& record, const std::string& what);
 
 // Where a record stands now, by the grant statements the ledger holds (docs/LEDGER.md "Query"):
 // a model `active`, or `source-revoked` when a training grant is revoked; a pack likewise, or
-// `withdrawn` when a use is revoked; a manifest `valid`, or `source-revoked` when a model of its
-// lineage is.
+// `withdrawn` when a use is revoked. A manifest is judged by its signed export date against the
+// revocations' dates: `valid`; `revoked-since` when exported while every training grant of its
+// models held, revoked since; `made-after-revocation` when exported at or after the revocation of
+// one (a real violation); `source-revoked` when it carries no export date to judge by.
 struct RecordStanding {
     RecordEntry entry;
     std::string state;
     std::vector<std::string> revokedGrants; // the grant statements whose revocation decides it
+    std::optional<UnixTime> revokedAt;      // the earliest of those revocations, as signed
 };
 
 // Everything the ledger holds about a model: its records, the grant statements they name and the

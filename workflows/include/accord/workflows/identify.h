@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct IdentifiedRecording {
     double pitchSemitones = 0;   // the file's pitch relative to the recording's
     double confidence = 0;       // 0..1 (docs/IDENTIFY.md "Confidence")
     double recordingSeconds = 0; // the whole recording's length
+    // A render found on the ledger: what its studio signed it was made of (docs/LEDGER.md
+    // "Renders in the catalogue").
+    std::optional<RenderLineage> lineage;
 };
 
 // Every indexed recording found in the audio file at `path`, strongest first; `fileSeconds` gets

@@ -20,6 +20,7 @@ constexpr std::size_t kFingerprintPushBatch = 20;
 
 struct FingerprintsPushed {
     std::size_t sent = 0;
+    std::size_t rendersSent = 0;      // of those sent, renders (claimed by the studio)
     std::size_t stored = 0;           // new on the server
     std::size_t alreadyThere = 0;     // claimed there before (checked first, or a batch resent)
     std::vector<std::string> skipped; // a sentence each: which recording and why
@@ -27,7 +28,8 @@ struct FingerprintsPushed {
 
 // Publishes the landmarks of every audio recording registered here whose owner's key is on this
 // machine and which the server does not hold yet at this fingerprint version, each with a claim
-// signed by its owner, in batches. The file must still hold the registered sound (else it is
+// signed by its owner, then those of every render with sound, each with a claim the studio signs
+// naming its lineage, in batches. The file must still hold the registered sound (else it is
 // skipped with a note). Idempotent: what the server holds is asked first, and a claim sent twice
 // is stored once. Throws BadInput naming the server when it cannot be reached.
 FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& ledger,

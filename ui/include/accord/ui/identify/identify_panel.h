@@ -6,9 +6,14 @@
 // confidence) and a timeline of both files, the file on top with each match's stretch, each
 // recording below with the part of it that is used, joined to where it sounds.
 //
-// Threads: the index catch-up (fingerprinting recordings registered since the last query) and
-// the query run on a niced worker with its own registry connection, with progress and Cancel; the
-// newest request wins.
+// With a ledger set (Registry > Ledger, docs/STUDIO.md "Ledger"), the ledger's catalogue is
+// searched too (docs/LEDGER.md "Catalogue"), and each match says where it was found: here, on the
+// ledger, or both (the same recording claimed by the same key). A ledger that cannot be reached is
+// said, and this studio's matches are still shown.
+//
+// Threads: the index catch-up (fingerprinting recordings registered since the last query), the
+// query and the ledger's search run on a niced worker with its own registry connection, with
+// progress and Cancel; the newest request wins.
 
 #include "accord/workflows/identify.h"
 
@@ -32,6 +37,9 @@ class RegistrySession;
 class IdentifyTimeline;
 struct IdentifyOutcome; // what a worker hands back
 
+// Where a match was found.
+enum class FoundIn { Here, Ledger, HereAndLedger };
+
 class IdentifyPanel : public QWidget {
     Q_OBJECT
 
@@ -42,6 +50,8 @@ public:
     QString file() const { return file_; }
     bool isIdentifying() const { return running_ != nullptr; }
     const std::vector<workflows::IdentifiedRecording>& matches() const { return matches_; }
+    // Where each of matches() was found.
+    const std::vector<FoundIn>& foundIn() const { return foundIn_; }
     double fileSeconds() const { return fileSeconds_; }
 
     QPushButton* chooseButton() const { return choose_; }
@@ -84,6 +94,7 @@ private:
     bool pending_ = false; // a newer file was asked for while one ran
     QString file_;
     std::vector<workflows::IdentifiedRecording> matches_;
+    std::vector<FoundIn> foundIn_;
     double fileSeconds_ = 0;
 };
 
