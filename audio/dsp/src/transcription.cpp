@@ -182,42 +182,48 @@ std::vector<int> harmonicBins(int pitch, int previousPitch, int fftSize) {
     return bins;
 }
 
-// Per frame and per semitone lowest..highest, the harmonic salience in dB (kSalienceWeight
+// The harmonic salience, in dB, of each semitone lowest..highest in one frame (kSalienceWeight
 // above): the summed amplitude of the strongest bin near each of the semitone's harmonics below
-// kHighestHarmonicHz. Only active frames are analysed; the others are left at kSilenceDb.
-std::vector<float> harmonicSalienceDb(FrameSpectra& spectra, const std::vector<char>& active,
-                                      int lowest, int highest) {
-    const double binHz = static_cast<double>(kSampleRate) / spectra.size();
-    const auto semitones = static_cast<std::size_t>(highest - lowest + 1);
-    // Per semitone, the bin range [from, to] searched for each harmonic.
-    std::vector<std::vector<std::pair<int, int>>> harmonicRanges(semitones);
-    for (std::size_t s = 0; s < semitones; ++s) {
-        const double f0 = hzOf(lowest + static_cast<int>(s));
-        for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
-            const double centre = harmonic * f0 / binHz;
-            const double halfWidth = std::max(0.5, centre * kSalienceHarmonicWidth);
-            int from = static_cast<int>(std::ceil(centre - halfWidth));
-            int to = static_cast<int>(std::floor(centre + halfWidth));
-            if (from > to)
-                from = to = static_cast<int>(std::lround(centre));
-            harmonicRanges[s].emplace_back(std::max(1, from), std::min(spectra.bins() - 1, to));
+// kHighestHarmonicHz. Computed frame by frame: a long take needs no table of them.
+class HarmonicSalience {
+public:
+    HarmonicSalience(FrameSpectra& spectra, int lowest, int highest)
+        : spectra_(spectra), harmonicRanges_(static_cast<std::size_t>(highest - lowest + 1)),
+          salienceDb_(harmonicRanges_.size()) {
+        const double binHz = static_cast<double>(kSampleRate) / spectra.size();
+        for (std::size_t s = 0; s < harmonicRanges_.size(); ++s) {
+            const double f0 = hzOf(lowest + static_cast<int>(s));
+            for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
+                const double centre = harmonic * f0 / binHz;
+                const double halfWidth = std::max(0.5, centre * kSalienceHarmonicWidth);
+                int from = static_cast<int>(std::ceil(centre - halfWidth));
+                int to = static_cast<int>(std::floor(centre + halfWidth));
+                if (from > to)
+                    from = to = static_cast<int>(std::lround(centre));
+                harmonicRanges_[s].emplace_back(std::max(1, from),
+                                                std::min(spectra.bins() - 1, to));
+            }
         }
     }
-    std::vector<float> salience(active.size() * semitones, static_cast<float>(kSilenceDb));
-    for (std::size_t t = 0; t < active.size(); ++t) {
-        if (!active[t])
-            continue;
-        const std::vector<float>& power = spectra.at(static_cast<std::int64_t>(t));
-        for (std::size_t s = 0; s < semitones; ++s) {
+    // Per semitone from the lowest, at `frame`.
+    const std::vector<float>& at(std::int64_t frame) {
+        const std::vector<float>& power = spectra_.at(frame);
+        for (std::size_t s = 0; s < harmonicRanges_.size(); ++s) {
             double amplitude = 1e-10;
-            for (const auto& [from, to] : harmonicRanges[s])
+            for (const auto& [from, to] : harmonicRanges_[s])
                 amplitude +=
                     std::sqrt(*std::max_element(power.begin() + from, power.begin() + to + 1));
-            salience[t * semitones + s] = static_cast<float>(20 * std::log10(amplitude));
+            salienceDb_[s] = static_cast<float>(20 * std::log10(amplitude));
         }
+        return salienceDb_;
     }
-    return salience;
-}
+
+private:
+    FrameSpectra& spectra_;
+    // Per semitone, the bin range [from, to] searched for each harmonic.
+    std::vector<std::vector<std::pair<int, int>>> harmonicRanges_;
+    std::vector<float> salienceDb_;
+};
 
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
 // above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
@@ -304,17 +310,22 @@ std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<
         return states;
     // State 0 is silence, state s > 0 is MIDI note lowest + s - 1.
     const auto stateCount = static_cast<std::size_t>(highest - lowest + 2);
-    const std::size_t semitones = stateCount - 1;
-    const std::vector<float> salience = harmonicSalienceDb(spectra, active, lowest, highest);
+    HarmonicSalience salience(spectra, lowest, highest);
     const auto near = [&](std::size_t t, std::size_t semitone) {
         return std::abs(pitch[t] - (lowest + static_cast<int>(semitone))) <= kSalienceNearSemitones;
     };
-    // Per frame, the salience of the most salient semitone near the pitch track.
-    std::vector<float> nearestHighest(count, static_cast<float>(kSilenceDb));
-    for (std::size_t t = 0; t < count; ++t)
-        for (std::size_t s = 0; active[t] && s < semitones; ++s)
+    // The frame whose costs are asked next: its salience, and the highest near the pitch track.
+    const std::vector<float>* frameSalience = nullptr;
+    float nearestHighest = 0;
+    const auto loadFrame = [&](std::size_t t) {
+        if (!active[t])
+            return;
+        frameSalience = &salience.at(static_cast<std::int64_t>(t));
+        nearestHighest = static_cast<float>(kSilenceDb);
+        for (std::size_t s = 0; s + 1 < stateCount; ++s)
             if (near(t, s))
-                nearestHighest[t] = std::max(nearestHighest[t], salience[t * semitones + s]);
+                nearestHighest = std::max(nearestHighest, (*frameSalience)[s]);
+    };
     const auto frameCost = [&](std::size_t t, std::size_t state) {
         if (state == 0)
             return active[t] ? kSilenceCost : 0.0;
@@ -323,17 +334,18 @@ std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<
         const std::size_t semitone = state - 1;
         const double distance = std::min(
             kDistanceCapSemitones, std::abs(pitch[t] - (lowest + static_cast<int>(semitone))));
-        const double weakerDb = near(t, semitone)
-                                    ? nearestHighest[t] - salience[t * semitones + semitone]
-                                    : kSalienceRangeDb;
+        const double weakerDb =
+            near(t, semitone) ? nearestHighest - (*frameSalience)[semitone] : kSalienceRangeDb;
         return distance * distance + kSalienceWeight * std::min(1.0, weakerDb / kSalienceRangeDb);
     };
     std::vector<double> cost(stateCount), next(stateCount);
     std::vector<std::uint8_t> cameFromBest(count * stateCount);
     std::vector<std::size_t> bestBefore(count);
+    loadFrame(0);
     for (std::size_t state = 0; state < stateCount; ++state)
         cost[state] = (state == 0 ? 0 : kChangeCost) + frameCost(0, state);
     for (std::size_t t = 1; t < count; ++t) {
+        loadFrame(t);
         const std::size_t best =
             static_cast<std::size_t>(std::min_element(cost.begin(), cost.end()) - cost.begin());
         bestBefore[t] = best;
