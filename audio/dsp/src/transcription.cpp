@@ -43,6 +43,19 @@ constexpr double kDistanceCapSemitones = 1.5;
 constexpr double kInactiveCost = 3;
 constexpr double kSilenceCost = 3;
 constexpr double kChangeCost = 5;
+// A note state also costs how weak its semitone's harmonics are (docs/NOTES.md "Transcription"):
+// a state within kSalienceNearSemitones of the pitch track adds kSalienceWeight times how far,
+// in dB up to kSalienceRangeDb, its harmonic salience lies under the most salient semitone that
+// near; a state farther away adds the whole kSalienceWeight. Where an old note's release and a
+// new note's attack overlap, yin stays on the old note or reads a pitch between the two; the
+// semitones' own harmonics tell them apart. Only near states are compared: a note's sub-octave
+// has all its harmonics too, and the pitch track already knows the octave.
+constexpr double kSalienceWeight = 2;
+constexpr double kSalienceRangeDb = 12;
+constexpr double kSalienceNearSemitones = 2;
+// A harmonic's amplitude in the salience: the strongest bin within this share of its frequency
+// (at least half a bin either side), so vibrato stays inside.
+constexpr double kSalienceHarmonicWidth = 0.025;
 // A repeated note inside a run of one state: the level (averaged over kLevelMeanFrames around
 // each frame: choir and bowed levels flutter) dips by kDipDb below its highest over the
 // kDipFrames before and rises again by kDipDb over the kDipRiseFrames after. The old note is cut
@@ -169,6 +182,49 @@ std::vector<int> harmonicBins(int pitch, int previousPitch, int fftSize) {
     return bins;
 }
 
+// The harmonic salience, in dB, of each semitone lowest..highest in one frame (kSalienceWeight
+// above): the summed amplitude of the strongest bin near each of the semitone's harmonics below
+// kHighestHarmonicHz. Computed frame by frame: a long take needs no table of them.
+class HarmonicSalience {
+public:
+    HarmonicSalience(FrameSpectra& spectra, int lowest, int highest)
+        : spectra_(spectra), harmonicRanges_(static_cast<std::size_t>(highest - lowest + 1)),
+          salienceDb_(harmonicRanges_.size()) {
+        const double binHz = static_cast<double>(kSampleRate) / spectra.size();
+        for (std::size_t s = 0; s < harmonicRanges_.size(); ++s) {
+            const double f0 = hzOf(lowest + static_cast<int>(s));
+            for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
+                const double centre = harmonic * f0 / binHz;
+                const double halfWidth = std::max(0.5, centre * kSalienceHarmonicWidth);
+                int from = static_cast<int>(std::ceil(centre - halfWidth));
+                int to = static_cast<int>(std::floor(centre + halfWidth));
+                if (from > to)
+                    from = to = static_cast<int>(std::lround(centre));
+                harmonicRanges_[s].emplace_back(std::max(1, from),
+                                                std::min(spectra.bins() - 1, to));
+            }
+        }
+    }
+    // Per semitone from the lowest, at `frame`.
+    const std::vector<float>& at(std::int64_t frame) {
+        const std::vector<float>& power = spectra_.at(frame);
+        for (std::size_t s = 0; s < harmonicRanges_.size(); ++s) {
+            double amplitude = 1e-10;
+            for (const auto& [from, to] : harmonicRanges_[s])
+                amplitude +=
+                    std::sqrt(*std::max_element(power.begin() + from, power.begin() + to + 1));
+            salienceDb_[s] = static_cast<float>(20 * std::log10(amplitude));
+        }
+        return salienceDb_;
+    }
+
+private:
+    FrameSpectra& spectra_;
+    // Per semitone, the bin range [from, to] searched for each harmonic.
+    std::vector<std::vector<std::pair<int, int>>> harmonicRanges_;
+    std::vector<float> salienceDb_;
+};
+
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
 // above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
 // [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`).
@@ -238,8 +294,10 @@ double median(std::vector<double> values) {
     return *middle;
 }
 
-// The note state of every frame: -1 silent, else a MIDI note; Viterbi over the costs above.
-std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<char>& active) {
+// The note state of every frame: -1 silent, else a MIDI note; Viterbi over the costs above, the
+// salience from `spectra`.
+std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<char>& active,
+                            FrameSpectra& spectra) {
     const std::size_t count = pitch.size();
     std::vector<int> states(count, -1);
     int lowest = 127, highest = 0;
@@ -252,21 +310,42 @@ std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<
         return states;
     // State 0 is silence, state s > 0 is MIDI note lowest + s - 1.
     const auto stateCount = static_cast<std::size_t>(highest - lowest + 2);
+    HarmonicSalience salience(spectra, lowest, highest);
+    const auto near = [&](std::size_t t, std::size_t semitone) {
+        return std::abs(pitch[t] - (lowest + static_cast<int>(semitone))) <= kSalienceNearSemitones;
+    };
+    // The frame whose costs are asked next: its salience, and the highest near the pitch track.
+    const std::vector<float>* frameSalience = nullptr;
+    float nearestHighest = 0;
+    const auto loadFrame = [&](std::size_t t) {
+        if (!active[t])
+            return;
+        frameSalience = &salience.at(static_cast<std::int64_t>(t));
+        nearestHighest = static_cast<float>(kSilenceDb);
+        for (std::size_t s = 0; s + 1 < stateCount; ++s)
+            if (near(t, s))
+                nearestHighest = std::max(nearestHighest, (*frameSalience)[s]);
+    };
     const auto frameCost = [&](std::size_t t, std::size_t state) {
         if (state == 0)
             return active[t] ? kSilenceCost : 0.0;
         if (!active[t])
             return kInactiveCost;
+        const std::size_t semitone = state - 1;
         const double distance = std::min(
-            kDistanceCapSemitones, std::abs(pitch[t] - (lowest + static_cast<int>(state) - 1)));
-        return distance * distance;
+            kDistanceCapSemitones, std::abs(pitch[t] - (lowest + static_cast<int>(semitone))));
+        const double weakerDb =
+            near(t, semitone) ? nearestHighest - (*frameSalience)[semitone] : kSalienceRangeDb;
+        return distance * distance + kSalienceWeight * std::min(1.0, weakerDb / kSalienceRangeDb);
     };
     std::vector<double> cost(stateCount), next(stateCount);
     std::vector<std::uint8_t> cameFromBest(count * stateCount);
     std::vector<std::size_t> bestBefore(count);
+    loadFrame(0);
     for (std::size_t state = 0; state < stateCount; ++state)
         cost[state] = (state == 0 ? 0 : kChangeCost) + frameCost(0, state);
     for (std::size_t t = 1; t < count; ++t) {
+        loadFrame(t);
         const std::size_t best =
             static_cast<std::size_t>(std::min_element(cost.begin(), cost.end()) - cost.begin());
         bestBefore[t] = best;
@@ -327,7 +406,8 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                 around.push_back(midiOf(features.f0Hz[k]));
         pitch[t] = median(std::move(around));
     }
-    const std::vector<int> states = noteStates(pitch, active);
+    FrameSpectra harmonicSpectra(samples, kHarmonicFftSize);
+    const std::vector<int> states = noteStates(pitch, active, harmonicSpectra);
 
     const auto lowestIn = [&](std::int64_t from, std::int64_t to) { // [from, to)
         return *std::min_element(level.begin() + from, level.begin() + to);
@@ -410,7 +490,6 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
 
     std::vector<TranscribedNote> notes;
     std::int64_t previousStart = -kShortestNoteFrames;
-    FrameSpectra harmonicSpectra(samples, kHarmonicFftSize);
     for (const Segment& segment : segments) {
         if (segment.end - segment.first < kShortestNoteFrames)
             continue;

@@ -17,7 +17,7 @@ struct TranscribedNote {
 
 // Bumped whenever the notes a recording gives change: transcriptions kept from another version
 // are made again.
-constexpr int kTranscriptionVersion = 3;
+constexpr int kTranscriptionVersion = 4;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
@@ -25,13 +25,14 @@ constexpr double kShortestTranscribedNoteSeconds = 0.04;
 // Transcribes a mono signal at `sampleRate` (docs/NOTES.md "Transcription"): the voice analysis's
 // pitch track (analyseVoice at the analysis rate), median-filtered, is decoded into one note state
 // per frame (silent or a semitone; Viterbi with a cost per change, so scoops, vibrato and
-// wavering pitch stay in one note); a run of one state is split at a re-attack (a peak of log
-// spectral flux) or where the level dips and swells again (a repeated note); a short note an
-// octave or another harmonic interval from its neighbour joins it (yin slipping at an attack).
-// Onsets are taken back, up to 160 ms before the pitch settled, to where the energy in the
-// note's own harmonics (less those shared with the previous note) rises; for repeated notes to
-// the re-attack, the last aubio onset or where the level starts rising.
-// Sorted by onset, not overlapping. Thread-safe.
+// wavering pitch stay in one note, and a cost for a semitone whose harmonics are weaker than a
+// neighbour's, so overlapping notes go to the one sounding); a run of one state is split at a
+// re-attack (a peak of log spectral flux) or where the level dips and swells again (a repeated
+// note); a short note an octave or another harmonic interval from its neighbour joins it (yin
+// slipping at an attack). Onsets are taken back, up to 160 ms before the pitch settled, to where
+// the energy in the note's own harmonics (less those shared with the previous note) rises; for
+// repeated notes to the re-attack, the last aubio onset or where the level starts rising. Sorted by
+// onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
