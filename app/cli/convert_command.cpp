@@ -34,12 +34,6 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
     if (result.suggestedTranspose != 0)
         text << "\nIt lies far from the model's range: try --transpose " << std::defaultfloat
              << args.number("--transpose", 0) + result.suggestedTranspose;
-    const auto rangeJson = [](const models::VoicePitchRange& range) {
-        return range.medianHz > 0 ? json{{"low_hz", range.lowHz},
-                                         {"median_hz", range.medianHz},
-                                         {"high_hz", range.highHz}}
-                                  : json(nullptr);
-    };
     emit(args, out,
          {{"render", result.render},
           {"model", result.modelId},
@@ -49,8 +43,8 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
           {"file", result.outPath},
           {"seconds", result.seconds},
           {"processing_seconds", result.processingSeconds},
-          {"model_range", result.modelRange ? rangeJson(*result.modelRange) : json(nullptr)},
-          {"performance_range", rangeJson(result.performanceRange)},
+          {"model_range", result.modelRange ? pitchRangeJson(*result.modelRange) : json(nullptr)},
+          {"performance_range", pitchRangeJson(result.performanceRange)},
           {"suggested_transpose", result.suggestedTranspose}},
          text.str());
     return ExitCode::Ok;

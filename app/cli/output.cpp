@@ -70,4 +70,11 @@ void emit(const Arguments& args, std::ostream& out, const json& result, const st
         out << text << (text.empty() || text.back() == '\n' ? "" : "\n");
 }
 
+json pitchRangeJson(const models::VoicePitchRange& range) {
+    return range.medianHz > 0 ? json{{"low_hz", range.lowHz},
+                                     {"median_hz", range.medianHz},
+                                     {"high_hz", range.highHz}}
+                              : json(nullptr);
+}
+
 } // namespace accord::cli
