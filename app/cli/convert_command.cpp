@@ -32,8 +32,8 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
                                : std::string("range not recorded (trained by an earlier Accord)"))
          << "; this performance: " << models::describePitchRange(result.performanceRange);
     if (result.suggestedTranspose != 0)
-        text << "\nIt lies far from the model's range: try --transpose " << std::defaultfloat
-             << args.number("--transpose", 0) + result.suggestedTranspose;
+        text << "\nIt lies far from the model's range: try "
+             << transposeFlag(args.number("--transpose", 0) + result.suggestedTranspose);
     emit(args, out,
          {{"render", result.render},
           {"model", result.modelId},

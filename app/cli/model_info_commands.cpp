@@ -123,8 +123,8 @@ ExitCode modelShow(const Arguments& args, Registry& registry, std::ostream& out)
                              {"suggested_transpose", octaves}};
         text << "\n" << *against << " sings " << models::describePitchRange(performance);
         if (octaves != 0)
-            text << "\nIt lies far from the model's range: convert it with --transpose "
-                 << std::defaultfloat << transpose + octaves;
+            text << "\nIt lies far from the model's range: convert it with "
+                 << transposeFlag(transpose + octaves);
         else if (range && performance.medianHz > 0)
             text << "\nIt lies within reach of the model's range"
                  << (transpose != 0 ? " at that transposition" : "");

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <ostream>
+#include <sstream>
 
 namespace accord::cli {
 
@@ -75,6 +76,12 @@ json pitchRangeJson(const models::VoicePitchRange& range) {
                                      {"median_hz", range.medianHz},
                                      {"high_hz", range.highHz}}
                               : json(nullptr);
+}
+
+std::string transposeFlag(double semitones) {
+    std::ostringstream flag;
+    flag << "--transpose " << semitones;
+    return flag.str();
 }
 
 } // namespace accord::cli

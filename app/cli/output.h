@@ -34,6 +34,9 @@ nlohmann::json revokedLines(const std::vector<Grant>& revoked,
 // A pitch range as `convert` and `model show` print it: {"low_hz", "median_hz", "high_hz"}, or
 // null when nothing was pitched.
 nlohmann::json pitchRangeJson(const models::VoicePitchRange& range);
+// "--transpose 12": the flag a user adds to convert with, as typed (convert's and model show's
+// advice; 12.5 stays 12.5, whatever the stream printed before).
+std::string transposeFlag(double semitones);
 // The result: JSON on stdout with --json, else the human text.
 void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
           const std::string& text);
