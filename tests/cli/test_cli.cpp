@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 
 #include <QTemporaryDir>
+#include <cmath>
 #include <memory>
 #include <sqlite3.h>
 #include <vector>
@@ -658,6 +659,14 @@ private slots:
         QVERIFY(timing.value("wallSeconds").toDouble() >=
                 timing.value("preparingSeconds").toDouble() +
                     timing.value("steppingSeconds").toDouble());
+        // Each phase's CPU seconds add up to the thread's: what each phase cost, apart from
+        // waiting for a core.
+        double phasesCpu = 0;
+        for (const char* phase : {"preparing", "stepping", "validating", "saving"})
+            phasesCpu += timing.value(QString(phase) + "CpuSeconds").toDouble();
+        QVERIFY(timing.value("steppingCpuSeconds").toDouble() > 0);
+        QVERIFY2(std::abs(phasesCpu - timing.value("cpuSeconds").toDouble()) < 0.01,
+                 qPrintable(QString::number(phasesCpu)));
 
         const QString out = dir.filePath("resung.wav");
         const QStringList convert{"--json", "convert", "--model", model, words, out};
@@ -691,6 +700,10 @@ private slots:
         QCOMPARE(against.value("performance_range").toObject().value("median_hz").toDouble(),
                  performanceMedian);
         QCOMPARE(against.value("suggested_transpose").toInt(), 12);
+        r = runCli({"convert", "--model", model, words, dir.filePath("resung-text.wav")}, registry);
+        QVERIFY2(QString(r.out).contains("try --transpose 12\n") ||
+                     QString(r.out).endsWith("try --transpose 12"),
+                 r.out.constData());
         r = runCli({"model", "show", model, "--against", words, "--transpose", "12"}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(QString(r.out).contains("The model's voice sings") &&
