@@ -1116,8 +1116,8 @@ void ModelsPanel::updateTrackModel() {
                                ? QStringLiteral("+%1").arg(track->modelTranspose)
                                : QString::number(track->modelTranspose)));
         trackModel_->setToolTip(fromStd(track->model));
-        // The voice's range beside the model's name (docs/STUDIO.md "Models panel"): what the track's
-        // performance is compared with.
+        // The voice's range beside the model's name (docs/STUDIO.md "Models panel"): what the
+        // track's performance is compared with.
         const Registry* registry = session_->registry();
         const std::optional<Model> model =
             registry ? workflows::judgeTrackModel(*registry, track->model).model : std::nullopt;
