@@ -10,6 +10,7 @@
 #include "convert_command.h"
 #include "identify_command.h"
 #include "ledger_commands.h"
+#include "model_info_commands.h"
 #include "output.h"
 #include "pack_commands.h"
 #include "project_commands.h"
@@ -225,6 +226,19 @@ const std::vector<CommandSpec> commands = {
       {"--voice", true},
       {"--program", true},
       {"--as", true}},
+     1,
+     1},
+    {{"model", "list"},
+     "Lists the registered voice and style models, and where each voice sings.",
+     "[--owner HOLDER]",
+     {{"--owner", true}},
+     0,
+     0},
+    {{"model", "show"},
+     "Shows a model: whose it is, what it was trained on, where its voice sings; with --against, "
+     "whether a take lies in that range and which octave transposition brings it there.",
+     "MODEL [--against FILE [--transpose SEMITONES]]   (MODEL: a model id or a voice model file)",
+     {{"--against", true}, {"--transpose", true}},
      1,
      1},
     {{"convert"},
@@ -630,7 +644,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
     // Commands that only read never create a registry (docs/CLI.md "Registry").
     const bool readOnly = name == "holder list" || name == "asset list" || name == "grant list" ||
                           name == "consent check" || name == "audit verify" ||
-                          name == "audit log" || name == "trust list";
+                          name == "audit log" || name == "trust list" || name == "model list" ||
+                          name == "model show";
     if (readOnly && !fileExists(args.registryPath))
         throw BadInput(args.registryPath +
                        ": no consent registry here yet (accord-cli holder add creates one)");
@@ -657,6 +672,8 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
         return auditLog(args, *registry, out);
     if (words[0] == "trust")
         return runTrustCommand(words[1], args, *registry, out);
+    if (words[0] == "model")
+        return runModelInfoCommand(words[1], args, *registry, out);
     throw UsageError("unknown command '" + name + "'");
 }
 

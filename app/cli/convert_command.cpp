@@ -32,14 +32,8 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
                                : std::string("range not recorded (trained by an earlier Accord)"))
          << "; this performance: " << models::describePitchRange(result.performanceRange);
     if (result.suggestedTranspose != 0)
-        text << "\nIt lies far from the model's range: try --transpose " << std::defaultfloat
-             << args.number("--transpose", 0) + result.suggestedTranspose;
-    const auto rangeJson = [](const models::VoicePitchRange& range) {
-        return range.medianHz > 0 ? json{{"low_hz", range.lowHz},
-                                         {"median_hz", range.medianHz},
-                                         {"high_hz", range.highHz}}
-                                  : json(nullptr);
-    };
+        text << "\nIt lies far from the model's range: try "
+             << transposeFlag(args.number("--transpose", 0) + result.suggestedTranspose);
     emit(args, out,
          {{"render", result.render},
           {"model", result.modelId},
@@ -49,8 +43,8 @@ ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
           {"file", result.outPath},
           {"seconds", result.seconds},
           {"processing_seconds", result.processingSeconds},
-          {"model_range", result.modelRange ? rangeJson(*result.modelRange) : json(nullptr)},
-          {"performance_range", rangeJson(result.performanceRange)},
+          {"model_range", result.modelRange ? pitchRangeJson(*result.modelRange) : json(nullptr)},
+          {"performance_range", pitchRangeJson(result.performanceRange)},
           {"suggested_transpose", result.suggestedTranspose}},
          text.str());
     return ExitCode::Ok;

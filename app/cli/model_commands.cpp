@@ -67,17 +67,27 @@ bool reportStep(std::ostream& err, int& lastReported, int step, int totalSteps, 
 }
 
 // "Took 85 s: preparing 1.2 s, steps 80.1 s, validation 3.1 s, saving 0.6 s" from the metrics'
-// timing, and how much of it waited for a core when the machine was busy; empty without timing.
+// timing (each phase with its CPU seconds when it waited for a core: "steps 110.2 s (CPU
+// 12.8 s)"), and how much of it waited for a core when the machine was busy; empty without
+// timing.
 std::string describeTiming(const json& metrics) {
     if (!metrics.contains("timing") || !metrics["timing"].is_object())
         return {};
     const json& timing = metrics["timing"];
-    const auto seconds = [&](const char* key) { return timing.value(key, 0.0); };
+    const auto seconds = [&](const std::string& key) { return timing.value(key, 0.0); };
     std::ostringstream text;
-    text << std::fixed << std::setprecision(1) << "Took " << seconds("wallSeconds")
-         << " s: preparing " << seconds("preparingSeconds") << " s, steps "
-         << seconds("steppingSeconds") << " s, validation " << seconds("validatingSeconds")
-         << " s, saving " << seconds("savingSeconds") << " s";
+    text << std::fixed << std::setprecision(1) << "Took " << seconds("wallSeconds") << " s:";
+    const char* const phases[4][2] = {{"preparing", "preparing"},
+                                      {"stepping", "steps"},
+                                      {"validating", "validation"},
+                                      {"saving", "saving"}};
+    for (const auto& [key, name] : phases) {
+        const double wall = seconds(std::string(key) + "Seconds");
+        text << (key == phases[0][0] ? " " : ", ") << name << " " << wall << " s";
+        const std::string cpuKey = std::string(key) + "CpuSeconds";
+        if (timing.contains(cpuKey) && wall > 1.3 * seconds(cpuKey) && wall >= 0.1)
+            text << " (CPU " << seconds(cpuKey) << " s)";
+    }
     // Training runs on one thread: wall time beyond its CPU time was spent waiting for a core.
     const double wall = seconds("wallSeconds"), cpu = seconds("cpuSeconds");
     if (wall > 1.3 * cpu && wall > 0)

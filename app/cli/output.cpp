@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <ostream>
+#include <sstream>
 
 namespace accord::cli {
 
@@ -68,6 +69,19 @@ void emit(const Arguments& args, std::ostream& out, const json& result, const st
         out << result.dump(2) << "\n";
     else
         out << text << (text.empty() || text.back() == '\n' ? "" : "\n");
+}
+
+json pitchRangeJson(const models::VoicePitchRange& range) {
+    return range.medianHz > 0 ? json{{"low_hz", range.lowHz},
+                                     {"median_hz", range.medianHz},
+                                     {"high_hz", range.highHz}}
+                              : json(nullptr);
+}
+
+std::string transposeFlag(double semitones) {
+    std::ostringstream flag;
+    flag << "--transpose " << semitones;
+    return flag.str();
 }
 
 } // namespace accord::cli

@@ -4,6 +4,7 @@
 
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
+#include "accord/models/voice_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,12 @@ std::string actingHolder(const Arguments& args, const Registry& registry);
 // model made source-revoked to `text`; returns the revoked grants' ids.
 nlohmann::json revokedLines(const std::vector<Grant>& revoked,
                             const std::vector<std::string>& sourceRevoked, std::string& text);
+// A pitch range as `convert` and `model show` print it: {"low_hz", "median_hz", "high_hz"}, or
+// null when nothing was pitched.
+nlohmann::json pitchRangeJson(const models::VoicePitchRange& range);
+// "--transpose 12": the flag a user adds to convert with, as typed (convert's and model show's
+// advice; 12.5 stays 12.5, whatever the stream printed before).
+std::string transposeFlag(double semitones);
 // The result: JSON on stdout with --json, else the human text.
 void emit(const Arguments& args, std::ostream& out, const nlohmann::json& result,
           const std::string& text);

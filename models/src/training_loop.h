@@ -33,36 +33,46 @@ inline double secondsSince(TrainingClock::time_point start) {
 
 // Where one training call's time goes, by phase, on the wall clock and on the calling thread's
 // CPU clock (training runs on that thread: one LibTorch thread). Wall time well above CPU time is
-// time spent waiting for a core the machine gave to other work; the model card keeps both
-// (metrics "timing") and the CLI says so.
+// time spent waiting for a core the machine gave to other work; per phase the two say whether a
+// phase was slow or only waited (docs/ARCHITECTURE.md "Voice model", training time). The model
+// card keeps both (metrics "timing") and the CLI says so.
 class TrainingTimes {
 public:
     enum class Phase { Preparing, Stepping, Validating, Saving };
 
     TrainingTimes() : start_(TrainingClock::now()), startCpu_(threadCpuSeconds()) {
         phaseStart_ = start_;
+        phaseStartCpu_ = startCpu_;
     }
     Phase phase() const { return phase_; }
     // Ends the running phase and starts `phase`.
     void enter(Phase phase) {
         const TrainingClock::time_point now = TrainingClock::now();
+        const double cpu = threadCpuSeconds();
         seconds_[std::size_t(phase_)] += std::chrono::duration<double>(now - phaseStart_).count();
+        cpuSeconds_[std::size_t(phase_)] += cpu - phaseStartCpu_;
         phase_ = phase;
         phaseStart_ = now;
+        phaseStartCpu_ = cpu;
     }
     // {"wallSeconds", "cpuSeconds", "preparingSeconds", "steppingSeconds", "validatingSeconds",
-    //  "savingSeconds"}, the running phase counted up to now.
+    //  "savingSeconds", and the CPU seconds of each phase: "preparingCpuSeconds", ...}, the running
+    //  phase counted up to now.
     nlohmann::json json() const {
-        std::array<double, 4> seconds = seconds_;
+        std::array<double, 4> seconds = seconds_, cpuSeconds = cpuSeconds_;
+        const double cpu = threadCpuSeconds();
         seconds[std::size_t(phase_)] +=
             std::chrono::duration<double>(TrainingClock::now() - phaseStart_).count();
-        return {
+        cpuSeconds[std::size_t(phase_)] += cpu - phaseStartCpu_;
+        nlohmann::json times = {
             {"wallSeconds", std::chrono::duration<double>(TrainingClock::now() - start_).count()},
-            {"cpuSeconds", threadCpuSeconds() - startCpu_},
-            {"preparingSeconds", seconds[0]},
-            {"steppingSeconds", seconds[1]},
-            {"validatingSeconds", seconds[2]},
-            {"savingSeconds", seconds[3]}};
+            {"cpuSeconds", cpu - startCpu_}};
+        static const char* const kPhases[4] = {"preparing", "stepping", "validating", "saving"};
+        for (std::size_t phase = 0; phase < 4; ++phase) {
+            times[std::string(kPhases[phase]) + "Seconds"] = seconds[phase];
+            times[std::string(kPhases[phase]) + "CpuSeconds"] = cpuSeconds[phase];
+        }
+        return times;
     }
 
 private:
@@ -72,9 +82,9 @@ private:
         return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
     }
     TrainingClock::time_point start_, phaseStart_;
-    double startCpu_ = 0;
+    double startCpu_ = 0, phaseStartCpu_ = 0;
     Phase phase_ = Phase::Preparing;
-    std::array<double, 4> seconds_{};
+    std::array<double, 4> seconds_{}, cpuSeconds_{};
 };
 
 struct TrainingSchedule {

@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 
 #include <QTemporaryDir>
+#include <cmath>
 #include <memory>
 #include <sqlite3.h>
 #include <vector>
@@ -658,6 +659,14 @@ private slots:
         QVERIFY(timing.value("wallSeconds").toDouble() >=
                 timing.value("preparingSeconds").toDouble() +
                     timing.value("steppingSeconds").toDouble());
+        // Each phase's CPU seconds add up to the thread's: what each phase cost, apart from
+        // waiting for a core.
+        double phasesCpu = 0;
+        for (const char* phase : {"preparing", "stepping", "validating", "saving"})
+            phasesCpu += timing.value(QString(phase) + "CpuSeconds").toDouble();
+        QVERIFY(timing.value("steppingCpuSeconds").toDouble() > 0);
+        QVERIFY2(std::abs(phasesCpu - timing.value("cpuSeconds").toDouble()) < 0.01,
+                 qPrintable(QString::number(phasesCpu)));
 
         const QString out = dir.filePath("resung.wav");
         const QStringList convert{"--json", "convert", "--model", model, words, out};
@@ -678,6 +687,45 @@ private slots:
         QVERIFY2(performanceMedian > 120 && performanceMedian < 260,
                  qPrintable(QString::number(performanceMedian)));
         QCOMPARE(r.json().value("suggested_transpose").toInt(), 12);
+
+        // The model's range shown without converting, by id or by file, with the same octave
+        // offered for the same take; none asked for a take already an octave up.
+        r = runCli({"--json", "model", "show", "m-1", "--against", words}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value("pitch_range").toObject().value("median_hz").toDouble(),
+                 trainedMedian);
+        QCOMPARE(r.json().value("training").toArray().at(0).toObject().value("grant").toString(),
+                 trainGrant);
+        QJsonObject against = r.json().value("against").toObject();
+        QCOMPARE(against.value("performance_range").toObject().value("median_hz").toDouble(),
+                 performanceMedian);
+        QCOMPARE(against.value("suggested_transpose").toInt(), 12);
+        r = runCli({"convert", "--model", model, words, dir.filePath("resung-text.wav")}, registry);
+        QVERIFY2(QString(r.out).contains("try --transpose 12\n") ||
+                     QString(r.out).endsWith("try --transpose 12"),
+                 r.out.constData());
+        r = runCli({"model", "show", model, "--against", words, "--transpose", "12"}, registry);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(QString(r.out).contains("The model's voice sings") &&
+                     QString(r.out).contains("within reach of the model's range"),
+                 r.out.constData());
+        r = runCli({"--json", "model", "list"}, registry);
+        QCOMPARE(r.json().value("models").toArray().size(), 1);
+        QCOMPARE(r.json()
+                     .value("models")
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value("pitch_range")
+                     .toObject()
+                     .value("median_hz")
+                     .toDouble(),
+                 trainedMedian);
+        QCOMPARE(runCli({"model", "show", "m-9"}, registry).exitCode, 2);
+        QCOMPARE(runCli({"model", "show", "m-1", "--transpose", "12"}, registry).exitCode, 1);
+        r = runCli({"model", "show", "m-1", "--against", dir.filePath("nothing.wav")}, registry);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(QString(r.err).contains("nothing.wav"));
 
         // Revoking the consent the model was trained under stops it generating.
         QCOMPARE(runCli({"grant", "revoke", trainGrant}, registry).exitCode, 0);

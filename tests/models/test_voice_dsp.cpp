@@ -270,6 +270,22 @@ private Q_SLOTS:
                  QString("G2\u2013D4 (98\u2013294 Hz, median C3)"));
         QCOMPARE(QString::fromStdString(describePitchRange({})), QString("no pitched sound"));
     }
+
+    // A card written before Accord recorded ranges (its metrics have no "pitchRange") still
+    // loads and has no range: the CLI and the studio say so instead of guessing one.
+    void rangesFromCards() {
+        QVERIFY(!trainedPitchRange("{}").has_value());
+        QVERIFY(!trainedPitchRange("not json").has_value());
+        QVERIFY(!trainedPitchRange(R"({"pitchRange": {"lowHz": 0, "medianHz": 0, "highHz": 0}})")
+                     .has_value()); // a voice that was never pitched
+        const auto range = trainedPitchRange(
+            R"({"pitchRange": {"lowHz": 98, "medianHz": 131, "highHz": 294, "voicedSeconds": 10}})");
+        QVERIFY(range.has_value());
+        QCOMPARE(range->lowHz, 98.0);
+        QCOMPARE(range->medianHz, 131.0);
+        QCOMPARE(range->highHz, 294.0);
+        QCOMPARE(range->voicedSeconds, 10.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestVoiceDsp)

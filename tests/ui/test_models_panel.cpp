@@ -6,6 +6,7 @@
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
+#include "accord/models/voice_model.h"
 #include "accord/ui/common/studio_style.h"
 #include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/models/models_panel.h"
@@ -428,6 +429,43 @@ private Q_SLOTS:
         QCOMPARE(track(backing_).modelTranspose, 0.0);
         QVERIFY(!track(backing_).model.empty());
         undo->undo();
+        QVERIFY(track(backing_).model.empty());
+    }
+
+    // The list says where each voice sang in training, and so does the line of a track running
+    // through it; choosing such a track compares its recordings with the voice and offers the
+    // octave, as applying the model does.
+    void showsTheVoiceRangeAndComparesAChosenTrack() {
+        ACCORD_REQUIRE_MATERIAL(soprano, "npm/audio-lena/lena.flac");
+        const std::optional<Model> model = registry().model(model_.toStdString());
+        QVERIFY2(model.has_value(), "needs the model the training tests above register");
+        const auto range = models::trainedPitchRange(model->metricsJson);
+        QVERIFY(range.has_value());
+        const QString described = QString::fromStdString(models::describePitchRange(*range));
+        QCOMPARE(modelItem(model_)->text(ui::ModelsPanel::ModelRange), described);
+
+        if (track(backing_).clips.empty()) { // unless the test above put the soprano there
+            accord::Clip clip;
+            clip.asset = addAsset(soprano, bob_);
+            clip.file = soprano.toStdString();
+            clip.length = std::int64_t(audio::identifyAudioFile(clip.file).durationSeconds *
+                                       document_->project().sampleRate);
+            document_->addClip(backing_.toStdString(), clip);
+        }
+        document_->setTrackModel(backing_.toStdString(), QString::fromStdString(model->file), 0);
+        panel_->trackBox()->setCurrentIndex(panel_->trackBox()->findData(vocals_));
+        QSignalSpy compared(panel_.get(), &ui::ModelsPanel::rangesCompared);
+        panel_->trackBox()->setCurrentIndex(panel_->trackBox()->findData(backing_));
+        auto* line = panel_->findChild<QLabel*>(QStringLiteral("trackModelLabel"));
+        QVERIFY(line != nullptr);
+        QVERIFY2(line->text().contains("Its voice sings " + described), qPrintable(line->text()));
+        QVERIFY(compared.wait(kTrainingTimeoutMs));
+        const QString message = panel_->applyMessage()->text();
+        QVERIFY2(message.startsWith("The model's voice sings " + described) &&
+                     message.contains("'Backing' sings") && message.contains("far from"),
+                 qPrintable(message));
+        QVERIFY(panel_->suggestedTransposeButton()->isVisible());
+        document_->undoStack()->undo();
         QVERIFY(track(backing_).model.empty());
     }
 

@@ -343,7 +343,8 @@ QWidget* ModelsPanel::makeCardsSection() {
     models_ = new QTreeWidget(section);
     models_->setObjectName(QStringLiteral("modelCards"));
     models_->setHeaderLabels({tr("Model"), tr("Owner"), tr("Created"), tr("State"),
-                              tr("Trained on"), tr("Metrics"), tr("Weights SHA-256")});
+                              tr("Voice range"), tr("Trained on"), tr("Metrics"),
+                              tr("Weights SHA-256")});
     models_->setColumnHidden(ModelWeights, true); // a hash: in the card, not the list
     models_->setRootIsDecorated(false);
     models_->setAlternatingRowColors(true);
@@ -414,7 +415,18 @@ QWidget* ModelsPanel::makeCardsSection() {
         showSelectedCard();
         updateButtons();
     });
-    connect(track_, &QComboBox::currentIndexChanged, this, &ModelsPanel::updateTrackModel);
+    connect(track_, &QComboBox::currentIndexChanged, this, [this] {
+        updateTrackModel();
+        // A track chosen that already runs through a model: where both sing, and the octave
+        // that helps, as when the model was applied.
+        const accord::Track* track =
+            document_->findTrack(track_->currentData().toString().toStdString());
+        const Registry* registry = session_->registry();
+        if (track == nullptr || track->model.empty() || registry == nullptr)
+            return;
+        if (const auto model = workflows::judgeTrackModel(*registry, track->model).model)
+            compareRanges(fromStd(model->id), fromStd(track->id), QString());
+    });
     connect(applyButton_, &QPushButton::clicked, this,
             [this] { applyModel(selectedModel(), track_->currentData().toString()); });
     connect(removeButton_, &QPushButton::clicked, this,
@@ -569,6 +581,15 @@ void ModelsPanel::reloadModels() {
                 item->setToolTip(ModelId, tr("%1\n%2").arg(id, file));
                 item->setText(ModelOwner, holderName(registry->consentGraph(), model.owner));
                 item->setText(ModelCreated, localTime(model.createdAt));
+                // Where the voice sang in training (docs/ARCHITECTURE.md "Voice model"), so a
+                // user picks the model that fits a part before applying it.
+                if (const auto range = accord::models::trainedPitchRange(model.metricsJson)) {
+                    item->setText(ModelRange, fromStd(accord::models::describePitchRange(*range)));
+                } else {
+                    item->setText(ModelRange, tr("not recorded"));
+                    item->setToolTip(ModelRange,
+                                     tr("Trained before Accord noted a voice's range."));
+                }
 
                 QStringList recordings;
                 QStringList sources;
@@ -1095,6 +1116,16 @@ void ModelsPanel::updateTrackModel() {
                                ? QStringLiteral("+%1").arg(track->modelTranspose)
                                : QString::number(track->modelTranspose)));
         trackModel_->setToolTip(fromStd(track->model));
+        // The voice's range beside the model's name (docs/STUDIO.md "Models panel"): what the
+        // track's performance is compared with.
+        const Registry* registry = session_->registry();
+        const std::optional<Model> model =
+            registry ? workflows::judgeTrackModel(*registry, track->model).model : std::nullopt;
+        if (const auto range =
+                model ? accord::models::trainedPitchRange(model->metricsJson) : std::nullopt)
+            trackModel_->setText(
+                trackModel_->text() + QLatin1Char(' ') +
+                tr("Its voice sings %1.").arg(fromStd(accord::models::describePitchRange(*range))));
     }
     if (track != nullptr)
         transpose_->setValue(int(std::lround(track->modelTranspose)));
@@ -1135,7 +1166,7 @@ bool ModelsPanel::applyModel(const QString& modelId, const QString& trackId) {
         setMessage(applyMessage_,
                    tr("'%1' now runs through %2 (undo with Ctrl+Z).").arg(trackName, modelId),
                    MessageKind::Done);
-        compareRanges(modelId, trackId);
+        compareRanges(modelId, trackId, applyMessage_->text());
         return true;
     } catch (const std::exception& error) {
         setMessage(applyMessage_, tr("Could not apply %1: %2").arg(modelId, error.what()),
@@ -1164,7 +1195,8 @@ RangeComparison measureTrack(const accord::Track& track) {
 
 } // namespace
 
-void ModelsPanel::compareRanges(const QString& modelId, const QString& trackId) {
+void ModelsPanel::compareRanges(const QString& modelId, const QString& trackId,
+                                const QString& lead) {
     suggestTranspose_->hide();
     const accord::Track* track = document_->findTrack(trackId.toStdString());
     const Registry* registry = session_->registry();
@@ -1175,12 +1207,11 @@ void ModelsPanel::compareRanges(const QString& modelId, const QString& trackId) 
         return;
     const std::optional<accord::models::VoicePitchRange> voice =
         accord::models::trainedPitchRange(model->metricsJson);
-    const QString base = applyMessage_->text();
+    const QString base = lead.isEmpty() ? QString() : lead + QLatin1Char(' ');
     if (!voice) {
         setMessage(applyMessage_,
-                   base + QLatin1Char(' ') +
-                       tr("%1 was trained before Accord noted a voice's range: compare by ear.")
-                           .arg(modelId),
+                   base + tr("%1 was trained before Accord noted a voice's range: compare by ear.")
+                              .arg(modelId),
                    MessageKind::Done);
         Q_EMIT rangesCompared();
         return;
@@ -1197,9 +1228,8 @@ void ModelsPanel::compareRanges(const QString& modelId, const QString& trackId) 
             const accord::Track* now = document_->findTrack(trackId.toStdString());
             if (now == nullptr)
                 return;
-            QString text = base + QLatin1Char(' ') +
-                           tr("The model's voice sings %1.")
-                               .arg(fromStd(accord::models::describePitchRange(voice)));
+            QString text = base + tr("The model's voice sings %1.")
+                                      .arg(fromStd(accord::models::describePitchRange(voice)));
             if (!measured.track) {
                 text += QLatin1Char(' ') +
                         tr("The track's recordings could not be read: %1").arg(measured.failure);

@@ -83,16 +83,23 @@ loadLiveModel(const Registry& registry, const std::string& modelFile, double tra
     return std::make_shared<models::LiveVoice>(*model, transposeSemitones);
 }
 
-models::VoicePitchRange trackPitchRange(const Track& track) {
+models::VoicePitchRange filesPitchRange(const std::vector<std::string>& files) {
     std::vector<audio::MonoAudio> recordings;
-    std::set<std::string> read;
-    for (const Clip& clip : track.clips)
-        if (!clip.offline && read.insert(clip.file).second)
-            recordings.push_back(audio::readMonoAudio(clip.file));
+    for (const std::string& file : files)
+        recordings.push_back(audio::readMonoAudio(file));
     std::vector<std::pair<const std::vector<float>*, int>> audio;
     for (const audio::MonoAudio& recording : recordings)
         audio.emplace_back(&recording.samples, recording.sampleRate);
     return models::measurePitchRange(audio);
+}
+
+models::VoicePitchRange trackPitchRange(const Track& track) {
+    std::vector<std::string> files;
+    std::set<std::string> listed;
+    for (const Clip& clip : track.clips)
+        if (!clip.offline && listed.insert(clip.file).second)
+            files.push_back(clip.file);
+    return filesPitchRange(files);
 }
 
 std::function<std::shared_ptr<dsp::StreamProcessor>(const Track&)>

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace accord::workflows {
 
@@ -61,10 +62,14 @@ struct LiveRender {
 LiveRender recordLiveRender(Registry& registry, const std::string& modelFile,
                             const std::string& actor = {});
 
-// Where a track's clips sing: the pitch range of its recordings (each clip's whole media file,
-// as the track may trim or repeat it), for comparing with the model's (models::trainedPitchRange)
-// and suggesting a transposition (models::suggestedOctaveTranspose). Reads and analyses the
-// files: run it on a worker. Throws accord::BadInput naming a file that cannot be read.
+// Where audio files sing: the pitch range of the recordings (each read whole, mono), for
+// comparing with a model's (models::trainedPitchRange) and suggesting a transposition
+// (models::suggestedOctaveTranspose) - a track's clips, or a take checked before converting
+// (`accord-cli model show --against`). Reads and analyses the files: run it on a worker. Throws
+// accord::BadInput naming a file that cannot be read.
+models::VoicePitchRange filesPitchRange(const std::vector<std::string>& files);
+// filesPitchRange of a track's clips (each clip's whole media file, as the track may trim or
+// repeat it; offline clips left out).
 models::VoicePitchRange trackPitchRange(const Track& track);
 
 // For audio::RenderRequest / ExportRequest::processorFor: a fresh live node for each track with a

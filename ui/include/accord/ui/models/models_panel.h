@@ -65,6 +65,7 @@ public:
         ModelOwner,
         ModelCreated,
         ModelState,
+        ModelRange,
         ModelTraining,
         ModelMetrics,
         ModelWeights,
@@ -152,7 +153,8 @@ Q_SIGNALS:
     void trainingProgress(int step, int total);
     // A training run ended: `modelId` when a model was registered, empty otherwise.
     void trainingFinished(const QString& modelId);
-    // The ranges of a model and of the track it was applied to are shown in the apply message.
+    // The ranges of a model and of the track it was applied to, or of a track chosen that runs
+    // through a model, are shown in the apply message.
     void rangesCompared();
 
 private:
@@ -179,7 +181,9 @@ private:
     // The id of the first listed recording that may not be trained on, or empty.
     QString firstRefusedRecording() const;
     void updateTrackModel();
-    void compareRanges(const QString& modelId, const QString& trackId);
+    // Shows where the model's voice and the track sing, after `lead` (the apply message, or
+    // nothing when the track was chosen), and offers the octave that brings them together.
+    void compareRanges(const QString& modelId, const QString& trackId, const QString& lead);
 
     void start(accord::workflows::VoiceTrainingRequest request, bool resuming);
     void applyUpdate(const TrainingUpdate& update);
