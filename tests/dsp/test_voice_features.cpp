@@ -1,8 +1,10 @@
 // The offline voice analysis (accord/dsp/voice_features.h): f0 on real recordings, its alignment
 // with the audio (a chirp with a known pitch curve, and a real voice resynthesised from its own
-// f0), the A-weighted level, MFCC and spectrum shapes, libsoxr resampling, concurrent analyses.
+// f0), a dominant harmonic not taken for the fundamental (offline and live), the A-weighted level,
+// MFCC and spectrum shapes, libsoxr resampling, concurrent analyses.
 
 #include "accord/audio/audio_io.h"
+#include "accord/dsp/causal_voice_analyser.h"
 #include "accord/dsp/level.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
@@ -129,6 +131,58 @@ private Q_SLOTS:
               bestShift);
         QCOMPARE(bestShift, 0);
         QVERIFY2(aligned < 4.0, qPrintable(QString::number(aligned)));
+    }
+
+    // A voice whose second or third harmonic dominates (a formant on it, as a singer's or a low
+    // male voice's often is) is tracked at its fundamental, offline and live: yin alone dips first
+    // at the strong harmonic's period and read such notes an octave or a twelfth high.
+    void aDominantHarmonicIsNotTakenForTheFundamental() {
+        const auto tone = [](double f0, const std::vector<double>& amplitudes) {
+            std::vector<float> x(size_t(an::kSampleRate)); // 1 s, with a 5 Hz vibrato of 1%
+            double phase = 0;
+            for (size_t n = 0; n < x.size(); ++n) {
+                phase += 2 * kPi * f0 * (1 + 0.01 * std::sin(2 * kPi * 5.0 * n / an::kSampleRate)) /
+                         an::kSampleRate;
+                double sum = 0;
+                for (size_t h = 0; h < amplitudes.size(); ++h)
+                    sum += amplitudes[h] * std::sin(double(h + 1) * phase);
+                x[n] = float(0.3 * sum);
+            }
+            return x;
+        };
+        const auto medianOf = [](const std::vector<double>& f0) {
+            return f0.empty() ? 0.0 : median(f0);
+        };
+        struct Case {
+            double f0;
+            std::vector<double> amplitudes;
+        };
+        for (const Case& c : {Case{250, {0.08, 0.18, 1.0, 0.18, 0.02}}, // a soprano's low note
+                              Case{120, {0.15, 1.0, 0.25, 0.1, 0.05, 0.03}}}) {
+            const std::vector<float> x = tone(c.f0, c.amplitudes);
+            const VoiceFeatures offline = analyseVoice(x);
+            std::vector<double> offlineF0, liveF0;
+            for (int64_t t = 10; t < offline.frames - 10; ++t)
+                if (offline.voiced[size_t(t)])
+                    offlineF0.push_back(offline.f0Hz[size_t(t)]);
+            CausalVoiceAnalyser live;
+            for (size_t n = 0; n < x.size(); ++n)
+                if (live.push(x[n]) && live.frame().index > 10 && live.frame().voiced)
+                    liveF0.push_back(live.frame().f0Hz);
+            const double offlineCents = 1200 * std::log2(medianOf(offlineF0) / c.f0);
+            const double liveCents = 1200 * std::log2(medianOf(liveF0) / c.f0);
+            qInfo("%.0f Hz, harmonic %d strongest: offline %.0f cents (%zu frames voiced), live "
+                  "%.0f cents (%zu)",
+                  c.f0,
+                  int(std::max_element(c.amplitudes.begin(), c.amplitudes.end()) -
+                      c.amplitudes.begin()) +
+                      1,
+                  offlineCents, offlineF0.size(), liveCents, liveF0.size());
+            QVERIFY2(offlineF0.size() > 80 && std::abs(offlineCents) < 25,
+                     qPrintable(QString::number(offlineCents)));
+            QVERIFY2(liveF0.size() > 80 && std::abs(liveCents) < 25,
+                     qPrintable(QString::number(liveCents)));
+        }
     }
 
     // A real voice resynthesised from its own f0 track is analysed back to the same pitch.

@@ -36,26 +36,58 @@ double parabolicVertexOffset(double left, double middle, double right) {
     return curvature > 0 ? std::clamp(0.5 * (left - right) / curvature, -0.5, 0.5) : 0.0;
 }
 
-// aubio interpolates the minimum of yin's *normalised* difference d'(tau) = d(tau) tau / sum d,
-// whose normalisation slopes across the dip when the dip does not reach zero (a periodicity of
-// 0.8). The raw difference d(tau) = sum_j (x_j - x_{j+tau})^2 over the same span has no such
-// slope (white noise adds a constant), so its parabola around yin's period refines the period.
-float refinePeriod(const std::vector<float>& samples, std::int64_t start, float f0) {
-    constexpr int W = kPitchWindow / 2;
-    const auto length = static_cast<std::int64_t>(samples.size());
-    const auto at = [&](std::int64_t i) {
-        return (i >= 0 && i < length) ? samples[static_cast<size_t>(i)] : 0.0f;
-    };
-    const auto difference = [&](int tau) {
+// yin's raw difference d(tau) = sum_j (x_j - x_{j+tau})^2 over the kPitchWindow / 2 samples from
+// `start` (zeros outside the signal); at a fractional lag x_{j+tau} is interpolated linearly.
+class RawDifference {
+public:
+    static constexpr int kSpan = kPitchWindow / 2;
+    RawDifference(const std::vector<float>& samples, std::int64_t start)
+        : samples_(samples), start_(start) {}
+    double operator()(int tau) const {
         double sum = 0;
-        for (int j = 0; j < W; ++j) {
-            const double d = static_cast<double>(at(start + j)) - at(start + j + tau);
+        for (int j = 0; j < kSpan; ++j) {
+            const double d = static_cast<double>(at(start_ + j)) - at(start_ + j + tau);
             sum += d * d;
         }
         return sum;
-    };
+    }
+    // sum_j x_j^2 + x_{j+tau}^2 at tau = 0: what d(tau) of an unrelated lag is near.
+    double scale() const {
+        double sum = 0;
+        for (int j = 0; j < kSpan; ++j)
+            sum += 2.0 * at(start_ + j) * at(start_ + j);
+        return sum;
+    }
+    double operator()(double tau) const {
+        const auto whole = static_cast<int>(std::floor(tau));
+        const double fraction = tau - whole;
+        double sum = 0;
+        for (int j = 0; j < kSpan; ++j) {
+            const std::int64_t i = start_ + j + whole;
+            const double d = static_cast<double>(at(start_ + j)) -
+                             (at(i) * (1 - fraction) + at(i + 1) * fraction);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+private:
+    float at(std::int64_t i) const {
+        return (i >= 0 && i < static_cast<std::int64_t>(samples_.size()))
+                   ? samples_[static_cast<size_t>(i)]
+                   : 0.0f;
+    }
+    const std::vector<float>& samples_;
+    std::int64_t start_;
+};
+
+// aubio interpolates the minimum of yin's *normalised* difference d'(tau) = d(tau) tau / sum d,
+// whose normalisation slopes across the dip when the dip does not reach zero (a periodicity of
+// 0.8). The raw difference d(tau) has no such slope (white noise adds a constant), so its
+// parabola around yin's period refines the period.
+float refinePeriod(const RawDifference& difference, float f0) {
     const int guess = static_cast<int>(std::lround(kSampleRate / static_cast<double>(f0)));
-    if (guess < 3 || guess + 2 >= W)
+    if (guess < 3 || guess + 2 >= RawDifference::kSpan)
         return f0;
     std::array<double, 5> d{};
     for (int i = 0; i < 5; ++i)
@@ -66,6 +98,38 @@ float refinePeriod(const std::vector<float>& samples, std::int64_t start, float 
         parabolicVertexOffset(d[static_cast<size_t>(best - 1)], d[static_cast<size_t>(best)],
                               d[static_cast<size_t>(best + 1)]);
     return static_cast<float>(kSampleRate / period);
+}
+
+// yin takes the first lag whose normalised difference dips under its tolerance; a voice whose
+// second or third harmonic dominates dips there first, and the track reads an octave or a
+// twelfth high for whole syllables, where the octave repair (which compares a frame with its
+// neighbours) cannot see it: a low male voice read high on 10% of its voiced frames, a singer
+// on 10% (docs/ARCHITECTURE.md "Voice model"). The true period repeats the signal much better
+// than its half or third, so the period is doubled or tripled when the raw difference `d(tau)`
+// (a callable taking fractional lags) at twice or three times the (refined) `period` is under
+// kSubmultipleEvidence of the one at `period`, and that one is noticeable: over kNoticeableDip of
+// `scale` (twice the span's energy, what an unrelated lag gives). A clean tone repeats at every
+// multiple of its period, where both differences are near zero and their ratio is noise (a
+// trumpet's notes then read an octave low). Lags up to `longestLag` are read. Returns the factor:
+// 1, 2 or 3.
+constexpr double kSubmultipleEvidence = 0.5;
+constexpr double kNoticeableDip = 0.03;
+template <typename Difference>
+int periodMultiple(const Difference& d, double scale, double period, double longestLag) {
+    if (!(period >= 2) || !(d(period) > kNoticeableDip * scale))
+        return 1;
+    int multiple = 1;
+    double best = kSubmultipleEvidence * d(period);
+    for (const int candidate : {2, 3}) {
+        if (candidate * period > longestLag)
+            break;
+        const double here = d(candidate * period);
+        if (here < best) {
+            best = here;
+            multiple = candidate;
+        }
+    }
+    return multiple;
 }
 
 // One aubio output: a pitch estimate for the instant `centre` (in samples of the signal).
@@ -114,8 +178,17 @@ std::vector<PitchPoint> aubioPitchPoints(const std::vector<float>& samples,
         point.f0 = out->data[0];
         point.confidence = std::clamp(aubio_pitch_get_confidence(pitch.get()), 0.0f, 1.0f);
         const bool plausible = options.inRange(point.f0);
-        if (plausible)
-            point.f0 = refinePeriod(samples, end - N - lead, point.f0);
+        if (plausible) {
+            const RawDifference difference(samples, end - N - lead);
+            point.f0 = refinePeriod(difference, point.f0);
+            const double longestLag =
+                std::min(RawDifference::kSpan - 3.0, kSampleRate / options.minF0);
+            const int multiple =
+                periodMultiple([&](double tau) { return difference(tau); }, difference.scale(),
+                               kSampleRate / static_cast<double>(point.f0), longestLag);
+            if (multiple > 1)
+                point.f0 = refinePeriod(difference, point.f0 / static_cast<float>(multiple));
+        }
         const double period = plausible ? kSampleRate / static_cast<double>(point.f0) : N / 4.0;
         const double start = static_cast<double>(end - N - lead);
         point.centre =
@@ -298,11 +371,32 @@ PitchEstimate CausalYin::estimate(const float* history) {
     }
     PitchEstimate estimate;
     estimate.periodicity = std::clamp(1.0f - cmnd(best), 0.0f, 1.0f);
-    double period = best;
-    if (best > minPeriod_ && best < maxPeriod_)
-        period += parabolicVertexOffset(difference_[static_cast<size_t>(best - 1)],
-                                        difference_[static_cast<size_t>(best)],
-                                        difference_[static_cast<size_t>(best + 1)]);
+    const auto refined = [&](int lag) {
+        return lag > minPeriod_ && lag < maxPeriod_
+                   ? lag + parabolicVertexOffset(difference_[static_cast<size_t>(lag - 1)],
+                                                 difference_[static_cast<size_t>(lag)],
+                                                 difference_[static_cast<size_t>(lag + 1)])
+                   : double(lag);
+    };
+    double period = refined(best);
+    // As offline: a dominant second or third harmonic is not taken for the fundamental.
+    const auto difference = [&](double tau) {
+        const auto whole = static_cast<int>(std::floor(tau));
+        const double fraction = tau - whole;
+        double sum = 0;
+        for (int j = 1; j <= kSpan; ++j) {
+            const double d = static_cast<double>(now[-j]) -
+                             (now[-j - whole] * (1 - fraction) + now[-j - whole - 1] * fraction);
+            sum += d * d;
+        }
+        return sum;
+    };
+    double scale = 0;
+    for (int j = 1; j <= kSpan; ++j)
+        scale += 2.0 * now[-j] * now[-j];
+    const int multiple = periodMultiple(difference, scale, period, maxPeriod_);
+    if (multiple > 1)
+        period = refined(static_cast<int>(std::lround(period * multiple)));
     estimate.f0Hz = static_cast<float>(kSampleRate / period);
     return estimate;
 }

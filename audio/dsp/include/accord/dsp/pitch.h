@@ -2,7 +2,8 @@
 
 // Fundamental frequency of a voice at the analysis rate (analysis_constants.h), offline for
 // training and conversion and causally for the live node, with the same pre-filter, the same
-// refinement of the period and the same octave-repair rule (docs/ARCHITECTURE.md, "Voice model").
+// check that the period is not a half or a third of the true one, the same refinement of the
+// period and the same octave-repair rule (docs/ARCHITECTURE.md, "Voice model").
 
 #include "accord/dsp/analysis_constants.h"
 #include "accord/dsp/biquad.h"
@@ -74,11 +75,12 @@ struct PitchTrack {
 };
 
 // The offline tracker (VoiceFeatures documents its fields): aubio "yinfast" (kPitchWindow
-// samples every kPitchHop) on zeroPhasePitchLowpass(samples), its period refined on the raw
-// difference function, re-timed to the frame centres; voicing from the periodicity and range,
-// single-frame blips flipped, octave errors repaired over +-kOctaveRepairFrames; f0 on unvoiced
-// frames interpolated in log frequency between voiced ones (held beyond the first and last).
-// Thread-safe.
+// samples every kPitchHop) on zeroPhasePitchLowpass(samples), its period doubled or tripled when
+// the raw difference function dips there under half its dip at yin's period (a dominant second
+// or third harmonic), refined on the raw difference function, re-timed to the frame centres;
+// voicing from the periodicity and range, single-frame blips flipped, octave errors repaired over
+// +-kOctaveRepairFrames; f0 on unvoiced frames interpolated in log frequency between voiced ones
+// (held beyond the first and last). Thread-safe.
 PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& options = {});
 
 // ---- causal -------------------------------------------------------------------------------------
@@ -90,8 +92,9 @@ struct PitchEstimate {
 
 // Yin on the last kSpan samples against the samples one period earlier, for the live node: the
 // first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
-// tolerance, at its local minimum (else the smallest difference), refined by a parabola through
-// the raw difference as the offline tracker refines aubio's period. Allocates only when built.
+// tolerance, at its local minimum (else the smallest difference), doubled or tripled and refined
+// by a parabola through the raw difference as the offline tracker does aubio's period. Allocates
+// only when built.
 class CausalYin {
 public:
     static constexpr int kSpan = 128; // samples integrated (8 ms)

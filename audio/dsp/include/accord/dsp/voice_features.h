@@ -23,8 +23,9 @@ struct AnalysisOptions {
 struct VoiceFeatures {
     std::int64_t frames = 0;
     // Fundamental frequency: aubio yinfast (1024-sample buffer, every kPitchHop samples) on the
-    // signal low-passed at 2 kHz (zero phase), its period refined on the raw difference
-    // function, re-timed to the frame centres.
+    // signal low-passed at 2 kHz (zero phase), its period doubled or tripled where the signal
+    // repeats much better there (a dominant second or third harmonic is not the fundamental),
+    // refined on the raw difference function, re-timed to the frame centres.
     // On unvoiced frames it is interpolated (in log frequency) between the voiced neighbours and
     // held beyond the first and last voiced frame, so an oscillator driven by it never jumps;
     // 0 everywhere when nothing is voiced.
