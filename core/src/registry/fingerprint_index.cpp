@@ -173,28 +173,35 @@ struct FingerprintIndex::Impl {
         map.reset();
         changed.clear();
         try {
-            Statement size(db,
-                           "SELECT (SELECT coalesce(sum(landmarks), 0) FROM recordings), "
-                           "(SELECT coalesce(max(hash), 0) FROM landmarks)",
-                           path);
+            Statement size(db, "SELECT coalesce(sum(landmarks), 0) FROM recordings", path);
             size.step();
-            FingerprintMapWriter writer(mapPath, now, std::uint64_t(size.integer(0)),
-                                        std::uint32_t(size.integer(1)));
-            Statement rows(db,
-                           "SELECT hash, recording, frame, span, pitch FROM landmarks "
-                           "ORDER BY hash, recording, frame, span, pitch",
-                           path);
-            while (rows.step()) {
-                const std::int64_t recording = rows.integer(1);
-                if (recording == kStoppedRecording)
-                    continue;
-                if (recording > std::int64_t(UINT32_MAX))
-                    return false; // not in the file's 32 bits: SQLite answers
-                writer.add(std::uint32_t(rows.integer(0)),
-                           {std::uint32_t(recording), std::uint32_t(rows.integer(2)),
-                            std::uint16_t(rows.integer(3)), std::int16_t(rows.integer(4))});
-            }
-            writer.commit();
+            // Stop rows (recording 0) are left out: a stopped hash has no record.
+            writeFingerprintMap(
+                mapPath, now, std::uint64_t(size.integer(0)),
+                [&](const auto& hashRows) {
+                    Statement counts(db,
+                                     "SELECT hash, count(*) FROM landmarks WHERE recording != 0 "
+                                     "GROUP BY hash ORDER BY hash",
+                                     path);
+                    while (counts.step())
+                        hashRows(std::uint32_t(counts.integer(0)),
+                                 std::uint32_t(counts.integer(1)));
+                },
+                [&](const auto& hashRow) {
+                    Statement rows(db,
+                                   "SELECT hash, recording, frame, span, pitch FROM landmarks "
+                                   "WHERE recording != 0 ORDER BY hash, recording, frame, span, "
+                                   "pitch",
+                                   path);
+                    while (rows.step()) {
+                        const std::int64_t recording = rows.integer(1);
+                        if (recording > std::int64_t(UINT32_MAX)) // SQLite answers instead
+                            throw BadInput(mapPath + ": a recording number past 32 bits");
+                        hashRow(std::uint32_t(rows.integer(0)),
+                                {std::uint32_t(recording), std::uint32_t(rows.integer(2)),
+                                 std::uint16_t(rows.integer(3)), std::int16_t(rows.integer(4))});
+                    }
+                });
         } catch (const Error&) {
             return false;
         }

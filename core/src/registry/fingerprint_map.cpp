@@ -1,9 +1,10 @@
 // The fingerprint index's lookup file (fingerprint_map.h; docs/IDENTIFY.md "Index").
 //
 // Layout: a 64-byte header; a directory of 2^bits + 1 buckets (each: where its records start, in
-// 32-bit words, and a checksum of its words); then the records in hash order, each the hash, its
-// row count and its rows. A hash's bucket is its top bits (hash >> shift), so rows streamed in
-// hash order fill the buckets one after the other and the file is written in one pass.
+// 32-bit words, and a checksum of its words); then the records bucket by bucket, in hash order
+// within a bucket, each the hash, its row count and its rows. A hash's bucket is the top bits of
+// the hash times a large odd number: the hashes' own top bits are few and skewed (the peaks'
+// order and common intervals), which left 5% of the buckets holding every row.
 
 #include "fingerprint_map.h"
 
@@ -27,6 +28,10 @@ constexpr char kMagic[8] = {'A', 'C', 'F', 'P', 'M', 'A', 'P', '1'};
 constexpr std::uint32_t kMaxBucketBits = 21; // a directory of 16 MiB at most
 constexpr std::uint32_t kWordsPerRow = sizeof(MappedLandmarkRow) / 4;
 
+std::uint64_t bucketOf(std::uint32_t hash, std::uint32_t bucketBits) {
+    return std::uint32_t(hash * 0x9e3779b1u) >> (32 - bucketBits);
+}
+
 struct Header {
     char magic[8];
     std::uint32_t fingerprintVersion;
@@ -34,7 +39,7 @@ struct Header {
     std::uint64_t indexId;
     std::uint64_t generation;
     std::uint32_t bucketBits;
-    std::uint32_t shift;
+    std::uint32_t unused;
     std::uint64_t dataWords;
     std::uint64_t rows;
     std::uint64_t checksum; // of the bytes above
@@ -98,14 +103,14 @@ std::unique_ptr<FingerprintMap> FingerprintMap::open(const std::string& path) {
     Header header;
     std::memcpy(&header, mapped, sizeof(header));
     if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0 ||
-        header.checksum != headerChecksum(header) || header.bucketBits > kMaxBucketBits ||
-        header.shift > 31 || header.dataWords > (map->bytes_ / 4) ||
+        header.checksum != headerChecksum(header) || header.bucketBits < 1 ||
+        header.bucketBits > kMaxBucketBits || header.dataWords > (map->bytes_ / 4) ||
         sizeof(Header) + directoryBytes(header.bucketBits) + header.dataWords * 4 != map->bytes_)
         return nullptr;
     map->stamp_ = {header.indexId, header.generation, header.fingerprintVersion,
                    header.maxRowsPerHash};
     map->rows_ = header.rows;
-    map->shift_ = header.shift;
+    map->bucketBits_ = header.bucketBits;
     map->buckets_ = std::uint64_t(1) << header.bucketBits;
     map->directory_ =
         reinterpret_cast<const std::uint32_t*>(static_cast<const char*>(mapped) + sizeof(Header));
@@ -120,9 +125,7 @@ FingerprintMap::~FingerprintMap() {
 
 const MappedLandmarkRow* FingerprintMap::rowsOf(std::uint32_t hash, std::size_t& count) const {
     count = 0;
-    const std::uint64_t bucket = hash >> shift_;
-    if (bucket >= buckets_)
-        return nullptr;
+    const std::uint64_t bucket = bucketOf(hash, bucketBits_);
     const std::uint64_t start = directory_[2 * bucket], end = directory_[2 * bucket + 2];
     if (start > end || end > dataWords_)
         throw FingerprintMapDamaged("a bucket out of bounds");
@@ -145,104 +148,78 @@ const MappedLandmarkRow* FingerprintMap::rowsOf(std::uint32_t hash, std::size_t&
     return nullptr;
 }
 
-struct FingerprintMapWriter::Impl {
-    std::lock_guard<std::mutex> oneWriter{writersMutex()};
-    AtomicFileWriter file;
+void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& stamp,
+                         std::uint64_t expectedRows, const HashRowCounts& countRows,
+                         const HashRows& eachRow) {
+    const std::lock_guard<std::mutex> oneWriter(writersMutex());
     Header header{};
-    std::vector<std::uint32_t> directory;
-    std::vector<std::uint32_t> pending; // words not written yet
-    std::uint64_t bucket = 0;           // the bucket being filled
-    Checksum sum{0};
-    bool haveRecord = false;
-    std::uint32_t recordHash = 0;
-    std::vector<MappedLandmarkRow> recordRows;
-
-    std::string path;
-    explicit Impl(const std::string& filePath) : file(filePath), path(filePath) {}
-
-    // Closes buckets up to (not including) `next`: each starts where the data now ends.
-    void closeBucketsBefore(std::uint64_t next) {
-        for (; bucket < next; ++bucket) {
-            directory[2 * bucket + 1] = std::uint32_t(sum.value());
-            directory[2 * bucket + 2] = std::uint32_t(header.dataWords);
-            sum = Checksum(bucket + 1);
-        }
-    }
-    void emitWord(std::uint32_t word) {
-        sum.add(word);
-        pending.push_back(word);
-        ++header.dataWords;
-    }
-    void emitRecord() {
-        if (!haveRecord)
-            return;
-        closeBucketsBefore(recordHash >> header.shift);
-        if (header.dataWords + 2 + recordRows.size() * kWordsPerRow > UINT32_MAX)
-            throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
-        emitWord(recordHash);
-        emitWord(std::uint32_t(recordRows.size()));
-        for (const MappedLandmarkRow& row : recordRows) {
-            std::uint32_t words[kWordsPerRow];
-            std::memcpy(words, &row, sizeof(row));
-            for (std::uint32_t w : words)
-                emitWord(w);
-        }
-        header.rows += recordRows.size();
-        recordRows.clear();
-        if (pending.size() >= (1u << 18)) // 1 MiB at a time
-            flush();
-    }
-    void flush() {
-        file.write(pending.data(), pending.size() * 4);
-        pending.clear();
-    }
-};
-
-FingerprintMapWriter::FingerprintMapWriter(const std::string& path,
-                                           const FingerprintMapStamp& stamp,
-                                           std::uint64_t expectedRows, std::uint32_t maxHash)
-    : impl_(std::make_unique<Impl>(path)) {
-    Header& header = impl_->header;
     std::memcpy(header.magic, kMagic, sizeof(kMagic));
     header.fingerprintVersion = stamp.fingerprintVersion;
     header.maxRowsPerHash = stamp.maxRowsPerHash;
     header.indexId = stamp.indexId;
     header.generation = stamp.generation;
+
     // About four rows a bucket: a lookup checks and walks a few records of one bucket.
-    std::uint32_t bits = 4;
-    while (bits < kMaxBucketBits && (std::uint64_t(4) << bits) < expectedRows)
-        ++bits;
-    std::uint32_t hashBits = 1;
-    while (hashBits < 32 && (maxHash >> hashBits) != 0)
-        ++hashBits;
-    header.bucketBits = bits;
-    header.shift = hashBits > bits ? hashBits - bits : 0;
-    impl_->directory.assign(directoryBytes(bits) / 4, 0);
-    // The header and directory are settled at commit; their room is reserved first.
-    const std::vector<char> room(sizeof(Header) + directoryBytes(bits), 0);
-    impl_->file.write(room.data(), room.size());
-}
+    header.bucketBits = 4;
+    while (header.bucketBits < kMaxBucketBits &&
+           (std::uint64_t(4) << header.bucketBits) < expectedRows)
+        ++header.bucketBits;
+    const std::uint64_t buckets = std::uint64_t(1) << header.bucketBits;
+    std::vector<std::uint32_t> directory(2 * (buckets + 1), 0);
+    {
+        // First scan: each bucket's size in words, from which every bucket's place follows.
+        std::vector<std::uint64_t> words(buckets, 0);
+        countRows([&](std::uint32_t hash, std::uint32_t count) {
+            header.rows += count;
+            words[bucketOf(hash, header.bucketBits)] += 2 + std::uint64_t(count) * kWordsPerRow;
+        });
+        for (std::uint64_t b = 0; b < buckets; ++b) {
+            if (header.dataWords + words[b] > UINT32_MAX)
+                throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
+            directory[2 * b] = std::uint32_t(header.dataWords);
+            header.dataWords += words[b];
+        }
+        directory[2 * buckets] = std::uint32_t(header.dataWords);
+    }
 
-FingerprintMapWriter::~FingerprintMapWriter() = default;
-
-void FingerprintMapWriter::add(std::uint32_t hash, const MappedLandmarkRow& row) {
-    if (impl_->haveRecord && hash != impl_->recordHash)
-        impl_->emitRecord();
-    impl_->haveRecord = true;
-    impl_->recordHash = hash;
-    impl_->recordRows.push_back(row);
-}
-
-void FingerprintMapWriter::commit() {
-    impl_->emitRecord();
-    impl_->flush();
-    const std::uint64_t buckets = std::uint64_t(1) << impl_->header.bucketBits;
-    impl_->closeBucketsBefore(buckets);
-    impl_->directory[2 * buckets + 1] = 0;
-    impl_->header.checksum = headerChecksum(impl_->header);
-    impl_->file.writeAt(0, &impl_->header, sizeof(Header));
-    impl_->file.writeAt(sizeof(Header), impl_->directory.data(), impl_->directory.size() * 4);
-    impl_->file.commit();
+    // Second scan: each hash's record at its bucket's next free word.
+    AtomicFileWriter file(path);
+    const std::uint64_t dataStart = sizeof(Header) + directoryBytes(header.bucketBits);
+    char* const bytes = file.mapWhole(dataStart + header.dataWords * 4);
+    auto* const data = reinterpret_cast<std::uint32_t*>(bytes + dataStart);
+    std::vector<std::uint32_t> next(buckets);
+    for (std::uint64_t b = 0; b < buckets; ++b)
+        next[b] = directory[2 * b];
+    std::uint32_t* record = nullptr; // the record being filled: its count grows row by row
+    std::uint32_t recordHash = 0;
+    eachRow([&](std::uint32_t hash, const MappedLandmarkRow& row) {
+        const std::uint64_t b = bucketOf(hash, header.bucketBits);
+        if (!record || hash != recordHash) {
+            if (next[b] + std::uint64_t(2) > directory[2 * b + 2])
+                throw BadInput(path + ": the index changed while its lookup file was made");
+            record = data + next[b];
+            record[0] = hash;
+            record[1] = 0;
+            recordHash = hash;
+            next[b] += 2;
+        }
+        if (next[b] + std::uint64_t(kWordsPerRow) > directory[2 * b + 2])
+            throw BadInput(path + ": the index changed while its lookup file was made");
+        std::memcpy(data + next[b], &row, sizeof(row));
+        next[b] += kWordsPerRow;
+        ++record[1];
+    });
+    for (std::uint64_t b = 0; b < buckets; ++b) {
+        if (next[b] != directory[2 * b + 2])
+            throw BadInput(path + ": the index changed while its lookup file was made");
+        Checksum sum(b);
+        sum.add(data + directory[2 * b], directory[2 * b + 2] - directory[2 * b]);
+        directory[2 * b + 1] = std::uint32_t(sum.value());
+    }
+    header.checksum = headerChecksum(header);
+    std::memcpy(bytes, &header, sizeof(header));
+    std::memcpy(bytes + sizeof(Header), directory.data(), directory.size() * 4);
+    file.commit();
 }
 
 } // namespace accord

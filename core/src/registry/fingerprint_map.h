@@ -1,13 +1,14 @@
 #pragma once
 
 // The fingerprint index's lookup file (docs/IDENTIFY.md "Index"): the SQLite index's landmark rows
-// copied, in hash order, into a file read through a memory map, beside `<registry>.fingerprints`.
-// A lookup is a bucket of a directory and a short walk instead of a B-tree descent. Derived from
+// copied into a file read through a memory map, beside `<registry>.fingerprints`. A lookup is a
+// bucket of a directory and a short walk instead of a B-tree descent. Derived from
 // the SQLite index (the source of truth), written atomically, and checked as it is read: a file
 // missing, cut short, damaged or made from another state of the index is rebuilt, never trusted.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -58,28 +59,22 @@ private:
     std::size_t bytes_ = 0;
     FingerprintMapStamp stamp_;
     std::uint64_t rows_ = 0;
-    std::uint32_t shift_ = 0;
+    std::uint32_t bucketBits_ = 0;
     std::uint64_t buckets_ = 0;
     const std::uint32_t* directory_ = nullptr; // per bucket: start (in words), checksum
     const std::uint32_t* data_ = nullptr;
     std::uint64_t dataWords_ = 0;
 };
 
-// Writes a lookup file from rows handed in hash order (a scan of the SQLite index), streaming:
-// memory holds the bucket directory only. Nothing replaces `path` until commit().
-class FingerprintMapWriter {
-public:
-    // `expectedRows` sizes the directory (about four rows a bucket); `maxHash` is the largest
-    // hash that will be added.
-    FingerprintMapWriter(const std::string& path, const FingerprintMapStamp& stamp,
-                         std::uint64_t expectedRows, std::uint32_t maxHash);
-    ~FingerprintMapWriter();
-    void add(std::uint32_t hash, const MappedLandmarkRow& row);
-    void commit();
-
-private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-};
+// Writes the lookup file at `path` atomically: `countRows` hands each stored hash and its row
+// count, `eachRow` each row, both in increasing hash order (two scans of the SQLite index);
+// `expectedRows` sizes the directory (about four rows a bucket). The records are placed through a
+// map of the new file, so memory holds the bucket directory only.
+using HashRowCounts = std::function<void(const std::function<void(std::uint32_t, std::uint32_t)>&)>;
+using HashRows =
+    std::function<void(const std::function<void(std::uint32_t, const MappedLandmarkRow&)>&)>;
+void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& stamp,
+                         std::uint64_t expectedRows, const HashRowCounts& countRows,
+                         const HashRows& eachRow);
 
 } // namespace accord
