@@ -165,52 +165,54 @@ void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& sta
            (std::uint64_t(4) << header.bucketBits) < expectedRows)
         ++header.bucketBits;
     const std::uint64_t buckets = std::uint64_t(1) << header.bucketBits;
+    // Per bucket: where it starts and, while it is made, its size, then its next free word (the
+    // checksum's slot, filled last), so memory holds the directory alone.
     std::vector<std::uint32_t> directory(2 * (buckets + 1), 0);
-    {
-        // First scan: each bucket's size in words, from which every bucket's place follows.
-        std::vector<std::uint64_t> words(buckets, 0);
-        countRows([&](std::uint32_t hash, std::uint32_t count) {
-            header.rows += count;
-            words[bucketOf(hash, header.bucketBits)] += 2 + std::uint64_t(count) * kWordsPerRow;
-        });
-        for (std::uint64_t b = 0; b < buckets; ++b) {
-            if (header.dataWords + words[b] > UINT32_MAX)
-                throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
-            directory[2 * b] = std::uint32_t(header.dataWords);
-            header.dataWords += words[b];
-        }
-        directory[2 * buckets] = std::uint32_t(header.dataWords);
+    // First scan: each bucket's size in words, from which every bucket's place follows.
+    countRows([&](std::uint32_t hash, std::uint32_t count) {
+        header.rows += count;
+        std::uint32_t& words = directory[2 * bucketOf(hash, header.bucketBits) + 1];
+        const std::uint64_t grown = words + 2 + std::uint64_t(count) * kWordsPerRow;
+        if (grown > UINT32_MAX)
+            throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
+        words = std::uint32_t(grown);
+    });
+    for (std::uint64_t b = 0; b < buckets; ++b) {
+        const std::uint32_t words = directory[2 * b + 1];
+        if (header.dataWords + words > UINT32_MAX)
+            throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
+        directory[2 * b] = directory[2 * b + 1] = std::uint32_t(header.dataWords);
+        header.dataWords += words;
     }
+    directory[2 * buckets] = std::uint32_t(header.dataWords);
 
     // Second scan: each hash's record at its bucket's next free word.
     AtomicFileWriter file(path);
     const std::uint64_t dataStart = sizeof(Header) + directoryBytes(header.bucketBits);
     char* const bytes = file.mapWhole(dataStart + header.dataWords * 4);
     auto* const data = reinterpret_cast<std::uint32_t*>(bytes + dataStart);
-    std::vector<std::uint32_t> next(buckets);
-    for (std::uint64_t b = 0; b < buckets; ++b)
-        next[b] = directory[2 * b];
     std::uint32_t* record = nullptr; // the record being filled: its count grows row by row
     std::uint32_t recordHash = 0;
     eachRow([&](std::uint32_t hash, const MappedLandmarkRow& row) {
         const std::uint64_t b = bucketOf(hash, header.bucketBits);
+        std::uint32_t& next = directory[2 * b + 1];
         if (!record || hash != recordHash) {
-            if (next[b] + std::uint64_t(2) > directory[2 * b + 2])
+            if (next + std::uint64_t(2) > directory[2 * b + 2])
                 throw BadInput(path + ": the index changed while its lookup file was made");
-            record = data + next[b];
+            record = data + next;
             record[0] = hash;
             record[1] = 0;
             recordHash = hash;
-            next[b] += 2;
+            next += 2;
         }
-        if (next[b] + std::uint64_t(kWordsPerRow) > directory[2 * b + 2])
+        if (next + std::uint64_t(kWordsPerRow) > directory[2 * b + 2])
             throw BadInput(path + ": the index changed while its lookup file was made");
-        std::memcpy(data + next[b], &row, sizeof(row));
-        next[b] += kWordsPerRow;
+        std::memcpy(data + next, &row, sizeof(row));
+        next += kWordsPerRow;
         ++record[1];
     });
     for (std::uint64_t b = 0; b < buckets; ++b) {
-        if (next[b] != directory[2 * b + 2])
+        if (directory[2 * b + 1] != directory[2 * b + 2])
             throw BadInput(path + ": the index changed while its lookup file was made");
         Checksum sum(b);
         sum.add(data + directory[2 * b], directory[2 * b + 2] - directory[2 * b]);
