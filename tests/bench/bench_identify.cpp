@@ -1,7 +1,8 @@
 // Identification (docs/IDENTIFY.md "Measured"): recall and precision per condition for Accord and
 // for Chromaprint (fpcalc on the same queries, matched by the sliding bit-error rate AcoustID
-// uses), false matches over unrelated queries, indexing speed, query time, and how the index and
-// the query time grow with the hours indexed.
+// uses), false matches over unrelated queries, indexing speed, query time, and how the index, its
+// lookup file and the query time grow with the hours indexed (through the lookup file and
+// through SQLite alone, side by side, with the same matches checked).
 //
 // Recordings (>= 100): the hyperrogue tracks but the last five cut into 20 s pieces, and the
 // fillets-cs clips of the low voice joined in order into 30 s recordings. Unrelated audio: the
