@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,12 +52,14 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path, mode_t mode)
     const std::string name = fileNameOf(path);
     removeStaleTemporaries(parentOf(path), name + ".tmp-");
     temp_ = path + ".tmp-" + std::to_string(::getpid());
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, mode); // (read: mapWhole)
     if (fd_ < 0)
         throw BadInput(systemError(path, "cannot create"));
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
+    if (mapped_)
+        ::munmap(mapped_, written_);
     if (fd_ >= 0) {
         ::close(fd_);
         ::unlink(temp_.c_str());
@@ -93,7 +96,33 @@ void AtomicFileWriter::writeAt(std::uint64_t offset, const void* data, std::size
     }
 }
 
+char* AtomicFileWriter::mapWhole(std::uint64_t size) {
+    if (written_ != 0 || mapped_)
+        throw BadInput(path_ + ": cannot map a file already written");
+    // Blocks reserved now (a full disk refuses here), not at the first write through the map,
+    // where it would be a fault.
+    if (size == 0)
+        return nullptr;
+    if (const int failed = ::posix_fallocate(fd_, 0, off_t(size))) {
+        errno = failed;
+        throw BadInput(systemError(path_, "cannot write"));
+    }
+    void* mapped = ::mmap(nullptr, std::size_t(size), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (mapped == MAP_FAILED)
+        throw BadInput(systemError(path_, "cannot write"));
+    mapped_ = mapped;
+    written_ = size;
+    return static_cast<char*>(mapped);
+}
+
 void AtomicFileWriter::commit() {
+    if (mapped_) {
+        const bool synced = ::msync(mapped_, written_, MS_SYNC) == 0;
+        ::munmap(mapped_, written_);
+        mapped_ = nullptr;
+        if (!synced)
+            throw BadInput(systemError(path_, "cannot flush to disk"));
+    }
     if (::fchmod(fd_, mode_) != 0 || ::fsync(fd_) != 0)
         throw BadInput(systemError(path_, "cannot flush to disk"));
     ::close(fd_);

@@ -1,7 +1,8 @@
 // Identification (docs/IDENTIFY.md "Measured"): recall and precision per condition for Accord and
 // for Chromaprint (fpcalc on the same queries, matched by the sliding bit-error rate AcoustID
-// uses), false matches over unrelated queries, indexing speed, query time, and how the index and
-// the query time grow with the hours indexed.
+// uses), false matches over unrelated queries, indexing speed, query time, and how the index, its
+// lookup file and the query time grow with the hours indexed (through the lookup file and
+// through SQLite alone, side by side, with the same matches checked).
 //
 // Recordings (>= 100): the hyperrogue tracks but the last five cut into 20 s pieces, and the
 // fillets-cs clips of the low voice joined in order into 30 s recordings. Unrelated audio: the
@@ -56,6 +57,44 @@ void timed(const std::function<void()>& work, std::vector<double>& wall, std::ve
     const double start = threadCpuSeconds();
     wall.push_back(secondsOf(work));
     cpu.push_back(threadCpuSeconds() - start);
+}
+
+// A query file's matches (identifyFile's path for a file shorter than its window), its hashes
+// looked up through the lookup file or, `inSqlite`, in SQLite alone (the lookup before it).
+std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const std::string& file,
+                                          bool inSqlite,
+                                          std::vector<dsp::LandmarkMatch>* candidates = nullptr) {
+    std::optional<dsp::Fingerprinter> fingerprinter;
+    std::vector<dsp::Landmark> landmarks;
+    audio::readAudioFileInBlocks(
+        file,
+        [&](int rate, int channels) {
+            fingerprinter.emplace(rate, channels, dsp::FingerprintSide::Query,
+                                  [&](const dsp::Landmark& l) { landmarks.push_back(l); });
+        },
+        [&](const float* const* planar, int frames) {
+            fingerprinter->add(planar, std::size_t(frames));
+        });
+    fingerprinter->finish();
+    return dsp::matchLandmarks(
+        landmarks,
+        [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+            auto found = [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                hit(i, {recording, l.frame, l.span, l.pitchCents});
+            };
+            inSqlite ? index.lookupInSqlite(hashes, found) : index.lookup(hashes, found);
+        },
+        candidates);
+}
+
+bool sameMatches(const std::vector<dsp::LandmarkMatch>& a,
+                 const std::vector<dsp::LandmarkMatch>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+        return x.recording == y.recording && x.landmarks == y.landmarks && x.onsets == y.onsets &&
+               x.queryStart == y.queryStart && x.recordingStart == y.recordingStart &&
+               x.seconds == y.seconds && x.speed == y.speed &&
+               x.pitchSemitones == y.pitchSemitones && x.confidence == y.confidence;
+    });
 }
 
 double medianOf(std::vector<double> values) {
@@ -411,28 +450,8 @@ int main() {
             recordingOfAsset.count(r.registryId) ? recordingOfAsset[r.registryId] : -2;
     int candidateQueries = 0;
     auto writeCandidates = [&](const Query& q, const std::string& condition) {
-        std::optional<dsp::Fingerprinter> fingerprinter;
-        std::vector<dsp::Landmark> landmarks;
-        audio::readAudioFileInBlocks(
-            q.file,
-            [&](int rate, int channels) {
-                fingerprinter.emplace(rate, channels, dsp::FingerprintSide::Query,
-                                      [&](const dsp::Landmark& l) { landmarks.push_back(l); });
-            },
-            [&](const float* const* planar, int frames) {
-                fingerprinter->add(planar, std::size_t(frames));
-            });
-        fingerprinter->finish();
         std::vector<dsp::LandmarkMatch> candidates;
-        const auto reported = dsp::matchLandmarks(
-            landmarks,
-            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
-                index->lookup(hashes,
-                              [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
-                                  hit(i, {recording, l.frame, l.span, l.pitchCents});
-                              });
-            },
-            &candidates);
+        const auto reported = matchFile(*index, q.file, false, &candidates);
         ++candidateQueries;
         for (const dsp::LandmarkMatch& c : candidates) {
             const int rec = recordingOfIndexed[c.recording];
@@ -597,9 +616,13 @@ int main() {
     // Growth: more hours from the same recordings played backwards at other speeds (each speed
     // a new recording to the index): music of the same spectra whose landmarks are not the
     // queries' (played forwards at any speed they would be: the hash ignores speed). The same
-    // 5 s queries timed, and counted found, at each size.
-    std::printf("\n| hours indexed | index MiB | 5 s query median ms | max ms | CPU median ms | "
-                "found |\n|---|---|---|---|---|---|\n");
+    // 5 s queries timed, and counted found, at each size: through the lookup file and, side by
+    // side on the same index, through SQLite alone (the lookup before it); the lookup file's
+    // making timed on its own (removed, then made by the first lookup).
+    std::printf(
+        "\n| hours indexed | index MiB | lookup file MiB | lookup file made in s (CPU s) | "
+        "5 s query CPU median ms, lookup file | SQLite alone | median ms, lookup file | "
+        "SQLite alone | found | same matches |\n|---|---|---|---|---|---|---|---|---|---|\n");
     double hours = indexedSeconds / 3600;
     int version = 0;
     std::vector<Query> timing;
@@ -607,6 +630,10 @@ int main() {
         timing.push_back(plainExcerpt(5, "", "timing", n));
     for (Recording& r : recordings)
         std::reverse(r.samples.begin(), r.samples.end());
+    auto fileMiB = [](const std::string& file) {
+        struct stat info {};
+        return stat(file.c_str(), &info) == 0 ? double(info.st_size) / (1 << 20) : 0.0;
+    };
     // Doubling from 1 h, the last step exactly ACCORD_BENCH_HOURS (100 h: 1, 2, ..., 64, 100).
     for (double target = 1; target <= growthHours;
          target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
@@ -627,20 +654,44 @@ int main() {
                 hours += f.seconds() / 3600;
             }
         }
-        std::vector<double> times, cpuTimes;
-        int found = 0; // the stop-list drops more hashes as the index grows: recall may fall
+        const std::string lookupFile = FingerprintIndex::lookupFilePath(index->path());
+        std::remove(lookupFile.c_str());
+        index = workflows::openFingerprintIndex(*registry);
+        std::vector<double> makeWall, makeCpu;
+        timed([&] { index->lookup({0}, [](std::size_t, std::int64_t, const auto&) {}); }, makeWall,
+              makeCpu);
+        std::vector<double> wallMapped, cpuMapped, wallSqlite, cpuSqlite;
+        int found = 0, same = 0; // the stop-list drops more hashes as the index grows: recall may
+                                 // fall
         for (const Query& q : timing) {
-            std::vector<workflows::IdentifiedRecording> matches;
-            timed([&] { matches = workflows::identifyFile(*registry, *index, q.file); }, times,
-                  cpuTimes);
-            found += std::any_of(matches.begin(), matches.end(), [&](const auto& m) {
-                return m.id == recordings[std::size_t(q.recording)].asset;
+            std::vector<dsp::LandmarkMatch> mapped, stored;
+            // Alternating which goes first, so neither always finds the pages the other read.
+            auto viaMap = [&] {
+                timed([&] { mapped = matchFile(*index, q.file, false); }, wallMapped, cpuMapped);
+            };
+            auto viaSqlite = [&] {
+                timed([&] { stored = matchFile(*index, q.file, true); }, wallSqlite, cpuSqlite);
+            };
+            if ((&q - timing.data()) % 2 == 1) {
+                viaSqlite();
+                viaMap();
+            } else {
+                viaMap();
+                viaSqlite();
+            }
+            same += sameMatches(mapped, stored);
+            const std::string asset = recordings[std::size_t(q.recording)].asset;
+            found += std::any_of(mapped.begin(), mapped.end(), [&](const auto& m) {
+                const auto r = index->recording(m.recording);
+                return r && r->registryId == asset;
             });
         }
-        std::sort(times.begin(), times.end());
-        std::printf("| %.1f | %.0f | %.1f | %.1f | %.1f | %d/%zu |\n", hours,
-                    indexBytes() / (1 << 20), times[times.size() / 2] * 1e3, times.back() * 1e3,
-                    medianOf(cpuTimes) * 1e3, found, timing.size());
+        std::printf("| %.1f | %.0f | %.0f | %.1f (%.1f) | %.1f | %.1f | %.1f | %.1f | %d/%zu | "
+                    "%d/%zu |\n",
+                    hours, indexBytes() / (1 << 20), fileMiB(lookupFile), makeWall[0], makeCpu[0],
+                    medianOf(cpuMapped) * 1e3, medianOf(cpuSqlite) * 1e3,
+                    medianOf(wallMapped) * 1e3, medianOf(wallSqlite) * 1e3, found, timing.size(),
+                    same, timing.size());
         std::fflush(stdout);
     }
     // Chance agreement grows with the recordings a query is compared with.

@@ -18,6 +18,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <functional>
+#include <random>
+#include <tuple>
+
 namespace {
 
 using accord::workflows::IdentifiedRecording;
@@ -255,6 +262,141 @@ private slots:
         newer->add(accord::IndexedKind::Asset, "b", "", 1, {{7, 0, 10, 0}});
         QCOMPARE(int(accord::FingerprintIndex::open(path, version + 1, cap)->recordings().size()),
                  1);
+    }
+
+    void lookupFileGivesTheRowsSqliteGives() {
+        // The lookup file beside the index (docs/IDENTIFY.md "Index") gives, hash by hash and in
+        // the same order, exactly the rows SQLite gives: after it is made, after a few recordings
+        // more (their hashes read from SQLite, the file kept) and once the changes pass its
+        // share and it is made again; stopped hashes, replaced recordings and hashes asked twice
+        // or never stored included.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("x.fingerprints").toStdString();
+        constexpr int cap = 5;
+        auto index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion, cap);
+        std::mt19937 random(14);
+        // Spread over 28 bits as the fingerprint's hashes are, and few enough to collide.
+        auto hashOf = [](std::uint32_t n) { return (n * 104729u) & 0x0fffffffu; };
+        auto recording = [&](std::uint32_t landmarks) {
+            std::vector<accord::IndexedLandmark> all;
+            for (std::uint32_t i = 0; i < landmarks; ++i)
+                all.push_back({hashOf(random() % 3000), std::uint32_t(random() % 5000),
+                               std::uint16_t(4 + random() % 44),
+                               std::int16_t(int(random() % 6000) - 3000)});
+            return all;
+        };
+        std::vector<std::uint32_t> asked;
+        for (std::uint32_t n = 0; n < 3100; ++n)
+            asked.push_back(hashOf(n));
+        asked.insert(asked.end(), asked.begin(), asked.begin() + 500);
+        std::shuffle(asked.begin(), asked.end(), random);
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
+        auto sameRows = [&] {
+            using Row = std::tuple<std::size_t, std::int64_t, std::uint32_t, std::uint32_t,
+                                   std::uint16_t, std::int16_t>;
+            std::vector<Row> mapped, stored;
+            auto into = [](std::vector<Row>& rows) {
+                return [&rows](std::size_t i, std::int64_t r, const accord::IndexedLandmark& l) {
+                    rows.emplace_back(i, r, l.hash, l.frame, l.span, l.pitchCents);
+                };
+            };
+            index->lookup(asked, into(mapped));
+            index->lookupInSqlite(asked, into(stored));
+            return !stored.empty() && mapped == stored;
+        };
+        auto fileIdentity = [&] {
+            struct stat info {};
+            return ::stat(lookupFile.c_str(), &info) == 0 ? info.st_ino : ino_t(0);
+        };
+        for (int r = 0; r < 20; ++r)
+            index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1, recording(900));
+        QVERIFY(sameRows());
+        const ino_t made = fileIdentity();
+        QVERIFY(made != 0);
+        index->add(accord::IndexedKind::Asset, "late", "", 1, recording(40));
+        index->add(accord::IndexedKind::Asset, "r3", "", 1, recording(30)); // replaced
+        QVERIFY(sameRows());
+        QCOMPARE(fileIdentity(), made); // the few changed hashes came from SQLite
+        // Another handle (another process) reads the same file and the same changes.
+        index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion, cap);
+        QVERIFY(sameRows());
+        QCOMPARE(fileIdentity(), made);
+        for (int r = 20; r < 30; ++r)
+            index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1, recording(900));
+        QVERIFY(sameRows());
+        QVERIFY(fileIdentity() != made); // too many changes: made again
+        index->clear();
+        std::size_t rows = 0;
+        index->lookup(asked, [&](std::size_t, std::int64_t, const auto&) { ++rows; });
+        QCOMPARE(rows, std::size_t(0));
+    }
+
+    void damagedLookupFileMadeAgain() {
+        // A lookup file cut short, overwritten, damaged in place under a handle that maps it, or
+        // made for another index is found out and made again from SQLite: never a wrong row,
+        // never a crash.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("x.fingerprints").toStdString();
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
+        const int version = accord::dsp::fingerprint::kVersion;
+        auto index = accord::FingerprintIndex::open(path, version, 5);
+        std::vector<accord::IndexedLandmark> landmarks;
+        std::vector<std::uint32_t> asked;
+        for (std::uint32_t i = 0; i < 4000; ++i) {
+            landmarks.push_back({(i % 2000) << 12, i, 10, std::int16_t(i % 700)});
+            asked.push_back((i % 2100) << 12);
+        }
+        index->add(accord::IndexedKind::Asset, "a", "", 1, landmarks);
+        index->add(accord::IndexedKind::Render, "b", "", 1, landmarks);
+        auto rowsOf = [&](const accord::FingerprintIndex& from, bool mapped) {
+            std::vector<std::tuple<std::size_t, std::int64_t, std::uint32_t, std::uint32_t>> rows;
+            auto found = [&](std::size_t i, std::int64_t r, const accord::IndexedLandmark& l) {
+                rows.emplace_back(i, r, l.hash, l.frame);
+            };
+            mapped ? from.lookup(asked, found) : from.lookupInSqlite(asked, found);
+            return rows;
+        };
+        const auto expected = rowsOf(*index, false);
+        QVERIFY(!expected.empty());
+        QCOMPARE(rowsOf(*index, true), expected);
+        QFile file(QString::fromStdString(lookupFile));
+        const qint64 size = file.size();
+        QVERIFY(size > 4000 * 12);
+
+        auto damage = [&](const std::function<void(QFile&)>& how) {
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            how(file);
+            file.close();
+        };
+        // Bytes of rows, of the directory and of the header changed in place, under the handle
+        // that maps the file, then read by a new handle.
+        for (const qint64 at : {size - 100, size / 2, qint64(200), qint64(20)}) {
+            damage([&](QFile& f) {
+                f.seek(at);
+                const QByteArray was = f.read(4);
+                f.seek(at);
+                f.write(QByteArray(4, char(~was[0])));
+            });
+            QCOMPARE(rowsOf(*index, true), expected);
+            QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
+        }
+        index.reset(); // (a file cut short under a mapping would fault its reader: the index only
+                       // ever replaces the file)
+        damage([&](QFile& f) { f.resize(size / 2); });
+        QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
+        QCOMPARE(file.size(), size);
+        // Garbage of the same length, and another index's file.
+        damage([&](QFile& f) { f.write(QByteArray(int(size), 'x')); });
+        QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
+        const std::string otherPath = dir.filePath("y.fingerprints").toStdString();
+        auto other = accord::FingerprintIndex::open(otherPath, version, 5);
+        other->add(accord::IndexedKind::Asset, "a", "", 1, {{1u << 12, 3, 10, 0}});
+        QCOMPARE(int(rowsOf(*other, true).size()), 2); // its one row, asked twice
+        QFile::remove(QString::fromStdString(lookupFile));
+        QVERIFY(
+            QFile::copy(QString::fromStdString(accord::FingerprintIndex::lookupFilePath(otherPath)),
+                        QString::fromStdString(lookupFile)));
+        QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
     }
 
     void reindexEqualsIncrementalIndex() {

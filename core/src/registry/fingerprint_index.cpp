@@ -2,6 +2,7 @@
 
 #include "accord/core/fingerprint_index.h"
 
+#include "fingerprint_map.h"
 #include "sqlite_db.h"
 
 #include "accord/core/errors.h"
@@ -19,7 +20,9 @@ namespace {
 // Landmarks clustered by hash (WITHOUT ROWID, keyed by the hash first): a lookup reads the few
 // pages holding one hash's rows. A hash given more landmarks than the cap keeps one row instead,
 // of recording 0 (no recording's number; first in the hash's rows): the stop-list
-// (docs/IDENTIFY.md "Index").
+// (docs/IDENTIFY.md "Index"). Every write is a new generation; `changes` keeps, per generation,
+// the hashes whose rows it changed, so a lookup file made at an older generation is still used
+// for every other hash (fingerprint_map.h).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -42,6 +45,15 @@ CREATE TABLE IF NOT EXISTS landmarks (
     pitch     INTEGER NOT NULL,
     PRIMARY KEY (hash, recording, frame, span, pitch)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (
+    generation INTEGER NOT NULL,
+    part       INTEGER NOT NULL,
+    hashes     BLOB NOT NULL,
+    PRIMARY KEY (generation, part)
+);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('index_id', random() & 9223372036854775807);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 )sql";
 
 IndexedKind kindFrom(const std::string& name) {
@@ -64,6 +76,17 @@ constexpr std::int64_t kStoppedRecording = 0;
 constexpr const char* kRecordingColumns =
     "SELECT id, kind, registry_id, pcm_sha256, seconds, landmarks FROM recordings ";
 
+// A lookup file is rebuilt once the hashes changed since it was made pass this share of its
+// rows: until then they are looked up in SQLite, each as before (docs/IDENTIFY.md "Index").
+constexpr std::uint64_t kRowsPerChangedHashBeforeRebuild = 16;
+
+// A landmark row read from SQLite, with its hash.
+struct StoredRow {
+    std::uint32_t hash;
+    std::int64_t recording;
+    IndexedLandmark landmark;
+};
+
 } // namespace
 
 std::string indexedKindName(IndexedKind kind) {
@@ -72,13 +95,22 @@ std::string indexedKindName(IndexedKind kind) {
 
 struct FingerprintIndex::Impl {
     std::string path;
+    std::string mapPath;
     sqlite3* db = nullptr;
+    int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
-    ~Impl() { sqlite3_close(db); }
+    std::unique_ptr<FingerprintMap> map;
+    std::vector<std::uint32_t> changed; // hashes changed since the map's generation, sorted
+    std::int64_t changedThrough = 0;    // the generation `changed` is read up to
+
+    ~Impl() {
+        map.reset();
+        sqlite3_close(db);
+    }
     void exec(const std::string& sql) const { sqlite::execute(db, sql, path); }
 
-    template <typename Work> void transaction(Work work) {
-        exec("BEGIN IMMEDIATE");
+    template <typename Work> void transaction(Work work, const char* begin = "BEGIN IMMEDIATE") {
+        exec(begin);
         try {
             work();
             exec("COMMIT");
@@ -87,16 +119,177 @@ struct FingerprintIndex::Impl {
             throw;
         }
     }
+
+    std::int64_t meta(const char* key) const {
+        Statement s(db, "SELECT value FROM meta WHERE key = ?", path);
+        s.bind(1, key).step();
+        return s.integer(0);
+    }
+    void setMeta(const char* key, std::int64_t value) const {
+        Statement s(db, "UPDATE meta SET value = ? WHERE key = ?", path);
+        s.bind(1, value).bind(2, key).step();
+    }
+    // Starts a write (inside its transaction): returns its generation.
+    std::int64_t nextGeneration() const {
+        const std::int64_t generation = meta("generation") + 1;
+        setMeta("generation", generation);
+        return generation;
+    }
+    void recordChanges(std::int64_t generation, std::int64_t part,
+                       const std::vector<std::uint32_t>& hashes) const {
+        if (hashes.empty())
+            return;
+        Statement s(db, "INSERT INTO changes (generation, part, hashes) VALUES (?, ?, ?)", path);
+        s.bind(1, generation).bind(2, part).bindBlob(3, hashes.data(), hashes.size() * 4).step();
+    }
+    // Forgets the changes a lookup file made at `generation` or later no longer needs; files made
+    // before it are rebuilt.
+    void forgetChangesThrough(std::int64_t generation) const {
+        Statement drop(db, "DELETE FROM changes WHERE generation <= ?", path);
+        drop.bind(1, generation).step();
+        setMeta("changes_from", std::max(meta("changes_from"), generation + 1));
+    }
+    // Inside a write transaction: every landmark and recording gone, every lookup file stale.
+    void empty() const {
+        exec("DELETE FROM landmarks; DELETE FROM recordings;");
+        forgetChangesThrough(nextGeneration());
+    }
+
+    FingerprintMapStamp currentStamp() const {
+        return {std::uint64_t(meta("index_id")), std::uint64_t(meta("generation")),
+                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
+    }
+    // Whether a lookup file made at `stamp` still gives this index's rows once the changes since
+    // are looked up in SQLite.
+    bool usable(const FingerprintMapStamp& stamp, const FingerprintMapStamp& now) const {
+        return stamp.indexId == now.indexId && stamp.fingerprintVersion == now.fingerprintVersion &&
+               stamp.maxRowsPerHash == now.maxRowsPerHash && stamp.generation <= now.generation &&
+               std::int64_t(stamp.generation) + 1 >= meta("changes_from");
+    }
+
+    // Inside a read transaction: writes the lookup file from this snapshot and maps it. False
+    // when it cannot be written (a read-only folder, a full disk): lookups then read SQLite.
+    bool rebuildMap(const FingerprintMapStamp& now) {
+        map.reset();
+        changed.clear();
+        try {
+            Statement size(db, "SELECT coalesce(sum(landmarks), 0) FROM recordings", path);
+            size.step();
+            // Stop rows (recording 0) are left out: a stopped hash has no record.
+            writeFingerprintMap(
+                mapPath, now, std::uint64_t(size.integer(0)),
+                [&](const auto& hashRows) {
+                    Statement counts(db,
+                                     "SELECT hash, count(*) FROM landmarks WHERE recording != 0 "
+                                     "GROUP BY hash ORDER BY hash",
+                                     path);
+                    while (counts.step())
+                        hashRows(std::uint32_t(counts.integer(0)),
+                                 std::uint32_t(counts.integer(1)));
+                },
+                [&](const auto& hashRow) {
+                    Statement rows(db,
+                                   "SELECT hash, recording, frame, span, pitch FROM landmarks "
+                                   "WHERE recording != 0 ORDER BY hash, recording, frame, span, "
+                                   "pitch",
+                                   path);
+                    while (rows.step()) {
+                        const std::int64_t recording = rows.integer(1);
+                        if (recording > std::int64_t(UINT32_MAX)) // SQLite answers instead
+                            throw BadInput(mapPath + ": a recording number past 32 bits");
+                        hashRow(std::uint32_t(rows.integer(0)),
+                                {std::uint32_t(recording), std::uint32_t(rows.integer(2)),
+                                 std::uint16_t(rows.integer(3)), std::int16_t(rows.integer(4))});
+                    }
+                });
+        } catch (const Error&) {
+            return false;
+        }
+        map = FingerprintMap::open(mapPath);
+        changedThrough = std::int64_t(now.generation);
+        return map && usable(map->stamp(), now);
+    }
+
+    // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows,
+    // taken from disk (another process may have made it) or rebuilt. False when there is none.
+    bool bringMapUpToDate() {
+        const FingerprintMapStamp now = currentStamp();
+        if (!map || !usable(map->stamp(), now)) {
+            map = FingerprintMap::open(mapPath);
+            changed.clear();
+            if (!map || !usable(map->stamp(), now))
+                return rebuildMap(now);
+            changedThrough = std::int64_t(map->stamp().generation);
+        }
+        Statement since(db,
+                        "SELECT hashes FROM changes WHERE generation > ? AND generation <= ? "
+                        "ORDER BY generation, part",
+                        path);
+        since.bind(1, changedThrough).bind(2, std::int64_t(now.generation));
+        const std::size_t before = changed.size();
+        while (since.step()) {
+            std::size_t bytes = 0;
+            const auto* hashes = static_cast<const std::uint32_t*>(since.blob(0, bytes));
+            changed.insert(changed.end(), hashes, hashes + bytes / 4);
+        }
+        changedThrough = std::int64_t(now.generation);
+        if (changed.size() != before) {
+            std::sort(changed.begin(), changed.end());
+            changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+        }
+        if (changed.size() * kRowsPerChangedHashBeforeRebuild > map->rows())
+            return rebuildMap(now);
+        return true;
+    }
+
+    // The rows of each of `hashes` (sorted, distinct) in SQLite, in (hash, recording, frame,
+    // span, pitch) order, stop rows left out.
+    void storedRows(const std::vector<std::uint32_t>& hashes, std::vector<StoredRow>& rows) const {
+        // A few thousand hashes to a statement: a query asks for thousands, and a statement per
+        // hash cost as much again as the B-tree's descents, while one for all of a long window's
+        // would hold its whole list, and SQLite's parse of it, at once (docs/IDENTIFY.md
+        // "Index").
+        constexpr std::size_t kHashesPerStatement = 4096;
+        Statement s(db,
+                    "SELECT l.hash, l.recording, l.frame, l.span, l.pitch FROM json_each(?) AS "
+                    "wanted JOIN landmarks AS l ON l.hash = wanted.value",
+                    path);
+        for (std::size_t next = 0; next < hashes.size();) {
+            std::string wanted = "[";
+            for (std::size_t n = 0; next < hashes.size() && n < kHashesPerStatement; ++next, ++n)
+                wanted += (n ? "," : "") + std::to_string(hashes[next]);
+            wanted += "]";
+            s.bind(1, wanted);
+            while (s.step()) {
+                const std::int64_t recording = s.integer(1);
+                if (recording == kStoppedRecording)
+                    continue;
+                rows.push_back(
+                    {std::uint32_t(s.integer(0)), recording,
+                     IndexedLandmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
+                                     std::uint16_t(s.integer(3)), std::int16_t(s.integer(4))}});
+            }
+            s.reset();
+        }
+    }
+
+    void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found, bool useMap);
 };
 
 std::string FingerprintIndex::pathBeside(const std::string& registryPath) {
     return registryPath + ".fingerprints";
 }
 
+std::string FingerprintIndex::lookupFilePath(const std::string& indexPath) {
+    return indexPath + ".lookup";
+}
+
 std::unique_ptr<FingerprintIndex>
 FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxRowsPerHash) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
+    impl->mapPath = lookupFilePath(path);
+    impl->fingerprintVersion = fingerprintVersion;
     impl->maxRowsPerHash = maxRowsPerHash;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
@@ -117,7 +310,7 @@ FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxR
         made.bind(1, fingerprintVersion).bind(2, maxRowsPerHash).step();
         if (made.integer(0) == 2)
             return;
-        impl->exec("DELETE FROM landmarks; DELETE FROM recordings;");
+        impl->empty();
         Statement set(impl->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", path);
         set.bind(1, "fingerprint").bind(2, fingerprintVersion).step();
         set.reset();
@@ -147,8 +340,19 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                                        const std::string& pcmSha256, const LandmarkSource& source) {
     IndexedRecording added;
     impl_->transaction([&] {
+        const std::int64_t generation = impl_->nextGeneration();
+        std::int64_t part = 0;
+        std::vector<std::uint32_t> changedHashes;
         if (const auto old = recording(kind, registryId)) {
             // (A hash it helped stop stays stopped until a rebuild.)
+            Statement hashes(
+                impl_->db, "SELECT DISTINCT hash FROM landmarks WHERE recording = ? ORDER BY hash",
+                impl_->path);
+            hashes.bind(1, old->id);
+            while (hashes.step())
+                changedHashes.push_back(std::uint32_t(hashes.integer(0)));
+            impl_->recordChanges(generation, part++, changedHashes);
+            changedHashes.clear();
             Statement drop(impl_->db, "DELETE FROM landmarks WHERE recording = ?", impl_->path);
             drop.bind(1, old->id).step();
             Statement forget(impl_->db, "DELETE FROM recordings WHERE id = ?", impl_->path);
@@ -191,6 +395,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 stored.reset();
                 if (stopped)
                     continue;
+                changedHashes.push_back(hash);
                 auto insert = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
                         .bind(2, recording)
@@ -210,6 +415,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                     insert(id, batch[i]);
             }
             batch.clear();
+            impl_->recordChanges(generation, part++, changedHashes);
+            changedHashes.clear();
         };
         const double seconds = source([&](const IndexedLandmark& l) {
             batch.push_back(l);
@@ -222,6 +429,13 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                          impl_->path);
         totals.bind(1, seconds).bind(2, count).bind(3, id).step();
         added = *recording(id);
+        // The changes the lookup file on disk was made after are not needed any more (with no
+        // file, none before this write are: the next one is made from a later snapshot).
+        const auto onDisk = FingerprintMap::open(impl_->mapPath);
+        const FingerprintMapStamp now = impl_->currentStamp();
+        impl_->forgetChangesThrough(onDisk && impl_->usable(onDisk->stamp(), now)
+                                        ? std::int64_t(onDisk->stamp().generation)
+                                        : generation - 1);
     });
     return added;
 }
@@ -252,50 +466,80 @@ std::vector<IndexedRecording> FingerprintIndex::recordings() const {
     return all;
 }
 
-void FingerprintIndex::lookup(
-    const std::vector<std::uint32_t>& hashes,
-    const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const {
-    // The distinct hashes in order (neighbouring pages), a few thousand to a statement: a query
-    // asks for thousands, and a statement per hash cost as much again as the B-tree's descents,
-    // while one for all of a long window's would hold its whole list, and SQLite's parse of it,
-    // at once (docs/IDENTIFY.md "Index"). Each row is handed to every query landmark asking its
-    // hash; a stopped hash holds only its stop row (add), so no lookup reads more than the cap's
-    // rows.
-    constexpr std::size_t kHashesPerStatement = 4096;
+void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
+                                    const LookupFound& found, bool useMap) {
+    // The distinct hashes in order; each row is handed to every query landmark asking its hash.
     std::vector<std::size_t> order(hashes.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return hashes[a] < hashes[b]; });
-    Statement s(impl_->db,
-                "SELECT l.hash, l.recording, l.frame, l.span, l.pitch FROM json_each(?) AS wanted "
-                "JOIN landmarks AS l ON l.hash = wanted.value",
-                impl_->path);
-    for (std::size_t next = 0; next < order.size();) {
-        std::string wanted = "[";
-        for (std::size_t distinct = 0; next < order.size() && distinct < kHashesPerStatement;
-             ++next)
-            if (next == 0 || hashes[order[next]] != hashes[order[next - 1]])
-                wanted += (distinct++ ? "," : "") + std::to_string(hashes[order[next]]);
-        wanted += "]";
-        s.bind(1, wanted);
-        while (s.step()) {
-            const std::int64_t recording = s.integer(1);
-            if (recording == kStoppedRecording)
-                continue;
-            const IndexedLandmark landmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
-                                           std::uint16_t(s.integer(3)), std::int16_t(s.integer(4))};
-            auto at = std::lower_bound(
-                order.begin(), order.end(), landmark.hash,
-                [&](std::size_t index, std::uint32_t hash) { return hashes[index] < hash; });
-            for (; at != order.end() && hashes[*at] == landmark.hash; ++at)
-                found(*at, recording, landmark);
+    std::vector<std::uint32_t> distinct;
+    std::vector<std::size_t> firstAsking; // into order, per distinct hash
+    for (std::size_t i = 0; i < order.size(); ++i)
+        if (i == 0 || hashes[order[i]] != hashes[order[i - 1]]) {
+            distinct.push_back(hashes[order[i]]);
+            firstAsking.push_back(i);
         }
-        s.reset();
+    firstAsking.push_back(order.size());
+
+    // Each hash from the lookup file, but those changed since it was made, which SQLite gives as
+    // it gives every hash without a file. One read transaction: both from one snapshot.
+    std::vector<const MappedLandmarkRow*> mapped(distinct.size());
+    std::vector<std::size_t> mappedCount(distinct.size());
+    std::vector<StoredRow> stored;
+    transaction(
+        [&] {
+            bool withMap = useMap && bringMapUpToDate();
+            for (int attempt = 0;; ++attempt) {
+                std::vector<std::uint32_t> fromSqlite;
+                try {
+                    for (std::size_t k = 0; k < distinct.size(); ++k) {
+                        mappedCount[k] = 0;
+                        if (withMap &&
+                            !std::binary_search(changed.begin(), changed.end(), distinct[k]))
+                            mapped[k] = map->rowsOf(distinct[k], mappedCount[k]);
+                        else
+                            fromSqlite.push_back(distinct[k]);
+                    }
+                } catch (const FingerprintMapDamaged&) {
+                    // Damaged on disk since it was checked: made again from SQLite, and if that
+                    // one fails too, SQLite answers every hash.
+                    withMap = attempt == 0 && rebuildMap(currentStamp());
+                    continue;
+                }
+                storedRows(fromSqlite, stored);
+                return;
+            }
+        },
+        "BEGIN");
+
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+        auto give = [&](std::int64_t recording, const IndexedLandmark& landmark) {
+            for (std::size_t i = firstAsking[k]; i < firstAsking[k + 1]; ++i)
+                found(order[i], recording, landmark);
+        };
+        for (std::size_t r = 0; r < mappedCount[k]; ++r) {
+            const MappedLandmarkRow& row = mapped[k][r];
+            give(row.recording, {distinct[k], row.frame, row.span, row.pitchCents});
+        }
+        for (; next < stored.size() && stored[next].hash == distinct[k]; ++next)
+            give(stored[next].recording, stored[next].landmark);
     }
 }
 
+void FingerprintIndex::lookup(const std::vector<std::uint32_t>& hashes,
+                              const LookupFound& found) const {
+    impl_->lookup(hashes, found, true);
+}
+
+void FingerprintIndex::lookupInSqlite(const std::vector<std::uint32_t>& hashes,
+                                      const LookupFound& found) const {
+    impl_->lookup(hashes, found, false);
+}
+
 void FingerprintIndex::clear() {
-    impl_->transaction([&] { impl_->exec("DELETE FROM landmarks; DELETE FROM recordings;"); });
+    impl_->transaction([&] { impl_->empty(); });
 }
 
 std::vector<std::pair<std::string, IndexedLandmark>> FingerprintIndex::dump() const {

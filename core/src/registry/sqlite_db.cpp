@@ -66,6 +66,13 @@ Statement& Statement::bind(int index, double value) {
     return *this;
 }
 
+Statement& Statement::bindBlob(int index, const void* data, std::size_t bytes) {
+    if (sqlite3_bind_blob64(statement_, index, data, sqlite3_uint64(bytes), SQLITE_TRANSIENT) !=
+        SQLITE_OK)
+        fail(db_, dbPath_, "cannot bind a value");
+    return *this;
+}
+
 Statement& Statement::bind(int index, const std::optional<std::string>& value) {
     return value ? bind(index, *value) : bindNull(index);
 }
@@ -109,6 +116,12 @@ std::int64_t Statement::integer(int column) const {
 
 double Statement::real(int column) const {
     return sqlite3_column_double(statement_, column);
+}
+
+const void* Statement::blob(int column, std::size_t& bytes) const {
+    const void* data = sqlite3_column_blob(statement_, column);
+    bytes = std::size_t(sqlite3_column_bytes(statement_, column));
+    return data;
 }
 
 nlohmann::json Statement::rowAsJson() const {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ public:
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
     Statement& bind(int index, const std::optional<std::string>& value);
+    Statement& bindBlob(int index, const void* data, std::size_t bytes);
     Statement& bindNull(int index);
 
     // True while a row is available.
@@ -37,6 +39,8 @@ public:
     std::optional<std::string> optionalText(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;
+    // The column's bytes (valid until the next step or reset) and their count.
+    const void* blob(int column, std::size_t& bytes) const;
     // The row as {column name: value}, with SQLite's own types (BLOBs as hex).
     nlohmann::json rowAsJson() const;
 

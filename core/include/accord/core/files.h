@@ -28,6 +28,10 @@ public:
     // Overwrites bytes already written, at `offset` (a header settled at the end).
     void writeAt(std::uint64_t offset, const void* data, std::size_t size);
     std::uint64_t written() const { return written_; }
+    // Sizes the file to `size` bytes (zeros) and maps it for writing in any order, for content
+    // laid out by position rather than appended; commit() flushes the mapping. Only before any
+    // write().
+    char* mapWhole(std::uint64_t size);
     void commit();
 
 private:
@@ -36,6 +40,7 @@ private:
     mode_t mode_;
     int fd_ = -1;
     std::uint64_t written_ = 0;
+    void* mapped_ = nullptr;
 };
 // Documents Accord reads whole (projects, manifests, model files, keys) stay far below this.
 constexpr std::size_t kMaxWholeFileBytes = std::size_t(256) << 20;

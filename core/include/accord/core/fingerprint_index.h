@@ -4,7 +4,9 @@
 // in an SQLite database beside the registry (`<registry>.fingerprints`). Derived data: not
 // audited, not signed, rebuilt from the recordings on demand; deleting it loses nothing.
 // Each recording's landmarks land in one transaction (WAL), so a crash leaves a recording
-// indexed whole or not at all. One object per thread, like the registry.
+// indexed whole or not at all. Queries read a lookup file made from it beside it
+// (`<index>.lookup`, memory-mapped), rebuilt when missing, stale or damaged. One object per
+// thread, like the registry.
 
 #include <cstdint>
 #include <functional>
@@ -61,6 +63,8 @@ class FingerprintIndex {
 public:
     // `<registry path>.fingerprints`.
     static std::string pathBeside(const std::string& registryPath);
+    // The lookup file of the index at `indexPath`: `<index path>.lookup`, derived from it.
+    static std::string lookupFilePath(const std::string& indexPath);
     // Opens or creates the index at `path`. A hash given more than `maxRowsPerHash` landmarks
     // keeps none (a stop-list: such a hash carries little evidence, and reading its rows would
     // make a query's work grow with the hours indexed; docs/IDENTIFY.md "Index"). An index made
@@ -90,12 +94,17 @@ public:
                                               const std::string& registryId) const;
     std::optional<IndexedRecording> recording(std::int64_t id) const;
     std::vector<IndexedRecording> recordings() const;
-    // Every landmark stored under each hash: found(index into hashes, recording id, landmark).
+    // Every landmark stored under each hash: found(index into hashes, recording id, landmark),
+    // hash by hash in increasing order, each hash's rows in (recording, frame, span, pitch) order.
     // A hash beyond the cap yields nothing, so a lookup reads at most the cap's rows whatever the
-    // index's size.
-    void lookup(
-        const std::vector<std::uint32_t>& hashes,
-        const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const;
+    // index's size. Read through the lookup file beside the index (lookupFilePath), which the
+    // first lookup after a change of many hashes writes again from SQLite (docs/IDENTIFY.md
+    // "Index").
+    using LookupFound = std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>;
+    void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
+    // The same rows, read from SQLite alone (one B-tree descent per hash): what the lookup file
+    // must give, and the lookup it replaced (tests and tests/bench/bench_identify compare them).
+    void lookupInSqlite(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
     // Empties the index (before a rebuild).
     void clear();
     // Every landmark as (recording's registry kind and id, landmark), in a fixed order: two
