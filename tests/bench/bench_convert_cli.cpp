@@ -12,6 +12,7 @@
 // Knobs: ACCORD_BENCH_RUNS (5 per binary), ACCORD_BENCH_TAKE_SECONDS (60).
 
 #include "bench_common.h"
+#include "measured_child.h"
 
 #include "accord/audio/audio_io.h"
 
@@ -19,72 +20,32 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <spawn.h>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <vector>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    double wallSeconds = 0;
-    double cpuSeconds = 0; // the child's user + system time
-    std::string out, err;
-};
+using accord::test::MeasuredChild;
 
-double seconds(const timeval& t) {
-    return double(t.tv_sec) + 1e-6 * double(t.tv_usec);
-}
-
-// Runs `command` as a new process (stdout and stderr to files read back), timing it from spawn to
-// exit.
-Run run(const std::vector<std::string>& command, const std::string& scratch) {
-    const std::string captured = scratch + "/stdout.txt", errors = scratch + "/stderr.txt";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, 2, errors.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    std::vector<std::string> words = command;
-    std::vector<char*> argv;
-    for (std::string& word : words)
-        argv.push_back(word.data());
-    argv.push_back(nullptr);
-    Run result;
-    pid_t child = 0;
-    const auto start = std::chrono::steady_clock::now();
-    if (posix_spawnp(&child, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-        std::perror(argv[0]);
+// Runs `command` as a new process (stdout and stderr to files in `scratch`, read back), timing it
+// from spawn to exit; stops the bench when it cannot start.
+MeasuredChild run(const std::vector<std::string>& command, const std::string& scratch) {
+    MeasuredChild result =
+        accord::test::runMeasuredChild(command, scratch + "/stdout.txt", scratch + "/stderr.txt");
+    if (result.exitCode == -1 && result.out.empty()) {
+        std::fprintf(stderr, "%s\n", result.err.c_str());
         std::exit(1);
     }
-    int status = 0;
-    rusage usage{};
-    wait4(child, &status, 0, &usage);
-    result.wallSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    posix_spawn_file_actions_destroy(&actions);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
-    std::ifstream in(captured), err(errors);
-    result.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
     return result;
 }
 
 // Runs a setup command and returns its JSON; stops the bench when it fails.
 nlohmann::json setup(const std::vector<std::string>& command, const std::string& scratch) {
-    const Run r = run(command, scratch);
+    const MeasuredChild r = run(command, scratch);
     if (r.exitCode != 0) {
         std::fprintf(stderr, "setup failed (%d): %s\n%s%s\n", r.exitCode, command[4].c_str(),
                      r.out.c_str(), r.err.c_str());
@@ -175,9 +136,9 @@ int main() {
         for (int b = 0; b < 2; ++b) {
             const std::string out =
                 scratch + "/sung-" + std::to_string(b) + "-" + std::to_string(i) + ".wav";
-            const Run r = run({"taskset", "-c", "0", binaries[b], "--registry", registry, "--json",
-                               "convert", "--model", model, take, out},
-                              scratch);
+            const MeasuredChild r = run({"taskset", "-c", "0", binaries[b], "--registry", registry,
+                                         "--json", "convert", "--model", model, take, out},
+                                        scratch);
             if (r.exitCode != 0) {
                 std::fprintf(stderr, "convert failed (%d): %s%s\n", r.exitCode, r.out.c_str(),
                              r.err.c_str());

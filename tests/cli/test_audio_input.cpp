@@ -5,24 +5,20 @@
 // 8 to 24 kHz are recordings like any other; a pipe or a device is refused at once; a file at an
 // absurd sample rate is refused naming it.
 
+#include "measured_child.h"
 #include "test_support.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
 
-#include <spawn.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <cmath>
+#include <string>
 #include <vector>
 
-extern char** environ;
-
+using accord::test::MeasuredChild;
 using accord::test::runCli;
 using accord::test::runTool;
 
@@ -33,13 +29,6 @@ namespace {
 // MiB as float; decoding one whole took 2 GiB and more before it was streamed). Measured above
 // that baseline, so a library linked in does not count as memory the audio takes.
 constexpr long kGrowthBoundKiB = 40 * 1024;
-
-struct MeasuredRun {
-    int exitCode = -1;
-    long peakKiB = 0; // ru_maxrss of the child
-    QByteArray out, err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
 
 // A 16-bit mono WAV of `frames` frames of a quiet ramp, at any rate (sox refuses absurd ones).
 bool writeWav16(const QString& path, quint32 rate, quint32 frames) {
@@ -63,44 +52,15 @@ bool writeWav16(const QString& path, quint32 rate, quint32 frames) {
     return file.open(QIODevice::WriteOnly) && file.write(wav) == wav.size();
 }
 
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Runs accord-cli as a child of this process and reads its peak resident set size from wait4.
-MeasuredRun runMeasured(const QStringList& arguments, const QString& registry,
-                        const QString& scratch) {
-    const QByteArray program = qgetenv("ACCORD_CLI");
-    QList<QByteArray> args{program, "--registry", registry.toLocal8Bit()};
+// Runs accord-cli as a child of this process; wait4 gives its peak resident set size.
+MeasuredChild runMeasured(const QStringList& arguments, const QString& registry,
+                          const QString& scratch) {
+    std::vector<std::string> command{qgetenv("ACCORD_CLI").toStdString(), "--registry",
+                                     registry.toStdString()};
     for (const QString& argument : arguments)
-        args << argument.toLocal8Bit();
-    std::vector<char*> argv;
-    for (QByteArray& arg : args)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const QByteArray out = (scratch + "/child.out").toLocal8Bit(),
-                     err = (scratch + "/child.err").toLocal8Bit();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.constData(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.constData(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    MeasuredRun run;
-    pid_t pid = 0;
-    if (posix_spawn(&pid, program.constData(), &actions, nullptr, argv.data(), environ) == 0) {
-        int status = 0;
-        struct rusage usage {};
-        if (::wait4(pid, &status, 0, &usage) == pid) {
-            run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            run.peakKiB = usage.ru_maxrss;
-        }
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    run.out = readAll(QString::fromLocal8Bit(out));
-    run.err = readAll(QString::fromLocal8Bit(err));
-    return run;
+        command.push_back(argument.toStdString());
+    return accord::test::runMeasuredChild(command, (scratch + "/child.out").toStdString(),
+                                          (scratch + "/child.err").toStdString());
 }
 
 } // namespace
@@ -233,25 +193,32 @@ private slots:
             {{"--json", "project", "add-clip", song, "--track", "t-1", marked, "--owner", bo}, 0},
             {{"--json", "verify", marked}, 0},
         };
-        const MeasuredRun baseline =
+        const MeasuredChild baseline =
             runMeasured({"--json", "holder", "list"}, registry, dir.path());
         QCOMPARE(baseline.exitCode, 0);
         for (const Step& step : steps) {
-            const MeasuredRun run = runMeasured(step.arguments, registry, dir.path());
+            const MeasuredChild run = runMeasured(step.arguments, registry, dir.path());
             qInfo(
                 "accord-cli %s: exit %d, peak %.1f MiB (%.1f MiB over a command reading no audio)",
                 qPrintable(step.arguments.join(' ')), run.exitCode, run.peakKiB / 1024.0,
                 (run.peakKiB - baseline.peakKiB) / 1024.0);
-            QVERIFY2(run.exitCode == step.exitCode, run.err.constData());
+            QVERIFY2(run.exitCode == step.exitCode, run.err.c_str());
             QVERIFY2(run.peakKiB - baseline.peakKiB < kGrowthBoundKiB,
                      qPrintable(QString("peak %1 MiB, %2 MiB over a command reading no audio")
                                     .arg(run.peakKiB / 1024.0)
                                     .arg((run.peakKiB - baseline.peakKiB) / 1024.0)));
             if (step.exitCode == 2)
-                QVERIFY2(QString(run.err).contains(render), run.err.constData());
+                QVERIFY2(QString::fromStdString(run.err).contains(render), run.err.c_str());
         }
-        const MeasuredRun verify = runMeasured({"--json", "verify", marked}, registry, dir.path());
-        QCOMPARE(verify.json().value("watermark").toObject().value("render").toString(), render);
+        const MeasuredChild verify =
+            runMeasured({"--json", "verify", marked}, registry, dir.path());
+        QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(verify.out))
+                     .object()
+                     .value("watermark")
+                     .toObject()
+                     .value("render")
+                     .toString(),
+                 render);
         QFile::remove(marked);
         QFile::remove(clean);
     }
