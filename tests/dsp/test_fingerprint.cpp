@@ -38,6 +38,19 @@ bool same(const std::vector<Landmark>& a, const std::vector<Landmark>& b) {
            });
 }
 
+// Every hash a query looks up (accord::dsp::queryHashes), with the query landmark that asks it.
+std::multimap<std::uint32_t, const Landmark*> lookupsOf(const std::vector<Landmark>& query) {
+    std::multimap<std::uint32_t, const Landmark*> lookups;
+    std::vector<std::uint32_t> hashes;
+    for (const Landmark& q : query) {
+        hashes.clear();
+        accord::dsp::queryHashes(q, hashes);
+        for (const std::uint32_t h : hashes)
+            lookups.insert({h, &q});
+    }
+    return lookups;
+}
+
 } // namespace
 
 class TestFingerprint : public QObject {
@@ -99,14 +112,7 @@ private slots:
         const auto indexed =
             accord::dsp::fingerprintSamples(mono, 44100, accord::dsp::FingerprintSide::Index);
         auto heldBy = [&](const std::vector<Landmark>& query) {
-            std::multimap<std::uint32_t, const Landmark*> lookups;
-            std::vector<std::uint32_t> hashes;
-            for (const Landmark& q : query) {
-                hashes.clear();
-                accord::dsp::queryHashes(q, hashes);
-                for (const std::uint32_t h : hashes)
-                    lookups.insert({h, &q});
-            }
+            const std::multimap<std::uint32_t, const Landmark*> lookups = lookupsOf(query);
             std::size_t held = 0;
             for (const Landmark& l : indexed) {
                 const auto [first, last] = lookups.equal_range(l.hash);
@@ -146,14 +152,7 @@ private slots:
             const auto query = accord::dsp::fingerprintSamples(excerpt, 44100,
                                                                accord::dsp::FingerprintSide::Query);
             const double offset = start / 44100.0 / accord::dsp::fingerprint::kFrameSeconds;
-            std::multimap<std::uint32_t, const Landmark*> lookups;
-            std::vector<std::uint32_t> hashes;
-            for (const Landmark& q : query) {
-                hashes.clear();
-                accord::dsp::queryHashes(q, hashes);
-                for (const std::uint32_t h : hashes)
-                    lookups.insert({h, &q});
-            }
+            const std::multimap<std::uint32_t, const Landmark*> lookups = lookupsOf(query);
             const double frames = 10 / accord::dsp::fingerprint::kFrameSeconds;
             for (const Landmark& l : indexed) {
                 const double at = l.frame - offset;
