@@ -64,6 +64,11 @@ constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
 constexpr int kDipFrames = 8;
 constexpr int kDipRiseFrames = 24;
+// A level that wobbles (a choir's voices beating) dips by several dB at every frame of a held
+// note: in a run whose typical depth under the level's highest over the kDipFrames before is D,
+// a dip must reach kDipFlutterFactor x D too (docs/NOTES.md "Transcription"). A steady tone's
+// typical depth is a fraction of a dB, so its dips keep kDipDb.
+constexpr double kDipFlutterFactor = 9;
 // A repeated note inside a run of one state: a peak of the log spectral flux (the mean rise, in
 // dB, of the bins up to kFluxTopHz over two frames, each bin floored kFluxFloorDb below the
 // frame's power) of at least kReattackFluxDb. A re-attack (a new bow stroke, breath, hammer or
@@ -415,12 +420,21 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     const auto highestIn = [&](std::int64_t from, std::int64_t to) {
         return *std::max_element(level.begin() + from, level.begin() + to);
     };
-    const auto repeatedAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
+    // How far the level of [first, end) typically lies under its highest over the kDipFrames
+    // before (kDipFlutterFactor).
+    const auto typicalDepthIn = [&](std::int64_t first, std::int64_t end) {
+        std::vector<double> distances;
+        for (std::int64_t t = first; t < end; ++t)
+            distances.push_back(highestIn(std::max(first, t - kDipFrames), t + 1) - level[t]);
+        return median(std::move(distances));
+    };
+    const auto repeatedAt = [&](std::int64_t t, std::int64_t first, std::int64_t end,
+                                double dipDb) {
         if (t - first < kShortestNoteFrames || end - t < kShortestNoteFrames)
             return false;
         return level[t] <= lowestIn(t - 1, t + 2) &&
-               highestIn(std::max(first, t - kDipFrames), t) - level[t] >= kDipDb &&
-               highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames)) - level[t] >= kDipDb;
+               highestIn(std::max(first, t - kDipFrames), t) - level[t] >= dipDb &&
+               highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames)) - level[t] >= dipDb;
     };
 
     const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
@@ -452,12 +466,13 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             ++end;
         bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false;
         std::int64_t first = t;
+        const double dipDb = std::max<double>(kDipDb, kDipFlutterFactor * typicalDepthIn(t, end));
         for (std::int64_t k = t + 1; k < end; ++k) {
             if (k - first < kRepeatSpacingFrames)
                 continue;
             // The flux peaks on the frame after the attack (it compares two frames back).
             const bool atFluxPeak = reattackAt(k, first, end);
-            if (!atFluxPeak && !repeatedAt(k, first, end))
+            if (!atFluxPeak && !repeatedAt(k, first, end, dipDb))
                 continue;
             const std::int64_t split = atFluxPeak ? k - 1 : k;
             segments.push_back({first, split, states[t], afterSilence, reattack});
