@@ -83,6 +83,11 @@ constexpr int kRepeatSpacingFrames = 10;
 // octave, a twelfth...) away without silence between, is yin slipping to a sub- or overtone
 // at an attack or a release (piano hammers, choir transitions): it joins that note.
 constexpr int kOctaveSlipFrames = 16;
+// ...unless the note after it starts with an attack of its own: a flux peak of at least
+// kSlipAttackFluxDb within a frame before or two after their boundary. A grace note an octave
+// above the next note is followed by that note's bow stroke or tongue; yin's slip at a hammer
+// or a transition is followed by nothing new (docs/NOTES.md "Transcription").
+constexpr double kSlipAttackFluxDb = 6;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
 // note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
 // kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
@@ -484,13 +489,21 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         t = end;
     }
 
-    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames).
+    const auto attackAt = [&](std::int64_t boundary) {
+        for (std::int64_t k = std::max<std::int64_t>(0, boundary - 1);
+             k <= std::min(count - 1, boundary + 2); ++k)
+            if (flux[k] >= kSlipAttackFluxDb)
+                return true;
+        return false;
+    };
+    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames), the
+    // following one unless it starts with an attack (kSlipAttackFluxDb).
     std::vector<Segment> repaired;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const Segment& segment = segments[i];
         const bool slip = segment.end - segment.first < kOctaveSlipFrames;
         if (slip && i + 1 < segments.size() && segments[i + 1].first == segment.end &&
-            harmonicInterval(segments[i + 1].pitch - segment.pitch)) {
+            harmonicInterval(segments[i + 1].pitch - segment.pitch) && !attackAt(segment.end)) {
             segments[i + 1].first = segment.first;
             segments[i + 1].afterSilence = segment.afterSilence;
             segments[i + 1].reattack = segment.reattack;
