@@ -95,9 +95,9 @@ constexpr double kSlipAttackFluxDb = 6;
 // (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of each harmonic below
 // kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous note's harmonics)
 // crosses halfway, in dB, from its lowest before the settle to its highest over the
-// kOnsetSettleFrames after it. A repeated note split at a flux peak starts at the split; one
-// split at a dip, or a note without enough such bins, at the last aubio onset before the pitch
-// settled, else where the level starts rising or is lowest.
+// kOnsetSettleFrames after it. A repeated note split at a flux peak starts at the split, one
+// split at a dip where the fall into the dip crosses halfway; a note without enough such bins at
+// the last aubio onset before the pitch settled, else where the level starts rising or is lowest.
 constexpr int kOnsetLeadFrames = 20;
 constexpr int kOnsetSettleFrames = 5;
 constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
@@ -459,6 +459,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         int pitch;
         bool afterSilence;
         bool reattack; // split at a flux peak: `first` is its onset
+        bool dip;      // split at a level dip: `first` is its lowest level
     };
     std::vector<Segment> segments;
     for (std::int64_t t = 0; t < count;) {
@@ -469,7 +470,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         std::int64_t end = t;
         while (end < count && states[end] == states[t])
             ++end;
-        bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false;
+        bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false, dip = false;
         std::int64_t first = t;
         const double dipDb = std::max<double>(kDipDb, kDipFlutterFactor * typicalDepthIn(t, end));
         for (std::int64_t k = t + 1; k < end; ++k) {
@@ -480,12 +481,13 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             if (!atFluxPeak && !repeatedAt(k, first, end, dipDb))
                 continue;
             const std::int64_t split = atFluxPeak ? k - 1 : k;
-            segments.push_back({first, split, states[t], afterSilence, reattack});
+            segments.push_back({first, split, states[t], afterSilence, reattack, dip});
             first = split;
             afterSilence = false;
             reattack = atFluxPeak;
+            dip = !atFluxPeak;
         }
-        segments.push_back({first, end, states[t], afterSilence, reattack});
+        segments.push_back({first, end, states[t], afterSilence, reattack, dip});
         t = end;
     }
 
@@ -507,6 +509,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             segments[i + 1].first = segment.first;
             segments[i + 1].afterSilence = segment.afterSilence;
             segments[i + 1].reattack = segment.reattack;
+            segments[i + 1].dip = segment.dip;
         } else if (slip && !repaired.empty() && repaired.back().end == segment.first &&
                    harmonicInterval(repaired.back().pitch - segment.pitch)) {
             repaired.back().end = segment.end;
@@ -536,6 +539,15 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
         if (segment.reattack) {
             start = segment.first; // the split before the flux peak
+        } else if (segment.dip) {
+            // The old note is released at the new one's note-on and a slow attack fills the
+            // dip: the onset is where the fall into the dip crosses halfway, in dB, from the
+            // level's highest over the kDipFrames before (docs/NOTES.md "Transcription").
+            const std::int64_t from = std::max(earliest, segment.first - kDipFrames);
+            const double halfway =
+                0.5 * (highestIn(from, segment.first + 1) + level[segment.first]);
+            while (start > from && level[start - 1] < halfway)
+                --start;
         } else if (harmonicStart) {
             start = *harmonicStart;
         } else if (onsetAfter != onsets.begin() && *std::prev(onsetAfter) >= earliest) {

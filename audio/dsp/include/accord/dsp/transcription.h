@@ -31,8 +31,8 @@ constexpr double kShortestTranscribedNoteSeconds = 0.04;
 // note); a short note an octave or another harmonic interval from its neighbour joins it (yin
 // slipping at an attack). Onsets are taken back, up to 160 ms before the pitch settled, to where
 // the energy in the note's own harmonics (less those shared with the previous note) rises; for
-// repeated notes to the re-attack, the last aubio onset or where the level starts rising. Sorted by
-// onset, not overlapping. Thread-safe.
+// repeated notes to the re-attack or the fall into the dip, else the last aubio onset or where the
+// level starts rising. Sorted by onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
