@@ -99,6 +99,12 @@ constexpr double kSlipAttackFluxDb = 6;
 // split at a dip where the fall into the dip crosses halfway; a note without enough such bins at
 // the last aubio onset before the pitch settled, else where the level starts rising or is lowest.
 constexpr int kOnsetLeadFrames = 20;
+// A slow attack (a choir's or a bow's swell) may start before that look-back: when the
+// harmonics' energy is lowest at its very start and takes kSlowRiseFrames or more to reach
+// halfway, the lowest is looked for up to kSlowRiseLeadFrames further back, for as long as the
+// energy keeps falling (docs/NOTES.md "Transcription").
+constexpr int kSlowRiseFrames = 8;
+constexpr int kSlowRiseLeadFrames = 10;
 constexpr int kOnsetSettleFrames = 5;
 constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
 constexpr double kHarmonicHalfWidthBins = 1;
@@ -237,32 +243,42 @@ private:
 
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
 // above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
-// [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`).
-// Nothing when too few harmonics are its own.
+// [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`);
+// for a slow rise from `earliest` itself, from its lowest back to `slowRiseEarliest`
+// (kSlowRiseFrames). Nothing when too few harmonics are its own.
 std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int previousPitch,
-                                          std::int64_t earliest, std::int64_t settled,
-                                          std::int64_t end) {
+                                          std::int64_t slowRiseEarliest, std::int64_t earliest,
+                                          std::int64_t settled, std::int64_t end) {
     const std::vector<int> bins = harmonicBins(pitch, previousPitch, spectra.size());
     if (bins.size() < kFewestHarmonicBins || earliest >= settled)
         return std::nullopt;
     const std::int64_t settleEnd = std::min(end, settled + kOnsetSettleFrames + 1);
-    std::vector<double> energyDb;
-    for (std::int64_t t = earliest; t < settleEnd; ++t) {
+    std::vector<double> energyDb; // from slowRiseEarliest
+    for (std::int64_t t = slowRiseEarliest; t < settleEnd; ++t) {
         const std::vector<float>& power = spectra.at(t);
         double sum = 1e-20;
         for (int k : bins)
             sum += power[static_cast<std::size_t>(k)];
         energyDb.push_back(10 * std::log10(sum));
     }
-    const auto lowest = std::min_element(
-        energyDb.begin(), energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest + 1));
-    const double highest = *std::max_element(
-        energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest), energyDb.end());
-    const double halfway = 0.5 * (*lowest + highest);
-    auto crossing = lowest;
-    while (crossing + 1 != energyDb.end() && *crossing < halfway)
-        ++crossing;
-    return earliest + (crossing - energyDb.begin());
+    const auto at = [&](std::int64_t frame) {
+        return energyDb.begin() + static_cast<std::ptrdiff_t>(frame - slowRiseEarliest);
+    };
+    const double highest = *std::max_element(at(settled), energyDb.end());
+    const auto halfwayAfter = [&](std::vector<double>::iterator lowest) {
+        const double halfway = 0.5 * (*lowest + highest);
+        while (lowest + 1 != energyDb.end() && *lowest < halfway)
+            ++lowest;
+        return lowest;
+    };
+    auto lowest = std::min_element(at(earliest), at(settled + 1));
+    auto crossing = halfwayAfter(lowest);
+    if (lowest == at(earliest) && crossing - lowest >= kSlowRiseFrames) {
+        while (lowest != energyDb.begin() && *(lowest - 1) < *lowest)
+            --lowest;
+        crossing = halfwayAfter(lowest);
+    }
+    return slowRiseEarliest + (crossing - energyDb.begin());
 }
 
 // Per frame: the log spectral flux of kReattackFluxDb above.
@@ -526,12 +542,15 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             continue;
         const std::int64_t earliest = std::max<std::int64_t>(
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
+        const std::int64_t slowRiseEarliest =
+            std::max<std::int64_t>({0, segment.first - kOnsetLeadFrames - kSlowRiseLeadFrames,
+                                    previousStart + kShortestNoteFrames});
         const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
         const std::optional<std::int64_t> harmonicStart =
             segment.reattack || previousPitch == segment.pitch
                 ? std::nullopt
-                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, earliest,
-                                segment.first, segment.end);
+                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, slowRiseEarliest,
+                                earliest, segment.first, segment.end);
         // Else back to the last aubio onset before the pitch settled; without one, over a
         // rising level after silence, or to the lowest level after another note.
         std::int64_t start = segment.first;
