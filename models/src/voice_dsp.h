@@ -93,8 +93,6 @@ double harmonicFade(double hz);
 // this, a model of a low voice made a high voice's conversions noisier, 3-4 dB here).
 constexpr double kDensityReferenceHz = 100.0;
 double harmonicDensity(double f0);
-// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at bin k.
-double combAt(double f0, int k);
 // Adds the harmonic comb of one frame (f0 in Hz; nothing when unvoiced) to `comb` (kBins), times
 // `weight`.
 void addHarmonicComb(double f0, float* comb, double weight = 1.0);

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <random>
 #include <vector>
 
@@ -91,6 +92,41 @@ class TestVoiceDsp : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The comb, computed harmonic by harmonic from a table of the window's response (1/64 bin,
+    // interpolated), equals that response evaluated directly at every harmonic and image within
+    // 6 bins of each bin: from a low voice whose images reach the first bins to a high one whose
+    // harmonics fade out towards the top.
+    void combIsTheWindowsResponseAtEveryHarmonic() {
+        const std::vector<float>& w = dsp::spectrumWindow();
+        const auto response = [&](double bins) { // |W(nu)|^2 of the analysis window
+            std::complex<double> sum = 0;
+            for (int n = 0; n < an::kSpectrumSize; ++n)
+                sum += double(w[std::size_t(n)]) *
+                       std::polar(1.0, -2 * kPi * bins * n / an::kSpectrumSize);
+            return std::norm(sum);
+        };
+        for (const double f0 : {55.0, 97.3, 150.0, 233.7, 440.0, 1210.0}) {
+            std::vector<float> comb(an::kSpectrumBins, 0.0f);
+            voice::addHarmonicComb(f0, comb.data());
+            const double spacing = f0 * an::kSpectrumSize / kRate;
+            double worst = 0, peak = 0;
+            for (int k = 0; k < an::kSpectrumBins; ++k) {
+                double direct = 0;
+                for (int h = 1; h * f0 < voice::kTopHz; ++h)
+                    for (const double distance : {k - h * spacing, k + h * spacing})
+                        if (std::abs(distance) <= 6)
+                            direct += std::pow(voice::harmonicFade(h * f0), 2) * response(distance);
+                direct *= voice::harmonicDensity(f0) / 4;
+                worst = std::max(worst, std::abs(comb[std::size_t(k)] - direct));
+                peak = std::max(peak, direct);
+            }
+            QVERIFY2(
+                worst <= 2e-3 * peak,
+                qPrintable(
+                    QString("f0 %1 Hz: off by %2 of a peak of %3").arg(f0).arg(worst).arg(peak)));
+        }
+    }
+
     // A 150 -> 180 Hz glide over 50 ms (an ordinary sung slide): the stationary comb leaves the
     // upper harmonics' smeared energy unexplained between them; the gliding comb predicts it.
     void glidingCombPredictsAGlide() {
