@@ -715,6 +715,37 @@ std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
     return excess;
 }
 
+std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
+    // Richardson-Lucy deconvolution by the spread v: multiplicative updates keep the powers
+    // positive, and v's response never reaches zero (0.14 at the highest frequency), so a few
+    // dozen rounds bring v * levels within a fraction of a dB of the analysed track.
+    constexpr int kRounds = 40;
+    constexpr double kFloor = 1e-20;
+    const std::array<float, kSmoothTaps>& v = smoothingKernel();
+    const auto frames = std::int64_t(analysedDb.size());
+    std::vector<double> analysed(analysedDb.size()), levels(analysedDb.size()),
+        ratio(analysedDb.size());
+    for (std::size_t t = 0; t < analysed.size(); ++t)
+        analysed[t] = levels[t] = std::max(std::pow(10.0, analysedDb[t] / 10.0), kFloor);
+    const auto spread = [&](const std::vector<double>& values, std::int64_t t) {
+        double sum = 0;
+        for (int s = -2; s <= 2; ++s)
+            sum += v[std::size_t(s + 2)] *
+                   values[std::size_t(std::clamp<std::int64_t>(t + s, 0, frames - 1))];
+        return sum;
+    };
+    for (int round = 0; round < kRounds; ++round) {
+        for (std::int64_t t = 0; t < frames; ++t)
+            ratio[std::size_t(t)] = analysed[std::size_t(t)] / std::max(spread(levels, t), kFloor);
+        for (std::int64_t t = 0; t < frames; ++t)
+            levels[std::size_t(t)] *= spread(ratio, t); // v is symmetric: its own adjoint
+    }
+    std::vector<float> out(analysedDb.size());
+    for (std::size_t t = 0; t < out.size(); ++t)
+        out[t] = float(10 * std::log10(std::max(levels[t], kFloor)));
+    return out;
+}
+
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
@@ -727,6 +758,7 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         return out;
     // Per frame: harmonic amplitudes and the noise PSD on the noise FFT's bins.
     FrameShaper shaper(config, source);
+    const std::vector<float> levels = levelsBeforeSpread(loudnessDb);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
     std::vector<float> scratch(static_cast<std::size_t>(FrameShaper::maxHarmonics()));
@@ -735,7 +767,7 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.controls = controls.data() + t * std::size_t(config.outputs());
         frame.glide = glideAround(f0, t);
         frame.voiced = voiced[t];
-        frame.loudnessDb = loudnessDb[t];
+        frame.loudnessDb = levels[t];
         frame.performanceExcess = performanceExcess[t];
         const int harmonics = shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins);
         amplitudes[t].assign(scratch.begin(), scratch.begin() + harmonics);

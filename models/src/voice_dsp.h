@@ -193,6 +193,14 @@ bool trackedAnOctaveHigh(const float* power, double f0);
 // low male voice they made its range reach 275 Hz instead of ~200).
 VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
 
+// The frame levels (A-weighted dB) to synthesise so that the output, read by the analysis window,
+// has the levels `analysedDb` the input read: the synthesiser spreads each frame over its
+// neighbours (smoothingKernel, v), and the analysed levels are already spread by their 32 ms
+// window, so synthesising them as they are spread an onset twice - the 32 ms before it read
+// 6-10 dB over the input's (docs/ARCHITECTURE.md "Voice model"). Offline only: it reads two
+// frames ahead.
+std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
+
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
