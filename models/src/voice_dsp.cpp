@@ -43,10 +43,9 @@ const std::vector<float>& lobeTable() {
     return table;
 }
 
-float lobe(double distanceBins) {
+float lobe(const std::vector<float>& table, double distanceBins) {
     const double x = std::abs(distanceBins) * kLobeSteps;
     const auto i = static_cast<size_t>(x);
-    const std::vector<float>& table = lobeTable();
     if (i + 1 >= table.size())
         return 0.0f;
     const double f = x - static_cast<double>(i);
@@ -217,29 +216,75 @@ double harmonicDensity(double f0) {
     return f0 / kDensityReferenceHz;
 }
 
-double combAt(double f0, int k) {
-    if (!(f0 > 0))
-        return 0;
-    const double spacing = f0 * kN / kRate; // bins between harmonics
-    double sum = 0;
-    const auto add = [&](int h, double distance) {
-        const double fade = harmonicFade(h * f0);
-        sum += fade * fade * lobe(distance);
-    };
-    for (int h = std::max(1, int(std::ceil((k - kLobeHalfWidth) / spacing)));
-         h * spacing <= k + kLobeHalfWidth && h * f0 < kTopHz; ++h)
-        add(h, k - h * spacing);
-    // The negative-frequency images reach the lowest bins for low harmonics.
-    for (int h = 1; k + h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h)
-        add(h, k + h * spacing);
-    return sum / 4.0 * harmonicDensity(f0);
+namespace {
+
+// Ascending, distinct STFT bins at which a comb is wanted.
+struct BinList {
+    std::array<int, kBins> bins{};
+    int count = 0;
+    void add(int bin) { // in ascending order; a repeat is kept once
+        if (count == 0 || bins[std::size_t(count - 1)] != bin)
+            bins[std::size_t(count++)] = bin;
+    }
+};
+
+const BinList& allBins() {
+    static const BinList all = [] {
+        BinList list;
+        for (int k = 0; k < kBins; ++k)
+            list.add(k);
+        return list;
+    }();
+    return all;
 }
+
+// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at the listed bins, into comb[bin]
+// (other entries untouched): the analysis window's power response at every harmonic (faded
+// towards kTopHz), times the harmonic density, over 4 (a real sinusoid's power splits between
+// +-f). Harmonic by harmonic, each lobe onto the listed bins it reaches (kLobeHalfWidth each
+// side): a search for the nearby harmonics of every bin was convert's hottest code, and the noise
+// gate needs only the bins at and between the harmonics (docs/ARCHITECTURE.md "Voice model").
+// Each bin sums its harmonics in ascending order, then their images, as that search did.
+void harmonicComb(double f0, const BinList& list, double* comb) {
+    const int* bins = list.bins.data();
+    const int count = list.count;
+    for (int i = 0; i < count; ++i)
+        comb[bins[i]] = 0;
+    if (!(f0 > 0) || count == 0)
+        return;
+    const std::vector<float>& table = lobeTable();
+    const double spacing = f0 * kN / kRate; // bins between harmonics
+    int first = 0;                          // the first listed bin the current lobe can reach
+    for (int h = 1; h * f0 < kTopHz && h * spacing <= bins[count - 1] + kLobeHalfWidth; ++h) {
+        const double centre = h * spacing;
+        while (first < count && bins[first] < centre - kLobeHalfWidth)
+            ++first;
+        const double fade = harmonicFade(h * f0);
+        const double weight = fade * fade;
+        for (int i = first; i < count && bins[i] <= centre + kLobeHalfWidth; ++i)
+            comb[bins[i]] += weight * lobe(table, bins[i] - centre);
+    }
+    // The negative-frequency images reach the lowest bins for low harmonics.
+    for (int h = 1; h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h) {
+        const double fade = harmonicFade(h * f0);
+        const double weight = fade * fade;
+        for (int i = 0; i < count && bins[i] + h * spacing < kLobeHalfWidth; ++i)
+            comb[bins[i]] += weight * lobe(table, bins[i] + h * spacing);
+    }
+    const double density = harmonicDensity(f0);
+    for (int i = 0; i < count; ++i)
+        comb[bins[i]] = comb[bins[i]] / 4.0 * density;
+}
+
+} // namespace
 
 void addHarmonicComb(double f0, float* comb, double scale) {
     if (!(f0 > 0))
         return;
+    std::array<double, kBins> values;
+    harmonicComb(f0, allBins(), values.data());
     for (int k = 0; k < kBins; ++k)
-        comb[k] += float(scale * combAt(f0, k));
+        comb[k] += float(scale * values[std::size_t(k)]);
 }
 
 std::array<float, kGlideFrames> glideAround(const std::vector<float>& f0, std::size_t t) {
@@ -289,32 +334,68 @@ GlideSegments glideSegments(const std::array<float, kGlideFrames>& glide) {
     return segments;
 }
 
-double glidingCombAt(const GlideSegments& segments, int k) {
-    double sum = 0;
-    for (std::size_t j = 0; j < kGlideSegments; ++j)
-        sum += segments.energy[j] * combAt(segments.f0[j], k);
-    return sum;
+// The gliding comb at the listed bins, into comb[bin]: each eighth's comb weighted by its share
+// of the energy.
+void glidingComb(const GlideSegments& segments, const BinList& list, double* comb) {
+    for (int i = 0; i < list.count; ++i)
+        comb[list.bins[std::size_t(i)]] = 0;
+    std::array<double, kBins> segment;
+    for (std::size_t j = 0; j < kGlideSegments; ++j) {
+        harmonicComb(segments.f0[j], list, segment.data());
+        for (int i = 0; i < list.count; ++i) {
+            const auto k = std::size_t(list.bins[std::size_t(i)]);
+            comb[k] += segments.energy[j] * segment[k];
+        }
+    }
+}
+
+// The bins the noise gate reads (betweenHarmonicExcess, FrameShaper::shape): harmonic h's peak
+// and the valley above it, for the harmonics whose next one lies under kGateTopHz.
+int gateHarmonics(double f0) {
+    int harmonics = 0;
+    while (f0 > 0 && (harmonics + 2) * f0 < kGateTopHz)
+        ++harmonics;
+    return harmonics;
+}
+int gatePeakBin(double f0, int h) {
+    return int(std::lround(h * f0 * kN / kRate));
+}
+int gateValleyBin(double f0, int h) {
+    return int(std::lround((h + 0.5) * f0 * kN / kRate));
+}
+BinList gateBins(double f0, bool valleys) {
+    BinList list;
+    const int harmonics = gateHarmonics(f0);
+    for (int h = 1; h <= harmonics; ++h) {
+        list.add(gatePeakBin(f0, h));
+        if (valleys)
+            list.add(gateValleyBin(f0, h));
+    }
+    return list;
 }
 
 } // namespace
 
 void addGlidingHarmonicComb(const std::array<float, kGlideFrames>& glide, float* comb) {
-    const GlideSegments segments = glideSegments(glide);
+    std::array<double, kBins> values;
+    glidingComb(glideSegments(glide), allBins(), values.data());
     for (int k = 0; k < kBins; ++k)
-        comb[k] += float(glidingCombAt(segments, k));
+        comb[k] += float(values[std::size_t(k)]);
 }
 
 double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide) {
     const double f0 = glide[kGlideFrames / 2];
-    const GlideSegments segments = glideSegments(glide);
+    std::array<double, kBins> comb;
+    glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
     double peaks = 0, valleys = 0, combPeaks = 0, combValleys = 0;
-    for (int h = 1; (h + 1) * f0 < kGateTopHz; ++h) {
-        const int peak = int(std::lround(h * f0 * kN / kRate));
-        const int valley = int(std::lround((h + 0.5) * f0 * kN / kRate));
+    const int harmonics = gateHarmonics(f0);
+    for (int h = 1; h <= harmonics; ++h) {
+        const int peak = gatePeakBin(f0, h);
+        const int valley = gateValleyBin(f0, h);
         peaks += power[peak];
         valleys += power[valley];
-        combPeaks += glidingCombAt(segments, peak);
-        combValleys += glidingCombAt(segments, valley);
+        combPeaks += comb[std::size_t(peak)];
+        combValleys += comb[std::size_t(valley)];
     }
     if (!(peaks > 0) || !(combPeaks > 0))
         return 0;
@@ -541,14 +622,16 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
         addHarmonicComb(f0, comb_.data());
         if (frame.performanceExcess >= 0) {
             // The model's own share between the harmonics: its noise there over its harmonics.
-            const GlideSegments segments = glideSegments(frame.glide);
+            std::array<double, kBins> gliding;
+            glidingComb(glideSegments(frame.glide), gateBins(f0, false), gliding.data());
             const double s = dsp::spectrumWindowPower();
             double harmonicPeaks = 0, noiseValleys = 0;
-            for (int h = 1; (h + 1) * f0 < kGateTopHz; ++h) {
-                const int peak = int(std::lround(h * f0 * kN / kRate));
-                const int valley = int(std::lround((h + 0.5) * f0 * kN / kRate));
-                harmonicPeaks += double(envelope_[std::size_t(peak)]) *
-                                 glidingCombAt(segments, peak) * (h == 1 ? h1Gain * h1Gain : 1.0);
+            const int gated = gateHarmonics(f0);
+            for (int h = 1; h <= gated; ++h) {
+                const int peak = gatePeakBin(f0, h);
+                const int valley = gateValleyBin(f0, h);
+                harmonicPeaks += double(envelope_[std::size_t(peak)]) * gliding[std::size_t(peak)] *
+                                 (h == 1 ? h1Gain * h1Gain : 1.0);
                 noiseValleys += double(noise_[std::size_t(valley)]) * s;
             }
             if (noiseValleys > 0 && harmonicPeaks > 0)
@@ -632,6 +715,37 @@ std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
     return excess;
 }
 
+std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
+    // Richardson-Lucy deconvolution by the spread v: multiplicative updates keep the powers
+    // positive, and v's response never reaches zero (0.14 at the highest frequency), so a few
+    // dozen rounds bring v * levels within a fraction of a dB of the analysed track.
+    constexpr int kRounds = 40;
+    constexpr double kFloor = 1e-20;
+    const std::array<float, kSmoothTaps>& v = smoothingKernel();
+    const auto frames = std::int64_t(analysedDb.size());
+    std::vector<double> analysed(analysedDb.size()), levels(analysedDb.size()),
+        ratio(analysedDb.size());
+    for (std::size_t t = 0; t < analysed.size(); ++t)
+        analysed[t] = levels[t] = std::max(std::pow(10.0, analysedDb[t] / 10.0), kFloor);
+    const auto spread = [&](const std::vector<double>& values, std::int64_t t) {
+        double sum = 0;
+        for (int s = -2; s <= 2; ++s)
+            sum += v[std::size_t(s + 2)] *
+                   values[std::size_t(std::clamp<std::int64_t>(t + s, 0, frames - 1))];
+        return sum;
+    };
+    for (int round = 0; round < kRounds; ++round) {
+        for (std::int64_t t = 0; t < frames; ++t)
+            ratio[std::size_t(t)] = analysed[std::size_t(t)] / std::max(spread(levels, t), kFloor);
+        for (std::int64_t t = 0; t < frames; ++t)
+            levels[std::size_t(t)] *= spread(ratio, t); // v is symmetric: its own adjoint
+    }
+    std::vector<float> out(analysedDb.size());
+    for (std::size_t t = 0; t < out.size(); ++t)
+        out[t] = float(10 * std::log10(std::max(levels[t], kFloor)));
+    return out;
+}
+
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
@@ -644,6 +758,7 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         return out;
     // Per frame: harmonic amplitudes and the noise PSD on the noise FFT's bins.
     FrameShaper shaper(config, source);
+    const std::vector<float> levels = levelsBeforeSpread(loudnessDb);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
     std::vector<float> scratch(static_cast<std::size_t>(FrameShaper::maxHarmonics()));
@@ -652,7 +767,7 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.controls = controls.data() + t * std::size_t(config.outputs());
         frame.glide = glideAround(f0, t);
         frame.voiced = voiced[t];
-        frame.loudnessDb = loudnessDb[t];
+        frame.loudnessDb = levels[t];
         frame.performanceExcess = performanceExcess[t];
         const int harmonics = shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins);
         amplitudes[t].assign(scratch.begin(), scratch.begin() + harmonics);

@@ -93,8 +93,6 @@ double harmonicFade(double hz);
 // this, a model of a low voice made a high voice's conversions noisier, 3-4 dB here).
 constexpr double kDensityReferenceHz = 100.0;
 double harmonicDensity(double f0);
-// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at bin k.
-double combAt(double f0, int k);
 // Adds the harmonic comb of one frame (f0 in Hz; nothing when unvoiced) to `comb` (kBins), times
 // `weight`.
 void addHarmonicComb(double f0, float* comb, double weight = 1.0);
@@ -194,6 +192,14 @@ bool trackedAnOctaveHigh(const float* power, double f0);
 // when none is voiced. With the spectra kept, frames tracked an octave high are left out (on a
 // low male voice they made its range reach 275 Hz instead of ~200).
 VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
+
+// The frame levels (A-weighted dB) to synthesise so that the output, read by the analysis window,
+// has the levels `analysedDb` the input read: the synthesiser spreads each frame over its
+// neighbours (smoothingKernel, v), and the analysed levels are already spread by their 32 ms
+// window, so synthesising them as they are spread an onset twice - the 32 ms before it read
+// 6-10 dB over the input's (docs/ARCHITECTURE.md "Voice model"). Offline only: it reads two
+// frames ahead.
+std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
 
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and

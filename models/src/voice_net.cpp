@@ -10,7 +10,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace accord::models::voice {
 namespace {
@@ -136,6 +139,25 @@ torch::Tensor frameLogSpectralDb(const torch::Tensor& power, const torch::Tensor
     return db.square().mean(-1).sqrt();
 }
 
+// Chunks of at most kEvaluationChunk frames, within 2 .. frames - 2 (the synthesiser's spread),
+// covering every frame `carries` marks. A gap shorter than the network's receptive field stays
+// inside a chunk: running the network over it costs no more than the context a new chunk needs.
+std::vector<std::pair<std::int64_t, std::int64_t>>
+chunksCarrying(const std::vector<std::uint8_t>& carries, int receptiveField) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> chunks;
+    const auto frames = static_cast<std::int64_t>(carries.size());
+    for (std::int64_t t = 2; t < frames - 2; ++t) {
+        if (!carries[static_cast<std::size_t>(t)])
+            continue;
+        if (!chunks.empty() && t - chunks.back().second < receptiveField &&
+            t + 1 - chunks.back().first <= kEvaluationChunk)
+            chunks.back().second = t + 1;
+        else
+            chunks.emplace_back(t, t + 1);
+    }
+    return chunks;
+}
+
 } // namespace
 
 // ---- VoiceNetwork -----------------------------------------------------------------------------
@@ -184,6 +206,8 @@ struct VoiceTrainer::Impl {
     Tables tables;
     std::int64_t frames = 0;
     torch::Tensor conditioning, comb, target, level, trainFrame, validationFrame;
+    // Where evaluate() runs: [from, to) chunks covering the frames that carry each loss.
+    std::vector<std::pair<std::int64_t, std::int64_t>> trainChunks, validationChunks;
     ClippedAdam adam;
 
     Impl(VoiceNetwork& n, const TrainingData& data)
@@ -195,6 +219,8 @@ struct VoiceTrainer::Impl {
         level = tensorFrom(data.level, {frames});
         trainFrame = maskFrom(data.trainFrame);
         validationFrame = maskFrom(data.validationFrame);
+        trainChunks = chunksCarrying(data.trainFrame, config.receptiveField());
+        validationChunks = chunksCarrying(data.validationFrame, config.receptiveField());
     }
 
     double learningRate(int step) const {
@@ -245,21 +271,25 @@ double VoiceTrainer::step(int step, const std::vector<std::int64_t>& cropStarts)
 Evaluation VoiceTrainer::evaluate(bool validationFrames) const {
     const Impl& m = *impl_;
     torch::NoGradGuard noGrad;
-    const torch::Tensor controls =
-        m.network.impl_->net->forward(m.conditioning.unsqueeze(0)).squeeze(0);
     const torch::Tensor& which = validationFrames ? m.validationFrame : m.trainFrame;
+    // The network runs over each chunk and the receptive field before it only: the held-out tenth
+    // of the frames no longer pays for a pass over all of them (docs/ARCHITECTURE.md "Voice
+    // model"). The causal network's output there is the whole set's, to float rounding.
+    const std::int64_t context = m.config.receptiveField() - 1;
     double lossSum = 0, lsdSum = 0, count = 0;
-    for (std::int64_t from = 2; from < m.frames - 2; from += kEvaluationChunk) {
-        const std::int64_t to = std::min(from + kEvaluationChunk, m.frames - 2);
+    for (const auto& [from, to] : validationFrames ? m.validationChunks : m.trainChunks) {
         const torch::Tensor mask = which.slice(0, from, to);
         const double n = mask.sum().item<double>();
-        if (n == 0)
-            continue;
-        const torch::Tensor power = m.tables
-                                        .predict(controls.slice(0, from - 2, to + 2).unsqueeze(0),
-                                                 m.comb.slice(0, from - 2, to + 2).unsqueeze(0),
-                                                 m.level.slice(0, from - 2, to + 2).unsqueeze(0))
-                                        .squeeze(0);
+        const std::int64_t first = std::max<std::int64_t>(0, from - 2 - context);
+        const torch::Tensor controls =
+            m.network.impl_->net->forward(m.conditioning.slice(0, first, to + 2).unsqueeze(0))
+                .squeeze(0)
+                .slice(0, from - 2 - first);
+        const torch::Tensor power =
+            m.tables
+                .predict(controls.unsqueeze(0), m.comb.slice(0, from - 2, to + 2).unsqueeze(0),
+                         m.level.slice(0, from - 2, to + 2).unsqueeze(0))
+                .squeeze(0);
         const torch::Tensor target = m.target.slice(0, from, to);
         lossSum += (frameLoss(power, target) * mask).sum().item<double>();
         lsdSum += (frameLogSpectralDb(power, target) * mask).sum().item<double>();

@@ -292,7 +292,14 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     tell("saving");
     times.enter(TrainingTimes::Phase::Saving);
     loop.keepBest(validate);
-    const voice::Evaluation validation = trainer.evaluate(true);
+    // The weights kept are the best validation's, whose figures it recorded on these weights.
+    voice::Evaluation validation;
+    if (state.metrics.contains("bestValidationLoss")) {
+        validation.loss = state.metrics["bestValidationLoss"].get<double>();
+        validation.logSpectralDb = state.metrics["bestValidationLogSpectralDb"].get<double>();
+    } else {
+        validation = trainer.evaluate(true); // no step was taken: the untrained weights
+    }
     const voice::Evaluation training = trainer.evaluate(false);
     json metrics = state.metrics;
     metrics["steps"] = state.step;
