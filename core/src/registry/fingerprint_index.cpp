@@ -538,6 +538,12 @@ void FingerprintIndex::lookupInSqlite(const std::vector<std::uint32_t>& hashes,
     impl_->lookup(hashes, found, false);
 }
 
+bool FingerprintIndex::remakeLookupFile() {
+    bool made = false;
+    impl_->transaction([&] { made = impl_->rebuildMap(impl_->currentStamp()); }, "BEGIN");
+    return made;
+}
+
 void FingerprintIndex::clear() {
     impl_->transaction([&] { impl_->empty(); });
 }

@@ -105,6 +105,9 @@ public:
     // The same rows, read from SQLite alone (one B-tree descent per hash): what the lookup file
     // must give, and the lookup it replaced (tests and tests/bench/bench_identify compare them).
     void lookupInSqlite(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
+    // Makes the lookup file again from the index as it is now (atomically: another handle keeps
+    // reading the file it mapped). False when it cannot be written (lookups then read SQLite).
+    bool remakeLookupFile();
     // Empties the index (before a rebuild).
     void clear();
     // Every landmark as (recording's registry kind and id, landmark), in a fixed order: two
