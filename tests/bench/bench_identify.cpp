@@ -728,7 +728,8 @@ int main() {
                 return r && r->registryId == asset;
             });
         }
-        const double sizeHours = hours, indexMiB = indexBytes() / (1 << 20);
+        const double sizeHours = hours, indexMiB = indexBytes() / (1 << 20),
+                     lookupMiB = fileMiB(lookupFile);
         // One hour more (it belongs to the next size's growth), then the first query after it.
         std::vector<double> firstWall, firstCpu, thenWall, thenCpu;
         const bool another = target < growthHours;
@@ -740,11 +741,13 @@ int main() {
             madeAgain = fileIdentity(lookupFile) != before;
             for (const Query& q : timing)
                 timed([&] { matchFile(*index, q.file, false); }, thenWall, thenCpu);
+            // (the next size's indexing not timed beside a file being made)
+            FingerprintIndex::waitForLookupFiles();
         }
         std::printf(
             "| %.1f | %.0f | %.0f | %.1f (%.1f) | %.0f (%.0f) | %.1f | %.1f | %.1f | %.1f | "
             "%d/%zu | %d/%zu | ",
-            sizeHours, indexMiB, fileMiB(lookupFile), makeWall[0], makeCpu[0], rate, wallRate,
+            sizeHours, indexMiB, lookupMiB, makeWall[0], makeCpu[0], rate, wallRate,
             medianOf(cpuMapped) * 1e3, medianOf(cpuSqlite) * 1e3, medianOf(wallMapped) * 1e3,
             medianOf(wallSqlite) * 1e3, found, timing.size(), same, timing.size());
         if (another)
