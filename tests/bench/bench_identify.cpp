@@ -517,12 +517,17 @@ int main() {
                 "BER < 0.35 | precision | Chromaprint recall, BER < 0.2 | precision "
                 "|\n|---|---|---|---|---|---|---|---|\n");
     std::vector<double> fiveSecondQueries, fiveSecondCpu;
+    // The conditions asked again once the index has grown (docs/IDENTIFY.md "Measured").
+    const std::vector<std::string> askedAgain = {"5 s excerpt", "5 s mixed, other 0 dB"};
+    std::map<std::string, std::vector<Query>> keptQueries;
     for (const Condition& c : conditions) {
         Score accord, chroma[2];
         for (int n = 0; n < perCondition; ++n) {
             const Query q = c.make(n);
             if (!scored(c.name))
                 continue;
+            if (std::count(askedAgain.begin(), askedAgain.end(), c.name))
+                keptQueries[c.name].push_back(q);
             scoreAccord(q, accord);
             if (withChromaprint)
                 scoreChromaprint(q, chroma);
@@ -613,16 +618,23 @@ int main() {
                     fiveSecondQueries.back() * 1e3, medianOf(fiveSecondCpu) * 1e3,
                     indexBytes() / (1 << 20), indexedSeconds / 3600);
 
-    // Growth: more hours from the same recordings played backwards at other speeds (each speed
-    // a new recording to the index): music of the same spectra whose landmarks are not the
-    // queries' (played forwards at any speed they would be: the hash ignores speed). The same
-    // 5 s queries timed, and counted found, at each size: through the lookup file and, side by
-    // side on the same index, through SQLite alone (the lookup before it); the lookup file's
-    // making timed on its own (removed, then made by the first lookup).
+    // Growth: more hours made in process from the indexed recordings, each version of them a new
+    // recording to the index: every recording played backwards, summed at equal loudness with
+    // another one (also backwards, the pairing shifting by one each version) and declared at a
+    // speed from 0.8 to 1.2 (the golden ratio's steps: no two versions share one). Played
+    // forwards at any speed they would hold the queries' own landmarks (the hash ignores speed);
+    // backwards alone, every version repeats most of the same triplets, and past 97 versions the
+    // first run of this bench repeated whole versions. The same 5 s queries timed, and counted
+    // found, at each size: through the lookup file and, side by side on the same index, through
+    // SQLite alone; the lookup file's making timed on its own (removed, then made again). Then
+    // one hour more is added and the first query after it timed (the lookup that finds the file
+    // stale), and the twenty again (the file with the hour's changes beside it).
     std::printf(
         "\n| hours indexed | index MiB | lookup file MiB | lookup file made in s (CPU s) | "
-        "5 s query CPU median ms, lookup file | SQLite alone | median ms, lookup file | "
-        "SQLite alone | found | same matches |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        "indexing s of audio per CPU s (per s) | 5 s query CPU median ms, lookup file | SQLite "
+        "alone | median ms, lookup file | SQLite alone | found | same matches | first query "
+        "after 1 h more, CPU ms (ms) | file made again by it | then CPU median ms "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     double hours = indexedSeconds / 3600;
     int version = 0;
     std::vector<Query> timing;
@@ -630,36 +642,67 @@ int main() {
         timing.push_back(plainExcerpt(5, "", "timing", n));
     for (Recording& r : recordings)
         std::reverse(r.samples.begin(), r.samples.end());
+    std::vector<double> loudness;
+    for (const Recording& r : recordings)
+        loudness.push_back(std::max(rms(r.samples), 1e-4));
     auto fileMiB = [](const std::string& file) {
         struct stat info {};
         return stat(file.c_str(), &info) == 0 ? double(info.st_size) / (1 << 20) : 0.0;
     };
+    auto fileIdentity = [](const std::string& file) {
+        struct stat info {};
+        return stat(file.c_str(), &info) == 0 ? std::uint64_t(info.st_ino) : 0;
+    };
+    std::vector<double> growWall, growCpu;
+    double grownSeconds = 0;
+    auto grow = [&](double target) {
+        std::vector<float> versionSamples;
+        while (hours < target) {
+            ++version;
+            const double speed = 0.8 + 0.4 * std::fmod(double(version) * 0.6180339887, 1.0);
+            for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
+                const std::size_t partner = (i + std::size_t(version)) % recordings.size();
+                const auto& own = recordings[i].samples;
+                const auto& other = recordings[partner].samples;
+                const float gain = float(loudness[i] / loudness[partner]);
+                versionSamples.assign(own.begin(), own.end());
+                for (std::size_t k = 0; k < versionSamples.size() && k < other.size(); ++k)
+                    versionSamples[k] = 0.5f * (versionSamples[k] + gain * other[k]);
+                timed(
+                    [&] {
+                        std::vector<IndexedLandmark> landmarks;
+                        dsp::Fingerprinter f(
+                            kRate * speed, 1, dsp::FingerprintSide::Index,
+                            [&](const dsp::Landmark& l) {
+                                landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+                            });
+                        const float* planar[1] = {versionSamples.data()};
+                        f.add(planar, versionSamples.size());
+                        f.finish();
+                        index->add(IndexedKind::Asset,
+                                   "growth-" + std::to_string(version) + "-" + std::to_string(i),
+                                   "", f.seconds(), landmarks);
+                        hours += f.seconds() / 3600;
+                        grownSeconds += f.seconds();
+                    },
+                    growWall, growCpu);
+            }
+        }
+    };
+    const std::string lookupFile = FingerprintIndex::lookupFilePath(index->path());
+    std::vector<std::string> recallAsGrown; // printed after the table
     // Doubling from 1 h, the last step exactly ACCORD_BENCH_HOURS (100 h: 1, 2, ..., 64, 100).
     for (double target = 1; target <= growthHours;
          target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
-        while (hours < target) {
-            const double speed = 0.8 + 0.4 * double(++version % 97) / 97;
-            for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
-                std::vector<IndexedLandmark> landmarks;
-                dsp::Fingerprinter f(
-                    kRate * speed, 1, dsp::FingerprintSide::Index, [&](const dsp::Landmark& l) {
-                        landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                    });
-                const float* planar[1] = {recordings[i].samples.data()};
-                f.add(planar, recordings[i].samples.size());
-                f.finish();
-                index->add(IndexedKind::Asset,
-                           "growth-" + std::to_string(version) + "-" + std::to_string(i), "",
-                           f.seconds(), landmarks);
-                hours += f.seconds() / 3600;
-            }
-        }
-        const std::string lookupFile = FingerprintIndex::lookupFilePath(index->path());
+        grow(target);
+        const double rate = grownSeconds / sum(growCpu), wallRate = grownSeconds / sum(growWall);
+        growWall.clear();
+        growCpu.clear();
+        grownSeconds = 0;
         std::remove(lookupFile.c_str());
         index = workflows::openFingerprintIndex(*registry);
         std::vector<double> makeWall, makeCpu;
-        timed([&] { index->lookup({0}, [](std::size_t, std::int64_t, const auto&) {}); }, makeWall,
-              makeCpu);
+        timed([&] { index->remakeLookupFile(); }, makeWall, makeCpu);
         std::vector<double> wallMapped, cpuMapped, wallSqlite, cpuSqlite;
         int found = 0, same = 0; // the stop-list drops more hashes as the index grows: recall may
                                  // fall
@@ -686,14 +729,53 @@ int main() {
                 return r && r->registryId == asset;
             });
         }
-        std::printf("| %.1f | %.0f | %.0f | %.1f (%.1f) | %.1f | %.1f | %.1f | %.1f | %d/%zu | "
-                    "%d/%zu |\n",
-                    hours, indexBytes() / (1 << 20), fileMiB(lookupFile), makeWall[0], makeCpu[0],
-                    medianOf(cpuMapped) * 1e3, medianOf(cpuSqlite) * 1e3,
-                    medianOf(wallMapped) * 1e3, medianOf(wallSqlite) * 1e3, found, timing.size(),
-                    same, timing.size());
+        const double sizeHours = hours, indexMiB = indexBytes() / (1 << 20),
+                     lookupMiB = fileMiB(lookupFile);
+        // The stop-list drops more of a query's hashes as the index grows, and chance agreement
+        // grows with the recordings compared: the kept queries asked again at each size.
+        for (const std::string& name : askedAgain) {
+            Score grown;
+            for (const Query& q : keptQueries[name])
+                scoreAccord(q, grown);
+            char line[256];
+            if (grown.queries) {
+                std::snprintf(line, sizeof line,
+                              "%s with %.1f h indexed: %d of %d found, %d wrong recordings "
+                              "reported (%d of them a piece of the same track)\n",
+                              name.c_str(), sizeHours, grown.found, grown.queries, grown.wrong,
+                              grown.sameSource);
+                recallAsGrown.push_back(line);
+            }
+        }
+        // One hour more (it belongs to the next size's growth), then the first query after it.
+        std::vector<double> firstWall, firstCpu, thenWall, thenCpu;
+        const bool another = target < growthHours;
+        bool madeAgain = false;
+        if (another) {
+            grow(hours + 1);
+            const std::uint64_t before = fileIdentity(lookupFile);
+            timed([&] { matchFile(*index, timing[0].file, false); }, firstWall, firstCpu);
+            madeAgain = fileIdentity(lookupFile) != before;
+            for (const Query& q : timing)
+                timed([&] { matchFile(*index, q.file, false); }, thenWall, thenCpu);
+            // (the next size's indexing not timed beside a file being made)
+            FingerprintIndex::waitForLookupFiles();
+        }
+        std::printf(
+            "| %.1f | %.0f | %.0f | %.1f (%.1f) | %.0f (%.0f) | %.1f | %.1f | %.1f | %.1f | "
+            "%d/%zu | %d/%zu | ",
+            sizeHours, indexMiB, lookupMiB, makeWall[0], makeCpu[0], rate, wallRate,
+            medianOf(cpuMapped) * 1e3, medianOf(cpuSqlite) * 1e3, medianOf(wallMapped) * 1e3,
+            medianOf(wallSqlite) * 1e3, found, timing.size(), same, timing.size());
+        if (another)
+            std::printf("%.1f (%.1f) | %s | %.1f |\n", firstCpu[0] * 1e3, firstWall[0] * 1e3,
+                        madeAgain ? "yes" : "no", medianOf(thenCpu) * 1e3);
+        else
+            std::printf("- | - | - |\n");
         std::fflush(stdout);
     }
+    for (const std::string& line : recallAsGrown)
+        std::printf("%s", line.c_str());
     // Chance agreement grows with the recordings a query is compared with.
     if (growthHours >= 1 && !unrelated.empty()) {
         Score grown;

@@ -265,15 +265,18 @@ private slots:
     }
 
     void lookupFileGivesTheRowsSqliteGives() {
-        // The lookup file beside the index (docs/IDENTIFY.md "Index") gives, hash by hash and in
-        // the same order, exactly the rows SQLite gives: after it is made, after a few recordings
-        // more (their hashes read from SQLite, the file kept) and once the changes pass its
-        // share and it is made again; stopped hashes, replaced recordings and hashes asked twice
-        // or never stored included.
+        // The lookup file beside the index (docs/IDENTIFY.md "The lookup file") gives, hash by
+        // hash and in the same order, exactly the rows SQLite gives: before it is made (SQLite
+        // answers while the worker makes it), after it is made, after a few recordings more
+        // (their hashes read from SQLite, the file kept), through a second handle open at the
+        // same time and writing, once the changes pass its share (the old file and the changes
+        // answer while the worker makes it again) and after; stopped hashes, replaced recordings
+        // and hashes asked twice or never stored included.
         QTemporaryDir dir;
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         constexpr int cap = 5;
-        auto index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion, cap);
+        const int version = accord::dsp::fingerprint::kVersion;
+        auto index = accord::FingerprintIndex::open(path, version, cap);
         std::mt19937 random(14);
         // Spread over 28 bits as the fingerprint's hashes are, and few enough to collide.
         auto hashOf = [](std::uint32_t n) { return (n * 104729u) & 0x0fffffffu; };
@@ -291,7 +294,7 @@ private slots:
         asked.insert(asked.end(), asked.begin(), asked.begin() + 500);
         std::shuffle(asked.begin(), asked.end(), random);
         const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
-        auto sameRows = [&] {
+        auto sameRows = [&](const accord::FingerprintIndex& from) {
             using Row = std::tuple<std::size_t, std::int64_t, std::uint32_t, std::uint32_t,
                                    std::uint16_t, std::int16_t>;
             std::vector<Row> mapped, stored;
@@ -300,8 +303,8 @@ private slots:
                     rows.emplace_back(i, r, l.hash, l.frame, l.span, l.pitchCents);
                 };
             };
-            index->lookup(asked, into(mapped));
-            index->lookupInSqlite(asked, into(stored));
+            from.lookup(asked, into(mapped));
+            from.lookupInSqlite(asked, into(stored));
             return !stored.empty() && mapped == stored;
         };
         auto fileIdentity = [&] {
@@ -310,31 +313,49 @@ private slots:
         };
         for (int r = 0; r < 20; ++r)
             index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1, recording(900));
-        QVERIFY(sameRows());
+        QVERIFY(sameRows(*index)); // no file yet: SQLite answered, the worker makes it
+        accord::FingerprintIndex::waitForLookupFiles();
         const ino_t made = fileIdentity();
         QVERIFY(made != 0);
+        QVERIFY(sameRows(*index));
         index->add(accord::IndexedKind::Asset, "late", "", 1, recording(40));
         index->add(accord::IndexedKind::Asset, "r3", "", 1, recording(30)); // replaced
-        QVERIFY(sameRows());
+        QVERIFY(sameRows(*index));
+        accord::FingerprintIndex::waitForLookupFiles();
         QCOMPARE(fileIdentity(), made); // the few changed hashes came from SQLite
-        // Another handle (another process) reads the same file and the same changes.
-        index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion, cap);
-        QVERIFY(sameRows());
+        // Another handle (another process) reads the same file and the same changes, and writes
+        // while the first one keeps its mapping.
+        auto second = accord::FingerprintIndex::open(path, version, cap);
+        QVERIFY(sameRows(*second));
+        second->add(accord::IndexedKind::Asset, "late", "", 1, recording(20)); // replaced
+        second->add(accord::IndexedKind::Asset, "second", "", 1, recording(20));
+        QVERIFY(sameRows(*index));
+        QVERIFY(sameRows(*second));
         QCOMPARE(fileIdentity(), made);
         for (int r = 20; r < 30; ++r)
             index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1, recording(900));
-        QVERIFY(sameRows());
-        QVERIFY(fileIdentity() != made); // too many changes: made again
+        // Too many changes: the old file and the changes answer, the worker makes it again.
+        QVERIFY(sameRows(*index));
+        QVERIFY(sameRows(*second));
+        accord::FingerprintIndex::waitForLookupFiles();
+        QVERIFY(fileIdentity() != made);
+        QVERIFY(sameRows(*second)); // still mapping the old file, or taking the new one
+        QVERIFY(sameRows(*index));
+        second->add(accord::IndexedKind::Asset, "r7", "", 1, recording(100));
+        QVERIFY(sameRows(*index));
+        QVERIFY(sameRows(*second));
         index->clear();
-        std::size_t rows = 0;
-        index->lookup(asked, [&](std::size_t, std::int64_t, const auto&) { ++rows; });
-        QCOMPARE(rows, std::size_t(0));
+        for (const auto* handle : {index.get(), second.get()}) {
+            std::size_t rows = 0;
+            handle->lookup(asked, [&](std::size_t, std::int64_t, const auto&) { ++rows; });
+            QCOMPARE(rows, std::size_t(0));
+        }
     }
 
     void damagedLookupFileMadeAgain() {
         // A lookup file cut short, overwritten, damaged in place under a handle that maps it, or
-        // made for another index is found out and made again from SQLite: never a wrong row,
-        // never a crash.
+        // made for another index is found out (SQLite answers) and made again from SQLite on the
+        // worker: never a wrong row, never a crash.
         QTemporaryDir dir;
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
@@ -359,11 +380,14 @@ private slots:
         const auto expected = rowsOf(*index, false);
         QVERIFY(!expected.empty());
         QCOMPARE(rowsOf(*index, true), expected);
+        accord::FingerprintIndex::waitForLookupFiles();
+        QCOMPARE(rowsOf(*index, true), expected);
         QFile file(QString::fromStdString(lookupFile));
         const qint64 size = file.size();
         QVERIFY(size > 4000 * 12);
 
         auto damage = [&](const std::function<void(QFile&)>& how) {
+            accord::FingerprintIndex::waitForLookupFiles(); // the file made again, damaged again
             QVERIFY(file.open(QIODevice::ReadWrite));
             how(file);
             file.close();
@@ -384,6 +408,7 @@ private slots:
                        // ever replaces the file)
         damage([&](QFile& f) { f.resize(size / 2); });
         QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
+        accord::FingerprintIndex::waitForLookupFiles();
         QCOMPARE(file.size(), size);
         // Garbage of the same length, and another index's file.
         damage([&](QFile& f) { f.write(QByteArray(int(size), 'x')); });
@@ -392,10 +417,14 @@ private slots:
         auto other = accord::FingerprintIndex::open(otherPath, version, 5);
         other->add(accord::IndexedKind::Asset, "a", "", 1, {{1u << 12, 3, 10, 0}});
         QCOMPARE(int(rowsOf(*other, true).size()), 2); // its one row, asked twice
+        accord::FingerprintIndex::waitForLookupFiles();
         QFile::remove(QString::fromStdString(lookupFile));
         QVERIFY(
             QFile::copy(QString::fromStdString(accord::FingerprintIndex::lookupFilePath(otherPath)),
                         QString::fromStdString(lookupFile)));
+        QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
+        accord::FingerprintIndex::waitForLookupFiles();
+        QCOMPARE(file.size(), size); // this index's again
         QCOMPARE(rowsOf(*accord::FingerprintIndex::open(path, version, 5), true), expected);
     }
 

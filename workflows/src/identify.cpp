@@ -166,7 +166,11 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
                                 const std::function<void(int, int)>& progress,
                                 const std::atomic<bool>* cancel) {
     index.clear();
-    return updateFingerprintIndex(registry, index, progress, cancel);
+    IndexUpdate update = updateFingerprintIndex(registry, index, progress, cancel);
+    // Every hash changed: the lookup file is made here, in the rebuild's time, rather than asked
+    // of the worker by the next query (docs/IDENTIFY.md "The lookup file").
+    index.remakeLookupFile();
+    return update;
 }
 
 std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,

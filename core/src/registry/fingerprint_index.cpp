@@ -9,7 +9,11 @@
 #include "accord/core/files.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 namespace accord {
 
@@ -76,15 +80,167 @@ constexpr std::int64_t kStoppedRecording = 0;
 constexpr const char* kRecordingColumns =
     "SELECT id, kind, registry_id, pcm_sha256, seconds, landmarks FROM recordings ";
 
-// A lookup file is rebuilt once the hashes changed since it was made pass this share of its
-// rows: until then they are looked up in SQLite, each as before (docs/IDENTIFY.md "Index").
-constexpr std::uint64_t kRowsPerChangedHashBeforeRebuild = 16;
+// A lookup file is made again (on the worker below) once the hashes changed since it was made
+// pass this share of its rows: until then, and while it is made, they are looked up in SQLite
+// (docs/IDENTIFY.md "The lookup file").
+constexpr std::uint64_t kRowsPerChangedHashBeforeRemake = 16;
 
 // A landmark row read from SQLite, with its hash.
 struct StoredRow {
     std::uint32_t hash;
     std::int64_t recording;
     IndexedLandmark landmark;
+};
+
+std::int64_t metaValue(sqlite3* db, const std::string& path, const char* key) {
+    Statement s(db, "SELECT value FROM meta WHERE key = ?", path);
+    s.bind(1, key).step();
+    return s.integer(0);
+}
+
+// What a lookup file is made for.
+struct LookupFileTarget {
+    std::string indexPath;
+    int fingerprintVersion = 0;
+    int maxRowsPerHash = 0;
+
+    FingerprintMapStamp stampNow(sqlite3* db) const {
+        return {std::uint64_t(metaValue(db, indexPath, "index_id")),
+                std::uint64_t(metaValue(db, indexPath, "generation")),
+                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
+    }
+};
+
+// Inside a read transaction on `db`: writes the lookup file of `target` from this snapshot,
+// stamped `now`. False when it cannot be written (a read-only folder, a full disk): lookups then
+// read SQLite.
+bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const FingerprintMapStamp& now) {
+    const std::string& path = target.indexPath;
+    const std::string mapPath = FingerprintIndex::lookupFilePath(path);
+    try {
+        Statement size(db, "SELECT coalesce(sum(landmarks), 0) FROM recordings", path);
+        size.step();
+        // Stop rows (recording 0) are left out: a stopped hash has no record.
+        writeFingerprintMap(
+            mapPath, now, std::uint64_t(size.integer(0)),
+            [&](const auto& hashRows) {
+                Statement counts(db,
+                                 "SELECT hash, count(*) FROM landmarks WHERE recording != 0 "
+                                 "GROUP BY hash ORDER BY hash",
+                                 path);
+                while (counts.step())
+                    hashRows(std::uint32_t(counts.integer(0)), std::uint32_t(counts.integer(1)));
+            },
+            [&](const auto& hashRow) {
+                Statement rows(db,
+                               "SELECT hash, recording, frame, span, pitch FROM landmarks "
+                               "WHERE recording != 0 ORDER BY hash, recording, frame, span, "
+                               "pitch",
+                               path);
+                while (rows.step()) {
+                    const std::int64_t recording = rows.integer(1);
+                    if (recording > std::int64_t(UINT32_MAX)) // SQLite answers instead
+                        throw BadInput(mapPath + ": a recording number past 32 bits");
+                    hashRow(std::uint32_t(rows.integer(0)),
+                            {std::uint32_t(recording), std::uint32_t(rows.integer(2)),
+                             std::uint16_t(rows.integer(3)), std::int16_t(rows.integer(4))});
+                }
+            });
+    } catch (const Error&) {
+        return false;
+    }
+    return true;
+}
+
+// Makes lookup files off the lookups' path (docs/IDENTIFY.md "The lookup file"): a lookup that
+// finds the file missing, damaged or too old answers from what it has and asks this worker, one
+// thread a process, for a new one, made through its own connection from a snapshot of its own.
+// Every lookup file this process writes is made through it, one at a time (the atomic writer's
+// temporary is named after the process), on the worker or, `make`, on the caller's thread. At exit
+// it finishes the file it is making, so a command whose query asked for one leaves it made, and
+// drops the ones still waiting.
+class LookupFileRemaker {
+public:
+    static LookupFileRemaker& instance() {
+        static LookupFileRemaker remaker;
+        return remaker;
+    }
+    ~LookupFileRemaker() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+            pending_.clear();
+        }
+        wake_.notify_all();
+        if (worker_.joinable())
+            worker_.join();
+    }
+
+    // Made now, on the caller's thread.
+    bool make(const LookupFileTarget& target) {
+        const std::lock_guard<std::mutex> oneWriter(writing_);
+        sqlite3* db = nullptr;
+        bool made = false;
+        try {
+            // Not created when gone: the index was removed since it was asked for.
+            db = sqlite::openDatabase(target.indexPath, "fingerprint index", false);
+            sqlite::execute(db, "BEGIN", target.indexPath);
+            made = writeLookupFile(db, target, target.stampNow(db));
+            sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        } catch (const Error&) {
+            made = false;
+        }
+        sqlite3_close(db);
+        return made;
+    }
+    // Made soon, on the worker; asking again for a file waiting or being made changes nothing.
+    void request(const LookupFileTarget& target) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_ || making_ == target.indexPath ||
+            std::any_of(pending_.begin(), pending_.end(),
+                        [&](const auto& p) { return p.indexPath == target.indexPath; }))
+            return;
+        pending_.push_back(target);
+        if (!worker_.joinable())
+            worker_ = std::thread([this] { run(); });
+        wake_.notify_one();
+    }
+    // Returns once no file is waiting or being made.
+    void waitUntilIdle() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        idle_.wait(lock, [&] { return pending_.empty() && making_.empty(); });
+    }
+
+private:
+    LookupFileRemaker() = default;
+    void run() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+            if (pending_.empty())
+                return;
+            const LookupFileTarget target = pending_.front();
+            pending_.pop_front();
+            making_ = target.indexPath;
+            lock.unlock();
+            try {
+                make(target);
+            } catch (const std::exception&) {
+                // (out of memory: the lookups keep reading SQLite, as when it cannot be written)
+            }
+            lock.lock();
+            making_.clear();
+            idle_.notify_all();
+        }
+    }
+
+    std::mutex writing_;
+    std::mutex mutex_; // guards what follows
+    std::condition_variable wake_, idle_;
+    std::deque<LookupFileTarget> pending_;
+    std::string making_; // the index whose file the worker is making
+    bool stopping_ = false;
+    std::thread worker_;
 };
 
 } // namespace
@@ -120,11 +276,7 @@ struct FingerprintIndex::Impl {
         }
     }
 
-    std::int64_t meta(const char* key) const {
-        Statement s(db, "SELECT value FROM meta WHERE key = ?", path);
-        s.bind(1, key).step();
-        return s.integer(0);
-    }
+    std::int64_t meta(const char* key) const { return metaValue(db, path, key); }
     void setMeta(const char* key, std::int64_t value) const {
         Statement s(db, "UPDATE meta SET value = ? WHERE key = ?", path);
         s.bind(1, value).bind(2, key).step();
@@ -155,10 +307,8 @@ struct FingerprintIndex::Impl {
         forgetChangesThrough(nextGeneration());
     }
 
-    FingerprintMapStamp currentStamp() const {
-        return {std::uint64_t(meta("index_id")), std::uint64_t(meta("generation")),
-                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
-    }
+    LookupFileTarget target() const { return {path, fingerprintVersion, maxRowsPerHash}; }
+    FingerprintMapStamp currentStamp() const { return target().stampNow(db); }
     // Whether a lookup file made at `stamp` still gives this index's rows once the changes since
     // are looked up in SQLite.
     bool usable(const FingerprintMapStamp& stamp, const FingerprintMapStamp& now) const {
@@ -167,59 +317,38 @@ struct FingerprintIndex::Impl {
                std::int64_t(stamp.generation) + 1 >= meta("changes_from");
     }
 
-    // Inside a read transaction: writes the lookup file from this snapshot and maps it. False
-    // when it cannot be written (a read-only folder, a full disk): lookups then read SQLite.
-    bool rebuildMap(const FingerprintMapStamp& now) {
+    // Whether the hashes changed since the mapped file was made pass its share of them.
+    bool mapTooOld() const {
+        return map && changed.size() * kRowsPerChangedHashBeforeRemake > map->rows();
+    }
+    // Takes the file on disk when it serves this snapshot and is newer than the one mapped (the
+    // worker, or another process, made it since).
+    void takeNewerFileFromDisk(const FingerprintMapStamp& now) {
+        auto onDisk = FingerprintMap::open(mapPath);
+        if (!onDisk || !usable(onDisk->stamp(), now) ||
+            (map && onDisk->stamp().generation <= map->stamp().generation))
+            return;
+        map = std::move(onDisk);
+        changed.clear();
+        changedThrough = std::int64_t(map->stamp().generation);
+    }
+    void forgetMap() {
         map.reset();
         changed.clear();
-        try {
-            Statement size(db, "SELECT coalesce(sum(landmarks), 0) FROM recordings", path);
-            size.step();
-            // Stop rows (recording 0) are left out: a stopped hash has no record.
-            writeFingerprintMap(
-                mapPath, now, std::uint64_t(size.integer(0)),
-                [&](const auto& hashRows) {
-                    Statement counts(db,
-                                     "SELECT hash, count(*) FROM landmarks WHERE recording != 0 "
-                                     "GROUP BY hash ORDER BY hash",
-                                     path);
-                    while (counts.step())
-                        hashRows(std::uint32_t(counts.integer(0)),
-                                 std::uint32_t(counts.integer(1)));
-                },
-                [&](const auto& hashRow) {
-                    Statement rows(db,
-                                   "SELECT hash, recording, frame, span, pitch FROM landmarks "
-                                   "WHERE recording != 0 ORDER BY hash, recording, frame, span, "
-                                   "pitch",
-                                   path);
-                    while (rows.step()) {
-                        const std::int64_t recording = rows.integer(1);
-                        if (recording > std::int64_t(UINT32_MAX)) // SQLite answers instead
-                            throw BadInput(mapPath + ": a recording number past 32 bits");
-                        hashRow(std::uint32_t(rows.integer(0)),
-                                {std::uint32_t(recording), std::uint32_t(rows.integer(2)),
-                                 std::uint16_t(rows.integer(3)), std::int16_t(rows.integer(4))});
-                    }
-                });
-        } catch (const Error&) {
-            return false;
-        }
-        map = FingerprintMap::open(mapPath);
-        changedThrough = std::int64_t(now.generation);
-        return map && usable(map->stamp(), now);
     }
 
-    // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows,
-    // taken from disk (another process may have made it) or rebuilt. False when there is none.
+    // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
+    // False when there is none: SQLite answers. Never makes the file itself: one missing or too
+    // old is asked of the worker, and the lookups after it take it once it is made.
     bool bringMapUpToDate() {
         const FingerprintMapStamp now = currentStamp();
-        if (!map || !usable(map->stamp(), now)) {
-            map = FingerprintMap::open(mapPath);
-            changed.clear();
-            if (!map || !usable(map->stamp(), now))
-                return rebuildMap(now);
-            changedThrough = std::int64_t(map->stamp().generation);
+        if (map && !usable(map->stamp(), now))
+            forgetMap();
+        if (!map || mapTooOld())
+            takeNewerFileFromDisk(now);
+        if (!map) {
+            LookupFileRemaker::instance().request(target());
+            return false;
         }
         Statement since(db,
                         "SELECT hashes FROM changes WHERE generation > ? AND generation <= ? "
@@ -237,8 +366,8 @@ struct FingerprintIndex::Impl {
             std::sort(changed.begin(), changed.end());
             changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
         }
-        if (changed.size() * kRowsPerChangedHashBeforeRebuild > map->rows())
-            return rebuildMap(now);
+        if (mapTooOld())
+            LookupFileRemaker::instance().request(target());
         return true;
     }
 
@@ -490,7 +619,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     transaction(
         [&] {
             bool withMap = useMap && bringMapUpToDate();
-            for (int attempt = 0;; ++attempt) {
+            for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
                     for (std::size_t k = 0; k < distinct.size(); ++k) {
@@ -502,9 +631,11 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                             fromSqlite.push_back(distinct[k]);
                     }
                 } catch (const FingerprintMapDamaged&) {
-                    // Damaged on disk since it was checked: made again from SQLite, and if that
-                    // one fails too, SQLite answers every hash.
-                    withMap = attempt == 0 && rebuildMap(currentStamp());
+                    // Damaged on disk since it was checked: SQLite answers every hash while the
+                    // worker makes it again.
+                    forgetMap();
+                    LookupFileRemaker::instance().request(target());
+                    withMap = false;
                     continue;
                 }
                 storedRows(fromSqlite, stored);
@@ -536,6 +667,15 @@ void FingerprintIndex::lookup(const std::vector<std::uint32_t>& hashes,
 void FingerprintIndex::lookupInSqlite(const std::vector<std::uint32_t>& hashes,
                                       const LookupFound& found) const {
     impl_->lookup(hashes, found, false);
+}
+
+bool FingerprintIndex::remakeLookupFile() {
+    impl_->forgetMap(); // the next lookup takes the new one
+    return LookupFileRemaker::instance().make(impl_->target());
+}
+
+void FingerprintIndex::waitForLookupFiles() {
+    LookupFileRemaker::instance().waitUntilIdle();
 }
 
 void FingerprintIndex::clear() {

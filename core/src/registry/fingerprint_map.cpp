@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <mutex>
 #include <vector>
 
 namespace accord {
@@ -74,13 +73,6 @@ std::uint64_t headerChecksum(const Header& header) {
 
 std::uint64_t directoryBytes(std::uint32_t bucketBits) {
     return ((std::uint64_t(1) << bucketBits) + 1) * 2 * 4;
-}
-
-// One process writes one lookup file at a time: the atomic writer's temporary is named after the
-// process, so two threads rebuilding at once would write the same temporary.
-std::mutex& writersMutex() {
-    static std::mutex mutex;
-    return mutex;
 }
 
 } // namespace
@@ -151,7 +143,6 @@ const MappedLandmarkRow* FingerprintMap::rowsOf(std::uint32_t hash, std::size_t&
 void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& stamp,
                          std::uint64_t expectedRows, const HashRowCounts& countRows,
                          const HashRows& eachRow) {
-    const std::lock_guard<std::mutex> oneWriter(writersMutex());
     Header header{};
     std::memcpy(header.magic, kMagic, sizeof(kMagic));
     header.fingerprintVersion = stamp.fingerprintVersion;

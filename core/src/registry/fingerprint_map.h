@@ -69,7 +69,9 @@ private:
 // Writes the lookup file at `path` atomically: `countRows` hands each stored hash and its row
 // count, `eachRow` each row, both in increasing hash order (two scans of the SQLite index);
 // `expectedRows` sizes the directory (about four rows a bucket). The records are placed through a
-// map of the new file, so memory holds the bucket directory only.
+// map of the new file, so memory holds the bucket directory only. One call at a time in a process
+// (the atomic writer's temporary is named after the process): fingerprint_index.cpp makes every
+// lookup file through one worker.
 using HashRowCounts = std::function<void(const std::function<void(std::uint32_t, std::uint32_t)>&)>;
 using HashRows =
     std::function<void(const std::function<void(std::uint32_t, const MappedLandmarkRow&)>&)>;

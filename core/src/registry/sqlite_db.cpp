@@ -7,13 +7,14 @@
 
 namespace accord::sqlite {
 
-sqlite3* openDatabase(const std::string& path, const std::string& what) {
+sqlite3* openDatabase(const std::string& path, const std::string& what, bool createIfMissing) {
     const auto slash = path.find_last_of('/');
-    if (slash != std::string::npos && slash > 0)
+    if (createIfMissing && slash != std::string::npos && slash > 0)
         makeDirectories(path.substr(0, slash));
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+                            (createIfMissing ? SQLITE_OPEN_CREATE : 0),
                         nullptr) != SQLITE_OK) {
         const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);

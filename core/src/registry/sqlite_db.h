@@ -10,9 +10,11 @@
 
 namespace accord::sqlite {
 
-// Opens (creating it and its folder) the database at `path` for use from any thread, waiting up
-// to 15 s for another process's lock; throws BadInput "PATH: cannot open the WHAT: ...".
-sqlite3* openDatabase(const std::string& path, const std::string& what);
+// Opens (creating it and its folder unless `createIfMissing` is false) the database at `path` for
+// use from any thread, waiting up to 15 s for another process's lock; throws BadInput "PATH:
+// cannot open the WHAT: ...".
+sqlite3* openDatabase(const std::string& path, const std::string& what,
+                      bool createIfMissing = true);
 
 // Thin RAII wrappers: every SQLite failure becomes an accord::Error naming the database file.
 class Statement {

@@ -5,8 +5,8 @@
 // audited, not signed, rebuilt from the recordings on demand; deleting it loses nothing.
 // Each recording's landmarks land in one transaction (WAL), so a crash leaves a recording
 // indexed whole or not at all. Queries read a lookup file made from it beside it
-// (`<index>.lookup`, memory-mapped), rebuilt when missing, stale or damaged. One object per
-// thread, like the registry.
+// (`<index>.lookup`, memory-mapped), made again on a worker thread when missing, too old or
+// damaged. One object per thread, like the registry.
 
 #include <cstdint>
 #include <functional>
@@ -97,14 +97,22 @@ public:
     // Every landmark stored under each hash: found(index into hashes, recording id, landmark),
     // hash by hash in increasing order, each hash's rows in (recording, frame, span, pitch) order.
     // A hash beyond the cap yields nothing, so a lookup reads at most the cap's rows whatever the
-    // index's size. Read through the lookup file beside the index (lookupFilePath), which the
-    // first lookup after a change of many hashes writes again from SQLite (docs/IDENTIFY.md
-    // "Index").
+    // index's size. Read through the lookup file beside the index (lookupFilePath) but for the
+    // hashes changed since it was made, read from SQLite; a lookup never waits for the file to be
+    // made: one missing, damaged or too old is made again on a worker thread while SQLite answers
+    // (docs/IDENTIFY.md "The lookup file").
     using LookupFound = std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>;
     void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
     // The same rows, read from SQLite alone (one B-tree descent per hash): what the lookup file
     // must give, and the lookup it replaced (tests and tests/bench/bench_identify compare them).
     void lookupInSqlite(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
+    // Makes the lookup file again from the index as it is now, on this thread (atomically:
+    // another handle keeps reading the file it mapped; a rebuild's end, benchmarks). False when
+    // it cannot be written (lookups then read SQLite).
+    bool remakeLookupFile();
+    // Returns once no lookup file is being made on this process's worker (tests, benchmarks; the
+    // process's exit waits for the one being made).
+    static void waitForLookupFiles();
     // Empties the index (before a rebuild).
     void clear();
     // Every landmark as (recording's registry kind and id, landmark), in a fixed order: two
