@@ -2,7 +2,8 @@
 // recordings: a model trained on recordings that fill the band up to ~11 kHz sings there about as
 // loud as the voice does on a clip it never heard, offline and live alike; the same recordings
 // through 16 kHz and back to 44.1 kHz (the header says full band, the content stops at 8 kHz)
-// give a band-limited model that says so on its card and adds nothing above 8 kHz.
+// give a band-limited model that says so on its card and adds nothing above 8 kHz. Between the
+// two, the crossover at 7-8 kHz leaves no hole or bump.
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/resample.h"
@@ -138,6 +139,22 @@ private Q_SLOTS:
               above(heldOut_), above(sung), below(heldOut_), below(sung));
         QVERIFY2(std::abs(above(sung) - above(heldOut_)) < 3,
                  qPrintable(QString("%1 vs %2 dB").arg(above(sung)).arg(above(heldOut_))));
+    }
+
+    // The crossover (7-8 kHz: the synthesiser's noise gives way to the band above) leaves no
+    // hole and no bump: 7.5-8.5 kHz sits between its neighbours as it does in the voice.
+    void theCrossoverLeavesNoHoleOrBump() {
+        const std::vector<float> sung = full_->convert(heldOut_, kRate);
+        const auto dip = [](const std::vector<float>& x) {
+            const double middle = db(bandPower(x, kRate, 7500, 8500));
+            const double sides =
+                0.5 * (db(bandPower(x, kRate, 6500, 7500)) + db(bandPower(x, kRate, 8500, 9500)));
+            return middle - sides;
+        };
+        qInfo("7.5-8.5 kHz over its neighbours: voice %.1f dB, model %.1f dB", dip(heldOut_),
+              dip(sung));
+        QVERIFY2(std::abs(dip(sung) - dip(heldOut_)) < 2,
+                 qPrintable(QString("%1 vs %2 dB").arg(dip(sung)).arg(dip(heldOut_))));
     }
 
     void aBandLimitedModelAddsNoTop() {
