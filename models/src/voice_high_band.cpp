@@ -398,23 +398,39 @@ void HighBandVoice::addSpan(float* out, std::int64_t first, int count, const Fra
     const double step = b.position > a.position ? 1.0 / (b.position - a.position) : 0.0;
     const auto x0 = float((double(first) - a.position) * step);
     const auto dx = float(step);
-    std::fill(sum_.begin(), sum_.begin() + count, 0.0f);
+    // The loops are read where the stream is; a span wraps at most once (kSpan < kLoopLength), so
+    // each piece is a straight run the compiler vectorises.
+    const int start = int(first & (kLoopLength - 1));
+    const int straight = std::min(count, kLoopLength - start);
+    float* sum = sum_.data();
+    std::fill(sum, sum + count, 0.0f);
     for (int j = 0; j < model_.bands; ++j) {
         const float from = a.amplitude[std::size_t(j)];
         const float slope = b.amplitude[std::size_t(j)] - from;
         const float* loop = loops_[std::size_t(j)].data();
+        for (int i = 0; i < straight; ++i)
+            sum[i] += (from + slope * (x0 + dx * float(i))) * loop[start + i];
+        for (int i = straight; i < count; ++i)
+            sum[i] += (from + slope * (x0 + dx * float(i))) * loop[i - straight];
+    }
+    const double perSample = 1.0 / rate_;
+    if (a.voicing == 0 && b.voicing == 0) {
+        // Unvoiced: no modulation, and the phase moves on by the span's f0 in closed form.
         for (int i = 0; i < count; ++i)
-            sum_[std::size_t(i)] +=
-                (from + slope * (x0 + dx * float(i))) * loop[(first + i) & (kLoopLength - 1)];
+            out[i] += sum[i];
+        const double meanX = double(x0) + double(dx) * (count - 1) / 2.0;
+        phase_ += (a.f0 + (b.f0 - a.f0) * meanX) * count * perSample;
+        phase_ -= std::floor(phase_);
+        return;
     }
     for (int i = 0; i < count; ++i) {
         const double x = double(x0) + double(dx) * i;
-        const double f0 = a.f0 + (b.f0 - a.f0) * x;
-        const double voicing = a.voicing + (b.voicing - a.voicing) * x;
-        phase_ += f0 / rate_;
-        phase_ -= std::floor(phase_);
+        phase_ += (a.f0 + (b.f0 - a.f0) * x) * perSample;
+        if (phase_ >= 1) // f0 stays under the rate: one step never passes two periods
+            phase_ -= 1;
+        const float voicing = a.voicing + (b.voicing - a.voicing) * float(x);
         const float g = modulation_[std::size_t(phase_ * kModulationSteps)];
-        out[i] += sum_[std::size_t(i)] * float(1 + voicing * (g - 1));
+        out[i] += sum[i] * (1 + voicing * (g - 1));
     }
 }
 
