@@ -32,7 +32,8 @@
 //   - held-out resynthesis (V<-v, M<-m, HS<-hs): log-spectral distance, full band, below and
 //     above 8 kHz;
 //   - speed: x real time of VoiceModel::convert and of LiveVoice on this thread (one
-//     thread). Time `accord-cli convert` separately: it needs a registry that holds the model.
+//     thread), and what the band above 8 kHz adds to a conversion (model A with and without it).
+//     Time `accord-cli convert` separately: it needs a registry that holds the model.
 //
 // Knobs (environment): ACCORD_BENCH_VOICE_MODELS (a folder of models to load instead of
 // training), ACCORD_BENCH_MODELS ("V,M,HS,A,L": which models and their pairs), ACCORD_BENCH_LIVE
@@ -46,6 +47,8 @@
 #include "voice_measures.h"
 
 #include "accord/audio/audio_io.h"
+#include "accord/core/crypto.h"
+#include "accord/core/files.h"
 #include "accord/dsp/resample.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/runtime.h"
@@ -60,6 +63,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -423,6 +427,31 @@ nlohmann::ordered_json toJson(const Row& r) {
             {"lsdAbove8kDb", r.lsdAbove8kDb}};
 }
 
+// `from`'s model file with its card's high band emptied (a band-limited model's), its container's
+// lengths and checksum made to match (models/voice_model.h: the file format).
+void writeWithoutBand(const std::string& from, const std::string& to) {
+    const std::string bytes = accord::readWholeFile(from);
+    const auto u64 = [&](std::size_t at) {
+        std::uint64_t value = 0;
+        for (int i = 7; i >= 0; --i)
+            value = (value << 8) | static_cast<unsigned char>(bytes[at + std::size_t(i)]);
+        return value;
+    };
+    const std::uint64_t cardBytes = u64(16), weightsBytes = u64(24);
+    nlohmann::json card = nlohmann::json::parse(bytes.substr(32, cardBytes));
+    card["metrics"]["highBand"] = {
+        {"bands", 0}, {"voiced", nlohmann::json::array()}, {"unvoiced", nlohmann::json::array()}};
+    const std::string text = card.dump(2);
+    std::string out = bytes.substr(0, 16);
+    for (const std::uint64_t value : {std::uint64_t(text.size()), weightsBytes})
+        for (int i = 0; i < 8; ++i)
+            out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+    out += text + bytes.substr(32 + cardBytes, weightsBytes);
+    const accord::Bytes digest = accord::fromHex(accord::sha256Hex(out), "digest");
+    out.append(digest.begin(), digest.end());
+    accord::writeFileAtomically(to, out);
+}
+
 bool wanted(const std::string& model) {
     const char* list = std::getenv("ACCORD_BENCH_MODELS");
     if (!list || !*list)
@@ -616,6 +645,36 @@ int main() {
             std::printf("  VoiceModel::convert V<-v (%.2f s), 3 runs: median %.3f s, %.0fx real "
                         "time\n",
                         take.seconds(), t.median, take.seconds() / t.median);
+        }
+    // What the band above 8 kHz costs: the same model with and without it (its card's "highBand"
+    // emptied, as a band-limited model's is), converting the v take at 48 kHz, alternately.
+    for (const Model& m : models)
+        if (m.name == "A" && takes["v"].seconds() > 0) {
+            const std::string without = scratch + "/A-without-band.accordvoice";
+            writeWithoutBand(m.file, without);
+            const VoiceModel plain = VoiceModel::load(without);
+            const Take& v = takes["v"];
+            const std::vector<float> take48 = accord::dsp::resample(v.samples, v.rate, 48000);
+            // The thread's CPU time, not the wall clock: on a shared machine waiting for a core
+            // swamps a difference of a few percent.
+            const auto cpuOf = [](const std::function<void()>& work) {
+                const double start = accord::bench::threadCpuSeconds();
+                work();
+                return accord::bench::threadCpuSeconds() - start;
+            };
+            std::vector<double> withBand, withoutBand;
+            for (int run = 0; run < 7; ++run) {
+                withBand.push_back(cpuOf([&] { (void)m.model->convert(take48, 48000); }));
+                withoutBand.push_back(cpuOf([&] { (void)plain.convert(take48, 48000); }));
+            }
+            std::sort(withBand.begin(), withBand.end());
+            std::sort(withoutBand.begin(), withoutBand.end());
+            std::printf("  the band above 8 kHz: VoiceModel::convert A<-v at 48 kHz (%.2f s), 7 "
+                        "runs each, alternating, thread CPU: median %.3f s with it, %.3f s "
+                        "without (%+.1f%%)\n",
+                        v.seconds(), withBand[3], withoutBand[3],
+                        100 * (withBand[3] / withoutBand[3] - 1));
+            fs::remove(without);
         }
     std::error_code error;
     if (!fs::remove(scratch, error)) // kept when it holds trained models or audio
