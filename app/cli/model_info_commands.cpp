@@ -101,7 +101,8 @@ ExitCode modelShow(const Arguments& args, Registry& registry, std::ostream& out)
     if (model.sourceRevoked)
         text << "\nSource-revoked: a grant it was trained under was revoked; it generates nothing";
     if (model.kind == ModelKind::Voice)
-        text << "\nThe model's voice " << rangeSentence(range);
+        text << "\nThe model's voice " << rangeSentence(range)
+             << "\nIts band: " << models::describeTrainedBand(model.metricsJson);
 
     const auto against = args.value("--against");
     if (args.has("--transpose") && !against)

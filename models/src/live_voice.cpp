@@ -1,4 +1,5 @@
-// The live voice node (live_voice.h): streaming analysis, network and synthesis at 16 kHz.
+// The live voice node (live_voice.h): streaming analysis, network and synthesis at 16 kHz, and the
+// band above it at the host rate (voice_high_band.h).
 // No Torch here: the weights are copied out of the network once.
 
 #include "accord/models/live_voice.h"
@@ -17,6 +18,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -107,6 +109,7 @@ struct LiveVoice::Impl {
     voice::DenseLayer input, head;
     std::vector<voice::DenseLayer> convs;
     voice::SourceShape source;
+    voice::HighBandModel highBandModel;
     double transpose = 1;
 
     // ---- fixed tables ----
@@ -149,6 +152,8 @@ struct LiveVoice::Impl {
     std::array<float, voice::kGlideFrames> recentF0{};      // synthesised f0, frames t - 4 .. t
     std::array<float, voice::kGlideFrames> recentHeardF0{}; // the input's (0: unvoiced)
     std::vector<float> noisePsd;
+    std::array<float, voice::kHighBands> highBandDensities{};
+    std::optional<voice::HighBandVoice> highBand; // at the host rate, made by prepare()
     std::vector<float> baseRe, baseIm, powerRe, powerIm;
     double phase = 0;
     std::mt19937_64 random{0x5eed};
@@ -156,15 +161,17 @@ struct LiveVoice::Impl {
     static std::unique_ptr<Impl> fromModel(const VoiceModel& model) {
         const voice::PlainVoiceNetwork& network = VoiceModelAccess::network(model);
         return std::make_unique<Impl>(network.config(), network.input(), network.convs(),
-                                      network.head(), VoiceModelAccess::source(model));
+                                      network.head(), VoiceModelAccess::source(model),
+                                      VoiceModelAccess::highBand(model));
     }
 
     // A fresh stream on these weights.
     Impl(const voice::VoiceConfig& networkConfig, voice::DenseLayer inputLayer,
          std::vector<voice::DenseLayer> convLayers, voice::DenseLayer headLayer,
-         voice::SourceShape sourceShape)
+         voice::SourceShape sourceShape, voice::HighBandModel highBandShape)
         : config(networkConfig), input(std::move(inputLayer)), head(std::move(headLayer)),
-          convs(std::move(convLayers)), source(std::move(sourceShape)), shaper(config, source) {
+          convs(std::move(convLayers)), source(std::move(sourceShape)),
+          highBandModel(highBandShape), shaper(config, source, highBandModel) {
         y16.assign(kRing16, 0.0f);
         noiseTail.assign(kNoiseFrame, 0.0f);
         const int channels = config.channels;
@@ -258,6 +265,7 @@ struct LiveVoice::Impl {
         hostOut.assign(std::size_t(ring), 0.0f);
         hostMask = ring - 1;
         outMask = ring - 1;
+        highBand.emplace(highBandModel, rate);
     }
 
     // ---- one frame every hop ----
@@ -333,7 +341,8 @@ struct LiveVoice::Impl {
                 ? voice::betweenHarmonicExcess(analyser.windowPower().data(), recentHeardF0)
                 : -1.0;
         current.f0 = f0;
-        current.harmonics = shaper.shape(shape, current.amplitudes.data(), noisePsd.data());
+        current.harmonics = shaper.shape(shape, current.amplitudes.data(), noisePsd.data(),
+                                         highBandDensities.data());
     }
 
     // Output samples [centre - kHop, centre): harmonics moving from the previous frame to this
@@ -439,6 +448,8 @@ struct LiveVoice::Impl {
         runNetwork(analysed.index);
         frameParameters(float(f0 * transpose), voiced, levelDb, voiced ? f0 : 0.0f);
         synthesise(analysed.instant);
+        highBand->pushFrame(analysed.instant, highBandDensities.data(), voiced,
+                            float(f0 * transpose));
     }
 
     void process(const float* in, float* out, int count) {
@@ -449,7 +460,9 @@ struct LiveVoice::Impl {
             if (analyser.push(downsample(analyser.samplesPushed())))
                 frame(analyser.frame());
         while (canUpsample(hostMade)) {
-            hostOut[std::size_t(hostMade & outMask)] = upsample(hostMade);
+            float& made = hostOut[std::size_t(hostMade & outMask)];
+            made = upsample(hostMade);
+            highBand->add(&made, hostMade, 1); // the band above 8 kHz, as offline
             ++hostMade;
         }
         for (int i = 0; i < count; ++i) {
@@ -473,7 +486,7 @@ LiveVoice::~LiveVoice() = default;
 
 std::shared_ptr<dsp::StreamProcessor> LiveVoice::clone() const {
     auto copy = std::make_unique<Impl>(impl_->config, impl_->input, impl_->convs, impl_->head,
-                                       impl_->source);
+                                       impl_->source, impl_->highBandModel);
     copy->transpose = impl_->transpose;
     return std::shared_ptr<LiveVoice>(new LiveVoice(std::move(copy)));
 }

@@ -587,18 +587,24 @@ Conditioning conditioning(const dsp::VoiceFeatures& features) {
     return out;
 }
 
-FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source)
-    : config_(config), source_(std::move(source)),
+FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source, HighBandModel highBand)
+    : config_(config), source_(std::move(source)), highBand_(highBand),
+      noiseLowShare_(kNoiseBins, 1.0f), synthesised_(highBand.present() ? kBins : 0),
       harmonicCentres_(bandCentres(config.envelopeBands)),
       noiseCentres_(bandCentres(config.noiseBands)), toBinsH_(bandsOfBins(config.envelopeBands)),
       toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
-      logEnvelope_(kBins), logNoise_(kBins) {}
+      logEnvelope_(kBins), logNoise_(kBins) {
+    if (highBand_.present())
+        for (int k = 0; k < kNoiseBins; ++k)
+            noiseLowShare_[std::size_t(k)] = float(1 - highBandShare(k * kRate / kNoiseFrame));
+}
 
 int FrameShaper::maxHarmonics() {
     return int(kTopHz / dsp::PitchOptions{}.minF0) + 2;
 }
 
-int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
+int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
+                       float* highBandDensities) {
     const int jh = config_.envelopeBands;
     const float* row = frame.controls;
     const double f0 = frame.glide[kGlideFrames / 2];
@@ -656,8 +662,17 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd) {
     for (int k = 0; k < kNoiseBins; ++k) {
         const double hz = k * kRate / kNoiseFrame;
         noisePsd[k] =
-            float(gain * noiseScale *
+            float(gain * noiseScale * noiseLowShare_[std::size_t(k)] *
                   std::exp(double(interpolateBands(noiseCentres_, row + jh, hz)) - reference));
+    }
+    if (highBand_.present() && highBandDensities) {
+        // The spectrum this frame's synthesis gives, P = g (E C + N S) as in training
+        // (voice_dsp.h), predicts the band above it.
+        const double s = dsp::spectrumWindowPower();
+        for (std::size_t k = 0; k < kBins; ++k)
+            synthesised_[k] =
+                float(gain * (double(envelope_[k]) * comb_[k] + double(noise_[k]) * s));
+        highBand_.predict(lowBandShape(synthesised_.data()), voiced, highBandDensities);
     }
     return harmonics;
 }
@@ -751,13 +766,16 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
                               const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb,
                               const std::vector<float>& performanceExcess, std::size_t length,
-                              std::uint64_t noiseSeed) {
+                              std::uint64_t noiseSeed, const HighBandModel& highBand,
+                              std::vector<float>* highBandDensities) {
     const size_t frames = f0.size();
     std::vector<float> out(length, 0.0f);
     if (frames == 0 || length == 0)
         return out;
     // Per frame: harmonic amplitudes and the noise PSD on the noise FFT's bins.
-    FrameShaper shaper(config, source);
+    FrameShaper shaper(config, source, highBand);
+    if (highBandDensities)
+        highBandDensities->assign(frames * kHighBands, 0.0f);
     const std::vector<float> levels = levelsBeforeSpread(loudnessDb);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
@@ -769,7 +787,9 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.voiced = voiced[t];
         frame.loudnessDb = levels[t];
         frame.performanceExcess = performanceExcess[t];
-        const int harmonics = shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins);
+        const int harmonics =
+            shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins,
+                         highBandDensities ? highBandDensities->data() + t * kHighBands : nullptr);
         amplitudes[t].assign(scratch.begin(), scratch.begin() + harmonics);
     }
 

@@ -23,6 +23,8 @@
 // frame's controls over the frames whose 32 ms windows see them (linear interpolation between frame
 // centres). The loss compares log P_t with the analysed log |X_t|^2 frame by frame.
 
+#include "voice_high_band.h"
+
 #include "accord/dsp/analysis_constants.h"
 #include "accord/dsp/fft.h"
 #include "accord/dsp/voice_features.h"
@@ -142,7 +144,9 @@ SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics);
 // no breathier than the performance nor than the artist's voice. Allocates only at construction.
 class FrameShaper {
 public:
-    FrameShaper(const VoiceConfig& config, SourceShape source);
+    // With a high band (voice_high_band.h) the noise gives way to it over the crossover, and
+    // shape() predicts its bands.
+    FrameShaper(const VoiceConfig& config, SourceShape source, HighBandModel highBand = {});
     static int maxHarmonics();
 
     struct Frame {
@@ -153,8 +157,10 @@ public:
         double performanceExcess = -1; // betweenHarmonicExcess of the input; < 0: no gate
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
-    // `noisePsd` (kNoiseBins) on the noise grains' bins.
-    int shape(const Frame& frame, float* amplitudes, float* noisePsd);
+    // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`
+    // (kHighBands of room) from the spectrum the frame's synthesis gives.
+    int shape(const Frame& frame, float* amplitudes, float* noisePsd,
+              float* highBandDensities = nullptr);
 
 private:
     // Outside the voice's range the envelope's H1 and H2 come from bands that were the voice's
@@ -166,6 +172,9 @@ private:
 
     VoiceConfig config_;
     SourceShape source_;
+    HighBandModel highBand_;
+    std::vector<float> noiseLowShare_; // per noise bin: 1, or 1 - highBandShare with a high band
+    std::vector<float> synthesised_;   // the frame's predicted 16 kHz power spectrum
     std::vector<double> harmonicCentres_, noiseCentres_;
     std::vector<std::pair<int, float>> toBinsH_, toBinsN_;
     std::vector<float> envelope_, noise_, comb_;
@@ -206,12 +215,14 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
 // transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
 // `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate).
+// With a high band, `highBandDensities` receives its bands per frame (frames x kHighBands).
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb,
                               const std::vector<float>& performanceExcess, std::size_t length,
-                              std::uint64_t noiseSeed = 0x5eed);
+                              std::uint64_t noiseSeed = 0x5eed, const HighBandModel& highBand = {},
+                              std::vector<float>* highBandDensities = nullptr);
 // The performance's betweenHarmonicExcess per frame (-1 where unvoiced), from its analysis with
 // the spectrum kept.
 std::vector<float> performanceExcess(const dsp::VoiceFeatures& features);

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -41,7 +42,8 @@ constexpr float kPeakCeiling = 0.99f;
 struct LoadedModel {
     VoiceModelCard card;
     std::unique_ptr<voice::PlainVoiceNetwork> network;
-    voice::SourceShape source; // from the card's metrics
+    voice::SourceShape source;     // from the card's metrics
+    voice::HighBandModel highBand; // likewise; none for a band-limited or older model
 };
 
 LoadedModel loadModel(const std::string& file) {
@@ -51,8 +53,9 @@ LoadedModel loadModel(const std::string& file) {
     LoadedModel model;
     model.card = std::move(data.card);
     model.network = std::make_unique<voice::PlainVoiceNetwork>(data.config, data.weights, file);
-    model.source =
-        voice::sourceShapeFromMetrics(json::parse(model.card.metricsJson, nullptr, false));
+    const json metrics = json::parse(model.card.metricsJson, nullptr, false);
+    model.source = voice::sourceShapeFromMetrics(metrics);
+    model.highBand = voice::HighBandModel::fromMetrics(metrics);
     return model;
 }
 
@@ -95,6 +98,10 @@ const voice::SourceShape& VoiceModelAccess::source(const VoiceModel& model) {
     return model.impl_->model.source;
 }
 
+const voice::HighBandModel& VoiceModelAccess::highBand(const VoiceModel& model) {
+    return model.impl_->model.highBand;
+}
+
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
                                        double transposeSemitones,
                                        VoicePitchRange* performanceRange) const {
@@ -114,11 +121,32 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
     const auto ratio = static_cast<float>(std::pow(2.0, transposeSemitones / 12.0));
     for (float& hz : f0)
         hz *= ratio;
-    const std::vector<float> sung = voice::synthesise(
-        impl_->model.network->config(), impl_->model.source, controls, f0, features.voiced,
-        features.loudnessDb, voice::performanceExcess(features), input.size());
+    const voice::HighBandModel& highBand = impl_->model.highBand;
+    std::vector<float> bands;
+    const std::vector<float> sung =
+        voice::synthesise(impl_->model.network->config(), impl_->model.source, controls, f0,
+                          features.voiced, features.loudnessDb, voice::performanceExcess(features),
+                          input.size(), 0x5eed, highBand, &bands);
     std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
+    // The band above 8 kHz at the output rate, frame by frame as the live node plays it.
+    voice::HighBandVoice high(highBand, sampleRate);
+    if (high.active()) {
+        std::int64_t done = 0;
+        const auto length = std::int64_t(out.size());
+        for (std::int64_t t = 0; t < features.frames; ++t) {
+            high.pushFrame(t * an::kHop, bands.data() + t * voice::kHighBands,
+                           features.voiced[std::size_t(t)], f0[std::size_t(t)]);
+            const std::int64_t upTo = std::min(
+                length,
+                std::int64_t(std::ceil(double(t * an::kHop) * sampleRate / an::kSampleRate)));
+            if (upTo > done) {
+                high.add(out.data() + done, done, int(upTo - done));
+                done = upTo;
+            }
+        }
+        high.add(out.data() + done, done, int(length - done));
+    }
     // Same frame levels as the input, but another waveform: keep its peaks inside full scale.
     voice::limitPeaks(out, sampleRate, kPeakCeiling);
     return out;
@@ -178,6 +206,23 @@ int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange
     if (std::abs(distance) <= kFarSemitones)
         return 0;
     return -12 * static_cast<int>(std::lround(distance / 12));
+}
+
+std::string describeTrainedBand(const std::string& metricsJson) {
+    const voice::HighBandModel band =
+        voice::HighBandModel::fromMetrics(json::parse(metricsJson, nullptr, false));
+    const auto kHz = [](double hz) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f kHz", hz / 1000);
+        return std::string(text);
+    };
+    if (!(band.bandEdgeHz > 0))
+        return "up to 8 kHz (band not recorded: trained by an earlier Accord)";
+    if (!band.present())
+        return "up to 8 kHz: its recordings stop at " + kHz(band.bandEdgeHz) +
+               " (band-limited; it adds no band it never heard)";
+    return "up to " + kHz(band.bandHighHz(band.bands - 1)) + ", as its recordings (band edge " +
+           kHz(band.bandEdgeHz) + ")";
 }
 
 // ---- reading cards -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // Not part of the public headers.
 
 #include "plain_voice_network.h"
+#include "voice_high_band.h"
 
 #include "accord/models/voice_model.h"
 
@@ -15,6 +16,7 @@ namespace accord::models {
 struct VoiceModelAccess {
     static const voice::PlainVoiceNetwork& network(const VoiceModel& model);
     static const voice::SourceShape& source(const VoiceModel& model);
+    static const voice::HighBandModel& highBand(const VoiceModel& model);
     static VoiceModel fromNetwork(VoiceModelCard card,
                                   std::unique_ptr<voice::PlainVoiceNetwork> network);
 };

@@ -200,8 +200,10 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
 
     TrainedVoice result;
     result.runtime = "LibTorch " + runtime.torchVersion;
-    // The recordings, analysed at 16 kHz one at a time.
+    // The recordings, analysed at 16 kHz one at a time; the band above 8 kHz measured on their own
+    // samples, at their own rate.
     std::vector<AnalysedSource> analysed;
+    voice::HighBandFit highBandFit;
     for (size_t i = 0; i < sources.size(); ++i) {
         const VoiceTrainingSource& source = sources[i];
         tell("analysing " + source.id + " (" + std::to_string(i + 1) + " of " +
@@ -219,6 +221,8 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         analysis.keepSpectrum = true;
         entry.features = dsp::analyseVoice(
             dsp::resample(recording.samples, recording.sampleRate, an::kSampleRate), analysis);
+        highBandFit.add(recording.samples, recording.sampleRate, entry.features,
+                        voice::conditioning(entry.features).active);
         analysed.push_back(std::move(entry));
     }
 
@@ -317,6 +321,9 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                              {"highHz", voiceSource.range.highHz},
                              {"voicedSeconds", voiceSource.range.voicedSeconds}};
     metrics["h1MinusH2BySemitone"] = voice::sourceShapeJson(voiceSource);
+    const voice::HighBandModel highBand = highBandFit.solve();
+    metrics["bandEdgeHz"] = highBand.bandEdgeHz;
+    metrics["highBand"] = highBand.toJson();
     metrics["timing"] = times.json();
     metrics["wallSeconds"] = metrics["timing"]["wallSeconds"];
     metrics["threads"] = threads;

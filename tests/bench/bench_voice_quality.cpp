@@ -9,6 +9,11 @@
 // band, joined; input only). Each speaker's files are sorted by path and shuffled by Python's
 // random.Random(17), then go to training until it holds 300 s (v, m) or 150 s (hs), then to a
 // ~60 s held-out test take: the same recordings every run.
+// Full band (docs/ARCHITECTURE.md "Voice model", "Full band"): model A learns alsa's speaker from
+// six of its words (48 kHz, content to 13-17 kHz) and re-sings the other two (Side_Left,
+// Side_Right); model L learns lena's first 9 s (a 44.1 kHz file whose content stops at 8.8 kHz:
+// band-limited whatever its header says) and re-sings the rest. Fillets-cs (22.05 kHz, content
+// to ~10.5 kHz) is the third band: V, M and HS.
 //
 // Models V, M and HS are trained through models::trainVoice (one source per file, the default
 // schedule) and written to a scratch folder, or loaded from ACCORD_BENCH_VOICE_MODELS
@@ -27,11 +32,12 @@
 //   - held-out resynthesis (V<-v, M<-m, HS<-hs): log-spectral distance, full band, below and
 //     above 8 kHz;
 //   - speed: x real time of VoiceModel::convert and of LiveVoice on this thread (one
-//     thread). Time `accord-cli convert` separately: it needs a registry that holds the model.
+//     thread), and what the band above 8 kHz adds to a conversion (model A with and without it).
+//     Time `accord-cli convert` separately: it needs a registry that holds the model.
 //
 // Knobs (environment): ACCORD_BENCH_VOICE_MODELS (a folder of models to load instead of
-// training), ACCORD_BENCH_MODELS ("V,M,HS": which models and their pairs), ACCORD_BENCH_LIVE (1; 0
-// skips the live node), ACCORD_BENCH_JSON (a file for one JSON object per pair and mode),
+// training), ACCORD_BENCH_MODELS ("V,M,HS,A,L": which models and their pairs), ACCORD_BENCH_LIVE
+// (1; 0 skips the live node), ACCORD_BENCH_JSON (a file for one JSON object per pair and mode),
 // ACCORD_BENCH_STEPS (0 = the default schedule), ACCORD_BENCH_CHANNELS (0 = default),
 // ACCORD_BENCH_MINUTES (30 per model), ACCORD_BENCH_THREADS (training; 0: the product's default),
 // ACCORD_BENCH_DEBUG (lists the recordings of every set), ACCORD_BENCH_WRITE_AUDIO (1: writes
@@ -41,6 +47,8 @@
 #include "voice_measures.h"
 
 #include "accord/audio/audio_io.h"
+#include "accord/core/crypto.h"
+#include "accord/core/files.h"
 #include "accord/dsp/resample.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/runtime.h"
@@ -55,6 +63,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -206,6 +215,7 @@ struct Model {
     double trainingWallSeconds = -1;  // measured here; -1 when loaded
     std::map<int, double> h1h2Target; // the voice's own H1-H2 by semitone (training set)
     double medianF0 = 0;
+    double trainingBandEdgeHz = 0; // bandEdgeHz of the training set, joined
 };
 
 std::string trainModel(const std::string& name, const Take& train, const std::string& folder) {
@@ -267,6 +277,7 @@ Model obtainModel(const std::string& name, const std::string& speaker, const Tak
     const Analysis target = analyse(train);
     m.h1h2Target = test::h1h2BySemitone(target.pitch, target.harmonics);
     m.medianF0 = test::voicedMedianF0(target.pitch);
+    m.trainingBandEdgeHz = test::bandEdgeHz(train.samples, train.rate);
     return m;
 }
 
@@ -416,6 +427,31 @@ nlohmann::ordered_json toJson(const Row& r) {
             {"lsdAbove8kDb", r.lsdAbove8kDb}};
 }
 
+// `from`'s model file with its card's high band emptied (a band-limited model's), its container's
+// lengths and checksum made to match (models/voice_model.h: the file format).
+void writeWithoutBand(const std::string& from, const std::string& to) {
+    const std::string bytes = accord::readWholeFile(from);
+    const auto u64 = [&](std::size_t at) {
+        std::uint64_t value = 0;
+        for (int i = 7; i >= 0; --i)
+            value = (value << 8) | static_cast<unsigned char>(bytes[at + std::size_t(i)]);
+        return value;
+    };
+    const std::uint64_t cardBytes = u64(16), weightsBytes = u64(24);
+    nlohmann::json card = nlohmann::json::parse(bytes.substr(32, cardBytes));
+    card["metrics"]["highBand"] = {
+        {"bands", 0}, {"voiced", nlohmann::json::array()}, {"unvoiced", nlohmann::json::array()}};
+    const std::string text = card.dump(2);
+    std::string out = bytes.substr(0, 16);
+    for (const std::uint64_t value : {std::uint64_t(text.size()), weightsBytes})
+        for (int i = 0; i < 8; ++i)
+            out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+    out += text + bytes.substr(32 + cardBytes, weightsBytes);
+    const accord::Bytes digest = accord::fromHex(accord::sha256Hex(out), "digest");
+    out.append(digest.begin(), digest.end());
+    accord::writeFileAtomically(to, out);
+}
+
 bool wanted(const std::string& model) {
     const char* list = std::getenv("ACCORD_BENCH_MODELS");
     if (!list || !*list)
@@ -461,8 +497,41 @@ int main() {
     std::sort(alsa.begin(), alsa.end());
     for (const std::string& file : alsa)
         append(takes["alsa"], file);
+    const std::string scratch = accord::bench::scratchFolder("accord-bench-voice-quality");
+    // A: alsa's words but its Noise.wav; the last two (sorted) held out.
+    std::vector<std::string> alsaWords;
+    for (const std::string& file : alsa)
+        if (fs::path(file).filename() != "Noise.wav")
+            alsaWords.push_back(file);
+    Speaker& a = speakers["a"];
+    a.train.name = "a-train";
+    a.test.name = "a";
+    for (std::size_t i = 0; i < alsaWords.size(); ++i)
+        append(i + 2 < alsaWords.size() ? a.train : a.test, alsaWords[i]);
+    takes["a"] = a.test;
+    // L: lena's first 9 s (written to the scratch folder, as training reads files), the rest held
+    // out.
+    Speaker& l = speakers["l"];
+    l.train.name = "l-train";
+    l.test.name = "l";
+    if (takes["lena"].rate > 0) {
+        const Take& whole = takes["lena"];
+        const auto cut = std::size_t(9 * whole.rate);
+        const std::string trainFile = scratch + "/lena-train.wav";
+        accord::audio::writeMonoAudio(
+            trainFile,
+            std::vector<float>(whole.samples.begin(),
+                               whole.samples.begin() +
+                                   std::ptrdiff_t(std::min(cut, whole.samples.size()))),
+            whole.rate);
+        append(l.train, trainFile);
+        l.test.rate = whole.rate;
+        if (whole.samples.size() > cut)
+            l.test.samples.assign(whole.samples.begin() + std::ptrdiff_t(cut), whole.samples.end());
+    }
+    takes["l"] = l.test;
     for (const auto& [name, take] : takes)
-        if (take.seconds() < 5) {
+        if (take.seconds() < (name == "a" || name == "l" ? 2 : 5)) {
             std::printf("bench_voice_quality: the material for \"%s\" is missing: run "
                         "scripts/fetch-material.sh\n",
                         name.c_str());
@@ -472,7 +541,6 @@ int main() {
         std::printf("  %-4s training %6.1f s (%3zu files), test take %5.1f s (%2zu files)\n",
                     name.c_str(), s.train.seconds(), s.train.files.size(), s.test.seconds(),
                     s.test.files.size());
-    const std::string scratch = accord::bench::scratchFolder("accord-bench-voice-quality");
     if (writeAudio)
         for (const auto& [name, take] : takes)
             accord::audio::writeMonoAudio(scratch + "/" + name + ".wav", take.samples, take.rate);
@@ -489,8 +557,8 @@ int main() {
 
     // Models.
     std::vector<Model> models;
-    for (const auto& [name, speaker] :
-         std::vector<std::pair<std::string, std::string>>{{"V", "v"}, {"M", "m"}, {"HS", "hs"}})
+    for (const auto& [name, speaker] : std::vector<std::pair<std::string, std::string>>{
+             {"V", "v"}, {"M", "m"}, {"HS", "hs"}, {"A", "a"}, {"L", "l"}})
         if (wanted(name))
             models.push_back(obtainModel(name, speaker, speakers[speaker].train, scratch));
     accord::models::configureRuntime(1); // conversions on one thread
@@ -502,16 +570,23 @@ int main() {
                 : number(metrics.value("wallSeconds", test::notMeasured()), 1) +
                       " s wall clock (the card's metrics)";
         std::printf("  %-2s %s: voice median f0 %.1f Hz, H1-H2 known on %zu semitones; training "
-                    "%s, %d steps, validation LSD %.2f dB\n",
+                    "%s, %d steps, validation LSD %.2f dB; training set's band edge %.0f Hz, the "
+                    "card's %s Hz\n",
                     m.name.c_str(), m.file.c_str(), m.medianF0, m.h1h2Target.size(), wall.c_str(),
-                    metrics.value("steps", 0), metrics.value("validationLogSpectralDb", 0.0));
+                    metrics.value("steps", 0), metrics.value("validationLogSpectralDb", 0.0),
+                    m.trainingBandEdgeHz,
+                    metrics.contains("bandEdgeHz")
+                        ? number(metrics["bandEdgeHz"].get<double>(), 0).c_str()
+                        : "(none)");
     }
 
     // Pairs.
     const std::vector<std::pair<std::string, std::vector<std::string>>> pairs = {
         {"V", {"v", "m", "r", "lena", "alsa"}},
         {"M", {"m", "v", "r", "lena", "alsa"}},
-        {"HS", {"hs", "m", "lena"}}};
+        {"HS", {"hs", "m", "lena"}},
+        {"A", {"a"}},
+        {"L", {"l"}}};
     std::map<std::string, Analysis> inputs;
     std::vector<Row> rows;
     std::ofstream json;
@@ -570,6 +645,36 @@ int main() {
             std::printf("  VoiceModel::convert V<-v (%.2f s), 3 runs: median %.3f s, %.0fx real "
                         "time\n",
                         take.seconds(), t.median, take.seconds() / t.median);
+        }
+    // What the band above 8 kHz costs: the same model with and without it (its card's "highBand"
+    // emptied, as a band-limited model's is), converting the v take at 48 kHz, alternately.
+    for (const Model& m : models)
+        if (m.name == "A" && takes["v"].seconds() > 0) {
+            const std::string without = scratch + "/A-without-band.accordvoice";
+            writeWithoutBand(m.file, without);
+            const VoiceModel plain = VoiceModel::load(without);
+            const Take& v = takes["v"];
+            const std::vector<float> take48 = accord::dsp::resample(v.samples, v.rate, 48000);
+            // The thread's CPU time, not the wall clock: on a shared machine waiting for a core
+            // swamps a difference of a few percent.
+            const auto cpuOf = [](const std::function<void()>& work) {
+                const double start = accord::bench::threadCpuSeconds();
+                work();
+                return accord::bench::threadCpuSeconds() - start;
+            };
+            std::vector<double> withBand, withoutBand;
+            for (int run = 0; run < 7; ++run) {
+                withBand.push_back(cpuOf([&] { (void)m.model->convert(take48, 48000); }));
+                withoutBand.push_back(cpuOf([&] { (void)plain.convert(take48, 48000); }));
+            }
+            std::sort(withBand.begin(), withBand.end());
+            std::sort(withoutBand.begin(), withoutBand.end());
+            std::printf("  the band above 8 kHz: VoiceModel::convert A<-v at 48 kHz (%.2f s), 7 "
+                        "runs each, alternating, thread CPU: median %.3f s with it, %.3f s "
+                        "without (%+.1f%%)\n",
+                        v.seconds(), withBand[3], withoutBand[3],
+                        100 * (withBand[3] / withoutBand[3] - 1));
+            fs::remove(without);
         }
     std::error_code error;
     if (!fs::remove(scratch, error)) // kept when it holds trained models or audio

@@ -114,7 +114,10 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
 // written atomically. The card (JSON) holds: format, formatVersion, kind, model (registered
 // id), owner, ownerName, createdAt, training [{asset, grant, pcmSha256, seconds}], config,
 // metrics, weightsSha256 (of the weights block), runtime.
-constexpr int kVoiceModelFormatVersion = 1;
+// Version 2: the metrics carry "bandEdgeHz" and "highBand", the band above 8 kHz learned from the
+// recordings (docs/ARCHITECTURE.md "Voice model", "Full band"); a version 1 model loads and
+// converts up to 8 kHz.
+constexpr int kVoiceModelFormatVersion = 2;
 
 struct VoiceModelCard {
     int formatVersion = 0;
@@ -175,6 +178,12 @@ std::string describePitchRange(const VoicePitchRange& range);
 int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange& performance,
                              double transposeSemitones);
 
+// The band a model sings, from its card's metrics (VoiceModelCard::metricsJson or the registry's
+// Model::metricsJson): "up to 13.2 kHz, as its recordings", "up to 8 kHz: its recordings stop at
+// 7.9 kHz" (band-limited: it does not invent a top it never heard), or, for a model trained before
+// Accord learned the band, "up to 8 kHz (band not recorded: trained by an earlier Accord)".
+std::string describeTrainedBand(const std::string& metricsJson);
+
 struct VoiceModelAccess;
 
 // A loaded model. It does NOT ask for consent: callers must have had `generate` allowed for it
@@ -193,7 +202,7 @@ public:
 
     // Re-sings `samples` (mono, any rate): the result has the same rate and length, follows the
     // input's f0 (times 2^(transposeSemitones/12)), timing and frame loudness, with the model's
-    // spectral envelopes. Deterministic.
+    // spectral envelopes, up to the band it learned (describeTrainedBand). Deterministic.
     // `performanceRange`, when given, receives the input's pitch range (before transposing).
     std::vector<float> convert(const std::vector<float>& samples, int sampleRate,
                                double transposeSemitones = 0,
