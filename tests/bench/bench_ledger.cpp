@@ -200,6 +200,8 @@ double serverMs(const accord::test::PostgresCluster& server, const QString& sql)
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    // Line by line: a run of an hour shows its figures as they come, and keeps them if stopped.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const auto total = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_STATEMENTS", 1e5));
     const auto relevant = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_RELEVANT", 1e4));
     const std::size_t holders = 1000; // statements round-robin over them
