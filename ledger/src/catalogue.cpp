@@ -180,43 +180,32 @@ Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) 
         fields.push_back(verifyPacked(r.claim, packed.back(),
                                       "fingerprint claim " + statementId(r.claim.statement)));
     }
-    pq::Connection& connection = ledger_.impl_->connection;
+    // One statement for the batch: the claims are content-addressed, so one sent again (a push
+    // cut off after its commit) is skipped; the server makes the landmark rows of those it stores
+    // from their landmarks (migration 4, docs/LEDGER.md "Catalogue").
+    std::vector<pq::Param> ids, holders, pcms, versions, texts, signatures, landmarks;
+    for (std::size_t i = 0; i < recordings.size(); ++i) {
+        const SignedStatement& claim = recordings[i].claim;
+        ids.push_back(statementId(claim.statement));
+        holders.push_back(fields[i].holder);
+        pcms.push_back(fields[i].pcmSha256);
+        versions.push_back(std::to_string(fields[i].fingerprintVersion));
+        texts.push_back(claim.statement);
+        signatures.push_back(claim.signature);
+        landmarks.push_back("\\x" + toHex(reinterpret_cast<const std::uint8_t*>(packed[i].data()),
+                                          packed[i].size()));
+    }
+    const auto stored = ledger_.impl_->connection.exec(
+        "INSERT INTO ledger_fingerprint_claims (id, holder_key, pcm_sha256, fingerprint_version, "
+        "statement, signature, landmarks) SELECT * FROM unnest($1::text[], $2::text[], "
+        "$3::text[], $4::int[], $5::text[], $6::text[], $7::bytea[]) "
+        "ON CONFLICT (id) DO NOTHING RETURNING id",
+        {pq::arrayLiteral(ids), pq::arrayLiteral(holders), pq::arrayLiteral(pcms),
+         pq::arrayLiteral(versions), pq::arrayLiteral(texts), pq::arrayLiteral(signatures),
+         pq::arrayLiteral(landmarks)});
     Published published;
-    connection.inTransaction([&] {
-        for (std::size_t i = 0; i < recordings.size(); ++i) {
-            const SignedStatement& claim = recordings[i].claim;
-            // Content-addressed: a claim sent again (a push cut off after its commit) inserts
-            // nothing, and its landmark rows are not stored twice.
-            const auto inserted = connection.exec(
-                "INSERT INTO ledger_fingerprint_claims (id, holder_key, pcm_sha256, "
-                "fingerprint_version, statement, signature, landmarks) "
-                "VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex')) "
-                "ON CONFLICT (id) DO NOTHING RETURNING number",
-                {statementId(claim.statement), fields[i].holder, fields[i].pcmSha256,
-                 std::to_string(fields[i].fingerprintVersion), claim.statement, claim.signature,
-                 toHex(reinterpret_cast<const std::uint8_t*>(packed[i].data()), packed[i].size())});
-            if (inserted.rows() == 0) {
-                ++published.alreadyThere;
-                continue;
-            }
-            ++published.stored;
-            const std::vector<IndexedLandmark>& landmarks = recordings[i].landmarks;
-            std::vector<std::int64_t> hash, frame;
-            std::vector<int> span, pitch;
-            for (const IndexedLandmark& l : landmarks) {
-                hash.push_back(l.hash);
-                frame.push_back(l.frame);
-                span.push_back(l.span);
-                pitch.push_back(l.pitchCents);
-            }
-            connection.exec("INSERT INTO ledger_landmarks (hash, fingerprint_version, recording, "
-                            "frame, span, pitch_cents) "
-                            "SELECT h, $5, $6, f, s, p FROM unnest($1::int[], $2::int[], "
-                            "$3::smallint[], $4::smallint[]) AS l(h, f, s, p)",
-                            {intArray(hash), intArray(frame), intArray(span), intArray(pitch),
-                             std::to_string(fields[i].fingerprintVersion), inserted.text(0, 0)});
-        }
-    });
+    published.stored = std::size_t(stored.rows());
+    published.alreadyThere = recordings.size() - published.stored;
     return published;
 }
 

@@ -125,6 +125,52 @@ CREATE TABLE ledger_landmarks (
 CREATE INDEX ledger_landmarks_by_hash ON ledger_landmarks (hash, fingerprint_version)
     INCLUDE (recording, frame, span, pitch_cents);
 )sql",
+        // 4: the landmark rows made by the server from each new claim's own landmarks, the bytes
+        // the claim's CHECK ties to its signed digest, in one statement per push batch sorted by
+        // hash; rows from anywhere else refused (docs/LEDGER.md "Catalogue", "Push"). The
+        // per-row foreign key check, most of a push's time, goes: rows are made only from a
+        // claim being stored.
+        R"sql(
+CREATE FUNCTION ledger_unpack_landmarks(packed BYTEA)
+RETURNS TABLE (hash INTEGER, frame INTEGER, span SMALLINT, pitch_cents SMALLINT)
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    -- A copy in memory: get_byte on the stored (TOASTed) value fetches it whole for every byte.
+    bytes BYTEA := packed;
+BEGIN
+    -- Little-endian u32 hash, u32 frame, u16 span, i16 pitch (ledger/src/catalogue.cpp).
+    RETURN QUERY SELECT
+        get_byte(bytes, i) | (get_byte(bytes, i + 1) << 8) | (get_byte(bytes, i + 2) << 16)
+            | (get_byte(bytes, i + 3) << 24),
+        get_byte(bytes, i + 4) | (get_byte(bytes, i + 5) << 8) | (get_byte(bytes, i + 6) << 16)
+            | (get_byte(bytes, i + 7) << 24),
+        (get_byte(bytes, i + 8) | (get_byte(bytes, i + 9) << 8))::SMALLINT,
+        (((get_byte(bytes, i + 10) | (get_byte(bytes, i + 11) << 8)) << 16) >> 16)::SMALLINT
+    FROM generate_series(0, length(bytes) - 12, 12) AS i;
+END $$;
+CREATE FUNCTION ledger_landmarks_of_new_claims() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    -- Sorted by hash: the index takes them in order rather than at random.
+    INSERT INTO ledger_landmarks (hash, fingerprint_version, recording, frame, span, pitch_cents)
+    SELECT l.hash, c.fingerprint_version, c.number, l.frame, l.span, l.pitch_cents
+    FROM new_claims c CROSS JOIN LATERAL ledger_unpack_landmarks(c.landmarks) l
+    ORDER BY l.hash;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER landmarks_from_their_claim AFTER INSERT ON ledger_fingerprint_claims
+    REFERENCING NEW TABLE AS new_claims
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_landmarks_of_new_claims();
+CREATE FUNCTION ledger_landmarks_only_from_claims() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION 'landmark rows are made from their claim: store the claim instead';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER landmarks_only_from_claims BEFORE INSERT ON ledger_landmarks
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_landmarks_only_from_claims();
+ALTER TABLE ledger_landmarks DROP CONSTRAINT ledger_landmarks_recording_fkey;
+)sql",
     };
     return all;
 }

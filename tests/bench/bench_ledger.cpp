@@ -5,7 +5,8 @@
 // among M; the time of one recording's history. Sizes: ACCORD_BENCH_LEDGER_STATEMENTS (default
 // 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
 // rows of other holders and recordings made by the server itself (generate_series: well-formed,
-// unsigned, never read by the queries measured) so that M can reach millions quickly.
+// unsigned, never read by the queries measured) so that M can reach millions quickly, loaded as a
+// bulk load is (indexes dropped, rows in batches, indexes built again, VACUUM ANALYZE).
 // Models (docs/LEDGER.md "Models, packs and manifests"): ACCORD_BENCH_LEDGER_MODELS model records
 // (default 10,000), each trained under four of the grants, and one export manifest naming each,
 // pushed verified; ACCORD_BENCH_LEDGER_RECORD_FILLER server-made records of other models; then
@@ -130,6 +131,65 @@ ledger::SignedRecord manifestRecord(const KeyPair& studio, std::size_t m,
     return {manifest.dump(), manifest["signature"].get<std::string>()};
 }
 
+// Loads `rows` server-made rows into `table` as a bulk load is done on PostgreSQL (docs/LEDGER.md
+// "Measured"): the table's indexes and its primary key dropped, the rows inserted in batches of a
+// million, each its own transaction and psql call (so no client timeout bounds the whole), the
+// indexes built again from the table's own definitions, then VACUUM ANALYZE as autovacuum would
+// after a load this size. `insertRows(first, last)` is the INSERT of rows first..last. Prints
+// each step's time; false when a step fails.
+bool bulkLoad(const accord::test::PostgresCluster& server, const QString& table, std::size_t rows,
+              const std::function<QString(std::size_t, std::size_t)>& insertRows) {
+    constexpr int kNoTimeout = -1;
+    // Each index as "how to drop it|how to make it again", the primary key's through its
+    // constraint.
+    const QString definitions = server.psql(
+        QString("SELECT format('ALTER TABLE %1 DROP CONSTRAINT %I', conname), "
+                "format('ALTER TABLE %1 ADD CONSTRAINT %I %s', conname, "
+                "pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid = '%1'::regclass "
+                "AND contype IN ('p', 'u') UNION ALL SELECT format('DROP INDEX %I', i.relname), "
+                "pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = '%1'::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint "
+                "c WHERE c.conindid = x.indexrelid)")
+            .arg(table));
+    std::vector<std::pair<QString, QString>> indexes;
+    for (const QString& line : definitions.split('\n', Qt::SkipEmptyParts))
+        indexes.push_back({line.section('|', 0, 0), line.section('|', 1)});
+    for (const auto& index : indexes)
+        if (server.psql(index.first).isNull()) {
+            std::printf("  could not drop an index for the load: %s\n", qPrintable(index.first));
+            return false;
+        }
+    constexpr std::size_t kBatch = 1000000;
+    bool stored = true;
+    const double inserted = secondsOf([&] {
+        for (std::size_t first = 1; first <= rows && stored; first += kBatch) {
+            const std::size_t last = std::min(first + kBatch - 1, rows);
+            stored = !server.psql(insertRows(first, last), kNoTimeout).isNull();
+            if (!stored)
+                std::printf("  the rows %zu to %zu were not stored\n", first, last);
+        }
+    });
+    if (!stored)
+        return false;
+    std::printf("  + %zu rows into %s (server-made, indexes dropped): %.0f s, %.0f rows/s\n", rows,
+                qPrintable(table), inserted, double(rows) / inserted);
+    for (const auto& index : indexes) {
+        bool made = false;
+        const double built = secondsOf([&] {
+            made = !server.psql("SET maintenance_work_mem = '512MB'; " + index.second, kNoTimeout)
+                        .isNull();
+        });
+        if (!made) {
+            std::printf("  could not build again: %s\n", qPrintable(index.second));
+            return false;
+        }
+        std::printf("    built in %.0f s: %s\n", built, qPrintable(index.second));
+    }
+    const double vacuumed = secondsOf([&] { server.psql("VACUUM ANALYZE " + table, kNoTimeout); });
+    std::printf("    VACUUM ANALYZE %s: %.0f s\n", qPrintable(table), vacuumed);
+    return true;
+}
+
 // The server's own execution time of `sql` (EXPLAIN ANALYZE), in ms.
 double serverMs(const accord::test::PostgresCluster& server, const QString& sql) {
     const QString plan = server.psql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql);
@@ -140,6 +200,8 @@ double serverMs(const accord::test::PostgresCluster& server, const QString& sql)
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    // Line by line: a run of an hour shows its figures as they come, and keeps them if stopped.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const auto total = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_STATEMENTS", 1e5));
     const auto relevant = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_RELEVANT", 1e4));
     const std::size_t holders = 1000; // statements round-robin over them
@@ -228,29 +290,34 @@ int main(int argc, char** argv) {
     if (filler > 0) {
         // Well-formed as the table's checks demand (id = hash of the text, index columns = its
         // JSON), unsigned: no query measured here reads them.
-        QString inserted;
-        const double filled = secondsOf([&] {
-            inserted = server.psql(
-                QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
-                        "signature, studio_key, asset_pcm_sha256) SELECT h, "
-                        "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
-                        "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
-                        "json_build_object('format', 'accord-grant-1', 'holder', h, 'studio', "
-                        "'filler', 'asset', json_build_object('pcmSha256', a), 'n', i)::text AS "
-                        "st FROM (SELECT i, encode(sha256(('h' || mod(i, 100000))::bytea), "
-                        "'hex') AS h, encode(sha256(('a' || i)::bytea), 'hex') AS a FROM "
-                        "generate_series(1, %1) i) k) s; SELECT count(*) FROM ledger_statements")
-                    .arg(filler));
-        });
-        if (inserted != QString::number(total + filler)) {
-            std::printf("  the filler rows were not stored (%s)\n", qPrintable(inserted));
+        const bool loaded =
+            bulkLoad(server, "ledger_statements", filler, [](std::size_t first, std::size_t last) {
+                return QString(
+                           "INSERT INTO ledger_statements (holder_key, id, kind, statement, "
+                           "signature, studio_key, asset_pcm_sha256) SELECT h, "
+                           "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
+                           "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
+                           "json_build_object('format', 'accord-grant-1', 'holder', h, 'studio', "
+                           "'filler', 'asset', json_build_object('pcmSha256', a), 'n', i)::text "
+                           "AS st FROM (SELECT i, encode(sha256(('h' || mod(i, 100000))::bytea), "
+                           "'hex') AS h, encode(sha256(('a' || i)::bytea), 'hex') AS a FROM "
+                           "generate_series(%1, %2) i) k) s")
+                    .arg(first)
+                    .arg(last);
+            });
+        const QString stored = server.psql("SELECT count(*) FROM ledger_statements");
+        if (!loaded || stored != QString::number(total + filler)) {
+            std::printf("  the filler rows were not stored (%s)\n", qPrintable(stored));
             return 1;
         }
-        std::printf("  + %zu filler rows of other holders (server-made, %.0f s)\n", filler, filled);
+        std::printf("  ledger_statements: %s rows, %s on disk\n", qPrintable(stored),
+                    qPrintable(server.psql(
+                        "SELECT pg_size_pretty(pg_total_relation_size('ledger_statements'))")));
+    } else {
+        // Statistics, as autovacuum gathers them on a live server after a load this size:
+        // without them the planner guesses and scans the table for a recording's revocations.
+        server.psql("ANALYZE ledger_statements");
     }
-    // Statistics, as autovacuum gathers them on a live server after a load this size: without
-    // them the planner guesses and scans the table for a recording's revocations.
-    server.psql("ANALYZE ledger_statements");
 
     // A studio whose holders signed `relevant` of the statements.
     ledger::Interest interest;
@@ -293,24 +360,27 @@ int main(int argc, char** argv) {
         static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_RECORD_FILLER", 0));
     if (recordFiller > 0) {
         // Well-formed as the table's checks demand, unsigned, of other models: never read below.
-        const double filled = secondsOf([&] {
-            server.psql(QString("INSERT INTO ledger_records (signer_key, id, kind, record, "
-                                "signature, models) SELECT s, encode(sha256(convert_to(r, "
-                                "'UTF8')), 'hex'), 'model', r, repeat('0', 128), "
-                                "jsonb_build_array(w) FROM (SELECT s, w, json_build_object("
-                                "'format', 'accord-model-1', 'studio', s, 'model', "
-                                "json_build_object('weightsSha256', w), 'n', i)::text AS r FROM "
-                                "(SELECT i, encode(sha256(('s' || mod(i, 1000))::bytea), 'hex') "
-                                "AS s, encode(sha256(('w' || i)::bytea), 'hex') AS w FROM "
-                                "generate_series(1, %1) i) k) f")
-                            .arg(recordFiller));
-        });
-        std::printf("  + %zu filler records of other models (server-made, %.0f s)\n", recordFiller,
-                    filled);
+        const bool loaded = bulkLoad(
+            server, "ledger_records", recordFiller, [](std::size_t first, std::size_t last) {
+                return QString(
+                           "INSERT INTO ledger_records (signer_key, id, kind, record, signature, "
+                           "models) SELECT s, encode(sha256(convert_to(r, 'UTF8')), 'hex'), "
+                           "'model', r, repeat('0', 128), jsonb_build_array(w) FROM (SELECT s, "
+                           "w, json_build_object('format', 'accord-model-1', 'studio', s, "
+                           "'model', json_build_object('weightsSha256', w), 'n', i)::text AS r "
+                           "FROM (SELECT i, encode(sha256(('s' || mod(i, 1000))::bytea), 'hex') "
+                           "AS s, encode(sha256(('w' || i)::bytea), 'hex') AS w FROM "
+                           "generate_series(%1, %2) i) k) f")
+                    .arg(first)
+                    .arg(last);
+            });
+        if (!loaded)
+            return 1;
+    } else {
+        // As autovacuum would after such a load: statistics, and the GIN index's pending
+        // entries merged (until then a lookup also scans the pending list).
+        server.psql("VACUUM ANALYZE ledger_records");
     }
-    // As autovacuum would after such a load: statistics, and the GIN index's pending entries
-    // merged (until then a lookup also scans the pending list).
-    server.psql("VACUUM ANALYZE ledger_records");
     server.psql("ANALYZE ledger_statements");
     const std::string weights = sha256Hex("weights" + std::to_string(models / 2 + 7));
     ledger::ModelHistory modelHistory;

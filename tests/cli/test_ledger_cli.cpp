@@ -525,6 +525,15 @@ private slots:
                  QString("2"));
         const QString rows = server.psql("SELECT count(*) FROM ledger_landmarks");
         QVERIFY(rows.toInt() > 10000);
+        // The server made the rows from the claims' signed landmarks (12 bytes each), and takes
+        // no row inserted any other way.
+        QCOMPARE(server.psql("SELECT sum(octet_length(landmarks)) / 12 FROM "
+                             "ledger_fingerprint_claims"),
+                 rows);
+        QVERIFY(server
+                    .psql("INSERT INTO ledger_landmarks SELECT 1, 4, number, 0, 0, 0 FROM "
+                          "ledger_fingerprint_claims LIMIT 1")
+                    .isNull());
         // Pushed again: nothing fingerprinted or sent twice.
         const QJsonObject again = runCli({"--json", "ledger", "push", "--to", url}, studioA)
                                       .json()

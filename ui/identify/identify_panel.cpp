@@ -1,6 +1,7 @@
 #include "accord/ui/identify/identify_panel.h"
 
 #include "accord/audio/cancelled.h"
+#include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
 #include "accord/ui/common/audio_files.h"
@@ -100,20 +101,10 @@ std::pair<std::string, std::string> claimOf(const Registry& registry,
 }
 
 // The ledger's matches joined to this studio's: one that is a local match's recording under the
-// same key marks that match; the others are added. A ledger that cannot be searched is said, and
-// the local matches stand.
-void addLedgerMatches(const Registry& registry, const QString& file,
-                      const std::atomic<bool>* cancel, IdentifyOutcome& outcome) {
-    std::vector<workflows::IdentifiedRecording> onLedger;
-    try {
-        const auto ledger = ledger::Ledger::connect(outcome.ledgerUrl.toStdString());
-        onLedger = workflows::identifyFileOnLedger(*ledger, file.toStdString(), cancel);
-    } catch (const audio::Cancelled&) {
-        throw;
-    } catch (const std::exception& error) {
-        outcome.ledgerProblem = QString::fromUtf8(error.what());
-        return;
-    }
+// same key marks that match; the others are added.
+void addLedgerMatches(const Registry& registry,
+                      std::vector<workflows::IdentifiedRecording> onLedger,
+                      IdentifyOutcome& outcome) {
     std::vector<std::pair<std::string, std::string>> local;
     for (const workflows::IdentifiedRecording& r : outcome.matches)
         local.push_back(claimOf(registry, r));
@@ -126,6 +117,35 @@ void addLedgerMatches(const Registry& registry, const QString& file,
         outcome.matches.push_back(std::move(r));
         outcome.foundIn.push_back(FoundIn::Ledger);
     }
+}
+
+// This studio's index and, when a ledger is set, the ledger's catalogue, searched on one
+// decoding of the file (docs/LEDGER.md "Identify on the server"). A ledger that cannot be
+// searched is said, and the local matches stand.
+void identifyHereAndOnLedger(const Registry& registry, const FingerprintIndex& index,
+                             const QString& file, const std::atomic<bool>* cancel,
+                             IdentifyOutcome& outcome) {
+    std::unique_ptr<ledger::Ledger> ledger;
+    if (!outcome.ledgerUrl.isEmpty()) {
+        try {
+            ledger = ledger::Ledger::connect(outcome.ledgerUrl.toStdString());
+        } catch (const Error& error) {
+            outcome.ledgerProblem = QString::fromUtf8(error.what());
+        }
+    }
+    std::vector<workflows::IdentifiedRecording> onLedger;
+    if (ledger) {
+        workflows::IdentifiedHereAndOnLedger both = workflows::identifyFileHereAndOnLedger(
+            registry, index, *ledger, file.toStdString(), cancel, &outcome.fileSeconds);
+        outcome.matches = std::move(both.here);
+        onLedger = std::move(both.onLedger);
+        outcome.ledgerProblem = QString::fromStdString(both.ledgerProblem);
+    } else {
+        outcome.matches = workflows::identifyFile(registry, index, file.toStdString(), cancel,
+                                                  &outcome.fileSeconds);
+    }
+    outcome.foundIn.assign(outcome.matches.size(), FoundIn::Here);
+    addLedgerMatches(registry, std::move(onLedger), outcome);
 }
 
 QString stretch(double from, double seconds) {
@@ -153,11 +173,7 @@ IdentifyOutcome identifyOnWorker(const QString& file, const QString& registryPat
             cancel.get());
         for (const std::string& sentence : update.skipped)
             outcome.skipped << fromStd(sentence);
-        outcome.matches = workflows::identifyFile(*registry, *index, file.toStdString(),
-                                                  cancel.get(), &outcome.fileSeconds);
-        outcome.foundIn.assign(outcome.matches.size(), FoundIn::Here);
-        if (!ledgerUrl.isEmpty())
-            addLedgerMatches(*registry, file, cancel.get(), outcome);
+        identifyHereAndOnLedger(*registry, *index, file, cancel.get(), outcome);
         outcome.completed = true;
     } catch (const audio::Cancelled&) {
         outcome.cancelled = true;

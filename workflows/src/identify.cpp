@@ -173,10 +173,9 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
     return update;
 }
 
-std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
-                                                   const WindowMatcher& matchWindowLandmarks,
-                                                   const std::atomic<bool>* cancel,
-                                                   double* fileSeconds) {
+std::vector<std::vector<IdentifiedRecording>>
+searchFileInWindows(const std::string& path, const std::vector<WindowSearch>& searches,
+                    const std::atomic<bool>* cancel, double* fileSeconds) {
     // Long files are matched in overlapping windows, so memory stays bounded whatever their
     // length and a recording used twice is found twice (docs/IDENTIFY.md "Long files").
     const auto windowFrames =
@@ -185,10 +184,11 @@ std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
         std::uint32_t(kIdentifyOverlapSeconds / dsp::fingerprint::kFrameSeconds);
     std::vector<dsp::Landmark> window;
     std::uint32_t windowStart = 0;
-    std::vector<dsp::LandmarkMatch> matches;
+    std::vector<std::vector<dsp::LandmarkMatch>> matches(searches.size());
     auto matchWindow = [&] {
-        for (dsp::LandmarkMatch& m : matchWindowLandmarks(window))
-            mergeMatch(matches, m);
+        for (std::size_t s = 0; s < searches.size(); ++s)
+            for (dsp::LandmarkMatch& m : searches[s].matchWindow(window))
+                mergeMatch(matches[s], m);
     };
     const double seconds = streamLandmarks(
         path, dsp::FingerprintSide::Query,
@@ -210,9 +210,13 @@ std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
     matchWindow();
     if (fileSeconds)
         *fileSeconds = seconds;
-    std::sort(matches.begin(), matches.end(),
-              [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
-    return matches;
+    std::vector<std::vector<IdentifiedRecording>> reports;
+    for (std::size_t s = 0; s < searches.size(); ++s) {
+        std::sort(matches[s].begin(), matches[s].end(),
+                  [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+        reports.push_back(searches[s].report(matches[s]));
+    }
+    return reports;
 }
 
 bool hasSound(const Render& render) {
@@ -231,41 +235,46 @@ IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordi
     return r;
 }
 
+WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index) {
+    WindowSearch search;
+    search.matchWindow = [&index](const std::vector<dsp::Landmark>& query) {
+        return dsp::matchLandmarks(
+            query, [&](const std::vector<std::uint32_t>& hashes,
+                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                index.lookup(hashes,
+                             [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                                 hit(i, {recording, l.frame, l.span, l.pitchCents});
+                             });
+            });
+    };
+    search.report = [&registry, &index](const std::vector<dsp::LandmarkMatch>& matches) {
+        std::vector<IdentifiedRecording> found;
+        for (const dsp::LandmarkMatch& match : matches) {
+            const auto recording = index.recording(match.recording);
+            if (!recording)
+                continue;
+            IdentifiedRecording r = identifiedAs(match, recording->seconds);
+            r.kind = recording->kind;
+            r.id = recording->registryId;
+            if (r.kind == IndexedKind::Asset) {
+                if (const auto asset = registry.asset(r.id))
+                    r.owner = asset->owner;
+            } else {
+                r.owner = renderOwner(registry, r.id);
+            }
+            if (const auto holder = registry.holder(r.owner))
+                r.ownerName = holder->name;
+            found.push_back(std::move(r));
+        }
+        return found;
+    };
+    return search;
+}
+
 std::vector<IdentifiedRecording>
 identifyFile(const Registry& registry, const FingerprintIndex& index, const std::string& path,
              const std::atomic<bool>* cancel, double* fileSeconds) {
-    const auto matches = matchFileInWindows(
-        path,
-        [&](const std::vector<dsp::Landmark>& query) {
-            return dsp::matchLandmarks(
-                query, [&](const std::vector<std::uint32_t>& hashes,
-                           const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                    index.lookup(hashes, [&](std::size_t i, std::int64_t recording,
-                                             const IndexedLandmark& l) {
-                        hit(i, {recording, l.frame, l.span, l.pitchCents});
-                    });
-                });
-        },
-        cancel, fileSeconds);
-    std::vector<IdentifiedRecording> found;
-    for (const dsp::LandmarkMatch& match : matches) {
-        const auto recording = index.recording(match.recording);
-        if (!recording)
-            continue;
-        IdentifiedRecording r = identifiedAs(match, recording->seconds);
-        r.kind = recording->kind;
-        r.id = recording->registryId;
-        if (r.kind == IndexedKind::Asset) {
-            if (const auto asset = registry.asset(r.id))
-                r.owner = asset->owner;
-        } else {
-            r.owner = renderOwner(registry, r.id);
-        }
-        if (const auto holder = registry.holder(r.owner))
-            r.ownerName = holder->name;
-        found.push_back(std::move(r));
-    }
-    return found;
+    return searchFileInWindows(path, {localSearch(registry, index)}, cancel, fileSeconds).front();
 }
 
 } // namespace accord::workflows

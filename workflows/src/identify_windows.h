@@ -2,7 +2,8 @@
 
 // What local identification (identify.cpp) and identification against the ledger's catalogue
 // (ledger_catalogue.cpp) share: the file's query landmarks matched window by window, whatever
-// holds the fingerprints (docs/IDENTIFY.md "Long files").
+// holds the fingerprints (docs/IDENTIFY.md "Long files"), by one search or by several at once on
+// one decoding of the file (docs/LEDGER.md "Identify on the server").
 
 #include "accord/dsp/fingerprint.h"
 #include "accord/workflows/identify.h"
@@ -18,13 +19,22 @@ namespace accord::workflows {
 using WindowMatcher =
     std::function<std::vector<dsp::LandmarkMatch>(const std::vector<dsp::Landmark>&)>;
 
-// The matches in the audio file at `path`, matched in overlapping windows by `matchWindow`, the
-// same use of a recording seen in two windows merged, strongest first. Throws BadInput naming the
-// file when it cannot be read as audio.
-std::vector<dsp::LandmarkMatch> matchFileInWindows(const std::string& path,
-                                                   const WindowMatcher& matchWindow,
-                                                   const std::atomic<bool>* cancel,
-                                                   double* fileSeconds);
+// One search of a file: how each window is matched, and how the file's matches (merged over the
+// windows, strongest first) are reported.
+struct WindowSearch {
+    WindowMatcher matchWindow;
+    std::function<std::vector<IdentifiedRecording>(const std::vector<dsp::LandmarkMatch>&)> report;
+};
+
+// Each search's report on the audio file at `path`, the file decoded and fingerprinted once for
+// all of them and matched in overlapping windows, the same use of a recording seen in two windows
+// merged. Throws BadInput naming the file when it cannot be read as audio.
+std::vector<std::vector<IdentifiedRecording>>
+searchFileInWindows(const std::string& path, const std::vector<WindowSearch>& searches,
+                    const std::atomic<bool>* cancel, double* fileSeconds);
+
+// identifyFile's search: the local index, matches named from the registry.
+WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index);
 
 // A render whose sound is on file, so it can be fingerprinted: not a MIDI variation (notes, no
 // sound), not a live render (the plugin's, never written).

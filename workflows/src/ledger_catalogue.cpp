@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -166,72 +167,115 @@ FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& le
     return pushed;
 }
 
-std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
-                                                      const std::string& path,
-                                                      const std::atomic<bool>* cancel,
-                                                      double* fileSeconds) {
-    ledger::Catalogue catalogue(ledger);
-    std::map<std::int64_t, ledger::CatalogueRecording> verified;
-    std::map<std::int64_t, std::set<LandmarkKey>> verifiedLandmarks;
+namespace {
+
+// identifyFileOnLedger's search: the server's rows, then the recordings found verified and
+// matched again on their verified landmarks alone.
+WindowSearch ledgerSearch(ledger::Ledger& ledger) {
     struct Row {
         std::size_t hashIndex;
         std::int64_t recording;
         IndexedLandmark landmark;
     };
-    const auto matches = matchFileInWindows(
-        path,
-        [&](const std::vector<dsp::Landmark>& query) {
-            // First on the server's rows as they come...
-            std::vector<Row> rows;
-            const auto fromServer = dsp::matchLandmarks(
-                query, [&](const std::vector<std::uint32_t>& hashes,
-                           const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                    catalogue.lookup(
-                        hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
-                        [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
-                            rows.push_back({i, recording, l});
-                            hit(i, {recording, l.frame, l.span, l.pitchCents});
-                        });
-                });
-            if (fromServer.empty())
-                return fromServer;
-            // ...then, the recordings found verified (their owners' signatures over their
-            // landmarks), again on the rows those landmarks hold: a row the server made up or
-            // moved counts for nothing (docs/LEDGER.md "Catalogue").
-            for (const dsp::LandmarkMatch& m : fromServer)
-                if (!verified.count(m.recording)) {
-                    ledger::CatalogueRecording recording = catalogue.recording(m.recording);
-                    auto& keys = verifiedLandmarks[m.recording];
-                    for (const IndexedLandmark& l : recording.landmarks)
-                        keys.insert(keyOf(l));
-                    verified.emplace(m.recording, std::move(recording));
+    struct Found {
+        explicit Found(ledger::Ledger& l) : catalogue(l) {}
+        ledger::Catalogue catalogue;
+        std::map<std::int64_t, ledger::CatalogueRecording> verified;
+        std::map<std::int64_t, std::set<LandmarkKey>> verifiedLandmarks;
+    };
+    // Shared by the matcher and the report, which outlive this call.
+    const auto found = std::make_shared<Found>(ledger);
+    WindowSearch search;
+    search.matchWindow = [found](const std::vector<dsp::Landmark>& query) {
+        // First on the server's rows as they come...
+        std::vector<Row> rows;
+        const auto fromServer = dsp::matchLandmarks(
+            query, [&](const std::vector<std::uint32_t>& hashes,
+                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                found->catalogue.lookup(
+                    hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
+                    [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
+                        rows.push_back({i, recording, l});
+                        hit(i, {recording, l.frame, l.span, l.pitchCents});
+                    });
+            });
+        if (fromServer.empty())
+            return fromServer;
+        // ...then, the recordings found verified (their owners' signatures over their
+        // landmarks), again on the rows those landmarks hold: a row the server made up or
+        // moved counts for nothing (docs/LEDGER.md "Catalogue").
+        for (const dsp::LandmarkMatch& m : fromServer)
+            if (!found->verified.count(m.recording)) {
+                ledger::CatalogueRecording recording = found->catalogue.recording(m.recording);
+                auto& keys = found->verifiedLandmarks[m.recording];
+                for (const IndexedLandmark& l : recording.landmarks)
+                    keys.insert(keyOf(l));
+                found->verified.emplace(m.recording, std::move(recording));
+            }
+        // The same query asks for the same hashes, so the first pass's rows answer it.
+        return dsp::matchLandmarks(
+            query, [&](const std::vector<std::uint32_t>&,
+                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                for (const Row& row : rows) {
+                    const auto keys = found->verifiedLandmarks.find(row.recording);
+                    if (keys != found->verifiedLandmarks.end() &&
+                        keys->second.count(keyOf(row.landmark)))
+                        hit(row.hashIndex, {row.recording, row.landmark.frame, row.landmark.span,
+                                            row.landmark.pitchCents});
                 }
-            // The same query asks for the same hashes, so the first pass's rows answer it.
-            return dsp::matchLandmarks(
-                query, [&](const std::vector<std::uint32_t>&,
-                           const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                    for (const Row& row : rows) {
-                        const auto keys = verifiedLandmarks.find(row.recording);
-                        if (keys != verifiedLandmarks.end() &&
-                            keys->second.count(keyOf(row.landmark)))
-                            hit(row.hashIndex, {row.recording, row.landmark.frame,
-                                                row.landmark.span, row.landmark.pitchCents});
-                    }
-                });
-        },
-        cancel, fileSeconds);
-    std::vector<IdentifiedRecording> found;
-    for (const dsp::LandmarkMatch& match : matches) {
-        const ledger::CatalogueRecording& recording = verified.at(match.recording);
-        IdentifiedRecording r = identifiedAs(match, recording.fields.seconds);
-        r.kind = recording.fields.render ? IndexedKind::Render : IndexedKind::Asset;
-        r.lineage = recording.fields.render;
-        r.id = recording.fields.pcmSha256;
-        r.owner = recording.fields.holder;
-        r.ownerName = recording.fields.holderName;
-        found.push_back(std::move(r));
-    }
-    return found;
+            });
+    };
+    search.report = [found](const std::vector<dsp::LandmarkMatch>& matches) {
+        std::vector<IdentifiedRecording> reported;
+        for (const dsp::LandmarkMatch& match : matches) {
+            const ledger::CatalogueRecording& recording = found->verified.at(match.recording);
+            IdentifiedRecording r = identifiedAs(match, recording.fields.seconds);
+            r.kind = recording.fields.render ? IndexedKind::Render : IndexedKind::Asset;
+            r.lineage = recording.fields.render;
+            r.id = recording.fields.pcmSha256;
+            r.owner = recording.fields.holder;
+            r.ownerName = recording.fields.holderName;
+            reported.push_back(std::move(r));
+        }
+        return reported;
+    };
+    return search;
+}
+
+} // namespace
+
+std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
+                                                      const std::string& path,
+                                                      const std::atomic<bool>* cancel,
+                                                      double* fileSeconds) {
+    return searchFileInWindows(path, {ledgerSearch(ledger)}, cancel, fileSeconds).front();
+}
+
+IdentifiedHereAndOnLedger
+identifyFileHereAndOnLedger(const Registry& registry, const FingerprintIndex& index,
+                            ledger::Ledger& ledger, const std::string& path,
+                            const std::atomic<bool>* cancel, double* fileSeconds) {
+    IdentifiedHereAndOnLedger identified;
+    // The ledger failing (the connection lost, a claim changed on the server) stops its search,
+    // not the local one, which goes on over the same decoding.
+    const WindowSearch onLedger = ledgerSearch(ledger);
+    WindowSearch untilItFails{[&](const std::vector<dsp::Landmark>& query) {
+                                  if (!identified.ledgerProblem.empty())
+                                      return std::vector<dsp::LandmarkMatch>{};
+                                  try {
+                                      return onLedger.matchWindow(query);
+                                  } catch (const Error& e) {
+                                      identified.ledgerProblem = e.what();
+                                      return std::vector<dsp::LandmarkMatch>{};
+                                  }
+                              },
+                              onLedger.report};
+    auto reports = searchFileInWindows(path, {localSearch(registry, index), untilItFails}, cancel,
+                                       fileSeconds);
+    identified.here = std::move(reports[0]);
+    if (identified.ledgerProblem.empty())
+        identified.onLedger = std::move(reports[1]);
+    return identified;
 }
 
 } // namespace accord::workflows

@@ -45,4 +45,21 @@ std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
                                                       const std::atomic<bool>* cancel = nullptr,
                                                       double* fileSeconds = nullptr);
 
+struct IdentifiedHereAndOnLedger {
+    std::vector<IdentifiedRecording> here;     // as identifyFile finds them
+    std::vector<IdentifiedRecording> onLedger; // as identifyFileOnLedger finds them
+    std::string ledgerProblem; // why the ledger's search failed (its matches then empty)
+};
+
+// identifyFile and identifyFileOnLedger on one decoding and fingerprinting of the file (the
+// Identify panel's search, docs/LEDGER.md "Identify on the server"). The ledger failing (its
+// connection lost, a claim changed on the server) is said in `ledgerProblem` and the local
+// search goes on. Throws BadInput naming the file when it cannot be read as audio.
+IdentifiedHereAndOnLedger identifyFileHereAndOnLedger(const Registry& registry,
+                                                      const FingerprintIndex& index,
+                                                      ledger::Ledger& ledger,
+                                                      const std::string& path,
+                                                      const std::atomic<bool>* cancel = nullptr,
+                                                      double* fileSeconds = nullptr);
+
 } // namespace accord::workflows
