@@ -49,6 +49,15 @@ std::string rangeSentence(const std::optional<models::VoicePitchRange>& range) {
                  : "range not recorded (trained by an earlier Accord)";
 }
 
+// What a voice model sings up to, and where its training recordings stopped (null when an
+// earlier Accord did not record it).
+json bandJson(const Model& model) {
+    const models::TrainedBand band = models::trainedBand(model.metricsJson);
+    return {{"sings_up_to_hz", std::lround(band.singsUpToHz)},
+            {"recordings_edge_hz",
+             band.recordingsEdgeHz > 0 ? json(std::lround(band.recordingsEdgeHz)) : json(nullptr)}};
+}
+
 json modelEntry(const ConsentGraph& graph, const Model& model) {
     json training = json::array();
     for (const TrainingSource& source : model.training)
@@ -63,7 +72,8 @@ json modelEntry(const ConsentGraph& graph, const Model& model) {
             {"created_at", model.createdAt},
             {"source_revoked", model.sourceRevoked},
             {"training", training},
-            {"pitch_range", range ? pitchRangeJson(*range) : json(nullptr)}};
+            {"pitch_range", range ? pitchRangeJson(*range) : json(nullptr)},
+            {"band", model.kind == ModelKind::Voice ? bandJson(model) : json(nullptr)}};
 }
 
 ExitCode modelList(const Arguments& args, Registry& registry, std::ostream& out) {

@@ -208,21 +208,31 @@ int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange
     return -12 * static_cast<int>(std::lround(distance / 12));
 }
 
-std::string describeTrainedBand(const std::string& metricsJson) {
+TrainedBand trainedBand(const std::string& metricsJson) {
     const voice::HighBandModel band =
         voice::HighBandModel::fromMetrics(json::parse(metricsJson, nullptr, false));
+    TrainedBand trained;
+    if (band.bandEdgeHz > 0)
+        trained.recordingsEdgeHz = band.bandEdgeHz;
+    if (band.present())
+        trained.singsUpToHz = std::max(trained.singsUpToHz, band.bandHighHz(band.bands - 1));
+    return trained;
+}
+
+std::string describeTrainedBand(const std::string& metricsJson) {
+    const TrainedBand band = trainedBand(metricsJson);
     const auto kHz = [](double hz) {
         char text[32];
         std::snprintf(text, sizeof text, "%.1f kHz", hz / 1000);
         return std::string(text);
     };
-    if (!(band.bandEdgeHz > 0))
+    if (!(band.recordingsEdgeHz > 0))
         return "up to 8 kHz (band not recorded: trained by an earlier Accord)";
-    if (!band.present())
-        return "up to 8 kHz: its recordings stop at " + kHz(band.bandEdgeHz) +
+    if (band.singsUpToHz <= 8000)
+        return "up to 8 kHz: its recordings stop at " + kHz(band.recordingsEdgeHz) +
                " (band-limited; it adds no band it never heard)";
-    return "up to " + kHz(band.bandHighHz(band.bands - 1)) + ", as its recordings (band edge " +
-           kHz(band.bandEdgeHz) + ")";
+    return "up to " + kHz(band.singsUpToHz) + ", as its recordings (band edge " +
+           kHz(band.recordingsEdgeHz) + ")";
 }
 
 // ---- reading cards -----------------------------------------------------------------------------

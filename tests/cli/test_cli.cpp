@@ -696,6 +696,14 @@ private slots:
                  trainedMedian);
         QCOMPARE(r.json().value("training").toArray().at(0).toObject().value("grant").toString(),
                  trainGrant);
+        // The band it sings: never above where its recordings stopped, 8 kHz when they stopped
+        // there or under.
+        const QJsonObject band = r.json().value("band").toObject();
+        const int singsUpTo = band.value("sings_up_to_hz").toInt();
+        const int recordingsEdge = band.value("recordings_edge_hz").toInt();
+        QVERIFY2(recordingsEdge > 0 && singsUpTo >= 8000 &&
+                     (singsUpTo <= recordingsEdge || singsUpTo == 8000),
+                 qPrintable(QString("%1 / %2").arg(singsUpTo).arg(recordingsEdge)));
         QJsonObject against = r.json().value("against").toObject();
         QCOMPARE(against.value("performance_range").toObject().value("median_hz").toDouble(),
                  performanceMedian);

@@ -464,8 +464,8 @@ private slots:
             const QJsonObject record = r.toObject();
             if (record.value("kind").toString() != "manifest")
                 continue;
-            const bool after = record.value("state").toString() == "made-after-revocation";
-            QCOMPARE(record.value("exported").toString() >= revokedAt, after);
+            const bool madeAfter = record.value("state").toString() == "made-after-revocation";
+            QCOMPARE(record.value("exported").toString() >= revokedAt, madeAfter);
         }
         QVERIFY(runCli({"ledger", "query", "--from", url, "--model", weights})
                     .out.contains("made after its training grant was revoked (" +

@@ -525,7 +525,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 if (stopped)
                     continue;
                 changedHashes.push_back(hash);
-                auto insert = [&](std::int64_t recording, const IndexedLandmark& l) {
+                auto insertRow = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
                         .bind(2, recording)
                         .bind(3, std::int64_t(l.frame))
@@ -537,11 +537,11 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 if (rows + std::int64_t(end - first) > impl_->maxRowsPerHash) {
                     stop.bind(1, std::int64_t(hash)).step();
                     stop.reset();
-                    insert(kStoppedRecording, IndexedLandmark{});
+                    insertRow(kStoppedRecording, IndexedLandmark{});
                     continue;
                 }
                 for (std::size_t i = first; i < end; ++i)
-                    insert(id, batch[i]);
+                    insertRow(id, batch[i]);
             }
             batch.clear();
             impl_->recordChanges(generation, part++, changedHashes);

@@ -114,7 +114,7 @@ struct Track {
         std::nullopt; // post-fader, to the reverb bus; none: no send
     // Take lanes, newest first: every recorded pass, kept whole. Only `clips` sound; comping
     // (compTake) places parts of takes there (docs/STUDIO.md "Takes and comping").
-    std::vector<Clip> takes;
+    std::vector<Clip> takes = {};
     std::optional<TrackArm> recordArm = std::nullopt; // none: not armed
 };
 

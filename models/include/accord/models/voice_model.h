@@ -179,9 +179,15 @@ int suggestedOctaveTranspose(const VoicePitchRange& model, const VoicePitchRange
                              double transposeSemitones);
 
 // The band a model sings, from its card's metrics (VoiceModelCard::metricsJson or the registry's
-// Model::metricsJson): "up to 13.2 kHz, as its recordings", "up to 8 kHz: its recordings stop at
-// 7.9 kHz" (band-limited: it does not invent a top it never heard), or, for a model trained before
-// Accord learned the band, "up to 8 kHz (band not recorded: trained by an earlier Accord)".
+// Model::metricsJson).
+struct TrainedBand {
+    double singsUpToHz = 8000;   // the top of its output
+    double recordingsEdgeHz = 0; // where its training recordings stop; 0: not recorded
+};
+TrainedBand trainedBand(const std::string& metricsJson);
+// "up to 13.2 kHz, as its recordings", "up to 8 kHz: its recordings stop at 7.9 kHz"
+// (band-limited: it does not invent a top it never heard), or, for a model trained before Accord
+// learned the band, "up to 8 kHz (band not recorded: trained by an earlier Accord)".
 std::string describeTrainedBand(const std::string& metricsJson);
 
 struct VoiceModelAccess;
