@@ -44,10 +44,10 @@
 // every input take and output to the scratch folder, to listen to).
 
 #include "bench_common.h"
+#include "model_file_card.h"
 #include "voice_measures.h"
 
 #include "accord/audio/audio_io.h"
-#include "accord/core/crypto.h"
 #include "accord/core/files.h"
 #include "accord/dsp/resample.h"
 #include "accord/models/live_voice.h"
@@ -431,25 +431,10 @@ nlohmann::ordered_json toJson(const Row& r) {
 // lengths and checksum made to match (models/voice_model.h: the file format).
 void writeWithoutBand(const std::string& from, const std::string& to) {
     const std::string bytes = accord::readWholeFile(from);
-    const auto u64 = [&](std::size_t at) {
-        std::uint64_t value = 0;
-        for (int i = 7; i >= 0; --i)
-            value = (value << 8) | static_cast<unsigned char>(bytes[at + std::size_t(i)]);
-        return value;
-    };
-    const std::uint64_t cardBytes = u64(16), weightsBytes = u64(24);
-    nlohmann::json card = nlohmann::json::parse(bytes.substr(32, cardBytes));
+    nlohmann::json card = nlohmann::json::parse(accord::test::modelFileCard(bytes));
     card["metrics"]["highBand"] = {
         {"bands", 0}, {"voiced", nlohmann::json::array()}, {"unvoiced", nlohmann::json::array()}};
-    const std::string text = card.dump(2);
-    std::string out = bytes.substr(0, 16);
-    for (const std::uint64_t value : {std::uint64_t(text.size()), weightsBytes})
-        for (int i = 0; i < 8; ++i)
-            out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-    out += text + bytes.substr(32 + cardBytes, weightsBytes);
-    const accord::Bytes digest = accord::fromHex(accord::sha256Hex(out), "digest");
-    out.append(digest.begin(), digest.end());
-    accord::writeFileAtomically(to, out);
+    accord::writeFileAtomically(to, accord::test::modelFileWithCard(bytes, card.dump(2)));
 }
 
 bool wanted(const std::string& model) {

@@ -4,11 +4,11 @@
 // lineage, resume) are tested in tests/workflows/test_voice_workflows.cpp.
 
 #include "accord/audio/audio_io.h"
-#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/models/voice_model.h"
 
+#include "model_file_card.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -147,25 +147,10 @@ private Q_SLOTS:
         const std::string good = dir_.filePath("good.accordvoice").toStdString();
         models::writeVoiceModel(good, trained, {"m-1", "h-1", "Ada", "2026-12-06T00:00:00Z", {}});
         const std::string bytes = readWholeFile(good);
-        const auto u64 = [&](std::size_t at) {
-            std::uint64_t value = 0;
-            for (int i = 7; i >= 0; --i)
-                value = (value << 8) | static_cast<unsigned char>(bytes[at + std::size_t(i)]);
-            return value;
-        };
-        const std::uint64_t cardBytes = u64(16), weightsBytes = u64(24);
-        const std::string card = bytes.substr(32, cardBytes);
-        const std::string weights = bytes.substr(32 + cardBytes, weightsBytes);
+        const std::string card = test::modelFileCard(bytes);
         // The same container around another card, its lengths and checksum made to match.
         const auto withCard = [&](const std::string& text) {
-            std::string out = bytes.substr(0, 16);
-            for (const std::uint64_t value : {std::uint64_t(text.size()), weightsBytes})
-                for (int i = 0; i < 8; ++i)
-                    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-            out += text + weights;
-            const Bytes digest = fromHex(sha256Hex(out), "digest");
-            out.append(digest.begin(), digest.end());
-            return out;
+            return test::modelFileWithCard(bytes, text);
         };
         QVERIFY_THROWS_NO_EXCEPTION(models::readVoiceModelCard(good));
         const auto replaced = [&](const std::string& key, const std::string& value) {
