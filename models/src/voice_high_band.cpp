@@ -35,13 +35,6 @@ double bandDensity(const float* power, double loHz, double hiHz) {
     return sum / std::max(hi - lo, 1) / (dsp::spectrumWindowPower() * an::kSampleRate / 2);
 }
 
-std::vector<float> hannWindow(int size) {
-    std::vector<float> window(static_cast<std::size_t>(size));
-    for (int n = 0; n < size; ++n)
-        window[static_cast<std::size_t>(n)] = float(0.5 - 0.5 * std::cos(2 * kPi * n / size));
-    return window;
-}
-
 double clampedLog(double ratio) {
     return std::clamp(std::log(std::max(ratio, 1e-30)), -kFeatureLimit, kFeatureLimit);
 }
@@ -109,7 +102,7 @@ double measuredBandEdgeHz(const std::vector<float>& samples, int rate) {
     if (samples.size() < std::size_t(size))
         return 0;
     dsp::RealFft fft(size);
-    const std::vector<float> window = hannWindow(size);
+    const std::vector<float> window = dsp::periodicHannWindow(size);
     std::vector<double> mean(std::size_t(fft.bins()), 0.0);
     const auto length = std::int64_t(samples.size());
     for (std::int64_t start = 0; start + size <= length; start += size / 2) {
@@ -203,7 +196,7 @@ void HighBandFit::add(const std::vector<float>& samples, int rate,
     // Frames of 32 ms at the recording's rate, centred where the 16 kHz analysis centres its own.
     const int size = 2 * int(std::lround(0.016 * rate));
     dsp::RealFft fft(size);
-    const std::vector<float> window = hannWindow(size);
+    const std::vector<float> window = dsp::periodicHannWindow(size);
     double windowPower = 0;
     for (const float w : window)
         windowPower += double(w) * w;

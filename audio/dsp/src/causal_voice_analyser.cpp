@@ -1,5 +1,6 @@
 #include "accord/dsp/causal_voice_analyser.h"
 
+#include "accord/dsp/fft.h"
 #include "accord/dsp/level.h"
 #include "accord/dsp/mel.h"
 
@@ -12,8 +13,6 @@ using namespace analysis;
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 int powerOfTwoAtLeast(int n) {
     int size = 1;
     while (size < n)
@@ -25,10 +24,7 @@ int powerOfTwoAtLeast(int n) {
 
 CausalVoiceAnalyser::CausalVoiceAnalyser(const PitchOptions& options)
     : options_(options), yin_(options) {
-    levelWindow_.resize(kLevelWindow);
-    for (int n = 0; n < kLevelWindow; ++n)
-        levelWindow_[static_cast<size_t>(n)] =
-            static_cast<float>(0.5 - 0.5 * std::cos(2 * kPi * n / kLevelWindow));
+    levelWindow_ = periodicHannWindow(kLevelWindow);
     // A periodic Hann window of L samples has sum w^2 = 3L/8.
     levelScale_ = spectrumWindowPower() / (3.0 / 8.0 * kLevelWindow);
     power_.resize(kSpectrumBins);

@@ -4,6 +4,7 @@
 
 #include <fftw3.h>
 
+#include <cmath>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -77,6 +78,14 @@ void powerSpectrum(const std::complex<float>* spectrum, int bins, float* power) 
     for (int k = 0; k < bins; ++k)
         power[k] =
             spectrum[k].real() * spectrum[k].real() + spectrum[k].imag() * spectrum[k].imag();
+}
+
+std::vector<float> periodicHannWindow(int size) {
+    std::vector<float> window(static_cast<std::size_t>(size));
+    for (int n = 0; n < size; ++n)
+        window[static_cast<std::size_t>(n)] =
+            static_cast<float>(0.5 - 0.5 * std::cos(2.0 * M_PI * n / size));
+    return window;
 }
 
 } // namespace accord::dsp

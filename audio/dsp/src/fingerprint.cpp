@@ -116,12 +116,7 @@ bool inRange(const Cells& c) {
 }
 
 const std::vector<float>& hannWindow() {
-    static const std::vector<float> window = [] {
-        std::vector<float> w(kFftSize);
-        for (int n = 0; n < kFftSize; ++n)
-            w[std::size_t(n)] = float(0.5 - 0.5 * std::cos(2 * M_PI * n / kFftSize));
-        return w;
-    }();
+    static const std::vector<float> window = periodicHannWindow(kFftSize);
     return window;
 }
 

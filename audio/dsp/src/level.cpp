@@ -1,15 +1,13 @@
 #include "accord/dsp/level.h"
 
+#include "accord/dsp/fft.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace accord::dsp {
 
 using namespace analysis;
-
-namespace {
-constexpr double kPi = 3.14159265358979323846;
-} // namespace
 
 double aWeightingPower(double hz) {
     const double f2 = hz * hz;
@@ -21,13 +19,7 @@ double aWeightingPower(double hz) {
 }
 
 const std::vector<float>& spectrumWindow() {
-    static const std::vector<float> window = [] {
-        std::vector<float> hann(kSpectrumSize);
-        for (int n = 0; n < kSpectrumSize; ++n)
-            hann[static_cast<size_t>(n)] =
-                static_cast<float>(0.5 - 0.5 * std::cos(2.0 * kPi * n / kSpectrumSize));
-        return hann;
-    }();
+    static const std::vector<float> window = periodicHannWindow(kSpectrumSize);
     return window;
 }
 

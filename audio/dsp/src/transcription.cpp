@@ -153,12 +153,8 @@ std::vector<std::int64_t> onsetFrames(const std::vector<float>& samples) {
 class FrameSpectra {
 public:
     FrameSpectra(const std::vector<float>& samples, int size)
-        : samples_(samples), fft_(size), window_(static_cast<std::size_t>(size)),
-          power_(static_cast<std::size_t>(fft_.bins())) {
-        for (int n = 0; n < size; ++n) // periodic Hann
-            window_[static_cast<std::size_t>(n)] =
-                static_cast<float>(0.5 - 0.5 * std::cos(2 * kPi * n / size));
-    }
+        : samples_(samples), fft_(size), window_(periodicHannWindow(size)),
+          power_(static_cast<std::size_t>(fft_.bins())) {}
     int size() const { return fft_.size(); }
     int bins() const { return fft_.bins(); }
     const std::vector<float>& at(std::int64_t frame) {
@@ -170,7 +166,6 @@ public:
     }
 
 private:
-    static constexpr double kPi = 3.14159265358979323846;
     const std::vector<float>& samples_;
     RealFft fft_;
     std::vector<float> window_;

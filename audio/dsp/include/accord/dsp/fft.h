@@ -21,6 +21,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <vector>
 
 struct fftwf_plan_s; // fftw3.h's fftwf_plan is a pointer to it
 
@@ -64,5 +65,9 @@ private:
 
 // power[k] = re^2 + im^2 of spectrum[k], for `bins` values.
 void powerSpectrum(const std::complex<float>* spectrum, int bins, float* power);
+
+// The periodic Hann window of `size` samples, w(n) = 0.5 - 0.5 cos(2 pi n / size): every STFT
+// in Accord windows with it (its sum of w^2 is 3 size / 8).
+std::vector<float> periodicHannWindow(int size);
 
 } // namespace accord::dsp
