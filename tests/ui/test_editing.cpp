@@ -58,6 +58,14 @@ Clip clipOf(const std::string& id, const QString& file, const std::string& asset
     return clip;
 }
 
+Track trackOf(const std::string& id, const std::string& name, std::vector<Clip> clips) {
+    Track track;
+    track.id = id;
+    track.name = name;
+    track.clips = std::move(clips);
+    return track;
+}
+
 } // namespace
 
 class TestEditing : public QObject {
@@ -111,14 +119,12 @@ private Q_SLOTS:
         window_ = std::make_unique<ui::MainWindow>();
         QVERIFY(window_->openRegistry(dir_.filePath(QStringLiteral("registry.sqlite"))));
         Project project;
-        Track vocal{"t-1", "Vocal"};
-        vocal.clips = {clipOf("c-1", voice, "a-voice", kSecond, kSecond)};
-        Track drums{"t-2", "Drums"};
-        drums.clips = {clipOf("c-2", beat, "a-beat", 0, kSecond),
-                       clipOf("c-3", beat, "a-beat", 2 * kSecond, kSecond)};
-        Track bass{"t-3", "Bass"};
-        bass.clips = {clipOf("c-4", low, "a-low", kSecond / 2, kSecond)};
-        project.tracks = {vocal, drums, bass};
+        project.tracks = {
+            trackOf("t-1", "Vocal", {clipOf("c-1", voice, "a-voice", kSecond, kSecond)}),
+            trackOf("t-2", "Drums",
+                    {clipOf("c-2", beat, "a-beat", 0, kSecond),
+                     clipOf("c-3", beat, "a-beat", 2 * kSecond, kSecond)}),
+            trackOf("t-3", "Bass", {clipOf("c-4", low, "a-low", kSecond / 2, kSecond)})};
         document()->reset(project, QString());
         window_->resize(1366, 768);
         window_->show();
@@ -323,7 +329,7 @@ private Q_SLOTS:
         QVERIFY(other.openRegistry(dir_.filePath(QStringLiteral("registry.sqlite"))));
         Project project;
         project.sampleRate = 44100;
-        project.tracks = {Track{"t-9", "Lead"}};
+        project.tracks = {trackOf("t-9", "Lead", {})};
         other.document()->reset(project, QString());
         other.show();
         QVERIFY(QTest::qWaitForWindowExposed(&other));

@@ -365,8 +365,8 @@ void RecordingManager::finish() {
             document_->stampRegistry(registry->studioPublicKey());
         if (!lanes.empty())
             document_->undoStack()->beginMacro(tr("Record"));
-        for (auto& [trackId, takes] : lanes)
-            document_->addTakes(trackId, std::move(takes));
+        for (auto& [trackId, laneClips] : lanes)
+            document_->addTakes(trackId, std::move(laneClips));
         if (!lanes.empty())
             document_->undoStack()->endMacro();
         session_->notifyChanged();

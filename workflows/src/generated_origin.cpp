@@ -27,7 +27,7 @@ template <typename Detect>
 std::optional<GeneratedOrigin> originOf(const Registry& registry, const std::string& pcmSha256,
                                         Detect&& detect) {
     if (const auto render = registry.renderByContent(pcmSha256))
-        return GeneratedOrigin{render->id, {}};
+        return GeneratedOrigin{render->id, {}, {}};
     const std::optional<std::uint32_t> payload =
         audio::readKnownPayload(detect(), [&](std::uint32_t candidate) {
             return registry.renderByWatermark(audio::watermarkPayloadText(candidate)).has_value();
