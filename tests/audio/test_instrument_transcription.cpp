@@ -97,6 +97,24 @@ private Q_SLOTS:
         QVERIFY2(tail < sounding * 1e-3, qPrintable(QString::number(tail))); // -60 dB
     }
 
+    // A melody played after another sounds as it does alone: bit for bit, though the first
+    // one's last note still rang and its end fell inside one of FluidSynth's blocks.
+    void anInstrumentPlaysEachMelodyAsIfFresh() {
+        REQUIRE_SOUNDFONT();
+        Melody ringing;
+        ringing.tempo = {{0, 97}};
+        ringing.notes = {{0, 0.5, 60, 90}, {0.5, 3.3, 67, 127}};
+        Melody next;
+        next.tempo = {{0, 120}};
+        next.notes = {{0.25, 0.5, 72, 100}, {0.75, 0.5, 71, 80}, {1.25, 1, 67, 110}};
+        Instrument applause(126, kRate);
+        const auto first = applause.play(ringing);
+        QVERIFY(first[0].size() % 64 != 0);
+        QVERIFY(rms(monoOf(first), first[0].size() - 1000, first[0].size()) > 1e-4);
+        QVERIFY(applause.play(next) == renderMelodyWithInstrument(next, 126, kRate));
+        QVERIFY(applause.play(ringing) == first);
+    }
+
     void renderingRefusesBadInput() {
         Melody melody;
         melody.notes = {{0, 1, 60, 100}};

@@ -22,12 +22,16 @@ struct Timing {
     double median = 0, min = 0, max = 0;
 };
 
+inline Timing timingOf(std::vector<double> times) {
+    std::sort(times.begin(), times.end());
+    return {times[times.size() / 2], times.front(), times.back()};
+}
+
 inline Timing repeat(int runs, const std::function<void()>& work) {
     std::vector<double> times;
     for (int i = 0; i < runs; ++i)
         times.push_back(secondsOf(work));
-    std::sort(times.begin(), times.end());
-    return {times[times.size() / 2], times.front(), times.back()};
+    return timingOf(std::move(times));
 }
 
 inline void report(const std::string& what, const Timing& t, const char* unit = "ms",
@@ -36,12 +40,18 @@ inline void report(const std::string& what, const Timing& t, const char* unit = 
                 unit, t.min * scale, t.max * scale);
 }
 
-// A benchmark knob from the environment, or `fallback` when unset or empty.
 // The calling thread's CPU time: on a busy shared machine, what a callback cost, unlike the wall
 // clock.
 inline double threadCpuSeconds() {
     timespec now{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
+}
+
+// The whole process's CPU time, all threads: what work spread over workers cost.
+inline double processCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
     return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
 }
 
@@ -62,6 +72,7 @@ inline Summary summarise(std::vector<double> values) {
     return s;
 }
 
+// A benchmark knob from the environment, or `fallback` when unset or empty.
 inline double envNumber(const char* name, double fallback) {
     const char* value = std::getenv(name);
     return value && *value ? std::atof(value) : fallback;

@@ -195,12 +195,14 @@ models::OriginalityIndex othersMusic(const Registry& registry, const std::string
     return index;
 }
 
+// `instrument` plays request.gmProgram, or kGuideProgram when a voice re-sings the melody.
 std::vector<std::vector<float>> renderVariation(const Melody& melody,
                                                 const VariationsRequest& request,
+                                                audio::Instrument& instrument,
                                                 const models::VoiceModel* voice) {
     if (!voice)
-        return audio::renderMelodyWithInstrument(melody, request.gmProgram, request.sampleRate);
-    const auto guide = audio::renderMelodyWithInstrument(melody, kGuideProgram, request.sampleRate);
+        return instrument.play(melody);
+    const auto guide = instrument.play(melody);
     std::vector<float> mono(guide.front().size());
     for (const auto& channel : guide)
         for (std::size_t i = 0; i < mono.size(); ++i)
@@ -340,6 +342,7 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
     if (voiceModel)
         lineage.push_back({InputKind::Model, voiceModel->id});
     std::vector<VariationFile>& files = result.variations;
+    audio::Instrument instrument(voice ? kGuideProgram : request.gmProgram, request.sampleRate);
     for (std::size_t i = 0; i < made.size(); ++i) {
         if (cancel && cancel->load())
             break;
@@ -356,7 +359,7 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
 
         // Generated audio carries a watermark naming its render (docs/WATERMARK.md).
         std::vector<std::vector<float>> audio =
-            renderVariation(made[i].melody, request, voice.get());
+            renderVariation(made[i].melody, request, instrument, voice.get());
         file.watermark = newWatermarkPayload(registry);
         audio::embedWatermark(audio, request.sampleRate,
                               audio::parseWatermarkPayloadText(file.watermark));

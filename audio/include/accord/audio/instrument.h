@@ -6,6 +6,7 @@
 
 #include "accord/core/melody.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,29 @@ constexpr double kInstrumentReleaseSeconds = 1.5;
 // (/usr/share/sounds/sf2/FluidR3_GM.sf2).
 std::string instrumentSoundfontPath();
 
-// Renders `melody` (through its tempo map) with General MIDI program `gmProgram` (0-127) at
-// `sampleRate`: stereo, planar, secondsAtBeat(end of the last note) + kInstrumentReleaseSeconds
-// long. No reverb or chorus: the dry instrument. Deterministic. Throws BadInput when the
-// melody fails checkMelody, the program or rate is out of range, or the soundfont is missing or
-// unreadable (naming it).
+// General MIDI program `gmProgram` (0-127) at `sampleRate`, loaded once and played melody after
+// melody: loading the soundfont's samples costs more than playing a short melody (docs/NOTES.md
+// "Instrument rendering"). Throws BadInput when the program or rate is out of range, or the
+// soundfont is missing or unreadable (naming it). One thread at a time.
+class Instrument {
+public:
+    Instrument(int gmProgram, int sampleRate);
+    ~Instrument();
+    Instrument(Instrument&&) noexcept;
+    Instrument& operator=(Instrument&&) noexcept;
+
+    // `melody` (through its tempo map): stereo, planar, secondsAtBeat(end of the last note) +
+    // kInstrumentReleaseSeconds long. No reverb or chorus: the dry instrument. Each melody starts
+    // from silence, so the result does not depend on what was played before. Throws BadInput when
+    // the melody fails checkMelody.
+    std::vector<std::vector<float>> play(const Melody& melody);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// One melody with a freshly loaded Instrument.
 std::vector<std::vector<float>> renderMelodyWithInstrument(const Melody& melody, int gmProgram,
                                                            int sampleRate);
 
