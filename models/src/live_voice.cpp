@@ -323,8 +323,9 @@ struct LiveVoice::Impl {
 
     // This frame's harmonic amplitudes and noise PSD (voice::FrameShaper, as offline). The
     // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back.
-    // `heardF0`: the input's own f0, 0 when unvoiced.
-    void frameParameters(float f0, bool voiced, float levelDb, float heardF0) {
+    // `heardF0`: the input's own f0, 0 when unvoiced; `referenceDb`: the running 95th percentile
+    // of its level.
+    void frameParameters(float f0, bool voiced, float levelDb, float heardF0, double referenceDb) {
         std::rotate(recentF0.begin(), recentF0.begin() + 1, recentF0.end());
         recentF0.back() = f0;
         std::rotate(recentHeardF0.begin(), recentHeardF0.begin() + 1, recentHeardF0.end());
@@ -335,6 +336,8 @@ struct LiveVoice::Impl {
         shape.glide = {recentF0[2], recentF0[3], f0, f0, f0};
         shape.voiced = voiced;
         shape.loudnessDb = levelDb;
+        shape.belowReferenceDb = float(referenceDb - levelDb);
+        shape.performancePower = analyser.windowPower().data();
         const float windowCentreF0 = recentHeardF0[2];
         shape.performanceExcess =
             windowCentreF0 > 0
@@ -446,7 +449,7 @@ struct LiveVoice::Impl {
                 float(std::clamp((mfcc[c + 1] - mean) * scale, -5.0, 5.0));
         }
         runNetwork(analysed.index);
-        frameParameters(float(f0 * transpose), voiced, levelDb, voiced ? f0 : 0.0f);
+        frameParameters(float(f0 * transpose), voiced, levelDb, voiced ? f0 : 0.0f, referenceDb);
         synthesise(analysed.instant);
         highBand->pushFrame(analysed.instant, highBandDensities.data(), voiced,
                             float(f0 * transpose));

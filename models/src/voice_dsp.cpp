@@ -11,6 +11,7 @@
 #include <complex>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <random>
 
 namespace accord::models::voice {
@@ -472,9 +473,77 @@ float SourceShape::h1MinusH2At(double midi) const {
     return nearest == h1MinusH2.end() ? 0.0f : nearest->second;
 }
 
-SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings) {
+double quietWeight(double belowReferenceDb) {
+    return std::clamp((belowReferenceDb - kQuietFromDb) / (kQuietFullDb - kQuietFromDb), 0.0, 1.0);
+}
+
+namespace {
+
+constexpr std::size_t kQuietFrames = 50; // 0.4 s: fewer is no mean spectrum
+
+// A power spectrum (kBins) read on band curves interpolated as `bins` gives them (bandsOfBins):
+// each band the ln of the weighted mean of the bins its curve reaches.
+template <typename Power>
+void lnOnBands(const Power* power, const std::vector<std::pair<int, float>>& bins, float* bands,
+               int count) {
+    std::array<double, kBins> sum{}, weight{};
+    for (std::size_t k = 0; k < kBins; ++k) {
+        const auto [band, upper] = bins[k];
+        sum[std::size_t(band)] += (1 - upper) * double(power[k]);
+        weight[std::size_t(band)] += 1 - upper;
+        sum[std::size_t(band + 1)] += upper * double(power[k]);
+        weight[std::size_t(band + 1)] += upper;
+    }
+    for (std::size_t b = 0; b < std::size_t(count); ++b)
+        bands[b] = float(std::log(std::max(sum[b] / std::max(weight[b], 1e-9), 1e-30)));
+}
+
+// The artist's quiet frames' typical spectrum: the mean of their ln spectra, each frame relative
+// to its power (so a frame counts by its shape, not its level), read on the noise envelope's
+// bands as the synthesiser interpolates them. The ln mean, as training's loss (an L1 of ln
+// spectra) would: an arithmetic mean is swayed by a few bright frames and came out brighter than
+// the artist's quiet frames read (a median centroid of 511 Hz: 614 against 431), and relative to
+// the A-weighted power instead frames of low rumble, which the weighting hardly hears, dominated.
+QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& recordings,
+                              int noiseBands) {
+    std::vector<double> mean(kBins, 0.0);
+    std::size_t frames = 0;
+    for (const dsp::VoiceFeatures* features : recordings) {
+        if (features->power.empty() || features->frames == 0)
+            continue;
+        const double reference = percentile(features->loudnessDb, 0.95);
+        for (std::size_t t = 0; t < std::size_t(features->frames); ++t) {
+            const double below = reference - features->loudnessDb[t];
+            if (below < kQuietFullDb || below > kQuietDeepestDb)
+                continue;
+            const float* power = features->power.data() + t * kBins;
+            const double total = std::accumulate(power, power + kBins, 0.0);
+            if (!(total > 0))
+                continue;
+            for (std::size_t k = 0; k < kBins; ++k)
+                mean[k] += std::log(std::max(double(power[k]) / total, 1e-30));
+            ++frames;
+        }
+    }
+    QuietSpectrum quiet;
+    if (frames < kQuietFrames)
+        return quiet;
+    for (double& ln : mean)
+        ln = std::exp(ln / double(frames));
+    std::vector<float> bands(std::size_t(noiseBands), 0.0f);
+    lnOnBands(mean.data(), bandsOfBins(noiseBands), bands.data(), noiseBands);
+    for (const float ln : bands)
+        quiet.noiseBandsDb.push_back(float(ln * 10 / std::log(10.0)));
+    return quiet;
+}
+
+} // namespace
+
+SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings,
+                          int noiseBands) {
     SourceShape shape;
     shape.range = pitchRangeOf(recordings);
+    shape.quiet = quietSpectrumOf(recordings, noiseBands);
     std::map<int, std::vector<float>> bySemitone;
     for (const dsp::VoiceFeatures* features : recordings) {
         if (features->power.empty())
@@ -508,6 +577,13 @@ nlohmann::json sourceShapeJson(const SourceShape& shape) {
     return list;
 }
 
+nlohmann::json quietSpectrumJson(const QuietSpectrum& quiet) {
+    nlohmann::json bands = nlohmann::json::array();
+    for (const float db : quiet.noiseBandsDb)
+        bands.push_back(std::round(db * 10) / 10);
+    return {{"fromDbUnderReference", kQuietFullDb}, {"noiseBandsDb", bands}};
+}
+
 SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics) {
     SourceShape shape;
     if (!metrics.is_object())
@@ -528,6 +604,14 @@ SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics) {
     std::sort(shape.h1MinusH2.begin(), shape.h1MinusH2.end());
     if (!(shape.range.lowHz > 0 && shape.range.highHz >= shape.range.lowHz))
         shape.h1MinusH2.clear(); // no range to be outside of
+    const nlohmann::json quiet = metrics.value("quietSpectrum", nlohmann::json::object());
+    if (quiet.is_object() && quiet.contains("noiseBandsDb") && quiet["noiseBandsDb"].is_array()) {
+        for (const nlohmann::json& db : quiet["noiseBandsDb"])
+            if (db.is_number() && std::abs(db.get<double>()) < 300)
+                shape.quiet.noiseBandsDb.push_back(db.get<float>());
+            else
+                return SourceShape{shape.range, shape.h1MinusH2, {}}; // malformed: none
+    }
     return shape;
 }
 
@@ -593,10 +677,60 @@ FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source, HighBand
       harmonicCentres_(bandCentres(config.envelopeBands)),
       noiseCentres_(bandCentres(config.noiseBands)), toBinsH_(bandsOfBins(config.envelopeBands)),
       toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
-      logEnvelope_(kBins), logNoise_(kBins) {
+      logEnvelope_(kBins), logNoise_(kBins), noiseBands_(std::size_t(config.noiseBands)),
+      scratchBands_(std::size_t(config.noiseBands)),
+      performanceLn_(std::size_t(config.noiseBands)) {
+    // Each band's share of the A-weighting over the bins its curve reaches (weightedPower).
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    bandLoudness_.assign(std::size_t(config.noiseBands), 0.0);
+    for (std::size_t k = 0; k < kBins; ++k) {
+        const auto [band, upper] = toBinsN_[k];
+        bandLoudness_[std::size_t(band)] += (1 - upper) * double(weights[k]);
+        bandLoudness_[std::size_t(band + 1)] += upper * double(weights[k]);
+    }
     if (highBand_.present())
         for (int k = 0; k < kNoiseBins; ++k)
             noiseLowShare_[std::size_t(k)] = float(1 - highBandShare(k * kRate / kNoiseFrame));
+    if (source_.quiet.noiseBandsDb.size() == std::size_t(config.noiseBands)) {
+        for (const float db : source_.quiet.noiseBandsDb)
+            quietLn_.push_back(float(db * std::log(10.0) / 10));
+        quietWeightedLn_ = std::log(weightedPower(quietLn_.data()));
+    }
+}
+
+double FrameShaper::weightedPower(const float* bands) const {
+    double sum = 0;
+    for (std::size_t b = 0; b < bandLoudness_.size(); ++b)
+        sum += bandLoudness_[b] * std::exp(double(bands[b]));
+    return sum;
+}
+
+void FrameShaper::moveNoiseTowards(const float* target, double targetWeightedLn, double weight) {
+    // The current curve's A-weighted power, taken relative to its peak (exp() range).
+    const float peak = *std::max_element(noiseBands_.begin(), noiseBands_.end());
+    for (std::size_t b = 0; b < noiseBands_.size(); ++b)
+        scratchBands_[b] = noiseBands_[b] - peak;
+    const double offset = std::log(weightedPower(scratchBands_.data())) + peak - targetWeightedLn;
+    for (std::size_t b = 0; b < noiseBands_.size(); ++b)
+        noiseBands_[b] = float((1 - weight) * noiseBands_[b] + weight * (target[b] + offset));
+}
+
+const float* FrameShaper::noiseBands(const float* row, double quiet, bool voiced,
+                                     const float* performancePower) {
+    const float* network = row + config_.envelopeBands;
+    const bool keepPerformance = !voiced && performancePower && quiet < 1;
+    const bool quieten = quiet > 0 && !quietLn_.empty();
+    if (!keepPerformance && !quieten)
+        return network;
+    std::copy(network, network + config_.noiseBands, noiseBands_.begin());
+    if (keepPerformance) {
+        lnOnBands(performancePower, toBinsN_, performanceLn_.data(), config_.noiseBands);
+        moveNoiseTowards(performanceLn_.data(), std::log(weightedPower(performanceLn_.data())),
+                         1 - quiet);
+    }
+    if (quieten)
+        moveNoiseTowards(quietLn_.data(), quietWeightedLn_, quiet);
+    return noiseBands_.data();
 }
 
 int FrameShaper::maxHarmonics() {
@@ -605,16 +739,17 @@ int FrameShaper::maxHarmonics() {
 
 int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
                        float* highBandDensities) {
-    const int jh = config_.envelopeBands;
     const float* row = frame.controls;
+    const double quiet = quietWeight(frame.belowReferenceDb);
     const double f0 = frame.glide[kGlideFrames / 2];
     const bool voiced = frame.voiced && f0 > 0;
+    const float* noiseRow = noiseBands(row, quiet, voiced, frame.performancePower);
     // As in training: both envelopes relative to the noise's peak (the gain absorbs it).
     for (std::size_t k = 0; k < kBins; ++k) {
         const auto [h, x] = toBinsH_[k];
         const auto [m, y] = toBinsN_[k];
         logEnvelope_[k] = row[h] * (1.0 - x) + row[h + 1] * double(x);
-        logNoise_[k] = row[jh + m] * (1.0 - y) + row[jh + m + 1] * double(y);
+        logNoise_[k] = noiseRow[m] * (1.0 - y) + noiseRow[m + 1] * double(y);
     }
     const double reference = *std::max_element(logNoise_.begin(), logNoise_.end());
     for (std::size_t k = 0; k < kBins; ++k) {
@@ -663,7 +798,7 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
         const double hz = k * kRate / kNoiseFrame;
         noisePsd[k] =
             float(gain * noiseScale * noiseLowShare_[std::size_t(k)] *
-                  std::exp(double(interpolateBands(noiseCentres_, row + jh, hz)) - reference));
+                  std::exp(double(interpolateBands(noiseCentres_, noiseRow, hz)) - reference));
     }
     if (highBand_.present() && highBandDensities) {
         // The spectrum this frame's synthesis gives, P = g (E C + N S) as in training
@@ -764,8 +899,9 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
-                              const std::vector<float>& loudnessDb,
-                              const std::vector<float>& performanceExcess, std::size_t length,
+                              const std::vector<float>& loudnessDb, double referenceDb,
+                              const std::vector<float>& performanceExcess,
+                              const std::vector<float>& performancePower, std::size_t length,
                               std::uint64_t noiseSeed, const HighBandModel& highBand,
                               std::vector<float>* highBandDensities) {
     const size_t frames = f0.size();
@@ -786,7 +922,10 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.glide = glideAround(f0, t);
         frame.voiced = voiced[t];
         frame.loudnessDb = levels[t];
+        frame.belowReferenceDb = float(referenceDb - loudnessDb[t]);
         frame.performanceExcess = performanceExcess[t];
+        if (performancePower.size() >= (t + 1) * kBins)
+            frame.performancePower = performancePower.data() + t * kBins;
         const int harmonics =
             shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins,
                          highBandDensities ? highBandDensities->data() + t * kHighBands : nullptr);

@@ -118,21 +118,42 @@ constexpr double kGateTopHz = 3000.0;
 constexpr double kNoiseGateFloor = 0.001; // the gate lowers the noise by 30 dB at most
 double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide);
 
+// A frame this far under its recording's 95th-percentile level is quiet: the artist's silences,
+// room and breath between phrases (the network, fed another voice's silences, sang them darker
+// than the artist's own: docs/ARCHITECTURE.md "Voice model", "Quiet frames"). From kQuietFromDb
+// under the reference the noise's shape moves towards the artist's quiet spectrum and the level
+// down to the artist's quiet frames' (when the performance's is higher), fully from kQuietFullDb.
+constexpr double kQuietFromDb = 30, kQuietFullDb = 35, kQuietDeepestDb = 80;
+// How far towards the artist's quiet spectrum a frame `belowReferenceDb` under its reference goes.
+double quietWeight(double belowReferenceDb);
+
+// The artist's quiet frames (card metrics "quietSpectrum"): their typical spectrum, per noise
+// band the power density relative to the frames' power, dB (the mean of their ln spectra). Empty
+// for a model trained before Accord kept it, or on recordings with under 0.4 s of quiet frames.
+struct QuietSpectrum {
+    std::vector<float> noiseBandsDb;
+    bool present() const { return !noiseBandsDb.empty(); }
+};
+
 // The voice's source at its own pitches, from training (the card's metrics "pitchRange" and
 // "h1MinusH2BySemitone"): its range and its median H1-H2 (dB, the first harmonic's power over the
-// second's) per semitone sung long enough to tell. Empty for a model trained before Accord kept
-// it.
+// second's) per semitone sung long enough to tell; and what its silences sound like. Empty for a
+// model trained before Accord kept it.
 struct SourceShape {
     VoicePitchRange range;
     std::vector<std::pair<int, float>> h1MinusH2; // (MIDI note, dB), ascending
+    QuietSpectrum quiet;
     // The value at the semitone nearest `midi` that the voice sang.
     float h1MinusH2At(double midi) const;
 };
 // Measured on analysed recordings (their spectra kept): frames voiced within the voice's range
 // (outside it a tracked f0 is mostly an octave error) and at 90 Hz or more (under it the 32 ms
 // window does not resolve H1 from H2), semitones with at least 40 frames (0.32 s).
-SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings);
-nlohmann::json sourceShapeJson(const SourceShape& shape); // the "h1MinusH2BySemitone" list
+// The quiet spectrum: frames kQuietFullDb to kQuietDeepestDb under their recording's reference, on
+// `noiseBands` bands (the network's noise envelope's).
+SourceShape sourceShapeOf(const std::vector<const dsp::VoiceFeatures*>& recordings, int noiseBands);
+nlohmann::json sourceShapeJson(const SourceShape& shape);     // the "h1MinusH2BySemitone" list
+nlohmann::json quietSpectrumJson(const QuietSpectrum& quiet); // the "quietSpectrum" object
 // Read from a card's metrics; empty when absent or malformed.
 SourceShape sourceShapeFromMetrics(const nlohmann::json& metrics);
 
@@ -154,7 +175,9 @@ public:
         std::array<float, kGlideFrames> glide{}; // f0 (transposed) of frames t - 2 .. t + 2
         bool voiced = false;
         float loudnessDb = 0;
-        double performanceExcess = -1; // betweenHarmonicExcess of the input; < 0: no gate
+        float belowReferenceDb = 0; // the input's level under its 95th percentile (quietWeight)
+        const float* performancePower = nullptr; // the input's power spectrum (kBins) there
+        double performanceExcess = -1;           // betweenHarmonicExcess of the input; < 0: no gate
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
     // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`
@@ -170,6 +193,19 @@ private:
     // Applies it, keeping the frame's A-weighted harmonic energy.
     static void applyH1Gain(double f0, double gain, float* amplitudes, int harmonics);
 
+    // The noise envelope's bands (ln), the network's row but for two kinds of frames, whose
+    // shape changes at the network's noise level (A-weighted), not their level: an unvoiced
+    // frame takes the performance's own spectrum there (its breath or sibilant), a quiet one the
+    // artist's quiet spectrum (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
+    const float* noiseBands(const float* row, double quiet, bool voiced,
+                            const float* performancePower);
+    // noiseBands_ moved by `weight` towards the curve `target` (ln; A-weighted power
+    // exp(targetWeightedLn)) brought to noiseBands_'s A-weighted power.
+    void moveNoiseTowards(const float* target, double targetWeightedLn, double weight);
+    // The A-weighted power of a noise band curve (ln), its bands' powers spread over the bins
+    // linearly (the synthesiser interpolates their logs; this only matches two curves' levels).
+    double weightedPower(const float* bands) const;
+
     VoiceConfig config_;
     SourceShape source_;
     HighBandModel highBand_;
@@ -179,6 +215,10 @@ private:
     std::vector<std::pair<int, float>> toBinsH_, toBinsN_;
     std::vector<float> envelope_, noise_, comb_;
     std::vector<double> logEnvelope_, logNoise_;
+    std::vector<float> noiseBands_, scratchBands_, performanceLn_; // noiseBands()'s work
+    std::vector<float> quietLn_;       // the artist's quiet spectrum per noise band (ln), or empty
+    double quietWeightedLn_ = 0;       // ln of its weightedPower
+    std::vector<double> bandLoudness_; // per noise band: the A-weights its curve reaches
 };
 
 // Per-file conditioning: the timbre-independent inputs of the network, frames x
@@ -214,13 +254,15 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
 // transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
-// `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate).
+// `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate). `referenceDb`:
+// the input's 95th-percentile level (Conditioning::referenceDb), for its quiet frames.
 // With a high band, `highBandDensities` receives its bands per frame (frames x kHighBands).
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
-                              const std::vector<float>& loudnessDb,
-                              const std::vector<float>& performanceExcess, std::size_t length,
+                              const std::vector<float>& loudnessDb, double referenceDb,
+                              const std::vector<float>& performanceExcess,
+                              const std::vector<float>& performancePower, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed, const HighBandModel& highBand = {},
                               std::vector<float>* highBandDensities = nullptr);
 // The performance's betweenHarmonicExcess per frame (-1 where unvoiced), from its analysis with

@@ -231,7 +231,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     std::vector<const dsp::VoiceFeatures*> recordings;
     for (const AnalysedSource& source : analysed)
         recordings.push_back(&source.features);
-    const voice::SourceShape voiceSource = voice::sourceShapeOf(recordings);
+    const voice::SourceShape voiceSource = voice::sourceShapeOf(recordings, config.noiseBands);
     if (dataset.soundSeconds < kMinimumSoundSeconds)
         throw BadInput("not enough sound to learn a voice from: " +
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
@@ -321,6 +321,8 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
                              {"highHz", voiceSource.range.highHz},
                              {"voicedSeconds", voiceSource.range.voicedSeconds}};
     metrics["h1MinusH2BySemitone"] = voice::sourceShapeJson(voiceSource);
+    if (voiceSource.quiet.present())
+        metrics["quietSpectrum"] = voice::quietSpectrumJson(voiceSource.quiet);
     const voice::HighBandModel highBand = highBandFit.solve();
     metrics["bandEdgeHz"] = highBand.bandEdgeHz;
     metrics["highBand"] = highBand.toJson();

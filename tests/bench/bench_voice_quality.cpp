@@ -29,6 +29,10 @@
 //   - H1-H2 in, out, and of the model's own voice at the output's semitone (its training set);
 //   - levels: loudness correlation; output minus input in the input's quiet frames and in its
 //     unvoiced frames, with their spectral centroid; the band edge in and out;
+//   - quiet and unvoiced frames against the voice's own (its held-out take, measured alike):
+//     the output's level under the input's 95th percentile and its centroid in the input's quiet
+//     frames, its centroid in the unvoiced ones, their band shapes (bandShapeDb) against the
+//     input's frame by frame and, on average, against the voice's own unvoiced frames;
 //   - held-out resynthesis (V<-v, M<-m, HS<-hs): log-spectral distance, full band, below and
 //     above 8 kHz;
 //   - speed: x real time of VoiceModel::convert and of LiveVoice on this thread (one
@@ -318,13 +322,14 @@ struct Row {
     test::PitchKept pitch;
     test::HarmonicsKept harmonics;
     test::LevelsKept levels;
+    test::LevelsKept voiceOwn; // the voice's held-out take against itself: its own frames
     double bandEdgeInHz = 0, bandEdgeOutHz = 0;
     double lsdFullDb = test::notMeasured(), lsdBelow8kDb = test::notMeasured(),
            lsdAbove8kDb = test::notMeasured();
 };
 
 Row measure(const Model& model, const Take& take, const Analysis& in, const std::string& mode,
-            const Converted& out) {
+            const Converted& out, const test::LevelsKept& voiceOwn) {
     constexpr double ratio = 1; // no transposition
     Row r;
     r.model = model.name;
@@ -340,6 +345,7 @@ Row measure(const Model& model, const Take& take, const Analysis& in, const std:
                                       test::guidedHarmonicMeasures(out16, in.pitch, ratio), ratio,
                                       model.h1h2Target);
     r.levels = test::levelsKept(take.samples, out.samples, take.rate, in.pitch, outPitch.frames());
+    r.voiceOwn = voiceOwn;
     r.bandEdgeInHz = test::bandEdgeHz(take.samples, take.rate);
     r.bandEdgeOutHz = test::bandEdgeHz(out.samples, take.rate);
     if (take.name == model.speaker) { // held-out resynthesis of the model's own voice
@@ -420,6 +426,15 @@ nlohmann::ordered_json toJson(const Row& r) {
             {"unvoicedOutMinusInDb", r.levels.unvoicedOutMinusInDb},
             {"unvoicedCentroidInHz", r.levels.unvoicedCentroidInHz},
             {"unvoicedCentroidOutHz", r.levels.unvoicedCentroidOutHz},
+            {"quietOutUnderReferenceDb", r.levels.quietOutUnderReferenceDb},
+            {"quietCentroidInHz", r.levels.quietCentroidInHz},
+            {"quietCentroidOutHz", r.levels.quietCentroidOutHz},
+            {"unvoicedShapeDistanceDb", r.levels.unvoicedShapeDistanceDb},
+            {"unvoicedShapeOutVsVoiceDb", test::rmsDifference(r.levels.unvoicedMeanShapeOutDb,
+                                                              r.voiceOwn.unvoicedMeanShapeInDb)},
+            {"voiceQuietUnderReferenceDb", r.voiceOwn.quietOutUnderReferenceDb},
+            {"voiceQuietCentroidHz", r.voiceOwn.quietCentroidInHz},
+            {"voiceUnvoicedCentroidHz", r.voiceOwn.unvoicedCentroidInHz},
             {"bandEdgeInHz", r.bandEdgeInHz},
             {"bandEdgeOutHz", r.bandEdgeOutHz},
             {"lsdFullDb", r.lsdFullDb},
@@ -582,6 +597,12 @@ int main() {
         for (const auto& [modelName, inputNames] : pairs) {
             if (modelName != m.name)
                 continue;
+            if (!inputs.count(m.speaker))
+                inputs[m.speaker] = analyse(takes[m.speaker]);
+            const Take& own = takes[m.speaker];
+            const test::LevelsKept voiceOwn =
+                test::levelsKept(own.samples, own.samples, own.rate, inputs[m.speaker].pitch,
+                                 inputs[m.speaker].pitch.frames());
             for (const std::string& inputName : inputNames) {
                 const Take& take = takes[inputName];
                 if (!inputs.count(inputName))
@@ -595,7 +616,7 @@ int main() {
                         accord::audio::writeMonoAudio(scratch + "/" + m.name + "_" + inputName +
                                                           "." + mode + ".wav",
                                                       out.samples, take.rate);
-                    rows.push_back(measure(m, take, inputs[inputName], mode, out));
+                    rows.push_back(measure(m, take, inputs[inputName], mode, out, voiceOwn));
                     printRow(rows.back());
                     if (json.is_open())
                         json << toJson(rows.back()).dump() << '\n';
@@ -605,6 +626,31 @@ int main() {
     std::printf("  columns: dst = semitones from the voice's median f0; c = median |cents|; conf = "
                 "yin confidence in/out; rng%% = output frames at a semitone the voice has; quiet "
                 "and unvdB = output - input level (* under 20 frames); xRT = x real time\n");
+
+    std::printf("\nQuiet and unvoiced frames against the voice's own (its held-out take): quiet = "
+                "the input's quiet frames, the output's level under the input's 95th percentile "
+                "(the voice's own there) and centroids in/out (voice's); unvoiced = centroids "
+                "in/out (voice's), band shapes out vs in frame by frame (median RMS dB) and out "
+                "vs the voice's own on average\n");
+    std::printf("%-9s %-7s %13s %18s %18s %9s %9s\n", "pair", "mode", "quiet dB", "quiet centr Hz",
+                "unv centr Hz", "unv-in dB", "unv-vc dB");
+    for (const Row& r : rows)
+        std::printf("%-9s %-7s %13s %18s %18s %9s %9s\n", (r.model + "<-" + r.input).c_str(),
+                    r.mode.c_str(),
+                    (number(r.levels.quietOutUnderReferenceDb, 1) + " (" +
+                     number(r.voiceOwn.quietOutUnderReferenceDb, 1) + ")")
+                        .c_str(),
+                    (pair(r.levels.quietCentroidInHz, r.levels.quietCentroidOutHz, 0) + " (" +
+                     number(r.voiceOwn.quietCentroidInHz, 0) + ")")
+                        .c_str(),
+                    (pair(r.levels.unvoicedCentroidInHz, r.levels.unvoicedCentroidOutHz, 0) + " (" +
+                     number(r.voiceOwn.unvoicedCentroidInHz, 0) + ")")
+                        .c_str(),
+                    number(r.levels.unvoicedShapeDistanceDb, 1).c_str(),
+                    number(test::rmsDifference(r.levels.unvoicedMeanShapeOutDb,
+                                               r.voiceOwn.unvoicedMeanShapeInDb),
+                           1)
+                        .c_str());
 
     // Held-out resynthesis and speed.
     std::printf("\nHeld-out resynthesis, log-spectral distance (dB): full band / below 8 kHz / "

@@ -3,7 +3,9 @@
 // loud as the voice does on a clip it never heard, offline and live alike; the same recordings
 // through 16 kHz and back to 44.1 kHz (the header says full band, the content stops at 8 kHz)
 // give a band-limited model that says so on its card and adds nothing above 8 kHz. Between the
-// two, the crossover at 7-8 kHz leaves no hole or bump.
+// two, the crossover at 7-8 kHz leaves no hole or bump. Where another voice's performance is quiet,
+// the model sounds as the voice's own recordings do there (docs/ARCHITECTURE.md "Voice model",
+// "Quiet and unvoiced frames").
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/resample.h"
@@ -31,6 +33,10 @@ const QStringList kTraining = {
     "fillets-cs/airplane/cs/let-v-oko.ogg", "fillets-cs/atlantis/cs/sp-v-zahynuli.ogg",
     "fillets-cs/airplane/cs/let-v-vrak0.ogg", "fillets-cs/airplane/cs/let-v-budrada.ogg"};
 const QString kHeldOut = "fillets-cs/barrel/cs/bar-v-genofond.ogg"; // 5.5 s
+// A higher voice ("m", ~283 Hz against v's ~147 Hz) to re-sing.
+const QStringList kOtherVoice = {
+    "fillets-cs/barrel/cs/bar-m-barel.ogg", "fillets-cs/barrel/cs/bar-m-mutanti.ogg",
+    "fillets-cs/barrel/cs/bar-m-pudy.ogg", "fillets-cs/barrel/cs/bar-m-rybka.ogg"};
 constexpr int kRate = 44100;
 constexpr int kSteps = 150;
 constexpr int kChannels = 16;
@@ -165,6 +171,51 @@ private Q_SLOTS:
         QVERIFY2(above < -60, qPrintable(QString("%1 dB").arg(above)));
     }
 
+    // Re-singing a higher voice, the model keeps the performance's breaths and sibilants: in its
+    // unvoiced frames (aubio's yin) the output's band shapes follow the input's, frame by frame;
+    // and where the performance is quiet the output is no brighter than the voice's own
+    // recordings are where they are quiet (docs/ARCHITECTURE.md "Voice model", "Quiet and
+    // unvoiced frames"). Main's conversion gave the network's own noise there: sibilants 5-15 dB
+    // short of their top.
+    void breathsSibilantsAndSilencesKeepTheirShape() {
+        std::vector<float> own, other;
+        for (const QString& relative : kTraining) {
+            const std::vector<float> clip =
+                atRate(test::materialFile(relative).toStdString(), false);
+            own.insert(own.end(), clip.begin(), clip.end());
+        }
+        for (const QString& relative : kOtherVoice) {
+            ACCORD_REQUIRE_MATERIAL(file, relative);
+            const std::vector<float> clip = atRate(file.toStdString(), false);
+            other.insert(other.end(), clip.begin(), clip.end());
+        }
+        const auto pitchOf = [](const std::vector<float>& x) {
+            return test::yinTrack(dsp::resample(x, kRate, test::kYinRate));
+        };
+        const test::YinTrack ownPitch = pitchOf(own), otherPitch = pitchOf(other);
+        const test::LevelsKept voice =
+            test::levelsKept(own, own, kRate, ownPitch, ownPitch.frames());
+        const std::vector<float> sung = full_->convert(other, kRate);
+        const test::LevelsKept kept =
+            test::levelsKept(other, sung, kRate, otherPitch, pitchOf(sung).frames());
+        qInfo("unvoiced frames (%d): band shapes %.1f dB from the input's (median RMS), centroid "
+              "%.0f Hz against the input's %.0f; quiet frames (%d): centroid %.0f Hz, the voice's "
+              "own %.0f Hz, the performance's %.0f Hz",
+              kept.unvoicedFrames, kept.unvoicedShapeDistanceDb, kept.unvoicedCentroidOutHz,
+              kept.unvoicedCentroidInHz, kept.quietFrames, kept.quietCentroidOutHz,
+              voice.quietCentroidInHz, kept.quietCentroidInHz);
+        QVERIFY(kept.unvoicedFrames >= 100 && kept.quietFrames >= 50 && voice.quietFrames >= 50);
+        QVERIFY2(kept.unvoicedShapeDistanceDb < 4,
+                 qPrintable(QString("%1 dB").arg(kept.unvoicedShapeDistanceDb)));
+        // No brighter than the voice's own quiet frames (their typical spectrum reads a little
+        // darker than their median centroid: docs/ARCHITECTURE.md "Quiet and unvoiced frames").
+        const double octaves = std::log2(kept.quietCentroidOutHz / voice.quietCentroidInHz);
+        QVERIFY2(
+            octaves < 0.1 && octaves > -0.4,
+            qPrintable(
+                QString("%1 vs %2 Hz").arg(kept.quietCentroidOutHz).arg(voice.quietCentroidInHz)));
+    }
+
     // The live node plays the same band: its level above 8 kHz and its course over time follow
     // the offline conversion's (the live analysis is causal, so frames differ a little).
     void liveAndOfflineAgreeOnTheHighBand() {
@@ -182,7 +233,10 @@ private Q_SLOTS:
         const double offlineDb = db(bandPower(offline, kRate, 8000, 10500));
         const double liveDb = db(bandPower(played, kRate, 8000, 10500));
         qInfo("8-10.5 kHz: offline %.1f dB, live %.1f dB", offlineDb, liveDb);
-        QVERIFY2(std::abs(offlineDb - liveDb) < 2,
+        // 2.5 dB: unvoiced frames take the performance's own spectrum (a sibilant's top lifts
+        // the band), offline at the frame, live from the analyser's window ending now, centred
+        // ~14 ms earlier, which follows a sibilant less closely (1.2 dB apart before, 2.1 after).
+        QVERIFY2(std::abs(offlineDb - liveDb) < 2.5,
                  qPrintable(QString("%1 vs %2 dB").arg(offlineDb).arg(liveDb)));
         // Frame by frame (46 ms): the high band's course in dB correlates.
         std::vector<double> a, b;

@@ -13,6 +13,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -445,13 +446,50 @@ inline double centroidHz(HannSpectrum& spectrum, const std::vector<float>& x, in
     return moment / (power + 1e-20);
 }
 
+// A 32-ms frame's levels in kShapeBands bands below 8 kHz, dB relative to their sum: its shape.
+constexpr std::array<double, 8> kShapeBandEdgesHz = {0, 500, 1000, 2000, 3000, 4000, 6000, 8000};
+constexpr std::size_t kShapeBands = kShapeBandEdgesHz.size() - 1;
+inline std::array<double, kShapeBands>
+bandShapeDb(HannSpectrum& spectrum, const std::vector<float>& x, int rate, std::int64_t centre) {
+    const std::vector<double>& p = spectrum.frame(x, centre);
+    std::array<double, kShapeBands> bands{};
+    double total = 0;
+    for (std::size_t k = 0; k < p.size(); ++k) {
+        const double hz = double(k) * rate / spectrum.window();
+        for (std::size_t b = 0; b < kShapeBands; ++b)
+            if (hz >= kShapeBandEdgesHz[b] && hz < kShapeBandEdgesHz[b + 1]) {
+                bands[b] += p[k];
+                total += p[k];
+            }
+    }
+    for (double& band : bands)
+        band = 10 * std::log10((band + 1e-20) / (total + 1e-20));
+    return bands;
+}
+
+inline double rmsDifference(const std::array<double, kShapeBands>& a,
+                            const std::array<double, kShapeBands>& b) {
+    double sum = 0;
+    for (std::size_t i = 0; i < kShapeBands; ++i)
+        sum += (a[i] - b[i]) * (a[i] - b[i]);
+    return std::sqrt(sum / kShapeBands);
+}
+
 struct LevelsKept {
     double loudnessCorrelation = notMeasured(); // over the input's sounding frames
     int quietFrames = 0;
     double quietOutMinusInDb = notMeasured(); // median, input 35-80 dB under its 95th percentile
+    // There: the output's median level under the input's 95th percentile, and both centroids.
+    double quietOutUnderReferenceDb = notMeasured();
+    double quietCentroidInHz = notMeasured(), quietCentroidOutHz = notMeasured();
     int unvoicedFrames = 0;
     double unvoicedOutMinusInDb = notMeasured(); // median, aperiodic and within 30 dB
     double unvoicedCentroidInHz = notMeasured(), unvoicedCentroidOutHz = notMeasured();
+    // Breaths and sibilants keep their shape: the median over those frames of the RMS difference
+    // of the output's and the input's band shapes (bandShapeDb), and the output's mean shape
+    // there.
+    double unvoicedShapeDistanceDb = notMeasured();
+    std::array<double, kShapeBands> unvoicedMeanShapeOutDb{}, unvoicedMeanShapeInDb{};
 };
 
 // Levels of input and output (same rate and length) frame by frame against the input's
@@ -466,6 +504,8 @@ inline LevelsKept levelsKept(const std::vector<float>& in, const std::vector<flo
     lo.resize(m);
     const double reference = percentileValue(li, 95);
     std::vector<double> soundingIn, soundingOut, quiet, unvoiced, centroidIn, centroidOut;
+    std::vector<double> quietUnder, quietCentroidIn, quietCentroidOut, shapeDistance;
+    std::array<double, kShapeBands> shapeOut{}, shapeIn{};
     HannSpectrum spectrum(static_cast<int>(0.032 * rate));
     const auto hop = static_cast<std::int64_t>(0.008 * rate);
     const std::size_t pitchFrames = std::min(inPitch.frames(), outPitchFrames);
@@ -474,12 +514,23 @@ inline LevelsKept levelsKept(const std::vector<float>& in, const std::vector<flo
             soundingIn.push_back(li[t]);
             soundingOut.push_back(lo[t]);
         }
-        if (li[t] < reference - 35 && li[t] > reference - 80)
+        if (li[t] < reference - 35 && li[t] > reference - 80) {
             quiet.push_back(lo[t] - li[t]);
+            quietUnder.push_back(lo[t] - reference);
+            quietCentroidIn.push_back(centroidHz(spectrum, in, rate, std::int64_t(t) * hop));
+            quietCentroidOut.push_back(centroidHz(spectrum, out, rate, std::int64_t(t) * hop));
+        }
         if (t < pitchFrames && inPitch.confidence[t] < 0.5 && li[t] > reference - 30) {
             unvoiced.push_back(lo[t] - li[t]);
             centroidIn.push_back(centroidHz(spectrum, in, rate, std::int64_t(t) * hop));
             centroidOut.push_back(centroidHz(spectrum, out, rate, std::int64_t(t) * hop));
+            const auto bandsIn = bandShapeDb(spectrum, in, rate, std::int64_t(t) * hop);
+            const auto bandsOut = bandShapeDb(spectrum, out, rate, std::int64_t(t) * hop);
+            shapeDistance.push_back(rmsDifference(bandsIn, bandsOut));
+            for (std::size_t b = 0; b < kShapeBands; ++b) {
+                shapeIn[b] += bandsIn[b];
+                shapeOut[b] += bandsOut[b];
+            }
         }
     }
     LevelsKept kept;
@@ -490,6 +541,14 @@ inline LevelsKept levelsKept(const std::vector<float>& in, const std::vector<flo
     kept.unvoicedOutMinusInDb = medianValue(unvoiced);
     kept.unvoicedCentroidInHz = medianValue(centroidIn);
     kept.unvoicedCentroidOutHz = medianValue(centroidOut);
+    kept.quietOutUnderReferenceDb = medianValue(quietUnder);
+    kept.quietCentroidInHz = medianValue(quietCentroidIn);
+    kept.quietCentroidOutHz = medianValue(quietCentroidOut);
+    kept.unvoicedShapeDistanceDb = medianValue(shapeDistance);
+    for (std::size_t b = 0; b < kShapeBands && !unvoiced.empty(); ++b) {
+        kept.unvoicedMeanShapeInDb[b] = shapeIn[b] / double(unvoiced.size());
+        kept.unvoicedMeanShapeOutDb[b] = shapeOut[b] / double(unvoiced.size());
+    }
     return kept;
 }
 
