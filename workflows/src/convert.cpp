@@ -72,13 +72,14 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
     const double processing = std::chrono::duration<double>(Clock::now() - started).count();
     const std::string out = absolutePath(outPath);
-    audio::writeMonoAudio(out, sung[0], recording.sampleRate);
-    const AudioIdentity written = audio::identifyAudioFile(out);
+    // The written file's hash as it is written: reading it back cost a convert ~2% (docs/
+    // ARCHITECTURE.md "Voice model").
+    const std::string writtenPcmSha256 = audio::writeMonoAudio(out, sung[0], recording.sampleRate);
     Render render;
     try {
         render = registry.addRender({"conversion",
                                      out,
-                                     written.pcmSha256,
+                                     writtenPcmSha256,
                                      {performance, {InputKind::Model, model->id}},
                                      payload});
     } catch (...) {
