@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace accord::audio {
@@ -33,20 +34,16 @@ constexpr double kMaxWrittenRate = 768000;
 MultichannelAudio readAudio(const std::string& path) {
     const detail::CheckedReader source = detail::openCheckedReader(path);
     MultichannelAudio audio;
-    audio.sampleRate = source.sampleRate;
-    const auto frames = static_cast<std::size_t>(source.frames);
-    audio.channels.assign(static_cast<std::size_t>(source.channels), std::vector<float>(frames));
-    std::size_t at = 0;
-    source.readAll(kReadBlock, nullptr, [&](const float* const* planar, int count) {
-        for (std::size_t c = 0; c < audio.channels.size(); ++c)
-            std::copy_n(planar[c], count, audio.channels[c].data() + at);
-        at += static_cast<std::size_t>(count);
-    });
+    detail::BlockKeeper keep(source, audio);
+    source.readAll(kReadBlock, nullptr, std::ref(keep));
     return audio;
 }
 
 MonoAudio readMonoAudio(const std::string& path) {
-    MultichannelAudio all = readAudio(path);
+    return mixToMono(readAudio(path));
+}
+
+MonoAudio mixToMono(MultichannelAudio all) {
     MonoAudio audio;
     audio.sampleRate = all.sampleRate;
     audio.channels = static_cast<int>(all.channels.size());

@@ -63,8 +63,9 @@ private Q_SLOTS:
     }
 
     // The writer's hash is what identifyAudioFile reads back (convert registers it without
-    // reading its output again): samples half a 24-bit step apart either side of zero, full
-    // scale, clipped and NaN samples, in WAV and FLAC, one and two channels.
+    // reading its output again), and identifyAudioFile can keep what it decoded: samples half a
+    // 24-bit step apart either side of zero, full scale, clipped and NaN samples, in WAV and FLAC,
+    // one and two channels.
     void returnsTheHashOfWhatItWrote() {
         QTemporaryDir dir;
         constexpr float kStep = 1.0f / 8388608.0f;
@@ -86,6 +87,11 @@ private Q_SLOTS:
             const std::string path = dir.filePath(name).toStdString();
             const std::string written = writeAudio(path, {left, right}, 48000);
             QCOMPARE(written, identifyAudioFile(path).pcmSha256);
+            // Identified and decoded in one reading, as convert reads its performance.
+            MultichannelAudio decoded;
+            QCOMPARE(identifyAudioFile(path, decoded).pcmSha256, written);
+            QCOMPARE(decoded.sampleRate, 48000);
+            QVERIFY(decoded.channels == readAudio(path).channels);
         }
     }
 };

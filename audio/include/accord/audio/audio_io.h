@@ -31,8 +31,10 @@ MultichannelAudio readAudio(const std::string& path);
 std::string writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
                        int sampleRate);
 
-// Decodes as readAudio does and mixes it down to mono.
+// Decodes as readAudio does and mixes it down to mono (mixToMono).
 MonoAudio readMonoAudio(const std::string& path);
+// The average of the channels.
+MonoAudio mixToMono(MultichannelAudio audio);
 
 // Writes mono audio as 24-bit PCM: WAV for a `.wav` name, FLAC for `.flac` (case-insensitive);
 // samples are clipped to [-1, 1] and rounded to 24 bits as a render's files are. Written
