@@ -19,9 +19,8 @@ namespace {
 
 constexpr int kBlockFrames = 16384; // frames decoded per read: bounded memory
 
-} // namespace
-
-AudioIdentity identifyAudioFile(const std::string& path) {
+// identifyAudioFile, handing each decoded block to `keep` too (when set).
+AudioIdentity identify(const std::string& path, MultichannelAudio* keep) {
     const detail::CheckedReader source = detail::openCheckedReader(path);
 
     AudioIdentity identity;
@@ -30,11 +29,27 @@ AudioIdentity identifyAudioFile(const std::string& path) {
     identity.sampleRate = source.sampleRate;
     identity.durationSeconds = source.durationSeconds();
 
+    std::optional<detail::BlockKeeper> keeper;
+    if (keep)
+        keeper.emplace(source, *keep);
     detail::CanonicalPcmHash pcm(identity.sampleRate, source.channels);
-    source.readAll(kBlockFrames, nullptr,
-                   [&](const float* const* planar, int frames) { pcm.addFloat(planar, frames); });
+    source.readAll(kBlockFrames, nullptr, [&](const float* const* planar, int frames) {
+        pcm.addFloat(planar, frames);
+        if (keeper)
+            (*keeper)(planar, frames);
+    });
     identity.pcmSha256 = pcm.finishHex();
     return identity;
+}
+
+} // namespace
+
+AudioIdentity identifyAudioFile(const std::string& path) {
+    return identify(path, nullptr);
+}
+
+AudioIdentity identifyAudioFile(const std::string& path, MultichannelAudio& decoded) {
+    return identify(path, &decoded);
 }
 
 WatermarkDetection detectWatermarkInFile(const std::string& path, const std::atomic<bool>* cancel) {

@@ -1,6 +1,7 @@
 #include "accord/audio/audio_io.h"
 
 #include "decoding.h"
+#include "pcm_hash.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
@@ -9,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace accord::audio {
@@ -31,20 +34,16 @@ constexpr double kMaxWrittenRate = 768000;
 MultichannelAudio readAudio(const std::string& path) {
     const detail::CheckedReader source = detail::openCheckedReader(path);
     MultichannelAudio audio;
-    audio.sampleRate = source.sampleRate;
-    const auto frames = static_cast<std::size_t>(source.frames);
-    audio.channels.assign(static_cast<std::size_t>(source.channels), std::vector<float>(frames));
-    std::size_t at = 0;
-    source.readAll(kReadBlock, nullptr, [&](const float* const* planar, int count) {
-        for (std::size_t c = 0; c < audio.channels.size(); ++c)
-            std::copy_n(planar[c], count, audio.channels[c].data() + at);
-        at += static_cast<std::size_t>(count);
-    });
+    detail::BlockKeeper keep(source, audio);
+    source.readAll(kReadBlock, nullptr, std::ref(keep));
     return audio;
 }
 
 MonoAudio readMonoAudio(const std::string& path) {
-    MultichannelAudio all = readAudio(path);
+    return mixToMono(readAudio(path));
+}
+
+MonoAudio mixToMono(MultichannelAudio all) {
     MonoAudio audio;
     audio.sampleRate = all.sampleRate;
     audio.channels = static_cast<int>(all.channels.size());
@@ -59,8 +58,8 @@ MonoAudio readMonoAudio(const std::string& path) {
     return audio;
 }
 
-void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
-                int sampleRate) {
+std::string writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                       int sampleRate) {
     const std::string extension = lowerExtension(path);
     std::unique_ptr<juce::AudioFormat> format;
     if (extension == ".wav")
@@ -79,6 +78,7 @@ void writeAudio(const std::string& path, const std::vector<std::vector<float>>& 
             fail(path, "channels of different lengths");
 
     juce::MemoryBlock bytes;
+    std::string pcmSha256;
     {
         auto* stream = new juce::MemoryOutputStream(bytes, false);
         const int count = static_cast<int>(channels.size());
@@ -89,25 +89,38 @@ void writeAudio(const std::string& path, const std::vector<std::vector<float>>& 
             delete stream;
             fail(path, "cannot encode " + std::to_string(sampleRate) + " Hz 24-bit audio");
         }
-        juce::AudioBuffer<float> buffer(count, kReadBlock);
+        // The file holds round(x * 2^23), clamped (detail::toPcm24), as a render's files do, so
+        // the hash of those values is the one identifyAudioFile computes when it is read back.
+        detail::CanonicalPcmHash hash(sampleRate, count);
+        const auto channelCount = static_cast<std::size_t>(count);
+        std::vector<std::vector<std::int32_t>> pcm(channelCount,
+                                                   std::vector<std::int32_t>(kReadBlock));
+        std::vector<std::vector<int>> justified(channelCount, std::vector<int>(kReadBlock));
+        std::vector<const std::int32_t*> pcmChannels(channelCount);
+        std::vector<const int*> justifiedChannels(channelCount);
         for (size_t start = 0; start < frames; start += kReadBlock) {
             const int block = static_cast<int>(std::min<size_t>(kReadBlock, frames - start));
-            for (int c = 0; c < count; ++c) {
-                float* out = buffer.getWritePointer(c);
-                const float* in = channels[static_cast<size_t>(c)].data() + start;
-                for (int n = 0; n < block; ++n)
-                    out[n] = std::clamp(in[n], -1.0f, 1.0f);
+            for (std::size_t c = 0; c < channelCount; ++c) {
+                detail::toPcm24(channels[c].data() + start, pcm[c].data(), std::size_t(block));
+                for (std::size_t n = 0; n < std::size_t(block); ++n) // the writer's 32-bit input
+                    justified[c][n] = int(std::uint32_t(pcm[c][n]) << 8);
+                pcmChannels[c] = pcm[c].data();
+                justifiedChannels[c] = justified[c].data();
             }
-            if (!writer->writeFromAudioSampleBuffer(buffer, 0, block))
+            if (!writer->write(justifiedChannels.data(), block))
                 fail(path, "encoding failed");
+            hash.addPcm24(pcmChannels.data(), block);
         }
+        pcmSha256 = hash.finishHex();
     } // the writer finishes the header and frees the stream here
     writeFileAtomically(path,
                         std::string(static_cast<const char*>(bytes.getData()), bytes.getSize()));
+    return pcmSha256;
 }
 
-void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate) {
-    writeAudio(path, {samples}, sampleRate);
+std::string writeMonoAudio(const std::string& path, const std::vector<float>& samples,
+                           int sampleRate) {
+    return writeAudio(path, {samples}, sampleRate);
 }
 
 } // namespace accord::audio

@@ -108,6 +108,18 @@ void CheckedReader::readAll(int blockFrames, const std::atomic<bool>* cancel,
     }
 }
 
+BlockKeeper::BlockKeeper(const CheckedReader& source, MultichannelAudio& audio) : audio_(audio) {
+    audio_.sampleRate = source.sampleRate;
+    audio_.channels.assign(static_cast<std::size_t>(source.channels),
+                           std::vector<float>(static_cast<std::size_t>(source.frames)));
+}
+
+void BlockKeeper::operator()(const float* const* planar, int frames) {
+    for (std::size_t c = 0; c < audio_.channels.size(); ++c)
+        std::copy_n(planar[c], frames, audio_.channels[c].data() + at_);
+    at_ += static_cast<std::size_t>(frames);
+}
+
 CheckedReader openCheckedReader(const std::string& path) {
     CheckedReader checked;
     checked.path = path;

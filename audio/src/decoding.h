@@ -7,6 +7,7 @@
 
 #include "source_file.h"
 
+#include "accord/audio/audio_io.h"
 #include "accord/audio/media.h"
 #include "accord/core/consent.h"
 
@@ -53,6 +54,18 @@ struct CheckedReader {
                  const std::function<void(const float* const* planar, int frames)>& use) const;
 };
 CheckedReader openCheckedReader(const std::string& path);
+
+// readAll's handler that keeps every block in `audio`, sized for the whole of `source` (its
+// rate, channels and frames): readAudio, and identifyAudioFile when asked for the samples too.
+class BlockKeeper {
+public:
+    BlockKeeper(const CheckedReader& source, MultichannelAudio& audio);
+    void operator()(const float* const* planar, int frames);
+
+private:
+    MultichannelAudio& audio_;
+    std::size_t at_ = 0;
+};
 
 std::string absolutePath(const std::string& path);
 

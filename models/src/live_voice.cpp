@@ -154,8 +154,7 @@ struct LiveVoice::Impl {
     std::vector<float> noisePsd;
     std::array<float, voice::kHighBands> highBandDensities{};
     std::optional<voice::HighBandVoice> highBand; // at the host rate, made by prepare()
-    std::vector<float> baseRe, baseIm, powerRe, powerIm;
-    double phase = 0;
+    voice::HarmonicOscillators oscillators;
     std::mt19937_64 random{0x5eed};
 
     static std::unique_ptr<Impl> fromModel(const VoiceModel& model) {
@@ -189,10 +188,6 @@ struct LiveVoice::Impl {
         previous.amplitudes.assign(std::size_t(voice::FrameShaper::maxHarmonics()), 0.0f);
         current.amplitudes.assign(std::size_t(voice::FrameShaper::maxHarmonics()), 0.0f);
         noisePsd.resize(kNoiseBins);
-        baseRe.resize(kHop);
-        baseIm.resize(kHop);
-        powerRe.resize(kHop);
-        powerIm.resize(kHop);
     }
 
     // ---- resampling (positions as exact rationals: no drift) ----
@@ -352,33 +347,9 @@ struct LiveVoice::Impl {
     // one, plus the noise grains overlapping them.
     void synthesise(std::int64_t centre) {
         const std::int64_t start = centre - kHop;
-        const double fa = previous.f0, fb = current.f0;
-        for (int n = 0; n < kHop; ++n) {
-            phase += 2 * kPi * (fa + (fb - fa) * double(n) / kHop) / kRate;
-            if (phase > 2 * kPi)
-                phase -= 2 * kPi;
-            baseRe[std::size_t(n)] = float(std::cos(phase));
-            baseIm[std::size_t(n)] = float(std::sin(phase));
-        }
         std::array<float, kHop> out{};
-        const int harmonics = std::max(previous.harmonics, current.harmonics);
-        std::copy(baseRe.begin(), baseRe.end(), powerRe.begin());
-        std::copy(baseIm.begin(), baseIm.end(), powerIm.begin());
-        for (int h = 0; h < harmonics; ++h) {
-            if (h > 0)
-                for (int n = 0; n < kHop; ++n) {
-                    const float r = powerRe[std::size_t(n)] * baseRe[std::size_t(n)] -
-                                    powerIm[std::size_t(n)] * baseIm[std::size_t(n)];
-                    powerIm[std::size_t(n)] = powerRe[std::size_t(n)] * baseIm[std::size_t(n)] +
-                                              powerIm[std::size_t(n)] * baseRe[std::size_t(n)];
-                    powerRe[std::size_t(n)] = r;
-                }
-            const float from = h < previous.harmonics ? previous.amplitudes[std::size_t(h)] : 0.0f;
-            const float to = h < current.harmonics ? current.amplitudes[std::size_t(h)] : 0.0f;
-            const float step = (to - from) / kHop;
-            for (int n = 0; n < kHop; ++n)
-                out[std::size_t(n)] += (from + step * float(n)) * powerIm[std::size_t(n)];
-        }
+        oscillators.addHop(previous.f0, current.f0, previous.amplitudes.data(), previous.harmonics,
+                           current.amplitudes.data(), current.harmonics, kHop, out.data());
 
         // This frame's noise grain spans [centre - kHop, centre + kHop): its first half completes
         // these samples, its second half waits in noiseTail for the next frame.

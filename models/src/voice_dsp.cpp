@@ -856,6 +856,55 @@ void FrameShaper::applyH1Gain(double f0, double gain, float* amplitudes, int har
         amplitudes[h] *= keep;
 }
 
+void HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, int fromCount,
+                                 const float* to, int toCount, int count, float* out) {
+    // The fundamental's phasor by recurrence, not sin and cos of every sample (3.3% of a convert,
+    // docs/ARCHITECTURE.md "Voice model"): the phase advances by a step that grows by `slope`
+    // each sample, so the phasor turns by `rotation`, which itself turns by `turn`. Started from
+    // the exact phase each hop, in double precision: 128 steps stay within float rounding of
+    // sin and cos.
+    const double step = 2 * kPi * fromHz / kRate;
+    const double slope = 2 * kPi * (toHz - fromHz) / (double(an::kHop) * kRate);
+    double re = std::cos(phase_), im = std::sin(phase_);
+    double rotationRe = std::cos(step), rotationIm = std::sin(step);
+    const double turnRe = std::cos(slope), turnIm = std::sin(slope);
+    for (int n = 0; n < count; ++n) {
+        const double r = re * rotationRe - im * rotationIm;
+        im = re * rotationIm + im * rotationRe;
+        re = r;
+        baseRe_[std::size_t(n)] = float(re);
+        baseIm_[std::size_t(n)] = float(im);
+        const double turned = rotationRe * turnRe - rotationIm * turnIm;
+        rotationIm = rotationRe * turnIm + rotationIm * turnRe;
+        rotationRe = turned;
+    }
+    // Sample n's phase is the start's plus (n + 1) steps and n (n + 1) / 2 slopes.
+    phase_ = std::fmod(phase_ + count * step + slope * count * (count - 1) / 2.0, 2 * kPi);
+
+    const int harmonics = std::max(fromCount, toCount);
+    if (harmonics == 0)
+        return;
+    std::copy(baseRe_.begin(), baseRe_.begin() + count, powerRe_.begin());
+    std::copy(baseIm_.begin(), baseIm_.begin() + count, powerIm_.begin());
+    float* powerRe = powerRe_.data();
+    float* powerIm = powerIm_.data();
+    const float* baseRe = baseRe_.data();
+    const float* baseIm = baseIm_.data();
+    for (int h = 0; h < harmonics; ++h) {
+        if (h > 0)
+            for (int n = 0; n < count; ++n) { // (re + i im) *= (base re + i base im)
+                const float r = powerRe[n] * baseRe[n] - powerIm[n] * baseIm[n];
+                powerIm[n] = powerRe[n] * baseIm[n] + powerIm[n] * baseRe[n];
+                powerRe[n] = r;
+            }
+        const float a = h < fromCount ? from[h] : 0.0f;
+        const float b = h < toCount ? to[h] : 0.0f;
+        const float change = (b - a) / an::kHop;
+        for (int n = 0; n < count; ++n)
+            out[n] += (a + change * static_cast<float>(n)) * powerIm[n];
+    }
+}
+
 std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
     std::vector<float> excess(std::size_t(features.frames), -1.0f);
     for (std::size_t t = 0; t < excess.size(); ++t)
@@ -932,51 +981,19 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         amplitudes[t].assign(scratch.begin(), scratch.begin() + harmonics);
     }
 
-    // Harmonics: f0 and amplitudes interpolated linearly between frame centres (t * hop); the
-    // phase is accumulated per sample; harmonic h's phasor is the fundamental's to the power h.
+    // Harmonics: f0 and amplitudes interpolated linearly between frame centres (t * hop).
     constexpr int hop = an::kHop;
-    std::vector<float> baseRe(hop), baseIm(hop), powerRe(hop), powerIm(hop);
-    double phase = 0;
+    HarmonicOscillators oscillators;
     for (size_t t = 0; t < frames; ++t) {
         const size_t start = t * hop;
         if (start >= length)
             break;
         const size_t next = std::min(t + 1, frames - 1);
         const int count = static_cast<int>(std::min<size_t>(hop, length - start));
-        const double fa = f0[t], fb = f0[next];
-        for (int n = 0; n < count; ++n) {
-            const double x = static_cast<double>(n) / hop;
-            phase += 2 * kPi * (fa + (fb - fa) * x) / kRate;
-            if (phase > 2 * kPi)
-                phase -= 2 * kPi;
-            baseRe[static_cast<size_t>(n)] = static_cast<float>(std::cos(phase));
-            baseIm[static_cast<size_t>(n)] = static_cast<float>(std::sin(phase));
-        }
         const std::vector<float>& a = amplitudes[t];
         const std::vector<float>& b = amplitudes[next];
-        const size_t harmonics = std::max(a.size(), b.size());
-        if (harmonics == 0)
-            continue;
-        std::copy(baseRe.begin(), baseRe.begin() + count, powerRe.begin());
-        std::copy(baseIm.begin(), baseIm.begin() + count, powerIm.begin());
-        float* y = out.data() + start;
-        float* re = powerRe.data();
-        float* im = powerIm.data();
-        const float* br = baseRe.data();
-        const float* bi = baseIm.data();
-        for (size_t h = 0; h < harmonics; ++h) {
-            if (h > 0)
-                for (int n = 0; n < count; ++n) { // (re + i im) *= (br + i bi)
-                    const float r = re[n] * br[n] - im[n] * bi[n];
-                    im[n] = re[n] * bi[n] + im[n] * br[n];
-                    re[n] = r;
-                }
-            const float from = h < a.size() ? a[h] : 0.0f;
-            const float to = h < b.size() ? b[h] : 0.0f;
-            const float step = (to - from) / hop;
-            for (int n = 0; n < count; ++n)
-                y[n] += (from + step * static_cast<float>(n)) * im[n];
-        }
+        oscillators.addHop(f0[t], f0[next], a.data(), int(a.size()), b.data(), int(b.size()), count,
+                           out.data() + start);
     }
 
     // Noise: one grain per frame, centred on the frame (see makeNoiseGrain).

@@ -265,6 +265,22 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
                               const std::vector<float>& performancePower, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed, const HighBandModel& highBand = {},
                               std::vector<float>* highBandDensities = nullptr);
+// The synthesiser's harmonic oscillators (offline and live): over one hop the fundamental's
+// frequency moves linearly from one frame's f0 to the next's and each harmonic's amplitude from
+// one frame's to the next's; harmonic h's phasor is the fundamental's to the power h. Allocates
+// nothing (the live node runs it on its worker).
+class HarmonicOscillators {
+public:
+    // Adds `count` samples (at most an::kHop) of the hop from a frame with f0 `fromHz` and
+    // harmonic amplitudes from[0 .. fromCount) to one with `toHz` and to[0 .. toCount) into `out`.
+    void addHop(double fromHz, double toHz, const float* from, int fromCount, const float* to,
+                int toCount, int count, float* out);
+
+private:
+    double phase_ = 0; // the fundamental's phase at the last sample made, in [0, 2 pi)
+    std::array<float, an::kHop> baseRe_{}, baseIm_{}, powerRe_{}, powerIm_{};
+};
+
 // The performance's betweenHarmonicExcess per frame (-1 where unvoiced), from its analysis with
 // the spectrum kept.
 std::vector<float> performanceExcess(const dsp::VoiceFeatures& features);

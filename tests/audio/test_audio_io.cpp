@@ -1,6 +1,7 @@
 // Audio files as sample vectors (accord/audio/audio_io.h): the 24-bit WAV/FLAC writer read back,
-// its atomicity and its errors.
+// its atomicity, its errors and the hash it returns.
 
+#include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
 #include "accord/core/errors.h"
 
@@ -58,6 +59,39 @@ private Q_SLOTS:
         } catch (const accord::BadInput& error) {
             QVERIFY2(std::string(error.what()).find("missing.wav") != std::string::npos,
                      error.what());
+        }
+    }
+
+    // The writer's hash is what identifyAudioFile reads back (convert registers it without
+    // reading its output again), and identifyAudioFile can keep what it decoded: samples half a
+    // 24-bit step apart either side of zero, full scale, clipped and NaN samples, in WAV and FLAC,
+    // one and two channels.
+    void returnsTheHashOfWhatItWrote() {
+        QTemporaryDir dir;
+        constexpr float kStep = 1.0f / 8388608.0f;
+        std::vector<float> left, right;
+        for (int k = -300; k <= 300; ++k) {
+            left.push_back((float(k) + 0.5f) * kStep);
+            right.push_back(float(0.9 * std::sin(0.01 * k)));
+        }
+        for (float edge : {1.0f, -1.0f, 1.5f, -7.0f, 1.0f - kStep / 2, std::nanf("")}) {
+            left.push_back(edge);
+            right.push_back(-edge);
+        }
+        for (const char* name : {"mono.wav", "mono.flac"}) {
+            const std::string path = dir.filePath(name).toStdString();
+            const std::string written = writeMonoAudio(path, left, 44100);
+            QCOMPARE(written, identifyAudioFile(path).pcmSha256);
+        }
+        for (const char* name : {"stereo.wav", "stereo.flac"}) {
+            const std::string path = dir.filePath(name).toStdString();
+            const std::string written = writeAudio(path, {left, right}, 48000);
+            QCOMPARE(written, identifyAudioFile(path).pcmSha256);
+            // Identified and decoded in one reading, as convert reads its performance.
+            MultichannelAudio decoded;
+            QCOMPARE(identifyAudioFile(path, decoded).pcmSha256, written);
+            QCOMPARE(decoded.sampleRate, 48000);
+            QVERIFY(decoded.channels == readAudio(path).channels);
         }
     }
 };

@@ -46,7 +46,8 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
 
     // The performance: a registered recording, or a render of this studio (a re-sung take sung
     // again, a bounced stem) whose lineage then carries over.
-    const AudioIdentity identity = audio::identifyAudioFile(inPath);
+    audio::MultichannelAudio decoded;
+    const AudioIdentity identity = audio::identifyAudioFile(inPath, decoded);
     RenderInput performance;
     if (const auto asset = registry.assetByContent(identity.pcmSha256, identity.fileSha256))
         performance = {InputKind::Asset, asset->id};
@@ -61,7 +62,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
         throw ConsentDenied("generate with voice model " + model->id, decision);
 
     const Clock::time_point started = Clock::now();
-    const audio::MonoAudio recording = audio::readMonoAudio(inPath);
+    const audio::MonoAudio recording = audio::mixToMono(std::move(decoded));
     std::vector<std::vector<float>> sung(1);
     VoiceConversion result;
     sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones,
@@ -72,13 +73,14 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
     const double processing = std::chrono::duration<double>(Clock::now() - started).count();
     const std::string out = absolutePath(outPath);
-    audio::writeMonoAudio(out, sung[0], recording.sampleRate);
-    const AudioIdentity written = audio::identifyAudioFile(out);
+    // The written file's hash as it is written: reading it back cost a convert ~2% (docs/
+    // ARCHITECTURE.md "Voice model").
+    const std::string writtenPcmSha256 = audio::writeMonoAudio(out, sung[0], recording.sampleRate);
     Render render;
     try {
         render = registry.addRender({"conversion",
                                      out,
-                                     written.pcmSha256,
+                                     writtenPcmSha256,
                                      {performance, {InputKind::Model, model->id}},
                                      payload});
     } catch (...) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accord/audio/audio_io.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/consent.h"
 
@@ -23,6 +24,9 @@ namespace accord::audio {
 // little-endian two's-complement integer. Sources of up to 24 bits convert exactly.
 // Decodes in blocks (bounded memory) and is safe to call from several threads at once.
 AudioIdentity identifyAudioFile(const std::string& path);
+// The same, keeping the decoded samples in `decoded` as readAudio (audio_io.h) gives them: one
+// decoding for a caller that needs both (convert reads its performance once).
+AudioIdentity identifyAudioFile(const std::string& path, MultichannelAudio& decoded);
 
 // identifyAudioFile, remembered per file while its size and modification time stay the same:
 // deciding consent about a project checks every clip's content each time (docs/PROJECT.md

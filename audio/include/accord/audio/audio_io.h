@@ -26,17 +26,23 @@ struct MultichannelAudio {
 // regular file, not audio, empty, truncated, a sample rate under 8 kHz).
 MultichannelAudio readAudio(const std::string& path);
 
-// Writes planar audio as 24-bit PCM, as writeMonoAudio does (same formats, clipping, atomicity).
-void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
-                int sampleRate);
+// Writes planar audio as 24-bit PCM, as writeMonoAudio does (same formats, clipping, atomicity,
+// returned hash).
+std::string writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels,
+                       int sampleRate);
 
-// Decodes as readAudio does and mixes it down to mono.
+// Decodes as readAudio does and mixes it down to mono (mixToMono).
 MonoAudio readMonoAudio(const std::string& path);
+// The average of the channels.
+MonoAudio mixToMono(MultichannelAudio audio);
 
 // Writes mono audio as 24-bit PCM: WAV for a `.wav` name, FLAC for `.flac` (case-insensitive);
-// samples are clipped to [-1, 1]. Written atomically (temporary file, fsync, rename): a crash
-// leaves the old file or the new one. Throws accord::BadInput naming the file for another
-// extension, an invalid rate or a failed write.
-void writeMonoAudio(const std::string& path, const std::vector<float>& samples, int sampleRate);
+// samples are clipped to [-1, 1] and rounded to 24 bits as a render's files are. Written
+// atomically (temporary file, fsync, rename): a crash leaves the old file or the new one. Returns
+// the canonical PCM SHA-256 of what the file holds: identifyAudioFile's pcmSha256 when it is
+// read back (audio_file.h), without reading it back. Throws accord::BadInput naming the file for
+// another extension, an invalid rate or a failed write.
+std::string writeMonoAudio(const std::string& path, const std::vector<float>& samples,
+                           int sampleRate);
 
 } // namespace accord::audio
