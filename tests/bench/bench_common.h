@@ -45,6 +45,13 @@ inline double threadCpuSeconds() {
     return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
 }
 
+// The process's CPU time, every thread's (work split over threads).
+inline double processCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
+}
+
 // Per-callback costs: their mean, 99th and 99.9th percentiles and the worst.
 struct Summary {
     double mean = 0, p99 = 0, p999 = 0, worst = 0;

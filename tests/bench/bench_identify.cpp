@@ -13,7 +13,9 @@
 // comma-separated words; every query is still made, so the others stay the same queries),
 // ACCORD_BENCH_CHROMAPRINT (0: Accord only), ACCORD_BENCH_CANDIDATES (a CSV file: every
 // recording's best fit for every query, reported or not, the data the confidence is fitted on;
-// docs/IDENTIFY.md "Confidence").
+// docs/IDENTIFY.md "Confidence"), ACCORD_BENCH_KEEP (1: the scratch folder, its registry, grown
+// index and queries, is kept and named at the end, with queries.tsv listing each query's
+// condition, file and recording, for re-queries without growing the index again).
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
@@ -34,6 +36,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <functional>
+#include <future>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -43,6 +46,7 @@
 #include <vector>
 
 using namespace accord;
+using bench::processCpuSeconds;
 using bench::secondsOf;
 using bench::threadCpuSeconds;
 
@@ -517,8 +521,11 @@ int main() {
                 "BER < 0.35 | precision | Chromaprint recall, BER < 0.2 | precision "
                 "|\n|---|---|---|---|---|---|---|---|\n");
     std::vector<double> fiveSecondQueries, fiveSecondCpu;
-    // The conditions asked again once the index has grown (docs/IDENTIFY.md "Measured").
-    const std::vector<std::string> askedAgain = {"5 s excerpt", "5 s mixed, other 0 dB"};
+    // The conditions asked again at every size once the index has grown (docs/IDENTIFY.md
+    // "Measured"); every scored condition is asked again at the largest size.
+    const std::vector<std::string> askedAtEverySize = {"5 s excerpt", "5 s mixed, other 0 dB",
+                                                       "5 s mixed, other +6 dB"};
+    std::vector<std::string> keptConditions; // in the order they were scored
     std::map<std::string, std::vector<Query>> keptQueries;
     for (const Condition& c : conditions) {
         Score accord, chroma[2];
@@ -526,8 +533,9 @@ int main() {
             const Query q = c.make(n);
             if (!scored(c.name))
                 continue;
-            if (std::count(askedAgain.begin(), askedAgain.end(), c.name))
-                keptQueries[c.name].push_back(q);
+            if (keptQueries[c.name].empty())
+                keptConditions.push_back(c.name);
+            keptQueries[c.name].push_back(q);
             scoreAccord(q, accord);
             if (withChromaprint)
                 scoreChromaprint(q, chroma);
@@ -653,41 +661,58 @@ int main() {
         struct stat info {};
         return stat(file.c_str(), &info) == 0 ? std::uint64_t(info.st_ino) : 0;
     };
-    std::vector<double> growWall, growCpu;
-    double grownSeconds = 0;
-    auto grow = [&](double target) {
-        std::vector<float> versionSamples;
-        while (hours < target) {
+    // One recording of the growth: made and fingerprinted on a second thread while the index
+    // writes the one before (the writes take most of the time; one thread alone took 69 min to
+    // 65 h under a load of 12, docs/IDENTIFY.md "Measured").
+    struct GrownRecording {
+        std::string id;
+        double seconds = 0;
+        std::vector<IndexedLandmark> landmarks;
+    };
+    auto makeGrown = [&](int grownVersion, std::size_t i) {
+        const double speed = 0.8 + 0.4 * std::fmod(double(grownVersion) * 0.6180339887, 1.0);
+        const std::size_t partner = (i + std::size_t(grownVersion)) % recordings.size();
+        const auto& own = recordings[i].samples;
+        const auto& other = recordings[partner].samples;
+        const float gain = float(loudness[i] / loudness[partner]);
+        std::vector<float> samples(own.begin(), own.end());
+        for (std::size_t k = 0; k < samples.size() && k < other.size(); ++k)
+            samples[k] = 0.5f * (samples[k] + gain * other[k]);
+        GrownRecording grown;
+        grown.id = "growth-" + std::to_string(grownVersion) + "-" + std::to_string(i);
+        dsp::Fingerprinter f(kRate * speed, 1, dsp::FingerprintSide::Index,
+                             [&](const dsp::Landmark& l) {
+                                 grown.landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+                             });
+        const float* planar[1] = {samples.data()};
+        f.add(planar, samples.size());
+        f.finish();
+        grown.seconds = f.seconds();
+        return grown;
+    };
+    std::future<GrownRecording> nextGrown; // being made while the index writes
+    std::size_t nextGrownRecording = 0;
+    auto makeNextGrown = [&] {
+        if (nextGrownRecording == 0)
             ++version;
-            const double speed = 0.8 + 0.4 * std::fmod(double(version) * 0.6180339887, 1.0);
-            for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
-                const std::size_t partner = (i + std::size_t(version)) % recordings.size();
-                const auto& own = recordings[i].samples;
-                const auto& other = recordings[partner].samples;
-                const float gain = float(loudness[i] / loudness[partner]);
-                versionSamples.assign(own.begin(), own.end());
-                for (std::size_t k = 0; k < versionSamples.size() && k < other.size(); ++k)
-                    versionSamples[k] = 0.5f * (versionSamples[k] + gain * other[k]);
-                timed(
-                    [&] {
-                        std::vector<IndexedLandmark> landmarks;
-                        dsp::Fingerprinter f(
-                            kRate * speed, 1, dsp::FingerprintSide::Index,
-                            [&](const dsp::Landmark& l) {
-                                landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                            });
-                        const float* planar[1] = {versionSamples.data()};
-                        f.add(planar, versionSamples.size());
-                        f.finish();
-                        index->add(IndexedKind::Asset,
-                                   "growth-" + std::to_string(version) + "-" + std::to_string(i),
-                                   "", f.seconds(), landmarks);
-                        hours += f.seconds() / 3600;
-                        grownSeconds += f.seconds();
-                    },
-                    growWall, growCpu);
+        nextGrown = std::async(std::launch::async, makeGrown, version, nextGrownRecording);
+        nextGrownRecording = (nextGrownRecording + 1) % recordings.size();
+    };
+    double growWall = 0, growCpu = 0, grownSeconds = 0;
+    auto grow = [&](double target) {
+        const double cpuStart = processCpuSeconds();
+        growWall += secondsOf([&] {
+            while (hours < target) {
+                if (!nextGrown.valid())
+                    makeNextGrown();
+                const GrownRecording grown = nextGrown.get();
+                makeNextGrown();
+                index->add(IndexedKind::Asset, grown.id, "", grown.seconds, grown.landmarks);
+                hours += grown.seconds / 3600;
+                grownSeconds += grown.seconds;
             }
-        }
+        });
+        growCpu += processCpuSeconds() - cpuStart;
     };
     const std::string lookupFile = FingerprintIndex::lookupFilePath(index->path());
     std::vector<std::string> recallAsGrown; // printed after the table
@@ -695,10 +720,8 @@ int main() {
     for (double target = 1; target <= growthHours;
          target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
         grow(target);
-        const double rate = grownSeconds / sum(growCpu), wallRate = grownSeconds / sum(growWall);
-        growWall.clear();
-        growCpu.clear();
-        grownSeconds = 0;
+        const double rate = grownSeconds / growCpu, wallRate = grownSeconds / growWall;
+        growWall = growCpu = grownSeconds = 0;
         std::remove(lookupFile.c_str());
         index = workflows::openFingerprintIndex(*registry);
         std::vector<double> makeWall, makeCpu;
@@ -732,8 +755,12 @@ int main() {
         const double sizeHours = hours, indexMiB = indexBytes() / (1 << 20),
                      lookupMiB = fileMiB(lookupFile);
         // The stop-list drops more of a query's hashes as the index grows, and chance agreement
-        // grows with the recordings compared: the kept queries asked again at each size.
-        for (const std::string& name : askedAgain) {
+        // grows with the recordings compared: the kept queries asked again at each size, every
+        // scored condition's at the largest.
+        const bool largest = target >= growthHours;
+        for (const std::string& name : keptConditions) {
+            if (!largest && !std::count(askedAtEverySize.begin(), askedAtEverySize.end(), name))
+                continue;
             Score grown;
             for (const Query& q : keptQueries[name])
                 scoreAccord(q, grown);
@@ -784,6 +811,19 @@ int main() {
         std::printf("\nfalse matches over %zu unrelated queries with %.1f h indexed: Accord %d\n",
                     unrelated.size(), hours, grown.wrong);
     }
-    run("rm -rf " + shellQuoted(scratch));
+    if (bench::envNumber("ACCORD_BENCH_KEEP", 0) == 0) {
+        run("rm -rf " + shellQuoted(scratch));
+        return 0;
+    }
+    // Each query's condition, file and the asset it was cut from ("-": unrelated audio).
+    FILE* manifest = std::fopen((scratch + "/queries.tsv").c_str(), "w");
+    for (const std::string& name : keptConditions)
+        for (const Query& q : keptQueries[name])
+            std::fprintf(manifest, "%s\t%s\t%s\n", name.c_str(), q.file.c_str(),
+                         recordings[std::size_t(q.recording)].asset.c_str());
+    for (const Query& q : unrelated)
+        std::fprintf(manifest, "unrelated\t%s\t-\n", q.file.c_str());
+    std::fclose(manifest);
+    std::printf("kept: %s (registry.sqlite, its index, queries.tsv)\n", scratch.c_str());
     return 0;
 }
