@@ -125,7 +125,10 @@ std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* se
     return landmarks;
 }
 
-IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
+namespace {
+
+// updateFingerprintIndex but for the lookup file.
+IndexUpdate indexMissingRecordings(const Registry& registry, FingerprintIndex& index,
                                    const std::function<void(int, int)>& progress,
                                    const std::atomic<bool>* cancel) {
     std::vector<Recording> missing;
@@ -158,6 +161,19 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
     return update;
 }
 
+} // namespace
+
+IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
+                                   const std::function<void(int, int)>& progress,
+                                   const std::atomic<bool>* cancel) {
+    IndexUpdate update = indexMissingRecordings(registry, index, progress, cancel);
+    // The indexing path, not the query, renews the lookup file its writes made too old: a
+    // one-shot query never waits for one (docs/IDENTIFY.md "The lookup file").
+    if (update.indexed > 0)
+        index.renewLookupFileIfStale();
+    return update;
+}
+
 IndexUpdate indexNewRecordings(const Registry& registry) {
     return updateFingerprintIndex(registry, *openFingerprintIndex(registry));
 }
@@ -166,7 +182,7 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
                                 const std::function<void(int, int)>& progress,
                                 const std::atomic<bool>* cancel) {
     index.clear();
-    IndexUpdate update = updateFingerprintIndex(registry, index, progress, cancel);
+    IndexUpdate update = indexMissingRecordings(registry, index, progress, cancel);
     // Every hash changed: the lookup file is made here, in the rebuild's time, rather than asked
     // of the worker by the next query (docs/IDENTIFY.md "The lookup file").
     index.remakeLookupFile();
