@@ -247,6 +247,9 @@ struct Score {
 } // namespace
 
 int main() {
+    // As in the studio: the first query that finds the lookup file too old asks the worker for a
+    // new one ("first query after 1 h more"; docs/IDENTIFY.md "The lookup file").
+    FingerprintIndex::remakeStaleLookupFilesOnLookups(true);
     const std::string material = bench::materialRoot();
     const auto music = listFiles(material + "/hyperrogue", ".ogg");
     const auto lowVoice = voiceClips("-v-");
@@ -661,33 +664,42 @@ int main() {
         struct stat info {};
         return stat(file.c_str(), &info) == 0 ? std::uint64_t(info.st_ino) : 0;
     };
-    // One recording of the growth: made and fingerprinted on a second thread while the index
-    // writes the one before (the writes take most of the time; one thread alone took 69 min to
-    // 65 h under a load of 12, docs/IDENTIFY.md "Measured").
+    // One recording of the growth: ten versions of consecutive recordings (the length of a song,
+    // about 4 min), made and fingerprinted on a second thread while the index writes the one
+    // before. One per piece (20-30 s), one thread alone grew the index by 43-102 s of audio per
+    // wall second under a load of 12 (docs/IDENTIFY.md "Measured"), a third of it in the
+    // write-ahead log's page writes, each transaction writing every page it touched.
+    constexpr std::size_t kPiecesPerGrownRecording = 10;
     struct GrownRecording {
         std::string id;
         double seconds = 0;
         std::vector<IndexedLandmark> landmarks;
     };
-    auto makeGrown = [&](int grownVersion, std::size_t i) {
+    auto makeGrown = [&](int grownVersion, std::size_t first) {
         const double speed = 0.8 + 0.4 * std::fmod(double(grownVersion) * 0.6180339887, 1.0);
-        const std::size_t partner = (i + std::size_t(grownVersion)) % recordings.size();
-        const auto& own = recordings[i].samples;
-        const auto& other = recordings[partner].samples;
-        const float gain = float(loudness[i] / loudness[partner]);
-        std::vector<float> samples(own.begin(), own.end());
-        for (std::size_t k = 0; k < samples.size() && k < other.size(); ++k)
-            samples[k] = 0.5f * (samples[k] + gain * other[k]);
         GrownRecording grown;
-        grown.id = "growth-" + std::to_string(grownVersion) + "-" + std::to_string(i);
-        dsp::Fingerprinter f(kRate * speed, 1, dsp::FingerprintSide::Index,
-                             [&](const dsp::Landmark& l) {
-                                 grown.landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                             });
-        const float* planar[1] = {samples.data()};
-        f.add(planar, samples.size());
-        f.finish();
-        grown.seconds = f.seconds();
+        grown.id = "growth-" + std::to_string(grownVersion) + "-" + std::to_string(first);
+        std::uint32_t frameOffset = 0;
+        for (std::size_t i = first;
+             i < std::min(first + kPiecesPerGrownRecording, recordings.size()); ++i) {
+            const std::size_t partner = (i + std::size_t(grownVersion)) % recordings.size();
+            const auto& own = recordings[i].samples;
+            const auto& other = recordings[partner].samples;
+            const float gain = float(loudness[i] / loudness[partner]);
+            std::vector<float> samples(own.begin(), own.end());
+            for (std::size_t k = 0; k < samples.size() && k < other.size(); ++k)
+                samples[k] = 0.5f * (samples[k] + gain * other[k]);
+            dsp::Fingerprinter f(kRate * speed, 1, dsp::FingerprintSide::Index,
+                                 [&](const dsp::Landmark& l) {
+                                     grown.landmarks.push_back(
+                                         {l.hash, l.frame + frameOffset, l.span, l.pitchCents});
+                                 });
+            const float* planar[1] = {samples.data()};
+            f.add(planar, samples.size());
+            f.finish();
+            grown.seconds += f.seconds();
+            frameOffset += std::uint32_t(std::ceil(f.seconds() / dsp::fingerprint::kFrameSeconds));
+        }
         return grown;
     };
     std::future<GrownRecording> nextGrown; // being made while the index writes
@@ -696,7 +708,9 @@ int main() {
         if (nextGrownRecording == 0)
             ++version;
         nextGrown = std::async(std::launch::async, makeGrown, version, nextGrownRecording);
-        nextGrownRecording = (nextGrownRecording + 1) % recordings.size();
+        nextGrownRecording += kPiecesPerGrownRecording;
+        if (nextGrownRecording >= recordings.size())
+            nextGrownRecording = 0;
     };
     double growWall = 0, growCpu = 0, grownSeconds = 0;
     auto grow = [&](double target) {
