@@ -35,6 +35,7 @@
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
@@ -43,6 +44,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 using namespace accord;
@@ -63,11 +65,8 @@ void timed(const std::function<void()>& work, std::vector<double>& wall, std::ve
     cpu.push_back(threadCpuSeconds() - start);
 }
 
-// A query file's matches (identifyFile's path for a file shorter than its window), its hashes
-// looked up through the lookup file or, `inSqlite`, in SQLite alone (the lookup before it).
-std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const std::string& file,
-                                          bool inSqlite,
-                                          std::vector<dsp::LandmarkMatch>* candidates = nullptr) {
+// A query file's landmarks.
+std::vector<dsp::Landmark> queryLandmarks(const std::string& file) {
     std::optional<dsp::Fingerprinter> fingerprinter;
     std::vector<dsp::Landmark> landmarks;
     audio::readAudioFileInBlocks(
@@ -80,8 +79,16 @@ std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const s
             fingerprinter->add(planar, std::size_t(frames));
         });
     fingerprinter->finish();
+    return landmarks;
+}
+
+// A query file's matches (identifyFile's path for a file shorter than its window), its hashes
+// looked up through the lookup file or, `inSqlite`, in SQLite alone (the lookup before it).
+std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const std::string& file,
+                                          bool inSqlite,
+                                          std::vector<dsp::LandmarkMatch>* candidates = nullptr) {
     return dsp::matchLandmarks(
-        landmarks,
+        queryLandmarks(file),
         [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
             auto found = [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                 hit(i, {recording, l.frame, l.span, l.pitchCents});
@@ -244,9 +251,95 @@ struct Score {
     std::vector<double> seconds, cpuSeconds;
 };
 
+// ACCORD_BENCH_REQUERY=<a folder ACCORD_BENCH_KEEP kept>: its queries asked again of its grown
+// index without growing it: as the index answers, and with the rows the stop-list took from the
+// registered recordings given back (fingerprinted again from their files; the growth's
+// recordings have none): whether the stop-list is what a condition loses as the index grows
+// (docs/IDENTIFY.md "What does not hold yet").
+int requery(const std::string& folder) {
+    auto registry = Registry::open(folder + "/registry.sqlite");
+    auto index = workflows::openFingerprintIndex(*registry);
+    std::unordered_map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>>
+        registeredRows; // every row of the registered recordings, no cap
+    for (const Asset& asset : registry->assets())
+        if (const auto indexed = index->recording(IndexedKind::Asset, asset.id))
+            for (const IndexedLandmark& l : workflows::fingerprintFile(asset.path))
+                registeredRows[l.hash].push_back({indexed->id, l});
+    struct Counts {
+        int queries = 0, found[2] = {0, 0}, wrong[2] = {0, 0};
+        // agreeing landmarks and onsets of the recording the query was cut from, as the index
+        // answers, when it is not found (its best fit, or none)
+        std::vector<std::string> missed;
+    };
+    std::vector<std::string> conditions;
+    std::map<std::string, Counts> counts;
+    std::ifstream list(folder + "/queries.tsv");
+    for (std::string line; std::getline(list, line);) {
+        const std::size_t tab = line.find('\t'), tab2 = line.rfind('\t');
+        const std::string condition = line.substr(0, tab),
+                          file = line.substr(tab + 1, tab2 - tab - 1),
+                          asset = line.substr(tab2 + 1);
+        if (!counts.count(condition))
+            conditions.push_back(condition);
+        Counts& c = counts[condition];
+        ++c.queries;
+        const auto landmarks = queryLandmarks(file);
+        for (int givenBack = 0; givenBack < 2; ++givenBack) {
+            std::vector<dsp::LandmarkMatch> candidates;
+            const auto matches = dsp::matchLandmarks(
+                landmarks,
+                [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                    std::vector<bool> answered(hashes.size());
+                    index->lookup(hashes, [&](std::size_t i, std::int64_t recording,
+                                              const IndexedLandmark& l) {
+                        answered[i] = true;
+                        hit(i, {recording, l.frame, l.span, l.pitchCents});
+                    });
+                    for (std::size_t i = 0; givenBack && i < hashes.size(); ++i)
+                        if (const auto rows = registeredRows.find(hashes[i]);
+                            !answered[i] && rows != registeredRows.end())
+                            for (const auto& [recording, l] : rows->second)
+                                hit(i, {recording, l.frame, l.span, l.pitchCents});
+                },
+                &candidates);
+            bool right = false;
+            for (const dsp::LandmarkMatch& m : matches) {
+                const auto r = index->recording(m.recording);
+                if (r && r->registryId == asset)
+                    right = true;
+                else
+                    ++c.wrong[givenBack];
+            }
+            c.found[givenBack] += right;
+            if (!right && !givenBack && asset != "-") {
+                std::string fit = "none";
+                for (const dsp::LandmarkMatch& m : candidates)
+                    if (const auto r = index->recording(m.recording); r && r->registryId == asset)
+                        fit = std::to_string(m.landmarks) + " in " + std::to_string(m.onsets);
+                c.missed.push_back(fit);
+            }
+        }
+    }
+    std::printf(
+        "| condition | queries | found | wrong recordings reported | found, the stopped rows "
+        "of the registered recordings given back | wrong | the missed: agreeing "
+        "landmarks in onsets |\n|---|---|---|---|---|---|---|\n");
+    for (const std::string& name : conditions) {
+        const Counts& c = counts[name];
+        std::string missed;
+        for (const std::string& m : c.missed)
+            missed += (missed.empty() ? "" : ", ") + m;
+        std::printf("| %s | %d | %d | %d | %d | %d | %s |\n", name.c_str(), c.queries, c.found[0],
+                    c.wrong[0], c.found[1], c.wrong[1], missed.c_str());
+    }
+    return 0;
+}
+
 } // namespace
 
 int main() {
+    if (const char* kept = std::getenv("ACCORD_BENCH_REQUERY"); kept && *kept)
+        return requery(kept);
     // As in the studio: the first query that finds the lookup file too old asks the worker for a
     // new one ("first query after 1 h more"; docs/IDENTIFY.md "The lookup file").
     FingerprintIndex::remakeStaleLookupFilesOnLookups(true);
