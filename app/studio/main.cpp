@@ -2,6 +2,7 @@
 //
 //   accord [--registry PATH] [PROJECT]
 
+#include "accord/core/fingerprint_index.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/errors.h"
 #include "accord/ui/common/studio_style.h"
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
 
     // Configure LibTorch's threads before any model can run.
     accord::ui::modelRuntime();
+    // A studio lives long enough for the worker to make a lookup file its queries find too old
+    // (docs/IDENTIFY.md "The lookup file").
+    accord::FingerprintIndex::remakeStaleLookupFilesOnLookups(true);
 
     accord::ui::MainWindow window;
     window.show();

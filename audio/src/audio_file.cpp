@@ -10,6 +10,7 @@
 #include <juce_audio_formats/juce_audio_formats.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,17 @@ void readAudioFileInBlocks(const std::string& path, const std::function<void(int
     const detail::CheckedReader source = detail::openCheckedReader(path);
     start(source.sampleRate, source.channels);
     source.readAll(kBlockFrames, cancel, block);
+}
+
+void readAudioFilePartInBlocks(const std::string& path, double fromSeconds, double toSeconds,
+                               const std::function<void(int, int, std::int64_t)>& start,
+                               const std::function<void(const float* const*, int)>& block) {
+    const detail::CheckedReader source = detail::openCheckedReader(path);
+    const auto first = std::clamp(std::int64_t(std::floor(fromSeconds * source.sampleRate)),
+                                  std::int64_t(0), source.frames);
+    const auto end = std::int64_t(std::ceil(toSeconds * source.sampleRate));
+    start(source.sampleRate, source.channels, first);
+    source.readRange(first, end, kBlockFrames, nullptr, block);
 }
 
 AudioIdentity identifyAudioFileCached(const std::string& path) {

@@ -98,11 +98,18 @@ void CheckedReader::read(float* const* planar, int channelsWanted, std::int64_t 
 
 void CheckedReader::readAll(int blockFrames, const std::atomic<bool>* cancel,
                             const std::function<void(const float* const*, int)>& use) const {
+    readRange(0, frames, blockFrames, cancel, use);
+}
+
+void CheckedReader::readRange(std::int64_t first, std::int64_t end, int blockFrames,
+                              const std::atomic<bool>* cancel,
+                              const std::function<void(const float* const*, int)>& use) const {
     juce::AudioBuffer<float> block(channels, blockFrames);
-    for (std::int64_t start = 0; start < frames; start += blockFrames) {
+    end = std::min(end, frames);
+    for (std::int64_t start = std::max<std::int64_t>(first, 0); start < end; start += blockFrames) {
         if (cancelled(cancel))
             throw Cancelled();
-        const int count = static_cast<int>(std::min<std::int64_t>(blockFrames, frames - start));
+        const int count = static_cast<int>(std::min<std::int64_t>(blockFrames, end - start));
         read(block.getArrayOfWritePointers(), channels, start, count);
         use(block.getArrayOfReadPointers(), count);
     }

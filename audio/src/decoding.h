@@ -52,6 +52,10 @@ struct CheckedReader {
     // is set between blocks.
     void readAll(int blockFrames, const std::atomic<bool>* cancel,
                  const std::function<void(const float* const* planar, int frames)>& use) const;
+    // The same for the frames from `first` (clamped to the file) up to `end`.
+    void readRange(std::int64_t first, std::int64_t end, int blockFrames,
+                   const std::atomic<bool>* cancel,
+                   const std::function<void(const float* const* planar, int frames)>& use) const;
 };
 CheckedReader openCheckedReader(const std::string& path);
 

@@ -13,7 +13,9 @@
 // comma-separated words; every query is still made, so the others stay the same queries),
 // ACCORD_BENCH_CHROMAPRINT (0: Accord only), ACCORD_BENCH_CANDIDATES (a CSV file: every
 // recording's best fit for every query, reported or not, the data the confidence is fitted on;
-// docs/IDENTIFY.md "Confidence").
+// docs/IDENTIFY.md "Confidence"), ACCORD_BENCH_KEEP (1: the scratch folder, its registry, grown
+// index and queries, is kept and named at the end, with queries.tsv listing each query's
+// condition, file and recording, for re-queries without growing the index again).
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
@@ -33,16 +35,20 @@
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
+#include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 using namespace accord;
+using bench::processCpuSeconds;
 using bench::secondsOf;
 using bench::threadCpuSeconds;
 
@@ -59,11 +65,8 @@ void timed(const std::function<void()>& work, std::vector<double>& wall, std::ve
     cpu.push_back(threadCpuSeconds() - start);
 }
 
-// A query file's matches (identifyFile's path for a file shorter than its window), its hashes
-// looked up through the lookup file or, `inSqlite`, in SQLite alone (the lookup before it).
-std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const std::string& file,
-                                          bool inSqlite,
-                                          std::vector<dsp::LandmarkMatch>* candidates = nullptr) {
+// A query file's landmarks.
+std::vector<dsp::Landmark> queryLandmarks(const std::string& file) {
     std::optional<dsp::Fingerprinter> fingerprinter;
     std::vector<dsp::Landmark> landmarks;
     audio::readAudioFileInBlocks(
@@ -76,8 +79,16 @@ std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const s
             fingerprinter->add(planar, std::size_t(frames));
         });
     fingerprinter->finish();
+    return landmarks;
+}
+
+// A query file's matches (identifyFile's path for a file shorter than its window), its hashes
+// looked up through the lookup file or, `inSqlite`, in SQLite alone (the lookup before it).
+std::vector<dsp::LandmarkMatch> matchFile(const FingerprintIndex& index, const std::string& file,
+                                          bool inSqlite,
+                                          std::vector<dsp::LandmarkMatch>* candidates = nullptr) {
     return dsp::matchLandmarks(
-        landmarks,
+        queryLandmarks(file),
         [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
             auto found = [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                 hit(i, {recording, l.frame, l.span, l.pitchCents});
@@ -240,9 +251,122 @@ struct Score {
     std::vector<double> seconds, cpuSeconds;
 };
 
+// ACCORD_BENCH_REQUERY=<a folder ACCORD_BENCH_KEEP kept>: its queries asked again of its grown
+// index without growing it, three ways: the index's lookups alone (the first look), identifyFile
+// (with the second look at near matches in their own audio), and the first look with every row
+// the stop-list took from the registered recordings given back (fingerprinted again from their
+// files; the growth's recordings have none): what the stop-list costs a condition as the index
+// grows, and how much of it the second look wins back (docs/IDENTIFY.md "Queries").
+int requery(const std::string& folder) {
+    auto registry = Registry::open(folder + "/registry.sqlite");
+    auto index = workflows::openFingerprintIndex(*registry);
+    std::unordered_map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>>
+        registeredRows; // every row of the registered recordings, no cap
+    for (const Asset& asset : registry->assets())
+        if (const auto indexed = index->recording(IndexedKind::Asset, asset.id))
+            for (const IndexedLandmark& l : workflows::fingerprintFile(asset.path))
+                registeredRows[l.hash].push_back({indexed->id, l});
+    constexpr int kWays = 3; // first look, identifyFile, rows given back
+    struct Counts {
+        int queries = 0, found[kWays] = {}, wrong[kWays] = {};
+        std::vector<double> cpu[kWays];
+        // agreeing landmarks in onsets of the recording the query was cut from, when the first
+        // look misses it (its best fit, or none)
+        std::vector<std::string> missed;
+    };
+    std::vector<std::string> conditions;
+    std::map<std::string, Counts> counts;
+    std::ifstream list(folder + "/queries.tsv");
+    for (std::string line; std::getline(list, line);) {
+        const std::size_t tab = line.find('\t'), tab2 = line.rfind('\t');
+        const std::string condition = line.substr(0, tab),
+                          file = line.substr(tab + 1, tab2 - tab - 1),
+                          asset = line.substr(tab2 + 1);
+        if (!counts.count(condition))
+            conditions.push_back(condition);
+        Counts& c = counts[condition];
+        ++c.queries;
+        for (int way = 0; way < kWays; ++way) {
+            std::vector<dsp::LandmarkMatch> candidates;
+            std::vector<std::string> reported; // registry ids
+            std::vector<double> wall;
+            timed(
+                [&] {
+                    if (way == 1) {
+                        for (const auto& r : workflows::identifyFile(*registry, *index, file))
+                            reported.push_back(r.id);
+                        return;
+                    }
+                    const auto matches = dsp::matchLandmarks(
+                        queryLandmarks(file),
+                        [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                            std::vector<bool> answered(hashes.size());
+                            index->lookup(hashes, [&](std::size_t i, std::int64_t recording,
+                                                      const IndexedLandmark& l) {
+                                answered[i] = true;
+                                hit(i, {recording, l.frame, l.span, l.pitchCents});
+                            });
+                            for (std::size_t i = 0; way == 2 && i < hashes.size(); ++i)
+                                if (const auto rows = registeredRows.find(hashes[i]);
+                                    !answered[i] && rows != registeredRows.end())
+                                    for (const auto& [recording, l] : rows->second)
+                                        hit(i, {recording, l.frame, l.span, l.pitchCents});
+                        },
+                        &candidates);
+                    for (const dsp::LandmarkMatch& m : matches) {
+                        const auto r = index->recording(m.recording);
+                        reported.push_back(r ? r->registryId : "");
+                    }
+                },
+                wall, c.cpu[way]);
+            const bool right = std::count(reported.begin(), reported.end(), asset) > 0;
+            c.found[way] += right;
+            // Wrong: the grown material, or anything for unrelated audio (another registered
+            // recording found in an excerpt is often a piece of the same track, which repeats
+            // its sections: "Measured").
+            for (const std::string& id : reported)
+                c.wrong[way] += id != asset && (asset == "-" || !registry->asset(id));
+            if (!right && way == 0 && asset != "-") {
+                std::string fit = "none";
+                for (const dsp::LandmarkMatch& m : candidates)
+                    if (const auto r = index->recording(m.recording); r && r->registryId == asset)
+                        fit = std::to_string(m.landmarks) + " in " + std::to_string(m.onsets);
+                c.missed.push_back(fit);
+            }
+        }
+    }
+    std::printf("%d recordings indexed, %.1f h\n", int(index->recordings().size()), [&] {
+        double seconds = 0;
+        for (const IndexedRecording& r : index->recordings())
+            seconds += r.seconds;
+        return seconds / 3600;
+    }());
+    std::printf("| condition | queries | first look: found | wrong (grown, or any for unrelated "
+                "audio) | CPU median ms | with the second look (identifyFile): found | wrong | CPU "
+                "median ms | the stopped rows of the registered recordings given back: found | "
+                "wrong | first look's misses: "
+                "agreeing landmarks in onsets |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const std::string& name : conditions) {
+        const Counts& c = counts[name];
+        std::string missed;
+        for (const std::string& m : c.missed)
+            missed += (missed.empty() ? "" : ", ") + m;
+        std::printf("| %s | %d | %d | %d | %.1f | %d | %d | %.1f | %d | %d | %s |\n", name.c_str(),
+                    c.queries, c.found[0], c.wrong[0], medianOf(c.cpu[0]) * 1e3, c.found[1],
+                    c.wrong[1], medianOf(c.cpu[1]) * 1e3, c.found[2], c.wrong[2], missed.c_str());
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main() {
+    if (const char* kept = std::getenv("ACCORD_BENCH_REQUERY"); kept && *kept)
+        return requery(kept);
+    // As in the studio: the first query that finds the lookup file too old asks the worker for a
+    // new one ("first query after 1 h more"; docs/IDENTIFY.md "The lookup file").
+    FingerprintIndex::remakeStaleLookupFilesOnLookups(true);
     const std::string material = bench::materialRoot();
     const auto music = listFiles(material + "/hyperrogue", ".ogg");
     const auto lowVoice = voiceClips("-v-");
@@ -517,8 +641,11 @@ int main() {
                 "BER < 0.35 | precision | Chromaprint recall, BER < 0.2 | precision "
                 "|\n|---|---|---|---|---|---|---|---|\n");
     std::vector<double> fiveSecondQueries, fiveSecondCpu;
-    // The conditions asked again once the index has grown (docs/IDENTIFY.md "Measured").
-    const std::vector<std::string> askedAgain = {"5 s excerpt", "5 s mixed, other 0 dB"};
+    // The conditions asked again at every size once the index has grown (docs/IDENTIFY.md
+    // "Measured"); every scored condition is asked again at the largest size.
+    const std::vector<std::string> askedAtEverySize = {"5 s excerpt", "5 s mixed, other 0 dB",
+                                                       "5 s mixed, other +6 dB"};
+    std::vector<std::string> keptConditions; // in the order they were scored
     std::map<std::string, std::vector<Query>> keptQueries;
     for (const Condition& c : conditions) {
         Score accord, chroma[2];
@@ -526,8 +653,9 @@ int main() {
             const Query q = c.make(n);
             if (!scored(c.name))
                 continue;
-            if (std::count(askedAgain.begin(), askedAgain.end(), c.name))
-                keptQueries[c.name].push_back(q);
+            if (keptQueries[c.name].empty())
+                keptConditions.push_back(c.name);
+            keptQueries[c.name].push_back(q);
             scoreAccord(q, accord);
             if (withChromaprint)
                 scoreChromaprint(q, chroma);
@@ -653,41 +781,69 @@ int main() {
         struct stat info {};
         return stat(file.c_str(), &info) == 0 ? std::uint64_t(info.st_ino) : 0;
     };
-    std::vector<double> growWall, growCpu;
-    double grownSeconds = 0;
-    auto grow = [&](double target) {
-        std::vector<float> versionSamples;
-        while (hours < target) {
-            ++version;
-            const double speed = 0.8 + 0.4 * std::fmod(double(version) * 0.6180339887, 1.0);
-            for (std::size_t i = 0; i < recordings.size() && hours < target; ++i) {
-                const std::size_t partner = (i + std::size_t(version)) % recordings.size();
-                const auto& own = recordings[i].samples;
-                const auto& other = recordings[partner].samples;
-                const float gain = float(loudness[i] / loudness[partner]);
-                versionSamples.assign(own.begin(), own.end());
-                for (std::size_t k = 0; k < versionSamples.size() && k < other.size(); ++k)
-                    versionSamples[k] = 0.5f * (versionSamples[k] + gain * other[k]);
-                timed(
-                    [&] {
-                        std::vector<IndexedLandmark> landmarks;
-                        dsp::Fingerprinter f(
-                            kRate * speed, 1, dsp::FingerprintSide::Index,
-                            [&](const dsp::Landmark& l) {
-                                landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                            });
-                        const float* planar[1] = {versionSamples.data()};
-                        f.add(planar, versionSamples.size());
-                        f.finish();
-                        index->add(IndexedKind::Asset,
-                                   "growth-" + std::to_string(version) + "-" + std::to_string(i),
-                                   "", f.seconds(), landmarks);
-                        hours += f.seconds() / 3600;
-                        grownSeconds += f.seconds();
-                    },
-                    growWall, growCpu);
-            }
+    // One recording of the growth: ten versions of consecutive recordings (the length of a song,
+    // about 4 min), made and fingerprinted on a second thread while the index writes the one
+    // before. One per piece (20-30 s), one thread alone grew the index by 43-102 s of audio per
+    // wall second under a load of 12 (docs/IDENTIFY.md "Measured"), a third of it in the
+    // write-ahead log's page writes, each transaction writing every page it touched.
+    constexpr std::size_t kPiecesPerGrownRecording = 10;
+    struct GrownRecording {
+        std::string id;
+        double seconds = 0;
+        std::vector<IndexedLandmark> landmarks;
+    };
+    auto makeGrown = [&](int grownVersion, std::size_t first) {
+        const double speed = 0.8 + 0.4 * std::fmod(double(grownVersion) * 0.6180339887, 1.0);
+        GrownRecording grown;
+        grown.id = "growth-" + std::to_string(grownVersion) + "-" + std::to_string(first);
+        std::uint32_t frameOffset = 0;
+        for (std::size_t i = first;
+             i < std::min(first + kPiecesPerGrownRecording, recordings.size()); ++i) {
+            const std::size_t partner = (i + std::size_t(grownVersion)) % recordings.size();
+            const auto& own = recordings[i].samples;
+            const auto& other = recordings[partner].samples;
+            const float gain = float(loudness[i] / loudness[partner]);
+            std::vector<float> samples(own.begin(), own.end());
+            for (std::size_t k = 0; k < samples.size() && k < other.size(); ++k)
+                samples[k] = 0.5f * (samples[k] + gain * other[k]);
+            dsp::Fingerprinter f(kRate * speed, 1, dsp::FingerprintSide::Index,
+                                 [&](const dsp::Landmark& l) {
+                                     grown.landmarks.push_back(
+                                         {l.hash, l.frame + frameOffset, l.span, l.pitchCents});
+                                 });
+            const float* planar[1] = {samples.data()};
+            f.add(planar, samples.size());
+            f.finish();
+            grown.seconds += f.seconds();
+            frameOffset += std::uint32_t(std::ceil(f.seconds() / dsp::fingerprint::kFrameSeconds));
         }
+        return grown;
+    };
+    std::future<GrownRecording> nextGrown; // being made while the index writes
+    std::size_t nextGrownRecording = 0;
+    auto makeNextGrown = [&] {
+        if (nextGrownRecording == 0)
+            ++version;
+        nextGrown = std::async(std::launch::async, makeGrown, version, nextGrownRecording);
+        nextGrownRecording += kPiecesPerGrownRecording;
+        if (nextGrownRecording >= recordings.size())
+            nextGrownRecording = 0;
+    };
+    double growWall = 0, growCpu = 0, grownSeconds = 0;
+    auto grow = [&](double target) {
+        const double cpuStart = processCpuSeconds();
+        growWall += secondsOf([&] {
+            while (hours < target) {
+                if (!nextGrown.valid())
+                    makeNextGrown();
+                const GrownRecording grown = nextGrown.get();
+                makeNextGrown();
+                index->add(IndexedKind::Asset, grown.id, "", grown.seconds, grown.landmarks);
+                hours += grown.seconds / 3600;
+                grownSeconds += grown.seconds;
+            }
+        });
+        growCpu += processCpuSeconds() - cpuStart;
     };
     const std::string lookupFile = FingerprintIndex::lookupFilePath(index->path());
     std::vector<std::string> recallAsGrown; // printed after the table
@@ -695,10 +851,8 @@ int main() {
     for (double target = 1; target <= growthHours;
          target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
         grow(target);
-        const double rate = grownSeconds / sum(growCpu), wallRate = grownSeconds / sum(growWall);
-        growWall.clear();
-        growCpu.clear();
-        grownSeconds = 0;
+        const double rate = grownSeconds / growCpu, wallRate = grownSeconds / growWall;
+        growWall = growCpu = grownSeconds = 0;
         std::remove(lookupFile.c_str());
         index = workflows::openFingerprintIndex(*registry);
         std::vector<double> makeWall, makeCpu;
@@ -732,8 +886,12 @@ int main() {
         const double sizeHours = hours, indexMiB = indexBytes() / (1 << 20),
                      lookupMiB = fileMiB(lookupFile);
         // The stop-list drops more of a query's hashes as the index grows, and chance agreement
-        // grows with the recordings compared: the kept queries asked again at each size.
-        for (const std::string& name : askedAgain) {
+        // grows with the recordings compared: the kept queries asked again at each size, every
+        // scored condition's at the largest.
+        const bool largest = target >= growthHours;
+        for (const std::string& name : keptConditions) {
+            if (!largest && !std::count(askedAtEverySize.begin(), askedAtEverySize.end(), name))
+                continue;
             Score grown;
             for (const Query& q : keptQueries[name])
                 scoreAccord(q, grown);
@@ -784,6 +942,19 @@ int main() {
         std::printf("\nfalse matches over %zu unrelated queries with %.1f h indexed: Accord %d\n",
                     unrelated.size(), hours, grown.wrong);
     }
-    run("rm -rf " + shellQuoted(scratch));
+    if (bench::envNumber("ACCORD_BENCH_KEEP", 0) == 0) {
+        run("rm -rf " + shellQuoted(scratch));
+        return 0;
+    }
+    // Each query's condition, file and the asset it was cut from ("-": unrelated audio).
+    FILE* manifest = std::fopen((scratch + "/queries.tsv").c_str(), "w");
+    for (const std::string& name : keptConditions)
+        for (const Query& q : keptQueries[name])
+            std::fprintf(manifest, "%s\t%s\t%s\n", name.c_str(), q.file.c_str(),
+                         recordings[std::size_t(q.recording)].asset.c_str());
+    for (const Query& q : unrelated)
+        std::fprintf(manifest, "unrelated\t%s\t-\n", q.file.c_str());
+    std::fclose(manifest);
+    std::printf("kept: %s (registry.sqlite, its index, queries.tsv)\n", scratch.c_str());
     return 0;
 }

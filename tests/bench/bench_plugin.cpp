@@ -41,6 +41,7 @@
 
 using namespace accord;
 using bench::envNumber;
+using bench::processCpuSeconds;
 using bench::threadCpuSeconds;
 
 namespace {
@@ -48,12 +49,6 @@ namespace {
 constexpr int kRate = 48000;
 constexpr int kBlock = 128;
 constexpr int kTrainingSteps = 5;
-
-double processCpuSeconds() {
-    timespec now{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
-}
 
 // Per block: the call's wall time and the calling thread's CPU time (on a busy machine the wall
 // time also counts the time the thread waited for a core).

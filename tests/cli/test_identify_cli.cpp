@@ -1,10 +1,17 @@
 // `accord-cli identify` (docs/CLI.md "identify") through the real binary: the JSON shape of a
 // match in an excerpt of a registered recording, nothing found in unrelated audio (exit 0), an
 // unreadable file named with exit 2, and --reindex; `asset add` of a mix holding another holder's
-// recording says so, and exporting it is refused naming that holder.
+// recording says so, and exporting it is refused naming that holder. A query leaves a lookup
+// file it finds too old to the indexing path, which makes it again before its command exits.
 
 #include "test_support.h"
 
+#include "accord/core/registry.h"
+#include "accord/workflows/identify.h"
+
+#include <sys/stat.h>
+
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -189,6 +196,58 @@ private slots:
                 {"statement", "--holder", "h-99", "--format", "csv", "--out", csvPath}, registry)
                 .exitCode,
             2);
+    }
+
+    void queryLeavesAStaleLookupFileToIndexing() {
+        // docs/IDENTIFY.md "The lookup file": a one-shot query does not make the lookup file
+        // again (nor wait for it at exit) when it finds it too old; the next command that indexes
+        // a recording does, and leaves it made.
+        ACCORD_REQUIRE_MATERIAL(track, kTrack);
+        ACCORD_REQUIRE_MATERIAL(other, kOther);
+        QTemporaryDir dir;
+        const QString registry = dir.filePath("registry.sqlite");
+        const QString holder =
+            accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
+                .json()
+                .value("holder")
+                .toString();
+        const auto added =
+            accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry);
+        QCOMPARE(added.exitCode, 0);
+        const std::string indexPath = accord::FingerprintIndex::pathBeside(registry.toStdString());
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(indexPath);
+        auto fileIdentity = [&] {
+            struct stat info {};
+            return ::stat(lookupFile.c_str(), &info) == 0 ? info.st_ino : ino_t(0);
+        };
+        const ino_t made = fileIdentity();
+        QVERIFY(made != 0); // the indexing command left it made
+
+        // Rows written past the file's share of changes, as a studio's index on another machine
+        // or an interrupted indexing could leave them, without the indexing path's renewal.
+        {
+            const auto index = accord::workflows::openFingerprintIndex(
+                *accord::Registry::open(registry.toStdString()));
+            std::vector<accord::IndexedLandmark> landmarks;
+            for (std::uint32_t i = 0; i < 20000; ++i)
+                landmarks.push_back({i * 2654435761u, i, 20, 0});
+            index->add(accord::IndexedKind::Asset, "not-registered", "", 30, landmarks);
+        }
+        const QString excerpt = dir.filePath("excerpt.wav");
+        QVERIFY(accord::test::runTool("sox", {track, excerpt, "trim", "20", "5"}));
+        const auto found = accord::test::runCli({"--json", "identify", excerpt}, registry);
+        QCOMPARE(found.exitCode, 0);
+        QCOMPARE(found.json().value("matches").toArray().size(), 1);
+        QCOMPARE(fileIdentity(), made); // answered from the old file and the changes
+        QCOMPARE(QDir(dir.path()).entryList({"*.tmp-*"}).size(), 0);
+
+        const auto indexing =
+            accord::test::runCli({"--json", "asset", "add", other, "--owner", holder}, registry);
+        QCOMPARE(indexing.exitCode, 0);
+        QVERIFY(fileIdentity() != made); // made again before `asset add` exited
+        QCOMPARE(QDir(dir.path()).entryList({"*.tmp-*"}).size(), 0);
+        const auto again = accord::test::runCli({"--json", "identify", excerpt}, registry);
+        QCOMPARE(again.json().value("matches").toArray().size(), 1);
     }
 };
 

@@ -87,6 +87,76 @@ void mergeMatch(std::vector<dsp::LandmarkMatch>& matches, const dsp::LandmarkMat
     matches.push_back(found);
 }
 
+// The second look (docs/IDENTIFY.md "Queries"): a recording a query nearly matched is matched
+// again against all of its own landmarks where the near match lies, fingerprinted from its file:
+// the stop-list took the rows of its common hashes, which are often the few landmarks a mix keeps.
+constexpr int kNearMatchLandmarks = 4; // agreeing query landmarks ...
+constexpr int kNearMatchOnsets = 3;    // ... in distinct onsets (a chance line piles on few)
+constexpr std::size_t kSecondLooksPerWindow = 3; // the strongest near matches
+constexpr double kSecondLookMarginSeconds = 2;   // of the recording around the near match's line
+
+// The file of a registered recording, "" when the registry no longer has it.
+std::string recordingPath(const Registry& registry, const IndexedRecording& recording) {
+    if (recording.kind == IndexedKind::Asset) {
+        const auto asset = registry.asset(recording.registryId);
+        return asset ? asset->path : "";
+    }
+    const auto render = registry.render(recording.registryId);
+    return render && hasSound(*render) ? render->path : "";
+}
+
+// `query` matched against the landmarks of `path` (recording `recording` of the index) on the part
+// the near match `near` lines the query up with, none when it does not match or cannot be read.
+std::optional<dsp::LandmarkMatch> matchInRecordingAudio(const std::string& path,
+                                                        std::int64_t recording,
+                                                        const std::vector<dsp::Landmark>& query,
+                                                        const dsp::LandmarkMatch& near) {
+    std::uint32_t firstFrame = UINT32_MAX, lastFrame = 0;
+    for (const dsp::Landmark& l : query) {
+        firstFrame = std::min(firstFrame, l.frame);
+        lastFrame = std::max(lastFrame, l.frame + l.span);
+    }
+    auto onRecording = [&](std::uint32_t frame) {
+        return near.recordingStart +
+               (frame * dsp::fingerprint::kFrameSeconds - near.queryStart) * near.speed;
+    };
+    std::vector<dsp::Landmark> own;
+    std::uint32_t frameOffset = 0;
+    try {
+        std::optional<dsp::Fingerprinter> fingerprinter;
+        audio::readAudioFilePartInBlocks(
+            path, onRecording(firstFrame) - kSecondLookMarginSeconds,
+            onRecording(lastFrame) + kSecondLookMarginSeconds,
+            [&](int sampleRate, int channels, std::int64_t firstSample) {
+                frameOffset = std::uint32_t(std::lround(double(firstSample) / sampleRate /
+                                                        dsp::fingerprint::kFrameSeconds));
+                fingerprinter.emplace(sampleRate, channels, dsp::FingerprintSide::Index,
+                                      [&](const dsp::Landmark& l) { own.push_back(l); });
+            },
+            [&](const float* const* planar, int frames) {
+                fingerprinter->add(planar, std::size_t(frames));
+            });
+        fingerprinter->finish();
+    } catch (const BadInput&) {
+        return std::nullopt; // (gone or unreadable since it was indexed: the first look stands)
+    }
+    std::sort(own.begin(), own.end(),
+              [](const dsp::Landmark& a, const dsp::Landmark& b) { return a.hash < b.hash; });
+    const auto matches =
+        dsp::matchLandmarks(query, [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+            for (std::size_t i = 0; i < hashes.size(); ++i) {
+                auto rows = std::equal_range(
+                    own.begin(), own.end(), dsp::Landmark{hashes[i]},
+                    [](const dsp::Landmark& a, const dsp::Landmark& b) { return a.hash < b.hash; });
+                for (auto l = rows.first; l != rows.second; ++l)
+                    hit(i, {recording, l->frame + frameOffset, l->span, l->pitchCents});
+            }
+        });
+    if (matches.empty())
+        return std::nullopt;
+    return matches.front();
+}
+
 // The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
 double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
                        const dsp::Fingerprinter::Sink& sink, const std::atomic<bool>* cancel) {
@@ -125,7 +195,10 @@ std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* se
     return landmarks;
 }
 
-IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
+namespace {
+
+// updateFingerprintIndex but for the lookup file.
+IndexUpdate indexMissingRecordings(const Registry& registry, FingerprintIndex& index,
                                    const std::function<void(int, int)>& progress,
                                    const std::atomic<bool>* cancel) {
     std::vector<Recording> missing;
@@ -158,6 +231,19 @@ IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& i
     return update;
 }
 
+} // namespace
+
+IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
+                                   const std::function<void(int, int)>& progress,
+                                   const std::atomic<bool>* cancel) {
+    IndexUpdate update = indexMissingRecordings(registry, index, progress, cancel);
+    // The indexing path, not the query, renews the lookup file its writes made too old: a
+    // one-shot query never waits for one (docs/IDENTIFY.md "The lookup file").
+    if (update.indexed > 0)
+        index.renewLookupFileIfStale();
+    return update;
+}
+
 IndexUpdate indexNewRecordings(const Registry& registry) {
     return updateFingerprintIndex(registry, *openFingerprintIndex(registry));
 }
@@ -166,7 +252,7 @@ IndexUpdate reindexFingerprints(const Registry& registry, FingerprintIndex& inde
                                 const std::function<void(int, int)>& progress,
                                 const std::atomic<bool>* cancel) {
     index.clear();
-    IndexUpdate update = updateFingerprintIndex(registry, index, progress, cancel);
+    IndexUpdate update = indexMissingRecordings(registry, index, progress, cancel);
     // Every hash changed: the lookup file is made here, in the rebuild's time, rather than asked
     // of the worker by the next query (docs/IDENTIFY.md "The lookup file").
     index.remakeLookupFile();
@@ -237,15 +323,37 @@ IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordi
 
 WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index) {
     WindowSearch search;
-    search.matchWindow = [&index](const std::vector<dsp::Landmark>& query) {
-        return dsp::matchLandmarks(
-            query, [&](const std::vector<std::uint32_t>& hashes,
-                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+    search.matchWindow = [&registry, &index](const std::vector<dsp::Landmark>& query) {
+        std::vector<dsp::LandmarkMatch> candidates;
+        std::vector<dsp::LandmarkMatch> matches = dsp::matchLandmarks(
+            query,
+            [&](const std::vector<std::uint32_t>& hashes,
+                const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
                 index.lookup(hashes,
                              [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                                  hit(i, {recording, l.frame, l.span, l.pitchCents});
                              });
-            });
+            },
+            &candidates);
+        // The near matches, strongest first, looked at again in their own audio.
+        std::vector<dsp::LandmarkMatch> near;
+        for (const dsp::LandmarkMatch& c : candidates)
+            if (c.landmarks >= kNearMatchLandmarks && c.onsets >= kNearMatchOnsets &&
+                std::none_of(matches.begin(), matches.end(),
+                             [&](const auto& m) { return m.recording == c.recording; }))
+                near.push_back(c);
+        std::sort(near.begin(), near.end(),
+                  [](const auto& a, const auto& b) { return a.landmarks > b.landmarks; });
+        near.resize(std::min(near.size(), kSecondLooksPerWindow));
+        for (const dsp::LandmarkMatch& c : near) {
+            const auto recording = index.recording(c.recording);
+            const std::string path = recording ? recordingPath(registry, *recording) : "";
+            if (path.empty())
+                continue;
+            if (const auto again = matchInRecordingAudio(path, c.recording, query, c))
+                matches.push_back(*again);
+        }
+        return matches;
     };
     search.report = [&registry, &index](const std::vector<dsp::LandmarkMatch>& matches) {
         std::vector<IdentifiedRecording> found;

@@ -9,6 +9,7 @@
 #include "accord/core/files.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -111,12 +112,22 @@ struct LookupFileTarget {
     }
 };
 
+// Thrown out of a lookup file's making when the process leaves it off at exit.
+struct LookupFileLeftOff {};
+
 // Inside a read transaction on `db`: writes the lookup file of `target` from this snapshot,
 // stamped `now`. False when it cannot be written (a read-only folder, a full disk): lookups then
-// read SQLite.
-bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const FingerprintMapStamp& now) {
+// read SQLite; or when `leaveOff` is set while it is made (its temporary is removed, the file on
+// disk stays as it was).
+bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const FingerprintMapStamp& now,
+                     const std::atomic<bool>* leaveOff) {
     const std::string& path = target.indexPath;
     const std::string mapPath = FingerprintIndex::lookupFilePath(path);
+    std::uint64_t stepsRead = 0;
+    auto leaveOffIfAsked = [&] {
+        if ((++stepsRead & 0xffff) == 0 && leaveOff && leaveOff->load())
+            throw LookupFileLeftOff();
+    };
     try {
         Statement size(db, "SELECT coalesce(sum(landmarks), 0) FROM recordings", path);
         size.step();
@@ -128,8 +139,10 @@ bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const Fingerpr
                                  "SELECT hash, count(*) FROM landmarks WHERE recording != 0 "
                                  "GROUP BY hash ORDER BY hash",
                                  path);
-                while (counts.step())
+                while (counts.step()) {
+                    leaveOffIfAsked();
                     hashRows(std::uint32_t(counts.integer(0)), std::uint32_t(counts.integer(1)));
+                }
             },
             [&](const auto& hashRow) {
                 Statement rows(db,
@@ -138,6 +151,7 @@ bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const Fingerpr
                                "pitch",
                                path);
                 while (rows.step()) {
+                    leaveOffIfAsked();
                     const std::int64_t recording = rows.integer(1);
                     if (recording > std::int64_t(UINT32_MAX)) // SQLite answers instead
                         throw BadInput(mapPath + ": a recording number past 32 bits");
@@ -148,17 +162,20 @@ bool writeLookupFile(sqlite3* db, const LookupFileTarget& target, const Fingerpr
             });
     } catch (const Error&) {
         return false;
+    } catch (const LookupFileLeftOff&) {
+        return false;
     }
     return true;
 }
 
-// Makes lookup files off the lookups' path (docs/IDENTIFY.md "The lookup file"): a lookup that
-// finds the file missing, damaged or too old answers from what it has and asks this worker, one
-// thread a process, for a new one, made through its own connection from a snapshot of its own.
-// Every lookup file this process writes is made through it, one at a time (the atomic writer's
-// temporary is named after the process), on the worker or, `make`, on the caller's thread. At exit
-// it finishes the file it is making, so a command whose query asked for one leaves it made, and
-// drops the ones still waiting.
+// Makes lookup files off the lookups' path (docs/IDENTIFY.md "The lookup file"): a lookup or a
+// write that finds the file missing, damaged or too old asks this worker, one thread a process, for
+// a new one, made through its own connection from a snapshot of its own. Every lookup file this
+// process writes is made through it, one at a time (the atomic writer's temporary is named after
+// the process), on the worker or, `make`, on the caller's thread. At exit it drops the files still
+// waiting and leaves off the one it is making, unless a write of this process (or a lookup that
+// found no usable file) asked for it: the command that made the index change, or found no file,
+// leaves one made; a query does not wait for a file it only would have liked.
 class LookupFileRemaker {
 public:
     static LookupFileRemaker& instance() {
@@ -170,14 +187,16 @@ public:
             const std::lock_guard<std::mutex> lock(mutex_);
             stopping_ = true;
             pending_.clear();
+            if (!makingFinishesAtExit_)
+                leavingOff_ = true;
         }
         wake_.notify_all();
         if (worker_.joinable())
             worker_.join();
     }
 
-    // Made now, on the caller's thread.
-    bool make(const LookupFileTarget& target) {
+    // Made now, on the caller's thread, unless `leaveOff` is set meanwhile.
+    bool make(const LookupFileTarget& target, const std::atomic<bool>* leaveOff = nullptr) {
         const std::lock_guard<std::mutex> oneWriter(writing_);
         sqlite3* db = nullptr;
         bool made = false;
@@ -185,7 +204,7 @@ public:
             // Not created when gone: the index was removed since it was asked for.
             db = sqlite::openDatabase(target.indexPath, "fingerprint index", false);
             sqlite::execute(db, "BEGIN", target.indexPath);
-            made = writeLookupFile(db, target, target.stampNow(db));
+            made = writeLookupFile(db, target, target.stampNow(db), leaveOff);
             sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
         } catch (const Error&) {
             made = false;
@@ -193,14 +212,22 @@ public:
         sqlite3_close(db);
         return made;
     }
-    // Made soon, on the worker; asking again for a file waiting or being made changes nothing.
-    void request(const LookupFileTarget& target) {
+    // Made soon, on the worker; asking again for a file waiting or being made changes nothing
+    // but whether it is finished at exit.
+    void request(const LookupFileTarget& target, bool finishAtExit) {
         const std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_ || making_ == target.indexPath ||
-            std::any_of(pending_.begin(), pending_.end(),
-                        [&](const auto& p) { return p.indexPath == target.indexPath; }))
+        if (stopping_)
             return;
-        pending_.push_back(target);
+        if (making_ == target.indexPath) {
+            makingFinishesAtExit_ = makingFinishesAtExit_ || finishAtExit;
+            return;
+        }
+        for (Request& waiting : pending_)
+            if (waiting.target.indexPath == target.indexPath) {
+                waiting.finishAtExit = waiting.finishAtExit || finishAtExit;
+                return;
+            }
+        pending_.push_back({target, finishAtExit});
         if (!worker_.joinable())
             worker_ = std::thread([this] { run(); });
         wake_.notify_one();
@@ -211,7 +238,15 @@ public:
         idle_.wait(lock, [&] { return pending_.empty() && making_.empty(); });
     }
 
+    // Whether a lookup that finds the file too old asks for a new one (long-lived processes).
+    std::atomic<bool> lookupsRemakeStaleFiles{false};
+
 private:
+    struct Request {
+        LookupFileTarget target;
+        bool finishAtExit = false;
+    };
+
     LookupFileRemaker() = default;
     void run() {
         std::unique_lock<std::mutex> lock(mutex_);
@@ -219,12 +254,13 @@ private:
             wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
             if (pending_.empty())
                 return;
-            const LookupFileTarget target = pending_.front();
+            const Request request = pending_.front();
             pending_.pop_front();
-            making_ = target.indexPath;
+            making_ = request.target.indexPath;
+            makingFinishesAtExit_ = request.finishAtExit;
             lock.unlock();
             try {
-                make(target);
+                make(request.target, &leavingOff_);
             } catch (const std::exception&) {
                 // (out of memory: the lookups keep reading SQLite, as when it cannot be written)
             }
@@ -235,10 +271,12 @@ private:
     }
 
     std::mutex writing_;
-    std::mutex mutex_; // guards what follows
+    std::atomic<bool> leavingOff_{false}; // the process is exiting: the file being made is left
+    std::mutex mutex_;                    // guards what follows
     std::condition_variable wake_, idle_;
-    std::deque<LookupFileTarget> pending_;
+    std::deque<Request> pending_;
     std::string making_; // the index whose file the worker is making
+    bool makingFinishesAtExit_ = false;
     bool stopping_ = false;
     std::thread worker_;
 };
@@ -338,16 +376,19 @@ struct FingerprintIndex::Impl {
     }
 
     // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
-    // False when there is none: SQLite answers. Never makes the file itself: one missing or too
-    // old is asked of the worker, and the lookups after it take it once it is made.
-    bool bringMapUpToDate() {
+    // False when there is none: SQLite answers. Never makes the file itself: one missing is asked
+    // of the worker (finished at exit), one too old too when `afterWrite` (finished at exit) or in
+    // a long-lived process (left off at exit), and the lookups after it take it once it is made
+    // (docs/IDENTIFY.md "The lookup file").
+    bool bringMapUpToDate(bool afterWrite) {
         const FingerprintMapStamp now = currentStamp();
         if (map && !usable(map->stamp(), now))
             forgetMap();
         if (!map || mapTooOld())
             takeNewerFileFromDisk(now);
+        LookupFileRemaker& remaker = LookupFileRemaker::instance();
         if (!map) {
-            LookupFileRemaker::instance().request(target());
+            remaker.request(target(), true);
             return false;
         }
         Statement since(db,
@@ -366,8 +407,8 @@ struct FingerprintIndex::Impl {
             std::sort(changed.begin(), changed.end());
             changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
         }
-        if (mapTooOld())
-            LookupFileRemaker::instance().request(target());
+        if (mapTooOld() && (afterWrite || remaker.lookupsRemakeStaleFiles))
+            remaker.request(target(), afterWrite);
         return true;
     }
 
@@ -618,7 +659,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     std::vector<StoredRow> stored;
     transaction(
         [&] {
-            bool withMap = useMap && bringMapUpToDate();
+            bool withMap = useMap && bringMapUpToDate(false);
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
@@ -634,7 +675,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                     // Damaged on disk since it was checked: SQLite answers every hash while the
                     // worker makes it again.
                     forgetMap();
-                    LookupFileRemaker::instance().request(target());
+                    LookupFileRemaker::instance().request(target(), true);
                     withMap = false;
                     continue;
                 }
@@ -674,8 +715,16 @@ bool FingerprintIndex::remakeLookupFile() {
     return LookupFileRemaker::instance().make(impl_->target());
 }
 
+void FingerprintIndex::renewLookupFileIfStale() {
+    impl_->transaction([&] { impl_->bringMapUpToDate(true); }, "BEGIN");
+}
+
 void FingerprintIndex::waitForLookupFiles() {
     LookupFileRemaker::instance().waitUntilIdle();
+}
+
+void FingerprintIndex::remakeStaleLookupFilesOnLookups(bool enabled) {
+    LookupFileRemaker::instance().lookupsRemakeStaleFiles = enabled;
 }
 
 void FingerprintIndex::clear() {

@@ -46,6 +46,11 @@ WatermarkDetection detectWatermarkInFile(const std::string& path,
 void readAudioFileInBlocks(const std::string& path, const std::function<void(int, int)>& start,
                            const std::function<void(const float* const*, int)>& block,
                            const std::atomic<bool>* cancel = nullptr);
+// The same for the part from `fromSeconds` to `toSeconds` (clamped to the file; decoders seek
+// there); `start(sampleRate, channels, firstFrame)` gets the frame the first block starts at.
+void readAudioFilePartInBlocks(const std::string& path, double fromSeconds, double toSeconds,
+                               const std::function<void(int, int, std::int64_t)>& start,
+                               const std::function<void(const float* const*, int)>& block);
 
 // Marks the WAV or FLAC file at `path` in place with the watermark of `payload` (watermark.h),
 // rewritten atomically as 24-bit PCM, and returns its new identity.

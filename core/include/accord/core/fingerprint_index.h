@@ -99,8 +99,9 @@ public:
     // A hash beyond the cap yields nothing, so a lookup reads at most the cap's rows whatever the
     // index's size. Read through the lookup file beside the index (lookupFilePath) but for the
     // hashes changed since it was made, read from SQLite; a lookup never waits for the file to be
-    // made: one missing, damaged or too old is made again on a worker thread while SQLite answers
-    // (docs/IDENTIFY.md "The lookup file").
+    // made: one missing or damaged is made again on a worker thread while SQLite answers, one too
+    // old only in a long-lived process (remakeStaleLookupFilesOnLookups) or after a write
+    // (renewLookupFileIfStale; docs/IDENTIFY.md "The lookup file").
     using LookupFound = std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>;
     void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found) const;
     // The same rows, read from SQLite alone (one B-tree descent per hash): what the lookup file
@@ -110,9 +111,20 @@ public:
     // another handle keeps reading the file it mapped; a rebuild's end, benchmarks). False when
     // it cannot be written (lookups then read SQLite).
     bool remakeLookupFile();
-    // Returns once no lookup file is being made on this process's worker (tests, benchmarks; the
-    // process's exit waits for the one being made).
+    // After indexing: when lookups would not take the lookup file as it is (none usable, or the
+    // hashes changed since it was made past its share of its rows), asks this process's worker
+    // for a new one, which the process finishes before it exits: the command that changed the
+    // index leaves a file that serves it, and a one-shot query never pays for one.
+    void renewLookupFileIfStale();
+    // Returns once no lookup file is being made on this process's worker (tests, benchmarks).
+    // At exit a process finishes the file being made only if a write, or a lookup that found no
+    // usable file, asked for it; it leaves off one that lookups found too old.
     static void waitForLookupFiles();
+    // Long-lived processes (the studio): a lookup that finds the file too old asks the worker for
+    // a new one too, left off if the process exits first. Off by default: a one-shot command's
+    // query answers from the old file and the changes since (docs/IDENTIFY.md "The lookup
+    // file").
+    static void remakeStaleLookupFilesOnLookups(bool enabled);
     // Empties the index (before a rebuild).
     void clear();
     // Every landmark as (recording's registry kind and id, landmark), in a fixed order: two

@@ -34,7 +34,8 @@ struct IndexUpdate {
 
 // Fingerprints every audio asset and render of the registry the index does not hold yet (the
 // catch-up identify runs before each query; the studio calls it on a worker after registering).
-// `progress(done, total)` after each recording.
+// `progress(done, total)` after each recording. When it indexed any, the lookup file is made
+// again on the worker if it is now too old (FingerprintIndex::renewLookupFileIfStale).
 IndexUpdate updateFingerprintIndex(const Registry& registry, FingerprintIndex& index,
                                    const std::function<void(int, int)>& progress = {},
                                    const std::atomic<bool>* cancel = nullptr);
