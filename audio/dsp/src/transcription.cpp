@@ -88,6 +88,11 @@ constexpr int kOctaveSlipFrames = 16;
 // above the next note is followed by that note's bow stroke or tongue; yin's slip at a hammer
 // or a transition is followed by nothing new (docs/NOTES.md "Transcription").
 constexpr double kSlipAttackFluxDb = 6;
+// Where an old note's release overlaps a new note's slow attack (a choir), yin reads the common
+// period of the two, a sub-harmonic of the new note, for up to 300 ms: a note below the next by a
+// whole-number ratio joins it, under the same attack rule, while shorter than
+// kSubharmonicSlipFrames (docs/NOTES.md "Transcription").
+constexpr int kSubharmonicSlipFrames = 40;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
 // note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
 // kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
@@ -509,13 +514,18 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                 return true;
         return false;
     };
-    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames), the
-    // following one unless it starts with an attack (kSlipAttackFluxDb).
+    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames; below
+    // the following note, kSubharmonicSlipFrames), the following one unless it starts with an
+    // attack (kSlipAttackFluxDb).
     std::vector<Segment> repaired;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const Segment& segment = segments[i];
-        const bool slip = segment.end - segment.first < kOctaveSlipFrames;
-        if (slip && i + 1 < segments.size() && segments[i + 1].first == segment.end &&
+        const std::int64_t length = segment.end - segment.first;
+        const bool slip = length < kOctaveSlipFrames;
+        const bool subharmonicSlip = length < kSubharmonicSlipFrames && i + 1 < segments.size() &&
+                                     segments[i + 1].pitch > segment.pitch;
+        if ((slip || subharmonicSlip) && i + 1 < segments.size() &&
+            segments[i + 1].first == segment.end &&
             harmonicInterval(segments[i + 1].pitch - segment.pitch) && !attackAt(segment.end)) {
             segments[i + 1].first = segment.first;
             segments[i + 1].afterSilence = segment.afterSilence;

@@ -17,7 +17,7 @@ struct TranscribedNote {
 
 // Bumped whenever the notes a recording gives change: transcriptions kept from another version
 // are made again.
-constexpr int kTranscriptionVersion = 5;
+constexpr int kTranscriptionVersion = 6;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
