@@ -25,14 +25,22 @@
 // ACCORD_BENCH_TRAINING_MINUTES (30: training lines up to that much music, every file's first line
 // before any file's second; ACCORD_BENCH_LINES_IN_TURNS=0: file by file), ACCORD_BENCH_VALIDATION
 // (1: for tuning, the held-out files are left out and every fourth training file is held out
-// instead).
+// instead), ACCORD_BENCH_TRANSCRIBED_PROGRAM (unset or -1: off; a General MIDI program: the
+// composer's training lines are rendered by FluidSynth with that instrument and transcribed, as
+// `train style` reads an audio stem, and the model learns from the transcriptions; the held-out
+// phrases stay the MIDI notes, docs/STYLE.md "Measured").
 
 #include "bench_common.h"
 
+#include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
+#include "accord/audio/transcription.h"
 #include "accord/core/errors.h"
 #include "accord/core/melody.h"
 #include "accord/models/style_model.h"
+#include "accord/workflows/style.h"
+
+#include "note_matching.h"
 
 #include <nlohmann/json.hpp>
 
@@ -173,6 +181,44 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
         source.trainingLines.push_back(*line);
     }
     return source;
+}
+
+// ---- transcribed training lines -----------------------------------------------------------------
+
+// Each line played by `gmProgram` through FluidSynth and transcribed as `train style` reads an
+// audio stem (transcribeMonophonic at the file's rate, melodyFromTranscription at
+// kTranscriptionBpm); prints the transcription's note F against the line (tests/audio/
+// note_matching.h) and the time taken.
+std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmProgram) {
+    constexpr int kRenderRate = 44100;
+    accord::test::NoteScore score;
+    std::vector<Melody> transcribed;
+    double audioSeconds = 0;
+    const double wall = accord::bench::secondsOf([&] {
+        for (const Melody& line : lines) {
+            const auto stereo =
+                accord::audio::renderMelodyWithInstrument(line, gmProgram, kRenderRate);
+            std::vector<float> mono(stereo[0].size());
+            for (size_t n = 0; n < mono.size(); ++n)
+                mono[n] = 0.5f * (stereo[0][n] + stereo[1][n]);
+            audioSeconds += static_cast<double>(mono.size()) / kRenderRate;
+            const auto notes =
+                accord::dsp::transcribeMonophonic(mono.data(), mono.size(), kRenderRate);
+            std::vector<accord::test::TimedNote> played, heard;
+            for (const Note& note : line.notes)
+                played.push_back({accord::secondsAtBeat(line, note.start), note.pitch});
+            for (const auto& note : notes)
+                heard.push_back({note.onset, note.pitch});
+            score += accord::test::scoreNotes(played, heard);
+            transcribed.push_back(accord::audio::melodyFromTranscription(
+                notes, accord::workflows::kTranscriptionBpm));
+        }
+    });
+    std::printf("training lines played by GM program %d and transcribed: %.1f min of audio in "
+                "%.1f s; note F %.3f (P %.3f, R %.3f) over %zu notes\n",
+                gmProgram, audioSeconds / 60, wall, score.f(), score.precision(), score.recall(),
+                score.reference);
+    return transcribed;
 }
 
 // ---- histograms ---------------------------------------------------------------------------------
@@ -401,14 +447,19 @@ int main() {
     }
     const double trainingMinutes = envNumber("ACCORD_BENCH_TRAINING_MINUTES", 30);
     const bool validation = envNumber("ACCORD_BENCH_VALIDATION", 0) != 0;
-    const Source own = loadSource(composer, phraseBars, trainingMinutes, validation);
+    Source own = loadSource(composer, phraseBars, trainingMinutes, validation);
     const Source rival = loadSource(other, phraseBars, trainingMinutes, validation);
-    for (const Source* s : {&own, &rival})
+    for (const Source* s : {static_cast<const Source*>(&own), &rival})
         std::printf("%s: %zu training lines (%.1f min), %zu held-out lines (%.1f min), %zu "
                     "held-out phrases of %d bars\n",
                     s->name.c_str(), s->trainingLines.size(), s->trainingSeconds / 60,
                     s->heldOutLines.size(), s->heldOutSeconds / 60, s->heldOutPhrases.size(),
                     phraseBars);
+
+    const auto transcribedProgram =
+        static_cast<int>(envNumber("ACCORD_BENCH_TRANSCRIBED_PROGRAM", -1));
+    if (transcribedProgram >= 0)
+        own.trainingLines = transcribedLines(own.trainingLines, transcribedProgram);
 
     // ---- training
     std::vector<models::StyleSequence> sequences;

@@ -5,6 +5,10 @@
 // (tests/audio/note_matching.h). Prints precision, recall and F per instrument and overall.
 //
 //   bench_transcription [--notes N (64)] [--peer AUBIONOTES_OPTIONS]... [--no-peer]
+//                       [--only GM_PROGRAM]... [--keep DIR]
+//
+// --only measures those instruments alone (for tuning one); --keep writes each take's WAV file,
+// its played notes (`.ref`) and its transcription (`.est`, "onset pitch" per line) into DIR.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/instrument.h"
@@ -22,6 +26,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace accord;
@@ -87,12 +92,30 @@ std::vector<TimedNote> aubionotesOf(const std::string& wav, const std::string& s
     return notes;
 }
 
+// The take's WAV file and its notes, played and transcribed, beside each other (--keep).
+void keepTake(const std::string& stem, const std::vector<float>& mono,
+              const std::vector<TimedNote>& reference, const std::vector<TimedNote>& estimated) {
+    audio::writeMonoAudio(stem + ".wav", mono, kSampleRate);
+    for (const auto& [suffix, notes] : {std::pair{".ref", &reference}, {".est", &estimated}}) {
+        std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen((stem + suffix).c_str(), "w"),
+                                                   fclose);
+        if (!file) {
+            std::printf("bench_transcription: cannot write %s%s\n", stem.c_str(), suffix);
+            return;
+        }
+        for (const TimedNote& note : *notes)
+            std::fprintf(file.get(), "%.4f %d\n", note.onset, note.pitch);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::size_t maxNotes = 64;
     bool withPeer = true;
     std::vector<std::string> peerSettings;
+    std::vector<int> onlyPrograms;
+    std::string keepFolder;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--notes" && i + 1 < argc)
@@ -101,8 +124,13 @@ int main(int argc, char** argv) {
             peerSettings.push_back(argv[++i]);
         else if (arg == "--no-peer")
             withPeer = false;
+        else if (arg == "--only" && i + 1 < argc)
+            onlyPrograms.push_back(std::stoi(argv[++i]));
+        else if (arg == "--keep" && i + 1 < argc)
+            keepFolder = argv[++i];
         else {
-            std::printf("usage: bench_transcription [--notes N] [--peer OPTIONS]... [--no-peer]\n");
+            std::printf("usage: bench_transcription [--notes N] [--peer OPTIONS]... [--no-peer] "
+                        "[--only GM_PROGRAM]... [--keep DIR]\n");
             return 2;
         }
     }
@@ -144,6 +172,9 @@ int main(int argc, char** argv) {
     NoteScore allOurs, allHalves[2];
     double audioSeconds = 0, ourSeconds = 0;
     for (const Program& program : kPrograms) {
+        if (!onlyPrograms.empty() && std::find(onlyPrograms.begin(), onlyPrograms.end(),
+                                               program.number) == onlyPrograms.end())
+            continue;
         NoteScore ours, halves[2];
 
         for (std::size_t index = 0; index < tunes.size(); ++index) {
@@ -165,6 +196,10 @@ int main(int argc, char** argv) {
             const NoteScore score = test::scoreNotes(take.reference, estimated);
             ours += score;
             halves[index % 2] += score;
+            if (!keepFolder.empty())
+                keepTake(keepFolder + "/" + std::to_string(program.number) + "-" +
+                             std::to_string(index + 1),
+                         mono, take.reference, estimated);
             if (withPeer) {
                 take.wav = scratch + "/" + std::to_string(takes.size()) + ".wav";
                 audio::writeMonoAudio(take.wav, mono, kSampleRate);

@@ -88,23 +88,24 @@ constexpr int kOctaveSlipFrames = 16;
 // above the next note is followed by that note's bow stroke or tongue; yin's slip at a hammer
 // or a transition is followed by nothing new (docs/NOTES.md "Transcription").
 constexpr double kSlipAttackFluxDb = 6;
+// Where an old note's release overlaps a new note's slow attack (a choir), yin reads the common
+// period of the two, a sub-harmonic of the new note, for up to 300 ms: a note below the next by a
+// whole-number ratio joins it, under the same attack rule, while shorter than
+// kSubharmonicSlipFrames (docs/NOTES.md "Transcription").
+constexpr int kSubharmonicSlipFrames = 40;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
-// note; bowed, blown and sung attacks scoop or swell): the onset is looked for up to
-// kOnsetLeadFrames before. In a legato change the new note's harmonics rise at its onset while
-// the old note still dominates yin: the onset is where the energy in the new note's harmonics
-// (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of each harmonic below
-// kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous note's harmonics)
-// crosses halfway, in dB, from its lowest before the settle to its highest over the
-// kOnsetSettleFrames after it. A repeated note split at a flux peak starts at the split, one
-// split at a dip where the fall into the dip crosses halfway; a note without enough such bins at
-// the last aubio onset before the pitch settled, else where the level starts rising or is lowest.
-constexpr int kOnsetLeadFrames = 20;
-// A slow attack (a choir's or a bow's swell) may start before that look-back: when the
-// harmonics' energy is lowest at its very start and takes kSlowRiseFrames or more to reach
-// halfway, the lowest is looked for up to kSlowRiseLeadFrames further back, for as long as the
-// energy keeps falling (docs/NOTES.md "Transcription").
-constexpr int kSlowRiseFrames = 8;
-constexpr int kSlowRiseLeadFrames = 10;
+// note; bowed, blown and sung attacks scoop or swell, a choir's pitch arrives 150-250 ms late):
+// the onset is looked for up to kOnsetLeadFrames before. In a legato change the new note's
+// harmonics rise at its onset while the old note still dominates yin: the onset is where the
+// energy in the new note's harmonics (kHarmonicFftSize STFT bins within kHarmonicHalfWidthBins of
+// each harmonic below kHighestHarmonicHz, less those within kSharedHarmonicBins of the previous
+// note's harmonics), walked back from the settle, last lies under halfway, in dB, between its
+// lowest in the look-back and its highest over the kOnsetSettleFrames after the settle: the rise
+// that leads into the settled note, not an earlier bump inside the long look-back. A repeated
+// note split at a flux peak starts at the split, one split at a dip where the fall into the dip
+// crosses halfway; a note without enough such bins at the last aubio onset before the pitch
+// settled, else where the level starts rising or is lowest.
+constexpr int kOnsetLeadFrames = 40;
 constexpr int kOnsetSettleFrames = 5;
 constexpr int kHarmonicFftSize = 1024; // 64 ms: 15.6 Hz bins, harmonics a semitone apart resolve
 constexpr double kHarmonicHalfWidthBins = 1;
@@ -237,43 +238,35 @@ private:
 };
 
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
-// above): where the energy in its own harmonics crosses halfway (in dB) from its lowest in
-// [earliest, settled] to its highest over the kOnsetSettleFrames from `settled` (before `end`);
-// for a slow rise from `earliest` itself, from its lowest back to `slowRiseEarliest`
-// (kSlowRiseFrames). Nothing when too few harmonics are its own.
+// above): walking back from `settled`, the first frame of the last run at or above halfway (in
+// dB) between the energy in its own harmonics at its lowest in [earliest, settled] and at its
+// highest over the kOnsetSettleFrames from `settled` (before `end`). Nothing when too few
+// harmonics are its own.
 std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int previousPitch,
-                                          std::int64_t slowRiseEarliest, std::int64_t earliest,
-                                          std::int64_t settled, std::int64_t end) {
+                                          std::int64_t earliest, std::int64_t settled,
+                                          std::int64_t end) {
     const std::vector<int> bins = harmonicBins(pitch, previousPitch, spectra.size());
     if (bins.size() < kFewestHarmonicBins || earliest >= settled)
         return std::nullopt;
     const std::int64_t settleEnd = std::min(end, settled + kOnsetSettleFrames + 1);
-    std::vector<double> energyDb; // from slowRiseEarliest
-    for (std::int64_t t = slowRiseEarliest; t < settleEnd; ++t) {
+    std::vector<double> energyDb; // from earliest
+    for (std::int64_t t = earliest; t < settleEnd; ++t) {
         const std::vector<float>& power = spectra.at(t);
         double sum = 1e-20;
         for (int k : bins)
             sum += power[static_cast<std::size_t>(k)];
         energyDb.push_back(10 * std::log10(sum));
     }
-    const auto at = [&](std::int64_t frame) {
-        return energyDb.begin() + static_cast<std::ptrdiff_t>(frame - slowRiseEarliest);
-    };
-    const double highest = *std::max_element(at(settled), energyDb.end());
-    const auto halfwayAfter = [&](std::vector<double>::iterator lowest) {
-        const double halfway = 0.5 * (*lowest + highest);
-        while (lowest + 1 != energyDb.end() && *lowest < halfway)
-            ++lowest;
-        return lowest;
-    };
-    auto lowest = std::min_element(at(earliest), at(settled + 1));
-    auto crossing = halfwayAfter(lowest);
-    if (lowest == at(earliest) && crossing - lowest >= kSlowRiseFrames) {
-        while (lowest != energyDb.begin() && *(lowest - 1) < *lowest)
-            --lowest;
-        crossing = halfwayAfter(lowest);
-    }
-    return slowRiseEarliest + (crossing - energyDb.begin());
+    const auto settledAt = energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest);
+    const double highest = *std::max_element(settledAt, energyDb.end());
+    const double lowest = *std::min_element(energyDb.begin(), settledAt + 1);
+    const double halfway = 0.5 * (lowest + highest);
+    auto crossing = settledAt;
+    while (crossing + 1 != energyDb.end() && *crossing < halfway)
+        ++crossing;
+    while (crossing != energyDb.begin() && *(crossing - 1) >= halfway)
+        --crossing;
+    return earliest + (crossing - energyDb.begin());
 }
 
 // Per frame: the log spectral flux of kReattackFluxDb above.
@@ -509,13 +502,18 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                 return true;
         return false;
     };
-    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames), the
-    // following one unless it starts with an attack (kSlipAttackFluxDb).
+    // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames; below
+    // the following note, kSubharmonicSlipFrames), the following one unless it starts with an
+    // attack (kSlipAttackFluxDb).
     std::vector<Segment> repaired;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const Segment& segment = segments[i];
-        const bool slip = segment.end - segment.first < kOctaveSlipFrames;
-        if (slip && i + 1 < segments.size() && segments[i + 1].first == segment.end &&
+        const std::int64_t length = segment.end - segment.first;
+        const bool slip = length < kOctaveSlipFrames;
+        const bool subharmonicSlip = length < kSubharmonicSlipFrames && i + 1 < segments.size() &&
+                                     segments[i + 1].pitch > segment.pitch;
+        if ((slip || subharmonicSlip) && i + 1 < segments.size() &&
+            segments[i + 1].first == segment.end &&
             harmonicInterval(segments[i + 1].pitch - segment.pitch) && !attackAt(segment.end)) {
             segments[i + 1].first = segment.first;
             segments[i + 1].afterSilence = segment.afterSilence;
@@ -537,15 +535,12 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             continue;
         const std::int64_t earliest = std::max<std::int64_t>(
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
-        const std::int64_t slowRiseEarliest =
-            std::max<std::int64_t>({0, segment.first - kOnsetLeadFrames - kSlowRiseLeadFrames,
-                                    previousStart + kShortestNoteFrames});
         const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
         const std::optional<std::int64_t> harmonicStart =
             segment.reattack || previousPitch == segment.pitch
                 ? std::nullopt
-                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, slowRiseEarliest,
-                                earliest, segment.first, segment.end);
+                : harmonicOnset(harmonicSpectra, segment.pitch, previousPitch, earliest,
+                                segment.first, segment.end);
         // Else back to the last aubio onset before the pitch settled; without one, over a
         // rising level after silence, or to the lowest level after another note.
         std::int64_t start = segment.first;

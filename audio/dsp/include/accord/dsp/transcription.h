@@ -17,7 +17,7 @@ struct TranscribedNote {
 
 // Bumped whenever the notes a recording gives change: transcriptions kept from another version
 // are made again.
-constexpr int kTranscriptionVersion = 5;
+constexpr int kTranscriptionVersion = 6;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
@@ -29,8 +29,9 @@ constexpr double kShortestTranscribedNoteSeconds = 0.04;
 // neighbour's, so overlapping notes go to the one sounding); a run of one state is split at a
 // re-attack (a peak of log spectral flux) or where the level dips and swells again (a repeated
 // note); a short note an octave or another harmonic interval from its neighbour joins it (yin
-// slipping at an attack). Onsets are taken back, up to 160 ms before the pitch settled, to where
-// the energy in the note's own harmonics (less those shared with the previous note) rises; for
+// slipping at an attack; below the next, also up to 320 ms: the common period of overlapping
+// notes). Onsets are taken back, up to 320 ms before the pitch settled, to the start of the rise
+// into the note of the energy in its own harmonics (less those shared with the previous note); for
 // repeated notes to the re-attack or the fall into the dip, else the last aubio onset or where the
 // level starts rising. Sorted by onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
