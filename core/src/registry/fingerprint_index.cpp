@@ -10,10 +10,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <tuple>
 
 namespace accord {
 
@@ -26,7 +29,7 @@ namespace {
 // of recording 0 (no recording's number; first in the hash's rows): the stop-list
 // (docs/IDENTIFY.md "Index"). Every write is a new generation; `changes` keeps, per generation,
 // the hashes whose rows it changed, so a lookup file made at an older generation is still used
-// for every other hash (fingerprint_map.h).
+// for every other hash (fingerprint_map.h). The layout's later steps are kLayoutMigrations.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -60,6 +63,16 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 )sql";
 
+// The layout's versions after kSchema's, in order (PRAGMA user_version counts those applied, as
+// the registry's schema does). 1: each change also keeps which of its hashes lost rows
+// (`replaced`) and the rows it added (`rows`), so a lookup reads only the replaced hashes from
+// SQLite and adds the new rows to the file's (docs/IDENTIFY.md "The lookup file"). The changes
+// written before it have neither: every hash of theirs counts as replaced, as it did.
+const char* const kLayoutMigrations[] = {
+    "ALTER TABLE changes ADD COLUMN replaced BLOB; ALTER TABLE changes ADD COLUMN rows BLOB;",
+};
+constexpr int kLayoutVersion = int(std::size(kLayoutMigrations));
+
 IndexedKind kindFrom(const std::string& name) {
     return name == "render" ? IndexedKind::Render : IndexedKind::Asset;
 }
@@ -90,6 +103,37 @@ struct StoredRow {
     std::uint32_t hash;
     std::int64_t recording;
     IndexedLandmark landmark;
+};
+
+// A row added since a lookup file was made, as `changes.rows` stores it (16 bytes, native order
+// like `changes.hashes`), in the landmarks' key order.
+struct AddedRow {
+    std::uint32_t hash;
+    std::uint32_t recording;
+    std::uint32_t frame;
+    std::uint16_t span;
+    std::int16_t pitchCents;
+
+    bool operator<(const AddedRow& o) const {
+        return std::tie(hash, recording, frame, span, pitchCents) <
+               std::tie(o.hash, o.recording, o.frame, o.span, o.pitchCents);
+    }
+};
+static_assert(sizeof(AddedRow) == 16, "changes.rows' layout");
+
+// What one write changed, as `changes` keeps it: every hash whose rows changed, those of them
+// that lost rows (a recording replaced, a hash stopped), and the rows added to the others.
+struct Change {
+    std::vector<std::uint32_t> hashes;
+    std::vector<std::uint32_t> replaced;
+    std::vector<AddedRow> rows;
+
+    bool empty() const { return hashes.empty(); }
+    void clear() {
+        hashes.clear();
+        replaced.clear();
+        rows.clear();
+    }
 };
 
 std::int64_t metaValue(sqlite3* db, const std::string& path, const char* key) {
@@ -256,8 +300,12 @@ struct FingerprintIndex::Impl {
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
     std::unique_ptr<FingerprintMap> map;
-    std::vector<std::uint32_t> changed; // hashes changed since the map's generation, sorted
-    std::int64_t changedThrough = 0;    // the generation `changed` is read up to
+    // Since the map's generation: the hashes changed, those of them that lost rows (read from
+    // SQLite), and the rows added to the others (given with the map's), each sorted.
+    std::vector<std::uint32_t> changed;
+    std::vector<std::uint32_t> replaced;
+    std::vector<AddedRow> added;
+    std::int64_t changedThrough = 0; // the generation those are read up to
 
     ~Impl() {
         map.reset();
@@ -287,12 +335,21 @@ struct FingerprintIndex::Impl {
         setMeta("generation", generation);
         return generation;
     }
-    void recordChanges(std::int64_t generation, std::int64_t part,
-                       const std::vector<std::uint32_t>& hashes) const {
-        if (hashes.empty())
+    void recordChanges(std::int64_t generation, std::int64_t part, Change& change) const {
+        if (change.empty())
             return;
-        Statement s(db, "INSERT INTO changes (generation, part, hashes) VALUES (?, ?, ?)", path);
-        s.bind(1, generation).bind(2, part).bindBlob(3, hashes.data(), hashes.size() * 4).step();
+        std::sort(change.rows.begin(), change.rows.end());
+        Statement s(db,
+                    "INSERT INTO changes (generation, part, hashes, replaced, rows) VALUES (?, ?, "
+                    "?, ?, ?)",
+                    path);
+        s.bind(1, generation)
+            .bind(2, part)
+            .bindBlob(3, change.hashes.data(), change.hashes.size() * 4)
+            .bindBlob(4, change.replaced.data(), change.replaced.size() * 4)
+            .bindBlob(5, change.rows.data(), change.rows.size() * sizeof(AddedRow))
+            .step();
+        change.clear();
     }
     // Forgets the changes a lookup file made at `generation` or later no longer needs; files made
     // before it are rebuilt.
@@ -329,12 +386,17 @@ struct FingerprintIndex::Impl {
             (map && onDisk->stamp().generation <= map->stamp().generation))
             return;
         map = std::move(onDisk);
-        changed.clear();
+        forgetChanges();
         changedThrough = std::int64_t(map->stamp().generation);
     }
     void forgetMap() {
         map.reset();
+        forgetChanges();
+    }
+    void forgetChanges() {
         changed.clear();
+        replaced.clear();
+        added.clear();
     }
 
     // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
@@ -350,22 +412,40 @@ struct FingerprintIndex::Impl {
             LookupFileRemaker::instance().request(target());
             return false;
         }
+        // (A change written before the layout kept its added rows has every hash replaced.)
         Statement since(db,
-                        "SELECT hashes FROM changes WHERE generation > ? AND generation <= ? "
-                        "ORDER BY generation, part",
+                        "SELECT hashes, coalesce(replaced, hashes), coalesce(rows, x'') FROM "
+                        "changes WHERE generation > ? AND generation <= ? ORDER BY generation, "
+                        "part",
                         path);
         since.bind(1, changedThrough).bind(2, std::int64_t(now.generation));
-        const std::size_t before = changed.size();
-        while (since.step()) {
+        const std::size_t changedBefore = changed.size(), replacedBefore = replaced.size(),
+                          addedBefore = added.size();
+        auto append = [&](auto& to, int column) {
             std::size_t bytes = 0;
-            const auto* hashes = static_cast<const std::uint32_t*>(since.blob(0, bytes));
-            changed.insert(changed.end(), hashes, hashes + bytes / 4);
+            const auto* first = static_cast<const typename std::decay_t<decltype(to)>::value_type*>(
+                since.blob(column, bytes));
+            to.insert(to.end(), first, first + bytes / sizeof(*first));
+        };
+        while (since.step()) {
+            append(changed, 0);
+            append(replaced, 1);
+            append(added, 2);
         }
         changedThrough = std::int64_t(now.generation);
-        if (changed.size() != before) {
-            std::sort(changed.begin(), changed.end());
-            changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-        }
+        auto mergeNew = [](auto& sorted, std::size_t before) {
+            if (sorted.size() == before)
+                return;
+            const auto middle = sorted.begin() + std::ptrdiff_t(before);
+            std::sort(middle, sorted.end());
+            std::inplace_merge(sorted.begin(), middle, sorted.end());
+            sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                                     [](const auto& a, const auto& b) { return !(a < b); }),
+                         sorted.end());
+        };
+        mergeNew(changed, changedBefore);
+        mergeNew(replaced, replacedBefore);
+        mergeNew(added, addedBefore);
         if (mapTooOld())
             LookupFileRemaker::instance().request(target());
         return true;
@@ -422,6 +502,7 @@ FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxR
     impl->maxRowsPerHash = maxRowsPerHash;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
+
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
                                                // corrupt the index; reindex brings them back
     impl->exec("PRAGMA cache_size = -8192");   // 8 MiB
@@ -432,6 +513,18 @@ FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxR
     // of version 4's indexes had no cap, so they lack the key and are emptied too).
     impl->transaction([&] {
         impl->exec(kSchema);
+        Statement layout(impl->db, "PRAGMA user_version", path);
+        layout.step();
+        const int applied = int(layout.integer(0));
+        layout.reset();
+        if (applied > kLayoutVersion)
+            throw BadInput(path + ": written by a newer Accord (fingerprint index layout " +
+                           std::to_string(applied) + ", this build knows up to " +
+                           std::to_string(kLayoutVersion) +
+                           "); remove the file and this build will index the recordings again");
+        for (int version = applied; version < kLayoutVersion; ++version)
+            impl->exec(kLayoutMigrations[version]);
+        impl->exec("PRAGMA user_version = " + std::to_string(kLayoutVersion));
         Statement made(impl->db,
                        "SELECT count(*) FROM meta WHERE (key = 'fingerprint' AND value = ?) OR "
                        "(key = 'max_rows_per_hash' AND value = ?)",
@@ -471,7 +564,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
     impl_->transaction([&] {
         const std::int64_t generation = impl_->nextGeneration();
         std::int64_t part = 0;
-        std::vector<std::uint32_t> changedHashes;
+        Change change;
         if (const auto old = recording(kind, registryId)) {
             // (A hash it helped stop stays stopped until a rebuild.)
             Statement hashes(
@@ -479,9 +572,9 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 impl_->path);
             hashes.bind(1, old->id);
             while (hashes.step())
-                changedHashes.push_back(std::uint32_t(hashes.integer(0)));
-            impl_->recordChanges(generation, part++, changedHashes);
-            changedHashes.clear();
+                change.hashes.push_back(std::uint32_t(hashes.integer(0)));
+            change.replaced = change.hashes;
+            impl_->recordChanges(generation, part++, change);
             Statement drop(impl_->db, "DELETE FROM landmarks WHERE recording = ?", impl_->path);
             drop.bind(1, old->id).step();
             Statement forget(impl_->db, "DELETE FROM recordings WHERE id = ?", impl_->path);
@@ -493,6 +586,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                          impl_->path);
         insert.bind(1, indexedKindName(kind)).bind(2, registryId).bind(3, pcmSha256).step();
         const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+        // (Past 32 bits no lookup file holds the recording: its hashes are read from SQLite.)
+        const bool rowsKept = id <= std::int64_t(UINT32_MAX);
         Statement row(impl_->db,
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
@@ -524,7 +619,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 stored.reset();
                 if (stopped)
                     continue;
-                changedHashes.push_back(hash);
+                change.hashes.push_back(hash);
                 auto insertRow = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
                         .bind(2, recording)
@@ -534,18 +629,24 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                         .step();
                     row.reset();
                 };
-                if (rows + std::int64_t(end - first) > impl_->maxRowsPerHash) {
+                const bool stopping = rows + std::int64_t(end - first) > impl_->maxRowsPerHash;
+                if (stopping || !rowsKept)
+                    change.replaced.push_back(hash);
+                if (stopping) {
                     stop.bind(1, std::int64_t(hash)).step();
                     stop.reset();
                     insertRow(kStoppedRecording, IndexedLandmark{});
                     continue;
                 }
-                for (std::size_t i = first; i < end; ++i)
+                for (std::size_t i = first; i < end; ++i) {
                     insertRow(id, batch[i]);
+                    if (rowsKept && sqlite3_changes(impl_->db) == 1) // not a repeated row
+                        change.rows.push_back({hash, std::uint32_t(id), batch[i].frame,
+                                               batch[i].span, batch[i].pitchCents});
+                }
             }
             batch.clear();
-            impl_->recordChanges(generation, part++, changedHashes);
-            changedHashes.clear();
+            impl_->recordChanges(generation, part++, change);
         };
         const double seconds = source([&](const IndexedLandmark& l) {
             batch.push_back(l);
@@ -611,10 +712,12 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
         }
     firstAsking.push_back(order.size());
 
-    // Each hash from the lookup file, but those changed since it was made, which SQLite gives as
-    // it gives every hash without a file. One read transaction: both from one snapshot.
+    // Each hash from the lookup file, with the rows added since it was made, but those that lost
+    // rows since, which SQLite gives as it gives every hash without a file. One read transaction:
+    // all from one snapshot.
     std::vector<const MappedLandmarkRow*> mapped(distinct.size());
     std::vector<std::size_t> mappedCount(distinct.size());
+    std::vector<std::pair<const AddedRow*, const AddedRow*>> addedRows(distinct.size());
     std::vector<StoredRow> stored;
     transaction(
         [&] {
@@ -622,13 +725,28 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
+                    auto nextAdded = added.cbegin();
                     for (std::size_t k = 0; k < distinct.size(); ++k) {
+                        const std::uint32_t hash = distinct[k];
                         mappedCount[k] = 0;
-                        if (withMap &&
-                            !std::binary_search(changed.begin(), changed.end(), distinct[k]))
-                            mapped[k] = map->rowsOf(distinct[k], mappedCount[k]);
-                        else
-                            fromSqlite.push_back(distinct[k]);
+                        addedRows[k] = {nullptr, nullptr};
+                        if (!withMap ||
+                            std::binary_search(replaced.begin(), replaced.end(), hash)) {
+                            fromSqlite.push_back(hash);
+                            continue;
+                        }
+                        mapped[k] = map->rowsOf(hash, mappedCount[k]);
+                        if (!std::binary_search(changed.begin(), changed.end(), hash))
+                            continue;
+                        nextAdded = std::lower_bound(
+                            nextAdded, added.cend(), hash,
+                            [](const AddedRow& row, std::uint32_t h) { return row.hash < h; });
+                        auto end = nextAdded;
+                        while (end != added.cend() && end->hash == hash)
+                            ++end;
+                        addedRows[k] = {added.data() + (nextAdded - added.cbegin()),
+                                        added.data() + (end - added.cbegin())};
+                        nextAdded = end;
                     }
                 } catch (const FingerprintMapDamaged&) {
                     // Damaged on disk since it was checked: SQLite answers every hash while the
@@ -650,9 +768,27 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
             for (std::size_t i = firstAsking[k]; i < firstAsking[k + 1]; ++i)
                 found(order[i], recording, landmark);
         };
-        for (std::size_t r = 0; r < mappedCount[k]; ++r) {
-            const MappedLandmarkRow& row = mapped[k][r];
-            give(row.recording, {distinct[k], row.frame, row.span, row.pitchCents});
+        // The file's rows and the ones added since, merged in the rows' key order as SQLite
+        // gives them.
+        const MappedLandmarkRow* fileRow = mapped[k];
+        const MappedLandmarkRow* fileEnd = fileRow + mappedCount[k];
+        const AddedRow* addedRow = addedRows[k].first;
+        while (fileRow != fileEnd || addedRow != addedRows[k].second) {
+            const bool fromFile =
+                addedRow == addedRows[k].second ||
+                (fileRow != fileEnd &&
+                 std::tie(fileRow->recording, fileRow->frame, fileRow->span, fileRow->pitchCents) <
+                     std::tie(addedRow->recording, addedRow->frame, addedRow->span,
+                              addedRow->pitchCents));
+            if (fromFile) {
+                give(fileRow->recording,
+                     {distinct[k], fileRow->frame, fileRow->span, fileRow->pitchCents});
+                ++fileRow;
+            } else {
+                give(addedRow->recording,
+                     {distinct[k], addedRow->frame, addedRow->span, addedRow->pitchCents});
+                ++addedRow;
+            }
         }
         for (; next < stored.size() && stored[next].hash == distinct[k]; ++next)
             give(stored[next].recording, stored[next].landmark);
