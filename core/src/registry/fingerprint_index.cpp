@@ -66,10 +66,15 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 // The layout's versions after kSchema's, in order (PRAGMA user_version counts those applied, as
 // the registry's schema does). 1: each change also keeps which of its hashes lost rows
 // (`replaced`) and the rows it added (`rows`), so a lookup reads only the replaced hashes from
-// SQLite and adds the new rows to the file's (docs/IDENTIFY.md "The lookup file"). The changes
-// written before it have neither: every hash of theirs counts as replaced, as it did.
+// SQLite and adds the new rows to the file's (docs/IDENTIFY.md "The lookup file"); and the rows
+// added are written into `landmarks` later, many recordings' at once in hash order
+// (`merged_through`: the changes after it are pending, their rows kept in `changes` only; docs/
+// IDENTIFY.md "Index"). The changes written before it have neither: every hash of theirs counts
+// as replaced, as it did, and their rows are in `landmarks`.
 const char* const kLayoutMigrations[] = {
-    "ALTER TABLE changes ADD COLUMN replaced BLOB; ALTER TABLE changes ADD COLUMN rows BLOB;",
+    "ALTER TABLE changes ADD COLUMN replaced BLOB; ALTER TABLE changes ADD COLUMN rows BLOB; "
+    "INSERT OR IGNORE INTO meta (key, value) SELECT 'merged_through', value FROM meta WHERE key "
+    "= 'generation';",
 };
 constexpr int kLayoutVersion = int(std::size(kLayoutMigrations));
 
@@ -121,6 +126,23 @@ struct AddedRow {
 };
 static_assert(sizeof(AddedRow) == 16, "changes.rows' layout");
 
+// Sorts the rows appended to `sorted` since its first `before` into it, dropping repeats.
+template <typename T> void mergeSortedTail(std::vector<T>& sorted, std::size_t before) {
+    if (sorted.size() == before)
+        return;
+    const auto middle = sorted.begin() + std::ptrdiff_t(before);
+    std::sort(middle, sorted.end());
+    std::inplace_merge(sorted.begin(), middle, sorted.end());
+    sorted.erase(
+        std::unique(sorted.begin(), sorted.end(), [](const T& a, const T& b) { return !(a < b); }),
+        sorted.end());
+}
+
+// Pending rows are written into `landmarks` once they pass this many (16 MiB in a handle's
+// memory): each of the B-tree's leaves then takes many rows at once instead of one a recording
+// (docs/IDENTIFY.md "Index").
+constexpr std::size_t kPendingRowsBeforeMerge = std::size_t(1) << 20;
+
 // What one write changed, as `changes` keeps it: every hash whose rows changed, those of them
 // that lost rows (a recording replaced, a hash stopped), and the rows added to the others.
 struct Change {
@@ -142,15 +164,75 @@ std::int64_t metaValue(sqlite3* db, const std::string& path, const char* key) {
     return s.integer(0);
 }
 
+// The rows the changes after generation `after` through `through` added, appended to `rows`
+// (each change's in key order).
+void readAddedRows(sqlite3* db, const std::string& path, std::int64_t after, std::int64_t through,
+                   std::vector<AddedRow>& rows) {
+    Statement s(db,
+                "SELECT rows FROM changes WHERE generation > ? AND generation <= ? AND rows IS "
+                "NOT NULL",
+                path);
+    s.bind(1, after).bind(2, through);
+    while (s.step()) {
+        std::size_t bytes = 0;
+        const auto* first = static_cast<const AddedRow*>(s.blob(0, bytes));
+        rows.insert(rows.end(), first, first + bytes / sizeof(AddedRow));
+    }
+}
+
+// Inside a write transaction: writes the pending rows into `landmarks` in hash order (a hash
+// stopped since they were added takes none).
+void mergePendingRows(sqlite3* db, const std::string& path) {
+    const std::int64_t merged = metaValue(db, path, "merged_through"),
+                       generation = metaValue(db, path, "generation");
+    if (merged >= generation)
+        return;
+    std::vector<AddedRow> rows;
+    readAddedRows(db, path, merged, generation, rows);
+    std::sort(rows.begin(), rows.end());
+    Statement stopped(db, "SELECT 1 FROM landmarks WHERE hash = ? AND recording = 0", path);
+    Statement insert(db,
+                     "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     path);
+    for (std::size_t first = 0, end = 0; first < rows.size(); first = end) {
+        const std::uint32_t hash = rows[first].hash;
+        for (end = first; end < rows.size() && rows[end].hash == hash; ++end) {
+        }
+        stopped.bind(1, std::int64_t(hash));
+        const bool isStopped = stopped.step();
+        stopped.reset();
+        if (isStopped)
+            continue;
+        for (std::size_t i = first; i < end; ++i) {
+            insert.bind(1, std::int64_t(hash))
+                .bind(2, std::int64_t(rows[i].recording))
+                .bind(3, std::int64_t(rows[i].frame))
+                .bind(4, int(rows[i].span))
+                .bind(5, int(rows[i].pitchCents))
+                .step();
+            insert.reset();
+        }
+    }
+    Statement set(db, "UPDATE meta SET value = ? WHERE key = 'merged_through'", path);
+    set.bind(1, generation).step();
+}
+
 // What a lookup file is made for.
 struct LookupFileTarget {
     std::string indexPath;
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
 
-    FingerprintMapStamp stampNow(sqlite3* db) const {
+    FingerprintMapStamp stampNow(sqlite3* db) const { return stampAt(db, "generation"); }
+    // What a file made from `landmarks` holds: the rows through `merged_through` (the changes
+    // since, pending ones included, are looked up beside it).
+    FingerprintMapStamp stampOfLandmarks(sqlite3* db) const {
+        return stampAt(db, "merged_through");
+    }
+    FingerprintMapStamp stampAt(sqlite3* db, const char* generationKey) const {
         return {std::uint64_t(metaValue(db, indexPath, "index_id")),
-                std::uint64_t(metaValue(db, indexPath, "generation")),
+                std::uint64_t(metaValue(db, indexPath, generationKey)),
                 std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
     }
 };
@@ -228,8 +310,12 @@ public:
         try {
             // Not created when gone: the index was removed since it was asked for.
             db = sqlite::openDatabase(target.indexPath, "fingerprint index", false);
+            // The pending rows first, so that the file does not start out with them as changes.
+            sqlite::execute(db, "BEGIN IMMEDIATE", target.indexPath);
+            mergePendingRows(db, target.indexPath);
+            sqlite::execute(db, "COMMIT", target.indexPath);
             sqlite::execute(db, "BEGIN", target.indexPath);
-            made = writeLookupFile(db, target, target.stampNow(db));
+            made = writeLookupFile(db, target, target.stampOfLandmarks(db));
             sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
         } catch (const Error&) {
             made = false;
@@ -306,6 +392,10 @@ struct FingerprintIndex::Impl {
     std::vector<std::uint32_t> replaced;
     std::vector<AddedRow> added;
     std::int64_t changedThrough = 0; // the generation those are read up to
+    // The rows not yet in `landmarks` (added after `merged_through`), sorted, read from the
+    // changes after `pendingFrom` through `pendingThrough`.
+    std::vector<AddedRow> pending;
+    std::int64_t pendingFrom = -1, pendingThrough = -1;
 
     ~Impl() {
         map.reset();
@@ -338,7 +428,7 @@ struct FingerprintIndex::Impl {
     void recordChanges(std::int64_t generation, std::int64_t part, Change& change) const {
         if (change.empty())
             return;
-        std::sort(change.rows.begin(), change.rows.end());
+        mergeSortedTail(change.rows, 0); // sorted, a row repeated in a recording kept once
         Statement s(db,
                     "INSERT INTO changes (generation, part, hashes, replaced, rows) VALUES (?, ?, "
                     "?, ?, ?)",
@@ -361,7 +451,36 @@ struct FingerprintIndex::Impl {
     // Inside a write transaction: every landmark and recording gone, every lookup file stale.
     void empty() const {
         exec("DELETE FROM landmarks; DELETE FROM recordings;");
-        forgetChangesThrough(nextGeneration());
+        const std::int64_t generation = nextGeneration();
+        forgetChangesThrough(generation);
+        setMeta("merged_through", generation);
+    }
+
+    // Inside a transaction: `pending` as this snapshot has it.
+    void bringPendingUpToDate() {
+        const std::int64_t merged = meta("merged_through"), generation = meta("generation");
+        if (merged != pendingFrom || generation < pendingThrough) {
+            pending.clear();
+            pendingFrom = pendingThrough = merged;
+        }
+        const std::size_t before = pending.size();
+        readAddedRows(db, path, pendingThrough, generation, pending);
+        mergeSortedTail(pending, before);
+        pendingThrough = generation;
+    }
+    // Inside a write transaction: the pending rows written into `landmarks`.
+    void mergePending() {
+        mergePendingRows(db, path);
+        pending.clear();
+        pendingFrom = pendingThrough = -1;
+    }
+    // The pending rows of `hash`.
+    std::pair<const AddedRow*, const AddedRow*> pendingOf(std::uint32_t hash) const {
+        const auto range =
+            std::equal_range(pending.begin(), pending.end(), AddedRow{hash, 0, 0, 0, 0},
+                             [](const AddedRow& a, const AddedRow& b) { return a.hash < b.hash; });
+        return {pending.data() + (range.first - pending.begin()),
+                pending.data() + (range.second - pending.begin())};
     }
 
     LookupFileTarget target() const { return {path, fingerprintVersion, maxRowsPerHash}; }
@@ -433,19 +552,9 @@ struct FingerprintIndex::Impl {
             append(added, 2);
         }
         changedThrough = std::int64_t(now.generation);
-        auto mergeNew = [](auto& sorted, std::size_t before) {
-            if (sorted.size() == before)
-                return;
-            const auto middle = sorted.begin() + std::ptrdiff_t(before);
-            std::sort(middle, sorted.end());
-            std::inplace_merge(sorted.begin(), middle, sorted.end());
-            sorted.erase(std::unique(sorted.begin(), sorted.end(),
-                                     [](const auto& a, const auto& b) { return !(a < b); }),
-                         sorted.end());
-        };
-        mergeNew(changed, changedBefore);
-        mergeNew(replaced, replacedBefore);
-        mergeNew(added, addedBefore);
+        mergeSortedTail(changed, changedBefore);
+        mergeSortedTail(replaced, replacedBefore);
+        mergeSortedTail(added, addedBefore);
         if (mapTooOld())
             LookupFileRemaker::instance().request(target());
         return true;
@@ -453,7 +562,11 @@ struct FingerprintIndex::Impl {
 
     // The rows of each of `hashes` (sorted, distinct) in SQLite, in (hash, recording, frame,
     // span, pitch) order, stop rows left out.
+    // Inside a transaction with `pending` brought up to date: the rows of `landmarks` and the
+    // pending ones.
     void storedRows(const std::vector<std::uint32_t>& hashes, std::vector<StoredRow>& rows) const {
+        const std::size_t start = rows.size();
+        std::vector<std::uint32_t> stopped; // in hash order
         // A few thousand hashes to a statement: a query asks for thousands, and a statement per
         // hash cost as much again as the B-tree's descents, while one for all of a long window's
         // would hold its whole list, and SQLite's parse of it, at once (docs/IDENTIFY.md
@@ -471,8 +584,10 @@ struct FingerprintIndex::Impl {
             s.bind(1, wanted);
             while (s.step()) {
                 const std::int64_t recording = s.integer(1);
-                if (recording == kStoppedRecording)
+                if (recording == kStoppedRecording) {
+                    stopped.push_back(std::uint32_t(s.integer(0)));
                     continue;
+                }
                 rows.push_back(
                     {std::uint32_t(s.integer(0)), recording,
                      IndexedLandmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
@@ -480,6 +595,25 @@ struct FingerprintIndex::Impl {
             }
             s.reset();
         }
+        if (pending.empty())
+            return;
+        const std::size_t fromLandmarks = rows.size();
+        for (const std::uint32_t hash : hashes) {
+            if (std::binary_search(stopped.begin(), stopped.end(), hash))
+                continue;
+            const auto [first, end] = pendingOf(hash);
+            for (const AddedRow* r = first; r != end; ++r)
+                rows.push_back({hash, r->recording, {hash, r->frame, r->span, r->pitchCents}});
+        }
+        if (rows.size() == fromLandmarks)
+            return;
+        std::sort(rows.begin() + std::ptrdiff_t(start), rows.end(),
+                  [](const StoredRow& a, const StoredRow& b) {
+                      return std::tie(a.hash, a.recording, a.landmark.frame, a.landmark.span,
+                                      a.landmark.pitchCents) <
+                             std::tie(b.hash, b.recording, b.landmark.frame, b.landmark.span,
+                                      b.landmark.pitchCents);
+                  });
     }
 
     void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found, bool useMap);
@@ -562,10 +696,15 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                                        const std::string& pcmSha256, const LandmarkSource& source) {
     IndexedRecording added;
     impl_->transaction([&] {
+        const auto old = recording(kind, registryId);
+        if (old) // its pending rows written, so that deleting its rows deletes them all
+            impl_->mergePending();
+        impl_->bringPendingUpToDate();
         const std::int64_t generation = impl_->nextGeneration();
         std::int64_t part = 0;
         Change change;
-        if (const auto old = recording(kind, registryId)) {
+        std::vector<AddedRow> earlierParts; // this recording's rows of the parts written, sorted
+        if (old) {
             // (A hash it helped stop stays stopped until a rebuild.)
             Statement hashes(
                 impl_->db, "SELECT DISTINCT hash FROM landmarks WHERE recording = ? ORDER BY hash",
@@ -586,7 +725,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                          impl_->path);
         insert.bind(1, indexedKindName(kind)).bind(2, registryId).bind(3, pcmSha256).step();
         const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-        // (Past 32 bits no lookup file holds the recording: its hashes are read from SQLite.)
+        // (Past 32 bits neither a lookup file nor `changes.rows` holds the recording: its rows go
+        // into `landmarks` at once, its hashes read from SQLite.)
         const bool rowsKept = id <= std::int64_t(UINT32_MAX);
         Statement row(impl_->db,
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
@@ -598,9 +738,10 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
         std::vector<IndexedLandmark> batch;
         std::int64_t count = 0;
-        // In hash order: each insert lands next to the previous one in the B-tree. A hash that
-        // crosses the cap loses its rows for the stop row, and a stopped one takes none: a query
-        // would skip them (the read is of the pages the insert writes anyway).
+        // The rows are pending: kept in `changes.rows` and written into `landmarks` later, with
+        // other recordings' (mergePendingRows). The stop-list is kept now: a hash that crosses the
+        // cap (its stored, pending and earlier parts' rows with these) loses its rows for the stop
+        // row, and a stopped one takes none, so a query skips them.
         auto write = [&] {
             std::sort(
                 batch.begin(), batch.end(),
@@ -619,6 +760,11 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 stored.reset();
                 if (stopped)
                     continue;
+                const auto [pendingFirst, pendingEnd] = impl_->pendingOf(hash);
+                const auto own = std::equal_range(
+                    earlierParts.begin(), earlierParts.end(), AddedRow{hash, 0, 0, 0, 0},
+                    [](const AddedRow& a, const AddedRow& b) { return a.hash < b.hash; });
+                rows += (pendingEnd - pendingFirst) + (own.second - own.first);
                 change.hashes.push_back(hash);
                 auto insertRow = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
@@ -638,15 +784,18 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                     insertRow(kStoppedRecording, IndexedLandmark{});
                     continue;
                 }
-                for (std::size_t i = first; i < end; ++i) {
-                    insertRow(id, batch[i]);
-                    if (rowsKept && sqlite3_changes(impl_->db) == 1) // not a repeated row
+                for (std::size_t i = first; i < end; ++i)
+                    if (rowsKept)
                         change.rows.push_back({hash, std::uint32_t(id), batch[i].frame,
                                                batch[i].span, batch[i].pitchCents});
-                }
+                    else
+                        insertRow(id, batch[i]);
             }
             batch.clear();
+            const std::size_t before = earlierParts.size();
+            earlierParts.insert(earlierParts.end(), change.rows.begin(), change.rows.end());
             impl_->recordChanges(generation, part++, change);
+            mergeSortedTail(earlierParts, before);
         };
         const double seconds = source([&](const IndexedLandmark& l) {
             batch.push_back(l);
@@ -660,13 +809,17 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         totals.bind(1, seconds).bind(2, count).bind(3, id).step();
         added = *recording(id);
         // The changes the lookup file on disk was made after are not needed any more (with no
-        // file, none before this write are: the next one is made from a later snapshot).
+        // file, none before this write are: the next one is made from a later snapshot), but
+        // for the pending ones.
         const auto onDisk = FingerprintMap::open(impl_->mapPath);
         const FingerprintMapStamp now = impl_->currentStamp();
-        impl_->forgetChangesThrough(onDisk && impl_->usable(onDisk->stamp(), now)
-                                        ? std::int64_t(onDisk->stamp().generation)
-                                        : generation - 1);
+        impl_->forgetChangesThrough(std::min(onDisk && impl_->usable(onDisk->stamp(), now)
+                                                 ? std::int64_t(onDisk->stamp().generation)
+                                                 : generation - 1,
+                                             impl_->meta("merged_through")));
     });
+    if (impl_->pending.size() + std::size_t(added.landmarks) > kPendingRowsBeforeMerge)
+        impl_->transaction([&] { impl_->mergePending(); });
     return added;
 }
 
@@ -721,6 +874,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     std::vector<StoredRow> stored;
     transaction(
         [&] {
+            bringPendingUpToDate();
             bool withMap = useMap && bringMapUpToDate();
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
@@ -819,6 +973,7 @@ void FingerprintIndex::clear() {
 }
 
 std::vector<std::pair<std::string, IndexedLandmark>> FingerprintIndex::dump() const {
+    impl_->transaction([&] { impl_->mergePending(); }); // every row in `landmarks`
     Statement s(impl_->db,
                 "SELECT r.kind || ':' || r.registry_id, l.hash, l.frame, l.span, l.pitch "
                 "FROM landmarks l JOIN recordings r ON r.id = l.recording "
