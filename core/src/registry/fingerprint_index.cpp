@@ -64,15 +64,17 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 )sql";
 
 // The layout's versions after kSchema's, in order (PRAGMA user_version counts those applied, as
-// the registry's schema does). 1: each change also keeps which of its hashes lost rows
-// (`replaced`) and the rows it added (`rows`), so a lookup reads only the replaced hashes from
-// SQLite and adds the new rows to the file's (docs/IDENTIFY.md "The lookup file"); and the rows
+// the registry's schema does). 1: each change also keeps which of its hashes it stopped
+// (`stopped`), which others lost rows (`replaced`) and the rows it added (`rows`), so a lookup
+// reads only the replaced hashes from SQLite, skips the stopped ones and adds the new rows to the
+// file's (docs/IDENTIFY.md "The lookup file"); and the rows
 // added are written into `landmarks` later, many recordings' at once in hash order
 // (`merged_through`: the changes after it are pending, their rows kept in `changes` only; docs/
 // IDENTIFY.md "Index"). The changes written before it have neither: every hash of theirs counts
 // as replaced, as it did, and their rows are in `landmarks`.
 const char* const kLayoutMigrations[] = {
-    "ALTER TABLE changes ADD COLUMN replaced BLOB; ALTER TABLE changes ADD COLUMN rows BLOB; "
+    "ALTER TABLE changes ADD COLUMN stopped BLOB; ALTER TABLE changes ADD COLUMN replaced BLOB; "
+    "ALTER TABLE changes ADD COLUMN rows BLOB; "
     "INSERT OR IGNORE INTO meta (key, value) SELECT 'merged_through', value FROM meta WHERE key "
     "= 'generation';",
 };
@@ -143,16 +145,19 @@ template <typename T> void mergeSortedTail(std::vector<T>& sorted, std::size_t b
 // (docs/IDENTIFY.md "Index").
 constexpr std::size_t kPendingRowsBeforeMerge = std::size_t(1) << 20;
 
-// What one write changed, as `changes` keeps it: every hash whose rows changed, those of them
-// that lost rows (a recording replaced, a hash stopped), and the rows added to the others.
+// What one write changed, as `changes` keeps it: every hash whose rows changed, those of them it
+// stopped (they have no rows now, and take none until a rebuild), those that lost rows otherwise
+// (a recording replaced), and the rows added to the others.
 struct Change {
     std::vector<std::uint32_t> hashes;
+    std::vector<std::uint32_t> stopped;
     std::vector<std::uint32_t> replaced;
     std::vector<AddedRow> rows;
 
     bool empty() const { return hashes.empty(); }
     void clear() {
         hashes.clear();
+        stopped.clear();
         replaced.clear();
         rows.clear();
     }
@@ -386,9 +391,11 @@ struct FingerprintIndex::Impl {
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
     std::unique_ptr<FingerprintMap> map;
-    // Since the map's generation: the hashes changed, those of them that lost rows (read from
-    // SQLite), and the rows added to the others (given with the map's), each sorted.
+    // Since the map's generation: the hashes changed, those of them stopped (no rows), those that
+    // lost rows otherwise (read from SQLite), and the rows added to the others (given with the
+    // map's), each sorted.
     std::vector<std::uint32_t> changed;
+    std::vector<std::uint32_t> stopped;
     std::vector<std::uint32_t> replaced;
     std::vector<AddedRow> added;
     std::int64_t changedThrough = 0; // the generation those are read up to
@@ -429,15 +436,17 @@ struct FingerprintIndex::Impl {
         if (change.empty())
             return;
         mergeSortedTail(change.rows, 0); // sorted, a row repeated in a recording kept once
-        Statement s(db,
-                    "INSERT INTO changes (generation, part, hashes, replaced, rows) VALUES (?, ?, "
-                    "?, ?, ?)",
-                    path);
+        Statement s(
+            db,
+            "INSERT INTO changes (generation, part, hashes, stopped, replaced, rows) VALUES "
+            "(?, ?, ?, ?, ?, ?)",
+            path);
         s.bind(1, generation)
             .bind(2, part)
             .bindBlob(3, change.hashes.data(), change.hashes.size() * 4)
-            .bindBlob(4, change.replaced.data(), change.replaced.size() * 4)
-            .bindBlob(5, change.rows.data(), change.rows.size() * sizeof(AddedRow))
+            .bindBlob(4, change.stopped.data(), change.stopped.size() * 4)
+            .bindBlob(5, change.replaced.data(), change.replaced.size() * 4)
+            .bindBlob(6, change.rows.data(), change.rows.size() * sizeof(AddedRow))
             .step();
         change.clear();
     }
@@ -514,6 +523,7 @@ struct FingerprintIndex::Impl {
     }
     void forgetChanges() {
         changed.clear();
+        stopped.clear();
         replaced.clear();
         added.clear();
     }
@@ -533,13 +543,13 @@ struct FingerprintIndex::Impl {
         }
         // (A change written before the layout kept its added rows has every hash replaced.)
         Statement since(db,
-                        "SELECT hashes, coalesce(replaced, hashes), coalesce(rows, x'') FROM "
-                        "changes WHERE generation > ? AND generation <= ? ORDER BY generation, "
-                        "part",
+                        "SELECT hashes, coalesce(stopped, x''), coalesce(replaced, hashes), "
+                        "coalesce(rows, x'') FROM changes WHERE generation > ? AND generation <= "
+                        "? ORDER BY generation, part",
                         path);
         since.bind(1, changedThrough).bind(2, std::int64_t(now.generation));
-        const std::size_t changedBefore = changed.size(), replacedBefore = replaced.size(),
-                          addedBefore = added.size();
+        const std::size_t changedBefore = changed.size(), stoppedBefore = stopped.size(),
+                          replacedBefore = replaced.size(), addedBefore = added.size();
         auto append = [&](auto& to, int column) {
             std::size_t bytes = 0;
             const auto* first = static_cast<const typename std::decay_t<decltype(to)>::value_type*>(
@@ -548,11 +558,13 @@ struct FingerprintIndex::Impl {
         };
         while (since.step()) {
             append(changed, 0);
-            append(replaced, 1);
-            append(added, 2);
+            append(stopped, 1);
+            append(replaced, 2);
+            append(added, 3);
         }
         changedThrough = std::int64_t(now.generation);
         mergeSortedTail(changed, changedBefore);
+        mergeSortedTail(stopped, stoppedBefore);
         mergeSortedTail(replaced, replacedBefore);
         mergeSortedTail(added, addedBefore);
         if (mapTooOld())
@@ -695,6 +707,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
 IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& registryId,
                                        const std::string& pcmSha256, const LandmarkSource& source) {
     IndexedRecording added;
+    std::size_t pendingRows = 0;
     impl_->transaction([&] {
         const auto old = recording(kind, registryId);
         if (old) // its pending rows written, so that deleting its rows deletes them all
@@ -703,7 +716,6 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         const std::int64_t generation = impl_->nextGeneration();
         std::int64_t part = 0;
         Change change;
-        std::vector<AddedRow> earlierParts; // this recording's rows of the parts written, sorted
         if (old) {
             // (A hash it helped stop stays stopped until a rebuild.)
             Statement hashes(
@@ -727,7 +739,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
         // (Past 32 bits neither a lookup file nor `changes.rows` holds the recording: its rows go
         // into `landmarks` at once, its hashes read from SQLite.)
-        const bool rowsKept = id <= std::int64_t(UINT32_MAX);
+        const bool numbered = id <= std::int64_t(UINT32_MAX);
+        bool longRecording = false;
         Statement row(impl_->db,
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
@@ -738,11 +751,17 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
         std::vector<IndexedLandmark> batch;
         std::int64_t count = 0;
-        // The rows are pending: kept in `changes.rows` and written into `landmarks` later, with
-        // other recordings' (mergePendingRows). The stop-list is kept now: a hash that crosses the
-        // cap (its stored, pending and earlier parts' rows with these) loses its rows for the stop
-        // row, and a stopped one takes none, so a query skips them.
-        auto write = [&] {
+        // A recording of one batch (under 5 minutes) leaves its rows pending: kept in
+        // `changes.rows` and written into `landmarks` later, with other recordings'
+        // (mergePendingRows). A longer one writes each batch into `landmarks` at once, in hash
+        // order (its batches fill the B-tree's leaves as a merge does, and a handle's memory stays
+        // bounded), its hashes then read from SQLite until the lookup file is made again. The
+        // stop-list is kept now: a hash that crosses the cap (its stored and pending rows with
+        // these) loses its rows for the stop row, and a stopped one takes none, so a query skips
+        // them.
+        auto write = [&](bool lastBatch) {
+            longRecording = longRecording || !lastBatch;
+            const bool rowsPending = numbered && !longRecording;
             std::sort(
                 batch.begin(), batch.end(),
                 [](const IndexedLandmark& a, const IndexedLandmark& b) { return a.hash < b.hash; });
@@ -761,10 +780,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 if (stopped)
                     continue;
                 const auto [pendingFirst, pendingEnd] = impl_->pendingOf(hash);
-                const auto own = std::equal_range(
-                    earlierParts.begin(), earlierParts.end(), AddedRow{hash, 0, 0, 0, 0},
-                    [](const AddedRow& a, const AddedRow& b) { return a.hash < b.hash; });
-                rows += (pendingEnd - pendingFirst) + (own.second - own.first);
+                rows += pendingEnd - pendingFirst;
                 change.hashes.push_back(hash);
                 auto insertRow = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
@@ -776,7 +792,9 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                     row.reset();
                 };
                 const bool stopping = rows + std::int64_t(end - first) > impl_->maxRowsPerHash;
-                if (stopping || !rowsKept)
+                if (stopping)
+                    change.stopped.push_back(hash);
+                else if (!rowsPending)
                     change.replaced.push_back(hash);
                 if (stopping) {
                     stop.bind(1, std::int64_t(hash)).step();
@@ -785,25 +803,23 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                     continue;
                 }
                 for (std::size_t i = first; i < end; ++i)
-                    if (rowsKept)
+                    if (rowsPending)
                         change.rows.push_back({hash, std::uint32_t(id), batch[i].frame,
                                                batch[i].span, batch[i].pitchCents});
                     else
                         insertRow(id, batch[i]);
             }
             batch.clear();
-            const std::size_t before = earlierParts.size();
-            earlierParts.insert(earlierParts.end(), change.rows.begin(), change.rows.end());
+            pendingRows += change.rows.size();
             impl_->recordChanges(generation, part++, change);
-            mergeSortedTail(earlierParts, before);
         };
         const double seconds = source([&](const IndexedLandmark& l) {
             batch.push_back(l);
             ++count;
             if (batch.size() == kBatch)
-                write();
+                write(false);
         });
-        write();
+        write(true);
         Statement totals(impl_->db, "UPDATE recordings SET seconds = ?, landmarks = ? WHERE id = ?",
                          impl_->path);
         totals.bind(1, seconds).bind(2, count).bind(3, id).step();
@@ -818,7 +834,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                                                  : generation - 1,
                                              impl_->meta("merged_through")));
     });
-    if (impl_->pending.size() + std::size_t(added.landmarks) > kPendingRowsBeforeMerge)
+    if (impl_->pending.size() + pendingRows > kPendingRowsBeforeMerge)
         impl_->transaction([&] { impl_->mergePending(); });
     return added;
 }
@@ -884,6 +900,8 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                         const std::uint32_t hash = distinct[k];
                         mappedCount[k] = 0;
                         addedRows[k] = {nullptr, nullptr};
+                        if (withMap && std::binary_search(stopped.begin(), stopped.end(), hash))
+                            continue; // no rows, none to read
                         if (!withMap ||
                             std::binary_search(replaced.begin(), replaced.end(), hash)) {
                             fromSqlite.push_back(hash);
