@@ -890,7 +890,6 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     std::vector<StoredRow> stored;
     transaction(
         [&] {
-            bringPendingUpToDate();
             bool withMap = useMap && bringMapUpToDate();
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
@@ -928,6 +927,10 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                     withMap = false;
                     continue;
                 }
+                if (fromSqlite.empty())
+                    return;
+                // (Read only when needed: with a file, the rows added since are in `added`.)
+                bringPendingUpToDate();
                 storedRows(fromSqlite, stored);
                 return;
             }
