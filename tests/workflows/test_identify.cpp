@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sqlite3.h>
 
 #include <sys/stat.h>
 
@@ -268,10 +269,10 @@ private slots:
         // The lookup file beside the index (docs/IDENTIFY.md "The lookup file") gives, hash by
         // hash and in the same order, exactly the rows SQLite gives: before it is made (SQLite
         // answers while the worker makes it), after it is made, after a few recordings more
-        // (their hashes read from SQLite, the file kept), through a second handle open at the
-        // same time and writing, once the changes pass its share (the old file and the changes
-        // answer while the worker makes it again) and after; stopped hashes, replaced recordings
-        // and hashes asked twice or never stored included.
+        // (their rows added to the file's, the replaced hashes read from SQLite, the file kept),
+        // through a second handle open at the same time and writing, once the changes pass its
+        // share (the old file and the changes answer while the worker makes it again) and after;
+        // stopped hashes, replaced recordings and hashes asked twice or never stored included.
         QTemporaryDir dir;
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         constexpr int cap = 5;
@@ -318,7 +319,7 @@ private slots:
         const ino_t made = fileIdentity();
         QVERIFY(made != 0);
         QVERIFY(sameRows(*index));
-        index->add(accord::IndexedKind::Asset, "late", "", 1, recording(40));
+        index->add(accord::IndexedKind::Asset, "late", "", 1, recording(10));
         index->add(accord::IndexedKind::Asset, "r3", "", 1, recording(30)); // replaced
         QVERIFY(sameRows(*index));
         accord::FingerprintIndex::waitForLookupFiles();
@@ -356,6 +357,85 @@ private slots:
             std::size_t rows = 0;
             handle->lookup(asked, [&](std::size_t, std::int64_t, const auto&) { ++rows; });
             QCOMPARE(rows, std::size_t(0));
+        }
+    }
+
+    void indexOfTheFirstLayoutMigrated() {
+        // An index written before changes kept their added rows (layout 0: `changes` holds only
+        // the changed hashes) is migrated in place: its lookup file and its changes stay in use,
+        // every hash of an old change read from SQLite as before, and the lookups give SQLite's
+        // rows. A layout newer than this build's is refused, the file named.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("x.fingerprints").toStdString();
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
+        const int version = accord::dsp::fingerprint::kVersion;
+        constexpr int cap = 5;
+        std::mt19937 random(15);
+        auto recording = [&](std::uint32_t landmarks) {
+            std::vector<accord::IndexedLandmark> all;
+            for (std::uint32_t i = 0; i < landmarks; ++i)
+                all.push_back({std::uint32_t(random() % 2000) << 12, std::uint32_t(random() % 5000),
+                               std::uint16_t(4 + random() % 44), std::int16_t(random() % 700)});
+            return all;
+        };
+        std::vector<std::uint32_t> asked;
+        for (std::uint32_t n = 0; n < 2100; ++n)
+            asked.push_back(n << 12);
+        auto rowsOf = [&](const accord::FingerprintIndex& from, bool mapped) {
+            std::vector<std::tuple<std::size_t, std::int64_t, std::uint32_t, std::uint32_t,
+                                   std::uint16_t, std::int16_t>>
+                rows;
+            auto found = [&](std::size_t i, std::int64_t r, const accord::IndexedLandmark& l) {
+                rows.emplace_back(i, r, l.hash, l.frame, l.span, l.pitchCents);
+            };
+            mapped ? from.lookup(asked, found) : from.lookupInSqlite(asked, found);
+            return rows;
+        };
+        auto execute = [&](const char* sql) {
+            sqlite3* db = nullptr;
+            const int result = sqlite3_open(path.c_str(), &db) == SQLITE_OK
+                                   ? sqlite3_exec(db, sql, nullptr, nullptr, nullptr)
+                                   : SQLITE_ERROR;
+            sqlite3_close(db);
+            return result == SQLITE_OK;
+        };
+        {
+            auto index = accord::FingerprintIndex::open(path, version, cap);
+            for (int r = 0; r < 10; ++r)
+                index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1,
+                           recording(300));
+            QVERIFY(index->remakeLookupFile());
+            index->add(accord::IndexedKind::Asset, "late", "", 1, recording(10));
+            index->dump(); // every row written into the landmarks, as the first layout did
+        }
+        // As the first layout wrote it: the change above holds its hashes only.
+        QVERIFY(execute("ALTER TABLE changes DROP COLUMN stopped; ALTER TABLE changes DROP COLUMN "
+                        "replaced; ALTER TABLE changes DROP "
+                        "COLUMN rows; DELETE FROM meta WHERE key = 'merged_through'; PRAGMA "
+                        "user_version = 0;"));
+        struct stat before {};
+        QCOMPARE(::stat(lookupFile.c_str(), &before), 0);
+        {
+            auto index = accord::FingerprintIndex::open(path, version, cap);
+            QCOMPARE(int(index->recordings().size()), 11);
+            const auto stored = rowsOf(*index, false);
+            QVERIFY(!stored.empty());
+            QCOMPARE(rowsOf(*index, true), stored);
+            index->add(accord::IndexedKind::Asset, "later", "", 1, recording(10));
+            index->add(accord::IndexedKind::Asset, "late", "", 1, recording(10)); // replaced
+            QCOMPARE(rowsOf(*index, true), rowsOf(*index, false));
+            accord::FingerprintIndex::waitForLookupFiles();
+            struct stat after {};
+            QCOMPARE(::stat(lookupFile.c_str(), &after), 0);
+            QCOMPARE(after.st_ino, before.st_ino); // the old file still answers
+        }
+        QVERIFY(execute("PRAGMA user_version = 99;"));
+        try {
+            accord::FingerprintIndex::open(path, version, cap);
+            QFAIL("an index of a newer layout was opened");
+        } catch (const accord::BadInput& e) {
+            QVERIFY(std::string(e.what()).find(path) != std::string::npos);
+            QVERIFY(std::string(e.what()).find("newer") != std::string::npos);
         }
     }
 

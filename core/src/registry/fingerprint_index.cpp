@@ -11,10 +11,13 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <tuple>
 
 namespace accord {
 
@@ -27,7 +30,7 @@ namespace {
 // of recording 0 (no recording's number; first in the hash's rows): the stop-list
 // (docs/IDENTIFY.md "Index"). Every write is a new generation; `changes` keeps, per generation,
 // the hashes whose rows it changed, so a lookup file made at an older generation is still used
-// for every other hash (fingerprint_map.h).
+// for every other hash (fingerprint_map.h). The layout's later steps are kLayoutMigrations.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -61,6 +64,23 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 )sql";
 
+// The layout's versions after kSchema's, in order (PRAGMA user_version counts those applied, as
+// the registry's schema does). 1: each change also keeps which of its hashes it stopped
+// (`stopped`), which others lost rows (`replaced`) and the rows it added (`rows`), so a lookup
+// reads only the replaced hashes from SQLite, skips the stopped ones and adds the new rows to the
+// file's (docs/IDENTIFY.md "The lookup file"); and the rows
+// added are written into `landmarks` later, many recordings' at once in hash order
+// (`merged_through`: the changes after it are pending, their rows kept in `changes` only; docs/
+// IDENTIFY.md "Index"). The changes written before it have neither: every hash of theirs counts
+// as replaced, as it did, and their rows are in `landmarks`.
+const char* const kLayoutMigrations[] = {
+    "ALTER TABLE changes ADD COLUMN stopped BLOB; ALTER TABLE changes ADD COLUMN replaced BLOB; "
+    "ALTER TABLE changes ADD COLUMN rows BLOB; "
+    "INSERT OR IGNORE INTO meta (key, value) SELECT 'merged_through', value FROM meta WHERE key "
+    "= 'generation';",
+};
+constexpr int kLayoutVersion = int(std::size(kLayoutMigrations));
+
 IndexedKind kindFrom(const std::string& name) {
     return name == "render" ? IndexedKind::Render : IndexedKind::Asset;
 }
@@ -93,10 +113,115 @@ struct StoredRow {
     IndexedLandmark landmark;
 };
 
+// A row added since a lookup file was made, as `changes.rows` stores it (16 bytes, native order
+// like `changes.hashes`), in the landmarks' key order.
+struct AddedRow {
+    std::uint32_t hash;
+    std::uint32_t recording;
+    std::uint32_t frame;
+    std::uint16_t span;
+    std::int16_t pitchCents;
+
+    bool operator<(const AddedRow& o) const {
+        return std::tie(hash, recording, frame, span, pitchCents) <
+               std::tie(o.hash, o.recording, o.frame, o.span, o.pitchCents);
+    }
+};
+static_assert(sizeof(AddedRow) == 16, "changes.rows' layout");
+
+// Sorts the rows appended to `sorted` since its first `before` into it, dropping repeats.
+template <typename T> void mergeSortedTail(std::vector<T>& sorted, std::size_t before) {
+    if (sorted.size() == before)
+        return;
+    const auto middle = sorted.begin() + std::ptrdiff_t(before);
+    std::sort(middle, sorted.end());
+    std::inplace_merge(sorted.begin(), middle, sorted.end());
+    sorted.erase(
+        std::unique(sorted.begin(), sorted.end(), [](const T& a, const T& b) { return !(a < b); }),
+        sorted.end());
+}
+
+// Pending rows are written into `landmarks` once they pass this many (16 MiB in a handle's
+// memory): each of the B-tree's leaves then takes many rows at once instead of one a recording
+// (docs/IDENTIFY.md "Index").
+constexpr std::size_t kPendingRowsBeforeMerge = std::size_t(1) << 20;
+
+// What one write changed, as `changes` keeps it: every hash whose rows changed, those of them it
+// stopped (they have no rows now, and take none until a rebuild), those that lost rows otherwise
+// (a recording replaced), and the rows added to the others.
+struct Change {
+    std::vector<std::uint32_t> hashes;
+    std::vector<std::uint32_t> stopped;
+    std::vector<std::uint32_t> replaced;
+    std::vector<AddedRow> rows;
+
+    bool empty() const { return hashes.empty(); }
+    void clear() {
+        hashes.clear();
+        stopped.clear();
+        replaced.clear();
+        rows.clear();
+    }
+};
+
 std::int64_t metaValue(sqlite3* db, const std::string& path, const char* key) {
     Statement s(db, "SELECT value FROM meta WHERE key = ?", path);
     s.bind(1, key).step();
     return s.integer(0);
+}
+
+// The rows the changes after generation `after` through `through` added, appended to `rows`
+// (each change's in key order).
+void readAddedRows(sqlite3* db, const std::string& path, std::int64_t after, std::int64_t through,
+                   std::vector<AddedRow>& rows) {
+    Statement s(db,
+                "SELECT rows FROM changes WHERE generation > ? AND generation <= ? AND rows IS "
+                "NOT NULL",
+                path);
+    s.bind(1, after).bind(2, through);
+    while (s.step()) {
+        std::size_t bytes = 0;
+        const auto* first = static_cast<const AddedRow*>(s.blob(0, bytes));
+        rows.insert(rows.end(), first, first + bytes / sizeof(AddedRow));
+    }
+}
+
+// Inside a write transaction: writes the pending rows into `landmarks` in hash order (a hash
+// stopped since they were added takes none).
+void mergePendingRows(sqlite3* db, const std::string& path) {
+    const std::int64_t merged = metaValue(db, path, "merged_through"),
+                       generation = metaValue(db, path, "generation");
+    if (merged >= generation)
+        return;
+    std::vector<AddedRow> rows;
+    readAddedRows(db, path, merged, generation, rows);
+    std::sort(rows.begin(), rows.end());
+    Statement stopped(db, "SELECT 1 FROM landmarks WHERE hash = ? AND recording = 0", path);
+    Statement insert(db,
+                     "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     path);
+    for (std::size_t first = 0, end = 0; first < rows.size(); first = end) {
+        const std::uint32_t hash = rows[first].hash;
+        for (end = first; end < rows.size() && rows[end].hash == hash; ++end) {
+        }
+        stopped.bind(1, std::int64_t(hash));
+        const bool isStopped = stopped.step();
+        stopped.reset();
+        if (isStopped)
+            continue;
+        for (std::size_t i = first; i < end; ++i) {
+            insert.bind(1, std::int64_t(hash))
+                .bind(2, std::int64_t(rows[i].recording))
+                .bind(3, std::int64_t(rows[i].frame))
+                .bind(4, int(rows[i].span))
+                .bind(5, int(rows[i].pitchCents))
+                .step();
+            insert.reset();
+        }
+    }
+    Statement set(db, "UPDATE meta SET value = ? WHERE key = 'merged_through'", path);
+    set.bind(1, generation).step();
 }
 
 // What a lookup file is made for.
@@ -105,9 +230,15 @@ struct LookupFileTarget {
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
 
-    FingerprintMapStamp stampNow(sqlite3* db) const {
+    FingerprintMapStamp stampNow(sqlite3* db) const { return stampAt(db, "generation"); }
+    // What a file made from `landmarks` holds: the rows through `merged_through` (the changes
+    // since, pending ones included, are looked up beside it).
+    FingerprintMapStamp stampOfLandmarks(sqlite3* db) const {
+        return stampAt(db, "merged_through");
+    }
+    FingerprintMapStamp stampAt(sqlite3* db, const char* generationKey) const {
         return {std::uint64_t(metaValue(db, indexPath, "index_id")),
-                std::uint64_t(metaValue(db, indexPath, "generation")),
+                std::uint64_t(metaValue(db, indexPath, generationKey)),
                 std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
     }
 };
@@ -203,8 +334,12 @@ public:
         try {
             // Not created when gone: the index was removed since it was asked for.
             db = sqlite::openDatabase(target.indexPath, "fingerprint index", false);
+            // The pending rows first, so that the file does not start out with them as changes.
+            sqlite::execute(db, "BEGIN IMMEDIATE", target.indexPath);
+            mergePendingRows(db, target.indexPath);
+            sqlite::execute(db, "COMMIT", target.indexPath);
             sqlite::execute(db, "BEGIN", target.indexPath);
-            made = writeLookupFile(db, target, target.stampNow(db), leaveOff);
+            made = writeLookupFile(db, target, target.stampOfLandmarks(db), leaveOff);
             sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
         } catch (const Error&) {
             made = false;
@@ -294,8 +429,18 @@ struct FingerprintIndex::Impl {
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
     std::unique_ptr<FingerprintMap> map;
-    std::vector<std::uint32_t> changed; // hashes changed since the map's generation, sorted
-    std::int64_t changedThrough = 0;    // the generation `changed` is read up to
+    // Since the map's generation: the hashes changed, those of them stopped (no rows), those that
+    // lost rows otherwise (read from SQLite), and the rows added to the others (given with the
+    // map's), each sorted.
+    std::vector<std::uint32_t> changed;
+    std::vector<std::uint32_t> stopped;
+    std::vector<std::uint32_t> replaced;
+    std::vector<AddedRow> added;
+    std::int64_t changedThrough = 0; // the generation those are read up to
+    // The rows not yet in `landmarks` (added after `merged_through`), sorted, read from the
+    // changes after `pendingFrom` through `pendingThrough`.
+    std::vector<AddedRow> pending;
+    std::int64_t pendingFrom = -1, pendingThrough = -1;
 
     ~Impl() {
         map.reset();
@@ -325,12 +470,23 @@ struct FingerprintIndex::Impl {
         setMeta("generation", generation);
         return generation;
     }
-    void recordChanges(std::int64_t generation, std::int64_t part,
-                       const std::vector<std::uint32_t>& hashes) const {
-        if (hashes.empty())
+    void recordChanges(std::int64_t generation, std::int64_t part, Change& change) const {
+        if (change.empty())
             return;
-        Statement s(db, "INSERT INTO changes (generation, part, hashes) VALUES (?, ?, ?)", path);
-        s.bind(1, generation).bind(2, part).bindBlob(3, hashes.data(), hashes.size() * 4).step();
+        mergeSortedTail(change.rows, 0); // sorted, a row repeated in a recording kept once
+        Statement s(
+            db,
+            "INSERT INTO changes (generation, part, hashes, stopped, replaced, rows) VALUES "
+            "(?, ?, ?, ?, ?, ?)",
+            path);
+        s.bind(1, generation)
+            .bind(2, part)
+            .bindBlob(3, change.hashes.data(), change.hashes.size() * 4)
+            .bindBlob(4, change.stopped.data(), change.stopped.size() * 4)
+            .bindBlob(5, change.replaced.data(), change.replaced.size() * 4)
+            .bindBlob(6, change.rows.data(), change.rows.size() * sizeof(AddedRow))
+            .step();
+        change.clear();
     }
     // Forgets the changes a lookup file made at `generation` or later no longer needs; files made
     // before it are rebuilt.
@@ -342,7 +498,36 @@ struct FingerprintIndex::Impl {
     // Inside a write transaction: every landmark and recording gone, every lookup file stale.
     void empty() const {
         exec("DELETE FROM landmarks; DELETE FROM recordings;");
-        forgetChangesThrough(nextGeneration());
+        const std::int64_t generation = nextGeneration();
+        forgetChangesThrough(generation);
+        setMeta("merged_through", generation);
+    }
+
+    // Inside a transaction: `pending` as this snapshot has it.
+    void bringPendingUpToDate() {
+        const std::int64_t merged = meta("merged_through"), generation = meta("generation");
+        if (merged != pendingFrom || generation < pendingThrough) {
+            pending.clear();
+            pendingFrom = pendingThrough = merged;
+        }
+        const std::size_t before = pending.size();
+        readAddedRows(db, path, pendingThrough, generation, pending);
+        mergeSortedTail(pending, before);
+        pendingThrough = generation;
+    }
+    // Inside a write transaction: the pending rows written into `landmarks`.
+    void mergePending() {
+        mergePendingRows(db, path);
+        pending.clear();
+        pendingFrom = pendingThrough = -1;
+    }
+    // The pending rows of `hash`.
+    std::pair<const AddedRow*, const AddedRow*> pendingOf(std::uint32_t hash) const {
+        const auto range =
+            std::equal_range(pending.begin(), pending.end(), AddedRow{hash, 0, 0, 0, 0},
+                             [](const AddedRow& a, const AddedRow& b) { return a.hash < b.hash; });
+        return {pending.data() + (range.first - pending.begin()),
+                pending.data() + (range.second - pending.begin())};
     }
 
     LookupFileTarget target() const { return {path, fingerprintVersion, maxRowsPerHash}; }
@@ -367,12 +552,18 @@ struct FingerprintIndex::Impl {
             (map && onDisk->stamp().generation <= map->stamp().generation))
             return;
         map = std::move(onDisk);
-        changed.clear();
+        forgetChanges();
         changedThrough = std::int64_t(map->stamp().generation);
     }
     void forgetMap() {
         map.reset();
+        forgetChanges();
+    }
+    void forgetChanges() {
         changed.clear();
+        stopped.clear();
+        replaced.clear();
+        added.clear();
     }
 
     // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
@@ -391,22 +582,32 @@ struct FingerprintIndex::Impl {
             remaker.request(target(), true);
             return false;
         }
+        // (A change written before the layout kept its added rows has every hash replaced.)
         Statement since(db,
-                        "SELECT hashes FROM changes WHERE generation > ? AND generation <= ? "
-                        "ORDER BY generation, part",
+                        "SELECT hashes, coalesce(stopped, x''), coalesce(replaced, hashes), "
+                        "coalesce(rows, x'') FROM changes WHERE generation > ? AND generation <= "
+                        "? ORDER BY generation, part",
                         path);
         since.bind(1, changedThrough).bind(2, std::int64_t(now.generation));
-        const std::size_t before = changed.size();
-        while (since.step()) {
+        const std::size_t changedBefore = changed.size(), stoppedBefore = stopped.size(),
+                          replacedBefore = replaced.size(), addedBefore = added.size();
+        auto append = [&](auto& to, int column) {
             std::size_t bytes = 0;
-            const auto* hashes = static_cast<const std::uint32_t*>(since.blob(0, bytes));
-            changed.insert(changed.end(), hashes, hashes + bytes / 4);
+            const auto* first = static_cast<const typename std::decay_t<decltype(to)>::value_type*>(
+                since.blob(column, bytes));
+            to.insert(to.end(), first, first + bytes / sizeof(*first));
+        };
+        while (since.step()) {
+            append(changed, 0);
+            append(stopped, 1);
+            append(replaced, 2);
+            append(added, 3);
         }
         changedThrough = std::int64_t(now.generation);
-        if (changed.size() != before) {
-            std::sort(changed.begin(), changed.end());
-            changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-        }
+        mergeSortedTail(changed, changedBefore);
+        mergeSortedTail(stopped, stoppedBefore);
+        mergeSortedTail(replaced, replacedBefore);
+        mergeSortedTail(added, addedBefore);
         if (mapTooOld() && (afterWrite || remaker.lookupsRemakeStaleFiles))
             remaker.request(target(), afterWrite);
         return true;
@@ -414,7 +615,11 @@ struct FingerprintIndex::Impl {
 
     // The rows of each of `hashes` (sorted, distinct) in SQLite, in (hash, recording, frame,
     // span, pitch) order, stop rows left out.
+    // Inside a transaction with `pending` brought up to date: the rows of `landmarks` and the
+    // pending ones.
     void storedRows(const std::vector<std::uint32_t>& hashes, std::vector<StoredRow>& rows) const {
+        const std::size_t start = rows.size();
+        std::vector<std::uint32_t> stoppedHashes; // in hash order
         // A few thousand hashes to a statement: a query asks for thousands, and a statement per
         // hash cost as much again as the B-tree's descents, while one for all of a long window's
         // would hold its whole list, and SQLite's parse of it, at once (docs/IDENTIFY.md
@@ -432,8 +637,10 @@ struct FingerprintIndex::Impl {
             s.bind(1, wanted);
             while (s.step()) {
                 const std::int64_t recording = s.integer(1);
-                if (recording == kStoppedRecording)
+                if (recording == kStoppedRecording) {
+                    stoppedHashes.push_back(std::uint32_t(s.integer(0)));
                     continue;
+                }
                 rows.push_back(
                     {std::uint32_t(s.integer(0)), recording,
                      IndexedLandmark{std::uint32_t(s.integer(0)), std::uint32_t(s.integer(2)),
@@ -441,6 +648,25 @@ struct FingerprintIndex::Impl {
             }
             s.reset();
         }
+        if (pending.empty())
+            return;
+        const std::size_t fromLandmarks = rows.size();
+        for (const std::uint32_t hash : hashes) {
+            if (std::binary_search(stoppedHashes.begin(), stoppedHashes.end(), hash))
+                continue;
+            const auto [first, end] = pendingOf(hash);
+            for (const AddedRow* r = first; r != end; ++r)
+                rows.push_back({hash, r->recording, {hash, r->frame, r->span, r->pitchCents}});
+        }
+        if (rows.size() == fromLandmarks)
+            return;
+        std::sort(rows.begin() + std::ptrdiff_t(start), rows.end(),
+                  [](const StoredRow& a, const StoredRow& b) {
+                      return std::tie(a.hash, a.recording, a.landmark.frame, a.landmark.span,
+                                      a.landmark.pitchCents) <
+                             std::tie(b.hash, b.recording, b.landmark.frame, b.landmark.span,
+                                      b.landmark.pitchCents);
+                  });
     }
 
     void lookup(const std::vector<std::uint32_t>& hashes, const LookupFound& found, bool useMap);
@@ -463,6 +689,7 @@ FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxR
     impl->maxRowsPerHash = maxRowsPerHash;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
+
     impl->exec("PRAGMA synchronous = NORMAL"); // a crash may lose the last recordings, never
                                                // corrupt the index; reindex brings them back
     impl->exec("PRAGMA cache_size = -8192");   // 8 MiB
@@ -473,6 +700,18 @@ FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxR
     // of version 4's indexes had no cap, so they lack the key and are emptied too).
     impl->transaction([&] {
         impl->exec(kSchema);
+        Statement layout(impl->db, "PRAGMA user_version", path);
+        layout.step();
+        const int applied = int(layout.integer(0));
+        layout.reset();
+        if (applied > kLayoutVersion)
+            throw BadInput(path + ": written by a newer Accord (fingerprint index layout " +
+                           std::to_string(applied) + ", this build knows up to " +
+                           std::to_string(kLayoutVersion) +
+                           "); remove the file and this build will index the recordings again");
+        for (int version = applied; version < kLayoutVersion; ++version)
+            impl->exec(kLayoutMigrations[version]);
+        impl->exec("PRAGMA user_version = " + std::to_string(kLayoutVersion));
         Statement made(impl->db,
                        "SELECT count(*) FROM meta WHERE (key = 'fingerprint' AND value = ?) OR "
                        "(key = 'max_rows_per_hash' AND value = ?)",
@@ -509,20 +748,25 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
 IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& registryId,
                                        const std::string& pcmSha256, const LandmarkSource& source) {
     IndexedRecording added;
+    std::size_t pendingRows = 0;
     impl_->transaction([&] {
+        const auto old = recording(kind, registryId);
+        if (old) // its pending rows written, so that deleting its rows deletes them all
+            impl_->mergePending();
+        impl_->bringPendingUpToDate();
         const std::int64_t generation = impl_->nextGeneration();
         std::int64_t part = 0;
-        std::vector<std::uint32_t> changedHashes;
-        if (const auto old = recording(kind, registryId)) {
+        Change change;
+        if (old) {
             // (A hash it helped stop stays stopped until a rebuild.)
             Statement hashes(
                 impl_->db, "SELECT DISTINCT hash FROM landmarks WHERE recording = ? ORDER BY hash",
                 impl_->path);
             hashes.bind(1, old->id);
             while (hashes.step())
-                changedHashes.push_back(std::uint32_t(hashes.integer(0)));
-            impl_->recordChanges(generation, part++, changedHashes);
-            changedHashes.clear();
+                change.hashes.push_back(std::uint32_t(hashes.integer(0)));
+            change.replaced = change.hashes;
+            impl_->recordChanges(generation, part++, change);
             Statement drop(impl_->db, "DELETE FROM landmarks WHERE recording = ?", impl_->path);
             drop.bind(1, old->id).step();
             Statement forget(impl_->db, "DELETE FROM recordings WHERE id = ?", impl_->path);
@@ -534,6 +778,10 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                          impl_->path);
         insert.bind(1, indexedKindName(kind)).bind(2, registryId).bind(3, pcmSha256).step();
         const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+        // (Past 32 bits neither a lookup file nor `changes.rows` holds the recording: its rows go
+        // into `landmarks` at once, its hashes read from SQLite.)
+        const bool numbered = id <= std::int64_t(UINT32_MAX);
+        bool longRecording = false;
         Statement row(impl_->db,
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
@@ -544,10 +792,17 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
         std::vector<IndexedLandmark> batch;
         std::int64_t count = 0;
-        // In hash order: each insert lands next to the previous one in the B-tree. A hash that
-        // crosses the cap loses its rows for the stop row, and a stopped one takes none: a query
-        // would skip them (the read is of the pages the insert writes anyway).
-        auto write = [&] {
+        // A recording of one batch (under 5 minutes) leaves its rows pending: kept in
+        // `changes.rows` and written into `landmarks` later, with other recordings'
+        // (mergePendingRows). A longer one writes each batch into `landmarks` at once, in hash
+        // order (its batches fill the B-tree's leaves as a merge does, and a handle's memory stays
+        // bounded), its hashes then read from SQLite until the lookup file is made again. The
+        // stop-list is kept now: a hash that crosses the cap (its stored and pending rows with
+        // these) loses its rows for the stop row, and a stopped one takes none, so a query skips
+        // them.
+        auto write = [&](bool lastBatch) {
+            longRecording = longRecording || !lastBatch;
+            const bool rowsPending = numbered && !longRecording;
             std::sort(
                 batch.begin(), batch.end(),
                 [](const IndexedLandmark& a, const IndexedLandmark& b) { return a.hash < b.hash; });
@@ -565,7 +820,9 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 stored.reset();
                 if (stopped)
                     continue;
-                changedHashes.push_back(hash);
+                const auto [pendingFirst, pendingEnd] = impl_->pendingOf(hash);
+                rows += pendingEnd - pendingFirst;
+                change.hashes.push_back(hash);
                 auto insertRow = [&](std::int64_t recording, const IndexedLandmark& l) {
                     row.bind(1, std::int64_t(hash))
                         .bind(2, recording)
@@ -575,38 +832,51 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                         .step();
                     row.reset();
                 };
-                if (rows + std::int64_t(end - first) > impl_->maxRowsPerHash) {
+                const bool stopping = rows + std::int64_t(end - first) > impl_->maxRowsPerHash;
+                if (stopping)
+                    change.stopped.push_back(hash);
+                else if (!rowsPending)
+                    change.replaced.push_back(hash);
+                if (stopping) {
                     stop.bind(1, std::int64_t(hash)).step();
                     stop.reset();
                     insertRow(kStoppedRecording, IndexedLandmark{});
                     continue;
                 }
                 for (std::size_t i = first; i < end; ++i)
-                    insertRow(id, batch[i]);
+                    if (rowsPending)
+                        change.rows.push_back({hash, std::uint32_t(id), batch[i].frame,
+                                               batch[i].span, batch[i].pitchCents});
+                    else
+                        insertRow(id, batch[i]);
             }
             batch.clear();
-            impl_->recordChanges(generation, part++, changedHashes);
-            changedHashes.clear();
+            pendingRows += change.rows.size();
+            impl_->recordChanges(generation, part++, change);
         };
         const double seconds = source([&](const IndexedLandmark& l) {
             batch.push_back(l);
             ++count;
             if (batch.size() == kBatch)
-                write();
+                write(false);
         });
-        write();
+        write(true);
         Statement totals(impl_->db, "UPDATE recordings SET seconds = ?, landmarks = ? WHERE id = ?",
                          impl_->path);
         totals.bind(1, seconds).bind(2, count).bind(3, id).step();
         added = *recording(id);
         // The changes the lookup file on disk was made after are not needed any more (with no
-        // file, none before this write are: the next one is made from a later snapshot).
+        // file, none before this write are: the next one is made from a later snapshot), but
+        // for the pending ones.
         const auto onDisk = FingerprintMap::open(impl_->mapPath);
         const FingerprintMapStamp now = impl_->currentStamp();
-        impl_->forgetChangesThrough(onDisk && impl_->usable(onDisk->stamp(), now)
-                                        ? std::int64_t(onDisk->stamp().generation)
-                                        : generation - 1);
+        impl_->forgetChangesThrough(std::min(onDisk && impl_->usable(onDisk->stamp(), now)
+                                                 ? std::int64_t(onDisk->stamp().generation)
+                                                 : generation - 1,
+                                             impl_->meta("merged_through")));
     });
+    if (impl_->pending.size() + pendingRows > kPendingRowsBeforeMerge)
+        impl_->transaction([&] { impl_->mergePending(); });
     return added;
 }
 
@@ -652,10 +922,12 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
         }
     firstAsking.push_back(order.size());
 
-    // Each hash from the lookup file, but those changed since it was made, which SQLite gives as
-    // it gives every hash without a file. One read transaction: both from one snapshot.
+    // Each hash from the lookup file, with the rows added since it was made, but those that lost
+    // rows since, which SQLite gives as it gives every hash without a file. One read transaction:
+    // all from one snapshot.
     std::vector<const MappedLandmarkRow*> mapped(distinct.size());
     std::vector<std::size_t> mappedCount(distinct.size());
+    std::vector<std::pair<const AddedRow*, const AddedRow*>> addedRows(distinct.size());
     std::vector<StoredRow> stored;
     transaction(
         [&] {
@@ -663,13 +935,30 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
+                    auto nextAdded = added.cbegin();
                     for (std::size_t k = 0; k < distinct.size(); ++k) {
+                        const std::uint32_t hash = distinct[k];
                         mappedCount[k] = 0;
-                        if (withMap &&
-                            !std::binary_search(changed.begin(), changed.end(), distinct[k]))
-                            mapped[k] = map->rowsOf(distinct[k], mappedCount[k]);
-                        else
-                            fromSqlite.push_back(distinct[k]);
+                        addedRows[k] = {nullptr, nullptr};
+                        if (withMap && std::binary_search(stopped.begin(), stopped.end(), hash))
+                            continue; // no rows, none to read
+                        if (!withMap ||
+                            std::binary_search(replaced.begin(), replaced.end(), hash)) {
+                            fromSqlite.push_back(hash);
+                            continue;
+                        }
+                        mapped[k] = map->rowsOf(hash, mappedCount[k]);
+                        if (!std::binary_search(changed.begin(), changed.end(), hash))
+                            continue;
+                        nextAdded = std::lower_bound(
+                            nextAdded, added.cend(), hash,
+                            [](const AddedRow& row, std::uint32_t h) { return row.hash < h; });
+                        auto end = nextAdded;
+                        while (end != added.cend() && end->hash == hash)
+                            ++end;
+                        addedRows[k] = {added.data() + (nextAdded - added.cbegin()),
+                                        added.data() + (end - added.cbegin())};
+                        nextAdded = end;
                     }
                 } catch (const FingerprintMapDamaged&) {
                     // Damaged on disk since it was checked: SQLite answers every hash while the
@@ -679,6 +968,10 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                     withMap = false;
                     continue;
                 }
+                if (fromSqlite.empty())
+                    return;
+                // (Read only when needed: with a file, the rows added since are in `added`.)
+                bringPendingUpToDate();
                 storedRows(fromSqlite, stored);
                 return;
             }
@@ -691,9 +984,27 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
             for (std::size_t i = firstAsking[k]; i < firstAsking[k + 1]; ++i)
                 found(order[i], recording, landmark);
         };
-        for (std::size_t r = 0; r < mappedCount[k]; ++r) {
-            const MappedLandmarkRow& row = mapped[k][r];
-            give(row.recording, {distinct[k], row.frame, row.span, row.pitchCents});
+        // The file's rows and the ones added since, merged in the rows' key order as SQLite
+        // gives them.
+        const MappedLandmarkRow* fileRow = mapped[k];
+        const MappedLandmarkRow* fileEnd = fileRow + mappedCount[k];
+        const AddedRow* addedRow = addedRows[k].first;
+        while (fileRow != fileEnd || addedRow != addedRows[k].second) {
+            const bool fromFile =
+                addedRow == addedRows[k].second ||
+                (fileRow != fileEnd &&
+                 std::tie(fileRow->recording, fileRow->frame, fileRow->span, fileRow->pitchCents) <
+                     std::tie(addedRow->recording, addedRow->frame, addedRow->span,
+                              addedRow->pitchCents));
+            if (fromFile) {
+                give(fileRow->recording,
+                     {distinct[k], fileRow->frame, fileRow->span, fileRow->pitchCents});
+                ++fileRow;
+            } else {
+                give(addedRow->recording,
+                     {distinct[k], addedRow->frame, addedRow->span, addedRow->pitchCents});
+                ++addedRow;
+            }
         }
         for (; next < stored.size() && stored[next].hash == distinct[k]; ++next)
             give(stored[next].recording, stored[next].landmark);
@@ -732,6 +1043,7 @@ void FingerprintIndex::clear() {
 }
 
 std::vector<std::pair<std::string, IndexedLandmark>> FingerprintIndex::dump() const {
+    impl_->transaction([&] { impl_->mergePending(); }); // every row in `landmarks`
     Statement s(impl_->db,
                 "SELECT r.kind || ':' || r.registry_id, l.hash, l.frame, l.span, l.pitch "
                 "FROM landmarks l JOIN recordings r ON r.id = l.recording "
