@@ -22,12 +22,16 @@ struct Timing {
     double median = 0, min = 0, max = 0;
 };
 
+inline Timing timingOf(std::vector<double> times) {
+    std::sort(times.begin(), times.end());
+    return {times[times.size() / 2], times.front(), times.back()};
+}
+
 inline Timing repeat(int runs, const std::function<void()>& work) {
     std::vector<double> times;
     for (int i = 0; i < runs; ++i)
         times.push_back(secondsOf(work));
-    std::sort(times.begin(), times.end());
-    return {times[times.size() / 2], times.front(), times.back()};
+    return timingOf(times);
 }
 
 inline void report(const std::string& what, const Timing& t, const char* unit = "ms",

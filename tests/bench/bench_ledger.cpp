@@ -6,7 +6,10 @@
 // 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
 // rows of other holders and recordings made by the server itself (generate_series: well-formed,
 // unsigned, never read by the queries measured) so that M can reach millions quickly, loaded as a
-// bulk load is (indexes dropped, rows in batches, indexes built again, VACUUM ANALYZE).
+// bulk load is (indexes dropped, rows in batches, indexes built again, VACUUM ANALYZE). A list
+// ("5000000,9900000") makes one cluster per size, each given the same signed statements, and
+// times the pull and the history on them in turn, round after round, so that every size is
+// measured under the same load of this shared machine (docs/LEDGER.md "Measured").
 // Models (docs/LEDGER.md "Models, packs and manifests"): ACCORD_BENCH_LEDGER_MODELS model records
 // (default 10,000), each trained under four of the grants, and one export manifest naming each,
 // pushed verified; ACCORD_BENCH_LEDGER_RECORD_FILLER server-made records of other models; then
@@ -196,6 +199,14 @@ double serverMs(const accord::test::PostgresCluster& server, const QString& sql)
     return nlohmann::json::parse(plan.toStdString()).at(0).at("Execution Time").get<double>();
 }
 
+// The machine is shared: the load says how far the figures are from an idle one's.
+void printLoad() {
+    double load[1] = {0};
+    if (getloadavg(load, 1) == 1)
+        std::printf("  load average now: %.1f on %u cores\n", load[0],
+                    std::thread::hardware_concurrency());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -209,12 +220,15 @@ int main(int argc, char** argv) {
                 "studio with %zu relevant\n",
                 total, holders, relevant);
 
-    accord::test::PostgresCluster server;
-    if (const QString why = server.start(); !why.isEmpty()) {
-        std::printf("  no PostgreSQL server here: %s\n", qPrintable(why));
-        return 1;
+    const std::vector<double> fillers = envNumbers("ACCORD_BENCH_LEDGER_FILLER", "0");
+    std::vector<std::unique_ptr<accord::test::PostgresCluster>> servers;
+    for (std::size_t i = 0; i < fillers.size(); ++i) {
+        servers.push_back(std::make_unique<accord::test::PostgresCluster>());
+        if (const QString why = servers.back()->start(); !why.isEmpty()) {
+            std::printf("  no PostgreSQL server here: %s\n", qPrintable(why));
+            return 1;
+        }
     }
-    const std::string url = server.url().toStdString();
     const KeyPair studioKeys = generateKeyPair();
     const std::string studio = toHex(studioKeys.publicKey);
     std::vector<Signer> signers(holders);
@@ -236,24 +250,30 @@ int main(int argc, char** argv) {
     });
     std::printf("  made and signed in %.1f s\n", made);
 
-    const auto ledger = ledger::Ledger::connect(url);
     const std::size_t batch = 1000;
     const double verifyOnly = secondsOf([&] {
         for (const auto& s : statements)
             ledger::verifyStatement(s, "bench");
     });
-    const double pushed = secondsOf([&] {
-        for (std::size_t i = 0; i < statements.size(); i += batch)
-            ledger->publish(
-                {statements.begin() + static_cast<std::ptrdiff_t>(i),
-                 statements.begin() + static_cast<std::ptrdiff_t>(std::min(i + batch, total))});
-    });
-    const auto count = static_cast<std::size_t>(ledger->statementCount());
-    std::printf("  push (verified, batches of %zu):      %9.0f statements/s  (%.1f s; %zu "
-                "stored)\n",
-                batch, double(total) / pushed, pushed, count);
+    std::vector<std::unique_ptr<ledger::Ledger>> ledgers;
+    double pushed = 0; // the last push's seconds
+    for (const auto& server : servers) {
+        ledgers.push_back(ledger::Ledger::connect(server->url().toStdString()));
+        pushed = secondsOf([&] {
+            for (std::size_t i = 0; i < statements.size(); i += batch)
+                ledgers.back()->publish(
+                    {statements.begin() + static_cast<std::ptrdiff_t>(i),
+                     statements.begin() + static_cast<std::ptrdiff_t>(std::min(i + batch, total))});
+        });
+        const auto count = static_cast<std::size_t>(ledgers.back()->statementCount());
+        std::printf("  push (verified, batches of %zu):      %9.0f statements/s  (%.1f s; %zu "
+                    "stored)\n",
+                    batch, double(total) / pushed, pushed, count);
+    }
     std::printf("    verification alone, one core:        %9.0f statements/s  (%.1f s)\n",
                 double(total) / verifyOnly, verifyOnly);
+    const accord::test::PostgresCluster& server = *servers.front();
+    const auto& ledger = ledgers.front();
 
     // The plain alternative: the same rows loaded by psql \copy into a table of the same shape,
     // nothing verified.
@@ -286,8 +306,15 @@ int main(int argc, char** argv) {
     std::printf("  to 1,000,000 statements at these rates: push %.0f s, \\copy %.0f s\n",
                 1e6 * pushed / double(total), 1e6 * copied / double(total));
 
-    const auto filler = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_FILLER", 0));
-    if (filler > 0) {
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        const auto filler = static_cast<std::size_t>(fillers[i]);
+        const accord::test::PostgresCluster& server = *servers[i];
+        if (filler == 0) {
+            // Statistics, as autovacuum gathers them on a live server after a load this size:
+            // without them the planner guesses and scans the table for a recording's revocations.
+            server.psql("ANALYZE ledger_statements");
+            continue;
+        }
         // Well-formed as the table's checks demand (id = hash of the text, index columns = its
         // JSON), unsigned: no query measured here reads them.
         const bool loaded =
@@ -313,10 +340,6 @@ int main(int argc, char** argv) {
         std::printf("  ledger_statements: %s rows, %s on disk\n", qPrintable(stored),
                     qPrintable(server.psql(
                         "SELECT pg_size_pretty(pg_total_relation_size('ledger_statements'))")));
-    } else {
-        // Statistics, as autovacuum gathers them on a live server after a load this size:
-        // without them the planner guesses and scans the table for a recording's revocations.
-        server.psql("ANALYZE ledger_statements");
     }
 
     // A studio whose holders signed `relevant` of the statements.
@@ -326,17 +349,27 @@ int main(int argc, char** argv) {
         interest.holderKeys.push_back(signers[h].publicKey);
         mine += total / holders;
     }
-    std::size_t read = 0;
-    const Timing pull = repeat(5, [&] { read = ledger->statementsFor(interest).size(); });
-    report("pull: " + std::to_string(read) + " relevant of " + std::to_string(total + filler) +
-               " (read + verify)",
-           pull);
     const std::string asset = sha256Hex("pcm" + std::to_string(holders * 3 + 5)); // revoked
-    std::size_t lines = 0;
-    const Timing history =
-        repeat(20, [&] { lines = ledger->history(ledger::Subject::Asset, asset).size(); });
-    report("one recording's history (" + std::to_string(lines) + " statements)", history);
-
+    // Round after round, each size in turn: a change of load reaches every size alike.
+    std::vector<std::vector<double>> pulls(servers.size()), histories(servers.size());
+    std::vector<std::size_t> read(servers.size()), lines(servers.size());
+    for (int round = 0; round < 5; ++round)
+        for (std::size_t i = 0; i < servers.size(); ++i) {
+            pulls[i].push_back(
+                secondsOf([&] { read[i] = ledgers[i]->statementsFor(interest).size(); }));
+            for (int n = 0; n < 4; ++n)
+                histories[i].push_back(secondsOf(
+                    [&] { lines[i] = ledgers[i]->history(ledger::Subject::Asset, asset).size(); }));
+        }
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        const std::string among = std::to_string(total + static_cast<std::size_t>(fillers[i]));
+        report("pull: " + std::to_string(read[i]) + " relevant of " + among + " (read + verify)",
+               timingOf(pulls[i]));
+        report("one recording's history (" + std::to_string(lines[i]) + " statements) among " +
+                   among,
+               timingOf(histories[i]));
+    }
+    printLoad();
     // Models: each trained under four grants (those of one holder, some revoked), with an export.
     const auto models = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_MODELS", 1e4));
     std::vector<ledger::SignedRecord> records;
@@ -401,10 +434,6 @@ int main(int argc, char** argv) {
                 serverMs(server, "SELECT * FROM ledger_records WHERE models::text LIKE '%" +
                                      QString::fromStdString(weights) + "%'"));
 
-    // The machine is shared: the load says how far these figures are from an idle one's.
-    double load[1] = {0};
-    if (getloadavg(load, 1) == 1)
-        std::printf("  load average at the end: %.1f on %u cores\n", load[0],
-                    std::thread::hardware_concurrency());
+    printLoad();
     return 0;
 }
