@@ -7,6 +7,7 @@
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
 #include "accord/ledger/records.h"
+#include "accord/workflows/ledger_query.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include <nlohmann/json.hpp>
@@ -20,9 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string plural(std::size_t n, const std::string& word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+using workflows::plural;
 
 // A SHA-256 or an Ed25519 public key: 64 hexadecimal digits, compared in lower case as stored.
 std::string hexKey(const std::string& option, const std::string& value) {
@@ -62,19 +61,6 @@ json standingJson(const ledger::Standing& s) {
     line["licence"] = f.terms.licence;
     line["revoked_by"] = optionalJson(s.revokedBy);
     return line;
-}
-
-std::string standingText(const ledger::Standing& s) {
-    const GrantStatementFields& f = s.entry.fields;
-    const std::string who = f.holder.substr(0, 16) + "…";
-    if (f.revocation)
-        return s.entry.id.substr(0, 12) + "  revocation by " + who + " of " +
-               f.grantStatementSha256.substr(0, 12) + " at " + formatIsoTime(f.revoked) +
-               (f.reason.empty() ? "" : " (" + f.reason + ")") + ": " + s.state;
-    return s.entry.id.substr(0, 12) + "  " + scopeName(f.scope) + " by " + who + " on " +
-           (f.assetPcmSha256 ? "recording " + f.assetPcmSha256->substr(0, 12) : "all recordings") +
-           " to " + (f.to ? f.to->substr(0, 16) + "…" : "anyone") + ", given " +
-           formatIsoTime(f.created) + ": " + s.state;
 }
 
 ExitCode push(const Arguments& args, std::ostream& out) {
@@ -162,50 +148,10 @@ json recordJson(const ledger::RecordStanding& s) {
             {"record", json::parse(s.entry.signedRecord.record)}};
 }
 
-// A manifest's state in words: an export made while its grants held is not a violation
-// (docs/LEDGER.md "Query").
-std::string manifestStateText(const ledger::RecordStanding& s) {
-    const std::string revoked = s.revokedAt ? formatIsoTime(*s.revokedAt) : "";
-    if (s.state == "revoked-since")
-        return "made under a grant that held then, revoked since " + revoked;
-    if (s.state == "made-after-revocation")
-        return "made after its training grant was revoked (" + revoked + ")";
-    return s.state;
-}
-
-std::string recordText(const ledger::RecordStanding& s) {
-    const ledger::RecordFields& f = s.entry.fields;
-    std::string what;
-    switch (f.kind) {
-    case ledger::RecordKind::Model:
-        what = "model card by studio " + f.signerKey.substr(0, 16) + "…, trained under " +
-               plural(f.trainedUnder.size(), "grant statement");
-        break;
-    case ledger::RecordKind::Pack:
-        what = "pack imported by studio " + f.signerKey.substr(0, 16) + "…, carrying " +
-               plural(f.uses.size(), "use") +
-               (f.ownerSigned ? ", its terms signed by the model's owner"
-                              : ", its terms the importer's word");
-        break;
-    case ledger::RecordKind::Manifest:
-        what = "export of render " + f.render.value_or("") + " (sound " +
-               f.contentPcmSha256.value_or("").substr(0, 12) + ")" +
-               (f.exported ? " made " + formatIsoTime(*f.exported) : "") + ", signed by " +
-               f.signerKey.substr(0, 16) + "…";
-        break;
-    }
-    std::string line = s.entry.id.substr(0, 12) + "  " + what + ": " +
-                       (f.kind == ledger::RecordKind::Manifest ? manifestStateText(s) : s.state);
-    for (const std::string& grant : s.revokedGrants)
-        line += "\n    revoked: grant " + grant.substr(0, 12);
-    return line;
-}
-
 // Everything about one model: its records and the statements they name.
 ExitCode queryModel(const Arguments& args, const std::string& url, std::ostream& out) {
     const std::string weights = hexKey("--model", *args.value("--model"));
-    const auto ledger = ledger::Ledger::connect(url);
-    const ledger::ModelHistory history = ledger::modelHistory(*ledger, weights, currentTime());
+    const ledger::ModelHistory history = workflows::modelHistoryOnLedger(url, weights);
     json records = json::array();
     json statements = json::array();
     std::string text = plural(history.records.size(), "record") + " and " +
@@ -213,11 +159,11 @@ ExitCode queryModel(const Arguments& args, const std::string& url, std::ostream&
                        " on " + url;
     for (const ledger::RecordStanding& s : history.records) {
         records.push_back(recordJson(s));
-        text += "\n" + recordText(s);
+        text += "\n" + workflows::recordLine(s).text();
     }
     for (const ledger::Standing& s : history.statements) {
         statements.push_back(standingJson(s));
-        text += "\n" + standingText(s);
+        text += "\n" + workflows::statementLine(s).text();
     }
     emit(args, out,
          {{"server", url},
@@ -246,7 +192,7 @@ ExitCode query(const Arguments& args, std::ostream& out) {
                        (asset ? "recording " : "holder ") + key + " on " + url;
     for (const ledger::Standing& s : lines) {
         statements.push_back(standingJson(s));
-        text += "\n" + standingText(s);
+        text += "\n" + workflows::statementLine(s).text();
     }
     emit(args, out,
          {{"server", url},

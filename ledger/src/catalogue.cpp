@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace accord::ledger {
@@ -231,14 +232,23 @@ void Catalogue::lookup(
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (distinct.empty())
         return;
-    // One round trip: each hash's first maxRowsPerHash + 1 rows, read from the covering index.
-    const auto rows = ledger_.impl_->connection.exec(
-        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
-        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
-        {intArray(distinct), std::to_string(fingerprintVersion),
-         std::to_string(maxRowsPerHash + 1)});
+    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. Without
+    // JIT: the planner's estimate for these thousands of probes passes jit_above_cost once the
+    // catalogue holds a few hours, and compiling then cost 10-16 ms a query for nothing, the
+    // probes being index reads (docs/LEDGER.md "Measured", catalogue identify).
+    pq::Connection& connection = ledger_.impl_->connection;
+    std::optional<pq::Result> answer;
+    connection.inTransaction([&] {
+        connection.exec("SET LOCAL jit = off");
+        answer.emplace(
+            connection.exec("SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+                            "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+                            "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+                            "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
+                            {intArray(distinct), std::to_string(fingerprintVersion),
+                             std::to_string(maxRowsPerHash + 1)}));
+    });
+    const pq::Result& rows = *answer;
     std::map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>> byHash;
     for (int r = 0; r < rows.rows(); ++r) {
         const auto hash = std::uint32_t(std::stoul(rows.text(r, 0)));

@@ -78,6 +78,20 @@ inline double envNumber(const char* name, double fallback) {
     return value && *value ? std::atof(value) : fallback;
 }
 
+// A comma-separated list of numbers from the environment ("1,10,30"), or `fallback`'s when unset
+// or empty.
+inline std::vector<double> envNumbers(const char* name, const char* fallback) {
+    const char* value = std::getenv(name);
+    const std::string text = value && *value ? value : fallback;
+    std::vector<double> numbers;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        numbers.push_back(std::atof(text.substr(start, comma - start).c_str()));
+        start = comma + 1;
+    }
+    return numbers;
+}
+
 // Where scripts/fetch-material.sh put the real recordings (ACCORD_MATERIAL_DIR overrides).
 inline std::string materialRoot() {
     if (const char* dir = std::getenv("ACCORD_MATERIAL_DIR"); dir && *dir)

@@ -6,7 +6,11 @@
 // 100,000) and ACCORD_BENCH_LEDGER_RELEVANT (default 10,000); ACCORD_BENCH_LEDGER_FILLER more
 // rows of other holders and recordings made by the server itself (generate_series: well-formed,
 // unsigned, never read by the queries measured) so that M can reach millions quickly, loaded as a
-// bulk load is (indexes dropped, rows in batches, indexes built again, VACUUM ANALYZE).
+// bulk load is (indexes dropped, rows in batches, indexes built again, VACUUM ANALYZE). A rising
+// list ("5000000,9900000") makes one database per size on the same server, each holding the same
+// signed statements, and times the pull and the history on them in turn, round after round, so
+// that every size is measured under the same load of this shared machine (docs/LEDGER.md
+// "Measured").
 // Models (docs/LEDGER.md "Models, packs and manifests"): ACCORD_BENCH_LEDGER_MODELS model records
 // (default 10,000), each trained under four of the grants, and one export manifest naming each,
 // pushed verified; ACCORD_BENCH_LEDGER_RECORD_FILLER server-made records of other models; then
@@ -131,18 +135,22 @@ ledger::SignedRecord manifestRecord(const KeyPair& studio, std::size_t m,
     return {manifest.dump(), manifest["signature"].get<std::string>()};
 }
 
-// Loads `rows` server-made rows into `table` as a bulk load is done on PostgreSQL (docs/LEDGER.md
-// "Measured"): the table's indexes and its primary key dropped, the rows inserted in batches of a
-// million, each its own transaction and psql call (so no client timeout bounds the whole), the
-// indexes built again from the table's own definitions, then VACUUM ANALYZE as autovacuum would
-// after a load this size. `insertRows(first, last)` is the INSERT of rows first..last. Prints
-// each step's time; false when a step fails.
-bool bulkLoad(const accord::test::PostgresCluster& server, const QString& table, std::size_t rows,
+// Loads the server-made rows `first`..`last` into `table` of `database` as a bulk load is done on
+// PostgreSQL (docs/LEDGER.md "Measured"): the table's indexes and its primary key dropped, the rows
+// inserted in batches of a million, each its own transaction and psql call (so no client timeout
+// bounds the whole), the indexes built again from the table's own definitions, then VACUUM
+// ANALYZE as autovacuum would after a load this size. `insertRows(first, last)` is the INSERT of
+// rows first..last. Prints each step's time; false when a step fails.
+bool bulkLoad(const accord::test::PostgresCluster& cluster, const QString& database,
+              const QString& table, std::size_t firstRow, std::size_t lastRow,
               const std::function<QString(std::size_t, std::size_t)>& insertRows) {
+    const auto psql = [&](const QString& sql, int timeoutMs = 10 * 60 * 1000) {
+        return cluster.psql(sql, timeoutMs, database);
+    };
     constexpr int kNoTimeout = -1;
     // Each index as "how to drop it|how to make it again", the primary key's through its
     // constraint.
-    const QString definitions = server.psql(
+    const QString definitions = psql(
         QString("SELECT format('ALTER TABLE %1 DROP CONSTRAINT %I', conname), "
                 "format('ALTER TABLE %1 ADD CONSTRAINT %I %s', conname, "
                 "pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid = '%1'::regclass "
@@ -155,29 +163,30 @@ bool bulkLoad(const accord::test::PostgresCluster& server, const QString& table,
     for (const QString& line : definitions.split('\n', Qt::SkipEmptyParts))
         indexes.push_back({line.section('|', 0, 0), line.section('|', 1)});
     for (const auto& index : indexes)
-        if (server.psql(index.first).isNull()) {
+        if (psql(index.first).isNull()) {
             std::printf("  could not drop an index for the load: %s\n", qPrintable(index.first));
             return false;
         }
     constexpr std::size_t kBatch = 1000000;
     bool stored = true;
     const double inserted = secondsOf([&] {
-        for (std::size_t first = 1; first <= rows && stored; first += kBatch) {
-            const std::size_t last = std::min(first + kBatch - 1, rows);
-            stored = !server.psql(insertRows(first, last), kNoTimeout).isNull();
+        for (std::size_t first = firstRow; first <= lastRow && stored; first += kBatch) {
+            const std::size_t last = std::min(first + kBatch - 1, lastRow);
+            stored = !psql(insertRows(first, last), kNoTimeout).isNull();
             if (!stored)
                 std::printf("  the rows %zu to %zu were not stored\n", first, last);
         }
     });
     if (!stored)
         return false;
-    std::printf("  + %zu rows into %s (server-made, indexes dropped): %.0f s, %.0f rows/s\n", rows,
-                qPrintable(table), inserted, double(rows) / inserted);
+    const std::size_t rows = lastRow + 1 - firstRow;
+    std::printf("  + %zu rows into %s of %s (server-made, indexes dropped): %.0f s, %.0f rows/s\n",
+                rows, qPrintable(table), qPrintable(database), inserted, double(rows) / inserted);
     for (const auto& index : indexes) {
         bool made = false;
         const double built = secondsOf([&] {
-            made = !server.psql("SET maintenance_work_mem = '512MB'; " + index.second, kNoTimeout)
-                        .isNull();
+            made =
+                !psql("SET maintenance_work_mem = '512MB'; " + index.second, kNoTimeout).isNull();
         });
         if (!made) {
             std::printf("  could not build again: %s\n", qPrintable(index.second));
@@ -185,7 +194,7 @@ bool bulkLoad(const accord::test::PostgresCluster& server, const QString& table,
         }
         std::printf("    built in %.0f s: %s\n", built, qPrintable(index.second));
     }
-    const double vacuumed = secondsOf([&] { server.psql("VACUUM ANALYZE " + table, kNoTimeout); });
+    const double vacuumed = secondsOf([&] { psql("VACUUM ANALYZE " + table, kNoTimeout); });
     std::printf("    VACUUM ANALYZE %s: %.0f s\n", qPrintable(table), vacuumed);
     return true;
 }
@@ -194,6 +203,14 @@ bool bulkLoad(const accord::test::PostgresCluster& server, const QString& table,
 double serverMs(const accord::test::PostgresCluster& server, const QString& sql) {
     const QString plan = server.psql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql);
     return nlohmann::json::parse(plan.toStdString()).at(0).at("Execution Time").get<double>();
+}
+
+// The machine is shared: the load says how far the figures are from an idle one's.
+void printLoad() {
+    double load[1] = {0};
+    if (getloadavg(load, 1) == 1)
+        std::printf("  load average now: %.1f on %u cores\n", load[0],
+                    std::thread::hardware_concurrency());
 }
 
 } // namespace
@@ -214,7 +231,6 @@ int main(int argc, char** argv) {
         std::printf("  no PostgreSQL server here: %s\n", qPrintable(why));
         return 1;
     }
-    const std::string url = server.url().toStdString();
     const KeyPair studioKeys = generateKeyPair();
     const std::string studio = toHex(studioKeys.publicKey);
     std::vector<Signer> signers(holders);
@@ -236,12 +252,12 @@ int main(int argc, char** argv) {
     });
     std::printf("  made and signed in %.1f s\n", made);
 
-    const auto ledger = ledger::Ledger::connect(url);
     const std::size_t batch = 1000;
     const double verifyOnly = secondsOf([&] {
         for (const auto& s : statements)
             ledger::verifyStatement(s, "bench");
     });
+    auto ledger = ledger::Ledger::connect(server.url().toStdString());
     const double pushed = secondsOf([&] {
         for (std::size_t i = 0; i < statements.size(); i += batch)
             ledger->publish(
@@ -285,39 +301,82 @@ int main(int argc, char** argv) {
                 qPrintable(server.psql("SELECT count(*) FROM plain_copy")));
     std::printf("  to 1,000,000 statements at these rates: push %.0f s, \\copy %.0f s\n",
                 1e6 * pushed / double(total), 1e6 * copied / double(total));
+    server.psql("DROP TABLE plain_copy"); // not copied into the larger ledgers below
 
-    const auto filler = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_FILLER", 0));
-    if (filler > 0) {
+    // One database per size: the first holds the signed statements and the first filler; each
+    // next one starts as a copy of the one before (CREATE DATABASE ... TEMPLATE, a file copy) and
+    // takes the rows the size adds, so the signed statements are pushed once and no filler row is
+    // made twice. All are served by one server, so they share its memory and the machine's load.
+    const std::vector<double> fillers = envNumbers("ACCORD_BENCH_LEDGER_FILLER", "0");
+    std::vector<QString> databases;
+    for (std::size_t i = 0; i < fillers.size(); ++i) {
+        const auto from = i == 0 ? std::size_t(0) : static_cast<std::size_t>(fillers[i - 1]);
+        const auto filler = static_cast<std::size_t>(fillers[i]);
+        databases.push_back(i == 0 ? QString("postgres") : QString("ledger_%1").arg(filler));
+        if (i > 0) {
+            ledger.reset(); // a template database must have no one connected
+            bool copied = false;
+            const double copying = secondsOf([&] {
+                // Autovacuum may be visiting the template: a copy waits for no one.
+                for (int attempt = 0; attempt < 5 && !copied; ++attempt) {
+                    server.psql(QString("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE datname = '%1'")
+                                    .arg(databases[i - 1]),
+                                -1, "template1");
+                    copied = !server
+                                  .psql(QString("CREATE DATABASE %1 TEMPLATE %2 STRATEGY "
+                                                "FILE_COPY")
+                                            .arg(databases[i], databases[i - 1]),
+                                        -1, "template1")
+                                  .isNull();
+                }
+            });
+            if (!copied) {
+                std::printf("  could not copy %s into %s\n", qPrintable(databases[i - 1]),
+                            qPrintable(databases[i]));
+                return 1;
+            }
+            std::printf("  %s copied from %s in %.0f s\n", qPrintable(databases[i]),
+                        qPrintable(databases[i - 1]), copying);
+        }
+        if (filler == from) {
+            // Statistics, as autovacuum gathers them on a live server after a load this size:
+            // without them the planner guesses and scans the table for a recording's revocations.
+            server.psql("ANALYZE ledger_statements", -1, databases[i]);
+            continue;
+        }
         // Well-formed as the table's checks demand (id = hash of the text, index columns = its
         // JSON), unsigned: no query measured here reads them.
-        const bool loaded =
-            bulkLoad(server, "ledger_statements", filler, [](std::size_t first, std::size_t last) {
-                return QString(
-                           "INSERT INTO ledger_statements (holder_key, id, kind, statement, "
-                           "signature, studio_key, asset_pcm_sha256) SELECT h, "
-                           "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
-                           "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
-                           "json_build_object('format', 'accord-grant-1', 'holder', h, 'studio', "
-                           "'filler', 'asset', json_build_object('pcmSha256', a), 'n', i)::text "
-                           "AS st FROM (SELECT i, encode(sha256(('h' || mod(i, 100000))::bytea), "
-                           "'hex') AS h, encode(sha256(('a' || i)::bytea), 'hex') AS a FROM "
-                           "generate_series(%1, %2) i) k) s")
+        const bool loaded = bulkLoad(
+            server, databases[i], "ledger_statements", from + 1, filler,
+            [](std::size_t first, std::size_t last) {
+                return QString("INSERT INTO ledger_statements (holder_key, id, kind, statement, "
+                               "signature, studio_key, asset_pcm_sha256) SELECT h, "
+                               "encode(sha256(convert_to(st, 'UTF8')), 'hex'), 'grant', st, "
+                               "repeat('0', 128), 'filler', a FROM (SELECT h, a, "
+                               "json_build_object('format', 'accord-grant-1', 'holder', h, "
+                               "'studio', 'filler', 'asset', json_build_object('pcmSha256', a), "
+                               "'n', i)::text AS st FROM (SELECT i, encode(sha256(('h' || mod(i, "
+                               "100000))::bytea), 'hex') AS h, encode(sha256(('a' || i)::bytea), "
+                               "'hex') AS a FROM generate_series(%1, %2) i) k) s")
                     .arg(first)
                     .arg(last);
             });
-        const QString stored = server.psql("SELECT count(*) FROM ledger_statements");
+        const QString stored =
+            server.psql("SELECT count(*) FROM ledger_statements", -1, databases[i]);
         if (!loaded || stored != QString::number(total + filler)) {
             std::printf("  the filler rows were not stored (%s)\n", qPrintable(stored));
             return 1;
         }
-        std::printf("  ledger_statements: %s rows, %s on disk\n", qPrintable(stored),
+        std::printf("  ledger_statements of %s: %s rows, %s on disk\n", qPrintable(databases[i]),
+                    qPrintable(stored),
                     qPrintable(server.psql(
-                        "SELECT pg_size_pretty(pg_total_relation_size('ledger_statements'))")));
-    } else {
-        // Statistics, as autovacuum gathers them on a live server after a load this size:
-        // without them the planner guesses and scans the table for a recording's revocations.
-        server.psql("ANALYZE ledger_statements");
+                        "SELECT pg_size_pretty(pg_total_relation_size('ledger_statements'))", -1,
+                        databases[i])));
     }
+    std::vector<std::unique_ptr<ledger::Ledger>> ledgers;
+    for (const QString& database : databases)
+        ledgers.push_back(ledger::Ledger::connect(server.url(database).toStdString()));
 
     // A studio whose holders signed `relevant` of the statements.
     ledger::Interest interest;
@@ -326,17 +385,28 @@ int main(int argc, char** argv) {
         interest.holderKeys.push_back(signers[h].publicKey);
         mine += total / holders;
     }
-    std::size_t read = 0;
-    const Timing pull = repeat(5, [&] { read = ledger->statementsFor(interest).size(); });
-    report("pull: " + std::to_string(read) + " relevant of " + std::to_string(total + filler) +
-               " (read + verify)",
-           pull);
     const std::string asset = sha256Hex("pcm" + std::to_string(holders * 3 + 5)); // revoked
-    std::size_t lines = 0;
-    const Timing history =
-        repeat(20, [&] { lines = ledger->history(ledger::Subject::Asset, asset).size(); });
-    report("one recording's history (" + std::to_string(lines) + " statements)", history);
-
+    // Round after round, each size in turn: a change of load reaches every size alike.
+    std::vector<std::vector<double>> pulls(ledgers.size()), histories(ledgers.size());
+    std::vector<std::size_t> read(ledgers.size()), lines(ledgers.size());
+    for (int round = 0; round < 5; ++round)
+        for (std::size_t i = 0; i < ledgers.size(); ++i) {
+            pulls[i].push_back(
+                secondsOf([&] { read[i] = ledgers[i]->statementsFor(interest).size(); }));
+            for (int n = 0; n < 4; ++n)
+                histories[i].push_back(secondsOf(
+                    [&] { lines[i] = ledgers[i]->history(ledger::Subject::Asset, asset).size(); }));
+        }
+    for (std::size_t i = 0; i < ledgers.size(); ++i) {
+        const std::string among = std::to_string(total + static_cast<std::size_t>(fillers[i]));
+        report("pull: " + std::to_string(read[i]) + " relevant of " + among + " (read + verify)",
+               timingOf(pulls[i]));
+        report("one recording's history (" + std::to_string(lines[i]) + " statements) among " +
+                   among,
+               timingOf(histories[i]));
+    }
+    printLoad();
+    ledger = std::move(ledgers.front()); // the models below go to the first database
     // Models: each trained under four grants (those of one holder, some revoked), with an export.
     const auto models = static_cast<std::size_t>(envNumber("ACCORD_BENCH_LEDGER_MODELS", 1e4));
     std::vector<ledger::SignedRecord> records;
@@ -361,7 +431,8 @@ int main(int argc, char** argv) {
     if (recordFiller > 0) {
         // Well-formed as the table's checks demand, unsigned, of other models: never read below.
         const bool loaded = bulkLoad(
-            server, "ledger_records", recordFiller, [](std::size_t first, std::size_t last) {
+            server, "postgres", "ledger_records", 1, recordFiller,
+            [](std::size_t first, std::size_t last) {
                 return QString(
                            "INSERT INTO ledger_records (signer_key, id, kind, record, signature, "
                            "models) SELECT s, encode(sha256(convert_to(r, 'UTF8')), 'hex'), "
@@ -401,10 +472,6 @@ int main(int argc, char** argv) {
                 serverMs(server, "SELECT * FROM ledger_records WHERE models::text LIKE '%" +
                                      QString::fromStdString(weights) + "%'"));
 
-    // The machine is shared: the load says how far these figures are from an idle one's.
-    double load[1] = {0};
-    if (getloadavg(load, 1) == 1)
-        std::printf("  load average at the end: %.1f on %u cores\n", load[0],
-                    std::thread::hardware_concurrency());
+    printLoad();
     return 0;
 }

@@ -7,6 +7,12 @@
 // and 20 unrelated 5 s excerpts, for false matches. Recordings: the first 12 hyperrogue tracks,
 // then, to grow, the same tracks played backwards at speeds from 0.8 to 1.2 (as bench_identify
 // grows its index: music of the same spectra whose landmarks are not the queries').
+// ACCORD_BENCH_CATALOGUE_LOCAL_HOURS (default: every size) stops the local side at the sizes above
+// it: the local index's SQLite inserts are then the slowest part of the growth, and the ledger's
+// figures past it need no local index (docs/LEDGER.md "Measured"). The next recordings are
+// fingerprinted on a second thread while a batch is pushed, and at each size the server's own
+// time for one query's lookup is printed (EXPLAIN ANALYZE), to tell the server's share of a
+// query's growth from the client's.
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/crypto.h"
@@ -20,10 +26,15 @@
 
 #include <QCoreApplication>
 
+#include <nlohmann/json.hpp>
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include <cmath>
+#include <deque>
+#include <future>
 #include <random>
 #include <set>
 
@@ -92,6 +103,40 @@ double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// One growth recording: track `t` played backwards as if recorded at `speed` (a declared rate, so
+// its landmarks are those of music at another tempo and pitch).
+struct Grown {
+    std::string name;
+    double seconds = 0;
+    std::vector<IndexedLandmark> landmarks;
+};
+
+Grown growBackwards(const Track& track, double speed, const std::string& name) {
+    const std::vector<float> backwards(track.mono.rbegin(), track.mono.rend());
+    Grown grown{name, 0, {}};
+    dsp::Fingerprinter f(track.rate * speed, 1, dsp::FingerprintSide::Index,
+                         [&](const dsp::Landmark& l) {
+                             grown.landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
+                         });
+    const float* planar[1] = {backwards.data()};
+    f.add(planar, backwards.size());
+    f.finish();
+    grown.seconds = f.seconds();
+    return grown;
+}
+
+// The distinct hashes a query of `path` asks the server for, fingerprinted as identify does.
+std::vector<std::uint32_t> queryHashes(const std::string& path) {
+    const Track query = decodeMono(path);
+    std::set<std::uint32_t> hashes;
+    dsp::Fingerprinter f(query.rate, 1, dsp::FingerprintSide::Query,
+                         [&](const dsp::Landmark& l) { hashes.insert(l.hash); });
+    const float* planar[1] = {query.mono.data()};
+    f.add(planar, query.mono.size());
+    f.finish();
+    return {hashes.begin(), hashes.end()};
+}
+
 double fileBytes(const std::string& path) {
     struct stat info {};
     return stat(path.c_str(), &info) == 0 ? double(info.st_size) : 0;
@@ -101,21 +146,16 @@ double fileBytes(const std::string& path) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    // Line by line: a run of an hour shows its figures as they come, and keeps them if stopped.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const auto music = oggFiles(bench::materialRoot() + "/hyperrogue");
     if (music.size() < 17) {
         std::printf("bench_ledger_catalogue: material missing: run scripts/fetch-material.sh\n");
         return 1;
     }
-    std::vector<double> sizes;
-    {
-        const char* list = std::getenv("ACCORD_BENCH_CATALOGUE_HOURS");
-        std::string text = list && *list ? list : "1,10";
-        for (std::size_t start = 0; start < text.size();) {
-            const std::size_t comma = std::min(text.find(',', start), text.size());
-            sizes.push_back(std::atof(text.substr(start, comma - start).c_str()));
-            start = comma + 1;
-        }
-    }
+    const std::vector<double> sizes = bench::envNumbers("ACCORD_BENCH_CATALOGUE_HOURS", "1,10");
+    const double localHours = bench::envNumber("ACCORD_BENCH_CATALOGUE_LOCAL_HOURS",
+                                               *std::max_element(sizes.begin(), sizes.end()));
     accord::test::PostgresCluster cluster;
     if (const QString why = cluster.start(); !why.isEmpty()) {
         std::printf("bench_ledger_catalogue: no PostgreSQL here: %s\n", qPrintable(why));
@@ -134,7 +174,8 @@ int main(int argc, char** argv) {
 
     // Both hold the same landmarks: the local index, and the ledger's signed claims and rows.
     double hours = 0, localAddSeconds = 0, pushSeconds = 0;
-    std::int64_t landmarkRows = 0;
+    std::int64_t landmarkRows = 0, localRows = 0;
+    bool growLocal = true;
     std::vector<ledger::SignedFingerprints> pending;
     auto flush = [&] {
         pushSeconds += bench::secondsOf([&] { catalogue.publish(pending); });
@@ -142,8 +183,11 @@ int main(int argc, char** argv) {
     };
     auto add = [&](const std::string& name, double seconds,
                    const std::vector<IndexedLandmark>& landmarks) {
-        localAddSeconds += bench::secondsOf(
-            [&] { index->add(IndexedKind::Asset, name, sha256Hex(name), seconds, landmarks); });
+        if (growLocal) {
+            localAddSeconds += bench::secondsOf(
+                [&] { index->add(IndexedKind::Asset, name, sha256Hex(name), seconds, landmarks); });
+            localRows += std::int64_t(landmarks.size());
+        }
         ledger::FingerprintClaimFields claim{ownerKey,
                                              "Bench Holder",
                                              ownerKey,
@@ -194,34 +238,51 @@ int main(int argc, char** argv) {
         queries.push_back(q);
     }
 
-    std::printf("bench_ledger_catalogue: PostgreSQL at %s\n", url.c_str());
-    std::printf("| hours | landmark rows | server MiB (rows + index + claims) | local index MiB | "
-                "push, rows/s | local add, rows/s | ledger 5 s query median ms (CPU here) | "
-                "local median ms (CPU) | ledger found clean, mixed | local found clean, mixed | "
-                "false matches ledger, local |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    int version = 0;
+    std::printf("bench_ledger_catalogue: PostgreSQL at %s; local side up to %g h\n", url.c_str(),
+                localHours);
+    std::printf("| hours | landmark rows | server MiB (rows + index + claims) | push, rows/s | "
+                "ledger 5 s query median ms (CPU here) | ledger found clean, mixed | ledger false "
+                "matches | server alone, one query's lookup ms (index pages in memory, read) | "
+                "local index MiB | local add, rows/s | local median ms (CPU) | local found clean, "
+                "mixed | local false matches |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+                "---|\n");
+    // The growth recordings, fingerprinted a batch ahead on another thread while the last is
+    // pushed: every track in turn, each round at its own speed, in the golden ratio's steps as
+    // bench_identify's (no two rounds share one; steps of 1/97 repeated every 25 hours).
+    auto growthBatch = [&tracks](std::size_t first) {
+        std::vector<Grown> batch;
+        for (std::size_t g = first; g < first + workflows::kFingerprintPushBatch; ++g) {
+            const std::size_t t = g % tracks.size(), round = g / tracks.size() + 1;
+            batch.push_back(
+                growBackwards(tracks[t], 0.8 + 0.4 * std::fmod(double(round) * 0.6180339887, 1.0),
+                              "growth-" + std::to_string(round) + "-" + std::to_string(t)));
+        }
+        return batch;
+    };
+    std::size_t grown = 0;
+    std::future<std::vector<Grown>> coming = std::async(std::launch::async, growthBatch, grown);
+    std::deque<Grown> ready;
     for (const double target : sizes) {
+        growLocal = target <= localHours;
         while (hours < target) {
-            const double speed = 0.8 + 0.4 * double(++version % 97) / 97;
-            for (std::size_t t = 0; t < tracks.size() && hours < target; ++t) {
-                std::vector<float> backwards(tracks[t].mono.rbegin(), tracks[t].mono.rend());
-                std::vector<IndexedLandmark> landmarks;
-                dsp::Fingerprinter f(
-                    tracks[t].rate * speed, 1, dsp::FingerprintSide::Index,
-                    [&](const dsp::Landmark& l) {
-                        landmarks.push_back({l.hash, l.frame, l.span, l.pitchCents});
-                    });
-                const float* planar[1] = {backwards.data()};
-                f.add(planar, backwards.size());
-                f.finish();
-                add("growth-" + std::to_string(version) + "-" + std::to_string(t), f.seconds(),
-                    landmarks);
+            if (ready.empty()) {
+                for (Grown& g : coming.get())
+                    ready.push_back(std::move(g));
+                grown += workflows::kFingerprintPushBatch;
+                coming = std::async(std::launch::async, growthBatch, grown);
             }
+            add(ready.front().name, ready.front().seconds, ready.front().landmarks);
+            ready.pop_front();
         }
         flush();
+        coming.wait(); // the queries below are timed with nothing else of ours running
         // What autovacuum would do after a bulk load: statistics, and the visibility map that
         // lets the lookups read the covering index alone.
-        cluster.psql("VACUUM ANALYZE ledger_landmarks; VACUUM ANALYZE ledger_fingerprint_claims");
+        // One statement per call: VACUUM refuses to run in a multi-statement string (it is one
+        // transaction), which before this made both calls fail unseen, leaving it to autovacuum.
+        for (const char* table : {"ledger_landmarks", "ledger_fingerprint_claims"})
+            if (cluster.psql(QString("VACUUM ANALYZE ") + table, -1).isNull())
+                std::printf("bench_ledger_catalogue: VACUUM ANALYZE %s failed\n", table);
         Side onLedger, local;
         for (std::size_t i = 0; i < queries.size(); ++i) {
             const Query& q = queries[i];
@@ -241,26 +302,50 @@ int main(int argc, char** argv) {
                     ids.push_back(m.id);
                 return ids;
             });
-            measure(local, [&] {
-                std::vector<std::string> ids;
-                for (const auto& m : workflows::identifyFile(*registry, *index, q.file))
-                    ids.push_back(sha256Hex(m.id));
-                return ids;
-            });
+            if (growLocal)
+                measure(local, [&] {
+                    std::vector<std::string> ids;
+                    for (const auto& m : workflows::identifyFile(*registry, *index, q.file))
+                        ids.push_back(sha256Hex(m.id));
+                    return ids;
+                });
         }
         const double serverBytes = cluster
                                        .psql("SELECT pg_total_relation_size('ledger_landmarks') + "
                                              "pg_total_relation_size('ledger_fingerprint_claims')")
                                        .toDouble();
-        std::printf("| %.1f | %lld | %.0f | %.0f | %.0f | %.0f | %.1f (%.1f) | %.1f (%.1f) | %d, "
-                    "%d | %d, %d | %d, %d |\n",
+        // The server's own time for the first clean query's lookup, the statement
+        // Catalogue::lookup sends, with the index pages it found in memory and those it read.
+        QString hashes;
+        for (const std::uint32_t h : queryHashes(queries[0].file))
+            hashes += (hashes.isEmpty() ? "" : ",") + QString::number(std::int32_t(h));
+        const auto plan = nlohmann::json::parse(
+            cluster
+                .psql(QString("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT q.hash, l.recording, "
+                              "l.frame, l.span, l.pitch_cents FROM unnest('{%1}'::int[]) AS "
+                              "q(hash) CROSS JOIN LATERAL (SELECT recording, frame, span, "
+                              "pitch_cents FROM ledger_landmarks WHERE hash = q.hash AND "
+                              "fingerprint_version = %2 LIMIT %3) l")
+                          .arg(hashes)
+                          .arg(dsp::fingerprint::kVersion)
+                          .arg(dsp::fingerprint::kMaxRowsPerHash + 1))
+                .toStdString());
+        const auto& top = plan.at(0).at("Plan");
+        std::printf("| %.1f | %lld | %.0f | %.0f | %.1f (%.1f) | %d, %d | %d | %.1f (%lld, %lld) |",
                     hours, static_cast<long long>(landmarkRows), serverBytes / (1 << 20),
-                    (fileBytes(index->path()) + fileBytes(index->path() + "-wal")) / (1 << 20),
-                    double(landmarkRows) / pushSeconds, double(landmarkRows) / localAddSeconds,
-                    median(onLedger.wall) * 1e3, median(onLedger.cpu) * 1e3,
-                    median(local.wall) * 1e3, median(local.cpu) * 1e3, onLedger.foundClean,
-                    onLedger.foundMixed, local.foundClean, local.foundMixed, onLedger.falseMatches,
-                    local.falseMatches);
+                    double(landmarkRows) / pushSeconds, median(onLedger.wall) * 1e3,
+                    median(onLedger.cpu) * 1e3, onLedger.foundClean, onLedger.foundMixed,
+                    onLedger.falseMatches, plan.at(0).at("Execution Time").get<double>(),
+                    static_cast<long long>(top.at("Shared Hit Blocks").get<std::int64_t>()),
+                    static_cast<long long>(top.at("Shared Read Blocks").get<std::int64_t>()));
+        if (growLocal)
+            std::printf(" %.0f | %.0f | %.1f (%.1f) | %d, %d | %d |\n",
+                        (fileBytes(index->path()) + fileBytes(index->path() + "-wal")) / (1 << 20),
+                        double(localRows) / localAddSeconds, median(local.wall) * 1e3,
+                        median(local.cpu) * 1e3, local.foundClean, local.foundMixed,
+                        local.falseMatches);
+        else
+            std::printf(" not grown past %g h | | | | |\n", localHours);
         std::fflush(stdout);
     }
     std::system(("rm -rf '" + scratch + "'").c_str());

@@ -58,16 +58,19 @@ public:
         return {};
     }
 
-    // A libpq URI of the cluster's database over its socket.
-    QString url() const { return "postgresql:///postgres?host=" + dir_.path() + "&user=postgres"; }
+    // A libpq URI of one of the cluster's databases over its socket.
+    QString url(const QString& database = QStringLiteral("postgres")) const {
+        return "postgresql:///" + database + "?host=" + dir_.path() + "&user=postgres";
+    }
 
     // What psql prints for `sql` (unaligned, tuples only), trimmed; a null string on failure only.
     // `timeoutMs` -1 waits as long as the server works (a benchmark's bulk load, whose length is
     // what it measures).
-    QString psql(const QString& sql, int timeoutMs = 10 * 60 * 1000) const {
+    QString psql(const QString& sql, int timeoutMs = 10 * 60 * 1000,
+                 const QString& database = QStringLiteral("postgres")) const {
         QProcess process;
         process.start(bin_ + "/psql", {"-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h",
-                                       dir_.path(), "-U", "postgres", "-d", "postgres", "-c", sql});
+                                       dir_.path(), "-U", "postgres", "-d", database, "-c", sql});
         if (!process.waitForFinished(timeoutMs) || process.exitCode() != 0)
             return QString();
         const QString out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();

@@ -3,19 +3,23 @@
 // demand, applies another studio's grant and revocation, says when it last pulled, and says so
 // when the ledger cannot be reached; it pushes on demand and says when it last pushed; the
 // Identify panel searches the ledger's catalogue beside this studio's, on one reading of the
-// file, and marks where each match was found.
+// file, and marks where each match was found; the Models panel lists what the ledger holds about
+// a model, as `ledger query --model` does.
 
 #include "accord/core/registry.h"
 #include "accord/ui/identify/identify_panel.h"
+#include "accord/ui/models/models_panel.h"
 #include "accord/ui/shell/ledger_status.h"
 #include "accord/ui/shell/main_window.h"
 #include "accord/workflows/import.h"
 #include "accord/workflows/ledger_sync.h"
+#include "accord/workflows/train.h"
 #include "postgres_cluster.h"
 #include "studio_test_main.h"
 #include "test_support.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTreeWidget>
 
@@ -260,6 +264,119 @@ private Q_SLOTS:
         // search alone.
         QVERIFY(opensForHere > 0);
         QCOMPARE(opensForBoth, opensForHere);
+    }
+
+    // Models panel > On the Ledger: the selected model's record and the grant it was trained
+    // under, each with where it stands now; once the grant is revoked and pushed, the model reads
+    // source-revoked, the grant revoked and the revocation in force. No ledger set, a model not
+    // pushed and a ledger out of reach are each said.
+    void modelsPanelListsTheModelOnTheLedger() {
+        QStringList takes;
+        for (const char* name : {"Front_Left", "Rear_Center", "Front_Right", "Rear_Left"})
+            takes << test::materialFile(QString("alsa/%1.wav").arg(name));
+        if (takes.contains(QString()))
+            QSKIP("alsa recordings missing: run scripts/fetch-material.sh");
+        test::PostgresCluster server;
+        if (const QString why = server.start(); !why.isEmpty())
+            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString path = dir.filePath("a.sqlite");
+        std::string modelId;
+        Grant training;
+        {
+            auto a = Registry::open(path.toStdString());
+            const Holder ada = a->addHolder("Ada", "");
+            training = a->addGrant({ada.id, Scope::TrainVoice, std::nullopt, std::nullopt, {}});
+            workflows::VoiceTrainingRequest train;
+            train.owner = ada.id;
+            for (const QString& take : takes)
+                train.assets.push_back(workflows::registerRecording(*a, take.toStdString(), ada.id,
+                                                                    AssetOrigin::Recorded, "")
+                                           .asset.id);
+            train.outFile = dir.filePath("ada.accordvoice").toStdString();
+            train.maxSteps = 10;
+            train.channels = 32;
+            train.threads = 1;
+            modelId = workflows::trainVoiceModel(*a, train).modelId;
+        }
+
+        ui::LedgerStatus::setUrl(QString());
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(path));
+        ui::ModelsPanel* models = window.modelsPanel();
+        models->selectModel(QString::fromStdString(modelId));
+        QVERIFY(models->ledgerHistoryButton()->isEnabled());
+        QSignalSpy shown(models, &ui::ModelsPanel::ledgerHistoryShown);
+        auto ask = [&] {
+            const int before = shown.count();
+            models->ledgerHistoryButton()->click();
+            QTRY_COMPARE_WITH_TIMEOUT(shown.count(), before + 1, test::kSafetyNetMs);
+        };
+        // Where each kind of line stands ("" when there is no such line).
+        auto standing = [&](const QString& kind) {
+            QStringList states;
+            for (int row = 0; row < models->ledgerHistory()->topLevelItemCount(); ++row) {
+                const QTreeWidgetItem* item = models->ledgerHistory()->topLevelItem(row);
+                if (item->text(ui::ModelsPanel::LedgerKind) == kind)
+                    states << item->text(ui::ModelsPanel::LedgerState);
+            }
+            return states.join(',');
+        };
+
+        ask();
+        QVERIFY2(models->ledgerMessage()->text().startsWith("No ledger is set"),
+                 qPrintable(models->ledgerMessage()->text()));
+
+        ui::LedgerStatus::setUrl(url);
+        ask();
+        QVERIFY2(models->ledgerMessage()->text().contains("holds nothing about"),
+                 qPrintable(models->ledgerMessage()->text()));
+        QCOMPARE(models->ledgerHistory()->topLevelItemCount(), 0);
+
+        workflows::pushToLedger(*Registry::open(path.toStdString()), url.toStdString());
+        ask();
+        QVERIFY2(models->ledgerMessage()->text().endsWith("each verified."),
+                 qPrintable(models->ledgerMessage()->text()));
+        QVERIFY(models->ledgerHistory()->isVisibleTo(models));
+        QCOMPARE(standing("model"), QString("active"));
+        QCOMPARE(standing("grant"), QString("active"));
+        QCOMPARE(standing("revocation"), QString());
+        // The line's whole text is the CLI's (tooltip), naming the record by its id.
+        const QTreeWidgetItem* first = models->ledgerHistory()->topLevelItem(0);
+        QVERIFY(
+            first->toolTip(ui::ModelsPanel::LedgerWhat)
+                .startsWith(
+                    first->data(ui::ModelsPanel::LedgerKind, Qt::UserRole).toString().left(12)));
+
+        {
+            auto a = Registry::open(path.toStdString());
+            a->revokeGrant(training.id, "no more training");
+            workflows::pushToLedger(*a, url.toStdString());
+        }
+        ask();
+        QCOMPARE(standing("model"), QString("source-revoked"));
+        QCOMPARE(standing("grant"), QString("revoked"));
+        QCOMPARE(standing("revocation"), QString("in force"));
+        // Line for line what `accord-cli ledger query --model` prints after its heading.
+        const QString weights = QString::fromStdString(
+            Registry::open(path.toStdString())->model(modelId)->weightsSha256);
+        const test::CliResult cli =
+            test::runCli({"ledger", "query", "--from", url, "--model", weights});
+        QCOMPARE(cli.exitCode, 0);
+        QStringList listed;
+        for (int row = 0; row < models->ledgerHistory()->topLevelItemCount(); ++row)
+            listed << models->ledgerHistory()->topLevelItem(row)->toolTip(
+                ui::ModelsPanel::LedgerWhat);
+        QCOMPARE(QString::fromUtf8(cli.out).trimmed().section('\n', 1), listed.join('\n'));
+
+        const QString nowhere =
+            "postgresql:///postgres?host=" + dir.filePath("nowhere") + "&user=postgres";
+        ui::LedgerStatus::setUrl(nowhere);
+        ask();
+        QVERIFY2(models->ledgerMessage()->text().startsWith("Could not read " + nowhere),
+                 qPrintable(models->ledgerMessage()->text()));
+        QCOMPARE(models->ledgerHistory()->topLevelItemCount(), 0);
     }
 };
 

@@ -14,6 +14,9 @@
 //   read and verified on a worker.
 // - Apply: sets the track's model through an undoable edit, only when the policy engine allows
 //   `generate` with that model; a refusal lists every missing grant.
+// - On the ledger: every record the shared ledger holds about the selected model and the grants
+//   they name, each with where it stands now, as `accord-cli ledger query --model` lists them
+//   (docs/LEDGER.md "Query"), read and verified on a worker.
 
 #include "accord/models/voice_model.h"
 #include "accord/workflows/train.h"
@@ -71,6 +74,7 @@ public:
         ModelWeights,
         ModelColumnCount
     };
+    enum LedgerColumn { LedgerKind, LedgerWhat, LedgerState, LedgerColumnCount };
     static constexpr int kDefaultSteps = 800; // the voice model's default schedule
     static constexpr int kDefaultWidth = 128; // the voice model's default network width
 
@@ -141,6 +145,15 @@ public:
     // Runs the track through no model any more (one undoable edit).
     void removeModel(const QString& trackId);
 
+    // ---- the selected model on the shared ledger ----
+    QPushButton* ledgerHistoryButton() const { return ledgerButton_; }
+    QTreeWidget* ledgerHistory() const { return ledgerHistory_; }
+    QLabel* ledgerMessage() const { return ledgerMessage_; }
+    // Reads on a worker what the ledger set in the studio (LedgerStatus::url()) holds about the
+    // selected model and lists it, one line per record or statement; ledgerHistoryShown when
+    // listed, or when the message says why it could not be read.
+    void showLedgerHistory();
+
 public Q_SLOTS:
     void train();
     void resume();
@@ -156,6 +169,8 @@ Q_SIGNALS:
     // The ranges of a model and of the track it was applied to, or of a track chosen that runs
     // through a model, are shown in the apply message.
     void rangesCompared();
+    // The ledger's history of a model is listed, or the message says why it is not.
+    void ledgerHistoryShown();
 
 private:
     struct Run {
@@ -225,6 +240,10 @@ private:
     QPushButton* suggestTranspose_ = nullptr;
     QLabel* applyMessage_ = nullptr;
     std::uint64_t rangeTicket_ = 0; // only the newest comparison is shown
+    QPushButton* ledgerButton_ = nullptr;
+    QLabel* ledgerMessage_ = nullptr;
+    QTreeWidget* ledgerHistory_ = nullptr;
+    std::uint64_t ledgerTicket_ = 0; // only the newest query is shown
 
     // The last path the panel suggested: while the field still holds it, it follows the owner.
     QString suggestedOutput_;

@@ -1,0 +1,43 @@
+#pragma once
+
+// Reading the shared ledger as a label does (docs/LEDGER.md "Query"): every statement or record
+// about a subject, verified, each with where it stands now, in the words `accord-cli ledger query`
+// prints and the studio's Models panel shows (docs/STUDIO.md "Models panel"). Reads only.
+
+#include "accord/ledger/ledger.h"
+#include "accord/ledger/records.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace accord::workflows {
+
+// "1 record", "3 records": a count in the words of the ledger's messages.
+std::string plural(std::size_t n, const std::string& word);
+
+// One statement or record in words.
+struct LedgerQueryLine {
+    std::string id;    // the statement's or record's id (SHA-256 of its text)
+    std::string kind;  // grant, revocation, model, pack or manifest
+    std::string what;  // who signed it and what it says
+    std::string state; // where it stands now (a manifest's with the revocation's date)
+    std::vector<std::string> revokedGrants; // a record: the grants whose revocation decides it
+    // The line `ledger query` prints: the id's first 12 digits, what, the state, then one line per
+    // revoked grant.
+    std::string text() const;
+};
+
+LedgerQueryLine statementLine(const ledger::Standing& standing);
+LedgerQueryLine recordLine(const ledger::RecordStanding& standing);
+
+// Everything the ledger at `url` holds about the model whose weights' SHA-256 is `weightsSha256`
+// (its model record, packs of it, exports naming it, the grant statements they name and the
+// revocations of those), read and verified, judged at the present time. Throws BadInput naming
+// `url` when it cannot be reached, IntegrityError naming the first row that does not verify.
+ledger::ModelHistory modelHistoryOnLedger(const std::string& url, const std::string& weightsSha256);
+
+// The records, then the statements, one line each.
+std::vector<LedgerQueryLine> modelHistoryLines(const ledger::ModelHistory& history);
+
+} // namespace accord::workflows
