@@ -23,6 +23,21 @@ namespace {
 const QString kTrack = "hyperrogue/hr3-jungle.ogg";
 const QString kOther = "hyperrogue/hr3-mirror.ogg"; // never registered
 
+// Ana, a new holder in `registry`, registers `track`: her id and what `asset add` answered.
+struct AnasTrack {
+    QString holder;
+    accord::test::CliResult added;
+};
+AnasTrack registerAnasTrack(const QString& registry, const QString& track) {
+    const QString holder =
+        accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
+            .json()
+            .value("holder")
+            .toString();
+    return {holder,
+            accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry)};
+}
+
 } // namespace
 
 class TestIdentifyCli : public QObject {
@@ -34,13 +49,9 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(other, kOther);
         QTemporaryDir dir;
         const QString registry = dir.filePath("registry.sqlite");
-        const QString holder =
-            accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
-                .json()
-                .value("holder")
-                .toString();
-        const auto added =
-            accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry);
+        const AnasTrack ana = registerAnasTrack(registry, track);
+        const QString& holder = ana.holder;
+        const accord::test::CliResult& added = ana.added;
         QCOMPARE(added.exitCode, 0);
         const QString asset = added.json().value("asset").toString();
 
@@ -206,13 +217,9 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(other, kOther);
         QTemporaryDir dir;
         const QString registry = dir.filePath("registry.sqlite");
-        const QString holder =
-            accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
-                .json()
-                .value("holder")
-                .toString();
-        const auto added =
-            accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry);
+        const AnasTrack ana = registerAnasTrack(registry, track);
+        const QString& holder = ana.holder;
+        const accord::test::CliResult& added = ana.added;
         QCOMPARE(added.exitCode, 0);
         const std::string indexPath = accord::FingerprintIndex::pathBeside(registry.toStdString());
         const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(indexPath);

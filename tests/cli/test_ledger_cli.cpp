@@ -37,11 +37,6 @@ QString idOf(const accord::test::CliResult& r, const char* key) {
     return r.json().value(key).toString();
 }
 
-#define START_CLUSTER(cluster)                                                                     \
-    accord::test::PostgresCluster cluster;                                                         \
-    if (const QString why = cluster.start(); !why.isEmpty())                                       \
-        QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
-
 // The ledger's rows about each grant statement: how many grants are in `answer`, how many of them
 // are revoked, how many revocations are in force; fails the test on any other state.
 struct Tally {
@@ -75,7 +70,7 @@ class TestLedgerCli : public QObject {
 private slots:
     void twoStudiosAndALabel() {
         ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studioA = dir.filePath("a.sqlite");
@@ -210,7 +205,7 @@ private slots:
     // manifest changed in the database is refused by the label's query, naming it.
     void modelHistoryAndSourceRevocation() {
         ACCORD_REQUIRE_MATERIAL(boTake, kBoTake);
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studioA = dir.filePath("a.sqlite");
@@ -501,7 +496,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(track, kAdaTrack);
         ACCORD_REQUIRE_MATERIAL(otherTrack, kAdaOtherTrack);
         ACCORD_REQUIRE_MATERIAL(otherMusic, kOtherMusic);
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studioA = dir.filePath("a.sqlite");
@@ -661,7 +656,7 @@ private slots:
     // holds locked, after two committed. Pushed again after a restart, every statement is there
     // exactly once, and a push that forgot its cursor resends all with no effect.
     void serverKilledMidPush() {
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const std::string path = dir.filePath("studio.sqlite").toStdString();
@@ -736,7 +731,7 @@ private slots:
     // What the server holds is not trusted: a statement changed there by hand is refused by
     // whoever reads it, naming it, and nothing is applied.
     void alteredStatementRefused() {
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studio = dir.filePath("s.sqlite");
@@ -796,7 +791,7 @@ private slots:
     // registry file is named (exit 3) and nothing of its batch reaches the server. A ledger of a
     // newer version is refused (exit 2) before anything is sent.
     void pushRefusesWhatDoesNotVerify() {
-        START_CLUSTER(server);
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studio = dir.filePath("s.sqlite");

@@ -155,3 +155,9 @@ private:
 };
 
 } // namespace accord::test
+
+// Starts a throwaway server named `cluster` in a Qt test, or skips the test saying why.
+#define ACCORD_START_POSTGRES(cluster)                                                             \
+    accord::test::PostgresCluster cluster;                                                         \
+    if (const QString why = cluster.start(); !why.isEmpty())                                       \
+        QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));

@@ -60,9 +60,7 @@ class TestLedgerStudio : public QObject {
 
 private Q_SLOTS:
     void pullsAtStartAndOnDemand() {
-        test::PostgresCluster server;
-        if (const QString why = server.start(); !why.isEmpty())
-            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const std::string studioA = dir.filePath("a.sqlite").toStdString();
@@ -114,9 +112,7 @@ private Q_SLOTS:
     // Registry > Push to Ledger…: on a worker, the status bar saying when it last pushed, again
     // after a restart of the window; a server that cannot be reached is named.
     void pushesOnDemand() {
-        test::PostgresCluster server;
-        if (const QString why = server.start(); !why.isEmpty())
-            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString path = dir.filePath("a.sqlite");
@@ -180,9 +176,7 @@ private Q_SLOTS:
         const QString boTrack = test::materialFile("hyperrogue/hr3-desert.ogg");
         if (adaTrack.isEmpty() || boTrack.isEmpty())
             QSKIP("hyperrogue recordings missing: run scripts/fetch-material.sh");
-        test::PostgresCluster server;
-        if (const QString why = server.start(); !why.isEmpty())
-            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         std::string adaPcm;
@@ -276,9 +270,7 @@ private Q_SLOTS:
             takes << test::materialFile(QString("alsa/%1.wav").arg(name));
         if (takes.contains(QString()))
             QSKIP("alsa recordings missing: run scripts/fetch-material.sh");
-        test::PostgresCluster server;
-        if (const QString why = server.start(); !why.isEmpty())
-            QSKIP(qPrintable("no throwaway PostgreSQL server here: " + why));
+        ACCORD_START_POSTGRES(server);
         const QString url = server.url();
         QTemporaryDir dir;
         const QString path = dir.filePath("a.sqlite");
