@@ -363,10 +363,10 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
         file.watermark = newWatermarkPayload(registry);
         audio::embedWatermark(audio, request.sampleRate,
                               audio::parseWatermarkPayloadText(file.watermark));
-        audio::writeAudio(file.file, audio, request.sampleRate);
-        const AudioIdentity written = audio::identifyAudioFile(file.file);
+        const std::string writtenPcmSha256 =
+            audio::writeAudio(file.file, audio, request.sampleRate);
         file.render =
-            registry.addRender({"variation", file.file, written.pcmSha256, lineage, file.watermark})
+            registry.addRender({"variation", file.file, writtenPcmSha256, lineage, file.watermark})
                 .id;
         files.push_back(file);
         if (progress)
