@@ -2,6 +2,8 @@
 
 #include "decoding.h"
 
+#include "accord/audio/parallel.h"
+
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"
 
@@ -10,12 +12,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <set>
-#include <thread>
 #include <vector>
 
 namespace accord::audio {
@@ -192,68 +191,12 @@ void MediaCache::prepare(const std::vector<std::string>& paths, int rate,
             progress(1.0);
         return;
     }
-    const std::size_t workers =
-        std::min<std::size_t>(unique.size(), std::max(1u, std::thread::hardware_concurrency()));
-    std::atomic<bool> stop{false};
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{0};
-    std::mutex errorMutex;
-    std::exception_ptr firstError;
-    bool firstIsCancel = false;
-
-    auto work = [&] {
-        for (;;) {
-            const std::size_t index = next.fetch_add(1);
-            if (index >= unique.size() || stop.load())
-                return;
-            try {
-                acquire(unique[index], rate, &stop);
-            } catch (const Cancelled&) {
-                std::lock_guard<std::mutex> lock(errorMutex);
-                if (!firstError) {
-                    firstError = std::current_exception();
-                    firstIsCancel = true;
-                }
-                stop = true;
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(errorMutex);
-                if (!firstError || firstIsCancel) { // a real error beats the cancels it causes
-                    firstError = std::current_exception();
-                    firstIsCancel = false;
-                }
-                stop = true;
-            }
-            ++done;
-        }
-    };
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < workers; ++i)
-        threads.emplace_back(work);
-    if (workers == 1 && cancel == nullptr && !progress) {
-        work();
-    } else {
-        // This thread watches the caller's cancel flag and reports progress while others decode.
-        std::thread last(work);
-        std::size_t reported = 0;
-        while (done.load() < unique.size() && !stop.load()) {
-            if (cancel != nullptr && cancel->load())
-                stop = true;
-            if (progress && done.load() != reported) {
-                reported = done.load();
-                progress(double(reported) / double(unique.size()));
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        last.join();
-    }
-    for (auto& thread : threads)
-        thread.join();
-    if (firstError)
-        std::rethrow_exception(firstError);
-    if (cancel != nullptr && cancel->load())
-        throw Cancelled();
-    if (progress)
-        progress(1.0);
+    forEachInParallel(
+        unique.size(), parallelWorkersFor(unique.size()),
+        [&](std::size_t index, const std::atomic<bool>& stop) {
+            acquire(unique[index], rate, &stop);
+        },
+        cancel, progress);
 }
 
 MediaCacheStats MediaCache::stats() {

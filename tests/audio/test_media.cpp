@@ -85,6 +85,57 @@ private slots:
         QVERIFY(second->bytes() >= std::size_t(96000) * sizeof(float));
     }
 
+    // prepareProjectMedia decodes a project's files on one thread per core: every file once,
+    // progress on the calling thread up to 1, a missing file named (not a cancel), and a cancel
+    // set before it starts thrown as Cancelled.
+    void preparingAProjectDecodesEachFileOnce() {
+        ACCORD_REQUIRE_MATERIAL(words, kWords);
+        ACCORD_REQUIRE_MATERIAL(lena, kLena);
+        ACCORD_REQUIRE_MATERIAL(piano, kPiano);
+        accord::audio::clearMediaCache();
+        accord::Project project;
+        project.sampleRate = 44100;
+        accord::Track track;
+        for (const QString& file : {words, lena, piano, words}) {
+            accord::Clip clip;
+            clip.file = file.toStdString();
+            track.clips.push_back(clip);
+        }
+        project.tracks.push_back(track);
+
+        const std::thread::id caller = std::this_thread::get_id();
+        std::vector<double> progress;
+        bool onCaller = true;
+        accord::audio::prepareProjectMedia(project, [&](double done) {
+            onCaller = onCaller && std::this_thread::get_id() == caller;
+            progress.push_back(done);
+        });
+        QVERIFY(onCaller);
+        QVERIFY(!progress.empty() && std::is_sorted(progress.begin(), progress.end()));
+        QCOMPARE(progress.back(), 1.0);
+        QCOMPARE(accord::audio::mediaCacheStats().entries, std::size_t(3)); // words once
+        const auto stats = accord::audio::mediaCacheStats();
+        for (const QString& file : {words, lena, piano})
+            QVERIFY(loadMedia(file.toStdString(), 44100) != nullptr);
+        QCOMPARE(accord::audio::mediaCacheStats().hits, stats.hits + 3);
+
+        accord::audio::clearMediaCache();
+        accord::Clip missing;
+        missing.file = "/nonexistent/accord-missing-take.wav";
+        project.tracks.front().clips.push_back(missing);
+        try {
+            accord::audio::prepareProjectMedia(project);
+            QFAIL("a missing file must be reported");
+        } catch (const accord::BadInput& e) {
+            QVERIFY2(QString(e.what()).contains("accord-missing-take.wav"), e.what());
+        }
+
+        project.tracks.front().clips.pop_back();
+        std::atomic<bool> cancel{true};
+        QVERIFY_THROWS_EXCEPTION(accord::audio::Cancelled,
+                                 accord::audio::prepareProjectMedia(project, {}, &cancel));
+    }
+
     void waveformOverview() {
         ACCORD_REQUIRE_MATERIAL(piano, kPiano);
         const auto overview = accord::audio::computeWaveformOverview(piano.toStdString());

@@ -5,6 +5,7 @@
 #include "accord/audio/cancelled.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
+#include "accord/audio/parallel.h"
 #include "accord/audio/transcription.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
@@ -20,6 +21,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 namespace accord::workflows {
 
@@ -341,36 +345,74 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
     std::vector<RenderInput> lineage = {phrase, {InputKind::Model, styleModel.id}};
     if (voiceModel)
         lineage.push_back({InputKind::Model, voiceModel->id});
-    std::vector<VariationFile>& files = result.variations;
-    audio::Instrument instrument(voice ? kGuideProgram : request.gmProgram, request.sampleRate);
-    for (std::size_t i = 0; i < made.size(); ++i) {
-        if (cancel && cancel->load())
-            break;
-        const std::string stem = request.outDir + "/variation-" + std::to_string(i + 1);
+    // Each variation's watermark is chosen here, on the registry's thread, and differs from the
+    // others' (the registry only knows a payload once its render is registered).
+    std::vector<std::string> watermarks;
+    while (watermarks.size() < made.size())
+        if (std::string payload = newWatermarkPayload(registry);
+            std::find(watermarks.begin(), watermarks.end(), payload) == watermarks.end())
+            watermarks.push_back(std::move(payload));
+
+    // Rendered and written on one thread per core (docs/STYLE.md "Variations"); a thread borrows
+    // an instrument of its own, since a FluidSynth synthesiser and its soundfont are not shared
+    // between threads. Registered afterwards, in order, on this thread.
+    struct Written {
         VariationFile file;
-        file.midi = absolutePath(stem + ".mid");
-        file.file = absolutePath(stem + ".wav");
-        file.longestSharedRun = made[i].longestSharedRun;
-        file.score = made[i].score;
+        std::string midiNotesSha256;
+        std::string pcmSha256;
+    };
+    std::vector<std::optional<Written>> written(made.size());
+    std::mutex instrumentsMutex;
+    std::vector<std::unique_ptr<audio::Instrument>> idleInstruments;
+    const int program = voice ? kGuideProgram : request.gmProgram;
+    audio::forEachInParallel(
+        made.size(), audio::parallelWorkersFor(made.size()),
+        [&](std::size_t i, const std::atomic<bool>&) {
+            if (cancel && cancel->load())
+                return;
+            std::unique_ptr<audio::Instrument> instrument;
+            {
+                std::lock_guard<std::mutex> lock(instrumentsMutex);
+                if (!idleInstruments.empty()) {
+                    instrument = std::move(idleInstruments.back());
+                    idleInstruments.pop_back();
+                }
+            }
+            if (!instrument)
+                instrument = std::make_unique<audio::Instrument>(program, request.sampleRate);
 
-        audio::writeMidiFile(file.midi, made[i].melody, request.gmProgram);
-        const std::string notes = audio::readMidiFile(file.midi).notesSha256;
-        file.midiRender = registry.addRender({"variation-midi", file.midi, notes, lineage, ""}).id;
+            const std::string stem = request.outDir + "/variation-" + std::to_string(i + 1);
+            Written out;
+            out.file.midi = absolutePath(stem + ".mid");
+            out.file.file = absolutePath(stem + ".wav");
+            out.file.longestSharedRun = made[i].longestSharedRun;
+            out.file.score = made[i].score;
+            out.file.watermark = watermarks[i];
+            audio::writeMidiFile(out.file.midi, made[i].melody, request.gmProgram);
+            out.midiNotesSha256 = audio::readMidiFile(out.file.midi).notesSha256;
+            // Generated audio carries a watermark naming its render (docs/WATERMARK.md).
+            std::vector<std::vector<float>> audio =
+                renderVariation(made[i].melody, request, *instrument, voice.get());
+            audio::embedWatermark(audio, request.sampleRate,
+                                  audio::parseWatermarkPayloadText(out.file.watermark));
+            out.pcmSha256 = audio::writeAudio(out.file.file, audio, request.sampleRate);
+            written[i] = std::move(out);
 
-        // Generated audio carries a watermark naming its render (docs/WATERMARK.md).
-        std::vector<std::vector<float>> audio =
-            renderVariation(made[i].melody, request, instrument, voice.get());
-        file.watermark = newWatermarkPayload(registry);
-        audio::embedWatermark(audio, request.sampleRate,
-                              audio::parseWatermarkPayloadText(file.watermark));
-        const std::string writtenPcmSha256 =
-            audio::writeAudio(file.file, audio, request.sampleRate);
+            std::lock_guard<std::mutex> lock(instrumentsMutex);
+            idleInstruments.push_back(std::move(instrument));
+        },
+        nullptr, progress);
+
+    for (std::optional<Written>& out : written) {
+        if (!out)
+            continue; // cancelled before it started
+        VariationFile& file = out->file;
+        file.midiRender =
+            registry.addRender({"variation-midi", file.midi, out->midiNotesSha256, lineage, ""}).id;
         file.render =
-            registry.addRender({"variation", file.file, writtenPcmSha256, lineage, file.watermark})
+            registry.addRender({"variation", file.file, out->pcmSha256, lineage, file.watermark})
                 .id;
-        files.push_back(file);
-        if (progress)
-            progress(double(i + 1) / double(made.size()));
+        result.variations.push_back(std::move(file));
     }
     indexNewRecordings(registry);
     return result;

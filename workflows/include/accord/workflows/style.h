@@ -106,9 +106,10 @@ struct MadeVariations {
 // once, the transcription kept beside the registry) of another holder than the model's owner. Each
 // variation's audio carries a watermark and is registered as a "variation" render (inputs: the
 // phrase, the style model, the voice model); its MIDI as a "variation-midi" render known by its
-// note list. Throws BadInput naming the file for unreadable input. `progress` 0..1 after each
-// variation; `cancel`, polled between variations, stops with those finished so far (each complete:
-// written and registered).
+// note list. Throws BadInput naming the file for unreadable input. The variations are rendered
+// on one thread per core and registered in order afterwards. `progress` 0..1 as variations are
+// written (on the calling thread); `cancel`, polled before each variation starts, stops with
+// those finished so far (each complete: written and registered).
 MadeVariations makeVariations(Registry& registry, const VariationsRequest& request,
                               const std::function<void(double)>& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
