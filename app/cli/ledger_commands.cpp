@@ -185,8 +185,7 @@ ExitCode query(const Arguments& args, std::ostream& out) {
         return queryModel(args, url, out);
     const ledger::Subject subject = asset ? ledger::Subject::Asset : ledger::Subject::Holder;
     const std::string key = asset ? hexKey("--asset", *asset) : hexKey("--holder", *holder);
-    const auto ledger = ledger::Ledger::connect(url);
-    const auto lines = ledger::standings(ledger->history(subject, key), currentTime());
+    const auto lines = workflows::statementsOnLedger(url, subject, key);
     json statements = json::array();
     std::string text = plural(lines.size(), "statement") + " about " +
                        (asset ? "recording " : "holder ") + key + " on " + url;

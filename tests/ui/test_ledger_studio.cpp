@@ -4,11 +4,14 @@
 // when the ledger cannot be reached; it pushes on demand and says when it last pushed; the
 // Identify panel searches the ledger's catalogue beside this studio's, on one reading of the
 // file, and marks where each match was found; the Models panel lists what the ledger holds about
-// a model, as `ledger query --model` does.
+// a model, as `ledger query --model` does, and the Consent panel about a holder or a recording,
+// as `--holder` and `--asset` do.
 
 #include "accord/core/registry.h"
+#include "accord/ui/consent/consent_panel.h"
 #include "accord/ui/identify/identify_panel.h"
 #include "accord/ui/models/models_panel.h"
+#include "accord/ui/shell/ledger_history_view.h"
 #include "accord/ui/shell/ledger_status.h"
 #include "accord/ui/shell/main_window.h"
 #include "accord/workflows/import.h"
@@ -21,6 +24,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTreeWidget>
 
 #include <cmath>
@@ -51,6 +55,13 @@ int opensDuring(const QString& path, const std::function<void()>& work) {
         }
     close(watcher);
     return opens;
+}
+
+int rowWithId(const QAbstractItemModel* model, const std::string& id) {
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, 0).data(ui::IdRole).toString() == QString::fromStdString(id))
+            return row;
+    return -1;
 }
 
 } // namespace
@@ -308,38 +319,38 @@ private Q_SLOTS:
         // Where each kind of line stands ("" when there is no such line).
         auto standing = [&](const QString& kind) {
             QStringList states;
-            for (int row = 0; row < models->ledgerHistory()->topLevelItemCount(); ++row) {
-                const QTreeWidgetItem* item = models->ledgerHistory()->topLevelItem(row);
-                if (item->text(ui::ModelsPanel::LedgerKind) == kind)
-                    states << item->text(ui::ModelsPanel::LedgerState);
+            for (int row = 0; row < models->ledgerView()->history()->topLevelItemCount(); ++row) {
+                const QTreeWidgetItem* item = models->ledgerView()->history()->topLevelItem(row);
+                if (item->text(ui::LedgerHistoryView::Kind) == kind)
+                    states << item->text(ui::LedgerHistoryView::State);
             }
             return states.join(',');
         };
 
         ask();
-        QVERIFY2(models->ledgerMessage()->text().startsWith("No ledger is set"),
-                 qPrintable(models->ledgerMessage()->text()));
+        QVERIFY2(models->ledgerView()->message()->text().startsWith("No ledger is set"),
+                 qPrintable(models->ledgerView()->message()->text()));
 
         ui::LedgerStatus::setUrl(url);
         ask();
-        QVERIFY2(models->ledgerMessage()->text().contains("holds nothing about"),
-                 qPrintable(models->ledgerMessage()->text()));
-        QCOMPARE(models->ledgerHistory()->topLevelItemCount(), 0);
+        QVERIFY2(models->ledgerView()->message()->text().contains("holds nothing about"),
+                 qPrintable(models->ledgerView()->message()->text()));
+        QCOMPARE(models->ledgerView()->history()->topLevelItemCount(), 0);
 
         workflows::pushToLedger(*Registry::open(path.toStdString()), url.toStdString());
         ask();
-        QVERIFY2(models->ledgerMessage()->text().endsWith("each verified."),
-                 qPrintable(models->ledgerMessage()->text()));
-        QVERIFY(models->ledgerHistory()->isVisibleTo(models));
+        QVERIFY2(models->ledgerView()->message()->text().endsWith("each verified."),
+                 qPrintable(models->ledgerView()->message()->text()));
+        QVERIFY(models->ledgerView()->history()->isVisibleTo(models));
         QCOMPARE(standing("model"), QString("active"));
         QCOMPARE(standing("grant"), QString("active"));
         QCOMPARE(standing("revocation"), QString());
         // The line's whole text is the CLI's (tooltip), naming the record by its id.
-        const QTreeWidgetItem* first = models->ledgerHistory()->topLevelItem(0);
+        const QTreeWidgetItem* first = models->ledgerView()->history()->topLevelItem(0);
         QVERIFY(
-            first->toolTip(ui::ModelsPanel::LedgerWhat)
+            first->toolTip(ui::LedgerHistoryView::What)
                 .startsWith(
-                    first->data(ui::ModelsPanel::LedgerKind, Qt::UserRole).toString().left(12)));
+                    first->data(ui::LedgerHistoryView::Kind, Qt::UserRole).toString().left(12)));
 
         {
             auto a = Registry::open(path.toStdString());
@@ -357,18 +368,98 @@ private Q_SLOTS:
             test::runCli({"ledger", "query", "--from", url, "--model", weights});
         QCOMPARE(cli.exitCode, 0);
         QStringList listed;
-        for (int row = 0; row < models->ledgerHistory()->topLevelItemCount(); ++row)
-            listed << models->ledgerHistory()->topLevelItem(row)->toolTip(
-                ui::ModelsPanel::LedgerWhat);
+        for (int row = 0; row < models->ledgerView()->history()->topLevelItemCount(); ++row)
+            listed << models->ledgerView()->history()->topLevelItem(row)->toolTip(
+                ui::LedgerHistoryView::What);
         QCOMPARE(QString::fromUtf8(cli.out).trimmed().section('\n', 1), listed.join('\n'));
 
         const QString nowhere =
             "postgresql:///postgres?host=" + dir.filePath("nowhere") + "&user=postgres";
         ui::LedgerStatus::setUrl(nowhere);
         ask();
-        QVERIFY2(models->ledgerMessage()->text().startsWith("Could not read " + nowhere),
-                 qPrintable(models->ledgerMessage()->text()));
-        QCOMPARE(models->ledgerHistory()->topLevelItemCount(), 0);
+        QVERIFY2(models->ledgerView()->message()->text().startsWith("Could not read " + nowhere),
+                 qPrintable(models->ledgerView()->message()->text()));
+        QCOMPARE(models->ledgerView()->history()->topLevelItemCount(), 0);
+    }
+
+    // Consent panel > Holder on the Ledger and Recording on the Ledger: the grants given by the
+    // selected holder, and those on the selected recording, each with where it stands now, line
+    // for line what `accord-cli ledger query --holder` and `--asset` print.
+    void consentPanelListsHolderAndRecordingOnTheLedger() {
+        const QString take = test::materialFile("alsa/Front_Left.wav");
+        if (take.isEmpty())
+            QSKIP("alsa recordings missing: run scripts/fetch-material.sh");
+        ACCORD_START_POSTGRES(server);
+        const QString url = server.url();
+        QTemporaryDir dir;
+        const QString path = dir.filePath("a.sqlite");
+        Holder ada;
+        Asset recording;
+        Grant onRecording;
+        {
+            auto a = Registry::open(path.toStdString());
+            ada = a->addHolder("Ada", "");
+            recording = workflows::registerRecording(*a, take.toStdString(), ada.id,
+                                                     AssetOrigin::Recorded, "")
+                            .asset;
+            onRecording = a->addGrant({ada.id, Scope::Export, recording.id, std::nullopt, {}});
+            a->addGrant({ada.id, Scope::Generate, std::nullopt, std::nullopt, {}});
+            workflows::pushToLedger(*a, url.toStdString());
+        }
+
+        ui::LedgerStatus::setUrl(url);
+        ui::MainWindow window;
+        QVERIFY(window.openRegistry(path));
+        ui::ConsentPanel* consent = window.consentPanel();
+        QVERIFY(!consent->holderLedgerButton()->isEnabled()); // nothing selected yet
+        QVERIFY(!consent->assetLedgerButton()->isEnabled());
+        ui::LedgerHistoryView* view = consent->ledgerView();
+        QSignalSpy shown(view, &ui::LedgerHistoryView::shown);
+        auto ask = [&](QPushButton* button) {
+            QVERIFY(button->isEnabled());
+            const int before = shown.count();
+            button->click();
+            QTRY_COMPARE_WITH_TIMEOUT(shown.count(), before + 1, test::kSafetyNetMs);
+        };
+        auto listed = [&] {
+            QStringList lines;
+            for (int row = 0; row < view->history()->topLevelItemCount(); ++row)
+                lines << view->history()->topLevelItem(row)->toolTip(ui::LedgerHistoryView::What);
+            return lines.join('\n');
+        };
+        auto states = [&] {
+            QStringList all;
+            for (int row = 0; row < view->history()->topLevelItemCount(); ++row)
+                all << view->history()->topLevelItem(row)->text(ui::LedgerHistoryView::Kind) + ":" +
+                           view->history()->topLevelItem(row)->text(ui::LedgerHistoryView::State);
+            return all.join(',');
+        };
+        auto cliLines = [&](const QString& option, const std::string& key) {
+            const test::CliResult cli = test::runCli(
+                {"ledger", "query", "--from", url, option, QString::fromStdString(key)});
+            return QString::fromUtf8(cli.out).trimmed().section('\n', 1);
+        };
+
+        consent->holdersView()->selectRow(rowWithId(consent->holdersView()->model(), ada.id));
+        ask(consent->holderLedgerButton());
+        QCOMPARE(states(), QString("grant:active,grant:active"));
+        QCOMPARE(listed(), cliLines("--holder", ada.publicKey));
+
+        consent->assetsView()->selectRow(rowWithId(consent->assetsView()->model(), recording.id));
+        ask(consent->assetLedgerButton());
+        QCOMPARE(states(), QString("grant:active")); // the grant on all recordings is not listed
+        QCOMPARE(listed(), cliLines("--asset", recording.pcmSha256));
+        QVERIFY2(view->message()->text().endsWith("each verified."),
+                 qPrintable(view->message()->text()));
+
+        {
+            auto a = Registry::open(path.toStdString());
+            a->revokeGrant(onRecording.id, "the label said no");
+            workflows::pushToLedger(*a, url.toStdString());
+        }
+        ask(consent->assetLedgerButton());
+        QCOMPARE(states(), QString("grant:revoked,revocation:in force"));
+        QCOMPARE(listed(), cliLines("--asset", recording.pcmSha256));
     }
 };
 

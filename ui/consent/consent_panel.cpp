@@ -1,8 +1,11 @@
 #include "accord/ui/consent/consent_panel.h"
 
+#include "accord/ui/common/labels.h"
 #include "accord/ui/consent/audit_panel.h"
 #include "accord/ui/consent/consent_dialogs.h"
+#include "accord/ui/shell/ledger_history_view.h"
 #include "accord/ui/shell/registry_session.h"
+#include "accord/workflows/ledger_query.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -60,8 +63,26 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
                                     tr("No grants: by default nothing may be trained on, generated "
                                        "from, exported or shared."),
                                     grantsView_, grants_));
+    // The selected holder or recording on the shared ledger, as `ledger query --holder` and
+    // `--asset` list it.
+    holderLedgerButton_ = new QPushButton(tr("Holder on the Ledger"));
+    holderLedgerButton_->setObjectName(QStringLiteral("holderLedgerButton"));
+    holderLedgerButton_->setToolTip(tr("Every grant the shared ledger holds given by or to the "
+                                       "selected holder, and its revocations, with where each "
+                                       "stands now"));
+    assetLedgerButton_ = new QPushButton(tr("Recording on the Ledger"));
+    assetLedgerButton_->setObjectName(QStringLiteral("assetLedgerButton"));
+    assetLedgerButton_->setToolTip(
+        tr("Every grant the shared ledger holds on the selected "
+           "recording, and its revocations, with where each stands now"));
+    connect(holderLedgerButton_, &QPushButton::clicked, this, &ConsentPanel::showHolderOnLedger);
+    connect(assetLedgerButton_, &QPushButton::clicked, this, &ConsentPanel::showAssetOnLedger);
+    ledgerView_ =
+        new LedgerHistoryView(QStringLiteral("consent"), {holderLedgerButton_, assetLedgerButton_});
+    splitter->addWidget(ledgerView_);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(2, 0);
 
     // What changes the registry, in the words of the CLI's commands.
     addHolderButton_ = new QPushButton(tr("Add Holder…"));
@@ -110,8 +131,9 @@ ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(pages_);
 
-    connect(grantsView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &ConsentPanel::updateButtons);
+    for (QTableView* view : {grantsView_, holdersView_, assetsView_})
+        connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                &ConsentPanel::updateButtons);
     connect(grants_, &QAbstractItemModel::modelReset, this, &ConsentPanel::updateButtons);
     connect(session_, &RegistrySession::changed, this, &ConsentPanel::updateButtons);
     updateButtons();
@@ -153,6 +175,32 @@ void ConsentPanel::updateButtons() {
         }
     }
     editButton_->setEnabled(open && active && !importedGrant);
+    holderLedgerButton_->setEnabled(open && !selectedHolder().isEmpty());
+    assetLedgerButton_->setEnabled(open && !selectedAsset().isEmpty());
+}
+
+void ConsentPanel::showHolderOnLedger() {
+    const Registry* registry = session_->registry();
+    const std::optional<Holder> holder =
+        registry ? registry->holder(selectedHolder().toStdString()) : std::nullopt;
+    if (!holder)
+        return;
+    ledgerView_->query(fromStd(holder->name), [key = holder->publicKey](const std::string& url) {
+        return workflows::statementLines(
+            workflows::statementsOnLedger(url, ledger::Subject::Holder, key));
+    });
+}
+
+void ConsentPanel::showAssetOnLedger() {
+    const Registry* registry = session_->registry();
+    const std::optional<Asset> asset =
+        registry ? registry->asset(selectedAsset().toStdString()) : std::nullopt;
+    if (!asset)
+        return;
+    ledgerView_->query(assetName(*asset), [key = asset->pcmSha256](const std::string& url) {
+        return workflows::statementLines(
+            workflows::statementsOnLedger(url, ledger::Subject::Asset, key));
+    });
 }
 
 HolderDialog* ConsentPanel::addHolder() {

@@ -10,7 +10,7 @@
 #include "accord/ui/consent/consent_dialogs.h"
 #include "accord/ui/project/project_document.h"
 #include "accord/ui/sharing/share_dialog.h"
-#include "accord/ui/shell/ledger_status.h"
+#include "accord/ui/shell/ledger_history_view.h"
 #include "accord/ui/shell/registry_session.h"
 #include "accord/workflows/ledger_query.h"
 #include "accord/workflows/live_model.h"
@@ -363,30 +363,11 @@ QWidget* ModelsPanel::makeCardsSection() {
     ledgerButton_->setObjectName(QStringLiteral("modelLedgerButton"));
     ledgerButton_->setToolTip(tr("Every record the shared ledger holds about this model, and the "
                                  "grants they name, with where each stands now"));
-    ledgerMessage_ = new QLabel(section);
-    ledgerMessage_->setObjectName(QStringLiteral("modelLedgerMessage"));
-    ledgerMessage_->setWordWrap(true);
-    ledgerMessage_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setMessage(ledgerMessage_, QString());
-    ledgerHistory_ = new QTreeWidget(section);
-    ledgerHistory_->setObjectName(QStringLiteral("modelLedgerHistory"));
-    ledgerHistory_->setHeaderLabels({tr("Kind"), tr("On the ledger"), tr("Stands now")});
-    ledgerHistory_->setRootIsDecorated(false);
-    ledgerHistory_->setAlternatingRowColors(true);
-    ledgerHistory_->setWordWrap(true);
-    ledgerHistory_->header()->setStretchLastSection(true);
-    ledgerHistory_->hide(); // until a query lists something
-    auto* ledgerRow = new QHBoxLayout;
-    ledgerRow->addWidget(ledgerButton_);
-    ledgerRow->addWidget(ledgerMessage_, 1);
-    auto* ledger = new QWidget(section);
-    auto* ledgerLayout = new QVBoxLayout(ledger);
-    ledgerLayout->setContentsMargins(0, 0, 0, 0);
-    ledgerLayout->addLayout(ledgerRow);
-    ledgerLayout->addWidget(ledgerHistory_, 1);
+    ledgerView_ = new LedgerHistoryView(QStringLiteral("model"), {ledgerButton_}, section);
+    connect(ledgerView_, &LedgerHistoryView::shown, this, &ModelsPanel::ledgerHistoryShown);
     auto* cardAndLedger = new QSplitter(Qt::Vertical, section);
     cardAndLedger->addWidget(card_);
-    cardAndLedger->addWidget(ledger);
+    cardAndLedger->addWidget(ledgerView_);
     cardAndLedger->setStretchFactor(0, 3);
     cardAndLedger->setStretchFactor(1, 2);
 
@@ -1351,80 +1332,16 @@ void ModelsPanel::updateButtons() {
 
 // ---- the model on the shared ledger ----------------------------------------------------------
 
-namespace {
-
-struct LedgerHistoryOutcome {
-    std::vector<workflows::LedgerQueryLine> lines;
-    QString error; // why it could not be read; empty when read
-};
-
-// On the worker: the ledger is read and every row verified there (docs/LEDGER.md "Trust").
-LedgerHistoryOutcome readLedgerHistory(const QString& url, const std::string& weightsSha256) {
-    try {
-        return {workflows::modelHistoryLines(
-                    workflows::modelHistoryOnLedger(url.toStdString(), weightsSha256)),
-                {}};
-    } catch (const std::exception& error) {
-        return {{}, QString::fromUtf8(error.what())};
-    }
-}
-
-} // namespace
-
 void ModelsPanel::showLedgerHistory() {
     const Registry* registry = session_->registry();
     const std::optional<Model> model =
         registry ? registry->model(selectedModel().toStdString()) : std::nullopt;
     if (!model)
         return;
-    const QString url = LedgerStatus::url();
-    ledgerHistory_->clear();
-    ledgerHistory_->hide();
-    if (url.isEmpty()) {
-        setMessage(ledgerMessage_,
-                   tr("No ledger is set: Registry > Pull from Ledger… asks for its URL."),
-                   MessageKind::Error);
-        Q_EMIT ledgerHistoryShown();
-        return;
-    }
-    setMessage(ledgerMessage_, tr("Reading the ledger…"));
-    const std::uint64_t ticket = ++ledgerTicket_;
-    const QString name = fromStd(model->id);
-    auto* watcher = new QFutureWatcher<LedgerHistoryOutcome>(this);
-    connect(
-        watcher, &QFutureWatcher<LedgerHistoryOutcome>::finished, this,
-        [this, watcher, ticket, url, name] {
-            watcher->deleteLater();
-            if (ticket != ledgerTicket_)
-                return; // another query was asked for since
-            const LedgerHistoryOutcome outcome = watcher->result();
-            if (!outcome.error.isEmpty()) {
-                setMessage(ledgerMessage_, tr("Could not read %1: %2").arg(url, outcome.error),
-                           MessageKind::Error);
-                Q_EMIT ledgerHistoryShown();
-                return;
-            }
-            for (const workflows::LedgerQueryLine& line : outcome.lines) {
-                auto* item = new QTreeWidgetItem(ledgerHistory_);
-                item->setText(LedgerKind, fromStd(line.kind));
-                item->setText(LedgerWhat, fromStd(line.what));
-                item->setText(LedgerState, fromStd(line.state));
-                item->setData(LedgerKind, Qt::UserRole, fromStd(line.id));
-                item->setToolTip(LedgerWhat, fromStd(line.text()));
-            }
-            ledgerHistory_->setVisible(!outcome.lines.empty());
-            setMessage(
-                ledgerMessage_,
-                outcome.lines.empty()
-                    ? tr("The ledger holds nothing about %1 (%2): push it first.").arg(name, url)
-                    : tr("%1 on %2, each verified.")
-                          .arg(counted(static_cast<int>(outcome.lines.size()),
-                                       tr("1 record or statement"),
-                                       tr("%1 records and statements")),
-                               url));
-            Q_EMIT ledgerHistoryShown();
+    ledgerView_->query(
+        fromStd(model->id), [weights = model->weightsSha256](const std::string& url) {
+            return workflows::modelHistoryLines(workflows::modelHistoryOnLedger(url, weights));
         });
-    watcher->setFuture(QtConcurrent::run(&pool_, readLedgerHistory, url, model->weightsSha256));
 }
 
 void ModelsPanel::setActor(const QString& holderId) {

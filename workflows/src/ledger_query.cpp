@@ -92,4 +92,17 @@ std::vector<LedgerQueryLine> modelHistoryLines(const ledger::ModelHistory& histo
     return lines;
 }
 
+std::vector<LedgerQueryLine> statementLines(const std::vector<ledger::Standing>& standings) {
+    std::vector<LedgerQueryLine> lines;
+    for (const ledger::Standing& s : standings)
+        lines.push_back(statementLine(s));
+    return lines;
+}
+
+std::vector<ledger::Standing> statementsOnLedger(const std::string& url, ledger::Subject subject,
+                                                 const std::string& key) {
+    const auto ledger = ledger::Ledger::connect(url);
+    return ledger::standings(ledger->history(subject, key), currentTime());
+}
+
 } // namespace accord::workflows

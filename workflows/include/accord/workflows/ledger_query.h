@@ -40,4 +40,13 @@ ledger::ModelHistory modelHistoryOnLedger(const std::string& url, const std::str
 // The records, then the statements, one line each.
 std::vector<LedgerQueryLine> modelHistoryLines(const ledger::ModelHistory& history);
 
+// Every grant statement the ledger at `url` holds about a recording (`key`: its PCM SHA-256, the
+// grants given on it) or a holder (`key`: its public key, as giver or grantee), and the
+// revocations of those, verified and judged at the present time. Throws as modelHistoryOnLedger.
+std::vector<ledger::Standing> statementsOnLedger(const std::string& url, ledger::Subject subject,
+                                                 const std::string& key);
+
+// One line each.
+std::vector<LedgerQueryLine> statementLines(const std::vector<ledger::Standing>& standings);
+
 } // namespace accord::workflows

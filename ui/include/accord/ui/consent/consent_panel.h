@@ -18,6 +18,7 @@ namespace accord::ui {
 class AuditPanel;
 class GrantDialog;
 class HolderDialog;
+class LedgerHistoryView;
 class RegistrySession;
 class RevokeDialog;
 
@@ -37,6 +38,9 @@ public:
     QPushButton* addHolderButton() const { return addHolderButton_; }
     QPushButton* addGrantButton() const { return addGrantButton_; }
     QPushButton* revokeButton() const { return revokeButton_; }
+    QPushButton* holderLedgerButton() const { return holderLedgerButton_; }
+    QPushButton* assetLedgerButton() const { return assetLedgerButton_; }
+    LedgerHistoryView* ledgerView() const { return ledgerView_; }
 
     // The registry ids of the rows selected in each table (empty when none).
     QString selectedHolder() const;
@@ -57,6 +61,10 @@ public Q_SLOTS:
     // "Change Grant…": the grant dialog in edit mode for the selected active grant.
     GrantDialog* editSelectedGrant();
     QPushButton* editButton() const { return editButton_; }
+    // What the studio's ledger (LedgerStatus::url()) holds about the selected holder (grants by or
+    // to them) or recording (grants on it), and the revocations of those, read on a worker.
+    void showHolderOnLedger();
+    void showAssetOnLedger();
 
 private:
     // `detailColumns` start hidden; a right-click on the header shows or hides any column.
@@ -80,6 +88,9 @@ private:
     QPushButton* addGrantButton_ = nullptr;
     QPushButton* revokeButton_ = nullptr;
     QPushButton* editButton_ = nullptr;
+    QPushButton* holderLedgerButton_ = nullptr;
+    QPushButton* assetLedgerButton_ = nullptr;
+    LedgerHistoryView* ledgerView_ = nullptr;
 };
 
 } // namespace accord::ui

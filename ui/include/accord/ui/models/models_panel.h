@@ -50,6 +50,7 @@ class QValueAxis;
 namespace accord::ui {
 
 class GrantDialog;
+class LedgerHistoryView;
 class ProjectDocument;
 class RegistrySession;
 class ShareDialog;
@@ -74,7 +75,6 @@ public:
         ModelWeights,
         ModelColumnCount
     };
-    enum LedgerColumn { LedgerKind, LedgerWhat, LedgerState, LedgerColumnCount };
     static constexpr int kDefaultSteps = 800; // the voice model's default schedule
     static constexpr int kDefaultWidth = 128; // the voice model's default network width
 
@@ -147,8 +147,7 @@ public:
 
     // ---- the selected model on the shared ledger ----
     QPushButton* ledgerHistoryButton() const { return ledgerButton_; }
-    QTreeWidget* ledgerHistory() const { return ledgerHistory_; }
-    QLabel* ledgerMessage() const { return ledgerMessage_; }
+    LedgerHistoryView* ledgerView() const { return ledgerView_; }
     // Reads on a worker what the ledger set in the studio (LedgerStatus::url()) holds about the
     // selected model and lists it, one line per record or statement; ledgerHistoryShown when
     // listed, or when the message says why it could not be read.
@@ -241,9 +240,7 @@ private:
     QLabel* applyMessage_ = nullptr;
     std::uint64_t rangeTicket_ = 0; // only the newest comparison is shown
     QPushButton* ledgerButton_ = nullptr;
-    QLabel* ledgerMessage_ = nullptr;
-    QTreeWidget* ledgerHistory_ = nullptr;
-    std::uint64_t ledgerTicket_ = 0; // only the newest query is shown
+    LedgerHistoryView* ledgerView_ = nullptr;
 
     // The last path the panel suggested: while the field still holds it, it follows the owner.
     QString suggestedOutput_;
