@@ -7,6 +7,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/models/style_model.h"
+#include "model_file.h"
 
 #include "test_support.h"
 
@@ -183,6 +184,73 @@ private Q_SLOTS:
         expectBadInput("", "empty.model", "empty");
         QVERIFY_EXCEPTION_THROWN(models::loadStyleModel(dir_.filePath("none").toStdString()),
                                  BadInput);
+    }
+
+    // A format-1 file (weights | runs, written before the Markov models: docs/STYLE.md "Model
+    // file") loads with the network alone: the same training runs, a score of its own (the
+    // network's, not mixed with the Markov counts), and variations that copy no run.
+    void loadsAFormatOneFileWithTheNetworkAlone() {
+        ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
+        const auto sequences = tunes();
+        const models::TrainedStyle trained = models::trainStyle(sequences, options("f1.ckpt", 5));
+        const std::string formatTwo = dir_.filePath("format2.model").toStdString();
+        models::writeStyleModel(formatTwo, trained, {});
+        const models::Container container =
+            models::decodeContainer(readWholeFile(formatTwo), "ACCSTYLE", 2, formatTwo, "style");
+        QCOMPARE(container.version, 2);
+
+        // Format 2's blob: u64 weights bytes | weights | u64 runs bytes | runs | Markov block.
+        const auto u64At = [&](std::size_t at) {
+            std::uint64_t value = 0;
+            for (int b = 7; b >= 0; --b)
+                value =
+                    value << 8 | static_cast<unsigned char>(container.blob[at + std::size_t(b)]);
+            return static_cast<std::size_t>(value);
+        };
+        const std::size_t weightsBytes = u64At(0);
+        const std::size_t runsBytes = u64At(8 + weightsBytes);
+        const std::string formatOneBlob = container.blob.substr(0, 8 + weightsBytes) +
+                                          container.blob.substr(16 + weightsBytes, runsBytes);
+        nlohmann::json card = nlohmann::json::parse(container.json);
+        card.erase("markovSha256");
+        card["formatVersion"] = 1;
+        const std::string formatOne = dir_.filePath("format1.model").toStdString();
+        writeFileAtomically(formatOne,
+                            models::encodeContainer("ACCSTYLE", 1, card.dump(2), formatOneBlob));
+
+        const models::StyleModel withMarkov = models::loadStyleModel(formatTwo);
+        const models::StyleModel networkAlone = models::loadStyleModel(formatOne);
+        QCOMPARE(networkAlone.sources(), withMarkov.sources());
+        const Melody& line = sequences[0].melody;
+        const double alone = models::scorePhrase(networkAlone, line).perNoteLogLikelihood;
+        QVERIFY(std::isfinite(alone) && alone < 0);
+        QVERIFY2(alone != models::scorePhrase(withMarkov, line).perNoteLogLikelihood,
+                 "the format-1 file scored as if it held the Markov counts");
+
+        models::VariationRequest request;
+        request.phrase = line;
+        request.count = 2;
+        request.stray = 1;
+        const auto variations = models::vary(networkAlone, request, {});
+        QCOMPARE(variations.size(), std::size_t(2));
+        for (const models::Variation& variation : variations) {
+            checkMelody(variation.melody, "variation");
+            QVERIFY(variation.longestSharedRun.notes < models::kForbiddenRunNotes);
+        }
+
+        // Its runs are still checked against the card.
+        std::string damagedRuns = formatOneBlob;
+        damagedRuns.back() = static_cast<char>(damagedRuns.back() ^ 0x01);
+        const std::string damaged = dir_.filePath("format1-damaged.model").toStdString();
+        writeFileAtomically(damaged,
+                            models::encodeContainer("ACCSTYLE", 1, card.dump(2), damagedRuns));
+        try {
+            models::loadStyleModel(damaged);
+            QFAIL("a format-1 file whose runs do not match its card was loaded");
+        } catch (const BadInput& error) {
+            QVERIFY2(std::string(error.what()).find("originality runs") != std::string::npos,
+                     error.what());
+        }
     }
 
     void variationsOfItsOwnTrainingMelodyCopyNoRun() {
