@@ -53,6 +53,8 @@
 
 #include "accord/audio/audio_io.h"
 #include "accord/core/files.h"
+#include "accord/dsp/causal_voice_analyser.h"
+#include "accord/dsp/pitch.h"
 #include "accord/dsp/resample.h"
 #include "accord/models/live_voice.h"
 #include "accord/models/runtime.h"
@@ -195,12 +197,45 @@ Speaker selectSpeaker(const std::string& name, double trainSeconds, double testS
     return s;
 }
 
+// The f0 the product drives the synthesis with, per frame of the bench's grid (frame t centred
+// on sample t * 128 at 16 kHz), and whether it called the frame voiced.
+struct DriveTrack {
+    std::vector<float> f0Hz;
+    std::vector<std::uint8_t> voiced;
+};
+
+// Offline: the product's tracker as VoiceModel::convert runs it.
+DriveTrack offlineDrive(const std::vector<float>& x16) {
+    accord::dsp::PitchTrack track = accord::dsp::trackPitch(x16);
+    return {std::move(track.f0Hz), std::move(track.voiced)};
+}
+
+// Live: the causal analyser's frame n is placed 2 ms before sample (n + 1) * 128, so it drives the
+// bench's frame n + 1 (as tests/dsp/test_offline_vs_causal.cpp compares them).
+DriveTrack liveDrive(const std::vector<float>& x16) {
+    DriveTrack track;
+    const std::size_t frames = x16.size() / accord::dsp::analysis::kHop + 1;
+    track.f0Hz.assign(frames, 0.0f);
+    track.voiced.assign(frames, 0);
+    accord::dsp::CausalVoiceAnalyser analyser;
+    for (const float sample : x16)
+        if (analyser.push(sample)) {
+            const auto t = static_cast<std::size_t>(analyser.frame().index + 1);
+            if (t < frames) {
+                track.f0Hz[t] = analyser.frame().f0Hz;
+                track.voiced[t] = analyser.frame().voiced;
+            }
+        }
+    return track;
+}
+
 // What the measures need of a signal at 16 kHz: yin's track and, on its voiced frames, the
-// harmonic measures.
+// harmonic measures; for an input, the product's own tracks of it.
 struct Analysis {
     std::vector<float> x16;
     test::YinTrack pitch;
     test::HarmonicTrack harmonics;
+    DriveTrack offline, live;
 };
 
 Analysis analyse(const Take& take) {
@@ -208,7 +243,64 @@ Analysis analyse(const Take& take) {
     a.x16 = accord::dsp::resample(take.samples, take.rate, test::kYinRate);
     a.pitch = test::yinTrack(a.x16);
     a.harmonics = test::harmonicMeasures(a.x16, a.pitch.f0Hz, a.pitch.voiced);
+    a.offline = offlineDrive(a.x16);
+    a.live = liveDrive(a.x16);
     return a;
+}
+
+// Why the input's voiced frames come out more than 50 cents off (shares of the input's voiced
+// frames, as PitchKept::off50Share; docs/ARCHITECTURE.md "Voice model", "Every register"):
+struct OffCauses {
+    double driveUnvoiced = 0;   // the product called the input frame unvoiced (edges, breaks)
+    double driveWrong = 0;      // the product's f0 off the input's yin, the input's spectrum
+                                // supporting yin (octave, twelfth or subharmonic errors)
+    double yinWrongOnInput = 0; // ... the input's spectrum supporting the product: the bench's
+                                // yin misread the input (a dominant harmonic), the output is right
+    double trackersApart = 0;   // ... the two not a whole ratio apart: the spectrum cannot choose
+    double outputAperiodic = 0; // the product agreed with yin, the output reads unvoiced
+    double outputMisread = 0;   // ... the output voiced at a whole multiple of the right f0,
+                                // its spectrum supporting the right one (yin confused by H1-H2)
+    double outputWrong = 0;     // ... the output's spectrum supporting the wrong one
+    double outputOther = 0;     // ... off by a ratio that is not whole (a glide, a blur)
+};
+
+OffCauses classifyOff(const Analysis& in, const DriveTrack& drive, const test::YinTrack& out,
+                      const std::vector<float>& out16) {
+    OffCauses causes;
+    test::HannSpectrum spectrum(test::kYinBuffer);
+    double voiced = 0;
+    const std::size_t frames = std::min({in.pitch.frames(), out.frames(), drive.f0Hz.size()});
+    for (std::size_t t = 0; t < frames; ++t) {
+        if (!in.pitch.voiced[t])
+            continue;
+        ++voiced;
+        const double yinIn = in.pitch.f0Hz[t], yinOut = out.f0Hz[t], sung = drive.f0Hz[t];
+        if (test::centsOff(yinOut, yinIn) <= 50)
+            continue;
+        const auto centre = std::int64_t(t) * test::kYinHop;
+        if (!drive.voiced[t]) {
+            ++causes.driveUnvoiced;
+        } else if (test::centsOff(sung, yinIn) > 50) {
+            const double supported =
+                test::supportedF0(spectrum.frame(in.x16, centre), test::kYinBuffer, sung, yinIn);
+            (supported == 0      ? causes.trackersApart
+             : supported == sung ? causes.yinWrongOnInput
+                                 : causes.driveWrong) += 1;
+        } else if (!out.voiced[t]) {
+            ++causes.outputAperiodic;
+        } else {
+            const double supported =
+                test::supportedF0(spectrum.frame(out16, centre), test::kYinBuffer, sung, yinOut);
+            (supported == 0                          ? causes.outputOther
+             : test::centsOff(supported, sung) <= 50 ? causes.outputMisread
+                                                     : causes.outputWrong) += 1;
+        }
+    }
+    for (double* share :
+         {&causes.driveUnvoiced, &causes.driveWrong, &causes.yinWrongOnInput, &causes.trackersApart,
+          &causes.outputAperiodic, &causes.outputMisread, &causes.outputWrong, &causes.outputOther})
+        *share = voiced > 0 ? *share / voiced : test::notMeasured();
+    return causes;
 }
 
 struct Model {
@@ -320,6 +412,7 @@ struct Row {
     std::string model, input, mode;
     double deltaSemitones = 0, inputSeconds = 0, convertSeconds = 0;
     test::PitchKept pitch;
+    OffCauses off;
     test::HarmonicsKept harmonics;
     test::LevelsKept levels;
     test::LevelsKept voiceOwn; // the voice's held-out take against itself: its own frames
@@ -341,6 +434,7 @@ Row measure(const Model& model, const Take& take, const Analysis& in, const std:
     const std::vector<float> out16 = accord::dsp::resample(out.samples, take.rate, test::kYinRate);
     const test::YinTrack outPitch = test::yinTrack(out16);
     r.pitch = test::pitchKept(in.pitch, outPitch, ratio);
+    r.off = classifyOff(in, mode == "live" ? in.live : in.offline, outPitch, out16);
     r.harmonics = test::harmonicsKept(in.pitch, in.harmonics,
                                       test::guidedHarmonicMeasures(out16, in.pitch, ratio), ratio,
                                       model.h1h2Target);
@@ -411,6 +505,14 @@ nlohmann::ordered_json toJson(const Row& r) {
             {"pitchMedianCents", r.pitch.medianCents},
             {"pitchOff50Share", r.pitch.off50Share},
             {"outputUnvoicedShare", r.pitch.outUnvoicedShare},
+            {"off50DriveUnvoiced", r.off.driveUnvoiced},
+            {"off50DriveWrong", r.off.driveWrong},
+            {"off50YinWrongOnInput", r.off.yinWrongOnInput},
+            {"off50TrackersApart", r.off.trackersApart},
+            {"off50OutputAperiodic", r.off.outputAperiodic},
+            {"off50OutputMisread", r.off.outputMisread},
+            {"off50OutputWrong", r.off.outputWrong},
+            {"off50OutputOther", r.off.outputOther},
             {"yinConfInMedian", r.pitch.confidenceIn},
             {"yinConfOutMedian", r.pitch.confidenceOut},
             {"hbhInDb", r.harmonics.hbhInDb},
@@ -651,6 +753,25 @@ int main() {
                                                r.voiceOwn.unvoicedMeanShapeInDb),
                            1)
                         .c_str());
+
+    std::printf("\nFrames more than 50 cents off, by cause (%% of the input's voiced frames): the "
+                "product's track of the input unvoiced there (unv), off yin's with the input's "
+                "spectrum supporting yin (drv) or the product (yin: the bench misread the input), "
+                "not a whole ratio apart (apart); the product agreeing with yin, the output "
+                "unvoiced (aper), voiced at a multiple its spectrum does not support (misr) or "
+                "supports (wrong), or off by another ratio (other)\n");
+    std::printf("%-9s %-7s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", "pair", "mode", ">50c%", "unv",
+                "drv", "yin", "apart", "aper", "misr", "wrong", "other");
+    for (const Row& r : rows)
+        std::printf(
+            "%-9s %-7s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", (r.model + "<-" + r.input).c_str(),
+            r.mode.c_str(), number(100 * r.pitch.off50Share, 1).c_str(),
+            number(100 * r.off.driveUnvoiced, 1).c_str(), number(100 * r.off.driveWrong, 1).c_str(),
+            number(100 * r.off.yinWrongOnInput, 1).c_str(),
+            number(100 * r.off.trackersApart, 1).c_str(),
+            number(100 * r.off.outputAperiodic, 1).c_str(),
+            number(100 * r.off.outputMisread, 1).c_str(),
+            number(100 * r.off.outputWrong, 1).c_str(), number(100 * r.off.outputOther, 1).c_str());
 
     // Held-out resynthesis and speed.
     std::printf("\nHeld-out resynthesis, log-spectral distance (dB): full band / below 8 kHz / "

@@ -10,6 +10,7 @@
 #include "accord/dsp/voice_features.h"
 
 #include "test_support.h"
+#include "voice_measures.h"
 
 #include <QtTest>
 
@@ -182,6 +183,54 @@ private Q_SLOTS:
                      qPrintable(QString::number(offlineCents)));
             QVERIFY2(liveF0.size() > 80 && std::abs(liveCents) < 25,
                      qPrintable(QString::number(liveCents)));
+        }
+    }
+
+    // A singer's low notes whose third harmonic dominates (lena's ~250 Hz notes: the fundamental
+    // ~20 dB under it) are tracked at the fundamental, offline and live: the period read on the
+    // strong harmonic is pulled off a third of the true one by the weaker harmonics, and the check
+    // for a longer period looked exactly three times it, missing the true period's narrow dip, so
+    // whole notes were sung a twelfth high (docs/ARCHITECTURE.md "Voice model", "Every
+    // register"). Judged by the frame's own 64 ms spectrum (voice_measures.h supportedF0): the
+    // share of voiced frames whose f0 the spectrum shows to be a harmonic (f0 / 2 or f0 / 3 has
+    // harmonics of its own) or a subharmonic (f0's own harmonics are missing) of the voice's.
+    // Measured (2026-12-07): a harmonic on 5.6% offline and 5.1% live before, 3.3% and 3.5%
+    // after; a subharmonic on 2.2-2.8% both times (its bound keeps it from growing).
+    void aSingersDominantHarmonicIsNotTakenForTheFundamental() {
+        ACCORD_REQUIRE_MATERIAL(path, "npm/audio-lena/lena.flac");
+        const std::vector<float> voice = at16k(path);
+        struct Judged {
+            double voiced = 0, harmonic = 0, subharmonic = 0;
+            void add(const std::vector<double>& power, double f0) {
+                ++voiced;
+                for (const double k : {2.0, 3.0}) {
+                    harmonic += accord::test::supportedF0(power, accord::test::kYinBuffer, f0 / k,
+                                                          f0) == f0 / k;
+                    subharmonic += accord::test::supportedF0(power, accord::test::kYinBuffer, f0,
+                                                             f0 * k) == f0 * k;
+                }
+            }
+        } offline, live;
+        accord::test::HannSpectrum spectrum(accord::test::kYinBuffer);
+        const VoiceFeatures features = analyseVoice(voice);
+        for (int64_t t = 0; t < features.frames; ++t)
+            if (features.voiced[size_t(t)])
+                offline.add(spectrum.frame(voice, t * an::kHop), features.f0Hz[size_t(t)]);
+        CausalVoiceAnalyser analyser; // its frame n is placed at frame n + 1's centre
+        for (const float sample : voice)
+            if (analyser.push(sample) && analyser.frame().voiced)
+                live.add(spectrum.frame(voice, (analyser.frame().index + 1) * an::kHop),
+                         analyser.frame().f0Hz);
+        for (const auto& [name, judged] : {std::pair<const char*, Judged>{"offline", offline},
+                                           std::pair<const char*, Judged>{"live", live}}) {
+            const double harmonic = 100 * judged.harmonic / judged.voiced;
+            const double subharmonic = 100 * judged.subharmonic / judged.voiced;
+            qInfo("lena.flac %s: %.0f voiced frames, a harmonic taken for f0 on %.1f%%, a "
+                  "subharmonic on %.1f%%",
+                  name, judged.voiced, harmonic, subharmonic);
+            QVERIFY2(judged.voiced > 900, name);
+            QVERIFY2(harmonic < 4.5, qPrintable(QString::number(harmonic)));
+            QVERIFY2(subharmonic < 4, qPrintable(QString::number(subharmonic)));
         }
     }
 

@@ -316,6 +316,44 @@ inline double sieveF0(const std::vector<double>& p, int window, double f0) {
     return best;
 }
 
+// Which of two f0 candidates a frame's power spectrum `p` (a `window`-sample Hann frame at
+// kYinRate) supports when one is a whole multiple k (2, 3 or 4, within 3%) of the other: trackers
+// disagree that way when a strong harmonic is taken for the fundamental or a fundamental for a
+// harmonic. Prominence: a harmonic's peak over the valleys midway to its neighbours (multiples of
+// the lower candidate), the median over harmonics below 3 kHz. The lower candidate is the
+// fundamental when the harmonics it has and the higher one lacks (not multiples of k) stand out
+// by kOwnHarmonicsDb; else the higher one, but only where the harmonics both have stand out by
+// kDecisiveHarmonicsDb (a glide or breath smears a 64 ms spectrum: it cannot choose there).
+// Returns the supported f0, or 0 when the spectrum cannot choose or the ratio is not whole.
+constexpr double kOwnHarmonicsDb = 6;
+constexpr double kDecisiveHarmonicsDb = 10;
+inline double supportedF0(const std::vector<double>& p, int window, double a, double b) {
+    const double low = std::min(a, b), high = std::max(a, b);
+    if (!(low > 0))
+        return 0;
+    const int k = static_cast<int>(std::nearbyint(high / low));
+    if (k < 2 || k > 4 || std::abs(high / low / k - 1) > 0.03)
+        return 0;
+    const double binsPerHz = double(window) / kYinRate;
+    const auto peak = [&](double hz) {
+        const double bin = hz * binsPerHz;
+        const auto lo = static_cast<std::size_t>(std::max(std::floor(bin - 1), 0.0));
+        const auto hi = std::min(static_cast<std::size_t>(std::ceil(bin + 1)), p.size() - 1);
+        return *std::max_element(p.begin() + std::ptrdiff_t(lo),
+                                 p.begin() + std::ptrdiff_t(hi) + 1);
+    };
+    std::vector<double> own, shared;
+    for (int h = 1; h * low < kHarmonicTopHz; ++h) {
+        const double valley = 0.5 * (powerAt(p, (h - 0.5) * low * binsPerHz) +
+                                     powerAt(p, (h + 0.5) * low * binsPerHz));
+        (h % k != 0 ? own : shared)
+            .push_back(10 * std::log10((peak(h * low) + 1e-20) / (valley + 1e-20)));
+    }
+    if (medianValue(own) >= kOwnHarmonicsDb)
+        return low;
+    return medianValue(shared) >= kDecisiveHarmonicsDb ? high : 0;
+}
+
 struct HarmonicTrack {
     std::vector<double> hbhDb, h1h2Db; // per yin frame; NaN where not measured
 };

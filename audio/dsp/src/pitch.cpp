@@ -106,30 +106,52 @@ float refinePeriod(const RawDifference& difference, float f0) {
 // neighbours) cannot see it: a low male voice read high on 10% of its voiced frames, a singer
 // on 10% (docs/ARCHITECTURE.md "Voice model"). The true period repeats the signal much better
 // than its half or third, so the period is doubled or tripled when the raw difference `d(tau)`
-// (a callable taking fractional lags) at twice or three times the (refined) `period` is under
+// (a callable taking fractional lags) dips near twice or three times the (refined) `period` under
 // kSubmultipleEvidence of the one at `period`, and that one is noticeable: over kNoticeableDip of
 // `scale` (twice the span's energy, what an unrelated lag gives). A clean tone repeats at every
 // multiple of its period, where both differences are near zero and their ratio is noise (a
-// trumpet's notes then read an octave low). Lags up to `longestLag` are read. Returns the factor:
-// 1, 2 or 3.
+// trumpet's notes then read an octave low). The dip is searched within kMultipleSearch of the
+// multiple, not read at it: a period measured on a strong harmonic is off by the pull of the
+// weaker ones (lena's 257 Hz notes read 789 Hz, not 771), and three times that error misses the
+// true period's narrow dip (docs/ARCHITECTURE.md "Voice model", "Every register"). Lags up to
+// `longestLag` are read. Returns the period: `period`, or the lag of the dip near its multiple.
 constexpr double kSubmultipleEvidence = 0.5;
 constexpr double kNoticeableDip = 0.03;
+constexpr double kMultipleSearch = 0.03; // of the multiple's lag, either side
 template <typename Difference>
-int periodMultiple(const Difference& d, double scale, double period, double longestLag) {
+double fundamentalPeriod(const Difference& d, double scale, double period, double longestLag) {
     if (!(period >= 2) || !(d(period) > kNoticeableDip * scale))
-        return 1;
-    int multiple = 1;
+        return period;
+    double fundamental = period;
     double best = kSubmultipleEvidence * d(period);
     for (const int candidate : {2, 3}) {
-        if (candidate * period > longestLag)
-            break;
-        const double here = d(candidate * period);
+        const double centre = candidate * period;
+        const auto first = static_cast<int>(std::ceil(centre * (1 - kMultipleSearch)));
+        // One lag short of `longestLag`: the parabola reads the lag after the deepest.
+        const auto last =
+            static_cast<int>(std::floor(std::min(centre * (1 + kMultipleSearch), longestLag - 1)));
+        int deepest = -1;
+        double atDeepest = 0;
+        for (int lag = first; lag <= last; ++lag) {
+            const double here = d(static_cast<double>(lag));
+            if (deepest < 0 || here < atDeepest) {
+                deepest = lag;
+                atDeepest = here;
+            }
+        }
+        if (deepest < 0)
+            continue;
+        // Whole lags miss a narrow dip by up to half a sample (a dominant 780 Hz harmonic:
+        // 0.13 rad, ~1% of `scale`): read it at the parabola's vertex.
+        const double vertex =
+            deepest + parabolicVertexOffset(d(deepest - 1.0), atDeepest, d(deepest + 1.0));
+        const double here = std::min(atDeepest, d(vertex));
         if (here < best) {
             best = here;
-            multiple = candidate;
+            fundamental = vertex;
         }
     }
-    return multiple;
+    return fundamental;
 }
 
 // One aubio output: a pitch estimate for the instant `centre` (in samples of the signal).
@@ -183,11 +205,10 @@ std::vector<PitchPoint> aubioPitchPoints(const std::vector<float>& samples,
             point.f0 = refinePeriod(difference, point.f0);
             const double longestLag =
                 std::min(RawDifference::kSpan - 3.0, kSampleRate / options.minF0);
-            const int multiple =
-                periodMultiple([&](double tau) { return difference(tau); }, difference.scale(),
-                               kSampleRate / static_cast<double>(point.f0), longestLag);
-            if (multiple > 1)
-                point.f0 = refinePeriod(difference, point.f0 / static_cast<float>(multiple));
+            const double yinPeriod = kSampleRate / static_cast<double>(point.f0);
+            const double period = fundamentalPeriod([&](double tau) { return difference(tau); },
+                                                    difference.scale(), yinPeriod, longestLag);
+            point.f0 = static_cast<float>(kSampleRate / period);
         }
         const double period = plausible ? kSampleRate / static_cast<double>(point.f0) : N / 4.0;
         const double start = static_cast<double>(end - N - lead);
@@ -394,9 +415,7 @@ PitchEstimate CausalYin::estimate(const float* history) {
     double scale = 0;
     for (int j = 1; j <= kSpan; ++j)
         scale += 2.0 * now[-j] * now[-j];
-    const int multiple = periodMultiple(difference, scale, period, maxPeriod_);
-    if (multiple > 1)
-        period = refined(static_cast<int>(std::lround(period * multiple)));
+    period = fundamentalPeriod(difference, scale, period, maxPeriod_);
     estimate.f0Hz = static_cast<float>(kSampleRate / period);
     return estimate;
 }

@@ -76,8 +76,9 @@ struct PitchTrack {
 
 // The offline tracker (VoiceFeatures documents its fields): aubio "yinfast" (kPitchWindow
 // samples every kPitchHop) on zeroPhasePitchLowpass(samples), its period doubled or tripled when
-// the raw difference function dips there under half its dip at yin's period (a dominant second
-// or third harmonic), refined on the raw difference function, re-timed to the frame centres;
+// the raw difference function dips within 3% of there under half its dip at yin's period (a
+// dominant second or third harmonic), refined on the raw difference function, re-timed to the
+// frame centres;
 // voicing from the periodicity and range, single-frame blips flipped, octave errors repaired over
 // +-kOctaveRepairFrames; f0 on unvoiced frames interpolated in log frequency between voiced ones
 // (held beyond the first and last). Thread-safe.
