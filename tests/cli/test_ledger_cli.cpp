@@ -679,7 +679,8 @@ private slots:
                 seconds,
                 dsp::fingerprint::kVersion,
                 std::int64_t(landmarks.size()),
-                accord::sha256Hex(accord::ledger::packLandmarks(landmarks))};
+                accord::sha256Hex(accord::ledger::packLandmarks(landmarks)),
+                std::nullopt};
             const std::string text = accord::ledger::fingerprintClaimText(fields);
             return accord::ledger::SignedFingerprints{
                 {text, accord::toHex(accord::sign(key.secretKey, text))}, std::move(landmarks)};
