@@ -728,8 +728,8 @@ private slots:
             [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
                 catalogue.lookup(
                     hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
-                    [&](std::size_t i, std::int64_t recording, const accord::IndexedLandmark& l) {
-                        hit(i, {recording, l.frame, l.span, l.pitchCents});
+                    [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
+                        hit(i, {number, l.frame, l.span, l.pitchCents});
                     });
             },
             &candidates);
