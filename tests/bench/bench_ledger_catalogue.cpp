@@ -12,7 +12,9 @@
 // figures past it need no local index (docs/LEDGER.md "Measured"). The next recordings are
 // fingerprinted on a second thread while a batch is pushed, and at each size the server's own
 // time for one query's lookup is printed (EXPLAIN ANALYZE), to tell the server's share of a
-// query's growth from the client's.
+// query's growth from the client's. The ledger's mixes are also counted as the server's rows alone
+// find them (before identify's second look in the claims' landmarks), and how the rows spread over
+// the hashes is printed at each size (the stop-list's share, each hash field's entropy).
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/crypto.h"
@@ -35,6 +37,7 @@
 #include <cmath>
 #include <deque>
 #include <future>
+#include <map>
 #include <random>
 #include <set>
 
@@ -96,6 +99,7 @@ struct Query {
 struct Side {
     std::vector<double> wall, cpu;
     int foundClean = 0, foundMixed = 0, falseMatches = 0;
+    int mixedAtFirstLook = 0; // the ledger's mixes found by the server's rows alone
 };
 
 double median(std::vector<double> v) {
@@ -135,6 +139,68 @@ std::vector<std::uint32_t> queryHashes(const std::string& path) {
     f.add(planar, query.mono.size());
     f.finish();
     return {hashes.begin(), hashes.end()};
+}
+
+// The query landmarks of `path`, as identify takes them from a 5 s file (one window).
+std::vector<dsp::Landmark> queryLandmarks(const std::string& path) {
+    const Track query = decodeMono(path);
+    return dsp::fingerprintSamples(query.mono, query.rate, dsp::FingerprintSide::Query);
+}
+
+// How the catalogue's rows spread over its hashes (docs/IDENTIFY.md "The stop-list as the
+// catalogue grows"): distinct hashes, those past the cap and their share of the rows, the largest,
+// and the entropy in bits of each of the hash's fields and of the whole hash, over the rows.
+std::string hashSpread(const accord::test::PostgresCluster& cluster) {
+    const QString counts = cluster.psql(
+        QString("SELECT hash, count(*) FROM ledger_landmarks WHERE fingerprint_version = %1 "
+                "GROUP BY hash")
+            .arg(dsp::fingerprint::kVersion),
+        -1);
+    struct Field {
+        const char* name;
+        int shift, bits;
+    };
+    // The fields of the hash (audio/dsp/src/fingerprint.cpp).
+    const Field fields[] = {{"interval 1", 0, 7}, {"interval 2", 7, 7}, {"ratio", 14, 4},
+                            {"register", 18, 4},  {"span", 22, 2},      {"loudest", 24, 2},
+                            {"quietest", 26, 2}};
+    std::vector<std::map<std::uint32_t, double>> perField(std::size(fields));
+    double rows = 0, stoppedRows = 0, joint = 0, largest = 0;
+    std::int64_t distinct = 0, stopped = 0;
+    std::vector<double> rowsPerHash;
+    for (const QString& line : counts.split('\n', Qt::SkipEmptyParts)) {
+        const QStringList parts = line.split('|');
+        const auto hash = std::uint32_t(parts[0].toLongLong());
+        const double n = parts[1].toDouble();
+        rowsPerHash.push_back(n);
+        for (std::size_t f = 0; f < std::size(fields); ++f)
+            perField[f][hash >> fields[f].shift & ((1u << fields[f].bits) - 1)] += n;
+        rows += n;
+        ++distinct;
+        largest = std::max(largest, n);
+        if (n > dsp::fingerprint::kMaxRowsPerHash) {
+            ++stopped;
+            stoppedRows += n;
+        }
+    }
+    for (const double n : rowsPerHash)
+        joint -= n / rows * std::log2(n / rows);
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "%lld distinct hashes, %lld (%.1f%%) past the cap holding %.1f%% of the rows, "
+                  "the largest %.0f; entropy over the rows, bits: whole hash %.2f;",
+                  static_cast<long long>(distinct), static_cast<long long>(stopped),
+                  100.0 * double(stopped) / double(std::max<std::int64_t>(1, distinct)),
+                  100.0 * stoppedRows / std::max(1.0, rows), largest, joint);
+    std::string out = text;
+    for (std::size_t f = 0; f < std::size(fields); ++f) {
+        double h = 0;
+        for (const auto& [value, n] : perField[f])
+            h -= n / rows * std::log2(n / rows);
+        std::snprintf(text, sizeof text, " %s %.2f of %d", fields[f].name, h, fields[f].bits);
+        out += text;
+    }
+    return out;
 }
 
 double fileBytes(const std::string& path) {
@@ -241,7 +307,8 @@ int main(int argc, char** argv) {
     std::printf("bench_ledger_catalogue: PostgreSQL at %s; local side up to %g h\n", url.c_str(),
                 localHours);
     std::printf("| hours | landmark rows | server MiB (rows + index + claims) | push, rows/s | "
-                "ledger 5 s query median ms (CPU here) | ledger found clean, mixed | ledger false "
+                "ledger 5 s query median ms (CPU here) | ledger found clean, mixed (mixed by the "
+                "server's rows alone) | ledger false "
                 "matches | server alone, one query's lookup ms (index pages in memory, read) | "
                 "local index MiB | local add, rows/s | local median ms (CPU) | local found clean, "
                 "mixed | local false matches |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -302,6 +369,22 @@ int main(int argc, char** argv) {
                     ids.push_back(m.id);
                 return ids;
             });
+            // The server's rows alone (identify --ledger before its second look; with an honest
+            // server its verified pass finds the same), untimed.
+            if (i >= 20 && i < 40)
+                for (const dsp::LandmarkMatch& m : dsp::matchLandmarks(
+                         queryLandmarks(q.file),
+                         [&](const std::vector<std::uint32_t>&hashes, const auto&hit) {
+                             catalogue.lookup(
+                                 hashes, dsp::fingerprint::kMaxRowsPerHash,
+                                 dsp::fingerprint::kVersion,
+                                 [&](std::size_t h, std::int64_t recording,
+                                     const IndexedLandmark& l) {
+                                     hit(h, {recording, l.frame, l.span, l.pitchCents});
+                                 });
+                         }))
+                    onLedger.mixedAtFirstLook +=
+                        catalogue.recording(m.recording).fields.pcmSha256 == right;
             if (growLocal)
                 measure(local, [&] {
                     std::vector<std::string> ids;
@@ -331,11 +414,13 @@ int main(int argc, char** argv) {
                           .arg(dsp::fingerprint::kMaxRowsPerHash + 1))
                 .toStdString());
         const auto& top = plan.at(0).at("Plan");
-        std::printf("| %.1f | %lld | %.0f | %.0f | %.1f (%.1f) | %d, %d | %d | %.1f (%lld, %lld) |",
+        std::printf("| %.1f | %lld | %.0f | %.0f | %.1f (%.1f) | %d, %d (first look %d) | %d | "
+                    "%.1f (%lld, %lld) |",
                     hours, static_cast<long long>(landmarkRows), serverBytes / (1 << 20),
                     double(landmarkRows) / pushSeconds, median(onLedger.wall) * 1e3,
                     median(onLedger.cpu) * 1e3, onLedger.foundClean, onLedger.foundMixed,
-                    onLedger.falseMatches, plan.at(0).at("Execution Time").get<double>(),
+                    onLedger.mixedAtFirstLook, onLedger.falseMatches,
+                    plan.at(0).at("Execution Time").get<double>(),
                     static_cast<long long>(top.at("Shared Hit Blocks").get<std::int64_t>()),
                     static_cast<long long>(top.at("Shared Read Blocks").get<std::int64_t>()));
         if (growLocal)
@@ -346,6 +431,7 @@ int main(int argc, char** argv) {
                         local.falseMatches);
         else
             std::printf(" not grown past %g h | | | | |\n", localHours);
+        std::printf("stop-list at %.1f h: %s\n", hours, hashSpread(cluster).c_str());
         std::fflush(stdout);
     }
     std::system(("rm -rf '" + scratch + "'").c_str());

@@ -6,13 +6,17 @@
 // studio's own registry refused on push with nothing of its batch sent; an unreachable server and
 // a ledger newer than this Accord (exit 2, naming it).
 
+#include "accord/audio/audio_file.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
+#include "accord/dsp/fingerprint.h"
 #include "accord/ledger/catalogue.h"
 #include "accord/ledger/ledger.h"
 #include "accord/ledger/records.h"
+#include "accord/workflows/identify.h"
+#include "accord/workflows/ledger_catalogue.h"
 #include "accord/workflows/ledger_sync.h"
 
 #include "postgres_cluster.h"
@@ -23,6 +27,9 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <random>
+#include <set>
 
 using accord::test::runCli;
 
@@ -633,6 +640,112 @@ private slots:
         QVERIFY2(refused.err.contains(renamedIds.split('\n').at(0).toUtf8()) ||
                      refused.err.contains(renamedIds.split('\n').at(1).toUtf8()),
                  refused.err.constData());
+    }
+
+    // A recording most of whose hashes the catalogue holds past the stop-list's cap (copied under
+    // 48 other claims, at frames that line up with nothing): the server's rows alone no longer
+    // match a mix of it, and the second look in its verified claim's landmarks does, at the
+    // recording's own offset (docs/LEDGER.md "Identify on the server"). A near match among the
+    // other claims is looked at too and matches nothing.
+    void catalogueSecondLookPastTheStopList() {
+        ACCORD_REQUIRE_MATERIAL(track, kAdaTrack);
+        ACCORD_REQUIRE_MATERIAL(otherMusic, kOtherMusic);
+        ACCORD_START_POSTGRES(server);
+        QTemporaryDir dir;
+        // Ada's recording: 20 s of her track from 30 s. The query: its 5 s from 10 s, under
+        // another track at 70% of its level.
+        const QString recording = dir.filePath("recording.wav");
+        QVERIFY(accord::test::runTool("sox", {track, recording, "trim", "30", "20"}));
+        const QString excerpt = dir.filePath("excerpt.wav");
+        const QString under = dir.filePath("under.wav");
+        const QString mix = dir.filePath("mix.wav");
+        QVERIFY(accord::test::runTool(
+            "sox", {recording, "-r", "44100", "-c", "2", excerpt, "trim", "10", "5"}));
+        QVERIFY(accord::test::runTool(
+            "sox", {otherMusic, "-r", "44100", "-c", "2", under, "trim", "30", "5"}));
+        QVERIFY(accord::test::runTool("sox", {"-m", "-v", "1", excerpt, "-v", "0.7", under, mix}));
+
+        namespace dsp = accord::dsp;
+        const auto ledger = accord::ledger::Ledger::connect(server.url().toStdString());
+        accord::ledger::Catalogue catalogue(*ledger);
+        auto claimOf = [](const accord::KeyPair& key, const std::string& name, double seconds,
+                          std::vector<accord::IndexedLandmark> landmarks) {
+            const std::string holder = accord::toHex(key.publicKey);
+            const accord::ledger::FingerprintClaimFields fields{
+                holder,
+                name,
+                holder,
+                accord::sha256Hex(name),
+                seconds,
+                dsp::fingerprint::kVersion,
+                std::int64_t(landmarks.size()),
+                accord::sha256Hex(accord::ledger::packLandmarks(landmarks)),
+                std::nullopt};
+            const std::string text = accord::ledger::fingerprintClaimText(fields);
+            return accord::ledger::SignedFingerprints{
+                {text, accord::toHex(accord::sign(key.secretKey, text))}, std::move(landmarks)};
+        };
+        double seconds = 0;
+        const auto landmarks =
+            accord::workflows::fingerprintFile(recording.toStdString(), &seconds);
+        std::vector<accord::ledger::SignedFingerprints> claims{
+            claimOf(accord::generateKeyPair(), "Ada", seconds, landmarks)};
+        // Its hashes stopped but for one in kKeptOneIn, picked by a multiplicative hash (the
+        // hash's own low bits are an interval's cell, which music does not spread evenly): enough
+        // left for a near match, too few for a match.
+        constexpr double kKeptOneIn = 20;
+        std::set<std::uint32_t> stopped;
+        for (const accord::IndexedLandmark& l : landmarks)
+            if (l.hash * 2654435761u >= std::uint32_t(4294967296.0 / kKeptOneIn))
+                stopped.insert(l.hash);
+        std::mt19937 random(7);
+        const accord::KeyPair other = accord::generateKeyPair();
+        for (int c = 0; c < dsp::fingerprint::kMaxRowsPerHash; ++c) {
+            std::vector<accord::IndexedLandmark> copies;
+            for (const std::uint32_t hash : stopped)
+                copies.push_back({hash, std::uint32_t(random() % 20000),
+                                  std::uint16_t(4 + random() % 44), std::int16_t(random() % 6000)});
+            claims.push_back(claimOf(other, "other " + std::to_string(c), 320, copies));
+        }
+        QCOMPARE(catalogue.publish(claims).stored, claims.size());
+
+        // The server's rows alone: the mix is not found.
+        std::vector<float> mono;
+        int rate = 0, channels = 1;
+        accord::audio::readAudioFileInBlocks(
+            mix.toStdString(),
+            [&](int r, int c) {
+                rate = r;
+                channels = c;
+            },
+            [&](const float* const* planar, int frames) {
+                for (int i = 0; i < frames; ++i)
+                    mono.push_back((planar[0][i] + planar[channels - 1][i]) / 2);
+            });
+        std::vector<dsp::LandmarkMatch> candidates;
+        const auto firstLook = dsp::matchLandmarks(
+            dsp::fingerprintSamples(mono, rate, dsp::FingerprintSide::Query),
+            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                catalogue.lookup(
+                    hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
+                    [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
+                        hit(i, {number, l.frame, l.span, l.pitchCents});
+                    });
+            },
+            &candidates);
+        for (const dsp::LandmarkMatch& c : candidates)
+            qInfo() << "first look: recording" << c.recording << c.landmarks << "landmarks in"
+                    << c.onsets << "onsets";
+        QVERIFY(firstLook.empty());
+
+        // identify --ledger: found by the second look, where local identify finds it.
+        const auto found = accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString());
+        QCOMPARE(found.size(), std::size_t(1));
+        QCOMPARE(found.front().id, accord::sha256Hex(std::string("Ada")));
+        QCOMPARE(found.front().ownerName, std::string("Ada"));
+        QVERIFY(std::abs(found.front().recordingOffset - 10) < 0.6);
+        QVERIFY(found.front().fileOffset < 0.6);
+        QVERIFY(std::abs(found.front().speed - 1) < 0.02);
     }
 
     void unreachableServer() {

@@ -87,9 +87,7 @@ void mergeMatch(std::vector<dsp::LandmarkMatch>& matches, const dsp::LandmarkMat
     matches.push_back(found);
 }
 
-// The second look (docs/IDENTIFY.md "Queries"): a recording a query nearly matched is matched
-// again against all of its own landmarks where the near match lies, fingerprinted from its file:
-// the stop-list took the rows of its common hashes, which are often the few landmarks a mix keeps.
+// The second look's gate (docs/IDENTIFY.md "Queries").
 constexpr int kNearMatchLandmarks = 4; // agreeing query landmarks ...
 constexpr int kNearMatchOnsets = 3;    // ... in distinct onsets (a chance line piles on few)
 constexpr std::size_t kSecondLooksPerWindow = 3; // the strongest near matches
@@ -106,32 +104,27 @@ std::string recordingPath(const Registry& registry, const IndexedRecording& reco
 }
 
 // `query` matched against the landmarks of `path` (recording `recording` of the index) on the part
-// the near match `near` lines the query up with, none when it does not match or cannot be read.
+// the near match `near` lines the query up with, fingerprinted from the file (the index keeps one
+// stop row for a stopped hash, so its rows can only come from the audio); none when it does not
+// match or cannot be read.
 std::optional<dsp::LandmarkMatch> matchInRecordingAudio(const std::string& path,
                                                         std::int64_t recording,
                                                         const std::vector<dsp::Landmark>& query,
                                                         const dsp::LandmarkMatch& near) {
-    std::uint32_t firstFrame = UINT32_MAX, lastFrame = 0;
-    for (const dsp::Landmark& l : query) {
-        firstFrame = std::min(firstFrame, l.frame);
-        lastFrame = std::max(lastFrame, l.frame + l.span);
-    }
-    auto onRecording = [&](std::uint32_t frame) {
-        return near.recordingStart +
-               (frame * dsp::fingerprint::kFrameSeconds - near.queryStart) * near.speed;
-    };
-    std::vector<dsp::Landmark> own;
+    const RecordingPart part = secondLookPart(query, near);
+    std::vector<IndexedLandmark> own;
     std::uint32_t frameOffset = 0;
     try {
         std::optional<dsp::Fingerprinter> fingerprinter;
         audio::readAudioFilePartInBlocks(
-            path, onRecording(firstFrame) - kSecondLookMarginSeconds,
-            onRecording(lastFrame) + kSecondLookMarginSeconds,
+            path, part.start, part.end,
             [&](int sampleRate, int channels, std::int64_t firstSample) {
                 frameOffset = std::uint32_t(std::lround(double(firstSample) / sampleRate /
                                                         dsp::fingerprint::kFrameSeconds));
-                fingerprinter.emplace(sampleRate, channels, dsp::FingerprintSide::Index,
-                                      [&](const dsp::Landmark& l) { own.push_back(l); });
+                fingerprinter.emplace(
+                    sampleRate, channels, dsp::FingerprintSide::Index, [&](const dsp::Landmark& l) {
+                        own.push_back({l.hash, l.frame + frameOffset, l.span, l.pitchCents});
+                    });
             },
             [&](const float* const* planar, int frames) {
                 fingerprinter->add(planar, std::size_t(frames));
@@ -140,21 +133,7 @@ std::optional<dsp::LandmarkMatch> matchInRecordingAudio(const std::string& path,
     } catch (const BadInput&) {
         return std::nullopt; // (gone or unreadable since it was indexed: the first look stands)
     }
-    std::sort(own.begin(), own.end(),
-              [](const dsp::Landmark& a, const dsp::Landmark& b) { return a.hash < b.hash; });
-    const auto matches =
-        dsp::matchLandmarks(query, [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
-            for (std::size_t i = 0; i < hashes.size(); ++i) {
-                auto rows = std::equal_range(
-                    own.begin(), own.end(), dsp::Landmark{hashes[i]},
-                    [](const dsp::Landmark& a, const dsp::Landmark& b) { return a.hash < b.hash; });
-                for (auto l = rows.first; l != rows.second; ++l)
-                    hit(i, {recording, l->frame + frameOffset, l->span, l->pitchCents});
-            }
-        });
-    if (matches.empty())
-        return std::nullopt;
-    return matches.front();
+    return matchInOwnLandmarks(query, recording, std::move(own));
 }
 
 // The landmarks of the file at `path`, decoded in blocks, handed to `sink`; returns its seconds.
@@ -321,6 +300,57 @@ IdentifiedRecording identifiedAs(const dsp::LandmarkMatch& match, double recordi
     return r;
 }
 
+std::vector<dsp::LandmarkMatch>
+nearMatchesToLookAt(const std::vector<dsp::LandmarkMatch>& candidates,
+                    const std::vector<dsp::LandmarkMatch>& matches) {
+    std::vector<dsp::LandmarkMatch> near;
+    for (const dsp::LandmarkMatch& c : candidates)
+        if (c.landmarks >= kNearMatchLandmarks && c.onsets >= kNearMatchOnsets &&
+            std::none_of(matches.begin(), matches.end(),
+                         [&](const auto& m) { return m.recording == c.recording; }))
+            near.push_back(c);
+    std::sort(near.begin(), near.end(),
+              [](const auto& a, const auto& b) { return a.landmarks > b.landmarks; });
+    near.resize(std::min(near.size(), kSecondLooksPerWindow));
+    return near;
+}
+
+RecordingPart secondLookPart(const std::vector<dsp::Landmark>& query,
+                             const dsp::LandmarkMatch& near) {
+    std::uint32_t firstFrame = UINT32_MAX, lastFrame = 0;
+    for (const dsp::Landmark& l : query) {
+        firstFrame = std::min(firstFrame, l.frame);
+        lastFrame = std::max(lastFrame, l.frame + l.span);
+    }
+    auto onRecording = [&](std::uint32_t frame) {
+        return near.recordingStart +
+               (frame * dsp::fingerprint::kFrameSeconds - near.queryStart) * near.speed;
+    };
+    return {onRecording(firstFrame) - kSecondLookMarginSeconds,
+            onRecording(lastFrame) + kSecondLookMarginSeconds};
+}
+
+std::optional<dsp::LandmarkMatch> matchInOwnLandmarks(const std::vector<dsp::Landmark>& query,
+                                                      std::int64_t recording,
+                                                      std::vector<IndexedLandmark> own) {
+    auto byHash = [](const IndexedLandmark& a, const IndexedLandmark& b) {
+        return a.hash < b.hash;
+    };
+    std::sort(own.begin(), own.end(), byHash);
+    const auto matches =
+        dsp::matchLandmarks(query, [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+            for (std::size_t i = 0; i < hashes.size(); ++i) {
+                const auto rows =
+                    std::equal_range(own.begin(), own.end(), IndexedLandmark{hashes[i]}, byHash);
+                for (auto l = rows.first; l != rows.second; ++l)
+                    hit(i, {recording, l->frame, l->span, l->pitchCents});
+            }
+        });
+    if (matches.empty())
+        return std::nullopt;
+    return matches.front();
+}
+
 WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index) {
     WindowSearch search;
     search.matchWindow = [&registry, &index](const std::vector<dsp::Landmark>& query) {
@@ -335,17 +365,8 @@ WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index
                              });
             },
             &candidates);
-        // The near matches, strongest first, looked at again in their own audio.
-        std::vector<dsp::LandmarkMatch> near;
-        for (const dsp::LandmarkMatch& c : candidates)
-            if (c.landmarks >= kNearMatchLandmarks && c.onsets >= kNearMatchOnsets &&
-                std::none_of(matches.begin(), matches.end(),
-                             [&](const auto& m) { return m.recording == c.recording; }))
-                near.push_back(c);
-        std::sort(near.begin(), near.end(),
-                  [](const auto& a, const auto& b) { return a.landmarks > b.landmarks; });
-        near.resize(std::min(near.size(), kSecondLooksPerWindow));
-        for (const dsp::LandmarkMatch& c : near) {
+        // The near matches looked at again in their own audio.
+        for (const dsp::LandmarkMatch& c : nearMatchesToLookAt(candidates, matches)) {
             const auto recording = index.recording(c.recording);
             const std::string path = recording ? recordingPath(registry, *recording) : "";
             if (path.empty())

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,29 @@ struct WindowSearch {
 std::vector<std::vector<IdentifiedRecording>>
 searchFileInWindows(const std::string& path, const std::vector<WindowSearch>& searches,
                     const std::atomic<bool>* cancel, double* fileSeconds);
+
+// The second look (docs/IDENTIFY.md "Queries"): the recordings a window's lookups nearly matched
+// (`candidates`, every recording's best fit) and did not match (`matches`), strongest first, at
+// most a few: each is matched again against all of its own landmarks, which the stop-list's
+// dropped hashes (the few a mix keeps, often) do not reach through the lookups.
+std::vector<dsp::LandmarkMatch>
+nearMatchesToLookAt(const std::vector<dsp::LandmarkMatch>& candidates,
+                    const std::vector<dsp::LandmarkMatch>& matches);
+
+// The part of a near match's recording a second look reads, in seconds: the near match's line
+// over the query's span, with a margin either side.
+struct RecordingPart {
+    double start = 0;
+    double end = 0;
+};
+RecordingPart secondLookPart(const std::vector<dsp::Landmark>& query,
+                             const dsp::LandmarkMatch& near);
+
+// `query` matched against `own`, the landmarks of recording `recording` on a part of it: its
+// match, none when it does not pass a match's thresholds.
+std::optional<dsp::LandmarkMatch> matchInOwnLandmarks(const std::vector<dsp::Landmark>& query,
+                                                      std::int64_t recording,
+                                                      std::vector<IndexedLandmark> own);
 
 // identifyFile's search: the local index, matches named from the registry.
 WindowSearch localSearch(const Registry& registry, const FingerprintIndex& index);

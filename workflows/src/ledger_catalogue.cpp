@@ -8,6 +8,7 @@
 #include "accord/dsp/fingerprint.h"
 #include "accord/ledger/catalogue.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -170,7 +171,8 @@ FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& le
 namespace {
 
 // identifyFileOnLedger's search: the server's rows, then the recordings found verified and
-// matched again on their verified landmarks alone.
+// matched again on their verified landmarks alone, and the near matches looked at again in their
+// verified claims' landmarks (the second look, from the catalogue's own rows).
 WindowSearch ledgerSearch(ledger::Ledger& ledger) {
     struct Row {
         std::size_t hashIndex;
@@ -182,6 +184,13 @@ WindowSearch ledgerSearch(ledger::Ledger& ledger) {
         ledger::Catalogue catalogue;
         std::map<std::int64_t, ledger::CatalogueRecording> verified;
         std::map<std::int64_t, std::set<LandmarkKey>> verifiedLandmarks;
+        // The recording with that number, its claim and landmarks verified once per search.
+        const ledger::CatalogueRecording& verifiedRecording(std::int64_t number) {
+            auto known = verified.find(number);
+            if (known == verified.end())
+                known = verified.emplace(number, catalogue.recording(number)).first;
+            return known->second;
+        }
     };
     // Shared by the matcher and the report, which outlive this call.
     const auto found = std::make_shared<Found>(ledger);
@@ -189,41 +198,62 @@ WindowSearch ledgerSearch(ledger::Ledger& ledger) {
     search.matchWindow = [found](const std::vector<dsp::Landmark>& query) {
         // First on the server's rows as they come...
         std::vector<Row> rows;
+        std::vector<dsp::LandmarkMatch> candidates;
         const auto fromServer = dsp::matchLandmarks(
-            query, [&](const std::vector<std::uint32_t>& hashes,
-                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+            query,
+            [&](const std::vector<std::uint32_t>& hashes,
+                const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
                 found->catalogue.lookup(
                     hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
                     [&](std::size_t i, std::int64_t recording, const IndexedLandmark& l) {
                         rows.push_back({i, recording, l});
                         hit(i, {recording, l.frame, l.span, l.pitchCents});
                     });
-            });
-        if (fromServer.empty())
-            return fromServer;
+            },
+            &candidates);
         // ...then, the recordings found verified (their owners' signatures over their
         // landmarks), again on the rows those landmarks hold: a row the server made up or
         // moved counts for nothing (docs/LEDGER.md "Catalogue").
-        for (const dsp::LandmarkMatch& m : fromServer)
-            if (!found->verified.count(m.recording)) {
-                ledger::CatalogueRecording recording = found->catalogue.recording(m.recording);
-                auto& keys = found->verifiedLandmarks[m.recording];
-                for (const IndexedLandmark& l : recording.landmarks)
-                    keys.insert(keyOf(l));
-                found->verified.emplace(m.recording, std::move(recording));
-            }
-        // The same query asks for the same hashes, so the first pass's rows answer it.
-        return dsp::matchLandmarks(
-            query, [&](const std::vector<std::uint32_t>&,
-                       const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                for (const Row& row : rows) {
-                    const auto keys = found->verifiedLandmarks.find(row.recording);
-                    if (keys != found->verifiedLandmarks.end() &&
-                        keys->second.count(keyOf(row.landmark)))
-                        hit(row.hashIndex, {row.recording, row.landmark.frame, row.landmark.span,
-                                            row.landmark.pitchCents});
+        std::vector<dsp::LandmarkMatch> matches;
+        if (!fromServer.empty()) {
+            for (const dsp::LandmarkMatch& m : fromServer)
+                if (!found->verifiedLandmarks.count(m.recording)) {
+                    auto& keys = found->verifiedLandmarks[m.recording];
+                    for (const IndexedLandmark& l : found->verifiedRecording(m.recording).landmarks)
+                        keys.insert(keyOf(l));
                 }
-            });
+            // The same query asks for the same hashes, so the first pass's rows answer it.
+            matches = dsp::matchLandmarks(
+                query, [&](const std::vector<std::uint32_t>&,
+                           const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
+                    for (const Row& row : rows) {
+                        const auto keys = found->verifiedLandmarks.find(row.recording);
+                        if (keys != found->verifiedLandmarks.end() &&
+                            keys->second.count(keyOf(row.landmark)))
+                            hit(row.hashIndex, {row.recording, row.landmark.frame,
+                                                row.landmark.span, row.landmark.pitchCents});
+                    }
+                });
+        }
+        // The second look: the server dropped the rows of every hash past the stop-list's cap,
+        // which are often the few a mix keeps; the claim holds all of the recording's landmarks,
+        // signed, so a near match is matched again on the part of them it lines the query up
+        // with, as local identify does from the recording's audio (docs/LEDGER.md "Identify on
+        // the server"). One claim read per near match, whatever the catalogue's size.
+        for (const dsp::LandmarkMatch& near : nearMatchesToLookAt(candidates, matches)) {
+            const RecordingPart part = secondLookPart(query, near);
+            const double first = part.start / dsp::fingerprint::kFrameSeconds,
+                         last = part.end / dsp::fingerprint::kFrameSeconds;
+            // (A claim's landmarks are packed in frame order, but that is its signer's word, so
+            // the part is picked by a scan, not a search.)
+            std::vector<IndexedLandmark> own;
+            for (const IndexedLandmark& l : found->verifiedRecording(near.recording).landmarks)
+                if (l.frame >= first && l.frame <= last)
+                    own.push_back(l);
+            if (const auto again = matchInOwnLandmarks(query, near.recording, std::move(own)))
+                matches.push_back(*again);
+        }
+        return matches;
     };
     search.report = [found](const std::vector<dsp::LandmarkMatch>& matches) {
         std::vector<IdentifiedRecording> reported;

@@ -38,8 +38,10 @@ FingerprintsPushed pushFingerprints(const Registry& registry, ledger::Ledger& le
 // Every recording of the ledger's catalogue found in the audio file at `path`, as identifyFile
 // finds registered ones: `id` is the recording's PCM SHA-256, `owner` its holder's public key and
 // `ownerName` the name that holder signed. A match is reported only after the recording's claim
-// and landmarks verify, matched again on the verified landmarks alone. Throws BadInput naming the
-// file or the server, IntegrityError naming a claim the server changed.
+// and landmarks verify, matched again on the verified landmarks alone; a recording the server's
+// rows nearly match is matched again on its verified claim's landmarks (the second look: the rows
+// of hashes past the stop-list's cap come back for it alone). Throws BadInput naming the file or
+// the server, IntegrityError naming a claim the server changed.
 std::vector<IdentifiedRecording> identifyFileOnLedger(ledger::Ledger& ledger,
                                                       const std::string& path,
                                                       const std::atomic<bool>* cancel = nullptr,
