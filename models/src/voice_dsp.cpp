@@ -1074,38 +1074,51 @@ void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft) {
 
 void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling) {
     const size_t n = samples.size();
-    std::vector<float> needed(n, 1.0f);
-    bool any = false;
-    for (size_t i = 0; i < n; ++i) {
-        const float magnitude = std::abs(samples[i]);
-        if (magnitude > ceiling) {
-            needed[i] = ceiling / magnitude;
-            any = true;
-        }
-    }
-    if (!any)
-        return;
     const auto half = static_cast<size_t>(std::max(1, sampleRate / 500)); // 2 ms
-    // Minimum over +-half, then the mean over +-half of that: never above the gain a peak
-    // needs (every window averaged at a peak contains the peak), smooth elsewhere.
-    std::vector<float> lowest(n, 1.0f);
-    for (size_t i = 0; i < n; ++i) {
-        if (needed[i] >= 1.0f)
+    const auto isPeak = [&](size_t i) { return std::abs(samples[i]) > ceiling; };
+    // Minimum over +-half, then the mean over +-half of that: never above the gain a peak needs
+    // (every window averaged at a peak contains the peak), smooth elsewhere, and 1 further than
+    // two windows from any peak. So each run of peaks (closer than four windows: their gains
+    // overlap) is limited on its own, with arrays as long as the run and the windows it reaches:
+    // arrays as long as the take cost a convert 1% (docs/ARCHITECTURE.md "Voice model").
+    std::vector<float> needed, lowest;
+    std::vector<double> prefix;
+    for (size_t first = 0; first < n; ++first) {
+        if (!isPeak(first))
             continue;
-        const size_t from = i >= half ? i - half : 0;
-        const size_t to = std::min(n - 1, i + half);
-        for (size_t j = from; j <= to; ++j)
-            lowest[j] = std::min(lowest[j], needed[i]);
-    }
-    std::vector<double> prefix(n + 1, 0.0);
-    for (size_t i = 0; i < n; ++i)
-        prefix[i + 1] = prefix[i] + lowest[i];
-    for (size_t i = 0; i < n; ++i) {
-        const size_t from = i >= half ? i - half : 0;
-        const size_t to = std::min(n - 1, i + half);
-        const double gain = (prefix[to + 1] - prefix[from]) / static_cast<double>(to + 1 - from);
-        samples[i] =
-            static_cast<float>(samples[i] * std::min(gain, static_cast<double>(needed[i])));
+        size_t last = first;
+        for (size_t i = first + 1; i < n && i <= last + 4 * half; ++i)
+            if (isPeak(i))
+                last = i;
+        // Gains under 1 from `from` to `to`; the windows averaged there read `lo` to `hi`.
+        const size_t from = first >= 2 * half ? first - 2 * half : 0;
+        const size_t to = std::min(n - 1, last + 2 * half);
+        const size_t lo = from >= half ? from - half : 0;
+        const size_t hi = std::min(n - 1, to + half);
+        needed.assign(hi - lo + 1, 1.0f);
+        lowest.assign(hi - lo + 1, 1.0f);
+        for (size_t i = first; i <= last; ++i)
+            if (isPeak(i))
+                needed[i - lo] = ceiling / std::abs(samples[i]);
+        for (size_t i = first; i <= last; ++i) {
+            if (needed[i - lo] >= 1.0f)
+                continue;
+            const size_t end = std::min(n - 1, i + half);
+            for (size_t j = i >= half ? i - half : 0; j <= end; ++j)
+                lowest[j - lo] = std::min(lowest[j - lo], needed[i - lo]);
+        }
+        prefix.assign(hi - lo + 2, 0.0);
+        for (size_t j = 0; j <= hi - lo; ++j)
+            prefix[j + 1] = prefix[j] + lowest[j];
+        for (size_t i = from; i <= to; ++i) {
+            const size_t start = i >= half ? i - half : 0;
+            const size_t end = std::min(n - 1, i + half);
+            const double gain =
+                (prefix[end - lo + 1] - prefix[start - lo]) / static_cast<double>(end + 1 - start);
+            samples[i] = static_cast<float>(samples[i] *
+                                            std::min(gain, static_cast<double>(needed[i - lo])));
+        }
+        first = to; // the next run starts over four windows after this one's last peak
     }
 }
 
