@@ -1,6 +1,5 @@
-// Compiled with -fno-trapping-math (models/CMakeLists.txt): without it GCC keeps the clamps below
-// as branches, since a comparison could raise an FP exception nobody here listens for, and does
-// not vectorise the loop. The values are the same either way.
+// Compiled with -fno-trapping-math (models/CMakeLists.txt says why): the clamps below would stop
+// the loop's vectorisation otherwise.
 
 #include "exp_of_each.h"
 
