@@ -2,6 +2,7 @@
 
 #include "output.h"
 
+#include "accord/core/allocator.h"
 #include "accord/core/files.h"
 #include "accord/core/registry.h"
 #include "accord/workflows/convert.h"
@@ -17,6 +18,8 @@ namespace accord::cli {
 using nlohmann::json;
 
 ExitCode runConvertCommand(const Arguments& args, std::ostream& out) {
+    // A convert allocates and frees buffers as long as the take a dozen times over.
+    keepFreedMemoryForReuse();
     auto registry = Registry::open(args.registryPath);
     const auto result = workflows::convertWithVoiceModel(
         *registry, absolutePath(args.required("--model")), absolutePath(args.positionals.at(0)),

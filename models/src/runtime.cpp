@@ -1,5 +1,7 @@
 #include "accord/models/runtime.h"
 
+#include "accord/core/allocator.h"
+
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
@@ -7,7 +9,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <dlfcn.h>
-#include <malloc.h>
 #include <mutex>
 #include <sched.h>
 #include <thread>
@@ -71,15 +72,10 @@ void setBlasThreads(int threads) {
 // ATen allocates every intermediate tensor with malloc and frees it right after; glibc serves
 // blocks above its mmap threshold (128 KiB at first) with fresh mappings and returns freed heap
 // tops to the system, so each training step touched megabytes of new pages: page faults took
-// ~3/4 of a voice-model training step here (0.20 s -> 0.05 s per step with this). Keep tensor-
-// sized blocks (up to 32 MiB, glibc's maximum threshold) on the heap and keep freed memory.
+// ~3/4 of a voice-model training step here (0.20 s -> 0.05 s per step with this).
 void keepTensorMemory() {
     static std::once_flag once;
-    std::call_once(once, [] {
-        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-        mallopt(M_TOP_PAD, 64 * 1024 * 1024);
-    });
+    std::call_once(once, keepFreedMemoryForReuse);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "voice_dsp.h"
 
+#include "exp_of_each.h"
+
 #include "accord/core/errors.h"
 #include "accord/dsp/fft.h"
 #include "accord/dsp/level.h"
@@ -174,12 +176,25 @@ std::vector<std::pair<int, float>> bandsOfBins(int bands) {
     return table;
 }
 
-float interpolateBands(const std::vector<double>& centres, const float* values, double hz) {
+namespace {
+
+// Where `hz` falls between the band centres: the band below and the share of the one above.
+std::pair<std::size_t, double> bandPosition(const std::vector<double>& centres, double hz) {
     const auto upper = std::upper_bound(centres.begin(), centres.end(), hz);
     size_t j = static_cast<size_t>(std::max<std::ptrdiff_t>(upper - centres.begin() - 1, 0));
     j = std::min(j, centres.size() - 2);
-    const double x = std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0);
+    return {j, std::clamp((hz - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0)};
+}
+
+float interpolateAt(const std::pair<std::size_t, double>& position, const float* values) {
+    const auto [j, x] = position;
     return static_cast<float>(values[j] * (1 - x) + values[j + 1] * x);
+}
+
+} // namespace
+
+float interpolateBands(const std::vector<double>& centres, const float* values, double hz) {
+    return interpolateAt(bandPosition(centres, hz), values);
 }
 
 const std::array<float, kSmoothTaps>& smoothingKernel() {
@@ -678,8 +693,11 @@ FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source, HighBand
       noiseCentres_(bandCentres(config.noiseBands)), toBinsH_(bandsOfBins(config.envelopeBands)),
       toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
       logEnvelope_(kBins), logNoise_(kBins), noiseBands_(std::size_t(config.noiseBands)),
-      scratchBands_(std::size_t(config.noiseBands)),
-      performanceLn_(std::size_t(config.noiseBands)) {
+      scratchBands_(std::size_t(config.noiseBands)), performanceLn_(std::size_t(config.noiseBands)),
+      lnScratch_(std::size_t(std::max(maxHarmonics(), kNoiseBins))),
+      expScratch_(lnScratch_.size()) {
+    for (int k = 0; k < kNoiseBins; ++k)
+        noiseBinBands_.push_back(bandPosition(noiseCentres_, k * kRate / kNoiseFrame));
     // Each band's share of the A-weighting over the bins its curve reaches (weightedPower).
     const std::vector<float>& weights = dsp::loudnessWeights();
     bandLoudness_.assign(std::size_t(config.noiseBands), 0.0);
@@ -752,10 +770,9 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
         logNoise_[k] = noiseRow[m] * (1.0 - y) + noiseRow[m + 1] * double(y);
     }
     const double reference = *std::max_element(logNoise_.begin(), logNoise_.end());
-    for (std::size_t k = 0; k < kBins; ++k) {
-        envelope_[k] = float(std::exp(std::min(logEnvelope_[k] - reference, kMaxLogRatio)));
-        noise_[k] = float(std::exp(logNoise_[k] - reference));
-    }
+    // The noise is never over its peak: capped alike, it is the same as uncapped.
+    expOfEach(logEnvelope_.data(), kBins, reference, kMaxLogRatio, envelope_.data());
+    expOfEach(logNoise_.data(), kBins, reference, kMaxLogRatio, noise_.data());
     std::fill(comb_.begin(), comb_.end(), 0.0f);
     double noiseScale = 1;
     const double h1Gain = voiced ? sourceH1Gain(f0, row) : 1.0;
@@ -784,22 +801,24 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
     }
     const double gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
     int harmonics = 0;
-    if (voiced)
-        for (int h = 1; h * f0 < kTopHz && harmonics < maxHarmonics(); ++h) {
-            const double hz = h * f0;
-            const double power =
-                gain * harmonicDensity(f0) *
-                std::exp(std::min(double(interpolateBands(harmonicCentres_, row, hz)) - reference,
-                                  kMaxLogRatio));
-            amplitudes[harmonics++] = float(std::sqrt(power) * harmonicFade(hz));
+    if (voiced) {
+        for (int h = 1; h * f0 < kTopHz && harmonics < maxHarmonics(); ++h)
+            lnScratch_[std::size_t(harmonics++)] =
+                double(interpolateBands(harmonicCentres_, row, h * f0));
+        expOfEach(lnScratch_.data(), std::size_t(harmonics), reference, kMaxLogRatio,
+                  expScratch_.data());
+        for (int h = 0; h < harmonics; ++h) {
+            const double power = gain * harmonicDensity(f0) * expScratch_[std::size_t(h)];
+            amplitudes[h] = float(std::sqrt(power) * harmonicFade((h + 1) * f0));
         }
-    applyH1Gain(f0, h1Gain, amplitudes, harmonics);
-    for (int k = 0; k < kNoiseBins; ++k) {
-        const double hz = k * kRate / kNoiseFrame;
-        noisePsd[k] =
-            float(gain * noiseScale * noiseLowShare_[std::size_t(k)] *
-                  std::exp(double(interpolateBands(noiseCentres_, noiseRow, hz)) - reference));
     }
+    applyH1Gain(f0, h1Gain, amplitudes, harmonics);
+    for (std::size_t k = 0; k < std::size_t(kNoiseBins); ++k)
+        lnScratch_[k] = double(interpolateAt(noiseBinBands_[k], noiseRow));
+    expOfEach(lnScratch_.data(), std::size_t(kNoiseBins), reference, kMaxLogRatio,
+              expScratch_.data());
+    for (std::size_t k = 0; k < std::size_t(kNoiseBins); ++k)
+        noisePsd[k] = float(gain * noiseScale * noiseLowShare_[k] * expScratch_[k]);
     if (highBand_.present() && highBandDensities) {
         // The spectrum this frame's synthesis gives, P = g (E C + N S) as in training
         // (voice_dsp.h), predicts the band above it.
@@ -1055,38 +1074,51 @@ void makeNoiseGrain(const float* psd, const float* draw, dsp::RealFft& fft) {
 
 void limitPeaks(std::vector<float>& samples, int sampleRate, float ceiling) {
     const size_t n = samples.size();
-    std::vector<float> needed(n, 1.0f);
-    bool any = false;
-    for (size_t i = 0; i < n; ++i) {
-        const float magnitude = std::abs(samples[i]);
-        if (magnitude > ceiling) {
-            needed[i] = ceiling / magnitude;
-            any = true;
-        }
-    }
-    if (!any)
-        return;
     const auto half = static_cast<size_t>(std::max(1, sampleRate / 500)); // 2 ms
-    // Minimum over +-half, then the mean over +-half of that: never above the gain a peak
-    // needs (every window averaged at a peak contains the peak), smooth elsewhere.
-    std::vector<float> lowest(n, 1.0f);
-    for (size_t i = 0; i < n; ++i) {
-        if (needed[i] >= 1.0f)
+    const auto isPeak = [&](size_t i) { return std::abs(samples[i]) > ceiling; };
+    // Minimum over +-half, then the mean over +-half of that: never above the gain a peak needs
+    // (every window averaged at a peak contains the peak), smooth elsewhere, and 1 further than
+    // two windows from any peak. So each run of peaks (closer than four windows: their gains
+    // overlap) is limited on its own, with arrays as long as the run and the windows it reaches:
+    // arrays as long as the take cost a convert 1% (docs/ARCHITECTURE.md "Voice model").
+    std::vector<float> needed, lowest;
+    std::vector<double> prefix;
+    for (size_t first = 0; first < n; ++first) {
+        if (!isPeak(first))
             continue;
-        const size_t from = i >= half ? i - half : 0;
-        const size_t to = std::min(n - 1, i + half);
-        for (size_t j = from; j <= to; ++j)
-            lowest[j] = std::min(lowest[j], needed[i]);
-    }
-    std::vector<double> prefix(n + 1, 0.0);
-    for (size_t i = 0; i < n; ++i)
-        prefix[i + 1] = prefix[i] + lowest[i];
-    for (size_t i = 0; i < n; ++i) {
-        const size_t from = i >= half ? i - half : 0;
-        const size_t to = std::min(n - 1, i + half);
-        const double gain = (prefix[to + 1] - prefix[from]) / static_cast<double>(to + 1 - from);
-        samples[i] =
-            static_cast<float>(samples[i] * std::min(gain, static_cast<double>(needed[i])));
+        size_t last = first;
+        for (size_t i = first + 1; i < n && i <= last + 4 * half; ++i)
+            if (isPeak(i))
+                last = i;
+        // Gains under 1 from `from` to `to`; the windows averaged there read `lo` to `hi`.
+        const size_t from = first >= 2 * half ? first - 2 * half : 0;
+        const size_t to = std::min(n - 1, last + 2 * half);
+        const size_t lo = from >= half ? from - half : 0;
+        const size_t hi = std::min(n - 1, to + half);
+        needed.assign(hi - lo + 1, 1.0f);
+        lowest.assign(hi - lo + 1, 1.0f);
+        for (size_t i = first; i <= last; ++i)
+            if (isPeak(i))
+                needed[i - lo] = ceiling / std::abs(samples[i]);
+        for (size_t i = first; i <= last; ++i) {
+            if (needed[i - lo] >= 1.0f)
+                continue;
+            const size_t end = std::min(n - 1, i + half);
+            for (size_t j = i >= half ? i - half : 0; j <= end; ++j)
+                lowest[j - lo] = std::min(lowest[j - lo], needed[i - lo]);
+        }
+        prefix.assign(hi - lo + 2, 0.0);
+        for (size_t j = 0; j <= hi - lo; ++j)
+            prefix[j + 1] = prefix[j] + lowest[j];
+        for (size_t i = from; i <= to; ++i) {
+            const size_t start = i >= half ? i - half : 0;
+            const size_t end = std::min(n - 1, i + half);
+            const double gain =
+                (prefix[end - lo + 1] - prefix[start - lo]) / static_cast<double>(end + 1 - start);
+            samples[i] = static_cast<float>(samples[i] *
+                                            std::min(gain, static_cast<double>(needed[i - lo])));
+        }
+        first = to; // the next run starts over four windows after this one's last peak
     }
 }
 

@@ -216,6 +216,9 @@ private:
     std::vector<float> envelope_, noise_, comb_;
     std::vector<double> logEnvelope_, logNoise_;
     std::vector<float> noiseBands_, scratchBands_, performanceLn_; // noiseBands()'s work
+    std::vector<double> lnScratch_, expScratch_; // shape()'s exponentials, in and out
+    // Per noise grain bin: its band and the share of the next (fixed, so not searched per frame).
+    std::vector<std::pair<std::size_t, double>> noiseBinBands_;
     std::vector<float> quietLn_;       // the artist's quiet spectrum per noise band (ln), or empty
     double quietWeightedLn_ = 0;       // ln of its weightedPower
     std::vector<double> bandLoudness_; // per noise band: the A-weights its curve reaches

@@ -4,6 +4,7 @@
 // gate keeps a re-sung clean voice as clean as the performance (docs/ARCHITECTURE.md "Voice
 // model"). Internal headers: linked like the library's own code.
 
+#include "exp_of_each.h"
 #include "voice_dsp.h"
 
 #include "accord/dsp/analysis_constants.h"
@@ -322,6 +323,78 @@ private Q_SLOTS:
         const double after = 20 * std::log10(double(b[0]) / b[1]);
         QVERIFY2(before > 1, qPrintable(QString::number(before)));
         QVERIFY2(std::abs(after) < 0.05, qPrintable(QString::number(after)));
+    }
+
+    // The synthesiser's exponentials (shape() takes hundreds a frame) are std::exp's to a
+    // float's rounding, capped and floored as shape() needs, for every value it can see.
+    void exponentialsAreStdExpToAFloatsRounding() {
+        std::mt19937_64 random(7);
+        std::uniform_real_distribution<double> value(-800, 80);
+        std::vector<double> x(100000);
+        for (double& v : x)
+            v = value(random);
+        const double offset = 3.25, cap = 50;
+        std::vector<float> single(x.size());
+        std::vector<double> doubles(x.size());
+        voice::expOfEach(x.data(), x.size(), offset, cap, single.data());
+        voice::expOfEach(x.data(), x.size(), offset, cap, doubles.data());
+        int differing = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double exact = std::exp(std::min(x[i] - offset, cap));
+            if (single[i] != float(exact)) {
+                ++differing;
+                QVERIFY2(std::abs(single[i] / float(exact) - 1) < 1.2e-7,
+                         qPrintable(QString::number(x[i])));
+            }
+            if (x[i] - offset > -700)
+                QVERIFY2(std::abs(doubles[i] / exact - 1) < 1e-12,
+                         qPrintable(QString::number(x[i])));
+            else
+                QVERIFY(doubles[i] < 1e-300);
+        }
+        QVERIFY2(differing < 10, qPrintable(QString::number(differing)));
+    }
+
+    // limitPeaks works run of peaks by run of peaks; it gives what the gain computed over the
+    // whole take gives (the minimum of the needed gains over +-2 ms, then its mean over +-2 ms):
+    // lone peaks, runs close enough to share windows, and peaks at both ends.
+    void peaksAreLimitedAsOverTheWholeTake() {
+        constexpr int kTakeRate = 22050;
+        constexpr float kCeiling = 0.99f;
+        std::mt19937_64 random(11);
+        std::normal_distribution<float> gauss(0.0f, 0.25f);
+        std::vector<float> take(kTakeRate);
+        for (float& x : take)
+            x = gauss(random);
+        for (const std::size_t at :
+             {std::size_t(0), std::size_t(3), std::size_t(1000), std::size_t(1100),
+              std::size_t(1300), std::size_t(5000), std::size_t(5001), std::size_t(5200),
+              std::size_t(9000), take.size() - 2, take.size() - 1})
+            take[at] = (at % 2 ? -1.0f : 1.0f) * (1.0f + float(at % 7) / 10);
+        const std::size_t n = take.size(), half = kTakeRate / 500;
+        std::vector<float> needed(n, 1.0f), lowest(n, 1.0f);
+        for (std::size_t i = 0; i < n; ++i)
+            if (std::abs(take[i]) > kCeiling)
+                needed[i] = kCeiling / std::abs(take[i]);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = i >= half ? i - half : 0; j <= std::min(n - 1, i + half); ++j)
+                lowest[j] = std::min(lowest[j], needed[i]);
+        std::vector<float> expected(take);
+        for (std::size_t i = 0; i < n; ++i) {
+            double sum = 0;
+            const std::size_t from = i >= half ? i - half : 0, to = std::min(n - 1, i + half);
+            for (std::size_t j = from; j <= to; ++j)
+                sum += lowest[j];
+            expected[i] = float(take[i] * std::min(sum / double(to + 1 - from), double(needed[i])));
+        }
+        std::vector<float> limited(take);
+        voice::limitPeaks(limited, kTakeRate, kCeiling);
+        for (std::size_t i = 0; i < n; ++i) {
+            QVERIFY2(std::abs(limited[i]) <= kCeiling, qPrintable(QString::number(i)));
+            QVERIFY2(std::abs(limited[i] - expected[i]) <= 1e-6f * std::abs(expected[i]),
+                     qPrintable(QString::number(i)));
+        }
+        QVERIFY(limited[2000] == take[2000]); // far from every peak: untouched
     }
 
     void octaveSuggestions() {
