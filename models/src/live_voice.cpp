@@ -317,7 +317,10 @@ struct LiveVoice::Impl {
     }
 
     // This frame's harmonic amplitudes and noise PSD (voice::FrameShaper, as offline). The
-    // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back.
+    // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back (it
+    // needs the harmonics resolved); an unvoiced frame's shape reads the 8 ms window ending now,
+    // centred 2 ms before the frame, so a sibilant is followed as it starts and ends
+    // (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
     // `heardF0`: the input's own f0, 0 when unvoiced; `referenceDb`: the running 95th percentile
     // of its level.
     void frameParameters(float f0, bool voiced, float levelDb, float heardF0, double referenceDb) {
@@ -332,7 +335,7 @@ struct LiveVoice::Impl {
         shape.voiced = voiced;
         shape.loudnessDb = levelDb;
         shape.belowReferenceDb = float(referenceDb - levelDb);
-        shape.performancePower = analyser.windowPower().data();
+        shape.performancePower = analyser.recentPower().data();
         const float windowCentreF0 = recentHeardF0[2];
         shape.performanceExcess =
             windowCentreF0 > 0
