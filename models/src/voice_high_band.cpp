@@ -16,7 +16,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kEdgeFloorDb = 60;       // the band edge: within this of the long-term peak
-constexpr double kEdgeShare = 0.2;        // the model's edge: a fifth of the sound stops under it
+constexpr double kEdgeShare = 0.5;        // the model's edge: half of the sound stops under it
 constexpr double kHighestHz = 20000;      // no band above
 constexpr double kNarrowestBandHz = 250;  // a band cut by the edge to less is left out
 constexpr double kRidge = 1e-3;           // per frame, keeps a fit on few frames bounded

@@ -79,7 +79,7 @@ public:
     // kept (frames centred on t * hop). `usable` marks the frames to learn from.
     void add(const std::vector<float>& samples, int rate, const dsp::VoiceFeatures& features,
              const std::vector<std::uint8_t>& usable);
-    // The fit up to the band edge that most of the sound reaches (the edge under which a fifth of
+    // The fit up to the band edge that most of the sound reaches (the edge under which half of
     // the recordings' seconds stop): band-limited (no bands) when it is at or under 8 kHz. Each
     // band learns from the recordings that reach it.
     HighBandModel solve() const;
