@@ -153,6 +153,7 @@ struct LiveVoice::Impl {
     std::array<float, voice::kGlideFrames> recentHeardF0{}; // the input's (0: unvoiced)
     std::vector<float> noisePsd;
     std::array<float, voice::kHighBands> highBandDensities{};
+    voice::TypicalBrightness typicalBrightness;   // the input's voiced frames' so far
     std::optional<voice::HighBandVoice> highBand; // at the host rate, made by prepare()
     voice::HarmonicOscillators oscillators;
     std::mt19937_64 random{0x5eed};
@@ -317,7 +318,10 @@ struct LiveVoice::Impl {
     }
 
     // This frame's harmonic amplitudes and noise PSD (voice::FrameShaper, as offline). The
-    // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back.
+    // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back (it
+    // needs the harmonics resolved); an unvoiced frame's shape and a voiced frame's brightness
+    // read the 8 ms window ending now, centred 2 ms before the frame, so a sibilant is followed
+    // as it starts and ends (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
     // `heardF0`: the input's own f0, 0 when unvoiced; `referenceDb`: the running 95th percentile
     // of its level.
     void frameParameters(float f0, bool voiced, float levelDb, float heardF0, double referenceDb) {
@@ -332,7 +336,12 @@ struct LiveVoice::Impl {
         shape.voiced = voiced;
         shape.loudnessDb = levelDb;
         shape.belowReferenceDb = float(referenceDb - levelDb);
-        shape.performancePower = analyser.windowPower().data();
+        shape.performancePower = analyser.recentPower().data();
+        if (voiced && highBandModel.present()) {
+            const double brightness = voice::lowBandShape(analyser.recentPower().data()).brightness;
+            typicalBrightness.add(brightness);
+            shape.brightnessDeviation = typicalBrightness.deviation(brightness);
+        }
         const float windowCentreF0 = recentHeardF0[2];
         shape.performanceExcess =
             windowCentreF0 > 0

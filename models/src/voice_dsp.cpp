@@ -826,7 +826,10 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
         for (std::size_t k = 0; k < kBins; ++k)
             synthesised_[k] =
                 float(gain * (double(envelope_[k]) * comb_[k] + double(noise_[k]) * s));
-        highBand_.predict(lowBandShape(synthesised_.data()), voiced, highBandDensities);
+        LowBandShape low = lowBandShape(synthesised_.data());
+        if (voiced)
+            low.referenceDensity = highBand_.voicedReference(low, frame.brightnessDeviation);
+        highBand_.predict(low, voiced, highBandDensities);
     }
     return harmonics;
 }
@@ -981,6 +984,18 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
     if (highBandDensities)
         highBandDensities->assign(frames * kHighBands, 0.0f);
     const std::vector<float> levels = levelsBeforeSpread(loudnessDb);
+    // The input's voiced frames' brightness against their typical over the take, for the band
+    // above 8 kHz (voice_high_band.h).
+    std::vector<double> brightness;
+    TypicalBrightness typical;
+    if (highBand.present() && performancePower.size() >= frames * kBins) {
+        brightness.resize(frames);
+        for (size_t t = 0; t < frames; ++t)
+            if (voiced[t]) {
+                brightness[t] = lowBandShape(performancePower.data() + t * kBins).brightness;
+                typical.add(brightness[t]);
+            }
+    }
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
     std::vector<float> scratch(static_cast<std::size_t>(FrameShaper::maxHarmonics()));
@@ -994,6 +1009,8 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.performanceExcess = performanceExcess[t];
         if (performancePower.size() >= (t + 1) * kBins)
             frame.performancePower = performancePower.data() + t * kBins;
+        if (!brightness.empty() && voiced[t])
+            frame.brightnessDeviation = typical.deviation(brightness[t]);
         const int harmonics =
             shaper.shape(frame, scratch.data(), noisePsd.data() + t * kNoiseBins,
                          highBandDensities ? highBandDensities->data() + t * kHighBands : nullptr);

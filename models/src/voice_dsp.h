@@ -178,6 +178,9 @@ public:
         float belowReferenceDb = 0; // the input's level under its 95th percentile (quietWeight)
         const float* performancePower = nullptr; // the input's power spectrum (kBins) there
         double performanceExcess = -1;           // betweenHarmonicExcess of the input; < 0: no gate
+        // Voiced: the input's brightness over its typical (TypicalBrightness::deviation), which
+        // the band above 8 kHz follows.
+        double brightnessDeviation = 0;
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
     // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`

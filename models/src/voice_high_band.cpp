@@ -15,8 +15,11 @@ namespace accord::models::voice {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kEdgeFloorDb = 60;       // the band edge: within this of the long-term peak
-constexpr double kEdgeShare = 0.2;        // the model's edge: a fifth of the sound stops under it
+constexpr double kEdgeFloorDb = 60;      // the band edge: within this of the long-term peak
+constexpr double kEdgeShare = 0.5;       // the model's edge: half of the sound stops under it
+constexpr double kMostBrightnessDb = 30; // TypicalBrightness's bound
+constexpr double kDarkestDb = -90;       // its histogram's first bin (a voice's sit near -52 dB)
+constexpr double kBinsPerDb = 4;
 constexpr double kHighestHz = 20000;      // no band above
 constexpr double kNarrowestBandHz = 250;  // a band cut by the edge to less is left out
 constexpr double kRidge = 1e-3;           // per frame, keeps a fit on few frames bounded
@@ -127,7 +130,38 @@ LowBandShape lowBandShape(const float* power) {
     const double all = bandDensity(power, 0, 7000);
     shape.features = {1.0, clampedLog(mid / shape.referenceDensity),
                       clampedLog(shape.referenceDensity / all)};
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    double weighted = 0;
+    for (int k = 0; k < an::kSpectrumBins; ++k)
+        weighted += double(weights[std::size_t(k)]) * power[k];
+    // Not clamped as the features are: ln ratios of a density to a power sit around -12.
+    shape.brightness =
+        std::log(std::max(shape.referenceDensity, 1e-30) / std::max(weighted, 1e-30));
     return shape;
+}
+
+void TypicalBrightness::add(double brightness) {
+    const double db = brightness * 10 / std::log(10.0);
+    const int bin = int(std::floor((db - kDarkestDb) * kBinsPerDb));
+    ++histogram_[std::size_t(std::clamp(bin, 0, kHistogramBins - 1))];
+    ++frames_;
+}
+
+double TypicalBrightness::median() const {
+    std::uint32_t seen = 0;
+    for (int bin = 0; bin < kHistogramBins; ++bin) {
+        seen += histogram_[std::size_t(bin)];
+        if (frames_ > 0 && 2 * seen >= frames_)
+            return (kDarkestDb + (bin + 0.5) / kBinsPerDb) * std::log(10.0) / 10;
+    }
+    return 0;
+}
+
+double TypicalBrightness::deviation(double brightness) const {
+    if (frames_ == 0)
+        return 0;
+    const double most = kMostBrightnessDb * std::log(10.0) / 10;
+    return std::clamp(brightness - median(), -most, most);
 }
 
 double HighBandModel::bandHighHz(int band) const {
@@ -144,13 +178,24 @@ void HighBandModel::predict(const LowBandShape& low, bool voicedFrame, float* de
     }
 }
 
+double HighBandModel::voicedReference(const LowBandShape& synthesised, double deviation) const {
+    if (std::isnan(voicedBrightness))
+        return synthesised.referenceDensity;
+    // referenceDensity / exp(brightness) is the frame's A-weighted power.
+    return synthesised.referenceDensity *
+           std::exp(voicedBrightness + deviation - synthesised.brightness);
+}
+
 nlohmann::json HighBandModel::toJson() const {
     nlohmann::json voicedFits = nlohmann::json::array(), unvoicedFits = nlohmann::json::array();
     for (int j = 0; j < bands; ++j) {
         voicedFits.push_back(voiced[std::size_t(j)]);
         unvoicedFits.push_back(unvoiced[std::size_t(j)]);
     }
-    return {{"bands", bands}, {"voiced", voicedFits}, {"unvoiced", unvoicedFits}};
+    nlohmann::json json = {{"bands", bands}, {"voiced", voicedFits}, {"unvoiced", unvoicedFits}};
+    if (!std::isnan(voicedBrightness))
+        json["voicedBrightness"] = voicedBrightness;
+    return json;
 }
 
 HighBandModel HighBandModel::fromMetrics(const nlohmann::json& metrics) {
@@ -184,6 +229,10 @@ HighBandModel HighBandModel::fromMetrics(const nlohmann::json& metrics) {
     };
     if (read("voiced", model.voiced) && read("unvoiced", model.unvoiced))
         model.bands = bands;
+    const auto brightness = fits->find("voicedBrightness");
+    if (brightness != fits->end() && brightness->is_number() &&
+        std::abs(brightness->get<double>()) < 100)
+        model.voicedBrightness = brightness->get<double>();
     return model;
 }
 
@@ -252,6 +301,15 @@ HighBandModel HighBandFit::solve() const {
     while (bands < kHighBands &&
            model.bandHighHz(bands) - model.bandLowHz(bands) >= kNarrowestBandHz)
         ++bands;
+    TypicalBrightness typical;
+    bool anyVoiced = false;
+    for (const Frame& frame : frames_)
+        if (frame.voiced) {
+            typical.add(frame.low.brightness);
+            anyVoiced = true;
+        }
+    if (anyVoiced)
+        model.voicedBrightness = typical.median();
     using Matrix = std::array<std::array<double, kHighBandFeatures>, kHighBandFeatures>;
     using Vector = std::array<double, kHighBandFeatures>;
     for (int j = 0; j < bands; ++j) {

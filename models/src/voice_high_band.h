@@ -14,6 +14,11 @@
 //     by them, interpolated between frames as the harmonics are; on voiced frames the noise is
 //     modulated at the fundamental's phase, as a voice's aspiration is, so it sounds with the
 //     voice rather than as hiss beside it.
+// On voiced frames the densities are anchored to the performance's brightness rather than to the
+// network's 5-7 kHz: the voice's typical brightness (measured in training) moved by the frame's
+// brightness over the performance's own typical, so the top follows the performance's
+// articulation frame by frame in the voice's timbre (docs/ARCHITECTURE.md "Voice model", "Full
+// band").
 // The crossover: the high band rises as sin^2 over 7-8 kHz and the synthesiser's noise falls as
 // cos^2 there (voice::FrameShaper), so the two sum to the learned density with no hole or bump.
 // A model whose recordings stop at or below 8 kHz has no high band: it never invents a top it did
@@ -25,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -51,8 +57,29 @@ double measuredBandEdgeHz(const std::vector<float>& samples, int rate);
 struct LowBandShape {
     std::array<double, kHighBandFeatures> features{};
     double referenceDensity = 0; // power per Hz at 5-7 kHz
+    double brightness = 0; // ln of referenceDensity over the A-weighted power (dsp::levelDb's)
 };
 LowBandShape lowBandShape(const float* power);
+
+// The typical brightness (LowBandShape::brightness) of voiced frames: their median, from a
+// histogram, for a voice's training recordings and for a performance (the whole take offline,
+// the frames so far live). A median, not a mean: a voiced frame's brightness spans 30 dB (a
+// vowel's to a voiced fricative's), and the share of fricatives the tracker calls voiced differs
+// between offline and live (live voices more frames). Allocates nothing.
+class TypicalBrightness {
+public:
+    void add(double brightness);
+    double median() const; // 0 before any frame
+    // A frame's brightness over the median (ln), bounded by kMostBrightnessDb (30 dB: a 12 dB
+    // bound held a fifth of the voiced frames, the fricatives, and put the live top 2.7 dB under
+    // the offline one's); 0 before any frame.
+    double deviation(double brightness) const;
+
+private:
+    static constexpr int kHistogramBins = 400; // 0.25 dB each, from -90 dB
+    std::array<std::uint32_t, kHistogramBins> histogram_{};
+    std::uint32_t frames_ = 0;
+};
 
 // The learned high band: the model's band edge and, per band, the fit for voiced and unvoiced
 // frames (ln density relative to the reference, linear in the features).
@@ -60,12 +87,19 @@ struct HighBandModel {
     double bandEdgeHz = 0; // measured on the training recordings (HighBandFit); 0: unknown
     int bands = 0;         // high bands in use; 0: none (band-limited, or an older model)
     std::array<std::array<float, kHighBandFeatures>, kHighBands> voiced{}, unvoiced{};
+    // The voice's voiced frames' typical brightness (TypicalBrightness); NaN for a model
+    // trained before it was kept, whose voiced frames keep the network's 5-7 kHz as reference.
+    double voicedBrightness = std::numeric_limits<double>::quiet_NaN();
 
     bool present() const { return bands > 0; }
     double bandLowHz(int band) const { return kHighBandEdgesHz[std::size_t(band)]; }
     double bandHighHz(int band) const;
     // Power per Hz of each band in use (`bands` values).
     void predict(const LowBandShape& low, bool voicedFrame, float* densities) const;
+    // The 5-7 kHz density a voiced frame's bands are relative to: the synthesised frame's
+    // A-weighted power at the voice's brightness moved by the performance's `deviation`
+    // (TypicalBrightness); the synthesised density itself without a voicedBrightness.
+    double voicedReference(const LowBandShape& synthesised, double deviation) const;
 
     nlohmann::json toJson() const; // the card's metrics "highBand"
     // From a card's metrics ("bandEdgeHz", "highBand"); none when absent or malformed.
@@ -79,7 +113,7 @@ public:
     // kept (frames centred on t * hop). `usable` marks the frames to learn from.
     void add(const std::vector<float>& samples, int rate, const dsp::VoiceFeatures& features,
              const std::vector<std::uint8_t>& usable);
-    // The fit up to the band edge that most of the sound reaches (the edge under which a fifth of
+    // The fit up to the band edge that most of the sound reaches (the edge under which half of
     // the recordings' seconds stop): band-limited (no bands) when it is at or under 8 kHz. Each
     // band learns from the recordings that reach it.
     HighBandModel solve() const;

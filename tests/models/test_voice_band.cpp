@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -41,21 +42,28 @@ constexpr int kRate = 44100;
 constexpr int kSteps = 150;
 constexpr int kChannels = 16;
 
-// Mean power of `x` between loHz and hiHz (1024-point Hann frames, half overlapped).
-double bandPower(const std::vector<float>& x, int rate, double loHz, double hiHz) {
+// The power of `x` between loHz and hiHz in each 1024-point Hann frame (23 ms), half overlapped.
+std::vector<double> framePowers(const std::vector<float>& x, int rate, double loHz, double hiHz) {
     test::HannSpectrum spectrum(1024);
-    double sum = 0;
-    int frames = 0;
+    std::vector<double> powers;
     for (std::int64_t centre = 512; centre + 512 < std::int64_t(x.size()); centre += 512) {
         const std::vector<double>& p = spectrum.frame(x, centre);
+        double sum = 0;
         for (std::size_t k = 0; k < p.size(); ++k) {
             const double hz = double(k) * rate / spectrum.window();
             if (hz >= loHz && hz < hiHz)
                 sum += p[k];
         }
-        ++frames;
+        powers.push_back(sum);
     }
-    return sum / std::max(frames, 1);
+    return powers;
+}
+
+// Their mean.
+double bandPower(const std::vector<float>& x, int rate, double loHz, double hiHz) {
+    const std::vector<double> powers = framePowers(x, rate, loHz, hiHz);
+    return std::accumulate(powers.begin(), powers.end(), 0.0) /
+           double(std::max<std::size_t>(powers.size(), 1));
 }
 
 double db(double ratio) {
@@ -147,6 +155,38 @@ private Q_SLOTS:
                  qPrintable(QString("%1 vs %2 dB").arg(above(sung)).arg(above(heldOut_))));
     }
 
+    // The band above 8 kHz follows the voice frame by frame, not only on average: re-singing the
+    // clip it never heard, the output's 8-10.5 kHz level in each 23 ms frame stays near the
+    // voice's there (the spread of their difference in dB, over frames within 30 dB of the clip's
+    // loudest). Voiced frames take the level from the performance's brightness against its
+    // typical (docs/ARCHITECTURE.md "Voice model", "Full band"): 3.4 dB here; taken from the
+    // network's 5-7 kHz, which follows a frame's brightness only on average, 4.9 dB.
+    void theHighBandFollowsTheVoiceFrameByFrame() {
+        const std::vector<float> sung = full_->convert(heldOut_, kRate);
+        const std::vector<double> voiceHigh = framePowers(heldOut_, kRate, 8000, 10500);
+        const std::vector<double> voiceLow = framePowers(heldOut_, kRate, 0, 8000);
+        const std::vector<double> sungHigh = framePowers(sung, kRate, 8000, 10500);
+        std::vector<double> lowDb;
+        for (const double p : voiceLow)
+            lowDb.push_back(db(p));
+        const double sounding = test::percentileValue(lowDb, 95) - 30;
+        std::vector<double> difference;
+        for (std::size_t t = 0; t < voiceHigh.size(); ++t)
+            if (lowDb[t] > sounding)
+                difference.push_back(db(sungHigh[t]) - db(voiceHigh[t]));
+        const double mean =
+            std::accumulate(difference.begin(), difference.end(), 0.0) / double(difference.size());
+        double square = 0;
+        for (const double d : difference)
+            square += (d - mean) * (d - mean);
+        const double spread = std::sqrt(square / double(difference.size()));
+        qInfo("8-10.5 kHz, the output's frame levels against the voice's (%zu frames): spread "
+              "%.1f dB, mean %+.1f dB",
+              difference.size(), spread, mean);
+        QVERIFY(difference.size() >= 100);
+        QVERIFY2(spread < 4.2, qPrintable(QString("%1 dB").arg(spread)));
+    }
+
     // The crossover (7-8 kHz: the synthesiser's noise gives way to the band above) leaves no
     // hole and no bump: 7.5-8.5 kHz sits between its neighbours as it does in the voice.
     void theCrossoverLeavesNoHoleOrBump() {
@@ -233,10 +273,11 @@ private Q_SLOTS:
         const double offlineDb = db(bandPower(offline, kRate, 8000, 10500));
         const double liveDb = db(bandPower(played, kRate, 8000, 10500));
         qInfo("8-10.5 kHz: offline %.1f dB, live %.1f dB", offlineDb, liveDb);
-        // 2.5 dB: unvoiced frames take the performance's own spectrum (a sibilant's top lifts
-        // the band), offline at the frame, live from the analyser's window ending now, centred
-        // ~14 ms earlier, which follows a sibilant less closely (1.2 dB apart before, 2.1 after).
-        QVERIFY2(std::abs(offlineDb - liveDb) < 2.5,
+        // Unvoiced frames take the performance's own spectrum (a sibilant's top lifts the band),
+        // offline at the frame, live from the analyser's 8 ms window ending now, centred 2 ms
+        // before the frame (the 32 ms one, centred 14 ms before it, left live 2.1 dB under
+        // offline); voiced frames the performance's brightness, read alike. 0.9 dB here.
+        QVERIFY2(std::abs(offlineDb - liveDb) < 2,
                  qPrintable(QString("%1 vs %2 dB").arg(offlineDb).arg(liveDb)));
         // Frame by frame (46 ms): the high band's course in dB correlates.
         std::vector<double> a, b;

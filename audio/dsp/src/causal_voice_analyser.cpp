@@ -28,6 +28,7 @@ CausalVoiceAnalyser::CausalVoiceAnalyser(const PitchOptions& options)
     // A periodic Hann window of L samples has sum w^2 = 3L/8.
     levelScale_ = spectrumWindowPower() / (3.0 / 8.0 * kLevelWindow);
     power_.resize(kSpectrumBins);
+    recentPower_.resize(kSpectrumBins);
     pitchHistory_.resize(static_cast<size_t>(yin_.historyLength()));
     const int ring = powerOfTwoAtLeast(std::max(kSpectrumSize, yin_.historyLength()));
     ringMask_ = ring - 1;
@@ -59,10 +60,10 @@ float CausalVoiceAnalyser::levelOfLastWindow() {
     for (int n = 0; n < kLevelWindow; ++n)
         x[n] = sampleAt(signal_, pushed_ - kLevelWindow + n) * levelWindow_[static_cast<size_t>(n)];
     fft_.forward();
-    powerSpectrum(fft_.spectrum(), kSpectrumBins, power_.data());
-    for (float& p : power_)
+    powerSpectrum(fft_.spectrum(), kSpectrumBins, recentPower_.data());
+    for (float& p : recentPower_)
         p = static_cast<float>(p * levelScale_);
-    return levelDb(power_.data());
+    return levelDb(recentPower_.data());
 }
 
 void CausalVoiceAnalyser::mfccOfLastWindow() {

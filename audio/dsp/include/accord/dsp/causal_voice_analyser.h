@@ -55,6 +55,11 @@ public:
     // The power spectrum (analysis::kSpectrumBins) of the 32 ms window ending at the newest
     // sample, the one the frame's MFCCs come from (the offline frame index - 1's spectrum).
     const std::vector<float>& windowPower() const { return power_; }
+    // The power spectrum (analysis::kSpectrumBins) of the 8 ms level window ending at the newest
+    // sample, scaled as the 32 ms window's: centred 2 ms before the frame's placement where
+    // windowPower() is centred 14 ms before it, so it follows a sibilant's onset and end (the live
+    // node's unvoiced frames: docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
+    const std::vector<float>& recentPower() const { return recentPower_; }
     std::int64_t samplesPushed() const { return pushed_; }
 
 private:
@@ -67,7 +72,7 @@ private:
     CausalPitchLowpass lowpass_;
     CausalYin yin_;
     RealFft fft_{analysis::kSpectrumSize};
-    std::vector<float> levelWindow_, power_, pitchHistory_;
+    std::vector<float> levelWindow_, power_, recentPower_, pitchHistory_;
     double levelScale_ = 1;
     int ringMask_ = 0;
     std::vector<float> signal_, lowpassed_; // rings by absolute sample index
