@@ -15,9 +15,10 @@ struct TranscribedNote {
     int velocity = 64; // 1..127, from the note's peak level
 };
 
-// Bumped whenever the notes a recording gives change: transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 6;
+// Bumped whenever the notes a recording gives change, or the melody made of them
+// (audio::melodyFromTranscription at audio::transcriptionTempo, since version 7): transcriptions
+// kept from another version are made again.
+constexpr int kTranscriptionVersion = 7;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise.
 constexpr double kShortestTranscribedNoteSeconds = 0.04;
