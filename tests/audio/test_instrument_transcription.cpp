@@ -165,6 +165,50 @@ private Q_SLOTS:
         QVERIFY(dsp::transcribeMonophonic(silence.data(), silence.size(), kRate).empty());
     }
 
+    // The tempo read from a transcription (docs/NOTES.md "Tempo of a transcribed stem"): within 3%
+    // of the tune's own when it lies in 85-170 bpm; outside, at the power-of-two multiple inside
+    // that range (the melody alone does not say which level of its metre is the beat, so 200 bpm
+    // in eighths and 100 bpm in sixteenths are the same notes). The melody in beats then spans as
+    // many beats as the played one.
+    void aRenderedTuneComesBackAtItsTempo_data() {
+        QTest::addColumn<double>("bpm");
+        QTest::addColumn<double>("expected");
+        QTest::newRow("90 bpm") << 90.0 << 90.0;
+        QTest::newRow("150 bpm") << 150.0 << 150.0;
+        QTest::newRow("200 bpm, read at 100") << 200.0 << 100.0;
+    }
+    void aRenderedTuneComesBackAtItsTempo() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(double, bpm);
+        QFETCH(double, expected);
+        const Melody played = melodyOf({67, 69, 71, 72, 74, 72, 71, 69, 67, 64, 66, 67, 69,
+                                        71, 69, 67, 62, 64, 66, 67, 71, 69, 67, 66, 67},
+                                       {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, bpm);
+        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, 71, kRate));
+        const auto notes = dsp::transcribeMonophonic(mono.data(), mono.size(), kRate);
+        const double tempo = transcriptionTempo(notes);
+        qInfo("played at %.1f bpm, read as %.2f bpm", bpm, tempo);
+        QVERIFY2(std::abs(tempo / expected - 1) < 0.03, qPrintable(QString::number(tempo)));
+        const Melody melody = melodyFromTranscription(notes, tempo);
+        QCOMPARE(melody.tempo[0].bpm, tempo);
+        // From the first onset to the last, in the tempo's beats (a power-of-two multiple of the
+        // played ones).
+        const double span = melody.notes.back().start - melody.notes.front().start;
+        const double playedSpan =
+            (played.notes.back().start - played.notes.front().start) * expected / bpm;
+        QVERIFY2(std::abs(span / playedSpan - 1) < 0.03, qPrintable(QString::number(span)));
+    }
+
+    void tooFewNotesForATempo() {
+        std::vector<dsp::TranscribedNote> notes;
+        for (std::size_t i = 0; i < kFewestTempoGaps; ++i)
+            notes.push_back({0.4 * double(i), 0.4 * double(i) + 0.3, 60, 90});
+        QCOMPARE(transcriptionTempo(notes), kUnknownTranscriptionBpm); // one gap short
+        notes.push_back(
+            {0.4 * double(kFewestTempoGaps), 0.4 * double(kFewestTempoGaps) + 0.3, 60, 90});
+        QVERIFY(std::abs(transcriptionTempo(notes) - 150) < 1e-6); // 0.4 s gaps: 150 bpm
+    }
+
     void transcriptionBecomesAMelodyInBeats() {
         const std::vector<dsp::TranscribedNote> notes = {
             {0.5, 1.0, 60, 80}, {0.99, 1.5, 62, 90}, {1.5, 1.50001, 64, 90}, {2.0, 2.25, 65, 70}};

@@ -2,7 +2,10 @@
 // tunes (through abc2midi, scripts/fetch-material.sh) played by FluidSynth with several General
 // MIDI instruments, transcribed by transcribeMonophonic and, side by side, by aubionotes
 // (aubio-tools) on the same WAV files; scored with mir_eval's note convention
-// (tests/audio/note_matching.h). Prints precision, recall and F per instrument and overall.
+// (tests/audio/note_matching.h). Prints precision, recall and F per instrument and overall, and
+// how often the tempo read from the transcription (audio::transcriptionTempo) is the tune's own,
+// within 4% or at a power-of-two multiple, beside `aubio tempo` (aubio-tools) on the same files
+// (docs/NOTES.md "Tempo of a transcribed stem").
 //
 //   bench_transcription [--notes N (64)] [--peer AUBIONOTES_OPTIONS]... [--no-peer]
 //                       [--only GM_PROGRAM]... [--keep DIR]
@@ -13,6 +16,7 @@
 #include "accord/audio/audio_io.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
+#include "accord/audio/transcription.h"
 #include "accord/dsp/transcription.h"
 
 #include "bench_common.h"
@@ -73,7 +77,43 @@ struct Take {
     const Program* program;
     std::vector<TimedNote> reference;
     std::string wav;
+    double bpm; // the tune's tempo at its first note
 };
+
+// A tempo read as `estimate` against the tune's `bpm`: 0 within 4%, 1 within 4% of a power-of-two
+// multiple (the beat read at another level of the metre), 2 otherwise.
+constexpr double kTempoTolerance = 0.04;
+int tempoClass(double estimate, double bpm) {
+    const double octaves = std::log2(estimate / bpm);
+    const double offMultiple = std::abs(octaves - std::round(octaves));
+    if (std::abs(octaves) <= std::log2(1 + kTempoTolerance))
+        return 0;
+    return offMultiple <= std::log2(1 + kTempoTolerance) ? 1 : 2;
+}
+
+struct TempoCount {
+    int classes[3] = {0, 0, 0};
+    void add(double estimate, double bpm) { ++classes[tempoClass(estimate, bpm)]; }
+};
+
+// `aubio tempo`'s estimate for `wav` (it prints "BPM bpm"); 0 when it prints none.
+double aubioTempoOf(const std::string& wav) {
+    const std::string command = "aubio tempo '" + wav + "' 2>/dev/null";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    double bpm = 0;
+    char line[256];
+    while (pipe && std::fgets(line, sizeof line, pipe.get()))
+        std::sscanf(line, "%lf", &bpm);
+    return bpm;
+}
+
+double tempoAtFirstNote(const Melody& melody) {
+    double bpm = melody.tempo.front().bpm;
+    for (const TempoChange& change : melody.tempo)
+        if (change.beat <= melody.notes.front().start)
+            bpm = change.bpm;
+    return bpm;
+}
 
 // aubionotes with `settings` (its command-line options); its lines are "pitch onset offset" (a
 // lone time first).
@@ -170,6 +210,7 @@ int main(int argc, char** argv) {
 
     std::vector<Take> takes;
     NoteScore allOurs, allHalves[2];
+    TempoCount tempoFromTranscription[std::size(kPrograms)], tempoFromPlayed[std::size(kPrograms)];
     double audioSeconds = 0, ourSeconds = 0;
     for (const Program& program : kPrograms) {
         if (!onlyPrograms.empty() && std::find(onlyPrograms.begin(), onlyPrograms.end(),
@@ -192,7 +233,13 @@ int main(int argc, char** argv) {
             std::vector<TimedNote> estimated;
             for (const auto& note : transcribed)
                 estimated.push_back({note.onset, note.pitch});
-            Take take{&program, referenceOf(melody), {}};
+            Take take{&program, referenceOf(melody), {}, tempoAtFirstNote(melody)};
+            tempoFromTranscription[&program - kPrograms].add(audio::transcriptionTempo(transcribed),
+                                                             take.bpm);
+            std::vector<dsp::TranscribedNote> played;
+            for (const TimedNote& note : take.reference)
+                played.push_back({note.onset, note.onset + 0.1, note.pitch, 100});
+            tempoFromPlayed[&program - kPrograms].add(audio::transcriptionTempo(played), take.bpm);
             const NoteScore score = test::scoreNotes(take.reference, estimated);
             ours += score;
             halves[index % 2] += score;
@@ -218,6 +265,24 @@ int main(int argc, char** argv) {
                 allHalves[1].f());
     std::printf("  transcription speed: %.1fx real time (%.0f s of audio)\n",
                 audioSeconds / ourSeconds, audioSeconds);
+
+    std::printf("Tempo, tunes within 4%% of their own / of a power-of-two multiple / neither\n");
+    std::printf("  %-12s | %-14s | %-14s | %-14s\n", "instrument", "transcription", "played notes",
+                "aubio tempo");
+    TempoCount aubioTempo[std::size(kPrograms)];
+    for (const Take& take : takes)
+        aubioTempo[take.program - kPrograms].add(aubioTempoOf(take.wav), take.bpm);
+    const auto counts = [](const TempoCount& count) {
+        return std::to_string(count.classes[0]) + " / " + std::to_string(count.classes[1]) + " / " +
+               std::to_string(count.classes[2]);
+    };
+    for (std::size_t p = 0; p < std::size(kPrograms); ++p)
+        if (onlyPrograms.empty() || std::find(onlyPrograms.begin(), onlyPrograms.end(),
+                                              kPrograms[p].number) != onlyPrograms.end())
+            std::printf("  %-12s | %-14s | %-14s | %-14s\n", kPrograms[p].name,
+                        counts(tempoFromTranscription[p]).c_str(),
+                        counts(tempoFromPlayed[p]).c_str(),
+                        withPeer ? counts(aubioTempo[p]).c_str() : "-");
 
     for (const std::string& settings : peerSettings) {
         std::printf("aubionotes %s\n", settings.empty() ? "(default settings)" : settings.c_str());

@@ -52,10 +52,9 @@ Melody transcribeAudio(const std::string& path, const std::optional<PhraseRegion
     const audio::MonoAudio mono = audio::readMonoAudio(path);
     const auto [first, end] =
         regionFrames(path, region, double(mono.samples.size()) / mono.sampleRate, mono.sampleRate);
-    return audio::melodyFromTranscription(
-        dsp::transcribeMonophonic(mono.samples.data() + first,
-                                  std::min(end, mono.samples.size()) - first, mono.sampleRate),
-        kTranscriptionBpm);
+    const std::vector<dsp::TranscribedNote> notes = dsp::transcribeMonophonic(
+        mono.samples.data() + first, std::min(end, mono.samples.size()) - first, mono.sampleRate);
+    return audio::melodyFromTranscription(notes, audio::transcriptionTempo(notes));
 }
 
 // The notes of `line` that start inside `region`, from its start: the tempo then in force

@@ -18,9 +18,6 @@
 
 namespace accord::workflows {
 
-// The tempo a stem is transcribed at when nothing says otherwise: beats are then seconds * 2.
-constexpr double kTranscriptionBpm = 120;
-
 struct StyleTrainingRequest {
     std::string owner;               // holder the model belongs to (their melodic language)
     std::vector<std::string> assets; // registered MIDI files and monophonic stems
@@ -38,7 +35,8 @@ std::optional<Model> registeredStyleModel(const Registry& registry,
                                           const models::StyleModel& loaded);
 
 // A registered asset as note sequences, as training reads it: a MIDI file's lines, or a stem
-// transcribed at kTranscriptionBpm. Its file must still hold the registered content (BadInput).
+// transcribed at the tempo its notes were played at (audio::transcriptionTempo). Its file must
+// still hold the registered content (BadInput).
 std::vector<Melody> melodiesOfAsset(const Asset& asset);
 
 // Trains a style model and registers it, as trainVoiceModel does for a voice: `train-style` on

@@ -15,12 +15,14 @@ struct TranscribedNote {
     int velocity = 64; // 1..127, from the note's peak level
 };
 
-// Bumped whenever the notes a recording gives change: transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 6;
+// Bumped whenever the notes a recording gives change, or the melody made of them
+// (audio::melodyFromTranscription at audio::transcriptionTempo, since version 7): transcriptions
+// kept from another version are made again.
+constexpr int kTranscriptionVersion = 7;
 
-// The shortest note kept: shorter voiced runs are breath, bow or key noise.
-constexpr double kShortestTranscribedNoteSeconds = 0.04;
+// The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
+// overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
+constexpr double kShortestTranscribedNoteSeconds = 0.048;
 
 // Transcribes a mono signal at `sampleRate` (docs/NOTES.md "Transcription"): the voice analysis's
 // pitch track (analyseVoice at the analysis rate), median-filtered, is decoded into one note state
