@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <deque>
 #include <iterator>
+#include <malloc.h>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -322,8 +323,14 @@ public:
                 leavingOff_ = true;
         }
         wake_.notify_all();
-        if (worker_.joinable())
+        if (worker_.joinable()) {
+            // The file finished now (its directory in memory, the whole new file mapped) is the
+            // peak of a command that indexed: the heap pages the command freed are handed back
+            // first, which glibc's allocator otherwise keeps (10 MiB of `asset add` of a 2-hour
+            // recording; docs/IDENTIFY.md "The lookup file").
+            malloc_trim(0);
             worker_.join();
+        }
     }
 
     // Made now, on the caller's thread, unless `leaveOff` is set meanwhile.
@@ -568,10 +575,10 @@ struct FingerprintIndex::Impl {
 
     // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
     // False when there is none: SQLite answers. Never makes the file itself: one missing is asked
-    // of the worker (finished at exit), one too old too when `afterWrite` (finished at exit) or in
-    // a long-lived process (left off at exit), and the lookups after it take it once it is made
-    // (docs/IDENTIFY.md "The lookup file").
-    bool bringMapUpToDate(bool afterWrite) {
+    // of the worker (finished at exit), one too old too in a long-lived process (left off at
+    // exit), and the lookups after it take it once it is made (docs/IDENTIFY.md "The lookup
+    // file").
+    bool bringMapUpToDate() {
         const FingerprintMapStamp now = currentStamp();
         if (map && !usable(map->stamp(), now))
             forgetMap();
@@ -608,9 +615,44 @@ struct FingerprintIndex::Impl {
         mergeSortedTail(stopped, stoppedBefore);
         mergeSortedTail(replaced, replacedBefore);
         mergeSortedTail(added, addedBefore);
-        if (mapTooOld() && (afterWrite || remaker.lookupsRemakeStaleFiles))
-            remaker.request(target(), afterWrite);
+        if (mapTooOld() && remaker.lookupsRemakeStaleFiles)
+            remaker.request(target(), false);
         return true;
+    }
+
+    // Inside a transaction: whether the hashes changed after `generation` pass the share of a
+    // lookup file of `rows` rows (mapTooOld's rule), judged without holding the changes: a long
+    // recording's write changes a million hashes, and reading them all to judge the file took
+    // `asset add` of a 2-hour recording 19 MiB (docs/IDENTIFY.md "The lookup file"). Their
+    // count, summed from the blobs' lengths (SQLite reads those without the bytes), bounds the
+    // distinct hashes from above; only past the share are the distinct ones counted, and only
+    // until they pass it.
+    bool changedHashesPassShare(std::int64_t generation, std::uint64_t rows) const {
+        const std::uint64_t share = rows / kRowsPerChangedHashBeforeRemake;
+        Statement sizes(
+            db, "SELECT coalesce(sum(length(hashes)), 0) FROM changes WHERE generation > ?", path);
+        sizes.bind(1, generation).step();
+        if (std::uint64_t(sizes.integer(0)) / sizeof(std::uint32_t) <= share)
+            return false;
+        Statement since(db, "SELECT hashes FROM changes WHERE generation > ?", path);
+        since.bind(1, generation);
+        std::vector<std::uint32_t> distinct; // sorted and distinct through `sorted`
+        std::size_t sorted = 0;
+        while (since.step()) {
+            std::size_t bytes = 0;
+            const auto* first = static_cast<const std::uint32_t*>(since.blob(0, bytes));
+            distinct.insert(distinct.end(), first, first + bytes / sizeof(std::uint32_t));
+            // Merged once the unsorted tail is as long as the sorted part: each hash is sorted
+            // a few times over, not once per change.
+            if (distinct.size() - sorted >= std::max<std::size_t>(sorted, std::size_t(1) << 16)) {
+                mergeSortedTail(distinct, sorted);
+                sorted = distinct.size();
+                if (sorted > share)
+                    return true;
+            }
+        }
+        mergeSortedTail(distinct, sorted);
+        return distinct.size() > share;
     }
 
     // The rows of each of `hashes` (sorted, distinct) in SQLite, in (hash, recording, frame,
@@ -931,7 +973,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     std::vector<StoredRow> stored;
     transaction(
         [&] {
-            bool withMap = useMap && bringMapUpToDate(false);
+            bool withMap = useMap && bringMapUpToDate();
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
@@ -1027,7 +1069,16 @@ bool FingerprintIndex::remakeLookupFile() {
 }
 
 void FingerprintIndex::renewLookupFileIfStale() {
-    impl_->transaction([&] { impl_->bringMapUpToDate(true); }, "BEGIN");
+    // The file on disk judged, as the next command will find it; finished at exit either way.
+    impl_->transaction(
+        [&] {
+            const auto onDisk = FingerprintMap::open(impl_->mapPath);
+            if (!onDisk || !impl_->usable(onDisk->stamp(), impl_->currentStamp()) ||
+                impl_->changedHashesPassShare(std::int64_t(onDisk->stamp().generation),
+                                              onDisk->rows()))
+                LookupFileRemaker::instance().request(impl_->target(), true);
+        },
+        "BEGIN");
 }
 
 void FingerprintIndex::waitForLookupFiles() {
