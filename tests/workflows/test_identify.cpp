@@ -364,6 +364,39 @@ private slots:
         }
     }
 
+    void staleLookupFileJudgedByItsDistinctChangedHashes() {
+        // After indexing, the lookup file is made again once the distinct hashes changed since it
+        // pass a sixteenth of its rows, counted without reading the changes into memory
+        // (docs/IDENTIFY.md "The lookup file"): recordings changing the same few hashes over and
+        // over leave it, more distinct hashes than its share make it again.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("x.fingerprints").toStdString();
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
+        auto index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion,
+                                                    accord::dsp::fingerprint::kMaxRowsPerHash);
+        auto landmarks = [](std::uint32_t firstHash, std::uint32_t hashes) {
+            std::vector<accord::IndexedLandmark> all;
+            for (std::uint32_t h = 0; h < hashes; ++h)
+                all.push_back({firstHash + h, h, 10, 0});
+            return all;
+        };
+        auto renewed = [&] {
+            index->renewLookupFileIfStale();
+            accord::FingerprintIndex::waitForLookupFiles();
+            struct stat info {};
+            return ::stat(lookupFile.c_str(), &info) == 0 ? info.st_ino : ino_t(0);
+        };
+        index->add(accord::IndexedKind::Asset, "base", "", 1, landmarks(1 << 20, 1600));
+        const ino_t made = renewed(); // none yet: made, of 1600 rows (a share of 100 hashes)
+        QVERIFY(made != 0);
+        for (int r = 0; r < 20; ++r) // 200 hashes changed, 10 of them distinct
+            index->add(accord::IndexedKind::Asset, "same-" + std::to_string(r), "", 1,
+                       landmarks(0, 10));
+        QCOMPARE(renewed(), made);
+        index->add(accord::IndexedKind::Asset, "more", "", 1, landmarks(1 << 16, 100)); // 110
+        QVERIFY(renewed() != made);
+    }
+
     void indexOfTheFirstLayoutMigrated() {
         // An index written before changes kept their added rows (layout 0: `changes` holds only
         // the changed hashes) is migrated in place: its lookup file and its changes stay in use,
