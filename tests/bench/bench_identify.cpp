@@ -15,7 +15,10 @@
 // recording's best fit for every query, reported or not, the data the confidence is fitted on;
 // docs/IDENTIFY.md "Confidence"), ACCORD_BENCH_KEEP (1: the scratch folder, its registry, grown
 // index and queries, is kept and named at the end, with queries.tsv listing each query's
-// condition, file and recording, for re-queries without growing the index again).
+// condition, file and recording, for re-queries without growing the index again),
+// ACCORD_BENCH_GROWTH_UNTIL (a Unix time: the index grows no more after it, and the size reached
+// is measured as the largest, every scored condition and the unrelated queries asked again; a
+// loaded machine that cannot reach ACCORD_BENCH_HOURS still measures recall at scale).
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
@@ -378,6 +381,8 @@ int main() {
     const int perCondition = int(bench::envNumber("ACCORD_BENCH_QUERIES", 40));
     const int unrelatedCount = int(bench::envNumber("ACCORD_BENCH_UNRELATED", 500));
     const double growthHours = bench::envNumber("ACCORD_BENCH_HOURS", 4);
+    const double growthUntil = bench::envNumber("ACCORD_BENCH_GROWTH_UNTIL", 0);
+    auto growthTimeUp = [&] { return growthUntil > 0 && double(time(nullptr)) >= growthUntil; };
     const std::string scratch = bench::scratchFolder("bench-identify");
     std::mt19937 random(unsigned(bench::envNumber("ACCORD_BENCH_SEED", 14)));
     const char* conditionWords = std::getenv("ACCORD_BENCH_CONDITIONS");
@@ -835,7 +840,7 @@ int main() {
     auto grow = [&](double target) {
         const double cpuStart = processCpuSeconds();
         growWall += secondsOf([&] {
-            while (hours < target) {
+            while (hours < target && !growthTimeUp()) {
                 if (!nextGrown.valid())
                     makeNextGrown();
                 const GrownRecording grown = nextGrown.get();
@@ -855,6 +860,7 @@ int main() {
     for (double target = 1; target <= growthHours;
          target = target < growthHours ? std::min(target * 2, growthHours) : growthHours + 1) {
         grow(target);
+        const bool largest = target >= growthHours || growthTimeUp();
         const double rate = grownSeconds / growCpu, wallRate = grownSeconds / growWall,
                      writesRate = grownSeconds / growWritesCpu;
         growWall = growCpu = grownSeconds = growWritesCpu = 0;
@@ -893,7 +899,6 @@ int main() {
         // The stop-list drops more of a query's hashes as the index grows, and chance agreement
         // grows with the recordings compared: the kept queries asked again at each size, every
         // scored condition's at the largest.
-        const bool largest = target >= growthHours;
         for (const std::string& name : keptConditions) {
             if (!largest && !std::count(askedAtEverySize.begin(), askedAtEverySize.end(), name))
                 continue;
@@ -912,7 +917,7 @@ int main() {
         }
         // One hour more (it belongs to the next size's growth), then the first query after it.
         std::vector<double> firstWall, firstCpu, thenWall, thenCpu;
-        const bool another = target < growthHours;
+        const bool another = !largest;
         bool madeAgain = false;
         if (another) {
             grow(hours + 1);
@@ -936,6 +941,8 @@ int main() {
         else
             std::printf("- | - | - |\n");
         std::fflush(stdout);
+        if (largest)
+            break;
     }
     for (const std::string& line : recallAsGrown)
         std::printf("%s", line.c_str());

@@ -5,6 +5,7 @@
 // import holding another holder's recording is flagged and carries it in its lineage, so the
 // export gate asks that holder and the split sheet credits them.
 
+#include "accord/audio/audio_file.h"
 #include "accord/core/errors.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
@@ -23,7 +24,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <optional>
 #include <random>
+#include <set>
 #include <tuple>
 
 namespace {
@@ -360,6 +364,39 @@ private slots:
         }
     }
 
+    void staleLookupFileJudgedByItsDistinctChangedHashes() {
+        // After indexing, the lookup file is made again once the distinct hashes changed since it
+        // pass a sixteenth of its rows, counted without reading the changes into memory
+        // (docs/IDENTIFY.md "The lookup file"): recordings changing the same few hashes over and
+        // over leave it, more distinct hashes than its share make it again.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("x.fingerprints").toStdString();
+        const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
+        auto index = accord::FingerprintIndex::open(path, accord::dsp::fingerprint::kVersion,
+                                                    accord::dsp::fingerprint::kMaxRowsPerHash);
+        auto landmarks = [](std::uint32_t firstHash, std::uint32_t hashes) {
+            std::vector<accord::IndexedLandmark> all;
+            for (std::uint32_t h = 0; h < hashes; ++h)
+                all.push_back({firstHash + h, h, 10, 0});
+            return all;
+        };
+        auto renewed = [&] {
+            index->renewLookupFileIfStale();
+            accord::FingerprintIndex::waitForLookupFiles();
+            struct stat info {};
+            return ::stat(lookupFile.c_str(), &info) == 0 ? info.st_ino : ino_t(0);
+        };
+        index->add(accord::IndexedKind::Asset, "base", "", 1, landmarks(1 << 20, 1600));
+        const ino_t made = renewed(); // none yet: made, of 1600 rows (a share of 100 hashes)
+        QVERIFY(made != 0);
+        for (int r = 0; r < 20; ++r) // 200 hashes changed, 10 of them distinct
+            index->add(accord::IndexedKind::Asset, "same-" + std::to_string(r), "", 1,
+                       landmarks(0, 10));
+        QCOMPARE(renewed(), made);
+        index->add(accord::IndexedKind::Asset, "more", "", 1, landmarks(1 << 16, 100)); // 110
+        QVERIFY(renewed() != made);
+    }
+
     void indexOfTheFirstLayoutMigrated() {
         // An index written before changes kept their added rows (layout 0: `changes` holds only
         // the changed hashes) is migrated in place: its lookup file and its changes stay in use,
@@ -558,6 +595,88 @@ private slots:
                      std::abs(found[1].recordingOffset - 20) < 0.6,
                  qPrintable(QString::number(found[1].fileOffset)));
         QVERIFY(found[1].seconds > 6 && found[1].seconds < 8.6);
+    }
+
+    void nearMatchFoundAgainInItsOwnAudio() {
+        // The second look (docs/IDENTIFY.md "Queries"): once the stop-list has taken most of a
+        // recording's hashes, the first look leaves a clean excerpt of it a near match under the
+        // thresholds; matched again against the landmarks of its own audio, it is found. The caves
+        // keep only the hashes of their landmarks anchored at four onsets of the excerpt (fewer
+        // than the six a match needs); every other hash of theirs is given 49 more landmarks by a
+        // recording that stands for the hours of other music sharing it, and is stopped.
+        Studio s;
+        s.add(kCaves, s.ana);
+        const QString query = makeQuery(s, "caves-excerpt.wav", kCaves, {"trim", "30", "5"});
+        QVERIFY(!query.isEmpty());
+        const std::vector<accord::IndexedLandmark> own =
+            accord::workflows::fingerprintFile(accord::test::materialFile(kCaves).toStdString());
+        std::map<std::uint32_t, int> landmarksAtOnset; // inside the excerpt, its edges left out
+        const auto excerptFrame = [](double seconds) {
+            return std::uint32_t(seconds / accord::dsp::fingerprint::kFrameSeconds);
+        };
+        for (const accord::IndexedLandmark& l : own)
+            if (l.frame > excerptFrame(31) && l.frame + l.span < excerptFrame(34))
+                ++landmarksAtOnset[l.frame];
+        std::vector<std::pair<int, std::uint32_t>> onsets; // (landmarks, frame), most first
+        for (const auto& [frame, count] : landmarksAtOnset)
+            onsets.push_back({count, frame});
+        std::sort(onsets.rbegin(), onsets.rend());
+        QVERIFY(onsets.size() >= 4);
+        std::set<std::uint32_t> kept;
+        for (std::size_t i = 0; i < 4; ++i)
+            for (const accord::IndexedLandmark& l : own)
+                if (l.frame == onsets[i].second)
+                    kept.insert(l.hash);
+        std::set<std::uint32_t> stopped;
+        std::vector<accord::IndexedLandmark> sharing;
+        for (const accord::IndexedLandmark& l : own)
+            if (!kept.count(l.hash) && stopped.insert(l.hash).second)
+                for (std::uint32_t frame = 0;
+                     frame <= std::uint32_t(accord::dsp::fingerprint::kMaxRowsPerHash); ++frame)
+                    sharing.push_back({l.hash, frame, 10, 0});
+        s.index->add(accord::IndexedKind::Asset, "music-sharing-the-hashes", "", 3600, sharing);
+
+        // The first look: the caves a candidate near a match, not a match.
+        std::vector<accord::dsp::Landmark> queryLandmarks;
+        std::optional<accord::dsp::Fingerprinter> fingerprinter;
+        accord::audio::readAudioFileInBlocks(
+            query.toStdString(),
+            [&](int rate, int channels) {
+                fingerprinter.emplace(
+                    rate, channels, accord::dsp::FingerprintSide::Query,
+                    [&](const accord::dsp::Landmark& l) { queryLandmarks.push_back(l); });
+            },
+            [&](const float* const* planar, int frames) {
+                fingerprinter->add(planar, std::size_t(frames));
+            });
+        fingerprinter->finish();
+        std::vector<accord::dsp::LandmarkMatch> candidates;
+        const auto firstLook = accord::dsp::matchLandmarks(
+            queryLandmarks,
+            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                s.index->lookup(hashes, [&](std::size_t i, std::int64_t recording,
+                                            const accord::IndexedLandmark& l) {
+                    hit(i, {recording, l.frame, l.span, l.pitchCents});
+                });
+            },
+            &candidates);
+        QVERIFY(firstLook.empty());
+        const auto caves = s.index->recording(accord::IndexedKind::Asset, s.assets[kCaves]);
+        QVERIFY(caves);
+        const auto near = std::find_if(candidates.begin(), candidates.end(),
+                                       [&](const auto& c) { return c.recording == caves->id; });
+        QVERIFY(near != candidates.end());
+        QVERIFY2(near->landmarks >= 4 && near->onsets >= 3 && near->onsets < 6,
+                 qPrintable(
+                     QString("%1 landmarks in %2 onsets").arg(near->landmarks).arg(near->onsets)));
+
+        // identifyFile looks again in the caves' audio and finds the excerpt where it lies.
+        const auto found = s.identify(query);
+        QCOMPARE(int(found.size()), 1);
+        QCOMPARE(found.front().id, s.assets[kCaves]);
+        QVERIFY2(std::abs(found.front().recordingOffset - 30) < 0.5,
+                 qPrintable(QString::number(found.front().recordingOffset)));
+        QVERIFY(std::abs(found.front().speed - 1) < 0.01);
     }
 
     void importHoldingAnothersRecordingIsFlaggedAndAsksThem() {

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <deque>
 #include <iterator>
+#include <malloc.h>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -129,16 +130,40 @@ struct AddedRow {
 };
 static_assert(sizeof(AddedRow) == 16, "changes.rows' layout");
 
-// Sorts the rows appended to `sorted` since its first `before` into it, dropping repeats.
-template <typename T> void mergeSortedTail(std::vector<T>& sorted, std::size_t before) {
-    if (sorted.size() == before)
-        return;
-    const auto middle = sorted.begin() + std::ptrdiff_t(before);
-    std::sort(middle, sorted.end());
-    std::inplace_merge(sorted.begin(), middle, sorted.end());
-    sorted.erase(
-        std::unique(sorted.begin(), sorted.end(), [](const T& a, const T& b) { return !(a < b); }),
-        sorted.end());
+// Merges the sorted runs `values` holds (the first from its start, each other from one of
+// `runStarts`, in increasing order) into one, dropping repeats. The changes' blobs are each
+// sorted: merged pairwise, an hour of them (770 000 rows in 15 runs at the bench) costs N
+// log(runs) instead of the N log N of sorting them whole, which was most of the first lookup
+// after an hour indexed (docs/IDENTIFY.md "The lookup file").
+template <typename T>
+void mergeSortedRuns(std::vector<T>& values, std::vector<std::size_t> runStarts) {
+    runStarts.insert(runStarts.begin(), 0);
+    runStarts.push_back(values.size());
+    while (runStarts.size() > 2) {
+        std::vector<std::size_t> merged;
+        for (std::size_t i = 0; i + 1 < runStarts.size(); i += 2) {
+            merged.push_back(runStarts[i]);
+            if (i + 2 < runStarts.size())
+                std::inplace_merge(values.begin() + std::ptrdiff_t(runStarts[i]),
+                                   values.begin() + std::ptrdiff_t(runStarts[i + 1]),
+                                   values.begin() + std::ptrdiff_t(runStarts[i + 2]));
+        }
+        merged.push_back(values.size());
+        runStarts = std::move(merged);
+    }
+    values.erase(
+        std::unique(values.begin(), values.end(), [](const T& a, const T& b) { return !(a < b); }),
+        values.end());
+}
+
+// Appends the `T`s of a blob column to `values` as a run (each change's blobs are sorted).
+template <typename T>
+void appendRun(const Statement& s, int column, std::vector<T>& values,
+               std::vector<std::size_t>& runStarts) {
+    std::size_t bytes = 0;
+    const auto* first = static_cast<const T*>(s.blob(column, bytes));
+    runStarts.push_back(values.size());
+    values.insert(values.end(), first, first + bytes / sizeof(T));
 }
 
 // Pending rows are written into `landmarks` once they pass this many (16 MiB in a handle's
@@ -170,20 +195,17 @@ std::int64_t metaValue(sqlite3* db, const std::string& path, const char* key) {
     return s.integer(0);
 }
 
-// The rows the changes after generation `after` through `through` added, appended to `rows`
-// (each change's in key order).
+// The rows the changes after generation `after` through `through` added, appended to `rows`,
+// each change's a run in key order starting at one of `runStarts`.
 void readAddedRows(sqlite3* db, const std::string& path, std::int64_t after, std::int64_t through,
-                   std::vector<AddedRow>& rows) {
+                   std::vector<AddedRow>& rows, std::vector<std::size_t>& runStarts) {
     Statement s(db,
                 "SELECT rows FROM changes WHERE generation > ? AND generation <= ? AND rows IS "
                 "NOT NULL",
                 path);
     s.bind(1, after).bind(2, through);
-    while (s.step()) {
-        std::size_t bytes = 0;
-        const auto* first = static_cast<const AddedRow*>(s.blob(0, bytes));
-        rows.insert(rows.end(), first, first + bytes / sizeof(AddedRow));
-    }
+    while (s.step())
+        appendRun(s, 0, rows, runStarts);
 }
 
 // Inside a write transaction: writes the pending rows into `landmarks` in hash order (a hash
@@ -194,8 +216,9 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
     if (merged >= generation)
         return;
     std::vector<AddedRow> rows;
-    readAddedRows(db, path, merged, generation, rows);
-    std::sort(rows.begin(), rows.end());
+    std::vector<std::size_t> runStarts;
+    readAddedRows(db, path, merged, generation, rows, runStarts);
+    mergeSortedRuns(rows, runStarts);
     Statement stopped(db, "SELECT 1 FROM landmarks WHERE hash = ? AND recording = 0", path);
     Statement insert(db,
                      "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
@@ -322,8 +345,14 @@ public:
                 leavingOff_ = true;
         }
         wake_.notify_all();
-        if (worker_.joinable())
+        if (worker_.joinable()) {
+            // The file finished now (its directory in memory, the whole new file mapped) is the
+            // peak of a command that indexed: the heap pages the command freed are handed back
+            // first, which glibc's allocator otherwise keeps (10 MiB of `asset add` of a 2-hour
+            // recording; docs/IDENTIFY.md "The lookup file").
+            malloc_trim(0);
             worker_.join();
+        }
     }
 
     // Made now, on the caller's thread, unless `leaveOff` is set meanwhile.
@@ -473,7 +502,8 @@ struct FingerprintIndex::Impl {
     void recordChanges(std::int64_t generation, std::int64_t part, Change& change) const {
         if (change.empty())
             return;
-        mergeSortedTail(change.rows, 0); // sorted, a row repeated in a recording kept once
+        std::sort(change.rows.begin(), change.rows.end());
+        mergeSortedRuns(change.rows, {}); // a row repeated in a recording kept once
         Statement s(
             db,
             "INSERT INTO changes (generation, part, hashes, stopped, replaced, rows) VALUES "
@@ -510,9 +540,9 @@ struct FingerprintIndex::Impl {
             pending.clear();
             pendingFrom = pendingThrough = merged;
         }
-        const std::size_t before = pending.size();
-        readAddedRows(db, path, pendingThrough, generation, pending);
-        mergeSortedTail(pending, before);
+        std::vector<std::size_t> runStarts;
+        readAddedRows(db, path, pendingThrough, generation, pending, runStarts);
+        mergeSortedRuns(pending, runStarts);
         pendingThrough = generation;
     }
     // Inside a write transaction: the pending rows written into `landmarks`.
@@ -568,10 +598,10 @@ struct FingerprintIndex::Impl {
 
     // Inside a read transaction: a lookup file that, with `changed`, gives this snapshot's rows.
     // False when there is none: SQLite answers. Never makes the file itself: one missing is asked
-    // of the worker (finished at exit), one too old too when `afterWrite` (finished at exit) or in
-    // a long-lived process (left off at exit), and the lookups after it take it once it is made
-    // (docs/IDENTIFY.md "The lookup file").
-    bool bringMapUpToDate(bool afterWrite) {
+    // of the worker (finished at exit), one too old too in a long-lived process (left off at
+    // exit), and the lookups after it take it once it is made (docs/IDENTIFY.md "The lookup
+    // file").
+    bool bringMapUpToDate() {
         const FingerprintMapStamp now = currentStamp();
         if (map && !usable(map->stamp(), now))
             forgetMap();
@@ -589,28 +619,56 @@ struct FingerprintIndex::Impl {
                         "? ORDER BY generation, part",
                         path);
         since.bind(1, changedThrough).bind(2, std::int64_t(now.generation));
-        const std::size_t changedBefore = changed.size(), stoppedBefore = stopped.size(),
-                          replacedBefore = replaced.size(), addedBefore = added.size();
-        auto append = [&](auto& to, int column) {
-            std::size_t bytes = 0;
-            const auto* first = static_cast<const typename std::decay_t<decltype(to)>::value_type*>(
-                since.blob(column, bytes));
-            to.insert(to.end(), first, first + bytes / sizeof(*first));
-        };
+        std::vector<std::size_t> changedRuns, stoppedRuns, replacedRuns, addedRuns;
         while (since.step()) {
-            append(changed, 0);
-            append(stopped, 1);
-            append(replaced, 2);
-            append(added, 3);
+            appendRun(since, 0, changed, changedRuns);
+            appendRun(since, 1, stopped, stoppedRuns);
+            appendRun(since, 2, replaced, replacedRuns);
+            appendRun(since, 3, added, addedRuns);
         }
         changedThrough = std::int64_t(now.generation);
-        mergeSortedTail(changed, changedBefore);
-        mergeSortedTail(stopped, stoppedBefore);
-        mergeSortedTail(replaced, replacedBefore);
-        mergeSortedTail(added, addedBefore);
-        if (mapTooOld() && (afterWrite || remaker.lookupsRemakeStaleFiles))
-            remaker.request(target(), afterWrite);
+        mergeSortedRuns(changed, changedRuns);
+        mergeSortedRuns(stopped, stoppedRuns);
+        mergeSortedRuns(replaced, replacedRuns);
+        mergeSortedRuns(added, addedRuns);
+        if (mapTooOld() && remaker.lookupsRemakeStaleFiles)
+            remaker.request(target(), false);
         return true;
+    }
+
+    // Inside a transaction: whether the hashes changed after `generation` pass the share of a
+    // lookup file of `rows` rows (mapTooOld's rule), judged without holding the changes: a long
+    // recording's write changes a million hashes, and reading them all to judge the file took
+    // `asset add` of a 2-hour recording 19 MiB (docs/IDENTIFY.md "The lookup file"). Their
+    // count, summed from the blobs' lengths (SQLite reads those without the bytes), bounds the
+    // distinct hashes from above; only past the share are the distinct ones counted, and only
+    // until they pass it.
+    bool changedHashesPassShare(std::int64_t generation, std::uint64_t rows) const {
+        const std::uint64_t share = rows / kRowsPerChangedHashBeforeRemake;
+        Statement sizes(
+            db, "SELECT coalesce(sum(length(hashes)), 0) FROM changes WHERE generation > ?", path);
+        sizes.bind(1, generation).step();
+        if (std::uint64_t(sizes.integer(0)) / sizeof(std::uint32_t) <= share)
+            return false;
+        Statement since(db, "SELECT hashes FROM changes WHERE generation > ?", path);
+        since.bind(1, generation);
+        std::vector<std::uint32_t> distinct; // merged and distinct through `merged`, then runs
+        std::vector<std::size_t> runStarts;
+        std::size_t merged = 0;
+        while (since.step()) {
+            appendRun(since, 0, distinct, runStarts);
+            // Merged once the runs are as long as the merged part: each hash is merged a few
+            // times over, not once per change.
+            if (distinct.size() - merged >= std::max<std::size_t>(merged, std::size_t(1) << 16)) {
+                mergeSortedRuns(distinct, runStarts);
+                runStarts.clear();
+                merged = distinct.size();
+                if (merged > share)
+                    return true;
+            }
+        }
+        mergeSortedRuns(distinct, runStarts);
+        return distinct.size() > share;
     }
 
     // The rows of each of `hashes` (sorted, distinct) in SQLite, in (hash, recording, frame,
@@ -931,7 +989,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
     std::vector<StoredRow> stored;
     transaction(
         [&] {
-            bool withMap = useMap && bringMapUpToDate(false);
+            bool withMap = useMap && bringMapUpToDate();
             for (;;) {
                 std::vector<std::uint32_t> fromSqlite;
                 try {
@@ -1027,7 +1085,16 @@ bool FingerprintIndex::remakeLookupFile() {
 }
 
 void FingerprintIndex::renewLookupFileIfStale() {
-    impl_->transaction([&] { impl_->bringMapUpToDate(true); }, "BEGIN");
+    // The file on disk judged, as the next command will find it; finished at exit either way.
+    impl_->transaction(
+        [&] {
+            const auto onDisk = FingerprintMap::open(impl_->mapPath);
+            if (!onDisk || !impl_->usable(onDisk->stamp(), impl_->currentStamp()) ||
+                impl_->changedHashesPassShare(std::int64_t(onDisk->stamp().generation),
+                                              onDisk->rows()))
+                LookupFileRemaker::instance().request(impl_->target(), true);
+        },
+        "BEGIN");
 }
 
 void FingerprintIndex::waitForLookupFiles() {
