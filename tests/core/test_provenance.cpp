@@ -96,7 +96,11 @@ private slots:
         QCOMPARE(sheet.shares[1].basisPoints, 1500);
 
         // A track running live through the model counts the same way.
-        const std::vector<SplitPart> sungLive = {{{InputKind::Asset, take.id}, model.id, 10}};
+        SplitPart sungLivePart;
+        sungLivePart.source = {InputKind::Asset, take.id};
+        sungLivePart.liveModel = model.id;
+        sungLivePart.seconds = 10;
+        const std::vector<SplitPart> sungLive = {sungLivePart};
         sheet = computeSplitSheet(registry->consentGraph(), sungLive, currentTime());
         QCOMPARE(sheet.shares[0].holder, bo.id);
         QCOMPARE(sheet.shares[0].basisPoints, 7000);
@@ -145,8 +149,10 @@ private slots:
                  std::string("live input through the Accord Voice plugin"));
         QVERIFY(!lineageJson(graph, {{InputKind::Model, model.id}}).contains("liveInputs"));
         // Exporting it asks the voice's owner only; the split credits her.
-        const Decision decision =
-            decide(graph, {Scope::Export, {InputKind::Render, live.id}, {}, currentTime(), false});
+        PolicyRequest exportLive;
+        exportLive.subject = {InputKind::Render, live.id};
+        exportLive.at = currentTime();
+        const Decision decision = decide(graph, exportLive);
         QVERIFY(decision.allowed);
         QCOMPARE(decision.closureAssets.size(), std::size_t(1));
         const SplitSheet sheet =
