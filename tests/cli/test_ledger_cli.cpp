@@ -69,6 +69,21 @@ Tally tally(const QJsonArray& statements) {
     return t;
 }
 
+// 5 s of `source` from `from` seconds under 5 s of `other` from 30 s at 70% of its level, at
+// 44.1 kHz in stereo: mix.wav in `dir`, or empty when sox failed.
+QString mixedUnder(const QTemporaryDir& dir, const QString& source, const QString& from,
+                   const QString& other) {
+    const QString excerpt = dir.filePath("excerpt.wav");
+    const QString under = dir.filePath("under.wav");
+    const QString mix = dir.filePath("mix.wav");
+    const bool made =
+        accord::test::runTool("sox",
+                              {source, "-r", "44100", "-c", "2", excerpt, "trim", from, "5"}) &&
+        accord::test::runTool("sox", {other, "-r", "44100", "-c", "2", under, "trim", "30", "5"}) &&
+        accord::test::runTool("sox", {"-m", "-v", "1", excerpt, "-v", "0.7", under, mix});
+    return made ? mix : QString();
+}
+
 } // namespace
 
 class TestLedgerCli : public QObject {
@@ -573,14 +588,8 @@ private slots:
         }
 
         // 5 s of Ada's track from 40 s, under another track at 70% of its level.
-        const QString excerpt = dir.filePath("excerpt.wav");
-        const QString under = dir.filePath("under.wav");
-        const QString mix = dir.filePath("mix.wav");
-        QVERIFY(accord::test::runTool(
-            "sox", {track, "-r", "44100", "-c", "2", excerpt, "trim", "40", "5"}));
-        QVERIFY(accord::test::runTool(
-            "sox", {otherMusic, "-r", "44100", "-c", "2", under, "trim", "30", "5"}));
-        QVERIFY(accord::test::runTool("sox", {"-m", "-v", "1", excerpt, "-v", "0.7", under, mix}));
+        const QString mix = mixedUnder(dir, track, "40", otherMusic);
+        QVERIFY(!mix.isEmpty());
 
         const QString label = dir.filePath("label.sqlite"); // the label's registry: nothing in it
         const auto found = runCli({"--json", "identify", "--ledger", url, mix}, label);
@@ -656,14 +665,8 @@ private slots:
         // another track at 70% of its level.
         const QString recording = dir.filePath("recording.wav");
         QVERIFY(accord::test::runTool("sox", {track, recording, "trim", "30", "20"}));
-        const QString excerpt = dir.filePath("excerpt.wav");
-        const QString under = dir.filePath("under.wav");
-        const QString mix = dir.filePath("mix.wav");
-        QVERIFY(accord::test::runTool(
-            "sox", {recording, "-r", "44100", "-c", "2", excerpt, "trim", "10", "5"}));
-        QVERIFY(accord::test::runTool(
-            "sox", {otherMusic, "-r", "44100", "-c", "2", under, "trim", "30", "5"}));
-        QVERIFY(accord::test::runTool("sox", {"-m", "-v", "1", excerpt, "-v", "0.7", under, mix}));
+        const QString mix = mixedUnder(dir, recording, "10", otherMusic);
+        QVERIFY(!mix.isEmpty());
 
         namespace dsp = accord::dsp;
         const auto ledger = accord::ledger::Ledger::connect(server.url().toStdString());
