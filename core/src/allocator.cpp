@@ -16,4 +16,10 @@ void keepFreedMemoryForReuse() {
 #endif
 }
 
+void handFreedMemoryBack() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 } // namespace accord

@@ -49,9 +49,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(other, kOther);
         QTemporaryDir dir;
         const QString registry = dir.filePath("registry.sqlite");
-        const AnasTrack ana = registerAnasTrack(registry, track);
-        const QString& holder = ana.holder;
-        const accord::test::CliResult& added = ana.added;
+        const auto [holder, added] = registerAnasTrack(registry, track);
         QCOMPARE(added.exitCode, 0);
         const QString asset = added.json().value("asset").toString();
 
@@ -217,9 +215,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(other, kOther);
         QTemporaryDir dir;
         const QString registry = dir.filePath("registry.sqlite");
-        const AnasTrack ana = registerAnasTrack(registry, track);
-        const QString& holder = ana.holder;
-        const accord::test::CliResult& added = ana.added;
+        const auto [holder, added] = registerAnasTrack(registry, track);
         QCOMPARE(added.exitCode, 0);
         const std::string indexPath = accord::FingerprintIndex::pathBeside(registry.toStdString());
         const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(indexPath);

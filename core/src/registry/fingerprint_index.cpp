@@ -5,6 +5,7 @@
 #include "fingerprint_map.h"
 #include "sqlite_db.h"
 
+#include "accord/core/allocator.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 
@@ -14,7 +15,6 @@
 #include <cstdlib>
 #include <deque>
 #include <iterator>
-#include <malloc.h>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -350,7 +350,7 @@ public:
             // peak of a command that indexed: the heap pages the command freed are handed back
             // first, which glibc's allocator otherwise keeps (10 MiB of `asset add` of a 2-hour
             // recording; docs/IDENTIFY.md "The lookup file").
-            malloc_trim(0);
+            handFreedMemoryBack();
             worker_.join();
         }
     }

@@ -11,4 +11,8 @@ namespace accord {
 // Nothing on other C libraries.
 void keepFreedMemoryForReuse();
 
+// Hands the heap pages freed so far back to the system (glibc keeps them otherwise), before a
+// command's peak of memory that comes after them. Nothing on other C libraries.
+void handFreedMemoryBack();
+
 } // namespace accord
