@@ -186,11 +186,14 @@ private Q_SLOTS:
                                        {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, bpm);
         const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, 71, kRate));
         const auto notes = dsp::transcribeMonophonic(mono.data(), mono.size(), kRate);
-        const double tempo = transcriptionTempo(notes);
-        qInfo("played at %.1f bpm, read as %.2f bpm", bpm, tempo);
-        QVERIFY2(std::abs(tempo / expected - 1) < 0.03, qPrintable(QString::number(tempo)));
-        const Melody melody = melodyFromTranscription(notes, tempo);
-        QCOMPARE(melody.tempo[0].bpm, tempo);
+        const TranscriptionTiming timing = transcriptionTiming(notes);
+        qInfo("played at %.1f bpm, read as %.2f bpm", bpm, timing.bpm);
+        QVERIFY2(std::abs(timing.bpm / expected - 1) < 0.03,
+                 qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, 4);
+        QCOMPARE(timing.beatUnit, 4);
+        const Melody melody = melodyFromTranscription(notes, timing);
+        QCOMPARE(melody.tempo[0].bpm, timing.bpm);
         // From the first onset to the last, in the tempo's beats (a power-of-two multiple of the
         // played ones).
         const double span = melody.notes.back().start - melody.notes.front().start;
@@ -199,23 +202,61 @@ private Q_SLOTS:
         QVERIFY2(std::abs(span / playedSpan - 1) < 0.03, qPrintable(QString::number(span)));
     }
 
+    // A tune whose beat divides in three (docs/NOTES.md "Tempo of a transcribed stem"): a jig in
+    // 6/8 (quarter-eighth bars and running eighths) comes back in 6/8 at its own tempo in
+    // quarters, a hornpipe swung 2:1 in 4/4 at its own. Before the grouping by three, the jig at
+    // a quarter of 180 was read at 90 (its eighths as sixteenths) and the hornpipe at 105 (its
+    // thirds of a beat as sixteenths of 3/4 the tempo).
+    void aCompoundOrSwungTuneComesBackAtItsTempoAndMetre_data() {
+        QTest::addColumn<std::vector<double>>("lengths");
+        QTest::addColumn<double>("bpm");
+        QTest::addColumn<int>("beatsPerBar");
+        QTest::addColumn<int>("beatUnit");
+        const std::vector<double> jig = {1.0, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+        const std::vector<double> hornpipe = {2.0 / 3, 1.0 / 3, 2.0 / 3, 1.0 / 3,
+                                              2.0 / 3, 1.0 / 3, 1.0,     1.0};
+        QTest::newRow("6/8 jig, quarter 180") << jig << 180.0 << 6 << 8;
+        QTest::newRow("6/8 jig, quarter 120") << jig << 120.0 << 6 << 8;
+        QTest::newRow("swung hornpipe, 140") << hornpipe << 140.0 << 4 << 4;
+    }
+    void aCompoundOrSwungTuneComesBackAtItsTempoAndMetre() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(std::vector<double>, lengths);
+        QFETCH(double, bpm);
+        QFETCH(int, beatsPerBar);
+        QFETCH(int, beatUnit);
+        const Melody played = melodyOf({67, 64, 62, 60, 64, 67, 72, 71, 69, 67, 65, 67, 69, 71, 72,
+                                        74, 72, 71, 69, 67, 64, 65, 67, 69, 67, 65, 64, 62, 64, 60},
+                                       lengths, bpm);
+        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, 71, kRate));
+        const TranscriptionTiming timing =
+            transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+        qInfo("played at %.1f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm, timing.beatsPerBar,
+              timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, beatsPerBar);
+        QCOMPARE(timing.beatUnit, beatUnit);
+    }
+
     void tooFewNotesForATempo() {
         std::vector<dsp::TranscribedNote> notes;
         for (std::size_t i = 0; i < kFewestTempoGaps; ++i)
             notes.push_back({0.4 * double(i), 0.4 * double(i) + 0.3, 60, 90});
-        QCOMPARE(transcriptionTempo(notes), kUnknownTranscriptionBpm); // one gap short
+        QCOMPARE(transcriptionTiming(notes).bpm, kUnknownTranscriptionBpm); // one gap short
         notes.push_back(
             {0.4 * double(kFewestTempoGaps), 0.4 * double(kFewestTempoGaps) + 0.3, 60, 90});
-        QVERIFY(std::abs(transcriptionTempo(notes) - 150) < 1e-6); // 0.4 s gaps: 150 bpm
+        QVERIFY(std::abs(transcriptionTiming(notes).bpm - 150) < 1e-6); // 0.4 s gaps: 150 bpm
     }
 
     void transcriptionBecomesAMelodyInBeats() {
         const std::vector<dsp::TranscribedNote> notes = {
             {0.5, 1.0, 60, 80}, {0.99, 1.5, 62, 90}, {1.5, 1.50001, 64, 90}, {2.0, 2.25, 65, 70}};
-        const Melody melody = melodyFromTranscription(notes, 90);
+        const Melody melody = melodyFromTranscription(notes, {90, 6, 8});
         checkMelody(melody, "the transcribed melody");
         QCOMPARE(melody.tempo.size(), std::size_t(1));
         QCOMPARE(melody.tempo[0].bpm, 90.0);
+        QCOMPARE(melody.beatsPerBar, 6);
+        QCOMPARE(melody.beatUnit, 8);
         QCOMPARE(melody.notes.size(), std::size_t(3)); // the 10-microsecond note is dropped
         QCOMPARE(melody.notes[0].start, 0.75);
         QVERIFY(std::abs(melody.notes[0].length - (0.99 - 0.5) * 1.5) <
@@ -223,7 +264,7 @@ private Q_SLOTS:
         QCOMPARE(melody.notes[0].velocity, 80);
         QCOMPARE(melody.notes[2].start, 3.0);
         QCOMPARE(melody.notes[2].length, 0.375);
-        QVERIFY_THROWS_EXCEPTION(BadInput, melodyFromTranscription(notes, 0));
+        QVERIFY_THROWS_EXCEPTION(BadInput, melodyFromTranscription(notes, {0}));
     }
 };
 

@@ -187,8 +187,8 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
 
 // Each line played by `gmProgram` through FluidSynth and transcribed as `train style` reads an
 // audio stem (transcribeMonophonic at the file's rate, melodyFromTranscription at the tempo
-// transcriptionTempo reads from the notes); prints the transcription's note F against the line
-// (tests/audio/ note_matching.h) and the time taken.
+// and metre transcriptionTiming reads from the notes); prints the transcription's note F against
+// the line (tests/audio/ note_matching.h) and the time taken.
 std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmProgram) {
     constexpr int kRenderRate = 44100;
     accord::test::NoteScore score;
@@ -211,7 +211,7 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
                 heard.push_back({note.onset, note.pitch});
             score += accord::test::scoreNotes(played, heard);
             transcribed.push_back(accord::audio::melodyFromTranscription(
-                notes, accord::audio::transcriptionTempo(notes)));
+                notes, accord::audio::transcriptionTiming(notes)));
         }
     });
     std::printf("training lines played by GM program %d and transcribed: %.1f min of audio in "

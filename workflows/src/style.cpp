@@ -54,7 +54,7 @@ Melody transcribeAudio(const std::string& path, const std::optional<PhraseRegion
         regionFrames(path, region, double(mono.samples.size()) / mono.sampleRate, mono.sampleRate);
     const std::vector<dsp::TranscribedNote> notes = dsp::transcribeMonophonic(
         mono.samples.data() + first, std::min(end, mono.samples.size()) - first, mono.sampleRate);
-    return audio::melodyFromTranscription(notes, audio::transcriptionTempo(notes));
+    return audio::melodyFromTranscription(notes, audio::transcriptionTiming(notes));
 }
 
 // The notes of `line` that start inside `region`, from its start: the tempo then in force

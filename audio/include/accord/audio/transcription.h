@@ -15,20 +15,32 @@ namespace accord::audio {
 constexpr double kUnknownTranscriptionBpm = 120;
 constexpr std::size_t kFewestTempoGaps = 8;
 
-// The tempo the notes were played at (docs/NOTES.md "Tempo of a transcribed stem"): the most
+// The tempo and metre a transcription's notes were played in.
+struct TranscriptionTiming {
+    double bpm = kUnknownTranscriptionBpm; // quarter notes per minute
+    int beatsPerBar = 4;                   // 6/8 when the beat divides in three equal parts
+    int beatUnit = 4;
+};
+
+// The timing the notes were played in (docs/NOTES.md "Tempo of a transcribed stem"): the most
 // common gap between consecutive onsets (the peak of their histogram in log-time), refined over
-// every gap near a whole multiple of it, taken as a beat or a power-of-two subdivision of one,
-// whichever lands nearest 120 bpm in log-time (85-170 bpm). A tempo outside that range comes back
-// at a power-of-two multiple; a tune moving mostly in triplets at 3/2 or 3/4 of it.
-// kUnknownTranscriptionBpm when fewer than kFewestTempoGaps gaps are usable.
-double transcriptionTempo(const std::vector<dsp::TranscribedNote>& notes);
+// every gap near a whole multiple of it; the finest grid the gaps fit (that gap or a half, third
+// or quarter of it) and whether its steps group by two or by three, the grouping whose first
+// steps carry the longest notes. By two: the gap is a beat or a power-of-two subdivision of one,
+// whichever lands nearest 120 bpm in log-time (85-170 bpm), 4/4. By three, with the middle step
+// mostly empty: a swung beat of three steps, nearest 120 bpm, 4/4. By three and the middle step
+// used: 6/8, a dotted-quarter beat of three eighths nearest 100 bpm, so the quarter at 1.5 times
+// it. A tempo outside those ranges comes back at a power-of-two multiple. The default (120 bpm,
+// 4/4) when fewer than kFewestTempoGaps gaps are usable.
+TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes);
 
 // The notes at a constant tempo: beats = seconds * bpm / 60, start and end rounded to the MIDI
 // file grid (1/960 beat: what writeMidiFile keeps, ~0.5 ms at 120 bpm) and nothing coarser, so
 // the performance's timing (swing, rubato, pushed notes) reaches the style model as played. A
 // note shorter than one grid step after rounding is dropped; one that would overlap the next is
-// cut where the next starts. One tempo change at beat 0, 4/4. Throws BadInput for a tempo outside
-// 1-1000 bpm.
-Melody melodyFromTranscription(const std::vector<dsp::TranscribedNote>& notes, double bpm);
+// cut where the next starts. One tempo change at beat 0, the timing's metre. Throws BadInput for a
+// tempo outside 1-1000 bpm.
+Melody melodyFromTranscription(const std::vector<dsp::TranscribedNote>& notes,
+                               const TranscriptionTiming& timing);
 
 } // namespace accord::audio

@@ -35,8 +35,8 @@ std::optional<Model> registeredStyleModel(const Registry& registry,
                                           const models::StyleModel& loaded);
 
 // A registered asset as note sequences, as training reads it: a MIDI file's lines, or a stem
-// transcribed at the tempo its notes were played at (audio::transcriptionTempo). Its file must
-// still hold the registered content (BadInput).
+// transcribed at the tempo and metre its notes were played in (audio::transcriptionTiming). Its
+// file must still hold the registered content (BadInput).
 std::vector<Melody> melodiesOfAsset(const Asset& asset);
 
 // Trains a style model and registers it, as trainVoiceModel does for a voice: `train-style` on

@@ -16,9 +16,10 @@ struct TranscribedNote {
 };
 
 // Bumped whenever the notes a recording gives change, or the melody made of them
-// (audio::melodyFromTranscription at audio::transcriptionTempo, since version 7): transcriptions
-// kept from another version are made again.
-constexpr int kTranscriptionVersion = 7;
+// (audio::melodyFromTranscription at audio::transcriptionTiming: the tempo since version 7, the
+// metre and swung or compound tempi since version 8): transcriptions kept from another version are
+// made again.
+constexpr int kTranscriptionVersion = 8;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
