@@ -3,20 +3,23 @@
 // MIDI instruments, transcribed by transcribeMonophonic and, side by side, by aubionotes
 // (aubio-tools) on the same WAV files; scored with mir_eval's note convention
 // (tests/audio/note_matching.h). Prints precision, recall and F per instrument and overall, and
-// how often the tempo read from the transcription (audio::transcriptionTempo) is the tune's own,
-// within 4% or at a power-of-two multiple, beside `aubio tempo` (aubio-tools) on the same files
-// (docs/NOTES.md "Tempo of a transcribed stem").
+// how often the tempo read from the transcription (audio::transcriptionTiming) is the tune's own,
+// within 4% or at a power-of-two multiple, beside `aubio tempo` (aubio-tools) on the same files,
+// and, by the tune's time signature, how often its tempo and metre are right; the same for the
+// played notes of mma's songs' lines (no audio) (docs/NOTES.md "Tempo of a transcribed stem").
 //
 //   bench_transcription [--notes N (64)] [--peer AUBIONOTES_OPTIONS]... [--no-peer]
-//                       [--only GM_PROGRAM]... [--keep DIR]
+//                       [--only GM_PROGRAM]... [--keep DIR] [--tempo-scale S (1)]
 //
 // --only measures those instruments alone (for tuning one); --keep writes each take's WAV file,
-// its played notes (`.ref`) and its transcription (`.est`, "onset pitch" per line) into DIR.
+// its played notes (`.ref`) and its transcription (`.est`, "onset pitch" per line) into DIR;
+// --tempo-scale plays every tune (and reads every mma line) at S times its own tempo.
 
 #include "accord/audio/audio_io.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
 #include "accord/audio/transcription.h"
+#include "accord/core/errors.h"
 #include "accord/dsp/transcription.h"
 
 #include "bench_common.h"
@@ -28,6 +31,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -107,6 +111,65 @@ double aubioTempoOf(const std::string& wav) {
     return bpm;
 }
 
+// The metre a timing is right in: 6/8 for a compound metre (the file's 6/8, 9/8 or 12/8: its beat
+// divides in three), 4/4 for any other (the bar's length is not read).
+bool metreRight(const audio::TranscriptionTiming& timing, const Melody& tune) {
+    const bool compound = tune.beatUnit == 8 && tune.beatsPerBar % 3 == 0 && tune.beatsPerBar >= 6;
+    return compound ? timing.beatsPerBar == 6 && timing.beatUnit == 8
+                    : timing.beatsPerBar == 4 && timing.beatUnit == 4;
+}
+
+// Tunes by time signature: how many, their tempo right (within 4%) or at a power-of-two multiple,
+// their metre right.
+struct TimingCount {
+    int tunes = 0, tempoRight = 0, tempoOctave = 0, metre = 0;
+    void add(const audio::TranscriptionTiming& timing, const Melody& tune, double bpm) {
+        ++tunes;
+        const int tempo = tempoClass(timing.bpm, bpm);
+        tempoRight += tempo == 0;
+        tempoOctave += tempo == 1;
+        metre += metreRight(timing, tune);
+    }
+};
+using TimingCounts = std::map<std::string, TimingCount>; // by "N/D"
+
+std::string timeSignatureOf(const Melody& tune) {
+    return std::to_string(tune.beatsPerBar) + "/" + std::to_string(tune.beatUnit);
+}
+
+void printTimingCounts(const char* title, const TimingCounts& counts) {
+    std::printf("%s\n  %-8s | %5s | %-10s %-10s %-10s\n", title, "time sig", "tunes", "tempo",
+                "x 2^k", "metre");
+    TimingCount all;
+    for (const auto& [signature, count] : counts) {
+        std::printf("  %-8s | %5d | %-10d %-10d %-10d\n", signature.c_str(), count.tunes,
+                    count.tempoRight, count.tempoOctave, count.metre);
+        all.tunes += count.tunes;
+        all.tempoRight += count.tempoRight;
+        all.tempoOctave += count.tempoOctave;
+        all.metre += count.metre;
+    }
+    std::printf("  %-8s | %5d | %-10d %-10d %-10d\n", "all", all.tunes, all.tempoRight,
+                all.tempoOctave, all.metre);
+}
+
+// A melody at `scale` times its tempo (every tempo of its map).
+Melody atTempoScale(Melody melody, double scale) {
+    for (TempoChange& change : melody.tempo)
+        change.bpm *= scale;
+    return melody;
+}
+
+// The onsets of `melody` as transcribed notes (each 0.1 s long: the tempo reads only onsets).
+std::vector<dsp::TranscribedNote> playedNotesOf(const Melody& melody) {
+    std::vector<dsp::TranscribedNote> played;
+    for (const Note& note : melody.notes) {
+        const double onset = secondsAtBeat(melody, note.start);
+        played.push_back({onset, onset + 0.1, note.pitch, 100});
+    }
+    return played;
+}
+
 double tempoAtFirstNote(const Melody& melody) {
     double bpm = melody.tempo.front().bpm;
     for (const TempoChange& change : melody.tempo)
@@ -156,6 +219,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> peerSettings;
     std::vector<int> onlyPrograms;
     std::string keepFolder;
+    double tempoScale = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--notes" && i + 1 < argc)
@@ -168,9 +232,11 @@ int main(int argc, char** argv) {
             onlyPrograms.push_back(std::stoi(argv[++i]));
         else if (arg == "--keep" && i + 1 < argc)
             keepFolder = argv[++i];
+        else if (arg == "--tempo-scale" && i + 1 < argc && std::stod(argv[i + 1]) > 0)
+            tempoScale = std::stod(argv[++i]);
         else {
             std::printf("usage: bench_transcription [--notes N] [--peer OPTIONS]... [--no-peer] "
-                        "[--only GM_PROGRAM]... [--keep DIR]\n");
+                        "[--only GM_PROGRAM]... [--keep DIR] [--tempo-scale S]\n");
             return 2;
         }
     }
@@ -201,16 +267,56 @@ int main(int argc, char** argv) {
     }
     const std::string scratch = bench::scratchFolder("accord-bench-transcription");
     std::printf("Transcription of %zu abc2midi tunes (first %zu notes of each top line), "
-                "rendered by FluidSynth at %d Hz;\ntuning half: tunes 1, 3, 5... (sorted by name), "
-                "held-out half: tunes 2, 4, 6...\n",
-                tunes.size(), maxNotes, kSampleRate);
+                "rendered by FluidSynth at %d Hz, %.2f times their tempo;\ntuning half: tunes 1, "
+                "3, 5... (sorted by name), held-out half: tunes 2, 4, 6...\n",
+                tunes.size(), maxNotes, kSampleRate, tempoScale);
     std::printf("  %-12s %5s | %-17s | %-11s\n", "", "", "  Accord", " F by half");
     std::printf("  %-12s %5s | %5s %5s %5s | %5s %5s\n", "instrument", "notes", "P", "R", "F",
                 "tune", "held");
 
+    // The played notes' timing depends on the tune alone, not on the instrument.
+    TimingCounts timingFromPlayed;
+    for (const std::string& tune : tunes) {
+        const Melody melody = atTempoScale(melodyOf(tune, maxNotes), tempoScale);
+        timingFromPlayed[timeSignatureOf(melody)].add(
+            audio::transcriptionTiming(playedNotesOf(melody)), melody, tempoAtFirstNote(melody));
+    }
+    // mma's songs: every line of at least 16 notes, its first maxNotes, its played notes (their
+    // lines are accompaniment and tunes in mma's grooves; no audio, so no transcription).
+    TimingCounts timingOfMmaLines;
+    const std::string mmaFolder = bench::materialRoot() + "/melodies/mma";
+    if (DIR* dir = opendir(mmaFolder.c_str())) {
+        std::vector<std::string> songs;
+        while (const dirent* entry = readdir(dir)) {
+            const std::string name = entry->d_name;
+            if (name.size() > 4 && name.substr(name.size() - 4) == ".mid")
+                songs.push_back(mmaFolder + "/" + name);
+        }
+        closedir(dir);
+        std::sort(songs.begin(), songs.end());
+        for (const std::string& song : songs) {
+            std::vector<Melody> lines;
+            try {
+                lines = audio::readMidiFile(song).lines;
+            } catch (const BadInput&) {
+                continue; // drums only
+            }
+            for (Melody& line : lines) {
+                if (line.notes.size() < 16)
+                    continue;
+                if (line.notes.size() > maxNotes)
+                    line.notes.resize(maxNotes);
+                line = atTempoScale(line, tempoScale);
+                timingOfMmaLines[timeSignatureOf(line)].add(
+                    audio::transcriptionTiming(playedNotesOf(line)), line, tempoAtFirstNote(line));
+            }
+        }
+    }
+
     std::vector<Take> takes;
     NoteScore allOurs, allHalves[2];
     TempoCount tempoFromTranscription[std::size(kPrograms)], tempoFromPlayed[std::size(kPrograms)];
+    TimingCounts timingFromTranscription;
     double audioSeconds = 0, ourSeconds = 0;
     for (const Program& program : kPrograms) {
         if (!onlyPrograms.empty() && std::find(onlyPrograms.begin(), onlyPrograms.end(),
@@ -219,7 +325,7 @@ int main(int argc, char** argv) {
         NoteScore ours, halves[2];
 
         for (std::size_t index = 0; index < tunes.size(); ++index) {
-            const Melody melody = melodyOf(tunes[index], maxNotes);
+            const Melody melody = atTempoScale(melodyOf(tunes[index], maxNotes), tempoScale);
             const auto stereo =
                 audio::renderMelodyWithInstrument(melody, program.number, kSampleRate);
             std::vector<float> mono(stereo[0].size());
@@ -234,12 +340,11 @@ int main(int argc, char** argv) {
             for (const auto& note : transcribed)
                 estimated.push_back({note.onset, note.pitch});
             Take take{&program, referenceOf(melody), {}, tempoAtFirstNote(melody)};
-            tempoFromTranscription[&program - kPrograms].add(audio::transcriptionTempo(transcribed),
-                                                             take.bpm);
-            std::vector<dsp::TranscribedNote> played;
-            for (const TimedNote& note : take.reference)
-                played.push_back({note.onset, note.onset + 0.1, note.pitch, 100});
-            tempoFromPlayed[&program - kPrograms].add(audio::transcriptionTempo(played), take.bpm);
+            const audio::TranscriptionTiming heardTiming = audio::transcriptionTiming(transcribed);
+            tempoFromTranscription[&program - kPrograms].add(heardTiming.bpm, take.bpm);
+            timingFromTranscription[timeSignatureOf(melody)].add(heardTiming, melody, take.bpm);
+            tempoFromPlayed[&program - kPrograms].add(
+                audio::transcriptionTiming(playedNotesOf(melody)).bpm, take.bpm);
             const NoteScore score = test::scoreNotes(take.reference, estimated);
             ours += score;
             halves[index % 2] += score;
@@ -283,6 +388,13 @@ int main(int argc, char** argv) {
                         counts(tempoFromTranscription[p]).c_str(),
                         counts(tempoFromPlayed[p]).c_str(),
                         withPeer ? counts(aubioTempo[p]).c_str() : "-");
+
+    printTimingCounts("Tempo and metre by the tune's time signature, transcriptions (all "
+                      "instruments measured): right / at a power-of-two multiple / metre right",
+                      timingFromTranscription);
+    printTimingCounts("The same, the tunes' played notes", timingFromPlayed);
+    printTimingCounts("The same, mma's song lines (at least 16 notes), played notes",
+                      timingOfMmaLines);
 
     for (const std::string& settings : peerSettings) {
         std::printf("aubionotes %s\n", settings.empty() ? "(default settings)" : settings.c_str());
