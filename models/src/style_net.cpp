@@ -207,24 +207,6 @@ StyleNetwork::eventLogProbabilities(const EncodedMelody& melody) const {
     return out;
 }
 
-std::vector<float> StyleNetwork::step(const StepInput& input, std::vector<float>& hidden) const {
-    torch::NoGradGuard noGrad;
-    const torch::Tensor x =
-        torch::tensor({std::int64_t{input.token}, std::int64_t{input.position},
-                       std::int64_t{input.keyDegree}, std::int64_t{input.registerBand}},
-                      torch::kLong)
-            .view({1, 1, 4});
-    torch::Tensor state;
-    if (!hidden.empty())
-        state = torch::from_blob(hidden.data(), {1, 1, impl_->config.hidden}, torch::kFloat);
-    auto [logits, next] = impl_->net->forward(x, state);
-    const torch::Tensor logProbabilities = torch::log_softmax(logits.flatten(), 0).contiguous();
-    const torch::Tensor nextState = next.contiguous();
-    hidden.assign(nextState.data_ptr<float>(), nextState.data_ptr<float>() + nextState.numel());
-    return std::vector<float>(logProbabilities.data_ptr<float>(),
-                              logProbabilities.data_ptr<float>() + logProbabilities.numel());
-}
-
 struct StyleTrainer::Impl {
     StyleNetwork& network;
     StyleConfig config;

@@ -55,9 +55,6 @@ public:
     // The log-probabilities of every next event (kEventClasses values) at each step of `melody`
     // (teacher forcing): one row per target.
     std::vector<std::vector<float>> eventLogProbabilities(const EncodedMelody& melody) const;
-    // One step of generation: reads `input`, advances `hidden` (empty: the initial state) and
-    // returns the log-probabilities of the next event (kEventClasses values).
-    std::vector<float> step(const StepInput& input, std::vector<float>& hidden) const;
 
 private:
     friend class StyleTrainer;

@@ -8,7 +8,7 @@
 #include "style_guard.h"
 #include "style_markov.h"
 #include "style_model_impl.h"
-#include "style_net.h"
+#include "style_stepper.h"
 #include "style_tokens.h"
 
 #include "accord/core/errors.h"
@@ -86,7 +86,7 @@ class Generator {
 public:
     Generator(const StyleNetwork& network, const MarkovCounts& markov,
               const VariationRequest& request, const OriginalityIndex::Impl& forbidden)
-        : network_(network), markov_(markov), request_(request), phrase_(request.phrase.notes),
+        : stepper_(network), markov_(markov), request_(request), phrase_(request.phrase.notes),
           context_(contextOf(request.phrase)), forbidden_(forbidden) {
         const std::array<bool, 12> scale = scaleOf(context_.key);
         int low = 127, high = 0;
@@ -394,7 +394,7 @@ private:
         } else {
             state.notes.push_back(pick.note);
             state.logProbabilities =
-                network_.step(stepInput(context_, pick.note.token, pick.note.note), state.hidden);
+                stepper_.step(stepInput(context_, pick.note.token, pick.note.note), state.hidden);
             std::vector<int> history; // the events so far: every note's but the first's
             for (size_t i = 1; i < state.notes.size(); ++i)
                 history.push_back(state.notes[i].token);
@@ -427,7 +427,7 @@ private:
         return variation;
     }
 
-    const StyleNetwork& network_;
+    const StyleStepper stepper_;
     const MarkovCounts& markov_;
     const VariationRequest& request_;
     const std::vector<Note>& phrase_;

@@ -8,6 +8,7 @@
 #include "accord/core/files.h"
 #include "accord/models/style_model.h"
 #include "model_file.h"
+#include "style_stepper.h"
 
 #include "test_support.h"
 
@@ -93,6 +94,42 @@ class TestStyleModel : public QObject {
     }
 
 private Q_SLOTS:
+    // Generation steps the network in plain loops (style_stepper.h); scoring and training run it
+    // through LibTorch. Step by step over a tune, both give the same log-probabilities, for the
+    // factorised heads and the older single joint head, from a state carried across steps.
+    void theStepperMatchesTheNetwork_data() {
+        QTest::addColumn<bool>("factorised");
+        QTest::newRow("factorised heads") << true;
+        QTest::newRow("one joint head") << false;
+    }
+    void theStepperMatchesTheNetwork() {
+        QFETCH(bool, factorised);
+        const QString path = test::materialFile(kTunes[0]);
+        if (path.isEmpty())
+            QSKIP("no abc tunes: run scripts/fetch-material.sh");
+        models::style::StyleConfig config;
+        config.hidden = kHidden;
+        config.embedding = 24;
+        config.factorised = factorised;
+        const models::style::StyleNetwork network(config, 7);
+        const models::style::EncodedMelody encoded = models::style::encodeMelody(firstLine(path));
+        const std::vector<std::vector<float>> rows = network.eventLogProbabilities(encoded);
+        const models::style::StyleStepper stepper(network);
+        std::vector<float> hidden;
+        QVERIFY(rows.size() > 20);
+        for (std::size_t t = 0; t < rows.size(); ++t) {
+            const std::vector<float> stepped = stepper.step(encoded.inputs[t], hidden);
+            QCOMPARE(stepped.size(), rows[t].size());
+            for (std::size_t e = 0; e < stepped.size(); ++e)
+                QVERIFY2(std::abs(stepped[e] - rows[t][e]) < 1e-4f,
+                         qPrintable(QString("step %1, event %2: %3 against %4")
+                                        .arg(t)
+                                        .arg(e)
+                                        .arg(stepped[e])
+                                        .arg(rows[t][e])));
+        }
+    }
+
     void trainsDeterministicallyWritesAndScores() {
         ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
         const auto sequences = tunes();
