@@ -17,8 +17,9 @@ struct TranscribedNote {
 
 // Bumped whenever the notes a recording gives change, or the melody made of them
 // (audio::melodyFromTranscription at audio::transcriptionTempo, since version 7): transcriptions
-// kept from another version are made again.
-constexpr int kTranscriptionVersion = 7;
+// kept from another version are made again. Version 8: a repeated note after the old note's
+// release starts at the fall into the dip there (docs/NOTES.md "Repeated notes after a release").
+constexpr int kTranscriptionVersion = 8;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
@@ -34,8 +35,9 @@ constexpr double kShortestTranscribedNoteSeconds = 0.048;
 // slipping at an attack; below the next, also up to 320 ms: the common period of overlapping
 // notes). Onsets are taken back, up to 320 ms before the pitch settled, to the start of the rise
 // into the note of the energy in its own harmonics (less those shared with the previous note); for
-// repeated notes to the re-attack or the fall into the dip, else the last aubio onset or where the
-// level starts rising. Sorted by onset, not overlapping. Thread-safe.
+// repeated notes (split, or a new note of the previous pitch after its release) to the re-attack
+// or the fall into the dip, else the last aubio onset or where the level starts rising. Sorted by
+// onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
