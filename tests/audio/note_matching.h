@@ -37,8 +37,10 @@ struct NoteScore {
 
 constexpr double kOnsetToleranceSeconds = 0.05;
 
+// `referenceMatched`, when given, gets one flag per reference note: whether it was matched.
 inline NoteScore scoreNotes(const std::vector<TimedNote>& reference,
-                            const std::vector<TimedNote>& estimated) {
+                            const std::vector<TimedNote>& estimated,
+                            std::vector<char>* referenceMatched = nullptr) {
     // Candidate pairs, then a maximum bipartite matching by augmenting paths (Kuhn).
     std::vector<std::vector<std::size_t>> candidates(reference.size());
     for (std::size_t r = 0; r < reference.size(); ++r)
@@ -68,6 +70,12 @@ inline NoteScore scoreNotes(const std::vector<TimedNote>& reference,
         seen.assign(estimated.size(), 0);
         if (augment(r))
             ++score.matched;
+    }
+    if (referenceMatched) {
+        referenceMatched->assign(reference.size(), 0);
+        for (const long r : matchOfEstimated)
+            if (r >= 0)
+                (*referenceMatched)[static_cast<std::size_t>(r)] = 1;
     }
     return score;
 }

@@ -529,7 +529,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     segments.swap(repaired);
 
     std::vector<TranscribedNote> notes;
-    std::int64_t previousStart = -kShortestNoteFrames;
+    std::int64_t previousStart = -kShortestNoteFrames, previousEnd = 0;
     for (const Segment& segment : segments) {
         if (segment.end - segment.first < kShortestNoteFrames)
             continue;
@@ -546,15 +546,33 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         std::int64_t start = segment.first;
         const auto onsetAfter =
             std::upper_bound(onsets.begin(), onsets.end(), segment.first + kOnsetLagFrames);
+        // A note of the pitch of the note just before it, after a few frames of silence or of
+        // another state: the old note was released at the new one's note-on and its slow
+        // attack left a dip there, deeper than kDipDb under the old note; its own harmonics rise
+        // only as it swells, after the note-on (docs/NOTES.md "Transcription").
+        std::optional<std::int64_t> repeatDip;
+        const std::int64_t lookFrom = std::max(earliest, segment.first - kDipFrames);
+        if (!segment.reattack && !segment.dip && !notes.empty() &&
+            notes.back().pitch == segment.pitch && segment.first - previousEnd <= kDipFrames &&
+            lookFrom < segment.first) {
+            const std::int64_t lowest =
+                lookFrom +
+                (std::min_element(level.begin() + lookFrom, level.begin() + segment.first) -
+                 (level.begin() + lookFrom));
+            if (highestIn(std::max(earliest, lowest - kDipFrames), lowest + 1) - level[lowest] >=
+                kDipDb)
+                repeatDip = lowest;
+        }
         if (segment.reattack) {
             start = segment.first; // the split before the flux peak
-        } else if (segment.dip) {
+        } else if (segment.dip || repeatDip) {
             // The old note is released at the new one's note-on and a slow attack fills the
             // dip: the onset is where the fall into the dip crosses halfway, in dB, from the
             // level's highest over the kDipFrames before (docs/NOTES.md "Transcription").
-            const std::int64_t from = std::max(earliest, segment.first - kDipFrames);
-            const double halfway =
-                0.5 * (highestIn(from, segment.first + 1) + level[segment.first]);
+            const std::int64_t dip = repeatDip ? *repeatDip : segment.first;
+            const std::int64_t from = std::max(earliest, dip - kDipFrames);
+            const double halfway = 0.5 * (highestIn(from, dip + 1) + level[dip]);
+            start = dip;
             while (start > from && level[start - 1] < halfway)
                 --start;
         } else if (harmonicStart) {
@@ -580,6 +598,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             std::clamp(std::lround(1 + 126 * (peakDb - kQuietestDb) / -kQuietestDb), 1L, 127L));
         notes.push_back(note);
         previousStart = start;
+        previousEnd = segment.end;
     }
     return notes;
 }

@@ -16,10 +16,11 @@ struct TranscribedNote {
 };
 
 // Bumped whenever the notes a recording gives change, or the melody made of them
-// (audio::melodyFromTranscription at audio::transcriptionTiming: the tempo since version 7, the
-// metre and swung or compound tempi since version 8): transcriptions kept from another version are
-// made again.
-constexpr int kTranscriptionVersion = 8;
+// (audio::melodyFromTranscription at audio::transcriptionTiming: the tempo since version 7; since
+// version 9 the metre and swung or compound tempi, and a repeated note after the old note's release
+// starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"):
+// transcriptions kept from another version are made again.
+constexpr int kTranscriptionVersion = 9;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
@@ -35,8 +36,9 @@ constexpr double kShortestTranscribedNoteSeconds = 0.048;
 // slipping at an attack; below the next, also up to 320 ms: the common period of overlapping
 // notes). Onsets are taken back, up to 320 ms before the pitch settled, to the start of the rise
 // into the note of the energy in its own harmonics (less those shared with the previous note); for
-// repeated notes to the re-attack or the fall into the dip, else the last aubio onset or where the
-// level starts rising. Sorted by onset, not overlapping. Thread-safe.
+// repeated notes (split, or a new note of the previous pitch after its release) to the re-attack
+// or the fall into the dip, else the last aubio onset or where the level starts rising. Sorted by
+// onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
