@@ -103,8 +103,8 @@ const voice::HighBandModel& VoiceModelAccess::highBand(const VoiceModel& model) 
 }
 
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
-                                       double transposeSemitones,
-                                       VoicePitchRange* performanceRange) const {
+                                       double transposeSemitones, VoicePitchRange* performanceRange,
+                                       const SynthesisHook& atSynthesisRate) const {
     threads::assertNotInAudioCallback("VoiceModel::convert");
     if (samples.empty())
         return {};
@@ -126,10 +126,12 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
         gate.combAtGatePeaks.clear(); // sung at other pitches than the gate's combs
     const voice::HighBandModel& highBand = impl_->model.highBand;
     std::vector<float> bands;
-    const std::vector<float> sung =
+    std::vector<float> sung =
         voice::synthesise(impl_->model.network->config(), impl_->model.source, controls, f0,
                           features.voiced, features.loudnessDb, condition.referenceDb, gate,
                           features.power, input.size(), 0x5eed, highBand, &bands);
+    if (atSynthesisRate)
+        atSynthesisRate(sung, an::kSampleRate);
     std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // The band above 8 kHz at the output rate, frame by frame as the live node plays it.
