@@ -890,8 +890,13 @@ void FrameShaper::applyH1Gain(double f0, double gain, float* amplitudes, int har
         amplitudes[h] *= keep;
 }
 
-void HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, int fromCount,
-                                 const float* to, int toCount, int count, float* out) {
+// Compiled twice, for AVX2 and for the portable build's SSE2, the CPU's picked when the program
+// loads (GCC's target_clones): the harmonics' loops run twice as wide, with the same arithmetic
+// (no fused multiply-add), so the same samples (docs/ARCHITECTURE.md "Voice model", convert's
+// speed).
+__attribute__((target_clones("avx2", "default"))) void
+HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, int fromCount,
+                            const float* to, int toCount, int count, float* out) {
     // The fundamental's phasor by recurrence, not sin and cos of every sample (3.3% of a convert,
     // docs/ARCHITECTURE.md "Voice model"): the phase advances by a step that grows by `slope`
     // each sample, so the phasor turns by `rotation`, which itself turns by `turn`. Started from
