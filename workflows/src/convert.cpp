@@ -67,7 +67,7 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
     // Generated audio carries a watermark naming its render (docs/ARCHITECTURE.md "Watermark"),
     // so it is recognised after re-encoding, cutting or mixing. Marked as it is synthesised, at
     // the mark's own rate (docs/WATERMARK.md), when the output has every band of it: marking the
-    // output resampled it to that rate and the mark back, 5% of a convert (docs/ARCHITECTURE.md
+    // output resampled it to that rate and the mark back, 4% of a convert (docs/ARCHITECTURE.md
     // "Voice model", convert's speed).
     const std::string payload = newWatermarkPayload(registry);
     const std::uint32_t mark = audio::parseWatermarkPayloadText(payload);
