@@ -399,10 +399,10 @@ void addGlidingHarmonicComb(const std::array<float, kGlideFrames>& glide, float*
         comb[k] += float(values[std::size_t(k)]);
 }
 
-double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide) {
-    const double f0 = glide[kGlideFrames / 2];
-    std::array<double, kBins> comb;
-    glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
+namespace {
+
+// betweenHarmonicExcess of a frame whose gliding comb at the gate's bins is `comb` (bin-indexed).
+double excessOverComb(const float* power, double f0, const double* comb) {
     double peaks = 0, valleys = 0, combPeaks = 0, combValleys = 0;
     const int harmonics = gateHarmonics(f0);
     for (int h = 1; h <= harmonics; ++h) {
@@ -416,6 +416,15 @@ double betweenHarmonicExcess(const float* power, const std::array<float, kGlideF
     if (!(peaks > 0) || !(combPeaks > 0))
         return 0;
     return std::max(0.0, valleys / peaks - combValleys / combPeaks);
+}
+
+} // namespace
+
+double betweenHarmonicExcess(const float* power, const std::array<float, kGlideFrames>& glide) {
+    const double f0 = glide[kGlideFrames / 2];
+    std::array<double, kBins> comb;
+    glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
+    return excessOverComb(power, f0, comb.data());
 }
 
 double frameGain(const float* envelope, const float* comb, const float* noise, float loudnessDb) {
@@ -781,15 +790,18 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
         if (frame.performanceExcess >= 0) {
             // The model's own share between the harmonics: its noise there over its harmonics.
             std::array<double, kBins> gliding;
-            glidingComb(glideSegments(frame.glide), gateBins(f0, false), gliding.data());
+            const double* combAtPeaks = frame.glidingCombAtGatePeaks;
+            if (!combAtPeaks)
+                glidingComb(glideSegments(frame.glide), gateBins(f0, false), gliding.data());
             const double s = dsp::spectrumWindowPower();
             double harmonicPeaks = 0, noiseValleys = 0;
             const int gated = gateHarmonics(f0);
             for (int h = 1; h <= gated; ++h) {
                 const int peak = gatePeakBin(f0, h);
                 const int valley = gateValleyBin(f0, h);
-                harmonicPeaks += double(envelope_[std::size_t(peak)]) * gliding[std::size_t(peak)] *
-                                 (h == 1 ? h1Gain * h1Gain : 1.0);
+                const double comb = combAtPeaks ? combAtPeaks[h - 1] : gliding[std::size_t(peak)];
+                harmonicPeaks +=
+                    double(envelope_[std::size_t(peak)]) * comb * (h == 1 ? h1Gain * h1Gain : 1.0);
                 noiseValleys += double(noise_[std::size_t(valley)]) * s;
             }
             if (noiseValleys > 0 && harmonicPeaks > 0)
@@ -878,8 +890,13 @@ void FrameShaper::applyH1Gain(double f0, double gain, float* amplitudes, int har
         amplitudes[h] *= keep;
 }
 
-void HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, int fromCount,
-                                 const float* to, int toCount, int count, float* out) {
+// Compiled twice, for AVX2 and for the portable build's SSE2, the CPU's picked when the program
+// loads (GCC's target_clones): the harmonics' loops run twice as wide, with the same arithmetic
+// (no fused multiply-add), so the same samples (docs/ARCHITECTURE.md "Voice model", convert's
+// speed).
+__attribute__((target_clones("avx2", "default"))) void
+HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, int fromCount,
+                            const float* to, int toCount, int count, float* out) {
     // The fundamental's phasor by recurrence, not sin and cos of every sample (3.3% of a convert,
     // docs/ARCHITECTURE.md "Voice model"): the phase advances by a step that grows by `slope`
     // each sample, so the phasor turns by `rotation`, which itself turns by `turn`. Started from
@@ -927,13 +944,26 @@ void HarmonicOscillators::addHop(double fromHz, double toHz, const float* from, 
     }
 }
 
-std::vector<float> performanceExcess(const dsp::VoiceFeatures& features) {
-    std::vector<float> excess(std::size_t(features.frames), -1.0f);
-    for (std::size_t t = 0; t < excess.size(); ++t)
-        if (features.voiced[t] && features.f0Hz[t] > 0)
-            excess[t] = float(betweenHarmonicExcess(features.power.data() + t * kBins,
-                                                    glideAround(features.f0Hz, t)));
-    return excess;
+PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
+    const auto frames = std::size_t(features.frames);
+    PerformanceGate gate;
+    gate.excess.assign(frames, -1.0f);
+    gate.firstPeak.assign(frames, 0);
+    std::array<double, kBins> comb;
+    for (std::size_t t = 0; t < frames; ++t) {
+        if (!features.voiced[t] || !(features.f0Hz[t] > 0))
+            continue;
+        const std::array<float, kGlideFrames> glide = glideAround(features.f0Hz, t);
+        const double f0 = glide[kGlideFrames / 2];
+        // The comb at the peaks and valleys: each bin sums the same terms whichever bins are
+        // listed, so its peaks are what shape() would compute at the peaks alone.
+        glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
+        gate.excess[t] = float(excessOverComb(features.power.data() + t * kBins, f0, comb.data()));
+        gate.firstPeak[t] = gate.combAtGatePeaks.size();
+        for (int h = 1, gated = gateHarmonics(f0); h <= gated; ++h)
+            gate.combAtGatePeaks.push_back(comb[std::size_t(gatePeakBin(f0, h))]);
+    }
+    return gate;
 }
 
 std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
@@ -967,14 +997,12 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
     return out;
 }
 
-std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
-                              const std::vector<float>& controls, const std::vector<float>& f0,
-                              const std::vector<std::uint8_t>& voiced,
-                              const std::vector<float>& loudnessDb, double referenceDb,
-                              const std::vector<float>& performanceExcess,
-                              const std::vector<float>& performancePower, std::size_t length,
-                              std::uint64_t noiseSeed, const HighBandModel& highBand,
-                              std::vector<float>* highBandDensities) {
+std::vector<float>
+synthesise(const VoiceConfig& config, const SourceShape& source, const std::vector<float>& controls,
+           const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
+           const std::vector<float>& loudnessDb, double referenceDb, const PerformanceGate& gate,
+           const std::vector<float>& performancePower, std::size_t length, std::uint64_t noiseSeed,
+           const HighBandModel& highBand, std::vector<float>* highBandDensities) {
     const size_t frames = f0.size();
     std::vector<float> out(length, 0.0f);
     if (frames == 0 || length == 0)
@@ -1006,7 +1034,9 @@ std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& sour
         frame.voiced = voiced[t];
         frame.loudnessDb = levels[t];
         frame.belowReferenceDb = float(referenceDb - loudnessDb[t]);
-        frame.performanceExcess = performanceExcess[t];
+        frame.performanceExcess = gate.excess[t];
+        if (!gate.combAtGatePeaks.empty())
+            frame.glidingCombAtGatePeaks = gate.combAtGatePeaks.data() + gate.firstPeak[t];
         if (performancePower.size() >= (t + 1) * kBins)
             frame.performancePower = performancePower.data() + t * kBins;
         if (!brightness.empty() && voiced[t])

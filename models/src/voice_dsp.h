@@ -178,6 +178,9 @@ public:
         float belowReferenceDb = 0; // the input's level under its 95th percentile (quietWeight)
         const float* performancePower = nullptr; // the input's power spectrum (kBins) there
         double performanceExcess = -1;           // betweenHarmonicExcess of the input; < 0: no gate
+        // The gliding comb of `glide` at the gate's peak bins (harmonics 1, 2, ...) when the
+        // caller has it (PerformanceGate: the performance's own pitch); else shape() computes it.
+        const double* glidingCombAtGatePeaks = nullptr;
         // Voiced: the input's brightness over its typical (TypicalBrightness::deviation), which
         // the band above 8 kHz follows.
         double brightnessDeviation = 0;
@@ -256,18 +259,30 @@ VoicePitchRange pitchRangeOf(const std::vector<const dsp::VoiceFeatures*>& recor
 // frames ahead.
 std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
 
+// The performance's noise gate per frame, from its analysis with the spectrum kept: its
+// betweenHarmonicExcess (-1 where unvoiced) and the gliding comb at the gate's peak bins that it
+// reads, which shape() needs again for a frame sung at the performance's own pitch: computed
+// twice it was 2.5% of a convert (docs/ARCHITECTURE.md "Voice model", convert's speed). Sung
+// transposed, the combs are left empty and shape() computes its own.
+struct PerformanceGate {
+    std::vector<float> excess;
+    std::vector<std::size_t> firstPeak; // per frame: where its values start in combAtGatePeaks
+    std::vector<double> combAtGatePeaks;
+};
+PerformanceGate performanceGate(const dsp::VoiceFeatures& features);
+
 // Frame controls as the network outputs them: frames x (envelopeBands + noiseBands), log power.
 // Turns them into per-frame harmonic amplitudes and noise PSDs, scaled to the frame levels, and
 // synthesises 16 kHz audio of `length` samples. `f0` and `voiced` per frame (f0 already
 // transposed). Deterministic (the noise generator is seeded with `noiseSeed`).
-// `performanceExcess` per frame: betweenHarmonicExcess of the input (< 0: no gate). `referenceDb`:
-// the input's 95th-percentile level (Conditioning::referenceDb), for its quiet frames.
+// `gate` per frame: the input's noise gate (PerformanceGate). `referenceDb`: the input's
+// 95th-percentile level (Conditioning::referenceDb), for its quiet frames.
 // With a high band, `highBandDensities` receives its bands per frame (frames x kHighBands).
 std::vector<float> synthesise(const VoiceConfig& config, const SourceShape& source,
                               const std::vector<float>& controls, const std::vector<float>& f0,
                               const std::vector<std::uint8_t>& voiced,
                               const std::vector<float>& loudnessDb, double referenceDb,
-                              const std::vector<float>& performanceExcess,
+                              const PerformanceGate& gate,
                               const std::vector<float>& performancePower, std::size_t length,
                               std::uint64_t noiseSeed = 0x5eed, const HighBandModel& highBand = {},
                               std::vector<float>* highBandDensities = nullptr);
@@ -286,10 +301,6 @@ private:
     double phase_ = 0; // the fundamental's phase at the last sample made, in [0, 2 pi)
     std::array<float, an::kHop> baseRe_{}, baseIm_{}, powerRe_{}, powerIm_{};
 };
-
-// The performance's betweenHarmonicExcess per frame (-1 where unvoiced), from its analysis with
-// the spectrum kept.
-std::vector<float> performanceExcess(const dsp::VoiceFeatures& features);
 
 // Noise grains (offline and live): white Gaussian noise shaped by a frame's power spectral
 // density in the frequency domain, kNoiseFrame samples windowed by sqrt-Hann and overlap-added at

@@ -103,8 +103,8 @@ const voice::HighBandModel& VoiceModelAccess::highBand(const VoiceModel& model) 
 }
 
 std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sampleRate,
-                                       double transposeSemitones,
-                                       VoicePitchRange* performanceRange) const {
+                                       double transposeSemitones, VoicePitchRange* performanceRange,
+                                       const SynthesisHook& atSynthesisRate) const {
     threads::assertNotInAudioCallback("VoiceModel::convert");
     if (samples.empty())
         return {};
@@ -121,12 +121,17 @@ std::vector<float> VoiceModel::convert(const std::vector<float>& samples, int sa
     const auto ratio = static_cast<float>(std::pow(2.0, transposeSemitones / 12.0));
     for (float& hz : f0)
         hz *= ratio;
+    voice::PerformanceGate gate = voice::performanceGate(features);
+    if (ratio != 1.0f)
+        gate.combAtGatePeaks.clear(); // sung at other pitches than the gate's combs
     const voice::HighBandModel& highBand = impl_->model.highBand;
     std::vector<float> bands;
-    const std::vector<float> sung = voice::synthesise(
-        impl_->model.network->config(), impl_->model.source, controls, f0, features.voiced,
-        features.loudnessDb, condition.referenceDb, voice::performanceExcess(features),
-        features.power, input.size(), 0x5eed, highBand, &bands);
+    std::vector<float> sung =
+        voice::synthesise(impl_->model.network->config(), impl_->model.source, controls, f0,
+                          features.voiced, features.loudnessDb, condition.referenceDb, gate,
+                          features.power, input.size(), 0x5eed, highBand, &bands);
+    if (atSynthesisRate)
+        atSynthesisRate(sung, an::kSampleRate);
     std::vector<float> out = dsp::resample(sung, an::kSampleRate, sampleRate);
     out.resize(samples.size(), 0.0f);
     // The band above 8 kHz at the output rate, frame by frame as the live node plays it.

@@ -226,13 +226,14 @@ private slots:
         const ino_t made = fileIdentity();
         QVERIFY(made != 0); // the indexing command left it made
 
-        // Rows written past the file's share of changes, as a studio's index on another machine
-        // or an interrupted indexing could leave them, without the indexing path's renewal.
+        // Rows written past the file's share of changes (and the 65 536 changed hashes a small
+        // index keeps), as a studio's index on another machine or an interrupted indexing could
+        // leave them, without the indexing path's renewal.
         {
             const auto index = accord::workflows::openFingerprintIndex(
                 *accord::Registry::open(registry.toStdString()));
             std::vector<accord::IndexedLandmark> landmarks;
-            for (std::uint32_t i = 0; i < 20000; ++i)
+            for (std::uint32_t i = 0; i < 70000; ++i)
                 landmarks.push_back({i * 2654435761u, i, 20, 0});
             index->add(accord::IndexedKind::Asset, "not-registered", "", 30, landmarks);
         }

@@ -81,7 +81,7 @@ double medianExcess(const std::vector<float>& x) {
     options.keepSpectrum = true;
     const dsp::VoiceFeatures features = dsp::analyseVoice(x, options);
     std::vector<double> excess;
-    for (const float e : voice::performanceExcess(features))
+    for (const float e : voice::performanceGate(features).excess)
         if (e >= 0)
             excess.push_back(std::max(double(e), 1e-6));
     return excess.empty() ? -1 : median(excess);

@@ -339,6 +339,12 @@ private slots:
         QCOMPARE(fileIdentity(), made);
         for (int r = 20; r < 30; ++r)
             index->add(accord::IndexedKind::Asset, "r" + std::to_string(r), "", 1, recording(900));
+        // A small index keeps its file until 65 536 distinct hashes changed (docs/IDENTIFY.md
+        // "The lookup file"): a recording of more, none of them asked.
+        std::vector<accord::IndexedLandmark> wide;
+        for (std::uint32_t n = 3100; n < 3100 + 70000; ++n)
+            wide.push_back({hashOf(n), n, 10, 0});
+        index->add(accord::IndexedKind::Asset, "wide", "", 1, wide);
         // Too many changes: the old file and the changes answer. A one-shot process's lookups
         // leave the file as it is (the indexing path makes it again: test_identify_cli); in a
         // long-lived one (the studio) they ask the worker to make it again.
@@ -366,9 +372,10 @@ private slots:
 
     void staleLookupFileJudgedByItsDistinctChangedHashes() {
         // After indexing, the lookup file is made again once the distinct hashes changed since it
-        // pass a sixteenth of its rows, counted without reading the changes into memory
-        // (docs/IDENTIFY.md "The lookup file"): recordings changing the same few hashes over and
-        // over leave it, more distinct hashes than its share make it again.
+        // pass a sixteenth of its rows and 65 536 (what a small index keeps), counted without
+        // reading the changes into memory (docs/IDENTIFY.md "The lookup file"): recordings
+        // changing the same hashes over and over leave it, and so do fewer distinct hashes than
+        // that; more make it again.
         QTemporaryDir dir;
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         const std::string lookupFile = accord::FingerprintIndex::lookupFilePath(path);
@@ -389,12 +396,14 @@ private slots:
         index->add(accord::IndexedKind::Asset, "base", "", 1, landmarks(1 << 20, 1600));
         const ino_t made = renewed(); // none yet: made, of 1600 rows (a share of 100 hashes)
         QVERIFY(made != 0);
-        for (int r = 0; r < 20; ++r) // 200 hashes changed, 10 of them distinct
+        for (int r = 0; r < 7; ++r) // 70 000 hashes changed, 10 000 of them distinct
             index->add(accord::IndexedKind::Asset, "same-" + std::to_string(r), "", 1,
-                       landmarks(0, 10));
+                       landmarks(0, 10000));
         QCOMPARE(renewed(), made);
-        index->add(accord::IndexedKind::Asset, "more", "", 1, landmarks(1 << 16, 100)); // 110
-        QVERIFY(renewed() != made);
+        index->add(accord::IndexedKind::Asset, "more", "", 1, landmarks(1 << 16, 50000));
+        QCOMPARE(renewed(), made); // 60 000 distinct: past the share, not past 65 536
+        index->add(accord::IndexedKind::Asset, "past", "", 1, landmarks(1 << 18, 6000));
+        QVERIFY(renewed() != made); // 66 000
     }
 
     void indexOfTheFirstLayoutMigrated() {

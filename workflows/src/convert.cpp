@@ -8,6 +8,7 @@
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/time.h"
+#include "accord/dsp/analysis_constants.h"
 #include "accord/models/voice_model.h"
 #include "accord/workflows/identify.h"
 #include "accord/workflows/live_model.h"
@@ -63,14 +64,26 @@ VoiceConversion convertWithVoiceModel(Registry& registry, const std::string& mod
 
     const Clock::time_point started = Clock::now();
     const audio::MonoAudio recording = audio::mixToMono(std::move(decoded));
+    // Generated audio carries a watermark naming its render (docs/ARCHITECTURE.md "Watermark"),
+    // so it is recognised after re-encoding, cutting or mixing. Marked as it is synthesised, at
+    // the mark's own rate (docs/WATERMARK.md), when the output has every band of it: marking the
+    // output resampled it to that rate and the mark back, 4% of a convert (docs/ARCHITECTURE.md
+    // "Voice model", convert's speed).
+    const std::string payload = newWatermarkPayload(registry);
+    const std::uint32_t mark = audio::parseWatermarkPayloadText(payload);
+    const auto markSynthesis = [&](std::vector<float>& synthesis, int rate) {
+        std::vector<std::vector<float>> channels{std::move(synthesis)};
+        audio::embedWatermark(channels, rate, mark);
+        synthesis = std::move(channels[0]);
+    };
+    const bool markedAsSynthesised = recording.sampleRate >= dsp::analysis::kSampleRate;
     std::vector<std::vector<float>> sung(1);
     VoiceConversion result;
-    sung[0] = voiceModel->convert(recording.samples, recording.sampleRate, transposeSemitones,
-                                  &result.performanceRange);
-    // Generated audio carries a watermark naming its render (docs/ARCHITECTURE.md "Watermark"),
-    // so it is recognised after re-encoding, cutting or mixing.
-    const std::string payload = newWatermarkPayload(registry);
-    audio::embedWatermark(sung, recording.sampleRate, audio::parseWatermarkPayloadText(payload));
+    sung[0] = voiceModel->convert(
+        recording.samples, recording.sampleRate, transposeSemitones, &result.performanceRange,
+        markedAsSynthesised ? markSynthesis : models::VoiceModel::SynthesisHook{});
+    if (!markedAsSynthesised)
+        audio::embedWatermark(sung, recording.sampleRate, mark);
     const double processing = std::chrono::duration<double>(Clock::now() - started).count();
     const std::string out = absolutePath(outPath);
     // The written file's hash as it is written: reading it back cost a convert ~2% (docs/

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -46,15 +47,30 @@ std::vector<float> resample(const std::vector<float>& samples, double fromRate, 
         return out;
     const soxr_quality_spec_t spec = soxr_quality_spec(soxrRecipe(quality), 0);
     const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    size_t done = 0;
-    const soxr_error_t error =
-        soxr_oneshot(fromRate, toRate, 1, samples.data(), samples.size(), nullptr, out.data(),
-                     length, &done, &io, &spec, nullptr);
-    if (error)
-        throw std::runtime_error(std::string("libsoxr: ") + error);
-    // soxr may deliver a sample less at the very end.
-    std::fill(out.begin() + static_cast<std::ptrdiff_t>(std::min(done, length)), out.end(), 0.0f);
-    return out;
+    soxr_error_t error = nullptr;
+    const std::unique_ptr<soxr, decltype(&soxr_delete)> resampler(
+        soxr_create(fromRate, toRate, 1, &error, &io, &spec, nullptr), &soxr_delete);
+    if (error || !resampler)
+        throw std::runtime_error(std::string("libsoxr: ") + (error ? error : "soxr_create"));
+    // The input in chunks rather than whole (soxr_oneshot): handed a minute at once, libsoxr grows
+    // its buffers to it, copying them as they grow, a quarter of the resampling's CPU
+    // (docs/ARCHITECTURE.md "Voice model", convert's speed). The output does not depend on the
+    // chunks. soxr may deliver a sample less at the very end: the rest stays zero.
+    constexpr size_t kChunk = 16384;
+    size_t consumed = 0, done = 0;
+    for (;;) {
+        const bool ended = consumed >= samples.size();
+        const size_t given = ended ? 0 : std::min(kChunk, samples.size() - consumed);
+        size_t used = 0, produced = 0;
+        error = soxr_process(resampler.get(), ended ? nullptr : samples.data() + consumed, given,
+                             &used, out.data() + done, length - done, &produced);
+        if (error)
+            throw std::runtime_error(std::string("libsoxr: ") + error);
+        consumed += used;
+        done += produced;
+        if (done == length || (ended && produced == 0))
+            return out;
+    }
 }
 
 std::vector<float> resample(const std::vector<float>& samples, double fromRate, double toRate,

@@ -103,9 +103,15 @@ constexpr const char* kRecordingColumns =
     "SELECT id, kind, registry_id, pcm_sha256, seconds, landmarks FROM recordings ";
 
 // A lookup file is made again (on the worker below) once the hashes changed since it was made
-// pass this share of its rows: until then, and while it is made, they are looked up in SQLite
-// (docs/IDENTIFY.md "The lookup file").
+// pass a share of its rows, and at least kChangedHashesKept: until then, and while it is made,
+// they come from the changes and SQLite (docs/IDENTIFY.md "The lookup file"). The floor keeps a
+// small index from making its file again after every recording: a 60 s convert into an index of
+// a few minutes passed the share each time, and making the file was 5% of its CPU.
 constexpr std::uint64_t kRowsPerChangedHashBeforeRemake = 16;
+constexpr std::uint64_t kChangedHashesKept = std::uint64_t(1) << 16;
+std::uint64_t changedHashesKeptFor(std::uint64_t rows) {
+    return std::max(rows / kRowsPerChangedHashBeforeRemake, kChangedHashesKept);
+}
 
 // A landmark row read from SQLite, with its hash.
 struct StoredRow {
@@ -571,9 +577,7 @@ struct FingerprintIndex::Impl {
     }
 
     // Whether the hashes changed since the mapped file was made pass its share of them.
-    bool mapTooOld() const {
-        return map && changed.size() * kRowsPerChangedHashBeforeRemake > map->rows();
-    }
+    bool mapTooOld() const { return map && changed.size() > changedHashesKeptFor(map->rows()); }
     // Takes the file on disk when it serves this snapshot and is newer than the one mapped (the
     // worker, or another process, made it since).
     void takeNewerFileFromDisk(const FingerprintMapStamp& now) {
@@ -644,7 +648,7 @@ struct FingerprintIndex::Impl {
     // distinct hashes from above; only past the share are the distinct ones counted, and only
     // until they pass it.
     bool changedHashesPassShare(std::int64_t generation, std::uint64_t rows) const {
-        const std::uint64_t share = rows / kRowsPerChangedHashBeforeRemake;
+        const std::uint64_t share = changedHashesKeptFor(rows);
         Statement sizes(
             db, "SELECT coalesce(sum(length(hashes)), 0) FROM changes WHERE generation > ?", path);
         sizes.bind(1, generation).step();

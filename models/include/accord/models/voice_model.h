@@ -210,9 +210,13 @@ public:
     // input's f0 (times 2^(transposeSemitones/12)), timing and frame loudness, with the model's
     // spectral envelopes, up to the band it learned (describeTrainedBand). Deterministic.
     // `performanceRange`, when given, receives the input's pitch range (before transposing).
+    // `atSynthesisRate`, when given, may change the synthesis at its own rate (its second
+    // argument, 16 kHz) before it is brought to the output's: the convert workflow marks it there.
+    using SynthesisHook = std::function<void(std::vector<float>&, int)>;
     std::vector<float> convert(const std::vector<float>& samples, int sampleRate,
                                double transposeSemitones = 0,
-                               VoicePitchRange* performanceRange = nullptr) const;
+                               VoicePitchRange* performanceRange = nullptr,
+                               const SynthesisHook& atSynthesisRate = {}) const;
 
 private:
     friend struct VoiceModelAccess; // the live node copies the network's weights
