@@ -8,8 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
-#include <optional>
 #include <tuple>
 
 namespace accord::ledger {
@@ -171,7 +169,15 @@ FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints
     return verifyPacked(fingerprints.claim, packLandmarks(fingerprints.landmarks), what);
 }
 
-Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {}
+Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {
+    // Without JIT, for this connection: the planner's estimate for a lookup's thousands of probes
+    // passes jit_above_cost once the catalogue holds a few hours, and compiling then cost 10-40 ms
+    // a query for nothing, the probes being index reads (docs/LEDGER.md "Measured", catalogue
+    // identify). Set once here rather than around each lookup, which took three more round trips
+    // a window (BEGIN, SET LOCAL, COMMIT); the ledger's other statements are index lookups and
+    // batch inserts, which JIT does not speed up either.
+    ledger_.impl_->connection.exec("SET jit = off");
+}
 
 Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) {
     std::vector<std::string> packed;
@@ -232,37 +238,43 @@ void Catalogue::lookup(
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (distinct.empty())
         return;
-    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. Without
-    // JIT: the planner's estimate for these thousands of probes passes jit_above_cost once the
-    // catalogue holds a few hours, and compiling then cost 10-16 ms a query for nothing, the
-    // probes being index reads (docs/LEDGER.md "Measured", catalogue identify).
-    pq::Connection& connection = ledger_.impl_->connection;
-    std::optional<pq::Result> answer;
-    connection.inTransaction([&] {
-        connection.exec("SET LOCAL jit = off");
-        answer.emplace(
-            connection.exec("SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
-                            "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-                            "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-                            "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
-                            {intArray(distinct), std::to_string(fingerprintVersion),
-                             std::to_string(maxRowsPerHash + 1)}));
-    });
-    const pq::Result& rows = *answer;
-    std::map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>> byHash;
+    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index, and only
+    // those of a hash under the cap sent back: a stopped hash's rows were most of what a query
+    // received from a few tens of hours on, for nothing (docs/LEDGER.md "Cost per query").
+    const pq::Result rows = ledger_.impl_->connection.exec(
+        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+        "SELECT recording, frame, span, pitch_cents, count(*) OVER () AS rows_of_hash FROM ("
+        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) first_rows) l "
+        "WHERE l.rows_of_hash <= $4",
+        {intArray(distinct), std::to_string(fingerprintVersion), std::to_string(maxRowsPerHash + 1),
+         std::to_string(maxRowsPerHash)});
+    struct Row {
+        std::uint32_t hash;
+        std::int64_t recording;
+        IndexedLandmark landmark;
+    };
+    std::vector<Row> byHash;
+    byHash.reserve(std::size_t(rows.rows()));
     for (int r = 0; r < rows.rows(); ++r) {
-        const auto hash = std::uint32_t(std::stoul(rows.text(r, 0)));
-        byHash[hash].push_back({std::stoll(rows.text(r, 1)),
-                                {hash, std::uint32_t(std::stoul(rows.text(r, 2))),
-                                 std::uint16_t(std::stoi(rows.text(r, 3))),
-                                 std::int16_t(std::stoi(rows.text(r, 4)))}});
+        const auto hash = std::uint32_t(rows.integer(r, 0));
+        byHash.push_back({hash,
+                          rows.integer(r, 1),
+                          {hash, std::uint32_t(rows.integer(r, 2)),
+                           std::uint16_t(rows.integer(r, 3)), std::int16_t(rows.integer(r, 4))}});
     }
+    std::stable_sort(byHash.begin(), byHash.end(),
+                     [](const Row& a, const Row& b) { return a.hash < b.hash; });
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-        const auto rowsOfHash = byHash.find(hashes[i]);
-        if (rowsOfHash == byHash.end() || int(rowsOfHash->second.size()) > maxRowsPerHash)
-            continue; // stored nowhere, or stopped (a hash of little evidence)
-        for (const auto& [recording, landmark] : rowsOfHash->second)
-            found(i, recording, landmark);
+        const auto rowsOfHash =
+            std::equal_range(byHash.begin(), byHash.end(), Row{hashes[i], 0, {}},
+                             [](const Row& a, const Row& b) { return a.hash < b.hash; });
+        // The server's word again: a hash it answered past the cap is stopped here too.
+        if (rowsOfHash.second - rowsOfHash.first > maxRowsPerHash)
+            continue;
+        for (auto row = rowsOfHash.first; row != rowsOfHash.second; ++row)
+            found(i, row->recording, row->landmark);
     }
 }
 

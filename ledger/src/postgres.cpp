@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <cstdlib>
+
 namespace accord::ledger::pq {
 
 namespace {
@@ -41,6 +43,9 @@ std::optional<std::string> Result::optionalText(int row, int column) const {
     if (isNull(row, column))
         return std::nullopt;
     return text(row, column);
+}
+std::int64_t Result::integer(int row, int column) const {
+    return std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
 }
 long Result::affected() const {
     const char* count = PQcmdTuples(result_);
