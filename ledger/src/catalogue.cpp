@@ -238,18 +238,16 @@ void Catalogue::lookup(
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (distinct.empty())
         return;
-    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index, and only
-    // those of a hash under the cap sent back: a stopped hash's rows were most of what a query
-    // received from a few tens of hours on, for nothing (docs/LEDGER.md "Cost per query").
+    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. (A
+    // stopped hash's rows come back and are dropped here: filtering them on the server, by a count
+    // over each hash's rows, doubled the server's time; docs/LEDGER.md "Measured".)
     const pq::Result rows = ledger_.impl_->connection.exec(
         "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
         "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-        "SELECT recording, frame, span, pitch_cents, count(*) OVER () AS rows_of_hash FROM ("
         "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) first_rows) l "
-        "WHERE l.rows_of_hash <= $4",
-        {intArray(distinct), std::to_string(fingerprintVersion), std::to_string(maxRowsPerHash + 1),
-         std::to_string(maxRowsPerHash)});
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
+        {intArray(distinct), std::to_string(fingerprintVersion),
+         std::to_string(maxRowsPerHash + 1)});
     struct Row {
         std::uint32_t hash;
         std::int64_t recording;
@@ -270,7 +268,7 @@ void Catalogue::lookup(
         const auto rowsOfHash =
             std::equal_range(byHash.begin(), byHash.end(), Row{hashes[i], 0, {}},
                              [](const Row& a, const Row& b) { return a.hash < b.hash; });
-        // The server's word again: a hash it answered past the cap is stopped here too.
+        // Stopped: a hash of little evidence (the local index's rule).
         if (rowsOfHash.second - rowsOfHash.first > maxRowsPerHash)
             continue;
         for (auto row = rowsOfHash.first; row != rowsOfHash.second; ++row)
