@@ -54,11 +54,17 @@ public:
     // parameters. Throws BadInput naming the server when the
     // connection is lost or the server refuses.
     Result exec(const std::string& sql, const std::vector<Param>& params = {});
+    // The same, the results in PostgreSQL's binary form: a bytea column's bytes as they are
+    // stored, where text sends them as hexadecimal twice their size (a catalogue claim's
+    // landmarks, docs/LEDGER.md "Cost per query"); text columns read the same either way.
+    Result execBinary(const std::string& sql, const std::vector<Param>& params);
     // Runs `body` in one transaction: committed when it returns, rolled back when it throws (and
     // the exception goes on).
     void inTransaction(const std::function<void()>& body);
 
 private:
+    Result run(const std::string& sql, const std::vector<Param>& params, int resultFormat);
+
     std::string url_;
     pg_conn* connection_ = nullptr;
 };
