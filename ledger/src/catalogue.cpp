@@ -169,15 +169,7 @@ FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints
     return verifyPacked(fingerprints.claim, packLandmarks(fingerprints.landmarks), what);
 }
 
-Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {
-    // Without JIT, for this connection: the planner's estimate for a lookup's thousands of probes
-    // passes jit_above_cost once the catalogue holds a few hours, and compiling then cost 10-40 ms
-    // a query for nothing, the probes being index reads (docs/LEDGER.md "Measured", catalogue
-    // identify). Set once here rather than around each lookup, which took three more round trips
-    // a window (BEGIN, SET LOCAL, COMMIT); the ledger's other statements are index lookups and
-    // batch inserts, which JIT does not speed up either.
-    ledger_.impl_->connection.exec("SET jit = off");
-}
+Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {}
 
 Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) {
     std::vector<std::string> packed;
@@ -238,6 +230,16 @@ void Catalogue::lookup(
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (distinct.empty())
         return;
+    // Without JIT, for this connection, set at the first lookup: the planner's estimate for a
+    // lookup's thousands of probes passes jit_above_cost once the catalogue holds a few hours, and
+    // compiling then cost 10-40 ms a query for nothing, the probes being index reads
+    // (docs/LEDGER.md "Measured", catalogue identify). Once rather than by SET LOCAL in a
+    // transaction around each lookup, which took three more round trips a window; the ledger's
+    // other statements are index lookups and batch inserts, which JIT does not speed up either.
+    if (!jitTurnedOff_) {
+        ledger_.impl_->connection.exec("SET jit = off");
+        jitTurnedOff_ = true;
+    }
     // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. (A
     // stopped hash's rows come back and are dropped here: filtering them on the server, by a count
     // over each hash's rows, doubled the server's time; docs/LEDGER.md "Measured".)
