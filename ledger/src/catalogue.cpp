@@ -8,8 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
-#include <optional>
 #include <tuple>
 
 namespace accord::ledger {
@@ -232,47 +230,63 @@ void Catalogue::lookup(
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (distinct.empty())
         return;
-    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. Without
-    // JIT: the planner's estimate for these thousands of probes passes jit_above_cost once the
-    // catalogue holds a few hours, and compiling then cost 10-16 ms a query for nothing, the
-    // probes being index reads (docs/LEDGER.md "Measured", catalogue identify).
-    pq::Connection& connection = ledger_.impl_->connection;
-    std::optional<pq::Result> answer;
-    connection.inTransaction([&] {
-        connection.exec("SET LOCAL jit = off");
-        answer.emplace(
-            connection.exec("SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
-                            "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-                            "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-                            "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
-                            {intArray(distinct), std::to_string(fingerprintVersion),
-                             std::to_string(maxRowsPerHash + 1)}));
-    });
-    const pq::Result& rows = *answer;
-    std::map<std::uint32_t, std::vector<std::pair<std::int64_t, IndexedLandmark>>> byHash;
-    for (int r = 0; r < rows.rows(); ++r) {
-        const auto hash = std::uint32_t(std::stoul(rows.text(r, 0)));
-        byHash[hash].push_back({std::stoll(rows.text(r, 1)),
-                                {hash, std::uint32_t(std::stoul(rows.text(r, 2))),
-                                 std::uint16_t(std::stoi(rows.text(r, 3))),
-                                 std::int16_t(std::stoi(rows.text(r, 4)))}});
+    // Without JIT, for this connection, set at the first lookup: the planner's estimate for a
+    // lookup's thousands of probes passes jit_above_cost once the catalogue holds a few hours, and
+    // compiling then cost 10-40 ms a query for nothing, the probes being index reads
+    // (docs/LEDGER.md "Measured", catalogue identify). Once rather than by SET LOCAL in a
+    // transaction around each lookup, which took three more round trips a window; the ledger's
+    // other statements are index lookups and batch inserts, which JIT does not speed up either.
+    if (!jitTurnedOff_) {
+        ledger_.impl_->connection.exec("SET jit = off");
+        jitTurnedOff_ = true;
     }
+    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. (A
+    // stopped hash's rows come back and are dropped here: filtering them on the server, by a count
+    // over each hash's rows, doubled the server's time; docs/LEDGER.md "Measured".)
+    const pq::Result rows = ledger_.impl_->connection.exec(
+        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
+        {intArray(distinct), std::to_string(fingerprintVersion),
+         std::to_string(maxRowsPerHash + 1)});
+    struct Row {
+        std::uint32_t hash;
+        std::int64_t recording;
+        IndexedLandmark landmark;
+    };
+    std::vector<Row> byHash;
+    byHash.reserve(std::size_t(rows.rows()));
+    for (int r = 0; r < rows.rows(); ++r) {
+        const auto hash = std::uint32_t(rows.integer(r, 0));
+        byHash.push_back({hash,
+                          rows.integer(r, 1),
+                          {hash, std::uint32_t(rows.integer(r, 2)),
+                           std::uint16_t(rows.integer(r, 3)), std::int16_t(rows.integer(r, 4))}});
+    }
+    std::stable_sort(byHash.begin(), byHash.end(),
+                     [](const Row& a, const Row& b) { return a.hash < b.hash; });
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-        const auto rowsOfHash = byHash.find(hashes[i]);
-        if (rowsOfHash == byHash.end() || int(rowsOfHash->second.size()) > maxRowsPerHash)
-            continue; // stored nowhere, or stopped (a hash of little evidence)
-        for (const auto& [recording, landmark] : rowsOfHash->second)
-            found(i, recording, landmark);
+        const auto rowsOfHash =
+            std::equal_range(byHash.begin(), byHash.end(), Row{hashes[i], 0, {}},
+                             [](const Row& a, const Row& b) { return a.hash < b.hash; });
+        // Stopped: a hash of little evidence (the local index's rule).
+        if (rowsOfHash.second - rowsOfHash.first > maxRowsPerHash)
+            continue;
+        for (auto row = rowsOfHash.first; row != rowsOfHash.second; ++row)
+            found(i, row->recording, row->landmark);
     }
 }
 
 CatalogueRecording Catalogue::recording(std::int64_t number) const {
     const std::string what =
         ledger_.url() + ": fingerprint claim of recording " + std::to_string(number);
-    const auto rows =
-        ledger_.impl_->connection.exec("SELECT id, statement, signature, encode(landmarks, 'hex') "
-                                       "FROM ledger_fingerprint_claims WHERE number = $1",
-                                       {std::to_string(number)});
+    // In binary: the landmarks as stored, not as hexadecimal to decode (docs/LEDGER.md "Cost per
+    // query").
+    const auto rows = ledger_.impl_->connection.execBinary(
+        "SELECT id, statement, signature, landmarks FROM ledger_fingerprint_claims "
+        "WHERE number = $1",
+        {std::to_string(number)});
     if (rows.rows() == 0)
         throw IntegrityError(what + " is gone: the server lists landmarks of a claim it lacks");
     CatalogueRecording recording;
@@ -282,8 +296,7 @@ CatalogueRecording Catalogue::recording(std::int64_t number) const {
     if (statementId(claim.statement) != recording.id)
         throw IntegrityError(what + " was changed on the server: its text is not the one its id "
                                     "is the hash of");
-    const Bytes packedBytes = fromHex(rows.text(0, 3), what);
-    const std::string packed(packedBytes.begin(), packedBytes.end());
+    const std::string packed = rows.text(0, 3);
     recording.fields = verifyPacked(claim, packed, what + " (" + recording.id + ")");
     recording.landmarks = unpackLandmarks(packed, what);
     return recording;

@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <cstdlib>
+
 namespace accord::ledger::pq {
 
 namespace {
@@ -41,6 +43,9 @@ std::optional<std::string> Result::optionalText(int row, int column) const {
     if (isNull(row, column))
         return std::nullopt;
     return text(row, column);
+}
+std::int64_t Result::integer(int row, int column) const {
+    return std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
 }
 long Result::affected() const {
     const char* count = PQcmdTuples(result_);
@@ -84,15 +89,23 @@ void Connection::inTransaction(const std::function<void()>& body) {
 }
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+    return run(sql, params, 0);
+}
+
+Result Connection::execBinary(const std::string& sql, const std::vector<Param>& params) {
+    return run(sql, params, 1);
+}
+
+Result Connection::run(const std::string& sql, const std::vector<Param>& params, int resultFormat) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const Param& p : params)
         values.push_back(p ? p->c_str() : nullptr);
     // Without parameters, PQexec: it runs a script of several statements (a migration).
-    pg_result* raw = params.empty()
+    pg_result* raw = params.empty() && resultFormat == 0
                          ? PQexec(connection_, sql.c_str())
                          : PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()),
-                                        nullptr, values.data(), nullptr, nullptr, 0);
+                                        nullptr, values.data(), nullptr, nullptr, resultFormat);
     Result result(raw);
     const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)

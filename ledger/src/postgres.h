@@ -3,6 +3,7 @@
 // A thin RAII layer over libpq (docs/LEDGER.md "Client"): one connection, statements with text
 // parameters, results read as text. Failures become accord errors naming the server's address.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +30,9 @@ public:
     bool isNull(int row, int column) const;
     std::string text(int row, int column) const;
     std::optional<std::string> optionalText(int row, int column) const;
+    // An integer column's value, read in place (no copy): a catalogue lookup reads tens of
+    // thousands a query (docs/LEDGER.md "Cost per query").
+    std::int64_t integer(int row, int column) const;
     // Rows an INSERT, UPDATE or DELETE touched.
     long affected() const;
 
@@ -50,11 +54,17 @@ public:
     // parameters. Throws BadInput naming the server when the
     // connection is lost or the server refuses.
     Result exec(const std::string& sql, const std::vector<Param>& params = {});
+    // The same, the results in PostgreSQL's binary form: a bytea column's bytes as they are
+    // stored, where text sends them as hexadecimal twice their size (a catalogue claim's
+    // landmarks, docs/LEDGER.md "Cost per query"); text columns read the same either way.
+    Result execBinary(const std::string& sql, const std::vector<Param>& params);
     // Runs `body` in one transaction: committed when it returns, rolled back when it throws (and
     // the exception goes on).
     void inTransaction(const std::function<void()>& body);
 
 private:
+    Result run(const std::string& sql, const std::vector<Param>& params, int resultFormat);
+
     std::string url_;
     pg_conn* connection_ = nullptr;
 };

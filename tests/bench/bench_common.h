@@ -27,6 +27,15 @@ inline Timing timingOf(std::vector<double> times) {
     return {times[times.size() / 2], times.front(), times.back()};
 }
 
+// The value `fraction` of the way up the sorted values, rounded down (0.5: the median, 0.95: the
+// 95th percentile), one of the values; 0 for none.
+inline double percentile(std::vector<double> values, double fraction) {
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[std::size_t(fraction * double(values.size() - 1))];
+}
+
 inline Timing repeat(int runs, const std::function<void()>& work) {
     std::vector<double> times;
     for (int i = 0; i < runs; ++i)

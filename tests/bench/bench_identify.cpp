@@ -27,6 +27,7 @@
 #include "accord/workflows/import.h"
 
 #include "bench_common.h"
+#include "identify_queries.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -51,13 +51,20 @@
 #include <vector>
 
 using namespace accord;
+using bench::decode;
+using bench::listFiles;
 using bench::processCpuSeconds;
+using bench::Query;
+using bench::rms;
+using bench::run;
 using bench::secondsOf;
+using bench::shellQuoted;
 using bench::threadCpuSeconds;
+using bench::writeWav;
 
 namespace {
 
-constexpr int kRate = 44100;
+constexpr int kRate = bench::kQueryRate;
 
 // This thread's CPU seconds: on a machine shared with builds the wall time of a query says as
 // much about the others as about it, its CPU time (reads from the OS's cache included) less.
@@ -116,86 +123,6 @@ double medianOf(std::vector<double> values) {
     return values[values.size() / 2];
 }
 
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) {
-        std::perror(command.c_str());
-        std::exit(1);
-    }
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        out.append(buffer, n);
-    pclose(pipe);
-    return out;
-}
-
-std::string shellQuoted(const std::string& s) {
-    return "'" + s + "'";
-}
-
-// Mono 44.1 kHz floats of `file` through sox with `effects`.
-std::vector<float> decode(const std::string& file, const std::string& effects = "") {
-    const std::string raw =
-        run("sox " + shellQuoted(file) + " -t f32 -r 44100 -c 1 - " + effects + " 2>/dev/null");
-    std::vector<float> samples(raw.size() / 4);
-    std::memcpy(samples.data(), raw.data(), samples.size() * 4);
-    return samples;
-}
-
-void writeWav(const std::vector<float>& samples, const std::string& path, int rate = kRate) {
-    FILE* pipe = popen(("sox -t f32 -r " + std::to_string(rate) + " -c 1 - -b 16 " +
-                        shellQuoted(path) + " 2>/dev/null")
-                           .c_str(),
-                       "w");
-    std::fwrite(samples.data(), 4, samples.size(), pipe);
-    pclose(pipe);
-}
-
-double rms(const std::vector<float>& s, std::size_t start = 0, std::size_t length = SIZE_MAX) {
-    double sum = 0;
-    const std::size_t end = std::min(s.size(), start + std::min(length, s.size()));
-    for (std::size_t i = start; i < end; ++i)
-        sum += double(s[i]) * s[i];
-    return end > start ? std::sqrt(sum / double(end - start)) : 0;
-}
-
-std::vector<std::string> listFiles(const std::string& folder, const std::string& suffix) {
-    std::vector<std::string> files;
-    if (DIR* dir = opendir(folder.c_str())) {
-        while (const dirent* entry = readdir(dir)) {
-            const std::string name = entry->d_name;
-            if (name.size() > suffix.size() &&
-                name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-                files.push_back(folder + "/" + name);
-        }
-        closedir(dir);
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-// fillets-cs clips of one voice (`-v-` low, `-m-` high), in level and name order.
-std::vector<std::string> voiceClips(const std::string& voice) {
-    std::vector<std::string> clips;
-    const std::string root = bench::materialRoot() + "/fillets-cs";
-    DIR* dir = opendir(root.c_str());
-    if (!dir)
-        return clips;
-    std::vector<std::string> levels;
-    while (const dirent* entry = readdir(dir))
-        if (entry->d_name[0] != '.')
-            levels.push_back(entry->d_name);
-    closedir(dir);
-    std::sort(levels.begin(), levels.end());
-    for (const std::string& level : levels)
-        for (const std::string& clip : listFiles(root + "/" + level + "/cs", ".ogg"))
-            if (clip.find(voice) != std::string::npos)
-                clips.push_back(clip);
-    return clips;
-}
-
 struct Recording {
     std::string path;
     std::vector<float> samples; // 44.1 kHz mono
@@ -240,12 +167,6 @@ double bestBitErrorRate(const std::vector<std::uint32_t>& query,
 constexpr double kChromaprintMaxBer[2] = {0.35, 0.20};
 
 // ---- queries ----
-
-struct Query {
-    std::string file;
-    int recording = -1; // index into the recordings, -1 for unrelated audio
-    double offset = 0;  // seconds into the recording
-};
 
 struct Score {
     // wrong: another recording reported; sameSource: of those, a piece of the same track (the
@@ -370,11 +291,9 @@ int main() {
     // As in the studio: the first query that finds the lookup file too old asks the worker for a
     // new one ("first query after 1 h more"; docs/IDENTIFY.md "The lookup file").
     FingerprintIndex::remakeStaleLookupFilesOnLookups(true);
-    const std::string material = bench::materialRoot();
-    const auto music = listFiles(material + "/hyperrogue", ".ogg");
-    const auto lowVoice = voiceClips("-v-");
-    const auto highVoice = voiceClips("-m-");
-    if (music.size() < 17 || lowVoice.empty() || highVoice.empty()) {
+    const auto music = bench::hyperrogueTracks();
+    const auto lowVoice = bench::voiceClips("-v-");
+    if (music.size() < 17 || lowVoice.empty() || bench::voiceClips("-m-").empty()) {
         std::printf("bench_identify: material missing: run scripts/fetch-material.sh\n");
         return 1;
     }
@@ -408,7 +327,7 @@ int main() {
     // Recordings: 30 s pieces of the first 12 tracks and the low voice joined into 30 s.
     std::vector<Recording> recordings;
     const std::size_t piece = 20 * kRate;
-    for (std::size_t t = 0; t + 5 < music.size(); ++t) {
+    for (std::size_t t = 0; t + bench::kUnregisteredTracks < music.size(); ++t) {
         const auto track = decode(music[t]);
         for (std::size_t start = 0; start + 10 * kRate < track.size(); start += piece) {
             Recording r;
@@ -465,104 +384,9 @@ int main() {
                 indexedSeconds / sum(fingerprintWall), indexedSeconds / sum(fingerprintCpu),
                 indexedSeconds / sum(indexWall), indexedSeconds / sum(indexCpu));
 
-    // Queries.
-    std::vector<float> otherMusic; // the unregistered tracks, for mixes and unrelated queries
-    for (std::size_t t = music.size() - 5; t < music.size(); ++t) {
-        const auto track = decode(music[t]);
-        otherMusic.insert(otherMusic.end(), track.begin(), track.end());
-    }
-    auto excerpt = [&](std::vector<float>& out, int& recording, double& offset, double seconds) {
-        for (;;) {
-            recording = int(random() % recordings.size());
-            const auto& s = recordings[std::size_t(recording)].samples;
-            const std::size_t length = std::size_t(seconds * kRate);
-            if (s.size() <= length)
-                continue;
-            const std::size_t start = random() % (s.size() - length);
-            if (rms(s, start, length) < 0.01)
-                continue; // silence: nothing to find
-            out.assign(s.begin() + std::ptrdiff_t(start),
-                       s.begin() + std::ptrdiff_t(start + length));
-            offset = double(start) / kRate;
-            return;
-        }
-    };
-    auto otherExcerpt = [&](std::size_t length) {
-        for (;;) {
-            const std::size_t start = random() % (otherMusic.size() - length);
-            if (rms(otherMusic, start, length) > 0.01)
-                return std::vector<float>(otherMusic.begin() + std::ptrdiff_t(start),
-                                          otherMusic.begin() + std::ptrdiff_t(start + length));
-        }
-    };
-    struct Condition {
-        std::string name;
-        std::function<Query(int)> make;
-    };
-    auto plainExcerpt = [&](double seconds, const std::string& effects, const std::string& name,
-                            int n) {
-        std::vector<float> samples;
-        Query q;
-        excerpt(samples, q.recording, q.offset, seconds);
-        const std::string wav = scratch + "/" + name + "-" + std::to_string(n) + ".wav";
-        writeWav(samples, wav);
-        if (effects.empty()) {
-            q.file = wav;
-            return q;
-        }
-        q.file = scratch + "/" + name + "-" + std::to_string(n) + "-fx.wav";
-        run("sox " + shellQuoted(wav) + " " + shellQuoted(q.file) + " " + effects + " 2>/dev/null");
-        return q;
-    };
-    auto mixed = [&](double otherGainDb, const std::string& name, int n) {
-        std::vector<float> samples;
-        Query q;
-        excerpt(samples, q.recording, q.offset, 5);
-        const auto other = otherExcerpt(samples.size());
-        const double gain = rms(samples) / rms(other) * std::pow(10, otherGainDb / 20);
-        std::vector<float> mix(samples.size());
-        double peak = 0;
-        for (std::size_t i = 0; i < mix.size(); ++i) {
-            mix[i] = float(samples[i] + gain * other[i]);
-            peak = std::max(peak, double(std::abs(mix[i])));
-        }
-        for (float& x : mix)
-            x *= float(0.9 / std::max(peak, 0.9));
-        q.file = scratch + "/" + name + "-" + std::to_string(n) + ".wav";
-        writeWav(mix, q.file);
-        return q;
-    };
-    const std::vector<Condition> conditions = {
-        {"whole file",
-         [&](int n) {
-             Query q;
-             q.recording = n % int(recordings.size());
-             q.file = recordings[std::size_t(q.recording)].path;
-             return q;
-         }},
-        {"10 s excerpt", [&](int n) { return plainExcerpt(10, "", "ten", n); }},
-        {"5 s excerpt", [&](int n) { return plainExcerpt(5, "", "five", n); }},
-        {"5 s mixed, other 0 dB", [&](int n) { return mixed(0, "mix0", n); }},
-        {"5 s mixed, other +6 dB", [&](int n) { return mixed(6, "mix6", n); }},
-        {"5 s MP3 64 kbit/s",
-         [&](int n) {
-             Query q = plainExcerpt(5, "", "mp3", n);
-             const std::string mp3 = q.file + ".mp3";
-             run("lame --quiet -b 64 " + shellQuoted(q.file) + " " + shellQuoted(mp3));
-             q.file = mp3;
-             return q;
-         }},
-        {"5 s resampled to 22.05 kHz",
-         [&](int n) { return plainExcerpt(5, "rate 22050", "rate", n); }},
-        {"5 s speed +5%", [&](int n) { return plainExcerpt(5.25, "speed 1.05", "speedup", n); }},
-        {"5 s speed -5%", [&](int n) { return plainExcerpt(4.75, "speed 0.95", "slowdown", n); }},
-        {"5 s pitch +1 semitone",
-         [&](int n) { return plainExcerpt(5, "pitch 100", "pitchup", n); }},
-        {"5 s pitch -1 semitone",
-         [&](int n) { return plainExcerpt(5, "pitch -100", "pitchdown", n); }},
-        {"5 s stretched +10%", [&](int n) { return plainExcerpt(5.5, "tempo 1.1", "faster", n); }},
-        {"5 s stretched -10%", [&](int n) { return plainExcerpt(4.5, "tempo 0.9", "slower", n); }},
-    };
+    // Queries (tests/bench/identify_queries.h).
+    bench::QueryMaker<Recording> queryMaker(recordings, scratch, random);
+    const std::vector<bench::QueryCondition> conditions = queryMaker.conditions();
 
     // Chromaprint fingerprints of the indexed files.
     std::vector<std::vector<std::uint32_t>> references;
@@ -652,7 +476,7 @@ int main() {
                                                        "5 s mixed, other +6 dB"};
     std::vector<std::string> keptConditions; // in the order they were scored
     std::map<std::string, std::vector<Query>> keptQueries;
-    for (const Condition& c : conditions) {
+    for (const bench::QueryCondition& c : conditions) {
         Score accord, chroma[2];
         for (int n = 0; n < perCondition; ++n) {
             const Query q = c.make(n);
@@ -693,31 +517,10 @@ int main() {
     }
 
     // Unrelated audio: the unregistered tracks, the other voice, loops and piano notes.
-    std::vector<std::string> unrelatedSources;
-    for (const auto& f : listFiles(material + "/sonic-pi", ".flac"))
-        unrelatedSources.push_back(f);
-    for (const auto& f : listFiles(material + "/npm/piano-velocity10/audio", ".ogg"))
-        unrelatedSources.push_back(f);
     Score unrelatedAccord, unrelatedChroma[2];
     std::vector<Query> unrelated; // asked again once the index has grown
-    std::size_t highVoiceNext = 0;
     for (int n = 0; n < unrelatedCount; ++n) {
-        Query q;
-        std::vector<float> samples;
-        if (n % 3 == 0) {
-            samples = otherExcerpt(5 * kRate);
-        } else if (n % 3 == 1) {
-            while (samples.size() < 5 * kRate) {
-                const auto clip = decode(highVoice[highVoiceNext++ % highVoice.size()]);
-                samples.insert(samples.end(), clip.begin(), clip.end());
-            }
-            samples.resize(5 * kRate);
-        } else {
-            samples =
-                decode(unrelatedSources[std::size_t(n / 3) % unrelatedSources.size()], "trim 0 5");
-        }
-        q.file = scratch + "/unrelated-" + std::to_string(n) + ".wav";
-        writeWav(samples, q.file);
+        const Query q = queryMaker.unrelated(n);
         unrelated.push_back(q);
         scoreAccord(q, unrelatedAccord);
         if (withChromaprint)
@@ -773,7 +576,7 @@ int main() {
     int version = 0;
     std::vector<Query> timing;
     for (int n = 0; n < 20; ++n)
-        timing.push_back(plainExcerpt(5, "", "timing", n));
+        timing.push_back(queryMaker.plainExcerpt(5, "", "timing", n));
     for (Recording& r : recordings)
         std::reverse(r.samples.begin(), r.samples.end());
     std::vector<double> loudness;

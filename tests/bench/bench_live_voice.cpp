@@ -55,6 +55,7 @@ constexpr int kHostHop = kRate / an::kSampleRate * an::kHop; // 384: one model f
 
 using accord::bench::envNumber;
 using accord::bench::materialRoot;
+using accord::bench::percentile;
 
 std::vector<std::string> highVoiceClips() {
     std::vector<std::string> files;
@@ -187,11 +188,6 @@ double envelopeLagMs(const std::vector<float>& reference, const std::vector<floa
         }
     }
     return bestLag;
-}
-
-double percentile(std::vector<double> values, double fraction) {
-    std::sort(values.begin(), values.end());
-    return values[std::size_t(fraction * double(values.size() - 1))];
 }
 
 } // namespace

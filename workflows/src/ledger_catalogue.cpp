@@ -183,13 +183,25 @@ WindowSearch ledgerSearch(ledger::Ledger& ledger) {
         explicit Found(ledger::Ledger& l) : catalogue(l) {}
         ledger::Catalogue catalogue;
         std::map<std::int64_t, ledger::CatalogueRecording> verified;
-        std::map<std::int64_t, std::set<LandmarkKey>> verifiedLandmarks;
+        std::map<std::int64_t, std::vector<LandmarkKey>> verifiedLandmarks; // sorted
         // The recording with that number, its claim and landmarks verified once per search.
         const ledger::CatalogueRecording& verifiedRecording(std::int64_t number) {
             auto known = verified.find(number);
             if (known == verified.end())
                 known = verified.emplace(number, catalogue.recording(number)).first;
             return known->second;
+        }
+        // Whether `row` is one of its recording's verified landmarks.
+        bool isVerified(const Row& row) {
+            auto keys = verifiedLandmarks.find(row.recording);
+            if (keys == verifiedLandmarks.end()) {
+                keys = verifiedLandmarks.emplace(row.recording, std::vector<LandmarkKey>()).first;
+                for (const IndexedLandmark& l : verifiedRecording(row.recording).landmarks)
+                    keys->second.push_back(keyOf(l));
+                std::sort(keys->second.begin(), keys->second.end());
+            }
+            return std::binary_search(keys->second.begin(), keys->second.end(),
+                                      keyOf(row.landmark));
         }
     };
     // Shared by the matcher and the report, which outlive this call.
@@ -212,28 +224,31 @@ WindowSearch ledgerSearch(ledger::Ledger& ledger) {
             },
             &candidates);
         // ...then, the recordings found verified (their owners' signatures over their
-        // landmarks), again on the rows those landmarks hold: a row the server made up or
-        // moved counts for nothing (docs/LEDGER.md "Catalogue").
+        // landmarks) and their rows checked against those landmarks: a row the server made up or
+        // moved counts for nothing (docs/LEDGER.md "Catalogue"). A recording's match depends on
+        // its own rows alone, so where every row of it is its own the server's match stands;
+        // only a recording with a row that is not is matched again, on its verified rows.
         std::vector<dsp::LandmarkMatch> matches;
-        if (!fromServer.empty()) {
-            for (const dsp::LandmarkMatch& m : fromServer)
-                if (!found->verifiedLandmarks.count(m.recording)) {
-                    auto& keys = found->verifiedLandmarks[m.recording];
-                    for (const IndexedLandmark& l : found->verifiedRecording(m.recording).landmarks)
-                        keys.insert(keyOf(l));
-                }
+        std::set<std::int64_t> matched, toMatchAgain;
+        for (const dsp::LandmarkMatch& m : fromServer)
+            matched.insert(m.recording);
+        for (const Row& row : rows)
+            if (matched.count(row.recording) && !found->isVerified(row))
+                toMatchAgain.insert(row.recording);
+        for (const dsp::LandmarkMatch& m : fromServer)
+            if (!toMatchAgain.count(m.recording))
+                matches.push_back(m);
+        if (!toMatchAgain.empty()) {
             // The same query asks for the same hashes, so the first pass's rows answer it.
-            matches = dsp::matchLandmarks(
+            const auto again = dsp::matchLandmarks(
                 query, [&](const std::vector<std::uint32_t>&,
                            const std::function<void(std::size_t, const dsp::LandmarkHit&)>& hit) {
-                    for (const Row& row : rows) {
-                        const auto keys = found->verifiedLandmarks.find(row.recording);
-                        if (keys != found->verifiedLandmarks.end() &&
-                            keys->second.count(keyOf(row.landmark)))
+                    for (const Row& row : rows)
+                        if (toMatchAgain.count(row.recording) && found->isVerified(row))
                             hit(row.hashIndex, {row.recording, row.landmark.frame,
                                                 row.landmark.span, row.landmark.pitchCents});
-                    }
                 });
+            matches.insert(matches.end(), again.begin(), again.end());
         }
         // The second look: the server dropped the rows of every hash past the stop-list's cap,
         // which are often the few a mix keeps; the claim holds all of the recording's landmarks,

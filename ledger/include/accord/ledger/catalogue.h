@@ -90,6 +90,7 @@ public:
 
 private:
     Ledger& ledger_;
+    mutable bool jitTurnedOff_ = false; // on this connection, by the first lookup
 };
 
 } // namespace accord::ledger
