@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 using namespace accord;
@@ -48,21 +49,19 @@ const char* const kLowVoiceClips[] = {
     "fillets-cs/corridor/cs/ch-r-ikdyz0.ogg", "fillets-cs/corridor/cs/ch-r-nevsimej0.ogg",
 };
 
-double median(std::vector<double> values) {
-    if (values.empty())
-        return std::nan("");
-    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-    std::nth_element(values.begin(), middle, values.end());
-    return *middle;
-}
-
+// The value a `fraction` of the way up the sorted values (the upper median at 0.5).
 double percentile(std::vector<double> values, double fraction) {
     if (values.empty())
         return std::nan("");
-    const auto at = values.begin() +
-                    static_cast<std::ptrdiff_t>(fraction * static_cast<double>(values.size() - 1));
+    const auto index = std::min(values.size() - 1,
+                                static_cast<size_t>(fraction * static_cast<double>(values.size())));
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(index);
     std::nth_element(values.begin(), at, values.end());
     return *at;
+}
+
+double median(std::vector<double> values) {
+    return percentile(std::move(values), 0.5);
 }
 
 // |second difference| of log f0 in cents at each frame whose neighbours on both sides are voiced
