@@ -8,7 +8,10 @@
 //   - level: median |dB| difference (8 ms live window against the offline 32 ms one);
 //   - MFCC c1..c12 (the network's timbre inputs): the mean over coefficients of their correlation
 //     across a clip's frames at the placement (timbre lags 14 ms live; over all clips weighted by
-//     frames), and identity with the offline frame of the same window (n - 1).
+//     frames), and identity with the offline frame of the same window (n - 1);
+//   - steadiness: each track's frame-to-frame second difference of f0 in cents over three
+//     consecutive voiced frames (a voice's pitch moves smoothly over 16 ms; a tracker's jitter
+//     does not), live against offline.
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/causal_voice_analyser.h"
@@ -22,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 using namespace accord;
@@ -37,17 +41,41 @@ const char* const kClips[] = {
     "npm/audio-lena/lena.flac",                // singing
 };
 
-double median(std::vector<double> values) {
+// Low voices, whose periods are longest against the causal tracker's span.
+const char* const kLowVoiceClips[] = {
+    "fillets-cs/airplane/cs/let-v-oko.ogg",   "fillets-cs/barrel/cs/bar-v-genofond.ogg",
+    "fillets-cs/cabin1/cs/k1-v-opatrne.ogg",  "fillets-cs/computer/cs/poc-v-dira.ogg",
+    "fillets-cs/corridor/cs/ch-r-hracka.ogg", "fillets-cs/corridor/cs/ch-r-anavic0.ogg",
+    "fillets-cs/corridor/cs/ch-r-ikdyz0.ogg", "fillets-cs/corridor/cs/ch-r-nevsimej0.ogg",
+};
+
+// The value a `fraction` of the way up the sorted values (the upper median at 0.5).
+double percentile(std::vector<double> values, double fraction) {
     if (values.empty())
         return std::nan("");
-    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-    std::nth_element(values.begin(), middle, values.end());
-    return *middle;
+    const auto index = std::min(values.size() - 1,
+                                static_cast<size_t>(fraction * static_cast<double>(values.size())));
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(index);
+    std::nth_element(values.begin(), at, values.end());
+    return *at;
+}
+
+double median(std::vector<double> values) {
+    return percentile(std::move(values), 0.5);
+}
+
+// |second difference| of log f0 in cents at each frame whose neighbours on both sides are voiced
+// and sounding, appended to `out`.
+void addSecondDifferences(const std::vector<double>& cents, const std::vector<std::uint8_t>& valid,
+                          std::vector<double>& out) {
+    for (size_t t = 1; t + 1 < cents.size(); ++t)
+        if (valid[t - 1] && valid[t] && valid[t + 1])
+            out.push_back(std::abs(cents[t + 1] - 2 * cents[t] + cents[t - 1]));
 }
 
 // What the comparison collects, per clip and over all clips.
 struct Agreement {
-    std::vector<double> cents, levelDb;
+    std::vector<double> cents, levelDb, liveSteps, offlineSteps;
     double frames = 0, sameVoicing = 0, onlyLive = 0, onlyOffline = 0;
     double mfccCorrelationSum = 0;  // per clip: its correlation times its frames
     double worstSameWindowMfcc = 0; // largest |difference| against the offline frame n - 1
@@ -55,6 +83,9 @@ struct Agreement {
     void add(const Agreement& other) {
         cents.insert(cents.end(), other.cents.begin(), other.cents.end());
         levelDb.insert(levelDb.end(), other.levelDb.begin(), other.levelDb.end());
+        liveSteps.insert(liveSteps.end(), other.liveSteps.begin(), other.liveSteps.end());
+        offlineSteps.insert(offlineSteps.end(), other.offlineSteps.begin(),
+                            other.offlineSteps.end());
         frames += other.frames;
         sameVoicing += other.sameVoicing;
         onlyLive += other.onlyLive;
@@ -64,15 +95,20 @@ struct Agreement {
     }
     double medianCents() const { return median(cents); }
     double voicingPercent() const { return 100.0 * sameVoicing / frames; }
+    double onlyLivePercent() const { return 100.0 * onlyLive / frames; }
+    double onlyOfflinePercent() const { return 100.0 * onlyOffline / frames; }
     double medianLevelDb() const { return median(levelDb); }
     double mfccCorrelation() const { return mfccCorrelationSum / frames; }
     void print(const char* what) const {
         qInfo("%-40s f0 %4.1f cents (%4zu frames voiced in both), voicing agrees %4.1f%% "
               "(voiced only live %4.1f%%, only offline %4.1f%%), level %4.2f dB, MFCC "
               "correlation %.3f (same window: max diff %.1e)",
-              what, medianCents(), cents.size(), voicingPercent(), 100.0 * onlyLive / frames,
-              100.0 * onlyOffline / frames, medianLevelDb(), mfccCorrelation(),
-              worstSameWindowMfcc);
+              what, medianCents(), cents.size(), voicingPercent(), onlyLivePercent(),
+              onlyOfflinePercent(), medianLevelDb(), mfccCorrelation(), worstSameWindowMfcc);
+        qInfo("%-40s f0 second difference live %5.1f cents median, %5.1f 90th percentile; "
+              "offline %4.1f, %5.1f",
+              "", median(liveSteps), percentile(liveSteps, 0.9), median(offlineSteps),
+              percentile(offlineSteps, 0.9));
     }
 };
 
@@ -82,6 +118,13 @@ Agreement compare(const std::vector<float>& signal) {
     dsp::CausalVoiceAnalyser analyser;
     Agreement agreement;
     std::vector<std::vector<double>> liveMfcc(an::kMfccCount), offlineMfcc(an::kMfccCount);
+    const auto frames = static_cast<size_t>(offline.frames);
+    std::vector<double> liveCents(frames), offlineCents(frames);
+    std::vector<std::uint8_t> liveValid(frames), offlineValid(frames);
+    for (size_t t = 0; t < frames; ++t) {
+        offlineCents[t] = 1200.0 * std::log2(std::max(offline.f0Hz[t], 1.0f));
+        offlineValid[t] = sounding[t] && offline.voiced[t];
+    }
     for (const float sample : signal) {
         if (!analyser.push(sample))
             continue;
@@ -97,6 +140,8 @@ Agreement compare(const std::vector<float>& signal) {
         if (t >= static_cast<size_t>(offline.frames) || !sounding[t])
             continue;
         const bool offlineVoiced = offline.voiced[t] != 0;
+        liveCents[t] = 1200.0 * std::log2(std::max(live.f0Hz, 1.0f));
+        liveValid[t] = live.voiced;
         agreement.frames += 1;
         agreement.sameVoicing += live.voiced == offlineVoiced;
         agreement.onlyLive += live.voiced && !offlineVoiced;
@@ -110,6 +155,8 @@ Agreement compare(const std::vector<float>& signal) {
             offlineMfcc[c].push_back(offline.mfcc[t * an::kMfccCount + c]);
         }
     }
+    addSecondDifferences(liveCents, liveValid, agreement.liveSteps);
+    addSecondDifferences(offlineCents, offlineValid, agreement.offlineSteps);
     double correlation = 0;
     for (int c = 1; c < an::kMfccCount; ++c)
         correlation += test::correlation(liveMfcc[c], offlineMfcc[c]);
@@ -125,7 +172,10 @@ class TestOfflineVsCausal : public QObject {
 private Q_SLOTS:
     // Bounds: about 1.5-2x the figures measured when this test was written (all clips: 14.6
     // cents, 77.0% voicing agreement, 0.85 dB, MFCC correlation 0.825; the worst clip: 24.0
-    // cents, 66.7%, 1.45 dB, 0.763), and the same window's MFCCs bit for bit.
+    // cents, 66.7%, 1.45 dB, 0.763), and the same window's MFCCs bit for bit. Frames voiced only
+    // live (sibilants and breaths sung with harmonics under them): 16.7% of all clips' before
+    // the sustained-periodicity check, 9.5% with it; voiced only offline 5.7% -> 7.4%
+    // (docs/ARCHITECTURE.md "Voice model", "Live voicing").
     void liveFeaturesAgreeWithTraining() {
         Agreement all;
         for (const char* clip : kClips) {
@@ -145,7 +195,36 @@ private Q_SLOTS:
         QVERIFY2(all.voicingPercent() > 65, qPrintable(QString::number(all.voicingPercent())));
         QVERIFY2(all.medianLevelDb() < 1.5, qPrintable(QString::number(all.medianLevelDb())));
         QVERIFY2(all.mfccCorrelation() > 0.7, qPrintable(QString::number(all.mfccCorrelation())));
+        QVERIFY2(all.onlyLivePercent() < 13, qPrintable(QString::number(all.onlyLivePercent())));
+        QVERIFY2(all.onlyOfflinePercent() < 11,
+                 qPrintable(QString::number(all.onlyOfflinePercent())));
         QCOMPARE(all.worstSameWindowMfcc, 0.0);
+    }
+
+    // Low voices (v ~147 Hz, r ~107 Hz: one period is most of the causal tracker's 8 ms) are
+    // voiced live where offline says so, not in their fricatives, and tracked without the jumps
+    // that noise called voiced gave (docs/ARCHITECTURE.md "Voice model", "Live voicing").
+    // Measured on these clips before the sustained-periodicity check and with it: voiced only live
+    // 19.0% -> 11.5%, only offline 6.3% -> 8.7%; the live f0's second difference 35.4 -> 29.5
+    // cents at the median, 262 -> 154 at the 90th percentile (offline 3.6 and 15.9). Bounds about
+    // 1.3-1.5x the figures with it.
+    void lowVoicesAreVoicedAndTrackedSteadilyLive() {
+        Agreement all;
+        for (const char* clip : kLowVoiceClips) {
+            ACCORD_REQUIRE_MATERIAL(path, clip);
+            const audio::MonoAudio audio = audio::readMonoAudio(path.toStdString());
+            const Agreement one =
+                compare(dsp::resample(audio.samples, audio.sampleRate, an::kSampleRate));
+            one.print(clip);
+            all.add(one);
+        }
+        all.print("low voices");
+        QVERIFY2(all.liveSteps.size() > 1000, qPrintable(QString::number(all.liveSteps.size())));
+        QVERIFY2(all.onlyLivePercent() < 15, qPrintable(QString::number(all.onlyLivePercent())));
+        QVERIFY2(all.onlyOfflinePercent() < 12,
+                 qPrintable(QString::number(all.onlyOfflinePercent())));
+        const double liveHigh = percentile(all.liveSteps, 0.9);
+        QVERIFY2(liveHigh < 230, qPrintable(QString::number(liveHigh)));
     }
 };
 

@@ -88,7 +88,8 @@ void CausalVoiceAnalyser::analyseFrame() {
     const PitchEstimate estimate = yin_.estimate(pitchHistory_.data());
     const float measured = estimate.f0Hz;
     float f0 = measured;
-    bool voiced = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold;
+    bool voiced = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold &&
+                  estimate.sustainedPeriodicity >= kSustainedVoicingThreshold;
     if (voiced) {
         std::array<double, kOctaveRepairFrames + 1> window{};
         std::size_t count = 0;
@@ -102,7 +103,7 @@ void CausalVoiceAnalyser::analyseFrame() {
             f0 = static_cast<float>(f0 * factor);
         voiced = factor > 0 && options_.inRange(f0);
     }
-    // The rule's window holds the measured f0 of the frames that looked voiced.
+    // The rule's window holds the measured f0 of the frames that looked voiced on 8 ms.
     const auto slot = static_cast<size_t>(frame_.index % kOctaveRepairFrames);
     recentVoiced_[slot] = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold;
     recentLogF0_[slot] =

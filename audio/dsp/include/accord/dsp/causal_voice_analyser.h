@@ -9,9 +9,10 @@
 //   32 ms window would;
 // - f0 and periodicity: CausalYin on the last 8 ms of the pitch low-passed signal
 //   (CausalPitchLowpass: the offline pre-filter, run forwards only); voiced by the offline
-//   thresholds; octave errors repaired by the offline rule against the kOctaveRepairFrames
-//   frames before (no look-ahead, so no single-frame blip fix); an unvoiced frame holds the last
-//   voiced f0;
+//   thresholds and a periodicity that lasts (CausalYin's over 24 ms, weighted towards the newest:
+//   kSustainedVoicingThreshold); octave errors repaired by the offline rule against the
+//   kOctaveRepairFrames frames before (no look-ahead, so no single-frame blip fix); an unvoiced
+//   frame holds the last voiced f0;
 // - MFCCs: exactly the offline ones of the 32 ms window ending at the newest sample (the
 //   offline frame n - 1), so timbre lags its placement by 14 ms.
 // Level and pitch describe a few ms before the placement (tests/dsp/test_offline_vs_causal.cpp

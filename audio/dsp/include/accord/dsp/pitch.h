@@ -89,21 +89,32 @@ PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& opt
 struct PitchEstimate {
     float f0Hz = 0;
     float periodicity = 0; // 1 - yin's cumulative mean normalised difference at the period
+    // The same at the period over the last CausalYin::kSustainedSpan samples, weighted towards
+    // the newest: a chance dip of 8 ms of noise (a sibilant, a breath) does not last 24 ms.
+    float sustainedPeriodicity = 0;
 };
+
+// The live node's frames are voiced only when sustainedPeriodicity reaches this too
+// (docs/ARCHITECTURE.md "Voice model", "Live voicing").
+constexpr double kSustainedVoicingThreshold = 0.5;
 
 // Yin on the last kSpan samples against the samples one period earlier, for the live node: the
 // first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
 // tolerance, at its local minimum (else the smallest difference), doubled or tripled and refined
-// by a parabola through the raw difference as the offline tracker does aubio's period. Allocates
-// only when built.
+// by a parabola through the raw difference as the offline tracker does aubio's period; and the
+// periodicity at that period over kSustainedSpan samples, weighted by a ramp from the newest
+// (centred ~8 ms back). The period itself stays on 8 ms: a longer span steadies it but delays
+// the track, which cost the live output more than it gained (docs/ARCHITECTURE.md "Voice model",
+// "Live voicing"). Allocates only when built.
 class CausalYin {
 public:
-    static constexpr int kSpan = 128; // samples integrated (8 ms)
+    static constexpr int kSpan = 128;          // samples integrated for the period (8 ms)
+    static constexpr int kSustainedSpan = 384; // samples integrated for sustainedPeriodicity
 
     explicit CausalYin(const PitchOptions& options = {});
 
-    // Samples estimate() reads: kSpan plus the longest period and one.
-    int historyLength() const { return kSpan + maxPeriod_ + 1; }
+    // Samples estimate() reads: the longer span plus the longest period and one.
+    int historyLength() const { return kSustainedSpan + maxPeriod_ + 1; }
 
     // `history`: historyLength() samples of the low-passed signal, the newest last.
     PitchEstimate estimate(const float* history);
