@@ -32,7 +32,8 @@
 //   - quiet and unvoiced frames against the voice's own (its held-out take, measured alike):
 //     the output's level under the input's 95th percentile and its centroid in the input's quiet
 //     frames, its centroid in the unvoiced ones, their band shapes (bandShapeDb) against the
-//     input's frame by frame and, on average, against the voice's own unvoiced frames;
+//     input's frame by frame and, on average, against the voice's own unvoiced frames; and the
+//     unvoiced frames split by the product's own voicing there (splitUnvoicedByDrive);
 //   - held-out resynthesis (V<-v, M<-m, HS<-hs): log-spectral distance, full band, below and
 //     above 8 kHz;
 //   - speed: x real time of VoiceModel::convert and of LiveVoice on this thread (one
@@ -408,6 +409,45 @@ Converted convertLive(const VoiceModel& model, const Take& take) {
     return c;
 }
 
+// The input's unvoiced frames (as test::levelsKept picks them: yin's confidence under 0.5, within
+// 30 dB of the 95th percentile) split by the product's own voicing decision there: the ones it
+// calls voiced get the network's harmonics and voiced noise (a voiced fricative, or the live
+// tracker's mistake), the rest the performance's own noise shape (docs/ARCHITECTURE.md "Voice
+// model", "Quiet and unvoiced frames"). Which of the two a centroid gap comes from.
+struct UnvoicedByDrive {
+    double driveVoicedShare = test::notMeasured();
+    double voicedCentroidInHz = test::notMeasured(), voicedCentroidOutHz = test::notMeasured();
+    double unvoicedCentroidInHz = test::notMeasured(), unvoicedCentroidOutHz = test::notMeasured();
+};
+
+UnvoicedByDrive splitUnvoicedByDrive(const Take& take, const std::vector<float>& out,
+                                     const Analysis& in, const DriveTrack& drive) {
+    const std::vector<double> levels = test::frameLevelsDb(take.samples, take.rate);
+    const double reference = test::percentileValue(levels, 95);
+    test::HannSpectrum spectrum(static_cast<int>(0.032 * take.rate));
+    const auto hop = static_cast<std::int64_t>(0.008 * take.rate);
+    std::vector<double> voicedIn, voicedOut, unvoicedIn, unvoicedOut;
+    const std::size_t frames = std::min({levels.size(), in.pitch.frames(), drive.voiced.size()});
+    for (std::size_t t = 0; t < frames; ++t) {
+        if (!(in.pitch.confidence[t] < 0.5 && levels[t] > reference - 30))
+            continue;
+        const std::int64_t centre = std::int64_t(t) * hop;
+        const double centroidIn = test::centroidHz(spectrum, take.samples, take.rate, centre);
+        const double centroidOut = test::centroidHz(spectrum, out, take.rate, centre);
+        (drive.voiced[t] ? voicedIn : unvoicedIn).push_back(centroidIn);
+        (drive.voiced[t] ? voicedOut : unvoicedOut).push_back(centroidOut);
+    }
+    UnvoicedByDrive split;
+    const std::size_t all = voicedIn.size() + unvoicedIn.size();
+    if (all > 0)
+        split.driveVoicedShare = double(voicedIn.size()) / double(all);
+    split.voicedCentroidInHz = test::medianValue(voicedIn);
+    split.voicedCentroidOutHz = test::medianValue(voicedOut);
+    split.unvoicedCentroidInHz = test::medianValue(unvoicedIn);
+    split.unvoicedCentroidOutHz = test::medianValue(unvoicedOut);
+    return split;
+}
+
 struct Row {
     std::string model, input, mode;
     double deltaSemitones = 0, inputSeconds = 0, convertSeconds = 0;
@@ -416,6 +456,7 @@ struct Row {
     test::HarmonicsKept harmonics;
     test::LevelsKept levels;
     test::LevelsKept voiceOwn; // the voice's held-out take against itself: its own frames
+    UnvoicedByDrive unvoicedByDrive;
     double bandEdgeInHz = 0, bandEdgeOutHz = 0;
     double lsdFullDb = test::notMeasured(), lsdBelow8kDb = test::notMeasured(),
            lsdAbove8kDb = test::notMeasured();
@@ -440,6 +481,8 @@ Row measure(const Model& model, const Take& take, const Analysis& in, const std:
                                       model.h1h2Target);
     r.levels = test::levelsKept(take.samples, out.samples, take.rate, in.pitch, outPitch.frames());
     r.voiceOwn = voiceOwn;
+    r.unvoicedByDrive =
+        splitUnvoicedByDrive(take, out.samples, in, mode == "live" ? in.live : in.offline);
     r.bandEdgeInHz = test::bandEdgeHz(take.samples, take.rate);
     r.bandEdgeOutHz = test::bandEdgeHz(out.samples, take.rate);
     if (take.name == model.speaker) { // held-out resynthesis of the model's own voice
@@ -532,6 +575,11 @@ nlohmann::ordered_json toJson(const Row& r) {
             {"quietCentroidInHz", r.levels.quietCentroidInHz},
             {"quietCentroidOutHz", r.levels.quietCentroidOutHz},
             {"unvoicedShapeDistanceDb", r.levels.unvoicedShapeDistanceDb},
+            {"unvoicedDriveVoicedShare", r.unvoicedByDrive.driveVoicedShare},
+            {"unvoicedDriveVoicedCentroidInHz", r.unvoicedByDrive.voicedCentroidInHz},
+            {"unvoicedDriveVoicedCentroidOutHz", r.unvoicedByDrive.voicedCentroidOutHz},
+            {"unvoicedDriveUnvoicedCentroidInHz", r.unvoicedByDrive.unvoicedCentroidInHz},
+            {"unvoicedDriveUnvoicedCentroidOutHz", r.unvoicedByDrive.unvoicedCentroidOutHz},
             {"unvoicedShapeOutVsVoiceDb", test::rmsDifference(r.levels.unvoicedMeanShapeOutDb,
                                                               r.voiceOwn.unvoicedMeanShapeInDb)},
             {"voiceQuietUnderReferenceDb", r.voiceOwn.quietOutUnderReferenceDb},
@@ -733,26 +781,34 @@ int main() {
                 "the input's quiet frames, the output's level under the input's 95th percentile "
                 "(the voice's own there) and centroids in/out (voice's); unvoiced = centroids "
                 "in/out (voice's), band shapes out vs in frame by frame (median RMS dB) and out "
-                "vs the voice's own on average\n");
-    std::printf("%-9s %-7s %13s %18s %18s %9s %9s\n", "pair", "mode", "quiet dB", "quiet centr Hz",
-                "unv centr Hz", "unv-in dB", "unv-vc dB");
+                "vs the voice's own on average; the unvoiced frames the product calls voiced (%% "
+                "of them) and centroids in/out of those and of the rest\n");
+    std::printf("%-9s %-7s %13s %18s %18s %9s %9s %5s %11s %11s\n", "pair", "mode", "quiet dB",
+                "quiet centr Hz", "unv centr Hz", "unv-in dB", "unv-vc dB", "drv%", "drv-voiced",
+                "drv-unv");
     for (const Row& r : rows)
-        std::printf("%-9s %-7s %13s %18s %18s %9s %9s\n", (r.model + "<-" + r.input).c_str(),
-                    r.mode.c_str(),
-                    (number(r.levels.quietOutUnderReferenceDb, 1) + " (" +
-                     number(r.voiceOwn.quietOutUnderReferenceDb, 1) + ")")
-                        .c_str(),
-                    (pair(r.levels.quietCentroidInHz, r.levels.quietCentroidOutHz, 0) + " (" +
-                     number(r.voiceOwn.quietCentroidInHz, 0) + ")")
-                        .c_str(),
-                    (pair(r.levels.unvoicedCentroidInHz, r.levels.unvoicedCentroidOutHz, 0) + " (" +
-                     number(r.voiceOwn.unvoicedCentroidInHz, 0) + ")")
-                        .c_str(),
-                    number(r.levels.unvoicedShapeDistanceDb, 1).c_str(),
-                    number(test::rmsDifference(r.levels.unvoicedMeanShapeOutDb,
-                                               r.voiceOwn.unvoicedMeanShapeInDb),
-                           1)
-                        .c_str());
+        std::printf(
+            "%-9s %-7s %13s %18s %18s %9s %9s %5s %11s %11s\n", (r.model + "<-" + r.input).c_str(),
+            r.mode.c_str(),
+            (number(r.levels.quietOutUnderReferenceDb, 1) + " (" +
+             number(r.voiceOwn.quietOutUnderReferenceDb, 1) + ")")
+                .c_str(),
+            (pair(r.levels.quietCentroidInHz, r.levels.quietCentroidOutHz, 0) + " (" +
+             number(r.voiceOwn.quietCentroidInHz, 0) + ")")
+                .c_str(),
+            (pair(r.levels.unvoicedCentroidInHz, r.levels.unvoicedCentroidOutHz, 0) + " (" +
+             number(r.voiceOwn.unvoicedCentroidInHz, 0) + ")")
+                .c_str(),
+            number(r.levels.unvoicedShapeDistanceDb, 1).c_str(),
+            number(test::rmsDifference(r.levels.unvoicedMeanShapeOutDb,
+                                       r.voiceOwn.unvoicedMeanShapeInDb),
+                   1)
+                .c_str(),
+            number(100 * r.unvoicedByDrive.driveVoicedShare, 0).c_str(),
+            pair(r.unvoicedByDrive.voicedCentroidInHz, r.unvoicedByDrive.voicedCentroidOutHz, 0)
+                .c_str(),
+            pair(r.unvoicedByDrive.unvoicedCentroidInHz, r.unvoicedByDrive.unvoicedCentroidOutHz, 0)
+                .c_str());
 
     std::printf("\nFrames more than 50 cents off, by cause (%% of the input's voiced frames): the "
                 "product's track of the input unvoiced there (unv), off yin's with the input's "
