@@ -319,9 +319,11 @@ struct LiveVoice::Impl {
 
     // This frame's harmonic amplitudes and noise PSD (voice::FrameShaper, as offline). The
     // noise gate reads the performance's 32 ms window ending now, centred ~2 frames back (it
-    // needs the harmonics resolved); an unvoiced frame's shape and a voiced frame's brightness
-    // read the 8 ms window ending now, centred 2 ms before the frame, so a sibilant is followed
-    // as it starts and ends (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
+    // needs the harmonics resolved), and so does the share of each band above 3 kHz that is not
+    // harmonic; an unvoiced frame's shape, a voiced frame's brightness and the aperiodic power
+    // those shares take read the 8 ms window ending now, centred 2 ms before the frame, so a
+    // sibilant is followed as it starts and ends (docs/ARCHITECTURE.md "Voice model", "Quiet and
+    // unvoiced frames", "Voiced fricatives").
     // `heardF0`: the input's own f0, 0 when unvoiced; `referenceDb`: the running 95th percentile
     // of its level.
     void frameParameters(float f0, bool voiced, float levelDb, float heardF0, double referenceDb) {
@@ -347,6 +349,10 @@ struct LiveVoice::Impl {
             windowCentreF0 > 0
                 ? voice::betweenHarmonicExcess(analyser.windowPower().data(), recentHeardF0)
                 : -1.0;
+        if (windowCentreF0 > 0) {
+            shape.resolvedPerformancePower = analyser.windowPower().data();
+            shape.performanceGlide = recentHeardF0;
+        }
         current.f0 = f0;
         current.harmonics = shaper.shape(shape, current.amplitudes.data(), noisePsd.data(),
                                          highBandDensities.data());

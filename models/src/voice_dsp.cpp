@@ -703,6 +703,10 @@ FrameShaper::FrameShaper(const VoiceConfig& config, SourceShape source, HighBand
       toBinsN_(bandsOfBins(config.noiseBands)), envelope_(kBins), noise_(kBins), comb_(kBins),
       logEnvelope_(kBins), logNoise_(kBins), noiseBands_(std::size_t(config.noiseBands)),
       scratchBands_(std::size_t(config.noiseBands)), performanceLn_(std::size_t(config.noiseBands)),
+      aperiodicShares_(std::size_t(config.noiseBands)),
+      aperiodicBands_(std::size_t(config.noiseBands)),
+      aperiodicNoise_(std::size_t(config.noiseBands)),
+      aperiodicMean_(std::size_t(config.noiseBands)),
       lnScratch_(std::size_t(std::max(maxHarmonics(), kNoiseBins))),
       expScratch_(lnScratch_.size()) {
     for (int k = 0; k < kNoiseBins; ++k)
@@ -760,6 +764,108 @@ const float* FrameShaper::noiseBands(const float* row, double quiet, bool voiced
     return noiseBands_.data();
 }
 
+bool FrameShaper::measureAperiodicShares(const float* power,
+                                         const std::array<float, kGlideFrames>& glide) {
+    std::fill(aperiodicShares_.begin(), aperiodicShares_.end(), 0.0f);
+    const double f0 = glide[kGlideFrames / 2];
+    if (!(f0 > 0))
+        return false;
+    const int first = int(std::ceil(kGateTopHz / f0));
+    BinList bins;
+    int last = first - 1;
+    for (int h = first; (h + 0.5) * f0 < kTopHz; last = h++) {
+        bins.add(gatePeakBin(f0, h));
+        bins.add(gateValleyBin(f0, h));
+    }
+    if (last < first)
+        return false;
+    std::array<double, kBins> comb;
+    glidingComb(glideSegments(glide), bins, comb.data());
+    std::fill(aperiodicNoise_.begin(), aperiodicNoise_.end(), 0.0);
+    std::fill(aperiodicMean_.begin(), aperiodicMean_.end(), 0.0);
+    // A harmonic's lobe reaching the valley with more than this share of its peak (a glide
+    // smears it) leaves its noise and its harmonic apart unknown: it is left out.
+    constexpr double kClearValley = 0.5;
+    for (int h = first; h <= last; ++h) {
+        const int peak = gatePeakBin(f0, h), valley = gateValleyBin(f0, h);
+        const double c = comb[std::size_t(peak)], d = comb[std::size_t(valley)];
+        if (!(c > 0) || d > kClearValley * c)
+            continue;
+        // peak = H c + N, valley = H d + N: the noise N both hold.
+        const double p = power[peak], v = power[valley];
+        const double noise = std::clamp((v * c - p * d) / (c - d), 0.0, v);
+        // The mean power over the harmonic's own stretch, valley to valley.
+        const int from = gateValleyBin(f0, h - 1) + 1;
+        double mean = 0;
+        for (int k = from; k <= valley; ++k)
+            mean += power[k];
+        mean /= std::max(1, valley - from + 1);
+        const auto [band, upper] = toBinsN_[std::size_t(peak)];
+        aperiodicNoise_[std::size_t(band)] += (1 - upper) * noise;
+        aperiodicMean_[std::size_t(band)] += (1 - upper) * mean;
+        aperiodicNoise_[std::size_t(band + 1)] += upper * noise;
+        aperiodicMean_[std::size_t(band + 1)] += upper * mean;
+    }
+    bool any = false;
+    for (std::size_t b = 0; b < aperiodicShares_.size(); ++b)
+        if (noiseCentres_[b] >= kGateTopHz && aperiodicMean_[b] > 0 && aperiodicNoise_[b] > 0) {
+            aperiodicShares_[b] = float(std::min(1.0, aperiodicNoise_[b] / aperiodicMean_[b]));
+            any = true;
+        }
+    return any;
+}
+
+void FrameShaper::spreadNoise(const float* bands) {
+    for (std::size_t k = 0; k < kBins; ++k) {
+        const auto [m, y] = toBinsN_[k];
+        logNoise_[k] = bands[m] * (1.0 - y) + bands[m + 1] * double(y);
+    }
+}
+
+const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* bands,
+                                           double noiseScale, double reference, double& gain) {
+    if (!frame.resolvedPerformancePower || !frame.performancePower ||
+        !measureAperiodicShares(frame.resolvedPerformancePower, frame.performanceGlide))
+        return bands;
+    // The input's aperiodic power per band relative to its frame's A-weighted power is what the
+    // output's noise keeps relative to the output frame's level (the input's, by construction).
+    const std::vector<float>& weights = dsp::loudnessWeights();
+    double weighted = 0;
+    for (std::size_t k = 0; k < kBins; ++k)
+        weighted += double(weights[k]) * frame.performancePower[k];
+    if (!(weighted > 0))
+        return bands;
+    lnOnBands(frame.performancePower, toBinsN_, performanceLn_.data(), config_.noiseBands);
+    // A band b is synthesised as the power gain * noiseScale * e^(b - reference) * S.
+    const double toBand = std::log(std::pow(10.0, frame.loudnessDb / 10.0) / weighted /
+                                   (noiseScale * dsp::spectrumWindowPower())) +
+                          reference;
+    // Raising the noise lowers the gain that brings the frame to its level: a second round
+    // brings the raised bands to the target at the gain they leave (within a few percent).
+    for (int round = 0; round < 2; ++round) {
+        bool raised = false;
+        for (std::size_t b = 0; b < aperiodicBands_.size(); ++b) {
+            aperiodicBands_[b] = bands[b];
+            if (!(aperiodicShares_[b] > 0))
+                continue;
+            const double target =
+                std::log(double(aperiodicShares_[b])) + performanceLn_[b] + toBand - std::log(gain);
+            if (target > bands[b]) {
+                aperiodicBands_[b] = float(target);
+                raised = true;
+            }
+        }
+        if (!raised)
+            return bands;
+        spreadNoise(aperiodicBands_.data());
+        expOfEach(logNoise_.data(), kBins, reference, kMaxLogRatio, noise_.data());
+        for (float& n : noise_)
+            n = float(n * noiseScale);
+        gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
+    }
+    return aperiodicBands_.data();
+}
+
 int FrameShaper::maxHarmonics() {
     return int(kTopHz / dsp::PitchOptions{}.minF0) + 2;
 }
@@ -774,10 +880,9 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
     // As in training: both envelopes relative to the noise's peak (the gain absorbs it).
     for (std::size_t k = 0; k < kBins; ++k) {
         const auto [h, x] = toBinsH_[k];
-        const auto [m, y] = toBinsN_[k];
         logEnvelope_[k] = row[h] * (1.0 - x) + row[h + 1] * double(x);
-        logNoise_[k] = noiseRow[m] * (1.0 - y) + noiseRow[m + 1] * double(y);
     }
+    spreadNoise(noiseRow);
     const double reference = *std::max_element(logNoise_.begin(), logNoise_.end());
     // The noise is never over its peak: capped alike, it is the same as uncapped.
     expOfEach(logEnvelope_.data(), kBins, reference, kMaxLogRatio, envelope_.data());
@@ -811,7 +916,9 @@ int FrameShaper::shape(const Frame& frame, float* amplitudes, float* noisePsd,
                 n = float(n * noiseScale);
         }
     }
-    const double gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
+    double gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
+    if (voiced)
+        noiseRow = raiseToAperiodic(frame, noiseRow, noiseScale, reference, gain);
     int harmonics = 0;
     if (voiced) {
         for (int h = 1; h * f0 < kTopHz && harmonics < maxHarmonics(); ++h)
@@ -948,6 +1055,7 @@ PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
     const auto frames = std::size_t(features.frames);
     PerformanceGate gate;
     gate.excess.assign(frames, -1.0f);
+    gate.f0 = features.f0Hz;
     gate.firstPeak.assign(frames, 0);
     std::array<double, kBins> comb;
     for (std::size_t t = 0; t < frames; ++t) {
@@ -1037,8 +1145,13 @@ synthesise(const VoiceConfig& config, const SourceShape& source, const std::vect
         frame.performanceExcess = gate.excess[t];
         if (!gate.combAtGatePeaks.empty())
             frame.glidingCombAtGatePeaks = gate.combAtGatePeaks.data() + gate.firstPeak[t];
-        if (performancePower.size() >= (t + 1) * kBins)
+        if (performancePower.size() >= (t + 1) * kBins) {
             frame.performancePower = performancePower.data() + t * kBins;
+            if (gate.excess[t] >= 0) { // voiced in the performance: its own f0 and spectrum
+                frame.resolvedPerformancePower = frame.performancePower;
+                frame.performanceGlide = glideAround(gate.f0, t);
+            }
+        }
         if (!brightness.empty() && voiced[t])
             frame.brightnessDeviation = typical.deviation(brightness[t]);
         const int harmonics =

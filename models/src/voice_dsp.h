@@ -184,6 +184,12 @@ public:
         // Voiced: the input's brightness over its typical (TypicalBrightness::deviation), which
         // the band above 8 kHz follows.
         double brightnessDeviation = 0;
+        // Voiced: a spectrum of the input whose 32 ms window resolves its harmonics (offline the
+        // frame's own, live the window ending now) and the input's own f0 around its centre
+        // (frames t - 2 .. t + 2 of that window), from which shape() reads how much of each
+        // band above kGateTopHz is not harmonic (a voiced fricative's hiss); nullptr: none.
+        const float* resolvedPerformancePower = nullptr;
+        std::array<float, kGlideFrames> performanceGlide{};
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
     // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`
@@ -211,6 +217,20 @@ private:
     // The A-weighted power of a noise band curve (ln), its bands' powers spread over the bins
     // linearly (the synthesiser interpolates their logs; this only matches two curves' levels).
     double weightedPower(const float* bands) const;
+    // Per noise band centred from kGateTopHz up, the share of the power of `power` (kBins) that
+    // is not harmonic, into aperiodicShares_: at each harmonic of `glide`'s f0 whose own window
+    // lobe leaves the valley above it clear, the noise both its peak and that valley hold
+    // (what the gliding comb does not explain), over the band's mean power; 0 where no harmonic
+    // tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is above 0.
+    bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide);
+    // A voiced frame's noise bands raised, where the input's aperiodic power there is more of
+    // the frame's level than the network's noise is, to that power (docs/ARCHITECTURE.md "Voice
+    // model", "Voiced fricatives"); its per-bin noise (noise_, logNoise_) and gain follow.
+    // Returns the bands to synthesise (`bands`, or aperiodicBands_ when raised).
+    const float* raiseToAperiodic(const Frame& frame, const float* bands, double noiseScale,
+                                  double reference, double& gain);
+    // logNoise_ from a noise band curve, interpolated onto the bins as the synthesiser does.
+    void spreadNoise(const float* bands);
 
     VoiceConfig config_;
     SourceShape source_;
@@ -222,6 +242,8 @@ private:
     std::vector<float> envelope_, noise_, comb_;
     std::vector<double> logEnvelope_, logNoise_;
     std::vector<float> noiseBands_, scratchBands_, performanceLn_; // noiseBands()'s work
+    std::vector<float> aperiodicShares_, aperiodicBands_;          // raiseToAperiodic()'s work
+    std::vector<double> aperiodicNoise_, aperiodicMean_;
     std::vector<double> lnScratch_, expScratch_; // shape()'s exponentials, in and out
     // Per noise grain bin: its band and the share of the next (fixed, so not searched per frame).
     std::vector<std::pair<std::size_t, double>> noiseBinBands_;
@@ -266,6 +288,7 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb);
 // transposed, the combs are left empty and shape() computes its own.
 struct PerformanceGate {
     std::vector<float> excess;
+    std::vector<float> f0;              // the performance's own f0 per frame (features.f0Hz)
     std::vector<std::size_t> firstPeak; // per frame: where its values start in combAtGatePeaks
     std::vector<double> combAtGatePeaks;
 };
