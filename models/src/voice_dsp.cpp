@@ -522,16 +522,6 @@ void lnOnBands(const Power* power, const std::vector<std::pair<int, float>>& bin
         bands[b] = float(std::log(std::max(sum[b] / std::max(weight[b], 1e-9), 1e-30)));
 }
 
-// The artist's quiet frames' typical spectrum: the mean of their ln spectra, each frame relative
-// to its power (so a frame counts by its shape, not its level), read on the noise envelope's
-// bands as the synthesiser interpolates them. The ln mean, as training's loss (an L1 of ln
-// spectra) would: an arithmetic mean is swayed by a few bright frames and came out brighter than
-// the artist's quiet frames read (a median centroid of 511 Hz: 614 against 431), and relative to
-// the A-weighted power instead frames of low rumble, which the weighting hardly hears, dominated.
-// The ln mean reads darker than the frames do (431 Hz against their median centroid of 511; the
-// output's quiet frames 0.2 octave darker than the voice's own), so it is tilted to their median
-// centroid: their shape from the mean, their brightness from the frames themselves
-// (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
 // The centroid (Hz) of a power spectrum (kBins).
 template <typename Power> double centroidOf(const Power* power) {
     double moment = 0, sum = 0;
@@ -560,6 +550,16 @@ void tiltToCentroid(std::vector<double>& spectrum, double targetHz) {
     spectrum = tilted;
 }
 
+// The artist's quiet frames' typical spectrum: the mean of their ln spectra, each frame relative
+// to its power (so a frame counts by its shape, not its level), read on the noise envelope's
+// bands as the synthesiser interpolates them. The ln mean, as training's loss (an L1 of ln
+// spectra) would: an arithmetic mean is swayed by a few bright frames and came out brighter than
+// the artist's quiet frames read (a median centroid of 511 Hz: 614 against 431), and relative to
+// the A-weighted power instead frames of low rumble, which the weighting hardly hears, dominated.
+// The ln mean reads darker than the frames do (431 Hz against their median centroid of 511; the
+// output's quiet frames 0.2 octave darker than the voice's own), so it is tilted to their median
+// centroid: their shape from the mean, their brightness from the frames themselves
+// (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
 QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& recordings,
                               int noiseBands) {
     std::vector<double> mean(kBins, 0.0);
@@ -864,17 +864,12 @@ const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* band
         return bands;
     // The input's aperiodic power per band relative to its frame's A-weighted power is what the
     // output's noise keeps relative to the output frame's level (the input's, by construction).
-    const std::vector<float>& weights = dsp::loudnessWeights();
-    double weighted = 0;
-    for (std::size_t k = 0; k < kBins; ++k)
-        weighted += double(weights[k]) * frame.performancePower[k];
-    if (!(weighted > 0))
-        return bands;
     lnOnBands(frame.performancePower, toBinsN_, performanceLn_.data(), config_.noiseBands);
     // A band b is synthesised as the power gain * noiseScale * e^(b - reference) * S.
-    const double toBand = std::log(std::pow(10.0, frame.loudnessDb / 10.0) / weighted /
-                                   (noiseScale * dsp::spectrumWindowPower())) +
-                          reference;
+    const double toBand =
+        std::log(std::pow(10.0, (frame.loudnessDb - dsp::levelDb(frame.performancePower)) / 10.0) /
+                 (noiseScale * dsp::spectrumWindowPower())) +
+        reference;
     // Raising the noise lowers the gain that brings the frame to its level: a second round
     // brings the raised bands to the target at the gain they leave (within a few percent).
     for (int round = 0; round < 2; ++round) {
