@@ -5,7 +5,7 @@
 // give a band-limited model that says so on its card and adds nothing above 8 kHz. Between the
 // two, the crossover at 7-8 kHz leaves no hole or bump. Where another voice's performance is quiet,
 // the model sounds as the voice's own recordings do there (docs/ARCHITECTURE.md "Voice model",
-// "Quiet and unvoiced frames").
+// "Quiet and unvoiced frames"), and a voiced fricative keeps its hiss ("Voiced fricatives").
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/resample.h"
