@@ -522,48 +522,15 @@ void lnOnBands(const Power* power, const std::vector<std::pair<int, float>>& bin
         bands[b] = float(std::log(std::max(sum[b] / std::max(weight[b], 1e-9), 1e-30)));
 }
 
-// The centroid (Hz) of a power spectrum (kBins).
-template <typename Power> double centroidOf(const Power* power) {
-    double moment = 0, sum = 0;
-    for (std::size_t k = 0; k < kBins; ++k) {
-        moment += double(power[k]) * double(k) * kRate / kN;
-        sum += double(power[k]);
-    }
-    return sum > 0 ? moment / sum : 0;
-}
-
-// `spectrum` (kBins) tilted by (f / 1 kHz)^slope, the slope found by bisection, so that its
-// centroid is `targetHz`.
-void tiltToCentroid(std::vector<double>& spectrum, double targetHz) {
-    std::vector<double> tilted(kBins);
-    const auto tilt = [&](double slope) {
-        for (std::size_t k = 0; k < kBins; ++k)
-            tilted[k] = spectrum[k] * std::pow(std::max(double(k), 0.5) * kRate / kN / 1000, slope);
-        return centroidOf(tilted.data());
-    };
-    double low = -4, high = 4;
-    for (int round = 0; round < 40; ++round) {
-        const double middle = 0.5 * (low + high);
-        (tilt(middle) < targetHz ? low : high) = middle;
-    }
-    tilt(0.5 * (low + high));
-    spectrum = tilted;
-}
-
 // The artist's quiet frames' typical spectrum: the mean of their ln spectra, each frame relative
 // to its power (so a frame counts by its shape, not its level), read on the noise envelope's
 // bands as the synthesiser interpolates them. The ln mean, as training's loss (an L1 of ln
 // spectra) would: an arithmetic mean is swayed by a few bright frames and came out brighter than
 // the artist's quiet frames read (a median centroid of 511 Hz: 614 against 431), and relative to
 // the A-weighted power instead frames of low rumble, which the weighting hardly hears, dominated.
-// The ln mean reads darker than the frames do (431 Hz against their median centroid of 511; the
-// output's quiet frames 0.2 octave darker than the voice's own), so it is tilted to their median
-// centroid: their shape from the mean, their brightness from the frames themselves
-// (docs/ARCHITECTURE.md "Voice model", "Quiet and unvoiced frames").
 QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& recordings,
                               int noiseBands) {
     std::vector<double> mean(kBins, 0.0);
-    std::vector<float> centroids;
     std::size_t frames = 0;
     for (const dsp::VoiceFeatures* features : recordings) {
         if (features->power.empty() || features->frames == 0)
@@ -579,7 +546,6 @@ QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& reco
                 continue;
             for (std::size_t k = 0; k < kBins; ++k)
                 mean[k] += std::log(std::max(double(power[k]) / total, 1e-30));
-            centroids.push_back(float(centroidOf(power)));
             ++frames;
         }
     }
@@ -588,7 +554,6 @@ QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& reco
         return quiet;
     for (double& ln : mean)
         ln = std::exp(ln / double(frames));
-    tiltToCentroid(mean, percentile(centroids, 0.5));
     std::vector<float> bands(std::size_t(noiseBands), 0.0f);
     lnOnBands(mean.data(), bandsOfBins(noiseBands), bands.data(), noiseBands);
     for (const float ln : bands)
