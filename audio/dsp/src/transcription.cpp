@@ -112,6 +112,13 @@ constexpr double kHarmonicHalfWidthBins = 1;
 constexpr double kSharedHarmonicBins = 2;
 constexpr double kHighestHarmonicHz = 5000;
 constexpr std::size_t kFewestHarmonicBins = 2;
+// In a legato change the new note's energy is also taken against the old note's (harmonicOnset),
+// the old note's floored kLegatoFloorDb under the new note's highest: where the old note has
+// fallen silent, the new note's own rise decides. That onset counts only while the old note still
+// sounds, within kLegatoHeldDb of its highest over the kDipFrames before: a note released before
+// the next note-on (detached playing) makes the share rise early, at the release.
+constexpr double kLegatoFloorDb = 30;
+constexpr double kLegatoHeldDb = 9;
 // aubio's onset may come up to this many frames after the pitch settled (its 32 ms window).
 constexpr int kOnsetLagFrames = 2;
 // Velocity from the note's peak A-weighted level: -60 dB is 1, 0 dB (a full-scale tone) 127.
@@ -240,33 +247,67 @@ private:
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
 // above): walking back from `settled`, the first frame of the last run at or above halfway (in
 // dB) between the energy in its own harmonics at its lowest in [earliest, settled] and at its
-// highest over the kOnsetSettleFrames from `settled` (before `end`). Nothing when too few
-// harmonics are its own.
+// highest over the kOnsetSettleFrames from `settled` (before `end`). After another note
+// (`previousPitch` >= 0) the same walk over the energy taken against the previous note's own
+// harmonics (kLegatoFloorDb, kLegatoHeldDb) may find an earlier onset, which wins: one voice's
+// tremolo moves both notes' partials alike and cancels in their ratio, while a trough of it inside
+// the new note's slow attack stops the first walk late (docs/NOTES.md "Legato onsets under
+// tremolo"). Nothing when too few harmonics are its own.
 std::optional<std::int64_t> harmonicOnset(FrameSpectra& spectra, int pitch, int previousPitch,
                                           std::int64_t earliest, std::int64_t settled,
                                           std::int64_t end) {
     const std::vector<int> bins = harmonicBins(pitch, previousPitch, spectra.size());
     if (bins.size() < kFewestHarmonicBins || earliest >= settled)
         return std::nullopt;
+    const std::vector<int> previousBins = previousPitch >= 0
+                                              ? harmonicBins(previousPitch, pitch, spectra.size())
+                                              : std::vector<int>();
+    const bool againstPrevious = previousBins.size() >= kFewestHarmonicBins;
     const std::int64_t settleEnd = std::min(end, settled + kOnsetSettleFrames + 1);
-    std::vector<double> energyDb; // from earliest
+    const auto energyDbIn = [&](const std::vector<float>& power, const std::vector<int>& in) {
+        double sum = 1e-20;
+        for (int k : in)
+            sum += power[static_cast<std::size_t>(k)];
+        return 10 * std::log10(sum);
+    };
+    std::vector<double> energyDb, previousDb; // from earliest
     for (std::int64_t t = earliest; t < settleEnd; ++t) {
         const std::vector<float>& power = spectra.at(t);
-        double sum = 1e-20;
-        for (int k : bins)
-            sum += power[static_cast<std::size_t>(k)];
-        energyDb.push_back(10 * std::log10(sum));
+        energyDb.push_back(energyDbIn(power, bins));
+        if (againstPrevious)
+            previousDb.push_back(energyDbIn(power, previousBins));
     }
-    const auto settledAt = energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest);
-    const double highest = *std::max_element(settledAt, energyDb.end());
-    const double lowest = *std::min_element(energyDb.begin(), settledAt + 1);
-    const double halfway = 0.5 * (lowest + highest);
-    auto crossing = settledAt;
-    while (crossing + 1 != energyDb.end() && *crossing < halfway)
-        ++crossing;
-    while (crossing != energyDb.begin() && *(crossing - 1) >= halfway)
-        --crossing;
-    return earliest + (crossing - energyDb.begin());
+    // Walking back from the settle: the first frame of the last run at or above halfway.
+    const auto crossingIn = [&](const std::vector<double>& db) {
+        const auto settledAt = db.begin() + static_cast<std::ptrdiff_t>(settled - earliest);
+        const double highest = *std::max_element(settledAt, db.end());
+        const double lowest = *std::min_element(db.begin(), settledAt + 1);
+        const double halfway = 0.5 * (lowest + highest);
+        auto crossing = settledAt;
+        while (crossing + 1 != db.end() && *crossing < halfway)
+            ++crossing;
+        while (crossing != db.begin() && *(crossing - 1) >= halfway)
+            --crossing;
+        return earliest + (crossing - db.begin());
+    };
+    std::int64_t onset = crossingIn(energyDb);
+    if (againstPrevious) {
+        const double floorDb =
+            *std::max_element(energyDb.begin() + static_cast<std::ptrdiff_t>(settled - earliest),
+                              energyDb.end()) -
+            kLegatoFloorDb;
+        for (std::size_t t = 0; t < energyDb.size(); ++t)
+            energyDb[t] -= std::max(previousDb[t], floorDb);
+        const std::int64_t shareOnset = crossingIn(energyDb);
+        const auto at = static_cast<std::size_t>(shareOnset - earliest);
+        const double oldHighest =
+            *std::max_element(previousDb.begin() + static_cast<std::ptrdiff_t>(
+                                                       at - std::min<std::size_t>(at, kDipFrames)),
+                              previousDb.begin() + static_cast<std::ptrdiff_t>(at + 1));
+        if (previousDb[at] >= oldHighest - kLegatoHeldDb)
+            onset = std::min(onset, shareOnset);
+    }
+    return onset;
 }
 
 // Per frame: the log spectral flux of kReattackFluxDb above.
