@@ -856,12 +856,7 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
                       impl_->path);
-        // A hash's stored rows counted (to one past the cap) and whether it is stopped (its stop
-        // row, recording 0, comes first) in one step rather than one call a row: under version
-        // 5's finer register most hashes keep rows (docs/IDENTIFY.md "Version 5").
-        Statement stored(impl_->db,
-                         "SELECT count(*), coalesce(min(recording), 1) FROM "
-                         "(SELECT recording FROM landmarks WHERE hash = ? LIMIT ?)",
+        Statement stored(impl_->db, "SELECT recording FROM landmarks WHERE hash = ? LIMIT ?",
                          impl_->path);
         Statement stop(impl_->db, "DELETE FROM landmarks WHERE hash = ?", impl_->path);
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
@@ -885,9 +880,13 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 const std::uint32_t hash = batch[first].hash;
                 for (end = first; end < batch.size() && batch[end].hash == hash; ++end) {
                 }
-                stored.bind(1, std::int64_t(hash)).bind(2, impl_->maxRowsPerHash + 1).step();
-                std::int64_t rows = stored.integer(0);
-                const bool stopped = stored.integer(1) == kStoppedRecording;
+                std::int64_t rows = 0;
+                bool stopped = false;
+                stored.bind(1, std::int64_t(hash)).bind(2, impl_->maxRowsPerHash + 1);
+                while (!stopped && stored.step()) {
+                    stopped = stored.integer(0) == kStoppedRecording;
+                    ++rows;
+                }
                 stored.reset();
                 if (stopped)
                     continue;
