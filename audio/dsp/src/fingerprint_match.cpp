@@ -4,6 +4,7 @@
 #include "accord/dsp/fingerprint.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -34,6 +35,7 @@ struct Hit {
     std::uint32_t queryIndex;
     double queryFrame, recordingFrame;
     double speed;      // from the spans
+    double logSpeed;   // its log, which the range check and the votes both need
     double speedError; // relative, from the spans' quantisation
     double pitchCents; // query minus recording
     double queryEnd;   // query frame of the third peak
@@ -267,13 +269,20 @@ std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<co
               [](const Hit* a, const Hit* b) { return a->queryIndex < b->queryIndex; });
     votes.reset(4 * hits.size());
     const double step = std::log1p(kSpeedStep);
+    // Each speed cell's speed, computed once rather than once a vote.
+    static const std::array<double, 2 * kSpeedCells + 1> speeds = [step] {
+        std::array<double, 2 * kSpeedCells + 1> all{};
+        for (int cell = -kSpeedCells; cell <= kSpeedCells; ++cell)
+            all[std::size_t(cell + kSpeedCells)] = std::exp(cell * step);
+        return all;
+    }();
     for (const Hit* h : byQuery) {
-        const double centre = std::log(h->speed) / step;
+        const double centre = h->logSpeed / step;
         const double reach = h->speedError / step;
         const int lowest = std::max(-kSpeedCells, int(std::ceil(centre - reach)));
         const int highest = std::min(kSpeedCells, int(std::floor(centre + reach)));
         for (int cell = lowest; cell <= highest; ++cell) {
-            const double speed = std::exp(cell * step);
+            const double speed = speeds[std::size_t(cell + kSpeedCells)];
             const double offset = h->recordingFrame - speed * h->queryFrame;
             const auto offsetCell = std::int64_t(std::floor(offset / kOffsetCell)) + (1 << 24);
             votes.vote(std::uint64_t(cell + kSpeedCells) << 32 | std::uint64_t(offsetCell),
@@ -286,7 +295,7 @@ std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<co
     const int speedCell = int(*cell >> 32) - kSpeedCells;
     const double offset =
         (double(std::int64_t(*cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
-    return Cell{std::exp(speedCell * step), offset};
+    return Cell{speeds[std::size_t(speedCell + kSpeedCells)], offset};
 }
 
 } // namespace
@@ -304,11 +313,13 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
     lookup(hashes, [&](std::size_t index, const LandmarkHit& found) {
         const Landmark& q = query[owners[index]];
         const double speed = double(found.span) / q.span;
+        const double logSpeed = std::log(speed);
         const double pitch = double(q.pitchCents) - found.pitchCents;
-        if (std::abs(std::log(speed)) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
+        if (std::abs(logSpeed) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
             return;
         hits.push_back({found.recording, owners[index], double(q.frame), double(found.frame), speed,
-                        std::min(0.1, 1.5 / q.span + kSpeedStep), pitch, double(q.frame) + q.span});
+                        logSpeed, std::min(0.1, 1.5 / q.span + kSpeedStep), pitch,
+                        double(q.frame) + q.span});
     });
 
     // Per recording (its hits together: small sorts that stay in cache), skipping a recording
