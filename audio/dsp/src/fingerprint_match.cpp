@@ -43,8 +43,8 @@ struct Hit {
 
 // Votes per (speed, offset) cell, each query landmark counted once a cell: an open-addressing
 // table that keeps the last landmark to vote in each cell, fed one landmark's hits after
-// another. Sorting the votes instead (up to 21 a hit) took most of a query's CPU once a few hours
-// were indexed (docs/IDENTIFY.md "Matching").
+// another. Sorting the votes instead (up to 21 a hit) was the largest part of a query's CPU once
+// more rows were read (docs/IDENTIFY.md "Matching").
 class CellVotes {
 public:
     // Empties the table, sized for about `cells` distinct cells (it grows past them).
