@@ -4,6 +4,7 @@
 #include "accord/dsp/fingerprint.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -34,17 +35,90 @@ struct Hit {
     std::uint32_t queryIndex;
     double queryFrame, recordingFrame;
     double speed;      // from the spans
+    double logSpeed;   // its log, which the range check and the votes both need
     double speedError; // relative, from the spans' quantisation
     double pitchCents; // query minus recording
     double queryEnd;   // query frame of the third peak
 };
 
-struct Vote {
-    std::uint64_t cell;
-    std::uint32_t queryIndex;
-    bool operator<(const Vote& o) const {
-        return cell != o.cell ? cell < o.cell : queryIndex < o.queryIndex;
+// Votes per (speed, offset) cell, each query landmark counted once a cell: an open-addressing
+// table that keeps the last landmark to vote in each cell, fed one landmark's hits after
+// another. Sorting the votes instead (up to 21 a hit) was the largest part of a query's CPU once
+// more rows were read (docs/IDENTIFY.md "Matching").
+class CellVotes {
+public:
+    // Empties the table, sized for about `cells` distinct cells (it grows past them).
+    void reset(std::size_t cells) {
+        for (const std::size_t i : used_)
+            slots_[i] = Slot{};
+        used_.clear();
+        std::size_t size = 16;
+        while (size < 2 * cells)
+            size *= 2;
+        if (slots_.size() < size)
+            slots_.assign(size, Slot{});
+        mask_ = size - 1;
     }
+    void vote(std::uint64_t cell, std::uint32_t queryIndex) {
+        if (2 * (used_.size() + 1) > mask_ + 1)
+            grow();
+        Slot& slot = slots_[find(cell)];
+        if (slot.cell == kEmpty) {
+            slot = {cell, 1, queryIndex};
+            used_.push_back(std::size_t(&slot - slots_.data()));
+        } else if (slot.lastQuery != queryIndex) {
+            ++slot.votes;
+            slot.lastQuery = queryIndex;
+        }
+    }
+    // The cell with the most votes, the lowest of a tie, if it has at least `least`.
+    std::optional<std::uint64_t> best(int least) const {
+        std::optional<std::uint64_t> best;
+        int bestVotes = least - 1;
+        for (const std::size_t i : used_) {
+            const Slot& slot = slots_[i];
+            if (int(slot.votes) > bestVotes ||
+                (int(slot.votes) == bestVotes && best && slot.cell < *best)) {
+                bestVotes = int(slot.votes);
+                best = slot.cell;
+            }
+        }
+        return best;
+    }
+
+private:
+    static constexpr std::uint64_t kEmpty = ~std::uint64_t(0);
+    struct Slot {
+        std::uint64_t cell = kEmpty;
+        std::uint32_t votes = 0;
+        std::uint32_t lastQuery = 0;
+    };
+    // The slot of `cell`, or the empty one where it goes.
+    std::size_t find(std::uint64_t cell) const {
+        std::size_t i = std::size_t((cell * 0x9e3779b97f4a7c15ull) >> 32) & mask_;
+        while (slots_[i].cell != kEmpty && slots_[i].cell != cell)
+            i = (i + 1) & mask_;
+        return i;
+    }
+    void grow() {
+        std::vector<Slot> kept;
+        for (const std::size_t i : used_) {
+            kept.push_back(slots_[i]);
+            slots_[i] = Slot{};
+        }
+        used_.clear();
+        if (slots_.size() < 2 * (mask_ + 1))
+            slots_.assign(2 * (mask_ + 1), Slot{});
+        mask_ = 2 * (mask_ + 1) - 1;
+        for (const Slot& slot : kept) {
+            const std::size_t i = find(slot.cell);
+            slots_[i] = slot;
+            used_.push_back(i);
+        }
+    }
+    std::vector<Slot> slots_;
+    std::vector<std::size_t> used_;
+    std::size_t mask_ = 0;
 };
 
 double medianOf(std::vector<double> values) {
@@ -187,42 +261,41 @@ struct Cell {
 
 // The (speed, offset) cell most distinct query landmarks of one recording's hits vote for: each
 // hit for every speed cell its spans allow, at the offset that speed implies.
-std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<Vote>& votes) {
-    votes.clear();
+std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<const Hit*>& byQuery,
+                             CellVotes& votes) {
+    // One query landmark's hits together, so a cell counts each landmark once.
+    byQuery.assign(hits.begin(), hits.end());
+    std::sort(byQuery.begin(), byQuery.end(),
+              [](const Hit* a, const Hit* b) { return a->queryIndex < b->queryIndex; });
+    votes.reset(4 * hits.size());
     const double step = std::log1p(kSpeedStep);
-    for (const Hit* h : hits) {
-        const double centre = std::log(h->speed) / step;
+    // Each speed cell's speed, computed once rather than once a vote.
+    static const std::array<double, 2 * kSpeedCells + 1> speeds = [step] {
+        std::array<double, 2 * kSpeedCells + 1> all{};
+        for (int cell = -kSpeedCells; cell <= kSpeedCells; ++cell)
+            all[std::size_t(cell + kSpeedCells)] = std::exp(cell * step);
+        return all;
+    }();
+    for (const Hit* h : byQuery) {
+        const double centre = h->logSpeed / step;
         const double reach = h->speedError / step;
         const int lowest = std::max(-kSpeedCells, int(std::ceil(centre - reach)));
         const int highest = std::min(kSpeedCells, int(std::floor(centre + reach)));
         for (int cell = lowest; cell <= highest; ++cell) {
-            const double speed = std::exp(cell * step);
+            const double speed = speeds[std::size_t(cell + kSpeedCells)];
             const double offset = h->recordingFrame - speed * h->queryFrame;
             const auto offsetCell = std::int64_t(std::floor(offset / kOffsetCell)) + (1 << 24);
-            votes.push_back({std::uint64_t(cell + kSpeedCells) << 32 | std::uint64_t(offsetCell),
-                             h->queryIndex});
+            votes.vote(std::uint64_t(cell + kSpeedCells) << 32 | std::uint64_t(offsetCell),
+                       h->queryIndex);
         }
     }
-    std::sort(votes.begin(), votes.end());
-    std::optional<Cell> best;
-    int bestVotes = kMinVotes - 1;
-    for (std::size_t i = 0; i < votes.size();) {
-        std::size_t j = i;
-        int distinct = 0;
-        for (; j < votes.size() && votes[j].cell == votes[i].cell; ++j)
-            if (j == i || votes[j].queryIndex != votes[j - 1].queryIndex)
-                ++distinct;
-        if (distinct > bestVotes) {
-            const std::uint64_t cell = votes[i].cell;
-            const int speedCell = int(cell >> 32) - kSpeedCells;
-            const double offset =
-                (double(std::int64_t(cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
-            bestVotes = distinct;
-            best = Cell{std::exp(speedCell * step), offset};
-        }
-        i = j;
-    }
-    return best;
+    const std::optional<std::uint64_t> cell = votes.best(kMinVotes);
+    if (!cell)
+        return std::nullopt;
+    const int speedCell = int(*cell >> 32) - kSpeedCells;
+    const double offset =
+        (double(std::int64_t(*cell & 0xffffffff) - (1 << 24)) + 0.5) * kOffsetCell;
+    return Cell{speeds[std::size_t(speedCell + kSpeedCells)], offset};
 }
 
 } // namespace
@@ -240,11 +313,13 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
     lookup(hashes, [&](std::size_t index, const LandmarkHit& found) {
         const Landmark& q = query[owners[index]];
         const double speed = double(found.span) / q.span;
+        const double logSpeed = std::log(speed);
         const double pitch = double(q.pitchCents) - found.pitchCents;
-        if (std::abs(std::log(speed)) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
+        if (std::abs(logSpeed) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
             return;
         hits.push_back({found.recording, owners[index], double(q.frame), double(found.frame), speed,
-                        std::min(0.1, 1.5 / q.span + kSpeedStep), pitch, double(q.frame) + q.span});
+                        logSpeed, std::min(0.1, 1.5 / q.span + kSpeedStep), pitch,
+                        double(q.frame) + q.span});
     });
 
     // Per recording (its hits together: small sorts that stay in cache), skipping a recording
@@ -265,8 +340,8 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
     std::vector<LandmarkMatch> matches;
     std::vector<std::size_t> seenIn(query.size(), SIZE_MAX); // group that last counted a landmark
     std::vector<int> countOf(query.size(), 0);
-    std::vector<Vote> votes;
-    std::vector<const Hit*> own;
+    CellVotes votes;
+    std::vector<const Hit*> own, byQuery;
     for (std::size_t first = 0, end = 0; first < hits.size(); first = end) {
         int distinct = 0;
         for (end = first; end < hits.size() && hits[end].recording == hits[first].recording; ++end)
@@ -281,7 +356,7 @@ std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
             own.push_back(&hits[h]);
         if (!mayMatch(own, bandFrames, countOf))
             continue;
-        const auto best = bestCell(own, votes);
+        const auto best = bestCell(own, byQuery, votes);
         const auto candidate = best ? fit(own, best->speed, best->offset) : std::nullopt;
         if (candidate && candidates)
             candidates->push_back(*candidate);
