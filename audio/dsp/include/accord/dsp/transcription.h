@@ -18,9 +18,10 @@ struct TranscribedNote {
 // Bumped whenever the notes a recording gives change, or the melody made of them
 // (audio::melodyFromTranscription at audio::transcriptionTiming: the tempo since version 7; since
 // version 9 the metre and swung or compound tempi, and a repeated note after the old note's release
-// starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"):
+// starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"; since
+// version 10 a compound metre read above the grid and the beat's octave from the notes' lengths):
 // transcriptions kept from another version are made again.
-constexpr int kTranscriptionVersion = 9;
+constexpr int kTranscriptionVersion = 10;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
