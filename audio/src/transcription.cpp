@@ -206,7 +206,8 @@ double octaveNearest(double bpm, double centre) {
     return bpm * std::exp2(std::round(std::log2(centre / bpm)));
 }
 
-// How many of a level's `by` steps hold onsets, at each place in its beat (from the beat's phase).
+// How many onsets of the level every `size` grid steps from `phase` fall at each of the `by` places
+// of a beat that starts there.
 std::vector<int> onsetsAtPlace(const std::vector<long>& steps, long phase, long size, int by) {
     std::vector<int> count(std::size_t(by), 0);
     for (long step : steps)
@@ -250,7 +251,8 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
                                        threeStepSeconds <= kLongestTernaryBeatSeconds;
         if (ternary) {
             const double beatBpm = 60 / threeStepSeconds;
-            const std::vector<int> atPlace = onsetsAtPlace(steps, phase, size, 3);
+            const std::vector<int> atPlace =
+                onsetsAtPlace(steps, phase + byThree.phase * size, size, 3);
             // A swung beat: its middle third mostly empty. Above the grid an empty middle eighth
             // is a jig's quarter-eighth, not swing.
             if (size == 1 && atPlace[1] < kSwingMiddleShare * std::min(atPlace[0], atPlace[2]))
