@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <utility>
 
 namespace accord::audio {
@@ -38,9 +39,24 @@ constexpr double kBetterFit = 0.1;
 constexpr int kFinestGridDivision = 4;
 // An onset weighs its gap to the next in grid steps, up to this: long notes mark the beat.
 constexpr double kHeaviestOnset = 8;
-// Grouping by three wins when its beat's share of the weight, above chance, beats grouping by
-// two's by this.
+// Grouping the grid by three wins when its beat's share of the weight, above chance, beats
+// grouping by two's by this; grouping a coarser level by three (a compound beat's eighths) by
+// kCompoundMargin, and only into a beat of kShortestCompoundBeatSeconds or more.
 constexpr double kTripleMargin = 0.1;
+constexpr double kCompoundMargin = 0.3;
+constexpr double kShortestCompoundBeatSeconds = 0.4;
+// No beat of three steps is longer than this (50 bpm): three slower steps are a bar of three.
+constexpr double kLongestTernaryBeatSeconds = 1.0;
+// The metre is climbed up to levels this long.
+constexpr double kHighestLevelSeconds = 3;
+// The beat's octave moves off the preferred tempo only where the notes' lengths leave the
+// preferred level unmarked (its grouping's excess under kUnmarkedLevel) and mark the level
+// beside it (kMarkedLevel or more), and only to a beat of kShortestBeatSeconds to
+// kLongestBeatSeconds (240-40 bpm).
+constexpr double kUnmarkedLevel = 0.2;
+constexpr double kMarkedLevel = 0.75;
+constexpr double kShortestBeatSeconds = 0.25;
+constexpr double kLongestBeatSeconds = 1.5;
 // A swung beat: its middle step holds fewer onsets than this share of the fewer of the other two.
 constexpr double kSwingMiddleShare = 0.25;
 
@@ -152,32 +168,52 @@ int gridDivision(const std::vector<double>& gaps, double unitSeconds) {
 
 struct Grouping {
     double excess = 0; // the beat's share of the onsets' weight above chance, 0..1
-    int phase = 0;     // grid steps from the first onset to the first beat
+    long phase = 0;    // grid steps from the first onset to the first beat, in the level's steps
 };
 
-// The beat of `size` grid steps whose onsets carry the most weight (each onset its gap to the
-// next, long notes fall on beats), measured as excess over chance (1 / size).
-Grouping bestGrouping(const std::vector<long>& steps, const std::vector<double>& weights,
-                      int size) {
+// A level of the metre: every `size` grid steps from `phase`. Its beats of `by` steps whose onsets
+// carry the most weight (each onset on the level weighs its note's length in the level's steps,
+// up to kHeaviestOnset: long notes fall on beats), measured as excess over chance (1 / by).
+// Onsets off the level (quicker notes between its steps) are not counted.
+Grouping bestGrouping(const std::vector<long>& steps, long phase, long size, int by) {
+    std::vector<long> places;
+    std::vector<double> weights;
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if ((steps[i] - phase) % size == 0) {
+            places.push_back((steps[i] - phase) / size);
+            weights.push_back(i + 1 < steps.size()
+                                  ? std::min(kHeaviestOnset, double(steps[i + 1] - steps[i]) / size)
+                                  : 1.0);
+        }
     double total = 0;
     for (double weight : weights)
         total += weight;
     Grouping best{-1, 0};
-    for (int phase = 0; phase < size; ++phase) {
+    for (int beatPhase = 0; beatPhase < by; ++beatPhase) {
         double onBeat = 0;
-        for (std::size_t i = 0; i < steps.size(); ++i)
-            if ((steps[i] - phase) % size == 0)
+        for (std::size_t i = 0; i < places.size(); ++i)
+            if ((places[i] - beatPhase) % by == 0)
                 onBeat += weights[i];
-        const double chance = 1.0 / size;
+        const double chance = 1.0 / by;
         const double excess = (onBeat / total - chance) / (1 - chance);
         if (excess > best.excess)
-            best = {excess, phase};
+            best = {excess, beatPhase};
     }
     return best;
 }
 
 double octaveNearest(double bpm, double centre) {
     return bpm * std::exp2(std::round(std::log2(centre / bpm)));
+}
+
+// How many onsets of the level every `size` grid steps from `phase` fall at each of the `by` places
+// of a beat that starts there.
+std::vector<int> onsetsAtPlace(const std::vector<long>& steps, long phase, long size, int by) {
+    std::vector<int> count(std::size_t(by), 0);
+    for (long step : steps)
+        if ((step - phase) % size == 0)
+            ++count[std::size_t((((step - phase) / size) % by + by) % by)];
+    return count;
 }
 
 } // namespace
@@ -189,29 +225,69 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     const std::vector<double> gaps = onsetGaps(notes);
     const int division = gridDivision(gaps, unitSeconds);
     const double stepSeconds = unitSeconds / division;
-    // Each onset's place on the grid, counted from the first, and its weight.
+    // Each onset's place on the grid, counted from the first.
     std::vector<long> steps = {0};
-    std::vector<double> weights;
-    for (double gap : gaps) {
-        const long stepsOfGap = std::max(1L, std::lround(gap / stepSeconds));
-        weights.push_back(std::min(kHeaviestOnset, double(stepsOfGap)));
-        steps.push_back(steps.back() + stepsOfGap);
+    for (double gap : gaps)
+        steps.push_back(steps.back() + std::max(1L, std::lround(gap / stepSeconds)));
+    // Climb the metre from the grid (docs/NOTES.md "Tempo and metre of a transcribed stem"): each
+    // level groups the one below by two, unless its steps group by three into a beat; what each
+    // grouping by two weighed is kept to judge the beat's octave below.
+    std::map<long, double> twoStepEvidence; // level size in grid steps -> its grouping's excess
+    std::map<long, bool> groupsByThree;     // level size -> three beat two there, if by a hair
+    long size = 1, phase = 0;
+    while (stepSeconds * double(size) < kHighestLevelSeconds) {
+        const Grouping byTwo = bestGrouping(steps, phase, size, 2),
+                       byThree = bestGrouping(steps, phase, size, 3);
+        const double threeStepSeconds = 3 * stepSeconds * double(size);
+        // On the grid: a beat of three steps (a unit of three grid steps is a beat with triplets
+        // in it, not a compound metre: the line moves mostly in whole beats). Above it: the
+        // eighths of a compound beat, a beat's length apart, only when three clearly wins (most
+        // simple lines group their eighths by three now and then).
+        const bool ternary = size == 1
+                                 ? byThree.excess > byTwo.excess + kTripleMargin && division != 3 &&
+                                       threeStepSeconds <= kLongestTernaryBeatSeconds
+                                 : byThree.excess > byTwo.excess + kCompoundMargin &&
+                                       threeStepSeconds >= kShortestCompoundBeatSeconds &&
+                                       threeStepSeconds <= kLongestTernaryBeatSeconds;
+        if (ternary) {
+            const double beatBpm = 60 / threeStepSeconds;
+            const std::vector<int> atPlace =
+                onsetsAtPlace(steps, phase + byThree.phase * size, size, 3);
+            // A swung beat: its middle third mostly empty. Above the grid an empty middle eighth
+            // is a jig's quarter-eighth, not swing.
+            if (size == 1 && atPlace[1] < kSwingMiddleShare * std::min(atPlace[0], atPlace[2]))
+                return {octaveNearest(beatBpm, kCentralBpm), 4, 4};
+            // Above the grid the climb has found the eighths and their beat: no octave to guess.
+            if (size > 1)
+                return {1.5 * beatBpm, 6, 8};
+            return {1.5 * octaveNearest(beatBpm, kCentralCompoundBpm), 6, 8};
+        }
+        twoStepEvidence[2 * size] = byTwo.excess;
+        groupsByThree[size] = byThree.excess > byTwo.excess;
+        phase += byTwo.phase * size;
+        size *= 2;
     }
-    weights.push_back(1);
-    const Grouping byTwo = bestGrouping(steps, weights, 2),
-                   byThree = bestGrouping(steps, weights, 3);
-    // A unit of three grid steps is a beat with triplets in it, not a compound metre: the line
-    // moves mostly in whole beats.
-    if (byThree.excess > byTwo.excess + kTripleMargin && division != 3) {
-        int atStep[3] = {0, 0, 0};
-        for (long step : steps)
-            ++atStep[((step - byThree.phase) % 3 + 3) % 3];
-        const double beatBpm = 60 / (3 * stepSeconds);
-        if (atStep[1] < kSwingMiddleShare * std::min(atStep[0], atStep[2]))
-            return {octaveNearest(beatBpm, kCentralBpm), 4, 4};
-        return {1.5 * octaveNearest(beatBpm, kCentralCompoundBpm), 6, 8};
+    // The beat's octave: nearest 120 bpm, unless the notes' lengths mark another level and not
+    // that one. A beat no long note falls on, where half of it is strongly marked (and groups
+    // by two, not as a compound beat's eighths), is twice as fast; one where twice it is
+    // strongly marked, twice as slow.
+    double bpm = octaveNearest(60 / unitSeconds, kCentralBpm);
+    const long beatSteps = std::lround(60 / bpm / stepSeconds);
+    const auto evidenceAt = [&](long levelSize) {
+        const auto found = twoStepEvidence.find(levelSize);
+        return found == twoStepEvidence.end() ? -1.0 : found->second;
+    };
+    const double atBeat = evidenceAt(beatSteps);
+    if (atBeat >= 0 && atBeat < kUnmarkedLevel) {
+        if (beatSteps % 2 == 0 && evidenceAt(beatSteps / 2) >= kMarkedLevel &&
+            !groupsByThree[beatSteps / 2] &&
+            stepSeconds * double(beatSteps / 2) >= kShortestBeatSeconds)
+            bpm *= 2;
+        else if (evidenceAt(2 * beatSteps) >= kMarkedLevel &&
+                 stepSeconds * double(2 * beatSteps) <= kLongestBeatSeconds)
+            bpm /= 2;
     }
-    return {octaveNearest(60 / unitSeconds, kCentralBpm), 4, 4};
+    return {bpm, 4, 4};
 }
 
 Melody melodyFromTranscription(const std::vector<dsp::TranscribedNote>& notes,

@@ -246,7 +246,10 @@ private Q_SLOTS:
     // 6/8 (quarter-eighth bars and running eighths) comes back in 6/8 at its own tempo in
     // quarters, a hornpipe swung 2:1 in 4/4 at its own. Before the grouping by three, the jig at
     // a quarter of 180 was read at 90 (its eighths as sixteenths) and the hornpipe at 105 (its
-    // thirds of a beat as sixteenths of 3/4 the tempo).
+    // thirds of a beat as sixteenths of 3/4 the tempo). A 6/8 tune in eighths and sixteenths
+    // groups its grid (sixteenths) by two and only the eighths by three: until version 10 it was
+    // read in 4/4 at 90 and 150 (its tempo right, its metre not). At 120 the clarinet's sixteenths
+    // come 10-30 ms off the grid, which then stays in eighths (docs/NOTES.md).
     void aCompoundOrSwungTuneComesBackAtItsTempoAndMetre_data() {
         QTest::addColumn<std::vector<double>>("lengths");
         QTest::addColumn<double>("bpm");
@@ -257,7 +260,11 @@ private Q_SLOTS:
                                               2.0 / 3, 1.0 / 3, 1.0,     1.0};
         QTest::newRow("6/8 jig, quarter 180") << jig << 180.0 << 6 << 8;
         QTest::newRow("6/8 jig, quarter 120") << jig << 120.0 << 6 << 8;
+        const std::vector<double> sixteenthsJig = {0.5, 0.25, 0.25, 0.5,  0.5,  0.5, 0.5,
+                                                   1.0, 0.5,  0.5,  0.25, 0.25, 0.5, 1.5};
         QTest::newRow("swung hornpipe, 140") << hornpipe << 140.0 << 4 << 4;
+        QTest::newRow("6/8 in sixteenths, quarter 90") << sixteenthsJig << 90.0 << 6 << 8;
+        QTest::newRow("6/8 in sixteenths, quarter 150") << sixteenthsJig << 150.0 << 6 << 8;
     }
     void aCompoundOrSwungTuneComesBackAtItsTempoAndMetre() {
         REQUIRE_SOUNDFONT();

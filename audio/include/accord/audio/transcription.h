@@ -22,16 +22,17 @@ struct TranscriptionTiming {
     int beatUnit = 4;
 };
 
-// The timing the notes were played in (docs/NOTES.md "Tempo of a transcribed stem"): the most
-// common gap between consecutive onsets (the peak of their histogram in log-time), refined over
-// every gap near a whole multiple of it; the finest grid the gaps fit (that gap or a half, third
-// or quarter of it) and whether its steps group by two or by three, the grouping whose first
-// steps carry the longest notes. By two: the gap is a beat or a power-of-two subdivision of one,
-// whichever lands nearest 120 bpm in log-time (85-170 bpm), 4/4. By three, with the middle step
-// mostly empty: a swung beat of three steps, nearest 120 bpm, 4/4. By three and the middle step
-// used: 6/8, a dotted-quarter beat of three eighths nearest 100 bpm, so the quarter at 1.5 times
-// it. A tempo outside those ranges comes back at a power-of-two multiple. The default (120 bpm,
-// 4/4) when fewer than kFewestTempoGaps gaps are usable.
+// The timing the notes were played in (docs/NOTES.md "Tempo and metre of a transcribed stem"):
+// the most common gap between consecutive onsets (the peak of their histogram in log-time),
+// refined over every gap near a whole multiple of it; the finest grid the gaps fit (that gap or a
+// half, third or quarter of it); then the metre climbed from the grid, each level grouping the one
+// below by two or by three, the grouping whose beats carry the longest notes. Three grid steps
+// with the middle one mostly empty: a swung beat, nearest 120 bpm, 4/4. Three steps of the grid
+// or, clearly, of a coarser level, the middle used: 6/8, a dotted-quarter beat of three eighths
+// nearest 100 bpm, so the quarter at 1.5 times it. Otherwise 4/4, the beat the unit times the power
+// of two nearest 120 bpm in log-time (85-170 bpm), moved an octave where the notes' lengths leave
+// that level unmarked and mark the one beside it. The default (120 bpm, 4/4) when fewer than
+// kFewestTempoGaps gaps are usable.
 TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes);
 
 // The notes at a constant tempo: beats = seconds * bpm / 60, start and end rounded to the MIDI

@@ -20,9 +20,10 @@ struct TranscribedNote {
 // version 9 the metre and swung or compound tempi, and a repeated note after the old note's release
 // starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"; since
 // version 10 a legato onset is also looked for in the new note's share against the old note's
-// harmonics, docs/NOTES.md "Legato onsets under tremolo"): transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 10;
+// harmonics, docs/NOTES.md "Legato onsets under tremolo"; since version 11 a compound metre is read
+// above the grid and the beat's octave from the notes' lengths): transcriptions kept from another
+// version are made again.
+constexpr int kTranscriptionVersion = 11;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
