@@ -324,8 +324,10 @@ struct LiveVoice::Impl {
     // those shares take read the 8 ms window ending now, centred 2 ms before the frame, so a
     // sibilant is followed as it starts and ends (docs/ARCHITECTURE.md "Voice model", "Quiet and
     // unvoiced frames", "Voiced fricatives").
-    // `heardF0`: the input's own f0, 0 when unvoiced; `referenceDb`: the running 95th percentile
-    // of its level.
+    // `heardF0`: the input's own f0 as measured (not followed: the gate's comb reads the harmonics
+    // where they are; the followed f0 there made the output noisier, docs/ARCHITECTURE.md "Voice
+    // model", "Live voicing"), 0 when unvoiced; `referenceDb`: the running 95th percentile of its
+    // level.
     void frameParameters(float f0, bool voiced, float levelDb, float heardF0, double referenceDb) {
         std::rotate(recentF0.begin(), recentF0.begin() + 1, recentF0.end());
         recentF0.back() = f0;
@@ -435,7 +437,7 @@ struct LiveVoice::Impl {
                 float(std::clamp((mfcc[c + 1] - mean) * scale, -5.0, 5.0));
         }
         runNetwork(analysed.index);
-        frameParameters(float(f0 * transpose), voiced, levelDb, voiced ? f0 : 0.0f, referenceDb);
+        frameParameters(float(f0 * transpose), voiced, levelDb, analysed.measuredF0Hz, referenceDb);
         synthesise(analysed.instant);
         highBand->pushFrame(analysed.instant, highBandDensities.data(), voiced,
                             float(f0 * transpose));

@@ -94,17 +94,24 @@ struct Agreement {
         worstSameWindowMfcc = std::max(worstSameWindowMfcc, other.worstSameWindowMfcc);
     }
     double medianCents() const { return median(cents); }
+    double percentOver50Cents() const {
+        const auto over =
+            std::count_if(cents.begin(), cents.end(), [](double c) { return c > 50; });
+        return 100.0 * static_cast<double>(over) / static_cast<double>(cents.size());
+    }
     double voicingPercent() const { return 100.0 * sameVoicing / frames; }
     double onlyLivePercent() const { return 100.0 * onlyLive / frames; }
     double onlyOfflinePercent() const { return 100.0 * onlyOffline / frames; }
     double medianLevelDb() const { return median(levelDb); }
     double mfccCorrelation() const { return mfccCorrelationSum / frames; }
     void print(const char* what) const {
-        qInfo("%-40s f0 %4.1f cents (%4zu frames voiced in both), voicing agrees %4.1f%% "
+        qInfo("%-40s f0 %4.1f cents, %4.1f%% over 50 (%4zu frames voiced in both), voicing agrees "
+              "%4.1f%% "
               "(voiced only live %4.1f%%, only offline %4.1f%%), level %4.2f dB, MFCC "
               "correlation %.3f (same window: max diff %.1e)",
-              what, medianCents(), cents.size(), voicingPercent(), onlyLivePercent(),
-              onlyOfflinePercent(), medianLevelDb(), mfccCorrelation(), worstSameWindowMfcc);
+              what, medianCents(), percentOver50Cents(), cents.size(), voicingPercent(),
+              onlyLivePercent(), onlyOfflinePercent(), medianLevelDb(), mfccCorrelation(),
+              worstSameWindowMfcc);
         qInfo("%-40s f0 second difference live %5.1f cents median, %5.1f 90th percentile; "
               "offline %4.1f, %5.1f",
               "", median(liveSteps), percentile(liveSteps, 0.9), median(offlineSteps),
@@ -174,8 +181,8 @@ private Q_SLOTS:
     // cents, 77.0% voicing agreement, 0.85 dB, MFCC correlation 0.825; the worst clip: 24.0
     // cents, 66.7%, 1.45 dB, 0.763), and the same window's MFCCs bit for bit. Frames voiced only
     // live (sibilants and breaths sung with harmonics under them): 16.7% of all clips' before
-    // the sustained-periodicity check, 9.5% with it; voiced only offline 5.7% -> 7.4%
-    // (docs/ARCHITECTURE.md "Voice model", "Live voicing").
+    // the sustained-periodicity check, 9.5% with it; voiced only offline 5.7% -> 7.4%, 6.6% with
+    // the voicing hysteresis (docs/ARCHITECTURE.md "Voice model", "Live voicing").
     void liveFeaturesAgreeWithTraining() {
         Agreement all;
         for (const char* clip : kClips) {
@@ -206,8 +213,10 @@ private Q_SLOTS:
     // that noise called voiced gave (docs/ARCHITECTURE.md "Voice model", "Live voicing").
     // Measured on these clips before the sustained-periodicity check and with it: voiced only live
     // 19.0% -> 11.5%, only offline 6.3% -> 8.7%; the live f0's second difference 35.4 -> 29.5
-    // cents at the median, 262 -> 154 at the 90th percentile (offline 3.6 and 15.9). Bounds about
-    // 1.3-1.5x the figures with it.
+    // cents at the median, 262 -> 154 at the 90th percentile (offline 3.6 and 15.9). With the
+    // voicing hysteresis and the f0 follower (CausalF0Follower): only live 11.4%, only offline
+    // 7.6%, second difference 24.5 and 124. The figures are deterministic (no timing): the
+    // steadiness bounds sit about 10% over them, under the figures before the follower.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -223,8 +232,10 @@ private Q_SLOTS:
         QVERIFY2(all.onlyLivePercent() < 15, qPrintable(QString::number(all.onlyLivePercent())));
         QVERIFY2(all.onlyOfflinePercent() < 12,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
+        const double liveMedian = median(all.liveSteps);
+        QVERIFY2(liveMedian < 27, qPrintable(QString::number(liveMedian)));
         const double liveHigh = percentile(all.liveSteps, 0.9);
-        QVERIFY2(liveHigh < 230, qPrintable(QString::number(liveHigh)));
+        QVERIFY2(liveHigh < 140, qPrintable(QString::number(liveHigh)));
     }
 };
 

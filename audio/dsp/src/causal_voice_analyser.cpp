@@ -88,8 +88,13 @@ void CausalVoiceAnalyser::analyseFrame() {
     const PitchEstimate estimate = yin_.estimate(pitchHistory_.data());
     const float measured = estimate.f0Hz;
     float f0 = measured;
-    bool voiced = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold &&
-                  estimate.sustainedPeriodicity >= kSustainedVoicingThreshold;
+    const bool continuing = frame_.voiced; // the frame before
+    const double periodicityNeeded =
+        continuing ? kLiveKeepPeriodicity : options_.voicingThreshold + kLiveVoicingStartMargin;
+    const double sustainedNeeded =
+        continuing ? kSustainedKeepThreshold : kSustainedVoicingThreshold;
+    bool voiced = options_.inRange(f0) && estimate.periodicity >= periodicityNeeded &&
+                  estimate.sustainedPeriodicity >= sustainedNeeded;
     if (voiced) {
         std::array<double, kOctaveRepairFrames + 1> window{};
         std::size_t count = 0;
@@ -109,8 +114,9 @@ void CausalVoiceAnalyser::analyseFrame() {
     recentLogF0_[slot] =
         static_cast<float>(std::log2(std::max(static_cast<double>(measured), 1.0)));
     if (voiced)
-        heldF0_ = f0;
+        heldF0_ = f0Follower_.follow(f0, estimate.periodicity, continuing);
     frame_.f0Hz = heldF0_;
+    frame_.measuredF0Hz = voiced ? f0 : 0.0f;
     frame_.periodicity = estimate.periodicity;
     frame_.voiced = voiced;
 }

@@ -441,6 +441,24 @@ PitchEstimate CausalYin::estimate(const float* history) {
     return estimate;
 }
 
+float CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
+    const double measured = 1200.0 * std::log2(static_cast<double>(f0Hz));
+    const double predicted = cents_ + slope_;
+    const double residual = measured - predicted;
+    if (!continuing ||
+        (std::abs(residual) > kF0FollowStepCents && periodicity >= kF0FollowStepPeriodicity)) {
+        cents_ = measured;
+        slope_ = 0;
+    } else {
+        const double trust = std::clamp(
+            (periodicity - kF0FollowTrustedFrom) / (1.0 - kF0FollowTrustedFrom), 0.0, 1.0);
+        const double gain = kF0FollowFloorGain + (1.0 - kF0FollowFloorGain) * trust;
+        cents_ = predicted + gain * residual;
+        slope_ += kF0FollowSlopeGain * gain * residual;
+    }
+    return static_cast<float>(std::exp2(cents_ / 1200.0));
+}
+
 double midiOf(double hz) {
     return 69 + 12 * std::log2(hz / 440.0);
 }

@@ -9,10 +9,12 @@
 //   32 ms window would;
 // - f0 and periodicity: CausalYin on the last 8 ms of the pitch low-passed signal
 //   (CausalPitchLowpass: the offline pre-filter, run forwards only); voiced by the offline
-//   thresholds and a periodicity that lasts (CausalYin's over 24 ms, weighted towards the newest:
-//   kSustainedVoicingThreshold); octave errors repaired by the offline rule against the
-//   kOctaveRepairFrames frames before (no look-ahead, so no single-frame blip fix); an unvoiced
-//   frame holds the last voiced f0;
+//   thresholds and a periodicity that lasts (CausalYin's over 24 ms, weighted towards the newest),
+//   with hysteresis (kSustainedVoicingThreshold and the thresholds beside it); octave errors
+//   repaired by the offline rule against the kOctaveRepairFrames frames before (no look-ahead,
+//   so no single-frame blip fix); the f0 sung followed through the measurements' jitter
+//   (CausalF0Follower; the measurement itself kept in measuredF0Hz); an unvoiced frame holds the
+//   last voiced f0;
 // - MFCCs: exactly the offline ones of the 32 ms window ending at the newest sample (the
 //   offline frame n - 1), so timbre lags its placement by 14 ms.
 // Level and pitch describe a few ms before the placement (tests/dsp/test_offline_vs_causal.cpp
@@ -40,7 +42,8 @@ public:
         std::int64_t index = -1;
         std::int64_t instant = 0; // the sample it is placed at: (index + 1) * kHop - kPlacementLag
         float levelDb = static_cast<float>(analysis::kSilenceDb);
-        float f0Hz = 0; // voiced: the repaired f0; unvoiced: the last voiced f0 (0 before any)
+        float f0Hz = 0; // voiced: the followed f0; unvoiced: the last voiced f0 (0 before any)
+        float measuredF0Hz = 0; // voiced: the repaired f0 this frame measured, before following
         float periodicity = 0;
         bool voiced = false;
         std::array<float, analysis::kMfccCount> mfcc{};
@@ -80,6 +83,7 @@ private:
     std::int64_t pushed_ = 0;
     std::array<float, kOctaveRepairFrames> recentLogF0_{};
     std::array<bool, kOctaveRepairFrames> recentVoiced_{};
+    CausalF0Follower f0Follower_;
     float heldF0_ = 0;
     Frame frame_;
 };

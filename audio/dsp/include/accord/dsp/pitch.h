@@ -94,9 +94,16 @@ struct PitchEstimate {
     float sustainedPeriodicity = 0;
 };
 
-// The live node's frames are voiced only when sustainedPeriodicity reaches this too
-// (docs/ARCHITECTURE.md "Voice model", "Live voicing").
-constexpr double kSustainedVoicingThreshold = 0.5;
+// The live node's voicing, with hysteresis (docs/ARCHITECTURE.md "Voice model", "Live voicing"):
+// a voiced run starts where the periodicity reaches the options' voicingThreshold plus
+// kLiveVoicingStartMargin and sustainedPeriodicity kSustainedVoicingThreshold, and continues while
+// they stay at kLiveKeepPeriodicity and kSustainedKeepThreshold. Without it 8 ms of a voice
+// dipped under the one threshold and over it again, and live voiced runs of low voices were two
+// frames long at the median (offline: nine).
+constexpr double kLiveVoicingStartMargin = 0.05;
+constexpr double kSustainedVoicingThreshold = 0.55;
+constexpr double kLiveKeepPeriodicity = 0.5;
+constexpr double kSustainedKeepThreshold = 0.35;
 
 // Yin on the last kSpan samples against the samples one period earlier, for the live node: the
 // first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
@@ -123,6 +130,31 @@ private:
     double tolerance_;
     int minPeriod_, maxPeriod_;
     std::vector<float> difference_, normalised_;
+};
+
+// The f0 the live node sings, followed through the measurements' noise without look-ahead
+// (docs/ARCHITECTURE.md "Voice model", "Live voicing"). 8 ms hold about one period of a low voice,
+// whose length varies from period to period by a percent or more: frame to frame the measured f0
+// jitters by tens of cents where offline, over 32 ms, it does not. An alpha-beta filter on log f0
+// (a level and a slope, so a glide is followed without lag) takes each measurement with a gain
+// that grows with its periodicity: kF0FollowFloorGain up to kF0FollowTrustedFrom, 1 at
+// periodicity 1. A clear measurement more than kF0FollowStepCents off the prediction is a new
+// note: taken as it is.
+class CausalF0Follower {
+public:
+    static constexpr double kF0FollowTrustedFrom = 0.6;     // periodicity
+    static constexpr double kF0FollowFloorGain = 0.4;       // of the residual, at and under it
+    static constexpr double kF0FollowSlopeGain = 0.15;      // of the weighted residual, per frame
+    static constexpr double kF0FollowStepCents = 200;       // a jump this large and
+    static constexpr double kF0FollowStepPeriodicity = 0.8; // this clear is a new note
+
+    // One voiced frame's measured f0 and periodicity; `continuing` when the frame before it was
+    // voiced too (else the measurement starts the track). Returns the f0 to sing.
+    float follow(float f0Hz, float periodicity, bool continuing);
+
+private:
+    double cents_ = 0; // log f0, in cents
+    double slope_ = 0; // cents per frame
 };
 
 } // namespace accord::dsp
