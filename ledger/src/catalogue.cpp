@@ -169,6 +169,24 @@ FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints
     return verifyPacked(fingerprints.claim, packLandmarks(fingerprints.landmarks), what);
 }
 
+const std::string& catalogueLookupStatement() {
+    // Each hash's first $3 + 1 rows, read from the covering index, unless the server's stop-list
+    // (migration 5) names it past a cap of $3 or less: then no rows, where it read and sent 49 for
+    // the client to drop. The planner joins the stop-list by hash when it is small and probes its
+    // key per hash when it is large, before the lateral lookup either way (docs/LEDGER.md
+    // "Identify on the server"). The client still drops a hash that brings more than $3 rows: a
+    // server missing an entry costs those rows, and a hostile one can deny with the list, as it can
+    // with rows, but not forge (docs/LEDGER.md "What the server can and cannot forge").
+    static const std::string statement =
+        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3::int + 1) l "
+        "WHERE NOT EXISTS (SELECT FROM ledger_stopped_hashes s WHERE s.hash = q.hash "
+        "AND s.fingerprint_version = $2 AND s.more_rows_than >= $3::int)";
+    return statement;
+}
+
 Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {}
 
 Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) {
@@ -240,16 +258,11 @@ void Catalogue::lookup(
         ledger_.impl_->connection.exec("SET jit = off");
         jitTurnedOff_ = true;
     }
-    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. (A
-    // stopped hash's rows come back and are dropped here: filtering them on the server, by a count
-    // over each hash's rows, doubled the server's time; docs/LEDGER.md "Measured".)
-    const pq::Result rows = ledger_.impl_->connection.exec(
-        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
-        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
-        {intArray(distinct), std::to_string(fingerprintVersion),
-         std::to_string(maxRowsPerHash + 1)});
+    // One query (docs/LEDGER.md "Identify on the server"); in binary, the integers as they are
+    // stored rather than printed by the server and parsed here.
+    const pq::Result rows = ledger_.impl_->connection.execBinary(
+        catalogueLookupStatement(),
+        {intArray(distinct), std::to_string(fingerprintVersion), std::to_string(maxRowsPerHash)});
     struct Row {
         std::uint32_t hash;
         std::int64_t recording;

@@ -712,6 +712,39 @@ private slots:
         }
         QCOMPARE(catalogue.publish(claims).stored, claims.size());
 
+        // The server's stop-list (migration 5) names every hash past the cap, and the lookup
+        // answers them with no rows; a client whose cap is higher gets their rows.
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_stopped_hashes"),
+                 QString::number(stopped.size()));
+        QString stoppedList;
+        for (const std::uint32_t hash : stopped)
+            stoppedList += (stoppedList.isEmpty() ? "" : ",") + QString::number(hash);
+        auto rowsSentFor = [&](const QString& hashes, int cap) {
+            const QString rows =
+                server.psql("PREPARE lookup(int[], int, int) AS " +
+                            QString::fromStdString(accord::ledger::catalogueLookupStatement()) +
+                            QString("; EXECUTE lookup('{%1}', %2, %3)")
+                                .arg(hashes)
+                                .arg(dsp::fingerprint::kVersion)
+                                .arg(cap));
+            return rows.isNull() ? -1 : int(rows.split('\n', Qt::SkipEmptyParts).size());
+        };
+        // (Each hash's first cap + 1 rows, as the server holds them.)
+        auto rowsHeldUpTo = [&](int rows) {
+            return server
+                .psql(QString("SELECT sum(least(count, %1)) FROM (SELECT count(*) FROM "
+                              "ledger_landmarks WHERE hash = ANY('{%2}') GROUP BY hash) held")
+                          .arg(rows)
+                          .arg(stoppedList))
+                .toInt();
+        };
+        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash), 0);
+        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash + 1),
+                 rowsHeldUpTo(dsp::fingerprint::kMaxRowsPerHash + 2));
+        // Made with the rows only: an entry added by hand, which would deny a hash to every
+        // reader, is refused.
+        QVERIFY(server.psql("INSERT INTO ledger_stopped_hashes VALUES (1, 4, 48)").isNull());
+
         // The server's rows alone: the mix is not found.
         std::vector<float> mono;
         int rate = 0, channels = 1;
@@ -725,30 +758,59 @@ private slots:
                 for (int i = 0; i < frames; ++i)
                     mono.push_back((planar[0][i] + planar[channels - 1][i]) / 2);
             });
-        std::vector<dsp::LandmarkMatch> candidates;
-        const auto firstLook = dsp::matchLandmarks(
-            dsp::fingerprintSamples(mono, rate, dsp::FingerprintSide::Query),
-            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
-                catalogue.lookup(
-                    hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
-                    [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
-                        hit(i, {number, l.frame, l.span, l.pitchCents});
-                    });
-            },
-            &candidates);
-        for (const dsp::LandmarkMatch& c : candidates)
-            qInfo() << "first look: recording" << c.recording << c.landmarks << "landmarks in"
-                    << c.onsets << "onsets";
-        QVERIFY(firstLook.empty());
+        const auto queryLandmarks =
+            dsp::fingerprintSamples(mono, rate, dsp::FingerprintSide::Query);
+        auto firstLook = [&] {
+            std::vector<dsp::LandmarkMatch> candidates;
+            const auto matches = dsp::matchLandmarks(
+                queryLandmarks,
+                [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                    catalogue.lookup(
+                        hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
+                        [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
+                            hit(i, {number, l.frame, l.span, l.pitchCents});
+                        });
+                },
+                &candidates);
+            for (const dsp::LandmarkMatch& c : candidates)
+                qInfo() << "first look: recording" << c.recording << c.landmarks << "landmarks in"
+                        << c.onsets << "onsets";
+            return matches;
+        };
+        QVERIFY(firstLook().empty());
 
         // identify --ledger: found by the second look, where local identify finds it.
-        const auto found = accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString());
-        QCOMPARE(found.size(), std::size_t(1));
-        QCOMPARE(found.front().id, accord::sha256Hex(std::string("Ada")));
-        QCOMPARE(found.front().ownerName, std::string("Ada"));
-        QVERIFY(std::abs(found.front().recordingOffset - 10) < 0.6);
-        QVERIFY(found.front().fileOffset < 0.6);
-        QVERIFY(std::abs(found.front().speed - 1) < 0.02);
+        auto identifiesAda = [&] {
+            const auto found = accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString());
+            QCOMPARE(found.size(), std::size_t(1));
+            QCOMPARE(found.front().id, accord::sha256Hex(std::string("Ada")));
+            QCOMPARE(found.front().ownerName, std::string("Ada"));
+            QVERIFY(std::abs(found.front().recordingOffset - 10) < 0.6);
+            QVERIFY(found.front().fileOffset < 0.6);
+            QVERIFY(std::abs(found.front().speed - 1) < 0.02);
+        };
+        identifiesAda();
+        if (QTest::currentTestFailed())
+            return;
+
+        // A server that leaves its stop-list out sends the stopped hashes' rows, and the client
+        // drops them: the same answers.
+        QVERIFY(!server.psql("DELETE FROM ledger_stopped_hashes").isNull());
+        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash),
+                 rowsHeldUpTo(dsp::fingerprint::kMaxRowsPerHash + 1));
+        QVERIFY(firstLook().empty());
+        identifiesAda();
+        if (QTest::currentTestFailed())
+            return;
+        // One that lists every hash as stopped (its trigger dropped) can deny, not forge: nothing
+        // is found.
+        QVERIFY(!server
+                     .psql("DROP TRIGGER stopped_hashes_only_from_claims ON ledger_stopped_hashes; "
+                           "INSERT INTO ledger_stopped_hashes SELECT DISTINCT hash, "
+                           "fingerprint_version, 48 FROM ledger_landmarks")
+                     .isNull());
+        QVERIFY(firstLook().empty());
+        QVERIFY(accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString()).empty());
     }
 
     void unreachableServer() {

@@ -63,6 +63,11 @@ struct CatalogueRecording {
 FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints,
                                           const std::string& what);
 
+// The statement Catalogue::lookup sends ($1 the distinct hashes as int[], $2 the fingerprint
+// version, $3 the rows a hash may hold before it is stopped), for a benchmark's EXPLAIN and a
+// test's look at what the server answers.
+const std::string& catalogueLookupStatement();
+
 // The catalogue's side of a ledger connection.
 class Catalogue {
 public:
