@@ -171,14 +171,14 @@ CREATE TRIGGER landmarks_only_from_claims BEFORE INSERT ON ledger_landmarks
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_landmarks_only_from_claims();
 ALTER TABLE ledger_landmarks DROP CONSTRAINT ledger_landmarks_recording_fkey;
 )sql",
-        // 5: the stop-list on the server (docs/LEDGER.md "Identify on the server"): the hashes
-        // holding more rows than fingerprint version 4's cap of 48 (docs/IDENTIFY.md "Queries"),
-        // kept by the trigger that makes the rows, so a lookup answers a stopped hash with no rows
-        // at the cost of one probe of this small table, where it read and sent 49 rows the client
-        // dropped. `more_rows_than` says for which cap: a client with a larger one is not
-        // denied a hash the list names. The rows of a hash never shrink, so an entry never goes
-        // stale; one missing (two pushes adding to a hash at once, each seeing the other's rows
-        // uncommitted) costs only the 49 rows as before, which the client still drops.
+        // 5: the stop-list on the server (docs/LEDGER.md "Identify on the server"): hashes holding
+        // more rows than `more_rows_than` (fingerprint version 4's cap is 48, docs/IDENTIFY.md
+        // "Queries"), so a lookup answers a listed hash with no rows where it read and sent 49
+        // for the client to drop. Listed by readers, when a lookup brings a hash past their cap
+        // (Catalogue::lookup), not by the push: checking every pushed hash's rows cost the push
+        // as much again (docs/LEDGER.md "Measured"). An entry is taken only if the hash holds
+        // more rows than it says, so a client can list only what is true; the rows of a hash
+        // never shrink, so an entry never goes stale. Existing rows are listed here once.
         R"sql(
 CREATE TABLE ledger_stopped_hashes (
     hash                INTEGER NOT NULL,
@@ -189,46 +189,19 @@ CREATE TABLE ledger_stopped_hashes (
 INSERT INTO ledger_stopped_hashes (hash, fingerprint_version, more_rows_than)
 SELECT hash, fingerprint_version, 48 FROM ledger_landmarks
 GROUP BY hash, fingerprint_version HAVING count(*) > 48;
-CREATE OR REPLACE FUNCTION ledger_landmarks_of_new_claims() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_stopped_hash_holds_more_rows() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
-    -- Every statement of this one sees the rows from before it, so a hash's rows are its
-    -- earlier ones (49 read at most) plus this batch's.
-    WITH made AS (
-        -- Sorted by hash: the index takes them in order rather than at random.
-        INSERT INTO ledger_landmarks (hash, fingerprint_version, recording, frame, span,
-                                      pitch_cents)
-        SELECT l.hash, c.fingerprint_version, c.number, l.frame, l.span, l.pitch_cents
-        FROM new_claims c CROSS JOIN LATERAL ledger_unpack_landmarks(c.landmarks) l
-        ORDER BY l.hash
-        RETURNING hash, fingerprint_version),
-    batch AS (
-        SELECT hash, fingerprint_version, count(*) AS rows FROM made
-        GROUP BY hash, fingerprint_version)
-    INSERT INTO ledger_stopped_hashes (hash, fingerprint_version, more_rows_than)
-    SELECT b.hash, b.fingerprint_version, 48 FROM batch b
-    WHERE NOT EXISTS (SELECT FROM ledger_stopped_hashes s
-                      WHERE s.hash = b.hash AND s.fingerprint_version = b.fingerprint_version)
-      AND b.rows + (SELECT count(*) FROM (
-              SELECT FROM ledger_landmarks l
-              WHERE l.hash = b.hash AND l.fingerprint_version = b.fingerprint_version
-              LIMIT 49) earlier) > 48
-    ORDER BY b.hash
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
--- Made only with the rows, as they are: an entry added by hand would deny that hash to every
--- reader.
-CREATE OR REPLACE FUNCTION ledger_landmarks_only_from_claims() RETURNS TRIGGER
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF pg_trigger_depth() < 2 THEN
-        RAISE EXCEPTION '% rows are made from their claim: store the claim instead',
-            TG_TABLE_NAME;
+    IF (SELECT count(*) FROM (
+            SELECT FROM ledger_landmarks l
+            WHERE l.hash = NEW.hash AND l.fingerprint_version = NEW.fingerprint_version
+            LIMIT NEW.more_rows_than + 1) held) <= NEW.more_rows_than THEN
+        RAISE EXCEPTION 'hash % holds % rows or fewer: it is not stopped', NEW.hash,
+            NEW.more_rows_than;
     END IF;
-    RETURN NULL;
+    RETURN NEW;
 END $$;
-CREATE TRIGGER stopped_hashes_only_from_claims BEFORE INSERT ON ledger_stopped_hashes
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_landmarks_only_from_claims();
+CREATE TRIGGER stopped_hashes_hold_more_rows BEFORE INSERT OR UPDATE ON ledger_stopped_hashes
+    FOR EACH ROW EXECUTE FUNCTION ledger_stopped_hash_holds_more_rows();
 )sql",
     };
     return all;

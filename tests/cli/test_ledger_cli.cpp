@@ -712,13 +712,20 @@ private slots:
         }
         QCOMPARE(catalogue.publish(claims).stored, claims.size());
 
-        // The server's stop-list (migration 5) names every hash past the cap, and the lookup
-        // answers them with no rows; a client whose cap is higher gets their rows.
-        QCOMPARE(server.psql("SELECT count(*) FROM ledger_stopped_hashes"),
-                 QString::number(stopped.size()));
-        QString stoppedList;
-        for (const std::uint32_t hash : stopped)
-            stoppedList += (stoppedList.isEmpty() ? "" : ",") + QString::number(hash);
+        // The server's stop-list (migration 5) starts empty; readers list what they find past the
+        // cap (below). An entry for a hash under the cap is refused: a client cannot deny a hash
+        // to every reader by listing it.
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_stopped_hashes"), QString("0"));
+        const std::uint32_t kept =
+            std::find_if(landmarks.begin(), landmarks.end(), [&](const auto& l) {
+                return !stopped.count(l.hash);
+            })->hash;
+        QVERIFY(server
+                    .psql(QString("INSERT INTO ledger_stopped_hashes VALUES (%1, %2, 48)")
+                              .arg(kept)
+                              .arg(dsp::fingerprint::kVersion))
+                    .isNull());
+        // The rows the server sends for `hashes` to a client of that cap.
         auto rowsSentFor = [&](const QString& hashes, int cap) {
             const QString rows =
                 server.psql("PREPARE lookup(int[], int, int) AS " +
@@ -729,21 +736,15 @@ private slots:
                                 .arg(cap));
             return rows.isNull() ? -1 : int(rows.split('\n', Qt::SkipEmptyParts).size());
         };
-        // (Each hash's first cap + 1 rows, as the server holds them.)
-        auto rowsHeldUpTo = [&](int rows) {
+        // Each of `hashes`' first `rows` rows, as the server holds them.
+        auto rowsHeldUpTo = [&](const QString& hashes, int rows) {
             return server
                 .psql(QString("SELECT sum(least(count, %1)) FROM (SELECT count(*) FROM "
                               "ledger_landmarks WHERE hash = ANY('{%2}') GROUP BY hash) held")
                           .arg(rows)
-                          .arg(stoppedList))
+                          .arg(hashes))
                 .toInt();
         };
-        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash), 0);
-        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash + 1),
-                 rowsHeldUpTo(dsp::fingerprint::kMaxRowsPerHash + 2));
-        // Made with the rows only: an entry added by hand, which would deny a hash to every
-        // reader, is refused.
-        QVERIFY(server.psql("INSERT INTO ledger_stopped_hashes VALUES (1, 4, 48)").isNull());
 
         // The server's rows alone: the mix is not found.
         std::vector<float> mono;
@@ -778,6 +779,16 @@ private slots:
             return matches;
         };
         QVERIFY(firstLook().empty());
+        // That lookup listed the stopped hashes it met, and the server now answers them with no
+        // rows; a client whose cap is higher still gets their rows.
+        const QString listed = server.psql("SELECT string_agg(hash::text, ',') FROM "
+                                           "ledger_stopped_hashes");
+        QVERIFY(!listed.isEmpty());
+        for (const QString& hash : listed.split(','))
+            QVERIFY(stopped.count(hash.toUInt()));
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash), 0);
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash + 1),
+                 rowsHeldUpTo(listed, dsp::fingerprint::kMaxRowsPerHash + 2));
 
         // identify --ledger: found by the second look, where local identify finds it.
         auto identifiesAda = [&] {
@@ -796,18 +807,18 @@ private slots:
         // A server that leaves its stop-list out sends the stopped hashes' rows, and the client
         // drops them: the same answers.
         QVERIFY(!server.psql("DELETE FROM ledger_stopped_hashes").isNull());
-        QCOMPARE(rowsSentFor(stoppedList, dsp::fingerprint::kMaxRowsPerHash),
-                 rowsHeldUpTo(dsp::fingerprint::kMaxRowsPerHash + 1));
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash),
+                 rowsHeldUpTo(listed, dsp::fingerprint::kMaxRowsPerHash + 1));
         QVERIFY(firstLook().empty());
         identifiesAda();
         if (QTest::currentTestFailed())
             return;
-        // One that lists every hash as stopped (its trigger dropped) can deny, not forge: nothing
+        // One that lists every hash as stopped (its check dropped) can deny, not forge: nothing
         // is found.
         QVERIFY(!server
-                     .psql("DROP TRIGGER stopped_hashes_only_from_claims ON ledger_stopped_hashes; "
+                     .psql("DROP TRIGGER stopped_hashes_hold_more_rows ON ledger_stopped_hashes; "
                            "INSERT INTO ledger_stopped_hashes SELECT DISTINCT hash, "
-                           "fingerprint_version, 48 FROM ledger_landmarks")
+                           "fingerprint_version, 48 FROM ledger_landmarks ON CONFLICT DO NOTHING")
                      .isNull());
         QVERIFY(firstLook().empty());
         QVERIFY(accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString()).empty());
