@@ -169,6 +169,24 @@ FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints
     return verifyPacked(fingerprints.claim, packLandmarks(fingerprints.landmarks), what);
 }
 
+const std::string& catalogueLookupStatement() {
+    // Each hash's first $3 + 1 rows, read from the covering index, unless the server's stop-list
+    // (migration 5) lists it past a cap of $3 or less: then no rows, where it read and sent 49 for
+    // the client to drop. The planner joins the list by hash when it is small and probes its key
+    // per hash when it is large, before the lateral lookup either way (docs/LEDGER.md "Identify on
+    // the server"). The client still drops a hash that brings more than $3 rows (and lists it): an
+    // entry missing costs those rows, and the server can deny with the list, as it can with rows,
+    // but not forge (docs/LEDGER.md "What the server can and cannot forge").
+    static const std::string statement =
+        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
+        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
+        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
+        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3::int + 1) l "
+        "WHERE NOT EXISTS (SELECT FROM ledger_stopped_hashes s WHERE s.hash = q.hash "
+        "AND s.fingerprint_version = $2 AND s.more_rows_than >= $3::int)";
+    return statement;
+}
+
 Catalogue::Catalogue(Ledger& ledger) : ledger_(ledger) {}
 
 Published Catalogue::publish(const std::vector<SignedFingerprints>& recordings) {
@@ -240,16 +258,11 @@ void Catalogue::lookup(
         ledger_.impl_->connection.exec("SET jit = off");
         jitTurnedOff_ = true;
     }
-    // One query: each hash's first maxRowsPerHash + 1 rows, read from the covering index. (A
-    // stopped hash's rows come back and are dropped here: filtering them on the server, by a count
-    // over each hash's rows, doubled the server's time; docs/LEDGER.md "Measured".)
-    const pq::Result rows = ledger_.impl_->connection.exec(
-        "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents "
-        "FROM unnest($1::int[]) AS q(hash) CROSS JOIN LATERAL ("
-        "SELECT recording, frame, span, pitch_cents FROM ledger_landmarks "
-        "WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3) l",
-        {intArray(distinct), std::to_string(fingerprintVersion),
-         std::to_string(maxRowsPerHash + 1)});
+    // One query (docs/LEDGER.md "Identify on the server"); in binary, the integers as they are
+    // stored rather than printed by the server and parsed here.
+    const pq::Result rows = ledger_.impl_->connection.execBinary(
+        catalogueLookupStatement(),
+        {intArray(distinct), std::to_string(fingerprintVersion), std::to_string(maxRowsPerHash)});
     struct Row {
         std::uint32_t hash;
         std::int64_t recording;
@@ -266,6 +279,15 @@ void Catalogue::lookup(
     }
     std::stable_sort(byHash.begin(), byHash.end(),
                      [](const Row& a, const Row& b) { return a.hash < b.hash; });
+    std::vector<std::uint32_t> pastTheCap; // the hashes the server's stop-list lacks
+    for (auto row = byHash.begin(); row != byHash.end();) {
+        const auto next = std::upper_bound(
+            row, byHash.end(), *row, [](const Row& a, const Row& b) { return a.hash < b.hash; });
+        if (next - row > maxRowsPerHash)
+            pastTheCap.push_back(row->hash);
+        row = next;
+    }
+    listStopped(pastTheCap, maxRowsPerHash, fingerprintVersion);
     for (std::size_t i = 0; i < hashes.size(); ++i) {
         const auto rowsOfHash =
             std::equal_range(byHash.begin(), byHash.end(), Row{hashes[i], 0, {}},
@@ -275,6 +297,24 @@ void Catalogue::lookup(
             continue;
         for (auto row = rowsOfHash.first; row != rowsOfHash.second; ++row)
             found(i, row->recording, row->landmark);
+    }
+}
+
+void Catalogue::listStopped(const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
+                            int fingerprintVersion) const {
+    if (hashes.empty() || !mayListStopped_)
+        return;
+    // The server takes an entry only for a hash holding more rows than it says (migration 5).
+    try {
+        ledger_.impl_->connection.exec(
+            "INSERT INTO ledger_stopped_hashes (hash, fingerprint_version, more_rows_than) "
+            "SELECT unnest($1::int[]), $2, $3 ON CONFLICT DO NOTHING",
+            {intArray(hashes), std::to_string(fingerprintVersion), std::to_string(maxRowsPerHash)});
+    } catch (const BadInput&) {
+        // A reader that may not write (a read-only role or replica), or a server refusing what
+        // this lookup saw: the list only spares rows, so the lookup stands without it, and this
+        // connection stops asking.
+        mayListStopped_ = false;
     }
 }
 

@@ -171,6 +171,38 @@ CREATE TRIGGER landmarks_only_from_claims BEFORE INSERT ON ledger_landmarks
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_landmarks_only_from_claims();
 ALTER TABLE ledger_landmarks DROP CONSTRAINT ledger_landmarks_recording_fkey;
 )sql",
+        // 5: the stop-list on the server (docs/LEDGER.md "Identify on the server"): hashes holding
+        // more rows than `more_rows_than` (fingerprint version 4's cap is 48, docs/IDENTIFY.md
+        // "Queries"), so a lookup answers a listed hash with no rows where it read and sent 49
+        // for the client to drop. Listed by readers, when a lookup brings a hash past their cap
+        // (Catalogue::lookup), not by the push: checking every pushed hash's rows cost the push
+        // as much again (docs/LEDGER.md "Measured"). An entry is taken only if the hash holds
+        // more rows than it says, so a client can list only what is true; the rows of a hash
+        // never shrink, so an entry never goes stale. Existing rows are listed here once.
+        R"sql(
+CREATE TABLE ledger_stopped_hashes (
+    hash                INTEGER NOT NULL,
+    fingerprint_version SMALLINT NOT NULL,
+    more_rows_than      SMALLINT NOT NULL,
+    PRIMARY KEY (hash, fingerprint_version) INCLUDE (more_rows_than)
+);
+INSERT INTO ledger_stopped_hashes (hash, fingerprint_version, more_rows_than)
+SELECT hash, fingerprint_version, 48 FROM ledger_landmarks
+GROUP BY hash, fingerprint_version HAVING count(*) > 48;
+CREATE FUNCTION ledger_stopped_hash_holds_more_rows() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT count(*) FROM (
+            SELECT FROM ledger_landmarks l
+            WHERE l.hash = NEW.hash AND l.fingerprint_version = NEW.fingerprint_version
+            LIMIT NEW.more_rows_than + 1) held) <= NEW.more_rows_than THEN
+        RAISE EXCEPTION 'hash % holds % rows or fewer: it is not stopped', NEW.hash,
+            NEW.more_rows_than;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER stopped_hashes_hold_more_rows BEFORE INSERT OR UPDATE ON ledger_stopped_hashes
+    FOR EACH ROW EXECUTE FUNCTION ledger_stopped_hash_holds_more_rows();
+)sql",
     };
     return all;
 }

@@ -45,7 +45,17 @@ std::optional<std::string> Result::optionalText(int row, int column) const {
     return text(row, column);
 }
 std::int64_t Result::integer(int row, int column) const {
-    return std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
+    const char* value = PQgetvalue(result_, row, column);
+    if (PQfformat(result_, column) == 0)
+        return std::strtoll(value, nullptr, 10);
+    // Binary: big-endian two's complement of the column's width (2, 4 or 8 bytes).
+    const int bytes = PQgetlength(result_, row, column);
+    std::uint64_t bits = 0;
+    for (int i = 0; i < bytes; ++i)
+        bits = bits << 8 | static_cast<unsigned char>(value[i]);
+    const int unused = 64 - 8 * bytes;
+    return unused > 0 ? static_cast<std::int64_t>(bits << unused) >> unused
+                      : static_cast<std::int64_t>(bits);
 }
 long Result::affected() const {
     const char* count = PQcmdTuples(result_);

@@ -30,8 +30,8 @@ public:
     bool isNull(int row, int column) const;
     std::string text(int row, int column) const;
     std::optional<std::string> optionalText(int row, int column) const;
-    // An integer column's value, read in place (no copy): a catalogue lookup reads tens of
-    // thousands a query (docs/LEDGER.md "Cost per query").
+    // An integer column's value, read in place (no copy), as text or in binary form: a
+    // catalogue lookup reads tens of thousands a query (docs/LEDGER.md "Cost per query").
     std::int64_t integer(int row, int column) const;
     // Rows an INSERT, UPDATE or DELETE touched.
     long affected() const;

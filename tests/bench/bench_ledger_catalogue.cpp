@@ -19,7 +19,12 @@
 // query's growth from the client's. The ledger's mixes are also counted as the server's rows alone
 // find them (before identify's second look in the claims' landmarks), every query the two sides
 // answer differently is named, and how the rows spread over the hashes is printed at each size
-// (the stop-list's share, each hash field's entropy).
+// (the stop-list's share, each hash field's entropy). Each ledger query's server CPU is its
+// backend's (the process serving the bench's connection, read by its CPU clock). With
+// ACCORD_BENCH_CATALOGUE_BEFORE=1 the 5 s conditions and the unrelated queries are also asked of
+// the ledger with the server's stop-list empty and kept so (migration 5 set aside for that pass:
+// every stopped hash's rows sent for the client to drop, as before it), alternating which pass goes
+// first by condition, so the two are measured at one size and load (docs/LEDGER.md "Measured").
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/crypto.h"
@@ -37,6 +42,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <cmath>
@@ -81,8 +87,18 @@ Track decodeMono(const std::string& path) {
 struct Side {
     int found = 0, wrong = 0;
     int foundAtFirstLook = 0; // the ledger's, by the server's rows alone (mixes only)
-    std::vector<double> wall, cpu;
+    std::vector<double> wall, cpu, serverCpu;
 };
+
+// The CPU time a process of this machine has used, in seconds (the server's backend: the bench
+// runs as root or as the server's user).
+double processCpuSeconds(pid_t pid) {
+    clockid_t clock{};
+    timespec t{};
+    if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &t) != 0)
+        return 0;
+    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
 
 // One growth recording: track `t` played backwards as if recorded at `speed` (a declared rate, so
 // its landmarks are those of music at another tempo and pitch).
@@ -215,6 +231,12 @@ int main(int argc, char** argv) {
     auto index = workflows::openFingerprintIndex(*registry);
     auto ledger = ledger::Ledger::connect(url);
     ledger::Catalogue catalogue(*ledger);
+    // The backend serving `ledger`, the one client connection besides psql's own.
+    const auto backend = pid_t(cluster
+                                   .psql("SELECT pid FROM pg_stat_activity WHERE backend_type = "
+                                         "'client backend' AND pid <> pg_backend_pid()")
+                                   .toLong());
+    const bool askBefore = bench::envNumber("ACCORD_BENCH_CATALOGUE_BEFORE", 0) != 0;
     const KeyPair owner = generateKeyPair();
     const std::string ownerKey = toHex(owner.publicKey);
 
@@ -349,46 +371,99 @@ int main(int argc, char** argv) {
                         double(localRows) / localAddSeconds);
         std::printf(
             "\n| condition | queries | ledger found (server's rows alone) | wrong | median "
-            "ms | 95th pct ms | CPU median ms | local found | wrong | median ms | 95th "
-            "pct ms | CPU median ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            "ms | 95th pct ms | CPU median ms | server CPU median ms | local found | wrong | "
+            "median "
+            "ms | 95th pct ms | CPU median ms "
+            "|%s\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+            "---|%s\n",
+            askBefore ? " stop-list emptied: ledger found | wrong | median ms | 95th pct ms | CPU "
+                        "median ms | server CPU median ms |"
+                      : "",
+            askBefore ? "---|---|---|---|---|---|" : "");
         std::vector<std::string> differences; // the queries the two sides answer differently
-        for (const auto& [condition, queries] : conditions) {
-            Side onLedger, local;
+        // The server's stop-list set aside for the pass as before migration 5 (an empty one in
+        // its place, that keeps nothing the client lists), and put back.
+        auto emptyStopList = [&](bool empty) {
+            const char* sql =
+                empty ? "ALTER TABLE ledger_stopped_hashes RENAME TO ledger_stopped_hashes_kept; "
+                        "CREATE TABLE ledger_stopped_hashes (LIKE ledger_stopped_hashes_kept "
+                        "INCLUDING ALL); CREATE FUNCTION bench_keep_nothing() RETURNS TRIGGER "
+                        "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$; CREATE TRIGGER "
+                        "keep_nothing BEFORE INSERT ON ledger_stopped_hashes FOR EACH ROW "
+                        "EXECUTE FUNCTION bench_keep_nothing()"
+                      : "DROP TABLE ledger_stopped_hashes; DROP FUNCTION bench_keep_nothing(); "
+                        "ALTER TABLE ledger_stopped_hashes_kept RENAME TO ledger_stopped_hashes";
+            if (cluster.psql(sql).isNull())
+                std::printf("bench_ledger_catalogue: setting the stop-list %s failed\n",
+                            empty ? "aside" : "back");
+        };
+        for (std::size_t c = 0; c < conditions.size(); ++c) {
+            const auto& [condition, queries] = conditions[c];
+            Side onLedger, local, beforeStopList;
             const bool mixes = condition.find("mixed") != std::string::npos;
+            const bool unrelated = c + 1 == conditions.size();
+            auto trackOfId = [&](const std::string& id) {
+                const auto t = trackOf.find(id);
+                return t == trackOf.end() ? -1 : t->second;
+            };
+            // The tracks (and only they) a side finds for `q`, timed.
+            auto measure = [&](Side& side, const bench::Query& q, bool onServer,
+                               const std::function<std::vector<int>()>& found) {
+                const double cpu0 = threadCpuSeconds(), server0 = processCpuSeconds(backend);
+                std::vector<int> tracksFound;
+                side.wall.push_back(bench::secondsOf([&] { tracksFound = found(); }));
+                side.cpu.push_back(threadCpuSeconds() - cpu0);
+                if (onServer)
+                    side.serverCpu.push_back(processCpuSeconds(backend) - server0);
+                bool right = false;
+                for (const int t : tracksFound) {
+                    if (t == q.recording)
+                        right = true;
+                    else
+                        ++side.wrong; // another track, a grown recording, or any for unrelated
+                                      // audio
+                }
+                side.found += right;
+                return tracksFound;
+            };
+            auto onLedgerFound = [&](const bench::Query& q) {
+                std::vector<int> found;
+                for (const auto& m : workflows::identifyFileOnLedger(*ledger, q.file))
+                    found.push_back(trackOfId(m.id));
+                return found;
+            };
+            auto names = [](const std::vector<int>& found) {
+                std::string text;
+                for (const int t : found)
+                    text += (text.empty() ? "" : " ") +
+                            (t < 0 ? std::string("grown") : "track " + std::to_string(t));
+                return text.empty() ? std::string("nothing") : text;
+            };
+            auto describe = [&](const bench::Query& q) {
+                return condition + ", " + q.file + " (track " + std::to_string(q.recording) +
+                       " at " + std::to_string(q.offset) + " s)";
+            };
+            // The pass with the stop-list emptied, for the 5 s conditions and the unrelated.
+            const bool passBefore = askBefore && (condition.rfind("5 s", 0) == 0 || unrelated);
+            std::vector<std::vector<int>> byLedgerBefore(queries.size());
+            auto askBeforeStopList = [&] {
+                emptyStopList(true);
+                for (std::size_t i = 0; i < queries.size(); ++i)
+                    byLedgerBefore[i] = measure(beforeStopList, queries[i], true,
+                                                [&] { return onLedgerFound(queries[i]); });
+                emptyStopList(false);
+            };
+            if (passBefore && c % 2 == 1)
+                askBeforeStopList();
+            std::vector<std::vector<int>> byLedgerNow(queries.size());
             for (std::size_t i = 0; i < queries.size(); ++i) {
                 const bench::Query& q = queries[i];
-                // The tracks (and only they) found, by each side.
-                auto measure = [&](Side& side, const std::function<std::vector<int>()>& found) {
-                    const double cpu0 = threadCpuSeconds();
-                    std::vector<int> tracksFound;
-                    side.wall.push_back(bench::secondsOf([&] { tracksFound = found(); }));
-                    side.cpu.push_back(threadCpuSeconds() - cpu0);
-                    bool right = false;
-                    for (const int t : tracksFound) {
-                        if (t == q.recording)
-                            right = true;
-                        else
-                            ++side.wrong; // another track, a grown recording, or any for
-                                          // unrelated audio
-                    }
-                    side.found += right;
-                    return tracksFound;
-                };
-                auto trackOfId = [&](const std::string& id) {
-                    const auto t = trackOf.find(id);
-                    return t == trackOf.end() ? -1 : t->second;
-                };
                 std::vector<int> byLedger, byLocal;
                 auto askLedger = [&] {
-                    byLedger = measure(onLedger, [&] {
-                        std::vector<int> found;
-                        for (const auto& m : workflows::identifyFileOnLedger(*ledger, q.file))
-                            found.push_back(trackOfId(m.id));
-                        return found;
-                    });
+                    byLedger = measure(onLedger, q, true, [&] { return onLedgerFound(q); });
                 };
                 auto askLocal = [&] {
-                    byLocal = measure(local, [&] {
+                    byLocal = measure(local, q, false, [&] {
                         std::vector<int> found;
                         for (const auto& m : workflows::identifyFile(*registry, *index, q.file))
                             found.push_back(trackOfId(m.id));
@@ -404,19 +479,10 @@ int main(int argc, char** argv) {
                     askLocal();
                     askLedger();
                 }
-                if (growLocal && byLedger != byLocal) {
-                    auto names = [](const std::vector<int>& found) {
-                        std::string text;
-                        for (const int t : found)
-                            text += (text.empty() ? "" : " ") +
-                                    (t < 0 ? std::string("grown") : "track " + std::to_string(t));
-                        return text.empty() ? std::string("nothing") : text;
-                    };
-                    differences.push_back(condition + ", " + q.file + " (track " +
-                                          std::to_string(q.recording) + " at " +
-                                          std::to_string(q.offset) + " s): ledger " +
-                                          names(byLedger) + ", local " + names(byLocal));
-                }
+                byLedgerNow[i] = byLedger;
+                if (growLocal && byLedger != byLocal)
+                    differences.push_back(describe(q) + ": ledger " + names(byLedger) + ", local " +
+                                          names(byLocal));
                 // The server's rows alone (identify --ledger before its second look; with an
                 // honest server its verified pass finds the same), untimed.
                 if (mixes)
@@ -435,48 +501,92 @@ int main(int argc, char** argv) {
                             trackOfId(catalogue.recording(m.recording).fields.pcmSha256) ==
                             q.recording;
             }
+            if (passBefore && c % 2 == 0)
+                askBeforeStopList();
+            if (passBefore)
+                for (std::size_t i = 0; i < queries.size(); ++i)
+                    if (byLedgerBefore[i] != byLedgerNow[i])
+                        differences.push_back(
+                            describe(queries[i]) + ": ledger " + names(byLedgerNow[i]) +
+                            ", with the stop-list emptied " + names(byLedgerBefore[i]));
             auto figures = [](const Side& side) {
-                char text[128];
+                char text[160];
                 std::snprintf(text, sizeof text, "%d | %.1f | %.1f | %.1f", side.wrong,
                               bench::percentile(side.wall, 0.5) * 1e3,
                               bench::percentile(side.wall, 0.95) * 1e3,
                               bench::percentile(side.cpu, 0.5) * 1e3);
-                return std::string(text);
+                std::string out = text;
+                if (!side.serverCpu.empty()) {
+                    std::snprintf(text, sizeof text, " | %.1f",
+                                  bench::percentile(side.serverCpu, 0.5) * 1e3);
+                    out += text;
+                }
+                return out;
             };
             std::printf("| %s | %zu | %d", condition.c_str(), queries.size(), onLedger.found);
             if (mixes)
                 std::printf(" (%d)", onLedger.foundAtFirstLook);
             std::printf(" | %s | ", figures(onLedger).c_str());
             if (growLocal)
-                std::printf("%d | %s |\n", local.found, figures(local).c_str());
+                std::printf("%d | %s |", local.found, figures(local).c_str());
             else
-                std::printf("not grown past %g h | | | | | |\n", localHours);
+                std::printf("not grown past %g h | | | | |", localHours);
+            if (passBefore)
+                std::printf(" %d | %s |", beforeStopList.found, figures(beforeStopList).c_str());
+            else if (askBefore)
+                std::printf(" | | | | | |");
+            std::printf("\n");
         }
         for (const std::string& d : differences)
             std::printf("answered differently: %s\n", d.c_str());
-        // The server's own time for a clean 5 s query's lookup, the statement
-        // Catalogue::lookup sends, with the index pages it found in memory and those it read.
+        // The server's own time for a clean 5 s query's lookup, with the index pages it found in
+        // memory and those it read and the rows it sent: the statement Catalogue::lookup sends,
+        // and the one it sent before migration 5 (no stop-list: every hash's first 49 rows),
+        // alternating three times. Without per-node timing, whose cost per row would favour the
+        // statement sending fewer rows.
         QString hashes;
         for (const std::uint32_t h : queryHashes(explained))
             hashes += (hashes.isEmpty() ? "" : ",") + QString::number(std::int32_t(h));
-        const auto plan = nlohmann::json::parse(
-            cluster
-                .psql(QString("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT q.hash, l.recording, "
-                              "l.frame, l.span, l.pitch_cents FROM unnest('{%1}'::int[]) AS "
-                              "q(hash) CROSS JOIN LATERAL (SELECT recording, frame, span, "
-                              "pitch_cents FROM ledger_landmarks WHERE hash = q.hash AND "
-                              "fingerprint_version = %2 LIMIT %3) l")
-                          .arg(hashes)
-                          .arg(dsp::fingerprint::kVersion)
-                          .arg(dsp::fingerprint::kMaxRowsPerHash + 1))
-                .toStdString());
-        const auto& top = plan.at(0).at("Plan");
-        std::printf("server alone, a clean 5 s query's lookup: %.1f ms (%lld index pages in "
-                    "memory, %lld read)\n",
-                    plan.at(0).at("Execution Time").get<double>(),
-                    static_cast<long long>(top.at("Shared Hit Blocks").get<std::int64_t>()),
-                    static_cast<long long>(top.at("Shared Read Blocks").get<std::int64_t>()));
-        std::printf("stop-list at %.1f h: %s\n", hours, hashSpread(cluster).c_str());
+        const QString lookupBefore =
+            "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents FROM unnest($1::int[]) "
+            "AS q(hash) CROSS JOIN LATERAL (SELECT recording, frame, span, pitch_cents FROM "
+            "ledger_landmarks WHERE hash = q.hash AND fingerprint_version = $2 LIMIT $3 + 1) l";
+        auto explain = [&](const QString& statement) {
+            const QString out = cluster.psql(
+                "PREPARE lookup(int[], int, int) AS " + statement +
+                QString("; EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) EXECUTE "
+                        "lookup('{%1}', %2, %3)")
+                    .arg(hashes)
+                    .arg(dsp::fingerprint::kVersion)
+                    .arg(dsp::fingerprint::kMaxRowsPerHash));
+            if (out.isEmpty())
+                return std::string("failed");
+            const auto plan = nlohmann::json::parse(out.toStdString());
+            const auto& top = plan.at(0).at("Plan");
+            char text[160];
+            std::snprintf(text, sizeof text,
+                          "%.1f ms, %lld rows, %lld index pages in memory, %lld "
+                          "read",
+                          plan.at(0).at("Execution Time").get<double>(),
+                          static_cast<long long>(top.at("Actual Rows").get<std::int64_t>()),
+                          static_cast<long long>(top.at("Shared Hit Blocks").get<std::int64_t>()),
+                          static_cast<long long>(top.at("Shared Read Blocks").get<std::int64_t>()));
+            return std::string(text);
+        };
+        for (int round = 0; round < 3; ++round) {
+            std::string before, now;
+            if (round % 2 == 0)
+                before = explain(lookupBefore);
+            now = explain(QString::fromStdString(ledger::catalogueLookupStatement()));
+            if (round % 2 == 1)
+                before = explain(lookupBefore);
+            std::printf("server alone, a clean 5 s query's lookup (%d hashes): before migration "
+                        "5 %s; now %s\n",
+                        int(hashes.count(',') + 1), before.c_str(), now.c_str());
+        }
+        std::printf("stop-list at %.1f h: %s; listed on the server by the queries: %s\n", hours,
+                    hashSpread(cluster).c_str(),
+                    qPrintable(cluster.psql("SELECT count(*) FROM ledger_stopped_hashes")));
         std::fflush(stdout);
     }
     std::system(("rm -rf '" + scratch + "'").c_str());

@@ -712,6 +712,40 @@ private slots:
         }
         QCOMPARE(catalogue.publish(claims).stored, claims.size());
 
+        // The server's stop-list (migration 5) starts empty; readers list what they find past the
+        // cap (below). An entry for a hash under the cap is refused: a client cannot deny a hash
+        // to every reader by listing it.
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_stopped_hashes"), QString("0"));
+        const std::uint32_t kept =
+            std::find_if(landmarks.begin(), landmarks.end(), [&](const auto& l) {
+                return !stopped.count(l.hash);
+            })->hash;
+        QVERIFY(server
+                    .psql(QString("INSERT INTO ledger_stopped_hashes VALUES (%1, %2, 48)")
+                              .arg(kept)
+                              .arg(dsp::fingerprint::kVersion))
+                    .isNull());
+        // The rows the server sends for `hashes` to a client of that cap.
+        auto rowsSentFor = [&](const QString& hashes, int cap) {
+            const QString rows =
+                server.psql("PREPARE lookup(int[], int, int) AS " +
+                            QString::fromStdString(accord::ledger::catalogueLookupStatement()) +
+                            QString("; EXECUTE lookup('{%1}', %2, %3)")
+                                .arg(hashes)
+                                .arg(dsp::fingerprint::kVersion)
+                                .arg(cap));
+            return rows.isNull() ? -1 : int(rows.split('\n', Qt::SkipEmptyParts).size());
+        };
+        // Each of `hashes`' first `rows` rows, as the server holds them.
+        auto rowsHeldUpTo = [&](const QString& hashes, int rows) {
+            return server
+                .psql(QString("SELECT sum(least(count, %1)) FROM (SELECT count(*) FROM "
+                              "ledger_landmarks WHERE hash = ANY('{%2}') GROUP BY hash) held")
+                          .arg(rows)
+                          .arg(hashes))
+                .toInt();
+        };
+
         // The server's rows alone: the mix is not found.
         std::vector<float> mono;
         int rate = 0, channels = 1;
@@ -725,30 +759,69 @@ private slots:
                 for (int i = 0; i < frames; ++i)
                     mono.push_back((planar[0][i] + planar[channels - 1][i]) / 2);
             });
-        std::vector<dsp::LandmarkMatch> candidates;
-        const auto firstLook = dsp::matchLandmarks(
-            dsp::fingerprintSamples(mono, rate, dsp::FingerprintSide::Query),
-            [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
-                catalogue.lookup(
-                    hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
-                    [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
-                        hit(i, {number, l.frame, l.span, l.pitchCents});
-                    });
-            },
-            &candidates);
-        for (const dsp::LandmarkMatch& c : candidates)
-            qInfo() << "first look: recording" << c.recording << c.landmarks << "landmarks in"
-                    << c.onsets << "onsets";
-        QVERIFY(firstLook.empty());
+        const auto queryLandmarks =
+            dsp::fingerprintSamples(mono, rate, dsp::FingerprintSide::Query);
+        auto firstLook = [&] {
+            std::vector<dsp::LandmarkMatch> candidates;
+            const auto matches = dsp::matchLandmarks(
+                queryLandmarks,
+                [&](const std::vector<std::uint32_t>& hashes, const auto& hit) {
+                    catalogue.lookup(
+                        hashes, dsp::fingerprint::kMaxRowsPerHash, dsp::fingerprint::kVersion,
+                        [&](std::size_t i, std::int64_t number, const accord::IndexedLandmark& l) {
+                            hit(i, {number, l.frame, l.span, l.pitchCents});
+                        });
+                },
+                &candidates);
+            for (const dsp::LandmarkMatch& c : candidates)
+                qInfo() << "first look: recording" << c.recording << c.landmarks << "landmarks in"
+                        << c.onsets << "onsets";
+            return matches;
+        };
+        QVERIFY(firstLook().empty());
+        // That lookup listed the stopped hashes it met, and the server now answers them with no
+        // rows; a client whose cap is higher still gets their rows.
+        const QString listed = server.psql("SELECT string_agg(hash::text, ',') FROM "
+                                           "ledger_stopped_hashes");
+        QVERIFY(!listed.isEmpty());
+        for (const QString& hash : listed.split(','))
+            QVERIFY(stopped.count(hash.toUInt()));
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash), 0);
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash + 1),
+                 rowsHeldUpTo(listed, dsp::fingerprint::kMaxRowsPerHash + 2));
 
         // identify --ledger: found by the second look, where local identify finds it.
-        const auto found = accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString());
-        QCOMPARE(found.size(), std::size_t(1));
-        QCOMPARE(found.front().id, accord::sha256Hex(std::string("Ada")));
-        QCOMPARE(found.front().ownerName, std::string("Ada"));
-        QVERIFY(std::abs(found.front().recordingOffset - 10) < 0.6);
-        QVERIFY(found.front().fileOffset < 0.6);
-        QVERIFY(std::abs(found.front().speed - 1) < 0.02);
+        auto identifiesAda = [&] {
+            const auto found = accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString());
+            QCOMPARE(found.size(), std::size_t(1));
+            QCOMPARE(found.front().id, accord::sha256Hex(std::string("Ada")));
+            QCOMPARE(found.front().ownerName, std::string("Ada"));
+            QVERIFY(std::abs(found.front().recordingOffset - 10) < 0.6);
+            QVERIFY(found.front().fileOffset < 0.6);
+            QVERIFY(std::abs(found.front().speed - 1) < 0.02);
+        };
+        identifiesAda();
+        if (QTest::currentTestFailed())
+            return;
+
+        // A server that leaves its stop-list out sends the stopped hashes' rows, and the client
+        // drops them: the same answers.
+        QVERIFY(!server.psql("DELETE FROM ledger_stopped_hashes").isNull());
+        QCOMPARE(rowsSentFor(listed, dsp::fingerprint::kMaxRowsPerHash),
+                 rowsHeldUpTo(listed, dsp::fingerprint::kMaxRowsPerHash + 1));
+        QVERIFY(firstLook().empty());
+        identifiesAda();
+        if (QTest::currentTestFailed())
+            return;
+        // One that lists every hash as stopped (its check dropped) can deny, not forge: nothing
+        // is found.
+        QVERIFY(!server
+                     .psql("DROP TRIGGER stopped_hashes_hold_more_rows ON ledger_stopped_hashes; "
+                           "INSERT INTO ledger_stopped_hashes SELECT DISTINCT hash, "
+                           "fingerprint_version, 48 FROM ledger_landmarks ON CONFLICT DO NOTHING")
+                     .isNull());
+        QVERIFY(firstLook().empty());
+        QVERIFY(accord::workflows::identifyFileOnLedger(*ledger, mix.toStdString()).empty());
     }
 
     void unreachableServer() {

@@ -63,6 +63,11 @@ struct CatalogueRecording {
 FingerprintClaimFields verifyFingerprints(const SignedFingerprints& fingerprints,
                                           const std::string& what);
 
+// The statement Catalogue::lookup sends ($1 the distinct hashes as int[], $2 the fingerprint
+// version, $3 the rows a hash may hold before it is stopped), for a benchmark's EXPLAIN and a
+// test's look at what the server answers.
+const std::string& catalogueLookupStatement();
+
 // The catalogue's side of a ledger connection.
 class Catalogue {
 public:
@@ -79,8 +84,9 @@ public:
                                      int fingerprintVersion) const;
     // Every landmark row stored under each hash, at `fingerprintVersion`: found(index into hashes,
     // recording number, landmark). A hash stored more than `maxRowsPerHash` times yields nothing,
-    // as the local index's lookup (accord/core/fingerprint_index.h). The rows are the server's
-    // word: check them against recording() before trusting a match.
+    // as the local index's lookup (accord/core/fingerprint_index.h); the server's stop-list
+    // answers those it lists with no rows, and those it lacks are added to it. The rows are the
+    // server's word: check them against recording() before trusting a match.
     void lookup(
         const std::vector<std::uint32_t>& hashes, int maxRowsPerHash, int fingerprintVersion,
         const std::function<void(std::size_t, std::int64_t, const IndexedLandmark&)>& found) const;
@@ -89,8 +95,14 @@ public:
     std::int64_t recordingCount() const;
 
 private:
+    // Adds `hashes`, seen past the cap, to the server's stop-list (docs/LEDGER.md "Identify on the
+    // server"), unless this connection was refused before.
+    void listStopped(const std::vector<std::uint32_t>& hashes, int maxRowsPerHash,
+                     int fingerprintVersion) const;
+
     Ledger& ledger_;
-    mutable bool jitTurnedOff_ = false; // on this connection, by the first lookup
+    mutable bool jitTurnedOff_ = false;  // on this connection, by the first lookup
+    mutable bool mayListStopped_ = true; // until the server refuses an entry
 };
 
 } // namespace accord::ledger
