@@ -112,18 +112,12 @@ std::optional<dsp::LandmarkMatch> matchInRecordingAudio(const std::string& path,
                                                         const std::vector<dsp::Landmark>& query,
                                                         const dsp::LandmarkMatch& near) {
     const RecordingPart part = secondLookPart(query, near);
-    // The part starts on the index's frame grid: five frames (80 ms) are a whole number of
-    // samples at every rate that is a multiple of 12.5 Hz, so its peaks fall in the frames the
-    // indexed ones did; started anywhere in a frame, only a fifth of its landmarks were among the
-    // indexed ones (docs/IDENTIFY.md "Queries"). The nudge keeps the reader's floor on that sample.
-    constexpr double kGridSeconds = 5 * dsp::fingerprint::kFrameSeconds;
-    const double start = std::floor(std::max(0.0, part.start) / kGridSeconds) * kGridSeconds + 1e-7;
     std::vector<IndexedLandmark> own;
     std::uint32_t frameOffset = 0;
     try {
         std::optional<dsp::Fingerprinter> fingerprinter;
         audio::readAudioFilePartInBlocks(
-            path, start, part.end,
+            path, part.start, part.end,
             [&](int sampleRate, int channels, std::int64_t firstSample) {
                 frameOffset = std::uint32_t(std::lround(double(firstSample) / sampleRate /
                                                         dsp::fingerprint::kFrameSeconds));
