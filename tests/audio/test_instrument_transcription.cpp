@@ -63,6 +63,17 @@ Melody melodyOf(const std::vector<int>& pitches, const std::vector<double>& leng
     return melody;
 }
 
+// `melody` rendered with GM `program`, transcribed, and scored against its own notes.
+test::NoteScore transcriptionScore(const Melody& melody, int program) {
+    const std::vector<float> mono = monoOf(renderMelodyWithInstrument(melody, program, kRate));
+    std::vector<test::TimedNote> reference, estimated;
+    for (const Note& note : melody.notes)
+        reference.push_back({secondsAtBeat(melody, note.start), note.pitch});
+    for (const auto& note : dsp::transcribeMonophonic(mono.data(), mono.size(), kRate))
+        estimated.push_back({note.onset, note.pitch});
+    return test::scoreNotes(reference, estimated);
+}
+
 // Three short tunes: a scale, leaps with repeated notes, a dotted rhythm.
 std::vector<Melody> knownMelodies() {
     return {melodyOf({60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60}, {1.0}, 120),
@@ -145,16 +156,8 @@ private Q_SLOTS:
         QFETCH(int, program);
         QFETCH(double, floor);
         test::NoteScore score;
-        for (const Melody& melody : knownMelodies()) {
-            const std::vector<float> mono =
-                monoOf(renderMelodyWithInstrument(melody, program, kRate));
-            std::vector<test::TimedNote> reference, estimated;
-            for (const Note& note : melody.notes)
-                reference.push_back({secondsAtBeat(melody, note.start), note.pitch});
-            for (const auto& note : dsp::transcribeMonophonic(mono.data(), mono.size(), kRate))
-                estimated.push_back({note.onset, note.pitch});
-            score += test::scoreNotes(reference, estimated);
-        }
+        for (const Melody& melody : knownMelodies())
+            score += transcriptionScore(melody, program);
         qInfo("program %d: P %.3f R %.3f F %.3f", program, score.precision(), score.recall(),
               score.f());
         QVERIFY2(score.f() >= floor, qPrintable(QString::number(score.f())));
@@ -167,13 +170,7 @@ private Q_SLOTS:
         REQUIRE_SOUNDFONT();
         const Melody melody =
             melodyOf({79, 79, 81, 81, 79, 79, 76, 76, 74, 74, 76, 76, 79, 79, 81, 81}, {0.5}, 100);
-        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(melody, 73, kRate));
-        std::vector<test::TimedNote> reference, estimated;
-        for (const Note& note : melody.notes)
-            reference.push_back({secondsAtBeat(melody, note.start), note.pitch});
-        for (const auto& note : dsp::transcribeMonophonic(mono.data(), mono.size(), kRate))
-            estimated.push_back({note.onset, note.pitch});
-        const test::NoteScore score = test::scoreNotes(reference, estimated);
+        const test::NoteScore score = transcriptionScore(melody, 73);
         qInfo("repeated flute notes: P %.3f R %.3f F %.3f", score.precision(), score.recall(),
               score.f());
         QVERIFY2(score.f() >= 0.9, qPrintable(QString::number(score.f())));
@@ -188,13 +185,7 @@ private Q_SLOTS:
         const Melody melody = melodyOf(
             {69, 64, 66, 67, 66, 64, 62, 64, 62, 66, 69, 64, 66, 67, 66, 64, 62, 64, 62, 66}, {0.5},
             144);
-        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(melody, 53, kRate));
-        std::vector<test::TimedNote> reference, estimated;
-        for (const Note& note : melody.notes)
-            reference.push_back({secondsAtBeat(melody, note.start), note.pitch});
-        for (const auto& note : dsp::transcribeMonophonic(mono.data(), mono.size(), kRate))
-            estimated.push_back({note.onset, note.pitch});
-        const test::NoteScore score = test::scoreNotes(reference, estimated);
+        const test::NoteScore score = transcriptionScore(melody, 53);
         qInfo("legato voice oohs: P %.3f R %.3f F %.3f", score.precision(), score.recall(),
               score.f());
         QVERIFY2(score.f() >= 0.9, qPrintable(QString::number(score.f())));
