@@ -171,6 +171,12 @@ Agreement compare(const std::vector<float>& signal) {
     return agreement;
 }
 
+// compare() on the recording at `path`, at the analysis rate.
+Agreement compareClip(const QString& path) {
+    const audio::MonoAudio audio = audio::readMonoAudio(path.toStdString());
+    return compare(dsp::resample(audio.samples, audio.sampleRate, an::kSampleRate));
+}
+
 } // namespace
 
 class TestOfflineVsCausal : public QObject {
@@ -187,9 +193,7 @@ private Q_SLOTS:
         Agreement all;
         for (const char* clip : kClips) {
             ACCORD_REQUIRE_MATERIAL(path, clip);
-            const audio::MonoAudio audio = audio::readMonoAudio(path.toStdString());
-            const Agreement one =
-                compare(dsp::resample(audio.samples, audio.sampleRate, an::kSampleRate));
+            const Agreement one = compareClip(path);
             one.print(clip);
             QVERIFY2(one.medianCents() < 40, clip);
             QVERIFY2(one.voicingPercent() > 55, clip);
@@ -221,9 +225,7 @@ private Q_SLOTS:
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
             ACCORD_REQUIRE_MATERIAL(path, clip);
-            const audio::MonoAudio audio = audio::readMonoAudio(path.toStdString());
-            const Agreement one =
-                compare(dsp::resample(audio.samples, audio.sampleRate, an::kSampleRate));
+            const Agreement one = compareClip(path);
             one.print(clip);
             all.add(one);
         }
