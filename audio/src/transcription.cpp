@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace accord::audio {
@@ -59,6 +60,16 @@ constexpr double kShortestBeatSeconds = 0.25;
 constexpr double kLongestBeatSeconds = 1.5;
 // A swung beat: its middle step holds fewer onsets than this share of the fewer of the other two.
 constexpr double kSwingMiddleShare = 0.25;
+// The beat's octave from loudness accents (docs/NOTES.md "The beat"): a level is accented when the
+// onsets at one of its places are louder than the others (a t statistic, each side at least
+// kFewestAccentOnsets onsets, levels up to kLongestAccentSeconds). A simple metre accents every
+// other beat (the bar of 2/4, the half bar of 4/4) above the beats between. The beat moves an
+// octave when that fits the accents better by kAccentMargin and its two-beat level is accented
+// by kClearAccent or more.
+constexpr std::size_t kFewestAccentOnsets = 3;
+constexpr double kLongestAccentSeconds = 4.5;
+constexpr double kAccentMargin = 1.0;
+constexpr double kClearAccent = 4.5;
 
 double onGrid(double beats) {
     return std::round(beats * kGridPerBeat) / kGridPerBeat;
@@ -130,16 +141,15 @@ double unitGapSeconds(const std::vector<dsp::TranscribedNote>& notes) {
     return spread > 0 ? covariance / spread : mostCommon;
 }
 
-// The gaps between onsets at least kShortestTempoGapSeconds apart (shorter ones are passed over).
-std::vector<double> onsetGaps(const std::vector<dsp::TranscribedNote>& notes) {
-    std::vector<double> gaps;
-    double lastOnset = notes.front().onset;
+// The notes whose onsets the metre is read from: the first, then each at least
+// kShortestTempoGapSeconds after the last one kept (quicker ones are ornaments or split notes).
+std::vector<const dsp::TranscribedNote*>
+spacedNotes(const std::vector<dsp::TranscribedNote>& notes) {
+    std::vector<const dsp::TranscribedNote*> spaced = {&notes.front()};
     for (const dsp::TranscribedNote& note : notes)
-        if (note.onset - lastOnset >= kShortestTempoGapSeconds) {
-            gaps.push_back(note.onset - lastOnset);
-            lastOnset = note.onset;
-        }
-    return gaps;
+        if (note.onset - spaced.back()->onset >= kShortestTempoGapSeconds)
+            spaced.push_back(&note);
+    return spaced;
 }
 
 // How many times finer than the unit the grid is: the coarsest division whose share of gaps on
@@ -216,13 +226,59 @@ std::vector<int> onsetsAtPlace(const std::vector<long>& steps, long phase, long 
     return count;
 }
 
+// How much louder the onsets at the best place of a level every `period` grid steps are than the
+// others: the difference of their mean velocities over its standard error (the spread of all the
+// velocities). None for a level of every onset, one longer than kLongestAccentSeconds, too few
+// onsets on either side or velocities all equal.
+std::optional<double> accentOf(const std::vector<long>& steps,
+                               const std::vector<double>& velocities, long period,
+                               double stepSeconds) {
+    if (period < 2 || stepSeconds * double(period) > kLongestAccentSeconds)
+        return std::nullopt;
+    double mean = 0;
+    for (double velocity : velocities)
+        mean += velocity;
+    mean /= double(velocities.size());
+    double variance = 0;
+    for (double velocity : velocities)
+        variance += (velocity - mean) * (velocity - mean);
+    const double spread = std::sqrt(variance / double(velocities.size()));
+    if (spread <= 0)
+        return std::nullopt;
+    std::optional<double> best;
+    for (long place = 0; place < period; ++place) {
+        double onSum = 0, offSum = 0;
+        std::size_t on = 0, off = 0;
+        for (std::size_t i = 0; i < steps.size(); ++i)
+            if ((steps[i] - place) % period == 0) {
+                onSum += velocities[i];
+                ++on;
+            } else {
+                offSum += velocities[i];
+                ++off;
+            }
+        if (on < kFewestAccentOnsets || off < kFewestAccentOnsets)
+            continue;
+        const double t = (onSum / double(on) - offSum / double(off)) /
+                         (spread * std::sqrt(1.0 / double(on) + 1.0 / double(off)));
+        if (!best || t > *best)
+            best = t;
+    }
+    return best;
+}
+
 } // namespace
 
 TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes) {
     const double unitSeconds = unitGapSeconds(notes);
     if (unitSeconds <= 0)
         return {};
-    const std::vector<double> gaps = onsetGaps(notes);
+    const std::vector<const dsp::TranscribedNote*> spaced = spacedNotes(notes);
+    std::vector<double> gaps, velocities = {double(spaced.front()->velocity)};
+    for (std::size_t i = 1; i < spaced.size(); ++i) {
+        gaps.push_back(spaced[i]->onset - spaced[i - 1]->onset);
+        velocities.push_back(spaced[i]->velocity);
+    }
     const int division = gridDivision(gaps, unitSeconds);
     const double stepSeconds = unitSeconds / division;
     // Each onset's place on the grid, counted from the first.
@@ -287,7 +343,33 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
                  stepSeconds * double(2 * beatSteps) <= kLongestBeatSeconds)
             bpm /= 2;
     }
-    return {bpm, 4, 4};
+    // Then the loudness accents: a beat of B steps fits them as far as its two-beat level is
+    // accented above the beats themselves (the downbeat of 2/4, beats 1 and 3 of 4/4). A beat an
+    // octave away, within kShortestBeatSeconds to kLongestBeatSeconds, replaces the one chosen
+    // above only when it fits clearly better and its two-beat level is clearly accented.
+    const auto accentFit = [&](long beat) -> std::optional<double> {
+        const std::optional<double> twoBeats = accentOf(steps, velocities, 2 * beat, stepSeconds);
+        if (!twoBeats)
+            return std::nullopt;
+        return *twoBeats - accentOf(steps, velocities, beat, stepSeconds).value_or(0);
+    };
+    const long chosenSteps = std::lround(60 / bpm / stepSeconds);
+    const std::optional<double> chosenFit = accentFit(chosenSteps);
+    double bestFit = chosenFit ? *chosenFit + kAccentMargin : -HUGE_VAL;
+    double accentBpm = bpm;
+    for (const long beat : {chosenSteps / 2, 2 * chosenSteps}) {
+        if (beat < 1 || (beat < chosenSteps && chosenSteps % 2 != 0))
+            continue;
+        const double beatSeconds = stepSeconds * double(beat);
+        const std::optional<double> fit = accentFit(beat);
+        if (fit && *fit >= bestFit &&
+            accentOf(steps, velocities, 2 * beat, stepSeconds) >= kClearAccent &&
+            beatSeconds >= kShortestBeatSeconds && beatSeconds <= kLongestBeatSeconds) {
+            bestFit = *fit;
+            accentBpm = 60 / beatSeconds;
+        }
+    }
+    return {accentBpm, 4, 4};
 }
 
 Melody melodyFromTranscription(const std::vector<dsp::TranscribedNote>& notes,

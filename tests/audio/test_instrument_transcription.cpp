@@ -197,10 +197,10 @@ private Q_SLOTS:
     }
 
     // The tempo read from a transcription (docs/NOTES.md "Tempo of a transcribed stem"): within 3%
-    // of the tune's own when it lies in 85-170 bpm; outside, at the power-of-two multiple inside
-    // that range (the melody alone does not say which level of its metre is the beat, so 200 bpm
-    // in eighths and 100 bpm in sixteenths are the same notes). The melody in beats then spans as
-    // many beats as the played one.
+    // of the tune's own when it lies in 85-170 bpm; outside, with every note equally loud, at the
+    // power-of-two multiple inside that range (the melody alone does not say which level of its
+    // metre is the beat, so 200 bpm in eighths and 100 bpm in sixteenths are the same notes). The
+    // melody in beats then spans as many beats as the played one.
     void aRenderedTuneComesBackAtItsTempo_data() {
         QTest::addColumn<double>("bpm");
         QTest::addColumn<double>("expected");
@@ -231,6 +231,38 @@ private Q_SLOTS:
         const double playedSpan =
             (played.notes.back().start - played.notes.front().start) * expected / bpm;
         QVERIFY2(std::abs(span / playedSpan - 1) < 0.03, qPrintable(QString::number(span)));
+    }
+
+    // A tune played with its bars' accents (docs/NOTES.md "The beat": the first beat loudest, the
+    // third next, as abc2midi plays its tunes) comes back at its own tempo outside 85-170 bpm:
+    // its two-beat level is accented above its beats. Version 11 read it at 100 (the octave
+    // nearest 120); with every note equally loud it still is (aRenderedTuneComesBackAtItsTempo).
+    void anAccentedTuneComesBackAtItsTempoOutsideTheCentralOctave_data() {
+        QTest::addColumn<int>("program");
+        QTest::newRow("clarinet") << 71;
+        QTest::newRow("flute") << 73;
+    }
+    void anAccentedTuneComesBackAtItsTempoOutsideTheCentralOctave() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(int, program);
+        constexpr double kBpm = 200;
+        const std::vector<int> tune = {67, 69, 71, 72, 74, 72, 71, 69, 67, 64, 66, 67, 69,
+                                       71, 69, 67, 62, 64, 66, 67, 71, 69, 67, 66, 67};
+        std::vector<int> pitches = tune;
+        pitches.insert(pitches.end(), tune.begin(), tune.end()); // twice: 31 beats
+        Melody played = melodyOf(pitches, {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, kBpm);
+        for (Note& note : played.notes) {
+            const double inBar = std::fmod(note.start, 4.0);
+            note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
+        }
+        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
+        const TranscriptionTiming timing =
+            transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+        qInfo("accented, played at %.0f bpm, read as %.2f bpm in %d/%d", kBpm, timing.bpm,
+              timing.beatsPerBar, timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / kBpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, 4);
+        QCOMPARE(timing.beatUnit, 4);
     }
 
     // A tune whose beat divides in three (docs/NOTES.md "Tempo of a transcribed stem"): a jig in

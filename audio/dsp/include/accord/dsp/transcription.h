@@ -21,9 +21,10 @@ struct TranscribedNote {
 // starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"; since
 // version 10 a legato onset is also looked for in the new note's share against the old note's
 // harmonics, docs/NOTES.md "Legato onsets under tremolo"; since version 11 a compound metre is read
-// above the grid and the beat's octave from the notes' lengths): transcriptions kept from another
-// version are made again.
-constexpr int kTranscriptionVersion = 11;
+// above the grid and the beat's octave from the notes' lengths; since version 12 the beat's octave
+// also from loudness accents, docs/NOTES.md "The beat"): transcriptions kept from another version
+// are made again.
+constexpr int kTranscriptionVersion = 12;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
