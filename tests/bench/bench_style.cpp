@@ -193,6 +193,12 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     constexpr int kRenderRate = 44100;
     accord::test::NoteScore score;
     std::vector<Melody> transcribed;
+    struct LineTiming {
+        accord::audio::TranscriptionTiming read;
+        double bpm;
+        int beatsPerBar, beatUnit;
+    };
+    std::vector<LineTiming> timings;
     double audioSeconds = 0;
     const double wall = accord::bench::secondsOf([&] {
         for (const Melody& line : lines) {
@@ -210,14 +216,27 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
             for (const auto& note : notes)
                 heard.push_back({note.onset, note.pitch});
             score += accord::test::scoreNotes(played, heard);
-            transcribed.push_back(accord::audio::melodyFromTranscription(
-                notes, accord::audio::transcriptionTiming(notes)));
+            const accord::audio::TranscriptionTiming timing =
+                accord::audio::transcriptionTiming(notes);
+            timings.push_back({timing, line.tempo.front().bpm, line.beatsPerBar, line.beatUnit});
+            transcribed.push_back(accord::audio::melodyFromTranscription(notes, timing));
         }
     });
     std::printf("training lines played by GM program %d and transcribed: %.1f min of audio in "
                 "%.1f s; note F %.3f (P %.3f, R %.3f) over %zu notes\n",
                 gmProgram, audioSeconds / 60, wall, score.f(), score.precision(), score.recall(),
                 score.reference);
+    // The timing each line is learned in (docs/NOTES.md "Tempo and metre of a transcribed stem"):
+    // a tempo at another octave halves or doubles every duration the model learns from it, a
+    // metre read wrong moves its bar positions. With ten lines or more the model validates on
+    // every tenth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
+    // their loss.
+    std::printf("  their timing read / their file's (* the style model's validation lines):\n");
+    for (size_t i = 0; i < timings.size(); ++i)
+        std::printf("  %c line %2zu: %6.1f bpm %d/%d, file %6.1f bpm %d/%d\n",
+                    i % 10 == 9 ? '*' : ' ', i, timings[i].read.bpm, timings[i].read.beatsPerBar,
+                    timings[i].read.beatUnit, timings[i].bpm, timings[i].beatsPerBar,
+                    timings[i].beatUnit);
     return transcribed;
 }
 
