@@ -355,6 +355,10 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     };
     const long chosenSteps = std::lround(60 / bpm / stepSeconds);
     const std::optional<double> chosenFit = accentFit(chosenSteps);
+    // A beat whose own two-beat level is clearly accented already explains the accents: halving
+    // its tempo would take a bar accent for a two-beat one (docs/NOTES.md "The beat").
+    const std::optional<double> chosenTwoBeats =
+        accentOf(steps, velocities, 2 * chosenSteps, stepSeconds);
     double bestFit = chosenFit ? *chosenFit + kAccentMargin : -HUGE_VAL;
     double accentBpm = bpm;
     for (const long beat : {chosenSteps / 2, 2 * chosenSteps}) {
@@ -364,6 +368,7 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
         const std::optional<double> fit = accentFit(beat);
         if (fit && *fit >= bestFit &&
             accentOf(steps, velocities, 2 * beat, stepSeconds) >= kClearAccent &&
+            (beat < chosenSteps || !(chosenTwoBeats >= kClearAccent)) &&
             beatSeconds >= kShortestBeatSeconds && beatSeconds <= kLongestBeatSeconds) {
             bestFit = *fit;
             accentBpm = 60 / beatSeconds;
