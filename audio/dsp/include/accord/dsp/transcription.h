@@ -21,9 +21,10 @@ struct TranscribedNote {
 // starts at the fall into the dip there, docs/NOTES.md "Repeated notes after a release"; since
 // version 10 a legato onset is also looked for in the new note's share against the old note's
 // harmonics, docs/NOTES.md "Legato onsets under tremolo"; since version 11 a compound metre is read
-// above the grid and the beat's octave from the notes' lengths): transcriptions kept from another
-// version are made again.
-constexpr int kTranscriptionVersion = 11;
+// above the grid and the beat's octave from the notes' lengths; since version 12 a repeated note is
+// also found where its harmonics disagree about the pitch, docs/NOTES.md "Repeated notes: the
+// harmonics' disagreement"): transcriptions kept from another version are made again.
+constexpr int kTranscriptionVersion = 12;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
@@ -34,14 +35,15 @@ constexpr double kShortestTranscribedNoteSeconds = 0.048;
 // per frame (silent or a semitone; Viterbi with a cost per change, so scoops, vibrato and
 // wavering pitch stay in one note, and a cost for a semitone whose harmonics are weaker than a
 // neighbour's, so overlapping notes go to the one sounding); a run of one state is split at a
-// re-attack (a peak of log spectral flux) or where the level dips and swells again (a repeated
-// note); a short note an octave or another harmonic interval from its neighbour joins it (yin
-// slipping at an attack; below the next, also up to 320 ms: the common period of overlapping
-// notes). Onsets are taken back, up to 320 ms before the pitch settled, to the start of the rise
-// into the note of the energy in its own harmonics (less those shared with the previous note); for
-// repeated notes (split, or a new note of the previous pitch after its release) to the re-attack
-// or the fall into the dip, else the last aubio onset or where the level starts rising. Sorted by
-// onset, not overlapping. Thread-safe.
+// re-attack (a peak of log spectral flux), where the harmonics' instantaneous frequencies part
+// ways for a few frames (partials restarted at new phases), or where the level dips and swells
+// again (a repeated note); a short note an octave or another harmonic interval
+// from its neighbour joins it (yin slipping at an attack; below the next, also up to 320 ms: the
+// common period of overlapping notes). Onsets are taken back, up to 320 ms before the pitch
+// settled, to the start of the rise into the note of the energy in its own harmonics (less those
+// shared with the previous note); for repeated notes (split, or a new note of the previous pitch
+// after its release) to the re-attack or the fall into the dip, else the last aubio onset or where
+// the level starts rising. Sorted by onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
