@@ -58,10 +58,15 @@ constexpr double kSalienceNearSemitones = 2;
 constexpr double kSalienceHarmonicWidth = 0.025;
 // A repeated note inside a run of one state: the level (averaged over kLevelMeanFrames around
 // each frame: choir and bowed levels flutter) dips by kDipDb below its highest over the
-// kDipFrames before and rises again by kDipDb over the kDipRiseFrames after. The old note is cut
-// at once, but a bow or breath swells the new one back over up to 200 ms (docs/NOTES.md).
+// kDipFrames before and rises again by kDipDb over the kDipRiseFrames after, to no more than
+// kDipSwellDb over its highest before. The old note is cut at once, but a bow or breath swells the
+// new one back over up to 200 ms (docs/NOTES.md). A level that rises well past where it was is a
+// note still swelling into its sustain (a horn's attack peaks, falls ~5 dB 150 ms in and rises
+// 5-7 dB over its first peak), not a repeat; a much louder repeat is left to its restarted
+// partials (kRestartIncoherenceFactor).
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
+constexpr double kDipSwellDb = 2;
 constexpr int kDipFrames = 8;
 constexpr int kDipRiseFrames = 24;
 // A level that wobbles (a choir's voices beating) dips by several dB at every frame of a held
@@ -580,9 +585,10 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                                 double dipDb) {
         if (t - first < kShortestNoteFrames || end - t < kShortestNoteFrames)
             return false;
-        return level[t] <= lowestIn(t - 1, t + 2) &&
-               highestIn(std::max(first, t - kDipFrames), t) - level[t] >= dipDb &&
-               highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames)) - level[t] >= dipDb;
+        const double before = highestIn(std::max(first, t - kDipFrames), t);
+        const double after = highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames));
+        return level[t] <= lowestIn(t - 1, t + 2) && before - level[t] >= dipDb &&
+               after - level[t] >= dipDb && after - before <= kDipSwellDb;
     };
 
     const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
