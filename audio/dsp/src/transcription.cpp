@@ -58,10 +58,15 @@ constexpr double kSalienceNearSemitones = 2;
 constexpr double kSalienceHarmonicWidth = 0.025;
 // A repeated note inside a run of one state: the level (averaged over kLevelMeanFrames around
 // each frame: choir and bowed levels flutter) dips by kDipDb below its highest over the
-// kDipFrames before and rises again by kDipDb over the kDipRiseFrames after. The old note is cut
-// at once, but a bow or breath swells the new one back over up to 200 ms (docs/NOTES.md).
+// kDipFrames before and rises again by kDipDb over the kDipRiseFrames after, to no more than
+// kDipSwellDb over its highest before. The old note is cut at once, but a bow or breath swells the
+// new one back over up to 200 ms (docs/NOTES.md). A level that rises well past where it was is a
+// note still swelling into its sustain (a horn's attack peaks, falls ~5 dB 150 ms in and rises
+// 5-7 dB over its first peak), not a repeat; a much louder repeat is left to its restarted
+// partials (kRestartIncoherenceFactor).
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
+constexpr double kDipSwellDb = 2;
 constexpr int kDipFrames = 8;
 constexpr int kDipRiseFrames = 24;
 // A level that wobbles (a choir's voices beating) dips by several dB at every frame of a held
@@ -79,6 +84,25 @@ constexpr double kFluxTopHz = 5000;
 constexpr double kFluxFloorDb = 60;
 constexpr double kReattackFluxDb = 7;
 constexpr int kRepeatSpacingFrames = 10;
+// A repeated note inside a run of one state: a peak of the harmonics' disagreement about the
+// pitch (HarmonicIncoherence) of at least kRestartIncoherenceFactor times its median over the run
+// and kRestartIncoherenceCents. A new note of the same pitch restarts every partial at a phase of
+// its own while the old note's partials fade, so for a few frames each harmonic's instantaneous
+// frequency moves its own way; vibrato moves them all alike and cancels, and the run's median is
+// the note's own share of disagreement (docs/NOTES.md "Repeated notes: the harmonics'
+// disagreement"). The peak lies about kRestartPeakLagFrames after the note-on (the window is
+// centred on its frame): the new note starts there.
+constexpr double kRestartIncoherenceFactor = 8;
+constexpr double kRestartIncoherenceCents = 5;
+constexpr int kRestartPeakLagFrames = 3;
+// Harmonics shared with the previous note (kSharedHarmonicBins) take no part after a change of
+// pitch, and no restart is looked for in the first kRestartAfterChangeFrames of the new note: a
+// slow attack (the voice oohs') overlaps the old note's fading partials that long.
+constexpr int kRestartAfterChangeFrames = 16;
+// The harmonics whose amplitude lies within kIncoherenceRangeDb of the strongest take part; the
+// instantaneous frequency is the phase advance of each one's strongest bin over kPhaseLagSamples.
+constexpr double kIncoherenceRangeDb = 30;
+constexpr int kPhaseLagSamples = 16;
 // A note shorter than kOctaveSlipFrames, next to a note a whole-number ratio of frequency (an
 // octave, a twelfth...) away without silence between, is yin slipping to a sub- or overtone
 // at an attack or a release (piano hammers, choir transitions): it joins that note.
@@ -180,19 +204,25 @@ private:
     std::vector<float> power_;
 };
 
+// Whether a harmonic at `hz` lies within kSharedHarmonicBins of one of `previousPitch`'s
+// harmonics (none: -1), in bins of `binHz`.
+bool sharedWithPrevious(double hz, int previousPitch, double binHz) {
+    if (previousPitch < 0)
+        return false;
+    const double previous = hzOf(previousPitch);
+    const double nearestPrevious = std::max(1.0, std::round(hz / previous)) * previous;
+    return std::abs(nearestPrevious - hz) / binHz < kSharedHarmonicBins;
+}
+
 // The bins of `pitch`'s harmonics, less those near `previousPitch`'s harmonics (none: -1).
 std::vector<int> harmonicBins(int pitch, int previousPitch, int fftSize) {
     const double binHz = static_cast<double>(kSampleRate) / fftSize;
-    const double f0 = hzOf(pitch), previous = previousPitch >= 0 ? hzOf(previousPitch) : 0;
+    const double f0 = hzOf(pitch);
     std::vector<int> bins;
     for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
         const double centre = harmonic * f0 / binHz;
-        if (previous > 0) {
-            const double nearestPrevious =
-                std::max(1.0, std::round(harmonic * f0 / previous)) * previous / binHz;
-            if (std::abs(nearestPrevious - centre) < kSharedHarmonicBins)
-                continue;
-        }
+        if (sharedWithPrevious(harmonic * f0, previousPitch, binHz))
+            continue;
         for (auto k = static_cast<int>(std::ceil(centre - kHarmonicHalfWidthBins));
              k <= static_cast<int>(std::floor(centre + kHarmonicHalfWidthBins)); ++k)
             if (k > 0 && k < fftSize / 2 && (bins.empty() || bins.back() < k))
@@ -242,6 +272,79 @@ private:
     // Per semitone, the bin range [from, to] searched for each harmonic.
     std::vector<std::vector<std::pair<int, int>>> harmonicRanges_;
     std::vector<float> salienceDb_;
+};
+
+// How much a note's harmonics disagree about its pitch, per frame (kRestartIncoherenceFactor):
+// the amplitude-weighted mean absolute deviation, in cents, of each harmonic's instantaneous
+// frequency divided by its number, from their weighted mean. Harmonics below kHighestHarmonicHz
+// within kIncoherenceRangeDb of the strongest; each one's strongest bin within
+// kSalienceHarmonicWidth of where it should be, its frequency from the phase advance over
+// kPhaseLagSamples.
+class HarmonicIncoherence {
+public:
+    explicit HarmonicIncoherence(const std::vector<float>& samples)
+        : samples_(samples), now_(kHarmonicFftSize), later_(kHarmonicFftSize),
+          window_(periodicHannWindow(kHarmonicFftSize)) {}
+    double at(std::int64_t frame, int pitch, int previousPitch) {
+        const auto length = static_cast<std::int64_t>(samples_.size());
+        const std::int64_t start = frame * kHop - kHarmonicFftSize / 2;
+        now_.loadWindowed(samples_.data(), length, start, window_.data());
+        later_.loadWindowed(samples_.data(), length, start + kPhaseLagSamples, window_.data());
+        now_.forward();
+        later_.forward();
+        const double binHz = static_cast<double>(kSampleRate) / kHarmonicFftSize;
+        const double f0 = hzOf(pitch);
+        amplitudes_.clear();
+        cents_.clear();
+        for (int harmonic = 1; harmonic * f0 < kHighestHarmonicHz; ++harmonic) {
+            if (sharedWithPrevious(harmonic * f0, previousPitch, binHz))
+                continue;
+            const double centre = harmonic * f0 / binHz;
+            const double halfWidth = std::max(1.0, centre * kSalienceHarmonicWidth);
+            int best = -1;
+            for (auto k = std::max(1, static_cast<int>(std::ceil(centre - halfWidth)));
+                 k <= std::min(now_.bins() - 2, static_cast<int>(std::floor(centre + halfWidth)));
+                 ++k)
+                if (best < 0 || std::abs(now_.spectrum()[k]) > std::abs(now_.spectrum()[best]))
+                    best = k;
+            if (best < 0)
+                continue;
+            const double expected = 2 * M_PI * best * kPhaseLagSamples / kHarmonicFftSize;
+            double advance =
+                std::arg(later_.spectrum()[best]) - std::arg(now_.spectrum()[best]) - expected;
+            advance -= 2 * M_PI * std::round(advance / (2 * M_PI));
+            const double hz =
+                (best + advance * kHarmonicFftSize / (2 * M_PI * kPhaseLagSamples)) * binHz;
+            if (hz <= 0)
+                continue;
+            amplitudes_.push_back(std::abs(now_.spectrum()[best]));
+            cents_.push_back(1200 * std::log2(hz / (harmonic * f0)));
+        }
+        if (amplitudes_.empty())
+            return 0;
+        const double strongest = *std::max_element(amplitudes_.begin(), amplitudes_.end());
+        const double weakest = strongest * std::pow(10.0, -kIncoherenceRangeDb / 20);
+        double weight = 0, mean = 0;
+        for (std::size_t h = 0; h < amplitudes_.size(); ++h)
+            if (amplitudes_[h] >= weakest) {
+                weight += amplitudes_[h];
+                mean += amplitudes_[h] * cents_[h];
+            }
+        if (weight <= 0)
+            return 0;
+        mean /= weight;
+        double deviation = 0;
+        for (std::size_t h = 0; h < amplitudes_.size(); ++h)
+            if (amplitudes_[h] >= weakest)
+                deviation += amplitudes_[h] * std::abs(cents_[h] - mean);
+        return deviation / weight;
+    }
+
+private:
+    const std::vector<float>& samples_;
+    RealFft now_, later_;
+    std::vector<float> window_;
+    std::vector<double> amplitudes_, cents_;
 };
 
 // The onset of a note of `pitch` whose pitch settled at frame `settled` (kOnsetLeadFrames
@@ -482,9 +585,10 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                                 double dipDb) {
         if (t - first < kShortestNoteFrames || end - t < kShortestNoteFrames)
             return false;
-        return level[t] <= lowestIn(t - 1, t + 2) &&
-               highestIn(std::max(first, t - kDipFrames), t) - level[t] >= dipDb &&
-               highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames)) - level[t] >= dipDb;
+        const double before = highestIn(std::max(first, t - kDipFrames), t);
+        const double after = highestIn(t + 1, std::min(end, t + 1 + kDipRiseFrames));
+        return level[t] <= lowestIn(t - 1, t + 2) && before - level[t] >= dipDb &&
+               after - level[t] >= dipDb && after - before <= kDipSwellDb;
     };
 
     const auto reattackAt = [&](std::int64_t t, std::int64_t first, std::int64_t end) {
@@ -494,6 +598,31 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         for (std::int64_t k = std::max<std::int64_t>(0, t - 2); k <= std::min(count - 1, t + 2);
              ++k)
             if (flux[k] > flux[t] || (flux[k] == flux[t] && k < t))
+                return false;
+        return true;
+    };
+
+    // The harmonics' disagreement over [first, end) of a run of `pitch`
+    // (kRestartIncoherenceFactor); nothing for a run too short to hold two notes.
+    HarmonicIncoherence harmonicIncoherence(samples);
+    const auto incoherenceIn = [&](std::int64_t first, std::int64_t end, int runPitch,
+                                   int previousPitch) {
+        std::vector<double> values;
+        if (end - first < 2 * kShortestNoteFrames)
+            return values;
+        for (std::int64_t t = first; t < end; ++t)
+            values.push_back(harmonicIncoherence.at(t, runPitch, previousPitch));
+        return values;
+    };
+    // A peak of at least `threshold` at `at` (indices from the run's first frame), over +-2 frames.
+    const auto restartAt = [&](const std::vector<double>& incoherence, std::int64_t at,
+                               double threshold) {
+        const auto size = static_cast<std::int64_t>(incoherence.size());
+        if (incoherence[at] < threshold)
+            return false;
+        for (std::int64_t k = std::max<std::int64_t>(0, at - 2); k <= std::min(size - 1, at + 2);
+             ++k)
+            if (incoherence[k] > incoherence[at] || (incoherence[k] == incoherence[at] && k < at))
                 return false;
         return true;
     };
@@ -518,19 +647,33 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         bool afterSilence = t == 0 || states[t - 1] < 0, reattack = false, dip = false;
         std::int64_t first = t;
         const double dipDb = std::max<double>(kDipDb, kDipFlutterFactor * typicalDepthIn(t, end));
+        const std::vector<double> incoherence =
+            incoherenceIn(t, end, states[t], afterSilence ? -1 : states[t - 1]);
+        const double restartCents = incoherence.empty()
+                                        ? 0
+                                        : std::max(kRestartIncoherenceCents,
+                                                   kRestartIncoherenceFactor * median(incoherence));
         for (std::int64_t k = t + 1; k < end; ++k) {
             if (k - first < kRepeatSpacingFrames)
                 continue;
             // The flux peaks on the frame after the attack (it compares two frames back).
             const bool atFluxPeak = reattackAt(k, first, end);
-            if (!atFluxPeak && !repeatedAt(k, first, end, dipDb))
+            const bool atRestart = !atFluxPeak && !incoherence.empty() &&
+                                   restartAt(incoherence, k - t, restartCents) &&
+                                   k - kRestartPeakLagFrames - first >=
+                                       (first == t && !afterSilence ? kRestartAfterChangeFrames
+                                                                    : kShortestNoteFrames) &&
+                                   end - k >= kShortestNoteFrames;
+            if (!atFluxPeak && !atRestart && !repeatedAt(k, first, end, dipDb))
                 continue;
-            const std::int64_t split = atFluxPeak ? k - 1 : k;
+            const std::int64_t split = atFluxPeak  ? k - 1
+                                       : atRestart ? k - kRestartPeakLagFrames
+                                                   : k;
             segments.push_back({first, split, states[t], afterSilence, reattack, dip});
             first = split;
             afterSilence = false;
-            reattack = atFluxPeak;
-            dip = !atFluxPeak;
+            reattack = atFluxPeak || atRestart;
+            dip = !reattack;
         }
         segments.push_back({first, end, states[t], afterSilence, reattack, dip});
         t = end;

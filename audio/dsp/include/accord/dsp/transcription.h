@@ -22,9 +22,11 @@ struct TranscribedNote {
 // version 10 a legato onset is also looked for in the new note's share against the old note's
 // harmonics, docs/NOTES.md "Legato onsets under tremolo"; since version 11 a compound metre is read
 // above the grid and the beat's octave from the notes' lengths; since version 12 the beat's octave
-// also from loudness accents, docs/NOTES.md "The beat"): transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 12;
+// also from loudness accents, docs/NOTES.md "The beat"; since version 13 a repeated note is also
+// found where its harmonics disagree about the pitch, and a level that swells past where it was is
+// no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"): transcriptions kept from
+// another version are made again.
+constexpr int kTranscriptionVersion = 13;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
@@ -35,14 +37,15 @@ constexpr double kShortestTranscribedNoteSeconds = 0.048;
 // per frame (silent or a semitone; Viterbi with a cost per change, so scoops, vibrato and
 // wavering pitch stay in one note, and a cost for a semitone whose harmonics are weaker than a
 // neighbour's, so overlapping notes go to the one sounding); a run of one state is split at a
-// re-attack (a peak of log spectral flux) or where the level dips and swells again (a repeated
-// note); a short note an octave or another harmonic interval from its neighbour joins it (yin
-// slipping at an attack; below the next, also up to 320 ms: the common period of overlapping
-// notes). Onsets are taken back, up to 320 ms before the pitch settled, to the start of the rise
-// into the note of the energy in its own harmonics (less those shared with the previous note); for
-// repeated notes (split, or a new note of the previous pitch after its release) to the re-attack
-// or the fall into the dip, else the last aubio onset or where the level starts rising. Sorted by
-// onset, not overlapping. Thread-safe.
+// re-attack (a peak of log spectral flux), where the harmonics' instantaneous frequencies part
+// ways for a few frames (partials restarted at new phases), or where the level dips and swells
+// back no higher than it was (a repeated note); a short note an octave or another harmonic interval
+// from its neighbour joins it (yin slipping at an attack; below the next, also up to 320 ms: the
+// common period of overlapping notes). Onsets are taken back, up to 320 ms before the pitch
+// settled, to the start of the rise into the note of the energy in its own harmonics (less those
+// shared with the previous note); for repeated notes (split, or a new note of the previous pitch
+// after its release) to the re-attack or the fall into the dip, else the last aubio onset or where
+// the level starts rising. Sorted by onset, not overlapping. Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
