@@ -815,8 +815,8 @@ bool FrameShaper::measureAperiodicShares(const float* power,
     return any;
 }
 
-void FrameShaper::spreadNoise(const float* bands) {
-    for (std::size_t k = 0; k < kBins; ++k) {
+void FrameShaper::spreadNoise(const float* bands, std::size_t fromBin) {
+    for (std::size_t k = fromBin; k < kBins; ++k) {
         const auto [m, y] = toBinsN_[k];
         logNoise_[k] = bands[m] * (1.0 - y) + bands[m + 1] * double(y);
     }
@@ -837,8 +837,11 @@ const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* band
         reference;
     // Raising the noise lowers the gain that brings the frame to its level: a second round
     // brings the raised bands to the target at the gain they leave (within a few percent).
+    // Only the bins the raised bands reach change (from ~2.7 kHz up): those below keep the noise
+    // shape() made from `bands`.
+    std::size_t changedFrom = kBins;
     for (int round = 0; round < 2; ++round) {
-        bool raised = false;
+        std::size_t lowestRaised = aperiodicBands_.size();
         for (std::size_t b = 0; b < aperiodicBands_.size(); ++b) {
             aperiodicBands_[b] = bands[b];
             if (!(aperiodicShares_[b] > 0))
@@ -847,15 +850,18 @@ const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* band
                 std::log(double(aperiodicShares_[b])) + performanceLn_[b] + toBand - std::log(gain);
             if (target > bands[b]) {
                 aperiodicBands_[b] = float(target);
-                raised = true;
+                lowestRaised = std::min(lowestRaised, b);
             }
         }
-        if (!raised)
+        if (lowestRaised == aperiodicBands_.size())
             return bands;
-        spreadNoise(aperiodicBands_.data());
-        expOfEach(logNoise_.data(), kBins, reference, kMaxLogRatio, noise_.data());
-        for (float& n : noise_)
-            n = float(n * noiseScale);
+        while (changedFrom > 0 && std::size_t(toBinsN_[changedFrom - 1].first) + 1 >= lowestRaised)
+            --changedFrom;
+        spreadNoise(aperiodicBands_.data(), changedFrom);
+        expOfEach(logNoise_.data() + changedFrom, kBins - changedFrom, reference, kMaxLogRatio,
+                  noise_.data() + changedFrom);
+        for (std::size_t k = changedFrom; k < kBins; ++k)
+            noise_[k] = float(noise_[k] * noiseScale);
         gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
     }
     return aperiodicBands_.data();

@@ -229,8 +229,9 @@ private:
     // Returns the bands to synthesise (`bands`, or aperiodicBands_ when raised).
     const float* raiseToAperiodic(const Frame& frame, const float* bands, double noiseScale,
                                   double reference, double& gain);
-    // logNoise_ from a noise band curve, interpolated onto the bins as the synthesiser does.
-    void spreadNoise(const float* bands);
+    // logNoise_ from a noise band curve, interpolated onto the bins as the synthesiser does
+    // (those from `fromBin` up).
+    void spreadNoise(const float* bands, std::size_t fromBin = 0);
 
     VoiceConfig config_;
     SourceShape source_;
