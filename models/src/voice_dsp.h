@@ -190,12 +190,24 @@ public:
         // band above kGateTopHz is not harmonic (a voiced fricative's hiss); nullptr: none.
         const float* resolvedPerformancePower = nullptr;
         std::array<float, kGlideFrames> performanceGlide{};
+        // Voiced: those shares per noise band when the caller has them (offline, measured on
+        // every other frame and interpolated between: aperiodicSharesOfTake); nullptr: shape()
+        // measures them from resolvedPerformancePower.
+        const float* aperiodicShares = nullptr;
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
     // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`
     // (kHighBands of room) from the spectrum the frame's synthesis gives.
     int shape(const Frame& frame, float* amplitudes, float* noisePsd,
               float* highBandDensities = nullptr);
+    // Per noise band centred from kGateTopHz up, the share of the power of `power` (kBins) that
+    // is not harmonic, into `shares` (config.noiseBands): at each harmonic of `glide`'s f0 whose
+    // own window lobe leaves the valley above it clear, the noise both its peak and that valley
+    // hold (what the gliding comb does not explain), over the band's mean power; 0 where no
+    // harmonic tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is
+    // above 0.
+    bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide,
+                                float* shares);
 
 private:
     // Outside the voice's range the envelope's H1 and H2 come from bands that were the voice's
@@ -217,12 +229,6 @@ private:
     // The A-weighted power of a noise band curve (ln), its bands' powers spread over the bins
     // linearly (the synthesiser interpolates their logs; this only matches two curves' levels).
     double weightedPower(const float* bands) const;
-    // Per noise band centred from kGateTopHz up, the share of the power of `power` (kBins) that
-    // is not harmonic, into aperiodicShares_: at each harmonic of `glide`'s f0 whose own window
-    // lobe leaves the valley above it clear, the noise both its peak and that valley hold
-    // (what the gliding comb does not explain), over the band's mean power; 0 where no harmonic
-    // tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is above 0.
-    bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide);
     // A voiced frame's noise bands raised, where the input's aperiodic power there is more of
     // the frame's level than the network's noise is, to that power (docs/ARCHITECTURE.md "Voice
     // model", "Voiced fricatives"); its per-bin noise (noise_, logNoise_) and gain follow.
