@@ -184,16 +184,15 @@ public:
         // Voiced: the input's brightness over its typical (TypicalBrightness::deviation), which
         // the band above 8 kHz follows.
         double brightnessDeviation = 0;
-        // Voiced: a spectrum of the input whose 32 ms window resolves its harmonics (offline the
-        // frame's own, live the window ending now) and the input's own f0 around its centre
-        // (frames t - 2 .. t + 2 of that window), from which shape() reads how much of each
-        // band above kGateTopHz is not harmonic (a voiced fricative's hiss); nullptr: none.
+        // Voiced: how much of each noise band above kGateTopHz of the input is not harmonic (a
+        // voiced fricative's hiss), per band, when the caller has measured it (offline: every
+        // other frame measured on its own spectrum, the frames between interpolated); else a
+        // spectrum of the input whose 32 ms window resolves its harmonics (live: the window
+        // ending now) and the input's own f0 around its centre (frames t - 2 .. t + 2 of that
+        // window), from which shape() measures it (measureAperiodicShares); nullptr: none.
+        const float* aperiodicShares = nullptr;
         const float* resolvedPerformancePower = nullptr;
         std::array<float, kGlideFrames> performanceGlide{};
-        // Voiced: those shares per noise band when the caller has them (offline, measured on
-        // every other frame and interpolated between: aperiodicSharesOfTake); nullptr: shape()
-        // measures them from resolvedPerformancePower.
-        const float* aperiodicShares = nullptr;
     };
     // Fills `amplitudes` (maxHarmonics() of room) and returns how many harmonics sound; fills
     // `noisePsd` (kNoiseBins) on the noise grains' bins, and with a high band `highBandDensities`
