@@ -765,8 +765,9 @@ const float* FrameShaper::noiseBands(const float* row, double quiet, bool voiced
 }
 
 bool FrameShaper::measureAperiodicShares(const float* power,
-                                         const std::array<float, kGlideFrames>& glide) {
-    std::fill(aperiodicShares_.begin(), aperiodicShares_.end(), 0.0f);
+                                         const std::array<float, kGlideFrames>& glide,
+                                         float* shares) {
+    std::fill(shares, shares + config_.noiseBands, 0.0f);
     const double f0 = glide[kGlideFrames / 2];
     if (!(f0 > 0))
         return false;
@@ -807,16 +808,16 @@ bool FrameShaper::measureAperiodicShares(const float* power,
         aperiodicMean_[std::size_t(band + 1)] += upper * mean;
     }
     bool any = false;
-    for (std::size_t b = 0; b < aperiodicShares_.size(); ++b)
+    for (std::size_t b = 0; b < std::size_t(config_.noiseBands); ++b)
         if (noiseCentres_[b] >= kGateTopHz && aperiodicMean_[b] > 0 && aperiodicNoise_[b] > 0) {
-            aperiodicShares_[b] = float(std::min(1.0, aperiodicNoise_[b] / aperiodicMean_[b]));
+            shares[b] = float(std::min(1.0, aperiodicNoise_[b] / aperiodicMean_[b]));
             any = true;
         }
     return any;
 }
 
-void FrameShaper::spreadNoise(const float* bands) {
-    for (std::size_t k = 0; k < kBins; ++k) {
+void FrameShaper::spreadNoise(const float* bands, std::size_t fromBin) {
+    for (std::size_t k = fromBin; k < kBins; ++k) {
         const auto [m, y] = toBinsN_[k];
         logNoise_[k] = bands[m] * (1.0 - y) + bands[m + 1] * double(y);
     }
@@ -824,9 +825,19 @@ void FrameShaper::spreadNoise(const float* bands) {
 
 const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* bands,
                                            double noiseScale, double reference, double& gain) {
-    if (!frame.resolvedPerformancePower || !frame.performancePower ||
-        !measureAperiodicShares(frame.resolvedPerformancePower, frame.performanceGlide))
+    if (!frame.performancePower)
         return bands;
+    const float* shares = frame.aperiodicShares;
+    if (shares) {
+        if (std::none_of(shares, shares + config_.noiseBands, [](float s) { return s > 0; }))
+            return bands;
+    } else if (!frame.resolvedPerformancePower ||
+               !measureAperiodicShares(frame.resolvedPerformancePower, frame.performanceGlide,
+                                       aperiodicShares_.data())) {
+        return bands;
+    } else {
+        shares = aperiodicShares_.data();
+    }
     // The input's aperiodic power per band relative to its frame's A-weighted power is what the
     // output's noise keeps relative to the output frame's level (the input's, by construction).
     lnOnBands(frame.performancePower, toBinsN_, performanceLn_.data(), config_.noiseBands);
@@ -837,25 +848,31 @@ const float* FrameShaper::raiseToAperiodic(const Frame& frame, const float* band
         reference;
     // Raising the noise lowers the gain that brings the frame to its level: a second round
     // brings the raised bands to the target at the gain they leave (within a few percent).
+    // Only the bins the raised bands reach change (from ~2.7 kHz up): those below keep the noise
+    // shape() made from `bands`.
+    std::size_t changedFrom = kBins;
     for (int round = 0; round < 2; ++round) {
-        bool raised = false;
+        std::size_t lowestRaised = aperiodicBands_.size();
         for (std::size_t b = 0; b < aperiodicBands_.size(); ++b) {
             aperiodicBands_[b] = bands[b];
-            if (!(aperiodicShares_[b] > 0))
+            if (!(shares[b] > 0))
                 continue;
             const double target =
-                std::log(double(aperiodicShares_[b])) + performanceLn_[b] + toBand - std::log(gain);
+                std::log(double(shares[b])) + performanceLn_[b] + toBand - std::log(gain);
             if (target > bands[b]) {
                 aperiodicBands_[b] = float(target);
-                raised = true;
+                lowestRaised = std::min(lowestRaised, b);
             }
         }
-        if (!raised)
+        if (lowestRaised == aperiodicBands_.size())
             return bands;
-        spreadNoise(aperiodicBands_.data());
-        expOfEach(logNoise_.data(), kBins, reference, kMaxLogRatio, noise_.data());
-        for (float& n : noise_)
-            n = float(n * noiseScale);
+        while (changedFrom > 0 && std::size_t(toBinsN_[changedFrom - 1].first) + 1 >= lowestRaised)
+            --changedFrom;
+        spreadNoise(aperiodicBands_.data(), changedFrom);
+        expOfEach(logNoise_.data() + changedFrom, kBins - changedFrom, reference, kMaxLogRatio,
+                  noise_.data() + changedFrom);
+        for (std::size_t k = changedFrom; k < kBins; ++k)
+            noise_[k] = float(noise_[k] * noiseScale);
         gain = frameGain(envelope_.data(), comb_.data(), noise_.data(), frame.loudnessDb);
     }
     return aperiodicBands_.data();
@@ -1100,6 +1117,51 @@ std::vector<float> levelsBeforeSpread(const std::vector<float>& analysedDb) {
     return out;
 }
 
+namespace {
+
+// The aperiodic shares (FrameShaper::measureAperiodicShares) of a take's frames voiced in the
+// performance, `bands` per frame, and which frames have them. Measured on every other frame and,
+// between two measured ones, their mean: the frame's 32 ms window overlaps each of theirs by
+// three quarters, and the gliding comb a measure reads was the largest cost of a convert
+// (docs/ARCHITECTURE.md "Voice model", convert's speed).
+struct TakeShares {
+    std::vector<float> shares;
+    std::vector<std::uint8_t> present;
+};
+TakeShares aperiodicSharesOfTake(FrameShaper& shaper, int bands, const PerformanceGate& gate,
+                                 const std::vector<float>& performancePower, std::size_t frames) {
+    const auto width = std::size_t(bands);
+    TakeShares take{std::vector<float>(frames * width, 0.0f), std::vector<std::uint8_t>(frames, 0)};
+    const auto voicedInPerformance = [&](std::size_t t) {
+        return gate.excess[t] >= 0 && performancePower.size() >= (t + 1) * kBins;
+    };
+    const auto measure = [&](std::size_t t) {
+        shaper.measureAperiodicShares(performancePower.data() + t * kBins, glideAround(gate.f0, t),
+                                      take.shares.data() + t * width);
+        take.present[t] = 1;
+    };
+    for (std::size_t t = 0; t < frames; t += 2)
+        if (voicedInPerformance(t))
+            measure(t);
+    for (std::size_t t = 1; t < frames; t += 2) {
+        if (!voicedInPerformance(t))
+            continue;
+        if (t + 1 < frames && take.present[t - 1] && take.present[t + 1]) {
+            const float* before = take.shares.data() + (t - 1) * width;
+            const float* after = take.shares.data() + (t + 1) * width;
+            float* shares = take.shares.data() + t * width;
+            for (std::size_t b = 0; b < width; ++b)
+                shares[b] = 0.5f * (before[b] + after[b]);
+            take.present[t] = 1;
+        } else {
+            measure(t);
+        }
+    }
+    return take;
+}
+
+} // namespace
+
 std::vector<float>
 synthesise(const VoiceConfig& config, const SourceShape& source, const std::vector<float>& controls,
            const std::vector<float>& f0, const std::vector<std::uint8_t>& voiced,
@@ -1127,6 +1189,8 @@ synthesise(const VoiceConfig& config, const SourceShape& source, const std::vect
                 typical.add(brightness[t]);
             }
     }
+    const TakeShares aperiodic =
+        aperiodicSharesOfTake(shaper, config.noiseBands, gate, performancePower, frames);
     std::vector<std::vector<float>> amplitudes(frames);
     std::vector<float> noisePsd(frames * kNoiseBins);
     std::vector<float> scratch(static_cast<std::size_t>(FrameShaper::maxHarmonics()));
@@ -1140,13 +1204,10 @@ synthesise(const VoiceConfig& config, const SourceShape& source, const std::vect
         frame.performanceExcess = gate.excess[t];
         if (!gate.combAtGatePeaks.empty())
             frame.glidingCombAtGatePeaks = gate.combAtGatePeaks.data() + gate.firstPeak[t];
-        if (performancePower.size() >= (t + 1) * kBins) {
+        if (performancePower.size() >= (t + 1) * kBins)
             frame.performancePower = performancePower.data() + t * kBins;
-            if (gate.excess[t] >= 0) { // voiced in the performance: its own f0 and spectrum
-                frame.resolvedPerformancePower = frame.performancePower;
-                frame.performanceGlide = glideAround(gate.f0, t);
-            }
-        }
+        if (aperiodic.present[t])
+            frame.aperiodicShares = aperiodic.shares.data() + t * std::size_t(config.noiseBands);
         if (!brightness.empty() && voiced[t])
             frame.brightnessDeviation = typical.deviation(brightness[t]);
         const int harmonics =

@@ -184,10 +184,13 @@ public:
         // Voiced: the input's brightness over its typical (TypicalBrightness::deviation), which
         // the band above 8 kHz follows.
         double brightnessDeviation = 0;
-        // Voiced: a spectrum of the input whose 32 ms window resolves its harmonics (offline the
-        // frame's own, live the window ending now) and the input's own f0 around its centre
-        // (frames t - 2 .. t + 2 of that window), from which shape() reads how much of each
-        // band above kGateTopHz is not harmonic (a voiced fricative's hiss); nullptr: none.
+        // Voiced: how much of each noise band above kGateTopHz of the input is not harmonic (a
+        // voiced fricative's hiss), per band, when the caller has measured it (offline: every
+        // other frame measured on its own spectrum, the frames between interpolated); else a
+        // spectrum of the input whose 32 ms window resolves its harmonics (live: the window
+        // ending now) and the input's own f0 around its centre (frames t - 2 .. t + 2 of that
+        // window), from which shape() measures it (measureAperiodicShares); nullptr: none.
+        const float* aperiodicShares = nullptr;
         const float* resolvedPerformancePower = nullptr;
         std::array<float, kGlideFrames> performanceGlide{};
     };
@@ -196,6 +199,14 @@ public:
     // (kHighBands of room) from the spectrum the frame's synthesis gives.
     int shape(const Frame& frame, float* amplitudes, float* noisePsd,
               float* highBandDensities = nullptr);
+    // Per noise band centred from kGateTopHz up, the share of the power of `power` (kBins) that
+    // is not harmonic, into `shares` (config.noiseBands): at each harmonic of `glide`'s f0 whose
+    // own window lobe leaves the valley above it clear, the noise both its peak and that valley
+    // hold (what the gliding comb does not explain), over the band's mean power; 0 where no
+    // harmonic tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is
+    // above 0.
+    bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide,
+                                float* shares);
 
 private:
     // Outside the voice's range the envelope's H1 and H2 come from bands that were the voice's
@@ -217,20 +228,15 @@ private:
     // The A-weighted power of a noise band curve (ln), its bands' powers spread over the bins
     // linearly (the synthesiser interpolates their logs; this only matches two curves' levels).
     double weightedPower(const float* bands) const;
-    // Per noise band centred from kGateTopHz up, the share of the power of `power` (kBins) that
-    // is not harmonic, into aperiodicShares_: at each harmonic of `glide`'s f0 whose own window
-    // lobe leaves the valley above it clear, the noise both its peak and that valley hold
-    // (what the gliding comb does not explain), over the band's mean power; 0 where no harmonic
-    // tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is above 0.
-    bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide);
     // A voiced frame's noise bands raised, where the input's aperiodic power there is more of
     // the frame's level than the network's noise is, to that power (docs/ARCHITECTURE.md "Voice
     // model", "Voiced fricatives"); its per-bin noise (noise_, logNoise_) and gain follow.
     // Returns the bands to synthesise (`bands`, or aperiodicBands_ when raised).
     const float* raiseToAperiodic(const Frame& frame, const float* bands, double noiseScale,
                                   double reference, double& gain);
-    // logNoise_ from a noise band curve, interpolated onto the bins as the synthesiser does.
-    void spreadNoise(const float* bands);
+    // logNoise_ from a noise band curve, interpolated onto the bins as the synthesiser does
+    // (those from `fromBin` up).
+    void spreadNoise(const float* bands, std::size_t fromBin = 0);
 
     VoiceConfig config_;
     SourceShape source_;
