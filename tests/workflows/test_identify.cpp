@@ -281,10 +281,15 @@ private slots:
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         constexpr int cap = 5;
         const int version = accord::dsp::fingerprint::kVersion;
-        auto index = accord::FingerprintIndex::open(path, version, cap);
+        // The hash's lowest bits as the fingerprint's register: neighbours share a bucket.
+        const int neighbourBits = accord::dsp::fingerprint::kRegisterBits;
+        auto index = accord::FingerprintIndex::open(path, version, cap, neighbourBits);
         std::mt19937 random(14);
-        // Spread over 28 bits as the fingerprint's hashes are, and few enough to collide.
-        auto hashOf = [](std::uint32_t n) { return (n * 104729u) & 0x0fffffffu; };
+        // Spread over 29 bits as the fingerprint's hashes are, and few enough to collide; in
+        // fours that differ only in their lowest bits, as the register cells a query asks.
+        auto hashOf = [&](std::uint32_t n) {
+            return ((n / 4 * 104729u) << neighbourBits | (n % 4) * 3) & 0x1fffffffu;
+        };
         auto recording = [&](std::uint32_t landmarks) {
             std::vector<accord::IndexedLandmark> all;
             for (std::uint32_t i = 0; i < landmarks; ++i)
@@ -330,7 +335,7 @@ private slots:
         QCOMPARE(fileIdentity(), made); // the few changed hashes came from SQLite
         // Another handle (another process) reads the same file and the same changes, and writes
         // while the first one keeps its mapping.
-        auto second = accord::FingerprintIndex::open(path, version, cap);
+        auto second = accord::FingerprintIndex::open(path, version, cap, neighbourBits);
         QVERIFY(sameRows(*second));
         second->add(accord::IndexedKind::Asset, "late", "", 1, recording(20)); // replaced
         second->add(accord::IndexedKind::Asset, "second", "", 1, recording(20));

@@ -258,6 +258,7 @@ struct LookupFileTarget {
     std::string indexPath;
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
+    int neighbourBits = 0;
 
     FingerprintMapStamp stampNow(sqlite3* db) const { return stampAt(db, "generation"); }
     // What a file made from `landmarks` holds: the rows through `merged_through` (the changes
@@ -268,7 +269,8 @@ struct LookupFileTarget {
     FingerprintMapStamp stampAt(sqlite3* db, const char* generationKey) const {
         return {std::uint64_t(metaValue(db, indexPath, "index_id")),
                 std::uint64_t(metaValue(db, indexPath, generationKey)),
-                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
+                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash),
+                std::uint32_t(neighbourBits)};
     }
 };
 
@@ -463,6 +465,7 @@ struct FingerprintIndex::Impl {
     sqlite3* db = nullptr;
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
+    int neighbourBits = 0;
     std::unique_ptr<FingerprintMap> map;
     // Since the map's generation: the hashes changed, those of them stopped (no rows), those that
     // lost rows otherwise (read from SQLite), and the rows added to the others (given with the
@@ -566,13 +569,16 @@ struct FingerprintIndex::Impl {
                 pending.data() + (range.second - pending.begin())};
     }
 
-    LookupFileTarget target() const { return {path, fingerprintVersion, maxRowsPerHash}; }
+    LookupFileTarget target() const {
+        return {path, fingerprintVersion, maxRowsPerHash, neighbourBits};
+    }
     FingerprintMapStamp currentStamp() const { return target().stampNow(db); }
     // Whether a lookup file made at `stamp` still gives this index's rows once the changes since
     // are looked up in SQLite.
     bool usable(const FingerprintMapStamp& stamp, const FingerprintMapStamp& now) const {
         return stamp.indexId == now.indexId && stamp.fingerprintVersion == now.fingerprintVersion &&
-               stamp.maxRowsPerHash == now.maxRowsPerHash && stamp.generation <= now.generation &&
+               stamp.maxRowsPerHash == now.maxRowsPerHash &&
+               stamp.neighbourBits == now.neighbourBits && stamp.generation <= now.generation &&
                std::int64_t(stamp.generation) + 1 >= meta("changes_from");
     }
 
@@ -742,13 +748,15 @@ std::string FingerprintIndex::lookupFilePath(const std::string& indexPath) {
     return indexPath + ".lookup";
 }
 
-std::unique_ptr<FingerprintIndex>
-FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxRowsPerHash) {
+std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path,
+                                                         int fingerprintVersion, int maxRowsPerHash,
+                                                         int neighbourBits) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->mapPath = lookupFilePath(path);
     impl->fingerprintVersion = fingerprintVersion;
     impl->maxRowsPerHash = maxRowsPerHash;
+    impl->neighbourBits = neighbourBits;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
 
@@ -998,6 +1006,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                 std::vector<std::uint32_t> fromSqlite;
                 try {
                     auto nextAdded = added.cbegin();
+                    FingerprintMap::Walk walk;
                     for (std::size_t k = 0; k < distinct.size(); ++k) {
                         const std::uint32_t hash = distinct[k];
                         mappedCount[k] = 0;
@@ -1009,7 +1018,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                             fromSqlite.push_back(hash);
                             continue;
                         }
-                        mapped[k] = map->rowsOf(hash, mappedCount[k]);
+                        mapped[k] = map->rowsOf(hash, mappedCount[k], walk);
                         if (!std::binary_search(changed.begin(), changed.end(), hash))
                             continue;
                         nextAdded = std::lower_bound(
