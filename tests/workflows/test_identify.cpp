@@ -246,6 +246,19 @@ private slots:
             found.push_back(std::uint32_t(i));
         });
         QCOMPARE(found, (std::vector<std::uint32_t>{1, 1}));
+        // A recording longer than one batch writes its rows at once (not pending), and they count
+        // as well, also once it is replaced.
+        std::vector<accord::IndexedLandmark> longOne = landmarks(11, 3);
+        for (std::uint32_t hash = 1000; hash < 1000 + (1 << 16); ++hash)
+            longOne.push_back({hash, 0, 10, 0});
+        index->add(accord::IndexedKind::Asset, "long", "", 1, longOne);
+        index->add(accord::IndexedKind::Asset, "f", "", 1, landmarks(11, 2));
+        QCOMPARE(rowsOf(11), cap);
+        index->add(accord::IndexedKind::Asset, "long", "", 1, landmarks(12, 1)); // replaced
+        index->add(accord::IndexedKind::Asset, "g", "", 1, landmarks(11, 3));
+        QCOMPARE(rowsOf(11), cap);
+        index->add(accord::IndexedKind::Asset, "h", "", 1, landmarks(11, 1));
+        QCOMPARE(rowsOf(11), 0);
     }
 
     void indexOfAnotherVersionEmptied() {
@@ -460,7 +473,8 @@ private slots:
             index->dump(); // every row written into the landmarks, as the first layout did
         }
         // As the first layout wrote it: the change above holds its hashes only.
-        QVERIFY(execute("ALTER TABLE changes DROP COLUMN stopped; ALTER TABLE changes DROP COLUMN "
+        QVERIFY(execute("DROP TABLE hash_counts; ALTER TABLE changes DROP COLUMN stopped; ALTER "
+                        "TABLE changes DROP COLUMN "
                         "replaced; ALTER TABLE changes DROP "
                         "COLUMN rows; DELETE FROM meta WHERE key = 'merged_through'; PRAGMA "
                         "user_version = 0;"));
