@@ -113,10 +113,10 @@ public:
     static constexpr std::int64_t kStopped = -1;
 
     HashCounts(sqlite3* db, const std::string& path)
-        : read_(db, "SELECT row_count FROM hash_counts WHERE hash = ?", path),
+        : db_(db), read_(db, "SELECT row_count FROM hash_counts WHERE hash = ?", path),
           add_(db,
                "INSERT INTO hash_counts (hash, row_count) VALUES (?, ?) ON CONFLICT (hash) DO "
-               "UPDATE SET row_count = row_count + excluded.row_count",
+               "UPDATE SET row_count = row_count + excluded.row_count WHERE row_count >= 0",
                path),
           stop_(db, "INSERT OR REPLACE INTO hash_counts (hash, row_count) VALUES (?, -1)", path) {}
 
@@ -127,12 +127,12 @@ public:
         read_.reset();
         return rows;
     }
-    // `rows` more (fewer when negative) under a hash that is not stopped.
-    void add(std::uint32_t hash, std::int64_t rows) {
-        if (rows == 0)
-            return;
+    // `rows` more (fewer when negative, never 0) under `hash`; false, and nothing counted, when
+    // it is stopped (a merge learns so in the same step).
+    bool add(std::uint32_t hash, std::int64_t rows) {
         add_.bind(1, std::int64_t(hash)).bind(2, rows).step();
         add_.reset();
+        return sqlite3_changes(db_) > 0;
     }
     void stop(std::uint32_t hash) {
         stop_.bind(1, std::int64_t(hash)).step();
@@ -140,6 +140,7 @@ public:
     }
 
 private:
+    sqlite3* db_;
     Statement read_, add_, stop_;
 };
 
@@ -278,9 +279,11 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
         const std::uint32_t hash = rows[first].hash;
         for (end = first; end < rows.size() && rows[end].hash == hash; ++end) {
         }
-        if (counts.of(hash) == HashCounts::kStopped)
+        // Counted first: one step both says whether the hash was stopped since and counts them.
+        if (!counts.add(hash, std::int64_t(end - first)))
             continue;
-        std::int64_t inserted = 0;
+        std::int64_t ignored = 0; // a row already stored (none expected: a recording's rows are
+                                  // either pending or stored)
         for (std::size_t i = first; i < end; ++i) {
             insert.bind(1, std::int64_t(hash))
                 .bind(2, std::int64_t(rows[i].recording))
@@ -289,9 +292,10 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
                 .bind(5, int(rows[i].pitchCents))
                 .step();
             insert.reset();
-            inserted += sqlite3_changes(db);
+            ignored += sqlite3_changes(db) == 0;
         }
-        counts.add(hash, inserted);
+        if (ignored)
+            counts.add(hash, -ignored);
     }
     Statement set(db, "UPDATE meta SET value = ? WHERE key = 'merged_through'", path);
     set.bind(1, generation).step();
@@ -962,7 +966,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                         insertRow(id, batch[i]);
                         inserted += sqlite3_changes(impl_->db);
                     }
-                counts.add(hash, inserted);
+                if (inserted)
+                    counts.add(hash, inserted);
             }
             batch.clear();
             pendingRows += change.rows.size();
