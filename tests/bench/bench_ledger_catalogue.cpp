@@ -154,9 +154,9 @@ std::string hashSpread(const accord::test::PostgresCluster& cluster) {
         int shift, bits;
     };
     // The fields of the hash (audio/dsp/src/fingerprint.cpp).
-    const Field fields[] = {{"interval 1", 0, 7}, {"interval 2", 7, 7}, {"ratio", 14, 4},
-                            {"register", 18, 4},  {"span", 22, 2},      {"loudest", 24, 2},
-                            {"quietest", 26, 2}};
+    const Field fields[] = {{"register", 0, 5}, {"interval 1", 5, 7}, {"interval 2", 12, 7},
+                            {"ratio", 19, 4},   {"span", 23, 2},      {"loudest", 25, 2},
+                            {"quietest", 27, 2}};
     std::vector<std::map<std::uint32_t, double>> perField(std::size(fields));
     double rows = 0, stoppedRows = 0, joint = 0, largest = 0;
     std::int64_t distinct = 0, stopped = 0;

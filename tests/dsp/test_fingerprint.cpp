@@ -8,6 +8,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -168,6 +169,34 @@ private slots:
         QVERIFY(inRange > 1000);
         QVERIFY2(survived > 0.65 * inRange,
                  qPrintable(QString("%1 of %2").arg(survived).arg(inRange)));
+    }
+
+    void aSemitoneOfPitchOrFivePercentOfSpeedKeepsEveryRegisterLookedUp() {
+        // A query looks up every register cell (whole tones) within 110 cents of its anchor, so
+        // an anchor moved by a semitone of pitch shift or 5% of speed change (85 cents) is still
+        // looked up under its indexed hash, whichever side of a cell's edge it lands on (version
+        // 4's half octaves, looked up in a neighbour only within 12 cents of an edge, lost about
+        // one landmark in six to a semitone: docs/IDENTIFY.md "Landmarks").
+        ACCORD_REQUIRE_MATERIAL(track, kTrack);
+        const auto mono = accord::test::soxFloats(track, {"trim", "0", "20", "channels", "1"});
+        const auto indexed =
+            accord::dsp::fingerprintSamples(mono, 44100, accord::dsp::FingerprintSide::Index);
+        QVERIFY(indexed.size() > 1000);
+        std::vector<std::uint32_t> hashes;
+        for (const int moved : {-100, -85, 85, 100}) {
+            std::size_t lost = 0;
+            for (const Landmark& l : indexed) {
+                Landmark query = l;
+                query.pitchCents = std::int16_t(l.pitchCents + moved);
+                hashes.clear();
+                accord::dsp::queryHashes(query, hashes);
+                lost += std::find(hashes.begin(), hashes.end(), l.hash) == hashes.end();
+            }
+            QVERIFY2(
+                lost == 0,
+                qPrintable(
+                    QString("%1 cents: %2 of %3 lost").arg(moved).arg(lost).arg(indexed.size())));
+        }
     }
 
     void recordingMatchesItself() {

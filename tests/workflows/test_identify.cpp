@@ -246,6 +246,19 @@ private slots:
             found.push_back(std::uint32_t(i));
         });
         QCOMPARE(found, (std::vector<std::uint32_t>{1, 1}));
+        // A recording longer than one batch writes its rows at once (not pending), and they count
+        // as well, also once it is replaced.
+        std::vector<accord::IndexedLandmark> longOne = landmarks(11, 3);
+        for (std::uint32_t hash = 1000; hash < 1000 + (1 << 16); ++hash)
+            longOne.push_back({hash, 0, 10, 0});
+        index->add(accord::IndexedKind::Asset, "long", "", 1, longOne);
+        index->add(accord::IndexedKind::Asset, "f", "", 1, landmarks(11, 2));
+        QCOMPARE(rowsOf(11), cap);
+        index->add(accord::IndexedKind::Asset, "long", "", 1, landmarks(12, 1)); // replaced
+        index->add(accord::IndexedKind::Asset, "g", "", 1, landmarks(11, 3));
+        QCOMPARE(rowsOf(11), cap);
+        index->add(accord::IndexedKind::Asset, "h", "", 1, landmarks(11, 1));
+        QCOMPARE(rowsOf(11), 0);
     }
 
     void indexOfAnotherVersionEmptied() {
@@ -281,10 +294,15 @@ private slots:
         const std::string path = dir.filePath("x.fingerprints").toStdString();
         constexpr int cap = 5;
         const int version = accord::dsp::fingerprint::kVersion;
-        auto index = accord::FingerprintIndex::open(path, version, cap);
+        // The hash's lowest bits as the fingerprint's register: neighbours share a bucket.
+        const int neighbourBits = accord::dsp::fingerprint::kRegisterBits;
+        auto index = accord::FingerprintIndex::open(path, version, cap, neighbourBits);
         std::mt19937 random(14);
-        // Spread over 28 bits as the fingerprint's hashes are, and few enough to collide.
-        auto hashOf = [](std::uint32_t n) { return (n * 104729u) & 0x0fffffffu; };
+        // Spread over 29 bits as the fingerprint's hashes are, and few enough to collide; in
+        // fours that differ only in their lowest bits, as the register cells a query asks.
+        auto hashOf = [&](std::uint32_t n) {
+            return ((n / 4 * 104729u) << neighbourBits | (n % 4) * 3) & 0x1fffffffu;
+        };
         auto recording = [&](std::uint32_t landmarks) {
             std::vector<accord::IndexedLandmark> all;
             for (std::uint32_t i = 0; i < landmarks; ++i)
@@ -330,7 +348,7 @@ private slots:
         QCOMPARE(fileIdentity(), made); // the few changed hashes came from SQLite
         // Another handle (another process) reads the same file and the same changes, and writes
         // while the first one keeps its mapping.
-        auto second = accord::FingerprintIndex::open(path, version, cap);
+        auto second = accord::FingerprintIndex::open(path, version, cap, neighbourBits);
         QVERIFY(sameRows(*second));
         second->add(accord::IndexedKind::Asset, "late", "", 1, recording(20)); // replaced
         second->add(accord::IndexedKind::Asset, "second", "", 1, recording(20));
@@ -455,7 +473,8 @@ private slots:
             index->dump(); // every row written into the landmarks, as the first layout did
         }
         // As the first layout wrote it: the change above holds its hashes only.
-        QVERIFY(execute("ALTER TABLE changes DROP COLUMN stopped; ALTER TABLE changes DROP COLUMN "
+        QVERIFY(execute("DROP TABLE hash_counts; ALTER TABLE changes DROP COLUMN stopped; ALTER "
+                        "TABLE changes DROP COLUMN "
                         "replaced; ALTER TABLE changes DROP "
                         "COLUMN rows; DELETE FROM meta WHERE key = 'merged_through'; PRAGMA "
                         "user_version = 0;"));

@@ -157,7 +157,8 @@ double streamLandmarks(const std::string& path, dsp::FingerprintSide side,
 
 std::unique_ptr<FingerprintIndex> openFingerprintIndex(const Registry& registry) {
     return FingerprintIndex::open(FingerprintIndex::pathBeside(registry.path()),
-                                  dsp::fingerprint::kVersion, dsp::fingerprint::kMaxRowsPerHash);
+                                  dsp::fingerprint::kVersion, dsp::fingerprint::kMaxRowsPerHash,
+                                  dsp::fingerprint::kRegisterBits);
 }
 
 std::vector<IndexedLandmark> fingerprintFile(const std::string& path, double* seconds,

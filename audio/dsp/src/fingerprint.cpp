@@ -31,26 +31,33 @@ constexpr int kMaxSpan = 48;            // 0.77 s
 constexpr double kTargetCents = 1800;   // later peaks within 1.5 octaves of the anchor
 constexpr double kReferenceHz = 100;
 
-// Hash cells (docs/IDENTIFY.md "Landmarks"): pitch differences in half semitones up to two octaves
-// either way, the time ratio of the middle peak in as many cells as the span's octave resolves,
-// the first peak's pitch in sixths of an octave, the span's octave.
+// Hash cells (docs/IDENTIFY.md "Landmarks"): the first peak's pitch in whole tones (the lowest
+// bits, so the cells a query reaches lie side by side in the lookup file), pitch differences in
+// half semitones up to two octaves either way, the time ratio of the middle peak in as many cells
+// as the span's octave resolves, the span's octave.
 constexpr double kIntervalCell = 50;  // cents
 constexpr int kIntervalCells = 97;    // -24..+24 semitones
-constexpr double kRegisterCell = 600; // cents
-constexpr double kEdgeMargin = 0.02;  // of a cell: query its neighbour too
+constexpr double kRegisterCell = 200; // cents
+constexpr int kRegisterCells = 32;    // up to 6400 cents above 100 Hz: past kHighBin
+// A query looks up every register cell within this of its anchor: a semitone of pitch shift or 5%
+// of speed change moves the anchor less, so no landmark is lost to a register edge.
+constexpr double kRegisterReach = 110; // cents
+constexpr double kEdgeMargin = 0.02;   // of a cell: query its neighbour too
 constexpr int kQuantities = 5;
-constexpr int kRatio = 2, kSpanOctave = 4; // indexes of those quantities
+constexpr int kRegister = 0, kRatio = 3, kSpanOctave = 4; // indexes of those quantities
 constexpr int kSpanOctaves = 4;
 // A query cut at another sample than the recording's frames moves a peak by up to a frame: 1/span
 // of the ratio, so a short span resolves fewer cells (4-8 frames: halves; 32-48: twelfths).
 constexpr int kRatioCellsOfSpan[kSpanOctaves] = {2, 4, 8, 12};
-constexpr int kFieldBits[kQuantities] = {7, 7, 4, 4, 2};
-constexpr int kCellCount[kQuantities] = {kIntervalCells, kIntervalCells, 12, 16, kSpanOctaves};
+constexpr int kFieldBits[kQuantities] = {kRegisterBits, 7, 7, 4, 2};
+constexpr int kCellCount[kQuantities] = {kRegisterCells, kIntervalCells, kIntervalCells, 12,
+                                         kSpanOctaves};
+static_assert(kRegisterCells == 1 << kRegisterBits, "the register fills its bits");
 
 // Above the cells' fields: which of the three peaks is the loudest (1..3) and which the quietest
 // (1..3); a near tie (within 1 dB) is looked up the other way too.
-constexpr int kLoudestShift = 24;
-constexpr int kQuietestShift = 26;
+constexpr int kLoudestShift = 25;
+constexpr int kQuietestShift = 27;
 constexpr float kStrengthTie = 0.23f; // ln power: 1 dB
 
 struct Peak {
@@ -70,9 +77,9 @@ Cells cellsOf(const Peak& a, const Peak& b, const Peak& c, double middle) {
     const double half = (kIntervalCells - 1) / 2.0;
     const double span = double(c.frame - a.frame);
     const double octave = std::log2(span / kMinSpan);
-    return {(b.cents - a.cents) / kIntervalCell + half, (c.cents - b.cents) / kIntervalCell + half,
-            ratioCells(middle, std::min(kSpanOctaves - 1, int(octave))), a.cents / kRegisterCell,
-            octave};
+    return {a.cents / kRegisterCell, (b.cents - a.cents) / kIntervalCell + half,
+            (c.cents - b.cents) / kIntervalCell + half,
+            ratioCells(middle, std::min(kSpanOctaves - 1, int(octave))), octave};
 }
 
 std::uint32_t hashOf(const int (&cells)[kQuantities]) {
@@ -99,11 +106,11 @@ int edgeBits(double cell) {
 }
 
 // Two bits per quantity, in the order of the hash's fields; the ratio's are left to queryHashes
-// (its cells depend on the span's octave looked up).
+// (its cells depend on the span's octave looked up), and the register has its reach instead.
 std::uint16_t edgesOf(const Cells& c) {
     std::uint16_t edges = 0;
     for (int q = 0; q < kQuantities; ++q)
-        if (q != kRatio)
+        if (q != kRatio && q != kRegister)
             edges |= std::uint16_t(edgeBits(c[std::size_t(q)]) << (2 * q));
     return edges;
 }
@@ -372,6 +379,14 @@ void queryHashes(const Landmark& landmark, std::vector<std::uint32_t>& out) {
     for (int q = 0; q < kQuantities; ++q)
         counts[q] = optionsOf(fieldOf(landmark.hash, q), landmark.nearEdges >> (2 * q) & 3,
                               kCellCount[q], options[q]);
+    // The register: every cell within kRegisterReach of the anchor, in increasing order (they
+    // are neighbours in the lookup file).
+    counts[kRegister] = 0;
+    for (int cell =
+             std::max(0, int(std::floor((landmark.pitchCents - kRegisterReach) / kRegisterCell)));
+         cell < kRegisterCells && cell * kRegisterCell <= landmark.pitchCents + kRegisterReach;
+         ++cell)
+        options[kRegister][counts[kRegister]++] = cell;
     // The ratio's cells for each span octave looked up.
     int ratioOptions[3][3];
     int ratioCounts[3];

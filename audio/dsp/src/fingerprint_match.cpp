@@ -23,6 +23,7 @@ constexpr int kMinVotes = 4;
 constexpr int kMinLandmarks = 10;            // agreeing query landmarks before a match is reported
 constexpr int kMinFrames = 6;                // distinct query frames they start in
 constexpr double kMinLandmarksPerSecond = 1; // of the matched stretch, past kMinLandmarks seconds
+constexpr std::size_t kHashesPerLookup = 1 << 14; // a 5 s query is one batch (~5,500 hashes)
 // The confidence: the probability that a match is right, by logistic regression on ln(onsets) and
 // ln(agreeing landmarks) over the bench's candidates (scripts/fit-identify-confidence.py;
 // docs/IDENTIFY.md "Confidence").
@@ -303,24 +304,32 @@ std::optional<Cell> bestCell(const std::vector<const Hit*>& hits, std::vector<co
 std::vector<LandmarkMatch> matchLandmarks(const std::vector<Landmark>& query,
                                           const LandmarkLookup& lookup,
                                           std::vector<LandmarkMatch>* candidates) {
+    // Looked up a batch of hashes at a time: what a lookup holds per hash then stays bounded
+    // however long the query (a two-minute window of a long import), docs/IDENTIFY.md "Long files".
     std::vector<std::uint32_t> hashes;
     std::vector<std::uint32_t> owners; // query landmark of each hash
+    std::vector<Hit> hits;
+    const auto lookUpBatch = [&] {
+        lookup(hashes, [&](std::size_t index, const LandmarkHit& found) {
+            const Landmark& q = query[owners[index]];
+            const double speed = double(found.span) / q.span;
+            const double logSpeed = std::log(speed);
+            const double pitch = double(q.pitchCents) - found.pitchCents;
+            if (std::abs(logSpeed) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
+                return;
+            hits.push_back({found.recording, owners[index], double(q.frame), double(found.frame),
+                            speed, logSpeed, std::min(0.1, 1.5 / q.span + kSpeedStep), pitch,
+                            double(q.frame) + q.span});
+        });
+        hashes.clear();
+        owners.clear();
+    };
     for (std::size_t i = 0; i < query.size(); ++i) {
         queryHashes(query[i], hashes);
         owners.resize(hashes.size(), std::uint32_t(i));
+        if (hashes.size() >= kHashesPerLookup || i + 1 == query.size())
+            lookUpBatch();
     }
-    std::vector<Hit> hits;
-    lookup(hashes, [&](std::size_t index, const LandmarkHit& found) {
-        const Landmark& q = query[owners[index]];
-        const double speed = double(found.span) / q.span;
-        const double logSpeed = std::log(speed);
-        const double pitch = double(q.pitchCents) - found.pitchCents;
-        if (std::abs(logSpeed) > kMaxSpeedChange || std::abs(pitch) > kMaxPitchCents)
-            return;
-        hits.push_back({found.recording, owners[index], double(q.frame), double(found.frame), speed,
-                        logSpeed, std::min(0.1, 1.5 / q.span + kSpeedStep), pitch,
-                        double(q.frame) + q.span});
-    });
 
     // Per recording (its hits together: small sorts that stay in cache), skipping a recording
     // hit by fewer distinct query landmarks than a match needs.

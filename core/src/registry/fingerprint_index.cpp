@@ -73,12 +73,18 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('changes_from', 0);
 // added are written into `landmarks` later, many recordings' at once in hash order
 // (`merged_through`: the changes after it are pending, their rows kept in `changes` only; docs/
 // IDENTIFY.md "Index"). The changes written before it have neither: every hash of theirs counts
-// as replaced, as it did, and their rows are in `landmarks`.
+// as replaced, as it did, and their rows are in `landmarks`. 2: each hash's count of rows in
+// `landmarks` (`hash_counts`, -1 for a stopped hash), so the stop-list's check before a hash's
+// rows are added reads one small row instead of up to the cap's rows of the landmarks' B-tree
+// (docs/IDENTIFY.md "Index").
 const char* const kLayoutMigrations[] = {
     "ALTER TABLE changes ADD COLUMN stopped BLOB; ALTER TABLE changes ADD COLUMN replaced BLOB; "
     "ALTER TABLE changes ADD COLUMN rows BLOB; "
     "INSERT OR IGNORE INTO meta (key, value) SELECT 'merged_through', value FROM meta WHERE key "
     "= 'generation';",
+    "CREATE TABLE hash_counts (hash INTEGER PRIMARY KEY, row_count INTEGER NOT NULL); "
+    "INSERT INTO hash_counts (hash, row_count) SELECT hash, CASE WHEN min(recording) = 0 THEN -1 "
+    "ELSE count(*) END FROM landmarks GROUP BY hash;",
 };
 constexpr int kLayoutVersion = int(std::size(kLayoutMigrations));
 
@@ -98,6 +104,45 @@ IndexedRecording recordingFrom(const Statement& s) {
 }
 
 constexpr std::int64_t kStoppedRecording = 0;
+
+// Each hash's count of rows in `landmarks` (layout 2): the stop-list's check reads it instead of
+// the hash's rows. Written as the rows are: by a merge of pending rows (in hash order, many at
+// once), a long recording's batches, a recording replaced and a hash stopped.
+class HashCounts {
+public:
+    static constexpr std::int64_t kStopped = -1;
+
+    HashCounts(sqlite3* db, const std::string& path)
+        : db_(db), read_(db, "SELECT row_count FROM hash_counts WHERE hash = ?", path),
+          add_(db,
+               "INSERT INTO hash_counts (hash, row_count) VALUES (?, ?) ON CONFLICT (hash) DO "
+               "UPDATE SET row_count = row_count + excluded.row_count WHERE row_count >= 0",
+               path),
+          stop_(db, "INSERT OR REPLACE INTO hash_counts (hash, row_count) VALUES (?, -1)", path) {}
+
+    // The rows `landmarks` holds under `hash` (0 for a hash never seen), or kStopped.
+    std::int64_t of(std::uint32_t hash) {
+        read_.bind(1, std::int64_t(hash));
+        const std::int64_t rows = read_.step() ? read_.integer(0) : 0;
+        read_.reset();
+        return rows;
+    }
+    // `rows` more (fewer when negative, never 0) under `hash`; false, and nothing counted, when
+    // it is stopped (a merge learns so in the same step).
+    bool add(std::uint32_t hash, std::int64_t rows) {
+        add_.bind(1, std::int64_t(hash)).bind(2, rows).step();
+        add_.reset();
+        return sqlite3_changes(db_) > 0;
+    }
+    void stop(std::uint32_t hash) {
+        stop_.bind(1, std::int64_t(hash)).step();
+        stop_.reset();
+    }
+
+private:
+    sqlite3* db_;
+    Statement read_, add_, stop_;
+};
 
 constexpr const char* kRecordingColumns =
     "SELECT id, kind, registry_id, pcm_sha256, seconds, landmarks FROM recordings ";
@@ -225,7 +270,7 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
     std::vector<std::size_t> runStarts;
     readAddedRows(db, path, merged, generation, rows, runStarts);
     mergeSortedRuns(rows, runStarts);
-    Statement stopped(db, "SELECT 1 FROM landmarks WHERE hash = ? AND recording = 0", path);
+    HashCounts counts(db, path);
     Statement insert(db,
                      "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                      "VALUES (?, ?, ?, ?, ?)",
@@ -234,11 +279,11 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
         const std::uint32_t hash = rows[first].hash;
         for (end = first; end < rows.size() && rows[end].hash == hash; ++end) {
         }
-        stopped.bind(1, std::int64_t(hash));
-        const bool isStopped = stopped.step();
-        stopped.reset();
-        if (isStopped)
+        // Counted first: one step both says whether the hash was stopped since and counts them.
+        if (!counts.add(hash, std::int64_t(end - first)))
             continue;
+        std::int64_t ignored = 0; // a row already stored (none expected: a recording's rows are
+                                  // either pending or stored)
         for (std::size_t i = first; i < end; ++i) {
             insert.bind(1, std::int64_t(hash))
                 .bind(2, std::int64_t(rows[i].recording))
@@ -247,7 +292,10 @@ void mergePendingRows(sqlite3* db, const std::string& path) {
                 .bind(5, int(rows[i].pitchCents))
                 .step();
             insert.reset();
+            ignored += sqlite3_changes(db) == 0;
         }
+        if (ignored)
+            counts.add(hash, -ignored);
     }
     Statement set(db, "UPDATE meta SET value = ? WHERE key = 'merged_through'", path);
     set.bind(1, generation).step();
@@ -258,6 +306,7 @@ struct LookupFileTarget {
     std::string indexPath;
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
+    int neighbourBits = 0;
 
     FingerprintMapStamp stampNow(sqlite3* db) const { return stampAt(db, "generation"); }
     // What a file made from `landmarks` holds: the rows through `merged_through` (the changes
@@ -268,7 +317,8 @@ struct LookupFileTarget {
     FingerprintMapStamp stampAt(sqlite3* db, const char* generationKey) const {
         return {std::uint64_t(metaValue(db, indexPath, "index_id")),
                 std::uint64_t(metaValue(db, indexPath, generationKey)),
-                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash)};
+                std::uint32_t(fingerprintVersion), std::uint32_t(maxRowsPerHash),
+                std::uint32_t(neighbourBits)};
     }
 };
 
@@ -463,6 +513,7 @@ struct FingerprintIndex::Impl {
     sqlite3* db = nullptr;
     int fingerprintVersion = 0;
     int maxRowsPerHash = 0;
+    int neighbourBits = 0;
     std::unique_ptr<FingerprintMap> map;
     // Since the map's generation: the hashes changed, those of them stopped (no rows), those that
     // lost rows otherwise (read from SQLite), and the rows added to the others (given with the
@@ -533,7 +584,7 @@ struct FingerprintIndex::Impl {
     }
     // Inside a write transaction: every landmark and recording gone, every lookup file stale.
     void empty() const {
-        exec("DELETE FROM landmarks; DELETE FROM recordings;");
+        exec("DELETE FROM landmarks; DELETE FROM hash_counts; DELETE FROM recordings;");
         const std::int64_t generation = nextGeneration();
         forgetChangesThrough(generation);
         setMeta("merged_through", generation);
@@ -566,13 +617,16 @@ struct FingerprintIndex::Impl {
                 pending.data() + (range.second - pending.begin())};
     }
 
-    LookupFileTarget target() const { return {path, fingerprintVersion, maxRowsPerHash}; }
+    LookupFileTarget target() const {
+        return {path, fingerprintVersion, maxRowsPerHash, neighbourBits};
+    }
     FingerprintMapStamp currentStamp() const { return target().stampNow(db); }
     // Whether a lookup file made at `stamp` still gives this index's rows once the changes since
     // are looked up in SQLite.
     bool usable(const FingerprintMapStamp& stamp, const FingerprintMapStamp& now) const {
         return stamp.indexId == now.indexId && stamp.fingerprintVersion == now.fingerprintVersion &&
-               stamp.maxRowsPerHash == now.maxRowsPerHash && stamp.generation <= now.generation &&
+               stamp.maxRowsPerHash == now.maxRowsPerHash &&
+               stamp.neighbourBits == now.neighbourBits && stamp.generation <= now.generation &&
                std::int64_t(stamp.generation) + 1 >= meta("changes_from");
     }
 
@@ -742,13 +796,15 @@ std::string FingerprintIndex::lookupFilePath(const std::string& indexPath) {
     return indexPath + ".lookup";
 }
 
-std::unique_ptr<FingerprintIndex>
-FingerprintIndex::open(const std::string& path, int fingerprintVersion, int maxRowsPerHash) {
+std::unique_ptr<FingerprintIndex> FingerprintIndex::open(const std::string& path,
+                                                         int fingerprintVersion, int maxRowsPerHash,
+                                                         int neighbourBits) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->mapPath = lookupFilePath(path);
     impl->fingerprintVersion = fingerprintVersion;
     impl->maxRowsPerHash = maxRowsPerHash;
+    impl->neighbourBits = neighbourBits;
     impl->db = sqlite::openDatabase(path, "fingerprint index");
     impl->exec("PRAGMA journal_mode = WAL");
 
@@ -819,14 +875,18 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
         const std::int64_t generation = impl_->nextGeneration();
         std::int64_t part = 0;
         Change change;
+        HashCounts counts(impl_->db, impl_->path);
         if (old) {
             // (A hash it helped stop stays stopped until a rebuild.)
-            Statement hashes(
-                impl_->db, "SELECT DISTINCT hash FROM landmarks WHERE recording = ? ORDER BY hash",
-                impl_->path);
+            Statement hashes(impl_->db,
+                             "SELECT hash, count(*) FROM landmarks WHERE recording = ? GROUP BY "
+                             "hash ORDER BY hash",
+                             impl_->path);
             hashes.bind(1, old->id);
-            while (hashes.step())
+            while (hashes.step()) {
                 change.hashes.push_back(std::uint32_t(hashes.integer(0)));
+                counts.add(change.hashes.back(), -hashes.integer(1));
+            }
             change.replaced = change.hashes;
             impl_->recordChanges(generation, part++, change);
             Statement drop(impl_->db, "DELETE FROM landmarks WHERE recording = ?", impl_->path);
@@ -848,8 +908,6 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                       "INSERT OR IGNORE INTO landmarks (hash, recording, frame, span, pitch) "
                       "VALUES (?, ?, ?, ?, ?)",
                       impl_->path);
-        Statement stored(impl_->db, "SELECT recording FROM landmarks WHERE hash = ? LIMIT ?",
-                         impl_->path);
         Statement stop(impl_->db, "DELETE FROM landmarks WHERE hash = ?", impl_->path);
         constexpr std::size_t kBatch = 1 << 16; // 768 KiB
         std::vector<IndexedLandmark> batch;
@@ -872,15 +930,8 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                 const std::uint32_t hash = batch[first].hash;
                 for (end = first; end < batch.size() && batch[end].hash == hash; ++end) {
                 }
-                std::int64_t rows = 0;
-                bool stopped = false;
-                stored.bind(1, std::int64_t(hash)).bind(2, impl_->maxRowsPerHash + 1);
-                while (!stopped && stored.step()) {
-                    stopped = stored.integer(0) == kStoppedRecording;
-                    ++rows;
-                }
-                stored.reset();
-                if (stopped)
+                std::int64_t rows = counts.of(hash);
+                if (rows == HashCounts::kStopped)
                     continue;
                 const auto [pendingFirst, pendingEnd] = impl_->pendingOf(hash);
                 rows += pendingEnd - pendingFirst;
@@ -903,14 +954,20 @@ IndexedRecording FingerprintIndex::add(IndexedKind kind, const std::string& regi
                     stop.bind(1, std::int64_t(hash)).step();
                     stop.reset();
                     insertRow(kStoppedRecording, IndexedLandmark{});
+                    counts.stop(hash);
                     continue;
                 }
+                std::int64_t inserted = 0;
                 for (std::size_t i = first; i < end; ++i)
-                    if (rowsPending)
+                    if (rowsPending) {
                         change.rows.push_back({hash, std::uint32_t(id), batch[i].frame,
                                                batch[i].span, batch[i].pitchCents});
-                    else
+                    } else {
                         insertRow(id, batch[i]);
+                        inserted += sqlite3_changes(impl_->db);
+                    }
+                if (inserted)
+                    counts.add(hash, inserted);
             }
             batch.clear();
             pendingRows += change.rows.size();
@@ -998,6 +1055,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                 std::vector<std::uint32_t> fromSqlite;
                 try {
                     auto nextAdded = added.cbegin();
+                    FingerprintMap::Walk walk;
                     for (std::size_t k = 0; k < distinct.size(); ++k) {
                         const std::uint32_t hash = distinct[k];
                         mappedCount[k] = 0;
@@ -1009,7 +1067,7 @@ void FingerprintIndex::Impl::lookup(const std::vector<std::uint32_t>& hashes,
                             fromSqlite.push_back(hash);
                             continue;
                         }
-                        mapped[k] = map->rowsOf(hash, mappedCount[k]);
+                        mapped[k] = map->rowsOf(hash, mappedCount[k], walk);
                         if (!std::binary_search(changed.begin(), changed.end(), hash))
                             continue;
                         nextAdded = std::lower_bound(

@@ -3,8 +3,9 @@
 // Layout: a 64-byte header; a directory of 2^bits + 1 buckets (each: where its records start, in
 // 32-bit words, and a checksum of its words); then the records bucket by bucket, in hash order
 // within a bucket, each the hash, its row count and its rows. A hash's bucket is the top bits of
-// the hash times a large odd number: the hashes' own top bits are few and skewed (the peaks'
-// order and common intervals), which left 5% of the buckets holding every row.
+// the hash (less its lowest `neighbourBits`) times a large odd number: the hashes' own top bits
+// are few and skewed (the peaks' order and common intervals), which left 5% of the buckets holding
+// every row.
 
 #include "fingerprint_map.h"
 
@@ -23,12 +24,12 @@ namespace accord {
 
 namespace {
 
-constexpr char kMagic[8] = {'A', 'C', 'F', 'P', 'M', 'A', 'P', '1'};
+constexpr char kMagic[8] = {'A', 'C', 'F', 'P', 'M', 'A', 'P', '2'};
 constexpr std::uint32_t kMaxBucketBits = 21; // a directory of 16 MiB at most
 constexpr std::uint32_t kWordsPerRow = sizeof(MappedLandmarkRow) / 4;
 
-std::uint64_t bucketOf(std::uint32_t hash, std::uint32_t bucketBits) {
-    return std::uint32_t(hash * 0x9e3779b1u) >> (32 - bucketBits);
+std::uint64_t bucketOf(std::uint32_t hash, std::uint32_t bucketBits, std::uint32_t neighbourBits) {
+    return std::uint32_t((hash >> neighbourBits) * 0x9e3779b1u) >> (32 - bucketBits);
 }
 
 struct Header {
@@ -38,7 +39,7 @@ struct Header {
     std::uint64_t indexId;
     std::uint64_t generation;
     std::uint32_t bucketBits;
-    std::uint32_t unused;
+    std::uint32_t neighbourBits;
     std::uint64_t dataWords;
     std::uint64_t rows;
     std::uint64_t checksum; // of the bytes above
@@ -96,13 +97,15 @@ std::unique_ptr<FingerprintMap> FingerprintMap::open(const std::string& path) {
     std::memcpy(&header, mapped, sizeof(header));
     if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0 ||
         header.checksum != headerChecksum(header) || header.bucketBits < 1 ||
-        header.bucketBits > kMaxBucketBits || header.dataWords > (map->bytes_ / 4) ||
+        header.bucketBits > kMaxBucketBits || header.neighbourBits >= 32 ||
+        header.dataWords > (map->bytes_ / 4) ||
         sizeof(Header) + directoryBytes(header.bucketBits) + header.dataWords * 4 != map->bytes_)
         return nullptr;
     map->stamp_ = {header.indexId, header.generation, header.fingerprintVersion,
-                   header.maxRowsPerHash};
+                   header.maxRowsPerHash, header.neighbourBits};
     map->rows_ = header.rows;
     map->bucketBits_ = header.bucketBits;
+    map->neighbourBits_ = header.neighbourBits;
     map->buckets_ = std::uint64_t(1) << header.bucketBits;
     map->directory_ =
         reinterpret_cast<const std::uint32_t*>(static_cast<const char*>(mapped) + sizeof(Header));
@@ -115,17 +118,21 @@ FingerprintMap::~FingerprintMap() {
     ::munmap(mapped_, bytes_);
 }
 
-const MappedLandmarkRow* FingerprintMap::rowsOf(std::uint32_t hash, std::size_t& count) const {
+const MappedLandmarkRow* FingerprintMap::rowsOf(std::uint32_t hash, std::size_t& count,
+                                                Walk& walk) const {
     count = 0;
-    const std::uint64_t bucket = bucketOf(hash, bucketBits_);
+    const std::uint64_t bucket = bucketOf(hash, bucketBits_, neighbourBits_);
     const std::uint64_t start = directory_[2 * bucket], end = directory_[2 * bucket + 2];
-    if (start > end || end > dataWords_)
-        throw FingerprintMapDamaged("a bucket out of bounds");
-    Checksum sum(bucket);
-    sum.add(data_ + start, std::size_t(end - start));
-    if (std::uint32_t(sum.value()) != directory_[2 * bucket + 1])
-        throw FingerprintMapDamaged("a bucket's checksum does not match");
-    for (std::uint64_t at = start; at < end;) {
+    if (bucket != walk.bucket) {
+        if (start > end || end > dataWords_)
+            throw FingerprintMapDamaged("a bucket out of bounds");
+        Checksum sum(bucket);
+        sum.add(data_ + start, std::size_t(end - start));
+        if (std::uint32_t(sum.value()) != directory_[2 * bucket + 1])
+            throw FingerprintMapDamaged("a bucket's checksum does not match");
+        walk = {bucket, start};
+    }
+    for (std::uint64_t& at = walk.at; at < end;) {
         if (end - at < 2 || (end - at - 2) / kWordsPerRow < data_[at + 1])
             throw FingerprintMapDamaged("a record runs past its bucket");
         const std::uint32_t stored = data_[at], rows = data_[at + 1];
@@ -149,6 +156,7 @@ void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& sta
     header.maxRowsPerHash = stamp.maxRowsPerHash;
     header.indexId = stamp.indexId;
     header.generation = stamp.generation;
+    header.neighbourBits = stamp.neighbourBits;
 
     // About four rows a bucket: a lookup checks and walks a few records of one bucket.
     header.bucketBits = 4;
@@ -162,7 +170,8 @@ void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& sta
     // First scan: each bucket's size in words, from which every bucket's place follows.
     countRows([&](std::uint32_t hash, std::uint32_t count) {
         header.rows += count;
-        std::uint32_t& words = directory[2 * bucketOf(hash, header.bucketBits) + 1];
+        std::uint32_t& words =
+            directory[2 * bucketOf(hash, header.bucketBits, header.neighbourBits) + 1];
         const std::uint64_t grown = words + 2 + std::uint64_t(count) * kWordsPerRow;
         if (grown > UINT32_MAX)
             throw BadInput(path + ": the fingerprint lookup file would pass 16 GiB");
@@ -185,7 +194,7 @@ void writeFingerprintMap(const std::string& path, const FingerprintMapStamp& sta
     std::uint32_t* record = nullptr; // the record being filled: its count grows row by row
     std::uint32_t recordHash = 0;
     eachRow([&](std::uint32_t hash, const MappedLandmarkRow& row) {
-        const std::uint64_t b = bucketOf(hash, header.bucketBits);
+        const std::uint64_t b = bucketOf(hash, header.bucketBits, header.neighbourBits);
         std::uint32_t& next = directory[2 * b + 1];
         if (!record || hash != recordHash) {
             if (next + std::uint64_t(2) > directory[2 * b + 2])

@@ -16,12 +16,15 @@
 namespace accord {
 
 // What a lookup file was made from: which index (its random id), at which of its writes (the
-// generation), for which fingerprint version and cap.
+// generation), for which fingerprint version and cap, and how many of the hash's lowest bits a
+// bucket leaves out (a field whose neighbouring values one query asks together, so they lie side
+// by side in one bucket: docs/IDENTIFY.md "The lookup file").
 struct FingerprintMapStamp {
     std::uint64_t indexId = 0;
     std::uint64_t generation = 0;
     std::uint32_t fingerprintVersion = 0;
     std::uint32_t maxRowsPerHash = 0;
+    std::uint32_t neighbourBits = 0;
 };
 
 // One landmark row as the file holds it (12 bytes; the hash is its record's).
@@ -49,9 +52,15 @@ public:
 
     const FingerprintMapStamp& stamp() const { return stamp_; }
     std::uint64_t rows() const { return rows_; }
+    // Where the last lookup left off: lookups in increasing hash order that fall in the same
+    // bucket check its checksum once and walk on from there.
+    struct Walk {
+        std::uint64_t bucket = UINT64_MAX; // checked
+        std::uint64_t at = 0;              // the first record not below the last hash asked
+    };
     // The rows stored under `hash` (count 0 when none). Throws FingerprintMapDamaged when its
     // bucket fails its checksum or its bounds.
-    const MappedLandmarkRow* rowsOf(std::uint32_t hash, std::size_t& count) const;
+    const MappedLandmarkRow* rowsOf(std::uint32_t hash, std::size_t& count, Walk& walk) const;
 
 private:
     FingerprintMap() = default;
@@ -60,6 +69,7 @@ private:
     FingerprintMapStamp stamp_;
     std::uint64_t rows_ = 0;
     std::uint32_t bucketBits_ = 0;
+    std::uint32_t neighbourBits_ = 0;
     std::uint64_t buckets_ = 0;
     const std::uint32_t* directory_ = nullptr; // per bucket: start (in words), checksum
     const std::uint32_t* data_ = nullptr;

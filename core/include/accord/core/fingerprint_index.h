@@ -69,9 +69,11 @@ public:
     // keeps none (a stop-list: such a hash carries little evidence, and reading its rows would
     // make a query's work grow with the hours indexed; docs/IDENTIFY.md "Index"). An index made
     // by another `fingerprintVersion` or cap is emptied (its landmarks would not match this
-    // version's). Throws BadInput naming the file.
+    // version's). The hash's lowest `neighbourBits` hold a field whose neighbouring values one
+    // query asks together: the lookup file keeps such hashes side by side (docs/IDENTIFY.md "The
+    // lookup file"). Throws BadInput naming the file.
     static std::unique_ptr<FingerprintIndex> open(const std::string& path, int fingerprintVersion,
-                                                  int maxRowsPerHash);
+                                                  int maxRowsPerHash, int neighbourBits = 0);
     ~FingerprintIndex();
     FingerprintIndex(const FingerprintIndex&) = delete;
     FingerprintIndex& operator=(const FingerprintIndex&) = delete;

@@ -22,8 +22,12 @@ constexpr int kRate = 8000;    // Hz: the analysis domain (mono)
 constexpr int kFftSize = 1024; // 128 ms
 constexpr int kHop = 128;      // 16 ms: one frame
 constexpr double kFrameSeconds = double(kHop) / kRate;
-constexpr int kVersion = 4; // bumped whenever landmarks change: an index of another version is
+constexpr int kVersion = 5; // bumped whenever landmarks change: an index of another version is
                             // rebuilt (docs/IDENTIFY.md "Index")
+// The hash's lowest bits hold the anchor's register, which a query looks up in neighbouring cells:
+// the lookup file keeps the hashes that differ only there in one bucket, side by side
+// (docs/IDENTIFY.md "The lookup file").
+constexpr int kRegisterBits = 5;
 // A hash given more landmarks than this keeps none in the index and yields nothing to queries (a
 // stop-list, as audfprint's and Panako's caps): its rows carry little evidence, and without the
 // cap a query's work grows with every hour indexed (docs/IDENTIFY.md "Queries").
