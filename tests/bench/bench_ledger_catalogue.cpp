@@ -6,7 +6,8 @@
 // conditions (tests/bench/identify_queries.h, as bench_identify makes them: whole files, 10 s and
 // 5 s excerpts, mixes at 0 and +6 dB, MP3, resampled, speed, pitch, stretch),
 // ACCORD_BENCH_QUERIES of each (default 20), for recall and query time (median, 95th percentile),
-// and ACCORD_BENCH_UNRELATED unrelated 5 s queries (default 500), for false matches; the draw's
+// and ACCORD_BENCH_UNRELATED unrelated 5 s queries (default 500; a list gives one number per
+// size, the last for the sizes past it), for false matches; the draw's
 // seed is ACCORD_BENCH_SEED (20). Recordings: the first 12 hyperrogue tracks, registered (so local
 // identify's second look reads their audio as the ledger's reads their claims), then, to grow, the
 // same tracks played backwards at speeds from 0.8 to 1.2 (as bench_identify grows its index:
@@ -21,10 +22,11 @@
 // answer differently is named, and how the rows spread over the hashes is printed at each size
 // (the stop-list's share, each hash field's entropy). Each ledger query's server CPU is its
 // backend's (the process serving the bench's connection, read by its CPU clock). With
-// ACCORD_BENCH_CATALOGUE_BEFORE=1 the 5 s conditions and the unrelated queries are also asked of
-// the ledger with the server's stop-list empty and kept so (migration 5 set aside for that pass:
-// every stopped hash's rows sent for the client to drop, as before it), alternating which pass goes
-// first by condition, so the two are measured at one size and load (docs/LEDGER.md "Measured").
+// ACCORD_BENCH_CATALOGUE_FIRST_READER=1 the clean 5 s excerpts and the unrelated queries are also
+// asked of the ledger as the first reader of every stopped hash they meet (the server's stop-list
+// entries of the query's hashes taken out before each: their rows sent, and listed again by the
+// query), alternating which pass goes first by condition, so the two are measured at one size and
+// load (docs/LEDGER.md "Measured").
 
 #include "accord/audio/audio_file.h"
 #include "accord/core/crypto.h"
@@ -142,8 +144,9 @@ std::vector<dsp::Landmark> queryLandmarks(const std::string& path) {
 
 // How the catalogue's rows spread over its hashes (docs/IDENTIFY.md "The stop-list as the
 // catalogue grows"): distinct hashes, those past the cap and their share of the rows, the largest,
-// and the entropy in bits of each of the hash's fields and of the whole hash, over the rows.
-std::string hashSpread(const accord::test::PostgresCluster& cluster) {
+// and the entropy in bits of each of the hash's fields and of the whole hash, over the rows;
+// `pastTheCap` the number of hashes past the cap.
+std::string hashSpread(const accord::test::PostgresCluster& cluster, std::int64_t& pastTheCap) {
     const QString counts = cluster.psql(
         QString("SELECT hash, count(*) FROM ledger_landmarks WHERE fingerprint_version = %1 "
                 "GROUP BY hash")
@@ -178,6 +181,7 @@ std::string hashSpread(const accord::test::PostgresCluster& cluster) {
     }
     for (const double n : rowsPerHash)
         joint -= n / rows * std::log2(n / rows);
+    pastTheCap = stopped;
     char text[256];
     std::snprintf(text, sizeof text,
                   "%lld distinct hashes, %lld (%.1f%%) past the cap holding %.1f%% of the rows, "
@@ -216,7 +220,11 @@ int main(int argc, char** argv) {
     const double localHours = bench::envNumber("ACCORD_BENCH_CATALOGUE_LOCAL_HOURS",
                                                *std::max_element(sizes.begin(), sizes.end()));
     const int perCondition = int(bench::envNumber("ACCORD_BENCH_QUERIES", 20));
-    const int unrelatedCount = int(bench::envNumber("ACCORD_BENCH_UNRELATED", 500));
+    // Unrelated queries per size, the last number for every size past the list's end (e.g.
+    // "500,500,200": fewer at the large sizes, whose queries take longest).
+    const std::vector<double> unrelatedPerSize = bench::envNumbers("ACCORD_BENCH_UNRELATED", "500");
+    const int unrelatedCount =
+        int(*std::max_element(unrelatedPerSize.begin(), unrelatedPerSize.end()));
     // The bench's own psql calls without JIT, as the catalogue's connection runs
     // (ledger::Catalogue), so the server's time printed for a lookup is the one identify sees.
     qputenv("PGOPTIONS", "-c jit=off");
@@ -236,7 +244,7 @@ int main(int argc, char** argv) {
                                    .psql("SELECT pid FROM pg_stat_activity WHERE backend_type = "
                                          "'client backend' AND pid <> pg_backend_pid()")
                                    .toLong());
-    const bool askBefore = bench::envNumber("ACCORD_BENCH_CATALOGUE_BEFORE", 0) != 0;
+    const bool askFirstReader = bench::envNumber("ACCORD_BENCH_CATALOGUE_FIRST_READER", 0) != 0;
     const KeyPair owner = generateKeyPair();
     const std::string ownerKey = toHex(owner.publicKey);
 
@@ -314,8 +322,10 @@ int main(int argc, char** argv) {
     const std::string explained = conditions[2].second.front().file; // a clean 5 s excerpt
 
     std::printf("bench_ledger_catalogue: PostgreSQL at %s; local side up to %g h; %d queries a "
-                "condition, %d unrelated\n",
-                url.c_str(), localHours, perCondition, unrelatedCount);
+                "condition, %s unrelated\n",
+                url.c_str(), localHours, perCondition,
+                std::getenv("ACCORD_BENCH_UNRELATED") ? std::getenv("ACCORD_BENCH_UNRELATED")
+                                                      : "500");
     // The growth recordings, fingerprinted a batch ahead on another thread while the last is
     // pushed: every track in turn, each round at its own speed, in the golden ratio's steps as
     // bench_identify's (no two rounds share one; steps of 1/97 repeated every 25 hours).
@@ -332,7 +342,10 @@ int main(int argc, char** argv) {
     std::size_t grown = 0;
     std::future<std::vector<Grown>> coming = std::async(std::launch::async, growthBatch, grown);
     std::deque<Grown> ready;
-    for (const double target : sizes) {
+    for (std::size_t size = 0; size < sizes.size(); ++size) {
+        const double target = sizes[size];
+        const auto unrelatedHere =
+            std::size_t(unrelatedPerSize[std::min(size, unrelatedPerSize.size() - 1)]);
         growLocal = target <= localHours;
         while (hours < target) {
             if (ready.empty()) {
@@ -376,32 +389,37 @@ int main(int argc, char** argv) {
             "ms | 95th pct ms | CPU median ms "
             "|%s\n|---|---|---|---|---|---|---|---|---|---|---|---|"
             "---|%s\n",
-            askBefore ? " stop-list emptied: ledger found | wrong | median ms | 95th pct ms | CPU "
-                        "median ms | server CPU median ms |"
-                      : "",
-            askBefore ? "---|---|---|---|---|---|" : "");
+            askFirstReader ? " first reader: ledger found | wrong | median ms | 95th pct ms | CPU "
+                             "median ms | server CPU median ms |"
+                           : "",
+            askFirstReader ? "---|---|---|---|---|---|" : "");
         std::vector<std::string> differences; // the queries the two sides answer differently
-        // The server's stop-list set aside for the pass as before migration 5 (an empty one in
-        // its place, that keeps nothing the client lists), and put back.
-        auto emptyStopList = [&](bool empty) {
-            const char* sql =
-                empty ? "ALTER TABLE ledger_stopped_hashes RENAME TO ledger_stopped_hashes_kept; "
-                        "CREATE TABLE ledger_stopped_hashes (LIKE ledger_stopped_hashes_kept "
-                        "INCLUDING ALL); CREATE FUNCTION bench_keep_nothing() RETURNS TRIGGER "
-                        "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$; CREATE TRIGGER "
-                        "keep_nothing BEFORE INSERT ON ledger_stopped_hashes FOR EACH ROW "
-                        "EXECUTE FUNCTION bench_keep_nothing()"
-                      : "DROP TABLE ledger_stopped_hashes; DROP FUNCTION bench_keep_nothing(); "
-                        "ALTER TABLE ledger_stopped_hashes_kept RENAME TO ledger_stopped_hashes";
-            if (cluster.psql(sql).isNull())
-                std::printf("bench_ledger_catalogue: setting the stop-list %s failed\n",
-                            empty ? "aside" : "back");
+        // The server's stop-list entries of a query's hashes taken out, so that query is their
+        // first reader: it is sent every stopped hash's rows and lists them again itself.
+        auto unlistHashesOf = [&](const bench::Query& q) {
+            QString hashes;
+            for (const std::uint32_t h : queryHashes(q.file))
+                hashes += (hashes.isEmpty() ? "" : ",") + QString::number(std::int32_t(h));
+            if (cluster
+                    .psql("DELETE FROM ledger_stopped_hashes WHERE hash = ANY('{" + hashes +
+                          "}'::int[])")
+                    .isNull())
+                std::printf("bench_ledger_catalogue: unlisting %s's hashes failed\n",
+                            q.file.c_str());
+        };
+        auto listedCount = [&] {
+            return cluster.psql("SELECT count(*) FROM ledger_stopped_hashes").toLongLong();
         };
         for (std::size_t c = 0; c < conditions.size(); ++c) {
-            const auto& [condition, queries] = conditions[c];
-            Side onLedger, local, beforeStopList;
+            const auto& [condition, allQueries] = conditions[c];
             const bool mixes = condition.find("mixed") != std::string::npos;
             const bool unrelated = c + 1 == conditions.size();
+            const std::vector<bench::Query> queries(
+                allQueries.begin(),
+                allQueries.begin() + std::ptrdiff_t(unrelated
+                                                        ? std::min(unrelatedHere, allQueries.size())
+                                                        : allQueries.size()));
+            Side onLedger, local, firstReader;
             auto trackOfId = [&](const std::string& id) {
                 const auto t = trackOf.find(id);
                 return t == trackOf.end() ? -1 : t->second;
@@ -443,18 +461,27 @@ int main(int argc, char** argv) {
                 return condition + ", " + q.file + " (track " + std::to_string(q.recording) +
                        " at " + std::to_string(q.offset) + " s)";
             };
-            // The pass with the stop-list emptied, for the 5 s conditions and the unrelated.
-            const bool passBefore = askBefore && (condition.rfind("5 s", 0) == 0 || unrelated);
-            std::vector<std::vector<int>> byLedgerBefore(queries.size());
-            auto askBeforeStopList = [&] {
-                emptyStopList(true);
-                for (std::size_t i = 0; i < queries.size(); ++i)
-                    byLedgerBefore[i] = measure(beforeStopList, queries[i], true,
-                                                [&] { return onLedgerFound(queries[i]); });
-                emptyStopList(false);
+            // The pass as the first reader of every stopped hash a query meets, for the clean 5 s
+            // excerpts and the unrelated queries. Every entry it takes out is listed again by the
+            // query itself, so the list must not be shorter after the pass.
+            const bool passFirstReader =
+                askFirstReader && (condition == "5 s excerpt" || unrelated);
+            std::vector<std::vector<int>> byFirstReader(queries.size());
+            auto askAsFirstReader = [&] {
+                const long long listedBefore = listedCount();
+                for (std::size_t i = 0; i < queries.size(); ++i) {
+                    unlistHashesOf(queries[i]);
+                    byFirstReader[i] = measure(firstReader, queries[i], true,
+                                               [&] { return onLedgerFound(queries[i]); });
+                }
+                const long long listedAfter = listedCount();
+                if (listedAfter < listedBefore) // it may list more: hashes no query met before
+                    std::printf("bench_ledger_catalogue: the first readers' pass left %lld "
+                                "hashes listed where there were %lld\n",
+                                listedAfter, listedBefore);
             };
-            if (passBefore && c % 2 == 1)
-                askBeforeStopList();
+            if (passFirstReader && c % 2 == 1)
+                askAsFirstReader();
             std::vector<std::vector<int>> byLedgerNow(queries.size());
             for (std::size_t i = 0; i < queries.size(); ++i) {
                 const bench::Query& q = queries[i];
@@ -501,14 +528,14 @@ int main(int argc, char** argv) {
                             trackOfId(catalogue.recording(m.recording).fields.pcmSha256) ==
                             q.recording;
             }
-            if (passBefore && c % 2 == 0)
-                askBeforeStopList();
-            if (passBefore)
+            if (passFirstReader && c % 2 == 0)
+                askAsFirstReader();
+            if (passFirstReader)
                 for (std::size_t i = 0; i < queries.size(); ++i)
-                    if (byLedgerBefore[i] != byLedgerNow[i])
-                        differences.push_back(
-                            describe(queries[i]) + ": ledger " + names(byLedgerNow[i]) +
-                            ", with the stop-list emptied " + names(byLedgerBefore[i]));
+                    if (byFirstReader[i] != byLedgerNow[i])
+                        differences.push_back(describe(queries[i]) + ": ledger " +
+                                              names(byLedgerNow[i]) + ", as the first reader " +
+                                              names(byFirstReader[i]));
             auto figures = [](const Side& side) {
                 char text[160];
                 std::snprintf(text, sizeof text, "%d | %.1f | %.1f | %.1f", side.wrong,
@@ -531,9 +558,9 @@ int main(int argc, char** argv) {
                 std::printf("%d | %s |", local.found, figures(local).c_str());
             else
                 std::printf("not grown past %g h | | | | |", localHours);
-            if (passBefore)
-                std::printf(" %d | %s |", beforeStopList.found, figures(beforeStopList).c_str());
-            else if (askBefore)
+            if (passFirstReader)
+                std::printf(" %d | %s |", firstReader.found, figures(firstReader).c_str());
+            else if (askFirstReader)
                 std::printf(" | | | | | |");
             std::printf("\n");
         }
@@ -584,9 +611,14 @@ int main(int argc, char** argv) {
                         "5 %s; now %s\n",
                         int(hashes.count(',') + 1), before.c_str(), now.c_str());
         }
-        std::printf("stop-list at %.1f h: %s; listed on the server by the queries: %s\n", hours,
-                    hashSpread(cluster).c_str(),
-                    qPrintable(cluster.psql("SELECT count(*) FROM ledger_stopped_hashes")));
+        std::int64_t pastTheCap = 0;
+        const std::string spread = hashSpread(cluster, pastTheCap);
+        std::printf("stop-list at %.1f h: %s\n", hours, spread.c_str());
+        // On a line of its own, beside the count it is a share of (docs/LEDGER.md "The list the
+        // queries made").
+        std::printf("the server's stop-list at %.1f h, listed by this run's readers: %lld of the "
+                    "%lld hashes past the cap\n",
+                    hours, listedCount(), static_cast<long long>(pastTheCap));
         std::fflush(stdout);
     }
     std::system(("rm -rf '" + scratch + "'").c_str());

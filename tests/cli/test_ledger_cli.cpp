@@ -744,6 +744,17 @@ private slots:
                               .arg(kept)
                               .arg(dsp::fingerprint::kVersion))
                     .isNull());
+        // Nor among true ones: the check runs over every entry a statement stores (migration 6),
+        // and the statement is refused whole.
+        QVERIFY(server
+                    .psql(QString("INSERT INTO ledger_stopped_hashes SELECT h, %1, 48 FROM "
+                                  "unnest('{%2,%3,%4}'::int[]) h")
+                              .arg(dsp::fingerprint::kVersion)
+                              .arg(*stopped.begin())
+                              .arg(kept)
+                              .arg(*stopped.rbegin()))
+                    .isNull());
+        QCOMPARE(server.psql("SELECT count(*) FROM ledger_stopped_hashes"), QString("0"));
         // The rows the server sends for `hashes` to a client of that cap.
         auto rowsSentFor = [&](const QString& hashes, int cap) {
             const QString rows =
