@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -55,6 +56,15 @@ std::vector<float> runLive(dsp::StreamProcessor& live, const std::vector<float>&
 
 dsp::VoiceFeatures analyse(const std::vector<float>& samples) {
     return dsp::analyseVoice(dsp::resample(samples, kRate, dsp::analysis::kSampleRate));
+}
+
+// The live output for `input`, its latency removed: sample n answers input sample n.
+std::vector<float> alignedOutput(models::LiveVoice& live, const std::vector<float>& input) {
+    std::vector<float> padded = input;
+    padded.resize(input.size() + std::size_t(live.latencyFrames()), 0.0f);
+    std::vector<float> out = runLive(live, padded, 0);
+    out.erase(out.begin(), out.begin() + live.latencyFrames());
+    return out;
 }
 
 } // namespace
@@ -161,18 +171,46 @@ private Q_SLOTS:
     void outputFollowsThePitchAndLevel() {
         models::LiveVoice live(*model_);
         live.prepare(kRate, kMaxBlock);
-        std::vector<float> padded = voice_;
-        padded.resize(voice_.size() + std::size_t(live.latencyFrames()), 0.0f);
-        std::vector<float> out = runLive(live, padded, 0);
-        out.erase(out.begin(), out.begin() + live.latencyFrames()); // aligned with the input
         const dsp::VoiceFeatures in = analyse(voice_);
-        const dsp::VoiceFeatures sung = analyse(out);
+        const dsp::VoiceFeatures sung = analyse(alignedOutput(live, voice_));
         const double cents = dsp::medianCentsError(in, sung);
         const double correlation = test::levelCorrelation(in, sung);
         qInfo("live output vs input: median pitch error %.1f cents, level correlation %.3f", cents,
               correlation);
         QVERIFY(cents >= 0 && cents < 30);
         QVERIFY(correlation > 0.9);
+    }
+
+    // A high voice's speech glides: the live output follows them instead of lagging them
+    // (docs/ARCHITECTURE.md "Voice model", "Live voicing"). The untrained model sings the f0 it
+    // is given, so this measures the live analysis' f0 through the synthesis, without a network's
+    // own errors. Median cents over frames voiced in both, mean over four of bench_live_voice's
+    // held-out clips: 9.7 when the f0 sung was the followed measurement, 7.4 carried forward to
+    // its placement (each clip 8.4 / 9.6 / 10.2 / 10.6 -> 7.4 / 7.2 / 7.6 / 7.4). No timing: the
+    // figures are deterministic.
+    void aHighVoicesGlidesAreKeptLive() {
+        const char* const clips[] = {
+            "fillets-cs/wreck/cs/pot-m-zima.ogg",
+            "fillets-cs/share/blackjokes/cs/smrt-m-6.ogg",
+            "fillets-cs/hardware/cs/pz-m-pocitace.ogg",
+            "fillets-cs/corals/cs/re-m-rozveselit.ogg",
+        };
+        double sum = 0;
+        for (const char* clip : clips) {
+            ACCORD_REQUIRE_MATERIAL(path, clip);
+            const auto media = audio::loadMedia(path.toStdString(), kRate);
+            const std::vector<float> input(media->channels[0].begin(), media->channels[0].end());
+            models::LiveVoice live(*model_);
+            live.prepare(kRate, kMaxBlock);
+            const double cents =
+                dsp::medianCentsError(analyse(input), analyse(alignedOutput(live, input)));
+            qInfo("%s: live pitch kept within %.1f cents (median)", clip, cents);
+            QVERIFY2(cents >= 0, clip);
+            sum += cents;
+        }
+        const double mean = sum / std::size(clips);
+        qInfo("mean over the clips: %.1f cents", mean);
+        QVERIFY2(mean < 8.5, qPrintable(QString::number(mean)));
     }
 
     // Render == playback: the engine's worker and the render's inline run give the same samples.

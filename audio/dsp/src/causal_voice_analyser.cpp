@@ -113,8 +113,16 @@ void CausalVoiceAnalyser::analyseFrame() {
     recentVoiced_[slot] = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold;
     recentLogF0_[slot] =
         static_cast<float>(std::log2(std::max(static_cast<double>(measured), 1.0)));
-    if (voiced)
-        heldF0_ = f0Follower_.follow(f0, estimate.periodicity, continuing);
+    if (voiced) {
+        f0Follower_.follow(f0, estimate.periodicity, continuing);
+        // The estimate describes the middle of the samples yin compared: the span and a period
+        // before it, the newest kPlacementLag after the placement. The f0 sung is the followed
+        // one carried forward to the placement (docs/ARCHITECTURE.md "Voice model", "Live
+        // voicing": without it the live output lagged the voice's glides).
+        const double period = kSampleRate / static_cast<double>(f0Follower_.levelHz());
+        const double ageFrames = ((CausalYin::kSpan + period) / 2 - kPlacementLag) / kHop;
+        heldF0_ = f0Follower_.ahead(ageFrames);
+    }
     frame_.f0Hz = heldF0_;
     frame_.measuredF0Hz = voiced ? f0 : 0.0f;
     frame_.periodicity = estimate.periodicity;

@@ -441,7 +441,7 @@ PitchEstimate CausalYin::estimate(const float* history) {
     return estimate;
 }
 
-float CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
+void CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
     const double measured = 1200.0 * std::log2(static_cast<double>(f0Hz));
     const double predicted = cents_ + slope_;
     const double residual = measured - predicted;
@@ -449,14 +449,28 @@ float CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
         (std::abs(residual) > kF0FollowStepCents && periodicity >= kF0FollowStepPeriodicity)) {
         cents_ = measured;
         slope_ = 0;
-    } else {
-        const double trust = std::clamp(
-            (periodicity - kF0FollowTrustedFrom) / (1.0 - kF0FollowTrustedFrom), 0.0, 1.0);
-        const double gain = kF0FollowFloorGain + (1.0 - kF0FollowFloorGain) * trust;
-        cents_ = predicted + gain * residual;
-        slope_ += kF0FollowSlopeGain * gain * residual;
+        leadSlope_ = 0;
+        return;
     }
+    const double periodsInSpan = CausalYin::kSpan * static_cast<double>(f0Hz) / kSampleRate;
+    const double floor = std::clamp(kF0FollowFloorGain * periodsInSpan / kF0FollowNoisyPeriods,
+                                    kF0FollowFloorGain, 1.0);
+    const double trust =
+        std::clamp((periodicity - kF0FollowTrustedFrom) / (1.0 - kF0FollowTrustedFrom), 0.0, 1.0);
+    const double gain = floor + (1.0 - floor) * trust;
+    cents_ = predicted + gain * residual;
+    slope_ += kF0FollowSlopeGain * gain * residual;
+    // The lead's slope is smoothed as noisy measurements are: carried a frame ahead, the raw
+    // slope's noise made a low voice's f0 jitter more than the follower had taken out.
+    leadSlope_ += floor * (slope_ - leadSlope_);
+}
+
+float CausalF0Follower::levelHz() const {
     return static_cast<float>(std::exp2(cents_ / 1200.0));
+}
+
+float CausalF0Follower::ahead(double frames) const {
+    return static_cast<float>(std::exp2((cents_ + frames * leadSlope_) / 1200.0));
 }
 
 double midiOf(double hz) {

@@ -12,13 +12,14 @@
 //   thresholds and a periodicity that lasts (CausalYin's over 24 ms, weighted towards the newest),
 //   with hysteresis (kSustainedVoicingThreshold and the thresholds beside it); octave errors
 //   repaired by the offline rule against the kOctaveRepairFrames frames before (no look-ahead,
-//   so no single-frame blip fix); the f0 sung followed through the measurements' jitter
-//   (CausalF0Follower; the measurement itself kept in measuredF0Hz); an unvoiced frame holds the
-//   last voiced f0;
+//   so no single-frame blip fix); the f0 sung followed through the measurements' jitter and
+//   carried along its slope from the middle of yin's span to the placement (CausalF0Follower; the
+//   measurement itself kept in measuredF0Hz); an unvoiced frame holds the last voiced f0;
 // - MFCCs: exactly the offline ones of the 32 ms window ending at the newest sample (the
 //   offline frame n - 1), so timbre lags its placement by 14 ms.
-// Level and pitch describe a few ms before the placement (tests/dsp/test_offline_vs_causal.cpp
-// measures how closely all of it agrees with the offline features).
+// The level and the measured pitch describe a few ms before the placement
+// (tests/dsp/test_offline_vs_causal.cpp measures how closely all of it agrees with the offline
+// features).
 //
 // Threads: construct off the real-time thread (it allocates and initialises the shared tables);
 // push() never allocates, locks or frees.

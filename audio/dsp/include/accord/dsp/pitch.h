@@ -136,25 +136,35 @@ private:
 // (docs/ARCHITECTURE.md "Voice model", "Live voicing"). 8 ms hold about one period of a low voice,
 // whose length varies from period to period by a percent or more: frame to frame the measured f0
 // jitters by tens of cents where offline, over 32 ms, it does not. An alpha-beta filter on log f0
-// (a level and a slope, so a glide is followed without lag) takes each measurement with a gain
-// that grows with its periodicity: kF0FollowFloorGain up to kF0FollowTrustedFrom, 1 at
-// periodicity 1. A clear measurement more than kF0FollowStepCents off the prediction is a new
-// note: taken as it is.
+// (a level and a slope) takes each measurement with a gain that grows with its periodicity (1 at
+// periodicity 1) from a floor set by the periods CausalYin's span holds: kF0FollowFloorGain for a
+// voice of up to kF0FollowNoisyPeriods (~128 Hz), in proportion above (a high voice's measurement,
+// over two periods, is taken nearly as it is: followed like a low one's, it lagged). A clear
+// measurement more than kF0FollowStepCents off the prediction is a new note: taken as it is.
+// A measurement describes the middle of the span it was read from, a period or so before the
+// frame it is sung at: ahead() carries the level that far along the slope (smoothed as the level
+// is), so the f0 sung does not lag the voice's glides.
 class CausalF0Follower {
 public:
     static constexpr double kF0FollowTrustedFrom = 0.6;     // periodicity
-    static constexpr double kF0FollowFloorGain = 0.4;       // of the residual, at and under it
+    static constexpr double kF0FollowFloorGain = 0.3;       // of the residual, at and under it,
+    static constexpr double kF0FollowNoisyPeriods = 0.8;    // for periods in the span up to this
     static constexpr double kF0FollowSlopeGain = 0.15;      // of the weighted residual, per frame
     static constexpr double kF0FollowStepCents = 200;       // a jump this large and
     static constexpr double kF0FollowStepPeriodicity = 0.8; // this clear is a new note
 
     // One voiced frame's measured f0 and periodicity; `continuing` when the frame before it was
-    // voiced too (else the measurement starts the track). Returns the f0 to sing.
-    float follow(float f0Hz, float periodicity, bool continuing);
+    // voiced too (else the measurement starts the track).
+    void follow(float f0Hz, float periodicity, bool continuing);
+    // The followed f0 at the measurement's own instant.
+    float levelHz() const;
+    // The followed f0 `frames` analysis hops after the measurement's instant.
+    float ahead(double frames) const;
 
 private:
-    double cents_ = 0; // log f0, in cents
-    double slope_ = 0; // cents per frame
+    double cents_ = 0;     // log f0, in cents
+    double slope_ = 0;     // cents per frame
+    double leadSlope_ = 0; // the slope smoothed for ahead()
 };
 
 } // namespace accord::dsp
