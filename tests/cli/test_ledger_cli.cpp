@@ -19,6 +19,7 @@
 #include "accord/workflows/ledger_catalogue.h"
 #include "accord/workflows/ledger_sync.h"
 
+#include "near_match_hashes.h"
 #include "postgres_cluster.h"
 #include "raw_sql.h"
 #include "test_support.h"
@@ -28,7 +29,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <map>
 #include <random>
 #include <set>
 
@@ -695,27 +695,11 @@ private slots:
         std::vector<accord::ledger::SignedFingerprints> claims{
             claimOf(accord::generateKeyPair(), "Ada", seconds, landmarks)};
         // Its hashes stopped but those of its landmarks anchored at four onsets of the query's
-        // part (fewer than the six a match needs), as tests/workflows/test_identify.cpp
-        // `nearMatchFoundAgainInItsOwnAudio` does: enough left for a near match, too few for a
-        // match. (Keeping one hash in N left version 5's query either a match or no candidate:
-        // its hits agree nearly all.)
-        const auto frameAt = [](double seconds) {
-            return std::uint32_t(seconds / dsp::fingerprint::kFrameSeconds);
-        };
-        std::map<std::uint32_t, int> landmarksAtOnset; // inside the query's part, edges left out
-        for (const accord::IndexedLandmark& l : landmarks)
-            if (l.frame > frameAt(11) && l.frame + l.span < frameAt(14))
-                ++landmarksAtOnset[l.frame];
-        std::vector<std::pair<int, std::uint32_t>> onsets; // (landmarks, frame), most first
-        for (const auto& [frame, count] : landmarksAtOnset)
-            onsets.push_back({count, frame});
-        std::sort(onsets.rbegin(), onsets.rend());
-        QVERIFY(onsets.size() >= 4);
-        std::set<std::uint32_t> keptHashes;
-        for (std::size_t i = 0; i < 4; ++i)
-            for (const accord::IndexedLandmark& l : landmarks)
-                if (l.frame == onsets[i].second)
-                    keptHashes.insert(l.hash);
+        // part: enough left for a near match, too few for a match. (Keeping one hash in N left
+        // version 5's query either a match or no candidate: its hits agree nearly all.)
+        const std::set<std::uint32_t> keptHashes =
+            accord::test::hashesAtFourBusiestOnsets(landmarks, 11, 14);
+        QVERIFY(!keptHashes.empty());
         std::set<std::uint32_t> stopped;
         for (const accord::IndexedLandmark& l : landmarks)
             if (!keptHashes.count(l.hash))

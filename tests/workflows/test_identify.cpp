@@ -13,6 +13,7 @@
 #include "accord/workflows/identify.h"
 #include "accord/workflows/import.h"
 
+#include "near_match_hashes.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -638,23 +639,8 @@ private slots:
         QVERIFY(!query.isEmpty());
         const std::vector<accord::IndexedLandmark> own =
             accord::workflows::fingerprintFile(accord::test::materialFile(kCaves).toStdString());
-        std::map<std::uint32_t, int> landmarksAtOnset; // inside the excerpt, its edges left out
-        const auto excerptFrame = [](double seconds) {
-            return std::uint32_t(seconds / accord::dsp::fingerprint::kFrameSeconds);
-        };
-        for (const accord::IndexedLandmark& l : own)
-            if (l.frame > excerptFrame(31) && l.frame + l.span < excerptFrame(34))
-                ++landmarksAtOnset[l.frame];
-        std::vector<std::pair<int, std::uint32_t>> onsets; // (landmarks, frame), most first
-        for (const auto& [frame, count] : landmarksAtOnset)
-            onsets.push_back({count, frame});
-        std::sort(onsets.rbegin(), onsets.rend());
-        QVERIFY(onsets.size() >= 4);
-        std::set<std::uint32_t> kept;
-        for (std::size_t i = 0; i < 4; ++i)
-            for (const accord::IndexedLandmark& l : own)
-                if (l.frame == onsets[i].second)
-                    kept.insert(l.hash);
+        const std::set<std::uint32_t> kept = accord::test::hashesAtFourBusiestOnsets(own, 31, 34);
+        QVERIFY(!kept.empty());
         std::set<std::uint32_t> stopped;
         std::vector<accord::IndexedLandmark> sharing;
         for (const accord::IndexedLandmark& l : own)
