@@ -524,6 +524,17 @@ std::vector<int> noteStates(const std::vector<double>& pitch, const std::vector<
     return states;
 }
 
+// Whether `values[at]` is the peak of its +-2 frames (a tie goes to the earliest), as a flux or a
+// disagreement peak must be to mark one repeated note.
+template <typename Value>
+bool peakOfItsNeighbours(const std::vector<Value>& values, std::int64_t at) {
+    const auto size = static_cast<std::int64_t>(values.size());
+    for (std::int64_t k = std::max<std::int64_t>(0, at - 2); k <= std::min(size - 1, at + 2); ++k)
+        if (values[k] > values[at] || (values[k] == values[at] && k < at))
+            return false;
+    return true;
+}
+
 } // namespace
 
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
@@ -595,11 +606,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         if (t - 1 - first < kShortestNoteFrames || end - t < kShortestNoteFrames ||
             flux[t] < kReattackFluxDb)
             return false;
-        for (std::int64_t k = std::max<std::int64_t>(0, t - 2); k <= std::min(count - 1, t + 2);
-             ++k)
-            if (flux[k] > flux[t] || (flux[k] == flux[t] && k < t))
-                return false;
-        return true;
+        return peakOfItsNeighbours(flux, t);
     };
 
     // The harmonics' disagreement over [first, end) of a run of `pitch`
@@ -617,14 +624,7 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
     // A peak of at least `threshold` at `at` (indices from the run's first frame), over +-2 frames.
     const auto restartAt = [&](const std::vector<double>& incoherence, std::int64_t at,
                                double threshold) {
-        const auto size = static_cast<std::int64_t>(incoherence.size());
-        if (incoherence[at] < threshold)
-            return false;
-        for (std::int64_t k = std::max<std::int64_t>(0, at - 2); k <= std::min(size - 1, at + 2);
-             ++k)
-            if (incoherence[k] > incoherence[at] || (incoherence[k] == incoherence[at] && k < at))
-                return false;
-        return true;
+        return incoherence[at] >= threshold && peakOfItsNeighbours(incoherence, at);
     };
 
     // Runs of one note state, split at repeated notes: [first, end) with their pitch.
