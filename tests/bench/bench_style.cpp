@@ -40,6 +40,7 @@
 #include "accord/models/style_model.h"
 #include "accord/workflows/style.h"
 
+#include "line_tempo.h"
 #include "note_matching.h"
 
 #include <nlohmann/json.hpp>
@@ -218,7 +219,8 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
             score += accord::test::scoreNotes(played, heard);
             const accord::audio::TranscriptionTiming timing =
                 accord::audio::transcriptionTiming(notes);
-            timings.push_back({timing, line.tempo.front().bpm, line.beatsPerBar, line.beatUnit});
+            timings.push_back(
+                {timing, accord::test::tempoAtFirstNote(line), line.beatsPerBar, line.beatUnit});
             transcribed.push_back(accord::audio::melodyFromTranscription(notes, timing));
         }
     });
@@ -231,12 +233,19 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     // metre read wrong moves its bar positions. With ten lines or more the model validates on
     // every tenth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
     // their loss.
-    std::printf("  their timing read / their file's (* the style model's validation lines):\n");
-    for (size_t i = 0; i < timings.size(); ++i)
+    std::printf(
+        "  their timing read / their file's at the first note (* the style model's validation "
+        "lines):\n");
+    int atOwnTempo = 0;
+    for (size_t i = 0; i < timings.size(); ++i) {
+        atOwnTempo += accord::test::tempoClass(timings[i].read.bpm, timings[i].bpm) == 0;
         std::printf("  %c line %2zu: %6.1f bpm %d/%d, file %6.1f bpm %d/%d\n",
                     i % 10 == 9 ? '*' : ' ', i, timings[i].read.bpm, timings[i].read.beatsPerBar,
                     timings[i].read.beatUnit, timings[i].bpm, timings[i].beatsPerBar,
                     timings[i].beatUnit);
+    }
+    std::printf("  read at their own tempo within 4%%: %d of %zu lines\n", atOwnTempo,
+                timings.size());
     return transcribed;
 }
 

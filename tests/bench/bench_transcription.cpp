@@ -26,6 +26,7 @@
 #include "accord/dsp/transcription.h"
 
 #include "bench_common.h"
+#include "line_tempo.h"
 #include "note_matching.h"
 
 #include <dirent.h>
@@ -42,6 +43,8 @@
 
 using namespace accord;
 using accord::test::NoteScore;
+using accord::test::tempoAtFirstNote;
+using accord::test::tempoClass;
 using accord::test::TimedNote;
 
 namespace {
@@ -90,17 +93,6 @@ struct Take {
     std::string wav;
     double bpm; // the tune's tempo at its first note
 };
-
-// A tempo read as `estimate` against the tune's `bpm`: 0 within 4%, 1 within 4% of a power-of-two
-// multiple (the beat read at another level of the metre), 2 otherwise.
-constexpr double kTempoTolerance = 0.04;
-int tempoClass(double estimate, double bpm) {
-    const double octaves = std::log2(estimate / bpm);
-    const double offMultiple = std::abs(octaves - std::round(octaves));
-    if (std::abs(octaves) <= std::log2(1 + kTempoTolerance))
-        return 0;
-    return offMultiple <= std::log2(1 + kTempoTolerance) ? 1 : 2;
-}
 
 struct TempoCount {
     int classes[3] = {0, 0, 0};
@@ -175,14 +167,6 @@ std::vector<dsp::TranscribedNote> playedNotesOf(const Melody& melody) {
         played.push_back({onset, onset + 0.1, note.pitch, 100});
     }
     return played;
-}
-
-double tempoAtFirstNote(const Melody& melody) {
-    double bpm = melody.tempo.front().bpm;
-    for (const TempoChange& change : melody.tempo)
-        if (change.beat <= melody.notes.front().start)
-            bpm = change.bpm;
-    return bpm;
 }
 
 // aubionotes with `settings` (its command-line options); its lines are "pitch onset offset" (a
