@@ -327,7 +327,11 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // that one. A beat no long note falls on, where half of it is strongly marked (and groups
     // by two, not as a compound beat's eighths), is twice as fast; one where twice it is
     // strongly marked, twice as slow.
-    double bpm = octaveNearest(60 / unitSeconds, kCentralBpm);
+    // A unit of three grid steps whose steps pair up rather than group by three is a dotted
+    // note (a dotted hornpipe's dotted eighth and sixteenth), not a beat with triplets in it: the
+    // beat is then a power of two of the steps, not of the unit (4:3 too fast otherwise).
+    const bool dottedUnit = division == 3 && !groupsByThree[1];
+    double bpm = octaveNearest(60 / (dottedUnit ? stepSeconds : unitSeconds), kCentralBpm);
     const long beatSteps = std::lround(60 / bpm / stepSeconds);
     const auto evidenceAt = [&](long levelSize) {
         const auto found = twoStepEvidence.find(levelSize);
@@ -353,15 +357,18 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
             return std::nullopt;
         return *twoBeats - accentOf(steps, velocities, beat, stepSeconds).value_or(0);
     };
-    const long chosenSteps = std::lround(60 / bpm / stepSeconds);
-    const std::optional<double> chosenFit = accentFit(chosenSteps);
+    // A beat shorter than a grid step (a slow line whose most common gap is two of its beats
+    // at the preferred tempo) has no accents of its own to weigh: 0 steps, only the beat twice
+    // as long, one step, is tried below (docs/NOTES.md "The beat's octave from the accents").
+    const long chosenSteps = 60 / bpm < stepSeconds ? 0 : std::lround(60 / bpm / stepSeconds);
+    const std::optional<double> chosenFit = chosenSteps > 0 ? accentFit(chosenSteps) : std::nullopt;
     // A beat whose own two-beat level is clearly accented already explains the accents: halving
     // its tempo would take a bar accent for a two-beat one (docs/NOTES.md "The beat").
     const std::optional<double> chosenTwoBeats =
-        accentOf(steps, velocities, 2 * chosenSteps, stepSeconds);
+        chosenSteps > 0 ? accentOf(steps, velocities, 2 * chosenSteps, stepSeconds) : std::nullopt;
     double bestFit = chosenFit ? *chosenFit + kAccentMargin : -HUGE_VAL;
     double accentBpm = bpm;
-    for (const long beat : {chosenSteps / 2, 2 * chosenSteps}) {
+    for (const long beat : {chosenSteps / 2, std::max(1L, 2 * chosenSteps)}) {
         if (beat < 1 || (beat < chosenSteps && chosenSteps % 2 != 0))
             continue;
         const double beatSeconds = stepSeconds * double(beat);

@@ -299,6 +299,41 @@ private Q_SLOTS:
         QCOMPARE(timing.beatUnit, 4);
     }
 
+    // A slow hymn in quarters with its bars' accents (as abc2midi plays it) comes back at its own
+    // tempo below 85 bpm. Its most common gap is its beat, a grid step longer than the beat at
+    // the octave nearest 120, and until version 14 that shorter beat was taken as one step, so
+    // the slower beat the accents mark was never tried (read at 120, 144 and 120).
+    void aSlowAccentedHymnComesBackBelowTheCentralOctave_data() {
+        QTest::addColumn<int>("program");
+        QTest::addColumn<double>("bpm");
+        QTest::newRow("clarinet, 60") << 71 << 60.0;
+        QTest::newRow("violin, 72") << 40 << 72.0;
+        QTest::newRow("trumpet, 60") << 56 << 60.0;
+    }
+    void aSlowAccentedHymnComesBackBelowTheCentralOctave() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(int, program);
+        QFETCH(double, bpm);
+        const std::vector<int> hymn = {67, 69, 71, 67, 72, 71, 69, 71, 72, 74, 71, 69, 67, 66,
+                                       67, 69, 71, 72, 74, 71, 67, 69, 71, 72, 69, 67, 66, 67};
+        std::vector<int> pitches = hymn;
+        pitches.insert(pitches.end(), hymn.begin(), hymn.end()); // twice: 64 beats
+        // Four quarters, then two and a half note: every other bar's end held, as hymns do.
+        Melody played = melodyOf(pitches, {1, 1, 1, 1, 1, 1, 2}, bpm);
+        for (Note& note : played.notes) {
+            const double inBar = std::fmod(note.start, 4.0);
+            note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
+        }
+        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
+        const TranscriptionTiming timing =
+            transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+        qInfo("accented hymn, played at %.0f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm,
+              timing.beatsPerBar, timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, 4);
+        QCOMPARE(timing.beatUnit, 4);
+    }
+
     // A tune whose beat divides in three (docs/NOTES.md "Tempo of a transcribed stem"): a jig in
     // 6/8 (quarter-eighth bars and running eighths) comes back in 6/8 at its own tempo in
     // quarters, a hornpipe swung 2:1 in 4/4 at its own. Before the grouping by three, the jig at
@@ -322,6 +357,12 @@ private Q_SLOTS:
         QTest::newRow("swung hornpipe, 140") << hornpipe << 140.0 << 4 << 4;
         QTest::newRow("6/8 in sixteenths, quarter 90") << sixteenthsJig << 90.0 << 6 << 8;
         QTest::newRow("6/8 in sixteenths, quarter 150") << sixteenthsJig << 150.0 << 6 << 8;
+        // Dotted eighths and sixteenths: the most common gap is three sixteenths, and until
+        // version 14 the beat was that gap's octave nearest 120 (133 and 160 bpm, 4:3 too fast).
+        const std::vector<double> dottedHornpipe = {0.75, 0.25, 0.75, 0.25, 0.75, 0.25, 1.0,
+                                                    0.75, 0.25, 0.75, 0.25, 0.5,  0.5,  1.0};
+        QTest::newRow("dotted hornpipe, 100") << dottedHornpipe << 100.0 << 4 << 4;
+        QTest::newRow("dotted hornpipe, 120") << dottedHornpipe << 120.0 << 4 << 4;
     }
     void aCompoundOrSwungTuneComesBackAtItsTempoAndMetre() {
         REQUIRE_SOUNDFONT();

@@ -29,10 +29,11 @@ struct TranscriptionTiming {
 // below by two or by three, the grouping whose beats carry the longest notes. Three grid steps
 // with the middle one mostly empty: a swung beat, nearest 120 bpm, 4/4. Three steps of the grid
 // or, clearly, of a coarser level, the middle used: 6/8, a dotted-quarter beat of three eighths
-// nearest 100 bpm, so the quarter at 1.5 times it. Otherwise 4/4, the beat the unit times the power
-// of two nearest 120 bpm in log-time (85-170 bpm), moved an octave where the notes' lengths leave
-// that level unmarked and mark the one beside it. The default (120 bpm, 4/4) when fewer than
-// kFewestTempoGaps gaps are usable.
+// nearest 100 bpm, so the quarter at 1.5 times it. Otherwise 4/4, the beat the unit (the grid step
+// when the unit is a dotted note of three steps that pair up) times the power of two nearest 120
+// bpm in log-time (85-170 bpm), moved an octave where the notes' lengths leave that level unmarked
+// and mark the one beside it, or where the loudness accents mark the beat beside it. The default
+// (120 bpm, 4/4) when fewer than kFewestTempoGaps gaps are usable.
 TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes);
 
 // The notes at a constant tempo: beats = seconds * bpm / 60, start and end rounded to the MIDI

@@ -24,9 +24,11 @@ struct TranscribedNote {
 // above the grid and the beat's octave from the notes' lengths; since version 12 the beat's octave
 // also from loudness accents, docs/NOTES.md "The beat"; since version 13 a repeated note is also
 // found where its harmonics disagree about the pitch, and a level that swells past where it was is
-// no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"): transcriptions kept from
-// another version are made again.
-constexpr int kTranscriptionVersion = 13;
+// no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"; since version 14 a
+// dotted unit's beat is a power of two of its grid steps, and a beat slower than the grid step
+// is weighed by the accents, docs/NOTES.md "The beat"): transcriptions kept from another version
+// are made again.
+constexpr int kTranscriptionVersion = 14;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
