@@ -329,7 +329,7 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // strongly marked, twice as slow.
     // A unit of three grid steps whose steps pair up rather than group by three is a dotted
     // note (a dotted hornpipe's dotted eighth and sixteenth), not a beat with triplets in it: the
-    // beat is then a power of two of the steps, not of the unit (4:3 too fast otherwise).
+    // beat is then a power of two of the steps, not of the unit (docs/NOTES.md "A dotted unit").
     const bool dottedUnit = division == 3 && !groupsByThree[1];
     double bpm = octaveNearest(60 / (dottedUnit ? stepSeconds : unitSeconds), kCentralBpm);
     const long beatSteps = std::lround(60 / bpm / stepSeconds);
@@ -359,7 +359,7 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     };
     // A beat shorter than a grid step (a slow line whose most common gap is two of its beats
     // at the preferred tempo) has no accents of its own to weigh: 0 steps, only the beat twice
-    // as long, one step, is tried below (docs/NOTES.md "The beat's octave from the accents").
+    // as long, one step, is tried below (docs/NOTES.md "A beat slower than the grid step").
     const long chosenSteps = 60 / bpm < stepSeconds ? 0 : std::lround(60 / bpm / stepSeconds);
     const std::optional<double> chosenFit = chosenSteps > 0 ? accentFit(chosenSteps) : std::nullopt;
     // A beat whose own two-beat level is clearly accented already explains the accents: halving
