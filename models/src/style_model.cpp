@@ -44,7 +44,10 @@ constexpr char kCheckpointMagic[9] = "ACCSCKPT";
 constexpr const char* kModelFormatName = "accord-style-model";
 constexpr const char* kModelKind = "an Accord style model";
 constexpr const char* kCheckpointKind = "an Accord style-model checkpoint";
-constexpr int kValidationEvery = 10; // one sequence (or window) in ten is held out
+// With kWholeSequencesFrom sequences or more, every kStyleValidationSequenceEvery-th sequence is
+// held out whole; with fewer, one window in kValidationWindowEvery.
+constexpr int kWholeSequencesFrom = 10;
+constexpr int kValidationWindowEvery = 10;
 constexpr int kMinimumNotes = 16;
 
 StyleConfig configFor(const StyleTrainingOptions& options) {
@@ -75,9 +78,11 @@ std::string requestFingerprint(const std::vector<StyleSequence>& sequences,
                          .dump());
 }
 
-// Windows of config.windowNotes steps. With ten sequences or more, every 10th sequence is held
-// out whole (a tune's repeats would otherwise hide memorising it); with fewer, every 10th window
-// (the last when there are fewer, the only one doubling as its own validation).
+// Windows of config.windowNotes steps. With ten sequences or more, every 5th sequence is held
+// out whole (a tune's repeats would otherwise hide memorising it; one in ten left two lines of
+// twenty to choose the kept step, and which step won moved with one line's reading, docs/STYLE.md
+// "Measured"); with fewer, every 10th window (the last when there are fewer, the only one
+// doubling as its own validation).
 struct Windows {
     std::vector<EncodedMelody> train, validation;
     std::int64_t notes = 0;
@@ -100,7 +105,7 @@ std::vector<EncodedMelody> windowsOf(const EncodedMelody& encoded, const StyleCo
 }
 
 Windows windowsOf(const std::vector<StyleSequence>& sequences, const StyleConfig& config) {
-    const bool bySequence = sequences.size() >= static_cast<size_t>(kValidationEvery);
+    const bool bySequence = sequences.size() >= static_cast<size_t>(kWholeSequencesFrom);
     std::vector<EncodedMelody> all;
     Windows windows;
     for (size_t s = 0; s < sequences.size(); ++s) {
@@ -108,15 +113,15 @@ Windows windowsOf(const std::vector<StyleSequence>& sequences, const StyleConfig
         windows.notes += static_cast<std::int64_t>(encoded.targets.size());
         for (EncodedMelody& window : windowsOf(encoded, config)) {
             if (bySequence)
-                (s % kValidationEvery == kValidationEvery - 1 ? windows.validation : windows.train)
+                (isStyleValidationSequence(s) ? windows.validation : windows.train)
                     .push_back(std::move(window));
             else
                 all.push_back(std::move(window));
         }
     }
     for (size_t i = 0; i < all.size(); ++i) {
-        const bool heldOut = all.size() >= static_cast<size_t>(kValidationEvery)
-                                 ? i % kValidationEvery == kValidationEvery - 1
+        const bool heldOut = all.size() >= static_cast<size_t>(kValidationWindowEvery)
+                                 ? i % kValidationWindowEvery == kValidationWindowEvery - 1
                                  : i + 1 == all.size();
         (heldOut ? windows.validation : windows.train).push_back(all[i]);
     }

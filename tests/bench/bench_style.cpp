@@ -231,7 +231,7 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     // The timing each line is learned in (docs/NOTES.md "Tempo and metre of a transcribed stem"):
     // a tempo at another octave halves or doubles every duration the model learns from it, a
     // metre read wrong moves its bar positions. With ten lines or more the model validates on
-    // every tenth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
+    // every fifth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
     // their loss.
     std::printf(
         "  their timing read / their file's at the first note (* the style model's validation "
@@ -240,9 +240,9 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     for (size_t i = 0; i < timings.size(); ++i) {
         atOwnTempo += accord::test::tempoClass(timings[i].read.bpm, timings[i].bpm) == 0;
         std::printf("  %c line %2zu: %6.1f bpm %d/%d, file %6.1f bpm %d/%d\n",
-                    i % 10 == 9 ? '*' : ' ', i, timings[i].read.bpm, timings[i].read.beatsPerBar,
-                    timings[i].read.beatUnit, timings[i].bpm, timings[i].beatsPerBar,
-                    timings[i].beatUnit);
+                    models::isStyleValidationSequence(i) ? '*' : ' ', i, timings[i].read.bpm,
+                    timings[i].read.beatsPerBar, timings[i].read.beatUnit, timings[i].bpm,
+                    timings[i].beatsPerBar, timings[i].beatUnit);
     }
     std::printf("  read at their own tempo within 4%%: %d of %zu lines\n", atOwnTempo,
                 timings.size());

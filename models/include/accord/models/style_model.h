@@ -12,6 +12,7 @@
 #include "accord/core/melody.h"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,13 @@ constexpr int kStyleModelThreads = 1;
 // The originality guard's run length: no variation holds this many consecutive notes whose
 // intervals and inter-onset ratios equal a run of a training sequence or of the others' material.
 constexpr int kForbiddenRunNotes = 8;
+
+// Training holds out every kStyleValidationSequenceEvery-th sequence whole (when there are ten or
+// more) and keeps the step whose loss on them is lowest (docs/STYLE.md "Network and training").
+constexpr std::size_t kStyleValidationSequenceEvery = 5;
+inline bool isStyleValidationSequence(std::size_t index) {
+    return index % kStyleValidationSequenceEvery == kStyleValidationSequenceEvery - 1;
+}
 
 // A melody to learn from. `source` is opaque (the workflow passes the asset id): it names the
 // sequence in originality reports and in the model's identity.
