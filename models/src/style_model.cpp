@@ -78,11 +78,10 @@ std::string requestFingerprint(const std::vector<StyleSequence>& sequences,
                          .dump());
 }
 
-// Windows of config.windowNotes steps. With ten sequences or more, every 5th sequence is held
-// out whole (a tune's repeats would otherwise hide memorising it; one in ten left two lines of
-// twenty to choose the kept step, and which step won moved with one line's reading, docs/STYLE.md
-// "Measured"); with fewer, every 10th window (the last when there are fewer, the only one
-// doubling as its own validation).
+// Windows of config.windowNotes steps. With ten sequences or more, every 10th sequence is held
+// out whole (a tune's repeats would otherwise hide memorising it; one in five was tried and cost
+// MIDI-fed models their rhythm, docs/STYLE.md "Measured"); with fewer, every 10th window (the
+// last when there are fewer, the only one doubling as its own validation).
 struct Windows {
     std::vector<EncodedMelody> train, validation;
     std::int64_t notes = 0;

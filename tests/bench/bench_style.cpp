@@ -231,7 +231,7 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     // The timing each line is learned in (docs/NOTES.md "Tempo and metre of a transcribed stem"):
     // a tempo at another octave halves or doubles every duration the model learns from it, a
     // metre read wrong moves its bar positions. With ten lines or more the model validates on
-    // every fifth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
+    // every tenth line, whole (docs/STYLE.md "Network and training"), and keeps its best step by
     // their loss.
     std::printf(
         "  their timing read / their file's at the first note (* the style model's validation "

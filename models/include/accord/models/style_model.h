@@ -29,7 +29,7 @@ constexpr int kForbiddenRunNotes = 8;
 
 // Training holds out every kStyleValidationSequenceEvery-th sequence whole (when there are ten or
 // more) and keeps the step whose loss on them is lowest (docs/STYLE.md "Network and training").
-constexpr std::size_t kStyleValidationSequenceEvery = 5;
+constexpr std::size_t kStyleValidationSequenceEvery = 10;
 inline bool isStyleValidationSequence(std::size_t index) {
     return index % kStyleValidationSequenceEvery == kStyleValidationSequenceEvery - 1;
 }
