@@ -24,9 +24,10 @@ struct TranscribedNote {
 // above the grid and the beat's octave from the notes' lengths; since version 12 the beat's octave
 // also from loudness accents, docs/NOTES.md "The beat"; since version 13 a repeated note is also
 // found where its harmonics disagree about the pitch, and a level that swells past where it was is
-// no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"): transcriptions kept from
-// another version are made again.
-constexpr int kTranscriptionVersion = 13;
+// no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"; since version 14 a dip
+// inside a note's attack is no repeat, nor a second restart of one repeat's attack, docs/NOTES.md
+// "A dip inside the attack is no repeat"): transcriptions kept from another version are made again.
+constexpr int kTranscriptionVersion = 14;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
