@@ -66,6 +66,11 @@ constexpr double kSalienceHarmonicWidth = 0.025;
 // partials (kRestartIncoherenceFactor).
 constexpr int kLevelMeanFrames = 5;
 constexpr float kDipDb = 4;
+// No dip is a repeat within kDipAfterStartFrames of the start of its run or of the split before:
+// a blown or sung attack swells in steps (a horn's level peaks and falls ~5 dB 100-200 ms in, a
+// choir's the same), and a dip that early is the note's own attack (docs/NOTES.md "A dip inside
+// the attack is no repeat").
+constexpr int kDipAfterStartFrames = 25;
 constexpr double kDipSwellDb = 2;
 constexpr int kDipFrames = 8;
 constexpr int kDipRiseFrames = 24;
@@ -99,6 +104,10 @@ constexpr int kRestartPeakLagFrames = 3;
 // pitch, and no restart is looked for in the first kRestartAfterChangeFrames of the new note: a
 // slow attack (the voice oohs') overlaps the old note's fading partials that long.
 constexpr int kRestartAfterChangeFrames = 16;
+// After a repeat's split, the next restart in the run is looked for kRestartAfterSplitFrames later:
+// as a sung repeat swells under the old note's fading partials, its harmonics part ways again
+// 56-96 ms after their first peak (the voice oohs' tremolo), a second peak of the same attack.
+constexpr int kRestartAfterSplitFrames = 13;
 // The harmonics whose amplitude lies within kIncoherenceRangeDb of the strongest take part; the
 // instantaneous frequency is the phase advance of each one's strongest bin over kPhaseLagSamples.
 constexpr double kIncoherenceRangeDb = 30;
@@ -658,13 +667,15 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
                 continue;
             // The flux peaks on the frame after the attack (it compares two frames back).
             const bool atFluxPeak = reattackAt(k, first, end);
-            const bool atRestart = !atFluxPeak && !incoherence.empty() &&
-                                   restartAt(incoherence, k - t, restartCents) &&
-                                   k - kRestartPeakLagFrames - first >=
-                                       (first == t && !afterSilence ? kRestartAfterChangeFrames
-                                                                    : kShortestNoteFrames) &&
-                                   end - k >= kShortestNoteFrames;
-            if (!atFluxPeak && !atRestart && !repeatedAt(k, first, end, dipDb))
+            const bool atRestart =
+                !atFluxPeak && !incoherence.empty() &&
+                restartAt(incoherence, k - t, restartCents) &&
+                k - kRestartPeakLagFrames - first >= (first != t      ? kRestartAfterSplitFrames
+                                                      : !afterSilence ? kRestartAfterChangeFrames
+                                                                      : kShortestNoteFrames) &&
+                end - k >= kShortestNoteFrames;
+            if (!atFluxPeak && !atRestart &&
+                (k - first < kDipAfterStartFrames || !repeatedAt(k, first, end, dipDb)))
                 continue;
             const std::int64_t split = atFluxPeak  ? k - 1
                                        : atRestart ? k - kRestartPeakLagFrames

@@ -26,9 +26,10 @@ struct TranscribedNote {
 // found where its harmonics disagree about the pitch, and a level that swells past where it was is
 // no repeat, docs/NOTES.md "Repeated notes: the harmonics' disagreement"; since version 14 a
 // dotted unit's beat is a power of two of its grid steps, and a beat slower than the grid step
-// is weighed by the accents, docs/NOTES.md "The beat"): transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 14;
+// is weighed by the accents, docs/NOTES.md "The beat"; since version 15 a dip inside a note's
+// attack is no repeat, nor a second restart of one repeat's attack, docs/NOTES.md "A dip inside
+// the attack is no repeat"): transcriptions kept from another version are made again.
+constexpr int kTranscriptionVersion = 15;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
