@@ -12,6 +12,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -294,6 +295,35 @@ void harmonicComb(double f0, const BinList& list, double* comb) {
 
 } // namespace
 
+HarmonicCombCache::HarmonicCombCache() {
+    slots_.resize(kSlots);
+    for (Slot& slot : slots_) {
+        slot.f0 = std::numeric_limits<double>::quiet_NaN(); // equal to no f0
+        slot.values.assign(kBins, 0.0);
+        slot.known.assign(kBins, 0);
+    }
+}
+
+const double* HarmonicCombCache::at(double f0, const int* bins, int count) {
+    auto slot = std::find_if(slots_.begin(), slots_.end(),
+                             [&](const Slot& candidate) { return candidate.f0 == f0; });
+    if (slot == slots_.end()) {
+        slot = slots_.begin() + std::ptrdiff_t(next_);
+        next_ = (next_ + 1) % kSlots;
+        slot->f0 = f0;
+        std::fill(slot->known.begin(), slot->known.end(), std::uint8_t(0));
+    }
+    BinList missing;
+    for (int i = 0; i < count; ++i)
+        if (!slot->known[std::size_t(bins[i])]) {
+            missing.add(bins[i]);
+            slot->known[std::size_t(bins[i])] = 1;
+        }
+    if (missing.count > 0)
+        harmonicComb(f0, missing, slot->values.data());
+    return slot->values.data();
+}
+
 void addHarmonicComb(double f0, float* comb, double scale) {
     if (!(f0 > 0))
         return;
@@ -351,13 +381,18 @@ GlideSegments glideSegments(const std::array<float, kGlideFrames>& glide) {
 }
 
 // The gliding comb at the listed bins, into comb[bin]: each eighth's comb weighted by its share
-// of the energy.
-void glidingComb(const GlideSegments& segments, const BinList& list, double* comb) {
+// of the energy; the eighths' combs from `cache` when given.
+void glidingComb(const GlideSegments& segments, const BinList& list, double* comb,
+                 HarmonicCombCache* cache = nullptr) {
     for (int i = 0; i < list.count; ++i)
         comb[list.bins[std::size_t(i)]] = 0;
-    std::array<double, kBins> segment;
+    std::array<double, kBins> computed;
     for (std::size_t j = 0; j < kGlideSegments; ++j) {
-        harmonicComb(segments.f0[j], list, segment.data());
+        const double* segment = computed.data();
+        if (cache)
+            segment = cache->at(segments.f0[j], list.bins.data(), list.count);
+        else
+            harmonicComb(segments.f0[j], list, computed.data());
         for (int i = 0; i < list.count; ++i) {
             const auto k = std::size_t(list.bins[std::size_t(i)]);
             comb[k] += segments.energy[j] * segment[k];
@@ -766,7 +801,7 @@ const float* FrameShaper::noiseBands(const float* row, double quiet, bool voiced
 
 bool FrameShaper::measureAperiodicShares(const float* power,
                                          const std::array<float, kGlideFrames>& glide,
-                                         float* shares) {
+                                         float* shares, HarmonicCombCache* combs) {
     std::fill(shares, shares + config_.noiseBands, 0.0f);
     const double f0 = glide[kGlideFrames / 2];
     if (!(f0 > 0))
@@ -781,7 +816,7 @@ bool FrameShaper::measureAperiodicShares(const float* power,
     if (last < first)
         return false;
     std::array<double, kBins> comb;
-    glidingComb(glideSegments(glide), bins, comb.data());
+    glidingComb(glideSegments(glide), bins, comb.data(), combs);
     std::fill(aperiodicNoise_.begin(), aperiodicNoise_.end(), 0.0);
     std::fill(aperiodicMean_.begin(), aperiodicMean_.end(), 0.0);
     // A harmonic's lobe reaching the valley with more than this share of its peak (a glide
@@ -1070,6 +1105,7 @@ PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
     gate.f0 = features.f0Hz;
     gate.firstPeak.assign(frames, 0);
     std::array<double, kBins> comb;
+    HarmonicCombCache combs;
     for (std::size_t t = 0; t < frames; ++t) {
         if (!features.voiced[t] || !(features.f0Hz[t] > 0))
             continue;
@@ -1077,7 +1113,7 @@ PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
         const double f0 = glide[kGlideFrames / 2];
         // The comb at the peaks and valleys: each bin sums the same terms whichever bins are
         // listed, so its peaks are what shape() would compute at the peaks alone.
-        glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
+        glidingComb(glideSegments(glide), gateBins(f0, true), comb.data(), &combs);
         gate.excess[t] = float(excessOverComb(features.power.data() + t * kBins, f0, comb.data()));
         gate.firstPeak[t] = gate.combAtGatePeaks.size();
         for (int h = 1, gated = gateHarmonics(f0); h <= gated; ++h)
@@ -1135,9 +1171,10 @@ TakeShares aperiodicSharesOfTake(FrameShaper& shaper, int bands, const Performan
     const auto voicedInPerformance = [&](std::size_t t) {
         return gate.excess[t] >= 0 && performancePower.size() >= (t + 1) * kBins;
     };
+    HarmonicCombCache combs;
     const auto measure = [&](std::size_t t) {
         shaper.measureAperiodicShares(performancePower.data() + t * kBins, glideAround(gate.f0, t),
-                                      take.shares.data() + t * width);
+                                      take.shares.data() + t * width, &combs);
         take.present[t] = 1;
     };
     for (std::size_t t = 0; t < frames; t += 2)
