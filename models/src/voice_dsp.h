@@ -129,8 +129,8 @@ private:
     static constexpr std::size_t kSlots = 16; // two frames' eight f0s and then some
     struct Slot {
         double f0;
-        std::vector<double> values;      // per bin
-        std::vector<std::uint8_t> known; // per bin: values holds it
+        std::vector<double> values; // per bin, from `from` to `to`
+        int from = 0, to = -1;
     };
     std::vector<Slot> slots_;
     std::size_t next_ = 0; // the slot replaced next (the oldest)
