@@ -47,12 +47,11 @@ const std::vector<float>& lobeTable() {
     return table;
 }
 
-float lobe(const std::vector<float>& table, double distanceBins) {
+// |W(nu)|^2 at `distanceBins` (within kLobeHalfWidth) from lobeTable(), interpolated linearly.
+float lobe(const float* table, double distanceBins) {
     const double x = std::abs(distanceBins) * kLobeSteps;
-    const auto i = static_cast<size_t>(x);
-    if (i + 1 >= table.size())
-        return 0.0f;
-    const double f = x - static_cast<double>(i);
+    const auto i = static_cast<int>(x);
+    const double f = x - i;
     return static_cast<float>(table[i] * (1 - f) + table[i + 1] * f);
 }
 
@@ -255,64 +254,23 @@ const BinList& allBins() {
     return all;
 }
 
-// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at the listed bins, into comb[bin]
-// (other entries untouched): the analysis window's power response at every harmonic (faded
-// towards kTopHz), times the harmonic density, over 4 (a real sinusoid's power splits between
-// +-f). Harmonic by harmonic, each lobe onto the listed bins it reaches (kLobeHalfWidth each
-// side): a search for the nearby harmonics of every bin was convert's hottest code, and the noise
-// gate needs only the bins at and between the harmonics (docs/ARCHITECTURE.md "Voice model").
-// Each bin sums its harmonics in ascending order, then their images, as that search did.
-void harmonicComb(double f0, const BinList& list, double* comb) {
-    const int* bins = list.bins.data();
-    const int count = list.count;
-    for (int i = 0; i < count; ++i)
-        comb[bins[i]] = 0;
-    if (!(f0 > 0) || count == 0)
-        return;
-    const std::vector<float>& table = lobeTable();
-    const double spacing = f0 * kN / kRate; // bins between harmonics
-    int first = 0;                          // the first listed bin the current lobe can reach
-    for (int h = 1; h * f0 < kTopHz && h * spacing <= bins[count - 1] + kLobeHalfWidth; ++h) {
-        const double centre = h * spacing;
-        while (first < count && bins[first] < centre - kLobeHalfWidth)
-            ++first;
-        const double fade = harmonicFade(h * f0);
-        const double weight = fade * fade;
-        for (int i = first; i < count && bins[i] <= centre + kLobeHalfWidth; ++i)
-            comb[bins[i]] += weight * lobe(table, bins[i] - centre);
-    }
-    // The negative-frequency images reach the lowest bins for low harmonics.
-    for (int h = 1; h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h) {
-        const double fade = harmonicFade(h * f0);
-        const double weight = fade * fade;
-        for (int i = 0; i < count && bins[i] + h * spacing < kLobeHalfWidth; ++i)
-            comb[bins[i]] += weight * lobe(table, bins[i] + h * spacing);
-    }
-    const double density = harmonicDensity(f0);
-    for (int i = 0; i < count; ++i)
-        comb[bins[i]] = comb[bins[i]] / 4.0 * density;
-}
-
-// harmonicComb at every bin from `from` to `to`: the same sums, bin by bin, in the same order,
-// over a stretch of bins instead of a list, so that each harmonic's lobe is one loop over
-// neighbouring bins that the compiler vectorises (compiled for AVX2 beside the portable build,
-// the CPU's picked when the program loads; no fused multiply-add, so the same values). Twice the
-// bins of a frame's peaks and valleys, but computed once for the frames that share an f0
-// (HarmonicCombCache).
-__attribute__((target_clones("avx2", "default"))) void harmonicCombOverBins(double f0, int from,
-                                                                            int to, double* comb) {
+// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at every bin from `from` to `to`,
+// into comb[bin] (other entries untouched): the analysis window's power response at every
+// harmonic (faded towards kTopHz), times the harmonic density, over 4 (a real sinusoid's power
+// splits between +-f). Harmonic by harmonic, each lobe onto the bins it reaches (kLobeHalfWidth
+// each side): a search for the nearby harmonics of every bin was convert's hottest code. Each
+// bin sums its harmonics in ascending order, then their images, whatever the stretch asked, so
+// a bin's value does not depend on it. A lobe's bins are one loop the compiler vectorises,
+// compiled for AVX2 beside the portable build, the CPU's picked when the program loads (GCC's
+// target_clones; no fused multiply-add, so the same values): the comb was still the largest cost
+// of a convert (docs/ARCHITECTURE.md "Voice model", convert's speed).
+__attribute__((target_clones("avx2", "default"))) void harmonicComb(double f0, int from, int to,
+                                                                    double* comb) {
     for (int k = from; k <= to; ++k)
         comb[k] = 0;
     if (!(f0 > 0) || to < from)
         return;
     const float* table = lobeTable().data();
-    // lobe() without its test for the table's end, which no bin within kLobeHalfWidth reaches.
-    const auto lobeWithin = [table](double distanceBins) {
-        const double x = std::abs(distanceBins) * kLobeSteps;
-        const auto i = static_cast<int>(x);
-        const double f = x - i;
-        return static_cast<float>(table[i] * (1 - f) + table[i + 1] * f);
-    };
     const double spacing = f0 * kN / kRate;
     for (int h = 1; h * f0 < kTopHz && h * spacing <= to + kLobeHalfWidth; ++h) {
         const double centre = h * spacing;
@@ -321,13 +279,13 @@ __attribute__((target_clones("avx2", "default"))) void harmonicCombOverBins(doub
         const double fade = harmonicFade(h * f0);
         const double weight = fade * fade;
         for (int k = lowest; k <= highest; ++k)
-            comb[k] += weight * lobeWithin(k - centre);
+            comb[k] += weight * lobe(table, k - centre);
     }
     for (int h = 1; h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h) {
         const double fade = harmonicFade(h * f0);
         const double weight = fade * fade;
         for (int k = from; k <= to && k + h * spacing < kLobeHalfWidth; ++k)
-            comb[k] += weight * lobeWithin(k + h * spacing);
+            comb[k] += weight * lobe(table, k + h * spacing);
     }
     const double density = harmonicDensity(f0);
     for (int k = from; k <= to; ++k)
@@ -358,17 +316,17 @@ const double* HarmonicCombCache::at(double f0, const int* bins, int count) {
         return slot->values.data();
     const int lowest = bins[0], highest = bins[count - 1];
     if (slot->to < slot->from) {
-        harmonicCombOverBins(f0, lowest, highest, slot->values.data());
+        harmonicComb(f0, lowest, highest, slot->values.data());
         slot->from = lowest;
         slot->to = highest;
         return slot->values.data();
     }
     if (lowest < slot->from) {
-        harmonicCombOverBins(f0, lowest, slot->from - 1, slot->values.data());
+        harmonicComb(f0, lowest, slot->from - 1, slot->values.data());
         slot->from = lowest;
     }
     if (highest > slot->to) {
-        harmonicCombOverBins(f0, slot->to + 1, highest, slot->values.data());
+        harmonicComb(f0, slot->to + 1, highest, slot->values.data());
         slot->to = highest;
     }
     return slot->values.data();
@@ -378,7 +336,7 @@ void addHarmonicComb(double f0, float* comb, double scale) {
     if (!(f0 > 0))
         return;
     std::array<double, kBins> values;
-    harmonicCombOverBins(f0, 0, kBins - 1, values.data());
+    harmonicComb(f0, 0, kBins - 1, values.data());
     for (int k = 0; k < kBins; ++k)
         comb[k] += float(scale * values[std::size_t(k)]);
 }
@@ -441,8 +399,9 @@ void glidingComb(const GlideSegments& segments, const BinList& list, double* com
         const double* segment = computed.data();
         if (cache)
             segment = cache->at(segments.f0[j], list.bins.data(), list.count);
-        else
-            harmonicComb(segments.f0[j], list, computed.data());
+        else if (list.count > 0)
+            harmonicComb(segments.f0[j], list.bins[0], list.bins[std::size_t(list.count - 1)],
+                         computed.data());
         for (int i = 0; i < list.count; ++i) {
             const auto k = std::size_t(list.bins[std::size_t(i)]);
             comb[k] += segments.energy[j] * segment[k];

@@ -113,16 +113,16 @@ std::array<float, kGlideFrames> glideAround(const std::vector<float>& f0, std::s
 
 // The harmonic combs of the f0s a take's gliding combs are made of, kept for the frames that read
 // them again. Frame t's window eighths sit at half-frame steps from t - 1.75 to t + 1.75, their
-// f0s interpolated alike, so frame t + 1 reads six of frame t's eight f0s and frame t + 2 four, at
-// mostly the same bins: computed afresh for every frame, these combs were a convert's largest
-// cost (docs/ARCHITECTURE.md "Voice model", convert's speed). A bin's value does not depend on
-// which other bins are asked with it, so the values are those computed afresh. Allocates only at
-// construction.
+// f0s interpolated alike, so frame t + 1 reads six of frame t's eight f0s and frame t + 2 four:
+// computed afresh for every frame, these combs were a convert's largest cost (docs/
+// ARCHITECTURE.md "Voice model", convert's speed). Each f0's comb is kept over the stretch of bins
+// its frames asked (the first frame's, widened by later ones); a bin's value does not depend on
+// the stretch, so the values are those computed afresh. Allocates only at construction.
 class HarmonicCombCache {
 public:
     HarmonicCombCache();
-    // The comb of `f0` at `bins` (ascending, distinct; `count` of them), indexed by bin; other
-    // entries are whatever an earlier call left. Valid until the next call.
+    // The comb of `f0` at `bins` (ascending, distinct; `count` of them) and the bins between them,
+    // indexed by bin; other entries are whatever an earlier call left. Valid until the next call.
     const double* at(double f0, const int* bins, int count);
 
 private:
