@@ -281,6 +281,7 @@ __attribute__((target_clones("avx2", "default"))) void harmonicComb(double f0, i
         for (int k = lowest; k <= highest; ++k)
             comb[k] += weight * lobe(table, k - centre);
     }
+    // The negative-frequency images reach the lowest bins for low harmonics.
     for (int h = 1; h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h) {
         const double fade = harmonicFade(h * f0);
         const double weight = fade * fade;
