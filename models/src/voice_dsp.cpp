@@ -12,6 +12,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -46,12 +47,11 @@ const std::vector<float>& lobeTable() {
     return table;
 }
 
-float lobe(const std::vector<float>& table, double distanceBins) {
+// |W(nu)|^2 at `distanceBins` (within kLobeHalfWidth) from lobeTable(), interpolated linearly.
+float lobe(const float* table, double distanceBins) {
     const double x = std::abs(distanceBins) * kLobeSteps;
-    const auto i = static_cast<size_t>(x);
-    if (i + 1 >= table.size())
-        return 0.0f;
-    const double f = x - static_cast<double>(i);
+    const auto i = static_cast<int>(x);
+    const double f = x - i;
     return static_cast<float>(table[i] * (1 - f) + table[i + 1] * f);
 }
 
@@ -254,51 +254,90 @@ const BinList& allBins() {
     return all;
 }
 
-// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at the listed bins, into comb[bin]
-// (other entries untouched): the analysis window's power response at every harmonic (faded
-// towards kTopHz), times the harmonic density, over 4 (a real sinusoid's power splits between
-// +-f). Harmonic by harmonic, each lobe onto the listed bins it reaches (kLobeHalfWidth each
-// side): a search for the nearby harmonics of every bin was convert's hottest code, and the noise
-// gate needs only the bins at and between the harmonics (docs/ARCHITECTURE.md "Voice model").
-// Each bin sums its harmonics in ascending order, then their images, as that search did.
-void harmonicComb(double f0, const BinList& list, double* comb) {
-    const int* bins = list.bins.data();
-    const int count = list.count;
-    for (int i = 0; i < count; ++i)
-        comb[bins[i]] = 0;
-    if (!(f0 > 0) || count == 0)
+// The harmonic comb of one frame (f0 in Hz; 0 when unvoiced) at every bin from `from` to `to`,
+// into comb[bin] (other entries untouched): the analysis window's power response at every
+// harmonic (faded towards kTopHz), times the harmonic density, over 4 (a real sinusoid's power
+// splits between +-f). Harmonic by harmonic, each lobe onto the bins it reaches (kLobeHalfWidth
+// each side): a search for the nearby harmonics of every bin was convert's hottest code. Each
+// bin sums its harmonics in ascending order, then their images, whatever the stretch asked, so
+// a bin's value does not depend on it. A lobe's bins are one loop the compiler vectorises,
+// compiled for AVX2 beside the portable build, the CPU's picked when the program loads (GCC's
+// target_clones; no fused multiply-add, so the same values): the comb was still the largest cost
+// of a convert (docs/ARCHITECTURE.md "Voice model", convert's speed).
+__attribute__((target_clones("avx2", "default"))) void harmonicComb(double f0, int from, int to,
+                                                                    double* comb) {
+    for (int k = from; k <= to; ++k)
+        comb[k] = 0;
+    if (!(f0 > 0) || to < from)
         return;
-    const std::vector<float>& table = lobeTable();
-    const double spacing = f0 * kN / kRate; // bins between harmonics
-    int first = 0;                          // the first listed bin the current lobe can reach
-    for (int h = 1; h * f0 < kTopHz && h * spacing <= bins[count - 1] + kLobeHalfWidth; ++h) {
+    const float* table = lobeTable().data();
+    const double spacing = f0 * kN / kRate;
+    for (int h = 1; h * f0 < kTopHz && h * spacing <= to + kLobeHalfWidth; ++h) {
         const double centre = h * spacing;
-        while (first < count && bins[first] < centre - kLobeHalfWidth)
-            ++first;
+        const int lowest = std::max(from, int(std::ceil(centre - kLobeHalfWidth)));
+        const int highest = std::min(to, int(std::floor(centre + kLobeHalfWidth)));
         const double fade = harmonicFade(h * f0);
         const double weight = fade * fade;
-        for (int i = first; i < count && bins[i] <= centre + kLobeHalfWidth; ++i)
-            comb[bins[i]] += weight * lobe(table, bins[i] - centre);
+        for (int k = lowest; k <= highest; ++k)
+            comb[k] += weight * lobe(table, k - centre);
     }
     // The negative-frequency images reach the lowest bins for low harmonics.
     for (int h = 1; h * spacing < kLobeHalfWidth && h * f0 < kTopHz; ++h) {
         const double fade = harmonicFade(h * f0);
         const double weight = fade * fade;
-        for (int i = 0; i < count && bins[i] + h * spacing < kLobeHalfWidth; ++i)
-            comb[bins[i]] += weight * lobe(table, bins[i] + h * spacing);
+        for (int k = from; k <= to && k + h * spacing < kLobeHalfWidth; ++k)
+            comb[k] += weight * lobe(table, k + h * spacing);
     }
     const double density = harmonicDensity(f0);
-    for (int i = 0; i < count; ++i)
-        comb[bins[i]] = comb[bins[i]] / 4.0 * density;
+    for (int k = from; k <= to; ++k)
+        comb[k] = comb[k] / 4.0 * density;
 }
 
 } // namespace
+
+HarmonicCombCache::HarmonicCombCache() {
+    slots_.resize(kSlots);
+    for (Slot& slot : slots_) {
+        slot.f0 = std::numeric_limits<double>::quiet_NaN(); // equal to no f0
+        slot.values.assign(kBins, 0.0);
+    }
+}
+
+const double* HarmonicCombCache::at(double f0, const int* bins, int count) {
+    auto slot = std::find_if(slots_.begin(), slots_.end(),
+                             [&](const Slot& candidate) { return candidate.f0 == f0; });
+    if (slot == slots_.end()) {
+        slot = slots_.begin() + std::ptrdiff_t(next_);
+        next_ = (next_ + 1) % kSlots;
+        slot->f0 = f0;
+        slot->from = 0;
+        slot->to = -1;
+    }
+    if (count == 0)
+        return slot->values.data();
+    const int lowest = bins[0], highest = bins[count - 1];
+    if (slot->to < slot->from) {
+        harmonicComb(f0, lowest, highest, slot->values.data());
+        slot->from = lowest;
+        slot->to = highest;
+        return slot->values.data();
+    }
+    if (lowest < slot->from) {
+        harmonicComb(f0, lowest, slot->from - 1, slot->values.data());
+        slot->from = lowest;
+    }
+    if (highest > slot->to) {
+        harmonicComb(f0, slot->to + 1, highest, slot->values.data());
+        slot->to = highest;
+    }
+    return slot->values.data();
+}
 
 void addHarmonicComb(double f0, float* comb, double scale) {
     if (!(f0 > 0))
         return;
     std::array<double, kBins> values;
-    harmonicComb(f0, allBins(), values.data());
+    harmonicComb(f0, 0, kBins - 1, values.data());
     for (int k = 0; k < kBins; ++k)
         comb[k] += float(scale * values[std::size_t(k)]);
 }
@@ -351,13 +390,19 @@ GlideSegments glideSegments(const std::array<float, kGlideFrames>& glide) {
 }
 
 // The gliding comb at the listed bins, into comb[bin]: each eighth's comb weighted by its share
-// of the energy.
-void glidingComb(const GlideSegments& segments, const BinList& list, double* comb) {
+// of the energy; the eighths' combs from `cache` when given.
+void glidingComb(const GlideSegments& segments, const BinList& list, double* comb,
+                 HarmonicCombCache* cache = nullptr) {
     for (int i = 0; i < list.count; ++i)
         comb[list.bins[std::size_t(i)]] = 0;
-    std::array<double, kBins> segment;
+    std::array<double, kBins> computed;
     for (std::size_t j = 0; j < kGlideSegments; ++j) {
-        harmonicComb(segments.f0[j], list, segment.data());
+        const double* segment = computed.data();
+        if (cache)
+            segment = cache->at(segments.f0[j], list.bins.data(), list.count);
+        else if (list.count > 0)
+            harmonicComb(segments.f0[j], list.bins[0], list.bins[std::size_t(list.count - 1)],
+                         computed.data());
         for (int i = 0; i < list.count; ++i) {
             const auto k = std::size_t(list.bins[std::size_t(i)]);
             comb[k] += segments.energy[j] * segment[k];
@@ -766,7 +811,7 @@ const float* FrameShaper::noiseBands(const float* row, double quiet, bool voiced
 
 bool FrameShaper::measureAperiodicShares(const float* power,
                                          const std::array<float, kGlideFrames>& glide,
-                                         float* shares) {
+                                         float* shares, HarmonicCombCache* combs) {
     std::fill(shares, shares + config_.noiseBands, 0.0f);
     const double f0 = glide[kGlideFrames / 2];
     if (!(f0 > 0))
@@ -781,7 +826,7 @@ bool FrameShaper::measureAperiodicShares(const float* power,
     if (last < first)
         return false;
     std::array<double, kBins> comb;
-    glidingComb(glideSegments(glide), bins, comb.data());
+    glidingComb(glideSegments(glide), bins, comb.data(), combs);
     std::fill(aperiodicNoise_.begin(), aperiodicNoise_.end(), 0.0);
     std::fill(aperiodicMean_.begin(), aperiodicMean_.end(), 0.0);
     // A harmonic's lobe reaching the valley with more than this share of its peak (a glide
@@ -1070,6 +1115,7 @@ PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
     gate.f0 = features.f0Hz;
     gate.firstPeak.assign(frames, 0);
     std::array<double, kBins> comb;
+    HarmonicCombCache combs;
     for (std::size_t t = 0; t < frames; ++t) {
         if (!features.voiced[t] || !(features.f0Hz[t] > 0))
             continue;
@@ -1077,7 +1123,7 @@ PerformanceGate performanceGate(const dsp::VoiceFeatures& features) {
         const double f0 = glide[kGlideFrames / 2];
         // The comb at the peaks and valleys: each bin sums the same terms whichever bins are
         // listed, so its peaks are what shape() would compute at the peaks alone.
-        glidingComb(glideSegments(glide), gateBins(f0, true), comb.data());
+        glidingComb(glideSegments(glide), gateBins(f0, true), comb.data(), &combs);
         gate.excess[t] = float(excessOverComb(features.power.data() + t * kBins, f0, comb.data()));
         gate.firstPeak[t] = gate.combAtGatePeaks.size();
         for (int h = 1, gated = gateHarmonics(f0); h <= gated; ++h)
@@ -1135,9 +1181,10 @@ TakeShares aperiodicSharesOfTake(FrameShaper& shaper, int bands, const Performan
     const auto voicedInPerformance = [&](std::size_t t) {
         return gate.excess[t] >= 0 && performancePower.size() >= (t + 1) * kBins;
     };
+    HarmonicCombCache combs;
     const auto measure = [&](std::size_t t) {
         shaper.measureAperiodicShares(performancePower.data() + t * kBins, glideAround(gate.f0, t),
-                                      take.shares.data() + t * width);
+                                      take.shares.data() + t * width, &combs);
         take.present[t] = 1;
     };
     for (std::size_t t = 0; t < frames; t += 2)

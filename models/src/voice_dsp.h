@@ -111,6 +111,31 @@ void addGlidingHarmonicComb(const std::array<float, kGlideFrames>& glide, float*
 // The f0 of frames t - 2 .. t + 2 of a whole track (edges held).
 std::array<float, kGlideFrames> glideAround(const std::vector<float>& f0, std::size_t t);
 
+// The harmonic combs of the f0s a take's gliding combs are made of, kept for the frames that read
+// them again. Frame t's window eighths sit at half-frame steps from t - 1.75 to t + 1.75, their
+// f0s interpolated alike, so frame t + 1 reads six of frame t's eight f0s and frame t + 2 four:
+// computed afresh for every frame, these combs were a convert's largest cost (docs/
+// ARCHITECTURE.md "Voice model", convert's speed). Each f0's comb is kept over the stretch of bins
+// its frames asked (the first frame's, widened by later ones); a bin's value does not depend on
+// the stretch, so the values are those computed afresh. Allocates only at construction.
+class HarmonicCombCache {
+public:
+    HarmonicCombCache();
+    // The comb of `f0` at `bins` (ascending, distinct; `count` of them) and the bins between them,
+    // indexed by bin; other entries are whatever an earlier call left. Valid until the next call.
+    const double* at(double f0, const int* bins, int count);
+
+private:
+    static constexpr std::size_t kSlots = 16; // two frames' eight f0s and then some
+    struct Slot {
+        double f0;
+        std::vector<double> values; // per bin, from `from` to `to`
+        int from = 0, to = -1;
+    };
+    std::vector<Slot> slots_;
+    std::size_t next_ = 0; // the slot replaced next (the oldest)
+};
+
 // How aperiodic a voiced frame is: the power midway between its harmonics below kGateTopHz over
 // the power at them, less what the harmonics' own window lobes put midway (its gliding comb, from
 // `glide` as addGlidingHarmonicComb) - so the noise's share, 0 for a perfectly periodic frame.
@@ -205,8 +230,9 @@ public:
     // hold (what the gliding comb does not explain), over the band's mean power; 0 where no
     // harmonic tells (below kGateTopHz, unvoiced, harmonics smeared by a glide). Whether any is
     // above 0.
+    // `combs`: a cache of the combs across calls on the frames of one take (offline), or none.
     bool measureAperiodicShares(const float* power, const std::array<float, kGlideFrames>& glide,
-                                float* shares);
+                                float* shares, HarmonicCombCache* combs = nullptr);
 
 private:
     // Outside the voice's range the envelope's H1 and H2 come from bands that were the voice's
