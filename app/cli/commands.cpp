@@ -39,6 +39,15 @@ using nlohmann::json;
 
 namespace {
 
+// `train voice` and `train style` take the same options: both go through one training scaffold
+// (workflows/src/training.cpp; docs/CLI.md "train style").
+const std::string kTrainingUsage =
+    "--owner HOLDER --asset ID... --out MODEL_FILE [--max-minutes N] "
+    "[--steps N] [--seed N] [--as HOLDER]";
+const std::vector<OptionSpec> kTrainingOptions = {
+    {"--owner", true}, {"--asset", true, true}, {"--out", true}, {"--max-minutes", true},
+    {"--steps", true}, {"--seed", true},        {"--as", true}};
+
 const std::vector<CommandSpec> commands = {
     {{"holder", "add"},
      "Adds a rights holder (an artist, a label) with a key pair of their own.",
@@ -175,28 +184,14 @@ const std::vector<CommandSpec> commands = {
      1},
     {{"train", "voice"},
      "Trains a voice model on recordings whose owners allowed train-voice.",
-     "--owner HOLDER --asset ID... --out MODEL_FILE [--max-minutes N] [--steps N] [--seed N] "
-     "[--as HOLDER]",
-     {{"--owner", true},
-      {"--asset", true, true},
-      {"--out", true},
-      {"--max-minutes", true},
-      {"--steps", true},
-      {"--seed", true},
-      {"--as", true}},
+     kTrainingUsage,
+     kTrainingOptions,
      0,
      0},
     {{"train", "style"},
      "Trains a style model on MIDI files and monophonic stems whose owners allowed train-style.",
-     "--owner HOLDER --asset ID... --out MODEL_FILE [--max-minutes N] [--steps N] [--seed N] "
-     "[--as HOLDER]   (assets: MIDI files and monophonic stems)",
-     {{"--owner", true},
-      {"--asset", true, true},
-      {"--out", true},
-      {"--max-minutes", true},
-      {"--steps", true},
-      {"--seed", true},
-      {"--as", true}},
+     kTrainingUsage + "   (assets: MIDI files and monophonic stems)",
+     kTrainingOptions,
      0,
      0},
     {{"style", "score"},
