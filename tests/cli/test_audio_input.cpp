@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+using accord::test::addHolder;
 using accord::test::MeasuredChild;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -76,13 +77,6 @@ class AudioInputTest : public QObject {
     QString sung;   // a conversion of Bo's take with Ada's voice model
     QString render; // its render
 
-    QString addHolder(const QString& name) {
-        return runCli({"--json", "holder", "add", "--name", name}, registry)
-            .json()
-            .value("holder")
-            .toString();
-    }
-
     // `file` at `rate`, made by sox (its own resampler: an independent tool, as an attacker
     // would use).
     QString resampled(const QString& file, int rate, const QString& name) {
@@ -99,8 +93,8 @@ private slots:
         const QString take = dir.filePath("lena-twice.wav");
         QVERIFY(runTool("sox", {lena, lena, take}));
         registry = dir.filePath("registry.sqlite");
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
         QStringList train{
             "--json",  "train", "voice", "--owner", ada, "--out", dir.filePath("ada.accordvoice"),
             "--steps", "20"};

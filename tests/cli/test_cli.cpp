@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <vector>
 
+using accord::test::addHolder;
 using accord::test::runCli;
 using accord::test::runTool;
 
@@ -23,13 +24,6 @@ class CliTest : public QObject {
     int registries = 0;
 
     QString newRegistry() { return dir.filePath(QString("r%1.sqlite").arg(++registries)); }
-
-    QString addHolder(const QString& name) {
-        const auto r = runCli({"--json", "holder", "add", "--name", name}, registry);
-        if (r.exitCode != 0)
-            qWarning() << r.err;
-        return r.json().value("holder").toString();
-    }
 
     // Audit entries and verify result: the registry must not change on bad input.
     int auditEntries() {
@@ -68,7 +62,7 @@ private slots:
 
     void sameRecordingIsOneAssetAlsoReEncoded() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         auto r = runCli({"--json", "asset", "add", wav, "--owner", ada, "--isrc", "USRC17607839"},
                         registry);
         QCOMPARE(r.exitCode, 0);
@@ -88,13 +82,13 @@ private slots:
         QCOMPARE(r.json().value("asset").toString(), id);
 
         // Claiming somebody else's recording is refused.
-        const QString bo = addHolder("Bo");
+        const QString bo = addHolder(registry, "Bo");
         expectBadInput({"asset", "add", flac, "--owner", bo}, "already registered as a-1");
     }
 
     void badAudioIsAClearErrorAndChangesNothing() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         expectBadInput({"asset", "add", dir.filePath("missing.wav"), "--owner", ada},
                        "missing.wav");
 
@@ -120,8 +114,8 @@ private slots:
 
     void grantsAddListRevoke() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
-        const QString bo = addHolder("Bo");
+        const QString ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
         const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
                                   .json()
                                   .value("asset")
@@ -169,7 +163,7 @@ private slots:
 
     void denialListsEveryMissingGrantWithExit4() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
                                   .json()
                                   .value("asset")
@@ -199,7 +193,7 @@ private slots:
 
     void badValuesAreExit2() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
                                   .json()
                                   .value("asset")
@@ -280,9 +274,9 @@ private slots:
         const auto usage = runCli({"--json", "holder", "add", "--nme", "x"}, registry);
         QCOMPARE(usage.exitCode, 1);
         QCOMPARE(usage.json().value("error").toObject().value("code").toInt(), 1);
-        const auto missing = runCli(
-            {"--json", "asset", "add", dir.filePath("none.wav"), "--owner", addHolder("Ada")},
-            registry);
+        const auto missing = runCli({"--json", "asset", "add", dir.filePath("none.wav"), "--owner",
+                                     addHolder(registry, "Ada")},
+                                    registry);
         QCOMPARE(missing.exitCode, 2);
         QCOMPARE(missing.json().value("error").toObject().value("file").toString(),
                  dir.filePath("none.wav"));
@@ -328,7 +322,7 @@ private slots:
 
     void auditVerifyDetectsTamperingWithExit3() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         runCli({"asset", "add", wav, "--owner", ada}, registry);
         runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
         auto r = runCli({"--json", "audit", "verify"}, registry);
@@ -358,7 +352,7 @@ private slots:
     // A track's EQ bands and reverb send from `project add-track`, shown by `project show`; a
     // malformed band or a value out of range is refused naming it, and the project is unchanged.
     void projectTrackEffects() {
-        addHolder("Ada"); // a registry for expectBadInput to check is left alone
+        addHolder(registry, "Ada"); // a registry for expectBadInput to check is left alone
         const QString project = dir.filePath("effects.accord");
         QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
         auto r = runCli({"--json", "project", "add-track", project, "--name", "Keys", "--eq",
@@ -400,7 +394,7 @@ private slots:
 
     void projectCommandsEditAndShowTheProject() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         const QString project = dir.filePath("song.accord");
         auto r = runCli({"--json", "project", "new", project, "--rate", "44100", "--tempo", "100"},
                         registry);
@@ -530,8 +524,8 @@ private slots:
     void renderWritesMixAndStemsAndRecordsTheirLineage() {
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
-        const QString ada = addHolder("Ada");
-        const QString bo = addHolder("Bo");
+        const QString ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
         const QString project = dir.filePath("render.accord");
         QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
         runCli({"project", "add-track", project, "--name", "Vocals"}, registry);
@@ -621,7 +615,7 @@ private slots:
     void trainAndConvertFollowConsent() {
         ACCORD_REQUIRE_MATERIAL(voice, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         const QString take = runCli({"--json", "asset", "add", voice, "--owner", ada}, registry)
                                  .json()
                                  .value("asset")

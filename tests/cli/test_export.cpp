@@ -14,6 +14,7 @@
 #include <cmath>
 #include <utility>
 
+using accord::test::addHolder;
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -28,18 +29,11 @@ class ExportTest : public QObject {
     QString ada, bo;
     QString project;
 
-    QString addHolder(const QString& name) {
-        return runCli({"--json", "holder", "add", "--name", name}, registry)
-            .json()
-            .value("holder")
-            .toString();
-    }
-
     // Ada's spoken words on track 1, Bo's piano on track 2, in a fresh registry and project.
     bool makeProject(const QString& words, const QString& piano) {
         registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
         project = dir.filePath(QString("song%1.accord").arg(registries));
         return runCli({"project", "new", project}, registry).exitCode == 0 &&
                runCli({"project", "add-track", project, "--name", "Vocals"}, registry).exitCode ==
@@ -115,7 +109,7 @@ private slots:
         const QString made = registry;
         // Another studio: Zed's own recording is a-1 there, with every grant given.
         registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
-        const QString zed = addHolder("Zed");
+        const QString zed = addHolder(registry, "Zed");
         QCOMPARE(runCli({"asset", "add", other, "--owner", zed}, registry).exitCode, 0);
         QCOMPARE(
             runCli({"grant", "add", "--holder", zed, "--all-assets", "--scope", "export"}, registry)
@@ -136,8 +130,8 @@ private slots:
 
         // The same recordings registered there by their owners: resolved by content, and the
         // split names them, not whoever holds a-1 and a-2 there.
-        const QString ada2 = addHolder("Ada");
-        const QString bo2 = addHolder("Bo");
+        const QString ada2 = addHolder(registry, "Ada");
+        const QString bo2 = addHolder(registry, "Bo");
         QCOMPARE(runCli({"asset", "add", words, "--owner", ada2}, registry).exitCode, 0);
         QCOMPARE(runCli({"asset", "add", piano, "--owner", bo2}, registry).exitCode, 0);
         for (const QString& holder : {ada2, bo2})
@@ -629,8 +623,8 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(take, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         registry = dir.filePath("launder.sqlite");
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
         const QStringList assets = accord::test::addTrainingVoices(registry, ada);
         if (assets.size() != 4)
             QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");

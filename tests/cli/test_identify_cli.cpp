@@ -29,11 +29,7 @@ struct AnasTrack {
     accord::test::CliResult added;
 };
 AnasTrack registerAnasTrack(const QString& registry, const QString& track) {
-    const QString holder =
-        accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
-            .json()
-            .value("holder")
-            .toString();
+    const QString holder = accord::test::addHolder(registry, "Ana");
     return {holder,
             accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry)};
 }
@@ -89,11 +85,7 @@ private slots:
         QCOMPARE(accord::test::runCli({"identify"}, registry).exitCode, 1);
 
         // Ben's beat holds 8 s of Ana's track under another at equal level.
-        const QString ben =
-            accord::test::runCli({"--json", "holder", "add", "--name", "Ben"}, registry)
-                .json()
-                .value("holder")
-                .toString();
+        const QString ben = accord::test::addHolder(registry, "Ben");
         const QString beat = dir.filePath("beat.wav"), sample = dir.filePath("sample.wav"),
                       mix = dir.filePath("beat-with-sample.wav");
         QVERIFY(accord::test::runTool(

@@ -64,6 +64,8 @@ struct CliResult {
     QByteArray out;
     QByteArray err;
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    // A top-level field of the JSON it printed as text: an id, a key, a file.
+    QString field(const char* key) const { return json().value(key).toString(); }
 };
 
 // Runs the real accord-cli binary (path from $ACCORD_CLI, set by CTest).
@@ -88,6 +90,24 @@ inline CliResult runCli(const QStringList& arguments, const QString& registry = 
     return result;
 }
 
+// A rights holder added through accord-cli; their id (empty, with the error shown, on failure).
+inline QString addHolder(const QString& registry, const QString& name) {
+    const CliResult added = runCli({"--json", "holder", "add", "--name", name}, registry);
+    if (added.exitCode != 0)
+        qWarning() << "holder add" << name << "failed:" << added.err;
+    return added.field("holder");
+}
+
+// A grant of `scope` on every asset of `holder`, to anyone in the studio, through accord-cli
+// (`extra`: more of grant add's options, such as --share).
+inline CliResult grantAllAssets(const QString& registry, const QString& holder,
+                                const QString& scope, const QStringList& extra = {}) {
+    return runCli(QStringList{"--json", "grant", "add", "--holder", holder, "--all-assets",
+                              "--scope", scope} +
+                      extra,
+                  registry);
+}
+
 // A file's bytes, or none when it cannot be read.
 inline QByteArray readAll(const QString& path) {
     QFile file(path);
@@ -108,10 +128,8 @@ inline QStringList addTrainingVoices(const QString& registry, const QString& own
         const QString file = materialFile(QString("alsa/%1.wav").arg(name));
         if (file.isEmpty())
             return {};
-        assets << runCli({"--json", "asset", "add", file, "--owner", owner}, registry)
-                      .json()
-                      .value("asset")
-                      .toString();
+        assets
+            << runCli({"--json", "asset", "add", file, "--owner", owner}, registry).field("asset");
     }
     return assets;
 }
