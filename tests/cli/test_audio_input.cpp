@@ -98,9 +98,7 @@ private slots:
         QStringList train{
             "--json",  "train", "voice", "--owner", ada, "--out", dir.filePath("ada.accordvoice"),
             "--steps", "20"};
-        const QStringList voices = accord::test::addTrainingVoices(registry, ada);
-        if (voices.size() != 4)
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, ada)
         for (const QString& asset : voices)
             train << "--asset" << asset;
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);

@@ -625,9 +625,7 @@ private slots:
         registry = dir.filePath("launder.sqlite");
         ada = addHolder(registry, "Ada");
         bo = addHolder(registry, "Bo");
-        const QStringList assets = accord::test::addTrainingVoices(registry, ada);
-        if (assets.size() != 4)
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        ACCORD_ADD_TRAINING_VOICES(assets, registry, ada)
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
         runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
                registry);

@@ -34,9 +34,7 @@ private slots:
         const QString studioA = dir.filePath("a.sqlite");
         const QString studioB = dir.filePath("b.sqlite");
         const QString ada = addHolder(studioA, "Ada");
-        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
-        if (takes.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada)
         QCOMPARE(grantAllAssets(studioA, ada, "train-voice").exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));

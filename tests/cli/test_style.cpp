@@ -231,9 +231,7 @@ private slots:
     // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
     void voiceModelReSingsAVariation() {
         const QString bella = addHolder(registry, "Bella");
-        const QStringList voices = accord::test::addTrainingVoices(registry, bella);
-        if (voices.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, bella)
         grantAllAssets(registry, bella, "train-voice");
         const QString voice = dir.filePath("bella.accordvoice");
         auto r = runCli({"--json", "train", "voice", "--owner", bella, "--asset", voices.at(0),

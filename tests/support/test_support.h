@@ -134,6 +134,13 @@ inline QStringList addTrainingVoices(const QString& registry, const QString& own
     return assets;
 }
 
+// Declares `var` as the four alsa voices registered as `owner`'s (addTrainingVoices), skipping the
+// test with a clear message without them.
+#define ACCORD_ADD_TRAINING_VOICES(var, registry, owner)                                           \
+    const QStringList var = accord::test::addTrainingVoices(registry, owner);                      \
+    if (var.isEmpty())                                                                             \
+        QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+
 // A small voice model of `owner` trained through accord-cli on `takes` (10 steps: seconds), as
 // `model`; whether it was.
 inline bool trainSmallVoiceModel(const QString& registry, const QString& owner,
