@@ -19,6 +19,7 @@
 #include <vector>
 
 using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::MeasuredChild;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -102,9 +103,8 @@ private slots:
         for (const QString& asset : voices)
             train << "--asset" << asset;
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
-               registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        grantAllAssets(registry, ada, "train-voice");
+        grantAllAssets(registry, ada, "generate");
         auto r = runCli(train, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         sung = dir.filePath("sung.wav");

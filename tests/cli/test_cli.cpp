@@ -13,6 +13,7 @@
 #include <vector>
 
 using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::runCli;
 using accord::test::runTool;
 
@@ -324,7 +325,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString ada = addHolder(registry, "Ada");
         runCli({"asset", "add", wav, "--owner", ada}, registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         auto r = runCli({"--json", "audit", "verify"}, registry);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json().value("intact").toBool(), true);
@@ -594,8 +595,8 @@ private slots:
                    registry);
         QCOMPARE(r.exitCode, 4);
         QCOMPARE(r.json().value("denied").toArray().size(), 2);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
+        grantAllAssets(registry, bo, "export");
         QCOMPARE(runCli({"consent", "check", "--scope", "export", "--render", mixRender}, registry)
                      .exitCode,
                  0);
@@ -667,7 +668,7 @@ private slots:
         r = runCli(convert, registry);
         QCOMPARE(r.exitCode, 4);
         QVERIFY(!QFile::exists(out));
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        grantAllAssets(registry, ada, "generate");
         r = runCli(convert, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json().value("render").toString(), QString("r-1"));

@@ -15,6 +15,7 @@
 #include <utility>
 
 using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -53,9 +54,7 @@ class ExportTest : public QObject {
         if (!makeProject(words, piano))
             return false;
         for (const QString& owner : {ada, bo})
-            if (runCli({"grant", "add", "--holder", owner, "--all-assets", "--scope", "export"},
-                       registry)
-                    .exitCode != 0)
+            if (grantAllAssets(registry, owner, "export").exitCode != 0)
                 return false;
         return true;
     }
@@ -111,10 +110,7 @@ private slots:
         registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
         const QString zed = addHolder(registry, "Zed");
         QCOMPARE(runCli({"asset", "add", other, "--owner", zed}, registry).exitCode, 0);
-        QCOMPARE(
-            runCli({"grant", "add", "--holder", zed, "--all-assets", "--scope", "export"}, registry)
-                .exitCode,
-            0);
+        QCOMPARE(grantAllAssets(registry, zed, "export").exitCode, 0);
         for (const QStringList& command :
              {QStringList{"export", project, "--out", dir.filePath("borrowed")},
               QStringList{"render", project, "--mix", dir.filePath("borrowed.wav")}}) {
@@ -135,8 +131,7 @@ private slots:
         QCOMPARE(runCli({"asset", "add", words, "--owner", ada2}, registry).exitCode, 0);
         QCOMPARE(runCli({"asset", "add", piano, "--owner", bo2}, registry).exitCode, 0);
         for (const QString& holder : {ada2, bo2})
-            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
-                   registry);
+            grantAllAssets(registry, holder, "export");
         const auto r =
             runCli({"--json", "export", project, "--out", dir.filePath("resolved")}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -157,13 +152,8 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(noise, "alsa/Noise.wav");
         QVERIFY(makeProject(words, piano));
         // Bo allows export; Ada's export grant is revoked.
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
-        const QString adaGrant =
-            runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
-                   registry)
-                .json()
-                .value("grant")
-                .toString();
+        grantAllAssets(registry, bo, "export");
+        const QString adaGrant = grantAllAssets(registry, ada, "export").field("grant");
         QCOMPARE(runCli({"grant", "revoke", adaGrant}, registry).exitCode, 0);
         const QByteArray original = readAll(project);
 
@@ -223,8 +213,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         QVERIFY(makeProject(words, piano));
         for (const QString& holder : {ada, bo})
-            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
-                   registry);
+            grantAllAssets(registry, holder, "export");
         const QString out = dir.filePath("crashed");
         const QString dead = QString::number(accord::test::deadProcessId());
         QVERIFY(QDir().mkpath(out + "/.accord-export-" + dead + "/stems"));
@@ -255,7 +244,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(out));
 
         // One grant: still denied, now naming only Bo's recording.
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         r = runCli({"--json", "export", project, "--out", out}, registry);
         QCOMPARE(r.exitCode, 4);
         denied = r.json().value("denied").toArray();
@@ -263,7 +252,7 @@ private slots:
         QCOMPARE(denied.at(0).toObject().value("owner").toString(), bo);
 
         // Both: allowed; a commercial export needs commercial terms.
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, bo, "export");
         r = runCli({"--json", "export", project, "--out", out, "--commercial"}, registry);
         QCOMPARE(r.exitCode, 4);
         QCOMPARE(r.json().value("denied").toArray().size(), 2);
@@ -275,13 +264,9 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         QVERIFY(makeProject(words, piano));
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
-        const QString bosGrant = runCli({"--json", "grant", "add", "--holder", bo, "--all-assets",
-                                         "--scope", "export", "--commercial"},
-                                        registry)
-                                     .json()
-                                     .value("grant")
-                                     .toString();
+        grantAllAssets(registry, ada, "export");
+        const QString bosGrant =
+            grantAllAssets(registry, bo, "export", {"--commercial"}).field("grant");
         const QString out = dir.filePath("allowed");
         auto r = runCli({"--json", "export", project, "--out", out, "--stems"}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -627,11 +612,8 @@ private slots:
         bo = addHolder(registry, "Bo");
         ACCORD_ADD_TRAINING_VOICES(assets, registry, ada)
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
-               registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate", "--share",
-                "30"},
-               registry);
+        grantAllAssets(registry, ada, "train-voice");
+        grantAllAssets(registry, ada, "generate", {"--share", "30"});
         const QString model = dir.filePath("ada.accordvoice");
         auto r = runCli({"--json", "train", "voice", "--owner", ada, "--asset", assets.at(0),
                          "--asset", assets.at(1), "--asset", assets.at(2), "--asset", assets.at(3),
@@ -663,12 +645,12 @@ private slots:
         QCOMPARE(r.json().value("render").toString(), render);
         QVERIFY(r.json().value("asset").isNull());
         runCli({"project", "add-clip", song, "--track", "t-2", piano, "--owner", bo}, registry);
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, bo, "export");
         r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
         QCOMPARE(r.exitCode, 4);
         QVERIFY(QJsonDocument(r.json()).toJson().contains(assets.at(0).toUtf8()));
         // Ada allows exports: the split gives her the 30% share of the re-sung part.
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(basisPointsOf(r.json().value("split").toObject()), 10000);
