@@ -51,7 +51,7 @@ private slots:
         const auto r =
             runCli({"--json", "holder", "add", "--name", "Ada", "--ipi", "00012345678"}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("holder").toString(), QString("h-1"));
+        QCOMPARE(r.field("holder"), QString("h-1"));
         QVERIFY(QFile::exists(registry + ".keys/h-1.key"));
         QCOMPARE(QFile(registry + ".keys/h-1.key").permissions() &
                      (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
@@ -67,20 +67,20 @@ private slots:
         auto r = runCli({"--json", "asset", "add", wav, "--owner", ada, "--isrc", "USRC17607839"},
                         registry);
         QCOMPARE(r.exitCode, 0);
-        const QString id = r.json().value("asset").toString();
+        const QString id = r.field("asset");
         QCOMPARE(id, QString("a-1"));
         QCOMPARE(r.json().value("sample_rate").toInt(), 48000);
         QVERIFY(r.json().value("duration").toDouble() > 0.5);
 
         r = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("asset").toString(), id);
+        QCOMPARE(r.field("asset"), id);
 
         const QString flac = dir.filePath("front.flac");
         QVERIFY(runTool("sox", {wav, flac}));
         r = runCli({"--json", "asset", "add", flac, "--owner", ada}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("asset").toString(), id);
+        QCOMPARE(r.field("asset"), id);
 
         // Claiming somebody else's recording is refused.
         const QString bo = addHolder(registry, "Bo");
@@ -117,10 +117,8 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString ada = addHolder(registry, "Ada");
         const QString bo = addHolder(registry, "Bo");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
 
         auto r = runCli({"--json",     "grant",     "add",       "--holder",      ada,
                          "--asset",    asset,       "--scope",   "train-voice",   "--to",
@@ -128,7 +126,7 @@ private slots:
                          "2099-01-01", "--licence", "CC-BY-4.0", "--attribution", "Voice: Ada"},
                         registry);
         QCOMPARE(r.exitCode, 0);
-        const QString grant = r.json().value("grant").toString();
+        const QString grant = r.field("grant");
         QCOMPARE(grant, QString("g-1"));
         r = runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
                    registry);
@@ -165,10 +163,8 @@ private slots:
     void denialListsEveryMissingGrantWithExit4() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString ada = addHolder(registry, "Ada");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
         auto r =
             runCli({"--json", "consent", "check", "--scope", "export", "--asset", asset}, registry);
         QCOMPARE(r.exitCode, 4);
@@ -195,10 +191,8 @@ private slots:
     void badValuesAreExit2() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
         const QString ada = addHolder(registry, "Ada");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
         const QStringList base{"grant", "add", "--holder", ada, "--asset", asset};
         expectBadInput(base + QStringList{"--scope", "export", "--expires", "2027-02-31"},
                        "2027-02-31");
@@ -406,7 +400,7 @@ private slots:
                     "--pan", "-0.5", "--solo"},
                    registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("track").toString(), QString("t-1"));
+        QCOMPARE(r.field("track"), QString("t-1"));
 
         const QString media = dir.filePath("take.wav");
         QVERIFY(QFile::copy(wav, media));
@@ -420,12 +414,12 @@ private slots:
                     "1.5", "--offset", "0.25", "--length", "0.5", "--gain", "-6", "--owner", ada},
                    registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("clip").toString(), QString("c-1"));
-        QCOMPARE(r.json().value("asset").toString(), QString("a-1"));
+        QCOMPARE(r.field("clip"), QString("c-1"));
+        QCOMPARE(r.field("asset"), QString("a-1"));
         // Known content needs no owner the second time.
         r = runCli({"--json", "project", "add-clip", project, "--track", "t-1", media, "--at", "3"},
                    registry);
-        QCOMPARE(r.json().value("clip").toString(), QString("c-2"));
+        QCOMPARE(r.field("clip"), QString("c-2"));
 
         r = runCli({"--json", "project", "show", project}, registry);
         QCOMPARE(r.exitCode, 0);
@@ -617,10 +611,8 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(voice, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         const QString ada = addHolder(registry, "Ada");
-        const QString take = runCli({"--json", "asset", "add", voice, "--owner", ada}, registry)
-                                 .json()
-                                 .value("asset")
-                                 .toString();
+        const QString take =
+            runCli({"--json", "asset", "add", voice, "--owner", ada}, registry).field("asset");
         runCli({"asset", "add", words, "--owner", ada}, registry);
         const QString model = dir.filePath("ada.accordvoice");
         const QStringList train{"--json", "train", "voice", "--owner", ada, "--asset",
@@ -635,12 +627,10 @@ private slots:
         const QString trainGrant = runCli({"--json", "grant", "add", "--holder", ada, "--asset",
                                            take, "--scope", "train-voice"},
                                           registry)
-                                       .json()
-                                       .value("grant")
-                                       .toString();
+                                       .field("grant");
         r = runCli(train, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("model").toString(), QString("m-1"));
+        QCOMPARE(r.field("model"), QString("m-1"));
         const QJsonObject metrics = r.json().value("metrics").toObject();
         QVERIFY(metrics.contains("steps"));
         // Where the voice sings (lena: a soprano around 400 Hz) and where the time went.
@@ -671,7 +661,7 @@ private slots:
         grantAllAssets(registry, ada, "generate");
         r = runCli(convert, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("render").toString(), QString("r-1"));
+        QCOMPARE(r.field("render"), QString("r-1"));
         QVERIFY(QFile::exists(out));
         // Spoken words around 190 Hz into a soprano's model: an octave up is suggested.
         const double modelMedian =

@@ -306,9 +306,9 @@ private slots:
         // registry the studio's key is trusted.
         r = runCli({"--json", "verify", mix}, dir.filePath("no-such-registry.sqlite"));
         QVERIFY2(r.exitCode == 3, r.out.constData());
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
-        QCOMPARE(r.json().value("content").toString(), QString("match"));
-        QCOMPARE(r.json().value("consent").toString(), QString("unknown"));
+        QCOMPARE(r.field("signature"), QString("valid"));
+        QCOMPARE(r.field("content"), QString("match"));
+        QCOMPARE(r.field("consent"), QString("unknown"));
         QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), false);
         QCOMPARE(r.json().value("problems").toArray().size(), 1);
         QVERIFY(r.json()
@@ -321,7 +321,7 @@ private slots:
         r = runCli({"--json", "verify", mix}, registry);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), true);
-        QCOMPARE(r.json().value("consent").toString(), QString("ok"));
+        QCOMPARE(r.field("consent"), QString("ok"));
         QCOMPARE(r.json().value("lineage").toObject().value("assets").toArray().size(), 2);
         QCOMPARE(r.json()
                      .value("disclosure")
@@ -351,7 +351,7 @@ private slots:
                  0);
         r = runCli({"--json", "verify", mix}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("consent").toString(), QString("revoked"));
+        QCOMPARE(r.field("consent"), QString("revoked"));
         QVERIFY(QJsonDocument(r.json().value("notes").toArray())
                     .toJson()
                     .contains(bosGrant.toUtf8() + " (Bo"));
@@ -434,13 +434,13 @@ private slots:
         QVERIFY(runTool("sox", {mix, "-n", "stat"}));
         r = runCli({"--json", "verify", mix}, registry);
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
+        QCOMPARE(r.field("signature"), QString("valid"));
         // A lossless re-encode keeps the sound (PCM hash) but not the embedded manifest.
         const QString copy = dir.filePath("reencoded.wav");
         QVERIFY(runTool("sox", {mix, "-b", "24", copy}));
         r = runCli({"--json", "verify", copy}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("signature").toString(), QString("absent"));
+        QCOMPARE(r.field("signature"), QString("absent"));
         QVERIFY(QJsonDocument(r.json().value("notes").toArray()).toJson().contains("same sound"));
     }
 
@@ -492,7 +492,7 @@ private slots:
         QVERIFY(readAll(mp3).startsWith("ID3\x04"));
         r = runCli({"--json", "verify", mp3}, registry);
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        QCOMPARE(r.json().value("content").toString(), QString("match"));
+        QCOMPARE(r.field("content"), QString("match"));
         QCOMPARE(r.json().value("c2pa").toObject().value("state").toString(), QString("valid"));
         // The manifest names the encoding and the hash of the 24-bit samples it encoded, which
         // are the WAV export's; the MP3 decodes to exactly as many frames.
@@ -623,8 +623,8 @@ private slots:
         const QString sung = dir.filePath("sung.wav");
         r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString render = r.json().value("render").toString();
-        QVERIFY(r.json().value("watermark").toString().startsWith("acw1-"));
+        const QString render = r.field("render");
+        QVERIFY(r.field("watermark").startsWith("acw1-"));
 
         // The same sound, or a lossless re-encode of it, is the render, never a recording.
         const QString flac = dir.filePath("sung.flac");
@@ -642,7 +642,7 @@ private slots:
         r = runCli({"--json", "project", "add-clip", song, "--track", "t-1", flac, "--owner", bo},
                    registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("render").toString(), render);
+        QCOMPARE(r.field("render"), render);
         QVERIFY(r.json().value("asset").isNull());
         runCli({"project", "add-clip", song, "--track", "t-2", piano, "--owner", bo}, registry);
         grantAllAssets(registry, bo, "export");

@@ -47,7 +47,7 @@ private slots:
         const QString registry = dir.filePath("registry.sqlite");
         const auto [holder, added] = registerAnasTrack(registry, track);
         QCOMPARE(added.exitCode, 0);
-        const QString asset = added.json().value("asset").toString();
+        const QString asset = added.field("asset");
 
         const QString excerpt = dir.filePath("excerpt.wav");
         QVERIFY(accord::test::runTool("sox", {track, excerpt, "trim", "20", "6", "speed", "1.05"}));
@@ -110,7 +110,7 @@ private slots:
         QCOMPARE(text.exitCode, 0);
 
         // Exporting a project that plays it asks Ana, even with Ben's own grant.
-        const QString mixAsset = scanned.json().value("asset").toString();
+        const QString mixAsset = scanned.field("asset");
         QCOMPARE(accord::test::runCli(
                      {"grant", "add", "--holder", ben, "--scope", "export", "--asset", mixAsset},
                      registry)

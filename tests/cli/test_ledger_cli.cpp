@@ -114,7 +114,7 @@ private slots:
         const QJsonArray packGrants = shared.json().value("grants").toArray();
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        const QString packModel = imported.json().value("model_file").toString();
+        const QString packModel = imported.field("model_file");
         // Bo re-sings his take with Ada's voice: allowed.
         const QString boAsset =
             runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB).field("asset");
@@ -167,7 +167,7 @@ private slots:
         // Pulling again changes nothing.
         const auto twice = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
         QCOMPARE(twice.json().value("revoked").toArray().size(), 0);
-        QVERIFY(!twice.json().value("pulled_at").toString().isEmpty());
+        QVERIFY(!twice.field("pulled_at").isEmpty());
         QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);
 
         // The label, with no registry: each of Ada's takes' history, and Ada's.
@@ -241,10 +241,8 @@ private slots:
         // A song sung with the model (Bo's take re-sung, 5.8 s, long enough to identify),
         // exported: its manifest names the model.
         const QString sung = dir.filePath("sung.wav");
-        const QString sungFrom = runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA)
-                                     .json()
-                                     .value("pcm_sha256")
-                                     .toString();
+        const QString sungFrom =
+            runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA).field("pcm_sha256");
         QCOMPARE(sungFrom.size(), 64);
         QCOMPARE(runCli({"convert", "--model", model, boTake, sung, "--as", ada}, studioA).exitCode,
                  0);
@@ -266,7 +264,7 @@ private slots:
                  0);
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        const QString packModel = imported.json().value("model_file").toString();
+        const QString packModel = imported.field("model_file");
         const QString boId = bo.field("holder");
         QCOMPARE(runCli({"asset", "add", boTake, "--owner", boId}, studioB).exitCode, 0);
         QCOMPARE(grantAllAssets(studioB, boId, "export").exitCode, 0);

@@ -80,8 +80,8 @@ private slots:
 
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        QCOMPARE(imported.json().value("recipient_here").toString(), boId);
-        const QString packModel = imported.json().value("model_file").toString();
+        QCOMPARE(imported.field("recipient_here"), boId);
+        const QString packModel = imported.field("model_file");
         QVERIFY(QFile::exists(packModel));
 
         // Bo re-sings his take with Ada's voice; Dee may not.
@@ -118,7 +118,7 @@ private slots:
 
         // The DDEX release message: valid against Accord's schema of ERN 4.3.2 (and the official
         // one when ACCORD_DDEX_ERN432_XSD names it), Ada's share and the AI disclosure in it.
-        const QString ddex = done.json().value("ddex").toString();
+        const QString ddex = done.field("ddex");
         QVERIFY(accord::test::runTool("xmllint",
                                       {"--noout", "--nonet", "--schema",
                                        qEnvironmentVariable("ACCORD_DDEX_SUBSET_XSD"), ddex}));
@@ -174,7 +174,7 @@ private slots:
                      .exitCode,
                  4);
         const auto verified = runCli({"--json", "verify", exported + "/song.wav"}, studioB);
-        QCOMPARE(verified.json().value("consent").toString(), QString("revoked"));
+        QCOMPARE(verified.field("consent"), QString("revoked"));
         QVERIFY(
             QJsonDocument(verified.json().value("notes").toArray()).toJson().contains("tour over"));
         QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);
