@@ -7,10 +7,21 @@
 #include "accord/core/registry.h"
 
 #include <QString>
+#include <QTemporaryDir>
 
+#include <memory>
 #include <string>
 
 namespace accord::test {
+
+// A registry in a folder of its own (removed with it) and its one holder, Ana Folk, the owner.
+struct ScratchRegistry {
+    QTemporaryDir dir;
+    std::unique_ptr<Registry> registry =
+        Registry::open(dir.filePath("registry.sqlite").toStdString());
+    std::string owner = registry->addHolder("Ana Folk", "").id;
+    QString path(const QString& name) const { return dir.filePath(name); }
+};
 
 // `file` registered as `owner`'s recording, known by its content as an import knows it; the
 // asset's id.
