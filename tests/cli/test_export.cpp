@@ -615,13 +615,9 @@ private slots:
         grantAllAssets(registry, ada, "train-voice");
         grantAllAssets(registry, ada, "generate", {"--share", "30"});
         const QString model = dir.filePath("ada.accordvoice");
-        auto r = runCli({"--json", "train", "voice", "--owner", ada, "--asset", assets.at(0),
-                         "--asset", assets.at(1), "--asset", assets.at(2), "--asset", assets.at(3),
-                         "--out", model, "--steps", "20"},
-                        registry);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(accord::test::trainSmallVoiceModel(registry, ada, assets, model, 20));
         const QString sung = dir.filePath("sung.wav");
-        r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
+        auto r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QString render = r.field("render");
         QVERIFY(r.field("watermark").startsWith("acw1-"));

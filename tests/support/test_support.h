@@ -141,14 +141,18 @@ inline QStringList addTrainingVoices(const QString& registry, const QString& own
     if (var.isEmpty())                                                                             \
         QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
 
-// A small voice model of `owner` trained through accord-cli on `takes` (10 steps: seconds), as
-// `model`; whether it was.
+// A small voice model of `owner` trained through accord-cli on `takes` (`steps`: seconds), as
+// `model`; whether it was (the error shown when not).
 inline bool trainSmallVoiceModel(const QString& registry, const QString& owner,
-                                 const QStringList& takes, const QString& model) {
-    QStringList train{"train", "voice", "--owner", owner, "--out", model, "--steps", "10"};
+                                 const QStringList& takes, const QString& model, int steps = 10) {
+    QStringList train{"train", "voice", "--owner", owner,
+                      "--out", model,   "--steps", QString::number(steps)};
     for (const auto& take : takes)
         train << "--asset" << take;
-    return runCli(train, registry).exitCode == 0;
+    const CliResult trained = runCli(train, registry);
+    if (trained.exitCode != 0)
+        qWarning() << "train voice failed:" << trained.err;
+    return trained.exitCode == 0;
 }
 
 // Runs a tool such as sox; fails the current test when it cannot.
