@@ -1,7 +1,6 @@
 #include "commands.h"
 
 #include "accord/core/entity_json.h"
-#include "accord/core/files.h"
 #include "accord/core/policy.h"
 #include "accord/core/project.h"
 #include "accord/core/registry.h"
@@ -641,10 +640,7 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
                           name == "consent check" || name == "audit verify" ||
                           name == "audit log" || name == "trust list" || name == "model list" ||
                           name == "model show";
-    if (readOnly && !fileExists(args.registryPath))
-        throw BadInput(args.registryPath +
-                       ": no consent registry here yet (accord-cli holder add creates one)");
-    auto registry = Registry::open(args.registryPath);
+    auto registry = readOnly ? openExistingRegistry(args) : Registry::open(args.registryPath);
     if (name == "holder add")
         return holderAdd(args, *registry, out);
     if (name == "holder list")
