@@ -96,7 +96,7 @@ private slots:
         registry = dir.filePath("registry.sqlite");
         ada = addHolder(registry, "Ada");
         bo = addHolder(registry, "Bo");
-        ACCORD_ADD_TRAINING_VOICES(voices, registry, ada)
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, ada);
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
         grantAllAssets(registry, ada, "train-voice");
         grantAllAssets(registry, ada, "generate");

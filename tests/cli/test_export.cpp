@@ -610,7 +610,7 @@ private slots:
         registry = dir.filePath("launder.sqlite");
         ada = addHolder(registry, "Ada");
         bo = addHolder(registry, "Bo");
-        ACCORD_ADD_TRAINING_VOICES(assets, registry, ada)
+        ACCORD_ADD_TRAINING_VOICES(assets, registry, ada);
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
         grantAllAssets(registry, ada, "train-voice");
         grantAllAssets(registry, ada, "generate", {"--share", "30"});

@@ -99,7 +99,7 @@ private slots:
 
         // Studio A: Ada trains a voice and shares it with Bo of studio B.
         const QString ada = addHolder(studioA, "Ada");
-        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada)
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
         for (const char* scope : {"train-voice", "share"})
             QCOMPARE(grantAllAssets(studioA, ada, scope).exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
@@ -226,7 +226,7 @@ private slots:
         const QString studioA = dir.filePath("a.sqlite");
         const QString studioB = dir.filePath("b.sqlite");
         const QString ada = addHolder(studioA, "Ada");
-        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada)
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
         QString trainGrant;
         for (const char* scope : {"train-voice", "share", "generate", "export"}) {
             const auto given = grantAllAssets(studioA, ada, scope);

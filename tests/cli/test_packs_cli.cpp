@@ -34,7 +34,7 @@ private slots:
         const QString studioA = dir.filePath("a.sqlite");
         const QString studioB = dir.filePath("b.sqlite");
         const QString ada = addHolder(studioA, "Ada");
-        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada)
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
         QCOMPARE(grantAllAssets(studioA, ada, "train-voice").exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));

@@ -231,7 +231,7 @@ private slots:
     // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
     void voiceModelReSingsAVariation() {
         const QString bella = addHolder(registry, "Bella");
-        ACCORD_ADD_TRAINING_VOICES(voices, registry, bella)
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, bella);
         grantAllAssets(registry, bella, "train-voice");
         const QString voice = dir.filePath("bella.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(registry, bella, voices, voice, 20));
