@@ -105,10 +105,7 @@ ExitCode runIdentifyCommand(const Arguments& args, std::ostream& out, std::ostre
         emitMatches(args, out, file, workflows::identifyFileOnLedger(*ledger, file));
         return ExitCode::Ok;
     }
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath +
-                       ": no consent registry here yet (accord-cli holder add creates one)");
-    const auto registry = Registry::open(args.registryPath);
+    const auto registry = openExistingRegistry(args);
     const auto index = workflows::openFingerprintIndex(*registry);
     if (reindex) {
         const workflows::IndexUpdate update = workflows::reindexFingerprints(*registry, *index);

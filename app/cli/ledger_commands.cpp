@@ -3,7 +3,6 @@
 #include "output.h"
 
 #include "accord/core/errors.h"
-#include "accord/core/files.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
 #include "accord/ledger/records.h"
@@ -64,10 +63,8 @@ json standingJson(const ledger::Standing& s) {
 }
 
 ExitCode push(const Arguments& args, std::ostream& out) {
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath + ": no consent registry here yet");
+    const auto registry = openExistingRegistry(args);
     const std::string url = args.required("--to");
-    const auto registry = Registry::open(args.registryPath);
     const auto pushed = workflows::pushToLedger(*registry, url);
     const workflows::LedgerRecordsPushed& records = pushed.records;
     const workflows::FingerprintsPushed& prints = pushed.fingerprints;
@@ -102,10 +99,8 @@ ExitCode push(const Arguments& args, std::ostream& out) {
 }
 
 ExitCode pull(const Arguments& args, std::ostream& out) {
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath + ": no consent registry here yet");
+    const auto registry = openExistingRegistry(args);
     const std::string url = args.required("--from");
-    const auto registry = Registry::open(args.registryPath);
     const auto pulled = workflows::pullFromLedger(*registry, url);
     json granted = json::array();
     std::string text = "Read " + plural(pulled.read, "statement") + " from " + url + ": " +

@@ -78,8 +78,8 @@ json modelEntry(const ConsentGraph& graph, const Model& model) {
 
 ExitCode modelList(const Arguments& args, Registry& registry, std::ostream& out) {
     const auto owner = args.value("--owner");
-    if (owner && !registry.holder(*owner))
-        throw BadInput("unknown owner '" + *owner + "' (no such rights holder)");
+    if (owner)
+        registry.requireHolder(*owner, "owner");
     const ConsentGraph& graph = registry.consentGraph();
     json list = json::array();
     std::string text;

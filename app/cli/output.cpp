@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "accord/core/files.h"
+
 #include <ostream>
 #include <sstream>
 
@@ -50,6 +52,13 @@ std::string actingHolder(const Arguments& args, const Registry& registry) {
     if (!actor.empty() && !registry.holder(actor))
         throw BadInput("--as: unknown holder '" + actor + "'");
     return actor;
+}
+
+std::unique_ptr<Registry> openExistingRegistry(const Arguments& args) {
+    if (!fileExists(args.registryPath))
+        throw BadInput(args.registryPath +
+                       ": no consent registry here yet (accord-cli holder add creates one)");
+    return Registry::open(args.registryPath);
 }
 
 nlohmann::json revokedLines(const std::vector<Grant>& revoked,

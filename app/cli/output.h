@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ ExitCode reportError(ExitCode code, const std::string& message, std::ostream& ou
 // The holder named by --as (docs/CLI.md "Acting as a holder"), or empty for nobody in
 // particular; BadInput for a holder this registry does not know.
 std::string actingHolder(const Arguments& args, const Registry& registry);
+// The registry at --registry for a command that needs one there already (docs/CLI.md "Registry"):
+// BadInput naming the path when there is none, rather than a new empty one.
+std::unique_ptr<Registry> openExistingRegistry(const Arguments& args);
 // Revocations applied here (an import or a ledger pull): appends a line per revoked grant and per
 // model made source-revoked to `text`; returns the revoked grants' ids.
 nlohmann::json revokedLines(const std::vector<Grant>& revoked,

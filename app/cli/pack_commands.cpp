@@ -145,9 +145,7 @@ ExitCode packImport(const Arguments& args, std::ostream& out) {
 }
 
 ExitCode packList(const Arguments& args, std::ostream& out) {
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath + ": no consent registry here yet");
-    auto registry = Registry::open(args.registryPath);
+    auto registry = openExistingRegistry(args);
     json list = json::array();
     std::string text;
     for (const PackRecord& p : registry->packs()) {

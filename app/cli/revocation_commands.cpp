@@ -14,9 +14,7 @@ using nlohmann::json;
 
 ExitCode runRevocationsCommand(const std::string& verb, const Arguments& args, std::ostream& out) {
     if (verb == "export") {
-        if (!fileExists(args.registryPath))
-            throw BadInput(args.registryPath + ": no consent registry here yet");
-        auto registry = Registry::open(args.registryPath);
+        auto registry = openExistingRegistry(args);
         const auto written = workflows::exportRevocations(
             *registry, absolutePath(args.required("--out")), args.value("--holder"));
         emit(args, out, {{"file", written.path}, {"revocations", written.count}},

@@ -41,10 +41,7 @@ ExitCode runStatementCommand(const Arguments& args, std::ostream& out) {
     const std::string format = args.value("--format").value_or("csv");
     if (format != "csv" && format != "pdf")
         throw BadInput("--format: '" + format + "' (csv or pdf expected)");
-    if (!fileExists(args.registryPath))
-        throw BadInput(args.registryPath +
-                       ": no consent registry here yet (accord-cli holder add creates one)");
-    const auto registry = Registry::open(args.registryPath);
+    const auto registry = openExistingRegistry(args);
     std::optional<UnixTime> from, to;
     if (const auto value = args.value("--from"))
         from = parseIsoTime(*value, "--from");

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::MeasuredChild;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -76,13 +78,6 @@ class AudioInputTest : public QObject {
     QString sung;   // a conversion of Bo's take with Ada's voice model
     QString render; // its render
 
-    QString addHolder(const QString& name) {
-        return runCli({"--json", "holder", "add", "--name", name}, registry)
-            .json()
-            .value("holder")
-            .toString();
-    }
-
     // `file` at `rate`, made by sox (its own resampler: an independent tool, as an attacker
     // would use).
     QString resampled(const QString& file, int rate, const QString& name) {
@@ -99,27 +94,20 @@ private slots:
         const QString take = dir.filePath("lena-twice.wav");
         QVERIFY(runTool("sox", {lena, lena, take}));
         registry = dir.filePath("registry.sqlite");
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
-        QStringList train{
-            "--json",  "train", "voice", "--owner", ada, "--out", dir.filePath("ada.accordvoice"),
-            "--steps", "20"};
-        const QStringList voices = accord::test::addTrainingVoices(registry, ada);
-        if (voices.size() != 4)
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
-        for (const QString& asset : voices)
-            train << "--asset" << asset;
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, ada);
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
-               registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
-        auto r = runCli(train, registry);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        grantAllAssets(registry, ada, "train-voice");
+        grantAllAssets(registry, ada, "generate");
+        QVERIFY(accord::test::trainSmallVoiceModel(registry, ada, voices,
+                                                   dir.filePath("ada.accordvoice"), 20));
         sung = dir.filePath("sung.wav");
-        r = runCli({"--json", "convert", "--model", dir.filePath("ada.accordvoice"), take, sung},
+        auto r =
+            runCli({"--json", "convert", "--model", dir.filePath("ada.accordvoice"), take, sung},
                    registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        render = r.json().value("render").toString();
+        render = r.field("render");
         QVERIFY(!render.isEmpty());
     }
 
@@ -157,7 +145,7 @@ private slots:
         r = runCli({"--json", "project", "add-clip", song, "--track", "t-1", file, "--owner", bo},
                    registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("render").toString(), render);
+        QCOMPARE(r.field("render"), render);
         QVERIFY(r.json().value("asset").isNull());
     }
 

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::writeAll;
@@ -24,10 +26,6 @@ using accord::test::writeAll;
 namespace {
 
 constexpr const char* kReaderPackage = "@contentauth/c2pa-wasm@0.15.0";
-
-QString idOf(const accord::test::CliResult& r, const char* key) {
-    return r.json().value(key).toString();
-}
 
 quint32 le32(const QByteArray& b, qsizetype at) {
     return quint8(b[at]) | quint8(b[at + 1]) << 8 | quint8(b[at + 2]) << 16 |
@@ -116,25 +114,16 @@ private Q_SLOTS:
         const QString boTake = accord::test::materialFile("fillets-cs/airplane/cs/let-m-oko.ogg");
         const QString talk = accord::test::materialFile("alsa/Front_Center.wav");
         registry = dir.filePath("registry.sqlite");
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, registry), "holder");
-        const QString bo =
-            idOf(runCli({"--json", "holder", "add", "--name", "Bo"}, registry), "holder");
+        const QString ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
         const QStringList takes = accord::test::addTrainingVoices(registry, ada);
         if (takes.isEmpty() || boTake.isEmpty() || talk.isEmpty())
             QSKIP("recordings missing: run scripts/fetch-material.sh");
         QCOMPARE(runCli({"asset", "add", talk, "--owner", ada}, registry).exitCode, 0);
         QCOMPARE(runCli({"asset", "add", boTake, "--owner", bo}, registry).exitCode, 0);
         for (const char* scope : {"train-voice", "generate", "export"})
-            QCOMPARE(runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope,
-                             "--share", "30"},
-                            registry)
-                         .exitCode,
-                     0);
-        QCOMPARE(
-            runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry)
-                .exitCode,
-            0);
+            QCOMPARE(grantAllAssets(registry, ada, scope, {"--share", "30"}).exitCode, 0);
+        QCOMPARE(grantAllAssets(registry, bo, "export").exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(registry, ada, takes, model));
         const QString sung = dir.filePath("sung.wav");
@@ -264,7 +253,7 @@ private Q_SLOTS:
         QVERIFY(codes(read(sample), "failure").contains("assertion.dataHash.mismatch"));
         const auto changed = runCli({"--json", "verify", sample}, registry);
         QCOMPARE(changed.exitCode, 3);
-        QCOMPARE(changed.json().value("content").toString(), QString("mismatch"));
+        QCOMPARE(changed.field("content"), QString("mismatch"));
         QCOMPARE(changed.json().value("c2pa").toObject().value("hardBinding").toString(),
                  QString("mismatch"));
 
@@ -283,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(codes(read(tags), "failure").contains("assertion.dataHash.mismatch"));
         const auto retagged = runCli({"--json", "verify", tags}, registry);
         QCOMPARE(retagged.exitCode, 0);
-        QCOMPARE(retagged.json().value("content").toString(), QString("match"));
+        QCOMPARE(retagged.field("content"), QString("match"));
         QCOMPARE(retagged.json().value("c2pa").toObject().value("state").toString(),
                  QString("hard binding broken"));
         QVERIFY(QJsonDocument(retagged.json().value("notes").toArray())

@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <vector>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::runCli;
 using accord::test::runTool;
 
@@ -23,13 +25,6 @@ class CliTest : public QObject {
     int registries = 0;
 
     QString newRegistry() { return dir.filePath(QString("r%1.sqlite").arg(++registries)); }
-
-    QString addHolder(const QString& name) {
-        const auto r = runCli({"--json", "holder", "add", "--name", name}, registry);
-        if (r.exitCode != 0)
-            qWarning() << r.err;
-        return r.json().value("holder").toString();
-    }
 
     // Audit entries and verify result: the registry must not change on bad input.
     int auditEntries() {
@@ -56,7 +51,7 @@ private slots:
         const auto r =
             runCli({"--json", "holder", "add", "--name", "Ada", "--ipi", "00012345678"}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("holder").toString(), QString("h-1"));
+        QCOMPARE(r.field("holder"), QString("h-1"));
         QVERIFY(QFile::exists(registry + ".keys/h-1.key"));
         QCOMPARE(QFile(registry + ".keys/h-1.key").permissions() &
                      (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
@@ -68,33 +63,33 @@ private slots:
 
     void sameRecordingIsOneAssetAlsoReEncoded() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         auto r = runCli({"--json", "asset", "add", wav, "--owner", ada, "--isrc", "USRC17607839"},
                         registry);
         QCOMPARE(r.exitCode, 0);
-        const QString id = r.json().value("asset").toString();
+        const QString id = r.field("asset");
         QCOMPARE(id, QString("a-1"));
         QCOMPARE(r.json().value("sample_rate").toInt(), 48000);
         QVERIFY(r.json().value("duration").toDouble() > 0.5);
 
         r = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("asset").toString(), id);
+        QCOMPARE(r.field("asset"), id);
 
         const QString flac = dir.filePath("front.flac");
         QVERIFY(runTool("sox", {wav, flac}));
         r = runCli({"--json", "asset", "add", flac, "--owner", ada}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("asset").toString(), id);
+        QCOMPARE(r.field("asset"), id);
 
         // Claiming somebody else's recording is refused.
-        const QString bo = addHolder("Bo");
+        const QString bo = addHolder(registry, "Bo");
         expectBadInput({"asset", "add", flac, "--owner", bo}, "already registered as a-1");
     }
 
     void badAudioIsAClearErrorAndChangesNothing() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         expectBadInput({"asset", "add", dir.filePath("missing.wav"), "--owner", ada},
                        "missing.wav");
 
@@ -120,12 +115,10 @@ private slots:
 
     void grantsAddListRevoke() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
-        const QString bo = addHolder("Bo");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
 
         auto r = runCli({"--json",     "grant",     "add",       "--holder",      ada,
                          "--asset",    asset,       "--scope",   "train-voice",   "--to",
@@ -133,7 +126,7 @@ private slots:
                          "2099-01-01", "--licence", "CC-BY-4.0", "--attribution", "Voice: Ada"},
                         registry);
         QCOMPARE(r.exitCode, 0);
-        const QString grant = r.json().value("grant").toString();
+        const QString grant = r.field("grant");
         QCOMPARE(grant, QString("g-1"));
         r = runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
                    registry);
@@ -169,11 +162,9 @@ private slots:
 
     void denialListsEveryMissingGrantWithExit4() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString ada = addHolder(registry, "Ada");
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
         auto r =
             runCli({"--json", "consent", "check", "--scope", "export", "--asset", asset}, registry);
         QCOMPARE(r.exitCode, 4);
@@ -199,11 +190,9 @@ private slots:
 
     void badValuesAreExit2() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
-        const QString asset = runCli({"--json", "asset", "add", wav, "--owner", ada}, registry)
-                                  .json()
-                                  .value("asset")
-                                  .toString();
+        const QString ada = addHolder(registry, "Ada");
+        const QString asset =
+            runCli({"--json", "asset", "add", wav, "--owner", ada}, registry).field("asset");
         const QStringList base{"grant", "add", "--holder", ada, "--asset", asset};
         expectBadInput(base + QStringList{"--scope", "export", "--expires", "2027-02-31"},
                        "2027-02-31");
@@ -280,9 +269,9 @@ private slots:
         const auto usage = runCli({"--json", "holder", "add", "--nme", "x"}, registry);
         QCOMPARE(usage.exitCode, 1);
         QCOMPARE(usage.json().value("error").toObject().value("code").toInt(), 1);
-        const auto missing = runCli(
-            {"--json", "asset", "add", dir.filePath("none.wav"), "--owner", addHolder("Ada")},
-            registry);
+        const auto missing = runCli({"--json", "asset", "add", dir.filePath("none.wav"), "--owner",
+                                     addHolder(registry, "Ada")},
+                                    registry);
         QCOMPARE(missing.exitCode, 2);
         QCOMPARE(missing.json().value("error").toObject().value("file").toString(),
                  dir.filePath("none.wav"));
@@ -328,9 +317,9 @@ private slots:
 
     void auditVerifyDetectsTamperingWithExit3() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         runCli({"asset", "add", wav, "--owner", ada}, registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         auto r = runCli({"--json", "audit", "verify"}, registry);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json().value("intact").toBool(), true);
@@ -358,7 +347,7 @@ private slots:
     // A track's EQ bands and reverb send from `project add-track`, shown by `project show`; a
     // malformed band or a value out of range is refused naming it, and the project is unchanged.
     void projectTrackEffects() {
-        addHolder("Ada"); // a registry for expectBadInput to check is left alone
+        addHolder(registry, "Ada"); // a registry for expectBadInput to check is left alone
         const QString project = dir.filePath("effects.accord");
         QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
         auto r = runCli({"--json", "project", "add-track", project, "--name", "Keys", "--eq",
@@ -400,7 +389,7 @@ private slots:
 
     void projectCommandsEditAndShowTheProject() {
         ACCORD_REQUIRE_MATERIAL(wav, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
+        const QString ada = addHolder(registry, "Ada");
         const QString project = dir.filePath("song.accord");
         auto r = runCli({"--json", "project", "new", project, "--rate", "44100", "--tempo", "100"},
                         registry);
@@ -411,7 +400,7 @@ private slots:
                     "--pan", "-0.5", "--solo"},
                    registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("track").toString(), QString("t-1"));
+        QCOMPARE(r.field("track"), QString("t-1"));
 
         const QString media = dir.filePath("take.wav");
         QVERIFY(QFile::copy(wav, media));
@@ -425,12 +414,12 @@ private slots:
                     "1.5", "--offset", "0.25", "--length", "0.5", "--gain", "-6", "--owner", ada},
                    registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("clip").toString(), QString("c-1"));
-        QCOMPARE(r.json().value("asset").toString(), QString("a-1"));
+        QCOMPARE(r.field("clip"), QString("c-1"));
+        QCOMPARE(r.field("asset"), QString("a-1"));
         // Known content needs no owner the second time.
         r = runCli({"--json", "project", "add-clip", project, "--track", "t-1", media, "--at", "3"},
                    registry);
-        QCOMPARE(r.json().value("clip").toString(), QString("c-2"));
+        QCOMPARE(r.field("clip"), QString("c-2"));
 
         r = runCli({"--json", "project", "show", project}, registry);
         QCOMPARE(r.exitCode, 0);
@@ -530,8 +519,8 @@ private slots:
     void renderWritesMixAndStemsAndRecordsTheirLineage() {
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
-        const QString ada = addHolder("Ada");
-        const QString bo = addHolder("Bo");
+        const QString ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
         const QString project = dir.filePath("render.accord");
         QCOMPARE(runCli({"project", "new", project}, registry).exitCode, 0);
         runCli({"project", "add-track", project, "--name", "Vocals"}, registry);
@@ -600,8 +589,8 @@ private slots:
                    registry);
         QCOMPARE(r.exitCode, 4);
         QCOMPARE(r.json().value("denied").toArray().size(), 2);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
+        grantAllAssets(registry, bo, "export");
         QCOMPARE(runCli({"consent", "check", "--scope", "export", "--render", mixRender}, registry)
                      .exitCode,
                  0);
@@ -621,11 +610,9 @@ private slots:
     void trainAndConvertFollowConsent() {
         ACCORD_REQUIRE_MATERIAL(voice, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
-        const QString ada = addHolder("Ada");
-        const QString take = runCli({"--json", "asset", "add", voice, "--owner", ada}, registry)
-                                 .json()
-                                 .value("asset")
-                                 .toString();
+        const QString ada = addHolder(registry, "Ada");
+        const QString take =
+            runCli({"--json", "asset", "add", voice, "--owner", ada}, registry).field("asset");
         runCli({"asset", "add", words, "--owner", ada}, registry);
         const QString model = dir.filePath("ada.accordvoice");
         const QStringList train{"--json", "train", "voice", "--owner", ada, "--asset",
@@ -640,12 +627,10 @@ private slots:
         const QString trainGrant = runCli({"--json", "grant", "add", "--holder", ada, "--asset",
                                            take, "--scope", "train-voice"},
                                           registry)
-                                       .json()
-                                       .value("grant")
-                                       .toString();
+                                       .field("grant");
         r = runCli(train, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("model").toString(), QString("m-1"));
+        QCOMPARE(r.field("model"), QString("m-1"));
         const QJsonObject metrics = r.json().value("metrics").toObject();
         QVERIFY(metrics.contains("steps"));
         // Where the voice sings (lena: a soprano around 400 Hz) and where the time went.
@@ -673,10 +658,10 @@ private slots:
         r = runCli(convert, registry);
         QCOMPARE(r.exitCode, 4);
         QVERIFY(!QFile::exists(out));
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        grantAllAssets(registry, ada, "generate");
         r = runCli(convert, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json().value("render").toString(), QString("r-1"));
+        QCOMPARE(r.field("render"), QString("r-1"));
         QVERIFY(QFile::exists(out));
         // Spoken words around 190 Hz into a soprano's model: an octave up is suggested.
         const double modelMedian =

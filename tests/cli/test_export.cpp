@@ -14,6 +14,8 @@
 #include <cmath>
 #include <utility>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::runTool;
@@ -28,18 +30,11 @@ class ExportTest : public QObject {
     QString ada, bo;
     QString project;
 
-    QString addHolder(const QString& name) {
-        return runCli({"--json", "holder", "add", "--name", name}, registry)
-            .json()
-            .value("holder")
-            .toString();
-    }
-
     // Ada's spoken words on track 1, Bo's piano on track 2, in a fresh registry and project.
     bool makeProject(const QString& words, const QString& piano) {
         registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
         project = dir.filePath(QString("song%1.accord").arg(registries));
         return runCli({"project", "new", project}, registry).exitCode == 0 &&
                runCli({"project", "add-track", project, "--name", "Vocals"}, registry).exitCode ==
@@ -59,9 +54,7 @@ class ExportTest : public QObject {
         if (!makeProject(words, piano))
             return false;
         for (const QString& owner : {ada, bo})
-            if (runCli({"grant", "add", "--holder", owner, "--all-assets", "--scope", "export"},
-                       registry)
-                    .exitCode != 0)
+            if (grantAllAssets(registry, owner, "export").exitCode != 0)
                 return false;
         return true;
     }
@@ -115,12 +108,9 @@ private slots:
         const QString made = registry;
         // Another studio: Zed's own recording is a-1 there, with every grant given.
         registry = dir.filePath(QString("x%1.sqlite").arg(++registries));
-        const QString zed = addHolder("Zed");
+        const QString zed = addHolder(registry, "Zed");
         QCOMPARE(runCli({"asset", "add", other, "--owner", zed}, registry).exitCode, 0);
-        QCOMPARE(
-            runCli({"grant", "add", "--holder", zed, "--all-assets", "--scope", "export"}, registry)
-                .exitCode,
-            0);
+        QCOMPARE(grantAllAssets(registry, zed, "export").exitCode, 0);
         for (const QStringList& command :
              {QStringList{"export", project, "--out", dir.filePath("borrowed")},
               QStringList{"render", project, "--mix", dir.filePath("borrowed.wav")}}) {
@@ -136,13 +126,12 @@ private slots:
 
         // The same recordings registered there by their owners: resolved by content, and the
         // split names them, not whoever holds a-1 and a-2 there.
-        const QString ada2 = addHolder("Ada");
-        const QString bo2 = addHolder("Bo");
+        const QString ada2 = addHolder(registry, "Ada");
+        const QString bo2 = addHolder(registry, "Bo");
         QCOMPARE(runCli({"asset", "add", words, "--owner", ada2}, registry).exitCode, 0);
         QCOMPARE(runCli({"asset", "add", piano, "--owner", bo2}, registry).exitCode, 0);
         for (const QString& holder : {ada2, bo2})
-            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
-                   registry);
+            grantAllAssets(registry, holder, "export");
         const auto r =
             runCli({"--json", "export", project, "--out", dir.filePath("resolved")}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -163,13 +152,8 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(noise, "alsa/Noise.wav");
         QVERIFY(makeProject(words, piano));
         // Bo allows export; Ada's export grant is revoked.
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
-        const QString adaGrant =
-            runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
-                   registry)
-                .json()
-                .value("grant")
-                .toString();
+        grantAllAssets(registry, bo, "export");
+        const QString adaGrant = grantAllAssets(registry, ada, "export").field("grant");
         QCOMPARE(runCli({"grant", "revoke", adaGrant}, registry).exitCode, 0);
         const QByteArray original = readAll(project);
 
@@ -229,8 +213,7 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         QVERIFY(makeProject(words, piano));
         for (const QString& holder : {ada, bo})
-            runCli({"grant", "add", "--holder", holder, "--all-assets", "--scope", "export"},
-                   registry);
+            grantAllAssets(registry, holder, "export");
         const QString out = dir.filePath("crashed");
         const QString dead = QString::number(accord::test::deadProcessId());
         QVERIFY(QDir().mkpath(out + "/.accord-export-" + dead + "/stems"));
@@ -261,7 +244,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(out));
 
         // One grant: still denied, now naming only Bo's recording.
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         r = runCli({"--json", "export", project, "--out", out}, registry);
         QCOMPARE(r.exitCode, 4);
         denied = r.json().value("denied").toArray();
@@ -269,7 +252,7 @@ private slots:
         QCOMPARE(denied.at(0).toObject().value("owner").toString(), bo);
 
         // Both: allowed; a commercial export needs commercial terms.
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, bo, "export");
         r = runCli({"--json", "export", project, "--out", out, "--commercial"}, registry);
         QCOMPARE(r.exitCode, 4);
         QCOMPARE(r.json().value("denied").toArray().size(), 2);
@@ -281,13 +264,9 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(words, "alsa/Front_Center.wav");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         QVERIFY(makeProject(words, piano));
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
-        const QString bosGrant = runCli({"--json", "grant", "add", "--holder", bo, "--all-assets",
-                                         "--scope", "export", "--commercial"},
-                                        registry)
-                                     .json()
-                                     .value("grant")
-                                     .toString();
+        grantAllAssets(registry, ada, "export");
+        const QString bosGrant =
+            grantAllAssets(registry, bo, "export", {"--commercial"}).field("grant");
         const QString out = dir.filePath("allowed");
         auto r = runCli({"--json", "export", project, "--out", out, "--stems"}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -327,9 +306,9 @@ private slots:
         // registry the studio's key is trusted.
         r = runCli({"--json", "verify", mix}, dir.filePath("no-such-registry.sqlite"));
         QVERIFY2(r.exitCode == 3, r.out.constData());
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
-        QCOMPARE(r.json().value("content").toString(), QString("match"));
-        QCOMPARE(r.json().value("consent").toString(), QString("unknown"));
+        QCOMPARE(r.field("signature"), QString("valid"));
+        QCOMPARE(r.field("content"), QString("match"));
+        QCOMPARE(r.field("consent"), QString("unknown"));
         QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), false);
         QCOMPARE(r.json().value("problems").toArray().size(), 1);
         QVERIFY(r.json()
@@ -342,7 +321,7 @@ private slots:
         r = runCli({"--json", "verify", mix}, registry);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json().value("signer").toObject().value("trusted").toBool(), true);
-        QCOMPARE(r.json().value("consent").toString(), QString("ok"));
+        QCOMPARE(r.field("consent"), QString("ok"));
         QCOMPARE(r.json().value("lineage").toObject().value("assets").toArray().size(), 2);
         QCOMPARE(r.json()
                      .value("disclosure")
@@ -372,7 +351,7 @@ private slots:
                  0);
         r = runCli({"--json", "verify", mix}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("consent").toString(), QString("revoked"));
+        QCOMPARE(r.field("consent"), QString("revoked"));
         QVERIFY(QJsonDocument(r.json().value("notes").toArray())
                     .toJson()
                     .contains(bosGrant.toUtf8() + " (Bo"));
@@ -455,13 +434,13 @@ private slots:
         QVERIFY(runTool("sox", {mix, "-n", "stat"}));
         r = runCli({"--json", "verify", mix}, registry);
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
+        QCOMPARE(r.field("signature"), QString("valid"));
         // A lossless re-encode keeps the sound (PCM hash) but not the embedded manifest.
         const QString copy = dir.filePath("reencoded.wav");
         QVERIFY(runTool("sox", {mix, "-b", "24", copy}));
         r = runCli({"--json", "verify", copy}, registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("signature").toString(), QString("absent"));
+        QCOMPARE(r.field("signature"), QString("absent"));
         QVERIFY(QJsonDocument(r.json().value("notes").toArray()).toJson().contains("same sound"));
     }
 
@@ -513,7 +492,7 @@ private slots:
         QVERIFY(readAll(mp3).startsWith("ID3\x04"));
         r = runCli({"--json", "verify", mp3}, registry);
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        QCOMPARE(r.json().value("content").toString(), QString("match"));
+        QCOMPARE(r.field("content"), QString("match"));
         QCOMPARE(r.json().value("c2pa").toObject().value("state").toString(), QString("valid"));
         // The manifest names the encoding and the hash of the 24-bit samples it encoded, which
         // are the WAV export's; the MP3 decodes to exactly as many frames.
@@ -629,28 +608,19 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(take, "npm/audio-lena/lena.flac");
         ACCORD_REQUIRE_MATERIAL(piano, "npm/piano-velocity10/audio/C4v10.ogg");
         registry = dir.filePath("launder.sqlite");
-        ada = addHolder("Ada");
-        bo = addHolder("Bo");
-        const QStringList assets = accord::test::addTrainingVoices(registry, ada);
-        if (assets.size() != 4)
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
+        ACCORD_ADD_TRAINING_VOICES(assets, registry, ada);
         QCOMPARE(runCli({"asset", "add", take, "--owner", bo}, registry).exitCode, 0);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
-               registry);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate", "--share",
-                "30"},
-               registry);
+        grantAllAssets(registry, ada, "train-voice");
+        grantAllAssets(registry, ada, "generate", {"--share", "30"});
         const QString model = dir.filePath("ada.accordvoice");
-        auto r = runCli({"--json", "train", "voice", "--owner", ada, "--asset", assets.at(0),
-                         "--asset", assets.at(1), "--asset", assets.at(2), "--asset", assets.at(3),
-                         "--out", model, "--steps", "20"},
-                        registry);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(accord::test::trainSmallVoiceModel(registry, ada, assets, model, 20));
         const QString sung = dir.filePath("sung.wav");
-        r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
+        auto r = runCli({"--json", "convert", "--model", model, take, sung}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString render = r.json().value("render").toString();
-        QVERIFY(r.json().value("watermark").toString().startsWith("acw1-"));
+        const QString render = r.field("render");
+        QVERIFY(r.field("watermark").startsWith("acw1-"));
 
         // The same sound, or a lossless re-encode of it, is the render, never a recording.
         const QString flac = dir.filePath("sung.flac");
@@ -668,15 +638,15 @@ private slots:
         r = runCli({"--json", "project", "add-clip", song, "--track", "t-1", flac, "--owner", bo},
                    registry);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json().value("render").toString(), render);
+        QCOMPARE(r.field("render"), render);
         QVERIFY(r.json().value("asset").isNull());
         runCli({"project", "add-clip", song, "--track", "t-2", piano, "--owner", bo}, registry);
-        runCli({"grant", "add", "--holder", bo, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, bo, "export");
         r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
         QCOMPARE(r.exitCode, 4);
         QVERIFY(QJsonDocument(r.json()).toJson().contains(assets.at(0).toUtf8()));
         // Ada allows exports: the split gives her the 30% share of the re-sung part.
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "export"}, registry);
+        grantAllAssets(registry, ada, "export");
         r = runCli({"--json", "export", song, "--out", dir.filePath("launder-out")}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(basisPointsOf(r.json().value("split").toObject()), 10000);

@@ -29,11 +29,7 @@ struct AnasTrack {
     accord::test::CliResult added;
 };
 AnasTrack registerAnasTrack(const QString& registry, const QString& track) {
-    const QString holder =
-        accord::test::runCli({"--json", "holder", "add", "--name", "Ana"}, registry)
-            .json()
-            .value("holder")
-            .toString();
+    const QString holder = accord::test::addHolder(registry, "Ana");
     return {holder,
             accord::test::runCli({"--json", "asset", "add", track, "--owner", holder}, registry)};
 }
@@ -51,7 +47,7 @@ private slots:
         const QString registry = dir.filePath("registry.sqlite");
         const auto [holder, added] = registerAnasTrack(registry, track);
         QCOMPARE(added.exitCode, 0);
-        const QString asset = added.json().value("asset").toString();
+        const QString asset = added.field("asset");
 
         const QString excerpt = dir.filePath("excerpt.wav");
         QVERIFY(accord::test::runTool("sox", {track, excerpt, "trim", "20", "6", "speed", "1.05"}));
@@ -89,11 +85,7 @@ private slots:
         QCOMPARE(accord::test::runCli({"identify"}, registry).exitCode, 1);
 
         // Ben's beat holds 8 s of Ana's track under another at equal level.
-        const QString ben =
-            accord::test::runCli({"--json", "holder", "add", "--name", "Ben"}, registry)
-                .json()
-                .value("holder")
-                .toString();
+        const QString ben = accord::test::addHolder(registry, "Ben");
         const QString beat = dir.filePath("beat.wav"), sample = dir.filePath("sample.wav"),
                       mix = dir.filePath("beat-with-sample.wav");
         QVERIFY(accord::test::runTool(
@@ -118,7 +110,7 @@ private slots:
         QCOMPARE(text.exitCode, 0);
 
         // Exporting a project that plays it asks Ana, even with Ben's own grant.
-        const QString mixAsset = scanned.json().value("asset").toString();
+        const QString mixAsset = scanned.field("asset");
         QCOMPARE(accord::test::runCli(
                      {"grant", "add", "--holder", ben, "--scope", "export", "--asset", mixAsset},
                      registry)

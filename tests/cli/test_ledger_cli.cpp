@@ -32,6 +32,8 @@
 #include <random>
 #include <set>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::runCli;
 
 namespace {
@@ -40,10 +42,6 @@ const QString kBoTake = "fillets-cs/airplane/cs/let-m-oko.ogg"; // what Bo sings
 const QString kAdaTrack = "hyperrogue/hr3-jungle.ogg";          // studio A's catalogue
 const QString kAdaOtherTrack = "hyperrogue/hr3-hell.ogg";
 const QString kOtherMusic = "hyperrogue/hr3-mirror.ogg"; // in nobody's catalogue
-
-QString idOf(const accord::test::CliResult& r, const char* key) {
-    return r.json().value(key).toString();
-}
 
 // The ledger's rows about each grant statement: how many grants are in `answer`, how many of them
 // are revoked, how many revocations are in force; fails the test on any other state.
@@ -100,32 +98,26 @@ private slots:
         const QString studioB = dir.filePath("b.sqlite");
 
         // Studio A: Ada trains a voice and shares it with Bo of studio B.
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
-        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
-        if (takes.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        const QString ada = addHolder(studioA, "Ada");
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
         for (const char* scope : {"train-voice", "share"})
-            QCOMPARE(
-                runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope}, studioA)
-                    .exitCode,
-                0);
+            QCOMPARE(grantAllAssets(studioA, ada, scope).exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
         const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
-        const QString boId = idOf(bo, "holder");
+        const QString boId = bo.field("holder");
         const QString pack = dir.filePath("ada.accordpack");
-        const auto shared = runCli({"--json", "share", model, "--to", idOf(bo, "public_key"),
+        const auto shared = runCli({"--json", "share", model, "--to", bo.field("public_key"),
                                     "--to-name", "Bo", "--out", pack},
                                    studioA);
         QCOMPARE(shared.exitCode, 0);
         const QJsonArray packGrants = shared.json().value("grants").toArray();
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        const QString packModel = imported.json().value("model_file").toString();
+        const QString packModel = imported.field("model_file");
         // Bo re-sings his take with Ada's voice: allowed.
         const QString boAsset =
-            idOf(runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB), "asset");
+            runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB).field("asset");
         QCOMPARE(runCli({"grant", "add", "--holder", boId, "--asset", boAsset, "--scope", "export"},
                         studioB)
                      .exitCode,
@@ -175,7 +167,7 @@ private slots:
         // Pulling again changes nothing.
         const auto twice = runCli({"--json", "ledger", "pull", "--from", url}, studioB);
         QCOMPARE(twice.json().value("revoked").toArray().size(), 0);
-        QVERIFY(!twice.json().value("pulled_at").toString().isEmpty());
+        QVERIFY(!twice.field("pulled_at").isEmpty());
         QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);
 
         // The label, with no registry: each of Ada's takes' history, and Ada's.
@@ -233,19 +225,14 @@ private slots:
         QTemporaryDir dir;
         const QString studioA = dir.filePath("a.sqlite");
         const QString studioB = dir.filePath("b.sqlite");
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
-        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
-        if (takes.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+        const QString ada = addHolder(studioA, "Ada");
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
         QString trainGrant;
         for (const char* scope : {"train-voice", "share", "generate", "export"}) {
-            const auto given = runCli(
-                {"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", scope},
-                studioA);
+            const auto given = grantAllAssets(studioA, ada, scope);
             QCOMPARE(given.exitCode, 0);
             if (trainGrant.isEmpty())
-                trainGrant = idOf(given, "grant");
+                trainGrant = given.field("grant");
         }
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
@@ -254,10 +241,8 @@ private slots:
         // A song sung with the model (Bo's take re-sung, 5.8 s, long enough to identify),
         // exported: its manifest names the model.
         const QString sung = dir.filePath("sung.wav");
-        const QString sungFrom = runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA)
-                                     .json()
-                                     .value("pcm_sha256")
-                                     .toString();
+        const QString sungFrom =
+            runCli({"--json", "asset", "add", boTake, "--owner", ada}, studioA).field("pcm_sha256");
         QCOMPARE(sungFrom.size(), 64);
         QCOMPARE(runCli({"convert", "--model", model, boTake, sung, "--as", ada}, studioA).exitCode,
                  0);
@@ -272,20 +257,17 @@ private slots:
         // Shared with Bo of studio B, who sings through it.
         const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
         const QString pack = dir.filePath("ada.accordpack");
-        QCOMPARE(runCli({"share", model, "--to", idOf(bo, "public_key"), "--to-name", "Bo", "--out",
+        QCOMPARE(runCli({"share", model, "--to", bo.field("public_key"), "--to-name", "Bo", "--out",
                          pack},
                         studioA)
                      .exitCode,
                  0);
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        const QString packModel = imported.json().value("model_file").toString();
-        const QString boId = idOf(bo, "holder");
+        const QString packModel = imported.field("model_file");
+        const QString boId = bo.field("holder");
         QCOMPARE(runCli({"asset", "add", boTake, "--owner", boId}, studioB).exitCode, 0);
-        QCOMPARE(
-            runCli({"grant", "add", "--holder", boId, "--all-assets", "--scope", "export"}, studioB)
-                .exitCode,
-            0);
+        QCOMPARE(grantAllAssets(studioB, boId, "export").exitCode, 0);
         auto convertB = [&](const QString& out) {
             return runCli(
                        {"convert", "--model", packModel, boTake, dir.filePath(out), "--as", boId},
@@ -526,7 +508,7 @@ private slots:
         const auto ada = runCli({"--json", "holder", "add", "--name", "Ada"}, studioA);
         for (const QString& file : {track, otherTrack})
             QCOMPARE(
-                runCli({"asset", "add", file, "--owner", idOf(ada, "holder")}, studioA).exitCode,
+                runCli({"asset", "add", file, "--owner", ada.field("holder")}, studioA).exitCode,
                 0);
         QString trackPcm;
         for (const auto& asset :
@@ -599,7 +581,7 @@ private slots:
         QCOMPARE(matches.size(), 1);
         const QJsonObject match = matches.first().toObject();
         QCOMPARE(match.value("asset").toString(), trackPcm);
-        QCOMPARE(match.value("owner").toString(), idOf(ada, "public_key"));
+        QCOMPARE(match.value("owner").toString(), ada.field("public_key"));
         QCOMPARE(match.value("owner_name").toString(), QString("Ada"));
         QVERIFY(std::abs(match.value("recording_offset").toDouble() - 40) < 0.6);
         QVERIFY(match.value("file_offset").toDouble() < 0.6);
@@ -938,8 +920,7 @@ private slots:
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studio = dir.filePath("s.sqlite");
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studio), "holder");
+        const QString ada = addHolder(studio, "Ada");
         const QString adaKey = runCli({"--json", "holder", "list"}, studio)
                                    .json()
                                    .value("holders")
@@ -948,10 +929,7 @@ private slots:
                                    .toObject()
                                    .value("public_key")
                                    .toString();
-        const QString grant = idOf(
-            runCli({"--json", "grant", "add", "--holder", ada, "--all-assets", "--scope", "export"},
-                   studio),
-            "grant");
+        const QString grant = grantAllAssets(studio, ada, "export").field("grant");
         QCOMPARE(runCli({"grant", "revoke", grant, "--reason", "no"}, studio).exitCode, 0);
         QCOMPARE(runCli({"ledger", "push", "--to", url}, studio).exitCode, 0);
         QCOMPARE(runCli({"ledger", "pull", "--from", url}, studio).exitCode, 0);
@@ -998,13 +976,9 @@ private slots:
         const QString url = server.url();
         QTemporaryDir dir;
         const QString studio = dir.filePath("s.sqlite");
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studio), "holder");
+        const QString ada = addHolder(studio, "Ada");
         for (const char* scope : {"export", "generate"})
-            QCOMPARE(
-                runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", scope}, studio)
-                    .exitCode,
-                0);
+            QCOMPARE(grantAllAssets(studio, ada, scope).exitCode, 0);
         QCOMPARE(accord::test::runRawSql(studio, "UPDATE grant_statements SET statement = "
                                                  "replace(statement, '\"generate\"', "
                                                  "'\"train-voice\"') WHERE grant_id = 'g-2'"),

@@ -14,15 +14,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::runCli;
 
 namespace {
 
 const QString kBoTake = "fillets-cs/airplane/cs/let-m-oko.ogg"; // what Bo sings, 5.8 s
-
-QString idOf(const accord::test::CliResult& r, const char* key) {
-    return r.json().value(key).toString();
-}
 
 } // namespace
 
@@ -35,23 +33,16 @@ private slots:
         QTemporaryDir dir;
         const QString studioA = dir.filePath("a.sqlite");
         const QString studioB = dir.filePath("b.sqlite");
-        const QString ada =
-            idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, studioA), "holder");
-        const QStringList takes = accord::test::addTrainingVoices(studioA, ada);
-        if (takes.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
-        QCOMPARE(runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-voice"},
-                        studioA)
-                     .exitCode,
-                 0);
+        const QString ada = addHolder(studioA, "Ada");
+        ACCORD_ADD_TRAINING_VOICES(takes, studioA, ada);
+        QCOMPARE(grantAllAssets(studioA, ada, "train-voice").exitCode, 0);
         const QString model = dir.filePath("ada.accordvoice");
         QVERIFY(accord::test::trainSmallVoiceModel(studioA, ada, takes, model));
 
         const auto bo = runCli({"--json", "holder", "add", "--name", "Bo"}, studioB);
-        const QString boId = idOf(bo, "holder");
-        const QString boKey = idOf(bo, "public_key");
-        const QString dee =
-            idOf(runCli({"--json", "holder", "add", "--name", "Dee"}, studioB), "holder");
+        const QString boId = bo.field("holder");
+        const QString boKey = bo.field("public_key");
+        const QString dee = addHolder(studioB, "Dee");
         const QString pack = dir.filePath("ada.accordpack");
 
         // No `share` grant: refused, every training recording named.
@@ -61,11 +52,7 @@ private slots:
         QCOMPARE(refused.json().value("denied").toArray().size(), takes.size());
         QVERIFY(!QFile::exists(pack));
 
-        QCOMPARE(runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "share",
-                         "--share", "30"},
-                        studioA)
-                     .exitCode,
-                 0);
+        QCOMPARE(grantAllAssets(studioA, ada, "share", {"--share", "30"}).exitCode, 0);
         const auto shared = runCli({"--json", "share", model, "--to", boKey, "--to-name", "Bo",
                                     "--out", pack, "--expires", "2099-01-01"},
                                    studioA);
@@ -93,13 +80,13 @@ private slots:
 
         const auto imported = runCli({"--json", "pack", "import", pack}, studioB);
         QCOMPARE(imported.exitCode, 0);
-        QCOMPARE(imported.json().value("recipient_here").toString(), boId);
-        const QString packModel = imported.json().value("model_file").toString();
+        QCOMPARE(imported.field("recipient_here"), boId);
+        const QString packModel = imported.field("model_file");
         QVERIFY(QFile::exists(packModel));
 
         // Bo re-sings his take with Ada's voice; Dee may not.
         const QString boAsset =
-            idOf(runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB), "asset");
+            runCli({"--json", "asset", "add", boTake, "--owner", boId}, studioB).field("asset");
         QCOMPARE(runCli({"grant", "add", "--holder", boId, "--asset", boAsset, "--scope", "export",
                          "--commercial"},
                         studioB)
@@ -131,7 +118,7 @@ private slots:
 
         // The DDEX release message: valid against Accord's schema of ERN 4.3.2 (and the official
         // one when ACCORD_DDEX_ERN432_XSD names it), Ada's share and the AI disclosure in it.
-        const QString ddex = done.json().value("ddex").toString();
+        const QString ddex = done.field("ddex");
         QVERIFY(accord::test::runTool("xmllint",
                                       {"--noout", "--nonet", "--schema",
                                        qEnvironmentVariable("ACCORD_DDEX_SUBSET_XSD"), ddex}));
@@ -187,7 +174,7 @@ private slots:
                      .exitCode,
                  4);
         const auto verified = runCli({"--json", "verify", exported + "/song.wav"}, studioB);
-        QCOMPARE(verified.json().value("consent").toString(), QString("revoked"));
+        QCOMPARE(verified.field("consent"), QString("revoked"));
         QVERIFY(
             QJsonDocument(verified.json().value("notes").toArray()).toJson().contains("tour over"));
         QCOMPARE(runCli({"audit", "verify"}, studioB).exitCode, 0);

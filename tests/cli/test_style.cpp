@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
+using accord::test::addHolder;
+using accord::test::grantAllAssets;
 using accord::test::runCli;
 
 namespace {
@@ -28,10 +30,6 @@ class StyleCliTest : public QObject {
     QString registry, ada, bo, model, phrase;
     QStringList trainingAssets;
 
-    QString idOf(const accord::test::CliResult& r, const char* key) const {
-        return r.json().value(key).toString();
-    }
-
 private slots:
     void initTestCase() {
         ACCORD_REQUIRE_MATERIAL(first, "melodies/abc/coleraine8.mid");
@@ -39,14 +37,14 @@ private slots:
         QStringList tunes = abc.entryList({"*.mid"}, QDir::Files, QDir::Name);
         QVERIFY(tunes.size() >= 8);
         registry = dir.filePath("reg.sqlite");
-        ada = idOf(runCli({"--json", "holder", "add", "--name", "Ada"}, registry), "holder");
-        bo = idOf(runCli({"--json", "holder", "add", "--name", "Bo"}, registry), "holder");
+        ada = addHolder(registry, "Ada");
+        bo = addHolder(registry, "Bo");
         for (int i = 0; i < 6; ++i) {
             const auto r = runCli(
                 {"--json", "asset", "add", abc.filePath(tunes[i]), "--owner", ada}, registry);
             QVERIFY2(r.exitCode == 0, r.err.constData());
-            QCOMPARE(r.json().value("kind").toString(), QString("midi"));
-            trainingAssets << "--asset" << idOf(r, "asset");
+            QCOMPARE(r.field("kind"), QString("midi"));
+            trainingAssets << "--asset" << r.field("asset");
         }
         // Bo's tune: the guard keeps variations off it too.
         QCOMPARE(runCli({"asset", "add", abc.filePath(tunes[6]), "--owner", bo}, registry).exitCode,
@@ -64,14 +62,13 @@ private slots:
         QCOMPARE(r.json().value("denied").toArray().size(), trainingAssets.size() / 2);
         QVERIFY(!QFileInfo::exists(model));
 
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "train-style"},
-               registry);
+        grantAllAssets(registry, ada, "train-style");
         r = runCli(QStringList{"--json", "train", "style", "--owner", ada, "--out", model,
                                "--steps", "30"} +
                        trainingAssets,
                    registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(r.json().value("model").toString().startsWith("m-"));
+        QVERIFY(r.field("model").startsWith("m-"));
         QCOMPARE(r.json().value("steps").toInt(), 30);
         QVERIFY(QFileInfo::exists(model));
         QVERIFY(!QFileInfo::exists(model + ".checkpoint"));
@@ -117,7 +114,7 @@ private slots:
     }
 
     void variationsAreWatermarkedRendersWithMidiAndNoCopies() {
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        grantAllAssets(registry, ada, "generate");
         const QString out = dir.filePath("variations"), again = dir.filePath("again");
         const QStringList common = {"--json", "vary",   "--model", model,     phrase, "--count",
                                     "3",      "--seed", "7",       "--stray", "0.8"};
@@ -176,9 +173,9 @@ private slots:
             {"-ni", "-F", take, "-r", "44100", "/usr/share/sounds/sf2/FluidR3_GM.sf2", tuneMidi}));
         auto r = runCli({"--json", "asset", "add", take, "--owner", bo}, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString boTake = idOf(r, "asset");
+        const QString boTake = r.field("asset");
         QCOMPARE(runCli({"asset", "add", tuneMidi, "--owner", ada}, registry).exitCode, 0);
-        runCli({"grant", "add", "--holder", ada, "--all-assets", "--scope", "generate"}, registry);
+        grantAllAssets(registry, ada, "generate");
 
         r = runCli({"--json", "vary", "--model", model, tuneMidi, "--count", "4", "--seed", "5",
                     "--stray", "0.3", "--out", dir.filePath("guarded")},
@@ -233,27 +230,18 @@ private slots:
 
     // Re-sung by a voice model: `generate` is asked of both models, and the lineage names both.
     void voiceModelReSingsAVariation() {
-        const QString bella =
-            idOf(runCli({"--json", "holder", "add", "--name", "Bella"}, registry), "holder");
-        const QStringList voices = accord::test::addTrainingVoices(registry, bella);
-        if (voices.isEmpty())
-            QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
-        runCli({"grant", "add", "--holder", bella, "--all-assets", "--scope", "train-voice"},
-               registry);
+        const QString bella = addHolder(registry, "Bella");
+        ACCORD_ADD_TRAINING_VOICES(voices, registry, bella);
+        grantAllAssets(registry, bella, "train-voice");
         const QString voice = dir.filePath("bella.accordvoice");
-        auto r = runCli({"--json", "train", "voice", "--owner", bella, "--asset", voices.at(0),
-                         "--asset", voices.at(1), "--asset", voices.at(2), "--asset", voices.at(3),
-                         "--out", voice, "--steps", "20"},
-                        registry);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(accord::test::trainSmallVoiceModel(registry, bella, voices, voice, 20));
         const QStringList vary = {
             "--json", "vary",  "--model",           model, phrase, "--count", "1", "--voice",
             voice,    "--out", dir.filePath("sung")};
-        r = runCli(vary, registry);
+        auto r = runCli(vary, registry);
         QCOMPARE(r.exitCode, 4); // Bella has not allowed generating with her voice
         QVERIFY(QJsonDocument(r.json()).toJson().contains(bella.toUtf8()));
-        runCli({"grant", "add", "--holder", bella, "--all-assets", "--scope", "generate"},
-               registry);
+        grantAllAssets(registry, bella, "generate");
         r = runCli(vary, registry);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QString sung = r.json().value("files").toArray().at(0).toString();

@@ -11,6 +11,7 @@
 
 #include <utility>
 
+using accord::test::addHolder;
 using accord::test::readAll;
 using accord::test::runCli;
 using accord::test::writeAll;
@@ -128,9 +129,7 @@ class TrustTest : public QObject {
     QString keyFromAnotherStudio(const QString& name) {
         return runCli({"--json", "holder", "add", "--name", name},
                       dir.filePath("other-" + name + ".sqlite"))
-            .json()
-            .value("public_key")
-            .toString();
+            .field("public_key");
     }
 
 private slots:
@@ -143,14 +142,8 @@ private slots:
         if (words.isEmpty() || piano.isEmpty())
             return;
         registry = dir.filePath("studio.sqlite");
-        ada = runCli({"--json", "holder", "add", "--name", "Ada"}, registry)
-                  .json()
-                  .value("holder")
-                  .toString();
-        const QString bo = runCli({"--json", "holder", "add", "--name", "Bo"}, registry)
-                               .json()
-                               .value("holder")
-                               .toString();
+        ada = addHolder(registry, "Ada");
+        const QString bo = addHolder(registry, "Bo");
         const QString project = dir.filePath("song.accord");
         for (const QStringList& command :
              {QStringList{"project", "new", project},
@@ -196,8 +189,8 @@ private slots:
         // Without a registry nobody is trusted: the proof holds, but says nothing of who made it.
         const QString none = dir.filePath("no-registry.sqlite");
         r = verify(mix, 3, none);
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
-        QCOMPARE(r.json().value("content").toString(), QString("match"));
+        QCOMPARE(r.field("signature"), QString("valid"));
+        QCOMPARE(r.field("content"), QString("match"));
         QVERIFY(!r.json().value("signer").toObject().value("trusted").toBool());
         QVERIFY2(problemsOf(r).contains("untrusted signer: no registry here to say whom to trust"),
                  qPrintable(problemsOf(r)));
@@ -229,8 +222,8 @@ private slots:
 
         for (const QString& file : {unchanged, claimed, edited}) {
             const auto r = verify(file, 3);
-            QCOMPARE(r.json().value("signature").toString(), QString("valid"));
-            QCOMPARE(r.json().value("content").toString(), QString("match"));
+            QCOMPARE(r.field("signature"), QString("valid"));
+            QCOMPARE(r.field("content"), QString("match"));
             const QJsonObject signer = r.json().value("signer").toObject();
             QVERIFY(!signer.value("trusted").toBool());
             QCOMPARE(signer.value("name").toString(), QString("Mallory"));
@@ -268,7 +261,7 @@ private slots:
         const QString forged = scratch("forged.wav");
         const QString key = resign(adaMix, forged, {"--holder", ada, "--name", "Ada"});
         auto r = verify(forged, 3);
-        QCOMPARE(r.json().value("signature").toString(), QString("valid"));
+        QCOMPARE(r.field("signature"), QString("valid"));
         QCOMPARE(r.json().value("signer").toObject().value("holder").toString(), ada);
         QVERIFY2(problemsOf(r).contains(QString("the manifest says Ada (%1) signed it, but it is "
                                                 "signed with a key that is not Ada's on record")
@@ -281,9 +274,7 @@ private slots:
         // The same claim in another studio's manifest is that studio's holder: the key decides.
         const QString otherStudio =
             runCli({"--json", "holder", "add", "--name", "Zed"}, dir.filePath("elsewhere.sqlite"))
-                .json()
-                .value("public_key")
-                .toString();
+                .field("public_key");
         const QString theirs = scratch("theirs.wav");
         const QString theirKey =
             resign(adaMix, theirs,
@@ -358,7 +349,7 @@ private slots:
             writeAll(twice, withRiffSize(original + manifestChunk(readAll(mix + ".accord.json")))));
         auto r = verify(twice, 3);
         QVERIFY2(problemsOf(r).contains("two manifests in one file"), qPrintable(problemsOf(r)));
-        QCOMPARE(r.json().value("signature").toString(), QString("absent"));
+        QCOMPARE(r.field("signature"), QString("absent"));
 
         // Two in one FLAC: an old-style manifest block (APPLICATION "acrd") beside the Content
         // Credentials of the ID3 tag in front of the stream, inserted before its first block.
@@ -380,26 +371,24 @@ private slots:
             const QString padded = scratch("trailing.wav");
             QVERIFY(writeAll(padded, original + trailing));
             r = verify(padded, 0);
-            QCOMPARE(r.json().value("signature").toString(), QString("valid"));
-            QCOMPARE(r.json().value("content").toString(), QString("match"));
+            QCOMPARE(r.field("signature"), QString("valid"));
+            QCOMPARE(r.field("content"), QString("match"));
         }
     }
 
     void trustCommandsKeepEveryChange() {
         const QString store = dir.filePath("commands.sqlite"); // a registry of its own
-        const QString adaKey = runCli({"--json", "holder", "add", "--name", "Ada"}, store)
-                                   .json()
-                                   .value("public_key")
-                                   .toString();
+        const QString adaKey =
+            runCli({"--json", "holder", "add", "--name", "Ada"}, store).field("public_key");
         const QString key = keyFromAnotherStudio("Zed");
         QCOMPARE(key.size(), 64);
 
         auto r = runCli({"--json", "trust", "add", key.toUpper(), "--name", "Zed at Other"}, store);
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        QCOMPARE(r.json().value("public_key").toString(), key);
-        QCOMPARE(r.json().value("name").toString(), QString("Zed at Other"));
+        QCOMPARE(r.field("public_key"), key);
+        QCOMPARE(r.field("name"), QString("Zed at Other"));
         QVERIFY(r.json().value("removed").isNull());
-        QVERIFY(!r.json().value("added").toString().isEmpty());
+        QVERIFY(!r.field("added").isEmpty());
 
         // Refused, each naming what is wrong; nothing changes.
         const std::pair<QStringList, QString> refusals[] = {
@@ -421,7 +410,7 @@ private slots:
 
         r = runCli({"--json", "trust", "remove", key}, store);
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(!r.json().value("removed").toString().isEmpty());
+        QVERIFY(!r.field("removed").isEmpty());
         QCOMPARE(runCli({"trust", "remove", key}, store).exitCode, 2);
         QCOMPARE(runCli({"trust", "add", key, "--name", "Zed, again"}, store).exitCode, 0);
 

@@ -56,6 +56,12 @@ class PolicyTest : public QObject {
                 std::optional<std::string> to = std::nullopt, GrantTerms terms = {}) {
         return registry->addGrant({holder.id, scope, std::move(asset), std::move(to), terms});
     }
+    // A voice model of `owner` trained on `training` (asset, grant); `weights` tells models apart.
+    Model voiceModel(const Holder& owner, const std::string& file, const std::string& weights,
+                     std::vector<TrainingSource> training) {
+        return registry->addModel({ModelKind::Voice, owner.id, file, sha256Hex(weights), "{}", "{}",
+                                   std::move(training)});
+    }
     Decision ask(Scope scope, Subject subject, const std::string& actor = "",
                  bool commercial = false, std::optional<UnixTime> at = std::nullopt) {
         return registry->decide({scope, std::move(subject), actor, at.value_or(now), commercial});
@@ -233,13 +239,7 @@ private slots:
 
     void exportFollowsTheLineageClosureThroughModelsAndNestedRenders() {
         const Grant train = grant(bo, Scope::TrainVoice, bo1.id);
-        const Model model = registry->addModel({ModelKind::Voice,
-                                                bo.id,
-                                                "/models/bo.accordmodel",
-                                                sha256Hex("w"),
-                                                "{}",
-                                                "{}",
-                                                {{bo1.id, train.id}}});
+        const Model model = voiceModel(bo, "/models/bo.accordmodel", "w", {{bo1.id, train.id}});
         const Render conversion =
             registry->addRender({"conversion",
                                  "/renders/c.wav",
@@ -277,13 +277,8 @@ private slots:
     void generatingNeedsEveryTrainingOwnerAndAnUnrevokedModel() {
         const Grant trainAda = grant(ada, Scope::TrainVoice, ada1.id);
         const Grant trainBo = grant(bo, Scope::TrainVoice, bo1.id);
-        const Model model = registry->addModel({ModelKind::Voice,
-                                                ada.id,
-                                                "/m.accordmodel",
-                                                sha256Hex("w2"),
-                                                "{}",
-                                                "{}",
-                                                {{ada1.id, trainAda.id}, {bo1.id, trainBo.id}}});
+        const Model model =
+            voiceModel(ada, "/m.accordmodel", "w2", {{ada1.id, trainAda.id}, {bo1.id, trainBo.id}});
         grant(ada, Scope::Generate, std::nullopt);
         Decision d = ask(Scope::Generate, {InputKind::Model, model.id});
         QVERIFY(!d.allowed);
@@ -306,13 +301,8 @@ private slots:
     void sharingAModelNeedsShareOnAllItsTrainingAssets() {
         const Grant t1 = grant(ada, Scope::TrainVoice, ada1.id);
         const Grant t2 = grant(ada, Scope::TrainVoice, ada2.id);
-        const Model model = registry->addModel({ModelKind::Voice,
-                                                ada.id,
-                                                "/m.accordmodel",
-                                                sha256Hex("w3"),
-                                                "{}",
-                                                "{}",
-                                                {{ada1.id, t1.id}, {ada2.id, t2.id}}});
+        const Model model =
+            voiceModel(ada, "/m.accordmodel", "w3", {{ada1.id, t1.id}, {ada2.id, t2.id}});
         grant(ada, Scope::Share, ada1.id);
         Decision d = ask(Scope::Share, {InputKind::Model, model.id});
         QVERIFY(!d.allowed);

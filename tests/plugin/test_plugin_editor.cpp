@@ -3,10 +3,9 @@
 // the registry's models by their owner, choosing one asks the consent and the status line says
 // the decision in plain words; a grant revoked while it is open turns the line into the reason.
 
-#include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
-#include "accord/workflows/train.h"
 
+#include "ada_voice_registry.h"
 #include "juce_message_loop.h"
 #include "test_support.h"
 
@@ -17,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 using namespace accord;
 
@@ -45,30 +45,10 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(dir_.isValid());
         ACCORD_REQUIRE_MATERIAL(take, kAdaTake);
-        const QString registryPath = dir_.filePath("registry.sqlite");
-        qputenv("ACCORD_REGISTRY", registryPath.toUtf8());
-        registry_ = Registry::open(registryPath.toStdString());
-        const std::string ada = registry_->addHolder("Ada", "").id;
-        NewAsset asset;
-        asset.owner = ada;
-        asset.identity = audio::identifyAudioFile(take.toStdString());
-        asset.path = take.toStdString();
-        const std::string id = registry_->addAsset(asset).asset.id;
-        for (Scope scope : {Scope::TrainVoice, Scope::Generate}) {
-            NewGrant grant;
-            grant.holder = ada;
-            grant.scope = scope;
-            const std::string granted = registry_->addGrant(grant).id;
-            if (scope == Scope::Generate)
-                generateGrant_ = granted;
-        }
-        workflows::VoiceTrainingRequest training;
-        training.owner = ada;
-        training.assets = {id};
-        training.outFile = dir_.filePath("ada.accordvoice").toStdString();
-        training.maxSteps = 10;
-        training.channels = 16;
-        QVERIFY(!workflows::trainVoiceModel(*registry_, training).file.empty());
+        test::AdaVoiceRegistry studio = test::openAdaVoiceRegistry(dir_.path(), {take}, 10, 16);
+        registry_ = std::move(studio.registry);
+        generateGrant_ = studio.generateGrant;
+        QVERIFY(!studio.modelFile.empty());
     }
 
     void choosingAVoiceShowsTheDecisionAndARevocationItsReason() {

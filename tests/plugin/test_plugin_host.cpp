@@ -32,6 +32,7 @@
 #include "accord/workflows/convert.h"
 #include "accord/workflows/train.h"
 
+#include "ada_voice_registry.h"
 #include "plugin_hosting.h"
 #include "realtime_counters.h"
 #include "test_support.h"
@@ -208,37 +209,14 @@ private Q_SLOTS:
         ACCORD_REQUIRE_MATERIAL(take2, kAdaTake2);
         QVERIFY2(test::PluginHost::vst3Bundle().isDirectory(),
                  test::PluginHost::vst3Bundle().getFullPathName().toRawUTF8());
-        // The plugin finds the registry where the studio and accord-cli do.
-        const QString registryPath = dir_.filePath("registry.sqlite");
-        qputenv("ACCORD_REGISTRY", registryPath.toUtf8());
-        registry_ = Registry::open(registryPath.toStdString());
-        const std::string ada = registry_->addHolder("Ada", "").id;
-        NewAsset asset;
-        asset.owner = ada;
-        asset.identity = audio::identifyAudioFile(take1.toStdString());
-        asset.path = take1.toStdString();
-        const std::string take = registry_->addAsset(asset).asset.id;
-        NewAsset performance = asset; // convert re-sings registered recordings only
-        performance.identity = audio::identifyAudioFile(take2.toStdString());
-        performance.path = take2.toStdString();
-        registry_->addAsset(performance);
-        inputFile_ = take2.toStdString();
-        for (Scope scope : {Scope::TrainVoice, Scope::Generate}) {
-            NewGrant grant;
-            grant.holder = ada;
-            grant.scope = scope;
-            const std::string id = registry_->addGrant(grant).id;
-            if (scope == Scope::Generate)
-                generateGrant_ = id;
-        }
-        workflows::VoiceTrainingRequest training;
-        training.owner = ada;
-        training.assets = {take};
-        training.outFile = dir_.filePath("ada.accordvoice").toStdString();
-        training.maxSteps = kTinySteps;
-        training.channels = kTinyWidth;
-        modelFile_ = workflows::trainVoiceModel(*registry_, training).file;
+        // Take 2 is registered too: convert re-sings registered recordings only.
+        test::AdaVoiceRegistry studio =
+            test::openAdaVoiceRegistry(dir_.path(), {take1, take2}, kTinySteps, kTinyWidth);
+        registry_ = std::move(studio.registry);
+        generateGrant_ = studio.generateGrant;
+        modelFile_ = studio.modelFile;
         QVERIFY(!modelFile_.empty());
+        inputFile_ = take2.toStdString();
 
         const auto media = audio::loadMedia(take2.toStdString(), kRate);
         input_.assign(media->channels[0].begin(), media->channels[0].end());

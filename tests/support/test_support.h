@@ -64,6 +64,8 @@ struct CliResult {
     QByteArray out;
     QByteArray err;
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    // A top-level field of the JSON it printed as text: an id, a key, a file.
+    QString field(const char* key) const { return json().value(key).toString(); }
 };
 
 // Runs the real accord-cli binary (path from $ACCORD_CLI, set by CTest).
@@ -88,6 +90,24 @@ inline CliResult runCli(const QStringList& arguments, const QString& registry = 
     return result;
 }
 
+// A rights holder added through accord-cli; their id (empty, with the error shown, on failure).
+inline QString addHolder(const QString& registry, const QString& name) {
+    const CliResult added = runCli({"--json", "holder", "add", "--name", name}, registry);
+    if (added.exitCode != 0)
+        qWarning() << "holder add" << name << "failed:" << added.err;
+    return added.field("holder");
+}
+
+// A grant of `scope` on every asset of `holder`, to anyone in the studio, through accord-cli
+// (`extra`: more of grant add's options, such as --share).
+inline CliResult grantAllAssets(const QString& registry, const QString& holder,
+                                const QString& scope, const QStringList& extra = {}) {
+    return runCli(QStringList{"--json", "grant", "add", "--holder", holder, "--all-assets",
+                              "--scope", scope} +
+                      extra,
+                  registry);
+}
+
 // A file's bytes, or none when it cannot be read.
 inline QByteArray readAll(const QString& path) {
     QFile file(path);
@@ -108,22 +128,31 @@ inline QStringList addTrainingVoices(const QString& registry, const QString& own
         const QString file = materialFile(QString("alsa/%1.wav").arg(name));
         if (file.isEmpty())
             return {};
-        assets << runCli({"--json", "asset", "add", file, "--owner", owner}, registry)
-                      .json()
-                      .value("asset")
-                      .toString();
+        assets
+            << runCli({"--json", "asset", "add", file, "--owner", owner}, registry).field("asset");
     }
     return assets;
 }
 
-// A small voice model of `owner` trained through accord-cli on `takes` (10 steps: seconds), as
-// `model`; whether it was.
+// Declares `var` as the four alsa voices registered as `owner`'s (addTrainingVoices), skipping the
+// test with a clear message without them.
+#define ACCORD_ADD_TRAINING_VOICES(var, registry, owner)                                           \
+    const QStringList var = accord::test::addTrainingVoices(registry, owner);                      \
+    if (var.isEmpty())                                                                             \
+        QSKIP("the alsa voices are missing: run scripts/fetch-material.sh");
+
+// A small voice model of `owner` trained through accord-cli on `takes` (`steps`: seconds), as
+// `model`; whether it was (the error shown when not).
 inline bool trainSmallVoiceModel(const QString& registry, const QString& owner,
-                                 const QStringList& takes, const QString& model) {
-    QStringList train{"train", "voice", "--owner", owner, "--out", model, "--steps", "10"};
+                                 const QStringList& takes, const QString& model, int steps = 10) {
+    QStringList train{"train", "voice", "--owner", owner,
+                      "--out", model,   "--steps", QString::number(steps)};
     for (const auto& take : takes)
         train << "--asset" << take;
-    return runCli(train, registry).exitCode == 0;
+    const CliResult trained = runCli(train, registry);
+    if (trained.exitCode != 0)
+        qWarning() << "train voice failed:" << trained.err;
+    return trained.exitCode == 0;
 }
 
 // Runs a tool such as sox; fails the current test when it cannot.

@@ -19,6 +19,8 @@
 #include <QUrl>
 #include <QtTest>
 
+#include <optional>
+
 namespace accord::test {
 
 constexpr int kImportTimeoutMs = accord::test::kSafetyNetMs; // a safety net, not a speed limit
@@ -79,6 +81,24 @@ inline bool waitForIdle(ui::MainWindow& window, int timeoutMs = kImportTimeoutMs
                    window.playback()->isSynced();
         },
         timeoutMs);
+}
+
+// The window shown at `size` and active, its engine on the offline clock: a test plays without a
+// sound device (`loopbackFrames`: the input is then the output fed back that many frames later).
+// Whether it showed and got the focus.
+inline bool showOnOfflineClock(ui::MainWindow& window, QSize size = {1400, 900},
+                               std::optional<int> loopbackFrames = std::nullopt) {
+    window.resize(size);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window))
+        return false;
+    if (loopbackFrames) // set before the clock starts, which sets the loopback up
+        window.playback()->engine().setOfflineLoopback(*loopbackFrames);
+    window.playback()->useOfflineClock();
+    return true;
 }
 
 } // namespace accord::test

@@ -126,12 +126,7 @@ private Q_SLOTS:
                      clipOf("c-3", beat, "a-beat", 2 * kSecond, kSecond)}),
             trackOf("t-3", "Bass", {clipOf("c-4", low, "a-low", kSecond / 2, kSecond)})};
         document()->reset(project, QString());
-        window_->resize(1366, 768);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-        window_->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-        window_->playback()->useOfflineClock();
+        QVERIFY(accord::test::showOnOfflineClock(*window_, {1366, 768}));
         view()->setSamplesPerPixel(kSamplesPerPixel);
         view()->horizontalScrollBar()->setValue(0);
         view()->verticalScrollBar()->setValue(0);

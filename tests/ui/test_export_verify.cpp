@@ -22,6 +22,7 @@
 #include "accord/ui/verify/verify_panel.h"
 #include "studio_test_main.h"
 
+#include "registered_recordings.h"
 #include "studio_test_support.h"
 #include "test_support.h"
 
@@ -125,14 +126,6 @@ class TestExportVerify : public QObject {
 
     Registry& registry() { return *window_->session()->registry(); }
 
-    std::string addAsset(const QString& file, const std::string& owner) {
-        NewAsset asset;
-        asset.owner = owner;
-        asset.identity = audio::identifyAudioFile(file.toStdString());
-        asset.path = file.toStdString();
-        return registry().addAsset(asset).asset.id;
-    }
-
     accord::Clip clipOf(const QString& file, const std::string& asset, double seconds,
                         const accord::Project& project, const std::string& id) {
         accord::Clip clip;
@@ -174,8 +167,8 @@ private Q_SLOTS:
         QVERIFY(window_->openRegistry(dir_.filePath("registry.sqlite")));
         ada_ = registry().addHolder("Ada Lovelace", "").id;
         bo_ = registry().addHolder("Bo Diddley", "").id;
-        voiceAsset_ = addAsset(voice, ada_);
-        pianoAsset_ = addAsset(piano, bo_);
+        voiceAsset_ = test::registerRecording(registry(), voice, ada_);
+        pianoAsset_ = test::registerRecording(registry(), piano, bo_);
 
         accord::Project project;
         accord::Track vocals;

@@ -5,7 +5,6 @@
 // through the dialog renders it; a revoked generate grant takes it off the track and a new
 // apply is refused with the policy engine's reason in the window.
 
-#include "accord/audio/audio_file.h"
 #include "accord/core/registry.h"
 #include "accord/models/voice_model.h"
 #include "accord/ui/common/studio_style.h"
@@ -18,6 +17,7 @@
 #include "accord/workflows/train.h"
 #include "studio_test_main.h"
 
+#include "registered_recordings.h"
 #include "test_support.h"
 
 #include <QApplication>
@@ -74,21 +74,6 @@ class TestLiveModel : public QObject {
     LiveState state() { return playback()->liveModelState(QString::fromLatin1(kTrack)); }
     int latency() { return playback()->engine().trackLatencyFrames(kTrack); }
 
-    std::string addAsset(const QString& file) {
-        NewAsset asset;
-        asset.owner = ada_;
-        asset.identity = audio::identifyAudioFile(file.toStdString());
-        asset.path = file.toStdString();
-        return registry().addAsset(asset).asset.id;
-    }
-
-    std::string addGrant(Scope scope) {
-        NewGrant grant;
-        grant.holder = ada_;
-        grant.scope = scope; // all of Ada's recordings, to anyone
-        return registry().addGrant(grant).id;
-    }
-
     // The edit is applied, its rebuild published and the model's load (if any) finished.
     bool waitForSync() {
         return QTest::qWaitFor(
@@ -117,11 +102,11 @@ private Q_SLOTS:
         window_ = std::make_unique<ui::MainWindow>();
         QVERIFY(window_->openRegistry(dir_.filePath("registry.sqlite")));
         ada_ = registry().addHolder("Ada", "").id;
-        take1_ = addAsset(take1);
-        take2_ = addAsset(take2);
-        addGrant(Scope::TrainVoice);
-        addGrant(Scope::Export);
-        generateGrant_ = addGrant(Scope::Generate);
+        take1_ = test::registerRecording(registry(), take1, ada_);
+        take2_ = test::registerRecording(registry(), take2, ada_);
+        test::grantAllRecordings(registry(), ada_, Scope::TrainVoice);
+        test::grantAllRecordings(registry(), ada_, Scope::Export);
+        generateGrant_ = test::grantAllRecordings(registry(), ada_, Scope::Generate);
 
         workflows::VoiceTrainingRequest training;
         training.owner = ada_;

@@ -14,6 +14,7 @@
 #include "accord/ui/shell/registry_session.h"
 #include "studio_test_main.h"
 
+#include "registered_recordings.h"
 #include "test_support.h"
 
 #include <QApplication>
@@ -64,14 +65,6 @@ class TestModelsPanel : public QObject {
     QString model_;
 
     Registry& registry() { return *session_->registry(); }
-
-    std::string addAsset(const QString& file, const Holder& owner) {
-        NewAsset asset;
-        asset.owner = owner.id;
-        asset.identity = audio::identifyAudioFile(file.toStdString());
-        asset.path = file.toStdString();
-        return registry().addAsset(asset).asset.id;
-    }
 
     std::string addGrant(Scope scope, std::optional<std::string> asset) {
         NewGrant grant;
@@ -125,10 +118,10 @@ private Q_SLOTS:
         QVERIFY(session_->open(dir_.filePath("registry.sqlite")));
         ada_ = registry().addHolder("Ada", "");
         bob_ = registry().addHolder("Bob", "");
-        take1_ = addAsset(take1, ada_);
-        take2_ = addAsset(take2, ada_);
-        take3_ = addAsset(take3, ada_);
-        bobTake_ = addAsset(bobTake, bob_);
+        take1_ = test::registerRecording(registry(), take1, ada_.id);
+        take2_ = test::registerRecording(registry(), take2, ada_.id);
+        take3_ = test::registerRecording(registry(), take3, ada_.id);
+        bobTake_ = test::registerRecording(registry(), bobTake, bob_.id);
         trainGrant_ = addGrant(Scope::TrainVoice, take1_); // take 2: no grant at all
         revokedGrant_ = addGrant(Scope::TrainVoice, take3_);
         registry().revokeGrant(revokedGrant_, "changed her mind");
@@ -395,7 +388,7 @@ private Q_SLOTS:
     // edit.
     void offersAnOctaveWhenTheTrackSingsFarFromTheVoice() {
         ACCORD_REQUIRE_MATERIAL(soprano, "npm/audio-lena/lena.flac");
-        const std::string asset = addAsset(soprano, bob_);
+        const std::string asset = test::registerRecording(registry(), soprano, bob_.id);
         accord::Clip clip;
         clip.asset = asset;
         clip.file = soprano.toStdString();
@@ -446,7 +439,7 @@ private Q_SLOTS:
 
         if (track(backing_).clips.empty()) { // unless the test above put the soprano there
             accord::Clip clip;
-            clip.asset = addAsset(soprano, bob_);
+            clip.asset = test::registerRecording(registry(), soprano, bob_.id);
             clip.file = soprano.toStdString();
             clip.length = std::int64_t(audio::identifyAudioFile(clip.file).durationSeconds *
                                        document_->project().sampleRate);

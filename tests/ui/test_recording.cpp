@@ -43,13 +43,7 @@ class TestRecording : public QObject {
     void openWithBacking(ui::MainWindow& window, const QString& backing, std::string& vocal,
                          std::string& backingTrack) {
         QVERIFY(window.openRegistry(registry_));
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
-        window.playback()->engine().setOfflineLoopback(1024);
-        window.playback()->useOfflineClock();
+        QVERIFY(accord::test::showOnOfflineClock(window, {1400, 900}, 1024));
         QCOMPARE(window.playback()->engine().recordingLatencyFrames(), 1024);
         ui::ArrangementView* view = window.arrangement();
         QVERIFY(dropFiles(view->viewport(), {backing}, QPoint(view->model()->laneLeft() + 2, 60)));

@@ -106,12 +106,7 @@ private:
 
     void openWindow(ui::MainWindow& window) {
         QVERIFY(window.openRegistry(registry_));
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
-        window.playback()->useOfflineClock();
+        QVERIFY(accord::test::showOnOfflineClock(window));
     }
 
 private Q_SLOTS:

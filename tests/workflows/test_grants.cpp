@@ -10,19 +10,14 @@
 #include "accord/workflows/grant_edit.h"
 #include "accord/workflows/own_uses.h"
 
+#include "registered_recordings.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
 
-struct Scratch {
-    QTemporaryDir dir;
-    std::unique_ptr<accord::Registry> registry;
-    std::string owner;
-    Scratch() {
-        registry = accord::Registry::open(dir.filePath("registry.sqlite").toStdString());
-        owner = registry->addHolder("Ana Folk", "").id;
-    }
+struct Scratch : accord::test::ScratchRegistry {
     // A registered recording of the owner (its identity as the audio layer would measure it).
     accord::Asset take() {
         accord::NewAsset asset;

@@ -14,6 +14,7 @@
 #include "accord/workflows/import.h"
 #include "accord/workflows/own_uses.h"
 
+#include "registered_recordings.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -34,38 +35,9 @@ const QString kCzechVoice = "fillets-cs/airplane/cs/let-v-oko.ogg"; // 22.05 kHz
 const QString kLena = "npm/audio-lena/lena.flac";                   // 44.1 kHz mono FLAC
 const QString kPiano = "npm/piano-velocity10/audio/A1v10.ogg";      // 48 kHz stereo Vorbis
 
-struct Scratch {
-    QTemporaryDir dir;
-    std::unique_ptr<accord::Registry> registry;
-    std::string owner;
-    Scratch() {
-        registry = accord::Registry::open(dir.filePath("registry.sqlite").toStdString());
-        owner = registry->addHolder("Ana Folk", "").id;
-    }
-    QString path(const QString& name) const { return dir.filePath(name); }
-};
-
-// Calls importRecording expecting BadInput; returns its message or what happened instead.
-QString importError(Scratch& scratch, const QString& file) {
-    try {
-        importRecording(*scratch.registry, file.toStdString(), scratch.owner, 48000);
-        return "NO ERROR";
-    } catch (const accord::BadInput& error) {
-        return QString::fromUtf8(error.what());
-    } catch (const std::exception& error) {
-        return QString("WRONG EXCEPTION: ") + error.what();
-    }
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile out(path);
-    return out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString& path) {
-    QFile in(path);
-    return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
-}
+using Scratch = accord::test::ScratchRegistry;
+using accord::test::readAll;
+using accord::test::writeAll;
 
 } // namespace
 
@@ -269,35 +241,36 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(voice, kCzechVoice);
         Scratch scratch;
         const QString file = scratch.path(name);
-        const QByteArray wav = readFile(words);
+        const QByteArray wav = readAll(words);
         QByteArray header = wav.left(44);
         if (name == "cut.wav") {
-            QVERIFY(writeFile(file, wav.left(wav.size() / 2)));
+            QVERIFY(writeAll(file, wav.left(wav.size() / 2)));
         } else if (name == "cut.ogg") {
-            const QByteArray ogg = readFile(voice);
-            QVERIFY(writeFile(file, ogg.left(ogg.size() / 2)));
+            const QByteArray ogg = readAll(voice);
+            QVERIFY(writeAll(file, ogg.left(ogg.size() / 2)));
         } else if (name == "notes.wav") {
-            QVERIFY(writeFile(file, "Verse 1: la la la\nChorus: oh oh oh\n"));
+            QVERIFY(writeAll(file, "Verse 1: la la la\nChorus: oh oh oh\n"));
         } else if (name == "empty.flac") {
-            QVERIFY(writeFile(file, {}));
+            QVERIFY(writeAll(file, {}));
         } else if (name == "nothing.wav") {
             qToLittleEndian<quint32>(36, header.data() + 4);
             qToLittleEndian<quint32>(0, header.data() + 40);
-            QVERIFY(writeFile(file, header));
+            QVERIFY(writeAll(file, header));
         } else if (name == "nochannels.wav") {
             QByteArray broken = wav;
             qToLittleEndian<quint16>(0, broken.data() + 22);
-            QVERIFY(writeFile(file, broken));
+            QVERIFY(writeAll(file, broken));
         } else if (name == "norate.wav") {
             QByteArray broken = wav;
             qToLittleEndian<quint32>(0, broken.data() + 24);
-            QVERIFY(writeFile(file, broken));
+            QVERIFY(writeAll(file, broken));
         } else if (name == "sevenbit.wav") {
             QByteArray broken = wav;
             qToLittleEndian<quint16>(7, broken.data() + 34);
-            QVERIFY(writeFile(file, broken));
+            QVERIFY(writeAll(file, broken));
         }
-        const QString message = importError(scratch, file);
+        const QString message = accord::test::errorOf<accord::BadInput>(
+            [&] { importRecording(*scratch.registry, file.toStdString(), scratch.owner, 48000); });
         QVERIFY2(message.startsWith(file + ": "), qPrintable(message));
         QVERIFY2(message.contains(expected), qPrintable(message));
         QVERIFY2(!message.contains('\n'), qPrintable(message));

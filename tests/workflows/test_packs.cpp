@@ -4,7 +4,6 @@
 // nothing recorded, forged packs and revocations refused, revocations applied at once. The model
 // is tiny (a 32-channel network, 20 steps): seconds.
 
-#include "accord/audio/audio_file.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/policy.h"
@@ -14,6 +13,7 @@
 #include "accord/workflows/train.h"
 #include "pack_container.h"
 
+#include "registered_recordings.h"
 #include "test_support.h"
 
 #include <QDir>
@@ -106,17 +106,9 @@ private Q_SLOTS:
         ada_ = studioA_->addHolder("Ada", "00052210040");
         bo_ = studioB_->addHolder("Bo", "");
         dee_ = studioB_->addHolder("Dee", "");
-        for (const QString& file : {take1, take2}) {
-            NewAsset asset;
-            asset.owner = ada_.id;
-            asset.identity = audio::identifyAudioFile(file.toStdString());
-            asset.path = file.toStdString();
-            (file == take1 ? take1_ : take2_) = studioA_->addAsset(asset).asset.id;
-        }
-        NewGrant train;
-        train.holder = ada_.id;
-        train.scope = Scope::TrainVoice;
-        trainGrant_ = studioA_->addGrant(train).id;
+        take1_ = test::registerRecording(*studioA_, take1, ada_.id);
+        take2_ = test::registerRecording(*studioA_, take2, ada_.id);
+        trainGrant_ = test::grantAllRecordings(*studioA_, ada_.id, Scope::TrainVoice);
         workflows::VoiceTrainingRequest r;
         r.owner = ada_.id;
         r.assets = {take1_, take2_};

@@ -15,6 +15,7 @@
 #include "accord/workflows/convert.h"
 #include "accord/workflows/train.h"
 
+#include "registered_recordings.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -98,14 +99,6 @@ class TestVoiceWorkflows : public QObject {
 
     std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
-    std::string addAsset(const QString& file, const Holder& owner) {
-        NewAsset asset;
-        asset.owner = owner.id;
-        asset.identity = audio::identifyAudioFile(file.toStdString());
-        asset.path = file.toStdString();
-        return registry_->addAsset(asset).asset.id;
-    }
-
     VoiceTrainingRequest request(const char* out, std::uint64_t seed = 7) const {
         VoiceTrainingRequest r;
         r.owner = ada_.id;
@@ -129,10 +122,10 @@ private Q_SLOTS:
         registry_ = Registry::open(path("registry.sqlite"));
         ada_ = registry_->addHolder("Ada", "");
         bob_ = registry_->addHolder("Bob", "");
-        adaTake1_ = addAsset(take1, ada_);
-        adaTake2_ = addAsset(take2, ada_);
-        bobTake_ = addAsset(bobTake, bob_);
-        bobOther_ = addAsset(bobOther, bob_);
+        adaTake1_ = test::registerRecording(*registry_, take1, ada_.id);
+        adaTake2_ = test::registerRecording(*registry_, take2, ada_.id);
+        bobTake_ = test::registerRecording(*registry_, bobTake, bob_.id);
+        bobOther_ = test::registerRecording(*registry_, bobOther, bob_.id);
         for (const Scope scope : {Scope::TrainVoice, Scope::Generate}) {
             NewGrant grant;
             grant.holder = ada_.id;
@@ -303,7 +296,8 @@ private Q_SLOTS:
         const Holder cleo = registry_->addHolder("Cleo", "");
         VoiceTrainingRequest r = request("cleo.accordvoice");
         r.owner = cleo.id;
-        r.assets = {addAsset(take1, cleo), addAsset(take2, cleo)};
+        r.assets = {test::registerRecording(*registry_, take1, cleo.id),
+                    test::registerRecording(*registry_, take2, cleo.id)};
         NewGrant grant;
         grant.holder = cleo.id;
         grant.scope = Scope::TrainVoice;

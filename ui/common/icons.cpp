@@ -4,6 +4,9 @@
 #include <QPainterPath>
 #include <QPixmap>
 
+#include <initializer_list>
+#include <utility>
+
 namespace accord::ui::icons {
 
 namespace {
@@ -14,17 +17,23 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
     p.setPen(pen);
     p.setBrush(Qt::NoBrush);
     auto at = [s](double x, double y) { return QPointF(x * s, y * s); };
-    switch (glyph) {
-    case Glyph::Play: {
+    // The closed outline through `corners` (x, y on the unit square).
+    auto polygon = [&at](std::initializer_list<std::pair<double, double>> corners) {
         QPainterPath path;
-        path.moveTo(at(0.30, 0.20));
-        path.lineTo(at(0.80, 0.50));
-        path.lineTo(at(0.30, 0.80));
+        for (const auto& [x, y] : corners) {
+            if (path.elementCount() == 0)
+                path.moveTo(at(x, y));
+            else
+                path.lineTo(at(x, y));
+        }
         path.closeSubpath();
+        return path;
+    };
+    switch (glyph) {
+    case Glyph::Play:
         p.setBrush(colour);
-        p.drawPath(path);
+        p.drawPath(polygon({{0.30, 0.20}, {0.80, 0.50}, {0.30, 0.80}}));
         break;
-    }
     case Glyph::Record:
         p.setBrush(colour);
         p.drawEllipse(QRectF(at(0.28, 0.28), at(0.72, 0.72)));
@@ -33,17 +42,11 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         p.setBrush(colour);
         p.drawRoundedRect(QRectF(at(0.26, 0.26), at(0.74, 0.74)), s * 0.05, s * 0.05);
         break;
-    case Glyph::ReturnToStart: {
+    case Glyph::ReturnToStart:
         p.setBrush(colour);
         p.drawRect(QRectF(at(0.22, 0.24), at(0.30, 0.76)));
-        QPainterPath path;
-        path.moveTo(at(0.78, 0.24));
-        path.lineTo(at(0.36, 0.50));
-        path.lineTo(at(0.78, 0.76));
-        path.closeSubpath();
-        p.drawPath(path);
+        p.drawPath(polygon({{0.78, 0.24}, {0.36, 0.50}, {0.78, 0.76}}));
         break;
-    }
     case Glyph::Loop: {
         QPainterPath path;
         path.moveTo(at(0.62, 0.28));
@@ -58,12 +61,7 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         back.lineTo(at(0.58, 0.28));
         p.drawPath(back);
         p.setBrush(colour);
-        QPainterPath head;
-        head.moveTo(at(0.56, 0.16));
-        head.lineTo(at(0.68, 0.28));
-        head.lineTo(at(0.56, 0.40));
-        head.closeSubpath();
-        p.drawPath(head);
+        p.drawPath(polygon({{0.56, 0.16}, {0.68, 0.28}, {0.56, 0.40}}));
         break;
     }
     case Glyph::Snap: {
@@ -124,13 +122,7 @@ void draw(QPainter& p, Glyph glyph, const QColor& colour, double s) {
         break;
     case Glyph::Metronome: {
         // A pyramid case with its pendulum swung to the right.
-        QPainterPath body;
-        body.moveTo(at(0.40, 0.18));
-        body.lineTo(at(0.60, 0.18));
-        body.lineTo(at(0.76, 0.82));
-        body.lineTo(at(0.24, 0.82));
-        body.closeSubpath();
-        p.drawPath(body);
+        p.drawPath(polygon({{0.40, 0.18}, {0.60, 0.18}, {0.76, 0.82}, {0.24, 0.82}}));
         p.drawLine(at(0.30, 0.66), at(0.70, 0.66));
         p.drawLine(at(0.50, 0.66), at(0.72, 0.26));
         break;

@@ -28,6 +28,8 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 
+#include <functional>
+
 namespace accord::ui {
 
 namespace {
@@ -47,6 +49,29 @@ QLabel* makeErrorLabel(QWidget* parent) {
 void showProblem(QLabel* label, const QString& text) {
     label->setText(text);
     label->setVisible(!text.isEmpty());
+}
+
+// A change a dialog makes to the open registry, then closes with: shown in `error` instead when
+// no registry is open, when `change` names a problem (its answer) or when it throws (after
+// `failed`, whose last %n takes the error); done, the session hears of it.
+void acceptChange(QDialog* dialog, RegistrySession* session, QLabel* error, const QString& failed,
+                  const std::function<QString(Registry&)>& change) {
+    Registry* registry = session->registry();
+    if (registry == nullptr) {
+        showProblem(error, QDialog::tr("No registry is open."));
+        return;
+    }
+    try {
+        if (const QString problem = change(*registry); !problem.isEmpty()) {
+            showProblem(error, problem);
+            return;
+        }
+    } catch (const std::exception& thrown) {
+        showProblem(error, failed.arg(QString::fromStdString(thrown.what())));
+        return;
+    }
+    session->notifyChanged();
+    dialog->QDialog::accept();
 }
 
 // "Front_Center.wav (0:04, a-1)": in a list of one holder's recordings, the length helps to tell
@@ -115,22 +140,13 @@ HolderDialog::HolderDialog(RegistrySession* session, QWidget* parent)
 }
 
 void HolderDialog::accept() {
-    Registry* registry = session_->registry();
-    if (registry == nullptr) {
-        showProblem(error_, tr("No registry is open."));
-        return;
-    }
-    try {
-        const Holder holder = registry->addHolder(name_->text().trimmed().toStdString(),
-                                                  ipi_->text().trimmed().toStdString());
-        added_ = QString::fromStdString(holder.id);
-    } catch (const std::exception& error) {
-        showProblem(error_,
-                    tr("Could not add the holder: %1").arg(QString::fromStdString(error.what())));
-        return;
-    }
-    session_->notifyChanged();
-    QDialog::accept();
+    acceptChange(this, session_, error_, tr("Could not add the holder: %1"),
+                 [this](Registry& registry) {
+                     const Holder holder = registry.addHolder(name_->text().trimmed().toStdString(),
+                                                              ipi_->text().trimmed().toStdString());
+                     added_ = QString::fromStdString(holder.id);
+                     return QString();
+                 });
 }
 
 // ---- GrantDialog ----------------------------------------------------------------------------
@@ -415,35 +431,25 @@ void GrantDialog::updatePreview() {
 }
 
 void GrantDialog::accept() {
-    Registry* registry = session_->registry();
-    if (registry == nullptr) {
-        showProblem(error_, tr("No registry is open."));
-        return;
-    }
-    QString problem;
-    try {
-        const std::optional<Grant> grant = draft(&problem);
-        if (!grant) {
-            showProblem(error_, problem);
-            return;
-        }
-        NewGrant request;
-        request.holder = grant->holder;
-        request.scope = grant->scope;
-        request.asset = grant->asset;
-        request.grantee = grant->grantee;
-        request.terms = grant->terms;
-        const Grant added = replaced_.isEmpty()
-                                ? registry->addGrant(request)
-                                : workflows::editGrant(*registry, replaced_.toStdString(), request);
-        added_ = QString::fromStdString(added.id);
-    } catch (const std::exception& error) {
-        showProblem(error_,
-                    tr("Could not add the grant: %1").arg(QString::fromStdString(error.what())));
-        return;
-    }
-    session_->notifyChanged();
-    QDialog::accept();
+    acceptChange(this, session_, error_, tr("Could not add the grant: %1"),
+                 [this](Registry& registry) {
+                     QString problem;
+                     const std::optional<Grant> grant = draft(&problem);
+                     if (!grant)
+                         return problem;
+                     NewGrant request;
+                     request.holder = grant->holder;
+                     request.scope = grant->scope;
+                     request.asset = grant->asset;
+                     request.grantee = grant->grantee;
+                     request.terms = grant->terms;
+                     const Grant added =
+                         replaced_.isEmpty()
+                             ? registry.addGrant(request)
+                             : workflows::editGrant(registry, replaced_.toStdString(), request);
+                     added_ = QString::fromStdString(added.id);
+                     return QString();
+                 });
 }
 
 // ---- RevokeDialog ---------------------------------------------------------------------------
@@ -499,22 +505,12 @@ RevokeDialog::RevokeDialog(RegistrySession* session, const QString& grantId, QWi
 }
 
 void RevokeDialog::accept() {
-    Registry* registry = session_->registry();
-    if (registry == nullptr) {
-        showProblem(error_, tr("No registry is open."));
-        return;
-    }
-    try {
-        registry->revokeGrant(grantId_.toStdString(),
-                              reason_->toPlainText().trimmed().toStdString());
-    } catch (const std::exception& error) {
-        showProblem(
-            error_,
-            tr("Could not revoke %1: %2").arg(grantId_, QString::fromStdString(error.what())));
-        return;
-    }
-    session_->notifyChanged();
-    QDialog::accept();
+    acceptChange(this, session_, error_, tr("Could not revoke %1: %2").arg(grantId_),
+                 [this](Registry& registry) {
+                     registry.revokeGrant(grantId_.toStdString(),
+                                          reason_->toPlainText().trimmed().toStdString());
+                     return QString();
+                 });
 }
 
 } // namespace accord::ui

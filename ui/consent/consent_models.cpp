@@ -141,9 +141,9 @@ QString scopesMissing(const std::vector<Scope>& allowed) {
 // ---------------------------------------------------------------------------------------------
 
 RegistryTableModel::RegistryTableModel(RegistrySession* session, QStringList headers,
-                                       QObject* parent)
+                                       QList<int> numberColumns, QObject* parent)
     : QAbstractTableModel(parent), session_(session), headers_(std::move(headers)),
-      clock_([] { return accord::currentTime(); }) {
+      numberColumns_(std::move(numberColumns)), clock_([] { return accord::currentTime(); }) {
     connect(session_, &RegistrySession::changed, this, &RegistryTableModel::reload);
 }
 
@@ -158,6 +158,12 @@ int RegistryTableModel::columnCount(const QModelIndex& parent) const {
 QVariant RegistryTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole)
         return headers_.value(section);
+    return {};
+}
+
+QVariant RegistryTableModel::data(const QModelIndex& index, int role) const {
+    if (role == Qt::TextAlignmentRole && numberColumns_.contains(index.column()))
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
 
@@ -183,10 +189,10 @@ void RegistryTableModel::reload() {
 // ---------------------------------------------------------------------------------------------
 
 HoldersTableModel::HoldersTableModel(RegistrySession* session, QObject* parent)
-    : RegistryTableModel(session,
-                         {tr("Name"), tr("IPI"), tr("Assets"), tr("Active grants"),
-                          tr("Registered"), tr("Public key"), tr("ID")},
-                         parent) {
+    : RegistryRowsModel(session,
+                        {tr("Name"), tr("IPI"), tr("Assets"), tr("Active grants"), tr("Registered"),
+                         tr("Public key"), tr("ID")},
+                        {Assets, ActiveGrants}, parent) {
     reload();
 }
 
@@ -214,9 +220,10 @@ void HoldersTableModel::loadRows(const Registry& registry) {
 }
 
 QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rows())
+    const Row* found = rowAt(index);
+    if (!found)
         return {};
-    const Row& row = rows_[static_cast<size_t>(index.row())];
+    const Row& row = *found;
     const Holder& holder = row.holder;
     if (role == IdRole)
         return fromStd(holder.id);
@@ -256,19 +263,16 @@ QVariant HoldersTableModel::data(const QModelIndex& index, int role) const {
                       "used or exported.")
                 .arg(fromStd(holder.name));
     }
-    if (role == Qt::TextAlignmentRole &&
-        (index.column() == Assets || index.column() == ActiveGrants))
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    return {};
+    return RegistryTableModel::data(index, role);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 AssetsTableModel::AssetsTableModel(RegistrySession* session, QObject* parent)
-    : RegistryTableModel(session,
-                         {tr("Consent"), tr("File"), tr("Owner"), tr("Duration"), tr("Sample rate"),
-                          tr("Channels"), tr("Origin"), tr("ISRC"), tr("ID")},
-                         parent) {
+    : RegistryRowsModel(session,
+                        {tr("Consent"), tr("File"), tr("Owner"), tr("Duration"), tr("Sample rate"),
+                         tr("Channels"), tr("Origin"), tr("ISRC"), tr("ID")},
+                        {Duration, SampleRate}, parent) {
     reload();
 }
 
@@ -321,9 +325,10 @@ QString AssetsTableModel::consentToolTip(const Row& row) const {
 }
 
 QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rows())
+    const Row* found = rowAt(index);
+    if (!found)
         return {};
-    const Row& row = rows_[static_cast<size_t>(index.row())];
+    const Row& row = *found;
     const Asset& asset = row.asset;
     switch (role) {
     case IdRole:
@@ -353,15 +358,11 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
         if (index.column() == Consent && !row.exportAllowed())
             return palette::warning;
         return {};
-    case Qt::TextAlignmentRole:
-        if (index.column() == Duration || index.column() == SampleRate)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
     case Qt::DisplayRole:
     case SortRole:
         break;
     default:
-        return {};
+        return RegistryTableModel::data(index, role);
     }
     const bool display = role == Qt::DisplayRole;
     switch (index.column()) {
@@ -391,10 +392,10 @@ QVariant AssetsTableModel::data(const QModelIndex& index, int role) const {
 // ---------------------------------------------------------------------------------------------
 
 GrantsTableModel::GrantsTableModel(RegistrySession* session, QObject* parent)
-    : RegistryTableModel(session,
-                         {tr("State"), tr("Grant"), tr("Holder"), tr("Scope"), tr("Applies to"),
-                          tr("For"), tr("Share"), tr("Commercial"), tr("Expires"), tr("ID")},
-                         parent) {
+    : RegistryRowsModel(session,
+                        {tr("State"), tr("Grant"), tr("Holder"), tr("Scope"), tr("Applies to"),
+                         tr("For"), tr("Share"), tr("Commercial"), tr("Expires"), tr("ID")},
+                        {Share}, parent) {
     reload();
 }
 
@@ -461,9 +462,10 @@ QString GrantsTableModel::termsToolTip(const Row& row) const {
 }
 
 QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rows())
+    const Row* found = rowAt(index);
+    if (!found)
         return {};
-    const Row& row = rows_[static_cast<size_t>(index.row())];
+    const Row& row = *found;
     const Grant& grant = row.grant;
     switch (role) {
     case IdRole:
@@ -489,15 +491,11 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
             return font;
         }
         return {};
-    case Qt::TextAlignmentRole:
-        if (index.column() == Share)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
     case Qt::DisplayRole:
     case SortRole:
         break;
     default:
-        return {};
+        return RegistryTableModel::data(index, role);
     }
     const bool display = role == Qt::DisplayRole;
     switch (index.column()) {
@@ -533,9 +531,9 @@ QVariant GrantsTableModel::data(const QModelIndex& index, int role) const {
 // ---------------------------------------------------------------------------------------------
 
 AuditLogModel::AuditLogModel(RegistrySession* session, QObject* parent)
-    : RegistryTableModel(session,
-                         {tr("#"), tr("Time"), tr("Change"), tr("Table"), tr("Row"), tr("Hash")},
-                         parent) {
+    : RegistryRowsModel(session,
+                        {tr("#"), tr("Time"), tr("Change"), tr("Table"), tr("Row"), tr("Hash")},
+                        {Seq}, parent) {
     reload();
 }
 
@@ -544,19 +542,18 @@ void AuditLogModel::loadRows(const Registry& registry) {
 }
 
 QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rows())
+    const AuditEntry* found = rowAt(index);
+    if (!found)
         return {};
-    const AuditEntry& entry = rows_[static_cast<size_t>(index.row())];
+    const AuditEntry& entry = *found;
     if (role == IdRole)
         return static_cast<qlonglong>(entry.seq);
     if (role == Qt::ToolTipRole)
         return tr("%1 %2 %3\n%4\nHash %5\nPrevious %6")
             .arg(fromStd(entry.op), fromStd(entry.table), fromStd(entry.rowId),
                  fromStd(entry.rowJson), fromStd(entry.hash), fromStd(entry.prevHash));
-    if (role == Qt::TextAlignmentRole && index.column() == Seq)
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != SortRole)
-        return {};
+        return RegistryTableModel::data(index, role);
     switch (index.column()) {
     case Seq:
         return static_cast<qlonglong>(entry.seq);

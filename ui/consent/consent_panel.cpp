@@ -24,6 +24,14 @@ namespace accord::ui {
 namespace {
 // The plain-language grant column reads as a sentence: wide, wrapped, never a single long line.
 constexpr int kDescriptionWidth = 420;
+
+// `dialog` opened over the window without blocking it, gone once closed.
+template <typename Dialog> Dialog* openOverWindow(Dialog* dialog) {
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    return dialog;
+}
 } // namespace
 
 ConsentPanel::ConsentPanel(RegistrySession* session, QWidget* parent)
@@ -206,11 +214,7 @@ void ConsentPanel::showAssetOnLedger() {
 HolderDialog* ConsentPanel::addHolder() {
     if (!session_->isOpen())
         return nullptr;
-    auto* dialog = new HolderDialog(session_, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->open();
-    return dialog;
+    return openOverWindow(new HolderDialog(session_, this));
 }
 
 GrantDialog* ConsentPanel::addGrant() {
@@ -222,11 +226,7 @@ GrantDialog* ConsentPanel::addGrant() {
         if (const auto found = session_->registry()->asset(asset.toStdString()))
             holder = QString::fromStdString(found->owner);
     }
-    auto* dialog = new GrantDialog(session_, holder, asset, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->open();
-    return dialog;
+    return openOverWindow(new GrantDialog(session_, holder, asset, this));
 }
 
 GrantDialog* ConsentPanel::editSelectedGrant() {
@@ -238,22 +238,15 @@ GrantDialog* ConsentPanel::editSelectedGrant() {
         return nullptr;
     auto* dialog = new GrantDialog(session_, QString::fromStdString(grant->holder),
                                    QString::fromStdString(grant->asset.value_or("")), this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
     dialog->editing(*grant);
-    dialog->open();
-    return dialog;
+    return openOverWindow(dialog);
 }
 
 RevokeDialog* ConsentPanel::revokeSelectedGrant() {
     const QString grant = selectedGrant();
     if (!session_->isOpen() || grant.isEmpty())
         return nullptr;
-    auto* dialog = new RevokeDialog(session_, grant, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->open();
-    return dialog;
+    return openOverWindow(new RevokeDialog(session_, grant, this));
 }
 
 QTableView* ConsentPanel::makeView(RegistryTableModel* model, const QString& objectName,

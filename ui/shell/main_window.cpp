@@ -84,6 +84,16 @@ QString withSuffix(QString path) {
         path += QStringLiteral(".accord");
     return path;
 }
+
+// The ledger's URL as the user gives it, the last one offered (docs/LEDGER.md); empty when they
+// cancel or give none.
+QString askLedgerUrl(QWidget* parent, const QString& title) {
+    bool ok = false;
+    const QString url =
+        QInputDialog::getText(parent, title, MainWindow::tr("The ledger's PostgreSQL URL:"),
+                              QLineEdit::Normal, LedgerStatus::url(), &ok);
+    return ok ? url.trimmed() : QString();
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -524,21 +534,13 @@ void MainWindow::createActions() {
     });
     pullLedger_ = make(tr("Pull from &Ledger…"), "actionPullLedger");
     connect(pullLedger_, &QAction::triggered, this, [this] {
-        bool ok = false;
-        const QString url =
-            QInputDialog::getText(this, tr("Pull from Ledger"), tr("The ledger's PostgreSQL URL:"),
-                                  QLineEdit::Normal, LedgerStatus::url(), &ok);
-        if (ok && !url.trimmed().isEmpty())
-            pullFromLedger(url.trimmed());
+        if (const QString url = askLedgerUrl(this, tr("Pull from Ledger")); !url.isEmpty())
+            pullFromLedger(url);
     });
     pushLedger_ = make(tr("Pus&h to Ledger…"), "actionPushLedger");
     connect(pushLedger_, &QAction::triggered, this, [this] {
-        bool ok = false;
-        const QString url =
-            QInputDialog::getText(this, tr("Push to Ledger"), tr("The ledger's PostgreSQL URL:"),
-                                  QLineEdit::Normal, LedgerStatus::url(), &ok);
-        if (ok && !url.trimmed().isEmpty())
-            pushToLedger(url.trimmed());
+        if (const QString url = askLedgerUrl(this, tr("Push to Ledger")); !url.isEmpty())
+            pushToLedger(url);
     });
     exportRevocations_ = make(tr("E&xport Revocations…"), "actionExportRevocations");
     connect(exportRevocations_, &QAction::triggered, this, [this] {

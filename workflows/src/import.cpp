@@ -32,11 +32,6 @@ std::optional<GeneratedOrigin> generatedOriginOfFile(const Registry& registry,
     return findGeneratedOrigin(registry, identity.pcmSha256, file);
 }
 
-void requireHolder(const Registry& registry, const std::string& owner) {
-    if (!registry.holder(owner))
-        throw BadInput("unknown owner '" + owner + "' (no such rights holder)");
-}
-
 std::string holderLabel(const Registry& registry, const std::string& id) {
     const auto holder = registry.holder(id);
     return holder ? holder->name + " (" + id + ")" : id;
@@ -196,7 +191,7 @@ ImportedRecording importRecording(Registry& registry, const std::string& path,
 ImportedRecording registerRecordedTake(Registry& registry, const std::string& path,
                                        const std::string& performer, int projectRate,
                                        const std::atomic<bool>* cancel) {
-    requireHolder(registry, performer);
+    registry.requireHolder(performer, "owner");
     return bringIn(registry, path, performer, AssetOrigin::Recorded, projectRate, {}, cancel);
 }
 
@@ -205,7 +200,7 @@ AddedAsset registerRecording(Registry& registry, const std::string& file, const 
     if (origin == AssetOrigin::Generated)
         throw BadInput(
             "--origin: 'generated' is set by the studio for its own renders, not by hand");
-    requireHolder(registry, owner);
+    registry.requireHolder(owner, "owner");
     NewAsset asset;
     asset.owner = owner;
     if (audio::looksLikeMidi(file)) {
@@ -256,7 +251,7 @@ ClipSource resolveClipSource(Registry& registry, const std::string& file,
         return source;
     }
     if (owner) {
-        requireHolder(registry, *owner);
+        registry.requireHolder(*owner, "owner");
         NewAsset added{*owner, identity, "", AssetOrigin::Recorded, absolutePath(file)};
         if (!asset)
             added.scan = scanForRecordings(registry, file);

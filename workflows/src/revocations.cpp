@@ -19,11 +19,8 @@ constexpr const char* kRevocationsFormat = "accord-revocations-1";
 RevocationsWritten exportRevocations(const Registry& registry, const std::string& out,
                                      const std::optional<std::string>& holder) {
     std::optional<Holder> only;
-    if (holder) {
-        only = registry.holder(*holder);
-        if (!only)
-            throw BadInput("unknown holder '" + *holder + "' (no such rights holder)");
-    }
+    if (holder)
+        only = registry.requireHolder(*holder, "holder");
     json revocations = json::array();
     for (const GrantStatement& s : registry.revocationStatements()) {
         if (only && registry.grant(s.grant)->holder != only->id)

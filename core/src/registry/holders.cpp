@@ -23,9 +23,10 @@ std::vector<Holder> Registry::Impl::selectHolders(const std::string& clauses,
                              holderFrom, keys);
 }
 
-void Registry::Impl::requireHolder(const std::string& id, const std::string& role) const {
-    if (selectHolders("WHERE id = ?", {id}).empty())
-        throw BadInput("unknown " + role + " '" + id + "' (no such rights holder)");
+Holder Registry::Impl::requireHolder(const std::string& id, const std::string& role) const {
+    if (std::optional<Holder> found = firstOf(selectHolders("WHERE id = ?", {id})))
+        return *found;
+    throw BadInput("unknown " + role + " '" + id + "' (no such rights holder)");
 }
 
 Holder Registry::addHolder(const std::string& name, const std::string& ipi) {
@@ -79,6 +80,10 @@ std::optional<Holder> Registry::holderByKey(const std::string& publicKey) const 
 
 std::optional<Holder> Registry::holder(const std::string& id) const {
     return firstOf(impl_->selectHolders("WHERE id = ?", {id}));
+}
+
+Holder Registry::requireHolder(const std::string& id, const std::string& role) const {
+    return impl_->requireHolder(id, role);
 }
 
 std::vector<Holder> Registry::holders() const {

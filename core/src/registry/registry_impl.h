@@ -138,7 +138,8 @@ struct Registry::Impl {
 
     std::vector<Holder> selectHolders(const std::string& clauses,
                                       const std::vector<std::string>& keys = {}) const;
-    void requireHolder(const std::string& id, const std::string& role) const;
+    // The holder `id`; BadInput naming it as `role` when there is none (Registry::knownHolder).
+    Holder requireHolder(const std::string& id, const std::string& role) const;
 
     // Assets with their scans (attachScans).
     std::vector<Asset> selectAssets(const std::string& clauses,

@@ -144,6 +144,9 @@ public:
     Holder addKnownHolder(const std::string& name, const std::string& ipi,
                           const std::string& publicKey);
     std::optional<Holder> holder(const std::string& id) const;
+    // The holder `id`; throws BadInput naming it as `role` ("owner", "holder", "grantee") when
+    // there is none.
+    Holder requireHolder(const std::string& id, const std::string& role) const;
     // The holder on record with this public key (hex, either case), if any.
     std::optional<Holder> holderByKey(const std::string& publicKey) const;
     // Whether the holder's private key is on this machine (they can sign here).

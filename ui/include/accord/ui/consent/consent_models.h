@@ -32,12 +32,17 @@ class RegistryTableModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    RegistryTableModel(RegistrySession* session, QStringList headers, QObject* parent);
+    // `numberColumns` align right, as numbers do in a table.
+    RegistryTableModel(RegistrySession* session, QStringList headers, QList<int> numberColumns,
+                       QObject* parent);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
+    // What every table shows alike (the number columns' alignment); each table's data() hands
+    // the roles it does not answer itself to this.
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
     // The time that decides whether a grant has expired; accord::currentTime by default.
     void setClock(Clock clock);
@@ -58,10 +63,59 @@ protected:
 private:
     RegistrySession* session_;
     QStringList headers_;
+    QList<int> numberColumns_;
     Clock clock_;
 };
 
-class HoldersTableModel : public RegistryTableModel {
+// A registry table whose rows are a snapshot of `Row` values, filled by loadRows.
+template <typename Row> class RegistryRowsModel : public RegistryTableModel {
+public:
+    using RegistryTableModel::RegistryTableModel;
+
+protected:
+    int rows() const override { return static_cast<int>(rows_.size()); }
+    void clearRows() override { rows_.clear(); }
+    // The row `index` is in, or null when it is in none.
+    const Row* rowAt(const QModelIndex& index) const {
+        return index.isValid() && index.row() < rows() ? &rows_[static_cast<size_t>(index.row())]
+                                                       : nullptr;
+    }
+
+    std::vector<Row> rows_;
+};
+
+// One row of each table, as read from the registry.
+struct HolderRow {
+    accord::Holder holder;
+    int assets = 0;
+    int activeGrants = 0;
+    int grants = 0;
+};
+
+struct AssetRow {
+    accord::Asset asset;
+    QString ownerName;
+    QString fileName;
+    int grants = 0; // of the owner, covering this asset, in any state
+    std::vector<accord::Scope> activeScopes;
+    // Every grant revoked or expired: the owner said no.
+    bool withdrawn() const { return grants > 0 && activeScopes.empty(); }
+    bool exportAllowed() const {
+        return std::find(activeScopes.begin(), activeScopes.end(), accord::Scope::Export) !=
+               activeScopes.end();
+    }
+};
+
+struct GrantRow {
+    accord::Grant grant;
+    GrantState state = GrantState::Active;
+    QString description; // accord::describeGrant
+    QString holderName;
+    QString appliesTo;
+    QString grantee;
+};
+
+class HoldersTableModel : public RegistryRowsModel<HolderRow> {
     Q_OBJECT
 
 public:
@@ -70,21 +124,13 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
-    int rows() const override { return static_cast<int>(rows_.size()); }
-    void clearRows() override { rows_.clear(); }
     void loadRows(const accord::Registry& registry) override;
 
 private:
-    struct Row {
-        accord::Holder holder;
-        int assets = 0;
-        int activeGrants = 0;
-        int grants = 0;
-    };
-    std::vector<Row> rows_;
+    using Row = HolderRow;
 };
 
-class AssetsTableModel : public RegistryTableModel {
+class AssetsTableModel : public RegistryRowsModel<AssetRow> {
     Q_OBJECT
 
 public:
@@ -104,30 +150,15 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
-    int rows() const override { return static_cast<int>(rows_.size()); }
-    void clearRows() override { rows_.clear(); }
     void loadRows(const accord::Registry& registry) override;
 
 private:
-    struct Row {
-        accord::Asset asset;
-        QString ownerName;
-        QString fileName;
-        int grants = 0; // of the owner, covering this asset, in any state
-        std::vector<accord::Scope> activeScopes;
-        // Every grant revoked or expired: the owner said no.
-        bool withdrawn() const { return grants > 0 && activeScopes.empty(); }
-        bool exportAllowed() const {
-            return std::find(activeScopes.begin(), activeScopes.end(), accord::Scope::Export) !=
-                   activeScopes.end();
-        }
-    };
+    using Row = AssetRow;
     QString consentText(const Row& row) const;
     QString consentToolTip(const Row& row) const;
-    std::vector<Row> rows_;
 };
 
-class GrantsTableModel : public RegistryTableModel {
+class GrantsTableModel : public RegistryRowsModel<GrantRow> {
     Q_OBJECT
 
 public:
@@ -148,25 +179,15 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
-    int rows() const override { return static_cast<int>(rows_.size()); }
-    void clearRows() override { rows_.clear(); }
     void loadRows(const accord::Registry& registry) override;
 
 private:
-    struct Row {
-        accord::Grant grant;
-        GrantState state = GrantState::Active;
-        QString description; // accord::describeGrant
-        QString holderName;
-        QString appliesTo;
-        QString grantee;
-    };
+    using Row = GrantRow;
     QString stateToolTip(const Row& row) const;
     QString termsToolTip(const Row& row) const;
-    std::vector<Row> rows_;
 };
 
-class AuditLogModel : public RegistryTableModel {
+class AuditLogModel : public RegistryRowsModel<accord::AuditEntry> {
     Q_OBJECT
 
 public:
@@ -175,12 +196,7 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
-    int rows() const override { return static_cast<int>(rows_.size()); }
-    void clearRows() override { rows_.clear(); }
     void loadRows(const accord::Registry& registry) override;
-
-private:
-    std::vector<accord::AuditEntry> rows_;
 };
 
 } // namespace accord::ui
