@@ -220,8 +220,9 @@ private Q_SLOTS:
     // cents at the median, 262 -> 154 at the 90th percentile (offline 3.6 and 15.9). With the
     // voicing hysteresis and the f0 follower (CausalF0Follower): only live 11.4%, only offline
     // 7.6%, second difference 24.5 and 124; the follower's floor set by the period and its f0
-    // carried to the placement: 24.2 and 122. The figures are deterministic (no timing): the
-    // steadiness bounds sit 10-15% over them, under the figures before the follower.
+    // carried to the placement: 24.2 and 122; carried only as far as each measurement is trusted:
+    // 23.9 and 119. The figures are deterministic (no timing): the steadiness bounds sit about 10%
+    // over them, under the figures before the follower.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -236,9 +237,9 @@ private Q_SLOTS:
         QVERIFY2(all.onlyOfflinePercent() < 12,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
         const double liveMedian = median(all.liveSteps);
-        QVERIFY2(liveMedian < 27, qPrintable(QString::number(liveMedian)));
+        QVERIFY2(liveMedian < 26.5, qPrintable(QString::number(liveMedian)));
         const double liveHigh = percentile(all.liveSteps, 0.9);
-        QVERIFY2(liveHigh < 140, qPrintable(QString::number(liveHigh)));
+        QVERIFY2(liveHigh < 131, qPrintable(QString::number(liveHigh)));
     }
 };
 

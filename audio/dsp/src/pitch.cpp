@@ -474,6 +474,7 @@ void CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
         cents_ = measured;
         slope_ = 0;
         leadSlope_ = 0;
+        leadTrust_ = 0;
         return;
     }
     const double periodsInSpan = CausalYin::kSpan * static_cast<double>(f0Hz) / kSampleRate;
@@ -484,6 +485,7 @@ void CausalF0Follower::follow(float f0Hz, float periodicity, bool continuing) {
     const double gain = floor + (1.0 - floor) * trust;
     cents_ = predicted + gain * residual;
     slope_ += kF0FollowSlopeGain * gain * residual;
+    leadTrust_ = trust;
     // The lead's slope is smoothed as noisy measurements are: carried a frame ahead, the raw
     // slope's noise made a low voice's f0 jitter more than the follower had taken out.
     leadSlope_ += floor * (slope_ - leadSlope_);
@@ -494,7 +496,7 @@ float CausalF0Follower::levelHz() const {
 }
 
 float CausalF0Follower::ahead(double frames) const {
-    return static_cast<float>(std::exp2((cents_ + frames * leadSlope_) / 1200.0));
+    return static_cast<float>(std::exp2((cents_ + frames * leadTrust_ * leadSlope_) / 1200.0));
 }
 
 double midiOf(double hz) {

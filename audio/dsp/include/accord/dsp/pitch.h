@@ -143,7 +143,10 @@ private:
 // measurement more than kF0FollowStepCents off the prediction is a new note: taken as it is.
 // A measurement describes the middle of the span it was read from, a period or so before the
 // frame it is sung at: ahead() carries the level that far along the slope (smoothed as the level
-// is), so the f0 sung does not lag the voice's glides.
+// is), so the f0 sung does not lag the voice's glides, and only as far as the last measurement is
+// trusted (0 at kF0FollowTrustedFrom and under, 1 at periodicity 1): carried at full length from a
+// measurement of low periodicity, the slope's noise made the f0 sung jitter (docs/ARCHITECTURE.md
+// "Voice model", "Live voicing").
 class CausalF0Follower {
 public:
     static constexpr double kF0FollowTrustedFrom = 0.6;     // periodicity
@@ -158,13 +161,15 @@ public:
     void follow(float f0Hz, float periodicity, bool continuing);
     // The followed f0 at the measurement's own instant.
     float levelHz() const;
-    // The followed f0 `frames` analysis hops after the measurement's instant.
+    // The followed f0 `frames` analysis hops after the measurement's instant, carried along the
+    // slope in proportion to the last measurement's trust.
     float ahead(double frames) const;
 
 private:
     double cents_ = 0;     // log f0, in cents
     double slope_ = 0;     // cents per frame
     double leadSlope_ = 0; // the slope smoothed for ahead()
+    double leadTrust_ = 0; // the last measurement's trust (0 at the floor's periodicity, 1 at 1)
 };
 
 } // namespace accord::dsp
