@@ -47,12 +47,12 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <future>
 #include <map>
 #include <random>
-#include <set>
 
 using namespace accord;
 using bench::threadCpuSeconds;
@@ -124,22 +124,23 @@ Grown growBackwards(const Track& track, double speed, const std::string& name) {
     return grown;
 }
 
-// The distinct hashes a query of `path` asks the server for, fingerprinted as identify does.
-std::vector<std::uint32_t> queryHashes(const std::string& path) {
-    const Track query = decodeMono(path);
-    std::set<std::uint32_t> hashes;
-    dsp::Fingerprinter f(query.rate, 1, dsp::FingerprintSide::Query,
-                         [&](const dsp::Landmark& l) { hashes.insert(l.hash); });
-    const float* planar[1] = {query.mono.data()};
-    f.add(planar, query.mono.size());
-    f.finish();
-    return {hashes.begin(), hashes.end()};
-}
-
 // The query landmarks of `path`, as identify takes them from a 5 s file (one window).
 std::vector<dsp::Landmark> queryLandmarks(const std::string& path) {
     const Track query = decodeMono(path);
     return dsp::fingerprintSamples(query.mono, query.rate, dsp::FingerprintSide::Query);
+}
+
+// The distinct hashes a query of `path` asks the server for: each landmark's own and those it is
+// looked up under besides (version 5's neighbouring register cells, cells near an edge, near ties
+// of the peaks' order), as the lookup asks for them (dsp::queryHashes). A landmark's own hash alone
+// left most of a version 5 query's stopped hashes listed in the first readers' pass.
+std::vector<std::uint32_t> hashesAskedFor(const std::string& path) {
+    std::vector<std::uint32_t> hashes;
+    for (const dsp::Landmark& l : queryLandmarks(path))
+        dsp::queryHashes(l, hashes);
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    return hashes;
 }
 
 // How the catalogue's rows spread over its hashes (docs/IDENTIFY.md "The stop-list as the
@@ -398,7 +399,7 @@ int main(int argc, char** argv) {
         // first reader: it is sent every stopped hash's rows and lists them again itself.
         auto unlistHashesOf = [&](const bench::Query& q) {
             QString hashes;
-            for (const std::uint32_t h : queryHashes(q.file))
+            for (const std::uint32_t h : hashesAskedFor(q.file))
                 hashes += (hashes.isEmpty() ? "" : ",") + QString::number(std::int32_t(h));
             if (cluster
                     .psql("DELETE FROM ledger_stopped_hashes WHERE hash = ANY('{" + hashes +
@@ -572,7 +573,7 @@ int main(int argc, char** argv) {
         // alternating three times. Without per-node timing, whose cost per row would favour the
         // statement sending fewer rows.
         QString hashes;
-        for (const std::uint32_t h : queryHashes(explained))
+        for (const std::uint32_t h : hashesAskedFor(explained))
             hashes += (hashes.isEmpty() ? "" : ",") + QString::number(std::int32_t(h));
         const QString lookupBefore =
             "SELECT q.hash, l.recording, l.frame, l.span, l.pitch_cents FROM unnest($1::int[]) "
