@@ -23,7 +23,9 @@ constexpr int kMinVotes = 4;
 constexpr int kMinLandmarks = 10;            // agreeing query landmarks before a match is reported
 constexpr int kMinFrames = 6;                // distinct query frames they start in
 constexpr double kMinLandmarksPerSecond = 1; // of the matched stretch, past kMinLandmarks seconds
-constexpr std::size_t kHashesPerLookup = 1 << 14; // a 5 s query is one batch (~5,500 hashes)
+// A 5 s query asks for 19,000-33,000 hashes under version 5 (every register cell within reach):
+// two or three batches, each one round trip to a ledger (docs/LEDGER.md).
+constexpr std::size_t kHashesPerLookup = 1 << 14;
 // The confidence: the probability that a match is right, by logistic regression on ln(onsets) and
 // ln(agreeing landmarks) over the bench's candidates (scripts/fit-identify-confidence.py;
 // docs/IDENTIFY.md "Confidence").
