@@ -89,6 +89,18 @@ std::vector<Melody> knownMelodies() {
             melodyOf({64, 65, 67, 72, 71, 69, 67, 65, 64, 62, 60, 67, 64}, {1.5, 0.5}, 100)};
 }
 
+// The timing read from `played` rendered by `program`, its bars accented as abc2midi plays them
+// (the downbeat loudest, the third beat next; docs/NOTES.md "Tempo and metre of a transcribed
+// stem").
+TranscriptionTiming timingOfAccentedTake(Melody played, int program) {
+    for (Note& note : played.notes) {
+        const double inBar = std::fmod(note.start, 4.0);
+        note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
+    }
+    const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
+    return transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+}
+
 } // namespace
 
 class TestInstrumentTranscription : public QObject {
@@ -301,14 +313,8 @@ private Q_SLOTS:
                                        71, 69, 67, 62, 64, 66, 67, 71, 69, 67, 66, 67};
         std::vector<int> pitches = tune;
         pitches.insert(pitches.end(), tune.begin(), tune.end()); // twice: 31 beats
-        Melody played = melodyOf(pitches, {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, kBpm);
-        for (Note& note : played.notes) {
-            const double inBar = std::fmod(note.start, 4.0);
-            note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
-        }
-        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
-        const TranscriptionTiming timing =
-            transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+        const TranscriptionTiming timing = timingOfAccentedTake(
+            melodyOf(pitches, {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, kBpm), program);
         qInfo("accented, played at %.0f bpm, read as %.2f bpm in %d/%d", kBpm, timing.bpm,
               timing.beatsPerBar, timing.beatUnit);
         QVERIFY2(std::abs(timing.bpm / kBpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
@@ -336,14 +342,8 @@ private Q_SLOTS:
         std::vector<int> pitches = hymn;
         pitches.insert(pitches.end(), hymn.begin(), hymn.end()); // twice: 64 beats
         // Four quarters, then two and a half note: every other bar's end held, as hymns do.
-        Melody played = melodyOf(pitches, {1, 1, 1, 1, 1, 1, 2}, bpm);
-        for (Note& note : played.notes) {
-            const double inBar = std::fmod(note.start, 4.0);
-            note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
-        }
-        const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
         const TranscriptionTiming timing =
-            transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
+            timingOfAccentedTake(melodyOf(pitches, {1, 1, 1, 1, 1, 1, 2}, bpm), program);
         qInfo("accented hymn, played at %.0f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm,
               timing.beatsPerBar, timing.beatUnit);
         QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
