@@ -351,33 +351,36 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // accented above the beats themselves (the downbeat of 2/4, beats 1 and 3 of 4/4). A beat an
     // octave away, within kShortestBeatSeconds to kLongestBeatSeconds, replaces the one chosen
     // above only when it fits clearly better and its two-beat level is clearly accented.
-    const auto accentFit = [&](long beat) -> std::optional<double> {
+    struct AccentFit {
+        double fit;      // the two-beat level's accent over the beats'
+        double twoBeats; // the two-beat level's accent
+    };
+    const auto accentFit = [&](long beat) -> std::optional<AccentFit> {
         const std::optional<double> twoBeats = accentOf(steps, velocities, 2 * beat, stepSeconds);
         if (!twoBeats)
             return std::nullopt;
-        return *twoBeats - accentOf(steps, velocities, beat, stepSeconds).value_or(0);
+        return AccentFit{*twoBeats - accentOf(steps, velocities, beat, stepSeconds).value_or(0),
+                         *twoBeats};
     };
     // A beat shorter than a grid step (a slow line whose most common gap is two of its beats
     // at the preferred tempo) has no accents of its own to weigh: 0 steps, only the beat twice
     // as long, one step, is tried below (docs/NOTES.md "A beat slower than the grid step").
     const long chosenSteps = 60 / bpm < stepSeconds ? 0 : std::lround(60 / bpm / stepSeconds);
-    const std::optional<double> chosenFit = chosenSteps > 0 ? accentFit(chosenSteps) : std::nullopt;
+    const std::optional<AccentFit> chosen = chosenSteps > 0 ? accentFit(chosenSteps) : std::nullopt;
     // A beat whose own two-beat level is clearly accented already explains the accents: halving
     // its tempo would take a bar accent for a two-beat one (docs/NOTES.md "The beat").
-    const std::optional<double> chosenTwoBeats =
-        chosenSteps > 0 ? accentOf(steps, velocities, 2 * chosenSteps, stepSeconds) : std::nullopt;
-    double bestFit = chosenFit ? *chosenFit + kAccentMargin : -HUGE_VAL;
+    const bool chosenClearlyAccented = chosen && chosen->twoBeats >= kClearAccent;
+    double bestFit = chosen ? chosen->fit + kAccentMargin : -HUGE_VAL;
     double accentBpm = bpm;
     for (const long beat : {chosenSteps / 2, std::max(1L, 2 * chosenSteps)}) {
         if (beat < 1 || (beat < chosenSteps && chosenSteps % 2 != 0))
             continue;
         const double beatSeconds = stepSeconds * double(beat);
-        const std::optional<double> fit = accentFit(beat);
-        if (fit && *fit >= bestFit &&
-            accentOf(steps, velocities, 2 * beat, stepSeconds) >= kClearAccent &&
-            (beat < chosenSteps || !(chosenTwoBeats >= kClearAccent)) &&
-            beatSeconds >= kShortestBeatSeconds && beatSeconds <= kLongestBeatSeconds) {
-            bestFit = *fit;
+        const std::optional<AccentFit> fit = accentFit(beat);
+        if (fit && fit->fit >= bestFit && fit->twoBeats >= kClearAccent &&
+            (beat < chosenSteps || !chosenClearlyAccented) && beatSeconds >= kShortestBeatSeconds &&
+            beatSeconds <= kLongestBeatSeconds) {
+            bestFit = fit->fit;
             accentBpm = 60 / beatSeconds;
         }
     }
