@@ -66,16 +66,17 @@ constexpr double kSwingMiddleShare = 0.25;
 // other beat (the bar of 2/4, the half bar of 4/4) above the beats between. The beat moves an
 // octave when that fits the accents better by kAccentMargin and its two-beat level is accented
 // by kClearAccent or more.
-// A beat whose two-beat level has no accent of its own (under kAccentMargin: its accent is
-// only that of the level above) is a beat of 4/4 whose bars alone are accented, or half the beat
-// of a 2/4 bar; the accents cannot tell which, and the reading nearer kAmbiguousBarCentreBpm in
-// log-time is taken (docs/NOTES.md "The beat's own accent"; 100 chosen over 120 on abcmidi's
-// tunes, where 120 kept 2/4 lines at 80 an octave fast).
-constexpr double kAmbiguousBarCentreBpm = 100;
 constexpr std::size_t kFewestAccentOnsets = 3;
 constexpr double kLongestAccentSeconds = 4.5;
 constexpr double kAccentMargin = 1.0;
 constexpr double kClearAccent = 4.5;
+// A beat whose two-beat level has no accent of its own (under kAccentMargin: its accent is only
+// that of the level above) is a beat of 4/4 whose bars alone are accented, or half the beat of a
+// 2/4 bar; the accents cannot tell which, and the reading nearer this tempo in log-time is taken
+// (docs/NOTES.md "The beat's own accent"). Chosen on abcmidi's tunes: the nearer 120 keeps every
+// chosen beat (it is the octave nearest 120), and with no centre at all a 4/4 line at 120 whose
+// bars alone are accented went to 60.
+constexpr double kAmbiguousBarCentreBpm = 100;
 
 double onGrid(double beats) {
     return std::round(beats * kGridPerBeat) / kGridPerBeat;
