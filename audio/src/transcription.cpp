@@ -70,6 +70,13 @@ constexpr std::size_t kFewestAccentOnsets = 3;
 constexpr double kLongestAccentSeconds = 4.5;
 constexpr double kAccentMargin = 1.0;
 constexpr double kClearAccent = 4.5;
+// A beat whose two-beat level has no accent of its own (under kAccentMargin: its accent is only
+// that of the level above) is a beat of 4/4 whose bars alone are accented, or half the beat of a
+// 2/4 bar; the accents cannot tell which, and the reading nearer this tempo in log-time is taken
+// (docs/NOTES.md "The beat's own accent"). Chosen on abcmidi's tunes: the nearer 120 keeps every
+// chosen beat (it is the octave nearest 120), and with no centre at all a 4/4 line at 120 whose
+// bars alone are accented went to 60.
+constexpr double kAmbiguousBarCentreBpm = 100;
 
 double onGrid(double beats) {
     return std::round(beats * kGridPerBeat) / kGridPerBeat;
@@ -226,15 +233,8 @@ std::vector<int> onsetsAtPlace(const std::vector<long>& steps, long phase, long 
     return count;
 }
 
-// How much louder the onsets at the best place of a level every `period` grid steps are than the
-// others: the difference of their mean velocities over its standard error (the spread of all the
-// velocities). None for a level of every onset, one longer than kLongestAccentSeconds, too few
-// onsets on either side or velocities all equal.
-std::optional<double> accentOf(const std::vector<long>& steps,
-                               const std::vector<double>& velocities, long period,
-                               double stepSeconds) {
-    if (period < 2 || stepSeconds * double(period) > kLongestAccentSeconds)
-        return std::nullopt;
+// The velocities' spread (their standard deviation), the scale every accent is measured on.
+double spreadOf(const std::vector<double>& velocities) {
     double mean = 0;
     for (double velocity : velocities)
         mean += velocity;
@@ -242,29 +242,77 @@ std::optional<double> accentOf(const std::vector<long>& steps,
     double variance = 0;
     for (double velocity : velocities)
         variance += (velocity - mean) * (velocity - mean);
-    const double spread = std::sqrt(variance / double(velocities.size()));
-    if (spread <= 0)
+    return std::sqrt(variance / double(velocities.size()));
+}
+
+// How much louder the onsets `isOn` picks are than those `isOff` picks: the difference of their
+// mean velocities over its standard error (`spread` the velocities' own). None with fewer than
+// kFewestAccentOnsets on either side.
+template <typename On, typename Off>
+std::optional<double> louderBy(const std::vector<long>& steps,
+                               const std::vector<double>& velocities, double spread, On isOn,
+                               Off isOff) {
+    double onSum = 0, offSum = 0;
+    std::size_t on = 0, off = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (isOn(steps[i])) {
+            onSum += velocities[i];
+            ++on;
+        } else if (isOff(steps[i])) {
+            offSum += velocities[i];
+            ++off;
+        }
+    if (on < kFewestAccentOnsets || off < kFewestAccentOnsets)
         return std::nullopt;
-    std::optional<double> best;
+    return (onSum / double(on) - offSum / double(off)) /
+           (spread * std::sqrt(1.0 / double(on) + 1.0 / double(off)));
+}
+
+bool onLevel(long step, long place, long period) {
+    return ((step - place) % period + period) % period == 0;
+}
+
+struct Accent {
+    double t;   // how much louder its onsets are than the others (louderBy)
+    long place; // grid steps from the first onset to its first accented place
+};
+
+// How much louder the onsets at the best place of a level every `period` grid steps are than the
+// others. None for a level of every onset, one longer than kLongestAccentSeconds, too few
+// onsets on either side or velocities all equal.
+std::optional<Accent> accentOf(const std::vector<long>& steps,
+                               const std::vector<double>& velocities, long period,
+                               double stepSeconds) {
+    const double spread = spreadOf(velocities);
+    if (period < 2 || stepSeconds * double(period) > kLongestAccentSeconds || spread <= 0)
+        return std::nullopt;
+    std::optional<Accent> best;
     for (long place = 0; place < period; ++place) {
-        double onSum = 0, offSum = 0;
-        std::size_t on = 0, off = 0;
-        for (std::size_t i = 0; i < steps.size(); ++i)
-            if ((steps[i] - place) % period == 0) {
-                onSum += velocities[i];
-                ++on;
-            } else {
-                offSum += velocities[i];
-                ++off;
-            }
-        if (on < kFewestAccentOnsets || off < kFewestAccentOnsets)
-            continue;
-        const double t = (onSum / double(on) - offSum / double(off)) /
-                         (spread * std::sqrt(1.0 / double(on) + 1.0 / double(off)));
-        if (!best || t > *best)
-            best = t;
+        const std::optional<double> t = louderBy(
+            steps, velocities, spread, [&](long step) { return onLevel(step, place, period); },
+            [&](long step) { return !onLevel(step, place, period); });
+        if (t && (!best || *t > best->t))
+            best = Accent{*t, place};
     }
     return best;
+}
+
+// The accent a level every `period` grid steps has of its own, beyond the level twice as long
+// that holds every other one of its places: how much louder its onsets between that level's
+// accented places are than the onsets off it (docs/NOTES.md "The beat's own accent"). In 4/4 the
+// third beat is louder than the second and fourth, so the half bar has an accent of its own;
+// when the beats between the half bars are no louder than the notes between the beats, the
+// beat level's accent is only the half bar's. None where accentOf has none at twice the period.
+std::optional<double> ownAccentOf(const std::vector<long>& steps,
+                                  const std::vector<double>& velocities, long period,
+                                  double stepSeconds) {
+    const std::optional<Accent> above = accentOf(steps, velocities, 2 * period, stepSeconds);
+    if (!above)
+        return std::nullopt;
+    return louderBy(
+        steps, velocities, spreadOf(velocities),
+        [&](long step) { return onLevel(step, above->place + period, 2 * period); },
+        [&](long step) { return !onLevel(step, above->place, period); });
 }
 
 } // namespace
@@ -356,11 +404,12 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
         double twoBeats; // the two-beat level's accent
     };
     const auto accentFit = [&](long beat) -> std::optional<AccentFit> {
-        const std::optional<double> twoBeats = accentOf(steps, velocities, 2 * beat, stepSeconds);
-        if (!twoBeats)
+        const std::optional<Accent> twoBeatAccent =
+            accentOf(steps, velocities, 2 * beat, stepSeconds);
+        if (!twoBeatAccent)
             return std::nullopt;
-        return AccentFit{*twoBeats - accentOf(steps, velocities, beat, stepSeconds).value_or(0),
-                         *twoBeats};
+        const std::optional<Accent> beatAccent = accentOf(steps, velocities, beat, stepSeconds);
+        return AccentFit{twoBeatAccent->t - (beatAccent ? beatAccent->t : 0), twoBeatAccent->t};
     };
     // A beat shorter than a grid step (a slow line whose most common gap is two of its beats
     // at the preferred tempo) has no accents of its own to weigh: 0 steps, only the beat twice
@@ -370,6 +419,13 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // A beat whose own two-beat level is clearly accented already explains the accents: halving
     // its tempo would take a bar accent for a two-beat one (docs/NOTES.md "The beat").
     const bool chosenClearlyAccented = chosen && chosen->twoBeats >= kClearAccent;
+    // Unless that two-beat level has no accent of its own: then the slower beat is as good a
+    // reading, and taken when it lies nearer kAmbiguousBarCentreBpm.
+    const std::optional<double> chosenTwoBeatsOwn =
+        chosenSteps > 0 ? ownAccentOf(steps, velocities, 2 * chosenSteps, stepSeconds)
+                        : std::nullopt;
+    const bool slowerAsGood = chosenTwoBeatsOwn && *chosenTwoBeatsOwn < kAccentMargin &&
+                              bpm > kAmbiguousBarCentreBpm * std::sqrt(2.0);
     double bestFit = chosen ? chosen->fit + kAccentMargin : -HUGE_VAL;
     double accentBpm = bpm;
     for (const long beat : {chosenSteps / 2, std::max(1L, 2 * chosenSteps)}) {
@@ -377,14 +433,36 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
             continue;
         const double beatSeconds = stepSeconds * double(beat);
         const std::optional<AccentFit> fit = accentFit(beat);
-        if (fit && fit->fit >= bestFit && fit->twoBeats >= kClearAccent &&
-            (beat < chosenSteps || !chosenClearlyAccented) && beatSeconds >= kShortestBeatSeconds &&
-            beatSeconds <= kLongestBeatSeconds) {
+        const bool slower = beat > chosenSteps;
+        if (fit && (fit->fit >= bestFit || (slower && slowerAsGood)) &&
+            fit->twoBeats >= kClearAccent && (!slower || !chosenClearlyAccented || slowerAsGood) &&
+            beatSeconds >= kShortestBeatSeconds && beatSeconds <= kLongestBeatSeconds) {
             bestFit = fit->fit;
             accentBpm = 60 / beatSeconds;
         }
     }
-    return {accentBpm, 4, 4};
+    // A bar of three beats (3/4): the level of every three beats accented (its downbeat), clearly
+    // and by kAccentMargin more than the level of every two, at the beat read or the beat twice as
+    // long (a slow 3/4 in eighths is read an octave fast above: its bar is six of those beats,
+    // and two or four of them have no accent to weigh). The larger excess decides; within
+    // kShortestBeatSeconds to kLongestBeatSeconds (docs/NOTES.md "A bar of three beats").
+    TranscriptionTiming timing{accentBpm, 4, 4};
+    const long accentBeatSteps = std::max(1L, std::lround(60 / accentBpm / stepSeconds));
+    double clearestBar = kAccentMargin;
+    for (const long beat : {accentBeatSteps, 2 * accentBeatSteps}) {
+        const double beatSeconds = stepSeconds * double(beat);
+        const std::optional<Accent> bar = accentOf(steps, velocities, 3 * beat, stepSeconds);
+        if (beat < 1 || !bar || bar->t < kClearAccent || beatSeconds < kShortestBeatSeconds ||
+            beatSeconds > kLongestBeatSeconds)
+            continue;
+        const std::optional<Accent> twoBeats = accentOf(steps, velocities, 2 * beat, stepSeconds);
+        const double overTwoBeats = bar->t - (twoBeats ? twoBeats->t : 0);
+        if (overTwoBeats >= clearestBar) {
+            clearestBar = overTwoBeats;
+            timing = {60 / beatSeconds, 3, 4};
+        }
+    }
+    return timing;
 }
 
 Melody melodyFromTranscription(const std::vector<dsp::TranscribedNote>& notes,

@@ -89,13 +89,13 @@ std::vector<Melody> knownMelodies() {
             melodyOf({64, 65, 67, 72, 71, 69, 67, 65, 64, 62, 60, 67, 64}, {1.5, 0.5}, 100)};
 }
 
-// The timing read from `played` rendered by `program`, its bars accented as abc2midi plays them
-// (the downbeat loudest, the third beat next; docs/NOTES.md "Tempo and metre of a transcribed
-// stem").
-TranscriptionTiming timingOfAccentedTake(Melody played, int program) {
+// The timing read from `played` rendered by `program`, its bars of `beatsPerBar` beats accented as
+// abc2midi plays them (the downbeat loudest, in 4/4 the third beat next, every other note alike;
+// docs/NOTES.md "Tempo and metre of a transcribed stem").
+TranscriptionTiming timingOfAccentedTake(Melody played, int program, int beatsPerBar = 4) {
     for (Note& note : played.notes) {
-        const double inBar = std::fmod(note.start, 4.0);
-        note.velocity = inBar == 0 ? 105 : inBar == 2 ? 95 : 80;
+        const double inBar = std::fmod(note.start, double(beatsPerBar));
+        note.velocity = inBar == 0 ? 105 : beatsPerBar == 4 && inBar == 2 ? 95 : 80;
     }
     const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
     return transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
@@ -348,6 +348,63 @@ private Q_SLOTS:
               timing.beatsPerBar, timing.beatUnit);
         QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
         QCOMPARE(timing.beatsPerBar, 4);
+        QCOMPARE(timing.beatUnit, 4);
+    }
+
+    // A 2/4 tune at 80 in eighths and sixteenths, only its downbeats accented (as abc2midi plays
+    // 2/4), comes back at 80: its eighths at 160 are the octave nearest 120, and the quarter
+    // level's accent is only the bar's (docs/NOTES.md "The beat's own accent"). Version 15 read
+    // it at 160.
+    void aTwoFourTuneAccentedOnItsBarsComesBackBelowTheCentralOctave_data() {
+        QTest::addColumn<int>("program");
+        QTest::newRow("trumpet") << 56;
+        QTest::newRow("piano") << 0;
+    }
+    void aTwoFourTuneAccentedOnItsBarsComesBackBelowTheCentralOctave() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(int, program);
+        constexpr double kBpm = 80;
+        const std::vector<int> tune = {69, 71, 72, 74, 76, 74, 72, 71, 69, 67, 69, 71, 72, 71, 69,
+                                       64, 65, 67, 69, 71, 72, 74, 72, 71, 69, 68, 69, 71, 69};
+        std::vector<int> pitches = tune;
+        pitches.insert(pitches.end(), tune.begin(), tune.end());
+        // Two bars: four eighths, then two sixteenths, an eighth and a quarter.
+        const TranscriptionTiming timing = timingOfAccentedTake(
+            melodyOf(pitches, {0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.5, 1.0}, kBpm), program, 2);
+        qInfo("2/4 accented on its bars, played at %.0f bpm, read as %.2f bpm in %d/%d", kBpm,
+              timing.bpm, timing.beatsPerBar, timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / kBpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+    }
+
+    // A tune in 3/4, its downbeats accented (as abc2midi plays 3/4), comes back in 3/4 at its own
+    // tempo (docs/NOTES.md "A bar of three beats"): a slow air at 66 whose quarters the octave
+    // rule reads at 132, and a minuet at 112 in quarters and eighths. Version 15 read both in
+    // 4/4, the air at 132.
+    void aThreeFourTuneComesBackInThreeFour_data() {
+        QTest::addColumn<std::vector<double>>("lengths");
+        QTest::addColumn<double>("bpm");
+        QTest::addColumn<int>("program");
+        const std::vector<double> air = {1, 1, 1, 1.5, 0.5, 1, 1, 1, 1, 2, 1};
+        const std::vector<double> minuet = {1, 0.5, 0.5, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 1, 2, 1};
+        QTest::newRow("slow air, 66, clarinet") << air << 66.0 << 71;
+        QTest::newRow("slow air, 66, trumpet") << air << 66.0 << 56;
+        QTest::newRow("minuet, 112, clarinet") << minuet << 112.0 << 71;
+    }
+    void aThreeFourTuneComesBackInThreeFour() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(std::vector<double>, lengths);
+        QFETCH(double, bpm);
+        QFETCH(int, program);
+        const std::vector<int> tune = {62, 65, 69, 74, 72, 69, 67, 65, 64, 62, 57, 62, 64, 65,
+                                       67, 69, 70, 69, 67, 65, 64, 62, 64, 65, 67, 69, 74, 72};
+        std::vector<int> pitches = tune;
+        pitches.insert(pitches.end(), tune.begin(), tune.end());
+        const TranscriptionTiming timing =
+            timingOfAccentedTake(melodyOf(pitches, lengths, bpm), program, 3);
+        qInfo("3/4 accented, played at %.0f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm,
+              timing.beatsPerBar, timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, 3);
         QCOMPARE(timing.beatUnit, 4);
     }
 

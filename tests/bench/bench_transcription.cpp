@@ -7,8 +7,9 @@
 // tuning half of the tunes) and over programs only scored ("held-out": the last six). Also prints
 // how often the tempo read from the transcription (audio::transcriptionTiming) is the tune's own,
 // within 4% or at a power-of-two multiple, beside `aubio tempo` (aubio-tools) on the same files,
-// and, by the tune's time signature, how often its tempo and metre are right; the same for the
-// played notes of mma's songs' lines (no audio) (docs/NOTES.md "Tempo of a transcribed stem").
+// and, by the tune's time signature and by its tempo (below, inside or above 85-170 bpm), how
+// often its tempo and metre are right; the same for the played notes of mma's songs' lines (no
+// audio) (docs/NOTES.md "Tempo of a transcribed stem").
 //
 //   bench_transcription [--notes N (64)] [--peer AUBIONOTES_OPTIONS]... [--no-peer]
 //                       [--only GM_PROGRAM]... [--keep DIR] [--misses] [--tempo-scale S (1)]
@@ -111,11 +112,15 @@ double aubioTempoOf(const std::string& wav) {
 }
 
 // The metre a timing is right in: 6/8 for a compound metre (the file's 6/8, 9/8 or 12/8: its beat
-// divides in three), 4/4 for any other (the bar's length is not read).
+// divides in three), 3/4 for a bar of three quarters, 4/4 for any other (2/4, 2/2 and 3/8 too:
+// a bar of two or four beats is not told apart).
 bool metreRight(const audio::TranscriptionTiming& timing, const Melody& tune) {
     const bool compound = tune.beatUnit == 8 && tune.beatsPerBar % 3 == 0 && tune.beatsPerBar >= 6;
-    return compound ? timing.beatsPerBar == 6 && timing.beatUnit == 8
-                    : timing.beatsPerBar == 4 && timing.beatUnit == 4;
+    if (compound)
+        return timing.beatsPerBar == 6 && timing.beatUnit == 8;
+    if (tune.beatsPerBar == 3 && tune.beatUnit == 4)
+        return timing.beatsPerBar == 3 && timing.beatUnit == 4;
+    return timing.beatsPerBar == 4 && timing.beatUnit == 4;
 }
 
 // Tunes by time signature: how many, their tempo right (within 4%) or at a power-of-two multiple,
@@ -136,8 +141,15 @@ std::string timeSignatureOf(const Melody& tune) {
     return std::to_string(tune.beatsPerBar) + "/" + std::to_string(tune.beatUnit);
 }
 
-void printTimingCounts(const char* title, const TimingCounts& counts) {
-    std::printf("%s\n  %-8s | %5s | %-10s %-10s %-10s\n", title, "time sig", "tunes", "tempo",
+// The tune's tempo range: below the octave nearest 120 bpm the transcription reads by default
+// (85-170), inside it, or above.
+std::string tempoRangeOf(double bpm) {
+    return bpm < 85 ? "<85 bpm" : bpm <= 170 ? "85-170" : ">170 bpm";
+}
+
+void printTimingCounts(const char* title, const TimingCounts& counts,
+                       const char* groupedBy = "time sig") {
+    std::printf("%s\n  %-8s | %5s | %-10s %-10s %-10s\n", title, groupedBy, "tunes", "tempo",
                 "x 2^k", "metre");
     TimingCount all;
     for (const auto& [signature, count] : counts) {
@@ -361,7 +373,7 @@ int main(int argc, char** argv) {
     NoteScore allOurs[2], allHalves[2][2];
     MissCount misses[std::size(kPrograms)];
     TempoCount tempoFromTranscription[std::size(kPrograms)], tempoFromPlayed[std::size(kPrograms)];
-    TimingCounts timingFromTranscription;
+    TimingCounts timingFromTranscription, timingByTempoRange;
     double audioSeconds = 0, ourSeconds = 0;
     for (const Program& program : kPrograms) {
         if (!onlyPrograms.empty() && std::find(onlyPrograms.begin(), onlyPrograms.end(),
@@ -388,6 +400,7 @@ int main(int argc, char** argv) {
             const audio::TranscriptionTiming heardTiming = audio::transcriptionTiming(transcribed);
             tempoFromTranscription[&program - kPrograms].add(heardTiming.bpm, take.bpm);
             timingFromTranscription[timeSignatureOf(melody)].add(heardTiming, melody, take.bpm);
+            timingByTempoRange[tempoRangeOf(take.bpm)].add(heardTiming, melody, take.bpm);
             tempoFromPlayed[&program - kPrograms].add(
                 audio::transcriptionTiming(playedNotesOf(melody)).bpm, take.bpm);
             const NoteScore score = test::scoreNotes(take.reference, estimated);
@@ -442,6 +455,7 @@ int main(int argc, char** argv) {
     printTimingCounts("Tempo and metre by the tune's time signature, transcriptions (all "
                       "instruments measured): right / at a power-of-two multiple / metre right",
                       timingFromTranscription);
+    printTimingCounts("The same by the tune's tempo, transcriptions", timingByTempoRange, "tempo");
     printTimingCounts("The same, the tunes' played notes", timingFromPlayed);
     printTimingCounts("The same, mma's song lines (at least 16 notes), played notes",
                       timingOfMmaLines);

@@ -18,7 +18,8 @@ constexpr std::size_t kFewestTempoGaps = 8;
 // The tempo and metre a transcription's notes were played in.
 struct TranscriptionTiming {
     double bpm = kUnknownTranscriptionBpm; // quarter notes per minute
-    int beatsPerBar = 4;                   // 6/8 when the beat divides in three equal parts
+    int beatsPerBar = 4; // 6/8 when the beat divides in three equal parts, 3/4 when its bars
+                         // of three beats are accented
     int beatUnit = 4;
 };
 
@@ -32,8 +33,9 @@ struct TranscriptionTiming {
 // nearest 100 bpm, so the quarter at 1.5 times it. Otherwise 4/4, the beat the unit (the grid step
 // when the unit is a dotted note of three steps that pair up) times the power of two nearest 120
 // bpm in log-time (85-170 bpm), moved an octave where the notes' lengths leave that level unmarked
-// and mark the one beside it, or where the loudness accents mark the beat beside it. The default
-// (120 bpm, 4/4) when fewer than kFewestTempoGaps gaps are usable.
+// and mark the one beside it, or where the loudness accents mark the beat beside it; 3/4 where
+// the accents mark a bar of three of those beats (or of beats twice as long) clearly above two.
+// The default (120 bpm, 4/4) when fewer than kFewestTempoGaps gaps are usable.
 TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes);
 
 // The notes at a constant tempo: beats = seconds * bpm / 60, start and end rounded to the MIDI

@@ -28,8 +28,11 @@ struct TranscribedNote {
 // dotted unit's beat is a power of two of its grid steps, and a beat slower than the grid step
 // is weighed by the accents, docs/NOTES.md "The beat"; since version 15 a dip inside a note's
 // attack is no repeat, nor a second restart of one repeat's attack, docs/NOTES.md "A dip inside
-// the attack is no repeat"): transcriptions kept from another version are made again.
-constexpr int kTranscriptionVersion = 15;
+// the attack is no repeat"; since version 18 a beat whose two-beat level has no accent of its own
+// is also read an octave slower, and a bar of three accented beats is read in 3/4, docs/NOTES.md
+// "The beat's own accent", "A bar of three beats"): transcriptions kept from another version
+// are made again.
+constexpr int kTranscriptionVersion = 18;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
