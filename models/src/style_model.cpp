@@ -141,6 +141,7 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
                         const std::atomic<bool>* cancel) {
     threads::assertNotInAudioCallback("models::trainStyle");
     const TrainingClock::time_point started = TrainingClock::now();
+    TrainingTimes times;
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kStyleModelThreads;
     const RuntimeInfo runtime = configureRuntime(threads);
@@ -181,11 +182,15 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     tell(note.empty() ? "training" : note);
 
     const auto validate = [&] {
+        const TrainingTimes::Phase interrupted = times.phase();
+        times.enter(TrainingTimes::Phase::Validating);
         report.validationLoss = trainer.evaluate(true);
         loop.recordValidation(report.validationLoss);
+        times.enter(interrupted);
     };
     std::uniform_int_distribution<std::int64_t> pickWindow(
         0, static_cast<std::int64_t>(windows.train.size()) - 1);
+    times.enter(TrainingTimes::Phase::Stepping);
     const TrainingStop stop = loop.run(
         {config.steps, config.validationEvery, started, budget}, config.batchWindows,
         [&](std::mt19937_64& random) { return pickWindow(random); }, validate,
@@ -206,9 +211,20 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     result.stoppedByTimeLimit = stop == TrainingStop::TimeLimit;
 
     tell("saving");
+    times.enter(TrainingTimes::Phase::Saving);
     loop.keepBest(validate);
-    const double validation = trainer.evaluate(true);
+    // The weights kept are the best validation's, whose loss it recorded on these weights.
+    const double validation = state.metrics.contains("bestValidationLoss")
+                                  ? state.metrics["bestValidationLoss"].get<double>()
+                                  : trainer.evaluate(true); // no step: the untrained weights
     const double training = trainer.evaluate(false);
+    OriginalityIndex runs;
+    MarkovCounts markov;
+    for (const StyleSequence& sequence : sequences) {
+        runs.add(sequence.melody, sequence.source);
+        markov.add(encodeMelody(sequence.melody).targets);
+        result.sources.push_back(sequence.source);
+    }
     json metrics = state.metrics;
     metrics["steps"] = state.step;
     metrics["plannedSteps"] = config.steps;
@@ -220,17 +236,11 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
     metrics["validationIsTraining"] = windows.validationIsTraining;
     metrics["notes"] = windows.notes;
     metrics["sequences"] = sequences.size();
-    metrics["wallSeconds"] = secondsSince(started);
+    metrics["timing"] = times.json();
+    metrics["wallSeconds"] = metrics["timing"]["wallSeconds"];
     metrics["threads"] = threads;
     metrics["seed"] = options.seed;
 
-    OriginalityIndex runs;
-    MarkovCounts markov;
-    for (const StyleSequence& sequence : sequences) {
-        runs.add(sequence.melody, sequence.source);
-        markov.add(encodeMelody(sequence.melody).targets);
-        result.sources.push_back(sequence.source);
-    }
     result.steps = state.step;
     result.configJson = config.toJson().dump();
     result.metricsJson = metrics.dump();

@@ -8,9 +8,9 @@
 //      histograms of the variations and those of the composer's held-out melodies, and of the
 //      other composer's; beside random re-draws of 60% of each phrase's notes (its own pitches);
 //   2. learning: AUC of scorePitchOrder, held-out phrases vs the same phrases with 30% of their
-//      notes' pitches redrawn from their own pitches (goal >= 0.8); beside the pitch and joint
-//      scores, and an interval bigram (add-one smoothing) fitted on the same training lines, raw
-//      and against the same shuffles;
+//      notes' pitches redrawn from their own pitches (goal >= 0.8); beside the pitch, joint and
+//      rhythm scores (the joint is their sum), and an interval bigram (add-one smoothing) fitted on
+//      the same training lines, raw and against the same shuffles;
 //   3. key kept: share of notes in the phrase's key (Krumhansl-Schmuckler), variations vs phrases;
 //   4. novelty: variations with a run of 8+ notes equal to a run of any training line, by brute
 //      force (independent of the model's guard); goal 0 over 200 variations;
@@ -28,15 +28,22 @@
 // instead), ACCORD_BENCH_TRANSCRIBED_PROGRAM (unset or -1: off; a General MIDI program: the
 // composer's training lines are rendered by FluidSynth with that instrument and transcribed, as
 // `train style` reads an audio stem, and the model learns from the transcriptions; the held-out
-// phrases stay the MIDI notes, docs/STYLE.md "Measured").
+// phrases stay the MIDI notes, docs/STYLE.md "Measured"), ACCORD_BENCH_TRANSCRIPTIONS (a folder:
+// each line's transcribed notes are kept there, named by the program, the transcription version
+// and the line's notes, and read back on the next run instead of rendering and transcribing it
+// again), ACCORD_BENCH_PHRASE_SCORES (1: each held-out phrase's rhythm and pitch scores, and its
+// redraw's, one line each).
 
 #include "bench_common.h"
 
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
 #include "accord/audio/transcription.h"
+#include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/files.h"
 #include "accord/core/melody.h"
+#include "accord/dsp/transcription.h"
 #include "accord/models/style_model.h"
 #include "accord/workflows/style.h"
 
@@ -186,12 +193,54 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
 
 // ---- transcribed training lines -----------------------------------------------------------------
 
+// `line` played by `gmProgram` and transcribed (its audio's length in `audioSeconds`), or the
+// same read back from `cacheFolder` (empty: no cache), where a file is named by the program, the
+// transcription version and the line's notes. Rendering and transcribing are deterministic, so
+// the notes read back are the notes made.
+std::vector<accord::dsp::TranscribedNote> transcriptionOf(const Melody& line, int gmProgram,
+                                                          const std::string& cacheFolder,
+                                                          double& audioSeconds) {
+    constexpr int kRenderRate = 44100;
+    nlohmann::json identity = {gmProgram, line.beatsPerBar, line.beatUnit};
+    for (const accord::TempoChange& change : line.tempo)
+        identity.push_back({change.beat, change.bpm});
+    for (const Note& note : line.notes)
+        identity.push_back({note.start, note.length, note.pitch, note.velocity});
+    const std::string file = cacheFolder + "/p" + std::to_string(gmProgram) + "-t" +
+                             std::to_string(accord::dsp::kTranscriptionVersion) + "-" +
+                             accord::sha256Hex(identity.dump()).substr(0, 16) + ".json";
+    std::vector<accord::dsp::TranscribedNote> notes;
+    if (!cacheFolder.empty() && accord::fileExists(file)) {
+        const auto kept = nlohmann::json::parse(accord::readWholeFile(file));
+        audioSeconds += kept["audioSeconds"].get<double>();
+        for (const auto& n : kept["notes"])
+            notes.push_back(
+                {n[0].get<double>(), n[1].get<double>(), n[2].get<int>(), n[3].get<int>()});
+        return notes;
+    }
+    const auto stereo = accord::audio::renderMelodyWithInstrument(line, gmProgram, kRenderRate);
+    std::vector<float> mono(stereo[0].size());
+    for (size_t n = 0; n < mono.size(); ++n)
+        mono[n] = 0.5f * (stereo[0][n] + stereo[1][n]);
+    const double seconds = static_cast<double>(mono.size()) / kRenderRate;
+    audioSeconds += seconds;
+    notes = accord::dsp::transcribeMonophonic(mono.data(), mono.size(), kRenderRate);
+    if (!cacheFolder.empty()) {
+        nlohmann::json kept = {{"audioSeconds", seconds}, {"notes", nlohmann::json::array()}};
+        for (const auto& n : notes)
+            kept["notes"].push_back({n.onset, n.offset, n.pitch, n.velocity});
+        accord::makeDirectories(cacheFolder);
+        accord::writeFileAtomically(file, kept.dump());
+    }
+    return notes;
+}
+
 // Each line played by `gmProgram` through FluidSynth and transcribed as `train style` reads an
 // audio stem (transcribeMonophonic at the file's rate, melodyFromTranscription at the tempo
 // and metre transcriptionTiming reads from the notes); prints the transcription's note F against
 // the line (tests/audio/ note_matching.h) and the time taken.
 std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmProgram) {
-    constexpr int kRenderRate = 44100;
+    const char* cache = std::getenv("ACCORD_BENCH_TRANSCRIPTIONS");
     accord::test::NoteScore score;
     std::vector<Melody> transcribed;
     struct LineTiming {
@@ -203,14 +252,7 @@ std::vector<Melody> transcribedLines(const std::vector<Melody>& lines, int gmPro
     double audioSeconds = 0;
     const double wall = accord::bench::secondsOf([&] {
         for (const Melody& line : lines) {
-            const auto stereo =
-                accord::audio::renderMelodyWithInstrument(line, gmProgram, kRenderRate);
-            std::vector<float> mono(stereo[0].size());
-            for (size_t n = 0; n < mono.size(); ++n)
-                mono[n] = 0.5f * (stereo[0][n] + stereo[1][n]);
-            audioSeconds += static_cast<double>(mono.size()) / kRenderRate;
-            const auto notes =
-                accord::dsp::transcribeMonophonic(mono.data(), mono.size(), kRenderRate);
+            const auto notes = transcriptionOf(line, gmProgram, cache ? cache : "", audioSeconds);
             std::vector<accord::test::TimedNote> played, heard;
             for (const Note& note : line.notes)
                 played.push_back({accord::secondsAtBeat(line, note.start), note.pitch});
@@ -542,15 +584,30 @@ int main() {
          [&](const Melody& m) { return models::scorePhrase(model, m).pitchLogLikelihood; }},
         {"style model, joint",
          [&](const Melody& m) { return models::scorePhrase(model, m).perNoteLogLikelihood; }},
+        {"style model, rhythm",
+         [&](const Melody& m) { return models::scorePhrase(model, m).rhythmLogLikelihood; }},
         {"interval bigram, order", bigramOrder},
         {"interval bigram (add-one)",
          [&](const Melody& m) { return bigram.perNoteLogLikelihood(m); }}};
-    for (const Melody& phrase : own.heldOutPhrases) {
+    const bool phraseScores = envNumber("ACCORD_BENCH_PHRASE_SCORES", 0) != 0;
+    if (phraseScores)
+        std::printf("\nper held-out phrase: notes, rhythm / pitch score, the same of its redraw\n");
+    for (size_t p = 0; p < own.heldOutPhrases.size(); ++p) {
+        const Melody& phrase = own.heldOutPhrases[p];
         const Melody redrawn = redrawPitches(phrase, 0.3, random);
         for (Ranked& r : ranked) {
             r.original.push_back(r.score(phrase));
             r.redrawn.push_back(r.score(redrawn));
             r.pairsWon += r.original.back() > r.redrawn.back();
+        }
+        if (phraseScores) {
+            const models::StyleScore a = models::scorePhrase(model, phrase);
+            const models::StyleScore b = models::scorePhrase(model, redrawn);
+            std::printf("  phrase %2zu: %3zu notes, %.1f bpm %d/%d  rhythm %7.3f / pitch %7.3f   "
+                        "redrawn %7.3f / %7.3f\n",
+                        p, phrase.notes.size(), phrase.tempo.front().bpm, phrase.beatsPerBar,
+                        phrase.beatUnit, a.rhythmLogLikelihood, a.pitchLogLikelihood,
+                        b.rhythmLogLikelihood, b.pitchLogLikelihood);
         }
     }
     const double phrases = static_cast<double>(own.heldOutPhrases.size());

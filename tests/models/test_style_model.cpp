@@ -145,6 +145,20 @@ private Q_SLOTS:
         const auto metrics = nlohmann::json::parse(a.metricsJson);
         QVERIFY(metrics["validationLoss"].get<double>() <
                 metrics["untrainedValidationLoss"].get<double>());
+        // The kept weights' loss is the best validation's, and the card says where the time went
+        // (docs/STYLE.md "Training time"): each phase's CPU seconds add up to the thread's.
+        QCOMPARE(metrics["validationLoss"].get<double>(),
+                 metrics["bestValidationLoss"].get<double>());
+        const nlohmann::json& timing = metrics["timing"];
+        QVERIFY(timing["steppingCpuSeconds"].get<double>() > 0);
+        QVERIFY(timing["validatingCpuSeconds"].get<double>() > 0);
+        QVERIFY(timing["wallSeconds"].get<double>() >=
+                timing["preparingSeconds"].get<double>() + timing["steppingSeconds"].get<double>());
+        double phasesCpu = 0;
+        for (const char* phase : {"preparing", "stepping", "validating", "saving"})
+            phasesCpu += timing[std::string(phase) + "CpuSeconds"].get<double>();
+        QVERIFY2(std::abs(phasesCpu - timing["cpuSeconds"].get<double>()) < 0.01,
+                 qPrintable(QString::number(phasesCpu)));
 
         const std::string file = dir_.filePath("style.model").toStdString();
         models::writeStyleModel(file, a, {"", "h-1", "Ann", "2025-01-01T00:00:00Z", {}});

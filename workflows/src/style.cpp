@@ -254,11 +254,18 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
     const detail::TrainingSubject subject =
         detail::prepareTraining(registry, Scope::TrainStyle, request.owner, request.assets,
                                 request.outFile, request.actor, "style model");
+    // The stems are read (and transcribed) one per core: near idle that halves what reading 30
+    // minutes of stems costs (docs/STYLE.md "Training time").
+    std::vector<std::vector<Melody>> read(subject.assets.size());
+    audio::forEachInParallel(read.size(), audio::parallelWorkersFor(read.size()),
+                             [&](std::size_t i, const std::atomic<bool>&) {
+                                 read[i] = melodiesOfAsset(subject.assets[i]);
+                             });
     std::vector<models::StyleSequence> sequences;
-    for (const Asset& asset : subject.assets)
-        for (Melody& melody : melodiesOfAsset(asset))
+    for (std::size_t i = 0; i < read.size(); ++i)
+        for (Melody& melody : read[i])
             if (melody.notes.size() >= 2)
-                sequences.push_back({std::move(melody), asset.id});
+                sequences.push_back({std::move(melody), subject.assets[i].id});
 
     auto options =
         detail::trainingOptionsOf<StyleTrainingRequest, models::StyleTrainingOptions>(request);
