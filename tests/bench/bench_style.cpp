@@ -49,6 +49,7 @@
 
 #include "line_tempo.h"
 #include "note_matching.h"
+#include "training_lines.h"
 
 #include <nlohmann/json.hpp>
 
@@ -88,12 +89,6 @@ struct Source {
 
 double barBeats(const Melody& melody) {
     return melody.beatsPerBar * 4.0 / std::max(1, melody.beatUnit);
-}
-
-double secondsOf(const Melody& melody) {
-    const Note& last = melody.notes.back();
-    return accord::secondsAtBeat(melody, last.start + last.length) -
-           accord::secondsAtBeat(melody, melody.notes.front().start);
 }
 
 // The line's notes from bar `first` for `bars` bars, moved to start at beat 0 (bar positions kept).
@@ -158,7 +153,7 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
             continue;
         }
         for (const Melody& line : lines) {
-            source.heldOutSeconds += secondsOf(line);
+            source.heldOutSeconds += accord::bench::lineSeconds(line);
             source.heldOutLines.push_back(line);
             for (Melody& phrase : phrasesOf(line, phraseBars))
                 source.heldOutPhrases.push_back(std::move(phrase));
@@ -169,14 +164,7 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
     // songs (docs/STYLE.md "Measured"). ACCORD_BENCH_LINES_IN_TURNS=0: file by file, as before.
     std::vector<const Melody*> order;
     if (envNumber("ACCORD_BENCH_LINES_IN_TURNS", 1) != 0) {
-        for (size_t turn = 0, added = 1; added > 0; ++turn) {
-            added = 0;
-            for (const auto& lines : linesOfTrainingFiles)
-                if (turn < lines.size()) {
-                    order.push_back(&lines[turn]);
-                    ++added;
-                }
-        }
+        order = accord::bench::linesInTurns(linesOfTrainingFiles);
     } else {
         for (const auto& lines : linesOfTrainingFiles)
             for (const Melody& line : lines)
@@ -185,7 +173,7 @@ Source loadSource(const std::string& name, int phraseBars, double trainingMinute
     for (const Melody* line : order) {
         if (source.trainingSeconds >= 60 * trainingMinutes)
             break;
-        source.trainingSeconds += secondsOf(*line);
+        source.trainingSeconds += accord::bench::lineSeconds(*line);
         source.trainingLines.push_back(*line);
     }
     return source;

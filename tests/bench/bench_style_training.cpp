@@ -21,6 +21,7 @@
 #include "accord/workflows/style.h"
 
 #include "bench_common.h"
+#include "training_lines.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,12 +38,6 @@ namespace {
 
 constexpr int kRenderRate = 44100;
 constexpr std::size_t kMinimumLineNotes = 16; // as bench_style's training lines
-
-double secondsOf(const Melody& line) {
-    const Note& last = line.notes.back();
-    return secondsAtBeat(line, last.start + last.length) -
-           secondsAtBeat(line, line.notes.front().start);
-}
 
 // Every melodic line of both sources' MIDI files, in turns, up to `minutes` of music.
 std::vector<Melody> linesUpTo(double minutes) {
@@ -69,14 +64,11 @@ std::vector<Melody> linesUpTo(double minutes) {
     }
     std::vector<Melody> taken;
     double seconds = 0;
-    for (std::size_t turn = 0, added = 1; added > 0 && seconds < 60 * minutes; ++turn) {
-        added = 0;
-        for (const std::vector<Melody>& lines : files)
-            if (turn < lines.size() && seconds < 60 * minutes) {
-                seconds += secondsOf(lines[turn]);
-                taken.push_back(lines[turn]);
-                ++added;
-            }
+    for (const Melody* line : bench::linesInTurns(files)) {
+        if (seconds >= 60 * minutes)
+            break;
+        seconds += bench::lineSeconds(*line);
+        taken.push_back(*line);
     }
     return taken;
 }
@@ -105,7 +97,7 @@ int main() {
     double musicSeconds = 0;
     std::vector<std::string> stems;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        musicSeconds += secondsOf(lines[i]);
+        musicSeconds += bench::lineSeconds(lines[i]);
         NewAsset asset;
         asset.owner = ada.id;
         asset.path = folder + "/line-" + std::to_string(i) + (midiStems ? ".mid" : ".wav");
