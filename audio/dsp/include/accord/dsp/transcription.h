@@ -28,8 +28,11 @@ struct TranscribedNote {
 // dotted unit's beat is a power of two of its grid steps, and a beat slower than the grid step
 // is weighed by the accents, docs/NOTES.md "The beat"; since version 15 a dip inside a note's
 // attack is no repeat, nor a second restart of one repeat's attack, docs/NOTES.md "A dip inside
-// the attack is no repeat"): transcriptions kept from another version are made again.
-constexpr int kTranscriptionVersion = 15;
+// the attack is no repeat"; since version 17 a note after a few unvoiced frames still takes the
+// note before as its previous note while that note ended inside its look-back, docs/NOTES.md
+// "The previous note across an unvoiced gap"): transcriptions kept from another version are made
+// again.
+constexpr int kTranscriptionVersion = 17;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
