@@ -730,7 +730,11 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
             continue;
         const std::int64_t earliest = std::max<std::int64_t>(
             {0, segment.first - kOnsetLeadFrames, previousStart + kShortestNoteFrames});
-        const int previousPitch = notes.empty() || segment.afterSilence ? -1 : notes.back().pitch;
+        // The previous note counts while it ended inside the look-back, also across a few
+        // unvoiced frames: its release still sounds under the new note's attack.
+        const int previousPitch = notes.empty() || (segment.afterSilence && previousEnd <= earliest)
+                                      ? -1
+                                      : notes.back().pitch;
         const std::optional<std::int64_t> harmonicStart =
             segment.reattack || previousPitch == segment.pitch
                 ? std::nullopt

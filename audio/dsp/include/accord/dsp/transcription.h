@@ -30,9 +30,11 @@ struct TranscribedNote {
 // attack is no repeat, nor a second restart of one repeat's attack, docs/NOTES.md "A dip inside
 // the attack is no repeat"; since version 18 a beat whose two-beat level has no accent of its own
 // is also read an octave slower, and a bar of three accented beats is read in 3/4, docs/NOTES.md
-// "The beat's own accent", "A bar of three beats"): transcriptions kept from another version
-// are made again.
-constexpr int kTranscriptionVersion = 18;
+// "The beat's own accent", "A bar of three beats"; since version 19 a note after a few unvoiced
+// frames still takes the note before as its previous note while that note ended inside its
+// look-back, docs/NOTES.md "The previous note across an unvoiced gap"): transcriptions kept from
+// another version are made again.
+constexpr int kTranscriptionVersion = 19;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
