@@ -126,7 +126,20 @@ public:
     // `history`: historyLength() samples of the low-passed signal, the newest last.
     PitchEstimate estimate(const float* history);
 
+    // The reading at the dip of yin's normalised difference within kHeldPeriodSearch of `period`
+    // (samples: a held f0's), on the history the last estimate() read (it reuses that call's
+    // difference function): what keeps a voiced run through a frame whose own reading went astray
+    // while its harmonics still repeat at the held period (docs/ARCHITECTURE.md "Voice model",
+    // "Live voicing"). f0Hz 0 when no dip lies inside the search (a slope, not a period).
+    PitchEstimate estimateNear(const float* history, double period) const;
+    static constexpr double kHeldPeriodSearch = 0.06; // of the period, either side (a semitone)
+
 private:
+    // The refined lag at `lag` (parabola through the raw difference), inside the search range.
+    double refinedLag(int lag) const;
+    // PitchEstimate::sustainedPeriodicity at `lag`, `now` one past the newest sample.
+    float sustainedPeriodicityAt(const float* now, int lag) const;
+
     double tolerance_;
     int minPeriod_, maxPeriod_;
     std::vector<float> difference_, normalised_;
