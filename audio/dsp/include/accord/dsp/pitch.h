@@ -94,16 +94,17 @@ struct PitchEstimate {
     float sustainedPeriodicity = 0;
 };
 
-// The live node's voicing, with hysteresis (docs/ARCHITECTURE.md "Voice model", "Live voicing"):
-// a voiced run starts where the periodicity reaches the options' voicingThreshold plus
-// kLiveVoicingStartMargin and sustainedPeriodicity kSustainedVoicingThreshold, and continues while
-// they stay at kLiveKeepPeriodicity and kSustainedKeepThreshold. Without it 8 ms of a voice
-// dipped under the one threshold and over it again, and live voiced runs of low voices were two
-// frames long at the median (offline: nine).
+// The live node's voicing (docs/ARCHITECTURE.md "Voice model", "Live voicing"): a frame is voiced
+// while sustainedPeriodicity holds kSustainedVoicingThreshold, with hysteresis on the 8 ms
+// periodicity: a voiced run starts where it reaches the options' voicingThreshold plus
+// kLiveVoicingStartMargin and continues while it stays at kLiveKeepPeriodicity, or while the
+// voice repeats at the run's held period (CausalYin::estimateNear) over 24 ms. Without the
+// hysteresis 8 ms of a voice dipped under the one threshold and over it again, and live voiced
+// runs of low voices were two frames long at the median (offline: nine); a run kept on a lower
+// sustained periodicity (0.35) went on past the voice's end and jittered there.
 constexpr double kLiveVoicingStartMargin = 0.05;
 constexpr double kSustainedVoicingThreshold = 0.55;
 constexpr double kLiveKeepPeriodicity = 0.5;
-constexpr double kSustainedKeepThreshold = 0.35;
 
 // Yin on the last kSpan samples against the samples one period earlier, for the live node: the
 // first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
