@@ -11,7 +11,10 @@
 //     frames), and identity with the offline frame of the same window (n - 1);
 //   - steadiness: each track's frame-to-frame second difference of f0 in cents over three
 //     consecutive voiced frames (a voice's pitch moves smoothly over 16 ms; a tracker's jitter
-//     does not), live against offline.
+//     does not), live against offline;
+//   - gaps: the offline voiced frames live leaves unvoiced in a gap of 1-3 frames between two
+//     live voiced ones, as a share of the offline voiced frames (a voice does not stop for 8-24
+//     ms inside a run offline reads voiced throughout).
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/causal_voice_analyser.h"
@@ -73,10 +76,33 @@ void addSecondDifferences(const std::vector<double>& cents, const std::vector<st
             out.push_back(std::abs(cents[t + 1] - 2 * cents[t] + cents[t - 1]));
 }
 
+// The frames valid in `offline` and not in `live` that lie in a run of at most kShortGap such
+// frames of `live` with a frame valid in both on either side.
+constexpr size_t kShortGap = 3;
+double shortGapFrames(const std::vector<std::uint8_t>& live,
+                      const std::vector<std::uint8_t>& offline) {
+    double frames = 0;
+    size_t t = 1;
+    while (t < live.size()) {
+        if (live[t] || !offline[t] || !live[t - 1] || !offline[t - 1]) {
+            ++t;
+            continue;
+        }
+        size_t end = t;
+        while (end < live.size() && !live[end] && offline[end])
+            ++end;
+        if (end < live.size() && end - t <= kShortGap && live[end] && offline[end])
+            frames += static_cast<double>(end - t);
+        t = end;
+    }
+    return frames;
+}
+
 // What the comparison collects, per clip and over all clips.
 struct Agreement {
     std::vector<double> cents, levelDb, liveSteps, offlineSteps;
     double frames = 0, sameVoicing = 0, onlyLive = 0, onlyOffline = 0;
+    double offlineVoiced = 0, shortGaps = 0;
     double mfccCorrelationSum = 0;  // per clip: its correlation times its frames
     double worstSameWindowMfcc = 0; // largest |difference| against the offline frame n - 1
 
@@ -90,6 +116,8 @@ struct Agreement {
         sameVoicing += other.sameVoicing;
         onlyLive += other.onlyLive;
         onlyOffline += other.onlyOffline;
+        offlineVoiced += other.offlineVoiced;
+        shortGaps += other.shortGaps;
         mfccCorrelationSum += other.mfccCorrelationSum;
         worstSameWindowMfcc = std::max(worstSameWindowMfcc, other.worstSameWindowMfcc);
     }
@@ -102,6 +130,7 @@ struct Agreement {
     double voicingPercent() const { return 100.0 * sameVoicing / frames; }
     double onlyLivePercent() const { return 100.0 * onlyLive / frames; }
     double onlyOfflinePercent() const { return 100.0 * onlyOffline / frames; }
+    double shortGapPercent() const { return 100.0 * shortGaps / offlineVoiced; }
     double medianLevelDb() const { return median(levelDb); }
     double mfccCorrelation() const { return mfccCorrelationSum / frames; }
     void print(const char* what) const {
@@ -113,9 +142,9 @@ struct Agreement {
               onlyLivePercent(), onlyOfflinePercent(), medianLevelDb(), mfccCorrelation(),
               worstSameWindowMfcc);
         qInfo("%-40s f0 second difference live %5.1f cents median, %5.1f 90th percentile; "
-              "offline %4.1f, %5.1f",
+              "offline %4.1f, %5.1f; live gaps of 1-%zu frames %4.1f%% of offline voiced",
               "", median(liveSteps), percentile(liveSteps, 0.9), median(offlineSteps),
-              percentile(offlineSteps, 0.9));
+              percentile(offlineSteps, 0.9), kShortGap, shortGapPercent());
     }
 };
 
@@ -162,6 +191,9 @@ Agreement compare(const std::vector<float>& signal) {
             offlineMfcc[c].push_back(offline.mfcc[t * an::kMfccCount + c]);
         }
     }
+    agreement.offlineVoiced =
+        static_cast<double>(std::count(offlineValid.begin(), offlineValid.end(), 1));
+    agreement.shortGaps = shortGapFrames(liveValid, offlineValid);
     addSecondDifferences(liveCents, liveValid, agreement.liveSteps);
     addSecondDifferences(offlineCents, offlineValid, agreement.offlineSteps);
     double correlation = 0;
@@ -221,8 +253,12 @@ private Q_SLOTS:
     // voicing hysteresis and the f0 follower (CausalF0Follower): only live 11.4%, only offline
     // 7.6%, second difference 24.5 and 124; the follower's floor set by the period and its f0
     // carried to the placement: 24.2 and 122; carried only as far as each measurement is trusted:
-    // 23.9 and 119. The figures are deterministic (no timing): the steadiness bounds sit about 10%
-    // over them, under the figures before the follower.
+    // 23.9 and 119. A run kept through a frame whose reading went astray while the voice repeats
+    // at the held period over 24 ms, and kept on that 24 ms evidence at the start's threshold
+    // (0.55, was 0.35): only live 11.4 -> 10.7%, only offline 7.6 -> 7.1%, offline voiced frames
+    // in live gaps of 1-3 frames 4.8 -> 3.7%, second difference 23.9 -> 21.4 and 119 -> 92. The
+    // figures are deterministic (no timing): the bounds sit about 10% over them, under the
+    // figures before.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -233,13 +269,14 @@ private Q_SLOTS:
         }
         all.print("low voices");
         QVERIFY2(all.liveSteps.size() > 1000, qPrintable(QString::number(all.liveSteps.size())));
-        QVERIFY2(all.onlyLivePercent() < 15, qPrintable(QString::number(all.onlyLivePercent())));
-        QVERIFY2(all.onlyOfflinePercent() < 12,
+        QVERIFY2(all.onlyLivePercent() < 11.4, qPrintable(QString::number(all.onlyLivePercent())));
+        QVERIFY2(all.onlyOfflinePercent() < 7.5,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
+        QVERIFY2(all.shortGapPercent() < 4.1, qPrintable(QString::number(all.shortGapPercent())));
         const double liveMedian = median(all.liveSteps);
-        QVERIFY2(liveMedian < 26.5, qPrintable(QString::number(liveMedian)));
+        QVERIFY2(liveMedian < 23.5, qPrintable(QString::number(liveMedian)));
         const double liveHigh = percentile(all.liveSteps, 0.9);
-        QVERIFY2(liveHigh < 131, qPrintable(QString::number(liveHigh)));
+        QVERIFY2(liveHigh < 102, qPrintable(QString::number(liveHigh)));
     }
 };
 

@@ -88,13 +88,12 @@ void CausalVoiceAnalyser::analyseFrame() {
     const PitchEstimate estimate = yin_.estimate(pitchHistory_.data());
     const float measured = estimate.f0Hz;
     float f0 = measured;
+    float periodicity = estimate.periodicity;
     const bool continuing = frame_.voiced; // the frame before
     const double periodicityNeeded =
         continuing ? kLiveKeepPeriodicity : options_.voicingThreshold + kLiveVoicingStartMargin;
-    const double sustainedNeeded =
-        continuing ? kSustainedKeepThreshold : kSustainedVoicingThreshold;
     bool voiced = options_.inRange(f0) && estimate.periodicity >= periodicityNeeded &&
-                  estimate.sustainedPeriodicity >= sustainedNeeded;
+                  estimate.sustainedPeriodicity >= kSustainedVoicingThreshold;
     if (voiced) {
         std::array<double, kOctaveRepairFrames + 1> window{};
         std::size_t count = 0;
@@ -108,13 +107,28 @@ void CausalVoiceAnalyser::analyseFrame() {
             f0 = static_cast<float>(f0 * factor);
         voiced = factor > 0 && options_.inRange(f0);
     }
+    // 8 ms of a low voice hold about one period: a frame's reading lands off its run (yin's first
+    // dip on a harmonic's period, or a period and a bit) or dips under the periodicity a run
+    // keeps, although the voice still repeats at the held period over 24 ms, and live runs broke
+    // into gaps of 1-3 frames offline does not have (docs/ARCHITECTURE.md "Voice model", "Live
+    // voicing"). The run keeps the held period when the frame repeats there as a run's start must.
+    if (!voiced && continuing) {
+        const PitchEstimate held =
+            yin_.estimateNear(pitchHistory_.data(), kSampleRate / f0Follower_.levelHz());
+        if (options_.inRange(held.f0Hz) &&
+            held.sustainedPeriodicity >= kSustainedVoicingThreshold) {
+            voiced = true;
+            f0 = held.f0Hz;
+            periodicity = held.periodicity;
+        }
+    }
     // The rule's window holds the measured f0 of the frames that looked voiced on 8 ms.
     const auto slot = static_cast<size_t>(frame_.index % kOctaveRepairFrames);
     recentVoiced_[slot] = options_.inRange(f0) && estimate.periodicity >= options_.voicingThreshold;
     recentLogF0_[slot] =
         static_cast<float>(std::log2(std::max(static_cast<double>(measured), 1.0)));
     if (voiced) {
-        f0Follower_.follow(f0, estimate.periodicity, continuing);
+        f0Follower_.follow(f0, periodicity, continuing);
         // The estimate describes the middle of the samples yin compared: the span and a period
         // before it, the newest kPlacementLag after the placement. The f0 sung is the followed
         // one carried forward to the placement (docs/ARCHITECTURE.md "Voice model", "Live
@@ -125,7 +139,7 @@ void CausalVoiceAnalyser::analyseFrame() {
     }
     frame_.f0Hz = heldF0_;
     frame_.measuredF0Hz = voiced ? f0 : 0.0f;
-    frame_.periodicity = estimate.periodicity;
+    frame_.periodicity = periodicity;
     frame_.voiced = voiced;
 }
 

@@ -419,14 +419,7 @@ PitchEstimate CausalYin::estimate(const float* history) {
     }
     PitchEstimate estimate;
     estimate.periodicity = std::clamp(1.0f - cmnd(best), 0.0f, 1.0f);
-    const auto refined = [&](int lag) {
-        return lag > minPeriod_ && lag < maxPeriod_
-                   ? lag + parabolicVertexOffset(difference_[static_cast<size_t>(lag - 1)],
-                                                 difference_[static_cast<size_t>(lag)],
-                                                 difference_[static_cast<size_t>(lag + 1)])
-                   : double(lag);
-    };
-    double period = refined(best);
+    double period = refinedLag(best);
     // As offline: a dominant second or third harmonic is not taken for the fundamental.
     const auto difference = [&](double tau) {
         const auto whole = static_cast<int>(std::floor(tau));
@@ -448,7 +441,20 @@ PitchEstimate CausalYin::estimate(const float* history) {
     // most (a ramp). 8 ms of a sibilant low-passed at 2 kHz dips under yin's tolerance by chance
     // and was called voiced: the live node sang harmonics under it (docs/ARCHITECTURE.md "Voice
     // model", "Live voicing").
-    const int lag = std::min(static_cast<int>(std::lround(period)), maxPeriod_);
+    estimate.sustainedPeriodicity =
+        sustainedPeriodicityAt(now, std::min(static_cast<int>(std::lround(period)), maxPeriod_));
+    return estimate;
+}
+
+double CausalYin::refinedLag(int lag) const {
+    return lag > minPeriod_ && lag < maxPeriod_
+               ? lag + parabolicVertexOffset(difference_[static_cast<size_t>(lag - 1)],
+                                             difference_[static_cast<size_t>(lag)],
+                                             difference_[static_cast<size_t>(lag + 1)])
+               : double(lag);
+}
+
+float CausalYin::sustainedPeriodicityAt(const float* now, int lag) const {
     double cumulative = 0, atLag = 0;
     for (int tau = 1; tau <= lag; ++tau) {
         double sum = 0;
@@ -459,9 +465,28 @@ PitchEstimate CausalYin::estimate(const float* history) {
         cumulative += sum;
         atLag = sum;
     }
-    estimate.sustainedPeriodicity =
-        cumulative > 0 ? std::clamp(1.0f - static_cast<float>(atLag * lag / cumulative), 0.0f, 1.0f)
-                       : 0.0f;
+    return cumulative > 0
+               ? std::clamp(1.0f - static_cast<float>(atLag * lag / cumulative), 0.0f, 1.0f)
+               : 0.0f;
+}
+
+PitchEstimate CausalYin::estimateNear(const float* history, double period) const {
+    const int first =
+        std::max(minPeriod_, static_cast<int>(std::ceil(period * (1 - kHeldPeriodSearch))));
+    const int last =
+        std::min(maxPeriod_, static_cast<int>(std::floor(period * (1 + kHeldPeriodSearch))));
+    int deepest = -1;
+    for (int lag = first; lag <= last; ++lag)
+        if (deepest < 0 ||
+            normalised_[static_cast<size_t>(lag)] < normalised_[static_cast<size_t>(deepest)])
+            deepest = lag;
+    PitchEstimate estimate;
+    // At the search's edge the difference still falls outside it: no period here.
+    if (deepest <= first || deepest >= last)
+        return estimate;
+    estimate.f0Hz = static_cast<float>(kSampleRate / refinedLag(deepest));
+    estimate.periodicity = std::clamp(1.0f - normalised_[static_cast<size_t>(deepest)], 0.0f, 1.0f);
+    estimate.sustainedPeriodicity = sustainedPeriodicityAt(history + historyLength(), deepest);
     return estimate;
 }
 

@@ -10,7 +10,8 @@
 // - f0 and periodicity: CausalYin on the last 8 ms of the pitch low-passed signal
 //   (CausalPitchLowpass: the offline pre-filter, run forwards only); voiced by the offline
 //   thresholds and a periodicity that lasts (CausalYin's over 24 ms, weighted towards the newest),
-//   with hysteresis (kSustainedVoicingThreshold and the thresholds beside it); octave errors
+//   with hysteresis (kSustainedVoicingThreshold and the thresholds beside it), a run kept through
+//   a frame whose own reading went astray while the voice repeats at its held period; octave errors
 //   repaired by the offline rule against the kOctaveRepairFrames frames before (no look-ahead,
 //   so no single-frame blip fix); the f0 sung followed through the measurements' jitter and
 //   carried along its slope from the middle of yin's span to the placement (CausalF0Follower; the

@@ -94,16 +94,17 @@ struct PitchEstimate {
     float sustainedPeriodicity = 0;
 };
 
-// The live node's voicing, with hysteresis (docs/ARCHITECTURE.md "Voice model", "Live voicing"):
-// a voiced run starts where the periodicity reaches the options' voicingThreshold plus
-// kLiveVoicingStartMargin and sustainedPeriodicity kSustainedVoicingThreshold, and continues while
-// they stay at kLiveKeepPeriodicity and kSustainedKeepThreshold. Without it 8 ms of a voice
-// dipped under the one threshold and over it again, and live voiced runs of low voices were two
-// frames long at the median (offline: nine).
+// The live node's voicing (docs/ARCHITECTURE.md "Voice model", "Live voicing"): a frame is voiced
+// while sustainedPeriodicity holds kSustainedVoicingThreshold, with hysteresis on the 8 ms
+// periodicity: a voiced run starts where it reaches the options' voicingThreshold plus
+// kLiveVoicingStartMargin and continues while it stays at kLiveKeepPeriodicity, or while the
+// voice repeats at the run's held period (CausalYin::estimateNear) over 24 ms. Without the
+// hysteresis 8 ms of a voice dipped under the one threshold and over it again, and live voiced
+// runs of low voices were two frames long at the median (offline: nine); a run kept on a lower
+// sustained periodicity (0.35) went on past the voice's end and jittered there.
 constexpr double kLiveVoicingStartMargin = 0.05;
 constexpr double kSustainedVoicingThreshold = 0.55;
 constexpr double kLiveKeepPeriodicity = 0.5;
-constexpr double kSustainedKeepThreshold = 0.35;
 
 // Yin on the last kSpan samples against the samples one period earlier, for the live node: the
 // first period (between 1/maxF0 and 1/minF0) whose normalised difference dips under the
@@ -126,7 +127,20 @@ public:
     // `history`: historyLength() samples of the low-passed signal, the newest last.
     PitchEstimate estimate(const float* history);
 
+    // The reading at the dip of yin's normalised difference within kHeldPeriodSearch of `period`
+    // (samples: a held f0's), on the history the last estimate() read (it reuses that call's
+    // difference function): what keeps a voiced run through a frame whose own reading went astray
+    // while its harmonics still repeat at the held period (docs/ARCHITECTURE.md "Voice model",
+    // "Live voicing"). f0Hz 0 when no dip lies inside the search (a slope, not a period).
+    PitchEstimate estimateNear(const float* history, double period) const;
+    static constexpr double kHeldPeriodSearch = 0.06; // of the period, either side (a semitone)
+
 private:
+    // The refined lag at `lag` (parabola through the raw difference), inside the search range.
+    double refinedLag(int lag) const;
+    // PitchEstimate::sustainedPeriodicity at `lag`, `now` one past the newest sample.
+    float sustainedPeriodicityAt(const float* now, int lag) const;
+
     double tolerance_;
     int minPeriod_, maxPeriod_;
     std::vector<float> difference_, normalised_;
