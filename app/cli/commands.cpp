@@ -617,6 +617,9 @@ ExitCode runCommand(const Arguments& args, std::ostream& out, std::ostream& err)
                               : runModelCommand(args, out, err);
 #else
         handToModelsBinary(args.words);
+    // Qt's PDF writer is linked into accord-cli-models only (statement_pdf.h).
+    if (name == "statement" && args.value("--format") == "pdf")
+        handToModelsBinary(args.words);
 #endif
     if (name == "convert")
         return runConvertCommand(args, out);

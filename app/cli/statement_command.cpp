@@ -6,36 +6,18 @@
 #include "accord/core/files.h"
 #include "accord/workflows/statement.h"
 
-#include "accord/ui/statements/statement_document.h"
-
-#include <QGuiApplication>
+#ifdef ACCORD_CLI_WITH_MODELS
+#include "statement_pdf.h"
+#endif
 
 #include <nlohmann/json.hpp>
 
 #include <ostream>
+#include <stdexcept>
 
 namespace accord::cli {
 
 using nlohmann::json;
-
-namespace {
-
-// Qt's PDF writer lays text out with real fonts, so it needs a GUI application: offscreen, as a
-// command-line tool has no display.
-void writePdf(const workflows::RoyaltyStatement& statement, const std::string& path) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Qt's own notes (a missing runtime folder, fonts) are not the user's concern here; a PDF
-    // that was not written is (checked below).
-    qInstallMessageHandler([](QtMsgType, const QMessageLogContext&, const QString&) {});
-    int argc = 1;
-    char name[] = "accord-cli";
-    char* argv[] = {name, nullptr};
-    QGuiApplication app(argc, argv);
-    ui::writeStatementPdf(statement, path);
-}
-
-} // namespace
 
 ExitCode runStatementCommand(const Arguments& args, std::ostream& out) {
     const std::string format = args.value("--format").value_or("csv");
@@ -53,7 +35,11 @@ ExitCode runStatementCommand(const Arguments& args, std::ostream& out) {
     if (format == "csv")
         writeFileAtomically(path, workflows::royaltyStatementCsv(statement));
     else
-        writePdf(statement, path);
+#ifdef ACCORD_CLI_WITH_MODELS
+        writeStatementPdfOffscreen(statement, path);
+#else
+        throw std::logic_error("accord-cli hands PDF statements to accord-cli-models");
+#endif
     emit(args, out,
          json{{"holder", statement.holder.id},
               {"file", path},
