@@ -573,6 +573,10 @@ void lnOnBands(const Power* power, const std::vector<std::pair<int, float>>& bin
 // spectra) would: an arithmetic mean is swayed by a few bright frames and came out brighter than
 // the artist's quiet frames read (a median centroid of 511 Hz: 614 against 431), and relative to
 // the A-weighted power instead frames of low rumble, which the weighting hardly hears, dominated.
+// Bins under kQuietLowestHz take no part: a recording's DC offset (an interface's, -0.008 to -0.013
+// on fillets-cs's "hs" speaker) fills them in every quiet frame, and the synthesiser, which keeps
+// the A-weighted level the performance asks for, raised that near-inaudible share into a loud
+// rumble in the output's silences (docs/ARCHITECTURE.md "Voice model", "Quiet frames").
 QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& recordings,
                               int noiseBands) {
     std::vector<double> mean(kBins, 0.0);
@@ -586,10 +590,10 @@ QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& reco
             if (below < kQuietFullDb || below > kQuietDeepestDb)
                 continue;
             const float* power = features->power.data() + t * kBins;
-            const double total = std::accumulate(power, power + kBins, 0.0);
+            const double total = std::accumulate(power + kQuietLowestBin, power + kBins, 0.0);
             if (!(total > 0))
                 continue;
-            for (std::size_t k = 0; k < kBins; ++k)
+            for (std::size_t k = kQuietLowestBin; k < kBins; ++k)
                 mean[k] += std::log(std::max(double(power[k]) / total, 1e-30));
             ++frames;
         }
@@ -597,8 +601,8 @@ QuietSpectrum quietSpectrumOf(const std::vector<const dsp::VoiceFeatures*>& reco
     QuietSpectrum quiet;
     if (frames < kQuietFrames)
         return quiet;
-    for (double& ln : mean)
-        ln = std::exp(ln / double(frames));
+    for (std::size_t k = 0; k < kBins; ++k)
+        mean[k] = k < kQuietLowestBin ? 0.0 : std::exp(mean[k] / double(frames));
     std::vector<float> bands(std::size_t(noiseBands), 0.0f);
     lnOnBands(mean.data(), bandsOfBins(noiseBands), bands.data(), noiseBands);
     for (const float ln : bands)

@@ -149,6 +149,10 @@ double betweenHarmonicExcess(const float* power, const std::array<float, kGlideF
 // under the reference the noise's shape moves towards the artist's quiet spectrum and the level
 // down to the artist's quiet frames' (when the performance's is higher), fully from kQuietFullDb.
 constexpr double kQuietFromDb = 30, kQuietFullDb = 35, kQuietDeepestDb = 80;
+// The quiet spectrum leaves out the bins under this (DC and its window's leakage, 0 and 31 Hz).
+constexpr double kQuietLowestHz = 50;
+constexpr std::size_t kQuietLowestBin =
+    std::size_t(kQuietLowestHz * an::kSpectrumSize / an::kSampleRate) + 1;
 // How far towards the artist's quiet spectrum a frame `belowReferenceDb` under its reference goes.
 double quietWeight(double belowReferenceDb);
 

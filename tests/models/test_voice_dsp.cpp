@@ -5,6 +5,7 @@
 // model"). Internal headers: linked like the library's own code.
 
 #include "exp_of_each.h"
+#include "test_support.h"
 #include "voice_dsp.h"
 
 #include "accord/dsp/analysis_constants.h"
@@ -395,6 +396,44 @@ private Q_SLOTS:
                      qPrintable(QString::number(i)));
         }
         QVERIFY(limited[2000] == take[2000]); // far from every peak: untouched
+    }
+
+    // A recording's DC offset is no sound of the artist's: the quiet spectrum learned from a
+    // real take is the same with an interface's offset added (docs/ARCHITECTURE.md "Voice model",
+    // "Quiet frames"). Before, the offset filled the lowest band, which the synthesiser, keeping
+    // the A-weighted level, raised into a loud rumble in the output's silences.
+    void aDcOffsetLeavesTheQuietSpectrumAlone() {
+        // Twelve of the low voice's takes, end to end: enough pauses for a quiet spectrum.
+        std::vector<float> take;
+        for (const char* clip :
+             {"airplane/cs/let-v-budrada", "airplane/cs/let-v-oko", "airplane/cs/let-v-vrak0",
+              "airplane/cs/let-v-vrak1", "airplane/cs/let-v-vrak2", "alibaba/cs/kni-v-amforstvi",
+              "alibaba/cs/kni-v-ber", "alibaba/cs/kni-v-padavko", "alibaba/cs/kni-v-proc",
+              "alibaba/cs/kni-v-prolezt", "alibaba/cs/kni-v-vypni", "atlantis/cs/sp-v-centrala"}) {
+            const std::vector<float> samples =
+                test::soxFloats(test::materialFile(QString("fillets-cs/%1.ogg").arg(clip)),
+                                {"remix", "1", "rate", "16000"});
+            take.insert(take.end(), samples.begin(), samples.end());
+        }
+        QVERIFY(take.size() > std::size_t(an::kSampleRate));
+        std::vector<float> offset = take;
+        for (float& x : offset)
+            x -= 0.013f; // fillets-cs's "hs" speaker's files carry -0.008 to -0.014
+        dsp::AnalysisOptions options;
+        options.keepSpectrum = true;
+        const dsp::VoiceFeatures clean = dsp::analyseVoice(take, options);
+        const dsp::VoiceFeatures shifted = dsp::analyseVoice(offset, options);
+        const voice::VoiceConfig config;
+        const voice::QuietSpectrum a = voice::sourceShapeOf({&clean}, config.noiseBands).quiet;
+        const voice::QuietSpectrum b = voice::sourceShapeOf({&shifted}, config.noiseBands).quiet;
+        QCOMPARE(a.noiseBandsDb.size(), std::size_t(config.noiseBands));
+        QCOMPARE(b.noiseBandsDb.size(), a.noiseBandsDb.size());
+        for (std::size_t band = 0; band < a.noiseBandsDb.size(); ++band)
+            QVERIFY2(std::abs(a.noiseBandsDb[band] - b.noiseBandsDb[band]) < 2.0,
+                     qPrintable(QString("band %1: %2 dB clean, %3 dB with the offset")
+                                    .arg(band)
+                                    .arg(a.noiseBandsDb[band])
+                                    .arg(b.noiseBandsDb[band])));
     }
 
     void octaveSuggestions() {
