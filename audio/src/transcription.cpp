@@ -278,12 +278,11 @@ struct Accent {
 };
 
 // How much louder the onsets at the best place of a level every `period` grid steps are than the
-// others. None for a level of every onset, one longer than kLongestAccentSeconds, too few
-// onsets on either side or velocities all equal.
+// others (`spread` the velocities', spreadOf). None for a level of every onset, one longer than
+// kLongestAccentSeconds, too few onsets on either side or velocities all equal.
 std::optional<Accent> accentOf(const std::vector<long>& steps,
-                               const std::vector<double>& velocities, long period,
+                               const std::vector<double>& velocities, double spread, long period,
                                double stepSeconds) {
-    const double spread = spreadOf(velocities);
     if (period < 2 || stepSeconds * double(period) > kLongestAccentSeconds || spread <= 0)
         return std::nullopt;
     std::optional<Accent> best;
@@ -304,13 +303,14 @@ std::optional<Accent> accentOf(const std::vector<long>& steps,
 // when the beats between the half bars are no louder than the notes between the beats, the
 // beat level's accent is only the half bar's. None where accentOf has none at twice the period.
 std::optional<double> ownAccentOf(const std::vector<long>& steps,
-                                  const std::vector<double>& velocities, long period,
+                                  const std::vector<double>& velocities, double spread, long period,
                                   double stepSeconds) {
-    const std::optional<Accent> above = accentOf(steps, velocities, 2 * period, stepSeconds);
+    const std::optional<Accent> above =
+        accentOf(steps, velocities, spread, 2 * period, stepSeconds);
     if (!above)
         return std::nullopt;
     return louderBy(
-        steps, velocities, spreadOf(velocities),
+        steps, velocities, spread,
         [&](long step) { return onLevel(step, above->place + period, 2 * period); },
         [&](long step) { return !onLevel(step, above->place, period); });
 }
@@ -399,16 +399,18 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // accented above the beats themselves (the downbeat of 2/4, beats 1 and 3 of 4/4). A beat an
     // octave away, within kShortestBeatSeconds to kLongestBeatSeconds, replaces the one chosen
     // above only when it fits clearly better and its two-beat level is clearly accented.
+    const double spread = spreadOf(velocities);
     struct AccentFit {
         double fit;      // the two-beat level's accent over the beats'
         double twoBeats; // the two-beat level's accent
     };
     const auto accentFit = [&](long beat) -> std::optional<AccentFit> {
         const std::optional<Accent> twoBeatAccent =
-            accentOf(steps, velocities, 2 * beat, stepSeconds);
+            accentOf(steps, velocities, spread, 2 * beat, stepSeconds);
         if (!twoBeatAccent)
             return std::nullopt;
-        const std::optional<Accent> beatAccent = accentOf(steps, velocities, beat, stepSeconds);
+        const std::optional<Accent> beatAccent =
+            accentOf(steps, velocities, spread, beat, stepSeconds);
         return AccentFit{twoBeatAccent->t - (beatAccent ? beatAccent->t : 0), twoBeatAccent->t};
     };
     // A beat shorter than a grid step (a slow line whose most common gap is two of its beats
@@ -422,7 +424,7 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     // Unless that two-beat level has no accent of its own: then the slower beat is as good a
     // reading, and taken when it lies nearer kAmbiguousBarCentreBpm.
     const std::optional<double> chosenTwoBeatsOwn =
-        chosenSteps > 0 ? ownAccentOf(steps, velocities, 2 * chosenSteps, stepSeconds)
+        chosenSteps > 0 ? ownAccentOf(steps, velocities, spread, 2 * chosenSteps, stepSeconds)
                         : std::nullopt;
     const bool slowerAsGood = chosenTwoBeatsOwn && *chosenTwoBeatsOwn < kAccentMargin &&
                               bpm > kAmbiguousBarCentreBpm * std::sqrt(2.0);
@@ -451,11 +453,13 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     double clearestBar = kAccentMargin;
     for (const long beat : {accentBeatSteps, 2 * accentBeatSteps}) {
         const double beatSeconds = stepSeconds * double(beat);
-        const std::optional<Accent> bar = accentOf(steps, velocities, 3 * beat, stepSeconds);
+        const std::optional<Accent> bar =
+            accentOf(steps, velocities, spread, 3 * beat, stepSeconds);
         if (beat < 1 || !bar || bar->t < kClearAccent || beatSeconds < kShortestBeatSeconds ||
             beatSeconds > kLongestBeatSeconds)
             continue;
-        const std::optional<Accent> twoBeats = accentOf(steps, velocities, 2 * beat, stepSeconds);
+        const std::optional<Accent> twoBeats =
+            accentOf(steps, velocities, spread, 2 * beat, stepSeconds);
         const double overTwoBeats = bar->t - (twoBeats ? twoBeats->t : 0);
         if (overTwoBeats >= clearestBar) {
             clearestBar = overTwoBeats;

@@ -91,6 +91,13 @@ std::vector<Melody> knownMelodies() {
             melodyOf({64, 65, 67, 72, 71, 69, 67, 65, 64, 62, 60, 67, 64}, {1.5, 0.5}, 100)};
 }
 
+// A tune's pitches played twice through: long enough for its tempo to be read.
+std::vector<int> twice(const std::vector<int>& tune) {
+    std::vector<int> pitches = tune;
+    pitches.insert(pitches.end(), tune.begin(), tune.end());
+    return pitches;
+}
+
 // The timing read from `played` rendered by `program`, its bars of `beatsPerBar` beats accented as
 // abc2midi plays them (the downbeat loudest, in 4/4 the third beat next, every other note alike;
 // docs/NOTES.md "Tempo and metre of a transcribed stem").
@@ -349,8 +356,7 @@ private Q_SLOTS:
         constexpr double kBpm = 200;
         const std::vector<int> tune = {67, 69, 71, 72, 74, 72, 71, 69, 67, 64, 66, 67, 69,
                                        71, 69, 67, 62, 64, 66, 67, 71, 69, 67, 66, 67};
-        std::vector<int> pitches = tune;
-        pitches.insert(pitches.end(), tune.begin(), tune.end()); // twice: 31 beats
+        const std::vector<int> pitches = twice(tune); // 31 beats
         const TranscriptionTiming timing = timingOfAccentedTake(
             melodyOf(pitches, {0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0}, kBpm), program);
         qInfo("accented, played at %.0f bpm, read as %.2f bpm in %d/%d", kBpm, timing.bpm,
@@ -377,8 +383,7 @@ private Q_SLOTS:
         QFETCH(double, bpm);
         const std::vector<int> hymn = {67, 69, 71, 67, 72, 71, 69, 71, 72, 74, 71, 69, 67, 66,
                                        67, 69, 71, 72, 74, 71, 67, 69, 71, 72, 69, 67, 66, 67};
-        std::vector<int> pitches = hymn;
-        pitches.insert(pitches.end(), hymn.begin(), hymn.end()); // twice: 64 beats
+        const std::vector<int> pitches = twice(hymn); // 64 beats
         // Four quarters, then two and a half note: every other bar's end held, as hymns do.
         const TranscriptionTiming timing =
             timingOfAccentedTake(melodyOf(pitches, {1, 1, 1, 1, 1, 1, 2}, bpm), program);
@@ -404,8 +409,7 @@ private Q_SLOTS:
         constexpr double kBpm = 80;
         const std::vector<int> tune = {69, 71, 72, 74, 76, 74, 72, 71, 69, 67, 69, 71, 72, 71, 69,
                                        64, 65, 67, 69, 71, 72, 74, 72, 71, 69, 68, 69, 71, 69};
-        std::vector<int> pitches = tune;
-        pitches.insert(pitches.end(), tune.begin(), tune.end());
+        const std::vector<int> pitches = twice(tune);
         // Two bars: four eighths, then two sixteenths, an eighth and a quarter.
         const TranscriptionTiming timing = timingOfAccentedTake(
             melodyOf(pitches, {0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.5, 1.0}, kBpm), program, 2);
@@ -435,8 +439,7 @@ private Q_SLOTS:
         QFETCH(int, program);
         const std::vector<int> tune = {62, 65, 69, 74, 72, 69, 67, 65, 64, 62, 57, 62, 64, 65,
                                        67, 69, 70, 69, 67, 65, 64, 62, 64, 65, 67, 69, 74, 72};
-        std::vector<int> pitches = tune;
-        pitches.insert(pitches.end(), tune.begin(), tune.end());
+        const std::vector<int> pitches = twice(tune);
         const TranscriptionTiming timing =
             timingOfAccentedTake(melodyOf(pitches, lengths, bpm), program, 3);
         qInfo("3/4 accented, played at %.0f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm,
