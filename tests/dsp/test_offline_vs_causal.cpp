@@ -14,7 +14,9 @@
 //     does not), live against offline;
 //   - gaps: the offline voiced frames live leaves unvoiced in a gap of 1-3 frames between two
 //     live voiced ones, as a share of the offline voiced frames (a voice does not stop for 8-24
-//     ms inside a run offline reads voiced throughout).
+//     ms inside a run offline reads voiced throughout);
+//   - late starts: how many frames after offline's start a live run starts, where live enters an
+//     offline voiced run from unvoiced, and those frames as a share of the offline voiced frames.
 
 #include "accord/audio/audio_io.h"
 #include "accord/dsp/causal_voice_analyser.h"
@@ -28,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -98,11 +101,40 @@ double shortGapFrames(const std::vector<std::uint8_t>& live,
     return frames;
 }
 
+// Late starts: for each run of frames valid in `offline` that `live` does not enter already voiced
+// (its frame before is not valid in `live`), the frames from the run's start to live's first valid
+// frame inside it (runs live never voices are left out: they are not late, they are missed).
+// Returns {late frames, runs}.
+std::pair<double, double> lateStartFrames(const std::vector<std::uint8_t>& live,
+                                          const std::vector<std::uint8_t>& offline) {
+    double late = 0, runs = 0;
+    size_t t = 0;
+    while (t < offline.size()) {
+        if (!offline[t]) {
+            ++t;
+            continue;
+        }
+        const size_t start = t;
+        while (t < offline.size() && offline[t])
+            ++t;
+        if (start > 0 && live[start - 1])
+            continue;
+        size_t first = start;
+        while (first < t && !live[first])
+            ++first;
+        if (first == t)
+            continue;
+        late += static_cast<double>(first - start);
+        runs += 1;
+    }
+    return {late, runs};
+}
+
 // What the comparison collects, per clip and over all clips.
 struct Agreement {
     std::vector<double> cents, levelDb, liveSteps, offlineSteps;
     double frames = 0, sameVoicing = 0, onlyLive = 0, onlyOffline = 0;
-    double offlineVoiced = 0, shortGaps = 0;
+    double offlineVoiced = 0, shortGaps = 0, lateStarts = 0, startedRuns = 0;
     double mfccCorrelationSum = 0;  // per clip: its correlation times its frames
     double worstSameWindowMfcc = 0; // largest |difference| against the offline frame n - 1
 
@@ -118,6 +150,8 @@ struct Agreement {
         onlyOffline += other.onlyOffline;
         offlineVoiced += other.offlineVoiced;
         shortGaps += other.shortGaps;
+        lateStarts += other.lateStarts;
+        startedRuns += other.startedRuns;
         mfccCorrelationSum += other.mfccCorrelationSum;
         worstSameWindowMfcc = std::max(worstSameWindowMfcc, other.worstSameWindowMfcc);
     }
@@ -131,6 +165,8 @@ struct Agreement {
     double onlyLivePercent() const { return 100.0 * onlyLive / frames; }
     double onlyOfflinePercent() const { return 100.0 * onlyOffline / frames; }
     double shortGapPercent() const { return 100.0 * shortGaps / offlineVoiced; }
+    double lateStartPercent() const { return 100.0 * lateStarts / offlineVoiced; }
+    double framesLatePerStart() const { return lateStarts / startedRuns; }
     double medianLevelDb() const { return median(levelDb); }
     double mfccCorrelation() const { return mfccCorrelationSum / frames; }
     void print(const char* what) const {
@@ -145,6 +181,9 @@ struct Agreement {
               "offline %4.1f, %5.1f; live gaps of 1-%zu frames %4.1f%% of offline voiced",
               "", median(liveSteps), percentile(liveSteps, 0.9), median(offlineSteps),
               percentile(offlineSteps, 0.9), kShortGap, shortGapPercent());
+        qInfo("%-40s live starts %.2f frames after offline's (%.0f runs), those frames %4.1f%% of "
+              "offline voiced",
+              "", framesLatePerStart(), startedRuns, lateStartPercent());
     }
 };
 
@@ -194,6 +233,8 @@ Agreement compare(const std::vector<float>& signal) {
     agreement.offlineVoiced =
         static_cast<double>(std::count(offlineValid.begin(), offlineValid.end(), 1));
     agreement.shortGaps = shortGapFrames(liveValid, offlineValid);
+    std::tie(agreement.lateStarts, agreement.startedRuns) =
+        lateStartFrames(liveValid, offlineValid);
     addSecondDifferences(liveCents, liveValid, agreement.liveSteps);
     addSecondDifferences(offlineCents, offlineValid, agreement.offlineSteps);
     double correlation = 0;
@@ -258,7 +299,10 @@ private Q_SLOTS:
     // (0.55, was 0.35): only live 11.4 -> 10.7%, only offline 7.6 -> 7.1%, offline voiced frames
     // in live gaps of 1-3 frames 4.8 -> 3.7%, second difference 23.9 -> 21.4 and 119 -> 92. The
     // figures are deterministic (no timing): the bounds sit about 10% over them, under the
-    // figures before.
+    // figures before. Late starts (2026-12-08): a live run starts 0.89 frames after offline's at
+    // the mean (131 runs), those frames 3.6% of offline voiced; no causal reading told them from
+    // unvoiced frames (docs/ARCHITECTURE.md "Voice model", "Live voicing"), so the bound guards
+    // the figure only.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -273,6 +317,7 @@ private Q_SLOTS:
         QVERIFY2(all.onlyOfflinePercent() < 7.5,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
         QVERIFY2(all.shortGapPercent() < 4.1, qPrintable(QString::number(all.shortGapPercent())));
+        QVERIFY2(all.lateStartPercent() < 4.0, qPrintable(QString::number(all.lateStartPercent())));
         const double liveMedian = median(all.liveSteps);
         QVERIFY2(liveMedian < 23.5, qPrintable(QString::number(liveMedian)));
         const double liveHigh = percentile(all.liveSteps, 0.9);
