@@ -474,10 +474,10 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
     }
     // A 6/8 bar read as a bar of three (docs/NOTES.md "A 6/8 bar read as a bar of three"). Its
     // two halves are accented, the first more (abc2midi plays 105 and 95): the bar of three found
-    // is one half, a dotted quarter of three eighths, when every other one of its downbeats is
-    // louder than the rest. Or the bar found is the whole 6/8 bar in quarters: its middle (half a
-    // quarter after the second) is louder than its second and third quarters, which a bar of 3/4
-    // accents, if anything, over the eighth between them. Either way the metre is 6/8.
+    // is the whole 6/8 bar in quarters when its middle (half a quarter after the second) is
+    // louder than its second and third quarters, which a bar of 3/4 accents, if anything, over
+    // the eighth between them. Otherwise it is one half, a dotted quarter of three eighths, when
+    // every other one of its downbeats is louder than the rest. Either way the metre is 6/8.
     if (barBeat > 0) {
         const long barSteps = 3 * barBeat;
         const std::optional<Accent> twoBars =
@@ -500,10 +500,10 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
                                  onLevel(step, barPlace + 2 * barBeat, barSteps);
                       })
                 : std::nullopt;
-        if (firstHalfOverSecond && *firstHalfOverSecond >= kAccentMargin)
-            timing = {60 / (stepSeconds * double(2 * barBeat)), 6, 8}; // a quarter: two eighths
-        else if (middleOverBeats && *middleOverBeats >= kAccentMargin)
+        if (middleOverBeats && *middleOverBeats >= kAccentMargin)
             timing = {timing.bpm, 6, 8};
+        else if (firstHalfOverSecond && *firstHalfOverSecond >= kAccentMargin)
+            timing = {60 / (stepSeconds * double(2 * barBeat)), 6, 8}; // a quarter: two eighths
     }
     return timing;
 }
