@@ -444,18 +444,22 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
         }
     }
     // A bar of three beats (3/4): the level of every three beats accented (its downbeat), clearly
-    // and by kAccentMargin more than the level of every two, at the beat read or the beat twice as
+    // and by kAccentMargin more than the level of every two, at the beat read, the beat twice as
     // long (a slow 3/4 in eighths is read an octave fast above: its bar is six of those beats,
-    // and two or four of them have no accent to weigh). The larger excess decides; within
-    // kShortestBeatSeconds to kLongestBeatSeconds (docs/NOTES.md "A bar of three beats").
+    // and two or four of them have no accent to weigh) or half as long (a quick waltz in quarters
+    // is read at half its tempo above: its bar is a beat and a half). The larger excess decides;
+    // within kShortestBeatSeconds to kLongestBeatSeconds (docs/NOTES.md "A bar of three beats").
     TranscriptionTiming timing{accentBpm, 4, 4};
     const long accentBeatSteps = std::max(1L, std::lround(60 / accentBpm / stepSeconds));
     double clearestBar = kAccentMargin;
-    for (const long beat : {accentBeatSteps, 2 * accentBeatSteps}) {
+    long barBeat = 0, barPlace = 0; // the bar of three found: its beat and first downbeat, in steps
+    for (const long beat : {accentBeatSteps / 2, accentBeatSteps, 2 * accentBeatSteps}) {
         const double beatSeconds = stepSeconds * double(beat);
+        if (beat < 1 || (2 * beat < accentBeatSteps && accentBeatSteps % 2 != 0))
+            continue;
         const std::optional<Accent> bar =
             accentOf(steps, velocities, spread, 3 * beat, stepSeconds);
-        if (beat < 1 || !bar || bar->t < kClearAccent || beatSeconds < kShortestBeatSeconds ||
+        if (!bar || bar->t < kClearAccent || beatSeconds < kShortestBeatSeconds ||
             beatSeconds > kLongestBeatSeconds)
             continue;
         const std::optional<Accent> twoBeats =
@@ -464,7 +468,42 @@ TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>&
         if (overTwoBeats >= clearestBar) {
             clearestBar = overTwoBeats;
             timing = {60 / beatSeconds, 3, 4};
+            barBeat = beat;
+            barPlace = bar->place;
         }
+    }
+    // A 6/8 bar read as a bar of three (docs/NOTES.md "A 6/8 bar read as a bar of three"). Its
+    // two halves are accented, the first more (abc2midi plays 105 and 95): the bar of three found
+    // is the whole 6/8 bar in quarters when its middle (half a quarter after the second) is
+    // louder than its second and third quarters, which a bar of 3/4 accents, if anything, over
+    // the eighth between them. Otherwise it is one half, a dotted quarter of three eighths, when
+    // every other one of its downbeats is louder than the rest. Either way the metre is 6/8.
+    if (barBeat > 0) {
+        const long barSteps = 3 * barBeat;
+        const std::optional<Accent> twoBars =
+            accentOf(steps, velocities, spread, 2 * barSteps, stepSeconds);
+        const std::optional<double> firstHalfOverSecond =
+            twoBars ? louderBy(
+                          steps, velocities, spread,
+                          [&](long step) { return onLevel(step, twoBars->place, 2 * barSteps); },
+                          [&](long step) {
+                              return onLevel(step, twoBars->place + barSteps, 2 * barSteps);
+                          })
+                    : std::nullopt;
+        const std::optional<double> middleOverBeats =
+            barBeat % 2 == 0
+                ? louderBy(
+                      steps, velocities, spread,
+                      [&](long step) { return onLevel(step, barPlace + barSteps / 2, barSteps); },
+                      [&](long step) {
+                          return onLevel(step, barPlace + barBeat, barSteps) ||
+                                 onLevel(step, barPlace + 2 * barBeat, barSteps);
+                      })
+                : std::nullopt;
+        if (middleOverBeats && *middleOverBeats >= kAccentMargin)
+            timing = {timing.bpm, 6, 8};
+        else if (firstHalfOverSecond && *firstHalfOverSecond >= kAccentMargin)
+            timing = {60 / (stepSeconds * double(2 * barBeat)), 6, 8}; // a quarter: two eighths
     }
     return timing;
 }

@@ -98,13 +98,19 @@ std::vector<int> twice(const std::vector<int>& tune) {
     return pitches;
 }
 
-// The timing read from `played` rendered by `program`, its bars of `beatsPerBar` beats accented as
-// abc2midi plays them (the downbeat loudest, in 4/4 the third beat next, every other note alike;
-// docs/NOTES.md "Tempo and metre of a transcribed stem").
-TranscriptionTiming timingOfAccentedTake(Melody played, int program, int beatsPerBar = 4) {
+// The timing read from `played` rendered by `program`, its bars of `beatsPerBar` notes of
+// 1/`beatUnit` accented as abc2midi plays them (docs/NOTES.md "Tempo and metre of a transcribed
+// stem"): the downbeat loudest, the start of each of abc2midi's beats within the bar next (three
+// of the bar's notes when their count divides by three, else two: the third beat of 4/4, the
+// middle of 6/8; in 2/4 and 3/4 the whole bar), every other note alike.
+TranscriptionTiming timingOfAccentedTake(Melody played, int program, int beatsPerBar = 4,
+                                         int beatUnit = 4) {
+    const int notesPerAccent = beatsPerBar % 3 == 0 ? 3 : beatsPerBar % 2 == 0 ? 2 : beatsPerBar;
+    const double barBeats = 4.0 * beatsPerBar / beatUnit;
+    const double accentBeats = 4.0 * notesPerAccent / beatUnit;
     for (Note& note : played.notes) {
-        const double inBar = std::fmod(note.start, double(beatsPerBar));
-        note.velocity = inBar == 0 ? 105 : beatsPerBar == 4 && inBar == 2 ? 95 : 80;
+        const double inBar = std::fmod(note.start, barBeats);
+        note.velocity = inBar == 0 ? 105 : std::fmod(inBar, accentBeats) == 0 ? 95 : 80;
     }
     const std::vector<float> mono = monoOf(renderMelodyWithInstrument(played, program, kRate));
     return transcriptionTiming(dsp::transcribeMonophonic(mono.data(), mono.size(), kRate));
@@ -420,8 +426,9 @@ private Q_SLOTS:
 
     // A tune in 3/4, its downbeats accented (as abc2midi plays 3/4), comes back in 3/4 at its own
     // tempo (docs/NOTES.md "A bar of three beats"): a slow air at 66 whose quarters the octave
-    // rule reads at 132, and a minuet at 112 in quarters and eighths. Version 15 read both in
-    // 4/4, the air at 132.
+    // rule reads at 132, a minuet at 112 in quarters and eighths, and a quick waltz at 180 in
+    // quarters, which the octave rule reads at 90 (its bar a beat and a half). Version 15 read the
+    // air and the minuet in 4/4, the air at 132; version 19 the waltz at 90 in 4/4.
     void aThreeFourTuneComesBackInThreeFour_data() {
         QTest::addColumn<std::vector<double>>("lengths");
         QTest::addColumn<double>("bpm");
@@ -431,6 +438,9 @@ private Q_SLOTS:
         QTest::newRow("slow air, 66, clarinet") << air << 66.0 << 71;
         QTest::newRow("slow air, 66, trumpet") << air << 66.0 << 56;
         QTest::newRow("minuet, 112, clarinet") << minuet << 112.0 << 71;
+        const std::vector<double> waltz = {1, 1, 1, 2, 1, 1, 1, 1, 3};
+        QTest::newRow("waltz, 180, clarinet") << waltz << 180.0 << 71;
+        QTest::newRow("waltz, 180, trumpet") << waltz << 180.0 << 56;
     }
     void aThreeFourTuneComesBackInThreeFour() {
         REQUIRE_SOUNDFONT();
@@ -496,6 +506,38 @@ private Q_SLOTS:
         QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
         QCOMPARE(timing.beatsPerBar, beatsPerBar);
         QCOMPARE(timing.beatUnit, beatUnit);
+    }
+
+    // A slow 6/8 tune with the halves of its bars accented as abc2midi plays 6/8 (the downbeat
+    // loudest, the middle next) comes back in 6/8 at its own tempo (docs/NOTES.md "A 6/8 bar read
+    // as a bar of three"). Version 19 read its dotted quarters as bars of 3/4 at twice the tempo
+    // (trumpet, piano: 144 and 160), or its bars as three quarters (flute: 72 in 3/4).
+    void aSixEightTuneAccentedInHalvesComesBackInSixEight_data() {
+        QTest::addColumn<std::vector<double>>("lengths");
+        QTest::addColumn<double>("bpm");
+        QTest::addColumn<int>("program");
+        const std::vector<double> inSixteenths = {0.5, 0.25, 0.25, 0.5,  0.5,  0.5, 0.5,
+                                                  1.0, 0.5,  0.5,  0.25, 0.25, 0.5, 1.5};
+        const std::vector<double> inEighths = {0.5, 0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 1.0,
+                                               0.5, 0.5, 0.5, 0.5,  0.5,  0.5, 0.5, 1.5};
+        QTest::newRow("in sixteenths, 72, trumpet") << inSixteenths << 72.0 << 56;
+        QTest::newRow("in sixteenths, 80, piano") << inSixteenths << 80.0 << 0;
+        QTest::newRow("in eighths, 72, flute") << inEighths << 72.0 << 73;
+    }
+    void aSixEightTuneAccentedInHalvesComesBackInSixEight() {
+        REQUIRE_SOUNDFONT();
+        QFETCH(std::vector<double>, lengths);
+        QFETCH(double, bpm);
+        QFETCH(int, program);
+        const std::vector<int> tune = {67, 64, 62, 60, 64, 67, 72, 71, 69, 67, 65, 67, 69, 71, 72,
+                                       74, 72, 71, 69, 67, 64, 65, 67, 69, 67, 65, 64, 62, 64, 60};
+        const TranscriptionTiming timing =
+            timingOfAccentedTake(melodyOf(twice(tune), lengths, bpm), program, 6, 8);
+        qInfo("6/8 accented, played at %.0f bpm, read as %.2f bpm in %d/%d", bpm, timing.bpm,
+              timing.beatsPerBar, timing.beatUnit);
+        QVERIFY2(std::abs(timing.bpm / bpm - 1) < 0.03, qPrintable(QString::number(timing.bpm)));
+        QCOMPARE(timing.beatsPerBar, 6);
+        QCOMPARE(timing.beatUnit, 8);
     }
 
     void tooFewNotesForATempo() {

@@ -18,8 +18,8 @@ constexpr std::size_t kFewestTempoGaps = 8;
 // The tempo and metre a transcription's notes were played in.
 struct TranscriptionTiming {
     double bpm = kUnknownTranscriptionBpm; // quarter notes per minute
-    int beatsPerBar = 4; // 6/8 when the beat divides in three equal parts, 3/4 when its bars
-                         // of three beats are accented
+    int beatsPerBar = 4; // 6/8 when the beat divides in three equal parts or the bar's two
+                         // halves are accented, 3/4 when its bars of three beats are accented
     int beatUnit = 4;
 };
 
@@ -34,8 +34,10 @@ struct TranscriptionTiming {
 // when the unit is a dotted note of three steps that pair up) times the power of two nearest 120
 // bpm in log-time (85-170 bpm), moved an octave where the notes' lengths leave that level unmarked
 // and mark the one beside it, or where the loudness accents mark the beat beside it; 3/4 where
-// the accents mark a bar of three of those beats (or of beats twice as long) clearly above two.
-// The default (120 bpm, 4/4) when fewer than kFewestTempoGaps gaps are usable.
+// the accents mark a bar of three of those beats (or of beats twice or half as long) clearly above
+// two, and 6/8 where that bar is half a 6/8 bar (every other downbeat louder) or a whole one (its
+// middle louder than its second and third beats). The default (120 bpm, 4/4) when fewer than
+// kFewestTempoGaps gaps are usable.
 TranscriptionTiming transcriptionTiming(const std::vector<dsp::TranscribedNote>& notes);
 
 // The notes at a constant tempo: beats = seconds * bpm / 60, start and end rounded to the MIDI

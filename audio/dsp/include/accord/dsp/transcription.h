@@ -32,9 +32,11 @@ struct TranscribedNote {
 // is also read an octave slower, and a bar of three accented beats is read in 3/4, docs/NOTES.md
 // "The beat's own accent", "A bar of three beats"; since version 19 a note after a few unvoiced
 // frames still takes the note before as its previous note while that note ended inside its
-// look-back, docs/NOTES.md "The previous note across an unvoiced gap"): transcriptions kept from
-// another version are made again.
-constexpr int kTranscriptionVersion = 19;
+// look-back, docs/NOTES.md "The previous note across an unvoiced gap"; since version 21 a bar of
+// three is also looked for at half the beat, and one that is a 6/8 bar or half of one is read in
+// 6/8, docs/NOTES.md "A bar of three beats", "A 6/8 bar read as a bar of three"): transcriptions
+// kept from another version are made again.
+constexpr int kTranscriptionVersion = 21;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
