@@ -258,7 +258,11 @@ private Q_SLOTS:
     // (0.55, was 0.35): only live 11.4 -> 10.7%, only offline 7.6 -> 7.1%, offline voiced frames
     // in live gaps of 1-3 frames 4.8 -> 3.7%, second difference 23.9 -> 21.4 and 119 -> 92. The
     // figures are deterministic (no timing): the bounds sit about 10% over them, under the
-    // figures before.
+    // figures before. The offline track no longer interpolating between two estimates an octave
+    // apart (docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated") voices frames
+    // it had unvoiced, which live does not all voice: only offline 7.1 -> 7.5%, only live 10.7 ->
+    // 10.0%, voicing agreeing 82.2 -> 82.4% (live unchanged); the bound on only offline moves
+    // with the reference, from 7.5 to 8.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -270,7 +274,7 @@ private Q_SLOTS:
         all.print("low voices");
         QVERIFY2(all.liveSteps.size() > 1000, qPrintable(QString::number(all.liveSteps.size())));
         QVERIFY2(all.onlyLivePercent() < 11.4, qPrintable(QString::number(all.onlyLivePercent())));
-        QVERIFY2(all.onlyOfflinePercent() < 7.5,
+        QVERIFY2(all.onlyOfflinePercent() < 8,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
         QVERIFY2(all.shortGapPercent() < 4.1, qPrintable(QString::number(all.shortGapPercent())));
         const double liveMedian = median(all.liveSteps);

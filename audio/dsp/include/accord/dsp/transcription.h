@@ -32,9 +32,11 @@ struct TranscribedNote {
 // is also read an octave slower, and a bar of three accented beats is read in 3/4, docs/NOTES.md
 // "The beat's own accent", "A bar of three beats"; since version 19 a note after a few unvoiced
 // frames still takes the note before as its previous note while that note ended inside its
-// look-back, docs/NOTES.md "The previous note across an unvoiced gap"): transcriptions kept from
+// look-back, docs/NOTES.md "The previous note across an unvoiced gap"; since version 20 the
+// offline pitch track does not interpolate between two estimates an octave apart,
+// docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated"): transcriptions kept from
 // another version are made again.
-constexpr int kTranscriptionVersion = 19;
+constexpr int kTranscriptionVersion = 20;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
