@@ -302,7 +302,11 @@ private Q_SLOTS:
     // figures before. Late starts (2026-12-08): a live run starts 0.89 frames after offline's at
     // the mean (131 runs), those frames 3.6% of offline voiced; no causal reading told them from
     // unvoiced frames (docs/ARCHITECTURE.md "Voice model", "Live voicing"), so the bound guards
-    // the figure only.
+    // the figure only. The offline track no longer interpolating between two estimates an octave
+    // apart (docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated") voices frames
+    // it had unvoiced, which live does not all voice: only offline 7.1 -> 7.5%, only live 10.7 ->
+    // 10.0%, voicing agreeing 82.2 -> 82.4% (live unchanged); the bound on only offline moves
+    // with the reference, from 7.5 to 8.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -314,7 +318,7 @@ private Q_SLOTS:
         all.print("low voices");
         QVERIFY2(all.liveSteps.size() > 1000, qPrintable(QString::number(all.liveSteps.size())));
         QVERIFY2(all.onlyLivePercent() < 11.4, qPrintable(QString::number(all.onlyLivePercent())));
-        QVERIFY2(all.onlyOfflinePercent() < 7.5,
+        QVERIFY2(all.onlyOfflinePercent() < 8,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
         QVERIFY2(all.shortGapPercent() < 4.1, qPrintable(QString::number(all.shortGapPercent())));
         QVERIFY2(all.lateStartPercent() < 4.0, qPrintable(QString::number(all.lateStartPercent())));

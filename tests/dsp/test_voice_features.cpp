@@ -234,6 +234,37 @@ private Q_SLOTS:
         }
     }
 
+    // A leap of an octave (a singer's, or a tracker's reading that halves on one estimate and not
+    // the next) is no glide: every voiced frame reads one note or the other, never a pitch between
+    // that neither estimate read (lena's 390 Hz notes came out at 250-370 Hz, docs/ARCHITECTURE.md
+    // "Voice model", "An octave is not interpolated").
+    void anOctaveLeapIsNotInterpolated() {
+        std::vector<float> leap(an::kSampleRate);
+        double phase = 0;
+        for (size_t n = 0; n < leap.size(); ++n) {
+            phase += 2 * kPi * (n < leap.size() / 2 ? 220.0 : 440.0) / an::kSampleRate;
+            double sample = 0;
+            for (int h = 1; h <= 6; ++h)
+                sample += std::sin(h * phase) / h;
+            leap[n] = static_cast<float>(0.3 * sample);
+        }
+        const PitchTrack track = trackPitch(leap);
+        int voiced = 0, between = 0;
+        for (size_t t = 0; t < track.f0Hz.size(); ++t) {
+            if (!track.voiced[t])
+                continue;
+            ++voiced;
+            const double fromLow = std::abs(1200 * std::log2(track.f0Hz[t] / 220.0));
+            const double fromHigh = std::abs(1200 * std::log2(track.f0Hz[t] / 440.0));
+            if (std::min(fromLow, fromHigh) > 50) {
+                ++between;
+                qInfo("frame %zu: %.1f Hz", t, static_cast<double>(track.f0Hz[t]));
+            }
+        }
+        QVERIFY2(voiced > 100, qPrintable(QString::number(voiced)));
+        QCOMPARE(between, 0);
+    }
+
     // A real voice resynthesised from its own f0 track is analysed back to the same pitch.
     void realVoiceResynthesisKeepsPitch() {
         ACCORD_REQUIRE_MATERIAL(path, "fillets-cs/airplane/cs/let-v-oko.ogg");

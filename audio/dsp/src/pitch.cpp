@@ -346,7 +346,10 @@ PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& opt
         return track;
 
     // aubio's estimates re-timed onto the frame centres by linear interpolation in time (f0 only
-    // between two plausible neighbours; otherwise the nearer estimate).
+    // between two plausible neighbours within kOctaveJump of each other; otherwise the nearer
+    // estimate). Between an estimate and its octave a log interpolation invents a pitch neither
+    // read, which the octave repair's whole ratios cannot bring back (lena's 390 Hz notes came
+    // out at 250-370 Hz: docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated").
     const std::vector<PitchPoint> points =
         aubioPitchPoints(zeroPhasePitchLowpass(samples), options);
     size_t next = 0;
@@ -359,7 +362,8 @@ PitchTrack trackPitch(const std::vector<float>& samples, const PitchOptions& opt
         const double span = right.centre - left.centre;
         const double x = span > 0 ? std::clamp((at - left.centre) / span, 0.0, 1.0) : 0.0;
         float f0;
-        if (options.inRange(left.f0) && options.inRange(right.f0))
+        if (options.inRange(left.f0) && options.inRange(right.f0) &&
+            std::abs(std::log2(left.f0 / right.f0)) <= kOctaveJump)
             f0 = static_cast<float>(std::exp(std::log(left.f0) * (1 - x) + std::log(right.f0) * x));
         else
             f0 = x < 0.5 ? left.f0 : right.f0;

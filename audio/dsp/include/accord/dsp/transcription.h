@@ -34,9 +34,11 @@ struct TranscribedNote {
 // frames still takes the note before as its previous note while that note ended inside its
 // look-back, docs/NOTES.md "The previous note across an unvoiced gap"; since version 21 a bar of
 // three is also looked for at half the beat, and one that is a 6/8 bar or half of one is read in
-// 6/8, docs/NOTES.md "A bar of three beats", "A 6/8 bar read as a bar of three"): transcriptions
-// kept from another version are made again.
-constexpr int kTranscriptionVersion = 21;
+// 6/8, docs/NOTES.md "A bar of three beats", "A 6/8 bar read as a bar of three"; since version 22
+// the offline pitch track does not interpolate between two estimates an octave apart,
+// docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated"): transcriptions kept from
+// another version are made again.
+constexpr int kTranscriptionVersion = 22;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
