@@ -2,7 +2,7 @@
 
 #include "decoding.h"
 
-#include "accord/audio/parallel.h"
+#include "accord/core/parallel.h"
 
 #include "accord/core/errors.h"
 #include "accord/core/thread_checks.h"

@@ -31,6 +31,13 @@ inline double secondsSince(TrainingClock::time_point start) {
     return std::chrono::duration<double>(TrainingClock::now() - start).count();
 }
 
+// The calling thread's CPU time, in seconds.
+inline double threadCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
+}
+
 // Where one training call's time goes, by phase, on the wall clock and on the calling thread's
 // CPU clock (training runs on that thread: one LibTorch thread). Wall time well above CPU time is
 // time spent waiting for a core the machine gave to other work; per phase the two say whether a
@@ -72,19 +79,22 @@ public:
             times[std::string(kPhases[phase]) + "Seconds"] = seconds[phase];
             times[std::string(kPhases[phase]) + "CpuSeconds"] = cpuSeconds[phase];
         }
+        times["partsCpuSeconds"] = parts_;
         return times;
     }
 
-private:
-    static double threadCpuSeconds() {
-        timespec now{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-        return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
+    // Adds CPU seconds to a named part of a phase ("reading", "checkpoints", ...), summed over the
+    // threads it ran on: the card's "partsCpuSeconds" says what inside a phase costs.
+    void addPart(const std::string& name, double cpuSeconds) {
+        parts_[name] = parts_.value(name, 0.0) + cpuSeconds;
     }
+
+private:
     TrainingClock::time_point start_, phaseStart_;
     double startCpu_ = 0, phaseStartCpu_ = 0;
     Phase phase_ = Phase::Preparing;
     std::array<double, 4> seconds_{}, cpuSeconds_{};
+    nlohmann::json parts_ = nlohmann::json::object();
 };
 
 struct TrainingSchedule {
@@ -92,6 +102,7 @@ struct TrainingSchedule {
     int validationEvery = 0;
     TrainingClock::time_point started; // when the request began (its analysis counts too)
     double budgetSeconds = 1e18;
+    TrainingTimes* times = nullptr; // when set, checkpoint writes count as its part "checkpoints"
 };
 
 struct TrainingStep {
@@ -158,12 +169,12 @@ public:
         double validationSeconds = 0;
         while (state_.step < schedule.steps) {
             if (cancel && cancel->load()) {
-                save();
+                save(schedule.times);
                 return TrainingStop::Cancelled;
             }
             if (secondsSince(schedule.started) + 2 * validationSeconds + 2.0 >=
                 schedule.budgetSeconds) {
-                save(); // the same request later continues the schedule
+                save(schedule.times); // the same request later continues the schedule
                 return TrainingStop::TimeLimit;
             }
             std::vector<std::int64_t> batch(static_cast<std::size_t>(batchSize));
@@ -190,7 +201,7 @@ public:
                          std::max(0.0, schedule.budgetSeconds - secondsSince(schedule.started)));
             stepped(report);
             if (secondsSince(lastSave) >= kCheckpointSeconds && state_.step < schedule.steps) {
-                save();
+                save(schedule.times);
                 lastSave = TrainingClock::now();
             }
         }
@@ -209,13 +220,16 @@ private:
     static constexpr double kCheckpointSeconds = 30;
     static constexpr std::size_t kLossWindow = 50; // steps averaged for the reported loss
 
-    void save() {
+    void save(TrainingTimes* times) {
+        const double cpuBefore = threadCpuSeconds();
         state_.weights = network_.weights();
         state_.optimizer = trainer_.optimizerState();
         std::ostringstream out;
         out << random_;
         state_.random = out.str();
         writeTrainingCheckpoint(file_, fingerprint_, state_);
+        if (times)
+            times->addPart("checkpoints", threadCpuSeconds() - cpuBefore);
     }
 
     Network& network_;

@@ -282,6 +282,11 @@ void HighBandFit::add(const std::vector<float>& samples, int rate,
     }
 }
 
+void HighBandFit::append(const HighBandFit& later) {
+    frames_.insert(frames_.end(), later.frames_.begin(), later.frames_.end());
+    edges_.insert(edges_.end(), later.edges_.begin(), later.edges_.end());
+}
+
 HighBandModel HighBandFit::solve() const {
     HighBandModel model;
     std::vector<std::pair<double, double>> edges = edges_;

@@ -113,6 +113,9 @@ public:
     // kept (frames centred on t * hop). `usable` marks the frames to learn from.
     void add(const std::vector<float>& samples, int rate, const dsp::VoiceFeatures& features,
              const std::vector<std::uint8_t>& usable);
+    // Adds what `later` learned after this fit's recordings: the same state as adding its
+    // recordings here one by one, so recordings may be fitted apart (in parallel) and joined.
+    void append(const HighBandFit& later);
     // The fit up to the band edge that most of the sound reaches (the edge under which half of
     // the recordings' seconds stop): band-limited (no bands) when it is at or under 8 kHz. Each
     // band learns from the recordings that reach it.

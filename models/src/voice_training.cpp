@@ -11,8 +11,10 @@
 #include "voice_model_access.h"
 #include "voice_net.h"
 
+#include "accord/core/cancelled.h"
 #include "accord/core/crypto.h"
 #include "accord/core/errors.h"
+#include "accord/core/parallel.h"
 #include "accord/core/thread_checks.h"
 #include "accord/dsp/resample.h"
 #include "accord/dsp/voice_features.h"
@@ -55,7 +57,35 @@ struct AnalysedSource {
     std::string contentHash;
     dsp::VoiceFeatures features;
     double seconds = 0;
+    // The sound's frames, [first, last] (none when last < first: a silent file), with the
+    // conditioning and the gliding harmonic comb of each frame there.
+    std::int64_t first = 0, last = -1;
+    voice::Conditioning conditioning;
+    std::vector<float> comb;
 };
+
+// Trims `source`'s silence and makes the network's inputs of the frames left.
+void prepareFrames(AnalysedSource& source) {
+    const dsp::VoiceFeatures& f = source.features;
+    source.conditioning = voice::conditioning(f);
+    const std::vector<std::uint8_t>& active = source.conditioning.active;
+    std::int64_t first = f.frames, last = -1;
+    for (std::int64_t t = 0; t < f.frames; ++t)
+        if (active[static_cast<size_t>(t)]) {
+            first = std::min(first, t);
+            last = t;
+        }
+    if (last < 0)
+        return;
+    source.first = std::max<std::int64_t>(0, first - kTrimMargin);
+    source.last = std::min(f.frames - 1, last + kTrimMargin);
+    source.comb.assign(static_cast<size_t>((source.last - source.first + 1) * kBins), 0.0f);
+    for (std::int64_t t = source.first; t <= source.last; ++t)
+        if (f.voiced[static_cast<size_t>(t)])
+            voice::addGlidingHarmonicComb(voice::glideAround(f.f0Hz, static_cast<size_t>(t)),
+                                          source.comb.data() +
+                                              static_cast<size_t>((t - source.first) * kBins));
+}
 
 struct Dataset {
     voice::TrainingData data;
@@ -84,29 +114,17 @@ Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::Vo
     std::vector<std::int64_t> junctions;
     for (const AnalysedSource& source : sources) {
         const dsp::VoiceFeatures& f = source.features;
-        const voice::Conditioning c = voice::conditioning(f);
-        std::int64_t first = f.frames, last = -1;
-        for (std::int64_t t = 0; t < f.frames; ++t)
-            if (c.active[static_cast<size_t>(t)]) {
-                first = std::min(first, t);
-                last = t;
-            }
-        if (last < 0)
+        const voice::Conditioning& c = source.conditioning;
+        if (source.last < source.first)
             continue; // a silent file contributes nothing
-        first = std::max<std::int64_t>(0, first - kTrimMargin);
-        last = std::min(f.frames - 1, last + kTrimMargin);
         junctions.push_back(static_cast<std::int64_t>(active.size()));
-        for (std::int64_t t = first; t <= last; ++t) {
+        d.comb.insert(d.comb.end(), source.comb.begin(), source.comb.end());
+        for (std::int64_t t = source.first; t <= source.last; ++t) {
             const auto i = static_cast<size_t>(t);
             d.conditioning.insert(
                 d.conditioning.end(),
                 c.values.begin() + static_cast<std::ptrdiff_t>(i * kConditioningSize),
                 c.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * kConditioningSize));
-            const size_t combAt = d.comb.size();
-            d.comb.resize(combAt + kBins, 0.0f);
-            if (f.voiced[i])
-                voice::addGlidingHarmonicComb(voice::glideAround(f.f0Hz, i),
-                                              d.comb.data() + combAt);
             d.target.insert(d.target.end(),
                             f.power.begin() + static_cast<std::ptrdiff_t>(i * kBins),
                             f.power.begin() + static_cast<std::ptrdiff_t>((i + 1) * kBins));
@@ -144,6 +162,41 @@ Dataset buildDataset(const std::vector<AnalysedSource>& sources, const voice::Vo
     set.validationSeconds = static_cast<double>(validationFrames) * frameSeconds;
     set.soundSeconds = set.trainSeconds + set.validationSeconds;
     return set;
+}
+
+// CPU seconds of one recording's preparation, by part (TrainingTimes::addPart).
+struct PreparationCpu {
+    double reading = 0, resampling = 0, analysing = 0, frames = 0, highBand = 0;
+};
+
+// Reads one recording, analyses it at 16 kHz and measures its band above 8 kHz into `highBand`.
+AnalysedSource analyseSource(const VoiceTrainingSource& source, voice::HighBandFit& highBand,
+                             PreparationCpu& cpu) {
+    double mark = threadCpuSeconds();
+    const auto lap = [&mark](double& part) {
+        const double now = threadCpuSeconds();
+        part += now - mark;
+        mark = now;
+    };
+    const VoiceRecording recording = source.read();
+    lap(cpu.reading);
+    AnalysedSource entry;
+    entry.id = source.id;
+    entry.contentHash = source.contentHash;
+    entry.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
+    const std::vector<float> at16k =
+        dsp::resample(recording.samples, recording.sampleRate, an::kSampleRate);
+    lap(cpu.resampling);
+    dsp::AnalysisOptions analysis;
+    analysis.keepSpectrum = true;
+    entry.features = dsp::analyseVoice(at16k, analysis);
+    lap(cpu.analysing);
+    prepareFrames(entry);
+    lap(cpu.frames);
+    highBand.add(recording.samples, recording.sampleRate, entry.features,
+                 entry.conditioning.active);
+    lap(cpu.highBand);
+    return entry;
 }
 
 // ---- checkpoints ------------------------------------------------------------------------------
@@ -200,30 +253,42 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
 
     TrainedVoice result;
     result.runtime = "LibTorch " + runtime.torchVersion;
-    // The recordings, analysed at 16 kHz one at a time; the band above 8 kHz measured on their own
-    // samples, at their own rate.
-    std::vector<AnalysedSource> analysed;
+    // The recordings, analysed at 16 kHz one per core (a recording's analysis does not depend on
+    // another's, and the fits are joined in order: the same dataset as one at a time); the band
+    // above 8 kHz measured on their own samples, at their own rate.
+    std::vector<AnalysedSource> analysed(sources.size());
+    std::vector<voice::HighBandFit> highBandFits(sources.size());
+    std::vector<PreparationCpu> preparationCpu(sources.size());
+    tell("analysing " + std::to_string(sources.size()) + " recordings");
+    try {
+        forEachInParallel(
+            sources.size(), parallelWorkersFor(sources.size()),
+            [&](std::size_t i, const std::atomic<bool>&) {
+                analysed[i] = analyseSource(sources[i], highBandFits[i], preparationCpu[i]);
+            },
+            cancel,
+            [&](double done) {
+                tell("analysed " + std::to_string(std::lround(done * double(sources.size()))) +
+                     " of " + std::to_string(sources.size()) + " recordings");
+            });
+    } catch (const Cancelled&) {
+        result.cancelled = true;
+        return result;
+    }
+    double partStart = threadCpuSeconds();
+    const auto partDone = [&](const std::string& part) {
+        const double now = threadCpuSeconds();
+        times.addPart(part, now - partStart);
+        partStart = now;
+    };
     voice::HighBandFit highBandFit;
-    for (size_t i = 0; i < sources.size(); ++i) {
-        const VoiceTrainingSource& source = sources[i];
-        tell("analysing " + source.id + " (" + std::to_string(i + 1) + " of " +
-             std::to_string(sources.size()) + ")");
-        if (cancel && cancel->load()) {
-            result.cancelled = true;
-            return result;
-        }
-        const VoiceRecording recording = source.read();
-        AnalysedSource entry;
-        entry.id = source.id;
-        entry.contentHash = source.contentHash;
-        entry.seconds = static_cast<double>(recording.samples.size()) / recording.sampleRate;
-        dsp::AnalysisOptions analysis;
-        analysis.keepSpectrum = true;
-        entry.features = dsp::analyseVoice(
-            dsp::resample(recording.samples, recording.sampleRate, an::kSampleRate), analysis);
-        highBandFit.add(recording.samples, recording.sampleRate, entry.features,
-                        voice::conditioning(entry.features).active);
-        analysed.push_back(std::move(entry));
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        highBandFit.append(highBandFits[i]);
+        times.addPart("reading", preparationCpu[i].reading);
+        times.addPart("resampling", preparationCpu[i].resampling);
+        times.addPart("analysing", preparationCpu[i].analysing);
+        times.addPart("frames", preparationCpu[i].frames);
+        times.addPart("highBand", preparationCpu[i].highBand);
     }
 
     const voice::VoiceConfig config = configFor(options.channels, options.maxSteps);
@@ -236,6 +301,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         throw BadInput("not enough sound to learn a voice from: " +
                        std::to_string(static_cast<int>(dataset.soundSeconds)) +
                        " s after trimming silence (at least 3 s needed)");
+    partDone("dataset");
 
     voice::VoiceNetwork network(config, options.seed);
     voice::VoiceTrainer trainer(network, dataset.data);
@@ -245,11 +311,13 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     TrainingCheckpoint& state = loop.state();
     const std::string note = loop.resume();
     result.resumedFromStep = loop.resumedFromStep();
+    partDone("network");
     if (state.step == 0) {
         const voice::Evaluation untrained = trainer.evaluate(true);
         state.metrics["untrainedValidationLoss"] = untrained.loss;
         state.metrics["untrainedValidationLogSpectralDb"] = untrained.logSpectralDb;
     }
+    partDone("untrainedValidation");
     report.phase = VoiceTrainingProgress::Phase::Training;
     report.totalSteps = config.steps;
     report.step = state.step;
@@ -273,7 +341,7 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     std::uniform_int_distribution<std::int64_t> pickStart(dataset.firstFrame, lastStart);
     times.enter(TrainingTimes::Phase::Stepping);
     const TrainingStop stop = loop.run(
-        {config.steps, config.validationEvery, started, budget}, config.batchCrops,
+        {config.steps, config.validationEvery, started, budget, &times}, config.batchCrops,
         [&](std::mt19937_64& random) { return pickStart(random); }, validate,
         [&](const TrainingStep& step) {
             report.step = step.step;
@@ -304,7 +372,9 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     } else {
         validation = trainer.evaluate(true); // no step was taken: the untrained weights
     }
+    partStart = threadCpuSeconds();
     const voice::Evaluation training = trainer.evaluate(false);
+    partDone("trainingSetEvaluation");
     json metrics = state.metrics;
     metrics["steps"] = state.step;
     metrics["plannedSteps"] = config.steps;
@@ -326,6 +396,9 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
     const voice::HighBandModel highBand = highBandFit.solve();
     metrics["bandEdgeHz"] = highBand.bandEdgeHz;
     metrics["highBand"] = highBand.toJson();
+    result.weights = encodeTensors(network.weights());
+    result.weightsSha256 = sha256Hex(result.weights);
+    partDone("card");
     metrics["timing"] = times.json();
     metrics["wallSeconds"] = metrics["timing"]["wallSeconds"];
     metrics["threads"] = threads;
@@ -336,8 +409,6 @@ TrainedVoice trainVoice(const std::vector<VoiceTrainingSource>& sources,
         result.sourceSeconds.push_back(source.seconds);
     result.configJson = config.toJson().dump();
     result.metricsJson = metrics.dump();
-    result.weights = encodeTensors(network.weights());
-    result.weightsSha256 = sha256Hex(result.weights);
     return result;
 }
 

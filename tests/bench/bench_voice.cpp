@@ -266,9 +266,10 @@ int main() {
             }
         });
     });
-    std::printf("  trained %s: %d steps in %.1f s wall clock (%s)\n", trained.modelId.c_str(),
-                trained.steps, trainingWall,
-                trained.stoppedByTimeLimit ? "stopped by the time limit" : "schedule complete");
+    std::printf("  trained %s: %d steps in %.1f s wall clock (%s), weights %s\n",
+                trained.modelId.c_str(), trained.steps, trainingWall,
+                trained.stoppedByTimeLimit ? "stopped by the time limit" : "schedule complete",
+                trained.weightsSha256.c_str());
     std::printf("  metrics: %s\n", trained.metricsJson.c_str());
     const int trainedThreads = nlohmann::json::parse(trained.metricsJson).value("threads", 0);
     std::printf("  load average at the end of training: %.2f\n", [] {

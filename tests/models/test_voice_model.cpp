@@ -118,6 +118,35 @@ private Q_SLOTS:
         QCOMPARE(sung.size(), performance.samples.size());
     }
 
+    // The recordings are read and analysed one per core: whichever finishes first, the model is
+    // the one reading them in order gives. The card says where the time went, part by part
+    // (docs/ARCHITECTURE.md "Voice model", training time).
+    void recordingsAnalysedInParallelGiveTheSameModelAndTheirTimes() {
+        ACCORD_REQUIRE_MATERIAL(take1, kTake1);
+        ACCORD_REQUIRE_MATERIAL(take2, kTake2);
+        const auto sources = sourcesOf({take1, take2, take1});
+        const models::TrainedVoice trained =
+            models::trainVoice(sources, options("order.checkpoint", 5));
+        auto lateFirst = sources;
+        const auto readFirst = lateFirst[0].read;
+        lateFirst[0].read = [readFirst] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            return readFirst();
+        };
+        const models::TrainedVoice late =
+            models::trainVoice(lateFirst, options("late.checkpoint", 5));
+        QCOMPARE(late.weightsSha256, trained.weightsSha256);
+        const auto metrics = nlohmann::json::parse(trained.metricsJson);
+        QCOMPARE(nlohmann::json::parse(late.metricsJson)["highBand"], metrics["highBand"]);
+
+        const nlohmann::json& parts = metrics["timing"]["partsCpuSeconds"];
+        for (const char* part :
+             {"reading", "resampling", "analysing", "frames", "highBand", "dataset", "network",
+              "untrainedValidation", "trainingSetEvaluation", "card"})
+            QVERIFY2(parts.contains(part) && parts[part].get<double>() >= 0, part);
+        QVERIFY(parts["analysing"].get<double>() > 0 && parts["reading"].get<double>() > 0);
+    }
+
     void cancelKeepsTheCheckpointAndResumes() {
         ACCORD_REQUIRE_MATERIAL(take1, kTake1);
         ACCORD_REQUIRE_MATERIAL(take2, kTake2);

@@ -5,11 +5,11 @@
 #include "accord/audio/cancelled.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
-#include "accord/audio/parallel.h"
 #include "accord/audio/transcription.h"
 #include "accord/audio/watermark.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
+#include "accord/core/parallel.h"
 #include "accord/core/time.h"
 #include "accord/dsp/transcription.h"
 #include "accord/models/runtime.h"
@@ -257,10 +257,10 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
     // The stems are read (and transcribed) one per core: near idle that halves what reading 30
     // minutes of stems costs (docs/STYLE.md "Training time").
     std::vector<std::vector<Melody>> read(subject.assets.size());
-    audio::forEachInParallel(read.size(), audio::parallelWorkersFor(read.size()),
-                             [&](std::size_t i, const std::atomic<bool>&) {
-                                 read[i] = melodiesOfAsset(subject.assets[i]);
-                             });
+    forEachInParallel(read.size(), parallelWorkersFor(read.size()),
+                      [&](std::size_t i, const std::atomic<bool>&) {
+                          read[i] = melodiesOfAsset(subject.assets[i]);
+                      });
     std::vector<models::StyleSequence> sequences;
     for (std::size_t i = 0; i < read.size(); ++i)
         for (Melody& melody : read[i])
@@ -371,8 +371,8 @@ MadeVariations makeVariations(Registry& registry, const VariationsRequest& reque
     std::mutex instrumentsMutex;
     std::vector<std::unique_ptr<audio::Instrument>> idleInstruments;
     const int program = voice ? kGuideProgram : request.gmProgram;
-    audio::forEachInParallel(
-        made.size(), audio::parallelWorkersFor(made.size()),
+    forEachInParallel(
+        made.size(), parallelWorkersFor(made.size()),
         [&](std::size_t i, const std::atomic<bool>&) {
             if (cancel && cancel->load())
                 return;

@@ -17,10 +17,12 @@ models::VoiceRecording readRegisteredRecording(const Asset& asset) {
     if (asset.path.empty() || !fileExists(asset.path))
         throw BadInput("asset " + asset.id + ": its recording is not at '" + asset.path +
                        "' any more; register the file again");
-    if (audio::identifyAudioFile(asset.path).pcmSha256 != asset.pcmSha256)
+    // One decoding both checks the content and gives the samples (it was two, one per file).
+    audio::MultichannelAudio decoded;
+    if (audio::identifyAudioFile(asset.path, decoded).pcmSha256 != asset.pcmSha256)
         throw BadInput("asset " + asset.id + ": " + asset.path +
                        " no longer holds the registered recording (its audio differs)");
-    audio::MonoAudio mono = audio::readMonoAudio(asset.path);
+    audio::MonoAudio mono = audio::mixToMono(std::move(decoded));
     return {std::move(mono.samples), mono.sampleRate};
 }
 

@@ -1,14 +1,11 @@
 #pragma once
 
-#include <stdexcept>
+#include "accord/core/cancelled.h"
 
 namespace accord::audio {
 
-// Thrown by long audio work (import, decoding, offline render) when its `cancel` flag was set:
-// nothing was registered or written.
-class Cancelled : public std::runtime_error {
-public:
-    Cancelled() : std::runtime_error("cancelled") {}
-};
+// Long audio work throws the core's Cancelled, the one forEachInParallel (accord/core/parallel.h)
+// knows from a real error.
+using accord::Cancelled;
 
 } // namespace accord::audio

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <functional>
 
-namespace accord::audio {
+namespace accord {
 
 // Calls work(i, stop) for every i in [0, count) on up to `workers` threads, the calling thread
 // watching `cancel` and reporting `progress` (done / count) meanwhile, so the caller's callbacks
@@ -19,4 +19,4 @@ void forEachInParallel(std::size_t count, std::size_t workers,
 // The threads worth starting for `items` independent pieces of work: one per core, at most.
 std::size_t parallelWorkersFor(std::size_t items);
 
-} // namespace accord::audio
+} // namespace accord

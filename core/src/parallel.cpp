@@ -1,6 +1,6 @@
-#include "accord/audio/parallel.h"
+#include "accord/core/parallel.h"
 
-#include "accord/audio/cancelled.h"
+#include "accord/core/cancelled.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace accord::audio {
+namespace accord {
 
 std::size_t parallelWorkersFor(std::size_t items) {
     return std::min<std::size_t>(items, std::max(1u, std::thread::hardware_concurrency()));
@@ -81,4 +81,4 @@ void forEachInParallel(std::size_t count, std::size_t workers,
         progress(1.0);
 }
 
-} // namespace accord::audio
+} // namespace accord
