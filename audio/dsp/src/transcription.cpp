@@ -89,6 +89,12 @@ constexpr double kFluxTopHz = 5000;
 constexpr double kFluxFloorDb = 60;
 constexpr double kReattackFluxDb = 7;
 constexpr int kRepeatSpacingFrames = 10;
+// A run split at a re-attack whose state changes within kAttackBeforeChangeFrames of the split is
+// the attack of the note that follows, not a repeat: yin needs its window (plus the median
+// filter's half) on the new note before the state changes, and a bow stroke's flux peaks at the
+// note-on, while the old pitch still fills the window (docs/NOTES.md "An attack before the
+// change").
+constexpr int kAttackBeforeChangeFrames = kPitchWindow / kHop + kPitchMedianFrames / 2;
 // A repeated note inside a run of one state: a peak of the harmonics' disagreement about the
 // pitch (HarmonicIncoherence) of at least kRestartIncoherenceFactor times its median over the run
 // and kRestartIncoherenceCents. A new note of the same pitch restarts every partial at a phase of
@@ -126,6 +132,11 @@ constexpr double kSlipAttackFluxDb = 6;
 // whole-number ratio joins it, under the same attack rule, while shorter than
 // kSubharmonicSlipFrames (docs/NOTES.md "Transcription").
 constexpr int kSubharmonicSlipFrames = 40;
+// A slip joins the next note also across unvoiced frames and runs too short to keep, up to
+// kSlipGapFrames in all: a bowed attack's first frames (the viola's) read a twelfth or a
+// nineteenth low, then a few frames fail the voicing or read between, before the pitch settles
+// (docs/NOTES.md "A slip across a gap").
+const std::int64_t kSlipGapFrames = kShortestNoteFrames;
 // A note's attack lies before its pitch settles (yin needs most of its 64 ms window on the
 // note; bowed, blown and sung attacks scoop or swell, a choir's pitch arrives 150-250 ms late):
 // the onset is looked for up to kOnsetLeadFrames before. In a legato change the new note's
@@ -698,22 +709,38 @@ std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t
         return false;
     };
     // Short notes a harmonic interval from an adjacent note join it (kOctaveSlipFrames; below
-    // the following note, kSubharmonicSlipFrames), the following one unless it starts with an
-    // attack (kSlipAttackFluxDb).
+    // the following note, kSubharmonicSlipFrames), the following one (also across a gap,
+    // kSlipGapFrames) unless it starts with an attack (kSlipAttackFluxDb); a repeat split at a
+    // re-attack just before a change of state joins the note after it (kAttackBeforeChangeFrames).
     std::vector<Segment> repaired;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const Segment& segment = segments[i];
         const std::int64_t length = segment.end - segment.first;
+        // The next run a harmonic interval away, across unvoiced frames and runs too short to
+        // keep (kSlipGapFrames).
+        std::size_t next = i + 1;
+        while (next < segments.size() && segments[next].first - segment.end <= kSlipGapFrames &&
+               !harmonicInterval(segments[next].pitch - segment.pitch) &&
+               segments[next].end - segments[next].first < kShortestNoteFrames)
+            ++next;
+        const bool nextNear =
+            next < segments.size() && segments[next].first - segment.end <= kSlipGapFrames;
         const bool slip = length < kOctaveSlipFrames;
-        const bool subharmonicSlip = length < kSubharmonicSlipFrames && i + 1 < segments.size() &&
-                                     segments[i + 1].pitch > segment.pitch;
-        if ((slip || subharmonicSlip) && i + 1 < segments.size() &&
-            segments[i + 1].first == segment.end &&
-            harmonicInterval(segments[i + 1].pitch - segment.pitch) && !attackAt(segment.end)) {
-            segments[i + 1].first = segment.first;
-            segments[i + 1].afterSilence = segment.afterSilence;
-            segments[i + 1].reattack = segment.reattack;
-            segments[i + 1].dip = segment.dip;
+        const bool subharmonicSlip =
+            length < kSubharmonicSlipFrames && nextNear && segments[next].pitch > segment.pitch;
+        const bool attackOfNext = segment.reattack && length <= kAttackBeforeChangeFrames &&
+                                  i + 1 < segments.size() && segments[i + 1].first == segment.end &&
+                                  segments[i + 1].pitch != segment.pitch;
+        const bool slipIntoNext = (slip || subharmonicSlip) && nextNear &&
+                                  harmonicInterval(segments[next].pitch - segment.pitch) &&
+                                  !attackAt(segments[next].first);
+        if (attackOfNext || slipIntoNext) {
+            const std::size_t into = attackOfNext ? i + 1 : next;
+            segments[into].first = segment.first;
+            segments[into].afterSilence = segment.afterSilence;
+            segments[into].reattack = segment.reattack;
+            segments[into].dip = segment.dip;
+            i = into - 1;
         } else if (slip && !repaired.empty() && repaired.back().end == segment.first &&
                    harmonicInterval(repaired.back().pitch - segment.pitch)) {
             repaired.back().end = segment.end;

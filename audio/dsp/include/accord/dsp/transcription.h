@@ -36,9 +36,11 @@ struct TranscribedNote {
 // three is also looked for at half the beat, and one that is a 6/8 bar or half of one is read in
 // 6/8, docs/NOTES.md "A bar of three beats", "A 6/8 bar read as a bar of three"; since version 22
 // the offline pitch track does not interpolate between two estimates an octave apart,
-// docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated"): transcriptions kept from
-// another version are made again.
-constexpr int kTranscriptionVersion = 22;
+// docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated"; since version 23 a slip
+// joins the next note across a short gap, and a repeat split at a re-attack whose state changes
+// within yin's window is the next note's attack, docs/NOTES.md "A slip across a gap", "An attack
+// before the change"): transcriptions kept from another version are made again.
+constexpr int kTranscriptionVersion = 23;
 
 // The shortest note kept: shorter voiced runs are breath, bow or key noise, or yin reading two
 // overlapping notes as a third for a few frames (48 ms since version 7, docs/NOTES.md).
@@ -51,13 +53,15 @@ constexpr double kShortestTranscribedNoteSeconds = 0.048;
 // neighbour's, so overlapping notes go to the one sounding); a run of one state is split at a
 // re-attack (a peak of log spectral flux), where the harmonics' instantaneous frequencies part
 // ways for a few frames (partials restarted at new phases), or where the level dips and swells
-// back no higher than it was (a repeated note); a short note an octave or another harmonic interval
-// from its neighbour joins it (yin slipping at an attack; below the next, also up to 320 ms: the
-// common period of overlapping notes). Onsets are taken back, up to 320 ms before the pitch
-// settled, to the start of the rise into the note of the energy in its own harmonics (less those
-// shared with the previous note); for repeated notes (split, or a new note of the previous pitch
-// after its release) to the re-attack or the fall into the dip, else the last aubio onset or where
-// the level starts rising. Sorted by onset, not overlapping. Thread-safe.
+// back no higher than it was (a repeated note), unless the state changes within yin's window after
+// a re-attack (then the re-attack starts the next note); a short note an octave or another
+// harmonic interval from its neighbour joins it (yin slipping at an attack, also across a short
+// gap; below the next, also up to 320 ms: the common period of overlapping notes). Onsets are taken
+// back, up to 320 ms before the pitch settled, to the start of the rise into the note of the energy
+// in its own harmonics (less those shared with the previous note); for repeated notes (split, or a
+// new note of the previous pitch after its release) to the re-attack or the fall into the dip, else
+// the last aubio onset or where the level starts rising. Sorted by onset, not overlapping.
+// Thread-safe.
 std::vector<TranscribedNote> transcribeMonophonic(const float* mono, std::size_t frames,
                                                   int sampleRate);
 
