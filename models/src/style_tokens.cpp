@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 namespace accord::models::style {
 namespace {
@@ -32,56 +31,6 @@ double correlation(const std::array<double, 12>& a, const std::array<double, 12>
 
 int pitchClass(int pitch) {
     return ((pitch % 12) + 12) % 12;
-}
-
-// Beats: how far a played onset may sit from its place (a third of a sixteenth) and still count
-// as on the beat or as a straight offbeat.
-constexpr double kOnBeat = 0.08;
-constexpr double kLongestSwing = 0.82; // an offbeat past 4:1 is a dotted figure of another kind
-constexpr size_t kLeastSwungPairs = 4;
-
-struct BeatPairs {
-    size_t straight = 0;
-    std::vector<double> swungOffbeats;
-    size_t count() const { return straight + swungOffbeats.size(); }
-};
-
-BeatPairs beatPairsAt(const std::vector<Note>& notes, double phase) {
-    BeatPairs pairs;
-    for (size_t i = 0; i + 2 < notes.size(); ++i) {
-        const double beat = std::round(notes[i].start - phase);
-        if (std::abs(notes[i].start - phase - beat) > kOnBeat ||
-            std::abs(notes[i + 2].start - phase - beat - 1) > kOnBeat)
-            continue;
-        const double offbeat = notes[i + 1].start - phase - beat;
-        if (std::abs(offbeat - kStraight) <= kOnBeat)
-            ++pairs.straight;
-        else if (offbeat > kStraight + kOnBeat && offbeat <= kLongestSwing)
-            pairs.swungOffbeats.push_back(offbeat);
-    }
-    return pairs;
-}
-
-// Beats -> beats through the swing, each half of a beat stretched linearly from one offbeat to the
-// other.
-double warped(double beats, double phase, double fromOffbeat, double toOffbeat) {
-    const double x = beats - phase;
-    const double beat = std::floor(x);
-    const double inBeat = x - beat;
-    const double moved = inBeat < fromOffbeat ? inBeat * toOffbeat / fromOffbeat
-                                              : toOffbeat + (inBeat - fromOffbeat) *
-                                                                (1 - toOffbeat) / (1 - fromOffbeat);
-    return phase + beat + moved;
-}
-
-Melody warpedMelody(const Melody& melody, const std::function<double(double)>& warp) {
-    Melody out = melody;
-    for (Note& note : out.notes) {
-        const double end = warp(note.start + note.length);
-        note.start = warp(note.start);
-        note.length = end - note.start;
-    }
-    return out;
 }
 
 } // namespace
@@ -116,56 +65,6 @@ std::array<bool, 12> scaleOf(const Key& key) {
     else
         std::for_each(kMajor.begin(), kMajor.end(), mark);
     return scale;
-}
-
-bool Swing::swung() const {
-    return offbeat != kStraight;
-}
-
-Swing swingOf(const std::vector<Note>& notes) {
-    // Candidate phases: 0 first (a MIDI file's grid), then each onset's place in its beat.
-    std::vector<double> phases = {0};
-    for (const Note& note : notes) {
-        const double phase = note.start - std::floor(note.start);
-        if (std::none_of(phases.begin(), phases.end(),
-                         [&](double p) { return std::abs(p - phase) < kOnBeat / 4; }))
-            phases.push_back(phase);
-    }
-    Swing swing;
-    BeatPairs best;
-    for (const double phase : phases) {
-        BeatPairs pairs = beatPairsAt(notes, phase);
-        if (pairs.count() > best.count()) {
-            best = std::move(pairs);
-            swing.phase = phase;
-        }
-    }
-    std::vector<double>& offbeats = best.swungOffbeats;
-    if (offbeats.size() < kLeastSwungPairs || offbeats.size() <= best.straight)
-        return {};
-    std::nth_element(offbeats.begin(), offbeats.begin() + offbeats.size() / 2, offbeats.end());
-    swing.offbeat = offbeats[offbeats.size() / 2];
-    return swing;
-}
-
-double straightBeats(double beats, const Swing& swing) {
-    return swing.swung() ? warped(beats, swing.phase, swing.offbeat, kStraight) : beats;
-}
-
-double swungBeats(double beats, const Swing& swing) {
-    return swing.swung() ? warped(beats, swing.phase, kStraight, swing.offbeat) : beats;
-}
-
-Melody straightened(const Melody& melody, const Swing& swing) {
-    if (!swing.swung())
-        return melody;
-    return warpedMelody(melody, [&](double beats) { return straightBeats(beats, swing); });
-}
-
-Melody swung(const Melody& melody, const Swing& swing) {
-    if (!swing.swung())
-        return melody;
-    return warpedMelody(melody, [&](double beats) { return swungBeats(beats, swing); });
 }
 
 int intervalClass(int semitones) {
@@ -217,9 +116,8 @@ StepInput stepInput(const NoteContext& context, int token, const Note& note) {
     return input;
 }
 
-EncodedMelody encodeMelody(const Melody& played) {
+EncodedMelody encodeMelody(const Melody& melody) {
     EncodedMelody encoded;
-    const Melody melody = straightened(played, swingOf(played.notes));
     const NoteContext context = contextOf(melody);
     const std::vector<Note>& notes = melody.notes;
     int token = kStartToken;

@@ -5,9 +5,7 @@
 // octave down/up) joined with the inter-onset gap from the previous note's start (14 classes
 // from 1/8 to 8 beats). The network reads, for the latest note, its event and three contexts:
 // its position in the bar (16ths), its pitch relative to the melody's key (12 degrees x
-// major/minor) and its register (3-semitone bands around the melody's median pitch). A swung
-// line's long-short pairs are read as straight pairs of eighths, its swing kept beside the
-// tokens (docs/STYLE.md "Swing").
+// major/minor) and its register (3-semitone bands around the melody's median pitch).
 
 #include "accord/core/melody.h"
 
@@ -43,28 +41,6 @@ int intervalOfClass(int intervalClass); // the class's interval (+-13 for beyond
 int gapClass(double beats);             // nearest class in log-time
 int eventClass(int intervalClass, int gapClass);
 
-// A line's swing feel: where its beats' offbeat falls (0.5: straight; 2/3 for long-short 2:1,
-// 3/4 for 3:1) and where its beats fall (the phase of a beat, in beats: a transcribed take's
-// onsets are timed from the recording's start, not from a beat).
-constexpr double kStraight = 0.5; // a straight offbeat's place in its beat
-struct Swing {
-    double offbeat = kStraight;
-    double phase = 0;
-    bool swung() const;
-};
-// The line's swing: read from its beats split into a pair of notes (on the beat and inside it,
-// the next note on the next beat), at the beat phase with the most such pairs. Swung when at
-// least four pairs are long-short (the offbeat at 0.58-0.82 of the beat, 2:1 to 4:1 with a
-// played onset's jitter) and they outnumber the straight ones; then the median offbeat of those.
-Swing swingOf(const std::vector<Note>& notes);
-// Time through the swing: a swung offbeat to the straight one (each half of a beat stretched
-// linearly), and back. Inverse of each other.
-double straightBeats(double beats, const Swing& swing);
-double swungBeats(double beats, const Swing& swing);
-// Every note's onset and end moved through straightBeats (or swungBeats).
-Melody straightened(const Melody& melody, const Swing& swing);
-Melody swung(const Melody& melody, const Swing& swing);
-
 // The network's inputs for one note, and what the melody's context is.
 struct NoteContext {
     const Melody* melody = nullptr;
@@ -81,8 +57,7 @@ struct StepInput {
 };
 StepInput stepInput(const NoteContext& context, int token, const Note& note);
 
-// Steps of a whole melody, read straight (its own swing taken out): inputs for notes 0..n-2 and,
-// as targets, the events of notes 1..n-1.
+// Steps of a whole melody: inputs for notes 0..n-2 and, as targets, the events of notes 1..n-1.
 struct EncodedMelody {
     std::vector<StepInput> inputs;
     std::vector<int> targets;

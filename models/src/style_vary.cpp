@@ -84,13 +84,10 @@ constexpr long long kLeaveId = -1;
 
 class Generator {
 public:
-    // `request`'s phrase read straight, `swing` its own (docs/STYLE.md "Swing"): the model steps
-    // in straight time, the guard and the result are in the phrase's swing.
     Generator(const StyleNetwork& network, const MarkovCounts& markov,
-              const VariationRequest& request, const Swing& swing,
-              const OriginalityIndex::Impl& forbidden)
+              const VariationRequest& request, const OriginalityIndex::Impl& forbidden)
         : stepper_(network), markov_(markov), request_(request), phrase_(request.phrase.notes),
-          context_(contextOf(request.phrase)), swing_(swing), forbidden_(forbidden) {
+          context_(contextOf(request.phrase)), forbidden_(forbidden) {
         const std::array<bool, 12> scale = scaleOf(context_.key);
         int low = 127, high = 0;
         double sum = 0;
@@ -221,10 +218,10 @@ private:
         std::vector<double> onsets;
         std::vector<int> pitches;
         for (size_t i = count - kForbiddenRunNotes; i + 1 < count; ++i) {
-            onsets.push_back(swungBeats(state.notes[i].note.start, swing_));
+            onsets.push_back(state.notes[i].note.start);
             pitches.push_back(state.notes[i].note.pitch);
         }
-        onsets.push_back(swungBeats(onset, swing_));
+        onsets.push_back(onset);
         pitches.push_back(pitch);
         return forbidden_.find(onsets, pitches, onsets.size() - 1, kForbiddenRunNotes) >= 0;
     }
@@ -427,7 +424,6 @@ private:
             variation.melody.notes.push_back(note);
             variation.regeneratedNotes += out.generated;
         }
-        variation.melody = swung(variation.melody, swing_);
         return variation;
     }
 
@@ -436,7 +432,6 @@ private:
     const VariationRequest& request_;
     const std::vector<Note>& phrase_;
     NoteContext context_;
-    const Swing swing_;
     const OriginalityIndex::Impl& forbidden_;
     std::array<bool, 12> allowedPitchClass_{};
     int low_ = 0, high_ = 127;
@@ -458,10 +453,7 @@ std::vector<Variation> vary(const StyleModel& model, const VariationRequest& req
     OriginalityIndex::Impl forbidden = model.trainingRuns().impl();
     forbidden.merge(others.impl());
     const OriginalityIndex guard{std::move(forbidden)};
-    const Swing swing = swingOf(request.phrase.notes);
-    VariationRequest straight = request;
-    straight.phrase = straightened(request.phrase, swing);
-    Generator generator(*model.impl().network, model.impl().markov, straight, swing, guard.impl());
+    Generator generator(*model.impl().network, model.impl().markov, request, guard.impl());
     std::vector<Variation> variations;
     for (int v = 0; v < request.count; ++v) {
         std::mt19937_64 random(request.seed * 0x9E3779B97F4A7C15ull +

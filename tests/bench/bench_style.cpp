@@ -49,7 +49,6 @@
 
 #include "line_tempo.h"
 #include "note_matching.h"
-#include "style_tokens.h"
 #include "training_lines.h"
 
 #include <nlohmann/json.hpp>
@@ -519,20 +518,6 @@ int main() {
         static_cast<int>(envNumber("ACCORD_BENCH_TRANSCRIBED_PROGRAM", -1));
     if (transcribedProgram >= 0)
         own.trainingLines = transcribedLines(own.trainingLines, transcribedProgram);
-
-    // Which lines the model reads as swung, their long-short pairs as straight ones (docs/STYLE.md
-    // "Swing"), and the held-out phrases it scores so.
-    const auto swungLines = [](const std::vector<Melody>& lines) {
-        std::string list;
-        for (size_t i = 0; i < lines.size(); ++i)
-            if (const models::style::Swing swing = models::style::swingOf(lines[i].notes);
-                swing.swung())
-                list += " " + std::to_string(i) + " (" +
-                        std::to_string(swing.offbeat).substr(0, 4) + ")";
-        return list.empty() ? std::string(" none") : list;
-    };
-    std::printf("read swung (line, offbeat in the beat): training lines%s; held-out phrases%s\n",
-                swungLines(own.trainingLines).c_str(), swungLines(own.heldOutPhrases).c_str());
 
     // ---- training
     std::vector<models::StyleSequence> sequences;

@@ -9,7 +9,6 @@
 #include "accord/models/style_model.h"
 #include "model_file.h"
 #include "style_stepper.h"
-#include "style_tokens.h"
 
 #include "test_support.h"
 
@@ -65,28 +64,6 @@ int bruteForceLongestSharedRun(const Melody& a, const Melody& b) {
             longest = std::max(longest, static_cast<int>(length));
         }
     return longest;
-}
-
-// The pitches of `tune` on a rhythm of quarters and pairs of eighths in 4/4 (a beat of two notes,
-// then one of one), the pairs' second note at `offbeat` of the beat and every onset `phase` beats
-// late (a take's onsets count from the recording's start, not from a beat).
-Melody pairsOfEighths(const Melody& tune, double offbeat, double phase) {
-    Melody melody = tune;
-    melody.notes.clear();
-    melody.beatsPerBar = 4;
-    melody.beatUnit = 4;
-    double beat = 0;
-    for (std::size_t i = 0; i < tune.notes.size(); ++beat) {
-        const bool pair = std::fmod(beat, 2) == 0 && i + 1 < tune.notes.size();
-        const std::vector<double> onsets =
-            pair ? std::vector<double>{beat, beat + offbeat} : std::vector<double>{beat};
-        for (std::size_t k = 0; k < onsets.size(); ++k, ++i) {
-            const double end = k + 1 < onsets.size() ? onsets[k + 1] : beat + 1;
-            melody.notes.push_back(
-                {phase + onsets[k], 0.9 * (end - onsets[k]), tune.notes[i].pitch, 96});
-        }
-    }
-    return melody;
 }
 
 } // namespace
@@ -215,76 +192,6 @@ private Q_SLOTS:
         QVERIFY2(order > 0, qPrintable(QString::number(order)));
         QCOMPARE(models::scorePitchOrder(model, line), order);
         QVERIFY(models::scorePitchOrder(model, orders[0]) < order);
-    }
-
-    // A long-short pair in a beat (2:1, 3:1) is a pair of eighths with a swing feel (docs/STYLE.md
-    // "Swing"): played swung, a tune reads as the same tokens as played straight, at any beat
-    // phase; straight, it is left as it is.
-    void aSwungTuneReadsAsItsStraightPairs() {
-        ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
-        const Melody line = firstLine(tune);
-        namespace style = models::style;
-        const Melody straight = pairsOfEighths(line, 0.5, 0);
-        QVERIFY(!style::swingOf(straight.notes).swung());
-        for (const double offbeat : {2.0 / 3, 0.75}) {
-            const Melody swung = pairsOfEighths(line, offbeat, 0);
-            const style::Swing swing = style::swingOf(swung.notes);
-            QVERIFY(swing.swung());
-            QVERIFY2(std::abs(swing.offbeat - offbeat) < 1e-9,
-                     qPrintable(QString::number(swing.offbeat)));
-            const style::EncodedMelody a = style::encodeMelody(straight),
-                                       b = style::encodeMelody(swung);
-            QCOMPARE(b.targets, a.targets);
-            for (std::size_t i = 0; i < a.inputs.size(); ++i)
-                QCOMPARE(b.inputs[i].position, a.inputs[i].position);
-            const Melody late = pairsOfEighths(line, offbeat, 0.3);
-            QVERIFY2(std::abs(style::swingOf(late.notes).phase - 0.3) < 1e-9,
-                     qPrintable(QString::number(style::swingOf(late.notes).phase)));
-            QCOMPARE(style::encodeMelody(late).targets, a.targets);
-        }
-    }
-
-    // A model that learned straight pairs of eighths varies a swung phrase with the phrase's own
-    // swing: the beats its variations split into a pair are long-short (2:1) as the phrase's, none
-    // straight; with the rhythm kept, every onset and length is the phrase's.
-    void variationsOfASwungPhraseKeepItsSwing() {
-        ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
-        std::vector<models::StyleSequence> straight = tunes();
-        for (models::StyleSequence& sequence : straight)
-            sequence.melody = pairsOfEighths(sequence.melody, 0.5, 0);
-        const models::TrainedStyle trained = models::trainStyle(straight, options("sw.ckpt", 6));
-        const std::string file = dir_.filePath("swing.model").toStdString();
-        models::writeStyleModel(file, trained, {});
-        const models::StyleModel model = models::loadStyleModel(file);
-        Melody phrase = pairsOfEighths(firstLine(tune), 2.0 / 3, 0);
-        phrase.notes.resize(36);
-        models::VariationRequest request;
-        request.phrase = phrase;
-        request.count = 4;
-        request.stray = 1;
-        int straightPairs = 0, swungPairs = 0;
-        const auto near = [](double a, double b) { return std::abs(a - b) < 1e-9; };
-        for (const models::Variation& v : models::vary(model, request, {})) {
-            checkMelody(v.melody, "variation");
-            const std::vector<Note>& notes = v.melody.notes;
-            for (std::size_t i = 0; i + 2 < notes.size(); ++i) {
-                const double beat = std::round(notes[i].start);
-                if (!near(notes[i].start, beat) || !near(notes[i + 2].start, beat + 1))
-                    continue;
-                straightPairs += near(notes[i + 1].start, beat + 0.5);
-                swungPairs += near(notes[i + 1].start, beat + 2.0 / 3);
-            }
-        }
-        QVERIFY2(straightPairs == 0 && swungPairs > 0,
-                 qPrintable(QString("%1 straight, %2 swung").arg(straightPairs).arg(swungPairs)));
-        request.keepRhythm = true;
-        for (const models::Variation& v : models::vary(model, request, {})) {
-            QCOMPARE(v.melody.notes.size(), phrase.notes.size());
-            for (std::size_t i = 0; i < phrase.notes.size(); ++i) {
-                QVERIFY(std::abs(v.melody.notes[i].start - phrase.notes[i].start) < 1e-9);
-                QVERIFY(std::abs(v.melody.notes[i].length - phrase.notes[i].length) < 1e-9);
-            }
-        }
     }
 
     // --max-minutes is the whole call's (docs/STYLE.md "Training time"): what the caller spent
