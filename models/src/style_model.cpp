@@ -140,7 +140,7 @@ TrainedStyle trainStyle(const std::vector<StyleSequence>& sequences,
                         const std::function<void(const StyleTrainingProgress&)>& progress,
                         const std::atomic<bool>* cancel) {
     threads::assertNotInAudioCallback("models::trainStyle");
-    const TrainingClock::time_point started = TrainingClock::now();
+    const TrainingClock::time_point started = options.callStarted.value_or(TrainingClock::now());
     TrainingTimes times;
     const double budget = options.maxMinutes > 0 ? options.maxMinutes * 60.0 : 1e18;
     const int threads = options.threads > 0 ? options.threads : kStyleModelThreads;

@@ -9,7 +9,8 @@
 // training took (preparing, steps, validation, saving), and the rest (reading and transcribing
 // the stems); beside it the peer, aubio's `aubionotes` transcribing the same stems (the reading
 // of audio into notes alone). ACCORD_BENCH_STEPS (0: the default schedule), ACCORD_BENCH_RUNS
-// (1): trainings of the same request, each from scratch.
+// (1): trainings of the same request, each from scratch, ACCORD_BENCH_MINUTES (5: `--max-minutes`,
+// the whole call's budget).
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
@@ -94,6 +95,7 @@ int main() {
     workflows::StyleTrainingRequest request;
     request.owner = ada.id;
     request.maxSteps = int(bench::envNumber("ACCORD_BENCH_STEPS", 0));
+    request.maxMinutes = bench::envNumber("ACCORD_BENCH_MINUTES", request.maxMinutes);
     double musicSeconds = 0;
     std::vector<std::string> stems;
     for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <set>
 #include <string>
@@ -191,6 +192,33 @@ private Q_SLOTS:
         QVERIFY2(order > 0, qPrintable(QString::number(order)));
         QCOMPARE(models::scorePitchOrder(model, line), order);
         QVERIFY(models::scorePitchOrder(model, orders[0]) < order);
+    }
+
+    // --max-minutes is the whole call's (docs/STYLE.md "Training time"): what the caller spent
+    // before training (the workflow reading and transcribing the stems) counts. A call begun
+    // 90 s before training, with a minute's budget, trains no step yet ends cleanly: the
+    // checkpoint is kept and the card says it was cut; begun now, the same budget trains them all.
+    void theBudgetCountsFromTheCallsStart() {
+        ACCORD_REQUIRE_MATERIAL(tune, kTunes[0]);
+        models::StyleTrainingOptions late = options("late.ckpt", 8);
+        late.maxMinutes = 1;
+        late.callStarted = std::chrono::steady_clock::now() - std::chrono::seconds(90);
+        const models::TrainedStyle cut = models::trainStyle(tunes(), late);
+        QVERIFY(cut.stoppedByTimeLimit && !cut.cancelled);
+        QCOMPARE(cut.steps, 0);
+        QVERIFY(fileExists(late.checkpointFile));
+        QVERIFY(nlohmann::json::parse(cut.metricsJson)["stoppedByTimeLimit"].get<bool>());
+        const std::string file = dir_.filePath("cut.model").toStdString();
+        models::writeStyleModel(file, cut, {});
+        QVERIFY(models::loadStyleModel(file).cardJson().find("\"stoppedByTimeLimit\": true") !=
+                std::string::npos);
+
+        models::StyleTrainingOptions now = options("now.ckpt", 8);
+        now.maxMinutes = 1;
+        now.callStarted = std::chrono::steady_clock::now();
+        const models::TrainedStyle whole = models::trainStyle(tunes(), now);
+        QVERIFY(!whole.stoppedByTimeLimit);
+        QCOMPARE(whole.steps, kSteps);
     }
 
     void cancelsAndResumesBitIdentically() {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -251,6 +252,10 @@ TrainedModel
 trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
                 const std::function<void(const models::StyleTrainingProgress&)>& progress,
                 const std::atomic<bool>* cancel) {
+    // --max-minutes is the whole call's, reading the stems included (docs/STYLE.md "Training
+    // time"): a budget the reading alone uses up still ends with a saved checkpoint and a card
+    // that says it was cut.
+    const auto called = std::chrono::steady_clock::now();
     const detail::TrainingSubject subject =
         detail::prepareTraining(registry, Scope::TrainStyle, request.owner, request.assets,
                                 request.outFile, request.actor, "style model");
@@ -270,6 +275,7 @@ trainStyleModel(Registry& registry, const StyleTrainingRequest& request,
     auto options =
         detail::trainingOptionsOf<StyleTrainingRequest, models::StyleTrainingOptions>(request);
     options.hidden = request.hidden;
+    options.callStarted = called;
     const models::TrainedStyle trained = models::trainStyle(sequences, options, progress, cancel);
 
     auto origin = detail::originOf<models::StyleModelOrigin>(subject);

@@ -12,10 +12,12 @@
 #include "accord/core/melody.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +85,9 @@ struct StyleTrainingOptions {
     int maxSteps = 0;           // training steps; 0: the default schedule (300)
     int threads = 0;            // LibTorch threads; 0: kStyleModelThreads
     int hidden = 0;             // recurrent width; 0: default (64). Small for tests.
+    // When the call began, if before trainStyle (the workflow reads and transcribes the stems
+    // first): the budget and the progress's elapsed time count from there. Unset: now.
+    std::optional<std::chrono::steady_clock::time_point> callStarted;
 };
 
 struct StyleTrainingProgress {
