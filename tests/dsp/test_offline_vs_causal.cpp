@@ -305,8 +305,9 @@ private Q_SLOTS:
     // the figure only. The offline track no longer interpolating between two estimates an octave
     // apart (docs/ARCHITECTURE.md "Voice model", "An octave is not interpolated") voices frames
     // it had unvoiced, which live does not all voice: only offline 7.1 -> 7.5%, only live 10.7 ->
-    // 10.0%, voicing agreeing 82.2 -> 82.4% (live unchanged); the bound on only offline moves
-    // with the reference, from 7.5 to 8.
+    // 10.0%, voicing agreeing 82.2 -> 82.4% (live unchanged); the bounds on only offline and on
+    // late starts (3.6 -> 4.1%: the frames it now voices before live does) move with the
+    // reference, from 7.5 to 8 and from 4.0 to 4.5.
     void lowVoicesAreVoicedAndTrackedSteadilyLive() {
         Agreement all;
         for (const char* clip : kLowVoiceClips) {
@@ -321,7 +322,7 @@ private Q_SLOTS:
         QVERIFY2(all.onlyOfflinePercent() < 8,
                  qPrintable(QString::number(all.onlyOfflinePercent())));
         QVERIFY2(all.shortGapPercent() < 4.1, qPrintable(QString::number(all.shortGapPercent())));
-        QVERIFY2(all.lateStartPercent() < 4.0, qPrintable(QString::number(all.lateStartPercent())));
+        QVERIFY2(all.lateStartPercent() < 4.5, qPrintable(QString::number(all.lateStartPercent())));
         const double liveMedian = median(all.liveSteps);
         QVERIFY2(liveMedian < 23.5, qPrintable(QString::number(liveMedian)));
         const double liveHigh = percentile(all.liveSteps, 0.9);
