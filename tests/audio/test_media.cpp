@@ -52,9 +52,8 @@ private slots:
         QCOMPARE(loadMedia(words.toStdString(), 44100), decoded.media);
         QCOMPARE(accord::audio::mediaCacheStats().hits, stats.hits + 1);
         std::atomic<bool> cancel{true};
-        QVERIFY_THROWS_EXCEPTION(
-            accord::audio::Cancelled,
-            accord::audio::decodeForImport(words.toStdString(), 48000, {}, &cancel));
+        QVERIFY_THROWS_EXCEPTION(accord::Cancelled, accord::audio::decodeForImport(
+                                                        words.toStdString(), 48000, {}, &cancel));
     }
 
     void cacheRevalidatesAndEvicts() {
@@ -132,7 +131,7 @@ private slots:
 
         project.tracks.front().clips.pop_back();
         std::atomic<bool> cancel{true};
-        QVERIFY_THROWS_EXCEPTION(accord::audio::Cancelled,
+        QVERIFY_THROWS_EXCEPTION(accord::Cancelled,
                                  accord::audio::prepareProjectMedia(project, {}, &cancel));
     }
 

@@ -330,13 +330,13 @@ private slots:
         request.stemsDir = scratch.path().toStdString();
         request.blockSize = 256;
         std::atomic<bool> cancel{false};
-        QVERIFY_THROWS_EXCEPTION(accord::audio::Cancelled, accord::audio::renderProject(
-                                                               project, request,
-                                                               [&](double done) {
-                                                                   if (done > 0.7)
-                                                                       cancel = true;
-                                                               },
-                                                               &cancel));
+        QVERIFY_THROWS_EXCEPTION(accord::Cancelled, accord::audio::renderProject(
+                                                        project, request,
+                                                        [&](double done) {
+                                                            if (done > 0.7)
+                                                                cancel = true;
+                                                        },
+                                                        &cancel));
         QCOMPARE(filesIn(scratch.path()), QStringList{"mix.wav"});
         QFile kept(mix);
         QVERIFY(kept.open(QIODevice::ReadOnly));

@@ -4,9 +4,9 @@
 // the engine recorded registers as a *recorded* asset of its performer by the same rules.
 
 #include "accord/audio/audio_file.h"
-#include "accord/audio/cancelled.h"
 #include "accord/audio/engine.h"
 #include "accord/audio/media.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/errors.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
@@ -304,12 +304,12 @@ private slots:
         ACCORD_REQUIRE_MATERIAL(piano, kPiano);
         Scratch scratch;
         std::atomic<bool> cancel{true};
-        QVERIFY_THROWS_EXCEPTION(accord::audio::Cancelled,
+        QVERIFY_THROWS_EXCEPTION(accord::Cancelled,
                                  importRecording(*scratch.registry, piano.toStdString(),
                                                  scratch.owner, 44100, {}, &cancel));
         cancel = false;
         bool sawProgress = false;
-        QVERIFY_THROWS_EXCEPTION(accord::audio::Cancelled,
+        QVERIFY_THROWS_EXCEPTION(accord::Cancelled,
                                  importRecording(
                                      *scratch.registry, piano.toStdString(), scratch.owner, 44100,
                                      [&](double done) {

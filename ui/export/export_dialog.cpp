@@ -158,7 +158,7 @@ ExportRunOutcome exportOnWorker(const QString& registryPath, const accord::Proje
         outcome.gate.verdict = ExportGateView::Verdict::Denied;
         outcome.gate.missing = missingViews(registry->consentGraph(), denied.decision());
         outcome.failure = describeError(title, denied);
-    } catch (const audio::Cancelled&) {
+    } catch (const Cancelled&) {
         outcome.cancelled = true;
     } catch (...) {
         outcome.failure = describeCurrentError(title);

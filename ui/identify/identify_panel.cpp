@@ -1,6 +1,6 @@
 #include "accord/ui/identify/identify_panel.h"
 
-#include "accord/audio/cancelled.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/errors.h"
 #include "accord/core/registry.h"
 #include "accord/ledger/ledger.h"
@@ -175,7 +175,7 @@ IdentifyOutcome identifyOnWorker(const QString& file, const QString& registryPat
             outcome.skipped << fromStd(sentence);
         identifyHereAndOnLedger(*registry, *index, file, cancel.get(), outcome);
         outcome.completed = true;
-    } catch (const audio::Cancelled&) {
+    } catch (const Cancelled&) {
         outcome.cancelled = true;
     } catch (...) {
         outcome.cancelled = cancel->load();

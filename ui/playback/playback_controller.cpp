@@ -1,7 +1,7 @@
 #include "accord/ui/playback/playback_controller.h"
 
-#include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/policy.h"
 #include "accord/core/registry.h"
 #include "accord/ui/common/background.h"
@@ -151,7 +151,7 @@ Prepared prepareMedia(accord::Project snapshot, std::shared_ptr<std::atomic<bool
     try {
         accord::audio::prepareProjectMedia(
             snapshot, [progress](double fraction) { progress->store(fraction); }, cancel.get());
-    } catch (const accord::audio::Cancelled&) {
+    } catch (const accord::Cancelled&) {
         prepared.cancelled = true;
     } catch (const std::exception&) {
         std::set<std::string> tried;
@@ -161,7 +161,7 @@ Prepared prepareMedia(accord::Project snapshot, std::shared_ptr<std::atomic<bool
                     continue;
                 try {
                     accord::audio::loadMedia(clip.file, snapshot.sampleRate, cancel.get());
-                } catch (const accord::audio::Cancelled&) {
+                } catch (const accord::Cancelled&) {
                     prepared.cancelled = true;
                     break;
                 } catch (const std::exception& error) {

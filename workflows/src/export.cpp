@@ -302,7 +302,7 @@ ExportResult exportProject(Registry& registry, const Project& placed, const Expo
         std::vector<std::pair<std::string, std::string>> moves; // staged -> final
         for (std::size_t i = 0; i < rendered.size(); ++i) {
             if (cancel && cancel->load())
-                throw audio::Cancelled();
+                throw Cancelled();
             audio::RenderedFile file = rendered[i];
             const FilePlan& plan = plans[i];
             // A track with nothing on it has no stem to export: it would prove nothing.

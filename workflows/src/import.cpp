@@ -1,9 +1,9 @@
 #include "accord/workflows/import.h"
 
 #include "accord/audio/audio_file.h"
-#include "accord/audio/cancelled.h"
 #include "accord/audio/media.h"
 #include "accord/audio/midi_file.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/dsp/fingerprint.h"

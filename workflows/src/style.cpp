@@ -2,11 +2,11 @@
 
 #include "accord/audio/audio_file.h"
 #include "accord/audio/audio_io.h"
-#include "accord/audio/cancelled.h"
 #include "accord/audio/instrument.h"
 #include "accord/audio/midi_file.h"
 #include "accord/audio/transcription.h"
 #include "accord/audio/watermark.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/errors.h"
 #include "accord/core/files.h"
 #include "accord/core/parallel.h"
@@ -184,7 +184,7 @@ models::OriginalityIndex othersMusic(const Registry& registry, const std::string
         if (asset.owner == owner || asset.origin == AssetOrigin::Generated)
             continue;
         if (cancel && cancel->load())
-            throw audio::Cancelled();
+            throw Cancelled();
         try {
             if (asset.kind == AssetKind::Midi)
                 for (const Melody& line : melodiesOfAsset(asset))

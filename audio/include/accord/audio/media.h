@@ -1,6 +1,6 @@
 #pragma once
 
-#include "accord/audio/cancelled.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/consent.h"
 #include "accord/core/project.h"
 

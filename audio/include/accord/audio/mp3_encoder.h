@@ -2,8 +2,8 @@
 
 // MP3 export (docs/ARCHITECTURE.md "Export with proof", "MP3"): a render encoded with libmp3lame.
 
-#include "accord/audio/cancelled.h"
 #include "accord/audio/render.h"
+#include "accord/core/cancelled.h"
 
 #include <atomic>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "accord/audio/cancelled.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/project.h"
 #include "accord/dsp/stream_processor.h"
 

@@ -5,9 +5,9 @@
 // signed manifest (embedded and as a sidecar) and the split sheet, then recorded as exports.
 // Runs on a worker thread (the CLI's main thread, the studio's export worker).
 
-#include "accord/audio/cancelled.h"
 #include "accord/audio/mp3_encoder.h"
 #include "accord/audio/render.h"
+#include "accord/core/cancelled.h"
 #include "accord/core/project.h"
 #include "accord/core/provenance.h"
 #include "accord/core/registry.h"
@@ -100,7 +100,7 @@ struct ExportResult {
 // folder inside `outDir`, embeds and signs each manifest, writes the sidecars and split sheet,
 // records renders and exports in one registry transaction, then moves the files into place; any
 // failure leaves neither files nor records behind. `progress` 0..1; `cancel` throws
-// audio::Cancelled.
+// Cancelled.
 ExportResult exportProject(Registry& registry, const Project& project, const ExportRequest& request,
                            const std::function<void(double)>& progress = {},
                            const std::atomic<bool>* cancel = nullptr);

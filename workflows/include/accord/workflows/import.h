@@ -32,7 +32,7 @@ std::vector<RecordingFoundInside> recordingsFoundInside(const Registry& registry
 
 // Scans the audio file at `path`, not yet registered, for registered recordings: the fingerprint
 // index is brought up to date with the registry first. Throws BadInput naming an unreadable file
-// (or the index); audio::Cancelled when `cancel` is set. `progress` 0..1 as recordings are
+// (or the index); Cancelled when `cancel` is set. `progress` 0..1 as recordings are
 // indexed.
 AssetScan scanForRecordings(const Registry& registry, const std::string& path,
                             const std::atomic<bool>* cancel = nullptr,
@@ -60,7 +60,7 @@ struct ImportedRecording {
 // `projectRate`. A file that is a render's sound or carries the watermark of a known render
 // resolves to that render (`render` set, a note says so); one carrying a watermark unknown here is
 // registered with origin "generated" and a note. Runs on a worker thread; `progress` 0..1; `cancel`
-// aborts with nothing registered (throws audio::Cancelled). Unreadable media: BadInput naming the
+// aborts with nothing registered (throws Cancelled). Unreadable media: BadInput naming the
 // file, nothing registered.
 ImportedRecording importRecording(Registry& registry, const std::string& path,
                                   const std::string& owner, int projectRate,
